@@ -1,0 +1,32 @@
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { createdAt, timestamp } from './common.js';
+
+/** API tokens: only a SHA-256 of the secret is stored. */
+export const tokens = sqliteTable(
+  'tokens',
+  {
+    id: text('id').primaryKey(),
+    hash: text('hash').notNull(),
+    role: text('role', { enum: ['reader', 'curator', 'admin'] }).notNull(),
+    label: text('label'),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at'),
+  },
+  (t) => [uniqueIndex('tokens_hash_uq').on(t.hash)],
+);
+
+/** Every write: who, when, what, and digests of the record before and after. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: createdAt(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    beforeDigest: text('before_digest'),
+    afterDigest: text('after_digest'),
+  },
+  (t) => [index('audit_log_entity_idx').on(t.entityType, t.entityId)],
+);

@@ -1,0 +1,146 @@
+import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { createdAt, timestamp } from './common.js';
+import { agents } from './agents.js';
+
+/**
+ * The concept record (like Zenodo's concept DOI): it groups the versions of one dataset.
+ * `latestVersionPk` points at the newest published version so that search and harvesting
+ * never need a max() per dataset.
+ */
+export const datasets = sqliteTable(
+  'datasets',
+  {
+    id: text('id').primaryKey(),
+    latestVersionPk: integer('latest_version_pk'),
+    draftVersionPk: integer('draft_version_pk'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [index('datasets_updated_idx').on(t.updatedAt)],
+);
+
+/**
+ * One row per version. A draft has `versionNumber` null and `state` 'draft'; publishing assigns
+ * the next number and the row never changes again (the service refuses, the repository has no
+ * update path for published rows).
+ */
+export const datasetVersions = sqliteTable(
+  'dataset_versions',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    datasetId: text('dataset_id')
+      .notNull()
+      .references(() => datasets.id, { onDelete: 'cascade' }),
+    versionNumber: integer('version_number'),
+    state: text('state', { enum: ['draft', 'published'] }).notNull(),
+    /** Bumped on every PATCH of a draft; the ETag is derived from it. */
+    revision: integer('revision').notNull().default(1),
+    versionLabel: text('version_label'),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    tier: integer('tier'),
+    domain: text('domain'),
+    dataType: text('data_type'),
+    resourceType: text('resource_type').notNull().default('Dataset'),
+    license: text('license'),
+    accessLevel: text('access_level', { enum: ['open', 'embargoed', 'restricted'] }).notNull(),
+    embargoUntil: text('embargo_until'),
+    publisher: text('publisher'),
+    sizeBytes: integer('size_bytes'),
+    recordCount: integer('record_count'),
+    /** Datasheet answers (Gebru et al.) and source annotations, kept as a JSON object. */
+    datasheet: text('datasheet', { mode: 'json' }).$type<Record<string, unknown>>(),
+    annotations: text('annotations', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at').notNull(),
+    publishedAt: timestamp('published_at'),
+  },
+  (t) => [
+    uniqueIndex('dataset_versions_number_uq').on(t.datasetId, t.versionNumber),
+    index('dataset_versions_facets_idx').on(t.tier, t.domain, t.dataType),
+    index('dataset_versions_published_idx').on(t.publishedAt),
+  ],
+);
+
+/** Creators and contributors of a version, in order. */
+export const versionAgents = sqliteTable(
+  'version_agents',
+  {
+    versionPk: integer('version_pk')
+      .notNull()
+      .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['creator', 'contributor'] }).notNull(),
+    position: integer('position').notNull(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    contributorType: text('contributor_type'),
+    affiliation: text('affiliation'),
+  },
+  (t) => [primaryKey({ columns: [t.versionPk, t.role, t.position] }), index('version_agents_agent_idx').on(t.agentId)],
+);
+
+/** Many-valued, facetable terms of a version: keywords, formats, observables (ontology IRIs). */
+export const versionTerms = sqliteTable(
+  'version_terms',
+  {
+    versionPk: integer('version_pk')
+      .notNull()
+      .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
+    facet: text('facet', { enum: ['keyword', 'format', 'observable'] }).notNull(),
+    position: integer('position').notNull(),
+    value: text('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.versionPk, t.facet, t.position] }), index('version_terms_value_idx').on(t.facet, t.value)],
+);
+
+export const distributions = sqliteTable(
+  'distributions',
+  {
+    pk: integer('pk').primaryKey({ autoIncrement: true }),
+    versionPk: integer('version_pk')
+      .notNull()
+      .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    title: text('title'),
+    mediaType: text('media_type'),
+    format: text('format'),
+    sizeBytes: integer('size_bytes'),
+    checksumAlgorithm: text('checksum_algorithm'),
+    checksumValue: text('checksum_value'),
+    kind: text('kind', { enum: ['download', 'access'] }).notNull().default('download'),
+  },
+  (t) => [index('distributions_version_idx').on(t.versionPk, t.position)],
+);
+
+/** A distribution may be served from several places (mirrors). */
+export const distributionLocations = sqliteTable(
+  'distribution_locations',
+  {
+    distributionPk: integer('distribution_pk')
+      .notNull()
+      .references(() => distributions.pk, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    url: text('url').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.distributionPk, t.position] })],
+);
+
+export const relatedIdentifiers = sqliteTable(
+  'related_identifiers',
+  {
+    versionPk: integer('version_pk')
+      .notNull()
+      .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    identifierType: text('identifier_type').notNull(),
+    value: text('value').notNull(),
+    relationType: text('relation_type').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.versionPk, t.position] }), index('related_identifiers_value_idx').on(t.identifierType, t.value)],
+);
+
+export type DatasetVersionRow = typeof datasetVersions.$inferSelect;
+export type NewDatasetVersionRow = typeof datasetVersions.$inferInsert;
+export type DistributionRow = typeof distributions.$inferSelect;

@@ -1,0 +1,4 @@
+export * from './agents.js';
+export * from './datasets.js';
+export * from './provenance.js';
+export * from './auth.js';

@@ -1,0 +1,66 @@
+/**
+ * The one catalog of coded errors. Every error femto answers with is created here, so a code
+ * means the same status and title everywhere (REST problem+json, GraphQL extensions, CLI).
+ */
+
+export interface FieldError {
+  /** JSON pointer (RFC 6901) into the request body, or a query/header name prefixed by its location. */
+  pointer: string;
+  message: string;
+}
+
+interface ErrorSpec {
+  status: number;
+  title: string;
+}
+
+export const errorCatalog = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
+  INVALID_TOKEN: { status: 401, title: 'The token is not valid' },
+  FORBIDDEN: { status: 403, title: 'The token does not grant this operation' },
+  NOT_FOUND: { status: 404, title: 'No such resource' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'The method is not allowed on this resource' },
+  NOT_ACCEPTABLE: { status: 406, title: 'None of the requested media types can be produced' },
+  CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  ID_TAKEN: { status: 409, title: 'The identifier is already in use' },
+  VERSION_IMMUTABLE: { status: 409, title: 'A published version cannot be changed' },
+  DERIVATION_CYCLE: { status: 409, title: 'The derivation step would create a cycle' },
+  GONE: { status: 410, title: 'The resource was withdrawn' },
+  PRECONDITION_FAILED: { status: 412, title: 'The resource changed since it was read' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body media type is not supported' },
+  UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
+  UNKNOWN_REFERENCE: { status: 422, title: 'The request refers to something that does not exist' },
+  NOT_PUBLISHED: { status: 422, title: 'The dataset has no published version' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL: { status: 500, title: 'Internal server error' },
+  UPSTREAM_FAILED: { status: 502, title: 'An upstream service failed' },
+  TIMEOUT: { status: 503, title: 'The request took too long' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export class FemtoError extends Error {
+  readonly status: number;
+  readonly title: string;
+
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    readonly errors: FieldError[] = [],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? errorCatalog[code].title);
+    this.name = 'FemtoError';
+    this.status = errorCatalog[code].status;
+    this.title = errorCatalog[code].title;
+  }
+}
+
+export const notFound = (what: string, id: string) => new FemtoError('NOT_FOUND', `${what} '${id}' does not exist`);
+
+export const invalid = (pointer: string, message: string) =>
+  new FemtoError('VALIDATION_FAILED', message, [{ pointer, message }]);

@@ -1,0 +1,33 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { auditLog, tokens } from '../../db/schema/index.js';
+import type { Role } from './auth.schema.js';
+
+export function createAuthRepository(db: Db) {
+  return {
+    insertToken(row: { id: string; hash: string; role: Role; label?: string }): void {
+      db.insert(tokens).values({ ...row, label: row.label ?? null }).run();
+    },
+    activeTokenByHash(hash: string) {
+      return db
+        .select()
+        .from(tokens)
+        .where(and(eq(tokens.hash, hash), isNull(tokens.revokedAt)))
+        .get();
+    },
+    revokeToken(id: string, at: string): boolean {
+      return db.update(tokens).set({ revokedAt: at }).where(and(eq(tokens.id, id), isNull(tokens.revokedAt))).run().changes > 0;
+    },
+    listTokens() {
+      return db.select({ id: tokens.id, role: tokens.role, label: tokens.label, createdAt: tokens.createdAt, revokedAt: tokens.revokedAt }).from(tokens).all();
+    },
+    insertAudit(entry: typeof auditLog.$inferInsert): void {
+      db.insert(auditLog).values(entry).run();
+    },
+    auditFor(entityType: string, entityId: string) {
+      return db.select().from(auditLog).where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId))).all();
+    },
+  };
+}
+
+export type AuthRepository = ReturnType<typeof createAuthRepository>;

@@ -1,0 +1,217 @@
+import { z } from 'zod';
+import { createRequire } from 'node:module';
+import { parseOrcid, parseRor } from '../../lib/identifiers.js';
+import { slugPattern } from '../../lib/ids.js';
+
+const spdx = new Set<string>(createRequire(import.meta.url)('spdx-license-ids') as string[]);
+
+export const DATA_TYPES = [
+  'Raw-Observational',
+  'Raw-Simulation',
+  'AI-Curated',
+  'Synthetic-Toolkit',
+  'Theoretical',
+  'Database',
+] as const;
+
+export const ACCESS_LEVELS = ['open', 'embargoed', 'restricted'] as const;
+
+/** DataCite 4.x resourceTypeGeneral. */
+export const RESOURCE_TYPES = [
+  'Audiovisual', 'Award', 'Book', 'BookChapter', 'Collection', 'ComputationalNotebook', 'ConferencePaper',
+  'ConferenceProceeding', 'DataPaper', 'Dataset', 'Dissertation', 'Event', 'Image', 'Instrument',
+  'InteractiveResource', 'Journal', 'JournalArticle', 'Model', 'OutputManagementPlan', 'PeerReview',
+  'PhysicalObject', 'Preprint', 'Project', 'Report', 'Service', 'Software', 'Sound', 'Standard',
+  'StudyRegistration', 'Text', 'Workflow', 'Other',
+] as const;
+
+/** Identifier schemes a related identifier may use (DataCite relatedIdentifierType plus physics ones). */
+export const RELATED_ID_TYPES = [
+  'DOI', 'arXiv', 'URL', 'INSPIRE', 'ILDG', 'HEPData', 'Handle', 'ISBN', 'ISSN', 'PMID', 'URN', 'w3id', 'bibcode', 'RRID', 'SWHID',
+] as const;
+
+/** DataCite 4.x relationType. */
+export const RELATION_TYPES = [
+  'IsCitedBy', 'Cites', 'IsSupplementTo', 'IsSupplementedBy', 'IsContinuedBy', 'Continues', 'IsDescribedBy',
+  'Describes', 'HasMetadata', 'IsMetadataFor', 'HasVersion', 'IsVersionOf', 'IsNewVersionOf', 'IsPreviousVersionOf',
+  'IsPartOf', 'HasPart', 'IsPublishedIn', 'IsReferencedBy', 'References', 'IsDocumentedBy', 'Documents',
+  'IsCompiledBy', 'Compiles', 'IsVariantFormOf', 'IsOriginalFormOf', 'IsIdenticalTo', 'IsReviewedBy', 'Reviews',
+  'IsDerivedFrom', 'IsSourceOf', 'IsRequiredBy', 'Requires', 'IsObsoletedBy', 'Obsoletes', 'IsCollectedBy', 'Collects',
+  'IsTranslationOf', 'HasTranslation',
+] as const;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO-8601 date');
+
+export const orcidSchema = z
+  .string()
+  .refine((v) => parseOrcid(v) !== null, 'must be an ORCID iD with a valid check digit, e.g. 0000-0002-1825-0097')
+  .transform((v) => parseOrcid(v)!);
+
+export const rorSchema = z
+  .string()
+  .refine((v) => parseRor(v) !== null, 'must be a ROR id, e.g. https://ror.org/05gq02987')
+  .transform((v) => parseRor(v)!);
+
+export const licenseSchema = z
+  .string()
+  .refine((v) => spdx.has(v), 'must be an SPDX license identifier, e.g. CC-BY-4.0');
+
+export const creatorInput = z
+  .object({
+    name: z.string().trim().min(1).max(500),
+    type: z.enum(['Person', 'Organization']).default('Person'),
+    orcid: orcidSchema.optional(),
+    ror: rorSchema.optional(),
+    affiliation: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
+
+const checksum = z
+  .object({ algorithm: z.enum(['md5', 'sha1', 'sha256', 'sha512', 'adler32', 'crc32c']), value: z.string().regex(/^[0-9a-fA-F]+$/) })
+  .strict();
+
+export const distributionInput = z
+  .object({
+    title: z.string().max(500).optional(),
+    urls: z.array(z.string().url()).min(1).max(20).describe('download or access URLs; more than one for mirrors'),
+    kind: z.enum(['download', 'access']).default('download'),
+    mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type like application/x-hdf5').optional(),
+    format: z.string().max(100).optional(),
+    sizeBytes: z.number().int().nonnegative().optional(),
+    checksum: checksum.optional(),
+  })
+  .strict();
+
+export const relatedIdentifierInput = z
+  .object({
+    type: z.enum(RELATED_ID_TYPES),
+    value: z.string().trim().min(1).max(2000),
+    relation: z.enum(RELATION_TYPES),
+  })
+  .strict();
+
+const datasetFields = {
+  title: z.string().trim().min(1).max(1000),
+  description: z.string().trim().min(1).max(100_000),
+  tier: z.number().int().min(0).max(9),
+  dataType: z.enum(DATA_TYPES),
+  license: licenseSchema,
+  creators: z.array(creatorInput).min(1).max(1000),
+  contributors: z.array(creatorInput).max(1000).optional(),
+  resourceType: z.enum(RESOURCE_TYPES).optional(),
+  keywords: z.array(z.string().trim().min(1).max(200)).max(200).optional(),
+  domain: z.string().trim().min(1).max(200).optional(),
+  formats: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+  observables: z.array(z.string().url('must be an observable IRI')).max(500).optional(),
+  distributions: z.array(distributionInput).max(1000).optional(),
+  relatedIdentifiers: z.array(relatedIdentifierInput).max(1000).optional(),
+  accessLevel: z.enum(ACCESS_LEVELS).optional(),
+  embargoUntil: isoDate.optional(),
+  version: z.string().trim().min(1).max(100).optional().describe('a version label such as "1.2"; numbering is femto\'s'),
+  publisher: z.string().trim().min(1).max(500).optional(),
+  sizeBytes: z.number().int().nonnegative().optional(),
+  recordCount: z.number().int().nonnegative().optional(),
+  datasheet: z.record(z.string(), z.unknown()).optional(),
+};
+
+const embargoRule = <T extends { accessLevel?: string; embargoUntil?: string }>(v: T, ctx: z.RefinementCtx) => {
+  if (v.accessLevel === 'embargoed' && !v.embargoUntil) {
+    ctx.addIssue({ code: 'custom', path: ['embargoUntil'], message: 'is required when accessLevel is embargoed' });
+  }
+};
+
+export const createDatasetBody = z
+  .object({ id: z.string().regex(slugPattern, 'must be a lowercase slug [a-z0-9-]').optional(), ...datasetFields })
+  .strict()
+  .superRefine(embargoRule);
+
+export const patchDatasetBody = z
+  .object(datasetFields)
+  .partial()
+  .strict()
+  .superRefine(embargoRule)
+  .refine((v) => Object.keys(v).length > 0, 'must change at least one field');
+
+export type CreateDatasetInput = z.infer<typeof createDatasetBody>;
+export type PatchDatasetInput = z.infer<typeof patchDatasetBody>;
+export type CreatorInput = z.infer<typeof creatorInput>;
+
+/** What a version holds, whichever way it came in (REST, catalog, import). */
+export interface VersionContent {
+  title: string;
+  description: string;
+  tier?: number | null;
+  dataType?: (typeof DATA_TYPES)[number] | null;
+  license?: string | null;
+  creators: CreatorInput[];
+  contributors?: CreatorInput[];
+  resourceType?: (typeof RESOURCE_TYPES)[number];
+  keywords?: string[];
+  domain?: string | null;
+  formats?: string[];
+  observables?: string[];
+  distributions?: z.infer<typeof distributionInput>[];
+  relatedIdentifiers?: z.infer<typeof relatedIdentifierInput>[];
+  accessLevel?: (typeof ACCESS_LEVELS)[number];
+  embargoUntil?: string | null;
+  version?: string | null;
+  publisher?: string | null;
+  sizeBytes?: number | null;
+  recordCount?: number | null;
+  datasheet?: Record<string, unknown> | null;
+  annotations?: Record<string, unknown> | null;
+}
+
+// ---- output ----
+
+export const agentOut = z.object({
+  agentId: z.string(),
+  name: z.string(),
+  type: z.enum(['Person', 'Organization', 'Software']),
+  orcid: z.string().nullable(),
+  ror: z.string().nullable(),
+  affiliation: z.string().nullable(),
+});
+
+export const distributionOut = z.object({
+  title: z.string().nullable(),
+  urls: z.array(z.string()).describe('empty while an embargo hides the files'),
+  kind: z.enum(['download', 'access']),
+  mediaType: z.string().nullable(),
+  format: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  checksum: z.object({ algorithm: z.string(), value: z.string() }).nullable(),
+});
+
+export const datasetRecord = z.object({
+  id: z.string(),
+  version: z.number().int().nullable().describe('null for a draft'),
+  state: z.enum(['draft', 'published']),
+  versionLabel: z.string().nullable(),
+  title: z.string(),
+  description: z.string(),
+  tier: z.number().int().nullable(),
+  domain: z.string().nullable(),
+  dataType: z.string().nullable(),
+  resourceType: z.string(),
+  license: z.string().nullable(),
+  accessLevel: z.enum(ACCESS_LEVELS),
+  embargoUntil: z.string().nullable(),
+  publisher: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  recordCount: z.number().nullable(),
+  creators: z.array(agentOut),
+  contributors: z.array(agentOut),
+  keywords: z.array(z.string()),
+  formats: z.array(z.string()),
+  observables: z.array(z.string()),
+  distributions: z.array(distributionOut),
+  relatedIdentifiers: z.array(z.object({ type: z.string(), value: z.string(), relation: z.string() })),
+  datasheet: z.record(z.string(), z.unknown()).nullable(),
+  annotations: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  publishedAt: z.string().nullable(),
+});
+
+export type DatasetRecord = z.infer<typeof datasetRecord>;

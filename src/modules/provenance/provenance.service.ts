@@ -1,0 +1,181 @@
+import { FemtoError, notFound, type FieldError } from '../../errors.js';
+import { randomId } from '../../lib/ids.js';
+import { canSeeRestricted, type Actor } from '../auth/auth.schema.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { DatasetsRepository } from '../datasets/datasets.repository.js';
+import type { AgentRow, AgentsRepository } from './agents.repository.js';
+import type { ProvenanceRepository, VersionEndpoint } from './provenance.repository.js';
+import type { ActivityRecord, AgentInput, AgentRecord, CreateActivityInput } from './provenance.schema.js';
+
+const agentTypeOf = { person: 'Person', organization: 'Organization', software: 'Software' } as const;
+const agentKindOf = { Person: 'person', Organization: 'organization', Software: 'software' } as const;
+
+export const toAgentRecord = (a: AgentRow): AgentRecord => ({
+  id: a.id,
+  type: agentTypeOf[a.kind],
+  name: a.name,
+  orcid: a.orcid,
+  ror: a.ror,
+  url: a.url,
+  affiliation: a.affiliation,
+});
+
+export function createProvenanceService(deps: {
+  repo: ProvenanceRepository;
+  agents: AgentsRepository;
+  datasets: DatasetsRepository;
+  auth: AuthService;
+}) {
+  const { repo, agents, datasets, auth } = deps;
+
+  /** A dataset reference becomes an exact version: the one named, else the latest published one. */
+  function resolveVersion(ref: { dataset: string; version?: number }, pointer: string): number {
+    const concept = datasets.concept(ref.dataset);
+    if (!concept) throw new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, [{ pointer: `${pointer}/dataset`, message: 'unknown dataset' }]);
+    if (ref.version !== undefined) {
+      const row = datasets.versionByNumber(ref.dataset, ref.version);
+      if (!row) throw new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' has no version ${ref.version}`, [{ pointer: `${pointer}/version`, message: 'unknown version' }]);
+      return row.pk;
+    }
+    if (concept.latestVersionPk == null) {
+      throw new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version to link`, [{ pointer: `${pointer}/dataset`, message: 'not published' }]);
+    }
+    return concept.latestVersionPk;
+  }
+
+  function endpointOut(actor: Actor, e: VersionEndpoint) {
+    const hidden = e.accessLevel === 'restricted' && !canSeeRestricted(actor);
+    return hidden
+      ? { dataset: null, version: null, title: null, restricted: true }
+      : { dataset: e.datasetId, version: e.versionNumber, title: e.title, restricted: e.accessLevel === 'restricted' };
+  }
+
+  function records(actor: Actor, ids: readonly string[]): Map<string, ActivityRecord> {
+    const rows = repo.activities(ids);
+    const agentLinks = repo.agentsOf(ids);
+    const inputs = repo.inputsOf(ids);
+    const outputs = repo.outputsOf(ids);
+    const out = new Map<string, ActivityRecord>();
+    for (const a of rows) {
+      out.set(a.id, {
+        id: a.id,
+        kind: a.kind,
+        name: a.name,
+        description: a.description,
+        software: a.softwareName
+          ? { name: a.softwareName, version: a.softwareVersion, repository: a.softwareRepository, commit: a.softwareCommit }
+          : null,
+        parameters: a.parameters ?? null,
+        startedAt: a.startedAt,
+        endedAt: a.endedAt,
+        basis: a.basis,
+        agents: [],
+        inputs: [],
+        outputs: [],
+        createdAt: a.createdAt,
+      });
+    }
+    for (const l of agentLinks) out.get(l.activityId)?.agents.push({ ...toAgentRecord(l.agent), role: l.role });
+    for (const i of inputs) out.get(i.activityId)?.inputs.push({ ...endpointOut(actor, i), role: i.role });
+    for (const o of outputs) out.get(o.activityId)?.outputs.push(endpointOut(actor, o));
+    return out;
+  }
+
+  function resolveAgent(ref: NonNullable<CreateActivityInput['agents']>[number], pointer: string): string {
+    if ('agentId' in ref) {
+      if (!agents.byId(ref.agentId)) throw new FemtoError('UNKNOWN_REFERENCE', `Agent '${ref.agentId}' does not exist`, [{ pointer: `${pointer}/agentId`, message: 'unknown agent' }]);
+      return ref.agentId;
+    }
+    return agents.upsert({ kind: agentKindOf[ref.type], name: ref.name, orcid: ref.orcid, ror: ref.ror, url: ref.url, affiliation: ref.affiliation });
+  }
+
+  return {
+    records,
+
+    get(actor: Actor, id: string): ActivityRecord {
+      const r = records(actor, [id]).get(id);
+      if (!r) throw notFound('Activity', id);
+      return r;
+    },
+
+    /** Records a derivation step; refuses unknown datasets (422) and any cycle (409). */
+    create(actor: Actor, input: CreateActivityInput): ActivityRecord {
+      auth.require(actor, 'curator');
+      const id = input.id ?? randomId('act-');
+      repo.transaction(() => {
+        if (repo.activityExists(id)) throw new FemtoError('ID_TAKEN', `Activity '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
+        const inputs = input.inputs.map((ref, i) => ({ versionPk: resolveVersion(ref, `/inputs/${i}`), role: ref.role ?? null }));
+        const outputs = input.outputs.map((ref, i) => resolveVersion(ref, `/outputs/${i}`));
+        const inputPks = inputs.map((i) => i.versionPk);
+        const selfLoop = outputs.find((o) => inputPks.includes(o));
+        if (selfLoop !== undefined || repo.wouldCycle(inputPks, outputs)) {
+          throw new FemtoError('DERIVATION_CYCLE', 'An output of this step is already upstream of one of its inputs (or is an input itself)', [
+            { pointer: '/outputs', message: 'would make a derivation cycle' },
+          ]);
+        }
+        const taken = repo.alreadyGenerated(outputs);
+        if (taken.length) {
+          const errors: FieldError[] = taken.map((t) => ({
+            pointer: `/outputs/${outputs.indexOf(t.versionPk)}`,
+            message: `already generated by activity '${t.activityId}'`,
+          }));
+          throw new FemtoError('CONFLICT', 'A dataset version is generated by exactly one step; publish a new version for a new step', errors);
+        }
+        const agentLinks = (input.agents ?? []).map((a, i) => ({ agentId: resolveAgent(a, `/agents/${i}`), role: a.role ?? 'performer' }));
+        repo.insertActivity(
+          {
+            id,
+            kind: input.kind,
+            name: input.name ?? null,
+            description: input.description ?? null,
+            softwareName: input.software?.name ?? null,
+            softwareVersion: input.software?.version ?? null,
+            softwareRepository: input.software?.repository ?? null,
+            softwareCommit: input.software?.commit ?? null,
+            parameters: input.parameters ?? null,
+            startedAt: input.startedAt ?? null,
+            endedAt: input.endedAt ?? null,
+            basis: input.basis ?? null,
+            createdBy: actor.id,
+            createdAt: new Date().toISOString(),
+          },
+          { agents: agentLinks, inputs, outputs },
+        );
+        auth.audit(actor, { action: 'activity.create', entityType: 'activity', entityId: id, after: input });
+      });
+      return this.get(actor, id);
+    },
+
+    createAgent(actor: Actor, input: AgentInput): AgentRecord {
+      auth.require(actor, 'curator');
+      const identity = { kind: agentKindOf[input.type], name: input.name, orcid: input.orcid, ror: input.ror, url: input.url, affiliation: input.affiliation };
+      const existing = agents.findByIdentity(identity);
+      if (existing && (input.orcid || input.ror)) {
+        throw new FemtoError('ID_TAKEN', `Agent '${existing.id}' already has this ${input.orcid ? 'ORCID' : 'ROR id'}`, [
+          { pointer: input.orcid ? '/orcid' : '/ror', message: 'already registered' },
+        ], { existing: existing.id });
+      }
+      const id = input.id ?? randomId('ag-');
+      repo.transaction(() => {
+        if (agents.byId(id)) throw new FemtoError('ID_TAKEN', `Agent '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
+        agents.insert({ id, ...identity, orcid: identity.orcid ?? null, ror: identity.ror ?? null, url: identity.url ?? null, affiliation: identity.affiliation ?? null });
+        auth.audit(actor, { action: 'agent.create', entityType: 'agent', entityId: id, after: input });
+      });
+      return toAgentRecord(agents.byId(id)!);
+    },
+
+    getAgent(id: string): AgentRecord {
+      const a = agents.byId(id);
+      if (!a) throw notFound('Agent', id);
+      return toAgentRecord(a);
+    },
+
+    listAgents(opts: { type?: AgentRecord['type']; cursor?: string; limit: number }) {
+      const rows = agents.list({ kind: opts.type ? agentKindOf[opts.type] : undefined, after: opts.cursor, limit: opts.limit + 1 });
+      const page = rows.slice(0, opts.limit);
+      return { items: page.map(toAgentRecord), nextCursor: rows.length > opts.limit ? page[page.length - 1].id : null };
+    },
+  };
+}
+
+export type ProvenanceService = ReturnType<typeof createProvenanceService>;

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { ACCESS_LEVELS, DATA_TYPES } from '../datasets/datasets.schema.js';
+
+export const searchQuery = z
+  .object({
+    q: z.string().trim().max(500).optional().describe('full text over title, description and keywords'),
+    tier: z.coerce.number().int().min(0).max(9).optional(),
+    domain: z.string().max(200).optional(),
+    dataType: z.enum(DATA_TYPES).optional(),
+    observable: z.string().max(2000).optional().describe('an observable IRI'),
+    format: z.string().max(100).optional(),
+    accessLevel: z.enum(ACCESS_LEVELS).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(20),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+export type SearchQuery = z.infer<typeof searchQuery>;
+
+export const FACETS = ['tier', 'domain', 'dataType', 'format', 'observable'] as const;
+export type Facet = (typeof FACETS)[number];
+
+export const facetCounts = z.record(z.string(), z.array(z.object({ value: z.string(), count: z.number().int() })));
