@@ -110,6 +110,10 @@ export function createDatasetsRepository({ db, sqlite }: Database_) {
       return sqlite.transaction(fn)();
     },
 
+    isEmpty(): boolean {
+      return db.select({ id: datasets.id }).from(datasets).limit(1).get() === undefined;
+    },
+
     concept(id: string): ConceptRow | undefined {
       return db.select().from(datasets).where(eq(datasets.id, id)).get();
     },

@@ -6,7 +6,7 @@ import type { SearchRepository } from './search.repository.js';
 import type { Facet, SearchQuery } from './search.schema.js';
 
 export interface SearchResult {
-  items: DatasetRecord[];
+  items: { pk: number; record: DatasetRecord }[];
   nextCursor: string | null;
   total: number;
   facets: Record<Facet, { value: string; count: number }[]>;
@@ -34,7 +34,10 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
       });
       const records = datasets.recordsFor(actor, page.pks);
       return {
-        items: page.pks.map((pk) => records.get(pk)).filter((r): r is DatasetRecord => r !== undefined),
+        items: page.pks.flatMap((pk) => {
+          const record = records.get(pk);
+          return record ? [{ pk, record }] : [];
+        }),
         nextCursor: page.last ? encodeCursor(page.last) : null,
         total: page.total,
         facets: page.facets,

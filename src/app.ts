@@ -1,0 +1,70 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { readFileSync } from 'node:fs';
+import type { Config } from './config.js';
+import { applyMigrations, openDatabase } from './db/client.js';
+import { buildContainer, type Container } from './container.js';
+import problemDetails from './plugins/problem-details.js';
+import authPlugin from './plugins/auth.js';
+import openapi from './plugins/openapi.js';
+import { datasetsRoutes } from './modules/datasets/datasets.routes.js';
+import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { projectPath } from './paths.js';
+import { loadBundledCatalogIfEmpty } from './modules/datasets/catalog.loader.js';
+
+const { version } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    femto: Container;
+  }
+}
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Builds the server without listening: tests drive it with app.inject, server.ts listens. */
+export async function buildApp(config: Config, opts: BuildOptions = {}) {
+  const database = openDatabase(config.dbPath);
+  applyMigrations(database);
+  const container = buildContainer(config, database);
+  if (config.seedOnEmpty) loadBundledCatalogIfEmpty(container);
+
+  const app = Fastify({
+    logger: opts.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    requestTimeout: config.requestTimeoutMs,
+    genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
+    requestIdHeader: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('femto', container);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  app.addHook('onClose', async () => database.close());
+
+  await app.register(problemDetails, { baseUrl: config.baseUrl });
+  await app.register(openapi, { baseUrl: config.baseUrl, version });
+  await app.register(authPlugin, { container });
+
+  app.get(
+    '/health',
+    { schema: { tags: ['ops'], summary: 'Liveness and database check', response: { 200: z.object({ status: z.literal('ok'), version: z.string() }) } } },
+    async () => {
+      database.sqlite.prepare('SELECT 1').get();
+      return { status: 'ok' as const, version };
+    },
+  );
+  await app.register(datasetsRoutes(container));
+  await app.register(provenanceRoutes(container));
+  await app.register(authRoutes(container));
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { applyMigrations, openDatabase } from './db/client.js';
+import { buildContainer } from './container.js';
+import { loadCatalog } from './modules/datasets/catalog.loader.js';
+import { ROLES, type Role } from './modules/auth/auth.schema.js';
+import { startServer } from './server.js';
+
+function config(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+/** Opens the configured database with migrations applied, runs fn, closes. */
+function withContainer<T>(fn: (c: ReturnType<typeof buildContainer>) => T): T {
+  const cfg = config();
+  const database = openDatabase(cfg.dbPath);
+  try {
+    applyMigrations(database);
+    return fn(buildContainer(cfg, database));
+  } finally {
+    database.close();
+  }
+}
+
+const program = new Command('femto').description('FAIR metadata and provenance server for physics datasets').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the HTTP server (HOST, PORT, FEMTO_DB, FEMTO_BASE_URL, ... from the environment)')
+  .action(async () => {
+    await startServer(config());
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations to FEMTO_DB and exit')
+  .action(() => {
+    withContainer(() => undefined);
+    console.log('migrations applied');
+  });
+
+program
+  .command('seed')
+  .description('load the bundled catalog (catalog/*.yaml) into an empty database')
+  .action(() => {
+    withContainer((c) => {
+      if (!c.repos.datasets.isEmpty()) {
+        console.error('the database already holds datasets; seed loads into an empty database only');
+        process.exitCode = 1;
+        return;
+      }
+      const counts = loadCatalog(c);
+      console.log(`loaded ${counts.datasets} datasets and ${counts.activities} derivation steps`);
+    });
+  });
+
+const token = program.command('token').description('manage API tokens');
+token
+  .command('create')
+  .description('create a token; the secret is printed once')
+  .addOption(new Option('--role <role>', 'role of the token').choices(ROLES).makeOptionMandatory())
+  .option('--label <label>', 'what the token is for')
+  .action((opts: { role: Role; label?: string }) => {
+    withContainer((c) => {
+      const created = c.auth.createToken(opts.role, opts.label);
+      c.auth.audit({ id: 'cli', role: 'admin' }, { action: 'token.create', entityType: 'token', entityId: created.id, after: { role: created.role } });
+      console.log(JSON.stringify(created, null, 2));
+    });
+  });
+token
+  .command('list')
+  .description('list tokens (never their secrets)')
+  .action(() => withContainer((c) => console.log(JSON.stringify(c.auth.listTokens(), null, 2))));
+token
+  .command('revoke <id>')
+  .description('revoke a token')
+  .action((id: string) =>
+    withContainer((c) => {
+      if (!c.auth.revokeToken(id)) {
+        console.error(`no active token ${id}`);
+        process.exitCode = 1;
+      } else console.log(`revoked ${id}`);
+    }),
+  );
+
+await program.parseAsync(process.argv);

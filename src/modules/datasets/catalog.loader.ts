@@ -1,0 +1,142 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { Container } from '../../container.js';
+import { projectPath } from '../../paths.js';
+import type { Actor } from '../auth/auth.schema.js';
+import { ACTIVITY_KINDS } from '../provenance/provenance.schema.js';
+import {
+  ACCESS_LEVELS,
+  DATA_TYPES,
+  RELATED_ID_TYPES,
+  RELATION_TYPES,
+  RESOURCE_TYPES,
+  licenseSchema,
+  type VersionContent,
+} from './datasets.schema.js';
+
+export const OBSERVABLE_BASE = 'https://w3id.org/femto/observable/';
+const catalogActor: Actor = { id: 'system:catalog', role: 'admin' };
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/);
+
+/** The reviewable catalog files: every field the seeds state, nothing they do not (so most are optional). */
+const catalogDataset = z
+  .object({
+    id: slug,
+    title: z.string().min(1),
+    description: z.string().min(1),
+    resourceType: z.enum(RESOURCE_TYPES).default('Dataset'),
+    tier: z.number().int().min(0).max(9).optional(),
+    alsoInTiers: z.array(z.number().int().min(0).max(9)).optional(),
+    domain: z.string().optional(),
+    dataType: z.enum(DATA_TYPES).optional(),
+    dataTypeAsGiven: z.string().optional(),
+    formats: z.array(z.string()).optional(),
+    keywords: z.array(z.string()).optional(),
+    level: z.string().optional(),
+    availability: z.string().optional(),
+    accessLevel: z.enum(ACCESS_LEVELS).default('open'),
+    license: licenseSchema.optional(),
+    creators: z.array(z.object({ name: z.string().min(1), type: z.enum(['Person', 'Organization']).default('Organization') }).strict()).optional(),
+    distributions: z.array(z.object({ url: z.string().url(), title: z.string().optional(), mediaType: z.string().optional() }).strict()).optional(),
+    relatedIdentifiers: z.array(z.object({ type: z.enum(RELATED_ID_TYPES), value: z.string().min(1), relation: z.enum(RELATION_TYPES) }).strict()).optional(),
+    observables: z.array(slug).optional(),
+    mentionedIn: z.string().optional(),
+  })
+  .strict();
+
+const catalogActivity = z
+  .object({
+    id: slug,
+    kind: z.enum(ACTIVITY_KINDS),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    software: z.object({ name: z.string().min(1), version: z.string().optional(), repository: z.string().url().optional() }).strict().optional(),
+    inputs: z.array(z.object({ dataset: slug, role: z.string().optional() }).strict()).default([]),
+    outputs: z.array(z.object({ dataset: slug }).strict()).default([]),
+    basis: z.string().optional(),
+  })
+  .strict();
+
+const catalogFile = z
+  .object({ source: z.string(), datasets: z.array(catalogDataset).default([]), activities: z.array(catalogActivity).default([]) })
+  .strict();
+
+export type CatalogFile = z.infer<typeof catalogFile>;
+
+export class CatalogError extends Error {
+  constructor(file: string, issues: string[]) {
+    super(`Bundled catalog file ${file} is invalid:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'CatalogError';
+  }
+}
+
+export function readCatalog(dir = projectPath('catalog')): { file: string; content: CatalogFile }[] {
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((file) => {
+      const parsed = catalogFile.safeParse(parse(readFileSync(join(dir, file), 'utf8')));
+      if (!parsed.success) {
+        throw new CatalogError(file, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+      }
+      return { file, content: parsed.data };
+    });
+}
+
+function toContent(d: z.infer<typeof catalogDataset>, source: string): VersionContent {
+  const annotations = Object.fromEntries(
+    Object.entries({
+      source,
+      mentionedIn: d.mentionedIn,
+      alsoInTiers: d.alsoInTiers,
+      dataTypeAsGiven: d.dataTypeAsGiven,
+      level: d.level,
+      availability: d.availability,
+    }).filter(([, v]) => v !== undefined),
+  );
+  return {
+    title: d.title,
+    description: d.description,
+    resourceType: d.resourceType,
+    tier: d.tier ?? null,
+    domain: d.domain ?? null,
+    dataType: d.dataType ?? null,
+    formats: d.formats,
+    keywords: d.keywords,
+    license: d.license ?? null,
+    accessLevel: d.accessLevel,
+    creators: (d.creators ?? []).map((c) => ({ name: c.name, type: c.type })),
+    distributions: (d.distributions ?? []).map((x) => ({ urls: [x.url], title: x.title, mediaType: x.mediaType, kind: 'access' as const })),
+    relatedIdentifiers: d.relatedIdentifiers,
+    observables: d.observables?.map((o) => OBSERVABLE_BASE + o),
+    annotations,
+  };
+}
+
+/** Loads every catalog file in one transaction: all of it or nothing. Returns the counts. */
+export function loadCatalog(container: Container, files = readCatalog()): { datasets: number; activities: number } {
+  const { datasets, provenance, repos } = container;
+  return repos.datasets.transaction(() => {
+    let nDatasets = 0;
+    let nActivities = 0;
+    for (const { content } of files) {
+      for (const d of content.datasets) {
+        datasets.createPublished(catalogActor, d.id, toContent(d, content.source));
+        nDatasets++;
+      }
+    }
+    for (const { content } of files) {
+      for (const a of content.activities) {
+        provenance.create(catalogActor, { ...a, basis: a.basis ? `${a.basis} (${content.source})` : content.source });
+        nActivities++;
+      }
+    }
+    return { datasets: nDatasets, activities: nActivities };
+  });
+}
+
+export function loadBundledCatalogIfEmpty(container: Container): void {
+  if (container.repos.datasets.isEmpty()) loadCatalog(container);
+}

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import type { Test } from 'tap';
+import { buildApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Role } from '../../src/modules/auth/auth.schema.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const BASE_URL = 'http://femto.test';
+
+export interface TestApp {
+  app: App;
+  config: Config;
+  /** Authorization headers for each role (a fresh token per role, made through the real service). */
+  as: Record<Role | 'anonymous', Record<string, string>>;
+}
+
+/** A real app on a fresh SQLite file in the test's own directory; closed when the test ends. */
+export async function makeApp(t: Test, env: Record<string, string> = {}): Promise<TestApp> {
+  const dir = t.testdir({});
+  const config = loadConfig({
+    FEMTO_DB: join(dir, 'femto.sqlite'),
+    FEMTO_SEED_ON_EMPTY: 'false',
+    FEMTO_ADMIN_TOKEN: ADMIN_TOKEN,
+    FEMTO_BASE_URL: BASE_URL,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const app = await buildApp(config);
+  t.teardown(() => app.close());
+  const bearer = (role: Role) => ({ authorization: `Bearer ${app.femto.auth.createToken(role).token}` });
+  return {
+    app,
+    config,
+    as: { anonymous: {}, reader: bearer('reader'), curator: bearer('curator'), admin: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+  };
+}
+
+export const minimalDataset = (over: Record<string, unknown> = {}) => ({
+  title: 'Ising model Monte Carlo samples',
+  description: '2D Ising configurations near the critical temperature.',
+  tier: 3,
+  dataType: 'Raw-Simulation',
+  license: 'CC-BY-4.0',
+  creators: [{ name: 'Ada Lovelace', orcid: '0000-0002-1825-0097' }],
+  ...over,
+});
+
+/** Creates and publishes a dataset through REST; returns its id. */
+export async function publishedDataset(t: TestApp, over: Record<string, unknown> = {}): Promise<string> {
+  const created = await t.app.inject({ method: 'POST', url: '/datasets', headers: t.as.curator, payload: minimalDataset(over) });
+  if (created.statusCode !== 201) throw new Error(`create failed: ${created.body}`);
+  const id = created.json().id as string;
+  const published = await t.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: t.as.curator });
+  if (published.statusCode !== 200) throw new Error(`publish failed: ${published.body}`);
+  return id;
+}
+
+/** Records a derivation step through REST; returns its id. */
+export async function step(t: TestApp, body: Record<string, unknown>): Promise<string> {
+  const res = await t.app.inject({ method: 'POST', url: '/activities', headers: t.as.curator, payload: { kind: 'analysis', ...body } });
+  if (res.statusCode !== 201) throw new Error(`activity failed: ${res.body}`);
+  return res.json().id as string;
+}
