@@ -8,6 +8,7 @@ import { buildContainer, type Container } from './container.js';
 import problemDetails from './plugins/problem-details.js';
 import authPlugin from './plugins/auth.js';
 import openapi from './plugins/openapi.js';
+import graphql from './plugins/graphql.js';
 import { datasetsRoutes } from './modules/datasets/datasets.routes.js';
 import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -41,8 +42,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
     requestIdHeader: false,
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   app.decorate('femto', container);
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
@@ -52,18 +51,23 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   await app.register(problemDetails, { baseUrl: config.baseUrl });
   await app.register(openapi, { baseUrl: config.baseUrl, version });
   await app.register(authPlugin, { container });
+  await app.register(graphql, { container });
 
-  app.get(
-    '/health',
-    { schema: { tags: ['ops'], summary: 'Liveness and database check', response: { 200: z.object({ status: z.literal('ok'), version: z.string() }) } } },
-    async () => {
-      database.sqlite.prepare('SELECT 1').get();
-      return { status: 'ok' as const, version };
-    },
-  );
-  await app.register(datasetsRoutes(container));
-  await app.register(provenanceRoutes(container));
-  await app.register(authRoutes(container));
+  // zod compiles the REST routes' schemas; mercurius keeps its own JSON schemas, so the zod
+  // compilers live in this scope only.
+  await app.register(async (rest) => {
+    rest.setValidatorCompiler(validatorCompiler);
+    rest.setSerializerCompiler(serializerCompiler);
+    rest.get(
+      '/health',
+      { schema: { tags: ['ops'], summary: 'Liveness and database check', response: { 200: z.object({ status: z.literal('ok'), version: z.string() }) } } },
+      async () => {
+        database.sqlite.prepare('SELECT 1').get();
+        return { status: 'ok' as const, version };
+      },
+    );
+    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes]) await rest.register(routes(container));
+  });
   return app;
 }
 

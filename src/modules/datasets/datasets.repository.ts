@@ -194,6 +194,28 @@ export function createDatasetsRepository({ db, sqlite }: Database_) {
         .all();
     },
 
+    /** Version pks for (dataset, number) pairs, keyed "id@n"; one query. */
+    versionPksOf(refs: readonly { datasetId: string; version: number }[]): Map<string, number> {
+      if (!refs.length) return new Map();
+      const rows = db
+        .select({ pk: datasetVersions.pk, datasetId: datasetVersions.datasetId, n: datasetVersions.versionNumber })
+        .from(datasetVersions)
+        .where(inArray(datasetVersions.datasetId, [...new Set(refs.map((r) => r.datasetId))]))
+        .all();
+      return new Map(rows.filter((r) => r.n != null).map((r) => [`${r.datasetId}@${r.n}`, r.pk]));
+    },
+
+    /** Published versions of many datasets, oldest first (one query for a whole GraphQL list). */
+    publishedVersionsOf(datasetIds: readonly string[]): DatasetVersionRow[] {
+      if (!datasetIds.length) return [];
+      return db
+        .select()
+        .from(datasetVersions)
+        .where(and(inArray(datasetVersions.datasetId, [...datasetIds]), eq(datasetVersions.state, 'published')))
+        .orderBy(asc(datasetVersions.versionNumber))
+        .all();
+    },
+
     /** Full records for many versions in a fixed number of queries (one per child table). */
     records(pks: readonly number[]): Map<number, DatasetRecord> {
       const out = new Map<number, DatasetRecord>();

@@ -1,0 +1,65 @@
+import type { DatasetVersionRow } from '../../db/schema/index.js';
+import { datasetNode, type DatasetNode, type GraphQLContext, type GraphQLModule, type LoaderQuery } from '../../graphql/context.js';
+import type { DatasetRecord } from './datasets.schema.js';
+
+interface VersionNode {
+  datasetId: string;
+  pk: number;
+  version: number;
+  versionLabel: string | null;
+  title: string;
+  publishedAt: string;
+}
+
+const versionNode = (r: DatasetVersionRow): VersionNode => ({
+  datasetId: r.datasetId,
+  pk: r.pk,
+  version: r.versionNumber!,
+  versionLabel: r.versionLabel,
+  title: r.title,
+  publishedAt: r.publishedAt!,
+});
+
+/** Dataset views for version pks, in the order asked, null where the caller may not see it. */
+export function datasetNodes(ctx: GraphQLContext, pks: number[]): (DatasetNode | null)[] {
+  const records = ctx.femto.datasets.recordsFor(ctx.actor, pks);
+  return pks.map((pk) => {
+    const r = records.get(pk);
+    return r ? datasetNode(pk, r) : null;
+  });
+}
+
+export const datasetsGraphQL: GraphQLModule = {
+  resolvers: {
+    Query: {
+      dataset: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => {
+        const concept = ctx.femto.repos.datasets.concept(id);
+        const pk = concept?.latestVersionPk ?? concept?.draftVersionPk;
+        return pk == null ? null : datasetNodes(ctx, [pk])[0];
+      },
+    },
+    Contributor: {
+      agent: (c: DatasetRecord['creators'][number]) => ({ id: c.agentId, type: c.type, name: c.name, orcid: c.orcid, ror: c.ror, url: null, affiliation: c.affiliation }),
+    },
+  },
+  loaders: {
+    Dataset: {
+      async versions(queries: LoaderQuery<DatasetNode>[], ctx) {
+        const rows = ctx.femto.repos.datasets.publishedVersionsOf(queries.map((q) => q.obj.id));
+        return queries.map((q) => rows.filter((r) => r.datasetId === q.obj.id && ctx.femto.datasets.visible(ctx.actor, r)).map(versionNode));
+      },
+      async latestVersion(queries: LoaderQuery<DatasetNode>[], ctx) {
+        const rows = ctx.femto.repos.datasets.publishedVersionsOf(queries.map((q) => q.obj.id));
+        return queries.map((q) => {
+          const mine = rows.filter((r) => r.datasetId === q.obj.id && ctx.femto.datasets.visible(ctx.actor, r));
+          return mine.length ? versionNode(mine[mine.length - 1]) : null;
+        });
+      },
+    },
+    DatasetVersion: {
+      async dataset(queries: LoaderQuery<VersionNode>[], ctx) {
+        return datasetNodes(ctx, queries.map((q) => q.obj.pk));
+      },
+    },
+  },
+};

@@ -1,0 +1,46 @@
+import type { GraphQLContext, GraphQLModule, LoaderQuery, DatasetNode } from '../../graphql/context.js';
+import { datasetNodes } from '../datasets/datasets.resolvers.js';
+import type { ActivityRecord } from './provenance.schema.js';
+
+type VersionLink = ActivityRecord['inputs'][number];
+
+/** Activities touching the given versions, as full records, batched. */
+function activitiesFor(ctx: GraphQLContext, pks: number[], side: 'generatedBy' | 'usedBy') {
+  const links = ctx.femto.repos.provenance.activityIdsTouching(pks)[side];
+  const records = ctx.femto.provenance.records(ctx.actor, [...new Set(links.map((l) => l.activityId))]);
+  return pks.map((pk) => links.filter((l) => l.versionPk === pk).map((l) => records.get(l.activityId)!));
+}
+
+export const provenanceGraphQL: GraphQLModule = {
+  resolvers: {
+    Query: {
+      activity: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => ctx.femto.provenance.records(ctx.actor, [id]).get(id) ?? null,
+      agent: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => {
+        const a = ctx.femto.repos.agents.byId(id);
+        return a ? ctx.femto.provenance.getAgent(id) : null;
+      },
+    },
+    Activity: {
+      parameters: (a: ActivityRecord) => (a.parameters ? JSON.stringify(a.parameters) : null),
+      agents: (a: ActivityRecord) => a.agents.map(({ role, ...agent }) => ({ agent, role })),
+    },
+  },
+  loaders: {
+    Dataset: {
+      async generatedBy(queries: LoaderQuery<DatasetNode>[], ctx) {
+        return activitiesFor(ctx, queries.map((q) => q.obj.__pk), 'generatedBy').map((list) => list[0] ?? null);
+      },
+      async usedBy(queries: LoaderQuery<DatasetNode>[], ctx) {
+        return activitiesFor(ctx, queries.map((q) => q.obj.__pk), 'usedBy');
+      },
+    },
+    VersionLink: {
+      async dataset(queries: LoaderQuery<VersionLink>[], ctx) {
+        const refs = queries.map((q) => (q.obj.dataset && q.obj.version != null ? { datasetId: q.obj.dataset, version: q.obj.version } : null));
+        const pks = ctx.femto.repos.datasets.versionPksOf(refs.filter((r): r is NonNullable<typeof r> => r !== null));
+        const nodes = datasetNodes(ctx, refs.map((r) => (r ? (pks.get(`${r.datasetId}@${r.version}`) ?? -1) : -1)));
+        return nodes;
+      },
+    },
+  },
+};

@@ -1,0 +1,47 @@
+import fp from 'fastify-plugin';
+import mercurius from 'mercurius';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Container } from '../container.js';
+import type { GraphQLContext, GraphQLModule } from '../graphql/context.js';
+import { projectPath } from '../paths.js';
+import { datasetsGraphQL } from '../modules/datasets/datasets.resolvers.js';
+import { provenanceGraphQL } from '../modules/provenance/provenance.resolvers.js';
+
+/** Every module's resolvers and loaders; their SDL is every file in schema/graphql/, in name order. */
+const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL];
+
+function merge(parts: Record<string, Record<string, unknown>>[]) {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const part of parts) {
+    for (const [type, fields] of Object.entries(part)) {
+      for (const field of Object.keys(fields)) {
+        if (out[type]?.[field]) throw new Error(`GraphQL ${type}.${field} is defined by two modules`);
+      }
+      out[type] = { ...out[type], ...fields };
+    }
+  }
+  return out;
+}
+
+export function loadSchema(dir = projectPath('schema', 'graphql')): string {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+}
+
+export default fp(
+  async (app, opts: { container: Container }) => {
+    await app.register(mercurius, {
+      schema: loadSchema(),
+      resolvers: merge(modules.map((m) => m.resolvers)) as never,
+      loaders: merge(modules.map((m) => m.loaders ?? {})) as never,
+      graphiql: true,
+      path: '/graphql',
+      context: (request): GraphQLContext => ({ actor: request.actor, femto: opts.container }),
+    });
+  },
+  { name: 'graphql', dependencies: ['auth'] },
+);
