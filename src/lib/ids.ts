@@ -10,4 +10,4 @@ export function randomId(prefix: string, length = 10): string {
   return `${prefix}${out}`;
 }
 
-export const slugPattern = /^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/;
+export const slugPattern = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;

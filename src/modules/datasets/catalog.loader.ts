@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { projectPath } from '../../paths.js';
+import { slugPattern } from '../../lib/ids.js';
 import type { Actor } from '../auth/auth.schema.js';
 import { ACTIVITY_KINDS } from '../provenance/provenance.schema.js';
 import {
@@ -18,7 +19,7 @@ import {
 
 export const OBSERVABLE_BASE = 'https://w3id.org/femto/observable/';
 const catalogActor: Actor = { id: 'system:catalog', role: 'admin' };
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/);
+const slug = z.string().regex(slugPattern);
 
 /** The reviewable catalog files: every field the seeds state, nothing they do not (so most are optional). */
 const catalogDataset = z

@@ -83,6 +83,11 @@ export function createDatasetsService(repo: DatasetsRepository, auth: AuthServic
     return { record, pk, etag: etagOf(row) };
   }
 
+  function readView(actor: Actor, pk: number): VersionedRecord {
+    const v = recordOf(pk);
+    return { ...v, record: viewFor(actor, v.record) };
+  }
+
   /** The rule for every read: restricted records do not exist for anonymous callers; drafts only for writers. */
   function visible(actor: Actor, row: Pick<DatasetVersionRow, 'state' | 'accessLevel'>): boolean {
     if (row.state === 'draft' && !canSeeDrafts(actor)) return false;
@@ -157,7 +162,7 @@ export function createDatasetsService(repo: DatasetsRepository, auth: AuthServic
       const pk = concept?.latestVersionPk ?? (canSeeDrafts(actor) ? concept?.draftVersionPk : null);
       const row = pk != null ? repo.versionRow(pk) : undefined;
       if (!row || !visible(actor, row)) throw notFound('Dataset', id);
-      return recordOf(row.pk);
+      return readView(actor, row.pk);
     },
 
     getDraft(actor: Actor, id: string): VersionedRecord {
@@ -168,7 +173,7 @@ export function createDatasetsService(repo: DatasetsRepository, auth: AuthServic
     getVersion(actor: Actor, id: string, n: number): VersionedRecord {
       const row = repo.versionByNumber(id, n);
       if (!row || !visible(actor, row)) throw notFound('Version', `${id} v${n}`);
-      return recordOf(row.pk);
+      return readView(actor, row.pk);
     },
 
     listVersions(actor: Actor, id: string) {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { orcidSchema, rorSchema } from '../datasets/datasets.schema.js';
+import { slugPattern } from '../../lib/ids.js';
+
+const slugId = z.string().regex(slugPattern, 'must be a lowercase slug [a-z0-9-]');
 
 export const ACTIVITY_KINDS = [
   'simulation', 'reconstruction', 'calibration', 'selection', 'feature-extraction', 'training', 'fine-tuning', 'evaluation',
@@ -10,7 +13,7 @@ const isoDateTime = z.string().datetime({ offset: true, message: 'must be an ISO
 
 export const agentInput = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/).optional(),
+    id: slugId.optional(),
     type: z.enum(['Person', 'Organization', 'Software']),
     name: z.string().trim().min(1).max(500),
     orcid: orcidSchema.optional(),
@@ -32,7 +35,7 @@ const versionRef = {
 
 export const createActivityBody = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/).optional(),
+    id: slugId.optional(),
     kind: z.enum(ACTIVITY_KINDS),
     name: z.string().trim().min(1).max(500).optional(),
     description: z.string().max(100_000).optional(),

@@ -1,0 +1,89 @@
+import t from 'tap';
+import { makeApp, minimalDataset, publishedDataset, type TestApp } from '../helpers/app.js';
+
+type Who = 'anonymous' | 'reader' | 'curator' | 'admin';
+
+/** Every write route, with a request that succeeds for a curator. */
+const writes: { name: string; minimum: 'curator' | 'admin'; request: (a: TestApp, ids: { draft: string; published: string }) => Parameters<TestApp['app']['inject']>[0] & object }[] = [
+  { name: 'POST /datasets', minimum: 'curator', request: () => ({ method: 'POST', url: '/datasets', payload: minimalDataset() }) },
+  { name: 'PATCH /datasets/{id}', minimum: 'curator', request: (_a, ids) => ({ method: 'PATCH', url: `/datasets/${ids.draft}`, payload: { title: 'changed' } }) },
+  { name: 'POST /datasets/{id}/versions', minimum: 'curator', request: (_a, ids) => ({ method: 'POST', url: `/datasets/${ids.published}/versions` }) },
+  { name: 'POST /datasets/{id}/publish', minimum: 'curator', request: (_a, ids) => ({ method: 'POST', url: `/datasets/${ids.draft}/publish` }) },
+  { name: 'POST /activities', minimum: 'curator', request: (_a, ids) => ({ method: 'POST', url: '/activities', payload: { kind: 'analysis', inputs: [{ dataset: ids.published }] } }) },
+  { name: 'POST /agents', minimum: 'curator', request: () => ({ method: 'POST', url: '/agents', payload: { type: 'Software', name: `tool-${Math.random()}` } }) },
+  { name: 'POST /tokens', minimum: 'admin', request: () => ({ method: 'POST', url: '/tokens', payload: { role: 'reader' } }) },
+];
+
+const rank: Record<Who, number> = { anonymous: 0, reader: 1, curator: 2, admin: 3 };
+
+for (const w of writes) {
+  t.test(`auth matrix: ${w.name}`, async (t) => {
+    for (const who of ['anonymous', 'reader', 'curator', 'admin'] as Who[]) {
+      const a = await makeApp(t);
+      const published = await publishedDataset(a);
+      const draft = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset() })).json().id;
+      const req = w.request(a, { draft, published });
+      const res = await a.app.inject({ ...req, headers: a.as[who] });
+      const expected = who === 'anonymous' ? 401 : rank[who] >= rank[w.minimum] ? [200, 201] : 403;
+      if (Array.isArray(expected)) t.ok(expected.includes(res.statusCode), `${who}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      else {
+        t.equal(res.statusCode, expected, `${who} gets ${expected}`);
+        t.equal(res.json().code, expected === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', `${who}: coded error`);
+      }
+    }
+  });
+}
+
+t.test('bad credentials are refused, not ignored', async (t) => {
+  const a = await makeApp(t);
+  for (const authorization of ['Bearer nope', 'Token abc', 'Basic ' + Buffer.from('no-colon').toString('base64')]) {
+    const res = await a.app.inject({ url: '/datasets', headers: { authorization } });
+    t.equal(res.statusCode, 401, authorization);
+    t.equal(res.json().code, 'INVALID_TOKEN');
+    t.match(res.headers['www-authenticate'], /Bearer/);
+  }
+  const basic = 'Basic ' + Buffer.from(`femto.repo:${a.as.curator.authorization.slice(7)}`).toString('base64');
+  const ok = await a.app.inject({ method: 'POST', url: '/datasets', headers: { authorization: basic }, payload: minimalDataset() });
+  t.equal(ok.statusCode, 201, 'HTTP Basic with repository id : token works too');
+});
+
+t.test('a revoked token stops working', async (t) => {
+  const a = await makeApp(t);
+  const made = a.app.femto.auth.createToken('curator');
+  const headers = { authorization: `Bearer ${made.token}` };
+  t.equal((await a.app.inject({ method: 'POST', url: '/datasets', headers, payload: minimalDataset() })).statusCode, 201);
+  a.app.femto.auth.revokeToken(made.id);
+  t.equal((await a.app.inject({ method: 'POST', url: '/datasets', headers, payload: minimalDataset() })).statusCode, 401);
+});
+
+t.test('tokens are stored only as hashes', async (t) => {
+  const a = await makeApp(t);
+  const made = a.app.femto.auth.createToken('reader');
+  const rows = a.app.femto.database.sqlite.prepare('SELECT * FROM tokens').all() as Record<string, unknown>[];
+  t.notOk(JSON.stringify(rows).includes(made.token), 'the secret is nowhere in the table');
+  const res = await a.app.inject({ method: 'POST', url: '/tokens', headers: a.as.admin, payload: { role: 'curator', label: 'ci' } });
+  t.equal(res.statusCode, 201);
+  t.match(res.json().token, /^femto_/);
+});
+
+t.test('restricted records are invisible to anonymous callers on every route', async (t) => {
+  const a = await makeApp(t);
+  const secret = await publishedDataset(a, { id: 'secret', title: 'Hidden QCD run', accessLevel: 'restricted', keywords: ['hidden'] });
+  const open = await publishedDataset(a, { id: 'open-one', title: 'Open QCD run' });
+  await a.app.inject({ method: 'POST', url: '/activities', headers: a.as.curator, payload: { id: 'mix', kind: 'analysis', inputs: [{ dataset: secret }], outputs: [{ dataset: open }] } });
+
+  for (const url of ['/datasets/secret', '/datasets/secret/versions', '/datasets/secret/versions/1']) {
+    t.equal((await a.app.inject(url)).statusCode, 404, `anonymous ${url}`);
+    t.equal((await a.app.inject({ url, headers: a.as.reader })).statusCode, 200, `reader ${url}`);
+  }
+  const list = (await a.app.inject('/datasets?q=QCD')).json();
+  t.same(list.items.map((i: { id: string }) => i.id), ['open-one'], 'search hides it');
+  t.equal(list.total, 1, 'and does not count it');
+  t.notOk(JSON.stringify(list.facets).includes('hidden'), 'nor facet it');
+  t.equal((await a.app.inject({ url: '/datasets?q=QCD', headers: a.as.reader })).json().total, 2);
+
+  const activity = (await a.app.inject('/activities/mix')).json();
+  t.same(activity.inputs, [{ dataset: null, version: null, title: null, restricted: true, role: null }], 'a step shows only that a hidden input exists');
+  const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ dataset(id: "secret") { title } }' } });
+  t.same(gql.json().data.dataset, null, 'GraphQL hides it too');
+});
