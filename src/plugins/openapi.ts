@@ -3,6 +3,18 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
+type TransformArgs = Parameters<typeof jsonSchemaTransform>[0];
+
+const isZod = (v: unknown) => typeof v === 'object' && v !== null && '_zod' in v;
+
+/** Routes from other plugins (mercurius) carry plain JSON schemas: pass those through untouched. */
+function transform(args: TransformArgs) {
+  const { schema, url } = args;
+  const parts = schema ? [schema.body, schema.querystring, schema.params, schema.headers, ...Object.values(schema.response ?? {})] : [];
+  if (!schema || parts.some((p) => p !== undefined && !isZod(p))) return { schema, url };
+  return jsonSchemaTransform(args);
+}
+
 export default fp(
   async (app, opts: { baseUrl: string; version: string }) => {
     await app.register(swagger, {
@@ -21,7 +33,7 @@ export default fp(
           },
         },
       },
-      transform: jsonSchemaTransform,
+      transform,
       transformObject: jsonSchemaTransformObject,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
