@@ -1,0 +1,30 @@
+import t from 'tap';
+import type { AddressInfo } from 'node:net';
+import { makeApp } from '../helpers/app.js';
+import { launchBrowser } from '../helpers/browser.js';
+
+t.test('a researcher searches the bundled catalog in the portal and narrows by facet', async (t) => {
+  const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
+  await a.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
+  const browser = await launchBrowser(t);
+  const page = await browser.newPage();
+
+  await page.goto(`${base}/`);
+  t.match(await page.title(), /femto/);
+  await page.fill('input[type=search]', 'lattice');
+  await Promise.all([page.waitForURL(/q=lattice/), page.click('button[type=submit]')]);
+  const titles = await page.locator('ol.results h3').allTextContents();
+  t.ok(titles.some((x) => /Lattice QCD/.test(x)), `results: ${titles.join(' | ')}`);
+  const total = Number((await page.textContent('#count'))!.split(' ')[0]);
+
+  await Promise.all([page.waitForURL(/tier=8/), page.click('aside.facets section:has(h2:text("Tier")) a:text-is("8")')]);
+  const narrowed = Number((await page.textContent('#count'))!.split(' ')[0]);
+  t.ok(narrowed > 0 && narrowed <= total, `tier facet narrows ${total} -> ${narrowed}`);
+  const tiers = await page.locator('ol.results .badge:text-matches("^tier")').allTextContents();
+  t.ok(tiers.every((x) => x === 'tier 8'), 'every result is tier 8');
+
+  await page.goto(`${base}/?q=${encodeURIComponent('<script>alert(1)</script>')}`);
+  t.equal(await page.inputValue('input[type=search]'), '<script>alert(1)</script>', 'the query is shown as text, not run');
+  t.equal(await page.locator('main script').count(), 0);
+});
