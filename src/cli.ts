@@ -6,6 +6,7 @@ import { buildContainer } from './container.js';
 import { loadCatalog } from './modules/datasets/catalog.loader.js';
 import { ROLES, type Role } from './modules/auth/auth.schema.js';
 import { startServer } from './server.js';
+import { reconcile } from './modules/identifiers/outbox.js';
 
 function config(): Config {
   try {
@@ -89,6 +90,46 @@ token
         console.error(`no active token ${id}`);
         process.exitCode = 1;
       } else console.log(`revoked ${id}`);
+    }),
+  );
+
+/** Like withContainer, for work that awaits (network calls to the registrar). */
+async function withContainerAsync<T>(fn: (c: ReturnType<typeof buildContainer>) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const database = openDatabase(cfg.dbPath);
+  try {
+    applyMigrations(database);
+    return await fn(buildContainer(cfg, database));
+  } finally {
+    database.close();
+  }
+}
+
+const doi = program.command('doi').description('DOI registration: outbox status and reconciliation with the registrar');
+doi
+  .command('status')
+  .description('list outbox rows not yet delivered (pending, or failed and awaiting a retry)')
+  .action(() =>
+    withContainer((c) => {
+      const rows = c.repos.identifiers.undelivered().map((r) => ({
+        doi: r.doi,
+        action: r.action,
+        status: r.attempts > 0 ? 'failed' : 'pending',
+        attempts: r.attempts,
+        lastError: r.lastError,
+        nextAttemptAt: r.nextAttemptAt,
+        queuedAt: r.createdAt,
+      }));
+      console.log(JSON.stringify({ registrar: c.config.registrar, undelivered: rows.length, rows }, null, 2));
+    }),
+  );
+doi
+  .command('reconcile')
+  .description("compare femto's DOIs with the registrar's (GET /dois/{doi}) and queue a delivery for each difference")
+  .action(() =>
+    withContainerAsync(async (c) => {
+      const report = await reconcile({ repo: c.repos.identifiers, service: c.identifiers, registrar: c.registrar });
+      console.log(JSON.stringify({ registrar: c.config.registrar, ...report }, null, 2));
     }),
   );
 

@@ -160,3 +160,19 @@ t.test('deleting a draft deletes it at DataCite', async (t) => {
   await drain(a);
   t.notOk(dc.dois.has('10.5072/gone'));
 });
+
+t.test('reconcile re-queues DOIs that DataCite lacks or holds differently', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  for (const d of ['10.5072/same', '10.5072/lost', '10.5072/drift']) {
+    await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: d, titles: [{ title: d }] }) });
+  }
+  await drain(a);
+  dc.dois.delete('10.5072/lost');
+  dc.dois.get('10.5072/drift')!.state = 'findable';
+  const { reconcile } = await import('../../src/modules/identifiers/outbox.js');
+  const report = await reconcile({ repo: a.app.femto.repos.identifiers, service: a.app.femto.identifiers, registrar: a.app.femto.registrar });
+  t.equal(report.checked, 3);
+  t.same(report.requeued.map((r) => r.doi).sort(), ['10.5072/drift', '10.5072/lost']);
+  await drain(a);
+  t.ok(dc.dois.has('10.5072/lost'), 'delivered again');
+});

@@ -103,3 +103,47 @@ export function createOutboxWorker(deps: { repo: IdentifiersRepository; service:
 }
 
 export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
+
+export interface ReconcileReport {
+  checked: number;
+  requeued: { doi: string; reason: string }[];
+}
+
+/**
+ * Compares every DOI femto holds with the registrar's record (GET /dois/{doi}) and queues a
+ * delivery for each that differs in state, URL or title, or that the registrar lacks.
+ */
+export async function reconcile(deps: { repo: IdentifiersRepository; service: IdentifiersService; registrar: Registrar }): Promise<ReconcileReport> {
+  const { repo, service, registrar } = deps;
+  const report: ReconcileReport = { checked: 0, requeued: [] };
+  let after: string | undefined;
+  for (;;) {
+    const rows = repo.list({ after, limit: 100 });
+    if (!rows.length) break;
+    after = rows[rows.length - 1].doi;
+    for (const row of rows) {
+      const remote = await registrar.fetch(row.doi);
+      if (remote === undefined) return report; // the local registrar keeps nothing remote
+      report.checked++;
+      const mine = service.effective(row);
+      const reason =
+        remote === null
+          ? 'missing at the registrar'
+          : remote.state !== row.state
+            ? `state ${remote.state} at the registrar, ${row.state} here`
+            : (remote.url ?? null) !== (mine.url ?? null)
+              ? 'url differs'
+              : remote.titles?.[0]?.title !== mine.titles?.[0]?.title
+                ? 'title differs'
+                : undefined;
+      if (reason) {
+        repo.transaction(() => {
+          repo.enqueue(row.doi, 'upsert', new Date().toISOString());
+          repo.update(row.doi, { registrationStatus: 'pending' });
+        });
+        report.requeued.push({ doi: row.doi, reason });
+      }
+    }
+  }
+  return report;
+}
