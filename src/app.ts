@@ -13,6 +13,7 @@ import { datasetsRoutes } from './modules/datasets/datasets.routes.js';
 import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { identifiersRoutes } from './modules/identifiers/identifiers.routes.js';
+import { importRoutes } from './modules/identifiers/import.routes.js';
 import { projectPath } from './paths.js';
 import { loadBundledCatalogIfEmpty } from './modules/datasets/catalog.loader.js';
 
@@ -73,7 +74,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
         return { status: 'ok' as const, version };
       },
     );
-    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, identifiersRoutes]) await rest.register(routes(container));
+    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, identifiersRoutes, importRoutes]) await rest.register(routes(container));
   });
   return app;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { applyMigrations, openDatabase } from './db/client.js';
 import { buildContainer } from './container.js';
@@ -90,6 +91,23 @@ token
         console.error(`no active token ${id}`);
         process.exitCode = 1;
       } else console.log(`revoked ${id}`);
+    }),
+  );
+
+program
+  .command('import <files...>')
+  .description('import DataCite records (kernel-4 XML or DataCite JSON) as published datasets with their DOIs')
+  .action((files: string[]) =>
+    withContainer((c) => {
+      const actor = { id: 'cli', role: 'admin' } as const;
+      for (const file of files) {
+        try {
+          console.log(JSON.stringify(c.importDatacite(actor, file, readFileSync(file, 'utf8'))));
+        } catch (err) {
+          console.error(`${file}: ${(err as Error).message}`);
+          process.exitCode = 1;
+        }
+      }
     }),
   );
 

@@ -16,6 +16,7 @@ import { createIdentifiersRepository } from './modules/identifiers/identifiers.r
 import { createIdentifiersService } from './modules/identifiers/identifiers.service.js';
 import { registerDatasetFormats } from './modules/identifiers/identifiers.representations.js';
 import { createOutboxWorker } from './modules/identifiers/outbox.js';
+import { createImporter } from './modules/identifiers/import.js';
 import { registrarFor } from './modules/identifiers/registrars.js';
 import type { VersionedRecord } from './modules/datasets/datasets.service.js';
 import { FemtoError } from './errors.js';
@@ -88,6 +89,7 @@ export function buildContainer(config: Config, database: Database_) {
     identifiers,
     registrar,
     outbox,
+    importDatacite: createImporter({ datasets, repo: repos.identifiers, config }),
   };
 }
 

@@ -50,6 +50,9 @@ t.test('a rich record maps to DataCite JSON and XML that the official schemas ac
   t.same(xsdErrors(withoutDoi), []);
   t.match(withoutDoi, `<identifier identifierType="URL">https://femto.example/datasets/${id}</identifier>`);
   t.throws(() => dataciteXml({ ...attrs, doi: undefined, url: undefined }), /DOI or a landing page/);
+  const literal = dataciteXml({ ...attrs, titles: [{ title: 'by &ldquo;peers&rdquo; & a &amp; b' }] });
+  t.same(xsdErrors(literal), [], 'entity-shaped text stays text');
+  t.match(literal, '<title>by &amp;ldquo;peers&amp;rdquo; &amp; a &amp;amp; b</title>');
 });
 
 t.test('an invalid XML is caught by the validator (the check can fail)', async (t) => {
