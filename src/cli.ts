@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { applyMigrations, openDatabase } from './db/client.js';
 import { buildContainer } from './container.js';
 import { loadCatalog } from './modules/datasets/catalog.loader.js';
 import { ROLES, type Role } from './modules/auth/auth.schema.js';
 import { startServer } from './server.js';
+import { reconcile } from './modules/identifiers/outbox.js';
 
 function config(): Config {
   try {
@@ -89,6 +91,63 @@ token
         console.error(`no active token ${id}`);
         process.exitCode = 1;
       } else console.log(`revoked ${id}`);
+    }),
+  );
+
+program
+  .command('import <files...>')
+  .description('import DataCite records (kernel-4 XML or DataCite JSON) as published datasets with their DOIs')
+  .action((files: string[]) =>
+    withContainer((c) => {
+      const actor = { id: 'cli', role: 'admin' } as const;
+      for (const file of files) {
+        try {
+          console.log(JSON.stringify(c.importDatacite(actor, file, readFileSync(file, 'utf8'))));
+        } catch (err) {
+          console.error(`${file}: ${(err as Error).message}`);
+          process.exitCode = 1;
+        }
+      }
+    }),
+  );
+
+/** Like withContainer, for work that awaits (network calls to the registrar). */
+async function withContainerAsync<T>(fn: (c: ReturnType<typeof buildContainer>) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const database = openDatabase(cfg.dbPath);
+  try {
+    applyMigrations(database);
+    return await fn(buildContainer(cfg, database));
+  } finally {
+    database.close();
+  }
+}
+
+const doi = program.command('doi').description('DOI registration: outbox status and reconciliation with the registrar');
+doi
+  .command('status')
+  .description('list outbox rows not yet delivered (pending, or failed and awaiting a retry)')
+  .action(() =>
+    withContainer((c) => {
+      const rows = c.repos.identifiers.undelivered().map((r) => ({
+        doi: r.doi,
+        action: r.action,
+        status: r.attempts > 0 ? 'failed' : 'pending',
+        attempts: r.attempts,
+        lastError: r.lastError,
+        nextAttemptAt: r.nextAttemptAt,
+        queuedAt: r.createdAt,
+      }));
+      console.log(JSON.stringify({ registrar: c.config.registrar, undelivered: rows.length, rows }, null, 2));
+    }),
+  );
+doi
+  .command('reconcile')
+  .description("compare femto's DOIs with the registrar's (GET /dois/{doi}) and queue a delivery for each difference")
+  .action(() =>
+    withContainerAsync(async (c) => {
+      const report = await reconcile({ repo: c.repos.identifiers, service: c.identifiers, registrar: c.registrar });
+      console.log(JSON.stringify({ registrar: c.config.registrar, ...report }, null, 2));
     }),
   );
 

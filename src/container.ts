@@ -12,6 +12,14 @@ import { createProvenanceRepository } from './modules/provenance/provenance.repo
 import { createProvenanceService } from './modules/provenance/provenance.service.js';
 import { createSearchRepository } from './modules/search/search.repository.js';
 import { createSearchService } from './modules/search/search.service.js';
+import { createIdentifiersRepository } from './modules/identifiers/identifiers.repository.js';
+import { createIdentifiersService } from './modules/identifiers/identifiers.service.js';
+import { registerDatasetFormats } from './modules/identifiers/identifiers.representations.js';
+import { createOutboxWorker } from './modules/identifiers/outbox.js';
+import { createImporter } from './modules/identifiers/import.js';
+import { registrarFor } from './modules/identifiers/registrars.js';
+import type { VersionedRecord } from './modules/datasets/datasets.service.js';
+import { FemtoError } from './errors.js';
 
 export interface DatasetRenderContext {
   record: DatasetRecord;
@@ -26,6 +34,9 @@ export interface DatasetRenderContext {
  */
 export type RecordExtension = (actor: Actor, items: { pk: number; record: DatasetRecord }[]) => void;
 
+/** Runs before a dataset version is served in any representation; throws to refuse (e.g. 410 for a withdrawn DOI). */
+export type DatasetReadGuard = (v: VersionedRecord) => void;
+
 /** Wires repositories into services once per database; routes, resolvers and the CLI share it. */
 export function buildContainer(config: Config, database: Database_) {
   const repos = {
@@ -34,6 +45,7 @@ export function buildContainer(config: Config, database: Database_) {
     agents: createAgentsRepository(database.db),
     provenance: createProvenanceRepository(database),
     search: createSearchRepository(database),
+    identifiers: createIdentifiersRepository(database),
   };
   const auth = createAuthService(repos.auth, config.adminToken);
   const datasets = createDatasetsService(repos.datasets, auth);
@@ -42,6 +54,27 @@ export function buildContainer(config: Config, database: Database_) {
   const datasetRepresentations = new RepresentationRegistry<DatasetRenderContext>();
   // First registered = the default when the client states no preference.
   datasetRepresentations.register({ mediaType: 'application/json', format: 'json', render: ({ record }) => JSON.stringify(record) });
+  const identifiers = createIdentifiersService({ repo: repos.identifiers, datasets: repos.datasets, auth, config });
+  const registrar = registrarFor(config);
+  const outbox = createOutboxWorker({ repo: repos.identifiers, service: identifiers, registrar, config });
+  registerDatasetFormats(datasetRepresentations, (record, pk) => identifiers.metadataFor(record, pk));
+  const recordExtensions: RecordExtension[] = [
+    (_actor, items) => {
+      const byPk = identifiers.forVersions(items.map((i) => i.pk));
+      for (const i of items) {
+        const row = byPk.get(i.pk);
+        Object.assign(i.record, {
+          doi: row ? { doi: row.doi, state: row.state, url: row.url, withdrawnAt: row.withdrawnAt, registration: identifiers.registration(row) } : null,
+        });
+      }
+    },
+  ];
+  const datasetReadGuards: DatasetReadGuard[] = [
+    ({ record, pk }) => {
+      const tombstone = identifiers.tombstoneFor(record.id, pk);
+      if (tombstone) throw new FemtoError('GONE', `${tombstone.doi} was withdrawn on ${tombstone.withdrawnAt}`, [], { tombstone });
+    },
+  ];
   return {
     config,
     database,
@@ -51,7 +84,12 @@ export function buildContainer(config: Config, database: Database_) {
     provenance,
     search,
     datasetRepresentations,
-    recordExtensions: [] as RecordExtension[],
+    recordExtensions,
+    datasetReadGuards,
+    identifiers,
+    registrar,
+    outbox,
+    importDatacite: createImporter({ datasets, repo: repos.identifiers, config }),
   };
 }
 

@@ -1,0 +1,179 @@
+import t from 'tap';
+import { join } from 'node:path';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { BASE_URL, makeApp, publishedDataset, type TestApp } from '../helpers/app.js';
+import { fakeDatacite } from '../helpers/fake-datacite.js';
+import { jsonSchemaErrors, xsdErrors } from '../helpers/datacite-validate.js';
+import { dataciteXml } from '../../src/modules/identifiers/serializers/datacite-xml.js';
+import { backoffMs } from '../../src/modules/identifiers/outbox.js';
+
+const jsonApi = { 'content-type': 'application/vnd.api+json' };
+const body = (attributes: Record<string, unknown>) => JSON.stringify({ data: { type: 'dois', attributes } });
+
+async function withDatacite(t: Parameters<typeof makeApp>[0], extra: Record<string, string> = {}) {
+  const dc = await fakeDatacite(t);
+  const a = await makeApp(t, {
+    FEMTO_REGISTRAR: 'datacite',
+    FEMTO_DATACITE_URL: dc.url,
+    FEMTO_DATACITE_USER: 'FEMTO.TEST',
+    FEMTO_DATACITE_PASSWORD: 'secret',
+    FEMTO_OUTBOX_MAX_BACKOFF_MS: '50',
+    FEMTO_DATACITE_TIMEOUT_MS: '300',
+    ...extra,
+  });
+  return { dc, a };
+}
+
+const put = (a: TestApp, doi: string, attributes: Record<string, unknown>) =>
+  a.app.inject({ method: 'PUT', url: `/dois/${doi}`, headers: { ...a.as.curator, ...jsonApi }, payload: body(attributes) });
+
+/** Runs the worker until nothing is pending (or gives up), as the server's loop would. */
+async function drain(a: TestApp, rounds = 50) {
+  for (let i = 0; i < rounds && a.app.femto.repos.identifiers.undelivered().length; i++) {
+    await a.app.femto.outbox.runOnce();
+    await new Promise((r) => setTimeout(r, 60));
+  }
+}
+
+t.test('create, register, publish, update and hide reach DataCite as idempotent PUTs', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  const id = await publishedDataset(a, { publisher: 'Lattice Lab' });
+  const res = await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/ABC-1', url: `${BASE_URL}/datasets/${id}` }) });
+  t.equal(res.statusCode, 201, res.body);
+  await drain(a);
+  t.equal(dc.dois.get('10.5072/abc-1')?.state, 'draft');
+  t.equal(dc.requests[0].authorization, `Basic ${Buffer.from('FEMTO.TEST:secret').toString('base64')}`);
+
+  await put(a, '10.5072/abc-1', { event: 'register' });
+  await drain(a);
+  t.equal(dc.dois.get('10.5072/abc-1')?.state, 'registered');
+  await put(a, '10.5072/abc-1', { event: 'publish', subjects: [{ subject: 'extra' }] });
+  await drain(a);
+  t.equal(dc.dois.get('10.5072/abc-1')?.state, 'findable');
+  t.same(dc.dois.get('10.5072/abc-1')?.subjects, [{ subject: 'extra' }]);
+  await put(a, '10.5072/abc-1', { event: 'hide' });
+  await drain(a);
+  t.equal(dc.dois.get('10.5072/abc-1')?.state, 'registered');
+  t.equal(dc.creations.get('10.5072/abc-1'), 1, 'one DOI at DataCite');
+  for (const r of dc.requests.filter((r) => r.method === 'PUT')) {
+    const { event: _e, ...attrs } = r.body!.data.attributes;
+    t.same(jsonSchemaErrors(attrs), [], 'every delivered payload is valid DataCite JSON');
+    t.same(xsdErrors(dataciteXml(attrs)), []);
+  }
+  const status = (await a.app.inject({ method: 'GET', url: '/dois/10.5072/abc-1' })).json().data.attributes.registration;
+  t.match(status, { status: 'synced', attempts: 0, lastError: null });
+});
+
+t.test('outages: 500s, a hanging DataCite and 429 with Retry-After are retried until delivered', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  dc.fail({ kind: 'status', status: 500 }, { kind: 'hang' }, { kind: 'status', status: 429, retryAfter: '1' });
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/outage' }) });
+
+  await a.app.femto.outbox.runOnce();
+  let s = (await a.app.inject({ method: 'GET', url: '/dois/10.5072/outage', headers: a.as.curator })).json().data.attributes.registration;
+  t.match(s, { status: 'failed', attempts: 1, lastError: /500/ });
+  await new Promise((r) => setTimeout(r, 60));
+  await a.app.femto.outbox.runOnce();
+  s = (await a.app.inject({ method: 'GET', url: '/dois/10.5072/outage', headers: a.as.curator })).json().data.attributes.registration;
+  t.match(s, { status: 'failed', attempts: 2, lastError: /did not answer/ });
+  await new Promise((r) => setTimeout(r, 60));
+  await a.app.femto.outbox.runOnce();
+  const row = a.app.femto.repos.identifiers.undelivered()[0];
+  t.match(row.lastError, /429/);
+  const wait = Date.parse(row.nextAttemptAt) - Date.now();
+  t.ok(wait > 500, 'Retry-After (1 s) overrides the short backoff');
+  t.equal(await a.app.femto.outbox.runOnce(), 0, 'not due before Retry-After');
+  await new Promise((r) => setTimeout(r, wait + 20));
+  await drain(a);
+  t.equal(dc.dois.get('10.5072/outage')?.state, 'draft');
+  t.equal(dc.creations.get('10.5072/outage'), 1);
+  t.equal(a.app.femto.repos.identifiers.undelivered().length, 0);
+});
+
+t.test('backoff grows from about a second, with jitter, up to the cap', async (t) => {
+  t.equal(backoffMs(1, 60_000, () => 0), 500);
+  t.equal(backoffMs(1, 60_000, () => 1), 1000);
+  t.equal(backoffMs(3, 60_000, () => 1), 4000);
+  t.equal(backoffMs(30, 60_000, () => 1), 60_000);
+  t.equal(backoffMs(30, 60_000, () => 0), 30_000);
+});
+
+t.test('a restart with pending rows delivers them; the server worker picks them up on start', async (t) => {
+  const dc = await fakeDatacite(t);
+  const dir = t.testdir({});
+  const env = {
+    FEMTO_DB: join(dir, 'femto.sqlite'),
+    FEMTO_SEED_ON_EMPTY: 'false',
+    FEMTO_ADMIN_TOKEN: 'test-admin-token-0123456789',
+    FEMTO_BASE_URL: BASE_URL,
+    LOG_LEVEL: 'silent',
+    FEMTO_REGISTRAR: 'datacite',
+    FEMTO_DATACITE_URL: dc.url,
+    FEMTO_OUTBOX_MAX_BACKOFF_MS: '50',
+    FEMTO_DATACITE_TIMEOUT_MS: '300',
+    FEMTO_OUTBOX_POLL_MS: '20',
+  };
+  const first = await buildApp(loadConfig({ ...env, FEMTO_OUTBOX_WORKER: 'false' }));
+  const admin = { authorization: 'Bearer test-admin-token-0123456789', ...jsonApi };
+  await first.inject({ method: 'POST', url: '/dois', headers: admin, payload: body({ doi: '10.5072/restart' }) });
+  await first.close();
+  t.equal(dc.requests.length, 0);
+
+  const second = await buildApp(loadConfig({ ...env, FEMTO_OUTBOX_WORKER: 'true' }));
+  t.teardown(() => second.close());
+  await second.ready();
+  for (let i = 0; i < 100 && !dc.dois.has('10.5072/restart'); i++) await new Promise((r) => setTimeout(r, 20));
+  t.equal(dc.dois.get('10.5072/restart')?.state, 'draft');
+});
+
+t.test('two workers on one database never deliver the same row twice', async (t) => {
+  // A generous timeout: a request timed out by a loaded test machine would be a (harmless) redelivery.
+  const { dc, a } = await withDatacite(t, { FEMTO_DATACITE_TIMEOUT_MS: '10000' });
+  const other = await buildApp(a.config);
+  t.teardown(() => other.close());
+  for (let i = 0; i < 20; i++) {
+    await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: `10.5072/dup-${i}` }) });
+  }
+  await Promise.all([a.app.femto.outbox.runOnce(), other.femto.outbox.runOnce(), a.app.femto.outbox.runOnce(), other.femto.outbox.runOnce()]);
+  t.equal(dc.requests.length, 20, 'each DOI delivered exactly once');
+  t.same([...dc.creations.values()].filter((n) => n !== 1), []);
+  t.equal(a.app.femto.repos.identifiers.undelivered().length, 0);
+});
+
+t.test('a delivery whose acknowledgement is lost is repeated harmlessly', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/twice' }) });
+  await drain(a);
+  // Simulate a crash after DataCite accepted but before femto recorded it: the row is pending again.
+  a.app.femto.database.sqlite.prepare("UPDATE doi_outbox SET delivered_at = NULL WHERE doi = '10.5072/twice'").run();
+  await drain(a);
+  t.equal(dc.requests.filter((r) => r.doi === '10.5072/twice').length, 2);
+  t.equal(dc.creations.get('10.5072/twice'), 1, 'still one DOI');
+});
+
+t.test('deleting a draft deletes it at DataCite', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/gone' }) });
+  await drain(a);
+  t.ok(dc.dois.has('10.5072/gone'));
+  t.equal((await a.app.inject({ method: 'DELETE', url: '/dois/10.5072/gone', headers: a.as.curator })).statusCode, 204);
+  await drain(a);
+  t.notOk(dc.dois.has('10.5072/gone'));
+});
+
+t.test('reconcile re-queues DOIs that DataCite lacks or holds differently', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  for (const d of ['10.5072/same', '10.5072/lost', '10.5072/drift']) {
+    await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: d, titles: [{ title: d }] }) });
+  }
+  await drain(a);
+  dc.dois.delete('10.5072/lost');
+  dc.dois.get('10.5072/drift')!.state = 'findable';
+  const { reconcile } = await import('../../src/modules/identifiers/outbox.js');
+  const report = await reconcile({ repo: a.app.femto.repos.identifiers, service: a.app.femto.identifiers, registrar: a.app.femto.registrar });
+  t.equal(report.checked, 3);
+  t.same(report.requeued.map((r) => r.doi).sort(), ['10.5072/drift', '10.5072/lost']);
+  await drain(a);
+  t.ok(dc.dois.has('10.5072/lost'), 'delivered again');
+});
