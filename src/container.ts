@@ -12,6 +12,9 @@ import { createProvenanceRepository } from './modules/provenance/provenance.repo
 import { createProvenanceService } from './modules/provenance/provenance.service.js';
 import { createSearchRepository } from './modules/search/search.repository.js';
 import { createSearchService } from './modules/search/search.service.js';
+import { createHarvestRepository } from './modules/harvest/harvest.repository.js';
+import { createHarvestService } from './modules/harvest/harvest.service.js';
+import { registerHarvestRepresentations } from './modules/harvest/representations.js';
 
 export interface DatasetRenderContext {
   record: DatasetRecord;
@@ -26,6 +29,9 @@ export interface DatasetRenderContext {
  */
 export type RecordExtension = (actor: Actor, items: { pk: number; record: DatasetRecord }[]) => void;
 
+/** Response headers every representation of a dataset carries (e.g. Signposting `Link`). */
+export type DatasetHeaders = (context: DatasetRenderContext) => Record<string, string>;
+
 /** Wires repositories into services once per database; routes, resolvers and the CLI share it. */
 export function buildContainer(config: Config, database: Database_) {
   const repos = {
@@ -34,6 +40,7 @@ export function buildContainer(config: Config, database: Database_) {
     agents: createAgentsRepository(database.db),
     provenance: createProvenanceRepository(database),
     search: createSearchRepository(database),
+    harvest: createHarvestRepository(database),
   };
   const auth = createAuthService(repos.auth, config.adminToken);
   const datasets = createDatasetsService(repos.datasets, auth);
@@ -42,6 +49,17 @@ export function buildContainer(config: Config, database: Database_) {
   const datasetRepresentations = new RepresentationRegistry<DatasetRenderContext>();
   // First registered = the default when the client states no preference.
   datasetRepresentations.register({ mediaType: 'application/json', format: 'json', render: ({ record }) => JSON.stringify(record) });
+  const recordExtensions: RecordExtension[] = [];
+  const harvest = createHarvestService({
+    config,
+    repo: repos.harvest,
+    datasetsRepo: repos.datasets,
+    provenanceRepo: repos.provenance,
+    datasets,
+    provenance,
+    recordExtensions,
+  });
+  const harvestFormats = registerHarvestRepresentations(datasetRepresentations, harvest);
   return {
     config,
     database,
@@ -50,8 +68,11 @@ export function buildContainer(config: Config, database: Database_) {
     datasets,
     provenance,
     search,
+    harvest,
+    harvestFormats,
     datasetRepresentations,
-    recordExtensions: [] as RecordExtension[],
+    datasetHeaders: [harvestFormats.headers] as DatasetHeaders[],
+    recordExtensions,
   };
 }
 

@@ -27,6 +27,10 @@ export class RepresentationRegistry<C> {
     return this.items.map((i) => i.mediaType);
   }
 
+  all(): readonly Representation<C>[] {
+    return this.items;
+  }
+
   /**
    * `?format=` wins; otherwise the Accept header, profiles included. Returns undefined when the
    * caller accepts nothing offered, so that the route can answer 406 with the list.
