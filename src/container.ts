@@ -15,6 +15,7 @@ import { createSearchService } from './modules/search/search.service.js';
 import { createHarvestRepository } from './modules/harvest/harvest.repository.js';
 import { createHarvestService } from './modules/harvest/harvest.service.js';
 import { registerHarvestRepresentations } from './modules/harvest/representations.js';
+import { createOaiService } from './modules/harvest/oai.service.js';
 
 export interface DatasetRenderContext {
   record: DatasetRecord;
@@ -60,6 +61,7 @@ export function buildContainer(config: Config, database: Database_) {
     recordExtensions,
   });
   const harvestFormats = registerHarvestRepresentations(datasetRepresentations, harvest);
+  const oai = createOaiService({ config, repo: repos.harvest, harvest });
   return {
     config,
     database,
@@ -70,6 +72,7 @@ export function buildContainer(config: Config, database: Database_) {
     search,
     harvest,
     harvestFormats,
+    oai,
     datasetRepresentations,
     datasetHeaders: [harvestFormats.headers] as DatasetHeaders[],
     recordExtensions,

@@ -9,6 +9,9 @@ export interface HarvestRow {
   datestamp: string;
   /** The latest version is withdrawn from public view while an earlier one was public (OAI deleted record). */
   deleted: boolean;
+  tier: number | null;
+  domain: string | null;
+  dataType: string | null;
 }
 
 /** Set membership as stored values (tier number, raw domain strings, data type). */
@@ -62,17 +65,18 @@ export function createHarvestRepository({ sqlite }: Database_) {
   }
 
   const from = `FROM datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk`;
-  const deletedColumn = (q: HarvestQuery) => (q.includeRestricted ? '0' : `v.access_level = 'restricted'`);
+  const columns = (q: HarvestQuery) =>
+    `v.pk AS pk, d.id AS id, v.published_at AS datestamp, ${q.includeRestricted ? '0' : `v.access_level = 'restricted'`} AS deleted,
+     v.tier AS tier, v.domain AS domain, v.data_type AS dataType`;
+  type Raw = Omit<HarvestRow, 'deleted'> & { deleted: number };
+  const toRow = (r: Raw): HarvestRow => ({ ...r, deleted: r.deleted === 1 });
 
   return {
     /** One page in (datestamp, id) order; `offset` serves numbered pages, `after` keyset pages. */
     page(q: HarvestQuery, limit: number, offset = 0): HarvestRow[] {
       const { clause, params } = where(q);
-      const rows = prepared(
-        `SELECT v.pk AS pk, d.id AS id, v.published_at AS datestamp, ${deletedColumn(q)} AS deleted ${from} ${clause}
-         ORDER BY v.published_at, d.id LIMIT ? OFFSET ?`,
-      ).all(...params, limit, offset) as { pk: number; id: string; datestamp: string; deleted: number }[];
-      return rows.map((r) => ({ ...r, deleted: r.deleted === 1 }));
+      const rows = prepared(`SELECT ${columns(q)} ${from} ${clause} ORDER BY v.published_at, d.id LIMIT ? OFFSET ?`).all(...params, limit, offset) as Raw[];
+      return rows.map(toRow);
     },
 
     count(q: HarvestQuery): number {
@@ -82,10 +86,8 @@ export function createHarvestRepository({ sqlite }: Database_) {
 
     one(id: string, q: HarvestQuery): HarvestRow | undefined {
       const { clause, params } = where(q);
-      const r = prepared(
-        `SELECT v.pk AS pk, d.id AS id, v.published_at AS datestamp, ${deletedColumn(q)} AS deleted ${from} ${clause ? `${clause} AND` : 'WHERE'} d.id = ?`,
-      ).get(...params, id) as { pk: number; id: string; datestamp: string; deleted: number } | undefined;
-      return r && { ...r, deleted: r.deleted === 1 };
+      const r = prepared(`SELECT ${columns(q)} ${from} ${clause ? `${clause} AND` : 'WHERE'} d.id = ?`).get(...params, id) as Raw | undefined;
+      return r && toRow(r);
     },
 
     earliestDatestamp(): string | null {
