@@ -13,6 +13,7 @@ import { datasetsRoutes } from './modules/datasets/datasets.routes.js';
 import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { harvestRoutes } from './modules/harvest/harvest.routes.js';
+import { identifiersRoutes } from './modules/identifiers/identifiers.routes.js';
 import { projectPath } from './paths.js';
 import { loadBundledCatalogIfEmpty } from './modules/datasets/catalog.loader.js';
 
@@ -47,7 +48,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
-  app.addHook('onClose', async () => database.close());
+  // The outbox worker starts once the app is ready (pending rows of an earlier run are picked up
+  // then) and stops before the database closes.
+  if (config.outboxWorker) app.addHook('onReady', async () => container.outbox.start());
+  app.addHook('onClose', async () => {
+    await container.outbox.stop();
+    database.close();
+  });
 
   await app.register(problemDetails, { baseUrl: config.baseUrl });
   await app.register(openapi, { baseUrl: config.baseUrl, version });
@@ -67,7 +74,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
         return { status: 'ok' as const, version };
       },
     );
-    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, harvestRoutes]) await rest.register(routes(container));
+    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, identifiersRoutes, harvestRoutes]) await rest.register(routes(container));
   });
   return app;
 }

@@ -18,6 +18,10 @@ const envSchema = z.object({
   FEMTO_DATACITE_USER: z.string().optional(),
   FEMTO_DATACITE_PASSWORD: z.string().optional(),
   FEMTO_OUTBOX_MAX_BACKOFF_MS: positiveInt.default(60_000),
+  FEMTO_PUBLISHER: z.string().trim().min(1).default('femto'),
+  FEMTO_OUTBOX_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  FEMTO_OUTBOX_POLL_MS: positiveInt.default(500),
+  FEMTO_DATACITE_TIMEOUT_MS: positiveInt.default(10_000),
   FEMTO_LINEAGE_MAX_DEPTH: positiveInt.default(100),
   FEMTO_LINEAGE_NODE_BUDGET: positiveInt.default(10_000),
   FEMTO_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
@@ -42,6 +46,12 @@ export interface Config {
   registrar: 'local' | 'datacite';
   datacite?: { url: string; user?: string; password?: string };
   outboxMaxBackoffMs: number;
+  /** Run the DOI outbox worker inside the server (off for CLI runs and most tests). */
+  /** DataCite publisher for records that name none (the repository itself, as Zenodo does). */
+  publisher: string;
+  outboxWorker: boolean;
+  outboxPollMs: number;
+  dataciteTimeoutMs: number;
   lineage: { maxDepth: number; nodeBudget: number };
   requestTimeoutMs: number;
   harvest: {
@@ -86,6 +96,10 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       ? { url: e.FEMTO_DATACITE_URL.replace(/\/+$/, ''), user: e.FEMTO_DATACITE_USER, password: e.FEMTO_DATACITE_PASSWORD }
       : undefined,
     outboxMaxBackoffMs: e.FEMTO_OUTBOX_MAX_BACKOFF_MS,
+    publisher: e.FEMTO_PUBLISHER,
+    outboxWorker: e.FEMTO_OUTBOX_WORKER,
+    outboxPollMs: e.FEMTO_OUTBOX_POLL_MS,
+    dataciteTimeoutMs: e.FEMTO_DATACITE_TIMEOUT_MS,
     lineage: { maxDepth: e.FEMTO_LINEAGE_MAX_DEPTH, nodeBudget: e.FEMTO_LINEAGE_NODE_BUDGET },
     requestTimeoutMs: e.FEMTO_REQUEST_TIMEOUT_MS,
     harvest: {

@@ -16,6 +16,14 @@ import { createHarvestRepository } from './modules/harvest/harvest.repository.js
 import { createHarvestService } from './modules/harvest/harvest.service.js';
 import { registerHarvestRepresentations } from './modules/harvest/representations.js';
 import { createOaiService } from './modules/harvest/oai.service.js';
+import { dataciteFormats } from './modules/harvest/serializers/oai-datacite.js';
+import { createIdentifiersRepository } from './modules/identifiers/identifiers.repository.js';
+import { createIdentifiersService } from './modules/identifiers/identifiers.service.js';
+import { registerDatasetFormats } from './modules/identifiers/identifiers.representations.js';
+import { createOutboxWorker } from './modules/identifiers/outbox.js';
+import { registrarFor } from './modules/identifiers/registrars.js';
+import type { VersionedRecord } from './modules/datasets/datasets.service.js';
+import { FemtoError } from './errors.js';
 
 export interface DatasetRenderContext {
   record: DatasetRecord;
@@ -32,6 +40,8 @@ export type RecordExtension = (actor: Actor, items: { pk: number; record: Datase
 
 /** Response headers every representation of a dataset carries (e.g. Signposting `Link`). */
 export type DatasetHeaders = (context: DatasetRenderContext) => Record<string, string>;
+/** Runs before a dataset version is served in any representation; throws to refuse (e.g. 410 for a withdrawn DOI). */
+export type DatasetReadGuard = (v: VersionedRecord) => void;
 
 /** Wires repositories into services once per database; routes, resolvers and the CLI share it. */
 export function buildContainer(config: Config, database: Database_) {
@@ -42,6 +52,7 @@ export function buildContainer(config: Config, database: Database_) {
     provenance: createProvenanceRepository(database),
     search: createSearchRepository(database),
     harvest: createHarvestRepository(database),
+    identifiers: createIdentifiersRepository(database),
   };
   const auth = createAuthService(repos.auth, config.adminToken);
   const datasets = createDatasetsService(repos.datasets, auth);
@@ -50,7 +61,27 @@ export function buildContainer(config: Config, database: Database_) {
   const datasetRepresentations = new RepresentationRegistry<DatasetRenderContext>();
   // First registered = the default when the client states no preference.
   datasetRepresentations.register({ mediaType: 'application/json', format: 'json', render: ({ record }) => JSON.stringify(record) });
-  const recordExtensions: RecordExtension[] = [];
+  const identifiers = createIdentifiersService({ repo: repos.identifiers, datasets: repos.datasets, auth, config });
+  const registrar = registrarFor(config);
+  const outbox = createOutboxWorker({ repo: repos.identifiers, service: identifiers, registrar, config });
+  registerDatasetFormats(datasetRepresentations, (record, pk) => identifiers.metadataFor(record, pk));
+  const recordExtensions: RecordExtension[] = [
+    (_actor, items) => {
+      const byPk = identifiers.forVersions(items.map((i) => i.pk));
+      for (const i of items) {
+        const row = byPk.get(i.pk);
+        Object.assign(i.record, {
+          doi: row ? { doi: row.doi, state: row.state, url: row.url, withdrawnAt: row.withdrawnAt, registration: identifiers.registration(row) } : null,
+        });
+      }
+    },
+  ];
+  const datasetReadGuards: DatasetReadGuard[] = [
+    ({ record, pk }) => {
+      const tombstone = identifiers.tombstoneFor(record.id, pk);
+      if (tombstone) throw new FemtoError('GONE', `${tombstone.doi} was withdrawn on ${tombstone.withdrawnAt}`, [], { tombstone });
+    },
+  ];
   const harvest = createHarvestService({
     config,
     repo: repos.harvest,
@@ -59,9 +90,15 @@ export function buildContainer(config: Config, database: Database_) {
     datasets,
     provenance,
     recordExtensions,
+    withdrawn: (datasetId, pk) => identifiers.tombstoneFor(datasetId, pk) !== undefined,
   });
   const harvestFormats = registerHarvestRepresentations(datasetRepresentations, harvest);
-  const oai = createOaiService({ config, repo: repos.harvest, harvest });
+  const oai = createOaiService({
+    config,
+    repo: repos.harvest,
+    harvest,
+    formats: dataciteFormats((record, pk) => identifiers.metadataFor(record, pk), config.datacite?.user ?? 'FEMTO'),
+  });
   return {
     config,
     database,
@@ -76,6 +113,10 @@ export function buildContainer(config: Config, database: Database_) {
     datasetRepresentations,
     datasetHeaders: [harvestFormats.headers] as DatasetHeaders[],
     recordExtensions,
+    datasetReadGuards,
+    identifiers,
+    registrar,
+    outbox,
   };
 }
 

@@ -23,6 +23,8 @@ export async function makeApp(t: Test, env: Record<string, string> = {}): Promis
     FEMTO_ADMIN_TOKEN: ADMIN_TOKEN,
     FEMTO_BASE_URL: BASE_URL,
     LOG_LEVEL: 'silent',
+    // Tests that exercise DOI delivery turn the worker on, or drive it themselves.
+    FEMTO_OUTBOX_WORKER: 'false',
     ...env,
   });
   const app = await buildApp(config);

@@ -38,6 +38,7 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
 
   /** JSON by default; any other registered representation by Accept or ?format=; 406 otherwise. */
   async function sendNegotiated(request: FastifyRequest, reply: FastifyReply, v: VersionedRecord, format?: string) {
+    for (const guard of container.datasetReadGuards) guard(v);
     reply.header('ETag', v.etag).header('Vary', 'Accept');
     const representation = container.datasetRepresentations.choose(request.headers.accept, format);
     if (!representation) throw container.datasetRepresentations.notAcceptable();

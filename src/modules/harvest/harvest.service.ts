@@ -51,6 +51,8 @@ export interface HarvestDeps {
   datasets: DatasetsService;
   provenance: ProvenanceService;
   recordExtensions: RecordExtension[];
+  /** True when the version was withdrawn (a hidden DOI's tombstone): it leaves every channel, OAI keeps it as deleted. */
+  withdrawn: (datasetId: string, pk: number) => boolean;
 }
 
 export const REPOSITORY_NAME = 'femto';
@@ -71,9 +73,11 @@ export function createHarvestService(deps: HarvestDeps) {
   /** Full harvest items for version pks, in the order given; pks the caller may not see are skipped. */
   function items(actor: Actor, pks: readonly number[]): HarvestItem[] {
     const records = datasetsRepo.records(pks);
-    const visible = pks.map((pk) => ({ pk, record: records.get(pk) })).filter((x): x is { pk: number; record: DatasetRecord } => !!x.record && datasets.visible(actor, x.record));
+    const visible = pks
+      .map((pk) => ({ pk, record: records.get(pk) }))
+      .filter((x): x is { pk: number; record: DatasetRecord } => !!x.record && datasets.visible(actor, x.record) && !deps.withdrawn(x.record.id, x.pk));
     if (!visible.length) return [];
-    // Extensions (DOI, gates) decorate the stored record; the harvest formats read `doi` from it.
+    // Extensions (DOI, gates) decorate the stored record; the harvest formats cite the DOI once it is findable.
     for (const ext of deps.recordExtensions) ext(actor, visible);
     const ids = [...new Set(visible.map((v) => v.record.id))];
     const first = repo.firstPublished(ids);
@@ -93,11 +97,11 @@ export function createHarvestService(deps: HarvestDeps) {
     return visible.map(({ pk, record }) => {
       const generating = touching.generatedBy.filter((g) => g.versionPk === pk).map((g) => g.activityId);
       const using = new Set(touching.usedBy.filter((u) => u.versionPk === pk).map((u) => u.activityId));
-      const doi = (record as DatasetRecord & { doi?: unknown }).doi;
+      const doi = (record as DatasetRecord & { doi?: { doi?: unknown; state?: unknown } | null }).doi;
       return {
         pk,
         record: viewFor(actor, record),
-        doi: typeof doi === 'string' && doi ? doi : null,
+        doi: doi?.state === 'findable' && typeof doi.doi === 'string' ? doi.doi : null,
         firstPublishedAt: first.get(record.id) ?? record.publishedAt,
         versions: versionsById.get(record.id) ?? [],
         generatedBy: generating.map((id) => activities.get(id)).filter((a): a is ActivityRecord => !!a),

@@ -7,7 +7,7 @@ import { createTokenCodec, type TokenState } from './oai.tokens.js';
 import { OAI_DC, oaiDc } from './serializers/oai-dc.js';
 import { attributes, element, escapeXml } from './xml.js';
 
-/** A metadata format OAI-PMH disseminates; the DOI module adds oai_datacite. */
+/** A metadata format OAI-PMH disseminates. */
 export interface OaiFormat {
   prefix: string;
   schema: string;
@@ -63,10 +63,10 @@ function parseDate(value: string, name: string, bound: 'lower' | 'upper'): { iso
   return { iso: new Date(t + step).toISOString(), day };
 }
 
-export function createOaiService(deps: { config: Config; repo: HarvestRepository; harvest: HarvestService }) {
+export function createOaiService(deps: { config: Config; repo: HarvestRepository; harvest: HarvestService; formats?: OaiFormat[] }) {
   const { config, repo, harvest } = deps;
   const ctx = harvest.serializerContext;
-  const formats: OaiFormat[] = [{ ...OAI_DC, render: oaiDc }];
+  const formats: OaiFormat[] = [{ ...OAI_DC, render: oaiDc }, ...(deps.formats ?? [])];
   const codec = createTokenCodec(config.harvest.tokenSecret);
   const host = new URL(config.baseUrl).hostname;
   const repositoryIdentifier = DOMAIN_NAME.test(host) ? host : undefined;

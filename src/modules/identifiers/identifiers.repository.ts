@@ -1,0 +1,157 @@
+import { and, asc, eq, gt, inArray, isNull, like, or, sql } from 'drizzle-orm';
+import type { Database_ } from '../../db/client.js';
+import { datasetVersions, doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
+
+export type NewDoiRow = typeof dois.$inferInsert;
+
+/** A DOI claimed for delivery: every undelivered outbox row of it up to `maxId`, and what the newest asks. */
+export interface Claim {
+  doi: string;
+  maxId: number;
+  action: 'upsert' | 'delete';
+  attempts: number;
+}
+
+export function createIdentifiersRepository({ db, sqlite }: Database_) {
+  /**
+   * Leases every undelivered row of up to `limit` DOIs that have a due row and no live lease, in
+   * one statement: SQLite runs it under its write lock, so two workers (or two processes on one
+   * file) never hold the same DOI. On PostgreSQL this becomes SELECT ... FOR UPDATE SKIP LOCKED.
+   */
+  const claimStmt = sqlite.prepare(`
+    UPDATE doi_outbox SET lease_owner = @owner, lease_until = @leaseUntil
+    WHERE delivered_at IS NULL AND doi IN (
+      SELECT doi FROM doi_outbox
+      WHERE delivered_at IS NULL
+      GROUP BY doi
+      -- due: some row's next attempt has come
+      HAVING MIN(next_attempt_at) <= @now
+      -- free: no other worker holds a live lease on this DOI
+         AND SUM(CASE WHEN lease_until IS NOT NULL AND lease_until > @now THEN 1 ELSE 0 END) = 0
+      ORDER BY MIN(id)
+      LIMIT @limit)
+    RETURNING id, doi, action, attempts`);
+
+  return {
+    transaction<T>(fn: () => T): T {
+      return sqlite.transaction(fn)();
+    },
+
+    get(doi: string): DoiRow | undefined {
+      return db.select().from(dois).where(eq(dois.doi, doi)).get();
+    },
+
+    byVersionPks(pks: readonly number[]): DoiRow[] {
+      return pks.length ? db.select().from(dois).where(inArray(dois.versionPk, [...pks])).all() : [];
+    },
+
+    byDataset(datasetId: string): DoiRow[] {
+      return db.select().from(dois).where(eq(dois.datasetId, datasetId)).all();
+    },
+
+    conceptOf(datasetId: string): DoiRow | undefined {
+      return db.select().from(dois).where(and(eq(dois.datasetId, datasetId), eq(dois.isConcept, true))).get();
+    },
+
+    /** Keyset page ordered by DOI; `query` matches the DOI or the bound version's title. */
+    list(opts: { query?: string; after?: string; limit: number; states?: DoiRow['state'][] }): DoiRow[] {
+      const q = opts.query ? `%${opts.query.replace(/[%_]/g, '')}%` : undefined;
+      return db
+        .select({ d: dois })
+        .from(dois)
+        .leftJoin(datasetVersions, eq(datasetVersions.pk, dois.versionPk))
+        .where(
+          and(
+            opts.after ? gt(dois.doi, opts.after) : undefined,
+            opts.states ? inArray(dois.state, opts.states) : undefined,
+            q ? or(like(dois.doi, q.toLowerCase()), like(datasetVersions.title, q)) : undefined,
+          ),
+        )
+        .orderBy(asc(dois.doi))
+        .limit(opts.limit)
+        .all()
+        .map((r) => r.d);
+    },
+
+    insert(row: NewDoiRow): void {
+      db.insert(dois).values(row).run();
+    },
+
+    update(doi: string, patch: Partial<NewDoiRow>): void {
+      db.update(dois).set(patch).where(eq(dois.doi, doi)).run();
+    },
+
+    delete(doi: string): void {
+      db.delete(dois).where(eq(dois.doi, doi)).run();
+    },
+
+    enqueue(doi: string, action: 'upsert' | 'delete', now: string): void {
+      db.insert(doiOutbox).values({ doi, action, nextAttemptAt: now, createdAt: now }).run();
+    },
+
+    claim(owner: string, now: string, leaseUntil: string, limit: number): Claim[] {
+      const rows = claimStmt.all({ owner, now, leaseUntil, limit }) as Pick<OutboxRow, 'id' | 'doi' | 'action' | 'attempts'>[];
+      const byDoi = new Map<string, Claim>();
+      for (const r of rows) {
+        const c = byDoi.get(r.doi);
+        if (!c || r.id > c.maxId) byDoi.set(r.doi, { doi: r.doi, maxId: r.id, action: r.action, attempts: Math.max(r.attempts, c?.attempts ?? 0) });
+      }
+      return [...byDoi.values()];
+    },
+
+    /** Marks the claimed rows delivered; rows written after the claim stay pending. */
+    delivered(c: Claim, owner: string, now: string): void {
+      db.update(doiOutbox)
+        .set({ deliveredAt: now, leaseOwner: null, leaseUntil: null })
+        .where(and(eq(doiOutbox.doi, c.doi), eq(doiOutbox.leaseOwner, owner), sql`${doiOutbox.id} <= ${c.maxId}`, isNull(doiOutbox.deliveredAt)))
+        .run();
+    },
+
+    failed(c: Claim, owner: string, error: string, nextAttemptAt: string): void {
+      db.update(doiOutbox)
+        .set({ attempts: c.attempts + 1, lastError: error, nextAttemptAt, leaseOwner: null, leaseUntil: null })
+        .where(and(eq(doiOutbox.doi, c.doi), eq(doiOutbox.leaseOwner, owner), isNull(doiOutbox.deliveredAt)))
+        .run();
+    },
+
+    /** A stopping worker hands its leases back so that the next one need not wait for them to expire. */
+    releaseLeases(owner: string): void {
+      db.update(doiOutbox).set({ leaseOwner: null, leaseUntil: null }).where(and(eq(doiOutbox.leaseOwner, owner), isNull(doiOutbox.deliveredAt))).run();
+    },
+
+    undelivered(): OutboxRow[] {
+      return db.select().from(doiOutbox).where(isNull(doiOutbox.deliveredAt)).orderBy(asc(doiOutbox.id)).all();
+    },
+
+    outboxFor(doi: string): OutboxRow[] {
+      return db.select().from(doiOutbox).where(eq(doiOutbox.doi, doi)).orderBy(asc(doiOutbox.id)).all();
+    },
+
+    hasUndelivered(doi: string): boolean {
+      return db.select({ id: doiOutbox.id }).from(doiOutbox).where(and(eq(doiOutbox.doi, doi), isNull(doiOutbox.deliveredAt))).limit(1).get() !== undefined;
+    },
+
+    /**
+     * Lineage neighbours of one version: the versions its generating steps used (it IsDerivedFrom
+     * them) and the versions generated by steps that used it (it IsSourceOf them).
+     */
+    lineageOf(versionPk: number): { relation: 'IsDerivedFrom' | 'IsSourceOf'; pk: number; datasetId: string; version: number | null }[] {
+      return sqlite
+        .prepare(
+          `SELECT 'IsDerivedFrom' AS relation, v.pk, v.dataset_id AS datasetId, v.version_number AS version
+             FROM activity_outputs o JOIN activity_inputs i ON i.activity_id = o.activity_id
+             JOIN dataset_versions v ON v.pk = i.version_pk
+            WHERE o.version_pk = @pk AND v.pk <> @pk
+           UNION
+           SELECT 'IsSourceOf', v.pk, v.dataset_id, v.version_number
+             FROM activity_inputs i JOIN activity_outputs o ON o.activity_id = i.activity_id
+             JOIN dataset_versions v ON v.pk = o.version_pk
+            WHERE i.version_pk = @pk AND v.pk <> @pk
+           ORDER BY 1, 3, 4`,
+        )
+        .all({ pk: versionPk }) as { relation: 'IsDerivedFrom' | 'IsSourceOf'; pk: number; datasetId: string; version: number | null }[];
+    },
+  };
+}
+
+export type IdentifiersRepository = ReturnType<typeof createIdentifiersRepository>;

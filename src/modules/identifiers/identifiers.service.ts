@@ -1,0 +1,361 @@
+import type { Config } from '../../config.js';
+import type { DoiRow } from '../../db/schema/index.js';
+import { FemtoError, type FieldError } from '../../errors.js';
+import { canSeeDrafts, type Actor } from '../auth/auth.schema.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { DatasetsRepository } from '../datasets/datasets.repository.js';
+import type { DatasetRecord } from '../datasets/datasets.schema.js';
+import { isPrefix, normalizeDoi, prefixOf, randomSuffix, suffixOf } from './doi.js';
+import type { IdentifiersRepository } from './identifiers.repository.js';
+import type { DoiState } from './registrars.js';
+import { dataciteAttributes, SCHEMA_VERSION, type DataciteAttributes, type DataciteRelatedIdentifier } from './serializers/datacite.js';
+
+export type DoiEvent = 'register' | 'publish' | 'hide';
+
+/** What a /dois write carries: DataCite attributes plus the DataCite event. */
+export type DoiInput = DataciteAttributes & Record<string, unknown>;
+
+/** Attributes femto owns: never stored from a client payload. */
+const OWN = ['doi', 'prefix', 'suffix', 'event', 'url', 'state', 'created', 'updated', 'registered', 'isActive', 'registration', 'tombstone', 'schemaVersion', 'identifiers', 'xml'];
+
+/** DataCite's mandatory properties for a registered or findable DOI, as JSON:API sources. */
+const MANDATORY: [keyof DataciteAttributes, (a: DataciteAttributes) => boolean][] = [
+  ['creators', (a) => !!a.creators?.length && a.creators.every((c) => !!c.name)],
+  ['titles', (a) => !!a.titles?.length && a.titles.every((t) => !!t.title)],
+  ['publisher', (a) => !!a.publisher?.name],
+  ['publicationYear', (a) => /^\d{4}$/.test(String(a.publicationYear ?? ''))],
+  ['types', (a) => !!a.types?.resourceTypeGeneral],
+  ['url', (a) => !!a.url],
+];
+
+export interface Binding {
+  datasetId: string | null;
+  versionPk: number | null;
+  isConcept: boolean;
+}
+
+export interface Tombstone {
+  doi: string;
+  datasetId: string;
+  withdrawnAt: string;
+  title: string | null;
+  creators: string[];
+  publicationYear: string | null;
+}
+
+export interface RegistrationView {
+  status: DoiRow['registrationStatus'];
+  attempts: number;
+  lastError: string | null;
+  syncedAt: string | null;
+}
+
+export function createIdentifiersService(deps: { repo: IdentifiersRepository; datasets: DatasetsRepository; auth: AuthService; config: Config }) {
+  const { repo, datasets, auth, config } = deps;
+  const now = () => new Date().toISOString();
+  const landing = (id: string, n?: number | null) => `${config.baseUrl}/datasets/${encodeURIComponent(id)}${n != null ? `/versions/${n}` : ''}`;
+
+  function invalidDoi(source: string, value: string): FemtoError {
+    return new FemtoError('DOI_INVALID', `'${value}' is not a valid DOI`, [{ pointer: `/data/attributes/${source}`, message: 'is not a valid DOI' }]);
+  }
+
+  function parseDoi(value: string, source = 'doi'): string {
+    const doi = normalizeDoi(value);
+    if (!doi) throw invalidDoi(source, value);
+    return doi;
+  }
+
+  /**
+   * A femto landing page binds the DOI: /datasets/{id} to the current published version,
+   * /datasets/{id}/versions/{n} to version n, /datasets/{id}/versions to the dataset as a whole
+   * (a concept DOI, like Zenodo's). Any other URL leaves the DOI unbound.
+   */
+  function bindingFor(url: string | undefined): Binding {
+    const none = { datasetId: null, versionPk: null, isConcept: false };
+    if (!url || !url.startsWith(`${config.baseUrl}/datasets/`)) return none;
+    const m = /^\/datasets\/([^/?#]+)(?:\/versions(?:\/(\d+))?)?\/?(?:[?#].*)?$/.exec(url.slice(config.baseUrl.length));
+    if (!m) return none;
+    const id = decodeURIComponent(m[1]);
+    const concept = datasets.concept(id);
+    const source: FieldError[] = [{ pointer: '/data/attributes/url', message: `dataset '${id}' does not exist` }];
+    if (!concept) throw new FemtoError('UNKNOWN_REFERENCE', `The url names dataset '${id}', which does not exist`, source);
+    if (url.slice(config.baseUrl.length).replace(/[?#].*$/, '').replace(/\/$/, '').endsWith('/versions') && !m[2]) {
+      return { datasetId: id, versionPk: null, isConcept: true };
+    }
+    const pk = m[2] ? datasets.versionByNumber(id, Number(m[2]))?.pk : concept.latestVersionPk;
+    if (pk == null) {
+      throw new FemtoError('NOT_PUBLISHED', `Dataset '${id}' has no published version${m[2] ? ` ${m[2]}` : ''} to bind a DOI to`, [
+        { pointer: '/data/attributes/url', message: 'names no published version' },
+      ]);
+    }
+    return { datasetId: id, versionPk: pk, isConcept: false };
+  }
+
+  function recordOf(row: Pick<DoiRow, 'datasetId' | 'versionPk' | 'isConcept'>): DatasetRecord | undefined {
+    const pk = row.versionPk ?? (row.isConcept && row.datasetId ? datasets.concept(row.datasetId)?.latestVersionPk : null);
+    return pk != null ? datasets.records([pk]).get(pk) : undefined;
+  }
+
+  /** Lineage as IsDerivedFrom / IsSourceOf, and version <-> concept as IsVersionOf / HasVersion. */
+  function relatedOf(row: Pick<DoiRow, 'versionPk' | 'datasetId' | 'isConcept'>): DataciteRelatedIdentifier[] {
+    const out: DataciteRelatedIdentifier[] = [];
+    const doiRef = (doi: string, relationType: string) => ({ relatedIdentifier: doi, relatedIdentifierType: 'DOI', relationType });
+    if (row.versionPk != null) {
+      const neighbours = repo.lineageOf(row.versionPk);
+      const theirDois = new Map(repo.byVersionPks(neighbours.map((n) => n.pk)).map((d) => [d.versionPk, d.doi]));
+      for (const n of neighbours) {
+        const doi = theirDois.get(n.pk);
+        out.push(doi ? doiRef(doi, n.relation) : { relatedIdentifier: landing(n.datasetId, n.version), relatedIdentifierType: 'URL', relationType: n.relation });
+      }
+      const concept = row.datasetId ? repo.conceptOf(row.datasetId) : undefined;
+      if (concept) out.push(doiRef(concept.doi, 'IsVersionOf'));
+    }
+    if (row.isConcept && row.datasetId) {
+      for (const d of repo.byDataset(row.datasetId)) if (!d.isConcept) out.push(doiRef(d.doi, 'HasVersion'));
+    }
+    return out;
+  }
+
+  /** The full metadata of a DOI: the dataset's, overlaid with what the client set itself. */
+  function effective(row: DoiRow): DataciteAttributes {
+    const record = recordOf(row);
+    const base: DataciteAttributes = record
+      ? dataciteAttributes(record, { doi: row.doi, related: relatedOf(row), defaultPublisher: config.publisher, placeholders: false })
+      : { schemaVersion: SCHEMA_VERSION };
+    return {
+      ...base,
+      ...(row.attributes as DataciteAttributes),
+      doi: row.doi,
+      prefix: prefixOf(row.doi),
+      suffix: suffixOf(row.doi),
+      ...(row.url ? { url: row.url } : {}),
+      schemaVersion: SCHEMA_VERSION,
+    };
+  }
+
+  function requireMandatory(attrs: DataciteAttributes): void {
+    const missing = MANDATORY.filter(([, ok]) => !ok(attrs)).map(([name]) => name);
+    if (missing.length) {
+      throw new FemtoError(
+        'DOI_MISSING_PROPERTIES',
+        `A registered or findable DOI needs ${missing.join(', ')}`,
+        missing.map((m) => ({ pointer: `/data/attributes/${m}`, message: "can't be blank" })),
+      );
+    }
+  }
+
+  function nextState(current: DoiState | null, event: DoiEvent | undefined): { state: DoiState; hide: boolean } {
+    if (!event) return { state: current ?? 'draft', hide: false };
+    const bad = (why: string) =>
+      new FemtoError('DOI_INVALID_TRANSITION', why, [{ pointer: '/data/attributes/event', message: why }]);
+    if (event === 'publish') return { state: 'findable', hide: false };
+    if (event === 'register') {
+      if (current === 'findable') throw bad('A findable DOI cannot be registered again; hide it instead');
+      return { state: 'registered', hide: false };
+    }
+    if (current !== 'findable') throw bad('Only a findable DOI can be hidden');
+    return { state: 'registered', hide: true };
+  }
+
+  function clientAttributes(input: DoiInput, previous: Record<string, unknown> = {}): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...previous };
+    for (const [k, v] of Object.entries(input)) {
+      if (OWN.includes(k)) continue;
+      if (v === null) delete out[k];
+      else out[k] = v;
+    }
+    return out;
+  }
+
+  function newDoi(input: DoiInput): string {
+    if (input.doi) {
+      const doi = parseDoi(String(input.doi));
+      checkPrefix(prefixOf(doi), 'doi');
+      if (repo.get(doi)) throw new FemtoError('DOI_TAKEN', `${doi} already exists`, [{ pointer: '/data/attributes/doi', message: 'This DOI has already been taken' }]);
+      return doi;
+    }
+    const prefix = String(input.prefix ?? config.doiPrefix).toLowerCase();
+    checkPrefix(prefix, 'prefix');
+    // 30^8 suffixes: a collision is rare, and checked rather than assumed away.
+    for (let i = 0; i < 10; i++) {
+      const doi = `${prefix}/${randomSuffix()}`;
+      if (!repo.get(doi)) return doi;
+    }
+    throw new FemtoError('CONFLICT', 'Could not find a free DOI suffix; try again');
+  }
+
+  function checkPrefix(prefix: string, source: string): void {
+    if (!isPrefix(prefix)) throw invalidDoi(source, prefix);
+    if (prefix !== config.doiPrefix) {
+      throw new FemtoError('FORBIDDEN', `This repository mints under ${config.doiPrefix}, not ${prefix}`, [
+        { pointer: `/data/attributes/${source}`, message: `prefix must be ${config.doiPrefix}` },
+      ]);
+    }
+  }
+
+  function takenBy(binding: Binding, except?: string): void {
+    const holder = binding.versionPk != null ? repo.byVersionPks([binding.versionPk])[0] : binding.isConcept ? repo.conceptOf(binding.datasetId!) : undefined;
+    if (holder && holder.doi !== except) {
+      throw new FemtoError('DOI_TAKEN', `That ${binding.isConcept ? 'dataset' : 'dataset version'} already has the DOI ${holder.doi}`, [
+        { pointer: '/data/attributes/url', message: `already bound to ${holder.doi}` },
+      ], { doi: holder.doi });
+    }
+  }
+
+  function visible(actor: Actor, row: DoiRow | undefined, doi: string): DoiRow {
+    if (!row || (row.state === 'draft' && !canSeeDrafts(actor))) throw new FemtoError('NOT_FOUND', `DOI ${doi} does not exist`);
+    return row;
+  }
+
+  function registration(row: DoiRow): RegistrationView {
+    return { status: row.registrationStatus, attempts: row.attempts, lastError: row.lastError, syncedAt: row.syncedAt };
+  }
+
+  /** The JSON:API resource, as DataCite's GET /dois/{id} shapes it, plus femto's registration status. */
+  function resource(row: DoiRow) {
+    return {
+      id: row.doi,
+      type: 'dois' as const,
+      attributes: {
+        ...effective(row),
+        state: row.state,
+        isActive: row.state === 'findable',
+        created: row.createdAt,
+        updated: row.updatedAt,
+        registration: { ...registration(row), registrar: config.registrar },
+        ...(row.withdrawnAt ? { tombstone: { withdrawnAt: row.withdrawnAt } } : {}),
+      },
+      relationships: row.datasetId ? { dataset: { data: { type: 'datasets', id: row.datasetId } } } : {},
+      links: { self: `${config.baseUrl}/dois/${row.doi}`, ...(row.datasetId ? { dataset: landing(row.datasetId) } : {}) },
+    };
+  }
+
+  function write(actor: Actor, doi: string, action: string, change: () => void): DoiRow {
+    repo.transaction(() => {
+      change();
+      repo.enqueue(doi, action === 'doi.delete' ? 'delete' : 'upsert', now());
+      auth.audit(actor, { action, entityType: 'doi', entityId: doi, after: repo.get(doi) });
+    });
+    return repo.get(doi)!;
+  }
+
+  return {
+    parseDoi,
+    effective,
+    resource,
+    registration,
+
+    create(actor: Actor, input: DoiInput): DoiRow {
+      auth.require(actor, 'curator');
+      const url = input.url ? String(input.url) : undefined;
+      const binding = bindingFor(url);
+      const { state } = nextState(null, input.event as DoiEvent | undefined);
+      if (input.event === 'hide') throw new FemtoError('DOI_INVALID_TRANSITION', 'A new DOI cannot be hidden', [{ pointer: '/data/attributes/event', message: 'not allowed on create' }]);
+      return repo.transaction(() => {
+        const doi = newDoi(input);
+        takenBy(binding);
+        const t = now();
+        const row: DoiRow = {
+          doi,
+          state,
+          ...binding,
+          url: url ?? null,
+          attributes: clientAttributes(input),
+          withdrawnAt: null,
+          registrationStatus: 'pending',
+          attempts: 0,
+          lastError: null,
+          syncedAt: null,
+          createdAt: t,
+          updatedAt: t,
+        };
+        if (state !== 'draft') requireMandatory(effective(row));
+        return write(actor, doi, 'doi.create', () => repo.insert(row));
+      });
+    },
+
+    update(actor: Actor, doiParam: string, input: DoiInput): DoiRow {
+      auth.require(actor, 'curator');
+      const doi = parseDoi(doiParam);
+      return repo.transaction(() => {
+        const current = visible(actor, repo.get(doi), doi);
+        const url = input.url !== undefined ? (input.url ? String(input.url) : null) : current.url;
+        const binding = url !== current.url ? bindingFor(url ?? undefined) : { datasetId: current.datasetId, versionPk: current.versionPk, isConcept: current.isConcept };
+        takenBy(binding, doi);
+        const { state, hide } = nextState(current.state, input.event as DoiEvent | undefined);
+        const next: DoiRow = {
+          ...current,
+          ...binding,
+          state,
+          url,
+          attributes: clientAttributes(input, current.attributes),
+          // Publishing again lifts the tombstone; hiding sets it.
+          withdrawnAt: hide ? now() : state === 'findable' ? null : current.withdrawnAt,
+          registrationStatus: 'pending',
+          updatedAt: now(),
+        };
+        if (state !== 'draft') requireMandatory(effective(next));
+        const { doi: _key, createdAt: _created, ...patch } = next;
+        return write(actor, doi, input.event ? `doi.${input.event}` : 'doi.update', () => repo.update(doi, patch));
+      });
+    },
+
+    /** Drafts only: registered and findable DOIs are permanent (DataCite answers 405 as well). */
+    delete(actor: Actor, doiParam: string): void {
+      auth.require(actor, 'curator');
+      const doi = parseDoi(doiParam);
+      repo.transaction(() => {
+        const row = visible(actor, repo.get(doi), doi);
+        if (row.state !== 'draft') throw new FemtoError('DOI_NOT_DELETABLE', `${doi} is ${row.state}; only draft DOIs can be deleted`);
+        write(actor, doi, 'doi.delete', () => repo.delete(doi));
+      });
+    },
+
+    get(actor: Actor, doiParam: string): DoiRow {
+      const doi = parseDoi(doiParam);
+      return visible(actor, repo.get(doi), doi);
+    },
+
+    /** Drafts are listed for curators only, as DataCite lists them for the owning repository only. */
+    list(actor: Actor, opts: { query?: string; size: number; cursor?: string }) {
+      const states: DoiState[] | undefined = canSeeDrafts(actor) ? undefined : ['registered', 'findable'];
+      const rows = repo.list({ query: opts.query, after: opts.cursor, limit: opts.size + 1, states });
+      const page = rows.slice(0, opts.size);
+      return { rows: page, next: rows.length > opts.size ? page[page.length - 1].doi : null };
+    },
+
+    /** How a version describes itself in DataCite terms: as its DOI when it has one, else by its landing page. */
+    metadataFor(record: DatasetRecord, pk: number): DataciteAttributes {
+      const row = repo.byVersionPks([pk])[0];
+      if (row) return effective(row);
+      return dataciteAttributes(record, {
+        url: landing(record.id, record.version),
+        related: relatedOf({ versionPk: pk, datasetId: record.id, isConcept: false }),
+        defaultPublisher: config.publisher,
+      });
+    },
+
+    /** DOIs of many versions at once (for dataset records and GraphQL). */
+    forVersions(pks: readonly number[]): Map<number, DoiRow> {
+      return new Map(repo.byVersionPks(pks).map((r) => [r.versionPk!, r]));
+    },
+
+    /** The withdrawal of a dataset (or of one version): set when a findable DOI bound to it was hidden. */
+    tombstoneFor(datasetId: string, versionPk?: number): Tombstone | undefined {
+      const rows = repo.byDataset(datasetId).filter((r) => r.withdrawnAt && (r.isConcept || versionPk === undefined || r.versionPk === versionPk));
+      const row = rows.find((r) => r.versionPk === versionPk) ?? rows.find((r) => r.isConcept) ?? rows[0];
+      if (!row) return undefined;
+      const a = effective(row);
+      return {
+        doi: row.doi,
+        datasetId,
+        withdrawnAt: row.withdrawnAt!,
+        title: a.titles?.[0]?.title ?? null,
+        creators: (a.creators ?? []).map((c) => c.name),
+        publicationYear: a.publicationYear ?? null,
+      };
+    },
+  };
+}
+
+export type IdentifiersService = ReturnType<typeof createIdentifiersService>;

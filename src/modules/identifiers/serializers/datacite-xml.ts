@@ -1,0 +1,150 @@
+import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import type { DataciteAttributes, DataciteName } from './datacite.js';
+
+export const DATACITE_NS = 'http://datacite.org/schema/kernel-4';
+const SCHEMA_LOCATION = `${DATACITE_NS} http://schema.datacite.org/meta/kernel-4.7/metadata.xsd`;
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+
+type Attrs = Record<string, string | number | undefined | null>;
+
+/** Drops empty attribute values; `lang` becomes xml:lang as the kernel wants. */
+function clean(attrs: Attrs): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(attrs)) if (v != null && v !== '') out[k === 'lang' ? 'xml:lang' : k] = String(v);
+  return out;
+}
+
+function list<T>(parent: XMLBuilder, wrapper: string, items: T[] | undefined, each: (w: XMLBuilder, item: T) => void) {
+  if (!items?.length) return;
+  const w = parent.ele(wrapper);
+  for (const item of items) each(w, item);
+}
+
+function name(parent: XMLBuilder, element: 'creator' | 'contributor', n: DataciteName) {
+  const el = parent.ele(element, element === 'contributor' ? { contributorType: n.contributorType ?? 'Other' } : {});
+  el.ele(`${element}Name`, clean({ nameType: n.nameType, lang: n.lang })).txt(n.name);
+  if (n.givenName) el.ele('givenName').txt(n.givenName);
+  if (n.familyName) el.ele('familyName').txt(n.familyName);
+  for (const id of n.nameIdentifiers ?? []) {
+    el.ele('nameIdentifier', clean({ nameIdentifierScheme: id.nameIdentifierScheme, schemeURI: id.schemeUri })).txt(id.nameIdentifier);
+  }
+  for (const a of n.affiliation ?? []) {
+    el.ele('affiliation', clean({ affiliationIdentifier: a.affiliationIdentifier, affiliationIdentifierScheme: a.affiliationIdentifierScheme, schemeURI: a.schemeUri })).txt(a.name);
+  }
+}
+
+const num = (v: unknown) => (v == null ? undefined : String(v));
+
+function geoLocation(parent: XMLBuilder, g: Record<string, unknown>) {
+  const el = parent.ele('geoLocation');
+  if (typeof g.geoLocationPlace === 'string') el.ele('geoLocationPlace').txt(g.geoLocationPlace);
+  const point = (tag: string, p: Record<string, unknown>) => {
+    const pe = el.ele(tag);
+    pe.ele('pointLongitude').txt(num(p.pointLongitude) ?? '');
+    pe.ele('pointLatitude').txt(num(p.pointLatitude) ?? '');
+    return pe;
+  };
+  if (g.geoLocationPoint) point('geoLocationPoint', g.geoLocationPoint as Record<string, unknown>);
+  const box = g.geoLocationBox as Record<string, unknown> | undefined;
+  if (box) {
+    const be = el.ele('geoLocationBox');
+    for (const k of ['westBoundLongitude', 'eastBoundLongitude', 'southBoundLatitude', 'northBoundLatitude']) be.ele(k).txt(num(box[k]) ?? '');
+  }
+  const polygons = (g.geoLocationPolygon ?? []) as Record<string, unknown>[] | Record<string, unknown>;
+  // The JSON form is either one polygon (a list of {polygonPoint}/{inPolygonPoint}) or a list of them.
+  const asList = Array.isArray(polygons) && polygons.length && Array.isArray(polygons[0]) ? (polygons as unknown as Record<string, unknown>[][]) : [polygons as Record<string, unknown>[]];
+  for (const polygon of asList) {
+    if (!Array.isArray(polygon) || !polygon.length) continue;
+    const pe = el.ele('geoLocationPolygon');
+    for (const p of polygon) {
+      for (const tag of ['polygonPoint', 'inPolygonPoint']) {
+        const pt = p[tag] as Record<string, unknown> | undefined;
+        if (!pt) continue;
+        const e = pe.ele(tag);
+        e.ele('pointLongitude').txt(num(pt.pointLongitude) ?? '');
+        e.ele('pointLatitude').txt(num(pt.pointLatitude) ?? '');
+      }
+    }
+  }
+}
+
+function fundingReference(parent: XMLBuilder, f: Record<string, unknown>) {
+  const el = parent.ele('fundingReference');
+  el.ele('funderName').txt(String(f.funderName ?? ''));
+  if (f.funderIdentifier) {
+    el.ele('funderIdentifier', clean({ funderIdentifierType: (f.funderIdentifierType as string) ?? 'Other', schemeURI: f.schemeUri as string })).txt(String(f.funderIdentifier));
+  }
+  if (f.awardNumber || f.awardUri) el.ele('awardNumber', clean({ awardURI: f.awardUri as string })).txt(String(f.awardNumber ?? ''));
+  if (f.awardTitle) el.ele('awardTitle').txt(String(f.awardTitle));
+}
+
+/**
+ * DataCite kernel-4 XML (valid against the 4.7 XSD) from DataCite JSON attributes.
+ *
+ * The kernel requires an <identifier>. A record with a DOI carries it as identifierType="DOI". A
+ * record without one (OAI-PMH oai_datacite serves every public dataset, DOI or not) carries its
+ * landing page as identifierType="URL": the XSD leaves identifierType open and the OpenAIRE
+ * Guidelines for Data Archives name URL among the identifier types of oai_datacite records, so
+ * harvesters read it as "no DOI yet" rather than as a bogus DOI. With neither, there is nothing
+ * to identify the resource by and this throws.
+ *
+ * relatedItems (kernel 4.4+) are not written: femto does not model them, and a record imported
+ * with them keeps them in its JSON form.
+ */
+export function dataciteXml(a: DataciteAttributes): string {
+  const doc = create({ version: '1.0', encoding: 'UTF-8' });
+  const root = doc.ele(DATACITE_NS, 'resource').att(XSI, 'xsi:schemaLocation', SCHEMA_LOCATION);
+
+  if (a.doi) root.ele('identifier', { identifierType: 'DOI' }).txt(a.doi.toUpperCase());
+  else if (a.url) root.ele('identifier', { identifierType: 'URL' }).txt(a.url);
+  else throw new Error('DataCite XML needs a DOI or a landing page URL for <identifier>');
+
+  list(root, 'creators', a.creators, (w, c) => name(w, 'creator', c));
+  list(root, 'titles', a.titles, (w, t) => w.ele('title', clean({ titleType: t.titleType, lang: t.lang })).txt(t.title));
+  if (a.publisher) {
+    const p = a.publisher;
+    root
+      .ele('publisher', clean({ publisherIdentifier: p.publisherIdentifier, publisherIdentifierScheme: p.publisherIdentifierScheme, schemeURI: p.schemeUri, lang: p.lang }))
+      .txt(p.name);
+  }
+  if (a.publicationYear) root.ele('publicationYear').txt(String(a.publicationYear));
+  if (a.types?.resourceTypeGeneral) root.ele('resourceType', { resourceTypeGeneral: a.types.resourceTypeGeneral }).txt(a.types.resourceType ?? '');
+
+  list(root, 'subjects', a.subjects, (w, s) =>
+    w.ele('subject', clean({ subjectScheme: s.subjectScheme, schemeURI: s.schemeUri, valueURI: s.valueUri, classificationCode: s.classificationCode, lang: s.lang })).txt(s.subject),
+  );
+  list(root, 'contributors', a.contributors, (w, c) => name(w, 'contributor', c));
+  list(root, 'dates', a.dates, (w, d) => w.ele('date', clean({ dateType: d.dateType, dateInformation: d.dateInformation })).txt(d.date));
+  if (a.language) root.ele('language').txt(a.language);
+  list(root, 'alternateIdentifiers', a.alternateIdentifiers, (w, i) =>
+    w.ele('alternateIdentifier', { alternateIdentifierType: i.alternateIdentifierType }).txt(i.alternateIdentifier),
+  );
+  list(root, 'relatedIdentifiers', a.relatedIdentifiers, (w, r) =>
+    w
+      .ele(
+        'relatedIdentifier',
+        clean({
+          relatedIdentifierType: r.relatedIdentifierType,
+          relationType: r.relationType,
+          resourceTypeGeneral: r.resourceTypeGeneral,
+          relatedMetadataScheme: r.relatedMetadataScheme,
+          schemeURI: r.schemeUri,
+          schemeType: r.schemeType,
+        }),
+      )
+      .txt(r.relatedIdentifier),
+  );
+  list(root, 'sizes', a.sizes, (w, s) => w.ele('size').txt(s));
+  list(root, 'formats', a.formats, (w, f) => w.ele('format').txt(f));
+  if (a.version) root.ele('version').txt(a.version);
+  list(root, 'rightsList', a.rightsList, (w, r) =>
+    w
+      .ele('rights', clean({ rightsURI: r.rightsUri, rightsIdentifier: r.rightsIdentifier, rightsIdentifierScheme: r.rightsIdentifierScheme, schemeURI: r.schemeUri, lang: r.lang }))
+      .txt(r.rights ?? ''),
+  );
+  list(root, 'descriptions', a.descriptions, (w, d) => w.ele('description', clean({ descriptionType: d.descriptionType, lang: d.lang })).txt(d.description));
+  list(root, 'geoLocations', a.geoLocations, geoLocation);
+  list(root, 'fundingReferences', a.fundingReferences, fundingReference);
+  return doc.end({ prettyPrint: true });
+}

@@ -1,0 +1,214 @@
+import type { DatasetRecord } from '../../datasets/datasets.schema.js';
+import { orcidUrl, rorUrl } from '../../../lib/identifiers.js';
+
+/**
+ * DataCite metadata as the REST API's `data.attributes` carries it (schema 4.5 JSON). Only the
+ * shapes femto reads or writes are typed; anything else a client sends is kept as it came.
+ */
+export interface DataciteNameIdentifier {
+  nameIdentifier: string;
+  nameIdentifierScheme: string;
+  schemeUri?: string;
+}
+export interface DataciteAffiliation {
+  name: string;
+  affiliationIdentifier?: string;
+  affiliationIdentifierScheme?: string;
+  schemeUri?: string;
+}
+export interface DataciteName {
+  name: string;
+  nameType?: 'Personal' | 'Organizational';
+  givenName?: string;
+  familyName?: string;
+  nameIdentifiers?: DataciteNameIdentifier[];
+  affiliation?: DataciteAffiliation[];
+  lang?: string;
+  contributorType?: string;
+}
+export interface DataciteRelatedIdentifier {
+  relatedIdentifier: string;
+  relatedIdentifierType: string;
+  relationType: string;
+  resourceTypeGeneral?: string;
+  relatedMetadataScheme?: string;
+  schemeUri?: string;
+  schemeType?: string;
+}
+export interface DataciteAttributes {
+  doi?: string;
+  prefix?: string;
+  suffix?: string;
+  event?: 'hide' | 'register' | 'publish';
+  url?: string;
+  types?: { resourceTypeGeneral?: string; resourceType?: string; [k: string]: unknown };
+  creators?: DataciteName[];
+  titles?: { title: string; titleType?: string; lang?: string }[];
+  publisher?: { name: string; publisherIdentifier?: string; publisherIdentifierScheme?: string; schemeUri?: string; lang?: string };
+  publicationYear?: string;
+  subjects?: { subject: string; subjectScheme?: string; schemeUri?: string; valueUri?: string; classificationCode?: string; lang?: string }[];
+  contributors?: DataciteName[];
+  dates?: { date: string; dateType: string; dateInformation?: string }[];
+  language?: string;
+  alternateIdentifiers?: { alternateIdentifier: string; alternateIdentifierType: string }[];
+  relatedIdentifiers?: DataciteRelatedIdentifier[];
+  relatedItems?: Record<string, unknown>[];
+  sizes?: string[];
+  formats?: string[];
+  version?: string;
+  rightsList?: { rights?: string; rightsUri?: string; rightsIdentifier?: string; rightsIdentifierScheme?: string; schemeUri?: string; lang?: string }[];
+  descriptions?: { description: string; descriptionType: string; lang?: string }[];
+  geoLocations?: Record<string, unknown>[];
+  fundingReferences?: Record<string, unknown>[];
+  schemaVersion?: string;
+}
+
+export const SCHEMA_VERSION = 'http://datacite.org/schema/kernel-4';
+
+/** relatedIdentifierType values DataCite 4.5 accepts; femto's physics schemes map onto them or are left out. */
+const DATACITE_RELATED_TYPES = new Set([
+  'ARK', 'arXiv', 'bibcode', 'DOI', 'EAN13', 'EISSN', 'Handle', 'IGSN', 'ISBN', 'ISSN', 'ISTC', 'LISSN', 'LSID', 'PMID', 'PURL', 'UPC', 'URL', 'URN', 'w3id',
+]);
+
+/**
+ * INSPIRE, ILDG, HEPData, RRID and SWHID have no DataCite 4.5 type: a DOI-shaped value (HEPData
+ * tables) is a DOI, a URL stays a URL, anything else cannot be expressed and is dropped rather
+ * than mislabelled.
+ */
+export function dataciteRelatedType(type: string, value: string): string | undefined {
+  if (DATACITE_RELATED_TYPES.has(type)) return type;
+  if (/^10\.\d{4,9}\//.test(value)) return 'DOI';
+  if (/^https?:\/\//i.test(value)) return 'URL';
+  return undefined;
+}
+
+const ACCESS_RIGHTS = {
+  open: 'info:eu-repo/semantics/openAccess',
+  embargoed: 'info:eu-repo/semantics/embargoedAccess',
+  restricted: 'info:eu-repo/semantics/restrictedAccess',
+} as const;
+
+export interface DataciteOptions {
+  /** The DOI of this version, when it has one. */
+  doi?: string;
+  /** Landing page the DOI resolves to. */
+  url?: string;
+  /** Defaults to the year the version was published (created, for a draft). */
+  publicationYear?: string | number;
+  /** Lineage and version/concept relations computed by the identifiers service. */
+  related?: DataciteRelatedIdentifier[];
+  /** Publisher when the record names none (the repository itself, as Zenodo does). */
+  defaultPublisher?: string;
+  /**
+   * Fill mandatory properties the record lacks (creators, publisher) with DataCite's standard
+   * value for unknown information, `:unav`, so that every record has valid XML for harvesting.
+   * DOI registration turns this off: there a missing creator must be an error, not a placeholder.
+   */
+  placeholders?: boolean;
+}
+
+/** DataCite's "value unavailable" (https://support.datacite.org/docs/schema-values-unknown-information-v43). */
+export const UNAVAILABLE = ':unav';
+
+function person(a: DatasetRecord['creators'][number]): DataciteName {
+  const nameIdentifiers: DataciteNameIdentifier[] = [];
+  if (a.orcid) nameIdentifiers.push({ nameIdentifier: orcidUrl(a.orcid), nameIdentifierScheme: 'ORCID', schemeUri: 'https://orcid.org' });
+  if (a.ror) nameIdentifiers.push({ nameIdentifier: rorUrl(a.ror), nameIdentifierScheme: 'ROR', schemeUri: 'https://ror.org' });
+  const nameType = a.type === 'Person' ? 'Personal' : a.type === 'Organization' ? 'Organizational' : undefined;
+  return {
+    name: a.name,
+    ...(nameType ? { nameType } : {}),
+    ...(nameIdentifiers.length ? { nameIdentifiers } : {}),
+    ...(a.affiliation ? { affiliation: [{ name: a.affiliation }] } : {}),
+  };
+}
+
+const uniqueBy = <T>(items: T[], key: (t: T) => string) => {
+  const seen = new Set<string>();
+  return items.filter((i) => (seen.has(key(i)) ? false : (seen.add(key(i)), true)));
+};
+
+const nonEmpty = <K extends string, V>(key: K, list: V[]): Partial<Record<K, V[]>> =>
+  (list.length ? { [key]: list } : {}) as Partial<Record<K, V[]>>;
+
+/** Maps a femto dataset version onto DataCite 4.5 attributes (valid against the official JSON Schema). */
+export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions = {}): DataciteAttributes {
+  const year = String(opts.publicationYear ?? (record.publishedAt ?? record.createdAt).slice(0, 4));
+  const fill = opts.placeholders ?? true;
+  const publisher = record.publisher ?? opts.defaultPublisher ?? (fill ? UNAVAILABLE : undefined);
+  const creators = record.creators.length ? record.creators.map(person) : fill ? [{ name: UNAVAILABLE }] : [];
+
+  const subjects = uniqueBy(
+    [
+      ...(record.domain ? [{ subject: record.domain }] : []),
+      ...record.keywords.map((subject) => ({ subject })),
+      ...record.observables.map((iri) => ({ subject: iri.replace(/[/#]+$/, '').split(/[/#]/).pop() || iri, valueUri: iri })),
+    ],
+    (s) => `${s.subject}|${'valueUri' in s ? s.valueUri : ''}`,
+  );
+
+  const dates = [
+    ...(record.publishedAt ? [{ date: record.publishedAt.slice(0, 10), dateType: 'Issued' }] : []),
+    { date: record.createdAt.slice(0, 10), dateType: 'Created' },
+    { date: record.updatedAt.slice(0, 10), dateType: 'Updated' },
+    ...(record.accessLevel === 'embargoed' && record.embargoUntil ? [{ date: record.embargoUntil.slice(0, 10), dateType: 'Available' }] : []),
+  ];
+
+  const related = uniqueBy(
+    [
+      ...record.relatedIdentifiers.flatMap((r) => {
+        const type = dataciteRelatedType(r.type, r.value);
+        return type ? [{ relatedIdentifier: r.value, relatedIdentifierType: type, relationType: r.relation }] : [];
+      }),
+      ...(opts.related ?? []),
+    ],
+    (r) => `${r.relationType}|${r.relatedIdentifierType}|${r.relatedIdentifier.toLowerCase()}`,
+  );
+
+  const sizes = [
+    ...(record.sizeBytes != null ? [`${record.sizeBytes} bytes`] : []),
+    ...(record.recordCount != null ? [`${record.recordCount} records`] : []),
+  ];
+  const formats = [...new Set([...record.formats, ...record.distributions.flatMap((d) => (d.mediaType ? [d.mediaType] : []))])];
+
+  const rightsList = [
+    ...(record.license
+      ? [
+          {
+            rights: record.license,
+            rightsUri: `https://spdx.org/licenses/${record.license}.html`,
+            rightsIdentifier: record.license.toLowerCase(),
+            rightsIdentifierScheme: 'SPDX',
+            schemeUri: 'https://spdx.org/licenses/',
+          },
+        ]
+      : []),
+    // OpenAIRE's access-rights vocabulary: the usual way harvesters learn of embargoes.
+    { rightsUri: ACCESS_RIGHTS[record.accessLevel] },
+  ];
+
+  const doi = opts.doi?.toLowerCase();
+  return {
+    ...(doi ? { doi, prefix: doi.slice(0, doi.indexOf('/')), suffix: doi.slice(doi.indexOf('/') + 1) } : {}),
+    ...(opts.url ? { url: opts.url } : {}),
+    types: { resourceTypeGeneral: record.resourceType || 'Dataset', ...(record.dataType ? { resourceType: record.dataType } : {}) },
+    ...nonEmpty('creators', creators),
+    titles: [{ title: record.title }],
+    ...(publisher ? { publisher: { name: publisher } } : {}),
+    publicationYear: year,
+    ...nonEmpty('subjects', subjects),
+    ...nonEmpty(
+      'contributors',
+      record.contributors.map((c) => ({ ...person(c), contributorType: 'Other' })),
+    ),
+    dates,
+    alternateIdentifiers: [{ alternateIdentifier: record.id, alternateIdentifierType: 'femto' }],
+    ...nonEmpty('relatedIdentifiers', related),
+    ...nonEmpty('sizes', sizes),
+    ...nonEmpty('formats', formats),
+    ...(record.versionLabel || record.version != null ? { version: record.versionLabel ?? String(record.version) } : {}),
+    rightsList,
+    descriptions: [{ description: record.description, descriptionType: 'Abstract' }],
+    schemaVersion: SCHEMA_VERSION,
+  };
+}

@@ -1,0 +1,72 @@
+import t from 'tap';
+import { makeApp, publishedDataset } from '../helpers/app.js';
+import { jsonSchemaErrors, xsdErrors } from '../helpers/datacite-validate.js';
+import { dataciteAttributes } from '../../src/modules/identifiers/serializers/datacite.js';
+import { dataciteXml } from '../../src/modules/identifiers/serializers/datacite-xml.js';
+import { loadCatalog } from '../../src/modules/datasets/catalog.loader.js';
+
+t.test('a rich record maps to DataCite JSON and XML that the official schemas accept', async (t) => {
+  const a = await makeApp(t);
+  const id = await publishedDataset(a, {
+    contributors: [{ name: 'CERN', type: 'Organization', ror: 'https://ror.org/01ggx4157' }],
+    keywords: ['lattice QCD', 'Monte Carlo'],
+    domain: 'statistical-physics',
+    formats: ['HDF5'],
+    distributions: [{ urls: ['https://example.org/a.h5', 'https://mirror.example.org/a.h5'], mediaType: 'application/x-hdf5', sizeBytes: 10 }],
+    relatedIdentifiers: [
+      { type: 'arXiv', value: 'arXiv:2101.00001', relation: 'IsSupplementTo' },
+      { type: 'INSPIRE', value: 'https://inspirehep.net/literature/1', relation: 'References' },
+      { type: 'ILDG', value: 'mc://ldg/ukqcd/x', relation: 'IsDerivedFrom' },
+    ],
+    accessLevel: 'embargoed',
+    embargoUntil: '2999-01-01',
+    sizeBytes: 1234,
+    recordCount: 5,
+    version: '1.0',
+  });
+  const { record } = a.app.femto.datasets.get(a.as.curator as never, id);
+  const attrs = dataciteAttributes(record, {
+    doi: '10.5072/ABCD-1234',
+    url: `https://femto.example/datasets/${id}`,
+    defaultPublisher: 'femto',
+    related: [{ relatedIdentifier: '10.5072/parent', relatedIdentifierType: 'DOI', relationType: 'IsDerivedFrom' }],
+  });
+  t.same(jsonSchemaErrors(attrs), []);
+  t.equal(attrs.doi, '10.5072/abcd-1234');
+  t.equal(attrs.prefix, '10.5072');
+  t.equal(attrs.publisher?.name, 'femto');
+  t.equal(attrs.types?.resourceTypeGeneral, 'Dataset');
+  t.same(attrs.creators?.[0].nameIdentifiers?.[0].nameIdentifier, 'https://orcid.org/0000-0002-1825-0097');
+  t.ok(attrs.relatedIdentifiers?.some((r) => r.relatedIdentifierType === 'URL' && r.relationType === 'References'), 'INSPIRE URL becomes URL');
+  t.notOk(attrs.relatedIdentifiers?.some((r) => r.relatedIdentifier.startsWith('mc://')), 'an ILDG URI has no DataCite type and is left out');
+  t.ok(attrs.relatedIdentifiers?.some((r) => r.relationType === 'IsDerivedFrom' && r.relatedIdentifier === '10.5072/parent'));
+  t.ok(attrs.rightsList?.some((r) => r.rightsUri === 'info:eu-repo/semantics/embargoedAccess'));
+
+  const xml = dataciteXml(attrs);
+  t.same(xsdErrors(xml), []);
+  t.match(xml, '<identifier identifierType="DOI">10.5072/ABCD-1234</identifier>');
+
+  const withoutDoi = dataciteXml(dataciteAttributes(record, { url: `https://femto.example/datasets/${id}`, defaultPublisher: 'femto' }));
+  t.same(xsdErrors(withoutDoi), []);
+  t.match(withoutDoi, `<identifier identifierType="URL">https://femto.example/datasets/${id}</identifier>`);
+  t.throws(() => dataciteXml({ ...attrs, doi: undefined, url: undefined }), /DOI or a landing page/);
+});
+
+t.test('an invalid XML is caught by the validator (the check can fail)', async (t) => {
+  t.not(xsdErrors('<resource xmlns="http://datacite.org/schema/kernel-4"><identifier identifierType="DOI">x</identifier></resource>').length, 0);
+  t.not(jsonSchemaErrors({ titles: [] }).length, 0);
+});
+
+t.test('every bundled catalog record serializes validly', async (t) => {
+  const a = await makeApp(t);
+  loadCatalog(a.app.femto);
+  const rows = a.app.femto.database.sqlite.prepare("SELECT pk FROM dataset_versions WHERE state = 'published'").all() as { pk: number }[];
+  t.ok(rows.length > 10);
+  const records = a.app.femto.repos.datasets.records(rows.map((r) => r.pk));
+  for (const record of records.values()) {
+    const attrs = dataciteAttributes(record, { url: `https://femto.example/datasets/${record.id}`, defaultPublisher: 'femto' });
+    t.same(jsonSchemaErrors(attrs), [], `${record.id} JSON`);
+    t.same(xsdErrors(dataciteXml(attrs)), [], `${record.id} XML`);
+    if (!record.creators.length) t.same(attrs.creators, [{ name: ':unav' }], `${record.id} has no creators: DataCite's unknown value`);
+  }
+});

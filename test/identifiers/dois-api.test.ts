@@ -1,0 +1,160 @@
+import t from 'tap';
+import fc from 'fast-check';
+import { BASE_URL, makeApp, publishedDataset, step, type TestApp } from '../helpers/app.js';
+import { jsonSchemaErrors, xsdErrors } from '../helpers/datacite-validate.js';
+import { normalizeDoi } from '../../src/modules/identifiers/doi.js';
+
+const jsonApi = { 'content-type': 'application/vnd.api+json' };
+const body = (attributes: Record<string, unknown>) => ({ data: { type: 'dois', attributes } });
+
+async function post(a: TestApp, attributes: Record<string, unknown>, headers = a.as.curator) {
+  return a.app.inject({ method: 'POST', url: '/dois', headers: { ...headers, ...jsonApi }, payload: JSON.stringify(body(attributes)) });
+}
+
+t.test('mint, publish, hide and read a DOI for a dataset with the local registrar', async (t) => {
+  const a = await makeApp(t);
+  const id = await publishedDataset(a, { publisher: 'Lattice Lab' });
+  const created = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${id}` });
+  t.equal(created.statusCode, 201, created.body);
+  t.match(created.headers['content-type'], 'application/vnd.api+json');
+  const doi = created.json().data.id as string;
+  t.match(doi, /^10\.5072\/[a-z2-9]{4}-[a-z2-9]{4}$/);
+  const attrs = created.json().data.attributes;
+  t.equal(attrs.state, 'draft');
+  t.equal(attrs.titles[0].title, 'Ising model Monte Carlo samples', 'filled from the dataset');
+  t.equal(attrs.registration.status, 'pending');
+
+  // DataCite's path form, upper case and the URL-encoded form all name the same DOI.
+  for (const path of [`/dois/${doi}`, `/dois/${doi.toUpperCase()}`, `/dois/${encodeURIComponent(doi)}`]) {
+    const got = await a.app.inject({ method: 'GET', url: path, headers: a.as.curator });
+    t.equal(got.json().data.id, doi, path);
+  }
+  t.equal((await a.app.inject({ method: 'GET', url: `/dois/${doi}` })).statusCode, 404, 'drafts are hidden from anonymous callers');
+
+  const published = await a.app.inject({ method: 'PUT', url: `/dois/${doi}`, headers: { ...a.as.curator, ...jsonApi }, payload: JSON.stringify(body({ event: 'publish' })) });
+  t.equal(published.statusCode, 200, published.body);
+  t.equal(published.json().data.attributes.state, 'findable');
+  t.same(jsonSchemaErrors(strip(published.json().data.attributes)), []);
+
+  await a.app.femto.outbox.runOnce();
+  const ds = (await a.app.inject({ method: 'GET', url: `/datasets/${id}` })).json();
+  t.match(ds.doi, { doi, state: 'findable', registration: { status: 'synced', attempts: 0 } });
+
+  const xml = await a.app.inject({ method: 'GET', url: `/dois/${doi}`, headers: { accept: 'application/vnd.datacite.datacite+xml' } });
+  t.same(xsdErrors(xml.body), []);
+  const dsXml = await a.app.inject({ method: 'GET', url: `/datasets/${id}`, headers: { accept: 'application/vnd.datacite.datacite+xml' } });
+  t.match(dsXml.body, `identifierType="DOI">${doi.toUpperCase()}<`);
+  for (const [accept, expect] of [
+    ['application/x-bibtex', /@misc\{.*doi = \{10\.5072/s],
+    ['application/x-research-info-systems', /TY {2}- DATA/],
+    ['application/vnd.citationstyles.csl+json', /"DOI":"10\.5072/],
+  ] as const) {
+    const res = await a.app.inject({ method: 'GET', url: `/datasets/${id}`, headers: { accept } });
+    t.equal(res.statusCode, 200, accept);
+    t.match(res.body, expect, accept);
+  }
+
+  t.equal((await a.app.inject({ method: 'DELETE', url: `/dois/${doi}`, headers: a.as.curator })).statusCode, 405, 'findable DOIs are permanent');
+
+  const hidden = await a.app.inject({ method: 'PUT', url: `/dois/${doi}`, headers: { ...a.as.curator, ...jsonApi }, payload: JSON.stringify(body({ event: 'hide' })) });
+  t.equal(hidden.json().data.attributes.state, 'registered');
+  const gone = await a.app.inject({ method: 'GET', url: `/datasets/${id}` });
+  t.equal(gone.statusCode, 410);
+  t.match(gone.json(), { code: 'GONE', tombstone: { doi, datasetId: id, title: 'Ising model Monte Carlo samples' } });
+  t.equal((await a.app.inject({ method: 'GET', url: `/dois/${doi}` })).json().data.attributes.state, 'registered', 'the DOI never disappears');
+
+  const gql = await a.app.inject({ method: 'POST', url: '/graphql', headers: a.as.reader, payload: { query: `{ dataset(id: "${id}") { doi { doi state registrationStatus attempts } } }` } });
+  t.same(gql.json().data.dataset.doi, { doi, state: 'registered', registrationStatus: 'pending', attempts: 0 });
+});
+
+/** Attributes as DataCite's schema knows them (femto's status fields are extra). */
+function strip(a: Record<string, unknown>) {
+  const { state: _s, isActive: _i, created: _c, updated: _u, registration: _r, tombstone: _t, ...rest } = a;
+  return rest;
+}
+
+t.test('mandatory properties, malformed DOIs, prefixes and duplicates', async (t) => {
+  const a = await makeApp(t);
+  const missing = await post(a, { doi: '10.5072/no-meta', event: 'publish', titles: [{ title: 'x' }] });
+  t.equal(missing.statusCode, 422);
+  const sources = missing.json().errors.map((e: { source: string }) => e.source).sort();
+  t.same(sources, ['creators', 'publicationYear', 'publisher', 'types', 'url']);
+  t.equal(missing.json().errors[0].title, "Can't be blank");
+
+  const malformed = await post(a, { doi: 'not-a-doi' });
+  t.equal(malformed.statusCode, 422);
+  t.equal(malformed.json().errors[0].code, 'DOI_INVALID');
+  t.equal((await post(a, { prefix: '10.9999' })).statusCode, 403, 'another prefix is not ours');
+
+  const id = await publishedDataset(a);
+  t.equal((await post(a, { doi: '10.5072/First', url: `${BASE_URL}/datasets/${id}` })).statusCode, 201);
+  const again = await post(a, { doi: '10.5072/FIRST' });
+  t.equal(again.statusCode, 422, 'case-insensitive: the same DOI');
+  const second = await post(a, { doi: '10.5072/second', url: `${BASE_URL}/datasets/${id}` });
+  t.equal(second.statusCode, 422, 'one DOI per dataset version');
+  t.equal(second.json().meta.doi, '10.5072/first');
+  t.throws(
+    () => a.app.femto.database.sqlite.prepare("INSERT INTO dois (doi, state, version_pk, attributes, registration_status, updated_at) SELECT '10.5072/x', 'draft', version_pk, '{}', 'pending', 'now' FROM dois").run(),
+    /UNIQUE/,
+    'the database refuses a second DOI for a version too',
+  );
+
+  t.equal((await post(a, { prefix: '10.5072' }, a.as.reader)).statusCode, 403);
+  t.equal((await post(a, { prefix: '10.5072' }, {})).statusCode, 401);
+
+  const draft = (await post(a, { prefix: '10.5072' })).json().data.id;
+  t.equal((await a.app.inject({ method: 'DELETE', url: `/dois/${draft}`, headers: a.as.curator })).statusCode, 204);
+  t.equal((await a.app.inject({ method: 'GET', url: `/dois/${draft}`, headers: a.as.curator })).statusCode, 404);
+});
+
+t.test('HTTP Basic auth and listing with cursor paging', async (t) => {
+  const a = await makeApp(t);
+  const token = a.app.femto.auth.createToken('curator').token;
+  const basic = { authorization: `Basic ${Buffer.from(`femto.repo:${token}`).toString('base64')}` };
+  for (let i = 0; i < 5; i++) t.equal((await post(a, { doi: `10.5072/item-${i}` }, basic)).statusCode, 201);
+  const seen: string[] = [];
+  let url: string | undefined = '/dois?page[size]=2';
+  while (url) {
+    const res = await a.app.inject({ method: 'GET', url, headers: a.as.curator });
+    seen.push(...res.json().data.map((d: { id: string }) => d.id));
+    url = res.json().links.next?.replace(BASE_URL, '');
+  }
+  t.same(seen, [0, 1, 2, 3, 4].map((i) => `10.5072/item-${i}`));
+  t.equal((await a.app.inject({ method: 'GET', url: '/dois?query=item-3', headers: a.as.curator })).json().data.length, 1);
+  t.equal((await a.app.inject({ method: 'GET', url: '/dois' })).json().data.length, 0, 'anonymous callers see no drafts');
+});
+
+t.test('lineage and concept/version relations reach the DOI metadata', async (t) => {
+  const a = await makeApp(t);
+  const raw = await publishedDataset(a, { title: 'raw', publisher: 'p' });
+  const derived = await publishedDataset(a, { title: 'derived', publisher: 'p' });
+  await step(a, { inputs: [{ dataset: raw }], outputs: [{ dataset: derived }] });
+  const rawDoi = (await post(a, { doi: '10.5072/raw', url: `${BASE_URL}/datasets/${raw}`, event: 'publish' })).json().data.id;
+  const res = await post(a, { doi: '10.5072/derived', url: `${BASE_URL}/datasets/${derived}`, event: 'publish' });
+  t.equal(res.statusCode, 201, res.body);
+  t.ok(res.json().data.attributes.relatedIdentifiers.some((r: Record<string, string>) => r.relationType === 'IsDerivedFrom' && r.relatedIdentifier === rawDoi));
+  const rawNow = (await a.app.inject({ method: 'GET', url: `/dois/${rawDoi}` })).json().data.attributes;
+  t.ok(rawNow.relatedIdentifiers.some((r: Record<string, string>) => r.relationType === 'IsSourceOf' && r.relatedIdentifier === '10.5072/derived'));
+  const concept = await post(a, { doi: '10.5072/raw-all', url: `${BASE_URL}/datasets/${raw}/versions`, event: 'publish' });
+  t.equal(concept.statusCode, 201, concept.body);
+  t.ok(concept.json().data.attributes.relatedIdentifiers.some((r: Record<string, string>) => r.relationType === 'HasVersion' && r.relatedIdentifier === rawDoi));
+  const version = (await a.app.inject({ method: 'GET', url: `/dois/${rawDoi}`, headers: { accept: 'application/vnd.datacite.datacite+json' } })).json();
+  t.ok(version.relatedIdentifiers.some((r: Record<string, string>) => r.relationType === 'IsVersionOf' && r.relatedIdentifier === '10.5072/raw-all'));
+  t.same(jsonSchemaErrors(version), []);
+});
+
+t.test('DOI normalization is idempotent and case-insensitive', async (t) => {
+  const suffix = fc.stringMatching(/^[\x21-\x7e]{1,30}$/);
+  const doi = fc.tuple(fc.integer({ min: 1000, max: 999999999 }), suffix).map(([p, s]) => `10.${p}/${s}`);
+  fc.assert(
+    fc.property(doi, fc.constantFrom('', 'doi:', 'https://doi.org/', 'http://dx.doi.org/'), (d, prefix) => {
+      const n = normalizeDoi(prefix + d);
+      if (n === null) return true;
+      return normalizeDoi(n) === n && normalizeDoi((prefix + d).toUpperCase()) === n && normalizeDoi(n.toUpperCase()) === n;
+    }),
+  );
+  t.equal(normalizeDoi(' https://doi.org/10.5072/ABC '), '10.5072/abc');
+  t.equal(normalizeDoi('10.5072%2Fabc'), '10.5072/abc');
+  t.equal(normalizeDoi('11.5072/abc'), null);
+  t.equal(normalizeDoi('10.5072/'), null);
+});
