@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { notFound } from '../../errors.js';
 import { RepresentationRegistry } from '../../lib/negotiation.js';
+import { fairAssessment, fairReport } from './fair.js';
 import { CONTEXT_FILES, contextDocument, toTurtle, type ContextFile } from './jsonld.js';
 import { DCAT_JSONLD, JSONLD } from './representations.js';
 import { dcatCatalog, schemaOrgCatalog, type CatalogPage } from './serializers/catalog.js';
@@ -65,6 +66,24 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
         if (!item) throw notFound('Dataset', request.params.id);
         const links = signposts(item, ctx, container.harvestFormats.metadataFormats());
         return reply.type('application/linkset+json').send(JSON.stringify(linkset(ctx.urls.version(item.record.id, item.record.version), links)));
+      },
+    );
+
+    app.get(
+      '/datasets/:id/fair',
+      {
+        schema: {
+          tags,
+          summary: "FAIR self-assessment after F-UJI's metrics, with the evidence femto used",
+          params: z.object({ id: z.string().min(1).max(200) }),
+          response: { 200: fairReport },
+        },
+      },
+      async (request) => {
+        const v = datasets.get(request.actor, request.params.id);
+        const item = harvest.item(request.actor, v.pk);
+        if (!item) throw notFound('Dataset', request.params.id);
+        return fairAssessment(item, ctx, container.datasetRepresentations.all());
       },
     );
 

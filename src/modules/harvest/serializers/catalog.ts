@@ -48,7 +48,7 @@ export function dcatCatalog(p: CatalogPage, ctx: SerializerContext) {
     '@type': ['Catalog', 'hydra:Collection'],
     title: ctx.repositoryName,
     description: CATALOG_DESCRIPTION,
-    homepage: ctx.urls.base,
+    homepage: { '@id': ctx.urls.base, '@type': 'foaf:Document' },
     publisher: { '@id': ctx.urls.base, '@type': 'Agent', name: ctx.repositoryName },
     totalItems: p.total,
     view: view(p),

@@ -44,6 +44,33 @@ function activity(a: ActivityRecord, ctx: SerializerContext): Json {
 
 const relatedIri = (type: string, value: string) => resolvableUrl(type, value) ?? `urn:${type.toLowerCase()}:${encodeURIComponent(value)}`;
 
+const RELATION_PROPERTY: Record<string, string> = {
+  Cites: 'dct:references',
+  References: 'dct:references',
+  IsCitedBy: 'dct:isReferencedBy',
+  IsReferencedBy: 'dct:isReferencedBy',
+  IsDocumentedBy: 'foaf:page',
+  IsDescribedBy: 'foaf:page',
+  HasVersion: 'dct:hasVersion',
+  IsVersionOf: 'dct:isVersionOf',
+  IsPartOf: 'dct:isPartOf',
+  HasPart: 'dct:hasPart',
+  IsDerivedFrom: 'prov:wasDerivedFrom',
+  IsSourceOf: 'dct:relation',
+  Requires: 'dct:requires',
+  IsRequiredBy: 'dct:isRequiredBy',
+};
+
+/** DataCite relations as the Dublin Core / FOAF properties DCAT-AP expects (documentation pages are foaf:Document). */
+function relatedProperties(related: { type: string; value: string; relation: string }[]): Json {
+  const out: Record<string, Json[]> = {};
+  for (const x of related) {
+    const property = RELATION_PROPERTY[x.relation] ?? 'dct:relation';
+    (out[property] ??= []).push({ '@id': relatedIri(x.type, x.value), ...(property === 'foaf:page' ? { '@type': 'foaf:Document' } : {}) });
+  }
+  return out;
+}
+
 /** The dcat:Dataset node of one version (no @context: catalog pages embed many). */
 export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
   const r = item.record;
@@ -61,7 +88,7 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
     title: r.title,
     description: r.description,
     identifier: item.doi ? doiUrl(item.doi) : landing,
-    landingPage: landing,
+    landingPage: { '@id': landing, '@type': 'foaf:Document' },
     ...(r.version != null ? { version: r.versionLabel ?? String(r.version) } : {}),
     ...(item.firstPublishedAt ? { issued: item.firstPublishedAt } : {}),
     ...(r.publishedAt ? { modified: r.publishedAt } : {}),
@@ -75,14 +102,10 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
     ...(r.dataType ? { dctType: { '@id': `${DATATYPE_BASE}${r.dataType}`, '@type': 'Concept', prefLabel: r.dataType } } : {}),
     inSeries: { '@id': ctx.urls.dataset(r.id), '@type': 'DatasetSeries', title: r.title, description: `All versions of ${r.title}.`, hasVersion: item.versions.map((v) => ctx.urls.version(r.id, v.n)) },
     ...(previous ? { previousVersion: ctx.urls.version(r.id, previous.n) } : {}),
-    ...(r.relatedIdentifiers.length
-      ? {
-          qualifiedRelation: r.relatedIdentifiers.map((x) => ({
-            '@type': 'Relationship',
-            relation: relatedIri(x.type, x.value),
-            hadRole: { '@id': `${RELATION_ROLE_BASE}${x.relation}`, '@type': 'dcat:Role' },
-          })),
-        }
+    ...relatedProperties(r.relatedIdentifiers),
+    // Lineage as a qualified relation too: DCAT-AP allows one only between dcat resources.
+    ...(upstream.length
+      ? { qualifiedRelation: upstream.map((u) => ({ '@type': 'Relationship', relation: { '@id': u, '@type': 'Dataset' }, hadRole: { '@id': `${RELATION_ROLE_BASE}IsDerivedFrom`, '@type': 'dcat:Role' } })) }
       : {}),
     ...(upstream.length ? { wasDerivedFrom: upstream } : {}),
     ...(item.generatedBy.length ? { wasGeneratedBy: item.generatedBy.map((a) => activity(a, ctx)) } : {}),
@@ -94,7 +117,7 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
             // Under an embargo the files stay hidden; the landing page is where access is explained.
             accessURL: d.urls.length ? d.urls : [landing],
             ...(d.kind === 'download' && d.urls.length ? { downloadURL: d.urls } : {}),
-            ...(d.mediaType ? { mediaType: `https://www.iana.org/assignments/media-types/${d.mediaType}` } : {}),
+            ...(d.mediaType ? { mediaType: { '@id': `https://www.iana.org/assignments/media-types/${d.mediaType}`, '@type': 'dct:MediaType' } } : {}),
             ...(d.format ? { format: d.format } : {}),
             ...(d.sizeBytes != null ? { byteSize: d.sizeBytes } : {}),
             ...(d.checksum ? { checksum: { '@type': 'Checksum', algorithm: `spdx:checksumAlgorithm_${d.checksum.algorithm}`, checksumValue: d.checksum.value.toLowerCase() } } : {}),

@@ -61,7 +61,7 @@ function activityNode(a: ActivityRecord, ctx: SerializerContext): Json {
     '@id': ctx.urls.activity(a.id),
     '@type': 'prov:Activity',
     name: a.name ?? a.kind,
-    additionalType: a.kind,
+    'prov:type': a.kind,
     ...(a.description ? { description: a.description } : {}),
     ...(a.startedAt ? { 'prov:startedAtTime': { '@value': a.startedAt, '@type': 'xsd:dateTime' } } : {}),
     ...(a.endedAt ? { 'prov:endedAtTime': { '@value': a.endedAt, '@type': 'xsd:dateTime' } } : {}),
