@@ -13,6 +13,7 @@ import { datasetsRoutes } from './modules/datasets/datasets.routes.js';
 import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
+import { harvestRoutes } from './modules/harvest/harvest.routes.js';
 import { identifiersRoutes } from './modules/identifiers/identifiers.routes.js';
 import { importRoutes } from './modules/identifiers/import.routes.js';
 import { projectPath } from './paths.js';
@@ -75,7 +76,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
         return { status: 'ok' as const, version };
       },
     );
-    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, identifiersRoutes, importRoutes, portalRoutes]) {
+    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, identifiersRoutes, importRoutes, harvestRoutes, portalRoutes]) {
       await rest.register(routes(container));
     }
   });

@@ -25,6 +25,10 @@ const envSchema = z.object({
   FEMTO_LINEAGE_MAX_DEPTH: positiveInt.default(100),
   FEMTO_LINEAGE_NODE_BUDGET: positiveInt.default(10_000),
   FEMTO_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  FEMTO_ADMIN_EMAIL: z.string().regex(/^\S+@(\S+\.)+\S+$/, 'must be an e-mail address (OAI-PMH Identify shows it)').default('admin@example.org'),
+  FEMTO_OAI_PAGE_SIZE: positiveInt.max(1000).default(100),
+  FEMTO_OAI_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  FEMTO_SITEMAP_MAX_URLS: positiveInt.max(50_000).default(50_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -50,6 +54,13 @@ export interface Config {
   dataciteTimeoutMs: number;
   lineage: { maxDepth: number; nodeBudget: number };
   requestTimeoutMs: number;
+  harvest: {
+    adminEmail: string;
+    oaiPageSize: number;
+    /** Signs OAI resumption tokens; set it alike on every replica so tokens survive restarts and load balancing. */
+    tokenSecret?: string;
+    sitemapMaxUrls: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -91,5 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     dataciteTimeoutMs: e.FEMTO_DATACITE_TIMEOUT_MS,
     lineage: { maxDepth: e.FEMTO_LINEAGE_MAX_DEPTH, nodeBudget: e.FEMTO_LINEAGE_NODE_BUDGET },
     requestTimeoutMs: e.FEMTO_REQUEST_TIMEOUT_MS,
+    harvest: {
+      adminEmail: e.FEMTO_ADMIN_EMAIL,
+      oaiPageSize: e.FEMTO_OAI_PAGE_SIZE,
+      tokenSecret: e.FEMTO_OAI_TOKEN_SECRET,
+      sitemapMaxUrls: e.FEMTO_SITEMAP_MAX_URLS,
+    },
   };
 }

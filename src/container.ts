@@ -12,6 +12,11 @@ import { createProvenanceRepository } from './modules/provenance/provenance.repo
 import { createProvenanceService } from './modules/provenance/provenance.service.js';
 import { createSearchRepository } from './modules/search/search.repository.js';
 import { createSearchService } from './modules/search/search.service.js';
+import { createHarvestRepository } from './modules/harvest/harvest.repository.js';
+import { createHarvestService } from './modules/harvest/harvest.service.js';
+import { registerHarvestRepresentations } from './modules/harvest/representations.js';
+import { createOaiService } from './modules/harvest/oai.service.js';
+import { dataciteFormats } from './modules/harvest/serializers/oai-datacite.js';
 import { createIdentifiersRepository } from './modules/identifiers/identifiers.repository.js';
 import { createIdentifiersService } from './modules/identifiers/identifiers.service.js';
 import { registerDatasetFormats } from './modules/identifiers/identifiers.representations.js';
@@ -34,6 +39,8 @@ export interface DatasetRenderContext {
  */
 export type RecordExtension = (actor: Actor, items: { pk: number; record: DatasetRecord }[]) => void;
 
+/** Response headers every representation of a dataset carries (e.g. Signposting `Link`). */
+export type DatasetHeaders = (context: DatasetRenderContext) => Record<string, string>;
 /** Runs before a dataset version is served in any representation; throws to refuse (e.g. 410 for a withdrawn DOI). */
 export type DatasetReadGuard = (v: VersionedRecord) => void;
 
@@ -45,6 +52,7 @@ export function buildContainer(config: Config, database: Database_) {
     agents: createAgentsRepository(database.db),
     provenance: createProvenanceRepository(database),
     search: createSearchRepository(database),
+    harvest: createHarvestRepository(database),
     identifiers: createIdentifiersRepository(database),
   };
   const auth = createAuthService(repos.auth, config.adminToken);
@@ -75,6 +83,23 @@ export function buildContainer(config: Config, database: Database_) {
       if (tombstone) throw new FemtoError('GONE', `${tombstone.doi} was withdrawn on ${tombstone.withdrawnAt}`, [], { tombstone });
     },
   ];
+  const harvest = createHarvestService({
+    config,
+    repo: repos.harvest,
+    datasetsRepo: repos.datasets,
+    provenanceRepo: repos.provenance,
+    datasets,
+    provenance,
+    recordExtensions,
+    withdrawn: (datasetId, pk) => identifiers.tombstoneFor(datasetId, pk) !== undefined,
+  });
+  const harvestFormats = registerHarvestRepresentations(datasetRepresentations, harvest);
+  const oai = createOaiService({
+    config,
+    repo: repos.harvest,
+    harvest,
+    formats: dataciteFormats((record, pk) => identifiers.metadataFor(record, pk), config.datacite?.user ?? 'FEMTO'),
+  });
   return {
     config,
     database,
@@ -83,7 +108,11 @@ export function buildContainer(config: Config, database: Database_) {
     datasets,
     provenance,
     search,
+    harvest,
+    harvestFormats,
+    oai,
     datasetRepresentations,
+    datasetHeaders: [harvestFormats.headers] as DatasetHeaders[],
     recordExtensions,
     datasetReadGuards,
     identifiers,

@@ -27,6 +27,10 @@ export class RepresentationRegistry<C> {
     return this.items.map((i) => i.mediaType);
   }
 
+  all(): readonly Representation<C>[] {
+    return this.items;
+  }
+
   /**
    * `?format=` wins; otherwise the Accept header, profiles included. Returns undefined when the
    * caller accepts nothing offered, so that the route can answer 406 with the list.
@@ -36,7 +40,9 @@ export class RepresentationRegistry<C> {
     if (!accept || accept.trim() === '') return this.items[0];
     const wantedProfiles = profilesIn(accept);
     const bareTypes = [...new Set(this.items.map((i) => baseType(i.mediaType)))];
-    const preferred = new Negotiator({ headers: { accept } }).mediaTypes(bareTypes);
+    // Negotiator would only match an offered type carrying the same parameters; profiles are matched below.
+    const withoutProfiles = accept.replace(/;\s*profile\s*=\s*("[^"]*"|[^;,]*)/gi, '');
+    const preferred = new Negotiator({ headers: { accept: withoutProfiles } }).mediaTypes(bareTypes);
     for (const type of preferred) {
       const candidates = this.items.filter((i) => baseType(i.mediaType) === type);
       const profile = wantedProfiles.get(type);

@@ -42,6 +42,7 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
     reply.header('ETag', v.etag).header('Vary', 'Accept');
     const representation = container.datasetRepresentations.choose(request.headers.accept, format);
     if (!representation) throw container.datasetRepresentations.notAcceptable();
+    for (const headers of container.datasetHeaders) reply.headers(headers({ record: v.record, pk: v.pk, actor: request.actor }));
     if (representation.format === 'json') return extend(request, [v])[0];
     const body = await representation.render({ record: v.record, pk: v.pk, actor: request.actor });
     return reply.type(representation.mediaType).serializer((p: unknown) => p as string).send(body);

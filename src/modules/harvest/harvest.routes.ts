@@ -1,0 +1,169 @@
+import formbody from '@fastify/formbody';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Container } from '../../container.js';
+import { notFound } from '../../errors.js';
+import { RepresentationRegistry } from '../../lib/negotiation.js';
+import { fairAssessment, fairReport } from './fair.js';
+import { CONTEXT_FILES, contextDocument, toTurtle, type ContextFile } from './jsonld.js';
+import { DCAT_JSONLD, JSONLD } from './representations.js';
+import { dcatCatalog, schemaOrgCatalog, type CatalogPage } from './serializers/catalog.js';
+import { DCAT_PROFILE } from './serializers/dcat.js';
+import { sitemapIndex, urlset } from './serializers/sitemap.js';
+import { linkset, signposts } from './signposting.js';
+
+const tags = ['harvest'];
+const text = z.string().describe('the document, in the media type negotiated');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO-8601 date or date-time');
+const seconds = (iso: string) => `${iso.slice(0, 19)}Z`;
+
+const catalogQuery = z.object({
+  page: z.coerce.number().int().positive().default(1),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  modified_since: isoDate.optional().describe('only records whose latest version was published at or after this instant'),
+  format: z.enum(['jsonld', 'dcat', 'ttl']).optional(),
+});
+
+/** A fixed string body sent as-is in the given media type. */
+const raw = (body: string) => body;
+
+export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
+  const { harvest, oai, datasets, config } = container;
+  const ctx = harvest.serializerContext;
+
+  const catalogFormats = new RepresentationRegistry<CatalogPage>();
+  catalogFormats.register({ mediaType: JSONLD, format: 'jsonld', render: (p) => JSON.stringify(schemaOrgCatalog(p, ctx)) });
+  catalogFormats.register({ mediaType: DCAT_JSONLD, format: 'dcat', profile: DCAT_PROFILE, render: (p) => JSON.stringify(dcatCatalog(p, ctx)) });
+  catalogFormats.register({ mediaType: 'text/turtle', format: 'ttl', render: (p) => toTurtle([dcatCatalog(p, ctx)], ctx.urls.base) });
+
+  return async (app) => {
+    // OAI-PMH harvesters may POST their arguments as a form (§3.1.1.2); only these routes parse forms.
+    await app.register(formbody);
+
+    app.get(
+      '/contexts/:name',
+      { schema: { tags, summary: 'A JSON-LD context femto uses (served from local files)', params: z.object({ name: z.enum(CONTEXT_FILES) }) } },
+      async (request, reply) =>
+        reply
+          .type('application/ld+json')
+          .header('Cache-Control', 'public, max-age=86400')
+          .header('Access-Control-Allow-Origin', '*')
+          .send(JSON.stringify(contextDocument(request.params.name as ContextFile))),
+    );
+
+    app.get(
+      '/datasets/:id/linkset',
+      {
+        schema: {
+          tags,
+          summary: 'FAIR Signposting level 2: the landing page links as an RFC 9264 linkset',
+          params: z.object({ id: z.string().min(1).max(200) }),
+        },
+      },
+      async (request, reply) => {
+        const v = datasets.get(request.actor, request.params.id);
+        const item = harvest.item(request.actor, v.pk);
+        if (!item) throw notFound('Dataset', request.params.id);
+        const links = signposts(item, ctx, container.harvestFormats.metadataFormats());
+        return reply.type('application/linkset+json').send(JSON.stringify(linkset(ctx.urls.version(item.record.id, item.record.version), links)));
+      },
+    );
+
+    app.get(
+      '/datasets/:id/fair',
+      {
+        schema: {
+          tags,
+          summary: "FAIR self-assessment after F-UJI's metrics, with the evidence femto used",
+          params: z.object({ id: z.string().min(1).max(200) }),
+          response: { 200: fairReport },
+        },
+      },
+      async (request) => {
+        const v = datasets.get(request.actor, request.params.id);
+        const item = harvest.item(request.actor, v.pk);
+        if (!item) throw notFound('Dataset', request.params.id);
+        return fairAssessment(item, ctx, container.datasetRepresentations.all());
+      },
+    );
+
+    app.get(
+      '/catalog',
+      {
+        schema: {
+          tags,
+          summary: 'The catalog as schema:DataCatalog / dcat:Catalog, paged with a Hydra PartialCollectionView',
+          description: 'Negotiates application/ld+json (schema.org), application/ld+json with the DCAT profile, and text/turtle; `?format=` as a fallback. Pages keep their content as records are added (new records go to the end).',
+          querystring: catalogQuery,
+          response: { 200: text },
+        },
+      },
+      async (request, reply) => {
+        const { page, limit, modified_since: modifiedSince, format } = request.query;
+        const representation = catalogFormats.choose(request.headers.accept, format);
+        if (!representation) throw catalogFormats.notAcceptable();
+        const since = modifiedSince ? new Date(modifiedSince).toISOString() : undefined;
+        const { total, items } = harvest.catalogPage(request.actor, { page, limit, modifiedSince: since });
+        const pageUrl = (n: number) => {
+          const params = new URLSearchParams({ page: String(n), limit: String(limit) });
+          if (modifiedSince) params.set('modified_since', modifiedSince);
+          if (format) params.set('format', format);
+          return `${ctx.urls.catalog}?${params}`;
+        };
+        const body = await representation.render({ items, total, page, lastPage: Math.max(1, Math.ceil(total / limit)), pageUrl });
+        return reply.header('Vary', 'Accept').type(representation.mediaType).serializer(raw).send(body);
+      },
+    );
+
+    app.get(
+      '/sitemap.xml',
+      { schema: { tags, summary: 'Sitemap of public landing pages (an index of sitemaps past the per-file limit)', response: { 200: text } } },
+      async (_request, reply) => {
+        const max = config.harvest.sitemapMaxUrls;
+        const { total, rows } = harvest.publicIndex(0, max);
+        let body: string;
+        if (total <= max) {
+          body = urlset(rows.map((r) => ({ loc: ctx.urls.dataset(r.id), lastmod: seconds(r.datestamp) })));
+        } else {
+          const maps = Array.from({ length: Math.ceil(total / max) }, (_, n) => {
+            const chunk = n === 0 ? rows : harvest.publicIndex(n, max).rows;
+            return { loc: `${ctx.urls.base}/sitemaps/${n + 1}.xml`, lastmod: chunk.length ? seconds(chunk.reduce((a, r) => (r.datestamp > a ? r.datestamp : a), chunk[0].datestamp)) : undefined };
+          });
+          body = sitemapIndex(maps);
+        }
+        return reply.type('application/xml').serializer(raw).send(body);
+      },
+    );
+
+    app.get(
+      '/sitemaps/:n.xml',
+      { schema: { tags, summary: 'One sitemap of the sitemap index', params: z.object({ n: z.coerce.number().int().positive() }), response: { 200: text } } },
+      async (request, reply) => {
+        const { rows } = harvest.publicIndex(request.params.n - 1, config.harvest.sitemapMaxUrls);
+        if (!rows.length) throw notFound('Sitemap', String(request.params.n));
+        return reply
+          .type('application/xml')
+          .serializer(raw)
+          .send(urlset(rows.map((r) => ({ loc: ctx.urls.dataset(r.id), lastmod: seconds(r.datestamp) }))));
+      },
+    );
+
+    app.get('/robots.txt', { schema: { tags, summary: 'Crawling rules and the sitemap', response: { 200: text } } }, async (_request, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .serializer(raw)
+        .send(`User-agent: *\nAllow: /datasets/\nAllow: /catalog\nDisallow: /graphql\nDisallow: /graphiql\nDisallow: /oai\n\nSitemap: ${ctx.urls.sitemap}\n`),
+    );
+
+    const oaiArgs = z.record(z.string(), z.union([z.string(), z.array(z.string())])).describe('OAI-PMH arguments: verb, identifier, metadataPrefix, from, until, set, resumptionToken');
+    const sendOai = (args: Record<string, unknown>) => oai.respond(args);
+    app.get('/oai', { schema: { tags, summary: 'OAI-PMH 2.0 (all six verbs; oai_dc and oai_datacite)', querystring: oaiArgs, response: { 200: text } } }, async (request, reply) =>
+      reply.type('text/xml; charset=utf-8').serializer(raw).send(sendOai(request.query)),
+    );
+    app.post(
+      '/oai',
+      { schema: { tags, summary: 'OAI-PMH 2.0 with the arguments as application/x-www-form-urlencoded', body: oaiArgs.optional(), response: { 200: text } } },
+      async (request, reply) => reply.type('text/xml; charset=utf-8').serializer(raw).send(sendOai(request.body ?? {})),
+    );
+  };
+}

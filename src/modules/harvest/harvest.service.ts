@@ -1,0 +1,142 @@
+import type { Config } from '../../config.js';
+import type { RecordExtension } from '../../container.js';
+import { canSeeRestricted, type Actor } from '../auth/auth.schema.js';
+import type { DatasetsRepository } from '../datasets/datasets.repository.js';
+import type { DatasetRecord } from '../datasets/datasets.schema.js';
+import { embargoActive, viewFor, type DatasetsService } from '../datasets/datasets.service.js';
+import type { ProvenanceRepository } from '../provenance/provenance.repository.js';
+import type { ActivityRecord } from '../provenance/provenance.schema.js';
+import type { ProvenanceService } from '../provenance/provenance.service.js';
+import type { HarvestQuery, HarvestRepository } from './harvest.repository.js';
+import { harvestUrls, type HarvestUrls } from './harvest.urls.js';
+import { describeObservableFromIri, type ObservableDescriber } from './observables.js';
+
+export interface LineageNeighbour {
+  dataset: string;
+  version: number | null;
+  title: string;
+}
+
+/** Everything the harvest formats say about one dataset version, loaded in batches. */
+export interface HarvestItem {
+  pk: number;
+  /** The record as the caller may see it (no file URLs under an active embargo). */
+  record: DatasetRecord;
+  doi: string | null;
+  firstPublishedAt: string | null;
+  /** Published versions of the same dataset the caller may see, oldest first. */
+  versions: { n: number; publishedAt: string }[];
+  /** prov:wasGeneratedBy: the steps that produced this version (inputs hidden where the caller may not see them). */
+  generatedBy: ActivityRecord[];
+  /** One step up: the visible inputs of the generating steps. */
+  upstream: LineageNeighbour[];
+  /** One step down: visible outputs of steps that used this version. */
+  downstream: LineageNeighbour[];
+  embargoed: boolean;
+}
+
+/** Shared by every serializer: where things live and how observables are described. */
+export interface SerializerContext {
+  urls: HarvestUrls;
+  describeObservable: ObservableDescriber;
+  /** Name of the repository / publisher of last resort. */
+  repositoryName: string;
+}
+
+export interface HarvestDeps {
+  config: Config;
+  repo: HarvestRepository;
+  datasetsRepo: DatasetsRepository;
+  provenanceRepo: ProvenanceRepository;
+  datasets: DatasetsService;
+  provenance: ProvenanceService;
+  recordExtensions: RecordExtension[];
+  /** True when the version was withdrawn (a hidden DOI's tombstone): it leaves every channel, OAI keeps it as deleted. */
+  withdrawn: (datasetId: string, pk: number) => boolean;
+}
+
+export const REPOSITORY_NAME = 'femto';
+
+export function createHarvestService(deps: HarvestDeps) {
+  const { repo, datasetsRepo, provenanceRepo, datasets, provenance } = deps;
+  const serializerContext: SerializerContext = {
+    urls: harvestUrls(deps.config.baseUrl),
+    describeObservable: describeObservableFromIri,
+    repositoryName: REPOSITORY_NAME,
+  };
+
+  const neighbour = (actor: Actor, e: { datasetId: string; versionNumber: number | null; title: string; accessLevel: string }) =>
+    (e.accessLevel !== 'restricted' || canSeeRestricted(actor)) && e.versionNumber != null
+      ? [{ dataset: e.datasetId, version: e.versionNumber, title: e.title }]
+      : [];
+
+  /** Full harvest items for version pks, in the order given; pks the caller may not see are skipped. */
+  function items(actor: Actor, pks: readonly number[]): HarvestItem[] {
+    const records = datasetsRepo.records(pks);
+    const visible = pks
+      .map((pk) => ({ pk, record: records.get(pk) }))
+      .filter((x): x is { pk: number; record: DatasetRecord } => !!x.record && datasets.visible(actor, x.record) && !deps.withdrawn(x.record.id, x.pk));
+    if (!visible.length) return [];
+    // Extensions (DOI, gates) decorate the stored record; the harvest formats cite the DOI once it is findable.
+    for (const ext of deps.recordExtensions) ext(actor, visible);
+    const ids = [...new Set(visible.map((v) => v.record.id))];
+    const first = repo.firstPublished(ids);
+    const versionsById = new Map<string, { n: number; publishedAt: string }[]>();
+    for (const row of datasetsRepo.publishedVersionsOf(ids)) {
+      if (!datasets.visible(actor, row)) continue;
+      const list = versionsById.get(row.datasetId) ?? [];
+      list.push({ n: row.versionNumber!, publishedAt: row.publishedAt! });
+      versionsById.set(row.datasetId, list);
+    }
+    const touching = provenanceRepo.activityIdsTouching(visible.map((v) => v.pk));
+    const activityIds = [...new Set([...touching.generatedBy, ...touching.usedBy].map((t) => t.activityId))];
+    const activities = provenance.records(actor, activityIds);
+    const inputs = provenanceRepo.inputsOf(touching.generatedBy.map((g) => g.activityId));
+    const outputs = provenanceRepo.outputsOf(touching.usedBy.map((u) => u.activityId));
+
+    return visible.map(({ pk, record }) => {
+      const generating = touching.generatedBy.filter((g) => g.versionPk === pk).map((g) => g.activityId);
+      const using = new Set(touching.usedBy.filter((u) => u.versionPk === pk).map((u) => u.activityId));
+      const doi = (record as DatasetRecord & { doi?: { doi?: unknown; state?: unknown } | null }).doi;
+      return {
+        pk,
+        record: viewFor(actor, record),
+        doi: doi?.state === 'findable' && typeof doi.doi === 'string' ? doi.doi : null,
+        firstPublishedAt: first.get(record.id) ?? record.publishedAt,
+        versions: versionsById.get(record.id) ?? [],
+        generatedBy: generating.map((id) => activities.get(id)).filter((a): a is ActivityRecord => !!a),
+        upstream: inputs.filter((i) => generating.includes(i.activityId)).flatMap((i) => neighbour(actor, i)),
+        downstream: outputs.filter((o) => using.has(o.activityId) && o.versionPk !== pk).flatMap((o) => neighbour(actor, o)),
+        embargoed: embargoActive(record),
+      };
+    });
+  }
+
+  const publicQuery = (actor: Actor, extra: Partial<HarvestQuery> = {}): HarvestQuery => ({
+    includeRestricted: canSeeRestricted(actor),
+    includeDeleted: false,
+    ...extra,
+  });
+
+  return {
+    serializerContext,
+    items,
+    item: (actor: Actor, pk: number) => items(actor, [pk])[0],
+
+    /** A numbered page of the catalog in (datestamp, id) order; new records land on the last page, so earlier pages stay put. */
+    catalogPage(actor: Actor, opts: { page: number; limit: number; modifiedSince?: string }) {
+      const q = publicQuery(actor, { from: opts.modifiedSince });
+      const total = repo.count(q);
+      const rows = repo.page(q, opts.limit, (opts.page - 1) * opts.limit);
+      return { total, items: items(actor, rows.map((r) => r.pk)) };
+    },
+
+    /** Ids and datestamps of what an anonymous crawler may see (sitemaps), one chunk at a time. */
+    publicIndex(chunk: number, size: number) {
+      const q: HarvestQuery = { includeRestricted: false, includeDeleted: false };
+      return { total: repo.count(q), rows: repo.page(q, size, chunk * size) };
+    },
+  };
+}
+
+export type HarvestService = ReturnType<typeof createHarvestService>;

@@ -1,0 +1,57 @@
+import type { HarvestItem, SerializerContext } from '../harvest.service.js';
+import { dcatNode, DCAT_CONTEXT_FILE } from './dcat.js';
+import { SCHEMAORG_CONTEXT, schemaOrgNode } from './schemaorg.js';
+
+export interface CatalogPage {
+  items: HarvestItem[];
+  total: number;
+  page: number;
+  lastPage: number;
+  /** The URL of page n with the caller's other parameters kept. */
+  pageUrl(n: number): string;
+}
+
+const CATALOG_DESCRIPTION = 'Public datasets of the femto physics catalog, with their versions and derivation steps.';
+
+/** Hydra paging, written with the hydra: prefix so it reads the same in either context. */
+function view(p: CatalogPage) {
+  const ref = (n: number) => ({ '@id': p.pageUrl(n) });
+  return {
+    '@id': p.pageUrl(p.page),
+    '@type': 'hydra:PartialCollectionView',
+    'hydra:first': ref(1),
+    'hydra:last': ref(p.lastPage),
+    ...(p.page > 1 ? { 'hydra:previous': ref(Math.min(p.page - 1, p.lastPage)) } : {}),
+    ...(p.page < p.lastPage ? { 'hydra:next': ref(p.page + 1) } : {}),
+  };
+}
+
+export function schemaOrgCatalog(p: CatalogPage, ctx: SerializerContext) {
+  return {
+    '@context': [...SCHEMAORG_CONTEXT, { hydra: 'http://www.w3.org/ns/hydra/core#' }],
+    '@id': ctx.urls.catalog,
+    '@type': ['DataCatalog', 'hydra:Collection'],
+    name: ctx.repositoryName,
+    description: CATALOG_DESCRIPTION,
+    url: ctx.urls.catalog,
+    publisher: { '@type': 'Organization', name: ctx.repositoryName },
+    'hydra:totalItems': p.total,
+    'hydra:view': view(p),
+    dataset: p.items.map((i) => schemaOrgNode(i, ctx)),
+  };
+}
+
+export function dcatCatalog(p: CatalogPage, ctx: SerializerContext) {
+  return {
+    '@context': ctx.urls.context(DCAT_CONTEXT_FILE),
+    '@id': ctx.urls.catalog,
+    '@type': ['Catalog', 'hydra:Collection'],
+    title: ctx.repositoryName,
+    description: CATALOG_DESCRIPTION,
+    homepage: { '@id': ctx.urls.base, '@type': 'foaf:Document' },
+    publisher: { '@id': ctx.urls.base, '@type': 'Agent', name: ctx.repositoryName },
+    totalItems: p.total,
+    view: view(p),
+    dataset: p.items.map((i) => dcatNode(i, ctx)),
+  };
+}

@@ -1,0 +1,102 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import jsonld from 'jsonld';
+import t from 'tap';
+import { localDocumentLoader } from '../../src/modules/harvest/jsonld.js';
+import { projectPath } from '../../src/paths.js';
+import { BASE_URL, makeApp } from '../helpers/app.js';
+import { quadsOf, shaclViolations, shared } from '../helpers/harvest.js';
+import { fullFixture, pinTimes } from './fixtures.js';
+
+const documentLoader = localDocumentLoader(BASE_URL);
+const canonical = async (doc: object) =>
+  jsonld.canonize(doc as jsonld.JsonLdDocument, { algorithm: 'URDNA2015', format: 'application/n-quads', documentLoader, safe: true } as never) as Promise<string>;
+
+/** Canonical N-Quads of the golden file; UPDATE_GOLDEN=1 rewrites it from the current output. */
+async function golden(name: string, actual: string): Promise<string> {
+  const path = projectPath('test', 'golden', 'harvest', name);
+  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, actual);
+  return jsonld.canonize(readFileSync(path, 'utf8'), { algorithm: 'URDNA2015', inputFormat: 'application/n-quads', format: 'application/n-quads' } as never) as Promise<string>;
+}
+
+t.test('schema.org and DCAT JSON-LD of a full record are the expected graphs', async (t) => {
+  const app = await makeApp(t);
+  await fullFixture(app);
+  for (const [format, file] of [
+    ['jsonld', 'ising-features.schemaorg.nq'],
+    ['dcat', 'ising-features.dcat.nq'],
+  ]) {
+    const res = await app.app.inject({ url: `/datasets/ising-features?format=${format}` });
+    t.equal(res.statusCode, 200);
+    const doc = JSON.parse(pinTimes(res.body));
+    // safe mode throws when a key of the hand-built document is not defined by its context (it would be dropped).
+    const actual = await canonical(doc);
+    t.equal(actual, await golden(file, actual), `${format}: same graph as test/golden/harvest/${file}`);
+  }
+});
+
+t.test('the schema.org record carries lineage, software, agents and observables', async (t) => {
+  const app = await makeApp(t);
+  await fullFixture(app);
+  const doc = (await app.app.inject({ url: '/datasets/ising-features', headers: { accept: 'application/ld+json' } })).json();
+  t.equal(doc['@type'], 'Dataset');
+  t.equal(doc.license, 'https://spdx.org/licenses/CC-BY-4.0');
+  t.same(doc.isBasedOn, [{ '@id': `${BASE_URL}/datasets/ising-raw/versions/1` }]);
+  t.same(doc['prov:wasDerivedFrom'], doc.isBasedOn);
+  const activity = doc['prov:wasGeneratedBy'][0];
+  t.equal(activity['@id'], `${BASE_URL}/activities/extract-features`);
+  t.ok(activity['prov:wasAssociatedWith'].some((a: { name: string; softwareVersion?: string }) => a.name === 'isingtools' && a.softwareVersion === '2.1'));
+  t.ok(activity['prov:wasAssociatedWith'].some((a: { '@id'?: string }) => a['@id'] === 'https://orcid.org/0000-0002-1825-0097'));
+  t.same(doc.variableMeasured[0].propertyID, 'https://w3id.org/femto/observable/binder-cumulant');
+  t.same(doc.creator[0]['@id'], 'https://orcid.org/0000-0002-1825-0097');
+  t.same(doc.creator[1]['@id'], 'https://ror.org/01ggx4157');
+});
+
+t.test('the whole bundled catalog passes the Google required shapes and the DCAT-AP 3.0.1 shapes', async (t) => {
+  const app = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
+  const schemaOrg = (await app.app.inject({ url: '/catalog?limit=500&format=jsonld' })).json();
+  t.ok(schemaOrg.dataset.length > 90, 'every public bundled record on one page');
+  const google = await shaclViolations([shared('fixtures', 'real', 'schemaorg', 'shacl', 'googleRequired.ttl')], await quadsOf([schemaOrg], BASE_URL));
+  t.same(google, [], 'schema.org output conforms to googleRequired.ttl');
+
+  const dcat = (await app.app.inject({ url: '/catalog?limit=500&format=dcat' })).json();
+  const dcatAp = shared('fixtures', 'real', 'dcat', 'dcat-ap-3.0.1');
+  const violations = await shaclViolations([`${dcatAp}/shapes.ttl`, `${dcatAp}/range.ttl`], await quadsOf([dcat], BASE_URL));
+  t.same(violations, [], 'DCAT output conforms to DCAT-AP 3.0.1 shapes.ttl and range.ttl');
+});
+
+t.test('the full fixture passes the shapes too (checksums, versions, relations, activities)', async (t) => {
+  const app = await makeApp(t);
+  await fullFixture(app);
+  const dcat = (await app.app.inject({ url: '/catalog?format=dcat' })).json();
+  const dcatAp = shared('fixtures', 'real', 'dcat', 'dcat-ap-3.0.1');
+  t.same(await shaclViolations([`${dcatAp}/shapes.ttl`, `${dcatAp}/range.ttl`], await quadsOf([dcat], BASE_URL)), []);
+  const so = (await app.app.inject({ url: '/catalog?format=jsonld' })).json();
+  t.same(await shaclViolations([shared('fixtures', 'real', 'schemaorg', 'shacl', 'googleRequired.ttl')], await quadsOf([so], BASE_URL)), []);
+});
+
+t.test('Turtle parses and holds both vocabularies; contexts are served from local files', async (t) => {
+  const app = await makeApp(t);
+  await fullFixture(app);
+  const ttl = await app.app.inject({ url: '/datasets/ising-features', headers: { accept: 'text/turtle' } });
+  t.equal(ttl.headers['content-type'], 'text/turtle');
+  const { Parser } = await import('n3');
+  const quads = new Parser().parse(ttl.body);
+  t.ok(quads.some((q) => q.predicate.value === 'http://www.w3.org/ns/dcat#distribution'));
+  t.ok(quads.some((q) => q.predicate.value === 'http://schema.org/variableMeasured'));
+  const ctx = await app.app.inject({ url: '/contexts/dcat.jsonld' });
+  t.equal(ctx.statusCode, 200);
+  t.ok(ctx.json()['@context'].dcat);
+  await t.rejects(documentLoader('https://example.org/context.jsonld'), /local files only/);
+});
+
+t.test('406 lists the offered types; the DCAT profile is chosen by Accept', async (t) => {
+  const app = await makeApp(t);
+  await fullFixture(app);
+  const bad = await app.app.inject({ url: '/datasets/ising-features', headers: { accept: 'image/png' } });
+  t.equal(bad.statusCode, 406);
+  for (const type of ['application/ld+json', 'text/turtle', 'text/html; charset=utf-8']) t.ok(bad.json().offered.includes(type), type);
+  const dcat = await app.app.inject({ url: '/datasets/ising-features', headers: { accept: 'application/ld+json; profile="http://www.w3.org/ns/dcat#"' } });
+  t.match(dcat.headers['content-type'], /profile="http:\/\/www.w3.org\/ns\/dcat"/);
+  t.equal(dcat.json()['@type'], 'Dataset');
+  t.match(dcat.json()['@context'], /\/contexts\/dcat.jsonld$/);
+});
