@@ -155,7 +155,11 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
         .send(`User-agent: *\nAllow: /datasets/\nAllow: /catalog\nDisallow: /graphql\nDisallow: /graphiql\nDisallow: /oai\n\nSitemap: ${ctx.urls.sitemap}\n`),
     );
 
-    const oaiArgs = z.record(z.string(), z.union([z.string(), z.array(z.string())])).describe('OAI-PMH arguments: verb, identifier, metadataPrefix, from, until, set, resumptionToken');
+    // Unknown or repeated arguments must reach the OAI service, which answers them with badArgument.
+    const oaiValue = z.union([z.string(), z.array(z.string())]);
+    const oaiArgs = z
+      .object(Object.fromEntries(['verb', 'identifier', 'metadataPrefix', 'from', 'until', 'set', 'resumptionToken'].map((k) => [k, oaiValue.optional()])))
+      .catchall(oaiValue);
     const sendOai = (args: Record<string, unknown>) => oai.respond(args);
     app.get('/oai', { schema: { tags, summary: 'OAI-PMH 2.0 (all six verbs; oai_dc and oai_datacite)', querystring: oaiArgs, response: { 200: text } } }, async (request, reply) =>
       reply.type('text/xml; charset=utf-8').serializer(raw).send(sendOai(request.query)),
