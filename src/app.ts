@@ -14,6 +14,9 @@ import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { projectPath } from './paths.js';
 import { loadBundledCatalogIfEmpty } from './modules/datasets/catalog.loader.js';
+import { loadOntology } from './modules/ontology/ontology.service.js';
+import { ontologyRoutes } from './modules/ontology/ontology.routes.js';
+import { gatesRoutes } from './modules/gates/gates.routes.js';
 
 const { version } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
 
@@ -29,9 +32,11 @@ export interface BuildOptions {
 
 /** Builds the server without listening: tests drive it with app.inject, server.ts listens. */
 export async function buildApp(config: Config, opts: BuildOptions = {}) {
+  // A broken ontology stops the start (OntologyError names file, line and term) before the database is touched.
+  const ontology = await loadOntology(config.ontologyDir);
   const database = openDatabase(config.dbPath);
   applyMigrations(database);
-  const container = buildContainer(config, database);
+  const container = buildContainer(config, database, ontology);
   if (config.seedOnEmpty) loadBundledCatalogIfEmpty(container);
 
   const app = Fastify({
@@ -66,7 +71,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
         return { status: 'ok' as const, version };
       },
     );
-    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes]) await rest.register(routes(container));
+    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, ontologyRoutes, gatesRoutes]) await rest.register(routes(container));
   });
   return app;
 }

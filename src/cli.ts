@@ -6,6 +6,7 @@ import { buildContainer } from './container.js';
 import { loadCatalog } from './modules/datasets/catalog.loader.js';
 import { ROLES, type Role } from './modules/auth/auth.schema.js';
 import { startServer } from './server.js';
+import { loadOntology } from './modules/ontology/ontology.service.js';
 
 function config(): Config {
   try {
@@ -20,12 +21,13 @@ function config(): Config {
 }
 
 /** Opens the configured database with migrations applied, runs fn, closes. */
-function withContainer<T>(fn: (c: ReturnType<typeof buildContainer>) => T): T {
+async function withContainer<T>(fn: (c: ReturnType<typeof buildContainer>) => T): Promise<T> {
   const cfg = config();
+  const ontology = await loadOntology(cfg.ontologyDir);
   const database = openDatabase(cfg.dbPath);
   try {
     applyMigrations(database);
-    return fn(buildContainer(cfg, database));
+    return fn(buildContainer(cfg, database, ontology));
   } finally {
     database.close();
   }
@@ -43,16 +45,16 @@ program
 program
   .command('migrate')
   .description('apply database migrations to FEMTO_DB and exit')
-  .action(() => {
-    withContainer(() => undefined);
+  .action(async () => {
+    await withContainer(() => undefined);
     console.log('migrations applied');
   });
 
 program
   .command('seed')
   .description('load the bundled catalog (catalog/*.yaml) into an empty database')
-  .action(() => {
-    withContainer((c) => {
+  .action(async () => {
+    await withContainer((c) => {
       if (!c.repos.datasets.isEmpty()) {
         console.error('the database already holds datasets; seed loads into an empty database only');
         process.exitCode = 1;
@@ -69,8 +71,8 @@ token
   .description('create a token; the secret is printed once')
   .addOption(new Option('--role <role>', 'role of the token').choices(ROLES).makeOptionMandatory())
   .option('--label <label>', 'what the token is for')
-  .action((opts: { role: Role; label?: string }) => {
-    withContainer((c) => {
+  .action(async (opts: { role: Role; label?: string }) => {
+    await withContainer((c) => {
       const created = c.auth.createToken(opts.role, opts.label);
       c.auth.audit({ id: 'cli', role: 'admin' }, { action: 'token.create', entityType: 'token', entityId: created.id, after: { role: created.role } });
       console.log(JSON.stringify(created, null, 2));
@@ -79,11 +81,11 @@ token
 token
   .command('list')
   .description('list tokens (never their secrets)')
-  .action(() => withContainer((c) => console.log(JSON.stringify(c.auth.listTokens(), null, 2))));
+  .action(async () => withContainer((c) => console.log(JSON.stringify(c.auth.listTokens(), null, 2))));
 token
   .command('revoke <id>')
   .description('revoke a token')
-  .action((id: string) =>
+  .action(async (id: string) =>
     withContainer((c) => {
       if (!c.auth.revokeToken(id)) {
         console.error(`no active token ${id}`);

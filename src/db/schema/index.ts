@@ -2,3 +2,4 @@ export * from './agents.js';
 export * from './datasets.js';
 export * from './provenance.js';
 export * from './auth.js';
+export * from './gates.js';
