@@ -7,9 +7,10 @@ import type { GraphQLContext, GraphQLModule } from '../graphql/context.js';
 import { projectPath } from '../paths.js';
 import { datasetsGraphQL } from '../modules/datasets/datasets.resolvers.js';
 import { provenanceGraphQL } from '../modules/provenance/provenance.resolvers.js';
+import { gatesGraphQL } from '../modules/gates/gates.resolvers.js';
 
 /** Every module's resolvers and loaders; their SDL is every file in schema/graphql/, in name order. */
-const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL];
+const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL, gatesGraphQL];
 
 function merge(parts: Record<string, Record<string, unknown>>[]) {
   const out: Record<string, Record<string, unknown>> = {};

@@ -222,7 +222,12 @@ export function createGatesService(deps: {
 
     /** Measurements of one version, for serializers whose caller already checked the version is visible. */
     measurementsOfVersion(versionPk: number): MeasurementRecord[] {
-      return records(repo.measurementsOf([versionPk]), versionLabeller([versionPk]));
+      return this.measurementsOfVersions([versionPk]);
+    },
+
+    /** Batched form of measurementsOfVersion (GraphQL loaders). */
+    measurementsOfVersions(versionPks: number[]): MeasurementRecord[] {
+      return records(repo.measurementsOf(versionPks), versionLabeller(versionPks));
     },
 
     /** Published versions of a dataset the caller may see (404 when none and no draft is visible). */
