@@ -35,8 +35,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   // A broken ontology stops the start (OntologyError names file, line and term) before the database is touched.
   const ontology = await loadOntology(config.ontologyDir);
   const database = openDatabase(config.dbPath);
-  applyMigrations(database);
-  const container = buildContainer(config, database, ontology);
+  let container: Container;
+  try {
+    applyMigrations(database);
+    container = buildContainer(config, database, ontology);
+  } catch (err) {
+    database.close();
+    throw err;
+  }
   if (config.seedOnEmpty) loadBundledCatalogIfEmpty(container);
 
   const app = Fastify({
