@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gateNumbers } from '../ontology/ontology.schema.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
@@ -24,23 +25,13 @@ export const measurementBody = z
 
 export type MeasurementInput = z.infer<typeof measurementBody>;
 
-export const thresholdOut = z.object({
-  comparison: z.string(),
-  threshold: z.number().nullable(),
-  lowerBound: z.number().nullable(),
-  upperBound: z.number().nullable(),
-  reference: z.number().nullable(),
-  tolerance: z.number().nullable(),
-  unit: z.string().nullable(),
-});
-
 export const gateResultOut = z.object({
   gate: z.string(),
   label: z.string(),
   verdict: z.enum(['passed', 'failed', 'not-evaluable']),
   passed: z.boolean().nullable().describe('null: the gate states no number and cannot be judged (see reason)'),
   value: z.number().nullable().describe("judged value in the gate's unit; for a curve its worst point"),
-  threshold: thresholdOut,
+  threshold: gateNumbers,
   margin: z.number().nullable().describe('distance to the boundary; >= 0 passes'),
   reason: z.string().nullable(),
 });

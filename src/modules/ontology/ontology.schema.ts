@@ -14,6 +14,17 @@ export const observableOut = z.object({
   physh: z.array(z.string()).describe('APS PhySH concepts (skos:closeMatch)'),
 });
 
+/** What a gate compares against; also echoed in every gate result. */
+export const gateNumbers = z.object({
+  comparison: z.enum(COMPARISONS),
+  threshold: z.number().nullable(),
+  lowerBound: z.number().nullable(),
+  upperBound: z.number().nullable(),
+  reference: z.number().nullable(),
+  tolerance: z.number().nullable(),
+  unit: z.string().nullable(),
+});
+
 export const gateOut = z.object({
   iri: z.string(),
   slug: z.string(),
@@ -21,14 +32,8 @@ export const gateOut = z.object({
   description: z.string().nullable(),
   observable: z.string(),
   symbol: z.string().nullable().describe("the observable's symbol"),
-  comparison: z.enum(COMPARISONS),
+  ...gateNumbers.shape,
   thresholdStated: z.boolean().describe('false: the seed states the gate without a number; it cannot be judged'),
-  threshold: z.number().nullable(),
-  lowerBound: z.number().nullable(),
-  upperBound: z.number().nullable(),
-  reference: z.number().nullable(),
-  tolerance: z.number().nullable(),
-  unit: z.string().nullable(),
   tiers: z.array(z.number().int()),
   tier: z.number().int().describe('the first of `tiers`'),
   domains: z.array(z.string()),
