@@ -7,6 +7,7 @@ import { loadCatalog } from './modules/datasets/catalog.loader.js';
 import { ROLES, type Role } from './modules/auth/auth.schema.js';
 import { startServer } from './server.js';
 import { loadOntology } from './modules/ontology/ontology.service.js';
+import { OntologyError } from './modules/ontology/ontology.loader.js';
 
 function config(): Config {
   try {
@@ -94,4 +95,11 @@ token
     }),
   );
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // A broken ontology is an operator error: its message (file:line: term) is the whole story.
+  if (!(err instanceof OntologyError)) throw err;
+  console.error(err.message);
+  process.exit(2);
+}

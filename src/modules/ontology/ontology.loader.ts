@@ -74,27 +74,23 @@ function prefixedForms(file: SourceFile, iri: string): string[] {
 }
 
 /**
- * Where a term is described: the first line that starts with it (a subject), else the first line
- * that mentions it. n3 quads carry no positions, hence the search in the text.
+ * Where a term is described: the first line where it is the subject, else the first line that
+ * mentions it. n3 quads carry no positions, hence the search in the text.
  */
 export function locate(files: SourceFile[], iri: string): { file: string; line: number } | null {
   let mention: { file: string; line: number } | null = null;
   for (const file of files) {
-    const forms = prefixedForms(file, iri);
+    const forms = new Set(prefixedForms(file, iri));
     const lines = file.text.split('\n');
     for (let i = 0; i < lines.length; i++) {
-      const trimmed = lines[i].trimStart();
-      if (trimmed.startsWith('#')) continue;
-      const hit = forms.find((f) => new RegExp(`(^|[\\s;,(\\[])${escapeRegExp(f)}(?=[\\s;,.)\\]]|$)`).test(lines[i]));
-      if (!hit) continue;
-      if (forms.some((f) => trimmed.startsWith(f) && /^[\s;,.]|^$/.test(trimmed.slice(f.length, f.length + 1)))) return { file: file.name, line: i + 1 };
-      mention ??= { file: file.name, line: i + 1 };
+      if (lines[i].trimStart().startsWith('#')) continue;
+      const tokens = lines[i].trim().split(/\s+/).map((tok) => tok.replace(/[;,.]$/, ''));
+      if (forms.has(tokens[0]) && !/^\s/.test(lines[i])) return { file: file.name, line: i + 1 };
+      if (!mention && tokens.some((tok) => forms.has(tok))) mention = { file: file.name, line: i + 1 };
     }
   }
   return mention;
 }
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function shortName(files: SourceFile[], iri: string): string {
   for (const file of files) {
