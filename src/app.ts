@@ -18,6 +18,9 @@ import { identifiersRoutes } from './modules/identifiers/identifiers.routes.js';
 import { importRoutes } from './modules/identifiers/import.routes.js';
 import { projectPath } from './paths.js';
 import { loadBundledCatalogIfEmpty } from './modules/datasets/catalog.loader.js';
+import { loadOntology } from './modules/ontology/ontology.service.js';
+import { ontologyRoutes } from './modules/ontology/ontology.routes.js';
+import { gatesRoutes } from './modules/gates/gates.routes.js';
 
 const { version } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
 
@@ -33,9 +36,17 @@ export interface BuildOptions {
 
 /** Builds the server without listening: tests drive it with app.inject, server.ts listens. */
 export async function buildApp(config: Config, opts: BuildOptions = {}) {
+  // A broken ontology stops the start (OntologyError names file, line and term) before the database is touched.
+  const ontology = await loadOntology(config.ontologyDir);
   const database = openDatabase(config.dbPath);
-  applyMigrations(database);
-  const container = buildContainer(config, database);
+  let container: Container;
+  try {
+    applyMigrations(database);
+    container = buildContainer(config, database, ontology);
+  } catch (err) {
+    database.close();
+    throw err;
+  }
   if (config.seedOnEmpty) loadBundledCatalogIfEmpty(container);
 
   const app = Fastify({
@@ -76,7 +87,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
         return { status: 'ok' as const, version };
       },
     );
-    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, identifiersRoutes, importRoutes, harvestRoutes, portalRoutes]) {
+    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, identifiersRoutes, importRoutes, harvestRoutes, ontologyRoutes, gatesRoutes, portalRoutes]) {
       await rest.register(routes(container));
     }
   });

@@ -8,6 +8,8 @@ import { loadCatalog } from './modules/datasets/catalog.loader.js';
 import { ROLES, type Role } from './modules/auth/auth.schema.js';
 import { startServer } from './server.js';
 import { reconcile } from './modules/identifiers/outbox.js';
+import { loadOntology } from './modules/ontology/ontology.service.js';
+import { OntologyError } from './modules/ontology/ontology.loader.js';
 
 function config(): Config {
   try {
@@ -22,12 +24,13 @@ function config(): Config {
 }
 
 /** Opens the configured database with migrations applied, runs fn, closes. */
-function withContainer<T>(fn: (c: ReturnType<typeof buildContainer>) => T): T {
+async function withContainer<T>(fn: (c: ReturnType<typeof buildContainer>) => T | Promise<T>): Promise<T> {
   const cfg = config();
+  const ontology = await loadOntology(cfg.ontologyDir);
   const database = openDatabase(cfg.dbPath);
   try {
     applyMigrations(database);
-    return fn(buildContainer(cfg, database));
+    return await fn(buildContainer(cfg, database, ontology));
   } finally {
     database.close();
   }
@@ -45,16 +48,16 @@ program
 program
   .command('migrate')
   .description('apply database migrations to FEMTO_DB and exit')
-  .action(() => {
-    withContainer(() => undefined);
+  .action(async () => {
+    await withContainer(() => undefined);
     console.log('migrations applied');
   });
 
 program
   .command('seed')
   .description('load the bundled catalog (catalog/*.yaml) into an empty database')
-  .action(() => {
-    withContainer((c) => {
+  .action(async () => {
+    await withContainer((c) => {
       if (!c.repos.datasets.isEmpty()) {
         console.error('the database already holds datasets; seed loads into an empty database only');
         process.exitCode = 1;
@@ -71,8 +74,8 @@ token
   .description('create a token; the secret is printed once')
   .addOption(new Option('--role <role>', 'role of the token').choices(ROLES).makeOptionMandatory())
   .option('--label <label>', 'what the token is for')
-  .action((opts: { role: Role; label?: string }) => {
-    withContainer((c) => {
+  .action(async (opts: { role: Role; label?: string }) => {
+    await withContainer((c) => {
       const created = c.auth.createToken(opts.role, opts.label);
       c.auth.audit({ id: 'cli', role: 'admin' }, { action: 'token.create', entityType: 'token', entityId: created.id, after: { role: created.role } });
       console.log(JSON.stringify(created, null, 2));
@@ -81,11 +84,11 @@ token
 token
   .command('list')
   .description('list tokens (never their secrets)')
-  .action(() => withContainer((c) => console.log(JSON.stringify(c.auth.listTokens(), null, 2))));
+  .action(async () => withContainer((c) => console.log(JSON.stringify(c.auth.listTokens(), null, 2))));
 token
   .command('revoke <id>')
   .description('revoke a token')
-  .action((id: string) =>
+  .action(async (id: string) =>
     withContainer((c) => {
       if (!c.auth.revokeToken(id)) {
         console.error(`no active token ${id}`);
@@ -111,18 +114,6 @@ program
     }),
   );
 
-/** Like withContainer, for work that awaits (network calls to the registrar). */
-async function withContainerAsync<T>(fn: (c: ReturnType<typeof buildContainer>) => Promise<T>): Promise<T> {
-  const cfg = config();
-  const database = openDatabase(cfg.dbPath);
-  try {
-    applyMigrations(database);
-    return await fn(buildContainer(cfg, database));
-  } finally {
-    database.close();
-  }
-}
-
 const doi = program.command('doi').description('DOI registration: outbox status and reconciliation with the registrar');
 doi
   .command('status')
@@ -145,10 +136,17 @@ doi
   .command('reconcile')
   .description("compare femto's DOIs with the registrar's (GET /dois/{doi}) and queue a delivery for each difference")
   .action(() =>
-    withContainerAsync(async (c) => {
+    withContainer(async (c) => {
       const report = await reconcile({ repo: c.repos.identifiers, service: c.identifiers, registrar: c.registrar });
       console.log(JSON.stringify({ registrar: c.config.registrar, ...report }, null, 2));
     }),
   );
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // A broken ontology is an operator error: its message (file:line: term) is the whole story.
+  if (!(err instanceof OntologyError)) throw err;
+  console.error(err.message);
+  process.exit(2);
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { projectPath } from './paths.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -29,7 +30,47 @@ const envSchema = z.object({
   FEMTO_OAI_PAGE_SIZE: positiveInt.max(1000).default(100),
   FEMTO_OAI_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   FEMTO_SITEMAP_MAX_URLS: positiveInt.max(50_000).default(50_000),
+  FEMTO_ONTOLOGY_DIR: z.string().min(1).optional(),
+  FEMTO_GATE_POLICY: z.string().default(''),
 });
+
+/**
+ * Which validation gates must pass before a version of a tier may get a DOI. Either JSON,
+ * {"3": "all", "4": ["tomography-fidelity"]} (gate slugs or IRIs), or a comma list
+ * "3:required,6:required" (every gate of the tier that states a number). Empty: nothing required.
+ */
+export type GatePolicy = Record<number, 'all' | string[]>;
+
+const tierKey = z.coerce.number().int().min(0).max(9);
+const policyJson = z.record(z.string(), z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]));
+
+export function parseGatePolicy(raw: string): GatePolicy {
+  const text = raw.trim();
+  if (!text) return {};
+  const out: GatePolicy = {};
+  if (text.startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError([`FEMTO_GATE_POLICY: not valid JSON (${(err as Error).message})`]);
+    }
+    const parsed = policyJson.safeParse(json);
+    if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `FEMTO_GATE_POLICY.${i.path.join('.')}: ${i.message}`));
+    for (const [k, v] of Object.entries(parsed.data)) {
+      const tier = tierKey.safeParse(k);
+      if (!tier.success) throw new ConfigError([`FEMTO_GATE_POLICY: '${k}' is not a tier 0-9`]);
+      out[tier.data] = v;
+    }
+    return out;
+  }
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\d):required$/.exec(part);
+    if (!m) throw new ConfigError([`FEMTO_GATE_POLICY: '${part}' is neither JSON nor 'tier:required'`]);
+    out[Number(m[1])] = 'all';
+  }
+  return out;
+}
 
 export type Env = z.input<typeof envSchema>;
 
@@ -61,6 +102,9 @@ export interface Config {
     tokenSecret?: string;
     sitemapMaxUrls: number;
   };
+  /** Directory whose *.ttl files make the ontology (observables, gates, tiers). */
+  ontologyDir: string;
+  gatePolicy: GatePolicy;
 }
 
 export class ConfigError extends Error {
@@ -108,5 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       tokenSecret: e.FEMTO_OAI_TOKEN_SECRET,
       sitemapMaxUrls: e.FEMTO_SITEMAP_MAX_URLS,
     },
+    ontologyDir: e.FEMTO_ONTOLOGY_DIR ?? projectPath('ontologies'),
+    gatePolicy: parseGatePolicy(e.FEMTO_GATE_POLICY),
   };
 }

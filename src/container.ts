@@ -25,6 +25,11 @@ import { createImporter } from './modules/identifiers/import.js';
 import { registrarFor } from './modules/identifiers/registrars.js';
 import type { VersionedRecord } from './modules/datasets/datasets.service.js';
 import { FemtoError } from './errors.js';
+import { createOntologyService, type Ontology } from './modules/ontology/ontology.service.js';
+import { createGatesRepository } from './modules/gates/gates.repository.js';
+import { createGatesService } from './modules/gates/gates.service.js';
+import { dqvForVersions } from './modules/gates/serializers/dqv.js';
+import { describeObservableFromIri } from './modules/harvest/observables.js';
 
 export interface DatasetRenderContext {
   record: DatasetRecord;
@@ -45,7 +50,7 @@ export type DatasetHeaders = (context: DatasetRenderContext) => Record<string, s
 export type DatasetReadGuard = (v: VersionedRecord) => void;
 
 /** Wires repositories into services once per database; routes, resolvers and the CLI share it. */
-export function buildContainer(config: Config, database: Database_) {
+export function buildContainer(config: Config, database: Database_, loadedOntology: Ontology) {
   const repos = {
     auth: createAuthRepository(database.db),
     datasets: createDatasetsRepository(database),
@@ -54,9 +59,11 @@ export function buildContainer(config: Config, database: Database_) {
     search: createSearchRepository(database),
     harvest: createHarvestRepository(database),
     identifiers: createIdentifiersRepository(database),
+    gates: createGatesRepository(database),
   };
+  const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
-  const datasets = createDatasetsService(repos.datasets, auth);
+  const datasets = createDatasetsService(repos.datasets, auth, ontology.checkObservables);
   const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, datasets: repos.datasets, auth });
   const search = createSearchService(repos.search, datasets);
   const datasetRepresentations = new RepresentationRegistry<DatasetRenderContext>();
@@ -83,6 +90,15 @@ export function buildContainer(config: Config, database: Database_) {
       if (tombstone) throw new FemtoError('GONE', `${tombstone.doi} was withdrawn on ${tombstone.withdrawnAt}`, [], { tombstone });
     },
   ];
+  const gates = createGatesService({
+    repo: repos.gates,
+    provenance: repos.provenance,
+    datasetsRepo: repos.datasets,
+    datasets,
+    ontology,
+    auth,
+    policy: config.gatePolicy,
+  });
   const harvest = createHarvestService({
     config,
     repo: repos.harvest,
@@ -92,6 +108,13 @@ export function buildContainer(config: Config, database: Database_) {
     provenance,
     recordExtensions,
     withdrawn: (datasetId, pk) => identifiers.tombstoneFor(datasetId, pk) !== undefined,
+    describeObservable: (iri) => {
+      const o = ontology.observable(iri);
+      if (!o) return describeObservableFromIri(iri);
+      const unit = o.unit ? ontology.units.get(o.unit) : undefined;
+      return { iri, name: o.label, ...(o.unit ? { unitCode: o.unit } : {}), ...(unit?.symbol ? { unitText: unit.symbol } : {}) };
+    },
+    qualityOf: (versions) => dqvForVersions({ gates, baseUrl: config.baseUrl }, versions),
   });
   const harvestFormats = registerHarvestRepresentations(datasetRepresentations, harvest);
   const oai = createOaiService({
@@ -99,6 +122,10 @@ export function buildContainer(config: Config, database: Database_) {
     repo: repos.harvest,
     harvest,
     formats: dataciteFormats((record, pk) => identifiers.metadataFor(record, pk), config.datacite?.user ?? 'FEMTO'),
+  });
+  recordExtensions.push((_actor, items) => {
+    const status = gates.gateStatusFor(items.map((i) => i.pk));
+    for (const i of items) Object.assign(i.record, { gateStatus: status.get(i.pk) });
   });
   return {
     config,
@@ -119,6 +146,8 @@ export function buildContainer(config: Config, database: Database_) {
     registrar,
     outbox,
     importDatacite: createImporter({ datasets, repo: repos.identifiers, config }),
+    ontology,
+    gates,
   };
 }
 

@@ -8,9 +8,10 @@ import { projectPath } from '../paths.js';
 import { datasetsGraphQL } from '../modules/datasets/datasets.resolvers.js';
 import { provenanceGraphQL } from '../modules/provenance/provenance.resolvers.js';
 import { identifiersGraphQL } from '../modules/identifiers/identifiers.resolvers.js';
+import { gatesGraphQL } from '../modules/gates/gates.resolvers.js';
 
 /** Every module's resolvers and loaders; their SDL is every file in schema/graphql/, in name order. */
-const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL, identifiersGraphQL];
+const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL, identifiersGraphQL, gatesGraphQL];
 
 function merge(parts: Record<string, Record<string, unknown>>[]) {
   const out: Record<string, Record<string, unknown>> = {};

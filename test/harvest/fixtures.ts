@@ -22,7 +22,7 @@ export async function fullFixture(t: TestApp) {
     ],
     keywords: ['Ising model', 'critical phenomena'],
     formats: ['HDF5'],
-    observables: ['https://w3id.org/femto/observable/binder-cumulant'],
+    observables: ['https://w3id.org/femto/observable/magnetic-susceptibility'],
     sizeBytes: 123456,
     recordCount: 1000,
     distributions: [

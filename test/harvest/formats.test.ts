@@ -46,7 +46,7 @@ t.test('the schema.org record carries lineage, software, agents and observables'
   t.equal(activity['@id'], `${BASE_URL}/activities/extract-features`);
   t.ok(activity['prov:wasAssociatedWith'].some((a: { name: string; softwareVersion?: string }) => a.name === 'isingtools' && a.softwareVersion === '2.1'));
   t.ok(activity['prov:wasAssociatedWith'].some((a: { '@id'?: string }) => a['@id'] === 'https://orcid.org/0000-0002-1825-0097'));
-  t.same(doc.variableMeasured[0].propertyID, 'https://w3id.org/femto/observable/binder-cumulant');
+  t.same(doc.variableMeasured[0].propertyID, 'https://w3id.org/femto/observable/magnetic-susceptibility');
   t.same(doc.creator[0]['@id'], 'https://orcid.org/0000-0002-1825-0097');
   t.same(doc.creator[1]['@id'], 'https://ror.org/01ggx4157');
 });

@@ -15,7 +15,7 @@ t.test('the landing page is escaped HTML with the schema.org record embedded', a
   t.ok(script, 'embedded JSON-LD');
   const embedded = JSON.parse(script![1]);
   t.equal(embedded.name, 'Ising features <b>& "quotes"</b>', 'the embedded JSON keeps the exact title');
-  for (const part of ['Ada Lovelace', 'https://orcid.org/0000-0002-1825-0097', 'How to cite', 'features.h5', 'binder cumulant', 'Ising raw configurations', 'Ising critical-temperature classifier', 'Open access.'])
+  for (const part of ['Ada Lovelace', 'https://orcid.org/0000-0002-1825-0097', 'How to cite', 'features.h5', 'Magnetic susceptibility', 'Ising raw configurations', 'Ising critical-temperature classifier', 'Open access.'])
     t.ok(res.body.includes(part), part);
 });
 

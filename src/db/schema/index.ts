@@ -3,3 +3,4 @@ export * from './datasets.js';
 export * from './provenance.js';
 export * from './auth.js';
 export * from './identifiers.js';
+export * from './gates.js';

@@ -33,6 +33,8 @@ export interface HarvestItem {
   /** One step down: visible outputs of steps that used this version. */
   downstream: LineageNeighbour[];
   embargoed: boolean;
+  /** DQV quality measurements of this version (gate evaluations), as JSON-LD nodes. */
+  quality: Record<string, unknown>[];
 }
 
 /** Shared by every serializer: where things live and how observables are described. */
@@ -51,6 +53,10 @@ export interface HarvestDeps {
   datasets: DatasetsService;
   provenance: ProvenanceService;
   recordExtensions: RecordExtension[];
+  /** Labels and units of observables (from the ontology). */
+  describeObservable?: ObservableDescriber;
+  /** DQV nodes per version pk (from the gates module). */
+  qualityOf?: (versions: { pk: number; datasetId: string; version: number | null }[]) => Map<number, Record<string, unknown>[]>;
   /** True when the version was withdrawn (a hidden DOI's tombstone): it leaves every channel, OAI keeps it as deleted. */
   withdrawn: (datasetId: string, pk: number) => boolean;
 }
@@ -61,7 +67,7 @@ export function createHarvestService(deps: HarvestDeps) {
   const { repo, datasetsRepo, provenanceRepo, datasets, provenance } = deps;
   const serializerContext: SerializerContext = {
     urls: harvestUrls(deps.config.baseUrl),
-    describeObservable: describeObservableFromIri,
+    describeObservable: deps.describeObservable ?? describeObservableFromIri,
     repositoryName: REPOSITORY_NAME,
   };
 
@@ -92,6 +98,7 @@ export function createHarvestService(deps: HarvestDeps) {
     const activityIds = [...new Set([...touching.generatedBy, ...touching.usedBy].map((t) => t.activityId))];
     const activities = provenance.records(actor, activityIds);
     const inputs = provenanceRepo.inputsOf(touching.generatedBy.map((g) => g.activityId));
+    const quality = deps.qualityOf?.(visible.map(({ pk, record }) => ({ pk, datasetId: record.id, version: record.version })));
     const outputs = provenanceRepo.outputsOf(touching.usedBy.map((u) => u.activityId));
 
     return visible.map(({ pk, record }) => {
@@ -108,6 +115,7 @@ export function createHarvestService(deps: HarvestDeps) {
         upstream: inputs.filter((i) => generating.includes(i.activityId)).flatMap((i) => neighbour(actor, i)),
         downstream: outputs.filter((o) => using.has(o.activityId) && o.versionPk !== pk).flatMap((o) => neighbour(actor, o)),
         embargoed: embargoActive(record),
+        quality: quality?.get(pk) ?? [],
       };
     });
   }

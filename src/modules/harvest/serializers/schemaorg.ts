@@ -3,15 +3,13 @@ import type { DatasetRecord } from '../../datasets/datasets.schema.js';
 import type { ActivityRecord } from '../../provenance/provenance.schema.js';
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
+import { DQV_PREFIXES } from '../../gates/serializers/dqv.js';
 
 /**
  * schema.org Dataset in JSON-LD, built already compacted against SCHEMAORG_CONTEXT (no
  * jsonld.compact on the hot path; test/harvest proves the graph equals the expected one).
  */
-export const SCHEMAORG_CONTEXT = [
-  'https://schema.org/',
-  { prov: 'http://www.w3.org/ns/prov#', spdx: 'http://spdx.org/rdf/terms#', xsd: 'http://www.w3.org/2001/XMLSchema#' },
-] as const;
+export const SCHEMAORG_CONTEXT = ['https://schema.org/', { ...DQV_PREFIXES, spdx: 'http://spdx.org/rdf/terms#' }] as const;
 
 type Json = Record<string, unknown>;
 
@@ -136,6 +134,7 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
     includedInDataCatalog: { '@id': ctx.urls.catalog, '@type': 'DataCatalog', name: ctx.repositoryName, url: ctx.urls.catalog },
     ...(citation.length ? { citation } : {}),
     ...(sameAs.length ? { sameAs } : {}),
+    ...(item.quality.length ? { 'dqv:hasQualityMeasurement': item.quality } : {}),
   };
 }
 

@@ -1,0 +1,300 @@
+import { ConfigError, type GatePolicy } from '../../config.js';
+import { FemtoError, notFound } from '../../errors.js';
+import { randomId } from '../../lib/ids.js';
+import type { Actor } from '../auth/auth.schema.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { DatasetsRepository } from '../datasets/datasets.repository.js';
+import type { DatasetsService } from '../datasets/datasets.service.js';
+import type { GateTerm, ObservableTerm } from '../ontology/ontology.model.js';
+import type { OntologyService } from '../ontology/ontology.service.js';
+import type { Unit } from '../ontology/units.js';
+import type { ProvenanceRepository } from '../provenance/provenance.repository.js';
+import { judge } from './evaluate.js';
+import type { GatesRepository, MeasurementWithActivity, NewGateResult } from './gates.repository.js';
+import type { GateResultRecord, GateStatus, MeasurementInput, MeasurementRecord } from './gates.schema.js';
+import type { GateResultRow } from '../../db/schema/index.js';
+
+const asList = (v: number | number[]) => (Array.isArray(v) ? v : [v]);
+const sameShape = (like: number | number[], values: number[]) => (Array.isArray(like) ? values : values[0]);
+
+export function thresholdOf(g: GateTerm) {
+  return { comparison: g.comparison, threshold: g.threshold, lowerBound: g.lowerBound, upperBound: g.upperBound, reference: g.reference, tolerance: g.tolerance, unit: g.unit };
+}
+
+export function createGatesService(deps: {
+  repo: GatesRepository;
+  provenance: ProvenanceRepository;
+  datasetsRepo: DatasetsRepository;
+  datasets: DatasetsService;
+  ontology: OntologyService;
+  auth: AuthService;
+  policy: GatePolicy;
+}) {
+  const { repo, provenance, datasetsRepo, datasets, ontology, auth } = deps;
+  const { units } = ontology;
+
+  // A policy naming a gate that does not exist, or one that can never be judged, would block
+  // publication for ever: refuse it at start.
+  const policy = new Map<number, 'all' | GateTerm[]>();
+  for (const [tier, spec] of Object.entries(deps.policy)) {
+    if (spec === 'all') {
+      policy.set(Number(tier), 'all');
+      continue;
+    }
+    policy.set(
+      Number(tier),
+      spec.map((ref) => {
+        const g = ontology.gate(ref);
+        if (!g) throw new ConfigError([`FEMTO_GATE_POLICY: tier ${tier} names unknown gate '${ref}'`]);
+        if (!g.thresholdStated) throw new ConfigError([`FEMTO_GATE_POLICY: gate '${g.slug}' states no number and can never pass`]);
+        return g;
+      }),
+    );
+  }
+
+  /** Gates a version of this tier must pass before it may get a DOI. */
+  function requiredGates(tier: number | null): GateTerm[] {
+    if (tier == null) return [];
+    const spec = policy.get(tier);
+    if (!spec) return [];
+    return spec === 'all' ? ontology.gates({ tier }).filter((g) => g.thresholdStated) : spec;
+  }
+
+  function unitOrThrow(ref: string, pointer: string): Unit {
+    const u = units.get(ref);
+    if (!u) throw new FemtoError('UNKNOWN_REFERENCE', `Unit '${ref}' is not a known QUDT unit`, [{ pointer, message: 'unknown unit (QUDT IRI, unit:NAME, NAME or symbol)' }]);
+    return u;
+  }
+
+  /** Values moved from the unit they were sent in to `target`; no unit on either side leaves them as sent. */
+  function convert(values: number[], from: Unit | null, targetIri: string | null): number[] {
+    if (!from || !targetIri) return values;
+    const to = units.get(targetIri)!;
+    return values.map((v) => units.convert(v, from, to));
+  }
+
+  function resolveVersionPk(actor: Actor, datasetId: string, version: number | undefined): { pk: number; version: number } {
+    const concept = datasetsRepo.concept(datasetId);
+    if (!concept) throw notFound('Dataset', datasetId);
+    const row =
+      version !== undefined
+        ? datasetsRepo.versionByNumber(datasetId, version)
+        : concept.latestVersionPk != null
+          ? datasetsRepo.versionRow(concept.latestVersionPk)
+          : undefined;
+    if (!row) {
+      if (version !== undefined) throw new FemtoError('UNKNOWN_REFERENCE', `Dataset '${datasetId}' has no version ${version}`, [{ pointer: '/version', message: 'unknown version' }]);
+      throw new FemtoError('NOT_PUBLISHED', `Dataset '${datasetId}' has no published version to measure`);
+    }
+    if (!datasets.visible(actor, row)) throw notFound('Dataset', datasetId);
+    return { pk: row.pk, version: row.versionNumber! };
+  }
+
+  function gatesToJudge(observable: ObservableTerm, named: string[]): GateTerm[] {
+    const out = new Map(ontology.gatesOn(observable.iri).map((g) => [g.iri, g]));
+    named.forEach((ref, i) => {
+      const pointer = named.length > 1 ? `/gate/${i}` : '/gate';
+      const g = ontology.gate(ref);
+      if (!g) throw new FemtoError('UNKNOWN_REFERENCE', `Gate '${ref}' is not in the ontology`, [{ pointer, message: 'unknown gate (GET /gates)' }]);
+      if (g.observable !== observable.iri) {
+        throw new FemtoError('UNPROCESSABLE', `Gate '${g.slug}' judges ${g.observable}, not ${observable.iri}`, [{ pointer, message: 'judges another observable' }]);
+      }
+      out.set(g.iri, g);
+    });
+    return [...out.values()];
+  }
+
+  const resultRecord = (g: GateTerm, r: Pick<GateResultRow, 'verdict' | 'value' | 'margin' | 'reason'>): GateResultRecord => ({
+    gate: g.iri,
+    label: g.label,
+    verdict: r.verdict,
+    passed: r.verdict === 'not-evaluable' ? null : r.verdict === 'passed',
+    value: r.value,
+    threshold: thresholdOf(g),
+    margin: r.margin,
+    reason: r.reason,
+  });
+
+  function records(rows: MeasurementWithActivity[], version: (pk: number) => { dataset: string; version: number }): MeasurementRecord[] {
+    const results = repo.resultsOf(rows.map((r) => r.id));
+    return rows.map((m) => ({
+      id: m.id,
+      ...version(m.versionPk),
+      observable: m.observable,
+      value: m.value,
+      unit: m.unit,
+      normalizedValue: m.normalizedValue,
+      normalizedUnit: m.normalizedUnit,
+      uncertainty: m.uncertainty,
+      method: m.method,
+      software: m.softwareName ? { name: m.softwareName, version: m.softwareVersion } : null,
+      activity: m.activityId,
+      recordedAt: m.createdAt,
+      results: results.filter((r) => r.measurementId === m.id).flatMap((r) => {
+        const g = ontology.gate(r.gate);
+        return g ? [resultRecord(g, r)] : [];
+      }),
+    }));
+  }
+
+  return {
+    requiredGates,
+
+    /**
+     * Records a measured observable of a dataset version, judges every gate on it (and any named),
+     * and stores the evaluation as a validation activity that used the version. All or nothing.
+     */
+    record(actor: Actor, datasetId: string, input: MeasurementInput): MeasurementRecord {
+      auth.require(actor, 'curator');
+      const target = resolveVersionPk(actor, datasetId, input.version);
+      const observable = ontology.observable(input.observable);
+      if (!observable) throw new FemtoError('UNKNOWN_REFERENCE', `'${input.observable}' is not an observable of the femto ontology`, [{ pointer: '/observable', message: 'unknown observable (GET /observables)' }]);
+      const sentUnit = input.unit ? unitOrThrow(input.unit, '/unit') : null;
+      const values = asList(input.value);
+      // Client units are checked against the observable's before anything is judged or stored.
+      const normalized = convert(values, sentUnit, observable.unit);
+      const normalizedUnit = observable.unit ?? sentUnit?.iri ?? null;
+      const source = normalizedUnit ? units.get(normalizedUnit)! : null;
+      const uncertainty =
+        input.uncertainty !== undefined && sentUnit && observable.unit ? units.convertInterval(input.uncertainty, sentUnit, units.get(observable.unit)!, '/unit') : (input.uncertainty ?? null);
+      const named = input.gate === undefined ? [] : Array.isArray(input.gate) ? input.gate : [input.gate];
+      const gates = gatesToJudge(observable, named);
+      const judged = gates.map((g) => ({ g, j: judge(g, convert(normalized, source, g.unit)) }));
+
+      const id = randomId('ms-');
+      const activityId = randomId('act-');
+      const software = typeof input.software === 'string' ? { name: input.software } : input.software;
+      const now = new Date().toISOString();
+      provenance.transaction(() => {
+        provenance.insertActivity(
+          {
+            id: activityId,
+            kind: 'validation',
+            name: `Validation of ${observable.label} (${observable.symbol})`,
+            description: input.method ?? null,
+            softwareName: software?.name ?? null,
+            softwareVersion: software?.version ?? null,
+            softwareRepository: software?.repository ?? null,
+            softwareCommit: software?.commit ?? null,
+            parameters: { observable: observable.iri, measurement: id, gates: gates.map((g) => g.iri) },
+            startedAt: now,
+            endedAt: now,
+            basis: gates.map((g) => g.seedSentence).join(' ') || null,
+            createdBy: actor.id,
+            createdAt: now,
+          },
+          { agents: [], inputs: [{ versionPk: target.pk, role: 'evaluated' }], outputs: [] },
+        );
+        const results: NewGateResult[] = judged.map(({ g, j }) => ({ measurementId: id, versionPk: target.pk, gate: g.iri, verdict: j.verdict, value: j.value, margin: j.margin, reason: j.reason }));
+        repo.insert(
+          {
+            id,
+            versionPk: target.pk,
+            activityId,
+            observable: observable.iri,
+            value: input.value,
+            unit: sentUnit?.iri ?? null,
+            normalizedValue: sameShape(input.value, normalized),
+            normalizedUnit,
+            uncertainty,
+            method: input.method ?? null,
+            createdAt: now,
+            createdBy: actor.id,
+          },
+          results,
+        );
+        auth.audit(actor, { action: 'measurement.record', entityType: 'dataset', entityId: datasetId, after: { measurement: id, version: target.version, ...input } });
+      });
+      return this.get(actor, datasetId, id);
+    },
+
+    list(actor: Actor, datasetId: string, version?: number): MeasurementRecord[] {
+      const pks = version !== undefined ? [resolveVersionPk(actor, datasetId, version).pk] : this.visibleVersionPks(actor, datasetId);
+      return records(repo.measurementsOf(pks), versionLabeller(pks));
+    },
+
+    get(actor: Actor, datasetId: string, measurementId: string): MeasurementRecord {
+      const pks = this.visibleVersionPks(actor, datasetId);
+      const found = records(repo.measurementsOf(pks, measurementId), versionLabeller(pks))[0];
+      if (!found) throw notFound('Measurement', `${datasetId}/${measurementId}`);
+      return found;
+    },
+
+    /** Measurements of one version, for serializers whose caller already checked the version is visible. */
+    measurementsOfVersion(versionPk: number): MeasurementRecord[] {
+      return this.measurementsOfVersions([versionPk]);
+    },
+
+    /** Batched form of measurementsOfVersion (GraphQL loaders). */
+    measurementsOfVersions(versionPks: number[]): MeasurementRecord[] {
+      return records(repo.measurementsOf(versionPks), versionLabeller(versionPks));
+    },
+
+    /** Published versions of a dataset the caller may see (404 when none and no draft is visible). */
+    visibleVersionPks(actor: Actor, datasetId: string): number[] {
+      datasets.get(actor, datasetId);
+      return datasetsRepo.publishedVersions(datasetId).filter((r) => datasets.visible(actor, r)).map((r) => r.pk);
+    },
+
+    /**
+     * Gate status of many versions in two queries: the gates on each version's observables plus any
+     * gate judged on it; the latest result per gate counts. For lineage, REST and GraphQL.
+     */
+    gateStatusFor(versionPks: readonly number[]): Map<number, GateStatus> {
+      const observables = repo.observablesOf(versionPks);
+      const results = repo.resultsForVersions(versionPks);
+      const out = new Map<number, GateStatus>();
+      for (const pk of versionPks) {
+        const latest = new Map<string, GateResultRow>();
+        for (const r of results) if (r.versionPk === pk) latest.set(r.gate, r);
+        const applicable = new Map<string, GateTerm>();
+        for (const o of observables) if (o.versionPk === pk) for (const g of ontology.gatesOn(o.value)) applicable.set(g.iri, g);
+        for (const iri of latest.keys()) {
+          const g = ontology.gate(iri);
+          if (g) applicable.set(iri, g);
+        }
+        const gates = [...applicable.values()].map((g) => {
+          const r = latest.get(g.iri);
+          const state = r ? r.verdict : g.thresholdStated ? ('not-evaluated' as const) : ('not-evaluable' as const);
+          return { gate: g.iri, label: g.label, state, value: r?.value ?? null, margin: r?.margin ?? null, measurement: r?.measurementId ?? null };
+        });
+        const failing = gates.filter((g) => g.state === 'failed').map((g) => g.gate);
+        const anyPassed = gates.some((g) => g.state === 'passed');
+        const pending = gates.some((g) => g.state === 'not-evaluated');
+        out.set(pk, { status: failing.length ? 'failed' : anyPassed && !pending ? 'passed' : 'not-evaluated', failing, gates });
+      }
+      return out;
+    },
+
+    /**
+     * Throws 422 naming the gates when the version's tier policy requires a gate that failed or
+     * was never judged. The DOI publish path calls this before registering.
+     */
+    assertPublishable(versionPk: number): void {
+      const row = datasetsRepo.versionRow(versionPk);
+      if (!row) throw new FemtoError('INTERNAL', `version row ${versionPk} vanished`);
+      const required = requiredGates(row.tier);
+      if (!required.length) return;
+      const status = this.gateStatusFor([versionPk]).get(versionPk)!;
+      const latest = new Map(status.gates.map((g) => [g.gate, g]));
+      const blocking = required.flatMap((g) => {
+        const state = latest.get(g.iri)?.state ?? 'not-evaluated';
+        return state === 'passed' ? [] : [{ gate: g.iri, label: g.label, state }];
+      });
+      if (!blocking.length) return;
+      throw new FemtoError(
+        'UNPROCESSABLE',
+        `Tier ${row.tier} requires these validation gates to pass before a DOI is published: ${blocking.map((b) => `${b.label} (${b.state})`).join('; ')}`,
+        blocking.map((b) => ({ pointer: '/gates', message: `${b.gate}: ${b.state}` })),
+        { gates: blocking },
+      );
+    },
+  };
+
+  function versionLabeller(pks: number[]) {
+    const rows = new Map(datasetsRepo.versionRows(pks).map((r) => [r.pk, { dataset: r.datasetId, version: r.versionNumber! }]));
+    return (pk: number) => rows.get(pk)!;
+  }
+}
+
+export type GatesService = ReturnType<typeof createGatesService>;

@@ -1,0 +1,67 @@
+import type { MeasurementRecord } from '../gates.schema.js';
+
+/**
+ * Prefixes the DQV nodes below are written with. Every JSON-LD document that embeds them adds
+ * these to its @context; prefixed keys cannot clash with the host vocabulary's own terms (schema.org
+ * has its own `value`), so the nodes mean the same in any document.
+ */
+export const DQV_PREFIXES = {
+  dqv: 'http://www.w3.org/ns/dqv#',
+  prov: 'http://www.w3.org/ns/prov#',
+  qudt: 'http://qudt.org/schema/qudt/',
+  xsd: 'http://www.w3.org/2001/XMLSchema#',
+  femto: 'https://w3id.org/femto/ns#',
+} as const;
+
+const typed = (value: unknown, type: string) => ({ '@value': value, '@type': type });
+
+export interface DqvLinks {
+  baseUrl: string;
+  datasetId: string;
+}
+
+export const versionIri = (l: DqvLinks, version: number) => `${l.baseUrl}/datasets/${encodeURIComponent(l.datasetId)}/versions/${version}`;
+export const measurementIri = (l: DqvLinks, id: string) => `${l.baseUrl}/datasets/${encodeURIComponent(l.datasetId)}/measurements/${id}`;
+
+/**
+ * DQV quality measurements of measurements: one dqv:QualityMeasurement per gate judged, with the
+ * gate as its metric (gates are dqv:Metric in the ontology), the judged value, the version it was
+ * computed on, and the validation activity that generated it. Gates that state no number yield no
+ * measurement (there is no value of the metric), only the observed value stays in the REST record.
+ */
+export function dqvQualityMeasurements(links: DqvLinks, measurements: MeasurementRecord[]): Record<string, unknown>[] {
+  return measurements.flatMap((m) =>
+    m.results
+      .filter((r) => r.value !== null)
+      .map((r) => ({
+        '@id': `${measurementIri(links, m.id)}#${r.gate.split('/').pop()}`,
+        '@type': 'dqv:QualityMeasurement',
+        'dqv:isMeasurementOf': { '@id': r.gate },
+        'dqv:computedOn': { '@id': versionIri(links, m.version) },
+        'dqv:value': typed(r.value, 'xsd:double'),
+        ...(r.threshold.unit ? { 'qudt:unit': { '@id': r.threshold.unit } } : {}),
+        'femto:observable': { '@id': m.observable },
+        ...(r.passed !== null ? { 'femto:passed': typed(r.passed, 'xsd:boolean') } : {}),
+        ...(r.margin !== null ? { 'femto:margin': typed(r.margin, 'xsd:double') } : {}),
+        'prov:wasGeneratedBy': { '@id': `${links.baseUrl}/activities/${m.activity}` },
+        'prov:generatedAtTime': typed(m.recordedAt, 'xsd:dateTime'),
+      })),
+  );
+}
+
+/** DQV nodes per version pk, for a batch of versions: what JSON-LD puts under dqv:hasQualityMeasurement. */
+export function dqvForVersions(
+  deps: { gates: { measurementsOfVersions(pks: number[]): MeasurementRecord[] }; baseUrl: string },
+  versions: { pk: number; datasetId: string; version: number | null }[],
+): Map<number, Record<string, unknown>[]> {
+  const measurements = deps.gates.measurementsOfVersions(versions.map((v) => v.pk));
+  return new Map(
+    versions.map((v) => [
+      v.pk,
+      dqvQualityMeasurements(
+        { baseUrl: deps.baseUrl, datasetId: v.datasetId },
+        measurements.filter((m) => m.dataset === v.datasetId && m.version === v.version),
+      ),
+    ]),
+  );
+}

@@ -1,0 +1,72 @@
+import { FemtoError } from '../../errors.js';
+import { loadOntologyFiles, type ParsedFiles } from './ontology.loader.js';
+import { buildModel, GATE_NS, OBSERVABLE_NS, type GateTerm, type ObservableTerm, type OntologyModel } from './ontology.model.js';
+import { UnitRegistry } from './units.js';
+
+export interface Ontology {
+  parsed: ParsedFiles;
+  model: OntologyModel;
+  units: UnitRegistry;
+}
+
+/** Parses and checks the ontology directory; throws OntologyError (file, line, term) when broken. */
+export async function loadOntology(dir: string): Promise<Ontology> {
+  const parsed = await loadOntologyFiles(dir);
+  const units = new UnitRegistry();
+  return { parsed, model: buildModel(parsed, units), units };
+}
+
+/** The ontology in memory: terms by IRI, the checks other modules call, and its RDF store for serializers. */
+export function createOntologyService(ontology: Ontology) {
+  const { model, units } = ontology;
+  const observableByIri = new Map(model.observables.map((o) => [o.iri, o]));
+  const gateByIri = new Map(model.gates.map((g) => [g.iri, g]));
+  const tierByIri = new Map(model.tiers.map((t) => [t.iri, t]));
+  const domainByIri = new Map(model.domains.map((d) => [d.iri, d]));
+  const gatesByObservable = new Map<string, GateTerm[]>();
+  for (const g of model.gates) gatesByObservable.set(g.observable, [...(gatesByObservable.get(g.observable) ?? []), g]);
+
+  /** Accepts the full IRI or the slug (the last path segment), as clients write both. */
+  const expand = (ns: string, ref: string) => (ref.includes('://') ? ref : ns + ref);
+
+  return {
+    parsed: ontology.parsed,
+    units,
+    tiers: () => model.tiers,
+    domains: () => model.domains,
+
+    observables(filter: { tier?: number } = {}): ObservableTerm[] {
+      return filter.tier === undefined ? model.observables : model.observables.filter((o) => o.tiers.includes(filter.tier!));
+    },
+
+    gates(filter: { tier?: number; observable?: string } = {}): GateTerm[] {
+      const observable = filter.observable ? expand(OBSERVABLE_NS, filter.observable) : undefined;
+      return model.gates.filter((g) => (filter.tier === undefined || g.tiers.includes(filter.tier)) && (!observable || g.observable === observable));
+    },
+
+    observable: (ref: string) => observableByIri.get(expand(OBSERVABLE_NS, ref)),
+    gate: (ref: string) => gateByIri.get(expand(GATE_NS, ref)),
+    gatesOn: (observableIri: string) => gatesByObservable.get(observableIri) ?? [],
+
+    /** Any term by IRI, tagged with its kind. */
+    lookup(iri: string) {
+      const o = observableByIri.get(iri);
+      if (o) return { kind: 'observable' as const, term: o };
+      const g = gateByIri.get(iri);
+      if (g) return { kind: 'gate' as const, term: g };
+      const t = tierByIri.get(iri);
+      if (t) return { kind: 'tier' as const, term: t };
+      const d = domainByIri.get(iri);
+      if (d) return { kind: 'domain' as const, term: d };
+      return undefined;
+    },
+
+    /** The datasets service calls this on create/update: every observable must be in the ontology. */
+    checkObservables(iris: string[], pointer: string): void {
+      const errors = iris.flatMap((iri, i) => (observableByIri.has(iri) ? [] : [{ pointer: `${pointer}/${i}`, message: `'${iri}' is not an observable of the femto ontology (GET /observables)` }]));
+      if (errors.length) throw new FemtoError('UNKNOWN_REFERENCE', errors.map((e) => e.message).join('; '), errors);
+    },
+  };
+}
+
+export type OntologyService = ReturnType<typeof createOntologyService>;
