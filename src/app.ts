@@ -12,6 +12,7 @@ import graphql from './plugins/graphql.js';
 import { datasetsRoutes } from './modules/datasets/datasets.routes.js';
 import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { lineageRoutes } from './modules/lineage/lineage.routes.js';
 import { projectPath } from './paths.js';
 import { loadBundledCatalogIfEmpty } from './modules/datasets/catalog.loader.js';
 
@@ -66,7 +67,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
         return { status: 'ok' as const, version };
       },
     );
-    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes]) await rest.register(routes(container));
+    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, lineageRoutes]) await rest.register(routes(container));
   });
   return app;
 }

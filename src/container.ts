@@ -12,6 +12,8 @@ import { createProvenanceRepository } from './modules/provenance/provenance.repo
 import { createProvenanceService } from './modules/provenance/provenance.service.js';
 import { createSearchRepository } from './modules/search/search.repository.js';
 import { createSearchService } from './modules/search/search.service.js';
+import { createLineageRepository } from './modules/lineage/lineage.repository.js';
+import { createLineageService } from './modules/lineage/lineage.service.js';
 
 export interface DatasetRenderContext {
   record: DatasetRecord;
@@ -34,11 +36,18 @@ export function buildContainer(config: Config, database: Database_) {
     agents: createAgentsRepository(database.db),
     provenance: createProvenanceRepository(database),
     search: createSearchRepository(database),
+    lineage: createLineageRepository(database),
   };
   const auth = createAuthService(repos.auth, config.adminToken);
   const datasets = createDatasetsService(repos.datasets, auth);
   const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, datasets: repos.datasets, auth });
   const search = createSearchService(repos.search, datasets);
+  const lineage = createLineageService({
+    repo: repos.lineage,
+    datasetsRepo: repos.datasets,
+    datasets,
+    limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs },
+  });
   const datasetRepresentations = new RepresentationRegistry<DatasetRenderContext>();
   // First registered = the default when the client states no preference.
   datasetRepresentations.register({ mediaType: 'application/json', format: 'json', render: ({ record }) => JSON.stringify(record) });
@@ -50,6 +59,7 @@ export function buildContainer(config: Config, database: Database_) {
     datasets,
     provenance,
     search,
+    lineage,
     datasetRepresentations,
     recordExtensions: [] as RecordExtension[],
   };

@@ -1,0 +1,119 @@
+import type { Database_ } from '../../db/client.js';
+
+/** A dataset version as the walk needs it: enough to filter, hide and name it, nothing more. */
+export interface VersionMeta {
+  pk: number;
+  datasetId: string;
+  version: number | null;
+  accessLevel: 'open' | 'embargoed' | 'restricted';
+  tier: number | null;
+  dataType: string | null;
+}
+
+/**
+ * One derivation step seen from the frontier: `via` (a frontier version, or null when the frontier
+ * is an activity) touches `activityId`, whose other side holds `other` (null for a step with no
+ * version on that side).
+ */
+export interface StepRow {
+  via: number | null;
+  activityId: string;
+  kind: string;
+  other: VersionMeta | null;
+}
+
+export type Side = 'up' | 'down';
+
+const versionColumns = 'v.pk, v.dataset_id, v.version_number, v.access_level, v.tier, v.data_type';
+
+/*
+ * Frontier-batched: one statement per BFS level, the whole frontier passed as a JSON array and
+ * unpacked by json_each, so a level costs one SQLite round trip whatever its width. `.raw()` rows
+ * (arrays) skip building an object per row on the hot path.
+ *
+ * Upstream, a version's generating activity (activity_outputs) leads to that activity's inputs
+ * (activity_inputs); downstream, the activities that used a version lead to their outputs. The
+ * LEFT JOINs keep a step with nothing on its far side, so the activity itself is still reported.
+ */
+const fromVersions = {
+  up: `SELECT f.value, a.id, a.kind, ${versionColumns}
+         FROM json_each(?) f
+         JOIN activity_outputs o ON o.version_pk = f.value
+         JOIN activities a ON a.id = o.activity_id
+         LEFT JOIN activity_inputs x ON x.activity_id = a.id
+         LEFT JOIN dataset_versions v ON v.pk = x.version_pk`,
+  down: `SELECT f.value, a.id, a.kind, ${versionColumns}
+           FROM json_each(?) f
+           JOIN activity_inputs i ON i.version_pk = f.value
+           JOIN activities a ON a.id = i.activity_id
+           LEFT JOIN activity_outputs x ON x.activity_id = a.id
+           LEFT JOIN dataset_versions v ON v.pk = x.version_pk`,
+};
+
+const fromActivities = {
+  up: `SELECT NULL, a.id, a.kind, ${versionColumns}
+         FROM json_each(?) f
+         JOIN activities a ON a.id = f.value
+         LEFT JOIN activity_inputs x ON x.activity_id = a.id
+         LEFT JOIN dataset_versions v ON v.pk = x.version_pk`,
+  down: `SELECT NULL, a.id, a.kind, ${versionColumns}
+           FROM json_each(?) f
+           JOIN activities a ON a.id = f.value
+           LEFT JOIN activity_outputs x ON x.activity_id = a.id
+           LEFT JOIN dataset_versions v ON v.pk = x.version_pk`,
+};
+
+type RawRow = [number | null, string, string, number | null, string, number | null, VersionMeta['accessLevel'], number | null, string | null];
+
+const toStep = (r: RawRow): StepRow => ({
+  via: r[0],
+  activityId: r[1],
+  kind: r[2],
+  other: r[3] === null ? null : { pk: r[3], datasetId: r[4], version: r[5], accessLevel: r[6], tier: r[7], dataType: r[8] },
+});
+
+export function createLineageRepository({ sqlite }: Database_) {
+  const prepare = (sql: string) => sqlite.prepare(sql).raw(true);
+  const stepFromVersions = { up: prepare(fromVersions.up), down: prepare(fromVersions.down) };
+  const stepFromActivities = { up: prepare(fromActivities.up), down: prepare(fromActivities.down) };
+  const versionsByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f JOIN dataset_versions v ON v.pk = f.value`);
+  const publishedOf = prepare(
+    `SELECT ${versionColumns} FROM dataset_versions v WHERE v.dataset_id = ? AND v.state = 'published' ORDER BY v.version_number`,
+  );
+  const activityKind = sqlite.prepare('SELECT kind FROM activities WHERE id = ?').pluck(true);
+
+  const meta = (r: unknown[]): VersionMeta => ({
+    pk: r[0] as number,
+    datasetId: r[1] as string,
+    version: r[2] as number | null,
+    accessLevel: r[3] as VersionMeta['accessLevel'],
+    tier: r[4] as number | null,
+    dataType: r[5] as string | null,
+  });
+
+  return {
+    /** Every step one derivation away from the given versions, on one side. */
+    stepsFromVersions(side: Side, pks: readonly number[]): StepRow[] {
+      return pks.length ? (stepFromVersions[side].all(JSON.stringify(pks)) as RawRow[]).map(toStep) : [];
+    },
+
+    /** The given activities with their inputs (up) or outputs (down). */
+    stepsFromActivities(side: Side, ids: readonly string[]): StepRow[] {
+      return ids.length ? (stepFromActivities[side].all(JSON.stringify(ids)) as RawRow[]).map(toStep) : [];
+    },
+
+    versions(pks: readonly number[]): VersionMeta[] {
+      return pks.length ? (versionsByPk.all(JSON.stringify(pks)) as unknown[][]).map(meta) : [];
+    },
+
+    publishedVersions(datasetId: string): VersionMeta[] {
+      return (publishedOf.all(datasetId) as unknown[][]).map(meta);
+    },
+
+    activityKind(id: string): string | undefined {
+      return activityKind.get(id) as string | undefined;
+    },
+  };
+}
+
+export type LineageRepository = ReturnType<typeof createLineageRepository>;
