@@ -21,6 +21,8 @@ const envSchema = z.object({
   FEMTO_LINEAGE_MAX_DEPTH: positiveInt.default(100),
   FEMTO_LINEAGE_NODE_BUDGET: positiveInt.default(10_000),
   FEMTO_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  FEMTO_GRAPHQL_MAX_DEPTH: positiveInt.default(15),
+  FEMTO_GRAPHQL_MAX_COMPLEXITY: positiveInt.default(20_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -40,6 +42,7 @@ export interface Config {
   outboxMaxBackoffMs: number;
   lineage: { maxDepth: number; nodeBudget: number };
   requestTimeoutMs: number;
+  graphql: { maxDepth: number; maxComplexity: number };
 }
 
 export class ConfigError extends Error {
@@ -77,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     outboxMaxBackoffMs: e.FEMTO_OUTBOX_MAX_BACKOFF_MS,
     lineage: { maxDepth: e.FEMTO_LINEAGE_MAX_DEPTH, nodeBudget: e.FEMTO_LINEAGE_NODE_BUDGET },
     requestTimeoutMs: e.FEMTO_REQUEST_TIMEOUT_MS,
+    graphql: { maxDepth: e.FEMTO_GRAPHQL_MAX_DEPTH, maxComplexity: e.FEMTO_GRAPHQL_MAX_COMPLEXITY },
   };
 }
