@@ -57,11 +57,13 @@ class Graph {
     return true;
   }
 
-  edge(pk: number, activity: string, relation: Relation) {
+  /** Adds the edge unless known; true when it is new. */
+  edge(pk: number, activity: string, relation: Relation): boolean {
     const key = `${relation[0]}${pk}\u0000${activity}`;
-    if (this.edgeKeys.has(key)) return;
+    if (this.edgeKeys.has(key)) return false;
     this.edgeKeys.add(key);
     this.edges.push({ pk, activity, relation });
+    return true;
   }
 
   parent(child: string, parent: string) {
@@ -119,8 +121,7 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
         expand.add(r.activityId);
       }
       if (r.via !== null) {
-        g.edge(r.via, r.activityId, nearRelation);
-        if (act.depth === depth) g.parent(aKey(r.activityId), vKey(r.via));
+        if (g.edge(r.via, r.activityId, nearRelation) && act.depth === depth) g.parent(aKey(r.activityId), vKey(r.via));
       }
       if (r.other === null || !expand.has(r.activityId)) continue;
       const m = r.other;
@@ -132,8 +133,7 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
         g.versions.set(m.pk, v);
         next.push(m.pk);
       }
-      g.edge(m.pk, r.activityId, farRelation);
-      if (v.depth === depth) g.parent(vKey(m.pk), aKey(r.activityId));
+      if (g.edge(m.pk, r.activityId, farRelation) && v.depth === depth) g.parent(vKey(m.pk), aKey(r.activityId));
     }
   }
 
