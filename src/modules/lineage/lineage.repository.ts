@@ -11,16 +11,14 @@ export interface VersionMeta {
 }
 
 /**
- * One derivation step seen from the frontier: `via` (a frontier version, or null when the frontier
- * is an activity) touches `activityId`, whose other side holds `other` (null for a step with no
- * version on that side).
+ * One derivation step seen from the frontier, as a raw row (no object per row on the hot path):
+ * [via (a frontier version pk, or null when the frontier is an activity), activity id, kind,
+ * then the far-side version (pk, dataset id, number, access level, tier, data type), all null for
+ * a step with no version on that side].
  */
-export interface StepRow {
-  via: number | null;
-  activityId: string;
-  kind: string;
-  other: VersionMeta | null;
-}
+export type StepRow = [number | null, string, string, number | null, string, number | null, VersionMeta['accessLevel'], number | null, string | null];
+
+export const metaOf = (r: StepRow): VersionMeta => ({ pk: r[3]!, datasetId: r[4], version: r[5], accessLevel: r[6], tier: r[7], dataType: r[8] });
 
 export type Side = 'up' | 'down';
 
@@ -63,15 +61,6 @@ const fromActivities = {
            LEFT JOIN dataset_versions v ON v.pk = x.version_pk`,
 };
 
-type RawRow = [number | null, string, string, number | null, string, number | null, VersionMeta['accessLevel'], number | null, string | null];
-
-const toStep = (r: RawRow): StepRow => ({
-  via: r[0],
-  activityId: r[1],
-  kind: r[2],
-  other: r[3] === null ? null : { pk: r[3], datasetId: r[4], version: r[5], accessLevel: r[6], tier: r[7], dataType: r[8] },
-});
-
 export function createLineageRepository({ sqlite }: Database_) {
   const prepare = (sql: string) => sqlite.prepare(sql).raw(true);
   const stepFromVersions = { up: prepare(fromVersions.up), down: prepare(fromVersions.down) };
@@ -94,12 +83,12 @@ export function createLineageRepository({ sqlite }: Database_) {
   return {
     /** Every step one derivation away from the given versions, on one side. */
     stepsFromVersions(side: Side, pks: readonly number[]): StepRow[] {
-      return pks.length ? (stepFromVersions[side].all(JSON.stringify(pks)) as RawRow[]).map(toStep) : [];
+      return pks.length ? (stepFromVersions[side].all(JSON.stringify(pks)) as StepRow[]) : [];
     },
 
     /** The given activities with their inputs (up) or outputs (down). */
     stepsFromActivities(side: Side, ids: readonly string[]): StepRow[] {
-      return ids.length ? (stepFromActivities[side].all(JSON.stringify(ids)) as RawRow[]).map(toStep) : [];
+      return ids.length ? (stepFromActivities[side].all(JSON.stringify(ids)) as StepRow[]) : [];
     },
 
     versions(pks: readonly number[]): VersionMeta[] {

@@ -2,7 +2,7 @@ import { FemtoError, invalid, notFound } from '../../errors.js';
 import { canSeeRestricted, type Actor } from '../auth/auth.schema.js';
 import type { DatasetsRepository } from '../datasets/datasets.repository.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
-import type { LineageRepository, Side, StepRow, VersionMeta } from './lineage.repository.js';
+import { metaOf, type LineageRepository, type Side, type StepRow, type VersionMeta } from './lineage.repository.js';
 import type { Direction, Lineage, LineageEdge, LineageFilter, LineageNode, LineagePath, PathResult, Impact, TruncatedReason } from './lineage.schema.js';
 
 export interface LineageLimits {
@@ -28,9 +28,10 @@ interface VersionState {
  */
 class Graph {
   readonly versions = new Map<number, VersionState>();
-  readonly activities = new Map<string, { kind: string; depth: number }>();
+  /** `index` numbers activities in the order met, so edge keys are numbers, not strings. */
+  readonly activities = new Map<string, { kind: string; depth: number; index: number }>();
   readonly edges: { pk: number; activity: string; relation: Relation }[] = [];
-  private readonly edgeKeys = new Set<string>();
+  private readonly edgeKeys = new Set<number>();
   /** Shortest-path parents (node key -> keys one level closer to the root); only for path(). */
   parents?: Map<string, string[]>;
   truncatedReason: 'DEPTH' | 'NODE_BUDGET' | null = null;
@@ -58,8 +59,8 @@ class Graph {
   }
 
   /** Adds the edge unless known; true when it is new. */
-  edge(pk: number, activity: string, relation: Relation): boolean {
-    const key = `${relation[0]}${pk}\u0000${activity}`;
+  edge(pk: number, activity: string, index: number, relation: Relation): boolean {
+    const key = (pk * 4_194_304 + index) * 2 + (relation === 'USED' ? 1 : 0);
     if (this.edgeKeys.has(key)) return false;
     this.edgeKeys.add(key);
     this.edges.push({ pk, activity, relation });
@@ -111,29 +112,29 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
   function absorb(g: Graph, side: Side, rows: StepRow[], depth: number, o: WalkOptions, expand: Set<string>, next: number[]) {
     const nearRelation: Relation = side === 'up' ? 'WAS_GENERATED_BY' : 'USED';
     const farRelation: Relation = side === 'up' ? 'USED' : 'WAS_GENERATED_BY';
+    const kinds = o.filter.activityKind?.length ? o.filter.activityKind : null;
     for (const r of rows) {
-      if (o.filter.activityKind?.length && !o.filter.activityKind.includes(r.kind)) continue;
-      let act = g.activities.get(r.activityId);
+      const [via, activityId, kind, pk] = r;
+      if (kinds && !kinds.includes(kind)) continue;
+      let act = g.activities.get(activityId);
       if (!act) {
         if (!g.admit(depth)) continue;
-        act = { kind: r.kind, depth };
-        g.activities.set(r.activityId, act);
-        expand.add(r.activityId);
+        act = { kind, depth, index: g.activities.size };
+        g.activities.set(activityId, act);
+        expand.add(activityId);
       }
-      if (r.via !== null) {
-        if (g.edge(r.via, r.activityId, nearRelation) && act.depth === depth) g.parent(aKey(r.activityId), vKey(r.via));
-      }
-      if (r.other === null || !expand.has(r.activityId)) continue;
-      const m = r.other;
-      let v = g.versions.get(m.pk);
+      if (via !== null && g.edge(via, activityId, act.index, nearRelation) && act.depth === depth) g.parent(aKey(activityId), vKey(via));
+      if (pk === null || !expand.has(activityId)) continue;
+      let v = g.versions.get(pk);
       if (!v) {
+        const m = metaOf(r);
         const hidden = isHidden(o.actor, m);
         if (!passes(o, m, hidden) || !g.admit(depth)) continue;
         v = { meta: m, depth, hidden };
-        g.versions.set(m.pk, v);
-        next.push(m.pk);
+        g.versions.set(pk, v);
+        next.push(pk);
       }
-      if (g.edge(m.pk, r.activityId, farRelation) && v.depth === depth) g.parent(vKey(m.pk), aKey(r.activityId));
+      if (g.edge(pk, activityId, act.index, farRelation) && v.depth === depth) g.parent(vKey(pk), aKey(activityId));
     }
   }
 
@@ -145,7 +146,7 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
       frontier.push(m.pk);
     }
     if (roots.activity !== undefined) {
-      g.activities.set(roots.activity, { kind: repo.activityKind(roots.activity)!, depth: 0 });
+      g.activities.set(roots.activity, { kind: repo.activityKind(roots.activity)!, depth: 0, index: 0 });
       const next: number[] = [];
       absorb(g, side, repo.stepsFromActivities(side, [roots.activity]), 1, o, new Set([roots.activity]), next);
       frontier = next;
@@ -161,15 +162,14 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
     }
   }
 
-  function nodeIds(actor: Actor, graphs: Graph[]) {
-    const ids = new Map<string, string>();
+  /** Node ids of the versions (activities are their own ids); placeholders are numbered per answer. */
+  function nodeIds(graphs: Graph[]) {
+    const ids = new Map<number, string>();
     let hiddenCount = 0;
     for (const g of graphs) {
       for (const [pk, v] of g.versions) {
-        if (ids.has(vKey(pk))) continue;
-        ids.set(vKey(pk), v.hidden ? `restricted:${++hiddenCount}` : `${v.meta.datasetId}@${v.meta.version}`);
+        if (!ids.has(pk)) ids.set(pk, v.hidden ? `restricted:${++hiddenCount}` : `${v.meta.datasetId}@${v.meta.version}`);
       }
-      for (const id of g.activities.keys()) ids.set(aKey(id), id);
     }
     return ids;
   }
@@ -187,10 +187,10 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
 
   const activityNode = (id: string, depth: number): LineageNode => ({ id, kind: 'ACTIVITY', depth, dataset: null, version: null, activity: id, restricted: false, pk: null });
 
-  const edgeOut = (ids: Map<string, string>, e: Graph['edges'][number]): LineageEdge =>
+  const edgeOut = (ids: Map<number, string>, e: Graph['edges'][number]): LineageEdge =>
     e.relation === 'USED'
-      ? { from: ids.get(aKey(e.activity))!, to: ids.get(vKey(e.pk))!, relation: 'USED' }
-      : { from: ids.get(vKey(e.pk))!, to: ids.get(aKey(e.activity))!, relation: 'WAS_GENERATED_BY' };
+      ? { from: e.activity, to: ids.get(e.pk)!, relation: 'USED' }
+      : { from: ids.get(e.pk)!, to: e.activity, relation: 'WAS_GENERATED_BY' };
 
   const parseVersionRef = (id: string) => {
     const m = /^(.+)@(\d+)$/.exec(id);
@@ -263,19 +263,22 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
         used += g.size;
         graphs.push(g);
       }
-      const ids = nodeIds(actor, graphs);
-      const nodes = new Map<string, LineageNode>();
+      const ids = nodeIds(graphs);
+      const nodes: LineageNode[] = [];
+      // Only the root can be in both walks of BOTH (bar corrupt data); each node is listed once.
+      const seenVersions = new Set<number>();
+      const seenActivities = new Set<string>();
       for (const g of graphs) {
-        for (const [pk, v] of g.versions) if (!nodes.has(vKey(pk))) nodes.set(vKey(pk), versionNode(ids.get(vKey(pk))!, v));
-        for (const [id, a] of g.activities) if (!nodes.has(aKey(id))) nodes.set(aKey(id), activityNode(id, a.depth));
+        for (const [pk, v] of g.versions) if (!seenVersions.has(pk)) (seenVersions.add(pk), nodes.push(versionNode(ids.get(pk)!, v)));
+        for (const [id, a] of g.activities) if (!seenActivities.has(id)) (seenActivities.add(id), nodes.push(activityNode(id, a.depth)));
       }
-      const rootKey = roots.activity !== undefined ? aKey(roots.activity) : vKey(roots.versions[0].pk);
+      const root = roots.activity !== undefined ? nodes.find((n) => n.activity === roots.activity)! : nodes.find((n) => n.kind === 'DATASET' && n.depth === 0)!;
       const reasons = graphs.map((g) => g.truncatedReason).filter((r): r is 'DEPTH' | 'NODE_BUDGET' => r !== null);
       return {
-        root: nodes.get(rootKey)!,
+        root,
         direction,
         depth,
-        nodes: [...nodes.values()].sort((a, b) => a.depth - b.depth),
+        nodes: nodes.sort((a, b) => a.depth - b.depth),
         edges: graphs.flatMap((g) => g.edges.map((e) => edgeOut(ids, e))),
         truncated: reasons.length > 0,
         truncatedReason: reasons.includes('NODE_BUDGET') ? 'NODE_BUDGET' : (reasons[0] ?? null),
@@ -300,7 +303,7 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
           reason ??= g.truncatedReason;
           continue;
         }
-        const ids = nodeIds(actor, [g]);
+        const ids = nodeIds([g]);
         const found: string[][] = [];
         // Back from each target along shortest-path parents; each path comes out root-first.
         const back = (key: string, suffix: string[]): boolean => {
@@ -316,7 +319,7 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
         const complete = hits.every((pk) => back(vKey(pk), []));
         const edgeOf = new Map(g.edges.map((e) => [e.relation === 'USED' ? `${aKey(e.activity)}|${vKey(e.pk)}` : `${vKey(e.pk)}|${aKey(e.activity)}`, e]));
         const paths: LineagePath[] = found.map((keys) => ({
-          nodes: keys.map((k) => (k[0] === 'v' ? versionNode(ids.get(k)!, g.versions.get(Number(k.slice(1)))!) : activityNode(k.slice(1), g.activities.get(k.slice(1))!.depth))),
+          nodes: keys.map((k) => (k[0] === 'v' ? versionNode(ids.get(Number(k.slice(1)))!, g.versions.get(Number(k.slice(1)))!) : activityNode(k.slice(1), g.activities.get(k.slice(1))!.depth))),
           edges: keys.slice(1).map((k, i) => edgeOut(ids, edgeOf.get(`${keys[i]}|${k}`) ?? edgeOf.get(`${k}|${keys[i]}`)!)),
         }));
         return { from, to, length: g.versions.get(hits[0])!.depth, paths, truncated: !complete, truncatedReason: complete ? null : 'PATH_LIMIT' };
@@ -329,11 +332,11 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
       const roots = resolveDatasetVersions(actor, id, 'id');
       const g = new Graph(limits.maxDepth, limits.nodeBudget);
       walk(g, 'down', { versions: roots }, { actor, filter: {}, deadline: deadline() });
-      const ids = nodeIds(actor, [g]);
+      const ids = nodeIds([g]);
       const rootPks = new Set(roots.map((m) => m.pk));
       return {
         id,
-        datasets: [...g.versions].filter(([pk]) => !rootPks.has(pk)).map(([pk, v]) => versionNode(ids.get(vKey(pk))!, v)),
+        datasets: [...g.versions].filter(([pk]) => !rootPks.has(pk)).map(([pk, v]) => versionNode(ids.get(pk)!, v)),
         truncated: g.truncatedReason !== null,
         truncatedReason: g.truncatedReason,
       };
