@@ -32,17 +32,19 @@ const versionColumns = 'v.pk, v.dataset_id, v.version_number, v.access_level, v.
  * Upstream, a version's generating activity (activity_outputs) leads to that activity's inputs
  * (activity_inputs); downstream, the activities that used a version lead to their outputs. The
  * LEFT JOINs keep a step with nothing on its far side, so the activity itself is still reported.
+ * CROSS JOIN pins the frontier as the outer loop (SQLite never reorders it): the planner cannot
+ * estimate json_each's size and may otherwise scan the edge table once per level.
  */
 const fromVersions = {
   up: `SELECT f.value, a.id, a.kind, ${versionColumns}
          FROM json_each(?) f
-         JOIN activity_outputs o ON o.version_pk = f.value
+         CROSS JOIN activity_outputs o ON o.version_pk = f.value
          JOIN activities a ON a.id = o.activity_id
          LEFT JOIN activity_inputs x ON x.activity_id = a.id
          LEFT JOIN dataset_versions v ON v.pk = x.version_pk`,
   down: `SELECT f.value, a.id, a.kind, ${versionColumns}
            FROM json_each(?) f
-           JOIN activity_inputs i ON i.version_pk = f.value
+           CROSS JOIN activity_inputs i ON i.version_pk = f.value
            JOIN activities a ON a.id = i.activity_id
            LEFT JOIN activity_outputs x ON x.activity_id = a.id
            LEFT JOIN dataset_versions v ON v.pk = x.version_pk`,
