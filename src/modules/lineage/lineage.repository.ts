@@ -35,38 +35,28 @@ const versionColumns = 'v.pk, v.dataset_id, v.version_number, v.access_level, v.
  * CROSS JOIN pins the frontier as the outer loop (SQLite never reorders it): the planner cannot
  * estimate json_each's size and may otherwise scan the edge table once per level.
  */
-const fromVersions = {
-  up: `SELECT f.value, a.id, a.kind, ${versionColumns}
-         FROM json_each(?) f
-         CROSS JOIN activity_outputs o ON o.version_pk = f.value
-         JOIN activities a ON a.id = o.activity_id
-         LEFT JOIN activity_inputs x ON x.activity_id = a.id
-         LEFT JOIN dataset_versions v ON v.pk = x.version_pk`,
-  down: `SELECT f.value, a.id, a.kind, ${versionColumns}
-           FROM json_each(?) f
-           CROSS JOIN activity_inputs i ON i.version_pk = f.value
-           JOIN activities a ON a.id = i.activity_id
-           LEFT JOIN activity_outputs x ON x.activity_id = a.id
-           LEFT JOIN dataset_versions v ON v.pk = x.version_pk`,
-};
+const sides = {
+  up: { near: 'activity_outputs', far: 'activity_inputs' },
+  down: { near: 'activity_inputs', far: 'activity_outputs' },
+} as const;
 
-const fromActivities = {
-  up: `SELECT NULL, a.id, a.kind, ${versionColumns}
-         FROM json_each(?) f
-         JOIN activities a ON a.id = f.value
-         LEFT JOIN activity_inputs x ON x.activity_id = a.id
-         LEFT JOIN dataset_versions v ON v.pk = x.version_pk`,
-  down: `SELECT NULL, a.id, a.kind, ${versionColumns}
-           FROM json_each(?) f
-           JOIN activities a ON a.id = f.value
-           LEFT JOIN activity_outputs x ON x.activity_id = a.id
-           LEFT JOIN dataset_versions v ON v.pk = x.version_pk`,
-};
+const farSide = (side: Side) => `LEFT JOIN ${sides[side].far} x ON x.activity_id = a.id LEFT JOIN dataset_versions v ON v.pk = x.version_pk`;
+
+const fromVersions = (side: Side) => `SELECT f.value, a.id, a.kind, ${versionColumns}
+  FROM json_each(?) f
+  CROSS JOIN ${sides[side].near} n ON n.version_pk = f.value
+  JOIN activities a ON a.id = n.activity_id
+  ${farSide(side)}`;
+
+const fromActivities = (side: Side) => `SELECT NULL, a.id, a.kind, ${versionColumns}
+  FROM json_each(?) f
+  JOIN activities a ON a.id = f.value
+  ${farSide(side)}`;
 
 export function createLineageRepository({ sqlite }: Database_) {
   const prepare = (sql: string) => sqlite.prepare(sql).raw(true);
-  const stepFromVersions = { up: prepare(fromVersions.up), down: prepare(fromVersions.down) };
-  const stepFromActivities = { up: prepare(fromActivities.up), down: prepare(fromActivities.down) };
+  const stepFromVersions = { up: prepare(fromVersions('up')), down: prepare(fromVersions('down')) };
+  const stepFromActivities = { up: prepare(fromActivities('up')), down: prepare(fromActivities('down')) };
   const versionsByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f JOIN dataset_versions v ON v.pk = f.value`);
   const publishedOf = prepare(
     `SELECT ${versionColumns} FROM dataset_versions v WHERE v.dataset_id = ? AND v.state = 'published' ORDER BY v.version_number`,
