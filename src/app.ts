@@ -16,6 +16,7 @@ import { portalRoutes } from './modules/portal/portal.routes.js';
 import { harvestRoutes } from './modules/harvest/harvest.routes.js';
 import { identifiersRoutes } from './modules/identifiers/identifiers.routes.js';
 import { importRoutes } from './modules/identifiers/import.routes.js';
+import { lineageRoutes } from './modules/lineage/lineage.routes.js';
 import { projectPath } from './paths.js';
 import { loadBundledCatalogIfEmpty } from './modules/datasets/catalog.loader.js';
 import { loadOntology } from './modules/ontology/ontology.service.js';
@@ -87,7 +88,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
         return { status: 'ok' as const, version };
       },
     );
-    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, identifiersRoutes, importRoutes, harvestRoutes, ontologyRoutes, gatesRoutes, portalRoutes]) {
+    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, lineageRoutes, identifiersRoutes, importRoutes, harvestRoutes, ontologyRoutes, gatesRoutes, portalRoutes]) {
       await rest.register(routes(container));
     }
   });

@@ -32,6 +32,8 @@ const envSchema = z.object({
   FEMTO_SITEMAP_MAX_URLS: positiveInt.max(50_000).default(50_000),
   FEMTO_ONTOLOGY_DIR: z.string().min(1).optional(),
   FEMTO_GATE_POLICY: z.string().default(''),
+  FEMTO_GRAPHQL_MAX_DEPTH: positiveInt.default(15),
+  FEMTO_GRAPHQL_MAX_COMPLEXITY: positiveInt.default(20_000),
 });
 
 /**
@@ -105,6 +107,7 @@ export interface Config {
   /** Directory whose *.ttl files make the ontology (observables, gates, tiers). */
   ontologyDir: string;
   gatePolicy: GatePolicy;
+  graphql: { maxDepth: number; maxComplexity: number };
 }
 
 export class ConfigError extends Error {
@@ -154,5 +157,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     },
     ontologyDir: e.FEMTO_ONTOLOGY_DIR ?? projectPath('ontologies'),
     gatePolicy: parseGatePolicy(e.FEMTO_GATE_POLICY),
+    graphql: { maxDepth: e.FEMTO_GRAPHQL_MAX_DEPTH, maxComplexity: e.FEMTO_GRAPHQL_MAX_COMPLEXITY },
   };
 }

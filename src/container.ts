@@ -30,6 +30,8 @@ import { createGatesRepository } from './modules/gates/gates.repository.js';
 import { createGatesService } from './modules/gates/gates.service.js';
 import { dqvForVersions } from './modules/gates/serializers/dqv.js';
 import { describeObservableFromIri } from './modules/harvest/observables.js';
+import { createLineageRepository } from './modules/lineage/lineage.repository.js';
+import { createLineageService } from './modules/lineage/lineage.service.js';
 
 export interface DatasetRenderContext {
   record: DatasetRecord;
@@ -60,12 +62,19 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     harvest: createHarvestRepository(database),
     identifiers: createIdentifiersRepository(database),
     gates: createGatesRepository(database),
+    lineage: createLineageRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
   const datasets = createDatasetsService(repos.datasets, auth, ontology.checkObservables);
   const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, datasets: repos.datasets, auth });
   const search = createSearchService(repos.search, datasets);
+  const lineage = createLineageService({
+    repo: repos.lineage,
+    datasetsRepo: repos.datasets,
+    datasets,
+    limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs },
+  });
   const datasetRepresentations = new RepresentationRegistry<DatasetRenderContext>();
   // First registered = the default when the client states no preference.
   datasetRepresentations.register({ mediaType: 'application/json', format: 'json', render: ({ record }) => JSON.stringify(record) });
@@ -138,6 +147,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     harvest,
     harvestFormats,
     oai,
+    lineage,
     datasetRepresentations,
     datasetHeaders: [harvestFormats.headers] as DatasetHeaders[],
     recordExtensions,

@@ -17,6 +17,8 @@ interface ErrorSpec {
 export const errorCatalog = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
+  QUERY_TOO_DEEP: { status: 400, title: 'The GraphQL document nests deeper than allowed' },
+  QUERY_TOO_COMPLEX: { status: 400, title: 'The GraphQL document asks for more than allowed' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
   INVALID_TOKEN: { status: 401, title: 'The token is not valid' },
   FORBIDDEN: { status: 403, title: 'The token does not grant this operation' },

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import mercurius from 'mercurius';
+import { GraphQLError } from 'graphql';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container } from '../container.js';
@@ -10,8 +11,28 @@ import { provenanceGraphQL } from '../modules/provenance/provenance.resolvers.js
 import { identifiersGraphQL } from '../modules/identifiers/identifiers.resolvers.js';
 import { gatesGraphQL } from '../modules/gates/gates.resolvers.js';
 
+import { searchGraphQL } from '../modules/search/search.resolvers.js';
+import { lineageGraphQL } from '../modules/lineage/lineage.resolvers.js';
+import { FemtoError } from '../errors.js';
+import { queryLimits } from '../graphql/limits.js';
+
 /** Every module's resolvers and loaders; their SDL is every file in schema/graphql/, in name order. */
-const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL, identifiersGraphQL, gatesGraphQL];
+const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL, searchGraphQL, lineageGraphQL, identifiersGraphQL, gatesGraphQL];
+
+/**
+ * A coded error from a service keeps its code in `extensions`, as REST keeps it in problem+json.
+ * The original error is not passed on: mercurius would take FemtoError's `errors` (field errors)
+ * for a list of GraphQL errors.
+ */
+function withCode(error: GraphQLError): GraphQLError {
+  const e = error.originalError;
+  if (!(e instanceof FemtoError)) return error;
+  return new GraphQLError(e.message, {
+    nodes: error.nodes,
+    path: error.path,
+    extensions: { code: e.code, status: e.status, ...(e.errors.length ? { errors: e.errors } : {}), ...e.extra },
+  });
+}
 
 function merge(parts: Record<string, Record<string, unknown>>[]) {
   const out: Record<string, Record<string, unknown>> = {};
@@ -42,6 +63,10 @@ export default fp(
       loaders: merge(modules.map((m) => m.loaders ?? {})) as never,
       graphiql: true,
       path: '/graphql',
+      // Compiles a document to JS on its second run (graphql-jit): the hot lineage queries skip graphql-js's interpreter.
+      jit: 1,
+      validationRules: [queryLimits(opts.container.config.graphql)],
+      errorFormatter: (execution, ctx) => mercurius.defaultErrorFormatter({ ...execution, errors: execution.errors?.map(withCode) }, ctx),
       context: (request): GraphQLContext => ({ actor: request.actor, femto: opts.container }),
     });
   },

@@ -3,6 +3,8 @@ import type { Facet, SearchQuery } from './search.schema.js';
 
 export interface SearchPage {
   pks: number[];
+  /** Sort key of each row in `pks`, for per-item cursors. */
+  keys: { rank: number; id: string }[];
   total: number;
   facets: Record<Facet, { value: string; count: number }[]>;
   /** Sort key of the last row, for the next page. */
@@ -86,7 +88,7 @@ export function createSearchRepository({ sqlite }: Database_) {
       // One row past the page tells whether a next page exists, so the last page has no cursor.
       const page = rows.slice(0, query.limit);
       const lastRow = rows.length > query.limit ? page[page.length - 1] : undefined;
-      return { pks: page.map((r) => r.pk), total, facets, last: lastRow ? { rank: lastRow.rank, id: lastRow.id } : undefined };
+      return { pks: page.map((r) => r.pk), keys: page.map((r) => ({ rank: r.rank, id: r.id })), total, facets, last: lastRow ? { rank: lastRow.rank, id: lastRow.id } : undefined };
     },
   };
 }

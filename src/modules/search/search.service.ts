@@ -6,7 +6,8 @@ import type { SearchRepository } from './search.repository.js';
 import type { Facet, SearchQuery } from './search.schema.js';
 
 export interface SearchResult {
-  items: { pk: number; record: DatasetRecord }[];
+  /** `cursor` resumes the search after that item (Relay edges). */
+  items: { pk: number; record: DatasetRecord; cursor: string }[];
   nextCursor: string | null;
   total: number;
   facets: Record<Facet, { value: string; count: number }[]>;
@@ -34,9 +35,9 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
       });
       const records = datasets.recordsFor(actor, page.pks);
       return {
-        items: page.pks.flatMap((pk) => {
+        items: page.pks.flatMap((pk, i) => {
           const record = records.get(pk);
-          return record ? [{ pk, record }] : [];
+          return record ? [{ pk, record, cursor: encodeCursor(page.keys[i]) }] : [];
         }),
         nextCursor: page.last ? encodeCursor(page.last) : null,
         total: page.total,

@@ -1,0 +1,62 @@
+import t from 'tap';
+import { makeApp } from '../helpers/app.js';
+import { gql, graphBuilder } from './graph.js';
+
+t.test('GraphQL documents past the depth or complexity limit are refused with a code', async (t) => {
+  const a = await makeApp(t, { FEMTO_GRAPHQL_MAX_DEPTH: '8', FEMTO_GRAPHQL_MAX_COMPLEXITY: '2000' });
+
+  const nested = (levels: number) => `{ dataset(id: "x") { ${'versions { dataset { '.repeat(levels)}id${' } }'.repeat(levels)} } }`;
+  const deep = await gql(a.app, nested(5));
+  t.equal(deep.body.errors![0].extensions!.code, 'QUERY_TOO_DEEP');
+  t.match(deep.body.errors![0].message, /12 levels deep; the limit is 8/);
+
+  const viaFragments = await gql(a.app, `query Sneaky { dataset(id: "x") { ...A } }
+    fragment A on Dataset { versions { dataset { ...B } } }
+    fragment B on Dataset { versions { dataset { ...C } } }
+    fragment C on Dataset { versions { dataset { versions { dataset { id } } } } }`);
+  t.equal(viaFragments.body.errors![0].extensions!.code, 'QUERY_TOO_DEEP', 'fragments do not hide depth');
+
+  const wide = await gql(a.app, `{ datasets(first: 500) { edges { node { id title creators { name } } } } }`);
+  t.equal(wide.status, 400);
+  t.equal(wide.body.data, null, 'nothing ran');
+  t.equal(wide.body.errors![0].extensions!.code, 'QUERY_TOO_COMPLEX');
+
+  const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: dataset(id: "x") { id title }`).join(' ');
+  t.equal((await gql(a.app, `{ ${aliases} }`)).body.errors![0].extensions!.code, 'QUERY_TOO_COMPLEX', 'aliases are counted');
+
+  const variable = await gql(a.app, `query ($n: Int) { datasets(first: $n) { edges { node { id title creators { name } } } } }`, {}, { n: 5 });
+  t.equal(variable.body.errors![0].extensions!.code, 'QUERY_TOO_COMPLEX', 'a variable page size is priced at its maximum');
+
+  const fine = await gql(a.app, `{ datasets(first: 20) { totalCount edges { node { id title creators { name } } } } }`);
+  t.equal(fine.status, 200);
+  t.notOk(fine.body.errors);
+});
+
+t.test('service errors keep their code in extensions', async (t) => {
+  const a = await makeApp(t);
+  const res = await gql(a.app, `{ lineage(id: "nope") { truncated } }`);
+  t.equal(res.body.errors![0].extensions!.code, 'NOT_FOUND');
+  const bad = await gql(a.app, `{ datasets(filter: { dataType: "Nonsense" }) { totalCount } }`);
+  t.equal(bad.body.errors![0].extensions!.code, 'VALIDATION_FAILED');
+});
+
+t.test('a lineage walk that outlives the request timeout is stopped with TIMEOUT', async (t) => {
+  const a = await makeApp(t, { FEMTO_REQUEST_TIMEOUT_MS: '1000' });
+  const g = graphBuilder(a.app);
+  for (let i = 0; i <= 5; i++) g.dataset(`c${i}`);
+  for (let i = 1; i <= 5; i++) g.step(`s${i}`, [`c${i - 1}`], [`c${i}`]);
+  t.equal((await gql(a.app, `{ lineage(id: "c5") { truncated } }`)).body.data.lineage.truncated, false);
+  // A clock that jumps 0.6 s per reading: the walk sees its deadline pass between two levels.
+  const realNow = Date.now;
+  let fake = realNow();
+  Date.now = () => (fake += 600);
+  let code: string | undefined;
+  try {
+    a.app.femto.lineage.lineage({ id: 't', role: 'reader' }, { id: 'c5' });
+  } catch (e) {
+    code = (e as { code: string }).code;
+  } finally {
+    Date.now = realNow;
+  }
+  t.equal(code, 'TIMEOUT');
+});
