@@ -69,12 +69,6 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const datasets = createDatasetsService(repos.datasets, auth, ontology.checkObservables);
   const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, datasets: repos.datasets, auth });
   const search = createSearchService(repos.search, datasets);
-  const lineage = createLineageService({
-    repo: repos.lineage,
-    datasetsRepo: repos.datasets,
-    datasets,
-    limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs },
-  });
   const datasetRepresentations = new RepresentationRegistry<DatasetRenderContext>();
   // First registered = the default when the client states no preference.
   datasetRepresentations.register({ mediaType: 'application/json', format: 'json', render: ({ record }) => JSON.stringify(record) });
@@ -107,6 +101,13 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     ontology,
     auth,
     policy: config.gatePolicy,
+  });
+  const lineage = createLineageService({
+    repo: repos.lineage,
+    datasetsRepo: repos.datasets,
+    datasets,
+    gateStatus: (pks) => gates.gateStatusFor(pks),
+    limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs },
   });
   const harvest = createHarvestService({
     config,

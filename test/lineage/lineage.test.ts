@@ -252,9 +252,10 @@ t.test('REST twin returns the same structure as GraphQL', async (t) => {
   const graph = (await gql(a.app, `{ lineage(id: "c3", depth: 2) { root { id kind depth version restricted } direction depth nodes { id kind depth version restricted } edges { from to relation } truncated truncatedReason } }`)).body.data.lineage;
   const body = rest.json();
   t.same(
-    { ...body, root: { ...body.root }, nodes: body.nodes.map(({ dataset: _d, activity: _a, ...n }: Record<string, unknown>) => n) },
-    { ...graph, root: { ...graph.root, dataset: body.root.dataset, activity: null } },
+    { ...body, root: { ...body.root }, nodes: body.nodes.map(({ dataset: _d, activity: _a, gateStatus: _g, ...n }: Record<string, unknown>) => n) },
+    { ...graph, root: { ...graph.root, dataset: body.root.dataset, activity: null, gateStatus: 'not-evaluated' } },
   );
+  t.same(new Set(body.nodes.map((n: { kind: string; gateStatus: string | null }) => `${n.kind} ${n.gateStatus}`)), new Set(['DATASET not-evaluated', 'ACTIVITY null']));
   t.equal((await a.app.inject({ url: '/datasets/c3/lineage?depth=-1' })).statusCode, 400);
   t.equal((await a.app.inject({ url: '/datasets/nope/lineage' })).statusCode, 404);
 });

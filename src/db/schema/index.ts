@@ -4,3 +4,4 @@ export * from './provenance.js';
 export * from './auth.js';
 export * from './identifiers.js';
 export * from './gates.js';
+export * from './lineage.js';

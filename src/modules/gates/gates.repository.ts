@@ -10,6 +10,9 @@ export interface MeasurementWithActivity extends MeasurementRow {
   softwareVersion: string | null;
 }
 
+/** Any number of pks as one bound JSON parameter (a lineage answer can exceed SQLite's variable limit). */
+const pkList = (pks: readonly number[]) => sql`(SELECT value FROM json_each(${JSON.stringify(pks)}))`;
+
 export function createGatesRepository({ db }: Database_) {
   return {
     insert(measurement: NewMeasurement, results: NewGateResult[]): void {
@@ -52,7 +55,7 @@ export function createGatesRepository({ db }: Database_) {
     /** Every gate result of the versions in recording order: the last one per gate is its status. */
     resultsForVersions(versionPks: readonly number[]): GateResultRow[] {
       if (!versionPks.length) return [];
-      return db.select().from(gateResults).where(inArray(gateResults.versionPk, [...versionPks])).orderBy(asc(gateResults.seq)).all();
+      return db.select().from(gateResults).where(inArray(gateResults.versionPk, pkList(versionPks))).orderBy(asc(gateResults.seq)).all();
     },
 
     observablesOf(versionPks: readonly number[]): { versionPk: number; value: string }[] {
@@ -60,7 +63,7 @@ export function createGatesRepository({ db }: Database_) {
       return db
         .select({ versionPk: versionTerms.versionPk, value: versionTerms.value })
         .from(versionTerms)
-        .where(and(inArray(versionTerms.versionPk, [...versionPks]), eq(versionTerms.facet, 'observable')))
+        .where(and(inArray(versionTerms.versionPk, pkList(versionPks)), eq(versionTerms.facet, 'observable')))
         .all();
     },
   };

@@ -241,14 +241,15 @@ export function createGatesService(deps: {
      * gate judged on it; the latest result per gate counts. For lineage, REST and GraphQL.
      */
     gateStatusFor(versionPks: readonly number[]): Map<number, GateStatus> {
-      const observables = repo.observablesOf(versionPks);
-      const results = repo.resultsForVersions(versionPks);
+      // Grouped by version first: a lineage answer asks for thousands of versions at once.
+      const observables = groupBy(repo.observablesOf(versionPks));
+      const results = groupBy(repo.resultsForVersions(versionPks));
       const out = new Map<number, GateStatus>();
       for (const pk of versionPks) {
         const latest = new Map<string, GateResultRow>();
-        for (const r of results) if (r.versionPk === pk) latest.set(r.gate, r);
+        for (const r of results.get(pk) ?? []) latest.set(r.gate, r);
         const applicable = new Map<string, GateTerm>();
-        for (const o of observables) if (o.versionPk === pk) for (const g of ontology.gatesOn(o.value)) applicable.set(g.iri, g);
+        for (const o of observables.get(pk) ?? []) for (const g of ontology.gatesOn(o.value)) applicable.set(g.iri, g);
         for (const iri of latest.keys()) {
           const g = ontology.gate(iri);
           if (g) applicable.set(iri, g);
@@ -298,3 +299,13 @@ export function createGatesService(deps: {
 }
 
 export type GatesService = ReturnType<typeof createGatesService>;
+
+function groupBy<T extends { versionPk: number }>(rows: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.versionPk);
+    if (list) list.push(r);
+    else out.set(r.versionPk, [r]);
+  }
+  return out;
+}

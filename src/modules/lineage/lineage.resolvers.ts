@@ -26,6 +26,11 @@ export const lineageGraphQL: GraphQLModule = {
         const nodes = new Map(datasetNodes(ctx, pks).map((n, i) => [pks[i], n]));
         return queries.map((q) => (q.obj.pk === null ? null : (nodes.get(q.obj.pk) ?? null)));
       },
+      /** One gate-status computation for every dataset node of the answer. */
+      async gateStatus(queries: LoaderQuery<LineageNode>[], ctx) {
+        const status = ctx.femto.gates.gateStatusFor(queries.flatMap((q) => (q.obj.pk === null ? [] : [q.obj.pk])));
+        return queries.map((q) => (q.obj.pk === null ? null : (status.get(q.obj.pk) ?? null)));
+      },
       async activity(queries: LoaderQuery<LineageNode>[], ctx) {
         const ids = queries.map((q) => q.obj.activity).filter((id): id is string => id !== null);
         const records = ctx.femto.provenance.records(ctx.actor, [...new Set(ids)]);

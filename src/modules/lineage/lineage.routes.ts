@@ -12,15 +12,17 @@ export function lineageRoutes({ lineage }: Container): FastifyPluginAsyncZod {
           tags: ['lineage'],
           summary: 'The derivation graph around a dataset version (the same structure as GraphQL `lineage`)',
           description:
-            'Breadth-first over exact versions. `truncated` is true exactly when the depth bound or the node budget left reachable nodes out. Records the caller may not see appear as opaque `restricted:<n>` nodes.',
+            'Breadth-first over exact versions. `truncated` is true exactly when the depth bound or the node budget left reachable nodes out. Records the caller may not see appear as opaque `restricted:<n>` nodes. Each dataset node carries its validation gate status; `failedGate=true` selects the upstream (or downstream) versions that failed a gate and the paths to them.',
           params: z.object({ id: z.string().min(1).max(200) }),
           querystring: lineageQuery,
           response: { 200: lineageResponse },
         },
       },
       async (request) => {
-        const { direction, depth, version, tier, dataType, activityKind } = request.query;
-        return lineage.lineage(request.actor, { id: request.params.id, direction, depth, version, filter: { tier, dataType, activityKind } });
+        const { direction, depth, version, tier, dataType, activityKind, failedGate } = request.query;
+        const l = lineage.lineage(request.actor, { id: request.params.id, direction, depth, version, filter: { tier, dataType, activityKind, failedGate } });
+        const nodes = lineage.withGateStatus(l.nodes);
+        return { ...l, nodes, root: nodes.find((n) => n.id === l.root.id)! };
       },
     );
   };

@@ -10,6 +10,8 @@ export interface LineageFilter {
   tier?: number[];
   dataType?: string[];
   activityKind?: string[];
+  /** Selects dataset versions whose gate status is `failed`, with the paths from the root to them (see the SDL). */
+  failedGate?: boolean;
 }
 
 const csv = <T extends z.ZodType>(item: T) =>
@@ -23,6 +25,12 @@ export const lineageQuery = z
     tier: csv(z.coerce.number().int().min(0).max(9)).describe('comma-separated tiers to keep'),
     dataType: csv(z.enum(DATA_TYPES)).describe('comma-separated data types to keep'),
     activityKind: csv(z.enum(ACTIVITY_KINDS)).describe('comma-separated step kinds to follow'),
+    failedGate: z
+      .stringbool()
+      .optional()
+      .describe(
+        'true: only dataset versions whose gate status is failed, the root, and the steps and versions on the derivation paths from the root to them; the walk still passes through every node, so `truncated` keeps its meaning',
+      ),
   })
   .strict();
 
@@ -36,6 +44,10 @@ export const lineageNode = z.object({
   restricted: z.boolean(),
 });
 
+export const lineageNodeOut = lineageNode.extend({
+  gateStatus: z.enum(['passed', 'failed', 'not-evaluated']).nullable().describe("the version's validation gate status; null for a step and for a placeholder"),
+});
+
 export const lineageEdge = z.object({
   from: z.string(),
   to: z.string(),
@@ -43,10 +55,10 @@ export const lineageEdge = z.object({
 });
 
 export const lineageResponse = z.object({
-  root: lineageNode,
+  root: lineageNodeOut,
   direction: z.enum(DIRECTIONS),
   depth: z.number().int(),
-  nodes: z.array(lineageNode),
+  nodes: z.array(lineageNodeOut),
   edges: z.array(lineageEdge),
   truncated: z.boolean().describe('true exactly when the depth bound or the node budget left reachable nodes out'),
   truncatedReason: z.enum(['DEPTH', 'NODE_BUDGET']).nullable(),

@@ -2,8 +2,11 @@ import { FemtoError, invalid, notFound } from '../../errors.js';
 import { canSeeRestricted, type Actor } from '../auth/auth.schema.js';
 import type { DatasetsRepository } from '../datasets/datasets.repository.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
-import { metaOf, type LineageRepository, type Side, type StepRow, type VersionMeta } from './lineage.repository.js';
-import type { Direction, Lineage, LineageEdge, LineageFilter, LineageNode, LineagePath, PathResult, Impact, TruncatedReason } from './lineage.schema.js';
+import type { GateStatus } from '../gates/gates.schema.js';
+import type { LineageRepository, Side, VersionMeta } from './lineage.repository.js';
+import type { Direction, Impact, Lineage, LineageEdge, LineageFilter, LineageNode, LineagePath, PathResult, TruncatedReason } from './lineage.schema.js';
+import { ProvenanceSnapshot } from './lineage.snapshot.js';
+import { activityKey, isActivityKey, keyIndex, USED, versionKey, walk, type Walk, type WalkOptions } from './lineage.walk.js';
 
 export interface LineageLimits {
   maxDepth: number;
@@ -14,183 +17,141 @@ export interface LineageLimits {
 /** At most this many shortest paths are listed; more is reported as truncated (PATH_LIMIT). */
 export const MAX_PATHS = 100;
 
-type Relation = LineageEdge['relation'];
-
-interface VersionState {
-  meta: VersionMeta;
-  depth: number;
-  hidden: boolean;
-}
-
-/**
- * The nodes and edges one walk has reached. Every edge joins a version and an activity, so it is
- * stored as (pk, activity, relation); keys dedupe edges found from both ends.
- */
-class Graph {
-  readonly versions = new Map<number, VersionState>();
-  /** `index` numbers activities in the order met, so edge keys are numbers, not strings. */
-  readonly activities = new Map<string, { kind: string; depth: number; index: number }>();
-  readonly edges: { pk: number; activity: string; relation: Relation }[] = [];
-  private readonly edgeKeys = new Set<number>();
-  /** Shortest-path parents (node key -> keys one level closer to the root); only for path(). */
-  parents?: Map<string, string[]>;
-  truncatedReason: 'DEPTH' | 'NODE_BUDGET' | null = null;
-
-  constructor(
-    readonly maxDepth: number,
-    private readonly budget: number,
-  ) {}
-
-  get size() {
-    return this.versions.size + this.activities.size;
-  }
-
-  /** May a new node at this depth join? Records why not, so a partial answer always says so. */
-  admit(depth: number): boolean {
-    if (depth > this.maxDepth) {
-      this.truncatedReason ??= 'DEPTH';
-      return false;
-    }
-    if (this.size >= this.budget) {
-      this.truncatedReason = 'NODE_BUDGET';
-      return false;
-    }
-    return true;
-  }
-
-  /** Adds the edge unless known; true when it is new. */
-  edge(pk: number, activity: string, index: number, relation: Relation): boolean {
-    const key = (pk * 4_194_304 + index) * 2 + (relation === 'USED' ? 1 : 0);
-    if (this.edgeKeys.has(key)) return false;
-    this.edgeKeys.add(key);
-    this.edges.push({ pk, activity, relation });
-    return true;
-  }
-
-  parent(child: string, parent: string) {
-    if (!this.parents) return;
-    const list = this.parents.get(child);
-    if (list) list.push(parent);
-    else this.parents.set(child, [parent]);
-  }
-}
-
-const vKey = (pk: number) => `v${pk}`;
-const aKey = (id: string) => `a${id}`;
-
-interface WalkOptions {
-  actor: Actor;
-  filter: LineageFilter;
-  deadline: number;
-  /** Stops after the level in which any of these versions was reached (shortest paths). */
-  targets?: Set<number>;
-}
-
 interface Roots {
   versions: VersionMeta[];
-  activity?: string;
+  activity?: number;
 }
 
-export function createLineageService(deps: { repo: LineageRepository; datasetsRepo: DatasetsRepository; datasets: DatasetsService; limits: LineageLimits }) {
-  const { repo, datasetsRepo, datasets, limits } = deps;
+export function createLineageService(deps: {
+  repo: LineageRepository;
+  datasetsRepo: DatasetsRepository;
+  datasets: DatasetsService;
+  gateStatus: (versionPks: readonly number[]) => Map<number, GateStatus>;
+  limits: LineageLimits;
+}) {
+  const { repo, datasetsRepo, datasets, gateStatus, limits } = deps;
+
+  let snapshot: ProvenanceSnapshot | null = null;
+  /**
+   * The in-memory graph, rebuilt when the provenance generation in the database moved: one
+   * one-row read per answer keeps every process on the file current, whoever wrote.
+   */
+  function current(): ProvenanceSnapshot {
+    if (snapshot?.generation !== repo.generation()) snapshot = new ProvenanceSnapshot(repo.scan());
+    return snapshot;
+  }
 
   const isHidden = (actor: Actor, m: VersionMeta) => m.accessLevel === 'restricted' && !canSeeRestricted(actor);
 
-  /* Filters never look at a hidden record: filtering on what the caller may not see would leak it. */
-  function passes(o: WalkOptions, m: VersionMeta, hidden: boolean): boolean {
-    if (hidden) return true;
-    if (o.filter.tier?.length && (m.tier === null || !o.filter.tier.includes(m.tier))) return false;
-    if (o.filter.dataType?.length && (m.dataType === null || !o.filter.dataType.includes(m.dataType))) return false;
-    return true;
+  /**
+   * Metadata of versions, read in one statement per batch and kept for the answer. Filters never
+   * look at a hidden record: filtering on what the caller may not see would leak it.
+   */
+  function versionBook(actor: Actor, filter: LineageFilter) {
+    const meta = new Map<number, VersionMeta>();
+    const load = (pks: number[]) => {
+      const missing = pks.filter((pk) => !meta.has(pk));
+      for (const m of repo.versions(missing)) meta.set(m.pk, m);
+    };
+    const passes = (pk: number) => {
+      const m = meta.get(pk);
+      if (!m) return false;
+      if (isHidden(actor, m)) return true;
+      if (filter.tier?.length && (m.tier === null || !filter.tier.includes(m.tier))) return false;
+      if (filter.dataType?.length && (m.dataType === null || !filter.dataType.includes(m.dataType))) return false;
+      return true;
+    };
+    return { meta, load, filter: filter.tier?.length || filter.dataType?.length ? { prefetch: load, passes } : undefined };
+  }
+
+  function walkOptions(snap: ProvenanceSnapshot, book: ReturnType<typeof versionBook>, filter: LineageFilter, maxDepth: number, budget: number): WalkOptions {
+    const kinds = filter.activityKind?.length ? snap.kinds.map((k) => filter.activityKind!.includes(k)) : null;
+    return { maxDepth, budget, deadline: Date.now() + limits.timeoutMs, timeoutMs: limits.timeoutMs, kinds, versions: book.filter };
   }
 
   /**
-   * Folds one BFS level into the graph. An activity met for the first time in this level is
-   * expanded to its far side (inputs upstream, outputs downstream) at the same depth: depth counts
-   * derivation steps, and a step and the versions on its far side are one step from the near side.
+   * Nodes and edges of one or more walks (the root, shared by BOTH walks, once). Placeholders are
+   * numbered per answer. Version metadata comes in one statement for all versions returned.
    */
-  function absorb(g: Graph, side: Side, rows: StepRow[], depth: number, o: WalkOptions, expand: Set<string>, next: number[]) {
-    const nearRelation: Relation = side === 'up' ? 'WAS_GENERATED_BY' : 'USED';
-    const farRelation: Relation = side === 'up' ? 'USED' : 'WAS_GENERATED_BY';
-    const kinds = o.filter.activityKind?.length ? o.filter.activityKind : null;
-    for (const r of rows) {
-      const [via, activityId, kind, pk] = r;
-      if (kinds && !kinds.includes(kind)) continue;
-      let act = g.activities.get(activityId);
-      if (!act) {
-        if (!g.admit(depth)) continue;
-        act = { kind, depth, index: g.activities.size };
-        g.activities.set(activityId, act);
-        expand.add(activityId);
+  function render(snap: ProvenanceSnapshot, walks: Walk[], actor: Actor, book: ReturnType<typeof versionBook>) {
+    const pks: number[] = [];
+    for (const w of walks) for (const key of w.keys) if (!isActivityKey(key)) pks.push(keyIndex(key));
+    book.load(pks);
+    const versions = new Map<number, LineageNode>();
+    const activities = new Map<number, LineageNode>();
+    let hidden = 0;
+    // Per walk, the nodes it adds in breadth-first order, with their keys (for selections).
+    const perWalk = walks.map((w) => {
+      const nodes: LineageNode[] = [];
+      const keys: number[] = [];
+      for (let i = 0; i < w.keys.length; i++) {
+        const key = w.keys[i];
+        const index = keyIndex(key);
+        if (isActivityKey(key)) {
+          if (activities.has(index)) continue;
+          const id = snap.activityIds[index];
+          const node: LineageNode = { id, kind: 'ACTIVITY', depth: w.depths[i], dataset: null, version: null, activity: id, restricted: false, pk: null };
+          activities.set(index, node);
+          nodes.push(node);
+        } else {
+          if (versions.has(index)) continue;
+          const m = book.meta.get(index)!;
+          const node: LineageNode = isHidden(actor, m)
+            ? { id: `restricted:${++hidden}`, kind: 'DATASET', depth: w.depths[i], dataset: null, version: null, activity: null, restricted: true, pk: null }
+            : { id: `${m.datasetId}@${m.version}`, kind: 'DATASET', depth: w.depths[i], dataset: m.datasetId, version: m.version, activity: null, restricted: m.accessLevel === 'restricted', pk: index };
+          versions.set(index, node);
+          nodes.push(node);
+        }
+        keys.push(key);
       }
-      if (via !== null && g.edge(via, activityId, act.index, nearRelation) && act.depth === depth) g.parent(aKey(activityId), vKey(via));
-      if (pk === null || !expand.has(activityId)) continue;
-      let v = g.versions.get(pk);
-      if (!v) {
-        const m = metaOf(r);
-        const hidden = isHidden(o.actor, m);
-        if (!passes(o, m, hidden) || !g.admit(depth)) continue;
-        v = { meta: m, depth, hidden };
-        g.versions.set(pk, v);
-        next.push(pk);
+      return { nodes, keys };
+    });
+    const nodeOf = (key: number) => (isActivityKey(key) ? activities : versions).get(keyIndex(key))!;
+    const edgesOf = (w: Walk, keep?: Set<number>): LineageEdge[] => {
+      const out: LineageEdge[] = [];
+      const e = w.edges;
+      for (let i = 0; i < e.length; i += 3) {
+        if (keep && !(keep.has(versionKey(e[i])) && keep.has(activityKey(e[i + 1])))) continue;
+        const v = versions.get(e[i])!.id;
+        const a = snap.activityIds[e[i + 1]];
+        out.push(e[i + 2] === USED ? { from: a, to: v, relation: 'USED' } : { from: v, to: a, relation: 'WAS_GENERATED_BY' });
       }
-      if (g.edge(pk, activityId, act.index, farRelation) && v.depth === depth) g.parent(vKey(pk), aKey(activityId));
-    }
+      return out;
+    };
+    return { perWalk, nodeOf, edgesOf };
   }
 
-  /** Breadth-first with a visited set: each version and activity is expanded at most once, so bad data holding a cycle still ends. */
-  function walk(g: Graph, side: Side, roots: Roots, o: WalkOptions) {
-    let frontier: number[] = [];
-    for (const m of roots.versions) {
-      g.versions.set(m.pk, { meta: m, depth: 0, hidden: isHidden(o.actor, m) });
-      frontier.push(m.pk);
+  /**
+   * The nodes on derivation paths from the root to the selected ones: every node from which a
+   * selected node is reachable outward along the walk's edges (outward: near version -> step ->
+   * far version), found by walking the edges backwards from the selected nodes.
+   */
+  function onPathsTo(w: Walk, selected: Set<number>): Set<number> {
+    const nearRelation = w.side === 'up' ? 1 : 0;
+    const inward = new Map<number, number[]>();
+    const e = w.edges;
+    for (let i = 0; i < e.length; i += 3) {
+      const [inner, outer] = e[i + 2] === nearRelation ? [versionKey(e[i]), activityKey(e[i + 1])] : [activityKey(e[i + 1]), versionKey(e[i])];
+      const list = inward.get(outer);
+      if (list) list.push(inner);
+      else inward.set(outer, [inner]);
     }
-    if (roots.activity !== undefined) {
-      g.activities.set(roots.activity, { kind: repo.activityKind(roots.activity)!, depth: 0, index: 0 });
-      const next: number[] = [];
-      absorb(g, side, repo.stepsFromActivities(side, [roots.activity]), 1, o, new Set([roots.activity]), next);
-      frontier = next;
+    const kept = new Set<number>([w.keys[0]]);
+    const queue = w.keys.filter((k) => selected.has(k));
+    for (const k of queue) kept.add(k);
+    while (queue.length) {
+      for (const p of inward.get(queue.pop()!) ?? []) if (!kept.has(p)) (kept.add(p), queue.push(p));
     }
-    for (let depth = roots.activity !== undefined ? 2 : 1; frontier.length > 0; depth++) {
-      if (Date.now() > o.deadline) throw new FemtoError('TIMEOUT', `The lineage walk did not finish within ${limits.timeoutMs} ms`);
-      const next: number[] = [];
-      absorb(g, side, repo.stepsFromVersions(side, frontier), depth, o, new Set(), next);
-      // A level past the bound is read only to learn whether anything was left out (and to keep edges between nodes already in).
-      if (depth > g.maxDepth || g.truncatedReason === 'NODE_BUDGET') break;
-      if (o.targets && next.some((pk) => o.targets!.has(pk))) break;
-      frontier = next;
-    }
+    return kept;
   }
 
-  /** Node ids of the versions (activities are their own ids); placeholders are numbered per answer. */
-  function nodeIds(graphs: Graph[]) {
-    const ids = new Map<number, string>();
-    let hiddenCount = 0;
-    for (const g of graphs) {
-      for (const [pk, v] of g.versions) {
-        if (!ids.has(pk)) ids.set(pk, v.hidden ? `restricted:${++hiddenCount}` : `${v.meta.datasetId}@${v.meta.version}`);
-      }
-    }
-    return ids;
+  /** Version keys (among those the caller may see) whose gate status is `failed`. */
+  function failedGateKeys(walks: Walk[], nodeOf: (key: number) => LineageNode): Set<number> {
+    const pks: number[] = [];
+    for (const w of walks) for (const key of w.keys) if (!isActivityKey(key) && nodeOf(key).pk !== null) pks.push(keyIndex(key));
+    const status = gateStatus([...new Set(pks)]);
+    return new Set(pks.filter((pk) => status.get(pk)?.status === 'failed').map(versionKey));
   }
-
-  const versionNode = (id: string, v: VersionState): LineageNode => ({
-    id,
-    kind: 'DATASET',
-    depth: v.depth,
-    dataset: v.hidden ? null : v.meta.datasetId,
-    version: v.hidden ? null : v.meta.version,
-    activity: null,
-    restricted: v.meta.accessLevel === 'restricted',
-    pk: v.hidden ? null : v.meta.pk,
-  });
-
-  const activityNode = (id: string, depth: number): LineageNode => ({ id, kind: 'ACTIVITY', depth, dataset: null, version: null, activity: id, restricted: false, pk: null });
-
-  const edgeOut = (ids: Map<number, string>, e: Graph['edges'][number]): LineageEdge =>
-    e.relation === 'USED'
-      ? { from: e.activity, to: ids.get(e.pk)!, relation: 'USED' }
-      : { from: ids.get(e.pk)!, to: e.activity, relation: 'WAS_GENERATED_BY' };
 
   const parseVersionRef = (id: string) => {
     const m = /^(.+)@(\d+)$/.exec(id);
@@ -204,7 +165,7 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
   }
 
   /** A dataset id (its latest visible version, or `version`), "<id>@<n>", or an activity id. */
-  function resolveRoot(actor: Actor, id: string, version?: number | null): Roots {
+  function resolveRoot(snap: ProvenanceSnapshot, actor: Actor, id: string, version?: number | null): Roots {
     if (version != null) return { versions: [visibleVersion(actor, id, version)] };
     const concept = datasetsRepo.concept(id);
     if (concept) {
@@ -217,7 +178,8 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
     }
     const ref = parseVersionRef(id);
     if (ref && datasetsRepo.concept(ref.datasetId)) return { versions: [visibleVersion(actor, ref.datasetId, ref.version)] };
-    if (repo.activityKind(id) !== undefined) return { versions: [], activity: id };
+    const activity = snap.activity(id);
+    if (activity !== undefined) return { versions: [], activity };
     throw notFound('Dataset or activity', id);
   }
 
@@ -241,7 +203,7 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
     return depth;
   }
 
-  const deadline = () => Date.now() + limits.timeoutMs;
+  const rootsOf = (r: Roots) => ({ versions: r.versions.map((m) => m.pk), activity: r.activity });
 
   return {
     /**
@@ -251,35 +213,34 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
     lineage(actor: Actor, q: { id: string; direction?: Direction; depth?: number | null; version?: number | null; filter?: LineageFilter }): Lineage {
       const direction = q.direction ?? 'UPSTREAM';
       const depth = checkDepth(q.depth, q.depth === null ? limits.maxDepth : 5);
-      const roots = resolveRoot(actor, q.id, q.version);
-      const o: WalkOptions = { actor, filter: q.filter ?? {}, deadline: deadline() };
+      const filter = q.filter ?? {};
+      const snap = current();
+      const roots = resolveRoot(snap, actor, q.id, q.version);
+      const book = versionBook(actor, filter);
+      for (const m of roots.versions) book.meta.set(m.pk, m);
       const sides: Side[] = direction === 'BOTH' ? ['up', 'down'] : [direction === 'UPSTREAM' ? 'up' : 'down'];
-      const graphs: Graph[] = [];
+      const walks: Walk[] = [];
       let used = 0;
       for (const side of sides) {
         // Both walks share the root, so the second may use what the first left of the budget, plus the root.
-        const g = new Graph(depth, limits.nodeBudget - used + (used ? 1 : 0));
-        walk(g, side, roots, o);
-        used += g.size;
-        graphs.push(g);
+        const w = walk(snap, side, rootsOf(roots), walkOptions(snap, book, filter, depth, limits.nodeBudget - used + (used ? 1 : 0)));
+        used += w.keys.length;
+        walks.push(w);
       }
-      const ids = nodeIds(graphs);
-      const nodes: LineageNode[] = [];
-      // Only the root can be in both walks of BOTH (bar corrupt data); each node is listed once.
-      const seenVersions = new Set<number>();
-      const seenActivities = new Set<string>();
-      for (const g of graphs) {
-        for (const [pk, v] of g.versions) if (!seenVersions.has(pk)) (seenVersions.add(pk), nodes.push(versionNode(ids.get(pk)!, v)));
-        for (const [id, a] of g.activities) if (!seenActivities.has(id)) (seenActivities.add(id), nodes.push(activityNode(id, a.depth)));
-      }
-      const root = roots.activity !== undefined ? nodes.find((n) => n.activity === roots.activity)! : nodes.find((n) => n.kind === 'DATASET' && n.depth === 0)!;
-      const reasons = graphs.map((g) => g.truncatedReason).filter((r): r is 'DEPTH' | 'NODE_BUDGET' => r !== null);
+      const { perWalk, nodeOf, edgesOf } = render(snap, walks, actor, book);
+      const failed = filter.failedGate ? failedGateKeys(walks, nodeOf) : undefined;
+      const kept = failed && walks.map((w) => onPathsTo(w, failed));
+      const root = nodeOf(walks[0].keys[0]);
+      // BOTH: merge the two depth-ordered lists, so the answer stays in breadth-first order.
+      const lists = perWalk.map(({ nodes, keys }, i) => (kept ? nodes.filter((_, j) => kept[i].has(keys[j])) : nodes));
+      const nodes = lists.length === 1 ? lists[0] : mergeByDepth(lists[0], lists[1]);
+      const reasons = walks.map((w) => w.truncatedReason).filter((r) => r !== null);
       return {
         root,
         direction,
         depth,
-        nodes: nodes.sort((a, b) => a.depth - b.depth),
-        edges: graphs.flatMap((g) => g.edges.map((e) => edgeOut(ids, e))),
+        nodes,
+        edges: walks.flatMap((w, i) => edgesOf(w, kept?.[i])),
         truncated: reasons.length > 0,
         truncatedReason: reasons.includes('NODE_BUDGET') ? 'NODE_BUDGET' : (reasons[0] ?? null),
       };
@@ -290,24 +251,24 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
      * from `from` to `to`. A dataset id stands for all its published versions, "<id>@<n>" for one.
      */
     path(actor: Actor, from: string, to: string): PathResult {
+      const snap = current();
       const starts = resolveDatasetVersions(actor, from, 'from');
       const targets = new Set(resolveDatasetVersions(actor, to, 'to').map((m) => m.pk));
-      const o: WalkOptions = { actor, filter: {}, deadline: deadline(), targets };
       let reason: TruncatedReason | null = null;
       for (const side of ['down', 'up'] as const) {
-        const g = new Graph(limits.maxDepth, limits.nodeBudget);
-        g.parents = new Map();
-        walk(g, side, { versions: starts }, o);
-        const hits = [...targets].filter((pk) => g.versions.has(pk));
+        const book = versionBook(actor, {});
+        const w = walk(snap, side, rootsOf({ versions: starts }), { ...walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget), targets, parents: true });
+        const depthOf = new Map(w.keys.map((k, i) => [k, w.depths[i]]));
+        const hits = [...targets].filter((pk) => depthOf.has(versionKey(pk)));
         if (!hits.length) {
-          reason ??= g.truncatedReason;
+          reason ??= w.truncatedReason;
           continue;
         }
-        const ids = nodeIds([g]);
-        const found: string[][] = [];
+        const { nodeOf, edgesOf } = render(snap, [w], actor, book);
+        const found: number[][] = [];
         // Back from each target along shortest-path parents; each path comes out root-first.
-        const back = (key: string, suffix: string[]): boolean => {
-          const parents = g.parents!.get(key);
+        const back = (key: number, suffix: number[]): boolean => {
+          const parents = w.parents!.get(key);
           if (!parents) {
             if (found.length >= MAX_PATHS) return false;
             found.push([key, ...suffix]);
@@ -316,32 +277,54 @@ export function createLineageService(deps: { repo: LineageRepository; datasetsRe
           for (const p of parents) if (!back(p, [key, ...suffix])) return false;
           return true;
         };
-        const complete = hits.every((pk) => back(vKey(pk), []));
-        const edgeOf = new Map(g.edges.map((e) => [e.relation === 'USED' ? `${aKey(e.activity)}|${vKey(e.pk)}` : `${vKey(e.pk)}|${aKey(e.activity)}`, e]));
-        const paths: LineagePath[] = found.map((keys) => ({
-          nodes: keys.map((k) => (k[0] === 'v' ? versionNode(ids.get(Number(k.slice(1)))!, g.versions.get(Number(k.slice(1)))!) : activityNode(k.slice(1), g.activities.get(k.slice(1))!.depth))),
-          edges: keys.slice(1).map((k, i) => edgeOut(ids, edgeOf.get(`${keys[i]}|${k}`) ?? edgeOf.get(`${k}|${keys[i]}`)!)),
-        }));
-        return { from, to, length: g.versions.get(hits[0])!.depth, paths, truncated: !complete, truncatedReason: complete ? null : 'PATH_LIMIT' };
+        const complete = hits.every((pk) => back(versionKey(pk), []));
+        const edges = edgesOf(w);
+        const edgeOf = new Map(edges.map((e) => [`${e.from}|${e.to}`, e]));
+        const paths: LineagePath[] = found.map((keys) => {
+          const nodes = keys.map(nodeOf);
+          return { nodes, edges: nodes.slice(1).map((n, i) => edgeOf.get(`${nodes[i].id}|${n.id}`) ?? edgeOf.get(`${n.id}|${nodes[i].id}`)!) };
+        });
+        return { from, to, length: depthOf.get(versionKey(hits[0]))!, paths, truncated: !complete, truncatedReason: complete ? null : 'PATH_LIMIT' };
       }
       return { from, to, length: null, paths: [], truncated: reason !== null, truncatedReason: reason };
     },
 
     /** Every dataset version downstream of a dataset (all its versions) or of one version: what a withdrawal would touch. */
     impact(actor: Actor, id: string): Impact {
+      const snap = current();
       const roots = resolveDatasetVersions(actor, id, 'id');
-      const g = new Graph(limits.maxDepth, limits.nodeBudget);
-      walk(g, 'down', { versions: roots }, { actor, filter: {}, deadline: deadline() });
-      const ids = nodeIds([g]);
-      const rootPks = new Set(roots.map((m) => m.pk));
+      const book = versionBook(actor, {});
+      const w = walk(snap, 'down', rootsOf({ versions: roots }), walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget));
+      const { perWalk } = render(snap, [w], actor, book);
+      const rootCount = roots.length;
       return {
         id,
-        datasets: [...g.versions].filter(([pk]) => !rootPks.has(pk)).map(([pk, v]) => versionNode(ids.get(pk)!, v)),
-        truncated: g.truncatedReason !== null,
-        truncatedReason: g.truncatedReason,
+        datasets: perWalk[0].nodes.slice(rootCount).filter((n) => n.kind === 'DATASET'),
+        truncated: w.truncatedReason !== null,
+        truncatedReason: w.truncatedReason,
       };
     },
+
+    /** Gate status (passed / failed / not-evaluated) of the dataset nodes the caller may see, in one batch; null elsewhere. */
+    withGateStatus(nodes: LineageNode[]): (LineageNode & { gateStatus: GateStatus['status'] | null })[] {
+      const status = gateStatus(nodes.flatMap((n) => (n.pk === null ? [] : [n.pk])));
+      return nodes.map((n) => ({ ...n, gateStatus: n.pk === null ? null : (status.get(n.pk)?.status ?? null) }));
+    },
+
+    /** The size of the in-memory graph (bench/lineage reports it). */
+    snapshotStats() {
+      const s = current();
+      return { generation: s.generation, versions: s.versionCount, activities: s.activityIds.length, typedArrayBytes: s.typedArrayBytes };
+    },
   };
+}
+
+function mergeByDepth(a: LineageNode[], b: LineageNode[]): LineageNode[] {
+  const out: LineageNode[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i].depth <= b[j].depth) ? a[i++] : b[j++]);
+  return out;
 }
 
 export type LineageService = ReturnType<typeof createLineageService>;

@@ -30,6 +30,11 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
     )
     SELECT pk FROM down WHERE pk IN (SELECT value FROM json_each(?)) LIMIT 1`);
 
+  /* Lineage snapshots (in this process or any other on the same file) compare this counter to know they are stale. */
+  const bumpGeneration = sqlite.prepare(
+    'INSERT INTO provenance_generation (id, generation) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET generation = generation + 1',
+  );
+
   const endpointColumns = {
     activityId: activityInputs.activityId,
     versionPk: activityInputs.versionPk,
@@ -50,10 +55,14 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
       row: typeof activities.$inferInsert,
       links: { agents: { agentId: string; role: string }[]; inputs: { versionPk: number; role: string | null }[]; outputs: number[] },
     ): void {
-      db.insert(activities).values(row).run();
-      if (links.agents.length) db.insert(activityAgents).values(links.agents.map((a) => ({ activityId: row.id, ...a }))).onConflictDoNothing().run();
-      if (links.inputs.length) db.insert(activityInputs).values(links.inputs.map((i) => ({ activityId: row.id, ...i }))).onConflictDoNothing().run();
-      if (links.outputs.length) db.insert(activityOutputs).values(links.outputs.map((versionPk) => ({ activityId: row.id, versionPk }))).onConflictDoNothing().run();
+      // Nested in the caller's transaction (a savepoint): the edges and the generation bump commit or roll back together.
+      sqlite.transaction(() => {
+        db.insert(activities).values(row).run();
+        if (links.agents.length) db.insert(activityAgents).values(links.agents.map((a) => ({ activityId: row.id, ...a }))).onConflictDoNothing().run();
+        if (links.inputs.length) db.insert(activityInputs).values(links.inputs.map((i) => ({ activityId: row.id, ...i }))).onConflictDoNothing().run();
+        if (links.outputs.length) db.insert(activityOutputs).values(links.outputs.map((versionPk) => ({ activityId: row.id, versionPk }))).onConflictDoNothing().run();
+        bumpGeneration.run();
+      })();
     },
 
     wouldCycle(inputPks: number[], outputPks: number[]): boolean {

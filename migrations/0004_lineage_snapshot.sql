@@ -1,0 +1,4 @@
+CREATE TABLE `provenance_generation` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`generation` integer NOT NULL
+);

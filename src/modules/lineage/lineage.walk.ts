@@ -1,0 +1,154 @@
+import { FemtoError } from '../../errors.js';
+import type { Side } from './lineage.repository.js';
+import type { ProvenanceSnapshot } from './lineage.snapshot.js';
+
+/** Relations in edge triples. */
+export const USED = 0;
+export const WAS_GENERATED_BY = 1;
+
+/** Node keys: a version pk * 2, an activity index * 2 + 1; numbers, so sets and maps of them stay cheap. */
+export const versionKey = (pk: number) => pk * 2;
+export const activityKey = (a: number) => a * 2 + 1;
+export const isActivityKey = (key: number) => (key & 1) === 1;
+export const keyIndex = (key: number) => key >>> 1;
+
+export type TruncatedBy = 'DEPTH' | 'NODE_BUDGET';
+
+/** What one walk reached, in admission order (so depths never decrease). */
+export interface Walk {
+  side: Side;
+  keys: number[];
+  depths: number[];
+  /** Flat triples: version pk, activity index, relation. */
+  edges: number[];
+  truncatedReason: TruncatedBy | null;
+  /** Shortest-path parents (node key -> keys one level closer to the root); only when asked for. */
+  parents?: Map<number, number[]>;
+}
+
+export interface WalkOptions {
+  maxDepth: number;
+  budget: number;
+  deadline: number;
+  timeoutMs: number;
+  /** Activity kind codes to follow (indexed by code); null follows every kind. */
+  kinds: boolean[] | null;
+  /** Version filter (tier, data type); `prefetch` is given each level's candidates first, so it can read them in one statement. */
+  versions?: { prefetch(pks: number[]): void; passes(pk: number): boolean };
+  /** Stops after the level in which any of these versions was reached (shortest paths). */
+  targets?: Set<number>;
+  parents?: boolean;
+}
+
+/**
+ * Breadth-first over the snapshot with a visited set (epoch marks): each version and activity is
+ * expanded at most once, so bad data holding a cycle still ends. An activity met for the first
+ * time is expanded to its far side (inputs upstream, outputs downstream) at the same depth: depth
+ * counts derivation steps, and a step and the versions beyond it are one step from the near side.
+ * A level past the bound is still read, only to learn whether anything was left out and to keep
+ * edges between nodes already in; `truncatedReason` is set exactly when a reachable node was refused.
+ */
+export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: number[]; activity?: number }, o: WalkOptions): Walk {
+  const { near, far } = snap.sides[side];
+  const nearRelation = side === 'up' ? WAS_GENERATED_BY : USED;
+  const farRelation = side === 'up' ? USED : WAS_GENERATED_BY;
+  const { versionMark, versionDepth, activityMark, activityDepth, activityKinds, versionCount } = snap;
+  const epoch = snap.nextEpoch();
+  const w: Walk = { side, keys: [], depths: [], edges: [], truncatedReason: null };
+  const parents = o.parents ? (w.parents = new Map<number, number[]>()) : undefined;
+  const parent = (child: number, p: number) => {
+    const list = parents!.get(child);
+    if (list) list.push(p);
+    else parents!.set(child, [p]);
+  };
+  const { kinds, versions: filter } = o;
+
+  const admit = (depth: number): boolean => {
+    if (depth > o.maxDepth) {
+      w.truncatedReason ??= 'DEPTH';
+      return false;
+    }
+    if (w.keys.length >= o.budget) {
+      w.truncatedReason = 'NODE_BUDGET';
+      return false;
+    }
+    return true;
+  };
+
+  const addVersion = (pk: number, depth: number) => {
+    if (pk < versionCount) (versionMark[pk] = epoch), (versionDepth[pk] = depth);
+    w.keys.push(versionKey(pk));
+    w.depths.push(depth);
+  };
+  const addActivity = (a: number, depth: number) => {
+    activityMark[a] = epoch;
+    activityDepth[a] = depth;
+    w.keys.push(activityKey(a));
+    w.depths.push(depth);
+  };
+
+  const expand = (a: number, depth: number, next: number[]) => {
+    for (let j = far.offsets[a], end = far.offsets[a + 1]; j < end; j++) {
+      const pk = far.targets[j];
+      if (versionMark[pk] !== epoch) {
+        if ((filter && !filter.passes(pk)) || !admit(depth)) continue;
+        addVersion(pk, depth);
+        next.push(pk);
+      }
+      w.edges.push(pk, a, farRelation);
+      if (parents && versionDepth[pk] === depth) parent(versionKey(pk), activityKey(a));
+    }
+  };
+
+  /** Far-side versions of the activities the frontier would meet for the first time: what the filter must know about. */
+  const candidates = (frontier: number[], fromActivity?: number): number[] => {
+    const out: number[] = [];
+    const add = (a: number) => {
+      for (let j = far.offsets[a]; j < far.offsets[a + 1]; j++) if (versionMark[far.targets[j]] !== epoch) out.push(far.targets[j]);
+    };
+    if (fromActivity !== undefined) add(fromActivity);
+    for (const via of frontier) {
+      if (via >= versionCount) continue;
+      for (let k = near.offsets[via]; k < near.offsets[via + 1]; k++) if (activityMark[near.targets[k]] !== epoch) add(near.targets[k]);
+    }
+    return out;
+  };
+
+  let frontier: number[] = [];
+  for (const pk of roots.versions) {
+    addVersion(pk, 0);
+    frontier.push(pk);
+  }
+  let depth = 1;
+  if (roots.activity !== undefined) {
+    addActivity(roots.activity, 0);
+    filter?.prefetch(candidates([], roots.activity));
+    expand(roots.activity, 1, frontier);
+    depth = 2;
+  }
+  for (; frontier.length > 0; depth++) {
+    if (Date.now() > o.deadline) throw new FemtoError('TIMEOUT', `The lineage walk did not finish within ${o.timeoutMs} ms`);
+    filter?.prefetch(candidates(frontier));
+    const next: number[] = [];
+    for (const via of frontier) {
+      if (via >= versionCount) continue;
+      for (let k = near.offsets[via], end = near.offsets[via + 1]; k < end; k++) {
+        const a = near.targets[k];
+        if (kinds && !kinds[activityKinds[a]]) continue;
+        let fresh = false;
+        if (activityMark[a] !== epoch) {
+          if (!admit(depth)) continue;
+          addActivity(a, depth);
+          fresh = true;
+        }
+        w.edges.push(via, a, nearRelation);
+        if (parents && activityDepth[a] === depth) parent(activityKey(a), versionKey(via));
+        if (fresh) expand(a, depth, next);
+      }
+    }
+    if (depth > o.maxDepth || w.truncatedReason === 'NODE_BUDGET') break;
+    if (o.targets && next.some((pk) => o.targets!.has(pk))) break;
+    frontier = next;
+  }
+  return w;
+}
