@@ -20,6 +20,8 @@ export interface GraphScan {
   /** [activity id, version pk] of prov:used and prov:wasGeneratedBy */
   inputs: [string, number][];
   outputs: [string, number][];
+  /** Every published version: [pk, dataset id, number, access level, tier, data type] */
+  versions: [number, string, number, VersionMeta['accessLevel'], number | null, string | null][];
 }
 
 const versionColumns = 'v.pk, v.dataset_id, v.version_number, v.access_level, v.tier, v.data_type';
@@ -30,8 +32,10 @@ export function createLineageRepository({ sqlite }: Database_) {
   const allActivities = prepare('SELECT id, kind FROM activities');
   const allInputs = prepare('SELECT activity_id, version_pk FROM activity_inputs');
   const allOutputs = prepare('SELECT activity_id, version_pk FROM activity_outputs');
+  const allPublished = prepare(`SELECT ${versionColumns} FROM dataset_versions v WHERE v.state = 'published'`);
   // One statement per answer: the pks travel as one JSON array.
   const versionsByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f JOIN dataset_versions v ON v.pk = f.value`);
+  const latestOf = sqlite.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').pluck(true);
   const publishedOf = prepare(
     `SELECT ${versionColumns} FROM dataset_versions v WHERE v.dataset_id = ? AND v.state = 'published' ORDER BY v.version_number`,
   );
@@ -51,18 +55,24 @@ export function createLineageRepository({ sqlite }: Database_) {
       return (generation.get() as number | undefined) ?? 0;
     },
 
-    /** The whole graph's topology; a read transaction keeps the three scans and the generation consistent. */
+    /** The whole graph; a read transaction keeps the scans and the generation consistent. */
     scan(): GraphScan {
       return sqlite.transaction(() => ({
         generation: (generation.get() as number | undefined) ?? 0,
         activities: allActivities.all() as [string, string][],
         inputs: allInputs.all() as [string, number][],
         outputs: allOutputs.all() as [string, number][],
+        versions: allPublished.all() as GraphScan['versions'],
       }))();
     },
 
     versions(pks: readonly number[]): VersionMeta[] {
       return pks.length ? (versionsByPk.all(JSON.stringify(pks)) as unknown[][]).map(meta) : [];
+    },
+
+    /** A dataset's latest published version pk: null when it has none, undefined when there is no such dataset. */
+    latestVersionPk(datasetId: string): number | null | undefined {
+      return latestOf.get(datasetId) as number | null | undefined;
     },
 
     publishedVersions(datasetId: string): VersionMeta[] {

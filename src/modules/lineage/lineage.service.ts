@@ -44,81 +44,90 @@ export function createLineageService(deps: {
   const isHidden = (actor: Actor, m: VersionMeta) => m.accessLevel === 'restricted' && !canSeeRestricted(actor);
 
   /**
-   * Metadata of versions, read in one statement per batch and kept for the answer. Filters never
-   * look at a hidden record: filtering on what the caller may not see would leak it.
+   * Version metadata for one answer: from the snapshot, else (a root published since the build,
+   * bad data) from the database. Filters never look at a hidden record: filtering on what the
+   * caller may not see would leak it.
    */
-  function versionBook(actor: Actor, filter: LineageFilter) {
-    const meta = new Map<number, VersionMeta>();
-    const load = (pks: number[]) => {
-      const missing = pks.filter((pk) => !meta.has(pk));
-      for (const m of repo.versions(missing)) meta.set(m.pk, m);
-    };
+  function versionBook(snap: ProvenanceSnapshot, actor: Actor, filter: LineageFilter, roots: VersionMeta[] = []) {
+    const extra = new Map(roots.filter((m) => !snap.meta(m.pk)).map((m) => [m.pk, m]));
+    const meta = (pk: number): VersionMeta | undefined => extra.get(pk) ?? snap.meta(pk);
     const passes = (pk: number) => {
-      const m = meta.get(pk);
+      const m = meta(pk);
       if (!m) return false;
       if (isHidden(actor, m)) return true;
       if (filter.tier?.length && (m.tier === null || !filter.tier.includes(m.tier))) return false;
       if (filter.dataType?.length && (m.dataType === null || !filter.dataType.includes(m.dataType))) return false;
       return true;
     };
-    return { meta, load, filter: filter.tier?.length || filter.dataType?.length ? { prefetch: load, passes } : undefined };
+    return { extra, passes: filter.tier?.length || filter.dataType?.length ? passes : null };
   }
+  type Book = ReturnType<typeof versionBook>;
 
-  function walkOptions(snap: ProvenanceSnapshot, book: ReturnType<typeof versionBook>, filter: LineageFilter, maxDepth: number, budget: number): WalkOptions {
+  function walkOptions(snap: ProvenanceSnapshot, book: Book, filter: LineageFilter, maxDepth: number, budget: number): WalkOptions {
     const kinds = filter.activityKind?.length ? snap.kinds.map((k) => filter.activityKind!.includes(k)) : null;
-    return { maxDepth, budget, deadline: Date.now() + limits.timeoutMs, timeoutMs: limits.timeoutMs, kinds, versions: book.filter };
+    return { maxDepth, budget, deadline: Date.now() + limits.timeoutMs, timeoutMs: limits.timeoutMs, kinds, passes: book.passes };
   }
 
   /**
-   * Nodes and edges of one or more walks (the root, shared by BOTH walks, once). Placeholders are
-   * numbered per answer. Version metadata comes in one statement for all versions returned.
+   * Nodes and edges of one or more walks, each node once (BOTH walks share the root). Versions
+   * the snapshot knows cost no statement; any other (only bad data reaches one) is read in one
+   * statement for all. Placeholders are numbered per answer.
    */
-  function render(snap: ProvenanceSnapshot, walks: Walk[], actor: Actor, book: ReturnType<typeof versionBook>) {
-    const pks: number[] = [];
-    for (const w of walks) for (const key of w.keys) if (!isActivityKey(key)) pks.push(keyIndex(key));
-    book.load(pks);
-    const versions = new Map<number, LineageNode>();
-    const activities = new Map<number, LineageNode>();
+  function render(snap: ProvenanceSnapshot, walks: Walk[], actor: Actor, book: Book) {
+    const seeAll = canSeeRestricted(actor);
+    const unknown: number[] = [];
+    for (const w of walks) for (const key of w.keys) if (!isActivityKey(key) && !book.extra.has(keyIndex(key)) && !snap.knows(keyIndex(key))) unknown.push(keyIndex(key));
+    for (const m of repo.versions(unknown)) book.extra.set(m.pk, m);
+    /** Ids of versions outside the snapshot and of placeholders; the others' ids live in the snapshot. */
+    const ids = new Map<number, string>();
     let hidden = 0;
+    const versionNode = (pk: number, depth: number): LineageNode => {
+      const m = book.extra.get(pk);
+      if (m ? isHidden(actor, m) : snap.restricted[pk] && !seeAll) {
+        const id = `restricted:${++hidden}`;
+        ids.set(pk, id);
+        return { id, kind: 'DATASET', depth, dataset: null, version: null, activity: null, restricted: true, pk: null };
+      }
+      if (m) {
+        const id = `${m.datasetId}@${m.version}`;
+        ids.set(pk, id);
+        return { id, kind: 'DATASET', depth, dataset: m.datasetId, version: m.version, activity: null, restricted: m.accessLevel === 'restricted', pk };
+      }
+      return { id: snap.versionId[pk], kind: 'DATASET', depth, dataset: snap.versionDataset[pk], version: snap.versionNumber[pk], activity: null, restricted: snap.restricted[pk] === 1, pk };
+    };
     // Per walk, the nodes it adds in breadth-first order, with their keys (for selections).
+    const seen = walks.length > 1 ? new Set<number>() : null;
     const perWalk = walks.map((w) => {
       const nodes: LineageNode[] = [];
       const keys: number[] = [];
       for (let i = 0; i < w.keys.length; i++) {
         const key = w.keys[i];
+        if (seen) {
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         const index = keyIndex(key);
         if (isActivityKey(key)) {
-          if (activities.has(index)) continue;
           const id = snap.activityIds[index];
-          const node: LineageNode = { id, kind: 'ACTIVITY', depth: w.depths[i], dataset: null, version: null, activity: id, restricted: false, pk: null };
-          activities.set(index, node);
-          nodes.push(node);
-        } else {
-          if (versions.has(index)) continue;
-          const m = book.meta.get(index)!;
-          const node: LineageNode = isHidden(actor, m)
-            ? { id: `restricted:${++hidden}`, kind: 'DATASET', depth: w.depths[i], dataset: null, version: null, activity: null, restricted: true, pk: null }
-            : { id: `${m.datasetId}@${m.version}`, kind: 'DATASET', depth: w.depths[i], dataset: m.datasetId, version: m.version, activity: null, restricted: m.accessLevel === 'restricted', pk: index };
-          versions.set(index, node);
-          nodes.push(node);
-        }
+          nodes.push({ id, kind: 'ACTIVITY', depth: w.depths[i], dataset: null, version: null, activity: id, restricted: false, pk: null });
+        } else nodes.push(versionNode(index, w.depths[i]));
         keys.push(key);
       }
       return { nodes, keys };
     });
-    const nodeOf = (key: number) => (isActivityKey(key) ? activities : versions).get(keyIndex(key))!;
+    const idOf = (pk: number) => ids.get(pk) ?? snap.versionId[pk];
     const edgesOf = (w: Walk, keep?: Set<number>): LineageEdge[] => {
       const out: LineageEdge[] = [];
       const e = w.edges;
       for (let i = 0; i < e.length; i += 3) {
         if (keep && !(keep.has(versionKey(e[i])) && keep.has(activityKey(e[i + 1])))) continue;
-        const v = versions.get(e[i])!.id;
+        const v = idOf(e[i]);
         const a = snap.activityIds[e[i + 1]];
         out.push(e[i + 2] === USED ? { from: a, to: v, relation: 'USED' } : { from: v, to: a, relation: 'WAS_GENERATED_BY' });
       }
       return out;
     };
-    return { perWalk, nodeOf, edgesOf };
+    return { perWalk, edgesOf };
   }
 
   /**
@@ -137,7 +146,7 @@ export function createLineageService(deps: {
       else inward.set(outer, [inner]);
     }
     const kept = new Set<number>([w.keys[0]]);
-    const queue = w.keys.filter((k) => selected.has(k));
+    const queue = Array.from(w.keys).filter((k) => selected.has(k));
     for (const k of queue) kept.add(k);
     while (queue.length) {
       for (const p of inward.get(queue.pop()!) ?? []) if (!kept.has(p)) (kept.add(p), queue.push(p));
@@ -145,11 +154,10 @@ export function createLineageService(deps: {
     return kept;
   }
 
-  /** Version keys (among those the caller may see) whose gate status is `failed`. */
-  function failedGateKeys(walks: Walk[], nodeOf: (key: number) => LineageNode): Set<number> {
-    const pks: number[] = [];
-    for (const w of walks) for (const key of w.keys) if (!isActivityKey(key) && nodeOf(key).pk !== null) pks.push(keyIndex(key));
-    const status = gateStatus([...new Set(pks)]);
+  /** Version keys of the nodes (placeholders excluded) whose gate status is `failed`. */
+  function failedGateKeys(nodes: LineageNode[]): Set<number> {
+    const pks = nodes.flatMap((n) => (n.pk === null ? [] : [n.pk]));
+    const status = gateStatus(pks);
     return new Set(pks.filter((pk) => status.get(pk)?.status === 'failed').map(versionKey));
   }
 
@@ -167,9 +175,10 @@ export function createLineageService(deps: {
   /** A dataset id (its latest visible version, or `version`), "<id>@<n>", or an activity id. */
   function resolveRoot(snap: ProvenanceSnapshot, actor: Actor, id: string, version?: number | null): Roots {
     if (version != null) return { versions: [visibleVersion(actor, id, version)] };
-    const concept = datasetsRepo.concept(id);
-    if (concept) {
-      const [m] = concept.latestVersionPk != null ? repo.versions([concept.latestVersionPk]) : [];
+    const latest = repo.latestVersionPk(id);
+    if (latest !== undefined) {
+      // Published version rows never change, so the snapshot's copy is as good as the table's.
+      const m = latest === null ? undefined : (snap.meta(latest) ?? repo.versions([latest])[0]);
       if (!m || isHidden(actor, m)) {
         if (m || !datasets.visible(actor, { state: 'draft', accessLevel: 'open' })) throw notFound('Dataset', id);
         throw new FemtoError('NOT_PUBLISHED', `Dataset '${id}' has no published version, so no lineage`);
@@ -216,8 +225,7 @@ export function createLineageService(deps: {
       const filter = q.filter ?? {};
       const snap = current();
       const roots = resolveRoot(snap, actor, q.id, q.version);
-      const book = versionBook(actor, filter);
-      for (const m of roots.versions) book.meta.set(m.pk, m);
+      const book = versionBook(snap, actor, filter, roots.versions);
       const sides: Side[] = direction === 'BOTH' ? ['up', 'down'] : [direction === 'UPSTREAM' ? 'up' : 'down'];
       const walks: Walk[] = [];
       let used = 0;
@@ -227,20 +235,24 @@ export function createLineageService(deps: {
         used += w.keys.length;
         walks.push(w);
       }
-      const { perWalk, nodeOf, edgesOf } = render(snap, walks, actor, book);
-      const failed = filter.failedGate ? failedGateKeys(walks, nodeOf) : undefined;
+      const { perWalk, edgesOf } = render(snap, walks, actor, book);
+      const root = perWalk[0].nodes[0];
+      const failed = filter.failedGate ? failedGateKeys(perWalk.flatMap((p) => p.nodes)) : undefined;
       const kept = failed && walks.map((w) => onPathsTo(w, failed));
-      const root = nodeOf(walks[0].keys[0]);
       // BOTH: merge the two depth-ordered lists, so the answer stays in breadth-first order.
       const lists = perWalk.map(({ nodes, keys }, i) => (kept ? nodes.filter((_, j) => kept[i].has(keys[j])) : nodes));
       const nodes = lists.length === 1 ? lists[0] : mergeByDepth(lists[0], lists[1]);
       const reasons = walks.map((w) => w.truncatedReason).filter((r) => r !== null);
+      let edges: LineageEdge[] | undefined;
       return {
         root,
         direction,
         depth,
         nodes,
-        edges: walks.flatMap((w, i) => edgesOf(w, kept?.[i])),
+        // Built on first read: a GraphQL document that does not ask for edges never pays for them.
+        get edges() {
+          return (edges ??= walks.flatMap((w, i) => edgesOf(w, kept?.[i])));
+        },
         truncated: reasons.length > 0,
         truncatedReason: reasons.includes('NODE_BUDGET') ? 'NODE_BUDGET' : (reasons[0] ?? null),
       };
@@ -256,15 +268,16 @@ export function createLineageService(deps: {
       const targets = new Set(resolveDatasetVersions(actor, to, 'to').map((m) => m.pk));
       let reason: TruncatedReason | null = null;
       for (const side of ['down', 'up'] as const) {
-        const book = versionBook(actor, {});
+        const book = versionBook(snap, actor, {}, starts);
         const w = walk(snap, side, rootsOf({ versions: starts }), { ...walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget), targets, parents: true });
-        const depthOf = new Map(w.keys.map((k, i) => [k, w.depths[i]]));
+        const depthOf = new Map(Array.from(w.keys, (k, i) => [k, w.depths[i]]));
         const hits = [...targets].filter((pk) => depthOf.has(versionKey(pk)));
         if (!hits.length) {
           reason ??= w.truncatedReason;
           continue;
         }
-        const { nodeOf, edgesOf } = render(snap, [w], actor, book);
+        const { perWalk, edgesOf } = render(snap, [w], actor, book);
+        const nodeOf = new Map(perWalk[0].keys.map((k, i) => [k, perWalk[0].nodes[i]]));
         const found: number[][] = [];
         // Back from each target along shortest-path parents; each path comes out root-first.
         const back = (key: number, suffix: number[]): boolean => {
@@ -281,7 +294,7 @@ export function createLineageService(deps: {
         const edges = edgesOf(w);
         const edgeOf = new Map(edges.map((e) => [`${e.from}|${e.to}`, e]));
         const paths: LineagePath[] = found.map((keys) => {
-          const nodes = keys.map(nodeOf);
+          const nodes = keys.map((k) => nodeOf.get(k)!);
           return { nodes, edges: nodes.slice(1).map((n, i) => edgeOf.get(`${nodes[i].id}|${n.id}`) ?? edgeOf.get(`${n.id}|${nodes[i].id}`)!) };
         });
         return { from, to, length: depthOf.get(versionKey(hits[0]))!, paths, truncated: !complete, truncatedReason: complete ? null : 'PATH_LIMIT' };
@@ -293,13 +306,13 @@ export function createLineageService(deps: {
     impact(actor: Actor, id: string): Impact {
       const snap = current();
       const roots = resolveDatasetVersions(actor, id, 'id');
-      const book = versionBook(actor, {});
+      const book = versionBook(snap, actor, {}, roots);
       const w = walk(snap, 'down', rootsOf({ versions: roots }), walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget));
       const { perWalk } = render(snap, [w], actor, book);
-      const rootCount = roots.length;
       return {
         id,
-        datasets: perWalk[0].nodes.slice(rootCount).filter((n) => n.kind === 'DATASET'),
+        // The roots come first in a walk.
+        datasets: perWalk[0].nodes.slice(roots.length).filter((n) => n.kind === 'DATASET'),
         truncated: w.truncatedReason !== null,
         truncatedReason: w.truncatedReason,
       };

@@ -1,4 +1,6 @@
-import type { GraphScan, Side } from './lineage.repository.js';
+import type { GraphScan, Side, VersionMeta } from './lineage.repository.js';
+
+const ACCESS: VersionMeta['accessLevel'][] = ['open', 'embargoed', 'restricted'];
 
 /** Compressed sparse rows: the neighbours of node i are targets[offsets[i] .. offsets[i + 1]). */
 export interface Csr {
@@ -18,10 +20,13 @@ function csr(nodes: number, from: Int32Array, to: Int32Array): Csr {
 }
 
 /**
- * The provenance graph's topology in typed arrays, as of one provenance generation. Versions are
- * indexed by dataset_versions.pk; activities by their position in the scan. Only what never
- * changes once written is held (edges, activity ids and kinds): version metadata such as the
- * access level can change, so answers read it from the database.
+ * The provenance graph in typed arrays, as of one provenance generation: its edges, activity ids
+ * and kinds, and what answers need of each published version (id, number, access level, tier,
+ * data type). Versions are indexed by dataset_versions.pk, activities by their position in the
+ * scan. All of it is fixed once written: edges only grow with activities, which bump the
+ * generation, and a published version row is never updated (the datasets repository updates only
+ * drafts; a change to that rule must bump the generation too). A version published after the
+ * build has no edges in the snapshot, so it can only be a root, whose metadata the caller reads.
  */
 export class ProvenanceSnapshot {
   readonly generation: number;
@@ -31,6 +36,16 @@ export class ProvenanceSnapshot {
   readonly activityKinds: Uint8Array;
   readonly kinds: string[];
   private readonly activityIndex: Map<string, number>;
+  /** Published versions by pk: number 0 marks a pk that is not one (then `meta` is undefined). */
+  readonly versionNumber: Int32Array;
+  readonly versionDataset: string[];
+  /** "<datasetId>@<n>", the node id. */
+  readonly versionId: string[];
+  readonly restricted: Uint8Array;
+  private readonly accessLevel: Uint8Array;
+  private readonly tier: Int8Array;
+  private readonly dataType: Uint8Array;
+  private readonly dataTypes: (string | null)[] = [null];
   /** near: version -> activities one step away on that side; far: activity -> versions beyond it. */
   readonly sides: Record<Side, { near: Csr; far: Csr }>;
 
@@ -40,6 +55,8 @@ export class ProvenanceSnapshot {
   readonly activityMark: Uint32Array;
   readonly activityDepth: Int32Array;
   private epoch = 0;
+  private buffers?: { keys: Int32Array; depths: Int32Array; edges: Int32Array };
+  private readonly edgeCount: number;
 
   constructor(scan: GraphScan) {
     this.generation = scan.generation;
@@ -69,7 +86,30 @@ export class ProvenanceSnapshot {
     };
     const inputs = edges(scan.inputs);
     const outputs = edges(scan.outputs);
+    for (const v of scan.versions) if (v[0] > maxPk) maxPk = v[0];
     this.versionCount = maxPk + 1;
+    this.edgeCount = inputs.pks.length + outputs.pks.length;
+    this.versionNumber = new Int32Array(this.versionCount);
+    this.versionDataset = new Array<string>(this.versionCount);
+    this.versionId = new Array<string>(this.versionCount);
+    this.restricted = new Uint8Array(this.versionCount);
+    this.accessLevel = new Uint8Array(this.versionCount);
+    this.tier = new Int8Array(this.versionCount).fill(-1);
+    this.dataType = new Uint8Array(this.versionCount);
+    const typeCode = new Map<string, number>();
+    for (const [pk, datasetId, n, access, tier, dataType] of scan.versions) {
+      this.versionNumber[pk] = n;
+      this.versionDataset[pk] = datasetId;
+      this.versionId[pk] = `${datasetId}@${n}`;
+      this.accessLevel[pk] = ACCESS.indexOf(access);
+      this.restricted[pk] = access === 'restricted' ? 1 : 0;
+      if (tier !== null) this.tier[pk] = tier;
+      if (dataType !== null) {
+        let code = typeCode.get(dataType);
+        if (code === undefined) (code = this.dataTypes.length), typeCode.set(dataType, code), this.dataTypes.push(dataType);
+        this.dataType[pk] = code;
+      }
+    }
     this.sides = {
       up: { near: csr(this.versionCount, outputs.pks, outputs.acts), far: csr(nA, inputs.acts, inputs.pks) },
       down: { near: csr(this.versionCount, inputs.pks, inputs.acts), far: csr(nA, outputs.acts, outputs.pks) },
@@ -80,8 +120,39 @@ export class ProvenanceSnapshot {
     this.activityDepth = new Int32Array(nA);
   }
 
+  /** A published version's metadata, or undefined when the pk is none in this snapshot. */
+  meta(pk: number): VersionMeta | undefined {
+    if (!(pk < this.versionCount) || this.versionNumber[pk] === 0) return undefined;
+    const tier = this.tier[pk];
+    return {
+      pk,
+      datasetId: this.versionDataset[pk],
+      version: this.versionNumber[pk],
+      accessLevel: ACCESS[this.accessLevel[pk]],
+      tier: tier < 0 ? null : tier,
+      dataType: this.dataTypes[this.dataType[pk]],
+    };
+  }
+
   activity(id: string): number | undefined {
     return this.activityIndex.get(id);
+  }
+
+  /** Does the snapshot hold this published version's metadata? */
+  knows(pk: number): boolean {
+    return pk < this.versionCount && this.versionNumber[pk] > 0;
+  }
+
+  /**
+   * Buffers for one walk's nodes and edges, sized for the largest possible walk (every node once,
+   * every edge once, plus the roots), allocated on first use.
+   */
+  scratch(roots: number) {
+    const nodes = this.versionCount + this.activityIds.length + roots;
+    if (!this.buffers || this.buffers.keys.length < nodes) {
+      this.buffers = { keys: new Int32Array(nodes), depths: new Int32Array(nodes), edges: new Int32Array(3 * this.edgeCount) };
+    }
+    return this.buffers;
   }
 
   /** A fresh epoch: every node unvisited, in O(1). */
@@ -94,10 +165,11 @@ export class ProvenanceSnapshot {
     return ++this.epoch;
   }
 
-  /** Bytes held in typed arrays (the activity id strings and their index come on top; bench/lineage measures the heap). */
+  /** Bytes held in typed arrays (id strings and the activity index come on top; bench/lineage measures the heap). */
   get typedArrayBytes(): number {
-    const arrays = [this.activityKinds, this.versionMark, this.versionDepth, this.activityMark, this.activityDepth];
+    const arrays = [this.activityKinds, this.versionNumber, this.restricted, this.accessLevel, this.tier, this.dataType, this.versionMark, this.versionDepth, this.activityMark, this.activityDepth];
     for (const s of Object.values(this.sides)) arrays.push(s.near.offsets, s.near.targets, s.far.offsets, s.far.targets);
+    if (this.buffers) arrays.push(this.buffers.keys, this.buffers.depths, this.buffers.edges);
     return arrays.reduce((n, a) => n + a.byteLength, 0);
   }
 }

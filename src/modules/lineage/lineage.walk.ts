@@ -17,10 +17,10 @@ export type TruncatedBy = 'DEPTH' | 'NODE_BUDGET';
 /** What one walk reached, in admission order (so depths never decrease). */
 export interface Walk {
   side: Side;
-  keys: number[];
-  depths: number[];
+  keys: Int32Array;
+  depths: Int32Array;
   /** Flat triples: version pk, activity index, relation. */
-  edges: number[];
+  edges: Int32Array;
   truncatedReason: TruncatedBy | null;
   /** Shortest-path parents (node key -> keys one level closer to the root); only when asked for. */
   parents?: Map<number, number[]>;
@@ -33,8 +33,8 @@ export interface WalkOptions {
   timeoutMs: number;
   /** Activity kind codes to follow (indexed by code); null follows every kind. */
   kinds: boolean[] | null;
-  /** Version filter (tier, data type); `prefetch` is given each level's candidates first, so it can read them in one statement. */
-  versions?: { prefetch(pks: number[]): void; passes(pk: number): boolean };
+  /** Version filter (tier, data type); null keeps every version. */
+  passes: ((pk: number) => boolean) | null;
   /** Stops after the level in which any of these versions was reached (shortest paths). */
   targets?: Set<number>;
   parents?: boolean;
@@ -54,22 +54,26 @@ export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: nu
   const farRelation = side === 'up' ? USED : WAS_GENERATED_BY;
   const { versionMark, versionDepth, activityMark, activityDepth, activityKinds, versionCount } = snap;
   const epoch = snap.nextEpoch();
-  const w: Walk = { side, keys: [], depths: [], edges: [], truncatedReason: null };
-  const parents = o.parents ? (w.parents = new Map<number, number[]>()) : undefined;
+  // Written into the snapshot's scratch buffers (no growth, no garbage), copied out once at the end.
+  const { keys, depths, edges } = snap.scratch(roots.versions.length);
+  let nodes = 0;
+  let nEdges = 0;
+  let truncatedReason: TruncatedBy | null = null;
+  const parents = o.parents ? new Map<number, number[]>() : undefined;
   const parent = (child: number, p: number) => {
     const list = parents!.get(child);
     if (list) list.push(p);
     else parents!.set(child, [p]);
   };
-  const { kinds, versions: filter } = o;
+  const { kinds, passes } = o;
 
   const admit = (depth: number): boolean => {
     if (depth > o.maxDepth) {
-      w.truncatedReason ??= 'DEPTH';
+      truncatedReason ??= 'DEPTH';
       return false;
     }
-    if (w.keys.length >= o.budget) {
-      w.truncatedReason = 'NODE_BUDGET';
+    if (nodes >= o.budget) {
+      truncatedReason = 'NODE_BUDGET';
       return false;
     }
     return true;
@@ -77,41 +81,32 @@ export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: nu
 
   const addVersion = (pk: number, depth: number) => {
     if (pk < versionCount) (versionMark[pk] = epoch), (versionDepth[pk] = depth);
-    w.keys.push(versionKey(pk));
-    w.depths.push(depth);
+    keys[nodes] = versionKey(pk);
+    depths[nodes++] = depth;
   };
   const addActivity = (a: number, depth: number) => {
     activityMark[a] = epoch;
     activityDepth[a] = depth;
-    w.keys.push(activityKey(a));
-    w.depths.push(depth);
+    keys[nodes] = activityKey(a);
+    depths[nodes++] = depth;
+  };
+  const edge = (pk: number, a: number, relation: number) => {
+    edges[nEdges++] = pk;
+    edges[nEdges++] = a;
+    edges[nEdges++] = relation;
   };
 
   const expand = (a: number, depth: number, next: number[]) => {
     for (let j = far.offsets[a], end = far.offsets[a + 1]; j < end; j++) {
       const pk = far.targets[j];
       if (versionMark[pk] !== epoch) {
-        if ((filter && !filter.passes(pk)) || !admit(depth)) continue;
+        if ((passes && !passes(pk)) || !admit(depth)) continue;
         addVersion(pk, depth);
         next.push(pk);
       }
-      w.edges.push(pk, a, farRelation);
+      edge(pk, a, farRelation);
       if (parents && versionDepth[pk] === depth) parent(versionKey(pk), activityKey(a));
     }
-  };
-
-  /** Far-side versions of the activities the frontier would meet for the first time: what the filter must know about. */
-  const candidates = (frontier: number[], fromActivity?: number): number[] => {
-    const out: number[] = [];
-    const add = (a: number) => {
-      for (let j = far.offsets[a]; j < far.offsets[a + 1]; j++) if (versionMark[far.targets[j]] !== epoch) out.push(far.targets[j]);
-    };
-    if (fromActivity !== undefined) add(fromActivity);
-    for (const via of frontier) {
-      if (via >= versionCount) continue;
-      for (let k = near.offsets[via]; k < near.offsets[via + 1]; k++) if (activityMark[near.targets[k]] !== epoch) add(near.targets[k]);
-    }
-    return out;
   };
 
   let frontier: number[] = [];
@@ -122,13 +117,11 @@ export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: nu
   let depth = 1;
   if (roots.activity !== undefined) {
     addActivity(roots.activity, 0);
-    filter?.prefetch(candidates([], roots.activity));
     expand(roots.activity, 1, frontier);
     depth = 2;
   }
   for (; frontier.length > 0; depth++) {
     if (Date.now() > o.deadline) throw new FemtoError('TIMEOUT', `The lineage walk did not finish within ${o.timeoutMs} ms`);
-    filter?.prefetch(candidates(frontier));
     const next: number[] = [];
     for (const via of frontier) {
       if (via >= versionCount) continue;
@@ -141,14 +134,14 @@ export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: nu
           addActivity(a, depth);
           fresh = true;
         }
-        w.edges.push(via, a, nearRelation);
+        edge(via, a, nearRelation);
         if (parents && activityDepth[a] === depth) parent(activityKey(a), versionKey(via));
         if (fresh) expand(a, depth, next);
       }
     }
-    if (depth > o.maxDepth || w.truncatedReason === 'NODE_BUDGET') break;
+    if (depth > o.maxDepth || truncatedReason === 'NODE_BUDGET') break;
     if (o.targets && next.some((pk) => o.targets!.has(pk))) break;
     frontier = next;
   }
-  return w;
+  return { side, keys: keys.slice(0, nodes), depths: depths.slice(0, nodes), edges: edges.slice(0, nEdges), truncatedReason, parents };
 }
