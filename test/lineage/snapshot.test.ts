@@ -1,0 +1,66 @@
+import t from 'tap';
+import Database from 'better-sqlite3';
+import { buildApp } from '../../src/app.js';
+import { makeApp } from '../helpers/app.js';
+import { gql, graphBuilder } from './graph.js';
+
+const nodeIds = async (app: Parameters<typeof gql>[0], id: string) =>
+  ((await gql(app, `{ lineage(id: "${id}") { nodes { id } } }`)).body.data.lineage.nodes as { id: string }[]).map((n) => n.id).sort();
+
+t.test('a step recorded by another app instance on the same file is in the next answer of this one', async (t) => {
+  const first = await makeApp(t);
+  // A second replica: its own process state, its own connection, the same SQLite file.
+  const second = await buildApp(first.config);
+  t.teardown(() => second.close());
+  const g1 = graphBuilder(first.app);
+  g1.dataset('x');
+  g1.dataset('y');
+  g1.dataset('z');
+  g1.step('x-to-y', ['x'], ['y']);
+  t.same(await nodeIds(first.app, 'y'), ['x-to-y', 'x@1', 'y@1'], 'the first instance holds a snapshot now');
+  t.same(await nodeIds(first.app, 'z'), ['z@1']);
+
+  graphBuilder(second).step('y-to-z', ['y'], ['z']);
+  t.same(await nodeIds(first.app, 'z'), ['x-to-y', 'x@1', 'y-to-z', 'y@1', 'z@1'], 'the first instance saw the generation move and re-read the graph');
+  t.same(await nodeIds(second, 'z'), await nodeIds(first.app, 'z'));
+
+  // And the other way round: the instance that wrote last still sees a write of the first.
+  g1.dataset('w');
+  g1.step('z-to-w', ['z'], ['w']);
+  t.same((await nodeIds(second, 'w')).length, 7);
+});
+
+t.test('the provenance generation moves in the same transaction as the activity insert', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  g.dataset('p');
+  g.dataset('q');
+  const { repos, config } = a.app.femto;
+  const before = repos.lineage.generation();
+  const other = new Database(config.dbPath, { readonly: true });
+  t.teardown(() => other.close());
+  const otherGeneration = () => (other.prepare('SELECT generation FROM provenance_generation WHERE id = 1').pluck().get() as number | undefined) ?? 0;
+  const pk = (id: string) => (a.app.femto.database.sqlite.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').pluck().get(id) as number);
+  const activity = (id: string) => ({ id, kind: 'analysis', createdBy: 'test', createdAt: new Date().toISOString() });
+  const links = { agents: [], inputs: [{ versionPk: pk('p'), role: null }], outputs: [pk('q')] };
+
+  let inside = -1;
+  let seenByOther = -1;
+  t.throws(() =>
+    repos.provenance.transaction(() => {
+      repos.provenance.insertActivity(activity('rolled-back'), links);
+      inside = repos.lineage.generation();
+      seenByOther = otherGeneration();
+      throw new Error('abort');
+    }),
+  );
+  t.equal(inside, before + 1, 'bumped inside the transaction');
+  t.equal(seenByOther, before, 'another connection does not see it before the commit');
+  t.equal(repos.lineage.generation(), before, 'rolled back with the edges');
+  t.notOk(repos.provenance.activityExists('rolled-back'));
+
+  repos.provenance.transaction(() => repos.provenance.insertActivity(activity('kept'), links));
+  t.equal(repos.lineage.generation(), before + 1);
+  t.equal(otherGeneration(), before + 1, 'committed together with the activity');
+  t.ok(repos.provenance.activityExists('kept'));
+});
