@@ -6,7 +6,7 @@ import type { GateStatus } from '../gates/gates.schema.js';
 import type { LineageRepository, Side, VersionMeta } from './lineage.repository.js';
 import type { Direction, Impact, Lineage, LineageEdge, LineageFilter, LineageNode, LineagePath, PathResult, TruncatedReason } from './lineage.schema.js';
 import { ProvenanceSnapshot } from './lineage.snapshot.js';
-import { activityKey, isActivityKey, keyIndex, USED, versionKey, walk, type Walk, type WalkOptions } from './lineage.walk.js';
+import { activityKey, isActivityKey, keyIndex, USED, versionKey, walk, WAS_GENERATED_BY, type Walk, type WalkOptions } from './lineage.walk.js';
 
 export interface LineageLimits {
   maxDepth: number;
@@ -63,9 +63,10 @@ export function createLineageService(deps: {
   }
   type Book = ReturnType<typeof versionBook>;
 
-  function walkOptions(snap: ProvenanceSnapshot, book: Book, filter: LineageFilter, maxDepth: number, budget: number): WalkOptions {
+  /** `deadline`: one per answer, shared by its walks. */
+  function walkOptions(snap: ProvenanceSnapshot, book: Book, filter: LineageFilter, maxDepth: number, budget: number, deadline = Date.now() + limits.timeoutMs): WalkOptions {
     const kinds = filter.activityKind?.length ? snap.kinds.map((k) => filter.activityKind!.includes(k)) : null;
-    return { maxDepth, budget, deadline: Date.now() + limits.timeoutMs, timeoutMs: limits.timeoutMs, kinds, passes: book.passes };
+    return { maxDepth, budget, deadline, timeoutMs: limits.timeoutMs, kinds, passes: book.passes };
   }
 
   /**
@@ -136,7 +137,7 @@ export function createLineageService(deps: {
    * far version), found by walking the edges backwards from the selected nodes.
    */
   function onPathsTo(w: Walk, selected: Set<number>): Set<number> {
-    const nearRelation = w.side === 'up' ? 1 : 0;
+    const nearRelation = w.side === 'up' ? WAS_GENERATED_BY : USED;
     const inward = new Map<number, number[]>();
     const e = w.edges;
     for (let i = 0; i < e.length; i += 3) {
@@ -228,10 +229,11 @@ export function createLineageService(deps: {
       const book = versionBook(snap, actor, filter, roots.versions);
       const sides: Side[] = direction === 'BOTH' ? ['up', 'down'] : [direction === 'UPSTREAM' ? 'up' : 'down'];
       const walks: Walk[] = [];
+      const deadline = Date.now() + limits.timeoutMs;
       let used = 0;
       for (const side of sides) {
         // Both walks share the root, so the second may use what the first left of the budget, plus the root.
-        const w = walk(snap, side, rootsOf(roots), walkOptions(snap, book, filter, depth, limits.nodeBudget - used + (used ? 1 : 0)));
+        const w = walk(snap, side, rootsOf(roots), walkOptions(snap, book, filter, depth, limits.nodeBudget - used + (used ? 1 : 0), deadline));
         used += w.keys.length;
         walks.push(w);
       }
@@ -267,9 +269,10 @@ export function createLineageService(deps: {
       const starts = resolveDatasetVersions(actor, from, 'from');
       const targets = new Set(resolveDatasetVersions(actor, to, 'to').map((m) => m.pk));
       let reason: TruncatedReason | null = null;
+      const deadline = Date.now() + limits.timeoutMs;
       for (const side of ['down', 'up'] as const) {
         const book = versionBook(snap, actor, {}, starts);
-        const w = walk(snap, side, rootsOf({ versions: starts }), { ...walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget), targets, parents: true });
+        const w = walk(snap, side, rootsOf({ versions: starts }), { ...walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget, deadline), targets, parents: true });
         const depthOf = new Map(Array.from(w.keys, (k, i) => [k, w.depths[i]]));
         const hits = [...targets].filter((pk) => depthOf.has(versionKey(pk)));
         if (!hits.length) {
