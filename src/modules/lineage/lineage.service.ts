@@ -253,7 +253,7 @@ export function createLineageService(deps: {
         nodes,
         // Built on first read: a GraphQL document that does not ask for edges never pays for them.
         get edges() {
-          return (edges ??= walks.flatMap((w, i) => edgesOf(w, kept?.[i])));
+          return (edges ??= walks.length === 1 ? edgesOf(walks[0], kept?.[0]) : walks.flatMap((w, i) => edgesOf(w, kept?.[i])));
         },
         truncated: reasons.length > 0,
         truncatedReason: reasons.includes('NODE_BUDGET') ? 'NODE_BUDGET' : (reasons[0] ?? null),
