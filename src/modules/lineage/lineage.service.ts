@@ -326,12 +326,6 @@ export function createLineageService(deps: {
       const status = gateStatus(nodes.flatMap((n) => (n.pk === null ? [] : [n.pk])));
       return nodes.map((n) => ({ ...n, gateStatus: n.pk === null ? null : (status.get(n.pk)?.status ?? null) }));
     },
-
-    /** The size of the in-memory graph (bench/lineage reports it). */
-    snapshotStats() {
-      const s = current();
-      return { generation: s.generation, versions: s.versionCount, activities: s.activityIds.length, typedArrayBytes: s.typedArrayBytes };
-    },
   };
 }
 

@@ -164,12 +164,4 @@ export class ProvenanceSnapshot {
     }
     return ++this.epoch;
   }
-
-  /** Bytes held in typed arrays (id strings and the activity index come on top; bench/lineage measures the heap). */
-  get typedArrayBytes(): number {
-    const arrays = [this.activityKinds, this.versionNumber, this.restricted, this.accessLevel, this.tier, this.dataType, this.versionMark, this.versionDepth, this.activityMark, this.activityDepth];
-    for (const s of Object.values(this.sides)) arrays.push(s.near.offsets, s.near.targets, s.far.offsets, s.far.targets);
-    if (this.buffers) arrays.push(this.buffers.keys, this.buffers.depths, this.buffers.edges);
-    return arrays.reduce((n, a) => n + a.byteLength, 0);
-  }
 }
