@@ -78,7 +78,16 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const datasetRepresentations = new RepresentationRegistry<DatasetRenderContext>();
   // First registered = the default when the client states no preference.
   datasetRepresentations.register({ mediaType: 'application/json', format: 'json', render: ({ record }) => JSON.stringify(record) });
-  const identifiers = createIdentifiersService({ repo: repos.identifiers, datasets: repos.datasets, auth, config });
+  const gates = createGatesService({
+    repo: repos.gates,
+    provenance: repos.provenance,
+    datasetsRepo: repos.datasets,
+    datasets,
+    ontology,
+    auth,
+    policy: config.gatePolicy,
+  });
+  const identifiers = createIdentifiersService({ repo: repos.identifiers, datasets: repos.datasets, auth, config, assertPublishable: (pk) => gates.assertPublishable(pk) });
   const registrar = registrarFor(config);
   const outbox = createOutboxWorker({ repo: repos.identifiers, service: identifiers, registrar, config });
   registerDatasetFormats(datasetRepresentations, (record, pk) => identifiers.metadataFor(record, pk));
@@ -99,15 +108,6 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
       if (tombstone) throw new FemtoError('GONE', `${tombstone.doi} was withdrawn on ${tombstone.withdrawnAt}`, [], { tombstone });
     },
   ];
-  const gates = createGatesService({
-    repo: repos.gates,
-    provenance: repos.provenance,
-    datasetsRepo: repos.datasets,
-    datasets,
-    ontology,
-    auth,
-    policy: config.gatePolicy,
-  });
   const harvest = createHarvestService({
     config,
     repo: repos.harvest,

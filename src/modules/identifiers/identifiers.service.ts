@@ -50,7 +50,14 @@ export interface RegistrationView {
   syncedAt: string | null;
 }
 
-export function createIdentifiersService(deps: { repo: IdentifiersRepository; datasets: DatasetsRepository; auth: AuthService; config: Config }) {
+export function createIdentifiersService(deps: {
+  repo: IdentifiersRepository;
+  datasets: DatasetsRepository;
+  auth: AuthService;
+  config: Config;
+  /** Throws to refuse making a DOI of this dataset version findable (the gates module's tier policy). */
+  assertPublishable?: (versionPk: number) => void;
+}) {
   const { repo, datasets, auth, config } = deps;
   const now = () => new Date().toISOString();
   const landing = (id: string, n?: number | null) => `${config.baseUrl}/datasets/${encodeURIComponent(id)}${n != null ? `/versions/${n}` : ''}`;
@@ -131,6 +138,16 @@ export function createIdentifiersService(deps: { repo: IdentifiersRepository; da
       ...(row.url ? { url: row.url } : {}),
       schemaVersion: SCHEMA_VERSION,
     };
+  }
+
+  /**
+   * `publish` makes the DOI findable, i.e. public: the bound version (for a concept DOI, the
+   * version it resolves to) must satisfy the gate policy. `register` is not public and is allowed.
+   */
+  function checkPublishable(row: Pick<DoiRow, 'datasetId' | 'versionPk' | 'isConcept'>, event: unknown): void {
+    if (event !== 'publish' || !deps.assertPublishable) return;
+    const pk = row.versionPk ?? (row.isConcept && row.datasetId ? datasets.concept(row.datasetId)?.latestVersionPk : null);
+    if (pk != null) deps.assertPublishable(pk);
   }
 
   function requireMandatory(attrs: DataciteAttributes): void {
@@ -270,6 +287,7 @@ export function createIdentifiersService(deps: { repo: IdentifiersRepository; da
           updatedAt: t,
         };
         if (state !== 'draft') requireMandatory(effective(row));
+        checkPublishable(row, input.event);
         return write(actor, doi, 'doi.create', () => repo.insert(row));
       });
     },
@@ -295,6 +313,7 @@ export function createIdentifiersService(deps: { repo: IdentifiersRepository; da
           updatedAt: now(),
         };
         if (state !== 'draft') requireMandatory(effective(next));
+        checkPublishable(next, input.event);
         const { doi: _key, createdAt: _created, ...patch } = next;
         return write(actor, doi, input.event ? `doi.${input.event}` : 'doi.update', () => repo.update(doi, patch));
       });
