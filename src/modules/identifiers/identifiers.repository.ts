@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, like, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, like, or, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
 import { datasetVersions, doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
 
@@ -47,6 +47,11 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
 
     byDataset(datasetId: string): DoiRow[] {
       return db.select().from(dois).where(eq(dois.datasetId, datasetId)).all();
+    },
+
+    /** DOIs of these datasets that carry a tombstone (hidden after being findable), in one query. */
+    withdrawnOf(datasetIds: readonly string[]): DoiRow[] {
+      return datasetIds.length ? db.select().from(dois).where(and(inArray(dois.datasetId, [...datasetIds]), isNotNull(dois.withdrawnAt))).all() : [];
     },
 
     conceptOf(datasetId: string): DoiRow | undefined {

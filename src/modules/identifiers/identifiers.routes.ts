@@ -118,7 +118,7 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
 
     app.put(
       '/dois/*',
-      { schema: { tags, security, summary: 'Update a DOI; events publish, register, hide', params: wildcard, body: doiBody, response: { 200: z.object({ data: resource }) } } },
+      { schema: { tags, security, summary: 'Update a DOI; events publish, register, hide (femto: an optional withdrawalReason with hide is shown on the tombstone)', params: wildcard, body: doiBody, response: { 200: z.object({ data: resource }) } } },
       async (request, reply) => send(request, reply, identifiers.update(request.actor, request.params['*'], attributesOf(request.body))),
     );
 

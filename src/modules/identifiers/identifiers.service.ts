@@ -16,7 +16,7 @@ export type DoiEvent = 'register' | 'publish' | 'hide';
 export type DoiInput = DataciteAttributes & Record<string, unknown>;
 
 /** Attributes femto owns: never stored from a client payload. */
-const OWN = ['doi', 'prefix', 'suffix', 'event', 'url', 'state', 'created', 'updated', 'registered', 'isActive', 'registration', 'tombstone', 'schemaVersion', 'identifiers', 'xml'];
+const OWN = ['doi', 'prefix', 'suffix', 'event', 'url', 'state', 'created', 'updated', 'registered', 'isActive', 'registration', 'tombstone', 'withdrawalReason', 'schemaVersion', 'identifiers', 'xml'];
 
 /** DataCite's mandatory properties for a registered or findable DOI, as JSON:API sources. */
 const MANDATORY: [keyof DataciteAttributes, (a: DataciteAttributes) => boolean][] = [
@@ -38,9 +38,19 @@ export interface Tombstone {
   doi: string;
   datasetId: string;
   withdrawnAt: string;
+  reason: string | null;
   title: string | null;
   creators: string[];
+  publisher: string | null;
   publicationYear: string | null;
+  version: string | null;
+  resourceType: string | null;
+}
+
+/** The tombstone that governs a version: its own DOI's, else the dataset's concept DOI's (any, when no version is named). */
+function tombstoneRow(withdrawn: DoiRow[], datasetId: string, versionPk?: number): DoiRow | undefined {
+  const rows = withdrawn.filter((r) => r.datasetId === datasetId && r.withdrawnAt && (r.isConcept || versionPk === undefined || r.versionPk === versionPk));
+  return rows.find((r) => r.versionPk === versionPk) ?? rows.find((r) => r.isConcept) ?? rows[0];
 }
 
 export interface RegistrationView {
@@ -240,7 +250,7 @@ export function createIdentifiersService(deps: {
         created: row.createdAt,
         updated: row.updatedAt,
         registration: { ...registration(row), registrar: config.registrar },
-        ...(row.withdrawnAt ? { tombstone: { withdrawnAt: row.withdrawnAt } } : {}),
+        ...(row.withdrawnAt ? { tombstone: { withdrawnAt: row.withdrawnAt, reason: row.withdrawalReason } } : {}),
       },
       relationships: row.datasetId ? { dataset: { data: { type: 'datasets', id: row.datasetId } } } : {},
       links: { self: `${config.baseUrl}/dois/${row.doi}`, ...(row.datasetId ? { dataset: landing(row.datasetId) } : {}) },
@@ -279,6 +289,7 @@ export function createIdentifiersService(deps: {
           url: url ?? null,
           attributes: clientAttributes(input),
           withdrawnAt: null,
+          withdrawalReason: null,
           registrationStatus: 'pending',
           attempts: 0,
           lastError: null,
@@ -309,6 +320,7 @@ export function createIdentifiersService(deps: {
           attributes: clientAttributes(input, current.attributes),
           // Publishing again lifts the tombstone; hiding sets it.
           withdrawnAt: hide ? now() : state === 'findable' ? null : current.withdrawnAt,
+          withdrawalReason: hide ? (typeof input.withdrawalReason === 'string' && input.withdrawalReason.trim() ? input.withdrawalReason.trim() : null) : state === 'findable' ? null : current.withdrawalReason,
           registrationStatus: 'pending',
           updatedAt: now(),
         };
@@ -361,18 +373,27 @@ export function createIdentifiersService(deps: {
 
     /** The withdrawal of a dataset (or of one version): set when a findable DOI bound to it was hidden. */
     tombstoneFor(datasetId: string, versionPk?: number): Tombstone | undefined {
-      const rows = repo.byDataset(datasetId).filter((r) => r.withdrawnAt && (r.isConcept || versionPk === undefined || r.versionPk === versionPk));
-      const row = rows.find((r) => r.versionPk === versionPk) ?? rows.find((r) => r.isConcept) ?? rows[0];
+      const row = tombstoneRow(repo.withdrawnOf([datasetId]), datasetId, versionPk);
       if (!row) return undefined;
       const a = effective(row);
       return {
         doi: row.doi,
         datasetId,
         withdrawnAt: row.withdrawnAt!,
+        reason: row.withdrawalReason,
         title: a.titles?.[0]?.title ?? null,
         creators: (a.creators ?? []).map((c) => c.name),
+        publisher: a.publisher?.name ?? null,
         publicationYear: a.publicationYear ?? null,
+        version: a.version ?? null,
+        resourceType: a.types?.resourceTypeGeneral ?? null,
       };
+    },
+
+    /** Which of these versions are withdrawn, in one query (harvest pages). */
+    withdrawnAmong(versions: readonly { datasetId: string; pk: number }[]): Set<number> {
+      const rows = repo.withdrawnOf([...new Set(versions.map((v) => v.datasetId))]);
+      return new Set(versions.filter((v) => tombstoneRow(rows, v.datasetId, v.pk)).map((v) => v.pk));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { orcidUrl, rorUrl } from '../../../lib/identifiers.js';
 import type { DatasetRecord } from '../../datasets/datasets.schema.js';
+import type { Tombstone } from '../../identifiers/identifiers.service.js';
 import type { HarvestItem, LineageNeighbour, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 import { accessSentence, schemaOrgDocument } from './schemaorg.js';
@@ -19,13 +20,61 @@ function agent(a: DatasetRecord['creators'][number]): string {
 }
 
 /** "Creators (year). Title (version N) [Data set]. Publisher. DOI-or-URL" — DataCite's recommended form. */
+function citation(c: { creators: string[]; year: string; title: string; version: string | null; resourceType: string; publisher: string; where: string }): string {
+  const who = c.creators.length ? c.creators.join('; ') : c.publisher;
+  const version = c.version != null ? ` (version ${c.version})` : '';
+  return `${who} (${c.year}). ${c.title}${version} [${c.resourceType === 'Dataset' ? 'Data set' : c.resourceType}]. ${c.publisher}. ${c.where}`;
+}
+
 export function citationOf(item: HarvestItem, ctx: SerializerContext): string {
   const r = item.record;
-  const who = r.creators.length ? r.creators.map((c) => c.name).join('; ') : (r.publisher ?? ctx.repositoryName);
-  const year = (item.firstPublishedAt ?? r.createdAt).slice(0, 4);
-  const version = r.version != null ? ` (version ${r.versionLabel ?? r.version})` : '';
-  const where = item.doi ? doiUrl(item.doi) : ctx.urls.version(r.id, r.version);
-  return `${who} (${year}). ${r.title}${version} [${r.resourceType === 'Dataset' ? 'Data set' : r.resourceType}]. ${r.publisher ?? ctx.repositoryName}. ${where}`;
+  return citation({
+    creators: r.creators.map((c) => c.name),
+    year: (item.firstPublishedAt ?? r.createdAt).slice(0, 4),
+    title: r.title,
+    version: r.version != null ? String(r.versionLabel ?? r.version) : null,
+    resourceType: r.resourceType,
+    publisher: r.publisher ?? ctx.repositoryName,
+    where: item.doi ? doiUrl(item.doi) : ctx.urls.version(r.id, r.version),
+  });
+}
+
+/** The human answer (410) for a withdrawn record: what it was, when and why it left, and how to cite it still. */
+export function tombstonePage(t: Tombstone, ctx: SerializerContext): string {
+  const title = t.title ?? t.doi;
+  const cite = citation({
+    creators: t.creators,
+    year: t.publicationYear ?? t.withdrawnAt.slice(0, 4),
+    title,
+    version: t.version,
+    resourceType: t.resourceType ?? 'Dataset',
+    publisher: t.publisher ?? ctx.repositoryName,
+    where: doiUrl(t.doi),
+  });
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Withdrawn: ${escapeHtml(title)} | ${escapeHtml(ctx.repositoryName)}</title>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+<p class="tombstone"><strong>This record was withdrawn.</strong> Its metadata and files are no longer served; the DOI remains and resolves to this page.</p>
+<table>
+${row('DOI', link(doiUrl(t.doi), t.doi))}
+${row('Withdrawn', `<time datetime="${escapeHtml(t.withdrawnAt)}">${escapeHtml(t.withdrawnAt.slice(0, 10))}</time>`)}
+${row('Reason', escapeHtml(t.reason ?? 'Not stated'))}
+${row('Creators', escapeHtml(t.creators.join('; ') || 'Not stated'))}
+</table>
+<h2>How to cite</h2>
+<p class="citation">${escapeHtml(cite)}</p>
+</main>
+</body>
+</html>
+`;
 }
 
 const neighbours = (list: LineageNeighbour[], ctx: SerializerContext) =>
