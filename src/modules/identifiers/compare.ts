@@ -64,7 +64,6 @@ function same(mine: Json | undefined, theirs: Json | undefined): boolean {
 
 /** The properties in which the registrar's record differs from what femto would deliver, in COMPARED order. */
 export function metadataDifferences(mine: DataciteAttributes & { state: string }, theirs: DataciteAttributes & { state?: string }): string[] {
-  const m = mine as Record<string, unknown>;
-  const r = theirs as Record<string, unknown>;
-  return COMPARED.filter((f) => !same(canonical(normalize(f, m[f])), canonical(normalize(f, r[f]))));
+  const get = (a: object, f: string) => (a as Record<string, unknown>)[f];
+  return COMPARED.filter((f) => !same(canonical(normalize(f, get(mine, f))), canonical(normalize(f, get(theirs, f)))));
 }
