@@ -143,7 +143,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     config,
     repo: repos.harvest,
     harvest,
-    formats: dataciteFormats((record, pk) => identifiers.metadataFor(record, pk), config.datacite?.user ?? 'FEMTO'),
+    formats: dataciteFormats((items) => identifiers.metadataForMany(items), config.datacite?.user ?? 'FEMTO'),
   });
   recordExtensions.push((_actor, items) => {
     const status = gates.gateStatusFor(items.map((i) => i.pk));
