@@ -134,7 +134,7 @@ doi
   );
 doi
   .command('reconcile')
-  .description("compare femto's DOIs with the registrar's (GET /dois/{doi}) and queue a delivery for each difference")
+  .description("compare femto's DOIs with the registrar's (GET /dois/{doi}): state, url and every metadata property femto delivers; queue a delivery for each difference")
   .action(() =>
     withContainer(async (c) => {
       const report = await reconcile({ repo: c.repos.identifiers, service: c.identifiers, registrar: c.registrar });

@@ -1,6 +1,6 @@
 import type { Config } from './config.js';
 import type { Database_ } from './db/client.js';
-import { RepresentationRegistry } from './lib/negotiation.js';
+import { RepresentationRegistry, type Representation } from './lib/negotiation.js';
 import type { Actor } from './modules/auth/auth.schema.js';
 import { createAuthRepository } from './modules/auth/auth.repository.js';
 import { createAuthService } from './modules/auth/auth.service.js';
@@ -15,6 +15,7 @@ import { createSearchService } from './modules/search/search.service.js';
 import { createHarvestRepository } from './modules/harvest/harvest.repository.js';
 import { createHarvestService } from './modules/harvest/harvest.service.js';
 import { registerHarvestRepresentations } from './modules/harvest/representations.js';
+import { tombstonePage } from './modules/harvest/serializers/html.js';
 import { createOaiService } from './modules/harvest/oai.service.js';
 import { dataciteFormats } from './modules/harvest/serializers/oai-datacite.js';
 import { createIdentifiersRepository } from './modules/identifiers/identifiers.repository.js';
@@ -48,8 +49,18 @@ export type RecordExtension = (actor: Actor, items: { pk: number; record: Datase
 
 /** Response headers every representation of a dataset carries (e.g. Signposting `Link`). */
 export type DatasetHeaders = (context: DatasetRenderContext) => Record<string, string>;
-/** Runs before a dataset version is served in any representation; throws to refuse (e.g. 410 for a withdrawn DOI). */
-export type DatasetReadGuard = (v: VersionedRecord) => void;
+/** A whole answer a read guard gives instead of the representation asked for. */
+export interface GuardAnswer {
+  status: number;
+  mediaType: string;
+  body: string;
+}
+/**
+ * Runs before a dataset version is served, with the representation negotiated (undefined: none
+ * acceptable); throws to refuse (e.g. 410 problem+json for a withdrawn DOI), or returns the answer
+ * to send instead (e.g. the human-readable 410 tombstone page a browser asked for).
+ */
+export type DatasetReadGuard = (v: VersionedRecord, representation: Representation<DatasetRenderContext> | undefined) => GuardAnswer | void;
 
 /** Wires repositories into services once per database; routes, resolvers and the CLI share it. */
 export function buildContainer(config: Config, database: Database_, loadedOntology: Ontology) {
@@ -72,7 +83,16 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const datasetRepresentations = new RepresentationRegistry<DatasetRenderContext>();
   // First registered = the default when the client states no preference.
   datasetRepresentations.register({ mediaType: 'application/json', format: 'json', render: ({ record }) => JSON.stringify(record) });
-  const identifiers = createIdentifiersService({ repo: repos.identifiers, datasets: repos.datasets, auth, config });
+  const gates = createGatesService({
+    repo: repos.gates,
+    provenance: repos.provenance,
+    datasetsRepo: repos.datasets,
+    datasets,
+    ontology,
+    auth,
+    policy: config.gatePolicy,
+  });
+  const identifiers = createIdentifiersService({ repo: repos.identifiers, datasets: repos.datasets, auth, config, assertPublishable: (pk) => gates.assertPublishable(pk) });
   const registrar = registrarFor(config);
   const outbox = createOutboxWorker({ repo: repos.identifiers, service: identifiers, registrar, config });
   registerDatasetFormats(datasetRepresentations, (record, pk) => identifiers.metadataFor(record, pk));
@@ -87,21 +107,6 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
       }
     },
   ];
-  const datasetReadGuards: DatasetReadGuard[] = [
-    ({ record, pk }) => {
-      const tombstone = identifiers.tombstoneFor(record.id, pk);
-      if (tombstone) throw new FemtoError('GONE', `${tombstone.doi} was withdrawn on ${tombstone.withdrawnAt}`, [], { tombstone });
-    },
-  ];
-  const gates = createGatesService({
-    repo: repos.gates,
-    provenance: repos.provenance,
-    datasetsRepo: repos.datasets,
-    datasets,
-    ontology,
-    auth,
-    policy: config.gatePolicy,
-  });
   const lineage = createLineageService({
     repo: repos.lineage,
     datasetsRepo: repos.datasets,
@@ -117,7 +122,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     datasets,
     provenance,
     recordExtensions,
-    withdrawn: (datasetId, pk) => identifiers.tombstoneFor(datasetId, pk) !== undefined,
+    withdrawn: (versions) => identifiers.withdrawnAmong(versions),
     describeObservable: (iri) => {
       const o = ontology.observable(iri);
       if (!o) return describeObservableFromIri(iri);
@@ -127,11 +132,19 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     qualityOf: (versions) => dqvForVersions({ gates, baseUrl: config.baseUrl }, versions),
   });
   const harvestFormats = registerHarvestRepresentations(datasetRepresentations, harvest);
+  const datasetReadGuards: DatasetReadGuard[] = [
+    ({ record, pk }, representation) => {
+      const tombstone = identifiers.tombstoneFor(record.id, pk);
+      if (!tombstone) return;
+      if (representation?.format === 'html') return { status: 410, mediaType: 'text/html; charset=utf-8', body: tombstonePage(tombstone, harvest.serializerContext) };
+      throw new FemtoError('GONE', `${tombstone.doi} was withdrawn on ${tombstone.withdrawnAt}`, [], { tombstone });
+    },
+  ];
   const oai = createOaiService({
     config,
     repo: repos.harvest,
     harvest,
-    formats: dataciteFormats((record, pk) => identifiers.metadataFor(record, pk), config.datacite?.user ?? 'FEMTO'),
+    formats: dataciteFormats((items) => identifiers.metadataForMany(items), config.datacite?.user ?? 'FEMTO'),
   });
   recordExtensions.push((_actor, items) => {
     const status = gates.gateStatusFor(items.map((i) => i.pk));

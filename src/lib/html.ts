@@ -24,8 +24,16 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   return new SafeHtml(out);
 }
 
-/** JSON inside <script>: "</script>" and "<!--" in values cannot end the element. */
-export const jsonForScript = (value: unknown) => new SafeHtml(JSON.stringify(value).replace(/</g, '\\u003c'));
+/** JSON inside <script>: no "</script>", "<!--" or U+2028/9 in a value can end or confuse the element. */
+export const jsonForScript = (value: unknown) =>
+  new SafeHtml(
+    JSON.stringify(value)
+      .replace(/</g, '\\u003c')
+      .replace(/>/g, '\\u003e')
+      .replace(/&/g, '\\u0026')
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029'),
+  );
 
 export function page(opts: { title: string; head?: SafeHtml; body: SafeHtml; lang?: string }): string {
   return `<!doctype html>

@@ -28,3 +28,22 @@ t.test('a researcher searches the bundled catalog in the portal and narrows by f
   t.equal(await page.inputValue('input[type=search]'), '<script>alert(1)</script>', 'the query is shown as text, not run');
   t.equal(await page.locator('main script').count(), 0);
 });
+
+t.test('a researcher walks lineage in the portal from FM4NPP back to its simulated TPC data', async (t) => {
+  const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
+  await a.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
+  const browser = await launchBrowser(t);
+  const page = await browser.newPage();
+
+  await page.goto(`${base}/?q=FM4NPP`);
+  await Promise.all([page.waitForURL(/\/portal\/lineage\/fm4npp/), page.click('ol.results li:has(a[href="/datasets/fm4npp"]) a:text("lineage")')]);
+  const labels = await page.locator('svg.lineage g.node title').allTextContents();
+  t.ok(labels.some((l) => /^TPCpp-10M/.test(l)), `the upstream training data is drawn: ${labels.join(' | ')}`);
+  t.ok(labels.some((l) => /FM4NPP/.test(l)), 'and the root');
+  t.equal(await page.locator('svg.lineage g.node.root').count(), 1, 'the root is marked');
+  t.equal(await page.locator('svg.lineage path[d]').count(), 2 + 1, 'two edges plus the arrow marker');
+
+  await Promise.all([page.waitForURL(/\/datasets\/tpcpp-10m\/versions\/1/), page.click('svg.lineage a:has(title:text-matches("^TPCpp-10M"))')]);
+  t.match(await page.textContent('h1'), /TPCpp-10M/, 'a node opens its landing page');
+});

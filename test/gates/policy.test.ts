@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ConfigError, loadConfig, parseGatePolicy } from '../../src/config.js';
 import { FemtoError } from '../../src/errors.js';
-import { makeApp, publishedDataset, type TestApp } from '../helpers/app.js';
+import { BASE_URL, makeApp, publishedDataset, type TestApp } from '../helpers/app.js';
 
 const OBS = 'https://w3id.org/femto/observable/';
 const R2 = 'https://w3id.org/femto/gate/scaling-collapse-r2';
@@ -65,4 +65,43 @@ t.test('a policy naming gates applies to those gates only, whatever the dataset 
   const none = await makeApp(t);
   const free = await publishedDataset(none, { tier: 4 });
   t.equal(refusal(() => none.app.femto.gates.assertPublishable(pkOf(none, free))), null, 'no policy, no requirement');
+});
+
+t.test('DOI publish (POST and PUT /dois) is refused while a required gate has not passed; register is not', async (t) => {
+  const a = await makeApp(t, { FEMTO_GATE_POLICY: '3:required' });
+  const id = await publishedDataset(a, { tier: 3, publisher: 'Lattice Lab', observables: [`${OBS}scaling-collapse-r2`] });
+  const url = `${BASE_URL}/datasets/${id}`;
+  const dois = (method: 'POST' | 'PUT', path: string, attributes: Record<string, unknown>) =>
+    a.app.inject({ method, url: path, headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' }, payload: JSON.stringify({ data: { type: 'dois', attributes } }) });
+
+  const refused = await dois('POST', '/dois', { doi: '10.5072/ising-r2', url, event: 'publish' });
+  t.equal(refused.statusCode, 422, refused.body);
+  t.match(refused.headers['content-type'], 'application/vnd.api+json');
+  const body = refused.json();
+  t.match(body.errors, [{ status: '422', code: 'UNPROCESSABLE', source: 'gates', title: `Finite-size scaling collapse R^2 >= 0.98 (${R2}): not-evaluated` }]);
+  t.same(body.meta.gates, [{ gate: R2, label: 'Finite-size scaling collapse R^2 >= 0.98', state: 'not-evaluated' }]);
+  t.equal((await a.app.inject({ method: 'GET', url: '/dois/10.5072/ising-r2', headers: a.as.curator })).statusCode, 404, 'nothing was stored');
+
+  // register is not public (DataCite: registered DOIs are not in the search index), so the policy allows it
+  const registered = await dois('POST', '/dois', { doi: '10.5072/ising-r2', url, event: 'register' });
+  t.equal(registered.statusCode, 201, registered.body);
+  t.equal(registered.json().data.attributes.state, 'registered');
+
+  const measure = (value: number) => a.app.inject({ method: 'POST', url: `/datasets/${id}/measurements`, headers: a.as.curator, payload: { observable: `${OBS}scaling-collapse-r2`, value } });
+  t.equal((await measure(0.91)).statusCode, 201);
+  const failing = await dois('PUT', '/dois/10.5072/ising-r2', { event: 'publish' });
+  t.equal(failing.statusCode, 422, 'PUT publish refused while the gate fails');
+  t.match(failing.json().meta.gates, [{ gate: R2, state: 'failed' }]);
+  t.equal((await a.app.inject({ method: 'GET', url: '/dois/10.5072/ising-r2', headers: a.as.curator })).json().data.attributes.state, 'registered', 'state unchanged');
+
+  t.equal((await measure(0.99)).statusCode, 201);
+  const published = await dois('PUT', '/dois/10.5072/ising-r2', { event: 'publish' });
+  t.equal(published.statusCode, 200, published.body);
+  t.equal(published.json().data.attributes.state, 'findable');
+
+  // POST with publish for a passing version of another dataset, and a concept DOI that resolves to a failing version
+  const other = await publishedDataset(a, { tier: 3, publisher: 'Lattice Lab', observables: [`${OBS}scaling-collapse-r2`] });
+  t.equal((await dois('POST', '/dois', { doi: '10.5072/other-all', url: `${BASE_URL}/datasets/${other}/versions`, event: 'publish' })).statusCode, 422, 'a concept DOI is judged by the version it resolves to');
+  const free = await publishedDataset(a, { tier: 5, publisher: 'Lattice Lab' });
+  t.equal((await dois('POST', '/dois', { doi: '10.5072/free', url: `${BASE_URL}/datasets/${free}`, event: 'publish' })).statusCode, 201, 'tiers without a policy publish freely');
 });

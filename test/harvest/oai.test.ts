@@ -159,3 +159,51 @@ t.test('a record made restricted after being public becomes an OAI deleted recor
   const sitemap = (await app.app.inject({ url: '/sitemap.xml' })).body;
   t.notOk(sitemap.includes('ising-raw'));
 });
+
+t.test('oai_datacite payloads follow DOI and lineage changes of an already harvested version (no stale XML)', async (t) => {
+  const app = await makeApp(t);
+  const raw = await publishedDataset(app, { title: 'raw', publisher: 'p' });
+  const get = async () => {
+    const res = await app.app.inject({ url: `/oai?verb=GetRecord&metadataPrefix=oai_datacite&identifier=oai:femto.test:${raw}` });
+    t.ok(validateOai(res.body).ok, 'schema-valid');
+    return res.body;
+  };
+  const first = await get();
+  t.match(first, /identifierType="URL"/, 'no DOI yet: identified by its landing page');
+  t.equal(await get(), first, 'unchanged metadata, same payload');
+
+  const derived = await publishedDataset(app, { title: 'derived', publisher: 'p' });
+  const act = await app.app.inject({ method: 'POST', url: '/activities', headers: app.as.curator, payload: { kind: 'analysis', inputs: [{ dataset: raw }], outputs: [{ dataset: derived }] } });
+  t.equal(act.statusCode, 201, act.body);
+  t.match(await get(), new RegExp(`relationType="IsSourceOf"[^>]*>[^<]*/datasets/${derived}/versions/1<`), 'new downstream lineage appears');
+
+  const minted = await app.app.inject({
+    method: 'POST',
+    url: '/dois',
+    headers: { ...app.as.curator, 'content-type': 'application/vnd.api+json' },
+    payload: JSON.stringify({ data: { type: 'dois', attributes: { doi: '10.5072/raw-oai', url: `http://femto.test/datasets/${raw}`, event: 'publish', titles: [{ title: 'Retitled at minting' }] } } }),
+  });
+  t.equal(minted.statusCode, 201, minted.body);
+  const withDoi = await get();
+  t.match(withDoi, '<identifier identifierType="DOI">10.5072/RAW-OAI</identifier>', 'the DOI appears');
+  t.match(withDoi, 'Retitled at minting', 'and the DOI\'s own metadata');
+  await app.app.inject({
+    method: 'PUT',
+    url: '/dois/10.5072/raw-oai',
+    headers: { ...app.as.curator, 'content-type': 'application/vnd.api+json' },
+    payload: JSON.stringify({ data: { type: 'dois', attributes: { titles: [{ title: 'Retitled again' }] } } }),
+  });
+  t.match(await get(), 'Retitled again', 'a DOI update reaches the payload');
+});
+
+t.test('DataCite metadata of a whole page equals each version\'s own (batched lookups do not mix records)', async (t) => {
+  const app = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
+  await fullFixture(app);
+  const { harvest, identifiers } = app.app.femto;
+  const { anonymous } = await import('../../src/modules/auth/auth.schema.js');
+  const items = harvest.catalogPage(anonymous, { page: 1, limit: 500 }).items;
+  t.ok(items.length > 20);
+  const page = identifiers.metadataForMany(items);
+  t.ok(items.some((i) => (page.get(i.pk)?.relatedIdentifiers ?? []).some((r) => r.relationType === 'IsDerivedFrom')), 'lineage present on the page');
+  for (const i of items) t.same(page.get(i.pk), identifiers.metadataFor(i.record, i.pk), i.record.id);
+});

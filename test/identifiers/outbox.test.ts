@@ -177,3 +177,52 @@ t.test('reconcile re-queues DOIs that DataCite lacks or holds differently', asyn
   await drain(a);
   t.ok(dc.dois.has('10.5072/lost'), 'delivered again');
 });
+
+t.test('reconcile compares the full delivered metadata, normalized, and ignores what DataCite adds itself', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  const changes: Record<string, (d: Record<string, unknown>) => void> = {
+    creators: (d) => ((d.creators as { name: string }[])[0].name = 'Someone Else'),
+    titles: (d) => (d.titles = [...(d.titles as object[]), { title: 'A second title added at DataCite' }]),
+    publisher: (d) => (d.publisher = 'Another Publisher'),
+    publicationYear: (d) => (d.publicationYear = 1999),
+    types: (d) => ((d.types as Record<string, unknown>).resourceTypeGeneral = 'Software'),
+    descriptions: (d) => (d.descriptions = []),
+    url: (d) => (d.url = 'https://elsewhere.example/landing'),
+  };
+  const ids: Record<string, string> = {};
+  for (const field of ['untouched', ...Object.keys(changes)]) {
+    const id = await publishedDataset(a, { title: `Dataset ${field}`, publisher: 'Lattice Lab' });
+    ids[field] = `10.5072/rec-${field.toLowerCase()}`;
+    const res = await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: ids[field], url: `${BASE_URL}/datasets/${id}`, event: 'publish' }) });
+    t.equal(res.statusCode, 201, res.body);
+  }
+  await drain(a);
+  const { reconcile } = await import('../../src/modules/identifiers/outbox.js');
+  const run = () => reconcile({ repo: a.app.femto.repos.identifiers, service: a.app.femto.identifiers, registrar: a.app.femto.registrar });
+
+  // What a real DataCite echoes besides the metadata, and the shapes it answers in: not differences.
+  for (const d of dc.dois.values()) {
+    Object.assign(d, {
+      created: '2026-01-01T00:00:00Z', updated: '2026-01-02T00:00:00Z', registered: '2026-01-01T00:00:00Z', isActive: true, viewCount: 3, citationCount: 0,
+      xml: 'PD94bWw=', identifiers: [], metadataVersion: 2, source: 'api', schemaVersion: 'http://datacite.org/schema/kernel-4',
+      publisher: (d.publisher as { name: string }).name,
+      publicationYear: Number(d.publicationYear),
+      types: { ...(d.types as object), ris: 'DATA', bibtex: 'misc', citeproc: 'dataset', schemaOrg: 'Dataset' },
+      creators: (d.creators as Record<string, unknown>[]).map((c) => ({ ...c, givenName: 'Ada', familyName: 'Lovelace', affiliation: [] })),
+    });
+  }
+  t.same((await run()).requeued, [], 'server-side fields and alternative shapes are not differences');
+
+  for (const [field, change] of Object.entries(changes)) change(dc.dois.get(ids[field])!);
+  const report = await run();
+  t.equal(report.checked, 8);
+  t.same(
+    Object.fromEntries(report.requeued.map((r) => [r.doi, r.reason])),
+    Object.fromEntries(Object.keys(changes).map((f) => [ids[f], `differs at the registrar: ${f}`])),
+    'every changed record is re-queued, naming the property',
+  );
+  t.equal(a.app.femto.repos.identifiers.get(ids.creators)!.registrationStatus, 'pending');
+  await drain(a);
+  t.equal((dc.dois.get(ids.creators)!.creators as { name: string }[])[0].name, 'Ada Lovelace', 'delivery restored femto\'s metadata');
+  t.same((await run()).requeued, [], 'nothing differs after the re-delivery');
+});

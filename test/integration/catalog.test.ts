@@ -79,3 +79,14 @@ t.test('a broken catalog file is refused with its name and the field', async (t)
   const dir = t.testdir({ 'bad.yaml': 'source: x\ndatasets:\n  - id: Bad Id\n    title: t\n    description: d\n' });
   t.throws(() => readCatalog(dir), /bad\.yaml[\s\S]*datasets\.0\.id/);
 });
+
+t.test('a catalog that fails half-way leaves the database as it was', async (t) => {
+  const a = await makeApp(t);
+  const dir = t.testdir({
+    'a.yaml': 'source: x\ndatasets:\n  - id: first\n    title: t\n    description: d\nactivities:\n  - id: broken-step\n    kind: analysis\n    inputs: [ { dataset: first } ]\n    outputs: [ { dataset: missing } ]\n',
+  });
+  const { loadCatalog } = await import('../../src/modules/datasets/catalog.loader.js');
+  t.throws(() => loadCatalog(a.app.femto, readCatalog(dir)), /missing/);
+  t.equal((await a.app.inject({ url: '/datasets', headers: a.as.admin })).json().total, 0, 'the dataset written before the failure was rolled back');
+  t.ok(a.app.femto.repos.datasets.isEmpty());
+});

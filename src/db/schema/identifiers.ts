@@ -22,6 +22,8 @@ export const dois = sqliteTable(
     attributes: text('attributes', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     /** Set when a findable DOI is hidden: the landing page becomes a tombstone (410). */
     withdrawnAt: timestamp('withdrawn_at'),
+    /** Why it was withdrawn, as the curator stated it when hiding (femto's `withdrawalReason`; DataCite has no such field). */
+    withdrawalReason: text('withdrawal_reason'),
     /** pending: an outbox row awaits delivery; synced: the registrar has the latest state; failed: the last attempt failed (still retried). */
     registrationStatus: text('registration_status', { enum: ['pending', 'synced', 'failed'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),

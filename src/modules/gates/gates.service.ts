@@ -286,7 +286,7 @@ export function createGatesService(deps: {
       throw new FemtoError(
         'UNPROCESSABLE',
         `Tier ${row.tier} requires these validation gates to pass before a DOI is published: ${blocking.map((b) => `${b.label} (${b.state})`).join('; ')}`,
-        blocking.map((b) => ({ pointer: '/gates', message: `${b.gate}: ${b.state}` })),
+        blocking.map((b) => ({ pointer: '/gates', message: `${b.label} (${b.gate}): ${b.state}` })),
         { gates: blocking },
       );
     },

@@ -7,7 +7,7 @@ export interface HarvestRow {
   id: string;
   /** published_at of the latest version: when the record last changed for a harvester. */
   datestamp: string;
-  /** The latest version is withdrawn from public view while an earlier one was public (OAI deleted record). */
+  /** Withdrawn (a hidden DOI's tombstone), or the latest version left public view while an earlier one was public (OAI deleted record). */
   deleted: boolean;
   tier: number | null;
   domain: string | null;
@@ -31,7 +31,7 @@ export interface HarvestQuery {
   facets?: FacetFilter;
   /** Readers see restricted records as live; anonymous harvesters never do. */
   includeRestricted: boolean;
-  /** OAI keeps withdrawn records as deleted headers; the other channels drop them. */
+  /** OAI keeps withdrawn records (tombstones, records made restricted) as deleted headers; the other channels drop them. */
   includeDeleted: boolean;
 }
 
@@ -47,10 +47,14 @@ export function createHarvestRepository({ sqlite }: Database_) {
   /* A withdrawn record: its latest version is restricted but some published version was not. */
   const everPublic = `EXISTS (SELECT 1 FROM dataset_versions p WHERE p.dataset_id = d.id AND p.state = 'published' AND p.access_level != 'restricted')`;
 
+  /* Withdrawn: a hidden DOI left a tombstone on this version, or on the dataset as a whole (its concept DOI). */
+  const withdrawn = `EXISTS (SELECT 1 FROM dois w WHERE w.dataset_id = d.id AND w.withdrawn_at IS NOT NULL AND (w.is_concept = 1 OR w.version_pk = v.pk))`;
+
   function where(q: HarvestQuery): { clause: string; params: unknown[] } {
     const conds: string[] = [];
     const params: unknown[] = [];
     if (!q.includeRestricted) conds.push(q.includeDeleted ? `(v.access_level != 'restricted' OR ${everPublic})` : `v.access_level != 'restricted'`);
+    if (!q.includeDeleted) conds.push(`NOT ${withdrawn}`);
     if (q.from) conds.push('v.published_at >= ?'), params.push(q.from);
     if (q.before) conds.push('v.published_at < ?'), params.push(q.before);
     if (q.after) conds.push('(v.published_at, d.id) > (?, ?)'), params.push(q.after[0], q.after[1]);
@@ -66,7 +70,7 @@ export function createHarvestRepository({ sqlite }: Database_) {
 
   const from = `FROM datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk`;
   const columns = (q: HarvestQuery) =>
-    `v.pk AS pk, d.id AS id, v.published_at AS datestamp, ${q.includeRestricted ? '0' : `v.access_level = 'restricted'`} AS deleted,
+    `v.pk AS pk, d.id AS id, v.published_at AS datestamp, ${q.includeRestricted ? withdrawn : `(v.access_level = 'restricted' OR ${withdrawn})`} AS deleted,
      v.tier AS tier, v.domain AS domain, v.data_type AS dataType`;
   type Raw = Omit<HarvestRow, 'deleted'> & { deleted: number };
   const toRow = (r: Raw): HarvestRow => ({ ...r, deleted: r.deleted === 1 });

@@ -57,8 +57,8 @@ export interface HarvestDeps {
   describeObservable?: ObservableDescriber;
   /** DQV nodes per version pk (from the gates module). */
   qualityOf?: (versions: { pk: number; datasetId: string; version: number | null }[]) => Map<number, Record<string, unknown>[]>;
-  /** True when the version was withdrawn (a hidden DOI's tombstone): it leaves every channel, OAI keeps it as deleted. */
-  withdrawn: (datasetId: string, pk: number) => boolean;
+  /** The versions among these that were withdrawn (a hidden DOI's tombstone), in one query: they leave every channel, OAI keeps them as deleted. */
+  withdrawn: (versions: { datasetId: string; pk: number }[]) => Set<number>;
 }
 
 export const REPOSITORY_NAME = 'femto';
@@ -79,9 +79,12 @@ export function createHarvestService(deps: HarvestDeps) {
   /** Full harvest items for version pks, in the order given; pks the caller may not see are skipped. */
   function items(actor: Actor, pks: readonly number[]): HarvestItem[] {
     const records = datasetsRepo.records(pks);
-    const visible = pks
+    const candidates = pks
       .map((pk) => ({ pk, record: records.get(pk) }))
-      .filter((x): x is { pk: number; record: DatasetRecord } => !!x.record && datasets.visible(actor, x.record) && !deps.withdrawn(x.record.id, x.pk));
+      .filter((x): x is { pk: number; record: DatasetRecord } => !!x.record && datasets.visible(actor, x.record));
+    // The paging queries already leave withdrawn records out; single items (linkset, FAIR) rely on this check.
+    const withdrawn = deps.withdrawn(candidates.map((c) => ({ datasetId: c.record.id, pk: c.pk })));
+    const visible = candidates.filter((c) => !withdrawn.has(c.pk));
     if (!visible.length) return [];
     // Extensions (DOI, gates) decorate the stored record; the harvest formats cite the DOI once it is findable.
     for (const ext of deps.recordExtensions) ext(actor, visible);

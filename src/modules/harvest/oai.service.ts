@@ -12,7 +12,8 @@ export interface OaiFormat {
   prefix: string;
   schema: string;
   namespace: string;
-  render(item: HarvestItem, ctx: SerializerContext): string;
+  /** The payloads of a whole page, in the order given (a page at a time, so a format can batch its lookups). */
+  render(items: HarvestItem[], ctx: SerializerContext): string[];
 }
 
 export type OaiErrorCode =
@@ -66,7 +67,7 @@ function parseDate(value: string, name: string, bound: 'lower' | 'upper'): { iso
 export function createOaiService(deps: { config: Config; repo: HarvestRepository; harvest: HarvestService; formats?: OaiFormat[] }) {
   const { config, repo, harvest } = deps;
   const ctx = harvest.serializerContext;
-  const formats: OaiFormat[] = [{ ...OAI_DC, render: oaiDc }, ...(deps.formats ?? [])];
+  const formats: OaiFormat[] = [{ ...OAI_DC, render: (items, c) => items.map((i) => oaiDc(i, c)) }, ...(deps.formats ?? [])];
   const codec = createTokenCodec(config.harvest.tokenSecret);
   const host = new URL(config.baseUrl).hostname;
   const repositoryIdentifier = DOMAIN_NAME.test(host) ? host : undefined;
@@ -119,13 +120,15 @@ export function createOaiService(deps: { config: Config; repo: HarvestRepository
       .join('')}</header>`;
 
   function records(rows: HarvestRow[], format: OaiFormat): string {
-    const items = new Map(harvest.items(anonymous, rows.filter((r) => !r.deleted).map((r) => r.pk)).map((i) => [i.pk, i]));
+    const live = harvest.items(anonymous, rows.filter((r) => !r.deleted).map((r) => r.pk));
+    const payloads = format.render(live, ctx);
+    const payloadOf = new Map(live.map((item, i) => [item.pk, payloads[i]]));
     return rows
       .map((row) => {
-        const item = items.get(row.pk);
+        const payload = payloadOf.get(row.pk);
         // A record withdrawn between the keyset query and now is reported as deleted rather than dropped.
-        if (row.deleted || !item) return `<record>${header({ ...row, deleted: true })}</record>`;
-        return `<record>${header(row)}<metadata>${format.render(item, ctx)}</metadata></record>`;
+        if (row.deleted || payload === undefined) return `<record>${header({ ...row, deleted: true })}</record>`;
+        return `<record>${header(row)}<metadata>${payload}</metadata></record>`;
       })
       .join('');
   }

@@ -48,7 +48,8 @@ function sendJsonApiError(reply: FastifyReply, err: Error) {
     ? e.errors.map((fe) => ({ status, code: e.code, source: fe.pointer.replace(/^\/data\/attributes\//, '').replace(/^\//, '') || undefined, title: fe.message === "can't be blank" ? "Can't be blank" : fe.message, detail: e.message }))
     : [{ status, code: e.code, title: e.message }];
   if (e.code === 'UNAUTHENTICATED' || e.code === 'INVALID_TOKEN') reply.header('WWW-Authenticate', 'Basic realm="femto", Bearer realm="femto"');
-  return reply.status(e.status).type(JSON_API).serializer(JSON.stringify).send({ errors, ...(e.extra.doi ? { meta: { doi: e.extra.doi } } : {}) });
+  const meta = { ...(e.extra.doi ? { doi: e.extra.doi } : {}), ...(e.extra.gates ? { gates: e.extra.gates } : {}) };
+  return reply.status(e.status).type(JSON_API).serializer(JSON.stringify).send({ errors, ...(Object.keys(meta).length ? { meta } : {}) });
 }
 
 export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
@@ -117,7 +118,7 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
 
     app.put(
       '/dois/*',
-      { schema: { tags, security, summary: 'Update a DOI; events publish, register, hide', params: wildcard, body: doiBody, response: { 200: z.object({ data: resource }) } } },
+      { schema: { tags, security, summary: 'Update a DOI; events publish, register, hide (femto: an optional withdrawalReason with hide is shown on the tombstone)', params: wildcard, body: doiBody, response: { 200: z.object({ data: resource }) } } },
       async (request, reply) => send(request, reply, identifiers.update(request.actor, request.params['*'], attributesOf(request.body))),
     );
 

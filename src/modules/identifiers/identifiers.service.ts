@@ -16,7 +16,7 @@ export type DoiEvent = 'register' | 'publish' | 'hide';
 export type DoiInput = DataciteAttributes & Record<string, unknown>;
 
 /** Attributes femto owns: never stored from a client payload. */
-const OWN = ['doi', 'prefix', 'suffix', 'event', 'url', 'state', 'created', 'updated', 'registered', 'isActive', 'registration', 'tombstone', 'schemaVersion', 'identifiers', 'xml'];
+const OWN = ['doi', 'prefix', 'suffix', 'event', 'url', 'state', 'created', 'updated', 'registered', 'isActive', 'registration', 'tombstone', 'withdrawalReason', 'schemaVersion', 'identifiers', 'xml'];
 
 /** DataCite's mandatory properties for a registered or findable DOI, as JSON:API sources. */
 const MANDATORY: [keyof DataciteAttributes, (a: DataciteAttributes) => boolean][] = [
@@ -38,9 +38,19 @@ export interface Tombstone {
   doi: string;
   datasetId: string;
   withdrawnAt: string;
+  reason: string | null;
   title: string | null;
   creators: string[];
+  publisher: string | null;
   publicationYear: string | null;
+  version: string | null;
+  resourceType: string | null;
+}
+
+/** The tombstone that governs a version: its own DOI's, else the dataset's concept DOI's (any, when no version is named). */
+function tombstoneRow(withdrawn: DoiRow[], datasetId: string, versionPk?: number): DoiRow | undefined {
+  const rows = withdrawn.filter((r) => r.datasetId === datasetId && r.withdrawnAt && (r.isConcept || versionPk === undefined || r.versionPk === versionPk));
+  return rows.find((r) => r.versionPk === versionPk) ?? rows.find((r) => r.isConcept) ?? rows[0];
 }
 
 export interface RegistrationView {
@@ -50,7 +60,14 @@ export interface RegistrationView {
   syncedAt: string | null;
 }
 
-export function createIdentifiersService(deps: { repo: IdentifiersRepository; datasets: DatasetsRepository; auth: AuthService; config: Config }) {
+export function createIdentifiersService(deps: {
+  repo: IdentifiersRepository;
+  datasets: DatasetsRepository;
+  auth: AuthService;
+  config: Config;
+  /** Throws to refuse making a DOI of this dataset version findable (the gates module's tier policy). */
+  assertPublishable?: (versionPk: number) => void;
+}) {
   const { repo, datasets, auth, config } = deps;
   const now = () => new Date().toISOString();
   const landing = (id: string, n?: number | null) => `${config.baseUrl}/datasets/${encodeURIComponent(id)}${n != null ? `/versions/${n}` : ''}`;
@@ -91,46 +108,75 @@ export function createIdentifiersService(deps: { repo: IdentifiersRepository; da
     return { datasetId: id, versionPk: pk, isConcept: false };
   }
 
-  function recordOf(row: Pick<DoiRow, 'datasetId' | 'versionPk' | 'isConcept'>): DatasetRecord | undefined {
-    const pk = row.versionPk ?? (row.isConcept && row.datasetId ? datasets.concept(row.datasetId)?.latestVersionPk : null);
-    return pk != null ? datasets.records([pk]).get(pk) : undefined;
-  }
+  type Bound = Pick<DoiRow, 'datasetId' | 'versionPk' | 'isConcept'>;
 
-  /** Lineage as IsDerivedFrom / IsSourceOf, and version <-> concept as IsVersionOf / HasVersion. */
-  function relatedOf(row: Pick<DoiRow, 'versionPk' | 'datasetId' | 'isConcept'>): DataciteRelatedIdentifier[] {
-    const out: DataciteRelatedIdentifier[] = [];
+  /** The version a DOI describes: its own, or for a concept DOI the dataset's latest. */
+  const describedPk = (row: Bound) => row.versionPk ?? (row.isConcept && row.datasetId ? datasets.concept(row.datasetId)?.latestVersionPk : null) ?? null;
+
+  /**
+   * Related identifiers of many DOIs (or would-be DOIs) in a fixed number of queries: lineage as
+   * IsDerivedFrom / IsSourceOf, and version <-> concept as IsVersionOf / HasVersion.
+   */
+  function relationsOf(rows: readonly Bound[]): (row: Bound) => DataciteRelatedIdentifier[] {
+    const pks = rows.flatMap((r) => (r.versionPk != null ? [r.versionPk] : []));
+    const lineage = repo.lineageOf(pks);
+    const theirDois = new Map(repo.byVersionPks([...new Set(lineage.map((n) => n.pk))]).map((d) => [d.versionPk, d.doi]));
+    const concepts = new Map(repo.conceptsOf([...new Set(rows.flatMap((r) => (r.versionPk != null && r.datasetId ? [r.datasetId] : [])))]).map((c) => [c.datasetId, c.doi]));
     const doiRef = (doi: string, relationType: string) => ({ relatedIdentifier: doi, relatedIdentifierType: 'DOI', relationType });
-    if (row.versionPk != null) {
-      const neighbours = repo.lineageOf(row.versionPk);
-      const theirDois = new Map(repo.byVersionPks(neighbours.map((n) => n.pk)).map((d) => [d.versionPk, d.doi]));
-      for (const n of neighbours) {
-        const doi = theirDois.get(n.pk);
-        out.push(doi ? doiRef(doi, n.relation) : { relatedIdentifier: landing(n.datasetId, n.version), relatedIdentifierType: 'URL', relationType: n.relation });
+    return (row) => {
+      const out: DataciteRelatedIdentifier[] = [];
+      if (row.versionPk != null) {
+        for (const n of lineage) {
+          if (n.of !== row.versionPk) continue;
+          const doi = theirDois.get(n.pk);
+          out.push(doi ? doiRef(doi, n.relation) : { relatedIdentifier: landing(n.datasetId, n.version), relatedIdentifierType: 'URL', relationType: n.relation });
+        }
+        const concept = row.datasetId ? concepts.get(row.datasetId) : undefined;
+        if (concept) out.push(doiRef(concept, 'IsVersionOf'));
       }
-      const concept = row.datasetId ? repo.conceptOf(row.datasetId) : undefined;
-      if (concept) out.push(doiRef(concept.doi, 'IsVersionOf'));
-    }
-    if (row.isConcept && row.datasetId) {
-      for (const d of repo.byDataset(row.datasetId)) if (!d.isConcept) out.push(doiRef(d.doi, 'HasVersion'));
-    }
-    return out;
+      if (row.isConcept && row.datasetId) {
+        for (const d of repo.byDataset(row.datasetId)) if (!d.isConcept) out.push(doiRef(d.doi, 'HasVersion'));
+      }
+      return out;
+    };
   }
 
-  /** The full metadata of a DOI: the dataset's, overlaid with what the client set itself. */
-  function effective(row: DoiRow): DataciteAttributes {
-    const record = recordOf(row);
-    const base: DataciteAttributes = record
-      ? dataciteAttributes(record, { doi: row.doi, related: relatedOf(row), defaultPublisher: config.publisher, placeholders: false })
-      : { schemaVersion: SCHEMA_VERSION };
-    return {
-      ...base,
-      ...(row.attributes as DataciteAttributes),
-      doi: row.doi,
-      prefix: prefixOf(row.doi),
-      suffix: suffixOf(row.doi),
-      ...(row.url ? { url: row.url } : {}),
-      schemaVersion: SCHEMA_VERSION,
-    };
+  /** The full metadata of DOIs: the dataset's, overlaid with what the client set itself; batched. */
+  function effectiveMany(rows: readonly DoiRow[]): Map<string, DataciteAttributes> {
+    const described = new Map(rows.map((r) => [r.doi, describedPk(r)]));
+    const records = datasets.records([...new Set([...described.values()].filter((pk): pk is number => pk != null))]);
+    const related = relationsOf(rows);
+    return new Map(
+      rows.map((row) => {
+        const pk = described.get(row.doi);
+        const record = pk != null ? records.get(pk) : undefined;
+        const base: DataciteAttributes = record
+          ? dataciteAttributes(record, { doi: row.doi, related: related(row), defaultPublisher: config.publisher, placeholders: false })
+          : { schemaVersion: SCHEMA_VERSION };
+        const attributes: DataciteAttributes = {
+          ...base,
+          ...(row.attributes as DataciteAttributes),
+          doi: row.doi,
+          prefix: prefixOf(row.doi),
+          suffix: suffixOf(row.doi),
+          ...(row.url ? { url: row.url } : {}),
+          schemaVersion: SCHEMA_VERSION,
+        };
+        return [row.doi, attributes];
+      }),
+    );
+  }
+
+  const effective = (row: DoiRow): DataciteAttributes => effectiveMany([row]).get(row.doi)!;
+
+  /**
+   * `publish` makes the DOI findable, i.e. public: the bound version (for a concept DOI, the
+   * version it resolves to) must satisfy the gate policy. `register` is not public and is allowed.
+   */
+  function checkPublishable(row: Bound, event: unknown): void {
+    if (event !== 'publish' || !deps.assertPublishable) return;
+    const pk = describedPk(row);
+    if (pk != null) deps.assertPublishable(pk);
   }
 
   function requireMandatory(attrs: DataciteAttributes): void {
@@ -223,7 +269,7 @@ export function createIdentifiersService(deps: { repo: IdentifiersRepository; da
         created: row.createdAt,
         updated: row.updatedAt,
         registration: { ...registration(row), registrar: config.registrar },
-        ...(row.withdrawnAt ? { tombstone: { withdrawnAt: row.withdrawnAt } } : {}),
+        ...(row.withdrawnAt ? { tombstone: { withdrawnAt: row.withdrawnAt, reason: row.withdrawalReason } } : {}),
       },
       relationships: row.datasetId ? { dataset: { data: { type: 'datasets', id: row.datasetId } } } : {},
       links: { self: `${config.baseUrl}/dois/${row.doi}`, ...(row.datasetId ? { dataset: landing(row.datasetId) } : {}) },
@@ -262,6 +308,7 @@ export function createIdentifiersService(deps: { repo: IdentifiersRepository; da
           url: url ?? null,
           attributes: clientAttributes(input),
           withdrawnAt: null,
+          withdrawalReason: null,
           registrationStatus: 'pending',
           attempts: 0,
           lastError: null,
@@ -270,6 +317,7 @@ export function createIdentifiersService(deps: { repo: IdentifiersRepository; da
           updatedAt: t,
         };
         if (state !== 'draft') requireMandatory(effective(row));
+        checkPublishable(row, input.event);
         return write(actor, doi, 'doi.create', () => repo.insert(row));
       });
     },
@@ -291,10 +339,12 @@ export function createIdentifiersService(deps: { repo: IdentifiersRepository; da
           attributes: clientAttributes(input, current.attributes),
           // Publishing again lifts the tombstone; hiding sets it.
           withdrawnAt: hide ? now() : state === 'findable' ? null : current.withdrawnAt,
+          withdrawalReason: hide ? (typeof input.withdrawalReason === 'string' && input.withdrawalReason.trim() ? input.withdrawalReason.trim() : null) : state === 'findable' ? null : current.withdrawalReason,
           registrationStatus: 'pending',
           updatedAt: now(),
         };
         if (state !== 'draft') requireMandatory(effective(next));
+        checkPublishable(next, input.event);
         const { doi: _key, createdAt: _created, ...patch } = next;
         return write(actor, doi, input.event ? `doi.${input.event}` : 'doi.update', () => repo.update(doi, patch));
       });
@@ -326,13 +376,21 @@ export function createIdentifiersService(deps: { repo: IdentifiersRepository; da
 
     /** How a version describes itself in DataCite terms: as its DOI when it has one, else by its landing page. */
     metadataFor(record: DatasetRecord, pk: number): DataciteAttributes {
-      const row = repo.byVersionPks([pk])[0];
-      if (row) return effective(row);
-      return dataciteAttributes(record, {
-        url: landing(record.id, record.version),
-        related: relatedOf({ versionPk: pk, datasetId: record.id, isConcept: false }),
-        defaultPublisher: config.publisher,
-      });
+      return this.metadataForMany([{ record, pk }]).get(pk)!;
+    },
+
+    /** metadataFor of a whole page of versions in a fixed number of queries (OAI-PMH). */
+    metadataForMany(items: readonly { record: DatasetRecord; pk: number }[]): Map<number, DataciteAttributes> {
+      const doiRows = new Map(repo.byVersionPks(items.map((i) => i.pk)).map((r) => [r.versionPk!, r]));
+      const withDoi = effectiveMany([...doiRows.values()]);
+      const bare = items.filter((i) => !doiRows.has(i.pk)).map((i) => ({ ...i, versionPk: i.pk, datasetId: i.record.id, isConcept: false }));
+      const related = relationsOf(bare);
+      const out = new Map<number, DataciteAttributes>();
+      for (const [pk, row] of doiRows) out.set(pk, withDoi.get(row.doi)!);
+      for (const b of bare) {
+        out.set(b.pk, dataciteAttributes(b.record, { url: landing(b.record.id, b.record.version), related: related(b), defaultPublisher: config.publisher }));
+      }
+      return out;
     },
 
     /** DOIs of many versions at once (for dataset records and GraphQL). */
@@ -342,18 +400,27 @@ export function createIdentifiersService(deps: { repo: IdentifiersRepository; da
 
     /** The withdrawal of a dataset (or of one version): set when a findable DOI bound to it was hidden. */
     tombstoneFor(datasetId: string, versionPk?: number): Tombstone | undefined {
-      const rows = repo.byDataset(datasetId).filter((r) => r.withdrawnAt && (r.isConcept || versionPk === undefined || r.versionPk === versionPk));
-      const row = rows.find((r) => r.versionPk === versionPk) ?? rows.find((r) => r.isConcept) ?? rows[0];
+      const row = tombstoneRow(repo.withdrawnOf([datasetId]), datasetId, versionPk);
       if (!row) return undefined;
       const a = effective(row);
       return {
         doi: row.doi,
         datasetId,
         withdrawnAt: row.withdrawnAt!,
+        reason: row.withdrawalReason,
         title: a.titles?.[0]?.title ?? null,
         creators: (a.creators ?? []).map((c) => c.name),
+        publisher: a.publisher?.name ?? null,
         publicationYear: a.publicationYear ?? null,
+        version: a.version ?? null,
+        resourceType: a.types?.resourceTypeGeneral ?? null,
       };
+    },
+
+    /** Which of these versions are withdrawn, in one query (harvest pages). */
+    withdrawnAmong(versions: readonly { datasetId: string; pk: number }[]): Set<number> {
+      const rows = repo.withdrawnOf([...new Set(versions.map((v) => v.datasetId))]);
+      return new Set(versions.filter((v) => tombstoneRow(rows, v.datasetId, v.pk)).map((v) => v.pk));
     },
   };
 }

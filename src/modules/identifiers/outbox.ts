@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { IdentifiersRepository, Claim } from './identifiers.repository.js';
 import type { IdentifiersService } from './identifiers.service.js';
+import { metadataDifferences } from './compare.js';
 import { DeliveryError, type Registrar } from './registrars.js';
 
 const BASE_BACKOFF_MS = 1_000;
@@ -111,7 +112,8 @@ export interface ReconcileReport {
 
 /**
  * Compares every DOI femto holds with the registrar's record (GET /dois/{doi}) and queues a
- * delivery for each that differs in state, URL or title, or that the registrar lacks.
+ * delivery for each that the registrar lacks or holds differently: state, URL or any metadata
+ * property femto delivers, both sides normalized (see compare.ts).
  */
 export async function reconcile(deps: { repo: IdentifiersRepository; service: IdentifiersService; registrar: Registrar }): Promise<ReconcileReport> {
   const { repo, service, registrar } = deps;
@@ -125,17 +127,8 @@ export async function reconcile(deps: { repo: IdentifiersRepository; service: Id
       const remote = await registrar.fetch(row.doi);
       if (remote === undefined) return report; // the local registrar keeps nothing remote
       report.checked++;
-      const mine = service.effective(row);
-      const reason =
-        remote === null
-          ? 'missing at the registrar'
-          : remote.state !== row.state
-            ? `state ${remote.state} at the registrar, ${row.state} here`
-            : (remote.url ?? null) !== (mine.url ?? null)
-              ? 'url differs'
-              : remote.titles?.[0]?.title !== mine.titles?.[0]?.title
-                ? 'title differs'
-                : undefined;
+      const differences = remote === null ? [] : metadataDifferences({ ...service.effective(row), state: row.state }, remote);
+      const reason = remote === null ? 'missing at the registrar' : differences.length ? `differs at the registrar: ${differences.join(', ')}` : undefined;
       if (reason) {
         repo.transaction(() => {
           repo.enqueue(row.doi, 'upsert', new Date().toISOString());

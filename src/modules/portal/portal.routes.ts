@@ -6,18 +6,66 @@ import { FemtoError } from '../../errors.js';
 import { projectPath } from '../../paths.js';
 import { searchQuery } from '../search/search.schema.js';
 import { searchPage } from './views/search.js';
+import { lineagePage } from './views/lineage.js';
+import { layoutLineage, type GraphNode } from './lineage-layout.js';
+import { DIRECTIONS } from '../lineage/lineage.schema.js';
 
 const staticFiles: Record<string, { type: string; body: string }> = {
   'femto.css': { type: 'text/css; charset=utf-8', body: readFileSync(projectPath('schema/static/femto.css'), 'utf8') },
 };
 
 /** The discovery portal: server-rendered pages over the same services as the API. */
-export function portalRoutes({ search }: Container): FastifyPluginAsyncZod {
+export function portalRoutes({ search, lineage, datasets, provenance }: Container): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/',
       { schema: { hide: true, querystring: searchQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(20) }) } },
       async (request, reply) => reply.type('text/html; charset=utf-8').send(searchPage(request.query, search.search(request.actor, request.query))),
+    );
+
+    app.get(
+      '/portal/lineage/:id',
+      {
+        schema: {
+          hide: true,
+          params: z.object({ id: z.string().min(1).max(200) }),
+          querystring: z.object({ direction: z.enum(DIRECTIONS).default('BOTH'), depth: z.coerce.number().int().min(1).max(50).default(5) }),
+        },
+      },
+      async (request, reply) => {
+        const { actor } = request;
+        const root = datasets.get(actor, request.params.id);
+        const answer = lineage.lineage(actor, { id: request.params.id, direction: request.query.direction, depth: request.query.depth });
+        const records = datasets.recordsFor(actor, answer.nodes.flatMap((n) => (n.pk != null ? [n.pk] : [])));
+        const steps = provenance.records(actor, answer.nodes.flatMap((n) => (n.activity ? [n.activity] : [])));
+        const nodes: GraphNode[] = answer.nodes.map((n) => {
+          if (n.restricted) return { id: n.id, label: 'restricted dataset', kind: 'placeholder', root: false };
+          if (n.kind === 'ACTIVITY') {
+            const a = steps.get(n.activity!);
+            return { id: n.id, label: a?.name ?? `${a?.kind ?? 'step'} ${n.activity}`, kind: 'activity', root: n.id === answer.root.id, href: `/activities/${encodeURIComponent(n.activity!)}` };
+          }
+          const r = n.pk != null ? records.get(n.pk) : undefined;
+          return {
+            id: n.id,
+            label: `${r?.title ?? n.dataset} v${n.version}`,
+            kind: 'dataset',
+            root: n.id === answer.root.id,
+            href: `/datasets/${encodeURIComponent(n.dataset!)}/versions/${n.version}`,
+          };
+        });
+        // PROV edges (step USED input, output WAS_GENERATED_BY step) point against the data flow drawn here.
+        const flow = answer.edges.map((e) => ({ from: e.to, to: e.from }));
+        const view = {
+          datasetId: root.record.id,
+          title: root.record.title,
+          direction: request.query.direction,
+          depth: request.query.depth,
+          truncated: answer.truncated,
+          truncatedReason: answer.truncatedReason,
+          layout: layoutLineage(nodes, flow),
+        };
+        return reply.type('text/html; charset=utf-8').send(lineagePage(view));
+      },
     );
 
     app.get('/static/:file', { schema: { hide: true, params: z.object({ file: z.string() }) } }, async (request, reply) => {

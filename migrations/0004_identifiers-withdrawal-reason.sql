@@ -1,0 +1,1 @@
+ALTER TABLE `dois` ADD `withdrawal_reason` text;
