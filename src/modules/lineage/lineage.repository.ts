@@ -12,27 +12,44 @@ export interface VersionMeta {
 
 export type Side = 'up' | 'down';
 
-/** Everything a lineage snapshot is built from, read in one transaction so it matches `generation`. */
+/** The largest rowid a snapshot has read of each append-only table. */
+export interface ScanCursor {
+  activities: number;
+  inputs: number;
+  outputs: number;
+}
+
+/**
+ * What a lineage snapshot is built or extended from, read in one transaction so it matches
+ * `generation`: the rows of activities, inputs and outputs after a cursor, in rowid order.
+ */
 export interface GraphScan {
   generation: number;
-  /** [id, kind] */
-  activities: [string, string][];
-  /** [activity id, version pk] of prov:used and prov:wasGeneratedBy */
-  inputs: [string, number][];
-  outputs: [string, number][];
-  /** Every published version: [pk, dataset id, number, access level, tier, data type] */
+  /** [rowid, id, kind] */
+  activities: [number, string, string][];
+  /** [rowid, activity id, version pk] of prov:used and prov:wasGeneratedBy */
+  inputs: [number, string, number][];
+  outputs: [number, string, number][];
+  /**
+   * Published versions: [pk, dataset id, number, access level, tier, data type]. All of them in a
+   * full scan; in changes, those the new edges touch.
+   */
   versions: [number, string, number, VersionMeta['accessLevel'], number | null, string | null][];
 }
+
+const START: ScanCursor = { activities: 0, inputs: 0, outputs: 0 };
 
 const versionColumns = 'v.pk, v.dataset_id, v.version_number, v.access_level, v.tier, v.data_type';
 
 export function createLineageRepository({ sqlite }: Database_) {
   const prepare = (sql: string) => sqlite.prepare(sql).raw(true);
   const generation = sqlite.prepare('SELECT generation FROM provenance_generation WHERE id = 1').pluck(true);
-  const allActivities = prepare('SELECT id, kind FROM activities');
-  const allInputs = prepare('SELECT activity_id, version_pk FROM activity_inputs');
-  const allOutputs = prepare('SELECT activity_id, version_pk FROM activity_outputs');
+  // The tables are append-only (rows are only ever inserted, by the provenance repository), so rowids past a cursor are exactly what was added.
+  const activitiesAfter = prepare('SELECT rowid, id, kind FROM activities WHERE rowid > ? ORDER BY rowid');
+  const inputsAfter = prepare('SELECT rowid, activity_id, version_pk FROM activity_inputs WHERE rowid > ? ORDER BY rowid');
+  const outputsAfter = prepare('SELECT rowid, activity_id, version_pk FROM activity_outputs WHERE rowid > ? ORDER BY rowid');
   const allPublished = prepare(`SELECT ${versionColumns} FROM dataset_versions v WHERE v.state = 'published'`);
+  const publishedByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f JOIN dataset_versions v ON v.pk = f.value WHERE v.state = 'published'`);
   // One statement per answer: the pks travel as one JSON array.
   const versionsByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f JOIN dataset_versions v ON v.pk = f.value`);
   const latestOf = sqlite.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').pluck(true);
@@ -49,22 +66,31 @@ export function createLineageRepository({ sqlite }: Database_) {
     dataType: r[5] as string | null,
   });
 
+  /** The rows after `cursor` and the published versions `versionsOf` picks; one read transaction keeps them and the generation consistent. */
+  const read = (cursor: ScanCursor, versionsOf: (touched: () => number[]) => unknown[]): GraphScan =>
+    sqlite.transaction(() => {
+      const inputs = inputsAfter.all(cursor.inputs) as GraphScan['inputs'];
+      const outputs = outputsAfter.all(cursor.outputs) as GraphScan['outputs'];
+      return {
+        generation: (generation.get() as number | undefined) ?? 0,
+        activities: activitiesAfter.all(cursor.activities) as GraphScan['activities'],
+        inputs,
+        outputs,
+        versions: versionsOf(() => [...new Set([...inputs, ...outputs].map((r) => r[2]))]) as GraphScan['versions'],
+      };
+    })();
+
   return {
     /** The provenance generation: bumped with every activity insert, by any process. */
     generation(): number {
       return (generation.get() as number | undefined) ?? 0;
     },
 
-    /** The whole graph; a read transaction keeps the scans and the generation consistent. */
-    scan(): GraphScan {
-      return sqlite.transaction(() => ({
-        generation: (generation.get() as number | undefined) ?? 0,
-        activities: allActivities.all() as [string, string][],
-        inputs: allInputs.all() as [string, number][],
-        outputs: allOutputs.all() as [string, number][],
-        versions: allPublished.all() as GraphScan['versions'],
-      }))();
-    },
+    /** The whole graph. */
+    scan: (): GraphScan => read(START, () => allPublished.all()),
+
+    /** What was added after `cursor`, with the published versions the new edges touch. */
+    changes: (cursor: ScanCursor): GraphScan => read(cursor, (touched) => publishedByPk.all(JSON.stringify(touched()))),
 
     versions(pks: readonly number[]): VersionMeta[] {
       return pks.length ? (versionsByPk.all(JSON.stringify(pks)) as unknown[][]).map(meta) : [];

@@ -32,12 +32,23 @@ export function createLineageService(deps: {
   const { repo, datasetsRepo, datasets, gateStatus, limits } = deps;
 
   let snapshot: ProvenanceSnapshot | null = null;
+  const snapshotStats = { fullBuilds: 0, appends: 0 };
   /**
-   * The in-memory graph, rebuilt when the provenance generation in the database moved: one
-   * one-row read per answer keeps every process on the file current, whoever wrote.
+   * The in-memory graph, brought up to date when the provenance generation in the database moved:
+   * one one-row read per answer keeps every process on the file current, whoever wrote. What was
+   * added since is appended; a full scan only builds the first snapshot or replaces one that the
+   * changes do not fit.
    */
   function current(): ProvenanceSnapshot {
-    if (snapshot?.generation !== repo.generation()) snapshot = new ProvenanceSnapshot(repo.scan());
+    const generation = repo.generation();
+    if (snapshot && snapshot.generation !== generation) {
+      if (snapshot.apply(repo.changes(snapshot.cursor))) snapshotStats.appends++;
+      else snapshot = null;
+    }
+    if (!snapshot) {
+      snapshot = new ProvenanceSnapshot(repo.scan());
+      snapshotStats.fullBuilds++;
+    }
     return snapshot;
   }
 
@@ -216,6 +227,9 @@ export function createLineageService(deps: {
   const rootsOf = (r: Roots) => ({ versions: r.versions.map((m) => m.pk), activity: r.activity });
 
   return {
+    /** How the in-memory graph was kept current: full builds from scans, and appends of changes. */
+    snapshotStats: () => ({ ...snapshotStats, generation: snapshot?.generation ?? null }),
+
     /**
      * The lineage graph around a dataset version or an activity, in PROV's edge direction.
      * depth: null means as deep as FEMTO_LINEAGE_MAX_DEPTH allows.

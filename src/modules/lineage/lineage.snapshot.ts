@@ -1,128 +1,179 @@
-import type { GraphScan, Side, VersionMeta } from './lineage.repository.js';
+import { Adjacency, grow } from './lineage.adjacency.js';
+import type { GraphScan, ScanCursor, Side, VersionMeta } from './lineage.repository.js';
 
 const ACCESS: VersionMeta['accessLevel'][] = ['open', 'embargoed', 'restricted'];
 
-/** Compressed sparse rows: the neighbours of node i are targets[offsets[i] .. offsets[i + 1]). */
-export interface Csr {
-  offsets: Int32Array;
-  targets: Int32Array;
-}
+type VersionRow = GraphScan['versions'][number];
 
-/** Counting sort of (from, to) pairs by `from`: two passes, no per-node arrays. */
-function csr(nodes: number, from: Int32Array, to: Int32Array): Csr {
-  const offsets = new Int32Array(nodes + 1);
-  for (let i = 0; i < from.length; i++) offsets[from[i] + 1]++;
-  for (let i = 0; i < nodes; i++) offsets[i + 1] += offsets[i];
-  const fill = offsets.slice(0, nodes);
-  const targets = new Int32Array(from.length);
-  for (let i = 0; i < from.length; i++) targets[fill[from[i]]++] = to[i];
-  return { offsets, targets };
-}
+/** Do the rows of `rows` carry consecutive rowids right after `after`? */
+const follows = (after: number, rows: [number, ...unknown[]][]) => rows.every((r, i) => r[0] === after + i + 1);
 
 /**
  * The provenance graph in typed arrays, as of one provenance generation: its edges, activity ids
  * and kinds, and what answers need of each published version (id, number, access level, tier,
- * data type). Versions are indexed by dataset_versions.pk, activities by their position in the
- * scan. All of it is fixed once written: edges only grow with activities, which bump the
- * generation, and a published version row is never updated (the datasets repository updates only
- * drafts; a change to that rule must bump the generation too). A version published after the
- * build has no edges in the snapshot, so it can only be a root, whose metadata the caller reads.
+ * data type). Versions are indexed by dataset_versions.pk, activities by their rowid order.
+ *
+ * Built once from a full scan, then extended in place: activities and their edges are only ever
+ * inserted (each insert bumps the generation) and a published version row is never updated (the
+ * datasets repository updates only drafts), so what a newer generation adds is the rows past the
+ * snapshot's cursor, appended by `apply`. Anything that does not fit that rule (a rowid gap, an
+ * edge of an unknown activity, a version row that changed) makes `apply` refuse, and the caller
+ * builds afresh. A version published after the build without edges can only be a root, whose
+ * metadata the caller reads.
  */
 export class ProvenanceSnapshot {
-  readonly generation: number;
-  /** One past the largest version pk on any edge; larger pks have no edges in this snapshot. */
-  readonly versionCount: number;
-  readonly activityIds: string[];
-  readonly activityKinds: Uint8Array;
-  readonly kinds: string[];
-  private readonly activityIndex: Map<string, number>;
+  generation: number;
+  readonly cursor: ScanCursor = { activities: 0, inputs: 0, outputs: 0 };
+  /** One past the largest version pk on any edge or published; larger pks have no edges in this snapshot. */
+  versionCount = 0;
+  readonly activityIds: string[] = [];
+  activityKinds = new Uint8Array(0);
+  readonly kinds: string[] = [];
+  private readonly kindCode = new Map<string, number>();
+  private readonly activityIndex = new Map<string, number>();
   /** Published versions by pk: number 0 marks a pk that is not one (then `meta` is undefined). */
-  readonly versionNumber: Int32Array;
-  readonly versionDataset: string[];
+  versionNumber = new Int32Array(0);
+  readonly versionDataset: string[] = [];
   /** "<datasetId>@<n>", the node id. */
-  readonly versionId: string[];
-  readonly restricted: Uint8Array;
-  private readonly accessLevel: Uint8Array;
-  private readonly tier: Int8Array;
-  private readonly dataType: Uint8Array;
+  readonly versionId: string[] = [];
+  restricted = new Uint8Array(0);
+  private accessLevel = new Uint8Array(0);
+  private tier = new Int8Array(0);
+  private dataType = new Uint8Array(0);
   private readonly dataTypes: (string | null)[] = [null];
+  private readonly typeCode = new Map<string, number>();
   /** near: version -> activities one step away on that side; far: activity -> versions beyond it. */
-  readonly sides: Record<Side, { near: Csr; far: Csr }>;
+  readonly sides: Record<Side, { near: Adjacency; far: Adjacency }>;
 
   /* Scratch for walks (a walk is synchronous, so one set per snapshot suffices): a node is visited when its mark equals the walk's epoch. */
-  readonly versionMark: Uint32Array;
-  readonly versionDepth: Int32Array;
-  readonly activityMark: Uint32Array;
-  readonly activityDepth: Int32Array;
+  versionMark = new Uint32Array(0);
+  versionDepth = new Int32Array(0);
+  activityMark = new Uint32Array(0);
+  activityDepth = new Int32Array(0);
   private epoch = 0;
   private buffers?: { keys: Int32Array; depths: Int32Array; edges: Int32Array };
-  private readonly edgeCount: number;
 
   constructor(scan: GraphScan) {
     this.generation = scan.generation;
-    const nA = scan.activities.length;
-    this.activityIds = new Array<string>(nA);
-    this.activityKinds = new Uint8Array(nA);
-    this.kinds = [];
-    this.activityIndex = new Map();
-    const kindCode = new Map<string, number>();
-    scan.activities.forEach(([id, kind], i) => {
-      this.activityIds[i] = id;
-      this.activityIndex.set(id, i);
-      let code = kindCode.get(kind);
-      if (code === undefined) (code = this.kinds.length), kindCode.set(kind, code), this.kinds.push(kind);
-      this.activityKinds[i] = code;
-    });
-    let maxPk = 0;
-    const edges = (rows: [string, number][]) => {
+    this.addActivities(scan.activities);
+    const nA = this.activityIds.length;
+    const edges = (rows: GraphScan['inputs']) => {
       const acts = new Int32Array(rows.length);
       const pks = new Int32Array(rows.length);
-      rows.forEach(([activity, pk], i) => {
+      rows.forEach(([, activity, pk], i) => {
         acts[i] = this.activityIndex.get(activity)!;
         pks[i] = pk;
-        if (pk > maxPk) maxPk = pk;
       });
       return { acts, pks };
     };
     const inputs = edges(scan.inputs);
     const outputs = edges(scan.outputs);
-    for (const v of scan.versions) if (v[0] > maxPk) maxPk = v[0];
-    this.versionCount = maxPk + 1;
-    this.edgeCount = inputs.pks.length + outputs.pks.length;
-    this.versionNumber = new Int32Array(this.versionCount);
-    this.versionDataset = new Array<string>(this.versionCount);
-    this.versionId = new Array<string>(this.versionCount);
-    this.restricted = new Uint8Array(this.versionCount);
-    this.accessLevel = new Uint8Array(this.versionCount);
-    this.tier = new Int8Array(this.versionCount).fill(-1);
-    this.dataType = new Uint8Array(this.versionCount);
-    const typeCode = new Map<string, number>();
-    for (const [pk, datasetId, n, access, tier, dataType] of scan.versions) {
-      this.versionNumber[pk] = n;
+    this.advance(scan);
+    this.addVersions(scan.versions, [inputs.pks, outputs.pks]);
+    const nV = this.versionCount;
+    this.sides = {
+      up: { near: Adjacency.build(nV, outputs.pks, outputs.acts), far: Adjacency.build(nA, inputs.acts, inputs.pks) },
+      down: { near: Adjacency.build(nV, inputs.pks, inputs.acts), far: Adjacency.build(nA, outputs.acts, outputs.pks) },
+    };
+  }
+
+  /**
+   * Appends what a later generation added (rows after `cursor`, from `repo.changes`). Returns
+   * false, changing nothing, when the changes are not a plain append; the snapshot is then stale.
+   */
+  apply(changes: GraphScan): boolean {
+    if (changes.generation <= this.generation) return false;
+    if (!follows(this.cursor.activities, changes.activities) || !follows(this.cursor.inputs, changes.inputs) || !follows(this.cursor.outputs, changes.outputs)) return false;
+    const added = new Set(changes.activities.map((r) => r[1]));
+    if (added.size !== changes.activities.length || changes.activities.some((r) => this.activityIndex.has(r[1]))) return false;
+    const known = (r: [number, string, number]) => this.activityIndex.has(r[1]) || added.has(r[1]);
+    if (!changes.inputs.every(known) || !changes.outputs.every(known)) return false;
+    if (changes.versions.some((v) => this.knows(v[0]) && !this.same(v))) return false;
+
+    this.addActivities(changes.activities);
+    this.addVersions(changes.versions, [changes.inputs.map((r) => r[2]), changes.outputs.map((r) => r[2])]);
+    const { up, down } = this.sides;
+    up.far.ensureNodes(this.activityIds.length);
+    down.far.ensureNodes(this.activityIds.length);
+    up.near.ensureNodes(this.versionCount);
+    down.near.ensureNodes(this.versionCount);
+    for (const [, activity, pk] of changes.inputs) {
+      const a = this.activityIndex.get(activity)!;
+      up.far.add(a, pk);
+      down.near.add(pk, a);
+    }
+    for (const [, activity, pk] of changes.outputs) {
+      const a = this.activityIndex.get(activity)!;
+      up.near.add(pk, a);
+      down.far.add(a, pk);
+    }
+    this.advance(changes);
+    return true;
+  }
+
+  private advance(scan: GraphScan) {
+    this.generation = scan.generation;
+    const last = (rows: [number, ...unknown[]][], before: number) => (rows.length ? rows[rows.length - 1][0] : before);
+    this.cursor.activities = last(scan.activities, this.cursor.activities);
+    this.cursor.inputs = last(scan.inputs, this.cursor.inputs);
+    this.cursor.outputs = last(scan.outputs, this.cursor.outputs);
+  }
+
+  private addActivities(rows: GraphScan['activities']) {
+    const n = this.activityIds.length + rows.length;
+    this.activityKinds = grow(this.activityKinds, n);
+    this.activityMark = grow(this.activityMark, n);
+    this.activityDepth = grow(this.activityDepth, n);
+    for (const [, id, kind] of rows) {
+      const i = this.activityIds.length;
+      this.activityIds.push(id);
+      this.activityIndex.set(id, i);
+      let code = this.kindCode.get(kind);
+      if (code === undefined) (code = this.kinds.length), this.kindCode.set(kind, code), this.kinds.push(kind);
+      this.activityKinds[i] = code;
+    }
+  }
+
+  /** Records published versions and makes room for every pk of `edgePks`. */
+  private addVersions(rows: VersionRow[], edgePks: ArrayLike<number>[]) {
+    let maxPk = this.versionCount - 1;
+    for (const pks of edgePks) for (let i = 0; i < pks.length; i++) if (pks[i] > maxPk) maxPk = pks[i];
+    for (const v of rows) if (v[0] > maxPk) maxPk = v[0];
+    const n = maxPk + 1;
+    if (n > this.versionCount) {
+      this.versionNumber = grow(this.versionNumber, n);
+      this.restricted = grow(this.restricted, n);
+      this.accessLevel = grow(this.accessLevel, n);
+      this.tier = grow(this.tier, n, -1);
+      this.dataType = grow(this.dataType, n);
+      this.versionMark = grow(this.versionMark, n);
+      this.versionDepth = grow(this.versionDepth, n);
+      this.versionCount = n;
+    }
+    for (const [pk, datasetId, num, access, tier, dataType] of rows) {
+      this.versionNumber[pk] = num;
       this.versionDataset[pk] = datasetId;
-      this.versionId[pk] = `${datasetId}@${n}`;
+      this.versionId[pk] = `${datasetId}@${num}`;
       this.accessLevel[pk] = ACCESS.indexOf(access);
       this.restricted[pk] = access === 'restricted' ? 1 : 0;
-      if (tier !== null) this.tier[pk] = tier;
+      this.tier[pk] = tier ?? -1;
       if (dataType !== null) {
-        let code = typeCode.get(dataType);
-        if (code === undefined) (code = this.dataTypes.length), typeCode.set(dataType, code), this.dataTypes.push(dataType);
+        let code = this.typeCode.get(dataType);
+        if (code === undefined) (code = this.dataTypes.length), this.typeCode.set(dataType, code), this.dataTypes.push(dataType);
         this.dataType[pk] = code;
       }
     }
-    this.sides = {
-      up: { near: csr(this.versionCount, outputs.pks, outputs.acts), far: csr(nA, inputs.acts, inputs.pks) },
-      down: { near: csr(this.versionCount, inputs.pks, inputs.acts), far: csr(nA, outputs.acts, outputs.pks) },
-    };
-    this.versionMark = new Uint32Array(this.versionCount);
-    this.versionDepth = new Int32Array(this.versionCount);
-    this.activityMark = new Uint32Array(nA);
-    this.activityDepth = new Int32Array(nA);
+  }
+
+  /** Does a version row read now match what the snapshot holds of it? */
+  private same([pk, datasetId, num, access, tier, dataType]: VersionRow): boolean {
+    const m = this.meta(pk)!;
+    return m.datasetId === datasetId && m.version === num && m.accessLevel === access && m.tier === tier && m.dataType === dataType;
   }
 
   /** A published version's metadata, or undefined when the pk is none in this snapshot. */
   meta(pk: number): VersionMeta | undefined {
-    if (!(pk < this.versionCount) || this.versionNumber[pk] === 0) return undefined;
+    if (!this.knows(pk)) return undefined;
     const tier = this.tier[pk];
     return {
       pk,
@@ -145,12 +196,16 @@ export class ProvenanceSnapshot {
 
   /**
    * Buffers for one walk's nodes and edges, sized for the largest possible walk (every node once,
-   * every edge once, plus the roots), allocated on first use.
+   * every edge once, plus the roots), allocated on first use and when the graph outgrew them.
    */
   scratch(roots: number) {
     const nodes = this.versionCount + this.activityIds.length + roots;
-    if (!this.buffers || this.buffers.keys.length < nodes) {
-      this.buffers = { keys: new Int32Array(nodes), depths: new Int32Array(nodes), edges: new Int32Array(3 * this.edgeCount) };
+    const edges = 3 * (this.sides.up.near.edges + this.sides.up.far.edges);
+    if (!this.buffers || this.buffers.keys.length < nodes || this.buffers.edges.length < edges) {
+      // Geometric, like the graph's own arrays, so a growing graph does not reallocate per write.
+      const room = (need: number, had = 0) => (need > had ? Math.max(need, Math.ceil(had * 1.5)) : had);
+      const keys = room(nodes, this.buffers?.keys.length);
+      this.buffers = { keys: new Int32Array(keys), depths: new Int32Array(keys), edges: new Int32Array(room(edges, this.buffers?.edges.length)) };
     }
     return this.buffers;
   }

@@ -96,17 +96,19 @@ export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: nu
     edges[nEdges++] = relation;
   };
 
-  const expand = (a: number, depth: number, next: number[]) => {
-    for (let j = far.offsets[a], end = far.offsets[a + 1]; j < end; j++) {
-      const pk = far.targets[j];
-      if (versionMark[pk] !== epoch) {
-        if ((passes && !passes(pk)) || !admit(depth)) continue;
-        addVersion(pk, depth);
-        next.push(pk);
-      }
-      edge(pk, a, farRelation);
-      if (parents && versionDepth[pk] === depth) parent(versionKey(pk), activityKey(a));
+  const reach = (pk: number, a: number, depth: number, next: number[]) => {
+    if (versionMark[pk] !== epoch) {
+      if ((passes && !passes(pk)) || !admit(depth)) return;
+      addVersion(pk, depth);
+      next.push(pk);
     }
+    edge(pk, a, farRelation);
+    if (parents && versionDepth[pk] === depth) parent(versionKey(pk), activityKey(a));
+  };
+  // Neighbours are the CSR run of the node, then its overflow chain (edges appended since the build).
+  const expand = (a: number, depth: number, next: number[]) => {
+    for (let j = far.offsets[a], end = far.offsets[a + 1]; j < end; j++) reach(far.targets[j], a, depth, next);
+    for (let e = far.head[a]; e >= 0; e = far.next[e]) reach(far.overflow[e], a, depth, next);
   };
 
   let frontier: number[] = [];
@@ -123,21 +125,22 @@ export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: nu
   for (; frontier.length > 0; depth++) {
     if (Date.now() > o.deadline) throw new FemtoError('TIMEOUT', `The lineage walk did not finish within ${o.timeoutMs} ms`);
     const next: number[] = [];
+    const step = (via: number, a: number, next: number[]) => {
+      if (kinds && !kinds[activityKinds[a]]) return;
+      let fresh = false;
+      if (activityMark[a] !== epoch) {
+        if (!admit(depth)) return;
+        addActivity(a, depth);
+        fresh = true;
+      }
+      edge(via, a, nearRelation);
+      if (parents && activityDepth[a] === depth) parent(activityKey(a), versionKey(via));
+      if (fresh) expand(a, depth, next);
+    };
     for (const via of frontier) {
       if (via >= versionCount) continue;
-      for (let k = near.offsets[via], end = near.offsets[via + 1]; k < end; k++) {
-        const a = near.targets[k];
-        if (kinds && !kinds[activityKinds[a]]) continue;
-        let fresh = false;
-        if (activityMark[a] !== epoch) {
-          if (!admit(depth)) continue;
-          addActivity(a, depth);
-          fresh = true;
-        }
-        edge(via, a, nearRelation);
-        if (parents && activityDepth[a] === depth) parent(activityKey(a), versionKey(via));
-        if (fresh) expand(a, depth, next);
-      }
+      for (let k = near.offsets[via], end = near.offsets[via + 1]; k < end; k++) step(via, near.targets[k], next);
+      for (let e = near.head[via]; e >= 0; e = near.next[e]) step(via, near.overflow[e], next);
     }
     if (depth > o.maxDepth || truncatedReason === 'NODE_BUDGET') break;
     if (o.targets && next.some((pk) => o.targets!.has(pk))) break;
