@@ -158,3 +158,16 @@ t.test('DOI normalization is idempotent and case-insensitive', async (t) => {
   t.equal(normalizeDoi('11.5072/abc'), null);
   t.equal(normalizeDoi('10.5072/'), null);
 });
+
+t.test('"event": null (what DataCite answers and clients send back) changes attributes without a state change', async (t) => {
+  const a = await makeApp(t);
+  const id = await publishedDataset(a);
+  const created = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${id}`, event: null });
+  t.equal(created.statusCode, 201, created.body);
+  t.equal(created.json().data.attributes.state, 'draft');
+  const doi = created.json().data.id as string;
+  const put = await a.app.inject({ method: 'PUT', url: `/dois/${doi}`, headers: { ...a.as.curator, ...jsonApi }, payload: JSON.stringify(body({ event: null, titles: [{ title: 'Renamed' }] })) });
+  t.equal(put.statusCode, 200, put.body);
+  t.equal(put.json().data.attributes.state, 'draft');
+  t.equal(put.json().data.attributes.titles[0].title, 'Renamed');
+});

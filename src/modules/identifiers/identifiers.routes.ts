@@ -17,7 +17,7 @@ const doiBody = z.object({
       .object({
         doi: z.string().optional(),
         prefix: z.string().optional(),
-        event: z.enum(['register', 'publish', 'hide']).optional(),
+        event: z.enum(['register', 'publish', 'hide']).nullable().optional(),
         url: z.string().url().nullable().optional(),
       })
       .loose(),
