@@ -115,12 +115,17 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
 
     app.get(
       '/datasets/:id/draft',
-      { schema: { tags, security, summary: 'The open draft of a dataset', params: idParams, response: { 200: datasetResponse } } },
-      async (request, reply) => {
-        const v = datasets.getDraft(request.actor, request.params.id);
-        reply.header('ETag', v.etag);
-        return extend(request, [v])[0];
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'The open draft of a dataset, negotiated like the published record (its Link header announces the formats)',
+          params: idParams,
+          querystring: formatQuery,
+          response: { 200: datasetResponse },
+        },
       },
+      async (request, reply) => sendNegotiated(request, reply, datasets.getDraft(request.actor, request.params.id), request.query.format),
     );
 
     app.post(
