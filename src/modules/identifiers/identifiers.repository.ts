@@ -4,6 +4,13 @@ import { datasets, datasetVersions, doiOutbox, dois, type DoiRow, type OutboxRow
 
 export type NewDoiRow = typeof dois.$inferInsert;
 
+/**
+ * SQL condition for raw queries aliasing `datasets d` and `dataset_versions v`: a hidden DOI left a
+ * tombstone on this version, or on the dataset as a whole (its concept DOI). Withdrawn records
+ * leave every public listing (search, catalog, sitemap); OAI keeps them as deleted.
+ */
+export const WITHDRAWN_SQL = `EXISTS (SELECT 1 FROM dois w WHERE w.dataset_id = d.id AND w.withdrawn_at IS NOT NULL AND (w.is_concept = 1 OR w.version_pk = v.pk))`;
+
 /** A DOI claimed for delivery: every undelivered outbox row of it up to `maxId`, and what the newest asks. */
 export interface Claim {
   doi: string;
