@@ -52,12 +52,14 @@ export class RepresentationRegistry<C> {
     return undefined;
   }
 
-  notAcceptable(): FemtoError {
+  /** The 406 of a failed `choose`; the pointer names what was refused: `?format=` when given, else Accept. */
+  notAcceptable(format?: string): FemtoError {
     const offered = this.offered();
-    return new FemtoError('NOT_ACCEPTABLE', `Offered: ${offered.join(', ')}`, [], {
-      offered,
-      formats: this.items.map((i) => i.format),
-    });
+    const formats = this.items.map((i) => i.format);
+    const error = format
+      ? { pointer: 'querystring/format', message: `'${format}' is not one of ${formats.join(', ')}` }
+      : { pointer: 'headers/accept', message: `accepts none of ${offered.join(', ')}` };
+    return new FemtoError('NOT_ACCEPTABLE', `Offered: ${offered.join(', ')}`, [error], { offered, formats });
   }
 }
 

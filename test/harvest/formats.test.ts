@@ -95,6 +95,12 @@ t.test('406 lists the offered types; the DCAT profile is chosen by Accept', asyn
   const bad = await app.app.inject({ url: '/datasets/ising-features', headers: { accept: 'image/png' } });
   t.equal(bad.statusCode, 406);
   for (const type of ['application/ld+json', 'text/turtle', 'text/html; charset=utf-8']) t.ok(bad.json().offered.includes(type), type);
+  t.match(bad.json().errors, [{ pointer: 'headers/accept' }], 'the pointer names the Accept header');
+  for (const url of ['/datasets/ising-features?format=xml', '/ontology?format=xml', '/datasets/ising-features/versions/1?format=JSONLD']) {
+    const typo = await app.app.inject({ url });
+    t.equal(typo.statusCode, 406, url);
+    t.match(typo.json(), { code: 'NOT_ACCEPTABLE', errors: [{ pointer: 'querystring/format', message: /json/ }] }, `${url}: the pointer names ?format=`);
+  }
   const dcat = await app.app.inject({ url: '/datasets/ising-features', headers: { accept: 'application/ld+json; profile="http://www.w3.org/ns/dcat#"' } });
   t.match(dcat.headers['content-type'], /profile="http:\/\/www.w3.org\/ns\/dcat"/);
   t.equal(dcat.json()['@type'], 'Dataset');

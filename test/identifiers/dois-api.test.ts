@@ -158,3 +158,39 @@ t.test('DOI normalization is idempotent and case-insensitive', async (t) => {
   t.equal(normalizeDoi('11.5072/abc'), null);
   t.equal(normalizeDoi('10.5072/'), null);
 });
+
+t.test('"event": null (what DataCite answers and clients send back) changes attributes without a state change', async (t) => {
+  const a = await makeApp(t);
+  const id = await publishedDataset(a);
+  const created = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${id}`, event: null });
+  t.equal(created.statusCode, 201, created.body);
+  t.equal(created.json().data.attributes.state, 'draft');
+  const doi = created.json().data.id as string;
+  const put = await a.app.inject({ method: 'PUT', url: `/dois/${doi}`, headers: { ...a.as.curator, ...jsonApi }, payload: JSON.stringify(body({ event: null, titles: [{ title: 'Renamed' }] })) });
+  t.equal(put.statusCode, 200, put.body);
+  t.equal(put.json().data.attributes.state, 'draft');
+  t.equal(put.json().data.attributes.titles[0].title, 'Renamed');
+});
+
+t.test('DOIs of restricted datasets do not exist for anonymous callers (read, list, query)', async (t) => {
+  const a = await makeApp(t);
+  const secret = await publishedDataset(a, { title: 'Secret zebra runs', accessLevel: 'restricted' });
+  const open = await publishedDataset(a, { title: 'Open zebra runs' });
+  const version = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}`, event: 'publish' });
+  t.equal(version.statusCode, 201, version.body);
+  const concept = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}/versions`, event: 'publish' });
+  t.equal(concept.statusCode, 201, concept.body);
+  t.equal((await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${open}`, event: 'publish' })).statusCode, 201);
+  const hidden = [version.json().data.id, concept.json().data.id] as string[];
+
+  for (const doi of hidden) {
+    t.equal((await a.app.inject({ url: `/dois/${doi}` })).statusCode, 404, `anonymous GET ${doi}`);
+    t.equal((await a.app.inject({ url: `/dois/${doi}`, headers: a.as.reader })).statusCode, 200, `reader GET ${doi}`);
+  }
+  for (const url of ['/dois', '/dois?query=zebra']) {
+    const anonymous = (await a.app.inject({ url })).json().data.map((r: { id: string }) => r.id);
+    t.equal(anonymous.length, 1, url);
+    t.notOk(anonymous.some((id: string) => hidden.includes(id)), `${url}: restricted DOIs left out`);
+    t.equal((await a.app.inject({ url, headers: a.as.reader })).json().data.length, 3, `${url}: readers see all`);
+  }
+});

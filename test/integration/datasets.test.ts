@@ -124,3 +124,20 @@ t.test('embargoed records hide their files from anonymous callers until the emba
   t.same((await a.app.inject({ url: `/datasets/${future}`, headers: a.as.reader })).json().distributions[0].urls, dist[0].urls, 'a reader sees them');
   t.same((await a.app.inject(`/datasets/${past}`)).json().distributions[0].urls, dist[0].urls, 'an ended embargo shows the files');
 });
+
+t.test('every metadata format a draft announces in its Link header is served at that URL', async (t) => {
+  const a = await makeApp(t);
+  const created = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset() });
+  t.equal(created.statusCode, 201, created.body);
+  const id = created.json().id as string;
+  const res = await a.app.inject({ method: 'GET', url: `/datasets/${id}`, headers: a.as.curator });
+  const described = [...String(res.headers.link).matchAll(/<([^>]+)>; rel="describedby"; type="([^"]+)"/g)];
+  t.ok(described.length > 3, 'formats are announced');
+  for (const [, href, type] of described) {
+    const got = await a.app.inject({ method: 'GET', url: href.replace('http://femto.test', ''), headers: a.as.curator });
+    t.equal(got.statusCode, 200, href);
+    t.equal(String(got.headers['content-type']).split(';')[0], type, href);
+  }
+  const bad = await a.app.inject({ method: 'GET', url: `/datasets/${id}/draft?format=nope`, headers: a.as.curator });
+  t.equal(bad.statusCode, 406);
+});

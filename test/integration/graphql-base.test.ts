@@ -24,3 +24,13 @@ t.test('dataset, its versions and the steps around it over GraphQL', async (t) =
   t.equal(d.generatedBy.id, 'fss');
   t.same(d.generatedBy.inputs[0].dataset, { id: raw, title: 'raw', usedBy: [{ id: 'fss' }] });
 });
+
+t.test('GraphQL carries the size and record count REST returns, beyond 32-bit integers', async (t) => {
+  const a = await makeApp(t);
+  const id = await publishedDataset(a, { sizeBytes: 5_000_000_000_000, recordCount: 10_000_000_000 });
+  const rest = (await a.app.inject({ url: `/datasets/${id}` })).json();
+  const res = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: `{ dataset(id: "${id}") { sizeBytes recordCount } }` } });
+  t.equal(res.statusCode, 200, res.body);
+  t.same(res.json().data.dataset, { sizeBytes: rest.sizeBytes, recordCount: rest.recordCount });
+  t.equal(rest.sizeBytes, 5_000_000_000_000);
+});

@@ -39,7 +39,9 @@ t.test('full-text search, filters, facets and cursor paging', async (t) => {
 
   const bad = await a.app.inject('/datasets?cursor=garbage');
   t.equal(bad.statusCode, 400);
-  t.equal(bad.json().errors[0].pointer, 'query/cursor');
+  t.equal(bad.json().errors[0].pointer, 'querystring/cursor', 'named like every other query parameter');
+  const badGql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ datasets(after: "garbage") { totalCount } }' } });
+  t.match(badGql.json().errors[0].extensions, { code: 'VALIDATION_FAILED', errors: [{ pointer: 'args/after' }] }, 'GraphQL names its own argument');
   const badTier = await a.app.inject('/datasets?tier=11');
   t.equal(badTier.statusCode, 400);
   t.match(badTier.json().errors[0].pointer, /querystring\/tier/);

@@ -44,7 +44,7 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
       if (answer) return reply.status(answer.status).header('Vary', 'Accept').type(answer.mediaType).serializer((p: unknown) => p as string).send(answer.body);
     }
     reply.header('ETag', v.etag).header('Vary', 'Accept');
-    if (!representation) throw container.datasetRepresentations.notAcceptable();
+    if (!representation) throw container.datasetRepresentations.notAcceptable(format);
     for (const headers of container.datasetHeaders) reply.headers(headers({ record: v.record, pk: v.pk, actor: request.actor }));
     if (representation.format === 'json') return extend(request, [v])[0];
     const body = await representation.render({ record: v.record, pk: v.pk, actor: request.actor });
@@ -115,12 +115,17 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
 
     app.get(
       '/datasets/:id/draft',
-      { schema: { tags, security, summary: 'The open draft of a dataset', params: idParams, response: { 200: datasetResponse } } },
-      async (request, reply) => {
-        const v = datasets.getDraft(request.actor, request.params.id);
-        reply.header('ETag', v.etag);
-        return extend(request, [v])[0];
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'The open draft of a dataset, negotiated like the published record (its Link header announces the formats)',
+          params: idParams,
+          querystring: formatQuery,
+          response: { 200: datasetResponse },
+        },
       },
+      async (request, reply) => sendNegotiated(request, reply, datasets.getDraft(request.actor, request.params.id), request.query.format),
     );
 
     app.post(

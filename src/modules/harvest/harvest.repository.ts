@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Database_ } from '../../db/client.js';
+import { WITHDRAWN_SQL } from '../identifiers/identifiers.repository.js';
 
 /** One harvestable dataset: its latest published version, keyed by (datestamp, id) for keyset paging. */
 export interface HarvestRow {
@@ -47,8 +48,7 @@ export function createHarvestRepository({ sqlite }: Database_) {
   /* A withdrawn record: its latest version is restricted but some published version was not. */
   const everPublic = `EXISTS (SELECT 1 FROM dataset_versions p WHERE p.dataset_id = d.id AND p.state = 'published' AND p.access_level != 'restricted')`;
 
-  /* Withdrawn: a hidden DOI left a tombstone on this version, or on the dataset as a whole (its concept DOI). */
-  const withdrawn = `EXISTS (SELECT 1 FROM dois w WHERE w.dataset_id = d.id AND w.withdrawn_at IS NOT NULL AND (w.is_concept = 1 OR w.version_pk = v.pk))`;
+  const withdrawn = WITHDRAWN_SQL;
 
   function where(q: HarvestQuery): { clause: string; params: unknown[] } {
     const conds: string[] = [];

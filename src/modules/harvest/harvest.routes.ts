@@ -101,7 +101,7 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
       async (request, reply) => {
         const { page, limit, modified_since: modifiedSince, format } = request.query;
         const representation = catalogFormats.choose(request.headers.accept, format);
-        if (!representation) throw catalogFormats.notAcceptable();
+        if (!representation) throw catalogFormats.notAcceptable(format);
         const since = modifiedSince ? new Date(modifiedSince).toISOString() : undefined;
         const { total, items } = harvest.catalogPage(request.actor, { page, limit, modifiedSince: since });
         const pageUrl = (n: number) => {

@@ -1,8 +1,15 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, like, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, like, ne, or, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
-import { datasetVersions, doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
+import { datasets, datasetVersions, doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
 
 export type NewDoiRow = typeof dois.$inferInsert;
+
+/**
+ * SQL condition for raw queries aliasing `datasets d` and `dataset_versions v`: a hidden DOI left a
+ * tombstone on this version, or on the dataset as a whole (its concept DOI). Withdrawn records
+ * leave every public listing (search, catalog, sitemap); OAI keeps them as deleted.
+ */
+export const WITHDRAWN_SQL = `EXISTS (SELECT 1 FROM dois w WHERE w.dataset_id = d.id AND w.withdrawn_at IS NOT NULL AND (w.is_concept = 1 OR w.version_pk = v.pk))`;
 
 /** A DOI claimed for delivery: every undelivered outbox row of it up to `maxId`, and what the newest asks. */
 export interface Claim {
@@ -82,17 +89,23 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
       return datasetIds.length ? db.select().from(dois).where(and(inArray(dois.datasetId, [...datasetIds]), eq(dois.isConcept, true))).all() : [];
     },
 
-    /** Keyset page ordered by DOI; `query` matches the DOI or the bound version's title. */
-    list(opts: { query?: string; after?: string; limit: number; states?: DoiRow['state'][] }): DoiRow[] {
+    /**
+     * Keyset page ordered by DOI; `query` matches the DOI or the title of the version it describes
+     * (a concept DOI: the dataset's latest). Without `includeRestricted`, DOIs describing a
+     * restricted version are left out here, so pages stay full.
+     */
+    list(opts: { query?: string; after?: string; limit: number; states?: DoiRow['state'][]; includeRestricted: boolean }): DoiRow[] {
       const q = opts.query ? `%${opts.query.replace(/[%_]/g, '')}%` : undefined;
+      const described = sql`coalesce(${dois.versionPk}, (select ${datasets.latestVersionPk} from ${datasets} where ${datasets.id} = ${dois.datasetId} and ${dois.isConcept} = 1))`;
       return db
         .select({ d: dois })
         .from(dois)
-        .leftJoin(datasetVersions, eq(datasetVersions.pk, dois.versionPk))
+        .leftJoin(datasetVersions, eq(datasetVersions.pk, described))
         .where(
           and(
             opts.after ? gt(dois.doi, opts.after) : undefined,
             opts.states ? inArray(dois.state, opts.states) : undefined,
+            opts.includeRestricted ? undefined : or(isNull(datasetVersions.accessLevel), ne(datasetVersions.accessLevel, 'restricted')),
             q ? or(like(dois.doi, q.toLowerCase()), like(datasetVersions.title, q)) : undefined,
           ),
         )

@@ -17,7 +17,7 @@ const doiBody = z.object({
       .object({
         doi: z.string().optional(),
         prefix: z.string().optional(),
-        event: z.enum(['register', 'publish', 'hide']).optional(),
+        event: z.enum(['register', 'publish', 'hide']).nullable().optional(),
         url: z.string().url().nullable().optional(),
       })
       .loose(),
@@ -58,7 +58,7 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
 
   function send(request: FastifyRequest, reply: FastifyReply, row: DoiRow, format?: string, status = 200) {
     const r = representations.choose(request.headers.accept, format);
-    if (!r) throw representations.notAcceptable();
+    if (!r) throw representations.notAcceptable(format);
     const body = r.render({ resource: identifiers.resource(row), attributes: identifiers.effective(row), key: row.doi });
     return reply.status(status).header('Vary', 'Accept').type(r.mediaType).serializer((p: unknown) => p as string).send(body);
   }

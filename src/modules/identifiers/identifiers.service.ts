@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { FemtoError, type FieldError } from '../../errors.js';
-import { canSeeDrafts, type Actor } from '../auth/auth.schema.js';
+import { canSeeDrafts, canSeeRestricted, type Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetsRepository } from '../datasets/datasets.repository.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
@@ -248,9 +248,17 @@ export function createIdentifiersService(deps: {
     }
   }
 
+  /** A DOI describing a restricted version does not exist for anonymous callers, as the version does not. */
   function visible(actor: Actor, row: DoiRow | undefined, doi: string): DoiRow {
-    if (!row || (row.state === 'draft' && !canSeeDrafts(actor))) throw new FemtoError('NOT_FOUND', `DOI ${doi} does not exist`);
+    if (!row || (row.state === 'draft' && !canSeeDrafts(actor)) || (!canSeeRestricted(actor) && describesRestricted(row))) {
+      throw new FemtoError('NOT_FOUND', `DOI ${doi} does not exist`);
+    }
     return row;
+  }
+
+  function describesRestricted(row: DoiRow): boolean {
+    const pk = describedPk(row);
+    return pk != null && datasets.versionRow(pk)?.accessLevel === 'restricted';
   }
 
   function registration(row: DoiRow): RegistrationView {
@@ -369,7 +377,7 @@ export function createIdentifiersService(deps: {
     /** Drafts are listed for curators only, as DataCite lists them for the owning repository only. */
     list(actor: Actor, opts: { query?: string; size: number; cursor?: string }) {
       const states: DoiState[] | undefined = canSeeDrafts(actor) ? undefined : ['registered', 'findable'];
-      const rows = repo.list({ query: opts.query, after: opts.cursor, limit: opts.size + 1, states });
+      const rows = repo.list({ query: opts.query, after: opts.cursor, limit: opts.size + 1, states, includeRestricted: canSeeRestricted(actor) });
       const page = rows.slice(0, opts.size);
       return { rows: page, next: rows.length > opts.size ? page[page.length - 1].doi : null };
     },

@@ -4,6 +4,7 @@ import type { Container } from '../../container.js';
 import { FemtoError } from '../../errors.js';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'application/vnd.datacite.datacite+xml'];
+const importResult = z.object({ source: z.string(), status: z.enum(['created', 'exists']), dataset: z.string(), doi: z.string().nullable() });
 
 /** POST /import: one DataCite record (XML or JSON) becomes a published dataset with its DOI. */
 export function importRoutes(container: Container): FastifyPluginAsyncZod {
@@ -16,8 +17,8 @@ export function importRoutes(container: Container): FastifyPluginAsyncZod {
         schema: {
           tags: ['datasets'],
           security: [{ bearer: [] }],
-          summary: 'Import a DataCite record (kernel-4 XML or DataCite JSON) as a published dataset with its DOI (curator)',
-          response: { 201: z.object({ source: z.string(), status: z.enum(['created', 'exists']), dataset: z.string(), doi: z.string().nullable() }) },
+          summary: 'Import a DataCite record (kernel-4 XML or DataCite JSON) as a published dataset with its DOI (curator); 200 when its DOI was already imported',
+          response: { 200: importResult, 201: importResult },
         },
       },
       async (request, reply) => {
@@ -30,7 +31,7 @@ export function importRoutes(container: Container): FastifyPluginAsyncZod {
           if (err instanceof FemtoError) throw err;
           throw new FemtoError('UNPROCESSABLE', `Not a DataCite record: ${(err as Error).message}`);
         }
-        reply.status(201).header('Location', `${container.config.baseUrl}/datasets/${result.dataset}`);
+        reply.status(result.status === 'created' ? 201 : 200).header('Location', `${container.config.baseUrl}/datasets/${result.dataset}`);
         return result;
       },
     );

@@ -40,7 +40,7 @@ export function ontologyRoutes(container: Container): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const r = representations.choose(request.headers.accept, request.query.format);
-        if (!r) throw representations.notAcceptable();
+        if (!r) throw representations.notAcceptable(request.query.format);
         reply.header('Vary', 'Accept').type(r.mediaType);
         return reply.serializer((p: unknown) => p as string).send(await r.render());
       },

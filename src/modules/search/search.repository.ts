@@ -1,4 +1,5 @@
 import type { Database_ } from '../../db/client.js';
+import { WITHDRAWN_SQL } from '../identifiers/identifiers.repository.js';
 import type { Facet, SearchQuery } from './search.schema.js';
 
 export interface SearchPage {
@@ -25,8 +26,9 @@ export function createSearchRepository({ sqlite }: Database_) {
   return {
     /**
      * One filtered set, counted, faceted and paged. Only the latest published version of each
-     * dataset takes part. Order: FTS rank (bm25) when there is a query, then dataset id; the cursor
-     * is that pair, so paging is stable while records are added.
+     * dataset takes part, unless withdrawn (its landing page answers 410). Order: FTS rank (bm25)
+     * when there is a query, then dataset id; the cursor is that pair, so paging is stable while
+     * records are added.
      */
     search(query: SearchQuery, opts: { includeRestricted: boolean; after?: { rank: number; id: string } }): SearchPage {
       const where: string[] = [];
@@ -42,6 +44,7 @@ export function createSearchRepository({ sqlite }: Database_) {
       } else if (query.q) {
         where.push('0'); // text with no searchable characters matches nothing
       }
+      where.push(`NOT ${WITHDRAWN_SQL}`);
       if (!opts.includeRestricted) where.push("v.access_level <> 'restricted'");
       if (query.tier !== undefined) (where.push('v.tier = ?'), params.push(query.tier));
       if (query.domain) (where.push('v.domain = ?'), params.push(query.domain));

@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { ACCESS_LEVELS, DATA_TYPES } from '../datasets/datasets.schema.js';
 
+/** The cursor is opaque to clients: base64url of the last row's sort key. */
+export const encodeCursor = (last: { rank: number; id: string }) => Buffer.from(JSON.stringify([last.rank, last.id])).toString('base64url');
+
+export function decodeCursor(cursor: string): { rank: number; id: string } | undefined {
+  try {
+    const [rank, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof rank === 'number' && typeof id === 'string') return { rank, id };
+  } catch {
+    /* not JSON: not one femto issued */
+  }
+  return undefined;
+}
+
 export const searchQuery = z
   .object({
     q: z.string().trim().max(500).optional().describe('full text over title, description and keywords'),
@@ -11,7 +24,7 @@ export const searchQuery = z
     format: z.string().max(100).optional(),
     accessLevel: z.enum(ACCESS_LEVELS).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(20),
-    cursor: z.string().max(200).optional(),
+    cursor: z.string().max(200).refine((c) => decodeCursor(c) !== undefined, 'malformed cursor: not one femto issued').optional(),
   })
   .strict();
 
