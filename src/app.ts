@@ -9,6 +9,7 @@ import problemDetails from './plugins/problem-details.js';
 import authPlugin from './plugins/auth.js';
 import openapi from './plugins/openapi.js';
 import graphql from './plugins/graphql.js';
+import graphiql from './plugins/graphiql.js';
 import { datasetsRoutes } from './modules/datasets/datasets.routes.js';
 import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -74,6 +75,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   await app.register(openapi, { baseUrl: config.baseUrl, version });
   await app.register(authPlugin, { container });
   await app.register(graphql, { container });
+  await app.register(graphiql);
 
   // zod compiles the REST routes' schemas; mercurius keeps its own JSON schemas, so the zod
   // compilers live in this scope only.

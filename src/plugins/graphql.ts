@@ -61,7 +61,7 @@ export default fp(
       schema: loadSchema(),
       resolvers: merge(modules.map((m) => m.resolvers)) as never,
       loaders: merge(modules.map((m) => m.loaders ?? {})) as never,
-      graphiql: true,
+      graphiql: false,
       path: '/graphql',
       // Compiles a document to JS on its second run (graphql-jit): the hot lineage queries skip graphql-js's interpreter.
       jit: 1,
