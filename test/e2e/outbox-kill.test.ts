@@ -15,7 +15,7 @@ async function serve(env: Record<string, string>): Promise<{ child: ChildProcess
     stdio: 'ignore',
   });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {
     if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) return { child, base };
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -61,20 +61,20 @@ t.test('kill -9 of the server never loses a DOI: the outbox row survives and is 
   dc.fail({ kind: 'hang' });
   const second = await serve({ ...env, FEMTO_OUTBOX_WORKER: 'true' });
   t.teardown(() => second.child.kill('SIGKILL'));
-  t.ok(await until(() => dc.requests.some((r) => r.doi === '10.5072/kill-before'), 10_000), 'the restarted server picked up the pending row');
+  t.ok(await until(() => dc.requests.some((r) => r.doi === '10.5072/kill-before'), 30_000), 'the restarted server picked up the pending row');
   await mint(second.base, '10.5072/kill-during');
   await killed(second.child);
 
   // 3. A third process delivers both; the row leased by the killed worker comes back when its lease ends.
   const third = await serve({ ...env, FEMTO_OUTBOX_WORKER: 'true' });
   t.teardown(() => third.child.kill('SIGKILL'));
-  t.ok(await until(() => dc.dois.has('10.5072/kill-before') && dc.dois.has('10.5072/kill-during'), 60_000), 'both DOIs reached DataCite');
+  t.ok(await until(() => dc.dois.has('10.5072/kill-before') && dc.dois.has('10.5072/kill-during'), 90_000), 'both DOIs reached DataCite');
   t.equal(dc.creations.get('10.5072/kill-before'), 1, 'created once');
   t.equal(dc.creations.get('10.5072/kill-during'), 1, 'created once');
   const registration = async () =>
     (await fetch(`${third.base}/dois/10.5072/kill-during`, { headers: { authorization: `Bearer ${ADMIN}` } }).then((r) => r.json())).data.attributes.registration;
   let seen = await registration();
-  for (let i = 0; i < 50 && seen.status !== 'synced'; i++) {
+  for (let i = 0; i < 300 && seen.status !== 'synced'; i++) {
     await new Promise((r) => setTimeout(r, 100));
     seen = await registration();
   }
