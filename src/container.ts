@@ -165,7 +165,14 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     datasetRepresentations,
     datasetHeaders: [harvestFormats.headers] as DatasetHeaders[],
     recordExtensions,
-    datasetReadGuards,
+    /** Every read of one dataset version passes here: throws (410 for a withdrawn DOI) or returns the answer to send instead. */
+    guardRead(v: VersionedRecord, representation?: Representation<DatasetRenderContext>): GuardAnswer | undefined {
+      for (const guard of datasetReadGuards) {
+        const answer = guard(v, representation);
+        if (answer) return answer;
+      }
+      return undefined;
+    },
     identifiers,
     registrar,
     outbox,

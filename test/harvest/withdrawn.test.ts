@@ -77,6 +77,14 @@ t.test('a withdrawn record leaves every public channel; OAI keeps it as deleted;
     t.match(res.json(), { code: 'GONE', tombstone: { doi: '10.5072/gone-1', reason: 'Calibration error in run 7' } }, accept);
   }
   t.equal((await a.app.inject({ url: `/datasets/${kept}`, headers: { accept: BROWSER } })).statusCode, 200, 'the other record is untouched');
+  for (const url of [`/datasets/${gone}/linkset`, `/datasets/${gone}/fair`]) {
+    const res = await a.app.inject({ url });
+    t.equal(res.statusCode, 410, url);
+    t.equal(res.json().code, 'GONE', url);
+  }
+  const byId = (await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: `{ dataset(id: "${gone}") { title } }` } })).json();
+  t.equal(byId.data.dataset, null, 'GraphQL dataset(id) answers no record');
+  t.equal(byId.errors[0].extensions.code, 'GONE', 'with the code REST uses');
 
   // Publishing again lifts the tombstone everywhere.
   await doi(a, 'PUT', '/dois/10.5072/gone-1', { event: 'publish' });

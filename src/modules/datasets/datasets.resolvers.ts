@@ -1,4 +1,5 @@
 import type { DatasetVersionRow } from '../../db/schema/index.js';
+import { FemtoError } from '../../errors.js';
 import { datasetNode, type DatasetNode, type GraphQLContext, type GraphQLModule, type LoaderQuery } from '../../graphql/context.js';
 import type { DatasetRecord } from './datasets.schema.js';
 
@@ -33,9 +34,15 @@ export const datasetsGraphQL: GraphQLModule = {
   resolvers: {
     Query: {
       dataset: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => {
-        const concept = ctx.femto.repos.datasets.concept(id);
-        const pk = concept?.latestVersionPk ?? concept?.draftVersionPk;
-        return pk == null ? null : datasetNodes(ctx, [pk])[0];
+        let v;
+        try {
+          v = ctx.femto.datasets.get(ctx.actor, id);
+        } catch (err) {
+          if (err instanceof FemtoError && err.code === 'NOT_FOUND') return null;
+          throw err;
+        }
+        ctx.femto.guardRead(v); // a withdrawn record is GONE here as in REST
+        return datasetNode(v.pk, v.record);
       },
     },
     Contributor: {

@@ -39,10 +39,8 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
   /** JSON by default; any other registered representation by Accept or ?format=; 406 otherwise. */
   async function sendNegotiated(request: FastifyRequest, reply: FastifyReply, v: VersionedRecord, format?: string) {
     const representation = container.datasetRepresentations.choose(request.headers.accept, format);
-    for (const guard of container.datasetReadGuards) {
-      const answer = guard(v, representation);
-      if (answer) return reply.status(answer.status).header('Vary', 'Accept').type(answer.mediaType).serializer((p: unknown) => p as string).send(answer.body);
-    }
+    const answer = container.guardRead(v, representation);
+    if (answer) return reply.status(answer.status).header('Vary', 'Accept').type(answer.mediaType).serializer((p: unknown) => p as string).send(answer.body);
     reply.header('ETag', v.etag).header('Vary', 'Accept');
     if (!representation) throw container.datasetRepresentations.notAcceptable(format);
     for (const headers of container.datasetHeaders) reply.headers(headers({ record: v.record, pk: v.pk, actor: request.actor }));

@@ -62,6 +62,7 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const v = datasets.get(request.actor, request.params.id);
+        container.guardRead(v);
         const item = harvest.item(request.actor, v.pk);
         if (!item) throw notFound('Dataset', request.params.id);
         const links = signposts(item, ctx, container.harvestFormats.metadataFormats());
@@ -81,6 +82,7 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
       },
       async (request) => {
         const v = datasets.get(request.actor, request.params.id);
+        container.guardRead(v);
         const item = harvest.item(request.actor, v.pk);
         if (!item) throw notFound('Dataset', request.params.id);
         return fairAssessment(item, ctx, container.datasetRepresentations.all());
