@@ -15,12 +15,13 @@ const staticFiles: Record<string, { type: string; body: string }> = {
 };
 
 /** The discovery portal: server-rendered pages over the same services as the API. */
-export function portalRoutes({ search, lineage, datasets, provenance }: Container): FastifyPluginAsyncZod {
+export function portalRoutes({ search, lineage, datasets, provenance, harvest }: Container): FastifyPluginAsyncZod {
+  const observableLabel = (iri: string) => harvest.serializerContext.describeObservable(iri).name;
   return async (app) => {
     app.get(
       '/',
       { schema: { hide: true, querystring: searchQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(20) }) } },
-      async (request, reply) => reply.type('text/html; charset=utf-8').send(searchPage(request.query, search.search(request.actor, request.query))),
+      async (request, reply) => reply.type('text/html; charset=utf-8').send(searchPage(request.query, search.search(request.actor, request.query), observableLabel)),
     );
 
     app.get(

@@ -4,8 +4,8 @@ import type { SearchResult } from '../../search/search.service.js';
 
 const facetTitles = { tier: 'Tier', domain: 'Domain', dataType: 'Data type', format: 'Format', observable: 'Observable' } as const;
 
-/** The label of an observable IRI when the ontology is not at hand: its last path segment, de-slugged. */
-const observableLabel = (iri: string) => decodeURIComponent(iri.split('/').pop() ?? iri).replace(/-/g, ' ');
+/** Observable labels come from the same describer the harvest formats use (the ontology's rdfs:label). */
+type ObservableLabel = (iri: string) => string;
 
 function link(query: SearchQuery, change: Partial<Record<keyof SearchQuery, string | undefined>>): string {
   const params = new URLSearchParams();
@@ -15,7 +15,7 @@ function link(query: SearchQuery, change: Partial<Record<keyof SearchQuery, stri
   return qs ? `/?${qs}` : '/';
 }
 
-function facetList(query: SearchQuery, result: SearchResult): SafeHtml[] {
+function facetList(query: SearchQuery, result: SearchResult, observableLabel: ObservableLabel): SafeHtml[] {
   return (Object.keys(facetTitles) as (keyof typeof facetTitles)[])
     .filter((f) => result.facets[f]?.length)
     .map((facet) => {
@@ -28,7 +28,7 @@ function facetList(query: SearchQuery, result: SearchResult): SafeHtml[] {
     });
 }
 
-export function searchPage(query: SearchQuery, result: SearchResult): string {
+export function searchPage(query: SearchQuery, result: SearchResult, observableLabel: ObservableLabel): string {
   const items = result.items.map(({ record: r }) => {
     const access = r.accessLevel === 'open' ? '' : html`<span class="badge ${r.accessLevel}">${r.accessLevel}${r.embargoUntil ? ` until ${r.embargoUntil}` : ''}</span>`;
     return html`<li>
@@ -46,7 +46,7 @@ ${(['tier', 'domain', 'dataType', 'format', 'observable'] as const).map((f) => (
 <button type="submit">Search</button>
 </form>
 <div class="layout">
-<aside class="facets" aria-label="Filters">${facetList(query, result)}</aside>
+<aside class="facets" aria-label="Filters">${facetList(query, result, observableLabel)}</aside>
 <section aria-label="Results">
 <p class="meta" id="count">${result.total} ${result.total === 1 ? 'dataset' : 'datasets'}</p>
 <ol class="results">${items}</ol>
