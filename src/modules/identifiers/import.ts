@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../lib/digest.js';
 import { createRequire } from 'node:module';
 import type { Config } from '../../config.js';
 import { FemtoError } from '../../errors.js';
@@ -74,7 +74,7 @@ export function contentFromDatacite(a: DataciteAttributes): VersionContent {
 /** A dataset id (slug) derived from the DOI, or from the content when there is none. */
 function datasetIdFor(doi: string | null, text: string): string {
   const base = `doi-${(doi ?? '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
-  const hash = createHash('sha256').update(doi ?? text).digest('hex').slice(0, 8);
+  const hash = sha256(doi ?? text).slice(0, 8);
   if (!doi) return `import-${hash}`;
   return base.length <= 64 ? base : `${base.slice(0, 55).replace(/-$/, '')}-${hash}`;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../../lib/digest.js';
 import { dataciteXml, DATACITE_NS } from '../../identifiers/serializers/datacite-xml.js';
 import type { DataciteAttributes } from '../../identifiers/serializers/datacite.js';
 import type { DatasetRecord } from '../../datasets/datasets.schema.js';
@@ -21,7 +21,7 @@ export type DataciteOfMany = (items: { record: DatasetRecord; pk: number }[]) =>
 function memoizedXml(entries: number) {
   const cache = new Map<string, string>();
   return (attributes: DataciteAttributes): string => {
-    const key = createHash('sha256').update(JSON.stringify(attributes)).digest('base64');
+    const key = sha256(JSON.stringify(attributes));
     const hit = cache.get(key);
     if (hit !== undefined) {
       cache.delete(key);
