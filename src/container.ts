@@ -77,7 +77,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   };
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
-  const datasets = createDatasetsService(repos.datasets, auth, ontology.checkObservables);
+  const datasets = createDatasetsService(repos.datasets, auth, ontology);
   const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, datasets: repos.datasets, auth });
   const search = createSearchService(repos.search, datasets);
   const datasetRepresentations = new RepresentationRegistry<DatasetRenderContext>();

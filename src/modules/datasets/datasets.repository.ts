@@ -12,7 +12,7 @@ import {
   type DatasetVersionRow,
 } from '../../db/schema/index.js';
 import { createAgentsRepository } from '../provenance/agents.repository.js';
-import type { CreatorInput, DatasetRecord, VersionContent } from './datasets.schema.js';
+import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type VersionContent } from './datasets.schema.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
 
@@ -47,6 +47,8 @@ export function createDatasetsRepository({ db, sqlite }: Database_) {
       ...(c.keywords ?? []).map((value, position) => ({ facet: 'keyword' as const, position, value })),
       ...(c.formats ?? []).map((value, position) => ({ facet: 'format' as const, position, value })),
       ...(c.observables ?? []).map((value, position) => ({ facet: 'observable' as const, position, value })),
+      ...(c.alsoInTiers ?? []).map((tier, position) => ({ facet: 'tier' as const, position, value: String(tier) })),
+      ...(c.alsoInDomains ?? []).map((value, position) => ({ facet: 'domain' as const, position, value })),
     ];
     if (terms.length) db.insert(versionTerms).values(terms.map((t) => ({ versionPk: pk, ...t }))).run();
     (c.distributions ?? []).forEach((d, position) => {
@@ -94,7 +96,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_) {
     domain: c.domain ?? null,
     dataType: c.dataType ?? null,
     resourceType: c.resourceType ?? 'Dataset',
-    license: c.license ?? null,
+    status: c.status ?? 'available',
+    issued: c.issued ?? null,
+    license: c.license === LICENSE_UNKNOWN ? null : (c.license ?? null),
     accessLevel: c.accessLevel ?? 'open',
     embargoUntil: c.accessLevel === 'embargoed' ? (c.embargoUntil ?? null) : null,
     publisher: c.publisher ?? null,
@@ -255,10 +259,14 @@ export function createDatasetsRepository({ db, sqlite }: Database_) {
           title: r.title,
           description: r.description,
           tier: r.tier,
+          alsoInTiers: [],
           domain: r.domain,
+          alsoInDomains: [],
           dataType: r.dataType,
           resourceType: r.resourceType,
-          license: r.license,
+          status: r.status,
+          issued: r.issued,
+          license: r.license ?? LICENSE_UNKNOWN,
           accessLevel: r.accessLevel,
           embargoUntil: r.embargoUntil,
           publisher: r.publisher,
@@ -283,8 +291,12 @@ export function createDatasetsRepository({ db, sqlite }: Database_) {
         const agent = { agentId: a.id, name: a.name, type: agentType[a.kind], orcid: a.orcid, ror: a.ror, affiliation: va.affiliation };
         (va.role === 'creator' ? rec.creators : rec.contributors).push(agent);
       }
-      const facetKey = { keyword: 'keywords', format: 'formats', observable: 'observables' } as const;
-      for (const t of terms) out.get(t.versionPk)![facetKey[t.facet]].push(t.value);
+      const facetKey = { keyword: 'keywords', format: 'formats', observable: 'observables', domain: 'alsoInDomains' } as const;
+      for (const t of terms) {
+        const rec = out.get(t.versionPk)!;
+        if (t.facet === 'tier') rec.alsoInTiers.push(Number(t.value));
+        else rec[facetKey[t.facet]].push(t.value);
+      }
       const urlsByDist = new Map<number, string[]>();
       for (const l of locs) {
         const list = urlsByDist.get(l.distributionPk) ?? [];

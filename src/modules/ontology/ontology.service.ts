@@ -1,6 +1,6 @@
 import { FemtoError } from '../../errors.js';
 import { loadOntologyFiles, type ParsedFiles } from './ontology.loader.js';
-import { buildModel, GATE_NS, OBSERVABLE_NS, type GateTerm, type ObservableTerm, type OntologyModel } from './ontology.model.js';
+import { buildModel, domainNameKey, GATE_NS, OBSERVABLE_NS, type GateTerm, type ObservableTerm, type OntologyModel } from './ontology.model.js';
 import { UnitRegistry } from './units.js';
 
 export interface Ontology {
@@ -23,6 +23,8 @@ export function createOntologyService(ontology: Ontology) {
   const gateByIri = new Map(model.gates.map((g) => [g.iri, g]));
   const tierByIri = new Map(model.tiers.map((t) => [t.iri, t]));
   const domainByIri = new Map(model.domains.map((d) => [d.iri, d]));
+  /** Every way the seeds and clients name a domain: IRI, notation, label, alternative labels. */
+  const domainByName = new Map(model.domains.flatMap((d) => [d.iri, d.slug, d.label, ...d.altLabels].map((name) => [domainNameKey(name), d] as const)));
   const gatesByObservable = new Map<string, GateTerm[]>();
   for (const g of model.gates) gatesByObservable.set(g.observable, [...(gatesByObservable.get(g.observable) ?? []), g]);
 
@@ -60,6 +62,11 @@ export function createOntologyService(ontology: Ontology) {
       if (d) return { kind: 'domain' as const, term: d };
       return undefined;
     },
+
+    domain: (ref: string) => domainByIri.get(ref),
+
+    /** The domain a text names, or undefined: the one vocabulary facets, OAI sets and JSON-LD share. */
+    resolveDomain: (text: string) => domainByName.get(domainNameKey(text)),
 
     /** The datasets service calls this on create/update: every observable must be in the ontology. */
     checkObservables(iris: string[], pointer: string): void {
