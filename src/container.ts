@@ -31,6 +31,7 @@ import { createGatesRepository } from './modules/gates/gates.repository.js';
 import { createGatesService } from './modules/gates/gates.service.js';
 import { dqvForVersions } from './modules/gates/serializers/dqv.js';
 import { describeObservableFromIri } from './modules/harvest/observables.js';
+import { slugOf } from './modules/harvest/harvest.urls.js';
 import { createLineageRepository } from './modules/lineage/lineage.repository.js';
 import { createLineageService } from './modules/lineage/lineage.service.js';
 
@@ -79,7 +80,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const auth = createAuthService(repos.auth, config.adminToken);
   const datasets = createDatasetsService(repos.datasets, auth, ontology);
   const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, datasets: repos.datasets, auth });
-  const search = createSearchService(repos.search, datasets);
+  const search = createSearchService(repos.search, datasets, ontology);
   const datasetRepresentations = new RepresentationRegistry<DatasetRenderContext>();
   // First registered = the default when the client states no preference.
   datasetRepresentations.register({ mediaType: 'application/json', format: 'json', render: ({ record }) => JSON.stringify(record) });
@@ -129,6 +130,10 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
       const unit = o.unit ? ontology.units.get(o.unit) : undefined;
       return { iri, name: o.label, ...(o.unit ? { unitCode: o.unit } : {}), ...(unit?.symbol ? { unitText: unit.symbol } : {}) };
     },
+    describeDomain: (iri) => {
+      const d = ontology.domain(iri);
+      return d ? { iri, label: d.label, slug: d.slug } : { iri, label: iri, slug: slugOf(iri) };
+    },
     qualityOf: (versions) => dqvForVersions({ gates, baseUrl: config.baseUrl }, versions),
   });
   const harvestFormats = registerHarvestRepresentations(datasetRepresentations, harvest);
@@ -144,6 +149,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     config,
     repo: repos.harvest,
     harvest,
+    domains: ontology.domains().map((d) => ({ iri: d.iri, label: d.label, slug: d.slug })),
     formats: dataciteFormats((items) => identifiers.metadataForMany(items), config.datacite?.user ?? 'FEMTO'),
   });
   recordExtensions.push((_actor, items) => {

@@ -3,6 +3,12 @@ import { FemtoError } from '../../errors.js';
 import { datasetNode, type DatasetNode, type GraphQLContext, type GraphQLModule, type LoaderQuery } from '../../graphql/context.js';
 import type { DatasetRecord } from './datasets.schema.js';
 
+/** GraphQL enum names cannot hold '-': in-preparation is in_preparation there. */
+export const graphqlStatus = {
+  out: (s: string) => s.replace('-', '_'),
+  in: (s: string) => s.replace('_', '-'),
+};
+
 interface VersionNode {
   datasetId: string;
   pk: number;
@@ -44,6 +50,10 @@ export const datasetsGraphQL: GraphQLModule = {
         ctx.femto.guardRead(v); // a withdrawn record is GONE here as in REST
         return datasetNode(v.pk, v.record);
       },
+    },
+    Dataset: {
+      status: (r: DatasetNode) => graphqlStatus.out(r.status),
+      domainLabel: (r: DatasetNode, _: unknown, ctx: GraphQLContext) => (r.domain ? (ctx.femto.ontology.domain(r.domain)?.label ?? null) : null),
     },
     Contributor: {
       agent: (c: DatasetRecord['creators'][number]) => ({ id: c.agentId, type: c.type, name: c.name, orcid: c.orcid, ror: c.ror, url: null, affiliation: c.affiliation }),

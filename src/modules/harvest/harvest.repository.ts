@@ -10,15 +10,17 @@ export interface HarvestRow {
   datestamp: string;
   /** Withdrawn (a hidden DOI's tombstone), or the latest version left public view while an earlier one was public (OAI deleted record). */
   deleted: boolean;
-  tier: number | null;
-  domain: string | null;
+  /** The primary tier and the other tiers the record is in. */
+  tiers: number[];
+  /** Domain IRIs: the primary domain and the others the record is in. */
+  domains: string[];
   dataType: string | null;
 }
 
-/** Set membership as stored values (tier number, raw domain strings, data type). */
+/** Set membership as stored values (tier number, domain IRI, data type). */
 export interface FacetFilter {
   tier?: number | 'any';
-  domains?: string[] | 'any';
+  domain?: string | 'any';
   dataType?: string | 'any';
 }
 
@@ -59,10 +61,12 @@ export function createHarvestRepository({ sqlite }: Database_) {
     if (q.before) conds.push('v.published_at < ?'), params.push(q.before);
     if (q.after) conds.push('(v.published_at, d.id) > (?, ?)'), params.push(q.after[0], q.after[1]);
     const f = q.facets ?? {};
+    // A record is in the set of its primary tier/domain and of each of its also-in terms.
+    const member = (column: string, facet: string) => `(${column} = ? OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = '${facet}' AND t.value = ?))`;
     if (f.tier === 'any') conds.push('v.tier IS NOT NULL');
-    else if (f.tier !== undefined) conds.push('v.tier = ?'), params.push(f.tier);
-    if (f.domains === 'any') conds.push('v.domain IS NOT NULL');
-    else if (f.domains) conds.push(`v.domain IN (SELECT value FROM json_each(?))`), params.push(JSON.stringify(f.domains));
+    else if (f.tier !== undefined) conds.push(member('v.tier', 'tier')), params.push(f.tier, String(f.tier));
+    if (f.domain === 'any') conds.push('v.domain IS NOT NULL');
+    else if (f.domain) conds.push(member('v.domain', 'domain')), params.push(f.domain, f.domain);
     if (f.dataType === 'any') conds.push('v.data_type IS NOT NULL');
     else if (f.dataType !== undefined) conds.push('v.data_type = ?'), params.push(f.dataType);
     return { clause: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
@@ -71,9 +75,16 @@ export function createHarvestRepository({ sqlite }: Database_) {
   const from = `FROM datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk`;
   const columns = (q: HarvestQuery) =>
     `v.pk AS pk, d.id AS id, v.published_at AS datestamp, ${q.includeRestricted ? withdrawn : `(v.access_level = 'restricted' OR ${withdrawn})`} AS deleted,
-     v.tier AS tier, v.domain AS domain, v.data_type AS dataType`;
-  type Raw = Omit<HarvestRow, 'deleted'> & { deleted: number };
-  const toRow = (r: Raw): HarvestRow => ({ ...r, deleted: r.deleted === 1 });
+     v.tier AS tier, v.domain AS domain, v.data_type AS dataType,
+     (SELECT json_group_array(t.value) FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'tier') AS alsoTiers,
+     (SELECT json_group_array(t.value) FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'domain') AS alsoDomains`;
+  type Raw = Omit<HarvestRow, 'deleted' | 'tiers' | 'domains'> & { deleted: number; tier: number | null; domain: string | null; alsoTiers: string; alsoDomains: string };
+  const toRow = ({ tier, domain, alsoTiers, alsoDomains, ...r }: Raw): HarvestRow => ({
+    ...r,
+    deleted: r.deleted === 1,
+    tiers: [...(tier != null ? [tier] : []), ...(JSON.parse(alsoTiers) as string[]).map(Number)],
+    domains: [...(domain ? [domain] : []), ...(JSON.parse(alsoDomains) as string[])],
+  });
 
   return {
     /** One page in (datestamp, id) order; `offset` serves numbered pages, `after` keyset pages. */
@@ -99,11 +110,14 @@ export function createHarvestRepository({ sqlite }: Database_) {
     },
 
     /** Distinct facet values of the records a harvester may see (the OAI set hierarchy). */
-    facetValues(includeRestricted: boolean): { tiers: number[]; domains: string[]; dataTypes: string[] } {
+    facetValues(includeRestricted: boolean): { tiers: number[]; dataTypes: string[] } {
       const { clause, params } = where({ includeRestricted, includeDeleted: false });
       const distinct = (col: string) =>
         (prepared(`SELECT DISTINCT ${col} AS x ${from} ${clause} ${clause ? 'AND' : 'WHERE'} ${col} IS NOT NULL ORDER BY 1`).all(...params) as { x: never }[]).map((r) => r.x);
-      return { tiers: distinct('v.tier'), domains: distinct('v.domain'), dataTypes: distinct('v.data_type') };
+      const alsoTiers = (
+        prepared(`SELECT DISTINCT CAST(t.value AS INTEGER) AS x ${from} JOIN version_terms t ON t.version_pk = v.pk AND t.facet = 'tier' ${clause}`).all(...params) as { x: number }[]
+      ).map((r) => r.x);
+      return { tiers: [...new Set([...distinct('v.tier'), ...alsoTiers])].sort((a, b) => a - b), dataTypes: distinct('v.data_type') };
     },
 
     /** First publication date per dataset (schema:datePublished of every version). */

@@ -9,7 +9,8 @@ import type { ActivityRecord } from '../provenance/provenance.schema.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
 import type { HarvestQuery, HarvestRepository } from './harvest.repository.js';
 import { harvestUrls, type HarvestUrls } from './harvest.urls.js';
-import { describeObservableFromIri, type ObservableDescriber } from './observables.js';
+import { ownDoiOf } from '../datasets/record-facts.js';
+import { describeObservableFromIri, type DomainDescriber, type ObservableDescriber } from './observables.js';
 
 export interface LineageNeighbour {
   dataset: string;
@@ -22,7 +23,11 @@ export interface HarvestItem {
   pk: number;
   /** The record as the caller may see it (no file URLs under an active embargo). */
   record: DatasetRecord;
+  /** femto's findable DOI of this version. */
   doi: string | null;
+  /** The DOI the record is cited by: its own (minted elsewhere) before femto's. */
+  citeAsDoi: string | null;
+  /** When femto first published the record (the catalog record's date, not the source's issue date). */
   firstPublishedAt: string | null;
   /** Published versions of the same dataset the caller may see, oldest first. */
   versions: { n: number; publishedAt: string }[];
@@ -41,7 +46,8 @@ export interface HarvestItem {
 export interface SerializerContext {
   urls: HarvestUrls;
   describeObservable: ObservableDescriber;
-  /** Name of the repository / publisher of last resort. */
+  describeDomain: DomainDescriber;
+  /** femto's own name: the catalog that hosts and distributes records, never the publisher of others' data. */
   repositoryName: string;
 }
 
@@ -55,6 +61,7 @@ export interface HarvestDeps {
   recordExtensions: RecordExtension[];
   /** Labels and units of observables (from the ontology). */
   describeObservable?: ObservableDescriber;
+  describeDomain: DomainDescriber;
   /** DQV nodes per version pk (from the gates module). */
   qualityOf?: (versions: { pk: number; datasetId: string; version: number | null }[]) => Map<number, Record<string, unknown>[]>;
   /** The versions among these that were withdrawn (a hidden DOI's tombstone), in one query: they leave every channel, OAI keeps them as deleted. */
@@ -68,6 +75,7 @@ export function createHarvestService(deps: HarvestDeps) {
   const serializerContext: SerializerContext = {
     urls: harvestUrls(deps.config.baseUrl),
     describeObservable: deps.describeObservable ?? describeObservableFromIri,
+    describeDomain: deps.describeDomain,
     repositoryName: REPOSITORY_NAME,
   };
 
@@ -107,11 +115,13 @@ export function createHarvestService(deps: HarvestDeps) {
     return visible.map(({ pk, record }) => {
       const generating = touching.generatedBy.filter((g) => g.versionPk === pk).map((g) => g.activityId);
       const using = new Set(touching.usedBy.filter((u) => u.versionPk === pk).map((u) => u.activityId));
-      const doi = (record as DatasetRecord & { doi?: { doi?: unknown; state?: unknown } | null }).doi;
+      const doiRow = (record as DatasetRecord & { doi?: { doi?: unknown; state?: unknown } | null }).doi;
+      const doi = doiRow?.state === 'findable' && typeof doiRow.doi === 'string' ? doiRow.doi : null;
       return {
         pk,
         record: viewFor(actor, record),
-        doi: doi?.state === 'findable' && typeof doi.doi === 'string' ? doi.doi : null,
+        doi,
+        citeAsDoi: ownDoiOf(record) ?? doi,
         firstPublishedAt: first.get(record.id) ?? record.publishedAt,
         versions: versionsById.get(record.id) ?? [],
         generatedBy: generating.map((id) => activities.get(id)).filter((a): a is ActivityRecord => !!a),

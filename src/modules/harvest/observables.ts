@@ -14,6 +14,15 @@ export interface ObservableInfo {
  */
 export type ObservableDescriber = (iri: string) => ObservableInfo;
 
+/** What the harvest formats say about a domain IRI: one IRI per domain, its label and OAI set slug. */
+export interface DomainInfo {
+  iri: string;
+  label: string;
+  slug: string;
+}
+
+export type DomainDescriber = (iri: string) => DomainInfo;
+
 /** Name from the IRI's last segment: ".../observable/binder-cumulant" -> "binder cumulant". */
 export const describeObservableFromIri: ObservableDescriber = (iri) => {
   const slug = decodeURIComponent(iri.replace(/[/#]+$/, '').split(/[/#]/).pop() ?? iri);

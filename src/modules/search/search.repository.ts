@@ -1,13 +1,13 @@
 import type { Database_ } from '../../db/client.js';
 import { WITHDRAWN_SQL } from '../identifiers/identifiers.repository.js';
-import type { Facet, SearchQuery } from './search.schema.js';
+import type { Facet, FacetValue, SearchQuery } from './search.schema.js';
 
 export interface SearchPage {
   pks: number[];
   /** Sort key of each row in `pks`, for per-item cursors. */
   keys: { rank: number; id: string }[];
   total: number;
-  facets: Record<Facet, { value: string; count: number }[]>;
+  facets: Record<Facet, FacetValue[]>;
   /** Sort key of the last row, for the next page. */
   last?: { rank: number; id: string };
 }
@@ -19,8 +19,12 @@ export function ftsQuery(text: string): string | null {
   return terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
 }
 
-const columnFacets = { tier: 'v.tier', domain: 'v.domain', dataType: 'v.data_type' } as const;
+const columnFacets = { status: 'v.status', dataType: 'v.data_type' } as const;
 const termFacets = { format: 'format', observable: 'observable' } as const;
+/** A record is in its primary tier/domain (a column) and in every one of its also-in terms. */
+const membershipFacets = { tier: 'v.tier', domain: 'v.domain' } as const;
+const memberOf = (facet: keyof typeof membershipFacets) =>
+  `(${membershipFacets[facet]} = ? OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = '${facet}' AND t.value = ?))`;
 
 export function createSearchRepository({ sqlite }: Database_) {
   return {
@@ -46,8 +50,9 @@ export function createSearchRepository({ sqlite }: Database_) {
       }
       where.push(`NOT ${WITHDRAWN_SQL}`);
       if (!opts.includeRestricted) where.push("v.access_level <> 'restricted'");
-      if (query.tier !== undefined) (where.push('v.tier = ?'), params.push(query.tier));
-      if (query.domain) (where.push('v.domain = ?'), params.push(query.domain));
+      if (query.tier !== undefined) (where.push(memberOf('tier')), params.push(query.tier, String(query.tier)));
+      if (query.domain) (where.push(memberOf('domain')), params.push(query.domain, query.domain));
+      if (query.status) (where.push('v.status = ?'), params.push(query.status));
       if (query.dataType) (where.push('v.data_type = ?'), params.push(query.dataType));
       if (query.accessLevel) (where.push('v.access_level = ?'), params.push(query.accessLevel));
       for (const facet of ['format', 'observable'] as const) {
@@ -79,6 +84,17 @@ export function createSearchRepository({ sqlite }: Database_) {
              WHERE ${column} IS NOT NULL GROUP BY ${column} ORDER BY count DESC, value`,
           )
           .all(...params) as { value: string; count: number }[];
+      }
+      for (const [facet, column] of Object.entries(membershipFacets) as [Facet, string][]) {
+        facets[facet] = sqlite
+          .prepare(
+            `SELECT value, count(DISTINCT pk) AS count FROM (
+               SELECT s.pk AS pk, CAST(${column} AS TEXT) AS value FROM (${filtered}) s JOIN dataset_versions v ON v.pk = s.pk WHERE ${column} IS NOT NULL
+               UNION ALL
+               SELECT s.pk AS pk, t.value AS value FROM (${filtered}) s JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet = '${facet}'
+             ) GROUP BY value ORDER BY count DESC, value`,
+          )
+          .all(...params, ...params) as { value: string; count: number }[];
       }
       for (const [facet, termFacet] of Object.entries(termFacets) as [Facet, string][]) {
         facets[facet] = sqlite
