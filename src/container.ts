@@ -93,7 +93,14 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     auth,
     policy: config.gatePolicy,
   });
-  const identifiers = createIdentifiersService({ repo: repos.identifiers, datasets: repos.datasets, auth, config, assertPublishable: (pk) => gates.assertPublishable(pk) });
+  const identifiers = createIdentifiersService({
+    repo: repos.identifiers,
+    datasets: repos.datasets,
+    auth,
+    config,
+    domainLabel: (iri) => ontology.domain(iri)?.label ?? iri,
+    assertPublishable: (pk) => gates.assertPublishable(pk),
+  });
   const registrar = registrarFor(config);
   const outbox = createOutboxWorker({ repo: repos.identifiers, service: identifiers, registrar, config });
   registerDatasetFormats(datasetRepresentations, (record, pk) => identifiers.metadataFor(record, pk));

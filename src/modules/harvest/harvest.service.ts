@@ -68,15 +68,13 @@ export interface HarvestDeps {
   withdrawn: (versions: { datasetId: string; pk: number }[]) => Set<number>;
 }
 
-export const REPOSITORY_NAME = 'femto';
-
 export function createHarvestService(deps: HarvestDeps) {
   const { repo, datasetsRepo, provenanceRepo, datasets, provenance } = deps;
   const serializerContext: SerializerContext = {
     urls: harvestUrls(deps.config.baseUrl),
     describeObservable: deps.describeObservable ?? describeObservableFromIri,
     describeDomain: deps.describeDomain,
-    repositoryName: REPOSITORY_NAME,
+    repositoryName: deps.config.repositoryName,
   };
 
   const neighbour = (actor: Actor, e: { datasetId: string; versionNumber: number | null; title: string; accessLevel: string }) =>
