@@ -80,7 +80,7 @@ export function createIdentifiersService(deps: {
 }) {
   const { repo, datasets, auth, config } = deps;
   /** What every DataCite description of a record says alike: femto as host, the ontology's domain labels. */
-  const described = { hostingInstitution: config.repositoryName, domainLabel: deps.domainLabel };
+  const sharedOptions = { hostingInstitution: config.repositoryName, domainLabel: deps.domainLabel };
   const now = () => new Date().toISOString();
   const landing = (id: string, n?: number | null) => `${config.baseUrl}/datasets/${encodeURIComponent(id)}${n != null ? `/versions/${n}` : ''}`;
 
@@ -163,7 +163,7 @@ export function createIdentifiersService(deps: {
         const pk = described.get(row.doi);
         const record = pk != null ? records.get(pk) : undefined;
         const base: DataciteAttributes = record
-          ? dataciteAttributes(record, { ...described, doi: row.doi, related: related(row), issued: record.publishedAt, placeholders: false })
+          ? dataciteAttributes(record, { ...sharedOptions, doi: row.doi, related: related(row), issued: record.publishedAt, placeholders: false })
           : { schemaVersion: SCHEMA_VERSION };
         const attributes: DataciteAttributes = {
           ...base,
@@ -451,7 +451,7 @@ export function createIdentifiersService(deps: {
       for (const [pk, row] of doiRows) out.set(pk, withDoi.get(row.doi)!);
       for (const b of bare) {
         // A record with a DOI of its own is described under it; femto's landing page otherwise.
-        out.set(b.pk, dataciteAttributes(b.record, { ...described, doi: ownDoiOf(b.record), url: landing(b.record.id, b.record.version), related: related(b) }));
+        out.set(b.pk, dataciteAttributes(b.record, { ...sharedOptions, doi: ownDoiOf(b.record), url: landing(b.record.id, b.record.version), related: related(b) }));
       }
       return out;
     },
