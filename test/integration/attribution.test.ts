@@ -108,3 +108,22 @@ t.test('an issue date a curator states is the one every format gives', async (t)
   t.same(f.oaiDc.date, ['2019-03-01']);
   t.match(f.html, /\(2019\)\. Lattice run with a known release date/);
 });
+
+t.test('an imported DataCite record keeps its issue year and treats ":unav" as nothing stated', async (t) => {
+  const payload = JSON.stringify({
+    doi: '10.5555/imported-run',
+    titles: [{ title: 'An imported lattice run' }],
+    creators: [{ name: ':unav' }],
+    publisher: { name: ':unav' },
+    publicationYear: 2017,
+    types: { resourceTypeGeneral: 'Dataset' },
+  });
+  const res = await a.app.inject({ method: 'POST', url: '/import', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload });
+  t.equal(res.statusCode, 201, res.body);
+  const f = await everyFormat(a, res.json().dataset);
+  t.equal(f.json.issued, '2017', 'publicationYear is the source\'s year');
+  t.same([f.json.creators, f.json.publisher], [[], null], 'no ":unav" creator or publisher');
+  t.same(f.dcat.issued, { '@value': '2017', '@type': 'xsd:gYear' });
+  t.match(f.bibtex, /year = \{2017\}/);
+  t.equal(f.schemaOrg['@id'], 'https://doi.org/10.5555/imported-run', 'cited by the DOI it came with');
+});

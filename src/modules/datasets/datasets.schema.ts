@@ -48,6 +48,8 @@ export const RELATION_TYPES = [
 ] as const;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO-8601 date');
+/** An issue date as precise as the source gives it: a year, a month, a day or a moment. */
+export const partialDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/, 'must be an ISO-8601 date: YYYY, YYYY-MM, YYYY-MM-DD or a date-time');
 
 export const orcidSchema = z
   .string()
@@ -118,7 +120,7 @@ const datasetFields = {
   domain: z.string().trim().min(1).max(200).optional().describe('a domain of the ontology: its IRI, notation, label or alternative label'),
   alsoInDomains: z.array(z.string().trim().min(1).max(200)).max(19).optional().describe('other domains the record belongs to'),
   status: z.enum(RECORD_STATUSES).optional().describe('default available'),
-  issued: isoDate.optional().describe("the source's own issue date, when known"),
+  issued: partialDate.optional().describe("the source's own issue date, when known (as precise as known)"),
   formats: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
   observables: z.array(z.string().url('must be an observable IRI')).max(500).optional(),
   distributions: z.array(distributionInput).max(1000).optional(),

@@ -5,11 +5,11 @@ import { FemtoError } from '../../errors.js';
 import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
-import { RELATED_ID_TYPES, RELATION_TYPES, RESOURCE_TYPES, type VersionContent } from '../datasets/datasets.schema.js';
+import { partialDate, RELATED_ID_TYPES, RELATION_TYPES, RESOURCE_TYPES, type VersionContent } from '../datasets/datasets.schema.js';
 import { normalizeDoi } from './doi.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
 import { looksLikeDatacite, parseDataciteJson, parseDataciteXml } from './serializers/datacite-parse.js';
-import type { DataciteAttributes, DataciteName } from './serializers/datacite.js';
+import { UNAVAILABLE, type DataciteAttributes, type DataciteName } from './serializers/datacite.js';
 
 const spdx = new Map((createRequire(import.meta.url)('spdx-license-ids') as string[]).map((id) => [id.toLowerCase(), id]));
 
@@ -47,6 +47,16 @@ function creator(n: DataciteName): VersionContent['creators'][number] {
  * know (tier, dataType) stay empty: imports go through createPublished, which accepts that. The
  * full DataCite record is kept in the version's annotations, so nothing is lost.
  */
+/** The source's issue date: DataCite's Issued date, else its publication year (what it states, no more precise). */
+function issuedOf(a: DataciteAttributes): string | null {
+  const issued = a.dates?.find((d) => d.dateType === 'Issued')?.date;
+  if (issued && partialDate.safeParse(issued).success) return issued;
+  const year = a.publicationYear != null ? String(a.publicationYear) : '';
+  return /^\d{4}$/.test(year) ? year : null;
+}
+
+const stated = (name: string | undefined) => (name && name !== UNAVAILABLE ? name : null);
+
 export function contentFromDatacite(a: DataciteAttributes): VersionContent {
   const license = a.rightsList?.map((r) => spdx.get((r.rightsIdentifier ?? '').toLowerCase()) ?? spdx.get((r.rights ?? '').toLowerCase())).find(Boolean);
   const resourceType = RESOURCE_TYPES.find((t) => t === a.types?.resourceTypeGeneral) ?? 'Other';
@@ -56,7 +66,8 @@ export function contentFromDatacite(a: DataciteAttributes): VersionContent {
   return {
     title,
     description: a.descriptions?.find((d) => d.descriptionType === 'Abstract')?.description ?? a.descriptions?.[0]?.description ?? title,
-    creators: (a.creators ?? []).map(creator),
+    // DataCite's ":unav" placeholders say that nothing is known; they are no creator or publisher.
+    creators: (a.creators ?? []).filter((c) => stated(c.name)).map(creator),
     contributors: (a.contributors ?? []).map(creator),
     resourceType,
     license: license ?? null,
@@ -66,7 +77,8 @@ export function contentFromDatacite(a: DataciteAttributes): VersionContent {
       .filter((r) => relatedTypes.has(r.relatedIdentifierType) && relations.has(r.relationType) && r.relatedIdentifier)
       .map((r) => ({ type: r.relatedIdentifierType as never, value: r.relatedIdentifier, relation: r.relationType as never })),
     version: a.version ?? null,
-    publisher: a.publisher?.name ?? null,
+    publisher: stated(a.publisher?.name),
+    issued: issuedOf(a),
     annotations: { datacite: a },
   };
 }

@@ -26,6 +26,8 @@ export const ADMS_STATUS: Record<RecordStatus, string> = {
   deprecated: 'http://purl.org/adms/status/Deprecated',
   retracted: 'http://purl.org/adms/status/Withdrawn',
 };
+/** The XML Schema type of an ISO date by its precision (length): a year, a month, a day. */
+const XSD_DATE_TYPE: Record<number, string> = { 4: 'xsd:gYear', 7: 'xsd:gYearMonth', 10: 'xsd:date' };
 /** DataCite relation types as dcat:hadRole values. */
 const RELATION_ROLE_BASE = 'https://w3id.org/femto/relation/';
 
@@ -105,7 +107,7 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
     landingPage: { '@id': landing, '@type': 'foaf:Document' },
     ...(r.version != null ? { version: r.versionLabel ?? String(r.version) } : {}),
     // The source's issue date only when known; femto's publication of the record is the modification date.
-    ...(r.issued ? { issued: { '@value': r.issued, '@type': r.issued.length === 10 ? 'xsd:date' : 'xsd:dateTime' } } : {}),
+    ...(r.issued ? { issued: { '@value': r.issued, '@type': XSD_DATE_TYPE[r.issued.length] ?? 'xsd:dateTime' } } : {}),
     ...(r.publishedAt ? { modified: r.publishedAt } : {}),
     status: { '@id': ADMS_STATUS[r.status], '@type': 'Concept', prefLabel: r.status },
     license:

@@ -163,7 +163,7 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
 
   // femto's own timestamps are not the resource's dates: only a known issue date is claimed.
   const dates = [
-    ...(issued ? [{ date: issued.slice(0, 10), dateType: 'Issued' }] : []),
+    ...(issued ? [{ date: issued.length > 10 ? issued.slice(0, 10) : issued, dateType: 'Issued' }] : []),
     ...(record.accessLevel === 'embargoed' && record.embargoUntil ? [{ date: record.embargoUntil.slice(0, 10), dateType: 'Available' }] : []),
   ];
 
