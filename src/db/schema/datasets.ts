@@ -17,7 +17,9 @@ export const datasets = sqliteTable(
     updatedAt: timestamp('updated_at').notNull(),
     createdBy: text('created_by').notNull(),
   },
-  (t) => [index('datasets_updated_idx').on(t.updatedAt)],
+  // Facet queries join terms back to the latest version of each dataset: without this index SQLite,
+  // lacking statistics, scans datasets once per term row (seconds at 20,000 records).
+  (t) => [index('datasets_updated_idx').on(t.updatedAt), index('datasets_latest_version_idx').on(t.latestVersionPk)],
 );
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX `datasets_latest_version_idx` ON `datasets` (`latest_version_pk`);
