@@ -58,18 +58,22 @@ export function checkDocument(text: string, limits: DocumentLimits): GraphQLErro
 }
 
 /**
- * Memory one cached document can hold at most, per token: graphql-js' AST with locations keeps
- * about 500 bytes per token and graphql-jit's compiled query under 100 more (measured on graphql
- * 16 and graphql-jit; test/security/graphql-abuse.test.ts fills the cache and checks the bound).
+ * Memory one cached document can hold at most (measured on graphql 16 and graphql-jit, through
+ * mercurius): its AST with locations keeps about 480 bytes per token and its compiled query about
+ * 100 more; a refused document keeps its validation errors instead, about 3.5 KB each, and
+ * graphql-js stops validating at 100 errors. test/security/graphql-abuse.test.ts fills the cache
+ * with the largest documents and checks the bound.
  */
-const BYTES_PER_TOKEN = 640;
+const BYTES_PER_TOKEN = 600;
+const ERRORS_BYTES = 100 * 4096;
 
 /**
  * mercurius caches documents by their text in two LRUs counted in entries (one for documents that
- * passed validation, with their compiled query, one for those refused). The entry count that keeps
- * both within `cacheBytes` with every entry at its largest (the query text, UTF-16, plus its AST).
+ * passed validation, with their compiled query, one for those refused), and each LRU (quick-lru)
+ * keeps up to twice its size (a current and an old generation). The entry count that keeps all
+ * four generations within `cacheBytes` with every entry at its largest.
  */
 export function documentCacheEntries(limits: Pick<DocumentLimits, 'maxBytes' | 'maxTokens'> & { cacheBytes: number }): number {
-  const entryBytes = limits.maxTokens * BYTES_PER_TOKEN + 2 * limits.maxBytes;
-  return Math.max(1, Math.floor(limits.cacheBytes / 2 / entryBytes));
+  const entryBytes = limits.maxTokens * BYTES_PER_TOKEN + ERRORS_BYTES + 2 * limits.maxBytes;
+  return Math.max(1, Math.floor(limits.cacheBytes / 4 / entryBytes));
 }

@@ -4,6 +4,7 @@ import Negotiator from 'negotiator';
 import type { FastifyRequest } from 'fastify';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { readdirSync, readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import type { Container } from '../container.js';
 import type { GraphQLContext, GraphQLModule } from '../graphql/context.js';
@@ -105,6 +106,11 @@ export function loadSchema(dir = projectPath('schema', 'graphql')): string {
 export default fp(
   async (app, opts: { container: Container }) => {
     const limits = opts.container.config.graphql;
+    // graphql-jit compiles each document with `new Function`, and V8 keeps every such source in its
+    // compilation cache until memory runs short: the heap would grow with every distinct document
+    // whatever mercurius evicts. femto compiles no source twice (mercurius keeps the compiled query),
+    // so the V8 cache buys nothing here.
+    setFlagsFromString('--no-compilation-cache');
     await app.register(mercurius, {
       schema: loadSchema(),
       resolvers: merge(modules.map((m) => m.resolvers)) as never,
