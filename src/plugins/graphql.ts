@@ -47,7 +47,8 @@ function statusBeforeExecution(error: GraphQLError): number {
   const e = error.originalError as (Error & { statusCode?: number }) | undefined;
   if (e instanceof FemtoError) return e.status;
   if (typeof e?.statusCode === 'number') return e.statusCode;
-  if (typeof error.extensions.status === 'number') return error.extensions.status;
+  // graphql-jit's errors may have no extensions at all.
+  if (typeof error.extensions?.status === 'number') return error.extensions.status;
   return e && !(e instanceof GraphQLError) ? 500 : 400;
 }
 
