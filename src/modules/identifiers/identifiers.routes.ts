@@ -6,6 +6,7 @@ import { toFemtoError } from '../../plugins/problem-details.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { doiRepresentations } from './identifiers.representations.js';
 import type { DoiInput } from './identifiers.service.js';
+import { allowedUrl } from '../../lib/urls.js';
 
 export const JSON_API = 'application/vnd.api+json';
 
@@ -18,7 +19,7 @@ const doiBody = z.object({
         doi: z.string().optional(),
         prefix: z.string().optional(),
         event: z.enum(['register', 'publish', 'hide']).nullable().optional(),
-        url: z.string().url().nullable().optional(),
+        url: allowedUrl.nullable().optional(),
       })
       .loose(),
   }),

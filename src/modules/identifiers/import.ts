@@ -89,6 +89,7 @@ export function createImporter(deps: { datasets: DatasetsService; repo: Identifi
    */
   return function importRecord(actor: Actor, source: string, text: string): ImportResult {
     const attrs = parseDataciteRecord(text);
+    assertAllowedUrls(attrs, '');
     const doi = attrs.doi ? normalizeDoi(attrs.doi) : null;
     if (attrs.doi && !doi) throw new FemtoError('DOI_INVALID', `${source}: '${attrs.doi}' is not a valid DOI`);
     const id = datasetIdFor(doi, text);
