@@ -8,6 +8,7 @@ import type { DatasetsService } from '../datasets/datasets.service.js';
 import { RELATED_ID_TYPES, RELATION_TYPES, RESOURCE_TYPES, type VersionContent } from '../datasets/datasets.schema.js';
 import { normalizeDoi } from './doi.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
+import { assertAllowedUrls } from './urls.js';
 import { looksLikeDatacite, parseDataciteJson, parseDataciteXml } from './serializers/datacite-parse.js';
 import type { DataciteAttributes, DataciteName } from './serializers/datacite.js';
 
