@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { applyMigrations, openDatabase } from './db/client.js';
 import { buildContainer, type Container } from './container.js';
 import problemDetails from './plugins/problem-details.js';
+import securityHeaders from './plugins/security-headers.js';
 import authPlugin from './plugins/auth.js';
 import openapi from './plugins/openapi.js';
 import graphql from './plugins/graphql.js';
@@ -72,6 +73,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   });
 
   await app.register(problemDetails, { baseUrl: config.baseUrl });
+  await app.register(securityHeaders, { baseUrl: config.baseUrl });
   await app.register(openapi, { baseUrl: config.baseUrl, version });
   await app.register(authPlugin, { container });
   await app.register(graphql, { container });
