@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import type { Config } from './config.js';
 import { applyMigrations, openDatabase } from './db/client.js';
 import { buildContainer, type Container } from './container.js';
-import problemDetails from './plugins/problem-details.js';
+import problemDetails, { clientErrorHandler, frameworkErrorHandler } from './plugins/problem-details.js';
 import securityHeaders from './plugins/security-headers.js';
+import jsonBody from './plugins/json-body.js';
 import authPlugin from './plugins/auth.js';
 import openapi from './plugins/openapi.js';
 import graphql from './plugins/graphql.js';
@@ -58,6 +59,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
     requestTimeout: config.requestTimeoutMs,
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
     requestIdHeader: false,
+    frameworkErrors: frameworkErrorHandler(config.baseUrl),
+    clientErrorHandler: clientErrorHandler(config.baseUrl),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('femto', container);
@@ -74,6 +77,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
 
   await app.register(problemDetails, { baseUrl: config.baseUrl });
   await app.register(securityHeaders, { baseUrl: config.baseUrl });
+  await app.register(jsonBody, { maxDepth: config.jsonMaxDepth });
   await app.register(openapi, { baseUrl: config.baseUrl, version });
   await app.register(authPlugin, { container });
   await app.register(graphql, { container });

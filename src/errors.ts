@@ -19,6 +19,7 @@ export const errorCatalog = {
   MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
   BODY_TOO_DEEP: { status: 400, title: 'The request body nests deeper than allowed' },
   MALFORMED_URL: { status: 400, title: 'The request URL could not be decoded' },
+  MALFORMED_REQUEST: { status: 400, title: 'The request is not well-formed HTTP' },
   QUERY_TOO_LARGE: { status: 400, title: 'The GraphQL document is larger than allowed' },
   QUERY_TOO_MANY_ALIASES: { status: 400, title: 'The GraphQL document has more aliases than allowed' },
   BATCH_TOO_LARGE: { status: 400, title: 'The GraphQL batch holds more operations than allowed' },

@@ -67,7 +67,6 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
   const attributesOf = (body: z.infer<typeof doiBody>) => body.data.attributes as DoiInput;
 
   return async (app) => {
-    app.addContentTypeParser(JSON_API, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
     app.setErrorHandler((err, _request, reply) => sendJsonApiError(reply, err as Error));
 
     app.post(
