@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import { projectPath } from './paths.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -6,7 +7,11 @@ const positiveInt = z.coerce.number().int().positive();
 
 const envSchema = z.object({
   PORT: port.default(8080),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z
+    .string()
+    .min(1)
+    .refine((h) => isIP(h) !== 0 || URL.canParse(`http://${h}`), 'must be an IP address or a host name')
+    .default('127.0.0.1'),
   FEMTO_DB: z.string().min(1).default('./data/femto.sqlite'),
   FEMTO_BASE_URL: z.string().url().optional(),
   FEMTO_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -153,7 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   if (e.FEMTO_REGISTRAR === 'datacite' && !e.FEMTO_DATACITE_URL) {
     throw new ConfigError(['FEMTO_DATACITE_URL: required when FEMTO_REGISTRAR=datacite']);
   }
-  const baseUrl = (e.FEMTO_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+  const host = isIP(e.HOST) === 6 ? `[${e.HOST}]` : e.HOST;
+  const baseUrl = (e.FEMTO_BASE_URL ?? `http://${host}:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,
     host: e.HOST,

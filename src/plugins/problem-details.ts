@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { errorCatalog, FemtoError, type ErrorCode, type FieldError } from '../errors.js';
+import { faultCode } from '../db/faults.js';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
@@ -43,6 +44,10 @@ export function toFemtoError(err: FastifyError | Error): FemtoError {
   if (status === 413) return new FemtoError('PAYLOAD_TOO_LARGE', err.message);
   if (status === 415) return new FemtoError('UNSUPPORTED_MEDIA_TYPE', err.message);
   if (status && status >= 400 && status < 500) return new FemtoError('VALIDATION_FAILED', err.message);
+  // The database's own faults are the operator's to fix, not bugs: say which, and that nothing was written (every write is one transaction).
+  const fault = faultCode(err);
+  if (fault === 'SQLITE_FULL') return new FemtoError('STORAGE_FULL', 'The database has no space left (disk full or FEMTO_DB_MAX_BYTES reached); nothing was written');
+  if (fault.startsWith('SQLITE_READONLY') || fault.startsWith('SQLITE_BUSY')) return new FemtoError('STORAGE_UNAVAILABLE', 'The database cannot be written now; nothing was written, retry later');
   return new FemtoError('INTERNAL', 'An unexpected error occurred; the request id is in the log');
 }
 
