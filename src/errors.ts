@@ -22,6 +22,8 @@ export const errorCatalog = {
   MALFORMED_REQUEST: { status: 400, title: 'The request is not well-formed HTTP' },
   QUERY_TOO_LARGE: { status: 400, title: 'The GraphQL document is larger than allowed' },
   QUERY_TOO_MANY_ALIASES: { status: 400, title: 'The GraphQL document has more aliases than allowed' },
+  QUERY_NOT_GRAPHQL: { status: 400, title: 'The GraphQL document is not GraphQL text' },
+  UNKNOWN_OPERATION: { status: 400, title: 'The GraphQL document has no operation by that name' },
   BATCH_TOO_LARGE: { status: 400, title: 'The GraphQL batch holds more operations than allowed' },
   QUERY_TOO_DEEP: { status: 400, title: 'The GraphQL document nests deeper than allowed' },
   QUERY_TOO_COMPLEX: { status: 400, title: 'The GraphQL document asks for more than allowed' },

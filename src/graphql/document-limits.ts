@@ -1,4 +1,4 @@
-import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
+import { GraphQLError, Lexer, Source, TokenKind, getOperationAST, parse } from 'graphql';
 import { errorCatalog, type ErrorCode } from '../errors.js';
 
 export interface DocumentLimits {
@@ -30,6 +30,9 @@ export function checkDocument(text: string, limits: DocumentLimits): GraphQLErro
   if (bytes > limits.maxBytes) {
     return refusal('QUERY_TOO_LARGE', `The document has ${bytes} bytes; the limit is ${limits.maxBytes} (FEMTO_GRAPHQL_MAX_BYTES)`, { bytes, limit: limits.maxBytes });
   }
+  // mercurius takes a document that does not parse for a JSON-serialized AST, which would skip
+  // every bound below; no JSON text is a valid GraphQL document, so none is lost by refusing it.
+  if (isJson(text)) return refusal('QUERY_NOT_GRAPHQL', 'The document is not GraphQL text (a JSON AST is not accepted)', {});
   const lexer = new Lexer(new Source(text));
   let tokens = 0;
   let aliases = 0;
@@ -55,6 +58,33 @@ export function checkDocument(text: string, limits: DocumentLimits): GraphQLErro
     // A lexical error: parsing reports it with its location.
   }
   return null;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Over GET, mercurius looks up the operation to run before graphql-js would report that the name
+ * matches none (or that several operations need a name) and fails on the missing operation: such
+ * a request is refused here instead, with graphql-js' own wording. The document is within the
+ * bounds checkDocument applies, so parsing it once more is cheap.
+ */
+export function checkGetOperation(text: string, operationName: string | null | undefined): GraphQLError | null {
+  let document;
+  try {
+    document = parse(text);
+  } catch {
+    return null; // mercurius reports the syntax error
+  }
+  if (getOperationAST(document, operationName ?? undefined)) return null;
+  const message = operationName != null ? `Unknown operation named "${operationName}".` : 'Must provide operation name if query contains multiple operations.';
+  return refusal('UNKNOWN_OPERATION', message, {});
 }
 
 /**

@@ -18,7 +18,7 @@ import { searchGraphQL } from '../modules/search/search.resolvers.js';
 import { lineageGraphQL } from '../modules/lineage/lineage.resolvers.js';
 import { FemtoError } from '../errors.js';
 import { queryLimits } from '../graphql/limits.js';
-import { checkDocument, documentCacheEntries } from '../graphql/document-limits.js';
+import { checkDocument, checkGetOperation, documentCacheEntries } from '../graphql/document-limits.js';
 
 /** Every module's resolvers and loaders; their SDL is every file in schema/graphql/, in name order. */
 const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL, searchGraphQL, lineageGraphQL, identifiersGraphQL, gatesGraphQL];
@@ -136,6 +136,9 @@ export default fp(
             const refusal = typeof document === 'string' ? checkDocument(document, limits) : null;
             if (refusal) throw refusal;
           }
+          const get = request.method === 'GET' ? (request.query as { query?: unknown; operationName?: string | null }) : undefined;
+          const unknownOperation = typeof get?.query === 'string' ? checkGetOperation(get.query, get.operationName) : null;
+          if (unknownOperation) throw unknownOperation;
         },
         onSend: async (request, reply) => {
           if (wantsGraphQLResponse(request)) reply.type(`${GRAPHQL_RESPONSE}; charset=utf-8`);
