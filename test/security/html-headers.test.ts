@@ -2,6 +2,7 @@ import t from 'tap';
 import type { AddressInfo } from 'node:net';
 import { BASE_URL, makeApp, publishedDataset, type TestApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { chromium, requires } from '../helpers/external.js';
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
@@ -47,7 +48,7 @@ t.test('every HTML page sends a strict CSP, nosniff, no framing and a Referrer-P
   }
 });
 
-t.test('Chromium loads every HTML page with the CSP on and reports no violation', async (t) => {
+t.test('Chromium loads every HTML page with the CSP on and reports no violation', requires(t, chromium()), async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
   const pages = await htmlPages(a);
   await a.app.listen({ port: 0, host: '127.0.0.1' });
