@@ -71,7 +71,7 @@ function formatErrors(execution: ExecutionResult & { errors: readonly GraphQLErr
   return { statusCode: statusBeforeExecution(execution.errors[0]), response: { errors } };
 }
 
-export const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 
 /** `application/graphql-response+json` when the client asks for it; application/json (the legacy default) otherwise. */
 const wantsGraphQLResponse = (request: FastifyRequest) =>
