@@ -112,6 +112,13 @@ export default fp(
     // whatever mercurius evicts. femto compiles no source twice (mercurius keeps the compiled query),
     // so the V8 cache buys nothing here.
     setFlagsFromString('--no-compilation-cache');
+    // With batching on, mercurius gives POST /graphql no response schema (one answer or a list of
+    // them): the OpenAPI document still says what comes back, and JSON.stringify writes it.
+    app.addHook('onRoute', (route) => {
+      if (route.url !== '/graphql' || route.method !== 'POST') return;
+      route.schema = { ...route.schema, response: { 200: { description: 'A GraphQL response, or a list of them for a batch', type: ['object', 'array'] } } };
+      route.serializerCompiler = () => JSON.stringify;
+    });
     await app.register(mercurius, {
       schema: loadSchema(),
       resolvers: merge(modules.map((m) => m.resolvers)) as never,
