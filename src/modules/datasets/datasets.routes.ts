@@ -97,7 +97,7 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
         schema: {
           tags,
           security,
-          summary: 'Change the draft (If-Match with its ETag; 412 when it changed meanwhile)',
+          summary: 'Change the draft (If-Match with its ETag, required: 428 without it, 412 when it changed meanwhile)',
           params: idParams,
           headers: z.object({ 'if-match': z.string().optional() }).loose(),
           body: patchDatasetBody,

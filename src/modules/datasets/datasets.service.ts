@@ -188,7 +188,11 @@ export function createDatasetsService(repo: DatasetsRepository, auth: AuthServic
       repo.transaction(() => {
         const { pk } = draftOrThrow(id);
         const current = recordOf(pk);
-        if (ifMatch && ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(current.etag)) {
+        // Without If-Match, two curators editing the same draft would silently overwrite each other.
+        if (!ifMatch) {
+          throw new FemtoError('PRECONDITION_REQUIRED', `PATCH needs If-Match with the draft's ETag (${current.etag}), or * to overwrite whatever is there`, [{ pointer: 'headers/if-match', message: 'is required' }], { etag: current.etag });
+        }
+        if (ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(current.etag)) {
           throw new FemtoError('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the draft's ETag ${current.etag}`, [], { etag: current.etag });
         }
         const merged: VersionContent = { ...contentOf(current.record), ...patch };

@@ -6,6 +6,7 @@ import { toFemtoError } from '../../plugins/problem-details.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { doiRepresentations } from './identifiers.representations.js';
 import type { DoiInput } from './identifiers.service.js';
+import { allowedUrl } from '../../lib/urls.js';
 
 export const JSON_API = 'application/vnd.api+json';
 
@@ -18,7 +19,7 @@ const doiBody = z.object({
         doi: z.string().optional(),
         prefix: z.string().optional(),
         event: z.enum(['register', 'publish', 'hide']).nullable().optional(),
-        url: z.string().url().nullable().optional(),
+        url: allowedUrl.nullable().optional(),
       })
       .loose(),
   }),
@@ -56,9 +57,14 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
   const { identifiers, config } = container;
   const representations = doiRepresentations();
 
-  function send(request: FastifyRequest, reply: FastifyReply, row: DoiRow, format?: string, status = 200) {
+  /** Negotiated before any write, so a request whose answer cannot be produced changes nothing. */
+  function representationFor(request: FastifyRequest, format?: string) {
     const r = representations.choose(request.headers.accept, format);
     if (!r) throw representations.notAcceptable(format);
+    return r;
+  }
+
+  function send(request: FastifyRequest, reply: FastifyReply, row: DoiRow, format?: string, status = 200, r = representationFor(request, format)) {
     const body = r.render({ resource: identifiers.resource(row), attributes: identifiers.effective(row), key: row.doi });
     return reply.status(status).header('Vary', 'Accept').type(r.mediaType).serializer((p: unknown) => p as string).send(body);
   }
@@ -66,7 +72,6 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
   const attributesOf = (body: z.infer<typeof doiBody>) => body.data.attributes as DoiInput;
 
   return async (app) => {
-    app.addContentTypeParser(JSON_API, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
     app.setErrorHandler((err, _request, reply) => sendJsonApiError(reply, err as Error));
 
     app.post(
@@ -82,9 +87,10 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        const representation = representationFor(request);
         const row = identifiers.create(request.actor, attributesOf(request.body));
         reply.header('Location', `${config.baseUrl}/dois/${row.doi}`);
-        return send(request, reply, row, undefined, 201);
+        return send(request, reply, row, undefined, 201, representation);
       },
     );
 
@@ -119,7 +125,10 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
     app.put(
       '/dois/*',
       { schema: { tags, security, summary: 'Update a DOI; events publish, register, hide (femto: an optional withdrawalReason with hide is shown on the tombstone)', params: wildcard, body: doiBody, response: { 200: z.object({ data: resource }) } } },
-      async (request, reply) => send(request, reply, identifiers.update(request.actor, request.params['*'], attributesOf(request.body))),
+      async (request, reply) => {
+        const representation = representationFor(request);
+        return send(request, reply, identifiers.update(request.actor, request.params['*'], attributesOf(request.body)), undefined, 200, representation);
+      },
     );
 
     app.delete(

@@ -7,6 +7,7 @@ import type { DatasetsRepository } from '../datasets/datasets.repository.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import { isPrefix, normalizeDoi, prefixOf, randomSuffix, suffixOf } from './doi.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
+import { assertAllowedUrls } from './urls.js';
 import type { DoiState } from './registrars.js';
 import { dataciteAttributes, SCHEMA_VERSION, type DataciteAttributes, type DataciteRelatedIdentifier } from './serializers/datacite.js';
 
@@ -301,6 +302,7 @@ export function createIdentifiersService(deps: {
 
     create(actor: Actor, input: DoiInput): DoiRow {
       auth.require(actor, 'curator');
+      assertAllowedUrls(input, '/data/attributes');
       const url = input.url ? String(input.url) : undefined;
       const binding = bindingFor(url);
       const { state } = nextState(null, input.event as DoiEvent | undefined);
@@ -332,6 +334,7 @@ export function createIdentifiersService(deps: {
 
     update(actor: Actor, doiParam: string, input: DoiInput): DoiRow {
       auth.require(actor, 'curator');
+      assertAllowedUrls(input, '/data/attributes');
       const doi = parseDoi(doiParam);
       return repo.transaction(() => {
         const current = visible(actor, repo.get(doi), doi);
