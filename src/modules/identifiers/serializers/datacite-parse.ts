@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { DataciteAttributes, DataciteName } from './datacite.js';
 
 /** Lists in kernel-4 XML: always arrays, however many children a file has. */
@@ -40,6 +40,9 @@ function nameOf(n: Node, element: 'creator' | 'contributor'): DataciteName {
 
 /** DataCite kernel-3/4 XML to DataCite JSON attributes (the fields femto keeps). */
 export function parseDataciteXml(xml: string): DataciteAttributes {
+  // The parser is lenient (an unclosed element reads as empty): well-formedness is checked first.
+  const wellFormed = XMLValidator.validate(xml);
+  if (wellFormed !== true) throw new Error(`not well-formed XML: ${wellFormed.err.msg} (line ${wellFormed.err.line})`);
   const doc = parser.parse(xml) as Node;
   const r = doc.resource as Node | undefined;
   if (!r) throw new Error('not a DataCite XML record (no <resource>)');
