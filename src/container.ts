@@ -123,6 +123,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     provenance,
     recordExtensions,
     withdrawn: (versions) => identifiers.withdrawnAmong(versions),
+    describe: (items) => identifiers.describe(items),
     describeObservable: (iri) => {
       const o = ontology.observable(iri);
       if (!o) return describeObservableFromIri(iri);

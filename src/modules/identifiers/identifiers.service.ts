@@ -7,6 +7,7 @@ import type { DatasetsRepository } from '../datasets/datasets.repository.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import { isPrefix, normalizeDoi, prefixOf, randomSuffix, suffixOf } from './doi.js';
 import { parseDoiQuery } from './doi-query.js';
+import { describeRecord, type DescribedRecord } from './description.js';
 import { parseDoiAttributes } from './identifiers.schema.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
 import type { DoiState } from './registrars.js';
@@ -299,6 +300,11 @@ export function createIdentifiersService(deps: {
     return pk != null && datasets.versionRow(pk)?.accessLevel === 'restricted';
   }
 
+  /** The public (findable) DOIs of versions, by version pk: only these speak for a version in its description. */
+  function findableDoisOf(items: readonly { pk: number }[]): Map<number, DoiRow> {
+    return new Map(repo.byVersionPks(items.map((i) => i.pk)).filter((r) => r.state === 'findable').map((r) => [r.versionPk!, r]));
+  }
+
   function registration(row: DoiRow): RegistrationView {
     return { status: row.registrationStatus, attempts: row.attempts, lastError: row.lastError, syncedAt: row.syncedAt };
   }
@@ -457,9 +463,9 @@ export function createIdentifiersService(deps: {
       return this.metadataForMany([{ record, pk }]).get(pk)!;
     },
 
-    /** metadataFor of a whole page of versions in a fixed number of queries (OAI-PMH). */
+    /** metadataFor of a whole page of versions in a fixed number of queries (OAI-PMH); a DOI speaks for its version once findable (see describe). */
     metadataForMany(items: readonly { record: DatasetRecord; pk: number }[]): Map<number, DataciteAttributes> {
-      const doiRows = new Map(repo.byVersionPks(items.map((i) => i.pk)).map((r) => [r.versionPk!, r]));
+      const doiRows = findableDoisOf(items);
       const withDoi = effectiveMany([...doiRows.values()]);
       const bare = items.filter((i) => !doiRows.has(i.pk)).map((i) => ({ ...i, versionPk: i.pk, datasetId: i.record.id, isConcept: false }));
       const related = relationsOf(bare);
@@ -469,6 +475,12 @@ export function createIdentifiersService(deps: {
         out.set(b.pk, dataciteAttributes(b.record, { url: landing(b.record.id, b.record.version), related: related(b), defaultPublisher: config.publisher }));
       }
       return out;
+    },
+
+    /** The description of each version that every format gives (describeRecord), in one query. */
+    describe(items: readonly { record: DatasetRecord; pk: number }[]): Map<number, DescribedRecord> {
+      const doiRows = findableDoisOf(items);
+      return new Map(items.map((i) => [i.pk, describeRecord(i.record, (doiRows.get(i.pk)?.attributes ?? {}) as DataciteAttributes, config.publisher)]));
     },
 
     /** DOIs of many versions at once (for dataset records and GraphQL). */

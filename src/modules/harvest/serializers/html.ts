@@ -26,11 +26,11 @@ export function citationOf(item: HarvestItem, ctx: SerializerContext): string {
   const r = item.record;
   return citation({
     creators: r.creators.map((c) => c.name),
-    year: (item.firstPublishedAt ?? r.createdAt).slice(0, 4),
+    year: r.publicationYear,
     title: r.title,
     version: r.version != null ? String(r.versionLabel ?? r.version) : null,
     resourceType: r.resourceType,
-    publisher: r.publisher ?? ctx.repositoryName,
+    publisher: r.publisher,
     where: item.doi ? doiUrl(item.doi) : ctx.urls.version(r.id, r.version),
   });
 }

@@ -1,3 +1,4 @@
+import { risType } from '../../../lib/resource-types.js';
 import { UNAVAILABLE, type DataciteAttributes, type DataciteName } from './datacite.js';
 
 /** Citation formats derived from DataCite metadata, as DataCite's own content negotiation offers them. */
@@ -59,7 +60,7 @@ export function bibtex(a: DataciteAttributes, key: string): string {
 /** RIS: tag, two spaces, hyphen, space, value; CRLF line ends as the format specifies. */
 export function ris(a: DataciteAttributes): string {
   const lines: [string, string | undefined][] = [
-    ['TY', a.types?.resourceTypeGeneral === 'Software' ? 'COMP' : 'DATA'],
+    ['TY', risType(a.types?.resourceTypeGeneral)],
     ['T1', title(a)],
     ...authorsOf(a).map((c): [string, string] => ['AU', c.name]),
     ['PY', a.publicationYear],
