@@ -48,13 +48,22 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
 
     app.get(
       '/contexts/:name',
-      { schema: { tags, summary: 'A JSON-LD context femto uses (served from local files)', params: z.object({ name: z.enum(CONTEXT_FILES) }) } },
+      {
+        schema: {
+          tags,
+          summary: 'A JSON-LD context femto uses (served from local files)',
+          params: z.object({ name: z.enum(CONTEXT_FILES) }),
+          produces: ['application/ld+json'],
+          response: { 200: z.object({ '@context': z.unknown() }).describe('the JSON-LD context document') },
+        },
+      },
       async (request, reply) =>
         reply
           .type('application/ld+json')
+          .serializer(JSON.stringify)
           .header('Cache-Control', 'public, max-age=86400')
           .header('Access-Control-Allow-Origin', '*')
-          .send(JSON.stringify(contextDocument(request.params.name as ContextFile))),
+          .send(contextDocument(request.params.name as ContextFile)),
     );
 
     /** The Signposting links of a landing page as an RFC 9264 linkset, anchored at that landing page. */
