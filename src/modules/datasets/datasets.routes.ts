@@ -43,7 +43,8 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
     if (answer) return reply.status(answer.status).header('Vary', 'Accept').type(answer.mediaType).serializer((p: unknown) => p as string).send(answer.body);
     reply.header('ETag', v.etag).header('Vary', 'Accept');
     if (!representation) throw container.datasetRepresentations.notAcceptable(format);
-    for (const headers of container.datasetHeaders) reply.headers(headers({ record: v.record, pk: v.pk, actor: request.actor }));
+    const served = `${config.baseUrl}${request.url.split('?')[0]}`;
+    for (const headers of container.datasetHeaders) reply.headers(headers({ record: v.record, pk: v.pk, actor: request.actor }, served));
     if (representation.format === 'json') return extend(request, [v])[0];
     const body = await representation.render({ record: v.record, pk: v.pk, actor: request.actor });
     return reply.type(representation.mediaType).serializer((p: unknown) => p as string).send(body);

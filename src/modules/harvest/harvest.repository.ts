@@ -105,16 +105,6 @@ export function createHarvestRepository({ sqlite }: Database_) {
         (prepared(`SELECT DISTINCT ${col} AS x ${from} ${clause} ${clause ? 'AND' : 'WHERE'} ${col} IS NOT NULL ORDER BY 1`).all(...params) as { x: never }[]).map((r) => r.x);
       return { tiers: distinct('v.tier'), domains: distinct('v.domain'), dataTypes: distinct('v.data_type') };
     },
-
-    /** First publication date per dataset (schema:datePublished of every version). */
-    firstPublished(ids: readonly string[]): Map<string, string> {
-      if (!ids.length) return new Map();
-      const rows = prepared(
-        `SELECT dataset_id AS id, min(published_at) AS t FROM dataset_versions
-          WHERE state = 'published' AND dataset_id IN (SELECT value FROM json_each(?)) GROUP BY dataset_id`,
-      ).all(JSON.stringify(ids)) as { id: string; t: string }[];
-      return new Map(rows.map((r) => [r.id, r.t]));
-    },
   };
 }
 
