@@ -75,7 +75,8 @@ function sendJsonApiError(reply: FastifyReply, err: Error) {
   let e = toFemtoError(err);
   // Metadata the body schema refused is DataCite's 422, not a malformed request.
   if (e.code === 'VALIDATION_FAILED' && e.errors.length && e.errors.every((fe) => fe.pointer.startsWith('/data/attributes/'))) {
-    e = new FemtoError('DOI_INVALID_METADATA', e.message, e.errors);
+    const onlyTheDoi = e.errors.every((fe) => fe.pointer === '/data/attributes/doi');
+    e = new FemtoError(onlyTheDoi ? 'DOI_INVALID' : 'DOI_INVALID_METADATA', e.message, e.errors);
   }
   const status = String(e.status);
   const errors = e.errors.length
