@@ -48,8 +48,8 @@ export interface DatasetRenderContext {
  */
 export type RecordExtension = (actor: Actor, items: { pk: number; record: DatasetRecord }[]) => void;
 
-/** Response headers every representation of a dataset carries (e.g. Signposting `Link`). */
-export type DatasetHeaders = (context: DatasetRenderContext) => Record<string, string>;
+/** Response headers every representation of a dataset carries (e.g. Signposting `Link`); `url` is the one that serves them. */
+export type DatasetHeaders = (context: DatasetRenderContext, url: string) => Record<string, string>;
 /** A whole answer a read guard gives instead of the representation asked for. */
 export interface GuardAnswer {
   status: number;
@@ -131,6 +131,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     provenance,
     recordExtensions,
     withdrawn: (versions) => identifiers.withdrawnAmong(versions),
+    describe: (items) => identifiers.describe(items),
     describeObservable: (iri) => {
       const o = ontology.observable(iri);
       if (!o) return describeObservableFromIri(iri);

@@ -43,7 +43,8 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
     if (answer) return reply.status(answer.status).header('Vary', 'Accept').type(answer.mediaType).serializer((p: unknown) => p as string).send(answer.body);
     reply.header('ETag', v.etag).header('Vary', 'Accept');
     if (!representation) throw container.datasetRepresentations.notAcceptable(format);
-    for (const headers of container.datasetHeaders) reply.headers(headers({ record: v.record, pk: v.pk, actor: request.actor }));
+    const served = `${config.baseUrl}${request.url.split('?')[0]}`;
+    for (const headers of container.datasetHeaders) reply.headers(headers({ record: v.record, pk: v.pk, actor: request.actor }, served));
     if (representation.format === 'json') return extend(request, [v])[0];
     const body = await representation.render({ record: v.record, pk: v.pk, actor: request.actor });
     return reply.type(representation.mediaType).serializer((p: unknown) => p as string).send(body);
@@ -97,7 +98,7 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
         schema: {
           tags,
           security,
-          summary: 'Change the draft (If-Match with its ETag; 412 when it changed meanwhile)',
+          summary: 'Change the draft (If-Match with its ETag, required: 428 without it, 412 when it changed meanwhile)',
           params: idParams,
           headers: z.object({ 'if-match': z.string().optional() }).loose(),
           body: patchDatasetBody,

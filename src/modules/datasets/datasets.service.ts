@@ -20,7 +20,7 @@ export const embargoActive = (r: Pick<DatasetRecord, 'accessLevel' | 'embargoUnt
   r.accessLevel === 'embargoed' && !!r.embargoUntil && new Date(r.embargoUntil) > now;
 
 /** What a caller may see of a record: files under an active embargo stay hidden from anonymous callers. */
-export function viewFor(actor: Actor, record: DatasetRecord, now = new Date()): DatasetRecord {
+export function viewFor<R extends DatasetRecord>(actor: Actor, record: R, now = new Date()): R {
   if (canSeeRestricted(actor) || !embargoActive(record, now)) return record;
   return { ...record, distributions: record.distributions.map((d) => ({ ...d, urls: [] })) };
 }
@@ -207,7 +207,11 @@ export function createDatasetsService(repo: DatasetsRepository, auth: AuthServic
       repo.transaction(() => {
         const { pk } = draftOrThrow(id);
         const current = recordOf(pk);
-        if (ifMatch && ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(current.etag)) {
+        // Without If-Match, two curators editing the same draft would silently overwrite each other.
+        if (!ifMatch) {
+          throw new FemtoError('PRECONDITION_REQUIRED', `PATCH needs If-Match with the draft's ETag (${current.etag}), or * to overwrite whatever is there`, [{ pointer: 'headers/if-match', message: 'is required' }], { etag: current.etag });
+        }
+        if (ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(current.etag)) {
           throw new FemtoError('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the draft's ETag ${current.etag}`, [], { etag: current.etag });
         }
         const merged: VersionContent = { ...contentOf(current.record), ...patch };

@@ -119,16 +119,6 @@ export function createHarvestRepository({ sqlite }: Database_) {
       ).map((r) => r.x);
       return { tiers: [...new Set([...distinct('v.tier'), ...alsoTiers])].sort((a, b) => a - b), dataTypes: distinct('v.data_type') };
     },
-
-    /** First publication date per dataset (schema:datePublished of every version). */
-    firstPublished(ids: readonly string[]): Map<string, string> {
-      if (!ids.length) return new Map();
-      const rows = prepared(
-        `SELECT dataset_id AS id, min(published_at) AS t FROM dataset_versions
-          WHERE state = 'published' AND dataset_id IN (SELECT value FROM json_each(?)) GROUP BY dataset_id`,
-      ).all(JSON.stringify(ids)) as { id: string; t: string }[];
-      return new Map(rows.map((r) => [r.id, r.t]));
-    },
   };
 }
 

@@ -1,7 +1,9 @@
 import formbody from '@fastify/formbody';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
+import type { VersionedRecord } from '../datasets/datasets.service.js';
 import { notFound } from '../../errors.js';
 import { RepresentationRegistry } from '../../lib/negotiation.js';
 import { fairAssessment, fairReport } from './fair.js';
@@ -24,6 +26,10 @@ const catalogQuery = z.object({
   format: z.enum(['jsonld', 'dcat', 'ttl']).optional(),
 });
 
+const linksetAnswer = z.object({
+  linkset: z.array(z.object({ anchor: z.string() }).catchall(z.array(z.object({ href: z.string(), type: z.string().optional() })))),
+});
+
 /** A fixed string body sent as-is in the given media type. */
 const raw = (body: string) => body;
 
@@ -42,32 +48,58 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
 
     app.get(
       '/contexts/:name',
-      { schema: { tags, summary: 'A JSON-LD context femto uses (served from local files)', params: z.object({ name: z.enum(CONTEXT_FILES) }) } },
+      {
+        schema: {
+          tags,
+          summary: 'A JSON-LD context femto uses (served from local files)',
+          params: z.object({ name: z.enum(CONTEXT_FILES) }),
+          produces: ['application/ld+json'],
+          response: { 200: z.object({ '@context': z.unknown() }).describe('the JSON-LD context document') },
+        },
+      },
       async (request, reply) =>
         reply
           .type('application/ld+json')
+          .serializer(JSON.stringify)
           .header('Cache-Control', 'public, max-age=86400')
           .header('Access-Control-Allow-Origin', '*')
-          .send(JSON.stringify(contextDocument(request.params.name as ContextFile))),
+          .send(contextDocument(request.params.name as ContextFile)),
     );
+
+    /** The Signposting links of a landing page as an RFC 9264 linkset, anchored at that landing page. */
+    function sendLinkset(request: FastifyRequest, reply: FastifyReply, v: VersionedRecord, landing: string) {
+      container.guardRead(v);
+      const item = harvest.item(request.actor, v.pk);
+      if (!item) throw notFound('Dataset', v.record.id);
+      const links = signposts(item, ctx, container.harvestFormats.metadataFormats(), landing);
+      return reply.type('application/linkset+json').serializer(raw).send(JSON.stringify(linkset(landing, links)));
+    }
 
     app.get(
       '/datasets/:id/linkset',
       {
         schema: {
           tags,
-          summary: 'FAIR Signposting level 2: the landing page links as an RFC 9264 linkset',
+          summary: 'FAIR Signposting level 2: the links of /datasets/{id} as an RFC 9264 linkset',
           params: z.object({ id: z.string().min(1).max(200) }),
+          response: { 200: linksetAnswer },
         },
       },
-      async (request, reply) => {
-        const v = datasets.get(request.actor, request.params.id);
-        container.guardRead(v);
-        const item = harvest.item(request.actor, v.pk);
-        if (!item) throw notFound('Dataset', request.params.id);
-        const links = signposts(item, ctx, container.harvestFormats.metadataFormats());
-        return reply.type('application/linkset+json').send(JSON.stringify(linkset(ctx.urls.version(item.record.id, item.record.version), links)));
+      async (request, reply) => sendLinkset(request, reply, datasets.get(request.actor, request.params.id), ctx.urls.dataset(request.params.id)),
+    );
+
+    app.get(
+      '/datasets/:id/versions/:n/linkset',
+      {
+        schema: {
+          tags,
+          summary: 'FAIR Signposting level 2: the links of one version\'s landing page as an RFC 9264 linkset',
+          params: z.object({ id: z.string().min(1).max(200), n: z.coerce.number().int().min(1) }),
+          response: { 200: linksetAnswer },
+        },
       },
+      async (request, reply) =>
+        sendLinkset(request, reply, datasets.getVersion(request.actor, request.params.id, request.params.n), ctx.urls.version(request.params.id, request.params.n)),
     );
 
     app.get(
@@ -154,7 +186,7 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
       reply
         .type('text/plain; charset=utf-8')
         .serializer(raw)
-        .send(`User-agent: *\nAllow: /datasets/\nAllow: /catalog\nDisallow: /graphql\nDisallow: /graphiql\nDisallow: /oai\n\nSitemap: ${ctx.urls.sitemap}\n`),
+        .send(`User-agent: *\nAllow: /datasets/\nAllow: /catalog\nAllow: /oai\nDisallow: /graphql\nDisallow: /graphiql\n\nSitemap: ${ctx.urls.sitemap}\n`),
     );
 
     // Unknown or repeated arguments must reach the OAI service, which answers them with badArgument.

@@ -7,22 +7,25 @@ import { embargoActive, viewFor, type DatasetsService } from '../datasets/datase
 import type { ProvenanceRepository } from '../provenance/provenance.repository.js';
 import type { ActivityRecord } from '../provenance/provenance.schema.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
+import type { DescribedRecord } from '../identifiers/description.js';
 import type { HarvestQuery, HarvestRepository } from './harvest.repository.js';
 import { harvestUrls, type HarvestUrls } from './harvest.urls.js';
 import { ownDoiOf } from '../datasets/record-facts.js';
 import { describeObservableFromIri, type DomainDescriber, type ObservableDescriber } from './observables.js';
 
+/** A version one derivation step away, described as it describes itself (so DCAT can type it a full dcat:Dataset). */
 export interface LineageNeighbour {
   dataset: string;
   version: number | null;
   title: string;
+  description: string;
 }
 
 /** Everything the harvest formats say about one dataset version, loaded in batches. */
 export interface HarvestItem {
   pk: number;
-  /** The record as the caller may see it (no file URLs under an active embargo). */
-  record: DatasetRecord;
+  /** The description every format gives (DOI metadata first, see describeRecord), as the caller may see it (no file URLs under an active embargo). */
+  record: DescribedRecord;
   /** femto's findable DOI of this version. */
   doi: string | null;
   /** The DOI the record is cited by: its own (minted elsewhere) before femto's. */
@@ -64,6 +67,8 @@ export interface HarvestDeps {
   describeDomain: DomainDescriber;
   /** DQV nodes per version pk (from the gates module). */
   qualityOf?: (versions: { pk: number; datasetId: string; version: number | null }[]) => Map<number, Record<string, unknown>[]>;
+  /** The description of each version (identifiers service): one for every format. */
+  describe: (items: { record: DatasetRecord; pk: number }[]) => Map<number, DescribedRecord>;
   /** The versions among these that were withdrawn (a hidden DOI's tombstone), in one query: they leave every channel, OAI keeps them as deleted. */
   withdrawn: (versions: { datasetId: string; pk: number }[]) => Set<number>;
 }
@@ -77,10 +82,18 @@ export function createHarvestService(deps: HarvestDeps) {
     repositoryName: deps.config.repositoryName,
   };
 
-  const neighbour = (actor: Actor, e: { datasetId: string; versionNumber: number | null; title: string; accessLevel: string }) =>
-    (e.accessLevel !== 'restricted' || canSeeRestricted(actor)) && e.versionNumber != null
-      ? [{ dataset: e.datasetId, version: e.versionNumber, title: e.title }]
-      : [];
+  const visibleEndpoint = (actor: Actor, e: { versionNumber: number | null; accessLevel: string }) => (e.accessLevel !== 'restricted' || canSeeRestricted(actor)) && e.versionNumber != null;
+
+  /** The descriptions of the neighbours a page names, in two batched queries. */
+  function neighboursOf(actor: Actor, endpoints: { versionPk: number; datasetId: string; versionNumber: number | null; accessLevel: string }[]) {
+    const pks = [...new Set(endpoints.filter((e) => visibleEndpoint(actor, e)).map((e) => e.versionPk))];
+    const records = datasetsRepo.records(pks);
+    const described = deps.describe([...records].map(([pk, record]) => ({ pk, record })));
+    return (e: (typeof endpoints)[number]): LineageNeighbour[] => {
+      const d = visibleEndpoint(actor, e) ? described.get(e.versionPk) : undefined;
+      return d ? [{ dataset: e.datasetId, version: e.versionNumber, title: d.title, description: d.description }] : [];
+    };
+  }
 
   /** Full harvest items for version pks, in the order given; pks the caller may not see are skipped. */
   function items(actor: Actor, pks: readonly number[]): HarvestItem[] {
@@ -95,7 +108,7 @@ export function createHarvestService(deps: HarvestDeps) {
     // Extensions (DOI, gates) decorate the stored record; the harvest formats cite the DOI once it is findable.
     for (const ext of deps.recordExtensions) ext(actor, visible);
     const ids = [...new Set(visible.map((v) => v.record.id))];
-    const first = repo.firstPublished(ids);
+    const described = deps.describe(visible);
     const versionsById = new Map<string, { n: number; publishedAt: string }[]>();
     for (const row of datasetsRepo.publishedVersionsOf(ids)) {
       if (!datasets.visible(actor, row)) continue;
@@ -109,6 +122,7 @@ export function createHarvestService(deps: HarvestDeps) {
     const inputs = provenanceRepo.inputsOf(touching.generatedBy.map((g) => g.activityId));
     const quality = deps.qualityOf?.(visible.map(({ pk, record }) => ({ pk, datasetId: record.id, version: record.version })));
     const outputs = provenanceRepo.outputsOf(touching.usedBy.map((u) => u.activityId));
+    const neighbour = neighboursOf(actor, [...inputs, ...outputs]);
 
     return visible.map(({ pk, record }) => {
       const generating = touching.generatedBy.filter((g) => g.versionPk === pk).map((g) => g.activityId);
@@ -117,14 +131,14 @@ export function createHarvestService(deps: HarvestDeps) {
       const doi = doiRow?.state === 'findable' && typeof doiRow.doi === 'string' ? doiRow.doi : null;
       return {
         pk,
-        record: viewFor(actor, record),
+        record: viewFor(actor, described.get(pk)!),
         doi,
         citeAsDoi: ownDoiOf(record) ?? doi,
-        firstPublishedAt: first.get(record.id) ?? record.publishedAt,
+        firstPublishedAt: versionsById.get(record.id)?.[0]?.publishedAt ?? record.publishedAt,
         versions: versionsById.get(record.id) ?? [],
         generatedBy: generating.map((id) => activities.get(id)).filter((a): a is ActivityRecord => !!a),
-        upstream: inputs.filter((i) => generating.includes(i.activityId)).flatMap((i) => neighbour(actor, i)),
-        downstream: outputs.filter((o) => using.has(o.activityId) && o.versionPk !== pk).flatMap((o) => neighbour(actor, o)),
+        upstream: inputs.filter((i) => generating.includes(i.activityId)).flatMap(neighbour),
+        downstream: outputs.filter((o) => using.has(o.activityId) && o.versionPk !== pk).flatMap(neighbour),
         embargoed: embargoActive(record),
         quality: quality?.get(pk) ?? [],
       };

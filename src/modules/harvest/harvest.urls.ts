@@ -9,7 +9,6 @@ export function harvestUrls(baseUrl: string) {
     agent: (id: string) => `${baseUrl}/agents/${enc(id)}`,
     catalog: `${baseUrl}/catalog`,
     context: (name: string) => `${baseUrl}/contexts/${name}`,
-    linkset: (id: string) => `${baseUrl}/datasets/${enc(id)}/linkset`,
     fair: (id: string) => `${baseUrl}/datasets/${enc(id)}/fair`,
     oai: `${baseUrl}/oai`,
     sitemap: `${baseUrl}/sitemap.xml`,

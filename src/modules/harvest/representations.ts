@@ -33,7 +33,7 @@ export function registerHarvestRepresentations(registry: RepresentationRegistry<
 
   return {
     metadataFormats,
-    /** Signposting level 1 on every representation of a dataset. */
-    headers: (c: DatasetRenderContext): Record<string, string> => ({ Link: linkHeader(signposts(load(c), ctx, metadataFormats())) }),
+    /** Signposting level 1 on every representation of a dataset, relative to the URL that serves it. */
+    headers: (c: DatasetRenderContext, url: string): Record<string, string> => ({ Link: linkHeader(signposts(load(c), ctx, metadataFormats(), url)) }),
   };
 }

@@ -33,7 +33,8 @@ export function oaiDc(item: HarvestItem, ctx: SerializerContext): string {
     // Only a publisher the record names: femto hosts the record and is not the publisher of others' data.
     dc('publisher', [r.publisher]) +
     dc('date', [r.issued?.slice(0, 10)]) +
-    dc('type', ['Dataset', r.dataType]) +
+    // DataCite's resourceTypeGeneral first, as DataCite's own OAI-PMH server maps it to dc:type.
+    dc('type', [r.resourceType, r.dataType]) +
     dc('format', [...new Set([...r.distributions.map((d) => d.mediaType), ...r.formats])]) +
     dc('identifier', [...new Set([item.citeAsDoi, item.doi].flatMap((d) => (d ? [doiUrl(d)] : []))), ctx.urls.version(r.id, r.version)]) +
     dc('relation', r.relatedIdentifiers.map((x) => resolvableUrl(x.type, x.value) ?? `${x.type}:${x.value}`)) +

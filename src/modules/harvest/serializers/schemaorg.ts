@@ -5,6 +5,7 @@ import type { ActivityRecord } from '../../provenance/provenance.schema.js';
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 import { DQV_PREFIXES } from '../../gates/serializers/dqv.js';
+import { schemaOrgTypes } from '../../../lib/resource-types.js';
 
 /**
  * schema.org Dataset in JSON-LD, built already compacted against SCHEMAORG_CONTEXT (no
@@ -101,7 +102,7 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
   const upstream = item.upstream.map((u) => ({ '@id': ctx.urls.version(u.dataset, u.version) }));
   return {
     '@id': id,
-    '@type': 'Dataset',
+    '@type': schemaOrgTypes(r.resourceType),
     name: r.title,
     description: describedLongEnough(r),
     url: landing,

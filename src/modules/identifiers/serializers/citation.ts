@@ -1,25 +1,15 @@
+import { risType } from '../../../lib/resource-types.js';
 import { UNAVAILABLE, type DataciteAttributes, type DataciteName } from './datacite.js';
 
 /**
  * Citation formats derived from DataCite metadata, as DataCite's own content negotiation offers them.
- * They cite only what is recorded: DataCite's `:unav` placeholders are no author or publisher, and
- * a year is given only when it is known (`year`: null when the record has no issue date; undefined:
+ * They cite only what is recorded: DataCite's `:unav` placeholders are no author or publisher, and a
+ * year is given only when it is known (`year`: null when the record has no issue date; undefined:
  * publicationYear, as for a DOI femto registered). A note says what is not recorded.
  */
 export interface CitationInput {
   attributes: DataciteAttributes;
   year?: string | null;
-}
-
-const known = (v: string | undefined) => (v && v !== UNAVAILABLE ? v : undefined);
-const creatorsOf = (a: DataciteAttributes) => (a.creators ?? []).filter((c) => known(c.name));
-const publisherOf = (a: DataciteAttributes) => known(a.publisher?.name);
-const yearOf = (c: CitationInput) => (c.year === undefined ? c.attributes.publicationYear : (c.year ?? undefined));
-
-/** "No creator or publisher recorded" — said rather than filled in with the catalog's name. */
-function missingNote(a: DataciteAttributes): string | undefined {
-  const missing = [...(creatorsOf(a).length ? [] : ['creator']), ...(publisherOf(a) ? [] : ['publisher'])];
-  return missing.length ? `No ${missing.join(' or ')} recorded` : undefined;
 }
 
 const familyGiven = (c: DataciteName) => {
@@ -31,9 +21,19 @@ const familyGiven = (c: DataciteName) => {
   return { literal: c.name };
 };
 
+/** DataCite's "unavailable" placeholder names no one: citations leave it out. */
+const authorsOf = (a: DataciteAttributes) => (a.creators ?? []).filter((c) => c.name && c.name !== UNAVAILABLE);
+const publisherOf = (a: DataciteAttributes) => (a.publisher?.name && a.publisher.name !== UNAVAILABLE ? a.publisher.name : undefined);
+const yearOf = (c: CitationInput) => (c.year === undefined ? (c.attributes.publicationYear != null ? String(c.attributes.publicationYear) : undefined) : (c.year ?? undefined));
 const title = (a: DataciteAttributes) => a.titles?.[0]?.title ?? '';
 const abstract = (a: DataciteAttributes) => a.descriptions?.find((d) => d.descriptionType === 'Abstract')?.description;
 const doiUrl = (a: DataciteAttributes) => (a.doi ? `https://doi.org/${a.doi}` : a.url);
+
+/** "No creator or publisher recorded" — said rather than filled in with the catalog's name. */
+function missingNote(a: DataciteAttributes): string | undefined {
+  const missing = [...(authorsOf(a).length ? [] : ['creator']), ...(publisherOf(a) ? [] : ['publisher'])];
+  return missing.length ? `No ${missing.join(' or ')} recorded` : undefined;
+}
 
 /** CSL-JSON (citeproc), one item. */
 export function cslJson(c: CitationInput, id: string): string {
@@ -44,7 +44,7 @@ export function cslJson(c: CitationInput, id: string): string {
     id,
     type: a.types?.resourceTypeGeneral === 'Software' ? 'software' : 'dataset',
     title: title(a),
-    author: creatorsOf(a).map(familyGiven),
+    author: authorsOf(a).map(familyGiven),
     ...(publisherOf(a) ? { publisher: publisherOf(a) } : {}),
     ...(year ? { issued: { 'date-parts': [[Number(year)]] } } : {}),
     ...(note ? { note } : {}),
@@ -55,26 +55,28 @@ export function cslJson(c: CitationInput, id: string): string {
   });
 }
 
-/** BibTeX braces protect capitalisation; backslash and braces inside values are escaped. */
-const bib = (v: string) => `{${v.replace(/[\\{}]/g, (c) => `\\${c}`)}}`;
+/** Inside a BibTeX value, backslash and braces are escaped; the value itself is braced (which protects capitalisation). */
+const bibEscape = (v: string | number) => String(v).replace(/[\\{}]/g, (c) => `\\${c}`);
 
 export function bibtex(c: CitationInput, key: string): string {
   const a = c.attributes;
-  const authors = creatorsOf(a).map((c) => {
-    const n = familyGiven(c);
-    return 'literal' in n ? `{${n.literal}}` : n.given ? `${n.family}, ${n.given}` : n.family;
+  // An organisation's name is one literal author: double braces keep BibTeX from splitting it into names.
+  const authors = authorsOf(a).map((n) => {
+    const name = familyGiven(n);
+    return 'literal' in name ? `{${bibEscape(name.literal ?? '')}}` : name.given ? `${bibEscape(name.family ?? '')}, ${bibEscape(name.given)}` : bibEscape(name.family ?? '');
   });
+  const escaped = (v: string | number | undefined) => (v === undefined || v === '' ? undefined : bibEscape(v));
   const fields: [string, string | undefined][] = [
     ['author', authors.join(' and ') || undefined],
-    ['title', title(a)],
-    ['publisher', publisherOf(a)],
-    ['year', yearOf(c)],
-    ['version', a.version],
-    ['doi', a.doi],
-    ['url', doiUrl(a)],
-    ['note', missingNote(a)],
+    ['title', escaped(title(a))],
+    ['publisher', escaped(publisherOf(a))],
+    ['year', escaped(yearOf(c))],
+    ['version', escaped(a.version)],
+    ['doi', escaped(a.doi)],
+    ['url', escaped(doiUrl(a))],
+    ['note', escaped(missingNote(a))],
   ];
-  const body = fields.filter(([, v]) => v).map(([k, v]) => `  ${k} = ${bib(v!)}`).join(',\n');
+  const body = fields.filter(([, v]) => v).map(([k, v]) => `  ${k} = {${v}}`).join(',\n');
   return `@misc{${key.replace(/[^\w:./-]/g, '_')},\n${body}\n}\n`;
 }
 
@@ -82,9 +84,9 @@ export function bibtex(c: CitationInput, key: string): string {
 export function ris(c: CitationInput): string {
   const a = c.attributes;
   const lines: [string, string | undefined][] = [
-    ['TY', a.types?.resourceTypeGeneral === 'Software' ? 'COMP' : 'DATA'],
+    ['TY', risType(a.types?.resourceTypeGeneral)],
     ['T1', title(a)],
-    ...creatorsOf(a).map((c): [string, string] => ['AU', c.name]),
+    ...authorsOf(a).map((n): [string, string] => ['AU', n.name]),
     ['PY', yearOf(c)],
     ['PB', publisherOf(a)],
     ['N1', missingNote(a)],
