@@ -1,5 +1,5 @@
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
-import { dcatNode, DCAT_CONTEXT_FILE } from './dcat.js';
+import { CATALOG_DESCRIPTION, dcatNode, DCAT_CONTEXT_FILE } from './dcat.js';
 import { SCHEMAORG_CONTEXT, schemaOrgNode } from './schemaorg.js';
 
 export interface CatalogPage {
@@ -11,7 +11,6 @@ export interface CatalogPage {
   pageUrl(n: number): string;
 }
 
-const CATALOG_DESCRIPTION = 'Public datasets of the femto physics catalog, with their versions and derivation steps.';
 
 /** Hydra paging, written with the hydra: prefix so it reads the same in either context. */
 function view(p: CatalogPage) {

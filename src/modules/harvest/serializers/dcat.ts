@@ -8,6 +8,7 @@ import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 /** DCAT 3 (checked against the DCAT-AP 3.0.1 shapes), built compacted against schema/jsonld/dcat.jsonld. */
 export const DCAT_CONTEXT_FILE = 'dcat.jsonld';
 export const DCAT_PROFILE = 'http://www.w3.org/ns/dcat';
+export const CATALOG_DESCRIPTION = 'Public datasets of the femto physics catalog, with their versions and derivation steps.';
 
 type Json = Record<string, unknown>;
 
@@ -122,7 +123,13 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
     ...(r.contributors.length ? { contributor: r.contributors.map(dcatAgent) } : {}),
     ...(r.publisher ? { publisher: { '@type': 'Agent', name: r.publisher } } : {}),
     // femto only hosts the record: it is a member of femto's catalog, not femto's data.
-    inCatalog: { '@id': ctx.urls.catalog, '@type': 'Catalog', title: ctx.repositoryName, publisher: { '@id': ctx.urls.base, '@type': 'Agent', name: ctx.repositoryName } },
+    inCatalog: {
+      '@id': ctx.urls.catalog,
+      '@type': 'Catalog',
+      title: ctx.repositoryName,
+      description: CATALOG_DESCRIPTION,
+      publisher: { '@id': ctx.urls.base, '@type': 'Agent', name: ctx.repositoryName },
+    },
     ...(r.keywords.length ? { keyword: r.keywords } : {}),
     ...(themes.length ? { theme: themes } : {}),
     // DataCite's resourceTypeGeneral, and femto's data type (DataCite's resourceType) when there is one.
