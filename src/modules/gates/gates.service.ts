@@ -220,12 +220,7 @@ export function createGatesService(deps: {
       return found;
     },
 
-    /** Measurements of one version, for serializers whose caller already checked the version is visible. */
-    measurementsOfVersion(versionPk: number): MeasurementRecord[] {
-      return this.measurementsOfVersions([versionPk]);
-    },
-
-    /** Batched form of measurementsOfVersion (GraphQL loaders). */
+    /** Measurements of versions the caller already may see (GraphQL loaders, DQV in harvest formats). */
     measurementsOfVersions(versionPks: number[]): MeasurementRecord[] {
       return records(repo.measurementsOf(versionPks), versionLabeller(versionPks));
     },

@@ -6,6 +6,7 @@ import { toFemtoError } from '../../plugins/problem-details.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { doiRepresentations } from './identifiers.representations.js';
 import type { DoiInput } from './identifiers.service.js';
+import { doiEvent } from './identifiers.schema.js';
 
 export const JSON_API = 'application/vnd.api+json';
 
@@ -17,7 +18,7 @@ const doiBody = z.object({
       .object({
         doi: z.string().optional(),
         prefix: z.string().optional(),
-        event: z.enum(['register', 'publish', 'hide']).nullable().optional(),
+        event: doiEvent.nullable().optional(),
         url: z.string().url().nullable().optional(),
       })
       .loose(),

@@ -7,10 +7,10 @@ import type { DatasetsRepository } from '../datasets/datasets.repository.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import { isPrefix, normalizeDoi, prefixOf, randomSuffix, suffixOf } from './doi.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
+import type { DoiEvent } from './identifiers.schema.js';
 import type { DoiState } from './registrars.js';
 import { dataciteAttributes, SCHEMA_VERSION, type DataciteAttributes, type DataciteRelatedIdentifier } from './serializers/datacite.js';
 
-export type DoiEvent = 'register' | 'publish' | 'hide';
 
 /** What a /dois write carries: DataCite attributes plus the DataCite event. */
 export type DoiInput = DataciteAttributes & Record<string, unknown>;
@@ -304,7 +304,6 @@ export function createIdentifiersService(deps: {
       const url = input.url ? String(input.url) : undefined;
       const binding = bindingFor(url);
       const { state } = nextState(null, input.event as DoiEvent | undefined);
-      if (input.event === 'hide') throw new FemtoError('DOI_INVALID_TRANSITION', 'A new DOI cannot be hidden', [{ pointer: '/data/attributes/event', message: 'not allowed on create' }]);
       return repo.transaction(() => {
         const doi = newDoi(input);
         takenBy(binding);
