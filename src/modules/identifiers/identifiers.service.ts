@@ -338,6 +338,8 @@ export function createIdentifiersService(deps: {
         const binding = url !== current.url ? bindingFor(url ?? undefined) : { datasetId: current.datasetId, versionPk: current.versionPk, isConcept: current.isConcept };
         takenBy(binding, doi);
         const { state, hide } = nextState(current.state, input.event as DoiEvent | undefined);
+        // One instant for the withdrawal and the row's update: it dates the OAI deleted header.
+        const t = now();
         const next: DoiRow = {
           ...current,
           ...binding,
@@ -345,10 +347,10 @@ export function createIdentifiersService(deps: {
           url,
           attributes: clientAttributes(input, current.attributes),
           // Publishing again lifts the tombstone; hiding sets it.
-          withdrawnAt: hide ? now() : state === 'findable' ? null : current.withdrawnAt,
+          withdrawnAt: hide ? t : state === 'findable' ? null : current.withdrawnAt,
           withdrawalReason: hide ? (typeof input.withdrawalReason === 'string' && input.withdrawalReason.trim() ? input.withdrawalReason.trim() : null) : state === 'findable' ? null : current.withdrawalReason,
           registrationStatus: 'pending',
-          updatedAt: now(),
+          updatedAt: t,
         };
         if (state !== 'draft') requireMandatory(effective(next));
         checkPublishable(next, input.event);
