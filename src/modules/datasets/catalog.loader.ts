@@ -2,11 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
 import { projectPath } from '../../paths.js';
 import { slugPattern } from '../../lib/ids.js';
 import type { Actor } from '../auth/auth.schema.js';
-import { ACTIVITY_KINDS } from '../provenance/provenance.schema.js';
+import { ACTIVITY_KINDS, type CreateActivityInput } from '../provenance/provenance.schema.js';
+import type { DatasetsService } from './datasets.service.js';
 import {
   ACCESS_LEVELS,
   DATA_TYPES,
@@ -117,9 +117,15 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string): VersionCo
 }
 
 /** Loads every catalog file in one transaction: all of it or nothing. Returns the counts. */
-export function loadCatalog(container: Container, files = readCatalog()): { datasets: number; activities: number } {
-  const { datasets, provenance, repos } = container;
-  return repos.datasets.transaction(() => {
+/** What loading the catalog writes through: the datasets service, and the provenance module's step creation. */
+export interface CatalogWriters {
+  datasets: DatasetsService;
+  provenance: { create(actor: Actor, input: CreateActivityInput): unknown };
+}
+
+export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { datasets: number; activities: number } {
+  const { datasets, provenance } = writers;
+  return datasets.transaction(() => {
     let nDatasets = 0;
     let nActivities = 0;
     for (const { content } of files) {
@@ -138,6 +144,6 @@ export function loadCatalog(container: Container, files = readCatalog()): { data
   });
 }
 
-export function loadBundledCatalogIfEmpty(container: Container): void {
-  if (container.repos.datasets.isEmpty()) loadCatalog(container);
+export function loadBundledCatalogIfEmpty(writers: CatalogWriters): void {
+  if (writers.datasets.isEmpty()) loadCatalog(writers);
 }

@@ -13,8 +13,13 @@ export interface MeasurementWithActivity extends MeasurementRow {
 /** Any number of pks as one bound JSON parameter (a lineage answer can exceed SQLite's variable limit). */
 const pkList = (pks: readonly number[]) => sql`(SELECT value FROM json_each(${JSON.stringify(pks)}))`;
 
-export function createGatesRepository({ db }: Database_) {
+export function createGatesRepository({ db, sqlite }: Database_) {
   return {
+    /** Runs fn in one transaction (a savepoint when nested): the validation step and its results commit together. */
+    transaction<T>(fn: () => T): T {
+      return sqlite.transaction(fn)();
+    },
+
     insert(measurement: NewMeasurement, results: NewGateResult[]): void {
       db.insert(measurements).values(measurement).run();
       if (results.length) db.insert(gateResults).values(results).run();

@@ -1,14 +1,18 @@
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
+import type { Config } from '../../config.js';
 import { notFound } from '../../errors.js';
 import { RepresentationRegistry } from '../../lib/negotiation.js';
+import type { DatasetReader } from '../datasets/read.js';
 import { fairAssessment, fairReport } from './fair.js';
+import { harvestItem, type HarvestService } from './harvest.service.js';
 import { CONTEXT_FILES, contextDocument, toTurtle, type ContextFile } from './jsonld.js';
+import type { OaiService } from './oai.service.js';
 import { DCAT_JSONLD, JSONLD } from './representations.js';
-import { dcatCatalog, schemaOrgCatalog, type CatalogPage } from './serializers/catalog.js';
-import { DCAT_PROFILE } from './serializers/dcat.js';
+import { catalogJson, dcatCatalog, schemaOrgCatalog, type CatalogPage } from './serializers/catalog.js';
+import { DCAT_PROFILE, dcatNode } from './serializers/dcat.js';
+import { schemaOrgNode } from './serializers/schemaorg.js';
 import { sitemapIndex, urlset } from './serializers/sitemap.js';
 import { linkset, signposts } from './signposting.js';
 
@@ -27,14 +31,25 @@ const catalogQuery = z.object({
 /** A fixed string body sent as-is in the given media type. */
 const raw = (body: string) => body;
 
-export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
-  const { harvest, oai, datasets, config } = container;
+export function harvestRoutes(deps: {
+  harvest: HarvestService;
+  oai: OaiService;
+  reader: DatasetReader;
+  config: Config;
+  metadataFormats: () => { mediaType: string; format: string }[];
+}): FastifyPluginAsyncZod {
+  const { harvest, oai, reader, config } = deps;
   const ctx = harvest.serializerContext;
 
-  const catalogFormats = new RepresentationRegistry<CatalogPage>();
-  catalogFormats.register({ mediaType: JSONLD, format: 'jsonld', render: (p) => JSON.stringify(schemaOrgCatalog(p, ctx)) });
-  catalogFormats.register({ mediaType: DCAT_JSONLD, format: 'dcat', profile: DCAT_PROFILE, render: (p) => JSON.stringify(dcatCatalog(p, ctx)) });
-  catalogFormats.register({ mediaType: 'text/turtle', format: 'ttl', render: (p) => toTurtle([dcatCatalog(p, ctx)], ctx.urls.base) });
+  /** Catalog pages: their dataset nodes come rendered from the read pipeline's cache, as JSON texts. */
+  interface RenderedPage {
+    page: CatalogPage;
+    nodes: string[];
+  }
+  const catalogFormats = new RepresentationRegistry<RenderedPage>();
+  catalogFormats.register({ mediaType: JSONLD, format: 'jsonld', render: ({ page, nodes }) => catalogJson(schemaOrgCatalog(page, ctx, []), nodes) });
+  catalogFormats.register({ mediaType: DCAT_JSONLD, format: 'dcat', profile: DCAT_PROFILE, render: ({ page, nodes }) => catalogJson(dcatCatalog(page, ctx, []), nodes) });
+  catalogFormats.register({ mediaType: 'text/turtle', format: 'ttl', render: ({ page, nodes }) => toTurtle([dcatCatalog(page, ctx, nodes.map((n) => JSON.parse(n) as unknown))], ctx.urls.base) });
 
   return async (app) => {
     // OAI-PMH harvesters may POST their arguments as a form (§3.1.1.2); only these routes parse forms.
@@ -61,11 +76,9 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const v = datasets.get(request.actor, request.params.id);
-        container.guardRead(v);
-        const item = harvest.item(request.actor, v.pk);
-        if (!item) throw notFound('Dataset', request.params.id);
-        const links = signposts(item, ctx, container.harvestFormats.metadataFormats());
+        const v = reader.open(request.actor, { dataset: request.params.id, draft: 'fallback' });
+        const item = harvestItem(request.actor, reader.item(request.actor, v));
+        const links = signposts(item, ctx, deps.metadataFormats());
         return reply.type('application/linkset+json').send(JSON.stringify(linkset(ctx.urls.version(item.record.id, item.record.version), links)));
       },
     );
@@ -81,11 +94,8 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const v = datasets.get(request.actor, request.params.id);
-        container.guardRead(v);
-        const item = harvest.item(request.actor, v.pk);
-        if (!item) throw notFound('Dataset', request.params.id);
-        return fairAssessment(item, ctx, container.datasetRepresentations.all());
+        const v = reader.open(request.actor, { dataset: request.params.id, draft: 'fallback' });
+        return fairAssessment(harvestItem(request.actor, reader.item(request.actor, v)), ctx, reader.representations.all());
       },
     );
 
@@ -105,14 +115,23 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
         const representation = catalogFormats.choose(request.headers.accept, format);
         if (!representation) throw catalogFormats.notAcceptable(format);
         const since = modifiedSince ? new Date(modifiedSince).toISOString() : undefined;
-        const { total, items } = harvest.catalogPage(request.actor, { page, limit, modifiedSince: since });
+        const { total, rows } = harvest.catalogPage(request.actor, { page, limit, modifiedSince: since });
+        const dcat = representation.format !== 'jsonld';
+        const nodes = harvest
+          .fragments(request.actor, rows, dcat ? 'catalog:dcat' : 'catalog:schemaorg', (items) =>
+            items.map((i) => {
+              const h = harvestItem(request.actor, i);
+              return JSON.stringify(dcat ? dcatNode(h, ctx) : schemaOrgNode(h, ctx));
+            }),
+          )
+          .filter((n) => n !== undefined);
         const pageUrl = (n: number) => {
           const params = new URLSearchParams({ page: String(n), limit: String(limit) });
           if (modifiedSince) params.set('modified_since', modifiedSince);
           if (format) params.set('format', format);
           return `${ctx.urls.catalog}?${params}`;
         };
-        const body = await representation.render({ items, total, page, lastPage: Math.max(1, Math.ceil(total / limit)), pageUrl });
+        const body = await representation.render({ page: { total, page, lastPage: Math.max(1, Math.ceil(total / limit)), pageUrl }, nodes });
         return reply.header('Vary', 'Accept').type(representation.mediaType).serializer(raw).send(body);
       },
     );

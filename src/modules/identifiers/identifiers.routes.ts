@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
+import type { Config } from '../../config.js';
+import type { SiteUrls } from '../../lib/urls.js';
 import { toFemtoError } from '../../plugins/problem-details.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { doiRepresentations } from './identifiers.representations.js';
-import type { DoiInput } from './identifiers.service.js';
+import type { DoiInput, IdentifiersService } from './identifiers.service.js';
 import { doiEvent } from './identifiers.schema.js';
 
 export const JSON_API = 'application/vnd.api+json';
@@ -53,8 +54,7 @@ function sendJsonApiError(reply: FastifyReply, err: Error) {
   return reply.status(e.status).type(JSON_API).serializer(JSON.stringify).send({ errors, ...(Object.keys(meta).length ? { meta } : {}) });
 }
 
-export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
-  const { identifiers, config } = container;
+export function identifiersRoutes({ identifiers, config, urls }: { identifiers: IdentifiersService; config: Config; urls: SiteUrls }): FastifyPluginAsyncZod {
   const representations = doiRepresentations();
 
   function send(request: FastifyRequest, reply: FastifyReply, row: DoiRow, format?: string, status = 200) {
@@ -84,7 +84,7 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const row = identifiers.create(request.actor, attributesOf(request.body));
-        reply.header('Location', `${config.baseUrl}/dois/${row.doi}`);
+        reply.header('Location', urls.doi(row.doi));
         return send(request, reply, row, undefined, 201);
       },
     );
@@ -103,7 +103,7 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
         const q = request.query;
         const page = identifiers.list(request.actor, { query: q.query, size: q['page[size]'], cursor: q['page[cursor]'] });
         const next = page.next
-          ? `${config.baseUrl}/dois?${new URLSearchParams({ ...(q.query ? { query: q.query } : {}), 'page[size]': String(q['page[size]']), 'page[cursor]': page.next })}`
+          ? `${urls.dois}?${new URLSearchParams({ ...(q.query ? { query: q.query } : {}), 'page[size]': String(q['page[size]']), 'page[cursor]': page.next })}`
           : undefined;
         reply.type(JSON_API);
         return { data: page.rows.map(identifiers.resource), meta: { size: page.rows.length }, links: next ? { next } : {} };

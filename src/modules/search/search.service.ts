@@ -1,34 +1,46 @@
-import { canSeeRestricted, type Actor } from '../auth/auth.schema.js';
+import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
-import type { SearchRepository } from './search.repository.js';
+import { mayListRestricted } from '../datasets/visibility.js';
+import type { SearchHit, SearchRepository } from './search.repository.js';
 import { decodeCursor, encodeCursor, type Facet, type SearchQuery } from './search.schema.js';
 
-export interface SearchResult {
-  /** `cursor` resumes the search after that item (Relay edges). */
-  items: { pk: number; record: DatasetRecord; cursor: string }[];
+export interface SearchHits {
+  /** `cursor` resumes the search after that hit (Relay edges). */
+  hits: (SearchHit & { cursor: string })[];
   nextCursor: string | null;
   total: number;
   facets: Record<Facet, { value: string; count: number }[]>;
 }
 
+export interface SearchResult extends Omit<SearchHits, 'hits'> {
+  items: { pk: number; record: DatasetRecord; cursor: string }[];
+}
+
 export function createSearchService(repo: SearchRepository, datasets: DatasetsService) {
+  /** One page of hits: REST renders them through the read pipeline's cache. */
+  function page(actor: Actor, query: SearchQuery): SearchHits {
+    const p = repo.search(query, {
+      includeRestricted: mayListRestricted(actor),
+      // searchQuery refused cursors femto did not issue
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+    });
+    return { hits: p.hits.map((h) => ({ ...h, cursor: encodeCursor(h) })), nextCursor: p.last ? encodeCursor(p.last) : null, total: p.total, facets: p.facets };
+  }
+
   return {
+    page,
+
+    /** The page with its records (GraphQL, portal). */
     search(actor: Actor, query: SearchQuery): SearchResult {
-      const page = repo.search(query, {
-        includeRestricted: canSeeRestricted(actor),
-        // searchQuery refused cursors femto did not issue
-        after: query.cursor ? decodeCursor(query.cursor) : undefined,
-      });
-      const records = datasets.recordsFor(actor, page.pks);
+      const { hits, ...rest } = page(actor, query);
+      const records = datasets.recordsFor(actor, hits.map((h) => h.pk));
       return {
-        items: page.pks.flatMap((pk, i) => {
-          const record = records.get(pk);
-          return record ? [{ pk, record, cursor: encodeCursor(page.keys[i]) }] : [];
+        ...rest,
+        items: hits.flatMap((h) => {
+          const record = records.get(h.pk);
+          return record ? [{ pk: h.pk, record, cursor: h.cursor }] : [];
         }),
-        nextCursor: page.last ? encodeCursor(page.last) : null,
-        total: page.total,
-        facets: page.facets,
       };
     },
   };
