@@ -41,7 +41,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const urls = siteUrls(config.baseUrl);
   // Each repository goes to its own module's service only; tests and diagnostics read them here.
   const repos = {
-    auth: createAuthRepository(database.db),
+    auth: createAuthRepository(database.db, database.sqlite),
     datasets: createDatasetsRepository(database),
     agents: createAgentsRepository(database.db),
     provenance: createProvenanceRepository(database),

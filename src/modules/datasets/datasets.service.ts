@@ -50,6 +50,11 @@ export function contentOf(r: DatasetRecord): VersionContent {
   };
 }
 
+/** What a write answers: the version it left, with its record as stored. */
+export interface WrittenVersion extends ResolvedVersion {
+  record: DatasetRecord;
+}
+
 export interface ObservableCheck {
   /** Throws a coded error when an observable IRI is not in the ontology; wired by the ontology module. */
   (iris: string[], pointer: string): void;
@@ -58,11 +63,11 @@ export interface ObservableCheck {
 export function createDatasetsService(repo: DatasetsRepository, reader: DatasetReader, auth: AuthService, checkObservables?: ObservableCheck) {
   const now = () => new Date().toISOString();
 
-  /** The version a write left behind, as the read pipeline names it (writers see every version). */
-  function written(id: string, which: { version: number } | 'draft'): ResolvedVersion {
+  /** The version a write left behind, as the read pipeline names it (writers see every version), with its stored record. */
+  function written(id: string, which: { version: number } | 'draft'): WrittenVersion {
     const row = repo.resolve(id, which === 'draft' ? undefined : which.version, which === 'draft' ? 'only' : 'never');
     if (!row || row.pk === null) throw new FemtoError('INTERNAL', `dataset ${id} lost its ${which === 'draft' ? 'draft' : 'version'}`);
-    return row as ResolvedVersion;
+    return { ...(row as ResolvedVersion), record: recordOf(row.pk) };
   }
 
   function recordOf(pk: number): DatasetRecord {
@@ -99,7 +104,7 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
     transaction: <T>(fn: () => T): T => repo.transaction(fn),
 
     /** Creates the concept record and its first draft. */
-    create(actor: Actor, input: CreateDatasetInput): ResolvedVersion {
+    create(actor: Actor, input: CreateDatasetInput): WrittenVersion {
       auth.require(actor, 'curator');
       validateContent(input);
       const { id: requestedId, ...content } = input;
@@ -119,7 +124,7 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
      * Catalog and importers create records that are published at once; the content may leave
      * fields empty that REST requires (a seed that does not state a licence has none).
      */
-    createPublished(actor: Actor, id: string, content: VersionContent): ResolvedVersion {
+    createPublished(actor: Actor, id: string, content: VersionContent): WrittenVersion {
       auth.require(actor, 'curator');
       validateContent(content);
       repo.transaction(() => {
@@ -131,6 +136,12 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
         auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content });
       });
       return written(id, { version: 1 });
+    },
+
+    /** The record of a dataset as the caller may see it: its latest published version, or the draft for those who may see drafts (read pipeline: 404, 410). */
+    get(actor: Actor, id: string): { pk: number; record: DatasetRecord } {
+      const v = reader.open(actor, { dataset: id, draft: 'fallback' });
+      return { pk: v.pk, record: this.recordsFor(actor, [v.pk]).get(v.pk)! };
     },
 
     /** Published versions of a dataset the caller may see (404 when none and no draft is visible either). */
@@ -181,7 +192,7 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
       };
     },
 
-    patch(actor: Actor, id: string, patch: PatchDatasetInput, ifMatch?: string): ResolvedVersion {
+    patch(actor: Actor, id: string, patch: PatchDatasetInput, ifMatch?: string): WrittenVersion {
       auth.require(actor, 'curator');
       validateContent(patch);
       repo.transaction(() => {
@@ -204,7 +215,7 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
     },
 
     /** Freezes the draft as the next immutable version. */
-    publish(actor: Actor, id: string): ResolvedVersion {
+    publish(actor: Actor, id: string): WrittenVersion {
       auth.require(actor, 'curator');
       const n = repo.transaction(() => {
         const { pk } = draftOrThrow(id);
@@ -219,7 +230,7 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
     },
 
     /** Opens a new draft from the latest published version ("changes make a new version"). */
-    openDraft(actor: Actor, id: string): ResolvedVersion {
+    openDraft(actor: Actor, id: string): WrittenVersion {
       auth.require(actor, 'curator');
       repo.transaction(() => {
         const concept = conceptOrThrow(id);

@@ -104,7 +104,16 @@ export function createHarvestService(deps: HarvestDeps) {
     /** A numbered page of the catalog in (datestamp, id) order: a changed record moves to the end, where modified_since finds it. */
     catalogPage(actor: Actor, opts: { page: number; limit: number; modifiedSince?: string }) {
       const q = publicQuery(actor, { from: opts.modifiedSince });
-      return { total: repo.count(q), rows: repo.page(q, opts.limit, (opts.page - 1) * opts.limit) };
+      const rows = repo.page(q, opts.limit, (opts.page - 1) * opts.limit);
+      let items: HarvestItem[] | undefined;
+      return {
+        total: repo.count(q),
+        rows,
+        /** The page's full items, loaded on first use (the catalog route renders cached fragments of `rows` instead). */
+        get items() {
+          return (items ??= reader.load(actor, rows.map((r) => r.pk)).map((i) => harvestItem(actor, i)));
+        },
+      };
     },
 
     /** Ids and datestamps of what an anonymous crawler may see (sitemaps), one chunk at a time. */

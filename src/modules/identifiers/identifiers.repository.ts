@@ -12,7 +12,27 @@ export interface Claim {
   attempts: number;
 }
 
+/** A dois row as SQLite returns it. */
+interface RawDoi extends Omit<DoiRow, 'isConcept' | 'attributes'> {
+  isConcept: number;
+  attributes: string;
+}
+
+const DOI_COLUMNS = `d.doi, d.state, d.dataset_id AS datasetId, d.version_pk AS versionPk, d.is_concept AS isConcept, d.url, d.attributes,
+  d.withdrawn_at AS withdrawnAt, d.withdrawal_reason AS withdrawalReason, d.registration_status AS registrationStatus, d.attempts,
+  d.last_error AS lastError, d.synced_at AS syncedAt, d.created_at AS createdAt, d.updated_at AS updatedAt`;
+
+const doiRow = (r: RawDoi): DoiRow => ({ ...r, isConcept: r.isConcept === 1, attributes: JSON.parse(r.attributes) as Record<string, unknown> });
+
 export function createIdentifiersRepository({ db, sqlite }: Database_) {
+  // Reads on the dataset read path: prepared once, many keys as one JSON array.
+  const byDoiStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.doi = ?`);
+  const byVersionsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.version_pk = k.value`);
+  const byDatasetStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.dataset_id = ?`);
+  const withdrawnStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.dataset_id = k.value WHERE d.withdrawn_at IS NOT NULL`);
+  const conceptsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.dataset_id = k.value AND d.is_concept = 1`);
+  const many = (stmt: typeof byVersionsStmt, keys: readonly unknown[]) => (keys.length ? (stmt.all(JSON.stringify(keys)) as RawDoi[]).map(doiRow) : []);
+
   /**
    * Leases every undelivered row of up to `limit` DOIs that have a due row and no live lease, in
    * one statement: SQLite runs it under its write lock, so two workers (or two processes on one
@@ -38,28 +58,29 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
     },
 
     get(doi: string): DoiRow | undefined {
-      return db.select().from(dois).where(eq(dois.doi, doi)).get();
+      const r = byDoiStmt.get(doi) as RawDoi | undefined;
+      return r && doiRow(r);
     },
 
     byVersionPks(pks: readonly number[]): DoiRow[] {
-      return pks.length ? db.select().from(dois).where(inArray(dois.versionPk, [...pks])).all() : [];
+      return many(byVersionsStmt, pks);
     },
 
     byDataset(datasetId: string): DoiRow[] {
-      return db.select().from(dois).where(eq(dois.datasetId, datasetId)).all();
+      return (byDatasetStmt.all(datasetId) as RawDoi[]).map(doiRow);
     },
 
-    /** DOIs of these datasets that carry a tombstone (hidden after being findable), in one query. */
+    /** DOIs of these datasets that carry a tombstone (hidden after being findable), in one statement. */
     withdrawnOf(datasetIds: readonly string[]): DoiRow[] {
-      return datasetIds.length ? db.select().from(dois).where(and(inArray(dois.datasetId, [...datasetIds]), isNotNull(dois.withdrawnAt))).all() : [];
+      return many(withdrawnStmt, datasetIds);
     },
 
     conceptOf(datasetId: string): DoiRow | undefined {
-      return db.select().from(dois).where(and(eq(dois.datasetId, datasetId), eq(dois.isConcept, true))).get();
+      return many(conceptsStmt, [datasetId])[0];
     },
 
     conceptsOf(datasetIds: readonly string[]): DoiRow[] {
-      return datasetIds.length ? db.select().from(dois).where(and(inArray(dois.datasetId, [...datasetIds]), eq(dois.isConcept, true))).all() : [];
+      return many(conceptsStmt, datasetIds);
     },
 
     /**

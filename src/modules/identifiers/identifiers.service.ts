@@ -413,6 +413,11 @@ export function createIdentifiersService(deps: {
       return { rows: page, next: rows.length > opts.size ? page[page.length - 1].doi : null };
     },
 
+    /** How one version describes itself in DataCite terms (see metadataForMany). */
+    metadataFor(record: DatasetRecord, pk: number): DataciteAttributes {
+      return this.metadataForMany([{ record, pk }]).get(pk)!;
+    },
+
     /**
      * How versions describe themselves in DataCite terms: as their DOI when they have one, else by
      * their landing page. The read pipeline passes the records and lineage it loaded.
