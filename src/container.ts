@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Database_ } from './db/client.js';
+import { createByteCache } from './lib/byte-cache.js';
 import { siteUrls } from './lib/urls.js';
 import { createAuthRepository } from './modules/auth/auth.repository.js';
 import { createAuthService } from './modules/auth/auth.service.js';
@@ -54,13 +55,15 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
 
-  const reader = createDatasetReader({ repo: repos.datasets, urls, cacheBytes: config.readCacheBytes });
+  // One memory budget for every cached answer (FEMTO_READ_CACHE_BYTES).
+  const cache = createByteCache(config.readCacheBytes);
+  const reader = createDatasetReader({ repo: repos.datasets, urls, cache });
   const datasets = createDatasetsService(repos.datasets, reader, auth, ontology.checkObservables);
   // First registered = the default when the client states no preference.
   reader.representations.register({ mediaType: 'application/json', format: 'json', render: reader.json });
 
   const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, versions: reader, auth });
-  const search = createSearchService(repos.search, datasets);
+  const search = createSearchService(repos.search, datasets, cache);
   const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth, policy: config.gatePolicy });
   const identifiers = createIdentifiersService({
     repo: repos.identifiers,

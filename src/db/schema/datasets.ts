@@ -21,7 +21,7 @@ export const datasets = sqliteTable(
     createdBy: text('created_by').notNull(),
     modifiedAt: timestamp('modified_at'),
   },
-  (t) => [index('datasets_updated_idx').on(t.updatedAt), index('datasets_modified_idx').on(t.modifiedAt, t.id)],
+  (t) => [index('datasets_updated_idx').on(t.updatedAt), index('datasets_modified_idx').on(t.modifiedAt, t.id), index('datasets_latest_idx').on(t.latestVersionPk)],
 );
 
 /**
@@ -80,6 +80,16 @@ export const versionChanges = sqliteTable('version_changes', {
     .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
   seq: integer('seq').notNull(),
   changedAt: timestamp('changed_at').notNull(),
+});
+
+/**
+ * One counter for the whole catalog: any version change (see version_changes) bumps it, in the
+ * same transaction. Answers computed over many records (search pages and their facets) are
+ * cached under it.
+ */
+export const catalogChanges = sqliteTable('catalog_changes', {
+  id: integer('id').primaryKey(),
+  seq: integer('seq').notNull(),
 });
 
 /** Creators and contributors of a version, in order. */

@@ -1,5 +1,5 @@
-import { LRUCache } from 'lru-cache';
 import { FemtoError, notFound } from '../../errors.js';
+import type { ByteCache } from '../../lib/byte-cache.js';
 import { sha256 } from '../../lib/digest.js';
 import { RepresentationRegistry, type Representation } from '../../lib/negotiation.js';
 import type { SiteUrls } from '../../lib/urls.js';
@@ -120,13 +120,22 @@ export interface ListedVersion {
 const matches = (ifNoneMatch: string | undefined, etag: string | undefined) =>
   !!ifNoneMatch && !!etag && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag));
 
-export function createDatasetReader(deps: { repo: DatasetsRepository; urls: SiteUrls; cacheBytes: number }) {
+export function createDatasetReader(deps: { repo: DatasetsRepository; urls: SiteUrls; cache: ByteCache }) {
   const { repo, urls } = deps;
   const representations = new RepresentationRegistry<ReadItem>();
   const extensions: ReadExtension[] = [];
   const headerHooks: DatasetHeaders[] = [];
   const guards: WithdrawalGuard[] = [];
-  const cache = new LRUCache<string, Rendered>({ maxSize: Math.max(1, deps.cacheBytes), sizeCalculation: (r) => Math.max(1, r.body.length * 2 + 200) });
+  const { cache } = deps;
+  type Meta = Omit<Rendered, 'body'>;
+  const store = (key: string, r: Rendered) => {
+    const { body, ...meta } = r;
+    cache.set<Meta>(key, body, meta, JSON.stringify(r.headers).length);
+  };
+  const fetch = (key: string): Rendered | undefined => {
+    const hit = cache.get<Meta>(key);
+    return hit && { ...hit.meta!, body: hit.text };
+  };
   const stats = { hits: 0, misses: 0 };
 
   const cacheKey = (actor: Actor, v: Pick<ListedVersion, 'pk' | 'seq' | 'accessLevel' | 'embargoUntil'>, format: string) =>
@@ -185,7 +194,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
   async function render(actor: Actor, version: ResolvedVersion, representation: Representation<ReadItem>): Promise<Rendered> {
     const cacheable = version.state === 'published';
     const key = cacheKey(actor, version, representation.format);
-    const hit = cacheable ? cache.get(key) : undefined;
+    const hit = cacheable ? fetch(key) : undefined;
     if (hit) {
       stats.hits++;
       return hit;
@@ -199,13 +208,13 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     const etag = cacheable ? `"${sha256(`${representation.mediaType}\n${JSON.stringify(headers)}\n${body}`).slice(0, 32)}"` : draftEtag(version);
     const out: Rendered = { status: 200, mediaType: representation.mediaType, body, headers, etag };
     // Stored under the counter the data was read at: a change in between only makes the next read miss.
-    if (cacheable) cache.set(cacheKey(actor, { ...version, seq: item.seq }, representation.format), out);
+    if (cacheable) store(cacheKey(actor, { ...version, seq: item.seq }, representation.format), out);
     return out;
   }
 
   return {
     representations,
-    stats: () => ({ ...stats, entries: cache.size, bytes: cache.calculatedSize }),
+    stats: () => ({ ...stats, ...cache.stats() }),
 
     /** Modules add what they load for every version (DOI, gate status, lineage, quality). */
     extend(extension: ReadExtension): void {
@@ -266,7 +275,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
      */
     cachedMany(actor: Actor, listed: readonly ListedVersion[], format: string, renderMany: (items: ReadItem[]) => string[]): (string | undefined)[] {
       const key = `list:${format}`;
-      const out: (string | undefined)[] = listed.map((v) => cache.get(cacheKey(actor, v, key))?.body);
+      const out: (string | undefined)[] = listed.map((v) => cache.get(cacheKey(actor, v, key))?.text);
       const missing = listed.filter((_, i) => out[i] === undefined);
       stats.hits += listed.length - missing.length;
       stats.misses += missing.length;
@@ -280,12 +289,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
         if (!found) return;
         out[i] = found.body;
         const r = found.item.record;
-        cache.set(cacheKey(actor, { pk: v.pk, seq: found.item.seq, accessLevel: r.accessLevel, embargoUntil: r.embargoUntil }, key), {
-          status: 200,
-          mediaType: format,
-          body: found.body,
-          headers: {},
-        });
+        cache.set(cacheKey(actor, { pk: v.pk, seq: found.item.seq, accessLevel: r.accessLevel, embargoUntil: r.embargoUntil }, key), found.body);
       });
       return out;
     },

@@ -73,7 +73,12 @@ export function createSearchRepository({ sqlite }: Database_) {
     all: { page: sqlite.prepare(pageSql(filtered.all)), facets: sqlite.prepare(facetsSql(filtered.all)) },
   };
 
+  const generationStmt = sqlite.prepare('SELECT seq FROM catalog_changes WHERE id = 1').pluck(true);
+
   return {
+    /** The catalog's change counter: any change to any version moves it (see the catalog_changes migration). */
+    generation: () => (generationStmt.get() as number | undefined) ?? 0,
+
     /**
      * One filtered set, counted, faceted and paged, in two statements. Order: FTS rank (bm25)
      * when there is a query, then dataset id; the cursor is that pair, so paging is stable while

@@ -1,0 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+const dir = mkdtempSync(join(tmpdir(), 'rp-'));
+const config = loadConfig({ FEMTO_DB: join(dir, 'b.sqlite'), LOG_LEVEL: 'silent', FEMTO_OUTBOX_WORKER: 'false' });
+const app = await buildApp(config, { logger: false });
+const db = app.femto.database.sqlite;
+const time = (name: string, sql: string, params: object) => { const s = db.prepare(sql); for (let i = 0; i < 50; i++) s.all(params); const t0 = performance.now(); for (let i = 0; i < 500; i++) s.all(params); console.log(name.padEnd(10), ((performance.now() - t0) / 500).toFixed(3), 'ms', s.all(params).length); };
+const W = `EXISTS (SELECT 1 FROM dois w WHERE w.dataset_id = d.id AND w.withdrawn_at IS NOT NULL AND (w.is_concept = 1 OR w.version_pk = v.pk))`;
+time('fts only', `SELECT rowid, rank FROM dataset_fts WHERE dataset_fts MATCH @fts`, { fts: '"lattice"*' });
+time('fts join', `SELECT v.pk, f.rank FROM datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk JOIN dataset_fts f ON f.rowid = v.pk WHERE dataset_fts MATCH @fts`, { fts: '"lattice"*' });
+time('fts+W', `SELECT v.pk, f.rank FROM datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk JOIN dataset_fts f ON f.rowid = v.pk WHERE dataset_fts MATCH @fts AND NOT ${W}`, { fts: '"lattice"*' });
+time('all', `SELECT v.pk FROM datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk WHERE NOT ${W}`, {});
+console.log(db.prepare(`EXPLAIN QUERY PLAN SELECT v.pk, f.rank FROM datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk JOIN dataset_fts f ON f.rowid = v.pk WHERE dataset_fts MATCH @fts`).all({ fts: 'x' }));
+console.log(db.prepare('select count(*) n from dataset_fts').get(), db.prepare(`select count(*) n from dataset_fts where dataset_fts match '"lattice"*'`).get());
+await app.close();
