@@ -41,10 +41,12 @@ import { system } from './modules/auth/auth.schema.js';
 export function buildContainer(config: Config, database: Database_, loadedOntology: Ontology) {
   const urls = siteUrls(config.baseUrl);
   // Each repository goes to its own module's service only; tests and diagnostics read them here.
+  const agents = createAgentsRepository(database.db);
   const repos = {
     auth: createAuthRepository(database.db, database.sqlite),
-    datasets: createDatasetsRepository(database),
-    agents: createAgentsRepository(database.db),
+    agents,
+    // A version's creators are agents: the datasets repository finds or makes them in its own transaction.
+    datasets: createDatasetsRepository(database, (identity) => agents.upsert(identity)),
     provenance: createProvenanceRepository(database),
     search: createSearchRepository(database),
     harvest: createHarvestRepository(database),

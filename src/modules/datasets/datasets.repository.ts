@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
 import {
-  agents,
   datasets,
   datasetVersions,
   distributionLocations,
@@ -12,7 +11,6 @@ import {
   type DatasetVersionRow,
 } from '../../db/schema/index.js';
 import { WITHDRAWN } from '../../db/fragments.js';
-import { createAgentsRepository } from '../provenance/agents.repository.js';
 import type { CreatorInput, DatasetRecord, VersionContent } from './datasets.schema.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
@@ -75,8 +73,10 @@ export interface PublishedVersionRow {
 
 const agentType = { person: 'Person', organization: 'Organization', software: 'Software' } as const;
 
-export function createDatasetsRepository({ db, sqlite }: Database_) {
-  const agentsRepo = createAgentsRepository(db);
+/** Creators are agents (the provenance module's table): the wiring passes the one function that finds or makes them. */
+export type AgentIdFor = (identity: { kind: 'person' | 'organization'; name: string; orcid?: string; ror?: string }) => string;
+
+export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: AgentIdFor) {
 
   const ftsDelete = sqlite.prepare('DELETE FROM dataset_fts WHERE rowid = ?');
   const ftsInsert = sqlite.prepare('INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (?, ?, ?, ?)');
@@ -117,7 +117,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_) {
       FROM json_each(@ids) k JOIN dataset_versions v ON v.dataset_id = k.value AND v.state = 'published' ORDER BY v.version_number`);
 
   function agentIdFor(c: CreatorInput): string {
-    return agentsRepo.upsert({
+    return agentIdOf({
       kind: c.type === 'Organization' ? 'organization' : 'person',
       name: c.name,
       orcid: c.orcid,

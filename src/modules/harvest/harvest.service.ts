@@ -3,8 +3,7 @@ import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import type { DatasetReader, ListedVersion, ReadItem } from '../datasets/read.js';
 import { mayListRestricted } from '../datasets/visibility.js';
-import type { VersionEndpoint } from '../provenance/provenance.repository.js';
-import type { ActivityRecord } from '../provenance/provenance.schema.js';
+import type { ActivityRecord, VersionEndpoint } from '../provenance/provenance.schema.js';
 import type { HarvestQuery, HarvestRepository } from './harvest.repository.js';
 import { describeObservableFromIri, type ObservableDescriber } from './observables.js';
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, like, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
 import { datasets, datasetVersions, doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
 

@@ -161,7 +161,11 @@ export function createLineageService(deps: {
     const queue = Array.from(w.keys).filter((k) => selected.has(k));
     for (const k of queue) kept.add(k);
     while (queue.length) {
-      for (const p of inward.get(queue.pop()!) ?? []) if (!kept.has(p)) (kept.add(p), queue.push(p));
+      for (const p of inward.get(queue.pop()!) ?? []) {
+        if (kept.has(p)) continue;
+        kept.add(p);
+        queue.push(p);
+      }
     }
     return kept;
   }

@@ -1,19 +1,11 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { AgentRow } from './agents.repository.js';
+import type { VersionEndpoint } from './provenance.schema.js';
 import type { Database_ } from '../../db/client.js';
-import { activities, activityAgents, activityInputs, activityOutputs, agents, datasetVersions } from '../../db/schema/index.js';
+import { activities, activityAgents, activityInputs, activityOutputs } from '../../db/schema/index.js';
 
 export type ActivityRow = typeof activities.$inferSelect;
 
-export interface VersionEndpoint {
-  activityId: string;
-  versionPk: number;
-  role: string | null;
-  datasetId: string;
-  versionNumber: number | null;
-  title: string;
-  accessLevel: 'open' | 'embargoed' | 'restricted';
-}
 
 export function createProvenanceRepository({ db, sqlite }: Database_) {
   /*

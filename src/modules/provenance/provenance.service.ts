@@ -5,8 +5,8 @@ import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetReader, Miss } from '../datasets/read.js';
 import { mayListRestricted } from '../datasets/visibility.js';
 import type { AgentRow, AgentsRepository } from './agents.repository.js';
-import type { ProvenanceRepository, VersionEndpoint } from './provenance.repository.js';
-import type { ActivityRecord, AgentInput, AgentRecord, CreateActivityInput } from './provenance.schema.js';
+import type { ProvenanceRepository } from './provenance.repository.js';
+import type { ActivityRecord, AgentInput, AgentRecord, CreateActivityInput, VersionEndpoint } from './provenance.schema.js';
 
 const agentTypeOf = { person: 'Person', organization: 'Organization', software: 'Software' } as const;
 const agentKindOf = { Person: 'person', Organization: 'organization', Software: 'software' } as const;
