@@ -84,7 +84,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   // What every dataset read loads besides the record; provenance first: DataCite relations use its lineage.
   reader.extend(provenanceReadExtension(provenance));
   reader.extend(identifiersReadExtension(identifiers));
-  reader.extend(gatesReadExtension(gates, config.baseUrl));
+  reader.extend(gatesReadExtension(gates, urls));
   const metadataOf = (items: Parameters<typeof lineageOfItems>[0]) => identifiers.metadataForMany(items, lineageOfItems(items));
   registerDatasetFormats(reader.representations, (item) => metadataOf([item]).get(item.pk)!);
 

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { SiteUrls } from '../../lib/urls.js';
-import { toFemtoError } from '../../plugins/problem-details.js';
+import { toFemtoError } from '../../errors.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { doiRepresentations } from './identifiers.representations.js';
 import type { DoiInput, IdentifiersService } from './identifiers.service.js';
