@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
+import { and, eq, max, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
 import {
   datasets,
@@ -8,7 +8,6 @@ import {
   relatedIdentifiers,
   versionAgents,
   versionTerms,
-  type DatasetVersionRow,
 } from '../../db/schema/index.js';
 import { WITHDRAWN } from '../../db/fragments.js';
 import type { CreatorInput, DatasetRecord, VersionContent } from './datasets.schema.js';
@@ -110,6 +109,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const relatedStmt = sqlite.prepare(`
     SELECT r.version_pk AS versionPk, r.identifier_type AS type, r.value, r.relation_type AS relation
       FROM json_each(@pks) k JOIN related_identifiers r ON r.version_pk = k.value ORDER BY r.position`);
+  const numberedStmt = sqlite.prepare(
+    `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM json_each(@ids) k JOIN dataset_versions v ON v.dataset_id = k.value WHERE v.version_number IS NOT NULL`,
+  );
   const labelsStmt = sqlite.prepare(`SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k JOIN dataset_versions v ON v.pk = k.value`);
   const publishedOfStmt = sqlite.prepare(`
     SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS versionNumber, v.version_label AS versionLabel, v.title, v.access_level AS accessLevel,
@@ -210,9 +212,6 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       return db.select().from(datasets).where(eq(datasets.id, id)).get();
     },
 
-    concepts(ids: readonly string[]): ConceptRow[] {
-      return ids.length ? db.select().from(datasets).where(inArray(datasets.id, [...ids])).all() : [];
-    },
 
     insertConcept(id: string, createdBy: string, now: string): void {
       db.insert(datasets).values({ id, createdBy, updatedAt: now, createdAt: now }).run();
@@ -261,52 +260,17 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       return r?.n ?? 0;
     },
 
-    versionRow(pk: number): DatasetVersionRow | undefined {
-      return db.select().from(datasetVersions).where(eq(datasetVersions.pk, pk)).get();
-    },
 
-    versionRows(pks: readonly number[]): DatasetVersionRow[] {
-      return pks.length ? db.select().from(datasetVersions).where(inArray(datasetVersions.pk, [...pks])).all() : [];
-    },
 
-    versionByNumber(datasetId: string, n: number): DatasetVersionRow | undefined {
-      return db
-        .select()
-        .from(datasetVersions)
-        .where(and(eq(datasetVersions.datasetId, datasetId), eq(datasetVersions.versionNumber, n)))
-        .get();
-    },
 
-    publishedVersions(datasetId: string): DatasetVersionRow[] {
-      return db
-        .select()
-        .from(datasetVersions)
-        .where(and(eq(datasetVersions.datasetId, datasetId), eq(datasetVersions.state, 'published')))
-        .orderBy(asc(datasetVersions.versionNumber))
-        .all();
-    },
 
-    /** Version pks for (dataset, number) pairs, keyed "id@n"; one query. */
+    /** Version pks for (dataset, number) pairs, keyed "id@n"; one statement. */
     versionPksOf(refs: readonly { datasetId: string; version: number }[]): Map<string, number> {
       if (!refs.length) return new Map();
-      const rows = db
-        .select({ pk: datasetVersions.pk, datasetId: datasetVersions.datasetId, n: datasetVersions.versionNumber })
-        .from(datasetVersions)
-        .where(inArray(datasetVersions.datasetId, [...new Set(refs.map((r) => r.datasetId))]))
-        .all();
-      return new Map(rows.filter((r) => r.n != null).map((r) => [`${r.datasetId}@${r.n}`, r.pk]));
+      const rows = numberedStmt.all({ ids: JSON.stringify([...new Set(refs.map((r) => r.datasetId))]) }) as { pk: number; datasetId: string; n: number }[];
+      return new Map(rows.map((r) => [`${r.datasetId}@${r.n}`, r.pk]));
     },
 
-    /** Published versions of many datasets, oldest first (one query for a whole GraphQL list). */
-    publishedVersionsOf(datasetIds: readonly string[]): DatasetVersionRow[] {
-      if (!datasetIds.length) return [];
-      return db
-        .select()
-        .from(datasetVersions)
-        .where(and(inArray(datasetVersions.datasetId, [...datasetIds]), eq(datasetVersions.state, 'published')))
-        .orderBy(asc(datasetVersions.versionNumber))
-        .all();
-    },
 
     /** A dataset reference as one version row (the policy decides what the caller may see of it); undefined: no such dataset. */
     resolve(datasetId: string, version: number | undefined, draft: 'only' | 'fallback' | 'never'): ResolvedRow | undefined {
