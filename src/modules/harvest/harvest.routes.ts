@@ -24,7 +24,7 @@ const seconds = (iso: string) => `${iso.slice(0, 19)}Z`;
 const catalogQuery = z.object({
   page: z.coerce.number().int().positive().default(1),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  modified_since: isoDate.optional().describe('only records whose latest version was published at or after this instant'),
+  modified_since: isoDate.optional().describe('only records modified at or after this instant (a version published, a DOI changed or withdrawn, a gate judged, a derivation step added)'),
   format: z.enum(['jsonld', 'dcat', 'ttl']).optional(),
 });
 
