@@ -2,8 +2,9 @@ import t from 'tap';
 import type { AddressInfo } from 'node:net';
 import { makeApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { chromium, requires } from '../helpers/external.js';
 
-t.test('GraphiQL works offline and walks FM4NPP back to TPCpp-10M', async (t) => {
+t.test('GraphiQL works offline and walks FM4NPP back to TPCpp-10M', requires(t, chromium()), async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
   await a.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;

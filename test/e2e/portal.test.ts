@@ -2,8 +2,9 @@ import t from 'tap';
 import type { AddressInfo } from 'node:net';
 import { makeApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { chromium, requires } from '../helpers/external.js';
 
-t.test('a researcher searches the bundled catalog in the portal and narrows by facet', async (t) => {
+t.test('a researcher searches the bundled catalog in the portal and narrows by facet', requires(t, chromium()), async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
   await a.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
@@ -29,7 +30,7 @@ t.test('a researcher searches the bundled catalog in the portal and narrows by f
   t.equal(await page.locator('main script').count(), 0);
 });
 
-t.test('a researcher walks lineage in the portal from FM4NPP back to its simulated TPC data', async (t) => {
+t.test('a researcher walks lineage in the portal from FM4NPP back to its simulated TPC data', requires(t, chromium()), async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
   await a.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
