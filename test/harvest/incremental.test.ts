@@ -1,7 +1,7 @@
 import t from 'tap';
 import { XMLParser } from 'fast-xml-parser';
 import { BASE_URL, makeApp, publishedDataset, step, type TestApp } from '../helpers/app.js';
-import { validateOai } from '../helpers/harvest.js';
+import { assertValid, oaiXsd } from '../helpers/validators.js';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'header' });
 const seconds = (iso: string) => `${iso.slice(0, 19)}Z`;
@@ -20,7 +20,7 @@ async function doi(a: TestApp, method: 'POST' | 'PUT', path: string, attributes:
 
 async function listIdentifiers(t: Tap.Test, a: TestApp, from: string) {
   const res = await a.app.inject({ url: `/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&from=${from}` });
-  t.ok(validateOai(res.body).ok, `ListIdentifiers from=${from} is schema-valid`);
+  await assertValid(t, oaiXsd, res.body, `ListIdentifiers from=${from} is schema-valid`);
   const list = parser.parse(res.body)['OAI-PMH'].ListIdentifiers;
   const headers = (list?.header ?? []) as { identifier: string; datestamp: string; '@status'?: string }[];
   return new Map(headers.map((h) => [h.identifier.split(':').pop()!, { datestamp: h.datestamp, deleted: h['@status'] === 'deleted' }]));
