@@ -23,10 +23,11 @@ export function searchRoutes(deps: { search: SearchService; reader: DatasetReade
         },
       },
       async (request, reply) => {
-        const page = search.page(request.actor, request.query);
-        // Each record's JSON comes from the read pipeline's cache, as GET /datasets/{id} sends it.
-        const items = reader.jsonMany(request.actor, page.hits).filter((j) => j !== undefined);
-        const body = `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)},"total":${page.total},"facets":${JSON.stringify(page.facets)}}`;
+        const body = search.pageText(request.actor, request.query, (page) => {
+          // Each record's JSON comes from the read pipeline's cache, as GET /datasets/{id} sends it.
+          const items = reader.jsonMany(request.actor, page.hits).filter((j) => j !== undefined);
+          return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)},"total":${page.total},"facets":${JSON.stringify(page.facets)}}`;
+        });
         return sendJson(reply, body);
       },
     );

@@ -23,9 +23,10 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
    * One page of hits: REST renders them through the read pipeline's cache. The page itself is
    * cached under the catalog's change counter: one one-row read while nothing changed.
    */
-  function page(actor: Actor, query: SearchQuery): SearchHits {
+  const keyOf = (actor: Actor, query: SearchQuery) => `search:${repo.generation()}:${mayListRestricted(actor) ? 1 : 0}:${JSON.stringify(query)}`;
+
+  function page(actor: Actor, query: SearchQuery, key = keyOf(actor, query)): SearchHits {
     const includeRestricted = mayListRestricted(actor);
-    const key = `search:${repo.generation()}:${includeRestricted ? 1 : 0}:${JSON.stringify(query)}`;
     const hit = cache.get<SearchHits>(key);
     if (hit) return hit.meta!;
     const p = repo.search(query, {
@@ -41,6 +42,23 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
 
   return {
     page,
+
+    /**
+     * The page as a REST answer, rendered by `render` and cached with it: a change to any record
+     * moves the key, and an embargo ending on a hit (which changes what anonymous callers see of
+     * it, with no write) ends the entry's life.
+     */
+    pageText(actor: Actor, query: SearchQuery, render: (page: SearchHits) => string): string {
+      const key = keyOf(actor, query);
+      const hit = cache.get<number | null>(`${key}:text`);
+      if (hit && (hit.meta == null || Date.now() < hit.meta)) return hit.text;
+      const p = page(actor, query, key);
+      const now = Date.now();
+      const embargoEnds = p.hits.map((h) => (h.accessLevel === 'embargoed' && h.embargoUntil ? Date.parse(h.embargoUntil) : NaN)).filter((t) => t > now);
+      const text = render(p);
+      cache.set(`${key}:text`, text, embargoEnds.length ? Math.min(...embargoEnds) : null);
+      return text;
+    },
 
     /** The page with its records (GraphQL, portal). */
     search(actor: Actor, query: SearchQuery): SearchResult {
