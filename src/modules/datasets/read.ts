@@ -128,11 +128,11 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
   const guards: WithdrawalGuard[] = [];
   const { cache } = deps;
   type Meta = Omit<Rendered, 'body'>;
-  const store = (key: string, r: Rendered) => {
+  const remember = (key: string, r: Rendered) => {
     const { body, ...meta } = r;
     cache.set<Meta>(key, body, meta, JSON.stringify(r.headers).length);
   };
-  const fetch = (key: string): Rendered | undefined => {
+  const recall = (key: string): Rendered | undefined => {
     const hit = cache.get<Meta>(key);
     return hit && { ...hit.meta!, body: hit.text };
   };
@@ -194,7 +194,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
   async function render(actor: Actor, version: ResolvedVersion, representation: Representation<ReadItem>): Promise<Rendered> {
     const cacheable = version.state === 'published';
     const key = cacheKey(actor, version, representation.format);
-    const hit = cacheable ? fetch(key) : undefined;
+    const hit = cacheable ? recall(key) : undefined;
     if (hit) {
       stats.hits++;
       return hit;
@@ -208,7 +208,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     const etag = cacheable ? `"${sha256(`${representation.mediaType}\n${JSON.stringify(headers)}\n${body}`).slice(0, 32)}"` : draftEtag(version);
     const out: Rendered = { status: 200, mediaType: representation.mediaType, body, headers, etag };
     // Stored under the counter the data was read at: a change in between only makes the next read miss.
-    if (cacheable) store(cacheKey(actor, { ...version, seq: item.seq }, representation.format), out);
+    if (cacheable) remember(cacheKey(actor, { ...version, seq: item.seq }, representation.format), out);
     return out;
   }
 
