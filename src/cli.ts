@@ -2,34 +2,24 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { applyMigrations, openDatabase } from './db/client.js';
+import { openForStart } from './db/client.js';
 import { buildContainer } from './container.js';
 import { loadCatalog } from './modules/datasets/catalog.loader.js';
 import { ROLES, type Role } from './modules/auth/auth.schema.js';
 import { startServer } from './server.js';
 import { loadOntology } from './modules/ontology/ontology.service.js';
 import { OntologyError } from './modules/ontology/ontology.loader.js';
+import { StartError } from './start-errors.js';
 
-function config(): Config {
-  try {
-    return loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
+const config = (): Config => loadConfig(process.env);
 
 /** Opens the configured database with migrations applied, runs fn, closes. */
 async function withContainer<T>(fn: (c: ReturnType<typeof buildContainer>) => T | Promise<T>): Promise<T> {
   const cfg = config();
   const ontology = await loadOntology(cfg.ontologyDir);
-  const database = openDatabase(cfg.dbPath);
+  const { database, prepared: container } = openForStart(cfg.dbPath, cfg.dbMaxBytes, (db) => buildContainer(cfg, db, ontology));
   try {
-    applyMigrations(database);
-    return await fn(buildContainer(cfg, database, ontology));
+    return await fn(container);
   } finally {
     database.close();
   }
@@ -144,8 +134,17 @@ doi
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  // A broken ontology is an operator error: its message (file:line: term) is the whole story.
-  if (!(err instanceof OntologyError)) throw err;
-  console.error(err.message);
-  process.exit(2);
+  // Operator errors (a bad variable, a broken ontology file, a database or address that cannot be
+  // used): the message names the variable or file and the cause; a stack trace would bury it.
+  if (err instanceof ConfigError) {
+    for (const problem of err.problems) console.error(`femto: ${problem}`);
+    process.exit(2);
+  }
+  if (err instanceof OntologyError) {
+    console.error(`femto: ${err.message}`);
+    process.exit(2);
+  }
+  if (!(err instanceof StartError)) throw err;
+  console.error(`femto: ${err.message}`);
+  process.exit(1);
 }

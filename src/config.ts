@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import { projectPath } from './paths.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -6,7 +7,11 @@ const positiveInt = z.coerce.number().int().positive();
 
 const envSchema = z.object({
   PORT: port.default(8080),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z
+    .string()
+    .min(1)
+    .refine((h) => isIP(h) !== 0 || URL.canParse(`http://${h}`), 'must be an IP address or a host name')
+    .default('127.0.0.1'),
   FEMTO_DB: z.string().min(1).default('./data/femto.sqlite'),
   FEMTO_BASE_URL: z.string().url().optional(),
   FEMTO_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -35,6 +40,15 @@ const envSchema = z.object({
   FEMTO_GATE_POLICY: z.string().default(''),
   FEMTO_GRAPHQL_MAX_DEPTH: positiveInt.default(15),
   FEMTO_GRAPHQL_MAX_COMPLEXITY: positiveInt.default(20_000),
+  FEMTO_GRAPHQL_MAX_BYTES: positiveInt.default(16_384),
+  FEMTO_GRAPHQL_MAX_TOKENS: positiveInt.default(1_000),
+  FEMTO_GRAPHQL_MAX_ALIASES: positiveInt.default(30),
+  FEMTO_GRAPHQL_MAX_BATCH: positiveInt.max(100).default(10),
+  FEMTO_GRAPHQL_CACHE_BYTES: positiveInt.default(64 * 1024 * 1024),
+  FEMTO_JSON_MAX_DEPTH: positiveInt.max(1000).default(64),
+  FEMTO_AUTH_FAILURES_MAX: positiveInt.default(10),
+  FEMTO_AUTH_FAILURES_WINDOW_MS: positiveInt.default(60_000),
+  FEMTO_DB_MAX_BYTES: positiveInt.min(65_536, 'must be at least 65536').optional(),
 });
 
 /**
@@ -110,7 +124,24 @@ export interface Config {
   /** Directory whose *.ttl files make the ontology (observables, gates, tiers). */
   ontologyDir: string;
   gatePolicy: GatePolicy;
-  graphql: { maxDepth: number; maxComplexity: number };
+  graphql: {
+    maxDepth: number;
+    maxComplexity: number;
+    /** Bounds checked before a document is parsed. */
+    maxBytes: number;
+    maxTokens: number;
+    maxAliases: number;
+    /** Operations in one batched request (a JSON array of requests). */
+    maxBatch: number;
+    /** Memory the parsed/compiled document cache may hold. */
+    cacheBytes: number;
+  };
+  /** Deepest nesting of a JSON request body. */
+  jsonMaxDepth: number;
+  /** Failed authentications one client may make per window before it is answered 429. */
+  authFailures: { max: number; windowMs: number };
+  /** Largest the database file may grow (SQLite max_page_count); undefined: as large as the disk allows. */
+  dbMaxBytes?: number;
 }
 
 export class ConfigError extends Error {
@@ -130,7 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   if (e.FEMTO_REGISTRAR === 'datacite' && !e.FEMTO_DATACITE_URL) {
     throw new ConfigError(['FEMTO_DATACITE_URL: required when FEMTO_REGISTRAR=datacite']);
   }
-  const baseUrl = (e.FEMTO_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+  const host = isIP(e.HOST) === 6 ? `[${e.HOST}]` : e.HOST;
+  const baseUrl = (e.FEMTO_BASE_URL ?? `http://${host}:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -161,6 +193,17 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     },
     ontologyDir: e.FEMTO_ONTOLOGY_DIR ?? projectPath('ontologies'),
     gatePolicy: parseGatePolicy(e.FEMTO_GATE_POLICY),
-    graphql: { maxDepth: e.FEMTO_GRAPHQL_MAX_DEPTH, maxComplexity: e.FEMTO_GRAPHQL_MAX_COMPLEXITY },
+    graphql: {
+      maxDepth: e.FEMTO_GRAPHQL_MAX_DEPTH,
+      maxComplexity: e.FEMTO_GRAPHQL_MAX_COMPLEXITY,
+      maxBytes: e.FEMTO_GRAPHQL_MAX_BYTES,
+      maxTokens: e.FEMTO_GRAPHQL_MAX_TOKENS,
+      maxAliases: e.FEMTO_GRAPHQL_MAX_ALIASES,
+      maxBatch: e.FEMTO_GRAPHQL_MAX_BATCH,
+      cacheBytes: e.FEMTO_GRAPHQL_CACHE_BYTES,
+    },
+    jsonMaxDepth: e.FEMTO_JSON_MAX_DEPTH,
+    authFailures: { max: e.FEMTO_AUTH_FAILURES_MAX, windowMs: e.FEMTO_AUTH_FAILURES_WINDOW_MS },
+    dbMaxBytes: e.FEMTO_DB_MAX_BYTES,
   };
 }

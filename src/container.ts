@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import type { Database_ } from './db/client.js';
 import { createByteCache } from './lib/byte-cache.js';
-import { siteUrls } from './lib/urls.js';
+import { siteUrls } from './lib/site-urls.js';
 import { createAuthRepository } from './modules/auth/auth.repository.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createDatasetsRepository } from './modules/datasets/datasets.repository.js';

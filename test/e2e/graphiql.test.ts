@@ -16,6 +16,8 @@ t.test('GraphiQL works offline and walks FM4NPP back to TPCpp-10M', requires(t, 
   });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // CSP violations surface as console errors.
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
 
   await page.goto(`${base}/graphiql`);
   await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
@@ -29,5 +31,5 @@ t.test('GraphiQL works offline and walks FM4NPP back to TPCpp-10M', requires(t, 
   await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('tpcpp-10m@1'), null, { timeout: 20_000 });
   t.pass('the answer is shown in the result pane');
   t.same(external, [], 'no request leaves the server');
-  t.same(errors, [], 'no script errors');
+  t.same(errors, [], 'no script errors, no CSP violations');
 });

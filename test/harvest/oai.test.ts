@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import t from 'tap';
-import { makeApp, publishedDataset, type TestApp } from '../helpers/app.js';
+import { makeApp, patchDraft, publishedDataset, type TestApp } from '../helpers/app.js';
 import { assertValid, oaiXsd } from '../helpers/validators.js';
 import { fullFixture } from './fixtures.js';
 
@@ -150,7 +150,7 @@ t.test('a record made restricted after being public becomes an OAI deleted recor
   const app = await makeApp(t);
   await fullFixture(app);
   await app.app.inject({ method: 'POST', url: '/datasets/ising-raw/versions', headers: app.as.curator });
-  await app.app.inject({ method: 'PATCH', url: '/datasets/ising-raw', headers: app.as.curator, payload: { accessLevel: 'restricted' } });
+  t.equal((await patchDraft(app, 'ising-raw', { accessLevel: 'restricted' })).statusCode, 200);
   await app.app.inject({ method: 'POST', url: '/datasets/ising-raw/publish', headers: app.as.curator });
   const rec = await valid(t, app, 'verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:femto.test:ising-raw');
   t.equal(rec.GetRecord.record[0].header[0]['@status'], 'deleted');

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { projectPath } from '../../paths.js';
 import { slugPattern } from '../../lib/ids.js';
+import { allowedUrl } from '../../lib/urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import { ACTIVITY_KINDS, type CreateActivityInput } from '../provenance/provenance.schema.js';
 import type { DatasetsService } from './datasets.service.js';
@@ -40,7 +41,7 @@ const catalogDataset = z
     accessLevel: z.enum(ACCESS_LEVELS).default('open'),
     license: licenseSchema.optional(),
     creators: z.array(z.object({ name: z.string().min(1), type: z.enum(['Person', 'Organization']).default('Organization') }).strict()).optional(),
-    distributions: z.array(z.object({ url: z.string().url(), title: z.string().optional(), mediaType: z.string().optional() }).strict()).optional(),
+    distributions: z.array(z.object({ url: allowedUrl, title: z.string().optional(), mediaType: z.string().optional() }).strict()).optional(),
     relatedIdentifiers: z.array(z.object({ type: z.enum(RELATED_ID_TYPES), value: z.string().min(1), relation: z.enum(RELATION_TYPES) }).strict()).optional(),
     observables: z.array(slug).optional(),
     mentionedIn: z.string().optional(),
@@ -53,7 +54,7 @@ const catalogActivity = z
     kind: z.enum(ACTIVITY_KINDS),
     name: z.string().optional(),
     description: z.string().optional(),
-    software: z.object({ name: z.string().min(1), version: z.string().optional(), repository: z.string().url().optional() }).strict().optional(),
+    software: z.object({ name: z.string().min(1), version: z.string().optional(), repository: allowedUrl.optional() }).strict().optional(),
     inputs: z.array(z.object({ dataset: slug, role: z.string().optional() }).strict()).default([]),
     outputs: z.array(z.object({ dataset: slug }).strict()).default([]),
     basis: z.string().optional(),

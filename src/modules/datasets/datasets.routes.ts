@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { SiteUrls } from '../../lib/urls.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import { createDatasetBody, datasetResponse, patchDatasetBody } from './datasets.schema.js';
 import type { DatasetsService } from './datasets.service.js';
@@ -68,7 +68,7 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
         schema: {
           tags,
           security,
-          summary: 'Change the draft (If-Match with its ETag; 412 when it changed meanwhile)',
+          summary: 'Change the draft (If-Match with its ETag, required: 428 without it, 412 when it changed meanwhile)',
           params: idParams,
           headers: z.object({ 'if-match': z.string().optional() }).loose(),
           body: patchDatasetBody,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createRequire } from 'node:module';
 import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import { slugPattern } from '../../lib/ids.js';
+import { allowedUrl, isAllowedUrl, URL_REFUSED } from '../../lib/urls.js';
 
 const spdx = new Set<string>(createRequire(import.meta.url)('spdx-license-ids') as string[]);
 
@@ -73,7 +74,7 @@ const checksum = z
 export const distributionInput = z
   .object({
     title: z.string().max(500).optional(),
-    urls: z.array(z.string().url()).min(1).max(20).describe('download or access URLs; more than one for mirrors'),
+    urls: z.array(allowedUrl).min(1).max(20).describe('download or access URLs; more than one for mirrors'),
     kind: z.enum(['download', 'access']).default('download'),
     mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type like application/x-hdf5').optional(),
     format: z.string().max(100).optional(),
@@ -88,7 +89,10 @@ export const relatedIdentifierInput = z
     value: z.string().trim().min(1).max(2000),
     relation: z.enum(RELATION_TYPES),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.type === 'URL' && !isAllowedUrl(v.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: URL_REFUSED });
+  });
 
 const datasetFields = {
   title: z.string().trim().min(1).max(1000),
@@ -102,7 +106,7 @@ const datasetFields = {
   keywords: z.array(z.string().trim().min(1).max(200)).max(200).optional(),
   domain: z.string().trim().min(1).max(200).optional(),
   formats: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
-  observables: z.array(z.string().url('must be an observable IRI')).max(500).optional(),
+  observables: z.array(allowedUrl.describe('observable IRI')).max(500).optional(),
   distributions: z.array(distributionInput).max(1000).optional(),
   relatedIdentifiers: z.array(relatedIdentifierInput).max(1000).optional(),
   accessLevel: z.enum(ACCESS_LEVELS).optional(),

@@ -197,11 +197,16 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
       validateContent(patch);
       repo.transaction(() => {
         const { pk } = draftOrThrow(id);
-        const etag = draftEtag(written(id, 'draft'));
-        if (ifMatch && ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
+        const draft = written(id, 'draft');
+        const etag = draftEtag(draft);
+        // Without If-Match, two curators editing the same draft would silently overwrite each other.
+        if (!ifMatch) {
+          throw new FemtoError('PRECONDITION_REQUIRED', `PATCH needs If-Match with the draft's ETag (${etag}), or * to overwrite whatever is there`, [{ pointer: 'headers/if-match', message: 'is required' }], { etag });
+        }
+        if (ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
           throw new FemtoError('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the draft's ETag ${etag}`, [], { etag });
         }
-        const current = recordOf(pk);
+        const current = draft.record;
         const merged: VersionContent = { ...contentOf(current), ...patch };
         if (merged.accessLevel === 'embargoed' && !merged.embargoUntil) {
           throw new FemtoError('VALIDATION_FAILED', 'embargoUntil is required when accessLevel is embargoed', [

@@ -2,7 +2,7 @@ import { FemtoError, notFound } from '../../errors.js';
 import type { ByteCache } from '../../lib/byte-cache.js';
 import { sha256 } from '../../lib/digest.js';
 import { RepresentationRegistry, type Representation } from '../../lib/negotiation.js';
-import type { SiteUrls } from '../../lib/urls.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetsRepository, ResolvedRow } from './datasets.repository.js';
 import type { DatasetRecord } from './datasets.schema.js';

@@ -1,4 +1,4 @@
-import type { SiteUrls } from '../../lib/urls.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import type { ReadExtension } from '../datasets/read.js';
 import type { GateStatus } from './gates.schema.js';
 import type { GatesService } from './gates.service.js';

@@ -1,4 +1,4 @@
-import type { SiteUrls } from '../../lib/urls.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import type { DatasetReader, ListedVersion, ReadItem } from '../datasets/read.js';

@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
-import type { SiteUrls } from '../../lib/urls.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import { toFemtoError } from '../../errors.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { doiRepresentations } from './identifiers.representations.js';
 import type { DoiInput, IdentifiersService } from './identifiers.service.js';
 import { doiEvent } from './identifiers.schema.js';
+import { allowedUrl } from '../../lib/urls.js';
 
 export const JSON_API = 'application/vnd.api+json';
 
@@ -20,7 +21,7 @@ const doiBody = z.object({
         doi: z.string().optional(),
         prefix: z.string().optional(),
         event: doiEvent.nullable().optional(),
-        url: z.string().url().nullable().optional(),
+        url: allowedUrl.nullable().optional(),
       })
       .loose(),
   }),
@@ -57,9 +58,14 @@ function sendJsonApiError(reply: FastifyReply, err: Error) {
 export function identifiersRoutes({ identifiers, config, urls }: { identifiers: IdentifiersService; config: Config; urls: SiteUrls }): FastifyPluginAsyncZod {
   const representations = doiRepresentations();
 
-  function send(request: FastifyRequest, reply: FastifyReply, row: DoiRow, format?: string, status = 200) {
+  /** Negotiated before any write, so a request whose answer cannot be produced changes nothing. */
+  function representationFor(request: FastifyRequest, format?: string) {
     const r = representations.choose(request.headers.accept, format);
     if (!r) throw representations.notAcceptable(format);
+    return r;
+  }
+
+  function send(request: FastifyRequest, reply: FastifyReply, row: DoiRow, format?: string, status = 200, r = representationFor(request, format)) {
     const body = r.render({ resource: identifiers.resource(row), attributes: identifiers.effective(row), key: row.doi });
     return reply.status(status).header('Vary', 'Accept').type(r.mediaType).serializer((p: unknown) => p as string).send(body);
   }
@@ -67,7 +73,6 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
   const attributesOf = (body: z.infer<typeof doiBody>) => body.data.attributes as DoiInput;
 
   return async (app) => {
-    app.addContentTypeParser(JSON_API, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
     app.setErrorHandler((err, _request, reply) => sendJsonApiError(reply, err as Error));
 
     app.post(
@@ -83,9 +88,10 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
         },
       },
       async (request, reply) => {
+        const representation = representationFor(request);
         const row = identifiers.create(request.actor, attributesOf(request.body));
         reply.header('Location', urls.doi(row.doi));
-        return send(request, reply, row, undefined, 201);
+        return send(request, reply, row, undefined, 201, representation);
       },
     );
 
@@ -120,7 +126,10 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
     app.put(
       '/dois/*',
       { schema: { tags, security, summary: 'Update a DOI; events publish, register, hide (femto: an optional withdrawalReason with hide is shown on the tombstone)', params: wildcard, body: doiBody, response: { 200: z.object({ data: resource }) } } },
-      async (request, reply) => send(request, reply, identifiers.update(request.actor, request.params['*'], attributesOf(request.body))),
+      async (request, reply) => {
+        const representation = representationFor(request);
+        return send(request, reply, identifiers.update(request.actor, request.params['*'], attributesOf(request.body)), undefined, 200, representation);
+      },
     );
 
     app.delete(

@@ -5,10 +5,11 @@ import { canSeeDrafts, canSeeRestricted, system, type Actor } from '../auth/auth
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import type { DatasetReader } from '../datasets/read.js';
-import type { SiteUrls } from '../../lib/urls.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import { isPrefix, normalizeDoi, prefixOf, randomSuffix, suffixOf } from './doi.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
 import type { DoiEvent } from './identifiers.schema.js';
+import { assertAllowedUrls } from './urls.js';
 import type { DoiState } from './registrars.js';
 import { dataciteAttributes, SCHEMA_VERSION, type DataciteAttributes, type DataciteRelatedIdentifier } from './serializers/datacite.js';
 
@@ -331,6 +332,7 @@ export function createIdentifiersService(deps: {
 
     create(actor: Actor, input: DoiInput): DoiRow {
       auth.require(actor, 'curator');
+      assertAllowedUrls(input, '/data/attributes');
       const url = input.url ? String(input.url) : undefined;
       const binding = bindingFor(url);
       const { state } = nextState(null, input.event as DoiEvent | undefined);
@@ -361,6 +363,7 @@ export function createIdentifiersService(deps: {
 
     update(actor: Actor, doiParam: string, input: DoiInput): DoiRow {
       auth.require(actor, 'curator');
+      assertAllowedUrls(input, '/data/attributes');
       const doi = parseDoi(doiParam);
       return repo.transaction(() => {
         const current = visible(actor, repo.get(doi), doi);

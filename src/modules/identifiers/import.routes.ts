@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SiteUrls } from '../../lib/urls.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Importer } from './import.js';
 import { FemtoError } from '../../errors.js';

@@ -1,6 +1,6 @@
 import { sha256 } from '../../lib/digest.js';
 import { createRequire } from 'node:module';
-import type { SiteUrls } from '../../lib/urls.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import { FemtoError } from '../../errors.js';
 import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import type { Actor } from '../auth/auth.schema.js';
@@ -8,6 +8,7 @@ import type { DatasetsService } from '../datasets/datasets.service.js';
 import { RELATED_ID_TYPES, RELATION_TYPES, RESOURCE_TYPES, type VersionContent } from '../datasets/datasets.schema.js';
 import { normalizeDoi } from './doi.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
+import { assertAllowedUrls } from './urls.js';
 import { looksLikeDatacite, parseDataciteJson, parseDataciteXml } from './serializers/datacite-parse.js';
 import type { DataciteAttributes, DataciteName } from './serializers/datacite.js';
 
@@ -89,6 +90,7 @@ export function createImporter(deps: { datasets: DatasetsService; repo: Identifi
    */
   return function importRecord(actor: Actor, source: string, text: string): ImportResult {
     const attrs = parseDataciteRecord(text);
+    assertAllowedUrls(attrs, '');
     const doi = attrs.doi ? normalizeDoi(attrs.doi) : null;
     if (attrs.doi && !doi) throw new FemtoError('DOI_INVALID', `${source}: '${attrs.doi}' is not a valid DOI`);
     const id = datasetIdFor(doi, text);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SiteUrls } from '../../lib/urls.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import type { ProvenanceService } from './provenance.service.js';
 import { activityRecord, agentInput, agentRecord, createActivityBody } from './provenance.schema.js';
 

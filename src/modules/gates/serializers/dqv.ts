@@ -1,4 +1,4 @@
-import type { SiteUrls } from '../../../lib/urls.js';
+import type { SiteUrls } from '../../../lib/site-urls.js';
 import type { MeasurementRecord } from '../gates.schema.js';
 
 /**
