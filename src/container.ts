@@ -16,6 +16,7 @@ import { createSearchService } from './modules/search/search.service.js';
 import { createHarvestRepository } from './modules/harvest/harvest.repository.js';
 import { createHarvestService } from './modules/harvest/harvest.service.js';
 import { registerHarvestRepresentations } from './modules/harvest/representations.js';
+import { harvestReadExtension } from './modules/harvest/harvest.read.js';
 import { createOaiService } from './modules/harvest/oai.service.js';
 import { dataciteFormats } from './modules/harvest/serializers/oai-datacite.js';
 import { describeObservableWith } from './modules/harvest/observables.js';
@@ -85,6 +86,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   reader.extend(provenanceReadExtension(provenance));
   reader.extend(identifiersReadExtension(identifiers));
   reader.extend(gatesReadExtension(gates, urls));
+  reader.extend(harvestReadExtension({ storedRecords: datasets.storedRecords, describe: (items) => identifiers.describe(items) }));
   const metadataOf = (items: Parameters<typeof lineageOfItems>[0]) => identifiers.metadataForMany(items, lineageOfItems(items));
   registerDatasetFormats(reader.representations, (item) => metadataOf([item]).get(item.pk)!);
 

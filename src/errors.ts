@@ -54,6 +54,7 @@ export const errorCatalog = {
   DOI_INVALID: { status: 422, title: 'The DOI is not valid' },
   DOI_TAKEN: { status: 422, title: 'This DOI has already been taken' },
   DOI_MISSING_PROPERTIES: { status: 422, title: 'Mandatory DataCite properties are missing' },
+  DOI_INVALID_METADATA: { status: 422, title: 'The DataCite metadata is not valid' },
   DOI_NOT_DELETABLE: { status: 405, title: 'Only draft DOIs can be deleted' },
   DOI_INVALID_TRANSITION: { status: 422, title: 'The DOI cannot move to that state' },
   PRECONDITION_REQUIRED: { status: 428, title: 'The request must be conditional (If-Match)' },

@@ -64,7 +64,8 @@ t.test('mint, publish, hide and read a DOI for a dataset with the local registra
   const gone = await a.app.inject({ method: 'GET', url: `/datasets/${id}` });
   t.equal(gone.statusCode, 410);
   t.match(gone.json(), { code: 'GONE', tombstone: { doi, datasetId: id, title: 'Ising model Monte Carlo samples' } });
-  t.equal((await a.app.inject({ method: 'GET', url: `/dois/${doi}` })).json().data.attributes.state, 'registered', 'the DOI never disappears');
+  t.equal((await a.app.inject({ method: 'GET', url: `/dois/${doi}`, headers: a.as.curator })).json().data.attributes.state, 'registered', 'the DOI never disappears');
+  t.equal((await a.app.inject({ method: 'GET', url: `/dois/${doi}` })).statusCode, 404, 'a registered DOI is not public, as at DataCite');
 
   const gql = await a.app.inject({ method: 'POST', url: '/graphql', headers: a.as.reader, payload: { query: `{ dataset(id: "${id}") { doi { doi state } } }` } });
   t.equal(gql.json().errors[0].extensions.code, 'GONE', 'GraphQL answers the withdrawn record as REST does');

@@ -61,7 +61,7 @@ t.test('create, register, publish, update and hide reach DataCite as idempotent 
     await assertValid(t, dataciteJsonSchema, attrs, 'every delivered payload is valid DataCite JSON');
     await assertValid(t, dataciteXsd, dataciteXml(attrs), 'and valid DataCite XML');
   }
-  const status = (await a.app.inject({ method: 'GET', url: '/dois/10.5072/abc-1' })).json().data.attributes.registration;
+  const status = (await a.app.inject({ method: 'GET', url: '/dois/10.5072/abc-1', headers: a.as.curator })).json().data.attributes.registration;
   t.match(status, { status: 'synced', attempts: 0, lastError: null });
 });
 

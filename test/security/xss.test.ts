@@ -30,10 +30,10 @@ t.test('DOI URL fields and imports pass the same allowlist', async (t) => {
     a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' }, payload: { data: { type: 'dois', attributes } } });
   for (const url of REFUSED.slice(0, 5)) {
     const landing = await doi({ url });
-    t.equal(landing.statusCode, 400, `DOI url ${JSON.stringify(url)}`);
+    t.equal(landing.statusCode, 422, `DOI url ${JSON.stringify(url)}: 422 as DataCite answers invalid attributes`);
     t.equal(landing.json().errors[0].source, 'url');
     const related = await doi({ relatedIdentifiers: [{ relatedIdentifier: url, relatedIdentifierType: 'URL', relationType: 'References' }] });
-    t.equal(related.statusCode, 400, `DOI related identifier ${JSON.stringify(url)}`);
+    t.equal(related.statusCode, 422, `DOI related identifier ${JSON.stringify(url)}`);
     t.equal(related.json().errors[0].source, 'relatedIdentifiers/0/relatedIdentifier');
   }
   t.equal((await doi({ relatedIdentifiers: [{ relatedIdentifier: 'https://example.org/paper', relatedIdentifierType: 'URL', relationType: 'References' }] })).statusCode, 201);

@@ -22,13 +22,15 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
 
   /** The JSON record a write left behind, with its ETag. */
   async function sendWritten(reply: FastifyReply, actor: Actor, v: ResolvedVersion, status = 200) {
-    const { body, etag } = await reader.jsonOf(actor, v);
+    const { body, etag } = await reader.jsonOf(actor, v, urls.version(v.datasetId, v.versionNumber));
     return reply.status(status).header('ETag', etag).type('application/json; charset=utf-8').serializer(asIs).send(body);
   }
 
   /** Every negotiated read of a version goes through the read pipeline (policy, tombstone, cache, 304). */
   async function sendRead(request: FastifyRequest, reply: FastifyReply, format: string | undefined, ref: VersionRef, miss?: Parameters<DatasetReader['respond']>[3]) {
-    const r = await reader.respond(request.actor, ref, { accept: request.headers.accept, format, ifNoneMatch: request.headers['if-none-match'] }, miss);
+    // The URL that serves the answer: Signposting links are relative to it.
+    const served = `${urls.base}${request.url.split('?')[0]}`;
+    const r = await reader.respond(request.actor, ref, { accept: request.headers.accept, format, ifNoneMatch: request.headers['if-none-match'], served }, miss);
     reply.status(r.status).header('Vary', 'Accept').headers(r.headers);
     if (r.etag) reply.header('ETag', r.etag);
     if (r.status === 304) return reply.send();

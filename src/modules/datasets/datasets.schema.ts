@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createRequire } from 'node:module';
+import { DATACITE_VOCABULARY } from '../../lib/datacite-vocabulary.js';
 import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl, isAllowedUrl, URL_REFUSED } from '../../lib/urls.js';
@@ -17,29 +18,16 @@ export const DATA_TYPES = [
 
 export const ACCESS_LEVELS = ['open', 'embargoed', 'restricted'] as const;
 
-/** DataCite 4.x resourceTypeGeneral. */
-export const RESOURCE_TYPES = [
-  'Audiovisual', 'Award', 'Book', 'BookChapter', 'Collection', 'ComputationalNotebook', 'ConferencePaper',
-  'ConferenceProceeding', 'DataPaper', 'Dataset', 'Dissertation', 'Event', 'Image', 'Instrument',
-  'InteractiveResource', 'Journal', 'JournalArticle', 'Model', 'OutputManagementPlan', 'PeerReview',
-  'PhysicalObject', 'Preprint', 'Project', 'Report', 'Service', 'Software', 'Sound', 'Standard',
-  'StudyRegistration', 'Text', 'Workflow', 'Other',
-] as const;
+/** DataCite resourceTypeGeneral. */
+export const RESOURCE_TYPES = DATACITE_VOCABULARY.resourceType;
 
 /** Identifier schemes a related identifier may use (DataCite relatedIdentifierType plus physics ones). */
 export const RELATED_ID_TYPES = [
   'DOI', 'arXiv', 'URL', 'INSPIRE', 'ILDG', 'HEPData', 'Handle', 'ISBN', 'ISSN', 'PMID', 'URN', 'w3id', 'bibcode', 'RRID', 'SWHID',
 ] as const;
 
-/** DataCite 4.x relationType. */
-export const RELATION_TYPES = [
-  'IsCitedBy', 'Cites', 'IsSupplementTo', 'IsSupplementedBy', 'IsContinuedBy', 'Continues', 'IsDescribedBy',
-  'Describes', 'HasMetadata', 'IsMetadataFor', 'HasVersion', 'IsVersionOf', 'IsNewVersionOf', 'IsPreviousVersionOf',
-  'IsPartOf', 'HasPart', 'IsPublishedIn', 'IsReferencedBy', 'References', 'IsDocumentedBy', 'Documents',
-  'IsCompiledBy', 'Compiles', 'IsVariantFormOf', 'IsOriginalFormOf', 'IsIdenticalTo', 'IsReviewedBy', 'Reviews',
-  'IsDerivedFrom', 'IsSourceOf', 'IsRequiredBy', 'Requires', 'IsObsoletedBy', 'Obsoletes', 'IsCollectedBy', 'Collects',
-  'IsTranslationOf', 'HasTranslation',
-] as const;
+/** DataCite relationType. */
+export const RELATION_TYPES = DATACITE_VOCABULARY.relationType;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO-8601 date');
 

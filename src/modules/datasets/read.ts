@@ -42,8 +42,6 @@ export interface ReadItem {
   record: DatasetRecord;
   /** Files are under an active embargo. */
   embargoed: boolean;
-  /** First publication of the dataset (schema:datePublished of every version). */
-  firstPublishedAt: string | null;
   /** Published versions of the same dataset the caller may see, oldest first. */
   versions: { n: number; publishedAt: string }[];
   parts: ReadParts;
@@ -56,8 +54,8 @@ export interface ReadExtension {
   json?(item: ReadItem): Record<string, unknown>;
 }
 
-/** Response headers every representation of a dataset carries (e.g. Signposting `Link`). */
-export type DatasetHeaders = (item: ReadItem) => Record<string, string>;
+/** Response headers every representation of a dataset carries (e.g. Signposting `Link`); `served` is the URL that serves them. */
+export type DatasetHeaders = (item: ReadItem, served: string) => Record<string, string>;
 
 /** A whole answer a read guard gives instead of the representation asked for. */
 export interface GuardAnswer {
@@ -107,6 +105,8 @@ export interface ReadRequest {
   accept?: string;
   format?: string;
   ifNoneMatch?: string;
+  /** The URL the answer is served at (its path, no query): the headers name it. */
+  served: string;
 }
 
 /** A version a listing statement returned, enough to find its representations in the cache. */
@@ -170,14 +170,12 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     for (const pk of pks) {
       const l = loaded.get(pk);
       if (!l || !mayRead(actor, l.record)) continue;
-      items.push({ viewer: actor, pk, seq: l.seq, record: viewFor(actor, l.record), embargoed: embargoActive(l.record), firstPublishedAt: null, versions: [], parts: {} as ReadParts });
+      items.push({ viewer: actor, pk, seq: l.seq, record: viewFor(actor, l.record), embargoed: embargoActive(l.record), versions: [], parts: {} as ReadParts });
     }
     if (!items.length) return items;
     const published = repo.publishedOf([...new Set(items.map((i) => i.record.id))]);
     for (const item of items) {
-      const mine = published.filter((p) => p.datasetId === item.record.id);
-      item.firstPublishedAt = mine.reduce<string | null>((first, p) => (first === null || p.publishedAt < first ? p.publishedAt : first), null) ?? item.record.publishedAt;
-      item.versions = mine.filter((p) => mayRead(actor, p)).map((p) => ({ n: p.versionNumber, publishedAt: p.publishedAt }));
+      item.versions = published.filter((p) => p.datasetId === item.record.id && mayRead(actor, p)).map((p) => ({ n: p.versionNumber, publishedAt: p.publishedAt }));
     }
     for (const ext of extensions) ext.load(actor, items);
     return items;
@@ -191,9 +189,11 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     return JSON.stringify(Object.assign({ ...r }, ...added, { links }));
   }
 
-  async function render(actor: Actor, version: ResolvedVersion, representation: Representation<ReadItem>): Promise<Rendered> {
+  async function render(actor: Actor, version: ResolvedVersion, representation: Representation<ReadItem>, served: string): Promise<Rendered> {
     const cacheable = version.state === 'published';
-    const key = cacheKey(actor, version, representation.format);
+    // The headers name the URL that serves them: one entry per (representation, URL).
+    const format = `${representation.format}@${served}`;
+    const key = cacheKey(actor, version, format);
     const hit = cacheable ? recall(key) : undefined;
     if (hit) {
       stats.hits++;
@@ -203,12 +203,12 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     const [item] = load(actor, [version.pk]);
     if (!item) throw new FemtoError('INTERNAL', `version ${version.pk} vanished while read`);
     const body = await representation.render(item);
-    const headers = Object.assign({}, ...headerHooks.map((h) => h(item))) as Record<string, string>;
+    const headers = Object.assign({}, ...headerHooks.map((h) => h(item, served))) as Record<string, string>;
     // A digest of what is sent: equal bytes, equal tag, on any replica; it says nothing of row numbers or counters.
     const etag = cacheable ? `"${sha256(`${representation.mediaType}\n${JSON.stringify(headers)}\n${body}`).slice(0, 32)}"` : draftEtag(version);
     const out: Rendered = { status: 200, mediaType: representation.mediaType, body, headers, etag };
     // Stored under the counter the data was read at: a change in between only makes the next read miss.
-    if (cacheable) remember(cacheKey(actor, { ...version, seq: item.seq }, representation.format), out);
+    if (cacheable) remember(cacheKey(actor, { ...version, seq: item.seq }, format), out);
     return out;
   }
 
@@ -257,14 +257,14 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
       const { version, answer } = admit(actor, ref, representation, miss);
       if (answer) return { ...answer, headers: {} };
       if (!representation) throw representations.notAcceptable(request.format);
-      const rendered = await render(actor, version, representation);
+      const rendered = await render(actor, version, representation, request.served);
       if (matches(request.ifNoneMatch, rendered.etag)) return { ...rendered, status: 304, body: '' };
       return rendered;
     },
 
     /** The JSON record of one version (write answers) with its ETag. */
-    async jsonOf(actor: Actor, version: ResolvedVersion): Promise<{ body: string; etag: string }> {
-      const rendered = await render(actor, version, representations.all().find((r) => r.format === 'json')!);
+    async jsonOf(actor: Actor, version: ResolvedVersion, served: string): Promise<{ body: string; etag: string }> {
+      const rendered = await render(actor, version, representations.all().find((r) => r.format === 'json')!, served);
       return { body: rendered.body, etag: rendered.etag! };
     },
 

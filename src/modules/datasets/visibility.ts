@@ -46,7 +46,7 @@ export const embargoActive = (r: Pick<DatasetRecord, 'accessLevel' | 'embargoUnt
   r.accessLevel === 'embargoed' && !!r.embargoUntil && new Date(r.embargoUntil) > now;
 
 /** What a caller may see of a record: files under an active embargo stay hidden from anonymous callers. */
-export function viewFor(actor: Actor, record: DatasetRecord, now = new Date()): DatasetRecord {
+export function viewFor<R extends DatasetRecord>(actor: Actor, record: R, now = new Date()): R {
   if (canSeeRestricted(actor) || !embargoActive(record, now)) return record;
   return { ...record, distributions: record.distributions.map((d) => ({ ...d, urls: [] })) };
 }

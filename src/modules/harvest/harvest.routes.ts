@@ -1,10 +1,11 @@
 import formbody from '@fastify/formbody';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { notFound } from '../../errors.js';
 import { RepresentationRegistry } from '../../lib/negotiation.js';
-import type { DatasetReader } from '../datasets/read.js';
+import type { DatasetReader, VersionRef } from '../datasets/read.js';
 import { fairAssessment, fairReport } from './fair.js';
 import { harvestItem, type HarvestService } from './harvest.service.js';
 import { CONTEXT_FILES, contextDocument, toTurtle, type ContextFile } from './jsonld.js';
@@ -20,6 +21,10 @@ const tags = ['harvest'];
 const text = z.string().describe('the document, in the media type negotiated');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO-8601 date or date-time');
 const seconds = (iso: string) => `${iso.slice(0, 19)}Z`;
+
+const linksetAnswer = z.object({
+  linkset: z.array(z.object({ anchor: z.string() }).catchall(z.array(z.object({ href: z.string(), type: z.string().optional() })))),
+});
 
 const catalogQuery = z.object({
   page: z.coerce.number().int().positive().default(1),
@@ -57,30 +62,56 @@ export function harvestRoutes(deps: {
 
     app.get(
       '/contexts/:name',
-      { schema: { tags, summary: 'A JSON-LD context femto uses (served from local files)', params: z.object({ name: z.enum(CONTEXT_FILES) }) } },
+      {
+        schema: {
+          tags,
+          summary: 'A JSON-LD context femto uses (served from local files)',
+          params: z.object({ name: z.enum(CONTEXT_FILES) }),
+          produces: ['application/ld+json'],
+          response: { 200: z.object({ '@context': z.unknown() }).describe('the JSON-LD context document') },
+        },
+      },
       async (request, reply) =>
         reply
           .type('application/ld+json')
+          .serializer(JSON.stringify)
           .header('Cache-Control', 'public, max-age=86400')
           .header('Access-Control-Allow-Origin', '*')
-          .send(JSON.stringify(contextDocument(request.params.name as ContextFile))),
+          .send(contextDocument(request.params.name as ContextFile)),
     );
+
+    /** The Signposting links of a landing page as an RFC 9264 linkset, anchored at that landing page (read through the read pipeline). */
+    function sendLinkset(request: FastifyRequest, reply: FastifyReply, ref: VersionRef, landing: string) {
+      const v = reader.open(request.actor, ref);
+      const links = signposts(harvestItem(request.actor, reader.item(request.actor, v)), ctx, deps.metadataFormats(), landing);
+      return reply.type('application/linkset+json').serializer(raw).send(JSON.stringify(linkset(landing, links)));
+    }
 
     app.get(
       '/datasets/:id/linkset',
       {
         schema: {
           tags,
-          summary: 'FAIR Signposting level 2: the landing page links as an RFC 9264 linkset',
+          summary: 'FAIR Signposting level 2: the links of /datasets/{id} as an RFC 9264 linkset',
           params: z.object({ id: z.string().min(1).max(200) }),
+          response: { 200: linksetAnswer },
         },
       },
-      async (request, reply) => {
-        const v = reader.open(request.actor, { dataset: request.params.id, draft: 'fallback' });
-        const item = harvestItem(request.actor, reader.item(request.actor, v));
-        const links = signposts(item, ctx, deps.metadataFormats());
-        return reply.type('application/linkset+json').send(JSON.stringify(linkset(ctx.urls.version(item.record.id, item.record.version), links)));
+      async (request, reply) => sendLinkset(request, reply, { dataset: request.params.id, draft: 'fallback' }, ctx.urls.dataset(request.params.id)),
+    );
+
+    app.get(
+      '/datasets/:id/versions/:n/linkset',
+      {
+        schema: {
+          tags,
+          summary: "FAIR Signposting level 2: the links of one version's landing page as an RFC 9264 linkset",
+          params: z.object({ id: z.string().min(1).max(200), n: z.coerce.number().int().min(1) }),
+          response: { 200: linksetAnswer },
+        },
       },
+      async (request, reply) =>
+        sendLinkset(request, reply, { dataset: request.params.id, version: request.params.n }, ctx.urls.version(request.params.id, request.params.n)),
     );
 
     app.get(
@@ -173,7 +204,7 @@ export function harvestRoutes(deps: {
       reply
         .type('text/plain; charset=utf-8')
         .serializer(raw)
-        .send(`User-agent: *\nAllow: /datasets/\nAllow: /catalog\nDisallow: /graphql\nDisallow: /graphiql\nDisallow: /oai\n\nSitemap: ${ctx.urls.sitemap}\n`),
+        .send(`User-agent: *\nAllow: /datasets/\nAllow: /catalog\nAllow: /oai\nDisallow: /graphql\nDisallow: /graphiql\n\nSitemap: ${ctx.urls.sitemap}\n`),
     );
 
     // Unknown or repeated arguments must reach the OAI service, which answers them with badArgument.

@@ -1,25 +1,26 @@
 import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
-import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import type { DatasetReader, ListedVersion, ReadItem } from '../datasets/read.js';
 import { mayListRestricted } from '../datasets/visibility.js';
+import type { DescribedRecord } from '../identifiers/description.js';
 import type { ActivityRecord, VersionEndpoint } from '../provenance/provenance.schema.js';
 import type { HarvestQuery, HarvestRepository } from './harvest.repository.js';
 import { describeObservableFromIri, type ObservableDescriber } from './observables.js';
 
+/** A version one derivation step away, described as it describes itself (so DCAT can type it a full dcat:Dataset). */
 export interface LineageNeighbour {
   dataset: string;
   version: number | null;
   title: string;
+  description: string;
 }
 
 /** Everything the harvest formats say about one dataset version (the read pipeline's item, in harvest terms). */
 export interface HarvestItem {
   pk: number;
-  /** The record as the caller may see it (no file URLs under an active embargo). */
-  record: DatasetRecord;
+  /** The description every format gives (DOI metadata first, see describeRecord), as the caller may see it (no file URLs under an active embargo). */
+  record: DescribedRecord;
   doi: string | null;
-  firstPublishedAt: string | null;
   /** Published versions of the same dataset the caller may see, oldest first. */
   versions: { n: number; publishedAt: string }[];
   /** prov:wasGeneratedBy: the steps that produced this version (inputs hidden where the caller may not see them). */
@@ -43,22 +44,25 @@ export interface SerializerContext {
 
 export const REPOSITORY_NAME = 'femto';
 
-const neighbour = (actor: Actor, e: VersionEndpoint): LineageNeighbour[] =>
-  (e.accessLevel !== 'restricted' || mayListRestricted(actor)) && e.versionNumber != null ? [{ dataset: e.datasetId, version: e.versionNumber, title: e.title }] : [];
+/** A neighbour the caller may see, and that has a number (a published version). */
+export const visibleEndpoint = (actor: Actor, e: Pick<VersionEndpoint, 'versionNumber' | 'accessLevel'>) => (e.accessLevel !== 'restricted' || mayListRestricted(actor)) && e.versionNumber != null;
 
 /** What the harvest formats read of a loaded version: the same item, in their terms. */
 export function harvestItem(actor: Actor, item: ReadItem): HarvestItem {
-  const { doi, provenance, quality } = item.parts;
+  const { doi, provenance, quality, description, neighbours } = item.parts;
+  const neighbour = (e: VersionEndpoint): LineageNeighbour[] => {
+    const d = visibleEndpoint(actor, e) ? neighbours.get(e.versionPk) : undefined;
+    return d ? [{ dataset: e.datasetId, version: e.versionNumber, title: d.title, description: d.description }] : [];
+  };
   return {
     pk: item.pk,
-    record: item.record,
+    record: description,
     // The harvest formats cite the DOI once it is findable.
     doi: doi?.state === 'findable' ? doi.doi : null,
-    firstPublishedAt: item.firstPublishedAt,
     versions: item.versions,
     generatedBy: provenance.generatedBy,
-    upstream: provenance.upstream.flatMap((e) => neighbour(actor, e)),
-    downstream: provenance.downstream.flatMap((e) => neighbour(actor, e)),
+    upstream: provenance.upstream.flatMap(neighbour),
+    downstream: provenance.downstream.flatMap(neighbour),
     embargoed: item.embargoed,
     quality,
   };

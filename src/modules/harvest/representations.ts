@@ -37,8 +37,8 @@ export function registerHarvestRepresentations(reader: DatasetReader, ctx: Seria
     return registry.all().filter((r) => r.format !== 'json' && r.format !== 'html').map((r) => ({ mediaType: r.mediaType, format: r.format }));
   }
 
-  // Signposting level 1 on every representation of a dataset.
-  reader.addHeaders((item) => ({ Link: linkHeader(signposts(view(item), ctx, metadataFormats())) }));
+  // Signposting level 1 on every representation of a dataset, relative to the URL that serves it.
+  reader.addHeaders((item, served) => ({ Link: linkHeader(signposts(view(item), ctx, metadataFormats(), served)) }));
 
   reader.guardWithdrawn(({ datasetId, pk }, representation: Representation<ReadItem> | undefined) => {
     const tombstone = tombstoneFor(datasetId, pk);

@@ -1,4 +1,5 @@
 import type { DoiRow } from '../../db/schema/index.js';
+import type { DescribedRecord } from './description.js';
 import type { ReadExtension, ReadItem } from '../datasets/read.js';
 import '../provenance/provenance.read.js';
 import { lineageRelations, type IdentifiersService, type LineageRelation } from './identifiers.service.js';
@@ -7,6 +8,8 @@ declare module '../datasets/read.js' {
   interface ReadParts {
     /** The version's own DOI, in whatever state. */
     doi: DoiRow | null;
+    /** What every format says of the version: its record, with its findable DOI's metadata taking precedence. */
+    description: DescribedRecord;
   }
 }
 
@@ -15,7 +18,11 @@ export function identifiersReadExtension(identifiers: IdentifiersService): ReadE
   return {
     load(_actor, items) {
       const rows = identifiers.forVersions(items.map((i) => i.pk));
-      for (const item of items) item.parts.doi = rows.get(item.pk) ?? null;
+      const described = identifiers.describe(items);
+      for (const item of items) {
+        item.parts.doi = rows.get(item.pk) ?? null;
+        item.parts.description = described.get(item.pk)!;
+      }
     },
     json({ parts: { doi: row } }) {
       return { doi: row ? { doi: row.doi, state: row.state, url: row.url, withdrawnAt: row.withdrawnAt, registration: identifiers.registration(row) } : null };

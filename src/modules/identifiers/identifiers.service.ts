@@ -1,14 +1,16 @@
 import type { Config } from '../../config.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { FemtoError, type FieldError } from '../../errors.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import { canSeeDrafts, canSeeRestricted, system, type Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import type { DatasetReader } from '../datasets/read.js';
-import type { SiteUrls } from '../../lib/site-urls.js';
 import { isPrefix, normalizeDoi, prefixOf, randomSuffix, suffixOf } from './doi.js';
+import { parseDoiQuery } from './doi-query.js';
+import { describeRecord, type DescribedRecord } from './description.js';
+import { parseDoiAttributes, type DoiEvent } from './identifiers.schema.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
-import type { DoiEvent } from './identifiers.schema.js';
 import { assertAllowedUrls } from './urls.js';
 import type { DoiState } from './registrars.js';
 import { dataciteAttributes, SCHEMA_VERSION, type DataciteAttributes, type DataciteRelatedIdentifier } from './serializers/datacite.js';
@@ -29,6 +31,39 @@ const MANDATORY: [keyof DataciteAttributes, (a: DataciteAttributes) => boolean][
   ['types', (a) => !!a.types?.resourceTypeGeneral],
   ['url', (a) => !!a.url],
 ];
+
+export interface DoiListOptions {
+  query?: string;
+  states?: DoiState[];
+  size: number;
+  /** 1-based page number; ignored when paging by cursor. */
+  number: number;
+  /** Present when paging by cursor: "1" or empty starts, then the `next` link's value. */
+  cursor?: string;
+}
+
+export interface DoiPage {
+  rows: DoiRow[];
+  total: number;
+  totalPages: number;
+  /** The page number, when paging by number. */
+  number?: number;
+  /** The cursor of the next page, when paging by cursor and there is one. */
+  nextCursor?: string;
+  more: boolean;
+}
+
+/** A DataCite cursor is opaque base64; femto's holds the last DOI of the page before. */
+const encodeCursor = (doi: string) => Buffer.from(doi).toString('base64url');
+
+function cursorDoi(cursor: string): string | undefined {
+  if (cursor === '' || cursor === '1') return undefined;
+  const doi = normalizeDoi(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!doi || encodeCursor(doi) !== cursor) {
+    throw new FemtoError('VALIDATION_FAILED', 'page[cursor] is not a cursor this server issued', [{ pointer: 'querystring/page[cursor]', message: 'is not a valid cursor' }]);
+  }
+  return doi;
+}
 
 export interface Binding {
   datasetId: string | null;
@@ -279,9 +314,12 @@ export function createIdentifiersService(deps: {
     }
   }
 
-  /** A DOI describing a restricted version does not exist for anonymous callers, as the version does not. */
+  /**
+   * Only findable DOIs exist for callers who may not write (DataCite's public API shows no draft or registered
+   * DOI either), and a DOI describing a restricted version exists for no anonymous caller, as the version does not.
+   */
   function visible(actor: Actor, row: DoiRow | undefined, doi: string): DoiRow {
-    if (!row || (row.state === 'draft' && !canSeeDrafts(actor)) || (!canSeeRestricted(actor) && describesRestricted(row))) {
+    if (!row || (row.state !== 'findable' && !canSeeDrafts(actor)) || (!canSeeRestricted(actor) && describesRestricted(row))) {
       throw new FemtoError('NOT_FOUND', `DOI ${doi} does not exist`);
     }
     return row;
@@ -290,6 +328,11 @@ export function createIdentifiersService(deps: {
   function describesRestricted(row: DoiRow): boolean {
     const pk = describedPk(row);
     return pk != null && deps.storedRecords([pk]).get(pk)?.accessLevel === 'restricted';
+  }
+
+  /** The public (findable) DOIs of versions, by version pk: only these speak for a version in its description. */
+  function findableDoisOf(items: readonly { pk: number }[]): Map<number, DoiRow> {
+    return new Map(repo.byVersionPks(items.map((i) => i.pk)).filter((r) => r.state === 'findable').map((r) => [r.versionPk!, r]));
   }
 
   function registration(row: DoiRow): RegistrationView {
@@ -303,6 +346,7 @@ export function createIdentifiersService(deps: {
       type: 'dois' as const,
       attributes: {
         ...effective(row),
+        doi: row.doi,
         state: row.state,
         isActive: row.state === 'findable',
         created: row.createdAt,
@@ -330,8 +374,9 @@ export function createIdentifiersService(deps: {
     resource,
     registration,
 
-    create(actor: Actor, input: DoiInput): DoiRow {
+    create(actor: Actor, raw: DoiInput): DoiRow {
       auth.require(actor, 'curator');
+      const input = parseDoiAttributes(raw) as DoiInput;
       assertAllowedUrls(input, '/data/attributes');
       const url = input.url ? String(input.url) : undefined;
       const binding = bindingFor(url);
@@ -361,10 +406,11 @@ export function createIdentifiersService(deps: {
       });
     },
 
-    update(actor: Actor, doiParam: string, input: DoiInput): DoiRow {
+    update(actor: Actor, doiParam: string, raw: DoiInput): DoiRow {
       auth.require(actor, 'curator');
-      assertAllowedUrls(input, '/data/attributes');
       const doi = parseDoi(doiParam);
+      const input = parseDoiAttributes(raw) as DoiInput;
+      assertAllowedUrls(input, '/data/attributes');
       return repo.transaction(() => {
         const current = visible(actor, repo.get(doi), doi);
         const url = input.url !== undefined ? (input.url ? String(input.url) : null) : current.url;
@@ -392,6 +438,15 @@ export function createIdentifiersService(deps: {
       });
     },
 
+    /** PUT /dois/{doi}, as DataCite answers it: an update, or the creation of a DOI that does not exist yet. */
+    upsert(actor: Actor, doiParam: string, input: DoiInput): { row: DoiRow; created: boolean } {
+      auth.require(actor, 'curator');
+      const doi = parseDoi(doiParam);
+      return repo.transaction(() =>
+        repo.get(doi) ? { row: this.update(actor, doi, input), created: false } : { row: this.create(actor, { ...input, doi }), created: true },
+      );
+    },
+
     /** Drafts only: registered and findable DOIs are permanent (DataCite answers 405 as well). */
     delete(actor: Actor, doiParam: string): void {
       auth.require(actor, 'curator');
@@ -408,25 +463,45 @@ export function createIdentifiersService(deps: {
       return visible(actor, repo.get(doi), doi);
     },
 
-    /** Drafts are listed for curators only, as DataCite lists them for the owning repository only. */
-    list(actor: Actor, opts: { query?: string; size: number; cursor?: string }) {
-      const states: DoiState[] | undefined = canSeeDrafts(actor) ? undefined : ['registered', 'findable'];
-      const rows = repo.list({ query: opts.query, after: opts.cursor, limit: opts.size + 1, states, includeRestricted: canSeeRestricted(actor) });
+    /**
+     * A page of DOIs as DataCite pages them: by number (`page[number]`) or by cursor (`page[cursor]`, "1" or empty
+     * to start). Only findable DOIs exist for callers who may not write, as at DataCite; `states` narrows further.
+     */
+    list(actor: Actor, opts: DoiListOptions): DoiPage {
+      const visibleStates: DoiState[] = canSeeDrafts(actor) ? ['draft', 'registered', 'findable'] : ['findable'];
+      const states = opts.states?.length ? visibleStates.filter((s) => opts.states!.includes(s)) : visibleStates;
+      const after = opts.cursor !== undefined ? cursorDoi(opts.cursor) : undefined;
+      const { rows, total } = repo.list({
+        states,
+        includeRestricted: canSeeRestricted(actor),
+        terms: parseDoiQuery(opts.query),
+        defaultPublisher: config.publisher,
+        after,
+        offset: opts.cursor === undefined ? (opts.number - 1) * opts.size : 0,
+        limit: opts.size + 1,
+      });
       const page = rows.slice(0, opts.size);
-      return { rows: page, next: rows.length > opts.size ? page[page.length - 1].doi : null };
+      const more = rows.length > opts.size;
+      return {
+        rows: page,
+        total,
+        totalPages: opts.size ? Math.ceil(total / opts.size) : 0,
+        ...(opts.cursor === undefined ? { number: opts.number } : { nextCursor: more && page.length ? encodeCursor(page[page.length - 1].doi) : undefined }),
+        more,
+      };
     },
 
-    /** How one version describes itself in DataCite terms (see metadataForMany). */
+    /** How a version describes itself in DataCite terms: as its DOI when it has one, else by its landing page. */
     metadataFor(record: DatasetRecord, pk: number): DataciteAttributes {
       return this.metadataForMany([{ record, pk }]).get(pk)!;
     },
 
     /**
-     * How versions describe themselves in DataCite terms: as their DOI when they have one, else by
-     * their landing page. The read pipeline passes the records and lineage it loaded.
+     * metadataFor of a whole page of versions in a fixed number of queries (OAI-PMH); a DOI speaks for its version
+     * once findable (see describe). The read pipeline passes the records and lineage it loaded.
      */
     metadataForMany(items: readonly { record: DatasetRecord; pk: number }[], lineage?: Map<number, LineageRelation[]>): Map<number, DataciteAttributes> {
-      const doiRows = new Map(repo.byVersionPks(items.map((i) => i.pk)).map((r) => [r.versionPk!, r]));
+      const doiRows = findableDoisOf(items);
       const withDoi = effectiveMany([...doiRows.values()], { records: new Map(items.map((i) => [i.pk, i.record])), lineage });
       const bare = items.filter((i) => !doiRows.has(i.pk)).map((i) => ({ ...i, versionPk: i.pk, datasetId: i.record.id, isConcept: false }));
       const related = relationsOf(bare, lineage);
@@ -436,6 +511,12 @@ export function createIdentifiersService(deps: {
         out.set(b.pk, dataciteAttributes(b.record, { url: landing(b.record.id, b.record.version), related: related(b), defaultPublisher: config.publisher }));
       }
       return out;
+    },
+
+    /** The description of each version that every format gives (describeRecord), in one query. */
+    describe(items: readonly { record: DatasetRecord; pk: number }[]): Map<number, DescribedRecord> {
+      const doiRows = findableDoisOf(items);
+      return new Map(items.map((i) => [i.pk, describeRecord(i.record, (doiRows.get(i.pk)?.attributes ?? {}) as DataciteAttributes, config.publisher)]));
     },
 
     /** Outbox rows not yet delivered (pending, or failed and awaiting a retry). */

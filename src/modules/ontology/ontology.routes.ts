@@ -35,6 +35,8 @@ export function ontologyRoutes({ ontology }: { ontology: OntologyService }): Fas
           summary: 'The femto ontology (tiers, domains, observables, validation gates)',
           description: 'text/turtle (default) or application/ld+json by Accept; `?format=ttl|jsonld` as a fallback.',
           querystring: z.object({ format: z.string().max(20).optional() }),
+          produces: ['text/turtle', 'application/ld+json'],
+          response: { 200: z.string().describe('the ontology, in the media type negotiated') },
         },
       },
       async (request, reply) => {

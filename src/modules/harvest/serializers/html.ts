@@ -29,11 +29,11 @@ export function citationOf(item: HarvestItem, ctx: SerializerContext): string {
   const r = item.record;
   return citation({
     creators: r.creators.map((c) => c.name),
-    year: (item.firstPublishedAt ?? r.createdAt).slice(0, 4),
+    year: r.publicationYear,
     title: r.title,
     version: r.version != null ? String(r.versionLabel ?? r.version) : null,
     resourceType: r.resourceType,
-    publisher: r.publisher ?? ctx.repositoryName,
+    publisher: r.publisher,
     where: item.doi ? doiUrl(item.doi) : ctx.urls.version(r.id, r.version),
   });
 }
@@ -104,7 +104,7 @@ ${alternates.map((a) => html`<link rel="alternate" type="${a.mediaType}" href="$
 ${row('Creators', r.creators.length ? r.creators.map((c, i) => html`${i ? '; ' : ''}${agent(c)}`) : (r.publisher ?? 'Not stated'))}
 ${row('DOI', item.doi ? link(doiUrl(item.doi), item.doi) : 'None yet')}
 ${row('Version', html`${r.versionLabel ?? String(r.version ?? 'draft')} of ${item.versions.length} (${versionLinks})`)}
-${row('Published', r.publishedAt ?? 'not yet')}
+${row('Published', r.publishedAt ? r.issued : 'not yet')}
 ${row('Licence', r.license ? link(spdxUrl(r.license), r.license) : 'Not stated')}
 ${row('Access', accessSentence(item))}
 ${row('Tier / domain / type', [r.tier != null ? `Tier ${r.tier}` : null, r.domain, r.dataType].filter(Boolean).join(' / ') || 'Not stated')}
