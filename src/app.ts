@@ -15,6 +15,7 @@ import openapi from './plugins/openapi.js';
 import graphql from './plugins/graphql.js';
 import graphiql from './plugins/graphiql.js';
 import { datasetsRoutes } from './modules/datasets/datasets.routes.js';
+import { searchRoutes } from './modules/search/search.routes.js';
 import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
@@ -108,8 +109,21 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
         return { status: 'ready' as const, version };
       },
     );
-    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, lineageRoutes, identifiersRoutes, importRoutes, harvestRoutes, ontologyRoutes, gatesRoutes, portalRoutes]) {
-      await rest.register(routes(container));
+    const c = container;
+    for (const routes of [
+      searchRoutes(c),
+      datasetsRoutes(c),
+      provenanceRoutes(c),
+      authRoutes(c),
+      lineageRoutes(c),
+      identifiersRoutes(c),
+      importRoutes(c),
+      harvestRoutes({ ...c, metadataFormats: c.harvestFormats.metadataFormats }),
+      ontologyRoutes(c),
+      gatesRoutes(c),
+      portalRoutes(c),
+    ]) {
+      await rest.register(routes);
     }
   });
   return app;

@@ -7,7 +7,6 @@ import { buildContainer } from './container.js';
 import { loadCatalog } from './modules/datasets/catalog.loader.js';
 import { ROLES, type Role } from './modules/auth/auth.schema.js';
 import { startServer } from './server.js';
-import { reconcile } from './modules/identifiers/outbox.js';
 import { loadOntology } from './modules/ontology/ontology.service.js';
 import { OntologyError } from './modules/ontology/ontology.loader.js';
 import { StartError } from './start-errors.js';
@@ -48,7 +47,7 @@ program
   .description('load the bundled catalog (catalog/*.yaml) into an empty database')
   .action(async () => {
     await withContainer((c) => {
-      if (!c.repos.datasets.isEmpty()) {
+      if (!c.datasets.isEmpty()) {
         console.error('the database already holds datasets; seed loads into an empty database only');
         process.exitCode = 1;
         return;
@@ -110,7 +109,7 @@ doi
   .description('list outbox rows not yet delivered (pending, or failed and awaiting a retry)')
   .action(() =>
     withContainer((c) => {
-      const rows = c.repos.identifiers.undelivered().map((r) => ({
+      const rows = c.identifiers.undelivered().map((r) => ({
         doi: r.doi,
         action: r.action,
         status: r.attempts > 0 ? 'failed' : 'pending',
@@ -127,7 +126,7 @@ doi
   .description("compare femto's DOIs with the registrar's (GET /dois/{doi}): state, url and every metadata property femto delivers; queue a delivery for each difference")
   .action(() =>
     withContainer(async (c) => {
-      const report = await reconcile({ repo: c.repos.identifiers, service: c.identifiers, registrar: c.registrar });
+      const report = await c.reconcile();
       console.log(JSON.stringify({ registrar: c.config.registrar, ...report }, null, 2));
     }),
   );

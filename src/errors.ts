@@ -1,3 +1,7 @@
+import type { FastifyError } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { faultCode } from './db/faults.js';
+
 /**
  * The one catalog of coded errors. Every error femto answers with is created here, so a code
  * means the same status and title everywhere (REST problem+json, GraphQL extensions, CLI).
@@ -89,3 +93,44 @@ export const notFound = (what: string, id: string) => new FemtoError('NOT_FOUND'
 
 export const invalid = (pointer: string, message: string) =>
   new FemtoError('VALIDATION_FAILED', message, [{ pointer, message }]);
+
+const fastifyCodeMap: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_BODY',
+  FST_ERR_VALIDATION: 'VALIDATION_FAILED',
+  FST_ERR_BAD_URL: 'MALFORMED_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
+};
+
+/** Zod issue paths become JSON pointers; the first segment says where (body, querystring, params, headers). */
+function pointerOf(context: string | undefined, instancePath: string): string {
+  if (context === 'body' || context === undefined) return instancePath || '/';
+  return `${context}${instancePath || ''}`;
+}
+
+/** Any error thrown while answering, as the coded error femto answers with (problem+json, JSON:API errors, GraphQL extensions). */
+export function toFemtoError(err: FastifyError | Error): FemtoError {
+  if (err instanceof FemtoError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const errors: FieldError[] = err.validation.map((v) => ({
+      pointer: pointerOf(err.validationContext, v.instancePath),
+      message: v.message ?? 'is not valid',
+    }));
+    return new FemtoError('VALIDATION_FAILED', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), errors);
+  }
+  const code = (err as FastifyError).code;
+  if (code && fastifyCodeMap[code]) return new FemtoError(fastifyCodeMap[code], err.message);
+  if (err instanceof SyntaxError) return new FemtoError('MALFORMED_BODY', err.message);
+  const status = (err as FastifyError).statusCode;
+  if (status === 413) return new FemtoError('PAYLOAD_TOO_LARGE', err.message);
+  if (status === 415) return new FemtoError('UNSUPPORTED_MEDIA_TYPE', err.message);
+  if (status && status >= 400 && status < 500) return new FemtoError('VALIDATION_FAILED', err.message);
+  // The database's own faults are the operator's to fix, not bugs: say which, and that nothing was written (every write is one transaction).
+  const fault = faultCode(err);
+  if (fault === 'SQLITE_FULL') return new FemtoError('STORAGE_FULL', 'The database has no space left (disk full or FEMTO_DB_MAX_BYTES reached); nothing was written');
+  if (fault.startsWith('SQLITE_READONLY') || fault.startsWith('SQLITE_BUSY')) return new FemtoError('STORAGE_UNAVAILABLE', 'The database cannot be written now; nothing was written, retry later');
+  return new FemtoError('INTERNAL', 'An unexpected error occurred; the request id is in the log');
+}

@@ -2,54 +2,13 @@ import fp from 'fastify-plugin';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { errorCatalog, FemtoError, type ErrorCode, type FieldError } from '../errors.js';
-import { faultCode } from '../db/faults.js';
+import { isResponseSerializationError } from 'fastify-type-provider-zod';
+import { errorCatalog, FemtoError, toFemtoError, type ErrorCode } from '../errors.js';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
 /** The problem type URI of a code: resolvable, since /problems/{code} documents each one. */
 export const problemTypeUri = (baseUrl: string, code: ErrorCode) => `${baseUrl}/problems/${code}`;
-
-const fastifyCodeMap: Record<string, ErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_BODY',
-  FST_ERR_VALIDATION: 'VALIDATION_FAILED',
-  FST_ERR_BAD_URL: 'MALFORMED_URL',
-  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
-};
-
-/** Zod issue paths become JSON pointers; the first segment says where (body, querystring, params, headers). */
-function pointerOf(context: string | undefined, instancePath: string): string {
-  if (context === 'body' || context === undefined) return instancePath || '/';
-  return `${context}${instancePath || ''}`;
-}
-
-export function toFemtoError(err: FastifyError | Error): FemtoError {
-  if (err instanceof FemtoError) return err;
-  if (hasZodFastifySchemaValidationErrors(err)) {
-    const errors: FieldError[] = err.validation.map((v) => ({
-      pointer: pointerOf(err.validationContext, v.instancePath),
-      message: v.message ?? 'is not valid',
-    }));
-    return new FemtoError('VALIDATION_FAILED', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), errors);
-  }
-  const code = (err as FastifyError).code;
-  if (code && fastifyCodeMap[code]) return new FemtoError(fastifyCodeMap[code], err.message);
-  if (err instanceof SyntaxError) return new FemtoError('MALFORMED_BODY', err.message);
-  const status = (err as FastifyError).statusCode;
-  if (status === 413) return new FemtoError('PAYLOAD_TOO_LARGE', err.message);
-  if (status === 415) return new FemtoError('UNSUPPORTED_MEDIA_TYPE', err.message);
-  if (status && status >= 400 && status < 500) return new FemtoError('VALIDATION_FAILED', err.message);
-  // The database's own faults are the operator's to fix, not bugs: say which, and that nothing was written (every write is one transaction).
-  const fault = faultCode(err);
-  if (fault === 'SQLITE_FULL') return new FemtoError('STORAGE_FULL', 'The database has no space left (disk full or FEMTO_DB_MAX_BYTES reached); nothing was written');
-  if (fault.startsWith('SQLITE_READONLY') || fault.startsWith('SQLITE_BUSY')) return new FemtoError('STORAGE_UNAVAILABLE', 'The database cannot be written now; nothing was written, retry later');
-  return new FemtoError('INTERNAL', 'An unexpected error occurred; the request id is in the log');
-}
 
 export function problemBody(e: FemtoError, baseUrl: string, request: FastifyRequest) {
   return {

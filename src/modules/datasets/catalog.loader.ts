@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
 import { projectPath } from '../../paths.js';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl } from '../../lib/urls.js';
 import type { Actor } from '../auth/auth.schema.js';
-import { ACTIVITY_KINDS } from '../provenance/provenance.schema.js';
+import { ACTIVITY_KINDS, type CreateActivityInput } from '../provenance/provenance.schema.js';
+import type { DatasetsService } from './datasets.service.js';
 import {
   ACCESS_LEVELS,
   DATA_TYPES,
@@ -138,12 +138,19 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string): VersionCo
   };
 }
 
+/** What loading the catalog writes through (the datasets service, the provenance module's step creation) and checks against (the ontology's domains). */
+export interface CatalogWriters {
+  datasets: DatasetsService;
+  provenance: { create(actor: Actor, input: CreateActivityInput): unknown };
+  ontology: { resolveDomain(text: string): { iri: string } | undefined };
+}
+
 /** Every domain text must name a domain of the ontology: a typo would otherwise split a facet again. */
-function checkDomains(container: Container, files: { file: string; content: CatalogFile }[]): void {
+function checkDomains(writers: CatalogWriters, files: { file: string; content: CatalogFile }[]): void {
   for (const { file, content } of files) {
     const issues = content.datasets.flatMap((d, i) =>
       [d.domain, ...(d.alsoInDomains ?? [])].flatMap((text) =>
-        text !== undefined && !container.ontology.resolveDomain(text)
+        text !== undefined && !writers.ontology.resolveDomain(text)
           ? [`datasets.${i} (${d.id}).domain: '${text}' is not a label or alternative label of a domain in ontologies/tiers.ttl`]
           : [],
       ),
@@ -153,10 +160,10 @@ function checkDomains(container: Container, files: { file: string; content: Cata
 }
 
 /** Loads every catalog file in one transaction: all of it or nothing. Returns the counts. */
-export function loadCatalog(container: Container, files = readCatalog()): { datasets: number; activities: number } {
-  const { datasets, provenance, repos } = container;
-  checkDomains(container, files);
-  return repos.datasets.transaction(() => {
+export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { datasets: number; activities: number } {
+  const { datasets, provenance } = writers;
+  checkDomains(writers, files);
+  return datasets.transaction(() => {
     let nDatasets = 0;
     let nActivities = 0;
     for (const { content } of files) {
@@ -175,6 +182,6 @@ export function loadCatalog(container: Container, files = readCatalog()): { data
   });
 }
 
-export function loadBundledCatalogIfEmpty(container: Container): void {
-  if (container.repos.datasets.isEmpty()) loadCatalog(container);
+export function loadBundledCatalogIfEmpty(writers: CatalogWriters): void {
+  if (writers.datasets.isEmpty()) loadCatalog(writers);
 }

@@ -236,3 +236,6 @@ export const datasetRecord = z.object({
 });
 
 export type DatasetRecord = z.infer<typeof datasetRecord>;
+
+/** A record as REST returns it: extension modules (DOI, gates) add their fields, hence loose. */
+export const datasetResponse = datasetRecord.extend({ links: z.record(z.string(), z.string()) }).loose();

@@ -1,12 +1,11 @@
-import type { Statement } from 'better-sqlite3';
 import type { Database_ } from '../../db/client.js';
-import { WITHDRAWN_SQL } from '../identifiers/identifiers.repository.js';
+import { EVER_PUBLIC, IN_DOMAIN, IN_TIER, LATEST_PUBLISHED, WITHDRAWN } from '../../db/fragments.js';
 
 /** One harvestable dataset: its latest published version, keyed by (datestamp, id) for keyset paging. */
 export interface HarvestRow {
   pk: number;
   id: string;
-  /** published_at of the latest version: when the record last changed for a harvester. */
+  /** When the record last changed for a harvester (datasets.modified_at: publication, DOI, withdrawal, gates, lineage). */
   datestamp: string;
   /** Withdrawn (a hidden DOI's tombstone), or the latest version left public view while an earlier one was public (OAI deleted record). */
   deleted: boolean;
@@ -15,6 +14,10 @@ export interface HarvestRow {
   /** Domain IRIs: the primary domain and the others the record is in. */
   domains: string[];
   dataType: string | null;
+  /** What the representation cache needs of the version. */
+  seq: number;
+  accessLevel: 'open' | 'embargoed' | 'restricted';
+  embargoUntil: string | null;
 }
 
 /** Set membership as stored values (tier number, domain IRI, data type). */
@@ -38,46 +41,65 @@ export interface HarvestQuery {
   includeDeleted: boolean;
 }
 
-export function createHarvestRepository({ sqlite }: Database_) {
-  const statements = new Map<string, Statement<unknown[]>>();
-  /* The WHERE clause varies with the filters given; each shape is prepared once. */
-  const prepared = (sql: string) => {
-    let s = statements.get(sql);
-    if (!s) statements.set(sql, (s = sqlite.prepare<unknown[]>(sql)));
-    return s;
+/**
+ * Every query of this repository filters the same way, in one static condition: an unset filter
+ * binds NULL and drops out, so each statement is prepared once.
+ */
+const FILTERS = `
+      (@includeRestricted = 1 OR v.access_level <> 'restricted' OR (@includeDeleted = 1 AND ${EVER_PUBLIC}))
+  AND (@includeDeleted = 1 OR NOT ${WITHDRAWN})
+  AND (@from IS NULL OR d.modified_at >= @from)
+  AND (@before IS NULL OR d.modified_at < @before)
+  AND (@afterStamp IS NULL OR (d.modified_at, d.id) > (@afterStamp, @afterId))
+  AND (@anyTier = 0 OR v.tier IS NOT NULL) AND ${IN_TIER}
+  AND (@anyDomain = 0 OR v.domain IS NOT NULL) AND ${IN_DOMAIN}
+  AND (@anyDataType = 0 OR v.data_type IS NOT NULL) AND (@dataType IS NULL OR v.data_type = @dataType)`;
+
+/** A record is deleted for a harvester when withdrawn, or (for those who may not see restricted records) when its latest version is restricted. */
+const DELETED = `(${WITHDRAWN} OR (@includeRestricted = 0 AND v.access_level = 'restricted'))`;
+
+function bind(q: HarvestQuery) {
+  const f = q.facets ?? {};
+  return {
+    includeRestricted: q.includeRestricted ? 1 : 0,
+    includeDeleted: q.includeDeleted ? 1 : 0,
+    from: q.from ?? null,
+    before: q.before ?? null,
+    afterStamp: q.after?.[0] ?? null,
+    afterId: q.after?.[1] ?? null,
+    anyTier: f.tier === 'any' ? 1 : 0,
+    tier: typeof f.tier === 'number' ? f.tier : null,
+    anyDomain: f.domain === 'any' ? 1 : 0,
+    domain: f.domain !== undefined && f.domain !== 'any' ? f.domain : null,
+    anyDataType: f.dataType === 'any' ? 1 : 0,
+    dataType: f.dataType !== undefined && f.dataType !== 'any' ? f.dataType : null,
   };
+}
 
-  /* A withdrawn record: its latest version is restricted but some published version was not. */
-  const everPublic = `EXISTS (SELECT 1 FROM dataset_versions p WHERE p.dataset_id = d.id AND p.state = 'published' AND p.access_level != 'restricted')`;
+/** A harvest row's columns; its set memberships include the also-in tiers and domains. */
+const ROW = `v.pk AS pk, d.id AS id, d.modified_at AS datestamp, ${DELETED} AS deleted, v.tier AS tier, v.domain AS domain, v.data_type AS dataType,
+  (SELECT json_group_array(t.value) FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'tier') AS alsoTiers,
+  (SELECT json_group_array(t.value) FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'domain') AS alsoDomains,
+  coalesce(c.seq, 0) AS seq, v.access_level AS accessLevel, v.embargo_until AS embargoUntil`;
 
-  const withdrawn = WITHDRAWN_SQL;
+export function createHarvestRepository({ sqlite }: Database_) {
+  const pageStmt = sqlite.prepare(`
+    SELECT ${ROW}
+      FROM ${LATEST_PUBLISHED} LEFT JOIN version_changes c ON c.version_pk = v.pk
+     WHERE ${FILTERS}
+     ORDER BY d.modified_at, d.id LIMIT @limit OFFSET @offset`);
+  const oneStmt = sqlite.prepare(`
+    SELECT ${ROW}
+      FROM ${LATEST_PUBLISHED} LEFT JOIN version_changes c ON c.version_pk = v.pk
+     WHERE d.id = @id AND ${FILTERS}`);
+  const countStmt = sqlite.prepare(`SELECT count(*) FROM ${LATEST_PUBLISHED} WHERE ${FILTERS}`).pluck(true);
+  const earliestStmt = sqlite.prepare(`SELECT min(d.modified_at) FROM ${LATEST_PUBLISHED}`).pluck(true);
+  const facetValuesStmt = sqlite.prepare(`
+    SELECT DISTINCT 'tier' AS facet, v.tier AS value FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.tier IS NOT NULL
+    UNION SELECT DISTINCT 'tier', CAST(t.value AS INTEGER) FROM ${LATEST_PUBLISHED} JOIN version_terms t ON t.version_pk = v.pk AND t.facet = 'tier' WHERE ${FILTERS}
+    UNION SELECT DISTINCT 'dataType', v.data_type FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.data_type IS NOT NULL
+    ORDER BY 1, 2`);
 
-  function where(q: HarvestQuery): { clause: string; params: unknown[] } {
-    const conds: string[] = [];
-    const params: unknown[] = [];
-    if (!q.includeRestricted) conds.push(q.includeDeleted ? `(v.access_level != 'restricted' OR ${everPublic})` : `v.access_level != 'restricted'`);
-    if (!q.includeDeleted) conds.push(`NOT ${withdrawn}`);
-    if (q.from) conds.push('v.published_at >= ?'), params.push(q.from);
-    if (q.before) conds.push('v.published_at < ?'), params.push(q.before);
-    if (q.after) conds.push('(v.published_at, d.id) > (?, ?)'), params.push(q.after[0], q.after[1]);
-    const f = q.facets ?? {};
-    // A record is in the set of its primary tier/domain and of each of its also-in terms.
-    const member = (column: string, facet: string) => `(${column} = ? OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = '${facet}' AND t.value = ?))`;
-    if (f.tier === 'any') conds.push('v.tier IS NOT NULL');
-    else if (f.tier !== undefined) conds.push(member('v.tier', 'tier')), params.push(f.tier, String(f.tier));
-    if (f.domain === 'any') conds.push('v.domain IS NOT NULL');
-    else if (f.domain) conds.push(member('v.domain', 'domain')), params.push(f.domain, f.domain);
-    if (f.dataType === 'any') conds.push('v.data_type IS NOT NULL');
-    else if (f.dataType !== undefined) conds.push('v.data_type = ?'), params.push(f.dataType);
-    return { clause: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
-  }
-
-  const from = `FROM datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk`;
-  const columns = (q: HarvestQuery) =>
-    `v.pk AS pk, d.id AS id, v.published_at AS datestamp, ${q.includeRestricted ? withdrawn : `(v.access_level = 'restricted' OR ${withdrawn})`} AS deleted,
-     v.tier AS tier, v.domain AS domain, v.data_type AS dataType,
-     (SELECT json_group_array(t.value) FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'tier') AS alsoTiers,
-     (SELECT json_group_array(t.value) FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'domain') AS alsoDomains`;
   type Raw = Omit<HarvestRow, 'deleted' | 'tiers' | 'domains'> & { deleted: number; tier: number | null; domain: string | null; alsoTiers: string; alsoDomains: string };
   const toRow = ({ tier, domain, alsoTiers, alsoDomains, ...r }: Raw): HarvestRow => ({
     ...r,
@@ -89,35 +111,29 @@ export function createHarvestRepository({ sqlite }: Database_) {
   return {
     /** One page in (datestamp, id) order; `offset` serves numbered pages, `after` keyset pages. */
     page(q: HarvestQuery, limit: number, offset = 0): HarvestRow[] {
-      const { clause, params } = where(q);
-      const rows = prepared(`SELECT ${columns(q)} ${from} ${clause} ORDER BY v.published_at, d.id LIMIT ? OFFSET ?`).all(...params, limit, offset) as Raw[];
-      return rows.map(toRow);
+      return (pageStmt.all({ ...bind(q), limit, offset }) as Raw[]).map(toRow);
     },
 
     count(q: HarvestQuery): number {
-      const { clause, params } = where(q);
-      return (prepared(`SELECT count(*) AS n ${from} ${clause}`).get(...params) as { n: number }).n;
+      return countStmt.get(bind(q)) as number;
     },
 
     one(id: string, q: HarvestQuery): HarvestRow | undefined {
-      const { clause, params } = where(q);
-      const r = prepared(`SELECT ${columns(q)} ${from} ${clause ? `${clause} AND` : 'WHERE'} d.id = ?`).get(...params, id) as Raw | undefined;
+      const r = oneStmt.get({ ...bind(q), id }) as Raw | undefined;
       return r && toRow(r);
     },
 
     earliestDatestamp(): string | null {
-      return (prepared(`SELECT min(published_at) AS t FROM dataset_versions WHERE state = 'published'`).get() as { t: string | null }).t;
+      return (earliestStmt.get() as string | null) ?? null;
     },
 
-    /** Distinct facet values of the records a harvester may see (the OAI set hierarchy). */
+    /** Distinct tier and data type values of the records a harvester may see (the OAI set hierarchy; domains come from the ontology). */
     facetValues(includeRestricted: boolean): { tiers: number[]; dataTypes: string[] } {
-      const { clause, params } = where({ includeRestricted, includeDeleted: false });
-      const distinct = (col: string) =>
-        (prepared(`SELECT DISTINCT ${col} AS x ${from} ${clause} ${clause ? 'AND' : 'WHERE'} ${col} IS NOT NULL ORDER BY 1`).all(...params) as { x: never }[]).map((r) => r.x);
-      const alsoTiers = (
-        prepared(`SELECT DISTINCT CAST(t.value AS INTEGER) AS x ${from} JOIN version_terms t ON t.version_pk = v.pk AND t.facet = 'tier' ${clause}`).all(...params) as { x: number }[]
-      ).map((r) => r.x);
-      return { tiers: [...new Set([...distinct('v.tier'), ...alsoTiers])].sort((a, b) => a - b), dataTypes: distinct('v.data_type') };
+      const out = { tiers: [] as number[], dataTypes: [] as string[] };
+      for (const r of facetValuesStmt.all(bind({ includeRestricted, includeDeleted: false })) as { facet: 'tier' | 'dataType'; value: never }[]) {
+        out[r.facet === 'tier' ? 'tiers' : 'dataTypes'].push(r.value);
+      }
+      return out;
     },
   };
 }

@@ -1,15 +1,9 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
 import { doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
 
 export type NewDoiRow = typeof dois.$inferInsert;
 
-/**
- * SQL condition for raw queries aliasing `datasets d` and `dataset_versions v`: a hidden DOI left a
- * tombstone on this version, or on the dataset as a whole (its concept DOI). Withdrawn records
- * leave every public listing (search, catalog, sitemap); OAI keeps them as deleted.
- */
-export const WITHDRAWN_SQL = `EXISTS (SELECT 1 FROM dois w WHERE w.dataset_id = d.id AND w.withdrawn_at IS NOT NULL AND (w.is_concept = 1 OR w.version_pk = v.pk))`;
 
 /** A DOI claimed for delivery: every undelivered outbox row of it up to `maxId`, and what the newest asks. */
 export interface Claim {
@@ -17,14 +11,6 @@ export interface Claim {
   maxId: number;
   action: 'upsert' | 'delete';
   attempts: number;
-}
-
-export interface LineageNeighbourRow {
-  of: number;
-  relation: 'IsDerivedFrom' | 'IsSourceOf';
-  pk: number;
-  datasetId: string;
-  version: number | null;
 }
 
 /** A search term: `pattern` is a LIKE pattern (escape character `\\`) matched against one field of what the DOI says. */
@@ -79,6 +65,18 @@ const DOI_FILTER = `
         ELSE concat_ws(char(31), x.doi, x.titles, x.creators, x.publisher, x.descriptions) LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
       END))`;
 
+/** A dois row as SQLite returns it. */
+interface RawDoi extends Omit<DoiRow, 'isConcept' | 'attributes'> {
+  isConcept: number;
+  attributes: string;
+}
+
+const DOI_COLUMNS = `d.doi, d.state, d.dataset_id AS datasetId, d.version_pk AS versionPk, d.is_concept AS isConcept, d.url, d.attributes,
+  d.withdrawn_at AS withdrawnAt, d.withdrawal_reason AS withdrawalReason, d.registration_status AS registrationStatus, d.attempts,
+  d.last_error AS lastError, d.synced_at AS syncedAt, d.created_at AS createdAt, d.updated_at AS updatedAt`;
+
+const doiRow = (r: RawDoi): DoiRow => ({ ...r, isConcept: r.isConcept === 1, attributes: JSON.parse(r.attributes) as Record<string, unknown> });
+
 export function createIdentifiersRepository({ db, sqlite }: Database_) {
   const listStmt = sqlite.prepare(`
     SELECT x.doi FROM (${DESCRIBED_DOIS}) x
@@ -86,17 +84,13 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
     ORDER BY x.doi LIMIT @limit OFFSET @offset`);
   const countStmt = sqlite.prepare(`SELECT count(*) AS n FROM (${DESCRIBED_DOIS}) x WHERE ${DOI_FILTER}`);
 
-  const lineageStmt = sqlite.prepare(`
-    SELECT o.version_pk AS of, 'IsDerivedFrom' AS relation, v.pk, v.dataset_id AS datasetId, v.version_number AS version
-      FROM activity_outputs o JOIN activity_inputs i ON i.activity_id = o.activity_id
-      JOIN dataset_versions v ON v.pk = i.version_pk
-     WHERE o.version_pk IN (SELECT value FROM json_each(@pks)) AND v.pk <> o.version_pk
-    UNION
-    SELECT i.version_pk, 'IsSourceOf', v.pk, v.dataset_id, v.version_number
-      FROM activity_inputs i JOIN activity_outputs o ON o.activity_id = i.activity_id
-      JOIN dataset_versions v ON v.pk = o.version_pk
-     WHERE i.version_pk IN (SELECT value FROM json_each(@pks)) AND v.pk <> i.version_pk
-    ORDER BY 1, 2, 4, 5`);
+  // Reads on the dataset read path: prepared once, many keys as one JSON array.
+  const byDoiStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.doi = ?`);
+  const byVersionsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.version_pk = k.value`);
+  const byDatasetStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.dataset_id = ?`);
+  const withdrawnStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.dataset_id = k.value WHERE d.withdrawn_at IS NOT NULL`);
+  const conceptsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.dataset_id = k.value AND d.is_concept = 1`);
+  const many = (stmt: typeof byVersionsStmt, keys: readonly unknown[]) => (keys.length ? (stmt.all(JSON.stringify(keys)) as RawDoi[]).map(doiRow) : []);
 
   /**
    * Leases every undelivered row of up to `limit` DOIs that have a due row and no live lease, in
@@ -123,28 +117,29 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
     },
 
     get(doi: string): DoiRow | undefined {
-      return db.select().from(dois).where(eq(dois.doi, doi)).get();
+      const r = byDoiStmt.get(doi) as RawDoi | undefined;
+      return r && doiRow(r);
     },
 
     byVersionPks(pks: readonly number[]): DoiRow[] {
-      return pks.length ? db.select().from(dois).where(inArray(dois.versionPk, [...pks])).all() : [];
+      return many(byVersionsStmt, pks);
     },
 
     byDataset(datasetId: string): DoiRow[] {
-      return db.select().from(dois).where(eq(dois.datasetId, datasetId)).all();
+      return (byDatasetStmt.all(datasetId) as RawDoi[]).map(doiRow);
     },
 
-    /** DOIs of these datasets that carry a tombstone (hidden after being findable), in one query. */
+    /** DOIs of these datasets that carry a tombstone (hidden after being findable), in one statement. */
     withdrawnOf(datasetIds: readonly string[]): DoiRow[] {
-      return datasetIds.length ? db.select().from(dois).where(and(inArray(dois.datasetId, [...datasetIds]), isNotNull(dois.withdrawnAt))).all() : [];
+      return many(withdrawnStmt, datasetIds);
     },
 
     conceptOf(datasetId: string): DoiRow | undefined {
-      return db.select().from(dois).where(and(eq(dois.datasetId, datasetId), eq(dois.isConcept, true))).get();
+      return many(conceptsStmt, [datasetId])[0];
     },
 
     conceptsOf(datasetIds: readonly string[]): DoiRow[] {
-      return datasetIds.length ? db.select().from(dois).where(and(inArray(dois.datasetId, [...datasetIds]), eq(dois.isConcept, true))).all() : [];
+      return many(conceptsStmt, datasetIds);
     },
 
     /**
@@ -221,16 +216,6 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
 
     hasUndelivered(doi: string): boolean {
       return db.select({ id: doiOutbox.id }).from(doiOutbox).where(and(eq(doiOutbox.doi, doi), isNull(doiOutbox.deliveredAt))).limit(1).get() !== undefined;
-    },
-
-    /**
-     * Lineage neighbours of versions (`of`), in one statement: the versions their generating steps
-     * used (they IsDerivedFrom them) and the versions generated by steps that used them (they
-     * IsSourceOf them).
-     */
-    lineageOf(versionPks: readonly number[]): LineageNeighbourRow[] {
-      if (!versionPks.length) return [];
-      return lineageStmt.all({ pks: JSON.stringify(versionPks) }) as LineageNeighbourRow[];
     },
   };
 }

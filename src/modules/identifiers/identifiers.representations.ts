@@ -1,6 +1,5 @@
-import type { DatasetRenderContext } from '../../container.js';
 import { RepresentationRegistry } from '../../lib/negotiation.js';
-import type { DatasetRecord } from '../datasets/datasets.schema.js';
+import type { ReadItem } from '../datasets/read.js';
 import { bibtex, cslJson, ris } from './serializers/citation.js';
 import { dataciteXml } from './serializers/datacite-xml.js';
 import type { DataciteAttributes } from './serializers/datacite.js';
@@ -26,14 +25,14 @@ export const METADATA_FORMATS = [
 const issuedYear = (a: DataciteAttributes) => a.dates?.find((d) => d.dateType === 'Issued')?.date.slice(0, 4) ?? null;
 
 /** Adds the formats to dataset content negotiation: a version with a DOI is described as its DOI is. */
-export function registerDatasetFormats(registry: RepresentationRegistry<DatasetRenderContext>, metadataOf: (record: DatasetRecord, pk: number) => DataciteAttributes) {
+export function registerDatasetFormats(registry: RepresentationRegistry<ReadItem>, metadataOf: (item: ReadItem) => DataciteAttributes) {
   for (const f of METADATA_FORMATS) {
     registry.register({
       mediaType: f.mediaType,
       format: f.format,
-      render: ({ record, pk }) => {
-        const attributes = metadataOf(record, pk);
-        return f.render({ attributes, key: record.id, year: issuedYear(attributes) });
+      render: (item) => {
+        const attributes = metadataOf(item);
+        return f.render({ attributes, key: item.record.id, year: issuedYear(attributes) });
       },
     });
   }

@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
-import { toFemtoError } from '../../plugins/problem-details.js';
+import type { Config } from '../../config.js';
+import { toFemtoError } from '../../errors.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { FemtoError } from '../../errors.js';
 import { doiRepresentations } from './identifiers.representations.js';
 import { doiAttributesInput } from './identifiers.schema.js';
-import type { DoiInput, DoiPage } from './identifiers.service.js';
+import type { DoiInput, DoiPage, IdentifiersService } from './identifiers.service.js';
 
 export const JSON_API = 'application/vnd.api+json';
 
@@ -88,8 +89,7 @@ function sendJsonApiError(reply: FastifyReply, err: Error) {
   return reply.status(e.status).type(JSON_API).serializer(JSON.stringify).send({ errors, ...(Object.keys(meta).length ? { meta } : {}) });
 }
 
-export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
-  const { identifiers, config } = container;
+export function identifiersRoutes({ identifiers, config, urls }: { identifiers: IdentifiersService; config: Config; urls: SiteUrls }): FastifyPluginAsyncZod {
   const representations = doiRepresentations();
 
   /** Negotiated before any write, so a request whose answer cannot be produced changes nothing. */
@@ -109,7 +109,7 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
   /** links.self/next/prev of a page, keeping the caller's filters (DataCite keeps them in `next` too). */
   function pageLinks(q: z.infer<typeof listQuery>, page: DoiPage) {
     const url = (paging: Record<string, string>) =>
-      `${config.baseUrl}/dois?${new URLSearchParams({ ...(q.query ? { query: q.query } : {}), ...(q.state ? { state: q.state } : {}), ...paging, 'page[size]': String(q['page[size]']) })}`;
+      `${urls.dois}?${new URLSearchParams({ ...(q.query ? { query: q.query } : {}), ...(q.state ? { state: q.state } : {}), ...paging, 'page[size]': String(q['page[size]']) })}`;
     if (q['page[cursor]'] !== undefined) {
       return { self: url({ 'page[cursor]': q['page[cursor]'] }), ...(page.nextCursor ? { next: url({ 'page[cursor]': page.nextCursor }) } : {}) };
     }
@@ -139,7 +139,7 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
       async (request, reply) => {
         const representation = representationFor(request);
         const row = identifiers.create(request.actor, attributesOf(request.body));
-        reply.header('Location', `${config.baseUrl}/dois/${row.doi}`);
+        reply.header('Location', urls.doi(row.doi));
         return send(request, reply, row, undefined, 201, representation);
       },
     );
@@ -208,7 +208,7 @@ export function identifiersRoutes(container: Container): FastifyPluginAsyncZod {
         async (request, reply) => {
           const representation = representationFor(request);
           const { row, created } = identifiers.upsert(request.actor, doiOf(request.params as never), attributesOf(request.body));
-          if (created) reply.header('Location', `${config.baseUrl}/dois/${row.doi}`);
+          if (created) reply.header('Location', urls.doi(row.doi));
           return send(request, reply, row, undefined, created ? 201 : 200, representation);
         },
       );

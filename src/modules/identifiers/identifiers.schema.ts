@@ -1,4 +1,8 @@
 import { z } from 'zod';
+
+/** DataCite's state-changing events on a DOI (draft -> registered -> findable, findable -> registered by hiding). */
+export const doiEvent = z.enum(['register', 'publish', 'hide']);
+export type DoiEvent = z.infer<typeof doiEvent>;
 import { FemtoError } from '../../errors.js';
 import { DATACITE_VOCABULARY as V } from '../../lib/datacite-vocabulary.js';
 import { allowedUrl } from '../../lib/urls.js';
@@ -48,7 +52,7 @@ const doiAttributesObject = z
   .object({
     doi: text(300).nullish(),
     prefix: text(100).nullish(),
-    event: z.enum(['register', 'publish', 'hide']).nullish(),
+    event: doiEvent.nullish(),
     url: allowedUrl.nullish(),
     types: z.object({ resourceTypeGeneral: vocabulary('resourceType').optional(), resourceType: text(500).optional() }).loose().nullish(),
     creators: list(creator).nullish(),

@@ -1,21 +1,21 @@
 import type { Config } from '../../config.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { FemtoError, type FieldError } from '../../errors.js';
-import { canSeeDrafts, canSeeRestricted, type Actor } from '../auth/auth.schema.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
+import { canSeeDrafts, canSeeRestricted, system, type Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
-import type { DatasetsRepository } from '../datasets/datasets.repository.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
+import type { DatasetReader } from '../datasets/read.js';
 import { ownDoiOf } from '../datasets/record-facts.js';
 import { isPrefix, normalizeDoi, prefixOf, randomSuffix, suffixOf } from './doi.js';
 import { parseDoiQuery } from './doi-query.js';
 import { describeRecord, type DescribedRecord } from './description.js';
-import { parseDoiAttributes } from './identifiers.schema.js';
+import { parseDoiAttributes, type DoiEvent } from './identifiers.schema.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
 import { assertAllowedUrls } from './urls.js';
 import type { DoiState } from './registrars.js';
 import { dataciteAttributes, SCHEMA_VERSION, type DataciteAttributes, type DataciteRelatedIdentifier } from './serializers/datacite.js';
 
-export type DoiEvent = 'register' | 'publish' | 'hide';
 
 /** What a /dois write carries: DataCite attributes plus the DataCite event. */
 export type DoiInput = DataciteAttributes & Record<string, unknown>;
@@ -98,6 +98,26 @@ function tombstoneRow(withdrawn: DoiRow[], datasetId: string, versionPk?: number
   return rows.find((r) => r.versionPk === versionPk) ?? rows.find((r) => r.isConcept) ?? rows[0];
 }
 
+/** A lineage neighbour of a version, as DataCite relations name it. */
+export interface LineageRelation {
+  relation: 'IsDerivedFrom' | 'IsSourceOf';
+  pk: number;
+  datasetId: string;
+  version: number | null;
+}
+
+/** One-hop lineage of versions (the provenance module's), whatever their visibility. */
+export type LineageOf = (versionPks: readonly number[]) => Map<number, LineageRelation[]>;
+
+/** Every neighbour once per relation, in a stable order (relation, dataset, version). */
+export function lineageRelations(upstream: readonly { versionPk: number; datasetId: string; versionNumber: number | null }[], downstream: typeof upstream): LineageRelation[] {
+  const out = new Map<string, LineageRelation>();
+  for (const [relation, list] of [['IsDerivedFrom', upstream], ['IsSourceOf', downstream]] as const) {
+    for (const e of list) out.set(`${relation}:${e.versionPk}`, { relation, pk: e.versionPk, datasetId: e.datasetId, version: e.versionNumber });
+  }
+  return [...out.values()].sort((a, b) => a.relation.localeCompare(b.relation) || a.datasetId.localeCompare(b.datasetId) || (a.version ?? 0) - (b.version ?? 0));
+}
+
 export interface RegistrationView {
   status: DoiRow['registrationStatus'];
   attempts: number;
@@ -107,19 +127,23 @@ export interface RegistrationView {
 
 export function createIdentifiersService(deps: {
   repo: IdentifiersRepository;
-  datasets: DatasetsRepository;
+  /** Versions and their stored records (DOI metadata describes the record, whoever asks). */
+  versions: Pick<DatasetReader, 'resolve'>;
+  storedRecords: (pks: readonly number[]) => Map<number, DatasetRecord>;
+  lineageOf: LineageOf;
   auth: AuthService;
   config: Config;
+  urls: SiteUrls;
   /** The ontology's label of a domain IRI (DataCite subjects). */
   domainLabel?: (iri: string) => string;
   /** Throws to refuse making a DOI of this dataset version findable (the gates module's tier policy). */
   assertPublishable?: (versionPk: number) => void;
 }) {
-  const { repo, datasets, auth, config } = deps;
+  const { repo, versions, auth, config, urls } = deps;
   /** What every DataCite description of a record says alike: femto as host, the ontology's domain labels. */
   const sharedOptions = { hostingInstitution: config.repositoryName, domainLabel: deps.domainLabel };
   const now = () => new Date().toISOString();
-  const landing = (id: string, n?: number | null) => `${config.baseUrl}/datasets/${encodeURIComponent(id)}${n != null ? `/versions/${n}` : ''}`;
+  const landing = (id: string, n?: number | null) => (n != null ? urls.version(id, n) : urls.dataset(id));
 
   function invalidDoi(source: string, value: string): FemtoError {
     return new FemtoError('DOI_INVALID', `'${value}' is not a valid DOI`, [{ pointer: `/data/attributes/${source}`, message: 'is not a valid DOI' }]);
@@ -142,13 +166,13 @@ export function createIdentifiersService(deps: {
     const m = /^\/datasets\/([^/?#]+)(?:\/versions(?:\/(\d+))?)?\/?(?:[?#].*)?$/.exec(url.slice(config.baseUrl.length));
     if (!m) return none;
     const id = decodeURIComponent(m[1]);
-    const concept = datasets.concept(id);
+    const resolved = versions.resolve(system, { dataset: id, version: m[2] ? Number(m[2]) : undefined });
     const source: FieldError[] = [{ pointer: '/data/attributes/url', message: `dataset '${id}' does not exist` }];
-    if (!concept) throw new FemtoError('UNKNOWN_REFERENCE', `The url names dataset '${id}', which does not exist`, source);
+    if (resolved.status === 'no-dataset') throw new FemtoError('UNKNOWN_REFERENCE', `The url names dataset '${id}', which does not exist`, source);
     if (url.slice(config.baseUrl.length).replace(/[?#].*$/, '').replace(/\/$/, '').endsWith('/versions') && !m[2]) {
       return { datasetId: id, versionPk: null, isConcept: true };
     }
-    const pk = m[2] ? datasets.versionByNumber(id, Number(m[2]))?.pk : concept.latestVersionPk;
+    const pk = resolved.status === 'found' ? resolved.version.pk : null;
     if (pk == null) {
       throw new FemtoError('NOT_PUBLISHED', `Dataset '${id}' has no published version${m[2] ? ` ${m[2]}` : ''} to bind a DOI to`, [
         { pointer: '/data/attributes/url', message: 'names no published version' },
@@ -160,23 +184,27 @@ export function createIdentifiersService(deps: {
   type Bound = Pick<DoiRow, 'datasetId' | 'versionPk' | 'isConcept'>;
 
   /** The version a DOI describes: its own, or for a concept DOI the dataset's latest. */
-  const describedPk = (row: Bound) => row.versionPk ?? (row.isConcept && row.datasetId ? datasets.concept(row.datasetId)?.latestVersionPk : null) ?? null;
+  const describedPk = (row: Bound): number | null => {
+    if (row.versionPk != null) return row.versionPk;
+    if (!row.isConcept || !row.datasetId) return null;
+    const latest = versions.resolve(system, { dataset: row.datasetId });
+    return latest.status === 'found' ? latest.version.pk : null;
+  };
 
   /**
    * Related identifiers of many DOIs (or would-be DOIs) in a fixed number of queries: lineage as
    * IsDerivedFrom / IsSourceOf, and version <-> concept as IsVersionOf / HasVersion.
    */
-  function relationsOf(rows: readonly Bound[]): (row: Bound) => DataciteRelatedIdentifier[] {
+  function relationsOf(rows: readonly Bound[], known?: Map<number, LineageRelation[]>): (row: Bound) => DataciteRelatedIdentifier[] {
     const pks = rows.flatMap((r) => (r.versionPk != null ? [r.versionPk] : []));
-    const lineage = repo.lineageOf(pks);
-    const theirDois = new Map(repo.byVersionPks([...new Set(lineage.map((n) => n.pk))]).map((d) => [d.versionPk, d.doi]));
+    const lineage = known ?? deps.lineageOf(pks);
+    const theirDois = new Map(repo.byVersionPks([...new Set([...lineage.values()].flat().map((n) => n.pk))]).map((d) => [d.versionPk, d.doi]));
     const concepts = new Map(repo.conceptsOf([...new Set(rows.flatMap((r) => (r.versionPk != null && r.datasetId ? [r.datasetId] : [])))]).map((c) => [c.datasetId, c.doi]));
     const doiRef = (doi: string, relationType: string) => ({ relatedIdentifier: doi, relatedIdentifierType: 'DOI', relationType });
     return (row) => {
       const out: DataciteRelatedIdentifier[] = [];
       if (row.versionPk != null) {
-        for (const n of lineage) {
-          if (n.of !== row.versionPk) continue;
+        for (const n of lineage.get(row.versionPk) ?? []) {
           const doi = theirDois.get(n.pk);
           out.push(doi ? doiRef(doi, n.relation) : { relatedIdentifier: landing(n.datasetId, n.version), relatedIdentifierType: 'URL', relationType: n.relation });
         }
@@ -191,10 +219,11 @@ export function createIdentifiersService(deps: {
   }
 
   /** The full metadata of DOIs: the dataset's, overlaid with what the client set itself; batched. */
-  function effectiveMany(rows: readonly DoiRow[]): Map<string, DataciteAttributes> {
+  function effectiveMany(rows: readonly DoiRow[], known: { records?: Map<number, DatasetRecord>; lineage?: Map<number, LineageRelation[]> } = {}): Map<string, DataciteAttributes> {
     const described = new Map(rows.map((r) => [r.doi, describedPk(r)]));
-    const records = datasets.records([...new Set([...described.values()].filter((pk): pk is number => pk != null))]);
-    const related = relationsOf(rows);
+    const needed = [...new Set([...described.values()].filter((pk): pk is number => pk != null && !known.records?.has(pk)))];
+    const records = new Map([...(known.records ?? []), ...deps.storedRecords(needed)]);
+    const related = relationsOf(rows, known.lineage);
     return new Map(
       rows.map((row) => {
         const pk = described.get(row.doi);
@@ -273,7 +302,7 @@ export function createIdentifiersService(deps: {
   /** The rules a DOI bound to a record must meet before any state but draft: the record's, then DataCite's. */
   function checkRecord(row: DoiRow, event: unknown): void {
     const pk = describedPk(row);
-    const record = pk != null ? datasets.records([pk]).get(pk) : undefined;
+    const record = pk != null ? deps.storedRecords([pk]).get(pk) : undefined;
     if (record) {
       refuseSecondDoi(record, effective(row));
       requireAvailable(record, event);
@@ -352,7 +381,7 @@ export function createIdentifiersService(deps: {
 
   function describesRestricted(row: DoiRow): boolean {
     const pk = describedPk(row);
-    return pk != null && datasets.versionRow(pk)?.accessLevel === 'restricted';
+    return pk != null && deps.storedRecords([pk]).get(pk)?.accessLevel === 'restricted';
   }
 
   /** The public (findable) DOIs of versions, by version pk: only these speak for a version in its description. */
@@ -380,7 +409,7 @@ export function createIdentifiersService(deps: {
         ...(row.withdrawnAt ? { tombstone: { withdrawnAt: row.withdrawnAt, reason: row.withdrawalReason } } : {}),
       },
       relationships: row.datasetId ? { dataset: { data: { type: 'datasets', id: row.datasetId } } } : {},
-      links: { self: `${config.baseUrl}/dois/${row.doi}`, ...(row.datasetId ? { dataset: landing(row.datasetId) } : {}) },
+      links: { self: urls.doi(row.doi), ...(row.datasetId ? { dataset: landing(row.datasetId) } : {}) },
     };
   }
 
@@ -406,7 +435,6 @@ export function createIdentifiersService(deps: {
       const url = input.url ? String(input.url) : undefined;
       const binding = bindingFor(url);
       const { state } = nextState(null, input.event as DoiEvent | undefined);
-      if (input.event === 'hide') throw new FemtoError('DOI_INVALID_TRANSITION', 'A new DOI cannot be hidden', [{ pointer: '/data/attributes/event', message: 'not allowed on create' }]);
       return repo.transaction(() => {
         const doi = newDoi(input);
         takenBy(binding);
@@ -443,6 +471,8 @@ export function createIdentifiersService(deps: {
         const binding = url !== current.url ? bindingFor(url ?? undefined) : { datasetId: current.datasetId, versionPk: current.versionPk, isConcept: current.isConcept };
         takenBy(binding, doi);
         const { state, hide } = nextState(current.state, input.event as DoiEvent | undefined);
+        // One instant for the withdrawal and the row's update: it dates the OAI deleted header.
+        const t = now();
         const next: DoiRow = {
           ...current,
           ...binding,
@@ -450,10 +480,10 @@ export function createIdentifiersService(deps: {
           url,
           attributes: clientAttributes(input, current.attributes),
           // Publishing again lifts the tombstone; hiding sets it.
-          withdrawnAt: hide ? now() : state === 'findable' ? null : current.withdrawnAt,
+          withdrawnAt: hide ? t : state === 'findable' ? null : current.withdrawnAt,
           withdrawalReason: hide ? (typeof input.withdrawalReason === 'string' && input.withdrawalReason.trim() ? input.withdrawalReason.trim() : null) : state === 'findable' ? null : current.withdrawalReason,
           registrationStatus: 'pending',
-          updatedAt: now(),
+          updatedAt: t,
         };
         checkRecord(next, input.event);
         checkPublishable(next, input.event);
@@ -519,12 +549,15 @@ export function createIdentifiersService(deps: {
       return this.metadataForMany([{ record, pk }]).get(pk)!;
     },
 
-    /** metadataFor of a whole page of versions in a fixed number of queries (OAI-PMH); a DOI speaks for its version once findable (see describe). */
-    metadataForMany(items: readonly { record: DatasetRecord; pk: number }[]): Map<number, DataciteAttributes> {
+    /**
+     * metadataFor of a whole page of versions in a fixed number of queries (OAI-PMH); a DOI speaks for its version
+     * once findable (see describe). The read pipeline passes the records and lineage it loaded.
+     */
+    metadataForMany(items: readonly { record: DatasetRecord; pk: number }[], lineage?: Map<number, LineageRelation[]>): Map<number, DataciteAttributes> {
       const doiRows = findableDoisOf(items);
-      const withDoi = effectiveMany([...doiRows.values()]);
+      const withDoi = effectiveMany([...doiRows.values()], { records: new Map(items.map((i) => [i.pk, i.record])), lineage });
       const bare = items.filter((i) => !doiRows.has(i.pk)).map((i) => ({ ...i, versionPk: i.pk, datasetId: i.record.id, isConcept: false }));
-      const related = relationsOf(bare);
+      const related = relationsOf(bare, lineage);
       const out = new Map<number, DataciteAttributes>();
       for (const [pk, row] of doiRows) out.set(pk, withDoi.get(row.doi)!);
       for (const b of bare) {
@@ -539,6 +572,9 @@ export function createIdentifiersService(deps: {
       const doiRows = findableDoisOf(items);
       return new Map(items.map((i) => [i.pk, describeRecord(i.record, doiRows.get(i.pk)?.attributes as DataciteAttributes | undefined)]));
     },
+
+    /** Outbox rows not yet delivered (pending, or failed and awaiting a retry). */
+    undelivered: () => repo.undelivered(),
 
     /** DOIs of many versions at once (for dataset records and GraphQL). */
     forVersions(pks: readonly number[]): Map<number, DoiRow> {

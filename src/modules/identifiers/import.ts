@@ -1,5 +1,5 @@
 import { sha256 } from '../../lib/digest.js';
-import type { Config } from '../../config.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import { FemtoError } from '../../errors.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
@@ -75,8 +75,8 @@ function datasetIdFor(doi: string | null, text: string): string {
   return base.length <= 64 ? base : `${base.slice(0, 55).replace(/-$/, '')}-${hash}`;
 }
 
-export function createImporter(deps: { datasets: DatasetsService; repo: IdentifiersRepository; config: Config }) {
-  const { datasets, repo, config } = deps;
+export function createImporter(deps: { datasets: DatasetsService; repo: IdentifiersRepository; urls: SiteUrls }) {
+  const { datasets, repo, urls } = deps;
 
   /**
    * Creates a published dataset from a DataCite record and binds its DOI. The DOI already exists
@@ -103,7 +103,7 @@ export function createImporter(deps: { datasets: DatasetsService; repo: Identifi
           datasetId: id,
           versionPk: v.pk,
           isConcept: false,
-          url: url ?? `${config.baseUrl}/datasets/${id}`,
+          url: url ?? urls.dataset(id),
           attributes: kept,
           registrationStatus: 'synced',
           syncedAt: t,

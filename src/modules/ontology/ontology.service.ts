@@ -21,7 +21,6 @@ export function createOntologyService(ontology: Ontology) {
   const { model, units } = ontology;
   const observableByIri = new Map(model.observables.map((o) => [o.iri, o]));
   const gateByIri = new Map(model.gates.map((g) => [g.iri, g]));
-  const tierByIri = new Map(model.tiers.map((t) => [t.iri, t]));
   const domainByIri = new Map(model.domains.map((d) => [d.iri, d]));
   /** Every way the seeds and clients name a domain: IRI, notation, label, alternative labels. */
   const domainByName = new Map(model.domains.flatMap((d) => [d.iri, d.slug, d.label, ...d.altLabels].map((name) => [domainNameKey(name), d] as const)));
@@ -34,8 +33,11 @@ export function createOntologyService(ontology: Ontology) {
   return {
     parsed: ontology.parsed,
     units,
-    tiers: () => model.tiers,
     domains: () => model.domains,
+    domain: (iri: string) => domainByIri.get(iri),
+
+    /** The domain a text names, or undefined: the one vocabulary facets, OAI sets and JSON-LD share. */
+    resolveDomain: (text: string) => domainByName.get(domainNameKey(text)),
 
     observables(filter: { tier?: number } = {}): ObservableTerm[] {
       return filter.tier === undefined ? model.observables : model.observables.filter((o) => o.tiers.includes(filter.tier!));
@@ -49,24 +51,6 @@ export function createOntologyService(ontology: Ontology) {
     observable: (ref: string) => observableByIri.get(expand(OBSERVABLE_NS, ref)),
     gate: (ref: string) => gateByIri.get(expand(GATE_NS, ref)),
     gatesOn: (observableIri: string) => gatesByObservable.get(observableIri) ?? [],
-
-    /** Any term by IRI, tagged with its kind. */
-    lookup(iri: string) {
-      const o = observableByIri.get(iri);
-      if (o) return { kind: 'observable' as const, term: o };
-      const g = gateByIri.get(iri);
-      if (g) return { kind: 'gate' as const, term: g };
-      const t = tierByIri.get(iri);
-      if (t) return { kind: 'tier' as const, term: t };
-      const d = domainByIri.get(iri);
-      if (d) return { kind: 'domain' as const, term: d };
-      return undefined;
-    },
-
-    domain: (ref: string) => domainByIri.get(ref),
-
-    /** The domain a text names, or undefined: the one vocabulary facets, OAI sets and JSON-LD share. */
-    resolveDomain: (text: string) => domainByName.get(domainNameKey(text)),
 
     /** The datasets service calls this on create/update: every observable must be in the ontology. */
     checkObservables(iris: string[], pointer: string): void {

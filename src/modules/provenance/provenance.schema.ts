@@ -103,3 +103,14 @@ export const activityRecord = z.object({
 
 export type ActivityRecord = z.infer<typeof activityRecord>;
 export type AgentRecord = z.infer<typeof agentRecord>;
+
+/** A dataset version at one end of a step (prov:used or prov:wasGeneratedBy), as stored: callers apply the read policy. */
+export interface VersionEndpoint {
+  activityId: string;
+  versionPk: number;
+  role: string | null;
+  datasetId: string;
+  versionNumber: number | null;
+  title: string;
+  accessLevel: 'open' | 'embargoed' | 'restricted';
+}

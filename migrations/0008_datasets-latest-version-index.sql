@@ -1,1 +1,0 @@
-CREATE INDEX `datasets_latest_version_idx` ON `datasets` (`latest_version_pk`);
