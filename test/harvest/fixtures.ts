@@ -63,5 +63,14 @@ export async function fullFixture(t: TestApp) {
   });
 }
 
-/** Publication times differ per run; golden comparisons pin them. */
-export const pinTimes = (s: string) => s.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '2000-01-01T00:00:00.000Z');
+const ISO_DATETIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g;
+export const PINNED_TIME = '2000-01-01T00:00:00.000Z';
+
+/**
+ * Datetimes the test run itself stamps (publication, modification: at or after `runStarted`, to the second)
+ * differ per run, so golden comparisons pin them; every fixed datetime (activity times, seed dates) is kept.
+ */
+export function pinRunTimes(text: string, runStarted: Date): string {
+  const since = Math.floor(runStarted.getTime() / 1000) * 1000;
+  return text.replace(ISO_DATETIME, (time) => (Date.parse(time) >= since ? PINNED_TIME : time));
+}
