@@ -60,9 +60,62 @@ t.test('each comparison kind: both sides and the boundary', async (t) => {
   }
 });
 
-t.test('a gate without a stated number, and a relative tolerance around 0, are not evaluable', async (t) => {
-  t.match(judge(gate({ comparison: 'AbsoluteTolerance', thresholdStated: false }), [1]), { verdict: 'not-evaluable', passed: null, margin: null });
-  t.match(judge(gate({ comparison: 'RelativeTolerance', reference: 0, tolerance: 0.1 }), [0]), { verdict: 'not-evaluable', passed: null });
+t.test('an absolute tolerance is absolute: the same distance passes or fails whatever the reference', async (t) => {
+  const g = gate({ comparison: 'AbsoluteTolerance', reference: 10, tolerance: 0.5 });
+  t.match(judge(g, [10.4]), { passed: true, margin: 0.09999999999999964 });
+  t.equal(judge(g, [10.6]).passed, false, '0.6 from the reference is outside a tolerance of 0.5 (it would be inside a relative one)');
+});
+
+t.test('a gate without a stated number, a relative tolerance around 0, and no value at all are not evaluable, with the reason', async (t) => {
+  t.match(judge(gate({ comparison: 'AbsoluteTolerance', thresholdStated: false }), [1]), { verdict: 'not-evaluable', passed: null, margin: null, reason: /without a number/ });
+  t.match(judge(gate({ comparison: 'RelativeTolerance', reference: 0, tolerance: 0.1 }), [0]), { verdict: 'not-evaluable', passed: null, value: 0, reason: /reference of 0 is undefined/ });
+  t.same(judge(gate({ threshold: 1 }), []), { verdict: 'not-evaluable', passed: null, value: null, margin: null, reason: 'no value' });
+});
+
+t.test('a curve is judged by its first point with the smallest margin', async (t) => {
+  const g = gate({ comparison: 'WithinInterval', lowerBound: 0, upperBound: 1 });
+  t.match(judge(g, [0.5, 0.25, 0.75]), { passed: true, value: 0.25, margin: 0.25 }, '0.25 and 0.75 are equally close to a bound: the first is named');
+  t.match(judge(g, [0.5, 1.5, -0.5]), { passed: false, value: 1.5, margin: -0.5 });
+});
+
+/** The float `n` representable steps (ulps) away from x. */
+function ulpsFrom(x: number, n: number): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  view.setBigInt64(0, view.getBigInt64(0) + BigInt(Math.sign(x) * n));
+  return view.getFloat64(0);
+}
+
+t.test('the slack at a boundary is a few ulps relative to the numbers involved, inclusive, and no more', async (t) => {
+  for (const threshold of [0.98, 1, 2.5e8, -7.25e5]) {
+    for (const steps of [-4, -1, 1, 4]) {
+      const x = ulpsFrom(threshold, steps);
+      t.equal(judge(gate({ comparison: 'GreaterOrEqual', threshold }), [x]).passed, true, `>= ${threshold}: ${x} (${steps} ulps) is on the boundary`);
+      t.equal(judge(gate({ comparison: 'LessOrEqual', threshold }), [x]).passed, true, `<= ${threshold}: ${x} (${steps} ulps) is on the boundary`);
+    }
+    const miss = threshold - Math.max(1, Math.abs(threshold)) * 1e-9;
+    t.equal(judge(gate({ comparison: 'GreaterOrEqual', threshold }), [miss]).passed, false, `>= ${threshold}: ${miss} misses by a relative 1e-9`);
+  }
+  // Around 0 the scale is 1: a margin of exactly -1e-12 is inside, anything beyond is not.
+  t.equal(judge(gate({ threshold: 0 }), [-1e-12]).passed, true, 'a margin of exactly the slack passes');
+  t.equal(judge(gate({ threshold: 0 }), [-1.1e-12]).passed, false, 'a margin past the slack fails');
+});
+
+t.test('a value that lands a few ulps off a boundary only through its unit conversion passes on both sides', async (t) => {
+  const u = new UnitRegistry();
+  const [unitless, percent] = [u.get('UNITLESS')!, u.get('%')!];
+  const sides = { below: 0, above: 0 };
+  for (let n = 1; n < 100; n++) {
+    // The ratio n/100 is exactly n % as a decimal; in binary floating point n/100 / 0.01 is not always n.
+    const converted = u.convert(n / 100, unitless, percent);
+    if (converted < n) sides.below++;
+    if (converted > n) sides.above++;
+    for (const comparison of ['GreaterOrEqual', 'LessOrEqual'] as const) {
+      const g = gate({ comparison, threshold: n, unit: percent.iri });
+      t.equal(judge(g, [converted]).passed, true, `${comparison} ${n} %: ${n / 100} converts to ${converted}`);
+    }
+  }
+  t.ok(sides.below > 0 && sides.above > 0, `conversions land below (${sides.below}) and above (${sides.above}) their boundary`);
 });
 
 t.test('property: >= passes exactly when x >= threshold, and a curve passes exactly when every point does', async () => {
