@@ -1,6 +1,9 @@
 import t from 'tap';
 import { makeApp, minimalDataset, publishedDataset, type TestApp } from '../helpers/app.js';
 
+const OBS = 'https://w3id.org/femto/observable/';
+const STAT_FIELD_THEORY = { value: 'https://w3id.org/femto/domain/stat-field-theory-rg', label: 'Stat. Field Theory & RG' };
+
 type Who = 'anonymous' | 'reader' | 'curator' | 'admin';
 
 /** Every write route, with a request that succeeds for a curator. */
@@ -79,11 +82,53 @@ t.test('restricted records are invisible to anonymous callers on every route', a
   const list = (await a.app.inject('/datasets?q=QCD')).json();
   t.same(list.items.map((i: { id: string }) => i.id), ['open-one'], 'search hides it');
   t.equal(list.total, 1, 'and does not count it');
-  t.notOk(JSON.stringify(list.facets).includes('hidden'), 'nor facet it');
   t.equal((await a.app.inject({ url: '/datasets?q=QCD', headers: a.as.reader })).json().total, 2);
 
   const activity = (await a.app.inject('/activities/mix')).json();
   t.same(activity.inputs, [{ dataset: null, version: null, title: null, restricted: true, role: null }], 'a step shows only that a hidden input exists');
   const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ dataset(id: "secret") { title } }' } });
   t.same(gql.json().data.dataset, null, 'GraphQL hides it too');
+});
+
+t.test('a restricted record counts in no facet for anonymous callers, and in every facet for readers', async (t) => {
+  const a = await makeApp(t);
+  // The restricted record shares some facet values with the open one and has values of its own in every facet.
+  await publishedDataset(a, {
+    id: 'secret',
+    title: 'Hidden QCD run',
+    accessLevel: 'restricted',
+    status: 'deprecated',
+    tier: 9,
+    domain: 'Stat. Field Theory & RG',
+    dataType: 'Raw-Observational',
+    formats: ['HDF5', 'ROOT'],
+    observables: [OBS + 'magnetic-susceptibility'],
+  });
+  await publishedDataset(a, { id: 'open-one', title: 'Open QCD run', tier: 3, domain: 'Stat. Field Theory & RG', formats: ['HDF5'], observables: [OBS + 'magnetic-susceptibility'] });
+
+  const anonymous = {
+    status: [{ value: 'available', count: 1 }],
+    tier: [{ value: '3', count: 1 }],
+    domain: [{ ...STAT_FIELD_THEORY, count: 1 }],
+    dataType: [{ value: 'Raw-Simulation', count: 1 }],
+    format: [{ value: 'HDF5', count: 1 }],
+    observable: [{ value: OBS + 'magnetic-susceptibility', count: 1 }],
+  };
+  const reader = {
+    status: [{ value: 'available', count: 1 }, { value: 'deprecated', count: 1 }],
+    tier: [{ value: '3', count: 1 }, { value: '9', count: 1 }],
+    domain: [{ ...STAT_FIELD_THEORY, count: 2 }],
+    dataType: [{ value: 'Raw-Observational', count: 1 }, { value: 'Raw-Simulation', count: 1 }],
+    format: [{ value: 'HDF5', count: 2 }, { value: 'ROOT', count: 1 }],
+    observable: [{ value: OBS + 'magnetic-susceptibility', count: 2 }],
+  };
+  // With and without text: the two filtered sets search runs on.
+  for (const url of ['/datasets?q=QCD', '/datasets']) {
+    const anon = (await a.app.inject(url)).json();
+    t.same(anon.facets, anonymous, `anonymous ${url}: every facet counts the open record only`);
+    t.equal(anon.total, 1);
+    const member = (await a.app.inject({ url, headers: a.as.reader })).json();
+    t.same(member.facets, reader, `reader ${url}: every facet counts both`);
+    t.equal(member.total, 2);
+  }
 });
