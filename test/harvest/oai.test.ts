@@ -1,6 +1,10 @@
 import { XMLParser } from 'fast-xml-parser';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t from 'tap';
-import { makeApp, patchDraft, publishedDataset, type TestApp } from '../helpers/app.js';
+import { parse as parseYaml } from 'yaml';
+import { projectPath } from '../../src/paths.js';
+import { BASE_URL, makeApp, patchDraft, publishedDataset, type TestApp } from '../helpers/app.js';
 import { assertValid, oaiXsd } from '../helpers/validators.js';
 import { fullFixture } from './fixtures.js';
 
@@ -98,18 +102,21 @@ t.test('a token cannot be forged or reused for another verb; expired tokens are 
   t.match(later, /code="badResumptionToken">The resumptionToken expired/);
 });
 
-t.test('a full harvest by resumption tokens returns every public record exactly once while records are added', async (t) => {
+t.test('a full harvest by resumption tokens returns every public record exactly once while records are added; an incremental harvest then returns exactly the added ones', async (t) => {
   const app = await makeApp(t, { FEMTO_OAI_PAGE_SIZE: '7', FEMTO_SEED_ON_EMPTY: 'true' });
+  // Datestamps have one-second granularity: records added from the next whole second on are newer than every seeded one.
+  const from = new Date(Math.floor(Date.now() / 1000) * 1000 + 1000);
+  while (Date.now() < from.getTime()) await new Promise((done) => setTimeout(done, 50));
   const seen: string[] = [];
   let body = await valid(t, app, 'verb=ListRecords&metadataPrefix=oai_datacite');
   const total = Number(body.ListRecords.resumptionToken['@completeListSize']);
-  let added = 0;
+  const added: string[] = [];
   for (;;) {
     const list = body.ListRecords;
     t.equal(Number(list.resumptionToken?.['@cursor'] ?? seen.length), seen.length, 'cursor counts what came before');
     seen.push(...list.record.map((r: { header: { identifier: string }[] }) => r.header[0].identifier));
     // Records published mid-harvest wait for the next incremental harvest; they must not shift the pages.
-    await publishedDataset(app, { id: `added-${added++}` });
+    added.push(await publishedDataset(app, { id: `added-${added.length}` }));
     const token = list.resumptionToken?.['#text'];
     if (!token) break;
     body = await valid(t, app, `verb=ListRecords&resumptionToken=${encodeURIComponent(token)}`);
@@ -117,14 +124,22 @@ t.test('a full harvest by resumption tokens returns every public record exactly 
   t.equal(new Set(seen).size, seen.length, 'no record twice');
   t.equal(seen.length, total, 'completeListSize records');
   const catalog = (await app.app.inject({ url: '/catalog?limit=1' })).json();
-  t.equal(catalog['hydra:totalItems'], total + added, 'the catalog now also has the added ones');
+  t.equal(catalog['hydra:totalItems'], total + added.length, 'the catalog now also has the added ones');
   t.notOk(seen.some((id) => id.includes('added-')), 'added records are not in the snapshot');
-  // An incremental harvest from the first response date picks the added records up.
-  const since = (await oai(app, 'verb=ListIdentifiers&metadataPrefix=oai_dc&from=2000-01-01T00:00:00Z')).body.ListIdentifiers;
-  t.ok(since.resumptionToken, 'more than one page');
+  t.ok(added.length > 7, 'the added records fill more than one page');
+
+  const incremental: string[] = [];
+  let page = (await valid(t, app, `verb=ListIdentifiers&metadataPrefix=oai_dc&from=${from.toISOString().replace(/\.\d+Z$/, 'Z')}`)).ListIdentifiers;
+  for (;;) {
+    incremental.push(...page.header.map((h: { identifier: string }) => h.identifier.replace('oai:femto.test:', '')));
+    const token = page.resumptionToken?.['#text'];
+    if (!token) break;
+    page = (await valid(t, app, `verb=ListIdentifiers&resumptionToken=${encodeURIComponent(token)}`)).ListIdentifiers;
+  }
+  t.same(incremental.sort(), [...added].sort(), 'the incremental harvest returns the records added after `from`, and none of the older ones');
 });
 
-t.test('OAI, sitemap and /catalog count the same public records; restricted records appear nowhere', async (t) => {
+t.test('OAI, sitemap and /catalog count the same public records', async (t) => {
   const app = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true', FEMTO_OAI_PAGE_SIZE: '1000' });
   await fullFixture(app);
   const oaiIds = (await oai(app, 'verb=ListIdentifiers&metadataPrefix=oai_dc')).body.ListIdentifiers.header.map((h: { identifier: string }) => h.identifier.split(':').pop());
@@ -135,15 +150,55 @@ t.test('OAI, sitemap and /catalog count the same public records; restricted reco
   t.same([...locs].sort(), [...oaiIds].sort(), 'sitemap = OAI');
   t.same([...catalogIds].sort(), [...oaiIds].sort(), '/catalog = OAI');
   t.equal(catalog['hydra:totalItems'], oaiIds.length);
-  const restricted = ['secret-set', 'cern-open-data-restricted'];
-  for (const channel of [JSON.stringify(oaiIds), sitemap, JSON.stringify(catalog)]) t.notOk(channel.includes('secret-set'), 'no restricted record');
-  t.equal((await app.app.inject({ url: '/datasets/secret-set?format=html' })).statusCode, 404);
-  t.equal((await app.app.inject({ url: '/datasets/secret-set/linkset' })).statusCode, 404);
-  t.equal((await app.app.inject({ url: '/datasets/secret-set/fair' })).statusCode, 404);
-  // Readers see it in the catalog; the public harvest channels never carry it.
-  const asReader = (await app.app.inject({ url: '/catalog?limit=500', headers: app.as.reader })).json();
-  t.ok(asReader.dataset.some((d: { url: string }) => d.url.includes('/secret-set/')), 'a reader sees restricted records in /catalog');
-  t.ok(restricted.length);
+});
+
+t.test('restricted records (the fixture\'s and the bundled cold-atom-lab, aps-physics-journals) appear on no OAI verb or set, nor in the sitemap', async (t) => {
+  const app = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true', FEMTO_OAI_PAGE_SIZE: '1000' });
+  await fullFixture(app);
+  const restricted = ['secret-set', 'cold-atom-lab', 'aps-physics-journals'];
+  for (const id of restricted) {
+    const asReader = await app.app.inject({ url: `/datasets/${id}`, headers: app.as.reader });
+    t.equal(asReader.statusCode, 200, `${id} exists (a reader sees it)`);
+    t.equal(asReader.json().accessLevel, 'restricted', `${id} is restricted`);
+  }
+  const leaks = (text: string) => restricted.filter((id) => text.includes(id));
+
+  const prefixes = ['oai_dc', 'oai_datacite', 'datacite'];
+  for (const id of restricted) {
+    for (const prefix of prefixes) {
+      const rec = await valid(t, app, `verb=GetRecord&metadataPrefix=${prefix}&identifier=oai:femto.test:${id}`);
+      t.equal(rec.error?.[0]['@code'], 'idDoesNotExist', `GetRecord ${prefix} ${id}`);
+    }
+    const formats = await valid(t, app, `verb=ListMetadataFormats&identifier=oai:femto.test:${id}`);
+    t.equal(formats.error?.[0]['@code'], 'idDoesNotExist', `ListMetadataFormats ${id}`);
+  }
+  const sets = (await valid(t, app, 'verb=ListSets')).ListSets.set.map((s: { setSpec: string[] }) => s.setSpec[0]) as string[];
+  // The sets the bundled restricted records would be in, besides every other set.
+  for (const spec of ['tier:4', 'datatype:raw-observational', 'datatype:theoretical']) t.ok(sets.includes(spec), `set ${spec} is listed`);
+  const listed = new Set<string>();
+  for (const set of [undefined, ...sets]) {
+    const query = `verb=ListIdentifiers&metadataPrefix=oai_dc${set ? `&set=${encodeURIComponent(set)}` : ''}`;
+    const res = await oai(app, query);
+    t.same(leaks(res.res.body), [], `${query}: no restricted record`);
+    const code = res.body.error?.[0]['@code'];
+    if (code) t.equal(code, 'noRecordsMatch', `${query} is a list or empty`);
+    for (const h of res.body.ListIdentifiers?.header ?? []) listed.add(h.identifier);
+  }
+  t.ok(listed.size > 90, `the sets list the public records (${listed.size})`);
+  for (const prefix of prefixes) {
+    for (const set of [undefined, 'tier:4', 'datatype:raw-observational', 'datatype:theoretical']) {
+      const query = `verb=ListRecords&metadataPrefix=${prefix}${set ? `&set=${set}` : ''}`;
+      const body = await valid(t, app, query);
+      t.ok(body.ListRecords?.record.length > 0, `${query} lists records`);
+      t.same(leaks(JSON.stringify(body)), [], `${query}: no restricted record, nor a relation to one`);
+    }
+  }
+  t.same(leaks((await app.app.inject({ url: '/sitemap.xml' })).body), [], 'sitemap');
+  t.same(leaks(JSON.stringify((await app.app.inject({ url: '/catalog?limit=500' })).json())), [], '/catalog');
+  for (const path of ['', '?format=html', '/linkset', '/fair']) t.equal((await app.app.inject({ url: `/datasets/secret-set${path}` })).statusCode, 404, `/datasets/secret-set${path}`);
+  // Readers see them in the catalog; the public harvest channels never carry them.
+  const asReader = JSON.stringify((await app.app.inject({ url: '/catalog?limit=500', headers: app.as.reader })).json());
+  t.same(leaks(asReader), restricted, 'a reader sees every restricted record in /catalog');
 });
 
 t.test('a record made restricted after being public becomes an OAI deleted record', async (t) => {
@@ -196,14 +251,61 @@ t.test('oai_datacite payloads follow DOI and lineage changes of an already harve
   t.match(await get(), 'Retitled again', 'a DOI update reaches the payload');
 });
 
-t.test('DataCite metadata of a whole page equals each version\'s own (batched lookups do not mix records)', async (t) => {
+/** Lineage as the bundled catalog's YAML and the fixture state it: output -> inputs of each activity. */
+function statedLineage(): { inputsOf: Map<string, Set<string>>; restricted: Set<string> } {
+  const inputsOf = new Map<string, Set<string>>();
+  const restricted = new Set(['secret-set']);
+  const steps: { inputs?: { dataset: string }[]; outputs?: { dataset: string }[] }[] = [
+    { inputs: [{ dataset: 'ising-raw' }], outputs: [{ dataset: 'ising-features' }] },
+    { inputs: [{ dataset: 'ising-features' }], outputs: [{ dataset: 'ising-model' }] },
+  ];
+  const dir = projectPath('catalog');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const doc = parseYaml(readFileSync(join(dir, file), 'utf8')) as { datasets?: { id: string; accessLevel?: string }[]; activities?: typeof steps };
+    for (const d of doc.datasets ?? []) if (d.accessLevel === 'restricted') restricted.add(d.id);
+    steps.push(...(doc.activities ?? []));
+  }
+  for (const step of steps) {
+    for (const out of step.outputs ?? []) {
+      const inputs = inputsOf.get(out.dataset) ?? new Set<string>();
+      for (const input of step.inputs ?? []) inputs.add(input.dataset);
+      inputsOf.set(out.dataset, inputs);
+    }
+  }
+  return { inputsOf, restricted };
+}
+
+t.test('DataCite metadata of a whole page carries each record\'s own title, landing page and lineage (batched lookups do not mix records)', async (t) => {
   const app = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
   await fullFixture(app);
   const { harvest, identifiers } = app.app.femto;
   const { anonymous } = await import('../../src/modules/auth/auth.schema.js');
   const items = harvest.catalogPage(anonymous, { page: 1, limit: 500 }).items;
-  t.ok(items.length > 20);
+  t.ok(items.length > 90);
   const page = identifiers.metadataForMany(items);
-  t.ok(items.some((i) => (page.get(i.pk)?.relatedIdentifiers ?? []).some((r) => r.relationType === 'IsDerivedFrom')), 'lineage present on the page');
-  for (const i of items) t.same(page.get(i.pk), identifiers.metadataFor(i.record, i.pk), i.record.id);
+  const { inputsOf, restricted } = statedLineage();
+  const landing = (id: string) => `${BASE_URL}/datasets/${id}/versions/1`;
+  const related = (pk: number, relation: string) =>
+    (page.get(pk)?.relatedIdentifiers ?? []).filter((r) => r.relationType === relation && r.relatedIdentifier.startsWith(`${BASE_URL}/datasets/`)).map((r) => r.relatedIdentifier).sort();
+  let derived = 0;
+  for (const { pk, record } of items) {
+    const attributes = page.get(pk)!;
+    t.equal(attributes.url, landing(record.id), `${record.id}: its own landing page`);
+    t.same(attributes.titles?.[0]?.title, record.title, `${record.id}: its own title`);
+    const inputs = [...(inputsOf.get(record.id) ?? [])].filter((id) => !restricted.has(id));
+    const outputs = [...inputsOf].filter(([out, ins]) => ins.has(record.id) && !restricted.has(out)).map(([out]) => out);
+    t.same(related(pk, 'IsDerivedFrom'), inputs.map(landing).sort(), `${record.id}: derived from what its activities used`);
+    t.same(related(pk, 'IsSourceOf'), outputs.map(landing).sort(), `${record.id}: source of what its activities made`);
+    if (inputs.length) derived++;
+  }
+  t.ok(derived > 10, `the page holds many derived records (${derived})`);
+  const features = items.find((i) => i.record.id === 'ising-features')!;
+  t.same(
+    page.get(features.pk)!.relatedIdentifiers?.filter((r) => !r.relatedIdentifier.startsWith(BASE_URL)),
+    [
+      { relatedIdentifier: '2101.00001', relatedIdentifierType: 'arXiv', relationType: 'IsDocumentedBy' },
+      { relatedIdentifier: '10.1234/ising-paper', relatedIdentifierType: 'DOI', relationType: 'Cites' },
+    ],
+    'the fixture\'s own related identifiers',
+  );
 });
