@@ -2,7 +2,7 @@
 export const groups = {
   access: {
     mutate: ['src/modules/datasets/visibility.ts', 'src/plugins/auth.ts'],
-    tests: ['test/unit/visibility.test.ts', 'test/integration/auth.test.ts'],
+    tests: ['test/unit/visibility.test.ts', 'test/integration/auth.test.ts', 'test/security/http-errors.test.ts'],
   },
   search: {
     mutate: ['src/modules/search/search.repository.ts', 'src/modules/search/search.service.ts', 'src/modules/search/search.schema.ts'],
@@ -27,10 +27,10 @@ export const groups = {
   etag: {
     // The If-Match check of PATCH and the ETag / If-None-Match of the read pipeline.
     mutate: ['src/modules/datasets/datasets.service.ts:214-227', 'src/modules/datasets/read.ts:94-94', 'src/modules/datasets/read.ts:120-121', 'src/modules/datasets/read.ts:205-210'],
-    tests: ['test/integration/etag.test.ts'],
+    tests: ['test/integration/etag.test.ts', 'test/integration/datasets.test.ts'],
   },
   problems: {
     mutate: ['src/errors.ts:94-136', 'src/plugins/problem-details.ts'],
-    tests: ['test/security/http-errors.test.ts'],
+    tests: ['test/security/http-errors.test.ts', 'test/integration/datasets.test.ts', 'test/integration/search.test.ts'],
   },
 };
