@@ -86,7 +86,13 @@ export async function interleaved(femto: Server, hello: Server, opts: Interleave
   const catalogRecords = await probe(femto, log);
   const list = cases(catalogRecords);
   const serverOf = (c: Case) => (c.server === 'femto' ? femto : hello);
-  const run = (server: Server, load: Load, seconds: number) => drive(server.base, load, { connections: opts.connections, seconds });
+  // A sample ends when autocannon stops sending; requests the server had queued run on into the
+  // next sample unless waited for: one /health answer comes after them.
+  const run = async (server: Server, load: Load, seconds: number) => {
+    const sample = await drive(server.base, load, { connections: opts.connections, seconds });
+    await fetch(`${server.base}${server === femto ? '/health' : '/'}`);
+    return sample;
+  };
 
   log(`warm-up: ${opts.warmupSeconds} s per case`);
   await run(femto, health, opts.warmupSeconds);

@@ -55,12 +55,6 @@ const header = (headers: Record<string, unknown>, name: string) => {
   return key === undefined ? undefined : String(headers[key]);
 };
 
-/** Asks for the paths in turn (run it with `amount: paths.length` to ask each once). */
-export function sequence(paths: readonly string[], headers?: Record<string, string>): Load {
-  let next = 0;
-  return { path: paths[0], headers, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[next++ % paths.length] }) }] };
-}
-
 const RESUMPTION_TOKEN = /<resumptionToken[^>]*>([^<]+)<\/resumptionToken>/;
 
 /** OAI-PMH records in a ListRecords answer (deleted records too: a harvester receives them). */

@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import { loadOntology } from '../../src/modules/ontology/ontology.service.js';
 import { interleaved } from './interleaved.js';
 import { catalogDb } from './loader.js';
-import { scaleReport, scaleRow, type ScaleRow } from './scale.js';
+import { QUERIES, scaleReport, scaleRow, type ScaleRow } from './scale.js';
 import { buildFemto, startFemto, startHelloWorld } from './servers.js';
 import { vocabulary } from './synthetic.js';
 
@@ -24,9 +24,11 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     warmup: { type: 'string' },
     connections: { type: 'string', default: '20' },
-    size: { type: 'string', default: '10k' },
+    size: { type: 'string', default: 'bundled' },
     scale: { type: 'string' },
     only: { type: 'string' },
+    budget: { type: 'string' },
+    'harvest-budget': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
   },
 });
@@ -37,6 +39,7 @@ const opts = {
   warmupSeconds: Number(args.warmup ?? (quick ? 1 : 2)),
   connections: Number(args.connections),
 };
+const budgets = { querySeconds: Number(args.budget ?? (quick ? 60 : 300)), harvestSeconds: Number(args['harvest-budget'] ?? (quick ? 600 : 3600)) };
 const scaleSizes = (args.scale ?? (quick ? 'bundled,10k' : 'bundled,10k,100k,1m')).split(',').filter((s) => s && s !== 'none');
 const log = (line: string) => console.log(line);
 const t0 = performance.now();
@@ -68,10 +71,10 @@ if (args.only !== 'scale') {
 }
 
 if (args.only !== 'interleaved' && scaleSizes.length) {
-  log(`\n## Scale: ${scaleSizes.join(', ')}`);
+  log(`\n## Scale: ${scaleSizes.join(', ')}; ${QUERIES} record reads and ${QUERIES} searches (budget ${budgets.querySeconds} s each), then a full OAI harvest (budget ${budgets.harvestSeconds} s)`);
   const vocab = vocabulary((await loadOntology(loadConfig({}).ontologyDir)).model);
   const rows: ScaleRow[] = [];
-  for (const size of scaleSizes) rows.push(await scaleRow(size, vocab, log));
+  for (const size of scaleSizes) rows.push(await scaleRow(size, vocab, budgets, log));
   const result = scaleReport(rows);
   log('');
   log(result.report);

@@ -1,27 +1,42 @@
 /**
  * How the cost of a read grows with the catalog: for each database size, a fresh femto process
- * answers 1,000 record reads and a 1,000-query search mix (one connection, so the latencies are
- * service times, not queueing), then one harvester takes the whole OAI-PMH list page by page.
- * The server's memory is read from /proc after each phase.
+ * answers 1,000 record reads and a 1,000-query search mix, one request at a time (so latencies
+ * are service times, not queueing), then one harvester takes the whole OAI-PMH list page by page.
+ * The server's memory is read from /proc after each phase. A phase that outlasts its time budget
+ * is cut short (the latencies are those of the requests that finished); if a request was still
+ * running, the server is restarted for the next phase, since SQLite work cannot be interrupted.
  */
 import { readCatalog } from '../../src/modules/datasets/catalog.loader.js';
 import { rng } from '../lineage/graph.js';
 import { catalogDb, type CatalogDb } from './loader.js';
-import { drive, oaiRecords, oaiToken, sequence, type Sample } from './measure.js';
-import { startFemto } from './servers.js';
+import { oaiRecords, oaiToken } from './measure.js';
+import { startFemto, type Server } from './servers.js';
 import { num, quantile, table } from './stats.js';
 import { searchMix, syntheticId, type Vocabulary } from './synthetic.js';
 
 export const QUERIES = 1_000;
 export const RSS_TARGET_MIB = 400;
 
+interface Phase {
+  asked: number;
+  /** Latencies (ms) of the requests that finished. */
+  times: number[];
+  statuses: Record<string, number>;
+  /** The budget ran out (with a request still running if `interrupted`). */
+  cut: boolean;
+  interrupted: boolean;
+  seconds: number;
+}
+
 export interface ScaleRow {
   db: CatalogDb;
   datasets: number;
-  records: Sample;
-  search: Sample;
-  harvest: { pages: number; records: number; seconds: number; pageP50: number; pageP99: number };
+  records: Phase;
+  search: Phase;
+  harvest: Phase & { pages: number; records: number };
   memory: { start: number; afterReads: number; afterHarvest: number; peak: number };
+  /** Phases after which the server had to be restarted (their memory is not in the later figures). */
+  restarts: string[];
 }
 
 /** Record ids to read: bundled and synthetic ones in proportion to their numbers (restricted and withdrawn ones answer 404/410, as they do for anyone). */
@@ -34,71 +49,128 @@ function recordPaths(synthetic: number, n: number): string[] {
   });
 }
 
-async function harvestAll(base: string) {
-  let path: string | undefined = '/oai?verb=ListRecords&metadataPrefix=oai_datacite';
-  let pages = 0;
-  let records = 0;
-  const times: number[] = [];
+/**
+ * Asks `next()` for paths until it returns undefined or the budget runs out, one request at a
+ * time; `onBody` sees each answer (a harvester reads its resumption token there).
+ */
+async function sequential(base: string, next: () => string | undefined, budgetMs: number, onBody: (body: string) => void = () => {}): Promise<Phase> {
+  const phase: Phase = { asked: 0, times: [], statuses: {}, cut: false, interrupted: false, seconds: 0 };
   const t0 = performance.now();
-  while (path) {
+  for (let path = next(); path; path = next()) {
+    const left = budgetMs - (performance.now() - t0);
+    if (left <= 0) {
+      phase.cut = true;
+      break;
+    }
+    phase.asked++;
     const t = performance.now();
-    const res = await fetch(base + path);
-    const body = await res.text();
-    times.push(performance.now() - t);
-    if (!res.ok) throw new Error(`OAI harvest: ${res.status} on page ${pages + 1}`);
-    pages++;
-    records += oaiRecords(body);
-    const token = oaiToken(body);
-    path = token ? `/oai?verb=ListRecords&resumptionToken=${encodeURIComponent(token)}` : undefined;
+    try {
+      const res = await fetch(base + path, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(Math.ceil(left)) });
+      const body = await res.text();
+      phase.times.push(performance.now() - t);
+      phase.statuses[res.status] = (phase.statuses[res.status] ?? 0) + 1;
+      onBody(body);
+    } catch (err) {
+      if ((err as Error).name !== 'TimeoutError') throw err;
+      phase.cut = phase.interrupted = true;
+      break;
+    }
   }
-  return { pages, records, seconds: (performance.now() - t0) / 1000, pageP50: quantile(times, 0.5), pageP99: quantile(times, 0.99) };
+  phase.seconds = (performance.now() - t0) / 1000;
+  return phase;
 }
 
-export async function scaleRow(label: string, vocab: Vocabulary, log: (line: string) => void): Promise<ScaleRow> {
+const fromList = (paths: readonly string[]) => {
+  let i = 0;
+  return () => paths[i++];
+};
+
+export interface Budgets {
+  /** Per phase of record reads and of searches. */
+  querySeconds: number;
+  harvestSeconds: number;
+}
+
+export async function scaleRow(label: string, vocab: Vocabulary, budgets: Budgets, log: (line: string) => void): Promise<ScaleRow> {
   const db = await catalogDb(label, log);
   const datasets = readCatalog().reduce((n, f) => n + f.content.datasets.length, 0) + db.synthetic;
   log(`${label}: ${datasets.toLocaleString('en')} datasets, ${num(db.bytes / 2 ** 20)} MiB${db.buildSeconds != null ? `, built in ${num(db.buildSeconds)} s` : ' (cached)'}`);
-  const femto = await startFemto(db.path);
+  const restarts: string[] = [];
+  let femto: Server = await startFemto(db.path);
+  const restartIfStuck = async (phase: Phase, name: string) => {
+    if (!phase.interrupted) return;
+    restarts.push(name);
+    await femto.stop();
+    femto = await startFemto(db.path);
+  };
+  const show = (name: string, p: Phase) =>
+    log(`  ${name}: ${p.times.length}/${p.asked} answered in ${num(p.seconds)} s${p.cut ? ` (budget ran out${p.interrupted ? ' mid-request' : ''})` : ''}, p50 ${num(quantile(p.times, 0.5))} ms, p99 ${num(quantile(p.times, 0.99))} ms`);
   try {
     const start = femto.memory().rss;
-    const one = { connections: 1, amount: QUERIES };
-    const records = await drive(femto.base, sequence(recordPaths(db.synthetic, QUERIES), { accept: 'application/json' }), one);
-    log(`  ${QUERIES} record reads: p50 ${num(records.p50)} ms, p99 ${num(records.p99)} ms`);
-    const search = await drive(femto.base, sequence(searchMix(QUERIES, vocab).map((q) => `/datasets?${q}`), { accept: 'application/json' }), one);
-    log(`  ${QUERIES} searches: p50 ${num(search.p50)} ms, p99 ${num(search.p99)} ms`);
+    const records = await sequential(femto.base, fromList(recordPaths(db.synthetic, QUERIES)), budgets.querySeconds * 1000);
+    show(`${QUERIES} record reads`, records);
+    await restartIfStuck(records, 'record reads');
+    const search = await sequential(femto.base, fromList(searchMix(QUERIES, vocab).map((q) => `/datasets?${q}`)), budgets.querySeconds * 1000);
+    show(`${QUERIES} searches`, search);
     const afterReads = femto.memory().rss;
-    const harvest = await harvestAll(femto.base);
-    log(`  OAI harvest: ${harvest.pages.toLocaleString('en')} pages, ${harvest.records.toLocaleString('en')} records in ${num(harvest.seconds)} s`);
+    await restartIfStuck(search, 'search mix');
+
+    let next: string | undefined = '/oai?verb=ListRecords&metadataPrefix=oai_datacite';
+    let pages = 0;
+    let harvested = 0;
+    const harvest = await sequential(
+      femto.base,
+      () => {
+        const path = next;
+        next = undefined;
+        return path;
+      },
+      budgets.harvestSeconds * 1000,
+      (body) => {
+        pages++;
+        harvested += oaiRecords(body);
+        const token = oaiToken(body);
+        if (token) next = `/oai?verb=ListRecords&resumptionToken=${encodeURIComponent(token)}`;
+        if (pages % 1_000 === 0) log(`    harvested ${pages.toLocaleString('en')} pages`);
+      },
+    );
+    show(`OAI harvest of ${harvested.toLocaleString('en')} records in ${pages.toLocaleString('en')} pages`, harvest);
     const { rss: afterHarvest, peak } = femto.memory();
-    return { db, datasets, records, search, harvest, memory: { start, afterReads, afterHarvest, peak } };
+    return { db, datasets, records, search, harvest: { ...harvest, pages, records: harvested }, memory: { start, afterReads, afterHarvest, peak }, restarts };
   } finally {
     await femto.stop();
   }
 }
 
-const statusList = (s: Sample) => Object.entries(s.statuses).map(([code, n]) => `${code}×${n}`).join(' ');
+const latencies = (p: Phase, base: Phase) => {
+  const growth = (q: number) => `${num(quantile(p.times, q))} (${num(quantile(p.times, q) / quantile(base.times, q))}x)`;
+  return `${growth(0.5)} / ${growth(0.99)}${p.cut ? ` — ${p.times.length} of ${QUERIES} in the budget` : ''}`;
+};
+
+const statusList = (p: Phase) => Object.entries(p.statuses).map(([code, n]) => `${code}×${n}`).join(' ');
 
 export function scaleReport(rows: ScaleRow[]): { report: string; misses: string[] } {
   const base = rows[0];
-  const growth = (x: number, b: number) => `${num(x)} (${num(x / b)}x)`;
-  const head = ['catalog', 'datasets', 'DB MiB', 'record p50 / p99 ms', 'search p50 / p99 ms', 'OAI harvest', 'RSS start / after reads+search / after harvest / peak MiB'];
+  const head = ['catalog', 'datasets', 'DB MiB', 'record p50 / p99 ms', 'search p50 / p99 ms', 'full OAI harvest', 'RSS MiB: start / after reads+search / after harvest / peak'];
   const body = rows.map((r) => [
     r.db.label,
     r.datasets.toLocaleString('en'),
     num(r.db.bytes / 2 ** 20),
-    `${growth(r.records.p50, base.records.p50)} / ${growth(r.records.p99, base.records.p99)}`,
-    `${growth(r.search.p50, base.search.p50)} / ${growth(r.search.p99, base.search.p99)}`,
-    `${r.harvest.records.toLocaleString('en')} rec, ${num(r.harvest.seconds)} s = ${num(r.harvest.records / r.harvest.seconds)} rec/s; page p50 ${num(r.harvest.pageP50)} ms, p99 ${num(r.harvest.pageP99)} ms`,
-    [r.memory.start, r.memory.afterReads, r.memory.afterHarvest, r.memory.peak].map(num).join(' / '),
+    latencies(r.records, base.records),
+    latencies(r.search, base.search),
+    `${r.harvest.records.toLocaleString('en')} records, ${r.harvest.pages.toLocaleString('en')} pages in ${num(r.harvest.seconds)} s (${num(r.harvest.records / r.harvest.seconds)} records/s; page p50 ${num(quantile(r.harvest.times, 0.5))} ms, p99 ${num(quantile(r.harvest.times, 0.99))} ms)${r.harvest.cut ? ', CUT SHORT' : ''}`,
+    [r.memory.start, r.memory.afterReads, r.memory.afterHarvest, r.memory.peak].map(num).join(' / ') + (r.restarts.length ? ` (restarted after: ${r.restarts.join(', ')})` : ''),
   ]);
   const biggest = rows.at(-1)!;
-  const misses = biggest.memory.peak >= RSS_TARGET_MIB ? [`peak RSS at ${biggest.db.label}`] : [];
+  const complete = !biggest.restarts.length && !biggest.harvest.cut && !biggest.search.cut;
+  const judged = biggest.db.synthetic >= 1_000_000;
+  const pass = complete && biggest.memory.peak < RSS_TARGET_MIB;
+  const figure = `peak RSS at ${biggest.db.label} after the record reads, the search mix and the full harvest: ${num(biggest.memory.peak)} MiB${complete ? '' : ' (not every phase completed in one process, so a lower bound)'}`;
   const lines = [
     table(head, body),
     '',
-    `(x: growth against the ${base.db.label} catalog.) Answers: records ${rows.map((r) => `${r.db.label}: ${statusList(r.records)}`).join('; ')}. Searches: ${rows.map((r) => `${r.db.label}: ${statusList(r.search)}`).join('; ')}.`,
-    `${biggest.memory.peak < RSS_TARGET_MIB ? 'PASS' : 'MISS'} peak RSS at ${biggest.db.label} (${num(biggest.memory.peak)} MiB, after the record reads, the search mix and the full harvest) < ${RSS_TARGET_MIB} MiB` +
-      (biggest.db.synthetic < 1_000_000 ? ' (the target is set for 1m; this run stopped earlier)' : ''),
+    `(x: against the ${base.db.label} catalog.) Record answers: ${rows.map((r) => `${r.db.label} ${statusList(r.records)}`).join('; ')}. Search answers: ${rows.map((r) => `${r.db.label} ${statusList(r.search)}`).join('; ')}.`,
+    judged ? `${pass ? 'PASS' : 'MISS'} ${figure} < ${RSS_TARGET_MIB} MiB` : `${figure} (the < ${RSS_TARGET_MIB} MiB target is judged at 1m, not in this run)`,
   ];
-  return { report: lines.join('\n'), misses };
+  return { report: lines.join('\n'), misses: judged && !pass ? [`peak RSS at ${biggest.db.label}`] : [] };
 }

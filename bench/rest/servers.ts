@@ -55,9 +55,16 @@ function memoryOf(pid: number) {
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
+/** Servers still running: stopped if the bench itself is interrupted, so no orphan keeps a port and a core busy. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 async function start(name: string, args: string[], env: Record<string, string>, readyPath: string): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, args, { cwd: projectPath(), env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const base = `http://127.0.0.1:${port}`;
   try {
     await untilAnswering(child, base + readyPath, 120_000);
