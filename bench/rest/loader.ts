@@ -66,14 +66,15 @@ export async function catalogDb(label: string, log: (line: string) => void): Pro
     log(`building the ${label} database (${synthetic.toLocaleString('en')} synthetic datasets) into ${relative(projectPath(), path)}`);
     const t0 = performance.now();
     const tmp = `${path}.building`;
-    await build(tmp, synthetic, log);
+    await buildCatalogDb(tmp, synthetic, log);
     renameSync(tmp, path);
     buildSeconds = (performance.now() - t0) / 1000;
   }
   return { path, label, synthetic, buildSeconds, bytes: statSync(path).size };
 }
 
-async function build(path: string, n: number, log: (line: string) => void): Promise<void> {
+/** A database at `path`: migrations, the bundled catalog through femto's own loader, then n synthetic datasets. */
+export async function buildCatalogDb(path: string, n: number, log: (line: string) => void): Promise<void> {
   const config = loadConfig({ FEMTO_DB: path, FEMTO_BASE_URL: BENCH_BASE_URL, LOG_LEVEL: 'silent', FEMTO_OUTBOX_WORKER: 'false' });
   const ontology = await loadOntology(config.ontologyDir);
   const database = openDatabase(path);
