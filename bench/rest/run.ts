@@ -39,7 +39,7 @@ const opts = {
   warmupSeconds: Number(args.warmup ?? (quick ? 1 : 2)),
   connections: Number(args.connections),
 };
-const budgets = { querySeconds: Number(args.budget ?? (quick ? 60 : 300)), harvestSeconds: Number(args['harvest-budget'] ?? (quick ? 600 : 3600)) };
+const budgets = { querySeconds: Number(args.budget ?? (quick ? 60 : 300)), harvestSeconds: Number(args['harvest-budget'] ?? (quick ? 600 : 1800)) };
 const scaleSizes = (args.scale ?? (quick ? 'bundled,10k' : 'bundled,10k,100k,1m')).split(',').filter((s) => s && s !== 'none');
 const log = (line: string) => console.log(line);
 const t0 = performance.now();

@@ -1,8 +1,9 @@
 /**
  * How the cost of a read grows with the catalog: for each database size, a fresh femto process
  * answers 1,000 record reads and a 1,000-query search mix, one request at a time (so latencies
- * are service times, not queueing), then one harvester takes the whole OAI-PMH list page by page.
- * The server's memory is read from /proc after each phase. A phase that outlasts its time budget
+ * are service times, not queueing), then one harvester takes the whole OAI-PMH list page by page,
+ * and last (after the memory target's figures) one lineage query, the first of the process, which
+ * builds the in-memory provenance snapshot. The server's memory is read from /proc after each phase. A phase that outlasts its time budget
  * is cut short (the latencies are those of the requests that finished); if a request was still
  * running, the server is restarted for the next phase, since SQLite work cannot be interrupted.
  */
@@ -33,8 +34,10 @@ export interface ScaleRow {
   datasets: number;
   records: Phase;
   search: Phase;
-  harvest: Phase & { pages: number; records: number };
+  harvest: Phase & { pages: number; records: number; listSize: number };
   memory: { start: number; afterReads: number; afterHarvest: number; peak: number };
+  /** After the target's phases: the first lineage query (it builds the in-memory provenance snapshot) and the RSS after it. */
+  lineage: { ms: number; rss: number };
   /** Phases after which the server had to be restarted (their memory is not in the later figures). */
   restarts: string[];
 }
@@ -118,6 +121,7 @@ export async function scaleRow(label: string, vocab: Vocabulary, budgets: Budget
     let next: string | undefined = '/oai?verb=ListRecords&metadataPrefix=oai_datacite';
     let pages = 0;
     let harvested = 0;
+    let listSize = 0;
     const harvest = await sequential(
       femto.base,
       () => {
@@ -129,6 +133,7 @@ export async function scaleRow(label: string, vocab: Vocabulary, budgets: Budget
       (body) => {
         pages++;
         harvested += oaiRecords(body);
+        listSize ||= Number(/completeListSize="(\d+)"/.exec(body)?.[1] ?? 0);
         const token = oaiToken(body);
         if (token) next = `/oai?verb=ListRecords&resumptionToken=${encodeURIComponent(token)}`;
         if (pages % 1_000 === 0) log(`    harvested ${pages.toLocaleString('en')} pages`);
@@ -136,7 +141,18 @@ export async function scaleRow(label: string, vocab: Vocabulary, budgets: Budget
     );
     show(`OAI harvest of ${harvested.toLocaleString('en')} records in ${pages.toLocaleString('en')} pages`, harvest);
     const { rss: afterHarvest, peak } = femto.memory();
-    return { db, datasets, records, search, harvest: { ...harvest, pages, records: harvested }, memory: { start, afterReads, afterHarvest, peak }, restarts };
+    const lineage = await sequential(femto.base, fromList(['/datasets/fm4npp/lineage?direction=UPSTREAM&depth=5']), budgets.querySeconds * 1000);
+    show('first lineage query', lineage);
+    return {
+      db,
+      datasets,
+      records,
+      search,
+      harvest: { ...harvest, pages, records: harvested, listSize },
+      memory: { start, afterReads, afterHarvest, peak },
+      lineage: { ms: lineage.times[0] ?? NaN, rss: femto.memory().rss },
+      restarts,
+    };
   } finally {
     await femto.stop();
   }
@@ -147,30 +163,40 @@ const latencies = (p: Phase, base: Phase) => {
   return `${growth(0.5)} / ${growth(0.99)}${p.cut ? ` — ${p.times.length} of ${QUERIES} in the budget` : ''}`;
 };
 
+function harvestSummary(h: ScaleRow['harvest']): string {
+  const rate = `${num(h.records / h.seconds)} records/s; page p50 ${num(quantile(h.times, 0.5))} ms, p99 ${num(quantile(h.times, 0.99))} ms`;
+  if (!h.cut) return `${h.records.toLocaleString('en')} records, ${h.pages.toLocaleString('en')} pages in ${num(h.seconds)} s (${rate})`;
+  const estimate = (h.seconds * h.listSize) / Math.max(1, h.records) / 60;
+  return `CUT at ${h.records.toLocaleString('en')} of ${h.listSize.toLocaleString('en')} records (${h.pages.toLocaleString('en')} pages) after ${num(h.seconds)} s (${rate}); the whole list at this pace: ~${num(estimate)} min`;
+}
+
 const statusList = (p: Phase) => Object.entries(p.statuses).map(([code, n]) => `${code}×${n}`).join(' ');
 
 export function scaleReport(rows: ScaleRow[]): { report: string; misses: string[] } {
   const base = rows[0];
-  const head = ['catalog', 'datasets', 'DB MiB', 'record p50 / p99 ms', 'search p50 / p99 ms', 'full OAI harvest', 'RSS MiB: start / after reads+search / after harvest / peak'];
+  const head = ['catalog', 'datasets', 'DB MiB', 'record p50 / p99 ms', 'search p50 / p99 ms', 'full OAI harvest', 'RSS MiB: start / after reads+search / after harvest / peak', 'then 1st lineage query: ms, RSS MiB'];
   const body = rows.map((r) => [
     r.db.label,
     r.datasets.toLocaleString('en'),
     num(r.db.bytes / 2 ** 20),
     latencies(r.records, base.records),
     latencies(r.search, base.search),
-    `${r.harvest.records.toLocaleString('en')} records, ${r.harvest.pages.toLocaleString('en')} pages in ${num(r.harvest.seconds)} s (${num(r.harvest.records / r.harvest.seconds)} records/s; page p50 ${num(quantile(r.harvest.times, 0.5))} ms, p99 ${num(quantile(r.harvest.times, 0.99))} ms)${r.harvest.cut ? ', CUT SHORT' : ''}`,
+    harvestSummary(r.harvest),
     [r.memory.start, r.memory.afterReads, r.memory.afterHarvest, r.memory.peak].map(num).join(' / ') + (r.restarts.length ? ` (restarted after: ${r.restarts.join(', ')})` : ''),
+    `${num(r.lineage.ms)}, ${num(r.lineage.rss)}`,
   ]);
   const biggest = rows.at(-1)!;
-  const complete = !biggest.restarts.length && !biggest.harvest.cut && !biggest.search.cut;
+  const complete = !biggest.restarts.length && !biggest.records.cut && !biggest.search.cut && !biggest.harvest.cut;
   const judged = biggest.db.synthetic >= 1_000_000;
-  const pass = complete && biggest.memory.peak < RSS_TARGET_MIB;
-  const figure = `peak RSS at ${biggest.db.label} after the record reads, the search mix and the full harvest: ${num(biggest.memory.peak)} MiB${complete ? '' : ' (not every phase completed in one process, so a lower bound)'}`;
+  const peak = biggest.memory.peak;
+  // An incomplete run gives a lower bound: it can prove a miss, never a pass.
+  const verdict = peak >= RSS_TARGET_MIB ? 'MISS' : complete ? 'PASS' : 'UNDECIDED';
+  const figure = `peak RSS at ${biggest.db.label} after the record reads, the search mix and the full harvest: ${num(peak)} MiB${complete ? '' : ' (not every phase completed in one process: a lower bound)'}`;
   const lines = [
     table(head, body),
     '',
     `(x: against the ${base.db.label} catalog.) Record answers: ${rows.map((r) => `${r.db.label} ${statusList(r.records)}`).join('; ')}. Search answers: ${rows.map((r) => `${r.db.label} ${statusList(r.search)}`).join('; ')}.`,
-    judged ? `${pass ? 'PASS' : 'MISS'} ${figure} < ${RSS_TARGET_MIB} MiB` : `${figure} (the < ${RSS_TARGET_MIB} MiB target is judged at 1m, not in this run)`,
+    judged ? `${verdict} ${figure} < ${RSS_TARGET_MIB} MiB` : `${figure} (the < ${RSS_TARGET_MIB} MiB target is judged at 1m, not in this run)`,
   ];
-  return { report: lines.join('\n'), misses: judged && !pass ? [`peak RSS at ${biggest.db.label}`] : [] };
+  return { report: lines.join('\n'), misses: judged && verdict !== 'PASS' ? [`peak RSS at ${biggest.db.label} (${verdict})`] : [] };
 }
