@@ -141,6 +141,8 @@ export async function scaleRow(label: string, vocab: Vocabulary, budgets: Budget
     );
     show(`OAI harvest of ${harvested.toLocaleString('en')} records in ${pages.toLocaleString('en')} pages`, harvest);
     const { rss: afterHarvest, peak } = femto.memory();
+    // A page cut by the budget is still being answered: let it finish before timing the lineage query.
+    if (harvest.interrupted) await fetch(`${femto.base}/health`);
     const lineage = await sequential(femto.base, fromList(['/datasets/fm4npp/lineage?direction=UPSTREAM&depth=5']), budgets.querySeconds * 1000);
     show('first lineage query', lineage);
     return {
@@ -170,7 +172,7 @@ function harvestSummary(h: ScaleRow['harvest']): string {
   return `CUT at ${h.records.toLocaleString('en')} of ${h.listSize.toLocaleString('en')} records (${h.pages.toLocaleString('en')} pages) after ${num(h.seconds)} s (${rate}); the whole list at this pace: ~${num(estimate)} min`;
 }
 
-const statusList = (p: Phase) => Object.entries(p.statuses).map(([code, n]) => `${code}×${n}`).join(' ');
+const statusList = (p: Phase) => Object.entries(p.statuses).map(([code, n]) => `${code}×${n}`).join(' ') || 'none';
 
 export function scaleReport(rows: ScaleRow[]): { report: string; misses: string[] } {
   const base = rows[0];
