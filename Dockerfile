@@ -18,6 +18,7 @@ COPY migrations ./migrations
 COPY catalog ./catalog
 COPY ontologies ./ontologies
 COPY schema ./schema
+COPY vocab ./vocab
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

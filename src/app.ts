@@ -3,14 +3,19 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import type { Config } from './config.js';
-import { applyMigrations, openDatabase } from './db/client.js';
+import { openForStart } from './db/client.js';
+import { unwritableReason } from './db/readiness.js';
+import { FemtoError } from './errors.js';
 import { buildContainer, type Container } from './container.js';
-import problemDetails from './plugins/problem-details.js';
+import problemDetails, { clientErrorHandler, frameworkErrorHandler } from './plugins/problem-details.js';
+import securityHeaders from './plugins/security-headers.js';
+import jsonBody from './plugins/json-body.js';
 import authPlugin from './plugins/auth.js';
 import openapi from './plugins/openapi.js';
 import graphql from './plugins/graphql.js';
 import graphiql from './plugins/graphiql.js';
 import { datasetsRoutes } from './modules/datasets/datasets.routes.js';
+import { searchRoutes } from './modules/search/search.routes.js';
 import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
@@ -40,16 +45,11 @@ export interface BuildOptions {
 export async function buildApp(config: Config, opts: BuildOptions = {}) {
   // A broken ontology stops the start (OntologyError names file, line and term) before the database is touched.
   const ontology = await loadOntology(config.ontologyDir);
-  const database = openDatabase(config.dbPath);
-  let container: Container;
-  try {
-    applyMigrations(database);
-    container = buildContainer(config, database, ontology);
-  } catch (err) {
-    database.close();
-    throw err;
-  }
-  if (config.seedOnEmpty) loadBundledCatalogIfEmpty(container);
+  const { database, prepared: container } = openForStart(config.dbPath, config.dbMaxBytes, (db) => {
+    const built = buildContainer(config, db, ontology);
+    if (config.seedOnEmpty) loadBundledCatalogIfEmpty(built);
+    return built;
+  });
 
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
@@ -57,6 +57,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
     requestTimeout: config.requestTimeoutMs,
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
     requestIdHeader: false,
+    frameworkErrors: frameworkErrorHandler(config.baseUrl),
+    clientErrorHandler: clientErrorHandler(config.baseUrl),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('femto', container);
@@ -72,6 +74,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   });
 
   await app.register(problemDetails, { baseUrl: config.baseUrl });
+  await app.register(securityHeaders, { baseUrl: config.baseUrl });
+  await app.register(jsonBody, { maxDepth: config.jsonMaxDepth });
   await app.register(openapi, { baseUrl: config.baseUrl, version });
   await app.register(authPlugin, { container });
   await app.register(graphql, { container });
@@ -90,8 +94,36 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
         return { status: 'ok' as const, version };
       },
     );
-    for (const routes of [datasetsRoutes, provenanceRoutes, authRoutes, lineageRoutes, identifiersRoutes, importRoutes, harvestRoutes, ontologyRoutes, gatesRoutes, portalRoutes]) {
-      await rest.register(routes(container));
+    rest.get(
+      '/health/ready',
+      {
+        schema: {
+          tags: ['ops'],
+          summary: 'Readiness: 200 while the database can take writes, 503 problem+json (NOT_READY) when it cannot (read-only, locked, full)',
+          response: { 200: z.object({ status: z.literal('ready'), version: z.string() }) },
+        },
+      },
+      async () => {
+        const reason = unwritableReason(database, config.dbPath);
+        if (reason) throw new FemtoError('NOT_READY', `Not ready: ${reason}`);
+        return { status: 'ready' as const, version };
+      },
+    );
+    const c = container;
+    for (const routes of [
+      searchRoutes(c),
+      datasetsRoutes(c),
+      provenanceRoutes(c),
+      authRoutes(c),
+      lineageRoutes(c),
+      identifiersRoutes(c),
+      importRoutes(c),
+      harvestRoutes({ ...c, metadataFormats: c.harvestFormats.metadataFormats }),
+      ontologyRoutes(c),
+      gatesRoutes(c),
+      portalRoutes(c),
+    ]) {
+      await rest.register(routes);
     }
   });
   return app;

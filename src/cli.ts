@@ -2,35 +2,24 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { applyMigrations, openDatabase } from './db/client.js';
+import { openForStart } from './db/client.js';
 import { buildContainer } from './container.js';
 import { loadCatalog } from './modules/datasets/catalog.loader.js';
 import { ROLES, type Role } from './modules/auth/auth.schema.js';
 import { startServer } from './server.js';
-import { reconcile } from './modules/identifiers/outbox.js';
 import { loadOntology } from './modules/ontology/ontology.service.js';
 import { OntologyError } from './modules/ontology/ontology.loader.js';
+import { StartError } from './start-errors.js';
 
-function config(): Config {
-  try {
-    return loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
+const config = (): Config => loadConfig(process.env);
 
 /** Opens the configured database with migrations applied, runs fn, closes. */
 async function withContainer<T>(fn: (c: ReturnType<typeof buildContainer>) => T | Promise<T>): Promise<T> {
   const cfg = config();
   const ontology = await loadOntology(cfg.ontologyDir);
-  const database = openDatabase(cfg.dbPath);
+  const { database, prepared: container } = openForStart(cfg.dbPath, cfg.dbMaxBytes, (db) => buildContainer(cfg, db, ontology));
   try {
-    applyMigrations(database);
-    return await fn(buildContainer(cfg, database, ontology));
+    return await fn(container);
   } finally {
     database.close();
   }
@@ -58,7 +47,7 @@ program
   .description('load the bundled catalog (catalog/*.yaml) into an empty database')
   .action(async () => {
     await withContainer((c) => {
-      if (!c.repos.datasets.isEmpty()) {
+      if (!c.datasets.isEmpty()) {
         console.error('the database already holds datasets; seed loads into an empty database only');
         process.exitCode = 1;
         return;
@@ -120,7 +109,7 @@ doi
   .description('list outbox rows not yet delivered (pending, or failed and awaiting a retry)')
   .action(() =>
     withContainer((c) => {
-      const rows = c.repos.identifiers.undelivered().map((r) => ({
+      const rows = c.identifiers.undelivered().map((r) => ({
         doi: r.doi,
         action: r.action,
         status: r.attempts > 0 ? 'failed' : 'pending',
@@ -137,7 +126,7 @@ doi
   .description("compare femto's DOIs with the registrar's (GET /dois/{doi}): state, url and every metadata property femto delivers; queue a delivery for each difference")
   .action(() =>
     withContainer(async (c) => {
-      const report = await reconcile({ repo: c.repos.identifiers, service: c.identifiers, registrar: c.registrar });
+      const report = await c.reconcile();
       console.log(JSON.stringify({ registrar: c.config.registrar, ...report }, null, 2));
     }),
   );
@@ -145,8 +134,17 @@ doi
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  // A broken ontology is an operator error: its message (file:line: term) is the whole story.
-  if (!(err instanceof OntologyError)) throw err;
-  console.error(err.message);
-  process.exit(2);
+  // Operator errors (a bad variable, a broken ontology file, a database or address that cannot be
+  // used): the message names the variable or file and the cause; a stack trace would bury it.
+  if (err instanceof ConfigError) {
+    for (const problem of err.problems) console.error(`femto: ${problem}`);
+    process.exit(2);
+  }
+  if (err instanceof OntologyError) {
+    console.error(`femto: ${err.message}`);
+    process.exit(2);
+  }
+  if (!(err instanceof StartError)) throw err;
+  console.error(`femto: ${err.message}`);
+  process.exit(1);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import { projectPath } from './paths.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -6,7 +7,11 @@ const positiveInt = z.coerce.number().int().positive();
 
 const envSchema = z.object({
   PORT: port.default(8080),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  HOST: z
+    .string()
+    .min(1)
+    .refine((h) => isIP(h) !== 0 || URL.canParse(`http://${h}`), 'must be an IP address or a host name')
+    .default('127.0.0.1'),
   FEMTO_DB: z.string().min(1).default('./data/femto.sqlite'),
   FEMTO_BASE_URL: z.string().url().optional(),
   FEMTO_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -28,12 +33,22 @@ const envSchema = z.object({
   FEMTO_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   FEMTO_ADMIN_EMAIL: z.string().regex(/^\S+@(\S+\.)+\S+$/, 'must be an e-mail address (OAI-PMH Identify shows it)').default('admin@example.org'),
   FEMTO_OAI_PAGE_SIZE: positiveInt.max(1000).default(100),
+  FEMTO_READ_CACHE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
   FEMTO_OAI_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   FEMTO_SITEMAP_MAX_URLS: positiveInt.max(50_000).default(50_000),
   FEMTO_ONTOLOGY_DIR: z.string().min(1).optional(),
   FEMTO_GATE_POLICY: z.string().default(''),
   FEMTO_GRAPHQL_MAX_DEPTH: positiveInt.default(15),
   FEMTO_GRAPHQL_MAX_COMPLEXITY: positiveInt.default(20_000),
+  FEMTO_GRAPHQL_MAX_BYTES: positiveInt.default(16_384),
+  FEMTO_GRAPHQL_MAX_TOKENS: positiveInt.default(1_000),
+  FEMTO_GRAPHQL_MAX_ALIASES: positiveInt.default(30),
+  FEMTO_GRAPHQL_MAX_BATCH: positiveInt.max(100).default(10),
+  FEMTO_GRAPHQL_CACHE_BYTES: positiveInt.default(64 * 1024 * 1024),
+  FEMTO_JSON_MAX_DEPTH: positiveInt.max(1000).default(64),
+  FEMTO_AUTH_FAILURES_MAX: positiveInt.default(10),
+  FEMTO_AUTH_FAILURES_WINDOW_MS: positiveInt.default(60_000),
+  FEMTO_DB_MAX_BYTES: positiveInt.min(65_536, 'must be at least 65536').optional(),
 });
 
 /**
@@ -97,6 +112,8 @@ export interface Config {
   dataciteTimeoutMs: number;
   lineage: { maxDepth: number; nodeBudget: number };
   requestTimeoutMs: number;
+  /** Bytes of rendered representations of published versions kept in memory (0: none). */
+  readCacheBytes: number;
   harvest: {
     adminEmail: string;
     oaiPageSize: number;
@@ -107,7 +124,24 @@ export interface Config {
   /** Directory whose *.ttl files make the ontology (observables, gates, tiers). */
   ontologyDir: string;
   gatePolicy: GatePolicy;
-  graphql: { maxDepth: number; maxComplexity: number };
+  graphql: {
+    maxDepth: number;
+    maxComplexity: number;
+    /** Bounds checked before a document is parsed. */
+    maxBytes: number;
+    maxTokens: number;
+    maxAliases: number;
+    /** Operations in one batched request (a JSON array of requests). */
+    maxBatch: number;
+    /** Memory the parsed/compiled document cache may hold. */
+    cacheBytes: number;
+  };
+  /** Deepest nesting of a JSON request body. */
+  jsonMaxDepth: number;
+  /** Failed authentications one client may make per window before it is answered 429. */
+  authFailures: { max: number; windowMs: number };
+  /** Largest the database file may grow (SQLite max_page_count); undefined: as large as the disk allows. */
+  dbMaxBytes?: number;
 }
 
 export class ConfigError extends Error {
@@ -127,7 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   if (e.FEMTO_REGISTRAR === 'datacite' && !e.FEMTO_DATACITE_URL) {
     throw new ConfigError(['FEMTO_DATACITE_URL: required when FEMTO_REGISTRAR=datacite']);
   }
-  const baseUrl = (e.FEMTO_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+  const host = isIP(e.HOST) === 6 ? `[${e.HOST}]` : e.HOST;
+  const baseUrl = (e.FEMTO_BASE_URL ?? `http://${host}:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -149,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     dataciteTimeoutMs: e.FEMTO_DATACITE_TIMEOUT_MS,
     lineage: { maxDepth: e.FEMTO_LINEAGE_MAX_DEPTH, nodeBudget: e.FEMTO_LINEAGE_NODE_BUDGET },
     requestTimeoutMs: e.FEMTO_REQUEST_TIMEOUT_MS,
+    readCacheBytes: e.FEMTO_READ_CACHE_BYTES,
     harvest: {
       adminEmail: e.FEMTO_ADMIN_EMAIL,
       oaiPageSize: e.FEMTO_OAI_PAGE_SIZE,
@@ -157,6 +193,17 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     },
     ontologyDir: e.FEMTO_ONTOLOGY_DIR ?? projectPath('ontologies'),
     gatePolicy: parseGatePolicy(e.FEMTO_GATE_POLICY),
-    graphql: { maxDepth: e.FEMTO_GRAPHQL_MAX_DEPTH, maxComplexity: e.FEMTO_GRAPHQL_MAX_COMPLEXITY },
+    graphql: {
+      maxDepth: e.FEMTO_GRAPHQL_MAX_DEPTH,
+      maxComplexity: e.FEMTO_GRAPHQL_MAX_COMPLEXITY,
+      maxBytes: e.FEMTO_GRAPHQL_MAX_BYTES,
+      maxTokens: e.FEMTO_GRAPHQL_MAX_TOKENS,
+      maxAliases: e.FEMTO_GRAPHQL_MAX_ALIASES,
+      maxBatch: e.FEMTO_GRAPHQL_MAX_BATCH,
+      cacheBytes: e.FEMTO_GRAPHQL_CACHE_BYTES,
+    },
+    jsonMaxDepth: e.FEMTO_JSON_MAX_DEPTH,
+    authFailures: { max: e.FEMTO_AUTH_FAILURES_MAX, windowMs: e.FEMTO_AUTH_FAILURES_WINDOW_MS },
+    dbMaxBytes: e.FEMTO_DB_MAX_BYTES,
   };
 }

@@ -1,3 +1,7 @@
+import type { FastifyError } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { faultCode } from './db/faults.js';
+
 /**
  * The one catalog of coded errors. Every error femto answers with is created here, so a code
  * means the same status and title everywhere (REST problem+json, GraphQL extensions, CLI).
@@ -17,6 +21,14 @@ interface ErrorSpec {
 export const errorCatalog = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
+  BODY_TOO_DEEP: { status: 400, title: 'The request body nests deeper than allowed' },
+  MALFORMED_URL: { status: 400, title: 'The request URL could not be decoded' },
+  MALFORMED_REQUEST: { status: 400, title: 'The request is not well-formed HTTP' },
+  QUERY_TOO_LARGE: { status: 400, title: 'The GraphQL document is larger than allowed' },
+  QUERY_TOO_MANY_ALIASES: { status: 400, title: 'The GraphQL document has more aliases than allowed' },
+  QUERY_NOT_GRAPHQL: { status: 400, title: 'The GraphQL document is not GraphQL text' },
+  UNKNOWN_OPERATION: { status: 400, title: 'The GraphQL document has no operation by that name' },
+  BATCH_TOO_LARGE: { status: 400, title: 'The GraphQL batch holds more operations than allowed' },
   QUERY_TOO_DEEP: { status: 400, title: 'The GraphQL document nests deeper than allowed' },
   QUERY_TOO_COMPLEX: { status: 400, title: 'The GraphQL document asks for more than allowed' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
@@ -26,6 +38,7 @@ export const errorCatalog = {
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'The method is not allowed on this resource' },
   NOT_ACCEPTABLE: { status: 406, title: 'None of the requested media types can be produced' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request was not received in time' },
   CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
   ID_TAKEN: { status: 409, title: 'The identifier is already in use' },
   VERSION_IMMUTABLE: { status: 409, title: 'A published version cannot be changed' },
@@ -33,6 +46,7 @@ export const errorCatalog = {
   GONE: { status: 410, title: 'The resource was withdrawn' },
   PRECONDITION_FAILED: { status: 412, title: 'The resource changed since it was read' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  URI_TOO_LONG: { status: 414, title: 'The request URL is too long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body media type is not supported' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
   UNKNOWN_REFERENCE: { status: 422, title: 'The request refers to something that does not exist' },
@@ -40,12 +54,18 @@ export const errorCatalog = {
   DOI_INVALID: { status: 422, title: 'The DOI is not valid' },
   DOI_TAKEN: { status: 422, title: 'This DOI has already been taken' },
   DOI_MISSING_PROPERTIES: { status: 422, title: 'Mandatory DataCite properties are missing' },
+  DOI_INVALID_METADATA: { status: 422, title: 'The DataCite metadata is not valid' },
   DOI_NOT_DELETABLE: { status: 405, title: 'Only draft DOIs can be deleted' },
   DOI_INVALID_TRANSITION: { status: 422, title: 'The DOI cannot move to that state' },
+  PRECONDITION_REQUIRED: { status: 428, title: 'The request must be conditional (If-Match)' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request header fields are too large' },
   INTERNAL: { status: 500, title: 'Internal server error' },
   UPSTREAM_FAILED: { status: 502, title: 'An upstream service failed' },
   TIMEOUT: { status: 503, title: 'The request took too long' },
+  STORAGE_UNAVAILABLE: { status: 503, title: 'The database cannot be written now' },
+  NOT_READY: { status: 503, title: 'The server cannot take writes' },
+  STORAGE_FULL: { status: 507, title: 'The database has no space left' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -71,3 +91,44 @@ export const notFound = (what: string, id: string) => new FemtoError('NOT_FOUND'
 
 export const invalid = (pointer: string, message: string) =>
   new FemtoError('VALIDATION_FAILED', message, [{ pointer, message }]);
+
+const fastifyCodeMap: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_BODY',
+  FST_ERR_VALIDATION: 'VALIDATION_FAILED',
+  FST_ERR_BAD_URL: 'MALFORMED_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
+};
+
+/** Zod issue paths become JSON pointers; the first segment says where (body, querystring, params, headers). */
+function pointerOf(context: string | undefined, instancePath: string): string {
+  if (context === 'body' || context === undefined) return instancePath || '/';
+  return `${context}${instancePath || ''}`;
+}
+
+/** Any error thrown while answering, as the coded error femto answers with (problem+json, JSON:API errors, GraphQL extensions). */
+export function toFemtoError(err: FastifyError | Error): FemtoError {
+  if (err instanceof FemtoError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const errors: FieldError[] = err.validation.map((v) => ({
+      pointer: pointerOf(err.validationContext, v.instancePath),
+      message: v.message ?? 'is not valid',
+    }));
+    return new FemtoError('VALIDATION_FAILED', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), errors);
+  }
+  const code = (err as FastifyError).code;
+  if (code && fastifyCodeMap[code]) return new FemtoError(fastifyCodeMap[code], err.message);
+  if (err instanceof SyntaxError) return new FemtoError('MALFORMED_BODY', err.message);
+  const status = (err as FastifyError).statusCode;
+  if (status === 413) return new FemtoError('PAYLOAD_TOO_LARGE', err.message);
+  if (status === 415) return new FemtoError('UNSUPPORTED_MEDIA_TYPE', err.message);
+  if (status && status >= 400 && status < 500) return new FemtoError('VALIDATION_FAILED', err.message);
+  // The database's own faults are the operator's to fix, not bugs: say which, and that nothing was written (every write is one transaction).
+  const fault = faultCode(err);
+  if (fault === 'SQLITE_FULL') return new FemtoError('STORAGE_FULL', 'The database has no space left (disk full or FEMTO_DB_MAX_BYTES reached); nothing was written');
+  if (fault.startsWith('SQLITE_READONLY') || fault.startsWith('SQLITE_BUSY')) return new FemtoError('STORAGE_UNAVAILABLE', 'The database cannot be written now; nothing was written, retry later');
+  return new FemtoError('INTERNAL', 'An unexpected error occurred; the request id is in the log');
+}

@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { listenStartError } from './start-errors.js';
 
 /** Listens, and closes cleanly on SIGTERM/SIGINT: in-flight requests finish, the database is closed. */
 export async function startServer(config: Config) {
@@ -21,6 +22,11 @@ export async function startServer(config: Config) {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await app.close();
+    throw listenStartError(err, config.host, config.port) ?? err;
+  }
   return app;
 }

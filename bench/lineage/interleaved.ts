@@ -30,8 +30,7 @@ const actor = { id: 'bench', role: 'admin' as const };
 const rebuilding = () =>
   createLineageService({
     repo: container.repos.lineage,
-    datasetsRepo: container.repos.datasets,
-    datasets: container.datasets,
+    reader: container.reader,
     gateStatus: (pks) => container.gates.gateStatusFor(pks),
     limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs },
   });

@@ -153,7 +153,11 @@ function perNodeBfs(side: Dir, k: number, depth: number | null): NodeSet {
       for (const a of perNode[side].near.all(pk) as string[]) {
         if (out.activities.has(a)) continue;
         out.activities.add(a);
-        for (const v of perNode[side].far.all(a) as number[]) if (!out.datasets.has(v)) (out.datasets.add(v), next.push(v));
+        for (const v of perNode[side].far.all(a) as number[]) {
+          if (out.datasets.has(v)) continue;
+          out.datasets.add(v);
+          next.push(v);
+        }
       }
     }
     frontier = next;
@@ -177,20 +181,29 @@ for (const side of ['up', 'down'] as Dir[]) {
       for (let i = 0; i < REPS; i++) f.push(time(() => femto(side, k, depth)).ms);
       for (let i = 0; i < REPS; i++) fe.push(time(() => femto(side, k, depth, true)).ms);
       for (let i = 0; i < Math.min(REPS, 3); i++) p.push(time(() => perNodeBfs(side, k, depth)).ms);
-      if (!sameSets(ref, perNodeBfs(side, k, depth))) (mismatches++, log(`MISMATCH per-node ${side} ${label(depth)} d${k}`));
+      if (!sameSets(ref, perNodeBfs(side, k, depth))) {
+        mismatches++;
+        log(`MISMATCH per-node ${side} ${label(depth)} d${k}`);
+      }
       const rowCount = cteRows[side].get(k + 1, depth ?? 1e9, CTE_ROW_CAP) as number;
       const thisCapped = rowCount >= CTE_ROW_CAP;
       capped ||= thisCapped;
       for (let i = 0; i < Math.min(REPS, 3); i++) {
         const run = time(() => recursiveCte(side, k, depth));
         c.push(run.ms);
-        if (i === 0 && !thisCapped && !sameSets(ref, run.value)) (mismatches++, log(`MISMATCH cte ${side} ${label(depth)} d${k}`));
+        if (i === 0 && !thisCapped && !sameSets(ref, run.value)) {
+          mismatches++;
+          log(`MISMATCH cte ${side} ${label(depth)} d${k}`);
+        }
       }
       if (depth === null) {
         for (let i = 0; i < Math.min(REPS, 3); i++) {
           const run = time(() => sparql(side, k));
           o.push(run.ms);
-          if (i === 0 && !sameSets(ref, run.value)) (mismatches++, log(`MISMATCH oxigraph ${side} d${k}: ${run.value.datasets.size}/${ref.datasets.size} datasets`));
+          if (i === 0 && !sameSets(ref, run.value)) {
+            mismatches++;
+            log(`MISMATCH oxigraph ${side} d${k}: ${run.value.datasets.size}/${ref.datasets.size} datasets`);
+          }
         }
       }
     }

@@ -172,10 +172,16 @@ export function vocabulary(ontology: OntologyModel, catalogDir = projectPath('ca
     for (const d of doc?.datasets ?? []) {
       add(d.title);
       add(d.description);
-      for (const k of d.keywords ?? []) (add(k), count(keywords, k.toLowerCase()));
+      for (const k of d.keywords ?? []) {
+        add(k);
+        count(keywords, k.toLowerCase());
+      }
     }
   }
-  for (const t of [...ontology.tiers, ...ontology.domains, ...ontology.observables, ...ontology.gates]) (add(t.label), add(t.description));
+  for (const t of [...ontology.tiers, ...ontology.domains, ...ontology.observables, ...ontology.gates]) {
+    add(t.label);
+    add(t.description);
+  }
   const query = new Map([...text].filter(([w]) => w.length >= 4 && !STOP.has(w)));
   return {
     text: new WeightedWords(text),
@@ -309,14 +315,18 @@ export function* syntheticDatasets(n: number, vocab: Vocabulary, agents: number,
 export function searchMix(n: number, vocab: Vocabulary, seed = 13): string[] {
   const r = rng(seed);
   const q = (k: number) => Array.from({ length: k }, () => vocab.query.pick(r)).join(' ');
-  const filter = () => (r() < 0.5 ? `tier=${Math.floor(r() * 10)}` : `dataType=${DATA_TYPES[Math.floor(r() * DATA_TYPES.length)]}`);
+  const filter = (params: URLSearchParams) => {
+    if (r() < 0.5) params.set('tier', String(Math.floor(r() * 10)));
+    else params.set('dataType', DATA_TYPES[Math.floor(r() * DATA_TYPES.length)]);
+  };
   return Array.from({ length: n }, () => {
     const x = r();
     const params = new URLSearchParams({ limit: '20' });
-    if (x < 0.5) params.set('q', q(1));
-    else if (x < 0.75) params.set('q', q(2));
-    else if (x < 0.9) (params.set('q', q(1)), new URLSearchParams(filter()).forEach((v, key) => params.set(key, v)));
-    else new URLSearchParams(filter()).forEach((v, key) => params.set(key, v));
+    if (x < 0.75) params.set('q', q(x < 0.5 ? 1 : 2));
+    else if (x < 0.9) {
+      params.set('q', q(1));
+      filter(params);
+    } else filter(params);
     return params.toString();
   });
 }

@@ -5,6 +5,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.js';
 import { projectPath } from '../paths.js';
+import { databaseStartError } from './faults.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -14,10 +15,12 @@ export interface Database_ {
   close(): void;
 }
 
-export function openDatabase(path: string): Database_ {
+export function openDatabase(path: string, opts: { maxBytes?: number } = {}): Database_ {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
+  // A quota: past it every write fails as on a full disk (SQLITE_FULL), answered 507.
+  if (opts.maxBytes) sqlite.pragma(`max_page_count = ${Math.floor(opts.maxBytes / (sqlite.pragma('page_size', { simple: true }) as number))}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // WAL + NORMAL is durable against process crashes (kill -9); only an OS crash may lose the last commits.
@@ -28,4 +31,20 @@ export function openDatabase(path: string): Database_ {
 
 export function applyMigrations(database: Database_): void {
   migrate(database.db, { migrationsFolder: projectPath('migrations') });
+}
+
+/**
+ * Opens FEMTO_DB with migrations applied, then runs `prepare` (building services, seeding); a fault
+ * of the file or its disk (read-only, corrupt, full) becomes a StartError naming the file.
+ */
+export function openForStart<T>(path: string, maxBytes: number | undefined, prepare: (database: Database_) => T): { database: Database_; prepared: T } {
+  let database: Database_ | undefined;
+  try {
+    database = openDatabase(path, { maxBytes });
+    applyMigrations(database);
+    return { database, prepared: prepare(database) };
+  } catch (err) {
+    database?.close();
+    throw databaseStartError(err, path) ?? err;
+  }
 }

@@ -1,10 +1,29 @@
 import type { Actor } from '../modules/auth/auth.schema.js';
 import type { DatasetRecord } from '../modules/datasets/datasets.schema.js';
-import type { Container } from '../container.js';
+import type { DatasetsService } from '../modules/datasets/datasets.service.js';
+import type { DatasetReader } from '../modules/datasets/read.js';
+import type { GatesService } from '../modules/gates/gates.service.js';
+import type { IdentifiersService } from '../modules/identifiers/identifiers.service.js';
+import type { LineageService } from '../modules/lineage/lineage.service.js';
+import type { OntologyService } from '../modules/ontology/ontology.service.js';
+import type { ProvenanceService } from '../modules/provenance/provenance.service.js';
+import type { SearchService } from '../modules/search/search.service.js';
+
+/** The services resolvers reach; never a repository. */
+export interface GraphQLServices {
+  reader: DatasetReader;
+  datasets: DatasetsService;
+  provenance: ProvenanceService;
+  search: SearchService;
+  lineage: LineageService;
+  gates: GatesService;
+  identifiers: IdentifiersService;
+  ontology: OntologyService;
+}
 
 export interface GraphQLContext {
   actor: Actor;
-  femto: Container;
+  femto: GraphQLServices;
 }
 
 /** A dataset as GraphQL resolves it: the record plus the version row it came from. */

@@ -6,6 +6,7 @@ import {
   isObjectType,
   isInterfaceType,
   Kind,
+  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
   type SelectionSetNode,
@@ -33,15 +34,20 @@ interface Cost {
  * Static depth and complexity of every operation: each field costs 1 times the sizes of the lists
  * above it. A `first` argument sets the size of a connection (its `edges` list then counts once).
  * Runs as a validation rule, so mercurius caches the verdict per document.
+ *
+ * A fragment's cost does not depend on where it is spread (the list sizes above a spread multiply
+ * its cost at the spread), so each fragment is measured once per document: 27 fragments that each
+ * spread the next one twice cost 27 walks, not 2^27.
  */
 export function queryLimits(limits: QueryLimits): ValidationRule {
   return (context: ValidationContext) => {
-    const schema = context.getSchema();
+    const measure = costMeter(context);
     return {
       OperationDefinition(op) {
+        const schema = context.getSchema();
         const root = op.operation === 'query' ? schema.getQueryType() : op.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
         if (!root) return;
-        const cost = measure(context, schema, op.selectionSet, root, new Set());
+        const cost = measure(op.selectionSet, root);
         const name = op.name?.value ?? 'anonymous';
         if (cost.depth > limits.maxDepth) {
           context.reportError(
@@ -70,39 +76,56 @@ function firstArgument(args: readonly { name: { value: string }; value: { kind: 
   return first.value.kind === Kind.INT ? Number(first.value.value) : MAX_PAGE_SIZE;
 }
 
-function measure(context: ValidationContext, schema: GraphQLSchema, set: SelectionSetNode, parent: GraphQLCompositeType, visiting: Set<string>): Cost {
-  let depth = 0;
-  let complexity = 0;
-  const add = (c: Cost) => {
-    depth = Math.max(depth, c.depth);
-    complexity += c.complexity;
-  };
-  for (const sel of set.selections) {
-    if (sel.kind === Kind.FIELD) {
-      const fields = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields() : {};
-      const def = fields[sel.name.value];
-      if (!def || !sel.selectionSet) {
-        add({ depth: 1, complexity: 1 });
-        continue;
-      }
-      const first = firstArgument(sel.arguments as never);
-      const isList = isListType(getNullableType(def.type));
-      const isConnectionEdges = sel.name.value === 'edges' && parent.name.endsWith('Connection');
-      const size = first ?? (isList && !isConnectionEdges ? DEFAULT_LIST_SIZE : 1);
-      const child = measure(context, schema, sel.selectionSet, getNamedType(def.type) as GraphQLCompositeType, visiting);
-      add({ depth: child.depth + 1, complexity: 1 + size * child.complexity });
-    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      const type = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType | undefined) : parent;
-      add(measure(context, schema, sel.selectionSet, type ?? parent, visiting));
-    } else {
-      const name = sel.name.value;
-      const fragment = context.getFragment(name);
-      // Fragment cycles are reported by graphql's own rule; here they only must not loop.
-      if (!fragment || visiting.has(name)) continue;
-      visiting.add(name);
-      add(measure(context, schema, fragment.selectionSet, (schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined) ?? parent, visiting));
-      visiting.delete(name);
-    }
+/** Measures selection sets of one document; every fragment is walked at most once. */
+function costMeter(context: ValidationContext) {
+  const schema: GraphQLSchema = context.getSchema();
+  const fragments = new Map<string, Cost>();
+  const visiting = new Set<string>();
+
+  function fragmentCost(name: string, fragment: FragmentDefinitionNode, parent: GraphQLCompositeType): Cost {
+    const known = fragments.get(name);
+    if (known) return known;
+    // A cycle is reported by graphql's own NoFragmentCyclesRule; here it only must not loop.
+    if (visiting.has(name)) return { depth: 0, complexity: 0 };
+    visiting.add(name);
+    const type = (schema.getType(fragment.typeCondition.name.value) as GraphQLCompositeType | undefined) ?? parent;
+    const cost = measure(fragment.selectionSet, type);
+    visiting.delete(name);
+    fragments.set(name, cost);
+    return cost;
   }
-  return { depth, complexity };
+
+  function measure(set: SelectionSetNode, parent: GraphQLCompositeType): Cost {
+    let depth = 0;
+    let complexity = 0;
+    const add = (c: Cost) => {
+      depth = Math.max(depth, c.depth);
+      complexity += c.complexity;
+    };
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        const fields = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields() : {};
+        const def = fields[sel.name.value];
+        if (!def || !sel.selectionSet) {
+          add({ depth: 1, complexity: 1 });
+          continue;
+        }
+        const first = firstArgument(sel.arguments as never);
+        const isList = isListType(getNullableType(def.type));
+        const isConnectionEdges = sel.name.value === 'edges' && parent.name.endsWith('Connection');
+        const size = first ?? (isList && !isConnectionEdges ? DEFAULT_LIST_SIZE : 1);
+        const child = measure(sel.selectionSet, getNamedType(def.type) as GraphQLCompositeType);
+        add({ depth: child.depth + 1, complexity: 1 + size * child.complexity });
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const type = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType | undefined) : parent;
+        add(measure(sel.selectionSet, type ?? parent));
+      } else {
+        const fragment = context.getFragment(sel.name.value);
+        if (fragment) add(fragmentCost(sel.name.value, fragment, parent));
+      }
+    }
+    return { depth, complexity };
+  }
+
+  return measure;
 }

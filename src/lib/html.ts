@@ -35,17 +35,18 @@ export const jsonForScript = (value: unknown) =>
       .replace(/\u2029/g, '\\u2029'),
   );
 
-export function page(opts: { title: string; head?: SafeHtml; body: SafeHtml; lang?: string }): string {
+export function page(opts: { title: string; head?: SafeHtml; body: SafeHtml; lang?: string; bodyClass?: string }): string {
   return `<!doctype html>
 ${html`<html lang="${opts.lang ?? 'en'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/femto.css">
 ${opts.head ?? ''}
 </head>
-<body>
+<body${opts.bodyClass ? html` class="${opts.bodyClass}"` : ''}>
 <header class="site"><a href="/" class="brand">femto</a><nav><a href="/">Search</a> <a href="/docs">API</a> <a href="/graphiql">GraphiQL</a></nav></header>
 <main>
 ${opts.body}

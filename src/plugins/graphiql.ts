@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FemtoError } from '../errors.js';
-import { html, jsonForScript, page } from '../lib/html.js';
+import { html, page } from '../lib/html.js';
+import { projectPath } from '../paths.js';
 
 const resolve = createRequire(import.meta.url).resolve;
 // Through package.json: the bundles are not in the packages' "exports" maps.
@@ -15,6 +16,7 @@ const assets: Record<string, { path: string; type: string }> = {
   'graphiql.min.js': { path: fromPackage('graphiql', 'graphiql.min.js'), type: 'text/javascript; charset=utf-8' },
   'react.production.min.js': { path: fromPackage('react', 'umd/react.production.min.js'), type: 'text/javascript; charset=utf-8' },
   'react-dom.production.min.js': { path: fromPackage('react-dom', 'umd/react-dom.production.min.js'), type: 'text/javascript; charset=utf-8' },
+  'femto-graphiql.js': { path: projectPath('schema/static/graphiql.js'), type: 'text/javascript; charset=utf-8' },
 };
 const cache = new Map<string, Buffer>();
 
@@ -32,18 +34,14 @@ const DEFAULT_QUERY = `# Walk the provenance of FM4NPP back to its simulated TPC
 export default fp(
   async (app) => {
     app.get('/graphiql', { schema: { hide: true } }, async (_request, reply) => {
-      const body = html`<div id="graphiql" style="height: calc(100vh - 3.2rem)"></div>
+      // No inline script or style (the Content-Security-Policy allows none): the default query travels in a data attribute.
+      const body = html`<div id="graphiql" data-default-query="${DEFAULT_QUERY}"></div>
 <script src="/graphiql/assets/react.production.min.js"></script>
 <script src="/graphiql/assets/react-dom.production.min.js"></script>
 <script src="/graphiql/assets/graphiql.min.js"></script>
-<script>
-const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
-ReactDOM.createRoot(document.getElementById('graphiql')).render(
-  React.createElement(GraphiQL, { fetcher, defaultQuery: ${jsonForScript(DEFAULT_QUERY)} }),
-);
-</script>`;
-      const head = html`<link rel="stylesheet" href="/graphiql/assets/graphiql.min.css"><style>main { max-width: none; padding: 0; }</style>`;
-      return reply.type('text/html; charset=utf-8').send(page({ title: 'GraphiQL — femto', head, body }));
+<script src="/graphiql/assets/femto-graphiql.js"></script>`;
+      const head = html`<link rel="stylesheet" href="/graphiql/assets/graphiql.min.css">`;
+      return reply.type('text/html; charset=utf-8').send(page({ title: 'GraphiQL — femto', head, body, bodyClass: 'graphiql' }));
     });
 
     app.get<{ Params: { file: string } }>('/graphiql/assets/:file', { schema: { hide: true } }, async (request, reply) => {

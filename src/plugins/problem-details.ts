@@ -1,46 +1,14 @@
 import fp from 'fastify-plugin';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { errorCatalog, FemtoError, type ErrorCode, type FieldError } from '../errors.js';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { isResponseSerializationError } from 'fastify-type-provider-zod';
+import { errorCatalog, FemtoError, toFemtoError, type ErrorCode } from '../errors.js';
 
 export const PROBLEM_TYPE = 'application/problem+json';
 
 /** The problem type URI of a code: resolvable, since /problems/{code} documents each one. */
 export const problemTypeUri = (baseUrl: string, code: ErrorCode) => `${baseUrl}/problems/${code}`;
-
-const fastifyCodeMap: Record<string, ErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_BODY',
-  FST_ERR_VALIDATION: 'VALIDATION_FAILED',
-};
-
-/** Zod issue paths become JSON pointers; the first segment says where (body, querystring, params, headers). */
-function pointerOf(context: string | undefined, instancePath: string): string {
-  if (context === 'body' || context === undefined) return instancePath || '/';
-  return `${context}${instancePath || ''}`;
-}
-
-export function toFemtoError(err: FastifyError | Error): FemtoError {
-  if (err instanceof FemtoError) return err;
-  if (hasZodFastifySchemaValidationErrors(err)) {
-    const errors: FieldError[] = err.validation.map((v) => ({
-      pointer: pointerOf(err.validationContext, v.instancePath),
-      message: v.message ?? 'is not valid',
-    }));
-    return new FemtoError('VALIDATION_FAILED', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), errors);
-  }
-  const code = (err as FastifyError).code;
-  if (code && fastifyCodeMap[code]) return new FemtoError(fastifyCodeMap[code], err.message);
-  if (err instanceof SyntaxError) return new FemtoError('MALFORMED_BODY', err.message);
-  const status = (err as FastifyError).statusCode;
-  if (status === 413) return new FemtoError('PAYLOAD_TOO_LARGE', err.message);
-  if (status === 415) return new FemtoError('UNSUPPORTED_MEDIA_TYPE', err.message);
-  if (status && status >= 400 && status < 500) return new FemtoError('VALIDATION_FAILED', err.message);
-  return new FemtoError('INTERNAL', 'An unexpected error occurred; the request id is in the log');
-}
 
 export function problemBody(e: FemtoError, baseUrl: string, request: FastifyRequest) {
   return {
@@ -59,6 +27,36 @@ export function problemBody(e: FemtoError, baseUrl: string, request: FastifyRequ
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, e: FemtoError, baseUrl: string) {
   if (e.code === 'UNAUTHENTICATED' || e.code === 'INVALID_TOKEN') reply.header('WWW-Authenticate', 'Bearer realm="femto"');
   return reply.status(e.status).type(PROBLEM_TYPE).serializer(JSON.stringify).send(problemBody(e, baseUrl, request));
+}
+
+/** Errors the router raises before any route runs (an undecodable URL, a path parameter past its length): problem+json too. */
+export function frameworkErrorHandler(baseUrl: string): NonNullable<FastifyServerOptions['frameworkErrors']> {
+  return (err, request, reply) => {
+    sendProblem(reply as FastifyReply, request as FastifyRequest, toFemtoError(err), baseUrl);
+  };
+}
+
+const connectionErrors: Record<string, ErrorCode> = {
+  HPE_HEADER_OVERFLOW: 'HEADERS_TOO_LARGE',
+  ERR_HTTP_REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+};
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (header fields past
+ * maxHeaderSize, a malformed request line, a request that took too long to arrive): the answer is
+ * written straight to the socket, as problem+json like every other error.
+ */
+export function clientErrorHandler(baseUrl: string) {
+  return (err: Error & { code?: string }, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const code = connectionErrors[err.code ?? ''] ?? 'MALFORMED_REQUEST';
+    const spec = errorCatalog[code];
+    const body = JSON.stringify({ type: problemTypeUri(baseUrl, code), title: spec.title, status: spec.status, detail: spec.title, code });
+    if (socket.writable) {
+      socket.write(`HTTP/1.1 ${spec.status} ${STATUS_CODES[spec.status]}\r\nContent-Type: ${PROBLEM_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    }
+    socket.destroy(err);
+  };
 }
 
 export default fp(

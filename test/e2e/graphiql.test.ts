@@ -2,8 +2,9 @@ import t from 'tap';
 import type { AddressInfo } from 'node:net';
 import { makeApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { chromium, requires } from '../helpers/external.js';
 
-t.test('GraphiQL works offline and walks FM4NPP back to TPCpp-10M', async (t) => {
+t.test('GraphiQL works offline and walks FM4NPP back to TPCpp-10M', requires(t, chromium()), async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
   await a.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
@@ -15,6 +16,8 @@ t.test('GraphiQL works offline and walks FM4NPP back to TPCpp-10M', async (t) =>
   });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // CSP violations surface as console errors.
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
 
   await page.goto(`${base}/graphiql`);
   await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
@@ -28,5 +31,5 @@ t.test('GraphiQL works offline and walks FM4NPP back to TPCpp-10M', async (t) =>
   await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('tpcpp-10m@1'), null, { timeout: 20_000 });
   t.pass('the answer is shown in the result pane');
   t.same(external, [], 'no request leaves the server');
-  t.same(errors, [], 'no script errors');
+  t.same(errors, [], 'no script errors, no CSP violations');
 });

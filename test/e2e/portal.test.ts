@@ -2,13 +2,17 @@ import t from 'tap';
 import type { AddressInfo } from 'node:net';
 import { makeApp } from '../helpers/app.js';
 import { launchBrowser } from '../helpers/browser.js';
+import { chromium, requires } from '../helpers/external.js';
 
-t.test('a researcher searches the bundled catalog in the portal and narrows by facet', async (t) => {
+t.test('a researcher searches the bundled catalog in the portal and narrows by facet', requires(t, chromium()), async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
   await a.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
   const browser = await launchBrowser(t);
   const page = await browser.newPage();
+  // CSP violations surface as console errors.
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
 
   await page.goto(`${base}/`);
   t.match(await page.title(), /femto/);
@@ -27,14 +31,18 @@ t.test('a researcher searches the bundled catalog in the portal and narrows by f
   await page.goto(`${base}/?q=${encodeURIComponent('<script>alert(1)</script>')}`);
   t.equal(await page.inputValue('input[type=search]'), '<script>alert(1)</script>', 'the query is shown as text, not run');
   t.equal(await page.locator('main script').count(), 0);
+  t.same(errors, [], 'no console errors, no CSP violations');
 });
 
-t.test('a researcher walks lineage in the portal from FM4NPP back to its simulated TPC data', async (t) => {
+t.test('a researcher walks lineage in the portal from FM4NPP back to its simulated TPC data', requires(t, chromium()), async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
   await a.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
   const browser = await launchBrowser(t);
   const page = await browser.newPage();
+  // CSP violations surface as console errors.
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
 
   await page.goto(`${base}/?q=FM4NPP`);
   await Promise.all([page.waitForURL(/\/portal\/lineage\/fm4npp/), page.click('ol.results li:has(a[href="/datasets/fm4npp"]) a:text("lineage")')]);
@@ -46,4 +54,5 @@ t.test('a researcher walks lineage in the portal from FM4NPP back to its simulat
 
   await Promise.all([page.waitForURL(/\/datasets\/tpcpp-10m\/versions\/1/), page.click('svg.lineage a:has(title:text-matches("^TPCpp-10M"))')]);
   t.match(await page.textContent('h1'), /TPCpp-10M/, 'a node opens its landing page');
+  t.same(errors, [], 'no console errors, no CSP violations');
 });

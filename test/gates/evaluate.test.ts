@@ -5,6 +5,7 @@ import { judge } from '../../src/modules/gates/evaluate.js';
 import type { GateTerm } from '../../src/modules/ontology/ontology.model.js';
 import { UnitRegistry } from '../../src/modules/ontology/units.js';
 import { FemtoError } from '../../src/errors.js';
+import { requires, shared } from '../helpers/external.js';
 
 const gate = (over: Partial<GateTerm>): GateTerm => ({
   iri: 'https://w3id.org/femto/gate/test',
@@ -100,10 +101,12 @@ t.test('unit conversion with QUDT multipliers and offsets; incompatible dimensio
   t.equal(u.get('furlong'), undefined);
 });
 
-t.test('the shipped unit subset agrees with the QUDT fixtures (dimension vectors, prefix multipliers)', async (t) => {
-  const qudt = '/work/shared/fixtures/real/physics/qudt/';
-  const vectors = readFileSync(qudt + 'VOCAB_QUDT-DIMENSION-VECTORS.ttl', 'utf8');
-  const prefixes = readFileSync(qudt + 'VOCAB_QUDT-PREFIXES.ttl', 'utf8');
+const qudtVectors = shared('fixtures', 'real', 'physics', 'qudt', 'VOCAB_QUDT-DIMENSION-VECTORS.ttl');
+const qudtPrefixes = shared('fixtures', 'real', 'physics', 'qudt', 'VOCAB_QUDT-PREFIXES.ttl');
+
+t.test('the shipped unit subset agrees with the QUDT fixtures (dimension vectors, prefix multipliers)', requires(t, qudtVectors, qudtPrefixes), async (t) => {
+  const vectors = readFileSync(qudtVectors.path, 'utf8');
+  const prefixes = readFileSync(qudtPrefixes.path, 'utf8');
   const prefixMultiplier = (name: string) => {
     const m = new RegExp(`prefix:${name}\\n[\\s\\S]*?qudt:prefixMultiplier ([0-9.eE+-]+)`).exec(prefixes);
     return m ? Number(m[1]) : undefined;

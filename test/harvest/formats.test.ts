@@ -4,7 +4,8 @@ import t from 'tap';
 import { localDocumentLoader } from '../../src/modules/harvest/jsonld.js';
 import { projectPath } from '../../src/paths.js';
 import { BASE_URL, makeApp } from '../helpers/app.js';
-import { quadsOf, shaclViolations, shared } from '../helpers/harvest.js';
+import { quadsOf } from '../helpers/harvest.js';
+import { assertValid, dcatAp3Shapes, googleDatasetShapes } from '../helpers/validators.js';
 import { fullFixture, pinTimes } from './fixtures.js';
 
 const documentLoader = localDocumentLoader(BASE_URL);
@@ -55,23 +56,19 @@ t.test('the whole bundled catalog passes the Google required shapes and the DCAT
   const app = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
   const schemaOrg = (await app.app.inject({ url: '/catalog?limit=500&format=jsonld' })).json();
   t.ok(schemaOrg.dataset.length > 90, 'every public bundled record on one page');
-  const google = await shaclViolations([shared('fixtures', 'real', 'schemaorg', 'shacl', 'googleRequired.ttl')], await quadsOf([schemaOrg], BASE_URL));
-  t.same(google, [], 'schema.org output conforms to googleRequired.ttl');
+  await assertValid(t, googleDatasetShapes, await quadsOf([schemaOrg], BASE_URL), 'schema.org output conforms to googleRequired.ttl');
 
   const dcat = (await app.app.inject({ url: '/catalog?limit=500&format=dcat' })).json();
-  const dcatAp = shared('fixtures', 'real', 'dcat', 'dcat-ap-3.0.1');
-  const violations = await shaclViolations([`${dcatAp}/shapes.ttl`, `${dcatAp}/range.ttl`], await quadsOf([dcat], BASE_URL));
-  t.same(violations, [], 'DCAT output conforms to DCAT-AP 3.0.1 shapes.ttl and range.ttl');
+  await assertValid(t, dcatAp3Shapes, await quadsOf([dcat], BASE_URL), 'DCAT output conforms to DCAT-AP 3.0.1 shapes.ttl and range.ttl');
 });
 
 t.test('the full fixture passes the shapes too (checksums, versions, relations, activities)', async (t) => {
   const app = await makeApp(t);
   await fullFixture(app);
   const dcat = (await app.app.inject({ url: '/catalog?format=dcat' })).json();
-  const dcatAp = shared('fixtures', 'real', 'dcat', 'dcat-ap-3.0.1');
-  t.same(await shaclViolations([`${dcatAp}/shapes.ttl`, `${dcatAp}/range.ttl`], await quadsOf([dcat], BASE_URL)), []);
+  await assertValid(t, dcatAp3Shapes, await quadsOf([dcat], BASE_URL), 'DCAT-AP 3.0.1');
   const so = (await app.app.inject({ url: '/catalog?format=jsonld' })).json();
-  t.same(await shaclViolations([shared('fixtures', 'real', 'schemaorg', 'shacl', 'googleRequired.ttl')], await quadsOf([so], BASE_URL)), []);
+  await assertValid(t, googleDatasetShapes, await quadsOf([so], BASE_URL), 'Google required shapes');
 });
 
 t.test('Turtle parses and holds both vocabularies; contexts are served from local files', async (t) => {

@@ -37,10 +37,30 @@ t.test('Signposting level 1 headers parse and level 2 linkset agrees', async (t)
   const ls = await app.app.inject({ url: linksetLink.href.replace(BASE_URL, '') });
   t.match(ls.headers['content-type'], /^application\/linkset\+json/);
   const [ctx] = ls.json().linkset;
-  t.equal(ctx.anchor, `${BASE_URL}/datasets/ising-features/versions/1`);
+  t.equal(ctx.anchor, `${BASE_URL}/datasets/ising-features`, 'the anchor is the URL that served the Link headers');
   t.same(ctx['cite-as'], [{ href: `${BASE_URL}/datasets/ising-features/versions/1` }]);
   t.equal(ctx.item.length, 2);
   t.equal(ctx.author.length, 2);
+  t.same(ctx.describedby.map((l: { href: string }) => l.href), rels('describedby').map((l) => l.href), 'the linkset holds the links of the headers');
+
+  // One version's landing page has its own linkset, anchored there.
+  const version = `${BASE_URL}/datasets/ising-features/versions/1`;
+  const versionLinks = parseLinkHeader((await app.app.inject({ url: version.replace(BASE_URL, '') })).headers.link as string);
+  const versionLinkset = versionLinks.find((l) => l.rel === 'linkset')!.href;
+  t.equal(versionLinkset, `${version}/linkset`);
+  t.equal((await app.app.inject({ url: versionLinkset.replace(BASE_URL, '') })).json().linkset[0].anchor, version);
+  t.ok(versionLinks.filter((l) => l.rel === 'describedby').every((l) => l.href.startsWith(`${version}?format=`)));
+});
+
+t.test('robots.txt lets harvesters reach OAI-PMH and the records, and names the sitemap', async (t) => {
+  const app = await makeApp(t);
+  const robots = (await app.app.inject({ url: '/robots.txt' })).body;
+  const rules = robots.split('\n').map((l) => l.split(':').map((x) => x.trim()));
+  const disallowed = rules.filter(([k]) => k === 'Disallow').map(([, v]) => v);
+  for (const path of ['/oai', '/datasets/fm4npp', '/catalog', '/sitemap.xml']) {
+    t.notOk(disallowed.some((d) => d && path.startsWith(d)), `${path} is not disallowed`);
+  }
+  t.match(robots, `Sitemap: ${BASE_URL}/sitemap.xml`);
 });
 
 t.test('an active embargo shows metadata but no file URL on any channel', async (t) => {

@@ -57,6 +57,14 @@ export async function publishedDataset(t: TestApp, over: Record<string, unknown>
   return id;
 }
 
+/** PATCHes a dataset's draft as a careful client does: If-Match with the ETag just read. */
+export async function patchDraft(t: TestApp, id: string, payload: Record<string, unknown>, headers: Record<string, string> = t.as.curator) {
+  const draft = await t.app.inject({ url: `/datasets/${id}/draft`, headers: t.as.curator });
+  const etag = draft.headers.etag;
+  if (draft.statusCode !== 200 || typeof etag !== 'string') throw new Error(`no draft of ${id}: ${draft.body}`);
+  return t.app.inject({ method: 'PATCH', url: `/datasets/${id}`, headers: { ...headers, 'if-match': etag }, payload });
+}
+
 /** Records a derivation step through REST; returns its id. */
 export async function step(t: TestApp, body: Record<string, unknown>): Promise<string> {
   const res = await t.app.inject({ method: 'POST', url: '/activities', headers: t.as.curator, payload: { kind: 'analysis', ...body } });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { BASE_URL, makeApp, publishedDataset, step, type TestApp } from '../helpers/app.js';
-import { jsonSchemaErrors, xsdErrors } from '../helpers/datacite-validate.js';
+import { assertValid, dataciteJsonSchema, dataciteXsd } from '../helpers/validators.js';
 import { normalizeDoi } from '../../src/modules/identifiers/doi.js';
 
 const jsonApi = { 'content-type': 'application/vnd.api+json' };
@@ -34,14 +34,14 @@ t.test('mint, publish, hide and read a DOI for a dataset with the local registra
   const published = await a.app.inject({ method: 'PUT', url: `/dois/${doi}`, headers: { ...a.as.curator, ...jsonApi }, payload: JSON.stringify(body({ event: 'publish' })) });
   t.equal(published.statusCode, 200, published.body);
   t.equal(published.json().data.attributes.state, 'findable');
-  t.same(jsonSchemaErrors(strip(published.json().data.attributes)), []);
+  await assertValid(t, dataciteJsonSchema, strip(published.json().data.attributes), 'published attributes are valid DataCite JSON');
 
   await a.app.femto.outbox.runOnce();
   const ds = (await a.app.inject({ method: 'GET', url: `/datasets/${id}` })).json();
   t.match(ds.doi, { doi, state: 'findable', registration: { status: 'synced', attempts: 0 } });
 
   const xml = await a.app.inject({ method: 'GET', url: `/dois/${doi}`, headers: { accept: 'application/vnd.datacite.datacite+xml' } });
-  t.same(xsdErrors(xml.body), []);
+  await assertValid(t, dataciteXsd, xml.body, 'DataCite XML of the DOI');
   const dsXml = await a.app.inject({ method: 'GET', url: `/datasets/${id}`, headers: { accept: 'application/vnd.datacite.datacite+xml' } });
   t.match(dsXml.body, `identifierType="DOI">${doi.toUpperCase()}<`);
   for (const [accept, expect] of [
@@ -64,7 +64,8 @@ t.test('mint, publish, hide and read a DOI for a dataset with the local registra
   const gone = await a.app.inject({ method: 'GET', url: `/datasets/${id}` });
   t.equal(gone.statusCode, 410);
   t.match(gone.json(), { code: 'GONE', tombstone: { doi, datasetId: id, title: 'Ising model Monte Carlo samples' } });
-  t.equal((await a.app.inject({ method: 'GET', url: `/dois/${doi}` })).json().data.attributes.state, 'registered', 'the DOI never disappears');
+  t.equal((await a.app.inject({ method: 'GET', url: `/dois/${doi}`, headers: a.as.curator })).json().data.attributes.state, 'registered', 'the DOI never disappears');
+  t.equal((await a.app.inject({ method: 'GET', url: `/dois/${doi}` })).statusCode, 404, 'a registered DOI is not public, as at DataCite');
 
   const gql = await a.app.inject({ method: 'POST', url: '/graphql', headers: a.as.reader, payload: { query: `{ dataset(id: "${id}") { doi { doi state } } }` } });
   t.equal(gql.json().errors[0].extensions.code, 'GONE', 'GraphQL answers the withdrawn record as REST does');
@@ -143,7 +144,7 @@ t.test('lineage and concept/version relations reach the DOI metadata', async (t)
   t.ok(concept.json().data.attributes.relatedIdentifiers.some((r: Record<string, string>) => r.relationType === 'HasVersion' && r.relatedIdentifier === rawDoi));
   const version = (await a.app.inject({ method: 'GET', url: `/dois/${rawDoi}`, headers: { accept: 'application/vnd.datacite.datacite+json' } })).json();
   t.ok(version.relatedIdentifiers.some((r: Record<string, string>) => r.relationType === 'IsVersionOf' && r.relatedIdentifier === '10.5072/raw-all'));
-  t.same(jsonSchemaErrors(version), []);
+  await assertValid(t, dataciteJsonSchema, version, 'DataCite JSON of a version DOI');
 });
 
 t.test('DOI normalization is idempotent and case-insensitive', async (t) => {

@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { BASE_URL, makeApp, publishedDataset, type TestApp } from '../helpers/app.js';
 import { fakeDatacite } from '../helpers/fake-datacite.js';
-import { jsonSchemaErrors, xsdErrors } from '../helpers/datacite-validate.js';
+import { assertValid, dataciteJsonSchema, dataciteXsd } from '../helpers/validators.js';
 import { dataciteXml } from '../../src/modules/identifiers/serializers/datacite-xml.js';
 import { backoffMs } from '../../src/modules/identifiers/outbox.js';
 
@@ -58,10 +58,10 @@ t.test('create, register, publish, update and hide reach DataCite as idempotent 
   t.equal(dc.creations.get('10.5072/abc-1'), 1, 'one DOI at DataCite');
   for (const r of dc.requests.filter((r) => r.method === 'PUT')) {
     const { event: _e, ...attrs } = r.body!.data.attributes;
-    t.same(jsonSchemaErrors(attrs), [], 'every delivered payload is valid DataCite JSON');
-    t.same(xsdErrors(dataciteXml(attrs)), []);
+    await assertValid(t, dataciteJsonSchema, attrs, 'every delivered payload is valid DataCite JSON');
+    await assertValid(t, dataciteXsd, dataciteXml(attrs), 'and valid DataCite XML');
   }
-  const status = (await a.app.inject({ method: 'GET', url: '/dois/10.5072/abc-1' })).json().data.attributes.registration;
+  const status = (await a.app.inject({ method: 'GET', url: '/dois/10.5072/abc-1', headers: a.as.curator })).json().data.attributes.registration;
   t.match(status, { status: 'synced', attempts: 0, lastError: null });
 });
 

@@ -6,7 +6,7 @@ type Who = 'anonymous' | 'reader' | 'curator' | 'admin';
 /** Every write route, with a request that succeeds for a curator. */
 const writes: { name: string; minimum: 'curator' | 'admin'; request: (a: TestApp, ids: { draft: string; published: string }) => Parameters<TestApp['app']['inject']>[0] & object }[] = [
   { name: 'POST /datasets', minimum: 'curator', request: () => ({ method: 'POST', url: '/datasets', payload: minimalDataset() }) },
-  { name: 'PATCH /datasets/{id}', minimum: 'curator', request: (_a, ids) => ({ method: 'PATCH', url: `/datasets/${ids.draft}`, payload: { title: 'changed' } }) },
+  { name: 'PATCH /datasets/{id}', minimum: 'curator', request: (_a, ids) => ({ method: 'PATCH', url: `/datasets/${ids.draft}`, headers: { 'if-match': '*' }, payload: { title: 'changed' } }) },
   { name: 'POST /datasets/{id}/versions', minimum: 'curator', request: (_a, ids) => ({ method: 'POST', url: `/datasets/${ids.published}/versions` }) },
   { name: 'POST /datasets/{id}/publish', minimum: 'curator', request: (_a, ids) => ({ method: 'POST', url: `/datasets/${ids.draft}/publish` }) },
   { name: 'POST /activities', minimum: 'curator', request: (_a, ids) => ({ method: 'POST', url: '/activities', payload: { kind: 'analysis', inputs: [{ dataset: ids.published }] } }) },
@@ -23,7 +23,7 @@ for (const w of writes) {
       const published = await publishedDataset(a);
       const draft = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset() })).json().id;
       const req = w.request(a, { draft, published });
-      const res = await a.app.inject({ ...req, headers: a.as[who] });
+      const res = await a.app.inject({ ...req, headers: { ...(req.headers as Record<string, string>), ...a.as[who] } });
       const expected = who === 'anonymous' ? 401 : rank[who] >= rank[w.minimum] ? [200, 201] : 403;
       if (Array.isArray(expected)) t.ok(expected.includes(res.statusCode), `${who}: ${res.statusCode} ${res.body.slice(0, 200)}`);
       else {

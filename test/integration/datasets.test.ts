@@ -1,5 +1,5 @@
 import t from 'tap';
-import { makeApp, minimalDataset, publishedDataset } from '../helpers/app.js';
+import { makeApp, minimalDataset, patchDraft, publishedDataset } from '../helpers/app.js';
 
 t.test('create, read, patch, publish and version a dataset', async (t) => {
   const a = await makeApp(t);
@@ -50,7 +50,11 @@ t.test('create, read, patch, publish and version a dataset', async (t) => {
 
   const opened = await a.app.inject({ method: 'POST', url: '/datasets/ising-2d/versions', headers: a.as.curator });
   t.equal(opened.statusCode, 201);
-  const second = await a.app.inject({ method: 'PATCH', url: '/datasets/ising-2d', headers: a.as.curator, payload: { title: 'Ising 2D v2', keywords: ['Ising'] } });
+  const unconditional = await a.app.inject({ method: 'PATCH', url: '/datasets/ising-2d', headers: a.as.curator, payload: { title: 'blind write' } });
+  t.equal(unconditional.statusCode, 428, 'a PATCH without If-Match is refused: it could overwrite a concurrent change');
+  t.match(unconditional.json(), { code: 'PRECONDITION_REQUIRED', errors: [{ pointer: 'headers/if-match' }], etag: /^"/ });
+  t.match(unconditional.headers['content-type'], 'application/problem+json');
+  const second = await patchDraft(a, 'ising-2d', { title: 'Ising 2D v2', keywords: ['Ising'] });
   t.equal(second.statusCode, 200);
   await a.app.inject({ method: 'POST', url: '/datasets/ising-2d/publish', headers: a.as.curator });
 

@@ -10,11 +10,10 @@ const admin: Actor = { id: 'test-admin', role: 'admin' };
 
 /** A lineage service of its own on the same database: its first answer comes from a full scan. */
 function freshService(app: App) {
-  const { repos, datasets, gates, config } = app.femto;
+  const { repos, gates, config } = app.femto;
   return createLineageService({
     repo: repos.lineage,
-    datasetsRepo: repos.datasets,
-    datasets,
+    reader: app.femto.reader,
     gateStatus: (pks) => gates.gateStatusFor(pks),
     limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs },
   });

@@ -1,16 +1,17 @@
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { projectRoot } from '../../src/paths.js';
+import { readFileSync } from 'node:fs';
 import { loadOntology } from '../../src/modules/ontology/ontology.service.js';
 import { createOntologyService } from '../../src/modules/ontology/ontology.service.js';
 import { projectPath } from '../../src/paths.js';
+import { available, shared } from '../helpers/external.js';
 
-const seedPath = [join(projectRoot, '..', 'shared', 'seeds', '000_40f8bb4a4ca67cd0.txt'), '/work/shared/seeds/000_40f8bb4a4ca67cd0.txt'].find(existsSync)!;
+const seedFile = shared('seeds', '000_40f8bb4a4ca67cd0.txt');
 const squash = (s: string) => s.replace(/\\/g, '').replace(/\s+/g, ' ');
-const seed = squash(readFileSync(seedPath, 'utf8'));
+/** The seed's text, or undefined (its checks recorded as skipped) where the shared folder is absent. */
+const readSeed = (t: Tap.Test) => (available(t, 'wording checked against seed 000', seedFile) ? squash(readFileSync(seedFile.path, 'utf8')) : undefined);
 
 t.test('every validation gate seed 000 states is in gates.ttl with its numbers', async (t) => {
+  const seed = readSeed(t);
   const o = createOntologyService(await loadOntology(projectPath('ontologies')));
   const gates = o.gates();
   t.ok(gates.length >= 8, `${gates.length} gates`);
@@ -29,8 +30,8 @@ t.test('every validation gate seed 000 states is in gates.ttl with its numbers',
   t.same(gates.map((g) => g.slug).sort(), expected.map((e) => e[0]).sort(), 'no gate missing, none invented');
   for (const [slug, observable, comparison, numbers, tier, words] of expected) {
     const g = o.gate(slug)!;
-    t.ok(seed.includes(words), `seed 000 states ${slug}: "${words}"`);
-    t.ok(seed.includes(squash(g.seedSentence)), `${slug}: its seedSentence is verbatim from seed 000`);
+    if (seed) t.ok(seed.includes(words), `seed 000 states ${slug}: "${words}"`);
+    if (seed) t.ok(seed.includes(squash(g.seedSentence)), `${slug}: its seedSentence is verbatim from seed 000`);
     t.equal(g.observable, `https://w3id.org/femto/observable/${observable}`, `${slug} judges ${observable}`);
     t.equal(g.comparison, comparison, `${slug} compares with ${comparison}`);
     t.ok(g.tiers.includes(tier), `${slug} is a tier ${tier} gate`);
@@ -41,6 +42,7 @@ t.test('every validation gate seed 000 states is in gates.ttl with its numbers',
 });
 
 t.test('every observable seed 000 names is in observables.ttl', async (t) => {
+  const seed = readSeed(t);
   const o = createOntologyService(await loadOntology(projectPath('ontologies')));
   t.ok(o.observables().length >= 40, `${o.observables().length} observables`);
   // [slug, symbol, tier, words of the seed naming it]
@@ -69,7 +71,7 @@ t.test('every observable seed 000 names is in observables.ttl', async (t) => {
   for (const [slug, symbol, tier, words] of named) {
     const term = o.observable(slug);
     t.ok(term, `${slug} is in the ontology`);
-    t.ok(seed.includes(words), `seed 000 names it: "${words}"`);
+    if (seed) t.ok(seed.includes(words), `seed 000 names it: "${words}"`);
     t.equal(term?.symbol, symbol, `${slug} has symbol ${symbol}`);
     t.ok(term?.tiers.includes(tier), `${slug} belongs to tier ${tier}`);
   }

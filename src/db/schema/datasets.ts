@@ -5,7 +5,10 @@ import { agents } from './agents.js';
 /**
  * The concept record (like Zenodo's concept DOI): it groups the versions of one dataset.
  * `latestVersionPk` points at the newest published version so that search and harvesting
- * never need a max() per dataset.
+ * never need a max() per dataset. `modifiedAt` is the record's harvest datestamp: the latest
+ * change to what any metadata format says of any of its versions (kept by the triggers of the
+ * version_changes migration), so OAI-PMH `from`, `/catalog?modified_since` and sitemaps see
+ * DOI changes, withdrawals, gate results and new lineage, not only publication.
  */
 export const datasets = sqliteTable(
   'datasets',
@@ -16,8 +19,9 @@ export const datasets = sqliteTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at').notNull(),
     createdBy: text('created_by').notNull(),
+    modifiedAt: timestamp('modified_at'),
   },
-  (t) => [index('datasets_updated_idx').on(t.updatedAt)],
+  (t) => [index('datasets_updated_idx').on(t.updatedAt), index('datasets_modified_idx').on(t.modifiedAt, t.id), index('datasets_latest_idx').on(t.latestVersionPk)],
 );
 
 /**
@@ -62,6 +66,31 @@ export const datasetVersions = sqliteTable(
     index('dataset_versions_published_idx').on(t.publishedAt),
   ],
 );
+
+/**
+ * What other modules say about a published version changes after publication (a DOI is minted or
+ * hidden, a gate is judged, a step uses it, a new version appears): `seq` counts those changes and
+ * `changedAt` dates the last. Triggers bump both in the transaction of the change (see the
+ * version_changes migration), so a representation cached under (version, seq) is never stale, on
+ * any process sharing the database.
+ */
+export const versionChanges = sqliteTable('version_changes', {
+  versionPk: integer('version_pk')
+    .primaryKey()
+    .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
+  seq: integer('seq').notNull(),
+  changedAt: timestamp('changed_at').notNull(),
+});
+
+/**
+ * One counter for the whole catalog: any version change (see version_changes) bumps it, in the
+ * same transaction. Answers computed over many records (search pages and their facets) are
+ * cached under it.
+ */
+export const catalogChanges = sqliteTable('catalog_changes', {
+  id: integer('id').primaryKey(),
+  seq: integer('seq').notNull(),
+});
 
 /** Creators and contributors of a version, in order. */
 export const versionAgents = sqliteTable(

@@ -1,19 +1,18 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../../db/client.js';
 import { auditLog, tokens } from '../../db/schema/index.js';
 import type { Role } from './auth.schema.js';
 
-export function createAuthRepository(db: Db) {
+export function createAuthRepository(db: Db, sqlite: Database.Database) {
+  // Every authenticated request looks its token up: prepared once.
+  const activeByHash = sqlite.prepare(`SELECT id, hash, role, label, created_at AS createdAt, revoked_at AS revokedAt FROM tokens WHERE hash = ? AND revoked_at IS NULL`);
   return {
     insertToken(row: { id: string; hash: string; role: Role; label?: string }): void {
       db.insert(tokens).values({ ...row, label: row.label ?? null }).run();
     },
     activeTokenByHash(hash: string) {
-      return db
-        .select()
-        .from(tokens)
-        .where(and(eq(tokens.hash, hash), isNull(tokens.revokedAt)))
-        .get();
+      return activeByHash.get(hash) as typeof tokens.$inferSelect | undefined;
     },
     revokeToken(id: string, at: string): boolean {
       return db.update(tokens).set({ revokedAt: at }).where(and(eq(tokens.id, id), isNull(tokens.revokedAt))).run().changes > 0;

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
+import type { AuthService } from './auth.service.js';
 import { createTokenBody, ROLES } from './auth.schema.js';
 
-export function authRoutes({ auth }: Container): FastifyPluginAsyncZod {
+export function authRoutes({ auth }: { auth: AuthService }): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/tokens',

@@ -10,6 +10,8 @@ export interface Actor {
 }
 
 export const anonymous: Actor = { id: 'anonymous', role: 'anonymous' };
+/** femto itself, describing records to a registrar or checking a reference a curator wrote: sees every version. */
+export const system: Actor = { id: 'system', role: 'admin' };
 
 const rank = { anonymous: 0, reader: 1, curator: 2, admin: 3 } as const;
 

@@ -2,11 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
 import { projectPath } from '../../paths.js';
 import { slugPattern } from '../../lib/ids.js';
+import { allowedUrl } from '../../lib/urls.js';
 import type { Actor } from '../auth/auth.schema.js';
-import { ACTIVITY_KINDS } from '../provenance/provenance.schema.js';
+import { ACTIVITY_KINDS, type CreateActivityInput } from '../provenance/provenance.schema.js';
+import type { DatasetsService } from './datasets.service.js';
 import {
   ACCESS_LEVELS,
   DATA_TYPES,
@@ -40,7 +41,7 @@ const catalogDataset = z
     accessLevel: z.enum(ACCESS_LEVELS).default('open'),
     license: licenseSchema.optional(),
     creators: z.array(z.object({ name: z.string().min(1), type: z.enum(['Person', 'Organization']).default('Organization') }).strict()).optional(),
-    distributions: z.array(z.object({ url: z.string().url(), title: z.string().optional(), mediaType: z.string().optional() }).strict()).optional(),
+    distributions: z.array(z.object({ url: allowedUrl, title: z.string().optional(), mediaType: z.string().optional() }).strict()).optional(),
     relatedIdentifiers: z.array(z.object({ type: z.enum(RELATED_ID_TYPES), value: z.string().min(1), relation: z.enum(RELATION_TYPES) }).strict()).optional(),
     observables: z.array(slug).optional(),
     mentionedIn: z.string().optional(),
@@ -53,7 +54,7 @@ const catalogActivity = z
     kind: z.enum(ACTIVITY_KINDS),
     name: z.string().optional(),
     description: z.string().optional(),
-    software: z.object({ name: z.string().min(1), version: z.string().optional(), repository: z.string().url().optional() }).strict().optional(),
+    software: z.object({ name: z.string().min(1), version: z.string().optional(), repository: allowedUrl.optional() }).strict().optional(),
     inputs: z.array(z.object({ dataset: slug, role: z.string().optional() }).strict()).default([]),
     outputs: z.array(z.object({ dataset: slug }).strict()).default([]),
     basis: z.string().optional(),
@@ -117,9 +118,15 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string): VersionCo
 }
 
 /** Loads every catalog file in one transaction: all of it or nothing. Returns the counts. */
-export function loadCatalog(container: Container, files = readCatalog()): { datasets: number; activities: number } {
-  const { datasets, provenance, repos } = container;
-  return repos.datasets.transaction(() => {
+/** What loading the catalog writes through: the datasets service, and the provenance module's step creation. */
+export interface CatalogWriters {
+  datasets: DatasetsService;
+  provenance: { create(actor: Actor, input: CreateActivityInput): unknown };
+}
+
+export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { datasets: number; activities: number } {
+  const { datasets, provenance } = writers;
+  return datasets.transaction(() => {
     let nDatasets = 0;
     let nActivities = 0;
     for (const { content } of files) {
@@ -138,6 +145,6 @@ export function loadCatalog(container: Container, files = readCatalog()): { data
   });
 }
 
-export function loadBundledCatalogIfEmpty(container: Container): void {
-  if (container.repos.datasets.isEmpty()) loadCatalog(container);
+export function loadBundledCatalogIfEmpty(writers: CatalogWriters): void {
+  if (writers.datasets.isEmpty()) loadCatalog(writers);
 }

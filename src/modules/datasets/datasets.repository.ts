@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
+import { and, eq, max, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
 import {
-  agents,
   datasets,
   datasetVersions,
   distributionLocations,
@@ -9,23 +8,118 @@ import {
   relatedIdentifiers,
   versionAgents,
   versionTerms,
-  type DatasetVersionRow,
 } from '../../db/schema/index.js';
-import { createAgentsRepository } from '../provenance/agents.repository.js';
+import { WITHDRAWN } from '../../db/fragments.js';
 import type { CreatorInput, DatasetRecord, VersionContent } from './datasets.schema.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
 
+/** A dataset reference resolved to one version row, with what the read policy and the representation cache need. */
+export interface ResolvedRow {
+  datasetId: string;
+  /** null: the dataset has no version of that description (no such number, nothing published). */
+  pk: number | null;
+  hasDraft: boolean;
+  versionNumber: number | null;
+  state: 'draft' | 'published';
+  accessLevel: 'open' | 'embargoed' | 'restricted';
+  embargoUntil: string | null;
+  revision: number;
+  /** The version's change counter (version_changes): 0 before any change was recorded. */
+  seq: number;
+  withdrawn: boolean;
+}
+
+/** A dataset_versions row as SQLite returns it, with its change counter. */
+interface RawVersionRow {
+  pk: number;
+  dataset_id: string;
+  version_number: number | null;
+  state: 'draft' | 'published';
+  revision: number;
+  version_label: string | null;
+  title: string;
+  description: string;
+  tier: number | null;
+  domain: string | null;
+  data_type: string | null;
+  resource_type: string;
+  license: string | null;
+  access_level: 'open' | 'embargoed' | 'restricted';
+  embargo_until: string | null;
+  publisher: string | null;
+  size_bytes: number | null;
+  record_count: number | null;
+  datasheet: string | null;
+  annotations: string | null;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  seq: number;
+}
+
+/** A published version as the version list and lineage need it. */
+export interface PublishedVersionRow {
+  pk: number;
+  datasetId: string;
+  versionNumber: number;
+  versionLabel: string | null;
+  title: string;
+  accessLevel: 'open' | 'embargoed' | 'restricted';
+  state: 'published';
+  publishedAt: string;
+}
+
 const agentType = { person: 'Person', organization: 'Organization', software: 'Software' } as const;
 
-export function createDatasetsRepository({ db, sqlite }: Database_) {
-  const agentsRepo = createAgentsRepository(db);
+/** Creators are agents (the provenance module's table): the wiring passes the one function that finds or makes them. */
+export type AgentIdFor = (identity: { kind: 'person' | 'organization'; name: string; orcid?: string; ror?: string }) => string;
+
+export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: AgentIdFor) {
 
   const ftsDelete = sqlite.prepare('DELETE FROM dataset_fts WHERE rowid = ?');
   const ftsInsert = sqlite.prepare('INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (?, ?, ?, ?)');
 
+  /*
+   * Reads are raw statements prepared once. Many pks travel as one JSON array (json_each), so a
+   * page of records costs the same statements as one record.
+   */
+  const resolveStmt = sqlite.prepare(`
+    SELECT d.id AS datasetId, v.pk AS pk, d.draft_version_pk IS NOT NULL AS hasDraft, v.version_number AS versionNumber, v.state AS state,
+           v.access_level AS accessLevel, v.embargo_until AS embargoUntil, v.revision AS revision, coalesce(c.seq, 0) AS seq, v.pk IS NOT NULL AND ${WITHDRAWN} AS withdrawn
+      FROM datasets d
+      -- a number names that published version; none names the latest published one, else (when asked) the draft
+      LEFT JOIN dataset_versions v ON v.pk = CASE
+        WHEN @draft = 'only' THEN d.draft_version_pk
+        WHEN @n IS NULL THEN coalesce(d.latest_version_pk, CASE WHEN @draft = 'fallback' THEN d.draft_version_pk END)
+        ELSE (SELECT x.pk FROM dataset_versions x WHERE x.dataset_id = d.id AND x.version_number = @n) END
+      LEFT JOIN version_changes c ON c.version_pk = v.pk
+     WHERE d.id = @id`);
+  const versionRowsStmt = sqlite.prepare(`
+    SELECT v.*, coalesce(c.seq, 0) AS seq FROM json_each(@pks) k JOIN dataset_versions v ON v.pk = k.value LEFT JOIN version_changes c ON c.version_pk = v.pk`);
+  const peopleStmt = sqlite.prepare(`
+    SELECT va.version_pk AS versionPk, va.role, va.affiliation, a.id, a.name, a.kind, a.orcid, a.ror
+      FROM json_each(@pks) k JOIN version_agents va ON va.version_pk = k.value JOIN agents a ON a.id = va.agent_id ORDER BY va.position`);
+  const termsStmt = sqlite.prepare(`SELECT t.version_pk AS versionPk, t.facet, t.value FROM json_each(@pks) k JOIN version_terms t ON t.version_pk = k.value ORDER BY t.position`);
+  const distributionsStmt = sqlite.prepare(`
+    SELECT x.pk, x.version_pk AS versionPk, x.title, x.media_type AS mediaType, x.format, x.size_bytes AS sizeBytes, x.kind,
+           x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue,
+           (SELECT json_group_array(l.url ORDER BY l.position) FROM distribution_locations l WHERE l.distribution_pk = x.pk) AS urls
+      FROM json_each(@pks) k JOIN distributions x ON x.version_pk = k.value ORDER BY x.position`);
+  const relatedStmt = sqlite.prepare(`
+    SELECT r.version_pk AS versionPk, r.identifier_type AS type, r.value, r.relation_type AS relation
+      FROM json_each(@pks) k JOIN related_identifiers r ON r.version_pk = k.value ORDER BY r.position`);
+  const numberedStmt = sqlite.prepare(
+    `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM json_each(@ids) k JOIN dataset_versions v ON v.dataset_id = k.value WHERE v.version_number IS NOT NULL`,
+  );
+  const labelsStmt = sqlite.prepare(`SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k JOIN dataset_versions v ON v.pk = k.value`);
+  const publishedOfStmt = sqlite.prepare(`
+    SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS versionNumber, v.version_label AS versionLabel, v.title, v.access_level AS accessLevel,
+           v.state, v.published_at AS publishedAt
+      FROM json_each(@ids) k JOIN dataset_versions v ON v.dataset_id = k.value AND v.state = 'published' ORDER BY v.version_number`);
+
   function agentIdFor(c: CreatorInput): string {
-    return agentsRepo.upsert({
+    return agentIdOf({
       kind: c.type === 'Organization' ? 'organization' : 'person',
       name: c.name,
       orcid: c.orcid,
@@ -118,9 +212,6 @@ export function createDatasetsRepository({ db, sqlite }: Database_) {
       return db.select().from(datasets).where(eq(datasets.id, id)).get();
     },
 
-    concepts(ids: readonly string[]): ConceptRow[] {
-      return ids.length ? db.select().from(datasets).where(inArray(datasets.id, [...ids])).all() : [];
-    },
 
     insertConcept(id: string, createdBy: string, now: string): void {
       db.insert(datasets).values({ id, createdBy, updatedAt: now, createdAt: now }).run();
@@ -169,132 +260,89 @@ export function createDatasetsRepository({ db, sqlite }: Database_) {
       return r?.n ?? 0;
     },
 
-    versionRow(pk: number): DatasetVersionRow | undefined {
-      return db.select().from(datasetVersions).where(eq(datasetVersions.pk, pk)).get();
-    },
 
-    versionRows(pks: readonly number[]): DatasetVersionRow[] {
-      return pks.length ? db.select().from(datasetVersions).where(inArray(datasetVersions.pk, [...pks])).all() : [];
-    },
 
-    versionByNumber(datasetId: string, n: number): DatasetVersionRow | undefined {
-      return db
-        .select()
-        .from(datasetVersions)
-        .where(and(eq(datasetVersions.datasetId, datasetId), eq(datasetVersions.versionNumber, n)))
-        .get();
-    },
 
-    publishedVersions(datasetId: string): DatasetVersionRow[] {
-      return db
-        .select()
-        .from(datasetVersions)
-        .where(and(eq(datasetVersions.datasetId, datasetId), eq(datasetVersions.state, 'published')))
-        .orderBy(asc(datasetVersions.versionNumber))
-        .all();
-    },
 
-    /** Version pks for (dataset, number) pairs, keyed "id@n"; one query. */
+    /** Version pks for (dataset, number) pairs, keyed "id@n"; one statement. */
     versionPksOf(refs: readonly { datasetId: string; version: number }[]): Map<string, number> {
       if (!refs.length) return new Map();
-      const rows = db
-        .select({ pk: datasetVersions.pk, datasetId: datasetVersions.datasetId, n: datasetVersions.versionNumber })
-        .from(datasetVersions)
-        .where(inArray(datasetVersions.datasetId, [...new Set(refs.map((r) => r.datasetId))]))
-        .all();
-      return new Map(rows.filter((r) => r.n != null).map((r) => [`${r.datasetId}@${r.n}`, r.pk]));
+      const rows = numberedStmt.all({ ids: JSON.stringify([...new Set(refs.map((r) => r.datasetId))]) }) as { pk: number; datasetId: string; n: number }[];
+      return new Map(rows.map((r) => [`${r.datasetId}@${r.n}`, r.pk]));
     },
 
-    /** Published versions of many datasets, oldest first (one query for a whole GraphQL list). */
-    publishedVersionsOf(datasetIds: readonly string[]): DatasetVersionRow[] {
-      if (!datasetIds.length) return [];
-      return db
-        .select()
-        .from(datasetVersions)
-        .where(and(inArray(datasetVersions.datasetId, [...datasetIds]), eq(datasetVersions.state, 'published')))
-        .orderBy(asc(datasetVersions.versionNumber))
-        .all();
+
+    /** A dataset reference as one version row (the policy decides what the caller may see of it); undefined: no such dataset. */
+    resolve(datasetId: string, version: number | undefined, draft: 'only' | 'fallback' | 'never'): ResolvedRow | undefined {
+      const r = resolveStmt.get({ id: datasetId, n: version ?? null, draft }) as (Omit<ResolvedRow, 'hasDraft' | 'withdrawn'> & { hasDraft: number; withdrawn: number }) | undefined;
+      return r && { ...r, hasDraft: r.hasDraft === 1, withdrawn: r.withdrawn === 1 };
     },
 
-    /** Full records for many versions in a fixed number of queries (one per child table). */
-    records(pks: readonly number[]): Map<number, DatasetRecord> {
-      const out = new Map<number, DatasetRecord>();
+    labels(pks: readonly number[]): Map<number, { dataset: string; version: number | null; tier: number | null }> {
+      if (!pks.length) return new Map();
+      const rows = labelsStmt.all({ pks: JSON.stringify(pks) }) as { pk: number; dataset: string; version: number | null; tier: number | null }[];
+      return new Map(rows.map(({ pk, ...label }) => [pk, label]));
+    },
+
+    /** Published versions of many datasets, oldest first, in one statement. */
+    publishedOf(datasetIds: readonly string[]): PublishedVersionRow[] {
+      return datasetIds.length ? (publishedOfStmt.all({ ids: JSON.stringify(datasetIds) }) as PublishedVersionRow[]) : [];
+    },
+
+    /** Full records for many versions in a fixed number of statements (one per child table), with each version's change counter. */
+    load(pks: readonly number[]): Map<number, { record: DatasetRecord; seq: number; revision: number }> {
+      const out = new Map<number, { record: DatasetRecord; seq: number; revision: number }>();
       if (pks.length === 0) return out;
-      const ids = [...new Set(pks)];
-      const rows = db.select().from(datasetVersions).where(inArray(datasetVersions.pk, ids)).all();
-      const people = db
-        .select({ va: versionAgents, a: agents })
-        .from(versionAgents)
-        .innerJoin(agents, eq(agents.id, versionAgents.agentId))
-        .where(inArray(versionAgents.versionPk, ids))
-        .orderBy(asc(versionAgents.position))
-        .all();
-      const terms = db.select().from(versionTerms).where(inArray(versionTerms.versionPk, ids)).orderBy(asc(versionTerms.position)).all();
-      const dists = db.select().from(distributions).where(inArray(distributions.versionPk, ids)).orderBy(asc(distributions.position)).all();
-      const locs = dists.length
-        ? db
-            .select()
-            .from(distributionLocations)
-            .where(inArray(distributionLocations.distributionPk, dists.map((d) => d.pk)))
-            .orderBy(asc(distributionLocations.position))
-            .all()
-        : [];
-      const related = db
-        .select()
-        .from(relatedIdentifiers)
-        .where(inArray(relatedIdentifiers.versionPk, ids))
-        .orderBy(asc(relatedIdentifiers.position))
-        .all();
-
-      for (const r of rows) {
+      const arg = { pks: JSON.stringify([...new Set(pks)]) };
+      for (const r of versionRowsStmt.all(arg) as RawVersionRow[]) {
         out.set(r.pk, {
-          id: r.datasetId,
-          version: r.versionNumber,
-          state: r.state,
-          versionLabel: r.versionLabel,
-          title: r.title,
-          description: r.description,
-          tier: r.tier,
-          domain: r.domain,
-          dataType: r.dataType,
-          resourceType: r.resourceType,
-          license: r.license,
-          accessLevel: r.accessLevel,
-          embargoUntil: r.embargoUntil,
-          publisher: r.publisher,
-          sizeBytes: r.sizeBytes,
-          recordCount: r.recordCount,
-          creators: [],
-          contributors: [],
-          keywords: [],
-          formats: [],
-          observables: [],
-          distributions: [],
-          relatedIdentifiers: [],
-          datasheet: r.datasheet ?? null,
-          annotations: r.annotations ?? null,
-          createdAt: r.createdAt,
-          updatedAt: r.updatedAt,
-          publishedAt: r.publishedAt,
+          seq: r.seq,
+          revision: r.revision,
+          record: {
+            id: r.dataset_id,
+            version: r.version_number,
+            state: r.state,
+            versionLabel: r.version_label,
+            title: r.title,
+            description: r.description,
+            tier: r.tier,
+            domain: r.domain,
+            dataType: r.data_type,
+            resourceType: r.resource_type,
+            license: r.license,
+            accessLevel: r.access_level,
+            embargoUntil: r.embargo_until,
+            publisher: r.publisher,
+            sizeBytes: r.size_bytes,
+            recordCount: r.record_count,
+            creators: [],
+            contributors: [],
+            keywords: [],
+            formats: [],
+            observables: [],
+            distributions: [],
+            relatedIdentifiers: [],
+            datasheet: r.datasheet == null ? null : (JSON.parse(r.datasheet) as Record<string, unknown>),
+            annotations: r.annotations == null ? null : (JSON.parse(r.annotations) as Record<string, unknown>),
+            createdAt: r.created_at,
+            updatedAt: r.updated_at,
+            publishedAt: r.published_at,
+          },
         });
       }
-      for (const { va, a } of people) {
-        const rec = out.get(va.versionPk)!;
-        const agent = { agentId: a.id, name: a.name, type: agentType[a.kind], orcid: a.orcid, ror: a.ror, affiliation: va.affiliation };
-        (va.role === 'creator' ? rec.creators : rec.contributors).push(agent);
+      const rec = (pk: number) => out.get(pk)!.record;
+      type Person = { versionPk: number; role: 'creator' | 'contributor'; affiliation: string | null; id: string; name: string; kind: keyof typeof agentType; orcid: string | null; ror: string | null };
+      for (const p of peopleStmt.all(arg) as Person[]) {
+        const agent = { agentId: p.id, name: p.name, type: agentType[p.kind], orcid: p.orcid, ror: p.ror, affiliation: p.affiliation };
+        (p.role === 'creator' ? rec(p.versionPk).creators : rec(p.versionPk).contributors).push(agent);
       }
       const facetKey = { keyword: 'keywords', format: 'formats', observable: 'observables' } as const;
-      for (const t of terms) out.get(t.versionPk)![facetKey[t.facet]].push(t.value);
-      const urlsByDist = new Map<number, string[]>();
-      for (const l of locs) {
-        const list = urlsByDist.get(l.distributionPk) ?? [];
-        list.push(l.url);
-        urlsByDist.set(l.distributionPk, list);
-      }
-      for (const d of dists) {
-        out.get(d.versionPk)!.distributions.push({
+      for (const t of termsStmt.all(arg) as { versionPk: number; facet: keyof typeof facetKey; value: string }[]) rec(t.versionPk)[facetKey[t.facet]].push(t.value);
+      type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'checksum'> & { versionPk: number; urls: string; checksumAlgorithm: string | null; checksumValue: string | null };
+      for (const d of distributionsStmt.all(arg) as Dist[]) {
+        rec(d.versionPk).distributions.push({
           title: d.title,
-          urls: urlsByDist.get(d.pk) ?? [],
+          urls: JSON.parse(d.urls) as string[],
           kind: d.kind,
           mediaType: d.mediaType,
           format: d.format,
@@ -302,8 +350,15 @@ export function createDatasetsRepository({ db, sqlite }: Database_) {
           checksum: d.checksumAlgorithm && d.checksumValue ? { algorithm: d.checksumAlgorithm, value: d.checksumValue } : null,
         });
       }
-      for (const r of related) out.get(r.versionPk)!.relatedIdentifiers.push({ type: r.identifierType, value: r.value, relation: r.relationType });
+      for (const r of relatedStmt.all(arg) as ({ versionPk: number } & DatasetRecord['relatedIdentifiers'][number])[]) {
+        rec(r.versionPk).relatedIdentifiers.push({ type: r.type, value: r.value, relation: r.relation });
+      }
       return out;
+    },
+
+    /** Full records for many versions (see load). */
+    records(pks: readonly number[]): Map<number, DatasetRecord> {
+      return new Map([...this.load(pks)].map(([pk, l]) => [pk, l.record]));
     },
   };
 }

@@ -1,6 +1,6 @@
-import type { DatasetVersionRow } from '../../db/schema/index.js';
 import { FemtoError } from '../../errors.js';
 import { datasetNode, type DatasetNode, type GraphQLContext, type GraphQLModule, type LoaderQuery } from '../../graphql/context.js';
+import type { PublishedVersionRow } from './datasets.repository.js';
 import type { DatasetRecord } from './datasets.schema.js';
 
 interface VersionNode {
@@ -12,13 +12,13 @@ interface VersionNode {
   publishedAt: string;
 }
 
-const versionNode = (r: DatasetVersionRow): VersionNode => ({
+const versionNode = (r: PublishedVersionRow): VersionNode => ({
   datasetId: r.datasetId,
   pk: r.pk,
-  version: r.versionNumber!,
+  version: r.versionNumber,
   versionLabel: r.versionLabel,
   title: r.title,
-  publishedAt: r.publishedAt!,
+  publishedAt: r.publishedAt,
 });
 
 /** Dataset views for version pks, in the order asked, null where the caller may not see it. */
@@ -36,13 +36,13 @@ export const datasetsGraphQL: GraphQLModule = {
       dataset: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => {
         let v;
         try {
-          v = ctx.femto.datasets.get(ctx.actor, id);
+          // The read pipeline: a withdrawn record is GONE here as in REST.
+          v = ctx.femto.reader.open(ctx.actor, { dataset: id, draft: 'fallback' });
         } catch (err) {
           if (err instanceof FemtoError && err.code === 'NOT_FOUND') return null;
           throw err;
         }
-        ctx.femto.guardRead(v); // a withdrawn record is GONE here as in REST
-        return datasetNode(v.pk, v.record);
+        return datasetNodes(ctx, [v.pk])[0];
       },
     },
     Contributor: {
@@ -52,13 +52,13 @@ export const datasetsGraphQL: GraphQLModule = {
   loaders: {
     Dataset: {
       async versions(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const rows = ctx.femto.repos.datasets.publishedVersionsOf(queries.map((q) => q.obj.id));
-        return queries.map((q) => rows.filter((r) => r.datasetId === q.obj.id && ctx.femto.datasets.visible(ctx.actor, r)).map(versionNode));
+        const rows = ctx.femto.datasets.publishedOf(ctx.actor, queries.map((q) => q.obj.id));
+        return queries.map((q) => rows.filter((r) => r.datasetId === q.obj.id).map(versionNode));
       },
       async latestVersion(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const rows = ctx.femto.repos.datasets.publishedVersionsOf(queries.map((q) => q.obj.id));
+        const rows = ctx.femto.datasets.publishedOf(ctx.actor, queries.map((q) => q.obj.id));
         return queries.map((q) => {
-          const mine = rows.filter((r) => r.datasetId === q.obj.id && ctx.femto.datasets.visible(ctx.actor, r));
+          const mine = rows.filter((r) => r.datasetId === q.obj.id);
           return mine.length ? versionNode(mine[mine.length - 1]) : null;
         });
       },

@@ -1,78 +1,50 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
-import { searchQuery, facetCounts } from '../search/search.schema.js';
-import { createDatasetBody, datasetRecord, patchDatasetBody, type DatasetRecord } from './datasets.schema.js';
-import type { VersionedRecord } from './datasets.service.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
+import type { Actor } from '../auth/auth.schema.js';
+import { createDatasetBody, datasetResponse, patchDatasetBody } from './datasets.schema.js';
+import type { DatasetsService } from './datasets.service.js';
+import type { DatasetReader, ResolvedVersion, VersionRef } from './read.js';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 const versionParams = idParams.extend({ n: z.coerce.number().int().positive() });
 const formatQuery = z.object({ format: z.string().max(50).optional() });
 
-/** A record as REST returns it: extension modules (DOI, gates) add their fields, hence loose. */
-export const datasetResponse = datasetRecord.extend({ links: z.record(z.string(), z.string()) }).loose();
-
 const tags = ['datasets'];
 const security = [{ bearer: [] }];
 
-export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
-  const { datasets, search, config } = container;
+/** JSON bodies are rendered (and cached) by the read pipeline; Fastify sends them as they are. */
+const asIs = (body: unknown) => body as string;
 
-  function withLinks(record: DatasetRecord) {
-    const self = `${config.baseUrl}/datasets/${encodeURIComponent(record.id)}`;
-    return {
-      ...record,
-      links: {
-        self,
-        ...(record.version != null ? { version: `${self}/versions/${record.version}` } : { draft: `${self}/draft` }),
-        versions: `${self}/versions`,
-      },
-    };
+export function datasetsRoutes(deps: { datasets: DatasetsService; reader: DatasetReader; urls: SiteUrls }): FastifyPluginAsyncZod {
+  const { datasets, reader, urls } = deps;
+
+  /** The JSON record a write left behind, with its ETag. */
+  async function sendWritten(reply: FastifyReply, actor: Actor, v: ResolvedVersion, status = 200) {
+    const { body, etag } = await reader.jsonOf(actor, v, urls.version(v.datasetId, v.versionNumber));
+    return reply.status(status).header('ETag', etag).type('application/json; charset=utf-8').serializer(asIs).send(body);
   }
 
-  function extend(request: FastifyRequest, items: { pk: number; record: DatasetRecord }[]) {
-    for (const ext of container.recordExtensions) ext(request.actor, items);
-    return items.map((i) => withLinks(i.record));
-  }
-
-  /** JSON by default; any other registered representation by Accept or ?format=; 406 otherwise. */
-  async function sendNegotiated(request: FastifyRequest, reply: FastifyReply, v: VersionedRecord, format?: string) {
-    const representation = container.datasetRepresentations.choose(request.headers.accept, format);
-    const answer = container.guardRead(v, representation);
-    if (answer) return reply.status(answer.status).header('Vary', 'Accept').type(answer.mediaType).serializer((p: unknown) => p as string).send(answer.body);
-    reply.header('ETag', v.etag).header('Vary', 'Accept');
-    if (!representation) throw container.datasetRepresentations.notAcceptable(format);
-    for (const headers of container.datasetHeaders) reply.headers(headers({ record: v.record, pk: v.pk, actor: request.actor }));
-    if (representation.format === 'json') return extend(request, [v])[0];
-    const body = await representation.render({ record: v.record, pk: v.pk, actor: request.actor });
-    return reply.type(representation.mediaType).serializer((p: unknown) => p as string).send(body);
+  /** Every negotiated read of a version goes through the read pipeline (policy, tombstone, cache, 304). */
+  async function sendRead(request: FastifyRequest, reply: FastifyReply, format: string | undefined, ref: VersionRef, miss?: Parameters<DatasetReader['respond']>[3]) {
+    // The URL that serves the answer: Signposting links are relative to it.
+    const served = `${urls.base}${request.url.split('?')[0]}`;
+    const r = await reader.respond(request.actor, ref, { accept: request.headers.accept, format, ifNoneMatch: request.headers['if-none-match'], served }, miss);
+    reply.status(r.status).header('Vary', 'Accept').headers(r.headers);
+    if (r.etag) reply.header('ETag', r.etag);
+    if (r.status === 304) return reply.send();
+    return reply.type(r.mediaType === 'application/json' ? 'application/json; charset=utf-8' : r.mediaType).serializer(asIs).send(r.body);
   }
 
   return async (app) => {
-    app.get(
-      '/datasets',
-      {
-        schema: {
-          tags,
-          summary: 'Search datasets (full text, filters, facets)',
-          querystring: searchQuery,
-          response: { 200: z.object({ items: z.array(datasetResponse), nextCursor: z.string().nullable(), total: z.number().int(), facets: facetCounts }) },
-        },
-      },
-      async (request) => {
-        const result = search.search(request.actor, request.query);
-        return { ...result, items: extend(request, result.items) };
-      },
-    );
-
     app.post(
       '/datasets',
       { schema: { tags, security, summary: 'Create a dataset (as a draft)', body: createDatasetBody, response: { 201: datasetResponse } } },
       async (request, reply) => {
         const v = datasets.create(request.actor, request.body);
-        reply.status(201).header('ETag', v.etag).header('Location', `${config.baseUrl}/datasets/${v.record.id}`);
-        return extend(request, [v])[0];
+        reply.header('Location', urls.dataset(v.datasetId));
+        return sendWritten(reply, request.actor, v, 201);
       },
     );
 
@@ -82,13 +54,14 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
         schema: {
           tags,
           summary: 'A dataset: its latest published version, in the representation asked for',
-          description: 'Content negotiation: application/json (default) and every media type listed in a 406 answer; `?format=` as a fallback.',
+          description:
+            'Content negotiation: application/json (default) and every media type listed in a 406 answer; `?format=` as a fallback. A strong ETag per representation; `If-None-Match` answers 304.',
           params: idParams,
           querystring: formatQuery,
           response: { 200: datasetResponse },
         },
       },
-      async (request, reply) => sendNegotiated(request, reply, datasets.get(request.actor, request.params.id), request.query.format),
+      async (request, reply) => sendRead(request, reply, request.query.format, { dataset: request.params.id, draft: 'fallback' }),
     );
 
     app.patch(
@@ -97,18 +70,14 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
         schema: {
           tags,
           security,
-          summary: 'Change the draft (If-Match with its ETag; 412 when it changed meanwhile)',
+          summary: 'Change the draft (If-Match with its ETag, required: 428 without it, 412 when it changed meanwhile)',
           params: idParams,
           headers: z.object({ 'if-match': z.string().optional() }).loose(),
           body: patchDatasetBody,
           response: { 200: datasetResponse },
         },
       },
-      async (request, reply) => {
-        const v = datasets.patch(request.actor, request.params.id, request.body, request.headers['if-match']);
-        reply.header('ETag', v.etag);
-        return extend(request, [v])[0];
-      },
+      async (request, reply) => sendWritten(reply, request.actor, datasets.patch(request.actor, request.params.id, request.body, request.headers['if-match'])),
     );
 
     app.get(
@@ -123,7 +92,10 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
           response: { 200: datasetResponse },
         },
       },
-      async (request, reply) => sendNegotiated(request, reply, datasets.getDraft(request.actor, request.params.id), request.query.format),
+      async (request, reply) => {
+        const { miss, ...ref } = datasets.draftRef(request.actor, request.params.id);
+        return sendRead(request, reply, request.query.format, ref, miss);
+      },
     );
 
     app.post(
@@ -131,8 +103,8 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
       { schema: { tags, security, summary: 'Freeze the draft as the next immutable version', params: idParams, response: { 200: datasetResponse } } },
       async (request, reply) => {
         const v = datasets.publish(request.actor, request.params.id);
-        reply.header('ETag', v.etag).header('Content-Location', `${config.baseUrl}/datasets/${v.record.id}/versions/${v.record.version}`);
-        return extend(request, [v])[0];
+        reply.header('Content-Location', urls.version(v.datasetId, v.versionNumber));
+        return sendWritten(reply, request.actor, v);
       },
     );
 
@@ -158,15 +130,15 @@ export function datasetsRoutes(container: Container): FastifyPluginAsyncZod {
       { schema: { tags, security, summary: 'Open a new draft from the latest published version', params: idParams, response: { 201: datasetResponse } } },
       async (request, reply) => {
         const v = datasets.openDraft(request.actor, request.params.id);
-        reply.status(201).header('ETag', v.etag).header('Location', `${config.baseUrl}/datasets/${v.record.id}/draft`);
-        return extend(request, [v])[0];
+        reply.header('Location', urls.version(v.datasetId, null));
+        return sendWritten(reply, request.actor, v, 201);
       },
     );
 
     app.get(
       '/datasets/:id/versions/:n',
       { schema: { tags, summary: 'One published version, in the representation asked for', params: versionParams, querystring: formatQuery, response: { 200: datasetResponse } } },
-      async (request, reply) => sendNegotiated(request, reply, datasets.getVersion(request.actor, request.params.id, request.params.n), request.query.format),
+      async (request, reply) => sendRead(request, reply, request.query.format, { dataset: request.params.id, version: request.params.n }),
     );
   };
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { createRequire } from 'node:module';
+import { DATACITE_VOCABULARY } from '../../lib/datacite-vocabulary.js';
 import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import { slugPattern } from '../../lib/ids.js';
+import { allowedUrl, isAllowedUrl, URL_REFUSED } from '../../lib/urls.js';
 
 const spdx = new Set<string>(createRequire(import.meta.url)('spdx-license-ids') as string[]);
 
@@ -16,29 +18,16 @@ export const DATA_TYPES = [
 
 export const ACCESS_LEVELS = ['open', 'embargoed', 'restricted'] as const;
 
-/** DataCite 4.x resourceTypeGeneral. */
-export const RESOURCE_TYPES = [
-  'Audiovisual', 'Award', 'Book', 'BookChapter', 'Collection', 'ComputationalNotebook', 'ConferencePaper',
-  'ConferenceProceeding', 'DataPaper', 'Dataset', 'Dissertation', 'Event', 'Image', 'Instrument',
-  'InteractiveResource', 'Journal', 'JournalArticle', 'Model', 'OutputManagementPlan', 'PeerReview',
-  'PhysicalObject', 'Preprint', 'Project', 'Report', 'Service', 'Software', 'Sound', 'Standard',
-  'StudyRegistration', 'Text', 'Workflow', 'Other',
-] as const;
+/** DataCite resourceTypeGeneral. */
+export const RESOURCE_TYPES = DATACITE_VOCABULARY.resourceType;
 
 /** Identifier schemes a related identifier may use (DataCite relatedIdentifierType plus physics ones). */
 export const RELATED_ID_TYPES = [
   'DOI', 'arXiv', 'URL', 'INSPIRE', 'ILDG', 'HEPData', 'Handle', 'ISBN', 'ISSN', 'PMID', 'URN', 'w3id', 'bibcode', 'RRID', 'SWHID',
 ] as const;
 
-/** DataCite 4.x relationType. */
-export const RELATION_TYPES = [
-  'IsCitedBy', 'Cites', 'IsSupplementTo', 'IsSupplementedBy', 'IsContinuedBy', 'Continues', 'IsDescribedBy',
-  'Describes', 'HasMetadata', 'IsMetadataFor', 'HasVersion', 'IsVersionOf', 'IsNewVersionOf', 'IsPreviousVersionOf',
-  'IsPartOf', 'HasPart', 'IsPublishedIn', 'IsReferencedBy', 'References', 'IsDocumentedBy', 'Documents',
-  'IsCompiledBy', 'Compiles', 'IsVariantFormOf', 'IsOriginalFormOf', 'IsIdenticalTo', 'IsReviewedBy', 'Reviews',
-  'IsDerivedFrom', 'IsSourceOf', 'IsRequiredBy', 'Requires', 'IsObsoletedBy', 'Obsoletes', 'IsCollectedBy', 'Collects',
-  'IsTranslationOf', 'HasTranslation',
-] as const;
+/** DataCite relationType. */
+export const RELATION_TYPES = DATACITE_VOCABULARY.relationType;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO-8601 date');
 
@@ -73,7 +62,7 @@ const checksum = z
 export const distributionInput = z
   .object({
     title: z.string().max(500).optional(),
-    urls: z.array(z.string().url()).min(1).max(20).describe('download or access URLs; more than one for mirrors'),
+    urls: z.array(allowedUrl).min(1).max(20).describe('download or access URLs; more than one for mirrors'),
     kind: z.enum(['download', 'access']).default('download'),
     mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type like application/x-hdf5').optional(),
     format: z.string().max(100).optional(),
@@ -88,7 +77,10 @@ export const relatedIdentifierInput = z
     value: z.string().trim().min(1).max(2000),
     relation: z.enum(RELATION_TYPES),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.type === 'URL' && !isAllowedUrl(v.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: URL_REFUSED });
+  });
 
 const datasetFields = {
   title: z.string().trim().min(1).max(1000),
@@ -102,7 +94,7 @@ const datasetFields = {
   keywords: z.array(z.string().trim().min(1).max(200)).max(200).optional(),
   domain: z.string().trim().min(1).max(200).optional(),
   formats: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
-  observables: z.array(z.string().url('must be an observable IRI')).max(500).optional(),
+  observables: z.array(allowedUrl.describe('observable IRI')).max(500).optional(),
   distributions: z.array(distributionInput).max(1000).optional(),
   relatedIdentifiers: z.array(relatedIdentifierInput).max(1000).optional(),
   accessLevel: z.enum(ACCESS_LEVELS).optional(),
@@ -215,3 +207,6 @@ export const datasetRecord = z.object({
 });
 
 export type DatasetRecord = z.infer<typeof datasetRecord>;
+
+/** A record as REST returns it: extension modules (DOI, gates) add their fields, hence loose. */
+export const datasetResponse = datasetRecord.extend({ links: z.record(z.string(), z.string()) }).loose();

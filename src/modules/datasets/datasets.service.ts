@@ -1,29 +1,11 @@
 import { FemtoError, notFound } from '../../errors.js';
 import { randomId } from '../../lib/ids.js';
-import type { DatasetVersionRow } from '../../db/schema/index.js';
-import { canSeeDrafts, canSeeRestricted, type Actor } from '../auth/auth.schema.js';
+import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
-import type { DatasetsRepository } from './datasets.repository.js';
+import type { DatasetsRepository, PublishedVersionRow } from './datasets.repository.js';
 import type { CreateDatasetInput, DatasetRecord, PatchDatasetInput, VersionContent } from './datasets.schema.js';
-
-export interface VersionedRecord {
-  record: DatasetRecord;
-  pk: number;
-  etag: string;
-}
-
-/** Strong validator: a published version never changes; a draft changes with every revision. */
-export const etagOf = (row: Pick<DatasetVersionRow, 'pk' | 'state' | 'revision'>) =>
-  row.state === 'published' ? `"v${row.pk}"` : `"d${row.pk}.${row.revision}"`;
-
-export const embargoActive = (r: Pick<DatasetRecord, 'accessLevel' | 'embargoUntil'>, now = new Date()) =>
-  r.accessLevel === 'embargoed' && !!r.embargoUntil && new Date(r.embargoUntil) > now;
-
-/** What a caller may see of a record: files under an active embargo stay hidden from anonymous callers. */
-export function viewFor(actor: Actor, record: DatasetRecord, now = new Date()): DatasetRecord {
-  if (canSeeRestricted(actor) || !embargoActive(record, now)) return record;
-  return { ...record, distributions: record.distributions.map((d) => ({ ...d, urls: [] })) };
-}
+import { draftEtag, readMiss, type DatasetReader, type ResolvedVersion } from './read.js';
+import { mayRead, maySeeDrafts, viewFor } from './visibility.js';
 
 /** Turns a stored record back into the content it was written from (for PATCH merges and new drafts). */
 export function contentOf(r: DatasetRecord): VersionContent {
@@ -68,31 +50,30 @@ export function contentOf(r: DatasetRecord): VersionContent {
   };
 }
 
+/** What a write answers: the version it left, with its record as stored. */
+export interface WrittenVersion extends ResolvedVersion {
+  record: DatasetRecord;
+}
+
 export interface ObservableCheck {
   /** Throws a coded error when an observable IRI is not in the ontology; wired by the ontology module. */
   (iris: string[], pointer: string): void;
 }
 
-export function createDatasetsService(repo: DatasetsRepository, auth: AuthService, checkObservables?: ObservableCheck) {
+export function createDatasetsService(repo: DatasetsRepository, reader: DatasetReader, auth: AuthService, checkObservables?: ObservableCheck) {
   const now = () => new Date().toISOString();
 
-  function recordOf(pk: number): VersionedRecord {
+  /** The version a write left behind, as the read pipeline names it (writers see every version), with its stored record. */
+  function written(id: string, which: { version: number } | 'draft'): WrittenVersion {
+    const row = repo.resolve(id, which === 'draft' ? undefined : which.version, which === 'draft' ? 'only' : 'never');
+    if (!row || row.pk === null) throw new FemtoError('INTERNAL', `dataset ${id} lost its ${which === 'draft' ? 'draft' : 'version'}`);
+    return { ...(row as ResolvedVersion), record: recordOf(row.pk) };
+  }
+
+  function recordOf(pk: number): DatasetRecord {
     const record = repo.records([pk]).get(pk);
-    const row = repo.versionRow(pk);
-    if (!record || !row) throw new FemtoError('INTERNAL', `version row ${pk} vanished`);
-    return { record, pk, etag: etagOf(row) };
-  }
-
-  function readView(actor: Actor, pk: number): VersionedRecord {
-    const v = recordOf(pk);
-    return { ...v, record: viewFor(actor, v.record) };
-  }
-
-  /** The rule for every read: restricted records do not exist for anonymous callers; drafts only for writers. */
-  function visible(actor: Actor, row: Pick<DatasetVersionRow, 'state' | 'accessLevel'>): boolean {
-    if (row.state === 'draft' && !canSeeDrafts(actor)) return false;
-    if (row.accessLevel === 'restricted' && !canSeeRestricted(actor)) return false;
-    return true;
+    if (!record) throw new FemtoError('INTERNAL', `version row ${pk} vanished`);
+    return record;
   }
 
   function conceptOrThrow(id: string) {
@@ -117,128 +98,162 @@ export function createDatasetsService(repo: DatasetsRepository, auth: AuthServic
   }
 
   return {
-    visible,
+    isEmpty: () => repo.isEmpty(),
+
+    /** Runs fn in one transaction: everything it writes, or nothing (the bundled catalog loads so). */
+    transaction: <T>(fn: () => T): T => repo.transaction(fn),
 
     /** Creates the concept record and its first draft. */
-    create(actor: Actor, input: CreateDatasetInput): VersionedRecord {
+    create(actor: Actor, input: CreateDatasetInput): WrittenVersion {
       auth.require(actor, 'curator');
       validateContent(input);
       const { id: requestedId, ...content } = input;
       const id = requestedId ?? randomId('ds-');
-      const pk = repo.transaction(() => {
+      repo.transaction(() => {
         if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
         const t = now();
         repo.insertConcept(id, actor.id, t);
         const draftPk = repo.insertVersion(id, content, 'draft', null, t);
         repo.setPointers(id, { draftVersionPk: draftPk }, t);
         auth.audit(actor, { action: 'dataset.create', entityType: 'dataset', entityId: id, after: content });
-        return draftPk;
       });
-      return recordOf(pk);
+      return written(id, 'draft');
     },
 
     /**
      * Catalog and importers create records that are published at once; the content may leave
      * fields empty that REST requires (a seed that does not state a licence has none).
      */
-    createPublished(actor: Actor, id: string, content: VersionContent): VersionedRecord {
+    createPublished(actor: Actor, id: string, content: VersionContent): WrittenVersion {
       auth.require(actor, 'curator');
       validateContent(content);
-      const pk = repo.transaction(() => {
+      repo.transaction(() => {
         if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`);
         const t = now();
         repo.insertConcept(id, actor.id, t);
         const versionPk = repo.insertVersion(id, content, 'published', 1, t);
         repo.setPointers(id, { latestVersionPk: versionPk }, t);
         auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content });
-        return versionPk;
       });
-      return recordOf(pk);
+      return written(id, { version: 1 });
     },
 
-    /** The latest published version; a writer sees the draft when nothing is published yet. */
-    get(actor: Actor, id: string): VersionedRecord {
-      const concept = repo.concept(id);
-      const pk = concept?.latestVersionPk ?? (canSeeDrafts(actor) ? concept?.draftVersionPk : null);
-      const row = pk != null ? repo.versionRow(pk) : undefined;
-      if (!row || !visible(actor, row)) throw notFound('Dataset', id);
-      return readView(actor, row.pk);
+    /** The record of a dataset as the caller may see it: its latest published version, or the draft for those who may see drafts (read pipeline: 404, 410). */
+    get(actor: Actor, id: string): { pk: number; record: DatasetRecord } {
+      const v = reader.open(actor, { dataset: id, draft: 'fallback' });
+      return { pk: v.pk, record: this.recordsFor(actor, [v.pk]).get(v.pk)! };
     },
 
-    getDraft(actor: Actor, id: string): VersionedRecord {
-      if (!canSeeDrafts(actor)) throw notFound('Draft of dataset', id);
-      return recordOf(draftOrThrow(id).pk);
+    /** Published versions of a dataset the caller may see (404 when none and no draft is visible either). */
+    visiblePublished(actor: Actor, id: string): PublishedVersionRow[] {
+      const rows = repo.publishedOf([id]).filter((r) => mayRead(actor, r));
+      if (rows.length === 0) reader.open(actor, { dataset: id, draft: 'fallback' }); // 404 unless the caller may see a draft-only dataset
+      return rows;
     },
 
-    getVersion(actor: Actor, id: string, n: number): VersionedRecord {
-      const row = repo.versionByNumber(id, n);
-      if (!row || !visible(actor, row)) throw notFound('Version', `${id} v${n}`);
-      return readView(actor, row.pk);
+    /** Published versions of many datasets, each as the caller may see it (GraphQL lists). */
+    publishedOf(actor: Actor, ids: readonly string[]): PublishedVersionRow[] {
+      return repo.publishedOf(ids).filter((r) => mayRead(actor, r));
+    },
+
+    /**
+     * Records as stored, whoever may see them: for what femto says on its own behalf (DOI
+     * metadata delivered to the registrar). Reads for a caller go through recordsFor or the read pipeline.
+     */
+    storedRecords(pks: readonly number[]): Map<number, DatasetRecord> {
+      return repo.records(pks);
+    },
+
+    /** Version pks for (dataset, number) pairs, keyed "id@n"; one statement (GraphQL edges name versions so). */
+    versionPksOf(refs: readonly { datasetId: string; version: number }[]): Map<string, number> {
+      return repo.versionPksOf(refs);
+    },
+
+    /** Dataset id and version number of version pks, in one statement. */
+    versionLabels(pks: readonly number[]): Map<number, { dataset: string; version: number | null; tier: number | null }> {
+      return repo.labels(pks);
     },
 
     listVersions(actor: Actor, id: string) {
-      const rows = repo.publishedVersions(id).filter((r) => visible(actor, r));
-      if (rows.length === 0) this.get(actor, id); // 404 unless the caller may see a draft-only dataset
-      return rows.map((r) => ({ version: r.versionNumber!, versionLabel: r.versionLabel, title: r.title, publishedAt: r.publishedAt!, accessLevel: r.accessLevel }));
+      const rows = this.visiblePublished(actor, id);
+      return rows.map((r) => ({ version: r.versionNumber, versionLabel: r.versionLabel, title: r.title, publishedAt: r.publishedAt, accessLevel: r.accessLevel }));
     },
 
-    patch(actor: Actor, id: string, patch: PatchDatasetInput, ifMatch?: string): VersionedRecord {
+    /** The draft of a dataset, for those who may see drafts (404 otherwise; 409 when it has none). */
+    draftRef(actor: Actor, id: string) {
+      if (!maySeeDrafts(actor)) throw notFound('Draft of dataset', id);
+      return {
+        dataset: id,
+        draft: 'only' as const,
+        miss: (miss: string) =>
+          miss === 'no-draft'
+            ? new FemtoError('VERSION_IMMUTABLE', `Dataset '${id}' has no draft; published versions are immutable. POST /datasets/${id}/versions opens a new draft.`)
+            : readMiss('no-dataset', { dataset: id }),
+      };
+    },
+
+    patch(actor: Actor, id: string, patch: PatchDatasetInput, ifMatch?: string): WrittenVersion {
       auth.require(actor, 'curator');
       validateContent(patch);
       repo.transaction(() => {
         const { pk } = draftOrThrow(id);
-        const current = recordOf(pk);
-        if (ifMatch && ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(current.etag)) {
-          throw new FemtoError('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the draft's ETag ${current.etag}`, [], { etag: current.etag });
+        const draft = written(id, 'draft');
+        const etag = draftEtag(draft);
+        // Without If-Match, two curators editing the same draft would silently overwrite each other.
+        if (!ifMatch) {
+          throw new FemtoError('PRECONDITION_REQUIRED', `PATCH needs If-Match with the draft's ETag (${etag}), or * to overwrite whatever is there`, [{ pointer: 'headers/if-match', message: 'is required' }], { etag });
         }
-        const merged: VersionContent = { ...contentOf(current.record), ...patch };
+        if (ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
+          throw new FemtoError('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the draft's ETag ${etag}`, [], { etag });
+        }
+        const current = draft.record;
+        const merged: VersionContent = { ...contentOf(current), ...patch };
         if (merged.accessLevel === 'embargoed' && !merged.embargoUntil) {
           throw new FemtoError('VALIDATION_FAILED', 'embargoUntil is required when accessLevel is embargoed', [
             { pointer: '/embargoUntil', message: 'is required when accessLevel is embargoed' },
           ]);
         }
         repo.replaceDraft(pk, merged, now());
-        auth.audit(actor, { action: 'dataset.patch', entityType: 'dataset', entityId: id, before: current.record, after: merged });
+        auth.audit(actor, { action: 'dataset.patch', entityType: 'dataset', entityId: id, before: current, after: merged });
       });
-      return recordOf(repo.concept(id)!.draftVersionPk!);
+      return written(id, 'draft');
     },
 
     /** Freezes the draft as the next immutable version. */
-    publish(actor: Actor, id: string): VersionedRecord {
+    publish(actor: Actor, id: string): WrittenVersion {
       auth.require(actor, 'curator');
-      const pk = repo.transaction(() => {
+      const n = repo.transaction(() => {
         const { pk } = draftOrThrow(id);
         const n = repo.maxVersionNumber(id) + 1;
         const t = now();
         repo.publishDraft(pk, n, t);
         repo.setPointers(id, { latestVersionPk: pk, draftVersionPk: null }, t);
         auth.audit(actor, { action: 'dataset.publish', entityType: 'dataset', entityId: id, after: { version: n } });
-        return pk;
+        return n;
       });
-      return recordOf(pk);
+      return written(id, { version: n });
     },
 
     /** Opens a new draft from the latest published version ("changes make a new version"). */
-    openDraft(actor: Actor, id: string): VersionedRecord {
+    openDraft(actor: Actor, id: string): WrittenVersion {
       auth.require(actor, 'curator');
-      const pk = repo.transaction(() => {
+      repo.transaction(() => {
         const concept = conceptOrThrow(id);
         if (concept.draftVersionPk != null) throw new FemtoError('CONFLICT', `Dataset '${id}' already has an open draft`);
         if (concept.latestVersionPk == null) throw new FemtoError('INTERNAL', `Dataset '${id}' has neither draft nor version`);
         const latest = recordOf(concept.latestVersionPk);
         const t = now();
-        const draftPk = repo.insertVersion(id, contentOf(latest.record), 'draft', null, t);
+        const draftPk = repo.insertVersion(id, contentOf(latest), 'draft', null, t);
         repo.setPointers(id, { draftVersionPk: draftPk }, t);
         auth.audit(actor, { action: 'dataset.open-draft', entityType: 'dataset', entityId: id });
-        return draftPk;
       });
-      return recordOf(pk);
+      return written(id, 'draft');
     },
 
     /** Records for many version pks, filtered to what the actor may see (for lists and GraphQL loaders). */
     recordsFor(actor: Actor, pks: readonly number[]): Map<number, DatasetRecord> {
       const out = new Map<number, DatasetRecord>();
-      for (const [pk, r] of repo.records(pks)) if (visible(actor, r)) out.set(pk, viewFor(actor, r));
+      for (const [pk, r] of repo.records(pks)) if (mayRead(actor, r)) out.set(pk, viewFor(actor, r));
       return out;
     },
   };

@@ -1,6 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
-import { activities, gateResults, measurements, versionTerms, type GateResultRow, type MeasurementRow } from '../../db/schema/index.js';
+import { gateResults, measurements, type GateResultRow, type MeasurementRow } from '../../db/schema/index.js';
 
 export type NewMeasurement = typeof measurements.$inferInsert;
 export type NewGateResult = Omit<typeof gateResults.$inferInsert, 'seq'>;
@@ -10,11 +9,33 @@ export interface MeasurementWithActivity extends MeasurementRow {
   softwareVersion: string | null;
 }
 
-/** Any number of pks as one bound JSON parameter (a lineage answer can exceed SQLite's variable limit). */
-const pkList = (pks: readonly number[]) => sql`(SELECT value FROM json_each(${JSON.stringify(pks)}))`;
 
-export function createGatesRepository({ db }: Database_) {
+interface RawMeasurement extends Omit<MeasurementWithActivity, 'value' | 'normalizedValue'> {
+  value: string;
+  normalizedValue: string;
+}
+
+const RESULT_COLUMNS = `r.seq, r.measurement_id AS measurementId, r.version_pk AS versionPk, r.gate, r.verdict, r.value, r.margin, r.reason`;
+
+export function createGatesRepository({ db, sqlite }: Database_) {
+  // Reads on the dataset read path and lineage answers: prepared once, any number of keys as one JSON array.
+  const measurementsStmt = sqlite.prepare(`
+    SELECT m.id, m.version_pk AS versionPk, m.activity_id AS activityId, m.observable, m.value, m.unit, m.normalized_value AS normalizedValue,
+           m.normalized_unit AS normalizedUnit, m.uncertainty, m.method, m.created_at AS createdAt, m.created_by AS createdBy,
+           a.software_name AS softwareName, a.software_version AS softwareVersion
+      FROM json_each(@pks) k JOIN measurements m ON m.version_pk = k.value JOIN activities a ON a.id = m.activity_id
+     WHERE @id IS NULL OR m.id = @id ORDER BY m.rowid`);
+  const resultsOfStmt = sqlite.prepare(`SELECT ${RESULT_COLUMNS} FROM json_each(?) k JOIN gate_results r ON r.measurement_id = k.value ORDER BY r.seq`);
+  const resultsForVersionsStmt = sqlite.prepare(`SELECT ${RESULT_COLUMNS} FROM json_each(?) k JOIN gate_results r ON r.version_pk = k.value ORDER BY r.seq`);
+  const observablesStmt = sqlite.prepare(`
+    SELECT t.version_pk AS versionPk, t.value FROM json_each(?) k JOIN version_terms t ON t.version_pk = k.value AND t.facet = 'observable'`);
+
   return {
+    /** Runs fn in one transaction (a savepoint when nested): the validation step and its results commit together. */
+    transaction<T>(fn: () => T): T {
+      return sqlite.transaction(fn)();
+    },
+
     insert(measurement: NewMeasurement, results: NewGateResult[]): void {
       db.insert(measurements).values(measurement).run();
       if (results.length) db.insert(gateResults).values(results).run();
@@ -23,48 +44,24 @@ export function createGatesRepository({ db }: Database_) {
     /** Measurements of versions, oldest first, with the software of their validation activity. */
     measurementsOf(versionPks: readonly number[], id?: string): MeasurementWithActivity[] {
       if (!versionPks.length) return [];
-      return db
-        .select({
-          id: measurements.id,
-          versionPk: measurements.versionPk,
-          activityId: measurements.activityId,
-          observable: measurements.observable,
-          value: measurements.value,
-          unit: measurements.unit,
-          normalizedValue: measurements.normalizedValue,
-          normalizedUnit: measurements.normalizedUnit,
-          uncertainty: measurements.uncertainty,
-          method: measurements.method,
-          createdAt: measurements.createdAt,
-          createdBy: measurements.createdBy,
-          softwareName: activities.softwareName,
-          softwareVersion: activities.softwareVersion,
-        })
-        .from(measurements)
-        .innerJoin(activities, eq(activities.id, measurements.activityId))
-        .where(id ? and(inArray(measurements.versionPk, [...versionPks]), eq(measurements.id, id)) : inArray(measurements.versionPk, [...versionPks]))
-        .orderBy(sql`${measurements}.rowid`)
-        .all();
+      return (measurementsStmt.all({ pks: JSON.stringify(versionPks), id: id ?? null }) as RawMeasurement[]).map((m) => ({
+        ...m,
+        value: JSON.parse(m.value) as number | number[],
+        normalizedValue: JSON.parse(m.normalizedValue) as number | number[],
+      }));
     },
 
     resultsOf(measurementIds: readonly string[]): GateResultRow[] {
-      if (!measurementIds.length) return [];
-      return db.select().from(gateResults).where(inArray(gateResults.measurementId, [...measurementIds])).orderBy(asc(gateResults.seq)).all();
+      return measurementIds.length ? (resultsOfStmt.all(JSON.stringify(measurementIds)) as GateResultRow[]) : [];
     },
 
     /** Every gate result of the versions in recording order: the last one per gate is its status. */
     resultsForVersions(versionPks: readonly number[]): GateResultRow[] {
-      if (!versionPks.length) return [];
-      return db.select().from(gateResults).where(inArray(gateResults.versionPk, pkList(versionPks))).orderBy(asc(gateResults.seq)).all();
+      return versionPks.length ? (resultsForVersionsStmt.all(JSON.stringify(versionPks)) as GateResultRow[]) : [];
     },
 
     observablesOf(versionPks: readonly number[]): { versionPk: number; value: string }[] {
-      if (!versionPks.length) return [];
-      return db
-        .select({ versionPk: versionTerms.versionPk, value: versionTerms.value })
-        .from(versionTerms)
-        .where(and(inArray(versionTerms.versionPk, pkList(versionPks)), eq(versionTerms.facet, 'observable')))
-        .all();
+      return versionPks.length ? (observablesStmt.all(JSON.stringify(versionPks)) as { versionPk: number; value: string }[]) : [];
     },
   };
 }

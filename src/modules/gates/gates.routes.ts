@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
+import type { GatesService } from './gates.service.js';
 import { measurementBody, measurementOut } from './gates.schema.js';
 
 const tags = ['gates'];
 const security = [{ bearer: [] }];
 const idParams = z.object({ id: z.string().min(1).max(200) });
 
-export function gatesRoutes(container: Container): FastifyPluginAsyncZod {
-  const { gates, config } = container;
+export function gatesRoutes({ gates, urls }: { gates: GatesService; urls: SiteUrls }): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/datasets/:id/measurements',
@@ -27,7 +27,7 @@ export function gatesRoutes(container: Container): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const m = gates.record(request.actor, request.params.id, request.body);
-        reply.status(201).header('Location', `${config.baseUrl}/datasets/${encodeURIComponent(m.dataset)}/measurements/${m.id}`);
+        reply.status(201).header('Location', urls.measurement(m.dataset, m.id));
         return m;
       },
     );

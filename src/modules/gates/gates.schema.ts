@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { gateNumbers } from '../ontology/ontology.schema.js';
+import { allowedUrl } from '../../lib/urls.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
 export const softwareInput = z.union([
   z.string().trim().min(1).max(300),
   z
-    .object({ name: z.string().trim().min(1).max(300), version: z.string().max(100).optional(), repository: z.string().url().optional(), commit: z.string().max(100).optional() })
+    .object({ name: z.string().trim().min(1).max(300), version: z.string().max(100).optional(), repository: allowedUrl.optional(), commit: z.string().max(100).optional() })
     .strict(),
 ]);
 

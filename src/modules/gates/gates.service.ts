@@ -3,12 +3,12 @@ import { FemtoError, notFound } from '../../errors.js';
 import { randomId } from '../../lib/ids.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
-import type { DatasetsRepository } from '../datasets/datasets.repository.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
+import type { DatasetReader, MissError } from '../datasets/read.js';
 import type { GateTerm, ObservableTerm } from '../ontology/ontology.model.js';
 import type { OntologyService } from '../ontology/ontology.service.js';
 import type { Unit } from '../ontology/units.js';
-import type { ProvenanceRepository } from '../provenance/provenance.repository.js';
+import type { ProvenanceService } from '../provenance/provenance.service.js';
 import { judge } from './evaluate.js';
 import type { GatesRepository, MeasurementWithActivity, NewGateResult } from './gates.repository.js';
 import type { GateResultRecord, GateStatus, MeasurementInput, MeasurementRecord } from './gates.schema.js';
@@ -23,14 +23,14 @@ export function thresholdOf(g: GateTerm) {
 
 export function createGatesService(deps: {
   repo: GatesRepository;
-  provenance: ProvenanceRepository;
-  datasetsRepo: DatasetsRepository;
+  provenance: ProvenanceService;
   datasets: DatasetsService;
+  reader: Pick<DatasetReader, 'open'>;
   ontology: OntologyService;
   auth: AuthService;
   policy: GatePolicy;
 }) {
-  const { repo, provenance, datasetsRepo, datasets, ontology, auth } = deps;
+  const { repo, provenance, datasets, reader, ontology, auth } = deps;
   const { units } = ontology;
 
   // A policy naming a gate that does not exist, or one that can never be judged, would block
@@ -73,21 +73,16 @@ export function createGatesService(deps: {
     return values.map((v) => units.convert(v, from, to));
   }
 
+  /** A version named by a measurement: 422 for a version number it does not have, 422 when nothing is published, else what reads answer. */
+  const measuredMiss: MissError = (miss, ref) => {
+    if (miss === 'no-version') return new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' has no version ${ref.version}`, [{ pointer: '/version', message: 'unknown version' }]);
+    if (miss === 'unpublished') return new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version to measure`);
+    return notFound('Dataset', ref.dataset);
+  };
+
   function resolveVersionPk(actor: Actor, datasetId: string, version: number | undefined): { pk: number; version: number } {
-    const concept = datasetsRepo.concept(datasetId);
-    if (!concept) throw notFound('Dataset', datasetId);
-    const row =
-      version !== undefined
-        ? datasetsRepo.versionByNumber(datasetId, version)
-        : concept.latestVersionPk != null
-          ? datasetsRepo.versionRow(concept.latestVersionPk)
-          : undefined;
-    if (!row) {
-      if (version !== undefined) throw new FemtoError('UNKNOWN_REFERENCE', `Dataset '${datasetId}' has no version ${version}`, [{ pointer: '/version', message: 'unknown version' }]);
-      throw new FemtoError('NOT_PUBLISHED', `Dataset '${datasetId}' has no published version to measure`);
-    }
-    if (!datasets.visible(actor, row)) throw notFound('Dataset', datasetId);
-    return { pk: row.pk, version: row.versionNumber! };
+    const v = reader.open(actor, { dataset: datasetId, version }, measuredMiss);
+    return { pk: v.pk, version: v.versionNumber! };
   }
 
   function gatesToJudge(observable: ObservableTerm, named: string[]): GateTerm[] {
@@ -165,26 +160,17 @@ export function createGatesService(deps: {
       const activityId = randomId('act-');
       const software = typeof input.software === 'string' ? { name: input.software } : input.software;
       const now = new Date().toISOString();
-      provenance.transaction(() => {
-        provenance.insertActivity(
-          {
-            id: activityId,
-            kind: 'validation',
-            name: `Validation of ${observable.label} (${observable.symbol})`,
-            description: input.method ?? null,
-            softwareName: software?.name ?? null,
-            softwareVersion: software?.version ?? null,
-            softwareRepository: software?.repository ?? null,
-            softwareCommit: software?.commit ?? null,
-            parameters: { observable: observable.iri, measurement: id, gates: gates.map((g) => g.iri) },
-            startedAt: now,
-            endedAt: now,
-            basis: gates.map((g) => g.seedSentence).join(' ') || null,
-            createdBy: actor.id,
-            createdAt: now,
-          },
-          { agents: [], inputs: [{ versionPk: target.pk, role: 'evaluated' }], outputs: [] },
-        );
+      repo.transaction(() => {
+        provenance.recordValidation(actor, {
+          id: activityId,
+          name: `Validation of ${observable.label} (${observable.symbol})`,
+          description: input.method ?? null,
+          software: software ?? null,
+          parameters: { observable: observable.iri, measurement: id, gates: gates.map((g) => g.iri) },
+          at: now,
+          basis: gates.map((g) => g.seedSentence).join(' ') || null,
+          evaluated: target.pk,
+        });
         const results: NewGateResult[] = judged.map(({ g, j }) => ({ measurementId: id, versionPk: target.pk, gate: g.iri, verdict: j.verdict, value: j.value, margin: j.margin, reason: j.reason }));
         repo.insert(
           {
@@ -220,20 +206,14 @@ export function createGatesService(deps: {
       return found;
     },
 
-    /** Measurements of one version, for serializers whose caller already checked the version is visible. */
-    measurementsOfVersion(versionPk: number): MeasurementRecord[] {
-      return this.measurementsOfVersions([versionPk]);
-    },
-
-    /** Batched form of measurementsOfVersion (GraphQL loaders). */
+    /** Measurements of versions the caller already may see (GraphQL loaders, DQV in harvest formats). */
     measurementsOfVersions(versionPks: number[]): MeasurementRecord[] {
       return records(repo.measurementsOf(versionPks), versionLabeller(versionPks));
     },
 
     /** Published versions of a dataset the caller may see (404 when none and no draft is visible). */
     visibleVersionPks(actor: Actor, datasetId: string): number[] {
-      datasets.get(actor, datasetId);
-      return datasetsRepo.publishedVersions(datasetId).filter((r) => datasets.visible(actor, r)).map((r) => r.pk);
+      return datasets.visiblePublished(actor, datasetId).map((r) => r.pk);
     },
 
     /**
@@ -272,7 +252,7 @@ export function createGatesService(deps: {
      * was never judged. The DOI publish path calls this before registering.
      */
     assertPublishable(versionPk: number): void {
-      const row = datasetsRepo.versionRow(versionPk);
+      const row = datasets.versionLabels([versionPk]).get(versionPk);
       if (!row) throw new FemtoError('INTERNAL', `version row ${versionPk} vanished`);
       const required = requiredGates(row.tier);
       if (!required.length) return;
@@ -293,8 +273,11 @@ export function createGatesService(deps: {
   };
 
   function versionLabeller(pks: number[]) {
-    const rows = new Map(datasetsRepo.versionRows(pks).map((r) => [r.pk, { dataset: r.datasetId, version: r.versionNumber! }]));
-    return (pk: number) => rows.get(pk)!;
+    const rows = datasets.versionLabels(pks);
+    return (pk: number) => {
+      const r = rows.get(pk)!;
+      return { dataset: r.dataset, version: r.version! };
+    };
   }
 }
 

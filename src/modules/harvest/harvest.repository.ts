@@ -1,18 +1,21 @@
-import type { Statement } from 'better-sqlite3';
 import type { Database_ } from '../../db/client.js';
-import { WITHDRAWN_SQL } from '../identifiers/identifiers.repository.js';
+import { EVER_PUBLIC, LATEST_PUBLISHED, WITHDRAWN } from '../../db/fragments.js';
 
 /** One harvestable dataset: its latest published version, keyed by (datestamp, id) for keyset paging. */
 export interface HarvestRow {
   pk: number;
   id: string;
-  /** published_at of the latest version: when the record last changed for a harvester. */
+  /** When the record last changed for a harvester (datasets.modified_at: publication, DOI, withdrawal, gates, lineage). */
   datestamp: string;
   /** Withdrawn (a hidden DOI's tombstone), or the latest version left public view while an earlier one was public (OAI deleted record). */
   deleted: boolean;
   tier: number | null;
   domain: string | null;
   dataType: string | null;
+  /** What the representation cache needs of the version. */
+  seq: number;
+  accessLevel: 'open' | 'embargoed' | 'restricted';
+  embargoUntil: string | null;
 }
 
 /** Set membership as stored values (tier number, raw domain strings, data type). */
@@ -36,84 +39,90 @@ export interface HarvestQuery {
   includeDeleted: boolean;
 }
 
-export function createHarvestRepository({ sqlite }: Database_) {
-  const statements = new Map<string, Statement<unknown[]>>();
-  /* The WHERE clause varies with the filters given; each shape is prepared once. */
-  const prepared = (sql: string) => {
-    let s = statements.get(sql);
-    if (!s) statements.set(sql, (s = sqlite.prepare<unknown[]>(sql)));
-    return s;
+/**
+ * Every query of this repository filters the same way, in one static condition: an unset filter
+ * binds NULL and drops out, so each statement is prepared once.
+ */
+const FILTERS = `
+      (@includeRestricted = 1 OR v.access_level <> 'restricted' OR (@includeDeleted = 1 AND ${EVER_PUBLIC}))
+  AND (@includeDeleted = 1 OR NOT ${WITHDRAWN})
+  AND (@from IS NULL OR d.modified_at >= @from)
+  AND (@before IS NULL OR d.modified_at < @before)
+  AND (@afterStamp IS NULL OR (d.modified_at, d.id) > (@afterStamp, @afterId))
+  AND (@anyTier = 0 OR v.tier IS NOT NULL) AND (@tier IS NULL OR v.tier = @tier)
+  AND (@anyDomain = 0 OR v.domain IS NOT NULL) AND (@domains IS NULL OR v.domain IN (SELECT value FROM json_each(@domains)))
+  AND (@anyDataType = 0 OR v.data_type IS NOT NULL) AND (@dataType IS NULL OR v.data_type = @dataType)`;
+
+/** A record is deleted for a harvester when withdrawn, or (for those who may not see restricted records) when its latest version is restricted. */
+const DELETED = `(${WITHDRAWN} OR (@includeRestricted = 0 AND v.access_level = 'restricted'))`;
+
+function bind(q: HarvestQuery) {
+  const f = q.facets ?? {};
+  return {
+    includeRestricted: q.includeRestricted ? 1 : 0,
+    includeDeleted: q.includeDeleted ? 1 : 0,
+    from: q.from ?? null,
+    before: q.before ?? null,
+    afterStamp: q.after?.[0] ?? null,
+    afterId: q.after?.[1] ?? null,
+    anyTier: f.tier === 'any' ? 1 : 0,
+    tier: typeof f.tier === 'number' ? f.tier : null,
+    anyDomain: f.domains === 'any' ? 1 : 0,
+    domains: Array.isArray(f.domains) ? JSON.stringify(f.domains) : null,
+    anyDataType: f.dataType === 'any' ? 1 : 0,
+    dataType: f.dataType !== undefined && f.dataType !== 'any' ? f.dataType : null,
   };
+}
 
-  /* A withdrawn record: its latest version is restricted but some published version was not. */
-  const everPublic = `EXISTS (SELECT 1 FROM dataset_versions p WHERE p.dataset_id = d.id AND p.state = 'published' AND p.access_level != 'restricted')`;
+export function createHarvestRepository({ sqlite }: Database_) {
+  const pageStmt = sqlite.prepare(`
+    SELECT v.pk AS pk, d.id AS id, d.modified_at AS datestamp, ${DELETED} AS deleted, v.tier AS tier, v.domain AS domain, v.data_type AS dataType,
+           coalesce(c.seq, 0) AS seq, v.access_level AS accessLevel, v.embargo_until AS embargoUntil
+      FROM ${LATEST_PUBLISHED} LEFT JOIN version_changes c ON c.version_pk = v.pk
+     WHERE ${FILTERS}
+     ORDER BY d.modified_at, d.id LIMIT @limit OFFSET @offset`);
+  const oneStmt = sqlite.prepare(`
+    SELECT v.pk AS pk, d.id AS id, d.modified_at AS datestamp, ${DELETED} AS deleted, v.tier AS tier, v.domain AS domain, v.data_type AS dataType,
+           coalesce(c.seq, 0) AS seq, v.access_level AS accessLevel, v.embargo_until AS embargoUntil
+      FROM ${LATEST_PUBLISHED} LEFT JOIN version_changes c ON c.version_pk = v.pk
+     WHERE d.id = @id AND ${FILTERS}`);
+  const countStmt = sqlite.prepare(`SELECT count(*) FROM ${LATEST_PUBLISHED} WHERE ${FILTERS}`).pluck(true);
+  const earliestStmt = sqlite.prepare(`SELECT min(d.modified_at) FROM ${LATEST_PUBLISHED}`).pluck(true);
+  const facetValuesStmt = sqlite.prepare(`
+    SELECT DISTINCT 'tier' AS facet, v.tier AS value FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.tier IS NOT NULL
+    UNION SELECT DISTINCT 'domain', v.domain FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.domain IS NOT NULL
+    UNION SELECT DISTINCT 'dataType', v.data_type FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.data_type IS NOT NULL
+    ORDER BY 1, 2`);
 
-  const withdrawn = WITHDRAWN_SQL;
-
-  function where(q: HarvestQuery): { clause: string; params: unknown[] } {
-    const conds: string[] = [];
-    const params: unknown[] = [];
-    if (!q.includeRestricted) conds.push(q.includeDeleted ? `(v.access_level != 'restricted' OR ${everPublic})` : `v.access_level != 'restricted'`);
-    if (!q.includeDeleted) conds.push(`NOT ${withdrawn}`);
-    if (q.from) conds.push('v.published_at >= ?'), params.push(q.from);
-    if (q.before) conds.push('v.published_at < ?'), params.push(q.before);
-    if (q.after) conds.push('(v.published_at, d.id) > (?, ?)'), params.push(q.after[0], q.after[1]);
-    const f = q.facets ?? {};
-    if (f.tier === 'any') conds.push('v.tier IS NOT NULL');
-    else if (f.tier !== undefined) conds.push('v.tier = ?'), params.push(f.tier);
-    if (f.domains === 'any') conds.push('v.domain IS NOT NULL');
-    else if (f.domains) conds.push(`v.domain IN (SELECT value FROM json_each(?))`), params.push(JSON.stringify(f.domains));
-    if (f.dataType === 'any') conds.push('v.data_type IS NOT NULL');
-    else if (f.dataType !== undefined) conds.push('v.data_type = ?'), params.push(f.dataType);
-    return { clause: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
-  }
-
-  const from = `FROM datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk`;
-  const columns = (q: HarvestQuery) =>
-    `v.pk AS pk, d.id AS id, v.published_at AS datestamp, ${q.includeRestricted ? withdrawn : `(v.access_level = 'restricted' OR ${withdrawn})`} AS deleted,
-     v.tier AS tier, v.domain AS domain, v.data_type AS dataType`;
   type Raw = Omit<HarvestRow, 'deleted'> & { deleted: number };
   const toRow = (r: Raw): HarvestRow => ({ ...r, deleted: r.deleted === 1 });
 
   return {
     /** One page in (datestamp, id) order; `offset` serves numbered pages, `after` keyset pages. */
     page(q: HarvestQuery, limit: number, offset = 0): HarvestRow[] {
-      const { clause, params } = where(q);
-      const rows = prepared(`SELECT ${columns(q)} ${from} ${clause} ORDER BY v.published_at, d.id LIMIT ? OFFSET ?`).all(...params, limit, offset) as Raw[];
-      return rows.map(toRow);
+      return (pageStmt.all({ ...bind(q), limit, offset }) as Raw[]).map(toRow);
     },
 
     count(q: HarvestQuery): number {
-      const { clause, params } = where(q);
-      return (prepared(`SELECT count(*) AS n ${from} ${clause}`).get(...params) as { n: number }).n;
+      return countStmt.get(bind(q)) as number;
     },
 
     one(id: string, q: HarvestQuery): HarvestRow | undefined {
-      const { clause, params } = where(q);
-      const r = prepared(`SELECT ${columns(q)} ${from} ${clause ? `${clause} AND` : 'WHERE'} d.id = ?`).get(...params, id) as Raw | undefined;
+      const r = oneStmt.get({ ...bind(q), id }) as Raw | undefined;
       return r && toRow(r);
     },
 
     earliestDatestamp(): string | null {
-      return (prepared(`SELECT min(published_at) AS t FROM dataset_versions WHERE state = 'published'`).get() as { t: string | null }).t;
+      return (earliestStmt.get() as string | null) ?? null;
     },
 
     /** Distinct facet values of the records a harvester may see (the OAI set hierarchy). */
     facetValues(includeRestricted: boolean): { tiers: number[]; domains: string[]; dataTypes: string[] } {
-      const { clause, params } = where({ includeRestricted, includeDeleted: false });
-      const distinct = (col: string) =>
-        (prepared(`SELECT DISTINCT ${col} AS x ${from} ${clause} ${clause ? 'AND' : 'WHERE'} ${col} IS NOT NULL ORDER BY 1`).all(...params) as { x: never }[]).map((r) => r.x);
-      return { tiers: distinct('v.tier'), domains: distinct('v.domain'), dataTypes: distinct('v.data_type') };
-    },
-
-    /** First publication date per dataset (schema:datePublished of every version). */
-    firstPublished(ids: readonly string[]): Map<string, string> {
-      if (!ids.length) return new Map();
-      const rows = prepared(
-        `SELECT dataset_id AS id, min(published_at) AS t FROM dataset_versions
-          WHERE state = 'published' AND dataset_id IN (SELECT value FROM json_each(?)) GROUP BY dataset_id`,
-      ).all(JSON.stringify(ids)) as { id: string; t: string }[];
-      return new Map(rows.map((r) => [r.id, r.t]));
+      const out = { tiers: [] as number[], domains: [] as string[], dataTypes: [] as string[] };
+      for (const r of facetValuesStmt.all(bind({ includeRestricted, includeDeleted: false })) as { facet: 'tier' | 'domain' | 'dataType'; value: never }[]) {
+        out[r.facet === 'tier' ? 'tiers' : r.facet === 'domain' ? 'domains' : 'dataTypes'].push(r.value);
+      }
+      return out;
     },
   };
 }

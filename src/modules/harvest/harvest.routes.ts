@@ -1,14 +1,19 @@
 import formbody from '@fastify/formbody';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
+import type { Config } from '../../config.js';
 import { notFound } from '../../errors.js';
 import { RepresentationRegistry } from '../../lib/negotiation.js';
+import type { DatasetReader, VersionRef } from '../datasets/read.js';
 import { fairAssessment, fairReport } from './fair.js';
+import { harvestItem, type HarvestService } from './harvest.service.js';
 import { CONTEXT_FILES, contextDocument, toTurtle, type ContextFile } from './jsonld.js';
+import type { OaiService } from './oai.service.js';
 import { DCAT_JSONLD, JSONLD } from './representations.js';
-import { dcatCatalog, schemaOrgCatalog, type CatalogPage } from './serializers/catalog.js';
-import { DCAT_PROFILE } from './serializers/dcat.js';
+import { catalogJson, dcatCatalog, schemaOrgCatalog, type CatalogPage } from './serializers/catalog.js';
+import { DCAT_PROFILE, dcatNode } from './serializers/dcat.js';
+import { schemaOrgNode } from './serializers/schemaorg.js';
 import { sitemapIndex, urlset } from './serializers/sitemap.js';
 import { linkset, signposts } from './signposting.js';
 
@@ -17,24 +22,39 @@ const text = z.string().describe('the document, in the media type negotiated');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO-8601 date or date-time');
 const seconds = (iso: string) => `${iso.slice(0, 19)}Z`;
 
+const linksetAnswer = z.object({
+  linkset: z.array(z.object({ anchor: z.string() }).catchall(z.array(z.object({ href: z.string(), type: z.string().optional() })))),
+});
+
 const catalogQuery = z.object({
   page: z.coerce.number().int().positive().default(1),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  modified_since: isoDate.optional().describe('only records whose latest version was published at or after this instant'),
+  modified_since: isoDate.optional().describe('only records modified at or after this instant (a version published, a DOI changed or withdrawn, a gate judged, a derivation step added)'),
   format: z.enum(['jsonld', 'dcat', 'ttl']).optional(),
 });
 
 /** A fixed string body sent as-is in the given media type. */
 const raw = (body: string) => body;
 
-export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
-  const { harvest, oai, datasets, config } = container;
+export function harvestRoutes(deps: {
+  harvest: HarvestService;
+  oai: OaiService;
+  reader: DatasetReader;
+  config: Config;
+  metadataFormats: () => { mediaType: string; format: string }[];
+}): FastifyPluginAsyncZod {
+  const { harvest, oai, reader, config } = deps;
   const ctx = harvest.serializerContext;
 
-  const catalogFormats = new RepresentationRegistry<CatalogPage>();
-  catalogFormats.register({ mediaType: JSONLD, format: 'jsonld', render: (p) => JSON.stringify(schemaOrgCatalog(p, ctx)) });
-  catalogFormats.register({ mediaType: DCAT_JSONLD, format: 'dcat', profile: DCAT_PROFILE, render: (p) => JSON.stringify(dcatCatalog(p, ctx)) });
-  catalogFormats.register({ mediaType: 'text/turtle', format: 'ttl', render: (p) => toTurtle([dcatCatalog(p, ctx)], ctx.urls.base) });
+  /** Catalog pages: their dataset nodes come rendered from the read pipeline's cache, as JSON texts. */
+  interface RenderedPage {
+    page: CatalogPage;
+    nodes: string[];
+  }
+  const catalogFormats = new RepresentationRegistry<RenderedPage>();
+  catalogFormats.register({ mediaType: JSONLD, format: 'jsonld', render: ({ page, nodes }) => catalogJson(schemaOrgCatalog(page, ctx, []), nodes) });
+  catalogFormats.register({ mediaType: DCAT_JSONLD, format: 'dcat', profile: DCAT_PROFILE, render: ({ page, nodes }) => catalogJson(dcatCatalog(page, ctx, []), nodes) });
+  catalogFormats.register({ mediaType: 'text/turtle', format: 'ttl', render: ({ page, nodes }) => toTurtle([dcatCatalog(page, ctx, nodes.map((n) => JSON.parse(n) as unknown))], ctx.urls.base) });
 
   return async (app) => {
     // OAI-PMH harvesters may POST their arguments as a form (§3.1.1.2); only these routes parse forms.
@@ -42,32 +62,56 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
 
     app.get(
       '/contexts/:name',
-      { schema: { tags, summary: 'A JSON-LD context femto uses (served from local files)', params: z.object({ name: z.enum(CONTEXT_FILES) }) } },
+      {
+        schema: {
+          tags,
+          summary: 'A JSON-LD context femto uses (served from local files)',
+          params: z.object({ name: z.enum(CONTEXT_FILES) }),
+          produces: ['application/ld+json'],
+          response: { 200: z.object({ '@context': z.unknown() }).describe('the JSON-LD context document') },
+        },
+      },
       async (request, reply) =>
         reply
           .type('application/ld+json')
+          .serializer(JSON.stringify)
           .header('Cache-Control', 'public, max-age=86400')
           .header('Access-Control-Allow-Origin', '*')
-          .send(JSON.stringify(contextDocument(request.params.name as ContextFile))),
+          .send(contextDocument(request.params.name as ContextFile)),
     );
+
+    /** The Signposting links of a landing page as an RFC 9264 linkset, anchored at that landing page (read through the read pipeline). */
+    function sendLinkset(request: FastifyRequest, reply: FastifyReply, ref: VersionRef, landing: string) {
+      const v = reader.open(request.actor, ref);
+      const links = signposts(harvestItem(request.actor, reader.item(request.actor, v)), ctx, deps.metadataFormats(), landing);
+      return reply.type('application/linkset+json').serializer(raw).send(JSON.stringify(linkset(landing, links)));
+    }
 
     app.get(
       '/datasets/:id/linkset',
       {
         schema: {
           tags,
-          summary: 'FAIR Signposting level 2: the landing page links as an RFC 9264 linkset',
+          summary: 'FAIR Signposting level 2: the links of /datasets/{id} as an RFC 9264 linkset',
           params: z.object({ id: z.string().min(1).max(200) }),
+          response: { 200: linksetAnswer },
         },
       },
-      async (request, reply) => {
-        const v = datasets.get(request.actor, request.params.id);
-        container.guardRead(v);
-        const item = harvest.item(request.actor, v.pk);
-        if (!item) throw notFound('Dataset', request.params.id);
-        const links = signposts(item, ctx, container.harvestFormats.metadataFormats());
-        return reply.type('application/linkset+json').send(JSON.stringify(linkset(ctx.urls.version(item.record.id, item.record.version), links)));
+      async (request, reply) => sendLinkset(request, reply, { dataset: request.params.id, draft: 'fallback' }, ctx.urls.dataset(request.params.id)),
+    );
+
+    app.get(
+      '/datasets/:id/versions/:n/linkset',
+      {
+        schema: {
+          tags,
+          summary: "FAIR Signposting level 2: the links of one version's landing page as an RFC 9264 linkset",
+          params: z.object({ id: z.string().min(1).max(200), n: z.coerce.number().int().min(1) }),
+          response: { 200: linksetAnswer },
+        },
       },
+      async (request, reply) =>
+        sendLinkset(request, reply, { dataset: request.params.id, version: request.params.n }, ctx.urls.version(request.params.id, request.params.n)),
     );
 
     app.get(
@@ -81,11 +125,8 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const v = datasets.get(request.actor, request.params.id);
-        container.guardRead(v);
-        const item = harvest.item(request.actor, v.pk);
-        if (!item) throw notFound('Dataset', request.params.id);
-        return fairAssessment(item, ctx, container.datasetRepresentations.all());
+        const v = reader.open(request.actor, { dataset: request.params.id, draft: 'fallback' });
+        return fairAssessment(harvestItem(request.actor, reader.item(request.actor, v)), ctx, reader.representations.all());
       },
     );
 
@@ -105,14 +146,23 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
         const representation = catalogFormats.choose(request.headers.accept, format);
         if (!representation) throw catalogFormats.notAcceptable(format);
         const since = modifiedSince ? new Date(modifiedSince).toISOString() : undefined;
-        const { total, items } = harvest.catalogPage(request.actor, { page, limit, modifiedSince: since });
+        const { total, rows } = harvest.catalogPage(request.actor, { page, limit, modifiedSince: since });
+        const dcat = representation.format !== 'jsonld';
+        const nodes = harvest
+          .fragments(request.actor, rows, dcat ? 'catalog:dcat' : 'catalog:schemaorg', (items) =>
+            items.map((i) => {
+              const h = harvestItem(request.actor, i);
+              return JSON.stringify(dcat ? dcatNode(h, ctx) : schemaOrgNode(h, ctx));
+            }),
+          )
+          .filter((n) => n !== undefined);
         const pageUrl = (n: number) => {
           const params = new URLSearchParams({ page: String(n), limit: String(limit) });
           if (modifiedSince) params.set('modified_since', modifiedSince);
           if (format) params.set('format', format);
           return `${ctx.urls.catalog}?${params}`;
         };
-        const body = await representation.render({ items, total, page, lastPage: Math.max(1, Math.ceil(total / limit)), pageUrl });
+        const body = await representation.render({ page: { total, page, lastPage: Math.max(1, Math.ceil(total / limit)), pageUrl }, nodes });
         return reply.header('Vary', 'Accept').type(representation.mediaType).serializer(raw).send(body);
       },
     );
@@ -154,7 +204,7 @@ export function harvestRoutes(container: Container): FastifyPluginAsyncZod {
       reply
         .type('text/plain; charset=utf-8')
         .serializer(raw)
-        .send(`User-agent: *\nAllow: /datasets/\nAllow: /catalog\nDisallow: /graphql\nDisallow: /graphiql\nDisallow: /oai\n\nSitemap: ${ctx.urls.sitemap}\n`),
+        .send(`User-agent: *\nAllow: /datasets/\nAllow: /catalog\nAllow: /oai\nDisallow: /graphql\nDisallow: /graphiql\n\nSitemap: ${ctx.urls.sitemap}\n`),
     );
 
     // Unknown or repeated arguments must reach the OAI service, which answers them with badArgument.

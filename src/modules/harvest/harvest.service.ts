@@ -1,29 +1,26 @@
-import type { Config } from '../../config.js';
-import type { RecordExtension } from '../../container.js';
-import { canSeeRestricted, type Actor } from '../auth/auth.schema.js';
-import type { DatasetsRepository } from '../datasets/datasets.repository.js';
-import type { DatasetRecord } from '../datasets/datasets.schema.js';
-import { embargoActive, viewFor, type DatasetsService } from '../datasets/datasets.service.js';
-import type { ProvenanceRepository } from '../provenance/provenance.repository.js';
-import type { ActivityRecord } from '../provenance/provenance.schema.js';
-import type { ProvenanceService } from '../provenance/provenance.service.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
+import type { Actor } from '../auth/auth.schema.js';
+import type { DatasetReader, ListedVersion, ReadItem } from '../datasets/read.js';
+import { mayListRestricted } from '../datasets/visibility.js';
+import type { DescribedRecord } from '../identifiers/description.js';
+import type { ActivityRecord, VersionEndpoint } from '../provenance/provenance.schema.js';
 import type { HarvestQuery, HarvestRepository } from './harvest.repository.js';
-import { harvestUrls, type HarvestUrls } from './harvest.urls.js';
 import { describeObservableFromIri, type ObservableDescriber } from './observables.js';
 
+/** A version one derivation step away, described as it describes itself (so DCAT can type it a full dcat:Dataset). */
 export interface LineageNeighbour {
   dataset: string;
   version: number | null;
   title: string;
+  description: string;
 }
 
-/** Everything the harvest formats say about one dataset version, loaded in batches. */
+/** Everything the harvest formats say about one dataset version (the read pipeline's item, in harvest terms). */
 export interface HarvestItem {
   pk: number;
-  /** The record as the caller may see it (no file URLs under an active embargo). */
-  record: DatasetRecord;
+  /** The description every format gives (DOI metadata first, see describeRecord), as the caller may see it (no file URLs under an active embargo). */
+  record: DescribedRecord;
   doi: string | null;
-  firstPublishedAt: string | null;
   /** Published versions of the same dataset the caller may see, oldest first. */
   versions: { n: number; publishedAt: string }[];
   /** prov:wasGeneratedBy: the steps that produced this version (inputs hidden where the caller may not see them). */
@@ -39,107 +36,87 @@ export interface HarvestItem {
 
 /** Shared by every serializer: where things live and how observables are described. */
 export interface SerializerContext {
-  urls: HarvestUrls;
+  urls: SiteUrls;
   describeObservable: ObservableDescriber;
   /** Name of the repository / publisher of last resort. */
   repositoryName: string;
 }
 
-export interface HarvestDeps {
-  config: Config;
-  repo: HarvestRepository;
-  datasetsRepo: DatasetsRepository;
-  provenanceRepo: ProvenanceRepository;
-  datasets: DatasetsService;
-  provenance: ProvenanceService;
-  recordExtensions: RecordExtension[];
-  /** Labels and units of observables (from the ontology). */
-  describeObservable?: ObservableDescriber;
-  /** DQV nodes per version pk (from the gates module). */
-  qualityOf?: (versions: { pk: number; datasetId: string; version: number | null }[]) => Map<number, Record<string, unknown>[]>;
-  /** The versions among these that were withdrawn (a hidden DOI's tombstone), in one query: they leave every channel, OAI keeps them as deleted. */
-  withdrawn: (versions: { datasetId: string; pk: number }[]) => Set<number>;
-}
-
 export const REPOSITORY_NAME = 'femto';
 
+/** A neighbour the caller may see, and that has a number (a published version). */
+export const visibleEndpoint = (actor: Actor, e: Pick<VersionEndpoint, 'versionNumber' | 'accessLevel'>) => (e.accessLevel !== 'restricted' || mayListRestricted(actor)) && e.versionNumber != null;
+
+/** What the harvest formats read of a loaded version: the same item, in their terms. */
+export function harvestItem(actor: Actor, item: ReadItem): HarvestItem {
+  const { doi, provenance, quality, description, neighbours } = item.parts;
+  const neighbour = (e: VersionEndpoint): LineageNeighbour[] => {
+    const d = visibleEndpoint(actor, e) ? neighbours.get(e.versionPk) : undefined;
+    return d ? [{ dataset: e.datasetId, version: e.versionNumber, title: d.title, description: d.description }] : [];
+  };
+  return {
+    pk: item.pk,
+    record: description,
+    // The harvest formats cite the DOI once it is findable.
+    doi: doi?.state === 'findable' ? doi.doi : null,
+    versions: item.versions,
+    generatedBy: provenance.generatedBy,
+    upstream: provenance.upstream.flatMap(neighbour),
+    downstream: provenance.downstream.flatMap(neighbour),
+    embargoed: item.embargoed,
+    quality,
+  };
+}
+
+export interface HarvestDeps {
+  urls: SiteUrls;
+  repo: HarvestRepository;
+  reader: DatasetReader;
+  /** Labels and units of observables (from the ontology). */
+  describeObservable?: ObservableDescriber;
+}
+
 export function createHarvestService(deps: HarvestDeps) {
-  const { repo, datasetsRepo, provenanceRepo, datasets, provenance } = deps;
+  const { repo, reader } = deps;
   const serializerContext: SerializerContext = {
-    urls: harvestUrls(deps.config.baseUrl),
+    urls: deps.urls,
     describeObservable: deps.describeObservable ?? describeObservableFromIri,
     repositoryName: REPOSITORY_NAME,
   };
 
-  const neighbour = (actor: Actor, e: { datasetId: string; versionNumber: number | null; title: string; accessLevel: string }) =>
-    (e.accessLevel !== 'restricted' || canSeeRestricted(actor)) && e.versionNumber != null
-      ? [{ dataset: e.datasetId, version: e.versionNumber, title: e.title }]
-      : [];
-
-  /** Full harvest items for version pks, in the order given; pks the caller may not see are skipped. */
-  function items(actor: Actor, pks: readonly number[]): HarvestItem[] {
-    const records = datasetsRepo.records(pks);
-    const candidates = pks
-      .map((pk) => ({ pk, record: records.get(pk) }))
-      .filter((x): x is { pk: number; record: DatasetRecord } => !!x.record && datasets.visible(actor, x.record));
-    // The paging queries already leave withdrawn records out; single items (linkset, FAIR) rely on this check.
-    const withdrawn = deps.withdrawn(candidates.map((c) => ({ datasetId: c.record.id, pk: c.pk })));
-    const visible = candidates.filter((c) => !withdrawn.has(c.pk));
-    if (!visible.length) return [];
-    // Extensions (DOI, gates) decorate the stored record; the harvest formats cite the DOI once it is findable.
-    for (const ext of deps.recordExtensions) ext(actor, visible);
-    const ids = [...new Set(visible.map((v) => v.record.id))];
-    const first = repo.firstPublished(ids);
-    const versionsById = new Map<string, { n: number; publishedAt: string }[]>();
-    for (const row of datasetsRepo.publishedVersionsOf(ids)) {
-      if (!datasets.visible(actor, row)) continue;
-      const list = versionsById.get(row.datasetId) ?? [];
-      list.push({ n: row.versionNumber!, publishedAt: row.publishedAt! });
-      versionsById.set(row.datasetId, list);
-    }
-    const touching = provenanceRepo.activityIdsTouching(visible.map((v) => v.pk));
-    const activityIds = [...new Set([...touching.generatedBy, ...touching.usedBy].map((t) => t.activityId))];
-    const activities = provenance.records(actor, activityIds);
-    const inputs = provenanceRepo.inputsOf(touching.generatedBy.map((g) => g.activityId));
-    const quality = deps.qualityOf?.(visible.map(({ pk, record }) => ({ pk, datasetId: record.id, version: record.version })));
-    const outputs = provenanceRepo.outputsOf(touching.usedBy.map((u) => u.activityId));
-
-    return visible.map(({ pk, record }) => {
-      const generating = touching.generatedBy.filter((g) => g.versionPk === pk).map((g) => g.activityId);
-      const using = new Set(touching.usedBy.filter((u) => u.versionPk === pk).map((u) => u.activityId));
-      const doi = (record as DatasetRecord & { doi?: { doi?: unknown; state?: unknown } | null }).doi;
-      return {
-        pk,
-        record: viewFor(actor, record),
-        doi: doi?.state === 'findable' && typeof doi.doi === 'string' ? doi.doi : null,
-        firstPublishedAt: first.get(record.id) ?? record.publishedAt,
-        versions: versionsById.get(record.id) ?? [],
-        generatedBy: generating.map((id) => activities.get(id)).filter((a): a is ActivityRecord => !!a),
-        upstream: inputs.filter((i) => generating.includes(i.activityId)).flatMap((i) => neighbour(actor, i)),
-        downstream: outputs.filter((o) => using.has(o.activityId) && o.versionPk !== pk).flatMap((o) => neighbour(actor, o)),
-        embargoed: embargoActive(record),
-        quality: quality?.get(pk) ?? [],
-      };
-    });
-  }
-
   const publicQuery = (actor: Actor, extra: Partial<HarvestQuery> = {}): HarvestQuery => ({
-    includeRestricted: canSeeRestricted(actor),
+    includeRestricted: mayListRestricted(actor),
     includeDeleted: false,
     ...extra,
   });
 
   return {
     serializerContext,
-    items,
-    item: (actor: Actor, pk: number) => items(actor, [pk])[0],
 
-    /** A numbered page of the catalog in (datestamp, id) order; new records land on the last page, so earlier pages stay put. */
+    /** Full harvest items for version pks, in the order given; pks the caller may not see are skipped. */
+    items: (actor: Actor, pks: readonly number[]) => reader.load(actor, pks).map((i) => harvestItem(actor, i)),
+
+    /**
+     * Rendered fragments of listed versions in one format, cached by the read pipeline (a catalog
+     * node, an OAI payload); undefined where the caller may not see the version.
+     */
+    fragments(actor: Actor, listed: readonly ListedVersion[], format: string, render: (items: ReadItem[]) => string[]): (string | undefined)[] {
+      return reader.cachedMany(actor, listed, format, render);
+    },
+
+    /** A numbered page of the catalog in (datestamp, id) order: a changed record moves to the end, where modified_since finds it. */
     catalogPage(actor: Actor, opts: { page: number; limit: number; modifiedSince?: string }) {
       const q = publicQuery(actor, { from: opts.modifiedSince });
-      const total = repo.count(q);
       const rows = repo.page(q, opts.limit, (opts.page - 1) * opts.limit);
-      return { total, items: items(actor, rows.map((r) => r.pk)) };
+      let items: HarvestItem[] | undefined;
+      return {
+        total: repo.count(q),
+        rows,
+        /** The page's full items, loaded on first use (the catalog route renders cached fragments of `rows` instead). */
+        get items() {
+          return (items ??= reader.load(actor, rows.map((r) => r.pk)).map((i) => harvestItem(actor, i)));
+        },
+      };
     },
 
     /** Ids and datestamps of what an anonymous crawler may see (sitemaps), one chunk at a time. */

@@ -1,23 +1,3 @@
-/** The IRIs femto mints for what it serves; every serializer takes them from here. */
-export function harvestUrls(baseUrl: string) {
-  const enc = encodeURIComponent;
-  return {
-    base: baseUrl,
-    dataset: (id: string) => `${baseUrl}/datasets/${enc(id)}`,
-    version: (id: string, n: number | null) => (n == null ? `${baseUrl}/datasets/${enc(id)}/draft` : `${baseUrl}/datasets/${enc(id)}/versions/${n}`),
-    activity: (id: string) => `${baseUrl}/activities/${enc(id)}`,
-    agent: (id: string) => `${baseUrl}/agents/${enc(id)}`,
-    catalog: `${baseUrl}/catalog`,
-    context: (name: string) => `${baseUrl}/contexts/${name}`,
-    linkset: (id: string) => `${baseUrl}/datasets/${enc(id)}/linkset`,
-    fair: (id: string) => `${baseUrl}/datasets/${enc(id)}/fair`,
-    oai: `${baseUrl}/oai`,
-    sitemap: `${baseUrl}/sitemap.xml`,
-  };
-}
-
-export type HarvestUrls = ReturnType<typeof harvestUrls>;
-
 export const doiUrl = (doi: string) => `https://doi.org/${doi}`;
 export const spdxUrl = (id: string) => `https://spdx.org/licenses/${id}`;
 

@@ -7,10 +7,13 @@ import { projectPath } from '../../paths.js';
 export const CONTEXT_FILES = ['schemaorg.jsonld', 'dcat.jsonld'] as const;
 export type ContextFile = (typeof CONTEXT_FILES)[number];
 
-const cache = new Map<string, unknown>();
-export function contextDocument(name: ContextFile): unknown {
+const cache = new Map<string, { '@context': unknown }>();
+export function contextDocument(name: ContextFile): { '@context': unknown } {
   let doc = cache.get(name);
-  if (!doc) cache.set(name, (doc = JSON.parse(readFileSync(projectPath('schema', 'jsonld', name), 'utf8'))));
+  if (!doc) {
+    doc = JSON.parse(readFileSync(projectPath('schema', 'jsonld', name), 'utf8')) as { '@context': unknown };
+    cache.set(name, doc);
+  }
   return doc;
 }
 

@@ -1,7 +1,8 @@
 import type { Config } from '../../config.js';
 import { anonymous } from '../auth/auth.schema.js';
 import type { FacetFilter, HarvestQuery, HarvestRepository, HarvestRow } from './harvest.repository.js';
-import type { HarvestItem, HarvestService, SerializerContext } from './harvest.service.js';
+import type { ReadItem } from '../datasets/read.js';
+import { harvestItem, type HarvestService, type SerializerContext } from './harvest.service.js';
 import { slugOf } from './harvest.urls.js';
 import { createTokenCodec, type TokenState } from './oai.tokens.js';
 import { OAI_DC, oaiDc } from './serializers/oai-dc.js';
@@ -13,7 +14,7 @@ export interface OaiFormat {
   schema: string;
   namespace: string;
   /** The payloads of a whole page, in the order given (a page at a time, so a format can batch its lookups). */
-  render(items: HarvestItem[], ctx: SerializerContext): string[];
+  render(items: ReadItem[], ctx: SerializerContext): string[];
 }
 
 export type OaiErrorCode =
@@ -67,7 +68,7 @@ function parseDate(value: string, name: string, bound: 'lower' | 'upper'): { iso
 export function createOaiService(deps: { config: Config; repo: HarvestRepository; harvest: HarvestService; formats?: OaiFormat[] }) {
   const { config, repo, harvest } = deps;
   const ctx = harvest.serializerContext;
-  const formats: OaiFormat[] = [{ ...OAI_DC, render: (items, c) => items.map((i) => oaiDc(i, c)) }, ...(deps.formats ?? [])];
+  const formats: OaiFormat[] = [{ ...OAI_DC, render: (items, c) => items.map((i) => oaiDc(harvestItem(i.viewer, i), c)) }, ...(deps.formats ?? [])];
   const codec = createTokenCodec(config.harvest.tokenSecret);
   const host = new URL(config.baseUrl).hostname;
   const repositoryIdentifier = DOMAIN_NAME.test(host) ? host : undefined;
@@ -120,13 +121,14 @@ export function createOaiService(deps: { config: Config; repo: HarvestRepository
       .join('')}</header>`;
 
   function records(rows: HarvestRow[], format: OaiFormat): string {
-    const live = harvest.items(anonymous, rows.filter((r) => !r.deleted).map((r) => r.pk));
-    const payloads = format.render(live, ctx);
-    const payloadOf = new Map(live.map((item, i) => [item.pk, payloads[i]]));
+    const live = rows.filter((r) => !r.deleted);
+    // Payloads are cached per version and change counter: a page of unchanged records renders nothing.
+    const payloads = harvest.fragments(anonymous, live, `oai:${format.prefix}`, (items) => format.render(items, ctx));
+    const payloadOf = new Map(live.map((row, i) => [row.pk, payloads[i]]));
     return rows
       .map((row) => {
         const payload = payloadOf.get(row.pk);
-        // A record withdrawn between the keyset query and now is reported as deleted rather than dropped.
+        // A record that left public view between the keyset query and now is reported as deleted rather than dropped.
         if (row.deleted || payload === undefined) return `<record>${header({ ...row, deleted: true })}</record>`;
         return `<record>${header(row)}<metadata>${payload}</metadata></record>`;
       })

@@ -1,3 +1,5 @@
+import type { OntologyService } from '../ontology/ontology.service.js';
+
 /** What harvest serializers say about an observable IRI (schema:PropertyValue, DQV). */
 export interface ObservableInfo {
   iri: string;
@@ -9,8 +11,7 @@ export interface ObservableInfo {
 
 /**
  * The hook through which observable labels and units reach the harvest formats. The default
- * knows only the IRI; the ontology module replaces `container.describeObservable` with a
- * lookup in ontologies/*.ttl.
+ * knows only the IRI; `describeObservableWith` looks terms up in the ontology (ontologies/*.ttl).
  */
 export type ObservableDescriber = (iri: string) => ObservableInfo;
 
@@ -19,3 +20,13 @@ export const describeObservableFromIri: ObservableDescriber = (iri) => {
   const slug = decodeURIComponent(iri.replace(/[/#]+$/, '').split(/[/#]/).pop() ?? iri);
   return { iri, name: slug.replace(/[-_]+/g, ' ') };
 };
+
+/** Labels and QUDT units from the ontology; IRIs it does not know are named from their last segment. */
+export const describeObservableWith =
+  (ontology: Pick<OntologyService, 'observable' | 'units'>): ObservableDescriber =>
+  (iri) => {
+    const o = ontology.observable(iri);
+    if (!o) return describeObservableFromIri(iri);
+    const unit = o.unit ? ontology.units.get(o.unit) : undefined;
+    return { iri, name: o.label, ...(o.unit ? { unitCode: o.unit } : {}), ...(unit?.symbol ? { unitText: unit.symbol } : {}) };
+  };

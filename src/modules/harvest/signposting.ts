@@ -11,20 +11,21 @@ export interface SignpostLink {
 /**
  * FAIR Signposting level 1 for a landing page (https://signposting.org/FAIR/): cite-as,
  * describedby (each metadata representation), type, author, license, item, plus the level 2
- * linkset. Files hidden by an embargo are not announced.
+ * linkset. `landing` is the URL these links are served at (the dataset's, or one version's):
+ * its linkset has it as anchor. Files hidden by an embargo are not announced.
  */
-export function signposts(item: HarvestItem, ctx: SerializerContext, metadata: { mediaType: string; format: string }[]): SignpostLink[] {
+export function signposts(item: HarvestItem, ctx: SerializerContext, metadata: { mediaType: string; format: string }[], landing: string): SignpostLink[] {
   const r = item.record;
   const self = ctx.urls.version(r.id, r.version);
   return [
     { rel: 'cite-as', href: item.doi ? doiUrl(item.doi) : self },
-    ...metadata.map((m) => ({ rel: 'describedby', href: `${self}?format=${m.format}`, type: m.mediaType })),
+    ...metadata.map((m) => ({ rel: 'describedby', href: `${landing}?format=${m.format}`, type: m.mediaType })),
     { rel: 'type', href: 'https://schema.org/Dataset' },
     { rel: 'type', href: 'https://schema.org/AboutPage' },
     ...r.creators.flatMap((c) => (c.orcid ? [orcidUrl(c.orcid)] : c.ror ? [rorUrl(c.ror)] : [])).map((href) => ({ rel: 'author', href })),
     ...(r.license ? [{ rel: 'license', href: spdxUrl(r.license) }] : []),
     ...r.distributions.flatMap((d) => d.urls.map((href) => ({ rel: 'item', href, ...(d.mediaType ? { type: d.mediaType } : {}) }))),
-    { rel: 'linkset', href: ctx.urls.linkset(r.id), type: 'application/linkset+json' },
+    { rel: 'linkset', href: `${landing}/linkset`, type: 'application/linkset+json' },
   ];
 }
 

@@ -1,15 +1,9 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, like, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
-import { datasets, datasetVersions, doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
+import { doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
 
 export type NewDoiRow = typeof dois.$inferInsert;
 
-/**
- * SQL condition for raw queries aliasing `datasets d` and `dataset_versions v`: a hidden DOI left a
- * tombstone on this version, or on the dataset as a whole (its concept DOI). Withdrawn records
- * leave every public listing (search, catalog, sitemap); OAI keeps them as deleted.
- */
-export const WITHDRAWN_SQL = `EXISTS (SELECT 1 FROM dois w WHERE w.dataset_id = d.id AND w.withdrawn_at IS NOT NULL AND (w.is_concept = 1 OR w.version_pk = v.pk))`;
 
 /** A DOI claimed for delivery: every undelivered outbox row of it up to `maxId`, and what the newest asks. */
 export interface Claim {
@@ -19,26 +13,86 @@ export interface Claim {
   attempts: number;
 }
 
-export interface LineageNeighbourRow {
-  of: number;
-  relation: 'IsDerivedFrom' | 'IsSourceOf';
-  pk: number;
-  datasetId: string;
-  version: number | null;
+/** A search term: `pattern` is a LIKE pattern (escape character `\\`) matched against one field of what the DOI says. */
+export interface DoiTerm {
+  field: 'doi' | 'title' | 'creator' | 'publisher' | 'year' | 'resourceTypeGeneral' | 'description' | 'any';
+  pattern: string;
 }
 
+export interface DoiListQuery {
+  states?: DoiRow['state'][];
+  includeRestricted: boolean;
+  terms?: DoiTerm[];
+  /** Publisher of a record that names none (what its metadata then says). */
+  defaultPublisher?: string;
+  after?: string;
+  offset?: number;
+  limit: number;
+}
+
+/**
+ * Per DOI, the searchable fields of its metadata: a property the client set (dois.attributes) wins over the
+ * described version's, lists joined by U+001F so that a pattern never spans two values.
+ */
+const DESCRIBED_DOIS = `
+  SELECT d.doi, d.state, v.access_level,
+    CASE WHEN json_type(d.attributes, '$.titles') = 'array'
+      THEN (SELECT group_concat(json_extract(t.value, '$.title'), char(31)) FROM json_each(d.attributes, '$.titles') t) ELSE v.title END AS titles,
+    CASE WHEN json_type(d.attributes, '$.creators') = 'array'
+      THEN (SELECT group_concat(json_extract(c.value, '$.name'), char(31)) FROM json_each(d.attributes, '$.creators') c)
+      ELSE (SELECT group_concat(ag.name, char(31)) FROM version_agents va JOIN agents ag ON ag.id = va.agent_id WHERE va.version_pk = v.pk AND va.role = 'creator') END AS creators,
+    CASE WHEN json_type(d.attributes, '$.descriptions') = 'array'
+      THEN (SELECT group_concat(json_extract(x.value, '$.description'), char(31)) FROM json_each(d.attributes, '$.descriptions') x) ELSE v.description END AS descriptions,
+    coalesce(json_extract(d.attributes, '$.publisher.name'), v.publisher, @defaultPublisher) AS publisher,
+    coalesce(json_extract(d.attributes, '$.publicationYear'), substr(coalesce(v.published_at, v.created_at), 1, 4)) AS year,
+    coalesce(json_extract(d.attributes, '$.types.resourceTypeGeneral'), v.resource_type) AS resource_type_general
+  FROM dois d
+  LEFT JOIN datasets ds ON ds.id = d.dataset_id
+  LEFT JOIN dataset_versions v ON v.pk = coalesce(d.version_pk, CASE WHEN d.is_concept = 1 THEN ds.latest_version_pk END)`;
+
+/** Every term must match (json_each over the terms: one statement for any number of them). */
+const DOI_FILTER = `
+  (@states IS NULL OR x.state IN (SELECT value FROM json_each(@states)))
+  AND (@includeRestricted = 1 OR x.access_level IS NULL OR x.access_level <> 'restricted')
+  AND NOT EXISTS (
+    SELECT 1 FROM json_each(@terms) term WHERE NOT (
+      CASE json_extract(term.value, '$.field')
+        WHEN 'doi' THEN x.doi LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
+        WHEN 'title' THEN x.titles LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
+        WHEN 'creator' THEN x.creators LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
+        WHEN 'publisher' THEN x.publisher LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
+        WHEN 'year' THEN x.year LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
+        WHEN 'resourceTypeGeneral' THEN x.resource_type_general LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
+        WHEN 'description' THEN x.descriptions LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
+        ELSE concat_ws(char(31), x.doi, x.titles, x.creators, x.publisher, x.descriptions) LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
+      END))`;
+
+/** A dois row as SQLite returns it. */
+interface RawDoi extends Omit<DoiRow, 'isConcept' | 'attributes'> {
+  isConcept: number;
+  attributes: string;
+}
+
+const DOI_COLUMNS = `d.doi, d.state, d.dataset_id AS datasetId, d.version_pk AS versionPk, d.is_concept AS isConcept, d.url, d.attributes,
+  d.withdrawn_at AS withdrawnAt, d.withdrawal_reason AS withdrawalReason, d.registration_status AS registrationStatus, d.attempts,
+  d.last_error AS lastError, d.synced_at AS syncedAt, d.created_at AS createdAt, d.updated_at AS updatedAt`;
+
+const doiRow = (r: RawDoi): DoiRow => ({ ...r, isConcept: r.isConcept === 1, attributes: JSON.parse(r.attributes) as Record<string, unknown> });
+
 export function createIdentifiersRepository({ db, sqlite }: Database_) {
-  const lineageStmt = sqlite.prepare(`
-    SELECT o.version_pk AS of, 'IsDerivedFrom' AS relation, v.pk, v.dataset_id AS datasetId, v.version_number AS version
-      FROM activity_outputs o JOIN activity_inputs i ON i.activity_id = o.activity_id
-      JOIN dataset_versions v ON v.pk = i.version_pk
-     WHERE o.version_pk IN (SELECT value FROM json_each(@pks)) AND v.pk <> o.version_pk
-    UNION
-    SELECT i.version_pk, 'IsSourceOf', v.pk, v.dataset_id, v.version_number
-      FROM activity_inputs i JOIN activity_outputs o ON o.activity_id = i.activity_id
-      JOIN dataset_versions v ON v.pk = o.version_pk
-     WHERE i.version_pk IN (SELECT value FROM json_each(@pks)) AND v.pk <> i.version_pk
-    ORDER BY 1, 2, 4, 5`);
+  const listStmt = sqlite.prepare(`
+    SELECT x.doi FROM (${DESCRIBED_DOIS}) x
+    WHERE ${DOI_FILTER} AND (@after IS NULL OR x.doi > @after)
+    ORDER BY x.doi LIMIT @limit OFFSET @offset`);
+  const countStmt = sqlite.prepare(`SELECT count(*) AS n FROM (${DESCRIBED_DOIS}) x WHERE ${DOI_FILTER}`);
+
+  // Reads on the dataset read path: prepared once, many keys as one JSON array.
+  const byDoiStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.doi = ?`);
+  const byVersionsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.version_pk = k.value`);
+  const byDatasetStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.dataset_id = ?`);
+  const withdrawnStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.dataset_id = k.value WHERE d.withdrawn_at IS NOT NULL`);
+  const conceptsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.dataset_id = k.value AND d.is_concept = 1`);
+  const many = (stmt: typeof byVersionsStmt, keys: readonly unknown[]) => (keys.length ? (stmt.all(JSON.stringify(keys)) as RawDoi[]).map(doiRow) : []);
 
   /**
    * Leases every undelivered row of up to `limit` DOIs that have a due row and no live lease, in
@@ -65,54 +119,48 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
     },
 
     get(doi: string): DoiRow | undefined {
-      return db.select().from(dois).where(eq(dois.doi, doi)).get();
+      const r = byDoiStmt.get(doi) as RawDoi | undefined;
+      return r && doiRow(r);
     },
 
     byVersionPks(pks: readonly number[]): DoiRow[] {
-      return pks.length ? db.select().from(dois).where(inArray(dois.versionPk, [...pks])).all() : [];
+      return many(byVersionsStmt, pks);
     },
 
     byDataset(datasetId: string): DoiRow[] {
-      return db.select().from(dois).where(eq(dois.datasetId, datasetId)).all();
+      return (byDatasetStmt.all(datasetId) as RawDoi[]).map(doiRow);
     },
 
-    /** DOIs of these datasets that carry a tombstone (hidden after being findable), in one query. */
+    /** DOIs of these datasets that carry a tombstone (hidden after being findable), in one statement. */
     withdrawnOf(datasetIds: readonly string[]): DoiRow[] {
-      return datasetIds.length ? db.select().from(dois).where(and(inArray(dois.datasetId, [...datasetIds]), isNotNull(dois.withdrawnAt))).all() : [];
+      return many(withdrawnStmt, datasetIds);
     },
 
     conceptOf(datasetId: string): DoiRow | undefined {
-      return db.select().from(dois).where(and(eq(dois.datasetId, datasetId), eq(dois.isConcept, true))).get();
+      return many(conceptsStmt, [datasetId])[0];
     },
 
     conceptsOf(datasetIds: readonly string[]): DoiRow[] {
-      return datasetIds.length ? db.select().from(dois).where(and(inArray(dois.datasetId, [...datasetIds]), eq(dois.isConcept, true))).all() : [];
+      return many(conceptsStmt, datasetIds);
     },
 
     /**
-     * Keyset page ordered by DOI; `query` matches the DOI or the title of the version it describes
-     * (a concept DOI: the dataset's latest). Without `includeRestricted`, DOIs describing a
-     * restricted version are left out here, so pages stay full.
+     * One page of DOIs ordered by DOI (after a keyset cursor, or at an offset) and how many match in all. Terms
+     * match what the DOI says: the client's own attributes where it set them, else the version it describes (a
+     * concept DOI: the dataset's latest), as the metadata is resolved for every format. Without
+     * `includeRestricted`, DOIs describing a restricted version are left out here, so pages stay full.
      */
-    list(opts: { query?: string; after?: string; limit: number; states?: DoiRow['state'][]; includeRestricted: boolean }): DoiRow[] {
-      const q = opts.query ? `%${opts.query.replace(/[%_]/g, '')}%` : undefined;
-      const described = sql`coalesce(${dois.versionPk}, (select ${datasets.latestVersionPk} from ${datasets} where ${datasets.id} = ${dois.datasetId} and ${dois.isConcept} = 1))`;
-      return db
-        .select({ d: dois })
-        .from(dois)
-        .leftJoin(datasetVersions, eq(datasetVersions.pk, described))
-        .where(
-          and(
-            opts.after ? gt(dois.doi, opts.after) : undefined,
-            opts.states ? inArray(dois.state, opts.states) : undefined,
-            opts.includeRestricted ? undefined : or(isNull(datasetVersions.accessLevel), ne(datasetVersions.accessLevel, 'restricted')),
-            q ? or(like(dois.doi, q.toLowerCase()), like(datasetVersions.title, q)) : undefined,
-          ),
-        )
-        .orderBy(asc(dois.doi))
-        .limit(opts.limit)
-        .all()
-        .map((r) => r.d);
+    list(opts: DoiListQuery): { rows: DoiRow[]; total: number } {
+      const params = {
+        states: opts.states ? JSON.stringify(opts.states) : null,
+        includeRestricted: opts.includeRestricted ? 1 : 0,
+        terms: JSON.stringify(opts.terms ?? []),
+        defaultPublisher: opts.defaultPublisher ?? null,
+      };
+      const keys = (listStmt.all({ ...params, after: opts.after ?? null, limit: opts.limit, offset: opts.offset ?? 0 }) as { doi: string }[]).map((r) => r.doi);
+      const total = (countStmt.get(params) as { n: number }).n;
+      const byKey = new Map((keys.length ? db.select().from(dois).where(inArray(dois.doi, keys)).all() : []).map((r) => [r.doi, r]));
+      return { rows: keys.map((k) => byKey.get(k)!), total };
     },
 
     insert(row: NewDoiRow): void {
@@ -171,16 +219,6 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
 
     hasUndelivered(doi: string): boolean {
       return db.select({ id: doiOutbox.id }).from(doiOutbox).where(and(eq(doiOutbox.doi, doi), isNull(doiOutbox.deliveredAt))).limit(1).get() !== undefined;
-    },
-
-    /**
-     * Lineage neighbours of versions (`of`), in one statement: the versions their generating steps
-     * used (they IsDerivedFrom them) and the versions generated by steps that used them (they
-     * IsSourceOf them).
-     */
-    lineageOf(versionPks: readonly number[]): LineageNeighbourRow[] {
-      if (!versionPks.length) return [];
-      return lineageStmt.all({ pks: JSON.stringify(versionPks) }) as LineageNeighbourRow[];
     },
   };
 }

@@ -1,6 +1,5 @@
-import type { DatasetRenderContext } from '../../container.js';
 import { RepresentationRegistry } from '../../lib/negotiation.js';
-import type { DatasetRecord } from '../datasets/datasets.schema.js';
+import type { ReadItem } from '../datasets/read.js';
 import { bibtex, cslJson, ris } from './serializers/citation.js';
 import { dataciteXml } from './serializers/datacite-xml.js';
 import type { DataciteAttributes } from './serializers/datacite.js';
@@ -21,9 +20,9 @@ export const METADATA_FORMATS = [
 ];
 
 /** Adds the formats to dataset content negotiation: a version with a DOI is described as its DOI is. */
-export function registerDatasetFormats(registry: RepresentationRegistry<DatasetRenderContext>, metadataOf: (record: DatasetRecord, pk: number) => DataciteAttributes) {
+export function registerDatasetFormats(registry: RepresentationRegistry<ReadItem>, metadataOf: (item: ReadItem) => DataciteAttributes) {
   for (const f of METADATA_FORMATS) {
-    registry.register({ mediaType: f.mediaType, format: f.format, render: ({ record, pk }) => f.render({ attributes: metadataOf(record, pk), key: record.id }) });
+    registry.register({ mediaType: f.mediaType, format: f.format, render: (item) => f.render({ attributes: metadataOf(item), key: item.record.id }) });
   }
 }
 

@@ -1,16 +1,20 @@
 import type { Config } from '../../config.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { FemtoError, type FieldError } from '../../errors.js';
-import { canSeeDrafts, canSeeRestricted, type Actor } from '../auth/auth.schema.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
+import { canSeeDrafts, canSeeRestricted, system, type Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
-import type { DatasetsRepository } from '../datasets/datasets.repository.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
+import type { DatasetReader } from '../datasets/read.js';
 import { isPrefix, normalizeDoi, prefixOf, randomSuffix, suffixOf } from './doi.js';
+import { parseDoiQuery } from './doi-query.js';
+import { describeRecord, type DescribedRecord } from './description.js';
+import { parseDoiAttributes, type DoiEvent } from './identifiers.schema.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
+import { assertAllowedUrls } from './urls.js';
 import type { DoiState } from './registrars.js';
 import { dataciteAttributes, SCHEMA_VERSION, type DataciteAttributes, type DataciteRelatedIdentifier } from './serializers/datacite.js';
 
-export type DoiEvent = 'register' | 'publish' | 'hide';
 
 /** What a /dois write carries: DataCite attributes plus the DataCite event. */
 export type DoiInput = DataciteAttributes & Record<string, unknown>;
@@ -27,6 +31,39 @@ const MANDATORY: [keyof DataciteAttributes, (a: DataciteAttributes) => boolean][
   ['types', (a) => !!a.types?.resourceTypeGeneral],
   ['url', (a) => !!a.url],
 ];
+
+export interface DoiListOptions {
+  query?: string;
+  states?: DoiState[];
+  size: number;
+  /** 1-based page number; ignored when paging by cursor. */
+  number: number;
+  /** Present when paging by cursor: "1" or empty starts, then the `next` link's value. */
+  cursor?: string;
+}
+
+export interface DoiPage {
+  rows: DoiRow[];
+  total: number;
+  totalPages: number;
+  /** The page number, when paging by number. */
+  number?: number;
+  /** The cursor of the next page, when paging by cursor and there is one. */
+  nextCursor?: string;
+  more: boolean;
+}
+
+/** A DataCite cursor is opaque base64; femto's holds the last DOI of the page before. */
+const encodeCursor = (doi: string) => Buffer.from(doi).toString('base64url');
+
+function cursorDoi(cursor: string): string | undefined {
+  if (cursor === '' || cursor === '1') return undefined;
+  const doi = normalizeDoi(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!doi || encodeCursor(doi) !== cursor) {
+    throw new FemtoError('VALIDATION_FAILED', 'page[cursor] is not a cursor this server issued', [{ pointer: 'querystring/page[cursor]', message: 'is not a valid cursor' }]);
+  }
+  return doi;
+}
 
 export interface Binding {
   datasetId: string | null;
@@ -53,6 +90,26 @@ function tombstoneRow(withdrawn: DoiRow[], datasetId: string, versionPk?: number
   return rows.find((r) => r.versionPk === versionPk) ?? rows.find((r) => r.isConcept) ?? rows[0];
 }
 
+/** A lineage neighbour of a version, as DataCite relations name it. */
+export interface LineageRelation {
+  relation: 'IsDerivedFrom' | 'IsSourceOf';
+  pk: number;
+  datasetId: string;
+  version: number | null;
+}
+
+/** One-hop lineage of versions (the provenance module's), whatever their visibility. */
+export type LineageOf = (versionPks: readonly number[]) => Map<number, LineageRelation[]>;
+
+/** Every neighbour once per relation, in a stable order (relation, dataset, version). */
+export function lineageRelations(upstream: readonly { versionPk: number; datasetId: string; versionNumber: number | null }[], downstream: typeof upstream): LineageRelation[] {
+  const out = new Map<string, LineageRelation>();
+  for (const [relation, list] of [['IsDerivedFrom', upstream], ['IsSourceOf', downstream]] as const) {
+    for (const e of list) out.set(`${relation}:${e.versionPk}`, { relation, pk: e.versionPk, datasetId: e.datasetId, version: e.versionNumber });
+  }
+  return [...out.values()].sort((a, b) => a.relation.localeCompare(b.relation) || a.datasetId.localeCompare(b.datasetId) || (a.version ?? 0) - (b.version ?? 0));
+}
+
 export interface RegistrationView {
   status: DoiRow['registrationStatus'];
   attempts: number;
@@ -62,15 +119,19 @@ export interface RegistrationView {
 
 export function createIdentifiersService(deps: {
   repo: IdentifiersRepository;
-  datasets: DatasetsRepository;
+  /** Versions and their stored records (DOI metadata describes the record, whoever asks). */
+  versions: Pick<DatasetReader, 'resolve'>;
+  storedRecords: (pks: readonly number[]) => Map<number, DatasetRecord>;
+  lineageOf: LineageOf;
   auth: AuthService;
   config: Config;
+  urls: SiteUrls;
   /** Throws to refuse making a DOI of this dataset version findable (the gates module's tier policy). */
   assertPublishable?: (versionPk: number) => void;
 }) {
-  const { repo, datasets, auth, config } = deps;
+  const { repo, versions, auth, config, urls } = deps;
   const now = () => new Date().toISOString();
-  const landing = (id: string, n?: number | null) => `${config.baseUrl}/datasets/${encodeURIComponent(id)}${n != null ? `/versions/${n}` : ''}`;
+  const landing = (id: string, n?: number | null) => (n != null ? urls.version(id, n) : urls.dataset(id));
 
   function invalidDoi(source: string, value: string): FemtoError {
     return new FemtoError('DOI_INVALID', `'${value}' is not a valid DOI`, [{ pointer: `/data/attributes/${source}`, message: 'is not a valid DOI' }]);
@@ -93,13 +154,13 @@ export function createIdentifiersService(deps: {
     const m = /^\/datasets\/([^/?#]+)(?:\/versions(?:\/(\d+))?)?\/?(?:[?#].*)?$/.exec(url.slice(config.baseUrl.length));
     if (!m) return none;
     const id = decodeURIComponent(m[1]);
-    const concept = datasets.concept(id);
+    const resolved = versions.resolve(system, { dataset: id, version: m[2] ? Number(m[2]) : undefined });
     const source: FieldError[] = [{ pointer: '/data/attributes/url', message: `dataset '${id}' does not exist` }];
-    if (!concept) throw new FemtoError('UNKNOWN_REFERENCE', `The url names dataset '${id}', which does not exist`, source);
+    if (resolved.status === 'no-dataset') throw new FemtoError('UNKNOWN_REFERENCE', `The url names dataset '${id}', which does not exist`, source);
     if (url.slice(config.baseUrl.length).replace(/[?#].*$/, '').replace(/\/$/, '').endsWith('/versions') && !m[2]) {
       return { datasetId: id, versionPk: null, isConcept: true };
     }
-    const pk = m[2] ? datasets.versionByNumber(id, Number(m[2]))?.pk : concept.latestVersionPk;
+    const pk = resolved.status === 'found' ? resolved.version.pk : null;
     if (pk == null) {
       throw new FemtoError('NOT_PUBLISHED', `Dataset '${id}' has no published version${m[2] ? ` ${m[2]}` : ''} to bind a DOI to`, [
         { pointer: '/data/attributes/url', message: 'names no published version' },
@@ -111,23 +172,27 @@ export function createIdentifiersService(deps: {
   type Bound = Pick<DoiRow, 'datasetId' | 'versionPk' | 'isConcept'>;
 
   /** The version a DOI describes: its own, or for a concept DOI the dataset's latest. */
-  const describedPk = (row: Bound) => row.versionPk ?? (row.isConcept && row.datasetId ? datasets.concept(row.datasetId)?.latestVersionPk : null) ?? null;
+  const describedPk = (row: Bound): number | null => {
+    if (row.versionPk != null) return row.versionPk;
+    if (!row.isConcept || !row.datasetId) return null;
+    const latest = versions.resolve(system, { dataset: row.datasetId });
+    return latest.status === 'found' ? latest.version.pk : null;
+  };
 
   /**
    * Related identifiers of many DOIs (or would-be DOIs) in a fixed number of queries: lineage as
    * IsDerivedFrom / IsSourceOf, and version <-> concept as IsVersionOf / HasVersion.
    */
-  function relationsOf(rows: readonly Bound[]): (row: Bound) => DataciteRelatedIdentifier[] {
+  function relationsOf(rows: readonly Bound[], known?: Map<number, LineageRelation[]>): (row: Bound) => DataciteRelatedIdentifier[] {
     const pks = rows.flatMap((r) => (r.versionPk != null ? [r.versionPk] : []));
-    const lineage = repo.lineageOf(pks);
-    const theirDois = new Map(repo.byVersionPks([...new Set(lineage.map((n) => n.pk))]).map((d) => [d.versionPk, d.doi]));
+    const lineage = known ?? deps.lineageOf(pks);
+    const theirDois = new Map(repo.byVersionPks([...new Set([...lineage.values()].flat().map((n) => n.pk))]).map((d) => [d.versionPk, d.doi]));
     const concepts = new Map(repo.conceptsOf([...new Set(rows.flatMap((r) => (r.versionPk != null && r.datasetId ? [r.datasetId] : [])))]).map((c) => [c.datasetId, c.doi]));
     const doiRef = (doi: string, relationType: string) => ({ relatedIdentifier: doi, relatedIdentifierType: 'DOI', relationType });
     return (row) => {
       const out: DataciteRelatedIdentifier[] = [];
       if (row.versionPk != null) {
-        for (const n of lineage) {
-          if (n.of !== row.versionPk) continue;
+        for (const n of lineage.get(row.versionPk) ?? []) {
           const doi = theirDois.get(n.pk);
           out.push(doi ? doiRef(doi, n.relation) : { relatedIdentifier: landing(n.datasetId, n.version), relatedIdentifierType: 'URL', relationType: n.relation });
         }
@@ -142,10 +207,11 @@ export function createIdentifiersService(deps: {
   }
 
   /** The full metadata of DOIs: the dataset's, overlaid with what the client set itself; batched. */
-  function effectiveMany(rows: readonly DoiRow[]): Map<string, DataciteAttributes> {
+  function effectiveMany(rows: readonly DoiRow[], known: { records?: Map<number, DatasetRecord>; lineage?: Map<number, LineageRelation[]> } = {}): Map<string, DataciteAttributes> {
     const described = new Map(rows.map((r) => [r.doi, describedPk(r)]));
-    const records = datasets.records([...new Set([...described.values()].filter((pk): pk is number => pk != null))]);
-    const related = relationsOf(rows);
+    const needed = [...new Set([...described.values()].filter((pk): pk is number => pk != null && !known.records?.has(pk)))];
+    const records = new Map([...(known.records ?? []), ...deps.storedRecords(needed)]);
+    const related = relationsOf(rows, known.lineage);
     return new Map(
       rows.map((row) => {
         const pk = described.get(row.doi);
@@ -248,9 +314,12 @@ export function createIdentifiersService(deps: {
     }
   }
 
-  /** A DOI describing a restricted version does not exist for anonymous callers, as the version does not. */
+  /**
+   * Only findable DOIs exist for callers who may not write (DataCite's public API shows no draft or registered
+   * DOI either), and a DOI describing a restricted version exists for no anonymous caller, as the version does not.
+   */
   function visible(actor: Actor, row: DoiRow | undefined, doi: string): DoiRow {
-    if (!row || (row.state === 'draft' && !canSeeDrafts(actor)) || (!canSeeRestricted(actor) && describesRestricted(row))) {
+    if (!row || (row.state !== 'findable' && !canSeeDrafts(actor)) || (!canSeeRestricted(actor) && describesRestricted(row))) {
       throw new FemtoError('NOT_FOUND', `DOI ${doi} does not exist`);
     }
     return row;
@@ -258,7 +327,12 @@ export function createIdentifiersService(deps: {
 
   function describesRestricted(row: DoiRow): boolean {
     const pk = describedPk(row);
-    return pk != null && datasets.versionRow(pk)?.accessLevel === 'restricted';
+    return pk != null && deps.storedRecords([pk]).get(pk)?.accessLevel === 'restricted';
+  }
+
+  /** The public (findable) DOIs of versions, by version pk: only these speak for a version in its description. */
+  function findableDoisOf(items: readonly { pk: number }[]): Map<number, DoiRow> {
+    return new Map(repo.byVersionPks(items.map((i) => i.pk)).filter((r) => r.state === 'findable').map((r) => [r.versionPk!, r]));
   }
 
   function registration(row: DoiRow): RegistrationView {
@@ -272,6 +346,7 @@ export function createIdentifiersService(deps: {
       type: 'dois' as const,
       attributes: {
         ...effective(row),
+        doi: row.doi,
         state: row.state,
         isActive: row.state === 'findable',
         created: row.createdAt,
@@ -280,7 +355,7 @@ export function createIdentifiersService(deps: {
         ...(row.withdrawnAt ? { tombstone: { withdrawnAt: row.withdrawnAt, reason: row.withdrawalReason } } : {}),
       },
       relationships: row.datasetId ? { dataset: { data: { type: 'datasets', id: row.datasetId } } } : {},
-      links: { self: `${config.baseUrl}/dois/${row.doi}`, ...(row.datasetId ? { dataset: landing(row.datasetId) } : {}) },
+      links: { self: urls.doi(row.doi), ...(row.datasetId ? { dataset: landing(row.datasetId) } : {}) },
     };
   }
 
@@ -299,12 +374,13 @@ export function createIdentifiersService(deps: {
     resource,
     registration,
 
-    create(actor: Actor, input: DoiInput): DoiRow {
+    create(actor: Actor, raw: DoiInput): DoiRow {
       auth.require(actor, 'curator');
+      const input = parseDoiAttributes(raw) as DoiInput;
+      assertAllowedUrls(input, '/data/attributes');
       const url = input.url ? String(input.url) : undefined;
       const binding = bindingFor(url);
       const { state } = nextState(null, input.event as DoiEvent | undefined);
-      if (input.event === 'hide') throw new FemtoError('DOI_INVALID_TRANSITION', 'A new DOI cannot be hidden', [{ pointer: '/data/attributes/event', message: 'not allowed on create' }]);
       return repo.transaction(() => {
         const doi = newDoi(input);
         takenBy(binding);
@@ -330,15 +406,19 @@ export function createIdentifiersService(deps: {
       });
     },
 
-    update(actor: Actor, doiParam: string, input: DoiInput): DoiRow {
+    update(actor: Actor, doiParam: string, raw: DoiInput): DoiRow {
       auth.require(actor, 'curator');
       const doi = parseDoi(doiParam);
+      const input = parseDoiAttributes(raw) as DoiInput;
+      assertAllowedUrls(input, '/data/attributes');
       return repo.transaction(() => {
         const current = visible(actor, repo.get(doi), doi);
         const url = input.url !== undefined ? (input.url ? String(input.url) : null) : current.url;
         const binding = url !== current.url ? bindingFor(url ?? undefined) : { datasetId: current.datasetId, versionPk: current.versionPk, isConcept: current.isConcept };
         takenBy(binding, doi);
         const { state, hide } = nextState(current.state, input.event as DoiEvent | undefined);
+        // One instant for the withdrawal and the row's update: it dates the OAI deleted header.
+        const t = now();
         const next: DoiRow = {
           ...current,
           ...binding,
@@ -346,16 +426,25 @@ export function createIdentifiersService(deps: {
           url,
           attributes: clientAttributes(input, current.attributes),
           // Publishing again lifts the tombstone; hiding sets it.
-          withdrawnAt: hide ? now() : state === 'findable' ? null : current.withdrawnAt,
+          withdrawnAt: hide ? t : state === 'findable' ? null : current.withdrawnAt,
           withdrawalReason: hide ? (typeof input.withdrawalReason === 'string' && input.withdrawalReason.trim() ? input.withdrawalReason.trim() : null) : state === 'findable' ? null : current.withdrawalReason,
           registrationStatus: 'pending',
-          updatedAt: now(),
+          updatedAt: t,
         };
         if (state !== 'draft') requireMandatory(effective(next));
         checkPublishable(next, input.event);
         const { doi: _key, createdAt: _created, ...patch } = next;
         return write(actor, doi, input.event ? `doi.${input.event}` : 'doi.update', () => repo.update(doi, patch));
       });
+    },
+
+    /** PUT /dois/{doi}, as DataCite answers it: an update, or the creation of a DOI that does not exist yet. */
+    upsert(actor: Actor, doiParam: string, input: DoiInput): { row: DoiRow; created: boolean } {
+      auth.require(actor, 'curator');
+      const doi = parseDoi(doiParam);
+      return repo.transaction(() =>
+        repo.get(doi) ? { row: this.update(actor, doi, input), created: false } : { row: this.create(actor, { ...input, doi }), created: true },
+      );
     },
 
     /** Drafts only: registered and findable DOIs are permanent (DataCite answers 405 as well). */
@@ -374,12 +463,32 @@ export function createIdentifiersService(deps: {
       return visible(actor, repo.get(doi), doi);
     },
 
-    /** Drafts are listed for curators only, as DataCite lists them for the owning repository only. */
-    list(actor: Actor, opts: { query?: string; size: number; cursor?: string }) {
-      const states: DoiState[] | undefined = canSeeDrafts(actor) ? undefined : ['registered', 'findable'];
-      const rows = repo.list({ query: opts.query, after: opts.cursor, limit: opts.size + 1, states, includeRestricted: canSeeRestricted(actor) });
+    /**
+     * A page of DOIs as DataCite pages them: by number (`page[number]`) or by cursor (`page[cursor]`, "1" or empty
+     * to start). Only findable DOIs exist for callers who may not write, as at DataCite; `states` narrows further.
+     */
+    list(actor: Actor, opts: DoiListOptions): DoiPage {
+      const visibleStates: DoiState[] = canSeeDrafts(actor) ? ['draft', 'registered', 'findable'] : ['findable'];
+      const states = opts.states?.length ? visibleStates.filter((s) => opts.states!.includes(s)) : visibleStates;
+      const after = opts.cursor !== undefined ? cursorDoi(opts.cursor) : undefined;
+      const { rows, total } = repo.list({
+        states,
+        includeRestricted: canSeeRestricted(actor),
+        terms: parseDoiQuery(opts.query),
+        defaultPublisher: config.publisher,
+        after,
+        offset: opts.cursor === undefined ? (opts.number - 1) * opts.size : 0,
+        limit: opts.size + 1,
+      });
       const page = rows.slice(0, opts.size);
-      return { rows: page, next: rows.length > opts.size ? page[page.length - 1].doi : null };
+      const more = rows.length > opts.size;
+      return {
+        rows: page,
+        total,
+        totalPages: opts.size ? Math.ceil(total / opts.size) : 0,
+        ...(opts.cursor === undefined ? { number: opts.number } : { nextCursor: more && page.length ? encodeCursor(page[page.length - 1].doi) : undefined }),
+        more,
+      };
     },
 
     /** How a version describes itself in DataCite terms: as its DOI when it has one, else by its landing page. */
@@ -387,12 +496,15 @@ export function createIdentifiersService(deps: {
       return this.metadataForMany([{ record, pk }]).get(pk)!;
     },
 
-    /** metadataFor of a whole page of versions in a fixed number of queries (OAI-PMH). */
-    metadataForMany(items: readonly { record: DatasetRecord; pk: number }[]): Map<number, DataciteAttributes> {
-      const doiRows = new Map(repo.byVersionPks(items.map((i) => i.pk)).map((r) => [r.versionPk!, r]));
-      const withDoi = effectiveMany([...doiRows.values()]);
+    /**
+     * metadataFor of a whole page of versions in a fixed number of queries (OAI-PMH); a DOI speaks for its version
+     * once findable (see describe). The read pipeline passes the records and lineage it loaded.
+     */
+    metadataForMany(items: readonly { record: DatasetRecord; pk: number }[], lineage?: Map<number, LineageRelation[]>): Map<number, DataciteAttributes> {
+      const doiRows = findableDoisOf(items);
+      const withDoi = effectiveMany([...doiRows.values()], { records: new Map(items.map((i) => [i.pk, i.record])), lineage });
       const bare = items.filter((i) => !doiRows.has(i.pk)).map((i) => ({ ...i, versionPk: i.pk, datasetId: i.record.id, isConcept: false }));
-      const related = relationsOf(bare);
+      const related = relationsOf(bare, lineage);
       const out = new Map<number, DataciteAttributes>();
       for (const [pk, row] of doiRows) out.set(pk, withDoi.get(row.doi)!);
       for (const b of bare) {
@@ -400,6 +512,15 @@ export function createIdentifiersService(deps: {
       }
       return out;
     },
+
+    /** The description of each version that every format gives (describeRecord), in one query. */
+    describe(items: readonly { record: DatasetRecord; pk: number }[]): Map<number, DescribedRecord> {
+      const doiRows = findableDoisOf(items);
+      return new Map(items.map((i) => [i.pk, describeRecord(i.record, (doiRows.get(i.pk)?.attributes ?? {}) as DataciteAttributes, config.publisher)]));
+    },
+
+    /** Outbox rows not yet delivered (pending, or failed and awaiting a retry). */
+    undelivered: () => repo.undelivered(),
 
     /** DOIs of many versions at once (for dataset records and GraphQL). */
     forVersions(pks: readonly number[]): Map<number, DoiRow> {

@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { Importer } from './import.js';
 import { FemtoError } from '../../errors.js';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'application/vnd.datacite.datacite+xml'];
 const importResult = z.object({ source: z.string(), status: z.enum(['created', 'exists']), dataset: z.string(), doi: z.string().nullable() });
 
 /** POST /import: one DataCite record (XML or JSON) becomes a published dataset with its DOI. */
-export function importRoutes(container: Container): FastifyPluginAsyncZod {
+export function importRoutes({ auth, importDatacite, urls }: { auth: AuthService; importDatacite: Importer; urls: SiteUrls }): FastifyPluginAsyncZod {
   return async (app) => {
     app.addContentTypeParser(XML_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
     app.addContentTypeParser('application/vnd.datacite.datacite+json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -22,16 +24,16 @@ export function importRoutes(container: Container): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        container.auth.require(request.actor, 'curator');
+        auth.require(request.actor, 'curator');
         const text = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
         let result;
         try {
-          result = container.importDatacite(request.actor, 'request', text);
+          result = importDatacite(request.actor, 'request', text);
         } catch (err) {
           if (err instanceof FemtoError) throw err;
           throw new FemtoError('UNPROCESSABLE', `Not a DataCite record: ${(err as Error).message}`);
         }
-        reply.status(result.status === 'created' ? 201 : 200).header('Location', `${container.config.baseUrl}/datasets/${result.dataset}`);
+        reply.status(result.status === 'created' ? 201 : 200).header('Location', urls.dataset(result.dataset));
         return result;
       },
     );

@@ -1,17 +1,14 @@
 import { sha256 } from '../../lib/digest.js';
-import { createRequire } from 'node:module';
-import type { Config } from '../../config.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import { FemtoError } from '../../errors.js';
-import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
 import { RELATED_ID_TYPES, RELATION_TYPES, RESOURCE_TYPES, type VersionContent } from '../datasets/datasets.schema.js';
 import { normalizeDoi } from './doi.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
-import { looksLikeDatacite, parseDataciteJson, parseDataciteXml } from './serializers/datacite-parse.js';
-import type { DataciteAttributes, DataciteName } from './serializers/datacite.js';
-
-const spdx = new Map((createRequire(import.meta.url)('spdx-license-ids') as string[]).map((id) => [id.toLowerCase(), id]));
+import { assertAllowedUrls } from './urls.js';
+import { abstractOf, agentOfDatacite, looksLikeDatacite, parseDataciteJson, parseDataciteXml, primaryTitle, spdxOfRights } from './serializers/datacite-parse.js';
+import type { DataciteAttributes } from './serializers/datacite.js';
 
 export interface ImportResult {
   source: string;
@@ -29,35 +26,22 @@ export function parseDataciteRecord(text: string): DataciteAttributes {
   return parseDataciteJson(json);
 }
 
-function creator(n: DataciteName): VersionContent['creators'][number] {
-  const ids = n.nameIdentifiers ?? [];
-  const orcid = ids.map((i) => (/orcid/i.test(i.nameIdentifierScheme) ? parseOrcid(i.nameIdentifier) : null)).find(Boolean);
-  const ror = ids.map((i) => (/ror/i.test(i.nameIdentifierScheme) ? parseRor(i.nameIdentifier) : null)).find(Boolean);
-  return {
-    name: n.name || [n.familyName, n.givenName].filter(Boolean).join(', ') || ':unav',
-    type: n.nameType === 'Organizational' ? 'Organization' : 'Person',
-    ...(orcid ? { orcid } : {}),
-    ...(ror ? { ror } : {}),
-    ...(n.affiliation?.[0]?.name ? { affiliation: n.affiliation[0].name } : {}),
-  };
-}
-
 /**
  * DataCite metadata as femto content. Fields femto requires of REST writes but DataCite does not
  * know (tier, dataType) stay empty: imports go through createPublished, which accepts that. The
  * full DataCite record is kept in the version's annotations, so nothing is lost.
  */
 export function contentFromDatacite(a: DataciteAttributes): VersionContent {
-  const license = a.rightsList?.map((r) => spdx.get((r.rightsIdentifier ?? '').toLowerCase()) ?? spdx.get((r.rights ?? '').toLowerCase())).find(Boolean);
+  const license = a.rightsList ? spdxOfRights(a.rightsList) : undefined;
   const resourceType = RESOURCE_TYPES.find((t) => t === a.types?.resourceTypeGeneral) ?? 'Other';
   const relatedTypes = new Set<string>(RELATED_ID_TYPES);
   const relations = new Set<string>(RELATION_TYPES);
-  const title = a.titles?.find((t) => !t.titleType)?.title ?? a.titles?.[0]?.title ?? a.doi ?? 'Untitled';
+  const title = primaryTitle(a) ?? a.doi ?? 'Untitled';
   return {
     title,
-    description: a.descriptions?.find((d) => d.descriptionType === 'Abstract')?.description ?? a.descriptions?.[0]?.description ?? title,
-    creators: (a.creators ?? []).map(creator),
-    contributors: (a.contributors ?? []).map(creator),
+    description: abstractOf(a) ?? title,
+    creators: (a.creators ?? []).map(agentOfDatacite),
+    contributors: (a.contributors ?? []).map(agentOfDatacite),
     resourceType,
     license: license ?? null,
     keywords: [...new Set((a.subjects ?? []).map((s) => s.subject).filter(Boolean))],
@@ -79,8 +63,8 @@ function datasetIdFor(doi: string | null, text: string): string {
   return base.length <= 64 ? base : `${base.slice(0, 55).replace(/-$/, '')}-${hash}`;
 }
 
-export function createImporter(deps: { datasets: DatasetsService; repo: IdentifiersRepository; config: Config }) {
-  const { datasets, repo, config } = deps;
+export function createImporter(deps: { datasets: DatasetsService; repo: IdentifiersRepository; urls: SiteUrls }) {
+  const { datasets, repo, urls } = deps;
 
   /**
    * Creates a published dataset from a DataCite record and binds its DOI. The DOI already exists
@@ -89,6 +73,7 @@ export function createImporter(deps: { datasets: DatasetsService; repo: Identifi
    */
   return function importRecord(actor: Actor, source: string, text: string): ImportResult {
     const attrs = parseDataciteRecord(text);
+    assertAllowedUrls(attrs, '');
     const doi = attrs.doi ? normalizeDoi(attrs.doi) : null;
     if (attrs.doi && !doi) throw new FemtoError('DOI_INVALID', `${source}: '${attrs.doi}' is not a valid DOI`);
     const id = datasetIdFor(doi, text);
@@ -106,7 +91,7 @@ export function createImporter(deps: { datasets: DatasetsService; repo: Identifi
           datasetId: id,
           versionPk: v.pk,
           isConcept: false,
-          url: url ?? `${config.baseUrl}/datasets/${id}`,
+          url: url ?? urls.dataset(id),
           attributes: kept,
           registrationStatus: 'synced',
           syncedAt: t,

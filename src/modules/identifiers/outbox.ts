@@ -120,7 +120,7 @@ export async function reconcile(deps: { repo: IdentifiersRepository; service: Id
   const report: ReconcileReport = { checked: 0, requeued: [] };
   let after: string | undefined;
   for (;;) {
-    const rows = repo.list({ after, limit: 100, includeRestricted: true });
+    const { rows } = repo.list({ after, limit: 100, includeRestricted: true });
     if (!rows.length) break;
     after = rows[rows.length - 1].doi;
     for (const row of rows) {

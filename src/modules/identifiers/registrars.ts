@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import type { DataciteAttributes } from './serializers/datacite.js';
 import { prefixOf, suffixOf } from './doi.js';
+import type { DoiEvent } from './identifiers.schema.js';
 
 export type DoiState = 'draft' | 'registered' | 'findable';
 
@@ -35,7 +36,7 @@ export const localRegistrar: Registrar = {
 };
 
 /** The DataCite event that moves a DOI to femto's state from wherever DataCite has it. */
-function eventFor(state: DoiState, hidden: boolean): 'register' | 'publish' | 'hide' | undefined {
+function eventFor(state: DoiState, hidden: boolean): DoiEvent | undefined {
   if (state === 'findable') return 'publish';
   if (state === 'registered') return hidden ? 'hide' : 'register';
   return undefined;

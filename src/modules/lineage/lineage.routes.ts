@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
+import type { LineageService } from './lineage.service.js';
 import { lineageQuery, lineageResponse } from './lineage.schema.js';
 
-export function lineageRoutes({ lineage }: Container): FastifyPluginAsyncZod {
+export function lineageRoutes({ lineage }: { lineage: LineageService }): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/datasets/:id/lineage',

@@ -1,7 +1,7 @@
 import { FemtoError, invalid, notFound } from '../../errors.js';
-import { canSeeRestricted, type Actor } from '../auth/auth.schema.js';
-import type { DatasetsRepository } from '../datasets/datasets.repository.js';
-import type { DatasetsService } from '../datasets/datasets.service.js';
+import type { Actor } from '../auth/auth.schema.js';
+import type { DatasetReader, MissError } from '../datasets/read.js';
+import { mayListRestricted, maySeeDrafts } from '../datasets/visibility.js';
 import type { GateStatus } from '../gates/gates.schema.js';
 import type { LineageRepository, Side, VersionMeta } from './lineage.repository.js';
 import type { Direction, Impact, Lineage, LineageEdge, LineageFilter, LineageNode, LineagePath, PathResult, TruncatedReason } from './lineage.schema.js';
@@ -24,12 +24,12 @@ interface Roots {
 
 export function createLineageService(deps: {
   repo: LineageRepository;
-  datasetsRepo: DatasetsRepository;
-  datasets: DatasetsService;
+  /** Roots are read through the dataset read pipeline: the read policy and the withdrawal guard apply. */
+  reader: Pick<DatasetReader, 'resolve' | 'open'>;
   gateStatus: (versionPks: readonly number[]) => Map<number, GateStatus>;
   limits: LineageLimits;
 }) {
-  const { repo, datasetsRepo, datasets, gateStatus, limits } = deps;
+  const { repo, reader, gateStatus, limits } = deps;
 
   let snapshot: ProvenanceSnapshot | null = null;
   const snapshotStats = { fullBuilds: 0, appends: 0 };
@@ -52,7 +52,7 @@ export function createLineageService(deps: {
     return snapshot;
   }
 
-  const isHidden = (actor: Actor, m: VersionMeta) => m.accessLevel === 'restricted' && !canSeeRestricted(actor);
+  const isHidden = (actor: Actor, m: VersionMeta) => m.accessLevel === 'restricted' && !mayListRestricted(actor);
 
   /**
    * Version metadata for one answer: from the snapshot, else (a root published since the build,
@@ -86,7 +86,7 @@ export function createLineageService(deps: {
    * statement for all. Placeholders are numbered per answer.
    */
   function render(snap: ProvenanceSnapshot, walks: Walk[], actor: Actor, book: Book) {
-    const seeAll = canSeeRestricted(actor);
+    const seeAll = mayListRestricted(actor);
     const unknown: number[] = [];
     for (const w of walks) for (const key of w.keys) if (!isActivityKey(key) && !book.extra.has(keyIndex(key)) && !snap.knows(keyIndex(key))) unknown.push(keyIndex(key));
     for (const m of repo.versions(unknown)) book.extra.set(m.pk, m);
@@ -161,7 +161,11 @@ export function createLineageService(deps: {
     const queue = Array.from(w.keys).filter((k) => selected.has(k));
     for (const k of queue) kept.add(k);
     while (queue.length) {
-      for (const p of inward.get(queue.pop()!) ?? []) if (!kept.has(p)) (kept.add(p), queue.push(p));
+      for (const p of inward.get(queue.pop()!) ?? []) {
+        if (kept.has(p)) continue;
+        kept.add(p);
+        queue.push(p);
+      }
     }
     return kept;
   }
@@ -178,27 +182,28 @@ export function createLineageService(deps: {
     return m ? { datasetId: m[1], version: Number(m[2]) } : null;
   };
 
+  const isDataset = (actor: Actor, id: string) => reader.resolve(actor, { dataset: id }).status !== 'no-dataset';
+
   function visibleVersion(actor: Actor, datasetId: string, n: number): VersionMeta {
-    const row = datasetsRepo.versionByNumber(datasetId, n);
-    if (!row || row.state !== 'published' || !datasets.visible(actor, row)) throw notFound('Version', `${datasetId} v${n}`);
-    return repo.versions([row.pk])[0];
+    return repo.versions([reader.open(actor, { dataset: datasetId, version: n }).pk])[0];
   }
+
+  /** A dataset without a published version has no lineage; those who may not see drafts are told it does not exist. */
+  const rootMiss =
+    (actor: Actor): MissError =>
+    (miss, ref) =>
+      miss === 'unpublished' && maySeeDrafts(actor) ? new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version, so no lineage`) : notFound('Dataset', ref.dataset);
 
   /** A dataset id (its latest visible version, or `version`), "<id>@<n>", or an activity id. */
   function resolveRoot(snap: ProvenanceSnapshot, actor: Actor, id: string, version?: number | null): Roots {
     if (version != null) return { versions: [visibleVersion(actor, id, version)] };
-    const latest = repo.latestVersionPk(id);
-    if (latest !== undefined) {
+    if (isDataset(actor, id)) {
+      const pk = reader.open(actor, { dataset: id }, rootMiss(actor)).pk;
       // Published version rows never change, so the snapshot's copy is as good as the table's.
-      const m = latest === null ? undefined : (snap.meta(latest) ?? repo.versions([latest])[0]);
-      if (!m || isHidden(actor, m)) {
-        if (m || !datasets.visible(actor, { state: 'draft', accessLevel: 'open' })) throw notFound('Dataset', id);
-        throw new FemtoError('NOT_PUBLISHED', `Dataset '${id}' has no published version, so no lineage`);
-      }
-      return { versions: [m] };
+      return { versions: [snap.meta(pk) ?? repo.versions([pk])[0]] };
     }
     const ref = parseVersionRef(id);
-    if (ref && datasetsRepo.concept(ref.datasetId)) return { versions: [visibleVersion(actor, ref.datasetId, ref.version)] };
+    if (ref && isDataset(actor, ref.datasetId)) return { versions: [visibleVersion(actor, ref.datasetId, ref.version)] };
     const activity = snap.activity(id);
     if (activity !== undefined) return { versions: [], activity };
     throw notFound('Dataset or activity', id);
@@ -206,13 +211,13 @@ export function createLineageService(deps: {
 
   /** Every published version the caller may see ("<id>" = all of them, "<id>@<n>" = that one). */
   function resolveDatasetVersions(actor: Actor, id: string, pointer: string): VersionMeta[] {
-    if (datasetsRepo.concept(id)) {
+    if (isDataset(actor, id)) {
       const all = repo.publishedVersions(id).filter((m) => !isHidden(actor, m));
       if (!all.length) throw notFound('Dataset', id);
       return all;
     }
     const ref = parseVersionRef(id);
-    if (ref && datasetsRepo.concept(ref.datasetId)) return [visibleVersion(actor, ref.datasetId, ref.version)];
+    if (ref && isDataset(actor, ref.datasetId)) return [visibleVersion(actor, ref.datasetId, ref.version)];
     throw new FemtoError('NOT_FOUND', `Dataset '${id}' does not exist`, [{ pointer, message: 'unknown dataset' }]);
   }
 

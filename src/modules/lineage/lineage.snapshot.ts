@@ -129,7 +129,11 @@ export class ProvenanceSnapshot {
       this.activityIds.push(id);
       this.activityIndex.set(id, i);
       let code = this.kindCode.get(kind);
-      if (code === undefined) (code = this.kinds.length), this.kindCode.set(kind, code), this.kinds.push(kind);
+      if (code === undefined) {
+        code = this.kinds.length;
+        this.kindCode.set(kind, code);
+        this.kinds.push(kind);
+      }
       this.activityKinds[i] = code;
     }
   }
@@ -159,7 +163,11 @@ export class ProvenanceSnapshot {
       this.tier[pk] = tier ?? -1;
       if (dataType !== null) {
         let code = this.typeCode.get(dataType);
-        if (code === undefined) (code = this.dataTypes.length), this.typeCode.set(dataType, code), this.dataTypes.push(dataType);
+        if (code === undefined) {
+          code = this.dataTypes.length;
+          this.typeCode.set(dataType, code);
+          this.dataTypes.push(dataType);
+        }
         this.dataType[pk] = code;
       }
     }

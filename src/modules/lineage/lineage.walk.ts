@@ -80,7 +80,10 @@ export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: nu
   };
 
   const addVersion = (pk: number, depth: number) => {
-    if (pk < versionCount) (versionMark[pk] = epoch), (versionDepth[pk] = depth);
+    if (pk < versionCount) {
+      versionMark[pk] = epoch;
+      versionDepth[pk] = depth;
+    }
     keys[nodes] = versionKey(pk);
     depths[nodes++] = depth;
   };

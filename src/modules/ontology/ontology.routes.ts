@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
+import type { OntologyService } from './ontology.service.js';
 import { notFound } from '../../errors.js';
 import { RepresentationRegistry } from '../../lib/negotiation.js';
 import type { GateTerm } from './ontology.model.js';
@@ -11,12 +11,11 @@ import { ontologyTurtle } from './serializers/turtle.js';
 const tags = ['ontology'];
 const slugParams = z.object({ slug: z.string().min(1).max(300) });
 
-export function gateView(container: Container, g: GateTerm): z.infer<typeof gateOut> {
-  return { ...g, symbol: container.ontology.observable(g.observable)?.symbol ?? null, tier: g.tiers[0] };
+export function gateView(ontology: Pick<OntologyService, 'observable'>, g: GateTerm): z.infer<typeof gateOut> {
+  return { ...g, symbol: ontology.observable(g.observable)?.symbol ?? null, tier: g.tiers[0] };
 }
 
-export function ontologyRoutes(container: Container): FastifyPluginAsyncZod {
-  const { ontology } = container;
+export function ontologyRoutes({ ontology }: { ontology: OntologyService }): FastifyPluginAsyncZod {
   const { parsed } = ontology;
   // The ontology does not change while the process runs: render each format once.
   const once = <T>(fn: () => Promise<T>) => {
@@ -36,6 +35,8 @@ export function ontologyRoutes(container: Container): FastifyPluginAsyncZod {
           summary: 'The femto ontology (tiers, domains, observables, validation gates)',
           description: 'text/turtle (default) or application/ld+json by Accept; `?format=ttl|jsonld` as a fallback.',
           querystring: z.object({ format: z.string().max(20).optional() }),
+          produces: ['text/turtle', 'application/ld+json'],
+          response: { 200: z.string().describe('the ontology, in the media type negotiated') },
         },
       },
       async (request, reply) => {
@@ -65,7 +66,7 @@ export function ontologyRoutes(container: Container): FastifyPluginAsyncZod {
     app.get(
       '/gates',
       { schema: { tags, summary: 'Validation gates of the ontology', querystring: gateFilter, response: { 200: z.object({ items: z.array(gateOut) }) } } },
-      async (request) => ({ items: ontology.gates(request.query).map((g) => gateView(container, g)) }),
+      async (request) => ({ items: ontology.gates(request.query).map((g) => gateView(ontology, g)) }),
     );
 
     app.get(
@@ -74,7 +75,7 @@ export function ontologyRoutes(container: Container): FastifyPluginAsyncZod {
       async (request) => {
         const g = ontology.gate(request.params.slug);
         if (!g) throw notFound('Gate', request.params.slug);
-        return gateView(container, g);
+        return gateView(ontology, g);
       },
     );
   };

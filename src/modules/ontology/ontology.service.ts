@@ -21,8 +21,6 @@ export function createOntologyService(ontology: Ontology) {
   const { model, units } = ontology;
   const observableByIri = new Map(model.observables.map((o) => [o.iri, o]));
   const gateByIri = new Map(model.gates.map((g) => [g.iri, g]));
-  const tierByIri = new Map(model.tiers.map((t) => [t.iri, t]));
-  const domainByIri = new Map(model.domains.map((d) => [d.iri, d]));
   const gatesByObservable = new Map<string, GateTerm[]>();
   for (const g of model.gates) gatesByObservable.set(g.observable, [...(gatesByObservable.get(g.observable) ?? []), g]);
 
@@ -32,8 +30,6 @@ export function createOntologyService(ontology: Ontology) {
   return {
     parsed: ontology.parsed,
     units,
-    tiers: () => model.tiers,
-    domains: () => model.domains,
 
     observables(filter: { tier?: number } = {}): ObservableTerm[] {
       return filter.tier === undefined ? model.observables : model.observables.filter((o) => o.tiers.includes(filter.tier!));
@@ -47,19 +43,6 @@ export function createOntologyService(ontology: Ontology) {
     observable: (ref: string) => observableByIri.get(expand(OBSERVABLE_NS, ref)),
     gate: (ref: string) => gateByIri.get(expand(GATE_NS, ref)),
     gatesOn: (observableIri: string) => gatesByObservable.get(observableIri) ?? [],
-
-    /** Any term by IRI, tagged with its kind. */
-    lookup(iri: string) {
-      const o = observableByIri.get(iri);
-      if (o) return { kind: 'observable' as const, term: o };
-      const g = gateByIri.get(iri);
-      if (g) return { kind: 'gate' as const, term: g };
-      const t = tierByIri.get(iri);
-      if (t) return { kind: 'tier' as const, term: t };
-      const d = domainByIri.get(iri);
-      if (d) return { kind: 'domain' as const, term: d };
-      return undefined;
-    },
 
     /** The datasets service calls this on create/update: every observable must be in the ontology. */
     checkObservables(iris: string[], pointer: string): void {

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
+import type { DatasetReader } from '../datasets/read.js';
+import type { DatasetsService } from '../datasets/datasets.service.js';
+import type { HarvestService } from '../harvest/harvest.service.js';
+import type { LineageService } from '../lineage/lineage.service.js';
+import type { ProvenanceService } from '../provenance/provenance.service.js';
+import type { SearchService } from '../search/search.service.js';
 import { FemtoError } from '../../errors.js';
 import { projectPath } from '../../paths.js';
 import { searchQuery } from '../search/search.schema.js';
@@ -15,7 +20,21 @@ const staticFiles: Record<string, { type: string; body: string }> = {
 };
 
 /** The discovery portal: server-rendered pages over the same services as the API. */
-export function portalRoutes({ search, lineage, datasets, provenance, harvest }: Container): FastifyPluginAsyncZod {
+export function portalRoutes({
+  search,
+  lineage,
+  datasets,
+  reader,
+  provenance,
+  harvest,
+}: {
+  search: SearchService;
+  lineage: LineageService;
+  datasets: DatasetsService;
+  reader: DatasetReader;
+  provenance: ProvenanceService;
+  harvest: HarvestService;
+}): FastifyPluginAsyncZod {
   const observableLabel = (iri: string) => harvest.serializerContext.describeObservable(iri).name;
   return async (app) => {
     app.get(
@@ -35,7 +54,9 @@ export function portalRoutes({ search, lineage, datasets, provenance, harvest }:
       },
       async (request, reply) => {
         const { actor } = request;
-        const root = datasets.get(actor, request.params.id);
+        // The read pipeline: hidden records are 404, withdrawn ones 410, as on every channel.
+        const rootVersion = reader.open(actor, { dataset: request.params.id, draft: 'fallback' });
+        const root = datasets.recordsFor(actor, [rootVersion.pk]).get(rootVersion.pk)!;
         const answer = lineage.lineage(actor, { id: request.params.id, direction: request.query.direction, depth: request.query.depth });
         const records = datasets.recordsFor(actor, answer.nodes.flatMap((n) => (n.pk != null ? [n.pk] : [])));
         const steps = provenance.records(actor, answer.nodes.flatMap((n) => (n.activity ? [n.activity] : [])));
@@ -57,8 +78,8 @@ export function portalRoutes({ search, lineage, datasets, provenance, harvest }:
         // PROV edges (step USED input, output WAS_GENERATED_BY step) point against the data flow drawn here.
         const flow = answer.edges.map((e) => ({ from: e.to, to: e.from }));
         const view = {
-          datasetId: root.record.id,
-          title: root.record.title,
+          datasetId: root.id,
+          title: root.title,
           direction: request.query.direction,
           depth: request.query.depth,
           truncated: answer.truncated,

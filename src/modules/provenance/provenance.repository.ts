@@ -1,18 +1,11 @@
 import { eq, inArray } from 'drizzle-orm';
+import type { AgentRow } from './agents.repository.js';
+import type { VersionEndpoint } from './provenance.schema.js';
 import type { Database_ } from '../../db/client.js';
-import { activities, activityAgents, activityInputs, activityOutputs, agents, datasetVersions } from '../../db/schema/index.js';
+import { activities, activityAgents, activityInputs, activityOutputs } from '../../db/schema/index.js';
 
 export type ActivityRow = typeof activities.$inferSelect;
 
-export interface VersionEndpoint {
-  activityId: string;
-  versionPk: number;
-  role: string | null;
-  datasetId: string;
-  versionNumber: number | null;
-  title: string;
-  accessLevel: 'open' | 'embargoed' | 'restricted';
-}
 
 export function createProvenanceRepository({ db, sqlite }: Database_) {
   /*
@@ -35,14 +28,56 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
     'INSERT INTO provenance_generation (id, generation) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET generation = generation + 1',
   );
 
-  const endpointColumns = {
-    activityId: activityInputs.activityId,
-    versionPk: activityInputs.versionPk,
-    datasetId: datasetVersions.datasetId,
-    versionNumber: datasetVersions.versionNumber,
-    title: datasetVersions.title,
-    accessLevel: datasetVersions.accessLevel,
-  };
+  // Reads of records and neighbourhoods: prepared once, many keys as one JSON array.
+  const activitiesStmt = sqlite.prepare(`SELECT a.* FROM json_each(@ids) k JOIN activities a ON a.id = k.value`);
+  const agentsStmt = sqlite.prepare(`
+    SELECT l.activity_id AS activityId, l.role, g.id, g.kind, g.name, g.orcid, g.ror, g.url, g.affiliation, g.created_at AS createdAt
+      FROM json_each(@ids) k JOIN activity_agents l ON l.activity_id = k.value JOIN agents g ON g.id = l.agent_id ORDER BY l.activity_id, l.agent_id, l.role`);
+  const endpoint = (table: 'activity_inputs' | 'activity_outputs', role: string) => `
+    SELECT e.activity_id AS activityId, e.version_pk AS versionPk, ${role} AS role, v.dataset_id AS datasetId, v.version_number AS versionNumber,
+           v.title, v.access_level AS accessLevel
+      FROM json_each(@ids) k JOIN ${table} e ON e.activity_id = k.value JOIN dataset_versions v ON v.pk = e.version_pk ORDER BY e.activity_id, e.version_pk`;
+  const inputsStmt = sqlite.prepare(endpoint('activity_inputs', 'e.role'));
+  const outputsStmt = sqlite.prepare(endpoint('activity_outputs', 'NULL'));
+  const touchingStmt = sqlite.prepare(`
+    SELECT 'generatedBy' AS side, o.version_pk AS versionPk, o.activity_id AS activityId FROM json_each(@pks) k JOIN activity_outputs o ON o.version_pk = k.value
+    UNION ALL
+    SELECT 'usedBy', i.version_pk, i.activity_id FROM json_each(@pks) k JOIN activity_inputs i ON i.version_pk = k.value
+    ORDER BY 1, 3`);
+  interface RawActivity {
+    id: string;
+    kind: string;
+    name: string | null;
+    description: string | null;
+    software_name: string | null;
+    software_version: string | null;
+    software_repository: string | null;
+    software_commit: string | null;
+    parameters: string | null;
+    started_at: string | null;
+    ended_at: string | null;
+    basis: string | null;
+    created_by: string;
+    created_at: string;
+  }
+  const activityRow = (a: RawActivity): ActivityRow => ({
+    id: a.id,
+    kind: a.kind as ActivityRow['kind'],
+    name: a.name,
+    description: a.description,
+    softwareName: a.software_name,
+    softwareVersion: a.software_version,
+    softwareRepository: a.software_repository,
+    softwareCommit: a.software_commit,
+    parameters: a.parameters == null ? null : (JSON.parse(a.parameters) as ActivityRow['parameters']),
+    startedAt: a.started_at,
+    endedAt: a.ended_at,
+    basis: a.basis,
+    createdBy: a.created_by,
+    createdAt: a.created_at,
+  });
+
+
 
   return {
     transaction<T>(fn: () => T): T {
@@ -81,55 +116,30 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
     },
 
     activities(ids: readonly string[]): ActivityRow[] {
-      return ids.length ? db.select().from(activities).where(inArray(activities.id, [...ids])).all() : [];
+      return ids.length ? (activitiesStmt.all({ ids: JSON.stringify(ids) }) as RawActivity[]).map(activityRow) : [];
     },
 
-    agentsOf(ids: readonly string[]) {
+    agentsOf(ids: readonly string[]): { activityId: string; role: string; agent: AgentRow }[] {
       if (!ids.length) return [];
-      return db
-        .select({ activityId: activityAgents.activityId, role: activityAgents.role, agent: agents })
-        .from(activityAgents)
-        .innerJoin(agents, eq(agents.id, activityAgents.agentId))
-        .where(inArray(activityAgents.activityId, [...ids]))
-        .all();
+      return (agentsStmt.all({ ids: JSON.stringify(ids) }) as (AgentRow & { activityId: string; role: string })[]).map(({ activityId, role, ...agent }) => ({ activityId, role, agent }));
     },
 
     inputsOf(ids: readonly string[]): VersionEndpoint[] {
-      if (!ids.length) return [];
-      return db
-        .select({ ...endpointColumns, role: activityInputs.role })
-        .from(activityInputs)
-        .innerJoin(datasetVersions, eq(datasetVersions.pk, activityInputs.versionPk))
-        .where(inArray(activityInputs.activityId, [...ids]))
-        .all();
+      return ids.length ? (inputsStmt.all({ ids: JSON.stringify(ids) }) as VersionEndpoint[]) : [];
     },
 
     outputsOf(ids: readonly string[]): VersionEndpoint[] {
-      if (!ids.length) return [];
-      return db
-        .select({
-          activityId: activityOutputs.activityId,
-          versionPk: activityOutputs.versionPk,
-          datasetId: datasetVersions.datasetId,
-          versionNumber: datasetVersions.versionNumber,
-          title: datasetVersions.title,
-          accessLevel: datasetVersions.accessLevel,
-        })
-        .from(activityOutputs)
-        .innerJoin(datasetVersions, eq(datasetVersions.pk, activityOutputs.versionPk))
-        .where(inArray(activityOutputs.activityId, [...ids]))
-        .all()
-        .map((o) => ({ ...o, role: null }));
+      return ids.length ? (outputsStmt.all({ ids: JSON.stringify(ids) }) as VersionEndpoint[]) : [];
     },
 
-    /** Activities that generated or used the given versions (the edges one step away). */
+    /** Activities that generated or used the given versions (the edges one step away), in one statement. */
     activityIdsTouching(versionPks: readonly number[]): { generatedBy: { versionPk: number; activityId: string }[]; usedBy: { versionPk: number; activityId: string }[] } {
-      if (!versionPks.length) return { generatedBy: [], usedBy: [] };
-      const pks = [...versionPks];
-      return {
-        generatedBy: db.select({ versionPk: activityOutputs.versionPk, activityId: activityOutputs.activityId }).from(activityOutputs).where(inArray(activityOutputs.versionPk, pks)).all(),
-        usedBy: db.select({ versionPk: activityInputs.versionPk, activityId: activityInputs.activityId }).from(activityInputs).where(inArray(activityInputs.versionPk, pks)).all(),
-      };
+      const out = { generatedBy: [] as { versionPk: number; activityId: string }[], usedBy: [] as { versionPk: number; activityId: string }[] };
+      if (!versionPks.length) return out;
+      for (const r of touchingStmt.all({ pks: JSON.stringify(versionPks) }) as { side: 'generatedBy' | 'usedBy'; versionPk: number; activityId: string }[]) {
+        out[r.side].push({ versionPk: r.versionPk, activityId: r.activityId });
+      }
+      return out;
     },
   };
 }

@@ -6,19 +6,15 @@ type VersionLink = ActivityRecord['inputs'][number];
 
 /** Activities touching the given versions, as full records, batched. */
 function activitiesFor(ctx: GraphQLContext, pks: number[], side: 'generatedBy' | 'usedBy') {
-  const links = ctx.femto.repos.provenance.activityIdsTouching(pks)[side];
-  const records = ctx.femto.provenance.records(ctx.actor, [...new Set(links.map((l) => l.activityId))]);
-  return pks.map((pk) => links.filter((l) => l.versionPk === pk).map((l) => records.get(l.activityId)!));
+  const around = ctx.femto.provenance.neighbourhood(ctx.actor, pks);
+  return pks.map((pk) => around.get(pk)![side]);
 }
 
 export const provenanceGraphQL: GraphQLModule = {
   resolvers: {
     Query: {
       activity: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => ctx.femto.provenance.records(ctx.actor, [id]).get(id) ?? null,
-      agent: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => {
-        const a = ctx.femto.repos.agents.byId(id);
-        return a ? ctx.femto.provenance.getAgent(id) : null;
-      },
+      agent: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => ctx.femto.provenance.findAgent(id) ?? null,
     },
     Activity: {
       parameters: (a: ActivityRecord) => (a.parameters ? JSON.stringify(a.parameters) : null),
@@ -37,7 +33,7 @@ export const provenanceGraphQL: GraphQLModule = {
     VersionLink: {
       async dataset(queries: LoaderQuery<VersionLink>[], ctx) {
         const refs = queries.map((q) => (q.obj.dataset && q.obj.version != null ? { datasetId: q.obj.dataset, version: q.obj.version } : null));
-        const pks = ctx.femto.repos.datasets.versionPksOf(refs.filter((r): r is NonNullable<typeof r> => r !== null));
+        const pks = ctx.femto.datasets.versionPksOf(refs.filter((r): r is NonNullable<typeof r> => r !== null));
         const nodes = datasetNodes(ctx, refs.map((r) => (r ? (pks.get(`${r.datasetId}@${r.version}`) ?? -1) : -1)));
         return nodes;
       },

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Container } from '../../container.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
+import type { ProvenanceService } from './provenance.service.js';
 import { activityRecord, agentInput, agentRecord, createActivityBody } from './provenance.schema.js';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 const security = [{ bearer: [] }];
 
-export function provenanceRoutes({ provenance, config }: Container): FastifyPluginAsyncZod {
+export function provenanceRoutes({ provenance, urls }: { provenance: ProvenanceService; urls: SiteUrls }): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/activities',
@@ -22,7 +23,7 @@ export function provenanceRoutes({ provenance, config }: Container): FastifyPlug
       },
       async (request, reply) => {
         const record = provenance.create(request.actor, request.body);
-        reply.status(201).header('Location', `${config.baseUrl}/activities/${record.id}`);
+        reply.status(201).header('Location', urls.activity(record.id));
         return record;
       },
     );
@@ -55,7 +56,7 @@ export function provenanceRoutes({ provenance, config }: Container): FastifyPlug
       { schema: { tags: ['provenance'], security, summary: 'Register an agent', body: agentInput, response: { 201: agentRecord } } },
       async (request, reply) => {
         const record = provenance.createAgent(request.actor, request.body);
-        reply.status(201).header('Location', `${config.baseUrl}/agents/${record.id}`);
+        reply.status(201).header('Location', urls.agent(record.id));
         return record;
       },
     );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { orcidSchema, rorSchema } from '../datasets/datasets.schema.js';
 import { slugPattern } from '../../lib/ids.js';
+import { allowedUrl } from '../../lib/urls.js';
 
 const slugId = z.string().regex(slugPattern, 'must be a lowercase slug [a-z0-9-]');
 
@@ -18,7 +19,7 @@ export const agentInput = z
     name: z.string().trim().min(1).max(500),
     orcid: orcidSchema.optional(),
     ror: rorSchema.optional(),
-    url: z.string().url().optional(),
+    url: allowedUrl.optional(),
     affiliation: z.string().trim().max(500).optional(),
   })
   .strict();
@@ -43,7 +44,7 @@ export const createActivityBody = z
       .object({
         name: z.string().trim().min(1).max(200),
         version: z.string().max(100).optional(),
-        repository: z.string().url().optional(),
+        repository: allowedUrl.optional(),
         commit: z.string().regex(/^[0-9a-f]{7,64}$/i, 'must be a commit hash').optional(),
       })
       .strict()
@@ -100,3 +101,14 @@ export const activityRecord = z.object({
 
 export type ActivityRecord = z.infer<typeof activityRecord>;
 export type AgentRecord = z.infer<typeof agentRecord>;
+
+/** A dataset version at one end of a step (prov:used or prov:wasGeneratedBy), as stored: callers apply the read policy. */
+export interface VersionEndpoint {
+  activityId: string;
+  versionPk: number;
+  role: string | null;
+  datasetId: string;
+  versionNumber: number | null;
+  title: string;
+  accessLevel: 'open' | 'embargoed' | 'restricted';
+}

@@ -1,11 +1,12 @@
 import { FemtoError, notFound, type FieldError } from '../../errors.js';
 import { randomId } from '../../lib/ids.js';
-import { canSeeRestricted, type Actor } from '../auth/auth.schema.js';
+import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
-import type { DatasetsRepository } from '../datasets/datasets.repository.js';
+import type { DatasetReader, Miss } from '../datasets/read.js';
+import { mayListRestricted } from '../datasets/visibility.js';
 import type { AgentRow, AgentsRepository } from './agents.repository.js';
-import type { ProvenanceRepository, VersionEndpoint } from './provenance.repository.js';
-import type { ActivityRecord, AgentInput, AgentRecord, CreateActivityInput } from './provenance.schema.js';
+import type { ProvenanceRepository } from './provenance.repository.js';
+import type { ActivityRecord, AgentInput, AgentRecord, CreateActivityInput, VersionEndpoint } from './provenance.schema.js';
 
 const agentTypeOf = { person: 'Person', organization: 'Organization', software: 'Software' } as const;
 const agentKindOf = { Person: 'person', Organization: 'organization', Software: 'software' } as const;
@@ -20,41 +21,48 @@ export const toAgentRecord = (a: AgentRow): AgentRecord => ({
   affiliation: a.affiliation,
 });
 
+/** One step around a version: the steps that generated and used it, and the versions at their other ends (every one: callers apply the read policy). */
+export interface Neighbourhood {
+  generatedBy: ActivityRecord[];
+  usedBy: ActivityRecord[];
+  /** Inputs of the generating steps (prov:wasDerivedFrom). */
+  upstream: VersionEndpoint[];
+  /** Outputs of the steps that used the version, itself excluded. */
+  downstream: VersionEndpoint[];
+}
+
 export function createProvenanceService(deps: {
   repo: ProvenanceRepository;
   agents: AgentsRepository;
-  datasets: DatasetsRepository;
+  versions: Pick<DatasetReader, 'resolve'>;
   auth: AuthService;
 }) {
-  const { repo, agents, datasets, auth } = deps;
+  const { repo, agents, versions, auth } = deps;
 
   /** A dataset reference becomes an exact version: the one named, else the latest published one. */
-  function resolveVersion(ref: { dataset: string; version?: number }, pointer: string): number {
-    const concept = datasets.concept(ref.dataset);
-    if (!concept) throw new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, [{ pointer: `${pointer}/dataset`, message: 'unknown dataset' }]);
-    if (ref.version !== undefined) {
-      const row = datasets.versionByNumber(ref.dataset, ref.version);
-      if (!row) throw new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' has no version ${ref.version}`, [{ pointer: `${pointer}/version`, message: 'unknown version' }]);
-      return row.pk;
-    }
-    if (concept.latestVersionPk == null) {
-      throw new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version to link`, [{ pointer: `${pointer}/dataset`, message: 'not published' }]);
-    }
-    return concept.latestVersionPk;
+  function resolveVersion(actor: Actor, ref: { dataset: string; version?: number }, pointer: string): number {
+    const r = versions.resolve(actor, ref);
+    if (r.status === 'found') return r.version.pk;
+    const refused: Record<Miss, FemtoError> = {
+      'no-dataset': new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, [{ pointer: `${pointer}/dataset`, message: 'unknown dataset' }]),
+      hidden: new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, [{ pointer: `${pointer}/dataset`, message: 'unknown dataset' }]),
+      'no-draft': new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, [{ pointer: `${pointer}/dataset`, message: 'unknown dataset' }]),
+      'no-version': new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' has no version ${ref.version}`, [{ pointer: `${pointer}/version`, message: 'unknown version' }]),
+      unpublished: new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version to link`, [{ pointer: `${pointer}/dataset`, message: 'not published' }]),
+    };
+    throw refused[r.status];
   }
 
   function endpointOut(actor: Actor, e: VersionEndpoint) {
-    const hidden = e.accessLevel === 'restricted' && !canSeeRestricted(actor);
+    const hidden = e.accessLevel === 'restricted' && !mayListRestricted(actor);
     return hidden
       ? { dataset: null, version: null, title: null, restricted: true }
       : { dataset: e.datasetId, version: e.versionNumber, title: e.title, restricted: e.accessLevel === 'restricted' };
   }
 
-  function records(actor: Actor, ids: readonly string[]): Map<string, ActivityRecord> {
+  function records(actor: Actor, ids: readonly string[], inputs = repo.inputsOf(ids), outputs = repo.outputsOf(ids)): Map<string, ActivityRecord> {
     const rows = repo.activities(ids);
     const agentLinks = repo.agentsOf(ids);
-    const inputs = repo.inputsOf(ids);
-    const outputs = repo.outputsOf(ids);
     const out = new Map<string, ActivityRecord>();
     for (const a of rows) {
       out.set(a.id, {
@@ -92,6 +100,30 @@ export function createProvenanceService(deps: {
   return {
     records,
 
+    /**
+     * One-hop lineage of many versions, in a fixed number of statements: the one place harvest
+     * formats, DataCite relations and GraphQL edges take it from.
+     */
+    neighbourhood(actor: Actor, versionPks: readonly number[]): Map<number, Neighbourhood> {
+      const touching = repo.activityIdsTouching(versionPks);
+      const ids = [...new Set([...touching.generatedBy, ...touching.usedBy].map((t) => t.activityId))];
+      const inputs = repo.inputsOf(ids);
+      const outputs = repo.outputsOf(ids);
+      const activities = records(actor, ids, inputs, outputs);
+      const out = new Map<number, Neighbourhood>();
+      for (const pk of versionPks) {
+        const generating = new Set(touching.generatedBy.filter((g) => g.versionPk === pk).map((g) => g.activityId));
+        const using = new Set(touching.usedBy.filter((u) => u.versionPk === pk).map((u) => u.activityId));
+        out.set(pk, {
+          generatedBy: [...generating].flatMap((id) => activities.get(id) ?? []),
+          usedBy: [...using].flatMap((id) => activities.get(id) ?? []),
+          upstream: inputs.filter((i) => generating.has(i.activityId) && i.versionPk !== pk),
+          downstream: outputs.filter((o) => using.has(o.activityId) && o.versionPk !== pk),
+        });
+      }
+      return out;
+    },
+
     get(actor: Actor, id: string): ActivityRecord {
       const r = records(actor, [id]).get(id);
       if (!r) throw notFound('Activity', id);
@@ -104,8 +136,8 @@ export function createProvenanceService(deps: {
       const id = input.id ?? randomId('act-');
       repo.transaction(() => {
         if (repo.activityExists(id)) throw new FemtoError('ID_TAKEN', `Activity '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
-        const inputs = input.inputs.map((ref, i) => ({ versionPk: resolveVersion(ref, `/inputs/${i}`), role: ref.role ?? null }));
-        const outputs = input.outputs.map((ref, i) => resolveVersion(ref, `/outputs/${i}`));
+        const inputs = input.inputs.map((ref, i) => ({ versionPk: resolveVersion(actor, ref, `/inputs/${i}`), role: ref.role ?? null }));
+        const outputs = input.outputs.map((ref, i) => resolveVersion(actor, ref, `/outputs/${i}`));
         const inputPks = inputs.map((i) => i.versionPk);
         const selfLoop = outputs.find((o) => inputPks.includes(o));
         if (selfLoop !== undefined || repo.wouldCycle(inputPks, outputs)) {
@@ -146,6 +178,45 @@ export function createProvenanceService(deps: {
       return this.get(actor, id);
     },
 
+    /**
+     * Records the evaluation of a version as a validation step that used it (the gates module's
+     * measurements): no outputs, no agents, so it can close no cycle.
+     */
+    recordValidation(
+      actor: Actor,
+      step: {
+        id: string;
+        name: string;
+        description: string | null;
+        software: { name: string; version?: string | null; repository?: string | null; commit?: string | null } | null;
+        parameters: Record<string, unknown>;
+        at: string;
+        basis: string | null;
+        evaluated: number;
+      },
+    ): void {
+      auth.require(actor, 'curator');
+      repo.insertActivity(
+        {
+          id: step.id,
+          kind: 'validation',
+          name: step.name,
+          description: step.description,
+          softwareName: step.software?.name ?? null,
+          softwareVersion: step.software?.version ?? null,
+          softwareRepository: step.software?.repository ?? null,
+          softwareCommit: step.software?.commit ?? null,
+          parameters: step.parameters,
+          startedAt: step.at,
+          endedAt: step.at,
+          basis: step.basis,
+          createdBy: actor.id,
+          createdAt: step.at,
+        },
+        { agents: [], inputs: [{ versionPk: step.evaluated, role: 'evaluated' }], outputs: [] },
+      );
+    },
+
     createAgent(actor: Actor, input: AgentInput): AgentRecord {
       auth.require(actor, 'curator');
       const identity = { kind: agentKindOf[input.type], name: input.name, orcid: input.orcid, ror: input.ror, url: input.url, affiliation: input.affiliation };
@@ -164,10 +235,15 @@ export function createProvenanceService(deps: {
       return toAgentRecord(agents.byId(id)!);
     },
 
-    getAgent(id: string): AgentRecord {
+    findAgent(id: string): AgentRecord | undefined {
       const a = agents.byId(id);
+      return a && toAgentRecord(a);
+    },
+
+    getAgent(id: string): AgentRecord {
+      const a = this.findAgent(id);
       if (!a) throw notFound('Agent', id);
-      return toAgentRecord(a);
+      return a;
     },
 
     listAgents(opts: { type?: AgentRecord['type']; cursor?: string; limit: number }) {

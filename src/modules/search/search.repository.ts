@@ -1,11 +1,20 @@
 import type { Database_ } from '../../db/client.js';
-import { WITHDRAWN_SQL } from '../identifiers/identifiers.repository.js';
+import { ACCESS_ALLOWED, LATEST_PUBLISHED, WITHDRAWN } from '../../db/fragments.js';
 import type { Facet, SearchQuery } from './search.schema.js';
 
+export interface SearchHit {
+  pk: number;
+  /** Sort key, for per-item cursors. */
+  rank: number;
+  id: string;
+  /** What the representation cache needs of the version. */
+  seq: number;
+  accessLevel: 'open' | 'embargoed' | 'restricted';
+  embargoUntil: string | null;
+}
+
 export interface SearchPage {
-  pks: number[];
-  /** Sort key of each row in `pks`, for per-item cursors. */
-  keys: { rank: number; id: string }[];
+  hits: SearchHit[];
   total: number;
   facets: Record<Facet, { value: string; count: number }[]>;
   /** Sort key of the last row, for the next page. */
@@ -19,79 +28,87 @@ export function ftsQuery(text: string): string | null {
   return terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
 }
 
-const columnFacets = { tier: 'v.tier', domain: 'v.domain', dataType: 'v.data_type' } as const;
-const termFacets = { format: 'format', observable: 'observable' } as const;
+const FACETS: Facet[] = ['tier', 'domain', 'dataType', 'format', 'observable'];
+
+/**
+ * The filtered set, as one static condition: an unset filter binds NULL and drops out. Only the
+ * latest published version of each dataset takes part, never a withdrawn one (its landing page
+ * answers 410).
+ */
+const FILTERS = `NOT ${WITHDRAWN} AND ${ACCESS_ALLOWED}
+  AND (@tier IS NULL OR v.tier = @tier)
+  AND (@domain IS NULL OR v.domain = @domain)
+  AND (@dataType IS NULL OR v.data_type = @dataType)
+  AND (@accessLevel IS NULL OR v.access_level = @accessLevel)
+  AND (@format IS NULL OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'format' AND t.value = @format))
+  AND (@observable IS NULL OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'observable' AND t.value = @observable))`;
+
+/** With text, FTS5 drives the query and ranks (bm25); without, every record ranks 0 and the id orders. */
+const filtered = {
+  text: `SELECT v.pk AS pk, d.id AS id, f.rank AS rank FROM ${LATEST_PUBLISHED} JOIN dataset_fts f ON f.rowid = v.pk WHERE dataset_fts MATCH @fts AND ${FILTERS}`,
+  all: `SELECT v.pk AS pk, d.id AS id, 0 AS rank FROM ${LATEST_PUBLISHED} WHERE ${FILTERS}`,
+};
+
+/** Page: keyset on (rank, id), one row past the page telling whether a next one exists. */
+const pageSql = (set: string) => `
+  SELECT s.pk, s.id, s.rank, coalesce(c.seq, 0) AS seq, v.access_level AS accessLevel, v.embargo_until AS embargoUntil
+    FROM (${set}) s JOIN dataset_versions v ON v.pk = s.pk LEFT JOIN version_changes c ON c.version_pk = s.pk
+   WHERE @afterRank IS NULL OR s.rank > @afterRank OR (s.rank = @afterRank AND s.id > @afterId)
+   ORDER BY s.rank, s.id LIMIT @limit`;
+
+/** The total and every facet's counts over the same set, in one statement. */
+const facetsSql = (set: string) => `
+  WITH s AS MATERIALIZED (${set})
+  SELECT 'total' AS facet, NULL AS value, count(*) AS count FROM s
+  UNION ALL SELECT 'tier', CAST(v.tier AS TEXT), count(*) FROM s JOIN dataset_versions v ON v.pk = s.pk WHERE v.tier IS NOT NULL GROUP BY v.tier
+  UNION ALL SELECT 'domain', v.domain, count(*) FROM s JOIN dataset_versions v ON v.pk = s.pk WHERE v.domain IS NOT NULL GROUP BY v.domain
+  UNION ALL SELECT 'dataType', v.data_type, count(*) FROM s JOIN dataset_versions v ON v.pk = s.pk WHERE v.data_type IS NOT NULL GROUP BY v.data_type
+  UNION ALL SELECT 'format', t.value, count(DISTINCT s.pk) FROM s JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet = 'format' GROUP BY t.value
+  UNION ALL SELECT 'observable', t.value, count(DISTINCT s.pk) FROM s JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet = 'observable' GROUP BY t.value
+  ORDER BY 1, 3 DESC, 2`;
 
 export function createSearchRepository({ sqlite }: Database_) {
+  const statements = {
+    text: { page: sqlite.prepare(pageSql(filtered.text)), facets: sqlite.prepare(facetsSql(filtered.text)) },
+    all: { page: sqlite.prepare(pageSql(filtered.all)), facets: sqlite.prepare(facetsSql(filtered.all)) },
+  };
+
+  const generationStmt = sqlite.prepare('SELECT seq FROM catalog_changes WHERE id = 1').pluck(true);
+
   return {
+    /** The catalog's change counter: any change to any version moves it (see the catalog_changes migration). */
+    generation: () => (generationStmt.get() as number | undefined) ?? 0,
+
     /**
-     * One filtered set, counted, faceted and paged. Only the latest published version of each
-     * dataset takes part, unless withdrawn (its landing page answers 410). Order: FTS rank (bm25)
+     * One filtered set, counted, faceted and paged, in two statements. Order: FTS rank (bm25)
      * when there is a query, then dataset id; the cursor is that pair, so paging is stable while
      * records are added.
      */
     search(query: SearchQuery, opts: { includeRestricted: boolean; after?: { rank: number; id: string } }): SearchPage {
-      const where: string[] = [];
-      const params: unknown[] = [];
+      const facets = Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as SearchPage['facets'];
       const fts = query.q ? ftsQuery(query.q) : null;
-      let from = 'datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk';
-      let rank = '0';
-      if (fts) {
-        from += ' JOIN dataset_fts f ON f.rowid = v.pk';
-        where.push('dataset_fts MATCH ?');
-        params.push(fts);
-        rank = 'f.rank';
-      } else if (query.q) {
-        where.push('0'); // text with no searchable characters matches nothing
+      // Text with no searchable characters matches nothing.
+      if (query.q && !fts) return { hits: [], total: 0, facets };
+      const s = fts ? statements.text : statements.all;
+      const params = {
+        ...(fts ? { fts } : {}),
+        includeRestricted: opts.includeRestricted ? 1 : 0,
+        tier: query.tier ?? null,
+        domain: query.domain ?? null,
+        dataType: query.dataType ?? null,
+        accessLevel: query.accessLevel ?? null,
+        format: query.format ?? null,
+        observable: query.observable ?? null,
+      };
+      const rows = s.page.all({ ...params, afterRank: opts.after?.rank ?? null, afterId: opts.after?.id ?? null, limit: query.limit + 1 }) as SearchHit[];
+      let total = 0;
+      for (const r of s.facets.all(params) as { facet: Facet | 'total'; value: string; count: number }[]) {
+        if (r.facet === 'total') total = r.count;
+        else facets[r.facet].push({ value: r.value, count: r.count });
       }
-      where.push(`NOT ${WITHDRAWN_SQL}`);
-      if (!opts.includeRestricted) where.push("v.access_level <> 'restricted'");
-      if (query.tier !== undefined) (where.push('v.tier = ?'), params.push(query.tier));
-      if (query.domain) (where.push('v.domain = ?'), params.push(query.domain));
-      if (query.dataType) (where.push('v.data_type = ?'), params.push(query.dataType));
-      if (query.accessLevel) (where.push('v.access_level = ?'), params.push(query.accessLevel));
-      for (const facet of ['format', 'observable'] as const) {
-        const value = query[facet];
-        if (value) {
-          where.push(`EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = '${termFacets[facet]}' AND t.value = ?)`);
-          params.push(value);
-        }
-      }
-      const filtered = `SELECT v.pk AS pk, d.id AS id, ${rank} AS rank FROM ${from}${where.length ? ' WHERE ' + where.join(' AND ') : ''}`;
-
-      const total = (sqlite.prepare(`SELECT count(*) AS n FROM (${filtered})`).get(...params) as { n: number }).n;
-
-      const pageParams = [...params];
-      let pageSql = `SELECT pk, id, rank FROM (${filtered})`;
-      if (opts.after) {
-        pageSql += ' WHERE (rank > ? OR (rank = ? AND id > ?))';
-        pageParams.push(opts.after.rank, opts.after.rank, opts.after.id);
-      }
-      pageSql += ' ORDER BY rank, id LIMIT ?';
-      pageParams.push(query.limit + 1);
-      const rows = sqlite.prepare(pageSql).all(...pageParams) as { pk: number; id: string; rank: number }[];
-
-      const facets = {} as SearchPage['facets'];
-      for (const [facet, column] of Object.entries(columnFacets) as [Facet, string][]) {
-        facets[facet] = sqlite
-          .prepare(
-            `SELECT CAST(${column} AS TEXT) AS value, count(*) AS count FROM (${filtered}) s JOIN dataset_versions v ON v.pk = s.pk
-             WHERE ${column} IS NOT NULL GROUP BY ${column} ORDER BY count DESC, value`,
-          )
-          .all(...params) as { value: string; count: number }[];
-      }
-      for (const [facet, termFacet] of Object.entries(termFacets) as [Facet, string][]) {
-        facets[facet] = sqlite
-          .prepare(
-            `SELECT t.value AS value, count(DISTINCT s.pk) AS count FROM (${filtered}) s JOIN version_terms t ON t.version_pk = s.pk
-             WHERE t.facet = '${termFacet}' GROUP BY t.value ORDER BY count DESC, value`,
-          )
-          .all(...params) as { value: string; count: number }[];
-      }
-      // One row past the page tells whether a next page exists, so the last page has no cursor.
-      const page = rows.slice(0, query.limit);
-      const lastRow = rows.length > query.limit ? page[page.length - 1] : undefined;
-      return { pks: page.map((r) => r.pk), keys: page.map((r) => ({ rank: r.rank, id: r.id })), total, facets, last: lastRow ? { rank: lastRow.rank, id: lastRow.id } : undefined };
+      const hits = rows.slice(0, query.limit);
+      const lastRow = rows.length > query.limit ? hits[hits.length - 1] : undefined;
+      return { hits, total, facets, last: lastRow ? { rank: lastRow.rank, id: lastRow.id } : undefined };
     },
   };
 }

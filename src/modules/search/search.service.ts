@@ -1,34 +1,75 @@
-import { canSeeRestricted, type Actor } from '../auth/auth.schema.js';
+import type { ByteCache } from '../../lib/byte-cache.js';
+import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
-import type { SearchRepository } from './search.repository.js';
+import { mayListRestricted } from '../datasets/visibility.js';
+import type { SearchHit, SearchRepository } from './search.repository.js';
 import { decodeCursor, encodeCursor, type Facet, type SearchQuery } from './search.schema.js';
 
-export interface SearchResult {
-  /** `cursor` resumes the search after that item (Relay edges). */
-  items: { pk: number; record: DatasetRecord; cursor: string }[];
+export interface SearchHits {
+  /** `cursor` resumes the search after that hit (Relay edges). */
+  hits: (SearchHit & { cursor: string })[];
   nextCursor: string | null;
   total: number;
   facets: Record<Facet, { value: string; count: number }[]>;
 }
 
-export function createSearchService(repo: SearchRepository, datasets: DatasetsService) {
+export interface SearchResult extends Omit<SearchHits, 'hits'> {
+  items: { pk: number; record: DatasetRecord; cursor: string }[];
+}
+
+export function createSearchService(repo: SearchRepository, datasets: DatasetsService, cache: ByteCache) {
+  /**
+   * One page of hits: REST renders them through the read pipeline's cache. The page itself is
+   * cached under the catalog's change counter: one one-row read while nothing changed.
+   */
+  const keyOf = (actor: Actor, query: SearchQuery) => `search:${repo.generation()}:${mayListRestricted(actor) ? 1 : 0}:${JSON.stringify(query)}`;
+
+  function page(actor: Actor, query: SearchQuery, key = keyOf(actor, query)): SearchHits {
+    const includeRestricted = mayListRestricted(actor);
+    const hit = cache.get<SearchHits>(key);
+    if (hit) return hit.meta!;
+    const p = repo.search(query, {
+      includeRestricted,
+      // searchQuery refused cursors femto did not issue
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+    });
+    const out = { hits: p.hits.map((h) => ({ ...h, cursor: encodeCursor(h) })), nextCursor: p.last ? encodeCursor(p.last) : null, total: p.total, facets: p.facets };
+    // Kept as the object itself (callers only read it), sized by its JSON text.
+    cache.set(key, '', out, JSON.stringify(out).length);
+    return out;
+  }
+
   return {
+    page,
+
+    /**
+     * The page as a REST answer, rendered by `render` and cached with it: a change to any record
+     * moves the key, and an embargo ending on a hit (which changes what anonymous callers see of
+     * it, with no write) ends the entry's life.
+     */
+    pageText(actor: Actor, query: SearchQuery, render: (page: SearchHits) => string): string {
+      const key = keyOf(actor, query);
+      const hit = cache.get<number | null>(`${key}:text`);
+      if (hit && (hit.meta == null || Date.now() < hit.meta)) return hit.text;
+      const p = page(actor, query, key);
+      const now = Date.now();
+      const embargoEnds = p.hits.map((h) => (h.accessLevel === 'embargoed' && h.embargoUntil ? Date.parse(h.embargoUntil) : NaN)).filter((t) => t > now);
+      const text = render(p);
+      cache.set(`${key}:text`, text, embargoEnds.length ? Math.min(...embargoEnds) : null);
+      return text;
+    },
+
+    /** The page with its records (GraphQL, portal). */
     search(actor: Actor, query: SearchQuery): SearchResult {
-      const page = repo.search(query, {
-        includeRestricted: canSeeRestricted(actor),
-        // searchQuery refused cursors femto did not issue
-        after: query.cursor ? decodeCursor(query.cursor) : undefined,
-      });
-      const records = datasets.recordsFor(actor, page.pks);
+      const { hits, ...rest } = page(actor, query);
+      const records = datasets.recordsFor(actor, hits.map((h) => h.pk));
       return {
-        items: page.pks.flatMap((pk, i) => {
-          const record = records.get(pk);
-          return record ? [{ pk, record, cursor: encodeCursor(page.keys[i]) }] : [];
+        ...rest,
+        items: hits.flatMap((h) => {
+          const record = records.get(h.pk);
+          return record ? [{ pk: h.pk, record, cursor: h.cursor }] : [];
         }),
-        nextCursor: page.last ? encodeCursor(page.last) : null,
-        total: page.total,
-        facets: page.facets,
       };
     },
   };

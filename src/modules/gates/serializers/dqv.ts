@@ -1,3 +1,4 @@
+import type { SiteUrls } from '../../../lib/site-urls.js';
 import type { MeasurementRecord } from '../gates.schema.js';
 
 /**
@@ -15,13 +16,6 @@ export const DQV_PREFIXES = {
 
 const typed = (value: unknown, type: string) => ({ '@value': value, '@type': type });
 
-export interface DqvLinks {
-  baseUrl: string;
-  datasetId: string;
-}
-
-export const versionIri = (l: DqvLinks, version: number) => `${l.baseUrl}/datasets/${encodeURIComponent(l.datasetId)}/versions/${version}`;
-export const measurementIri = (l: DqvLinks, id: string) => `${l.baseUrl}/datasets/${encodeURIComponent(l.datasetId)}/measurements/${id}`;
 
 /**
  * DQV quality measurements of measurements: one dqv:QualityMeasurement per gate judged, with the
@@ -29,21 +23,21 @@ export const measurementIri = (l: DqvLinks, id: string) => `${l.baseUrl}/dataset
  * computed on, and the validation activity that generated it. Gates that state no number yield no
  * measurement (there is no value of the metric), only the observed value stays in the REST record.
  */
-export function dqvQualityMeasurements(links: DqvLinks, measurements: MeasurementRecord[]): Record<string, unknown>[] {
+export function dqvQualityMeasurements(urls: SiteUrls, datasetId: string, measurements: MeasurementRecord[]): Record<string, unknown>[] {
   return measurements.flatMap((m) =>
     m.results
       .filter((r) => r.value !== null)
       .map((r) => ({
-        '@id': `${measurementIri(links, m.id)}#${r.gate.split('/').pop()}`,
+        '@id': `${urls.measurement(datasetId, m.id)}#${r.gate.split('/').pop()}`,
         '@type': 'dqv:QualityMeasurement',
         'dqv:isMeasurementOf': { '@id': r.gate },
-        'dqv:computedOn': { '@id': versionIri(links, m.version) },
+        'dqv:computedOn': { '@id': urls.version(datasetId, m.version) },
         'dqv:value': typed(r.value, 'xsd:double'),
         ...(r.threshold.unit ? { 'qudt:unit': { '@id': r.threshold.unit } } : {}),
         'femto:observable': { '@id': m.observable },
         ...(r.passed !== null ? { 'femto:passed': typed(r.passed, 'xsd:boolean') } : {}),
         ...(r.margin !== null ? { 'femto:margin': typed(r.margin, 'xsd:double') } : {}),
-        'prov:wasGeneratedBy': { '@id': `${links.baseUrl}/activities/${m.activity}` },
+        'prov:wasGeneratedBy': { '@id': urls.activity(m.activity) },
         'prov:generatedAtTime': typed(m.recordedAt, 'xsd:dateTime'),
       })),
   );
@@ -51,17 +45,14 @@ export function dqvQualityMeasurements(links: DqvLinks, measurements: Measuremen
 
 /** DQV nodes per version pk, for a batch of versions: what JSON-LD puts under dqv:hasQualityMeasurement. */
 export function dqvForVersions(
-  deps: { gates: { measurementsOfVersions(pks: number[]): MeasurementRecord[] }; baseUrl: string },
+  deps: { gates: { measurementsOfVersions(pks: number[]): MeasurementRecord[] }; urls: SiteUrls },
   versions: { pk: number; datasetId: string; version: number | null }[],
 ): Map<number, Record<string, unknown>[]> {
   const measurements = deps.gates.measurementsOfVersions(versions.map((v) => v.pk));
   return new Map(
     versions.map((v) => [
       v.pk,
-      dqvQualityMeasurements(
-        { baseUrl: deps.baseUrl, datasetId: v.datasetId },
-        measurements.filter((m) => m.dataset === v.datasetId && m.version === v.version),
-      ),
+      dqvQualityMeasurements(deps.urls, v.datasetId, measurements.filter((m) => m.dataset === v.datasetId && m.version === v.version)),
     ]),
   );
 }

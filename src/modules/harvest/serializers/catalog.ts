@@ -1,9 +1,9 @@
-import type { HarvestItem, SerializerContext } from '../harvest.service.js';
-import { dcatNode, DCAT_CONTEXT_FILE } from './dcat.js';
-import { SCHEMAORG_CONTEXT, schemaOrgNode } from './schemaorg.js';
+import type { SerializerContext } from '../harvest.service.js';
+import { DCAT_CONTEXT_FILE } from './dcat.js';
+import { SCHEMAORG_CONTEXT } from './schemaorg.js';
 
+/** A page of the catalog; its datasets' nodes (schemaOrgNode / dcatNode) are rendered, and cached, per version. */
 export interface CatalogPage {
-  items: HarvestItem[];
   total: number;
   page: number;
   lastPage: number;
@@ -26,7 +26,7 @@ function view(p: CatalogPage) {
   };
 }
 
-export function schemaOrgCatalog(p: CatalogPage, ctx: SerializerContext) {
+export function schemaOrgCatalog(p: CatalogPage, ctx: SerializerContext, datasets: unknown[]) {
   return {
     '@context': [...SCHEMAORG_CONTEXT, { hydra: 'http://www.w3.org/ns/hydra/core#' }],
     '@id': ctx.urls.catalog,
@@ -37,11 +37,11 @@ export function schemaOrgCatalog(p: CatalogPage, ctx: SerializerContext) {
     publisher: { '@type': 'Organization', name: ctx.repositoryName },
     'hydra:totalItems': p.total,
     'hydra:view': view(p),
-    dataset: p.items.map((i) => schemaOrgNode(i, ctx)),
+    dataset: datasets,
   };
 }
 
-export function dcatCatalog(p: CatalogPage, ctx: SerializerContext) {
+export function dcatCatalog(p: CatalogPage, ctx: SerializerContext, datasets: unknown[]) {
   return {
     '@context': ctx.urls.context(DCAT_CONTEXT_FILE),
     '@id': ctx.urls.catalog,
@@ -52,6 +52,12 @@ export function dcatCatalog(p: CatalogPage, ctx: SerializerContext) {
     publisher: { '@id': ctx.urls.base, '@type': 'Agent', name: ctx.repositoryName },
     totalItems: p.total,
     view: view(p),
-    dataset: p.items.map((i) => dcatNode(i, ctx)),
+    dataset: datasets,
   };
+}
+
+/** JSON text of a catalog document with its last member, `dataset`, given as JSON texts: the bytes JSON.stringify would give. */
+export function catalogJson(document: { dataset: unknown[] }, nodes: string[]): string {
+  const head = JSON.stringify({ ...document, dataset: [] });
+  return `${head.slice(0, -'[]}'.length)}[${nodes.join(',')}]}`;
 }

@@ -14,6 +14,7 @@ const EU_ACCESS = 'http://publications.europa.eu/resource/authority/access-right
 const accessRight = { open: 'PUBLIC', embargoed: 'NON_PUBLIC', restricted: 'RESTRICTED' } as const;
 const TIER_BASE = 'https://w3id.org/femto/tier/';
 const DATATYPE_BASE = 'https://w3id.org/femto/datatype/';
+const RESOURCE_TYPE_BASE = 'https://w3id.org/femto/resource-type/';
 /** DataCite relation types as dcat:hadRole values. */
 const RELATION_ROLE_BASE = 'https://w3id.org/femto/relation/';
 
@@ -82,6 +83,8 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
     ...r.observables.map((iri) => ({ '@id': iri, '@type': 'Concept', prefLabel: ctx.describeObservable(iri).name })),
   ];
   const upstream = item.upstream.map((u) => ctx.urls.version(u.dataset, u.version));
+  // DCAT-AP relates dcat resources only, and a dcat:Dataset needs its title and description where it is named.
+  const upstreamDatasets = item.upstream.map((u) => ({ '@id': ctx.urls.version(u.dataset, u.version), '@type': 'Dataset', title: u.title, description: u.description }));
   return {
     '@id': datasetIri(item, ctx),
     '@type': 'Dataset',
@@ -90,22 +93,27 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
     identifier: item.doi ? doiUrl(item.doi) : landing,
     landingPage: { '@id': landing, '@type': 'foaf:Document' },
     ...(r.version != null ? { version: r.versionLabel ?? String(r.version) } : {}),
-    ...(item.firstPublishedAt ? { issued: item.firstPublishedAt } : {}),
+    // A year alone when the DOI states another year than the version's publication (describeRecord).
+    issued: /^\d{4}$/.test(r.issued) ? { '@value': r.issued, '@type': 'xsd:gYear' } : r.issued,
     ...(r.publishedAt ? { modified: r.publishedAt } : {}),
     ...(r.license ? { license: { '@id': spdxUrl(r.license), '@type': 'LicenseDocument' } } : {}),
     accessRights: { '@id': `${EU_ACCESS}${accessRight[r.accessLevel]}`, '@type': 'RightsStatement' },
     ...(r.creators.length ? { creator: r.creators.map(dcatAgent) } : {}),
     ...(r.contributors.length ? { contributor: r.contributors.map(dcatAgent) } : {}),
-    publisher: { '@id': ctx.urls.base, '@type': 'Agent', name: r.publisher ?? ctx.repositoryName },
+    publisher: { '@id': ctx.urls.base, '@type': 'Agent', name: r.publisher },
     ...(r.keywords.length ? { keyword: r.keywords } : {}),
     ...(themes.length ? { theme: themes } : {}),
-    ...(r.dataType ? { dctType: { '@id': `${DATATYPE_BASE}${r.dataType}`, '@type': 'Concept', prefLabel: r.dataType } } : {}),
+    // DataCite's resourceTypeGeneral, and femto's data type (DataCite's resourceType) when there is one.
+    dctType: [
+      { '@id': `${RESOURCE_TYPE_BASE}${r.resourceType}`, '@type': 'Concept', prefLabel: r.resourceType },
+      ...(r.dataType ? [{ '@id': `${DATATYPE_BASE}${r.dataType}`, '@type': 'Concept', prefLabel: r.dataType }] : []),
+    ],
     inSeries: { '@id': ctx.urls.dataset(r.id), '@type': 'DatasetSeries', title: r.title, description: `All versions of ${r.title}.`, hasVersion: item.versions.map((v) => ctx.urls.version(r.id, v.n)) },
     ...(previous ? { previousVersion: ctx.urls.version(r.id, previous.n) } : {}),
     ...relatedProperties(r.relatedIdentifiers),
     // Lineage as a qualified relation too: DCAT-AP allows one only between dcat resources.
     ...(upstream.length
-      ? { qualifiedRelation: upstream.map((u) => ({ '@type': 'Relationship', relation: { '@id': u, '@type': 'Dataset' }, hadRole: { '@id': `${RELATION_ROLE_BASE}IsDerivedFrom`, '@type': 'dcat:Role' } })) }
+      ? { qualifiedRelation: upstreamDatasets.map((u) => ({ '@type': 'Relationship', relation: u, hadRole: { '@id': `${RELATION_ROLE_BASE}IsDerivedFrom`, '@type': 'dcat:Role' } })) }
       : {}),
     ...(upstream.length ? { wasDerivedFrom: upstream } : {}),
     ...(item.generatedBy.length ? { wasGeneratedBy: item.generatedBy.map((a) => activity(a, ctx)) } : {}),

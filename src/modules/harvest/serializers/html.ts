@@ -1,3 +1,4 @@
+import { isAllowedUrl } from '../../../lib/urls.js';
 import { html, jsonForScript, page, type SafeHtml } from '../../../lib/html.js';
 import { orcidUrl, rorUrl } from '../../../lib/identifiers.js';
 import type { DatasetRecord } from '../../datasets/datasets.schema.js';
@@ -7,6 +8,8 @@ import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 import { accessSentence, schemaOrgDocument } from './schemaorg.js';
 
 const link = (href: string, text: string) => html`<a href="${href}">${text}</a>`;
+/** A link to somewhere femto does not control: only through the URL allowlist (records stored before it are shown as text). */
+const externalLink = (href: string, text: string) => (isAllowedUrl(href) ? link(href, text) : html`${text}`);
 
 function agent(a: DatasetRecord['creators'][number]): SafeHtml {
   const id = a.orcid ? orcidUrl(a.orcid) : a.ror ? rorUrl(a.ror) : null;
@@ -26,11 +29,11 @@ export function citationOf(item: HarvestItem, ctx: SerializerContext): string {
   const r = item.record;
   return citation({
     creators: r.creators.map((c) => c.name),
-    year: (item.firstPublishedAt ?? r.createdAt).slice(0, 4),
+    year: r.publicationYear,
     title: r.title,
     version: r.version != null ? String(r.versionLabel ?? r.version) : null,
     resourceType: r.resourceType,
-    publisher: r.publisher ?? ctx.repositoryName,
+    publisher: r.publisher,
     where: item.doi ? doiUrl(item.doi) : ctx.urls.version(r.id, r.version),
   });
 }
@@ -72,18 +75,18 @@ export function landingPage(item: HarvestItem, ctx: SerializerContext, alternate
   const self = ctx.urls.version(r.id, r.version);
   const distributions = r.distributions.map((d) => {
     const where = d.urls.length
-      ? d.urls.map((u, i) => html`${i ? html`<br>` : ''}${link(u, u)}`)
+      ? d.urls.map((u, i) => html`${i ? html`<br>` : ''}${externalLink(u, u)}`)
       : html`<em>${item.embargoed ? `Available after the embargo ends (${r.embargoUntil}).` : 'No location given.'}</em>`;
     const facts = [d.mediaType ?? d.format, d.sizeBytes != null ? `${d.sizeBytes} bytes` : null, d.checksum ? `${d.checksum.algorithm}:${d.checksum.value}` : null].filter(Boolean) as string[];
     return html`<tr><td>${d.title ?? d.kind}</td><td>${facts.join(', ')}</td><td>${where}</td></tr>`;
   });
   const observables = r.observables.map((iri) => {
     const o = ctx.describeObservable(iri);
-    return html`<li>${link(iri, o.name)}${o.unitText ? ` [${o.unitText}]` : ''}</li>`;
+    return html`<li>${externalLink(iri, o.name)}${o.unitText ? ` [${o.unitText}]` : ''}</li>`;
   });
   const related = r.relatedIdentifiers.map((x) => {
     const url = resolvableUrl(x.type, x.value);
-    return html`<li>${x.relation}: ${url ? link(url, `${x.type} ${x.value}`) : `${x.type} ${x.value}`}</li>`;
+    return html`<li>${x.relation}: ${url ? externalLink(url, `${x.type} ${x.value}`) : `${x.type} ${x.value}`}</li>`;
   });
   const steps = item.generatedBy.map(
     (a) => html`<li>${link(ctx.urls.activity(a.id), a.name ?? a.kind)} (${a.kind}${a.software ? `, ${[a.software.name, a.software.version].filter(Boolean).join(' ')}` : ''})</li>`,
@@ -101,7 +104,7 @@ ${alternates.map((a) => html`<link rel="alternate" type="${a.mediaType}" href="$
 ${row('Creators', r.creators.length ? r.creators.map((c, i) => html`${i ? '; ' : ''}${agent(c)}`) : (r.publisher ?? 'Not stated'))}
 ${row('DOI', item.doi ? link(doiUrl(item.doi), item.doi) : 'None yet')}
 ${row('Version', html`${r.versionLabel ?? String(r.version ?? 'draft')} of ${item.versions.length} (${versionLinks})`)}
-${row('Published', r.publishedAt ?? 'not yet')}
+${row('Published', r.publishedAt ? r.issued : 'not yet')}
 ${row('Licence', r.license ? link(spdxUrl(r.license), r.license) : 'Not stated')}
 ${row('Access', accessSentence(item))}
 ${row('Tier / domain / type', [r.tier != null ? `Tier ${r.tier}` : null, r.domain, r.dataType].filter(Boolean).join(' / ') || 'Not stated')}

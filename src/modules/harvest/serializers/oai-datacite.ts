@@ -1,7 +1,7 @@
 import { sha256 } from '../../../lib/digest.js';
 import { dataciteXml, DATACITE_NS } from '../../identifiers/serializers/datacite-xml.js';
 import type { DataciteAttributes } from '../../identifiers/serializers/datacite.js';
-import type { DatasetRecord } from '../../datasets/datasets.schema.js';
+import type { ReadItem } from '../../datasets/read.js';
 import type { OaiFormat } from '../oai.service.js';
 
 const OAI_DATACITE_NS = 'http://schema.datacite.org/oai/oai-1.1/';
@@ -10,7 +10,7 @@ const XML_DECLARATION = /^<\?xml[^>]*\?>\s*/;
 const CACHE_ENTRIES = 5_000;
 
 /** DataCite metadata of a page of versions: each its DOI's when it has one, else built from the record (identifiers service). */
-export type DataciteOfMany = (items: { record: DatasetRecord; pk: number }[]) => Map<number, DataciteAttributes>;
+export type DataciteOfMany = (items: ReadItem[]) => Map<number, DataciteAttributes>;
 
 /**
  * kernel-4 XML memoized by the metadata it is built from. The key is a digest of the complete
@@ -41,7 +41,7 @@ function memoizedXml(entries: number) {
  */
 export function dataciteFormats(metadataOf: DataciteOfMany, datacentreSymbol: string): OaiFormat[] {
   const xml = memoizedXml(CACHE_ENTRIES);
-  const resources = (items: { record: DatasetRecord; pk: number }[]) => {
+  const resources = (items: ReadItem[]) => {
     const metadata = metadataOf(items);
     return items.map((i) => xml(metadata.get(i.pk)!));
   };

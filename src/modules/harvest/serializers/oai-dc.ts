@@ -28,9 +28,10 @@ export function oaiDc(item: HarvestItem, ctx: SerializerContext): string {
     dc('contributor', r.contributors.map((c) => c.name)) +
     dc('subject', [...r.keywords, r.domain]) +
     dc('description', [r.description]) +
-    dc('publisher', [r.publisher ?? ctx.repositoryName]) +
-    dc('date', [item.firstPublishedAt?.slice(0, 10)]) +
-    dc('type', ['Dataset', r.dataType]) +
+    dc('publisher', [r.publisher]) +
+    dc('date', [r.issued.slice(0, 10)]) +
+    // DataCite's resourceTypeGeneral first, as DataCite's own OAI-PMH server maps it to dc:type.
+    dc('type', [r.resourceType, r.dataType]) +
     dc('format', [...new Set([...r.distributions.map((d) => d.mediaType), ...r.formats])]) +
     dc('identifier', [item.doi ? doiUrl(item.doi) : null, ctx.urls.version(r.id, r.version)]) +
     dc('relation', r.relatedIdentifiers.map((x) => resolvableUrl(x.type, x.value) ?? `${x.type}:${x.value}`)) +

@@ -4,6 +4,7 @@ import type { ActivityRecord } from '../../provenance/provenance.schema.js';
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 import { DQV_PREFIXES } from '../../gates/serializers/dqv.js';
+import { schemaOrgTypes } from '../../../lib/resource-types.js';
 
 /**
  * schema.org Dataset in JSON-LD, built already compacted against SCHEMAORG_CONTEXT (no
@@ -89,7 +90,7 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
   const upstream = item.upstream.map((u) => ({ '@id': ctx.urls.version(u.dataset, u.version) }));
   return {
     '@id': item.doi ? doiUrl(item.doi) : landing,
-    '@type': 'Dataset',
+    '@type': schemaOrgTypes(r.resourceType),
     name: r.title,
     description: describedLongEnough(r),
     url: landing,
@@ -98,9 +99,9 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
     ...(r.license ? { license: spdxUrl(r.license) } : {}),
     ...(r.creators.length ? { creator: r.creators.map(personOrOrg) } : {}),
     ...(r.contributors.length ? { contributor: r.contributors.map(personOrOrg) } : {}),
-    publisher: { '@type': 'Organization', name: r.publisher ?? ctx.repositoryName },
+    publisher: { '@type': 'Organization', name: r.publisher },
     ...(r.keywords.length ? { keywords: r.keywords } : {}),
-    ...(item.firstPublishedAt ? { datePublished: item.firstPublishedAt } : {}),
+    datePublished: r.issued,
     ...(r.publishedAt ? { dateModified: r.publishedAt } : {}),
     isAccessibleForFree: r.accessLevel === 'open' || (r.accessLevel === 'embargoed' && !item.embargoed),
     conditionsOfAccess: accessSentence(item),

@@ -1,4 +1,5 @@
-import type { DataciteAttributes, DataciteName } from './datacite.js';
+import { risType } from '../../../lib/resource-types.js';
+import { UNAVAILABLE, type DataciteAttributes, type DataciteName } from './datacite.js';
 
 /** Citation formats derived from DataCite metadata, as DataCite's own content negotiation offers them. */
 
@@ -11,6 +12,8 @@ const familyGiven = (c: DataciteName) => {
   return { literal: c.name };
 };
 
+/** DataCite's "unavailable" placeholder names no one: citations leave it out. */
+const authorsOf = (a: DataciteAttributes) => (a.creators ?? []).filter((c) => c.name !== UNAVAILABLE);
 const title = (a: DataciteAttributes) => a.titles?.[0]?.title ?? '';
 const abstract = (a: DataciteAttributes) => a.descriptions?.find((d) => d.descriptionType === 'Abstract')?.description;
 const doiUrl = (a: DataciteAttributes) => (a.doi ? `https://doi.org/${a.doi}` : a.url);
@@ -21,7 +24,7 @@ export function cslJson(a: DataciteAttributes, id: string): string {
     id,
     type: a.types?.resourceTypeGeneral === 'Software' ? 'software' : 'dataset',
     title: title(a),
-    author: (a.creators ?? []).map(familyGiven),
+    author: authorsOf(a).map(familyGiven),
     ...(a.publisher ? { publisher: a.publisher.name } : {}),
     ...(a.publicationYear ? { issued: { 'date-parts': [[Number(a.publicationYear)]] } } : {}),
     ...(a.doi ? { DOI: a.doi } : {}),
@@ -31,33 +34,35 @@ export function cslJson(a: DataciteAttributes, id: string): string {
   });
 }
 
-/** BibTeX braces protect capitalisation; backslash and braces inside values are escaped. */
-const bib = (v: string) => `{${v.replace(/[\\{}]/g, (c) => `\\${c}`)}}`;
+/** Inside a BibTeX value, backslash and braces are escaped; the value itself is braced (which protects capitalisation). */
+const bibEscape = (v: string | number) => String(v).replace(/[\\{}]/g, (c) => `\\${c}`);
 
 export function bibtex(a: DataciteAttributes, key: string): string {
-  const authors = (a.creators ?? []).map((c) => {
+  // An organisation's name is one literal author: double braces keep BibTeX from splitting it into names.
+  const authors = authorsOf(a).map((c) => {
     const n = familyGiven(c);
-    return 'literal' in n ? `{${n.literal}}` : n.given ? `${n.family}, ${n.given}` : n.family;
+    return 'literal' in n ? `{${bibEscape(n.literal ?? '')}}` : n.given ? `${bibEscape(n.family ?? '')}, ${bibEscape(n.given)}` : bibEscape(n.family ?? '');
   });
+  const escaped = (v: string | number | undefined) => (v === undefined || v === '' ? undefined : bibEscape(v));
   const fields: [string, string | undefined][] = [
     ['author', authors.join(' and ') || undefined],
-    ['title', title(a)],
-    ['publisher', a.publisher?.name],
-    ['year', a.publicationYear],
-    ['version', a.version],
-    ['doi', a.doi],
-    ['url', doiUrl(a)],
+    ['title', escaped(title(a))],
+    ['publisher', escaped(a.publisher?.name)],
+    ['year', escaped(a.publicationYear)],
+    ['version', escaped(a.version)],
+    ['doi', escaped(a.doi)],
+    ['url', escaped(doiUrl(a))],
   ];
-  const body = fields.filter(([, v]) => v).map(([k, v]) => `  ${k} = ${bib(v!)}`).join(',\n');
+  const body = fields.filter(([, v]) => v).map(([k, v]) => `  ${k} = {${v}}`).join(',\n');
   return `@misc{${key.replace(/[^\w:./-]/g, '_')},\n${body}\n}\n`;
 }
 
 /** RIS: tag, two spaces, hyphen, space, value; CRLF line ends as the format specifies. */
 export function ris(a: DataciteAttributes): string {
   const lines: [string, string | undefined][] = [
-    ['TY', a.types?.resourceTypeGeneral === 'Software' ? 'COMP' : 'DATA'],
+    ['TY', risType(a.types?.resourceTypeGeneral)],
     ['T1', title(a)],
-    ...(a.creators ?? []).map((c): [string, string] => ['AU', c.name]),
+    ...authorsOf(a).map((c): [string, string] => ['AU', c.name]),
     ['PY', a.publicationYear],
     ['PB', a.publisher?.name],
     ['DO', a.doi],

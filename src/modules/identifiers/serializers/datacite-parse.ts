@@ -1,4 +1,6 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import { parseOrcid, parseRor } from '../../../lib/identifiers.js';
 import type { DataciteAttributes, DataciteName } from './datacite.js';
 
 /** Lists in kernel-4 XML: always arrays, however many children a file has. */
@@ -40,6 +42,9 @@ function nameOf(n: Node, element: 'creator' | 'contributor'): DataciteName {
 
 /** DataCite kernel-3/4 XML to DataCite JSON attributes (the fields femto keeps). */
 export function parseDataciteXml(xml: string): DataciteAttributes {
+  // The parser is lenient (an unclosed element reads as empty): well-formedness is checked first.
+  const wellFormed = XMLValidator.validate(xml);
+  if (wellFormed !== true) throw new Error(`not well-formed XML: ${wellFormed.err.msg} (line ${wellFormed.err.line})`);
   const doc = parser.parse(xml) as Node;
   const r = doc.resource as Node | undefined;
   if (!r) throw new Error('not a DataCite XML record (no <resource>)');
@@ -99,3 +104,34 @@ export function looksLikeDatacite(value: unknown): boolean {
   const a = ((v?.data as Node | undefined)?.attributes as Node | undefined) ?? v;
   return !!a && typeof a === 'object' && !Array.isArray(v?.data) && ('titles' in a || 'creators' in a || 'xml' in a || 'doi' in a);
 }
+
+// ---- DataCite terms as femto's (import, and the description of a record whose DOI metadata a curator set) ----
+
+const spdx = new Map((createRequire(import.meta.url)('spdx-license-ids') as string[]).map((id) => [id.toLowerCase(), id]));
+
+/** A DataCite creator or contributor as a femto agent: ORCID and ROR from its name identifiers. */
+export function agentOfDatacite(n: DataciteName): { name: string; type: 'Person' | 'Organization'; orcid?: string; ror?: string; affiliation?: string } {
+  const ids = n.nameIdentifiers ?? [];
+  const orcid = ids.map((i) => (/orcid/i.test(i.nameIdentifierScheme) ? parseOrcid(i.nameIdentifier) : null)).find(Boolean);
+  const ror = ids.map((i) => (/ror/i.test(i.nameIdentifierScheme) ? parseRor(i.nameIdentifier) : null)).find(Boolean);
+  const affiliation = n.affiliation?.map((a) => (typeof a === 'string' ? a : a.name)).find(Boolean);
+  return {
+    name: n.name || [n.familyName, n.givenName].filter(Boolean).join(', ') || ':unav',
+    type: n.nameType === 'Organizational' ? 'Organization' : 'Person',
+    ...(orcid ? { orcid } : {}),
+    ...(ror ? { ror } : {}),
+    ...(affiliation ? { affiliation } : {}),
+  };
+}
+
+/** The SPDX id a rights list names (by identifier, name or spdx.org URI), if any. */
+export function spdxOfRights(rights: NonNullable<DataciteAttributes['rightsList']>): string | undefined {
+  const fromUri = (uri?: string) => /spdx\.org\/licenses\/([^/.]+(?:\.\d+)*)(?:\.html)?$/i.exec(uri ?? '')?.[1];
+  return rights.map((r) => spdx.get((r.rightsIdentifier ?? '').toLowerCase()) ?? spdx.get((r.rights ?? '').toLowerCase()) ?? spdx.get((fromUri(r.rightsUri) ?? '').toLowerCase())).find(Boolean);
+}
+
+/** The main title: the one without a titleType. */
+export const primaryTitle = (a: DataciteAttributes) => a.titles?.find((t) => !t.titleType)?.title ?? a.titles?.[0]?.title;
+
+/** The abstract, else the first description. */
+export const abstractOf = (a: DataciteAttributes) => a.descriptions?.find((d) => d.descriptionType === 'Abstract')?.description ?? a.descriptions?.[0]?.description;

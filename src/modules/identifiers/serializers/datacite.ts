@@ -1,5 +1,6 @@
 import type { DatasetRecord } from '../../datasets/datasets.schema.js';
 import { orcidUrl, rorUrl } from '../../../lib/identifiers.js';
+import type { DoiEvent } from '../identifiers.schema.js';
 
 /**
  * DataCite metadata as the REST API's `data.attributes` carries it (schema 4.5 JSON). Only the
@@ -39,7 +40,7 @@ export interface DataciteAttributes {
   doi?: string;
   prefix?: string;
   suffix?: string;
-  event?: 'hide' | 'register' | 'publish';
+  event?: DoiEvent;
   url?: string;
   types?: { resourceTypeGeneral?: string; resourceType?: string; [k: string]: unknown };
   creators?: DataciteName[];

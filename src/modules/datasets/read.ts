@@ -1,0 +1,306 @@
+import { FemtoError, notFound } from '../../errors.js';
+import type { ByteCache } from '../../lib/byte-cache.js';
+import { sha256 } from '../../lib/digest.js';
+import { RepresentationRegistry, type Representation } from '../../lib/negotiation.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
+import type { Actor } from '../auth/auth.schema.js';
+import type { DatasetsRepository, ResolvedRow } from './datasets.repository.js';
+import type { DatasetRecord } from './datasets.schema.js';
+import { audienceOf, decide, embargoActive, mayRead, viewFor } from './visibility.js';
+
+/**
+ * The one read pipeline of a dataset version, whichever channel asks (REST in every format,
+ * linkset, FAIR report, GraphQL, portal, lineage roots, measurements):
+ *
+ *   resolve   the reference to one version row, in one statement (visibility facts, change
+ *             counter and withdrawal included), and let the read policy (visibility.ts) decide;
+ *   guard     a withdrawn version answers 410 (a tombstone page for browsers) on every channel;
+ *   cache     a published version's representations are cached by (version, change counter,
+ *             format, audience): a hit costs that one statement;
+ *   load      otherwise the record and every part other modules add (their ReadExtensions: DOI,
+ *             gate status, lineage neighbours, quality) for a whole batch of versions, in a fixed
+ *             number of statements;
+ *   render    headers (Signposting) and the representation from the same loaded item, with a
+ *             strong ETag derived from the bytes; `If-None-Match` answers 304.
+ */
+
+/**
+ * Parts other modules load for a version. Each module declares its own field here (declaration
+ * merging, as Fastify's decorators do) and fills it in its ReadExtension's `load`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ReadParts {}
+
+/** One dataset version as every representation of it is rendered from. */
+export interface ReadItem {
+  /** Whom the item was loaded for: what it holds is what this caller may see. */
+  viewer: Actor;
+  pk: number;
+  /** The version's change counter when it was loaded. */
+  seq: number;
+  /** The record as the caller may see it (no file URLs under an active embargo). */
+  record: DatasetRecord;
+  /** Files are under an active embargo. */
+  embargoed: boolean;
+  /** Published versions of the same dataset the caller may see, oldest first. */
+  versions: { n: number; publishedAt: string }[];
+  parts: ReadParts;
+}
+
+export interface ReadExtension {
+  /** Fills this module's part of every item, in a fixed number of statements for the whole batch. */
+  load(actor: Actor, items: ReadItem[]): void;
+  /** Fields this module adds to the JSON record (e.g. `doi`, `gateStatus`). */
+  json?(item: ReadItem): Record<string, unknown>;
+}
+
+/** Response headers every representation of a dataset carries (e.g. Signposting `Link`); `served` is the URL that serves them. */
+export type DatasetHeaders = (item: ReadItem, served: string) => Record<string, string>;
+
+/** A whole answer a read guard gives instead of the representation asked for. */
+export interface GuardAnswer {
+  status: number;
+  mediaType: string;
+  body: string;
+}
+
+/**
+ * Runs before a withdrawn version is served, with the representation negotiated (undefined: none
+ * acceptable, or a channel without negotiation); throws to refuse (410 problem+json), or returns
+ * the answer to send instead (the human-readable 410 tombstone page a browser asked for).
+ */
+export type WithdrawalGuard = (version: ResolvedVersion, representation: Representation<ReadItem> | undefined) => GuardAnswer | void;
+
+export interface ResolvedVersion extends ResolvedRow {
+  pk: number;
+}
+
+/** A dataset and, optionally, which of its versions: a number, its draft only, or the latest published one falling back to the draft for those who may see it. */
+export interface VersionRef {
+  dataset: string;
+  version?: number;
+  draft?: 'only' | 'fallback';
+}
+
+export type Miss = 'no-dataset' | 'no-version' | 'no-draft' | 'unpublished' | 'hidden';
+export type Resolution = { status: 'found'; version: ResolvedVersion } | { status: Miss };
+
+/** What a miss answers, by the caller's own rules (a write names the field at fault, a read says 404). */
+export type MissError = (miss: Miss, ref: VersionRef) => FemtoError;
+
+export const readMiss: MissError = (_miss, ref) => (ref.version !== undefined ? notFound('Version', `${ref.dataset} v${ref.version}`) : notFound('Dataset', ref.dataset));
+
+/** Strong validator of a draft: it changes with every revision (what If-Match on PATCH compares). */
+export const draftEtag = (v: Pick<ResolvedRow, 'pk' | 'revision'>) => `"d${v.pk}.${v.revision}"`;
+
+interface Rendered {
+  status: number;
+  mediaType: string;
+  body: string;
+  headers: Record<string, string>;
+  etag?: string;
+}
+
+export interface ReadRequest {
+  accept?: string;
+  format?: string;
+  ifNoneMatch?: string;
+  /** The URL the answer is served at (its path, no query): the headers name it. */
+  served: string;
+}
+
+/** A version a listing statement returned, enough to find its representations in the cache. */
+export interface ListedVersion {
+  pk: number;
+  seq: number;
+  accessLevel: DatasetRecord['accessLevel'];
+  embargoUntil: string | null;
+}
+
+const matches = (ifNoneMatch: string | undefined, etag: string | undefined) =>
+  !!ifNoneMatch && !!etag && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag));
+
+export function createDatasetReader(deps: { repo: DatasetsRepository; urls: SiteUrls; cache: ByteCache }) {
+  const { repo, urls } = deps;
+  const representations = new RepresentationRegistry<ReadItem>();
+  const extensions: ReadExtension[] = [];
+  const headerHooks: DatasetHeaders[] = [];
+  const guards: WithdrawalGuard[] = [];
+  const { cache } = deps;
+  type Meta = Omit<Rendered, 'body'>;
+  const remember = (key: string, r: Rendered) => {
+    const { body, ...meta } = r;
+    cache.set<Meta>(key, body, meta, JSON.stringify(r.headers).length);
+  };
+  const recall = (key: string): Rendered | undefined => {
+    const hit = cache.get<Meta>(key);
+    return hit && { ...hit.meta!, body: hit.text };
+  };
+  const stats = { hits: 0, misses: 0 };
+
+  const cacheKey = (actor: Actor, v: Pick<ListedVersion, 'pk' | 'seq' | 'accessLevel' | 'embargoUntil'>, format: string) =>
+    `${v.pk}:${v.seq}:${format}:${audienceOf(actor)}${embargoActive(v) ? ':embargoed' : ''}`;
+
+  function resolve(actor: Actor, ref: VersionRef): Resolution {
+    const row = repo.resolve(ref.dataset, ref.version, ref.draft === 'only' ? 'only' : ref.draft === 'fallback' && mayRead(actor, { state: 'draft', accessLevel: 'open' }) ? 'fallback' : 'never');
+    if (!row) return { status: 'no-dataset' };
+    if (row.pk === null) return { status: ref.draft === 'only' ? 'no-draft' : ref.version !== undefined ? 'no-version' : 'unpublished' };
+    if (decide(actor, row) === 'hidden') return { status: 'hidden' };
+    return { status: 'found', version: row as ResolvedVersion };
+  }
+
+  /** The policy's gate: throws for what the caller may not see; a withdrawn version goes to the guards. */
+  function admit(actor: Actor, ref: VersionRef, representation: Representation<ReadItem> | undefined, miss: MissError): { version: ResolvedVersion; answer?: GuardAnswer } {
+    const r = resolve(actor, ref);
+    if (r.status !== 'found') throw miss(r.status, ref);
+    if (decide(actor, r.version) === 'gone') {
+      for (const guard of guards) {
+        const answer = guard(r.version, representation);
+        if (answer) return { version: r.version, answer };
+      }
+      throw new FemtoError('GONE', `${ref.dataset} was withdrawn`);
+    }
+    return { version: r.version };
+  }
+
+  /** Full items for version pks, in the order given; versions the caller may not see are left out. */
+  function load(actor: Actor, pks: readonly number[]): ReadItem[] {
+    const loaded = repo.load(pks);
+    const items: ReadItem[] = [];
+    for (const pk of pks) {
+      const l = loaded.get(pk);
+      if (!l || !mayRead(actor, l.record)) continue;
+      items.push({ viewer: actor, pk, seq: l.seq, record: viewFor(actor, l.record), embargoed: embargoActive(l.record), versions: [], parts: {} as ReadParts });
+    }
+    if (!items.length) return items;
+    const published = repo.publishedOf([...new Set(items.map((i) => i.record.id))]);
+    for (const item of items) {
+      item.versions = published.filter((p) => p.datasetId === item.record.id && mayRead(actor, p)).map((p) => ({ n: p.versionNumber, publishedAt: p.publishedAt }));
+    }
+    for (const ext of extensions) ext.load(actor, items);
+    return items;
+  }
+
+  /** The JSON record: the stored record, what extensions add, and its links. */
+  function json(item: ReadItem): string {
+    const r = item.record;
+    const added = extensions.map((e) => e.json?.(item) ?? {});
+    const links = { self: urls.dataset(r.id), ...(r.version != null ? { version: urls.version(r.id, r.version) } : { draft: urls.version(r.id, null) }), versions: urls.versions(r.id) };
+    return JSON.stringify(Object.assign({ ...r }, ...added, { links }));
+  }
+
+  async function render(actor: Actor, version: ResolvedVersion, representation: Representation<ReadItem>, served: string): Promise<Rendered> {
+    const cacheable = version.state === 'published';
+    // The headers name the URL that serves them: one entry per (representation, URL).
+    const format = `${representation.format}@${served}`;
+    const key = cacheKey(actor, version, format);
+    const hit = cacheable ? recall(key) : undefined;
+    if (hit) {
+      stats.hits++;
+      return hit;
+    }
+    stats.misses++;
+    const [item] = load(actor, [version.pk]);
+    if (!item) throw new FemtoError('INTERNAL', `version ${version.pk} vanished while read`);
+    const body = await representation.render(item);
+    const headers = Object.assign({}, ...headerHooks.map((h) => h(item, served))) as Record<string, string>;
+    // A digest of what is sent: equal bytes, equal tag, on any replica; it says nothing of row numbers or counters.
+    const etag = cacheable ? `"${sha256(`${representation.mediaType}\n${JSON.stringify(headers)}\n${body}`).slice(0, 32)}"` : draftEtag(version);
+    const out: Rendered = { status: 200, mediaType: representation.mediaType, body, headers, etag };
+    // Stored under the counter the data was read at: a change in between only makes the next read miss.
+    if (cacheable) remember(cacheKey(actor, { ...version, seq: item.seq }, format), out);
+    return out;
+  }
+
+  return {
+    representations,
+    stats: () => ({ ...stats, ...cache.stats() }),
+
+    /** Modules add what they load for every version (DOI, gate status, lineage, quality). */
+    extend(extension: ReadExtension): void {
+      extensions.push(extension);
+    },
+    /** Headers sent with every representation. */
+    addHeaders(hook: DatasetHeaders): void {
+      headerHooks.push(hook);
+    },
+    /** A module that can withdraw versions answers for them. */
+    guardWithdrawn(guard: WithdrawalGuard): void {
+      guards.push(guard);
+    },
+
+    /** The version a reference names, as the policy lets this caller see it; for writers, who map misses to their own errors. */
+    resolve,
+
+    /** A version for reading on a channel that renders it itself (linkset, FAIR report, GraphQL, portal, lineage roots): hidden and withdrawn versions throw. */
+    open(actor: Actor, ref: VersionRef, miss: MissError = readMiss): ResolvedVersion {
+      return admit(actor, ref, undefined, miss).version;
+    },
+
+    load,
+
+    /** One loaded item, already admitted by `open`. */
+    item(actor: Actor, version: ResolvedVersion): ReadItem {
+      const [item] = load(actor, [version.pk]);
+      if (!item) throw new FemtoError('INTERNAL', `version ${version.pk} vanished while read`);
+      return item;
+    },
+
+    /**
+     * The whole answer to a negotiated read of one version: a representation (JSON by default,
+     * any registered one by Accept or ?format=), 304 when If-None-Match holds its ETag, the
+     * tombstone of a withdrawn version, 404 for what the caller may not see, 406 for a format
+     * nobody offers.
+     */
+    async respond(actor: Actor, ref: VersionRef, request: ReadRequest, miss: MissError = readMiss): Promise<Rendered> {
+      const representation = representations.choose(request.accept, request.format);
+      const { version, answer } = admit(actor, ref, representation, miss);
+      if (answer) return { ...answer, headers: {} };
+      if (!representation) throw representations.notAcceptable(request.format);
+      const rendered = await render(actor, version, representation, request.served);
+      if (matches(request.ifNoneMatch, rendered.etag)) return { ...rendered, status: 304, body: '' };
+      return rendered;
+    },
+
+    /** The JSON record of one version (write answers) with its ETag. */
+    async jsonOf(actor: Actor, version: ResolvedVersion, served: string): Promise<{ body: string; etag: string }> {
+      const rendered = await render(actor, version, representations.all().find((r) => r.format === 'json')!, served);
+      return { body: rendered.body, etag: rendered.etag! };
+    },
+
+    /**
+     * Cached fragments of many listed versions in one format (search JSON, catalog nodes, OAI
+     * payloads): hits cost nothing, the misses are loaded together and rendered by `renderMany`.
+     * Undefined where the caller may not see the version.
+     */
+    cachedMany(actor: Actor, listed: readonly ListedVersion[], format: string, renderMany: (items: ReadItem[]) => string[]): (string | undefined)[] {
+      const key = `list:${format}`;
+      const out: (string | undefined)[] = listed.map((v) => cache.get(cacheKey(actor, v, key))?.text);
+      const missing = listed.filter((_, i) => out[i] === undefined);
+      stats.hits += listed.length - missing.length;
+      stats.misses += missing.length;
+      if (!missing.length) return out;
+      const items = load(actor, missing.map((v) => v.pk));
+      const bodies = renderMany(items);
+      const byPk = new Map(items.map((item, i) => [item.pk, { item, body: bodies[i] }]));
+      listed.forEach((v, i) => {
+        if (out[i] !== undefined) return;
+        const found = byPk.get(v.pk);
+        if (!found) return;
+        out[i] = found.body;
+        const r = found.item.record;
+        cache.set(cacheKey(actor, { pk: v.pk, seq: found.item.seq, accessLevel: r.accessLevel, embargoUntil: r.embargoUntil }, key), found.body);
+      });
+      return out;
+    },
+
+    /** JSON records of listed versions (search results), from the cache where it holds them. */
+    jsonMany(actor: Actor, listed: readonly ListedVersion[]): (string | undefined)[] {
+      return this.cachedMany(actor, listed, 'json', (items) => items.map(json));
+    },
+
+    json,
+  };
+}
+
+export type DatasetReader = ReturnType<typeof createDatasetReader>;

@@ -1,0 +1,35 @@
+import type { DoiRow } from '../../db/schema/index.js';
+import type { DescribedRecord } from './description.js';
+import type { ReadExtension, ReadItem } from '../datasets/read.js';
+import '../provenance/provenance.read.js';
+import { lineageRelations, type IdentifiersService, type LineageRelation } from './identifiers.service.js';
+
+declare module '../datasets/read.js' {
+  interface ReadParts {
+    /** The version's own DOI, in whatever state. */
+    doi: DoiRow | null;
+    /** What every format says of the version: its record, with its findable DOI's metadata taking precedence. */
+    description: DescribedRecord;
+  }
+}
+
+/** The identifiers module's part of every dataset read: the version's DOI, in the JSON record as `doi`. */
+export function identifiersReadExtension(identifiers: IdentifiersService): ReadExtension {
+  return {
+    load(_actor, items) {
+      const rows = identifiers.forVersions(items.map((i) => i.pk));
+      const described = identifiers.describe(items);
+      for (const item of items) {
+        item.parts.doi = rows.get(item.pk) ?? null;
+        item.parts.description = described.get(item.pk)!;
+      }
+    },
+    json({ parts: { doi: row } }) {
+      return { doi: row ? { doi: row.doi, state: row.state, url: row.url, withdrawnAt: row.withdrawnAt, registration: identifiers.registration(row) } : null };
+    },
+  };
+}
+
+/** DataCite relations of loaded items, from the lineage the read already loaded. */
+export const lineageOfItems = (items: readonly ReadItem[]): Map<number, LineageRelation[]> =>
+  new Map(items.map((i) => [i.pk, lineageRelations(i.parts.provenance.upstream, i.parts.provenance.downstream)]));

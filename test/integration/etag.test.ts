@@ -1,0 +1,63 @@
+import t from 'tap';
+import { createHash } from 'node:crypto';
+import { buildApp } from '../../src/app.js';
+import { BASE_URL, makeApp, publishedDataset } from '../helpers/app.js';
+
+const FORMATS = ['json', 'jsonld', 'ttl', 'html', 'datacite-xml', 'bibtex'];
+
+t.test('published versions carry strong ETags made from their bytes; If-None-Match answers 304', async (t) => {
+  const a = await makeApp(t);
+  const id = await publishedDataset(a, { title: 'Cached record' });
+  const tags = new Map<string, string>();
+  for (const format of FORMATS) {
+    const res = await a.app.inject({ url: `/datasets/${id}?format=${format}` });
+    t.equal(res.statusCode, 200, format);
+    const etag = res.headers.etag as string;
+    t.match(etag, /^"[0-9a-f]{32}"$/, `${format}: a strong validator that names no row or counter`);
+    tags.set(format, etag);
+    const again = await a.app.inject({ url: `/datasets/${id}?format=${format}`, headers: { 'if-none-match': etag } });
+    t.equal(again.statusCode, 304, `${format}: revalidation answers 304`);
+    t.equal(again.body, '', `${format}: with no body`);
+    t.equal(again.headers.etag, etag);
+    const weak = await a.app.inject({ url: `/datasets/${id}?format=${format}`, headers: { 'if-none-match': `"other", W/${etag}` } });
+    t.equal(weak.statusCode, 304, `${format}: If-None-Match compares weakly, in a list`);
+  }
+  t.equal(new Set(tags.values()).size, FORMATS.length, 'each representation has its own tag');
+
+  // The same bytes on another process sharing the database (a replica), and with the cache off.
+  const replica = await buildApp({ ...a.config, readCacheBytes: 0 });
+  t.teardown(() => replica.close());
+  for (const format of FORMATS) {
+    const res = await replica.inject({ url: `/datasets/${id}?format=${format}` });
+    t.equal(res.headers.etag, tags.get(format), `${format}: the same tag from an uncached replica`);
+  }
+  const json = await a.app.inject({ url: `/datasets/${id}` });
+  const digest = createHash('sha256').update(`application/json\n${JSON.stringify({ Link: json.headers.link })}\n${json.body}`).digest('hex').slice(0, 32);
+  t.equal(json.headers.etag, `"${digest}"`, 'the tag is a digest of media type, headers and body, nothing else');
+
+  // A DOI minted elsewhere changes what the record says: new bytes, new tag, no stale 304.
+  const minted = await a.app.inject({
+    method: 'POST',
+    url: '/dois',
+    headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
+    payload: JSON.stringify({ data: { type: 'dois', attributes: { doi: '10.5072/etag-1', url: `${BASE_URL}/datasets/${id}`, event: 'publish' } } }),
+  });
+  t.equal(minted.statusCode, 201);
+  for (const format of FORMATS) {
+    const res = await a.app.inject({ url: `/datasets/${id}?format=${format}`, headers: { 'if-none-match': tags.get(format)! } });
+    t.equal(res.statusCode, 200, `${format}: the old tag no longer matches after the DOI was minted`);
+    t.not(res.headers.etag, tags.get(format));
+    if (format !== 'ttl') t.match(res.body, /etag-1/i, `${format}: the DOI is in the new bytes`);
+  }
+});
+
+t.test('the representation cache stays within FEMTO_READ_CACHE_BYTES', async (t) => {
+  const limit = 20_000;
+  const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true', FEMTO_READ_CACHE_BYTES: String(limit) });
+  const { items } = (await a.app.inject({ url: '/datasets?limit=50' })).json() as { items: { id: string }[] };
+  t.ok(items.length >= 50);
+  for (const { id } of items) for (const format of FORMATS) await a.app.inject({ url: `/datasets/${id}?format=${format}` });
+  const stats = a.app.femto.reader.stats();
+  t.ok(stats.bytes <= limit, `${stats.bytes} bytes cached, bound ${limit}`);
+  t.ok(stats.entries > 0, 'it still caches what fits');
+});

@@ -1,0 +1,119 @@
+import t from 'tap';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { BASE_URL, makeApp, minimalDataset, publishedDataset, type TestApp } from '../helpers/app.js';
+
+const PROBLEM = 'application/problem+json';
+
+function assertProblem(t: Tap.Test, res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, code: string) {
+  t.equal(res.statusCode, status, `${code}: ${status}`);
+  t.match(String(res.headers['content-type']), PROBLEM, `${code}: problem+json`);
+  const body = JSON.parse(res.body);
+  t.match(body, { status, code, type: `${BASE_URL}/problems/${code}`, title: String, detail: String });
+  return body;
+}
+
+/** Sends raw bytes to a listening app; returns the status line, headers and body. */
+async function raw(a: TestApp, request: string) {
+  if (!a.app.server.listening) await a.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = a.app.server.address() as AddressInfo;
+  const text = await new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    let out = '';
+    socket.on('data', (d) => (out += d));
+    socket.on('close', () => resolve(out));
+    socket.on('error', reject);
+  });
+  const [head, body] = text.split('\r\n\r\n');
+  const [statusLine, ...headerLines] = head.split('\r\n');
+  return {
+    statusCode: Number(statusLine.split(' ')[1]),
+    headers: Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()])),
+    body,
+  };
+}
+
+t.test("Fastify's own errors answer problem+json", async (t) => {
+  const a = await makeApp(t, { FEMTO_BODY_LIMIT: '10000' });
+  assertProblem(t, await a.app.inject('/datasets/%E0%A4%A'), 400, 'MALFORMED_URL');
+  assertProblem(t, await a.app.inject(`/datasets/${'a'.repeat(300)}`), 414, 'URI_TOO_LONG');
+  assertProblem(t, await a.app.inject('/no/such/route'), 404, 'ROUTE_NOT_FOUND');
+  assertProblem(t, await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: JSON.stringify(minimalDataset({ description: 'x'.repeat(20_000) })) }), 413, 'PAYLOAD_TOO_LARGE');
+  assertProblem(t, await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'text/csv' }, payload: 'a,b' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  assertProblem(t, await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: '{"title": ' }), 400, 'MALFORMED_BODY');
+
+  const headers = await raw(a, `GET /datasets HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+  assertProblem(t, headers, 431, 'HEADERS_TOO_LARGE');
+  const longUrl = await raw(a, `GET /datasets?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  assertProblem(t, longUrl, 431, 'HEADERS_TOO_LARGE');
+  const garbage = await raw(a, 'NOT HTTP AT ALL\r\n\r\n');
+  assertProblem(t, garbage, 400, 'MALFORMED_REQUEST');
+});
+
+t.test('a JSON body nested past FEMTO_JSON_MAX_DEPTH is 400 before it is parsed, on every JSON route', async (t) => {
+  const a = await makeApp(t);
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  const body = JSON.stringify(minimalDataset()).replace(/}$/, `, "datasheet": {"a": ${deep(5000)}}}`);
+  assertProblem(t, await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: body }), 400, 'BODY_TOO_DEEP');
+  const fine = JSON.stringify(minimalDataset()).replace(/}$/, `, "datasheet": {"a": ${deep(20)}}}`);
+  t.equal((await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: fine })).statusCode, 201, 'shallower bodies pass');
+  const strings = JSON.stringify(minimalDataset({ description: '[[[[{{{{"\\"'.repeat(2000) }));
+  t.equal((await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: strings })).statusCode, 201, 'brackets inside strings do not count');
+
+  const dois = await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' }, payload: `{"data": ${deep(5000)}}` });
+  t.equal(dois.statusCode, 400, 'JSON:API bodies too');
+  t.equal(dois.json().errors[0].code, 'BODY_TOO_DEEP');
+  const graphql = await a.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: `{"query": "{ __typename }", "variables": ${deep(5000).replace(/^\[/, '{"a":[').replace(/\]$/, ']}')}}` });
+  t.equal(graphql.statusCode, 400, 'and GraphQL');
+  t.equal(graphql.json().errors[0].extensions.code, 'BODY_TOO_DEEP');
+});
+
+t.test('authentication comes before validation on write routes', async (t) => {
+  const a = await makeApp(t);
+  const id = await publishedDataset(a);
+  for (const [method, url] of [['POST', '/datasets'], ['PATCH', `/datasets/${id}`], ['POST', '/activities'], ['POST', '/agents'], ['POST', `/datasets/${id}/measurements`], ['POST', '/tokens'], ['POST', '/import']] as const) {
+    const body = assertProblem(t, await a.app.inject({ method, url, payload: {} }), 401, 'UNAUTHENTICATED');
+    t.notOk(body.errors, `${method} ${url}: no schema details for anonymous callers`);
+  }
+  const dois = await a.app.inject({ method: 'POST', url: '/dois', headers: { 'content-type': 'application/vnd.api+json' }, payload: '{}' });
+  t.equal(dois.statusCode, 401, 'POST /dois too (JSON:API error shape, as DataCite)');
+  t.match(dois.headers['www-authenticate'], /Basic/);
+  const reader = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.reader, payload: {} });
+  t.equal(reader.statusCode, 400, 'an authenticated caller is told what is wrong with the body');
+});
+
+t.test('failed authentications are rate limited per client: 429 problem+json with Retry-After', async (t) => {
+  const a = await makeApp(t, { FEMTO_AUTH_FAILURES_MAX: '3', FEMTO_AUTH_FAILURES_WINDOW_MS: '60000' });
+  for (let i = 0; i < 3; i++) assertProblem(t, await a.app.inject({ url: '/datasets', headers: { authorization: `Bearer guess-${i}` } }), 401, 'INVALID_TOKEN');
+  const limited = assertProblem(t, await a.app.inject({ url: '/datasets', headers: { authorization: 'Bearer guess-4' } }), 429, 'RATE_LIMITED');
+  t.ok(limited.retryAfter > 0 && limited.retryAfter <= 60);
+  const res = await a.app.inject({ url: '/datasets', headers: a.as.curator });
+  t.equal(res.statusCode, 429, 'even a valid token waits: a guess that succeeds must not be told apart');
+  t.ok(Number(res.headers['retry-after']) > 0, 'Retry-After');
+  t.equal((await a.app.inject({ url: '/datasets' })).statusCode, 200, 'anonymous reads are not limited');
+  const graphql = await a.app.inject({ method: 'POST', url: '/graphql', headers: { authorization: 'Bearer guess-5' }, payload: { query: '{ __typename }' } });
+  t.equal(graphql.statusCode, 429, 'GraphQL counts too');
+  t.equal(graphql.json().errors[0].extensions.code, 'RATE_LIMITED');
+});
+
+t.test('a DOI that is not printable ASCII, too long or with dot segments is refused before anything is stored', async (t) => {
+  const a = await makeApp(t);
+  const post = (doi: string) => a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' }, payload: { data: { type: 'dois', attributes: { doi } } } });
+  for (const doi of ['10.5072/ab\u0000c', '10.5072/ab%00c', '10.5072/caf\u00e9', '10.5072/a b', '10.5072/../x', '10.5072/a/./b', '10.5072/%2e%2e/x', `10.5072/${'x'.repeat(3000)}`]) {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const res = await post(doi);
+      t.equal(res.statusCode, 422, `${JSON.stringify(doi.slice(0, 30))} attempt ${attempt + 1}: 422, not DOI_TAKEN`);
+      t.equal(res.json().errors[0].code, 'DOI_INVALID');
+    }
+  }
+  const { n } = a.app.femto.database.sqlite.prepare('SELECT count(*) AS n FROM dois').get() as { n: number };
+  t.equal(n, 0, 'nothing was stored');
+  t.equal((await post('10.5072/fine-1')).statusCode, 201, 'a well-formed DOI is created');
+});
+
+t.test('a /dois write whose answer cannot be produced changes nothing', async (t) => {
+  const a = await makeApp(t);
+  const res = await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json', accept: 'text/csv' }, payload: { data: { type: 'dois', attributes: { doi: '10.5072/csv-1' } } } });
+  t.equal(res.statusCode, 406);
+  t.equal((await a.app.inject({ url: '/dois/10.5072/csv-1', headers: a.as.curator })).statusCode, 404, 'the DOI was not created');
+});
