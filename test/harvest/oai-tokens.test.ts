@@ -29,6 +29,8 @@ t.test('a token carries its state back, and is the documented format', async (t)
   t.same(codec.decode(token, now), state);
   const { set: _set, from: _from, ...bare } = state;
   t.same(codec.decode(codec.encode(bare), now), bare, 'set and from are optional');
+  const identifiers: TokenState = { ...state, verb: 'ListIdentifiers' };
+  t.same(codec.decode(codec.encode(identifiers), now), identifiers, 'ListIdentifiers lists resume too');
 });
 
 t.test('a configured secret makes tokens valid across processes; without one, only in the process that made them', async (t) => {
