@@ -1,31 +1,8 @@
-import { XMLParser } from 'fast-xml-parser';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import t from 'tap';
-import { parse as parseYaml } from 'yaml';
-import { projectPath } from '../../src/paths.js';
-import { BASE_URL, makeApp, patchDraft, publishedDataset, type TestApp } from '../helpers/app.js';
+import { makeApp, patchDraft, publishedDataset } from '../helpers/app.js';
+import { oai, valid } from '../helpers/oai.js';
 import { assertValid, oaiXsd } from '../helpers/validators.js';
 import { fullFixture } from './fixtures.js';
-
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['record', 'header', 'set', 'metadataFormat', 'setSpec', 'error'].includes(name) });
-
-async function oai(app: TestApp, query: string, method: 'GET' | 'POST' = 'GET') {
-  const res =
-    method === 'GET'
-      ? await app.app.inject({ url: `/oai?${query}` })
-      : await app.app.inject({ method: 'POST', url: '/oai', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: query });
-  return { res, body: parser.parse(res.body)['OAI-PMH'] };
-}
-
-/** Every response must be valid against the OAI-PMH schema with its payload schemas. */
-async function valid(t: Tap.Test, app: TestApp, query: string, method: 'GET' | 'POST' = 'GET') {
-  const r = await oai(app, query, method);
-  t.equal(r.res.statusCode, 200);
-  t.match(r.res.headers['content-type'], /xml/);
-  await assertValid(t, oaiXsd, r.res.body, `${query} is schema-valid`);
-  return r.body;
-}
 
 t.test('all six verbs answer schema-valid documents, GET and POST', async (t) => {
   const app = await makeApp(t);
@@ -152,55 +129,6 @@ t.test('OAI, sitemap and /catalog count the same public records', async (t) => {
   t.equal(catalog['hydra:totalItems'], oaiIds.length);
 });
 
-t.test('restricted records (the fixture\'s and the bundled cold-atom-lab, aps-physics-journals) appear on no OAI verb or set, nor in the sitemap', async (t) => {
-  const app = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true', FEMTO_OAI_PAGE_SIZE: '1000' });
-  await fullFixture(app);
-  const restricted = ['secret-set', 'cold-atom-lab', 'aps-physics-journals'];
-  for (const id of restricted) {
-    const asReader = await app.app.inject({ url: `/datasets/${id}`, headers: app.as.reader });
-    t.equal(asReader.statusCode, 200, `${id} exists (a reader sees it)`);
-    t.equal(asReader.json().accessLevel, 'restricted', `${id} is restricted`);
-  }
-  const leaks = (text: string) => restricted.filter((id) => text.includes(id));
-
-  const prefixes = ['oai_dc', 'oai_datacite', 'datacite'];
-  for (const id of restricted) {
-    for (const prefix of prefixes) {
-      const rec = await valid(t, app, `verb=GetRecord&metadataPrefix=${prefix}&identifier=oai:femto.test:${id}`);
-      t.equal(rec.error?.[0]['@code'], 'idDoesNotExist', `GetRecord ${prefix} ${id}`);
-    }
-    const formats = await valid(t, app, `verb=ListMetadataFormats&identifier=oai:femto.test:${id}`);
-    t.equal(formats.error?.[0]['@code'], 'idDoesNotExist', `ListMetadataFormats ${id}`);
-  }
-  const sets = (await valid(t, app, 'verb=ListSets')).ListSets.set.map((s: { setSpec: string[] }) => s.setSpec[0]) as string[];
-  // The sets the bundled restricted records would be in, besides every other set.
-  for (const spec of ['tier:4', 'datatype:raw-observational', 'datatype:theoretical']) t.ok(sets.includes(spec), `set ${spec} is listed`);
-  const listed = new Set<string>();
-  for (const set of [undefined, ...sets]) {
-    const query = `verb=ListIdentifiers&metadataPrefix=oai_dc${set ? `&set=${encodeURIComponent(set)}` : ''}`;
-    const res = await oai(app, query);
-    t.same(leaks(res.res.body), [], `${query}: no restricted record`);
-    const code = res.body.error?.[0]['@code'];
-    if (code) t.equal(code, 'noRecordsMatch', `${query} is a list or empty`);
-    for (const h of res.body.ListIdentifiers?.header ?? []) listed.add(h.identifier);
-  }
-  t.ok(listed.size > 90, `the sets list the public records (${listed.size})`);
-  for (const prefix of prefixes) {
-    for (const set of [undefined, 'tier:4', 'datatype:raw-observational', 'datatype:theoretical']) {
-      const query = `verb=ListRecords&metadataPrefix=${prefix}${set ? `&set=${set}` : ''}`;
-      const body = await valid(t, app, query);
-      t.ok(body.ListRecords?.record.length > 0, `${query} lists records`);
-      t.same(leaks(JSON.stringify(body)), [], `${query}: no restricted record, nor a relation to one`);
-    }
-  }
-  t.same(leaks((await app.app.inject({ url: '/sitemap.xml' })).body), [], 'sitemap');
-  t.same(leaks(JSON.stringify((await app.app.inject({ url: '/catalog?limit=500' })).json())), [], '/catalog');
-  for (const path of ['', '?format=html', '/linkset', '/fair']) t.equal((await app.app.inject({ url: `/datasets/secret-set${path}` })).statusCode, 404, `/datasets/secret-set${path}`);
-  // Readers see them in the catalog; the public harvest channels never carry them.
-  const asReader = JSON.stringify((await app.app.inject({ url: '/catalog?limit=500', headers: app.as.reader })).json());
-  t.same(leaks(asReader), restricted, 'a reader sees every restricted record in /catalog');
-});
-
 t.test('a record made restricted after being public becomes an OAI deleted record', async (t) => {
   const app = await makeApp(t);
   await fullFixture(app);
@@ -249,63 +177,4 @@ t.test('oai_datacite payloads follow DOI and lineage changes of an already harve
     payload: JSON.stringify({ data: { type: 'dois', attributes: { titles: [{ title: 'Retitled again' }] } } }),
   });
   t.match(await get(), 'Retitled again', 'a DOI update reaches the payload');
-});
-
-/** Lineage as the bundled catalog's YAML and the fixture state it: output -> inputs of each activity. */
-function statedLineage(): { inputsOf: Map<string, Set<string>>; restricted: Set<string> } {
-  const inputsOf = new Map<string, Set<string>>();
-  const restricted = new Set(['secret-set']);
-  const steps: { inputs?: { dataset: string }[]; outputs?: { dataset: string }[] }[] = [
-    { inputs: [{ dataset: 'ising-raw' }], outputs: [{ dataset: 'ising-features' }] },
-    { inputs: [{ dataset: 'ising-features' }], outputs: [{ dataset: 'ising-model' }] },
-  ];
-  const dir = projectPath('catalog');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    const doc = parseYaml(readFileSync(join(dir, file), 'utf8')) as { datasets?: { id: string; accessLevel?: string }[]; activities?: typeof steps };
-    for (const d of doc.datasets ?? []) if (d.accessLevel === 'restricted') restricted.add(d.id);
-    steps.push(...(doc.activities ?? []));
-  }
-  for (const step of steps) {
-    for (const out of step.outputs ?? []) {
-      const inputs = inputsOf.get(out.dataset) ?? new Set<string>();
-      for (const input of step.inputs ?? []) inputs.add(input.dataset);
-      inputsOf.set(out.dataset, inputs);
-    }
-  }
-  return { inputsOf, restricted };
-}
-
-t.test('DataCite metadata of a whole page carries each record\'s own title, landing page and lineage (batched lookups do not mix records)', async (t) => {
-  const app = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
-  await fullFixture(app);
-  const { harvest, identifiers } = app.app.femto;
-  const { anonymous } = await import('../../src/modules/auth/auth.schema.js');
-  const items = harvest.catalogPage(anonymous, { page: 1, limit: 500 }).items;
-  t.ok(items.length > 90);
-  const page = identifiers.metadataForMany(items);
-  const { inputsOf, restricted } = statedLineage();
-  const landing = (id: string) => `${BASE_URL}/datasets/${id}/versions/1`;
-  const related = (pk: number, relation: string) =>
-    (page.get(pk)?.relatedIdentifiers ?? []).filter((r) => r.relationType === relation && r.relatedIdentifier.startsWith(`${BASE_URL}/datasets/`)).map((r) => r.relatedIdentifier).sort();
-  let derived = 0;
-  for (const { pk, record } of items) {
-    const attributes = page.get(pk)!;
-    t.equal(attributes.url, landing(record.id), `${record.id}: its own landing page`);
-    t.same(attributes.titles?.[0]?.title, record.title, `${record.id}: its own title`);
-    const inputs = [...(inputsOf.get(record.id) ?? [])].filter((id) => !restricted.has(id));
-    const outputs = [...inputsOf].filter(([out, ins]) => ins.has(record.id) && !restricted.has(out)).map(([out]) => out);
-    t.same(related(pk, 'IsDerivedFrom'), inputs.map(landing).sort(), `${record.id}: derived from what its activities used`);
-    t.same(related(pk, 'IsSourceOf'), outputs.map(landing).sort(), `${record.id}: source of what its activities made`);
-    if (inputs.length) derived++;
-  }
-  t.ok(derived > 10, `the page holds many derived records (${derived})`);
-  const features = items.find((i) => i.record.id === 'ising-features')!;
-  t.same(
-    page.get(features.pk)!.relatedIdentifiers?.filter((r) => !r.relatedIdentifier.startsWith(BASE_URL)),
-    [
-      { relatedIdentifier: '2101.00001', relatedIdentifierType: 'arXiv', relationType: 'IsDocumentedBy' },
-      { relatedIdentifier: '10.1234/ising-paper', relatedIdentifierType: 'DOI', relationType: 'Cites' },
-    ],
-    'the fixture\'s own related identifiers',
-  );
 });
