@@ -37,6 +37,16 @@ for (const w of writes) {
   });
 }
 
+t.test('an anonymous write is refused naming what needs a token; an unknown route stays a 404', async (t) => {
+  const a = await makeApp(t);
+  const res = await a.app.inject({ method: 'POST', url: '/datasets', payload: minimalDataset() });
+  t.equal(res.statusCode, 401);
+  t.match(res.json(), { code: 'UNAUTHENTICATED', detail: 'POST /datasets needs a token' });
+  const unknown = await a.app.inject({ method: 'POST', url: '/no-such-route', payload: {} });
+  t.equal(unknown.statusCode, 404, 'a route without a schema is not an error');
+  t.equal(unknown.json().code, 'ROUTE_NOT_FOUND');
+});
+
 t.test('bad credentials are refused, not ignored', async (t) => {
   const a = await makeApp(t);
   for (const authorization of ['Bearer nope', 'Token abc', 'Basic ' + Buffer.from('no-colon').toString('base64')]) {

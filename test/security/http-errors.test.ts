@@ -87,10 +87,14 @@ t.test('failed authentications are rate limited per client: 429 problem+json wit
   for (let i = 0; i < 3; i++) assertProblem(t, await a.app.inject({ url: '/datasets', headers: { authorization: `Bearer guess-${i}` } }), 401, 'INVALID_TOKEN');
   const limited = assertProblem(t, await a.app.inject({ url: '/datasets', headers: { authorization: 'Bearer guess-4' } }), 429, 'RATE_LIMITED');
   t.ok(limited.retryAfter > 0 && limited.retryAfter <= 60);
+  t.match(limited.detail, new RegExp(`retry in ${limited.retryAfter} s`), 'the detail says when to retry');
+  t.notOk('errors' in limited, 'no field is at fault');
   const res = await a.app.inject({ url: '/datasets', headers: a.as.curator });
   t.equal(res.statusCode, 429, 'even a valid token waits: a guess that succeeds must not be told apart');
   t.ok(Number(res.headers['retry-after']) > 0, 'Retry-After');
-  t.equal((await a.app.inject({ url: '/datasets' })).statusCode, 200, 'anonymous reads are not limited');
+  const anonymousRead = await a.app.inject({ url: '/datasets' });
+  t.equal(anonymousRead.statusCode, 200, 'anonymous reads are not limited');
+  t.notOk(anonymousRead.headers['x-ratelimit-limit'], 'nor counted: only failed authentications are');
   const graphql = await a.app.inject({ method: 'POST', url: '/graphql', headers: { authorization: 'Bearer guess-5' }, payload: { query: '{ __typename }' } });
   t.equal(graphql.statusCode, 429, 'GraphQL counts too');
   t.equal(graphql.json().errors[0].extensions.code, 'RATE_LIMITED');
