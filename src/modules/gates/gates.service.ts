@@ -140,7 +140,8 @@ export function createGatesService(deps: {
      * and stores the evaluation as a validation activity that used the version. All or nothing.
      */
     record(actor: Actor, datasetId: string, input: MeasurementInput): MeasurementRecord {
-      auth.require(actor, 'curator');
+      // A measurement changes what the record says of its quality: its editors' to make.
+      datasets.assertEditable(actor, datasetId);
       const target = resolveVersionPk(actor, datasetId, input.version);
       const observable = ontology.observable(input.observable);
       if (!observable) throw new FemtoError('UNKNOWN_REFERENCE', `'${input.observable}' is not an observable of the femto ontology`, [{ pointer: '/observable', message: 'unknown observable (GET /observables)' }]);
@@ -195,7 +196,8 @@ export function createGatesService(deps: {
     },
 
     list(actor: Actor, datasetId: string, version?: number): MeasurementRecord[] {
-      const pks = version !== undefined ? [resolveVersionPk(actor, datasetId, version).pk] : this.visibleVersionPks(actor, datasetId);
+      // A read: a version the caller may not see, or none by that number, is 404 as an unknown dataset's is.
+      const pks = version !== undefined ? [reader.open(actor, { dataset: datasetId, version }).pk] : this.visibleVersionPks(actor, datasetId);
       return records(repo.measurementsOf(pks), versionLabeller(pks));
     },
 

@@ -100,7 +100,7 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
   }
 
   function send(request: FastifyRequest, reply: FastifyReply, row: DoiRow, format?: string, status = 200, r = representationFor(request, format)) {
-    const body = r.render({ resource: identifiers.resource(row), attributes: identifiers.effective(row), key: row.doi });
+    const body = r.render({ resource: identifiers.resource(request.actor, row), attributes: identifiers.effective(row), key: row.doi });
     return reply.status(status).header('Vary', 'Accept').type(r.mediaType).serializer((p: unknown) => p as string).send(body);
   }
 
@@ -168,7 +168,7 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
         });
         // Serialized as the single-DOI answers are: the attributes are DataCite's open-ended JSON.
         return reply.type(JSON_API).serializer(JSON.stringify).send({
-          data: page.rows.map(identifiers.resource),
+          data: identifiers.resources(request.actor, page.rows),
           meta: { total: page.total, totalPages: page.totalPages, ...(page.number !== undefined ? { page: page.number } : {}) },
           links: pageLinks(q, page),
         });

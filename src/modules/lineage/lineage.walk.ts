@@ -33,6 +33,8 @@ export interface WalkOptions {
   timeoutMs: number;
   /** Activity kind codes to follow (indexed by code); null follows every kind. */
   kinds: boolean[] | null;
+  /** Steps the caller may not see: followed whatever their kind, since filtering on it would reveal it. */
+  hiddenStep: (a: number) => boolean;
   /** Version filter (tier, data type); null keeps every version. */
   passes: ((pk: number) => boolean) | null;
   /** Stops after the level in which any of these versions was reached (shortest paths). */
@@ -129,7 +131,7 @@ export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: nu
     if (Date.now() > o.deadline) throw new FemtoError('TIMEOUT', `The lineage walk did not finish within ${o.timeoutMs} ms`);
     const next: number[] = [];
     const step = (via: number, a: number, next: number[]) => {
-      if (kinds && !kinds[activityKinds[a]]) return;
+      if (kinds && !kinds[activityKinds[a]] && !o.hiddenStep(a)) return;
       let fresh = false;
       if (activityMark[a] !== epoch) {
         if (!admit(depth)) return;

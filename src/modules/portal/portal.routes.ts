@@ -61,7 +61,8 @@ export function portalRoutes({
         const records = datasets.recordsFor(actor, answer.nodes.flatMap((n) => (n.pk != null ? [n.pk] : [])));
         const steps = provenance.records(actor, answer.nodes.flatMap((n) => (n.activity ? [n.activity] : [])));
         const nodes: GraphNode[] = answer.nodes.map((n) => {
-          if (n.restricted) return { id: n.id, label: 'restricted dataset', kind: 'placeholder', root: false };
+          // A placeholder says only that something the caller may not see is there.
+          if (n.hidden) return { id: n.id, label: n.kind === 'ACTIVITY' ? 'hidden step' : 'hidden dataset', kind: 'placeholder', root: false };
           if (n.kind === 'ACTIVITY') {
             const a = steps.get(n.activity!);
             return { id: n.id, label: a?.name ?? `${a?.kind ?? 'step'} ${n.activity}`, kind: 'activity', root: n.id === answer.root.id, href: `/activities/${encodeURIComponent(n.activity!)}` };
