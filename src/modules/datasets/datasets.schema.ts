@@ -20,7 +20,10 @@ export const ACCESS_LEVELS = ['open', 'embargoed', 'restricted'] as const;
 export const VISIBILITIES = ['public', 'private'] as const;
 
 /** Whom to ask for files that are not open: an e-mail address or a web page (a request form). */
-export const accessContactSchema = z.union([z.email().max(320), allowedUrl]).describe('an e-mail address or a URL where access is requested');
+const contactEmail = z.email().max(320);
+export const accessContactSchema = z.union([contactEmail, allowedUrl]).describe('an e-mail address or a URL where access is requested');
+/** An access contact that is an e-mail address (else it is a URL). */
+export const isEmailContact = (contact: string) => contactEmail.safeParse(contact).success;
 
 /** DataCite resourceTypeGeneral. */
 export const RESOURCE_TYPES = DATACITE_VOCABULARY.resourceType;

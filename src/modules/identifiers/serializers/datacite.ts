@@ -184,9 +184,10 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
           },
         ]
       : []),
-    // OpenAIRE's access-rights vocabulary: the usual way harvesters learn of embargoes.
-    { rightsUri: ACCESS_RIGHTS[record.accessLevel] },
+    // OpenAIRE's access-rights vocabulary: the usual way harvesters learn of embargoes; with the record's conditions of access.
+    { ...(record.accessConditions ? { rights: record.accessConditions } : {}), rightsUri: ACCESS_RIGHTS[record.accessLevel] },
   ];
+  const access = [record.accessConditions, record.accessContact ? `Request access: ${record.accessContact}.` : null].filter(Boolean).join(' ');
 
   const doi = opts.doi?.toLowerCase();
   return {
@@ -209,7 +210,7 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
     ...nonEmpty('formats', formats),
     ...(record.versionLabel || record.version != null ? { version: record.versionLabel ?? String(record.version) } : {}),
     rightsList,
-    descriptions: [{ description: record.description, descriptionType: 'Abstract' }],
+    descriptions: [{ description: record.description, descriptionType: 'Abstract' }, ...(access ? [{ description: `Conditions of access: ${access}`, descriptionType: 'Other' }] : [])],
     schemaVersion: SCHEMA_VERSION,
   };
 }
