@@ -34,12 +34,14 @@ import { gatesReadExtension } from './modules/gates/gates.read.js';
 import { createLineageRepository } from './modules/lineage/lineage.repository.js';
 import { createLineageService } from './modules/lineage/lineage.service.js';
 import { anonymous } from './modules/auth/auth.schema.js';
+import { loadPolicies, type LoadedPolicy } from './modules/policies/policies.loader.js';
+import { createPoliciesService } from './modules/policies/policies.service.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
  * read-pipeline hooks of the modules that use them. Routes, resolvers and the CLI share it.
  */
-export function buildContainer(config: Config, database: Database_, loadedOntology: Ontology) {
+export function buildContainer(config: Config, database: Database_, loadedOntology: Ontology, loadedPolicies: LoadedPolicy[] = loadPolicies(config.policyDir)) {
   const urls = siteUrls(config.baseUrl);
   // Each repository goes to its own module's service only; tests and diagnostics read them here.
   const agents = createAgentsRepository(database);
@@ -61,13 +63,15 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   // One memory budget for every cached answer (FEMTO_READ_CACHE_BYTES).
   const cache = createByteCache(config.readCacheBytes);
   const reader = createDatasetReader({ repo: repos.datasets, urls, cache });
-  const datasets = createDatasetsService({ repo: repos.datasets, reader, auth, checkObservables: ontology.checkObservables });
+  // Publication policies are checked at publish (rules need the gates and provenance modules, wired below).
+  const datasets = createDatasetsService({ repo: repos.datasets, reader, auth, checkObservables: ontology.checkObservables, checkPolicy: (pk, event) => policies.check(pk, event) });
   // First registered = the default when the client states no preference.
   reader.representations.register({ mediaType: 'application/json', format: 'json', render: reader.json });
 
   const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, versions: reader, auth });
   const search = createSearchService(repos.search, datasets, cache);
-  const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth, policy: config.gatePolicy });
+  const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth });
+  const policies = createPoliciesService({ policies: loadedPolicies, gatePolicy: config.gatePolicy, gates, reader });
   const identifiers = createIdentifiersService({
     repo: repos.identifiers,
     versions: reader,
@@ -84,7 +88,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     auth,
     config,
     urls,
-    assertPublishable: (pk) => gates.assertPublishable(pk),
+    assertPublishable: (pk) => policies.check(pk, 'doi'),
   });
   const registrar = registrarFor(config);
   const outbox = createOutboxWorker({ repo: repos.identifiers, service: identifiers, registrar, config });
@@ -130,6 +134,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     importDatacite: createImporter({ datasets, repo: repos.identifiers, urls }),
     ontology,
     gates,
+    policies,
   };
 }
 

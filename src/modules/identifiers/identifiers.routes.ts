@@ -85,7 +85,7 @@ function sendJsonApiError(reply: FastifyReply, err: Error) {
     : [{ status, code: e.code, title: e.message }];
   if (e.code === 'UNAUTHENTICATED' || e.code === 'INVALID_TOKEN') reply.header('WWW-Authenticate', 'Basic realm="femto", Bearer realm="femto"');
   if (e.code === 'DOI_NOT_DELETABLE') reply.header('Allow', PERMANENT_DOI_METHODS);
-  const meta = { ...(e.extra.doi ? { doi: e.extra.doi } : {}), ...(e.extra.gates ? { gates: e.extra.gates } : {}) };
+  const meta = { ...(e.extra.doi ? { doi: e.extra.doi } : {}), ...(e.extra.gates ? { gates: e.extra.gates } : {}), ...(e.extra.policy ? { policy: e.extra.policy } : {}) };
   return reply.status(e.status).type(JSON_API).serializer(JSON.stringify).send({ errors, ...(Object.keys(meta).length ? { meta } : {}) });
 }
 
