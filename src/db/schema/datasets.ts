@@ -24,7 +24,12 @@ export const datasets = sqliteTable(
     /** The user who created the record (or to whom an admin gave it): with the groups it is shared with, who may edit it and see it while private. */
     ownerId: text('owner_id').references(() => users.id),
   },
-  (t) => [index('datasets_updated_idx').on(t.updatedAt), index('datasets_modified_idx').on(t.modifiedAt, t.id), index('datasets_latest_idx').on(t.latestVersionPk)],
+  (t) => [
+    index('datasets_updated_idx').on(t.updatedAt),
+    index('datasets_modified_idx').on(t.modifiedAt, t.id),
+    index('datasets_latest_idx').on(t.latestVersionPk),
+    index('datasets_owner_idx').on(t.ownerId),
+  ],
 );
 
 /**
