@@ -19,13 +19,16 @@ import { registerHarvestRepresentations } from './modules/harvest/representation
 import { harvestReadExtension } from './modules/harvest/harvest.read.js';
 import { createOaiService } from './modules/harvest/oai.service.js';
 import { dataciteFormats } from './modules/harvest/serializers/oai-datacite.js';
-import { describeObservableWith } from './modules/harvest/observables.js';
+import { describeDomainWith, describeObservableWith } from './modules/harvest/observables.js';
 import { createIdentifiersRepository } from './modules/identifiers/identifiers.repository.js';
 import { createIdentifiersService, lineageRelations } from './modules/identifiers/identifiers.service.js';
 import { identifiersReadExtension, lineageOfItems } from './modules/identifiers/identifiers.read.js';
 import { registerDatasetFormats } from './modules/identifiers/identifiers.representations.js';
 import { createOutboxWorker, reconcile } from './modules/identifiers/outbox.js';
-import { createImporter } from './modules/identifiers/import.js';
+import { dataciteImporter } from './modules/identifiers/import.js';
+import { createImportRegistry } from './modules/imports/registry.js';
+import { createImportsRepository } from './modules/imports/imports.repository.js';
+import { createImportsService } from './modules/imports/imports.service.js';
 import { registrarFor } from './modules/identifiers/registrars.js';
 import { createOntologyService, type Ontology } from './modules/ontology/ontology.service.js';
 import { createGatesRepository } from './modules/gates/gates.repository.js';
@@ -56,6 +59,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     identifiers: createIdentifiersRepository(database),
     gates: createGatesRepository(database),
     lineage: createLineageRepository(database),
+    imports: createImportsRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
@@ -64,12 +68,12 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const cache = createByteCache(config.readCacheBytes);
   const reader = createDatasetReader({ repo: repos.datasets, urls, cache });
   // Publication policies are checked at publish (rules need the gates and provenance modules, wired below).
-  const datasets = createDatasetsService({ repo: repos.datasets, reader, auth, checkObservables: ontology.checkObservables, checkPolicy: (pk, event) => policies.check(pk, event) });
+  const datasets = createDatasetsService({ repo: repos.datasets, reader, auth, vocabulary: ontology, checkPolicy: (pk, event) => policies.check(pk, event) });
   // First registered = the default when the client states no preference.
   reader.representations.register({ mediaType: 'application/json', format: 'json', render: reader.json });
 
   const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, versions: reader, auth });
-  const search = createSearchService(repos.search, datasets, cache);
+  const search = createSearchService(repos.search, datasets, cache, ontology);
   const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth });
   const policies = createPoliciesService({ policies: loadedPolicies, gatePolicy: config.gatePolicy, gates, reader });
   const identifiers = createIdentifiersService({
@@ -88,6 +92,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     auth,
     config,
     urls,
+    domainLabel: (iri) => ontology.domain(iri)?.label ?? iri,
     assertPublishable: (pk) => policies.check(pk, 'doi'),
   });
   const registrar = registrarFor(config);
@@ -108,9 +113,27 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const metadataOf = (items: Parameters<typeof lineageOfItems>[0]) => identifiers.metadataForMany(items, lineageOfItems(items));
   registerDatasetFormats(reader.representations, (item) => metadataOf([item]).get(item.pk)!);
 
-  const harvest = createHarvestService({ urls, repo: repos.harvest, reader, describeObservable: describeObservableWith(ontology) });
+  const harvest = createHarvestService({
+    urls,
+    repo: repos.harvest,
+    reader,
+    describeObservable: describeObservableWith(ontology),
+    describeDomain: describeDomainWith(ontology),
+    repositoryName: config.repositoryName,
+  });
   const harvestFormats = registerHarvestRepresentations(reader, harvest.serializerContext, (id, pk) => identifiers.tombstoneFor(id, pk));
-  const oai = createOaiService({ config, repo: repos.harvest, harvest, formats: dataciteFormats(metadataOf, config.datacite?.user ?? 'FEMTO') });
+  const oai = createOaiService({
+    config,
+    repo: repos.harvest,
+    harvest,
+    domains: ontology.domains().map((d) => ({ iri: d.iri, label: d.label, slug: d.slug })),
+    formats: dataciteFormats(metadataOf, config.datacite?.user ?? 'FEMTO'),
+  });
+
+  // Import formats, tried in this order when a file's format is not named.
+  const importFormats = createImportRegistry();
+  importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
+  const imports = createImportsService({ repo: repos.imports, registry: importFormats, auth });
 
   return {
     config,
@@ -131,7 +154,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     outbox,
     /** Compares every DOI with the registrar's record and queues a delivery for each difference (`femto doi reconcile`). */
     reconcile: () => reconcile({ repo: repos.identifiers, service: identifiers, registrar }),
-    importDatacite: createImporter({ datasets, repo: repos.identifiers, urls }),
+    imports,
     ontology,
     gates,
     policies,

@@ -34,3 +34,10 @@ export const LATEST_PUBLISHED = `datasets d JOIN dataset_versions v ON v.pk = d.
 
 /** Binds the caller's access parameters into a statement's named parameters. */
 export const withAccess = <T extends object>(access: AccessParams, params: T) => ({ ...params, ...access });
+
+/**
+ * A record is in a tier or domain when it is its primary one (the column) or one of its also-in
+ * terms; bind `@tier` (a number) and `@domain` (an IRI), NULL for no filter.
+ */
+export const IN_TIER = `(@tier IS NULL OR v.tier = @tier OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'tier' AND CAST(t.value AS INTEGER) = @tier))`;
+export const IN_DOMAIN = `(@domain IS NULL OR v.domain = @domain OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'domain' AND t.value = @domain))`;

@@ -16,7 +16,7 @@ import { cliActor } from '../../src/modules/auth/auth.schema.js';
  * to anyone who could not see it, and nothing is lost.
  */
 
-const BEFORE = '0007_catalog_changes';
+const BEFORE = '0010_domain-labels-to-iris';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const LEGACY_READER = 'femto_legacy-reader-secret';
 const LEGACY_CURATOR = 'femto_legacy-curator-secret';

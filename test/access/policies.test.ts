@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BASE_URL, makeApp, minimalDataset, type TestApp } from '../helpers/app.js';
 import { PolicyError } from '../../src/modules/policies/policies.loader.js';
@@ -8,8 +9,10 @@ import { PolicyError } from '../../src/modules/policies/policies.loader.js';
 
 const OBS = 'https://w3id.org/femto/observable/';
 
+/** A directory of its own: makeApp's t.testdir would empty the test's directory. */
 function policyDir(t: Test, files: Record<string, string>): string {
-  const dir = t.testdir({});
+  const dir = mkdtempSync(join(tmpdir(), 'femto-policies-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }

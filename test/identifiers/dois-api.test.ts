@@ -178,14 +178,14 @@ t.test('"event": null (what DataCite answers and clients send back) changes attr
 
 t.test('DOIs of private datasets: never findable, and only for their editors (read, list, query)', async (t) => {
   const a = await makeApp(t);
-  const secret = await publishedDataset(a, { title: 'Secret zebra runs', visibility: 'private' });
-  const open = await publishedDataset(a, { title: 'Open zebra runs' });
+  const secret = await publishedDataset(a, { title: 'Secret zebra runs', visibility: 'private', publisher: 'Zebra Lab' });
+  const open = await publishedDataset(a, { title: 'Open zebra runs', publisher: 'Zebra Lab' });
   const refused = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}`, event: 'publish' });
   t.equal(refused.statusCode, 422, 'a findable DOI is public: refused for a private version');
   t.match(refused.json().errors, [{ source: 'event', title: 'publish needs a public version' }]);
-  const version = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}`, event: 'register', publisher: 'Zebra Lab' });
+  const version = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}`, event: 'register' });
   t.equal(version.statusCode, 201, version.body);
-  const concept = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}/versions`, event: 'register', publisher: 'Zebra Lab' });
+  const concept = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}/versions`, event: 'register' });
   t.equal(concept.statusCode, 201, concept.body);
   t.equal((await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${open}`, event: 'publish' })).statusCode, 201);
   const hidden = [version.json().data.id, concept.json().data.id] as string[];

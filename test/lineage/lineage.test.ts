@@ -181,6 +181,28 @@ t.test('private datasets are opaque placeholders for anonymous callers, full nod
   t.same(root.body.errors![0].message.replace('secret-mid', 'X'), unknown.body.errors![0].message.replace('secret-xxx', 'X'), 'in the words an unknown id gets');
 });
 
+t.test('a step between private records collapses into their placeholder: nothing behind it shows', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  g.dataset('old-secret', { title: 'Older secret', visibility: 'private' });
+  g.dataset('new-secret', { title: 'Newer secret', visibility: 'private' });
+  g.dataset('public-out');
+  g.step('secret-step', ['old-secret'], ['new-secret'], 'simulation');
+  g.step('publish-step', ['new-secret'], ['public-out']);
+
+  for (const direction of ['UPSTREAM', 'BOTH']) {
+    const anon = await gql(a.app, `{ lineage(id: "public-out", direction: ${direction}, depth: 10) { ${LINEAGE_FIELDS} } }`);
+    t.notMatch(anon.raw, /secret-step|simulation|old-secret/, `${direction}: nothing of the step nor what is behind it`);
+    t.same(ids(anon.body.data.lineage.nodes), ['hidden:1', 'public-out@1', 'publish-step'], `${direction}: one placeholder, no count of what it hides`);
+  }
+  const kindFilter = await gql(a.app, lineage('id: "public-out", depth: 10, filter: { activityKind: ["analysis"] }'));
+  t.same(ids(kindFilter.body.data.lineage.nodes), ['hidden:1', 'public-out@1', 'publish-step'], 'an activity-kind filter does not reach it either');
+  t.equal((await a.app.inject('/activities/secret-step')).statusCode, 404, 'GET /activities/{id}: not found, as an unknown id');
+  t.equal((await gql(a.app, lineage('id: "secret-step"'))).body.errors![0].extensions!.code, 'NOT_FOUND', 'not a lineage root either');
+  const holder = await gql(a.app, lineage('id: "public-out", depth: 10'), a.as.reader);
+  t.same(ids(holder.body.data.lineage.nodes), ['new-secret@1', 'old-secret@1', 'public-out@1', 'publish-step', 'secret-step'], 'its holders see it all');
+});
+
 t.test('filters: tier, data type and activity kind prune the walk', async (t) => {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);

@@ -76,7 +76,7 @@ export async function leakWorld(t: Test, opts: { publicOnly?: boolean } = {}): P
   const owner = await token('owner', 'curator');
   const as = { anonymous: {}, reader: a.as.reader, curator: a.as.curator, member: await token('member', 'reader'), owner };
 
-  const create = (body: Record<string, unknown>) => ok(inject({ method: 'POST', url: '/datasets', headers: owner, payload: minimalDataset(body) }), `create ${String(body.id)}`);
+  const create = (body: Record<string, unknown>) => ok(inject({ method: 'POST', url: '/datasets', headers: owner, payload: minimalDataset({ publisher: 'The collaboration', ...body }) }), `create ${String(body.id)}`);
   const publish = (id: string) => ok(inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: owner }), `publish ${id}`);
   const share = (id: string) => ok(inject({ method: 'PUT', url: `/datasets/${id}/sharing`, headers: admin, payload: { groups: ['collab'] } }), `share ${id}`);
   const dois = (method: 'POST' | 'PUT', url: string, attributes: Record<string, unknown>) =>

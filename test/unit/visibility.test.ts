@@ -39,7 +39,7 @@ t.test('listings (search, catalog, DOIs) show exactly what a single read admits,
         // A findable DOI is public: only public records are withdrawn.
         for (const withdrawal of visibility === 'public' ? (['none', 'version', 'concept'] as const) : (['none'] as const)) {
           const id = `${visibility}-${accessLevel}-${shared ? 'shared' : 'own'}-${withdrawal}`;
-          await ok(a.app.inject({ method: 'POST', url: '/datasets', headers: owner, payload: minimalDataset({ id, visibility, accessLevel, ...(accessLevel === 'embargoed' ? { embargoUntil: '2999-01-01' } : {}) }) }));
+          await ok(a.app.inject({ method: 'POST', url: '/datasets', headers: owner, payload: minimalDataset({ id, visibility, accessLevel, publisher: 'Lattice Lab', ...(accessLevel === 'embargoed' ? { embargoUntil: '2999-01-01' } : {}) }) }));
           if (shared) await ok(a.app.inject({ method: 'PUT', url: `/datasets/${id}/sharing`, headers: admin, payload: { groups: ['collab'] } }));
           await ok(a.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: owner }));
           if (withdrawal !== 'none') await withDoi(a, owner, `10.5072/vis-${++n}`, `${BASE_URL}/datasets/${id}${withdrawal === 'concept' ? '/versions' : ''}`, true);

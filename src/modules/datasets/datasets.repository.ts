@@ -11,7 +11,7 @@ import {
   versionTerms,
 } from '../../db/schema/index.js';
 import { holdsRecord, sharedGroups, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
-import type { CreatorInput, DatasetRecord, VersionContent } from './datasets.schema.js';
+import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type VersionContent } from './datasets.schema.js';
 import type { Holders, VersionFacts } from './visibility.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
@@ -54,6 +54,8 @@ interface RawVersionRow {
   domain: string | null;
   data_type: string | null;
   resource_type: string;
+  status: DatasetRecord['status'];
+  issued: string | null;
   license: string | null;
   visibility: 'public' | 'private';
   access_level: 'open' | 'embargoed' | 'restricted';
@@ -174,6 +176,8 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       ...(c.keywords ?? []).map((value, position) => ({ facet: 'keyword' as const, position, value })),
       ...(c.formats ?? []).map((value, position) => ({ facet: 'format' as const, position, value })),
       ...(c.observables ?? []).map((value, position) => ({ facet: 'observable' as const, position, value })),
+      ...(c.alsoInTiers ?? []).map((tier, position) => ({ facet: 'tier' as const, position, value: String(tier) })),
+      ...(c.alsoInDomains ?? []).map((value, position) => ({ facet: 'domain' as const, position, value })),
     ];
     if (terms.length) db.insert(versionTerms).values(terms.map((t) => ({ versionPk: pk, ...t }))).run();
     (c.distributions ?? []).forEach((d, position) => {
@@ -221,7 +225,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     domain: c.domain ?? null,
     dataType: c.dataType ?? null,
     resourceType: c.resourceType ?? 'Dataset',
-    license: c.license ?? null,
+    status: c.status ?? 'available',
+    issued: c.issued ?? null,
+    license: c.license === LICENSE_UNKNOWN ? null : (c.license ?? null),
     visibility: c.visibility ?? 'public',
     accessLevel: c.accessLevel ?? 'open',
     embargoUntil: c.accessLevel === 'embargoed' ? (c.embargoUntil ?? null) : null,
@@ -372,10 +378,14 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
             title: r.title,
             description: r.description,
             tier: r.tier,
+            alsoInTiers: [],
             domain: r.domain,
+            alsoInDomains: [],
             dataType: r.data_type,
             resourceType: r.resource_type,
-            license: r.license,
+            status: r.status,
+            issued: r.issued,
+            license: r.license ?? LICENSE_UNKNOWN,
             visibility: r.visibility,
             accessLevel: r.access_level,
             embargoUntil: r.embargo_until,
@@ -405,8 +415,11 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         const agent = { agentId: p.id, name: p.name, type: agentType[p.kind], orcid: p.orcid, ror: p.ror, affiliation: p.affiliation };
         (p.role === 'creator' ? rec(p.versionPk).creators : rec(p.versionPk).contributors).push(agent);
       }
-      const facetKey = { keyword: 'keywords', format: 'formats', observable: 'observables' } as const;
-      for (const t of termsStmt.all(arg) as { versionPk: number; facet: keyof typeof facetKey; value: string }[]) rec(t.versionPk)[facetKey[t.facet]].push(t.value);
+      const facetKey = { keyword: 'keywords', format: 'formats', observable: 'observables', domain: 'alsoInDomains' } as const;
+      for (const t of termsStmt.all(arg) as { versionPk: number; facet: keyof typeof facetKey | 'tier'; value: string }[]) {
+        if (t.facet === 'tier') rec(t.versionPk).alsoInTiers.push(Number(t.value));
+        else rec(t.versionPk)[facetKey[t.facet]].push(t.value);
+      }
       type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'checksum'> & { versionPk: number; urls: string; checksumAlgorithm: string | null; checksumValue: string | null };
       for (const d of distributionsStmt.all(arg) as Dist[]) {
         rec(d.versionPk).distributions.push({

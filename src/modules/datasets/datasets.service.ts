@@ -20,6 +20,7 @@ export function contentOf(r: DatasetRecord): VersionContent {
     title: r.title,
     description: r.description,
     tier: r.tier,
+    alsoInTiers: r.alsoInTiers,
     dataType: r.dataType as VersionContent['dataType'],
     license: r.license,
     creators: r.creators.map(person),
@@ -27,6 +28,9 @@ export function contentOf(r: DatasetRecord): VersionContent {
     resourceType: r.resourceType as VersionContent['resourceType'],
     keywords: r.keywords,
     domain: r.domain,
+    alsoInDomains: r.alsoInDomains,
+    status: r.status,
+    issued: r.issued,
     formats: r.formats,
     observables: r.observables,
     distributions: r.distributions.map((d) => ({
@@ -58,9 +62,12 @@ export interface WrittenVersion extends ResolvedVersion {
   record: DatasetRecord;
 }
 
-export interface ObservableCheck {
-  /** Throws a coded error when an observable IRI is not in the ontology; wired by the ontology module. */
-  (iris: string[], pointer: string): void;
+/** The ontology terms a record may use; wired by the ontology module. */
+export interface Vocabulary {
+  /** Throws a coded error when an observable IRI is not in the ontology. */
+  checkObservables(iris: string[], pointer: string): void;
+  /** The IRI of the domain a text names (IRI, notation, label or alternative label), or undefined. */
+  resolveDomain(text: string): { iri: string } | undefined;
 }
 
 /** Throws a coded error (422, every unmet rule) when a version may not become public by `event` (the publication policies). */
@@ -69,8 +76,8 @@ export type PolicyCheck = (versionPk: number, event: 'publish' | 'doi') => void;
 /** Who owns what a caller creates: its user (an admin-role caller without one: the admin user). */
 const ownerOf = (actor: Actor) => actor.user ?? ADMIN_USER;
 
-export function createDatasetsService(deps: { repo: DatasetsRepository; reader: DatasetReader; auth: AuthService; checkObservables?: ObservableCheck; checkPolicy?: PolicyCheck }) {
-  const { repo, reader, auth, checkObservables } = deps;
+export function createDatasetsService(deps: { repo: DatasetsRepository; reader: DatasetReader; auth: AuthService; vocabulary?: Vocabulary; checkPolicy?: PolicyCheck }) {
+  const { repo, reader, auth, vocabulary } = deps;
   const now = () => new Date().toISOString();
 
   /** The version a write left behind, as the read pipeline names it (writers see every version), with its stored record. */
@@ -116,8 +123,21 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
     return { concept, pk: concept.draftVersionPk };
   }
 
-  function validateContent(content: Partial<VersionContent>) {
-    if (content.observables?.length && checkObservables) checkObservables(content.observables, '/observables');
+  /** Checks the ontology terms and turns domain names into IRIs, so one domain is one facet value. */
+  function withTerms<T extends Partial<VersionContent>>(content: T): T {
+    if (!vocabulary) return content;
+    if (content.observables?.length) vocabulary.checkObservables(content.observables, '/observables');
+    const errors: { pointer: string; message: string }[] = [];
+    const iriOf = (text: string, pointer: string) => {
+      const iri = vocabulary.resolveDomain(text)?.iri;
+      if (!iri) errors.push({ pointer, message: `'${text}' is not a domain of the femto ontology (GET /ontology lists them)` });
+      return iri ?? text;
+    };
+    const out = { ...content };
+    if (content.domain) out.domain = iriOf(content.domain, '/domain');
+    if (content.alsoInDomains) out.alsoInDomains = [...new Set(content.alsoInDomains.map((d, i) => iriOf(d, `/alsoInDomains/${i}`)))];
+    if (errors.length) throw new FemtoError('UNKNOWN_REFERENCE', errors.map((e) => e.message).join('; '), errors);
+    return out;
   }
 
   return {
@@ -129,8 +149,7 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
     /** Creates the concept record and its first draft. */
     create(actor: Actor, input: CreateDatasetInput): WrittenVersion {
       auth.require(actor, 'curator');
-      validateContent(input);
-      const { id: requestedId, ...given } = input;
+      const { id: requestedId, ...given } = withTerms(input);
       // Before visibility was its own field, restricted meant invisible: a client that says only that still gets a private record.
       const content = { ...given, visibility: given.visibility ?? (given.accessLevel === 'restricted' ? 'private' : 'public') };
       const id = requestedId ?? randomId('ds-');
@@ -149,9 +168,9 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
      * Catalog and importers create records that are published at once; the content may leave
      * fields empty that REST requires (a seed that does not state a licence has none).
      */
-    createPublished(actor: Actor, id: string, content: VersionContent): WrittenVersion {
+    createPublished(actor: Actor, id: string, given: VersionContent): WrittenVersion {
       auth.require(actor, 'curator');
-      validateContent(content);
+      const content = withTerms(given);
       repo.transaction(() => {
         if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`);
         const t = now();
@@ -215,8 +234,9 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
       };
     },
 
-    patch(actor: Actor, id: string, patch: PatchDatasetInput, ifMatch?: string): WrittenVersion {
-      validateContent(patch);
+    patch(actor: Actor, id: string, given: PatchDatasetInput, ifMatch?: string): WrittenVersion {
+      auth.require(actor, 'curator');
+      const patch = withTerms(given);
       repo.transaction(() => {
         const { pk } = draftOrThrow(actor, id);
         const draft = written(id, 'draft');

@@ -56,7 +56,7 @@ export function createLineageService(deps: {
   /**
    * What one answer hides from its caller, by the access policy: private versions of records it
    * does not hold, and steps whose every input and output is hidden (decided once per step, when
-   * first met). Hidden nodes become opaque placeholders.
+   * first met). Hidden versions become opaque placeholders; hidden steps are not walked at all.
    */
   function hiding(snap: ProvenanceSnapshot, actor: Actor) {
     // A published version is hidden when private and its record is not held by the caller (visibility.ts mayRead).
@@ -112,12 +112,11 @@ export function createLineageService(deps: {
     for (const m of repo.versions(unknown)) book.extra.set(m.pk, m);
     /** Ids of versions outside the snapshot and of placeholders; the others' ids live in the snapshot. */
     const ids = new Map<number, string>();
-    const stepIds = new Map<number, string>();
     let hidden = 0;
     // Nothing of a hidden node shows, not even its access level: every placeholder looks alike.
-    const placeholder = (kind: LineageNode['kind'], depth: number): LineageNode => ({
+    const placeholder = (depth: number): LineageNode => ({
       id: `hidden:${++hidden}`,
-      kind,
+      kind: 'DATASET',
       depth,
       dataset: null,
       version: null,
@@ -129,7 +128,7 @@ export function createLineageService(deps: {
     const versionNode = (pk: number, depth: number): LineageNode => {
       const m = book.extra.get(pk);
       if (m ? hide.isHidden(m) : hide.versionHidden(pk)) {
-        const node = placeholder('DATASET', depth);
+        const node = placeholder(depth);
         ids.set(pk, node.id);
         return node;
       }
@@ -140,12 +139,8 @@ export function createLineageService(deps: {
       }
       return { id: snap.versionId[pk], kind: 'DATASET', depth, dataset: snap.versionDataset[pk], version: snap.versionNumber[pk], activity: null, restricted: snap.restricted[pk] === 1, hidden: false, pk };
     };
+    // Walks never follow a hidden step (walkOptions): every step reached is shown.
     const activityNode = (a: number, depth: number): LineageNode => {
-      if (hide.stepHidden(a)) {
-        const node = placeholder('ACTIVITY', depth);
-        stepIds.set(a, node.id);
-        return node;
-      }
       const id = snap.activityIds[a];
       return { id, kind: 'ACTIVITY', depth, dataset: null, version: null, activity: id, restricted: false, hidden: false, pk: null };
     };
@@ -167,14 +162,13 @@ export function createLineageService(deps: {
       return { nodes, keys };
     });
     const idOf = (pk: number) => ids.get(pk) ?? snap.versionId[pk];
-    const stepIdOf = (a: number) => stepIds.get(a) ?? snap.activityIds[a];
     const edgesOf = (w: Walk, keep?: Set<number>): LineageEdge[] => {
       const out: LineageEdge[] = [];
       const e = w.edges;
       for (let i = 0; i < e.length; i += 3) {
         if (keep && !(keep.has(versionKey(e[i])) && keep.has(activityKey(e[i + 1])))) continue;
         const v = idOf(e[i]);
-        const a = stepIdOf(e[i + 1]);
+        const a = snap.activityIds[e[i + 1]];
         out.push(e[i + 2] === USED ? { from: a, to: v, relation: 'USED' } : { from: v, to: a, relation: 'WAS_GENERATED_BY' });
       }
       return out;

@@ -35,7 +35,7 @@ export function loadPolicies(dir: string): LoadedPolicy[] {
     const doc = parseDocument(readFileSync(join(dir, name), 'utf8'), { lineCounter: lines, prettyErrors: false });
     if (doc.errors.length) {
       const e = doc.errors[0];
-      throw new PolicyError(file, e.linePos?.[0].line ?? null, '', `not valid YAML (${e.message.split('\n')[0]})`);
+      throw new PolicyError(file, lines.linePos(e.pos[0]).line, '', `not valid YAML (${e.message.split('\n')[0]})`);
     }
     const lineOf = (path: (string | number)[]): number | null => {
       // The deepest node that exists on the path: a missing key is reported at its parent.

@@ -4,21 +4,26 @@ import type { DatasetsService } from '../datasets/datasets.service.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import { accessParams, sharesPublicView } from '../datasets/visibility.js';
 import type { SearchHit, SearchRepository } from './search.repository.js';
-import { decodeCursor, encodeCursor, type Facet, type SearchQuery } from './search.schema.js';
+import { decodeCursor, encodeCursor, type Facet, type FacetValue, type SearchQuery } from './search.schema.js';
 
 export interface SearchHits {
   /** `cursor` resumes the search after that hit (Relay edges). */
   hits: (SearchHit & { cursor: string })[];
   nextCursor: string | null;
   total: number;
-  facets: Record<Facet, { value: string; count: number }[]>;
+  facets: Record<Facet, FacetValue[]>;
 }
 
 export interface SearchResult extends Omit<SearchHits, 'hits'> {
   items: { pk: number; record: DatasetRecord; cursor: string }[];
 }
 
-export function createSearchService(repo: SearchRepository, datasets: DatasetsService, cache: ByteCache) {
+/** Domains by any of their names, and their labels (from the ontology). */
+export interface DomainNames {
+  resolveDomain(text: string): { iri: string; label: string } | undefined;
+}
+
+export function createSearchService(repo: SearchRepository, datasets: DatasetsService, cache: ByteCache, domains: DomainNames) {
   /**
    * One page of hits: REST renders them through the read pipeline's cache. The page itself is
    * cached under the catalog's change counter (one one-row read while nothing changed), for
@@ -26,7 +31,11 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
    */
   const keyOf = (actor: Actor, query: SearchQuery) => (sharesPublicView(actor) ? `search:${repo.generation()}:${JSON.stringify(query)}` : undefined);
 
-  function page(actor: Actor, query: SearchQuery, key = keyOf(actor, query)): SearchHits {
+  // A domain filter may name the domain any way the ontology does; a name it does not know matches nothing.
+  const withDomainIri = (query: SearchQuery): SearchQuery => (query.domain ? { ...query, domain: domains.resolveDomain(query.domain)?.iri ?? query.domain } : query);
+
+  function page(actor: Actor, given: SearchQuery, key = keyOf(actor, given)): SearchHits {
+    const query = withDomainIri(given);
     const hit = key ? cache.get<SearchHits>(key) : undefined;
     if (hit) return hit.meta!;
     const p = repo.search(query, {
@@ -34,7 +43,8 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
       // searchQuery refused cursors femto did not issue
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
     });
-    const out = { hits: p.hits.map((h) => ({ ...h, cursor: encodeCursor(h) })), nextCursor: p.last ? encodeCursor(p.last) : null, total: p.total, facets: p.facets };
+    const facets = { ...p.facets, domain: p.facets.domain.map((f) => ({ ...f, label: domains.resolveDomain(f.value)?.label ?? f.value })) };
+    const out = { hits: p.hits.map((h) => ({ ...h, cursor: encodeCursor(h) })), nextCursor: p.last ? encodeCursor(p.last) : null, total: p.total, facets };
     // Kept as the object itself (callers only read it), sized by its JSON text.
     if (key) cache.set(key, '', out, JSON.stringify(out).length);
     return out;
