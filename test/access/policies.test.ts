@@ -142,6 +142,10 @@ t.test('the shipped minimal-provenance policy: tiers 6-9, and what it says of th
   t.same(rules, ['minimal-provenance/licence', 'minimal-provenance/named-creators', 'minimal-provenance/generating-step', 'minimal-provenance/validation-gates']);
   const tier3 = (await a.app.inject('/datasets/ising-xy-spin-configurations/fair')).json();
   t.same(tier3.policy, { compliant: { publish: true, doi: true }, rules: [] }, 'tier 3: no rule governs it');
+  // Table 1 puts the Ising/XY Monte Carlo source in tiers 3, 7 and 8: the rules of tiers 6-9 govern it.
+  const alsoIn = (await a.app.inject('/datasets/ising-xy-monte-carlo/fair')).json();
+  t.same(alsoIn.policy.rules.map((r: { rule: string }) => r.rule), ['licence', 'named-creators', 'generating-step', 'validation-gates'], 'a record also in tier 8 is governed as a tier-8 one');
+  t.match(alsoIn.policy.rules.find((r: { rule: string }) => r.rule === 'licence'), { met: false, problems: [{ pointer: '/license' }] });
   // The catalog is loaded, not published through the policy: its tier-8 records say honestly what they lack.
   const tier8 = (await a.app.inject('/datasets/cern-open-data/fair')).json();
   t.same(tier8.policy.rules.map((r: { rule: string }) => r.rule), ['licence', 'named-creators', 'generating-step', 'validation-gates'], 'a tier-8 record is governed by every rule');

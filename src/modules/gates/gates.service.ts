@@ -246,13 +246,13 @@ export function createGatesService(deps: {
       return out;
     },
 
-    /** The gates `spec` requires of a version (of `tier`) that have not passed: failed, or never judged. */
-    unmetGates(versionPk: number, tier: number | null, spec: ResolvedGateSpec): BlockingGate[] {
+    /** The gates `spec` requires of a version that have not passed (failed, or never judged); `all` means every numeric gate of `tiers`. */
+    unmetGates(versionPk: number, tiers: number[], spec: ResolvedGateSpec): BlockingGate[] {
       const status = this.gateStatusFor([versionPk]).get(versionPk)!;
       const latest = new Map(status.gates.map((g) => [g.gate, g]));
       const stated = (gates: (GateTerm | undefined)[]) => gates.filter((g): g is GateTerm => !!g?.thresholdStated);
       const required =
-        spec === 'all' ? (tier == null ? [] : stated(ontology.gates({ tier }))) : spec === 'applicable' ? stated(status.gates.map((g) => ontology.gate(g.gate))) : spec;
+        spec === 'all' ? [...new Map(tiers.flatMap((tier) => stated(ontology.gates({ tier }))).map((g) => [g.iri, g])).values()] : spec === 'applicable' ? stated(status.gates.map((g) => ontology.gate(g.gate))) : spec;
       return required.flatMap((g) => {
         const state = latest.get(g.iri)?.state ?? 'not-evaluated';
         return state === 'passed' ? [] : [{ gate: g.iri, label: g.label, state }];

@@ -58,10 +58,16 @@ export function createPoliciesService(deps: {
     });
   }
 
+  /** The record's tiers (its primary one and those it is also in) the rule governs; every one when the rule names none. */
+  function governedTiers(rule: Rule, s: PolicySubject): number[] {
+    const tiers = [...(s.record.tier == null ? [] : [s.record.tier]), ...s.record.alsoInTiers];
+    const range = rule.tiers;
+    if (!range) return tiers;
+    return tiers.filter((t) => (Array.isArray(range) ? range.includes(t) : t >= (range.min ?? 0) && t <= (range.max ?? 9)));
+  }
+
   function governs(rule: Rule, s: PolicySubject): boolean {
-    const { tier } = s.record;
-    if (Array.isArray(rule.tiers) && (tier == null || !rule.tiers.includes(tier))) return false;
-    if (rule.tiers && !Array.isArray(rule.tiers) && (tier == null || tier < (rule.tiers.min ?? 0) || tier > (rule.tiers.max ?? 9))) return false;
+    if (rule.tiers && !governedTiers(rule, s).length) return false;
     return !rule.groups || rule.groups.some((g) => s.holders.groups.includes(g));
   }
 
@@ -86,7 +92,7 @@ export function createPoliciesService(deps: {
       else for (const f of need.generatedBy.software) if (step.software && empty(step.software[f])) out.push({ pointer: `/generatedBy/software/${f}`, message: `step '${step.id}' states no software ${f}` });
     }
     if (rule.gates) {
-      blocking = gates.unmetGates(s.pk, r.tier, rule.gates);
+      blocking = gates.unmetGates(s.pk, governedTiers(rule, s), rule.gates);
       for (const b of blocking) out.push({ pointer: '/gates', message: `${b.label} (${b.gate}): ${b.state}` });
     }
     for (const f of need.fields ?? []) if (empty(r[f])) out.push({ pointer: `/${f}`, message: `states no ${f}` });
