@@ -2,7 +2,7 @@
 export const groups = {
   access: {
     mutate: ['src/modules/datasets/visibility.ts', 'src/plugins/auth.ts'],
-    tests: ['test/unit/visibility-policy.test.ts', 'test/unit/visibility.test.ts', 'test/integration/auth.test.ts', 'test/security/http-errors.test.ts'],
+    tests: ['test/unit/visibility.test.ts', 'test/integration/auth.test.ts', 'test/security/http-errors.test.ts'],
   },
   search: {
     mutate: ['src/modules/search/search.repository.ts', 'src/modules/search/search.service.ts', 'src/modules/search/search.schema.ts'],
