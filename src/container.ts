@@ -26,6 +26,7 @@ import { identifiersReadExtension, lineageOfItems } from './modules/identifiers/
 import { registerDatasetFormats } from './modules/identifiers/identifiers.representations.js';
 import { createOutboxWorker, reconcile } from './modules/identifiers/outbox.js';
 import { dataciteImporter } from './modules/identifiers/import.js';
+import { csvImporter, jsonlImporter } from './modules/imports/formats/catalog.js';
 import { createImportRegistry } from './modules/imports/registry.js';
 import { createImportsRepository } from './modules/imports/imports.repository.js';
 import { createImportsService } from './modules/imports/imports.service.js';
@@ -100,6 +101,9 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
 
   // Import formats, tried in this order when a file's format is not named.
   const importFormats = createImportRegistry();
+  // Formats recognised by their file name come before those that look inside (a JSON line may look like a DataCite record).
+  importFormats.register(jsonlImporter({ datasets, provenance, urls }, config.jsonMaxDepth));
+  importFormats.register(csvImporter({ datasets, provenance, urls }));
   importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
   const imports = createImportsService({ repo: repos.imports, registry: importFormats, auth });
 

@@ -1,4 +1,4 @@
-import { FemtoError } from '../../errors.js';
+import { FemtoError, toFemtoError } from '../../errors.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { ImportsRepository } from './imports.repository.js';
@@ -62,7 +62,9 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       return { key: unit.key, source: unit.source, status: applied.status, message: applied.message, ...(applied.subject ? { subject: applied.subject.id, location: applied.subject.location } : {}) };
     } catch (err) {
       if (refusable(err)) return refusedResult(unit, err);
-      throw err;
+      // The database's own faults (full, read-only) stop the run with their code; anything else is a bug, kept as thrown.
+      const coded = toFemtoError(err as Error);
+      throw coded.code === 'INTERNAL' ? err : coded;
     }
   }
 

@@ -124,6 +124,8 @@ export function createProvenanceService(deps: {
       return out;
     },
 
+    exists: (id: string): boolean => repo.activityExists(id),
+
     get(actor: Actor, id: string): ActivityRecord {
       const r = records(actor, [id]).get(id);
       if (!r) throw notFound('Activity', id);
