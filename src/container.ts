@@ -27,6 +27,10 @@ import { registerDatasetFormats } from './modules/identifiers/identifiers.repres
 import { createOutboxWorker, reconcile } from './modules/identifiers/outbox.js';
 import { dataciteImporter } from './modules/identifiers/import.js';
 import { csvImporter, jsonlImporter } from './modules/imports/formats/catalog.js';
+import { createEventValidator } from './modules/openlineage/openlineage.schema.js';
+import { createOpenLineageRepository } from './modules/openlineage/openlineage.repository.js';
+import { createOpenLineageService } from './modules/openlineage/openlineage.service.js';
+import { openLineageImporter } from './modules/openlineage/openlineage.import.js';
 import { createImportRegistry } from './modules/imports/registry.js';
 import { createImportsRepository } from './modules/imports/imports.repository.js';
 import { createImportsService } from './modules/imports/imports.service.js';
@@ -59,6 +63,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     gates: createGatesRepository(database),
     lineage: createLineageRepository(database),
     imports: createImportsRepository(database),
+    openlineage: createOpenLineageRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
@@ -99,9 +104,13 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const harvestFormats = registerHarvestRepresentations(reader, harvest.serializerContext, (id, pk) => identifiers.tombstoneFor(id, pk));
   const oai = createOaiService({ config, repo: repos.harvest, harvest, formats: dataciteFormats(metadataOf, config.datacite?.user ?? 'FEMTO') });
 
+  const openlineageEvents = createEventValidator();
+  const openlineage = createOpenLineageService({ repo: repos.openlineage, datasets, versions: reader, provenance, auth, urls });
+
   // Import formats, tried in this order when a file's format is not named.
   const importFormats = createImportRegistry();
-  // Formats recognised by their file name come before those that look inside (a JSON line may look like a DataCite record).
+  // OpenLineage events are recognised by their content, femto's own catalog by its file name, DataCite last (a JSON line may look like a DataCite record).
+  importFormats.register(openLineageImporter({ service: openlineage, validator: openlineageEvents, jsonMaxDepth: config.jsonMaxDepth }));
   importFormats.register(jsonlImporter({ datasets, provenance, urls }, config.jsonMaxDepth));
   importFormats.register(csvImporter({ datasets, provenance, urls }));
   importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
@@ -127,6 +136,8 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     /** Compares every DOI with the registrar's record and queues a delivery for each difference (`femto doi reconcile`). */
     reconcile: () => reconcile({ repo: repos.identifiers, service: identifiers, registrar }),
     imports,
+    openlineage,
+    openlineageEvents,
     ontology,
     gates,
   };

@@ -6,3 +6,4 @@ export * from './identifiers.js';
 export * from './gates.js';
 export * from './lineage.js';
 export * from './imports.js';
+export * from './openlineage.js';
