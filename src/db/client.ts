@@ -29,6 +29,16 @@ export function openDatabase(path: string, opts: { maxBytes?: number } = {}): Da
   return { sqlite, db, close: () => sqlite.close() };
 }
 
+/**
+ * Runs fn in one transaction, or in a savepoint when one is open already. better-sqlite3 prepares
+ * its BEGIN/COMMIT/SAVEPOINT statements when a transaction function is made, so it is made once
+ * per connection, not per call (bulk imports open one per record).
+ */
+export function transactionRunner(sqlite: Database.Database): <T>(fn: () => T) => T {
+  const run = sqlite.transaction((fn: () => unknown) => fn());
+  return <T>(fn: () => T) => run(fn) as T;
+}
+
 export function applyMigrations(database: Database_): void {
   migrate(database.db, { migrationsFolder: projectPath('migrations') });
 }

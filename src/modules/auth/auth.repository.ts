@@ -6,6 +6,10 @@ import type { Role } from './auth.schema.js';
 
 export function createAuthRepository(db: Db, sqlite: Database.Database) {
   // Every authenticated request looks its token up: prepared once.
+  // Every write is audited: prepared once.
+  const audit = sqlite.prepare(
+    `INSERT INTO audit_log (actor, action, entity_type, entity_id, before_digest, after_digest, created_at) VALUES (@actor, @action, @entityType, @entityId, @beforeDigest, @afterDigest, @at)`,
+  );
   const activeByHash = sqlite.prepare(`SELECT id, hash, role, label, created_at AS createdAt, revoked_at AS revokedAt FROM tokens WHERE hash = ? AND revoked_at IS NULL`);
   return {
     insertToken(row: { id: string; hash: string; role: Role; label?: string }): void {
@@ -20,8 +24,8 @@ export function createAuthRepository(db: Db, sqlite: Database.Database) {
     listTokens() {
       return db.select({ id: tokens.id, role: tokens.role, label: tokens.label, createdAt: tokens.createdAt, revokedAt: tokens.revokedAt }).from(tokens).all();
     },
-    insertAudit(entry: typeof auditLog.$inferInsert): void {
-      db.insert(auditLog).values(entry).run();
+    insertAudit(entry: { actor: string; action: string; entityType: string; entityId: string; beforeDigest: string | null; afterDigest: string | null; at: string }): void {
+      audit.run(entry);
     },
     auditFor(entityType: string, entityId: string) {
       return db.select().from(auditLog).where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId))).all();

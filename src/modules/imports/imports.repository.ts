@@ -1,4 +1,4 @@
-import type { Database_ } from '../../db/client.js';
+import { transactionRunner, type Database_ } from '../../db/client.js';
 import type { AppliedStatus } from './imports.schema.js';
 
 export interface LedgerEntry {
@@ -10,10 +10,12 @@ export interface LedgerEntry {
 }
 
 export function createImportsRepository({ sqlite }: Database_) {
-  // A batch of keys is looked up in one statement (the keys travel as one JSON array).
+  const inTransaction = transactionRunner(sqlite);
+  // A batch of keys is looked up in one statement (the keys travel as one JSON array). CROSS JOIN keeps the keys the
+  // outer loop: otherwise the planner may range over the format's whole ledger and probe the keys for each row.
   const doneStmt = sqlite.prepare(`
     SELECT l.key, l.digest, l.status, l.subject, l.location
-      FROM json_each(@keys) k JOIN import_ledger l ON l.format = @format AND l.key = k.value`);
+      FROM json_each(@keys) k CROSS JOIN import_ledger l ON l.format = @format AND l.key = k.value`);
   const recordStmt = sqlite.prepare(`
     INSERT INTO import_ledger (format, key, digest, status, subject, location, applied_at) VALUES (@format, @key, @digest, @status, @subject, @location, @at)
     ON CONFLICT (format, key) DO UPDATE SET digest = excluded.digest, status = excluded.status, subject = excluded.subject, location = excluded.location, applied_at = excluded.applied_at`);
@@ -21,7 +23,7 @@ export function createImportsRepository({ sqlite }: Database_) {
   return {
     /** Runs fn in one transaction; nested in another, a savepoint (one unit inside its batch). */
     transaction<T>(fn: () => T): T {
-      return sqlite.transaction(fn)();
+      return inTransaction(fn);
     },
 
     done(format: string, keys: readonly string[]): Map<string, LedgerEntry> {

@@ -1,4 +1,4 @@
-import type { Database_ } from '../../db/client.js';
+import { transactionRunner, type Database_ } from '../../db/client.js';
 import type { RunState } from './openlineage.schema.js';
 
 export interface RunRow {
@@ -13,6 +13,7 @@ export interface RunRow {
 }
 
 export function createOpenLineageRepository({ sqlite }: Database_) {
+  const inTransaction = transactionRunner(sqlite);
   // Every event goes through these: prepared once.
   const insertEvent = sqlite.prepare(
     `INSERT INTO ol_events (digest, run_id, event_type, event_time, event, received_at) VALUES (@digest, @runId, @eventType, @eventTime, @event, @at) ON CONFLICT (digest) DO NOTHING`,
@@ -33,7 +34,7 @@ export function createOpenLineageRepository({ sqlite }: Database_) {
 
   return {
     transaction<T>(fn: () => T): T {
-      return sqlite.transaction(fn)();
+      return inTransaction(fn);
     },
 
     /** Records an event once; false when an event with this digest was already received. */
