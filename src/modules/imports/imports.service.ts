@@ -54,7 +54,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     }
     try {
       // A savepoint: a refused unit leaves nothing behind, its batch goes on.
-      const applied: Applied = repo.transaction(() => {
+      const applied: Applied = repo.savepoint(() => {
         const a = importer.apply(unit, actor, { dryRun, batch });
         repo.record(importer.format, { key: unit.key, digest: unit.digest, status: a.status, subject: a.subject?.id ?? null, location: a.subject?.location ?? null }, new Date().toISOString());
         return a;

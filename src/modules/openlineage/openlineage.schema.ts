@@ -73,6 +73,15 @@ const fieldErrors = (errors: ErrorObject[] | null | undefined, base: string): Fi
  * base facet shape, as the spec allows them.
  */
 export function createEventValidator(dir = projectPath('schema', 'openlineage')) {
+  // Compiled on the first event: most processes (tests, CLI commands) never receive one.
+  let compiled: ReturnType<typeof compile> | undefined;
+  return {
+    /** The event, typed, or a 400 naming the JSON pointer of the first field at fault. */
+    validate: (value: unknown): OlEvent => (compiled ??= compile(dir)).validate(value),
+  };
+}
+
+function compile(dir: string) {
   // In draft 2020-12 `format` annotates, it does not assert (as the spec's own test suite reads it): an event time without
   // an offset is valid OpenLineage (Marquez reads it as UTC, so does femto); what femto itself needs is checked by the service.
   const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: false });
@@ -92,7 +101,6 @@ export function createEventValidator(dir = projectPath('schema', 'openlineage'))
   }
 
   return {
-    /** The event, typed, or a 400 naming the JSON pointer of the first field at fault. */
     validate(value: unknown): OlEvent {
       if (!value || typeof value !== 'object' || Array.isArray(value)) throw new FemtoError('VALIDATION_FAILED', 'An OpenLineage event is a JSON object', [{ pointer: '/', message: 'must be an object' }]);
       const e = value as Record<string, unknown>;

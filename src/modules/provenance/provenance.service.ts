@@ -187,6 +187,11 @@ export function createProvenanceService(deps: {
 
     /** Records a derivation step; refuses unknown datasets (422) and any cycle (409). */
     create(actor: Actor, input: CreateActivityInput): ActivityRecord {
+      return this.get(actor, this.insert(actor, input));
+    },
+
+    /** `create` without reading the step back (imports write thousands and answer with their ids): the new step's id. */
+    insert(actor: Actor, input: CreateActivityInput): string {
       auth.require(actor, 'curator');
       const id = input.id ?? randomId('act-');
       repo.transaction(() => {
@@ -194,7 +199,7 @@ export function createProvenanceService(deps: {
         const outputs = input.outputs.map((ref, i) => resolveVersion(actor, ref, `/outputs/${i}`));
         insertStep(actor, { ...input, id }, inputs, outputs, (input.agents ?? []).map((a, i) => ({ agentId: resolveAgent(a, `/agents/${i}`), role: a.role ?? 'performer' })), input);
       });
-      return this.get(actor, id);
+      return id;
     },
 
     /**

@@ -26,7 +26,7 @@ export type CatalogRecord = { record: 'dataset'; id: string; content: VersionCon
 
 export interface CatalogWriters {
   datasets: { publishContent(actor: Actor, id: string, content: VersionContent): { status: 'created' | 'updated' | 'unchanged'; version: number } };
-  provenance: { exists(id: string): boolean; create(actor: Actor, input: CreateActivityInput): unknown };
+  provenance: { exists(id: string): boolean; insert(actor: Actor, input: CreateActivityInput): string };
   urls: SiteUrls;
 }
 
@@ -133,7 +133,7 @@ function applyRecord(w: CatalogWriters, { data }: { data: CatalogRecord }, actor
   }
   // Steps are immutable: one with this id is the one an earlier import (whose ledger row was lost) made.
   if (w.provenance.exists(data.id)) return { status: 'unchanged' as const, message: `step ${data.id} already exists`, subject: { id: data.id, location: w.urls.activity(data.id) } };
-  w.provenance.create(actor, data.step);
+  w.provenance.insert(actor, data.step);
   return { status: 'created' as const, message: `${would('create')} step ${data.id}`, subject: { id: data.id, location: w.urls.activity(data.id) } };
 }
 
