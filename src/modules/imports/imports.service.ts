@@ -2,7 +2,7 @@ import { FemtoError, toFemtoError } from '../../errors.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { ImportsRepository } from './imports.repository.js';
-import { isRefused, type Applied, type ImportBatch, type ImportInput, type Importer, type ImportSummary, type ParsedUnit, type RefusedUnit, type UnitResult } from './imports.schema.js';
+import { isRefused, type Applied, type ImportBatch, type ImportInput, type Importer, type ImportSummary, type ImportUnit, type ParsedUnit, type RefusedUnit, type UnitResult } from './imports.schema.js';
 import type { ImportRegistry } from './registry.js';
 
 export interface RunOptions {
@@ -80,9 +80,45 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     });
   }
 
+  /**
+   * Group commit for units arriving one per request: those submitted while the event loop is busy
+   * are applied together in one transaction (each in its own savepoint), so concurrent clients
+   * share one commit instead of paying one each.
+   */
+  interface Pending {
+    actor: Actor;
+    importer: Importer;
+    unit: ImportUnit;
+    resolve: (r: UnitResult) => void;
+    reject: (err: unknown) => void;
+  }
+  let queue: Pending[] = [];
+  function flush(): void {
+    const items = queue;
+    queue = [];
+    try {
+      const results = repo.transaction(() => {
+        const batch: ImportBatch = { beforeCommit: (_key, fn) => fn() };
+        return items.map((p) => applyOne(p.importer, p.unit, p.actor, repo.done(p.importer.format, [p.unit.key]), false, batch));
+      });
+      items.forEach((p, i) => p.resolve(results[i]));
+    } catch (err) {
+      for (const p of items) p.reject(err);
+    }
+  }
+
   return {
     registry,
     parse,
+
+    /** Applies one unit in the next group commit; resolves to its result (`refused` with the reason). */
+    submit(actor: Actor, importer: Importer, unit: ImportUnit): Promise<UnitResult> {
+      auth.require(actor, 'curator');
+      return new Promise((resolve, reject) => {
+        queue.push({ actor, importer, unit, resolve, reject });
+        if (queue.length === 1) setImmediate(flush);
+      });
+    },
 
     /** Importing needs the curator role, checked before any input is read. */
     requireImporter: (actor: Actor) => auth.require(actor, 'curator'),

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { FemtoError, type ErrorCode } from '../../errors.js';
 import { isRefused } from '../imports/imports.schema.js';
+import type { ImportsService } from '../imports/imports.service.js';
 import { eventUnit } from './openlineage.import.js';
 import type { EventValidator } from './openlineage.schema.js';
 import { RUN_STATES } from './openlineage.schema.js';
@@ -30,7 +32,7 @@ const runOut = z.object({
  * HTTP transport (Airflow, Spark, dbt, Flink integrations) needs only femto's URL and a curator
  * token as its `api_key` (sent as `Authorization: Bearer`).
  */
-export function openLineageRoutes({ openlineage, openlineageEvents }: { openlineage: OpenLineageService; openlineageEvents: EventValidator }): FastifyPluginAsyncZod {
+export function openLineageRoutes({ openlineage, openlineageEvents, imports }: { openlineage: OpenLineageService; openlineageEvents: EventValidator; imports: ImportsService }): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/api/v1/lineage',
@@ -49,10 +51,12 @@ export function openLineageRoutes({ openlineage, openlineageEvents }: { openline
         openlineage.requireWriter(request.actor);
         const unit = eventUnit(openlineageEvents, request.body, 'request');
         if (isRefused(unit)) throw unit.refused;
-        const applied = openlineage.ingest(request.actor, unit.data.event, unit.data.raw, unit.digest);
-        reply.status(applied.status === 'unchanged' ? 200 : 201);
-        if (applied.subject) reply.header('Location', applied.subject.location);
-        return { status: applied.status, message: applied.message, ...(applied.subject ? { location: applied.subject.location } : {}) };
+        // Through the import framework's group commit: concurrent senders share one transaction commit (each event still all or nothing).
+        const result = await imports.submit(request.actor, imports.registry.get('openlineage'), unit);
+        if (result.status === 'refused') throw new FemtoError((result.code ?? 'UNPROCESSABLE') as ErrorCode, result.message, result.errors ?? []);
+        reply.status(result.status === 'unchanged' ? 200 : 201);
+        if (result.location) reply.header('Location', result.location);
+        return { status: result.status, message: result.message, ...(result.location ? { location: result.location } : {}) };
       },
     );
 
