@@ -185,6 +185,12 @@ t.test('one event, all or nothing; curator tokens only', async (t) => {
   const fixed = await send(a, event('COMPLETE', runId, { inputs: [raw], outputs: [tracks] }));
   t.equal(fixed.statusCode, 201, 'the corrected event is taken');
 
+  // Concurrent senders share commits; each event is still applied once, in order.
+  const racing = randomUUID();
+  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => send(a, event('COMPLETE', racing, { inputs: [raw], outputs: [{ namespace: 's3://reco', name: 'raced' }], eventTime: `2026-01-01T12:00:${String(i).padStart(2, '0')}Z` }))));
+  t.same(answers.map((r) => r.statusCode).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201], 'one COMPLETE makes the step, the other eleven change nothing');
+  t.match((await a.app.inject({ url: `/api/v1/lineage/runs/${racing}`, headers: a.as.curator })).json(), { state: 'COMPLETE', events: 12, endedAt: '2026-01-01T12:00:00.000Z' });
+
   t.equal((await send(a, event('START', randomUUID()), {})).statusCode, 401);
   t.equal((await send(a, event('START', randomUUID()), a.as.reader)).statusCode, 403);
 });
