@@ -37,6 +37,9 @@ import { gatesReadExtension } from './modules/gates/gates.read.js';
 import { createLineageRepository } from './modules/lineage/lineage.repository.js';
 import { createLineageService } from './modules/lineage/lineage.service.js';
 import { system } from './modules/auth/auth.schema.js';
+import { createProvGraphs } from './modules/prov/prov.graph.js';
+import { provFormats as createProvFormats } from './modules/prov/prov.formats.js';
+import { registerRoCrateRepresentations } from './modules/rocrate/rocrate.representations.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
@@ -98,6 +101,11 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const harvestFormats = registerHarvestRepresentations(reader, harvest.serializerContext, (id, pk) => identifiers.tombstoneFor(id, pk));
   const oai = createOaiService({ config, repo: repos.harvest, harvest, formats: dataciteFormats(metadataOf, config.datacite?.user ?? 'FEMTO') });
 
+  // Provenance in exchange formats (PROV, RO-Crate), for lineage answers and single steps.
+  const provGraphs = createProvGraphs({ steps: (actor, ids) => provenance.steps(actor, ids), reader, urls });
+  const provFormats = createProvFormats(urls);
+  registerRoCrateRepresentations(reader, provFormats, urls);
+
   // Import formats, tried in this order when a file's format is not named.
   const importFormats = createImportRegistry();
   importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
@@ -117,6 +125,8 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     harvestFormats,
     oai,
     lineage,
+    provGraphs,
+    provFormats,
     identifiers,
     registrar,
     outbox,

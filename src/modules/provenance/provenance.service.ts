@@ -21,6 +21,13 @@ export const toAgentRecord = (a: AgentRow): AgentRecord => ({
   affiliation: a.affiliation,
 });
 
+/** A version at one end of a step, by row: what exports (PROV, RO-Crate) read the version's description from. */
+export interface StepEnd {
+  activityId: string;
+  versionPk: number;
+  role: string | null;
+}
+
 /** One step around a version: the steps that generated and used it, and the versions at their other ends (every one: callers apply the read policy). */
 export interface Neighbourhood {
   generatedBy: ActivityRecord[];
@@ -122,6 +129,24 @@ export function createProvenanceService(deps: {
         });
       }
       return out;
+    },
+
+    /**
+     * Steps with the versions at their ends that the caller may see, by row (versions the caller
+     * may not see are left out): the statements every provenance export makes, in a fixed number
+     * of statements.
+     */
+    steps(actor: Actor, ids: readonly string[]): { activities: ActivityRecord[]; used: StepEnd[]; generated: StepEnd[] } {
+      const inputs = repo.inputsOf(ids);
+      const outputs = repo.outputsOf(ids);
+      const found = records(actor, ids, inputs, outputs);
+      const visible = (e: VersionEndpoint) => e.accessLevel !== 'restricted' || mayListRestricted(actor);
+      const end = (e: VersionEndpoint): StepEnd => ({ activityId: e.activityId, versionPk: e.versionPk, role: e.role });
+      return {
+        activities: ids.flatMap((id) => found.get(id) ?? []),
+        used: inputs.filter(visible).map(end),
+        generated: outputs.filter(visible).map(end),
+      };
     },
 
     get(actor: Actor, id: string): ActivityRecord {
