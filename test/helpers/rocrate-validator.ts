@@ -40,7 +40,15 @@ function prefixHeader(shapes: oxigraph.Store): string {
   return [...declared].map(([p, ns]) => `PREFIX ${p}: <${ns}>`).join('\n');
 }
 
-const withThis = (select: string, focus: oxigraph.Term) => select.replace(/WHERE\s*{/i, (m) => `${m} VALUES ?this { ${focus.termType === 'NamedNode' ? `<${focus.value}>` : `_:${focus.value}`} }`);
+/** A term in N-Triples (and SPARQL) syntax. */
+const nt = (t: oxigraph.Term): string => {
+  if (t.termType === 'NamedNode') return `<${t.value}>`;
+  if (t.termType === 'BlankNode') return `_:${t.value}`;
+  const l = t as oxigraph.Literal;
+  return `${JSON.stringify(l.value)}${l.language ? `@${l.language}` : `^^<${l.datatype.value}>`}`;
+};
+
+const withThis = (select: string, focus: oxigraph.Term) => select.replace(/WHERE\s*{/i, (m) => `${m} VALUES ?this { ${nt(focus)} }`);
 
 interface Profile {
   shapes: oxigraph.Store;
@@ -113,7 +121,7 @@ function sparqlViolations(p: Profile, data: oxigraph.Store): string[] {
 /** The shapes with each SPARQL target replaced by the nodes it selected in this data graph (rdf-validate-shacl knows no SPARQL). */
 function coreShapes(p: Profile, data: oxigraph.Store): Quad[] {
   const targeted = p.shapes.query(`PREFIX sh: <${SH}> SELECT DISTINCT ?shape WHERE { ?shape sh:target/sh:select ?q }`) as Map<string, oxigraph.Term>[];
-  const extra = targeted.flatMap((r) => focusNodes(p, data, r.get('shape')!).map((n) => `<${r.get('shape')!.value}> <${SH}targetNode> ${n.termType === 'NamedNode' ? `<${n.value}>` : `_:${n.value}`} .`));
+  const extra = targeted.flatMap((r) => focusNodes(p, data, r.get('shape')!).map((n) => `<${r.get('shape')!.value}> <${SH}targetNode> ${nt(n)} .`));
   // sh:sparql constraints are checked by sparqlViolations.
   return new Parser().parse(`${p.shapes.dump({ format: 'application/n-triples', from_graph_name: oxigraph.defaultGraph() })}\n${extra.join('\n')}`).filter((q) => q.predicate.value !== `${SH}sparql`);
 }

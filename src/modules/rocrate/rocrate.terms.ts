@@ -67,7 +67,7 @@ export function agentEntity(crate: CrateGraph, a: PersonLike): { '@id': string }
   const type = a.type === 'Organization' ? 'Organization' : a.type === 'Software' ? 'SoftwareApplication' : 'Person';
   const id = a.orcid ? orcidUrl(a.orcid) : a.ror ? rorUrl(a.ror) : type === 'Organization' ? organizationId(a.name) : `#${type === 'Person' ? 'person' : 'software'}-${slugOf(a.name)}`;
   const affiliation = a.affiliation ? crate.add({ '@id': organizationId(a.affiliation), '@type': 'Organization', name: a.affiliation }) : undefined;
-  return crate.add({ '@id': id, '@type': type, name: a.name, ...(affiliation ? { affiliation } : {}) });
+  return crate.add({ '@id': id, '@type': type, name: a.name, ...(id.startsWith('https:') ? { url: id } : {}), ...(affiliation ? { affiliation } : {}) });
 }
 
 /** The licence of a record as a contextual entity, or a sentence where the record states none (RO-Crate requires a licence). */

@@ -1,6 +1,5 @@
 import type { SiteUrls } from '../../../lib/site-urls.js';
-import { doiUrl } from '../../harvest/harvest.urls.js';
-import { slugOf } from '../../harvest/harvest.urls.js';
+import { doiUrl, slugOf } from '../../harvest/harvest.urls.js';
 import type { ProvGraph } from '../../prov/prov.graph.js';
 import type { ActivityRecord } from '../../provenance/provenance.schema.js';
 import { agentEntity, COMPLETED, CrateGraph, crateTime, licenseOf, PROFILES, ref, ROOT, type CrateVersion, type Entity } from '../rocrate.terms.js';
@@ -9,14 +8,18 @@ export const MIXED_LICENSES = 'Each dataset version in this crate states its own
 
 type Ref = { '@id': string };
 
-/** The tool a step ran (Process Run Crate: the action's instrument), or a statement that femto has none on record. */
-function instrumentOf(crate: CrateGraph, a: ActivityRecord): Ref[] {
+/**
+ * The tool a step ran (Process Run Crate: the action's instrument), or a statement that femto has
+ * none on record; named under the step's own URL, as the PROV exports name it.
+ */
+function instrumentOf(crate: CrateGraph, a: ActivityRecord, urls: SiteUrls): Ref[] {
   const tools: Ref[] = [];
+  const id = `${urls.activity(a.id)}#software`;
   if (a.software) {
     const s = a.software;
     tools.push(
       crate.add({
-        '@id': `#software-${slugOf(s.name)}${s.version ? `-${slugOf(s.version)}` : ''}`,
+        '@id': id,
         '@type': 'SoftwareApplication',
         name: s.name,
         ...(s.version ? { softwareVersion: s.version } : {}),
@@ -27,7 +30,7 @@ function instrumentOf(crate: CrateGraph, a: ActivityRecord): Ref[] {
   }
   for (const ag of a.agents.filter((x) => x.type === 'Software')) tools.push(agentEntity(crate, ag));
   if (tools.length) return tools;
-  return [crate.add({ '@id': '#software-not-recorded', '@type': 'SoftwareApplication', name: 'Software not recorded', description: 'femto holds no record of the software this step ran.' })];
+  return [crate.add({ '@id': id, '@type': 'SoftwareApplication', name: 'Software not recorded', description: 'femto holds no record of the software this step ran.' })];
 }
 
 /** A step's parameters as PropertyValues among the action's objects, as the Process Run Crate profile writes command-line values. */
@@ -79,10 +82,12 @@ export function runCrate(g: ProvGraph, urls: SiteUrls, version: CrateVersion) {
   const steps: Ref[] = [];
   const controls: Ref[] = [];
   const tools = new Map<string, Ref>();
+  const everyone = new Map<string, Ref>();
   g.activities.forEach((a, position) => {
-    const instrument = instrumentOf(crate, a);
+    const instrument = instrumentOf(crate, a, urls);
     for (const t of instrument) tools.set(t['@id'], t);
     const people = a.agents.filter((x) => x.type !== 'Software').map((x) => agentEntity(crate, x));
+    for (const p of people) everyone.set(p['@id'], p);
     const action: Entity = {
       '@id': urls.activity(a.id),
       '@type': 'CreateAction',
@@ -114,6 +119,7 @@ export function runCrate(g: ProvGraph, urls: SiteUrls, version: CrateVersion) {
       name: `Derivation graph: ${g.title}`,
       description: 'The femto lineage answer this crate records: its steps, in breadth-first order, are the workflow steps.',
       encodingFormat: 'application/json',
+      url: g.about,
       programmingLanguage: crate.add({ '@id': '#femto-lineage', '@type': 'ComputerLanguage', name: 'femto lineage graph', alternateName: 'femto-lineage' }),
       hasPart: [...tools.values()],
       step: steps,
@@ -133,6 +139,7 @@ export function runCrate(g: ProvGraph, urls: SiteUrls, version: CrateVersion) {
         instrument: mainEntity,
         object: [...versionRefs].filter(([pk]) => usedPks.has(pk) && !generated.has(pk)).map(([, r]) => r),
         result: [...versionRefs].filter(([pk]) => generated.has(pk) && !usedPks.has(pk)).map(([, r]) => r),
+        ...(everyone.size ? { agent: [...everyone.values()] } : {}),
         ...(starts.length ? { startTime: crateTime(starts[0]) } : {}),
         ...(endings.length ? { endTime: crateTime(endings[endings.length - 1]) } : {}),
         actionStatus: COMPLETED,
