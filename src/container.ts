@@ -40,6 +40,8 @@ import { system } from './modules/auth/auth.schema.js';
 import { createProvGraphs } from './modules/prov/prov.graph.js';
 import { provFormats as createProvFormats } from './modules/prov/prov.formats.js';
 import { registerRoCrateRepresentations } from './modules/rocrate/rocrate.representations.js';
+import { roCrateImporter } from './modules/rocrate/rocrate.import.js';
+import type { Actor } from './modules/auth/auth.schema.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
@@ -109,6 +111,13 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   // Import formats, tried in this order when a file's format is not named.
   const importFormats = createImportRegistry();
   importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
+  const datasetOfDoi = (actor: Actor, doi: string) => {
+    const bound = identifiers.versionOf(actor, doi);
+    const label = bound && datasets.versionLabels([bound.versionPk]).get(bound.versionPk);
+    return label?.version != null ? { dataset: label.dataset, version: label.version } : undefined;
+  };
+  const importWriters = { datasets, provenance, urls, datasetOfDoi };
+  importFormats.register(roCrateImporter({ ...importWriters, jsonMaxDepth: config.jsonMaxDepth }));
   const imports = createImportsService({ repo: repos.imports, registry: importFormats, auth });
 
   return {

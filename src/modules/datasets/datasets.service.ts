@@ -1,4 +1,5 @@
 import { FemtoError, notFound } from '../../errors.js';
+import { digestOf } from '../../lib/digest.js';
 import { randomId } from '../../lib/ids.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
@@ -48,6 +49,27 @@ export function contentOf(r: DatasetRecord): VersionContent {
     datasheet: r.datasheet,
     annotations: r.annotations,
   };
+}
+
+/**
+ * Content as two records compare: what a create leaves unstated and what the store fills in
+ * (empty lists, nulls, defaults) count as the same.
+ */
+function comparable(c: VersionContent): Record<string, unknown> {
+  const defaults: Partial<Record<keyof VersionContent, unknown>> = { resourceType: 'Dataset', accessLevel: 'open' };
+  const kept = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.length ? v.map(kept) : undefined;
+    if (v && typeof v === 'object') {
+      const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, kept(x)]).filter(([, x]) => x !== undefined));
+      return Object.keys(o).length ? o : undefined;
+    }
+    return v === null ? undefined : v;
+  };
+  return Object.fromEntries(
+    Object.entries(c)
+      .map(([k, v]) => [k, defaults[k as keyof VersionContent] === v ? undefined : kept(v)])
+      .filter(([, v]) => v !== undefined),
+  );
 }
 
 /** What a write answers: the version it left, with its record as stored. */
@@ -136,6 +158,37 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
         auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content });
       });
       return written(id, { version: 1 });
+    },
+
+    /**
+     * A published version holding `content` (imports of records kept elsewhere): the dataset's
+     * first version, a new version when the latest one says something else, or nothing when it
+     * says the same. `content` is the full record, as a create would take it.
+     */
+    publishContent(actor: Actor, id: string, content: VersionContent): { status: 'created' | 'updated' | 'unchanged'; pk: number; version: number } {
+      auth.require(actor, 'curator');
+      validateContent(content);
+      return repo.transaction(() => {
+        const concept = repo.concept(id);
+        const t = now();
+        if (!concept) {
+          repo.insertConcept(id, actor.id, t);
+          const pk = repo.insertVersion(id, content, 'published', 1, t);
+          repo.setPointers(id, { latestVersionPk: pk }, t);
+          auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content });
+          return { status: 'created' as const, pk, version: 1 };
+        }
+        if (concept.draftVersionPk != null) throw new FemtoError('CONFLICT', `Dataset '${id}' has an open draft; publish it (or let a curator decide) before importing a new version`, [{ pointer: '/id', message: 'has an open draft' }]);
+        const latest = concept.latestVersionPk == null ? undefined : recordOf(concept.latestVersionPk);
+        if (latest && digestOf(comparable(contentOf(latest))) === digestOf(comparable(content))) {
+          return { status: 'unchanged' as const, pk: concept.latestVersionPk!, version: latest.version! };
+        }
+        const n = repo.maxVersionNumber(id) + 1;
+        const pk = repo.insertVersion(id, content, 'published', n, t);
+        repo.setPointers(id, { latestVersionPk: pk }, t);
+        auth.audit(actor, { action: 'dataset.publish-import', entityType: 'dataset', entityId: id, before: latest, after: content });
+        return { status: 'updated' as const, pk, version: n };
+      });
     },
 
     /** The record of a dataset as the caller may see it: its latest published version, or the draft for those who may see drafts (read pipeline: 404, 410). */

@@ -149,6 +149,8 @@ export function createProvenanceService(deps: {
       };
     },
 
+    exists: (id: string): boolean => repo.activityExists(id),
+
     get(actor: Actor, id: string): ActivityRecord {
       const r = records(actor, [id]).get(id);
       if (!r) throw notFound('Activity', id);
