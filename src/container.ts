@@ -42,6 +42,11 @@ import { gatesReadExtension } from './modules/gates/gates.read.js';
 import { createLineageRepository } from './modules/lineage/lineage.repository.js';
 import { createLineageService } from './modules/lineage/lineage.service.js';
 import { system } from './modules/auth/auth.schema.js';
+import { createProvGraphs } from './modules/prov/prov.graph.js';
+import { provFormats as createProvFormats } from './modules/prov/prov.formats.js';
+import { registerRoCrateRepresentations } from './modules/rocrate/rocrate.representations.js';
+import { roCrateImporter } from './modules/rocrate/rocrate.import.js';
+import type { Actor } from './modules/auth/auth.schema.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
@@ -107,6 +112,11 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const openlineageEvents = createEventValidator();
   const openlineage = createOpenLineageService({ repo: repos.openlineage, datasets, versions: reader, provenance, auth, urls });
 
+  // Provenance in exchange formats (PROV, RO-Crate), for lineage answers and single steps.
+  const provGraphs = createProvGraphs({ steps: (actor, ids) => provenance.steps(actor, ids), reader, urls });
+  const provFormats = createProvFormats(urls);
+  registerRoCrateRepresentations(reader, provFormats, urls);
+
   // Import formats, tried in this order when a file's format is not named.
   const importFormats = createImportRegistry();
   // OpenLineage events are recognised by their content, femto's own catalog by its file name, DataCite last (a JSON line may look like a DataCite record).
@@ -114,6 +124,13 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   importFormats.register(jsonlImporter({ datasets, provenance, urls }, config.jsonMaxDepth));
   importFormats.register(csvImporter({ datasets, provenance, urls }));
   importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
+  const datasetOfDoi = (actor: Actor, doi: string) => {
+    const bound = identifiers.versionOf(actor, doi);
+    const label = bound && datasets.versionLabels([bound.versionPk]).get(bound.versionPk);
+    return label?.version != null ? { dataset: label.dataset, version: label.version } : undefined;
+  };
+  const importWriters = { datasets, provenance, urls, datasetOfDoi };
+  importFormats.register(roCrateImporter({ ...importWriters, jsonMaxDepth: config.jsonMaxDepth }));
   const imports = createImportsService({ repo: repos.imports, registry: importFormats, auth });
 
   return {
@@ -130,6 +147,8 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     harvestFormats,
     oai,
     lineage,
+    provGraphs,
+    provFormats,
     identifiers,
     registrar,
     outbox,

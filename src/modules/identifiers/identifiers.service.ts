@@ -463,6 +463,14 @@ export function createIdentifiersService(deps: {
       return visible(actor, repo.get(doi), doi);
     },
 
+    /** The dataset version a DOI is bound to, when the caller may see the DOI; undefined otherwise (importers matching records by DOI). */
+    versionOf(actor: Actor, doiParam: string): { datasetId: string; versionPk: number } | undefined {
+      const doi = normalizeDoi(doiParam);
+      const row = doi ? repo.get(doi) : undefined;
+      if (!row?.datasetId || row.versionPk == null || (row.state !== 'findable' && !canSeeDrafts(actor)) || (!canSeeRestricted(actor) && describesRestricted(row))) return undefined;
+      return { datasetId: row.datasetId, versionPk: row.versionPk };
+    },
+
     /**
      * A page of DOIs as DataCite pages them: by number (`page[number]`) or by cursor (`page[cursor]`, "1" or empty
      * to start). Only findable DOIs exist for callers who may not write, as at DataCite; `states` narrows further.

@@ -23,6 +23,13 @@ export const toAgentRecord = (a: AgentRow): AgentRecord => ({
   affiliation: a.affiliation,
 });
 
+/** A version at one end of a step, by row: what exports (PROV, RO-Crate) read the version's description from. */
+export interface StepEnd {
+  activityId: string;
+  versionPk: number;
+  role: string | null;
+}
+
 /** One step around a version: the steps that generated and used it, and the versions at their other ends (every one: callers apply the read policy). */
 export interface Neighbourhood {
   generatedBy: ActivityRecord[];
@@ -174,10 +181,28 @@ export function createProvenanceService(deps: {
       return out;
     },
 
-    exists: (id: string): boolean => repo.activityExists(id),
-
     /** The step that generated a version, if any (PROV: at most one). */
     generatorOf: (versionPk: number): string | undefined => repo.alreadyGenerated([versionPk])[0]?.activityId,
+
+    /**
+     * Steps with the versions at their ends that the caller may see, by row (versions the caller
+     * may not see are left out): the statements every provenance export makes, in a fixed number
+     * of statements.
+     */
+    steps(actor: Actor, ids: readonly string[]): { activities: ActivityRecord[]; used: StepEnd[]; generated: StepEnd[] } {
+      const inputs = repo.inputsOf(ids);
+      const outputs = repo.outputsOf(ids);
+      const found = records(actor, ids, inputs, outputs);
+      const visible = (e: VersionEndpoint) => e.accessLevel !== 'restricted' || mayListRestricted(actor);
+      const end = (e: VersionEndpoint): StepEnd => ({ activityId: e.activityId, versionPk: e.versionPk, role: e.role });
+      return {
+        activities: ids.flatMap((id) => found.get(id) ?? []),
+        used: inputs.filter(visible).map(end),
+        generated: outputs.filter(visible).map(end),
+      };
+    },
+
+    exists: (id: string): boolean => repo.activityExists(id),
 
     get(actor: Actor, id: string): ActivityRecord {
       const r = records(actor, [id]).get(id);
