@@ -54,6 +54,8 @@ export const errorCatalog = {
   DOI_INVALID: { status: 422, title: 'The DOI is not valid' },
   DOI_TAKEN: { status: 422, title: 'This DOI has already been taken' },
   DOI_MISSING_PROPERTIES: { status: 422, title: 'Mandatory DataCite properties are missing' },
+  DOI_RECORD_NOT_AVAILABLE: { status: 422, title: 'Only a record whose data is available may get a findable DOI' },
+  DOI_ALREADY_IDENTIFIED: { status: 422, title: 'The record already has a DOI of its own' },
   DOI_INVALID_METADATA: { status: 422, title: 'The DataCite metadata is not valid' },
   DOI_NOT_DELETABLE: { status: 405, title: 'Only draft DOIs can be deleted' },
   DOI_INVALID_TRANSITION: { status: 422, title: 'The DOI cannot move to that state' },
@@ -98,6 +100,9 @@ const fastifyCodeMap: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_BODY',
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_BODY',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_BODY',
+  // A compressed body that does not decompress (lib/content-coding.ts).
+  Z_DATA_ERROR: 'MALFORMED_BODY',
+  Z_BUF_ERROR: 'MALFORMED_BODY',
   FST_ERR_VALIDATION: 'VALIDATION_FAILED',
   FST_ERR_BAD_URL: 'MALFORMED_URL',
   FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { requires, shared } from '../helpers/external.js';
-import { derivationChain } from '../helpers/provenance.js';
+import { derivationChain, graphOf } from '../helpers/provenance.js';
 import { importCommand } from '../../src/modules/imports/imports.cli.js';
 import { system } from '../../src/modules/auth/auth.schema.js';
 
@@ -95,14 +95,6 @@ t.test('an exported lineage crate imports back as the same graph', async (t) => 
   const copied = await post(b, exported);
   t.equal(copied.statusCode, 201, copied.body.slice(0, 300));
   t.equal(copied.json().refused, 0);
-  // The graph as both say it: each step's name, software, agents and the titles at its ends.
-  const graphOf = async (app: TestApp, id: string) => {
-    const lineage = (await app.app.inject({ url: `/datasets/${id}/lineage?depth=10`, headers: app.as.curator })).json();
-    const steps = await Promise.all(lineage.nodes.filter((n: { kind: string }) => n.kind === 'ACTIVITY').map((n: { id: string }) => app.app.inject({ url: `/activities/${n.id}`, headers: app.as.curator }).then((r) => r.json())));
-    return steps
-      .map((s) => ({ name: s.name, kind: s.kind, software: s.software && [s.software.name, s.software.version, s.software.repository], startedAt: s.startedAt && Date.parse(s.startedAt), agents: s.agents.map((g: { name: string; orcid: string | null; ror: string | null }) => [g.name, g.orcid, g.ror]).sort(), parameters: s.parameters, inputs: s.inputs.map((i: { title: string; role: string | null }) => [i.title, i.role]).sort(), outputs: s.outputs.map((o: { title: string }) => o.title).sort() }))
-      .sort((x, y) => String(x.name).localeCompare(String(y.name)));
-  };
   const outInB = copied.json().results.find((r: { message: string }) => r.message.includes('Training set')).subject;
   const before = await graphOf(a, out);
   const after = await graphOf(b, outInB);

@@ -9,7 +9,7 @@ import {
   versionTerms,
 } from '../../db/schema/index.js';
 import { WITHDRAWN } from '../../db/fragments.js';
-import type { CreatorInput, DatasetRecord, VersionContent } from './datasets.schema.js';
+import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type VersionContent } from './datasets.schema.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
 
@@ -43,6 +43,8 @@ interface RawVersionRow {
   domain: string | null;
   data_type: string | null;
   resource_type: string;
+  status: DatasetRecord['status'];
+  issued: string | null;
   license: string | null;
   access_level: 'open' | 'embargoed' | 'restricted';
   embargo_until: string | null;
@@ -88,9 +90,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
                         draft_version_pk = CASE WHEN @setDraft THEN @draft ELSE draft_version_pk END, updated_at = @now
      WHERE id = @id`);
   const insertVersionStmt = sqlite.prepare(`
-    INSERT INTO dataset_versions (dataset_id, version_number, state, version_label, title, description, tier, domain, data_type, resource_type, license,
+    INSERT INTO dataset_versions (dataset_id, version_number, state, version_label, title, description, tier, domain, data_type, resource_type, status, issued, license,
                                   access_level, embargo_until, publisher, size_bytes, record_count, datasheet, annotations, created_at, updated_at, published_at)
-    VALUES (@datasetId, @versionNumber, @state, @versionLabel, @title, @description, @tier, @domain, @dataType, @resourceType, @license,
+    VALUES (@datasetId, @versionNumber, @state, @versionLabel, @title, @description, @tier, @domain, @dataType, @resourceType, @status, @issued, @license,
             @accessLevel, @embargoUntil, @publisher, @sizeBytes, @recordCount, @datasheet, @annotations, @now, @now, @publishedAt)`);
   const insertPersonStmt = sqlite.prepare('INSERT INTO version_agents (version_pk, role, position, agent_id, affiliation) VALUES (?, ?, ?, ?, ?)');
   const insertTermStmt = sqlite.prepare('INSERT INTO version_terms (version_pk, facet, position, value) VALUES (?, ?, ?, ?)');
@@ -153,6 +155,8 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     (c.keywords ?? []).forEach((value, i) => insertTermStmt.run(pk, 'keyword', i, value));
     (c.formats ?? []).forEach((value, i) => insertTermStmt.run(pk, 'format', i, value));
     (c.observables ?? []).forEach((value, i) => insertTermStmt.run(pk, 'observable', i, value));
+    (c.alsoInTiers ?? []).forEach((tier, i) => insertTermStmt.run(pk, 'tier', i, String(tier)));
+    (c.alsoInDomains ?? []).forEach((value, i) => insertTermStmt.run(pk, 'domain', i, value));
     (c.distributions ?? []).forEach((d, position) => {
       const distributionPk = insertDistributionStmt.run(
         pk, position, d.title ?? null, d.mediaType ?? null, d.format ?? null, d.sizeBytes ?? null, d.checksum?.algorithm ?? null, d.checksum?.value ?? null, d.kind ?? 'download',
@@ -179,7 +183,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     domain: c.domain ?? null,
     dataType: c.dataType ?? null,
     resourceType: c.resourceType ?? 'Dataset',
-    license: c.license ?? null,
+    status: c.status ?? 'available',
+    issued: c.issued ?? null,
+    license: c.license === LICENSE_UNKNOWN ? null : (c.license ?? null),
     accessLevel: c.accessLevel ?? 'open',
     embargoUntil: c.accessLevel === 'embargoed' ? (c.embargoUntil ?? null) : null,
     publisher: c.publisher ?? null,
@@ -295,10 +301,14 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
             title: r.title,
             description: r.description,
             tier: r.tier,
+            alsoInTiers: [],
             domain: r.domain,
+            alsoInDomains: [],
             dataType: r.data_type,
             resourceType: r.resource_type,
-            license: r.license,
+            status: r.status,
+            issued: r.issued,
+            license: r.license ?? LICENSE_UNKNOWN,
             accessLevel: r.access_level,
             embargoUntil: r.embargo_until,
             publisher: r.publisher,
@@ -325,8 +335,11 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         const agent = { agentId: p.id, name: p.name, type: agentType[p.kind], orcid: p.orcid, ror: p.ror, affiliation: p.affiliation };
         (p.role === 'creator' ? rec(p.versionPk).creators : rec(p.versionPk).contributors).push(agent);
       }
-      const facetKey = { keyword: 'keywords', format: 'formats', observable: 'observables' } as const;
-      for (const t of termsStmt.all(arg) as { versionPk: number; facet: keyof typeof facetKey; value: string }[]) rec(t.versionPk)[facetKey[t.facet]].push(t.value);
+      const facetKey = { keyword: 'keywords', format: 'formats', observable: 'observables', domain: 'alsoInDomains' } as const;
+      for (const t of termsStmt.all(arg) as { versionPk: number; facet: keyof typeof facetKey | 'tier'; value: string }[]) {
+        if (t.facet === 'tier') rec(t.versionPk).alsoInTiers.push(Number(t.value));
+        else rec(t.versionPk)[facetKey[t.facet]].push(t.value);
+      }
       type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'checksum'> & { versionPk: number; urls: string; checksumAlgorithm: string | null; checksumValue: string | null };
       for (const d of distributionsStmt.all(arg) as Dist[]) {
         rec(d.versionPk).distributions.push({

@@ -3,6 +3,12 @@ import { datasetNode, type DatasetNode, type GraphQLContext, type GraphQLModule,
 import type { PublishedVersionRow } from './datasets.repository.js';
 import type { DatasetRecord } from './datasets.schema.js';
 
+/** GraphQL enum names cannot hold '-': in-preparation is in_preparation there. */
+export const graphqlStatus = {
+  out: (s: string) => s.replace('-', '_'),
+  in: (s: string) => s.replace('_', '-'),
+};
+
 interface VersionNode {
   datasetId: string;
   pk: number;
@@ -44,6 +50,10 @@ export const datasetsGraphQL: GraphQLModule = {
         }
         return datasetNodes(ctx, [v.pk])[0];
       },
+    },
+    Dataset: {
+      status: (r: DatasetNode) => graphqlStatus.out(r.status),
+      domainLabel: (r: DatasetNode, _: unknown, ctx: GraphQLContext) => (r.domain ? (ctx.femto.ontology.domain(r.domain)?.label ?? null) : null),
     },
     Contributor: {
       agent: (c: DatasetRecord['creators'][number]) => ({ id: c.agentId, type: c.type, name: c.name, orcid: c.orcid, ror: c.ror, url: null, affiliation: c.affiliation }),

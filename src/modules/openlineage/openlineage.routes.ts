@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FemtoError, type ErrorCode } from '../../errors.js';
+import { decodeContent } from '../../lib/content-coding.js';
 import { isRefused } from '../imports/imports.schema.js';
 import type { ImportsService } from '../imports/imports.service.js';
 import { eventUnit } from './openlineage.import.js';
@@ -37,6 +38,8 @@ export function openLineageRoutes({ openlineage, openlineageEvents, imports }: {
     app.post(
       '/api/v1/lineage',
       {
+        // The HTTP transport may compress its events (`compression: gzip`).
+        preParsing: decodeContent,
         schema: {
           tags: ['lineage'],
           security: [{ bearer: [] }],

@@ -1,7 +1,8 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FemtoError, type FieldError } from '../../errors.js';
+import { FemtoError } from '../../errors.js';
+import { schemaFieldErrors } from '../../lib/json-schema.js';
 import { projectPath } from '../../paths.js';
 
 /** What femto reads of an OpenLineage event; the JSON Schema (schema/openlineage/) says the rest. */
@@ -63,9 +64,6 @@ function datasetsOf(e: Record<string, unknown>, side: 'inputs' | 'outputs'): [st
   return Array.isArray(list) ? list.map((d, i): [string, Record<string, unknown>] => [`/${side}/${i}`, (d ?? {}) as Record<string, unknown>]) : [];
 }
 
-const fieldErrors = (errors: ErrorObject[] | null | undefined, base: string): FieldError[] =>
-  (errors ?? []).map((e) => ({ pointer: `${base}${e.instancePath}` || '/', message: `${e.message ?? 'is not valid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}` }));
-
 /**
  * Validates events against the OpenLineage JSON Schema (the core spec: RunEvent, DatasetEvent or
  * JobEvent) and every standard facet against its own schema, read from schema/openlineage/ at
@@ -106,14 +104,14 @@ function compile(dir: string) {
       const e = value as Record<string, unknown>;
       const kind = 'run' in e ? 'run' : 'dataset' in e ? 'dataset' : 'job';
       if (!kinds[kind](e)) {
-        const errors = fieldErrors(kinds[kind].errors, '');
+        const errors = schemaFieldErrors(kinds[kind].errors, '');
         throw new FemtoError('VALIDATION_FAILED', `Not a valid OpenLineage ${kind} event: ${errors.map((x) => `${x.pointer}: ${x.message}`).join('; ')}`, errors);
       }
       for (const { base, key, validate } of facets) {
         for (const [pointer, place] of FACET_PLACES[base](e)) {
           const facet = (place as Record<string, unknown> | undefined)?.[key];
           if (facet === undefined || validate(facet)) continue;
-          const errors = fieldErrors(validate.errors, `${pointer}/${key}`);
+          const errors = schemaFieldErrors(validate.errors, `${pointer}/${key}`);
           throw new FemtoError('VALIDATION_FAILED', `Not a valid OpenLineage ${base}: ${errors.map((x) => `${x.pointer}: ${x.message}`).join('; ')}`, errors);
         }
       }

@@ -40,6 +40,19 @@ export function femtoActivityOf(urls: SiteUrls, iri: string): string | undefined
   return m ? decodeURIComponent(m[1]) : undefined;
 }
 
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * A document's time as femto stores it, with an offset (a time without one is taken as UTC, as
+ * cwltool and most PROV writers mean it); a time that is no ISO 8601 date-time is left out, not
+ * guessed at.
+ */
+export function importedTime(t: string | undefined): string | undefined {
+  const m = t ? DATE_TIME.exec(t) : null;
+  if (!m || Number.isNaN(Date.parse(t!))) return undefined;
+  return m[2] ? t : `${t}Z`;
+}
+
 /** A stable id for a record femto makes from a document: readable from its name, unique by the identity it came with. */
 export function importedId(prefix: string, name: string, identity: string): string {
   const readable = slugOf(name).slice(0, 40).replace(/-+$/, '');
@@ -67,10 +80,6 @@ export interface ImportWriters {
 /** The DOI a new dataset's document gives it (kept as its IsIdenticalTo related identifier). */
 export const doiOf = (content: VersionContent) => content.relatedIdentifiers?.find((r) => r.type === 'DOI' && r.relation === 'IsIdenticalTo')?.value;
 
-/**
- * Writes a dataset as a published version (what steps link): created when new, a new version when
- * the document now says something else, unchanged when it says what the latest version says.
- */
 /** The version a reference names when femto has it; else the dataset's latest (a document from another femto names versions this one numbers differently). */
 function existing(w: ImportWriters, actor: Actor, ref: StepRef): VersionRef | undefined {
   const byDoi = ref.doi ? w.datasetOfDoi(actor, ref.doi) : undefined;
@@ -79,6 +88,10 @@ function existing(w: ImportWriters, actor: Actor, ref: StepRef): VersionRef | un
   return undefined;
 }
 
+/**
+ * Writes a dataset as a published version (what steps link): created when new, a new version when
+ * the document now says something else, unchanged when it says what the latest version says.
+ */
 export function writeDataset(w: ImportWriters, actor: Actor, plan: DatasetPlan, dryRun: boolean): Applied {
   const known = existing(w, actor, { dataset: plan.id, version: plan.version, doi: doiOf(plan.content) });
   if (known) {

@@ -58,7 +58,7 @@ function activityAttributes(a: ActivityRecord): ProvAttributes {
     ...(a.startedAt ? { 'prov:startTime': a.startedAt } : {}),
     ...(a.endedAt ? { 'prov:endTime': a.endedAt } : {}),
     'prov:type': qualified(`femto:${a.kind}`),
-    'prov:label': a.name ?? a.kind,
+    ...(a.name ? { 'prov:label': a.name } : {}),
     ...(a.description ? { 'schema:description': a.description } : {}),
     ...(a.parameters && Object.keys(a.parameters).length ? { 'femto:parameters': JSON.stringify(a.parameters) } : {}),
     ...(a.basis ? { 'femto:basis': a.basis } : {}),
@@ -67,7 +67,8 @@ function activityAttributes(a: ActivityRecord): ProvAttributes {
 
 function softwareAttributes(s: NonNullable<ActivityRecord['software']>): ProvAttributes {
   return {
-    'prov:type': qualified('prov:SoftwareAgent'),
+    // The software a step ran, told apart from the step's agents of type Software (a PROV-JSON import reads it back as such).
+    'prov:type': [qualified('prov:SoftwareAgent'), qualified('schema:SoftwareApplication')],
     'prov:label': s.name,
     ...(s.version ? { 'schema:softwareVersion': s.version } : {}),
     ...(s.repository ? { 'schema:codeRepository': uri(s.repository) } : {}),

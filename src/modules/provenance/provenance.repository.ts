@@ -26,8 +26,8 @@ export function createProvenanceRepository({ sqlite }: Database_) {
   // Writes of steps, prepared once: bulk imports write one per record.
   const existsStmt = sqlite.prepare('SELECT 1 FROM activities WHERE id = ?').pluck(true);
   const insertActivityStmt = sqlite.prepare(`
-    INSERT INTO activities (id, kind, name, description, software_name, software_version, software_repository, software_commit, parameters, started_at, ended_at, basis, created_by, created_at)
-    VALUES (@id, @kind, @name, @description, @softwareName, @softwareVersion, @softwareRepository, @softwareCommit, @parameters, @startedAt, @endedAt, @basis, @createdBy, @createdAt)`);
+    INSERT INTO activities (id, kind, name, description, software_name, software_version, software_repository, software_commit, parameters, started_at, ended_at, basis, implied, created_by, created_at)
+    VALUES (@id, @kind, @name, @description, @softwareName, @softwareVersion, @softwareRepository, @softwareCommit, @parameters, @startedAt, @endedAt, @basis, @implied, @createdBy, @createdAt)`);
   const insertAgentLink = sqlite.prepare('INSERT INTO activity_agents (activity_id, agent_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const insertInput = sqlite.prepare('INSERT INTO activity_inputs (activity_id, version_pk, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
   const insertOutput = sqlite.prepare('INSERT INTO activity_outputs (activity_id, version_pk) VALUES (?, ?) ON CONFLICT DO NOTHING');
@@ -69,6 +69,7 @@ export function createProvenanceRepository({ sqlite }: Database_) {
     started_at: string | null;
     ended_at: string | null;
     basis: string | null;
+    implied: number;
     created_by: string;
     created_at: string;
   }
@@ -85,6 +86,7 @@ export function createProvenanceRepository({ sqlite }: Database_) {
     startedAt: a.started_at,
     endedAt: a.ended_at,
     basis: a.basis,
+    implied: a.implied === 1,
     createdBy: a.created_by,
     createdAt: a.created_at,
   });
@@ -108,6 +110,7 @@ export function createProvenanceRepository({ sqlite }: Database_) {
           name: null, description: null, softwareName: null, softwareVersion: null, softwareRepository: null, softwareCommit: null, startedAt: null, endedAt: null, basis: null,
           ...row,
           parameters: row.parameters == null ? null : JSON.stringify(row.parameters),
+          implied: row.implied ? 1 : 0,
           createdAt: row.createdAt ?? new Date().toISOString(),
         });
         for (const a of links.agents) insertAgentLink.run(row.id, a.agentId, a.role);

@@ -3,6 +3,7 @@ import { sha256 } from '../../lib/digest.js';
 import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import { isAllowedUrl } from '../../lib/urls.js';
 import type { CreatorInput, VersionContent } from '../datasets/datasets.schema.js';
+import { importedTime } from '../prov/imported.js';
 import { CRATE_VERSIONS, PROFILES } from './rocrate.terms.js';
 
 /**
@@ -169,15 +170,5 @@ export function contentOf(c: Crate, e: CrateEntity, isSpdx: (id: string) => bool
   };
 }
 
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
-
-/**
- * A crate's time as femto stores it, with an offset (a time without one is taken as UTC, as
- * cwltool writes them); a time that is no ISO 8601 date-time is left out, not guessed at.
- */
-export const timeOf = (v: unknown): string | undefined => {
-  const t = text(v);
-  const m = t ? DATE_TIME.exec(t) : null;
-  if (!m || Number.isNaN(Date.parse(t!))) return undefined;
-  return m[2] ? t : `${t}Z`;
-};
+/** A crate's time as femto stores it (a time without an offset is UTC, as cwltool writes them). */
+export const timeOf = (v: unknown): string | undefined => importedTime(text(v));

@@ -43,7 +43,8 @@ export function datasetCrate(h: HarvestItem, urls: SiteUrls, version: CrateVersi
     '@type': 'Dataset',
     name: r.title,
     description: r.description,
-    datePublished: r.issued,
+    // RO-Crate requires a publication date: the version's own issue date where known, else when femto published it (or, for a draft, made it).
+    datePublished: r.issued ?? r.publishedAt ?? r.createdAt,
     license: licenseOf(crate, r.license, NO_LICENSE),
     identifier: h.doi ? doiUrl(h.doi) : landing,
     ...(h.doi ? { 'cite-as': doiUrl(h.doi) } : {}),
@@ -51,7 +52,7 @@ export function datasetCrate(h: HarvestItem, urls: SiteUrls, version: CrateVersi
     ...(r.version != null ? { version: r.versionLabel ?? String(r.version) } : {}),
     ...(r.creators.length ? { author: r.creators.map((c) => agentEntity(crate, c)) } : {}),
     ...(r.contributors.length ? { contributor: r.contributors.map((c) => agentEntity(crate, c)) } : {}),
-    publisher: crate.add({ '@id': organizationId(r.publisher), '@type': 'Organization', name: r.publisher }),
+    ...(r.publisher ? { publisher: crate.add({ '@id': organizationId(r.publisher), '@type': 'Organization', name: r.publisher }) } : {}),
     ...(r.keywords.length ? { keywords: r.keywords } : {}),
     ...(r.formats.length ? { encodingFormat: r.formats } : {}),
     conditionsOfAccess: accessSentence(h),
