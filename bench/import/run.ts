@@ -121,7 +121,7 @@ async function http(): Promise<{ rate: number; non2xx: number; latencyP50: numbe
         method: 'POST',
         path: '/api/v1/lineage',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        setupRequest: (req: Record<string, unknown>) => {
+        setupRequest: (req) => {
           const n = i++;
           return { ...req, body: JSON.stringify(olEvent(n, runIdOf(n, 1))) };
         },
