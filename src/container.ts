@@ -41,22 +41,23 @@ import { createGatesService } from './modules/gates/gates.service.js';
 import { gatesReadExtension } from './modules/gates/gates.read.js';
 import { createLineageRepository } from './modules/lineage/lineage.repository.js';
 import { createLineageService } from './modules/lineage/lineage.service.js';
-import { system } from './modules/auth/auth.schema.js';
+import { anonymous, type Actor } from './modules/auth/auth.schema.js';
+import { loadPolicies, type LoadedPolicy } from './modules/policies/policies.loader.js';
+import { createPoliciesService } from './modules/policies/policies.service.js';
 import { createProvGraphs } from './modules/prov/prov.graph.js';
 import { provFormats as createProvFormats } from './modules/prov/prov.formats.js';
 import { registerRoCrateRepresentations } from './modules/rocrate/rocrate.representations.js';
 import { roCrateImporter } from './modules/rocrate/rocrate.import.js';
 import { provJsonImporter } from './modules/prov/prov.import.js';
-import type { Actor } from './modules/auth/auth.schema.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
  * read-pipeline hooks of the modules that use them. Routes, resolvers and the CLI share it.
  */
-export function buildContainer(config: Config, database: Database_, loadedOntology: Ontology) {
+export function buildContainer(config: Config, database: Database_, loadedOntology: Ontology, loadedPolicies: LoadedPolicy[] = loadPolicies(config.policyDir)) {
   const urls = siteUrls(config.baseUrl);
   // Each repository goes to its own module's service only; tests and diagnostics read them here.
-  const agents = createAgentsRepository(database.db);
+  const agents = createAgentsRepository(database);
   const repos = {
     auth: createAuthRepository(database.db, database.sqlite),
     agents,
@@ -77,27 +78,43 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   // One memory budget for every cached answer (FEMTO_READ_CACHE_BYTES).
   const cache = createByteCache(config.readCacheBytes);
   const reader = createDatasetReader({ repo: repos.datasets, urls, cache });
-  const datasets = createDatasetsService(repos.datasets, reader, auth, ontology);
+  // Publication policies are checked at publish (rules need the gates and provenance modules, wired below).
+  const datasets = createDatasetsService({ repo: repos.datasets, reader, auth, vocabulary: ontology, checkPolicy: (pk, event) => policies.check(pk, event) });
   // First registered = the default when the client states no preference.
   reader.representations.register({ mediaType: 'application/json', format: 'json', render: reader.json });
 
-  const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, versions: reader, auth });
+  const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, versions: reader, editableVersions: (actor, pks) => datasets.editableVersions(actor, pks), auth });
   const search = createSearchService(repos.search, datasets, cache, ontology);
-  const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth, policy: config.gatePolicy });
+  const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth });
+  const policies = createPoliciesService({ policies: loadedPolicies, gatePolicy: config.gatePolicy, gates, reader });
   const identifiers = createIdentifiersService({
     repo: repos.identifiers,
     versions: reader,
     storedRecords: datasets.storedRecords,
-    lineageOf: (pks) => new Map([...provenance.neighbourhood(system, pks)].map(([pk, n]) => [pk, lineageRelations(n.upstream, n.downstream)])),
+    access: { readable: datasets.readable, editableRecords: datasets.editableRecords },
+    // What a DOI's metadata says of its lineage is public (the registrar shows it to everyone): the neighbours anonymous callers see.
+    lineageOf: (pks) =>
+      new Map(
+        [...provenance.neighbourhood(anonymous, pks)].map(([pk, n]) => {
+          const seen = (ends: typeof n.upstream) => ends.filter((e) => provenance.visibleEnd(anonymous, e));
+          return [pk, lineageRelations(seen(n.upstream), seen(n.downstream))];
+        }),
+      ),
     auth,
     config,
     urls,
     domainLabel: (iri) => ontology.domain(iri)?.label ?? iri,
-    assertPublishable: (pk) => gates.assertPublishable(pk),
+    assertPublishable: (pk) => policies.check(pk, 'doi'),
   });
   const registrar = registrarFor(config);
   const outbox = createOutboxWorker({ repo: repos.identifiers, service: identifiers, registrar, config });
-  const lineage = createLineageService({ repo: repos.lineage, reader, gateStatus: (pks) => gates.gateStatusFor(pks), limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs } });
+  const lineage = createLineageService({
+    repo: repos.lineage,
+    reader,
+    heldBy: (actor) => datasets.heldBy(actor),
+    gateStatus: (pks) => gates.gateStatusFor(pks),
+    limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs },
+  });
 
   // What every dataset read loads besides the record; provenance first: DataCite relations use its lineage.
   reader.extend(provenanceReadExtension(provenance));
@@ -175,6 +192,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     openlineageEvents,
     ontology,
     gates,
+    policies,
   };
 }
 

@@ -1,4 +1,3 @@
-import { ConfigError, type GatePolicy } from '../../config.js';
 import { FemtoError, notFound } from '../../errors.js';
 import { randomId } from '../../lib/ids.js';
 import type { Actor } from '../auth/auth.schema.js';
@@ -21,6 +20,17 @@ export function thresholdOf(g: GateTerm) {
   return { comparison: g.comparison, threshold: g.threshold, lowerBound: g.lowerBound, upperBound: g.upperBound, reference: g.reference, tolerance: g.tolerance, unit: g.unit };
 }
 
+/** The gates a publication rule requires to have passed: every numeric gate of the version's tier, every numeric gate on its observables, or these (slugs or IRIs). */
+export type GateSpec = 'all' | 'applicable' | string[];
+export type ResolvedGateSpec = 'all' | 'applicable' | GateTerm[];
+
+/** A required gate that has not passed. */
+export interface BlockingGate {
+  gate: string;
+  label: string;
+  state: string;
+}
+
 export function createGatesService(deps: {
   repo: GatesRepository;
   provenance: ProvenanceService;
@@ -28,36 +38,23 @@ export function createGatesService(deps: {
   reader: Pick<DatasetReader, 'open'>;
   ontology: OntologyService;
   auth: AuthService;
-  policy: GatePolicy;
 }) {
   const { repo, provenance, datasets, reader, ontology, auth } = deps;
   const { units } = ontology;
 
-  // A policy naming a gate that does not exist, or one that can never be judged, would block
-  // publication for ever: refuse it at start.
-  const policy = new Map<number, 'all' | GateTerm[]>();
-  for (const [tier, spec] of Object.entries(deps.policy)) {
-    if (spec === 'all') {
-      policy.set(Number(tier), 'all');
-      continue;
-    }
-    policy.set(
-      Number(tier),
-      spec.map((ref) => {
-        const g = ontology.gate(ref);
-        if (!g) throw new ConfigError([`FEMTO_GATE_POLICY: tier ${tier} names unknown gate '${ref}'`]);
-        if (!g.thresholdStated) throw new ConfigError([`FEMTO_GATE_POLICY: gate '${g.slug}' states no number and can never pass`]);
-        return g;
-      }),
-    );
-  }
-
-  /** Gates a version of this tier must pass before it may get a DOI. */
-  function requiredGates(tier: number | null): GateTerm[] {
-    if (tier == null) return [];
-    const spec = policy.get(tier);
-    if (!spec) return [];
-    return spec === 'all' ? ontology.gates({ tier }).filter((g) => g.thresholdStated) : spec;
+  /**
+   * The gates a publication rule names, checked once at start: a gate that does not exist, or one
+   * that states no number (it could never pass), would block publication for ever. `refuse` says
+   * where the rule came from.
+   */
+  function resolveGateSpec(spec: GateSpec, refuse: (problem: string) => Error): ResolvedGateSpec {
+    if (spec === 'all' || spec === 'applicable') return spec;
+    return spec.map((ref) => {
+      const g = ontology.gate(ref);
+      if (!g) throw refuse(`names unknown gate '${ref}'`);
+      if (!g.thresholdStated) throw refuse(`gate '${g.slug}' states no number and can never pass`);
+      return g;
+    });
   }
 
   function unitOrThrow(ref: string, pointer: string): Unit {
@@ -133,14 +130,15 @@ export function createGatesService(deps: {
   }
 
   return {
-    requiredGates,
+    resolveGateSpec,
 
     /**
      * Records a measured observable of a dataset version, judges every gate on it (and any named),
      * and stores the evaluation as a validation activity that used the version. All or nothing.
      */
     record(actor: Actor, datasetId: string, input: MeasurementInput): MeasurementRecord {
-      auth.require(actor, 'curator');
+      // A measurement changes what the record says of its quality: its editors' to make.
+      datasets.assertEditable(actor, datasetId);
       const target = resolveVersionPk(actor, datasetId, input.version);
       const observable = ontology.observable(input.observable);
       if (!observable) throw new FemtoError('UNKNOWN_REFERENCE', `'${input.observable}' is not an observable of the femto ontology`, [{ pointer: '/observable', message: 'unknown observable (GET /observables)' }]);
@@ -195,7 +193,8 @@ export function createGatesService(deps: {
     },
 
     list(actor: Actor, datasetId: string, version?: number): MeasurementRecord[] {
-      const pks = version !== undefined ? [resolveVersionPk(actor, datasetId, version).pk] : this.visibleVersionPks(actor, datasetId);
+      // A read: a version the caller may not see, or none by that number, is 404 as an unknown dataset's is.
+      const pks = version !== undefined ? [reader.open(actor, { dataset: datasetId, version }).pk] : this.visibleVersionPks(actor, datasetId);
       return records(repo.measurementsOf(pks), versionLabeller(pks));
     },
 
@@ -247,28 +246,17 @@ export function createGatesService(deps: {
       return out;
     },
 
-    /**
-     * Throws 422 naming the gates when the version's tier policy requires a gate that failed or
-     * was never judged. The DOI publish path calls this before registering.
-     */
-    assertPublishable(versionPk: number): void {
-      const row = datasets.versionLabels([versionPk]).get(versionPk);
-      if (!row) throw new FemtoError('INTERNAL', `version row ${versionPk} vanished`);
-      const required = requiredGates(row.tier);
-      if (!required.length) return;
+    /** The gates `spec` requires of a version that have not passed (failed, or never judged); `all` means every numeric gate of `tiers`. */
+    unmetGates(versionPk: number, tiers: number[], spec: ResolvedGateSpec): BlockingGate[] {
       const status = this.gateStatusFor([versionPk]).get(versionPk)!;
       const latest = new Map(status.gates.map((g) => [g.gate, g]));
-      const blocking = required.flatMap((g) => {
+      const stated = (gates: (GateTerm | undefined)[]) => gates.filter((g): g is GateTerm => !!g?.thresholdStated);
+      const required =
+        spec === 'all' ? [...new Map(tiers.flatMap((tier) => stated(ontology.gates({ tier }))).map((g) => [g.iri, g])).values()] : spec === 'applicable' ? stated(status.gates.map((g) => ontology.gate(g.gate))) : spec;
+      return required.flatMap((g) => {
         const state = latest.get(g.iri)?.state ?? 'not-evaluated';
         return state === 'passed' ? [] : [{ gate: g.iri, label: g.label, state }];
       });
-      if (!blocking.length) return;
-      throw new FemtoError(
-        'UNPROCESSABLE',
-        `Tier ${row.tier} requires these validation gates to pass before a DOI is published: ${blocking.map((b) => `${b.label} (${b.state})`).join('; ')}`,
-        blocking.map((b) => ({ pointer: '/gates', message: `${b.label} (${b.gate}): ${b.state}` })),
-        { gates: blocking },
-      );
     },
   };
 

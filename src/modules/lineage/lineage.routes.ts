@@ -26,7 +26,7 @@ export function lineageRoutes({ lineage, provGraphs, provFormats, urls }: { line
           tags: ['lineage'],
           summary: 'The derivation graph around a dataset version (the same structure as GraphQL `lineage`)',
           description:
-            'Breadth-first over exact versions. `truncated` is true exactly when the depth bound or the node budget left reachable nodes out. Records the caller may not see appear as opaque `restricted:<n>` nodes. Each dataset node carries its validation gate status; `failedGate=true` selects the upstream (or downstream) versions that failed a gate and the paths to them.\n\n' +
+            'Breadth-first over exact versions. `truncated` is true exactly when the depth bound or the node budget left reachable nodes out. Versions the caller may not see, and steps whose every input and output it may not see, appear as opaque `hidden:<n>` placeholders. Each dataset node carries its validation gate status; `failedGate=true` selects the upstream (or downstream) versions that failed a gate and the paths to them.\n\n' +
             'The same subgraph in exchange formats, by `Accept` or `?format=`: `prov-json` (PROV-JSON), `prov-xml` (PROV-XML, application/provenance+xml), `prov-o` (PROV-O in Turtle), `prov-o-jsonld` (PROV-O in JSON-LD), `rocrate` / `rocrate-1.2` (a Workflow Run Crate following the Provenance Run Crate profile, RO-Crate 1.1 or 1.2). Those name only the versions the caller may see.',
           params: z.object({ id: z.string().min(1).max(200) }),
           querystring: lineageQuery.extend({ format: z.string().max(50).optional().describe('json (default), prov-json, prov-xml, prov-o, prov-o-jsonld, rocrate, rocrate-1.2') }),

@@ -18,7 +18,7 @@ export interface OpenLineageDeps {
   repo: OpenLineageRepository;
   datasets: { publishContent(actor: Actor, id: string, content: VersionContent): { status: 'created' | 'updated' | 'unchanged'; pk: number; version: number } };
   versions: Pick<DatasetReader, 'resolve'>;
-  provenance: Pick<ProvenanceService, 'record' | 'generatorOf'>;
+  provenance: Pick<ProvenanceService, 'record' | 'generatorOf' | 'records'>;
   auth: AuthService;
   urls: SiteUrls;
 }
@@ -161,11 +161,15 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
       });
     },
 
-    /** A run as the events told it (curators: runs carry job names and facets femto does not publish). */
+    /**
+     * A run as the events told it (curators: runs carry job names and facets femto does not
+     * publish). A run whose step the caller may not see (it links only records hidden from it) is
+     * unknown, as its step is.
+     */
     run(actor: Actor, runId: string) {
       auth.require(actor, 'curator');
       const run = repo.run(runId);
-      if (!run) throw new FemtoError('NOT_FOUND', `Run '${runId}' is unknown`);
+      if (!run || (run.activityId && !provenance.records(actor, [run.activityId]).has(run.activityId))) throw new FemtoError('NOT_FOUND', `Run '${runId}' is unknown`);
       return { ...run, events: repo.eventsOf(runId).length, activityLocation: run.activityId ? urls.activity(run.activityId) : null };
     },
   };

@@ -84,8 +84,10 @@ export const doiOf = (content: VersionContent) => content.relatedIdentifiers?.fi
 function existing(w: ImportWriters, actor: Actor, ref: StepRef): VersionRef | undefined {
   const byDoi = ref.doi ? w.datasetOfDoi(actor, ref.doi) : undefined;
   if (byDoi) return byDoi;
-  if (ref.version !== undefined && w.datasets.versionPksOf([{ datasetId: ref.dataset, version: ref.version }]).size) return { dataset: ref.dataset, version: ref.version };
-  return undefined;
+  if (ref.version === undefined) return undefined;
+  // Only a version the importing caller may read: one hidden from it is as unknown as an absent one.
+  const pk = w.datasets.versionPksOf([{ datasetId: ref.dataset, version: ref.version }]).get(`${ref.dataset}@${ref.version}`);
+  return pk !== undefined && w.datasets.readable(actor, [pk]).has(pk) ? { dataset: ref.dataset, version: ref.version } : undefined;
 }
 
 /**

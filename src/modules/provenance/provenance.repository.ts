@@ -2,6 +2,7 @@ import type { AgentRow } from './agents.repository.js';
 import type { VersionEndpoint } from './provenance.schema.js';
 import { transactionRunner, type Database_ } from '../../db/client.js';
 import type { activities } from '../../db/schema/index.js';
+import { sharedGroups } from '../../db/fragments.js';
 
 export type ActivityRow = typeof activities.$inferSelect;
 
@@ -41,20 +42,22 @@ export function createProvenanceRepository({ sqlite }: Database_) {
   );
 
   // Reads of records and neighbourhoods: prepared once, many keys as one JSON array.
-  const activitiesStmt = sqlite.prepare(`SELECT a.* FROM json_each(@ids) k JOIN activities a ON a.id = k.value`);
+  const activitiesStmt = sqlite.prepare(`SELECT a.* FROM json_each(@ids) k CROSS JOIN activities a ON a.id = k.value`);
   const agentsStmt = sqlite.prepare(`
     SELECT l.activity_id AS activityId, l.role, g.id, g.kind, g.name, g.orcid, g.ror, g.url, g.affiliation, g.created_at AS createdAt
-      FROM json_each(@ids) k JOIN activity_agents l ON l.activity_id = k.value JOIN agents g ON g.id = l.agent_id ORDER BY l.activity_id, l.agent_id, l.role`);
+      FROM json_each(@ids) k CROSS JOIN activity_agents l ON l.activity_id = k.value JOIN agents g ON g.id = l.agent_id ORDER BY l.activity_id, l.agent_id, l.role`);
   const endpoint = (table: 'activity_inputs' | 'activity_outputs', role: string) => `
     SELECT e.activity_id AS activityId, e.version_pk AS versionPk, ${role} AS role, v.dataset_id AS datasetId, v.version_number AS versionNumber,
-           v.title, v.access_level AS accessLevel
-      FROM json_each(@ids) k JOIN ${table} e ON e.activity_id = k.value JOIN dataset_versions v ON v.pk = e.version_pk ORDER BY e.activity_id, e.version_pk`;
+           v.title, v.state, v.visibility, v.access_level AS accessLevel, d.owner_id AS owner, ${sharedGroups()} AS groups
+      FROM json_each(@ids) k CROSS JOIN ${table} e ON e.activity_id = k.value JOIN dataset_versions v ON v.pk = e.version_pk JOIN datasets d ON d.id = v.dataset_id
+     ORDER BY e.activity_id, e.version_pk`;
+  const endpoints = (rows: unknown[]) => (rows as (Omit<VersionEndpoint, 'groups'> & { groups: string })[]).map((r) => ({ ...r, groups: JSON.parse(r.groups) as string[] }));
   const inputsStmt = sqlite.prepare(endpoint('activity_inputs', 'e.role'));
   const outputsStmt = sqlite.prepare(endpoint('activity_outputs', 'NULL'));
   const touchingStmt = sqlite.prepare(`
-    SELECT 'generatedBy' AS side, o.version_pk AS versionPk, o.activity_id AS activityId FROM json_each(@pks) k JOIN activity_outputs o ON o.version_pk = k.value
+    SELECT 'generatedBy' AS side, o.version_pk AS versionPk, o.activity_id AS activityId FROM json_each(@pks) k CROSS JOIN activity_outputs o ON o.version_pk = k.value
     UNION ALL
-    SELECT 'usedBy', i.version_pk, i.activity_id FROM json_each(@pks) k JOIN activity_inputs i ON i.version_pk = k.value
+    SELECT 'usedBy', i.version_pk, i.activity_id FROM json_each(@pks) k CROSS JOIN activity_inputs i ON i.version_pk = k.value
     ORDER BY 1, 3`);
   interface RawActivity {
     id: string;
@@ -140,11 +143,11 @@ export function createProvenanceRepository({ sqlite }: Database_) {
     },
 
     inputsOf(ids: readonly string[]): VersionEndpoint[] {
-      return ids.length ? (inputsStmt.all({ ids: JSON.stringify(ids) }) as VersionEndpoint[]) : [];
+      return ids.length ? endpoints(inputsStmt.all({ ids: JSON.stringify(ids) })) : [];
     },
 
     outputsOf(ids: readonly string[]): VersionEndpoint[] {
-      return ids.length ? (outputsStmt.all({ ids: JSON.stringify(ids) }) as VersionEndpoint[]) : [];
+      return ids.length ? endpoints(outputsStmt.all({ ids: JSON.stringify(ids) })) : [];
     },
 
     /** Activities that generated or used the given versions (the edges one step away), in one statement. */

@@ -61,7 +61,7 @@ export function provenanceRoutes(deps: { provenance: ProvenanceService; urls: Si
       {
         schema: {
           tags: ['provenance'],
-          summary: 'People, organisations and software',
+          summary: 'People, organisations and software named by the records and steps the caller may see',
           querystring: z.object({
             type: z.enum(['Person', 'Organization', 'Software']).optional(),
             limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -70,7 +70,7 @@ export function provenanceRoutes(deps: { provenance: ProvenanceService; urls: Si
           response: { 200: z.object({ items: z.array(agentRecord), nextCursor: z.string().nullable() }) },
         },
       },
-      async (request) => provenance.listAgents(request.query),
+      async (request) => provenance.listAgents(request.actor, request.query),
     );
 
     app.post(
@@ -86,7 +86,7 @@ export function provenanceRoutes(deps: { provenance: ProvenanceService; urls: Si
     app.get(
       '/agents/:id',
       { schema: { tags: ['provenance'], summary: 'One agent', params: idParams, response: { 200: agentRecord } } },
-      async (request) => provenance.getAgent(request.params.id),
+      async (request) => provenance.getAgent(request.actor, request.params.id),
     );
   };
 }
