@@ -42,9 +42,9 @@ function rawInserts(): number {
   const t = new Date().toISOString();
   const s = {
     agent: sqlite.prepare(`INSERT INTO agents (id, kind, name) VALUES (?, 'person', ?)`),
-    concept: sqlite.prepare(`INSERT INTO datasets (id, created_by, updated_at, created_at) VALUES (?, 'bench', ?, ?)`),
-    version: sqlite.prepare(`INSERT INTO dataset_versions (dataset_id, version_number, state, title, description, tier, data_type, resource_type, license, access_level, created_at, updated_at, published_at)
-      VALUES (?, 1, 'published', ?, ?, ?, ?, 'Dataset', ?, 'open', ?, ?, ?)`),
+    concept: sqlite.prepare(`INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at) VALUES (?, 'bench', 'admin', ?, ?)`),
+    version: sqlite.prepare(`INSERT INTO dataset_versions (dataset_id, version_number, state, title, description, tier, data_type, resource_type, license, visibility, access_level, created_at, updated_at, published_at)
+      VALUES (?, 1, 'published', ?, ?, ?, ?, 'Dataset', ?, 'public', 'open', ?, ?, ?)`),
     pointer: sqlite.prepare(`UPDATE datasets SET latest_version_pk = ?, updated_at = ? WHERE id = ?`),
     creator: sqlite.prepare(`INSERT INTO version_agents (version_pk, role, position, agent_id) VALUES (?, 'creator', 0, ?)`),
     term: sqlite.prepare(`INSERT INTO version_terms (version_pk, facet, position, value) VALUES (?, ?, ?, ?)`),
@@ -52,7 +52,7 @@ function rawInserts(): number {
     activity: sqlite.prepare(`INSERT INTO activities (id, kind, name, software_name, software_version, created_by, created_at) VALUES (?, ?, ?, ?, ?, 'bench', ?)`),
     input: sqlite.prepare(`INSERT INTO activity_inputs (activity_id, version_pk, role) VALUES (?, ?, NULL)`),
     output: sqlite.prepare(`INSERT INTO activity_outputs (activity_id, version_pk) VALUES (?, ?)`),
-    audit: sqlite.prepare(`INSERT INTO audit_log (actor, action, entity_type, entity_id, after_digest, created_at) VALUES ('bench', ?, ?, ?, ?, ?)`),
+    audit: sqlite.prepare(`INSERT INTO audit_log (actor, user_id, action, entity_type, entity_id, after_digest, created_at) VALUES ('bench', 'admin', ?, ?, ?, ?, ?)`),
     ledger: sqlite.prepare(`INSERT INTO import_ledger (format, key, digest, status, subject, location, applied_at) VALUES ('jsonl', ?, ?, 'created', ?, NULL, ?)`),
   };
   const t0 = performance.now();
