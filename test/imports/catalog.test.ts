@@ -108,3 +108,34 @@ t.test('import routes need a curator token and a known format', async (t) => {
   t.equal(unknown.statusCode, 404);
   t.match(unknown.json().detail, /known: openlineage, rocrate, prov-json, jsonl, csv, datacite/);
 });
+
+t.test('imported records belong to the importing user, are private where they say so, and others may not change them', async (t) => {
+  const a = await makeApp(t);
+  const admin = a.as.admin;
+  for (const id of ['alice', 'bob']) t.equal((await a.app.inject({ method: 'POST', url: '/users', headers: admin, payload: { id, name: id } })).statusCode, 201);
+  const tokenOf = async (user: string) => ({ authorization: `Bearer ${(await a.app.inject({ method: 'POST', url: '/tokens', headers: admin, payload: { role: 'curator', user } })).json().token}` });
+  const alice = await tokenOf('alice');
+  const bob = await tokenOf('bob');
+  const importAs = (headers: Record<string, string>, body: string) => a.app.inject({ method: 'POST', url: '/import/jsonl', headers: { ...headers, 'content-type': 'application/jsonl' }, payload: body });
+
+  const res = await importAs(alice, jsonl(dataset('alice-open'), dataset('alice-secret', { visibility: 'private' }), dataset('alice-restricted', { accessLevel: 'restricted' })));
+  t.match(res.json(), { created: 3, refused: 0 }, res.body);
+  for (const id of ['alice-open', 'alice-secret', 'alice-restricted']) t.same((await a.app.inject({ url: `/datasets/${id}/sharing`, headers: admin })).json(), { owner: 'alice', groups: [] }, `${id} is alice's`);
+  t.same(
+    await Promise.all(['alice-open', 'alice-secret', 'alice-restricted'].map(async (id) => (await a.app.inject({ url: `/datasets/${id}` })).statusCode)),
+    [200, 404, 404],
+    'anonymous callers see the public record only (restricted alone means private, as for POST /datasets)',
+  );
+  t.equal((await a.app.inject({ url: '/datasets/alice-secret', headers: alice })).json().visibility, 'private', 'its owner sees it');
+
+  const takeover = await importAs(bob, jsonl(dataset('alice-open', { description: 'Bob was here.' })));
+  t.equal(takeover.statusCode, 403, "bob's import may not add a version to alice's record");
+  t.match(takeover.json().results, [{ status: 'refused', code: 'FORBIDDEN' }]);
+  t.equal((await a.app.inject({ url: '/datasets/alice-open' })).json().version, 1);
+  const step = { record: 'activity', id: 'bob-step', kind: 'analysis', inputs: [{ dataset: 'alice-open' }], outputs: [{ dataset: 'alice-open' }] };
+  const claimed = await importAs(bob, jsonl(dataset('bob-in'), { ...step, inputs: [{ dataset: 'bob-in' }] }));
+  t.match(claimed.json(), { created: 1, refused: 1 }, 'nor record what generated it');
+  t.match(claimed.json().results[1], { status: 'refused', code: 'FORBIDDEN' });
+  const peek = await importAs(bob, jsonl({ ...step, id: 'bob-peek', inputs: [{ dataset: 'alice-secret' }], outputs: [{ dataset: 'bob-in' }] }));
+  t.match(peek.json().results[0], { status: 'refused', code: 'UNKNOWN_REFERENCE' }, "a private record bob may not see is unknown to bob's import");
+});
