@@ -22,6 +22,7 @@ import { portalRoutes } from './modules/portal/portal.routes.js';
 import { harvestRoutes } from './modules/harvest/harvest.routes.js';
 import { identifiersRoutes } from './modules/identifiers/identifiers.routes.js';
 import { importsRoutes } from './modules/imports/imports.routes.js';
+import { openLineageRoutes } from './modules/openlineage/openlineage.routes.js';
 import { lineageRoutes } from './modules/lineage/lineage.routes.js';
 import { projectPath } from './paths.js';
 import { loadBundledCatalogIfEmpty } from './modules/datasets/catalog.loader.js';
@@ -121,6 +122,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
       lineageRoutes(c),
       identifiersRoutes(c),
       importsRoutes(c),
+      openLineageRoutes(c),
       harvestRoutes({ ...c, metadataFormats: c.harvestFormats.metadataFormats }),
       ontologyRoutes(c),
       gatesRoutes(c),

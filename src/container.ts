@@ -26,6 +26,11 @@ import { identifiersReadExtension, lineageOfItems } from './modules/identifiers/
 import { registerDatasetFormats } from './modules/identifiers/identifiers.representations.js';
 import { createOutboxWorker, reconcile } from './modules/identifiers/outbox.js';
 import { dataciteImporter } from './modules/identifiers/import.js';
+import { csvImporter, jsonlImporter } from './modules/imports/formats/catalog.js';
+import { createEventValidator } from './modules/openlineage/openlineage.schema.js';
+import { createOpenLineageRepository } from './modules/openlineage/openlineage.repository.js';
+import { createOpenLineageService } from './modules/openlineage/openlineage.service.js';
+import { openLineageImporter } from './modules/openlineage/openlineage.import.js';
 import { createImportRegistry } from './modules/imports/registry.js';
 import { createImportsRepository } from './modules/imports/imports.repository.js';
 import { createImportsService } from './modules/imports/imports.service.js';
@@ -36,9 +41,14 @@ import { createGatesService } from './modules/gates/gates.service.js';
 import { gatesReadExtension } from './modules/gates/gates.read.js';
 import { createLineageRepository } from './modules/lineage/lineage.repository.js';
 import { createLineageService } from './modules/lineage/lineage.service.js';
-import { anonymous } from './modules/auth/auth.schema.js';
+import { anonymous, type Actor } from './modules/auth/auth.schema.js';
 import { loadPolicies, type LoadedPolicy } from './modules/policies/policies.loader.js';
 import { createPoliciesService } from './modules/policies/policies.service.js';
+import { createProvGraphs } from './modules/prov/prov.graph.js';
+import { provFormats as createProvFormats } from './modules/prov/prov.formats.js';
+import { registerRoCrateRepresentations } from './modules/rocrate/rocrate.representations.js';
+import { roCrateImporter } from './modules/rocrate/rocrate.import.js';
+import { provJsonImporter } from './modules/prov/prov.import.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
@@ -60,6 +70,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     gates: createGatesRepository(database),
     lineage: createLineageRepository(database),
     imports: createImportsRepository(database),
+    openlineage: createOpenLineageRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
@@ -72,7 +83,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   // First registered = the default when the client states no preference.
   reader.representations.register({ mediaType: 'application/json', format: 'json', render: reader.json });
 
-  const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, versions: reader, auth });
+  const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, versions: reader, editableVersions: (actor, pks) => datasets.editableVersions(actor, pks), auth });
   const search = createSearchService(repos.search, datasets, cache, ontology);
   const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth });
   const policies = createPoliciesService({ policies: loadedPolicies, gatePolicy: config.gatePolicy, gates, reader });
@@ -130,8 +141,28 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     formats: dataciteFormats(metadataOf, config.datacite?.user ?? 'FEMTO'),
   });
 
+  const openlineageEvents = createEventValidator();
+  const openlineage = createOpenLineageService({ repo: repos.openlineage, datasets, versions: reader, provenance, auth, urls });
+
+  // Provenance in exchange formats (PROV, RO-Crate), for lineage answers and single steps.
+  const provGraphs = createProvGraphs({ steps: (actor, ids) => provenance.steps(actor, ids), reader, urls });
+  const provFormats = createProvFormats(urls);
+  registerRoCrateRepresentations(reader, provFormats, urls);
+
   // Import formats, tried in this order when a file's format is not named.
   const importFormats = createImportRegistry();
+  // OpenLineage events, RO-Crates and PROV-JSON are recognised by their content, femto's own catalog by its file name, DataCite last (a JSON line may look like a DataCite record).
+  const datasetOfDoi = (actor: Actor, doi: string) => {
+    const bound = identifiers.versionOf(actor, doi);
+    const label = bound && datasets.versionLabels([bound.versionPk]).get(bound.versionPk);
+    return label?.version != null ? { dataset: label.dataset, version: label.version } : undefined;
+  };
+  const importWriters = { datasets, provenance, urls, datasetOfDoi };
+  importFormats.register(openLineageImporter({ service: openlineage, validator: openlineageEvents, jsonMaxDepth: config.jsonMaxDepth }));
+  importFormats.register(roCrateImporter({ ...importWriters, jsonMaxDepth: config.jsonMaxDepth }));
+  importFormats.register(provJsonImporter({ ...importWriters, jsonMaxDepth: config.jsonMaxDepth }));
+  importFormats.register(jsonlImporter({ datasets, provenance, urls }, config.jsonMaxDepth));
+  importFormats.register(csvImporter({ datasets, provenance, urls }));
   importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
   const imports = createImportsService({ repo: repos.imports, registry: importFormats, auth });
 
@@ -149,12 +180,16 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     harvestFormats,
     oai,
     lineage,
+    provGraphs,
+    provFormats,
     identifiers,
     registrar,
     outbox,
     /** Compares every DOI with the registrar's record and queues a delivery for each difference (`femto doi reconcile`). */
     reconcile: () => reconcile({ repo: repos.identifiers, service: identifiers, registrar }),
     imports,
+    openlineage,
+    openlineageEvents,
     ontology,
     gates,
     policies,

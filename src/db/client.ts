@@ -29,6 +29,23 @@ export function openDatabase(path: string, opts: { maxBytes?: number } = {}): Da
   return { sqlite, db, close: () => sqlite.close() };
 }
 
+/**
+ * Runs fn in one transaction; called inside an open one, fn joins it (an error rolls back the
+ * outermost: no code goes on after an error inside a transaction, so a savepoint per nested call
+ * would only cost two statements each; bulk imports nest five deep per record). better-sqlite3
+ * prepares its BEGIN/COMMIT statements when a transaction function is made, so it is made once.
+ */
+export function transactionRunner(sqlite: Database.Database): <T>(fn: () => T) => T {
+  const run = sqlite.transaction((fn: () => unknown) => fn());
+  return <T>(fn: () => T) => (sqlite.inTransaction ? fn() : (run(fn) as T));
+}
+
+/** Runs fn in a savepoint of the open transaction (or a transaction of its own): where an error is caught and the transaction goes on. */
+export function savepointRunner(sqlite: Database.Database): <T>(fn: () => T) => T {
+  const run = sqlite.transaction((fn: () => unknown) => fn());
+  return <T>(fn: () => T) => run(fn) as T;
+}
+
 export function applyMigrations(database: Database_): void {
   migrate(database.db, { migrationsFolder: projectPath('migrations') });
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
+import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
 import { Parser, type Quad } from 'n3';
@@ -140,3 +141,22 @@ export const googleDatasetShapes = shaclValidator(['fixtures', 'real', 'schemaor
 
 /** DCAT-AP 3.0.1 (shapes and ranges). */
 export const dcatAp3Shapes = shaclValidator(['fixtures', 'real', 'dcat', 'dcat-ap-3.0.1', 'shapes.ttl'], ['fixtures', 'real', 'dcat', 'dcat-ap-3.0.1', 'range.ttl']);
+
+/** PROV-XML (the W3C PROV schemas as the prov package vendors them). */
+export const provXsd = xsdValidator('fixtures/real/prov/schemas/prov.xsd', ['fixtures/real/prov/schemas']);
+
+const provJsonSchemaFile = shared('fixtures', 'real', 'prov', 'schemas', 'prov-json.schema.json');
+const provJson = once(() => {
+  const ajv = new (Ajv04 as unknown as typeof Ajv04.default)({ allErrors: true, strict: false });
+  (addFormats as unknown as typeof addFormats.default)(ajv);
+  return ajv.compile(JSON.parse(readFileSync(provJsonSchemaFile.path, 'utf8')));
+});
+
+/** PROV-JSON against its JSON Schema (draft-04). */
+export const provJsonSchema: Validator<unknown> = {
+  needs: [provJsonSchemaFile],
+  async errors(docs) {
+    const validate = provJson();
+    return docs.map((doc) => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`)));
+  },
+};

@@ -1,6 +1,8 @@
 import t, { type Test } from 'tap';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { CANARIES, DATASET_OF, HIDDEN_IDS, KINDS, leakWorld, ROLES, type Kind, type LeakWorld, type Role } from './leak-world.js';
+import { createHash } from 'node:crypto';
+import { BASE_URL } from '../helpers/app.js';
+import { CANARIES, DATASET_OF, HIDDEN_IDS, KINDS, leakWorld, OL_RUNS, olRun, ROLES, type Kind, type LeakWorld, type Role } from './leak-world.js';
 
 /**
  * The leak matrix: every REST route (from the served OpenAPI document: one missing below fails the
@@ -16,7 +18,7 @@ import { CANARIES, DATASET_OF, HIDDEN_IDS, KINDS, leakWorld, ROLES, type Kind, t
  *   sight      what each caller may see, it sees (statuses, file URLs, placeholders).
  */
 
-type Family = 'dataset' | 'activity' | 'agent' | 'doi' | 'none';
+type Family = 'dataset' | 'activity' | 'agent' | 'doi' | 'run' | 'none';
 type Probe = (id: string) => InjectOptions;
 interface Route {
   family: Family;
@@ -37,6 +39,50 @@ const json = (method: InjectOptions['method'], url: string, payload: unknown, co
 });
 const doiBody = (attributes: Record<string, unknown>) => ({ data: { type: 'dois', attributes } });
 const get = (url: string): InjectOptions => ({ method: 'GET', url });
+/** A run id (a UUID, as OpenLineage wants) of its own for each dataset a probe names. */
+const runIdOf = (id: string) => createHash('sha256').update(id).digest('hex').replace(/^(.{8})(.{4})(.{3})(.{3})(.{12}).*$/, '$1-$2-4$3-8$4-$5');
+const raw = (method: InjectOptions['method'], url: string, payload: string, contentType: string): InjectOptions => ({ method, url, payload, headers: { 'content-type': contentType } });
+
+/**
+ * How each import format is asked about a dataset: a step (or a document) that reads the dataset
+ * by its femto id or URL. Dry runs: the matrix world stays as it is.
+ */
+/** Formats whose documents name the datasets they create by id (or DOI): ids are one namespace, a curator learns whether one is taken, as POST /datasets tells it. */
+const CREATES_DATASETS = new Set(['prov-json', 'rocrate', 'datacite']);
+
+const IMPORTS: Record<string, Probe> = {
+  jsonl: (id) => raw('POST', '/import/jsonl?dryRun=true', JSON.stringify({ record: 'activity', id: 'leak-import-step', kind: 'analysis', inputs: [{ dataset: id }], outputs: [{ dataset: 'leak-open' }] }), 'application/x-ndjson'),
+  csv: (id) => raw('POST', '/import/csv?dryRun=true', `record,id,kind,inputs,outputs\nactivity,leak-import-step,analysis,${id},leak-open\n`, 'text/csv'),
+  openlineage: (id) => raw('POST', '/import/openlineage?dryRun=true', JSON.stringify(olRun(runIdOf(id), [id])), 'application/json'),
+  'prov-json': (id) =>
+    raw(
+      'POST',
+      '/import/prov-json?dryRun=true',
+      JSON.stringify({
+        prefix: { f: `${BASE_URL}/datasets/${id}/versions/`, ex: 'https://lab.example.org/prov/' },
+        entity: { 'f:1': { 'prov:label': 'the input' } },
+        activity: { 'ex:leak-import': {} },
+        used: { '_:u1': { 'prov:activity': 'ex:leak-import', 'prov:entity': 'f:1' } },
+      }),
+      'application/json',
+    ),
+  rocrate: (id) =>
+    raw(
+      'POST',
+      '/import/rocrate?dryRun=true',
+      JSON.stringify({
+        '@context': 'https://w3id.org/ro/crate/1.1/context',
+        '@graph': [
+          { '@id': 'ro-crate-metadata.json', '@type': 'CreativeWork', about: { '@id': './' }, conformsTo: { '@id': 'https://w3id.org/ro/crate/1.1' } },
+          { '@id': './', '@type': 'Dataset', name: 'leak crate', description: 'x', datePublished: '2026-01-01', license: { '@id': 'https://spdx.org/licenses/CC-BY-4.0' }, hasPart: [{ '@id': `${BASE_URL}/datasets/${id}/versions/1` }], mentions: [{ '@id': '#run' }] },
+          { '@id': `${BASE_URL}/datasets/${id}/versions/1`, '@type': 'Dataset', name: 'the input' },
+          { '@id': '#run', '@type': 'CreateAction', name: 'leak run', object: [{ '@id': `${BASE_URL}/datasets/${id}/versions/1` }] },
+        ],
+      }),
+      'application/ld+json',
+    ),
+  datacite: (id) => raw('POST', '/import/datacite?dryRun=true', JSON.stringify({ id: `https://doi.org/10.5072/${id}`, doi: `10.5072/${id}`, attributes: { doi: `10.5072/${id}`, titles: [{ title: 'x' }], url: `${BASE_URL}/datasets/${id}` } }), 'application/json'),
+};
 
 /** Every operation of the OpenAPI document, with how the matrix asks it; `{}` ids are filled per family. */
 const REST: Record<string, Route> = {
@@ -95,6 +141,9 @@ const REST: Record<string, Route> = {
   'POST /datasets/{id}/measurements': { family: 'dataset', probe: (id) => json('POST', `/datasets/${id}/measurements`, { observable: 'https://w3id.org/femto/observable/scaling-collapse-r2', value: 0.99 }) },
   'GET /datasets/{id}/measurements': { family: 'dataset', probe: (id) => get(`/datasets/${id}/measurements?version=99`) },
   'GET /datasets/{id}/measurements/{mid}': { family: 'dataset', probe: (id) => get(`/datasets/${id}/measurements/ms-none`) },
+  // A completed run that read the dataset: a hidden one is as unknown as an absent one (422 both).
+  'POST /api/v1/lineage': { family: 'dataset', probe: (id) => json('POST', '/api/v1/lineage', olRun(runIdOf(id), [id])) },
+  'GET /api/v1/lineage/runs/{runId}': { family: 'run', probe: (runId) => get(`/api/v1/lineage/runs/${runId}`) },
 };
 
 /** Portal pages (not in the OpenAPI document: HTML for people). */
@@ -157,6 +206,11 @@ function targets(w: LeakWorld, family: Family): { id: string; seenBy: Role[] }[]
         { id: '10.5072/canary-private-doi', seenBy: [] },
         { id: '10.5072/canary-draft-doi', seenBy: [] },
       ];
+    case 'run':
+      return [
+        { id: OL_RUNS.visible, seenBy: all },
+        { id: OL_RUNS.hidden, seenBy: ['member'] },
+      ];
     case 'none':
       return [{ id: '', seenBy: all }];
   }
@@ -167,7 +221,11 @@ const stripVolatile = (headers: LightMyRequestResponse['headers']) => Object.fro
 const normalized = (res: LightMyRequestResponse) => ({
   status: res.statusCode,
   headers: stripVolatile(res.headers),
-  body: res.body.replace(/"requestId":"[^"]*"/g, '').replace(/<responseDate>[^<]*<\/responseDate>/g, ''),
+  // An import result's key may be a digest of the unit the caller sent (an OpenLineage event): it tells of the request only.
+  body: res.body
+    .replace(/"requestId":"[^"]*"/g, '')
+    .replace(/<responseDate>[^<]*<\/responseDate>/g, '')
+    .replace(/"key":"event:[0-9a-f]{64}"/g, '"key":"event:<digest of the request>"'),
 });
 
 function leaks(role: Role, request: string, res: LightMyRequestResponse): string[] {
@@ -231,6 +289,19 @@ t.test('leak matrix', async (t) => {
     for (const format of ['jsonld', 'dcat', 'ttl']) await sweep(t, `/catalog?format=${format}`, { family: 'none', probe: () => get(`/catalog?limit=500&format=${format}`) });
     for (const format of ['datacite-xml', 'datacite-json', 'bibtex', 'ris', 'csl']) await sweep(t, `/dois/{doi}?format=${format}`, { family: 'doi', probe: (doi) => get(`/dois/${doi}?format=${format}`) });
   });
+  t.test('every provenance export format, of lineage and of steps', async (t) => {
+    const formats = app.femto.provFormats.all().map((r) => r.format);
+    t.ok(formats.includes('prov-json') && formats.includes('rocrate'), `export formats: ${formats.join(', ')}`);
+    for (const format of formats) {
+      await sweep(t, `/datasets/{id}/lineage?format=${format}`, { family: 'dataset', probe: (id) => get(`/datasets/${id}/lineage?direction=BOTH&depth=10&format=${format}`) });
+      await sweep(t, `/activities/{id}?format=${format}`, { family: 'activity', probe: (id) => get(`/activities/${id}?format=${format}`) });
+    }
+  });
+  t.test('every import format, about every dataset', async (t) => {
+    const formats = app.femto.imports.registry.all().map((f) => f.format);
+    t.same(formats.filter((f) => !IMPORTS[f]), [], 'every import format has a probe (add one for a new format)');
+    for (const format of formats) await sweep(t, `POST /import/${format}`, { family: 'dataset', ...(CREATES_DATASETS.has(format) ? { creates: true as const } : {}), probe: IMPORTS[format] });
+  });
   t.test('every OAI-PMH verb', async (t) => {
     for (const verb of OAI_VERBS) await sweep(t, `OAI ${verb}`, { family: 'none', probe: () => get(`/oai?${verb}`) });
     await sweep(t, 'OAI GetRecord oai_dc', { family: 'dataset', probe: (id) => get(`/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:femto.test:${id}`) });
@@ -277,6 +348,17 @@ t.test('leak matrix', async (t) => {
     const member = (await ask('member', get('/datasets/leak-derived?format=datacite-json'))).json().relatedIdentifiers as { relatedIdentifier: string }[];
     t.same(member.map((r) => r.relatedIdentifier).sort(), ['10.5072/leak-open', 'http://femto.test/datasets/leak-private/versions/1'], 'a holder sees the private neighbour, by its landing page: its DOI is not findable');
     t.equal((await ask('owner' as Role, get('/datasets/leak-embargoed'))).json().doi?.doi, '10.5072/canary-draft-doi', 'the draft DOI shows to its editors');
+    const run = async (role: Role | 'owner', runId: string) => (await ask(role as Role, get(`/api/v1/lineage/runs/${runId}`))).statusCode;
+    t.same([await run('anonymous', OL_RUNS.visible), await run('member', OL_RUNS.visible), await run('curator', OL_RUNS.visible)], [401, 403, 200], 'OpenLineage runs: curators only');
+    t.same([await run('curator', OL_RUNS.hidden), await run('owner', OL_RUNS.hidden)], [404, 200], 'a run whose step reads only private records: unknown to a curator who does not hold them, there for its owner');
+    const ingest = async (role: Role, dataset: string) => (await ask(role, json('POST', '/api/v1/lineage', olRun(runIdOf(`sight-${dataset}-${role}`), [dataset])))).statusCode;
+    t.same([await ingest('anonymous', 'leak-open'), await ingest('member', 'leak-open'), await ingest('curator', 'leak-private'), await ingest('curator', 'leak-nothing')], [401, 403, 422, 422], 'OpenLineage ingest: curators, and only datasets they may see');
+    const provImport = async (dataset: string) => (await ask('curator', IMPORTS['prov-json'](dataset))).json() as { results?: { status: string; message: string }[]; status?: number };
+    t.match((await provImport('leak-open')).results, [{ status: 'unchanged', message: /femto's dataset leak-open v1/ }], "a PROV document naming a version the importer may read is that version");
+    t.equal((await provImport('leak-private')).status, 404, 'one naming a private version the importer may not read is not matched to it (and not its to write)');
+    const exported = (await ask('anonymous', get('/datasets/leak-derived/lineage?direction=UPSTREAM&depth=10&format=prov-json'))).json() as { entity: Record<string, unknown> };
+    t.same(Object.keys(exported.entity).filter((k) => k.includes('/datasets/')).length, 0, 'PROV-JSON entities are qualified names');
+    t.equal(Object.keys(exported.entity).length, 2, 'the PROV export of the lineage names the two versions an anonymous caller sees (leak-derived, leak-open), not the private one');
     const counts = async (role: Role) => (await ask(role, get('/datasets?limit=100'))).json().total;
     t.same([await counts('anonymous'), await counts('curator'), await counts('member')], [4, 4, 6], 'search counts the private records for holders only (never the withdrawn one)');
   });

@@ -16,6 +16,9 @@ import { BASE_URL, makeApp, minimalDataset, type TestApp } from '../helpers/app.
  *
  * Lineage: leak-priv2 -> canary-hidden-step -> leak-private -> leak-visible-step -> leak-derived.
  * canary-hidden-step touches private records only: it is hidden.
+ *
+ * OpenLineage runs (POST /api/v1/lineage) by the owner: OL_RUNS.visible read leak-open (its step
+ * is public), OL_RUNS.hidden read leak-priv2 only (its step, and the run, are hidden).
  */
 
 export type Role = 'anonymous' | 'reader' | 'curator' | 'member';
@@ -43,14 +46,31 @@ export const CANARIES: Record<string, Role[]> = {
   'CANARY-RESTRICTED-FILE': ['member'],
   'CANARY-PRIVATE-FILE': ['member'],
   // Drafts and DOIs that are not findable are their record's editors' work in progress: no role of the matrix edits.
+  'CANARY-OL-JOB': ['member'],
   'CANARY-DRAFT-TITLE': [],
   'Canary Draft Agent': [],
   'canary-draft-doi': [],
   'canary-private-doi': [],
 };
 
+export const OL_RUNS = { visible: '0a11ea4e-0000-4000-8000-00000000000a', hidden: 'cafe0b1d-0000-4000-8000-00000000000b' };
+
 /** Ids of hidden things: a caller may type them, but no answer it did not ask with one may name them. */
-export const HIDDEN_IDS: Record<string, Role[]> = { 'leak-private': ['member'], 'leak-priv2': ['member'], 'canary-hidden-step': ['member'], 'leak-draft': [] };
+export const HIDDEN_IDS: Record<string, Role[]> = { 'leak-private': ['member'], 'leak-priv2': ['member'], 'canary-hidden-step': ['member'], 'leak-draft': [], [OL_RUNS.hidden]: ['member'] };
+
+/** A completed OpenLineage run that read these femto datasets (by id) and wrote nothing. */
+export function olRun(runId: string, inputs: string[], job = 'leak.read') {
+  return {
+    eventType: 'COMPLETE',
+    eventTime: '2026-01-01T00:00:00.000Z',
+    run: { runId, facets: {} },
+    job: { namespace: 'airflow://leak', name: job, facets: {} },
+    inputs: inputs.map((name) => ({ namespace: BASE_URL, name })),
+    outputs: [],
+    producer: 'https://github.com/OpenLineage/OpenLineage/tree/1.0.0/integration/airflow',
+    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+  };
+}
 
 export interface LeakWorld {
   a: TestApp;
@@ -110,6 +130,8 @@ export async function leakWorld(t: Test, opts: { publicOnly?: boolean } = {}): P
 
   const agentId = async (dataset: string) => ((await ok(inject({ url: `/datasets/${dataset}`, headers: owner }), dataset)).json().creators[0].agentId as string);
   const agents = { open: await agentId('leak-open'), private: await agentId('leak-private') };
+  const lineageEvent = (body: unknown, what: string) => ok(inject({ method: 'POST', url: '/api/v1/lineage', headers: owner, payload: body as object }), what);
+  await lineageEvent(olRun(OL_RUNS.visible, ['leak-open']), 'visible run');
 
   /** Everything only holders or editors may see: no public answer may change when it is added. */
   async function addHidden() {
@@ -123,6 +145,7 @@ export async function leakWorld(t: Test, opts: { publicOnly?: boolean } = {}): P
       }),
       'hidden step',
     );
+    await lineageEvent(olRun(OL_RUNS.hidden, ['leak-priv2'], 'CANARY-OL-JOB'), 'hidden run');
     await dataset({ id: 'leak-draft', title: 'CANARY-DRAFT-TITLE', creators: [{ name: 'Canary Draft Agent' }] }, false);
     await ok(inject({ method: 'POST', url: '/datasets/leak-open/versions', headers: owner }), 'a draft of a public record');
     await dois('POST', '/dois', { doi: '10.5072/canary-draft-doi', url: `${BASE_URL}/datasets/leak-embargoed` });

@@ -7,3 +7,4 @@ export * from './identifiers.js';
 export * from './gates.js';
 export * from './lineage.js';
 export * from './imports.js';
+export * from './openlineage.js';

@@ -14,6 +14,10 @@ export interface TokenIdentity {
 
 export function createAuthRepository(db: Db, sqlite: Database.Database) {
   // Every authenticated request looks its token up, with its user's groups: one statement, prepared once.
+  // Every write is audited: prepared once.
+  const audit = sqlite.prepare(`
+    INSERT INTO audit_log (actor, user_id, action, entity_type, entity_id, before_digest, after_digest, created_at)
+    VALUES (@actor, @userId, @action, @entityType, @entityId, @beforeDigest, @afterDigest, @at)`);
   const activeByHash = sqlite.prepare(`
     SELECT t.id, t.role, t.user_id AS userId, (SELECT json_group_array(m.group_id) FROM group_members m WHERE m.user_id = t.user_id) AS groups
       FROM tokens t WHERE t.hash = ? AND t.revoked_at IS NULL`);
@@ -79,8 +83,8 @@ export function createAuthRepository(db: Db, sqlite: Database.Database) {
       return db.delete(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId))).run().changes > 0;
     },
 
-    insertAudit(entry: typeof auditLog.$inferInsert): void {
-      db.insert(auditLog).values(entry).run();
+    insertAudit(entry: { actor: string; userId: string | null; action: string; entityType: string; entityId: string; beforeDigest: string | null; afterDigest: string | null; at: string }): void {
+      audit.run(entry);
     },
     auditFor(entityType: string, entityId: string) {
       return db.select().from(auditLog).where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId))).all();

@@ -1,10 +1,9 @@
-import { and, eq, max, sql } from 'drizzle-orm';
-import type { Database_ } from '../../db/client.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { transactionRunner, type Database_ } from '../../db/client.js';
 import {
   datasetGroups,
   datasets,
   datasetVersions,
-  distributionLocations,
   distributions,
   relatedIdentifiers,
   versionAgents,
@@ -102,9 +101,30 @@ const agentType = { person: 'Person', organization: 'Organization', software: 'S
 export type AgentIdFor = (identity: { kind: 'person' | 'organization'; name: string; orcid?: string; ror?: string }) => string;
 
 export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: AgentIdFor) {
+  const inTransaction = transactionRunner(sqlite);
 
   const ftsDelete = sqlite.prepare('DELETE FROM dataset_fts WHERE rowid = ?');
   const ftsInsert = sqlite.prepare('INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (?, ?, ?, ?)');
+
+  // Writes are prepared once too: bulk imports write a version per record.
+  const conceptStmt = db.select().from(datasets).where(eq(datasets.id, sql.placeholder('id'))).prepare();
+  const insertConceptStmt = sqlite.prepare('INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at) VALUES (?, ?, ?, ?, ?)');
+  const setPointersStmt = sqlite.prepare(`
+    UPDATE datasets SET latest_version_pk = CASE WHEN @setLatest THEN @latest ELSE latest_version_pk END,
+                        draft_version_pk = CASE WHEN @setDraft THEN @draft ELSE draft_version_pk END, updated_at = @now
+     WHERE id = @id`);
+  const insertVersionStmt = sqlite.prepare(`
+    INSERT INTO dataset_versions (dataset_id, version_number, state, version_label, title, description, tier, domain, data_type, resource_type, status, issued, license,
+                                  visibility, access_level, embargo_until, access_conditions, access_contact, publisher, size_bytes, record_count, datasheet, annotations, created_at, updated_at, published_at)
+    VALUES (@datasetId, @versionNumber, @state, @versionLabel, @title, @description, @tier, @domain, @dataType, @resourceType, @status, @issued, @license,
+            @visibility, @accessLevel, @embargoUntil, @accessConditions, @accessContact, @publisher, @sizeBytes, @recordCount, @datasheet, @annotations, @now, @now, @publishedAt)`);
+  const insertPersonStmt = sqlite.prepare('INSERT INTO version_agents (version_pk, role, position, agent_id, affiliation) VALUES (?, ?, ?, ?, ?)');
+  const insertTermStmt = sqlite.prepare('INSERT INTO version_terms (version_pk, facet, position, value) VALUES (?, ?, ?, ?)');
+  const insertDistributionStmt = sqlite.prepare(`
+    INSERT INTO distributions (version_pk, position, title, media_type, format, size_bytes, checksum_algorithm, checksum_value, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertLocationStmt = sqlite.prepare('INSERT INTO distribution_locations (distribution_pk, position, url) VALUES (?, ?, ?)');
+  const insertRelatedStmt = sqlite.prepare('INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)');
+  const maxVersionStmt = sqlite.prepare('SELECT max(version_number) FROM dataset_versions WHERE dataset_id = ?').pluck(true);
 
   /*
    * Reads are raw statements prepared once. Many pks travel as one JSON array (json_each), so a
@@ -165,49 +185,20 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   }
 
   function writeChildren(pk: number, c: VersionContent): void {
-    const people = [
-      ...c.creators.map((p, i) => ({ role: 'creator' as const, position: i, p })),
-      ...(c.contributors ?? []).map((p, i) => ({ role: 'contributor' as const, position: i, p })),
-    ];
-    for (const { role, position, p } of people) {
-      db.insert(versionAgents)
-        .values({ versionPk: pk, role, position, agentId: agentIdFor(p), affiliation: p.affiliation ?? null })
-        .run();
-    }
-    const terms = [
-      ...(c.keywords ?? []).map((value, position) => ({ facet: 'keyword' as const, position, value })),
-      ...(c.formats ?? []).map((value, position) => ({ facet: 'format' as const, position, value })),
-      ...(c.observables ?? []).map((value, position) => ({ facet: 'observable' as const, position, value })),
-      ...(c.alsoInTiers ?? []).map((tier, position) => ({ facet: 'tier' as const, position, value: String(tier) })),
-      ...(c.alsoInDomains ?? []).map((value, position) => ({ facet: 'domain' as const, position, value })),
-    ];
-    if (terms.length) db.insert(versionTerms).values(terms.map((t) => ({ versionPk: pk, ...t }))).run();
+    c.creators.forEach((p, i) => insertPersonStmt.run(pk, 'creator', i, agentIdFor(p), p.affiliation ?? null));
+    (c.contributors ?? []).forEach((p, i) => insertPersonStmt.run(pk, 'contributor', i, agentIdFor(p), p.affiliation ?? null));
+    (c.keywords ?? []).forEach((value, i) => insertTermStmt.run(pk, 'keyword', i, value));
+    (c.formats ?? []).forEach((value, i) => insertTermStmt.run(pk, 'format', i, value));
+    (c.observables ?? []).forEach((value, i) => insertTermStmt.run(pk, 'observable', i, value));
+    (c.alsoInTiers ?? []).forEach((tier, i) => insertTermStmt.run(pk, 'tier', i, String(tier)));
+    (c.alsoInDomains ?? []).forEach((value, i) => insertTermStmt.run(pk, 'domain', i, value));
     (c.distributions ?? []).forEach((d, position) => {
-      const row = db
-        .insert(distributions)
-        .values({
-          versionPk: pk,
-          position,
-          title: d.title ?? null,
-          mediaType: d.mediaType ?? null,
-          format: d.format ?? null,
-          sizeBytes: d.sizeBytes ?? null,
-          checksumAlgorithm: d.checksum?.algorithm ?? null,
-          checksumValue: d.checksum?.value ?? null,
-          kind: d.kind ?? 'download',
-        })
-        .returning({ pk: distributions.pk })
-        .get();
-      db.insert(distributionLocations)
-        .values(d.urls.map((url, i) => ({ distributionPk: row.pk, position: i, url })))
-        .run();
+      const distributionPk = insertDistributionStmt.run(
+        pk, position, d.title ?? null, d.mediaType ?? null, d.format ?? null, d.sizeBytes ?? null, d.checksum?.algorithm ?? null, d.checksum?.value ?? null, d.kind ?? 'download',
+      ).lastInsertRowid;
+      d.urls.forEach((url, i) => insertLocationStmt.run(distributionPk, i, url));
     });
-    const related = c.relatedIdentifiers ?? [];
-    if (related.length) {
-      db.insert(relatedIdentifiers)
-        .values(related.map((r, position) => ({ versionPk: pk, position, identifierType: r.type, value: r.value, relationType: r.relation })))
-        .run();
-    }
+    (c.relatedIdentifiers ?? []).forEach((r, position) => insertRelatedStmt.run(pk, position, r.type, r.value, r.relation));
     ftsDelete.run(pk);
     ftsInsert.run(pk, c.title, c.description, (c.keywords ?? []).join(' '));
   }
@@ -245,7 +236,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   return {
     /** Runs fn in one SQLite transaction (a savepoint when nested): a crash mid-write leaves nothing half-done. */
     transaction<T>(fn: () => T): T {
-      return sqlite.transaction(fn)();
+      return inTransaction(fn);
     },
 
     isEmpty(): boolean {
@@ -253,12 +244,12 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     },
 
     concept(id: string): ConceptRow | undefined {
-      return db.select().from(datasets).where(eq(datasets.id, id)).get();
+      return conceptStmt.get({ id });
     },
 
 
     insertConcept(id: string, createdBy: string, ownerId: string, now: string): void {
-      db.insert(datasets).values({ id, createdBy, ownerId, updatedAt: now, createdAt: now }).run();
+      insertConceptStmt.run(id, createdBy, ownerId, now, now);
     },
 
     /** Who holds each of these records (absent: no such dataset), in one statement. */
@@ -287,25 +278,24 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     },
 
     setPointers(id: string, pointers: { latestVersionPk?: number | null; draftVersionPk?: number | null }, now: string): void {
-      db.update(datasets).set({ ...pointers, updatedAt: now }).where(eq(datasets.id, id)).run();
+      setPointersStmt.run({
+        id,
+        now,
+        setLatest: 'latestVersionPk' in pointers ? 1 : 0,
+        latest: pointers.latestVersionPk ?? null,
+        setDraft: 'draftVersionPk' in pointers ? 1 : 0,
+        draft: pointers.draftVersionPk ?? null,
+      });
     },
 
     insertVersion(datasetId: string, content: VersionContent, state: 'draft' | 'published', versionNumber: number | null, now: string): number {
-      const row = db
-        .insert(datasetVersions)
-        .values({
-          datasetId,
-          versionNumber,
-          state,
-          ...scalarColumns(content),
-          createdAt: now,
-          updatedAt: now,
-          publishedAt: state === 'published' ? now : null,
-        })
-        .returning({ pk: datasetVersions.pk })
-        .get();
-      writeChildren(row.pk, content);
-      return row.pk;
+      const c = scalarColumns(content);
+      const json = (v: Record<string, unknown> | null) => (v == null ? null : JSON.stringify(v));
+      const pk = Number(
+        insertVersionStmt.run({ ...c, datasheet: json(c.datasheet), annotations: json(c.annotations), datasetId, versionNumber, state, now, publishedAt: state === 'published' ? now : null }).lastInsertRowid,
+      );
+      writeChildren(pk, content);
+      return pk;
     },
 
     replaceDraft(pk: number, content: VersionContent, now: string): void {
@@ -325,8 +315,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     },
 
     maxVersionNumber(datasetId: string): number {
-      const r = db.select({ n: max(datasetVersions.versionNumber) }).from(datasetVersions).where(eq(datasetVersions.datasetId, datasetId)).get();
-      return r?.n ?? 0;
+      return (maxVersionStmt.get(datasetId) as number | null) ?? 0;
     },
 
 

@@ -1,4 +1,5 @@
 import { FemtoError, notFound } from '../../errors.js';
+import { digestOf } from '../../lib/digest.js';
 import { randomId } from '../../lib/ids.js';
 import { ADMIN_USER, type Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
@@ -57,6 +58,27 @@ export function contentOf(r: DatasetRecord): VersionContent {
   };
 }
 
+/**
+ * Content as two records compare: what a create leaves unstated and what the store fills in
+ * (empty lists, nulls, defaults) count as the same.
+ */
+function comparable(c: VersionContent): Record<string, unknown> {
+  const defaults: Partial<Record<keyof VersionContent, unknown>> = { resourceType: 'Dataset', accessLevel: 'open', status: 'available' };
+  const kept = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.length ? v.map(kept) : undefined;
+    if (v && typeof v === 'object') {
+      const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, kept(x)]).filter(([, x]) => x !== undefined));
+      return Object.keys(o).length ? o : undefined;
+    }
+    return v === null ? undefined : v;
+  };
+  return Object.fromEntries(
+    Object.entries(c)
+      .map(([k, v]) => [k, defaults[k as keyof VersionContent] === v ? undefined : kept(v)])
+      .filter(([, v]) => v !== undefined),
+  );
+}
+
 /** What a write answers: the version it left, with its record as stored. */
 export interface WrittenVersion extends ResolvedVersion {
   record: DatasetRecord;
@@ -72,6 +94,9 @@ export interface Vocabulary {
 
 /** Throws a coded error (422, every unmet rule) when a version may not become public by `event` (the publication policies). */
 export type PolicyCheck = (versionPk: number, event: 'publish' | 'doi') => void;
+
+/** Before visibility was its own field, restricted meant invisible: content that says only that is a private record. */
+const withVisibility = <T extends { visibility?: 'public' | 'private'; accessLevel?: string }>(c: T): T => ({ ...c, visibility: c.visibility ?? (c.accessLevel === 'restricted' ? 'private' : 'public') });
 
 /** Who owns what a caller creates: its user (an admin-role caller without one: the admin user). */
 const ownerOf = (actor: Actor) => actor.user ?? ADMIN_USER;
@@ -150,8 +175,7 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
     create(actor: Actor, input: CreateDatasetInput): WrittenVersion {
       auth.require(actor, 'curator');
       const { id: requestedId, ...given } = withTerms(input);
-      // Before visibility was its own field, restricted meant invisible: a client that says only that still gets a private record.
-      const content = { ...given, visibility: given.visibility ?? (given.accessLevel === 'restricted' ? 'private' : 'public') };
+      const content = withVisibility(given);
       const id = requestedId ?? randomId('ds-');
       repo.transaction(() => {
         if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
@@ -180,6 +204,38 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
         auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content });
       });
       return written(id, { version: 1 });
+    },
+
+    /**
+     * A published version holding `content` (imports of records kept elsewhere): the dataset's
+     * first version, a new version when the latest one says something else, or nothing when it
+     * says the same. `content` is the full record, as a create would take it.
+     */
+    publishContent(actor: Actor, id: string, given: VersionContent): { status: 'created' | 'updated' | 'unchanged'; pk: number; version: number } {
+      auth.require(actor, 'curator');
+      const content = withVisibility(withTerms(given));
+      return repo.transaction(() => {
+        const concept = repo.concept(id);
+        const t = now();
+        if (!concept) {
+          repo.insertConcept(id, actor.id, ownerOf(actor), t);
+          const pk = repo.insertVersion(id, content, 'published', 1, t);
+          repo.setPointers(id, { latestVersionPk: pk }, t);
+          auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content });
+          return { status: 'created' as const, pk, version: 1 };
+        }
+        requireEditable(actor, id);
+        if (concept.draftVersionPk != null) throw new FemtoError('CONFLICT', `Dataset '${id}' has an open draft; publish it (or let a curator decide) before importing a new version`, [{ pointer: '/id', message: 'has an open draft' }]);
+        const latest = concept.latestVersionPk == null ? undefined : recordOf(concept.latestVersionPk);
+        if (latest && digestOf(comparable(contentOf(latest))) === digestOf(comparable(content))) {
+          return { status: 'unchanged' as const, pk: concept.latestVersionPk!, version: latest.version! };
+        }
+        const n = repo.maxVersionNumber(id) + 1;
+        const pk = repo.insertVersion(id, content, 'published', n, t);
+        repo.setPointers(id, { latestVersionPk: pk }, t);
+        auth.audit(actor, { action: 'dataset.publish-import', entityType: 'dataset', entityId: id, before: latest, after: content });
+        return { status: 'updated' as const, pk, version: n };
+      });
     },
 
     /** The record of a dataset as the caller may see it: its latest published version, or the draft for those who may see drafts (read pipeline: 404, 410). */
@@ -302,6 +358,11 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
     /** Which of these versions the caller may read, in one statement (DOIs, lineage ends). */
     readable(actor: Actor, pks: readonly number[]): Set<number> {
       return new Set([...repo.access(pks)].filter(([, v]) => mayRead(actor, v)).map(([pk]) => pk));
+    },
+
+    /** Of these versions, the record each belongs to and whether the caller may change it, in one statement. */
+    editableVersions(actor: Actor, pks: readonly number[]): Map<number, { datasetId: string; editable: boolean }> {
+      return new Map([...repo.access(pks)].map(([pk, v]) => [pk, { datasetId: v.datasetId, editable: mayEdit(actor, v) }]));
     },
 
     /** Which of these records the caller may change, in one statement. */

@@ -1,4 +1,4 @@
-import type { Database_ } from '../../db/client.js';
+import { transactionRunner, type Database_ } from '../../db/client.js';
 import { gateResults, measurements, type GateResultRow, type MeasurementRow } from '../../db/schema/index.js';
 
 export type NewMeasurement = typeof measurements.$inferInsert;
@@ -18,6 +18,7 @@ interface RawMeasurement extends Omit<MeasurementWithActivity, 'value' | 'normal
 const RESULT_COLUMNS = `r.seq, r.measurement_id AS measurementId, r.version_pk AS versionPk, r.gate, r.verdict, r.value, r.margin, r.reason`;
 
 export function createGatesRepository({ db, sqlite }: Database_) {
+  const inTransaction = transactionRunner(sqlite);
   // Reads on the dataset read path and lineage answers: prepared once, any number of keys as one JSON array.
   const measurementsStmt = sqlite.prepare(`
     SELECT m.id, m.version_pk AS versionPk, m.activity_id AS activityId, m.observable, m.value, m.unit, m.normalized_value AS normalizedValue,
@@ -33,7 +34,7 @@ export function createGatesRepository({ db, sqlite }: Database_) {
   return {
     /** Runs fn in one transaction (a savepoint when nested): the validation step and its results commit together. */
     transaction<T>(fn: () => T): T {
-      return sqlite.transaction(fn)();
+      return inTransaction(fn);
     },
 
     insert(measurement: NewMeasurement, results: NewGateResult[]): void {

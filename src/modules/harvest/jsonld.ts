@@ -4,8 +4,16 @@ import { Writer, DataFactory, type Quad } from 'n3';
 import { projectPath } from '../../paths.js';
 
 /** The JSON-LD contexts femto serves from schema/jsonld/ (GET /contexts/{name}). */
-export const CONTEXT_FILES = ['schemaorg.jsonld', 'dcat.jsonld'] as const;
+export const CONTEXT_FILES = ['schemaorg.jsonld', 'dcat.jsonld', 'ro-crate-1.1.jsonld', 'ro-crate-1.2.jsonld', 'workflow-run.jsonld'] as const;
 export type ContextFile = (typeof CONTEXT_FILES)[number];
+
+/** Published contexts femto's documents name by their canonical URL, answered from the local copies (RO-Crate requires its own URL). */
+export const WELL_KNOWN_CONTEXTS: Readonly<Record<string, ContextFile>> = {
+  'https://w3id.org/ro/crate/1.1/context': 'ro-crate-1.1.jsonld',
+  'https://w3id.org/ro/crate/1.2/context': 'ro-crate-1.2.jsonld',
+  'https://w3id.org/ro/terms/workflow-run/context': 'workflow-run.jsonld',
+  'https://w3id.org/ro/terms/workflow-run': 'workflow-run.jsonld',
+};
 
 const cache = new Map<string, { '@context': unknown }>();
 export function contextDocument(name: ContextFile): { '@context': unknown } {
@@ -21,14 +29,15 @@ const SCHEMA_ORG = /^https?:\/\/schema\.org\/?(docs\/jsonldcontext\.json)?$/;
 
 /**
  * A jsonld.js document loader that serves only local files: schema.org's context from its
- * bundled copy and femto's own contexts under `${baseUrl}/contexts/`. Anything else is refused,
- * so nothing is ever fetched from the network.
+ * bundled copy, the RO-Crate contexts by their canonical URLs, and femto's own contexts under
+ * `${baseUrl}/contexts/`. Anything else is refused, so nothing is ever fetched from the network.
  */
 export function localDocumentLoader(baseUrl: string) {
   const prefix = `${baseUrl}/contexts/`;
   return async (url: string) => {
     let name: string | undefined;
     if (SCHEMA_ORG.test(url)) name = 'schemaorg.jsonld';
+    else if (WELL_KNOWN_CONTEXTS[url]) name = WELL_KNOWN_CONTEXTS[url];
     else if (url.startsWith(prefix)) name = url.slice(prefix.length);
     if (!name || !(CONTEXT_FILES as readonly string[]).includes(name)) {
       throw new Error(`femto loads JSON-LD contexts from local files only; refusing ${url}`);

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Database_ } from '../../db/client.js';
+import { transactionRunner, type Database_ } from '../../db/client.js';
 import { doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
 import { holdsRecord, mayReadVersion, type AccessParams } from '../../db/fragments.js';
 
@@ -86,6 +86,7 @@ const DOI_COLUMNS = `d.doi, d.state, d.dataset_id AS datasetId, d.version_pk AS 
 const doiRow = (r: RawDoi): DoiRow => ({ ...r, isConcept: r.isConcept === 1, attributes: JSON.parse(r.attributes) as Record<string, unknown> });
 
 export function createIdentifiersRepository({ db, sqlite }: Database_) {
+  const inTransaction = transactionRunner(sqlite);
   const listStmt = sqlite.prepare(`
     SELECT x.doi FROM (${DESCRIBED_DOIS}) x
     WHERE ${DOI_FILTER} AND (@after IS NULL OR x.doi > @after)
@@ -121,7 +122,7 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
 
   return {
     transaction<T>(fn: () => T): T {
-      return sqlite.transaction(fn)();
+      return inTransaction(fn);
     },
 
     get(doi: string): DoiRow | undefined {

@@ -403,11 +403,14 @@ export function createIdentifiersService(deps: {
    * caller may change it: a draft or registered DOI is its record's editors' work in progress
    * (DataCite's public API shows neither). Otherwise it answers as an unknown DOI does.
    */
+  /** The caller may see this DOI: it may read the version the DOI describes, and only its editors see a DOI before it is findable. */
+  function mayViewDoi(actor: Actor, row: DoiRow): boolean {
+    const pk = describedPk(row);
+    return (pk == null || access.readable(actor, [pk]).has(pk)) && (row.state === 'findable' || mayEditDoi(actor, row));
+  }
+
   function visible(actor: Actor, row: DoiRow | undefined, doi: string): DoiRow {
-    const pk = row && describedPk(row);
-    if (!row || (pk != null && !access.readable(actor, [pk]).has(pk)) || (row.state !== 'findable' && !mayEditDoi(actor, row))) {
-      throw new FemtoError('NOT_FOUND', `DOI ${doi} does not exist`);
-    }
+    if (!row || !mayViewDoi(actor, row)) throw new FemtoError('NOT_FOUND', `DOI ${doi} does not exist`);
     return row;
   }
 
@@ -555,6 +558,14 @@ export function createIdentifiersService(deps: {
     get(actor: Actor, doiParam: string): DoiRow {
       const doi = parseDoi(doiParam);
       return visible(actor, repo.get(doi), doi);
+    },
+
+    /** The dataset version a DOI is bound to, when the caller may see the DOI; undefined otherwise (importers matching records by DOI). */
+    versionOf(actor: Actor, doiParam: string): { datasetId: string; versionPk: number } | undefined {
+      const doi = normalizeDoi(doiParam);
+      const row = doi ? repo.get(doi) : undefined;
+      if (!row?.datasetId || row.versionPk == null || !mayViewDoi(actor, row)) return undefined;
+      return { datasetId: row.datasetId, versionPk: row.versionPk };
     },
 
     /**

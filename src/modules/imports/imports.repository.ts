@@ -1,4 +1,4 @@
-import type { Database_ } from '../../db/client.js';
+import { savepointRunner, transactionRunner, type Database_ } from '../../db/client.js';
 import type { AppliedStatus } from './imports.schema.js';
 
 export interface LedgerEntry {
@@ -10,7 +10,10 @@ export interface LedgerEntry {
 }
 
 export function createImportsRepository({ sqlite }: Database_) {
-  // A batch of keys is looked up in one statement (the keys travel as one JSON array).
+  const inTransaction = transactionRunner(sqlite);
+  const inSavepoint = savepointRunner(sqlite);
+  // A batch of keys is looked up in one statement (the keys travel as one JSON array). CROSS JOIN keeps the keys the
+  // outer loop: otherwise the planner may range over the format's whole ledger and probe the keys for each row.
   const doneStmt = sqlite.prepare(`
     SELECT l.key, l.digest, l.status, l.subject, l.location
       FROM json_each(@keys) k CROSS JOIN import_ledger l ON l.format = @format AND l.key = k.value`);
@@ -19,9 +22,14 @@ export function createImportsRepository({ sqlite }: Database_) {
     ON CONFLICT (format, key) DO UPDATE SET digest = excluded.digest, status = excluded.status, subject = excluded.subject, location = excluded.location, applied_at = excluded.applied_at`);
 
   return {
-    /** Runs fn in one transaction; nested in another, a savepoint (one unit inside its batch). */
+    /** Runs fn in one transaction (a batch of units). */
     transaction<T>(fn: () => T): T {
-      return sqlite.transaction(fn)();
+      return inTransaction(fn);
+    },
+
+    /** Runs fn in a savepoint of the batch: a refused unit is rolled back alone and the batch goes on. */
+    savepoint<T>(fn: () => T): T {
+      return inSavepoint(fn);
     },
 
     done(format: string, keys: readonly string[]): Map<string, LedgerEntry> {

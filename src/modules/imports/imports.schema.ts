@@ -63,15 +63,9 @@ export interface Applied {
   subject?: { id: string; location: string };
 }
 
-/** Work a format defers to the end of a batch of units (one statement for many units instead of one each). */
-export interface ImportBatch {
-  /** Runs fn once, just before the batch commits (inside its transaction); `key` dedupes. */
-  beforeCommit(key: string, fn: () => void): void;
-}
-
 export interface ApplyOptions {
+  /** Nothing the unit writes is kept (the framework rolls back): for the wording of `message` ("would create"). */
   dryRun: boolean;
-  batch: ImportBatch;
 }
 
 export interface Importer<T = unknown> {

@@ -1,8 +1,8 @@
-import { FemtoError } from '../../errors.js';
+import { FemtoError, toFemtoError } from '../../errors.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { ImportsRepository } from './imports.repository.js';
-import { isRefused, type Applied, type ImportBatch, type ImportInput, type Importer, type ImportSummary, type ParsedUnit, type RefusedUnit, type UnitResult } from './imports.schema.js';
+import { isRefused, type Applied, type ImportInput, type Importer, type ImportSummary, type ImportUnit, type ParsedUnit, type RefusedUnit, type UnitResult } from './imports.schema.js';
 import type { ImportRegistry } from './registry.js';
 
 export interface RunOptions {
@@ -46,7 +46,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     }
   }
 
-  function applyOne(importer: Importer, unit: ParsedUnit, actor: Actor, done: ReturnType<ImportsRepository['done']>, dryRun: boolean, batch: ImportBatch): UnitResult {
+  function applyOne(importer: Importer, unit: ParsedUnit, actor: Actor, done: ReturnType<ImportsRepository['done']>, dryRun: boolean): UnitResult {
     if (isRefused(unit)) return refusedResult(unit, unit.refused);
     const before = done.get(unit.key);
     if (before && before.digest === unit.digest) {
@@ -54,33 +54,64 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     }
     try {
       // A savepoint: a refused unit leaves nothing behind, its batch goes on.
-      const applied: Applied = repo.transaction(() => {
-        const a = importer.apply(unit, actor, { dryRun, batch });
+      const applied: Applied = repo.savepoint(() => {
+        const a = importer.apply(unit, actor, { dryRun });
         repo.record(importer.format, { key: unit.key, digest: unit.digest, status: a.status, subject: a.subject?.id ?? null, location: a.subject?.location ?? null }, new Date().toISOString());
         return a;
       });
       return { key: unit.key, source: unit.source, status: applied.status, message: applied.message, ...(applied.subject ? { subject: applied.subject.id, location: applied.subject.location } : {}) };
     } catch (err) {
       if (refusable(err)) return refusedResult(unit, err);
-      throw err;
+      // The database's own faults (full, read-only) stop the run with their code; anything else is a bug, kept as thrown.
+      const coded = toFemtoError(err as Error);
+      throw coded.code === 'INTERNAL' ? err : coded;
     }
   }
 
-  /** One transaction for a batch of units, each in its own savepoint; what the format deferred runs once before the commit. */
+  /** One transaction for a batch of units, each in its own savepoint. */
   function applyBatch(importer: Importer, units: ParsedUnit[], actor: Actor, dryRun: boolean): UnitResult[] {
     return repo.transaction(() => {
-      const deferred = new Map<string, () => void>();
-      const batch: ImportBatch = { beforeCommit: (key, fn) => void (deferred.has(key) || deferred.set(key, fn)) };
       const done = repo.done(importer.format, units.filter((u) => !isRefused(u)).map((u) => u.key));
-      const results = units.map((u) => applyOne(importer, u, actor, done, dryRun, batch));
-      for (const fn of deferred.values()) fn();
-      return results;
+      return units.map((u) => applyOne(importer, u, actor, done, dryRun));
     });
+  }
+
+  /**
+   * Group commit for units arriving one per request: those submitted while the event loop is busy
+   * are applied together in one transaction (each in its own savepoint), so concurrent clients
+   * share one commit instead of paying one each.
+   */
+  interface Pending {
+    actor: Actor;
+    importer: Importer;
+    unit: ImportUnit;
+    resolve: (r: UnitResult) => void;
+    reject: (err: unknown) => void;
+  }
+  let queue: Pending[] = [];
+  function flush(): void {
+    const items = queue;
+    queue = [];
+    try {
+      const results = repo.transaction(() => items.map((p) => applyOne(p.importer, p.unit, p.actor, repo.done(p.importer.format, [p.unit.key]), false)));
+      items.forEach((p, i) => p.resolve(results[i]));
+    } catch (err) {
+      for (const p of items) p.reject(err);
+    }
   }
 
   return {
     registry,
     parse,
+
+    /** Applies one unit in the next group commit; resolves to its result (`refused` with the reason). */
+    submit(actor: Actor, importer: Importer, unit: ImportUnit): Promise<UnitResult> {
+      auth.require(actor, 'curator');
+      return new Promise((resolve, reject) => {
+        queue.push({ actor, importer, unit, resolve, reject });
+        if (queue.length === 1) setImmediate(flush);
+      });
+    },
 
     /** Importing needs the curator role, checked before any input is read. */
     requireImporter: (actor: Actor) => auth.require(actor, 'curator'),
@@ -96,7 +127,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       const size = Math.max(1, options.batchSize ?? 1);
       const counts: Counts = { format: importer.format, dryRun, created: 0, updated: 0, unchanged: 0, refused: 0 };
       const pending: UnitResult[] = [];
-      const flush = (results: UnitResult[]) => {
+      const report = (results: UnitResult[]) => {
         for (const r of results) {
           counts[r.status]++;
           options.onResult?.(r);
@@ -107,11 +138,11 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
         for (const unit of units) {
           chunk.push(unit);
           if (chunk.length >= size) {
-            (dryRun ? pending.push(...applyBatch(importer, chunk, actor, true)) : flush(applyBatch(importer, chunk, actor, false)));
+            (dryRun ? pending.push(...applyBatch(importer, chunk, actor, true)) : report(applyBatch(importer, chunk, actor, false)));
             chunk = [];
           }
         }
-        if (chunk.length) dryRun ? pending.push(...applyBatch(importer, chunk, actor, true)) : flush(applyBatch(importer, chunk, actor, false));
+        if (chunk.length) dryRun ? pending.push(...applyBatch(importer, chunk, actor, true)) : report(applyBatch(importer, chunk, actor, false));
       };
       if (!dryRun) {
         all();
@@ -125,7 +156,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       } catch (err) {
         if (!(err instanceof DryRunRollback)) throw err;
       }
-      flush(pending);
+      report(pending);
       return counts;
     },
 

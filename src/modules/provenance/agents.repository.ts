@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
 import { agents } from '../../db/schema/index.js';
 import { mayReadVersion, type AccessParams } from '../../db/fragments.js';
@@ -30,16 +30,24 @@ export function createAgentsRepository({ db, sqlite }: Database_) {
     SELECT a.id, a.kind, a.name, a.orcid, a.ror, a.url, a.affiliation, a.created_at AS createdAt FROM agents a
      WHERE (@id IS NULL OR a.id = @id) AND (@kind IS NULL OR a.kind = @kind) AND (@after IS NULL OR a.id > @after) AND ${NAMED_FOR_CALLER}
      ORDER BY a.id LIMIT @limit`);
+  // Every creator of every version written is looked up here: prepared once.
+  const byOrcid = db.select().from(agents).where(eq(agents.orcid, sql.placeholder('orcid'))).prepare();
+  const byRor = db.select().from(agents).where(eq(agents.ror, sql.placeholder('ror'))).prepare();
+  // Without a persistent identifier the best we can do is the exact name of the same kind of agent.
+  const byName = db
+    .select()
+    .from(agents)
+    .where(and(eq(agents.kind, sql.placeholder('kind')), eq(agents.name, sql.placeholder('name')), isNull(agents.orcid), isNull(agents.ror)))
+    .prepare();
+  const insertAgent = db
+    .insert(agents)
+    .values({ id: sql.placeholder('id'), kind: sql.placeholder('kind'), name: sql.placeholder('name'), orcid: sql.placeholder('orcid'), ror: sql.placeholder('ror'), url: sql.placeholder('url'), affiliation: sql.placeholder('affiliation') })
+    .prepare();
 
   function findByIdentity(a: AgentIdentity): AgentRow | undefined {
-    if (a.orcid) return db.select().from(agents).where(eq(agents.orcid, a.orcid)).get();
-    if (a.ror) return db.select().from(agents).where(eq(agents.ror, a.ror)).get();
-    // Without a persistent identifier the best we can do is the exact name of the same kind of agent.
-    return db
-      .select()
-      .from(agents)
-      .where(and(eq(agents.kind, a.kind), eq(agents.name, a.name), isNull(agents.orcid), isNull(agents.ror)))
-      .get();
+    if (a.orcid) return byOrcid.get({ orcid: a.orcid });
+    if (a.ror) return byRor.get({ ror: a.ror });
+    return byName.get({ kind: a.kind, name: a.name });
   }
 
   return {
@@ -50,9 +58,7 @@ export function createAgentsRepository({ db, sqlite }: Database_) {
       const existing = findByIdentity(a);
       if (existing) return existing.id;
       const id = randomId('ag-');
-      db.insert(agents)
-        .values({ id, kind: a.kind, name: a.name, orcid: a.orcid ?? null, ror: a.ror ?? null, url: a.url ?? null, affiliation: a.affiliation ?? null })
-        .run();
+      insertAgent.run({ id, kind: a.kind, name: a.name, orcid: a.orcid ?? null, ror: a.ror ?? null, url: a.url ?? null, affiliation: a.affiliation ?? null });
       return id;
     },
 

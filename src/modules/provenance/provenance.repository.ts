@@ -1,14 +1,14 @@
-import { eq, inArray } from 'drizzle-orm';
 import type { AgentRow } from './agents.repository.js';
 import type { VersionEndpoint } from './provenance.schema.js';
-import type { Database_ } from '../../db/client.js';
-import { activities, activityAgents, activityInputs, activityOutputs } from '../../db/schema/index.js';
+import { transactionRunner, type Database_ } from '../../db/client.js';
+import type { activities } from '../../db/schema/index.js';
 import { sharedGroups } from '../../db/fragments.js';
 
 export type ActivityRow = typeof activities.$inferSelect;
 
 
-export function createProvenanceRepository({ db, sqlite }: Database_) {
+export function createProvenanceRepository({ sqlite }: Database_) {
+  const inTransaction = transactionRunner(sqlite);
   /*
    * Is any of `targets` downstream of (or equal to) any of `starts`? UNION (not UNION ALL) keeps
    * each version once, so the walk terminates even on corrupt data that already holds a cycle.
@@ -23,6 +23,18 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
         JOIN activity_outputs o ON o.activity_id = i.activity_id
     )
     SELECT pk FROM down WHERE pk IN (SELECT value FROM json_each(?)) LIMIT 1`);
+
+  // Writes of steps, prepared once: bulk imports write one per record.
+  const existsStmt = sqlite.prepare('SELECT 1 FROM activities WHERE id = ?').pluck(true);
+  const insertActivityStmt = sqlite.prepare(`
+    INSERT INTO activities (id, kind, name, description, software_name, software_version, software_repository, software_commit, parameters, started_at, ended_at, basis, implied, created_by, created_at)
+    VALUES (@id, @kind, @name, @description, @softwareName, @softwareVersion, @softwareRepository, @softwareCommit, @parameters, @startedAt, @endedAt, @basis, @implied, @createdBy, @createdAt)`);
+  const insertAgentLink = sqlite.prepare('INSERT INTO activity_agents (activity_id, agent_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const insertInput = sqlite.prepare('INSERT INTO activity_inputs (activity_id, version_pk, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const insertOutput = sqlite.prepare('INSERT INTO activity_outputs (activity_id, version_pk) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  const generatedStmt = sqlite.prepare(
+    'SELECT o.version_pk AS versionPk, o.activity_id AS activityId FROM json_each(?) k CROSS JOIN activity_outputs o ON o.version_pk = k.value',
+  );
 
   /* Lineage snapshots (in this process or any other on the same file) compare this counter to know they are stale. */
   const bumpGeneration = sqlite.prepare(
@@ -86,23 +98,29 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
 
   return {
     transaction<T>(fn: () => T): T {
-      return sqlite.transaction(fn)();
+      return inTransaction(fn);
     },
 
-    activityExists: (id: string) => !!db.select({ id: activities.id }).from(activities).where(eq(activities.id, id)).get(),
+    activityExists: (id: string) => existsStmt.get(id) !== undefined,
 
     insertActivity(
       row: typeof activities.$inferInsert,
       links: { agents: { agentId: string; role: string }[]; inputs: { versionPk: number; role: string | null }[]; outputs: number[] },
     ): void {
       // Nested in the caller's transaction (a savepoint): the edges and the generation bump commit or roll back together.
-      sqlite.transaction(() => {
-        db.insert(activities).values(row).run();
-        if (links.agents.length) db.insert(activityAgents).values(links.agents.map((a) => ({ activityId: row.id, ...a }))).onConflictDoNothing().run();
-        if (links.inputs.length) db.insert(activityInputs).values(links.inputs.map((i) => ({ activityId: row.id, ...i }))).onConflictDoNothing().run();
-        if (links.outputs.length) db.insert(activityOutputs).values(links.outputs.map((versionPk) => ({ activityId: row.id, versionPk }))).onConflictDoNothing().run();
+      inTransaction(() => {
+        insertActivityStmt.run({
+          name: null, description: null, softwareName: null, softwareVersion: null, softwareRepository: null, softwareCommit: null, startedAt: null, endedAt: null, basis: null,
+          ...row,
+          parameters: row.parameters == null ? null : JSON.stringify(row.parameters),
+          implied: row.implied ? 1 : 0,
+          createdAt: row.createdAt ?? new Date().toISOString(),
+        });
+        for (const a of links.agents) insertAgentLink.run(row.id, a.agentId, a.role);
+        for (const i of links.inputs) insertInput.run(row.id, i.versionPk, i.role);
+        for (const versionPk of links.outputs) insertOutput.run(row.id, versionPk);
         bumpGeneration.run();
-      })();
+      });
     },
 
     wouldCycle(inputPks: number[], outputPks: number[]): boolean {
@@ -112,12 +130,7 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
 
     /** Output versions that some activity already generated (PROV: an entity is generated once). */
     alreadyGenerated(outputPks: number[]): { versionPk: number; activityId: string }[] {
-      if (!outputPks.length) return [];
-      return db
-        .select({ versionPk: activityOutputs.versionPk, activityId: activityOutputs.activityId })
-        .from(activityOutputs)
-        .where(inArray(activityOutputs.versionPk, outputPks))
-        .all();
+      return outputPks.length ? (generatedStmt.all(JSON.stringify(outputPks)) as { versionPk: number; activityId: string }[]) : [];
     },
 
     activities(ids: readonly string[]): ActivityRow[] {

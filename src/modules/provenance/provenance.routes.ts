@@ -1,13 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { RepresentationRegistry } from '../../lib/negotiation.js';
 import type { SiteUrls } from '../../lib/site-urls.js';
+import { negotiate, type Exportable } from '../prov/prov.formats.js';
+import type { ProvGraphs } from '../prov/prov.graph.js';
 import type { ProvenanceService } from './provenance.service.js';
 import { activityRecord, agentInput, agentRecord, createActivityBody } from './provenance.schema.js';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 const security = [{ bearer: [] }];
 
-export function provenanceRoutes({ provenance, urls }: { provenance: ProvenanceService; urls: SiteUrls }): FastifyPluginAsyncZod {
+const asIs = (body: unknown) => body as string;
+
+export function provenanceRoutes(deps: { provenance: ProvenanceService; urls: SiteUrls; provGraphs: ProvGraphs; provFormats: RepresentationRegistry<Exportable> }): FastifyPluginAsyncZod {
+  const { provenance, urls, provGraphs, provFormats } = deps;
   return async (app) => {
     app.post(
       '/activities',
@@ -30,8 +36,24 @@ export function provenanceRoutes({ provenance, urls }: { provenance: ProvenanceS
 
     app.get(
       '/activities/:id',
-      { schema: { tags: ['provenance'], summary: 'A derivation step with its inputs, outputs and agents', params: idParams, response: { 200: activityRecord } } },
-      async (request) => provenance.get(request.actor, request.params.id),
+      {
+        schema: {
+          tags: ['provenance'],
+          summary: 'A derivation step with its inputs, outputs and agents',
+          description:
+            'The same step in exchange formats, by `Accept` or `?format=`: `prov-json`, `prov-xml`, `prov-o` (Turtle), `prov-o-jsonld`, `rocrate` / `rocrate-1.2` (a Process Run Crate). Those name only the versions the caller may see.',
+          params: idParams,
+          querystring: z.object({ format: z.string().max(50).optional().describe('json (default), prov-json, prov-xml, prov-o, prov-o-jsonld, rocrate, rocrate-1.2') }).strict(),
+          response: { 200: activityRecord },
+        },
+      },
+      async (request, reply) => {
+        const { actor } = request;
+        const record = provenance.get(actor, request.params.id);
+        const answer: Exportable = { json: () => JSON.stringify(activityRecord.parse(record)), graph: () => provGraphs.ofActivity(actor, record.id) };
+        const { mediaType, body } = await negotiate(provFormats, { accept: request.headers.accept, format: request.query.format }, answer);
+        return reply.header('Vary', 'Accept').type(mediaType === 'application/json' ? 'application/json; charset=utf-8' : mediaType).serializer(asIs).send(body as never);
+      },
     );
 
     app.get(

@@ -1,0 +1,178 @@
+import { FemtoError } from '../../errors.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
+import type { Actor } from '../auth/auth.schema.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { VersionContent } from '../datasets/datasets.schema.js';
+import type { DatasetReader } from '../datasets/read.js';
+import type { Applied } from '../imports/imports.schema.js';
+import type { ProvenanceService } from '../provenance/provenance.service.js';
+import { contentOf, datasetIdFor, datasetsOfRun, eventTimeOf, stepOf, versionKeyOf } from './openlineage.mapping.js';
+import type { OpenLineageRepository, RunRow } from './openlineage.repository.js';
+import type { OlDataset, OlEvent, RunEvent, RunState } from './openlineage.schema.js';
+
+const TERMINAL = new Set<RunState>(['COMPLETE', 'FAIL', 'ABORT']);
+/** Non-terminal states only move forward: a START arriving after RUNNING does not set the run back. */
+const PROGRESS: Record<string, number> = { OTHER: 0, START: 1, RUNNING: 2 };
+
+export interface OpenLineageDeps {
+  repo: OpenLineageRepository;
+  datasets: { publishContent(actor: Actor, id: string, content: VersionContent): { status: 'created' | 'updated' | 'unchanged'; pk: number; version: number } };
+  versions: Pick<DatasetReader, 'resolve'>;
+  provenance: Pick<ProvenanceService, 'record' | 'generatorOf' | 'records'>;
+  auth: AuthService;
+  urls: SiteUrls;
+}
+
+/**
+ * OpenLineage ingest, as Marquez does it: every event stored once (a replay changes nothing), the
+ * run's state kept per runId whatever order its events arrive in, and a COMPLETE run made into a
+ * derivation step between exact dataset versions (FAIL and ABORT are recorded, with no outputs).
+ * One event is one transaction.
+ */
+export function createOpenLineageService(deps: OpenLineageDeps) {
+  const { repo, datasets, versions, provenance, auth, urls } = deps;
+
+  /** What one event did to datasets, for its summary line. */
+  interface Touched {
+    created: string[];
+  }
+
+  /** The femto dataset an OpenLineage dataset is (by the mapping rule), and whether it exists yet. */
+  function datasetFor(d: OlDataset): { id: string; known: boolean } {
+    const mapped = repo.datasetOf(d.namespace, d.name);
+    return mapped ? { id: mapped, known: true } : { id: datasetIdFor(d.namespace, d.name), known: false };
+  }
+
+  /** A femto dataset named directly (namespace = femto's base URL): `id` or `id@n`, which must exist and be published. */
+  function femtoVersion(actor: Actor, d: OlDataset, pointer: string): number {
+    const [dataset, n] = d.name.split('@');
+    const r = versions.resolve(actor, { dataset, ...(n ? { version: Number(n) } : {}) });
+    if (r.status !== 'found') throw new FemtoError('UNKNOWN_REFERENCE', `${pointer}: femto has no published dataset '${d.name}'`, [{ pointer: `${pointer}/name`, message: 'no such published dataset (version)' }]);
+    return r.version.pk;
+  }
+
+  /** The version a key names, made (as a new published version) when it is new. */
+  function versionFor(actor: Actor, d: OlDataset, key: string, run: string | null, touched: Touched): number {
+    const { id, known } = datasetFor(d);
+    const existing = known ? repo.versionOf(id, key) : undefined;
+    if (existing !== undefined) return existing;
+    const made = datasets.publishContent(actor, id, contentOf(d, key, run));
+    if (!known) repo.mapDataset(d.namespace, d.name, id);
+    repo.mapVersion(id, key, made.pk);
+    if (made.status !== 'unchanged') touched.created.push(`${id}@${made.version}`);
+    return made.pk;
+  }
+
+  /** An input: the version its facets name, else the dataset's latest published version, else its first. */
+  function inputVersion(actor: Actor, d: OlDataset, pointer: string, runId: string, touched: Touched): number {
+    if (d.namespace === urls.base) return femtoVersion(actor, d, pointer);
+    const key = versionKeyOf(d);
+    if (key) return versionFor(actor, d, key, null, touched);
+    const { id, known } = datasetFor(d);
+    const latest = known ? versions.resolve(actor, { dataset: id }) : undefined;
+    return latest?.status === 'found' ? latest.version.pk : versionFor(actor, d, `seen:${runId}`, null, touched);
+  }
+
+  /** An output: the version its facets name (one run's output, another's input), else a new version made by this run. */
+  function outputVersion(actor: Actor, d: OlDataset, pointer: string, runId: string, touched: Touched): number {
+    if (d.namespace === urls.base) return femtoVersion(actor, d, pointer);
+    return versionFor(actor, d, versionKeyOf(d) ?? `run:${runId}`, runId, touched);
+  }
+
+  /** The step of a completed run; undefined when the run named no dataset. */
+  function completeRun(actor: Actor, runId: string, startedAt: string | null, endedAt: string, touched: Touched, notes: string[]): string | undefined {
+    const events = repo.eventsOf(runId).map((e) => JSON.parse(e) as RunEvent);
+    const inputs = datasetsOfRun(events, 'inputs').map((d, i) => ({ versionPk: inputVersion(actor, d, `/inputs/${i}`, runId, touched), role: 'input' }));
+    const inputPks = new Set(inputs.map((i) => i.versionPk));
+    const outputs: number[] = [];
+    datasetsOfRun(events, 'outputs').forEach((d, i) => {
+      const pk = outputVersion(actor, d, `/outputs/${i}`, runId, touched);
+      // PROV: a version is generated once. A run that rewrote a version it read, or that an earlier run generated (same schema or version facet), generated nothing new.
+      const generator = provenance.generatorOf(pk);
+      if (inputPks.has(pk) || generator) notes.push(`output ${d.namespace}/${d.name} is the version ${generator ? `step ${generator} generated` : 'the run read'} (same schema or version facet): not linked again`);
+      else outputs.push(pk);
+    });
+    if (!inputs.length && !outputs.length) return undefined;
+    const step = stepOf(events, runId, startedAt, endedAt);
+    provenance.record(actor, step, inputs, outputs);
+    return step.id;
+  }
+
+  function runEvent(actor: Actor, e: RunEvent, time: string): Applied {
+    const runId = e.run.runId;
+    const state: RunState = e.eventType ?? 'OTHER';
+    const prev = repo.run(runId);
+    const runLocation = urls.base + `/api/v1/lineage/runs/${encodeURIComponent(runId)}`;
+    if (prev && TERMINAL.has(prev.state)) {
+      // Final: a late START only dates the run; a second COMPLETE (or any other event) changes nothing.
+      if (state === 'START' && (!prev.startedAt || time < prev.startedAt)) repo.saveRun({ ...prev, startedAt: time, updatedAt: new Date().toISOString() });
+      const subject = prev.activityId ? { id: prev.activityId, location: urls.activity(prev.activityId) } : { id: runId, location: runLocation };
+      return { status: 'unchanged', message: `run ${runId} already ended ${prev.state}${prev.activityId ? ` as step ${prev.activityId}` : ''}; ${state} event recorded`, subject };
+    }
+    const terminal = TERMINAL.has(state);
+    const startedAt = state === 'START' ? (prev?.startedAt && prev.startedAt < time ? prev.startedAt : time) : (prev?.startedAt ?? null);
+    const next: RunRow = {
+      runId,
+      jobNamespace: e.job.namespace,
+      jobName: e.job.name,
+      state: terminal || !prev || PROGRESS[state] > PROGRESS[prev.state] ? state : prev.state,
+      startedAt,
+      endedAt: terminal ? time : null,
+      activityId: null,
+      updatedAt: new Date().toISOString(),
+    };
+    const touched: Touched = { created: [] };
+    const notes: string[] = [];
+    if (state === 'COMPLETE') next.activityId = completeRun(actor, runId, startedAt, time, touched, notes) ?? null;
+    repo.saveRun(next);
+    const made = touched.created.length ? `; new dataset versions ${touched.created.join(', ')}` : '';
+    const message = `run ${runId} of ${e.job.namespace}/${e.job.name}: ${next.state}${next.activityId ? `, step ${next.activityId}` : state === 'COMPLETE' ? ', no datasets so no step' : ''}${made}${notes.length ? `; ${notes.join('; ')}` : ''}`;
+    const subject = next.activityId ? { id: next.activityId, location: urls.activity(next.activityId) } : { id: runId, location: runLocation };
+    return { status: prev ? 'updated' : 'created', message, subject };
+  }
+
+  return {
+    /** Receiving events needs the curator role, checked before the body is looked at. */
+    requireWriter: (actor: Actor) => auth.require(actor, 'curator'),
+
+    /**
+     * One validated event (its raw text keeps the record exact). A replay of an event already
+     * received is `unchanged`; refusals (an unknown femto dataset, a cycle) leave nothing behind.
+     */
+    ingest(actor: Actor, parsed: OlEvent, raw: string, digest: string): Applied {
+      auth.require(actor, 'curator');
+      const time = eventTimeOf(parsed.event.eventTime, '/eventTime');
+      return repo.transaction((): Applied => {
+        const runId = parsed.kind === 'run' ? parsed.event.run.runId : null;
+        const eventType = parsed.kind === 'run' ? (parsed.event.eventType ?? null) : parsed.kind.toUpperCase();
+        if (!repo.addEvent({ digest, runId, eventType, eventTime: time, event: raw, at: new Date().toISOString() })) {
+          return { status: 'unchanged', message: `event already received${runId ? ` (run ${runId})` : ''}` };
+        }
+        if (parsed.kind === 'run') return runEvent(actor, parsed.event, time);
+        if (parsed.kind === 'job') return { status: 'created', message: `job event for ${parsed.event.job.namespace}/${parsed.event.job.name} recorded (femto knows jobs through their runs)` };
+        const d = parsed.event.dataset;
+        const touched: Touched = { created: [] };
+        if (d.namespace === urls.base) femtoVersion(actor, d, '/dataset');
+        else versionFor(actor, d, versionKeyOf(d) ?? 'static', null, touched);
+        const id = datasetFor(d).id;
+        return touched.created.length
+          ? { status: 'created', message: `dataset ${touched.created.join(', ')} from a dataset event`, subject: { id, location: urls.dataset(id) } }
+          : { status: 'unchanged', message: `dataset event for ${id}: nothing new`, subject: { id, location: urls.dataset(id) } };
+      });
+    },
+
+    /**
+     * A run as the events told it (curators: runs carry job names and facets femto does not
+     * publish). A run whose step the caller may not see (it links only records hidden from it) is
+     * unknown, as its step is.
+     */
+    run(actor: Actor, runId: string) {
+      auth.require(actor, 'curator');
+      const run = repo.run(runId);
+      if (!run || (run.activityId && !provenance.records(actor, [run.activityId]).has(run.activityId))) throw new FemtoError('NOT_FOUND', `Run '${runId}' is unknown`);
+      return { ...run, events: repo.eventsOf(runId).length, activityLocation: run.activityId ? urls.activity(run.activityId) : null };
+    },
+  };
+}
+
+export type OpenLineageService = ReturnType<typeof createOpenLineageService>;
