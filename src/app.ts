@@ -15,6 +15,7 @@ import openapi from './plugins/openapi.js';
 import graphql from './plugins/graphql.js';
 import graphiql from './plugins/graphiql.js';
 import { datasetsRoutes } from './modules/datasets/datasets.routes.js';
+import { datasheetRoutes } from './modules/datasets/datasheet.routes.js';
 import { searchRoutes } from './modules/search/search.routes.js';
 import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
     for (const routes of [
       searchRoutes(c),
       datasetsRoutes(c),
+      datasheetRoutes(c),
       provenanceRoutes(c),
       authRoutes(c),
       lineageRoutes(c),

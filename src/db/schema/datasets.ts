@@ -53,8 +53,9 @@ export const datasetVersions = sqliteTable(
     publisher: text('publisher'),
     sizeBytes: integer('size_bytes'),
     recordCount: integer('record_count'),
-    /** Datasheet answers (Gebru et al.) and source annotations, kept as a JSON object. */
+    /** The version's datasheet (Gebru et al.), its seven sections as datasheet.schema.ts validates them; versioned with the row. */
     datasheet: text('datasheet', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** Source annotations, kept as a JSON object. */
     annotations: text('annotations', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at').notNull(),

@@ -11,6 +11,7 @@ import {
 } from '../../db/schema/index.js';
 import { WITHDRAWN } from '../../db/fragments.js';
 import type { CreatorInput, DatasetRecord, VersionContent } from './datasets.schema.js';
+import type { Datasheet } from './datasheet.schema.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
 
@@ -322,7 +323,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
             observables: [],
             distributions: [],
             relatedIdentifiers: [],
-            datasheet: r.datasheet == null ? null : (JSON.parse(r.datasheet) as Record<string, unknown>),
+            datasheet: r.datasheet == null ? null : (JSON.parse(r.datasheet) as Datasheet),
             annotations: r.annotations == null ? null : (JSON.parse(r.annotations) as Record<string, unknown>),
             createdAt: r.created_at,
             updatedAt: r.updated_at,

@@ -4,6 +4,7 @@ import { DATACITE_VOCABULARY } from '../../lib/datacite-vocabulary.js';
 import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl, isAllowedUrl, URL_REFUSED } from '../../lib/urls.js';
+import { datasheetSchema, type Datasheet } from './datasheet.schema.js';
 
 const spdx = new Set<string>(createRequire(import.meta.url)('spdx-license-ids') as string[]);
 
@@ -103,7 +104,7 @@ const datasetFields = {
   publisher: z.string().trim().min(1).max(500).optional(),
   sizeBytes: z.number().int().nonnegative().optional(),
   recordCount: z.number().int().nonnegative().optional(),
-  datasheet: z.record(z.string(), z.unknown()).optional(),
+  datasheet: datasheetSchema.optional(),
 };
 
 const embargoRule = <T extends { accessLevel?: string; embargoUntil?: string }>(v: T, ctx: z.RefinementCtx) => {
@@ -150,7 +151,7 @@ export interface VersionContent {
   publisher?: string | null;
   sizeBytes?: number | null;
   recordCount?: number | null;
-  datasheet?: Record<string, unknown> | null;
+  datasheet?: Datasheet | null;
   annotations?: Record<string, unknown> | null;
 }
 
@@ -199,7 +200,7 @@ export const datasetRecord = z.object({
   observables: z.array(z.string()),
   distributions: z.array(distributionOut),
   relatedIdentifiers: z.array(z.object({ type: z.string(), value: z.string(), relation: z.string() })),
-  datasheet: z.record(z.string(), z.unknown()).nullable(),
+  datasheet: datasheetSchema.nullable(),
   annotations: z.record(z.string(), z.unknown()).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetsRepository, PublishedVersionRow } from './datasets.repository.js';
 import type { CreateDatasetInput, DatasetRecord, PatchDatasetInput, VersionContent } from './datasets.schema.js';
+import type { Datasheet } from './datasheet.schema.js';
 import { draftEtag, readMiss, type DatasetReader, type ResolvedVersion } from './read.js';
 import { mayRead, maySeeDrafts, viewFor } from './visibility.js';
 
@@ -217,6 +218,23 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
         auth.audit(actor, { action: 'dataset.patch', entityType: 'dataset', entityId: id, before: current, after: merged });
       });
       return written(id, 'draft');
+    },
+
+    /**
+     * The datasheet a caller reads at /datasets/{id}/datasheet: the open draft's for those who may see drafts (the one
+     * a PUT replaces), else the version /datasets/{id} shows; or one numbered version.
+     */
+    datasheetVersion(actor: Actor, id: string, version?: number): ResolvedVersion {
+      if (version === undefined && maySeeDrafts(actor)) {
+        const draft = reader.resolve(actor, { dataset: id, draft: 'only' });
+        if (draft.status === 'found') return draft.version;
+      }
+      return reader.open(actor, version === undefined ? { dataset: id, draft: 'fallback' } : { dataset: id, version });
+    },
+
+    /** Replaces the draft's datasheet (If-Match as for PATCH). */
+    putDatasheet(actor: Actor, id: string, datasheet: Datasheet, ifMatch?: string): WrittenVersion {
+      return this.patch(actor, id, { datasheet }, ifMatch);
     },
 
     /** Freezes the draft as the next immutable version. */
