@@ -31,10 +31,14 @@ const context = (base: string): Json => ({
   xsd: 'http://www.w3.org/2001/XMLSchema#',
 });
 
-/** Split names Croissant gives a meaning to (§Splits: cr:TrainingSplit, cr:ValidationSplit, cr:TestSplit). */
+/**
+ * Split names Croissant gives a meaning to. §Splits of the 1.1 text writes cr:TrainingSplit, but the vocabulary
+ * (docs/croissant.ttl) defines cr:TrainSplit, cr:ValidationSplit and cr:TestSplit: the vocabulary is what RDF
+ * consumers resolve, so its terms are used.
+ */
 const SPLIT_TYPES: Record<string, string> = {
-  train: 'cr:TrainingSplit',
-  training: 'cr:TrainingSplit',
+  train: 'cr:TrainSplit',
+  training: 'cr:TrainSplit',
   val: 'cr:ValidationSplit',
   valid: 'cr:ValidationSplit',
   validation: 'cr:ValidationSplit',

@@ -16,6 +16,9 @@ function agent(a: DatasetRecord['creators'][number]): SafeHtml {
   return html`${a.name}${id ? html` (${link(id, a.orcid ? `ORCID ${a.orcid}` : `ROR ${a.ror}`)})` : ''}${a.affiliation ? `, ${a.affiliation}` : ''}`;
 }
 
+/** Formats whose media type alone does not tell a reader what they are for. */
+const FORMAT_NAMES: Record<string, string> = { croissant: 'Croissant 1.1, for ML dataset loaders' };
+
 const row = (label: string, value: SafeHtml | SafeHtml[] | string) => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`;
 
 /** "Creators (year). Title (version N) [Data set]. Publisher. DOI-or-URL" — DataCite's recommended form. */
@@ -126,6 +129,6 @@ ${neighbours(item.upstream, ctx)}
 ${neighbours(item.downstream, ctx)}
 ${related.length ? html`<h2>Related identifiers</h2><ul>${related}</ul>` : ''}
 <h2>Metadata</h2>
-<ul>${alternates.map((a) => html`<li>${link(`${self}?format=${a.format}`, a.mediaType)}</li>`)}<li>${link(ctx.urls.fair(r.id), 'FAIR self-assessment')}</li></ul>`,
+<ul>${alternates.map((a) => html`<li>${link(`${self}?format=${a.format}`, FORMAT_NAMES[a.format] ? `${FORMAT_NAMES[a.format]}: ${a.mediaType}` : a.mediaType)}</li>`)}<li>${link(ctx.urls.fair(r.id), 'FAIR self-assessment')}</li></ul>`,
   });
 }
