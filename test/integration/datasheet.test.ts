@@ -1,4 +1,7 @@
+import { buildSchema, type GraphQLObjectType } from 'graphql';
 import t from 'tap';
+import { datasheetSections, SECTION_NAMES } from '../../src/modules/datasets/datasheet.schema.js';
+import { loadSchema } from '../../src/plugins/graphql.js';
 import { makeApp, minimalDataset, type TestApp } from '../helpers/app.js';
 
 /** A datasheet answering three of the seven sections: 1 + 3 + 2 + 2 questions. */
@@ -121,4 +124,50 @@ t.test('restricted datasheets are not there for anonymous callers', async (t) =>
   t.equal(anonymous.statusCode, 404);
   t.same({ ...anonymous.json(), instance: null, detail: null, requestId: null }, { ...unknown.json(), instance: null, detail: null, requestId: null }, 'hidden and unknown answer alike');
   t.equal((await a.app.inject({ url: `/datasets/${id}/datasheet`, headers: a.as.reader })).statusCode, 200);
+});
+
+t.test('GraphQL types every section as the REST schema does, and answers the same datasheet', async (t) => {
+  const schema = buildSchema(loadSchema());
+  const typeOf: Record<string, string> = {
+    motivation: 'DatasheetMotivation',
+    composition: 'DatasheetComposition',
+    collection: 'DatasheetCollection',
+    preprocessing: 'DatasheetPreprocessing',
+    uses: 'DatasheetUses',
+    distribution: 'DatasheetDistribution',
+    maintenance: 'DatasheetMaintenance',
+  };
+  t.same(Object.keys(typeOf), SECTION_NAMES, 'one GraphQL type per section');
+  for (const section of SECTION_NAMES) {
+    const type = schema.getType(typeOf[section]) as GraphQLObjectType;
+    t.same(Object.keys(type.getFields()).sort(), Object.keys(datasheetSections[section].shape).sort(), `${typeOf[section]} has every question`);
+  }
+
+  const a = await makeApp(t);
+  const id = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ datasheet: { ...sheet, notes: { grant: 'DE-SC0012704' } } }) })).json().id as string;
+  const query = `{ dataset(id: "${id}") { datasheet {
+    motivation { purpose funding }
+    composition { instances instanceCount splits { name instances description } }
+    uses { recommendedUses outOfScopeUses }
+    maintenance { maintainer contact { email } }
+    collection { acquisition }
+    notes
+    completeness { sections { answered total } complete bySection { section answered missing } }
+  } } }`;
+  const res = await a.app.inject({ method: 'POST', url: '/graphql', headers: a.as.curator, payload: { query } });
+  t.equal(res.statusCode, 200, res.body);
+  const d = res.json().data.dataset.datasheet;
+  t.same(d.motivation, { purpose: sheet.motivation.purpose, funding: null });
+  t.same(d.composition.splits, [
+    { name: 'train', instances: 4_000_000, description: null },
+    { name: 'test', instances: 1_000_000, description: 'held out' },
+  ]);
+  t.equal(d.composition.instanceCount, 5_000_000);
+  t.same(d.uses, sheet.uses);
+  t.same(d.maintenance, { maintainer: 'BNL', contact: { email: 'data@example.org' } });
+  t.equal(d.collection, null, 'an unanswered section is null');
+  t.same(JSON.parse(d.notes), { grant: 'DE-SC0012704' });
+  const rest = (await a.app.inject({ url: `/datasets/${id}/datasheet`, headers: a.as.curator })).json().completeness;
+  t.same(d.completeness.sections, rest.sections);
+  t.same(d.completeness.bySection, rest.bySection.map((s: { section: string; answered: boolean; missing: string[] }) => ({ section: s.section, answered: s.answered, missing: s.missing })));
 });

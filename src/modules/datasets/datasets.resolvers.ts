@@ -2,6 +2,8 @@ import { FemtoError } from '../../errors.js';
 import { datasetNode, type DatasetNode, type GraphQLContext, type GraphQLModule, type LoaderQuery } from '../../graphql/context.js';
 import type { PublishedVersionRow } from './datasets.repository.js';
 import type { DatasetRecord } from './datasets.schema.js';
+import { datasheetCompleteness } from './datasheet.js';
+import type { Datasheet } from './datasheet.schema.js';
 
 interface VersionNode {
   datasetId: string;
@@ -44,6 +46,13 @@ export const datasetsGraphQL: GraphQLModule = {
         }
         return datasetNodes(ctx, [v.pk])[0];
       },
+    },
+    Dataset: {
+      datasheet: (d: DatasetNode): Datasheet => d.datasheet ?? {},
+    },
+    Datasheet: {
+      notes: (d: Datasheet) => (d.notes && Object.keys(d.notes).length ? JSON.stringify(d.notes) : null),
+      completeness: (d: Datasheet) => datasheetCompleteness(d),
     },
     Contributor: {
       agent: (c: DatasetRecord['creators'][number]) => ({ id: c.agentId, type: c.type, name: c.name, orcid: c.orcid, ror: c.ror, url: null, affiliation: c.affiliation }),
