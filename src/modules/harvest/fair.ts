@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { HarvestItem, SerializerContext } from './harvest.service.js';
 import { doiUrl } from './harvest.urls.js';
+import { datasheetCompleteness } from '../datasets/datasheet.js';
 
 export const fairMetric = z.object({
-  metric: z.string().describe("F-UJI metric id, e.g. 'FsF-F1-01D'"),
+  metric: z.string().describe("F-UJI metric id, e.g. 'FsF-F1-01D', or femto's own ('femto-…')"),
   name: z.string(),
   status: z.enum(['pass', 'partial', 'fail']),
   score: z.object({ earned: z.number(), total: z.number() }),
@@ -34,6 +35,20 @@ function metric(metric: string, name: string, checks: [boolean, string, string?]
     evidence: checks.map(([ok, what]) => `${ok ? 'found' : 'missing'}: ${what}`),
     fix: fixes.length ? fixes.join(' ') : null,
   };
+}
+
+/**
+ * F-UJI has no metric for documentation written for machine learning; R1 ("richly described with a plurality of
+ * relevant attributes") is where a datasheet (Gebru et al.) belongs: one check per section answered.
+ */
+function datasheetMetric(item: HarvestItem, ctx: SerializerContext): FairMetric {
+  const c = datasheetCompleteness(item.record.datasheet);
+  const where = `${ctx.urls.dataset(item.record.id)}/datasheet`;
+  return metric(
+    'femto-R1-datasheet',
+    'Data is documented by a datasheet for datasets (Gebru et al.)',
+    c.bySection.map((s) => [s.answered, `datasheet section '${s.title}' (${s.questions.answered} of ${s.questions.total} questions answered)`, `Answer the datasheet section '${s.title}' (PUT ${where}).`]),
+  );
 }
 
 /**
@@ -91,6 +106,7 @@ export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served
     ]),
     metric('FsF-R1.3-01M', 'Metadata follows a standard recommended by the community', [[true, `DataCite kernel-4 via OAI-PMH, schema.org and DCAT (${types.length} representations)`]]),
     metric('FsF-R1.3-02D', 'Data is available in a file format recommended by the community', [[formats.some((f) => OPEN_FORMATS.test(f)), formats.length ? `formats ${formats.join(', ')}` : 'an open file format', 'Offer the data in an open format (HDF5, NetCDF, FITS, CSV, Parquet, ROOT, ...).']]),
+    datasheetMetric(item, ctx),
   ];
   const earned = metrics.reduce((n, m) => n + m.score.earned, 0);
   const total = metrics.reduce((n, m) => n + m.score.total, 0);

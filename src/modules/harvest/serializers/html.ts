@@ -6,6 +6,8 @@ import type { Tombstone } from '../../identifiers/identifiers.service.js';
 import type { HarvestItem, LineageNeighbour, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 import { accessSentence, schemaOrgDocument } from './schemaorg.js';
+import { answerText, datasheetCompleteness, DATASHEET_QUESTIONS, isAnswered } from '../../datasets/datasheet.js';
+import { DATASHEET_DOI } from '../../datasets/datasheet.schema.js';
 
 const link = (href: string, text: string) => html`<a href="${href}">${text}</a>`;
 /** A link to somewhere femto does not control: only through the URL allowlist (records stored before it are shown as text). */
@@ -69,6 +71,30 @@ ${row('Creators', t.creators.join('; ') || 'Not stated')}
   });
 }
 
+/** One answer as HTML: lists as lists, URLs as links (through the allowlist), everything else as text. */
+function answerHtml(value: unknown): SafeHtml {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return html`<ul>${value.map((v) => html`<li>${v}</li>`)}</ul>`;
+  if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return externalLink(value, value);
+  return html`${answerText(value)}`;
+}
+
+/** The datasheet (Gebru et al.), all seven sections; what is not answered is shown as not answered. */
+function datasheetSection(item: HarvestItem, ctx: SerializerContext): SafeHtml {
+  const d = item.record.datasheet;
+  const completeness = datasheetCompleteness(d);
+  const sections = completeness.bySection.map((s) => {
+    const answers = (d?.[s.section] ?? {}) as Record<string, unknown>;
+    const answered = DATASHEET_QUESTIONS[s.section].filter((q) => isAnswered(answers[q.key]));
+    const missing = DATASHEET_QUESTIONS[s.section].filter((q) => !isAnswered(answers[q.key]));
+    return html`<h3>${s.title}</h3>
+${answered.length ? html`<dl>${answered.map((q) => html`<dt title="${q.question}">${q.label}</dt><dd>${answerHtml(answers[q.key])}</dd>`)}</dl>` : html`<p class="missing">Not answered.</p>`}
+${answered.length && missing.length ? html`<p class="missing">Not answered: ${missing.map((q) => q.label).join(', ')}.</p>` : ''}`;
+  });
+  return html`<h2>Datasheet</h2>
+<p>A datasheet for datasets (${link(doiUrl(DATASHEET_DOI), 'Gebru et al.')}): ${completeness.sections.answered} of ${completeness.sections.total} sections and ${completeness.questions.answered} of ${completeness.questions.total} questions answered. ${link(item.record.version == null ? `${ctx.urls.dataset(item.record.id)}/datasheet` : `${ctx.urls.version(item.record.id, item.record.version)}/datasheet`, 'As JSON')}.</p>
+${sections}`;
+}
+
 const neighbours = (list: LineageNeighbour[], ctx: SerializerContext) =>
   list.length ? html`<ul>${list.map((n) => html`<li>${link(ctx.urls.version(n.dataset, n.version), `${n.title} (v${n.version})`)}</li>`)}</ul>` : html`<p>None recorded.</p>`;
 
@@ -117,6 +143,7 @@ ${row('Keywords', r.keywords.join(', ') || 'None')}
 <p class="citation">${citationOf(item, ctx)}</p>
 <h2>Distributions</h2>
 ${distributions.length ? html`<table><thead><tr><th>Name</th><th>Format</th><th>Location</th></tr></thead><tbody>${distributions}</tbody></table>` : html`<p>None listed.</p>`}
+${datasheetSection(item, ctx)}
 <h2>Observables</h2>
 ${observables.length ? html`<ul>${observables}</ul>` : html`<p>None listed.</p>`}
 <h2>Lineage</h2>
