@@ -98,6 +98,7 @@ export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served
       [r.sizeBytes != null || r.distributions.some((d) => d.sizeBytes != null), 'size', 'State the size.'],
       [formats.length > 0, 'file formats', 'State the file formats.'],
     ]),
+    datasheetMetric(item, ctx),
     metric('FsF-R1.1-01M', 'Metadata includes license information', [[!!r.license, r.license ? `SPDX licence ${r.license}` : 'a licence', 'Choose an SPDX licence.']]),
     metric('FsF-R1.2-01M', 'Metadata includes provenance information', [
       [r.creators.length > 0, 'creators', 'Name the creators.'],
@@ -106,7 +107,6 @@ export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served
     ]),
     metric('FsF-R1.3-01M', 'Metadata follows a standard recommended by the community', [[true, `DataCite kernel-4 via OAI-PMH, schema.org and DCAT (${types.length} representations)`]]),
     metric('FsF-R1.3-02D', 'Data is available in a file format recommended by the community', [[formats.some((f) => OPEN_FORMATS.test(f)), formats.length ? `formats ${formats.join(', ')}` : 'an open file format', 'Offer the data in an open format (HDF5, NetCDF, FITS, CSV, Parquet, ROOT, ...).']]),
-    datasheetMetric(item, ctx),
   ];
   const earned = metrics.reduce((n, m) => n + m.score.earned, 0);
   const total = metrics.reduce((n, m) => n + m.score.total, 0);
