@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import { allowedUrl } from '../../lib/urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import { ACTIVITY_KINDS, type CreateActivityInput } from '../provenance/provenance.schema.js';
 import type { DatasetsService } from './datasets.service.js';
+import { datasheetSchema, type Datasheet } from './datasheet.schema.js';
 import {
   ACCESS_LEVELS,
   DATA_TYPES,
@@ -67,6 +68,45 @@ const catalogFile = z
 
 export type CatalogFile = z.infer<typeof catalogFile>;
 
+/** catalog/datasheets/<file>: datasheet answers for the datasets of catalog/<file>, by id, and what all of them share. */
+const datasheetsFile = z
+  .object({ source: z.string(), common: datasheetSchema.default({}), datasheets: z.record(slug, datasheetSchema) })
+  .strict();
+
+/** A release's answers over the common ones: its lists add to the common lists, its other answers replace them. */
+function withCommon(common: Datasheet, own: Datasheet): Datasheet {
+  type Answers = Record<string, unknown>;
+  const sectionOf = (d: Datasheet, section: string) => ((d as Record<string, Answers | undefined>)[section] ?? {}) as Answers;
+  const sections = new Set([...Object.keys(common), ...Object.keys(own)]);
+  const merged = Object.fromEntries(
+    [...sections].map((section) => {
+      const base = sectionOf(common, section);
+      const mine = sectionOf(own, section);
+      const lists = Object.entries(mine).flatMap(([key, value]) => (Array.isArray(value) && Array.isArray(base[key]) ? [[key, [...(base[key] as unknown[]), ...value]]] : []));
+      return [section, { ...base, ...mine, ...Object.fromEntries(lists) }];
+    }),
+  );
+  return datasheetSchema.parse(merged);
+}
+
+export interface CatalogEntry {
+  file: string;
+  content: CatalogFile;
+  /** Datasheets of this file's datasets, by dataset id. */
+  datasheets: Map<string, Datasheet>;
+}
+
+function readDatasheets(dir: string, file: string, content: CatalogFile): Map<string, Datasheet> {
+  const path = join(dir, 'datasheets', file);
+  if (!existsSync(path)) return new Map();
+  const parsed = datasheetsFile.safeParse(parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new CatalogError(`datasheets/${file}`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const ids = new Set(content.datasets.map((d) => d.id));
+  const unknown = Object.keys(parsed.data.datasheets).filter((id) => !ids.has(id));
+  if (unknown.length) throw new CatalogError(`datasheets/${file}`, unknown.map((id) => `datasheets.${id}: ${file} has no dataset '${id}'`));
+  return new Map(Object.entries(parsed.data.datasheets).map(([id, own]) => [id, withCommon(parsed.data.common, own)]));
+}
+
 export class CatalogError extends Error {
   constructor(file: string, issues: string[]) {
     super(`Bundled catalog file ${file} is invalid:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
@@ -74,7 +114,7 @@ export class CatalogError extends Error {
   }
 }
 
-export function readCatalog(dir = projectPath('catalog')): { file: string; content: CatalogFile }[] {
+export function readCatalog(dir = projectPath('catalog')): CatalogEntry[] {
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
@@ -83,11 +123,11 @@ export function readCatalog(dir = projectPath('catalog')): { file: string; conte
       if (!parsed.success) {
         throw new CatalogError(file, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
       }
-      return { file, content: parsed.data };
+      return { file, content: parsed.data, datasheets: readDatasheets(dir, file, parsed.data) };
     });
 }
 
-function toContent(d: z.infer<typeof catalogDataset>, source: string): VersionContent {
+function toContent(d: z.infer<typeof catalogDataset>, source: string, datasheet: Datasheet | undefined): VersionContent {
   const annotations = Object.fromEntries(
     Object.entries({
       source,
@@ -113,6 +153,7 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string): VersionCo
     distributions: (d.distributions ?? []).map((x) => ({ urls: [x.url], title: x.title, mediaType: x.mediaType, kind: 'access' as const })),
     relatedIdentifiers: d.relatedIdentifiers,
     observables: d.observables?.map((o) => OBSERVABLE_BASE + o),
+    datasheet: datasheet ?? null,
     annotations,
   };
 }
@@ -129,9 +170,9 @@ export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { d
   return datasets.transaction(() => {
     let nDatasets = 0;
     let nActivities = 0;
-    for (const { content } of files) {
+    for (const { content, datasheets } of files) {
       for (const d of content.datasets) {
-        datasets.createPublished(catalogActor, d.id, toContent(d, content.source));
+        datasets.createPublished(catalogActor, d.id, toContent(d, content.source, datasheets.get(d.id)));
         nDatasets++;
       }
     }
