@@ -25,7 +25,10 @@ import { createIdentifiersService, lineageRelations } from './modules/identifier
 import { identifiersReadExtension, lineageOfItems } from './modules/identifiers/identifiers.read.js';
 import { registerDatasetFormats } from './modules/identifiers/identifiers.representations.js';
 import { createOutboxWorker, reconcile } from './modules/identifiers/outbox.js';
-import { createImporter } from './modules/identifiers/import.js';
+import { dataciteImporter } from './modules/identifiers/import.js';
+import { createImportRegistry } from './modules/imports/registry.js';
+import { createImportsRepository } from './modules/imports/imports.repository.js';
+import { createImportsService } from './modules/imports/imports.service.js';
 import { registrarFor } from './modules/identifiers/registrars.js';
 import { createOntologyService, type Ontology } from './modules/ontology/ontology.service.js';
 import { createGatesRepository } from './modules/gates/gates.repository.js';
@@ -54,6 +57,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     identifiers: createIdentifiersRepository(database),
     gates: createGatesRepository(database),
     lineage: createLineageRepository(database),
+    imports: createImportsRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
@@ -94,6 +98,11 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const harvestFormats = registerHarvestRepresentations(reader, harvest.serializerContext, (id, pk) => identifiers.tombstoneFor(id, pk));
   const oai = createOaiService({ config, repo: repos.harvest, harvest, formats: dataciteFormats(metadataOf, config.datacite?.user ?? 'FEMTO') });
 
+  // Import formats, tried in this order when a file's format is not named.
+  const importFormats = createImportRegistry();
+  importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
+  const imports = createImportsService({ repo: repos.imports, registry: importFormats, auth });
+
   return {
     config,
     database,
@@ -113,7 +122,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     outbox,
     /** Compares every DOI with the registrar's record and queues a delivery for each difference (`femto doi reconcile`). */
     reconcile: () => reconcile({ repo: repos.identifiers, service: identifiers, registrar }),
-    importDatacite: createImporter({ datasets, repo: repos.identifiers, urls }),
+    imports,
     ontology,
     gates,
   };
