@@ -225,3 +225,48 @@ t.test('a draft exports Croissant to its curators', async (t) => {
   t.equal(res.statusCode, 200);
   t.equal(res.json().url, `${BASE_URL}/datasets/${id}/draft`);
 });
+
+t.test('the stated contents of an archive become FileSets the observables are read from', requires(t, croissantDir), async (t) => {
+  const a = await makeApp(t);
+  const archive = {
+    title: 'all events',
+    urls: ['https://data.example.org/events.tar.gz'],
+    mediaType: 'application/gzip',
+    sizeBytes: 2048,
+    checksum: { algorithm: 'sha256', value: 'cd'.repeat(32) },
+    contents: [
+      { title: 'training events', includes: ['train/*.h5'], mediaType: 'application/x-hdf5' },
+      { includes: ['test/*.h5', 'extra/*.h5'], excludes: ['test/broken-*.h5'], mediaType: 'application/x-hdf5' },
+    ],
+  };
+  const bad = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ distributions: [{ ...archive, contents: [{ includes: [], mediaType: 'application/x-hdf5' }] }] }) });
+  t.equal(bad.statusCode, 400);
+  t.ok(bad.json().errors.some((e: { pointer: string }) => e.pointer === '/distributions/0/contents/0/includes'), JSON.stringify(bad.json().errors));
+
+  await publishedDataset(a, { id: 'archived', distributions: [archive], observables: ['https://w3id.org/femto/observable/magnetic-susceptibility'] });
+  t.same((await a.app.inject({ url: '/datasets/archived' })).json().distributions[0].contents, archive.contents, 'stored and answered as given');
+  await a.app.inject({ method: 'POST', url: '/datasets/archived/versions', headers: a.as.curator });
+  await patchDraft(a, 'archived', { title: 'archived, v2' });
+  t.same((await a.app.inject({ url: '/datasets/archived/draft', headers: a.as.curator })).json().distributions[0].contents, archive.contents, 'kept by a new version and a PATCH');
+
+  const doc = (await a.app.inject({ url: '/datasets/archived/versions/1?format=croissant' })).json();
+  t.same((await checkCroissant(doc, { conformsTo: PROFILE })).errors, []);
+  const [file, ...sets] = doc.distribution;
+  t.match(file, { '@type': 'cr:FileObject', contentUrl: 'https://data.example.org/events.tar.gz', sha256: 'cd'.repeat(32) });
+  t.match(sets, [
+    { '@type': 'cr:FileSet', name: 'training events', containedIn: { '@id': file['@id'] }, includes: ['train/*.h5'], encodingFormat: 'application/x-hdf5' },
+    { '@type': 'cr:FileSet', containedIn: { '@id': file['@id'] }, includes: ['test/*.h5', 'extra/*.h5'], excludes: ['test/broken-*.h5'] },
+  ]);
+  t.same(
+    doc.recordSet.map((r: { field: { source: unknown }[] }) => r.field[0].source),
+    sets.map((s: { '@id': string }) => ({ fileSet: { '@id': s['@id'] } })),
+    'one record set per file set, read from it',
+  );
+  const page = (await a.app.inject({ url: '/datasets/archived', headers: { accept: 'text/html' } })).body;
+  t.match(page, 'contains train/*.h5 (application/x-hdf5)');
+  const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ dataset(id: "archived") { distributions { contents { title includes excludes mediaType } } } }' } });
+  t.same(gql.json().data.dataset.distributions[0].contents, [
+    { title: 'training events', includes: ['train/*.h5'], excludes: null, mediaType: 'application/x-hdf5' },
+    { title: null, includes: ['test/*.h5', 'extra/*.h5'], excludes: ['test/broken-*.h5'], mediaType: 'application/x-hdf5' },
+  ]);
+});

@@ -140,6 +140,8 @@ export const distributions = sqliteTable(
     checksumAlgorithm: text('checksum_algorithm'),
     checksumValue: text('checksum_value'),
     kind: text('kind', { enum: ['download', 'access'] }).notNull().default('download'),
+    /** For an archive: the sets of files inside it (include/exclude globs and their media type), a JSON array. */
+    contents: text('contents', { mode: 'json' }).$type<{ title?: string; includes: string[]; excludes?: string[]; mediaType: string }[]>(),
   },
   (t) => [index('distributions_version_idx').on(t.versionPk, t.position)],
 );

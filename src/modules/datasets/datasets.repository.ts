@@ -104,7 +104,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const termsStmt = sqlite.prepare(`SELECT t.version_pk AS versionPk, t.facet, t.value FROM json_each(@pks) k JOIN version_terms t ON t.version_pk = k.value ORDER BY t.position`);
   const distributionsStmt = sqlite.prepare(`
     SELECT x.pk, x.version_pk AS versionPk, x.title, x.media_type AS mediaType, x.format, x.size_bytes AS sizeBytes, x.kind,
-           x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue,
+           x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue, x.contents,
            (SELECT json_group_array(l.url ORDER BY l.position) FROM distribution_locations l WHERE l.distribution_pk = x.pk) AS urls
       FROM json_each(@pks) k JOIN distributions x ON x.version_pk = k.value ORDER BY x.position`);
   const relatedStmt = sqlite.prepare(`
@@ -157,6 +157,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
           checksumAlgorithm: d.checksum?.algorithm ?? null,
           checksumValue: d.checksum?.value ?? null,
           kind: d.kind ?? 'download',
+          contents: d.contents ?? null,
         })
         .returning({ pk: distributions.pk })
         .get();
@@ -339,7 +340,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       }
       const facetKey = { keyword: 'keywords', format: 'formats', observable: 'observables' } as const;
       for (const t of termsStmt.all(arg) as { versionPk: number; facet: keyof typeof facetKey; value: string }[]) rec(t.versionPk)[facetKey[t.facet]].push(t.value);
-      type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'checksum'> & { versionPk: number; urls: string; checksumAlgorithm: string | null; checksumValue: string | null };
+      type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'checksum' | 'contents'> & { versionPk: number; urls: string; checksumAlgorithm: string | null; checksumValue: string | null; contents: string | null };
       for (const d of distributionsStmt.all(arg) as Dist[]) {
         rec(d.versionPk).distributions.push({
           title: d.title,
@@ -349,6 +350,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
           format: d.format,
           sizeBytes: d.sizeBytes,
           checksum: d.checksumAlgorithm && d.checksumValue ? { algorithm: d.checksumAlgorithm, value: d.checksumValue } : null,
+          contents: d.contents ? (JSON.parse(d.contents) as DatasetRecord['distributions'][number]['contents']) : [],
         });
       }
       for (const r of relatedStmt.all(arg) as ({ versionPk: number } & DatasetRecord['relatedIdentifiers'][number])[]) {

@@ -60,15 +60,29 @@ const checksum = z
   .object({ algorithm: z.enum(['md5', 'sha1', 'sha256', 'sha512', 'adler32', 'crc32c']), value: z.string().regex(/^[0-9a-fA-F]+$/) })
   .strict();
 
+const mediaType = z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type like application/x-hdf5');
+const glob = z.string().trim().min(1).max(500);
+
+/** Files inside an archive, by glob pattern (Croissant's FileSet: includes, excludes, encodingFormat). */
+export const distributionContentsInput = z
+  .object({
+    title: z.string().trim().min(1).max(500).optional(),
+    includes: z.array(glob).min(1).max(20).describe('glob patterns of the files, from the root of the archive, e.g. events/*.h5'),
+    excludes: z.array(glob).max(20).optional(),
+    mediaType: mediaType.describe('the media type of those files'),
+  })
+  .strict();
+
 export const distributionInput = z
   .object({
     title: z.string().max(500).optional(),
     urls: z.array(allowedUrl).min(1).max(20).describe('download or access URLs; more than one for mirrors'),
     kind: z.enum(['download', 'access']).default('download'),
-    mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type like application/x-hdf5').optional(),
+    mediaType: mediaType.optional(),
     format: z.string().max(100).optional(),
     sizeBytes: z.number().int().nonnegative().optional(),
     checksum: checksum.optional(),
+    contents: z.array(distributionContentsInput).min(1).max(20).optional().describe('for an archive: the sets of files inside it'),
   })
   .strict();
 
@@ -174,6 +188,7 @@ export const distributionOut = z.object({
   format: z.string().nullable(),
   sizeBytes: z.number().nullable(),
   checksum: z.object({ algorithm: z.string(), value: z.string() }).nullable(),
+  contents: z.array(distributionContentsInput).describe('for an archive: the sets of files inside it (empty when not stated)'),
 });
 
 export const datasetRecord = z.object({

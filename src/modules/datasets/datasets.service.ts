@@ -38,6 +38,7 @@ export function contentOf(r: DatasetRecord): VersionContent {
       format: d.format ?? undefined,
       sizeBytes: d.sizeBytes ?? undefined,
       checksum: d.checksum ? (d.checksum as { algorithm: 'sha256'; value: string }) : undefined,
+      contents: d.contents.length ? d.contents : undefined,
     })),
     relatedIdentifiers: r.relatedIdentifiers as VersionContent['relatedIdentifiers'],
     accessLevel: r.accessLevel,

@@ -8,7 +8,8 @@ import { activityNode, describedLongEnough, personOrOrg } from './schemaorg.js';
 
 /**
  * Croissant 1.1 (MLCommons; mlcommons/croissant docs/croissant-spec-1.1.md): the ML loader's view of a dataset version.
- * Files are cr:FileObject (§FileObject: contentUrl, encodingFormat, sha256 or md5), the observables the version
+ * Files are cr:FileObject (§FileObject: contentUrl, encodingFormat, sha256 or md5), the stated contents of an archive
+ * cr:FileSet (§FileSet: containedIn, includes, excludes, encodingFormat), the observables the version
  * measures are the cr:Field of a cr:RecordSet read from each file (§RecordSets), recommended splits a cr:Split
  * record set (§Splits), the datasheet fills the RAI vocabulary, and lineage PROV-O (§Provenance Representation).
  */
@@ -80,7 +81,9 @@ export function croissantDocument(item: HarvestItem, ctx: SerializerContext): Js
   ['splits', 'observables'].forEach(id);
 
   const notes: string[] = [];
-  const files: { id: string; name: string; node: Json }[] = [];
+  const resources: Json[] = [];
+  /** What record sets read from: each file, or the file sets inside an archive whose contents are stated. */
+  const sources: { id: string; name: string; kind: 'fileObject' | 'fileSet' }[] = [];
   const omitted: string[] = [];
   r.distributions.forEach((d, i) => {
     const why = unfit(d, item.embargoed);
@@ -89,20 +92,32 @@ export function croissantDocument(item: HarvestItem, ctx: SerializerContext): Js
     const name = fileName(d);
     const fileId = id(name);
     const mirrors = d.urls.slice(1);
-    files.push({
-      id: fileId,
+    resources.push({
+      '@type': 'cr:FileObject',
+      '@id': fileId,
       name,
-      node: {
-        '@type': 'cr:FileObject',
-        '@id': fileId,
-        name,
-        ...((d.title && d.title !== name) || mirrors.length ? { description: [d.title !== name ? d.title : undefined, mirrors.length ? `Also served at ${mirrors.join(', ')}.` : undefined].filter(Boolean).join('. ') } : {}),
-        contentUrl: d.urls[0],
-        encodingFormat: d.mediaType ?? d.format,
-        ...(d.sizeBytes != null ? { contentSize: `${d.sizeBytes} B` } : {}),
-        ...(d.checksum!.algorithm === 'sha256' ? { sha256: d.checksum!.value.toLowerCase() } : { md5: d.checksum!.value.toLowerCase() }),
-      },
+      ...((d.title && d.title !== name) || mirrors.length ? { description: [d.title !== name ? d.title : undefined, mirrors.length ? `Also served at ${mirrors.join(', ')}.` : undefined].filter(Boolean).join('. ') } : {}),
+      contentUrl: d.urls[0],
+      encodingFormat: d.mediaType ?? d.format,
+      ...(d.sizeBytes != null ? { contentSize: `${d.sizeBytes} B` } : {}),
+      ...(d.checksum!.algorithm === 'sha256' ? { sha256: d.checksum!.value.toLowerCase() } : { md5: d.checksum!.value.toLowerCase() }),
     });
+    if (!d.contents.length) return void sources.push({ id: fileId, name, kind: 'fileObject' });
+    // §FileSet: files inside an archive, found by glob from the archive's root.
+    for (const c of d.contents) {
+      const setName = c.title ?? `${c.includes.join(', ')} in ${name}`;
+      const setId = id(`${name}/${c.title ?? c.includes[0]}`);
+      resources.push({
+        '@type': 'cr:FileSet',
+        '@id': setId,
+        name: setName,
+        containedIn: { '@id': fileId },
+        encodingFormat: c.mediaType,
+        includes: c.includes,
+        ...(c.excludes?.length ? { excludes: c.excludes } : {}),
+      });
+      sources.push({ id: setId, name: setName, kind: 'fileSet' });
+    }
   });
   if (omitted.length) {
     notes.push(`${omitted.length} of the ${r.distributions.length} distributions of this version are not listed as cr:FileObject, which needs a file's location, media type and sha256 or md5 checksum: ${omitted.join('; ')}.`);
@@ -111,14 +126,14 @@ export function croissantDocument(item: HarvestItem, ctx: SerializerContext): Js
   const recordSets: Json[] = [];
   const observables = r.observables.map((iri) => ({ iri, info: ctx.describeObservable(iri), slug: iri.replace(/[/#]+$/, '').split(/[/#]/).pop()! }));
   if (observables.length) {
-    const usable = Math.min(files.length, Math.floor(MAX_FIELDS / observables.length));
-    files.slice(0, usable).forEach((file) => {
-      const rsId = files.length === 1 ? 'observables' : `observables/${file.id}`;
+    const usable = Math.min(sources.length, Math.floor(MAX_FIELDS / observables.length));
+    sources.slice(0, usable).forEach((source) => {
+      const rsId = sources.length === 1 ? 'observables' : `observables/${source.id}`;
       recordSets.push({
         '@type': 'cr:RecordSet',
         '@id': rsId,
-        name: `observables in ${file.name}`,
-        description: `The physical observables this dataset measures (femto ontology), with their QUDT units, as read from ${file.name}. femto does not record how they are laid out in the file.`,
+        name: `observables in ${source.name}`,
+        description: `The physical observables this dataset measures (femto ontology), with their QUDT units, as read from ${source.name}. femto does not record how they are laid out in the files.`,
         field: observables.map((o) => ({
           '@type': 'cr:Field',
           '@id': `${rsId}/${o.slug}`,
@@ -127,12 +142,12 @@ export function croissantDocument(item: HarvestItem, ctx: SerializerContext): Js
           // An atomic type first (§DataType), then the observable as the semantic type of each value.
           dataType: ['sc:Float', o.iri],
           ...(o.info.unitCode ? { 'qudt:unit': { '@id': o.info.unitCode } } : {}),
-          source: { fileObject: { '@id': file.id } },
+          source: { [source.kind]: { '@id': source.id } },
         })),
       });
     });
-    if (!files.length) notes.push(`The observables this dataset measures (${observables.map((o) => o.info.name).join(', ')}) are not given as cr:RecordSet: a field needs a file to read from, and no file is listed.`);
-    else if (usable < files.length) notes.push(`Observables are given for the first ${usable} of ${files.length} files (at most ${MAX_FIELDS} fields per document).`);
+    if (!sources.length) notes.push(`The observables this dataset measures (${observables.map((o) => o.info.name).join(', ')}) are not given as cr:RecordSet: a field needs a file to read from, and no file is listed.`);
+    else if (usable < sources.length) notes.push(`Observables are given for the first ${usable} of ${sources.length} files or file sets (at most ${MAX_FIELDS} fields per document).`);
   }
 
   const splits = r.datasheet?.composition?.splits;
@@ -183,7 +198,7 @@ export function croissantDocument(item: HarvestItem, ctx: SerializerContext): Js
     ...(upstream.length ? { 'prov:wasDerivedFrom': upstream } : {}),
     ...(item.generatedBy.length ? { 'prov:wasGeneratedBy': item.generatedBy.map((a) => activityNode(a, ctx)) } : {}),
     ...raiProperties(r.datasheet),
-    distribution: files.map((f) => f.node),
+    distribution: resources,
     ...(recordSets.length ? { recordSet: recordSets } : {}),
   };
 }

@@ -106,7 +106,12 @@ export function landingPage(item: HarvestItem, ctx: SerializerContext, alternate
     const where = d.urls.length
       ? d.urls.map((u, i) => html`${i ? html`<br>` : ''}${externalLink(u, u)}`)
       : html`<em>${item.embargoed ? `Available after the embargo ends (${r.embargoUntil}).` : 'No location given.'}</em>`;
-    const facts = [d.mediaType ?? d.format, d.sizeBytes != null ? `${d.sizeBytes} bytes` : null, d.checksum ? `${d.checksum.algorithm}:${d.checksum.value}` : null].filter(Boolean) as string[];
+    const facts = [
+      d.mediaType ?? d.format,
+      d.sizeBytes != null ? `${d.sizeBytes} bytes` : null,
+      d.checksum ? `${d.checksum.algorithm}:${d.checksum.value}` : null,
+      ...d.contents.map((c) => `contains ${c.includes.join(', ')}${c.excludes?.length ? ` except ${c.excludes.join(', ')}` : ''} (${c.mediaType})`),
+    ].filter(Boolean) as string[];
     return html`<tr><td>${d.title ?? d.kind}</td><td>${facts.join(', ')}</td><td>${where}</td></tr>`;
   });
   const observables = r.observables.map((iri) => {
