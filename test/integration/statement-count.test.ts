@@ -72,6 +72,8 @@ const READS: [name: string, url: string, accept?: string][] = [
   ['record JSON-LD', '/datasets/subject', 'application/ld+json'],
   ['record HTML', '/datasets/subject', 'text/html'],
   ['record DataCite XML', '/datasets/subject?format=datacite-xml'],
+  ['record Croissant', '/datasets/subject?format=croissant'],
+  ['record datasheet', '/datasets/subject/versions/1/datasheet'],
   ['search page', `/datasets?q=${WORD}`],
   ['search page, every record', '/datasets?limit=100'],
   ['catalog page', '/catalog?limit=100'],
@@ -85,6 +87,9 @@ const WARM: Record<string, number> = {
   'record JSON-LD': 1,
   'record HTML': 1,
   'record DataCite XML': 1,
+  'record Croissant': 1,
+  // Not a cached representation: the version is resolved, then its datasheet column read.
+  'record datasheet': 2,
   'search page': 1,
   'search page, every record': 1,
   'catalog page': 2,

@@ -113,6 +113,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const numberedStmt = sqlite.prepare(
     `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM json_each(@ids) k JOIN dataset_versions v ON v.dataset_id = k.value WHERE v.version_number IS NOT NULL`,
   );
+  const datasheetStmt = sqlite.prepare('SELECT datasheet FROM dataset_versions WHERE pk = ?');
   const labelsStmt = sqlite.prepare(`SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k JOIN dataset_versions v ON v.pk = k.value`);
   const publishedOfStmt = sqlite.prepare(`
     SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS versionNumber, v.version_label AS versionLabel, v.title, v.access_level AS accessLevel,
@@ -278,6 +279,12 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     resolve(datasetId: string, version: number | undefined, draft: 'only' | 'fallback' | 'never'): ResolvedRow | undefined {
       const r = resolveStmt.get({ id: datasetId, n: version ?? null, draft }) as (Omit<ResolvedRow, 'hasDraft' | 'withdrawn'> & { hasDraft: number; withdrawn: number }) | undefined;
       return r && { ...r, hasDraft: r.hasDraft === 1, withdrawn: r.withdrawn === 1 };
+    },
+
+    /** The datasheet of one version, alone (null when none was written). */
+    datasheet(pk: number): Datasheet | null {
+      const row = datasheetStmt.get(pk) as { datasheet: string | null } | undefined;
+      return row?.datasheet ? (JSON.parse(row.datasheet) as Datasheet) : null;
     },
 
     labels(pks: readonly number[]): Map<number, { dataset: string; version: number | null; tier: number | null }> {

@@ -223,19 +223,22 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
 
     /**
      * The datasheet a caller reads at /datasets/{id}/datasheet: the open draft's for those who may see drafts (the one
-     * a PUT replaces), else the version /datasets/{id} shows; or one numbered version.
+     * a PUT replaces), else the version /datasets/{id} shows; or one numbered version. Two statements.
      */
-    datasheetVersion(actor: Actor, id: string, version?: number): ResolvedVersion {
+    datasheetOf(actor: Actor, id: string, version?: number): { version: ResolvedVersion; datasheet: Datasheet } {
+      let v: ResolvedVersion | undefined;
       if (version === undefined && maySeeDrafts(actor)) {
         const draft = reader.resolve(actor, { dataset: id, draft: 'only' });
-        if (draft.status === 'found') return draft.version;
+        if (draft.status === 'found') v = draft.version;
       }
-      return reader.open(actor, version === undefined ? { dataset: id, draft: 'fallback' } : { dataset: id, version });
+      v ??= reader.open(actor, version === undefined ? { dataset: id, draft: 'fallback' } : { dataset: id, version });
+      return { version: v, datasheet: repo.datasheet(v.pk) ?? {} };
     },
 
     /** Replaces the draft's datasheet (If-Match as for PATCH). */
-    putDatasheet(actor: Actor, id: string, datasheet: Datasheet, ifMatch?: string): WrittenVersion {
-      return this.patch(actor, id, { datasheet }, ifMatch);
+    putDatasheet(actor: Actor, id: string, datasheet: Datasheet, ifMatch?: string): { version: ResolvedVersion; datasheet: Datasheet } {
+      const written = this.patch(actor, id, { datasheet }, ifMatch);
+      return { version: written, datasheet: written.record.datasheet ?? {} };
     },
 
     /** Freezes the draft as the next immutable version. */

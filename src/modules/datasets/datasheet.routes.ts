@@ -3,9 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sha256 } from '../../lib/digest.js';
 import type { SiteUrls } from '../../lib/site-urls.js';
-import type { Actor } from '../auth/auth.schema.js';
 import { datasheetCompleteness } from './datasheet.js';
-import { datasheetAnswer, datasheetSchema } from './datasheet.schema.js';
+import { datasheetAnswer, datasheetSchema, type Datasheet } from './datasheet.schema.js';
 import type { DatasetsService } from './datasets.service.js';
 import { draftEtag, type ResolvedVersion } from './read.js';
 
@@ -17,9 +16,7 @@ const tags = ['datasets'];
 export function datasheetRoutes(deps: { datasets: DatasetsService; urls: SiteUrls }): FastifyPluginAsyncZod {
   const { datasets, urls } = deps;
 
-  function send(reply: FastifyReply, actor: Actor, v: ResolvedVersion) {
-    const record = datasets.recordsFor(actor, [v.pk]).get(v.pk)!;
-    const datasheet = record.datasheet ?? {};
+  function send(reply: FastifyReply, { version: v, datasheet }: { version: ResolvedVersion; datasheet: Datasheet }) {
     const self = v.state === 'draft' ? `${urls.dataset(v.datasetId)}/datasheet` : `${urls.version(v.datasetId, v.versionNumber)}/datasheet`;
     const body = { dataset: v.datasetId, version: v.versionNumber, state: v.state, datasheet, completeness: datasheetCompleteness(datasheet), links: { record: urls.version(v.datasetId, v.versionNumber), self } };
     // A draft's ETag is the one PATCH and PUT compare; a published version's is a digest of what is sent.
@@ -37,13 +34,13 @@ export function datasheetRoutes(deps: { datasets: DatasetsService; urls: SiteUrl
           response: { 200: datasheetAnswer },
         },
       },
-      async (request, reply) => send(reply, request.actor, datasets.datasheetVersion(request.actor, request.params.id)),
+      async (request, reply) => send(reply, datasets.datasheetOf(request.actor, request.params.id)),
     );
 
     app.get(
       '/datasets/:id/versions/:n/datasheet',
       { schema: { tags, summary: "One published version's datasheet", params: versionParams, response: { 200: datasheetAnswer } } },
-      async (request, reply) => send(reply, request.actor, datasets.datasheetVersion(request.actor, request.params.id, request.params.n)),
+      async (request, reply) => send(reply, datasets.datasheetOf(request.actor, request.params.id, request.params.n)),
     );
 
     app.put(
@@ -59,7 +56,7 @@ export function datasheetRoutes(deps: { datasets: DatasetsService; urls: SiteUrl
           response: { 200: datasheetAnswer },
         },
       },
-      async (request, reply) => send(reply, request.actor, datasets.putDatasheet(request.actor, request.params.id, request.body, request.headers['if-match'])),
+      async (request, reply) => send(reply, datasets.putDatasheet(request.actor, request.params.id, request.body, request.headers['if-match'])),
     );
   };
 }
