@@ -5,3 +5,4 @@ export * from './auth.js';
 export * from './identifiers.js';
 export * from './gates.js';
 export * from './lineage.js';
+export * from './models.js';
