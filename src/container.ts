@@ -34,6 +34,8 @@ import { gatesReadExtension } from './modules/gates/gates.read.js';
 import { createLineageRepository } from './modules/lineage/lineage.repository.js';
 import { createLineageService } from './modules/lineage/lineage.service.js';
 import { system } from './modules/auth/auth.schema.js';
+import { createModelsRepository } from './modules/models/models.repository.js';
+import { createModelsService } from './modules/models/models.service.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
@@ -54,6 +56,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     identifiers: createIdentifiersRepository(database),
     gates: createGatesRepository(database),
     lineage: createLineageRepository(database),
+    models: createModelsRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
@@ -81,6 +84,20 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const registrar = registrarFor(config);
   const outbox = createOutboxWorker({ repo: repos.identifiers, service: identifiers, registrar, config });
   const lineage = createLineageService({ repo: repos.lineage, reader, gateStatus: (pks) => gates.gateStatusFor(pks), limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs } });
+
+  const models = createModelsService({
+    repo: repos.models,
+    reader,
+    datasets,
+    provenance,
+    lineage,
+    ontology,
+    withdrawals: (versions) => identifiers.withdrawalsOf(versions),
+    auth,
+    urls,
+  });
+  // A model's evaluations against baselines are its beats-baseline gate.
+  gates.useComparisons((pks) => models.comparisons(pks));
 
   // What every dataset read loads besides the record; provenance first: DataCite relations use its lineage.
   reader.extend(provenanceReadExtension(provenance));
@@ -116,6 +133,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     importDatacite: createImporter({ datasets, repo: repos.identifiers, urls }),
     ontology,
     gates,
+    models,
   };
 }
 

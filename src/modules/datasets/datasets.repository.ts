@@ -11,6 +11,7 @@ import {
 } from '../../db/schema/index.js';
 import { WITHDRAWN } from '../../db/fragments.js';
 import type { CreatorInput, DatasetRecord, VersionContent } from './datasets.schema.js';
+import type { ModelCardInput } from '../models/model-card.schema.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
 
@@ -52,6 +53,7 @@ interface RawVersionRow {
   record_count: number | null;
   datasheet: string | null;
   annotations: string | null;
+  model_card: string | null;
   created_at: string;
   updated_at: string;
   published_at: string | null;
@@ -196,6 +198,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     recordCount: c.recordCount ?? null,
     datasheet: c.datasheet ?? null,
     annotations: c.annotations ?? null,
+    modelCard: c.modelCard ?? null,
   });
 
   return {
@@ -324,6 +327,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
             relatedIdentifiers: [],
             datasheet: r.datasheet == null ? null : (JSON.parse(r.datasheet) as Record<string, unknown>),
             annotations: r.annotations == null ? null : (JSON.parse(r.annotations) as Record<string, unknown>),
+            modelCard: r.model_card == null ? null : (JSON.parse(r.model_card) as ModelCardInput),
             createdAt: r.created_at,
             updatedAt: r.updated_at,
             publishedAt: r.published_at,
