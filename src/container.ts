@@ -36,6 +36,7 @@ import { createLineageService } from './modules/lineage/lineage.service.js';
 import { system } from './modules/auth/auth.schema.js';
 import { createModelsRepository } from './modules/models/models.repository.js';
 import { createModelsService } from './modules/models/models.service.js';
+import { modelsReadExtension } from './modules/models/models.read.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
@@ -103,6 +104,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   reader.extend(provenanceReadExtension(provenance));
   reader.extend(identifiersReadExtension(identifiers));
   reader.extend(gatesReadExtension(gates, urls));
+  reader.extend(modelsReadExtension(models, urls));
   reader.extend(harvestReadExtension({ storedRecords: datasets.storedRecords, describe: (items) => identifiers.describe(items) }));
   const metadataOf = (items: Parameters<typeof lineageOfItems>[0]) => identifiers.metadataForMany(items, lineageOfItems(items));
   registerDatasetFormats(reader.representations, (item) => metadataOf([item]).get(item.pk)!);

@@ -60,6 +60,7 @@ export function portalRoutes({
         const answer = lineage.lineage(actor, { id: request.params.id, direction: request.query.direction, depth: request.query.depth });
         const records = datasets.recordsFor(actor, answer.nodes.flatMap((n) => (n.pk != null ? [n.pk] : [])));
         const steps = provenance.records(actor, answer.nodes.flatMap((n) => (n.activity ? [n.activity] : [])));
+        const status = new Map(lineage.withGateStatus(answer.nodes).map((n) => [n.id, n.gateStatus]));
         const nodes: GraphNode[] = answer.nodes.map((n) => {
           if (n.restricted) return { id: n.id, label: 'restricted dataset', kind: 'placeholder', root: false };
           if (n.kind === 'ACTIVITY') {
@@ -73,6 +74,7 @@ export function portalRoutes({
             kind: 'dataset',
             root: n.id === answer.root.id,
             href: `/datasets/${encodeURIComponent(n.dataset!)}/versions/${n.version}`,
+            status: status.get(n.id) ?? null,
           };
         });
         // PROV edges (step USED input, output WAS_GENERATED_BY step) point against the data flow drawn here.
