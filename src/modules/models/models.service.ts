@@ -258,6 +258,15 @@ export function createModelsService(deps: ModelsDeps) {
       return manifestOf(actor, openModel(actor, modelId, version));
     },
 
+    /** Manifests of published Model versions among version pks the caller may see (GraphQL); null for anything else. */
+    manifestsOf(actor: Actor, pks: readonly number[]): Map<number, Manifest | null> {
+      const items = new Map(reader.load(actor, pks).map((i) => [i.pk, i]));
+      return new Map(pks.map((pk) => {
+        const item = items.get(pk);
+        return [pk, item && item.record.resourceType === 'Model' && item.record.state === 'published' ? manifestOf(actor, item) : null];
+      }));
+    },
+
     /** A model's card as a reader sees it: the stored sections, what femto knows (evaluations, training set), completeness. */
     card(actor: Actor, modelId: string, version?: number): CardView {
       return cardOf(actor, openModel(actor, modelId, version, version === undefined ? 'fallback' : undefined));
