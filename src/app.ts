@@ -21,7 +21,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { portalRoutes } from './modules/portal/portal.routes.js';
 import { harvestRoutes } from './modules/harvest/harvest.routes.js';
 import { identifiersRoutes } from './modules/identifiers/identifiers.routes.js';
-import { importRoutes } from './modules/identifiers/import.routes.js';
+import { importsRoutes } from './modules/imports/imports.routes.js';
 import { lineageRoutes } from './modules/lineage/lineage.routes.js';
 import { projectPath } from './paths.js';
 import { loadBundledCatalogIfEmpty } from './modules/datasets/catalog.loader.js';
@@ -118,7 +118,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
       authRoutes(c),
       lineageRoutes(c),
       identifiersRoutes(c),
-      importRoutes(c),
+      importsRoutes(c),
       harvestRoutes({ ...c, metadataFormats: c.harvestFormats.metadataFormats }),
       ontologyRoutes(c),
       gatesRoutes(c),

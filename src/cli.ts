@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openForStart } from './db/client.js';
 import { buildContainer } from './container.js';
@@ -10,6 +9,8 @@ import { startServer } from './server.js';
 import { loadOntology } from './modules/ontology/ontology.service.js';
 import { OntologyError } from './modules/ontology/ontology.loader.js';
 import { StartError } from './start-errors.js';
+import { importCommand } from './modules/imports/imports.cli.js';
+import { FemtoError } from './errors.js';
 
 const config = (): Config => loadConfig(process.env);
 
@@ -87,19 +88,16 @@ token
   );
 
 program
-  .command('import <files...>')
-  .description('import DataCite records (kernel-4 XML or DataCite JSON) as published datasets with their DOIs')
-  .action((files: string[]) =>
+  .command('import')
+  .description('import records: femto import <format> <file|dir|->... (formats: datacite, and those listed by femto import --help); without a format, each file\'s is recognised from its content')
+  .argument('<format-or-paths...>', 'a format name, then files, directories or - (standard input)')
+  .option('--dry-run', 'report what would change, write nothing')
+  .option('--batch-size <n>', 'units per transaction', (v) => Number.parseInt(v, 10), 1000)
+  .action((args: string[], opts: { dryRun?: boolean; batchSize: number }) =>
     withContainer((c) => {
-      const actor = { id: 'cli', role: 'admin' } as const;
-      for (const file of files) {
-        try {
-          console.log(JSON.stringify(c.importDatacite(actor, file, readFileSync(file, 'utf8'))));
-        } catch (err) {
-          console.error(`${file}: ${(err as Error).message}`);
-          process.exitCode = 1;
-        }
-      }
+      const progress = process.stderr.isTTY ? process.stderr : undefined;
+      const counts = importCommand(c.imports, { id: 'cli', role: 'admin' }, args, opts, { out: (line) => console.log(line), progress });
+      if (counts.some((n) => n.refused > 0)) process.exitCode = 1;
     }),
   );
 
@@ -143,6 +141,11 @@ try {
   if (err instanceof OntologyError) {
     console.error(`femto: ${err.message}`);
     process.exit(2);
+  }
+  // A refused command (an unknown import format, a missing role) says why in one line.
+  if (err instanceof FemtoError) {
+    console.error(`femto: ${err.message}`);
+    process.exit(1);
   }
   if (!(err instanceof StartError)) throw err;
   console.error(`femto: ${err.message}`);

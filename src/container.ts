@@ -25,7 +25,10 @@ import { createIdentifiersService, lineageRelations } from './modules/identifier
 import { identifiersReadExtension, lineageOfItems } from './modules/identifiers/identifiers.read.js';
 import { registerDatasetFormats } from './modules/identifiers/identifiers.representations.js';
 import { createOutboxWorker, reconcile } from './modules/identifiers/outbox.js';
-import { createImporter } from './modules/identifiers/import.js';
+import { dataciteImporter } from './modules/identifiers/import.js';
+import { createImportRegistry } from './modules/imports/registry.js';
+import { createImportsRepository } from './modules/imports/imports.repository.js';
+import { createImportsService } from './modules/imports/imports.service.js';
 import { registrarFor } from './modules/identifiers/registrars.js';
 import { createOntologyService, type Ontology } from './modules/ontology/ontology.service.js';
 import { createGatesRepository } from './modules/gates/gates.repository.js';
@@ -58,6 +61,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     gates: createGatesRepository(database),
     lineage: createLineageRepository(database),
     models: createModelsRepository(database),
+    imports: createImportsRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
@@ -113,6 +117,11 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const harvestFormats = registerHarvestRepresentations(reader, harvest.serializerContext, (id, pk) => identifiers.tombstoneFor(id, pk));
   const oai = createOaiService({ config, repo: repos.harvest, harvest, formats: dataciteFormats(metadataOf, config.datacite?.user ?? 'FEMTO') });
 
+  // Import formats, tried in this order when a file's format is not named.
+  const importFormats = createImportRegistry();
+  importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
+  const imports = createImportsService({ repo: repos.imports, registry: importFormats, auth });
+
   return {
     config,
     database,
@@ -132,7 +141,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     outbox,
     /** Compares every DOI with the registrar's record and queues a delivery for each difference (`femto doi reconcile`). */
     reconcile: () => reconcile({ repo: repos.identifiers, service: identifiers, registrar }),
-    importDatacite: createImporter({ datasets, repo: repos.identifiers, urls }),
+    imports,
     ontology,
     gates,
     models,

@@ -6,3 +6,4 @@ export * from './identifiers.js';
 export * from './gates.js';
 export * from './lineage.js';
 export * from './models.js';
+export * from './imports.js';

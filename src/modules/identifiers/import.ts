@@ -1,7 +1,9 @@
 import { sha256 } from '../../lib/digest.js';
 import type { SiteUrls } from '../../lib/site-urls.js';
 import { FemtoError } from '../../errors.js';
-import type { Actor } from '../auth/auth.schema.js';
+import { parseBoundedJson } from '../../lib/json.js';
+import type { FileInput, Importer } from '../imports/imports.schema.js';
+import { unitDigest } from '../imports/imports.schema.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
 import { RELATED_ID_TYPES, RELATION_TYPES, RESOURCE_TYPES, type VersionContent } from '../datasets/datasets.schema.js';
 import { normalizeDoi } from './doi.js';
@@ -10,18 +12,11 @@ import { assertAllowedUrls } from './urls.js';
 import { abstractOf, agentOfDatacite, looksLikeDatacite, parseDataciteJson, parseDataciteXml, primaryTitle, spdxOfRights } from './serializers/datacite-parse.js';
 import type { DataciteAttributes } from './serializers/datacite.js';
 
-export interface ImportResult {
-  source: string;
-  status: 'created' | 'exists';
-  dataset: string;
-  doi: string | null;
-}
-
 /** Parses one file's text as DataCite XML or JSON; throws when it is neither. */
-export function parseDataciteRecord(text: string): DataciteAttributes {
+function parseDataciteRecord(text: string, jsonMaxDepth: number, name: string): DataciteAttributes {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('<')) return parseDataciteXml(trimmed);
-  const json = JSON.parse(trimmed) as unknown;
+  const json = parseBoundedJson(trimmed, jsonMaxDepth, name);
   if (!looksLikeDatacite(json)) throw new FemtoError('UNPROCESSABLE', 'not a DataCite record');
   return parseDataciteJson(json);
 }
@@ -63,24 +58,59 @@ function datasetIdFor(doi: string | null, text: string): string {
   return base.length <= 64 ? base : `${base.slice(0, 55).replace(/-$/, '')}-${hash}`;
 }
 
-export function createImporter(deps: { datasets: DatasetsService; repo: IdentifiersRepository; urls: SiteUrls }) {
-  const { datasets, repo, urls } = deps;
+const XML_NAMESPACE = /<resource[^>]+xmlns(:\w+)?="http:\/\/datacite\.org\/schema\/kernel-/;
 
-  /**
-   * Creates a published dataset from a DataCite record and binds its DOI. The DOI already exists
-   * at its registration agency, so it is recorded as findable and synced, with no outbox row;
-   * importing the same DOI again changes nothing.
-   */
-  return function importRecord(actor: Actor, source: string, text: string): ImportResult {
-    const attrs = parseDataciteRecord(text);
-    assertAllowedUrls(attrs, '');
-    const doi = attrs.doi ? normalizeDoi(attrs.doi) : null;
-    if (attrs.doi && !doi) throw new FemtoError('DOI_INVALID', `${source}: '${attrs.doi}' is not a valid DOI`);
-    const id = datasetIdFor(doi, text);
-    const existing = doi ? repo.get(doi) : undefined;
-    if (existing) return { source, status: 'exists', dataset: existing.datasetId ?? id, doi };
-    return repo.transaction(() => {
-      const v = datasets.createPublished(actor, id, contentFromDatacite(attrs));
+/** Whether a file holds a DataCite record (kernel XML, DataCite JSON or a JSON:API document of one). */
+function detect(input: FileInput): boolean {
+  const text = input.bytes.subarray(0, 64 * 1024).toString('utf8').trimStart();
+  if (text.startsWith('<')) return XML_NAMESPACE.test(text);
+  if (!text.startsWith('{')) return false;
+  try {
+    return looksLikeDatacite(JSON.parse(input.bytes.toString('utf8')));
+  } catch {
+    return false; // not JSON: some other format's
+  }
+}
+
+interface DataciteUnit {
+  attrs: DataciteAttributes;
+  doi: string | null;
+  dataset: string;
+}
+
+/**
+ * DataCite records (kernel-4 XML or DataCite JSON, one per file) become published datasets with
+ * their DOIs. The DOI already exists at its registration agency, so it is recorded as findable and
+ * synced, with no outbox row; importing the same DOI again changes nothing.
+ */
+export function dataciteImporter(deps: { datasets: DatasetsService; repo: IdentifiersRepository; urls: SiteUrls; jsonMaxDepth: number }): Importer<DataciteUnit> {
+  const { datasets, repo, urls, jsonMaxDepth } = deps;
+  return {
+    format: 'datacite',
+    title: 'DataCite records (kernel-4 XML or DataCite JSON, one per file) as published datasets with their DOIs',
+    mediaTypes: ['application/xml', 'text/xml', 'application/vnd.datacite.datacite+xml', 'application/vnd.datacite.datacite+json', 'application/json'],
+    extensions: ['.xml', '.json'],
+    detect,
+
+    *parse(input) {
+      if (input.kind !== 'file') throw new FemtoError('UNPROCESSABLE', `${input.name}: a DataCite record is one file`);
+      const text = input.bytes.toString('utf8');
+      const attrs = parseDataciteRecord(text, jsonMaxDepth, input.name);
+      assertAllowedUrls(attrs, '');
+      const doi = attrs.doi ? normalizeDoi(attrs.doi) : null;
+      if (attrs.doi && !doi) throw new FemtoError('DOI_INVALID', `${input.name}: '${attrs.doi}' is not a valid DOI`, [{ pointer: '/doi', message: 'not a valid DOI' }]);
+      const dataset = datasetIdFor(doi, text);
+      yield { key: doi ? `doi:${doi}` : dataset, source: input.name, digest: unitDigest(text), data: { attrs, doi, dataset } };
+    },
+
+    apply({ data: { attrs, doi, dataset } }, actor, { dryRun }) {
+      const location = urls.dataset(dataset);
+      const existing = doi ? repo.get(doi) : undefined;
+      if (existing) {
+        const id = existing.datasetId ?? dataset;
+        return { status: 'unchanged', message: `DOI ${doi} is already bound to dataset ${id}`, subject: { id, location: urls.dataset(id) } };
+      }
+      const v = datasets.createPublished(actor, dataset, contentFromDatacite(attrs));
       if (doi) {
         const t = new Date().toISOString();
         const { doi: _d, prefix: _p, suffix: _s, url, event: _e, schemaVersion: _v, ...kept } = attrs as DataciteAttributes & Record<string, unknown>;
@@ -88,10 +118,10 @@ export function createImporter(deps: { datasets: DatasetsService; repo: Identifi
         repo.insert({
           doi,
           state: 'findable',
-          datasetId: id,
+          datasetId: dataset,
           versionPk: v.pk,
           isConcept: false,
-          url: url ?? urls.dataset(id),
+          url: url ?? location,
           attributes: kept,
           registrationStatus: 'synced',
           syncedAt: t,
@@ -99,9 +129,8 @@ export function createImporter(deps: { datasets: DatasetsService; repo: Identifi
           updatedAt: t,
         });
       }
-      return { source, status: 'created' as const, dataset: id, doi };
-    });
+      const what = `dataset ${dataset}${doi ? ` with DOI ${doi}` : ''}`;
+      return { status: 'created', message: dryRun ? `would create ${what}` : `created ${what}`, subject: { id: dataset, location } };
+    },
   };
 }
-
-export type Importer = ReturnType<typeof createImporter>;

@@ -25,7 +25,8 @@ CREATE TABLE `evaluations` (
 --> statement-breakpoint
 CREATE INDEX `evaluations_model_idx` ON `evaluations` (`model_version_pk`);--> statement-breakpoint
 CREATE INDEX `evaluations_benchmark_idx` ON `evaluations` (`benchmark_version_pk`,`metric`);--> statement-breakpoint
-ALTER TABLE `dataset_versions` ADD `model_card` text;--> statement-breakpoint
+ALTER TABLE `dataset_versions` ADD `model_card` text;
+--> statement-breakpoint
 -- An evaluation changes its model's gate status and evaluations (JSON, JSON-LD, landing page), the benchmark's and the
 -- baseline's pages that list it, and the lineage pictures of the model's neighbours, which colour the model by its status.
 CREATE TRIGGER evaluations_touch AFTER INSERT ON evaluations BEGIN
