@@ -1,7 +1,6 @@
 import t from 'tap';
-import type { AddressInfo } from 'node:net';
 import { makeApp, publishedDataset, step } from '../helpers/app.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { browse } from '../helpers/browser.js';
 import { chromium, requires } from '../helpers/external.js';
 
 t.test('a reviewer reads a model page: card, manifest, evaluations, leaderboard, coloured lineage', requires(t, chromium()), async (t) => {
@@ -20,13 +19,7 @@ t.test('a reviewer reads a model page: card, manifest, evaluations, leaderboard,
     t.equal(ev.statusCode, 201);
   }
 
-  await a.app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
-  const browser = await launchBrowser(t);
-  const page = await browser.newPage();
-  // CSP violations surface as console errors.
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  const { base, page, errors } = await browse(t, a.app);
 
   await page.goto(`${base}/datasets/tracker`);
   t.equal(await page.locator('#model-card').count(), 1, 'the landing page has the model card');
