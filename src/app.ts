@@ -29,6 +29,7 @@ import { loadBundledCatalogIfEmpty } from './modules/datasets/catalog.loader.js'
 import { loadOntology } from './modules/ontology/ontology.service.js';
 import { ontologyRoutes } from './modules/ontology/ontology.routes.js';
 import { gatesRoutes } from './modules/gates/gates.routes.js';
+import { modelsRoutes } from './modules/models/models.routes.js';
 
 const { version } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
 
@@ -123,6 +124,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
       harvestRoutes({ ...c, metadataFormats: c.harvestFormats.metadataFormats }),
       ontologyRoutes(c),
       gatesRoutes(c),
+      modelsRoutes(c),
       portalRoutes(c),
     ]) {
       await rest.register(routes);

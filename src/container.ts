@@ -37,6 +37,9 @@ import { gatesReadExtension } from './modules/gates/gates.read.js';
 import { createLineageRepository } from './modules/lineage/lineage.repository.js';
 import { createLineageService } from './modules/lineage/lineage.service.js';
 import { system } from './modules/auth/auth.schema.js';
+import { createModelsRepository } from './modules/models/models.repository.js';
+import { createModelsService } from './modules/models/models.service.js';
+import { modelsReadExtension } from './modules/models/models.read.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
@@ -57,6 +60,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     identifiers: createIdentifiersRepository(database),
     gates: createGatesRepository(database),
     lineage: createLineageRepository(database),
+    models: createModelsRepository(database),
     imports: createImportsRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
@@ -86,10 +90,25 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const outbox = createOutboxWorker({ repo: repos.identifiers, service: identifiers, registrar, config });
   const lineage = createLineageService({ repo: repos.lineage, reader, gateStatus: (pks) => gates.gateStatusFor(pks), limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs } });
 
+  const models = createModelsService({
+    repo: repos.models,
+    reader,
+    datasets,
+    provenance,
+    lineage,
+    ontology,
+    withdrawals: (versions) => identifiers.withdrawalsOf(versions),
+    auth,
+    urls,
+  });
+  // A model's evaluations against baselines are its beats-baseline gate.
+  gates.useComparisons((pks) => models.comparisons(pks));
+
   // What every dataset read loads besides the record; provenance first: DataCite relations use its lineage.
   reader.extend(provenanceReadExtension(provenance));
   reader.extend(identifiersReadExtension(identifiers));
   reader.extend(gatesReadExtension(gates, urls));
+  reader.extend(modelsReadExtension(models, urls));
   reader.extend(harvestReadExtension({ storedRecords: datasets.storedRecords, describe: (items) => identifiers.describe(items) }));
   const metadataOf = (items: Parameters<typeof lineageOfItems>[0]) => identifiers.metadataForMany(items, lineageOfItems(items));
   registerDatasetFormats(reader.representations, (item) => metadataOf([item]).get(item.pk)!);
@@ -125,6 +144,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     imports,
     ontology,
     gates,
+    models,
   };
 }
 

@@ -57,6 +57,8 @@ export const datasetVersions = sqliteTable(
     datasheet: text('datasheet', { mode: 'json' }).$type<Record<string, unknown>>(),
     /** Source annotations, kept as a JSON object. */
     annotations: text('annotations', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** A model's model card (Mitchell et al.): versioned with the record like every other field; null for datasets. */
+    modelCard: text('model_card', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at').notNull(),
     publishedAt: timestamp('published_at'),

@@ -5,4 +5,5 @@ export * from './auth.js';
 export * from './identifiers.js';
 export * from './gates.js';
 export * from './lineage.js';
+export * from './models.js';
 export * from './imports.js';

@@ -7,6 +7,8 @@ import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl } from '../../lib/urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import { ACTIVITY_KINDS, type CreateActivityInput } from '../provenance/provenance.schema.js';
+import { modelCardBody } from '../models/model-card.schema.js';
+import { evaluationBody, type EvaluationInput } from '../models/models.schema.js';
 import type { DatasetsService } from './datasets.service.js';
 import { datasheetSchema, type Datasheet } from './datasheet.schema.js';
 import {
@@ -46,8 +48,11 @@ const catalogDataset = z
     relatedIdentifiers: z.array(z.object({ type: z.enum(RELATED_ID_TYPES), value: z.string().min(1), relation: z.enum(RELATION_TYPES) }).strict()).optional(),
     observables: z.array(slug).optional(),
     mentionedIn: z.string().optional(),
+    /** Only what the source says; an unanswered section stays out. */
+    modelCard: modelCardBody.optional(),
   })
-  .strict();
+  .strict()
+  .refine((d) => !d.modelCard || d.resourceType === 'Model', { path: ['modelCard'], message: 'only a Model has a model card' });
 
 const catalogActivity = z
   .object({
@@ -62,8 +67,16 @@ const catalogActivity = z
   })
   .strict();
 
+/** An evaluation a source states, of a model of the catalog (a claim without a value unless the source gives one). */
+const catalogEvaluation = z.intersection(z.object({ model: slug }), evaluationBody);
+
 const catalogFile = z
-  .object({ source: z.string(), datasets: z.array(catalogDataset).default([]), activities: z.array(catalogActivity).default([]) })
+  .object({
+    source: z.string(),
+    datasets: z.array(catalogDataset).default([]),
+    activities: z.array(catalogActivity).default([]),
+    evaluations: z.array(catalogEvaluation).default([]),
+  })
   .strict();
 
 export type CatalogFile = z.infer<typeof catalogFile>;
@@ -155,18 +168,20 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string, datasheet:
     observables: d.observables?.map((o) => OBSERVABLE_BASE + o),
     datasheet: datasheet ?? null,
     annotations,
+    modelCard: d.modelCard,
   };
 }
 
-/** Loads every catalog file in one transaction: all of it or nothing. Returns the counts. */
-/** What loading the catalog writes through: the datasets service, and the provenance module's step creation. */
+/** What loading the catalog writes through: the datasets service, the provenance module's step creation, the models module's evaluations. */
 export interface CatalogWriters {
   datasets: DatasetsService;
   provenance: { create(actor: Actor, input: CreateActivityInput): unknown };
+  models: { recordEvaluation(actor: Actor, modelId: string, input: EvaluationInput): unknown };
 }
 
-export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { datasets: number; activities: number } {
-  const { datasets, provenance } = writers;
+/** Loads every catalog file in one transaction: all of it or nothing. Returns the counts. */
+export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { datasets: number; activities: number; evaluations: number } {
+  const { datasets, provenance, models } = writers;
   return datasets.transaction(() => {
     let nDatasets = 0;
     let nActivities = 0;
@@ -182,7 +197,14 @@ export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { d
         nActivities++;
       }
     }
-    return { datasets: nDatasets, activities: nActivities };
+    let nEvaluations = 0;
+    for (const { content } of files) {
+      for (const { model, ...e } of content.evaluations) {
+        models.recordEvaluation(catalogActor, model, { ...e, basis: e.basis ? `${e.basis} (${content.source})` : content.source });
+        nEvaluations++;
+      }
+    }
+    return { datasets: nDatasets, activities: nActivities, evaluations: nEvaluations };
   });
 }
 

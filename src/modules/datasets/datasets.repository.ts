@@ -12,6 +12,7 @@ import {
 import { WITHDRAWN } from '../../db/fragments.js';
 import type { CreatorInput, DatasetRecord, VersionContent } from './datasets.schema.js';
 import type { Datasheet } from './datasheet.schema.js';
+import type { ModelCardInput } from '../models/model-card.schema.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
 
@@ -53,6 +54,7 @@ interface RawVersionRow {
   record_count: number | null;
   datasheet: string | null;
   annotations: string | null;
+  model_card: string | null;
   created_at: string;
   updated_at: string;
   published_at: string | null;
@@ -199,6 +201,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     recordCount: c.recordCount ?? null,
     datasheet: c.datasheet ?? null,
     annotations: c.annotations ?? null,
+    modelCard: c.modelCard ?? null,
   });
 
   return {
@@ -333,6 +336,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
             relatedIdentifiers: [],
             datasheet: r.datasheet == null ? null : (JSON.parse(r.datasheet) as Datasheet),
             annotations: r.annotations == null ? null : (JSON.parse(r.annotations) as Record<string, unknown>),
+            modelCard: r.model_card == null ? null : (JSON.parse(r.model_card) as ModelCardInput),
             createdAt: r.created_at,
             updatedAt: r.updated_at,
             publishedAt: r.published_at,

@@ -5,6 +5,7 @@ import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl, isAllowedUrl, URL_REFUSED } from '../../lib/urls.js';
 import { datasheetSchema, type Datasheet } from './datasheet.schema.js';
+import { modelCardBody, type ModelCardInput } from '../models/model-card.schema.js';
 
 const spdx = new Set<string>(createRequire(import.meta.url)('spdx-license-ids') as string[]);
 
@@ -119,6 +120,7 @@ const datasetFields = {
   sizeBytes: z.number().int().nonnegative().optional(),
   recordCount: z.number().int().nonnegative().optional(),
   datasheet: datasheetSchema.optional(),
+  modelCard: modelCardBody.nullable().optional().describe('the model card (Mitchell et al.) of a record whose resourceType is Model; null removes it'),
 };
 
 const embargoRule = <T extends { accessLevel?: string; embargoUntil?: string }>(v: T, ctx: z.RefinementCtx) => {
@@ -127,10 +129,17 @@ const embargoRule = <T extends { accessLevel?: string; embargoUntil?: string }>(
   }
 };
 
+/** A model card describes a model: only a record whose resourceType is Model carries one. */
+export const MODEL_CARD_NEEDS_MODEL = 'only a record with resourceType Model has a model card';
+export const modelCardMisplaced = (v: { resourceType?: string | null; modelCard?: unknown }) => v.modelCard != null && v.resourceType !== 'Model';
+
 export const createDatasetBody = z
   .object({ id: z.string().regex(slugPattern, 'must be a lowercase slug [a-z0-9-]').optional(), ...datasetFields })
   .strict()
-  .superRefine(embargoRule);
+  .superRefine(embargoRule)
+  .superRefine((v, ctx) => {
+    if (modelCardMisplaced(v)) ctx.addIssue({ code: 'custom', path: ['modelCard'], message: MODEL_CARD_NEEDS_MODEL });
+  });
 
 export const patchDatasetBody = z
   .object(datasetFields)
@@ -167,6 +176,7 @@ export interface VersionContent {
   recordCount?: number | null;
   datasheet?: Datasheet | null;
   annotations?: Record<string, unknown> | null;
+  modelCard?: ModelCardInput | null;
 }
 
 // ---- output ----
@@ -217,6 +227,7 @@ export const datasetRecord = z.object({
   relatedIdentifiers: z.array(z.object({ type: z.string(), value: z.string(), relation: z.string() })),
   datasheet: datasheetSchema.nullable(),
   annotations: z.record(z.string(), z.unknown()).nullable(),
+  modelCard: modelCardBody.nullable().describe('the model card of a Model record, as stored (GET /models/{id}/card adds what femto knows)'),
   createdAt: z.string(),
   updatedAt: z.string(),
   publishedAt: z.string().nullable(),

@@ -3,8 +3,8 @@ import { randomId } from '../../lib/ids.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetsRepository, PublishedVersionRow } from './datasets.repository.js';
-import type { CreateDatasetInput, DatasetRecord, PatchDatasetInput, VersionContent } from './datasets.schema.js';
 import type { Datasheet } from './datasheet.schema.js';
+import { MODEL_CARD_NEEDS_MODEL, modelCardMisplaced, type CreateDatasetInput, type DatasetRecord, type PatchDatasetInput, type VersionContent } from './datasets.schema.js';
 import { draftEtag, readMiss, type DatasetReader, type ResolvedVersion } from './read.js';
 import { mayRead, maySeeDrafts, viewFor } from './visibility.js';
 
@@ -49,6 +49,7 @@ export function contentOf(r: DatasetRecord): VersionContent {
     recordCount: r.recordCount,
     datasheet: r.datasheet,
     annotations: r.annotations,
+    modelCard: r.modelCard,
   };
 }
 
@@ -213,6 +214,11 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
         if (merged.accessLevel === 'embargoed' && !merged.embargoUntil) {
           throw new FemtoError('VALIDATION_FAILED', 'embargoUntil is required when accessLevel is embargoed', [
             { pointer: '/embargoUntil', message: 'is required when accessLevel is embargoed' },
+          ]);
+        }
+        if (modelCardMisplaced(merged)) {
+          throw new FemtoError('VALIDATION_FAILED', `The draft's resourceType is ${merged.resourceType}: ${MODEL_CARD_NEEDS_MODEL}`, [
+            { pointer: patch.modelCard !== undefined ? '/modelCard' : '/resourceType', message: MODEL_CARD_NEEDS_MODEL },
           ]);
         }
         repo.replaceDraft(pk, merged, now());

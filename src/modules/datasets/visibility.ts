@@ -33,6 +33,10 @@ export function decide(actor: Actor, v: VersionFacts): ReadDecision {
 /** Whether listings (search, catalog, OAI, lineage) show restricted records to this caller. */
 export const mayListRestricted = (actor: Actor) => canSeeRestricted(actor);
 
+/** A lineage neighbour (a published version at the other end of a step) the caller may see. */
+export const visibleEndpoint = (actor: Actor, e: { versionNumber: number | null; accessLevel: VersionFacts['accessLevel'] }) =>
+  (e.accessLevel !== 'restricted' || mayListRestricted(actor)) && e.versionNumber != null;
+
 /** Whether the caller may see a draft-only dataset exists (it then answers "not published" rather than 404). */
 export const maySeeDrafts = (actor: Actor) => canSeeDrafts(actor);
 

@@ -11,11 +11,35 @@ import type { Unit } from '../ontology/units.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
 import { judge } from './evaluate.js';
 import type { GatesRepository, MeasurementWithActivity, NewGateResult } from './gates.repository.js';
-import type { GateResultRecord, GateStatus, MeasurementInput, MeasurementRecord } from './gates.schema.js';
+import { BEATS_BASELINE, type BaselineComparison, type BaselineComparisons, type GateResultRecord, type GateStatus, type MeasurementInput, type MeasurementRecord } from './gates.schema.js';
 import type { GateResultRow } from '../../db/schema/index.js';
 
 const asList = (v: number | number[]) => (Array.isArray(v) ? v : [v]);
 const sameShape = (like: number | number[], values: number[]) => (Array.isArray(like) ? values : values[0]);
+
+/** "Beats its baseline by at least `by`" (absolute in the metric's unit, or a fraction of |baseline| when relative). */
+export interface BaselineRule {
+  by: number;
+  relative: boolean;
+}
+
+/** A policy entry naming the beats-baseline gate: `beats-baseline`, `beats-baseline>=0.02` or `beats-baseline>=5%`. */
+const BEATS_BASELINE_ENTRY = /^beats-baseline(?:\s*>=\s*(\d+(?:\.\d+)?)(%)?)?$/;
+
+export function parseBaselineRule(entry: string): BaselineRule | null {
+  const m = BEATS_BASELINE_ENTRY.exec(entry.trim());
+  if (!m) return null;
+  return { by: m[1] ? Number(m[1]) / (m[2] ? 100 : 1) : 0, relative: !!m[2] };
+}
+
+const ruleLabel = (r: BaselineRule) => `Beats its baseline by at least ${r.relative ? `${+(r.by * 100).toFixed(6)}%` : r.by}`;
+
+/** Margin of a comparison over the rule's bar, signed so that >= 0 passes; null when it cannot be judged. */
+function baselineMargin(c: BaselineComparison, rule: BaselineRule): number | null {
+  if (c.value === null || c.baselineValue === null || c.higherIsBetter === null) return null;
+  const better = (c.value - c.baselineValue) * (c.higherIsBetter ? 1 : -1);
+  return better - (rule.relative ? rule.by * Math.abs(c.baselineValue) : rule.by);
+}
 
 export function thresholdOf(g: GateTerm) {
   return { comparison: g.comparison, threshold: g.threshold, lowerBound: g.lowerBound, upperBound: g.upperBound, reference: g.reference, tolerance: g.tolerance, unit: g.unit };
@@ -36,20 +60,49 @@ export function createGatesService(deps: {
   // A policy naming a gate that does not exist, or one that can never be judged, would block
   // publication for ever: refuse it at start.
   const policy = new Map<number, 'all' | GateTerm[]>();
+  // Model tiers: every evaluation against a baseline must beat it by this much (the gate of a tier without the rule asks 0).
+  const baselinePolicy = new Map<number, BaselineRule>();
   for (const [tier, spec] of Object.entries(deps.policy)) {
     if (spec === 'all') {
       policy.set(Number(tier), 'all');
       continue;
     }
-    policy.set(
-      Number(tier),
-      spec.map((ref) => {
-        const g = ontology.gate(ref);
-        if (!g) throw new ConfigError([`FEMTO_GATE_POLICY: tier ${tier} names unknown gate '${ref}'`]);
-        if (!g.thresholdStated) throw new ConfigError([`FEMTO_GATE_POLICY: gate '${g.slug}' states no number and can never pass`]);
-        return g;
-      }),
-    );
+    const gates: GateTerm[] = [];
+    for (const ref of spec) {
+      const rule = parseBaselineRule(ref);
+      if (rule) {
+        baselinePolicy.set(Number(tier), rule);
+        continue;
+      }
+      if (ref.startsWith('beats-baseline')) throw new ConfigError([`FEMTO_GATE_POLICY: tier ${tier}: '${ref}' is not beats-baseline, beats-baseline>=x or beats-baseline>=x%`]);
+      const g = ontology.gate(ref);
+      if (!g) throw new ConfigError([`FEMTO_GATE_POLICY: tier ${tier} names unknown gate '${ref}'`]);
+      if (!g.thresholdStated) throw new ConfigError([`FEMTO_GATE_POLICY: gate '${g.slug}' states no number and can never pass`]);
+      gates.push(g);
+    }
+    policy.set(Number(tier), gates);
+  }
+  const noRule: BaselineRule = { by: 0, relative: false };
+  const comparisonSources: BaselineComparisons[] = [];
+
+  /** Beats-baseline outcomes of versions (the latest evaluation per key counts), judged by their tiers' rules. */
+  function baselineOutcomes(versionPks: readonly number[]): Map<number, GateStatus['gates']> {
+    const comparisons = comparisonSources.flatMap((source) => source(versionPks));
+    const out = new Map<number, GateStatus['gates']>();
+    if (!comparisons.length) return out;
+    const tiers = datasets.versionLabels([...new Set(comparisons.map((c) => c.versionPk))]);
+    const latest = new Map<string, BaselineComparison>();
+    for (const c of comparisons) latest.set(`${c.versionPk} ${c.key}`, c);
+    for (const c of latest.values()) {
+      const tier = tiers.get(c.versionPk)?.tier;
+      const rule = (tier != null ? baselinePolicy.get(tier) : undefined) ?? noRule;
+      const margin = baselineMargin(c, rule);
+      const state = margin === null ? ('not-evaluable' as const) : margin >= -1e-12 * Math.max(1, Math.abs(c.value!), Math.abs(c.baselineValue!)) ? ('passed' as const) : ('failed' as const);
+      const list = out.get(c.versionPk) ?? [];
+      list.push({ gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: ${c.label}`, state, value: c.value, margin, measurement: c.evaluation });
+      out.set(c.versionPk, list);
+    }
+    return out;
   }
 
   /** Gates a version of this tier must pass before it may get a DOI. */
@@ -135,6 +188,11 @@ export function createGatesService(deps: {
   return {
     requiredGates,
 
+    /** The models module's evaluations against baselines: judged as the beats-baseline gate of each model version. */
+    useComparisons(source: BaselineComparisons): void {
+      comparisonSources.push(source);
+    },
+
     /**
      * Records a measured observable of a dataset version, judges every gate on it (and any named),
      * and stores the evaluation as a validation activity that used the version. All or nothing.
@@ -161,15 +219,16 @@ export function createGatesService(deps: {
       const software = typeof input.software === 'string' ? { name: input.software } : input.software;
       const now = new Date().toISOString();
       repo.transaction(() => {
-        provenance.recordValidation(actor, {
+        provenance.recordAssessment(actor, {
           id: activityId,
+          kind: 'validation',
           name: `Validation of ${observable.label} (${observable.symbol})`,
           description: input.method ?? null,
           software: software ?? null,
           parameters: { observable: observable.iri, measurement: id, gates: gates.map((g) => g.iri) },
           at: now,
           basis: gates.map((g) => g.seedSentence).join(' ') || null,
-          evaluated: target.pk,
+          inputs: [{ versionPk: target.pk, role: 'evaluated' }],
         });
         const results: NewGateResult[] = judged.map(({ g, j }) => ({ measurementId: id, versionPk: target.pk, gate: g.iri, verdict: j.verdict, value: j.value, margin: j.margin, reason: j.reason }));
         repo.insert(
@@ -224,6 +283,7 @@ export function createGatesService(deps: {
       // Grouped by version first: a lineage answer asks for thousands of versions at once.
       const observables = groupBy(repo.observablesOf(versionPks));
       const results = groupBy(repo.resultsForVersions(versionPks));
+      const baseline = baselineOutcomes(versionPks);
       const out = new Map<number, GateStatus>();
       for (const pk of versionPks) {
         const latest = new Map<string, GateResultRow>();
@@ -239,7 +299,8 @@ export function createGatesService(deps: {
           const state = r ? r.verdict : g.thresholdStated ? ('not-evaluated' as const) : ('not-evaluable' as const);
           return { gate: g.iri, label: g.label, state, value: r?.value ?? null, margin: r?.margin ?? null, measurement: r?.measurementId ?? null };
         });
-        const failing = gates.filter((g) => g.state === 'failed').map((g) => g.gate);
+        gates.push(...(baseline.get(pk) ?? []));
+        const failing = [...new Set(gates.filter((g) => g.state === 'failed').map((g) => g.gate))];
         const anyPassed = gates.some((g) => g.state === 'passed');
         const pending = gates.some((g) => g.state === 'not-evaluated');
         out.set(pk, { status: failing.length ? 'failed' : anyPassed && !pending ? 'passed' : 'not-evaluated', failing, gates });
@@ -249,19 +310,28 @@ export function createGatesService(deps: {
 
     /**
      * Throws 422 naming the gates when the version's tier policy requires a gate that failed or
-     * was never judged. The DOI publish path calls this before registering.
+     * was never judged: an ontology gate, or (a model tier's beats-baseline rule) an evaluation
+     * that does not beat its baseline by the margin, or no judged evaluation at all. The DOI
+     * publish path calls this before registering.
      */
     assertPublishable(versionPk: number): void {
       const row = datasets.versionLabels([versionPk]).get(versionPk);
       if (!row) throw new FemtoError('INTERNAL', `version row ${versionPk} vanished`);
       const required = requiredGates(row.tier);
-      if (!required.length) return;
+      const rule = row.tier != null ? baselinePolicy.get(row.tier) : undefined;
+      if (!required.length && !rule) return;
       const status = this.gateStatusFor([versionPk]).get(versionPk)!;
       const latest = new Map(status.gates.map((g) => [g.gate, g]));
       const blocking = required.flatMap((g) => {
         const state = latest.get(g.iri)?.state ?? 'not-evaluated';
         return state === 'passed' ? [] : [{ gate: g.iri, label: g.label, state }];
       });
+      if (rule) {
+        const judged = status.gates.filter((g) => g.gate === BEATS_BASELINE && g.state !== 'not-evaluable');
+        const failed = judged.filter((g) => g.state === 'failed');
+        if (!judged.length) blocking.push({ gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: no evaluation with a value against a baseline value`, state: 'not-evaluated' });
+        for (const g of failed) blocking.push({ gate: BEATS_BASELINE, label: g.label, state: 'failed' });
+      }
       if (!blocking.length) return;
       throw new FemtoError(
         'UNPROCESSABLE',

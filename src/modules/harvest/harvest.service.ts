@@ -1,8 +1,10 @@
 import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetReader, ListedVersion, ReadItem } from '../datasets/read.js';
-import { mayListRestricted } from '../datasets/visibility.js';
+import { mayListRestricted, visibleEndpoint } from '../datasets/visibility.js';
 import type { DescribedRecord } from '../identifiers/description.js';
+import type { GateStatus } from '../gates/gates.schema.js';
+import type { ModelPart } from '../models/models.read.js';
 import type { ActivityRecord, VersionEndpoint } from '../provenance/provenance.schema.js';
 import type { HarvestQuery, HarvestRepository } from './harvest.repository.js';
 import { describeObservableFromIri, type ObservableDescriber } from './observables.js';
@@ -32,6 +34,13 @@ export interface HarvestItem {
   embargoed: boolean;
   /** DQV quality measurements of this version (gate evaluations), as JSON-LD nodes. */
   quality: Record<string, unknown>[];
+  /** A Model record's evaluations and JSON-LD (model card, ML Schema evaluations); null for datasets. */
+  model: ModelPart | null;
+  /** Derivation steps that used this version and generated others (validation and evaluation steps generate none). */
+  derivedBy: ActivityRecord[];
+  /** Validation status of this version and of its visible neighbours ("<dataset>@<version>"), for lineage pictures. */
+  gateStatus: GateStatus['status'];
+  neighbourStatus: Map<string, GateStatus['status']>;
 }
 
 /** Shared by every serializer: where things live and how observables are described. */
@@ -44,12 +53,11 @@ export interface SerializerContext {
 
 export const REPOSITORY_NAME = 'femto';
 
-/** A neighbour the caller may see, and that has a number (a published version). */
-export const visibleEndpoint = (actor: Actor, e: Pick<VersionEndpoint, 'versionNumber' | 'accessLevel'>) => (e.accessLevel !== 'restricted' || mayListRestricted(actor)) && e.versionNumber != null;
+export { visibleEndpoint };
 
 /** What the harvest formats read of a loaded version: the same item, in their terms. */
 export function harvestItem(actor: Actor, item: ReadItem): HarvestItem {
-  const { doi, provenance, quality, description, neighbours } = item.parts;
+  const { doi, provenance, quality, description, neighbours, model, gateStatus, neighbourStatus } = item.parts;
   const neighbour = (e: VersionEndpoint): LineageNeighbour[] => {
     const d = visibleEndpoint(actor, e) ? neighbours.get(e.versionPk) : undefined;
     return d ? [{ dataset: e.datasetId, version: e.versionNumber, title: d.title, description: d.description }] : [];
@@ -65,6 +73,10 @@ export function harvestItem(actor: Actor, item: ReadItem): HarvestItem {
     downstream: provenance.downstream.flatMap(neighbour),
     embargoed: item.embargoed,
     quality,
+    model,
+    derivedBy: provenance.usedBy.filter((a) => a.outputs.length > 0),
+    gateStatus: gateStatus.status,
+    neighbourStatus,
   };
 }
 

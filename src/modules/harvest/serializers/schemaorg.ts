@@ -4,6 +4,7 @@ import type { ActivityRecord } from '../../provenance/provenance.schema.js';
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 import { DQV_PREFIXES } from '../../gates/serializers/dqv.js';
+import { MODEL_PREFIXES } from '../../models/serializers/jsonld.js';
 import { schemaOrgTypes } from '../../../lib/resource-types.js';
 import { datasheetNode, RAI, raiProperties } from './datasheet.js';
 
@@ -11,7 +12,7 @@ import { datasheetNode, RAI, raiProperties } from './datasheet.js';
  * schema.org Dataset in JSON-LD, built already compacted against SCHEMAORG_CONTEXT (no
  * jsonld.compact on the hot path; test/harvest proves the graph equals the expected one).
  */
-export const SCHEMAORG_CONTEXT = ['https://schema.org/', { ...DQV_PREFIXES, spdx: 'http://spdx.org/rdf/terms#', rai: RAI }] as const;
+export const SCHEMAORG_CONTEXT = ['https://schema.org/', { ...DQV_PREFIXES, ...MODEL_PREFIXES, spdx: 'http://spdx.org/rdf/terms#', rai: RAI }] as const;
 
 type Json = Record<string, unknown>;
 
@@ -140,6 +141,7 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
     ...(item.quality.length ? { 'dqv:hasQualityMeasurement': item.quality } : {}),
     ...raiProperties(r.datasheet),
     ...(datasheet ? { 'femto:datasheet': datasheet } : {}),
+    ...item.model?.jsonld,
   };
 }
 
