@@ -24,7 +24,7 @@ const envSchema = z.object({
   FEMTO_DATACITE_USER: z.string().optional(),
   FEMTO_DATACITE_PASSWORD: z.string().optional(),
   FEMTO_OUTBOX_MAX_BACKOFF_MS: positiveInt.default(60_000),
-  FEMTO_PUBLISHER: z.string().trim().min(1).default('femto'),
+  FEMTO_REPOSITORY_NAME: z.string().trim().min(1).max(200).default('femto'),
   FEMTO_OUTBOX_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   FEMTO_OUTBOX_POLL_MS: positiveInt.default(500),
   FEMTO_DATACITE_TIMEOUT_MS: positiveInt.default(10_000),
@@ -105,8 +105,11 @@ export interface Config {
   datacite?: { url: string; user?: string; password?: string };
   outboxMaxBackoffMs: number;
   /** Run the DOI outbox worker inside the server (off for CLI runs and most tests). */
-  /** DataCite publisher for records that name none (the repository itself, as Zenodo does). */
-  publisher: string;
+  /**
+   * This catalog's name: the host and distributor of every record (DataCite HostingInstitution,
+   * schema.org provider, the DCAT catalog), never the publisher of data whose record names none.
+   */
+  repositoryName: string;
   outboxWorker: boolean;
   outboxPollMs: number;
   dataciteTimeoutMs: number;
@@ -178,7 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       ? { url: e.FEMTO_DATACITE_URL.replace(/\/+$/, ''), user: e.FEMTO_DATACITE_USER, password: e.FEMTO_DATACITE_PASSWORD }
       : undefined,
     outboxMaxBackoffMs: e.FEMTO_OUTBOX_MAX_BACKOFF_MS,
-    publisher: e.FEMTO_PUBLISHER,
+    repositoryName: e.FEMTO_REPOSITORY_NAME,
     outboxWorker: e.FEMTO_OUTBOX_WORKER,
     outboxPollMs: e.FEMTO_OUTBOX_POLL_MS,
     dataciteTimeoutMs: e.FEMTO_DATACITE_TIMEOUT_MS,

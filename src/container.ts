@@ -19,7 +19,7 @@ import { registerHarvestRepresentations } from './modules/harvest/representation
 import { harvestReadExtension } from './modules/harvest/harvest.read.js';
 import { createOaiService } from './modules/harvest/oai.service.js';
 import { dataciteFormats } from './modules/harvest/serializers/oai-datacite.js';
-import { describeObservableWith } from './modules/harvest/observables.js';
+import { describeDomainWith, describeObservableWith } from './modules/harvest/observables.js';
 import { createIdentifiersRepository } from './modules/identifiers/identifiers.repository.js';
 import { createIdentifiersService, lineageRelations } from './modules/identifiers/identifiers.service.js';
 import { identifiersReadExtension, lineageOfItems } from './modules/identifiers/identifiers.read.js';
@@ -69,12 +69,12 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   // One memory budget for every cached answer (FEMTO_READ_CACHE_BYTES).
   const cache = createByteCache(config.readCacheBytes);
   const reader = createDatasetReader({ repo: repos.datasets, urls, cache });
-  const datasets = createDatasetsService(repos.datasets, reader, auth, ontology.checkObservables);
+  const datasets = createDatasetsService(repos.datasets, reader, auth, ontology);
   // First registered = the default when the client states no preference.
   reader.representations.register({ mediaType: 'application/json', format: 'json', render: reader.json });
 
   const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, versions: reader, auth });
-  const search = createSearchService(repos.search, datasets, cache);
+  const search = createSearchService(repos.search, datasets, cache, ontology);
   const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth, policy: config.gatePolicy });
   const identifiers = createIdentifiersService({
     repo: repos.identifiers,
@@ -84,6 +84,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     auth,
     config,
     urls,
+    domainLabel: (iri) => ontology.domain(iri)?.label ?? iri,
     assertPublishable: (pk) => gates.assertPublishable(pk),
   });
   const registrar = registrarFor(config);
@@ -113,9 +114,22 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const metadataOf = (items: Parameters<typeof lineageOfItems>[0]) => identifiers.metadataForMany(items, lineageOfItems(items));
   registerDatasetFormats(reader.representations, (item) => metadataOf([item]).get(item.pk)!);
 
-  const harvest = createHarvestService({ urls, repo: repos.harvest, reader, describeObservable: describeObservableWith(ontology) });
+  const harvest = createHarvestService({
+    urls,
+    repo: repos.harvest,
+    reader,
+    describeObservable: describeObservableWith(ontology),
+    describeDomain: describeDomainWith(ontology),
+    repositoryName: config.repositoryName,
+  });
   const harvestFormats = registerHarvestRepresentations(reader, harvest.serializerContext, (id, pk) => identifiers.tombstoneFor(id, pk));
-  const oai = createOaiService({ config, repo: repos.harvest, harvest, formats: dataciteFormats(metadataOf, config.datacite?.user ?? 'FEMTO') });
+  const oai = createOaiService({
+    config,
+    repo: repos.harvest,
+    harvest,
+    domains: ontology.domains().map((d) => ({ iri: d.iri, label: d.label, slug: d.slug })),
+    formats: dataciteFormats(metadataOf, config.datacite?.user ?? 'FEMTO'),
+  });
 
   // Import formats, tried in this order when a file's format is not named.
   const importFormats = createImportRegistry();

@@ -54,6 +54,8 @@ export const errorCatalog = {
   DOI_INVALID: { status: 422, title: 'The DOI is not valid' },
   DOI_TAKEN: { status: 422, title: 'This DOI has already been taken' },
   DOI_MISSING_PROPERTIES: { status: 422, title: 'Mandatory DataCite properties are missing' },
+  DOI_RECORD_NOT_AVAILABLE: { status: 422, title: 'Only a record whose data is available may get a findable DOI' },
+  DOI_ALREADY_IDENTIFIED: { status: 422, title: 'The record already has a DOI of its own' },
   DOI_INVALID_METADATA: { status: 422, title: 'The DataCite metadata is not valid' },
   DOI_NOT_DELETABLE: { status: 405, title: 'Only draft DOIs can be deleted' },
   DOI_INVALID_TRANSITION: { status: 422, title: 'The DOI cannot move to that state' },

@@ -16,3 +16,10 @@ export const ACCESS_ALLOWED = `(@includeRestricted = 1 OR v.access_level <> 'res
 
 /** The latest published version of every dataset: what search and harvesting list. */
 export const LATEST_PUBLISHED = `datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk`;
+
+/**
+ * A record is in a tier or domain when it is its primary one (the column) or one of its also-in
+ * terms; bind `@tier` (a number) and `@domain` (an IRI), NULL for no filter.
+ */
+export const IN_TIER = `(@tier IS NULL OR v.tier = @tier OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'tier' AND CAST(t.value AS INTEGER) = @tier))`;
+export const IN_DOMAIN = `(@domain IS NULL OR v.domain = @domain OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'domain' AND t.value = @domain))`;

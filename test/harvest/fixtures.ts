@@ -11,7 +11,7 @@ export async function fullFixture(t: TestApp) {
     title: 'Ising features <b>& "quotes"</b>',
     description: 'Binder cumulants and magnetisation histograms extracted from 2D Ising configurations near Tc.',
     tier: 3,
-    domain: 'Phase Transitions & Critical Phenomena',
+    domain: 'Stat. Field Theory & RG',
     dataType: 'AI-Curated',
     license: 'CC-BY-4.0',
     version: '1.0',

@@ -28,8 +28,8 @@ async function listIdentifiers(t: Tap.Test, a: TestApp, from: string) {
 
 t.test('OAI-PMH from/until, /catalog?modified_since and sitemaps follow every change to what a format says', async (t) => {
   const a = await makeApp(t);
-  const gone = await publishedDataset(a, { id: 'to-withdraw', title: 'A record that will be withdrawn' });
-  const minted = await publishedDataset(a, { id: 'to-mint', title: 'A record that will get a DOI' });
+  const gone = await publishedDataset(a, { id: 'to-withdraw', title: 'A record that will be withdrawn', publisher: 'Lattice Lab' });
+  const minted = await publishedDataset(a, { id: 'to-mint', title: 'A record that will get a DOI', publisher: 'Lattice Lab' });
   const quiet = await publishedDataset(a, { id: 'quiet', title: 'A record nothing happens to' });
   await doi(a, 'POST', '/dois', { doi: '10.5072/withdraw-1', url: `${BASE_URL}/datasets/${gone}`, event: 'publish' });
 

@@ -34,14 +34,14 @@ t.test('all six verbs answer schema-valid documents, GET and POST', async (t) =>
   await valid(t, app, 'verb=ListMetadataFormats&identifier=oai:femto.test:ising-features');
   const sets = await valid(t, app, 'verb=ListSets');
   const specs = sets.ListSets.set.map((s: { setSpec: string[] }) => s.setSpec[0]);
-  for (const spec of ['tier', 'tier:3', 'domain', 'domain:phase-transitions-critical-phenomena', 'datatype', 'datatype:ai-curated']) t.ok(specs.includes(spec), spec);
+  for (const spec of ['tier', 'tier:3', 'domain', 'domain:stat-field-theory-rg', 'datatype', 'datatype:ai-curated']) t.ok(specs.includes(spec), spec);
   for (const prefix of ['oai_dc', 'oai_datacite', 'datacite']) {
     const rec = await valid(t, app, `verb=GetRecord&metadataPrefix=${prefix}&identifier=oai:femto.test:ising-features`);
     t.equal(rec.GetRecord.record[0].header[0].identifier, 'oai:femto.test:ising-features');
     const list = await valid(t, app, `verb=ListRecords&metadataPrefix=${prefix}`, 'POST');
     t.equal(list.ListRecords.record.length, 4, 'the four public records (the restricted one absent)');
   }
-  const ids = await valid(t, app, 'verb=ListIdentifiers&metadataPrefix=oai_dc&set=domain:phase-transitions-critical-phenomena');
+  const ids = await valid(t, app, 'verb=ListIdentifiers&metadataPrefix=oai_dc&set=domain:stat-field-theory-rg');
   t.same(ids.ListIdentifiers.header.map((h: { identifier: string }) => h.identifier), ['oai:femto.test:ising-features']);
   const dt = await valid(t, app, 'verb=ListIdentifiers&metadataPrefix=oai_dc&set=datatype:ai-curated');
   t.equal(dt.ListIdentifiers.header.length, 2);

@@ -10,7 +10,7 @@ t.test('a rich record maps to DataCite JSON and XML that the official schemas ac
   const id = await publishedDataset(a, {
     contributors: [{ name: 'CERN', type: 'Organization', ror: 'https://ror.org/01ggx4157' }],
     keywords: ['lattice QCD', 'Monte Carlo'],
-    domain: 'statistical-physics',
+    domain: 'stat-field-theory-rg',
     formats: ['HDF5'],
     distributions: [{ urls: ['https://example.org/a.h5', 'https://mirror.example.org/a.h5'], mediaType: 'application/x-hdf5', sizeBytes: 10 }],
     relatedIdentifiers: [
@@ -28,13 +28,14 @@ t.test('a rich record maps to DataCite JSON and XML that the official schemas ac
   const attrs = dataciteAttributes(record, {
     doi: '10.5072/ABCD-1234',
     url: `https://femto.example/datasets/${id}`,
-    defaultPublisher: 'femto',
+    hostingInstitution: 'femto',
     related: [{ relatedIdentifier: '10.5072/parent', relatedIdentifierType: 'DOI', relationType: 'IsDerivedFrom' }],
   });
   await assertValid(t, dataciteJsonSchema, attrs, 'DataCite JSON Schema');
   t.equal(attrs.doi, '10.5072/abcd-1234');
   t.equal(attrs.prefix, '10.5072');
-  t.equal(attrs.publisher?.name, 'femto');
+  t.equal(attrs.publisher?.name, ':unav', 'the record names no publisher: DataCite\'s "unavailable", never the hosting catalog');
+  t.same(attrs.contributors?.at(-1), { name: 'femto', nameType: 'Organizational', contributorType: 'HostingInstitution' }, 'femto hosts the record');
   t.equal(attrs.types?.resourceTypeGeneral, 'Dataset');
   t.same(attrs.creators?.[0].nameIdentifiers?.[0].nameIdentifier, 'https://orcid.org/0000-0002-1825-0097');
   t.ok(attrs.relatedIdentifiers?.some((r) => r.relatedIdentifierType === 'URL' && r.relationType === 'References'), 'INSPIRE URL becomes URL');
@@ -46,7 +47,7 @@ t.test('a rich record maps to DataCite JSON and XML that the official schemas ac
   await assertValid(t, dataciteXsd, xml, 'kernel-4.7 XSD');
   t.match(xml, '<identifier identifierType="DOI">10.5072/ABCD-1234</identifier>');
 
-  const withoutDoi = dataciteXml(dataciteAttributes(record, { url: `https://femto.example/datasets/${id}`, defaultPublisher: 'femto' }));
+  const withoutDoi = dataciteXml(dataciteAttributes(record, { url: `https://femto.example/datasets/${id}`, hostingInstitution: 'femto' }));
   await assertValid(t, dataciteXsd, withoutDoi, 'kernel-4.7 XSD without a DOI');
   t.match(withoutDoi, `<identifier identifierType="URL">https://femto.example/datasets/${id}</identifier>`);
   t.throws(() => dataciteXml({ ...attrs, doi: undefined, url: undefined }), /DOI or a landing page/);
@@ -69,7 +70,7 @@ t.test('every bundled catalog record serializes validly', async (t) => {
   const json = new Map<string, unknown>();
   const xml = new Map<string, string>();
   for (const record of records.values()) {
-    const attrs = dataciteAttributes(record, { url: `https://femto.example/datasets/${record.id}`, defaultPublisher: 'femto' });
+    const attrs = dataciteAttributes(record, { url: `https://femto.example/datasets/${record.id}`, hostingInstitution: 'femto' });
     json.set(record.id, attrs);
     xml.set(record.id, dataciteXml(attrs));
     if (!record.creators.length) t.same(attrs.creators, [{ name: ':unav' }], `${record.id} has no creators: DataCite's unknown value`);

@@ -178,8 +178,8 @@ t.test('"event": null (what DataCite answers and clients send back) changes attr
 
 t.test('DOIs of restricted datasets do not exist for anonymous callers (read, list, query)', async (t) => {
   const a = await makeApp(t);
-  const secret = await publishedDataset(a, { title: 'Secret zebra runs', accessLevel: 'restricted' });
-  const open = await publishedDataset(a, { title: 'Open zebra runs' });
+  const secret = await publishedDataset(a, { title: 'Secret zebra runs', accessLevel: 'restricted', publisher: 'Zebra Lab' });
+  const open = await publishedDataset(a, { title: 'Open zebra runs', publisher: 'Zebra Lab' });
   const version = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}`, event: 'publish' });
   t.equal(version.statusCode, 201, version.body);
   const concept = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}/versions`, event: 'publish' });

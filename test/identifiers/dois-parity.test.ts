@@ -160,7 +160,7 @@ t.test('paging by page[number]/page[size] and by page[cursor], with meta and lin
 
 t.test('query= takes DataCite field syntax and plain terms; what it matches is what the DOI says', async (t) => {
   const a = await makeApp(t);
-  const id = await publishedDataset(a, { title: 'FM4NPP training set', creators: [{ name: 'Grace Hopper' }] });
+  const id = await publishedDataset(a, { title: 'FM4NPP training set', creators: [{ name: 'Grace Hopper' }], publisher: 'Lattice Lab' });
   t.equal((await post(a, { doi: '10.5072/fm', url: `${BASE_URL}/datasets/${id}`, event: 'publish', types: { resourceTypeGeneral: 'Dataset' } })).statusCode, 201);
   t.equal((await post(a, documented('10.5072/other', { titles: [{ title: 'Unrelated FM4NPP-free record' }], creators: [{ name: 'Ada Lovelace' }] }))).statusCode, 201);
   const ids = async (query: string) => (await a.app.inject({ url: `/dois?query=${encodeURIComponent(query)}` })).json().data.map((d: { id: string }) => d.id);

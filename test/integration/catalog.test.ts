@@ -51,14 +51,14 @@ t.test('the bundled catalog holds every dataset the seeds name, and loads on fir
 t.test('catalog values are the seeds\' own', async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
   const gs = (await a.app.inject('/datasets/the-well-gray-scott')).json();
-  t.match(gs, { tier: 1, domain: 'RD & Pattern Formation', dataType: 'AI-Curated', formats: ['HDF5'] });
+  t.match(gs, { tier: 1, domain: 'https://w3id.org/femto/domain/rd-pattern-formation', dataType: 'AI-Curated', formats: ['HDF5'] });
   t.ok(gs.distributions.some((d: { urls: string[] }) => d.urls.includes('https://huggingface.co/collections/polymathic-ai/the-well-67e129f4ca23e0447395d74c')));
   const uktc = (await a.app.inject('/datasets/uktc-taylor-green-vortex')).json();
   t.ok(uktc.relatedIdentifiers.some((r: { type: string; value: string }) => r.type === 'DOI' && r.value === '10.5281/zenodo.2577238'), 'Table 1 DOI');
   const pinn = (await a.app.inject('/datasets/pinnacle')).json();
   t.ok(pinn.relatedIdentifiers.some((r: { type: string; value: string }) => r.type === 'arXiv' && r.value === '2306.08827'), 'seed 001 arXiv id');
   t.equal((await a.app.inject('/datasets/aps-physics-journals')).statusCode, 404, '"Restricted (subscription)" stays hidden from anonymous callers');
-  t.equal(gs.license, null, 'no licence invented where the seed states none');
+  t.equal(gs.license, 'unknown', 'no licence invented where the seed states none');
 });
 
 t.test('the derivation steps the seeds describe are in the lineage', async (t) => {
@@ -83,7 +83,7 @@ t.test('a broken catalog file is refused with its name and the field', async (t)
 t.test('a catalog that fails half-way leaves the database as it was', async (t) => {
   const a = await makeApp(t);
   const dir = t.testdir({
-    'a.yaml': 'source: x\ndatasets:\n  - id: first\n    title: t\n    description: d\nactivities:\n  - id: broken-step\n    kind: analysis\n    inputs: [ { dataset: first } ]\n    outputs: [ { dataset: missing } ]\n',
+    'a.yaml': 'source: x\ndatasets:\n  - id: first\n    title: t\n    description: d\n    status: available\nactivities:\n  - id: broken-step\n    kind: analysis\n    inputs: [ { dataset: first } ]\n    outputs: [ { dataset: missing } ]\n',
   });
   const { loadCatalog } = await import('../../src/modules/datasets/catalog.loader.js');
   t.throws(() => loadCatalog(a.app.femto, readCatalog(dir)), /missing/);

@@ -10,13 +10,14 @@ async function recordWith(a: TestApp, n: number) {
   const subject = await publishedDataset(a, {
     id: 'subject',
     title: `Subject ${WORD} record`,
+    publisher: 'Lattice Lab',
     creators: many((i) => ({ name: `Creator ${i}` })),
     keywords: many((i) => `keyword-${i}`),
     formats: ['HDF5'],
     distributions: many((i) => ({ urls: [`https://data.example.org/${i}.h5`, `https://mirror.example.org/${i}.h5`], mediaType: 'application/x-hdf5', title: `part ${i}` })),
     relatedIdentifiers: many((i) => ({ type: 'arXiv', value: `2401.${String(10000 + i)}`, relation: 'IsDescribedBy' })),
   });
-  const inputs = await Promise.all(many((i) => publishedDataset(a, { id: `input-${i}`, title: `Input ${i}` })));
+  const inputs = await Promise.all(many((i) => publishedDataset(a, { id: `input-${i}`, title: `Input ${i}`, publisher: 'Lattice Lab' })));
   const outputs = await Promise.all(many((i) => publishedDataset(a, { id: `output-${i}`, title: `Output ${i}` })));
   await step(a, { inputs: inputs.map((dataset) => ({ dataset })), outputs: [{ dataset: subject }] });
   await step(a, { inputs: [{ dataset: subject }], outputs: outputs.map((dataset) => ({ dataset })) });

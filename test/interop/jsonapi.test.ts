@@ -18,7 +18,7 @@ const jsonApi = { 'content-type': 'application/vnd.api+json' };
 
 t.test('every /dois answer is a JSON:API document (jsonapi-validator); errors keep DataCite\'s string source', async (t) => {
   const a = await makeApp(t);
-  const id = await publishedDataset(a);
+  const id = await publishedDataset(a, { publisher: 'Lattice Lab' });
   const created = await a.app.inject({
     method: 'POST',
     url: '/dois',

@@ -23,11 +23,11 @@ export async function drive(baseUrl: string, publicBase: string, token: string) 
 
   const raw = await client.POST('/datasets', {
     headers,
-    body: { id: 'client-raw', title: 'Raw events', description: 'Made by a generated client.', tier: 3, dataType: 'Raw-Simulation', license: 'CC-BY-4.0', creators: [{ name: 'Ada Lovelace' }] },
+    body: { id: 'client-raw', title: 'Raw events', description: 'Made by a generated client.', tier: 3, dataType: 'Raw-Simulation', license: 'CC-BY-4.0', creators: [{ name: 'Ada Lovelace' }], publisher: 'Lattice Lab' },
   });
   out.createdStatus = raw.response.status;
   out.published = (await client.POST('/datasets/{id}/publish', { headers, params: { path: { id: 'client-raw' } } })).response.status;
-  await client.POST('/datasets', { headers, body: { id: 'client-derived', title: 'Derived', description: 'Derived by a generated client.', tier: 3, dataType: 'AI-Curated', license: 'CC-BY-4.0', creators: [{ name: 'Ada Lovelace' }] } });
+  await client.POST('/datasets', { headers, body: { id: 'client-derived', title: 'Derived', description: 'Derived by a generated client.', tier: 3, dataType: 'AI-Curated', license: 'CC-BY-4.0', creators: [{ name: 'Ada Lovelace' }], publisher: 'Lattice Lab' } });
   await client.POST('/datasets/{id}/publish', { headers, params: { path: { id: 'client-derived' } } });
   const read = await client.GET('/datasets/{id}', { params: { path: { id: 'client-raw' } } });
   out.title = read.data?.title;

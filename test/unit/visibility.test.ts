@@ -23,7 +23,7 @@ t.test('listings (search, catalog) show exactly the records a single read admits
   for (const accessLevel of ['open', 'embargoed', 'restricted'] as const) {
     for (const withdrawal of ['none', 'version', 'concept'] as const) {
       const id = `${accessLevel}-${withdrawal}`;
-      await publishedDataset(a, { id, accessLevel, ...(accessLevel === 'embargoed' ? { embargoUntil: '2999-01-01' } : {}) });
+      await publishedDataset(a, { id, accessLevel, publisher: 'Lattice Lab', ...(accessLevel === 'embargoed' ? { embargoUntil: '2999-01-01' } : {}) });
       if (withdrawal !== 'none') await doi(a, { doi: `10.5072/vis-${++n}`, url: `${BASE_URL}/datasets/${id}${withdrawal === 'concept' ? '/versions' : ''}` }, true);
       ids.push(id);
     }

@@ -47,6 +47,10 @@ export const datasetVersions = sqliteTable(
     domain: text('domain'),
     dataType: text('data_type'),
     resourceType: text('resource_type').notNull().default('Dataset'),
+    /** Whether the thing described exists yet: planned, in-preparation, available, deprecated, retracted. */
+    status: text('status', { enum: ['planned', 'in-preparation', 'available', 'deprecated', 'retracted'] }).notNull().default('available'),
+    /** The source's own issue date when known; femto's publication time is `publishedAt`. */
+    issued: text('issued'),
     license: text('license'),
     accessLevel: text('access_level', { enum: ['open', 'embargoed', 'restricted'] }).notNull(),
     embargoUntil: text('embargo_until'),
@@ -66,6 +70,7 @@ export const datasetVersions = sqliteTable(
   (t) => [
     uniqueIndex('dataset_versions_number_uq').on(t.datasetId, t.versionNumber),
     index('dataset_versions_facets_idx').on(t.tier, t.domain, t.dataType),
+    index('dataset_versions_status_idx').on(t.status),
     index('dataset_versions_published_idx').on(t.publishedAt),
   ],
 );
@@ -113,14 +118,17 @@ export const versionAgents = sqliteTable(
   (t) => [primaryKey({ columns: [t.versionPk, t.role, t.position] }), index('version_agents_agent_idx').on(t.agentId)],
 );
 
-/** Many-valued, facetable terms of a version: keywords, formats, observables (ontology IRIs). */
+/**
+ * Many-valued, facetable terms of a version: keywords, formats, observables (ontology IRIs), and
+ * the tiers and domains (IRIs) a record belongs to besides its primary `tier` / `domain`.
+ */
 export const versionTerms = sqliteTable(
   'version_terms',
   {
     versionPk: integer('version_pk')
       .notNull()
       .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
-    facet: text('facet', { enum: ['keyword', 'format', 'observable'] }).notNull(),
+    facet: text('facet', { enum: ['keyword', 'format', 'observable', 'tier', 'domain'] }).notNull(),
     position: integer('position').notNull(),
     value: text('value').notNull(),
   },

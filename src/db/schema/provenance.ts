@@ -20,6 +20,8 @@ export const activities = sqliteTable(
     endedAt: timestamp('ended_at'),
     /** Why the step exists: the sentence of a source document, a log reference, ... */
     basis: text('basis'),
+    /** True when the source implies the step rather than states it. */
+    implied: integer('implied', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
     createdBy: text('created_by').notNull(),
   },

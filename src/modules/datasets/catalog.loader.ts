@@ -14,9 +14,11 @@ import { datasheetSchema, type Datasheet } from './datasheet.schema.js';
 import {
   ACCESS_LEVELS,
   DATA_TYPES,
+  RECORD_STATUSES,
   RELATED_ID_TYPES,
   RELATION_TYPES,
   RESOURCE_TYPES,
+  bigCount,
   licenseSchema,
   type VersionContent,
 } from './datasets.schema.js';
@@ -32,9 +34,20 @@ const catalogDataset = z
     title: z.string().min(1),
     description: z.string().min(1),
     resourceType: z.enum(RESOURCE_TYPES).default('Dataset'),
+    /** Required: every entry says whether what it describes exists (a plan is not a dataset). */
+    status: z.enum(RECORD_STATUSES),
+    /** The seed's sentences behind status, publisher, sizes or formats where they are not obvious. */
+    basis: z.string().optional(),
+    publisher: z.string().min(1).optional(),
+    sizeBytes: bigCount.optional(),
+    recordCount: bigCount.optional(),
     tier: z.number().int().min(0).max(9).optional(),
     alsoInTiers: z.array(z.number().int().min(0).max(9)).optional(),
+    /** A domain of ontologies/tiers.ttl, by label or alternative label. */
     domain: z.string().optional(),
+    alsoInDomains: z.array(z.string()).optional(),
+    /** The seed's own heading or thrust the entry is listed under, when that is not a domain. */
+    section: z.string().optional(),
     dataType: z.enum(DATA_TYPES).optional(),
     dataTypeAsGiven: z.string().optional(),
     formats: z.array(z.string()).optional(),
@@ -64,6 +77,7 @@ const catalogActivity = z
     inputs: z.array(z.object({ dataset: slug, role: z.string().optional() }).strict()).default([]),
     outputs: z.array(z.object({ dataset: slug }).strict()).default([]),
     basis: z.string().optional(),
+    implied: z.boolean().default(false),
   })
   .strict();
 
@@ -145,7 +159,8 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string, datasheet:
     Object.entries({
       source,
       mentionedIn: d.mentionedIn,
-      alsoInTiers: d.alsoInTiers,
+      section: d.section,
+      basis: d.basis,
       dataTypeAsGiven: d.dataTypeAsGiven,
       level: d.level,
       availability: d.availability,
@@ -155,12 +170,18 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string, datasheet:
     title: d.title,
     description: d.description,
     resourceType: d.resourceType,
+    status: d.status,
     tier: d.tier ?? null,
+    alsoInTiers: d.alsoInTiers,
     domain: d.domain ?? null,
+    alsoInDomains: d.alsoInDomains,
     dataType: d.dataType ?? null,
     formats: d.formats,
     keywords: d.keywords,
     license: d.license ?? null,
+    publisher: d.publisher ?? null,
+    sizeBytes: d.sizeBytes ?? null,
+    recordCount: d.recordCount ?? null,
     accessLevel: d.accessLevel,
     creators: (d.creators ?? []).map((c) => ({ name: c.name, type: c.type })),
     distributions: (d.distributions ?? []).map((x) => ({ urls: [x.url], title: x.title, mediaType: x.mediaType, kind: 'access' as const })),
@@ -172,16 +193,32 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string, datasheet:
   };
 }
 
-/** What loading the catalog writes through: the datasets service, the provenance module's step creation, the models module's evaluations. */
+/** What loading the catalog writes through (the datasets service, the provenance module's step creation, the models module's evaluations) and checks against (the ontology's domains). */
 export interface CatalogWriters {
   datasets: DatasetsService;
   provenance: { create(actor: Actor, input: CreateActivityInput): unknown };
   models: { recordEvaluation(actor: Actor, modelId: string, input: EvaluationInput): unknown };
+  ontology: { resolveDomain(text: string): { iri: string } | undefined };
+}
+
+/** Every domain text must name a domain of the ontology: a typo would otherwise split a facet again. */
+function checkDomains(writers: CatalogWriters, files: { file: string; content: CatalogFile }[]): void {
+  for (const { file, content } of files) {
+    const issues = content.datasets.flatMap((d, i) =>
+      [d.domain, ...(d.alsoInDomains ?? [])].flatMap((text) =>
+        text !== undefined && !writers.ontology.resolveDomain(text)
+          ? [`datasets.${i} (${d.id}).domain: '${text}' is not a label or alternative label of a domain in ontologies/tiers.ttl`]
+          : [],
+      ),
+    );
+    if (issues.length) throw new CatalogError(file, issues);
+  }
 }
 
 /** Loads every catalog file in one transaction: all of it or nothing. Returns the counts. */
 export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { datasets: number; activities: number; evaluations: number } {
   const { datasets, provenance, models } = writers;
+  checkDomains(writers, files);
   return datasets.transaction(() => {
     let nDatasets = 0;
     let nActivities = 0;

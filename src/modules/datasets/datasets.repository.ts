@@ -10,7 +10,7 @@ import {
   versionTerms,
 } from '../../db/schema/index.js';
 import { WITHDRAWN } from '../../db/fragments.js';
-import type { CreatorInput, DatasetRecord, VersionContent } from './datasets.schema.js';
+import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type VersionContent } from './datasets.schema.js';
 import type { Datasheet } from './datasheet.schema.js';
 import type { ModelCardInput } from '../models/model-card.schema.js';
 
@@ -46,6 +46,8 @@ interface RawVersionRow {
   domain: string | null;
   data_type: string | null;
   resource_type: string;
+  status: DatasetRecord['status'];
+  issued: string | null;
   license: string | null;
   access_level: 'open' | 'embargoed' | 'restricted';
   embargo_until: string | null;
@@ -145,6 +147,8 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       ...(c.keywords ?? []).map((value, position) => ({ facet: 'keyword' as const, position, value })),
       ...(c.formats ?? []).map((value, position) => ({ facet: 'format' as const, position, value })),
       ...(c.observables ?? []).map((value, position) => ({ facet: 'observable' as const, position, value })),
+      ...(c.alsoInTiers ?? []).map((tier, position) => ({ facet: 'tier' as const, position, value: String(tier) })),
+      ...(c.alsoInDomains ?? []).map((value, position) => ({ facet: 'domain' as const, position, value })),
     ];
     if (terms.length) db.insert(versionTerms).values(terms.map((t) => ({ versionPk: pk, ...t }))).run();
     (c.distributions ?? []).forEach((d, position) => {
@@ -193,7 +197,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     domain: c.domain ?? null,
     dataType: c.dataType ?? null,
     resourceType: c.resourceType ?? 'Dataset',
-    license: c.license ?? null,
+    status: c.status ?? 'available',
+    issued: c.issued ?? null,
+    license: c.license === LICENSE_UNKNOWN ? null : (c.license ?? null),
     accessLevel: c.accessLevel ?? 'open',
     embargoUntil: c.accessLevel === 'embargoed' ? (c.embargoUntil ?? null) : null,
     publisher: c.publisher ?? null,
@@ -318,10 +324,14 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
             title: r.title,
             description: r.description,
             tier: r.tier,
+            alsoInTiers: [],
             domain: r.domain,
+            alsoInDomains: [],
             dataType: r.data_type,
             resourceType: r.resource_type,
-            license: r.license,
+            status: r.status,
+            issued: r.issued,
+            license: r.license ?? LICENSE_UNKNOWN,
             accessLevel: r.access_level,
             embargoUntil: r.embargo_until,
             publisher: r.publisher,
@@ -349,8 +359,11 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         const agent = { agentId: p.id, name: p.name, type: agentType[p.kind], orcid: p.orcid, ror: p.ror, affiliation: p.affiliation };
         (p.role === 'creator' ? rec(p.versionPk).creators : rec(p.versionPk).contributors).push(agent);
       }
-      const facetKey = { keyword: 'keywords', format: 'formats', observable: 'observables' } as const;
-      for (const t of termsStmt.all(arg) as { versionPk: number; facet: keyof typeof facetKey; value: string }[]) rec(t.versionPk)[facetKey[t.facet]].push(t.value);
+      const facetKey = { keyword: 'keywords', format: 'formats', observable: 'observables', domain: 'alsoInDomains' } as const;
+      for (const t of termsStmt.all(arg) as { versionPk: number; facet: keyof typeof facetKey | 'tier'; value: string }[]) {
+        if (t.facet === 'tier') rec(t.versionPk).alsoInTiers.push(Number(t.value));
+        else rec(t.versionPk)[facetKey[t.facet]].push(t.value);
+      }
       type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'checksum' | 'contents'> & { versionPk: number; urls: string; checksumAlgorithm: string | null; checksumValue: string | null; contents: string | null };
       for (const d of distributionsStmt.all(arg) as Dist[]) {
         rec(d.versionPk).distributions.push({

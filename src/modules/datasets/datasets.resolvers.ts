@@ -5,6 +5,12 @@ import type { DatasetRecord } from './datasets.schema.js';
 import { datasheetCompleteness } from './datasheet.js';
 import type { Datasheet } from './datasheet.schema.js';
 
+/** GraphQL enum names cannot hold '-': in-preparation is in_preparation there. */
+export const graphqlStatus = {
+  out: (s: string) => s.replace('-', '_'),
+  in: (s: string) => s.replace('_', '-'),
+};
+
 interface VersionNode {
   datasetId: string;
   pk: number;
@@ -48,6 +54,8 @@ export const datasetsGraphQL: GraphQLModule = {
       },
     },
     Dataset: {
+      status: (r: DatasetNode) => graphqlStatus.out(r.status),
+      domainLabel: (r: DatasetNode, _: unknown, ctx: GraphQLContext) => (r.domain ? (ctx.femto.ontology.domain(r.domain)?.label ?? null) : null),
       datasheet: (d: DatasetNode): Datasheet => d.datasheet ?? {},
     },
     Datasheet: {

@@ -20,6 +20,13 @@ export const DATA_TYPES = [
 
 export const ACCESS_LEVELS = ['open', 'embargoed', 'restricted'] as const;
 
+/** Whether the thing a record describes exists: only `available` ones may get a findable DOI. */
+export const RECORD_STATUSES = ['planned', 'in-preparation', 'available', 'deprecated', 'retracted'] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+
+/** What every output says when no licence is recorded (the source states none): never left blank. */
+export const LICENSE_UNKNOWN = 'unknown';
+
 /** DataCite resourceTypeGeneral. */
 export const RESOURCE_TYPES = DATACITE_VOCABULARY.resourceType;
 
@@ -32,6 +39,8 @@ export const RELATED_ID_TYPES = [
 export const RELATION_TYPES = DATACITE_VOCABULARY.relationType;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO-8601 date');
+/** An issue date as precise as the source gives it: a year, a month, a day or a moment. */
+export const partialDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/, 'must be an ISO-8601 date: YYYY, YYYY-MM, YYYY-MM-DD or a date-time');
 
 export const orcidSchema = z
   .string()
@@ -45,7 +54,14 @@ export const rorSchema = z
 
 export const licenseSchema = z
   .string()
-  .refine((v) => spdx.has(v), 'must be an SPDX license identifier, e.g. CC-BY-4.0');
+  .refine((v) => v === LICENSE_UNKNOWN || spdx.has(v), `must be an SPDX license identifier, e.g. CC-BY-4.0, or '${LICENSE_UNKNOWN}'`);
+
+/** Bytes and counts of physics data outgrow 2^53 (10 PB is 10^16 bytes); SQLite keeps 64-bit integers. */
+export const bigCount = z
+  .number()
+  .nonnegative()
+  .lt(2 ** 63)
+  .refine(Number.isInteger, 'must be a whole number');
 
 export const creatorInput = z
   .object({
@@ -81,7 +97,7 @@ export const distributionInput = z
     kind: z.enum(['download', 'access']).default('download'),
     mediaType: mediaType.optional(),
     format: z.string().max(100).optional(),
-    sizeBytes: z.number().int().nonnegative().optional(),
+    sizeBytes: bigCount.optional(),
     checksum: checksum.optional(),
     contents: z.array(distributionContentsInput).min(1).max(20).optional().describe('for an archive: the sets of files inside it'),
   })
@@ -102,13 +118,17 @@ const datasetFields = {
   title: z.string().trim().min(1).max(1000),
   description: z.string().trim().min(1).max(100_000),
   tier: z.number().int().min(0).max(9),
+  alsoInTiers: z.array(z.number().int().min(0).max(9)).max(10).optional().describe('other tiers the record belongs to'),
   dataType: z.enum(DATA_TYPES),
   license: licenseSchema,
   creators: z.array(creatorInput).min(1).max(1000),
   contributors: z.array(creatorInput).max(1000).optional(),
   resourceType: z.enum(RESOURCE_TYPES).optional(),
   keywords: z.array(z.string().trim().min(1).max(200)).max(200).optional(),
-  domain: z.string().trim().min(1).max(200).optional(),
+  domain: z.string().trim().min(1).max(200).optional().describe('a domain of the ontology: its IRI, notation, label or alternative label'),
+  alsoInDomains: z.array(z.string().trim().min(1).max(200)).max(19).optional().describe('other domains the record belongs to'),
+  status: z.enum(RECORD_STATUSES).optional().describe('default available'),
+  issued: partialDate.optional().describe("the source's own issue date, when known (as precise as known)"),
   formats: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
   observables: z.array(allowedUrl.describe('observable IRI')).max(500).optional(),
   distributions: z.array(distributionInput).max(1000).optional(),
@@ -117,8 +137,8 @@ const datasetFields = {
   embargoUntil: isoDate.optional(),
   version: z.string().trim().min(1).max(100).optional().describe('a version label such as "1.2"; numbering is femto\'s'),
   publisher: z.string().trim().min(1).max(500).optional(),
-  sizeBytes: z.number().int().nonnegative().optional(),
-  recordCount: z.number().int().nonnegative().optional(),
+  sizeBytes: bigCount.optional(),
+  recordCount: bigCount.optional(),
   datasheet: datasheetSchema.optional(),
   modelCard: modelCardBody.nullable().optional().describe('the model card (Mitchell et al.) of a record whose resourceType is Model; null removes it'),
 };
@@ -157,13 +177,18 @@ export interface VersionContent {
   title: string;
   description: string;
   tier?: number | null;
+  alsoInTiers?: number[];
   dataType?: (typeof DATA_TYPES)[number] | null;
   license?: string | null;
   creators: CreatorInput[];
   contributors?: CreatorInput[];
   resourceType?: (typeof RESOURCE_TYPES)[number];
   keywords?: string[];
+  /** An ontology domain IRI once the datasets service resolved it. */
   domain?: string | null;
+  alsoInDomains?: string[];
+  status?: RecordStatus;
+  issued?: string | null;
   formats?: string[];
   observables?: string[];
   distributions?: z.infer<typeof distributionInput>[];
@@ -209,13 +234,17 @@ export const datasetRecord = z.object({
   title: z.string(),
   description: z.string(),
   tier: z.number().int().nullable(),
-  domain: z.string().nullable(),
+  alsoInTiers: z.array(z.number().int()),
+  domain: z.string().nullable().describe('IRI of a domain of the ontology (GET /ontology)'),
+  alsoInDomains: z.array(z.string()),
   dataType: z.string().nullable(),
   resourceType: z.string(),
-  license: z.string().nullable(),
+  status: z.enum(RECORD_STATUSES),
+  issued: z.string().nullable().describe("the source's issue date; null when not known"),
+  license: z.string().describe(`an SPDX id, or '${LICENSE_UNKNOWN}' when none is recorded`),
   accessLevel: z.enum(ACCESS_LEVELS),
   embargoUntil: z.string().nullable(),
-  publisher: z.string().nullable(),
+  publisher: z.string().nullable().describe('who publishes the data; null when the source names none (femto only hosts the record)'),
   sizeBytes: z.number().nullable(),
   recordCount: z.number().nullable(),
   creators: z.array(agentOut),

@@ -21,6 +21,7 @@ export function contentOf(r: DatasetRecord): VersionContent {
     title: r.title,
     description: r.description,
     tier: r.tier,
+    alsoInTiers: r.alsoInTiers,
     dataType: r.dataType as VersionContent['dataType'],
     license: r.license,
     creators: r.creators.map(person),
@@ -28,6 +29,9 @@ export function contentOf(r: DatasetRecord): VersionContent {
     resourceType: r.resourceType as VersionContent['resourceType'],
     keywords: r.keywords,
     domain: r.domain,
+    alsoInDomains: r.alsoInDomains,
+    status: r.status,
+    issued: r.issued,
     formats: r.formats,
     observables: r.observables,
     distributions: r.distributions.map((d) => ({
@@ -58,12 +62,15 @@ export interface WrittenVersion extends ResolvedVersion {
   record: DatasetRecord;
 }
 
-export interface ObservableCheck {
-  /** Throws a coded error when an observable IRI is not in the ontology; wired by the ontology module. */
-  (iris: string[], pointer: string): void;
+/** The ontology terms a record may use; wired by the ontology module. */
+export interface Vocabulary {
+  /** Throws a coded error when an observable IRI is not in the ontology. */
+  checkObservables(iris: string[], pointer: string): void;
+  /** The IRI of the domain a text names (IRI, notation, label or alternative label), or undefined. */
+  resolveDomain(text: string): { iri: string } | undefined;
 }
 
-export function createDatasetsService(repo: DatasetsRepository, reader: DatasetReader, auth: AuthService, checkObservables?: ObservableCheck) {
+export function createDatasetsService(repo: DatasetsRepository, reader: DatasetReader, auth: AuthService, vocabulary?: Vocabulary) {
   const now = () => new Date().toISOString();
 
   /** The version a write left behind, as the read pipeline names it (writers see every version), with its stored record. */
@@ -96,8 +103,21 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
     return { concept, pk: concept.draftVersionPk };
   }
 
-  function validateContent(content: Partial<VersionContent>) {
-    if (content.observables?.length && checkObservables) checkObservables(content.observables, '/observables');
+  /** Checks the ontology terms and turns domain names into IRIs, so one domain is one facet value. */
+  function withTerms<T extends Partial<VersionContent>>(content: T): T {
+    if (!vocabulary) return content;
+    if (content.observables?.length) vocabulary.checkObservables(content.observables, '/observables');
+    const errors: { pointer: string; message: string }[] = [];
+    const iriOf = (text: string, pointer: string) => {
+      const iri = vocabulary.resolveDomain(text)?.iri;
+      if (!iri) errors.push({ pointer, message: `'${text}' is not a domain of the femto ontology (GET /ontology lists them)` });
+      return iri ?? text;
+    };
+    const out = { ...content };
+    if (content.domain) out.domain = iriOf(content.domain, '/domain');
+    if (content.alsoInDomains) out.alsoInDomains = [...new Set(content.alsoInDomains.map((d, i) => iriOf(d, `/alsoInDomains/${i}`)))];
+    if (errors.length) throw new FemtoError('UNKNOWN_REFERENCE', errors.map((e) => e.message).join('; '), errors);
+    return out;
   }
 
   return {
@@ -109,8 +129,7 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
     /** Creates the concept record and its first draft. */
     create(actor: Actor, input: CreateDatasetInput): WrittenVersion {
       auth.require(actor, 'curator');
-      validateContent(input);
-      const { id: requestedId, ...content } = input;
+      const { id: requestedId, ...content } = withTerms(input);
       const id = requestedId ?? randomId('ds-');
       repo.transaction(() => {
         if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
@@ -127,9 +146,9 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
      * Catalog and importers create records that are published at once; the content may leave
      * fields empty that REST requires (a seed that does not state a licence has none).
      */
-    createPublished(actor: Actor, id: string, content: VersionContent): WrittenVersion {
+    createPublished(actor: Actor, id: string, given: VersionContent): WrittenVersion {
       auth.require(actor, 'curator');
-      validateContent(content);
+      const content = withTerms(given);
       repo.transaction(() => {
         if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`);
         const t = now();
@@ -195,9 +214,9 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
       };
     },
 
-    patch(actor: Actor, id: string, patch: PatchDatasetInput, ifMatch?: string): WrittenVersion {
+    patch(actor: Actor, id: string, given: PatchDatasetInput, ifMatch?: string): WrittenVersion {
       auth.require(actor, 'curator');
-      validateContent(patch);
+      const patch = withTerms(given);
       repo.transaction(() => {
         const { pk } = draftOrThrow(id);
         const draft = written(id, 'draft');

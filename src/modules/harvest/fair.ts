@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LICENSE_UNKNOWN } from '../datasets/datasets.schema.js';
 import type { HarvestItem, SerializerContext } from './harvest.service.js';
 import { doiUrl } from './harvest.urls.js';
 import { datasheetCompleteness } from '../datasets/datasheet.js';
@@ -62,8 +63,8 @@ export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served
   const types = served.map((s) => s.mediaType);
   const formats = [...r.formats, ...r.distributions.map((d) => d.mediaType ?? d.format ?? '')].filter(Boolean);
   const metrics = [
-    metric('FsF-F1-01D', 'Data is assigned a globally unique identifier', [[true, `landing page IRI ${landing}`], [!!item.doi, item.doi ? `DOI ${item.doi}` : 'a DOI', 'Register a DOI (POST /dois).']]),
-    metric('FsF-F1-02D', 'Data is assigned a persistent identifier', [[!!item.doi, item.doi ? `resolvable DOI ${doiUrl(item.doi)}` : 'a persistent identifier (DOI)', 'Make the DOI findable.']]),
+    metric('FsF-F1-01D', 'Data is assigned a globally unique identifier', [[true, `landing page IRI ${landing}`], [!!item.citeAsDoi, item.citeAsDoi ? `DOI ${item.citeAsDoi}` : 'a DOI', 'Register a DOI (POST /dois).']]),
+    metric('FsF-F1-02D', 'Data is assigned a persistent identifier', [[!!item.citeAsDoi, item.citeAsDoi ? `resolvable DOI ${doiUrl(item.citeAsDoi)}` : 'a persistent identifier (DOI)', 'Make the DOI findable.']]),
     metric('FsF-F2-01M', 'Metadata includes descriptive core elements', [
       [!!r.title, 'title'],
       [r.description.length >= 50, 'a description of at least 50 characters', 'Write a longer description.'],
@@ -99,7 +100,9 @@ export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served
       [formats.length > 0, 'file formats', 'State the file formats.'],
     ]),
     datasheetMetric(item, ctx),
-    metric('FsF-R1.1-01M', 'Metadata includes license information', [[!!r.license, r.license ? `SPDX licence ${r.license}` : 'a licence', 'Choose an SPDX licence.']]),
+    metric('FsF-R1.1-01M', 'Metadata includes license information', [
+      [r.license !== LICENSE_UNKNOWN, r.license !== LICENSE_UNKNOWN ? `SPDX licence ${r.license}` : 'a licence (unknown: none is recorded)', 'Choose an SPDX licence.'],
+    ]),
     metric('FsF-R1.2-01M', 'Metadata includes provenance information', [
       [r.creators.length > 0, 'creators', 'Name the creators.'],
       [!!r.publishedAt, 'publication date'],

@@ -1,5 +1,5 @@
 import type { Database_ } from '../../db/client.js';
-import { EVER_PUBLIC, LATEST_PUBLISHED, WITHDRAWN } from '../../db/fragments.js';
+import { EVER_PUBLIC, IN_DOMAIN, IN_TIER, LATEST_PUBLISHED, WITHDRAWN } from '../../db/fragments.js';
 
 /** One harvestable dataset: its latest published version, keyed by (datestamp, id) for keyset paging. */
 export interface HarvestRow {
@@ -9,8 +9,10 @@ export interface HarvestRow {
   datestamp: string;
   /** Withdrawn (a hidden DOI's tombstone), or the latest version left public view while an earlier one was public (OAI deleted record). */
   deleted: boolean;
-  tier: number | null;
-  domain: string | null;
+  /** The primary tier and the other tiers the record is in. */
+  tiers: number[];
+  /** Domain IRIs: the primary domain and the others the record is in. */
+  domains: string[];
   dataType: string | null;
   /** What the representation cache needs of the version. */
   seq: number;
@@ -18,10 +20,10 @@ export interface HarvestRow {
   embargoUntil: string | null;
 }
 
-/** Set membership as stored values (tier number, raw domain strings, data type). */
+/** Set membership as stored values (tier number, domain IRI, data type). */
 export interface FacetFilter {
   tier?: number | 'any';
-  domains?: string[] | 'any';
+  domain?: string | 'any';
   dataType?: string | 'any';
 }
 
@@ -49,8 +51,8 @@ const FILTERS = `
   AND (@from IS NULL OR d.modified_at >= @from)
   AND (@before IS NULL OR d.modified_at < @before)
   AND (@afterStamp IS NULL OR (d.modified_at, d.id) > (@afterStamp, @afterId))
-  AND (@anyTier = 0 OR v.tier IS NOT NULL) AND (@tier IS NULL OR v.tier = @tier)
-  AND (@anyDomain = 0 OR v.domain IS NOT NULL) AND (@domains IS NULL OR v.domain IN (SELECT value FROM json_each(@domains)))
+  AND (@anyTier = 0 OR v.tier IS NOT NULL) AND ${IN_TIER}
+  AND (@anyDomain = 0 OR v.domain IS NOT NULL) AND ${IN_DOMAIN}
   AND (@anyDataType = 0 OR v.data_type IS NOT NULL) AND (@dataType IS NULL OR v.data_type = @dataType)`;
 
 /** A record is deleted for a harvester when withdrawn, or (for those who may not see restricted records) when its latest version is restricted. */
@@ -67,35 +69,44 @@ function bind(q: HarvestQuery) {
     afterId: q.after?.[1] ?? null,
     anyTier: f.tier === 'any' ? 1 : 0,
     tier: typeof f.tier === 'number' ? f.tier : null,
-    anyDomain: f.domains === 'any' ? 1 : 0,
-    domains: Array.isArray(f.domains) ? JSON.stringify(f.domains) : null,
+    anyDomain: f.domain === 'any' ? 1 : 0,
+    domain: f.domain !== undefined && f.domain !== 'any' ? f.domain : null,
     anyDataType: f.dataType === 'any' ? 1 : 0,
     dataType: f.dataType !== undefined && f.dataType !== 'any' ? f.dataType : null,
   };
 }
 
+/** A harvest row's columns; its set memberships include the also-in tiers and domains. */
+const ROW = `v.pk AS pk, d.id AS id, d.modified_at AS datestamp, ${DELETED} AS deleted, v.tier AS tier, v.domain AS domain, v.data_type AS dataType,
+  (SELECT json_group_array(t.value) FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'tier') AS alsoTiers,
+  (SELECT json_group_array(t.value) FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'domain') AS alsoDomains,
+  coalesce(c.seq, 0) AS seq, v.access_level AS accessLevel, v.embargo_until AS embargoUntil`;
+
 export function createHarvestRepository({ sqlite }: Database_) {
   const pageStmt = sqlite.prepare(`
-    SELECT v.pk AS pk, d.id AS id, d.modified_at AS datestamp, ${DELETED} AS deleted, v.tier AS tier, v.domain AS domain, v.data_type AS dataType,
-           coalesce(c.seq, 0) AS seq, v.access_level AS accessLevel, v.embargo_until AS embargoUntil
+    SELECT ${ROW}
       FROM ${LATEST_PUBLISHED} LEFT JOIN version_changes c ON c.version_pk = v.pk
      WHERE ${FILTERS}
      ORDER BY d.modified_at, d.id LIMIT @limit OFFSET @offset`);
   const oneStmt = sqlite.prepare(`
-    SELECT v.pk AS pk, d.id AS id, d.modified_at AS datestamp, ${DELETED} AS deleted, v.tier AS tier, v.domain AS domain, v.data_type AS dataType,
-           coalesce(c.seq, 0) AS seq, v.access_level AS accessLevel, v.embargo_until AS embargoUntil
+    SELECT ${ROW}
       FROM ${LATEST_PUBLISHED} LEFT JOIN version_changes c ON c.version_pk = v.pk
      WHERE d.id = @id AND ${FILTERS}`);
   const countStmt = sqlite.prepare(`SELECT count(*) FROM ${LATEST_PUBLISHED} WHERE ${FILTERS}`).pluck(true);
   const earliestStmt = sqlite.prepare(`SELECT min(d.modified_at) FROM ${LATEST_PUBLISHED}`).pluck(true);
   const facetValuesStmt = sqlite.prepare(`
     SELECT DISTINCT 'tier' AS facet, v.tier AS value FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.tier IS NOT NULL
-    UNION SELECT DISTINCT 'domain', v.domain FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.domain IS NOT NULL
+    UNION SELECT DISTINCT 'tier', CAST(t.value AS INTEGER) FROM ${LATEST_PUBLISHED} JOIN version_terms t ON t.version_pk = v.pk AND t.facet = 'tier' WHERE ${FILTERS}
     UNION SELECT DISTINCT 'dataType', v.data_type FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.data_type IS NOT NULL
     ORDER BY 1, 2`);
 
-  type Raw = Omit<HarvestRow, 'deleted'> & { deleted: number };
-  const toRow = (r: Raw): HarvestRow => ({ ...r, deleted: r.deleted === 1 });
+  type Raw = Omit<HarvestRow, 'deleted' | 'tiers' | 'domains'> & { deleted: number; tier: number | null; domain: string | null; alsoTiers: string; alsoDomains: string };
+  const toRow = ({ tier, domain, alsoTiers, alsoDomains, ...r }: Raw): HarvestRow => ({
+    ...r,
+    deleted: r.deleted === 1,
+    tiers: [...(tier != null ? [tier] : []), ...(JSON.parse(alsoTiers) as string[]).map(Number)],
+    domains: [...(domain ? [domain] : []), ...(JSON.parse(alsoDomains) as string[])],
+  });
 
   return {
     /** One page in (datestamp, id) order; `offset` serves numbered pages, `after` keyset pages. */
@@ -116,11 +127,11 @@ export function createHarvestRepository({ sqlite }: Database_) {
       return (earliestStmt.get() as string | null) ?? null;
     },
 
-    /** Distinct facet values of the records a harvester may see (the OAI set hierarchy). */
-    facetValues(includeRestricted: boolean): { tiers: number[]; domains: string[]; dataTypes: string[] } {
-      const out = { tiers: [] as number[], domains: [] as string[], dataTypes: [] as string[] };
-      for (const r of facetValuesStmt.all(bind({ includeRestricted, includeDeleted: false })) as { facet: 'tier' | 'domain' | 'dataType'; value: never }[]) {
-        out[r.facet === 'tier' ? 'tiers' : r.facet === 'domain' ? 'domains' : 'dataTypes'].push(r.value);
+    /** Distinct tier and data type values of the records a harvester may see (the OAI set hierarchy; domains come from the ontology). */
+    facetValues(includeRestricted: boolean): { tiers: number[]; dataTypes: string[] } {
+      const out = { tiers: [] as number[], dataTypes: [] as string[] };
+      for (const r of facetValuesStmt.all(bind({ includeRestricted, includeDeleted: false })) as { facet: 'tier' | 'dataType'; value: never }[]) {
+        out[r.facet === 'tier' ? 'tiers' : 'dataTypes'].push(r.value);
       }
       return out;
     },

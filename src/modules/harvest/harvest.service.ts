@@ -7,7 +7,8 @@ import type { GateStatus } from '../gates/gates.schema.js';
 import type { ModelPart } from '../models/models.read.js';
 import type { ActivityRecord, VersionEndpoint } from '../provenance/provenance.schema.js';
 import type { HarvestQuery, HarvestRepository } from './harvest.repository.js';
-import { describeObservableFromIri, type ObservableDescriber } from './observables.js';
+import { ownDoiOf } from '../datasets/record-facts.js';
+import { describeObservableFromIri, type DomainDescriber, type ObservableDescriber } from './observables.js';
 
 /** A version one derivation step away, described as it describes itself (so DCAT can type it a full dcat:Dataset). */
 export interface LineageNeighbour {
@@ -22,7 +23,12 @@ export interface HarvestItem {
   pk: number;
   /** The description every format gives (DOI metadata first, see describeRecord), as the caller may see it (no file URLs under an active embargo). */
   record: DescribedRecord;
+  /** femto's findable DOI of this version. */
   doi: string | null;
+  /** The DOI the record is cited by: its own (minted elsewhere) before femto's. */
+  citeAsDoi: string | null;
+  /** When femto first published the record (the catalog record's date, not the source's issue date). */
+  firstPublishedAt: string | null;
   /** Published versions of the same dataset the caller may see, oldest first. */
   versions: { n: number; publishedAt: string }[];
   /** prov:wasGeneratedBy: the steps that produced this version (inputs hidden where the caller may not see them). */
@@ -47,17 +53,16 @@ export interface HarvestItem {
 export interface SerializerContext {
   urls: SiteUrls;
   describeObservable: ObservableDescriber;
-  /** Name of the repository / publisher of last resort. */
+  describeDomain: DomainDescriber;
+  /** femto's own name: the catalog that hosts and distributes records, never the publisher of others' data. */
   repositoryName: string;
 }
 
-export const REPOSITORY_NAME = 'femto';
-
-export { visibleEndpoint };
-
 /** What the harvest formats read of a loaded version: the same item, in their terms. */
 export function harvestItem(actor: Actor, item: ReadItem): HarvestItem {
-  const { doi, provenance, quality, description, neighbours, model, gateStatus, neighbourStatus } = item.parts;
+  const { doi: doiRow, provenance, quality, description, neighbours, model, gateStatus, neighbourStatus } = item.parts;
+  // The harvest formats cite the DOI once it is findable.
+  const doi = doiRow?.state === 'findable' ? doiRow.doi : null;
   const neighbour = (e: VersionEndpoint): LineageNeighbour[] => {
     const d = visibleEndpoint(actor, e) ? neighbours.get(e.versionPk) : undefined;
     return d ? [{ dataset: e.datasetId, version: e.versionNumber, title: d.title, description: d.description }] : [];
@@ -65,8 +70,9 @@ export function harvestItem(actor: Actor, item: ReadItem): HarvestItem {
   return {
     pk: item.pk,
     record: description,
-    // The harvest formats cite the DOI once it is findable.
-    doi: doi?.state === 'findable' ? doi.doi : null,
+    doi,
+    citeAsDoi: ownDoiOf(description) ?? doi,
+    firstPublishedAt: item.versions[0]?.publishedAt ?? description.publishedAt,
     versions: item.versions,
     generatedBy: provenance.generatedBy,
     upstream: provenance.upstream.flatMap(neighbour),
@@ -86,6 +92,10 @@ export interface HarvestDeps {
   reader: DatasetReader;
   /** Labels and units of observables (from the ontology). */
   describeObservable?: ObservableDescriber;
+  /** Labels and OAI set slugs of domain IRIs (from the ontology). */
+  describeDomain: DomainDescriber;
+  /** FEMTO_REPOSITORY_NAME. */
+  repositoryName: string;
 }
 
 export function createHarvestService(deps: HarvestDeps) {
@@ -93,7 +103,8 @@ export function createHarvestService(deps: HarvestDeps) {
   const serializerContext: SerializerContext = {
     urls: deps.urls,
     describeObservable: deps.describeObservable ?? describeObservableFromIri,
-    repositoryName: REPOSITORY_NAME,
+    describeDomain: deps.describeDomain,
+    repositoryName: deps.repositoryName,
   };
 
   const publicQuery = (actor: Actor, extra: Partial<HarvestQuery> = {}): HarvestQuery => ({

@@ -4,6 +4,7 @@ import type { FacetFilter, HarvestQuery, HarvestRepository, HarvestRow } from '.
 import type { ReadItem } from '../datasets/read.js';
 import { harvestItem, type HarvestService, type SerializerContext } from './harvest.service.js';
 import { slugOf } from './harvest.urls.js';
+import type { DomainInfo } from './observables.js';
 import { createTokenCodec, type TokenState } from './oai.tokens.js';
 import { OAI_DC, oaiDc } from './serializers/oai-dc.js';
 import { attributes, element, escapeXml } from './xml.js';
@@ -65,7 +66,14 @@ function parseDate(value: string, name: string, bound: 'lower' | 'upper'): { iso
   return { iso: new Date(t + step).toISOString(), day };
 }
 
-export function createOaiService(deps: { config: Config; repo: HarvestRepository; harvest: HarvestService; formats?: OaiFormat[] }) {
+export function createOaiService(deps: {
+  config: Config;
+  repo: HarvestRepository;
+  harvest: HarvestService;
+  /** The ontology's domains: one OAI set each. */
+  domains: DomainInfo[];
+  formats?: OaiFormat[];
+}) {
   const { config, repo, harvest } = deps;
   const ctx = harvest.serializerContext;
   const formats: OaiFormat[] = [{ ...OAI_DC, render: (items, c) => items.map((i) => oaiDc(harvestItem(i.viewer, i), c)) }, ...(deps.formats ?? [])];
@@ -79,10 +87,12 @@ export function createOaiService(deps: { config: Config; repo: HarvestRepository
   const identifierOf = (id: string) => `${idPrefix}${id}`;
   const datasetIdOf = (identifier: string) => (identifier.startsWith(idPrefix) ? identifier.slice(idPrefix.length) : undefined);
 
-  function setSpecsOf(row: Pick<HarvestRow, 'tier' | 'domain' | 'dataType'>): string[] {
+  const domainBySlug = new Map(deps.domains.map((d) => [d.slug, d]));
+
+  function setSpecsOf(row: Pick<HarvestRow, 'tiers' | 'domains' | 'dataType'>): string[] {
     return [
-      ...(row.tier != null ? [`tier:${row.tier}`] : []),
-      ...(row.domain ? [`domain:${slugOf(row.domain)}`] : []),
+      ...row.tiers.map((t) => `tier:${t}`),
+      ...row.domains.map((iri) => `domain:${ctx.describeDomain(iri).slug}`),
       ...(row.dataType ? [`datatype:${slugOf(row.dataType)}`] : []),
     ];
   }
@@ -97,9 +107,9 @@ export function createOaiService(deps: { config: Config; repo: HarvestRepository
       return /^\d$/.test(value) ? { tier: Number(value) } : null;
     }
     if (kind === 'domain') {
-      if (value === undefined) return { domains: 'any' };
-      const domains = values.domains.filter((d) => slugOf(d) === value);
-      return domains.length ? { domains } : null;
+      if (value === undefined) return { domain: 'any' };
+      const domain = domainBySlug.get(value);
+      return domain ? { domain: domain.iri } : null;
     }
     if (kind === 'datatype') {
       if (value === undefined) return { dataType: 'any' };
@@ -158,13 +168,14 @@ export function createOaiService(deps: { config: Config; repo: HarvestRepository
   }
 
   function listSets(): string {
-    const { tiers, domains, dataTypes } = repo.facetValues(false);
-    if (!tiers.length && !domains.length && !dataTypes.length) throw new OaiError('noSetHierarchy', 'The repository holds no records, hence no sets');
+    const { tiers, dataTypes } = repo.facetValues(false);
+    if (!repo.count(publicQuery({ includeDeleted: false }))) throw new OaiError('noSetHierarchy', 'The repository holds no records, hence no sets');
     const set = (spec: string, name: string) => `<set>${element('setSpec', spec)}${element('setName', name)}</set>`;
     const bySlug = (values: string[], kind: string) => [...new Map(values.map((v) => [slugOf(v), v])).entries()].map(([slug, v]) => set(`${kind}:${slug}`, v));
+    // Every domain of the ontology is a set, also one without records yet (Emergent Gravity is validation-only).
     return (
       `<ListSets>${set('tier', 'Tiers of the physics foundation-model registry')}${tiers.map((t) => set(`tier:${t}`, `Tier ${t}`)).join('')}` +
-      `${set('domain', 'Physics domains')}${bySlug(domains, 'domain').join('')}` +
+      `${set('domain', 'Physics domains')}${deps.domains.map((d) => set(`domain:${d.slug}`, d.label)).join('')}` +
       `${set('datatype', 'Data types')}${bySlug(dataTypes, 'datatype').join('')}</ListSets>`
     );
   }

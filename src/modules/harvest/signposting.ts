@@ -1,5 +1,6 @@
 import { orcidUrl, rorUrl } from '../../lib/identifiers.js';
 import type { HarvestItem, SerializerContext } from './harvest.service.js';
+import { LICENSE_UNKNOWN } from '../datasets/datasets.schema.js';
 import { doiUrl, spdxUrl } from './harvest.urls.js';
 
 export interface SignpostLink {
@@ -18,12 +19,13 @@ export function signposts(item: HarvestItem, ctx: SerializerContext, metadata: {
   const r = item.record;
   const self = ctx.urls.version(r.id, r.version);
   return [
-    { rel: 'cite-as', href: item.doi ? doiUrl(item.doi) : self },
+    // A record with a DOI of its own (minted elsewhere) is cited by it, before any DOI femto minted.
+    { rel: 'cite-as', href: item.citeAsDoi ? doiUrl(item.citeAsDoi) : self },
     ...metadata.map((m) => ({ rel: 'describedby', href: `${landing}?format=${m.format}`, type: m.mediaType })),
     { rel: 'type', href: 'https://schema.org/Dataset' },
     { rel: 'type', href: 'https://schema.org/AboutPage' },
     ...r.creators.flatMap((c) => (c.orcid ? [orcidUrl(c.orcid)] : c.ror ? [rorUrl(c.ror)] : [])).map((href) => ({ rel: 'author', href })),
-    ...(r.license ? [{ rel: 'license', href: spdxUrl(r.license) }] : []),
+    ...(r.license !== LICENSE_UNKNOWN ? [{ rel: 'license', href: spdxUrl(r.license) }] : []),
     ...r.distributions.flatMap((d) => d.urls.map((href) => ({ rel: 'item', href, ...(d.mediaType ? { type: d.mediaType } : {}) }))),
     { rel: 'linkset', href: `${landing}/linkset`, type: 'application/linkset+json' },
   ];

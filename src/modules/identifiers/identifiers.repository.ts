@@ -23,8 +23,6 @@ export interface DoiListQuery {
   states?: DoiRow['state'][];
   includeRestricted: boolean;
   terms?: DoiTerm[];
-  /** Publisher of a record that names none (what its metadata then says). */
-  defaultPublisher?: string;
   after?: string;
   offset?: number;
   limit: number;
@@ -43,8 +41,8 @@ const DESCRIBED_DOIS = `
       ELSE (SELECT group_concat(ag.name, char(31)) FROM version_agents va JOIN agents ag ON ag.id = va.agent_id WHERE va.version_pk = v.pk AND va.role = 'creator') END AS creators,
     CASE WHEN json_type(d.attributes, '$.descriptions') = 'array'
       THEN (SELECT group_concat(json_extract(x.value, '$.description'), char(31)) FROM json_each(d.attributes, '$.descriptions') x) ELSE v.description END AS descriptions,
-    coalesce(json_extract(d.attributes, '$.publisher.name'), v.publisher, @defaultPublisher) AS publisher,
-    coalesce(json_extract(d.attributes, '$.publicationYear'), substr(coalesce(v.published_at, v.created_at), 1, 4)) AS year,
+    coalesce(json_extract(d.attributes, '$.publisher.name'), v.publisher) AS publisher,
+    coalesce(json_extract(d.attributes, '$.publicationYear'), substr(v.issued, 1, 4), substr(coalesce(v.published_at, v.created_at), 1, 4)) AS year,
     coalesce(json_extract(d.attributes, '$.types.resourceTypeGeneral'), v.resource_type) AS resource_type_general
   FROM dois d
   LEFT JOIN datasets ds ON ds.id = d.dataset_id
@@ -155,7 +153,6 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
         states: opts.states ? JSON.stringify(opts.states) : null,
         includeRestricted: opts.includeRestricted ? 1 : 0,
         terms: JSON.stringify(opts.terms ?? []),
-        defaultPublisher: opts.defaultPublisher ?? null,
       };
       const keys = (listStmt.all({ ...params, after: opts.after ?? null, limit: opts.limit, offset: opts.offset ?? 0 }) as { doi: string }[]).map((r) => r.doi);
       const total = (countStmt.get(params) as { n: number }).n;

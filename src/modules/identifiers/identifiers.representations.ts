@@ -8,21 +8,33 @@ export interface MetadataContext {
   attributes: DataciteAttributes;
   /** Citation key / CSL id. */
   key: string;
+  /** The year a citation gives: null when not known; undefined for publicationYear (a DOI's own metadata). */
+  year?: string | null;
 }
 
 /** The DataCite and citation formats, shared by /datasets/{id} and /dois/{doi}. */
 export const METADATA_FORMATS = [
   { mediaType: 'application/vnd.datacite.datacite+xml', format: 'datacite-xml', render: (c: MetadataContext) => dataciteXml(c.attributes) },
   { mediaType: 'application/vnd.datacite.datacite+json', format: 'datacite-json', render: (c: MetadataContext) => JSON.stringify(c.attributes) },
-  { mediaType: 'application/x-bibtex', format: 'bibtex', render: (c: MetadataContext) => bibtex(c.attributes, c.key) },
-  { mediaType: 'application/vnd.citationstyles.csl+json', format: 'csl', render: (c: MetadataContext) => cslJson(c.attributes, c.key) },
-  { mediaType: 'application/x-research-info-systems', format: 'ris', render: (c: MetadataContext) => ris(c.attributes) },
+  { mediaType: 'application/x-bibtex', format: 'bibtex', render: (c: MetadataContext) => bibtex(c, c.key) },
+  { mediaType: 'application/vnd.citationstyles.csl+json', format: 'csl', render: (c: MetadataContext) => cslJson(c, c.key) },
+  { mediaType: 'application/x-research-info-systems', format: 'ris', render: (c: MetadataContext) => ris(c) },
 ];
+
+/** A dataset is cited with the year it was issued, when that is known (never the year femto loaded it). */
+const issuedYear = (a: DataciteAttributes) => a.dates?.find((d) => d.dateType === 'Issued')?.date.slice(0, 4) ?? null;
 
 /** Adds the formats to dataset content negotiation: a version with a DOI is described as its DOI is. */
 export function registerDatasetFormats(registry: RepresentationRegistry<ReadItem>, metadataOf: (item: ReadItem) => DataciteAttributes) {
   for (const f of METADATA_FORMATS) {
-    registry.register({ mediaType: f.mediaType, format: f.format, render: (item) => f.render({ attributes: metadataOf(item), key: item.record.id }) });
+    registry.register({
+      mediaType: f.mediaType,
+      format: f.format,
+      render: (item) => {
+        const attributes = metadataOf(item);
+        return f.render({ attributes, key: item.record.id, year: issuedYear(attributes) });
+      },
+    });
   }
 }
 

@@ -6,6 +6,7 @@ import { canSeeDrafts, canSeeRestricted, system, type Actor } from '../auth/auth
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import type { DatasetReader } from '../datasets/read.js';
+import { ownDoiOf } from '../datasets/record-facts.js';
 import { isPrefix, normalizeDoi, prefixOf, randomSuffix, suffixOf } from './doi.js';
 import { parseDoiQuery } from './doi-query.js';
 import { describeRecord, type DescribedRecord } from './description.js';
@@ -22,15 +23,22 @@ export type DoiInput = DataciteAttributes & Record<string, unknown>;
 /** Attributes femto owns: never stored from a client payload. */
 const OWN = ['doi', 'prefix', 'suffix', 'event', 'url', 'state', 'created', 'updated', 'registered', 'isActive', 'registration', 'tombstone', 'withdrawalReason', 'schemaVersion', 'identifiers', 'xml'];
 
-/** DataCite's mandatory properties for a registered or findable DOI, as JSON:API sources. */
-const MANDATORY: [keyof DataciteAttributes, (a: DataciteAttributes) => boolean][] = [
-  ['creators', (a) => !!a.creators?.length && a.creators.every((c) => !!c.name)],
-  ['titles', (a) => !!a.titles?.length && a.titles.every((t) => !!t.title)],
-  ['publisher', (a) => !!a.publisher?.name],
-  ['publicationYear', (a) => /^\d{4}$/.test(String(a.publicationYear ?? ''))],
-  ['types', (a) => !!a.types?.resourceTypeGeneral],
-  ['url', (a) => !!a.url],
+/** DataCite's mandatory properties for a registered or findable DOI, as JSON:API sources, and what to do when one is missing. */
+const MANDATORY: [keyof DataciteAttributes, (a: DataciteAttributes) => boolean, string][] = [
+  ['creators', (a) => !!a.creators?.length && a.creators.every((c) => !!c.name), "can't be blank"],
+  ['titles', (a) => !!a.titles?.length && a.titles.every((t) => !!t.title), "can't be blank"],
+  // femto hosts records; it does not stand in as the publisher of data whose record names none.
+  ['publisher', (a) => !!a.publisher?.name, "can't be blank: the record names no publisher, so state the one the data has"],
+  ['publicationYear', (a) => /^\d{4}$/.test(String(a.publicationYear ?? '')), "can't be blank"],
+  ['types', (a) => !!a.types?.resourceTypeGeneral, "can't be blank"],
+  ['url', (a) => !!a.url, "can't be blank"],
 ];
+
+/**
+ * Relations by which a curator states that a new DOI names another object than the record's own
+ * DOI does (a femto-curated derivative, a new version, a part): then minting it is no duplicate.
+ */
+const DISTINCT_OBJECT_RELATIONS = new Set(['IsDerivedFrom', 'IsNewVersionOf', 'IsVariantFormOf', 'IsPartOf', 'IsSupplementTo']);
 
 export interface DoiListOptions {
   query?: string;
@@ -126,10 +134,14 @@ export function createIdentifiersService(deps: {
   auth: AuthService;
   config: Config;
   urls: SiteUrls;
+  /** The ontology's label of a domain IRI (DataCite subjects). */
+  domainLabel?: (iri: string) => string;
   /** Throws to refuse making a DOI of this dataset version findable (the gates module's tier policy). */
   assertPublishable?: (versionPk: number) => void;
 }) {
   const { repo, versions, auth, config, urls } = deps;
+  /** What every DataCite description of a record says alike: femto as host, the ontology's domain labels. */
+  const sharedOptions = { hostingInstitution: config.repositoryName, domainLabel: deps.domainLabel };
   const now = () => new Date().toISOString();
   const landing = (id: string, n?: number | null) => (n != null ? urls.version(id, n) : urls.dataset(id));
 
@@ -217,7 +229,7 @@ export function createIdentifiersService(deps: {
         const pk = described.get(row.doi);
         const record = pk != null ? records.get(pk) : undefined;
         const base: DataciteAttributes = record
-          ? dataciteAttributes(record, { doi: row.doi, related: related(row), defaultPublisher: config.publisher, placeholders: false })
+          ? dataciteAttributes(record, { ...sharedOptions, doi: row.doi, related: related(row), issued: describeRecord(record, row.attributes as DataciteAttributes).issued, placeholders: false })
           : { schemaVersion: SCHEMA_VERSION };
         const attributes: DataciteAttributes = {
           ...base,
@@ -246,14 +258,56 @@ export function createIdentifiersService(deps: {
   }
 
   function requireMandatory(attrs: DataciteAttributes): void {
-    const missing = MANDATORY.filter(([, ok]) => !ok(attrs)).map(([name]) => name);
+    const missing = MANDATORY.filter(([, ok]) => !ok(attrs));
     if (missing.length) {
       throw new FemtoError(
         'DOI_MISSING_PROPERTIES',
-        `A registered or findable DOI needs ${missing.join(', ')}`,
-        missing.map((m) => ({ pointer: `/data/attributes/${m}`, message: "can't be blank" })),
+        `A registered or findable DOI needs ${missing.map(([name]) => name).join(', ')}`,
+        missing.map(([name, , message]) => ({ pointer: `/data/attributes/${name}`, message })),
       );
     }
+  }
+
+  /**
+   * No DOI for what does not exist yet: a findable DOI says the data can be had. Registering one
+   * (not public) stays possible for a release that is being prepared.
+   */
+  function requireAvailable(record: DatasetRecord, event: unknown): void {
+    if (event !== 'publish' || record.status === 'available') return;
+    throw new FemtoError('DOI_RECORD_NOT_AVAILABLE', `Dataset '${record.id}' is ${record.status}; only an available record may get a findable DOI`, [
+      { pointer: '/data/attributes/event', message: `the record's status is ${record.status}` },
+    ], { status: record.status });
+  }
+
+  /**
+   * A record with a DOI of its own (minted elsewhere, e.g. Zenodo's) is cited by it: a second DOI for
+   * the same object is refused, unless the curator's related identifiers make the new DOI name a
+   * different object (IsDerivedFrom the existing DOI for a femto-curated derivative, ...).
+   */
+  function refuseSecondDoi(record: DatasetRecord, attrs: DataciteAttributes): void {
+    const existing = ownDoiOf(record);
+    if (!existing) return;
+    const distinct = (attrs.relatedIdentifiers ?? []).some(
+      (r) => DISTINCT_OBJECT_RELATIONS.has(r.relationType) && normalizeDoi(r.relatedIdentifier) === existing,
+    );
+    if (distinct) return;
+    throw new FemtoError(
+      'DOI_ALREADY_IDENTIFIED',
+      `Dataset '${record.id}' already has the DOI ${existing}; cite it, or state how the new DOI differs (relatedIdentifiers: IsDerivedFrom ${existing})`,
+      [{ pointer: '/data/attributes/relatedIdentifiers', message: `the record is identical to ${existing}; a new DOI needs a relation making it a different object (IsIdenticalTo is not one)` }],
+      { doi: existing },
+    );
+  }
+
+  /** The rules a DOI bound to a record must meet before any state but draft: the record's, then DataCite's. */
+  function checkRecord(row: DoiRow, event: unknown): void {
+    const pk = describedPk(row);
+    const record = pk != null ? deps.storedRecords([pk]).get(pk) : undefined;
+    if (record) {
+      refuseSecondDoi(record, effective(row));
+      requireAvailable(record, event);
+    }
+    if (row.state !== 'draft') requireMandatory(effective(row));
   }
 
   function nextState(current: DoiState | null, event: DoiEvent | undefined): { state: DoiState; hide: boolean } {
@@ -400,7 +454,7 @@ export function createIdentifiersService(deps: {
           createdAt: t,
           updatedAt: t,
         };
-        if (state !== 'draft') requireMandatory(effective(row));
+        checkRecord(row, input.event);
         checkPublishable(row, input.event);
         return write(actor, doi, 'doi.create', () => repo.insert(row));
       });
@@ -431,7 +485,7 @@ export function createIdentifiersService(deps: {
           registrationStatus: 'pending',
           updatedAt: t,
         };
-        if (state !== 'draft') requireMandatory(effective(next));
+        checkRecord(next, input.event);
         checkPublishable(next, input.event);
         const { doi: _key, createdAt: _created, ...patch } = next;
         return write(actor, doi, input.event ? `doi.${input.event}` : 'doi.update', () => repo.update(doi, patch));
@@ -475,7 +529,6 @@ export function createIdentifiersService(deps: {
         states,
         includeRestricted: canSeeRestricted(actor),
         terms: parseDoiQuery(opts.query),
-        defaultPublisher: config.publisher,
         after,
         offset: opts.cursor === undefined ? (opts.number - 1) * opts.size : 0,
         limit: opts.size + 1,
@@ -508,7 +561,8 @@ export function createIdentifiersService(deps: {
       const out = new Map<number, DataciteAttributes>();
       for (const [pk, row] of doiRows) out.set(pk, withDoi.get(row.doi)!);
       for (const b of bare) {
-        out.set(b.pk, dataciteAttributes(b.record, { url: landing(b.record.id, b.record.version), related: related(b), defaultPublisher: config.publisher }));
+        // A record with a DOI of its own is described under it; femto's landing page otherwise.
+        out.set(b.pk, dataciteAttributes(b.record, { ...sharedOptions, doi: ownDoiOf(b.record), url: landing(b.record.id, b.record.version), related: related(b) }));
       }
       return out;
     },
@@ -516,7 +570,7 @@ export function createIdentifiersService(deps: {
     /** The description of each version that every format gives (describeRecord), in one query. */
     describe(items: readonly { record: DatasetRecord; pk: number }[]): Map<number, DescribedRecord> {
       const doiRows = findableDoisOf(items);
-      return new Map(items.map((i) => [i.pk, describeRecord(i.record, (doiRows.get(i.pk)?.attributes ?? {}) as DataciteAttributes, config.publisher)]));
+      return new Map(items.map((i) => [i.pk, describeRecord(i.record, doiRows.get(i.pk)?.attributes as DataciteAttributes | undefined)]));
     },
 
     /** Outbox rows not yet delivered (pending, or failed and awaiting a retry). */

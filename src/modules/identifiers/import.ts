@@ -5,12 +5,12 @@ import { parseBoundedJson } from '../../lib/json.js';
 import type { FileInput, Importer } from '../imports/imports.schema.js';
 import { unitDigest } from '../imports/imports.schema.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
-import { RELATED_ID_TYPES, RELATION_TYPES, RESOURCE_TYPES, type VersionContent } from '../datasets/datasets.schema.js';
+import { partialDate, RELATED_ID_TYPES, RELATION_TYPES, RESOURCE_TYPES, type VersionContent } from '../datasets/datasets.schema.js';
 import { normalizeDoi } from './doi.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
 import { assertAllowedUrls } from './urls.js';
 import { abstractOf, agentOfDatacite, looksLikeDatacite, parseDataciteJson, parseDataciteXml, primaryTitle, spdxOfRights } from './serializers/datacite-parse.js';
-import type { DataciteAttributes } from './serializers/datacite.js';
+import { UNAVAILABLE, type DataciteAttributes } from './serializers/datacite.js';
 
 /** Parses one file's text as DataCite XML or JSON; throws when it is neither. */
 function parseDataciteRecord(text: string, jsonMaxDepth: number, name: string): DataciteAttributes {
@@ -26,6 +26,16 @@ function parseDataciteRecord(text: string, jsonMaxDepth: number, name: string): 
  * know (tier, dataType) stay empty: imports go through createPublished, which accepts that. The
  * full DataCite record is kept in the version's annotations, so nothing is lost.
  */
+/** The source's issue date: DataCite's Issued date, else its publication year (what it states, no more precise). */
+function issuedOf(a: DataciteAttributes): string | null {
+  const issued = a.dates?.find((d) => d.dateType === 'Issued')?.date;
+  if (issued && partialDate.safeParse(issued).success) return issued;
+  const year = a.publicationYear != null ? String(a.publicationYear) : '';
+  return /^\d{4}$/.test(year) ? year : null;
+}
+
+const stated = (name: string | undefined) => (name && name !== UNAVAILABLE ? name : null);
+
 export function contentFromDatacite(a: DataciteAttributes): VersionContent {
   const license = a.rightsList ? spdxOfRights(a.rightsList) : undefined;
   const resourceType = RESOURCE_TYPES.find((t) => t === a.types?.resourceTypeGeneral) ?? 'Other';
@@ -35,7 +45,8 @@ export function contentFromDatacite(a: DataciteAttributes): VersionContent {
   return {
     title,
     description: abstractOf(a) ?? title,
-    creators: (a.creators ?? []).map(agentOfDatacite),
+    // DataCite's ":unav" placeholders say that nothing is known; they are no creator or publisher.
+    creators: (a.creators ?? []).filter((c) => stated(c.name)).map(agentOfDatacite),
     contributors: (a.contributors ?? []).map(agentOfDatacite),
     resourceType,
     license: license ?? null,
@@ -45,7 +56,8 @@ export function contentFromDatacite(a: DataciteAttributes): VersionContent {
       .filter((r) => relatedTypes.has(r.relatedIdentifierType) && relations.has(r.relationType) && r.relatedIdentifier)
       .map((r) => ({ type: r.relatedIdentifierType as never, value: r.relatedIdentifier, relation: r.relationType as never })),
     version: a.version ?? null,
-    publisher: a.publisher?.name ?? null,
+    publisher: stated(a.publisher?.name),
+    issued: issuedOf(a),
     annotations: { datacite: a },
   };
 }

@@ -24,9 +24,15 @@ export interface TierTerm {
 
 export interface DomainTerm {
   iri: string;
+  /** skos:notation, the last segment of the IRI; OAI set specs use it. */
+  slug: string;
   label: string;
+  /** Table 1 abbreviations and section headings the seed also uses for the domain (skos:altLabel). */
+  altLabels: string[];
   description: string | null;
   tiers: number[];
+  /** A status differing from its tier's (femto:ValidationOnly for Emergent Gravity). */
+  status: string | null;
 }
 
 export interface ObservableTerm {
@@ -74,6 +80,9 @@ export interface MetricTerm {
   unit: string | null;
 }
 
+/** How a domain name is compared: case and spacing do not matter. */
+export const domainNameKey = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
+
 export interface OntologyModel {
   tiers: TierTerm[];
   domains: DomainTerm[];
@@ -108,15 +117,28 @@ export function buildModel(parsed: ParsedFiles, units: UnitRegistry): OntologyMo
 
   const domains = ofType('Domain').map((s): DomainTerm => ({
     iri: s.value,
+    slug: first(s, SKOS + 'notation') ?? s.value.slice(s.value.lastIndexOf('/') + 1),
     label: english(s, RDFS + 'label')!,
+    altLabels: values(s, SKOS + 'altLabel'),
     description: english(s, RDFS + 'comment'),
     tiers: tierList(s),
+    status: first(s, FEMTO + 'status'),
   }));
 
   const fail = (iri: string, detail: string): never => {
     const where = locate(parsed.files, iri);
     throw new OntologyError(where?.file ?? '(ontology)', where?.line ?? null, shortName(parsed.files, iri), detail);
   };
+
+  // Catalog text is matched to a domain by any of its names, so no name may point at two domains.
+  const namedBy = new Map<string, string>();
+  for (const d of domains) {
+    for (const name of new Set([d.slug, d.label, ...d.altLabels].map(domainNameKey))) {
+      const other = namedBy.get(name);
+      if (other && other !== d.iri) fail(d.iri, `its name "${name}" also names ${other}`);
+      namedBy.set(name, d.iri);
+    }
+  }
 
   const observables = ofType('Observable').map((s): ObservableTerm => {
     const unit = first(s, QUDT + 'hasUnit');

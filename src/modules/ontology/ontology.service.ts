@@ -1,6 +1,6 @@
 import { FemtoError } from '../../errors.js';
 import { loadOntologyFiles, type ParsedFiles } from './ontology.loader.js';
-import { buildModel, GATE_NS, METRIC_NS, OBSERVABLE_NS, type GateTerm, type MetricTerm, type ObservableTerm, type OntologyModel } from './ontology.model.js';
+import { buildModel, domainNameKey, GATE_NS, METRIC_NS, OBSERVABLE_NS, type GateTerm, type MetricTerm, type ObservableTerm, type OntologyModel } from './ontology.model.js';
 import { UnitRegistry } from './units.js';
 
 export interface Ontology {
@@ -22,6 +22,9 @@ export function createOntologyService(ontology: Ontology) {
   const observableByIri = new Map(model.observables.map((o) => [o.iri, o]));
   const gateByIri = new Map(model.gates.map((g) => [g.iri, g]));
   const metricByIri = new Map(model.metrics.map((m) => [m.iri, m]));
+  const domainByIri = new Map(model.domains.map((d) => [d.iri, d]));
+  /** Every way the seeds and clients name a domain: IRI, notation, label, alternative labels. */
+  const domainByName = new Map(model.domains.flatMap((d) => [d.iri, d.slug, d.label, ...d.altLabels].map((name) => [domainNameKey(name), d] as const)));
   const gatesByObservable = new Map<string, GateTerm[]>();
   for (const g of model.gates) gatesByObservable.set(g.observable, [...(gatesByObservable.get(g.observable) ?? []), g]);
 
@@ -31,6 +34,11 @@ export function createOntologyService(ontology: Ontology) {
   return {
     parsed: ontology.parsed,
     units,
+    domains: () => model.domains,
+    domain: (iri: string) => domainByIri.get(iri),
+
+    /** The domain a text names, or undefined: the one vocabulary facets, OAI sets and JSON-LD share. */
+    resolveDomain: (text: string) => domainByName.get(domainNameKey(text)),
 
     observables(filter: { tier?: number } = {}): ObservableTerm[] {
       return filter.tier === undefined ? model.observables : model.observables.filter((o) => o.tiers.includes(filter.tier!));

@@ -42,12 +42,15 @@ export function portalRoutes({
   provenance: ProvenanceService;
   harvest: HarvestService;
 }): FastifyPluginAsyncZod {
-  const observableLabel = (iri: string) => harvest.serializerContext.describeObservable(iri).name;
+  const labels = {
+    observable: (iri: string) => harvest.serializerContext.describeObservable(iri).name,
+    domain: (iri: string) => harvest.serializerContext.describeDomain(iri).label,
+  };
   return async (app) => {
     app.get(
       '/',
       { schema: { hide: true, querystring: searchQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(20) }) } },
-      async (request, reply) => reply.type('text/html; charset=utf-8').send(searchPage(request.query, search.search(request.actor, request.query), observableLabel)),
+      async (request, reply) => reply.type('text/html; charset=utf-8').send(searchPage(request.query, search.search(request.actor, request.query), labels)),
     );
 
     app.get(
@@ -72,7 +75,8 @@ export function portalRoutes({
           if (n.restricted) return { id: n.id, label: 'restricted dataset', kind: 'placeholder', root: false };
           if (n.kind === 'ACTIVITY') {
             const a = steps.get(n.activity!);
-            return { id: n.id, label: a?.name ?? `${a?.kind ?? 'step'} ${n.activity}`, kind: 'activity', root: n.id === answer.root.id, href: `/activities/${encodeURIComponent(n.activity!)}` };
+            const name = a?.name ?? `${a?.kind ?? 'step'} ${n.activity}`;
+            return { id: n.id, label: a?.implied ? `${name} (implied)` : name, kind: 'activity', root: n.id === answer.root.id, href: `/activities/${encodeURIComponent(n.activity!)}` };
           }
           const r = n.pk != null ? records.get(n.pk) : undefined;
           return {

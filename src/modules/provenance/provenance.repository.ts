@@ -57,6 +57,7 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
     started_at: string | null;
     ended_at: string | null;
     basis: string | null;
+    implied: number;
     created_by: string;
     created_at: string;
   }
@@ -73,6 +74,7 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
     startedAt: a.started_at,
     endedAt: a.ended_at,
     basis: a.basis,
+    implied: a.implied === 1,
     createdBy: a.created_by,
     createdAt: a.created_at,
   });

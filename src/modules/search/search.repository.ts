@@ -1,6 +1,6 @@
 import type { Database_ } from '../../db/client.js';
-import { ACCESS_ALLOWED, LATEST_PUBLISHED, WITHDRAWN } from '../../db/fragments.js';
-import type { Facet, SearchQuery } from './search.schema.js';
+import { ACCESS_ALLOWED, IN_DOMAIN, IN_TIER, LATEST_PUBLISHED, WITHDRAWN } from '../../db/fragments.js';
+import type { Facet, FacetValue, SearchQuery } from './search.schema.js';
 
 export interface SearchHit {
   pk: number;
@@ -16,7 +16,7 @@ export interface SearchHit {
 export interface SearchPage {
   hits: SearchHit[];
   total: number;
-  facets: Record<Facet, { value: string; count: number }[]>;
+  facets: Record<Facet, FacetValue[]>;
   /** Sort key of the last row, for the next page. */
   last?: { rank: number; id: string };
 }
@@ -28,7 +28,7 @@ export function ftsQuery(text: string): string | null {
   return terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
 }
 
-const FACETS: Facet[] = ['tier', 'domain', 'dataType', 'format', 'observable'];
+const FACETS: Facet[] = ['status', 'tier', 'domain', 'dataType', 'format', 'observable'];
 
 /**
  * The filtered set, as one static condition: an unset filter binds NULL and drops out. Only the
@@ -36,8 +36,9 @@ const FACETS: Facet[] = ['tier', 'domain', 'dataType', 'format', 'observable'];
  * answers 410).
  */
 const FILTERS = `NOT ${WITHDRAWN} AND ${ACCESS_ALLOWED}
-  AND (@tier IS NULL OR v.tier = @tier)
-  AND (@domain IS NULL OR v.domain = @domain)
+  AND ${IN_TIER}
+  AND ${IN_DOMAIN}
+  AND (@status IS NULL OR v.status = @status)
   AND (@dataType IS NULL OR v.data_type = @dataType)
   AND (@accessLevel IS NULL OR v.access_level = @accessLevel)
   AND (@format IS NULL OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'format' AND t.value = @format))
@@ -60,8 +61,12 @@ const pageSql = (set: string) => `
 const facetsSql = (set: string) => `
   WITH s AS MATERIALIZED (${set})
   SELECT 'total' AS facet, NULL AS value, count(*) AS count FROM s
-  UNION ALL SELECT 'tier', CAST(v.tier AS TEXT), count(*) FROM s JOIN dataset_versions v ON v.pk = s.pk WHERE v.tier IS NOT NULL GROUP BY v.tier
-  UNION ALL SELECT 'domain', v.domain, count(*) FROM s JOIN dataset_versions v ON v.pk = s.pk WHERE v.domain IS NOT NULL GROUP BY v.domain
+  UNION ALL SELECT 'status', v.status, count(*) FROM s JOIN dataset_versions v ON v.pk = s.pk GROUP BY v.status
+  UNION ALL SELECT facet, value, count(DISTINCT pk) FROM (
+    SELECT 'tier' AS facet, s.pk AS pk, CAST(v.tier AS TEXT) AS value FROM s JOIN dataset_versions v ON v.pk = s.pk WHERE v.tier IS NOT NULL
+    UNION ALL SELECT 'domain', s.pk, v.domain FROM s JOIN dataset_versions v ON v.pk = s.pk WHERE v.domain IS NOT NULL
+    UNION ALL SELECT t.facet, s.pk, t.value FROM s JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet IN ('tier', 'domain')
+  ) GROUP BY facet, value
   UNION ALL SELECT 'dataType', v.data_type, count(*) FROM s JOIN dataset_versions v ON v.pk = s.pk WHERE v.data_type IS NOT NULL GROUP BY v.data_type
   UNION ALL SELECT 'format', t.value, count(DISTINCT s.pk) FROM s JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet = 'format' GROUP BY t.value
   UNION ALL SELECT 'observable', t.value, count(DISTINCT s.pk) FROM s JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet = 'observable' GROUP BY t.value
@@ -95,6 +100,7 @@ export function createSearchRepository({ sqlite }: Database_) {
         includeRestricted: opts.includeRestricted ? 1 : 0,
         tier: query.tier ?? null,
         domain: query.domain ?? null,
+        status: query.status ?? null,
         dataType: query.dataType ?? null,
         accessLevel: query.accessLevel ?? null,
         format: query.format ?? null,

@@ -1,5 +1,6 @@
 import { FemtoError } from '../../errors.js';
 import { datasetNode, type GraphQLContext, type GraphQLModule } from '../../graphql/context.js';
+import { graphqlStatus } from '../datasets/datasets.resolvers.js';
 import { FACETS, searchQuery } from './search.schema.js';
 
 interface DatasetsArgs {
@@ -14,9 +15,11 @@ export const searchGraphQL: GraphQLModule = {
     Query: {
       /** The REST search, arguments checked by the same zod schema; records come batched from the search service. */
       datasets: (_: unknown, args: DatasetsArgs, ctx: GraphQLContext) => {
+        const filter = Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, v]) => v != null));
         const parsed = searchQuery.safeParse({
           q: args.query ?? undefined,
-          ...Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, v]) => v != null)),
+          ...filter,
+          ...(typeof filter.status === 'string' ? { status: graphqlStatus.in(filter.status) } : {}),
           limit: args.first ?? undefined,
           cursor: args.after ?? undefined,
         });
@@ -30,7 +33,7 @@ export const searchGraphQL: GraphQLModule = {
           edges: result.items.map((i) => ({ cursor: i.cursor, node: datasetNode(i.pk, i.record) })),
           pageInfo: { hasNextPage: result.nextCursor !== null, endCursor: result.items.at(-1)?.cursor ?? null },
           totalCount: result.total,
-          facets: FACETS.map((name) => ({ name, values: result.facets[name] })),
+          facets: FACETS.map((name) => ({ name, values: name === 'status' ? result.facets.status.map((f) => ({ ...f, value: graphqlStatus.out(f.value) })) : result.facets[name] })),
         };
       },
     },

@@ -4,28 +4,37 @@ import type { DatasetsService } from '../datasets/datasets.service.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import { mayListRestricted } from '../datasets/visibility.js';
 import type { SearchHit, SearchRepository } from './search.repository.js';
-import { decodeCursor, encodeCursor, type Facet, type SearchQuery } from './search.schema.js';
+import { decodeCursor, encodeCursor, type Facet, type FacetValue, type SearchQuery } from './search.schema.js';
 
 export interface SearchHits {
   /** `cursor` resumes the search after that hit (Relay edges). */
   hits: (SearchHit & { cursor: string })[];
   nextCursor: string | null;
   total: number;
-  facets: Record<Facet, { value: string; count: number }[]>;
+  facets: Record<Facet, FacetValue[]>;
 }
 
 export interface SearchResult extends Omit<SearchHits, 'hits'> {
   items: { pk: number; record: DatasetRecord; cursor: string }[];
 }
 
-export function createSearchService(repo: SearchRepository, datasets: DatasetsService, cache: ByteCache) {
+/** Domains by any of their names, and their labels (from the ontology). */
+export interface DomainNames {
+  resolveDomain(text: string): { iri: string; label: string } | undefined;
+}
+
+export function createSearchService(repo: SearchRepository, datasets: DatasetsService, cache: ByteCache, domains: DomainNames) {
   /**
    * One page of hits: REST renders them through the read pipeline's cache. The page itself is
    * cached under the catalog's change counter: one one-row read while nothing changed.
    */
   const keyOf = (actor: Actor, query: SearchQuery) => `search:${repo.generation()}:${mayListRestricted(actor) ? 1 : 0}:${JSON.stringify(query)}`;
 
-  function page(actor: Actor, query: SearchQuery, key = keyOf(actor, query)): SearchHits {
+  // A domain filter may name the domain any way the ontology does; a name it does not know matches nothing.
+  const withDomainIri = (query: SearchQuery): SearchQuery => (query.domain ? { ...query, domain: domains.resolveDomain(query.domain)?.iri ?? query.domain } : query);
+
+  function page(actor: Actor, given: SearchQuery, key = keyOf(actor, given)): SearchHits {
+    const query = withDomainIri(given);
     const includeRestricted = mayListRestricted(actor);
     const hit = cache.get<SearchHits>(key);
     if (hit) return hit.meta!;
@@ -34,7 +43,8 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
       // searchQuery refused cursors femto did not issue
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
     });
-    const out = { hits: p.hits.map((h) => ({ ...h, cursor: encodeCursor(h) })), nextCursor: p.last ? encodeCursor(p.last) : null, total: p.total, facets: p.facets };
+    const facets = { ...p.facets, domain: p.facets.domain.map((f) => ({ ...f, label: domains.resolveDomain(f.value)?.label ?? f.value })) };
+    const out = { hits: p.hits.map((h) => ({ ...h, cursor: encodeCursor(h) })), nextCursor: p.last ? encodeCursor(p.last) : null, total: p.total, facets };
     // Kept as the object itself (callers only read it), sized by its JSON text.
     cache.set(key, '', out, JSON.stringify(out).length);
     return out;

@@ -1,5 +1,5 @@
 import type { SerializerContext } from '../harvest.service.js';
-import { DCAT_CONTEXT_FILE } from './dcat.js';
+import { CATALOG_DESCRIPTION, DCAT_CONTEXT_FILE } from './dcat.js';
 import { SCHEMAORG_CONTEXT } from './schemaorg.js';
 
 /** A page of the catalog; its datasets' nodes (schemaOrgNode / dcatNode) are rendered, and cached, per version. */
@@ -10,8 +10,6 @@ export interface CatalogPage {
   /** The URL of page n with the caller's other parameters kept. */
   pageUrl(n: number): string;
 }
-
-const CATALOG_DESCRIPTION = 'Public datasets of the femto physics catalog, with their versions and derivation steps.';
 
 /** Hydra paging, written with the hydra: prefix so it reads the same in either context. */
 function view(p: CatalogPage) {

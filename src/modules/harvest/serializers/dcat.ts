@@ -1,5 +1,6 @@
 import { orcidUrl, rorUrl } from '../../../lib/identifiers.js';
-import type { DatasetRecord } from '../../datasets/datasets.schema.js';
+import { LICENSE_UNKNOWN, type DatasetRecord, type RecordStatus } from '../../datasets/datasets.schema.js';
+import { licenseText } from '../../datasets/record-facts.js';
 import type { ActivityRecord } from '../../provenance/provenance.schema.js';
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
@@ -7,6 +8,7 @@ import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 /** DCAT 3 (checked against the DCAT-AP 3.0.1 shapes), built compacted against schema/jsonld/dcat.jsonld. */
 export const DCAT_CONTEXT_FILE = 'dcat.jsonld';
 export const DCAT_PROFILE = 'http://www.w3.org/ns/dcat';
+export const CATALOG_DESCRIPTION = 'Public datasets of the femto physics catalog, with their versions and derivation steps.';
 
 type Json = Record<string, unknown>;
 
@@ -15,6 +17,19 @@ const accessRight = { open: 'PUBLIC', embargoed: 'NON_PUBLIC', restricted: 'REST
 const TIER_BASE = 'https://w3id.org/femto/tier/';
 const DATATYPE_BASE = 'https://w3id.org/femto/datatype/';
 const RESOURCE_TYPE_BASE = 'https://w3id.org/femto/resource-type/';
+/**
+ * ADMS status IRIs where one fits (https://joinup.ec.europa.eu/collection/adms); a planned record
+ * has no ADMS counterpart and keeps femto's own term (ontologies/femto.ttl).
+ */
+export const ADMS_STATUS: Record<RecordStatus, string> = {
+  planned: 'https://w3id.org/femto/record-status/planned',
+  'in-preparation': 'http://purl.org/adms/status/UnderDevelopment',
+  available: 'http://purl.org/adms/status/Completed',
+  deprecated: 'http://purl.org/adms/status/Deprecated',
+  retracted: 'http://purl.org/adms/status/Withdrawn',
+};
+/** The XML Schema type of an ISO date by its precision (length): a year, a month, a day. */
+const XSD_DATE_TYPE: Record<number, string> = { 4: 'xsd:gYear', 7: 'xsd:gYearMonth', 10: 'xsd:date' };
 /** DataCite relation types as dcat:hadRole values. */
 const RELATION_ROLE_BASE = 'https://w3id.org/femto/relation/';
 
@@ -36,6 +51,7 @@ function activity(a: ActivityRecord, ctx: SerializerContext): Json {
     '@type': 'Activity',
     'dct:title': a.name ?? a.kind,
     'dct:type': a.kind,
+    implied: a.implied,
     ...(a.startedAt ? { startedAtTime: a.startedAt } : {}),
     ...(a.endedAt ? { endedAtTime: a.endedAt } : {}),
     ...(used.length ? { used } : {}),
@@ -79,7 +95,8 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
   const versionIndex = item.versions.findIndex((v) => v.n === r.version);
   const previous = versionIndex > 0 ? item.versions[versionIndex - 1] : undefined;
   const themes: Json[] = [
-    ...(r.tier != null ? [{ '@id': `${TIER_BASE}${r.tier}`, '@type': 'Concept', prefLabel: `Tier ${r.tier}` }] : []),
+    ...[...(r.tier != null ? [r.tier] : []), ...r.alsoInTiers].map((tier) => ({ '@id': `${TIER_BASE}${tier}`, '@type': 'Concept', prefLabel: `Tier ${tier}` })),
+    ...[...(r.domain ? [r.domain] : []), ...r.alsoInDomains].map((iri) => ({ '@id': iri, '@type': 'Concept', prefLabel: ctx.describeDomain(iri).label })),
     ...r.observables.map((iri) => ({ '@id': iri, '@type': 'Concept', prefLabel: ctx.describeObservable(iri).name })),
   ];
   const upstream = item.upstream.map((u) => ctx.urls.version(u.dataset, u.version));
@@ -93,14 +110,26 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
     identifier: item.doi ? doiUrl(item.doi) : landing,
     landingPage: { '@id': landing, '@type': 'foaf:Document' },
     ...(r.version != null ? { version: r.versionLabel ?? String(r.version) } : {}),
-    // A year alone when the DOI states another year than the version's publication (describeRecord).
-    issued: /^\d{4}$/.test(r.issued) ? { '@value': r.issued, '@type': 'xsd:gYear' } : r.issued,
+    // The source's issue date only when known; femto's publication of the record is the modification date.
+    ...(r.issued ? { issued: { '@value': r.issued, '@type': XSD_DATE_TYPE[r.issued.length] ?? 'xsd:dateTime' } } : {}),
     ...(r.publishedAt ? { modified: r.publishedAt } : {}),
-    ...(r.license ? { license: { '@id': spdxUrl(r.license), '@type': 'LicenseDocument' } } : {}),
+    status: { '@id': ADMS_STATUS[r.status], '@type': 'Concept', prefLabel: r.status },
+    license:
+      r.license === LICENSE_UNKNOWN
+        ? { '@type': 'LicenseDocument', 'rdfs:label': licenseText(r) }
+        : { '@id': spdxUrl(r.license), '@type': 'LicenseDocument' },
     accessRights: { '@id': `${EU_ACCESS}${accessRight[r.accessLevel]}`, '@type': 'RightsStatement' },
     ...(r.creators.length ? { creator: r.creators.map(dcatAgent) } : {}),
     ...(r.contributors.length ? { contributor: r.contributors.map(dcatAgent) } : {}),
-    publisher: { '@id': ctx.urls.base, '@type': 'Agent', name: r.publisher },
+    ...(r.publisher ? { publisher: { '@type': 'Agent', name: r.publisher } } : {}),
+    // femto only hosts the record: it is a member of femto's catalog, not femto's data.
+    inCatalog: {
+      '@id': ctx.urls.catalog,
+      '@type': 'Catalog',
+      title: ctx.repositoryName,
+      description: CATALOG_DESCRIPTION,
+      publisher: { '@id': ctx.urls.base, '@type': 'Agent', name: ctx.repositoryName },
+    },
     ...(r.keywords.length ? { keyword: r.keywords } : {}),
     ...(themes.length ? { theme: themes } : {}),
     // DataCite's resourceTypeGeneral, and femto's data type (DataCite's resourceType) when there is one.

@@ -1,7 +1,8 @@
 import { isAllowedUrl } from '../../../lib/urls.js';
 import { html, jsonForScript, page, type SafeHtml } from '../../../lib/html.js';
 import { orcidUrl, rorUrl } from '../../../lib/identifiers.js';
-import type { DatasetRecord } from '../../datasets/datasets.schema.js';
+import { LICENSE_UNKNOWN, type DatasetRecord } from '../../datasets/datasets.schema.js';
+import { licenseText, statusSentence } from '../../datasets/record-facts.js';
 import type { Tombstone } from '../../identifiers/identifiers.service.js';
 import type { HarvestItem, LineageNeighbour, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
@@ -25,23 +26,30 @@ const FORMAT_NAMES: Record<string, string> = { croissant: 'Croissant 1.1, for ML
 
 const row = (label: string, value: SafeHtml | SafeHtml[] | string) => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`;
 
-/** "Creators (year). Title (version N) [Data set]. Publisher. DOI-or-URL" — DataCite's recommended form. */
-function citation(c: { creators: string[]; year: string; title: string; version: string | null; resourceType: string; publisher: string; where: string }): string {
-  const who = c.creators.length ? c.creators.join('; ') : c.publisher;
+const NO_CREATOR = 'No creator recorded';
+const NO_PUBLISHER = 'No publisher recorded';
+
+/**
+ * "Creators (year). Title (version N) [Data set]. Publisher. DOI-or-URL" — DataCite's recommended
+ * form, saying so where the record names no creator, year or publisher: the catalog that hosts a
+ * record is never cited as its author or publisher.
+ */
+function citation(c: { creators: string[]; year: string | null; title: string; version: string | null; resourceType: string; publisher: string | null; where: string }): string {
+  const who = c.creators.length ? c.creators.join('; ') : `[${NO_CREATOR}]`;
   const version = c.version != null ? ` (version ${c.version})` : '';
-  return `${who} (${c.year}). ${c.title}${version} [${c.resourceType === 'Dataset' ? 'Data set' : c.resourceType}]. ${c.publisher}. ${c.where}`;
+  return `${who} (${c.year ?? 'n.d.'}). ${c.title}${version} [${c.resourceType === 'Dataset' ? 'Data set' : c.resourceType}]. ${c.publisher ?? `[${NO_PUBLISHER}]`}. ${c.where}`;
 }
 
 export function citationOf(item: HarvestItem, ctx: SerializerContext): string {
   const r = item.record;
   return citation({
     creators: r.creators.map((c) => c.name),
-    year: r.publicationYear,
+    year: r.issued?.slice(0, 4) ?? null,
     title: r.title,
     version: r.version != null ? String(r.versionLabel ?? r.version) : null,
     resourceType: r.resourceType,
     publisher: r.publisher,
-    where: item.doi ? doiUrl(item.doi) : ctx.urls.version(r.id, r.version),
+    where: item.citeAsDoi ? doiUrl(item.citeAsDoi) : ctx.urls.version(r.id, r.version),
   });
 }
 
@@ -50,11 +58,11 @@ export function tombstonePage(t: Tombstone, ctx: SerializerContext): string {
   const title = t.title ?? t.doi;
   const cite = citation({
     creators: t.creators,
-    year: t.publicationYear ?? t.withdrawnAt.slice(0, 4),
+    year: t.publicationYear,
     title,
     version: t.version,
     resourceType: t.resourceType ?? 'Dataset',
-    publisher: t.publisher ?? ctx.repositoryName,
+    publisher: t.publisher,
     where: doiUrl(t.doi),
   });
   return page({
@@ -125,8 +133,14 @@ export function landingPage(item: HarvestItem, ctx: SerializerContext, alternate
     return html`<li>${x.relation}: ${url ? externalLink(url, `${x.type} ${x.value}`) : `${x.type} ${x.value}`}</li>`;
   });
   const steps = item.generatedBy.map(
-    (a) => html`<li>${link(ctx.urls.activity(a.id), a.name ?? a.kind)} (${a.kind}${a.software ? `, ${[a.software.name, a.software.version].filter(Boolean).join(' ')}` : ''})</li>`,
+    (a) =>
+      html`<li>${link(ctx.urls.activity(a.id), a.name ?? a.kind)} (${a.kind}${a.software ? `, ${[a.software.name, a.software.version].filter(Boolean).join(' ')}` : ''})${
+        a.implied ? html` <em class="implied">implied by the source, not stated</em>` : ''
+      }</li>`,
   );
+  const tiers = [...(r.tier != null ? [r.tier] : []), ...r.alsoInTiers].map((n) => `Tier ${n}`);
+  const domains = [...(r.domain ? [r.domain] : []), ...r.alsoInDomains].map((iri) => link(iri, ctx.describeDomain(iri).label));
+  const size = [r.sizeBytes != null ? `${r.sizeBytes.toLocaleString('en')} bytes` : null, r.recordCount != null ? `${r.recordCount.toLocaleString('en')} records` : null].filter(Boolean).join('; ');
   const versionLinks = item.versions.map((v, i) => html`${i ? ', ' : ''}${link(ctx.urls.version(r.id, v.n), `v${v.n}`)}`);
   const picture = neighbourhoodPicture({ dataset: r.id, version: r.version, title: r.title, status: item.gateStatus, generatedBy: item.generatedBy, derivedBy: item.derivedBy, statuses: item.neighbourStatus });
   const modelCard = item.model
@@ -143,13 +157,19 @@ ${alternates.map((a) => html`<link rel="alternate" type="${a.mediaType}" href="$
     body: html`<h1>${r.title}</h1>
 <p>${r.description}</p>
 <table class="facts">
-${row('Creators', r.creators.length ? r.creators.map((c, i) => html`${i ? '; ' : ''}${agent(c)}`) : (r.publisher ?? 'Not stated'))}
-${row('DOI', item.doi ? link(doiUrl(item.doi), item.doi) : 'None yet')}
+${row('Status', html`<span class="badge status ${r.status}">${r.status}</span> ${statusSentence(r.status)}`)}
+${row('Creators', r.creators.length ? r.creators.map((c, i) => html`${i ? '; ' : ''}${agent(c)}`) : NO_CREATOR)}
+${row('Publisher', r.publisher ?? `${NO_PUBLISHER}. ${ctx.repositoryName} hosts this record and is not its publisher.`)}
+${row('DOI', item.citeAsDoi ? link(doiUrl(item.citeAsDoi), item.citeAsDoi) : 'None')}
+${item.doi && item.doi !== item.citeAsDoi ? row(`${ctx.repositoryName} DOI`, link(doiUrl(item.doi), item.doi)) : ''}
 ${row('Version', html`${r.versionLabel ?? String(r.version ?? 'draft')} of ${item.versions.length} (${versionLinks})`)}
-${row('Published', r.publishedAt ? r.issued : 'not yet')}
-${row('Licence', r.license ? link(spdxUrl(r.license), r.license) : 'Not stated')}
+${row('Issued', r.issued ?? 'Not known')}
+${row(`In ${ctx.repositoryName} since`, item.firstPublishedAt ?? 'not yet')}
+${row('Licence', r.license === LICENSE_UNKNOWN ? licenseText(r) : link(spdxUrl(r.license), r.license))}
 ${row('Access', accessSentence(item))}
-${row('Tier / domain / type', [r.tier != null ? `Tier ${r.tier}` : null, r.domain, r.dataType].filter(Boolean).join(' / ') || 'Not stated')}
+${row('Size', size || 'Not stated')}
+${row('Tier / type', [tiers.join(', ') || null, r.dataType].filter(Boolean).join(' / ') || 'Not stated')}
+${row('Domain', domains.length ? domains.map((d, i) => html`${i ? '; ' : ''}${d}`) : 'None of the ontology')}
 ${row('Keywords', r.keywords.join(', ') || 'None')}
 </table>
 <h2>How to cite</h2>

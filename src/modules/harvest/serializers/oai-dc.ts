@@ -1,3 +1,5 @@
+import { LICENSE_UNKNOWN } from '../../datasets/datasets.schema.js';
+import { licenseText, statusSentence } from '../../datasets/record-facts.js';
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 import { element } from '../xml.js';
@@ -26,16 +28,17 @@ export function oaiDc(item: HarvestItem, ctx: SerializerContext): string {
     dc('title', [r.title]) +
     dc('creator', r.creators.map((c) => c.name)) +
     dc('contributor', r.contributors.map((c) => c.name)) +
-    dc('subject', [...r.keywords, r.domain]) +
-    dc('description', [r.description]) +
+    dc('subject', [...r.keywords, ...[r.domain, ...r.alsoInDomains].flatMap((iri) => (iri ? [ctx.describeDomain(iri).label, iri] : []))]) +
+    dc('description', [r.description, `Status: ${statusSentence(r.status)}`]) +
+    // Only a publisher the record names: femto hosts the record and is not the publisher of others' data.
     dc('publisher', [r.publisher]) +
-    dc('date', [r.issued.slice(0, 10)]) +
+    dc('date', [r.issued?.slice(0, 10)]) +
     // DataCite's resourceTypeGeneral first, as DataCite's own OAI-PMH server maps it to dc:type.
     dc('type', [r.resourceType, r.dataType]) +
     dc('format', [...new Set([...r.distributions.map((d) => d.mediaType), ...r.formats])]) +
-    dc('identifier', [item.doi ? doiUrl(item.doi) : null, ctx.urls.version(r.id, r.version)]) +
+    dc('identifier', [...new Set([item.citeAsDoi, item.doi].flatMap((d) => (d ? [doiUrl(d)] : []))), ctx.urls.version(r.id, r.version)]) +
     dc('relation', r.relatedIdentifiers.map((x) => resolvableUrl(x.type, x.value) ?? `${x.type}:${x.value}`)) +
-    dc('rights', [euRepoAccess(item), r.license ? spdxUrl(r.license) : null]) +
+    dc('rights', [euRepoAccess(item), r.license === LICENSE_UNKNOWN ? licenseText(r) : spdxUrl(r.license)]) +
     `</oai_dc:dc>`
   );
 }

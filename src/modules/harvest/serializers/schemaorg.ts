@@ -1,5 +1,6 @@
 import { orcidUrl, rorUrl } from '../../../lib/identifiers.js';
-import type { DatasetRecord } from '../../datasets/datasets.schema.js';
+import { LICENSE_UNKNOWN, type DatasetRecord } from '../../datasets/datasets.schema.js';
+import { licenseText } from '../../datasets/record-facts.js';
 import type { ActivityRecord } from '../../provenance/provenance.schema.js';
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
@@ -12,7 +13,7 @@ import { datasheetNode, RAI, raiProperties } from './datasheet.js';
  * schema.org Dataset in JSON-LD, built already compacted against SCHEMAORG_CONTEXT (no
  * jsonld.compact on the hot path; test/harvest proves the graph equals the expected one).
  */
-export const SCHEMAORG_CONTEXT = ['https://schema.org/', { ...DQV_PREFIXES, ...MODEL_PREFIXES, spdx: 'http://spdx.org/rdf/terms#', rai: RAI }] as const;
+export const SCHEMAORG_CONTEXT = ['https://schema.org/', { ...DQV_PREFIXES, ...MODEL_PREFIXES, spdx: 'http://spdx.org/rdf/terms#', rai: RAI, femto: 'https://w3id.org/femto/ns#' }] as const;
 
 type Json = Record<string, unknown>;
 
@@ -20,7 +21,7 @@ type Json = Record<string, unknown>;
 export function describedLongEnough(r: DatasetRecord): string {
   let text = r.description;
   if (text.length < 50) {
-    const facts = [r.dataType, r.tier != null ? `tier ${r.tier}` : null, r.domain].filter(Boolean).join(', ');
+    const facts = [r.dataType, r.tier != null ? `tier ${r.tier}` : null, r.status].filter(Boolean).join(', ');
     text = `${text.replace(/\.?$/, '.')} ${r.resourceType} in the femto physics catalog${facts ? ` (${facts})` : ''}.`;
   }
   return text.length > 5000 ? `${text.slice(0, 4999)}…` : text;
@@ -64,6 +65,8 @@ export function activityNode(a: ActivityRecord, ctx: SerializerContext): Json {
     name: a.name ?? a.kind,
     'prov:type': a.kind,
     ...(a.description ? { description: a.description } : {}),
+    // The source implies this step rather than states it: harvesters must not read it as recorded fact.
+    'femto:implied': a.implied,
     ...(a.startedAt ? { 'prov:startedAtTime': { '@value': a.startedAt, '@type': 'xsd:dateTime' } } : {}),
     ...(a.endedAt ? { 'prov:endedAtTime': { '@value': a.endedAt, '@type': 'xsd:dateTime' } } : {}),
     ...(used.length ? { 'prov:used': used } : {}),
@@ -78,6 +81,13 @@ export function checksumNode(c: { algorithm: string; value: string }): Json {
   return { '@type': 'spdx:Checksum', 'spdx:algorithm': { '@id': `spdx:checksumAlgorithm_${c.algorithm}` }, 'spdx:checksumValue': { '@value': c.value.toLowerCase(), '@type': 'xsd:hexBinary' } };
 }
 
+/** femto as what it is for others' data: the catalog that hosts and distributes the record (schema:provider). */
+export const femtoOrganization = (ctx: SerializerContext): Json => ({ '@id': ctx.urls.base, '@type': 'Organization', name: ctx.repositoryName, url: ctx.urls.base });
+
+/** schema:license takes a URL; an unknown licence is said in words rather than left out. */
+export const schemaOrgLicense = (r: DatasetRecord): Json | string =>
+  r.license === LICENSE_UNKNOWN ? { '@type': 'CreativeWork', name: LICENSE_UNKNOWN, description: licenseText(r) } : spdxUrl(r.license);
+
 /** The schema.org node of one version (no @context: pages embed many). */
 export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
   const r = item.record;
@@ -85,27 +95,35 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
   const related = (relations: Set<string>) =>
     r.relatedIdentifiers.filter((x) => relations.has(x.relation)).map((x) => resolvableUrl(x.type, x.value) ?? `${x.type}:${x.value}`);
   const citation = related(CITING_RELATIONS);
-  const sameAs = [...(item.doi ? [landing] : []), ...related(SAME_RELATIONS)];
+  const id = item.citeAsDoi ? doiUrl(item.citeAsDoi) : landing;
+  const sameAs = [...new Set([...(item.citeAsDoi ? [landing] : []), ...(item.doi ? [doiUrl(item.doi)] : []), ...related(SAME_RELATIONS)])].filter((u) => u !== id);
+  const domains = [...(r.domain ? [r.domain] : []), ...r.alsoInDomains].map((iri) => ({ '@id': iri, '@type': 'DefinedTerm', name: ctx.describeDomain(iri).label, inDefinedTermSet: 'https://w3id.org/femto/domain/' }));
   const techniques = [
     ...new Set([...item.generatedBy.map((a) => (a.software ? `${a.kind} (${a.software.name}${a.software.version ? ` ${a.software.version}` : ''})` : a.kind)), ...(r.dataType ? [r.dataType] : [])]),
   ];
   const upstream = item.upstream.map((u) => ({ '@id': ctx.urls.version(u.dataset, u.version) }));
   const datasheet = datasheetNode(r.datasheet);
   return {
-    '@id': item.doi ? doiUrl(item.doi) : landing,
+    '@id': id,
     '@type': schemaOrgTypes(r.resourceType),
     name: r.title,
     description: describedLongEnough(r),
     url: landing,
-    identifier: item.doi ? doiUrl(item.doi) : landing,
+    identifier: id,
+    creativeWorkStatus: r.status,
     ...(r.version != null ? { version: r.versionLabel ?? String(r.version) } : {}),
-    ...(r.license ? { license: spdxUrl(r.license) } : {}),
+    license: schemaOrgLicense(r),
     ...(r.creators.length ? { creator: r.creators.map(personOrOrg) } : {}),
     ...(r.contributors.length ? { contributor: r.contributors.map(personOrOrg) } : {}),
-    publisher: { '@type': 'Organization', name: r.publisher },
+    ...(r.publisher ? { publisher: { '@type': 'Organization', name: r.publisher } } : {}),
+    provider: femtoOrganization(ctx),
     ...(r.keywords.length ? { keywords: r.keywords } : {}),
-    datePublished: r.issued,
+    ...(domains.length ? { about: domains } : {}),
+    // The source's issue date only when known; femto's publication of the record is not it.
+    ...(r.issued ? { datePublished: r.issued } : {}),
     ...(r.publishedAt ? { dateModified: r.publishedAt } : {}),
+    ...(item.firstPublishedAt ? { sdDatePublished: item.firstPublishedAt } : {}),
+    sdPublisher: femtoOrganization(ctx),
     isAccessibleForFree: r.accessLevel === 'open' || (r.accessLevel === 'embargoed' && !item.embargoed),
     conditionsOfAccess: accessSentence(item),
     ...(r.observables.length
@@ -133,9 +151,16 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
         }
       : {}),
     ...(r.formats.length ? { encodingFormat: r.formats } : {}),
-    ...(r.sizeBytes != null ? { size: `${r.sizeBytes} B` } : {}),
+    ...(r.sizeBytes != null || r.recordCount != null
+      ? {
+          size: [
+            ...(r.sizeBytes != null ? [{ '@type': 'QuantitativeValue', value: r.sizeBytes, unitCode: 'AD', unitText: 'byte' }] : []),
+            ...(r.recordCount != null ? [{ '@type': 'QuantitativeValue', value: r.recordCount, unitText: 'records' }] : []),
+          ],
+        }
+      : {}),
     isPartOf: ctx.urls.dataset(r.id),
-    includedInDataCatalog: { '@id': ctx.urls.catalog, '@type': 'DataCatalog', name: ctx.repositoryName, url: ctx.urls.catalog },
+    includedInDataCatalog: { '@id': ctx.urls.catalog, '@type': 'DataCatalog', name: ctx.repositoryName, url: ctx.urls.catalog, provider: femtoOrganization(ctx) },
     ...(citation.length ? { citation } : {}),
     ...(sameAs.length ? { sameAs } : {}),
     ...(item.quality.length ? { 'dqv:hasQualityMeasurement': item.quality } : {}),

@@ -1,4 +1,5 @@
-import type { DatasetRecord } from '../../datasets/datasets.schema.js';
+import { LICENSE_UNKNOWN, type DatasetRecord } from '../../datasets/datasets.schema.js';
+import { licenseText, statusSentence } from '../../datasets/record-facts.js';
 import { bounded, sectionText } from '../../datasets/datasheet.js';
 import { SECTION_NAMES, SECTION_TITLES, type Datasheet } from '../../datasets/datasheet.schema.js';
 import { orcidUrl, rorUrl } from '../../../lib/identifiers.js';
@@ -96,12 +97,19 @@ export interface DataciteOptions {
   doi?: string;
   /** Landing page the DOI resolves to. */
   url?: string;
-  /** Defaults to the year the version was published (created, for a draft). */
+  /** Defaults to the source's issue year, else the year the version was published (created, for a draft). */
   publicationYear?: string | number;
+  /**
+   * The issue date when the record has none of its own: for a DOI femto mints, the day its version
+   * was published here. Without either, no Issued date is claimed.
+   */
+  issued?: string | null;
   /** Lineage and version/concept relations computed by the identifiers service. */
   related?: DataciteRelatedIdentifier[];
-  /** Publisher when the record names none (the repository itself, as Zenodo does). */
-  defaultPublisher?: string;
+  /** The catalog that hosts the record, named as contributorType HostingInstitution (never as publisher). */
+  hostingInstitution?: string;
+  /** Label and scheme of a domain IRI (the ontology's). */
+  domainLabel?: (iri: string) => string;
   /**
    * Fill mandatory properties the record lacks (creators, publisher) with DataCite's standard
    * value for unknown information, `:unav`, so that every record has valid XML for harvesting.
@@ -151,30 +159,37 @@ export function datasheetDescriptions(datasheet: Datasheet | null): { descriptio
 }
 
 export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions = {}): DataciteAttributes {
-  const year = String(opts.publicationYear ?? (record.publishedAt ?? record.createdAt).slice(0, 4));
+  const issued = record.issued ?? opts.issued ?? null;
+  // publicationYear is mandatory: without a known issue date it is the year femto made the record available.
+  const year = String(opts.publicationYear ?? (issued ?? record.publishedAt ?? record.createdAt).slice(0, 4));
   const fill = opts.placeholders ?? true;
-  const publisher = record.publisher ?? opts.defaultPublisher ?? (fill ? UNAVAILABLE : undefined);
+  // Only the publisher the record names; DataCite's "unavailable" where a format cannot leave it out.
+  const publisher = record.publisher ?? (fill ? UNAVAILABLE : undefined);
   const creators = record.creators.length ? record.creators.map(person) : fill ? [{ name: UNAVAILABLE }] : [];
+  const domainLabel = opts.domainLabel ?? ((iri: string) => iri.slice(iri.lastIndexOf('/') + 1));
 
   const subjects = uniqueBy(
     [
-      ...(record.domain ? [{ subject: record.domain }] : []),
+      ...[record.domain, ...record.alsoInDomains].flatMap((iri) =>
+        iri ? [{ subject: domainLabel(iri), subjectScheme: 'femto domains', schemeUri: 'https://w3id.org/femto/domain/', valueUri: iri }] : [],
+      ),
       ...record.keywords.map((subject) => ({ subject })),
       ...record.observables.map((iri) => ({ subject: iri.replace(/[/#]+$/, '').split(/[/#]/).pop() || iri, valueUri: iri })),
     ],
     (s) => `${s.subject}|${'valueUri' in s ? s.valueUri : ''}`,
   );
 
+  // femto's own timestamps are not the resource's dates: only a known issue date is claimed.
   const dates = [
-    ...(record.publishedAt ? [{ date: record.publishedAt.slice(0, 10), dateType: 'Issued' }] : []),
-    { date: record.createdAt.slice(0, 10), dateType: 'Created' },
-    { date: record.updatedAt.slice(0, 10), dateType: 'Updated' },
+    ...(issued ? [{ date: issued.length > 10 ? issued.slice(0, 10) : issued, dateType: 'Issued' }] : []),
     ...(record.accessLevel === 'embargoed' && record.embargoUntil ? [{ date: record.embargoUntil.slice(0, 10), dateType: 'Available' }] : []),
   ];
 
   const related = uniqueBy(
     [
       ...record.relatedIdentifiers.flatMap((r) => {
+        // Described under its own DOI, a record is not also "identical to" that DOI.
+        if (r.relation === 'IsIdenticalTo' && opts.doi && r.value.toLowerCase() === opts.doi.toLowerCase()) return [];
         const type = dataciteRelatedType(r.type, r.value);
         return type ? [{ relatedIdentifier: r.value, relatedIdentifierType: type, relationType: r.relation }] : [];
       }),
@@ -190,8 +205,9 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
   const formats = [...new Set([...record.formats, ...record.distributions.flatMap((d) => (d.mediaType ? [d.mediaType] : []))])];
 
   const rightsList = [
-    ...(record.license
-      ? [
+    ...(record.license === LICENSE_UNKNOWN
+      ? [{ rights: licenseText(record) }]
+      : [
           {
             rights: record.license,
             rightsUri: `https://spdx.org/licenses/${record.license}.html`,
@@ -199,8 +215,7 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
             rightsIdentifierScheme: 'SPDX',
             schemeUri: 'https://spdx.org/licenses/',
           },
-        ]
-      : []),
+        ]),
     // OpenAIRE's access-rights vocabulary: the usual way harvesters learn of embargoes.
     { rightsUri: ACCESS_RIGHTS[record.accessLevel] },
   ];
@@ -215,10 +230,10 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
     ...(publisher ? { publisher: { name: publisher } } : {}),
     publicationYear: year,
     ...nonEmpty('subjects', subjects),
-    ...nonEmpty(
-      'contributors',
-      record.contributors.map((c) => ({ ...person(c), contributorType: 'Other' })),
-    ),
+    ...nonEmpty('contributors', [
+      ...record.contributors.map((c) => ({ ...person(c), contributorType: 'Other' })),
+      ...(opts.hostingInstitution ? [{ name: opts.hostingInstitution, nameType: 'Organizational' as const, contributorType: 'HostingInstitution' }] : []),
+    ]),
     dates,
     alternateIdentifiers: [{ alternateIdentifier: record.id, alternateIdentifierType: 'femto' }],
     ...nonEmpty('relatedIdentifiers', related),
@@ -226,7 +241,11 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
     ...nonEmpty('formats', formats),
     ...(record.versionLabel || record.version != null ? { version: record.versionLabel ?? String(record.version) } : {}),
     rightsList,
-    descriptions: [{ description: record.description, descriptionType: 'Abstract' }, ...datasheetDescriptions(record.datasheet)],
+    descriptions: [
+      { description: record.description, descriptionType: 'Abstract' },
+      { description: `Status: ${statusSentence(record.status)}`, descriptionType: 'Other' },
+      ...datasheetDescriptions(record.datasheet),
+    ],
     schemaVersion: SCHEMA_VERSION,
   };
 }

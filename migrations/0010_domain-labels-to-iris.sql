@@ -1,0 +1,68 @@
+-- Domains become ontology IRIs (one per domain of ontologies/tiers.ttl, matched by label,
+-- alternative label or notation, ignoring case), so that a Table 1 abbreviation and a section
+-- heading no longer make two facet values. Text that names no domain of the ontology is kept,
+-- unchanged, as annotations.domainAsGiven.
+UPDATE `dataset_versions` SET
+  `annotations` = json_set(coalesce(`annotations`, '{}'), '$.domainAsGiven', `domain`),
+  `domain` = NULL
+WHERE `domain` IS NOT NULL AND `domain` NOT LIKE 'https://w3id.org/femto/domain/%'
+  AND lower(trim(`domain`)) NOT IN ('active matter & chemotaxis', 'active-matter-chemotaxis', 'condensed matter & topol.', 'condensed matter & topological phases', 'condensed-matter-topol', 'emergent gravity', 'emergent gravity (validation-only)', 'emergent-gravity', 'general relativity, frw cosmology, and large-scale structure (lss)', 'gr, frw, lss', 'gr-frw-lss', 'hydrodynamics benchmarks', 'hydrodynamics-benchmarks', 'hydrodynamics; lbm/ns benchmarks', 'kinetic-to-rd coarse graining', 'kinetic-to-rd-coarse-graining', 'lattice gauge', 'lattice gauge theory', 'lattice-gauge', 'lindblad/keldysh to reaction-diffusion', 'mhd & kinetic plasmas', 'mhd-kinetic-plasmas', 'noneq-thermo-onsager', 'noneq. thermo. & onsager', 'nonequilibrium thermodynamics & onsager/generic', 'nonlinear waves & rda', 'nonlinear waves & reaction-diffusion-advection', 'nonlinear-waves-rda', 'nuclear-hep-scattering', 'nuclear/hep scattering', 'pde theory & numerical analysis', 'pde-theory-numerical-analysis', 'phase transitions, superconductivity, & topology', 'plasma & magnetohydrodynamics (mhd)', 'probability & stochastic proc.', 'probability & stochastic processes', 'probability-stochastic-proc', 'qi & complexity', 'qi-complexity', 'quantum information & complexity', 'quantum open systems', 'quantum-open-systems', 'rd & pattern formation', 'rd & pattern formation (fisher-kpp, turing)', 'rd-pattern-formation', 'stat-field-theory-rg', 'stat. field theory & rg', 'statistical field theory & renormalization group', 'stochastic quant. & msr', 'stochastic quantum mechanics & martin-siggia-rose (msr) formalism', 'stochastic-quant-msr', 'tomography, entanglement, & complexity', 'variational calculus & generic', 'variational calculus & generic/gradient-flow', 'variational-calculus-generic');
+--> statement-breakpoint
+UPDATE `dataset_versions` SET `domain` = CASE lower(trim(`domain`))
+  WHEN 'active matter & chemotaxis' THEN 'https://w3id.org/femto/domain/active-matter-chemotaxis'
+  WHEN 'active-matter-chemotaxis' THEN 'https://w3id.org/femto/domain/active-matter-chemotaxis'
+  WHEN 'condensed matter & topol.' THEN 'https://w3id.org/femto/domain/condensed-matter-topol'
+  WHEN 'condensed matter & topological phases' THEN 'https://w3id.org/femto/domain/condensed-matter-topol'
+  WHEN 'condensed-matter-topol' THEN 'https://w3id.org/femto/domain/condensed-matter-topol'
+  WHEN 'emergent gravity' THEN 'https://w3id.org/femto/domain/emergent-gravity'
+  WHEN 'emergent gravity (validation-only)' THEN 'https://w3id.org/femto/domain/emergent-gravity'
+  WHEN 'emergent-gravity' THEN 'https://w3id.org/femto/domain/emergent-gravity'
+  WHEN 'general relativity, frw cosmology, and large-scale structure (lss)' THEN 'https://w3id.org/femto/domain/gr-frw-lss'
+  WHEN 'gr, frw, lss' THEN 'https://w3id.org/femto/domain/gr-frw-lss'
+  WHEN 'gr-frw-lss' THEN 'https://w3id.org/femto/domain/gr-frw-lss'
+  WHEN 'hydrodynamics benchmarks' THEN 'https://w3id.org/femto/domain/hydrodynamics-benchmarks'
+  WHEN 'hydrodynamics-benchmarks' THEN 'https://w3id.org/femto/domain/hydrodynamics-benchmarks'
+  WHEN 'hydrodynamics; lbm/ns benchmarks' THEN 'https://w3id.org/femto/domain/hydrodynamics-benchmarks'
+  WHEN 'kinetic-to-rd coarse graining' THEN 'https://w3id.org/femto/domain/kinetic-to-rd-coarse-graining'
+  WHEN 'kinetic-to-rd-coarse-graining' THEN 'https://w3id.org/femto/domain/kinetic-to-rd-coarse-graining'
+  WHEN 'lattice gauge' THEN 'https://w3id.org/femto/domain/lattice-gauge'
+  WHEN 'lattice gauge theory' THEN 'https://w3id.org/femto/domain/lattice-gauge'
+  WHEN 'lattice-gauge' THEN 'https://w3id.org/femto/domain/lattice-gauge'
+  WHEN 'lindblad/keldysh to reaction-diffusion' THEN 'https://w3id.org/femto/domain/quantum-open-systems'
+  WHEN 'mhd & kinetic plasmas' THEN 'https://w3id.org/femto/domain/mhd-kinetic-plasmas'
+  WHEN 'mhd-kinetic-plasmas' THEN 'https://w3id.org/femto/domain/mhd-kinetic-plasmas'
+  WHEN 'noneq-thermo-onsager' THEN 'https://w3id.org/femto/domain/noneq-thermo-onsager'
+  WHEN 'noneq. thermo. & onsager' THEN 'https://w3id.org/femto/domain/noneq-thermo-onsager'
+  WHEN 'nonequilibrium thermodynamics & onsager/generic' THEN 'https://w3id.org/femto/domain/noneq-thermo-onsager'
+  WHEN 'nonlinear waves & rda' THEN 'https://w3id.org/femto/domain/nonlinear-waves-rda'
+  WHEN 'nonlinear waves & reaction-diffusion-advection' THEN 'https://w3id.org/femto/domain/nonlinear-waves-rda'
+  WHEN 'nonlinear-waves-rda' THEN 'https://w3id.org/femto/domain/nonlinear-waves-rda'
+  WHEN 'nuclear-hep-scattering' THEN 'https://w3id.org/femto/domain/nuclear-hep-scattering'
+  WHEN 'nuclear/hep scattering' THEN 'https://w3id.org/femto/domain/nuclear-hep-scattering'
+  WHEN 'pde theory & numerical analysis' THEN 'https://w3id.org/femto/domain/pde-theory-numerical-analysis'
+  WHEN 'pde-theory-numerical-analysis' THEN 'https://w3id.org/femto/domain/pde-theory-numerical-analysis'
+  WHEN 'phase transitions, superconductivity, & topology' THEN 'https://w3id.org/femto/domain/condensed-matter-topol'
+  WHEN 'plasma & magnetohydrodynamics (mhd)' THEN 'https://w3id.org/femto/domain/mhd-kinetic-plasmas'
+  WHEN 'probability & stochastic proc.' THEN 'https://w3id.org/femto/domain/probability-stochastic-proc'
+  WHEN 'probability & stochastic processes' THEN 'https://w3id.org/femto/domain/probability-stochastic-proc'
+  WHEN 'probability-stochastic-proc' THEN 'https://w3id.org/femto/domain/probability-stochastic-proc'
+  WHEN 'qi & complexity' THEN 'https://w3id.org/femto/domain/qi-complexity'
+  WHEN 'qi-complexity' THEN 'https://w3id.org/femto/domain/qi-complexity'
+  WHEN 'quantum information & complexity' THEN 'https://w3id.org/femto/domain/qi-complexity'
+  WHEN 'quantum open systems' THEN 'https://w3id.org/femto/domain/quantum-open-systems'
+  WHEN 'quantum-open-systems' THEN 'https://w3id.org/femto/domain/quantum-open-systems'
+  WHEN 'rd & pattern formation' THEN 'https://w3id.org/femto/domain/rd-pattern-formation'
+  WHEN 'rd & pattern formation (fisher-kpp, turing)' THEN 'https://w3id.org/femto/domain/rd-pattern-formation'
+  WHEN 'rd-pattern-formation' THEN 'https://w3id.org/femto/domain/rd-pattern-formation'
+  WHEN 'stat-field-theory-rg' THEN 'https://w3id.org/femto/domain/stat-field-theory-rg'
+  WHEN 'stat. field theory & rg' THEN 'https://w3id.org/femto/domain/stat-field-theory-rg'
+  WHEN 'statistical field theory & renormalization group' THEN 'https://w3id.org/femto/domain/stat-field-theory-rg'
+  WHEN 'stochastic quant. & msr' THEN 'https://w3id.org/femto/domain/stochastic-quant-msr'
+  WHEN 'stochastic quantum mechanics & martin-siggia-rose (msr) formalism' THEN 'https://w3id.org/femto/domain/stochastic-quant-msr'
+  WHEN 'stochastic-quant-msr' THEN 'https://w3id.org/femto/domain/stochastic-quant-msr'
+  WHEN 'tomography, entanglement, & complexity' THEN 'https://w3id.org/femto/domain/qi-complexity'
+  WHEN 'variational calculus & generic' THEN 'https://w3id.org/femto/domain/variational-calculus-generic'
+  WHEN 'variational calculus & generic/gradient-flow' THEN 'https://w3id.org/femto/domain/variational-calculus-generic'
+  WHEN 'variational-calculus-generic' THEN 'https://w3id.org/femto/domain/variational-calculus-generic'
+END
+WHERE `domain` IS NOT NULL AND `domain` NOT LIKE 'https://w3id.org/femto/domain/%';
