@@ -171,3 +171,37 @@ t.test('GraphQL types every section as the REST schema does, and answers the sam
   t.same(d.completeness.sections, rest.sections);
   t.same(d.completeness.bySection, rest.bySection.map((s: { section: string; answered: boolean; missing: string[] }) => ({ section: s.section, answered: s.answered, missing: s.missing })));
 });
+
+t.test('a tier policy "datasheet-complete" refuses a findable DOI until every section is answered', async (t) => {
+  const a = await makeApp(t, { FEMTO_GATE_POLICY: '{"3": ["datasheet-complete"]}' });
+  const id = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ tier: 3, publisher: 'BNL', datasheet: sheet }) })).json().id as string;
+  await a.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: a.as.curator });
+  const publishDoi = () =>
+    a.app.inject({
+      method: 'POST',
+      url: '/dois',
+      headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
+      payload: JSON.stringify({ data: { type: 'dois', attributes: { prefix: '10.5072', url: `http://femto.test/datasets/${id}`, event: 'publish', publisher: 'BNL' } } }),
+    });
+
+  const refused = await publishDoi();
+  t.equal(refused.statusCode, 422, refused.body);
+  t.match(refused.json().meta.gates, [{ gate: 'https://w3id.org/femto/ns#DatasheetComplete', state: 'failed', label: /Collection process, Preprocessing.*Distribution/ }], 'names the unanswered sections');
+
+  await a.app.inject({ method: 'POST', url: `/datasets/${id}/versions`, headers: a.as.curator });
+  const complete = {
+    ...sheet,
+    collection: { acquisition: 'Simulated with the detector model.' },
+    preprocessing: { preprocessing: 'Zero suppression.' },
+    distribution: { method: 'HTTPS download.' },
+  };
+  const put = await a.app.inject({ method: 'PUT', url: `/datasets/${id}/datasheet`, headers: { ...a.as.curator, 'if-match': await draftEtag(a, id) }, payload: complete });
+  t.equal(put.json().completeness.complete, true);
+  await a.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: a.as.curator });
+  const allowed = await publishDoi();
+  t.equal(allowed.statusCode, 201, allowed.body);
+
+  const other = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ tier: 5, publisher: 'BNL' }) })).json().id as string;
+  await a.app.inject({ method: 'POST', url: `/datasets/${other}/publish`, headers: a.as.curator });
+  t.equal(a.app.femto.gates.assertPublishable(a.app.femto.repos.datasets.concept(other)!.latestVersionPk!), undefined, 'other tiers are not governed by it');
+});

@@ -16,12 +16,12 @@ const MODEL_QUERY = `{
     modelCard { completeness { answered total missing } modelDetails { modelType parametersCount basis } intendedUse { primaryUses } factors { relevantFactors } }
     evaluations { id kind value difference metric { id label higherIsBetter definedBy } benchmark { dataset { id title } version } baseline { algorithm value } activity { kind } }
     trainingSetManifest {
-      trainingData { id role dataset { id version } license doi distributions { checksum { algorithm value } } gateStatus { status } }
+      trainingData { id role dataset { id version } license doi distributions { checksum { algorithm value } } gateStatus { status } datasheet { composition { instanceCount } completeness { sections { answered total } complete } } }
       trainingSteps { id kind software { name version } activity { id } }
       upstream { id depth rawSource }
       edges { from to relation }
       rawSources
-      summary { trainingDatasets licences complete missingDatasheets }
+      summary { trainingDatasets licences complete incompleteDatasheets }
     }
     gateStatus { status gates { iri label state gate { slug } measurement } }
   }
@@ -36,7 +36,7 @@ const MODEL_QUERY = `{
 t.test('GraphQL: typed model cards, evaluations, manifests and leaderboards', async (t) => {
   const a = await makeApp(t);
   await publishedDataset(a, { id: 'bench' });
-  await publishedDataset(a, { id: 'train', distributions: [{ urls: ['https://data.example.org/t.h5'], checksum: { algorithm: 'md5', value: 'ab'.repeat(16) } }] });
+  await publishedDataset(a, { id: 'train', datasheet: { composition: { instanceCount: 4_000_000_000 } }, distributions: [{ urls: ['https://data.example.org/t.h5'], checksum: { algorithm: 'md5', value: 'ab'.repeat(16) } }] });
   await publishedDataset(a, { id: 'tracker', resourceType: 'Model', modelCard: { modelDetails: { modelType: 'GNN', parametersCount: 3_000_000_000, basis: 'the paper' }, intendedUse: { primaryUses: ['tracking'] } } });
   await step(a, { kind: 'training', software: { name: 'trainer', version: '3' }, inputs: [{ dataset: 'train', role: 'training-data' }], outputs: [{ dataset: 'tracker' }] });
   const ev = await a.app.inject({ method: 'POST', url: '/models/tracker/evaluations', headers: a.as.curator, payload: { benchmark: { dataset: 'bench' }, metric: 'tracking-efficiency', value: 0.9, baseline: { algorithm: 'Kalman filter', value: 0.95 } } });
@@ -50,6 +50,8 @@ t.test('GraphQL: typed model cards, evaluations, manifests and leaderboards', as
   t.match(d.evaluations, [{ kind: 'measurement', value: 0.9, metric: { label: 'Track reconstruction efficiency', higherIsBetter: true, definedBy: 'metric' }, benchmark: { dataset: { id: 'bench' }, version: 1 }, baseline: { algorithm: 'Kalman filter', value: 0.95 }, activity: { kind: 'evaluation' } }]);
   t.ok(Math.abs(d.evaluations[0].difference + 0.05) < 1e-9, 'worse than the baseline by 0.05');
   t.match(d.trainingSetManifest.trainingData, [{ id: 'train@1', role: 'training-data', dataset: { id: 'train', version: 1 }, license: 'CC-BY-4.0', doi: null, distributions: [{ checksum: { algorithm: 'md5' } }], gateStatus: { status: 'not_evaluated' } }]);
+  t.same(d.trainingSetManifest.trainingData[0].datasheet, { composition: { instanceCount: 4e9 }, completeness: { sections: { answered: 1, total: 7 }, complete: false } }, "the training data's datasheet, typed, with its completeness");
+  t.same(d.trainingSetManifest.summary.incompleteDatasheets, ['train@1']);
   t.match(d.trainingSetManifest.trainingSteps, [{ kind: 'training', software: { name: 'trainer', version: '3' }, activity: { id: d.trainingSetManifest.trainingSteps[0].id } }]);
   t.same(d.trainingSetManifest.rawSources, ['train@1']);
   t.match(d.trainingSetManifest.edges, [{ from: 'tracker@1', relation: 'WAS_GENERATED_BY' }, { to: 'train@1', relation: 'USED' }]);

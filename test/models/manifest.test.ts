@@ -9,6 +9,17 @@ import { manifestOut, type Manifest } from '../../src/modules/models/models.sche
 const R2 = 'https://w3id.org/femto/observable/scaling-collapse-r2';
 const MODELS = ['model-a', 'model-b', 'model-c'];
 
+/** A datasheet answering each of the seven sections once (the sections of Gebru et al.). */
+const FULL_DATASHEET = {
+  motivation: { purpose: 'Train trackers.' },
+  composition: { instanceCount: 1000 },
+  collection: { acquisition: 'Simulated.' },
+  preprocessing: { preprocessing: 'None.' },
+  uses: { recommendedUses: ['tracking'] },
+  distribution: { method: 'HTTPS download.' },
+  maintenance: { maintainer: 'The lab' },
+};
+
 const file = (name: string, sha = 'ab') => ({ urls: [`https://data.example.org/${name}.h5`], checksum: { algorithm: 'sha256', value: sha.repeat(32) } });
 
 /**
@@ -18,9 +29,9 @@ const file = (name: string, sha = 'ab') => ({ urls: [`https://data.example.org/$
 async function graph(a: TestApp) {
   await publishedDataset(a, { id: 'raw', title: 'Raw collisions', tier: 3, observables: [R2], distributions: [file('raw')] });
   await publishedDataset(a, { id: 'mid', title: 'Selected events', distributions: [file('mid', 'cd')], publisher: 'Lab' });
-  await publishedDataset(a, { id: 'train-a', title: 'Training set A', distributions: [file('a', 'ef')] });
+  await publishedDataset(a, { id: 'train-a', title: 'Training set A', distributions: [file('a', 'ef')], datasheet: FULL_DATASHEET });
   await publishedDataset(a, { id: 'train-b', title: 'Training set B', license: 'CC0-1.0', distributions: [file('b', '01')] });
-  await publishedDataset(a, { id: 'extra', title: 'Fine-tuning data', distributions: [{ urls: ['https://data.example.org/extra.h5'] }] });
+  await publishedDataset(a, { id: 'extra', title: 'Fine-tuning data', license: 'unknown', distributions: [{ urls: ['https://data.example.org/extra.h5'] }], datasheet: { uses: { outOfScopeUses: ['physics results'] } } });
   for (const id of MODELS) await publishedDataset(a, { id, title: `Model ${id}`, resourceType: 'Model', dataType: 'AI-Curated' });
   await step(a, { kind: 'selection', inputs: [{ dataset: 'raw' }], outputs: [{ dataset: 'mid' }] });
   await step(a, { kind: 'selection', inputs: [{ dataset: 'mid' }], outputs: [{ dataset: 'train-a' }, { dataset: 'train-b' }] });
@@ -63,6 +74,14 @@ t.test('a manifest names the exact training data, through fine-tuning, with ever
   t.equal(trainA.uri, `${BASE_URL}/datasets/train-a/versions/1`);
   t.same(mb.summary.licences, ['CC0-1.0']);
   t.same(mc.summary.missingChecksums, ['extra@1'], 'a file without a checksum is named');
+  t.same(mc.summary.unlicensed, ['extra@1'], "a licence recorded as 'unknown' is no licence");
+  t.same(mc.summary.licences, ['CC-BY-4.0']);
+  t.same(trainA.datasheet, FULL_DATASHEET, "the training data's datasheet");
+  t.match(trainA.datasheetCompleteness, { sections: { answered: 7, total: 7 }, complete: true });
+  t.match(mc.trainingData.find((d) => d.id === 'extra@1')?.datasheetCompleteness, { sections: { answered: 1, total: 7 }, complete: false });
+  t.same(mc.summary.incompleteDatasheets, ['extra@1'], 'a datasheet that leaves sections unanswered is named');
+  t.same(mb.summary.incompleteDatasheets, ['train-b@1'], 'so is training data without one');
+  t.same(ma.summary.incompleteDatasheets, []);
   t.equal(mc.summary.complete, false);
   t.same(ma.summary.notEvaluated, ['raw@1'], "raw's gate was never evaluated");
   t.equal(ma.summary.complete, true);
@@ -125,6 +144,20 @@ t.test('what the caller may not see stays hidden in the manifest; PROV-JSON pass
   t.equal(anonymous.json().summary.complete, false);
   const reader = await manifest(a, 'model-s', a.as.reader);
   t.ok(reader.trainingData.some((d) => d.id === 'secret@1' && d.restricted), 'a reader sees it, marked restricted');
+
+  // Files under an active embargo: the version is listed with its checksum, its location is not (the read pipeline's view).
+  const embargoed = { urls: ['https://data.example.org/EMBARGOED-FILE.h5'], checksum: { algorithm: 'sha256', value: '77'.repeat(32) } };
+  await publishedDataset(a, { id: 'held-back', accessLevel: 'embargoed', embargoUntil: '2999-01-01T00:00:00Z', distributions: [embargoed] });
+  await publishedDataset(a, { id: 'model-e', resourceType: 'Model' });
+  await step(a, { kind: 'training', inputs: [{ dataset: 'held-back' }], outputs: [{ dataset: 'model-e' }] });
+  for (const accept of ['application/json', 'application/json; profile="http://www.w3.org/Submission/prov-json/"']) {
+    const res = await a.app.inject({ url: '/models/model-e/manifest', headers: { accept } });
+    t.equal(res.statusCode, 200);
+    t.notMatch(res.body, /EMBARGOED-FILE/, `${accept}: no embargoed file location for an anonymous caller`);
+    t.match(res.body, '77'.repeat(32), `${accept}: the checksum a reviewer compares is there`);
+  }
+  const insider = await manifest(a, 'model-e', a.as.reader);
+  t.same(insider.trainingData[0].distributions[0].urls, embargoed.urls, 'a reader sees the location');
 
   const prov = await a.app.inject({ url: '/models/model-c/manifest', headers: { accept: 'application/json; profile="http://www.w3.org/Submission/prov-json/"' } });
   t.equal(prov.statusCode, 200);

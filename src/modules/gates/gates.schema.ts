@@ -60,6 +60,9 @@ export type GateResultRecord = z.infer<typeof gateResultOut>;
 /** The validation gate of model evaluations against their baselines (femto:BeatsBaseline in ontologies/femto.ttl). */
 export const BEATS_BASELINE = 'https://w3id.org/femto/ns#BeatsBaseline';
 
+/** A publication policy's rule that a version's datasheet answers every section (femto:DatasheetComplete in ontologies/femto.ttl). */
+export const DATASHEET_COMPLETE = 'https://w3id.org/femto/ns#DatasheetComplete';
+
 export const gateStatusOut = z.object({
   status: z.enum(['passed', 'failed', 'not-evaluated']),
   failing: z.array(z.string()).describe('IRIs of the gates whose latest result failed'),

@@ -11,7 +11,7 @@ import type { Unit } from '../ontology/units.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
 import { judge } from './evaluate.js';
 import type { GatesRepository, MeasurementWithActivity, NewGateResult } from './gates.repository.js';
-import { BEATS_BASELINE, type BaselineComparison, type BaselineComparisons, type GateResultRecord, type GateStatus, type MeasurementInput, type MeasurementRecord } from './gates.schema.js';
+import { BEATS_BASELINE, DATASHEET_COMPLETE, type BaselineComparison, type BaselineComparisons, type GateResultRecord, type GateStatus, type MeasurementInput, type MeasurementRecord } from './gates.schema.js';
 import type { GateResultRow } from '../../db/schema/index.js';
 
 const asList = (v: number | number[]) => (Array.isArray(v) ? v : [v]);
@@ -62,6 +62,8 @@ export function createGatesService(deps: {
   const policy = new Map<number, 'all' | GateTerm[]>();
   // Model tiers: every evaluation against a baseline must beat it by this much (the gate of a tier without the rule asks 0).
   const baselinePolicy = new Map<number, BaselineRule>();
+  // Tiers whose versions need a datasheet answering all seven sections before a DOI.
+  const datasheetPolicy = new Set<number>();
   for (const [tier, spec] of Object.entries(deps.policy)) {
     if (spec === 'all') {
       policy.set(Number(tier), 'all');
@@ -69,6 +71,10 @@ export function createGatesService(deps: {
     }
     const gates: GateTerm[] = [];
     for (const ref of spec) {
+      if (ref.trim() === 'datasheet-complete') {
+        datasheetPolicy.add(Number(tier));
+        continue;
+      }
       const rule = parseBaselineRule(ref);
       if (rule) {
         baselinePolicy.set(Number(tier), rule);
@@ -311,7 +317,8 @@ export function createGatesService(deps: {
     /**
      * Throws 422 naming the gates when the version's tier policy requires a gate that failed or
      * was never judged: an ontology gate, or (a model tier's beats-baseline rule) an evaluation
-     * that does not beat its baseline by the margin, or no judged evaluation at all. The DOI
+     * that does not beat its baseline by the margin, or no judged evaluation at all; or (the
+     * `datasheet-complete` rule) a datasheet that leaves a section unanswered. The DOI
      * publish path calls this before registering.
      */
     assertPublishable(versionPk: number): void {
@@ -319,13 +326,18 @@ export function createGatesService(deps: {
       if (!row) throw new FemtoError('INTERNAL', `version row ${versionPk} vanished`);
       const required = requiredGates(row.tier);
       const rule = row.tier != null ? baselinePolicy.get(row.tier) : undefined;
-      if (!required.length && !rule) return;
+      const needsDatasheet = row.tier != null && datasheetPolicy.has(row.tier);
+      if (!required.length && !rule && !needsDatasheet) return;
       const status = this.gateStatusFor([versionPk]).get(versionPk)!;
       const latest = new Map(status.gates.map((g) => [g.gate, g]));
       const blocking = required.flatMap((g) => {
         const state = latest.get(g.iri)?.state ?? 'not-evaluated';
         return state === 'passed' ? [] : [{ gate: g.iri, label: g.label, state }];
       });
+      if (needsDatasheet) {
+        const unanswered = datasets.datasheetCompletenessOf(versionPk).bySection.filter((s) => !s.answered);
+        if (unanswered.length) blocking.push({ gate: DATASHEET_COMPLETE, label: `Datasheet complete: no answer in ${unanswered.map((s) => s.title).join(', ')}`, state: 'failed' });
+      }
       if (rule) {
         const judged = status.gates.filter((g) => g.gate === BEATS_BASELINE && g.state !== 'not-evaluable');
         const failed = judged.filter((g) => g.state === 'failed');

@@ -1,4 +1,6 @@
 import type { SiteUrls } from '../../lib/site-urls.js';
+import { LICENSE_UNKNOWN } from '../datasets/datasets.schema.js';
+import { datasheetCompleteness } from '../datasets/datasheet.js';
 import type { ReadItem } from '../datasets/read.js';
 import type { Lineage, LineageNode } from '../lineage/lineage.schema.js';
 import type { ActivityRecord } from '../provenance/provenance.schema.js';
@@ -6,6 +8,8 @@ import type { Manifest } from './models.schema.js';
 
 type DatasetEntry = Manifest['lineage']['datasets'][number];
 type Step = Manifest['trainingSteps'][number];
+
+const licensed = (d: DatasetEntry) => !!d.license && d.license !== LICENSE_UNKNOWN;
 
 /** Steps whose inputs trained the model they generated. */
 export const TRAINING_KINDS = new Set(['training', 'fine-tuning']);
@@ -53,7 +57,7 @@ export function buildManifest(s: ManifestSources): Manifest {
     const item = n.pk !== null ? s.items.get(n.pk) : undefined;
     const base = { id: n.id, depth: n.depth, rawSource: !generatedBy.has(n.id) && !walk.truncated };
     if (!item) {
-      return { ...base, restricted: true, dataset: null, version: null, title: null, resourceType: null, uri: null, doi: null, withdrawn: null, license: null, distributions: [], datasheet: null, gateStatus: null };
+      return { ...base, restricted: true, dataset: null, version: null, title: null, resourceType: null, uri: null, doi: null, withdrawn: null, license: null, distributions: [], datasheet: null, datasheetCompleteness: null, gateStatus: null };
     }
     const r = item.record;
     const doi = item.parts.doi;
@@ -71,6 +75,7 @@ export function buildManifest(s: ManifestSources): Manifest {
       license: r.license,
       distributions: r.distributions.map((d) => ({ title: d.title, urls: d.urls, mediaType: d.mediaType, sizeBytes: d.sizeBytes, checksum: d.checksum })),
       datasheet: r.datasheet,
+      datasheetCompleteness: datasheetCompleteness(r.datasheet),
       gateStatus: item.parts.gateStatus,
     };
   };
@@ -118,13 +123,13 @@ export function buildManifest(s: ManifestSources): Manifest {
   const summary = {
     trainingDatasets: training.length,
     upstreamDatasets: upstream.length,
-    licences: [...new Set(visible(training).flatMap((d) => (d.license ? [d.license] : [])))].sort(),
-    unlicensed: ids(training, (d) => !d.license),
+    licences: [...new Set(visible(training).flatMap((d) => (licensed(d) ? [d.license!] : [])))].sort(),
+    unlicensed: ids(training, (d) => !licensed(d)),
     withdrawn: ids(upstream, (d) => d.withdrawn !== null),
     failedGates: ids(upstream, (d) => d.gateStatus?.status === 'failed'),
     notEvaluated: ids(upstream, (d) => !!d.gateStatus?.gates.some((g) => g.state === 'not-evaluated')),
     missingChecksums: ids(training, (d) => !d.distributions.length || d.distributions.some((x) => !x.checksum)),
-    missingDatasheets: ids(training, (d) => !d.datasheet),
+    incompleteDatasheets: ids(training, (d) => !d.datasheetCompleteness?.complete),
     restricted: upstream.filter((d) => d.dataset === null).length,
   };
   const m = s.model.record;

@@ -32,7 +32,7 @@ export const modelsGraphQL: GraphQLModule = {
       doi: (d: ManifestDataset) => d.doi?.doi ?? null,
       withdrawnAt: (d: ManifestDataset) => d.withdrawn?.at ?? null,
       withdrawalReason: (d: ManifestDataset) => d.withdrawn?.reason ?? null,
-      datasheet: (d: ManifestDataset) => (d.datasheet ? JSON.stringify(d.datasheet) : null),
+      datasheet: (d: ManifestDataset) => (d.dataset === null ? null : (d.datasheet ?? {})),
     },
     TrainingSetManifest: {
       trainingSteps: (m: Manifest, _: unknown, ctx: GraphQLContext) => stepsOf(ctx, m.trainingSteps),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl } from '../../lib/urls.js';
+import { datasheetCompletenessSchema, datasheetSchema } from '../datasets/datasheet.schema.js';
 import { gateStatusOut } from '../gates/gates.schema.js';
 import { modelCardBody } from './model-card.schema.js';
 
@@ -151,9 +152,10 @@ export const manifestDataset = z.object({
   uri: z.string().nullable(),
   doi: z.object({ doi: z.string(), state: z.string() }).nullable(),
   withdrawn: z.object({ at: z.string(), reason: z.string().nullable() }).nullable().describe('the version (or its dataset) was withdrawn: a reviewer must look'),
-  license: z.string().nullable(),
+  license: z.string().nullable().describe("an SPDX identifier, or 'unknown' when none is recorded"),
   distributions: z.array(distributionFacts),
-  datasheet: z.record(z.string(), z.unknown()).nullable(),
+  datasheet: datasheetSchema.nullable().describe('the datasheet (Gebru et al.) of that version, as its datasets record carries it'),
+  datasheetCompleteness: datasheetCompletenessSchema.nullable().describe('sections and questions of the datasheet answered; null for a version the caller may not see'),
   gateStatus: gateStatusOut.nullable(),
   depth: z.number().int().describe('derivation steps upstream of the model'),
   rawSource: z.boolean().describe('no recorded step generated it'),
@@ -185,12 +187,12 @@ export const manifestOut = z.object({
     trainingDatasets: z.number().int(),
     upstreamDatasets: z.number().int(),
     licences: z.array(z.string()),
-    unlicensed: z.array(z.string()),
+    unlicensed: z.array(z.string()).describe('training data with no licence recorded'),
     withdrawn: z.array(z.string()),
     failedGates: z.array(z.string()),
     notEvaluated: z.array(z.string()),
     missingChecksums: z.array(z.string()).describe('training data with a distribution that carries no checksum'),
-    missingDatasheets: z.array(z.string()),
+    incompleteDatasheets: z.array(z.string()).describe('training data whose datasheet leaves a section unanswered (or that has none)'),
     restricted: z.number().int().describe('upstream versions the caller may not see'),
     complete: z.boolean().describe('nothing withdrawn, failed, unlicensed, unchecksummed or hidden, and the walk was not truncated'),
   }),

@@ -100,7 +100,7 @@ function datasheetSection(item: HarvestItem, ctx: SerializerContext): SafeHtml {
 ${answered.length ? html`<dl>${answered.map((q) => html`<dt title="${q.question}">${q.label}</dt><dd>${answerHtml(answers[q.key])}</dd>`)}</dl>` : html`<p class="missing">Not answered.</p>`}
 ${answered.length && missing.length ? html`<p class="missing">Not answered: ${missing.map((q) => q.label).join(', ')}.</p>` : ''}`;
   });
-  return html`<h2>Datasheet</h2>
+  return html`<h2 id="datasheet">Datasheet</h2>
 <p>A datasheet for datasets (${link(doiUrl(DATASHEET_DOI), 'Gebru et al.')}): ${completeness.sections.answered} of ${completeness.sections.total} sections and ${completeness.questions.answered} of ${completeness.questions.total} questions answered. ${link(item.record.version == null ? `${ctx.urls.dataset(item.record.id)}/datasheet` : `${ctx.urls.version(item.record.id, item.record.version)}/datasheet`, 'As JSON')}.</p>
 ${sections}`;
 }

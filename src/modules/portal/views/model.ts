@@ -1,4 +1,5 @@
 import { html, page, type SafeHtml } from '../../../lib/html.js';
+import { LICENSE_UNKNOWN } from '../../datasets/datasets.schema.js';
 import { evaluationLine, modelCardHtml } from '../../models/serializers/html.js';
 import type { CardView, Leaderboard, Manifest } from '../../models/models.schema.js';
 import { layoutLineage, type GraphNode } from '../lineage-layout.js';
@@ -39,6 +40,14 @@ const status = (d: DatasetEntry) =>
       ? html`<span class="badge status ${d.gateStatus.status}">${d.gateStatus.status === 'not-evaluated' ? 'not evaluated' : `validation ${d.gateStatus.status}`}</span>`
       : '';
 
+/** How much of the version's datasheet is answered, linking to it. */
+function datasheetCell(d: DatasetEntry): SafeHtml {
+  const c = d.datasheetCompleteness;
+  if (!c?.questions.answered) return html`<span class="missing">none</span>`;
+  const text = `${c.sections.answered} of ${c.sections.total} sections`;
+  return html`<a href="${versionHref(d)}#datasheet">${c.complete ? text : html`<span class="missing">${text}</span>`}</a>`;
+}
+
 function datasetRow(d: DatasetEntry & { role?: string | null; via?: string | null }): SafeHtml {
   if (d.dataset === null) return html`<tr><td colspan="6"><em>A restricted dataset version you may not see</em></td></tr>`;
   const checksums = d.distributions.length
@@ -46,7 +55,7 @@ function datasetRow(d: DatasetEntry & { role?: string | null; via?: string | nul
     : html`<span class="missing">no distribution</span>`;
   return html`<tr data-id="${d.id}"><td><a href="${versionHref(d)}">${d.title} v${d.version}</a>${d.role ? html`<br><small>${d.role}${d.via ? `, via ${d.via}` : ''}</small>` : ''}</td>
 <td>${d.doi ? html`<a href="https://doi.org/${d.doi.doi}">${d.doi.doi}</a>` : html`<span class="missing">none</span>`}</td>
-<td>${d.license ?? html`<span class="missing">not stated</span>`}</td><td>${checksums}</td><td>${d.datasheet ? 'provided' : html`<span class="missing">none</span>`}</td><td>${status(d)}</td></tr>`;
+<td>${d.license && d.license !== LICENSE_UNKNOWN ? d.license : html`<span class="missing">not recorded</span>`}</td><td>${checksums}</td><td>${datasheetCell(d)}</td><td>${status(d)}</td></tr>`;
 }
 
 const TABLE_HEAD = html`<thead><tr><th>Version</th><th>DOI</th><th>Licence</th><th>Checksums</th><th>Datasheet</th><th>Status</th></tr></thead>`;
@@ -58,6 +67,7 @@ function manifestSection(m: Manifest, links: ModelView['links']): SafeHtml {
     s.failedGates.length ? `failed validation gates: ${s.failedGates.join(', ')}` : null,
     s.unlicensed.length ? `no licence stated: ${s.unlicensed.join(', ')}` : null,
     s.missingChecksums.length ? `files without checksums: ${s.missingChecksums.join(', ')}` : null,
+    s.incompleteDatasheets.length ? `datasheets with unanswered sections: ${s.incompleteDatasheets.join(', ')}` : null,
     s.restricted ? `${s.restricted} upstream version(s) you may not see` : null,
     m.lineage.truncated ? `lineage truncated (${m.lineage.truncatedReason})` : null,
   ].filter((f): f is string => f !== null);
