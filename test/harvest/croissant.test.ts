@@ -96,7 +96,7 @@ t.test('a full record exports Croissant 1.1 that passes the checker and the voca
   const a = await makeApp(t);
   await fullFixture(a);
   await a.app.inject({ method: 'POST', url: '/datasets/ising-features/versions', headers: a.as.curator });
-  const withSheet = await patchDraft(a, 'ising-features', { datasheet: sheet });
+  const withSheet = await patchDraft(a, 'ising-features', { datasheet: sheet, issued: '2024-07' });
   t.equal(withSheet.statusCode, 200, withSheet.body);
   await a.app.inject({ method: 'POST', url: '/datasets/ising-features/publish', headers: a.as.curator });
 
@@ -112,6 +112,7 @@ t.test('a full record exports Croissant 1.1 that passes the checker and the voca
   const report = await checkCroissant(doc, { conformsTo: PROFILE });
   t.same(report.errors, []);
   t.same(report.warnings, [], 'every property the spec requires is there');
+  t.equal(doc.datePublished, '2024-07', "the source's issue date, as precise as stated");
   const vocabulary = vocabularyTerms();
   t.same((await croissantTermsUsed(doc)).filter((iri) => !vocabulary.has(iri)), [], 'every cr: and rai: term is defined by the Croissant vocabularies');
 

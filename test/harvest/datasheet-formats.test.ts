@@ -57,6 +57,7 @@ t.test('DataCite: composition and preprocessing as TechnicalInfo, the rest as Ot
     descriptions.map((d) => [d.descriptionType, d.description.split(':')[0]]),
     [
       ['Abstract', descriptions[0].description.split(':')[0]],
+      ['Other', 'Status'],
       ['Other', 'Datasheet, Motivation'],
       ['TechnicalInfo', 'Datasheet, Composition'],
       ['TechnicalInfo', 'Datasheet, Preprocessing, cleaning and labelling'],
@@ -64,16 +65,16 @@ t.test('DataCite: composition and preprocessing as TechnicalInfo, the rest as Ot
       ['Other', 'Datasheet, Maintenance'],
     ],
   );
-  t.match(descriptions[2].description, 'Instance count: 5000000');
-  t.match(descriptions[2].description, 'Confidential data: no');
-  const maintenance = descriptions[5].description;
+  t.match(descriptions[3].description, 'Instance count: 5000000');
+  t.match(descriptions[3].description, 'Confidential data: no');
+  const maintenance = descriptions[6].description;
   t.equal(maintenance.length, MAX_DATASHEET_DESCRIPTION, 'a long section is cut');
   t.ok(maintenance.endsWith('…'));
   await assertValid(t, dataciteJsonSchema, json, 'DataCite JSON Schema');
   const xml = (await a.app.inject({ url: `/datasets/${id}?format=datacite-xml` })).body;
   await assertValid(t, dataciteXsd, xml, 'kernel-4.7 XSD');
   const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml).resource.descriptions.description as { '@_descriptionType': string }[];
-  t.same(parsed.map((d) => d['@_descriptionType']), ['Abstract', 'Other', 'TechnicalInfo', 'TechnicalInfo', 'Other', 'Other']);
+  t.same(parsed.map((d) => d['@_descriptionType']), ['Abstract', 'Other', 'Other', 'TechnicalInfo', 'TechnicalInfo', 'Other', 'Other']);
 });
 
 t.test('the FAIR self-score counts datasheet sections', async (t) => {

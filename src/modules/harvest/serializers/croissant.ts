@@ -1,10 +1,10 @@
 import type { DatasetRecord } from '../../datasets/datasets.schema.js';
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
-import { doiUrl, spdxUrl } from '../harvest.urls.js';
+import { doiUrl } from '../harvest.urls.js';
 import { contextDocument } from '../jsonld.js';
 import { raiProperties } from './datasheet.js';
 import { citationOf } from './html.js';
-import { activityNode, describedLongEnough, personOrOrg } from './schemaorg.js';
+import { activityNode, describedLongEnough, femtoOrganization, personOrOrg, schemaOrgLicense } from './schemaorg.js';
 
 /**
  * Croissant 1.1 (MLCommons; mlcommons/croissant docs/croissant-spec-1.1.md): the ML loader's view of a dataset version.
@@ -186,10 +186,12 @@ export function croissantDocument(item: HarvestItem, ctx: SerializerContext): Js
     url: landing,
     ...(r.creators.length ? { creator: r.creators.map(personOrOrg) } : {}),
     ...(r.contributors.length ? { contributor: r.contributors.map(personOrOrg) } : {}),
-    datePublished: r.issued,
-    ...(r.license ? { license: spdxUrl(r.license) } : {}),
+    // As in schema.org: the source's issue date and publisher only when known, femto as the provider.
+    ...(r.issued ? { datePublished: r.issued } : {}),
+    license: schemaOrgLicense(r),
     ...(r.keywords.length ? { keywords: r.keywords } : {}),
-    publisher: { '@type': 'Organization', name: r.publisher },
+    ...(r.publisher ? { publisher: { '@type': 'Organization', name: r.publisher } } : {}),
+    provider: femtoOrganization(ctx),
     ...(r.version != null ? { version: r.versionLabel ?? String(r.version) } : {}),
     ...(r.publishedAt ? { dateModified: r.publishedAt } : {}),
     ...(item.doi ? { identifier: doiUrl(item.doi), sameAs: landing } : {}),
