@@ -120,7 +120,7 @@ t.test('an imported DataCite record keeps its issue year and treats ":unav" as n
   });
   const res = await a.app.inject({ method: 'POST', url: '/import', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload });
   t.equal(res.statusCode, 201, res.body);
-  const f = await everyFormat(a, res.json().dataset);
+  const f = await everyFormat(a, res.json().results[0].subject);
   t.equal(f.json.issued, '2017', 'publicationYear is the source\'s year');
   t.same([f.json.creators, f.json.publisher], [[], null], 'no ":unav" creator or publisher');
   t.same(f.dcat.issued, { '@value': '2017', '@type': 'xsd:gYear' });

@@ -1,0 +1,98 @@
+/**
+ * The processes bench/rest measures: femto compiled by `npm run build` and started as
+ * `node dist/src/cli.js serve` (what `npm start` runs), and a bare Fastify hello-world, each
+ * listening on 127.0.0.1 in its own process so the load generator never shares their event loop.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { projectPath } from '../../src/paths.js';
+import { BENCH_BASE_URL } from './loader.js';
+
+export interface Server {
+  name: string;
+  base: string;
+  pid: number;
+  /** Resident set size now and at its peak (VmHWM), in MiB, from /proc (Linux). */
+  memory(): { rss: number; peak: number };
+  stop(): Promise<void>;
+}
+
+/** Compiles src/ to dist/ so the measured server is the current code, run as production runs it. */
+export function buildFemto(): void {
+  const r = spawnSync('npm', ['run', 'build'], { cwd: projectPath(), stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error('npm run build failed');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function untilAnswering(child: ChildProcess, url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url}: the server exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url}: no answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function memoryOf(pid: number) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+/** Servers still running: stopped if the bench itself is interrupted, so no orphan keeps a port and a core busy. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+async function start(name: string, args: string[], env: Record<string, string>, readyPath: string): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, { cwd: projectPath(), env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await untilAnswering(child, base + readyPath, 120_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    name,
+    base,
+    pid: child.pid!,
+    memory: () => memoryOf(child.pid!),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => (clearTimeout(force), resolve()));
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** femto over an existing database (nothing seeded at start), logging warnings only. */
+export function startFemto(dbPath: string): Promise<Server> {
+  const env = { FEMTO_DB: dbPath, FEMTO_BASE_URL: BENCH_BASE_URL, LOG_LEVEL: 'warn', FEMTO_SEED_ON_EMPTY: 'false', NODE_ENV: 'production' };
+  return start('femto', [projectPath('dist', 'src', 'cli.js'), 'serve'], env, '/health');
+}
+
+export function startHelloWorld(): Promise<Server> {
+  return start('hello-world', ['--import', 'tsx', projectPath('bench', 'rest', 'hello-world.ts')], { NODE_ENV: 'production' }, '/');
+}
