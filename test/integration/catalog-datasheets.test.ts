@@ -59,7 +59,7 @@ t.test('the seed-002 releases carry their datasheets; what the seed does not say
 });
 
 t.test('a datasheet file naming no dataset of its catalog file, or answering badly, is refused', async (t) => {
-  const catalog = 'source: x\ndatasets:\n  - id: first\n    title: t\n    description: d\n';
+  const catalog = 'source: x\ndatasets:\n  - id: first\n    title: t\n    description: d\n    status: available\n';
   const unknown = t.testdir({ 'a.yaml': catalog, datasheets: { 'a.yaml': 'source: x\ndatasheets:\n  other: { motivation: { purpose: p } }\n' } });
   t.throws(() => readCatalog(unknown), /datasheets\/a\.yaml[\s\S]*has no dataset 'other'/);
   const bad = t.testdir({ 'a.yaml': catalog, datasheets: { 'a.yaml': 'source: x\ndatasheets:\n  first: { composition: { instanceCount: many } }\n' } });
