@@ -114,6 +114,7 @@ t.test('a full record exports Croissant 1.1 that passes the checker and the voca
   t.same(report.errors, []);
   t.same(report.warnings, [], 'every property the spec requires is there');
   t.equal(doc.datePublished, '2024-07', "the source's issue date, as precise as stated");
+  t.equal(doc.creativeWorkStatus, 'available');
   const vocabulary = vocabularyTerms();
   t.same((await croissantTermsUsed(doc)).filter((iri) => !vocabulary.has(iri)), [], 'every cr: and rai: term is defined by the Croissant vocabularies');
 
@@ -219,6 +220,7 @@ t.test('every bundled record exports Croissant that passes the checker', require
     const undefinedTerms = (await croissantTermsUsed(doc)).filter((iri) => !vocabulary.has(iri));
     if (undefinedTerms.length) t.fail(`${id}: ${undefinedTerms.join(', ')}`);
     if (report.warnings.length) warned++;
+    if (id === 'sphenix-auau-tpc-sim') t.equal(doc.creativeWorkStatus, 'planned', 'a release seed 002 plans says so');
   }
   t.pass(`${ids.length} records checked; ${warned} lack a licence, date or creator their source does not state`);
 });

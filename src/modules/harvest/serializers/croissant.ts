@@ -184,6 +184,8 @@ export function croissantDocument(item: HarvestItem, ctx: SerializerContext): Js
     name: r.title,
     description,
     url: landing,
+    // A planned release has no files yet: loaders should know before they look for any.
+    creativeWorkStatus: r.status,
     ...(r.creators.length ? { creator: r.creators.map(personOrOrg) } : {}),
     ...(r.contributors.length ? { contributor: r.contributors.map(personOrOrg) } : {}),
     // As in schema.org: the source's issue date and publisher only when known, femto as the provider.
