@@ -17,7 +17,7 @@ t.test('the bundled FM4NPP: a model card from the seed only, trained on TPCpp-10
   t.match(view.card.intendedUse.primaryUses, ['charged-particle tracking']);
   t.notOk(view.card.modelDetails.parametersCount ?? view.card.modelDetails.architecture, 'the seed states neither a parameter count nor an architecture');
   t.same(view.completeness.missing, ['factors', 'metrics', 'evaluationData', 'ethicalConsiderations'], 'sections the seed does not answer stay unanswered');
-  t.equal(view.model.license, null, 'the seed states no licence');
+  t.equal(view.model.license, 'unknown', 'the seed states no licence');
 
   t.same(view.trainingSetManifest.trainingData.map((d: { id: string }) => d.id), ['tpcpp-10m@1'], 'trained on TPCpp-10M');
   t.same(view.trainingSetManifest.trainingSteps.map((s: { kind: string }) => s.kind), ['training']);

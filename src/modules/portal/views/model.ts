@@ -102,7 +102,7 @@ export function modelPage(v: ModelView): string {
   const m = v.card.model;
   const claims = v.card.evaluations.filter((e) => e.kind === 'claim');
   const body = html`<h1>${m.title} <small>${m.version != null ? `v${m.versionLabel ?? m.version}` : 'draft'}</small></h1>
-<p class="meta"><a href="${v.links.landing}">Landing page</a> · <a href="${v.links.lineage}">Lineage</a> · <a href="${v.links.card}">Model card (JSON)</a>${m.doi ? html` · DOI <a href="https://doi.org/${m.doi}">${m.doi}</a>` : ''} · Licence: ${m.license ?? 'not stated'}</p>
+<p class="meta"><a href="${v.links.landing}">Landing page</a> · <a href="${v.links.lineage}">Lineage</a> · <a href="${v.links.card}">Model card (JSON)</a>${m.doi ? html` · DOI <a href="https://doi.org/${m.doi}">${m.doi}</a>` : ''} · Licence: ${m.license && m.license !== LICENSE_UNKNOWN ? m.license : 'not recorded'}</p>
 <h2 id="card">Model card</h2>
 ${modelCardHtml(v.card.card, v.card.evaluations, v.links.manifest)}
 ${v.manifest ? manifestSection(v.manifest, v.links) : html`<h2 id="manifest">Training-set manifest</h2><p class="missing">A draft has no lineage yet: publish it, then link its training step.</p>`}
