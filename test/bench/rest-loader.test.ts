@@ -53,7 +53,7 @@ t.test('a bulk-loaded synthetic catalog reads back through femto', async (t) => 
           tier: latest.tier,
           domain: latest.domain,
           dataType: latest.dataType,
-          license: latest.license,
+          license: latest.license ?? 'unknown', // a record without a recorded licence says so
           accessLevel: latest.accessLevel,
           publishedAt: latest.publishedAt,
           doi: d.doi ? { doi: d.doi.doi, state: 'findable' } : null,
