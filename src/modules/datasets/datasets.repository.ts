@@ -87,7 +87,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
 
   /*
    * Reads are raw statements prepared once. Many pks travel as one JSON array (json_each), so a
-   * page of records costs the same statements as one record.
+   * page of records costs the same statements as one record. CROSS JOIN keeps json_each the outer
+   * loop: SQLite has no statistics for it and otherwise may scan a whole index on a constant
+   * column (facet = 'observable') and probe the pks inside it — seconds at 100k records.
    */
   const resolveStmt = sqlite.prepare(`
     SELECT d.id AS datasetId, v.pk AS pk, d.draft_version_pk IS NOT NULL AS hasDraft, v.version_number AS versionNumber, v.state AS state,
@@ -101,28 +103,28 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       LEFT JOIN version_changes c ON c.version_pk = v.pk
      WHERE d.id = @id`);
   const versionRowsStmt = sqlite.prepare(`
-    SELECT v.*, coalesce(c.seq, 0) AS seq FROM json_each(@pks) k JOIN dataset_versions v ON v.pk = k.value LEFT JOIN version_changes c ON c.version_pk = v.pk`);
+    SELECT v.*, coalesce(c.seq, 0) AS seq FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value LEFT JOIN version_changes c ON c.version_pk = v.pk`);
   const peopleStmt = sqlite.prepare(`
     SELECT va.version_pk AS versionPk, va.role, va.affiliation, a.id, a.name, a.kind, a.orcid, a.ror
-      FROM json_each(@pks) k JOIN version_agents va ON va.version_pk = k.value JOIN agents a ON a.id = va.agent_id ORDER BY va.position`);
-  const termsStmt = sqlite.prepare(`SELECT t.version_pk AS versionPk, t.facet, t.value FROM json_each(@pks) k JOIN version_terms t ON t.version_pk = k.value ORDER BY t.position`);
+      FROM json_each(@pks) k CROSS JOIN version_agents va ON va.version_pk = k.value JOIN agents a ON a.id = va.agent_id ORDER BY va.position`);
+  const termsStmt = sqlite.prepare(`SELECT t.version_pk AS versionPk, t.facet, t.value FROM json_each(@pks) k CROSS JOIN version_terms t ON t.version_pk = k.value ORDER BY t.position`);
   const distributionsStmt = sqlite.prepare(`
     SELECT x.pk, x.version_pk AS versionPk, x.title, x.media_type AS mediaType, x.format, x.size_bytes AS sizeBytes, x.kind,
            x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue, x.contents,
            (SELECT json_group_array(l.url ORDER BY l.position) FROM distribution_locations l WHERE l.distribution_pk = x.pk) AS urls
-      FROM json_each(@pks) k JOIN distributions x ON x.version_pk = k.value ORDER BY x.position`);
+      FROM json_each(@pks) k CROSS JOIN distributions x ON x.version_pk = k.value ORDER BY x.position`);
   const relatedStmt = sqlite.prepare(`
     SELECT r.version_pk AS versionPk, r.identifier_type AS type, r.value, r.relation_type AS relation
-      FROM json_each(@pks) k JOIN related_identifiers r ON r.version_pk = k.value ORDER BY r.position`);
+      FROM json_each(@pks) k CROSS JOIN related_identifiers r ON r.version_pk = k.value ORDER BY r.position`);
   const numberedStmt = sqlite.prepare(
-    `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM json_each(@ids) k JOIN dataset_versions v ON v.dataset_id = k.value WHERE v.version_number IS NOT NULL`,
+    `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM json_each(@ids) k CROSS JOIN dataset_versions v ON v.dataset_id = k.value WHERE v.version_number IS NOT NULL`,
   );
   const datasheetStmt = sqlite.prepare('SELECT datasheet FROM dataset_versions WHERE pk = ?');
-  const labelsStmt = sqlite.prepare(`SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k JOIN dataset_versions v ON v.pk = k.value`);
+  const labelsStmt = sqlite.prepare(`SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value`);
   const publishedOfStmt = sqlite.prepare(`
     SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS versionNumber, v.version_label AS versionLabel, v.title, v.access_level AS accessLevel,
            v.state, v.published_at AS publishedAt
-      FROM json_each(@ids) k JOIN dataset_versions v ON v.dataset_id = k.value AND v.state = 'published' ORDER BY v.version_number`);
+      FROM json_each(@ids) k CROSS JOIN dataset_versions v ON v.dataset_id = k.value AND v.state = 'published' ORDER BY v.version_number`);
 
   function agentIdFor(c: CreatorInput): string {
     return agentIdOf({

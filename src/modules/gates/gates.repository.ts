@@ -23,12 +23,12 @@ export function createGatesRepository({ db, sqlite }: Database_) {
     SELECT m.id, m.version_pk AS versionPk, m.activity_id AS activityId, m.observable, m.value, m.unit, m.normalized_value AS normalizedValue,
            m.normalized_unit AS normalizedUnit, m.uncertainty, m.method, m.created_at AS createdAt, m.created_by AS createdBy,
            a.software_name AS softwareName, a.software_version AS softwareVersion
-      FROM json_each(@pks) k JOIN measurements m ON m.version_pk = k.value JOIN activities a ON a.id = m.activity_id
+      FROM json_each(@pks) k CROSS JOIN measurements m ON m.version_pk = k.value JOIN activities a ON a.id = m.activity_id
      WHERE @id IS NULL OR m.id = @id ORDER BY m.rowid`);
-  const resultsOfStmt = sqlite.prepare(`SELECT ${RESULT_COLUMNS} FROM json_each(?) k JOIN gate_results r ON r.measurement_id = k.value ORDER BY r.seq`);
-  const resultsForVersionsStmt = sqlite.prepare(`SELECT ${RESULT_COLUMNS} FROM json_each(?) k JOIN gate_results r ON r.version_pk = k.value ORDER BY r.seq`);
+  const resultsOfStmt = sqlite.prepare(`SELECT ${RESULT_COLUMNS} FROM json_each(?) k CROSS JOIN gate_results r ON r.measurement_id = k.value ORDER BY r.seq`);
+  const resultsForVersionsStmt = sqlite.prepare(`SELECT ${RESULT_COLUMNS} FROM json_each(?) k CROSS JOIN gate_results r ON r.version_pk = k.value ORDER BY r.seq`);
   const observablesStmt = sqlite.prepare(`
-    SELECT t.version_pk AS versionPk, t.value FROM json_each(?) k JOIN version_terms t ON t.version_pk = k.value AND t.facet = 'observable'`);
+    SELECT t.version_pk AS versionPk, t.value FROM json_each(?) k CROSS JOIN version_terms t ON t.version_pk = k.value AND t.facet = 'observable'`);
 
   return {
     /** Runs fn in one transaction (a savepoint when nested): the validation step and its results commit together. */

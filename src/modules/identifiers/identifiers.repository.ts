@@ -86,10 +86,10 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
 
   // Reads on the dataset read path: prepared once, many keys as one JSON array.
   const byDoiStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.doi = ?`);
-  const byVersionsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.version_pk = k.value`);
+  const byVersionsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.version_pk = k.value`);
   const byDatasetStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.dataset_id = ?`);
-  const withdrawnStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.dataset_id = k.value WHERE d.withdrawn_at IS NOT NULL`);
-  const conceptsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k JOIN dois d ON d.dataset_id = k.value AND d.is_concept = 1`);
+  const withdrawnStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value WHERE d.withdrawn_at IS NOT NULL`);
+  const conceptsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value AND d.is_concept = 1`);
   const many = (stmt: typeof byVersionsStmt, keys: readonly unknown[]) => (keys.length ? (stmt.all(JSON.stringify(keys)) as RawDoi[]).map(doiRow) : []);
 
   /**

@@ -13,7 +13,7 @@ export function createImportsRepository({ sqlite }: Database_) {
   // A batch of keys is looked up in one statement (the keys travel as one JSON array).
   const doneStmt = sqlite.prepare(`
     SELECT l.key, l.digest, l.status, l.subject, l.location
-      FROM json_each(@keys) k JOIN import_ledger l ON l.format = @format AND l.key = k.value`);
+      FROM json_each(@keys) k CROSS JOIN import_ledger l ON l.format = @format AND l.key = k.value`);
   const recordStmt = sqlite.prepare(`
     INSERT INTO import_ledger (format, key, digest, status, subject, location, applied_at) VALUES (@format, @key, @digest, @status, @subject, @location, @at)
     ON CONFLICT (format, key) DO UPDATE SET digest = excluded.digest, status = excluded.status, subject = excluded.subject, location = excluded.location, applied_at = excluded.applied_at`);

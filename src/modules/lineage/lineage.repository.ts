@@ -49,9 +49,9 @@ export function createLineageRepository({ sqlite }: Database_) {
   const inputsAfter = prepare('SELECT rowid, activity_id, version_pk FROM activity_inputs WHERE rowid > ? ORDER BY rowid');
   const outputsAfter = prepare('SELECT rowid, activity_id, version_pk FROM activity_outputs WHERE rowid > ? ORDER BY rowid');
   const allPublished = prepare(`SELECT ${versionColumns} FROM dataset_versions v WHERE v.state = 'published'`);
-  const publishedByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f JOIN dataset_versions v ON v.pk = f.value WHERE v.state = 'published'`);
+  const publishedByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f CROSS JOIN dataset_versions v ON v.pk = f.value WHERE v.state = 'published'`);
   // One statement per answer: the pks travel as one JSON array.
-  const versionsByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f JOIN dataset_versions v ON v.pk = f.value`);
+  const versionsByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f CROSS JOIN dataset_versions v ON v.pk = f.value`);
   const latestOf = sqlite.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').pluck(true);
   const publishedOf = prepare(
     `SELECT ${versionColumns} FROM dataset_versions v WHERE v.dataset_id = ? AND v.state = 'published' ORDER BY v.version_number`,

@@ -98,7 +98,7 @@ function rowOf(r: Raw): EvaluationRow {
 
 export function createModelsRepository({ db, sqlite }: Database_) {
   // Prepared once; any number of versions as one JSON array. Recording order (rowid) is the order of the answer.
-  const ofModelsStmt = sqlite.prepare(`${SELECT} FROM json_each(@pks) k JOIN evaluations e ON e.model_version_pk = k.value ${JOINS} ORDER BY e.rowid`);
+  const ofModelsStmt = sqlite.prepare(`${SELECT} FROM json_each(@pks) k CROSS JOIN evaluations e ON e.model_version_pk = k.value ${JOINS} ORDER BY e.rowid`);
   const onBenchmarkStmt = sqlite.prepare(`${SELECT} FROM evaluations e ${JOINS}
      WHERE e.benchmark_version_pk = @benchmark AND e.metric = @metric AND (@split IS NULL OR e.split = @split) ORDER BY e.rowid`);
   const byIdStmt = sqlite.prepare(`${SELECT} FROM evaluations e ${JOINS} WHERE e.id = @id`);

@@ -29,20 +29,20 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
   );
 
   // Reads of records and neighbourhoods: prepared once, many keys as one JSON array.
-  const activitiesStmt = sqlite.prepare(`SELECT a.* FROM json_each(@ids) k JOIN activities a ON a.id = k.value`);
+  const activitiesStmt = sqlite.prepare(`SELECT a.* FROM json_each(@ids) k CROSS JOIN activities a ON a.id = k.value`);
   const agentsStmt = sqlite.prepare(`
     SELECT l.activity_id AS activityId, l.role, g.id, g.kind, g.name, g.orcid, g.ror, g.url, g.affiliation, g.created_at AS createdAt
-      FROM json_each(@ids) k JOIN activity_agents l ON l.activity_id = k.value JOIN agents g ON g.id = l.agent_id ORDER BY l.activity_id, l.agent_id, l.role`);
+      FROM json_each(@ids) k CROSS JOIN activity_agents l ON l.activity_id = k.value JOIN agents g ON g.id = l.agent_id ORDER BY l.activity_id, l.agent_id, l.role`);
   const endpoint = (table: 'activity_inputs' | 'activity_outputs', role: string) => `
     SELECT e.activity_id AS activityId, e.version_pk AS versionPk, ${role} AS role, v.dataset_id AS datasetId, v.version_number AS versionNumber,
            v.title, v.access_level AS accessLevel
-      FROM json_each(@ids) k JOIN ${table} e ON e.activity_id = k.value JOIN dataset_versions v ON v.pk = e.version_pk ORDER BY e.activity_id, e.version_pk`;
+      FROM json_each(@ids) k CROSS JOIN ${table} e ON e.activity_id = k.value JOIN dataset_versions v ON v.pk = e.version_pk ORDER BY e.activity_id, e.version_pk`;
   const inputsStmt = sqlite.prepare(endpoint('activity_inputs', 'e.role'));
   const outputsStmt = sqlite.prepare(endpoint('activity_outputs', 'NULL'));
   const touchingStmt = sqlite.prepare(`
-    SELECT 'generatedBy' AS side, o.version_pk AS versionPk, o.activity_id AS activityId FROM json_each(@pks) k JOIN activity_outputs o ON o.version_pk = k.value
+    SELECT 'generatedBy' AS side, o.version_pk AS versionPk, o.activity_id AS activityId FROM json_each(@pks) k CROSS JOIN activity_outputs o ON o.version_pk = k.value
     UNION ALL
-    SELECT 'usedBy', i.version_pk, i.activity_id FROM json_each(@pks) k JOIN activity_inputs i ON i.version_pk = k.value
+    SELECT 'usedBy', i.version_pk, i.activity_id FROM json_each(@pks) k CROSS JOIN activity_inputs i ON i.version_pk = k.value
     ORDER BY 1, 3`);
   interface RawActivity {
     id: string;

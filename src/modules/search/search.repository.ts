@@ -57,19 +57,23 @@ const pageSql = (set: string) => `
    WHERE @afterRank IS NULL OR s.rank > @afterRank OR (s.rank = @afterRank AND s.id > @afterId)
    ORDER BY s.rank, s.id LIMIT @limit`;
 
-/** The total and every facet's counts over the same set, in one statement. */
+/**
+ * The total and every facet's counts over the same set, in one statement. CROSS JOIN keeps the
+ * matched set the outer loop: otherwise SQLite may walk a whole index (every version by status,
+ * every term of a facet) and probe the set — the cost of the catalog, not of the matches.
+ */
 const facetsSql = (set: string) => `
   WITH s AS MATERIALIZED (${set})
   SELECT 'total' AS facet, NULL AS value, count(*) AS count FROM s
-  UNION ALL SELECT 'status', v.status, count(*) FROM s JOIN dataset_versions v ON v.pk = s.pk GROUP BY v.status
+  UNION ALL SELECT 'status', v.status, count(*) FROM s CROSS JOIN dataset_versions v ON v.pk = s.pk GROUP BY v.status
   UNION ALL SELECT facet, value, count(DISTINCT pk) FROM (
-    SELECT 'tier' AS facet, s.pk AS pk, CAST(v.tier AS TEXT) AS value FROM s JOIN dataset_versions v ON v.pk = s.pk WHERE v.tier IS NOT NULL
-    UNION ALL SELECT 'domain', s.pk, v.domain FROM s JOIN dataset_versions v ON v.pk = s.pk WHERE v.domain IS NOT NULL
-    UNION ALL SELECT t.facet, s.pk, t.value FROM s JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet IN ('tier', 'domain')
+    SELECT 'tier' AS facet, s.pk AS pk, CAST(v.tier AS TEXT) AS value FROM s CROSS JOIN dataset_versions v ON v.pk = s.pk WHERE v.tier IS NOT NULL
+    UNION ALL SELECT 'domain', s.pk, v.domain FROM s CROSS JOIN dataset_versions v ON v.pk = s.pk WHERE v.domain IS NOT NULL
+    UNION ALL SELECT t.facet, s.pk, t.value FROM s CROSS JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet IN ('tier', 'domain')
   ) GROUP BY facet, value
-  UNION ALL SELECT 'dataType', v.data_type, count(*) FROM s JOIN dataset_versions v ON v.pk = s.pk WHERE v.data_type IS NOT NULL GROUP BY v.data_type
-  UNION ALL SELECT 'format', t.value, count(DISTINCT s.pk) FROM s JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet = 'format' GROUP BY t.value
-  UNION ALL SELECT 'observable', t.value, count(DISTINCT s.pk) FROM s JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet = 'observable' GROUP BY t.value
+  UNION ALL SELECT 'dataType', v.data_type, count(*) FROM s CROSS JOIN dataset_versions v ON v.pk = s.pk WHERE v.data_type IS NOT NULL GROUP BY v.data_type
+  UNION ALL SELECT 'format', t.value, count(DISTINCT s.pk) FROM s CROSS JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet = 'format' GROUP BY t.value
+  UNION ALL SELECT 'observable', t.value, count(DISTINCT s.pk) FROM s CROSS JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet = 'observable' GROUP BY t.value
   ORDER BY 1, 3 DESC, 2`;
 
 export function createSearchRepository({ sqlite }: Database_) {
