@@ -17,6 +17,7 @@ COPY package.json ./
 COPY migrations ./migrations
 COPY catalog ./catalog
 COPY ontologies ./ontologies
+COPY policies ./policies
 COPY schema ./schema
 COPY vocab ./vocab
 RUN mkdir -p /data && chown node:node /data

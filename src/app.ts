@@ -30,6 +30,7 @@ import { loadOntology } from './modules/ontology/ontology.service.js';
 import { ontologyRoutes } from './modules/ontology/ontology.routes.js';
 import { gatesRoutes } from './modules/gates/gates.routes.js';
 import { modelsRoutes } from './modules/models/models.routes.js';
+import { loadPolicies } from './modules/policies/policies.loader.js';
 
 const { version } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
 
@@ -47,8 +48,10 @@ export interface BuildOptions {
 export async function buildApp(config: Config, opts: BuildOptions = {}) {
   // A broken ontology stops the start (OntologyError names file, line and term) before the database is touched.
   const ontology = await loadOntology(config.ontologyDir);
+  // A broken policy file stops the start too (PolicyError names file, line and JSON pointer).
+  const policies = loadPolicies(config.policyDir);
   const { database, prepared: container } = openForStart(config.dbPath, config.dbMaxBytes, (db) => {
-    const built = buildContainer(config, db, ontology);
+    const built = buildContainer(config, db, ontology, policies);
     if (config.seedOnEmpty) loadBundledCatalogIfEmpty(built);
     return built;
   });

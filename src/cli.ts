@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import type { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openForStart } from './db/client.js';
 import { buildContainer } from './container.js';
 import { loadCatalog } from './modules/datasets/catalog.loader.js';
-import { ROLES, type Role } from './modules/auth/auth.schema.js';
+import { cliActor, createGroupBody, createUserBody, groupId, ROLES, userId, type Role } from './modules/auth/auth.schema.js';
 import { startServer } from './server.js';
 import { loadOntology } from './modules/ontology/ontology.service.js';
 import { OntologyError } from './modules/ontology/ontology.loader.js';
@@ -58,23 +59,33 @@ program
     });
   });
 
+const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+/** A CLI argument checked by the same zod schema as the REST body; a bad one ends the command with the reason. */
+function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new ConfigError(r.error.issues.map((i) => `${i.path.length ? `--${i.path.join('.')}` : 'argument'}: ${i.message}`));
+}
+
 const token = program.command('token').description('manage API tokens');
 token
   .command('create')
-  .description('create a token; the secret is printed once')
+  .description('create a token acting for a user (default: the default user); the secret is printed once')
   .addOption(new Option('--role <role>', 'role of the token').choices(ROLES).makeOptionMandatory())
+  .option('--user <user>', 'the user the token acts for')
   .option('--label <label>', 'what the token is for')
-  .action(async (opts: { role: Role; label?: string }) => {
+  .action(async (opts: { role: Role; label?: string; user?: string }) => {
     await withContainer((c) => {
-      const created = c.auth.createToken(opts.role, opts.label);
-      c.auth.audit({ id: 'cli', role: 'admin' }, { action: 'token.create', entityType: 'token', entityId: created.id, after: { role: created.role } });
-      console.log(JSON.stringify(created, null, 2));
+      const created = c.auth.createToken(opts.role, opts.label, opts.user === undefined ? undefined : parsed(userId, opts.user));
+      c.auth.audit(cliActor, { action: 'token.create', entityType: 'token', entityId: created.id, after: { role: created.role, user: created.user } });
+      print(created);
     });
   });
 token
   .command('list')
   .description('list tokens (never their secrets)')
-  .action(async () => withContainer((c) => console.log(JSON.stringify(c.auth.listTokens(), null, 2))));
+  .action(async () => withContainer((c) => print(c.auth.listTokens())));
 token
   .command('revoke <id>')
   .description('revoke a token')
@@ -87,6 +98,38 @@ token
     }),
   );
 
+const user = program.command('user').description('manage users (the people tokens act for)');
+user
+  .command('create <id>')
+  .description('create a user')
+  .requiredOption('--name <name>', 'display name')
+  .option('--email <email>', 'contact address')
+  .action(async (id: string, opts: { name: string; email?: string }) => withContainer((c) => print(c.auth.createUser(cliActor, parsed(createUserBody, { id, ...opts })))));
+user
+  .command('list')
+  .description('list users and their groups')
+  .action(async () => withContainer((c) => print(c.auth.listUsers(cliActor))));
+
+const group = program.command('group').description('manage groups (collaborations): records shared with a group are visible to its members, editable by its curators');
+group
+  .command('create <id>')
+  .description('create a group')
+  .requiredOption('--name <name>', 'display name, e.g. "sPHENIX Collaboration"')
+  .option('--description <text>', 'what the group is')
+  .action(async (id: string, opts: { name: string; description?: string }) => withContainer((c) => print(c.auth.createGroup(cliActor, parsed(createGroupBody, { id, ...opts })))));
+group
+  .command('add <group> <user>')
+  .description('add a user to a group')
+  .action(async (g: string, u: string) => withContainer((c) => print(c.auth.setMember(cliActor, parsed(groupId, g), parsed(userId, u), true))));
+group
+  .command('remove <group> <user>')
+  .description('remove a user from a group')
+  .action(async (g: string, u: string) => withContainer((c) => print(c.auth.setMember(cliActor, parsed(groupId, g), parsed(userId, u), false))));
+group
+  .command('list')
+  .description('list groups and their members')
+  .action(async () => withContainer((c) => print(c.auth.listGroups(cliActor))));
+
 program
   .command('import')
   .description('import records: femto import <format> <file|dir|->... (formats: datacite, and those listed by femto import --help); without a format, each file\'s is recognised from its content')
@@ -96,7 +139,7 @@ program
   .action((args: string[], opts: { dryRun?: boolean; batchSize: number }) =>
     withContainer((c) => {
       const progress = process.stderr.isTTY ? process.stderr : undefined;
-      const counts = importCommand(c.imports, { id: 'cli', role: 'admin' }, args, opts, { out: (line) => console.log(line), progress });
+      const counts = importCommand(c.imports, cliActor, args, opts, { out: (line) => console.log(line), progress });
       if (counts.some((n) => n.refused > 0)) process.exitCode = 1;
     }),
   );
@@ -137,6 +180,11 @@ try {
   if (err instanceof ConfigError) {
     for (const problem of err.problems) console.error(`femto: ${problem}`);
     process.exit(2);
+  }
+  // A refused command (an unknown user, a taken id): its coded message, as REST would answer it.
+  if (err instanceof FemtoError) {
+    console.error(`femto: ${err.message}${err.errors.length ? ` (${err.errors.map((e) => `${e.pointer}: ${e.message}`).join('; ')})` : ''}`);
+    process.exit(1);
   }
   if (err instanceof OntologyError) {
     console.error(`femto: ${err.message}`);

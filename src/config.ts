@@ -38,6 +38,7 @@ const envSchema = z.object({
   FEMTO_SITEMAP_MAX_URLS: positiveInt.max(50_000).default(50_000),
   FEMTO_ONTOLOGY_DIR: z.string().min(1).optional(),
   FEMTO_GATE_POLICY: z.string().default(''),
+  FEMTO_POLICY_DIR: z.string().min(1).optional(),
   FEMTO_GRAPHQL_MAX_DEPTH: positiveInt.default(15),
   FEMTO_GRAPHQL_MAX_COMPLEXITY: positiveInt.default(20_000),
   FEMTO_GRAPHQL_MAX_BYTES: positiveInt.default(16_384),
@@ -129,6 +130,8 @@ export interface Config {
   /** Directory whose *.ttl files make the ontology (observables, gates, tiers). */
   ontologyDir: string;
   gatePolicy: GatePolicy;
+  /** Directory whose *.yaml files hold the publication policies, checked at start. */
+  policyDir: string;
   graphql: {
     maxDepth: number;
     maxComplexity: number;
@@ -198,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     },
     ontologyDir: e.FEMTO_ONTOLOGY_DIR ?? projectPath('ontologies'),
     gatePolicy: parseGatePolicy(e.FEMTO_GATE_POLICY),
+    policyDir: e.FEMTO_POLICY_DIR ?? projectPath('policies'),
     graphql: {
       maxDepth: e.FEMTO_GRAPHQL_MAX_DEPTH,
       maxComplexity: e.FEMTO_GRAPHQL_MAX_COMPLEXITY,

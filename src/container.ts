@@ -36,19 +36,21 @@ import { createGatesService } from './modules/gates/gates.service.js';
 import { gatesReadExtension } from './modules/gates/gates.read.js';
 import { createLineageRepository } from './modules/lineage/lineage.repository.js';
 import { createLineageService } from './modules/lineage/lineage.service.js';
-import { system } from './modules/auth/auth.schema.js';
 import { createModelsRepository } from './modules/models/models.repository.js';
 import { createModelsService } from './modules/models/models.service.js';
 import { modelsReadExtension } from './modules/models/models.read.js';
+import { anonymous } from './modules/auth/auth.schema.js';
+import { loadPolicies, type LoadedPolicy } from './modules/policies/policies.loader.js';
+import { createPoliciesService } from './modules/policies/policies.service.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
  * read-pipeline hooks of the modules that use them. Routes, resolvers and the CLI share it.
  */
-export function buildContainer(config: Config, database: Database_, loadedOntology: Ontology) {
+export function buildContainer(config: Config, database: Database_, loadedOntology: Ontology, loadedPolicies: LoadedPolicy[] = loadPolicies(config.policyDir)) {
   const urls = siteUrls(config.baseUrl);
   // Each repository goes to its own module's service only; tests and diagnostics read them here.
-  const agents = createAgentsRepository(database.db);
+  const agents = createAgentsRepository(database);
   const repos = {
     auth: createAuthRepository(database.db, database.sqlite),
     agents,
@@ -69,27 +71,44 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   // One memory budget for every cached answer (FEMTO_READ_CACHE_BYTES).
   const cache = createByteCache(config.readCacheBytes);
   const reader = createDatasetReader({ repo: repos.datasets, urls, cache });
-  const datasets = createDatasetsService(repos.datasets, reader, auth, ontology);
+  // Publication policies are checked at publish (rules need the gates and provenance modules, wired below).
+  const datasets = createDatasetsService({ repo: repos.datasets, reader, auth, vocabulary: ontology, checkPolicy: (pk, event) => policies.check(pk, event) });
   // First registered = the default when the client states no preference.
   reader.representations.register({ mediaType: 'application/json', format: 'json', render: reader.json });
 
   const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, versions: reader, auth });
   const search = createSearchService(repos.search, datasets, cache, ontology);
-  const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth, policy: config.gatePolicy });
+  const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth });
+  const policies = createPoliciesService({ policies: loadedPolicies, gatePolicy: config.gatePolicy, gates, reader });
+  gates.useBaselineRules((tier) => policies.baselineRuleFor(tier));
   const identifiers = createIdentifiersService({
     repo: repos.identifiers,
     versions: reader,
     storedRecords: datasets.storedRecords,
-    lineageOf: (pks) => new Map([...provenance.neighbourhood(system, pks)].map(([pk, n]) => [pk, lineageRelations(n.upstream, n.downstream)])),
+    access: { readable: datasets.readable, editableRecords: datasets.editableRecords },
+    // What a DOI's metadata says of its lineage is public (the registrar shows it to everyone): the neighbours anonymous callers see.
+    lineageOf: (pks) =>
+      new Map(
+        [...provenance.neighbourhood(anonymous, pks)].map(([pk, n]) => {
+          const seen = (ends: typeof n.upstream) => ends.filter((e) => provenance.visibleEnd(anonymous, e));
+          return [pk, lineageRelations(seen(n.upstream), seen(n.downstream))];
+        }),
+      ),
     auth,
     config,
     urls,
     domainLabel: (iri) => ontology.domain(iri)?.label ?? iri,
-    assertPublishable: (pk) => gates.assertPublishable(pk),
+    assertPublishable: (pk) => policies.check(pk, 'doi'),
   });
   const registrar = registrarFor(config);
   const outbox = createOutboxWorker({ repo: repos.identifiers, service: identifiers, registrar, config });
-  const lineage = createLineageService({ repo: repos.lineage, reader, gateStatus: (pks) => gates.gateStatusFor(pks), limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs } });
+  const lineage = createLineageService({
+    repo: repos.lineage,
+    reader,
+    heldBy: (actor) => datasets.heldBy(actor),
+    gateStatus: (pks) => gates.gateStatusFor(pks),
+    limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs },
+  });
 
   const models = createModelsService({
     repo: repos.models,
@@ -159,6 +178,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     ontology,
     gates,
     models,
+    policies,
   };
 }
 

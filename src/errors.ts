@@ -49,6 +49,7 @@ export const errorCatalog = {
   URI_TOO_LONG: { status: 414, title: 'The request URL is too long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body media type is not supported' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
+  POLICY_UNMET: { status: 422, title: 'The record does not meet the publication policies' },
   UNKNOWN_REFERENCE: { status: 422, title: 'The request refers to something that does not exist' },
   NOT_PUBLISHED: { status: 422, title: 'The dataset has no published version' },
   DOI_INVALID: { status: 422, title: 'The DOI is not valid' },

@@ -31,6 +31,7 @@ const rebuilding = () =>
   createLineageService({
     repo: container.repos.lineage,
     reader: container.reader,
+    heldBy: (actor) => container.datasets.heldBy(actor),
     gateStatus: (pks) => container.gates.gateStatusFor(pks),
     limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs },
   });

@@ -97,8 +97,8 @@ function bulkLoad(sqlite: Sqlite, n: number, vocab: Vocabulary, log: (line: stri
     dataset: sqlite.prepare('INSERT INTO datasets (id, latest_version_pk, draft_version_pk, created_at, updated_at, created_by) VALUES (?, ?, ?, ?, ?, ?)'),
     version: sqlite.prepare(
       `INSERT INTO dataset_versions (pk, dataset_id, version_number, state, title, description, tier, domain, data_type, resource_type, license,
-         access_level, embargo_until, publisher, size_bytes, record_count, annotations, created_at, updated_at, published_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         visibility, access_level, embargo_until, publisher, size_bytes, record_count, annotations, created_at, updated_at, published_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     versionAgent: sqlite.prepare('INSERT INTO version_agents (version_pk, role, position, agent_id, contributor_type, affiliation) VALUES (?, ?, ?, ?, ?, ?)'),
     term: sqlite.prepare('INSERT INTO version_terms (version_pk, facet, position, value) VALUES (?, ?, ?, ?)'),
@@ -135,7 +135,9 @@ function bulkLoad(sqlite: Sqlite, n: number, vocab: Vocabulary, log: (line: stri
   function writeVersion(d: SyntheticDataset, v: SyntheticVersion, number: number | null): number {
     const pk = ++versionPk;
     const state = v.publishedAt ? 'published' : 'draft';
-    insert.version.run(pk, d.id, number, state, v.title, v.description, v.tier, v.domain, v.dataType, v.resourceType, v.license, v.accessLevel, v.embargoUntil,
+    // The synthetic catalog's restricted records are invisible ones (private), as the bench reads them (404 for anyone).
+    const visibility = v.accessLevel === 'restricted' ? 'private' : 'public';
+    insert.version.run(pk, d.id, number, state, v.title, v.description, v.tier, v.domain, v.dataType, v.resourceType, v.license, visibility, v.accessLevel, v.embargoUntil,
       v.publisher, v.sizeBytes, v.recordCount, annotations, v.createdAt, v.publishedAt ?? v.createdAt, v.publishedAt);
     v.creators.forEach((a, i) => insert.versionAgent.run(pk, 'creator', i, agents[a].id, null, agents[a].affiliation));
     v.contributors.forEach((c, i) => insert.versionAgent.run(pk, 'contributor', i, agents[c.agent].id, c.type, agents[c.agent].affiliation));

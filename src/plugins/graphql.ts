@@ -68,7 +68,12 @@ function formatErrors(execution: ExecutionResult & { errors: readonly GraphQLErr
       return Array.isArray(wrapped) && !(error.originalError instanceof FemtoError) ? (wrapped as Error[]).map((w) => (w instanceof GraphQLError ? w : new GraphQLError(w.message, { originalError: w }))) : [error];
     })
     .map((error) => withCode(error, log).toJSON());
-  if (executed) return { statusCode: 200, response: { data: execution.data, errors } };
+  if (executed) {
+    // graphql-js gives a field error locations, graphql-jit (a document's later runs) none: an answer that
+    // changed with how often a document was asked would tell a caller what others asked.
+    const uniform = errors.map(({ locations: _locations, ...error }) => error);
+    return { statusCode: 200, response: { data: execution.data, errors: uniform } };
+  }
   return { statusCode: statusBeforeExecution(execution.errors[0]), response: { errors } };
 }
 

@@ -30,41 +30,42 @@ t.test('FEMTO_GATE_POLICY: JSON or tier:required list, checked at start', async 
   await t.rejects(makeApp(t, { FEMTO_GATE_POLICY: '{"8": ["ward-identity"]}' }), ConfigError, 'a gate that states no number could never pass');
 });
 
-t.test('assertPublishable blocks while a required gate was never judged or failed, then allows', async (t) => {
+t.test('FEMTO_GATE_POLICY is a gates rule of the publication policies: it blocks a findable DOI while a required gate was never judged or failed, then allows', async (t) => {
   const a = await makeApp(t, { FEMTO_GATE_POLICY: '3:required' });
   const id = await publishedDataset(a, { tier: 3, observables: [`${OBS}scaling-collapse-r2`] });
   const pk = pkOf(a, id);
 
-  const never = refusal(() => a.app.femto.gates.assertPublishable(pk));
+  const never = refusal(() => a.app.femto.policies.check(pk, 'doi'));
   t.ok(never, 'never evaluated: refused');
-  t.equal(never?.code, 'UNPROCESSABLE');
+  t.equal(never?.code, 'POLICY_UNMET');
   t.equal(never?.status, 422);
   t.same(never?.extra.gates, [{ gate: R2, label: 'Finite-size scaling collapse R^2 >= 0.98', state: 'not-evaluated' }]);
-  t.match(never?.message, /scaling collapse R\^2 >= 0\.98 \(not-evaluated\)/);
+  t.match(never?.message, /FEMTO_GATE_POLICY\/tier-3-gates unmet/);
+  t.match(never?.errors, [{ pointer: '/gates', message: /scaling collapse R\^2 >= 0\.98 \(.*\): not-evaluated/ }]);
 
   const post = (value: number) => a.app.inject({ method: 'POST', url: `/datasets/${id}/measurements`, headers: a.as.curator, payload: { observable: `${OBS}scaling-collapse-r2`, value } });
   t.equal((await post(0.9)).statusCode, 201);
-  const failed = refusal(() => a.app.femto.gates.assertPublishable(pk));
+  const failed = refusal(() => a.app.femto.policies.check(pk, 'doi'));
   t.match(failed?.extra.gates, [{ gate: R2, state: 'failed' }], 'failed: refused, naming the gate');
 
   t.equal((await post(0.985)).statusCode, 201);
-  t.equal(refusal(() => a.app.femto.gates.assertPublishable(pk)), null, 'passes after a passing measurement');
+  t.equal(refusal(() => a.app.femto.policies.check(pk, 'doi')), null, 'passes after a passing measurement');
 
   // other tiers are not governed by this policy
   const other = await publishedDataset(a, { tier: 5 });
-  t.equal(refusal(() => a.app.femto.gates.assertPublishable(pkOf(a, other))), null);
+  t.equal(refusal(() => a.app.femto.policies.check(pkOf(a, other), 'doi')), null);
 });
 
 t.test('a policy naming gates applies to those gates only, whatever the dataset declares', async (t) => {
   const a = await makeApp(t, { FEMTO_GATE_POLICY: '{"4": ["tomography-fidelity"]}' });
   const id = await publishedDataset(a, { tier: 4 });
-  t.match(refusal(() => a.app.femto.gates.assertPublishable(pkOf(a, id)))?.extra.gates, [{ gate: 'https://w3id.org/femto/gate/tomography-fidelity', state: 'not-evaluated' }]);
+  t.match(refusal(() => a.app.femto.policies.check(pkOf(a, id), 'doi'))?.extra.gates, [{ gate: 'https://w3id.org/femto/gate/tomography-fidelity', state: 'not-evaluated' }]);
   const res = await a.app.inject({ method: 'POST', url: `/datasets/${id}/measurements`, headers: a.as.curator, payload: { observable: 'tomography-fidelity', value: 0.95 } });
   t.equal(res.statusCode, 201, res.body);
-  t.equal(refusal(() => a.app.femto.gates.assertPublishable(pkOf(a, id))), null, 'fidelity 0.95 meets >= 0.95');
+  t.equal(refusal(() => a.app.femto.policies.check(pkOf(a, id), 'doi')), null, 'fidelity 0.95 meets >= 0.95');
   const none = await makeApp(t);
   const free = await publishedDataset(none, { tier: 4 });
-  t.equal(refusal(() => none.app.femto.gates.assertPublishable(pkOf(none, free))), null, 'no policy, no requirement');
+  t.equal(refusal(() => none.app.femto.policies.check(pkOf(none, free), 'doi')), null, 'no policy, no requirement');
 });
 
 t.test('DOI publish (POST and PUT /dois) is refused while a required gate has not passed; register is not', async (t) => {
@@ -78,7 +79,7 @@ t.test('DOI publish (POST and PUT /dois) is refused while a required gate has no
   t.equal(refused.statusCode, 422, refused.body);
   t.match(refused.headers['content-type'], 'application/vnd.api+json');
   const body = refused.json();
-  t.match(body.errors, [{ status: '422', code: 'UNPROCESSABLE', source: 'gates', title: `Finite-size scaling collapse R^2 >= 0.98 (${R2}): not-evaluated` }]);
+  t.match(body.errors, [{ status: '422', code: 'POLICY_UNMET', source: 'gates', title: `FEMTO_GATE_POLICY/tier-3-gates: Finite-size scaling collapse R^2 >= 0.98 (${R2}): not-evaluated` }]);
   t.same(body.meta.gates, [{ gate: R2, label: 'Finite-size scaling collapse R^2 >= 0.98', state: 'not-evaluated' }]);
   t.equal((await a.app.inject({ method: 'GET', url: '/dois/10.5072/ising-r2', headers: a.as.curator })).statusCode, 404, 'nothing was stored');
 

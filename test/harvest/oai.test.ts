@@ -146,11 +146,11 @@ t.test('OAI, sitemap and /catalog count the same public records; restricted reco
   t.ok(restricted.length);
 });
 
-t.test('a record made restricted after being public becomes an OAI deleted record', async (t) => {
+t.test('a record made private after being public becomes an OAI deleted record', async (t) => {
   const app = await makeApp(t);
   await fullFixture(app);
   await app.app.inject({ method: 'POST', url: '/datasets/ising-raw/versions', headers: app.as.curator });
-  t.equal((await patchDraft(app, 'ising-raw', { accessLevel: 'restricted' })).statusCode, 200);
+  t.equal((await patchDraft(app, 'ising-raw', { visibility: 'private' })).statusCode, 200);
   await app.app.inject({ method: 'POST', url: '/datasets/ising-raw/publish', headers: app.as.curator });
   const rec = await valid(t, app, 'verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:femto.test:ising-raw');
   t.equal(rec.GetRecord.record[0].header[0]['@status'], 'deleted');

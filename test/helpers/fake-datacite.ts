@@ -9,7 +9,8 @@ export interface RecordedRequest {
   authorization?: string;
 }
 
-type Fault = { kind: 'status'; status: number; retryAfter?: string } | { kind: 'hang' };
+/** `echo`: answers `status` with the request it refused, credentials included, as careless registrars do. */
+type Fault = { kind: 'status'; status: number; retryAfter?: string } | { kind: 'hang' } | { kind: 'echo'; status: number };
 
 /**
  * A DataCite-shaped REST server on loopback: PUT /dois/{doi} creates or updates (applying the
@@ -37,6 +38,11 @@ export async function fakeDatacite(t: Test) {
       res.writeHead(status, { 'content-type': 'application/vnd.api+json', ...headers });
       res.end(JSON.stringify(body));
     };
+    if (fault?.kind === 'echo') {
+      const basic = req.headers.authorization ?? '';
+      const decoded = Buffer.from(basic.replace(/^Basic /, ''), 'base64').toString();
+      return json(fault.status, { errors: [{ title: `refused ${req.method} with ${basic} (${decoded}); retry with ?password=${decoded.split(':')[1]}`, request: raw.slice(0, 200) }] });
+    }
     if (fault) return json(fault.status, { errors: [{ title: 'injected' }] }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
     if (req.method === 'GET') {
       const d = dois.get(doi);

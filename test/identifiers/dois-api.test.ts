@@ -176,25 +176,30 @@ t.test('"event": null (what DataCite answers and clients send back) changes attr
   t.equal(put.json().data.attributes.titles[0].title, 'Renamed');
 });
 
-t.test('DOIs of restricted datasets do not exist for anonymous callers (read, list, query)', async (t) => {
+t.test('DOIs of private datasets: never findable, and only for their editors (read, list, query)', async (t) => {
   const a = await makeApp(t);
-  const secret = await publishedDataset(a, { title: 'Secret zebra runs', accessLevel: 'restricted', publisher: 'Zebra Lab' });
+  const secret = await publishedDataset(a, { title: 'Secret zebra runs', visibility: 'private', publisher: 'Zebra Lab' });
   const open = await publishedDataset(a, { title: 'Open zebra runs', publisher: 'Zebra Lab' });
-  const version = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}`, event: 'publish' });
+  const refused = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}`, event: 'publish' });
+  t.equal(refused.statusCode, 422, 'a findable DOI is public: refused for a private version');
+  t.match(refused.json().errors, [{ source: 'event', title: 'publish needs a public version' }]);
+  const version = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}`, event: 'register' });
   t.equal(version.statusCode, 201, version.body);
-  const concept = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}/versions`, event: 'publish' });
+  const concept = await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${secret}/versions`, event: 'register' });
   t.equal(concept.statusCode, 201, concept.body);
   t.equal((await post(a, { prefix: '10.5072', url: `${BASE_URL}/datasets/${open}`, event: 'publish' })).statusCode, 201);
   const hidden = [version.json().data.id, concept.json().data.id] as string[];
 
   for (const doi of hidden) {
     t.equal((await a.app.inject({ url: `/dois/${doi}` })).statusCode, 404, `anonymous GET ${doi}`);
-    t.equal((await a.app.inject({ url: `/dois/${doi}`, headers: a.as.reader })).statusCode, 200, `reader GET ${doi}`);
+    t.equal((await a.app.inject({ url: `/dois/${doi}`, headers: a.as.reader })).statusCode, 404, `a reader of the record: a registered DOI is its editors' work in progress`);
+    t.equal((await a.app.inject({ url: `/dois/${doi}`, headers: a.as.curator })).statusCode, 200, `its editor GET ${doi}`);
   }
   for (const url of ['/dois', '/dois?query=zebra']) {
-    const anonymous = (await a.app.inject({ url })).json().data.map((r: { id: string }) => r.id);
-    t.equal(anonymous.length, 1, url);
-    t.notOk(anonymous.some((id: string) => hidden.includes(id)), `${url}: restricted DOIs left out`);
-    t.equal((await a.app.inject({ url, headers: a.as.reader })).json().data.length, 3, `${url}: readers see all`);
+    const anonymous = (await a.app.inject({ url })).json();
+    t.equal(anonymous.data.length, 1, url);
+    t.equal(anonymous.meta.total, 1, `${url}: the total counts none of them`);
+    t.notOk(anonymous.data.some((r: { id: string }) => hidden.includes(r.id)), `${url}: private DOIs left out`);
+    t.equal((await a.app.inject({ url, headers: a.as.curator })).json().data.length, 3, `${url}: editors see all`);
   }
 });

@@ -7,6 +7,7 @@ import { fakeDatacite } from '../helpers/fake-datacite.js';
 import { assertValid, dataciteJsonSchema, dataciteXsd } from '../helpers/validators.js';
 import { dataciteXml } from '../../src/modules/identifiers/serializers/datacite-xml.js';
 import { backoffMs } from '../../src/modules/identifiers/outbox.js';
+import { cliActor } from '../../src/modules/auth/auth.schema.js';
 
 const jsonApi = { 'content-type': 'application/vnd.api+json' };
 const body = (attributes: Record<string, unknown>) => JSON.stringify({ data: { type: 'dois', attributes } });
@@ -89,6 +90,36 @@ t.test('outages: 500s, a hanging DataCite and 429 with Retry-After are retried u
   t.equal(dc.dois.get('10.5072/outage')?.state, 'draft');
   t.equal(dc.creations.get('10.5072/outage'), 1);
   t.equal(a.app.femto.repos.identifiers.undelivered().length, 0);
+});
+
+t.test("a registrar's error is shown to the record's editors only, its credentials redacted", async (t) => {
+  const password = 'Sup3r-s3cret/pw+';
+  const { dc, a } = await withDatacite(t, { FEMTO_DATACITE_PASSWORD: password });
+  const id = await publishedDataset(a, { publisher: 'Echo Lab' });
+  const created = await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/echo', url: `${BASE_URL}/datasets/${id}`, event: 'publish' }) });
+  t.equal(created.statusCode, 201, created.body);
+  dc.fail({ kind: 'echo', status: 422 });
+  await a.app.femto.outbox.runOnce();
+  t.match(dc.requests.at(-1)?.authorization, /^Basic /, 'the registrar was sent the credentials it echoes');
+
+  const secrets = [password, encodeURIComponent(password), Buffer.from(`FEMTO.TEST:${password}`).toString('base64'), dc.requests.at(-1)!.authorization!];
+  const stored = a.app.femto.repos.identifiers.undelivered()[0].lastError ?? '';
+  t.match(stored, /DataCite answered 422/);
+  for (const s of secrets) t.notOk(stored.includes(s), `nothing stored holds ${s.slice(0, 12)}...`);
+
+  a.app.femto.auth.createUser(cliActor, { id: 'stranger', name: 'Stranger' });
+  const stranger = { authorization: `Bearer ${a.app.femto.auth.createToken('curator', undefined, 'stranger').token}` };
+  const rest = async (headers: Record<string, string>) => (await a.app.inject({ url: '/dois/10.5072/echo', headers })).json().data.attributes.registration.lastError;
+  const graphql = async (headers: Record<string, string>) =>
+    (await a.app.inject({ method: 'POST', url: '/graphql', headers, payload: { query: `{ dataset(id: "${id}") { doi { doi lastError } } }` } })).json().data.dataset.doi;
+  const editor = await rest(a.as.curator);
+  t.match(editor, /422 .*\[redacted\]/, 'its editor reads the error, redacted');
+  for (const s of secrets) t.notOk(editor.includes(s));
+  t.match(await graphql(a.as.curator), { doi: '10.5072/echo', lastError: editor }, 'GraphQL Identifier.lastError: the same');
+  for (const [who, headers] of [['anonymous', {}], ['a reader', a.as.reader], ['a curator of another user', stranger]] as const) {
+    t.equal(await rest(headers), null, `${who}: no lastError over REST`);
+    t.same(await graphql(headers), { doi: '10.5072/echo', lastError: null }, `${who}: nor over GraphQL`);
+  }
 });
 
 t.test('backoff grows from about a second, with jitter, up to the cap', async (t) => {

@@ -90,12 +90,18 @@ t.test('agents: register, list with a cursor, refuse a duplicate ORCID', async (
   await a.app.inject({ method: 'POST', url: '/agents', headers: a.as.curator, payload: { type: 'Person', name: 'Ada', orcid: '0000-0002-1825-0097' } });
   const dup = await a.app.inject({ method: 'POST', url: '/agents', headers: a.as.curator, payload: { type: 'Person', name: 'Ada L.', orcid: 'https://orcid.org/0000-0002-1825-0097' } });
   t.equal(dup.statusCode, 409);
-  const page1 = (await a.app.inject('/agents?limit=1')).json();
+  // Agents nothing names yet are for curators, who register them to name them.
+  const curator = { headers: a.as.curator };
+  const page1 = (await a.app.inject({ url: '/agents?limit=1', ...curator })).json();
   t.equal(page1.items.length, 1);
-  const page2 = (await a.app.inject(`/agents?limit=1&cursor=${page1.nextCursor}`)).json();
+  const page2 = (await a.app.inject({ url: `/agents?limit=1&cursor=${page1.nextCursor}`, ...curator })).json();
   t.equal(page2.items.length, 1);
   t.not(page2.items[0].id, page1.items[0].id);
   t.equal(page2.nextCursor, null);
-  t.equal((await a.app.inject('/agents?type=Person')).json().items[0].name, 'Ada');
-  t.equal((await a.app.inject(`/agents/${made.json().id}`)).json().name, 'Brookhaven National Laboratory');
+  t.equal((await a.app.inject({ url: '/agents?type=Person', ...curator })).json().items[0].name, 'Ada');
+  t.equal((await a.app.inject({ url: `/agents/${made.json().id}`, ...curator })).json().name, 'Brookhaven National Laboratory');
+  t.same((await a.app.inject('/agents')).json().items, [], 'anonymous callers see only agents something they may see names');
+  t.equal((await a.app.inject(`/agents/${made.json().id}`)).statusCode, 404);
+  await publishedDataset(a, { id: 'by-bnl', creators: [{ type: 'Organization', name: 'Brookhaven National Laboratory', ror: 'https://ror.org/02ex6cf31' }] });
+  t.equal((await a.app.inject(`/agents/${made.json().id}`)).json().name, 'Brookhaven National Laboratory', 'named by a public record: public');
 });

@@ -66,9 +66,10 @@ t.test('tokens are stored only as hashes', async (t) => {
   t.match(res.json().token, /^femto_/);
 });
 
-t.test('restricted records are invisible to anonymous callers on every route', async (t) => {
+t.test('private records (what a record created as restricted only is) are invisible to anonymous callers on every route', async (t) => {
   const a = await makeApp(t);
   const secret = await publishedDataset(a, { id: 'secret', title: 'Hidden QCD run', accessLevel: 'restricted', keywords: ['hidden'] });
+  t.equal((await a.app.inject({ url: '/datasets/secret', headers: a.as.curator })).json().visibility, 'private', 'restricted, with no visibility said: private');
   const open = await publishedDataset(a, { id: 'open-one', title: 'Open QCD run' });
   await a.app.inject({ method: 'POST', url: '/activities', headers: a.as.curator, payload: { id: 'mix', kind: 'analysis', inputs: [{ dataset: secret }], outputs: [{ dataset: open }] } });
 
@@ -83,7 +84,7 @@ t.test('restricted records are invisible to anonymous callers on every route', a
   t.equal((await a.app.inject({ url: '/datasets?q=QCD', headers: a.as.reader })).json().total, 2);
 
   const activity = (await a.app.inject('/activities/mix')).json();
-  t.same(activity.inputs, [{ dataset: null, version: null, title: null, restricted: true, role: null }], 'a step shows only that a hidden input exists');
+  t.same(activity.inputs, [{ dataset: null, version: null, title: null, hidden: true, restricted: true, role: null }], 'a step shows only that a hidden input exists');
   const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ dataset(id: "secret") { title } }' } });
   t.same(gql.json().data.dataset, null, 'GraphQL hides it too');
 });

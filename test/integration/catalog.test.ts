@@ -57,7 +57,8 @@ t.test('catalog values are the seeds\' own', async (t) => {
   t.ok(uktc.relatedIdentifiers.some((r: { type: string; value: string }) => r.type === 'DOI' && r.value === '10.5281/zenodo.2577238'), 'Table 1 DOI');
   const pinn = (await a.app.inject('/datasets/pinnacle')).json();
   t.ok(pinn.relatedIdentifiers.some((r: { type: string; value: string }) => r.type === 'arXiv' && r.value === '2306.08827'), 'seed 001 arXiv id');
-  t.equal((await a.app.inject('/datasets/aps-physics-journals')).statusCode, 404, '"Restricted (subscription)" stays hidden from anonymous callers');
+  const aps = (await a.app.inject('/datasets/aps-physics-journals')).json();
+  t.match(aps, { visibility: 'public', accessLevel: 'restricted', accessConditions: /subscription/ }, '"Restricted (subscription)": findable, with how to get access (FAIR A1.2)');
   t.equal(gs.license, 'unknown', 'no licence invented where the seed states none');
 });
 

@@ -12,14 +12,14 @@ const measure = async (a: TestApp, id: string, value: number) => {
 
 /**
  * final <- s2 <- {mid, other}; mid <- s1 <- {bad, good, secret}. bad (two steps up) fails the
- * R^2 >= 0.98 gate, good passes it, secret (restricted) fails it; other carries no observable.
+ * R^2 >= 0.98 gate, good passes it, secret (private) fails it; other carries no observable.
  */
 async function graph(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
   g.dataset('bad', { observables: [R2] });
   g.dataset('good', { observables: [R2] });
-  g.dataset('secret', { observables: [R2], accessLevel: 'restricted' });
+  g.dataset('secret', { observables: [R2], visibility: 'private' });
   for (const id of ['mid', 'other', 'final']) g.dataset(id);
   g.step('s1', ['bad', 'good', 'secret'], ['mid']);
   g.step('s2', ['mid', 'other'], ['final']);
@@ -40,14 +40,14 @@ t.test('every dataset node carries its gate status; steps and placeholders carry
   t.same(status['good@1'], { status: 'passed', failing: [] });
   t.same(status['mid@1'], { status: 'not_evaluated', failing: [] });
   t.equal(status.s1, null);
-  t.equal(status['restricted:1'], null, 'nothing about a record the caller may not see');
+  t.equal(status['hidden:1'], null, 'nothing about a record the caller may not see');
 });
 
 t.test('failedGate selects the upstream datasets that failed a gate, with the paths to them', async (t) => {
   const a = await graph(t);
   const q = `{ lineage(id: "final", filter: { failedGate: true }) { nodes { id depth gateStatus { status } } edges { from to relation } truncated } }`;
   const anon = (await gql(a.app, q)).body.data.lineage;
-  t.same(ids(anon.nodes), ['bad@1', 'final@1', 'mid@1', 's1', 's2'], 'good, other and the restricted placeholder stay out');
+  t.same(ids(anon.nodes), ['bad@1', 'final@1', 'mid@1', 's1', 's2'], 'good, other and the private placeholder stay out');
   t.equal(anon.nodes.find((n: { id: string }) => n.id === 'bad@1').depth, 2, 'depths are those of the whole walk');
   t.same(
     anon.edges.map((e: { from: string; relation: string; to: string }) => `${e.from} ${e.relation} ${e.to}`).sort(),
@@ -55,7 +55,7 @@ t.test('failedGate selects the upstream datasets that failed a gate, with the pa
   );
   t.equal(anon.truncated, false);
 
-  // A reader may see the restricted record, so its failure selects it too.
+  // A reader holding the private record may see it, so its failure selects it too.
   const reader = (await gql(a.app, q, a.as.reader)).body.data.lineage;
   t.same(ids(reader.nodes), ['bad@1', 'final@1', 'mid@1', 's1', 's2', 'secret@1']);
 
@@ -75,7 +75,7 @@ t.test('the REST twin: gateStatus per node and ?failedGate=true', async (t) => {
   const all = await a.app.inject({ url: '/datasets/final/lineage' });
   t.equal(all.statusCode, 200, all.body);
   const status = Object.fromEntries(all.json().nodes.map((n: { id: string; gateStatus: string | null }) => [n.id, n.gateStatus]));
-  t.match(status, { 'bad@1': 'failed', 'good@1': 'passed', 'mid@1': 'not-evaluated', s1: null, 'restricted:1': null });
+  t.match(status, { 'bad@1': 'failed', 'good@1': 'passed', 'mid@1': 'not-evaluated', s1: null, 'hidden:1': null });
   t.equal(all.json().root.gateStatus, 'not-evaluated');
 
   const failed = await a.app.inject({ url: '/datasets/final/lineage?failedGate=true' });

@@ -2,7 +2,8 @@ import type { App } from '../../src/app.js';
 import type { Actor } from '../../src/modules/auth/auth.schema.js';
 import type { VersionContent } from '../../src/modules/datasets/datasets.schema.js';
 
-const admin: Actor = { id: 'test-admin', role: 'admin' };
+// Records belong to the default user, whose tokens the test helper makes: its reader holds them (sees them while private).
+const admin: Actor = { id: 'test-admin', role: 'admin', user: 'default' };
 
 /** Builds provenance graphs straight through the services (REST is covered elsewhere; this is many records fast). */
 export function graphBuilder(app: App) {
@@ -35,4 +36,4 @@ export async function gql(app: App, query: string, headers: Record<string, strin
   return { status: res.statusCode, body: res.json() as { data: any; errors?: { message: string; extensions?: Record<string, unknown> }[] }, raw: res.body };
 }
 
-export const LINEAGE_FIELDS = `root { id } nodes { id kind depth version restricted } edges { from to relation } truncated truncatedReason`;
+export const LINEAGE_FIELDS = `root { id } nodes { id kind depth version restricted hidden } edges { from to relation } truncated truncatedReason`;

@@ -14,6 +14,7 @@ function freshService(app: App) {
   return createLineageService({
     repo: repos.lineage,
     reader: app.femto.reader,
+    heldBy: (actor) => app.femto.datasets.heldBy(actor),
     gateStatus: (pks) => gates.gateStatusFor(pks),
     limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs },
   });

@@ -11,7 +11,7 @@ t.test('a dataset with no inputs is its own whole lineage', async (t) => {
   const { body } = await gql(a.app, lineage('id: "raw"'));
   t.same(body.data.lineage, {
     root: { id: 'raw@1' },
-    nodes: [{ id: 'raw@1', kind: 'DATASET', depth: 0, version: 1, restricted: false }],
+    nodes: [{ id: 'raw@1', kind: 'DATASET', depth: 0, version: 1, restricted: false, hidden: false }],
     edges: [],
     truncated: false,
     truncatedReason: null,
@@ -151,11 +151,11 @@ t.test('an activity can be the root', async (t) => {
   t.equal(l.root.id, 's2');
 });
 
-t.test('restricted datasets are opaque placeholders for anonymous callers, full nodes for readers', async (t) => {
+t.test('private datasets are opaque placeholders for anonymous callers, full nodes for their holders', async (t) => {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
   g.dataset('open-raw', { tier: 1 });
-  g.dataset('secret-mid', { title: 'Secret calibration', accessLevel: 'restricted', tier: 5 });
+  g.dataset('secret-mid', { title: 'Secret calibration', visibility: 'private', accessLevel: 'restricted', tier: 5 });
   g.dataset('open-result', { tier: 1 });
   g.step('calibrate', ['open-raw'], ['secret-mid']);
   g.step('analyse', ['secret-mid'], ['open-result']);
@@ -163,20 +163,44 @@ t.test('restricted datasets are opaque placeholders for anonymous callers, full 
 
   // The tier filter would drop the tier-5 record for a reader; it must not act on what anonymous callers cannot see.
   const anon = await gql(a.app, q(', filter: { tier: [1] }'));
-  t.notMatch(anon.raw, /secret|Secret/, 'nothing about the restricted record leaks');
+  t.notMatch(anon.raw, /secret|Secret/, 'nothing about the private record leaks');
   const l = anon.body.data.lineage;
-  const placeholder = l.nodes.find((n: { id: string }) => n.id.startsWith('restricted:'));
-  t.same(placeholder, { id: placeholder.id, kind: 'DATASET', depth: 1, version: null, restricted: true, dataset: null });
-  t.same(ids(l.nodes).filter((id: string) => !id.startsWith('restricted:')), ['analyse', 'calibrate', 'open-raw@1', 'open-result@1'], 'the graph stays connected through it');
+  const placeholder = l.nodes.find((n: { id: string }) => n.id.startsWith('hidden:'));
+  t.same(placeholder, { id: placeholder.id, kind: 'DATASET', depth: 1, version: null, restricted: true, hidden: true, dataset: null });
+  t.same(ids(l.nodes).filter((id: string) => !id.startsWith('hidden:')), ['analyse', 'calibrate', 'open-raw@1', 'open-result@1'], 'the graph stays connected through it');
   t.ok(l.edges.some((e: { from: string; to: string }) => e.from === 'analyse' && e.to === placeholder.id));
 
   const reader = (await gql(a.app, q(), a.as.reader)).body.data.lineage;
   const full = reader.nodes.find((n: { id: string }) => n.id === 'secret-mid@1');
   t.same(full.dataset, { title: 'Secret calibration' });
-  t.notOk(reader.nodes.some((n: { id: string }) => n.id.startsWith('restricted:')));
+  t.notOk(reader.nodes.some((n: { id: string }) => n.id.startsWith('hidden:')));
 
   const root = await gql(a.app, lineage('id: "secret-mid"'));
-  t.equal(root.body.errors![0].extensions!.code, 'NOT_FOUND', 'a restricted root does not exist for anonymous callers');
+  t.equal(root.body.errors![0].extensions!.code, 'NOT_FOUND', 'a private root does not exist for anonymous callers');
+  const unknown = await gql(a.app, lineage('id: "secret-xxx"'));
+  t.same(root.body.errors![0].message.replace('secret-mid', 'X'), unknown.body.errors![0].message.replace('secret-xxx', 'X'), 'in the words an unknown id gets');
+});
+
+t.test('a step between private records collapses into their placeholder: nothing behind it shows', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  g.dataset('old-secret', { title: 'Older secret', visibility: 'private' });
+  g.dataset('new-secret', { title: 'Newer secret', visibility: 'private' });
+  g.dataset('public-out');
+  g.step('secret-step', ['old-secret'], ['new-secret'], 'simulation');
+  g.step('publish-step', ['new-secret'], ['public-out']);
+
+  for (const direction of ['UPSTREAM', 'BOTH']) {
+    const anon = await gql(a.app, `{ lineage(id: "public-out", direction: ${direction}, depth: 10) { ${LINEAGE_FIELDS} } }`);
+    t.notMatch(anon.raw, /secret-step|simulation|old-secret/, `${direction}: nothing of the step nor what is behind it`);
+    t.same(ids(anon.body.data.lineage.nodes), ['hidden:1', 'public-out@1', 'publish-step'], `${direction}: one placeholder, no count of what it hides`);
+  }
+  const kindFilter = await gql(a.app, lineage('id: "public-out", depth: 10, filter: { activityKind: ["analysis"] }'));
+  t.same(ids(kindFilter.body.data.lineage.nodes), ['hidden:1', 'public-out@1', 'publish-step'], 'an activity-kind filter does not reach it either');
+  t.equal((await a.app.inject('/activities/secret-step')).statusCode, 404, 'GET /activities/{id}: not found, as an unknown id');
+  t.equal((await gql(a.app, lineage('id: "secret-step"'))).body.errors![0].extensions!.code, 'NOT_FOUND', 'not a lineage root either');
+  const holder = await gql(a.app, lineage('id: "public-out", depth: 10'), a.as.reader);
+  t.same(ids(holder.body.data.lineage.nodes), ['new-secret@1', 'old-secret@1', 'public-out@1', 'publish-step', 'secret-step'], 'its holders see it all');
 });
 
 t.test('filters: tier, data type and activity kind prune the walk', async (t) => {
@@ -221,7 +245,7 @@ t.test('impact: every downstream version with its access level; placeholders for
   const g = graphBuilder(a.app);
   g.dataset('src');
   g.dataset('mid', { accessLevel: 'embargoed', embargoUntil: '2999-01-01' });
-  g.dataset('hidden', { accessLevel: 'restricted' });
+  g.dataset('hidden', { visibility: 'private', accessLevel: 'restricted' });
   g.dataset('leaf');
   g.step('s1', ['src'], ['mid', 'hidden']);
   g.step('s2', ['mid', 'hidden'], ['leaf']);
@@ -249,7 +273,7 @@ t.test('REST twin returns the same structure as GraphQL', async (t) => {
   const a = await chain(t, 3);
   const rest = await a.app.inject({ url: '/datasets/c3/lineage?direction=UPSTREAM&depth=2' });
   t.equal(rest.statusCode, 200);
-  const graph = (await gql(a.app, `{ lineage(id: "c3", depth: 2) { root { id kind depth version restricted } direction depth nodes { id kind depth version restricted } edges { from to relation } truncated truncatedReason } }`)).body.data.lineage;
+  const graph = (await gql(a.app, `{ lineage(id: "c3", depth: 2) { root { id kind depth version restricted hidden } direction depth nodes { id kind depth version restricted hidden } edges { from to relation } truncated truncatedReason } }`)).body.data.lineage;
   const body = rest.json();
   t.same(
     { ...body, root: { ...body.root }, nodes: body.nodes.map(({ dataset: _d, activity: _a, gateStatus: _g, ...n }: Record<string, unknown>) => n) },

@@ -1,6 +1,7 @@
 import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import { createdAt, timestamp } from './common.js';
 import { agents } from './agents.js';
+import { groups, users } from './access.js';
 
 /**
  * The concept record (like Zenodo's concept DOI): it groups the versions of one dataset.
@@ -20,8 +21,15 @@ export const datasets = sqliteTable(
     updatedAt: timestamp('updated_at').notNull(),
     createdBy: text('created_by').notNull(),
     modifiedAt: timestamp('modified_at'),
+    /** The user who created the record (or to whom an admin gave it): with the groups it is shared with, who may edit it and see it while private. */
+    ownerId: text('owner_id').references(() => users.id),
   },
-  (t) => [index('datasets_updated_idx').on(t.updatedAt), index('datasets_modified_idx').on(t.modifiedAt, t.id), index('datasets_latest_idx').on(t.latestVersionPk)],
+  (t) => [
+    index('datasets_updated_idx').on(t.updatedAt),
+    index('datasets_modified_idx').on(t.modifiedAt, t.id),
+    index('datasets_latest_idx').on(t.latestVersionPk),
+    index('datasets_owner_idx').on(t.ownerId),
+  ],
 );
 
 /**
@@ -52,8 +60,14 @@ export const datasetVersions = sqliteTable(
     /** The source's own issue date when known; femto's publication time is `publishedAt`. */
     issued: text('issued'),
     license: text('license'),
+    /** Record visibility: a private version exists only for its owner, the groups the record is shared with, and admins. */
+    visibility: text('visibility', { enum: ['public', 'private'] }).notNull().default('public'),
+    /** File access: who may get the files of a version whose metadata the caller sees. */
     accessLevel: text('access_level', { enum: ['open', 'embargoed', 'restricted'] }).notNull(),
     embargoUntil: text('embargo_until'),
+    /** How to obtain files that are not open (schema.org conditionsOfAccess), and whom to ask (an e-mail address or a URL). */
+    accessConditions: text('access_conditions'),
+    accessContact: text('access_contact'),
     publisher: text('publisher'),
     sizeBytes: integer('size_bytes'),
     recordCount: integer('record_count'),
@@ -99,6 +113,20 @@ export const catalogChanges = sqliteTable('catalog_changes', {
   id: integer('id').primaryKey(),
   seq: integer('seq').notNull(),
 });
+
+/** The groups a record is shared with (whole records: every version). */
+export const datasetGroups = sqliteTable(
+  'dataset_groups',
+  {
+    datasetId: text('dataset_id')
+      .notNull()
+      .references(() => datasets.id, { onDelete: 'cascade' }),
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.datasetId, t.groupId] }), index('dataset_groups_group_idx').on(t.groupId)],
+);
 
 /** Creators and contributors of a version, in order. */
 export const versionAgents = sqliteTable(

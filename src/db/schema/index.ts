@@ -1,3 +1,4 @@
+export * from './access.js';
 export * from './agents.js';
 export * from './datasets.js';
 export * from './provenance.js';

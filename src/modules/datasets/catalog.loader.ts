@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { projectPath } from '../../paths.js';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl } from '../../lib/urls.js';
-import type { Actor } from '../auth/auth.schema.js';
+import { CATALOG_USER, type Actor } from '../auth/auth.schema.js';
 import { ACTIVITY_KINDS, type CreateActivityInput } from '../provenance/provenance.schema.js';
 import { modelCardBody } from '../models/model-card.schema.js';
 import { evaluationBody, type EvaluationInput } from '../models/models.schema.js';
@@ -13,18 +13,20 @@ import type { DatasetsService } from './datasets.service.js';
 import { datasheetSchema, type Datasheet } from './datasheet.schema.js';
 import {
   ACCESS_LEVELS,
+  accessContactSchema,
   DATA_TYPES,
   RECORD_STATUSES,
   RELATED_ID_TYPES,
   RELATION_TYPES,
   RESOURCE_TYPES,
+  VISIBILITIES,
   bigCount,
   licenseSchema,
   type VersionContent,
 } from './datasets.schema.js';
 
 export const OBSERVABLE_BASE = 'https://w3id.org/femto/observable/';
-const catalogActor: Actor = { id: 'system:catalog', role: 'admin' };
+const catalogActor: Actor = { id: 'system:catalog', role: 'admin', user: CATALOG_USER, groups: [] };
 const slug = z.string().regex(slugPattern);
 
 /** The reviewable catalog files: every field the seeds state, nothing they do not (so most are optional). */
@@ -54,7 +56,10 @@ const catalogDataset = z
     keywords: z.array(z.string()).optional(),
     level: z.string().optional(),
     availability: z.string().optional(),
+    visibility: z.enum(VISIBILITIES).default('public'),
     accessLevel: z.enum(ACCESS_LEVELS).default('open'),
+    accessConditions: z.string().min(1).optional(),
+    accessContact: accessContactSchema.optional(),
     license: licenseSchema.optional(),
     creators: z.array(z.object({ name: z.string().min(1), type: z.enum(['Person', 'Organization']).default('Organization') }).strict()).optional(),
     distributions: z.array(z.object({ url: allowedUrl, title: z.string().optional(), mediaType: z.string().optional() }).strict()).optional(),
@@ -179,10 +184,13 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string, datasheet:
     formats: d.formats,
     keywords: d.keywords,
     license: d.license ?? null,
+    visibility: d.visibility,
     publisher: d.publisher ?? null,
     sizeBytes: d.sizeBytes ?? null,
     recordCount: d.recordCount ?? null,
     accessLevel: d.accessLevel,
+    accessConditions: d.accessConditions ?? null,
+    accessContact: d.accessContact ?? null,
     creators: (d.creators ?? []).map((c) => ({ name: c.name, type: c.type })),
     distributions: (d.distributions ?? []).map((x) => ({ urls: [x.url], title: x.title, mediaType: x.mediaType, kind: 'access' as const })),
     relatedIdentifiers: d.relatedIdentifiers,

@@ -1,6 +1,7 @@
 import { and, eq, max, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
 import {
+  datasetGroups,
   datasets,
   datasetVersions,
   distributionLocations,
@@ -9,27 +10,36 @@ import {
   versionAgents,
   versionTerms,
 } from '../../db/schema/index.js';
-import { WITHDRAWN } from '../../db/fragments.js';
+import { holdsRecord, sharedGroups, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
 import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type VersionContent } from './datasets.schema.js';
 import type { Datasheet } from './datasheet.schema.js';
 import type { ModelCardInput } from '../models/model-card.schema.js';
+import type { Holders, VersionFacts } from './visibility.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
 
 /** A dataset reference resolved to one version row, with what the read policy and the representation cache need. */
-export interface ResolvedRow {
+export interface ResolvedRow extends VersionFacts {
   datasetId: string;
   /** null: the dataset has no version of that description (no such number, nothing published). */
   pk: number | null;
   hasDraft: boolean;
+  /** Some published version is public: the record exists for everyone. */
+  hasPublic: boolean;
+  hasPublished: boolean;
   versionNumber: number | null;
-  state: 'draft' | 'published';
-  accessLevel: 'open' | 'embargoed' | 'restricted';
-  embargoUntil: string | null;
   revision: number;
+  /** When the draft was last changed (what its ETag is derived from). */
+  updatedAt: string;
   /** The version's change counter (version_changes): 0 before any change was recorded. */
   seq: number;
   withdrawn: boolean;
+}
+
+/** What the access policy needs of one version, and where it belongs. */
+export interface VersionAccess extends VersionFacts {
+  pk: number;
+  datasetId: string;
 }
 
 /** A dataset_versions row as SQLite returns it, with its change counter. */
@@ -49,8 +59,11 @@ interface RawVersionRow {
   status: DatasetRecord['status'];
   issued: string | null;
   license: string | null;
+  visibility: 'public' | 'private';
   access_level: 'open' | 'embargoed' | 'restricted';
   embargo_until: string | null;
+  access_conditions: string | null;
+  access_contact: string | null;
   publisher: string | null;
   size_bytes: number | null;
   record_count: number | null;
@@ -61,18 +74,29 @@ interface RawVersionRow {
   updated_at: string;
   published_at: string | null;
   seq: number;
+  owner: string | null;
+  groups: string;
 }
 
-/** A published version as the version list and lineage need it. */
-export interface PublishedVersionRow {
+/** A published version as the version list and lineage need it, with its record's holders. */
+export interface PublishedVersionRow extends Holders {
   pk: number;
   datasetId: string;
   versionNumber: number;
   versionLabel: string | null;
   title: string;
+  visibility: 'public' | 'private';
   accessLevel: 'open' | 'embargoed' | 'restricted';
   state: 'published';
   publishedAt: string;
+}
+
+/** A record as stored, with what the access policy needs of it. */
+export interface LoadedVersion {
+  record: DatasetRecord;
+  holders: Holders;
+  seq: number;
+  revision: number;
 }
 
 const agentType = { person: 'Person', organization: 'Organization', software: 'Software' } as const;
@@ -92,8 +116,11 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
    * column (facet = 'observable') and probe the pks inside it — seconds at 100k records.
    */
   const resolveStmt = sqlite.prepare(`
-    SELECT d.id AS datasetId, v.pk AS pk, d.draft_version_pk IS NOT NULL AS hasDraft, v.version_number AS versionNumber, v.state AS state,
-           v.access_level AS accessLevel, v.embargo_until AS embargoUntil, v.revision AS revision, coalesce(c.seq, 0) AS seq, v.pk IS NOT NULL AND ${WITHDRAWN} AS withdrawn
+    SELECT d.id AS datasetId, v.pk AS pk, d.draft_version_pk IS NOT NULL AS hasDraft, d.latest_version_pk IS NOT NULL AS hasPublished,
+           EXISTS (SELECT 1 FROM dataset_versions p WHERE p.dataset_id = d.id AND p.state = 'published' AND p.visibility = 'public') AS hasPublic,
+           v.version_number AS versionNumber, v.state AS state, v.visibility AS visibility, d.owner_id AS owner, ${sharedGroups()} AS groups,
+           v.access_level AS accessLevel, v.embargo_until AS embargoUntil, v.revision AS revision, v.updated_at AS updatedAt, coalesce(c.seq, 0) AS seq,
+           v.pk IS NOT NULL AND ${WITHDRAWN} AS withdrawn
       FROM datasets d
       -- a number names that published version; none names the latest published one, else (when asked) the draft
       LEFT JOIN dataset_versions v ON v.pk = CASE
@@ -103,7 +130,13 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       LEFT JOIN version_changes c ON c.version_pk = v.pk
      WHERE d.id = @id`);
   const versionRowsStmt = sqlite.prepare(`
-    SELECT v.*, coalesce(c.seq, 0) AS seq FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value LEFT JOIN version_changes c ON c.version_pk = v.pk`);
+    SELECT v.*, coalesce(c.seq, 0) AS seq, d.owner_id AS owner, ${sharedGroups()} AS groups
+      FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id LEFT JOIN version_changes c ON c.version_pk = v.pk`);
+  const accessStmt = sqlite.prepare(`
+    SELECT v.pk, v.dataset_id AS datasetId, v.state, v.visibility, v.access_level AS accessLevel, v.embargo_until AS embargoUntil, d.owner_id AS owner, ${sharedGroups()} AS groups
+      FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id`);
+  const heldStmt = sqlite.prepare(`SELECT d.id FROM datasets d WHERE ${holdsRecord()}`).pluck(true);
+  const holdersStmt = sqlite.prepare(`SELECT d.id, d.owner_id AS owner, ${sharedGroups()} AS groups FROM json_each(?) k CROSS JOIN datasets d ON d.id = k.value`);
   const peopleStmt = sqlite.prepare(`
     SELECT va.version_pk AS versionPk, va.role, va.affiliation, a.id, a.name, a.kind, a.orcid, a.ror
       FROM json_each(@pks) k CROSS JOIN version_agents va ON va.version_pk = k.value JOIN agents a ON a.id = va.agent_id ORDER BY va.position`);
@@ -122,9 +155,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const datasheetStmt = sqlite.prepare('SELECT datasheet FROM dataset_versions WHERE pk = ?');
   const labelsStmt = sqlite.prepare(`SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value`);
   const publishedOfStmt = sqlite.prepare(`
-    SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS versionNumber, v.version_label AS versionLabel, v.title, v.access_level AS accessLevel,
-           v.state, v.published_at AS publishedAt
-      FROM json_each(@ids) k CROSS JOIN dataset_versions v ON v.dataset_id = k.value AND v.state = 'published' ORDER BY v.version_number`);
+    SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS versionNumber, v.version_label AS versionLabel, v.title, v.visibility, v.access_level AS accessLevel,
+           v.state, v.published_at AS publishedAt, d.owner_id AS owner, ${sharedGroups()} AS groups
+      FROM json_each(@ids) k CROSS JOIN datasets d ON d.id = k.value JOIN dataset_versions v ON v.dataset_id = d.id AND v.state = 'published' ORDER BY v.version_number`);
 
   function agentIdFor(c: CreatorInput): string {
     return agentIdOf({
@@ -202,8 +235,11 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     status: c.status ?? 'available',
     issued: c.issued ?? null,
     license: c.license === LICENSE_UNKNOWN ? null : (c.license ?? null),
+    visibility: c.visibility ?? 'public',
     accessLevel: c.accessLevel ?? 'open',
     embargoUntil: c.accessLevel === 'embargoed' ? (c.embargoUntil ?? null) : null,
+    accessConditions: c.accessConditions ?? null,
+    accessContact: c.accessContact ?? null,
     publisher: c.publisher ?? null,
     sizeBytes: c.sizeBytes ?? null,
     recordCount: c.recordCount ?? null,
@@ -227,8 +263,33 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     },
 
 
-    insertConcept(id: string, createdBy: string, now: string): void {
-      db.insert(datasets).values({ id, createdBy, updatedAt: now, createdAt: now }).run();
+    insertConcept(id: string, createdBy: string, ownerId: string, now: string): void {
+      db.insert(datasets).values({ id, createdBy, ownerId, updatedAt: now, createdAt: now }).run();
+    },
+
+    /** Who holds each of these records (absent: no such dataset), in one statement. */
+    holdersOf(ids: readonly string[]): Map<string, Holders> {
+      const rows = (ids.length ? holdersStmt.all(JSON.stringify([...new Set(ids)])) : []) as { id: string; owner: string | null; groups: string }[];
+      return new Map(rows.map((r) => [r.id, { owner: r.owner, groups: (JSON.parse(r.groups) as string[]).sort() }]));
+    },
+
+    /** Gives a record to `owner` and shares it with exactly `groups`. */
+    setHolders(id: string, holders: { owner: string; groups: readonly string[] }, now: string): void {
+      db.update(datasets).set({ ownerId: holders.owner, updatedAt: now }).where(eq(datasets.id, id)).run();
+      db.delete(datasetGroups).where(eq(datasetGroups.datasetId, id)).run();
+      if (holders.groups.length) db.insert(datasetGroups).values(holders.groups.map((groupId) => ({ datasetId: id, groupId }))).run();
+    },
+
+    /** The records the caller holds, by id, in one statement. */
+    heldBy(access: AccessParams): string[] {
+      return heldStmt.all(access) as string[];
+    },
+
+    /** What the access policy needs of many versions, in one statement. */
+    access(pks: readonly number[]): Map<number, VersionAccess> {
+      if (!pks.length) return new Map();
+      const rows = accessStmt.all({ pks: JSON.stringify([...new Set(pks)]) }) as (Omit<VersionAccess, 'groups'> & { groups: string })[];
+      return new Map(rows.map((r) => [r.pk, { ...r, groups: JSON.parse(r.groups) as string[] }]));
     },
 
     setPointers(id: string, pointers: { latestVersionPk?: number | null; draftVersionPk?: number | null }, now: string): void {
@@ -288,8 +349,11 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
 
     /** A dataset reference as one version row (the policy decides what the caller may see of it); undefined: no such dataset. */
     resolve(datasetId: string, version: number | undefined, draft: 'only' | 'fallback' | 'never'): ResolvedRow | undefined {
-      const r = resolveStmt.get({ id: datasetId, n: version ?? null, draft }) as (Omit<ResolvedRow, 'hasDraft' | 'withdrawn'> & { hasDraft: number; withdrawn: number }) | undefined;
-      return r && { ...r, hasDraft: r.hasDraft === 1, withdrawn: r.withdrawn === 1 };
+      type Raw = Omit<ResolvedRow, 'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn' | 'groups'> & Record<'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn', number> & { groups: string };
+      const r = resolveStmt.get({ id: datasetId, n: version ?? null, draft }) as Raw | undefined;
+      return (
+        r && { ...r, groups: JSON.parse(r.groups) as string[], hasDraft: r.hasDraft === 1, hasPublic: r.hasPublic === 1, hasPublished: r.hasPublished === 1, withdrawn: r.withdrawn === 1 }
+      );
     },
 
     /** The datasheet of one version, alone (null when none was written). */
@@ -306,18 +370,20 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
 
     /** Published versions of many datasets, oldest first, in one statement. */
     publishedOf(datasetIds: readonly string[]): PublishedVersionRow[] {
-      return datasetIds.length ? (publishedOfStmt.all({ ids: JSON.stringify(datasetIds) }) as PublishedVersionRow[]) : [];
+      if (!datasetIds.length) return [];
+      return (publishedOfStmt.all({ ids: JSON.stringify(datasetIds) }) as (Omit<PublishedVersionRow, 'groups'> & { groups: string })[]).map((r) => ({ ...r, groups: JSON.parse(r.groups) as string[] }));
     },
 
     /** Full records for many versions in a fixed number of statements (one per child table), with each version's change counter. */
-    load(pks: readonly number[]): Map<number, { record: DatasetRecord; seq: number; revision: number }> {
-      const out = new Map<number, { record: DatasetRecord; seq: number; revision: number }>();
+    load(pks: readonly number[]): Map<number, LoadedVersion> {
+      const out = new Map<number, LoadedVersion>();
       if (pks.length === 0) return out;
       const arg = { pks: JSON.stringify([...new Set(pks)]) };
       for (const r of versionRowsStmt.all(arg) as RawVersionRow[]) {
         out.set(r.pk, {
           seq: r.seq,
           revision: r.revision,
+          holders: { owner: r.owner, groups: (JSON.parse(r.groups) as string[]).sort() },
           record: {
             id: r.dataset_id,
             version: r.version_number,
@@ -334,8 +400,11 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
             status: r.status,
             issued: r.issued,
             license: r.license ?? LICENSE_UNKNOWN,
+            visibility: r.visibility,
             accessLevel: r.access_level,
             embargoUntil: r.embargo_until,
+            accessConditions: r.access_conditions,
+            accessContact: r.access_contact,
             publisher: r.publisher,
             sizeBytes: r.size_bytes,
             recordCount: r.record_count,

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
-import { createDatasetBody, datasetResponse, patchDatasetBody } from './datasets.schema.js';
+import { createDatasetBody, datasetResponse, patchDatasetBody, sharingBody, sharingRecord } from './datasets.schema.js';
 import type { DatasetsService } from './datasets.service.js';
 import type { DatasetReader, ResolvedVersion, VersionRef } from './read.js';
 
@@ -93,7 +93,7 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
         },
       },
       async (request, reply) => {
-        const { miss, ...ref } = datasets.draftRef(request.actor, request.params.id);
+        const { miss, ...ref } = datasets.draftRef(request.params.id);
         return sendRead(request, reply, request.query.format, ref, miss);
       },
     );
@@ -133,6 +133,27 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
         reply.header('Location', urls.version(v.datasetId, null));
         return sendWritten(reply, request.actor, v, 201);
       },
+    );
+
+    app.get(
+      '/datasets/:id/sharing',
+      { schema: { tags, security, summary: 'Who holds a record: its owner and the groups it is shared with (admin)', params: idParams, response: { 200: sharingRecord } } },
+      async (request) => datasets.sharing(request.actor, request.params.id),
+    );
+
+    app.put(
+      '/datasets/:id/sharing',
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Give a record to an owner and share it with groups (admin): their members see it while private, their curators edit it',
+          params: idParams,
+          body: sharingBody,
+          response: { 200: sharingRecord },
+        },
+      },
+      async (request) => datasets.share(request.actor, request.params.id, request.body),
     );
 
     app.get(

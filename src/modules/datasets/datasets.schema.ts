@@ -19,6 +19,13 @@ export const DATA_TYPES = [
 ] as const;
 
 export const ACCESS_LEVELS = ['open', 'embargoed', 'restricted'] as const;
+export const VISIBILITIES = ['public', 'private'] as const;
+
+/** Whom to ask for files that are not open: an e-mail address or a web page (a request form). */
+const contactEmail = z.email().max(320);
+export const accessContactSchema = z.union([contactEmail, allowedUrl]).describe('an e-mail address or a URL where access is requested');
+/** An access contact that is an e-mail address (else it is a URL). */
+export const isEmailContact = (contact: string) => contactEmail.safeParse(contact).success;
 
 /** Whether the thing a record describes exists: only `available` ones may get a findable DOI. */
 export const RECORD_STATUSES = ['planned', 'in-preparation', 'available', 'deprecated', 'retracted'] as const;
@@ -133,8 +140,14 @@ const datasetFields = {
   observables: z.array(allowedUrl.describe('observable IRI')).max(500).optional(),
   distributions: z.array(distributionInput).max(1000).optional(),
   relatedIdentifiers: z.array(relatedIdentifierInput).max(1000).optional(),
-  accessLevel: z.enum(ACCESS_LEVELS).optional(),
+  visibility: z
+    .enum(VISIBILITIES)
+    .optional()
+    .describe('public: the metadata is findable by everyone; private: only the owner, the groups the record is shared with, and admins see it. Default public, except private for a record created with accessLevel restricted and no visibility'),
+  accessLevel: z.enum(ACCESS_LEVELS).optional().describe('who may get the files: open, embargoed (until embargoUntil), restricted (holders of the record only)'),
   embargoUntil: isoDate.optional(),
+  accessConditions: z.string().trim().min(1).max(5000).optional().describe('how to obtain files that are not open (schema.org conditionsOfAccess)'),
+  accessContact: accessContactSchema.optional(),
   version: z.string().trim().min(1).max(100).optional().describe('a version label such as "1.2"; numbering is femto\'s'),
   publisher: z.string().trim().min(1).max(500).optional(),
   sizeBytes: bigCount.optional(),
@@ -168,6 +181,16 @@ export const patchDatasetBody = z
   .superRefine(embargoRule)
   .refine((v) => Object.keys(v).length > 0, 'must change at least one field');
 
+/** Who holds a record (admin): its owner, and the groups (collaborations) it is shared with, replacing those it had. */
+export const sharingBody = z
+  .object({
+    owner: z.string().regex(slugPattern, 'must be a user id').optional().describe('the user who owns the record (default: unchanged)'),
+    groups: z.array(z.string().regex(slugPattern, 'must be a group id')).max(100).describe('every group the record is shared with; [] shares it with none'),
+  })
+  .strict();
+export const sharingRecord = z.object({ owner: z.string().nullable(), groups: z.array(z.string()) });
+
+export type SharingInput = z.infer<typeof sharingBody>;
 export type CreateDatasetInput = z.infer<typeof createDatasetBody>;
 export type PatchDatasetInput = z.infer<typeof patchDatasetBody>;
 export type CreatorInput = z.infer<typeof creatorInput>;
@@ -193,8 +216,11 @@ export interface VersionContent {
   observables?: string[];
   distributions?: z.infer<typeof distributionInput>[];
   relatedIdentifiers?: z.infer<typeof relatedIdentifierInput>[];
+  visibility?: (typeof VISIBILITIES)[number];
   accessLevel?: (typeof ACCESS_LEVELS)[number];
   embargoUntil?: string | null;
+  accessConditions?: string | null;
+  accessContact?: string | null;
   version?: string | null;
   publisher?: string | null;
   sizeBytes?: number | null;
@@ -217,7 +243,7 @@ export const agentOut = z.object({
 
 export const distributionOut = z.object({
   title: z.string().nullable(),
-  urls: z.array(z.string()).describe('empty while an embargo hides the files'),
+  urls: z.array(z.string()).describe('empty while the caller may not get the files (restricted, or under an active embargo)'),
   kind: z.enum(['download', 'access']),
   mediaType: z.string().nullable(),
   format: z.string().nullable(),
@@ -242,8 +268,11 @@ export const datasetRecord = z.object({
   status: z.enum(RECORD_STATUSES),
   issued: z.string().nullable().describe("the source's issue date; null when not known"),
   license: z.string().describe(`an SPDX id, or '${LICENSE_UNKNOWN}' when none is recorded`),
+  visibility: z.enum(VISIBILITIES),
   accessLevel: z.enum(ACCESS_LEVELS),
   embargoUntil: z.string().nullable(),
+  accessConditions: z.string().nullable(),
+  accessContact: z.string().nullable(),
   publisher: z.string().nullable().describe('who publishes the data; null when the source names none (femto only hosts the record)'),
   sizeBytes: z.number().nullable(),
   recordCount: z.number().nullable(),

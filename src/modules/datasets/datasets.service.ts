@@ -1,13 +1,13 @@
 import { FemtoError, notFound } from '../../errors.js';
 import { randomId } from '../../lib/ids.js';
-import type { Actor } from '../auth/auth.schema.js';
+import { ADMIN_USER, hasRole, type Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetsRepository, PublishedVersionRow } from './datasets.repository.js';
 import { datasheetCompleteness, type DatasheetCompleteness } from './datasheet.js';
 import type { Datasheet } from './datasheet.schema.js';
-import { MODEL_CARD_NEEDS_MODEL, modelCardMisplaced, type CreateDatasetInput, type DatasetRecord, type PatchDatasetInput, type VersionContent } from './datasets.schema.js';
-import { draftEtag, readMiss, type DatasetReader, type ResolvedVersion } from './read.js';
-import { mayRead, maySeeDrafts, viewFor } from './visibility.js';
+import { MODEL_CARD_NEEDS_MODEL, modelCardMisplaced, type CreateDatasetInput, type DatasetRecord, type PatchDatasetInput, type SharingInput, type VersionContent } from './datasets.schema.js';
+import { draftEtag, type DatasetReader, type ResolvedVersion } from './read.js';
+import { accessParams, mayEdit, mayRead, viewFor } from './visibility.js';
 
 /** Turns a stored record back into the content it was written from (for PATCH merges and new drafts). */
 export function contentOf(r: DatasetRecord): VersionContent {
@@ -46,8 +46,11 @@ export function contentOf(r: DatasetRecord): VersionContent {
       contents: d.contents.length ? d.contents : undefined,
     })),
     relatedIdentifiers: r.relatedIdentifiers as VersionContent['relatedIdentifiers'],
+    visibility: r.visibility,
     accessLevel: r.accessLevel,
     embargoUntil: r.embargoUntil,
+    accessConditions: r.accessConditions,
+    accessContact: r.accessContact,
     version: r.versionLabel,
     publisher: r.publisher,
     sizeBytes: r.sizeBytes,
@@ -71,7 +74,14 @@ export interface Vocabulary {
   resolveDomain(text: string): { iri: string } | undefined;
 }
 
-export function createDatasetsService(repo: DatasetsRepository, reader: DatasetReader, auth: AuthService, vocabulary?: Vocabulary) {
+/** Throws a coded error (422, every unmet rule) when a version may not become public by `event` (the publication policies). */
+export type PolicyCheck = (versionPk: number, event: 'publish' | 'doi') => void;
+
+/** Who owns what a caller creates: its user (an admin-role caller without one: the admin user). */
+const ownerOf = (actor: Actor) => actor.user ?? ADMIN_USER;
+
+export function createDatasetsService(deps: { repo: DatasetsRepository; reader: DatasetReader; auth: AuthService; vocabulary?: Vocabulary; checkPolicy?: PolicyCheck }) {
+  const { repo, reader, auth, vocabulary } = deps;
   const now = () => new Date().toISOString();
 
   /** The version a write left behind, as the read pipeline names it (writers see every version), with its stored record. */
@@ -93,7 +103,20 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
     return concept;
   }
 
-  function draftOrThrow(id: string) {
+  /**
+   * The holders of a record the caller may change. A record the caller may not even see is
+   * unknown (404, as an absent one); one it sees but does not hold is 403.
+   */
+  function requireEditable(actor: Actor, id: string): void {
+    auth.require(actor, 'curator');
+    const holders = repo.holdersOf([id]).get(id);
+    if (holders && mayEdit(actor, holders)) return;
+    if (!holders || reader.resolve(actor, { dataset: id }).status === 'no-dataset') throw notFound('Dataset', id);
+    throw new FemtoError('FORBIDDEN', `Dataset '${id}' is neither yours nor shared with one of your groups (an admin may share it)`);
+  }
+
+  function draftOrThrow(actor: Actor, id: string) {
+    requireEditable(actor, id);
     const concept = conceptOrThrow(id);
     if (concept.draftVersionPk == null) {
       throw new FemtoError(
@@ -130,12 +153,14 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
     /** Creates the concept record and its first draft. */
     create(actor: Actor, input: CreateDatasetInput): WrittenVersion {
       auth.require(actor, 'curator');
-      const { id: requestedId, ...content } = withTerms(input);
+      const { id: requestedId, ...given } = withTerms(input);
+      // Before visibility was its own field, restricted meant invisible: a client that says only that still gets a private record.
+      const content = { ...given, visibility: given.visibility ?? (given.accessLevel === 'restricted' ? 'private' : 'public') };
       const id = requestedId ?? randomId('ds-');
       repo.transaction(() => {
         if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
         const t = now();
-        repo.insertConcept(id, actor.id, t);
+        repo.insertConcept(id, actor.id, ownerOf(actor), t);
         const draftPk = repo.insertVersion(id, content, 'draft', null, t);
         repo.setPointers(id, { draftVersionPk: draftPk }, t);
         auth.audit(actor, { action: 'dataset.create', entityType: 'dataset', entityId: id, after: content });
@@ -153,7 +178,7 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
       repo.transaction(() => {
         if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`);
         const t = now();
-        repo.insertConcept(id, actor.id, t);
+        repo.insertConcept(id, actor.id, ownerOf(actor), t);
         const versionPk = repo.insertVersion(id, content, 'published', 1, t);
         repo.setPointers(id, { latestVersionPk: versionPk }, t);
         auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content });
@@ -167,11 +192,10 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
       return { pk: v.pk, record: this.recordsFor(actor, [v.pk]).get(v.pk)! };
     },
 
-    /** Published versions of a dataset the caller may see (404 when none and no draft is visible either). */
+    /** Published versions of a dataset the caller may see (404 when the record does not exist for the caller). */
     visiblePublished(actor: Actor, id: string): PublishedVersionRow[] {
-      const rows = repo.publishedOf([id]).filter((r) => mayRead(actor, r));
-      if (rows.length === 0) reader.open(actor, { dataset: id, draft: 'fallback' }); // 404 unless the caller may see a draft-only dataset
-      return rows;
+      if (reader.resolve(actor, { dataset: id, draft: 'fallback' }).status === 'no-dataset') throw notFound('Dataset', id);
+      return repo.publishedOf([id]).filter((r) => mayRead(actor, r));
     },
 
     /** Published versions of many datasets, each as the caller may see it (GraphQL lists). */
@@ -207,16 +231,15 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
       return rows.map((r) => ({ version: r.versionNumber, versionLabel: r.versionLabel, title: r.title, publishedAt: r.publishedAt, accessLevel: r.accessLevel }));
     },
 
-    /** The draft of a dataset, for those who may see drafts (404 otherwise; 409 when it has none). */
-    draftRef(actor: Actor, id: string) {
-      if (!maySeeDrafts(actor)) throw notFound('Draft of dataset', id);
+    /** The draft of a dataset, for those who may edit it (404 otherwise, whether or not there is one; 409 when it has none). */
+    draftRef(id: string) {
       return {
         dataset: id,
         draft: 'only' as const,
         miss: (miss: string) =>
           miss === 'no-draft'
             ? new FemtoError('VERSION_IMMUTABLE', `Dataset '${id}' has no draft; published versions are immutable. POST /datasets/${id}/versions opens a new draft.`)
-            : readMiss('no-dataset', { dataset: id }),
+            : notFound('Draft of dataset', id),
       };
     },
 
@@ -224,7 +247,7 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
       auth.require(actor, 'curator');
       const patch = withTerms(given);
       repo.transaction(() => {
-        const { pk } = draftOrThrow(id);
+        const { pk } = draftOrThrow(actor, id);
         const draft = written(id, 'draft');
         const etag = draftEtag(draft);
         // Without If-Match, two curators editing the same draft would silently overwrite each other.
@@ -258,7 +281,7 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
      */
     datasheetOf(actor: Actor, id: string, version?: number): { version: ResolvedVersion; datasheet: Datasheet } {
       let v: ResolvedVersion | undefined;
-      if (version === undefined && maySeeDrafts(actor)) {
+      if (version === undefined && hasRole(actor, 'curator')) {
         const draft = reader.resolve(actor, { dataset: id, draft: 'only' });
         if (draft.status === 'found') v = draft.version;
       }
@@ -274,9 +297,9 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
 
     /** Freezes the draft as the next immutable version. */
     publish(actor: Actor, id: string): WrittenVersion {
-      auth.require(actor, 'curator');
       const n = repo.transaction(() => {
-        const { pk } = draftOrThrow(id);
+        const { pk } = draftOrThrow(actor, id);
+        deps.checkPolicy?.(pk, 'publish');
         const n = repo.maxVersionNumber(id) + 1;
         const t = now();
         repo.publishDraft(pk, n, t);
@@ -289,8 +312,8 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
 
     /** Opens a new draft from the latest published version ("changes make a new version"). */
     openDraft(actor: Actor, id: string): WrittenVersion {
-      auth.require(actor, 'curator');
       repo.transaction(() => {
+        requireEditable(actor, id);
         const concept = conceptOrThrow(id);
         if (concept.draftVersionPk != null) throw new FemtoError('CONFLICT', `Dataset '${id}' already has an open draft`);
         if (concept.latestVersionPk == null) throw new FemtoError('INTERNAL', `Dataset '${id}' has neither draft nor version`);
@@ -306,8 +329,50 @@ export function createDatasetsService(repo: DatasetsRepository, reader: DatasetR
     /** Records for many version pks, filtered to what the actor may see (for lists and GraphQL loaders). */
     recordsFor(actor: Actor, pks: readonly number[]): Map<number, DatasetRecord> {
       const out = new Map<number, DatasetRecord>();
-      for (const [pk, r] of repo.records(pks)) if (mayRead(actor, r)) out.set(pk, viewFor(actor, r));
+      for (const [pk, l] of repo.load(pks)) if (mayRead(actor, { ...l.record, ...l.holders })) out.set(pk, viewFor(actor, l.record, l.holders));
       return out;
+    },
+
+    /** Which of these versions the caller may read, in one statement (DOIs, lineage ends). */
+    readable(actor: Actor, pks: readonly number[]): Set<number> {
+      return new Set([...repo.access(pks)].filter(([, v]) => mayRead(actor, v)).map(([pk]) => pk));
+    },
+
+    /** Which of these records the caller may change, in one statement. */
+    editableRecords(actor: Actor, ids: readonly string[]): Set<string> {
+      return new Set([...repo.holdersOf(ids)].filter(([, h]) => mayEdit(actor, h)).map(([id]) => id));
+    },
+
+    /** Throws unless the caller may change the record (404 when it may not even see it, 403 otherwise). */
+    assertEditable: requireEditable,
+
+    /** The records the caller holds: every one for admins (lineage decides placeholders on it). */
+    heldBy(actor: Actor): Set<string> | 'all' {
+      if (actor.role === 'admin') return 'all';
+      if (actor.role === 'anonymous') return new Set();
+      return new Set(repo.heldBy(accessParams(actor)));
+    },
+
+    /** Who holds a record: its owner and the groups it is shared with (admin). */
+    sharing(actor: Actor, id: string): { owner: string | null; groups: string[] } {
+      auth.require(actor, 'admin');
+      const holders = repo.holdersOf([id]).get(id);
+      if (!holders) throw notFound('Dataset', id);
+      return { owner: holders.owner, groups: [...holders.groups] };
+    },
+
+    /** Gives a record to an owner and shares it with exactly the groups named (admin). */
+    share(actor: Actor, id: string, input: SharingInput): { owner: string | null; groups: string[] } {
+      auth.require(actor, 'admin');
+      return repo.transaction(() => {
+        const before = this.sharing(actor, id);
+        const owner = input.owner ?? before.owner ?? ADMIN_USER;
+        const groups = [...new Set(input.groups)].sort();
+        auth.assertExist({ users: [{ id: owner, pointer: '/owner' }], groups: groups.map((g) => ({ id: g, pointer: `/groups/${input.groups.indexOf(g)}` })) });
+        repo.setHolders(id, { owner, groups }, now());
+        auth.audit(actor, { action: 'dataset.share', entityType: 'dataset', entityId: id, before, after: { owner, groups } });
+        return { owner, groups };
+      });
     },
   };
 }

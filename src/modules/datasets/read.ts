@@ -6,7 +6,7 @@ import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetsRepository, ResolvedRow } from './datasets.repository.js';
 import type { DatasetRecord } from './datasets.schema.js';
-import { audienceOf, decide, embargoActive, mayRead, viewFor } from './visibility.js';
+import { decide, embargoActive, holds, mayEdit, mayGetFiles, mayRead, sharesPublicView, viewFor, type Holders } from './visibility.js';
 
 /**
  * The one read pipeline of a dataset version, whichever channel asks (REST in every format,
@@ -38,10 +38,16 @@ export interface ReadItem {
   pk: number;
   /** The version's change counter when it was loaded. */
   seq: number;
-  /** The record as the caller may see it (no file URLs under an active embargo). */
+  /** The record as the caller may see it (no file URLs unless the caller may get the files). */
   record: DatasetRecord;
+  /** Who holds the record (owner and groups): parts shown to its editors only are decided on them. */
+  holders: Holders;
   /** Files are under an active embargo. */
   embargoed: boolean;
+  /** The caller may not get the files (restricted, or under an active embargo): the record says how to request access. */
+  filesWithheld: boolean;
+  /** The caller may edit the record: it sees work in progress (draft DOIs, registration errors). */
+  editor: boolean;
   /** Published versions of the same dataset the caller may see, oldest first. */
   versions: { n: number; publishedAt: string }[];
   parts: ReadParts;
@@ -90,8 +96,8 @@ export type MissError = (miss: Miss, ref: VersionRef) => FemtoError;
 
 export const readMiss: MissError = (_miss, ref) => (ref.version !== undefined ? notFound('Version', `${ref.dataset} v${ref.version}`) : notFound('Dataset', ref.dataset));
 
-/** Strong validator of a draft: it changes with every revision (what If-Match on PATCH compares). */
-export const draftEtag = (v: Pick<ResolvedRow, 'pk' | 'revision'>) => `"d${v.pk}.${v.revision}"`;
+/** Strong validator of a draft: it changes with every revision (what If-Match on PATCH compares), and says nothing of row numbers. */
+export const draftEtag = (v: Pick<ResolvedRow, 'datasetId' | 'revision' | 'updatedAt'>) => `"d${sha256(`${v.datasetId}\n${v.revision}\n${v.updatedAt}`).slice(0, 24)}"`;
 
 interface Rendered {
   status: number;
@@ -138,12 +144,19 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
   };
   const stats = { hits: 0, misses: 0 };
 
+  // Only what anonymous callers see is cached (visibility.ts sharesPublicView): undefined means "not cacheable".
   const cacheKey = (actor: Actor, v: Pick<ListedVersion, 'pk' | 'seq' | 'accessLevel' | 'embargoUntil'>, format: string) =>
-    `${v.pk}:${v.seq}:${format}:${audienceOf(actor)}${embargoActive(v) ? ':embargoed' : ''}`;
+    sharesPublicView(actor) ? `${v.pk}:${v.seq}:${format}:public${embargoActive(v) ? ':embargoed' : ''}` : undefined;
 
   function resolve(actor: Actor, ref: VersionRef): Resolution {
-    const row = repo.resolve(ref.dataset, ref.version, ref.draft === 'only' ? 'only' : ref.draft === 'fallback' && mayRead(actor, { state: 'draft', accessLevel: 'open' }) ? 'fallback' : 'never');
+    const row = repo.resolve(ref.dataset, ref.version, ref.draft === 'only' ? 'only' : ref.draft === 'fallback' ? 'fallback' : 'never');
     if (!row) return { status: 'no-dataset' };
+    // A record exists for the caller when it may read some version of it; otherwise every miss is the unknown id's miss,
+    // so no answer (a version number, a draft, "not published") tells a hidden record from an absent one.
+    const exists = row.hasPublic || (row.hasPublished && holds(actor, row)) || (row.hasDraft && mayEdit(actor, row));
+    if (!exists) return { status: 'no-dataset' };
+    // A draft exists for its editors only: to anyone else, having one or not answers alike.
+    if (ref.draft === 'only' && !mayEdit(actor, row)) return { status: 'hidden' };
     if (row.pk === null) return { status: ref.draft === 'only' ? 'no-draft' : ref.version !== undefined ? 'no-version' : 'unpublished' };
     if (decide(actor, row) === 'hidden') return { status: 'hidden' };
     return { status: 'found', version: row as ResolvedVersion };
@@ -169,8 +182,19 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     const items: ReadItem[] = [];
     for (const pk of pks) {
       const l = loaded.get(pk);
-      if (!l || !mayRead(actor, l.record)) continue;
-      items.push({ viewer: actor, pk, seq: l.seq, record: viewFor(actor, l.record), embargoed: embargoActive(l.record), versions: [], parts: {} as ReadParts });
+      if (!l || !mayRead(actor, { ...l.record, ...l.holders })) continue;
+      items.push({
+        viewer: actor,
+        pk,
+        seq: l.seq,
+        record: viewFor(actor, l.record, l.holders),
+        holders: l.holders,
+        embargoed: embargoActive(l.record),
+        filesWithheld: !mayGetFiles(actor, { ...l.record, ...l.holders }),
+        editor: mayEdit(actor, l.holders),
+        versions: [],
+        parts: {} as ReadParts,
+      });
     }
     if (!items.length) return items;
     const published = repo.publishedOf([...new Set(items.map((i) => i.record.id))]);
@@ -190,11 +214,10 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
   }
 
   async function render(actor: Actor, version: ResolvedVersion, representation: Representation<ReadItem>, served: string): Promise<Rendered> {
-    const cacheable = version.state === 'published';
     // The headers name the URL that serves them: one entry per (representation, URL).
     const format = `${representation.format}@${served}`;
-    const key = cacheKey(actor, version, format);
-    const hit = cacheable ? recall(key) : undefined;
+    const key = version.state === 'published' ? cacheKey(actor, version, format) : undefined;
+    const hit = key ? recall(key) : undefined;
     if (hit) {
       stats.hits++;
       return hit;
@@ -205,10 +228,10 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     const body = await representation.render(item);
     const headers = Object.assign({}, ...headerHooks.map((h) => h(item, served))) as Record<string, string>;
     // A digest of what is sent: equal bytes, equal tag, on any replica; it says nothing of row numbers or counters.
-    const etag = cacheable ? `"${sha256(`${representation.mediaType}\n${JSON.stringify(headers)}\n${body}`).slice(0, 32)}"` : draftEtag(version);
+    const etag = version.state === 'published' ? `"${sha256(`${representation.mediaType}\n${JSON.stringify(headers)}\n${body}`).slice(0, 32)}"` : draftEtag(version);
     const out: Rendered = { status: 200, mediaType: representation.mediaType, body, headers, etag };
     // Stored under the counter the data was read at: a change in between only makes the next read miss.
-    if (cacheable) remember(cacheKey(actor, { ...version, seq: item.seq }, format), out);
+    if (key) remember(cacheKey(actor, { ...version, seq: item.seq }, format)!, out);
     return out;
   }
 
@@ -275,7 +298,11 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
      */
     cachedMany(actor: Actor, listed: readonly ListedVersion[], format: string, renderMany: (items: ReadItem[]) => string[]): (string | undefined)[] {
       const key = `list:${format}`;
-      const out: (string | undefined)[] = listed.map((v) => cache.get(cacheKey(actor, v, key))?.text);
+      const keyOf = (v: Parameters<typeof cacheKey>[1]) => cacheKey(actor, v, key);
+      const out: (string | undefined)[] = listed.map((v) => {
+        const k = keyOf(v);
+        return k ? cache.get(k)?.text : undefined;
+      });
       const missing = listed.filter((_, i) => out[i] === undefined);
       stats.hits += listed.length - missing.length;
       stats.misses += missing.length;
@@ -289,7 +316,8 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
         if (!found) return;
         out[i] = found.body;
         const r = found.item.record;
-        cache.set(cacheKey(actor, { pk: v.pk, seq: found.item.seq, accessLevel: r.accessLevel, embargoUntil: r.embargoUntil }, key), found.body);
+        const k = keyOf({ pk: v.pk, seq: found.item.seq, accessLevel: r.accessLevel, embargoUntil: r.embargoUntil });
+        if (k) cache.set(k, found.body);
       });
       return out;
     },

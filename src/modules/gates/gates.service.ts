@@ -1,4 +1,3 @@
-import { ConfigError, type GatePolicy } from '../../config.js';
 import { FemtoError, notFound } from '../../errors.js';
 import { randomId } from '../../lib/ids.js';
 import type { Actor } from '../auth/auth.schema.js';
@@ -11,7 +10,7 @@ import type { Unit } from '../ontology/units.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
 import { judge } from './evaluate.js';
 import type { GatesRepository, MeasurementWithActivity, NewGateResult } from './gates.repository.js';
-import { BEATS_BASELINE, DATASHEET_COMPLETE, type BaselineComparison, type BaselineComparisons, type GateResultRecord, type GateStatus, type MeasurementInput, type MeasurementRecord } from './gates.schema.js';
+import { BEATS_BASELINE, type BaselineComparison, type BaselineComparisons, type GateResultRecord, type GateStatus, type MeasurementInput, type MeasurementRecord } from './gates.schema.js';
 import type { GateResultRow } from '../../db/schema/index.js';
 
 const asList = (v: number | number[]) => (Array.isArray(v) ? v : [v]);
@@ -45,6 +44,17 @@ export function thresholdOf(g: GateTerm) {
   return { comparison: g.comparison, threshold: g.threshold, lowerBound: g.lowerBound, upperBound: g.upperBound, reference: g.reference, tolerance: g.tolerance, unit: g.unit };
 }
 
+/** The gates a publication rule requires to have passed: every numeric gate of the version's tier, every numeric gate on its observables, or these (slugs or IRIs). */
+export type GateSpec = 'all' | 'applicable' | string[];
+export type ResolvedGateSpec = 'all' | 'applicable' | GateTerm[];
+
+/** A required gate that has not passed. */
+export interface BlockingGate {
+  gate: string;
+  label: string;
+  state: string;
+}
+
 export function createGatesService(deps: {
   repo: GatesRepository;
   provenance: ProvenanceService;
@@ -52,71 +62,56 @@ export function createGatesService(deps: {
   reader: Pick<DatasetReader, 'open'>;
   ontology: OntologyService;
   auth: AuthService;
-  policy: GatePolicy;
 }) {
   const { repo, provenance, datasets, reader, ontology, auth } = deps;
   const { units } = ontology;
 
-  // A policy naming a gate that does not exist, or one that can never be judged, would block
-  // publication for ever: refuse it at start.
-  const policy = new Map<number, 'all' | GateTerm[]>();
-  // Model tiers: every evaluation against a baseline must beat it by this much (the gate of a tier without the rule asks 0).
-  const baselinePolicy = new Map<number, BaselineRule>();
-  // Tiers whose versions need a datasheet answering all seven sections before a DOI.
-  const datasheetPolicy = new Set<number>();
-  for (const [tier, spec] of Object.entries(deps.policy)) {
-    if (spec === 'all') {
-      policy.set(Number(tier), 'all');
-      continue;
-    }
-    const gates: GateTerm[] = [];
-    for (const ref of spec) {
-      if (ref.trim() === 'datasheet-complete') {
-        datasheetPolicy.add(Number(tier));
-        continue;
-      }
-      const rule = parseBaselineRule(ref);
-      if (rule) {
-        baselinePolicy.set(Number(tier), rule);
-        continue;
-      }
-      if (ref.startsWith('beats-baseline')) throw new ConfigError([`FEMTO_GATE_POLICY: tier ${tier}: '${ref}' is not beats-baseline, beats-baseline>=x or beats-baseline>=x%`]);
-      const g = ontology.gate(ref);
-      if (!g) throw new ConfigError([`FEMTO_GATE_POLICY: tier ${tier} names unknown gate '${ref}'`]);
-      if (!g.thresholdStated) throw new ConfigError([`FEMTO_GATE_POLICY: gate '${g.slug}' states no number and can never pass`]);
-      gates.push(g);
-    }
-    policy.set(Number(tier), gates);
-  }
   const noRule: BaselineRule = { by: 0, relative: false };
   const comparisonSources: BaselineComparisons[] = [];
+  // The beats-baseline rule of a tier (the publication policies' beatsBaseline rules); without one, a model must at least not lose.
+  let baselineRuleOf: (tier: number | null) => BaselineRule | undefined = () => undefined;
 
-  /** Beats-baseline outcomes of versions (the latest evaluation per key counts), judged by their tiers' rules. */
+  /** The latest comparison per key of each version (a later evaluation of the same comparison supersedes the earlier). */
+  function latestComparisons(versionPks: readonly number[]): BaselineComparison[] {
+    const latest = new Map<string, BaselineComparison>();
+    for (const c of comparisonSources.flatMap((source) => source(versionPks))) latest.set(`${c.versionPk} ${c.key}`, c);
+    return [...latest.values()];
+  }
+
+  function judgeComparison(c: BaselineComparison, rule: BaselineRule): GateStatus['gates'][number] {
+    const margin = baselineMargin(c, rule);
+    const state = margin === null ? ('not-evaluable' as const) : margin >= -1e-12 * Math.max(1, Math.abs(c.value!), Math.abs(c.baselineValue!)) ? ('passed' as const) : ('failed' as const);
+    return { gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: ${c.label}`, state, value: c.value, margin, measurement: c.evaluation };
+  }
+
+  /** Beats-baseline outcomes of versions, judged by their tiers' rules. */
   function baselineOutcomes(versionPks: readonly number[]): Map<number, GateStatus['gates']> {
-    const comparisons = comparisonSources.flatMap((source) => source(versionPks));
+    const comparisons = latestComparisons(versionPks);
     const out = new Map<number, GateStatus['gates']>();
     if (!comparisons.length) return out;
     const tiers = datasets.versionLabels([...new Set(comparisons.map((c) => c.versionPk))]);
-    const latest = new Map<string, BaselineComparison>();
-    for (const c of comparisons) latest.set(`${c.versionPk} ${c.key}`, c);
-    for (const c of latest.values()) {
-      const tier = tiers.get(c.versionPk)?.tier;
-      const rule = (tier != null ? baselinePolicy.get(tier) : undefined) ?? noRule;
-      const margin = baselineMargin(c, rule);
-      const state = margin === null ? ('not-evaluable' as const) : margin >= -1e-12 * Math.max(1, Math.abs(c.value!), Math.abs(c.baselineValue!)) ? ('passed' as const) : ('failed' as const);
+    for (const c of comparisons) {
+      const rule = baselineRuleOf(tiers.get(c.versionPk)?.tier ?? null) ?? noRule;
       const list = out.get(c.versionPk) ?? [];
-      list.push({ gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: ${c.label}`, state, value: c.value, margin, measurement: c.evaluation });
+      list.push(judgeComparison(c, rule));
       out.set(c.versionPk, list);
     }
     return out;
   }
 
-  /** Gates a version of this tier must pass before it may get a DOI. */
-  function requiredGates(tier: number | null): GateTerm[] {
-    if (tier == null) return [];
-    const spec = policy.get(tier);
-    if (!spec) return [];
-    return spec === 'all' ? ontology.gates({ tier }).filter((g) => g.thresholdStated) : spec;
+  /**
+   * The gates a publication rule names, checked once at start: a gate that does not exist, or one
+   * that states no number (it could never pass), would block publication for ever. `refuse` says
+   * where the rule came from.
+   */
+  function resolveGateSpec(spec: GateSpec, refuse: (problem: string) => Error): ResolvedGateSpec {
+    if (spec === 'all' || spec === 'applicable') return spec;
+    return spec.map((ref) => {
+      const g = ontology.gate(ref);
+      if (!g) throw refuse(`names unknown gate '${ref}'`);
+      if (!g.thresholdStated) throw refuse(`gate '${g.slug}' states no number and can never pass`);
+      return g;
+    });
   }
 
   function unitOrThrow(ref: string, pointer: string): Unit {
@@ -192,11 +187,26 @@ export function createGatesService(deps: {
   }
 
   return {
-    requiredGates,
+    resolveGateSpec,
 
     /** The models module's evaluations against baselines: judged as the beats-baseline gate of each model version. */
     useComparisons(source: BaselineComparisons): void {
       comparisonSources.push(source);
+    },
+
+    /** Which beats-baseline rule judges the gate status of a tier's models (the publication policies decide). */
+    useBaselineRules(ruleOf: (tier: number | null) => BaselineRule | undefined): void {
+      baselineRuleOf = ruleOf;
+    },
+
+    /**
+     * What keeps a model version from beating its baselines by `rule`: each evaluation that does
+     * not (the latest per comparison), or no evaluation with values to judge at all.
+     */
+    unmetBaseline(versionPk: number, rule: BaselineRule): BlockingGate[] {
+      const judged = latestComparisons([versionPk]).map((c) => judgeComparison(c, rule)).filter((g) => g.state !== 'not-evaluable');
+      if (!judged.length) return [{ gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: no evaluation with a value against a baseline value`, state: 'not-evaluated' }];
+      return judged.filter((g) => g.state === 'failed').map((g) => ({ gate: BEATS_BASELINE, label: g.label, state: 'failed' }));
     },
 
     /**
@@ -204,7 +214,8 @@ export function createGatesService(deps: {
      * and stores the evaluation as a validation activity that used the version. All or nothing.
      */
     record(actor: Actor, datasetId: string, input: MeasurementInput): MeasurementRecord {
-      auth.require(actor, 'curator');
+      // A measurement changes what the record says of its quality: its editors' to make.
+      datasets.assertEditable(actor, datasetId);
       const target = resolveVersionPk(actor, datasetId, input.version);
       const observable = ontology.observable(input.observable);
       if (!observable) throw new FemtoError('UNKNOWN_REFERENCE', `'${input.observable}' is not an observable of the femto ontology`, [{ pointer: '/observable', message: 'unknown observable (GET /observables)' }]);
@@ -260,7 +271,8 @@ export function createGatesService(deps: {
     },
 
     list(actor: Actor, datasetId: string, version?: number): MeasurementRecord[] {
-      const pks = version !== undefined ? [resolveVersionPk(actor, datasetId, version).pk] : this.visibleVersionPks(actor, datasetId);
+      // A read: a version the caller may not see, or none by that number, is 404 as an unknown dataset's is.
+      const pks = version !== undefined ? [reader.open(actor, { dataset: datasetId, version }).pk] : this.visibleVersionPks(actor, datasetId);
       return records(repo.measurementsOf(pks), versionLabeller(pks));
     },
 
@@ -314,43 +326,17 @@ export function createGatesService(deps: {
       return out;
     },
 
-    /**
-     * Throws 422 naming the gates when the version's tier policy requires a gate that failed or
-     * was never judged: an ontology gate, or (a model tier's beats-baseline rule) an evaluation
-     * that does not beat its baseline by the margin, or no judged evaluation at all; or (the
-     * `datasheet-complete` rule) a datasheet that leaves a section unanswered. The DOI
-     * publish path calls this before registering.
-     */
-    assertPublishable(versionPk: number): void {
-      const row = datasets.versionLabels([versionPk]).get(versionPk);
-      if (!row) throw new FemtoError('INTERNAL', `version row ${versionPk} vanished`);
-      const required = requiredGates(row.tier);
-      const rule = row.tier != null ? baselinePolicy.get(row.tier) : undefined;
-      const needsDatasheet = row.tier != null && datasheetPolicy.has(row.tier);
-      if (!required.length && !rule && !needsDatasheet) return;
+    /** The gates `spec` requires of a version that have not passed (failed, or never judged); `all` means every numeric gate of `tiers`. */
+    unmetGates(versionPk: number, tiers: number[], spec: ResolvedGateSpec): BlockingGate[] {
       const status = this.gateStatusFor([versionPk]).get(versionPk)!;
       const latest = new Map(status.gates.map((g) => [g.gate, g]));
-      const blocking = required.flatMap((g) => {
+      const stated = (gates: (GateTerm | undefined)[]) => gates.filter((g): g is GateTerm => !!g?.thresholdStated);
+      const required =
+        spec === 'all' ? [...new Map(tiers.flatMap((tier) => stated(ontology.gates({ tier }))).map((g) => [g.iri, g])).values()] : spec === 'applicable' ? stated(status.gates.map((g) => ontology.gate(g.gate))) : spec;
+      return required.flatMap((g) => {
         const state = latest.get(g.iri)?.state ?? 'not-evaluated';
         return state === 'passed' ? [] : [{ gate: g.iri, label: g.label, state }];
       });
-      if (needsDatasheet) {
-        const unanswered = datasets.datasheetCompletenessOf(versionPk).bySection.filter((s) => !s.answered);
-        if (unanswered.length) blocking.push({ gate: DATASHEET_COMPLETE, label: `Datasheet complete: no answer in ${unanswered.map((s) => s.title).join(', ')}`, state: 'failed' });
-      }
-      if (rule) {
-        const judged = status.gates.filter((g) => g.gate === BEATS_BASELINE && g.state !== 'not-evaluable');
-        const failed = judged.filter((g) => g.state === 'failed');
-        if (!judged.length) blocking.push({ gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: no evaluation with a value against a baseline value`, state: 'not-evaluated' });
-        for (const g of failed) blocking.push({ gate: BEATS_BASELINE, label: g.label, state: 'failed' });
-      }
-      if (!blocking.length) return;
-      throw new FemtoError(
-        'UNPROCESSABLE',
-        `Tier ${row.tier} requires these validation gates to pass before a DOI is published: ${blocking.map((b) => `${b.label} (${b.state})`).join('; ')}`,
-        blocking.map((b) => ({ pointer: '/gates', message: `${b.label} (${b.gate}): ${b.state}` })),
-        { gates: blocking },
-      );
     },
   };
 

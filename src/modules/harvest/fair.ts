@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LICENSE_UNKNOWN } from '../datasets/datasets.schema.js';
 import type { HarvestItem, SerializerContext } from './harvest.service.js';
+import { policyCompliance, type PolicyCompliance } from '../policies/policies.schema.js';
 import { doiUrl } from './harvest.urls.js';
 import { datasheetCompleteness } from '../datasets/datasheet.js';
 
@@ -18,6 +19,7 @@ export const fairReport = z.object({
   version: z.number().int().nullable(),
   score: z.object({ earned: z.number(), total: z.number() }),
   metrics: z.array(fairMetric),
+  policy: policyCompliance.describe("the publication policies that govern the record (FEMTO_POLICY_DIR, FEMTO_GATE_POLICY), and whether it meets each: at publish, and for a findable DOI"),
 });
 
 export type FairMetric = z.infer<typeof fairMetric>;
@@ -56,7 +58,7 @@ function datasheetMetric(item: HarvestItem, ctx: SerializerContext): FairMetric 
  * A self-assessment after F-UJI's metrics (FsF-F1-01D ... FsF-R1.3-02D), computed from the
  * record and from what femto serves for it, so a curator sees what to fix before harvesting.
  */
-export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served: readonly { mediaType: string }[]) {
+export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served: readonly { mediaType: string }[], policy: PolicyCompliance) {
   const r = item.record;
   const landing = ctx.urls.version(r.id, r.version);
   const urls = r.distributions.flatMap((d) => d.urls);
@@ -113,5 +115,5 @@ export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served
   ];
   const earned = metrics.reduce((n, m) => n + m.score.earned, 0);
   const total = metrics.reduce((n, m) => n + m.score.total, 0);
-  return { dataset: r.id, version: r.version, score: { earned, total }, metrics };
+  return { dataset: r.id, version: r.version, score: { earned, total }, metrics, policy };
 }

@@ -1,5 +1,5 @@
 import type { Database_ } from '../../db/client.js';
-import { EVER_PUBLIC, IN_DOMAIN, IN_TIER, LATEST_PUBLISHED, WITHDRAWN } from '../../db/fragments.js';
+import { EVER_PUBLIC, IN_DOMAIN, IN_TIER, LATEST_PUBLISHED, mayReadVersion, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
 
 /** One harvestable dataset: its latest published version, keyed by (datestamp, id) for keyset paging. */
 export interface HarvestRow {
@@ -7,7 +7,7 @@ export interface HarvestRow {
   id: string;
   /** When the record last changed for a harvester (datasets.modified_at: publication, DOI, withdrawal, gates, lineage). */
   datestamp: string;
-  /** Withdrawn (a hidden DOI's tombstone), or the latest version left public view while an earlier one was public (OAI deleted record). */
+  /** Withdrawn (a hidden DOI's tombstone), or the latest version is one the caller may not read while an earlier one was public (OAI deleted record). */
   deleted: boolean;
   /** The primary tier and the other tiers the record is in. */
   tiers: number[];
@@ -35,9 +35,9 @@ export interface HarvestQuery {
   /** Keyset: rows strictly after this (datestamp, id). */
   after?: readonly [string, string];
   facets?: FacetFilter;
-  /** Readers see restricted records as live; anonymous harvesters never do. */
-  includeRestricted: boolean;
-  /** OAI keeps withdrawn records (tombstones, records made restricted) as deleted headers; the other channels drop them. */
+  /** The caller (visibility.ts accessParams): what it may read is live. */
+  access: AccessParams;
+  /** OAI keeps withdrawn records (tombstones, records whose latest version is private) as deleted headers; the other channels drop them. */
   includeDeleted: boolean;
 }
 
@@ -46,7 +46,7 @@ export interface HarvestQuery {
  * binds NULL and drops out, so each statement is prepared once.
  */
 const FILTERS = `
-      (@includeRestricted = 1 OR v.access_level <> 'restricted' OR (@includeDeleted = 1 AND ${EVER_PUBLIC}))
+      (${mayReadVersion()} OR (@includeDeleted = 1 AND ${EVER_PUBLIC}))
   AND (@includeDeleted = 1 OR NOT ${WITHDRAWN})
   AND (@from IS NULL OR d.modified_at >= @from)
   AND (@before IS NULL OR d.modified_at < @before)
@@ -55,13 +55,13 @@ const FILTERS = `
   AND (@anyDomain = 0 OR v.domain IS NOT NULL) AND ${IN_DOMAIN}
   AND (@anyDataType = 0 OR v.data_type IS NOT NULL) AND (@dataType IS NULL OR v.data_type = @dataType)`;
 
-/** A record is deleted for a harvester when withdrawn, or (for those who may not see restricted records) when its latest version is restricted. */
-const DELETED = `(${WITHDRAWN} OR (@includeRestricted = 0 AND v.access_level = 'restricted'))`;
+/** A record is deleted for a harvester when withdrawn, or when it may not read the latest version. */
+const DELETED = `(${WITHDRAWN} OR NOT ${mayReadVersion()})`;
 
 function bind(q: HarvestQuery) {
   const f = q.facets ?? {};
   return {
-    includeRestricted: q.includeRestricted ? 1 : 0,
+    ...q.access,
     includeDeleted: q.includeDeleted ? 1 : 0,
     from: q.from ?? null,
     before: q.before ?? null,
@@ -128,9 +128,9 @@ export function createHarvestRepository({ sqlite }: Database_) {
     },
 
     /** Distinct tier and data type values of the records a harvester may see (the OAI set hierarchy; domains come from the ontology). */
-    facetValues(includeRestricted: boolean): { tiers: number[]; dataTypes: string[] } {
+    facetValues(access: AccessParams): { tiers: number[]; dataTypes: string[] } {
       const out = { tiers: [] as number[], dataTypes: [] as string[] };
-      for (const r of facetValuesStmt.all(bind({ includeRestricted, includeDeleted: false })) as { facet: 'tier' | 'dataType'; value: never }[]) {
+      for (const r of facetValuesStmt.all(bind({ access, includeDeleted: false })) as { facet: 'tier' | 'dataType'; value: never }[]) {
         out[r.facet === 'tier' ? 'tiers' : 'dataTypes'].push(r.value);
       }
       return out;

@@ -6,6 +6,8 @@ import type { Config } from '../../config.js';
 import { notFound } from '../../errors.js';
 import { RepresentationRegistry } from '../../lib/negotiation.js';
 import type { DatasetReader, VersionRef } from '../datasets/read.js';
+import { holds } from '../datasets/visibility.js';
+import type { PoliciesService } from '../policies/policies.service.js';
 import { fairAssessment, fairReport } from './fair.js';
 import { harvestItem, type HarvestService } from './harvest.service.js';
 import { CONTEXT_FILES, contextDocument, toTurtle, type ContextFile } from './jsonld.js';
@@ -40,10 +42,11 @@ export function harvestRoutes(deps: {
   harvest: HarvestService;
   oai: OaiService;
   reader: DatasetReader;
+  policies: Pick<PoliciesService, 'compliance'>;
   config: Config;
   metadataFormats: () => { mediaType: string; format: string }[];
 }): FastifyPluginAsyncZod {
-  const { harvest, oai, reader, config } = deps;
+  const { harvest, oai, reader, config, policies } = deps;
   const ctx = harvest.serializerContext;
 
   /** Catalog pages: their dataset nodes come rendered from the read pipeline's cache, as JSON texts. */
@@ -119,14 +122,15 @@ export function harvestRoutes(deps: {
       {
         schema: {
           tags,
-          summary: "FAIR self-assessment after F-UJI's metrics, with the evidence femto used",
+          summary: "FAIR self-assessment after F-UJI's metrics, with the evidence femto used, and compliance with the publication policies",
           params: z.object({ id: z.string().min(1).max(200) }),
           response: { 200: fairReport },
         },
       },
       async (request) => {
         const v = reader.open(request.actor, { dataset: request.params.id, draft: 'fallback' });
-        return fairAssessment(harvestItem(request.actor, reader.item(request.actor, v)), ctx, reader.representations.all());
+        const item = reader.item(request.actor, v);
+        return fairAssessment(harvestItem(request.actor, item), ctx, reader.representations.all(), policies.compliance(item, holds(request.actor, item.holders)));
       },
     );
 

@@ -1,7 +1,8 @@
 import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetReader, ListedVersion, ReadItem } from '../datasets/read.js';
-import { mayListRestricted, visibleEndpoint } from '../datasets/visibility.js';
+import { accessParams, visibleEndpoint } from '../datasets/visibility.js';
+import { anonymous } from '../auth/auth.schema.js';
 import type { DescribedRecord } from '../identifiers/description.js';
 import type { GateStatus } from '../gates/gates.schema.js';
 import type { ModelPart } from '../models/models.read.js';
@@ -21,7 +22,7 @@ export interface LineageNeighbour {
 /** Everything the harvest formats say about one dataset version (the read pipeline's item, in harvest terms). */
 export interface HarvestItem {
   pk: number;
-  /** The description every format gives (DOI metadata first, see describeRecord), as the caller may see it (no file URLs under an active embargo). */
+  /** The description every format gives (DOI metadata first, see describeRecord), as the caller may see it (no file URLs it may not get). */
   record: DescribedRecord;
   /** femto's findable DOI of this version. */
   doi: string | null;
@@ -38,6 +39,8 @@ export interface HarvestItem {
   /** One step down: visible outputs of steps that used this version. */
   downstream: LineageNeighbour[];
   embargoed: boolean;
+  /** The caller may not get the files (restricted, or an active embargo): formats say how to request access instead. */
+  filesWithheld: boolean;
   /** DQV quality measurements of this version (gate evaluations), as JSON-LD nodes. */
   quality: Record<string, unknown>[];
   /** A Model record's evaluations and JSON-LD (model card, ML Schema evaluations); null for datasets. */
@@ -78,6 +81,7 @@ export function harvestItem(actor: Actor, item: ReadItem): HarvestItem {
     upstream: provenance.upstream.flatMap(neighbour),
     downstream: provenance.downstream.flatMap(neighbour),
     embargoed: item.embargoed,
+    filesWithheld: item.filesWithheld,
     quality,
     model,
     derivedBy: provenance.usedBy.filter((a) => a.outputs.length > 0),
@@ -108,7 +112,7 @@ export function createHarvestService(deps: HarvestDeps) {
   };
 
   const publicQuery = (actor: Actor, extra: Partial<HarvestQuery> = {}): HarvestQuery => ({
-    includeRestricted: mayListRestricted(actor),
+    access: accessParams(actor),
     includeDeleted: false,
     ...extra,
   });
@@ -144,7 +148,7 @@ export function createHarvestService(deps: HarvestDeps) {
 
     /** Ids and datestamps of what an anonymous crawler may see (sitemaps), one chunk at a time. */
     publicIndex(chunk: number, size: number) {
-      const q: HarvestQuery = { includeRestricted: false, includeDeleted: false };
+      const q: HarvestQuery = { access: accessParams(anonymous), includeDeleted: false };
       return { total: repo.count(q), rows: repo.page(q, size, chunk * size) };
     },
   };

@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
 import { anonymous } from '../auth/auth.schema.js';
+import { accessParams } from '../datasets/visibility.js';
 import type { FacetFilter, HarvestQuery, HarvestRepository, HarvestRow } from './harvest.repository.js';
 import type { ReadItem } from '../datasets/read.js';
 import { harvestItem, type HarvestService, type SerializerContext } from './harvest.service.js';
@@ -82,7 +83,9 @@ export function createOaiService(deps: {
   const repositoryIdentifier = DOMAIN_NAME.test(host) ? host : undefined;
   const idPrefix = `oai:${host}:`;
   const pageSize = config.harvest.oaiPageSize;
-  const publicQuery = (extra: Partial<HarvestQuery> = {}): HarvestQuery => ({ includeRestricted: false, includeDeleted: true, ...extra });
+  // OAI-PMH has no authentication: every harvester is anonymous.
+  const publicAccess = accessParams(anonymous);
+  const publicQuery = (extra: Partial<HarvestQuery> = {}): HarvestQuery => ({ access: publicAccess, includeDeleted: true, ...extra });
 
   const identifierOf = (id: string) => `${idPrefix}${id}`;
   const datasetIdOf = (identifier: string) => (identifier.startsWith(idPrefix) ? identifier.slice(idPrefix.length) : undefined);
@@ -101,7 +104,7 @@ export function createOaiService(deps: {
   function facetsOf(spec: string): FacetFilter | null {
     const [kind, value, ...rest] = spec.split(':');
     if (rest.length) return null;
-    const values = repo.facetValues(false);
+    const values = repo.facetValues(publicAccess);
     if (kind === 'tier') {
       if (value === undefined) return { tier: 'any' };
       return /^\d$/.test(value) ? { tier: Number(value) } : null;
@@ -168,7 +171,7 @@ export function createOaiService(deps: {
   }
 
   function listSets(): string {
-    const { tiers, dataTypes } = repo.facetValues(false);
+    const { tiers, dataTypes } = repo.facetValues(publicAccess);
     if (!repo.count(publicQuery({ includeDeleted: false }))) throw new OaiError('noSetHierarchy', 'The repository holds no records, hence no sets');
     const set = (spec: string, name: string) => `<set>${element('setSpec', spec)}${element('setName', name)}</set>`;
     const bySlug = (values: string[], kind: string) => [...new Map(values.map((v) => [slugOf(v), v])).entries()].map(([slug, v]) => set(`${kind}:${slug}`, v));

@@ -1,12 +1,13 @@
 import type { DoiRow } from '../../db/schema/index.js';
 import type { DescribedRecord } from './description.js';
 import type { ReadExtension, ReadItem } from '../datasets/read.js';
+import { mayRead } from '../datasets/visibility.js';
 import '../provenance/provenance.read.js';
 import { lineageRelations, type IdentifiersService, type LineageRelation } from './identifiers.service.js';
 
 declare module '../datasets/read.js' {
   interface ReadParts {
-    /** The version's own DOI, in whatever state. */
+    /** The version's own DOI as the caller may see it: findable, or any state for those who may edit the record. */
     doi: DoiRow | null;
     /** What every format says of the version: its record, with its findable DOI's metadata taking precedence. */
     description: DescribedRecord;
@@ -20,16 +21,22 @@ export function identifiersReadExtension(identifiers: IdentifiersService): ReadE
       const rows = identifiers.forVersions(items.map((i) => i.pk));
       const described = identifiers.describe(items);
       for (const item of items) {
-        item.parts.doi = rows.get(item.pk) ?? null;
+        const row = rows.get(item.pk);
+        item.parts.doi = row && (row.state === 'findable' || item.editor) ? row : null;
         item.parts.description = described.get(item.pk)!;
       }
     },
-    json({ parts: { doi: row } }) {
-      return { doi: row ? { doi: row.doi, state: row.state, url: row.url, withdrawnAt: row.withdrawnAt, registration: identifiers.registration(row) } : null };
+    json({ parts: { doi: row }, editor }) {
+      return { doi: row ? { doi: row.doi, state: row.state, url: row.url, withdrawnAt: row.withdrawnAt, registration: identifiers.registration(row, editor) } : null };
     },
   };
 }
 
-/** DataCite relations of loaded items, from the lineage the read already loaded. */
+/** DataCite relations of loaded items, from the lineage the read already loaded: the neighbours their viewer may see. */
 export const lineageOfItems = (items: readonly ReadItem[]): Map<number, LineageRelation[]> =>
-  new Map(items.map((i) => [i.pk, lineageRelations(i.parts.provenance.upstream, i.parts.provenance.downstream)]));
+  new Map(
+    items.map((i) => {
+      const seen = (ends: ReadItem['parts']['provenance']['upstream']) => ends.filter((e) => mayRead(i.viewer, e));
+      return [i.pk, lineageRelations(seen(i.parts.provenance.upstream), seen(i.parts.provenance.downstream))];
+    }),
+  );

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
 import { doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
+import { holdsRecord, mayReadVersion, type AccessParams } from '../../db/fragments.js';
 
 export type NewDoiRow = typeof dois.$inferInsert;
 
@@ -21,7 +22,8 @@ export interface DoiTerm {
 
 export interface DoiListQuery {
   states?: DoiRow['state'][];
-  includeRestricted: boolean;
+  /** The caller (visibility.ts accessParams): which DOIs exist for it (see DOI_FILTER). */
+  access: AccessParams;
   terms?: DoiTerm[];
   after?: string;
   offset?: number;
@@ -33,7 +35,9 @@ export interface DoiListQuery {
  * described version's, lists joined by U+001F so that a pattern never spans two values.
  */
 const DESCRIBED_DOIS = `
-  SELECT d.doi, d.state, v.access_level,
+  SELECT d.doi, d.state, d.dataset_id,
+    -- the caller may read the version the DOI describes (a DOI describing none: yes), and holds its record
+    (v.pk IS NULL OR ${mayReadVersion('v', 'ds')}) AS readable, (ds.id IS NOT NULL AND ${holdsRecord('ds')}) AS held,
     CASE WHEN json_type(d.attributes, '$.titles') = 'array'
       THEN (SELECT group_concat(json_extract(t.value, '$.title'), char(31)) FROM json_each(d.attributes, '$.titles') t) ELSE v.title END AS titles,
     CASE WHEN json_type(d.attributes, '$.creators') = 'array'
@@ -48,10 +52,14 @@ const DESCRIBED_DOIS = `
   LEFT JOIN datasets ds ON ds.id = d.dataset_id
   LEFT JOIN dataset_versions v ON v.pk = coalesce(d.version_pk, CASE WHEN d.is_concept = 1 THEN ds.latest_version_pk END)`;
 
-/** Every term must match (json_each over the terms: one statement for any number of them). */
+/**
+ * A DOI exists for the caller when it may read the version it describes, and it is findable or the
+ * caller may edit its record (a DOI bound to no record: any curator). Every term must match
+ * (json_each over the terms: one statement for any number of them).
+ */
 const DOI_FILTER = `
   (@states IS NULL OR x.state IN (SELECT value FROM json_each(@states)))
-  AND (@includeRestricted = 1 OR x.access_level IS NULL OR x.access_level <> 'restricted')
+  AND x.readable AND (x.state = 'findable' OR (@editor = 1 AND (x.dataset_id IS NULL OR x.held)))
   AND NOT EXISTS (
     SELECT 1 FROM json_each(@terms) term WHERE NOT (
       CASE json_extract(term.value, '$.field')
@@ -145,13 +153,13 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
     /**
      * One page of DOIs ordered by DOI (after a keyset cursor, or at an offset) and how many match in all. Terms
      * match what the DOI says: the client's own attributes where it set them, else the version it describes (a
-     * concept DOI: the dataset's latest), as the metadata is resolved for every format. Without
-     * `includeRestricted`, DOIs describing a restricted version are left out here, so pages stay full.
+     * concept DOI: the dataset's latest), as the metadata is resolved for every format. DOIs that do
+     * not exist for the caller are left out here, so pages stay full and totals count none of them.
      */
     list(opts: DoiListQuery): { rows: DoiRow[]; total: number } {
       const params = {
         states: opts.states ? JSON.stringify(opts.states) : null,
-        includeRestricted: opts.includeRestricted ? 1 : 0,
+        ...opts.access,
         terms: JSON.stringify(opts.terms ?? []),
       };
       const keys = (listStmt.all({ ...params, after: opts.after ?? null, limit: opts.limit, offset: opts.offset ?? 0 }) as { doi: string }[]).map((r) => r.doi);

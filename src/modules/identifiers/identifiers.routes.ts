@@ -85,7 +85,7 @@ function sendJsonApiError(reply: FastifyReply, err: Error) {
     : [{ status, code: e.code, title: e.message }];
   if (e.code === 'UNAUTHENTICATED' || e.code === 'INVALID_TOKEN') reply.header('WWW-Authenticate', 'Basic realm="femto", Bearer realm="femto"');
   if (e.code === 'DOI_NOT_DELETABLE') reply.header('Allow', PERMANENT_DOI_METHODS);
-  const meta = { ...(e.extra.doi ? { doi: e.extra.doi } : {}), ...(e.extra.gates ? { gates: e.extra.gates } : {}) };
+  const meta = { ...(e.extra.doi ? { doi: e.extra.doi } : {}), ...(e.extra.gates ? { gates: e.extra.gates } : {}), ...(e.extra.policy ? { policy: e.extra.policy } : {}) };
   return reply.status(e.status).type(JSON_API).serializer(JSON.stringify).send({ errors, ...(Object.keys(meta).length ? { meta } : {}) });
 }
 
@@ -100,7 +100,7 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
   }
 
   function send(request: FastifyRequest, reply: FastifyReply, row: DoiRow, format?: string, status = 200, r = representationFor(request, format)) {
-    const body = r.render({ resource: identifiers.resource(row), attributes: identifiers.effective(row), key: row.doi });
+    const body = r.render({ resource: identifiers.resource(request.actor, row), attributes: identifiers.effective(row), key: row.doi });
     return reply.status(status).header('Vary', 'Accept').type(r.mediaType).serializer((p: unknown) => p as string).send(body);
   }
 
@@ -168,7 +168,7 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
         });
         // Serialized as the single-DOI answers are: the attributes are DataCite's open-ended JSON.
         return reply.type(JSON_API).serializer(JSON.stringify).send({
-          data: page.rows.map(identifiers.resource),
+          data: identifiers.resources(request.actor, page.rows),
           meta: { total: page.total, totalPages: page.totalPages, ...(page.number !== undefined ? { page: page.number } : {}) },
           links: pageLinks(q, page),
         });

@@ -2,7 +2,9 @@ import type { Config } from '../../config.js';
 import type { DoiRow } from '../../db/schema/index.js';
 import { FemtoError, type FieldError } from '../../errors.js';
 import type { SiteUrls } from '../../lib/site-urls.js';
-import { canSeeDrafts, canSeeRestricted, system, type Actor } from '../auth/auth.schema.js';
+import { anonymous, hasRole, system, type Actor } from '../auth/auth.schema.js';
+import { accessParams } from '../datasets/visibility.js';
+import { credentialRedactor } from './redact.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import type { DatasetReader } from '../datasets/read.js';
@@ -130,16 +132,23 @@ export function createIdentifiersService(deps: {
   /** Versions and their stored records (DOI metadata describes the record, whoever asks). */
   versions: Pick<DatasetReader, 'resolve'>;
   storedRecords: (pks: readonly number[]) => Map<number, DatasetRecord>;
+  /** The access policy on versions (the datasets module's): which the caller may read, and whose records it may edit. */
+  access: {
+    readable(actor: Actor, pks: readonly number[]): Set<number>;
+    editableRecords(actor: Actor, datasetIds: readonly string[]): Set<string>;
+  };
+  /** One-hop lineage as the public sees it: what a DOI's metadata says goes to the registrar and to everyone. */
   lineageOf: LineageOf;
   auth: AuthService;
   config: Config;
   urls: SiteUrls;
   /** The ontology's label of a domain IRI (DataCite subjects). */
   domainLabel?: (iri: string) => string;
-  /** Throws to refuse making a DOI of this dataset version findable (the gates module's tier policy). */
+  /** Throws to refuse making a DOI of this dataset version findable (the publication policies). */
   assertPublishable?: (versionPk: number) => void;
 }) {
-  const { repo, versions, auth, config, urls } = deps;
+  const { repo, versions, auth, config, urls, access } = deps;
+  const redact = credentialRedactor(config.datacite ?? {});
   /** What every DataCite description of a record says alike: femto as host, the ontology's domain labels. */
   const sharedOptions = { hostingInstitution: config.repositoryName, domainLabel: deps.domainLabel };
   const now = () => new Date().toISOString();
@@ -160,15 +169,19 @@ export function createIdentifiersService(deps: {
    * /datasets/{id}/versions/{n} to version n, /datasets/{id}/versions to the dataset as a whole
    * (a concept DOI, like Zenodo's). Any other URL leaves the DOI unbound.
    */
-  function bindingFor(url: string | undefined): Binding {
+  function bindingFor(actor: Actor, url: string | undefined): Binding {
     const none = { datasetId: null, versionPk: null, isConcept: false };
     if (!url || !url.startsWith(`${config.baseUrl}/datasets/`)) return none;
     const m = /^\/datasets\/([^/?#]+)(?:\/versions(?:\/(\d+))?)?\/?(?:[?#].*)?$/.exec(url.slice(config.baseUrl.length));
     if (!m) return none;
     const id = decodeURIComponent(m[1]);
-    const resolved = versions.resolve(system, { dataset: id, version: m[2] ? Number(m[2]) : undefined });
+    // A record the caller may not see is unknown to it, as an absent one is.
+    const resolved = versions.resolve(actor, { dataset: id, version: m[2] ? Number(m[2]) : undefined });
     const source: FieldError[] = [{ pointer: '/data/attributes/url', message: `dataset '${id}' does not exist` }];
     if (resolved.status === 'no-dataset') throw new FemtoError('UNKNOWN_REFERENCE', `The url names dataset '${id}', which does not exist`, source);
+    if (!access.editableRecords(actor, [id]).has(id)) {
+      throw new FemtoError('FORBIDDEN', `Dataset '${id}' is neither yours nor shared with one of your groups: you may not give it a DOI`, [{ pointer: '/data/attributes/url', message: 'not editable by this token' }]);
+    }
     if (url.slice(config.baseUrl.length).replace(/[?#].*$/, '').replace(/\/$/, '').endsWith('/versions') && !m[2]) {
       return { datasetId: id, versionPk: null, isConcept: true };
     }
@@ -198,8 +211,10 @@ export function createIdentifiersService(deps: {
   function relationsOf(rows: readonly Bound[], known?: Map<number, LineageRelation[]>): (row: Bound) => DataciteRelatedIdentifier[] {
     const pks = rows.flatMap((r) => (r.versionPk != null ? [r.versionPk] : []));
     const lineage = known ?? deps.lineageOf(pks);
-    const theirDois = new Map(repo.byVersionPks([...new Set([...lineage.values()].flat().map((n) => n.pk))]).map((d) => [d.versionPk, d.doi]));
-    const concepts = new Map(repo.conceptsOf([...new Set(rows.flatMap((r) => (r.versionPk != null && r.datasetId ? [r.datasetId] : [])))]).map((c) => [c.datasetId, c.doi]));
+    // Only public identifiers name other records: a draft or registered DOI is nobody's to cite yet.
+    const findable = (rows: DoiRow[]) => rows.filter((d) => d.state === 'findable');
+    const theirDois = new Map(findable(repo.byVersionPks([...new Set([...lineage.values()].flat().map((n) => n.pk))])).map((d) => [d.versionPk, d.doi]));
+    const concepts = new Map(findable(repo.conceptsOf([...new Set(rows.flatMap((r) => (r.versionPk != null && r.datasetId ? [r.datasetId] : [])))])).map((c) => [c.datasetId, c.doi]));
     const doiRef = (doi: string, relationType: string) => ({ relatedIdentifier: doi, relatedIdentifierType: 'DOI', relationType });
     return (row) => {
       const out: DataciteRelatedIdentifier[] = [];
@@ -212,7 +227,9 @@ export function createIdentifiersService(deps: {
         if (concept) out.push(doiRef(concept, 'IsVersionOf'));
       }
       if (row.isConcept && row.datasetId) {
-        for (const d of repo.byDataset(row.datasetId)) if (!d.isConcept) out.push(doiRef(d.doi, 'HasVersion'));
+        const versionDois = findable(repo.byDataset(row.datasetId)).filter((d) => !d.isConcept);
+        const publicVersions = access.readable(anonymous, versionDois.map((d) => d.versionPk!));
+        for (const d of versionDois) if (publicVersions.has(d.versionPk!)) out.push(doiRef(d.doi, 'HasVersion'));
       }
       return out;
     };
@@ -252,9 +269,16 @@ export function createIdentifiersService(deps: {
    * version it resolves to) must satisfy the gate policy. `register` is not public and is allowed.
    */
   function checkPublishable(row: Bound, event: unknown): void {
-    if (event !== 'publish' || !deps.assertPublishable) return;
+    if (event !== 'publish') return;
     const pk = describedPk(row);
-    if (pk != null) deps.assertPublishable(pk);
+    if (pk == null) return;
+    // A findable DOI is public (DataCite shows its metadata to everyone): it may describe a public version only.
+    if (!access.readable(anonymous, [pk]).has(pk)) {
+      throw new FemtoError('UNPROCESSABLE', 'A findable DOI is public, and this DOI describes a private version: register it instead (event "register"), or publish a public version', [
+        { pointer: '/data/attributes/event', message: 'publish needs a public version' },
+      ]);
+    }
+    deps.assertPublishable?.(pk);
   }
 
   function requireMandatory(attrs: DataciteAttributes): void {
@@ -368,20 +392,23 @@ export function createIdentifiersService(deps: {
     }
   }
 
+  /** The caller may change this DOI: a curator who may edit its record (any curator, for a DOI bound to no record). */
+  function mayEditDoi(actor: Actor, row: DoiRow, editable?: Set<string>): boolean {
+    if (!hasRole(actor, 'curator')) return false;
+    return row.datasetId == null || (editable ?? access.editableRecords(actor, [row.datasetId])).has(row.datasetId);
+  }
+
   /**
-   * Only findable DOIs exist for callers who may not write (DataCite's public API shows no draft or registered
-   * DOI either), and a DOI describing a restricted version exists for no anonymous caller, as the version does not.
+   * A DOI exists for a caller that may read the version it describes, when it is findable or the
+   * caller may change it: a draft or registered DOI is its record's editors' work in progress
+   * (DataCite's public API shows neither). Otherwise it answers as an unknown DOI does.
    */
   function visible(actor: Actor, row: DoiRow | undefined, doi: string): DoiRow {
-    if (!row || (row.state !== 'findable' && !canSeeDrafts(actor)) || (!canSeeRestricted(actor) && describesRestricted(row))) {
+    const pk = row && describedPk(row);
+    if (!row || (pk != null && !access.readable(actor, [pk]).has(pk)) || (row.state !== 'findable' && !mayEditDoi(actor, row))) {
       throw new FemtoError('NOT_FOUND', `DOI ${doi} does not exist`);
     }
     return row;
-  }
-
-  function describesRestricted(row: DoiRow): boolean {
-    const pk = describedPk(row);
-    return pk != null && deps.storedRecords([pk]).get(pk)?.accessLevel === 'restricted';
   }
 
   /** The public (findable) DOIs of versions, by version pk: only these speak for a version in its description. */
@@ -389,12 +416,13 @@ export function createIdentifiersService(deps: {
     return new Map(repo.byVersionPks(items.map((i) => i.pk)).filter((r) => r.state === 'findable').map((r) => [r.versionPk!, r]));
   }
 
-  function registration(row: DoiRow): RegistrationView {
-    return { status: row.registrationStatus, attempts: row.attempts, lastError: row.lastError, syncedAt: row.syncedAt };
+  /** Delivery status; the registrar's last error (credentials redacted) for those who may change the DOI only. */
+  function registration(row: DoiRow, editor: boolean): RegistrationView {
+    return { status: row.registrationStatus, attempts: row.attempts, lastError: editor && row.lastError ? redact(row.lastError) : null, syncedAt: row.syncedAt };
   }
 
   /** The JSON:API resource, as DataCite's GET /dois/{id} shapes it, plus femto's registration status. */
-  function resource(row: DoiRow) {
+  function resource(actor: Actor, row: DoiRow, editable?: Set<string>) {
     return {
       id: row.doi,
       type: 'dois' as const,
@@ -405,12 +433,19 @@ export function createIdentifiersService(deps: {
         isActive: row.state === 'findable',
         created: row.createdAt,
         updated: row.updatedAt,
-        registration: { ...registration(row), registrar: config.registrar },
+        registration: { ...registration(row, mayEditDoi(actor, row, editable)), registrar: config.registrar },
         ...(row.withdrawnAt ? { tombstone: { withdrawnAt: row.withdrawnAt, reason: row.withdrawalReason } } : {}),
       },
       relationships: row.datasetId ? { dataset: { data: { type: 'datasets', id: row.datasetId } } } : {},
       links: { self: urls.doi(row.doi), ...(row.datasetId ? { dataset: landing(row.datasetId) } : {}) },
     };
+  }
+
+  /** A DOI the caller may change: unknown when it may not see it, 403 when it sees it (findable) but may not change it. */
+  function editableDoi(actor: Actor, doi: string): DoiRow {
+    const row = visible(actor, repo.get(doi), doi);
+    if (!mayEditDoi(actor, row)) throw new FemtoError('FORBIDDEN', `${doi} belongs to a record that is neither yours nor shared with one of your groups`);
+    return row;
   }
 
   function write(actor: Actor, doi: string, action: string, change: () => void): DoiRow {
@@ -426,6 +461,11 @@ export function createIdentifiersService(deps: {
     parseDoi,
     effective,
     resource,
+    /** Resources of a page of DOIs, deciding who may change them in one statement. */
+    resources(actor: Actor, rows: readonly DoiRow[]) {
+      const editable = access.editableRecords(actor, rows.flatMap((r) => (r.datasetId ? [r.datasetId] : [])));
+      return rows.map((r) => resource(actor, r, editable));
+    },
     registration,
 
     create(actor: Actor, raw: DoiInput): DoiRow {
@@ -433,7 +473,7 @@ export function createIdentifiersService(deps: {
       const input = parseDoiAttributes(raw) as DoiInput;
       assertAllowedUrls(input, '/data/attributes');
       const url = input.url ? String(input.url) : undefined;
-      const binding = bindingFor(url);
+      const binding = bindingFor(actor, url);
       const { state } = nextState(null, input.event as DoiEvent | undefined);
       return repo.transaction(() => {
         const doi = newDoi(input);
@@ -466,9 +506,9 @@ export function createIdentifiersService(deps: {
       const input = parseDoiAttributes(raw) as DoiInput;
       assertAllowedUrls(input, '/data/attributes');
       return repo.transaction(() => {
-        const current = visible(actor, repo.get(doi), doi);
+        const current = editableDoi(actor, doi);
         const url = input.url !== undefined ? (input.url ? String(input.url) : null) : current.url;
-        const binding = url !== current.url ? bindingFor(url ?? undefined) : { datasetId: current.datasetId, versionPk: current.versionPk, isConcept: current.isConcept };
+        const binding = url !== current.url ? bindingFor(actor, url ?? undefined) : { datasetId: current.datasetId, versionPk: current.versionPk, isConcept: current.isConcept };
         takenBy(binding, doi);
         const { state, hide } = nextState(current.state, input.event as DoiEvent | undefined);
         // One instant for the withdrawal and the row's update: it dates the OAI deleted header.
@@ -506,7 +546,7 @@ export function createIdentifiersService(deps: {
       auth.require(actor, 'curator');
       const doi = parseDoi(doiParam);
       repo.transaction(() => {
-        const row = visible(actor, repo.get(doi), doi);
+        const row = editableDoi(actor, doi);
         if (row.state !== 'draft') throw new FemtoError('DOI_NOT_DELETABLE', `${doi} is ${row.state}; only draft DOIs can be deleted`);
         write(actor, doi, 'doi.delete', () => repo.delete(doi));
       });
@@ -522,12 +562,10 @@ export function createIdentifiersService(deps: {
      * to start). Only findable DOIs exist for callers who may not write, as at DataCite; `states` narrows further.
      */
     list(actor: Actor, opts: DoiListOptions): DoiPage {
-      const visibleStates: DoiState[] = canSeeDrafts(actor) ? ['draft', 'registered', 'findable'] : ['findable'];
-      const states = opts.states?.length ? visibleStates.filter((s) => opts.states!.includes(s)) : visibleStates;
       const after = opts.cursor !== undefined ? cursorDoi(opts.cursor) : undefined;
       const { rows, total } = repo.list({
-        states,
-        includeRestricted: canSeeRestricted(actor),
+        states: opts.states?.length ? opts.states : undefined,
+        access: accessParams(actor),
         terms: parseDoiQuery(opts.query),
         after,
         offset: opts.cursor === undefined ? (opts.number - 1) * opts.size : 0,

@@ -4,6 +4,9 @@ import type { IdentifiersRepository, Claim } from './identifiers.repository.js';
 import type { IdentifiersService } from './identifiers.service.js';
 import { metadataDifferences } from './compare.js';
 import { DeliveryError, type Registrar } from './registrars.js';
+import { credentialRedactor } from './redact.js';
+import { accessParams } from '../datasets/visibility.js';
+import { system } from '../auth/auth.schema.js';
 
 const BASE_BACKOFF_MS = 1_000;
 const BATCH = 16;
@@ -31,6 +34,8 @@ export interface Logger {
 export function createOutboxWorker(deps: { repo: IdentifiersRepository; service: IdentifiersService; registrar: Registrar; config: Config; log?: Logger }) {
   const { repo, service, registrar, config, log } = deps;
   const owner = `worker-${randomUUID()}`;
+  // The registrar's reply is kept (and shown to the record's editors) without the credentials it may echo.
+  const redact = credentialRedactor(config.datacite ?? {});
   // Longer than one delivery can take, so a live worker never loses its lease mid-request.
   const leaseMs = config.dataciteTimeoutMs + 30_000;
   let timer: NodeJS.Timeout | undefined;
@@ -48,7 +53,7 @@ export function createOutboxWorker(deps: { repo: IdentifiersRepository; service:
         if (row && !repo.hasUndelivered(c.doi)) repo.update(c.doi, { registrationStatus: 'synced', attempts: 0, lastError: null, syncedAt: t });
       });
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = redact(err instanceof Error ? err.message : String(err));
       const attempts = c.attempts + 1;
       const wait = err instanceof DeliveryError && err.retryAfterMs !== undefined ? err.retryAfterMs : backoffMs(attempts, config.outboxMaxBackoffMs);
       repo.transaction(() => {
@@ -120,7 +125,7 @@ export async function reconcile(deps: { repo: IdentifiersRepository; service: Id
   const report: ReconcileReport = { checked: 0, requeued: [] };
   let after: string | undefined;
   for (;;) {
-    const { rows } = repo.list({ after, limit: 100, includeRestricted: true });
+    const { rows } = repo.list({ after, limit: 100, access: accessParams(system) });
     if (!rows.length) break;
     after = rows[rows.length - 1].doi;
     for (const row of rows) {

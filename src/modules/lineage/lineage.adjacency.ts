@@ -63,6 +63,14 @@ export class Adjacency {
     this.nodes = n;
   }
 
+  /** Does some neighbour of `node` satisfy `test`? */
+  some(node: number, test: (target: number) => boolean): boolean {
+    if (node >= this.nodes) return false;
+    for (let j = this.offsets[node], end = this.offsets[node + 1]; j < end; j++) if (test(this.targets[j])) return true;
+    for (let e = this.head[node]; e >= 0; e = this.next[e]) if (test(this.overflow[e])) return true;
+    return false;
+  }
+
   add(from: number, to: number): void {
     this.ensureNodes(from + 1);
     const e = this.extra++;

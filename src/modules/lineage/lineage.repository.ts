@@ -5,6 +5,7 @@ export interface VersionMeta {
   pk: number;
   datasetId: string;
   version: number | null;
+  visibility: 'public' | 'private';
   accessLevel: 'open' | 'embargoed' | 'restricted';
   tier: number | null;
   dataType: string | null;
@@ -31,15 +32,15 @@ export interface GraphScan {
   inputs: [number, string, number][];
   outputs: [number, string, number][];
   /**
-   * Published versions: [pk, dataset id, number, access level, tier, data type]. All of them in a
-   * full scan; in changes, those the new edges touch.
+   * Published versions: [pk, dataset id, number, access level, tier, data type, visibility]. All of
+   * them in a full scan; in changes, those the new edges touch.
    */
-  versions: [number, string, number, VersionMeta['accessLevel'], number | null, string | null][];
+  versions: [number, string, number, VersionMeta['accessLevel'], number | null, string | null, VersionMeta['visibility']][];
 }
 
 const START: ScanCursor = { activities: 0, inputs: 0, outputs: 0 };
 
-const versionColumns = 'v.pk, v.dataset_id, v.version_number, v.access_level, v.tier, v.data_type';
+const versionColumns = 'v.pk, v.dataset_id, v.version_number, v.access_level, v.tier, v.data_type, v.visibility';
 
 export function createLineageRepository({ sqlite }: Database_) {
   const prepare = (sql: string) => sqlite.prepare(sql).raw(true);
@@ -64,6 +65,7 @@ export function createLineageRepository({ sqlite }: Database_) {
     accessLevel: r[3] as VersionMeta['accessLevel'],
     tier: r[4] as number | null,
     dataType: r[5] as string | null,
+    visibility: r[6] as VersionMeta['visibility'],
   });
 
   /** The rows after `cursor` and the published versions `versionsOf` picks; one read transaction keeps them and the generation consistent. */

@@ -12,7 +12,7 @@ export function lineageRoutes({ lineage }: { lineage: LineageService }): Fastify
           tags: ['lineage'],
           summary: 'The derivation graph around a dataset version (the same structure as GraphQL `lineage`)',
           description:
-            'Breadth-first over exact versions. `truncated` is true exactly when the depth bound or the node budget left reachable nodes out. Records the caller may not see appear as opaque `restricted:<n>` nodes. Each dataset node carries its validation gate status; `failedGate=true` selects the upstream (or downstream) versions that failed a gate and the paths to them.',
+            'Breadth-first over exact versions. `truncated` is true exactly when the depth bound or the node budget left reachable nodes out. Versions the caller may not see, and steps whose every input and output it may not see, appear as opaque `hidden:<n>` placeholders. Each dataset node carries its validation gate status; `failedGate=true` selects the upstream (or downstream) versions that failed a gate and the paths to them.',
           params: z.object({ id: z.string().min(1).max(200) }),
           querystring: lineageQuery,
           response: { 200: lineageResponse },

@@ -35,13 +35,14 @@ export const lineageQuery = z
   .strict();
 
 export const lineageNode = z.object({
-  id: z.string().describe('"<datasetId>@<version>" for a dataset version, the activity id for a step, "restricted:<n>" for a record the caller may not see'),
+  id: z.string().describe('"<datasetId>@<version>" for a dataset version, the activity id for a step, "hidden:<n>" for a version or step the caller may not see'),
   kind: z.enum(['DATASET', 'ACTIVITY']),
   depth: z.number().int().describe('derivation steps from the root'),
   dataset: z.string().nullable(),
   version: z.number().int().nullable(),
   activity: z.string().nullable(),
-  restricted: z.boolean(),
+  restricted: z.boolean().describe("the version's files are restricted (true for every placeholder)"),
+  hidden: z.boolean().describe('an opaque placeholder: a private version the caller may not see, or a step whose every input and output it may not see'),
 });
 
 export const lineageNodeOut = lineageNode.extend({

@@ -1,7 +1,6 @@
 import { FemtoError, invalid, notFound } from '../../errors.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetReader, MissError } from '../datasets/read.js';
-import { mayListRestricted, maySeeDrafts } from '../datasets/visibility.js';
 import type { GateStatus } from '../gates/gates.schema.js';
 import type { LineageRepository, Side, VersionMeta } from './lineage.repository.js';
 import type { Direction, Impact, Lineage, LineageEdge, LineageFilter, LineageNode, LineagePath, PathResult, TruncatedReason } from './lineage.schema.js';
@@ -26,6 +25,8 @@ export function createLineageService(deps: {
   repo: LineageRepository;
   /** Roots are read through the dataset read pipeline: the read policy and the withdrawal guard apply. */
   reader: Pick<DatasetReader, 'resolve' | 'open'>;
+  /** The records the caller holds (the datasets module's access policy): their private versions are not hidden from it. */
+  heldBy: (actor: Actor) => Set<string> | 'all';
   gateStatus: (versionPks: readonly number[]) => Map<number, GateStatus>;
   limits: LineageLimits;
 }) {
@@ -52,32 +53,51 @@ export function createLineageService(deps: {
     return snapshot;
   }
 
-  const isHidden = (actor: Actor, m: VersionMeta) => m.accessLevel === 'restricted' && !mayListRestricted(actor);
+  /**
+   * What one answer hides from its caller, by the access policy: private versions of records it
+   * does not hold, and steps whose every input and output is hidden (decided once per step, when
+   * first met). Hidden versions become opaque placeholders; hidden steps are not walked at all.
+   */
+  function hiding(snap: ProvenanceSnapshot, actor: Actor) {
+    // A published version is hidden when private and its record is not held by the caller (visibility.ts mayRead).
+    const held = deps.heldBy(actor);
+    const notHeld = (datasetId: string) => held !== 'all' && !held.has(datasetId);
+    const isHidden = (m: Pick<VersionMeta, 'datasetId' | 'visibility'>) => m.visibility === 'private' && notHeld(m.datasetId);
+    const versionHidden = (pk: number) => snap.privateVersion[pk] === 1 && notHeld(snap.versionDataset[pk]);
+    // 0: not decided yet, 1: hidden, 2: shown.
+    const steps = new Uint8Array(snap.activityIds.length);
+    const stepHidden = (a: number) => {
+      if (!steps[a]) steps[a] = snap.someEnd(a, (pk) => pk < snap.versionCount && snap.knows(pk) && !versionHidden(pk)) ? 2 : 1;
+      return steps[a] === 1;
+    };
+    return { isHidden, versionHidden, stepHidden };
+  }
+  type Hiding = ReturnType<typeof hiding>;
 
   /**
    * Version metadata for one answer: from the snapshot, else (a root published since the build,
    * bad data) from the database. Filters never look at a hidden record: filtering on what the
    * caller may not see would leak it.
    */
-  function versionBook(snap: ProvenanceSnapshot, actor: Actor, filter: LineageFilter, roots: VersionMeta[] = []) {
+  function versionBook(snap: ProvenanceSnapshot, hide: Hiding, filter: LineageFilter, roots: VersionMeta[] = []) {
     const extra = new Map(roots.filter((m) => !snap.meta(m.pk)).map((m) => [m.pk, m]));
     const meta = (pk: number): VersionMeta | undefined => extra.get(pk) ?? snap.meta(pk);
     const passes = (pk: number) => {
       const m = meta(pk);
       if (!m) return false;
-      if (isHidden(actor, m)) return true;
+      if (hide.isHidden(m)) return true;
       if (filter.tier?.length && (m.tier === null || !filter.tier.includes(m.tier))) return false;
       if (filter.dataType?.length && (m.dataType === null || !filter.dataType.includes(m.dataType))) return false;
       return true;
     };
-    return { extra, passes: filter.tier?.length || filter.dataType?.length ? passes : null };
+    return { extra, hide, passes: filter.tier?.length || filter.dataType?.length ? passes : null };
   }
   type Book = ReturnType<typeof versionBook>;
 
   /** `deadline`: one per answer, shared by its walks. */
   function walkOptions(snap: ProvenanceSnapshot, book: Book, filter: LineageFilter, maxDepth: number, budget: number, deadline = Date.now() + limits.timeoutMs): WalkOptions {
     const kinds = filter.activityKind?.length ? snap.kinds.map((k) => filter.activityKind!.includes(k)) : null;
-    return { maxDepth, budget, deadline, timeoutMs: limits.timeoutMs, kinds, passes: book.passes };
+    return { maxDepth, budget, deadline, timeoutMs: limits.timeoutMs, kinds, passes: book.passes, hiddenStep: book.hide.stepHidden };
   }
 
   /**
@@ -85,27 +105,44 @@ export function createLineageService(deps: {
    * the snapshot knows cost no statement; any other (only bad data reaches one) is read in one
    * statement for all. Placeholders are numbered per answer.
    */
-  function render(snap: ProvenanceSnapshot, walks: Walk[], actor: Actor, book: Book) {
-    const seeAll = mayListRestricted(actor);
+  function render(snap: ProvenanceSnapshot, walks: Walk[], book: Book) {
+    const { hide } = book;
     const unknown: number[] = [];
     for (const w of walks) for (const key of w.keys) if (!isActivityKey(key) && !book.extra.has(keyIndex(key)) && !snap.knows(keyIndex(key))) unknown.push(keyIndex(key));
     for (const m of repo.versions(unknown)) book.extra.set(m.pk, m);
     /** Ids of versions outside the snapshot and of placeholders; the others' ids live in the snapshot. */
     const ids = new Map<number, string>();
     let hidden = 0;
+    // Nothing of a hidden node shows, not even its access level: every placeholder looks alike.
+    const placeholder = (depth: number): LineageNode => ({
+      id: `hidden:${++hidden}`,
+      kind: 'DATASET',
+      depth,
+      dataset: null,
+      version: null,
+      activity: null,
+      restricted: true,
+      hidden: true,
+      pk: null,
+    });
     const versionNode = (pk: number, depth: number): LineageNode => {
       const m = book.extra.get(pk);
-      if (m ? isHidden(actor, m) : snap.restricted[pk] && !seeAll) {
-        const id = `restricted:${++hidden}`;
-        ids.set(pk, id);
-        return { id, kind: 'DATASET', depth, dataset: null, version: null, activity: null, restricted: true, pk: null };
+      if (m ? hide.isHidden(m) : hide.versionHidden(pk)) {
+        const node = placeholder(depth);
+        ids.set(pk, node.id);
+        return node;
       }
       if (m) {
         const id = `${m.datasetId}@${m.version}`;
         ids.set(pk, id);
-        return { id, kind: 'DATASET', depth, dataset: m.datasetId, version: m.version, activity: null, restricted: m.accessLevel === 'restricted', pk };
+        return { id, kind: 'DATASET', depth, dataset: m.datasetId, version: m.version, activity: null, restricted: m.accessLevel === 'restricted', hidden: false, pk };
       }
-      return { id: snap.versionId[pk], kind: 'DATASET', depth, dataset: snap.versionDataset[pk], version: snap.versionNumber[pk], activity: null, restricted: snap.restricted[pk] === 1, pk };
+      return { id: snap.versionId[pk], kind: 'DATASET', depth, dataset: snap.versionDataset[pk], version: snap.versionNumber[pk], activity: null, restricted: snap.restricted[pk] === 1, hidden: false, pk };
+    };
+    // Walks never follow a hidden step (walkOptions): every step reached is shown.
+    const activityNode = (a: number, depth: number): LineageNode => {
+      const id = snap.activityIds[a];
+      return { id, kind: 'ACTIVITY', depth, dataset: null, version: null, activity: id, restricted: false, hidden: false, pk: null };
     };
     // Per walk, the nodes it adds in breadth-first order, with their keys (for selections).
     const seen = walks.length > 1 ? new Set<number>() : null;
@@ -119,10 +156,7 @@ export function createLineageService(deps: {
           seen.add(key);
         }
         const index = keyIndex(key);
-        if (isActivityKey(key)) {
-          const id = snap.activityIds[index];
-          nodes.push({ id, kind: 'ACTIVITY', depth: w.depths[i], dataset: null, version: null, activity: id, restricted: false, pk: null });
-        } else nodes.push(versionNode(index, w.depths[i]));
+        nodes.push(isActivityKey(key) ? activityNode(index, w.depths[i]) : versionNode(index, w.depths[i]));
         keys.push(key);
       }
       return { nodes, keys };
@@ -182,43 +216,46 @@ export function createLineageService(deps: {
     return m ? { datasetId: m[1], version: Number(m[2]) } : null;
   };
 
+  /** A dataset that exists for the caller (reader.resolve says so of hidden records too: they do not exist for it). */
   const isDataset = (actor: Actor, id: string) => reader.resolve(actor, { dataset: id }).status !== 'no-dataset';
 
   function visibleVersion(actor: Actor, datasetId: string, n: number): VersionMeta {
     return repo.versions([reader.open(actor, { dataset: datasetId, version: n }).pk])[0];
   }
 
-  /** A dataset without a published version has no lineage; those who may not see drafts are told it does not exist. */
-  const rootMiss =
-    (actor: Actor): MissError =>
-    (miss, ref) =>
-      miss === 'unpublished' && maySeeDrafts(actor) ? new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version, so no lineage`) : notFound('Dataset', ref.dataset);
+  /**
+   * A dataset the caller sees without a published version (its own draft) has no lineage; any
+   * other miss (a latest version the caller may not see) answers as an unknown id does.
+   */
+  const rootMiss: MissError = (miss, ref) =>
+    miss === 'unpublished' ? new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version, so no lineage`) : notFound('Dataset or activity', ref.dataset);
 
-  /** A dataset id (its latest visible version, or `version`), "<id>@<n>", or an activity id. */
-  function resolveRoot(snap: ProvenanceSnapshot, actor: Actor, id: string, version?: number | null): Roots {
+  /** A dataset id (its latest visible version, or `version`), "<id>@<n>", or an activity id the caller may see. */
+  function resolveRoot(snap: ProvenanceSnapshot, hide: Hiding, actor: Actor, id: string, version?: number | null): Roots {
     if (version != null) return { versions: [visibleVersion(actor, id, version)] };
     if (isDataset(actor, id)) {
-      const pk = reader.open(actor, { dataset: id }, rootMiss(actor)).pk;
+      const pk = reader.open(actor, { dataset: id }, rootMiss).pk;
       // Published version rows never change, so the snapshot's copy is as good as the table's.
       return { versions: [snap.meta(pk) ?? repo.versions([pk])[0]] };
     }
     const ref = parseVersionRef(id);
     if (ref && isDataset(actor, ref.datasetId)) return { versions: [visibleVersion(actor, ref.datasetId, ref.version)] };
     const activity = snap.activity(id);
-    if (activity !== undefined) return { versions: [], activity };
+    if (activity !== undefined && !hide.stepHidden(activity)) return { versions: [], activity };
     throw notFound('Dataset or activity', id);
   }
 
   /** Every published version the caller may see ("<id>" = all of them, "<id>@<n>" = that one). */
-  function resolveDatasetVersions(actor: Actor, id: string, pointer: string): VersionMeta[] {
+  function resolveDatasetVersions(actor: Actor, hide: Hiding, id: string, pointer: string): VersionMeta[] {
+    const unknown = () => new FemtoError('NOT_FOUND', `Dataset '${id}' does not exist`, [{ pointer, message: 'unknown dataset' }]);
     if (isDataset(actor, id)) {
-      const all = repo.publishedVersions(id).filter((m) => !isHidden(actor, m));
-      if (!all.length) throw notFound('Dataset', id);
+      const all = repo.publishedVersions(id).filter((m) => !hide.isHidden(m));
+      if (!all.length) throw unknown();
       return all;
     }
     const ref = parseVersionRef(id);
     if (ref && isDataset(actor, ref.datasetId)) return [visibleVersion(actor, ref.datasetId, ref.version)];
-    throw new FemtoError('NOT_FOUND', `Dataset '${id}' does not exist`, [{ pointer, message: 'unknown dataset' }]);
+    throw unknown();
   }
 
   function checkDepth(depth: number | null | undefined, fallback: number): number {
@@ -244,8 +281,9 @@ export function createLineageService(deps: {
       const depth = checkDepth(q.depth, q.depth === null ? limits.maxDepth : 5);
       const filter = q.filter ?? {};
       const snap = current();
-      const roots = resolveRoot(snap, actor, q.id, q.version);
-      const book = versionBook(snap, actor, filter, roots.versions);
+      const hide = hiding(snap, actor);
+      const roots = resolveRoot(snap, hide, actor, q.id, q.version);
+      const book = versionBook(snap, hide, filter, roots.versions);
       const sides: Side[] = direction === 'BOTH' ? ['up', 'down'] : [direction === 'UPSTREAM' ? 'up' : 'down'];
       const walks: Walk[] = [];
       const deadline = Date.now() + limits.timeoutMs;
@@ -256,7 +294,7 @@ export function createLineageService(deps: {
         used += w.keys.length;
         walks.push(w);
       }
-      const { perWalk, edgesOf } = render(snap, walks, actor, book);
+      const { perWalk, edgesOf } = render(snap, walks, book);
       const root = perWalk[0].nodes[0];
       const failed = filter.failedGate ? failedGateKeys(perWalk.flatMap((p) => p.nodes)) : undefined;
       const kept = failed && walks.map((w) => onPathsTo(w, failed));
@@ -285,12 +323,13 @@ export function createLineageService(deps: {
      */
     path(actor: Actor, from: string, to: string): PathResult {
       const snap = current();
-      const starts = resolveDatasetVersions(actor, from, 'from');
-      const targets = new Set(resolveDatasetVersions(actor, to, 'to').map((m) => m.pk));
+      const hide = hiding(snap, actor);
+      const starts = resolveDatasetVersions(actor, hide, from, 'from');
+      const targets = new Set(resolveDatasetVersions(actor, hide, to, 'to').map((m) => m.pk));
       let reason: TruncatedReason | null = null;
       const deadline = Date.now() + limits.timeoutMs;
       for (const side of ['down', 'up'] as const) {
-        const book = versionBook(snap, actor, {}, starts);
+        const book = versionBook(snap, hide, {}, starts);
         const w = walk(snap, side, rootsOf({ versions: starts }), { ...walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget, deadline), targets, parents: true });
         const depthOf = new Map(Array.from(w.keys, (k, i) => [k, w.depths[i]]));
         const hits = [...targets].filter((pk) => depthOf.has(versionKey(pk)));
@@ -298,7 +337,7 @@ export function createLineageService(deps: {
           reason ??= w.truncatedReason;
           continue;
         }
-        const { perWalk, edgesOf } = render(snap, [w], actor, book);
+        const { perWalk, edgesOf } = render(snap, [w], book);
         const nodeOf = new Map(perWalk[0].keys.map((k, i) => [k, perWalk[0].nodes[i]]));
         const found: number[][] = [];
         // Back from each target along shortest-path parents; each path comes out root-first.
@@ -327,10 +366,11 @@ export function createLineageService(deps: {
     /** Every dataset version downstream of a dataset (all its versions) or of one version: what a withdrawal would touch. */
     impact(actor: Actor, id: string): Impact {
       const snap = current();
-      const roots = resolveDatasetVersions(actor, id, 'id');
-      const book = versionBook(snap, actor, {}, roots);
+      const hide = hiding(snap, actor);
+      const roots = resolveDatasetVersions(actor, hide, id, 'id');
+      const book = versionBook(snap, hide, {}, roots);
       const w = walk(snap, 'down', rootsOf({ versions: roots }), walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget));
-      const { perWalk } = render(snap, [w], actor, book);
+      const { perWalk } = render(snap, [w], book);
       return {
         id,
         // The roots come first in a walk.

@@ -37,6 +37,8 @@ export class ProvenanceSnapshot {
   /** "<datasetId>@<n>", the node id. */
   readonly versionId: string[] = [];
   restricted = new Uint8Array(0);
+  /** 1 for a private version: hidden from callers that do not hold its record. */
+  privateVersion = new Uint8Array(0);
   private accessLevel = new Uint8Array(0);
   private tier = new Int8Array(0);
   private dataType = new Uint8Array(0);
@@ -147,6 +149,7 @@ export class ProvenanceSnapshot {
     if (n > this.versionCount) {
       this.versionNumber = grow(this.versionNumber, n);
       this.restricted = grow(this.restricted, n);
+      this.privateVersion = grow(this.privateVersion, n);
       this.accessLevel = grow(this.accessLevel, n);
       this.tier = grow(this.tier, n, -1);
       this.dataType = grow(this.dataType, n);
@@ -154,12 +157,13 @@ export class ProvenanceSnapshot {
       this.versionDepth = grow(this.versionDepth, n);
       this.versionCount = n;
     }
-    for (const [pk, datasetId, num, access, tier, dataType] of rows) {
+    for (const [pk, datasetId, num, access, tier, dataType, visibility] of rows) {
       this.versionNumber[pk] = num;
       this.versionDataset[pk] = datasetId;
       this.versionId[pk] = `${datasetId}@${num}`;
       this.accessLevel[pk] = ACCESS.indexOf(access);
       this.restricted[pk] = access === 'restricted' ? 1 : 0;
+      this.privateVersion[pk] = visibility === 'private' ? 1 : 0;
       this.tier[pk] = tier ?? -1;
       if (dataType !== null) {
         let code = this.typeCode.get(dataType);
@@ -174,9 +178,9 @@ export class ProvenanceSnapshot {
   }
 
   /** Does a version row read now match what the snapshot holds of it? */
-  private same([pk, datasetId, num, access, tier, dataType]: VersionRow): boolean {
+  private same([pk, datasetId, num, access, tier, dataType, visibility]: VersionRow): boolean {
     const m = this.meta(pk)!;
-    return m.datasetId === datasetId && m.version === num && m.accessLevel === access && m.tier === tier && m.dataType === dataType;
+    return m.datasetId === datasetId && m.version === num && m.accessLevel === access && m.tier === tier && m.dataType === dataType && m.visibility === visibility;
   }
 
   /** A published version's metadata, or undefined when the pk is none in this snapshot. */
@@ -190,7 +194,13 @@ export class ProvenanceSnapshot {
       accessLevel: ACCESS[this.accessLevel[pk]],
       tier: tier < 0 ? null : tier,
       dataType: this.dataTypes[this.dataType[pk]],
+      visibility: this.privateVersion[pk] ? 'private' : 'public',
     };
+  }
+
+  /** Does some input or output of activity `a` satisfy `test` (a version pk)? */
+  someEnd(a: number, test: (pk: number) => boolean): boolean {
+    return this.sides.up.far.some(a, test) || this.sides.down.far.some(a, test);
   }
 
   activity(id: string): number | undefined {

@@ -33,6 +33,11 @@ export interface WalkOptions {
   timeoutMs: number;
   /** Activity kind codes to follow (indexed by code); null follows every kind. */
   kinds: boolean[] | null;
+  /**
+   * Steps the caller may not see (every end hidden): never followed, so they collapse into the
+   * placeholders of the hidden records around them, and nothing behind them shows (not even a count).
+   */
+  hiddenStep: (a: number) => boolean;
   /** Version filter (tier, data type); null keeps every version. */
   passes: ((pk: number) => boolean) | null;
   /** Stops after the level in which any of these versions was reached (shortest paths). */
@@ -129,7 +134,7 @@ export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: nu
     if (Date.now() > o.deadline) throw new FemtoError('TIMEOUT', `The lineage walk did not finish within ${o.timeoutMs} ms`);
     const next: number[] = [];
     const step = (via: number, a: number, next: number[]) => {
-      if (kinds && !kinds[activityKinds[a]]) return;
+      if (o.hiddenStep(a) || (kinds && !kinds[activityKinds[a]])) return;
       let fresh = false;
       if (activityMark[a] !== epoch) {
         if (!admit(depth)) return;

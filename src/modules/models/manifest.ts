@@ -57,12 +57,13 @@ export function buildManifest(s: ManifestSources): Manifest {
     const item = n.pk !== null ? s.items.get(n.pk) : undefined;
     const base = { id: n.id, depth: n.depth, rawSource: !generatedBy.has(n.id) && !walk.truncated };
     if (!item) {
-      return { ...base, restricted: true, dataset: null, version: null, title: null, resourceType: null, uri: null, doi: null, withdrawn: null, license: null, distributions: [], datasheet: null, datasheetCompleteness: null, gateStatus: null };
+      return { ...base, hidden: true, restricted: true, dataset: null, version: null, title: null, resourceType: null, uri: null, doi: null, withdrawn: null, license: null, distributions: [], datasheet: null, datasheetCompleteness: null, gateStatus: null };
     }
     const r = item.record;
     const doi = item.parts.doi;
     return {
       ...base,
+      hidden: false,
       restricted: r.accessLevel === 'restricted',
       dataset: r.id,
       version: r.version,

@@ -1,5 +1,5 @@
 import type { Database_ } from '../../db/client.js';
-import { WITHDRAWN } from '../../db/fragments.js';
+import { sharedGroups, WITHDRAWN } from '../../db/fragments.js';
 import { evaluations } from '../../db/schema/index.js';
 
 export type NewEvaluation = typeof evaluations.$inferInsert;
@@ -11,7 +11,10 @@ export interface EvaluatedVersion {
   versionNumber: number | null;
   title: string;
   state: 'draft' | 'published';
+  visibility: 'public' | 'private';
   accessLevel: 'open' | 'embargoed' | 'restricted';
+  owner: string | null;
+  groups: string[];
 }
 
 export interface EvaluationRow {
@@ -37,22 +40,25 @@ export interface EvaluationRow {
   description: string | null;
 }
 
-const end = (alias: string) =>
-  `${alias}.pk AS ${alias}_pk, ${alias}.dataset_id AS ${alias}_dataset, ${alias}.version_number AS ${alias}_number, ${alias}.title AS ${alias}_title, ${alias}.state AS ${alias}_state, ${alias}.access_level AS ${alias}_access`;
+/** A version `alias` of record `record`, with what the access policy decides on. */
+const end = (alias: string, record: string) =>
+  `${alias}.pk AS ${alias}_pk, ${alias}.dataset_id AS ${alias}_dataset, ${alias}.version_number AS ${alias}_number, ${alias}.title AS ${alias}_title, ${alias}.state AS ${alias}_state, ${alias}.visibility AS ${alias}_visibility, ${alias}.access_level AS ${alias}_access, ${record}.owner_id AS ${alias}_owner, ${sharedGroups(record)} AS ${alias}_groups`;
 
 /** Every evaluation statement selects the same columns: the row, its three ends, its step's software. The model is `v` of dataset `d` (WITHDRAWN reads them). */
 const SELECT = `
   SELECT e.id, e.activity_id AS activityId, e.split, e.metric, e.metric_label AS metricLabel, e.higher_is_better AS higherIsBetter, e.value, e.uncertainty,
          e.baseline_algorithm AS baselineAlgorithm, e.baseline_value AS baselineValue, e.baseline_uncertainty AS baselineUncertainty,
          e.baseline_evaluation_id AS baselineEvaluationId, e.statement, e.created_at AS createdAt,
-         ${end('v')}, ${WITHDRAWN} AS v_withdrawn, ${end('b')}, ${end('bl')},
+         ${end('v', 'd')}, ${WITHDRAWN} AS v_withdrawn, ${end('b', 'bd')}, ${end('bl', 'bld')},
          a.software_name AS softwareName, a.software_version AS softwareVersion, a.software_repository AS softwareRepository, a.software_commit AS softwareCommit,
          a.basis, a.description`;
 const JOINS = `
     JOIN dataset_versions v ON v.pk = e.model_version_pk
     JOIN datasets d ON d.id = v.dataset_id
     LEFT JOIN dataset_versions b ON b.pk = e.benchmark_version_pk
+    LEFT JOIN datasets bd ON bd.id = b.dataset_id
     LEFT JOIN dataset_versions bl ON bl.pk = e.baseline_version_pk
+    LEFT JOIN datasets bld ON bld.id = bl.dataset_id
     JOIN activities a ON a.id = e.activity_id`;
 
 type Raw = Record<string, unknown>;
@@ -66,7 +72,10 @@ const endOf = (r: Raw, alias: string): EvaluatedVersion | null =>
         versionNumber: r[`${alias}_number`] as number | null,
         title: r[`${alias}_title`] as string,
         state: r[`${alias}_state`] as EvaluatedVersion['state'],
+        visibility: r[`${alias}_visibility`] as EvaluatedVersion['visibility'],
         accessLevel: r[`${alias}_access`] as EvaluatedVersion['accessLevel'],
+        owner: r[`${alias}_owner`] as string | null,
+        groups: JSON.parse(r[`${alias}_groups`] as string) as string[],
       };
 
 function rowOf(r: Raw): EvaluationRow {

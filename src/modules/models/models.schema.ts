@@ -65,7 +65,8 @@ export const versionRefOut = z.object({
   dataset: z.string().nullable().describe('null when the caller may not see it'),
   version: z.number().int().nullable(),
   title: z.string().nullable(),
-  restricted: z.boolean(),
+  hidden: z.boolean().describe('the caller may not see this version: an opaque placeholder'),
+  restricted: z.boolean().describe('its files are restricted (always true for a hidden version)'),
 });
 
 export const metricRefOut = z.object({
@@ -143,8 +144,9 @@ export const distributionFacts = z.object({
 });
 
 export const manifestDataset = z.object({
-  id: z.string().describe('"<dataset>@<version>", or "restricted:<n>" for a version the caller may not see'),
-  restricted: z.boolean(),
+  id: z.string().describe('"<dataset>@<version>", or "hidden:<n>" for a version the caller may not see'),
+  hidden: z.boolean().describe('the caller may not see this version: an opaque placeholder'),
+  restricted: z.boolean().describe('its files are restricted (always true for a hidden version)'),
   dataset: z.string().nullable(),
   version: z.number().int().nullable(),
   title: z.string().nullable(),

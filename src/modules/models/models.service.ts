@@ -29,7 +29,7 @@ export interface ModelsDeps {
   urls: SiteUrls;
 }
 
-const placeholder: VersionRefView = { dataset: null, version: null, title: null, restricted: true };
+const placeholder: VersionRefView = { dataset: null, version: null, title: null, hidden: true, restricted: true };
 
 export function createModelsService(deps: ModelsDeps) {
   const { repo, reader, datasets, provenance, lineage, ontology, auth, urls } = deps;
@@ -40,7 +40,7 @@ export function createModelsService(deps: ModelsDeps) {
     (v: EvaluatedVersion | null): VersionRefView | null => {
       if (!v) return null;
       if (!mayRead(actor, v)) return placeholder;
-      return { dataset: v.datasetId, version: v.versionNumber, title: v.title, restricted: v.accessLevel === 'restricted' };
+      return { dataset: v.datasetId, version: v.versionNumber, title: v.title, hidden: false, restricted: v.accessLevel === 'restricted' };
     };
 
   /** The direction the ontology defines for a metric or observable IRI (an observable's through the comparisons of its gates). */
@@ -245,7 +245,7 @@ export function createModelsService(deps: ModelsDeps) {
       const metric = metricOf({ metric: metricId, metricLabel: rows[0]?.metricLabel ?? null, higherIsBetter: rows.find((r) => r.higherIsBetter !== null)?.higherIsBetter ?? repo.statedDirection(metricId)?.higherIsBetter ?? null });
       const b = itemOf(actor, benchmark).record;
       return {
-        benchmark: { dataset: b.id, version: b.version, title: b.title, restricted: b.accessLevel === 'restricted' },
+        benchmark: { dataset: b.id, version: b.version, title: b.title, hidden: false, restricted: b.accessLevel === 'restricted' },
         metric,
         split: q.split ?? null,
         entries: metric.higherIsBetter === null ? [] : rank(rows, metric.higherIsBetter, endpoint),

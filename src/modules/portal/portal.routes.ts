@@ -72,7 +72,8 @@ export function portalRoutes({
         const steps = provenance.records(actor, answer.nodes.flatMap((n) => (n.activity ? [n.activity] : [])));
         const status = new Map(lineage.withGateStatus(answer.nodes).map((n) => [n.id, n.gateStatus]));
         const nodes: GraphNode[] = answer.nodes.map((n) => {
-          if (n.restricted) return { id: n.id, label: 'restricted dataset', kind: 'placeholder', root: false };
+          // A placeholder says only that something the caller may not see is there.
+          if (n.hidden) return { id: n.id, label: 'hidden dataset', kind: 'placeholder', root: false };
           if (n.kind === 'ACTIVITY') {
             const a = steps.get(n.activity!);
             const name = a?.name ?? `${a?.kind ?? 'step'} ${n.activity}`;

@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNull, asc, gt } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Database_ } from '../../db/client.js';
 import { agents } from '../../db/schema/index.js';
+import { mayReadVersion, type AccessParams } from '../../db/fragments.js';
 import { randomId } from '../../lib/ids.js';
 
 export type AgentRow = typeof agents.$inferSelect;
@@ -15,7 +16,21 @@ export interface AgentIdentity {
   affiliation?: string | null;
 }
 
-export function createAgentsRepository(db: Db) {
+/** A version `v` (of record `d`) the caller may read names the agent: as a creator or contributor, or through a step it may see. */
+const readableEnd = (table: string) =>
+  `EXISTS (SELECT 1 FROM ${table} e JOIN dataset_versions v ON v.pk = e.version_pk JOIN datasets d ON d.id = v.dataset_id WHERE e.activity_id = aa.activity_id AND ${mayReadVersion()})`;
+const NAMED_FOR_CALLER = `(
+     EXISTS (SELECT 1 FROM version_agents va JOIN dataset_versions v ON v.pk = va.version_pk JOIN datasets d ON d.id = v.dataset_id WHERE va.agent_id = a.id AND ${mayReadVersion()})
+  OR EXISTS (SELECT 1 FROM activity_agents aa WHERE aa.agent_id = a.id AND (${readableEnd('activity_inputs')} OR ${readableEnd('activity_outputs')}))
+  -- an agent nothing names yet is for curators, who register agents to name them
+  OR (@editor = 1 AND NOT EXISTS (SELECT 1 FROM version_agents x WHERE x.agent_id = a.id) AND NOT EXISTS (SELECT 1 FROM activity_agents y WHERE y.agent_id = a.id)))`;
+
+export function createAgentsRepository({ db, sqlite }: Database_) {
+  const listStmt = sqlite.prepare(`
+    SELECT a.id, a.kind, a.name, a.orcid, a.ror, a.url, a.affiliation, a.created_at AS createdAt FROM agents a
+     WHERE (@id IS NULL OR a.id = @id) AND (@kind IS NULL OR a.kind = @kind) AND (@after IS NULL OR a.id > @after) AND ${NAMED_FOR_CALLER}
+     ORDER BY a.id LIMIT @limit`);
+
   function findByIdentity(a: AgentIdentity): AgentRow | undefined {
     if (a.orcid) return db.select().from(agents).where(eq(agents.orcid, a.orcid)).get();
     if (a.ror) return db.select().from(agents).where(eq(agents.ror, a.ror)).get();
@@ -54,17 +69,9 @@ export function createAgentsRepository(db: Db) {
       return db.select().from(agents).where(eq(agents.id, id)).get();
     },
 
-    list(opts: { kind?: AgentKind; after?: string; limit: number }): AgentRow[] {
-      const conds = [opts.kind ? eq(agents.kind, opts.kind) : undefined, opts.after ? gt(agents.id, opts.after) : undefined].filter(
-        (c): c is NonNullable<typeof c> => c !== undefined,
-      );
-      return db
-        .select()
-        .from(agents)
-        .where(conds.length ? and(...conds) : undefined)
-        .orderBy(asc(agents.id))
-        .limit(opts.limit)
-        .all();
+    /** Agents the caller may see (named by something it may read), in id order, in one statement. */
+    list(opts: { id?: string; kind?: AgentKind; after?: string; limit: number }, access: AccessParams): AgentRow[] {
+      return listStmt.all({ id: opts.id ?? null, kind: opts.kind ?? null, after: opts.after ?? null, limit: opts.limit, ...access }) as AgentRow[];
     },
   };
 }

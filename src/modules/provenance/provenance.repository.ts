@@ -3,6 +3,7 @@ import type { AgentRow } from './agents.repository.js';
 import type { VersionEndpoint } from './provenance.schema.js';
 import type { Database_ } from '../../db/client.js';
 import { activities, activityAgents, activityInputs, activityOutputs } from '../../db/schema/index.js';
+import { sharedGroups } from '../../db/fragments.js';
 
 export type ActivityRow = typeof activities.$inferSelect;
 
@@ -35,8 +36,10 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
       FROM json_each(@ids) k CROSS JOIN activity_agents l ON l.activity_id = k.value JOIN agents g ON g.id = l.agent_id ORDER BY l.activity_id, l.agent_id, l.role`);
   const endpoint = (table: 'activity_inputs' | 'activity_outputs', role: string) => `
     SELECT e.activity_id AS activityId, e.version_pk AS versionPk, ${role} AS role, v.dataset_id AS datasetId, v.version_number AS versionNumber,
-           v.title, v.access_level AS accessLevel
-      FROM json_each(@ids) k CROSS JOIN ${table} e ON e.activity_id = k.value JOIN dataset_versions v ON v.pk = e.version_pk ORDER BY e.activity_id, e.version_pk`;
+           v.title, v.state, v.visibility, v.access_level AS accessLevel, d.owner_id AS owner, ${sharedGroups()} AS groups
+      FROM json_each(@ids) k CROSS JOIN ${table} e ON e.activity_id = k.value JOIN dataset_versions v ON v.pk = e.version_pk JOIN datasets d ON d.id = v.dataset_id
+     ORDER BY e.activity_id, e.version_pk`;
+  const endpoints = (rows: unknown[]) => (rows as (Omit<VersionEndpoint, 'groups'> & { groups: string })[]).map((r) => ({ ...r, groups: JSON.parse(r.groups) as string[] }));
   const inputsStmt = sqlite.prepare(endpoint('activity_inputs', 'e.role'));
   const outputsStmt = sqlite.prepare(endpoint('activity_outputs', 'NULL'));
   const touchingStmt = sqlite.prepare(`
@@ -127,11 +130,11 @@ export function createProvenanceRepository({ db, sqlite }: Database_) {
     },
 
     inputsOf(ids: readonly string[]): VersionEndpoint[] {
-      return ids.length ? (inputsStmt.all({ ids: JSON.stringify(ids) }) as VersionEndpoint[]) : [];
+      return ids.length ? endpoints(inputsStmt.all({ ids: JSON.stringify(ids) })) : [];
     },
 
     outputsOf(ids: readonly string[]): VersionEndpoint[] {
-      return ids.length ? (outputsStmt.all({ ids: JSON.stringify(ids) }) as VersionEndpoint[]) : [];
+      return ids.length ? endpoints(outputsStmt.all({ ids: JSON.stringify(ids) })) : [];
     },
 
     /** Activities that generated or used the given versions (the edges one step away), in one statement. */

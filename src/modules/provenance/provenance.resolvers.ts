@@ -21,7 +21,7 @@ export const provenanceGraphQL: GraphQLModule = {
   resolvers: {
     Query: {
       activity: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => ctx.femto.provenance.records(ctx.actor, [id]).get(id) ?? null,
-      agent: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => ctx.femto.provenance.findAgent(id) ?? null,
+      agent: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => ctx.femto.provenance.findAgent(ctx.actor, id) ?? null,
     },
     Activity: {
       parameters: (a: ActivityRecord) => (a.parameters ? JSON.stringify(a.parameters) : null),

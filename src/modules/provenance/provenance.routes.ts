@@ -39,7 +39,7 @@ export function provenanceRoutes({ provenance, urls }: { provenance: ProvenanceS
       {
         schema: {
           tags: ['provenance'],
-          summary: 'People, organisations and software',
+          summary: 'People, organisations and software named by the records and steps the caller may see',
           querystring: z.object({
             type: z.enum(['Person', 'Organization', 'Software']).optional(),
             limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -48,7 +48,7 @@ export function provenanceRoutes({ provenance, urls }: { provenance: ProvenanceS
           response: { 200: z.object({ items: z.array(agentRecord), nextCursor: z.string().nullable() }) },
         },
       },
-      async (request) => provenance.listAgents(request.query),
+      async (request) => provenance.listAgents(request.actor, request.query),
     );
 
     app.post(
@@ -64,7 +64,7 @@ export function provenanceRoutes({ provenance, urls }: { provenance: ProvenanceS
     app.get(
       '/agents/:id',
       { schema: { tags: ['provenance'], summary: 'One agent', params: idParams, response: { 200: agentRecord } } },
-      async (request) => provenance.getAgent(request.params.id),
+      async (request) => provenance.getAgent(request.actor, request.params.id),
     );
   };
 }

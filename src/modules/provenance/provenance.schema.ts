@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { orcidSchema, rorSchema } from '../datasets/datasets.schema.js';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl } from '../../lib/urls.js';
+import type { Holders } from '../datasets/visibility.js';
 
 const slugId = z.string().regex(slugPattern, 'must be a lowercase slug [a-z0-9-]');
 
@@ -71,7 +72,8 @@ const versionRefOut = z.object({
   dataset: z.string().nullable().describe('null when the caller may not see that dataset'),
   version: z.number().int().nullable(),
   title: z.string().nullable(),
-  restricted: z.boolean(),
+  hidden: z.boolean().describe('the caller may not see this dataset version: an opaque placeholder'),
+  restricted: z.boolean().describe('its files are restricted (always true for a hidden version)'),
 });
 
 export const agentRecord = z.object({
@@ -104,13 +106,15 @@ export const activityRecord = z.object({
 export type ActivityRecord = z.infer<typeof activityRecord>;
 export type AgentRecord = z.infer<typeof agentRecord>;
 
-/** A dataset version at one end of a step (prov:used or prov:wasGeneratedBy), as stored: callers apply the read policy. */
-export interface VersionEndpoint {
+/** A dataset version at one end of a step (prov:used or prov:wasGeneratedBy), as stored, with what the access policy decides on. */
+export interface VersionEndpoint extends Holders {
   activityId: string;
   versionPk: number;
   role: string | null;
   datasetId: string;
   versionNumber: number | null;
   title: string;
+  state: 'draft' | 'published';
+  visibility: 'public' | 'private';
   accessLevel: 'open' | 'embargoed' | 'restricted';
 }

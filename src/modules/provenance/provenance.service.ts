@@ -2,8 +2,8 @@ import { FemtoError, notFound, type FieldError } from '../../errors.js';
 import { randomId } from '../../lib/ids.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
-import type { DatasetReader, Miss } from '../datasets/read.js';
-import { mayListRestricted } from '../datasets/visibility.js';
+import type { DatasetReader, Miss, ResolvedVersion } from '../datasets/read.js';
+import { accessParams, mayEdit, mayRead } from '../datasets/visibility.js';
 import type { AgentRow, AgentsRepository } from './agents.repository.js';
 import type { ProvenanceRepository } from './provenance.repository.js';
 import type { ActivityRecord, AgentInput, AgentRecord, CreateActivityInput, VersionEndpoint } from './provenance.schema.js';
@@ -21,7 +21,10 @@ export const toAgentRecord = (a: AgentRow): AgentRecord => ({
   affiliation: a.affiliation,
 });
 
-/** One step around a version: the steps that generated and used it, and the versions at their other ends (every one: callers apply the read policy). */
+/**
+ * One step around a version: the steps that generated and used it, and the versions at their other
+ * ends (every one: callers apply the read policy, e.g. `visibleEnd`).
+ */
 export interface Neighbourhood {
   generatedBy: ActivityRecord[];
   usedBy: ActivityRecord[];
@@ -40,29 +43,40 @@ export function createProvenanceService(deps: {
   const { repo, agents, versions, auth } = deps;
 
   /** A dataset reference becomes an exact version: the one named, else the latest published one. */
-  function resolveVersion(actor: Actor, ref: { dataset: string; version?: number }, pointer: string): number {
+  function resolveVersion(actor: Actor, ref: { dataset: string; version?: number }, pointer: string): ResolvedVersion {
     const r = versions.resolve(actor, ref);
-    if (r.status === 'found') return r.version.pk;
-    const refused: Record<Miss, FemtoError> = {
-      'no-dataset': new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, [{ pointer: `${pointer}/dataset`, message: 'unknown dataset' }]),
-      hidden: new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, [{ pointer: `${pointer}/dataset`, message: 'unknown dataset' }]),
-      'no-draft': new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, [{ pointer: `${pointer}/dataset`, message: 'unknown dataset' }]),
-      'no-version': new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' has no version ${ref.version}`, [{ pointer: `${pointer}/version`, message: 'unknown version' }]),
-      unpublished: new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version to link`, [{ pointer: `${pointer}/dataset`, message: 'not published' }]),
+    if (r.status === 'found') return r.version;
+    const unknown = () => new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, [{ pointer: `${pointer}/dataset`, message: 'unknown dataset' }]);
+    const refused: Record<Miss, () => FemtoError> = {
+      'no-dataset': unknown,
+      hidden: unknown,
+      'no-draft': unknown,
+      'no-version': () => new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' has no version ${ref.version}`, [{ pointer: `${pointer}/version`, message: 'unknown version' }]),
+      unpublished: () => new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version to link`, [{ pointer: `${pointer}/dataset`, message: 'not published' }]),
     };
-    throw refused[r.status];
+    throw refused[r.status]();
   }
 
+  /** The caller may see this end of a step. */
+  const visibleEnd = (actor: Actor, e: VersionEndpoint) => mayRead(actor, e);
+
+  // A version the caller may not see is an opaque placeholder: nothing of it (not even its access level) shows.
   function endpointOut(actor: Actor, e: VersionEndpoint) {
-    const hidden = e.accessLevel === 'restricted' && !mayListRestricted(actor);
-    return hidden
-      ? { dataset: null, version: null, title: null, restricted: true }
-      : { dataset: e.datasetId, version: e.versionNumber, title: e.title, restricted: e.accessLevel === 'restricted' };
+    return visibleEnd(actor, e)
+      ? { dataset: e.datasetId, version: e.versionNumber, title: e.title, hidden: false, restricted: e.accessLevel === 'restricted' }
+      : { dataset: null, version: null, title: null, hidden: true, restricted: true };
   }
 
+  /**
+   * Steps as the caller may see them. A step whose every input and output is hidden from the caller
+   * is hidden itself (left out, as an unknown id is): its name, kind, software, parameters and
+   * agents would tell of records the caller may not see.
+   */
   function records(actor: Actor, ids: readonly string[], inputs = repo.inputsOf(ids), outputs = repo.outputsOf(ids)): Map<string, ActivityRecord> {
-    const rows = repo.activities(ids);
-    const agentLinks = repo.agentsOf(ids);
+    const seen = new Set([...inputs, ...outputs].filter((e) => visibleEnd(actor, e)).map((e) => e.activityId));
+    const shown = ids.filter((id) => seen.has(id));
+    const rows = repo.activities(shown);
+    const agentLinks = repo.agentsOf(shown);
     const out = new Map<string, ActivityRecord>();
     for (const a of rows) {
       out.set(a.id, {
@@ -100,6 +114,7 @@ export function createProvenanceService(deps: {
 
   return {
     records,
+    visibleEnd,
 
     /**
      * One-hop lineage of many versions, in a fixed number of statements: the one place harvest
@@ -137,8 +152,17 @@ export function createProvenanceService(deps: {
       const id = input.id ?? randomId('act-');
       repo.transaction(() => {
         if (repo.activityExists(id)) throw new FemtoError('ID_TAKEN', `Activity '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
-        const inputs = input.inputs.map((ref, i) => ({ versionPk: resolveVersion(actor, ref, `/inputs/${i}`), role: ref.role ?? null }));
-        const outputs = input.outputs.map((ref, i) => resolveVersion(actor, ref, `/outputs/${i}`));
+        const inputs = input.inputs.map((ref, i) => ({ versionPk: resolveVersion(actor, ref, `/inputs/${i}`).pk, role: ref.role ?? null }));
+        // A step that generated a version changes that record's provenance: only those who may edit the record may say so.
+        const outputs = input.outputs.map((ref, i) => {
+          const v = resolveVersion(actor, ref, `/outputs/${i}`);
+          if (!mayEdit(actor, v)) {
+            throw new FemtoError('FORBIDDEN', `Dataset '${ref.dataset}' is neither yours nor shared with one of your groups: you may not record what generated it`, [
+              { pointer: `/outputs/${i}/dataset`, message: 'not editable by this token' },
+            ]);
+          }
+          return v.pk;
+        });
         const inputPks = inputs.map((i) => i.versionPk);
         const selfLoop = outputs.find((o) => inputPks.includes(o));
         if (selfLoop !== undefined || repo.wouldCycle(inputPks, outputs)) {
@@ -239,19 +263,20 @@ export function createProvenanceService(deps: {
       return toAgentRecord(agents.byId(id)!);
     },
 
-    findAgent(id: string): AgentRecord | undefined {
-      const a = agents.byId(id);
+    /** An agent the caller may see: one named by a record or step it may see (curators also see agents nothing names yet). */
+    findAgent(actor: Actor, id: string): AgentRecord | undefined {
+      const a = agents.list({ id, limit: 1 }, accessParams(actor))[0];
       return a && toAgentRecord(a);
     },
 
-    getAgent(id: string): AgentRecord {
-      const a = this.findAgent(id);
+    getAgent(actor: Actor, id: string): AgentRecord {
+      const a = this.findAgent(actor, id);
       if (!a) throw notFound('Agent', id);
       return a;
     },
 
-    listAgents(opts: { type?: AgentRecord['type']; cursor?: string; limit: number }) {
-      const rows = agents.list({ kind: opts.type ? agentKindOf[opts.type] : undefined, after: opts.cursor, limit: opts.limit + 1 });
+    listAgents(actor: Actor, opts: { type?: AgentRecord['type']; cursor?: string; limit: number }) {
+      const rows = agents.list({ kind: opts.type ? agentKindOf[opts.type] : undefined, after: opts.cursor, limit: opts.limit + 1 }, accessParams(actor));
       const page = rows.slice(0, opts.limit);
       return { items: page.map(toAgentRecord), nextCursor: rows.length > opts.limit ? page[page.length - 1].id : null };
     },

@@ -1,5 +1,5 @@
 import type { Database_ } from '../../db/client.js';
-import { ACCESS_ALLOWED, IN_DOMAIN, IN_TIER, LATEST_PUBLISHED, WITHDRAWN } from '../../db/fragments.js';
+import { IN_DOMAIN, IN_TIER, LATEST_PUBLISHED, mayReadVersion, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
 import type { Facet, FacetValue, SearchQuery } from './search.schema.js';
 
 export interface SearchHit {
@@ -35,7 +35,7 @@ const FACETS: Facet[] = ['status', 'tier', 'domain', 'dataType', 'format', 'obse
  * latest published version of each dataset takes part, never a withdrawn one (its landing page
  * answers 410).
  */
-const FILTERS = `NOT ${WITHDRAWN} AND ${ACCESS_ALLOWED}
+const FILTERS = `NOT ${WITHDRAWN} AND ${mayReadVersion()}
   AND ${IN_TIER}
   AND ${IN_DOMAIN}
   AND (@status IS NULL OR v.status = @status)
@@ -93,7 +93,7 @@ export function createSearchRepository({ sqlite }: Database_) {
      * when there is a query, then dataset id; the cursor is that pair, so paging is stable while
      * records are added.
      */
-    search(query: SearchQuery, opts: { includeRestricted: boolean; after?: { rank: number; id: string } }): SearchPage {
+    search(query: SearchQuery, opts: { access: AccessParams; after?: { rank: number; id: string } }): SearchPage {
       const facets = Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as SearchPage['facets'];
       const fts = query.q ? ftsQuery(query.q) : null;
       // Text with no searchable characters matches nothing.
@@ -101,7 +101,7 @@ export function createSearchRepository({ sqlite }: Database_) {
       const s = fts ? statements.text : statements.all;
       const params = {
         ...(fts ? { fts } : {}),
-        includeRestricted: opts.includeRestricted ? 1 : 0,
+        ...opts.access,
         tier: query.tier ?? null,
         domain: query.domain ?? null,
         status: query.status ?? null,

@@ -2,7 +2,7 @@ import type { ByteCache } from '../../lib/byte-cache.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
-import { mayListRestricted } from '../datasets/visibility.js';
+import { accessParams, sharesPublicView } from '../datasets/visibility.js';
 import type { SearchHit, SearchRepository } from './search.repository.js';
 import { decodeCursor, encodeCursor, type Facet, type FacetValue, type SearchQuery } from './search.schema.js';
 
@@ -26,27 +26,27 @@ export interface DomainNames {
 export function createSearchService(repo: SearchRepository, datasets: DatasetsService, cache: ByteCache, domains: DomainNames) {
   /**
    * One page of hits: REST renders them through the read pipeline's cache. The page itself is
-   * cached under the catalog's change counter: one one-row read while nothing changed.
+   * cached under the catalog's change counter (one one-row read while nothing changed), for
+   * anonymous callers: what anyone else finds depends on who they are.
    */
-  const keyOf = (actor: Actor, query: SearchQuery) => `search:${repo.generation()}:${mayListRestricted(actor) ? 1 : 0}:${JSON.stringify(query)}`;
+  const keyOf = (actor: Actor, query: SearchQuery) => (sharesPublicView(actor) ? `search:${repo.generation()}:${JSON.stringify(query)}` : undefined);
 
   // A domain filter may name the domain any way the ontology does; a name it does not know matches nothing.
   const withDomainIri = (query: SearchQuery): SearchQuery => (query.domain ? { ...query, domain: domains.resolveDomain(query.domain)?.iri ?? query.domain } : query);
 
   function page(actor: Actor, given: SearchQuery, key = keyOf(actor, given)): SearchHits {
     const query = withDomainIri(given);
-    const includeRestricted = mayListRestricted(actor);
-    const hit = cache.get<SearchHits>(key);
+    const hit = key ? cache.get<SearchHits>(key) : undefined;
     if (hit) return hit.meta!;
     const p = repo.search(query, {
-      includeRestricted,
+      access: accessParams(actor),
       // searchQuery refused cursors femto did not issue
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
     });
     const facets = { ...p.facets, domain: p.facets.domain.map((f) => ({ ...f, label: domains.resolveDomain(f.value)?.label ?? f.value })) };
     const out = { hits: p.hits.map((h) => ({ ...h, cursor: encodeCursor(h) })), nextCursor: p.last ? encodeCursor(p.last) : null, total: p.total, facets };
     // Kept as the object itself (callers only read it), sized by its JSON text.
-    cache.set(key, '', out, JSON.stringify(out).length);
+    if (key) cache.set(key, '', out, JSON.stringify(out).length);
     return out;
   }
 
@@ -60,6 +60,7 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
      */
     pageText(actor: Actor, query: SearchQuery, render: (page: SearchHits) => string): string {
       const key = keyOf(actor, query);
+      if (!key) return render(page(actor, query, key));
       const hit = cache.get<number | null>(`${key}:text`);
       if (hit && (hit.meta == null || Date.now() < hit.meta)) return hit.text;
       const p = page(actor, query, key);

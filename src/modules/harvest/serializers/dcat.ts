@@ -1,5 +1,5 @@
 import { orcidUrl, rorUrl } from '../../../lib/identifiers.js';
-import { LICENSE_UNKNOWN, type DatasetRecord, type RecordStatus } from '../../datasets/datasets.schema.js';
+import { isEmailContact, LICENSE_UNKNOWN, type DatasetRecord, type RecordStatus } from '../../datasets/datasets.schema.js';
 import { licenseText } from '../../datasets/record-facts.js';
 import type { ActivityRecord } from '../../provenance/provenance.schema.js';
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
@@ -38,6 +38,9 @@ export function dcatAgent(a: DatasetRecord['creators'][number] | ActivityRecord[
   const type = a.type === 'Person' ? ['Agent', 'Person'] : a.type === 'Organization' ? ['Agent', 'Organization'] : ['Agent', 'SoftwareAgent'];
   return { ...(id ? { '@id': id } : {}), '@type': type, name: a.name };
 }
+
+/** Whom to ask for access, as a vCard (DCAT-AP's contact point): an e-mail address or a web page. */
+const contactPoint = (contact: string): Json => (isEmailContact(contact) ? { '@type': 'Kind', hasEmail: `mailto:${contact}` } : { '@type': 'Kind', hasURL: contact });
 
 export const datasetIri = (item: HarvestItem, ctx: SerializerContext) =>
   item.doi ? doiUrl(item.doi) : ctx.urls.version(item.record.id, item.record.version);
@@ -119,6 +122,8 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
         ? { '@type': 'LicenseDocument', 'rdfs:label': licenseText(r) }
         : { '@id': spdxUrl(r.license), '@type': 'LicenseDocument' },
     accessRights: { '@id': `${EU_ACCESS}${accessRight[r.accessLevel]}`, '@type': 'RightsStatement' },
+    ...(r.accessConditions ? { rights: { '@type': 'RightsStatement', description: r.accessConditions } } : {}),
+    ...(r.accessContact ? { contactPoint: contactPoint(r.accessContact) } : {}),
     ...(r.creators.length ? { creator: r.creators.map(dcatAgent) } : {}),
     ...(r.contributors.length ? { contributor: r.contributors.map(dcatAgent) } : {}),
     ...(r.publisher ? { publisher: { '@type': 'Agent', name: r.publisher } } : {}),

@@ -11,10 +11,13 @@ import { answerText, datasheetCompleteness, DATASHEET_QUESTIONS, isAnswered } fr
 import { DATASHEET_DOI } from '../../datasets/datasheet.schema.js';
 import { modelCardHtml } from '../../models/serializers/html.js';
 import { neighbourhoodPicture } from '../../portal/neighbourhood.js';
+import { isEmailContact } from '../../datasets/datasets.schema.js';
 
 const link = (href: string, text: string) => html`<a href="${href}">${text}</a>`;
 /** A link to somewhere femto does not control: only through the URL allowlist (records stored before it are shown as text). */
 const externalLink = (href: string, text: string) => (isAllowedUrl(href) ? link(href, text) : html`${text}`);
+/** Whom to ask for access: a mailto link for an address, a link for an allowed URL. */
+const accessContact = (contact: string) => (isEmailContact(contact) ? link(`mailto:${contact}`, contact) : externalLink(contact, contact));
 
 function agent(a: DatasetRecord['creators'][number]): SafeHtml {
   const id = a.orcid ? orcidUrl(a.orcid) : a.ror ? rorUrl(a.ror) : null;
@@ -115,7 +118,7 @@ export function landingPage(item: HarvestItem, ctx: SerializerContext, alternate
   const distributions = r.distributions.map((d) => {
     const where = d.urls.length
       ? d.urls.map((u, i) => html`${i ? html`<br>` : ''}${externalLink(u, u)}`)
-      : html`<em>${item.embargoed ? `Available after the embargo ends (${r.embargoUntil}).` : 'No location given.'}</em>`;
+      : html`<em>${item.filesWithheld ? (item.embargoed ? `Available after the embargo ends (${r.embargoUntil}).` : 'Restricted: see the conditions of access above.') : 'No location given.'}</em>`;
     const facts = [
       d.mediaType ?? d.format,
       d.sizeBytes != null ? `${d.sizeBytes} bytes` : null,
@@ -167,6 +170,8 @@ ${row('Issued', r.issued ?? 'Not known')}
 ${row(`In ${ctx.repositoryName} since`, item.firstPublishedAt ?? 'not yet')}
 ${row('Licence', r.license === LICENSE_UNKNOWN ? licenseText(r) : link(spdxUrl(r.license), r.license))}
 ${row('Access', accessSentence(item))}
+${r.accessConditions ? row('Conditions of access', r.accessConditions) : ''}
+${r.accessContact ? row('Request access', accessContact(r.accessContact)) : ''}
 ${row('Size', size || 'Not stated')}
 ${row('Tier / type', [tiers.join(', ') || null, r.dataType].filter(Boolean).join(' / ') || 'Not stated')}
 ${row('Domain', domains.length ? domains.map((d, i) => html`${i ? '; ' : ''}${d}`) : 'None of the ontology')}

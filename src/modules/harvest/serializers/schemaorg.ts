@@ -46,6 +46,12 @@ export const accessSentence = (item: HarvestItem): string => {
   return 'Open access.';
 };
 
+/** The access sentence with the record's own conditions and whom to ask (schema.org conditionsOfAccess, DataCite rights). */
+export const accessConditions = (item: HarvestItem): string => {
+  const r = item.record;
+  return [accessSentence(item), r.accessConditions, r.accessContact ? `Request access: ${r.accessContact}.` : null].filter(Boolean).join(' ');
+};
+
 /** The step that generated a version, with its software and agents, as PROV-O inside schema.org (and Croissant). */
 export function activityNode(a: ActivityRecord, ctx: SerializerContext): Json {
   const associated: Json[] = a.agents.map((ag) => ({ ...personOrOrg(ag), '@type': ag.type === 'Software' ? ['prov:SoftwareAgent', 'SoftwareApplication'] : ['prov:Agent', ag.type] }));
@@ -125,7 +131,7 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
     ...(item.firstPublishedAt ? { sdDatePublished: item.firstPublishedAt } : {}),
     sdPublisher: femtoOrganization(ctx),
     isAccessibleForFree: r.accessLevel === 'open' || (r.accessLevel === 'embargoed' && !item.embargoed),
-    conditionsOfAccess: accessSentence(item),
+    conditionsOfAccess: accessConditions(item),
     ...(r.observables.length
       ? {
           variableMeasured: r.observables.map((iri) => {

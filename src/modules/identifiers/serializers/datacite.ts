@@ -216,9 +216,10 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
             schemeUri: 'https://spdx.org/licenses/',
           },
         ]),
-    // OpenAIRE's access-rights vocabulary: the usual way harvesters learn of embargoes.
-    { rightsUri: ACCESS_RIGHTS[record.accessLevel] },
+    // OpenAIRE's access-rights vocabulary: the usual way harvesters learn of embargoes; with the record's conditions of access.
+    { ...(record.accessConditions ? { rights: record.accessConditions } : {}), rightsUri: ACCESS_RIGHTS[record.accessLevel] },
   ];
+  const access = [record.accessConditions, record.accessContact ? `Request access: ${record.accessContact}.` : null].filter(Boolean).join(' ');
 
   const doi = opts.doi?.toLowerCase();
   return {
@@ -245,6 +246,7 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
       { description: record.description, descriptionType: 'Abstract' },
       { description: `Status: ${statusSentence(record.status)}`, descriptionType: 'Other' },
       ...datasheetDescriptions(record.datasheet),
+      ...(access ? [{ description: `Conditions of access: ${access}`, descriptionType: 'Other' }] : []),
     ],
     schemaVersion: SCHEMA_VERSION,
   };

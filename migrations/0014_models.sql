@@ -27,11 +27,13 @@ CREATE INDEX `evaluations_model_idx` ON `evaluations` (`model_version_pk`);--> s
 CREATE INDEX `evaluations_benchmark_idx` ON `evaluations` (`benchmark_version_pk`,`metric`);--> statement-breakpoint
 ALTER TABLE `dataset_versions` ADD `model_card` text;
 --> statement-breakpoint
+-- Only public versions move (0011_access: private versions are never cached nor harvested).
 -- An evaluation changes its model's gate status and evaluations (JSON, JSON-LD, landing page), the benchmark's and the
 -- baseline's pages that list it, and the lineage pictures of the model's neighbours, which colour the model by its status.
 CREATE TRIGGER evaluations_touch AFTER INSERT ON evaluations BEGIN
   INSERT INTO version_changes (version_pk, seq, changed_at)
-    SELECT pk, 1, NEW.created_at FROM (SELECT NEW.model_version_pk AS pk UNION SELECT NEW.benchmark_version_pk UNION SELECT NEW.baseline_version_pk UNION SELECT o.version_pk FROM activity_inputs i JOIN activity_outputs o ON o.activity_id = i.activity_id WHERE i.version_pk = NEW.model_version_pk UNION SELECT i.version_pk FROM activity_outputs o JOIN activity_inputs i ON i.activity_id = o.activity_id WHERE o.version_pk = NEW.model_version_pk) WHERE pk IS NOT NULL
+    SELECT x.pk, 1, NEW.created_at FROM (SELECT NEW.model_version_pk AS pk UNION SELECT NEW.benchmark_version_pk UNION SELECT NEW.baseline_version_pk UNION SELECT o.version_pk FROM activity_inputs i JOIN activity_outputs o ON o.activity_id = i.activity_id WHERE i.version_pk = NEW.model_version_pk UNION SELECT i.version_pk FROM activity_outputs o JOIN activity_inputs i ON i.activity_id = o.activity_id WHERE o.version_pk = NEW.model_version_pk) x
+      JOIN dataset_versions v ON v.pk = x.pk WHERE v.visibility = 'public'
     ON CONFLICT (version_pk) DO UPDATE SET seq = seq + 1, changed_at = max(changed_at, excluded.changed_at);
 END;
 --> statement-breakpoint
@@ -40,6 +42,7 @@ DROP TRIGGER gate_results_touch;
 --> statement-breakpoint
 CREATE TRIGGER gate_results_touch AFTER INSERT ON gate_results BEGIN
   INSERT INTO version_changes (version_pk, seq, changed_at)
-    SELECT pk, 1, coalesce((SELECT created_at FROM measurements WHERE id = NEW.measurement_id), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) FROM (SELECT NEW.version_pk AS pk UNION SELECT o.version_pk FROM activity_inputs i JOIN activity_outputs o ON o.activity_id = i.activity_id WHERE i.version_pk = NEW.version_pk UNION SELECT i.version_pk FROM activity_outputs o JOIN activity_inputs i ON i.activity_id = o.activity_id WHERE o.version_pk = NEW.version_pk) WHERE pk IS NOT NULL
+    SELECT x.pk, 1, coalesce((SELECT created_at FROM measurements WHERE id = NEW.measurement_id), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) FROM (SELECT NEW.version_pk AS pk UNION SELECT o.version_pk FROM activity_inputs i JOIN activity_outputs o ON o.activity_id = i.activity_id WHERE i.version_pk = NEW.version_pk UNION SELECT i.version_pk FROM activity_outputs o JOIN activity_inputs i ON i.activity_id = o.activity_id WHERE o.version_pk = NEW.version_pk) x
+      JOIN dataset_versions v ON v.pk = x.pk WHERE v.visibility = 'public'
     ON CONFLICT (version_pk) DO UPDATE SET seq = seq + 1, changed_at = max(changed_at, excluded.changed_at);
 END;
