@@ -1,7 +1,10 @@
 import t from 'tap';
 import { ConfigError } from '../../src/config.js';
 import { parseBaselineRule } from '../../src/modules/gates/gates.service.js';
-import { BASE_URL, makeApp, publishedDataset, step, type TestApp } from '../helpers/app.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BASE_URL, makeApp, minimalDataset, publishedDataset, step, type TestApp } from '../helpers/app.js';
 
 const BEATS = 'https://w3id.org/femto/ns#BeatsBaseline';
 
@@ -77,4 +80,45 @@ t.test('relative rules, and the gate without any policy: a model that loses to i
   const claim = await a.app.inject({ method: 'POST', url: '/models/claimed/evaluations', headers: a.as.curator, payload: { statement: 'outperformed baseline methods', baseline: { algorithm: 'baseline methods' } } });
   t.equal(claim.statusCode, 201, claim.body);
   t.match(await gateStatus(a, 'claimed'), { status: 'not-evaluated', gates: [{ gate: BEATS, state: 'not-evaluable', value: null }] });
+});
+
+t.test('a policy file states the same rules: beatsBaseline judges the tier\'s models, datasheetComplete is checked at publish', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'femto-policies-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(
+    join(dir, 'models.yaml'),
+    [
+      'policy: model-release',
+      'title: Model releases',
+      'rules:',
+      '  - id: beats-baseline',
+      '    description: Every evaluation beats its baseline by 5% of its value.',
+      '    on: [doi]',
+      '    tiers: [5]',
+      '    require: { beatsBaseline: { by: 0.05, relative: true } }',
+      '  - id: datasheet',
+      '    description: The datasheet answers every section.',
+      '    on: [publish]',
+      '    tiers: [4]',
+      '    require: { datasheetComplete: true }',
+      '',
+    ].join('\n'),
+  );
+  const a = await makeApp(t, { FEMTO_POLICY_DIR: dir });
+  await publishedDataset(a, { id: 'bench', tier: 5 });
+  await publishedDataset(a, { id: 'rel', tier: 5, resourceType: 'Model', publisher: 'Tracking Lab' });
+  t.match((await publishDoi(a, 'rel')).json(), { errors: [{ code: 'POLICY_UNMET', title: /model-release\/beats-baseline: .*no evaluation/ }] }, 'not judged yet: refused');
+  t.equal((await evaluate(a, 'rel', 0.52, 0.5)).statusCode, 201);
+  t.equal((await gateStatus(a, 'rel')).status, 'failed', '4% better: below 5%, by the file\'s rule');
+  t.equal((await publishDoi(a, 'rel')).statusCode, 422);
+  t.equal((await evaluate(a, 'rel', 0.53, 0.5)).statusCode, 201);
+  t.equal((await gateStatus(a, 'rel')).status, 'passed', '6% better');
+  t.equal((await publishDoi(a, 'rel')).statusCode, 201);
+
+  const created = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: { ...minimalDataset({ id: 'sheetless', tier: 4 }), datasheet: { motivation: { purpose: 'Tests.' } } } });
+  t.equal(created.statusCode, 201, created.body);
+  const refused = await a.app.inject({ method: 'POST', url: '/datasets/sheetless/publish', headers: a.as.curator });
+  t.equal(refused.statusCode, 422);
+  t.match(refused.json(), { code: 'POLICY_UNMET', errors: [{ pointer: '/datasheet/composition' }] }, 'each unanswered section by its pointer');
+  t.equal(refused.json().errors.length, 6, 'six of the seven sections unanswered');
 });

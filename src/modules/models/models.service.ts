@@ -165,7 +165,9 @@ export function createModelsService(deps: ModelsDeps) {
       const id = input.id ?? randomId('ev-');
       if (provenance.records(actor, [id]).size) throw new FemtoError('ID_TAKEN', `Activity '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
       const now = new Date().toISOString();
-      const name = `Evaluation of ${model.record.title} v${model.record.version}${metric.label ? `: ${metric.label}` : ''}${benchmark ? ` on ${benchmark.datasetId} v${benchmark.versionNumber}` : ''}`;
+      // The step's inputs name the model and the data, each as the access policy lets a caller see it; the name must not
+      // (the step shows wherever one end is visible, e.g. on a public benchmark's lineage next to a private model).
+      const name = `Evaluation${metric.label ? `: ${metric.label}` : ''}`;
       repo.transaction(() => {
         provenance.recordAssessment(actor, {
           id,
