@@ -1,21 +1,12 @@
 import type { Database_ } from '../../db/client.js';
 import { sharedGroups, WITHDRAWN } from '../../db/fragments.js';
 import { evaluations } from '../../db/schema/index.js';
+import type { VersionEndpoint } from '../provenance/provenance.schema.js';
 
 export type NewEvaluation = typeof evaluations.$inferInsert;
 
-/** One end of an evaluation (model, benchmark, baseline model) as stored: the service applies the read policy. */
-export interface EvaluatedVersion {
-  pk: number;
-  datasetId: string;
-  versionNumber: number | null;
-  title: string;
-  state: 'draft' | 'published';
-  visibility: 'public' | 'private';
-  accessLevel: 'open' | 'embargoed' | 'restricted';
-  owner: string | null;
-  groups: string[];
-}
+/** One end of an evaluation (model, benchmark, baseline model) as stored, like a step's end: the service applies the read policy. */
+export type EvaluatedVersion = Omit<VersionEndpoint, 'activityId' | 'versionPk' | 'role'> & { pk: number };
 
 export interface EvaluationRow {
   id: string;
