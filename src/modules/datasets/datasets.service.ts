@@ -3,7 +3,6 @@ import { randomId } from '../../lib/ids.js';
 import { ADMIN_USER, hasRole, type Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetsRepository, PublishedVersionRow } from './datasets.repository.js';
-import { datasheetCompleteness, type DatasheetCompleteness } from './datasheet.js';
 import type { Datasheet } from './datasheet.schema.js';
 import { MODEL_CARD_NEEDS_MODEL, modelCardMisplaced, type CreateDatasetInput, type DatasetRecord, type PatchDatasetInput, type SharingInput, type VersionContent } from './datasets.schema.js';
 import { draftEtag, type DatasetReader, type ResolvedVersion } from './read.js';
@@ -219,11 +218,6 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
     /** Dataset id and version number of version pks, in one statement. */
     versionLabels(pks: readonly number[]): Map<number, { dataset: string; version: number | null; tier: number | null }> {
       return repo.labels(pks);
-    },
-
-    /** How complete the datasheet of a version is (a publication policy's "datasheet complete" rule reads it). */
-    datasheetCompletenessOf(pk: number): DatasheetCompleteness {
-      return datasheetCompleteness(repo.datasheet(pk));
     },
 
     listVersions(actor: Actor, id: string) {
