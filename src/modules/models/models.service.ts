@@ -34,7 +34,7 @@ const placeholder: VersionRefView = { dataset: null, version: null, title: null,
 export function createModelsService(deps: ModelsDeps) {
   const { repo, reader, datasets, provenance, lineage, ontology, auth, urls } = deps;
 
-  /** An evaluation end as the caller may see it (the lineage placeholder rule: restricted and draft ends are opaque). */
+  /** An evaluation end as the caller may see it (the lineage placeholder rule: ends the caller may not read are opaque). */
   const endpointFor =
     (actor: Actor) =>
     (v: EvaluatedVersion | null): VersionRefView | null => {
