@@ -15,6 +15,7 @@ import openapi from './plugins/openapi.js';
 import graphql from './plugins/graphql.js';
 import graphiql from './plugins/graphiql.js';
 import { datasetsRoutes } from './modules/datasets/datasets.routes.js';
+import { datasheetRoutes } from './modules/datasets/datasheet.routes.js';
 import { searchRoutes } from './modules/search/search.routes.js';
 import { provenanceRoutes } from './modules/provenance/provenance.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -29,6 +30,7 @@ import { loadBundledCatalogIfEmpty } from './modules/datasets/catalog.loader.js'
 import { loadOntology } from './modules/ontology/ontology.service.js';
 import { ontologyRoutes } from './modules/ontology/ontology.routes.js';
 import { gatesRoutes } from './modules/gates/gates.routes.js';
+import { modelsRoutes } from './modules/models/models.routes.js';
 import { loadPolicies } from './modules/policies/policies.loader.js';
 
 const { version } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
@@ -117,6 +119,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
     for (const routes of [
       searchRoutes(c),
       datasetsRoutes(c),
+      datasheetRoutes(c),
       provenanceRoutes(c),
       authRoutes(c),
       lineageRoutes(c),
@@ -126,6 +129,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
       harvestRoutes({ ...c, metadataFormats: c.harvestFormats.metadataFormats }),
       ontologyRoutes(c),
       gatesRoutes(c),
+      modelsRoutes(c),
       portalRoutes(c),
     ]) {
       await rest.register(routes);

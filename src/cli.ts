@@ -55,7 +55,7 @@ program
         return;
       }
       const counts = loadCatalog(c);
-      console.log(`loaded ${counts.datasets} datasets and ${counts.activities} derivation steps`);
+      console.log(`loaded ${counts.datasets} datasets and ${counts.activities} derivation steps, ${counts.evaluations} model evaluations`);
     });
   });
 

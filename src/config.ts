@@ -56,6 +56,8 @@ const envSchema = z.object({
  * Which validation gates must pass before a version of a tier may get a DOI. Either JSON,
  * {"3": "all", "4": ["tomography-fidelity"]} (gate slugs or IRIs), or a comma list
  * "3:required,6:required" (every gate of the tier that states a number). Empty: nothing required.
+ * A list may also hold `beats-baseline[>=x[%]]` (model evaluations against their baselines) and
+ * `datasheet-complete` (every section of the version's datasheet answered).
  */
 export type GatePolicy = Record<number, 'all' | string[]>;
 

@@ -41,6 +41,9 @@ import { createGatesService } from './modules/gates/gates.service.js';
 import { gatesReadExtension } from './modules/gates/gates.read.js';
 import { createLineageRepository } from './modules/lineage/lineage.repository.js';
 import { createLineageService } from './modules/lineage/lineage.service.js';
+import { createModelsRepository } from './modules/models/models.repository.js';
+import { createModelsService } from './modules/models/models.service.js';
+import { modelsReadExtension } from './modules/models/models.read.js';
 import { anonymous, type Actor } from './modules/auth/auth.schema.js';
 import { loadPolicies, type LoadedPolicy } from './modules/policies/policies.loader.js';
 import { createPoliciesService } from './modules/policies/policies.service.js';
@@ -69,6 +72,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     identifiers: createIdentifiersRepository(database),
     gates: createGatesRepository(database),
     lineage: createLineageRepository(database),
+    models: createModelsRepository(database),
     imports: createImportsRepository(database),
     openlineage: createOpenLineageRepository(database),
   };
@@ -87,6 +91,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const search = createSearchService(repos.search, datasets, cache, ontology);
   const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth });
   const policies = createPoliciesService({ policies: loadedPolicies, gatePolicy: config.gatePolicy, gates, reader });
+  gates.useBaselineRules((tier) => policies.baselineRuleFor(tier));
   const identifiers = createIdentifiersService({
     repo: repos.identifiers,
     versions: reader,
@@ -116,10 +121,25 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     limits: { ...config.lineage, timeoutMs: config.requestTimeoutMs },
   });
 
+  const models = createModelsService({
+    repo: repos.models,
+    reader,
+    datasets,
+    provenance,
+    lineage,
+    ontology,
+    withdrawals: (versions) => identifiers.withdrawalsOf(versions),
+    auth,
+    urls,
+  });
+  // A model's evaluations against baselines are its beats-baseline gate.
+  gates.useComparisons((pks) => models.comparisons(pks));
+
   // What every dataset read loads besides the record; provenance first: DataCite relations use its lineage.
   reader.extend(provenanceReadExtension(provenance));
   reader.extend(identifiersReadExtension(identifiers));
   reader.extend(gatesReadExtension(gates, urls));
+  reader.extend(modelsReadExtension(models, urls));
   reader.extend(harvestReadExtension({ storedRecords: datasets.storedRecords, describe: (items) => identifiers.describe(items) }));
   const metadataOf = (items: Parameters<typeof lineageOfItems>[0]) => identifiers.metadataForMany(items, lineageOfItems(items));
   registerDatasetFormats(reader.representations, (item) => metadataOf([item]).get(item.pk)!);
@@ -192,6 +212,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     openlineageEvents,
     ontology,
     gates,
+    models,
     policies,
   };
 }

@@ -5,6 +5,7 @@ import type { DatasetReader } from '../modules/datasets/read.js';
 import type { GatesService } from '../modules/gates/gates.service.js';
 import type { IdentifiersService } from '../modules/identifiers/identifiers.service.js';
 import type { LineageService } from '../modules/lineage/lineage.service.js';
+import type { ModelsService } from '../modules/models/models.service.js';
 import type { OntologyService } from '../modules/ontology/ontology.service.js';
 import type { ProvenanceService } from '../modules/provenance/provenance.service.js';
 import type { SearchService } from '../modules/search/search.service.js';
@@ -19,6 +20,7 @@ export interface GraphQLServices {
   gates: GatesService;
   identifiers: IdentifiersService;
   ontology: OntologyService;
+  models: ModelsService;
 }
 
 export interface GraphQLContext {

@@ -12,6 +12,11 @@ export function siteUrls(baseUrl: string) {
     linkset: (id: string) => `${dataset(id)}/linkset`,
     fair: (id: string) => `${dataset(id)}/fair`,
     activity: (id: string) => `${baseUrl}/activities/${enc(id)}`,
+    modelCard: (id: string) => `${baseUrl}/models/${enc(id)}/card`,
+    manifest: (id: string, n?: number | null) => `${baseUrl}/models/${enc(id)}/manifest${n != null ? `?version=${n}` : ''}`,
+    evaluation: (id: string, evaluationId: string) => `${baseUrl}/models/${enc(id)}/evaluations/${enc(evaluationId)}`,
+    leaderboard: (id: string, metric: string) => `${dataset(id)}/leaderboard?metric=${enc(metric)}`,
+    modelPage: (id: string) => `${baseUrl}/portal/models/${enc(id)}`,
     agent: (id: string) => `${baseUrl}/agents/${enc(id)}`,
     /** DOIs keep their slash in the path, as in DataCite's API. */
     doi: (doi: string) => `${baseUrl}/dois/${doi}`,

@@ -13,6 +13,7 @@ import { datasetsGraphQL } from '../modules/datasets/datasets.resolvers.js';
 import { provenanceGraphQL } from '../modules/provenance/provenance.resolvers.js';
 import { identifiersGraphQL } from '../modules/identifiers/identifiers.resolvers.js';
 import { gatesGraphQL } from '../modules/gates/gates.resolvers.js';
+import { modelsGraphQL } from '../modules/models/models.resolvers.js';
 
 import { searchGraphQL } from '../modules/search/search.resolvers.js';
 import { lineageGraphQL } from '../modules/lineage/lineage.resolvers.js';
@@ -21,7 +22,7 @@ import { queryLimits } from '../graphql/limits.js';
 import { checkDocument, checkGetOperation, documentCacheEntries } from '../graphql/document-limits.js';
 
 /** Every module's resolvers and loaders; their SDL is every file in schema/graphql/, in name order. */
-const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL, searchGraphQL, lineageGraphQL, identifiersGraphQL, gatesGraphQL];
+const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL, searchGraphQL, lineageGraphQL, identifiersGraphQL, gatesGraphQL, modelsGraphQL];
 
 /**
  * A coded error from a service keeps its code in `extensions`, as REST keeps it in problem+json.

@@ -1,18 +1,11 @@
 import t from 'tap';
-import type { AddressInfo } from 'node:net';
 import { makeApp } from '../helpers/app.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { browse } from '../helpers/browser.js';
 import { chromium, requires } from '../helpers/external.js';
 
 t.test('a researcher searches the bundled catalog in the portal and narrows by facet', requires(t, chromium()), async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
-  await a.app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
-  const browser = await launchBrowser(t);
-  const page = await browser.newPage();
-  // CSP violations surface as console errors.
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  const { base, page, errors } = await browse(t, a.app);
 
   await page.goto(`${base}/`);
   t.match(await page.title(), /femto/);
@@ -36,13 +29,7 @@ t.test('a researcher searches the bundled catalog in the portal and narrows by f
 
 t.test('a researcher walks lineage in the portal from FM4NPP back to its simulated TPC data', requires(t, chromium()), async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
-  await a.app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;
-  const browser = await launchBrowser(t);
-  const page = await browser.newPage();
-  // CSP violations surface as console errors.
-  const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  const { base, page, errors } = await browse(t, a.app);
 
   await page.goto(`${base}/?q=FM4NPP`);
   await Promise.all([page.waitForURL(/\/portal\/lineage\/fm4npp/), page.click('ol.results li:has(a[href="/datasets/fm4npp"]) a:text("lineage")')]);
@@ -50,7 +37,8 @@ t.test('a researcher walks lineage in the portal from FM4NPP back to its simulat
   t.ok(labels.some((l) => /^TPCpp-10M/.test(l)), `the upstream training data is drawn: ${labels.join(' | ')}`);
   t.ok(labels.some((l) => /FM4NPP/.test(l)), 'and the root');
   t.equal(await page.locator('svg.lineage g.node.root').count(), 1, 'the root is marked');
-  t.equal(await page.locator('svg.lineage path[d]').count(), 2 + 1, 'two edges plus the arrow marker');
+  // Training: TPCpp-10M -> step -> FM4NPP; downstream, the two evaluation steps of FM4NPP's stated claims used it.
+  t.equal(await page.locator('svg.lineage path[d]').count(), 2 + 2 + 1, 'four edges plus the arrow marker');
 
   await Promise.all([page.waitForURL(/\/datasets\/tpcpp-10m\/versions\/1/), page.click('svg.lineage a:has(title:text-matches("^TPCpp-10M"))')]);
   t.match(await page.textContent('h1'), /TPCpp-10M/, 'a node opens its landing page');

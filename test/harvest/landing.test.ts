@@ -99,7 +99,8 @@ t.test('FAIR self-score names the F-UJI metrics with evidence and fixes', async 
   const ids = full.metrics.map((m: { metric: string }) => m.metric);
   t.equal(ids[0], 'FsF-F1-01D');
   t.equal(ids.at(-1), 'FsF-R1.3-02D');
-  t.equal(ids.length, 17);
+  t.equal(ids.length, 18, "F-UJI's 17 and femto's datasheet metric");
+  t.equal(ids[ids.indexOf('FsF-R1-01MD') + 1], 'femto-R1-datasheet', 'with the other R1 metrics');
   const byId = (report: { metrics: { metric: string; status: string; fix: string | null }[] }, id: string) => report.metrics.find((m) => m.metric === id)!;
   t.equal(byId(full, 'FsF-R1.1-01M').status, 'pass');
   t.equal(byId(full, 'FsF-R1.2-01M').status, 'pass', 'provenance: creators, date and generating step');

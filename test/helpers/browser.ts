@@ -11,3 +11,14 @@ export async function launchBrowser(t: Test): Promise<Browser> {
   t.teardown(() => browser.close());
   return browser;
 }
+
+/** The app listening on loopback and a page of Debian's Chromium, collecting console errors (CSP violations surface there). */
+export async function browse(t: Test, app: { listen(o: { port: number; host: string }): Promise<unknown>; server: { address(): unknown } }) {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const browser = await launchBrowser(t);
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return { base, page, errors };
+}

@@ -106,14 +106,29 @@ const dataciteJson = once(() => {
   return ajv.compile(schema);
 });
 
+/** Documents against a JSON Schema compiled on first use. */
+function jsonSchemaValidator(file: External, compiled: () => { (doc: unknown): boolean; errors?: { instancePath: string; message?: string; params: unknown }[] | null }): Validator<unknown> {
+  return {
+    needs: [file],
+    async errors(docs) {
+      const validate = compiled();
+      return docs.map((doc) => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`)));
+    },
+  };
+}
+
 /** DataCite JSON attributes against the official v4.5 JSON Schema. */
-export const dataciteJsonSchema: Validator<unknown> = {
-  needs: [dataciteJsonSchemaFile],
-  async errors(docs) {
-    const validate = dataciteJson();
-    return docs.map((doc) => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`)));
-  },
-};
+export const dataciteJsonSchema = jsonSchemaValidator(dataciteJsonSchemaFile, dataciteJson);
+
+const provJsonSchemaFile = shared('fixtures', 'real', 'prov', 'schemas', 'prov-json.schema.json');
+const provJson = once(() => {
+  const ajv = new (Ajv04 as unknown as typeof Ajv04.default)({ allErrors: true, strict: false });
+  (addFormats as unknown as typeof addFormats.default)(ajv);
+  return ajv.compile(JSON.parse(readFileSync(provJsonSchemaFile.path, 'utf8')));
+});
+
+/** PROV-JSON documents against the W3C member submission's JSON Schema (draft-04). */
+export const provJsonSchema = jsonSchemaValidator(provJsonSchemaFile, provJson);
 
 /** Shapes as quads; owl:imports (of DASH, not bundled) are dropped, the shapes used here need nothing from them. */
 const turtleQuads = (path: string): Quad[] =>

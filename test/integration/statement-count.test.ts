@@ -1,36 +1,6 @@
 import t from 'tap';
-import type Database from 'better-sqlite3';
 import { BASE_URL, makeApp, publishedDataset, step, type TestApp } from '../helpers/app.js';
-
-/**
- * Counts what better-sqlite3 executes and prepares, below drizzle and every repository: the
- * prototype methods each statement runs through.
- */
-function statementCounter(sqlite: Database.Database) {
-  const statement = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
-  const database = Object.getPrototypeOf(sqlite) as Record<string, (...args: unknown[]) => unknown>;
-  const counts = { executed: 0, prepared: 0 };
-  const originals: [Record<string, (...args: unknown[]) => unknown>, string, (...args: unknown[]) => unknown][] = [];
-  const wrap = (target: typeof statement, method: string, count: keyof typeof counts) => {
-    const original = target[method];
-    originals.push([target, method, original]);
-    target[method] = function (this: unknown, ...args: unknown[]) {
-      counts[count]++;
-      return original.apply(this, args);
-    };
-  };
-  for (const m of ['run', 'get', 'all', 'iterate']) wrap(statement, m, 'executed');
-  wrap(database, 'prepare', 'prepared');
-  return {
-    async during(fn: () => Promise<unknown>) {
-      counts.executed = 0;
-      counts.prepared = 0;
-      await fn();
-      return { ...counts };
-    },
-    restore: () => originals.forEach(([target, method, original]) => (target[method] = original)),
-  };
-}
+import { statementCounter } from '../helpers/statements.js';
 
 const WORD = 'quasicrystal';
 
@@ -73,6 +43,8 @@ const READS: [name: string, url: string, accept?: string][] = [
   ['record JSON-LD', '/datasets/subject', 'application/ld+json'],
   ['record HTML', '/datasets/subject', 'text/html'],
   ['record DataCite XML', '/datasets/subject?format=datacite-xml'],
+  ['record Croissant', '/datasets/subject?format=croissant'],
+  ['record datasheet', '/datasets/subject/versions/1/datasheet'],
   ['search page', `/datasets?q=${WORD}`],
   ['search page, every record', '/datasets?limit=100'],
   ['catalog page', '/catalog?limit=100'],
@@ -86,6 +58,9 @@ const WARM: Record<string, number> = {
   'record JSON-LD': 1,
   'record HTML': 1,
   'record DataCite XML': 1,
+  'record Croissant': 1,
+  // Not a cached representation: the version is resolved, then its datasheet column read.
+  'record datasheet': 2,
   'search page': 1,
   'search page, every record': 1,
   'catalog page': 2,

@@ -13,7 +13,7 @@ const ONTOLOGY = projectPath('ontologies');
 
 t.test('the ontology files parse and conform to their SHACL shapes', async (t) => {
   const parsed = parseTurtleFiles(ontologyFiles(ONTOLOGY));
-  t.same(parsed.files.map((f) => f.name), ['ontologies/femto.ttl', 'ontologies/gates.ttl', 'ontologies/observables.ttl', 'ontologies/tiers.ttl']);
+  t.same(parsed.files.map((f) => f.name), ['ontologies/femto.ttl', 'ontologies/gates.ttl', 'ontologies/metrics.ttl', 'ontologies/observables.ttl', 'ontologies/tiers.ttl']);
   t.ok(parsed.store.size > 2000);
   await t.resolves(checkShapes(parsed, defaultShapesPath()));
 });
@@ -62,6 +62,24 @@ t.test('a SHACL violation stops the start naming the focus node and its line', a
   t.equal(e.line, line);
   t.equal(e.term, 'gate:scaling-collapse-r2');
   t.match(e.message, /SHACL/);
+});
+
+t.test('a metric without its direction stops the start: leaderboards could not rank by it', async (t) => {
+  const original = readFileSync(join(ONTOLOGY, 'metrics.ttl'), 'utf8');
+  const line = lineOf(original, 'metric:fake-track-rate');
+  const dir = brokenCopy(t, 'metrics.ttl', (s) => s.replace(/(metric:fake-track-rate\n[\s\S]*?)    femto:higherIsBetter false ;\n/, '$1'));
+  const err = await startWith(t, dir).catch((e: unknown) => e);
+  t.type(err, OntologyError);
+  t.match(err, { line, term: 'metric:fake-track-rate' });
+  t.match((err as Error).message, /higherIsBetter/);
+});
+
+t.test('GET /metrics lists the evaluation metrics with their direction', async (t) => {
+  const a = await makeApp(t);
+  const list = (await a.app.inject({ url: '/metrics' })).json().items as { slug: string; higherIsBetter: boolean; unit: string | null }[];
+  t.same(list.find((m) => m.slug === 'tracking-efficiency'), { iri: 'https://w3id.org/femto/metric/tracking-efficiency', slug: 'tracking-efficiency', label: 'Track reconstruction efficiency', description: list.find((m) => m.slug === 'tracking-efficiency')!.description, higherIsBetter: true, unit: 'http://qudt.org/vocab/unit/UNITLESS' });
+  t.match((await a.app.inject({ url: '/metrics/processing-time-per-event' })).json(), { higherIsBetter: false, unit: 'http://qudt.org/vocab/unit/SEC' });
+  t.equal((await a.app.inject({ url: '/metrics/nothing' })).statusCode, 404);
 });
 
 t.test('an observable unit femto cannot convert stops the start', async (t) => {

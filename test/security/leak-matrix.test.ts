@@ -144,6 +144,21 @@ const REST: Record<string, Route> = {
   // A completed run that read the dataset: a hidden one is as unknown as an absent one (422 both).
   'POST /api/v1/lineage': { family: 'dataset', probe: (id) => json('POST', '/api/v1/lineage', olRun(runIdOf(id), [id])) },
   'GET /api/v1/lineage/runs/{runId}': { family: 'run', probe: (runId) => get(`/api/v1/lineage/runs/${runId}`) },
+  'GET /datasets/{id}/datasheet': { family: 'dataset', probe: (id) => get(`/datasets/${id}/datasheet`) },
+  'PUT /datasets/{id}/datasheet': { family: 'dataset', probe: (id) => ({ ...json('PUT', `/datasets/${id}/datasheet`, { motivation: { purpose: 'x' } }), headers: { 'content-type': 'application/json', 'if-match': '*' } }) },
+  'GET /datasets/{id}/versions/{n}/datasheet': { family: 'dataset', probe: (id) => get(`/datasets/${id}/versions/1/datasheet`) },
+  'GET /datasets/{id}/leaderboard': { family: 'dataset', probe: (id) => get(`/datasets/${id}/leaderboard?metric=tracking-efficiency`) },
+  'GET /models/{id}/card': { family: 'dataset', probe: (id) => get(`/models/${id}/card`) },
+  'PUT /models/{id}/card': { family: 'dataset', probe: (id) => ({ ...json('PUT', `/models/${id}/card`, { caveatsAndRecommendations: { statement: 'x' } }), headers: { 'content-type': 'application/json', 'if-match': '*' } }) },
+  'GET /models/{id}/manifest': { family: 'dataset', probe: (id) => get(`/models/${id}/manifest`) },
+  'GET /models/{id}/evaluations': { family: 'dataset', probe: (id) => get(`/models/${id}/evaluations`) },
+  'POST /models/{id}/evaluations': {
+    family: 'dataset',
+    probe: (id) => json('POST', `/models/${id}/evaluations`, { benchmark: { dataset: 'leak-open' }, metric: 'tracking-efficiency', value: 0.7, baseline: { algorithm: 'Kalman-filter tracker', value: 0.5 } }),
+  },
+  'GET /models/{id}/evaluations/{eid}': { family: 'dataset', probe: (id) => get(`/models/${id}/evaluations/ev-none`) },
+  'GET /metrics': { family: 'none', probe: () => get('/metrics') },
+  'GET /metrics/{slug}': { family: 'none', probe: () => get('/metrics/tracking-efficiency') },
 };
 
 /** Portal pages (not in the OpenAPI document: HTML for people). */
@@ -155,7 +170,7 @@ const PORTAL: Record<string, Route> = {
 
 /** Every GraphQL root field, asked about a target of its family. */
 const GRAPHQL: Record<string, { family: Family; query: (id: string) => string }> = {
-  dataset: { family: 'dataset', query: (id) => `{ dataset(id: "${id}") { id title visibility accessLevel accessConditions distributions { urls } creators { name agent { id name } } doi { doi state lastError } versions { version } generatedBy { name inputs { dataset hidden } } usedBy { name } } }` },
+  dataset: { family: 'dataset', query: (id) => `{ dataset(id: "${id}") { id title visibility accessLevel accessConditions distributions { urls } creators { name agent { id name } } doi { doi state lastError } versions { version } generatedBy { name inputs { dataset hidden } } usedBy { name } evaluations { id activity { name } model { hidden } benchmark { hidden dataset { title } } } trainingSetManifest { trainingData { id hidden title } } } }` },
   datasets: { family: 'none', query: () => '{ datasets(first: 100) { totalCount facets { name values { value count } } edges { node { id title doi { doi } } } } }' },
   activity: { family: 'activity', query: (id) => `{ activity(id: "${id}") { id name kind agents { agent { name } } inputs { dataset hidden } outputs { dataset hidden } } }` },
   agent: { family: 'agent', query: (id) => `{ agent(id: "${id}") { id name } }` },
@@ -166,6 +181,11 @@ const GRAPHQL: Record<string, { family: Family; query: (id: string) => string }>
   observable: { family: 'none', query: () => '{ observable(iri: "scaling-collapse-r2") { label } }' },
   gates: { family: 'none', query: () => '{ gates { iri } }' },
   gate: { family: 'none', query: () => '{ gate(iri: "scaling-collapse-r2") { label } }' },
+  leaderboard: {
+    family: 'dataset',
+    query: (id) => `{ leaderboard(dataset: "${id}", metric: "tracking-efficiency") { benchmark { hidden dataset { title } } entries { kind value model { hidden dataset { title } } } claims { id activity { name } } } }`,
+  },
+  metrics: { family: 'none', query: () => '{ metrics { iri label } }' },
 };
 
 const OAI_VERBS = [
@@ -189,6 +209,8 @@ function targets(w: LeakWorld, family: Family): { id: string; seenBy: Role[] }[]
         ...KINDS.map((k: Kind) => ({ id: DATASET_OF[k], seenBy: k === 'private' ? (['member'] as Role[]) : k === 'draft' ? [] : all })),
         { id: 'leak-priv2', seenBy: ['member'] as Role[] },
         { id: 'leak-derived', seenBy: all },
+        { id: 'leak-model', seenBy: all },
+        { id: 'leak-model-private', seenBy: ['member'] as Role[] },
       ];
     case 'activity':
       return [
@@ -360,7 +382,16 @@ t.test('leak matrix', async (t) => {
     t.same(Object.keys(exported.entity).filter((k) => k.includes('/datasets/')).length, 0, 'PROV-JSON entities are qualified names');
     t.equal(Object.keys(exported.entity).length, 2, 'the PROV export of the lineage names the two versions an anonymous caller sees (leak-derived, leak-open), not the private one');
     const counts = async (role: Role) => (await ask(role, get('/datasets?limit=100'))).json().total;
-    t.same([await counts('anonymous'), await counts('curator'), await counts('member')], [4, 4, 6], 'search counts the private records for holders only (never the withdrawn one)');
+    t.same([await counts('anonymous'), await counts('curator'), await counts('member')], [5, 5, 8], 'search counts the private records for holders only (never the withdrawn one)');
+
+    const trainedOn = async (role: Role) => ((await ask(role, get('/models/leak-model/manifest'))).json().trainingData as { id: string }[]).map((d) => d.id).sort();
+    t.same(await trainedOn('anonymous'), ['hidden:1', 'leak-open@1'], 'the manifest shows a private training set as a placeholder');
+    t.same(await trainedOn('member'), ['leak-open@1', 'leak-private@1'], 'and names it to a holder');
+    const ranked = async (role: Role) =>
+      ((await ask(role, get('/datasets/leak-open/leaderboard?metric=tracking-efficiency'))).json().entries as { kind: string; model: { dataset: string | null } | null }[]).filter((e) => e.kind === 'model').map((e) => e.model?.dataset);
+    t.same(await ranked('anonymous'), ['leak-model'], 'the leaderboard leaves a private model out');
+    t.same(await ranked('member'), ['leak-model-private', 'leak-model'], 'and ranks it for a holder');
+    for (const role of ROLES) t.equal(await status(role, '/models/leak-model-private/evaluations'), role === 'member' ? 200 : 404, `${role}: the evaluations of a private model`);
   });
 });
 
@@ -370,10 +401,10 @@ t.test('adding what no non-holder may see changes no byte of what they see (coun
   const urls = [
     ...Object.values(REST).filter((r) => r.family === 'none').map((r) => r.probe('')),
     ...Object.values(PORTAL).filter((r) => r.family === 'none').map((r) => r.probe('')),
-    ...['leak-open', 'leak-embargoed', 'leak-restricted', 'leak-derived', 'leak-withdrawn'].flatMap((id) =>
+    ...['leak-open', 'leak-embargoed', 'leak-restricted', 'leak-derived', 'leak-withdrawn', 'leak-model'].flatMap((id) =>
       [...Object.values(REST), ...Object.values(PORTAL)].filter((r) => r.family === 'dataset' && r.probe(id).method === 'GET').map((r) => r.probe(id)),
     ),
-    ...['leak-open', 'leak-derived'].flatMap((id) => app.femto.reader.representations.all().map(({ format }) => get(`/datasets/${id}?format=${format}`))),
+    ...['leak-open', 'leak-derived', 'leak-model'].flatMap((id) => app.femto.reader.representations.all().map(({ format }) => get(`/datasets/${id}?format=${format}`))),
     ...OAI_VERBS.map((v) => get(`/oai?${v}`)),
     ...Object.values(GRAPHQL).filter((g) => g.family !== 'agent').map((g) => json('POST', '/graphql', { query: g.query('leak-open') })),
     get('/dois/10.5072/leak-derived?format=datacite-xml'),

@@ -13,6 +13,8 @@ import { BASE_URL, makeApp, minimalDataset, type TestApp } from '../helpers/app.
  *   leak-draft       a draft never published            its editors only
  *   leak-withdrawn   public, its findable DOI hidden    a tombstone (410) for everyone
  *   leak-derived     public, generated from leak-private by a visible step
+ *   leak-model       a public model trained on leak-private and leak-open, evaluated on leak-open
+ *   leak-model-private  a private model, evaluated on leak-open too
  *
  * Lineage: leak-priv2 -> canary-hidden-step -> leak-private -> leak-visible-step -> leak-derived.
  * canary-hidden-step touches private records only: it is hidden.
@@ -45,6 +47,8 @@ export const CANARIES: Record<string, Role[]> = {
   'CANARY-EMBARGO-FILE': ['member'],
   'CANARY-RESTRICTED-FILE': ['member'],
   'CANARY-PRIVATE-FILE': ['member'],
+  'CANARY-PRIVATE-MODEL': ['member'],
+  'CANARY-PRIVATE-CLAIM': ['member'],
   // Drafts and DOIs that are not findable are their record's editors' work in progress: no role of the matrix edits.
   'CANARY-OL-JOB': ['member'],
   'CANARY-DRAFT-TITLE': [],
@@ -56,7 +60,7 @@ export const CANARIES: Record<string, Role[]> = {
 export const OL_RUNS = { visible: '0a11ea4e-0000-4000-8000-00000000000a', hidden: 'cafe0b1d-0000-4000-8000-00000000000b' };
 
 /** Ids of hidden things: a caller may type them, but no answer it did not ask with one may name them. */
-export const HIDDEN_IDS: Record<string, Role[]> = { 'leak-private': ['member'], 'leak-priv2': ['member'], 'canary-hidden-step': ['member'], 'leak-draft': [], [OL_RUNS.hidden]: ['member'] };
+export const HIDDEN_IDS: Record<string, Role[]> = { 'leak-private': ['member'], 'leak-priv2': ['member'], 'canary-hidden-step': ['member'], 'leak-draft': [], [OL_RUNS.hidden]: ['member'], 'leak-model-private': ['member'] };
 
 /** A completed OpenLineage run that read these femto datasets (by id) and wrote nothing. */
 export function olRun(runId: string, inputs: string[], job = 'leak.read') {
@@ -123,6 +127,14 @@ export async function leakWorld(t: Test, opts: { publicOnly?: boolean } = {}): P
   await dataset({ id: 'leak-withdrawn', title: 'Withdrawn leak record' });
   await dataset({ id: 'leak-derived', title: 'Derived leak record' });
   await ok(inject({ method: 'POST', url: '/activities', headers: owner, payload: { id: 'leak-visible-step', kind: 'analysis', name: 'Visible step', inputs: [{ dataset: 'leak-private' }, { dataset: 'leak-open' }], outputs: [{ dataset: 'leak-derived' }] } }), 'visible step');
+  await dataset({ id: 'leak-model', title: 'Leak model', resourceType: 'Model' });
+  await ok(inject({ method: 'POST', url: '/activities', headers: owner, payload: { kind: 'training', name: 'Leak training', inputs: [{ dataset: 'leak-private' }, { dataset: 'leak-open' }], outputs: [{ dataset: 'leak-model' }] } }), 'training step');
+  const evaluate = (model: string, value: number, statement?: string) =>
+    ok(inject({ method: 'POST', url: `/models/${model}/evaluations`, headers: owner, payload: { benchmark: { dataset: 'leak-open' }, metric: 'tracking-efficiency', value, baseline: { algorithm: 'Kalman-filter tracker', value: 0.5 }, statement } }), `evaluate ${model}`);
+  await evaluate('leak-model', 0.8);
+  // Its evaluation is a step that used the public benchmark: a public change (as a step between private and public records is).
+  await dataset({ id: 'leak-model-private', title: 'CANARY-PRIVATE-MODEL', visibility: 'private', resourceType: 'Model' });
+  await evaluate('leak-model-private', 0.9, 'CANARY-PRIVATE-CLAIM');
   await dois('POST', '/dois', { doi: '10.5072/leak-open', url: `${BASE_URL}/datasets/leak-open`, event: 'publish' });
   await dois('POST', '/dois', { doi: '10.5072/leak-derived', url: `${BASE_URL}/datasets/leak-derived`, event: 'publish' });
   await dois('POST', '/dois', { doi: '10.5072/leak-withdrawn', url: `${BASE_URL}/datasets/leak-withdrawn`, event: 'publish' });

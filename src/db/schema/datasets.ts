@@ -71,9 +71,12 @@ export const datasetVersions = sqliteTable(
     publisher: text('publisher'),
     sizeBytes: integer('size_bytes'),
     recordCount: integer('record_count'),
-    /** Datasheet answers (Gebru et al.) and source annotations, kept as a JSON object. */
+    /** The version's datasheet (Gebru et al.), its seven sections as datasheet.schema.ts validates them; versioned with the row. */
     datasheet: text('datasheet', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** Source annotations, kept as a JSON object. */
     annotations: text('annotations', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** A model's model card (Mitchell et al.): versioned with the record like every other field; null for datasets. */
+    modelCard: text('model_card', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at').notNull(),
     publishedAt: timestamp('published_at'),
@@ -175,6 +178,8 @@ export const distributions = sqliteTable(
     checksumAlgorithm: text('checksum_algorithm'),
     checksumValue: text('checksum_value'),
     kind: text('kind', { enum: ['download', 'access'] }).notNull().default('download'),
+    /** For an archive: the sets of files inside it (include/exclude globs and their media type), a JSON array. */
+    contents: text('contents', { mode: 'json' }).$type<{ title?: string; includes: string[]; excludes?: string[]; mediaType: string }[]>(),
   },
   (t) => [index('distributions_version_idx').on(t.versionPk, t.position)],
 );

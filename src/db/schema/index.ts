@@ -6,5 +6,6 @@ export * from './auth.js';
 export * from './identifiers.js';
 export * from './gates.js';
 export * from './lineage.js';
+export * from './models.js';
 export * from './imports.js';
 export * from './openlineage.js';

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -7,7 +7,10 @@ import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl } from '../../lib/urls.js';
 import { CATALOG_USER, type Actor } from '../auth/auth.schema.js';
 import { ACTIVITY_KINDS, type CreateActivityInput } from '../provenance/provenance.schema.js';
+import { modelCardBody } from '../models/model-card.schema.js';
+import { evaluationBody, type EvaluationInput } from '../models/models.schema.js';
 import type { DatasetsService } from './datasets.service.js';
+import { datasheetSchema, type Datasheet } from './datasheet.schema.js';
 import {
   ACCESS_LEVELS,
   accessContactSchema,
@@ -63,8 +66,11 @@ const catalogDataset = z
     relatedIdentifiers: z.array(z.object({ type: z.enum(RELATED_ID_TYPES), value: z.string().min(1), relation: z.enum(RELATION_TYPES) }).strict()).optional(),
     observables: z.array(slug).optional(),
     mentionedIn: z.string().optional(),
+    /** Only what the source says; an unanswered section stays out. */
+    modelCard: modelCardBody.optional(),
   })
-  .strict();
+  .strict()
+  .refine((d) => !d.modelCard || d.resourceType === 'Model', { path: ['modelCard'], message: 'only a Model has a model card' });
 
 const catalogActivity = z
   .object({
@@ -80,11 +86,58 @@ const catalogActivity = z
   })
   .strict();
 
+/** An evaluation a source states, of a model of the catalog (a claim without a value unless the source gives one). */
+const catalogEvaluation = z.intersection(z.object({ model: slug }), evaluationBody);
+
 const catalogFile = z
-  .object({ source: z.string(), datasets: z.array(catalogDataset).default([]), activities: z.array(catalogActivity).default([]) })
+  .object({
+    source: z.string(),
+    datasets: z.array(catalogDataset).default([]),
+    activities: z.array(catalogActivity).default([]),
+    evaluations: z.array(catalogEvaluation).default([]),
+  })
   .strict();
 
 export type CatalogFile = z.infer<typeof catalogFile>;
+
+/** catalog/datasheets/<file>: datasheet answers for the datasets of catalog/<file>, by id, and what all of them share. */
+const datasheetsFile = z
+  .object({ source: z.string(), common: datasheetSchema.default({}), datasheets: z.record(slug, datasheetSchema) })
+  .strict();
+
+/** A release's answers over the common ones: its lists add to the common lists, its other answers replace them. */
+function withCommon(common: Datasheet, own: Datasheet): Datasheet {
+  type Answers = Record<string, unknown>;
+  const sectionOf = (d: Datasheet, section: string) => ((d as Record<string, Answers | undefined>)[section] ?? {}) as Answers;
+  const sections = new Set([...Object.keys(common), ...Object.keys(own)]);
+  const merged = Object.fromEntries(
+    [...sections].map((section) => {
+      const base = sectionOf(common, section);
+      const mine = sectionOf(own, section);
+      const lists = Object.entries(mine).flatMap(([key, value]) => (Array.isArray(value) && Array.isArray(base[key]) ? [[key, [...(base[key] as unknown[]), ...value]]] : []));
+      return [section, { ...base, ...mine, ...Object.fromEntries(lists) }];
+    }),
+  );
+  return datasheetSchema.parse(merged);
+}
+
+export interface CatalogEntry {
+  file: string;
+  content: CatalogFile;
+  /** Datasheets of this file's datasets, by dataset id. */
+  datasheets: Map<string, Datasheet>;
+}
+
+function readDatasheets(dir: string, file: string, content: CatalogFile): Map<string, Datasheet> {
+  const path = join(dir, 'datasheets', file);
+  if (!existsSync(path)) return new Map();
+  const parsed = datasheetsFile.safeParse(parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new CatalogError(`datasheets/${file}`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const ids = new Set(content.datasets.map((d) => d.id));
+  const unknown = Object.keys(parsed.data.datasheets).filter((id) => !ids.has(id));
+  if (unknown.length) throw new CatalogError(`datasheets/${file}`, unknown.map((id) => `datasheets.${id}: ${file} has no dataset '${id}'`));
+  return new Map(Object.entries(parsed.data.datasheets).map(([id, own]) => [id, withCommon(parsed.data.common, own)]));
+}
 
 export class CatalogError extends Error {
   constructor(file: string, issues: string[]) {
@@ -93,7 +146,7 @@ export class CatalogError extends Error {
   }
 }
 
-export function readCatalog(dir = projectPath('catalog')): { file: string; content: CatalogFile }[] {
+export function readCatalog(dir = projectPath('catalog')): CatalogEntry[] {
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
@@ -102,11 +155,11 @@ export function readCatalog(dir = projectPath('catalog')): { file: string; conte
       if (!parsed.success) {
         throw new CatalogError(file, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
       }
-      return { file, content: parsed.data };
+      return { file, content: parsed.data, datasheets: readDatasheets(dir, file, parsed.data) };
     });
 }
 
-function toContent(d: z.infer<typeof catalogDataset>, source: string): VersionContent {
+function toContent(d: z.infer<typeof catalogDataset>, source: string, datasheet: Datasheet | undefined): VersionContent {
   const annotations = Object.fromEntries(
     Object.entries({
       source,
@@ -142,14 +195,17 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string): VersionCo
     distributions: (d.distributions ?? []).map((x) => ({ urls: [x.url], title: x.title, mediaType: x.mediaType, kind: 'access' as const })),
     relatedIdentifiers: d.relatedIdentifiers,
     observables: d.observables?.map((o) => OBSERVABLE_BASE + o),
+    datasheet: datasheet ?? null,
     annotations,
+    modelCard: d.modelCard,
   };
 }
 
-/** What loading the catalog writes through (the datasets service, the provenance module's step creation) and checks against (the ontology's domains). */
+/** What loading the catalog writes through (the datasets service, the provenance module's step creation, the models module's evaluations) and checks against (the ontology's domains). */
 export interface CatalogWriters {
   datasets: DatasetsService;
   provenance: { create(actor: Actor, input: CreateActivityInput): unknown };
+  models: { recordEvaluation(actor: Actor, modelId: string, input: EvaluationInput): unknown };
   ontology: { resolveDomain(text: string): { iri: string } | undefined };
 }
 
@@ -168,15 +224,15 @@ function checkDomains(writers: CatalogWriters, files: { file: string; content: C
 }
 
 /** Loads every catalog file in one transaction: all of it or nothing. Returns the counts. */
-export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { datasets: number; activities: number } {
-  const { datasets, provenance } = writers;
+export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { datasets: number; activities: number; evaluations: number } {
+  const { datasets, provenance, models } = writers;
   checkDomains(writers, files);
   return datasets.transaction(() => {
     let nDatasets = 0;
     let nActivities = 0;
-    for (const { content } of files) {
+    for (const { content, datasheets } of files) {
       for (const d of content.datasets) {
-        datasets.createPublished(catalogActor, d.id, toContent(d, content.source));
+        datasets.createPublished(catalogActor, d.id, toContent(d, content.source, datasheets.get(d.id)));
         nDatasets++;
       }
     }
@@ -186,7 +242,14 @@ export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { d
         nActivities++;
       }
     }
-    return { datasets: nDatasets, activities: nActivities };
+    let nEvaluations = 0;
+    for (const { content } of files) {
+      for (const { model, ...e } of content.evaluations) {
+        models.recordEvaluation(catalogActor, model, { ...e, basis: e.basis ? `${e.basis} (${content.source})` : content.source });
+        nEvaluations++;
+      }
+    }
+    return { datasets: nDatasets, activities: nActivities, evaluations: nEvaluations };
   });
 }
 

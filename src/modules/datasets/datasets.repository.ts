@@ -11,6 +11,8 @@ import {
 } from '../../db/schema/index.js';
 import { holdsRecord, sharedGroups, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
 import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type VersionContent } from './datasets.schema.js';
+import type { Datasheet } from './datasheet.schema.js';
+import type { ModelCardInput } from '../models/model-card.schema.js';
 import type { Holders, VersionFacts } from './visibility.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
@@ -66,6 +68,7 @@ interface RawVersionRow {
   record_count: number | null;
   datasheet: string | null;
   annotations: string | null;
+  model_card: string | null;
   created_at: string;
   updated_at: string;
   published_at: string | null;
@@ -115,13 +118,13 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
      WHERE id = @id`);
   const insertVersionStmt = sqlite.prepare(`
     INSERT INTO dataset_versions (dataset_id, version_number, state, version_label, title, description, tier, domain, data_type, resource_type, status, issued, license,
-                                  visibility, access_level, embargo_until, access_conditions, access_contact, publisher, size_bytes, record_count, datasheet, annotations, created_at, updated_at, published_at)
+                                  visibility, access_level, embargo_until, access_conditions, access_contact, publisher, size_bytes, record_count, datasheet, annotations, model_card, created_at, updated_at, published_at)
     VALUES (@datasetId, @versionNumber, @state, @versionLabel, @title, @description, @tier, @domain, @dataType, @resourceType, @status, @issued, @license,
-            @visibility, @accessLevel, @embargoUntil, @accessConditions, @accessContact, @publisher, @sizeBytes, @recordCount, @datasheet, @annotations, @now, @now, @publishedAt)`);
+            @visibility, @accessLevel, @embargoUntil, @accessConditions, @accessContact, @publisher, @sizeBytes, @recordCount, @datasheet, @annotations, @modelCard, @now, @now, @publishedAt)`);
   const insertPersonStmt = sqlite.prepare('INSERT INTO version_agents (version_pk, role, position, agent_id, affiliation) VALUES (?, ?, ?, ?, ?)');
   const insertTermStmt = sqlite.prepare('INSERT INTO version_terms (version_pk, facet, position, value) VALUES (?, ?, ?, ?)');
   const insertDistributionStmt = sqlite.prepare(`
-    INSERT INTO distributions (version_pk, position, title, media_type, format, size_bytes, checksum_algorithm, checksum_value, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    INSERT INTO distributions (version_pk, position, title, media_type, format, size_bytes, checksum_algorithm, checksum_value, kind, contents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertLocationStmt = sqlite.prepare('INSERT INTO distribution_locations (distribution_pk, position, url) VALUES (?, ?, ?)');
   const insertRelatedStmt = sqlite.prepare('INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)');
   const maxVersionStmt = sqlite.prepare('SELECT max(version_number) FROM dataset_versions WHERE dataset_id = ?').pluck(true);
@@ -160,7 +163,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const termsStmt = sqlite.prepare(`SELECT t.version_pk AS versionPk, t.facet, t.value FROM json_each(@pks) k CROSS JOIN version_terms t ON t.version_pk = k.value ORDER BY t.position`);
   const distributionsStmt = sqlite.prepare(`
     SELECT x.pk, x.version_pk AS versionPk, x.title, x.media_type AS mediaType, x.format, x.size_bytes AS sizeBytes, x.kind,
-           x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue,
+           x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue, x.contents,
            (SELECT json_group_array(l.url ORDER BY l.position) FROM distribution_locations l WHERE l.distribution_pk = x.pk) AS urls
       FROM json_each(@pks) k CROSS JOIN distributions x ON x.version_pk = k.value ORDER BY x.position`);
   const relatedStmt = sqlite.prepare(`
@@ -169,6 +172,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const numberedStmt = sqlite.prepare(
     `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM json_each(@ids) k CROSS JOIN dataset_versions v ON v.dataset_id = k.value WHERE v.version_number IS NOT NULL`,
   );
+  const datasheetStmt = sqlite.prepare('SELECT datasheet FROM dataset_versions WHERE pk = ?');
   const labelsStmt = sqlite.prepare(`SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value`);
   const publishedOfStmt = sqlite.prepare(`
     SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS versionNumber, v.version_label AS versionLabel, v.title, v.visibility, v.access_level AS accessLevel,
@@ -195,6 +199,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     (c.distributions ?? []).forEach((d, position) => {
       const distributionPk = insertDistributionStmt.run(
         pk, position, d.title ?? null, d.mediaType ?? null, d.format ?? null, d.sizeBytes ?? null, d.checksum?.algorithm ?? null, d.checksum?.value ?? null, d.kind ?? 'download',
+        d.contents ? JSON.stringify(d.contents) : null,
       ).lastInsertRowid;
       d.urls.forEach((url, i) => insertLocationStmt.run(distributionPk, i, url));
     });
@@ -231,6 +236,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     recordCount: c.recordCount ?? null,
     datasheet: c.datasheet ?? null,
     annotations: c.annotations ?? null,
+    modelCard: c.modelCard ?? null,
   });
 
   return {
@@ -292,7 +298,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       const c = scalarColumns(content);
       const json = (v: Record<string, unknown> | null) => (v == null ? null : JSON.stringify(v));
       const pk = Number(
-        insertVersionStmt.run({ ...c, datasheet: json(c.datasheet), annotations: json(c.annotations), datasetId, versionNumber, state, now, publishedAt: state === 'published' ? now : null }).lastInsertRowid,
+        insertVersionStmt.run({ ...c, datasheet: json(c.datasheet), annotations: json(c.annotations), modelCard: json(c.modelCard), datasetId, versionNumber, state, now, publishedAt: state === 'published' ? now : null }).lastInsertRowid,
       );
       writeChildren(pk, content);
       return pk;
@@ -337,6 +343,12 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       return (
         r && { ...r, groups: JSON.parse(r.groups) as string[], hasDraft: r.hasDraft === 1, hasPublic: r.hasPublic === 1, hasPublished: r.hasPublished === 1, withdrawn: r.withdrawn === 1 }
       );
+    },
+
+    /** The datasheet of one version, alone (null when none was written). */
+    datasheet(pk: number): Datasheet | null {
+      const row = datasheetStmt.get(pk) as { datasheet: string | null } | undefined;
+      return row?.datasheet ? (JSON.parse(row.datasheet) as Datasheet) : null;
     },
 
     labels(pks: readonly number[]): Map<number, { dataset: string; version: number | null; tier: number | null }> {
@@ -392,8 +404,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
             observables: [],
             distributions: [],
             relatedIdentifiers: [],
-            datasheet: r.datasheet == null ? null : (JSON.parse(r.datasheet) as Record<string, unknown>),
+            datasheet: r.datasheet == null ? null : (JSON.parse(r.datasheet) as Datasheet),
             annotations: r.annotations == null ? null : (JSON.parse(r.annotations) as Record<string, unknown>),
+            modelCard: r.model_card == null ? null : (JSON.parse(r.model_card) as ModelCardInput),
             createdAt: r.created_at,
             updatedAt: r.updated_at,
             publishedAt: r.published_at,
@@ -411,7 +424,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         if (t.facet === 'tier') rec(t.versionPk).alsoInTiers.push(Number(t.value));
         else rec(t.versionPk)[facetKey[t.facet]].push(t.value);
       }
-      type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'checksum'> & { versionPk: number; urls: string; checksumAlgorithm: string | null; checksumValue: string | null };
+      type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'checksum' | 'contents'> & { versionPk: number; urls: string; checksumAlgorithm: string | null; checksumValue: string | null; contents: string | null };
       for (const d of distributionsStmt.all(arg) as Dist[]) {
         rec(d.versionPk).distributions.push({
           title: d.title,
@@ -421,6 +434,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
           format: d.format,
           sizeBytes: d.sizeBytes,
           checksum: d.checksumAlgorithm && d.checksumValue ? { algorithm: d.checksumAlgorithm, value: d.checksumValue } : null,
+          contents: d.contents ? (JSON.parse(d.contents) as DatasetRecord['distributions'][number]['contents']) : [],
         });
       }
       for (const r of relatedStmt.all(arg) as ({ versionPk: number } & DatasetRecord['relatedIdentifiers'][number])[]) {

@@ -2,6 +2,8 @@ import { FemtoError } from '../../errors.js';
 import { datasetNode, type DatasetNode, type GraphQLContext, type GraphQLModule, type LoaderQuery } from '../../graphql/context.js';
 import type { PublishedVersionRow } from './datasets.repository.js';
 import type { DatasetRecord } from './datasets.schema.js';
+import { datasheetCompleteness } from './datasheet.js';
+import type { Datasheet } from './datasheet.schema.js';
 
 /** GraphQL enum names cannot hold '-': in-preparation is in_preparation there. */
 export const graphqlStatus = {
@@ -54,6 +56,11 @@ export const datasetsGraphQL: GraphQLModule = {
     Dataset: {
       status: (r: DatasetNode) => graphqlStatus.out(r.status),
       domainLabel: (r: DatasetNode, _: unknown, ctx: GraphQLContext) => (r.domain ? (ctx.femto.ontology.domain(r.domain)?.label ?? null) : null),
+      datasheet: (d: DatasetNode): Datasheet => d.datasheet ?? {},
+    },
+    Datasheet: {
+      notes: (d: Datasheet) => (d.notes && Object.keys(d.notes).length ? JSON.stringify(d.notes) : null),
+      completeness: (d: Datasheet) => datasheetCompleteness(d),
     },
     Contributor: {
       agent: (c: DatasetRecord['creators'][number]) => ({ id: c.agentId, type: c.type, name: c.name, orcid: c.orcid, ror: c.ror, url: null, affiliation: c.affiliation }),

@@ -4,6 +4,8 @@ import { DATACITE_VOCABULARY } from '../../lib/datacite-vocabulary.js';
 import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl, isAllowedUrl, URL_REFUSED } from '../../lib/urls.js';
+import { datasheetSchema, type Datasheet } from './datasheet.schema.js';
+import { modelCardBody, type ModelCardInput } from '../models/model-card.schema.js';
 
 const spdx = new Set<string>(createRequire(import.meta.url)('spdx-license-ids') as string[]);
 
@@ -82,15 +84,29 @@ const checksum = z
   .object({ algorithm: z.enum(['md5', 'sha1', 'sha256', 'sha512', 'adler32', 'crc32c']), value: z.string().regex(/^[0-9a-fA-F]+$/) })
   .strict();
 
+const mediaType = z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type like application/x-hdf5');
+const glob = z.string().trim().min(1).max(500);
+
+/** Files inside an archive, by glob pattern (Croissant's FileSet: includes, excludes, encodingFormat). */
+export const distributionContentsInput = z
+  .object({
+    title: z.string().trim().min(1).max(500).optional(),
+    includes: z.array(glob).min(1).max(20).describe('glob patterns of the files, from the root of the archive, e.g. events/*.h5'),
+    excludes: z.array(glob).max(20).optional(),
+    mediaType: mediaType.describe('the media type of those files'),
+  })
+  .strict();
+
 export const distributionInput = z
   .object({
     title: z.string().max(500).optional(),
     urls: z.array(allowedUrl).min(1).max(20).describe('download or access URLs; more than one for mirrors'),
     kind: z.enum(['download', 'access']).default('download'),
-    mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type like application/x-hdf5').optional(),
+    mediaType: mediaType.optional(),
     format: z.string().max(100).optional(),
     sizeBytes: bigCount.optional(),
     checksum: checksum.optional(),
+    contents: z.array(distributionContentsInput).min(1).max(20).optional().describe('for an archive: the sets of files inside it'),
   })
   .strict();
 
@@ -136,7 +152,8 @@ const datasetFields = {
   publisher: z.string().trim().min(1).max(500).optional(),
   sizeBytes: bigCount.optional(),
   recordCount: bigCount.optional(),
-  datasheet: z.record(z.string(), z.unknown()).optional(),
+  datasheet: datasheetSchema.optional(),
+  modelCard: modelCardBody.nullable().optional().describe('the model card (Mitchell et al.) of a record whose resourceType is Model; null removes it'),
 };
 
 const embargoRule = <T extends { accessLevel?: string; embargoUntil?: string }>(v: T, ctx: z.RefinementCtx) => {
@@ -145,10 +162,17 @@ const embargoRule = <T extends { accessLevel?: string; embargoUntil?: string }>(
   }
 };
 
+/** A model card describes a model: only a record whose resourceType is Model carries one. */
+export const MODEL_CARD_NEEDS_MODEL = 'only a record with resourceType Model has a model card';
+export const modelCardMisplaced = (v: { resourceType?: string | null; modelCard?: unknown }) => v.modelCard != null && v.resourceType !== 'Model';
+
 export const createDatasetBody = z
   .object({ id: z.string().regex(slugPattern, 'must be a lowercase slug [a-z0-9-]').optional(), ...datasetFields })
   .strict()
-  .superRefine(embargoRule);
+  .superRefine(embargoRule)
+  .superRefine((v, ctx) => {
+    if (modelCardMisplaced(v)) ctx.addIssue({ code: 'custom', path: ['modelCard'], message: MODEL_CARD_NEEDS_MODEL });
+  });
 
 export const patchDatasetBody = z
   .object(datasetFields)
@@ -201,8 +225,9 @@ export interface VersionContent {
   publisher?: string | null;
   sizeBytes?: number | null;
   recordCount?: number | null;
-  datasheet?: Record<string, unknown> | null;
+  datasheet?: Datasheet | null;
   annotations?: Record<string, unknown> | null;
+  modelCard?: ModelCardInput | null;
 }
 
 // ---- output ----
@@ -224,6 +249,7 @@ export const distributionOut = z.object({
   format: z.string().nullable(),
   sizeBytes: z.number().nullable(),
   checksum: z.object({ algorithm: z.string(), value: z.string() }).nullable(),
+  contents: z.array(distributionContentsInput).describe('for an archive: the sets of files inside it (empty when not stated)'),
 });
 
 export const datasetRecord = z.object({
@@ -257,8 +283,9 @@ export const datasetRecord = z.object({
   observables: z.array(z.string()),
   distributions: z.array(distributionOut),
   relatedIdentifiers: z.array(z.object({ type: z.string(), value: z.string(), relation: z.string() })),
-  datasheet: z.record(z.string(), z.unknown()).nullable(),
+  datasheet: datasheetSchema.nullable(),
   annotations: z.record(z.string(), z.unknown()).nullable(),
+  modelCard: modelCardBody.nullable().describe('the model card of a Model record, as stored (GET /models/{id}/card adds what femto knows)'),
   createdAt: z.string(),
   updatedAt: z.string(),
   publishedAt: z.string().nullable(),

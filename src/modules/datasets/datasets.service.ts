@@ -1,10 +1,11 @@
 import { FemtoError, notFound } from '../../errors.js';
 import { digestOf } from '../../lib/digest.js';
 import { randomId } from '../../lib/ids.js';
-import { ADMIN_USER, type Actor } from '../auth/auth.schema.js';
+import { ADMIN_USER, hasRole, type Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetsRepository, PublishedVersionRow } from './datasets.repository.js';
-import type { CreateDatasetInput, DatasetRecord, PatchDatasetInput, SharingInput, VersionContent } from './datasets.schema.js';
+import type { Datasheet } from './datasheet.schema.js';
+import { MODEL_CARD_NEEDS_MODEL, modelCardMisplaced, type CreateDatasetInput, type DatasetRecord, type PatchDatasetInput, type SharingInput, type VersionContent } from './datasets.schema.js';
 import { draftEtag, type DatasetReader, type ResolvedVersion } from './read.js';
 import { accessParams, mayEdit, mayRead, viewFor } from './visibility.js';
 
@@ -42,6 +43,7 @@ export function contentOf(r: DatasetRecord): VersionContent {
       format: d.format ?? undefined,
       sizeBytes: d.sizeBytes ?? undefined,
       checksum: d.checksum ? (d.checksum as { algorithm: 'sha256'; value: string }) : undefined,
+      contents: d.contents.length ? d.contents : undefined,
     })),
     relatedIdentifiers: r.relatedIdentifiers as VersionContent['relatedIdentifiers'],
     visibility: r.visibility,
@@ -55,6 +57,7 @@ export function contentOf(r: DatasetRecord): VersionContent {
     recordCount: r.recordCount,
     datasheet: r.datasheet,
     annotations: r.annotations,
+    modelCard: r.modelCard,
   };
 }
 
@@ -311,10 +314,35 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
             { pointer: '/embargoUntil', message: 'is required when accessLevel is embargoed' },
           ]);
         }
+        if (modelCardMisplaced(merged)) {
+          throw new FemtoError('VALIDATION_FAILED', `The draft's resourceType is ${merged.resourceType}: ${MODEL_CARD_NEEDS_MODEL}`, [
+            { pointer: patch.modelCard !== undefined ? '/modelCard' : '/resourceType', message: MODEL_CARD_NEEDS_MODEL },
+          ]);
+        }
         repo.replaceDraft(pk, merged, now());
         auth.audit(actor, { action: 'dataset.patch', entityType: 'dataset', entityId: id, before: current, after: merged });
       });
       return written(id, 'draft');
+    },
+
+    /**
+     * The datasheet a caller reads at /datasets/{id}/datasheet: the open draft's for those who may see drafts (the one
+     * a PUT replaces), else the version /datasets/{id} shows; or one numbered version. Two statements.
+     */
+    datasheetOf(actor: Actor, id: string, version?: number): { version: ResolvedVersion; datasheet: Datasheet } {
+      let v: ResolvedVersion | undefined;
+      if (version === undefined && hasRole(actor, 'curator')) {
+        const draft = reader.resolve(actor, { dataset: id, draft: 'only' });
+        if (draft.status === 'found') v = draft.version;
+      }
+      v ??= reader.open(actor, version === undefined ? { dataset: id, draft: 'fallback' } : { dataset: id, version });
+      return { version: v, datasheet: repo.datasheet(v.pk) ?? {} };
+    },
+
+    /** Replaces the draft's datasheet (If-Match as for PATCH). */
+    putDatasheet(actor: Actor, id: string, datasheet: Datasheet, ifMatch?: string): { version: ResolvedVersion; datasheet: Datasheet } {
+      const written = this.patch(actor, id, { datasheet }, ifMatch);
+      return { version: written, datasheet: written.record.datasheet ?? {} };
     },
 
     /** Freezes the draft as the next immutable version. */

@@ -58,6 +58,10 @@ export function decide(actor: Actor, v: VersionFacts): ReadDecision {
   return v.withdrawn ? 'gone' : 'visible';
 }
 
+/** A lineage neighbour (a published version at the other end of a step) the caller may see. */
+export const visibleEndpoint = (actor: Actor, e: Pick<VersionFacts, 'state' | 'visibility'> & Holders & { versionNumber: number | null }) =>
+  mayRead(actor, e) && e.versionNumber != null;
+
 export const embargoActive = (r: Pick<VersionFacts, 'accessLevel' | 'embargoUntil'>, now = new Date()) =>
   r.accessLevel === 'embargoed' && !!r.embargoUntil && new Date(r.embargoUntil) > now;
 

@@ -23,10 +23,11 @@ export const gatesGraphQL: GraphQLModule = {
     },
     GateStatus: {
       status: (s: GateStatus) => enumOf(s.status),
-      failing: (s: GateStatus, _: unknown, ctx: GraphQLContext) => s.failing.map((iri) => ctx.femto.ontology.gate(iri)),
+      failing: (s: GateStatus, _: unknown, ctx: GraphQLContext) => s.failing.flatMap((iri) => ctx.femto.ontology.gate(iri) ?? []),
     },
     GateOutcome: {
-      gate: (o: GateStatus['gates'][number], _: unknown, ctx: GraphQLContext) => ctx.femto.ontology.gate(o.gate),
+      gate: (o: GateStatus['gates'][number], _: unknown, ctx: GraphQLContext) => ctx.femto.ontology.gate(o.gate) ?? null,
+      iri: (o: GateStatus['gates'][number]) => o.gate,
       state: (o: GateStatus['gates'][number]) => enumOf(o.state),
     },
     GateResult: {

@@ -57,19 +57,42 @@ export const measurementOut = z.object({
 export type MeasurementRecord = z.infer<typeof measurementOut>;
 export type GateResultRecord = z.infer<typeof gateResultOut>;
 
+/** The validation gate of model evaluations against their baselines (femto:BeatsBaseline in ontologies/femto.ttl). */
+export const BEATS_BASELINE = 'https://w3id.org/femto/ns#BeatsBaseline';
+
+/** A publication policy's rule that a version's datasheet answers every section (femto:DatasheetComplete in ontologies/femto.ttl). */
+export const DATASHEET_COMPLETE = 'https://w3id.org/femto/ns#DatasheetComplete';
+
 export const gateStatusOut = z.object({
   status: z.enum(['passed', 'failed', 'not-evaluated']),
   failing: z.array(z.string()).describe('IRIs of the gates whose latest result failed'),
   gates: z.array(
     z.object({
-      gate: z.string(),
+      gate: z.string().describe(`an ontology gate IRI, or ${BEATS_BASELINE} for a model evaluation against its baseline`),
       label: z.string(),
       state: z.enum(['passed', 'failed', 'not-evaluable', 'not-evaluated']),
       value: z.number().nullable(),
       margin: z.number().nullable(),
-      measurement: z.string().nullable(),
+      measurement: z.string().nullable().describe('the measurement (or, for the beats-baseline gate, the evaluation) judged'),
     }),
   ),
 });
 
 export type GateStatus = z.infer<typeof gateStatusOut>;
+
+/** A model version's evaluation against a baseline, as the beats-baseline gate judges it (the models module provides them). */
+export interface BaselineComparison {
+  versionPk: number;
+  /** The evaluation's id: the outcome's `measurement`. */
+  evaluation: string;
+  /** Evaluations with one key compare the same thing (benchmark, split, metric, baseline): the latest counts. */
+  key: string;
+  label: string;
+  /** null for a stated claim: it cannot be judged. */
+  value: number | null;
+  baselineValue: number | null;
+  higherIsBetter: boolean | null;
+}
+
+/** Comparisons of many versions in a fixed number of statements. */
+export type BaselineComparisons = (versionPks: readonly number[]) => BaselineComparison[];

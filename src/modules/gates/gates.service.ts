@@ -10,11 +10,35 @@ import type { Unit } from '../ontology/units.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
 import { judge } from './evaluate.js';
 import type { GatesRepository, MeasurementWithActivity, NewGateResult } from './gates.repository.js';
-import type { GateResultRecord, GateStatus, MeasurementInput, MeasurementRecord } from './gates.schema.js';
+import { BEATS_BASELINE, type BaselineComparison, type BaselineComparisons, type GateResultRecord, type GateStatus, type MeasurementInput, type MeasurementRecord } from './gates.schema.js';
 import type { GateResultRow } from '../../db/schema/index.js';
 
 const asList = (v: number | number[]) => (Array.isArray(v) ? v : [v]);
 const sameShape = (like: number | number[], values: number[]) => (Array.isArray(like) ? values : values[0]);
+
+/** "Beats its baseline by at least `by`" (absolute in the metric's unit, or a fraction of |baseline| when relative). */
+export interface BaselineRule {
+  by: number;
+  relative: boolean;
+}
+
+/** A policy entry naming the beats-baseline gate: `beats-baseline`, `beats-baseline>=0.02` or `beats-baseline>=5%`. */
+const BEATS_BASELINE_ENTRY = /^beats-baseline(?:\s*>=\s*(\d+(?:\.\d+)?)(%)?)?$/;
+
+export function parseBaselineRule(entry: string): BaselineRule | null {
+  const m = BEATS_BASELINE_ENTRY.exec(entry.trim());
+  if (!m) return null;
+  return { by: m[1] ? Number(m[1]) / (m[2] ? 100 : 1) : 0, relative: !!m[2] };
+}
+
+const ruleLabel = (r: BaselineRule) => `Beats its baseline by at least ${r.relative ? `${+(r.by * 100).toFixed(6)}%` : r.by}`;
+
+/** Margin of a comparison over the rule's bar, signed so that >= 0 passes; null when it cannot be judged. */
+function baselineMargin(c: BaselineComparison, rule: BaselineRule): number | null {
+  if (c.value === null || c.baselineValue === null || c.higherIsBetter === null) return null;
+  const better = (c.value - c.baselineValue) * (c.higherIsBetter ? 1 : -1);
+  return better - (rule.relative ? rule.by * Math.abs(c.baselineValue) : rule.by);
+}
 
 export function thresholdOf(g: GateTerm) {
   return { comparison: g.comparison, threshold: g.threshold, lowerBound: g.lowerBound, upperBound: g.upperBound, reference: g.reference, tolerance: g.tolerance, unit: g.unit };
@@ -41,6 +65,39 @@ export function createGatesService(deps: {
 }) {
   const { repo, provenance, datasets, reader, ontology, auth } = deps;
   const { units } = ontology;
+
+  const noRule: BaselineRule = { by: 0, relative: false };
+  const comparisonSources: BaselineComparisons[] = [];
+  // The beats-baseline rule of a tier (the publication policies' beatsBaseline rules); without one, a model must at least not lose.
+  let baselineRuleOf: (tier: number | null) => BaselineRule | undefined = () => undefined;
+
+  /** The latest comparison per key of each version (a later evaluation of the same comparison supersedes the earlier). */
+  function latestComparisons(versionPks: readonly number[]): BaselineComparison[] {
+    const latest = new Map<string, BaselineComparison>();
+    for (const c of comparisonSources.flatMap((source) => source(versionPks))) latest.set(`${c.versionPk} ${c.key}`, c);
+    return [...latest.values()];
+  }
+
+  function judgeComparison(c: BaselineComparison, rule: BaselineRule): GateStatus['gates'][number] {
+    const margin = baselineMargin(c, rule);
+    const state = margin === null ? ('not-evaluable' as const) : margin >= -1e-12 * Math.max(1, Math.abs(c.value!), Math.abs(c.baselineValue!)) ? ('passed' as const) : ('failed' as const);
+    return { gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: ${c.label}`, state, value: c.value, margin, measurement: c.evaluation };
+  }
+
+  /** Beats-baseline outcomes of versions, judged by their tiers' rules. */
+  function baselineOutcomes(versionPks: readonly number[]): Map<number, GateStatus['gates']> {
+    const comparisons = latestComparisons(versionPks);
+    const out = new Map<number, GateStatus['gates']>();
+    if (!comparisons.length) return out;
+    const tiers = datasets.versionLabels([...new Set(comparisons.map((c) => c.versionPk))]);
+    for (const c of comparisons) {
+      const rule = baselineRuleOf(tiers.get(c.versionPk)?.tier ?? null) ?? noRule;
+      const list = out.get(c.versionPk) ?? [];
+      list.push(judgeComparison(c, rule));
+      out.set(c.versionPk, list);
+    }
+    return out;
+  }
 
   /**
    * The gates a publication rule names, checked once at start: a gate that does not exist, or one
@@ -132,6 +189,26 @@ export function createGatesService(deps: {
   return {
     resolveGateSpec,
 
+    /** The models module's evaluations against baselines: judged as the beats-baseline gate of each model version. */
+    useComparisons(source: BaselineComparisons): void {
+      comparisonSources.push(source);
+    },
+
+    /** Which beats-baseline rule judges the gate status of a tier's models (the publication policies decide). */
+    useBaselineRules(ruleOf: (tier: number | null) => BaselineRule | undefined): void {
+      baselineRuleOf = ruleOf;
+    },
+
+    /**
+     * What keeps a model version from beating its baselines by `rule`: each evaluation that does
+     * not (the latest per comparison), or no evaluation with values to judge at all.
+     */
+    unmetBaseline(versionPk: number, rule: BaselineRule): BlockingGate[] {
+      const judged = latestComparisons([versionPk]).map((c) => judgeComparison(c, rule)).filter((g) => g.state !== 'not-evaluable');
+      if (!judged.length) return [{ gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: no evaluation with a value against a baseline value`, state: 'not-evaluated' }];
+      return judged.filter((g) => g.state === 'failed').map((g) => ({ gate: BEATS_BASELINE, label: g.label, state: 'failed' }));
+    },
+
     /**
      * Records a measured observable of a dataset version, judges every gate on it (and any named),
      * and stores the evaluation as a validation activity that used the version. All or nothing.
@@ -159,15 +236,16 @@ export function createGatesService(deps: {
       const software = typeof input.software === 'string' ? { name: input.software } : input.software;
       const now = new Date().toISOString();
       repo.transaction(() => {
-        provenance.recordValidation(actor, {
+        provenance.recordAssessment(actor, {
           id: activityId,
+          kind: 'validation',
           name: `Validation of ${observable.label} (${observable.symbol})`,
           description: input.method ?? null,
           software: software ?? null,
           parameters: { observable: observable.iri, measurement: id, gates: gates.map((g) => g.iri) },
           at: now,
           basis: gates.map((g) => g.seedSentence).join(' ') || null,
-          evaluated: target.pk,
+          inputs: [{ versionPk: target.pk, role: 'evaluated' }],
         });
         const results: NewGateResult[] = judged.map(({ g, j }) => ({ measurementId: id, versionPk: target.pk, gate: g.iri, verdict: j.verdict, value: j.value, margin: j.margin, reason: j.reason }));
         repo.insert(
@@ -223,6 +301,7 @@ export function createGatesService(deps: {
       // Grouped by version first: a lineage answer asks for thousands of versions at once.
       const observables = groupBy(repo.observablesOf(versionPks));
       const results = groupBy(repo.resultsForVersions(versionPks));
+      const baseline = baselineOutcomes(versionPks);
       const out = new Map<number, GateStatus>();
       for (const pk of versionPks) {
         const latest = new Map<string, GateResultRow>();
@@ -238,7 +317,8 @@ export function createGatesService(deps: {
           const state = r ? r.verdict : g.thresholdStated ? ('not-evaluated' as const) : ('not-evaluable' as const);
           return { gate: g.iri, label: g.label, state, value: r?.value ?? null, margin: r?.margin ?? null, measurement: r?.measurementId ?? null };
         });
-        const failing = gates.filter((g) => g.state === 'failed').map((g) => g.gate);
+        gates.push(...(baseline.get(pk) ?? []));
+        const failing = [...new Set(gates.filter((g) => g.state === 'failed').map((g) => g.gate))];
         const anyPassed = gates.some((g) => g.state === 'passed');
         const pending = gates.some((g) => g.state === 'not-evaluated');
         out.set(pk, { status: failing.length ? 'failed' : anyPassed && !pending ? 'passed' : 'not-evaluated', failing, gates });

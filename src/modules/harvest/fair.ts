@@ -3,9 +3,10 @@ import { LICENSE_UNKNOWN } from '../datasets/datasets.schema.js';
 import type { HarvestItem, SerializerContext } from './harvest.service.js';
 import { policyCompliance, type PolicyCompliance } from '../policies/policies.schema.js';
 import { doiUrl } from './harvest.urls.js';
+import { datasheetCompleteness } from '../datasets/datasheet.js';
 
 export const fairMetric = z.object({
-  metric: z.string().describe("F-UJI metric id, e.g. 'FsF-F1-01D'"),
+  metric: z.string().describe("F-UJI metric id, e.g. 'FsF-F1-01D', or femto's own ('femto-…')"),
   name: z.string(),
   status: z.enum(['pass', 'partial', 'fail']),
   score: z.object({ earned: z.number(), total: z.number() }),
@@ -37,6 +38,20 @@ function metric(metric: string, name: string, checks: [boolean, string, string?]
     evidence: checks.map(([ok, what]) => `${ok ? 'found' : 'missing'}: ${what}`),
     fix: fixes.length ? fixes.join(' ') : null,
   };
+}
+
+/**
+ * F-UJI has no metric for documentation written for machine learning; R1 ("richly described with a plurality of
+ * relevant attributes") is where a datasheet (Gebru et al.) belongs: one check per section answered.
+ */
+function datasheetMetric(item: HarvestItem, ctx: SerializerContext): FairMetric {
+  const c = datasheetCompleteness(item.record.datasheet);
+  const where = `${ctx.urls.dataset(item.record.id)}/datasheet`;
+  return metric(
+    'femto-R1-datasheet',
+    'Data is documented by a datasheet for datasets (Gebru et al.)',
+    c.bySection.map((s) => [s.answered, `datasheet section '${s.title}' (${s.questions.answered} of ${s.questions.total} questions answered)`, `Answer the datasheet section '${s.title}' (PUT ${where}).`]),
+  );
 }
 
 /**
@@ -86,6 +101,7 @@ export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served
       [r.sizeBytes != null || r.distributions.some((d) => d.sizeBytes != null), 'size', 'State the size.'],
       [formats.length > 0, 'file formats', 'State the file formats.'],
     ]),
+    datasheetMetric(item, ctx),
     metric('FsF-R1.1-01M', 'Metadata includes license information', [
       [r.license !== LICENSE_UNKNOWN, r.license !== LICENSE_UNKNOWN ? `SPDX licence ${r.license}` : 'a licence (unknown: none is recorded)', 'Choose an SPDX licence.'],
     ]),

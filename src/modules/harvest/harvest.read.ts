@@ -2,7 +2,7 @@ import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import type { ReadExtension } from '../datasets/read.js';
 import type { DescribedRecord } from '../identifiers/description.js';
 import '../provenance/provenance.read.js';
-import { visibleEndpoint } from './harvest.service.js';
+import { visibleEndpoint } from '../datasets/visibility.js';
 
 declare module '../datasets/read.js' {
   interface ReadParts {

@@ -1,9 +1,11 @@
 import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetReader, ListedVersion, ReadItem } from '../datasets/read.js';
-import { accessParams, mayRead } from '../datasets/visibility.js';
+import { accessParams, visibleEndpoint } from '../datasets/visibility.js';
 import { anonymous } from '../auth/auth.schema.js';
 import type { DescribedRecord } from '../identifiers/description.js';
+import type { GateStatus } from '../gates/gates.schema.js';
+import type { ModelPart } from '../models/models.read.js';
 import type { ActivityRecord, VersionEndpoint } from '../provenance/provenance.schema.js';
 import type { HarvestQuery, HarvestRepository } from './harvest.repository.js';
 import { ownDoiOf } from '../datasets/record-facts.js';
@@ -41,6 +43,13 @@ export interface HarvestItem {
   filesWithheld: boolean;
   /** DQV quality measurements of this version (gate evaluations), as JSON-LD nodes. */
   quality: Record<string, unknown>[];
+  /** A Model record's evaluations and JSON-LD (model card, ML Schema evaluations); null for datasets. */
+  model: ModelPart | null;
+  /** Derivation steps that used this version and generated others (validation and evaluation steps generate none). */
+  derivedBy: ActivityRecord[];
+  /** Validation status of this version and of its visible neighbours ("<dataset>@<version>"), for lineage pictures. */
+  gateStatus: GateStatus['status'];
+  neighbourStatus: Map<string, GateStatus['status']>;
 }
 
 /** Shared by every serializer: where things live and how observables are described. */
@@ -52,12 +61,9 @@ export interface SerializerContext {
   repositoryName: string;
 }
 
-/** A neighbour the caller may see, and that has a number (a published version). */
-export const visibleEndpoint = (actor: Actor, e: VersionEndpoint) => mayRead(actor, e) && e.versionNumber != null;
-
 /** What the harvest formats read of a loaded version: the same item, in their terms. */
 export function harvestItem(actor: Actor, item: ReadItem): HarvestItem {
-  const { doi: doiRow, provenance, quality, description, neighbours } = item.parts;
+  const { doi: doiRow, provenance, quality, description, neighbours, model, gateStatus, neighbourStatus } = item.parts;
   // The harvest formats cite the DOI once it is findable.
   const doi = doiRow?.state === 'findable' ? doiRow.doi : null;
   const neighbour = (e: VersionEndpoint): LineageNeighbour[] => {
@@ -77,6 +83,10 @@ export function harvestItem(actor: Actor, item: ReadItem): HarvestItem {
     embargoed: item.embargoed,
     filesWithheld: item.filesWithheld,
     quality,
+    model,
+    derivedBy: provenance.usedBy.filter((a) => a.outputs.length > 0),
+    gateStatus: gateStatus.status,
+    neighbourStatus,
   };
 }
 

@@ -4,7 +4,11 @@ import { Writer, DataFactory, type Quad } from 'n3';
 import { projectPath } from '../../paths.js';
 
 /** The JSON-LD contexts femto serves from schema/jsonld/ (GET /contexts/{name}). */
-export const CONTEXT_FILES = ['schemaorg.jsonld', 'dcat.jsonld', 'ro-crate-1.1.jsonld', 'ro-crate-1.2.jsonld', 'workflow-run.jsonld'] as const;
+/**
+ * `croissant-1.1.jsonld` is the context of Appendix 1 of the Croissant 1.1 specification (mlcommons/croissant,
+ * docs/croissant-spec-1.1.md, Apache-2.0), as published there.
+ */
+export const CONTEXT_FILES = ['schemaorg.jsonld', 'dcat.jsonld', 'ro-crate-1.1.jsonld', 'ro-crate-1.2.jsonld', 'workflow-run.jsonld', 'croissant-1.1.jsonld'] as const;
 export type ContextFile = (typeof CONTEXT_FILES)[number];
 
 /** Published contexts femto's documents name by their canonical URL, answered from the local copies (RO-Crate requires its own URL). */

@@ -4,6 +4,7 @@ import type { Tombstone } from '../identifiers/identifiers.service.js';
 import { FemtoError } from '../../errors.js';
 import { harvestItem, type SerializerContext } from './harvest.service.js';
 import { toTurtle } from './jsonld.js';
+import { CROISSANT_JSONLD, CROISSANT_PROFILE, croissantDocument } from './serializers/croissant.js';
 import { DCAT_PROFILE, dcatDocument } from './serializers/dcat.js';
 import { landingPage, tombstonePage } from './serializers/html.js';
 import { schemaOrgDocument } from './serializers/schemaorg.js';
@@ -22,6 +23,7 @@ export function registerHarvestRepresentations(reader: DatasetReader, ctx: Seria
   const view = (item: ReadItem) => harvestItem(item.viewer, item);
   registry.register({ mediaType: JSONLD, format: 'jsonld', render: (item) => JSON.stringify(schemaOrgDocument(view(item), ctx)) });
   registry.register({ mediaType: DCAT_JSONLD, format: 'dcat', profile: DCAT_PROFILE, render: (item) => JSON.stringify(dcatDocument(view(item), ctx)) });
+  registry.register({ mediaType: CROISSANT_JSONLD, format: 'croissant', profile: CROISSANT_PROFILE, render: (item) => JSON.stringify(croissantDocument(view(item), ctx)) });
   registry.register({
     mediaType: 'text/turtle',
     format: 'ttl',

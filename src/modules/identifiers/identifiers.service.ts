@@ -649,10 +649,20 @@ export function createIdentifiersService(deps: {
       };
     },
 
+    /** When and why each of these versions was withdrawn (its own DOI or its dataset's concept DOI hidden), in one query; absent: not withdrawn. */
+    withdrawalsOf(versions: readonly { datasetId: string; pk: number }[]): Map<number, { at: string; reason: string | null }> {
+      const rows = repo.withdrawnOf([...new Set(versions.map((v) => v.datasetId))]);
+      const out = new Map<number, { at: string; reason: string | null }>();
+      for (const v of versions) {
+        const row = tombstoneRow(rows, v.datasetId, v.pk);
+        if (row) out.set(v.pk, { at: row.withdrawnAt!, reason: row.withdrawalReason });
+      }
+      return out;
+    },
+
     /** Which of these versions are withdrawn, in one query (harvest pages). */
     withdrawnAmong(versions: readonly { datasetId: string; pk: number }[]): Set<number> {
-      const rows = repo.withdrawnOf([...new Set(versions.map((v) => v.datasetId))]);
-      return new Set(versions.filter((v) => tombstoneRow(rows, v.datasetId, v.pk)).map((v) => v.pk));
+      return new Set(this.withdrawalsOf(versions).keys());
     },
   };
 }

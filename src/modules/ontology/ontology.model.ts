@@ -5,6 +5,7 @@ import type { UnitRegistry } from './units.js';
 export const FEMTO = 'https://w3id.org/femto/ns#';
 export const OBSERVABLE_NS = 'https://w3id.org/femto/observable/';
 export const GATE_NS = 'https://w3id.org/femto/gate/';
+export const METRIC_NS = 'https://w3id.org/femto/metric/';
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 const RDFS = 'http://www.w3.org/2000/01/rdf-schema#';
 const SKOS = 'http://www.w3.org/2004/02/skos/core#';
@@ -69,6 +70,16 @@ export interface GateTerm {
   seedSentence: string;
 }
 
+/** What a model evaluation reports, and in which direction it is better. */
+export interface MetricTerm {
+  iri: string;
+  slug: string;
+  label: string;
+  description: string | null;
+  higherIsBetter: boolean;
+  unit: string | null;
+}
+
 /** How a domain name is compared: case and spacing do not matter. */
 export const domainNameKey = (text: string) => text.trim().replace(/\s+/g, ' ').toLowerCase();
 
@@ -77,6 +88,7 @@ export interface OntologyModel {
   domains: DomainTerm[];
   observables: ObservableTerm[];
   gates: GateTerm[];
+  metrics: MetricTerm[];
 }
 
 /** Reads the typed terms out of the checked store (the SHACL shapes guarantee cardinalities). */
@@ -176,5 +188,18 @@ export function buildModel(parsed: ParsedFiles, units: UnitRegistry): OntologyMo
     };
   });
 
-  return { tiers, domains, observables, gates };
+  const metrics = ofType('Metric').map((s): MetricTerm => {
+    const unit = first(s, QUDT + 'hasUnit');
+    if (unit && !units.get(unit)) fail(s.value, `unit ${unit} is not in vocab/qudt-units.ttl`);
+    return {
+      iri: s.value,
+      slug: s.value.slice(METRIC_NS.length),
+      label: english(s, RDFS + 'label')!,
+      description: english(s, RDFS + 'comment'),
+      higherIsBetter: first(s, FEMTO + 'higherIsBetter') === 'true',
+      unit,
+    };
+  });
+
+  return { tiers, domains, observables, gates, metrics };
 }

@@ -4,7 +4,7 @@ import type { OntologyService } from './ontology.service.js';
 import { notFound } from '../../errors.js';
 import { RepresentationRegistry } from '../../lib/negotiation.js';
 import type { GateTerm } from './ontology.model.js';
-import { gateFilter, gateOut, listFilter, observableOut } from './ontology.schema.js';
+import { gateFilter, gateOut, listFilter, metricOut, observableOut } from './ontology.schema.js';
 import { ontologyJsonLd } from './serializers/jsonld.js';
 import { ontologyTurtle } from './serializers/turtle.js';
 
@@ -32,7 +32,7 @@ export function ontologyRoutes({ ontology }: { ontology: OntologyService }): Fas
       {
         schema: {
           tags,
-          summary: 'The femto ontology (tiers, domains, observables, validation gates)',
+          summary: 'The femto ontology (tiers, domains, observables, validation gates, evaluation metrics)',
           description: 'text/turtle (default) or application/ld+json by Accept; `?format=ttl|jsonld` as a fallback.',
           querystring: z.object({ format: z.string().max(20).optional() }),
           produces: ['text/turtle', 'application/ld+json'],
@@ -76,6 +76,22 @@ export function ontologyRoutes({ ontology }: { ontology: OntologyService }): Fas
         const g = ontology.gate(request.params.slug);
         if (!g) throw notFound('Gate', request.params.slug);
         return gateView(ontology, g);
+      },
+    );
+
+    app.get(
+      '/metrics',
+      { schema: { tags, summary: 'Evaluation metrics of the ontology, with the direction in which each is better', response: { 200: z.object({ items: z.array(metricOut) }) } } },
+      async () => ({ items: ontology.metrics() }),
+    );
+
+    app.get(
+      '/metrics/:slug',
+      { schema: { tags, summary: 'One evaluation metric (slug or IRI)', params: slugParams, response: { 200: metricOut } } },
+      async (request) => {
+        const m = ontology.metric(request.params.slug);
+        if (!m) throw notFound('Metric', request.params.slug);
+        return m;
       },
     );
   };

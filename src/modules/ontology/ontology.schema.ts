@@ -14,6 +14,15 @@ export const observableOut = z.object({
   physh: z.array(z.string()).describe('APS PhySH concepts (skos:closeMatch)'),
 });
 
+export const metricOut = z.object({
+  iri: z.string(),
+  slug: z.string(),
+  label: z.string(),
+  description: z.string().nullable(),
+  higherIsBetter: z.boolean().describe('the direction leaderboards rank in'),
+  unit: z.string().nullable().describe('QUDT unit IRI'),
+});
+
 /** What a gate compares against; also echoed in every gate result. */
 export const gateNumbers = z.object({
   comparison: z.enum(COMPARISONS),

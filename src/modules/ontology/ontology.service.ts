@@ -1,6 +1,6 @@
 import { FemtoError } from '../../errors.js';
 import { loadOntologyFiles, type ParsedFiles } from './ontology.loader.js';
-import { buildModel, domainNameKey, GATE_NS, OBSERVABLE_NS, type GateTerm, type ObservableTerm, type OntologyModel } from './ontology.model.js';
+import { buildModel, domainNameKey, GATE_NS, METRIC_NS, OBSERVABLE_NS, type GateTerm, type MetricTerm, type ObservableTerm, type OntologyModel } from './ontology.model.js';
 import { UnitRegistry } from './units.js';
 
 export interface Ontology {
@@ -21,6 +21,7 @@ export function createOntologyService(ontology: Ontology) {
   const { model, units } = ontology;
   const observableByIri = new Map(model.observables.map((o) => [o.iri, o]));
   const gateByIri = new Map(model.gates.map((g) => [g.iri, g]));
+  const metricByIri = new Map(model.metrics.map((m) => [m.iri, m]));
   const domainByIri = new Map(model.domains.map((d) => [d.iri, d]));
   /** Every way the seeds and clients name a domain: IRI, notation, label, alternative labels. */
   const domainByName = new Map(model.domains.flatMap((d) => [d.iri, d.slug, d.label, ...d.altLabels].map((name) => [domainNameKey(name), d] as const)));
@@ -51,6 +52,8 @@ export function createOntologyService(ontology: Ontology) {
     observable: (ref: string) => observableByIri.get(expand(OBSERVABLE_NS, ref)),
     gate: (ref: string) => gateByIri.get(expand(GATE_NS, ref)),
     gatesOn: (observableIri: string) => gatesByObservable.get(observableIri) ?? [],
+    metrics: (): MetricTerm[] => model.metrics,
+    metric: (ref: string) => metricByIri.get(expand(METRIC_NS, ref)),
 
     /** The datasets service calls this on create/update: every observable must be in the ontology. */
     checkObservables(iris: string[], pointer: string): void {

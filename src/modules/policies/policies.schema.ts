@@ -36,9 +36,21 @@ const requirement = z
       .optional()
       .describe("validation gates that must have passed: 'all' numeric gates of the tier, the numeric gates 'applicable' to the record's observables, or these"),
     fields: z.array(z.enum(REQUIRABLE_FIELDS)).min(1).optional(),
+    datasheetComplete: z.literal(true).optional().describe('a datasheet that answers each of its seven sections'),
+    beatsBaseline: z
+      .object({
+        by: z.number().min(0).default(0).describe('the margin: in the metric\'s unit, or a fraction of the baseline\'s value when relative'),
+        relative: z.boolean().default(false),
+      })
+      .strict()
+      .optional()
+      .describe('models: every evaluation against a baseline beats it by the margin, and at least one was judged'),
   })
   .strict()
-  .refine((r) => Object.values(r).filter((v) => v !== undefined).length === 1, 'must name exactly one requirement: license, creators, generatedBy, gates or fields');
+  .refine(
+    (r) => Object.values(r).filter((v) => v !== undefined).length === 1,
+    'must name exactly one requirement: license, creators, generatedBy, gates, fields, datasheetComplete or beatsBaseline',
+  );
 
 export const policyRule = z
   .object({

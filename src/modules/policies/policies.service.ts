@@ -4,7 +4,9 @@ import { system } from '../auth/auth.schema.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
 import type { DatasetReader, ReadItem } from '../datasets/read.js';
 import type { Holders } from '../datasets/visibility.js';
-import type { BlockingGate, GatesService, ResolvedGateSpec } from '../gates/gates.service.js';
+import { parseBaselineRule, type BaselineRule, type BlockingGate, type GatesService, type ResolvedGateSpec } from '../gates/gates.service.js';
+import { DATASHEET_COMPLETE } from '../gates/gates.schema.js';
+import { datasheetCompleteness } from '../datasets/datasheet.js';
 import type { ActivityRecord } from '../provenance/provenance.schema.js';
 import '../provenance/provenance.read.js';
 import { PolicyError, type LoadedPolicy } from './policies.loader.js';
@@ -35,7 +37,7 @@ const empty = (v: unknown) => v == null || v === '' || (Array.isArray(v) && !v.l
 export function createPoliciesService(deps: {
   policies: LoadedPolicy[];
   gatePolicy: GatePolicy;
-  gates: Pick<GatesService, 'resolveGateSpec' | 'unmetGates'>;
+  gates: Pick<GatesService, 'resolveGateSpec' | 'unmetGates' | 'unmetBaseline'>;
   reader: Pick<DatasetReader, 'load'>;
 }) {
   const { gates } = deps;
@@ -46,16 +48,32 @@ export function createPoliciesService(deps: {
       return { ...r, policy: content.policy, gates: r.require.gates === undefined ? undefined : gates.resolveGateSpec(r.require.gates, refuse) };
     }),
   );
-  for (const [tier, spec] of Object.entries(deps.gatePolicy)) {
-    rules.push({
-      policy: 'FEMTO_GATE_POLICY',
-      id: `tier-${tier}-gates`,
-      description: `Tier ${tier}: ${spec === 'all' ? 'every validation gate of the tier that states a number' : spec.join(', ')} must have passed before a DOI is findable.`,
-      on: ['doi'],
-      tiers: [Number(tier)],
-      require: { gates: spec },
-      gates: gates.resolveGateSpec(spec, (problem) => new ConfigError([`FEMTO_GATE_POLICY: tier ${tier} ${problem}`])),
-    });
+  for (const [tier, spec] of Object.entries(deps.gatePolicy)) rules.push(...gatePolicyRules(Number(tier), spec));
+
+  /**
+   * One tier of FEMTO_GATE_POLICY as rules checked at doi: its gates, and the entries that name
+   * no gate: `datasheet-complete`, and `beats-baseline[>=x[%]]` for model tiers.
+   */
+  function gatePolicyRules(tier: number, spec: 'all' | string[]): Rule[] {
+    const refuse = (problem: string) => new ConfigError([`FEMTO_GATE_POLICY: tier ${tier} ${problem}`]);
+    const at = { policy: 'FEMTO_GATE_POLICY', on: ['doi'] as PolicyEvent[], tiers: [tier] };
+    const out: Rule[] = [];
+    const named = spec === 'all' ? [] : spec.map((s) => s.trim());
+    const gateRefs = named.filter((ref) => ref !== 'datasheet-complete' && !ref.startsWith('beats-baseline'));
+    if (spec === 'all' || gateRefs.length) {
+      const gatesSpec = spec === 'all' ? 'all' : gateRefs;
+      const description = `Tier ${tier}: ${spec === 'all' ? 'every validation gate of the tier that states a number' : gateRefs.join(', ')} must have passed before a DOI is findable.`;
+      out.push({ ...at, id: `tier-${tier}-gates`, description, require: { gates: gatesSpec }, gates: gates.resolveGateSpec(gatesSpec, refuse) });
+    }
+    if (named.includes('datasheet-complete')) {
+      out.push({ ...at, id: `tier-${tier}-datasheet`, description: `Tier ${tier}: the datasheet answers every section before a DOI is findable.`, require: { datasheetComplete: true } });
+    }
+    for (const ref of named.filter((r) => r.startsWith('beats-baseline'))) {
+      const rule = parseBaselineRule(ref);
+      if (!rule) throw refuse(`'${ref}' is not beats-baseline, beats-baseline>=x or beats-baseline>=x%`);
+      out.push({ ...at, id: `tier-${tier}-beats-baseline`, description: `Tier ${tier}: every evaluation of a model against a baseline beats it (${ref}), and one was judged, before a DOI is findable.`, require: { beatsBaseline: rule } });
+    }
+    return out;
   }
 
   /** The record's tiers (its primary one and those it is also in) the rule governs; every one when the rule names none. */
@@ -96,6 +114,16 @@ export function createPoliciesService(deps: {
       for (const b of blocking) out.push({ pointer: '/gates', message: `${b.label} (${b.gate}): ${b.state}` });
     }
     for (const f of need.fields ?? []) if (empty(r[f])) out.push({ pointer: `/${f}`, message: `states no ${f}` });
+    if (need.datasheetComplete) {
+      const unanswered = datasheetCompleteness(r.datasheet).bySection.filter((x) => !x.answered);
+      if (unanswered.length) blocking.push({ gate: DATASHEET_COMPLETE, label: `Datasheet complete: no answer in ${unanswered.map((x) => x.title).join(', ')}`, state: 'failed' });
+      for (const x of unanswered) out.push({ pointer: `/datasheet/${x.section}`, message: `the datasheet answers nothing of ${x.title}` });
+    }
+    if (need.beatsBaseline) {
+      const unmet = gates.unmetBaseline(s.pk, need.beatsBaseline);
+      blocking = [...blocking, ...unmet];
+      for (const b of unmet) out.push({ pointer: '/evaluations', message: `${b.label}: ${b.state}` });
+    }
     return { problems: out, blocking };
   }
 
@@ -118,6 +146,13 @@ export function createPoliciesService(deps: {
   return {
     /** The rules in force: those of the policy files, then those FEMTO_GATE_POLICY makes. */
     rules: (): readonly Rule[] => rules,
+
+    /** The beats-baseline bar of a tier's models (their gate status): the first rule for every record of the tier that sets one. */
+    baselineRuleFor(tier: number | null): BaselineRule | undefined {
+      if (tier == null) return undefined;
+      const rule = rules.find((r) => r.require.beatsBaseline && !r.groups && (!r.tiers || (Array.isArray(r.tiers) ? r.tiers.includes(tier) : tier >= (r.tiers.min ?? 0) && tier <= (r.tiers.max ?? 9))));
+      return rule?.require.beatsBaseline;
+    },
 
     /**
      * Throws 422 POLICY_UNMET listing every problem of every unmet rule checked at `event`, for a

@@ -6,6 +6,8 @@ export interface GraphNode {
   kind: 'dataset' | 'activity' | 'placeholder';
   root: boolean;
   href?: string;
+  /** A dataset version's validation gate status (the colour it is drawn in). */
+  status?: 'passed' | 'failed' | 'not-evaluated' | null;
 }
 
 export interface PlacedNode extends GraphNode {

@@ -5,6 +5,8 @@ import type { DatasetReader } from '../datasets/read.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
 import type { HarvestService } from '../harvest/harvest.service.js';
 import type { LineageService } from '../lineage/lineage.service.js';
+import type { ModelsService } from '../models/models.service.js';
+import type { SiteUrls } from '../../lib/site-urls.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
 import type { SearchService } from '../search/search.service.js';
 import { FemtoError } from '../../errors.js';
@@ -12,6 +14,7 @@ import { projectPath } from '../../paths.js';
 import { searchQuery } from '../search/search.schema.js';
 import { searchPage } from './views/search.js';
 import { lineagePage } from './views/lineage.js';
+import { modelPage } from './views/model.js';
 import { layoutLineage, type GraphNode } from './lineage-layout.js';
 import { DIRECTIONS } from '../lineage/lineage.schema.js';
 
@@ -27,7 +30,11 @@ export function portalRoutes({
   reader,
   provenance,
   harvest,
+  models,
+  urls,
 }: {
+  models: ModelsService;
+  urls: SiteUrls;
   search: SearchService;
   lineage: LineageService;
   datasets: DatasetsService;
@@ -63,6 +70,7 @@ export function portalRoutes({
         const answer = lineage.lineage(actor, { id: request.params.id, direction: request.query.direction, depth: request.query.depth });
         const records = datasets.recordsFor(actor, answer.nodes.flatMap((n) => (n.pk != null ? [n.pk] : [])));
         const steps = provenance.records(actor, answer.nodes.flatMap((n) => (n.activity ? [n.activity] : [])));
+        const status = new Map(lineage.withGateStatus(answer.nodes).map((n) => [n.id, n.gateStatus]));
         const nodes: GraphNode[] = answer.nodes.map((n) => {
           // A placeholder says only that something the caller may not see is there.
           if (n.hidden) return { id: n.id, label: 'hidden dataset', kind: 'placeholder', root: false };
@@ -78,6 +86,7 @@ export function portalRoutes({
             kind: 'dataset',
             root: n.id === answer.root.id,
             href: `/datasets/${encodeURIComponent(n.dataset!)}/versions/${n.version}`,
+            status: status.get(n.id) ?? null,
           };
         });
         // PROV edges (step USED input, output WAS_GENERATED_BY step) point against the data flow drawn here.
@@ -92,6 +101,33 @@ export function portalRoutes({
           layout: layoutLineage(nodes, flow),
         };
         return reply.type('text/html; charset=utf-8').send(lineagePage(view));
+      },
+    );
+
+    app.get(
+      '/portal/models/:id',
+      { schema: { hide: true, params: z.object({ id: z.string().min(1).max(200) }), querystring: z.object({ version: z.coerce.number().int().positive().optional() }) } },
+      async (request, reply) => {
+        const { actor } = request;
+        const { id } = request.params;
+        const card = models.card(actor, id, request.query.version);
+        // One leaderboard per benchmark version and metric the model was measured on.
+        const boards = new Map<string, { dataset: string; version: number; metric: string }>();
+        for (const e of card.evaluations) {
+          if (e.kind !== 'measurement' || !e.benchmark?.dataset || e.benchmark.version == null || !e.metric.id) continue;
+          boards.set(JSON.stringify([e.benchmark.dataset, e.benchmark.version, e.metric.id]), { dataset: e.benchmark.dataset, version: e.benchmark.version, metric: e.metric.id });
+        }
+        const leaderboards = [...boards.values()].map((b) => models.leaderboard(actor, b.dataset, { metric: b.metric, version: b.version }));
+        const v = card.model.version;
+        const manifest = v != null ? urls.manifest(id, v) : null;
+        const links = {
+          card: `${urls.modelCard(id)}${v != null ? `?version=${v}` : ''}`,
+          manifest,
+          provJson: manifest && `${manifest}&format=prov-json`,
+          landing: urls.version(id, v),
+          lineage: `/portal/lineage/${encodeURIComponent(id)}`,
+        };
+        return reply.type('text/html; charset=utf-8').send(modelPage({ card, manifest: card.trainingSetManifest, leaderboards, links }));
       },
     );
 

@@ -4,6 +4,13 @@ import type { ActivityRecord } from './provenance.schema.js';
 
 type VersionLink = ActivityRecord['inputs'][number];
 
+/** Dataset views of (dataset id, version number) references, in order, batched; null where there is none or the caller may not see it. */
+export function versionViews(ctx: GraphQLContext, ends: readonly { dataset: string | null; version: number | null }[]): (DatasetNode | null)[] {
+  const refs = ends.map((e) => (e.dataset && e.version != null ? { datasetId: e.dataset, version: e.version } : null));
+  const pks = ctx.femto.datasets.versionPksOf(refs.filter((r): r is NonNullable<typeof r> => r !== null));
+  return datasetNodes(ctx, refs.map((r) => (r ? (pks.get(`${r.datasetId}@${r.version}`) ?? -1) : -1)));
+}
+
 /** Activities touching the given versions, as full records, batched. */
 function activitiesFor(ctx: GraphQLContext, pks: number[], side: 'generatedBy' | 'usedBy') {
   const around = ctx.femto.provenance.neighbourhood(ctx.actor, pks);
@@ -32,10 +39,7 @@ export const provenanceGraphQL: GraphQLModule = {
     },
     VersionLink: {
       async dataset(queries: LoaderQuery<VersionLink>[], ctx) {
-        const refs = queries.map((q) => (q.obj.dataset && q.obj.version != null ? { datasetId: q.obj.dataset, version: q.obj.version } : null));
-        const pks = ctx.femto.datasets.versionPksOf(refs.filter((r): r is NonNullable<typeof r> => r !== null));
-        const nodes = datasetNodes(ctx, refs.map((r) => (r ? (pks.get(`${r.datasetId}@${r.version}`) ?? -1) : -1)));
-        return nodes;
+        return versionViews(ctx, queries.map((q) => q.obj));
       },
     },
   },

@@ -271,27 +271,29 @@ export function createProvenanceService(deps: {
     },
 
     /**
-     * Records the evaluation of a version as a validation step that used it (the gates module's
-     * measurements): no outputs, no agents, so it can close no cycle.
+     * Records a step that judged versions without producing any (the gates module's validation of
+     * a measured version, the models module's evaluation of a model on a benchmark): inputs only,
+     * no agents, so it can close no cycle. Runs in the caller's transaction.
      */
-    recordValidation(
+    recordAssessment(
       actor: Actor,
       step: {
         id: string;
+        kind: 'validation' | 'evaluation';
         name: string;
         description: string | null;
         software: { name: string; version?: string | null; repository?: string | null; commit?: string | null } | null;
         parameters: Record<string, unknown>;
         at: string;
         basis: string | null;
-        evaluated: number;
+        inputs: { versionPk: number; role: string }[];
       },
     ): void {
       auth.require(actor, 'curator');
       repo.insertActivity(
         {
           id: step.id,
-          kind: 'validation',
+          kind: step.kind,
           name: step.name,
           description: step.description,
           softwareName: step.software?.name ?? null,
@@ -305,7 +307,7 @@ export function createProvenanceService(deps: {
           createdBy: actor.id,
           createdAt: step.at,
         },
-        { agents: [], inputs: [{ versionPk: step.evaluated, role: 'evaluated' }], outputs: [] },
+        { agents: [], inputs: step.inputs, outputs: [] },
       );
     },
 

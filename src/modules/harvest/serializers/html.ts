@@ -7,6 +7,10 @@ import type { Tombstone } from '../../identifiers/identifiers.service.js';
 import type { HarvestItem, LineageNeighbour, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 import { accessSentence, schemaOrgDocument } from './schemaorg.js';
+import { answerText, datasheetCompleteness, DATASHEET_QUESTIONS, isAnswered } from '../../datasets/datasheet.js';
+import { DATASHEET_DOI } from '../../datasets/datasheet.schema.js';
+import { modelCardHtml } from '../../models/serializers/html.js';
+import { neighbourhoodPicture } from '../../portal/neighbourhood.js';
 import { isEmailContact } from '../../datasets/datasets.schema.js';
 
 const link = (href: string, text: string) => html`<a href="${href}">${text}</a>`;
@@ -19,6 +23,9 @@ function agent(a: DatasetRecord['creators'][number]): SafeHtml {
   const id = a.orcid ? orcidUrl(a.orcid) : a.ror ? rorUrl(a.ror) : null;
   return html`${a.name}${id ? html` (${link(id, a.orcid ? `ORCID ${a.orcid}` : `ROR ${a.ror}`)})` : ''}${a.affiliation ? `, ${a.affiliation}` : ''}`;
 }
+
+/** Formats whose media type alone does not tell a reader what they are for. */
+const FORMAT_NAMES: Record<string, string> = { croissant: 'Croissant 1.1, for ML dataset loaders' };
 
 const row = (label: string, value: SafeHtml | SafeHtml[] | string) => html`<tr><th scope="row">${label}</th><td>${value}</td></tr>`;
 
@@ -77,6 +84,30 @@ ${row('Creators', t.creators.join('; ') || 'Not stated')}
   });
 }
 
+/** One answer as HTML: lists as lists, URLs as links (through the allowlist), everything else as text. */
+function answerHtml(value: unknown): SafeHtml {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return html`<ul>${value.map((v) => html`<li>${v}</li>`)}</ul>`;
+  if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return externalLink(value, value);
+  return html`${answerText(value)}`;
+}
+
+/** The datasheet (Gebru et al.), all seven sections; what is not answered is shown as not answered. */
+function datasheetSection(item: HarvestItem, ctx: SerializerContext): SafeHtml {
+  const d = item.record.datasheet;
+  const completeness = datasheetCompleteness(d);
+  const sections = completeness.bySection.map((s) => {
+    const answers = (d?.[s.section] ?? {}) as Record<string, unknown>;
+    const answered = DATASHEET_QUESTIONS[s.section].filter((q) => isAnswered(answers[q.key]));
+    const missing = DATASHEET_QUESTIONS[s.section].filter((q) => !isAnswered(answers[q.key]));
+    return html`<h3>${s.title}</h3>
+${answered.length ? html`<dl>${answered.map((q) => html`<dt title="${q.question}">${q.label}</dt><dd>${answerHtml(answers[q.key])}</dd>`)}</dl>` : html`<p class="missing">Not answered.</p>`}
+${answered.length && missing.length ? html`<p class="missing">Not answered: ${missing.map((q) => q.label).join(', ')}.</p>` : ''}`;
+  });
+  return html`<h2 id="datasheet">Datasheet</h2>
+<p>A datasheet for datasets (${link(doiUrl(DATASHEET_DOI), 'Gebru et al.')}): ${completeness.sections.answered} of ${completeness.sections.total} sections and ${completeness.questions.answered} of ${completeness.questions.total} questions answered. ${link(item.record.version == null ? `${ctx.urls.dataset(item.record.id)}/datasheet` : `${ctx.urls.version(item.record.id, item.record.version)}/datasheet`, 'As JSON')}.</p>
+${sections}`;
+}
+
 const neighbours = (list: LineageNeighbour[], ctx: SerializerContext) =>
   list.length ? html`<ul>${list.map((n) => html`<li>${link(ctx.urls.version(n.dataset, n.version), `${n.title} (v${n.version})`)}</li>`)}</ul>` : html`<p>None recorded.</p>`;
 
@@ -88,7 +119,12 @@ export function landingPage(item: HarvestItem, ctx: SerializerContext, alternate
     const where = d.urls.length
       ? d.urls.map((u, i) => html`${i ? html`<br>` : ''}${externalLink(u, u)}`)
       : html`<em>${item.filesWithheld ? (item.embargoed ? `Available after the embargo ends (${r.embargoUntil}).` : 'Restricted: see the conditions of access above.') : 'No location given.'}</em>`;
-    const facts = [d.mediaType ?? d.format, d.sizeBytes != null ? `${d.sizeBytes} bytes` : null, d.checksum ? `${d.checksum.algorithm}:${d.checksum.value}` : null].filter(Boolean) as string[];
+    const facts = [
+      d.mediaType ?? d.format,
+      d.sizeBytes != null ? `${d.sizeBytes} bytes` : null,
+      d.checksum ? `${d.checksum.algorithm}:${d.checksum.value}` : null,
+      ...d.contents.map((c) => `contains ${c.includes.join(', ')}${c.excludes?.length ? ` except ${c.excludes.join(', ')}` : ''} (${c.mediaType})`),
+    ].filter(Boolean) as string[];
     return html`<tr><td>${d.title ?? d.kind}</td><td>${facts.join(', ')}</td><td>${where}</td></tr>`;
   });
   const observables = r.observables.map((iri) => {
@@ -109,6 +145,12 @@ export function landingPage(item: HarvestItem, ctx: SerializerContext, alternate
   const domains = [...(r.domain ? [r.domain] : []), ...r.alsoInDomains].map((iri) => link(iri, ctx.describeDomain(iri).label));
   const size = [r.sizeBytes != null ? `${r.sizeBytes.toLocaleString('en')} bytes` : null, r.recordCount != null ? `${r.recordCount.toLocaleString('en')} records` : null].filter(Boolean).join('; ');
   const versionLinks = item.versions.map((v, i) => html`${i ? ', ' : ''}${link(ctx.urls.version(r.id, v.n), `v${v.n}`)}`);
+  const picture = neighbourhoodPicture({ dataset: r.id, version: r.version, title: r.title, status: item.gateStatus, generatedBy: item.generatedBy, derivedBy: item.derivedBy, statuses: item.neighbourStatus });
+  const modelCard = item.model
+    ? html`<h2 id="model-card">Model card</h2>
+<p>${link(ctx.urls.modelPage(r.id), 'Model page')}: training-set manifest, evaluations and leaderboards.</p>
+${modelCardHtml(r.modelCard, item.model.evaluations, r.version != null ? ctx.urls.manifest(r.id, r.version) : null)}`
+    : '';
   return page({
     title: `${r.title} | ${ctx.repositoryName}`,
     head: html`<meta name="description" content="${r.description.slice(0, 300)}">
@@ -139,10 +181,13 @@ ${row('Keywords', r.keywords.join(', ') || 'None')}
 <p class="citation">${citationOf(item, ctx)}</p>
 <h2>Distributions</h2>
 ${distributions.length ? html`<table><thead><tr><th>Name</th><th>Format</th><th>Location</th></tr></thead><tbody>${distributions}</tbody></table>` : html`<p>None listed.</p>`}
+${datasheetSection(item, ctx)}
 <h2>Observables</h2>
 ${observables.length ? html`<ul>${observables}</ul>` : html`<p>None listed.</p>`}
+${modelCard}
 <h2>Lineage</h2>
-<p><a href="/portal/lineage/${encodeURIComponent(r.id)}">Lineage graph</a></p>
+${picture ?? ''}
+<p><a href="/portal/lineage/${encodeURIComponent(r.id)}">Lineage graph</a> (every step, as deep as you like)</p>
 <h3>Generated by</h3>
 ${steps.length ? html`<ul>${steps}</ul>` : html`<p>None recorded.</p>`}
 <h3>Upstream (derived from)</h3>
@@ -151,6 +196,6 @@ ${neighbours(item.upstream, ctx)}
 ${neighbours(item.downstream, ctx)}
 ${related.length ? html`<h2>Related identifiers</h2><ul>${related}</ul>` : ''}
 <h2>Metadata</h2>
-<ul>${alternates.map((a) => html`<li>${link(`${self}?format=${a.format}`, a.mediaType)}</li>`)}<li>${link(ctx.urls.fair(r.id), 'FAIR self-assessment')}</li></ul>`,
+<ul>${alternates.map((a) => html`<li>${link(`${self}?format=${a.format}`, FORMAT_NAMES[a.format] ? `${FORMAT_NAMES[a.format]}: ${a.mediaType}` : a.mediaType)}</li>`)}<li>${link(ctx.urls.fair(r.id), 'FAIR self-assessment')}</li></ul>`,
   });
 }

@@ -5,13 +5,15 @@ import type { ActivityRecord } from '../../provenance/provenance.schema.js';
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 import { DQV_PREFIXES } from '../../gates/serializers/dqv.js';
+import { MODEL_PREFIXES } from '../../models/serializers/jsonld.js';
 import { schemaOrgTypes } from '../../../lib/resource-types.js';
+import { datasheetNode, RAI, raiProperties } from './datasheet.js';
 
 /**
  * schema.org Dataset in JSON-LD, built already compacted against SCHEMAORG_CONTEXT (no
  * jsonld.compact on the hot path; test/harvest proves the graph equals the expected one).
  */
-export const SCHEMAORG_CONTEXT = ['https://schema.org/', { ...DQV_PREFIXES, spdx: 'http://spdx.org/rdf/terms#', femto: 'https://w3id.org/femto/ns#' }] as const;
+export const SCHEMAORG_CONTEXT = ['https://schema.org/', { ...DQV_PREFIXES, ...MODEL_PREFIXES, spdx: 'http://spdx.org/rdf/terms#', rai: RAI, femto: 'https://w3id.org/femto/ns#' }] as const;
 
 type Json = Record<string, unknown>;
 
@@ -50,8 +52,8 @@ export const accessConditions = (item: HarvestItem): string => {
   return [accessSentence(item), r.accessConditions, r.accessContact ? `Request access: ${r.accessContact}.` : null].filter(Boolean).join(' ');
 };
 
-/** The step that generated a version, with its software and agents, as PROV-O inside schema.org. */
-function activityNode(a: ActivityRecord, ctx: SerializerContext): Json {
+/** The step that generated a version, with its software and agents, as PROV-O inside schema.org (and Croissant). */
+export function activityNode(a: ActivityRecord, ctx: SerializerContext): Json {
   const associated: Json[] = a.agents.map((ag) => ({ ...personOrOrg(ag), '@type': ag.type === 'Software' ? ['prov:SoftwareAgent', 'SoftwareApplication'] : ['prov:Agent', ag.type] }));
   if (a.software) {
     associated.push({
@@ -59,7 +61,7 @@ function activityNode(a: ActivityRecord, ctx: SerializerContext): Json {
       name: a.software.name,
       ...(a.software.version ? { softwareVersion: a.software.version } : {}),
       ...(a.software.repository ? { codeRepository: a.software.repository } : {}),
-      ...(a.software.commit ? { identifier: { '@type': 'PropertyValue', propertyID: 'git-commit', value: a.software.commit } } : {}),
+      ...(a.software.commit ? { identifier: { '@type': 'PropertyValue', propertyID: 'git-commit', 'schema:value': a.software.commit } } : {}),
     });
   }
   const used = a.inputs.filter((i) => i.dataset && i.version != null).map((i) => ({ '@id': ctx.urls.version(i.dataset!, i.version) }));
@@ -106,6 +108,7 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
     ...new Set([...item.generatedBy.map((a) => (a.software ? `${a.kind} (${a.software.name}${a.software.version ? ` ${a.software.version}` : ''})` : a.kind)), ...(r.dataType ? [r.dataType] : [])]),
   ];
   const upstream = item.upstream.map((u) => ({ '@id': ctx.urls.version(u.dataset, u.version) }));
+  const datasheet = datasheetNode(r.datasheet);
   return {
     '@id': id,
     '@type': schemaOrgTypes(r.resourceType),
@@ -167,6 +170,9 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
     ...(citation.length ? { citation } : {}),
     ...(sameAs.length ? { sameAs } : {}),
     ...(item.quality.length ? { 'dqv:hasQualityMeasurement': item.quality } : {}),
+    ...raiProperties(r.datasheet),
+    ...(datasheet ? { 'femto:datasheet': datasheet } : {}),
+    ...item.model?.jsonld,
   };
 }
 

@@ -1,5 +1,7 @@
 import { LICENSE_UNKNOWN, type DatasetRecord } from '../../datasets/datasets.schema.js';
 import { licenseText, statusSentence } from '../../datasets/record-facts.js';
+import { bounded, sectionText } from '../../datasets/datasheet.js';
+import { SECTION_NAMES, SECTION_TITLES, type Datasheet } from '../../datasets/datasheet.schema.js';
 import { orcidUrl, rorUrl } from '../../../lib/identifiers.js';
 import type { DoiEvent } from '../identifiers.schema.js';
 
@@ -141,6 +143,21 @@ const nonEmpty = <K extends string, V>(key: K, list: V[]): Partial<Record<K, V[]
   (list.length ? { [key]: list } : {}) as Partial<Record<K, V[]>>;
 
 /** Maps a femto dataset version onto DataCite 4.5 attributes (valid against the official JSON Schema). */
+/** Longest datasheet section a DataCite description carries; a longer one is cut (the full datasheet is on the landing page). */
+export const MAX_DATASHEET_DESCRIPTION = 4000;
+
+/**
+ * The datasheet in DataCite's own terms: composition and preprocessing are TechnicalInfo (what the data is and how
+ * it was prepared), the other sections Other; one description per answered section, titled, bounded in length.
+ */
+export function datasheetDescriptions(datasheet: Datasheet | null): { description: string; descriptionType: string }[] {
+  return SECTION_NAMES.flatMap((section) => {
+    const text = sectionText(datasheet, section);
+    if (!text) return [];
+    return [{ description: bounded(`Datasheet, ${SECTION_TITLES[section]}:\n${text}`, MAX_DATASHEET_DESCRIPTION), descriptionType: section === 'composition' || section === 'preprocessing' ? 'TechnicalInfo' : 'Other' }];
+  });
+}
+
 export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions = {}): DataciteAttributes {
   const issued = record.issued ?? opts.issued ?? null;
   // publicationYear is mandatory: without a known issue date it is the year femto made the record available.
@@ -228,6 +245,7 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
     descriptions: [
       { description: record.description, descriptionType: 'Abstract' },
       { description: `Status: ${statusSentence(record.status)}`, descriptionType: 'Other' },
+      ...datasheetDescriptions(record.datasheet),
       ...(access ? [{ description: `Conditions of access: ${access}`, descriptionType: 'Other' }] : []),
     ],
     schemaVersion: SCHEMA_VERSION,

@@ -1,0 +1,149 @@
+import type { Database_ } from '../../db/client.js';
+import { sharedGroups, WITHDRAWN } from '../../db/fragments.js';
+import { evaluations } from '../../db/schema/index.js';
+import type { VersionEndpoint } from '../provenance/provenance.schema.js';
+
+export type NewEvaluation = typeof evaluations.$inferInsert;
+
+/** One end of an evaluation (model, benchmark, baseline model) as stored, like a step's end: the service applies the read policy. */
+export type EvaluatedVersion = Omit<VersionEndpoint, 'activityId' | 'versionPk' | 'role'> & { pk: number };
+
+export interface EvaluationRow {
+  id: string;
+  activityId: string;
+  split: string | null;
+  metric: string | null;
+  metricLabel: string | null;
+  higherIsBetter: boolean | null;
+  value: number | null;
+  uncertainty: number | null;
+  baselineAlgorithm: string | null;
+  baselineValue: number | null;
+  baselineUncertainty: number | null;
+  baselineEvaluationId: string | null;
+  statement: string | null;
+  createdAt: string;
+  model: EvaluatedVersion & { withdrawn: boolean };
+  benchmark: EvaluatedVersion | null;
+  baseline: EvaluatedVersion | null;
+  software: { name: string; version: string | null; repository: string | null; commit: string | null } | null;
+  basis: string | null;
+  description: string | null;
+}
+
+/** A version `alias` of record `record`, with what the access policy decides on. */
+const end = (alias: string, record: string) =>
+  `${alias}.pk AS ${alias}_pk, ${alias}.dataset_id AS ${alias}_dataset, ${alias}.version_number AS ${alias}_number, ${alias}.title AS ${alias}_title, ${alias}.state AS ${alias}_state, ${alias}.visibility AS ${alias}_visibility, ${alias}.access_level AS ${alias}_access, ${record}.owner_id AS ${alias}_owner, ${sharedGroups(record)} AS ${alias}_groups`;
+
+/** Every evaluation statement selects the same columns: the row, its three ends, its step's software. The model is `v` of dataset `d` (WITHDRAWN reads them). */
+const SELECT = `
+  SELECT e.id, e.activity_id AS activityId, e.split, e.metric, e.metric_label AS metricLabel, e.higher_is_better AS higherIsBetter, e.value, e.uncertainty,
+         e.baseline_algorithm AS baselineAlgorithm, e.baseline_value AS baselineValue, e.baseline_uncertainty AS baselineUncertainty,
+         e.baseline_evaluation_id AS baselineEvaluationId, e.statement, e.created_at AS createdAt,
+         ${end('v', 'd')}, ${WITHDRAWN} AS v_withdrawn, ${end('b', 'bd')}, ${end('bl', 'bld')},
+         a.software_name AS softwareName, a.software_version AS softwareVersion, a.software_repository AS softwareRepository, a.software_commit AS softwareCommit,
+         a.basis, a.description`;
+const JOINS = `
+    JOIN dataset_versions v ON v.pk = e.model_version_pk
+    JOIN datasets d ON d.id = v.dataset_id
+    LEFT JOIN dataset_versions b ON b.pk = e.benchmark_version_pk
+    LEFT JOIN datasets bd ON bd.id = b.dataset_id
+    LEFT JOIN dataset_versions bl ON bl.pk = e.baseline_version_pk
+    LEFT JOIN datasets bld ON bld.id = bl.dataset_id
+    JOIN activities a ON a.id = e.activity_id`;
+
+type Raw = Record<string, unknown>;
+
+const endOf = (r: Raw, alias: string): EvaluatedVersion | null =>
+  r[`${alias}_pk`] == null
+    ? null
+    : {
+        pk: r[`${alias}_pk`] as number,
+        datasetId: r[`${alias}_dataset`] as string,
+        versionNumber: r[`${alias}_number`] as number | null,
+        title: r[`${alias}_title`] as string,
+        state: r[`${alias}_state`] as EvaluatedVersion['state'],
+        visibility: r[`${alias}_visibility`] as EvaluatedVersion['visibility'],
+        accessLevel: r[`${alias}_access`] as EvaluatedVersion['accessLevel'],
+        owner: r[`${alias}_owner`] as string | null,
+        groups: JSON.parse(r[`${alias}_groups`] as string) as string[],
+      };
+
+function rowOf(r: Raw): EvaluationRow {
+  return {
+    id: r.id as string,
+    activityId: r.activityId as string,
+    split: r.split as string | null,
+    metric: r.metric as string | null,
+    metricLabel: r.metricLabel as string | null,
+    higherIsBetter: r.higherIsBetter == null ? null : r.higherIsBetter === 1,
+    value: r.value as number | null,
+    uncertainty: r.uncertainty as number | null,
+    baselineAlgorithm: r.baselineAlgorithm as string | null,
+    baselineValue: r.baselineValue as number | null,
+    baselineUncertainty: r.baselineUncertainty as number | null,
+    baselineEvaluationId: r.baselineEvaluationId as string | null,
+    statement: r.statement as string | null,
+    createdAt: r.createdAt as string,
+    model: { ...endOf(r, 'v')!, withdrawn: r.v_withdrawn === 1 },
+    benchmark: endOf(r, 'b'),
+    baseline: endOf(r, 'bl'),
+    software: r.softwareName
+      ? { name: r.softwareName as string, version: r.softwareVersion as string | null, repository: r.softwareRepository as string | null, commit: r.softwareCommit as string | null }
+      : null,
+    basis: r.basis as string | null,
+    description: r.description as string | null,
+  };
+}
+
+export function createModelsRepository({ db, sqlite }: Database_) {
+  // Prepared once; any number of versions as one JSON array. Recording order (rowid) is the order of the answer.
+  const ofModelsStmt = sqlite.prepare(`${SELECT} FROM json_each(@pks) k CROSS JOIN evaluations e ON e.model_version_pk = k.value ${JOINS} ORDER BY e.rowid`);
+  const onBenchmarkStmt = sqlite.prepare(`${SELECT} FROM evaluations e ${JOINS}
+     WHERE e.benchmark_version_pk = @benchmark AND e.metric = @metric AND (@split IS NULL OR e.split = @split) ORDER BY e.rowid`);
+  const byIdStmt = sqlite.prepare(`${SELECT} FROM evaluations e ${JOINS} WHERE e.id = @id`);
+  const directionStmt = sqlite.prepare(`SELECT higher_is_better AS higherIsBetter, metric_label AS label FROM evaluations WHERE metric = ? AND higher_is_better IS NOT NULL ORDER BY rowid LIMIT 1`);
+  const latestStmt = sqlite.prepare(`
+    SELECT id, value, uncertainty FROM evaluations
+     WHERE model_version_pk = @model AND benchmark_version_pk = @benchmark AND metric = @metric AND split IS @split AND value IS NOT NULL
+     ORDER BY rowid DESC LIMIT 1`);
+
+  return {
+    /** Runs fn in one transaction (a savepoint when nested): the evaluation step and its row commit together. */
+    transaction<T>(fn: () => T): T {
+      return sqlite.transaction(fn)();
+    },
+
+    insert(row: NewEvaluation): void {
+      db.insert(evaluations).values(row).run();
+    },
+
+    /** Evaluations of these model versions, oldest first. */
+    ofModels(modelPks: readonly number[]): EvaluationRow[] {
+      return modelPks.length ? (ofModelsStmt.all({ pks: JSON.stringify(modelPks) }) as Raw[]).map(rowOf) : [];
+    },
+
+    /** Evaluations of any model on one benchmark version for one metric (one split, or all), oldest first. */
+    onBenchmark(benchmarkPk: number, metric: string, split: string | null): EvaluationRow[] {
+      return (onBenchmarkStmt.all({ benchmark: benchmarkPk, metric, split }) as Raw[]).map(rowOf);
+    },
+
+    byId(id: string): EvaluationRow | undefined {
+      const r = byIdStmt.get({ id }) as Raw | undefined;
+      return r && rowOf(r);
+    },
+
+    /** How a metric femto does not define was first stated: its direction and label, or undefined when never. */
+    statedDirection(metric: string): { higherIsBetter: boolean; label: string | null } | undefined {
+      const r = directionStmt.get(metric) as { higherIsBetter: number; label: string | null } | undefined;
+      return r && { higherIsBetter: r.higherIsBetter === 1, label: r.label };
+    },
+
+    /** The latest measured evaluation of a model on a benchmark, split and metric: where a baseline model's value comes from. */
+    latestMeasured(q: { model: number; benchmark: number; metric: string; split: string | null }): { id: string; value: number; uncertainty: number | null } | undefined {
+      return latestStmt.get(q) as { id: string; value: number; uncertainty: number | null } | undefined;
+    },
+  };
+}
+
+export type ModelsRepository = ReturnType<typeof createModelsRepository>;

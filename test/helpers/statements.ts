@@ -1,0 +1,31 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Counts what better-sqlite3 executes and prepares, below drizzle and every repository: the
+ * prototype methods each statement runs through.
+ */
+export function statementCounter(sqlite: Database.Database) {
+  const statement = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  const database = Object.getPrototypeOf(sqlite) as Record<string, (...args: unknown[]) => unknown>;
+  const counts = { executed: 0, prepared: 0 };
+  const originals: [Record<string, (...args: unknown[]) => unknown>, string, (...args: unknown[]) => unknown][] = [];
+  const wrap = (target: typeof statement, method: string, count: keyof typeof counts) => {
+    const original = target[method];
+    originals.push([target, method, original]);
+    target[method] = function (this: unknown, ...args: unknown[]) {
+      counts[count]++;
+      return original.apply(this, args);
+    };
+  };
+  for (const m of ['run', 'get', 'all', 'iterate']) wrap(statement, m, 'executed');
+  wrap(database, 'prepare', 'prepared');
+  return {
+    async during(fn: () => Promise<unknown>) {
+      counts.executed = 0;
+      counts.prepared = 0;
+      await fn();
+      return { ...counts };
+    },
+    restore: () => originals.forEach(([target, method, original]) => (target[method] = original)),
+  };
+}
