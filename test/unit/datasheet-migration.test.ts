@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { datasheetSchema } from '../../src/modules/datasets/datasheet.schema.js';
 import { projectPath } from '../../src/paths.js';
 
-const MIGRATION = '0012_datasheet-sections';
+const MIGRATION = '0013_datasheet-sections';
 
 /** The free-form datasheets stored before sections, and what each must become (written out by hand). */
 const legacy: [unknown, unknown][] = [
