@@ -159,19 +159,3 @@ export const dcatAp3Shapes = shaclValidator(['fixtures', 'real', 'dcat', 'dcat-a
 
 /** PROV-XML (the W3C PROV schemas as the prov package vendors them). */
 export const provXsd = xsdValidator('fixtures/real/prov/schemas/prov.xsd', ['fixtures/real/prov/schemas']);
-
-const provJsonSchemaFile = shared('fixtures', 'real', 'prov', 'schemas', 'prov-json.schema.json');
-const provJson = once(() => {
-  const ajv = new (Ajv04 as unknown as typeof Ajv04.default)({ allErrors: true, strict: false });
-  (addFormats as unknown as typeof addFormats.default)(ajv);
-  return ajv.compile(JSON.parse(readFileSync(provJsonSchemaFile.path, 'utf8')));
-});
-
-/** PROV-JSON against its JSON Schema (draft-04). */
-export const provJsonSchema: Validator<unknown> = {
-  needs: [provJsonSchemaFile],
-  async errors(docs) {
-    const validate = provJson();
-    return docs.map((doc) => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`)));
-  },
-};
