@@ -32,9 +32,6 @@ export const sharedGroups = (d = 'd') => `(SELECT json_group_array(sg.group_id) 
 /** The latest published version of every dataset: what search and harvesting list. */
 export const LATEST_PUBLISHED = `datasets d JOIN dataset_versions v ON v.pk = d.latest_version_pk`;
 
-/** Binds the caller's access parameters into a statement's named parameters. */
-export const withAccess = <T extends object>(access: AccessParams, params: T) => ({ ...params, ...access });
-
 /**
  * A record is in a tier or domain when it is its primary one (the column) or one of its also-in
  * terms; bind `@tier` (a number) and `@domain` (an IRI), NULL for no filter.

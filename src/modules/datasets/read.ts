@@ -149,7 +149,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     sharesPublicView(actor) ? `${v.pk}:${v.seq}:${format}:public${embargoActive(v) ? ':embargoed' : ''}` : undefined;
 
   function resolve(actor: Actor, ref: VersionRef): Resolution {
-    const row = repo.resolve(ref.dataset, ref.version, ref.draft === 'only' ? 'only' : ref.draft === 'fallback' ? 'fallback' : 'never');
+    const row = repo.resolve(ref.dataset, ref.version, ref.draft ?? 'never');
     if (!row) return { status: 'no-dataset' };
     // A record exists for the caller when it may read some version of it; otherwise every miss is the unknown id's miss,
     // so no answer (a version number, a draft, "not published") tells a hidden record from an absent one.

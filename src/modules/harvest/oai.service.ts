@@ -104,7 +104,6 @@ export function createOaiService(deps: {
   function facetsOf(spec: string): FacetFilter | null {
     const [kind, value, ...rest] = spec.split(':');
     if (rest.length) return null;
-    const values = repo.facetValues(publicAccess);
     if (kind === 'tier') {
       if (value === undefined) return { tier: 'any' };
       return /^\d$/.test(value) ? { tier: Number(value) } : null;
@@ -116,7 +115,8 @@ export function createOaiService(deps: {
     }
     if (kind === 'datatype') {
       if (value === undefined) return { dataType: 'any' };
-      const dataType = values.dataTypes.find((d) => slugOf(d) === value);
+      // Data types are free text: the slug is matched against the values records hold (a catalog-wide query, so only here).
+      const dataType = repo.facetValues(publicAccess).dataTypes.find((d) => slugOf(d) === value);
       return dataType ? { dataType } : null;
     }
     return null;

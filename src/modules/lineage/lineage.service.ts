@@ -60,8 +60,12 @@ export function createLineageService(deps: {
    */
   function hiding(snap: ProvenanceSnapshot, actor: Actor) {
     // A published version is hidden when private and its record is not held by the caller (visibility.ts mayRead).
-    const held = deps.heldBy(actor);
-    const notHeld = (datasetId: string) => held !== 'all' && !held.has(datasetId);
+    // Asked only when a private version is met: most walks meet none, and the question scans the caller's records.
+    let held: ReturnType<typeof deps.heldBy> | undefined;
+    const notHeld = (datasetId: string) => {
+      held ??= deps.heldBy(actor);
+      return held !== 'all' && !held.has(datasetId);
+    };
     const isHidden = (m: Pick<VersionMeta, 'datasetId' | 'visibility'>) => m.visibility === 'private' && notHeld(m.datasetId);
     const versionHidden = (pk: number) => snap.privateVersion[pk] === 1 && notHeld(snap.versionDataset[pk]);
     // 0: not decided yet, 1: hidden, 2: shown.

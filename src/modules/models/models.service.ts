@@ -21,7 +21,7 @@ export interface ModelsDeps {
   repo: ModelsRepository;
   reader: Pick<DatasetReader, 'open' | 'resolve' | 'load' | 'item'>;
   datasets: Pick<DatasetsService, 'patch' | 'visiblePublished'>;
-  provenance: Pick<ProvenanceService, 'recordAssessment' | 'records'>;
+  provenance: Pick<ProvenanceService, 'recordAssessment' | 'records' | 'exists'>;
   lineage: Pick<LineageService, 'lineage'>;
   ontology: Pick<OntologyService, 'metric' | 'observable' | 'gatesOn'>;
   withdrawals: (versions: readonly { datasetId: string; pk: number }[]) => Map<number, { at: string; reason: string | null }>;
@@ -163,7 +163,8 @@ export function createModelsService(deps: ModelsDeps) {
           ? repo.latestMeasured({ model: baselineModel.pk, benchmark: benchmark.pk, metric: metric.id, split: input.benchmark?.split ?? null })
           : undefined;
       const id = input.id ?? randomId('ev-');
-      if (provenance.records(actor, [id]).size) throw new FemtoError('ID_TAKEN', `Activity '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
+      // Any step holds the id, seen by this caller or not (a hidden one would otherwise fail the insert).
+      if (provenance.exists(id)) throw new FemtoError('ID_TAKEN', `Activity '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
       const now = new Date().toISOString();
       // The step's inputs name the model and the data, each as the access policy lets a caller see it; the name must not
       // (the step shows wherever one end is visible, e.g. on a public benchmark's lineage next to a private model).

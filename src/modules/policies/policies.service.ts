@@ -159,6 +159,7 @@ export function createPoliciesService(deps: {
      * version (the draft being published, or the version a DOI describes).
      */
     check(versionPk: number, event: PolicyEvent): void {
+      if (!rules.some((r) => r.on.includes(event))) return;
       const [item] = deps.reader.load(system, [versionPk]);
       if (!item) throw new FemtoError('INTERNAL', `version row ${versionPk} vanished`);
       const s = subjectOf(item);

@@ -119,7 +119,7 @@ export function writeStep(
   const resolve = (ref: StepRef, keepRole: boolean) => ({ ...(existing(w, actor, ref) ?? { dataset: ref.dataset }), ...(keepRole && ref.role ? { role: ref.role } : {}) });
   const parsed = createActivityBody.safeParse({ ...step, inputs: step.inputs.map((r) => resolve(r, true)), outputs: step.outputs.map((r) => resolve(r, false)) });
   if (!parsed.success) throw invalidStep(parsed.error, pointer);
-  w.provenance.create(actor, parsed.data);
+  w.provenance.insert(actor, parsed.data);
   return { status: 'created', message: `${dryRun ? 'would record' : 'recorded'} step ${step.id} (${parsed.data.inputs.length} in, ${parsed.data.outputs.length} out)`, subject };
 }
 

@@ -164,7 +164,7 @@ export function provJsonImporter(deps: ImportWriters & { jsonMaxDepth: number })
     const repository = textOf(schemaValue(toolAttrs, 'codeRepository'));
     const version = textOf(schemaValue(toolAttrs, 'softwareVersion'));
     const commit = textOf(toolAttrs?.get(`${NAMESPACES.femto}commit`));
-    const parameters = parametersOf(textOf(a?.get(`${NAMESPACES.femto}parameters`)));
+    const parameters = parametersOf(textOf(a?.get(`${NAMESPACES.femto}parameters`)), jsonMaxDepth);
     const ref = (entity: string, role?: string): StepRef => {
       const p = plans.get(entity)!;
       const doi = doiOf(p.content);
@@ -256,11 +256,11 @@ export function provJsonImporter(deps: ImportWriters & { jsonMaxDepth: number })
   };
 }
 
-/** femto's own parameters (exported as one JSON text); anything else is not a parameter list. */
-function parametersOf(text: string | undefined): Record<string, unknown> | undefined {
+/** femto's own parameters (exported as one JSON text, under the same depth bound as a body); anything else is not a parameter list. */
+function parametersOf(text: string | undefined, maxDepth: number): Record<string, unknown> | undefined {
   if (!text) return undefined;
   try {
-    const v = JSON.parse(text) as unknown;
+    const v = parseBoundedJson(text, maxDepth, 'femto:parameters');
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
