@@ -117,6 +117,28 @@ t.test('a leaderboard ranks model versions in the metric\'s direction, per split
   t.same((await board(a, 'metric=accuracy')).entries, [], 'nothing measured for that metric');
 });
 
+t.test('a private baseline model\'s score stays hidden from callers who may not see the model', async (t) => {
+  const a = await makeApp(t);
+  await publishedDataset(a, { id: 'bench' });
+  await model(a, 'secret-tracker', { accessLevel: 'restricted' }); // restricted alone: a private record
+  await model(a, 'gnn');
+  t.equal((await evaluate(a, 'secret-tracker', { id: 'ev-secret', benchmark: { dataset: 'bench' }, metric: EFFICIENCY, value: 0.987, uncertainty: 0.004 })).statusCode, 201);
+  // The holder cites it as gnn's baseline: its score is borrowed from its own evaluation.
+  const res = await evaluate(a, 'gnn', { id: 'ev-gnn', benchmark: { dataset: 'bench' }, metric: EFFICIENCY, value: 0.9, baseline: { model: { dataset: 'secret-tracker' } } });
+  t.equal(res.statusCode, 201, res.body);
+  t.equal(res.json().baseline.value, 0.987, 'the holder sees the borrowed score');
+
+  for (const [who, headers] of [['anonymous', {}]] as const) {
+    const evaluation = await a.app.inject({ url: '/models/gnn/evaluations/ev-gnn', headers });
+    t.equal(evaluation.statusCode, 200);
+    t.match(evaluation.json().baseline, { model: { hidden: true }, value: null, uncertainty: null, fromEvaluation: null }, `${who}: a placeholder without its score`);
+    t.equal(evaluation.json().difference, null, `${who}: no difference to give the score back`);
+    const lb = await a.app.inject({ url: `/datasets/bench/leaderboard?metric=tracking-efficiency`, headers });
+    t.notMatch(lb.body, /0\.987|0\.004|ev-secret|secret-tracker/, `${who}: the leaderboard carries nothing of the private model`);
+    t.same(lb.json().entries.map((e: { kind: string }) => e.kind), ['model'], `${who}: gnn ranked alone`);
+  }
+});
+
 t.test('property: a rank is one more than the number of strictly better values in the same split', async (t) => {
   const version = (pk: number) => ({ pk, datasetId: `m${pk}`, versionNumber: 1, title: `m${pk}`, state: 'published' as const, accessLevel: 'open' as const });
   const rowOf = (pk: number, split: string | null, value: number, higherIsBetter: boolean): EvaluationRow => ({

@@ -14,8 +14,19 @@ export function differenceOf(r: Pick<EvaluationRow, 'value' | 'baselineValue' | 
   return (r.value - r.baselineValue) * (r.higherIsBetter ? 1 : -1);
 }
 
+/**
+ * A baseline model's score is a fact about that model: a caller who may not see the model sees neither its score nor
+ * the evaluation it came from, nor a difference that would give the score back.
+ */
+function baselineScore(r: EvaluationRow, endpoint: Endpoint) {
+  const model = endpoint(r.baseline);
+  if (model?.hidden) return { model, value: null, uncertainty: null, fromEvaluation: null, difference: null };
+  return { model, value: r.baselineValue, uncertainty: r.baselineUncertainty, fromEvaluation: r.baselineEvaluationId, difference: differenceOf(r) };
+}
+
 export function evaluationRecord(r: EvaluationRow, endpoint: Endpoint, metric: MetricView): EvaluationRecord {
   const hasBaseline = r.baseline !== null || r.baselineAlgorithm !== null;
+  const b = baselineScore(r, endpoint);
   return {
     id: r.id,
     activity: r.activityId,
@@ -27,9 +38,9 @@ export function evaluationRecord(r: EvaluationRow, endpoint: Endpoint, metric: M
     value: r.value,
     uncertainty: r.uncertainty,
     baseline: hasBaseline
-      ? { model: endpoint(r.baseline), algorithm: r.baselineAlgorithm, value: r.baselineValue, uncertainty: r.baselineUncertainty, fromEvaluation: r.baselineEvaluationId }
+      ? { model: b.model, algorithm: r.baselineAlgorithm, value: b.value, uncertainty: b.uncertainty, fromEvaluation: b.fromEvaluation }
       : null,
-    difference: differenceOf(r),
+    difference: b.difference,
     statement: r.statement,
     method: r.description,
     basis: r.basis,
@@ -71,13 +82,14 @@ export function rank(rows: EvaluationRow[], higherIsBetter: boolean, endpoint: E
   const entries: Omit<Entry, 'rank'>[] = [];
   const baselineRows = new Map<string, Omit<Entry, 'rank'>>();
   for (const r of latest.values()) {
-    const baselines = r.baseline !== null || r.baselineAlgorithm !== null ? [{ model: endpoint(r.baseline), algorithm: r.baselineAlgorithm, value: r.baselineValue, difference: differenceOf(r) }] : [];
+    const b = baselineScore(r, endpoint);
+    const baselines = r.baseline !== null || r.baselineAlgorithm !== null ? [{ model: b.model, algorithm: r.baselineAlgorithm, value: b.value, difference: b.difference }] : [];
     entries.push({ kind: 'model', model: endpoint(r.model), algorithm: null, split: r.split, value: r.value!, uncertainty: r.uncertainty, evaluation: r.id, baselines });
-    if (r.baselineValue === null) continue;
+    if (b.value === null) continue;
     // A baseline model ranked on its own evaluation in this split is not listed twice.
     if (r.baseline && ranked.has(JSON.stringify([r.baseline.pk, r.split]))) continue;
     const key = JSON.stringify([r.split, r.baseline?.pk ?? null, r.baselineAlgorithm, r.baselineValue]);
-    baselineRows.set(key, { kind: 'baseline', model: endpoint(r.baseline), algorithm: r.baselineAlgorithm, split: r.split, value: r.baselineValue, uncertainty: r.baselineUncertainty, evaluation: r.id, baselines: [] });
+    baselineRows.set(key, { kind: 'baseline', model: b.model, algorithm: r.baselineAlgorithm, split: r.split, value: b.value, uncertainty: b.uncertainty, evaluation: r.id, baselines: [] });
   }
   entries.push(...baselineRows.values());
   const better = (a: number, b: number) => (higherIsBetter ? b - a : a - b);
