@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { BASE_URL, makeApp, publishedDataset, step, type TestApp } from '../helpers/app.js';
 import { statementCounter } from '../helpers/statements.js';
 import { assertInvalid, assertValid, provJsonSchema } from '../helpers/validators.js';
-import { shared } from '../helpers/external.js';
+import { available, shared } from '../helpers/external.js';
 import { manifestOut, type Manifest } from '../../src/modules/models/models.schema.js';
 
 const R2 = 'https://w3id.org/femto/observable/scaling-collapse-r2';
@@ -171,7 +171,7 @@ t.test('what the caller may not see stays hidden in the manifest; PROV-JSON pass
   t.ok(Object.values(bundle.wasDerivedFrom).some((d) => (d as Record<string, string>)['prov:usedEntity'] === 'dataset:extra/versions/1'));
   // The shared fixture folder's own PROV-JSON bundle example passes the same validator: it is the official one.
   const example = shared('fixtures', 'real', 'prov', 'json', 'bundle1.json');
-  await assertValid(t, provJsonSchema, JSON.parse(readFileSync(example.path, 'utf8')), 'the official example passes too');
+  if (available(t, 'the official example passes too', example)) await assertValid(t, provJsonSchema, JSON.parse(readFileSync(example.path, 'utf8')), 'the official example passes too');
   t.equal((await a.app.inject({ url: '/models/model-c/manifest?format=turtle' })).statusCode, 406);
 });
 
