@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { projectPath } from '../../paths.js';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl } from '../../lib/urls.js';
+import { bigCount } from '../../lib/counts.js';
+import { collisionInput } from './physics.schema.js';
 import { CATALOG_USER, type Actor } from '../auth/auth.schema.js';
 import { ACTIVITY_KINDS, type CreateActivityInput } from '../provenance/provenance.schema.js';
 import { modelCardBody } from '../models/model-card.schema.js';
@@ -20,7 +22,6 @@ import {
   RELATION_TYPES,
   RESOURCE_TYPES,
   VISIBILITIES,
-  bigCount,
   licenseSchema,
   type VersionContent,
 } from './datasets.schema.js';
@@ -68,6 +69,8 @@ const catalogDataset = z
     mentionedIn: z.string().optional(),
     /** Only what the source says; an unanswered section stays out. */
     modelCard: modelCardBody.optional(),
+    /** The collisions of detector data, only as far as the seed states them (`basis` quotes it). */
+    collision: collisionInput.optional(),
   })
   .strict()
   .refine((d) => !d.modelCard || d.resourceType === 'Model', { path: ['modelCard'], message: 'only a Model has a model card' });
@@ -198,6 +201,7 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string, datasheet:
     datasheet: datasheet ?? null,
     annotations,
     modelCard: d.modelCard,
+    collision: d.collision,
   };
 }
 

@@ -14,6 +14,7 @@ import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type VersionCon
 import type { Datasheet } from './datasheet.schema.js';
 import type { ModelCardInput } from '../models/model-card.schema.js';
 import type { Holders, VersionFacts } from './visibility.js';
+import { createPhysicsBlocks } from './physics.repository.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
 
@@ -128,6 +129,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const insertLocationStmt = sqlite.prepare('INSERT INTO distribution_locations (distribution_pk, position, url) VALUES (?, ?, ?)');
   const insertRelatedStmt = sqlite.prepare('INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)');
   const maxVersionStmt = sqlite.prepare('SELECT max(version_number) FROM dataset_versions WHERE dataset_id = ?').pluck(true);
+  const physics = createPhysicsBlocks(sqlite);
 
   /*
    * Reads are raw statements prepared once. Many pks travel as one JSON array (json_each), so a
@@ -204,6 +206,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       d.urls.forEach((url, i) => insertLocationStmt.run(distributionPk, i, url));
     });
     (c.relatedIdentifiers ?? []).forEach((r, position) => insertRelatedStmt.run(pk, position, r.type, r.value, r.relation));
+    physics.write(pk, c);
     ftsDelete.run(pk);
     ftsInsert.run(pk, c.title, c.description, (c.keywords ?? []).join(' '));
   }
@@ -213,6 +216,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     db.delete(versionTerms).where(eq(versionTerms.versionPk, pk)).run();
     db.delete(distributions).where(eq(distributions.versionPk, pk)).run();
     db.delete(relatedIdentifiers).where(eq(relatedIdentifiers.versionPk, pk)).run();
+    physics.clear(pk);
   }
 
   const scalarColumns = (c: VersionContent) => ({
@@ -407,6 +411,8 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
             datasheet: r.datasheet == null ? null : (JSON.parse(r.datasheet) as Datasheet),
             annotations: r.annotations == null ? null : (JSON.parse(r.annotations) as Record<string, unknown>),
             modelCard: r.model_card == null ? null : (JSON.parse(r.model_card) as ModelCardInput),
+            ensemble: null,
+            collision: null,
             createdAt: r.created_at,
             updatedAt: r.updated_at,
             publishedAt: r.published_at,
@@ -440,6 +446,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       for (const r of relatedStmt.all(arg) as ({ versionPk: number } & DatasetRecord['relatedIdentifiers'][number])[]) {
         rec(r.versionPk).relatedIdentifiers.push({ type: r.type, value: r.value, relation: r.relation });
       }
+      for (const [pk, blocks] of physics.load(arg.pks)) Object.assign(rec(pk), blocks);
       return out;
     },
 

@@ -4,6 +4,8 @@ import { DATACITE_VOCABULARY } from '../../lib/datacite-vocabulary.js';
 import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl, isAllowedUrl, URL_REFUSED } from '../../lib/urls.js';
+import { bigCount } from '../../lib/counts.js';
+import { collisionInput, collisionOut, ensembleInput, ensembleOut, type CollisionInput, type EnsembleInput } from './physics.schema.js';
 import { datasheetSchema, type Datasheet } from './datasheet.schema.js';
 import { modelCardBody, type ModelCardInput } from '../models/model-card.schema.js';
 
@@ -63,12 +65,6 @@ export const licenseSchema = z
   .string()
   .refine((v) => v === LICENSE_UNKNOWN || spdx.has(v), `must be an SPDX license identifier, e.g. CC-BY-4.0, or '${LICENSE_UNKNOWN}'`);
 
-/** Bytes and counts of physics data outgrow 2^53 (10 PB is 10^16 bytes); SQLite keeps 64-bit integers. */
-export const bigCount = z
-  .number()
-  .nonnegative()
-  .lt(2 ** 63)
-  .refine(Number.isInteger, 'must be a whole number');
 
 export const creatorInput = z
   .object({
@@ -154,6 +150,8 @@ const datasetFields = {
   recordCount: bigCount.optional(),
   datasheet: datasheetSchema.optional(),
   modelCard: modelCardBody.nullable().optional().describe('the model card (Mitchell et al.) of a record whose resourceType is Model; null removes it'),
+  ensemble: ensembleInput.nullable().optional().describe('a lattice QCD ensemble (ILDG Markov chain); null removes it'),
+  collision: collisionInput.nullable().optional().describe('the collisions of detector data; null removes it'),
 };
 
 const embargoRule = <T extends { accessLevel?: string; embargoUntil?: string }>(v: T, ctx: z.RefinementCtx) => {
@@ -228,6 +226,8 @@ export interface VersionContent {
   datasheet?: Datasheet | null;
   annotations?: Record<string, unknown> | null;
   modelCard?: ModelCardInput | null;
+  ensemble?: EnsembleInput | null;
+  collision?: CollisionInput | null;
 }
 
 // ---- output ----
@@ -286,6 +286,8 @@ export const datasetRecord = z.object({
   datasheet: datasheetSchema.nullable(),
   annotations: z.record(z.string(), z.unknown()).nullable(),
   modelCard: modelCardBody.nullable().describe('the model card of a Model record, as stored (GET /models/{id}/card adds what femto knows)'),
+  ensemble: ensembleOut.nullable().describe('the lattice QCD ensemble the version describes, with the configurations recorded under its Markov chain URI'),
+  collision: collisionOut.nullable().describe('the collisions of detector data'),
   createdAt: z.string(),
   updatedAt: z.string(),
   publishedAt: z.string().nullable(),

@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetsRepository, PublishedVersionRow } from './datasets.repository.js';
 import type { Datasheet } from './datasheet.schema.js';
 import { MODEL_CARD_NEEDS_MODEL, modelCardMisplaced, type CreateDatasetInput, type DatasetRecord, type PatchDatasetInput, type SharingInput, type VersionContent } from './datasets.schema.js';
+import { collisionContentOf, ensembleContentOf } from './physics.schema.js';
 import { draftEtag, type DatasetReader, type ResolvedVersion } from './read.js';
 import { accessParams, mayEdit, mayRead, viewFor } from './visibility.js';
 
@@ -58,6 +59,8 @@ export function contentOf(r: DatasetRecord): VersionContent {
     datasheet: r.datasheet,
     annotations: r.annotations,
     modelCard: r.modelCard,
+    ensemble: r.ensemble ? ensembleContentOf(r.ensemble) : null,
+    collision: r.collision ? collisionContentOf(r.collision) : null,
   };
 }
 

@@ -1,0 +1,120 @@
+import type { Database as Sqlite } from 'better-sqlite3';
+import type { VersionContent } from './datasets.schema.js';
+import { ENERGY_UNITS, flavourContentOf, type CollisionOut, type EnsembleOut } from './physics.schema.js';
+
+/** A JSON object without its null members: a block says what its source states and nothing more. */
+function stated<T>(o: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as T;
+}
+
+/**
+ * The ensemble and collision blocks of versions (tables of the physics_blocks migration): written
+ * with the version's other children, read for a batch of versions in one statement. An ensemble
+ * shows the gauge configurations recorded under its Markov chain URI (the lattice module writes
+ * them, after the ensemble's version was published; a trigger moves the version's change counter).
+ */
+export function createPhysicsBlocks(sqlite: Sqlite) {
+  const insertEnsemble = sqlite.prepare(`
+    INSERT INTO version_ensembles (version_pk, markov_chain_uri, collaboration, project_name, gauge_action, beta, l, lx, ly, lz, t, nf, algorithm, stated_configurations)
+    VALUES (@pk, @markovChainUri, @collaboration, @projectName, @gaugeAction, @beta, @l, @lx, @ly, @lz, @t, @nf, @algorithm, @stated)`);
+  const insertQuark = sqlite.prepare('INSERT INTO version_ensemble_quarks (version_pk, position, action, flavours, mass, kappa) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertCollision = sqlite.prepare(`
+    INSERT INTO version_collisions (version_pk, sqrt_snn_gev, sqrt_snn_value, sqrt_snn_unit, events, trigger, subsystems, simulated, basis)
+    VALUES (@pk, @gev, @value, @unit, @events, @trigger, @subsystems, @simulated, @basis)`);
+  const insertSystem = sqlite.prepare('INSERT INTO version_collision_systems (version_pk, position, system) VALUES (?, ?, ?)');
+  // Children go with their block (ON DELETE CASCADE).
+  const deleteEnsemble = sqlite.prepare('DELETE FROM version_ensembles WHERE version_pk = ?');
+  const deleteCollision = sqlite.prepare('DELETE FROM version_collisions WHERE version_pk = ?');
+
+  const loadStmt = sqlite.prepare(`
+    SELECT k.value AS pk,
+      (SELECT json_object(
+          'markovChainUri', e.markov_chain_uri, 'collaboration', e.collaboration, 'projectName', e.project_name, 'gaugeAction', e.gauge_action, 'beta', e.beta,
+          'size', json_object('x', e.lx, 'y', e.ly, 'z', e.lz, 't', e.t), 'L', e.l, 'T', e.t, 'nf', e.nf, 'algorithm', e.algorithm,
+          'numberOfConfigurations', e.stated_configurations,
+          'quarks', json((SELECT json_group_array(json_object('action', q.action, 'flavours', q.flavours, 'mass', q.mass, 'kappa', q.kappa) ORDER BY q.position)
+                            FROM version_ensemble_quarks q WHERE q.version_pk = e.version_pk)),
+          'lfns', json((SELECT json_group_array(c.lfn ORDER BY c.series, c.update, c.lfn) FROM lattice_configurations c WHERE c.markov_chain_uri = e.markov_chain_uri)))
+         FROM version_ensembles e WHERE e.version_pk = k.value) AS ensemble,
+      (SELECT json_object(
+          'systems', json((SELECT json_group_array(s.system ORDER BY s.position) FROM version_collision_systems s WHERE s.version_pk = c.version_pk)),
+          'sqrtSNN', CASE WHEN c.sqrt_snn_value IS NOT NULL THEN json_object('value', c.sqrt_snn_value, 'unit', c.sqrt_snn_unit) END,
+          'sqrtSNNGeV', c.sqrt_snn_gev, 'events', c.events, 'trigger', c.trigger, 'subsystems', json(c.subsystems),
+          'simulated', CASE WHEN c.simulated IS NOT NULL THEN json(CASE c.simulated WHEN 1 THEN 'true' ELSE 'false' END) END, 'basis', c.basis)
+         FROM version_collisions c WHERE c.version_pk = k.value) AS collision
+      FROM json_each(@pks) k`);
+
+  return {
+    write(pk: number, c: VersionContent): void {
+      const e = c.ensemble;
+      if (e) {
+        const { x, y, z, t } = e.size;
+        insertEnsemble.run({
+          pk,
+          markovChainUri: e.markovChainUri,
+          collaboration: e.collaboration ?? null,
+          projectName: e.projectName ?? null,
+          gaugeAction: e.gaugeAction ?? null,
+          beta: e.beta ?? null,
+          l: x === y && y === z ? x : null,
+          lx: x,
+          ly: y,
+          lz: z,
+          t,
+          nf: e.nf ?? flavourContentOf(e.quarks ?? []) ?? null,
+          algorithm: e.algorithm ?? null,
+          stated: e.numberOfConfigurations ?? null,
+        });
+        (e.quarks ?? []).forEach((q, i) => insertQuark.run(pk, i, q.action, q.flavours ?? null, q.mass ?? null, q.kappa ?? null));
+      }
+      const k = c.collision;
+      if (k) {
+        insertCollision.run({
+          pk,
+          gev: k.sqrtSNN ? k.sqrtSNN.value * ENERGY_UNITS[k.sqrtSNN.unit] : null,
+          value: k.sqrtSNN?.value ?? null,
+          unit: k.sqrtSNN?.unit ?? null,
+          events: k.events ?? null,
+          trigger: k.trigger ?? null,
+          subsystems: k.subsystems?.length ? JSON.stringify(k.subsystems) : null,
+          simulated: k.simulated === undefined ? null : k.simulated ? 1 : 0,
+          basis: k.basis ?? null,
+        });
+        (k.systems ?? []).forEach((s, i) => insertSystem.run(pk, i, s));
+      }
+    },
+
+    clear(pk: number): void {
+      deleteEnsemble.run(pk);
+      deleteCollision.run(pk);
+    },
+
+    /** The blocks of many versions (a JSON array of pks), in one statement. */
+    load(pks: string): Map<number, { ensemble: EnsembleOut | null; collision: CollisionOut | null }> {
+      const rows = loadStmt.all({ pks }) as { pk: number; ensemble: string | null; collision: string | null }[];
+      return new Map(
+        rows.map((r) => {
+          const ensemble = r.ensemble ? ensembleOf(JSON.parse(r.ensemble) as Record<string, unknown>) : null;
+          const collision = r.collision ? collisionOf(JSON.parse(r.collision) as Record<string, unknown>) : null;
+          return [r.pk, { ensemble, collision }];
+        }),
+      );
+    },
+  };
+}
+
+function ensembleOf(raw: Record<string, unknown>): EnsembleOut {
+  const { quarks, lfns, ...rest } = raw as { quarks: Record<string, unknown>[]; lfns: string[] } & Record<string, unknown>;
+  return {
+    ...stated<EnsembleOut>(rest),
+    L: (rest.L as number | null) ?? null,
+    nf: (rest.nf as string | null) ?? null,
+    quarks: quarks.map((q) => stated(q)),
+    configurations: { recorded: lfns.length, logicalFileNames: lfns },
+  };
+}
+
+function collisionOf(raw: Record<string, unknown>): CollisionOut {
+  const { systems, ...rest } = raw as { systems: string[] } & Record<string, unknown>;
+  return stated<CollisionOut>({ ...rest, ...(systems.length ? { systems } : {}) });
+}
