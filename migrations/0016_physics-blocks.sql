@@ -3,7 +3,7 @@ CREATE TABLE `lattice_configurations` (
 	`markov_chain_uri` text NOT NULL,
 	`lfn` text NOT NULL,
 	`series` text,
-	`update` integer,
+	`markov_step` integer,
 	`ave_plaquette` real,
 	`crc_checksum` text,
 	`precision` text,
@@ -16,7 +16,7 @@ CREATE TABLE `lattice_configurations` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `lattice_configurations_lfn_uq` ON `lattice_configurations` (`lfn`);--> statement-breakpoint
-CREATE INDEX `lattice_configurations_mc_idx` ON `lattice_configurations` (`markov_chain_uri`,`update`);--> statement-breakpoint
+CREATE INDEX `lattice_configurations_mc_idx` ON `lattice_configurations` (`markov_chain_uri`,`markov_step`);--> statement-breakpoint
 CREATE TABLE `version_collision_systems` (
 	`version_pk` integer NOT NULL,
 	`position` integer NOT NULL,
@@ -69,6 +69,10 @@ CREATE TABLE `version_ensembles` (
 	FOREIGN KEY (`version_pk`) REFERENCES `dataset_versions`(`pk`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+CREATE INDEX `version_ensembles_mc_idx` ON `version_ensembles` (`markov_chain_uri`);--> statement-breakpoint
+CREATE INDEX `version_ensembles_beta_idx` ON `version_ensembles` (`beta`);--> statement-breakpoint
+CREATE INDEX `version_ensembles_l_idx` ON `version_ensembles` (`l`);--> statement-breakpoint
+CREATE INDEX `version_ensembles_nf_idx` ON `version_ensembles` (`nf`);--> statement-breakpoint
 CREATE INDEX `version_ensembles_mc_idx` ON `version_ensembles` (`markov_chain_uri`);--> statement-breakpoint
 CREATE INDEX `version_ensembles_beta_idx` ON `version_ensembles` (`beta`);--> statement-breakpoint
 CREATE INDEX `version_ensembles_l_idx` ON `version_ensembles` (`l`);--> statement-breakpoint

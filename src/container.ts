@@ -52,6 +52,9 @@ import { provFormats as createProvFormats } from './modules/prov/prov.formats.js
 import { registerRoCrateRepresentations } from './modules/rocrate/rocrate.representations.js';
 import { roCrateImporter } from './modules/rocrate/rocrate.import.js';
 import { provJsonImporter } from './modules/prov/prov.import.js';
+import { createLatticeRepository } from './modules/lattice/lattice.repository.js';
+import { createLatticeService } from './modules/lattice/lattice.service.js';
+import { qcdmlImporter } from './modules/lattice/qcdml.import.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
@@ -75,6 +78,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     models: createModelsRepository(database),
     imports: createImportsRepository(database),
     openlineage: createOpenLineageRepository(database),
+    lattice: createLatticeRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
@@ -183,6 +187,8 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   importFormats.register(provJsonImporter({ ...importWriters, jsonMaxDepth: config.jsonMaxDepth }));
   importFormats.register(jsonlImporter({ datasets, provenance, urls }, config.jsonMaxDepth));
   importFormats.register(csvImporter({ datasets, provenance, urls }));
+  const lattice = createLatticeService({ repo: repos.lattice, ensembles: datasets, auth });
+  importFormats.register(qcdmlImporter({ datasets, lattice, urls }));
   importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
   const imports = createImportsService({ repo: repos.imports, registry: importFormats, auth });
 
@@ -208,6 +214,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     /** Compares every DOI with the registrar's record and queues a delivery for each difference (`femto doi reconcile`). */
     reconcile: () => reconcile({ repo: repos.identifiers, service: identifiers, registrar }),
     imports,
+    lattice,
     openlineage,
     openlineageEvents,
     ontology,

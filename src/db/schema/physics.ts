@@ -101,7 +101,8 @@ export const latticeConfigurations = sqliteTable(
     /** The ILDG logical file name: the configuration's identity. */
     lfn: text('lfn').notNull(),
     series: text('series'),
-    update: integer('update'),
+    /** The Markov step (QCDml update number). */
+    markovStep: integer('markov_step'),
     avePlaquette: real('ave_plaquette'),
     /** As QCDml states it (crcCheckSum: the ILDG CRC-32 of the binary data). */
     crcChecksum: text('crc_checksum'),
@@ -114,5 +115,5 @@ export const latticeConfigurations = sqliteTable(
     createdAt: createdAt(),
     createdBy: text('created_by').notNull(),
   },
-  (t) => [uniqueIndex('lattice_configurations_lfn_uq').on(t.lfn), index('lattice_configurations_mc_idx').on(t.markovChainUri, t.update)],
+  (t) => [uniqueIndex('lattice_configurations_lfn_uq').on(t.lfn), index('lattice_configurations_mc_idx').on(t.markovChainUri, t.markovStep)],
 );

@@ -324,6 +324,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         .run();
     },
 
+    /** The records any version of which holds this ILDG Markov chain URI. */
+    recordsOfMarkovChain: (uri: string): string[] => physics.recordsOf(uri),
+
     maxVersionNumber(datasetId: string): number {
       return (maxVersionStmt.get(datasetId) as number | null) ?? 0;
     },

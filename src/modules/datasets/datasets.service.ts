@@ -171,6 +171,17 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
     return out;
   }
 
+  /**
+   * An ILDG Markov chain URI names one ensemble, so one record: like an id, a curator who chooses
+   * one learns whether it is taken, and nothing more.
+   */
+  function claimMarkovChain(id: string, content: Partial<VersionContent>): void {
+    const uri = content.ensemble?.markovChainUri;
+    if (uri && repo.recordsOfMarkovChain(uri).some((other) => other !== id)) {
+      throw new FemtoError('ID_TAKEN', `The Markov chain URI ${uri} is another record's ensemble`, [{ pointer: '/ensemble/markovChainUri', message: 'is taken' }]);
+    }
+  }
+
   return {
     isEmpty: () => repo.isEmpty(),
 
@@ -185,6 +196,7 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
       const id = requestedId ?? randomId('ds-');
       repo.transaction(() => {
         if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
+        claimMarkovChain(id, content);
         const t = now();
         repo.insertConcept(id, actor.id, ownerOf(actor), t);
         const draftPk = repo.insertVersion(id, content, 'draft', null, t);
@@ -203,6 +215,7 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
       const content = withTerms(given);
       repo.transaction(() => {
         if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`);
+        claimMarkovChain(id, content);
         const t = now();
         repo.insertConcept(id, actor.id, ownerOf(actor), t);
         const versionPk = repo.insertVersion(id, content, 'published', 1, t);
@@ -223,6 +236,7 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
       return repo.transaction(() => {
         const concept = repo.concept(id);
         const t = now();
+        claimMarkovChain(id, content);
         if (!concept) {
           repo.insertConcept(id, actor.id, ownerOf(actor), t);
           const pk = repo.insertVersion(id, content, 'published', 1, t);
@@ -312,6 +326,7 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
         }
         const current = draft.record;
         const merged: VersionContent = { ...contentOf(current), ...patch };
+        claimMarkovChain(id, merged);
         if (merged.accessLevel === 'embargoed' && !merged.embargoUntil) {
           throw new FemtoError('VALIDATION_FAILED', 'embargoUntil is required when accessLevel is embargoed', [
             { pointer: '/embargoUntil', message: 'is required when accessLevel is embargoed' },
@@ -403,6 +418,9 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
 
     /** Throws unless the caller may change the record (404 when it may not even see it, 403 otherwise). */
     assertEditable: requireEditable,
+
+    /** The records holding an ILDG Markov chain URI, whoever may see them: callers decide with editableRecords or readable. */
+    recordsOfMarkovChain: (uri: string): string[] => repo.recordsOfMarkovChain(uri),
 
     /** The records the caller holds: every one for admins (lineage decides placeholders on it). */
     heldBy(actor: Actor): Set<string> | 'all' {

@@ -26,6 +26,8 @@ export function createPhysicsBlocks(sqlite: Sqlite) {
   const deleteEnsemble = sqlite.prepare('DELETE FROM version_ensembles WHERE version_pk = ?');
   const deleteCollision = sqlite.prepare('DELETE FROM version_collisions WHERE version_pk = ?');
 
+  const recordsOfStmt = sqlite.prepare('SELECT DISTINCT v.dataset_id FROM version_ensembles e JOIN dataset_versions v ON v.pk = e.version_pk WHERE e.markov_chain_uri = ?').pluck(true);
+
   const loadStmt = sqlite.prepare(`
     SELECT k.value AS pk,
       (SELECT json_object(
@@ -34,7 +36,7 @@ export function createPhysicsBlocks(sqlite: Sqlite) {
           'numberOfConfigurations', e.stated_configurations,
           'quarks', json((SELECT json_group_array(json_object('action', q.action, 'flavours', q.flavours, 'mass', q.mass, 'kappa', q.kappa) ORDER BY q.position)
                             FROM version_ensemble_quarks q WHERE q.version_pk = e.version_pk)),
-          'lfns', json((SELECT json_group_array(c.lfn ORDER BY c.series, c.update, c.lfn) FROM lattice_configurations c WHERE c.markov_chain_uri = e.markov_chain_uri)))
+          'lfns', json((SELECT json_group_array(c.lfn ORDER BY c.series, c.markov_step, c.lfn) FROM lattice_configurations c WHERE c.markov_chain_uri = e.markov_chain_uri)))
          FROM version_ensembles e WHERE e.version_pk = k.value) AS ensemble,
       (SELECT json_object(
           'systems', json((SELECT json_group_array(s.system ORDER BY s.position) FROM version_collision_systems s WHERE s.version_pk = c.version_pk)),
@@ -84,6 +86,9 @@ export function createPhysicsBlocks(sqlite: Sqlite) {
       }
     },
 
+    /** The records any version of which holds this Markov chain URI (an index lookup). */
+    recordsOf: (markovChainUri: string) => recordsOfStmt.all(markovChainUri) as string[],
+
     clear(pk: number): void {
       deleteEnsemble.run(pk);
       deleteCollision.run(pk);
@@ -115,6 +120,6 @@ function ensembleOf(raw: Record<string, unknown>): EnsembleOut {
 }
 
 function collisionOf(raw: Record<string, unknown>): CollisionOut {
-  const { systems, ...rest } = raw as { systems: string[] } & Record<string, unknown>;
-  return stated<CollisionOut>({ ...rest, ...(systems.length ? { systems } : {}) });
+  // Lists are always there (GraphQL lists them non-null), empty when the source states none.
+  return { ...stated<CollisionOut>(raw), systems: raw.systems as string[], subsystems: (raw.subsystems as string[] | null) ?? [] };
 }

@@ -98,6 +98,6 @@ export function ensembleContentOf(e: EnsembleOut): EnsembleInput {
 }
 
 export function collisionContentOf(c: CollisionOut): CollisionInput {
-  const { sqrtSNNGeV: _gev, ...given } = c;
-  return given;
+  const { sqrtSNNGeV: _gev, systems, subsystems, ...given } = c;
+  return { ...given, ...(systems?.length ? { systems } : {}), ...(subsystems?.length ? { subsystems } : {}) };
 }

@@ -28,7 +28,7 @@ export function ftsQuery(text: string): string | null {
   return terms.map((t, i) => `"${t}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
 }
 
-const FACETS: Facet[] = ['status', 'tier', 'domain', 'dataType', 'format', 'observable'];
+const FACETS: Facet[] = ['status', 'tier', 'domain', 'dataType', 'format', 'observable', 'nf', 'gaugeAction', 'quarkAction', 'system'];
 
 /**
  * The filtered set, as one static condition: an unset filter binds NULL and drops out. Only the
@@ -42,7 +42,16 @@ const FILTERS = `NOT ${WITHDRAWN} AND ${mayReadVersion()}
   AND (@dataType IS NULL OR v.data_type = @dataType)
   AND (@accessLevel IS NULL OR v.access_level = @accessLevel)
   AND (@format IS NULL OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'format' AND t.value = @format))
-  AND (@observable IS NULL OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'observable' AND t.value = @observable))`;
+  AND (@observable IS NULL OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'observable' AND t.value = @observable))
+  AND (@ensemble IS NULL OR EXISTS (SELECT 1 FROM version_ensembles e WHERE e.version_pk = v.pk
+        AND (@betaMin IS NULL OR e.beta >= @betaMin) AND (@betaMax IS NULL OR e.beta <= @betaMax)
+        AND (@lMin IS NULL OR e.l >= @lMin) AND (@lMax IS NULL OR e.l <= @lMax)
+        AND (@tMin IS NULL OR e.t >= @tMin) AND (@tMax IS NULL OR e.t <= @tMax)
+        AND (@nf IS NULL OR e.nf = @nf) AND (@gaugeAction IS NULL OR e.gauge_action = @gaugeAction)
+        AND (@quarkAction IS NULL OR EXISTS (SELECT 1 FROM version_ensemble_quarks q WHERE q.version_pk = e.version_pk AND q.action = @quarkAction))))
+  AND (@collision IS NULL OR EXISTS (SELECT 1 FROM version_collisions c WHERE c.version_pk = v.pk
+        AND (@sqrtsMin IS NULL OR c.sqrt_snn_gev >= @sqrtsMin) AND (@sqrtsMax IS NULL OR c.sqrt_snn_gev <= @sqrtsMax)
+        AND (@system IS NULL OR EXISTS (SELECT 1 FROM version_collision_systems cs WHERE cs.version_pk = c.version_pk AND cs.system = @system))))`;
 
 /** With text, FTS5 drives the query and ranks (bm25); without, every record ranks 0 and the id orders. */
 const filtered = {
@@ -74,7 +83,32 @@ const facetsSql = (set: string) => `
   UNION ALL SELECT 'dataType', v.data_type, count(*) FROM s CROSS JOIN dataset_versions v ON v.pk = s.pk WHERE v.data_type IS NOT NULL GROUP BY v.data_type
   UNION ALL SELECT 'format', t.value, count(DISTINCT s.pk) FROM s CROSS JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet = 'format' GROUP BY t.value
   UNION ALL SELECT 'observable', t.value, count(DISTINCT s.pk) FROM s CROSS JOIN version_terms t ON t.version_pk = s.pk WHERE t.facet = 'observable' GROUP BY t.value
+  UNION ALL SELECT 'nf', e.nf, count(*) FROM s CROSS JOIN version_ensembles e ON e.version_pk = s.pk WHERE e.nf IS NOT NULL GROUP BY e.nf
+  UNION ALL SELECT 'gaugeAction', e.gauge_action, count(*) FROM s CROSS JOIN version_ensembles e ON e.version_pk = s.pk WHERE e.gauge_action IS NOT NULL GROUP BY e.gauge_action
+  UNION ALL SELECT 'quarkAction', q.action, count(DISTINCT s.pk) FROM s CROSS JOIN version_ensemble_quarks q ON q.version_pk = s.pk GROUP BY q.action
+  UNION ALL SELECT 'system', cs.system, count(DISTINCT s.pk) FROM s CROSS JOIN version_collision_systems cs ON cs.version_pk = s.pk GROUP BY cs.system
   ORDER BY 1, 3 DESC, 2`;
+
+/** The typed-block filters, each bound NULL when unset; `ensemble` / `collision` say whether any of theirs is set. */
+function ensembleParams(q: SearchQuery) {
+  const any = q.beta ?? q.L ?? q.T ?? q.nf ?? q.gaugeAction ?? q.quarkAction;
+  return {
+    ensemble: any === undefined ? null : 1,
+    betaMin: q.beta?.min ?? null,
+    betaMax: q.beta?.max ?? null,
+    lMin: q.L?.min ?? null,
+    lMax: q.L?.max ?? null,
+    tMin: q.T?.min ?? null,
+    tMax: q.T?.max ?? null,
+    nf: q.nf ?? null,
+    gaugeAction: q.gaugeAction ?? null,
+    quarkAction: q.quarkAction ?? null,
+  };
+}
+
+function collisionParams(q: SearchQuery) {
+  return { collision: q.system ?? q.sqrtsNN ? 1 : null, system: q.system ?? null, sqrtsMin: q.sqrtsNN?.min ?? null, sqrtsMax: q.sqrtsNN?.max ?? null };
+}
 
 export function createSearchRepository({ sqlite }: Database_) {
   const statements = {
@@ -109,6 +143,8 @@ export function createSearchRepository({ sqlite }: Database_) {
         accessLevel: query.accessLevel ?? null,
         format: query.format ?? null,
         observable: query.observable ?? null,
+        ...ensembleParams(query),
+        ...collisionParams(query),
       };
       const rows = s.page.all({ ...params, afterRank: opts.after?.rank ?? null, afterId: opts.after?.id ?? null, limit: query.limit + 1 }) as SearchHit[];
       let total = 0;

@@ -1,0 +1,45 @@
+import { FemtoError } from '../../errors.js';
+import { digestOf } from '../../lib/digest.js';
+import type { Actor } from '../auth/auth.schema.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { ConfigurationFields, LatticeRepository } from './lattice.repository.js';
+
+/** What the lattice module needs of the datasets module. */
+export interface EnsembleRecords {
+  recordsOfMarkovChain(uri: string): string[];
+  editableRecords(actor: Actor, ids: readonly string[]): Set<string>;
+}
+
+/**
+ * Gauge configurations attach to their ensemble by Markov chain URI: to the record whose versions
+ * hold that URI, when the caller may change it. A record it may not change, may not see, or that
+ * does not exist are the same to it: no ensemble to attach to.
+ */
+export function createLatticeService(deps: { repo: LatticeRepository; ensembles: EnsembleRecords; auth: AuthService }) {
+  const { repo, ensembles, auth } = deps;
+  return {
+    attachConfiguration(actor: Actor, c: ConfigurationFields): { status: 'created' | 'updated' | 'unchanged'; dataset: string } {
+      auth.require(actor, 'curator');
+      const [dataset] = ensembles.editableRecords(actor, ensembles.recordsOfMarkovChain(c.markovChainUri));
+      if (!dataset) {
+        throw new FemtoError('UNKNOWN_REFERENCE', `No ensemble you may change has the Markov chain URI ${c.markovChainUri}: import the ensemble (markovChain) first`, [
+          { pointer: '/gaugeConfiguration/markovChainURI', message: 'names no ensemble you may change' },
+        ]);
+      }
+      const known = repo.configuration(c.lfn);
+      if (!known) {
+        repo.insert(c, actor.user ?? actor.id);
+        return { status: 'created', dataset };
+      }
+      // A logical file name is one file of the grid: it belongs to one chain.
+      if (known.markovChainUri !== c.markovChainUri) {
+        throw new FemtoError('ID_TAKEN', `The logical file name ${c.lfn} is a configuration of another ensemble`, [{ pointer: '/gaugeConfiguration/dataLFN', message: 'is taken' }]);
+      }
+      if (digestOf(known) === digestOf(c)) return { status: 'unchanged', dataset };
+      repo.update(c);
+      return { status: 'updated', dataset };
+    },
+  };
+}
+
+export type LatticeService = ReturnType<typeof createLatticeService>;
