@@ -73,10 +73,6 @@ CREATE INDEX `version_ensembles_mc_idx` ON `version_ensembles` (`markov_chain_ur
 CREATE INDEX `version_ensembles_beta_idx` ON `version_ensembles` (`beta`);--> statement-breakpoint
 CREATE INDEX `version_ensembles_l_idx` ON `version_ensembles` (`l`);--> statement-breakpoint
 CREATE INDEX `version_ensembles_nf_idx` ON `version_ensembles` (`nf`);--> statement-breakpoint
-CREATE INDEX `version_ensembles_mc_idx` ON `version_ensembles` (`markov_chain_uri`);--> statement-breakpoint
-CREATE INDEX `version_ensembles_beta_idx` ON `version_ensembles` (`beta`);--> statement-breakpoint
-CREATE INDEX `version_ensembles_l_idx` ON `version_ensembles` (`l`);--> statement-breakpoint
-CREATE INDEX `version_ensembles_nf_idx` ON `version_ensembles` (`nf`);--> statement-breakpoint
 -- A configuration attached to an ensemble changes what every published version holding that Markov chain says (its count and logical file names).
 CREATE TRIGGER lattice_configurations_touch_ins AFTER INSERT ON lattice_configurations BEGIN
   INSERT INTO version_changes (version_pk, seq, changed_at)
