@@ -81,6 +81,19 @@ const IMPORTS: Record<string, Probe> = {
       }),
       'application/ld+json',
     ),
+  // A configuration names its ensemble by Markov chain URI (every record of the world is one: mc://leak/<id>).
+  qcdml: (id) =>
+    raw(
+      'POST',
+      '/import/qcdml?dryRun=true',
+      `<?xml version="1.0" encoding="UTF-8"?>
+<gaugeConfiguration xmlns="http://www.lqcd.org/ildg/QCDml/config2.0"><dataLFN>lfn://leak/${id}/1</dataLFN>
+<management><revisions>0</revisions><archiveHistory><archiveEvent><revision>0</revision><revisionAction>generate</revisionAction><participant><name>x</name><institution>x</institution></participant><date>2026-01-01T00:00:00Z</date></archiveEvent></archiveHistory></management>
+<implementation><machine><name>x</name><institution>x</institution><machineType>x</machineType></machine><code><name>x</name><version>1</version><date>2026-01-01T00:00:00Z</date></code></implementation>
+<algorithm/><precision>double</precision>
+<markovSequence><markovChainURI>mc://leak/${id}</markovChainURI><series>0</series><markovStep><update>1</update><record><field>su3gauge</field><crcCheckSum>0</crcCheckSum><avePlaquette>0.5</avePlaquette></record></markovStep></markovSequence></gaugeConfiguration>`,
+      'application/xml',
+    ),
   datacite: (id) => raw('POST', '/import/datacite?dryRun=true', JSON.stringify({ id: `https://doi.org/10.5072/${id}`, doi: `10.5072/${id}`, attributes: { doi: `10.5072/${id}`, titles: [{ title: 'x' }], url: `${BASE_URL}/datasets/${id}` } }), 'application/json'),
 };
 

@@ -100,7 +100,10 @@ export async function leakWorld(t: Test, opts: { publicOnly?: boolean } = {}): P
   const owner = await token('owner', 'curator');
   const as = { anonymous: {}, reader: a.as.reader, curator: a.as.curator, member: await token('member', 'reader'), owner };
 
-  const create = (body: Record<string, unknown>) => ok(inject({ method: 'POST', url: '/datasets', headers: owner, payload: minimalDataset({ publisher: 'The collaboration', ...body }) }), `create ${String(body.id)}`);
+  // Each record is a lattice ensemble too: QCDml configurations name it by its Markov chain URI.
+  const ensemble = (id: unknown) => ({ markovChainUri: `mc://leak/${String(id)}`, size: { x: 4, y: 4, z: 4, t: 8 } });
+  const create = (body: Record<string, unknown>) =>
+    ok(inject({ method: 'POST', url: '/datasets', headers: owner, payload: minimalDataset({ publisher: 'The collaboration', ensemble: ensemble(body.id), ...body }) }), `create ${String(body.id)}`);
   const publish = (id: string) => ok(inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: owner }), `publish ${id}`);
   const share = (id: string) => ok(inject({ method: 'PUT', url: `/datasets/${id}/sharing`, headers: admin, payload: { groups: ['collab'] } }), `share ${id}`);
   const dois = (method: 'POST' | 'PUT', url: string, attributes: Record<string, unknown>) =>
