@@ -114,8 +114,19 @@ t.test('a restricted record counts in no facet for anonymous callers, and in eve
     dataType: 'Raw-Observational',
     formats: ['HDF5', 'ROOT'],
     observables: [OBS + 'magnetic-susceptibility'],
+    ensemble: { markovChainUri: 'mc://secret', size: { x: 8, y: 8, z: 8, t: 16 }, gaugeAction: 'plaquetteGluonAction', quarks: [{ action: 'hisqQuarkAction', flavours: 2, mass: 0.01 }, { action: 'wilsonQuarkAction', flavours: 1, mass: 0.1 }] },
+    collision: { systems: ['Au+Au', 'p+p'] },
   });
-  await publishedDataset(a, { id: 'open-one', title: 'Open QCD run', tier: 3, domain: 'Stat. Field Theory & RG', formats: ['HDF5'], observables: [OBS + 'magnetic-susceptibility'] });
+  await publishedDataset(a, {
+    id: 'open-one',
+    title: 'Open QCD run',
+    tier: 3,
+    domain: 'Stat. Field Theory & RG',
+    formats: ['HDF5'],
+    observables: [OBS + 'magnetic-susceptibility'],
+    ensemble: { markovChainUri: 'mc://open', size: { x: 8, y: 8, z: 8, t: 16 }, gaugeAction: 'plaquetteGluonAction', quarks: [{ action: 'hisqQuarkAction', flavours: 2 }] },
+    collision: { systems: ['Au+Au'] },
+  });
 
   const anonymous = {
     status: [{ value: 'available', count: 1 }],
@@ -124,6 +135,10 @@ t.test('a restricted record counts in no facet for anonymous callers, and in eve
     dataType: [{ value: 'Raw-Simulation', count: 1 }],
     format: [{ value: 'HDF5', count: 1 }],
     observable: [{ value: OBS + 'magnetic-susceptibility', count: 1 }],
+    nf: [{ value: '2', count: 1 }],
+    gaugeAction: [{ value: 'plaquetteGluonAction', count: 1 }],
+    quarkAction: [{ value: 'hisqQuarkAction', count: 1 }],
+    system: [{ value: 'Au+Au', count: 1 }],
   };
   const reader = {
     status: [{ value: 'available', count: 1 }, { value: 'deprecated', count: 1 }],
@@ -132,6 +147,10 @@ t.test('a restricted record counts in no facet for anonymous callers, and in eve
     dataType: [{ value: 'Raw-Observational', count: 1 }, { value: 'Raw-Simulation', count: 1 }],
     format: [{ value: 'HDF5', count: 2 }, { value: 'ROOT', count: 1 }],
     observable: [{ value: OBS + 'magnetic-susceptibility', count: 2 }],
+    nf: [{ value: '2', count: 1 }, { value: '2+1', count: 1 }],
+    gaugeAction: [{ value: 'plaquetteGluonAction', count: 2 }],
+    quarkAction: [{ value: 'hisqQuarkAction', count: 2 }, { value: 'wilsonQuarkAction', count: 1 }],
+    system: [{ value: 'Au+Au', count: 2 }, { value: 'p+p', count: 1 }],
   };
   // With and without text: the two filtered sets search runs on.
   for (const url of ['/datasets?q=QCD', '/datasets']) {

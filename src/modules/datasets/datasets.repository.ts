@@ -14,7 +14,7 @@ import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type VersionCon
 import type { Datasheet } from './datasheet.schema.js';
 import type { ModelCardInput } from '../models/model-card.schema.js';
 import type { Holders, VersionFacts } from './visibility.js';
-import { createPhysicsBlocks } from './physics.repository.js';
+import { createPhysicsBlocks, PHYSICS_COLUMNS, physicsBlocksOf } from './physics.repository.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
 
@@ -70,6 +70,8 @@ interface RawVersionRow {
   datasheet: string | null;
   annotations: string | null;
   model_card: string | null;
+  ensemble: string | null;
+  collision: string | null;
   created_at: string;
   updated_at: string;
   published_at: string | null;
@@ -152,7 +154,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       LEFT JOIN version_changes c ON c.version_pk = v.pk
      WHERE d.id = @id`);
   const versionRowsStmt = sqlite.prepare(`
-    SELECT v.*, coalesce(c.seq, 0) AS seq, d.owner_id AS owner, ${sharedGroups()} AS groups
+    SELECT v.*, coalesce(c.seq, 0) AS seq, d.owner_id AS owner, ${sharedGroups()} AS groups, ${PHYSICS_COLUMNS}
       FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id LEFT JOIN version_changes c ON c.version_pk = v.pk`);
   const accessStmt = sqlite.prepare(`
     SELECT v.pk, v.dataset_id AS datasetId, v.state, v.visibility, v.access_level AS accessLevel, v.embargo_until AS embargoUntil, d.owner_id AS owner, ${sharedGroups()} AS groups
@@ -414,8 +416,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
             datasheet: r.datasheet == null ? null : (JSON.parse(r.datasheet) as Datasheet),
             annotations: r.annotations == null ? null : (JSON.parse(r.annotations) as Record<string, unknown>),
             modelCard: r.model_card == null ? null : (JSON.parse(r.model_card) as ModelCardInput),
-            ensemble: null,
-            collision: null,
+            ...physicsBlocksOf(r),
             createdAt: r.created_at,
             updatedAt: r.updated_at,
             publishedAt: r.published_at,
@@ -449,7 +450,6 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       for (const r of relatedStmt.all(arg) as ({ versionPk: number } & DatasetRecord['relatedIdentifiers'][number])[]) {
         rec(r.versionPk).relatedIdentifiers.push({ type: r.type, value: r.value, relation: r.relation });
       }
-      for (const [pk, blocks] of physics.load(arg.pks)) Object.assign(rec(pk), blocks);
       return out;
     },
 

@@ -2,14 +2,34 @@ import type { Database as Sqlite } from 'better-sqlite3';
 import type { VersionContent } from './datasets.schema.js';
 import { ENERGY_UNITS, flavourContentOf, type CollisionOut, type EnsembleOut } from './physics.schema.js';
 
+/**
+ * The blocks of a version `v` as two JSON columns (ensemble, collision): the version rows' own
+ * statement selects them, so loading a batch of records costs no statement more.
+ */
+export const PHYSICS_COLUMNS = `
+      (SELECT json_object(
+          'markovChainUri', e.markov_chain_uri, 'collaboration', e.collaboration, 'projectName', e.project_name, 'gaugeAction', e.gauge_action, 'beta', e.beta,
+          'size', json_object('x', e.lx, 'y', e.ly, 'z', e.lz, 't', e.t), 'L', e.l, 'T', e.t, 'nf', e.nf, 'algorithm', e.algorithm,
+          'numberOfConfigurations', e.stated_configurations,
+          'quarks', json((SELECT json_group_array(json_object('action', q.action, 'flavours', q.flavours, 'mass', q.mass, 'kappa', q.kappa) ORDER BY q.position)
+                            FROM version_ensemble_quarks q WHERE q.version_pk = e.version_pk)),
+          'lfns', json((SELECT json_group_array(g.lfn ORDER BY g.series, g.markov_step, g.lfn) FROM lattice_configurations g WHERE g.markov_chain_uri = e.markov_chain_uri)))
+         FROM version_ensembles e WHERE e.version_pk = v.pk) AS ensemble,
+      (SELECT json_object(
+          'systems', json((SELECT json_group_array(s.system ORDER BY s.position) FROM version_collision_systems s WHERE s.version_pk = x.version_pk)),
+          'sqrtSNN', CASE WHEN x.sqrt_snn_value IS NOT NULL THEN json_object('value', x.sqrt_snn_value, 'unit', x.sqrt_snn_unit) END,
+          'sqrtSNNGeV', x.sqrt_snn_gev, 'events', x.events, 'trigger', x.trigger, 'subsystems', json(x.subsystems),
+          'simulated', CASE WHEN x.simulated IS NOT NULL THEN json(CASE x.simulated WHEN 1 THEN 'true' ELSE 'false' END) END, 'basis', x.basis)
+         FROM version_collisions x WHERE x.version_pk = v.pk) AS collision`;
+
 /** A JSON object without its null members: a block says what its source states and nothing more. */
 function stated<T>(o: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as T;
 }
 
 /**
- * The ensemble and collision blocks of versions (tables of the physics_blocks migration): written
- * with the version's other children, read for a batch of versions in one statement. An ensemble
+ * The ensemble and collision blocks of versions (tables of the physics_blocks migration), written
+ * with the version's other children and read with the version row (PHYSICS_COLUMNS). An ensemble
  * shows the gauge configurations recorded under its Markov chain URI (the lattice module writes
  * them, after the ensemble's version was published; a trigger moves the version's change counter).
  */
@@ -28,23 +48,6 @@ export function createPhysicsBlocks(sqlite: Sqlite) {
 
   const recordsOfStmt = sqlite.prepare('SELECT DISTINCT v.dataset_id FROM version_ensembles e JOIN dataset_versions v ON v.pk = e.version_pk WHERE e.markov_chain_uri = ?').pluck(true);
 
-  const loadStmt = sqlite.prepare(`
-    SELECT k.value AS pk,
-      (SELECT json_object(
-          'markovChainUri', e.markov_chain_uri, 'collaboration', e.collaboration, 'projectName', e.project_name, 'gaugeAction', e.gauge_action, 'beta', e.beta,
-          'size', json_object('x', e.lx, 'y', e.ly, 'z', e.lz, 't', e.t), 'L', e.l, 'T', e.t, 'nf', e.nf, 'algorithm', e.algorithm,
-          'numberOfConfigurations', e.stated_configurations,
-          'quarks', json((SELECT json_group_array(json_object('action', q.action, 'flavours', q.flavours, 'mass', q.mass, 'kappa', q.kappa) ORDER BY q.position)
-                            FROM version_ensemble_quarks q WHERE q.version_pk = e.version_pk)),
-          'lfns', json((SELECT json_group_array(c.lfn ORDER BY c.series, c.markov_step, c.lfn) FROM lattice_configurations c WHERE c.markov_chain_uri = e.markov_chain_uri)))
-         FROM version_ensembles e WHERE e.version_pk = k.value) AS ensemble,
-      (SELECT json_object(
-          'systems', json((SELECT json_group_array(s.system ORDER BY s.position) FROM version_collision_systems s WHERE s.version_pk = c.version_pk)),
-          'sqrtSNN', CASE WHEN c.sqrt_snn_value IS NOT NULL THEN json_object('value', c.sqrt_snn_value, 'unit', c.sqrt_snn_unit) END,
-          'sqrtSNNGeV', c.sqrt_snn_gev, 'events', c.events, 'trigger', c.trigger, 'subsystems', json(c.subsystems),
-          'simulated', CASE WHEN c.simulated IS NOT NULL THEN json(CASE c.simulated WHEN 1 THEN 'true' ELSE 'false' END) END, 'basis', c.basis)
-         FROM version_collisions c WHERE c.version_pk = k.value) AS collision
-      FROM json_each(@pks) k`);
 
   return {
     write(pk: number, c: VersionContent): void {
@@ -94,17 +97,14 @@ export function createPhysicsBlocks(sqlite: Sqlite) {
       deleteCollision.run(pk);
     },
 
-    /** The blocks of many versions (a JSON array of pks), in one statement. */
-    load(pks: string): Map<number, { ensemble: EnsembleOut | null; collision: CollisionOut | null }> {
-      const rows = loadStmt.all({ pks }) as { pk: number; ensemble: string | null; collision: string | null }[];
-      return new Map(
-        rows.map((r) => {
-          const ensemble = r.ensemble ? ensembleOf(JSON.parse(r.ensemble) as Record<string, unknown>) : null;
-          const collision = r.collision ? collisionOf(JSON.parse(r.collision) as Record<string, unknown>) : null;
-          return [r.pk, { ensemble, collision }];
-        }),
-      );
-    },
+  };
+}
+
+/** The blocks of a version from its PHYSICS_COLUMNS. */
+export function physicsBlocksOf(row: { ensemble: string | null; collision: string | null }): { ensemble: EnsembleOut | null; collision: CollisionOut | null } {
+  return {
+    ensemble: row.ensemble ? ensembleOf(JSON.parse(row.ensemble) as Record<string, unknown>) : null,
+    collision: row.collision ? collisionOf(JSON.parse(row.collision) as Record<string, unknown>) : null,
   };
 }
 
