@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { importCommand } from '../../src/modules/imports/imports.cli.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { requires, shared } from '../helpers/external.js';
+import { assertValid, dataciteXsd } from '../helpers/validators.js';
 
 const ildg = shared('fixtures', 'real', 'ildg');
 const admin = { id: 'cli', role: 'admin' } as const;
@@ -111,4 +112,15 @@ t.test('invalid QCDml is refused before anything is read from it', requires(t, i
   const other = await post('<?xml version="1.0"?><resource xmlns="http://datacite.org/schema/kernel-4"/>');
   t.equal(other.statusCode, 400);
   t.match(other.json().detail, /not a QCDml markovChain or gaugeConfiguration/);
+});
+
+t.test('POST /import recognises QCDml by its root element; the record is valid DataCite and schema.org says its chain', requires(t, ildg), async (t) => {
+  const a = await makeApp(t);
+  const res = await a.app.inject({ method: 'POST', url: '/import', headers: { ...a.as.curator, 'content-type': 'application/xml' }, payload: readFileSync(join(ildg.path, 'qcdml2.0', 'example_ensemble.xml')) });
+  t.equal(res.statusCode, 201, res.body);
+  t.equal(res.json().format, 'qcdml');
+  const id = res.json().results[0].subject as string;
+  await assertValid(t, dataciteXsd, (await a.app.inject(`/datasets/${id}?format=datacite-xml`)).body, 'DataCite XML of an imported ensemble');
+  const jsonld = (await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'application/ld+json' } })).json();
+  t.ok(JSON.stringify(jsonld.sameAs ?? []).includes('mc://ldg/HotQCD/f21_chiral/l408f21b6260m002025m0810'), 'the Markov chain URI is the record\'s sameAs');
 });
