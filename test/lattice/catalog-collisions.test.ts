@@ -39,4 +39,8 @@ t.test('the bundled catalog is searchable by colliding system and simulated or r
     subsystems: [],
     basis: '"Release 5 million sPHENIX Au+Au collision events (10 minutes of data) ... for real data applications"',
   });
+  const page = (await a.app.inject({ url: '/datasets/sphenix-auau-real', headers: { accept: 'text/html' } })).body;
+  t.match(page, /<h2 id="collisions">Collisions<\/h2>/);
+  t.match(page, /5,000,000/);
+  t.match(page, /real \(recorded\)/);
 });

@@ -98,6 +98,11 @@ t.test('a configuration arriving later changes the ensemble record (its ETag) an
   t.equal(after.statusCode, 200, 'the cached representation is not served: the configuration moved the change counter');
   t.not(after.headers.etag, before.headers.etag);
   t.equal(after.json().ensemble.configurations.recorded, 1);
+  const page = (await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'text/html' } })).body;
+  t.match(page, /<h2 id="ensemble">Lattice ensemble<\/h2>/);
+  t.match(page, /40³ × 8/);
+  t.match(page, /hisqQuarkAction \(N_f = 2, m = 0\.002025\)/);
+  t.match(page, /l408f21b6260m002025m0810a_0\.400/, 'the landing page lists the recorded configuration');
 });
 
 t.test('invalid QCDml is refused before anything is read from it', requires(t, ildg), async (t) => {

@@ -78,6 +78,12 @@ export const collisionOut = collisionInput.safeExtend({ sqrtSNNGeV: z.number().o
 export type EnsembleOut = z.infer<typeof ensembleOut>;
 export type CollisionOut = z.infer<typeof collisionOut>;
 
+/** A quark action in words: "hisqQuarkAction (N_f = 2, m = 0.0097)". */
+export function quarkSummary(q: z.infer<typeof quarkActionInput>): string {
+  const facts = [q.flavours !== undefined && `N_f = ${q.flavours}`, q.mass !== undefined && `m = ${q.mass}`, q.kappa !== undefined && `κ = ${q.kappa}`].filter(Boolean);
+  return facts.length ? `${q.action} (${facts.join(', ')})` : q.action;
+}
+
 /**
  * Flavour content from the quark actions, lightest first: by mass where every action states one,
  * by hopping parameter (larger is lighter) where every one states that, else in source order.

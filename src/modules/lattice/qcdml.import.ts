@@ -3,7 +3,7 @@ import { sha256 } from '../../lib/digest.js';
 import type { SiteUrls } from '../../lib/site-urls.js';
 import type { VersionContent } from '../datasets/datasets.schema.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
-import { flavourContentOf } from '../datasets/physics.schema.js';
+import { flavourContentOf, quarkSummary } from '../datasets/physics.schema.js';
 import type { FileInput, Importer, ImportInput, ParsedUnit } from '../imports/imports.schema.js';
 import { importedId } from '../prov/imported.js';
 import type { LatticeService } from './lattice.service.js';
@@ -23,17 +23,13 @@ export function ensembleContent(doc: QcdmlEnsemble): VersionContent {
   const { x, y, z, t } = e.size;
   const size = x === y && y === z ? `${x}³×${t}` : `${x}×${y}×${z}×${t}`;
   const who = [e.collaboration, e.projectName].filter(Boolean).join(' ');
-  const quark = (q: NonNullable<typeof e.quarks>[number]) => {
-    const facts = [q.flavours !== undefined && `N_f = ${q.flavours}`, q.mass !== undefined && `m = ${q.mass}`, q.kappa !== undefined && `κ = ${q.kappa}`].filter(Boolean);
-    return facts.length ? `${q.action} (${facts.join(', ')})` : q.action;
-  };
   const license = doc.licenseUri ? spdxOfLicenseUri(doc.licenseUri) : undefined;
   return {
     title: `${who ? `${who}: ` : ''}lattice QCD ensemble${nf ? ` with N_f = ${nf}` : ''}, ${size}${e.beta !== undefined ? `, β = ${e.beta}` : ''}`,
     description: [
       `ILDG Markov chain ${e.markovChainUri} (QCDml ${doc.qcdmlVersion}).`,
       e.gaugeAction ? `Gauge action: ${e.gaugeAction}${e.beta !== undefined ? ` at β = ${e.beta}` : ''}.` : '',
-      e.quarks?.length ? `Quark actions: ${e.quarks.map(quark).join('; ')}.` : 'No dynamical quarks.',
+      e.quarks?.length ? `Quark actions: ${e.quarks.map(quarkSummary).join('; ')}.` : 'No dynamical quarks.',
       e.algorithm ? `Algorithm: ${e.algorithm}.` : '',
       doc.licenseUri && !license ? `Licence: ${doc.licenseUri}.` : '',
     ]

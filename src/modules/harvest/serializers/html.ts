@@ -12,6 +12,7 @@ import { DATASHEET_DOI } from '../../datasets/datasheet.schema.js';
 import { modelCardHtml } from '../../models/serializers/html.js';
 import { neighbourhoodPicture } from '../../portal/neighbourhood.js';
 import { isEmailContact } from '../../datasets/datasets.schema.js';
+import { quarkSummary } from '../../datasets/physics.schema.js';
 
 const link = (href: string, text: string) => html`<a href="${href}">${text}</a>`;
 /** A link to somewhere femto does not control: only through the URL allowlist (records stored before it are shown as text). */
@@ -108,6 +109,40 @@ ${answered.length && missing.length ? html`<p class="missing">Not answered: ${mi
 ${sections}`;
 }
 
+/** The ensemble and collision blocks on the landing page, each only as far as the record states it. */
+function physicsSection(r: DatasetRecord): SafeHtml | '' {
+  const e = r.ensemble;
+  const c = r.collision;
+  if (!e && !c) return '';
+  const ensemble = e
+    ? html`<h2 id="ensemble">Lattice ensemble</h2>
+<table class="facts">
+${row('Markov chain', e.markovChainUri)}
+${e.collaboration || e.projectName ? row('Collaboration / project', [e.collaboration, e.projectName].filter(Boolean).join(' / ')) : ''}
+${row('Lattice', e.L !== null ? `${e.L}³ × ${e.T}` : `${e.size.x} × ${e.size.y} × ${e.size.z} × ${e.T}`)}
+${e.gaugeAction ? row('Gauge action', `${e.gaugeAction}${e.beta !== undefined ? `, β = ${e.beta}` : ''}`) : ''}
+${e.nf ? row('Flavours', `N_f = ${e.nf}`) : ''}
+${e.quarks?.length ? row('Quark actions', html`<ul>${e.quarks.map((q) => html`<li>${quarkSummary(q)}</li>`)}</ul>`) : ''}
+${e.algorithm ? row('Algorithm', e.algorithm) : ''}
+${e.numberOfConfigurations !== undefined ? row('Configurations (stated)', e.numberOfConfigurations.toLocaleString('en')) : ''}
+${row('Configurations recorded', e.configurations.recorded ? html`<details><summary>${e.configurations.recorded.toLocaleString('en')}</summary><ul>${e.configurations.logicalFileNames.map((l) => html`<li>${l}</li>`)}</ul></details>` : 'None')}
+</table>`
+    : '';
+  const collision = c
+    ? html`<h2 id="collisions">Collisions</h2>
+<table class="facts">
+${c.systems?.length ? row('Colliding systems', c.systems.join(', ')) : ''}
+${c.sqrtSNN ? row('√s_NN', `${c.sqrtSNN.value} ${c.sqrtSNN.unit}`) : ''}
+${c.events !== undefined ? row('Events', c.events.toLocaleString('en')) : ''}
+${c.trigger ? row('Trigger', c.trigger) : ''}
+${c.subsystems?.length ? row('Detector subsystems', c.subsystems.join(', ')) : ''}
+${c.simulated !== undefined ? row('Data', c.simulated ? 'simulated' : 'real (recorded)') : ''}
+${c.basis ? row('Source', c.basis) : ''}
+</table>`
+    : '';
+  return html`${ensemble}${collision}`;
+}
+
 const neighbours = (list: LineageNeighbour[], ctx: SerializerContext) =>
   list.length ? html`<ul>${list.map((n) => html`<li>${link(ctx.urls.version(n.dataset, n.version), `${n.title} (v${n.version})`)}</li>`)}</ul>` : html`<p>None recorded.</p>`;
 
@@ -181,6 +216,7 @@ ${row('Keywords', r.keywords.join(', ') || 'None')}
 <p class="citation">${citationOf(item, ctx)}</p>
 <h2>Distributions</h2>
 ${distributions.length ? html`<table><thead><tr><th>Name</th><th>Format</th><th>Location</th></tr></thead><tbody>${distributions}</tbody></table>` : html`<p>None listed.</p>`}
+${physicsSection(r)}
 ${datasheetSection(item, ctx)}
 <h2>Observables</h2>
 ${observables.length ? html`<ul>${observables}</ul>` : html`<p>None listed.</p>`}
