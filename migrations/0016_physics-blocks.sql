@@ -39,6 +39,7 @@ CREATE TABLE `version_collisions` (
 	FOREIGN KEY (`version_pk`) REFERENCES `dataset_versions`(`pk`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+CREATE INDEX `version_collisions_sqrt_snn_idx` ON `version_collisions` (`sqrt_snn_gev`);--> statement-breakpoint
 CREATE TABLE `version_ensemble_quarks` (
 	`version_pk` integer NOT NULL,
 	`position` integer NOT NULL,

@@ -59,7 +59,9 @@ export const versionEnsembleQuarks = sqliteTable(
 );
 
 /** Collisions recorded or simulated in detector data: one block per version at most. */
-export const versionCollisions = sqliteTable('version_collisions', {
+export const versionCollisions = sqliteTable(
+  'version_collisions',
+  {
   versionPk: integer('version_pk')
     .primaryKey()
     .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
@@ -74,7 +76,9 @@ export const versionCollisions = sqliteTable('version_collisions', {
   simulated: integer('simulated', { mode: 'boolean' }),
   /** Where the values come from: the source's words. */
   basis: text('basis'),
-});
+  },
+  (t) => [index('version_collisions_sqrt_snn_idx').on(t.sqrtSnnGev)],
+);
 
 /** Colliding systems of a collision block ("Au+Au", "p+p", "e+p"), in order. */
 export const versionCollisionSystems = sqliteTable(

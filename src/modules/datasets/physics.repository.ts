@@ -85,7 +85,7 @@ export function createPhysicsBlocks(sqlite: Sqlite) {
           simulated: k.simulated === undefined ? null : k.simulated ? 1 : 0,
           basis: k.basis ?? null,
         });
-        (k.systems ?? []).forEach((s, i) => insertSystem.run(pk, i, s));
+        [...new Set(k.systems ?? [])].forEach((s, i) => insertSystem.run(pk, i, s));
       }
     },
 

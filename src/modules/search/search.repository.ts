@@ -59,6 +59,24 @@ const filtered = {
   all: `SELECT v.pk AS pk, d.id AS id, 0 AS rank FROM ${LATEST_PUBLISHED} WHERE ${FILTERS}`,
 };
 
+/**
+ * Without text, a typed-block filter drives the query from its index instead of a probe per
+ * record (a β or √s_NN range first, then a colliding system, an L range, a flavour content); the
+ * whole of FILTERS still applies to what the index finds. An open range end binds ±1e308.
+ */
+const DRIVERS = {
+  beta: { from: 'version_ensembles x', where: 'x.beta BETWEEN @betaLo AND @betaHi' },
+  sqrtsNN: { from: 'version_collisions x', where: 'x.sqrt_snn_gev BETWEEN @sqrtsLo AND @sqrtsHi' },
+  system: { from: 'version_collision_systems x', where: 'x.system = @system' },
+  L: { from: 'version_ensembles x', where: 'x.l BETWEEN @lLo AND @lHi' },
+  nf: { from: 'version_ensembles x', where: 'x.nf = @nf' },
+} as const;
+type Driver = keyof typeof DRIVERS;
+const drivenBy = (d: (typeof DRIVERS)[Driver]) =>
+  `SELECT v.pk AS pk, d.id AS id, 0 AS rank FROM ${d.from} CROSS JOIN dataset_versions v ON v.pk = x.version_pk CROSS JOIN datasets d ON d.latest_version_pk = v.pk WHERE ${d.where} AND ${FILTERS}`;
+const driverOf = (q: SearchQuery): Driver | undefined => (Object.keys(DRIVERS) as Driver[]).find((k) => q[k] !== undefined);
+const INFINITY = 1e308;
+
 /** Page: keyset on (rank, id), one row past the page telling whether a next one exists. */
 const pageSql = (set: string) => `
   SELECT s.pk, s.id, s.rank, coalesce(c.seq, 0) AS seq, v.access_level AS accessLevel, v.embargo_until AS embargoUntil
@@ -98,6 +116,10 @@ function ensembleParams(q: SearchQuery) {
     betaMax: q.beta?.max ?? null,
     lMin: q.L?.min ?? null,
     lMax: q.L?.max ?? null,
+    betaLo: q.beta?.min ?? -INFINITY,
+    betaHi: q.beta?.max ?? INFINITY,
+    lLo: q.L?.min ?? -INFINITY,
+    lHi: q.L?.max ?? INFINITY,
     tMin: q.T?.min ?? null,
     tMax: q.T?.max ?? null,
     nf: q.nf ?? null,
@@ -107,13 +129,22 @@ function ensembleParams(q: SearchQuery) {
 }
 
 function collisionParams(q: SearchQuery) {
-  return { collision: q.system ?? q.sqrtsNN ? 1 : null, system: q.system ?? null, sqrtsMin: q.sqrtsNN?.min ?? null, sqrtsMax: q.sqrtsNN?.max ?? null };
+  return {
+    collision: q.system ?? q.sqrtsNN ? 1 : null,
+    system: q.system ?? null,
+    sqrtsMin: q.sqrtsNN?.min ?? null,
+    sqrtsMax: q.sqrtsNN?.max ?? null,
+    sqrtsLo: q.sqrtsNN?.min ?? -INFINITY,
+    sqrtsHi: q.sqrtsNN?.max ?? INFINITY,
+  };
 }
 
 export function createSearchRepository({ sqlite }: Database_) {
+  const prepared = (set: string) => ({ page: sqlite.prepare(pageSql(set)), facets: sqlite.prepare(facetsSql(set)) });
   const statements = {
-    text: { page: sqlite.prepare(pageSql(filtered.text)), facets: sqlite.prepare(facetsSql(filtered.text)) },
-    all: { page: sqlite.prepare(pageSql(filtered.all)), facets: sqlite.prepare(facetsSql(filtered.all)) },
+    text: prepared(filtered.text),
+    all: prepared(filtered.all),
+    driven: Object.fromEntries((Object.keys(DRIVERS) as Driver[]).map((k) => [k, prepared(drivenBy(DRIVERS[k]))])) as Record<Driver, ReturnType<typeof prepared>>,
   };
 
   const generationStmt = sqlite.prepare('SELECT seq FROM catalog_changes WHERE id = 1').pluck(true);
@@ -132,7 +163,8 @@ export function createSearchRepository({ sqlite }: Database_) {
       const fts = query.q ? ftsQuery(query.q) : null;
       // Text with no searchable characters matches nothing.
       if (query.q && !fts) return { hits: [], total: 0, facets };
-      const s = fts ? statements.text : statements.all;
+      const driver = driverOf(query);
+      const s = fts ? statements.text : driver ? statements.driven[driver] : statements.all;
       const params = {
         ...(fts ? { fts } : {}),
         ...opts.access,
