@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { FemtoError, type FieldError } from '../../errors.js';
@@ -53,6 +54,8 @@ export interface Resource {
 }
 
 export interface ReadSubmission {
+  /** sha256 of every file the submission is made of. */
+  digest: string;
   /** The submission's own information (the first document), {} when it has none. */
   info: {
     comment?: string;
@@ -76,7 +79,7 @@ const segmentsOf = (pointer: string): (string | number)[] =>
 function parseYaml(file: string, text: string, maxDepth: number): { docs: Document[]; lines: LineCounter } {
   if (nestsDeeperThan(text, maxDepth)) throw new FemtoError('BODY_TOO_DEEP', `${file}: YAML nests deeper than ${maxDepth} levels (FEMTO_JSON_MAX_DEPTH)`);
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, lineCounter: lines, maxAliasCount: 100 });
+  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, lineCounter: lines });
   const list = Array.isArray(docs) ? docs : [docs];
   const broken = list.find((d) => d.errors.length);
   if (broken) {
@@ -136,9 +139,19 @@ function checkData(data: Json, report: (pointer: string, message: string) => voi
  * holding the whole submission (HEPData's single-file form: each table document carries its
  * independent_variables and dependent_variables).
  */
-export function readSubmission(name: string, files: readonly SubmissionFile[], limits: { maxDepth: number }): ReadSubmission {
+export function readSubmission(input: { name: string; single: boolean; files: readonly SubmissionFile[] }, limits: { maxDepth: number }): ReadSubmission {
   const { info: infoSchema, table: tableSchema, data: dataSchema } = schemas();
-  const single = files.length === 1 && files[0].path !== 'submission.yaml';
+  const { name, single } = input;
+  // Every file read goes into the submission's digest: a changed value is a changed record.
+  const hash = createHash('sha256');
+  const files = input.files.map((f) => ({
+    path: f.path,
+    read: () => {
+      const bytes = f.read();
+      hash.update(`${f.path}\n${bytes.length}\n`).update(bytes);
+      return bytes;
+    },
+  }));
   const main = single ? files[0] : files.find((f) => f.path === 'submission.yaml');
   if (!main) throw new FemtoError('UNPROCESSABLE', `${name} is not a HEPData submission: it has no submission.yaml at its top`);
   const mainName = single ? name : `${name}/submission.yaml`;
@@ -198,7 +211,7 @@ export function readSubmission(name: string, files: readonly SubmissionFile[], l
     else if (dataFile.includes('/')) report('/data_file', `name of data_file '${dataFile}' should not contain '/'`);
     else {
       const file = files.find((f) => f.path === dataFile);
-      if (!file) report('/data_file', `missing data_file '${dataFile}'`);
+      if (!file) report('/data_file', `missing data_file '${dataFile}'${single ? ' (give the submission directory, or put the table\'s independent_variables and dependent_variables in its document)' : ''}`);
       else {
         const bytes = file.read();
         dataName = `${name}/${dataFile}`;
@@ -245,6 +258,7 @@ export function readSubmission(name: string, files: readonly SubmissionFile[], l
     throw new FemtoError('VALIDATION_FAILED', `${name} is not a valid HEPData submission: ${shown}${sink.errors.length > 3 ? `; and ${sink.errors.length - 3} more` : ''}`, sink.errors);
   }
   return {
+    digest: hash.digest('hex'),
     info: {
       ...(text(info.comment)?.trim() ? { comment: text(info.comment)!.trim() } : {}),
       recordIds: ((info.record_ids as Json[] | undefined) ?? []).map((r) => ({ type: String(r.type), id: String(r.id) })),

@@ -1,0 +1,137 @@
+import { basename } from 'node:path';
+import type { SiteUrls } from '../../lib/site-urls.js';
+import { isAllowedUrl } from '../../lib/urls.js';
+import { RELATED_ID_TYPES, type VersionContent } from '../datasets/datasets.schema.js';
+import type { Importer } from '../imports/imports.schema.js';
+import type { OntologyService } from '../ontology/ontology.service.js';
+import { importedId } from '../prov/imported.js';
+import { MAPPED_OBSERVABLES } from './hepdata.keywords.js';
+import type { HepdataTable } from './hepdata.schema.js';
+import type { HepdataService } from './hepdata.service.js';
+import { readSubmission, type ReadSubmission } from './hepdata.submission.js';
+
+/**
+ * `femto import hepdata <dir>`: a HEPData submission (a directory with submission.yaml and its
+ * data files, or the single-file form) becomes one dataset record whose version carries one
+ * typed entry per table. The record is named after the publication it supplements (INSPIRE id),
+ * else its HEPData record, else the submission's directory.
+ */
+
+export interface HepdataUnit {
+  id: string;
+  content: VersionContent;
+  tables: HepdataTable[];
+}
+
+type Related = NonNullable<VersionContent['relatedIdentifiers']>[number];
+
+const KEYWORD_LIMIT = 200;
+const TITLE_LIMIT = 300;
+
+/** The dataset a submission is: the publication it supplements, the HEPData record it is, or (a new submission) its directory's name. */
+function datasetIdOf(name: string, s: ReadSubmission): string {
+  const inspire = s.info.recordIds.find((r) => r.type.toLowerCase() === 'inspire' && /^\d+$/.test(r.id));
+  if (inspire) return `hepdata-ins${inspire.id}`;
+  const recid = s.info.hepdataDoi && /^10\.17182\/hepdata\.(\d+)/.exec(s.info.hepdataDoi)?.[1];
+  if (recid) return `hepdata-${recid}`;
+  const dir = basename(name).replace(/\.(ya?ml|json)$/i, '');
+  return importedId('hepdata', dir, dir);
+}
+
+/**
+ * A title from the submission's comment: its first sentence long enough to say something (HEPData
+ * comments open with the accelerator, "CERN-LHC."); the publication's own title lives at INSPIRE,
+ * which the related identifier names.
+ */
+function titleOf(name: string, s: ReadSubmission): string {
+  const sentence = s.info.comment?.split(/(?<=[.!?])\s+/).map((x) => x.trim().replace(/\s+/g, ' ')).find((x) => x.length >= 20);
+  if (!sentence) return `HEPData submission ${basename(name)}: ${s.tables.map((t) => t.name).join(', ')}`.slice(0, TITLE_LIMIT);
+  const plain = sentence.replace(/\.$/, '');
+  return plain.length <= TITLE_LIMIT ? plain : `${plain.slice(0, plain.lastIndexOf(' ', TITLE_LIMIT - 1))}…`;
+}
+
+/** What the submission says of other records: the publication (INSPIRE, arXiv, DOI), HEPData records and tables, web pages. */
+function relatedOf(s: ReadSubmission): Related[] {
+  const scheme = (type: string) => RELATED_ID_TYPES.find((t) => t.toLowerCase() === type.toLowerCase());
+  const related: Related[] = [];
+  for (const r of s.info.recordIds) {
+    const type = scheme(r.type);
+    // A record id of another kind (HEPData's own: "ins1226111") names this same record elsewhere; the publication's are what the data supplement.
+    if (type) related.push({ type, value: r.id, relation: type === 'HEPData' ? 'IsIdenticalTo' : 'IsSupplementTo' });
+  }
+  if (s.info.hepdataDoi) related.push({ type: 'DOI', value: s.info.hepdataDoi, relation: 'IsIdenticalTo' });
+  for (const recid of s.info.relatedRecords) related.push({ type: 'URL', value: `https://www.hepdata.net/record/${recid}`, relation: 'References' });
+  for (const r of s.info.resources) if (isAllowedUrl(r.location)) related.push({ type: 'URL', value: r.location, relation: 'IsSupplementedBy' });
+  for (const t of s.tables) {
+    if (t.doi) related.push({ type: 'DOI', value: t.doi, relation: 'HasPart' });
+    for (const doi of t.relatedDois) related.push({ type: 'DOI', value: doi, relation: 'References' });
+  }
+  const seen = new Set<string>();
+  return related.filter((r) => {
+    const key = `${r.type}\n${r.value}\n${r.relation}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
+}
+
+export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<OntologyService, 'observable'>; urls: SiteUrls; jsonMaxDepth: number }): Importer<HepdataUnit> {
+  const { hepdata, ontology, urls, jsonMaxDepth } = deps;
+  const terms = new Map(
+    MAPPED_OBSERVABLES.map((notation) => {
+      const term = ontology.observable(notation);
+      if (!term) throw new Error(`HEPData keywords map to the observable '${notation}', which the ontology lacks`);
+      return [notation, term] as const;
+    }),
+  );
+
+  function unitOf(name: string, s: ReadSubmission): HepdataUnit {
+    const tables = s.tables.map(({ relatedDois: _d, resources: _r, ...t }) => ({ ...t, keywords: t.keywords.map((k) => ({ ...k, observable: k.observable && terms.get(k.observable)!.iri })) }));
+    const keywords = tables.flatMap((t) => t.keywords);
+    const matched = [...new Set(keywords.flatMap((k) => (k.observable ? [k.observable] : [])))];
+    const observed = [...terms.values()].filter((o) => matched.includes(o.iri));
+    // Tier and domain where the observables agree on one (HEPData's all sit in tier 8, nuclear and HEP scattering).
+    const one = <T>(values: T[]) => (new Set(values).size === 1 ? values[0] : undefined);
+    const tier = one(observed.flatMap((o) => o.tiers));
+    const domain = one(observed.flatMap((o) => o.domains));
+    const plain = [...new Set(keywords.filter((k) => !k.observable).map((k) => k.value.trim()).filter(Boolean))];
+    const related = relatedOf(s);
+    const content: VersionContent = {
+      title: titleOf(name, s),
+      description: (s.info.comment ?? `HEPData tables: ${tables.map((t) => `${t.name} (${t.description})`).join('; ')}`).slice(0, 100_000),
+      creators: [],
+      resourceType: 'Dataset',
+      ...(tier !== undefined ? { tier } : {}),
+      ...(domain ? { domain } : {}),
+      ...(s.info.publicationYear && /^\d{4}$/.test(s.info.publicationYear) ? { issued: s.info.publicationYear } : {}),
+      ...(plain.length ? { keywords: plain.slice(0, KEYWORD_LIMIT) } : {}),
+      ...(matched.length ? { observables: matched } : {}),
+      ...(related.length ? { relatedIdentifiers: related } : {}),
+      // The submission a version was made from: a changed submission is a new version, the same one is the same.
+      annotations: { hepdata: { submission: `sha256:${s.digest}` } },
+    };
+    return { id: datasetIdOf(name, s), content, tables };
+  }
+
+  return {
+    format: 'hepdata',
+    title: 'HEPData submission (a directory with submission.yaml and its data files, or the single-file form): one dataset with its tables, keywords mapped to ontology observables, INSPIRE/arXiv ids as related identifiers',
+    mediaTypes: ['application/yaml', 'application/x-yaml', 'text/yaml'],
+    extensions: ['submission.yaml'],
+    directories: true,
+
+    *parse(input) {
+      const read =
+        input.kind === 'directory'
+          ? readSubmission({ name: input.name, single: false, files: input.files }, { maxDepth: jsonMaxDepth })
+          : readSubmission({ name: input.name, single: true, files: [{ path: input.name, read: () => input.bytes }] }, { maxDepth: jsonMaxDepth });
+      const unit = unitOf(input.name, read);
+      yield { key: `hepdata:${unit.id}`, source: input.kind === 'directory' ? `${input.name}/submission.yaml` : input.name, digest: read.digest, data: unit };
+    },
+
+    apply({ data }, actor, { dryRun }) {
+      const r = hepdata.publish(actor, data.id, data.content, data.tables);
+      const would = dryRun ? 'would ' : '';
+      const what = { created: `${would}create dataset ${data.id}`, updated: `${would}publish version ${r.version} of dataset ${data.id}`, unchanged: `dataset ${data.id} v${r.version} already says this` }[r.status];
+      return { status: r.status, message: `${what} (${data.tables.length} tables: ${data.content.title})`, subject: { id: data.id, location: urls.version(data.id, r.version) } };
+    },
+  };
+}
