@@ -73,6 +73,14 @@ t.test('the ATLAS ZZ submission becomes one record with its eight tables', requi
     { type: 'DOI', value: '10.17182/hepdata.1.v1/t1', relation: 'References' },
   ]);
 
+  const query = `{ dataset(id: "${id}") { hepdataTables { name independentVariables { name units } keywords { name value observable { iri label } gev { low high } } dependentVariables { units qualifiers { name value units } } } } }`;
+  const gql = (await a.app.inject({ method: 'POST', url: '/graphql', payload: { query } })).json();
+  const g3 = gql.data.dataset.hepdataTables[2];
+  t.equal(gql.data.dataset.hepdataTables.length, 8, 'GraphQL: the same tables');
+  t.same(g3.independentVariables, [{ name: 'Leading dilepton PT', units: 'GEV' }]);
+  t.same(g3.keywords[2], { name: 'cmenergies', value: '7000', observable: { iri: `${OBS}center-of-mass-energy`, label: 'Centre-of-mass energy' }, gev: { low: 7000, high: 7000 } });
+  t.same(g3.dependentVariables[0].qualifiers[1], { name: 'SQRT(S)', value: '7000', units: 'GEV' });
+
   const again = importDir(a, dir);
   t.match(again.counts, { created: 0, unchanged: 1 }, 'a re-run changes nothing');
 });
