@@ -1,7 +1,9 @@
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importCommand } from '../../src/modules/imports/imports.cli.js';
+import { projectPath } from '../../src/paths.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { requires, shared } from '../helpers/external.js';
 
@@ -212,8 +214,33 @@ t.test('POST /import/hepdata takes the single-file form; a file naming data file
   const refused = await post(single.replace(/independent_variables:[\s\S]*$/, 'data_file: data1.yaml\n'));
   t.equal(refused.statusCode, 400);
   t.equal(refused.headers['content-type'], 'application/problem+json');
-  t.match(refused.json().errors[0], { pointer: 'request#/1/data_file', message: /request:10: \/1\/data_file: missing data_file 'data1\.yaml' \(give the submission directory/ });
+  t.match(refused.json().errors[0], { pointer: 'request#/1/data_file', message: /^request:10: missing data_file 'data1\.yaml' \(give the submission directory/ });
 
   const anonymous = await a.app.inject({ method: 'POST', url: '/import/hepdata', headers: { 'content-type': 'application/yaml' }, payload: single });
   t.equal(anonymous.statusCode, 401, 'importing needs a curator');
+});
+
+t.test('femto import hepdata <dir> on the command line; a bad submission makes the exit status 1', requires(t, fixtures), async (t) => {
+  const dir = t.testdir({ 'bad': { 'submission.yaml': fixture('validator-testsuite/invalid_cmenergies.yaml'), 'data2.yaml': fixture('validator-testsuite/valid_file.yaml') } });
+  const env = { ...process.env, LOG_LEVEL: 'silent', FEMTO_DB: join(dir, 'cli.sqlite') };
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', projectPath('src/cli.ts'), 'import', ...args], { env, encoding: 'utf8', cwd: projectPath() });
+  const ok = run(['hepdata', join(fixtures.path, 'submission-ATLAS-ZZ')]);
+  t.equal(ok.status, 0, ok.stderr);
+  t.match(ok.stdout, /^created\t.*submission-ATLAS-ZZ\/submission\.yaml\tcreate dataset hepdata-submission-atlas-zz-[0-9a-f]{10} \(8 tables: Measurements of the cross section/m);
+  t.match(ok.stdout, /hepdata: 1 created, 0 updated, 0 unchanged, 0 refused/);
+  const bad = run(['hepdata', join(dir, 'bad')]);
+  t.equal(bad.status, 1);
+  t.match(bad.stdout, /refused\t.*bad\t.*bad is not a valid HEPData submission: .*submission\.yaml:9: \/0\/keywords\/2\/values\/0: invalid value/);
+});
+
+t.test('bounds: an alias bomb and deep nesting are refused before they cost anything', async (t) => {
+  const a = await makeApp(t);
+  const post = (body: string) => a.app.inject({ method: 'POST', url: '/import/hepdata', headers: { ...a.as.curator, 'content-type': 'application/yaml' }, payload: body });
+  const levels = Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(',')}]`);
+  const bomb = await post(`l0: &l0 "lol"\n${levels.join('\n')}\ncomment: x\n---\nname: T\ndescription: x\nkeywords: []\nindependent_variables: []\ndependent_variables: []\n`);
+  t.ok(bomb.statusCode >= 400 && bomb.statusCode < 500, `the alias bomb is refused (${bomb.statusCode})`);
+  t.match(bomb.json().detail, /alias/i);
+  const deep = await post(`comment: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+  t.equal(deep.statusCode, 400);
+  t.equal(deep.json().code, 'BODY_TOO_DEEP');
 });

@@ -92,8 +92,11 @@ function parseYaml(file: string, text: string, maxDepth: number): { docs: Docume
 /** Collects field errors of one input, each as `file:line: pointer: message`. */
 function errorSink() {
   const errors: FieldError[] = [];
+  // The same errors as one line each, `file:line: pointer: message`, for the refusal's summary.
+  const lines_: string[] = [];
   return {
     errors,
+    lines: lines_,
     /** `pointer` is within the file; for submission.yaml its first segment is the document's index. */
     add(file: string, doc: Document | undefined, lines: LineCounter | undefined, pointer: string, docIndex: number | undefined, message: string) {
       if (errors.length >= ERROR_LIMIT) return;
@@ -103,7 +106,9 @@ function errorSink() {
       const offset = (node as { range?: [number] } | undefined)?.range?.[0] ?? (doc?.contents as { range?: [number] } | null)?.range?.[0];
       const line = offset !== undefined && lines ? lines.linePos(offset).line : undefined;
       const where = docIndex === undefined ? pointer : `/${docIndex}${pointer}`;
-      errors.push({ pointer: `${file}#${where || '/'}`, message: `${file}${line ? `:${line}` : ''}: ${where || '/'}: ${message}` });
+      const at = `${file}${line ? `:${line}` : ''}`;
+      errors.push({ pointer: `${file}#${where || '/'}`, message: `${at}: ${message}` });
+      lines_.push(`${at}: ${where || '/'}: ${message}`);
     },
   };
 }
@@ -254,7 +259,7 @@ export function readSubmission(input: { name: string; single: boolean; files: re
   }
   if (!tables.length && !sink.errors.length) sink.add(mainName, undefined, undefined, '', undefined, 'the submission has no table (a document with name, description, keywords and data_file)');
   if (sink.errors.length) {
-    const shown = sink.errors.slice(0, 3).map((e) => e.message).join('; ');
+    const shown = sink.lines.slice(0, 3).join('; ');
     throw new FemtoError('VALIDATION_FAILED', `${name} is not a valid HEPData submission: ${shown}${sink.errors.length > 3 ? `; and ${sink.errors.length - 3} more` : ''}`, sink.errors);
   }
   return {
