@@ -4,7 +4,9 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importCommand } from '../../src/modules/imports/imports.cli.js';
 import { projectPath } from '../../src/paths.js';
-import { makeApp, type TestApp } from '../helpers/app.js';
+import { BASE_URL, makeApp, type TestApp } from '../helpers/app.js';
+import { quadsOf } from '../helpers/harvest.js';
+import { assertValid, googleDatasetShapes } from '../helpers/validators.js';
 import { requires, shared } from '../helpers/external.js';
 
 const fixtures = shared('fixtures', 'real', 'hepdata');
@@ -243,4 +245,23 @@ t.test('bounds: an alias bomb and deep nesting are refused before they cost anyt
   const deep = await post(`comment: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
   t.equal(deep.statusCode, 400);
   t.equal(deep.json().code, 'BODY_TOO_DEEP');
+});
+
+t.test('the landing page lists the tables; schema.org names their columns and stays valid for Google', requires(t, fixtures, ...googleDatasetShapes.needs), async (t) => {
+  const a = await makeApp(t);
+  const { out } = importDir(a, join(fixtures.path, 'submission-ATLAS-ZZ'));
+  const id = /create dataset (\S+)/.exec(out[0])![1];
+  const page = await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'text/html' } });
+  t.equal(page.statusCode, 200);
+  t.match(page.body, /<h2 id="hepdata-tables">HEPData tables<\/h2>\n<p>8 tables from the HEPData submission/);
+  t.match(page.body, /<th scope="row">Table 3<br><small>Data from Figure 8A<\/small><\/th>/);
+  t.match(page.body, /<td>Leading dilepton PT \[GEV\]<\/td><td>10\*\*6 \* 1\/SIG\(fiducial\) \* D\(SIG\(fiducial\)\)\/DPT \[GEV\*\*-1\]<\/td>/);
+  t.match(page.body, /<a href="https:\/\/w3id\.org\/femto\/observable\/differential-distribution">DSIG\/DPT<\/a>/, 'a mapped keyword links its observable');
+  const jsonld = (await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'application/ld+json' } })).json();
+  t.ok(jsonld.variableMeasured.some((v: { propertyID?: string }) => v.propertyID === `${OBS}center-of-mass-energy`), 'the observables first');
+  const columns = jsonld.variableMeasured.filter((v: { propertyID?: string }) => !v.propertyID);
+  t.same(columns[0], { '@type': 'PropertyValue', name: 'SIG(fiducial)', unitText: 'FB' }, 'the first table\'s column, with its unit');
+  t.ok(columns.some((v: { name: string; unitText?: string }) => v.name === 'Leading dilepton PT' && v.unitText === 'GEV'));
+  t.equal(new Set(columns.map((v: { name: string; unitText?: string }) => `${v.name} ${v.unitText}`)).size, columns.length, 'each column once');
+  await assertValid(t, googleDatasetShapes, await quadsOf([jsonld], BASE_URL), 'Google Dataset Search required properties');
 });
