@@ -115,7 +115,7 @@ t.test('record ids: the INSPIRE id names the record and is what it supplements',
   t.match(counts, { created: 1 }, out.join('\n'));
   const r = await record(a, '/datasets/hepdata-ins1221113');
   t.match(r.relatedIdentifiers, [
-    { type: 'HEPData', value: 'ins1226111', relation: 'IsIdenticalTo' },
+    { type: 'URL', value: 'https://www.hepdata.net/record/ins1226111', relation: 'IsIdenticalTo' },
     { type: 'INSPIRE', value: '1221113', relation: 'IsSupplementTo' },
   ]);
   t.equal(r.issued, '2016', 'the publication year');

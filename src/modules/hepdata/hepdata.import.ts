@@ -26,6 +26,7 @@ export interface HepdataUnit {
 type Related = NonNullable<VersionContent['relatedIdentifiers']>[number];
 
 const KEYWORD_LIMIT = 200;
+const HEPDATA_RECORD = 'https://www.hepdata.net/record/';
 const TITLE_LIMIT = 300;
 
 /** The dataset a submission is: the publication it supplements, the HEPData record it is, or (a new submission) its directory's name. */
@@ -56,11 +57,12 @@ function relatedOf(s: ReadSubmission): Related[] {
   const related: Related[] = [];
   for (const r of s.info.recordIds) {
     const type = scheme(r.type);
-    // A record id of another kind (HEPData's own: "ins1226111") names this same record elsewhere; the publication's are what the data supplement.
-    if (type) related.push({ type, value: r.id, relation: type === 'HEPData' ? 'IsIdenticalTo' : 'IsSupplementTo' });
+    // HEPData's own record id ("ins1226111") names this same record at hepdata.net, by a URL every format can carry; the publication's ids are what the data supplement.
+    if (type === 'HEPData') related.push({ type: 'URL', value: `${HEPDATA_RECORD}${encodeURIComponent(r.id)}`, relation: 'IsIdenticalTo' });
+    else if (type) related.push({ type, value: r.id, relation: 'IsSupplementTo' });
   }
   if (s.info.hepdataDoi) related.push({ type: 'DOI', value: s.info.hepdataDoi, relation: 'IsIdenticalTo' });
-  for (const recid of s.info.relatedRecords) related.push({ type: 'URL', value: `https://www.hepdata.net/record/${recid}`, relation: 'References' });
+  for (const recid of s.info.relatedRecords) related.push({ type: 'URL', value: `${HEPDATA_RECORD}${recid}`, relation: 'References' });
   for (const r of s.info.resources) if (isAllowedUrl(r.location)) related.push({ type: 'URL', value: r.location, relation: 'IsSupplementedBy' });
   for (const t of s.tables) {
     if (t.doi) related.push({ type: 'DOI', value: t.doi, relation: 'HasPart' });
