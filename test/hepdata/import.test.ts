@@ -109,6 +109,19 @@ t.test('a dry run writes nothing; a changed data file is the next version, the f
   t.equal(first.hepdataTables[2].independentVariables[0].units, 'GEV', 'a published version keeps what it said');
 });
 
+t.test('a directory of submissions: one record each, a bad one refused on its own', requires(t, fixtures), async (t) => {
+  const a = await makeApp(t);
+  const dir = t.testdir({ bad: { 'submission.yaml': fixture('validator-testsuite/invalid_cmenergies.yaml'), 'data2.yaml': fixture('validator-testsuite/valid_file.yaml') } });
+  cpSync(join(fixtures.path, 'submission-ATLAS-ZZ'), join(dir, 'atlas'), { recursive: true });
+  cpSync(join(fixtures.path, 'hepdata-tests', 'no_additional_info'), join(dir, 'rhic', 'phenix'), { recursive: true });
+  const { counts, out } = importDir(a, dir);
+  t.match(counts, { created: 2, refused: 1 }, out.join('\n'));
+  t.match(out[0], /^created\t.*\/atlas\/submission\.yaml\tcreate dataset hepdata-atlas-[0-9a-f]{10} \(8 tables/);
+  t.match(out[1], /^refused\t.*\/bad\/submission\.yaml\t.*submission\.yaml:9: \/0\/keywords\/2\/values\/0: invalid value/);
+  t.match(out[2], /^created\t.*\/rhic\/phenix\/submission\.yaml\tcreate dataset hepdata-phenix-[0-9a-f]{10} \(2 tables/);
+  t.match(importDir(a, t.testdir({ 'notes.txt': 'x' })).out[0], /^refused\t.*is not a HEPData submission: it has no submission\.yaml/);
+});
+
 t.test('record ids: the INSPIRE id names the record and is what it supplements', requires(t, fixtures), async (t) => {
   const a = await makeApp(t);
   const { counts, out } = importDir(a, submissionDir(t, fixture('validator-testsuite/valid_submission_with_associated_record.yaml')));
@@ -232,7 +245,7 @@ t.test('femto import hepdata <dir> on the command line; a bad submission makes t
   t.match(ok.stdout, /hepdata: 1 created, 0 updated, 0 unchanged, 0 refused/);
   const bad = run(['hepdata', join(dir, 'bad')]);
   t.equal(bad.status, 1);
-  t.match(bad.stdout, /refused\t.*bad\t.*bad is not a valid HEPData submission: .*submission\.yaml:9: \/0\/keywords\/2\/values\/0: invalid value/);
+  t.match(bad.stdout, /refused\t.*bad\/submission\.yaml\t.*bad is not a valid HEPData submission: .*submission\.yaml:9: \/0\/keywords\/2\/values\/0: invalid value/);
 });
 
 t.test('bounds: an alias bomb and deep nesting are refused before they cost anything', async (t) => {

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { FemtoError } from '../../errors.js';
 import type { SiteUrls } from '../../lib/site-urls.js';
 import { isAllowedUrl } from '../../lib/urls.js';
 import { RELATED_ID_TYPES, type VersionContent } from '../datasets/datasets.schema.js';
@@ -28,6 +29,12 @@ type Related = NonNullable<VersionContent['relatedIdentifiers']>[number];
 const KEYWORD_LIMIT = 200;
 const HEPDATA_RECORD = 'https://www.hepdata.net/record/';
 const TITLE_LIMIT = 300;
+
+/** The directories (relative, '' for the top) holding a submission.yaml: the top alone when it has one, else every one below. */
+function submissionDirs(files: readonly { path: string }[]): string[] {
+  if (files.some((f) => f.path === 'submission.yaml')) return [''];
+  return files.filter((f) => f.path.endsWith('/submission.yaml')).map((f) => f.path.slice(0, -'/submission.yaml'.length));
+}
 
 /** The dataset a submission is: the publication it supplements, the HEPData record it is, or (a new submission) its directory's name. */
 function datasetIdOf(name: string, s: ReadSubmission): string {
@@ -121,12 +128,30 @@ export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<
     directories: true,
 
     *parse(input) {
-      const read =
-        input.kind === 'directory'
-          ? readSubmission({ name: input.name, single: false, files: input.files }, { maxDepth: jsonMaxDepth })
-          : readSubmission({ name: input.name, single: true, files: [{ path: input.name, read: () => input.bytes }] }, { maxDepth: jsonMaxDepth });
-      const unit = unitOf(input.name, read);
-      yield { key: `hepdata:${unit.id}`, source: input.kind === 'directory' ? `${input.name}/submission.yaml` : input.name, digest: read.digest, data: unit };
+      if (input.kind === 'file') {
+        const read = readSubmission({ name: input.name, single: true, files: [{ path: input.name, read: () => input.bytes }] }, { maxDepth: jsonMaxDepth });
+        const unit = unitOf(input.name, read);
+        yield { key: `hepdata:${unit.id}`, source: input.name, digest: read.digest, data: unit };
+        return;
+      }
+      const submissions = submissionDirs(input.files);
+      if (!submissions.length) throw new FemtoError('UNPROCESSABLE', `${input.name} is not a HEPData submission: it has no submission.yaml`);
+      // A directory of submissions (a download of many records) is one unit each: a refused one leaves the others going.
+      for (const dir of submissions) {
+        const name = dir ? `${input.name}/${dir}` : input.name;
+        const source = `${name}/submission.yaml`;
+        const files = input.files.filter((f) => f.path.startsWith(dir ? `${dir}/` : '')).map((f) => ({ path: dir ? f.path.slice(dir.length + 1) : f.path, read: f.read }));
+        let read: ReadSubmission;
+        try {
+          read = readSubmission({ name, single: false, files }, { maxDepth: jsonMaxDepth });
+        } catch (err) {
+          if (!(err instanceof FemtoError)) throw err;
+          yield { key: source, source, refused: err };
+          continue;
+        }
+        const unit = unitOf(name, read);
+        yield { key: `hepdata:${unit.id}`, source, digest: read.digest, data: unit };
+      }
     },
 
     apply({ data }, actor, { dryRun }) {
