@@ -219,7 +219,7 @@ t.test('POST /import/hepdata takes the single-file form; a file naming data file
   const res = await post(single);
   t.equal(res.statusCode, 201, res.body);
   const id = res.json().results[0].subject;
-  t.match(id, /^hepdata-request-/);
+  t.match(id, /^hepdata-a-single-file-submission-with-one-table-[0-9a-f]{10}$/, 'no INSPIRE id, no name: named after its title');
   const r = await record(a, `/datasets/${id}`);
   t.equal(r.title, 'A single-file submission with one table of a made-up measurement');
   t.match(r.hepdataTables, [{ name: 'Table 1', dataFile: 'Table_1.yaml', rowCount: 1, independentVariables: [{ name: 'SQRT(S)', units: 'GEV' }], dependentVariables: [{ name: 'SIG', units: 'PB', qualifiers: [] }] }]);

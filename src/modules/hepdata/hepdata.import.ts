@@ -36,14 +36,17 @@ function submissionDirs(files: readonly { path: string }[]): string[] {
   return files.filter((f) => f.path.endsWith('/submission.yaml')).map((f) => f.path.slice(0, -'/submission.yaml'.length));
 }
 
-/** The dataset a submission is: the publication it supplements, the HEPData record it is, or (a new submission) its directory's name. */
-function datasetIdOf(name: string, s: ReadSubmission): string {
+/**
+ * The dataset a submission is: the publication it supplements, the HEPData record it is, else
+ * (a new submission) its directory, or for one file (a request body has no name) its title.
+ */
+function datasetIdOf(input: { name: string; single: boolean }, title: string, s: ReadSubmission): string {
   const inspire = s.info.recordIds.find((r) => r.type.toLowerCase() === 'inspire' && /^\d+$/.test(r.id));
   if (inspire) return `hepdata-ins${inspire.id}`;
   const recid = s.info.hepdataDoi && /^10\.17182\/hepdata\.(\d+)/.exec(s.info.hepdataDoi)?.[1];
   if (recid) return `hepdata-${recid}`;
-  const dir = basename(name).replace(/\.(ya?ml|json)$/i, '');
-  return importedId('hepdata', dir, dir);
+  const identity = input.single ? title : basename(input.name);
+  return importedId('hepdata', identity, identity);
 }
 
 /**
@@ -92,7 +95,8 @@ export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<
     }),
   );
 
-  function unitOf(name: string, s: ReadSubmission): HepdataUnit {
+  function unitOf(input: { name: string; single: boolean }, s: ReadSubmission): HepdataUnit {
+    const { name } = input;
     const tables = s.tables.map(({ relatedDois: _d, resources: _r, ...t }) => ({ ...t, keywords: t.keywords.map((k) => ({ ...k, observable: k.observable && terms.get(k.observable)!.iri })) }));
     const keywords = tables.flatMap((t) => t.keywords);
     const matched = [...new Set(keywords.flatMap((k) => (k.observable ? [k.observable] : [])))];
@@ -103,8 +107,9 @@ export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<
     const domain = one(observed.flatMap((o) => o.domains));
     const plain = [...new Set(keywords.filter((k) => !k.observable).map((k) => k.value.trim()).filter(Boolean))];
     const related = relatedOf(s);
+    const title = titleOf(name, s);
     const content: VersionContent = {
-      title: titleOf(name, s),
+      title,
       description: (s.info.comment ?? `HEPData tables: ${tables.map((t) => `${t.name} (${t.description})`).join('; ')}`).slice(0, 100_000),
       creators: [],
       resourceType: 'Dataset',
@@ -117,7 +122,7 @@ export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<
       // The submission a version was made from: a changed submission is a new version, the same one is the same.
       annotations: { hepdata: { submission: `sha256:${s.digest}` } },
     };
-    return { id: datasetIdOf(name, s), content, tables };
+    return { id: datasetIdOf(input, title, s), content, tables };
   }
 
   return {
@@ -130,7 +135,7 @@ export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<
     *parse(input) {
       if (input.kind === 'file') {
         const read = readSubmission({ name: input.name, single: true, files: [{ path: input.name, read: () => input.bytes }] }, { maxDepth: jsonMaxDepth });
-        const unit = unitOf(input.name, read);
+        const unit = unitOf({ name: input.name, single: true }, read);
         yield { key: `hepdata:${unit.id}`, source: input.name, digest: read.digest, data: unit };
         return;
       }
@@ -149,7 +154,7 @@ export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<
           yield { key: source, source, refused: err };
           continue;
         }
-        const unit = unitOf(name, read);
+        const unit = unitOf({ name, single: false }, read);
         yield { key: `hepdata:${unit.id}`, source, digest: read.digest, data: unit };
       }
     },
