@@ -52,6 +52,8 @@ import { provFormats as createProvFormats } from './modules/prov/prov.formats.js
 import { registerRoCrateRepresentations } from './modules/rocrate/rocrate.representations.js';
 import { roCrateImporter } from './modules/rocrate/rocrate.import.js';
 import { provJsonImporter } from './modules/prov/prov.import.js';
+import { createLocationsRepository } from './modules/locations/locations.repository.js';
+import { createLocationsService } from './modules/locations/locations.service.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
@@ -75,6 +77,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     models: createModelsRepository(database),
     imports: createImportsRepository(database),
     openlineage: createOpenLineageRepository(database),
+    locations: createLocationsRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
@@ -83,7 +86,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const cache = createByteCache(config.readCacheBytes);
   const reader = createDatasetReader({ repo: repos.datasets, urls, cache });
   // Publication policies are checked at publish (rules need the gates and provenance modules, wired below).
-  const datasets = createDatasetsService({ repo: repos.datasets, reader, auth, vocabulary: ontology, checkPolicy: (pk, event) => policies.check(pk, event) });
+  const datasets = createDatasetsService({ repo: repos.datasets, reader, auth, vocabulary: ontology, checkPolicy: (pk, event) => policies.check(pk, event), knownSites: (ids) => locations.knownSites(ids) });
   // First registered = the default when the client states no preference.
   reader.representations.register({ mediaType: 'application/json', format: 'json', render: reader.json });
 
@@ -161,6 +164,15 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     formats: dataciteFormats(metadataOf, config.datacite?.user ?? 'FEMTO'),
   });
 
+  // Replicas of distributions at named sites: listing, the resolver, verification.
+  const locations = createLocationsService({
+    repo: repos.locations,
+    reader,
+    auth,
+    doiTarget: (actor, doi) => identifiers.target(actor, doi),
+    versionNumber: (pk) => datasets.versionLabels([pk]).get(pk)?.version ?? null,
+  });
+
   const openlineageEvents = createEventValidator();
   const openlineage = createOpenLineageService({ repo: repos.openlineage, datasets, versions: reader, provenance, auth, urls });
 
@@ -214,6 +226,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     gates,
     models,
     policies,
+    locations,
   };
 }
 

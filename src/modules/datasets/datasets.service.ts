@@ -8,6 +8,7 @@ import type { Datasheet } from './datasheet.schema.js';
 import { MODEL_CARD_NEEDS_MODEL, modelCardMisplaced, type CreateDatasetInput, type DatasetRecord, type PatchDatasetInput, type SharingInput, type VersionContent } from './datasets.schema.js';
 import { draftEtag, type DatasetReader, type ResolvedVersion } from './read.js';
 import { accessParams, mayEdit, mayRead, viewFor } from './visibility.js';
+import { checkReplicas } from './replicas.js';
 
 /** Turns a stored record back into the content it was written from (for PATCH merges and new drafts). */
 export function contentOf(r: DatasetRecord): VersionContent {
@@ -38,6 +39,7 @@ export function contentOf(r: DatasetRecord): VersionContent {
     distributions: r.distributions.map((d) => ({
       title: d.title ?? undefined,
       urls: d.urls,
+      replicas: d.replicas.map((r) => ({ url: r.url, site: r.site ?? undefined, checksum: (r.checksum as { algorithm: 'sha256'; value: string } | null) ?? undefined })),
       kind: d.kind,
       mediaType: d.mediaType ?? undefined,
       format: d.format ?? undefined,
@@ -75,8 +77,11 @@ function comparable(c: VersionContent): Record<string, unknown> {
     }
     return v === null ? undefined : v;
   };
+  // Replicas that say no more than their URL say what urls says.
+  const bare = (d: NonNullable<VersionContent['distributions']>[number]) => !d.replicas || d.replicas.every((r) => !r.site && !r.checksum);
+  const distributions = c.distributions?.map((d) => (bare(d) ? { ...d, replicas: undefined } : d));
   return Object.fromEntries(
-    Object.entries(c)
+    Object.entries({ ...c, distributions })
       .map(([k, v]) => [k, defaults[k as keyof VersionContent] === v ? undefined : kept(v)])
       .filter(([, v]) => v !== undefined),
   );
@@ -104,7 +109,10 @@ const withVisibility = <T extends { visibility?: 'public' | 'private'; accessLev
 /** Who owns what a caller creates: its user (an admin-role caller without one: the admin user). */
 const ownerOf = (actor: Actor) => actor.user ?? ADMIN_USER;
 
-export function createDatasetsService(deps: { repo: DatasetsRepository; reader: DatasetReader; auth: AuthService; vocabulary?: Vocabulary; checkPolicy?: PolicyCheck }) {
+/** The site ids of these that femto knows (the locations module's registry). */
+export type KnownSites = (ids: string[]) => Set<string>;
+
+export function createDatasetsService(deps: { repo: DatasetsRepository; reader: DatasetReader; auth: AuthService; vocabulary?: Vocabulary; checkPolicy?: PolicyCheck; knownSites?: KnownSites }) {
   const { repo, reader, auth, vocabulary } = deps;
   const now = () => new Date().toISOString();
 
@@ -151,8 +159,9 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
     return { concept, pk: concept.draftVersionPk };
   }
 
-  /** Checks the ontology terms and turns domain names into IRIs, so one domain is one facet value. */
+  /** Checks the replicas and the ontology terms, and turns domain names into IRIs, so one domain is one facet value. */
   function withTerms<T extends Partial<VersionContent>>(content: T): T {
+    checkReplicas(content.distributions, deps.knownSites ?? (() => new Set()));
     if (!vocabulary) return content;
     if (content.observables?.length) vocabulary.checkObservables(content.observables, '/observables');
     const errors: { pointer: string; message: string }[] = [];

@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { SiteUrls } from '../../lib/site-urls.js';
+import { locationsOut, resolvedOut, resolveQuery, siteBody, siteId, siteOut } from './locations.schema.js';
+import type { LocationsService } from './locations.service.js';
+
+const security = [{ bearer: [] }];
+const siteParams = z.object({ id: siteId });
+
+/** JSON when the client asks for it by name (`Accept: application/json`); a redirect for browsers and download tools. */
+const wantsJson = (accept: string | undefined) => !!accept && /(^|,)\s*application\/json\s*(;|,|$)/i.test(accept);
+
+export function locationsRoutes(deps: { locations: LocationsService; urls: SiteUrls }): FastifyPluginAsyncZod {
+  const { locations, urls } = deps;
+  return async (app) => {
+    app.get('/sites', { schema: { tags: ['locations'], summary: 'The named sites replicas are kept at', response: { 200: z.object({ items: z.array(siteOut) }) } } }, async () => ({
+      items: locations.sites(),
+    }));
+    app.get('/sites/:id', { schema: { tags: ['locations'], summary: 'One site', params: siteParams, response: { 200: siteOut } } }, async (request) => locations.site(request.params.id));
+    app.put(
+      '/sites/:id',
+      { schema: { tags: ['locations'], security, summary: 'Add or change a site (admin); 201 when new', params: siteParams, body: siteBody, response: { 200: siteOut, 201: siteOut } } },
+      async (request, reply) => {
+        const { site, created } = locations.putSite(request.actor, request.params.id, request.body);
+        if (created) reply.status(201).header('Location', `${urls.base}/sites/${site.id}`);
+        return site;
+      },
+    );
+    app.delete(
+      '/sites/:id',
+      { schema: { tags: ['locations'], security, summary: 'Remove a site no replica is recorded at (admin; 409 SITE_IN_USE otherwise)', params: siteParams, response: { 204: z.null().describe('Removed') } } },
+      async (request, reply) => {
+        locations.deleteSite(request.actor, request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/datasets/:id/locations',
+      {
+        schema: {
+          tags: ['locations'],
+          summary: 'Where the files of a published version are: every replica with its site, protocol, checksum and last check',
+          description: 'The latest published version, or `?version=`. No replica is listed while the caller may not get the files (restricted, or under an active embargo).',
+          params: z.object({ id: z.string().min(1).max(200) }),
+          querystring: z.object({ version: z.coerce.number().int().positive().optional() }).strict(),
+          response: { 200: locationsOut },
+        },
+      },
+      async (request) => locations.locations(request.actor, { dataset: request.params.id, version: request.query.version }),
+    );
+
+    app.get(
+      '/resolve/*',
+      {
+        schema: {
+          tags: ['locations'],
+          summary: 'The best replica of a file of a record named by DOI or dataset id: 302 to it, or JSON with Accept: application/json',
+          description:
+            'The preferred `site` first, then replicas whose last check passed, then unchecked ones; never one whose last check failed. 404 for an unknown or hidden record, 410 for a withdrawn one, 404 `NO_REPLICA` when no replica matches, 403 `FILES_WITHHELD` when the caller may not get the files.',
+          params: z.object({ '*': z.string().min(1).max(1000).describe('a DOI (10.1234/abc, doi:…, https://doi.org/…) or a dataset id') }),
+          querystring: resolveQuery,
+          response: { 200: resolvedOut, 302: z.null().describe('Location: the replica URL') },
+        },
+      },
+      async (request, reply) => {
+        const resolved = locations.resolve(request.actor, request.params['*'], request.query);
+        // The choice follows the replicas' checks: a cache must ask again.
+        reply.header('Vary', 'Accept').header('Cache-Control', 'no-cache');
+        if (wantsJson(request.headers.accept)) return resolved;
+        return reply.redirect(resolved.replica.url, 302);
+      },
+    );
+  };
+}
