@@ -70,3 +70,16 @@ export const resolvedOut = z.object({
   replica: replicaLocation,
 });
 export type Resolved = z.infer<typeof resolvedOut>;
+
+/** `femto locations verify` options, bounded: a run may not open more connections, or wait longer, than an operator means. */
+export const verifyOptions = z
+  .object({
+    site: siteId.optional(),
+    dataset: z.string().min(1).max(200).optional(),
+    concurrency: z.coerce.number().int().min(1).max(64).default(4),
+    checksum: z.boolean().default(false),
+    timeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    checksumTimeoutMs: z.coerce.number().int().min(100).max(86_400_000).default(600_000),
+  })
+  .strict();
+export type VerifyCommandOptions = z.infer<typeof verifyOptions>;
