@@ -50,26 +50,32 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
       async (request) => locations.locations(request.actor, { dataset: request.params.id, version: request.query.version }),
     );
 
-    app.get(
-      '/resolve/*',
-      {
-        schema: {
-          tags: ['locations'],
-          summary: 'The best replica of a file of a record named by DOI or dataset id: 302 to it, or JSON with Accept: application/json',
-          description:
-            'The preferred `site` first, then replicas whose last check passed, then unchecked ones; never one whose last check failed. 404 for an unknown or hidden record, 410 for a withdrawn one, 404 `NO_REPLICA` when no replica matches, 403 `FILES_WITHHELD` when the caller may not get the files.',
-          params: z.object({ '*': z.string().min(1).max(1000).describe('a DOI (10.1234/abc, doi:…, https://doi.org/…) or a dataset id') }),
-          querystring: resolveQuery,
-          response: { 200: resolvedOut, 302: z.null().describe('Location: the replica URL') },
+    // A DOI keeps its slashes in the path (/resolve/10.5072/abcd-1234): documented as {identifier}, served by a hidden wildcard too.
+    const resolveRoute = (hide: boolean) =>
+      app.get(
+        hide ? '/resolve/*' : '/resolve/:identifier',
+        {
+          schema: {
+            hide,
+            tags: ['locations'],
+            summary: 'The best replica of a file of a record named by DOI or dataset id: 302 to it, or JSON with Accept: application/json',
+            description:
+              'The identifier is a DOI (10.1234/abc, doi:…, https://doi.org/…; its slashes stay as they are) or a dataset id. The preferred `site` first, then replicas whose last check passed (the latest checked first), then unchecked ones; never one whose last check failed. 404 for an unknown or hidden record, 410 for a withdrawn one, 404 `NO_REPLICA` when no replica matches, 403 `FILES_WITHHELD` when the caller may not get the files.',
+            params: hide ? z.object({ '*': z.string().min(1).max(1000) }) : z.object({ identifier: z.string().min(1).max(1000) }),
+            querystring: resolveQuery,
+            response: { 200: resolvedOut, 302: z.null().describe('Location: the replica URL') },
+          },
         },
-      },
-      async (request, reply) => {
-        const resolved = locations.resolve(request.actor, request.params['*'], request.query);
-        // The choice follows the replicas' checks: a cache must ask again.
-        reply.header('Vary', 'Accept').header('Cache-Control', 'no-cache');
-        if (wantsJson(request.headers.accept)) return resolved;
-        return reply.redirect(resolved.replica.url, 302);
-      },
-    );
+        async (request, reply) => {
+          const params = request.params as { identifier?: string; '*'?: string };
+          const resolved = locations.resolve(request.actor, params.identifier ?? params['*']!, request.query);
+          // The choice follows the replicas' checks: a cache must ask again.
+          reply.header('Vary', 'Accept').header('Cache-Control', 'no-cache');
+          if (wantsJson(request.headers.accept)) return resolved;
+          return reply.redirect(resolved.replica.url, 302);
+        },
+      );
+    resolveRoute(false);
+    resolveRoute(true);
   };
 }
