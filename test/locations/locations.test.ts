@@ -2,7 +2,6 @@ import t from 'tap';
 import { BASE_URL, makeApp, minimalDataset, type TestApp } from '../helpers/app.js';
 import { CONTENT, CONTENT_SHA256, fileServer } from './file-server.js';
 
-const json = (payload: unknown) => ({ 'content-type': 'application/json', payload: JSON.stringify(payload) });
 
 async function site(a: TestApp, id: string, name: string) {
   const res = await a.app.inject({ method: 'PUT', url: `/sites/${id}`, headers: a.as.admin, payload: { name } });
