@@ -171,6 +171,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     auth,
     doiTarget: (actor, doi) => identifiers.target(actor, doi),
     versionNumber: (pk) => datasets.versionLabels([pk]).get(pk)?.version ?? null,
+    assertEditable: (actor, dataset) => datasets.assertEditable(actor, dataset),
   });
 
   const openlineageEvents = createEventValidator();

@@ -251,3 +251,47 @@ t.test('checks run in parallel up to the bound, not beyond', async (t) => {
     t.equal(files.inFlight.max, concurrency, `${concurrency} at a time`);
   }
 });
+
+t.test('a published version gains and loses replicas: every format shows them, the version changes, its checksum must agree', async (t) => {
+  const a = await makeApp(t);
+  await site(a, 'cern-eos', 'CERN EOS');
+  const sha256 = { algorithm: 'sha256', value: CONTENT_SHA256 };
+  await create(a, { id: 'growing', publisher: 'Lattice Lab', distributions: [{ checksum: sha256, replicas: [{ url: 'https://data.example.org/x.h5' }] }] });
+  const before = await a.app.inject('/datasets/growing');
+  const oaiBefore = (await a.app.inject('/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:femto.test:growing')).body.match(/<datestamp>([^<]+)/)![1];
+  const add = (body: Record<string, unknown>, headers = a.as.curator) => a.app.inject({ method: 'POST', url: '/datasets/growing/versions/1/replicas', headers, payload: body });
+
+  t.equal((await add({ distribution: 1, url: 'root://eos.example.org//x.h5', site: 'cern-eos' }, a.as.reader)).statusCode, 403);
+  t.equal((await add({ distribution: 1, url: 'root://eos.example.org//x.h5', site: 'cern-eos' }, a.as.anonymous)).statusCode, 401);
+  t.match((await add({ distribution: 1, url: 'root://eos.example.org//x.h5', checksum: { algorithm: 'sha256', value: 'ab'.repeat(32) } })).json(), {
+    status: 422,
+    code: 'REPLICA_CHECKSUM_CONFLICT',
+    errors: [{ pointer: '/checksum/value', message: /disagrees with b94d27b9/ }],
+  });
+  t.match((await add({ distribution: 1, url: 'root://eos.example.org//x.h5', site: 'atlantis' })).json(), { code: 'UNKNOWN_REFERENCE', errors: [{ pointer: '/site' }] });
+  t.match((await add({ distribution: 2, url: 'root://eos.example.org//x.h5' })).json(), { code: 'UNKNOWN_REFERENCE', errors: [{ pointer: '/distribution' }] });
+  t.match((await add({ distribution: 1, url: 'https://data.example.org/x.h5' })).json(), { status: 409, errors: [{ pointer: '/url' }] });
+  t.equal((await a.app.inject({ method: 'POST', url: '/datasets/nowhere/versions/1/replicas', headers: a.as.curator, payload: { distribution: 1, url: 'https://x.example/y' } })).statusCode, 404);
+
+  // OAI-PMH datestamps are to the second.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const added = await add({ distribution: 1, url: 'root://eos.example.org//x.h5', site: 'cern-eos', checksum: { algorithm: 'sha256', value: CONTENT_SHA256.toUpperCase() } });
+  t.equal(added.statusCode, 201, added.body);
+  t.equal(added.headers.location, `${BASE_URL}/datasets/growing/locations?version=1`);
+  t.same(added.json().distributions[0].replicas.map((r: { url: string; site: string | null }) => [r.url, r.site]), [['https://data.example.org/x.h5', null], ['root://eos.example.org//x.h5', 'cern-eos']]);
+  const after = await a.app.inject('/datasets/growing');
+  t.same(after.json().distributions[0].urls, ['https://data.example.org/x.h5', 'root://eos.example.org//x.h5'], 'the record lists it');
+  t.not(after.headers.etag, before.headers.etag, 'a new ETag: cached representations are not served');
+  t.match((await a.app.inject('/datasets/growing?format=jsonld')).body, /root:\/\/eos\.example\.org\/\/x\.h5/, 'every format shows it');
+  const oaiAfter = (await a.app.inject('/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:femto.test:growing')).body.match(/<datestamp>([^<]+)/)![1];
+  t.ok(oaiAfter > oaiBefore, `harvesters see the record changed (${oaiBefore} -> ${oaiAfter})`);
+
+  const remove = (query: string) => a.app.inject({ method: 'DELETE', url: `/datasets/growing/versions/1/replicas?${query}`, headers: a.as.curator });
+  t.equal((await remove('distribution=1&url=https%3A%2F%2Fdata.example.org%2Fx.h5')).statusCode, 204);
+  const left = await a.app.inject('/datasets/growing');
+  t.same(left.json().distributions[0].urls, ['root://eos.example.org//x.h5']);
+  t.not(left.headers.etag, after.headers.etag);
+  t.equal((await remove('distribution=1&url=https%3A%2F%2Fdata.example.org%2Fx.h5')).statusCode, 404, 'gone already');
+  t.match((await remove('distribution=1&url=root%3A%2F%2Feos.example.org%2F%2Fx.h5')).json(), { status: 409, detail: /the only replica/ }, 'a distribution keeps one');
+  t.equal((await a.app.inject({ method: 'POST', url: '/datasets/growing/versions/1/replicas', headers: a.as.curator, payload: { distribution: 1, url: 'https://data.example.org/x.h5' } })).json().distributions[0].replicas[1].url, 'https://data.example.org/x.h5', 'added again, after the others');
+});

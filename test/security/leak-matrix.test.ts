@@ -162,6 +162,8 @@ const REST: Record<string, Route> = {
   'PUT /sites/{id}': { family: 'none', probe: () => json('PUT', '/sites/leak-site', { name: 'changed' }) },
   'DELETE /sites/{id}': { family: 'none', probe: () => ({ method: 'DELETE', url: '/sites/leak-site' }) },
   'GET /datasets/{id}/locations': { family: 'dataset', probe: (id) => get(`/datasets/${id}/locations`) },
+  'POST /datasets/{id}/versions/{n}/replicas': { family: 'dataset', probe: (id) => json('POST', `/datasets/${id}/versions/1/replicas`, { distribution: 1, url: 'https://data.example.org/open-file.h5' }) },
+  'DELETE /datasets/{id}/versions/{n}/replicas': { family: 'dataset', probe: (id) => ({ method: 'DELETE', url: `/datasets/${id}/versions/1/replicas?distribution=1&url=https%3A%2F%2Fdata.example.org%2Fnone.h5` }) },
   'GET /resolve/{identifier}': { family: 'dataset', probe: (id) => get(`/resolve/${id}?site=leak-site`) },
   'GET /metrics': { family: 'none', probe: () => get('/metrics') },
   'GET /metrics/{slug}': { family: 'none', probe: () => get('/metrics/tracking-efficiency') },

@@ -189,7 +189,9 @@ export const distributions = sqliteTable(
  * A distribution may be served from several places: replicas, each at a named site (or none: the
  * origin), over a protocol (the URL's scheme), with the checksum that site states and what the
  * last check of it found. The check columns are not version content: they change without the
- * version changing, and no representation of a version shows them.
+ * version changing, and no representation of a version shows them. Replicas are added to and
+ * removed from published versions (the bytes, checksummed alike, stay the same): a trigger counts
+ * that as a change of the version.
  */
 export const distributionLocations = sqliteTable(
   'distribution_locations',
@@ -203,6 +205,8 @@ export const distributionLocations = sqliteTable(
     protocol: text('protocol').notNull().default(''),
     checksumAlgorithm: text('checksum_algorithm'),
     checksumValue: text('checksum_value'),
+    /** When the replica was added to its published version (null: written with the version). */
+    addedAt: timestamp('added_at'),
     verifiedAt: timestamp('verified_at'),
     verifyResult: text('verify_result', { enum: VERIFY_RESULTS }),
     verifyDetail: text('verify_detail'),

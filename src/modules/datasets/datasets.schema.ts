@@ -81,7 +81,7 @@ export const creatorInput = z
   .strict();
 
 const checksum = z
-  .object({ algorithm: z.enum(['md5', 'sha1', 'sha256', 'sha512', 'adler32', 'crc32c']), value: z.string().regex(/^[0-9a-fA-F]+$/) })
+  .object({ algorithm: z.enum(['md5', 'sha1', 'sha256', 'sha512', 'adler32', 'crc32c']), value: z.string().max(128).regex(/^[0-9a-fA-F]+$/) })
   .strict();
 
 const mediaType = z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type like application/x-hdf5');

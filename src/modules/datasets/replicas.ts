@@ -1,6 +1,13 @@
 import { FemtoError } from '../../errors.js';
 import type { DistributionContent } from './datasets.schema.js';
 
+type Stated = { algorithm: string; value: string } | null | undefined;
+/** What the rule reads of a distribution: its checksum and its replicas'. */
+interface Checksummed {
+  checksum?: Stated;
+  replicas?: readonly { site?: string | null; checksum?: Stated }[];
+}
+
 interface Problem {
   pointer: string;
   message: string;
@@ -11,7 +18,7 @@ interface Problem {
  * those its replicas' sites state must agree wherever they use the same algorithm (hex is
  * case-insensitive). Pointers are relative to `base` (the distributions array).
  */
-export function checksumConflicts(distributions: readonly DistributionContent[], base = '/distributions'): Problem[] {
+export function checksumConflicts(distributions: readonly Checksummed[], base = '/distributions'): Problem[] {
   const problems: Problem[] = [];
   distributions.forEach((d, i) => {
     const seen = new Map<string, { value: string; where: string }>();

@@ -3,6 +3,7 @@ import type { ReplicaLocation, Site, SiteInput, VerifyResult } from './locations
 
 /** One distribution of a version with its replicas, in order. */
 export interface DistributionReplicas {
+  pk: number;
   index: number;
   title: string | null;
   kind: 'download' | 'access';
@@ -26,6 +27,7 @@ export interface ReplicaToVerify {
 }
 
 interface ReplicaRow {
+  pk: number;
   distribution: number;
   title: string | null;
   kind: 'download' | 'access';
@@ -57,7 +59,7 @@ export function createLocationsRepository({ sqlite }: Database_) {
   const knownStmt = sqlite.prepare('SELECT s.id FROM json_each(?) k CROSS JOIN sites s ON s.id = k.value').pluck(true);
   // One statement for every distribution of a version and every replica of each (a distribution without replicas: one row of nulls).
   const replicasStmt = sqlite.prepare(`
-    SELECT x.position + 1 AS distribution, x.title, x.kind, x.size_bytes AS sizeBytes, x.checksum_algorithm AS algorithm, x.checksum_value AS value,
+    SELECT x.pk, x.position + 1 AS distribution, x.title, x.kind, x.size_bytes AS sizeBytes, x.checksum_algorithm AS algorithm, x.checksum_value AS value,
            l.url, l.site, l.protocol, l.checksum_algorithm AS replicaAlgorithm, l.checksum_value AS replicaValue,
            l.verified_at AS verifiedAt, l.verify_result AS verifyResult, l.verify_detail AS verifyDetail
       FROM distributions x LEFT JOIN distribution_locations l ON l.distribution_pk = x.pk
@@ -68,6 +70,10 @@ export function createLocationsRepository({ sqlite }: Database_) {
       FROM distribution_locations l JOIN distributions x ON x.pk = l.distribution_pk JOIN dataset_versions v ON v.pk = x.version_pk
      WHERE (@site IS NULL OR l.site = @site) AND (@dataset IS NULL OR v.dataset_id = @dataset)
      ORDER BY v.dataset_id, v.pk, x.position, l.position`);
+  const addReplicaStmt = sqlite.prepare(`
+    INSERT INTO distribution_locations (distribution_pk, position, url, site, protocol, checksum_algorithm, checksum_value, added_at)
+    SELECT @distributionPk, coalesce(max(position), -1) + 1, @url, @site, @protocol, @algorithm, @value, @now FROM distribution_locations WHERE distribution_pk = @distributionPk`);
+  const removeReplicaStmt = sqlite.prepare('DELETE FROM distribution_locations WHERE distribution_pk = ? AND url = ?');
   const recordStmt = sqlite.prepare(
     'UPDATE distribution_locations SET verified_at = @at, verify_result = @result, verify_detail = @detail WHERE distribution_pk = @distributionPk AND position = @position',
   );
@@ -101,7 +107,7 @@ export function createLocationsRepository({ sqlite }: Database_) {
       for (const r of replicasStmt.all(versionPk) as ReplicaRow[]) {
         let d = out[out.length - 1];
         if (d?.index !== r.distribution) {
-          d = { index: r.distribution, title: r.title, kind: r.kind, sizeBytes: r.sizeBytes, checksum: checksumOf(r.algorithm, r.value), replicas: [] };
+          d = { pk: r.pk, index: r.distribution, title: r.title, kind: r.kind, sizeBytes: r.sizeBytes, checksum: checksumOf(r.algorithm, r.value), replicas: [] };
           out.push(d);
         }
         if (r.url === null) continue;
@@ -125,6 +131,17 @@ export function createLocationsRepository({ sqlite }: Database_) {
         const checksums = stated.filter((c, i) => stated.findIndex((o) => o.algorithm === c.algorithm) === i);
         return { ...r, checksums };
       });
+    },
+
+    transaction: <T>(fn: () => T): T => inTransaction(fn),
+
+    /** Adds a replica after the distribution's others (its version's change counter moves: a trigger). */
+    addReplica(distributionPk: number, r: { url: string; site: string | null; protocol: string; checksum: { algorithm: string; value: string } | null }, now: string): void {
+      addReplicaStmt.run({ distributionPk, url: r.url, site: r.site, protocol: r.protocol, algorithm: r.checksum?.algorithm ?? null, value: r.checksum?.value ?? null, now });
+    },
+
+    removeReplica(distributionPk: number, url: string): boolean {
+      return removeReplicaStmt.run(distributionPk, url).changes > 0;
     },
 
     recordVerification(replica: Pick<ReplicaToVerify, 'distributionPk' | 'position'>, found: { at: string; result: VerifyResult; detail: string | null }): void {

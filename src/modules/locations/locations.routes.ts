@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SiteUrls } from '../../lib/site-urls.js';
-import { locationsOut, resolvedOut, resolveQuery, siteBody, siteId, siteOut } from './locations.schema.js';
+import { addReplicaBody, locationsOut, removeReplicaQuery, resolvedOut, resolveQuery, siteBody, siteId, siteOut } from './locations.schema.js';
 import type { LocationsService } from './locations.service.js';
 
 const security = [{ bearer: [] }];
@@ -48,6 +48,42 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
         },
       },
       async (request) => locations.locations(request.actor, { dataset: request.params.id, version: request.query.version }),
+    );
+
+    const versionParams = z.object({ id: z.string().min(1).max(200), n: z.coerce.number().int().positive() });
+    app.post(
+      '/datasets/:id/versions/:n/replicas',
+      {
+        schema: {
+          tags: ['locations'],
+          security,
+          summary: "Record another replica of a published version's file (curators of the record); its checksum must agree with the others'",
+          params: versionParams,
+          body: addReplicaBody,
+          response: { 201: locationsOut },
+        },
+      },
+      async (request, reply) => {
+        const answer = locations.addReplica(request.actor, { dataset: request.params.id, version: request.params.n }, request.body);
+        return reply.status(201).header('Location', `${urls.dataset(request.params.id)}/locations?version=${request.params.n}`).send(answer);
+      },
+    );
+    app.delete(
+      '/datasets/:id/versions/:n/replicas',
+      {
+        schema: {
+          tags: ['locations'],
+          security,
+          summary: 'Record that a replica is gone (curators of the record); a distribution keeps at least one',
+          params: versionParams,
+          querystring: removeReplicaQuery,
+          response: { 204: z.null().describe('Removed') },
+        },
+      },
+      async (request, reply) => {
+        locations.removeReplica(request.actor, { dataset: request.params.id, version: request.params.n }, request.query);
+        return reply.status(204).send(null);
+      },
     );
 
     // A DOI keeps its slashes in the path (/resolve/10.5072/abcd-1234): documented as {identifier}, served by a hidden wildcard too.

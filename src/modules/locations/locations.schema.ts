@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl } from '../../lib/urls.js';
+import { replicaInput } from '../datasets/datasets.schema.js';
 import { VERIFY_RESULTS, type VerifyResult } from '../../db/schema/locations.js';
 
 export { VERIFY_RESULTS, type VerifyResult };
@@ -51,6 +52,14 @@ export const locationsOut = z.object({
   ),
 });
 export type Locations = z.infer<typeof locationsOut>;
+
+/** A replica added to a published version: where the bytes also are now. */
+export const addReplicaBody = replicaInput.extend({
+  distribution: z.number().int().min(1).max(1000).describe('which distribution of the version (1-based, as GET /datasets/{id}/locations numbers them)'),
+});
+export type AddReplicaInput = z.infer<typeof addReplicaBody>;
+
+export const removeReplicaQuery = z.object({ distribution: z.coerce.number().int().min(1).max(1000), url: z.string().min(1).max(2000) }).strict();
 
 export const resolveQuery = z
   .object({

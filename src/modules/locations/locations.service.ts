@@ -7,7 +7,9 @@ import type { DatasetReader, VersionRef } from '../datasets/read.js';
 import { mayGetFiles } from '../datasets/visibility.js';
 import { normalizeDoi } from '../identifiers/doi.js';
 import type { LocationsRepository, ReplicaToVerify } from './locations.repository.js';
-import type { Locations, ReplicaLocation, Resolved, ResolveQuery, Site, SiteInput, VerifyResult } from './locations.schema.js';
+import type { AddReplicaInput, Locations, ReplicaLocation, Resolved, ResolveQuery, Site, SiteInput, VerifyResult } from './locations.schema.js';
+import { checksumConflicts } from '../datasets/replicas.js';
+import { protocolOf } from '../../lib/urls.js';
 import { checkReplica, type Finding, type VerifyOptions } from './verify.js';
 
 /** A replica whose last check found it missing or wrong: never an answer of the resolver. */
@@ -55,6 +57,8 @@ export function createLocationsService(deps: {
   doiTarget: (actor: Actor, doi: string) => { datasetId: string; versionPk: number | null } | undefined;
   /** The version number of a version pk (datasets module). */
   versionNumber: (pk: number) => number | null;
+  /** Throws unless the caller may change the record: 404 when it may not see it, 403 otherwise (datasets module). */
+  assertEditable: (actor: Actor, dataset: string) => void;
 }) {
   const { repo, reader, auth } = deps;
 
@@ -79,6 +83,15 @@ export function createLocationsService(deps: {
     }
     if (!slugPattern.test(identifier)) throw unknown();
     return { dataset: identifier, version };
+  }
+
+  /** A distribution of a published version the caller may change the replicas of. */
+  function editableDistribution(actor: Actor, ref: { dataset: string; version: number }, index: number) {
+    deps.assertEditable(actor, ref.dataset);
+    const version = reader.open(actor, ref);
+    const distribution = repo.replicasOf(version.pk).find((d) => d.index === index);
+    if (!distribution) throw new FemtoError('UNKNOWN_REFERENCE', `${ref.dataset} v${ref.version} has no distribution ${index}`, [{ pointer: '/distribution', message: 'no such distribution' }]);
+    return distribution;
   }
 
   return {
@@ -110,8 +123,37 @@ export function createLocationsService(deps: {
     /** Where the files of a published version are: every replica with its site, protocol, checksum and last check; none while the caller may not get the files. */
     locations(actor: Actor, ref: { dataset: string; version?: number }): Locations {
       const { version, filesWithheld } = open(actor, ref, () => (ref.version === undefined ? notFound('Dataset', ref.dataset) : notFound('Version', `${ref.dataset} v${ref.version}`)));
-      const distributions = repo.replicasOf(version.pk).map((d) => (filesWithheld ? { ...d, replicas: [] } : d));
+      const distributions = repo.replicasOf(version.pk).map(({ pk: _pk, ...d }) => (filesWithheld ? { ...d, replicas: [] } : d));
       return { dataset: version.datasetId, version: version.versionNumber!, filesWithheld, distributions };
+    },
+
+    /**
+     * Records that a published version's file is also at another place (a transfer made a new
+     * copy): the same bytes, so its checksum, when the site states one, must agree with the others.
+     */
+    addReplica(actor: Actor, ref: { dataset: string; version: number }, input: AddReplicaInput): Locations {
+      const distribution = editableDistribution(actor, ref, input.distribution);
+      repo.transaction(() => {
+        if (distribution.replicas.some((r) => r.url === input.url)) throw new FemtoError('CONFLICT', `${input.url} is already a replica of distribution ${input.distribution}`, [{ pointer: '/url', message: 'already a replica' }]);
+        // The others agree (every write is checked): a conflict is the new replica's.
+        const conflicts = checksumConflicts([{ checksum: distribution.checksum, replicas: [...distribution.replicas, input] }]);
+        if (conflicts.length) throw new FemtoError('REPLICA_CHECKSUM_CONFLICT', conflicts[0].message, [{ pointer: '/checksum/value', message: conflicts[0].message }]);
+        if (input.site && !repo.knownSites([input.site]).has(input.site)) throw new FemtoError('UNKNOWN_REFERENCE', `'${input.site}' is not a site of this catalog (GET /sites lists them)`, [{ pointer: '/site', message: 'no such site' }]);
+        repo.addReplica(distribution.pk, { url: input.url, site: input.site ?? null, protocol: protocolOf(input.url), checksum: input.checksum ?? null }, new Date().toISOString());
+        auth.audit(actor, { action: 'replica.add', entityType: 'dataset', entityId: ref.dataset, after: { version: ref.version, ...input } });
+      });
+      return this.locations(actor, ref);
+    },
+
+    /** Records that a replica is gone from its place; a distribution keeps at least one. */
+    removeReplica(actor: Actor, ref: { dataset: string; version: number }, which: { distribution: number; url: string }): void {
+      const distribution = editableDistribution(actor, ref, which.distribution);
+      if (!distribution.replicas.some((r) => r.url === which.url)) throw notFound('Replica', which.url);
+      if (distribution.replicas.length === 1) throw new FemtoError('CONFLICT', `${which.url} is the only replica of distribution ${which.distribution}; a new version of the record can drop the file`);
+      repo.transaction(() => {
+        repo.removeReplica(distribution.pk, which.url);
+        auth.audit(actor, { action: 'replica.remove', entityType: 'dataset', entityId: ref.dataset, before: { version: ref.version, ...which } });
+      });
     },
 
     /** The best replica of one distribution of the version an identifier names (see bestReplica). */
