@@ -4,7 +4,7 @@ import type { Test } from 'tap';
 
 /**
  * A file server on loopback for replica checks: a good file, one shorter than recorded, one whose
- * bytes differ, none at all, and one that answers too late. It counts requests in flight, so a test
+ * bytes differ, none at all, one that answers too late, and one behind a server that refuses HEAD. It counts requests in flight, so a test
  * can hold a run to its concurrency bound.
  */
 export const CONTENT = 'hello world';
@@ -39,7 +39,8 @@ export async function fileServer(t: Test, opts: { slowMs?: number; delayMs?: num
     };
     const name = (req.url ?? '').replace(/\?.*$/, '');
     const answer = () => {
-      if (name.startsWith('/good')) return send(200, CONTENT);
+      if (name === '/nohead.bin' && req.method === 'HEAD') return send(405, '');
+      if (name.startsWith('/good') || name === '/nohead.bin') return send(200, CONTENT);
       if (name === '/short.bin') return send(200, CONTENT.slice(0, 5));
       if (name === '/corrupt.bin') return send(200, 'hello w0rld');
       if (name === '/slow.bin') return later(opts.slowMs ?? 5000, () => send(200, CONTENT));

@@ -295,3 +295,12 @@ t.test('a published version gains and loses replicas: every format shows them, t
   t.match((await remove('distribution=1&url=root%3A%2F%2Feos.example.org%2F%2Fx.h5')).json(), { status: 409, detail: /the only replica/ }, 'a distribution keeps one');
   t.equal((await a.app.inject({ method: 'POST', url: '/datasets/growing/versions/1/replicas', headers: a.as.curator, payload: { distribution: 1, url: 'https://data.example.org/x.h5' } })).json().distributions[0].replicas[1].url, 'https://data.example.org/x.h5', 'added again, after the others');
 });
+
+t.test('a server that refuses HEAD is asked with a GET whose body is not read', async (t) => {
+  const a = await makeApp(t);
+  const files = await fileServer(t);
+  await create(a, { id: 'no-head', distributions: [{ sizeBytes: 11, replicas: [{ url: `${files.base}/nohead.bin` }] }] });
+  const counts = await a.app.femto.locations.verify({ concurrency: 1, options: { timeoutMs: 2000, checksum: false, checksumTimeoutMs: 2000 } });
+  t.equal(counts.ok, 1);
+  t.same(files.requests, ['HEAD /nohead.bin', 'GET /nohead.bin']);
+});
