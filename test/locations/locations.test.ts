@@ -304,3 +304,20 @@ t.test('a server that refuses HEAD is asked with a GET whose body is not read', 
   t.equal(counts.ok, 1);
   t.same(files.requests, ['HEAD /nohead.bin', 'GET /nohead.bin']);
 });
+
+t.test('an ILDG Markov chain URI resolves to the ensemble record identical to it', async (t) => {
+  const a = await makeApp(t);
+  const ensemble = (id: string, uri: string, extra: Record<string, unknown> = {}) =>
+    create(a, { id, relatedIdentifiers: [{ type: 'ILDG', value: uri, relation: 'IsIdenticalTo' }], distributions: [{ replicas: [{ url: `https://ildg.example.org/${id}.tar` }] }], ...extra });
+  await ensemble('ens-open', 'mc://ldg/test/b60-l32');
+  await ensemble('ens-private', 'mc://ldg/test/secret', { visibility: 'private' });
+  await create(a, { id: 'cites-it', relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/cited', relation: 'References' }], distributions: [{ urls: ['https://x.example/y'] }] });
+
+  t.equal((await a.app.inject('/resolve/mc://ldg/test/b60-l32')).headers.location, 'https://ildg.example.org/ens-open.tar', 'as typed');
+  t.equal((await a.app.inject(`/resolve/${encodeURIComponent('mc://ldg/test/b60-l32')}`)).headers.location, 'https://ildg.example.org/ens-open.tar', 'percent-encoded');
+  const hidden = await a.app.inject('/resolve/mc://ldg/test/secret');
+  const unknown = await a.app.inject('/resolve/mc://ldg/test/xxxxxx');
+  t.same([hidden.statusCode, hidden.json().detail.replace('secret', 'xxxxxx')], [404, unknown.json().detail], 'a private ensemble answers as an unknown one');
+  t.equal((await a.app.inject({ url: '/resolve/mc://ldg/test/secret', headers: a.as.admin })).headers.location, 'https://ildg.example.org/ens-private.tar');
+  t.equal((await a.app.inject('/resolve/mc://ldg/test/cited')).statusCode, 404, 'a record that only cites a chain is not it');
+});

@@ -12,6 +12,9 @@ import { checksumConflicts } from '../datasets/replicas.js';
 import { protocolOf } from '../../lib/urls.js';
 import { checkReplica, type Finding, type VerifyOptions } from './verify.js';
 
+/** ILDG names an ensemble by a Markov chain URI: mc://<grid>/<collaboration>/<ensemble>. */
+const MARKOV_CHAIN = /^mc:\/\/\S+$/;
+
 /** A replica whose last check found it missing or wrong: never an answer of the resolver. */
 const failed = (r: ReplicaLocation) => r.verified !== null && r.verified.result !== 'ok' && r.verified.result !== 'unsupported';
 const verifiedOk = (r: ReplicaLocation) => r.verified?.result === 'ok';
@@ -53,6 +56,8 @@ export function createLocationsService(deps: {
   repo: LocationsRepository;
   reader: DatasetReader;
   auth: AuthService;
+  /** The records the caller may read that are identical to an identifier of this type (datasets module). */
+  identicalTo: (actor: Actor, type: 'ILDG', value: string) => string[];
   /** What a DOI names for the caller (identifiers module). */
   doiTarget: (actor: Actor, doi: string) => { datasetId: string; versionPk: number | null } | undefined;
   /** The version number of a version pk (datasets module). */
@@ -68,7 +73,7 @@ export function createLocationsService(deps: {
     return { version, filesWithheld: !mayGetFiles(actor, version) };
   }
 
-  /** The version an identifier (a DOI or a dataset id) names. */
+  /** The version an identifier (a DOI, a dataset id, an ILDG Markov chain URI) names. */
   function refOf(actor: Actor, identifier: string, version: number | undefined): VersionRef {
     const doi = normalizeDoi(identifier);
     const unknown = () => notFound('Identifier', identifier);
@@ -81,8 +86,12 @@ export function createLocationsService(deps: {
       if (n === null) throw unknown();
       return { dataset: target.datasetId, version: n };
     }
-    if (!slugPattern.test(identifier)) throw unknown();
-    return { dataset: identifier, version };
+    if (slugPattern.test(identifier)) return { dataset: identifier, version };
+    // An ILDG Markov chain URI names the ensemble record that is identical to it.
+    if (!MARKOV_CHAIN.test(identifier)) throw unknown();
+    const [dataset] = deps.identicalTo(actor, 'ILDG', identifier);
+    if (!dataset) throw unknown();
+    return { dataset, version };
   }
 
   /** A distribution of a published version the caller may change the replicas of. */
