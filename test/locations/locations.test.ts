@@ -81,8 +81,16 @@ t.test('replicas are part of the record: kept by a new draft, withheld with the 
   await a.app.inject({ method: 'POST', url: '/datasets/mirrored/versions', headers: a.as.curator });
   t.same((await a.app.inject({ url: '/datasets/mirrored/draft', headers: a.as.curator })).json().distributions[0].replicas, record.distributions[0].replicas, 'a new draft keeps them');
 
+  const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ dataset(id: "mirrored") { distributions { replicas { url site protocol checksum { algorithm } } } } }' } });
+  t.same(gql.json().data.dataset.distributions[0].replicas, [
+    { url: replicas[0].url, site: null, protocol: 'https', checksum: { algorithm: 'sha256' } },
+    { url: replicas[1].url, site: 'cern-eos', protocol: 'root', checksum: null },
+  ], 'in GraphQL too');
+
   await create(a, { id: 'embargoed', accessLevel: 'embargoed', embargoUntil: '2999-01-01', distributions: [{ replicas }] });
   t.same((await a.app.inject('/datasets/embargoed')).json().distributions[0].replicas, [], 'no replica while the files are embargoed');
+  const hidden = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ dataset(id: "embargoed") { distributions { urls replicas { url } } } }' } });
+  t.same(hidden.json().data.dataset.distributions, [{ urls: [], replicas: [] }], 'nor in GraphQL');
 });
 
 t.test('GET /datasets/{id}/locations: every replica with its site and last check, as the caller may see them', async (t) => {

@@ -178,7 +178,7 @@ const PORTAL: Record<string, Route> = {
 
 /** Every GraphQL root field, asked about a target of its family. */
 const GRAPHQL: Record<string, { family: Family; query: (id: string) => string }> = {
-  dataset: { family: 'dataset', query: (id) => `{ dataset(id: "${id}") { id title visibility accessLevel accessConditions distributions { urls } creators { name agent { id name } } doi { doi state lastError } versions { version } generatedBy { name inputs { dataset hidden } } usedBy { name } evaluations { id activity { name } model { hidden } benchmark { hidden dataset { title } } } trainingSetManifest { trainingData { id hidden title } } } }` },
+  dataset: { family: 'dataset', query: (id) => `{ dataset(id: "${id}") { id title visibility accessLevel accessConditions distributions { urls replicas { url site } } creators { name agent { id name } } doi { doi state lastError } versions { version } generatedBy { name inputs { dataset hidden } } usedBy { name } evaluations { id activity { name } model { hidden } benchmark { hidden dataset { title } } } trainingSetManifest { trainingData { id hidden title } } } }` },
   datasets: { family: 'none', query: () => '{ datasets(first: 100) { totalCount facets { name values { value count } } edges { node { id title doi { doi } } } } }' },
   activity: { family: 'activity', query: (id) => `{ activity(id: "${id}") { id name kind agents { agent { name } } inputs { dataset hidden } outputs { dataset hidden } } }` },
   agent: { family: 'agent', query: (id) => `{ agent(id: "${id}") { id name } }` },
