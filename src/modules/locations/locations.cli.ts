@@ -1,4 +1,4 @@
-import { notFound } from '../../errors.js';
+import { FemtoError } from '../../errors.js';
 import type { VerifyCommandOptions, VerifyResult } from './locations.schema.js';
 import type { LocationsService } from './locations.service.js';
 
@@ -18,7 +18,7 @@ export async function verifyCommand(locations: LocationsService, opts: VerifyCom
     onResult: (r, found) => out(`${found.result}\t${r.dataset} v${r.version ?? 'draft'}\t${r.site ?? '-'}\t${r.url}${found.detail ? `\t${found.detail}` : ''}`),
   });
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  if (!total && opts.dataset) throw notFound('Replicas of dataset', opts.dataset);
+  if (!total && opts.dataset) throw new FemtoError('NOT_FOUND', `Dataset '${opts.dataset}' has no replica (or does not exist)`);
   out(`checked ${total} replicas: ${Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}`);
   return FAILURES.every((f) => counts[f] === 0);
 }
