@@ -8,12 +8,12 @@ import { loadConfig } from '../../src/config.js';
 import { migrationsUpTo } from '../helpers/migrations.js';
 
 /** Mirrors stored before replicas had sites are migrated without loss: every URL, in order, each with its protocol. */
-t.test('0016 keeps every mirror and gives each its protocol', async (t) => {
+t.test('0017 keeps every mirror and gives each its protocol', async (t) => {
   const dir = t.testdir({});
   const path = join(dir, 'old.sqlite');
   const sqlite = new Database(path);
   sqlite.pragma('foreign_keys = ON');
-  migrate(drizzle(sqlite), { migrationsFolder: migrationsUpTo(dir, '0015_models') });
+  migrate(drizzle(sqlite), { migrationsFolder: migrationsUpTo(dir, '0016_hepdata-tables') });
   const at = '2025-01-01T00:00:00.000Z';
   // Rows as femto wrote them then, in plain SQL: no code under test.
   sqlite.exec(`

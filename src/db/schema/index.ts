@@ -10,3 +10,4 @@ export * from './models.js';
 export * from './imports.js';
 export * from './openlineage.js';
 export * from './locations.js';
+export * from './hepdata.js';
