@@ -31,6 +31,7 @@ import { loadOntology } from './modules/ontology/ontology.service.js';
 import { ontologyRoutes } from './modules/ontology/ontology.routes.js';
 import { gatesRoutes } from './modules/gates/gates.routes.js';
 import { modelsRoutes } from './modules/models/models.routes.js';
+import { locationsRoutes } from './modules/locations/locations.routes.js';
 import { loadPolicies } from './modules/policies/policies.loader.js';
 
 const { version } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
@@ -130,6 +131,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
       ontologyRoutes(c),
       gatesRoutes(c),
       modelsRoutes(c),
+      locationsRoutes(c),
       portalRoutes(c),
     ]) {
       await rest.register(routes);

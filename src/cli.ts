@@ -11,6 +11,8 @@ import { loadOntology } from './modules/ontology/ontology.service.js';
 import { OntologyError } from './modules/ontology/ontology.loader.js';
 import { StartError } from './start-errors.js';
 import { importCommand } from './modules/imports/imports.cli.js';
+import { verifyCommand } from './modules/locations/locations.cli.js';
+import { verifyOptions } from './modules/locations/locations.schema.js';
 import { FemtoError } from './errors.js';
 
 const config = (): Config => loadConfig(process.env);
@@ -141,6 +143,23 @@ program
       const progress = process.stderr.isTTY ? process.stderr : undefined;
       const counts = importCommand(c.imports, cliActor, args, opts, { out: (line) => console.log(line), progress });
       if (counts.some((n) => n.refused > 0)) process.exitCode = 1;
+    }),
+  );
+
+const locations = program.command('locations').description('replicas of distributions at named sites');
+locations
+  .command('verify')
+  .description('check every replica where it is (HEAD: present, size; --checksum: read and hash it) and record what each check found; exit 1 when one failed')
+  .option('--site <site>', 'only the replicas at this site')
+  .option('--dataset <id>', 'only the replicas of this dataset')
+  .option('--concurrency <n>', 'checks at once (1-64)', '4')
+  .option('--checksum', 'also read each replica and compare its checksum (http/https: md5, sha1, sha256, sha512)')
+  .option('--timeout-ms <ms>', 'longest wait for a site to answer', '10000')
+  .option('--checksum-timeout-ms <ms>', 'longest one checksum read may take', '600000')
+  .action((opts: Record<string, unknown>) =>
+    withContainer(async (c) => {
+      const passed = await verifyCommand(c.locations, parsed(verifyOptions, opts), (line) => console.log(line));
+      if (!passed) process.exitCode = 1;
     }),
   );
 

@@ -55,6 +55,8 @@ import { provJsonImporter } from './modules/prov/prov.import.js';
 import { createLatticeRepository } from './modules/lattice/lattice.repository.js';
 import { createLatticeService } from './modules/lattice/lattice.service.js';
 import { qcdmlImporter } from './modules/lattice/qcdml.import.js';
+import { createLocationsRepository } from './modules/locations/locations.repository.js';
+import { createLocationsService } from './modules/locations/locations.service.js';
 import { createHepdataRepository } from './modules/hepdata/hepdata.repository.js';
 import { createHepdataService } from './modules/hepdata/hepdata.service.js';
 import { hepdataReadExtension } from './modules/hepdata/hepdata.read.js';
@@ -83,6 +85,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     imports: createImportsRepository(database),
     openlineage: createOpenLineageRepository(database),
     lattice: createLatticeRepository(database),
+    locations: createLocationsRepository(database),
     hepdata: createHepdataRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
@@ -92,7 +95,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const cache = createByteCache(config.readCacheBytes);
   const reader = createDatasetReader({ repo: repos.datasets, urls, cache });
   // Publication policies are checked at publish (rules need the gates and provenance modules, wired below).
-  const datasets = createDatasetsService({ repo: repos.datasets, reader, auth, vocabulary: ontology, checkPolicy: (pk, event) => policies.check(pk, event) });
+  const datasets = createDatasetsService({ repo: repos.datasets, reader, auth, vocabulary: ontology, checkPolicy: (pk, event) => policies.check(pk, event), knownSites: (ids) => locations.knownSites(ids) });
   // First registered = the default when the client states no preference.
   reader.representations.register({ mediaType: 'application/json', format: 'json', render: reader.json });
 
@@ -172,6 +175,17 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     formats: dataciteFormats(metadataOf, config.datacite?.user ?? 'FEMTO'),
   });
 
+  // Replicas of distributions at named sites: listing, the resolver, verification.
+  const locations = createLocationsService({
+    repo: repos.locations,
+    reader,
+    auth,
+    doiTarget: (actor, doi) => identifiers.target(actor, doi),
+    identicalTo: (actor, type, value) => datasets.readableIdenticalTo(actor, type, value),
+    versionNumber: (pk) => datasets.versionLabels([pk]).get(pk)?.version ?? null,
+    assertEditable: (actor, dataset) => datasets.assertEditable(actor, dataset),
+  });
+
   const openlineageEvents = createEventValidator();
   const openlineage = createOpenLineageService({ repo: repos.openlineage, datasets, versions: reader, provenance, auth, urls });
 
@@ -230,6 +244,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     models,
     hepdata,
     policies,
+    locations,
   };
 }
 

@@ -34,3 +34,6 @@ export const URL_REFUSED = `must be a URL with one of the schemes ${URL_SCHEMES.
 
 /** Every URL field of every request body. */
 export const allowedUrl = z.string().max(MAX_URL_LENGTH).refine(isAllowedUrl, URL_REFUSED);
+
+/** How a URL is reached: its scheme, lower case (https, root, s3, ...). */
+export const protocolOf = (url: string) => url.slice(0, url.indexOf(':')).toLowerCase();

@@ -1,14 +1,13 @@
 import t from 'tap';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { projectPath } from '../../src/paths.js';
 import { cliActor } from '../../src/modules/auth/auth.schema.js';
+import { migrationsUpTo } from '../helpers/migrations.js';
 
 /**
  * Before visibility was split from file access, `restricted` meant "invisible to anonymous callers,
@@ -21,18 +20,6 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const LEGACY_READER = 'femto_legacy-reader-secret';
 const LEGACY_CURATOR = 'femto_legacy-curator-secret';
 const ADMIN = 'migration-admin-token-0123456789';
-
-/** The migrations folder as it was at `last`: its SQL files and a journal that ends there. */
-function migrationsUpTo(dir: string, last: string): string {
-  const journal = JSON.parse(readFileSync(projectPath('migrations/meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
-  const end = journal.entries.findIndex((e) => e.tag === last);
-  if (end < 0) throw new Error(`no migration ${last}`);
-  const out = join(dir, 'migrations');
-  mkdirSync(join(out, 'meta'), { recursive: true });
-  for (const e of journal.entries.slice(0, end + 1)) cpSync(projectPath('migrations', `${e.tag}.sql`), join(out, `${e.tag}.sql`));
-  writeFileSync(join(out, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, end + 1) }));
-  return out;
-}
 
 /** Rows as femto wrote them before the split, in the columns it had then (plain SQL: no code under test). */
 function writeLegacyData(path: string, folder: string) {

@@ -47,6 +47,9 @@ const READS: [name: string, url: string, accept?: string][] = [
   ['record datasheet', '/datasets/subject/versions/1/datasheet'],
   ['search page', `/datasets?q=${WORD}`],
   ['search page, every record', '/datasets?limit=100'],
+  ['replica locations', '/datasets/subject/locations'],
+  ['resolver by dataset id', '/resolve/subject', 'application/json'],
+  ['resolver by DOI', '/resolve/10.5072/subject-1', 'application/json'],
   ['catalog page', '/catalog?limit=100'],
   ['OAI page oai_datacite', '/oai?verb=ListRecords&metadataPrefix=oai_datacite'],
   ['OAI page oai_dc', '/oai?verb=ListRecords&metadataPrefix=oai_dc'],
@@ -61,6 +64,11 @@ const WARM: Record<string, number> = {
   'record Croissant': 1,
   // Not a cached representation: the version is resolved, then its datasheet column read.
   'record datasheet': 2,
+  // Not cached (each answer shows the replicas' last checks): the version resolved, then its replicas in one statement.
+  'replica locations': 2,
+  'resolver by dataset id': 2,
+  // The DOI looked up and its version numbered first.
+  'resolver by DOI': 4,
   'search page': 1,
   'search page, every record': 1,
   'catalog page': 2,

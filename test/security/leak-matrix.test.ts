@@ -178,6 +178,14 @@ const REST: Record<string, Route> = {
     probe: (id) => json('POST', `/models/${id}/evaluations`, { benchmark: { dataset: 'leak-open' }, metric: 'tracking-efficiency', value: 0.7, baseline: { algorithm: 'Kalman-filter tracker', value: 0.5 } }),
   },
   'GET /models/{id}/evaluations/{eid}': { family: 'dataset', probe: (id) => get(`/models/${id}/evaluations/ev-none`) },
+  'GET /sites': { family: 'none', probe: () => get('/sites') },
+  'GET /sites/{id}': { family: 'none', probe: () => get('/sites/leak-site') },
+  'PUT /sites/{id}': { family: 'none', probe: () => json('PUT', '/sites/leak-site', { name: 'changed' }) },
+  'DELETE /sites/{id}': { family: 'none', probe: () => ({ method: 'DELETE', url: '/sites/leak-site' }) },
+  'GET /datasets/{id}/locations': { family: 'dataset', probe: (id) => get(`/datasets/${id}/locations`) },
+  'POST /datasets/{id}/versions/{n}/replicas': { family: 'dataset', probe: (id) => json('POST', `/datasets/${id}/versions/1/replicas`, { distribution: 1, url: 'https://data.example.org/open-file.h5' }) },
+  'DELETE /datasets/{id}/versions/{n}/replicas': { family: 'dataset', probe: (id) => ({ method: 'DELETE', url: `/datasets/${id}/versions/1/replicas?distribution=1&url=https%3A%2F%2Fdata.example.org%2Fnone.h5` }) },
+  'GET /resolve/{identifier}': { family: 'dataset', probe: (id) => get(`/resolve/${id}?site=leak-site`) },
   'GET /metrics': { family: 'none', probe: () => get('/metrics') },
   'GET /metrics/{slug}': { family: 'none', probe: () => get('/metrics/tracking-efficiency') },
 };
@@ -191,7 +199,7 @@ const PORTAL: Record<string, Route> = {
 
 /** Every GraphQL root field, asked about a target of its family. */
 const GRAPHQL: Record<string, { family: Family; query: (id: string) => string }> = {
-  dataset: { family: 'dataset', query: (id) => `{ dataset(id: "${id}") { id title visibility accessLevel accessConditions distributions { urls } creators { name agent { id name } } doi { doi state lastError } versions { version } generatedBy { name inputs { dataset hidden } } usedBy { name } evaluations { id activity { name } model { hidden } benchmark { hidden dataset { title } } } trainingSetManifest { trainingData { id hidden title } } } }` },
+  dataset: { family: 'dataset', query: (id) => `{ dataset(id: "${id}") { id title visibility accessLevel accessConditions distributions { urls replicas { url site } } creators { name agent { id name } } doi { doi state lastError } versions { version } generatedBy { name inputs { dataset hidden } } usedBy { name } evaluations { id activity { name } model { hidden } benchmark { hidden dataset { title } } } trainingSetManifest { trainingData { id hidden title } } } }` },
   datasets: { family: 'none', query: () => '{ datasets(first: 100) { totalCount facets { name values { value count } } edges { node { id title doi { doi } } } } }' },
   activity: { family: 'activity', query: (id) => `{ activity(id: "${id}") { id name kind agents { agent { name } } inputs { dataset hidden } outputs { dataset hidden } } }` },
   agent: { family: 'agent', query: (id) => `{ agent(id: "${id}") { id name } }` },
@@ -331,6 +339,8 @@ t.test('leak matrix', async (t) => {
     }
     for (const format of ['jsonld', 'dcat', 'ttl']) await sweep(t, `/catalog?format=${format}`, { family: 'none', probe: () => get(`/catalog?limit=500&format=${format}`) });
     for (const format of ['datacite-xml', 'datacite-json', 'bibtex', 'ris', 'csl']) await sweep(t, `/dois/{doi}?format=${format}`, { family: 'doi', probe: (doi) => get(`/dois/${doi}?format=${format}`) });
+    await sweep(t, '/resolve/{doi}', { family: 'doi', probe: (doi) => get(`/resolve/${doi}`) });
+    await sweep(t, '/resolve/{doi} as JSON', { family: 'doi', probe: (doi) => ({ ...get(`/resolve/${doi}`), headers: { accept: 'application/json' } }) });
   });
   t.test('every provenance export format, of lineage and of steps', async (t) => {
     const formats = app.femto.provFormats.all().map((r) => r.format);
@@ -371,6 +381,34 @@ t.test('leak matrix', async (t) => {
       const restricted = (await ask(role, get('/datasets/leak-restricted'))).json();
       t.match(restricted, { visibility: 'public', accessLevel: 'restricted', accessConditions: 'Members of the collaboration only.', accessContact: 'access@example.org' }, `${role}: how to request access is shown`);
       t.equal(await status(role, '/activities/canary-hidden-step'), role === 'member' ? 200 : 404, `${role}: the step between private records`);
+    }
+    const resolved = async (role: Role, id: string) => {
+      const res = await ask(role, get(`/resolve/${id}`));
+      return res.statusCode === 302 ? String(res.headers.location) : res.statusCode;
+    };
+    const located = async (role: Role, id: string) => {
+      const res = await ask(role, get(`/datasets/${id}/locations`));
+      return res.statusCode === 200 ? (res.json().distributions as { replicas: { url: string }[] }[]).flatMap((d) => d.replicas.map((r) => r.url)) : res.statusCode;
+    };
+    for (const role of ROLES) {
+      const holder = role === 'member';
+      t.same(
+        [await resolved(role, 'leak-open'), await resolved(role, 'leak-embargoed'), await resolved(role, 'leak-restricted'), await resolved(role, 'leak-private'), await resolved(role, 'leak-draft'), await resolved(role, 'leak-withdrawn')],
+        [
+          'https://data.example.org/open-file.h5',
+          holder ? 'https://data.example.org/CANARY-EMBARGO-FILE.h5' : 403,
+          holder ? 'https://data.example.org/CANARY-RESTRICTED-FILE.h5' : 403,
+          holder ? 'https://data.example.org/CANARY-PRIVATE-FILE.h5' : 404,
+          404,
+          410,
+        ],
+        `${role}: the resolver sends to the files it may get, and nowhere else`,
+      );
+      t.same(
+        [await located(role, 'leak-open'), await located(role, 'leak-embargoed'), await located(role, 'leak-private'), await located(role, 'leak-withdrawn')],
+        [['https://data.example.org/open-file.h5'], holder ? ['https://data.example.org/CANARY-EMBARGO-FILE.h5'] : [], holder ? ['https://data.example.org/CANARY-PRIVATE-FILE.h5'] : 404, 410],
+        `${role}: the replicas it may get, listed`,
+      );
     }
     const html = (await ask('anonymous', get('/datasets/leak-restricted?format=html'))).body;
     t.match(html, /Conditions of access<\/th><td>Members of the collaboration only\./);

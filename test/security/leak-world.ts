@@ -113,7 +113,8 @@ export async function leakWorld(t: Test, opts: { publicOnly?: boolean } = {}): P
     await share(String(body.id));
     if (published) await publish(String(body.id));
   };
-  const file = (name: string) => [{ urls: [`https://data.example.org/${name}.h5`], mediaType: 'application/x-hdf5' }];
+  await ok(inject({ method: 'PUT', url: '/sites/leak-site', headers: admin, payload: { name: 'The collaboration mirror' } }), 'site');
+  const file = (name: string) => [{ replicas: [{ url: `https://data.example.org/${name}.h5`, site: 'leak-site' }], mediaType: 'application/x-hdf5' }];
 
   await dataset({ id: 'leak-open', title: 'Open leak record', creators: [{ name: 'Open Agent', orcid: '0000-0002-1825-0097' }], distributions: file('open-file'), keywords: ['leak'] });
   await dataset({ id: 'leak-embargoed', title: 'Embargoed leak record', accessLevel: 'embargoed', embargoUntil: '2999-01-01', distributions: file('CANARY-EMBARGO-FILE') });

@@ -2,6 +2,7 @@ import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'driz
 import { createdAt, timestamp } from './common.js';
 import { agents } from './agents.js';
 import { groups, users } from './access.js';
+import { sites, VERIFY_RESULTS } from './locations.js';
 
 /**
  * The concept record (like Zenodo's concept DOI): it groups the versions of one dataset.
@@ -184,7 +185,14 @@ export const distributions = sqliteTable(
   (t) => [index('distributions_version_idx').on(t.versionPk, t.position)],
 );
 
-/** A distribution may be served from several places (mirrors). */
+/**
+ * A distribution may be served from several places: replicas, each at a named site (or none: the
+ * origin), over a protocol (the URL's scheme), with the checksum that site states and what the
+ * last check of it found. The check columns are not version content: they change without the
+ * version changing, and no representation of a version shows them. Replicas are added to and
+ * removed from published versions (the bytes, checksummed alike, stay the same): a trigger counts
+ * that as a change of the version.
+ */
 export const distributionLocations = sqliteTable(
   'distribution_locations',
   {
@@ -193,8 +201,17 @@ export const distributionLocations = sqliteTable(
       .references(() => distributions.pk, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
     url: text('url').notNull(),
+    site: text('site').references(() => sites.id),
+    protocol: text('protocol').notNull().default(''),
+    checksumAlgorithm: text('checksum_algorithm'),
+    checksumValue: text('checksum_value'),
+    /** When the replica was added to its published version (null: written with the version). */
+    addedAt: timestamp('added_at'),
+    verifiedAt: timestamp('verified_at'),
+    verifyResult: text('verify_result', { enum: VERIFY_RESULTS }),
+    verifyDetail: text('verify_detail'),
   },
-  (t) => [primaryKey({ columns: [t.distributionPk, t.position] })],
+  (t) => [primaryKey({ columns: [t.distributionPk, t.position] }), index('distribution_locations_site_idx').on(t.site)],
 );
 
 export const relatedIdentifiers = sqliteTable(

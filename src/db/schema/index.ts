@@ -10,4 +10,5 @@ export * from './models.js';
 export * from './imports.js';
 export * from './openlineage.js';
 export * from './physics.js';
+export * from './locations.js';
 export * from './hepdata.js';

@@ -10,7 +10,8 @@ import {
   versionTerms,
 } from '../../db/schema/index.js';
 import { holdsRecord, sharedGroups, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
-import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type VersionContent } from './datasets.schema.js';
+import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type ReplicaInput, type VersionContent } from './datasets.schema.js';
+import { protocolOf } from '../../lib/urls.js';
 import type { Datasheet } from './datasheet.schema.js';
 import type { ModelCardInput } from '../models/model-card.schema.js';
 import type { Holders, VersionFacts } from './visibility.js';
@@ -128,7 +129,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const insertTermStmt = sqlite.prepare('INSERT INTO version_terms (version_pk, facet, position, value) VALUES (?, ?, ?, ?)');
   const insertDistributionStmt = sqlite.prepare(`
     INSERT INTO distributions (version_pk, position, title, media_type, format, size_bytes, checksum_algorithm, checksum_value, kind, contents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertLocationStmt = sqlite.prepare('INSERT INTO distribution_locations (distribution_pk, position, url) VALUES (?, ?, ?)');
+  const insertLocationStmt = sqlite.prepare(
+    'INSERT INTO distribution_locations (distribution_pk, position, url, site, protocol, checksum_algorithm, checksum_value) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const insertRelatedStmt = sqlite.prepare('INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)');
   const maxVersionStmt = sqlite.prepare('SELECT max(version_number) FROM dataset_versions WHERE dataset_id = ?').pluck(true);
   const physics = createPhysicsBlocks(sqlite);
@@ -168,7 +171,8 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const distributionsStmt = sqlite.prepare(`
     SELECT x.pk, x.version_pk AS versionPk, x.title, x.media_type AS mediaType, x.format, x.size_bytes AS sizeBytes, x.kind,
            x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue, x.contents,
-           (SELECT json_group_array(l.url ORDER BY l.position) FROM distribution_locations l WHERE l.distribution_pk = x.pk) AS urls
+           (SELECT json_group_array(json_array(l.url, l.site, l.protocol, l.checksum_algorithm, l.checksum_value) ORDER BY l.position)
+              FROM distribution_locations l WHERE l.distribution_pk = x.pk) AS replicas
       FROM json_each(@pks) k CROSS JOIN distributions x ON x.version_pk = k.value ORDER BY x.position`);
   const relatedStmt = sqlite.prepare(`
     SELECT r.version_pk AS versionPk, r.identifier_type AS type, r.value, r.relation_type AS relation
@@ -176,6 +180,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const numberedStmt = sqlite.prepare(
     `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM json_each(@ids) k CROSS JOIN dataset_versions v ON v.dataset_id = k.value WHERE v.version_number IS NOT NULL`,
   );
+  const identicalToStmt = sqlite.prepare(`
+    SELECT DISTINCT v.dataset_id FROM related_identifiers r JOIN dataset_versions v ON v.pk = r.version_pk
+     WHERE r.identifier_type = ? AND r.value = ? AND r.relation_type = 'IsIdenticalTo' AND v.state = 'published' ORDER BY v.dataset_id`).pluck(true);
   const datasheetStmt = sqlite.prepare('SELECT datasheet FROM dataset_versions WHERE pk = ?');
   const labelsStmt = sqlite.prepare(`SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value`);
   const publishedOfStmt = sqlite.prepare(`
@@ -205,7 +212,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         pk, position, d.title ?? null, d.mediaType ?? null, d.format ?? null, d.sizeBytes ?? null, d.checksum?.algorithm ?? null, d.checksum?.value ?? null, d.kind ?? 'download',
         d.contents ? JSON.stringify(d.contents) : null,
       ).lastInsertRowid;
-      d.urls.forEach((url, i) => insertLocationStmt.run(distributionPk, i, url));
+      (d.replicas ?? d.urls.map((url) => ({ url }) as ReplicaInput)).forEach((r, i) =>
+        insertLocationStmt.run(distributionPk, i, r.url, r.site ?? null, protocolOf(r.url), r.checksum?.algorithm ?? null, r.checksum?.value ?? null),
+      );
     });
     (c.relatedIdentifiers ?? []).forEach((r, position) => insertRelatedStmt.run(pk, position, r.type, r.value, r.relation));
     physics.write(pk, c);
@@ -354,6 +363,11 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       );
     },
 
+    /** The records a published version of which says it is identical to this identifier (an ILDG Markov chain URI), whoever may see them. */
+    recordsIdenticalTo(type: string, value: string): string[] {
+      return identicalToStmt.all(type, value) as string[];
+    },
+
     /** The datasheet of one version, alone (null when none was written). */
     datasheet(pk: number): Datasheet | null {
       const row = datasheetStmt.get(pk) as { datasheet: string | null } | undefined;
@@ -434,11 +448,14 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         if (t.facet === 'tier') rec(t.versionPk).alsoInTiers.push(Number(t.value));
         else rec(t.versionPk)[facetKey[t.facet]].push(t.value);
       }
-      type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'checksum' | 'contents'> & { versionPk: number; urls: string; checksumAlgorithm: string | null; checksumValue: string | null; contents: string | null };
+      type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'replicas' | 'checksum' | 'contents'> & { versionPk: number; replicas: string; checksumAlgorithm: string | null; checksumValue: string | null; contents: string | null };
+      type Replica = [url: string, site: string | null, protocol: string, algorithm: string | null, value: string | null];
       for (const d of distributionsStmt.all(arg) as Dist[]) {
+        const replicas = (JSON.parse(d.replicas) as Replica[]).map(([url, site, protocol, algorithm, value]) => ({ url, site, protocol, checksum: algorithm && value ? { algorithm, value } : null }));
         rec(d.versionPk).distributions.push({
           title: d.title,
-          urls: JSON.parse(d.urls) as string[],
+          urls: replicas.map((r) => r.url),
+          replicas,
           kind: d.kind,
           mediaType: d.mediaType,
           format: d.format,

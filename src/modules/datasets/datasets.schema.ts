@@ -77,7 +77,7 @@ export const creatorInput = z
   .strict();
 
 const checksum = z
-  .object({ algorithm: z.enum(['md5', 'sha1', 'sha256', 'sha512', 'adler32', 'crc32c']), value: z.string().regex(/^[0-9a-fA-F]+$/) })
+  .object({ algorithm: z.enum(['md5', 'sha1', 'sha256', 'sha512', 'adler32', 'crc32c']), value: z.string().max(128).regex(/^[0-9a-fA-F]+$/) })
   .strict();
 
 const mediaType = z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type like application/x-hdf5');
@@ -93,10 +93,20 @@ export const distributionContentsInput = z
   })
   .strict();
 
+/** A copy of a distribution's bytes at a named site (GET /sites lists them); the site's own checksum, when it states one. */
+export const replicaInput = z
+  .object({
+    url: allowedUrl,
+    site: z.string().regex(slugPattern, 'must be a site id (GET /sites)').optional().describe('the site that holds the replica; none: the origin'),
+    checksum: checksum.optional().describe('the checksum the site states; it must agree with the distribution\'s and every other replica\'s of the same algorithm'),
+  })
+  .strict();
+
 export const distributionInput = z
   .object({
     title: z.string().max(500).optional(),
-    urls: z.array(allowedUrl).min(1).max(20).describe('download or access URLs; more than one for mirrors'),
+    urls: z.array(allowedUrl).min(1).max(20).optional().describe('download or access URLs; more than one for mirrors (or give replicas)'),
+    replicas: z.array(replicaInput).min(1).max(20).optional().describe('the copies of the file at named sites, in order of preference (instead of urls)'),
     kind: z.enum(['download', 'access']).default('download'),
     mediaType: mediaType.optional(),
     format: z.string().max(100).optional(),
@@ -104,7 +114,12 @@ export const distributionInput = z
     checksum: checksum.optional(),
     contents: z.array(distributionContentsInput).min(1).max(20).optional().describe('for an archive: the sets of files inside it'),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    if (!d.urls === !d.replicas) ctx.addIssue({ code: 'custom', path: ['urls'], message: 'give either urls or replicas' });
+  })
+  // One shape for everything downstream: urls are the replicas' URLs, in order.
+  .transform(({ urls, replicas, ...d }) => ({ ...d, urls: urls ?? replicas!.map((r) => r.url), replicas: replicas ?? urls!.map((url) => ({ url })) }));
 
 export const relatedIdentifierInput = z
   .object({
@@ -193,6 +208,10 @@ export type CreateDatasetInput = z.infer<typeof createDatasetBody>;
 export type PatchDatasetInput = z.infer<typeof patchDatasetBody>;
 export type CreatorInput = z.infer<typeof creatorInput>;
 
+export type ReplicaInput = z.infer<typeof replicaInput>;
+/** A distribution as a version holds it: importers that know no sites give urls alone (each an origin replica). */
+export type DistributionContent = Omit<z.infer<typeof distributionInput>, 'replicas'> & { replicas?: ReplicaInput[] };
+
 /** What a version holds, whichever way it came in (REST, catalog, import). */
 export interface VersionContent {
   title: string;
@@ -212,7 +231,7 @@ export interface VersionContent {
   issued?: string | null;
   formats?: string[];
   observables?: string[];
-  distributions?: z.infer<typeof distributionInput>[];
+  distributions?: DistributionContent[];
   relatedIdentifiers?: z.infer<typeof relatedIdentifierInput>[];
   visibility?: (typeof VISIBILITIES)[number];
   accessLevel?: (typeof ACCESS_LEVELS)[number];
@@ -241,9 +260,17 @@ export const agentOut = z.object({
   affiliation: z.string().nullable(),
 });
 
+export const replicaOut = z.object({
+  url: z.string(),
+  site: z.string().nullable().describe('the site that holds it (GET /sites); null: the origin'),
+  protocol: z.string().describe("the URL's scheme: https, root, s3, ..."),
+  checksum: z.object({ algorithm: z.string(), value: z.string() }).nullable().describe('the checksum the site states'),
+});
+
 export const distributionOut = z.object({
   title: z.string().nullable(),
   urls: z.array(z.string()).describe('empty while the caller may not get the files (restricted, or under an active embargo)'),
+  replicas: z.array(replicaOut).describe('where each URL is: its site, protocol and checksum (empty with urls)'),
   kind: z.enum(['download', 'access']),
   mediaType: z.string().nullable(),
   format: z.string().nullable(),

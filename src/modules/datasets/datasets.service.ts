@@ -9,6 +9,7 @@ import { MODEL_CARD_NEEDS_MODEL, modelCardMisplaced, type CreateDatasetInput, ty
 import { collisionContentOf, ensembleContentOf } from './physics.schema.js';
 import { draftEtag, type DatasetReader, type ResolvedVersion } from './read.js';
 import { accessParams, mayEdit, mayRead, viewFor } from './visibility.js';
+import { checkReplicas } from './replicas.js';
 
 /** Turns a stored record back into the content it was written from (for PATCH merges and new drafts). */
 export function contentOf(r: DatasetRecord): VersionContent {
@@ -39,6 +40,7 @@ export function contentOf(r: DatasetRecord): VersionContent {
     distributions: r.distributions.map((d) => ({
       title: d.title ?? undefined,
       urls: d.urls,
+      replicas: d.replicas.map((r) => ({ url: r.url, site: r.site ?? undefined, checksum: (r.checksum as { algorithm: 'sha256'; value: string } | null) ?? undefined })),
       kind: d.kind,
       mediaType: d.mediaType ?? undefined,
       format: d.format ?? undefined,
@@ -78,8 +80,11 @@ function comparable(c: VersionContent): Record<string, unknown> {
     }
     return v === null ? undefined : v;
   };
+  // Replicas that say no more than their URL say what urls says.
+  const bare = (d: NonNullable<VersionContent['distributions']>[number]) => !d.replicas || d.replicas.every((r) => !r.site && !r.checksum);
+  const distributions = c.distributions?.map((d) => (bare(d) ? { ...d, replicas: undefined } : d));
   return Object.fromEntries(
-    Object.entries(c)
+    Object.entries({ ...c, distributions })
       .map(([k, v]) => [k, defaults[k as keyof VersionContent] === v ? undefined : kept(v)])
       .filter(([, v]) => v !== undefined),
   );
@@ -107,7 +112,10 @@ const withVisibility = <T extends { visibility?: 'public' | 'private'; accessLev
 /** Who owns what a caller creates: its user (an admin-role caller without one: the admin user). */
 const ownerOf = (actor: Actor) => actor.user ?? ADMIN_USER;
 
-export function createDatasetsService(deps: { repo: DatasetsRepository; reader: DatasetReader; auth: AuthService; vocabulary?: Vocabulary; checkPolicy?: PolicyCheck }) {
+/** The site ids of these that femto knows (the locations module's registry). */
+export type KnownSites = (ids: string[]) => Set<string>;
+
+export function createDatasetsService(deps: { repo: DatasetsRepository; reader: DatasetReader; auth: AuthService; vocabulary?: Vocabulary; checkPolicy?: PolicyCheck; knownSites?: KnownSites }) {
   const { repo, reader, auth, vocabulary } = deps;
   const now = () => new Date().toISOString();
 
@@ -154,8 +162,9 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
     return { concept, pk: concept.draftVersionPk };
   }
 
-  /** Checks the ontology terms and turns domain names into IRIs, so one domain is one facet value. */
+  /** Checks the replicas and the ontology terms, and turns domain names into IRIs, so one domain is one facet value. */
   function withTerms<T extends Partial<VersionContent>>(content: T): T {
+    checkReplicas(content.distributions, deps.knownSites ?? (() => new Set()));
     if (!vocabulary) return content;
     if (content.observables?.length) vocabulary.checkObservables(content.observables, '/observables');
     const errors: { pointer: string; message: string }[] = [];
@@ -414,6 +423,11 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
     /** Which of these records the caller may change, in one statement. */
     editableRecords(actor: Actor, ids: readonly string[]): Set<string> {
       return new Set([...repo.holdersOf(ids)].filter(([, h]) => mayEdit(actor, h)).map(([id]) => id));
+    },
+
+    /** The records the caller may read a published version of that is identical to this identifier (type ILDG: a Markov chain URI). */
+    readableIdenticalTo(actor: Actor, type: string, value: string): string[] {
+      return repo.recordsIdenticalTo(type, value).filter((id) => reader.resolve(actor, { dataset: id }).status === 'found');
     },
 
     /** Throws unless the caller may change the record (404 when it may not even see it, 403 otherwise). */

@@ -74,7 +74,7 @@ export function mayGetFiles(actor: Actor, v: Pick<VersionFacts, 'accessLevel' | 
 /** What a caller may see of a record it may read: no file URLs unless it may get the files. */
 export function viewFor<R extends DatasetRecord>(actor: Actor, record: R, holders: Holders, now = new Date()): R {
   if (mayGetFiles(actor, { ...record, ...holders }, now)) return record;
-  return { ...record, distributions: record.distributions.map((d) => ({ ...d, urls: [] })) };
+  return { ...record, distributions: record.distributions.map((d) => ({ ...d, urls: [], replicas: [] })) };
 }
 
 /**

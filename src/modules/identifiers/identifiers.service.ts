@@ -569,6 +569,18 @@ export function createIdentifiersService(deps: {
     },
 
     /**
+     * What a DOI names, for femto's resolver: its dataset, and its version (null for a concept DOI:
+     * the latest one). A DOI resolves once it is findable, and keeps resolving (to its tombstone)
+     * when withdrawn; a draft DOI, for its editors only. The read policy then decides the version.
+     */
+    target(actor: Actor, doiParam: string): { datasetId: string; versionPk: number | null } | undefined {
+      const doi = normalizeDoi(doiParam);
+      const row = doi ? repo.get(doi) : undefined;
+      if (!row?.datasetId || !(row.state === 'findable' || row.withdrawnAt || mayEditDoi(actor, row))) return undefined;
+      return { datasetId: row.datasetId, versionPk: row.isConcept ? null : row.versionPk };
+    },
+
+    /**
      * A page of DOIs as DataCite pages them: by number (`page[number]`) or by cursor (`page[cursor]`, "1" or empty
      * to start). Only findable DOIs exist for callers who may not write, as at DataCite; `states` narrows further.
      */

@@ -1,0 +1,200 @@
+import pLimit from 'p-limit';
+import { FemtoError, notFound } from '../../errors.js';
+import { slugPattern } from '../../lib/ids.js';
+import type { Actor } from '../auth/auth.schema.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { DatasetReader, VersionRef } from '../datasets/read.js';
+import { mayGetFiles } from '../datasets/visibility.js';
+import { normalizeDoi } from '../identifiers/doi.js';
+import type { LocationsRepository, ReplicaToVerify } from './locations.repository.js';
+import type { AddReplicaInput, Locations, ReplicaLocation, Resolved, ResolveQuery, Site, SiteInput, VerifyResult } from './locations.schema.js';
+import { checksumConflicts } from '../datasets/replicas.js';
+import { protocolOf } from '../../lib/urls.js';
+import { checkReplica, type Finding, type VerifyOptions } from './verify.js';
+
+/** ILDG names an ensemble by a Markov chain URI: mc://<grid>/<collaboration>/<ensemble>. */
+const MARKOV_CHAIN = /^mc:\/\/\S+$/;
+
+/** A replica whose last check found it missing or wrong: never an answer of the resolver. */
+const failed = (r: ReplicaLocation) => r.verified !== null && r.verified.result !== 'ok' && r.verified.result !== 'unsupported';
+const verifiedOk = (r: ReplicaLocation) => r.verified?.result === 'ok';
+
+/**
+ * The resolver's choice among a distribution's replicas: over the protocol asked for, never one
+ * whose last check failed; the preferred site's first, then verified ones (the most recently
+ * checked first), then unchecked ones, each in the order the record lists them.
+ */
+export function bestReplica(replicas: readonly ReplicaLocation[], prefer: { site?: string; protocol?: string }): ReplicaLocation | undefined {
+  const rank = (r: ReplicaLocation) => (prefer.site && r.site === prefer.site ? 0 : verifiedOk(r) ? 1 : 2);
+  const candidates = replicas.filter((r) => (!prefer.protocol || r.protocol === prefer.protocol) && !failed(r));
+  return candidates
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || (rank(a.r) === 1 ? b.r.verified!.at.localeCompare(a.r.verified!.at) : 0) || a.i - b.i)[0]?.r;
+}
+
+/** Why no replica answers: what a user can act on (another protocol, another distribution, the site's operator). */
+function noReplica(replicas: readonly ReplicaLocation[], q: ResolveQuery): FemtoError {
+  const over = q.protocol ? replicas.filter((r) => r.protocol === q.protocol) : replicas;
+  const why = !replicas.length
+    ? `distribution ${q.distribution} has no replica`
+    : !over.length
+      ? `no replica of distribution ${q.distribution} is served over ${q.protocol} (there are: ${[...new Set(replicas.map((r) => r.protocol))].join(', ')})`
+      : `every replica of distribution ${q.distribution}${q.protocol ? ` over ${q.protocol}` : ''} failed its last check`;
+  return new FemtoError('NO_REPLICA', why);
+}
+
+export interface VerifyRun {
+  site?: string;
+  dataset?: string;
+  concurrency: number;
+  options: VerifyOptions;
+  /** Called as each replica's check ends (the CLI prints a line). */
+  onResult?: (replica: ReplicaToVerify, found: Finding) => void;
+}
+
+export function createLocationsService(deps: {
+  repo: LocationsRepository;
+  reader: DatasetReader;
+  auth: AuthService;
+  /** The records the caller may read that are identical to an identifier of this type (datasets module). */
+  identicalTo: (actor: Actor, type: 'ILDG', value: string) => string[];
+  /** What a DOI names for the caller (identifiers module). */
+  doiTarget: (actor: Actor, doi: string) => { datasetId: string; versionPk: number | null } | undefined;
+  /** The version number of a version pk (datasets module). */
+  versionNumber: (pk: number) => number | null;
+  /** Throws unless the caller may change the record: 404 when it may not see it, 403 otherwise (datasets module). */
+  assertEditable: (actor: Actor, dataset: string) => void;
+}) {
+  const { repo, reader, auth } = deps;
+
+  /** A dataset version the caller may read (404 as for an unknown one otherwise, 410 when withdrawn), and whether it may get its files. */
+  function open(actor: Actor, ref: VersionRef, unknown: () => FemtoError) {
+    const version = reader.open(actor, ref, unknown);
+    return { version, filesWithheld: !mayGetFiles(actor, version) };
+  }
+
+  /** The version an identifier (a DOI, a dataset id, an ILDG Markov chain URI) names. */
+  function refOf(actor: Actor, identifier: string, version: number | undefined): VersionRef {
+    const doi = normalizeDoi(identifier);
+    const unknown = () => notFound('Identifier', identifier);
+    if (doi) {
+      const target = deps.doiTarget(actor, doi);
+      if (!target) throw unknown();
+      if (target.versionPk === null) return { dataset: target.datasetId, version };
+      if (version !== undefined) throw new FemtoError('VALIDATION_FAILED', `${doi} names one version`, [{ pointer: 'querystring/version', message: 'a version DOI names its version' }]);
+      const n = deps.versionNumber(target.versionPk);
+      if (n === null) throw unknown();
+      return { dataset: target.datasetId, version: n };
+    }
+    if (slugPattern.test(identifier)) return { dataset: identifier, version };
+    // An ILDG Markov chain URI names the ensemble record that is identical to it.
+    if (!MARKOV_CHAIN.test(identifier)) throw unknown();
+    const [dataset] = deps.identicalTo(actor, 'ILDG', identifier);
+    if (!dataset) throw unknown();
+    return { dataset, version };
+  }
+
+  /** A distribution of a published version the caller may change the replicas of. */
+  function editableDistribution(actor: Actor, ref: { dataset: string; version: number }, index: number) {
+    deps.assertEditable(actor, ref.dataset);
+    const version = reader.open(actor, ref);
+    const distribution = repo.replicasOf(version.pk).find((d) => d.index === index);
+    if (!distribution) throw new FemtoError('UNKNOWN_REFERENCE', `${ref.dataset} v${ref.version} has no distribution ${index}`, [{ pointer: '/distribution', message: 'no such distribution' }]);
+    return distribution;
+  }
+
+  return {
+    sites: (): Site[] => repo.sites(),
+
+    site(id: string): Site {
+      const site = repo.site(id);
+      if (!site) throw notFound('Site', id);
+      return site;
+    },
+
+    putSite(actor: Actor, id: string, input: SiteInput): { site: Site; created: boolean } {
+      auth.require(actor, 'admin');
+      const created = repo.putSite(id, input, new Date().toISOString());
+      auth.audit(actor, { action: created ? 'site.create' : 'site.update', entityType: 'site', entityId: id, after: input });
+      return { site: repo.site(id)!, created };
+    },
+
+    deleteSite(actor: Actor, id: string): void {
+      auth.require(actor, 'admin');
+      const outcome = repo.deleteSite(id);
+      if (outcome === 'absent') throw notFound('Site', id);
+      if (outcome === 'in-use') throw new FemtoError('SITE_IN_USE', `Replicas are recorded at site '${id}'; a new version of their records can move them elsewhere first`);
+      auth.audit(actor, { action: 'site.delete', entityType: 'site', entityId: id });
+    },
+
+    knownSites: (ids: string[]) => repo.knownSites(ids),
+
+    /** Where the files of a published version are: every replica with its site, protocol, checksum and last check; none while the caller may not get the files. */
+    locations(actor: Actor, ref: { dataset: string; version?: number }): Locations {
+      const { version, filesWithheld } = open(actor, ref, () => (ref.version === undefined ? notFound('Dataset', ref.dataset) : notFound('Version', `${ref.dataset} v${ref.version}`)));
+      const distributions = repo.replicasOf(version.pk).map(({ pk: _pk, ...d }) => (filesWithheld ? { ...d, replicas: [] } : d));
+      return { dataset: version.datasetId, version: version.versionNumber!, filesWithheld, distributions };
+    },
+
+    /**
+     * Records that a published version's file is also at another place (a transfer made a new
+     * copy): the same bytes, so its checksum, when the site states one, must agree with the others.
+     */
+    addReplica(actor: Actor, ref: { dataset: string; version: number }, input: AddReplicaInput): Locations {
+      const distribution = editableDistribution(actor, ref, input.distribution);
+      repo.transaction(() => {
+        if (distribution.replicas.some((r) => r.url === input.url)) throw new FemtoError('CONFLICT', `${input.url} is already a replica of distribution ${input.distribution}`, [{ pointer: '/url', message: 'already a replica' }]);
+        // The others agree (every write is checked): a conflict is the new replica's.
+        const conflicts = checksumConflicts([{ checksum: distribution.checksum, replicas: [...distribution.replicas, input] }]);
+        if (conflicts.length) throw new FemtoError('REPLICA_CHECKSUM_CONFLICT', conflicts[0].message, [{ pointer: '/checksum/value', message: conflicts[0].message }]);
+        if (input.site && !repo.knownSites([input.site]).has(input.site)) throw new FemtoError('UNKNOWN_REFERENCE', `'${input.site}' is not a site of this catalog (GET /sites lists them)`, [{ pointer: '/site', message: 'no such site' }]);
+        repo.addReplica(distribution.pk, { url: input.url, site: input.site ?? null, protocol: protocolOf(input.url), checksum: input.checksum ?? null }, new Date().toISOString());
+        auth.audit(actor, { action: 'replica.add', entityType: 'dataset', entityId: ref.dataset, after: { version: ref.version, ...input } });
+      });
+      return this.locations(actor, ref);
+    },
+
+    /** Records that a replica is gone from its place; a distribution keeps at least one. */
+    removeReplica(actor: Actor, ref: { dataset: string; version: number }, which: { distribution: number; url: string }): void {
+      const distribution = editableDistribution(actor, ref, which.distribution);
+      if (!distribution.replicas.some((r) => r.url === which.url)) throw notFound('Replica', which.url);
+      if (distribution.replicas.length === 1) throw new FemtoError('CONFLICT', `${which.url} is the only replica of distribution ${which.distribution}; a new version of the record can drop the file`);
+      repo.transaction(() => {
+        repo.removeReplica(distribution.pk, which.url);
+        auth.audit(actor, { action: 'replica.remove', entityType: 'dataset', entityId: ref.dataset, before: { version: ref.version, ...which } });
+      });
+    },
+
+    /** The best replica of one distribution of the version an identifier names (see bestReplica). */
+    resolve(actor: Actor, identifier: string, q: ResolveQuery): Resolved {
+      const ref = refOf(actor, identifier, q.version);
+      const { version, filesWithheld } = open(actor, ref, () => notFound('Identifier', identifier));
+      if (filesWithheld) throw new FemtoError('FILES_WITHHELD', `The files of ${version.datasetId} are ${version.accessLevel === 'embargoed' ? 'under embargo' : 'restricted'}; the record says how to request access`);
+      const distribution = repo.replicasOf(version.pk).find((d) => d.index === q.distribution);
+      if (!distribution) throw new FemtoError('NO_REPLICA', `${version.datasetId} v${version.versionNumber} has no distribution ${q.distribution}`);
+      const replica = bestReplica(distribution.replicas, q);
+      if (!replica) throw noReplica(distribution.replicas, q);
+      return { identifier, dataset: version.datasetId, version: version.versionNumber!, distribution: q.distribution, replica };
+    },
+
+    /** Checks every replica (of a site, of a dataset), `concurrency` at a time, and records what each check found. */
+    async verify(run: VerifyRun): Promise<Record<VerifyResult, number>> {
+      const counts: Record<VerifyResult, number> = { ok: 0, missing: 0, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 0 };
+      const limit = pLimit(run.concurrency);
+      const replicas = repo.toVerify({ site: run.site, dataset: run.dataset });
+      await Promise.all(
+        replicas.map((replica) =>
+          limit(async () => {
+            const found = await checkReplica(replica, run.options);
+            repo.recordVerification(replica, { at: new Date().toISOString(), ...found });
+            counts[found.result]++;
+            run.onResult?.(replica, found);
+          }),
+        ),
+      );
+      return counts;
+    },
+  };
+}
+
+export type LocationsService = ReturnType<typeof createLocationsService>;
