@@ -70,7 +70,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
 
   /** One transaction for a batch of units, each in its own savepoint. */
   function applyBatch(importer: Importer, units: ParsedUnit[], actor: Actor, dryRun: boolean): UnitResult[] {
-    return repo.transaction(() => {
+    return repo.batch(() => {
       const done = repo.done(importer.format, units.filter((u) => !isRefused(u)).map((u) => u.key));
       return units.map((u) => applyOne(importer, u, actor, done, dryRun));
     });
