@@ -208,11 +208,12 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       d.urls.forEach((url, i) => insertLocationStmt.run(distributionPk, i, url));
     });
     (c.relatedIdentifiers ?? []).forEach((r, position) => insertRelatedStmt.run(pk, position, r.type, r.value, r.relation));
-    ftsDelete.run(pk);
     ftsInsert.run(pk, c.title, c.description, (c.keywords ?? []).join(' '));
   }
 
+  /** A draft rewritten: its children and its search index row go (a new version has none to remove). */
   function clearChildren(pk: number): void {
+    ftsDelete.run(pk);
     db.delete(versionAgents).where(eq(versionAgents.versionPk, pk)).run();
     db.delete(versionTerms).where(eq(versionTerms.versionPk, pk)).run();
     db.delete(distributions).where(eq(distributions.versionPk, pk)).run();
