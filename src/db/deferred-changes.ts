@@ -4,14 +4,19 @@ import type Database from 'better-sqlite3';
  * The change counters (version_changes, datasets.modified_at, catalog_changes; migrations 0006,
  * 0007, 0011) are kept by triggers, one program run per row written: in a bulk import that is most
  * of the write time, even a trigger whose WHEN clause is false costs its call. SQLite cannot switch
- * a trigger off, but DDL is transactional: a batch drops the triggers that fire on the rows it
- * inserts, writes, counts the same touches from the rows it wrote in three set-based statements,
+ * a trigger off, but DDL is transactional: a batch drops the triggers that fire on the step edges it
+ * inserts, writes, counts the same touches from the edges it wrote in three set-based statements,
  * and creates the triggers again from their stored SQL, all in one savepoint. No other connection
  * ever sees the triggers missing, and a batch that fails rolls back with its DDL.
+ *
+ * Only the edge triggers are deferred: edges are written once, with their new step, inputs first
+ * (provenance.repository.ts insertActivity), so the touches they made are known from the rows alone.
+ * A version's touches depend on what was published when (a draft published later in the same batch
+ * would be counted wrong from the final rows), so the version triggers keep firing per row.
  */
 
-/** The triggers new rows fire (a published version, a step's edges): their touches are counted at the end of the batch. */
-const SOURCES = ['dataset_versions_touch_published_ins', 'activity_inputs_touch', 'activity_outputs_touch'];
+/** The triggers a step's edges fire: their touches are counted at the end of the batch. */
+const SOURCES = ['activity_inputs_touch', 'activity_outputs_touch'];
 /** The triggers a version_changes write fires (date the record, bump the catalog): stood down only while the batch writes its counts. */
 const COUNTERS = ['version_changes_date_record_ins', 'version_changes_date_record_upd', 'version_changes_bump_catalog_ins', 'version_changes_bump_catalog_upd'];
 
@@ -23,19 +28,14 @@ export interface DeferredChanges {
 export function deferredChanges(sqlite: Database.Database): DeferredChanges {
   const inSavepoint = sqlite.transaction((fn: () => unknown) => fn());
   const triggerSql = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (SELECT value FROM json_each(?))`);
-  const marks = sqlite.prepare(`SELECT (SELECT coalesce(max(pk), 0) FROM dataset_versions) AS versions, (SELECT coalesce(max(rowid), 0) FROM activities) AS activities`);
+  const marks = sqlite.prepare(`SELECT coalesce(max(rowid), 0) FROM activities`).pluck(true);
   /*
-   * What the source triggers would have touched, per version: (count, latest date). A published
-   * version touches every published version of its dataset written up to it; a step's edge touches
-   * its public version, and an output also the step's public inputs (steps write their inputs
-   * first: provenance.repository.ts insertActivity), so an input counts once plus once per output.
+   * What the edge triggers would have touched, per version: (count, latest date). An edge touches its
+   * public version, and an output also the step's public inputs (written before it), so an input
+   * counts once plus once per output of its step.
    */
   const touchesStmt = sqlite.prepare(`
     WITH touch(pk, n, at) AS (
-      SELECT p.pk, 1, n.published_at
-        FROM dataset_versions n JOIN dataset_versions p ON p.dataset_id = n.dataset_id AND p.state = 'published' AND p.pk <= n.pk
-       WHERE n.pk > @versions AND n.state = 'published'
-      UNION ALL
       SELECT i.version_pk, 1 + (SELECT count(*) FROM activity_outputs o WHERE o.activity_id = a.id), a.created_at
         FROM activities a JOIN activity_inputs i ON i.activity_id = a.id JOIN dataset_versions v ON v.pk = i.version_pk
        WHERE a.rowid > @activities AND v.visibility = 'public'
@@ -65,10 +65,10 @@ export function deferredChanges(sqlite: Database.Database): DeferredChanges {
   return {
     run<T>(fn: () => T): T {
       return inSavepoint(() => {
-        const from = marks.get() as { versions: number; activities: number };
+        const activities = marks.get() as number;
         const sources = standDown(SOURCES);
         const result = fn();
-        const { touches, total } = touchesStmt.get(from) as { touches: string; total: number };
+        const { touches, total } = touchesStmt.get({ activities }) as { touches: string; total: number };
         const counters = standDown(COUNTERS);
         if (total > 0) {
           countStmt.run(touches);

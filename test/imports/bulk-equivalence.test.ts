@@ -5,29 +5,35 @@ import type { ParsedUnit } from '../../src/modules/imports/imports.schema.js';
 import { DEFER_CHANGES_FROM } from '../../src/modules/imports/imports.service.js';
 
 /*
- * A bulk import (batches of units in one transaction, the change counters of new rows counted once
- * per batch) must leave exactly the database that the same units applied one at a time leave
- * (each its own transaction, every change trigger firing per row): every table, row for row.
+ * A bulk import (batches of units in one transaction, the change counters of new step edges counted
+ * once per batch) must leave exactly the database that the same units applied one at a time leave
+ * (each its own transaction, every change trigger firing per row): every table, row for row. Each
+ * catalog comes in two files imported at two instants, so that the second file's steps move the
+ * change dates of records the first one made.
  */
 
-const FROZEN = Date.parse('2026-06-01T12:00:00.000Z');
+const INSTANTS = [Date.parse('2026-06-01T12:00:00.000Z'), Date.parse('2026-06-02T08:30:00.000Z')];
 
-/** Every `new Date()` and `Date.now()` answer one instant, so both databases carry the same timestamps. */
-function freezeClock(t: Test): void {
+/** Every `new Date()` and `Date.now()` answer the instant set last, so both databases carry the same timestamps. */
+function frozenClock(t: Test): (at: number) => void {
   const RealDate = Date;
+  let now = INSTANTS[0];
   class FrozenDate extends RealDate {
     constructor(...args: unknown[]) {
-      if (args.length === 0) super(FROZEN);
+      if (args.length === 0) super(now);
       else super(...(args as [string]));
     }
     static now() {
-      return FROZEN;
+      return now;
     }
   }
   globalThis.Date = FrozenDate as DateConstructor;
   t.teardown(() => {
     globalThis.Date = RealDate;
   });
+  return (at) => {
+    now = at;
+  };
 }
 
 const dataset = (i: number, over: Record<string, unknown> = {}) => ({
@@ -53,17 +59,24 @@ const step = (i: number, inputs: number[], outputs: number[]) => ({
   outputs: outputs.map((d) => ({ dataset: `ds-${d}` })),
 });
 
-/** Enough plain records first that the batch counts its changes at its end (DEFER_CHANGES_FROM). */
-const padding = (n: number) => Array.from({ length: n }, (_, i) => dataset(i, { id: `pad-${i}`, visibility: 'public' }));
+const lines = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
-/** Datasets (some private), steps with several inputs and outputs, a changed record (a second version), and refused units among them. */
-function catalog(): string {
-  const records: unknown[] = padding(DEFER_CHANGES_FROM);
-  for (let i = 0; i < 12; i++) records.push(dataset(i));
-  records.push(step(0, [], [0]), step(1, [0], [1, 2]), step(2, [1, 2, 4], [3]), step(3, [3], [4]), step(4, [3, 9], [5, 6]));
-  records.push(step(5, [6], [0]), step(6, [404], [7]), dataset(2, { description: 'Recalibrated.' }), step(7, [2, 5], [8, 9]));
-  records.push({ id: 'Not A Slug', title: 'x' }, step(8, [8], [10]));
-  return records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+/**
+ * Two files, each enough units that its batch counts its changes at its end (DEFER_CHANGES_FROM): datasets (some
+ * private) with a chain of steps over them, then steps with several inputs and outputs over those datasets, a changed
+ * record (a second version), and refused units among them.
+ */
+function catalog(): string[] {
+  const first: unknown[] = [];
+  for (let i = 0; i < DEFER_CHANGES_FROM; i++) first.push(dataset(100 + i));
+  for (let i = 0; i < 12; i++) first.push(dataset(i));
+  first.push(step(0, [], [0]), step(1, [0], [1, 2]));
+  const second: unknown[] = [];
+  for (let i = 1; i < DEFER_CHANGES_FROM; i++) second.push(step(100 + i, [100 + i - 1], [100 + i]));
+  second.push(step(2, [1, 2, 4], [3]), step(3, [3], [4]), step(4, [3, 9], [5, 6]));
+  second.push(step(5, [6], [0]), step(6, [404], [7]), dataset(2, { description: 'Recalibrated.' }), step(7, [2, 5], [8, 9]));
+  second.push({ id: 'Not A Slug', title: 'x' }, step(8, [8], [10]));
+  return [lines(first), lines(second)];
 }
 
 const event = (run: number, inputs: string[], outputs: string[], facets: Record<string, unknown> = {}) => ({
@@ -77,23 +90,16 @@ const event = (run: number, inputs: string[], outputs: string[], facets: Record<
   schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
 });
 
-/** Runs whose outputs are new datasets, read by later runs; one rewrites a table under a new schema (a new version of it). */
-function events(): string {
-  const pad = Array.from({ length: DEFER_CHANGES_FROM }, (_, i) => event(100 + i, i ? [`pad-${i - 1}`] : [], [`pad-${i}`]));
+/** Runs whose outputs are new datasets, read by later runs (in the second file too); one rewrites a table under a new schema (a new version of it). */
+function events(): string[] {
+  const chain = (from: number) => Array.from({ length: DEFER_CHANGES_FROM }, (_, k) => event(100 + from + k, from + k ? [`pad-${from + k - 1}`] : [], [`pad-${from + k}`]));
   const schema = (fields: string[]) => ({
     schema: { _producer: 'https://example.org/test', _schemaURL: 'https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet', fields: fields.map((name) => ({ name, type: 'double' })) },
   });
   return [
-    ...pad,
-    event(1, [], ['raw']),
-    event(2, ['raw'], ['calibrated', 'rejected']),
-    event(3, ['calibrated'], ['tracks'], schema(['pt'])),
-    event(4, ['tracks', 'raw'], ['histograms']),
-    event(5, ['calibrated'], ['tracks'], schema(['pt', 'eta'])),
-    event(6, ['tracks'], ['fits']),
-  ]
-    .map((e) => JSON.stringify(e))
-    .join('\n');
+    lines([...chain(0), event(1, [], ['raw']), event(2, ['raw'], ['calibrated', 'rejected']), event(3, ['calibrated'], ['tracks'], schema(['pt']))]),
+    lines([...chain(DEFER_CHANGES_FROM), event(4, ['tracks', 'raw'], ['histograms']), event(5, ['calibrated'], ['tracks'], schema(['pt', 'eta'])), event(6, ['tracks'], ['fits'])]),
+  ];
 }
 
 /** Every table's rows, in a stable order; `created_at` of users and agents is SQLite's clock (a column default), which the test cannot freeze. */
@@ -116,7 +122,7 @@ for (const [format, text] of [
   ['openlineage', events],
 ] as const) {
   t.test(`${format}: a bulk import leaves the same rows as the same units applied one at a time`, async (t) => {
-    freezeClock(t);
+    const setClock = frozenClock(t);
     const bulk = await makeApp(t);
     const single = await makeApp(t);
     const actor = { id: 'importer', role: 'admin' as const };
@@ -126,24 +132,24 @@ for (const [format, text] of [
         app.femto.provenance.createAgent(actor, { id, name, type });
       }
     }
-    const input = { kind: 'file' as const, name: `catalog.${format}`, bytes: Buffer.from(text()) };
-
-    const imports = bulk.app.femto.imports;
-    const counts = imports.run(actor, imports.registry.get(format), imports.parse(imports.registry.get(format), input), { batchSize: 1000 });
-    t.ok(counts.created > DEFER_CHANGES_FROM, `${format}: ${JSON.stringify(counts)}`);
-    if (format === 'jsonl') t.ok(counts.refused >= 3 && counts.updated === 1, 'refused units and a new version among the units');
-
+    const bulkImports = bulk.app.femto.imports;
     const one = single.app.femto.imports;
-    const results: string[] = [];
-    for (const unit of one.parse(one.registry.get(format), input) as ParsedUnit[]) {
-      if ('refused' in unit) results.push('refused');
-      else results.push((await one.submit(actor, one.registry.get(format), unit)).status);
+    const importer = bulkImports.registry.get(format);
+    const total = { bulk: { created: 0, updated: 0, refused: 0 }, single: { created: 0, updated: 0, refused: 0 } };
+    for (const [i, file] of text().entries()) {
+      setClock(INSTANTS[i]);
+      const input = { kind: 'file' as const, name: `part-${i}.${format}`, bytes: Buffer.from(file) };
+      const units = bulkImports.parse(importer, input);
+      t.ok(units.length >= DEFER_CHANGES_FROM, `file ${i}: ${units.length} units, a batch that defers its change counts`);
+      const counts = bulkImports.run(actor, importer, units, { batchSize: 1000 });
+      for (const k of ['created', 'updated', 'refused'] as const) total.bulk[k] += counts[k];
+      for (const unit of one.parse(one.registry.get(format), input) as ParsedUnit[]) {
+        const status = 'refused' in unit ? 'refused' : (await one.submit(actor, one.registry.get(format), unit)).status;
+        if (status !== 'unchanged') total.single[status]++;
+      }
     }
-    t.same(
-      { created: results.filter((r) => r === 'created').length, updated: results.filter((r) => r === 'updated').length, refused: results.filter((r) => r === 'refused').length },
-      { created: counts.created, updated: counts.updated, refused: counts.refused },
-      'the same outcome unit by unit',
-    );
+    t.same(total.single, total.bulk, `the same outcome unit by unit: ${JSON.stringify(total.bulk)}`);
+    if (format === 'jsonl') t.ok(total.bulk.refused >= 3 && total.bulk.updated === 1, 'refused units and a new version among the units');
 
     const a = snapshot(bulk.app.femto.database.sqlite);
     const b = snapshot(single.app.femto.database.sqlite);
