@@ -114,7 +114,11 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const ftsInsert = sqlite.prepare('INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (?, ?, ?, ?)');
 
   // Writes are prepared once too: bulk imports write a version per record.
-  const conceptStmt = db.select().from(datasets).where(eq(datasets.id, sql.placeholder('id'))).prepare();
+  // Raw (not drizzle's mapped select): every imported record looks its concept up first.
+  const conceptStmt = sqlite.prepare(`
+    SELECT id, latest_version_pk AS latestVersionPk, draft_version_pk AS draftVersionPk, created_at AS createdAt, updated_at AS updatedAt,
+           created_by AS createdBy, modified_at AS modifiedAt, owner_id AS ownerId
+      FROM datasets WHERE id = ?`);
   const insertConceptStmt = sqlite.prepare('INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at) VALUES (?, ?, ?, ?, ?)');
   const setPointersStmt = sqlite.prepare(`
     UPDATE datasets SET latest_version_pk = CASE WHEN @setLatest THEN @latest ELSE latest_version_pk END,
@@ -218,11 +222,12 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     });
     (c.relatedIdentifiers ?? []).forEach((r, position) => insertRelatedStmt.run(pk, position, r.type, r.value, r.relation));
     physics.write(pk, c);
-    ftsDelete.run(pk);
     ftsInsert.run(pk, c.title, c.description, (c.keywords ?? []).join(' '));
   }
 
+  /** A draft rewritten: its children and its search index row go (a new version has none to remove). */
   function clearChildren(pk: number): void {
+    ftsDelete.run(pk);
     db.delete(versionAgents).where(eq(versionAgents.versionPk, pk)).run();
     db.delete(versionTerms).where(eq(versionTerms.versionPk, pk)).run();
     db.delete(distributions).where(eq(distributions.versionPk, pk)).run();
@@ -265,7 +270,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     },
 
     concept(id: string): ConceptRow | undefined {
-      return conceptStmt.get({ id });
+      return conceptStmt.get(id) as ConceptRow | undefined;
     },
 
 

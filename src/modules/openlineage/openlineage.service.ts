@@ -80,8 +80,9 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
   }
 
   /** The step of a completed run; undefined when the run named no dataset. */
-  function completeRun(actor: Actor, runId: string, startedAt: string | null, endedAt: string, touched: Touched, notes: string[]): string | undefined {
-    const events = repo.eventsOf(runId).map((e) => JSON.parse(e) as RunEvent);
+  /** `first`: the run's only event (a run seen for the first time), so its events need not be read back. */
+  function completeRun(actor: Actor, runId: string, first: RunEvent | undefined, startedAt: string | null, endedAt: string, touched: Touched, notes: string[]): string | undefined {
+    const events = first ? [first] : repo.eventsOf(runId).map((e) => JSON.parse(e) as RunEvent);
     const inputs = datasetsOfRun(events, 'inputs').map((d, i) => ({ versionPk: inputVersion(actor, d, `/inputs/${i}`, runId, touched), role: 'input' }));
     const inputPks = new Set(inputs.map((i) => i.versionPk));
     const outputs: number[] = [];
@@ -123,7 +124,7 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     };
     const touched: Touched = { created: [] };
     const notes: string[] = [];
-    if (state === 'COMPLETE') next.activityId = completeRun(actor, runId, startedAt, time, touched, notes) ?? null;
+    if (state === 'COMPLETE') next.activityId = completeRun(actor, runId, prev ? undefined : e, startedAt, time, touched, notes) ?? null;
     repo.saveRun(next);
     const made = touched.created.length ? `; new dataset versions ${touched.created.join(', ')}` : '';
     const message = `run ${runId} of ${e.job.namespace}/${e.job.name}: ${next.state}${next.activityId ? `, step ${next.activityId}` : state === 'COMPLETE' ? ', no datasets so no step' : ''}${made}${notes.length ? `; ${notes.join('; ')}` : ''}`;

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Database_ } from '../../db/client.js';
 import { agents } from '../../db/schema/index.js';
 import { mayReadVersion, type AccessParams } from '../../db/fragments.js';
@@ -30,24 +30,21 @@ export function createAgentsRepository({ db, sqlite }: Database_) {
     SELECT a.id, a.kind, a.name, a.orcid, a.ror, a.url, a.affiliation, a.created_at AS createdAt FROM agents a
      WHERE (@id IS NULL OR a.id = @id) AND (@kind IS NULL OR a.kind = @kind) AND (@after IS NULL OR a.id > @after) AND ${NAMED_FOR_CALLER}
      ORDER BY a.id LIMIT @limit`);
-  // Every creator of every version written is looked up here: prepared once.
-  const byOrcid = db.select().from(agents).where(eq(agents.orcid, sql.placeholder('orcid'))).prepare();
-  const byRor = db.select().from(agents).where(eq(agents.ror, sql.placeholder('ror'))).prepare();
-  // Without a persistent identifier the best we can do is the exact name of the same kind of agent.
-  const byName = db
-    .select()
-    .from(agents)
-    .where(and(eq(agents.kind, sql.placeholder('kind')), eq(agents.name, sql.placeholder('name')), isNull(agents.orcid), isNull(agents.ror)))
-    .prepare();
+  // Every creator of every version written is looked up here: prepared once, raw (drizzle's row mapping costs more than the lookup).
+  const agentColumns = 'id, kind, name, orcid, ror, url, affiliation, created_at AS createdAt';
+  const byOrcid = sqlite.prepare(`SELECT ${agentColumns} FROM agents WHERE orcid = ?`);
+  const byRor = sqlite.prepare(`SELECT ${agentColumns} FROM agents WHERE ror = ?`);
+  // Without a persistent identifier the best we can do is the exact name of the same kind of agent. The unary + keeps the
+  // planner off the ORCID and ROR indexes: `ror IS NULL` on them walks every agent without one (nearly all), by name it is one probe.
+  const byName = sqlite.prepare(`SELECT ${agentColumns} FROM agents WHERE kind = ? AND name = ? AND +orcid IS NULL AND +ror IS NULL`);
   const insertAgent = db
     .insert(agents)
     .values({ id: sql.placeholder('id'), kind: sql.placeholder('kind'), name: sql.placeholder('name'), orcid: sql.placeholder('orcid'), ror: sql.placeholder('ror'), url: sql.placeholder('url'), affiliation: sql.placeholder('affiliation') })
     .prepare();
 
   function findByIdentity(a: AgentIdentity): AgentRow | undefined {
-    if (a.orcid) return byOrcid.get({ orcid: a.orcid });
-    if (a.ror) return byRor.get({ ror: a.ror });
-    return byName.get({ kind: a.kind, name: a.name });
+    const row = a.orcid ? byOrcid.get(a.orcid) : a.ror ? byRor.get(a.ror) : byName.get(a.kind, a.name);
+    return row as AgentRow | undefined;
   }
 
   return {

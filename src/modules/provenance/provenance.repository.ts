@@ -24,6 +24,9 @@ export function createProvenanceRepository({ sqlite }: Database_) {
     )
     SELECT pk FROM down WHERE pk IN (SELECT value FROM json_each(?)) LIMIT 1`);
 
+  // Most steps write versions nothing reads yet (a bulk import makes them in order): one index probe settles those without the walk.
+  const usedStmt = sqlite.prepare('SELECT 1 FROM json_each(?) k CROSS JOIN activity_inputs i ON i.version_pk = k.value LIMIT 1').pluck(true);
+
   // Writes of steps, prepared once: bulk imports write one per record.
   const existsStmt = sqlite.prepare('SELECT 1 FROM activities WHERE id = ?').pluck(true);
   const insertActivityStmt = sqlite.prepare(`
@@ -125,7 +128,9 @@ export function createProvenanceRepository({ sqlite }: Database_) {
 
     wouldCycle(inputPks: number[], outputPks: number[]): boolean {
       if (!inputPks.length || !outputPks.length) return false;
-      return reachesDownstream.get(JSON.stringify(outputPks), JSON.stringify(inputPks)) !== undefined;
+      const outputs = JSON.stringify(outputPks);
+      if (usedStmt.get(outputs) === undefined) return outputPks.some((o) => inputPks.includes(o));
+      return reachesDownstream.get(outputs, JSON.stringify(inputPks)) !== undefined;
     },
 
     /** Output versions that some activity already generated (PROV: an entity is generated once). */

@@ -1,0 +1,160 @@
+import t from 'tap';
+import type { Test } from 'tap';
+import { makeApp } from '../helpers/app.js';
+import type { ParsedUnit } from '../../src/modules/imports/imports.schema.js';
+import { DEFER_CHANGES_FROM } from '../../src/modules/imports/imports.service.js';
+
+/*
+ * A bulk import (batches of units in one transaction, the change counters of new step edges counted
+ * once per batch) must leave exactly the database that the same units applied one at a time leave
+ * (each its own transaction, every change trigger firing per row): every table, row for row. Each
+ * catalog comes in two files imported at two instants, so that the second file's steps move the
+ * change dates of records the first one made.
+ */
+
+const INSTANTS = [Date.parse('2026-06-01T12:00:00.000Z'), Date.parse('2026-06-02T08:30:00.000Z')];
+
+/** Every `new Date()` and `Date.now()` answer the instant set last, so both databases carry the same timestamps. */
+function frozenClock(t: Test): (at: number) => void {
+  const RealDate = Date;
+  let now = INSTANTS[0];
+  class FrozenDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(now);
+      else super(...(args as [string]));
+    }
+    static now() {
+      return now;
+    }
+  }
+  globalThis.Date = FrozenDate as DateConstructor;
+  t.teardown(() => {
+    globalThis.Date = RealDate;
+  });
+  return (at) => {
+    now = at;
+  };
+}
+
+const dataset = (i: number, over: Record<string, unknown> = {}) => ({
+  id: `ds-${i}`,
+  title: `Dataset ${i}`,
+  description: `Configurations of batch ${i % 3}.`,
+  tier: i % 4,
+  dataType: 'Raw-Simulation',
+  license: 'CC-BY-4.0',
+  creators: [{ name: `Physicist ${i % 3}` }, ...(i % 2 ? [{ name: 'CERN', type: 'Organization' }] : [])],
+  keywords: ['lattice', `batch-${i % 3}`],
+  formats: ['HDF5'],
+  ...(i % 5 === 4 ? { visibility: 'private' } : {}),
+  ...over,
+});
+const step = (i: number, inputs: number[], outputs: number[]) => ({
+  record: 'activity',
+  id: `step-${i}`,
+  kind: 'simulation',
+  name: `step ${i}`,
+  software: { name: 'sim', version: '1.0' },
+  inputs: inputs.map((d) => ({ dataset: `ds-${d}` })),
+  outputs: outputs.map((d) => ({ dataset: `ds-${d}` })),
+});
+
+const lines = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+/**
+ * Two files, each enough units that its batch counts its changes at its end (DEFER_CHANGES_FROM): datasets (some
+ * private) with a chain of steps over them, then steps with several inputs and outputs over those datasets, a changed
+ * record (a second version), and refused units among them.
+ */
+function catalog(): string[] {
+  const first: unknown[] = [];
+  for (let i = 0; i < DEFER_CHANGES_FROM; i++) first.push(dataset(100 + i));
+  for (let i = 0; i < 12; i++) first.push(dataset(i));
+  first.push(step(0, [], [0]), step(1, [0], [1, 2]));
+  const second: unknown[] = [];
+  for (let i = 1; i < DEFER_CHANGES_FROM; i++) second.push(step(100 + i, [100 + i - 1], [100 + i]));
+  second.push(step(2, [1, 2, 4], [3]), step(3, [3], [4]), step(4, [3, 9], [5, 6]));
+  second.push(step(5, [6], [0]), step(6, [404], [7]), dataset(2, { description: 'Recalibrated.' }), step(7, [2, 5], [8, 9]));
+  second.push({ id: 'Not A Slug', title: 'x' }, step(8, [8], [10]));
+  return [lines(first), lines(second)];
+}
+
+const event = (run: number, inputs: string[], outputs: string[], facets: Record<string, unknown> = {}) => ({
+  eventType: 'COMPLETE',
+  eventTime: `2026-01-01T00:00:0${run % 10}.000Z`,
+  run: { runId: `00000000-0000-4000-8000-${String(run).padStart(12, '0')}`, facets: {} },
+  job: { namespace: 'test://pipeline', name: `job-${run % 2}`, facets: {} },
+  inputs: inputs.map((name) => ({ namespace: 's3://bucket', name })),
+  outputs: outputs.map((name) => ({ namespace: 's3://bucket', name, facets })),
+  producer: 'https://example.org/test',
+  schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+});
+
+/** Runs whose outputs are new datasets, read by later runs (in the second file too); one rewrites a table under a new schema (a new version of it). */
+function events(): string[] {
+  const chain = (from: number) => Array.from({ length: DEFER_CHANGES_FROM }, (_, k) => event(100 + from + k, from + k ? [`pad-${from + k - 1}`] : [], [`pad-${from + k}`]));
+  const schema = (fields: string[]) => ({
+    schema: { _producer: 'https://example.org/test', _schemaURL: 'https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet', fields: fields.map((name) => ({ name, type: 'double' })) },
+  });
+  return [
+    lines([...chain(0), event(1, [], ['raw']), event(2, ['raw'], ['calibrated', 'rejected']), event(3, ['calibrated'], ['tracks'], schema(['pt']))]),
+    lines([...chain(DEFER_CHANGES_FROM), event(4, ['tracks', 'raw'], ['histograms']), event(5, ['calibrated'], ['tracks'], schema(['pt', 'eta'])), event(6, ['tracks'], ['fits'])]),
+  ];
+}
+
+/** Every table's rows, in a stable order; `created_at` of users and agents is SQLite's clock (a column default), which the test cannot freeze. */
+function snapshot(sqlite: import('better-sqlite3').Database): Record<string, unknown[]> {
+  const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table') AND name NOT LIKE 'sqlite_stat%' AND name NOT LIKE 'dataset_fts_%' ORDER BY name`).pluck().all() as string[];
+  const out: Record<string, unknown[]> = {};
+  for (const table of tables) {
+    if (table === 'tokens' || table === '__drizzle_migrations') continue;
+    const rows = sqlite.prepare(`SELECT rowid AS _rowid, * FROM "${table}"`).all() as Record<string, unknown>[];
+    const sqliteClock = table === 'users' || table === 'agents';
+    out[table] = rows.map((r) => JSON.stringify(sqliteClock ? { ...r, created_at: 'default' } : r)).sort();
+  }
+  // The search index answers the same queries: the tokens it holds for each version.
+  out.search = sqlite.prepare(`SELECT rowid, title, description, keywords FROM dataset_fts WHERE dataset_fts MATCH 'lattice OR recalibrated OR s3' ORDER BY rowid`).all();
+  return out;
+}
+
+for (const [format, text] of [
+  ['jsonl', catalog],
+  ['openlineage', events],
+] as const) {
+  t.test(`${format}: a bulk import leaves the same rows as the same units applied one at a time`, async (t) => {
+    const setClock = frozenClock(t);
+    const bulk = await makeApp(t);
+    const single = await makeApp(t);
+    const actor = { id: 'importer', role: 'admin' as const };
+    // Agents named by the records exist with the same ids in both (a new agent's id is random, and audit digests of records name it).
+    for (const { app } of [bulk, single]) {
+      for (const [id, name, type] of [['ag-p0', 'Physicist 0', 'Person'], ['ag-p1', 'Physicist 1', 'Person'], ['ag-p2', 'Physicist 2', 'Person'], ['ag-cern', 'CERN', 'Organization']] as const) {
+        app.femto.provenance.createAgent(actor, { id, name, type });
+      }
+    }
+    const bulkImports = bulk.app.femto.imports;
+    const one = single.app.femto.imports;
+    const importer = bulkImports.registry.get(format);
+    const total = { bulk: { created: 0, updated: 0, refused: 0 }, single: { created: 0, updated: 0, refused: 0 } };
+    for (const [i, file] of text().entries()) {
+      setClock(INSTANTS[i]);
+      const input = { kind: 'file' as const, name: `part-${i}.${format}`, bytes: Buffer.from(file) };
+      const units = bulkImports.parse(importer, input);
+      t.ok(units.length >= DEFER_CHANGES_FROM, `file ${i}: ${units.length} units, a batch that defers its change counts`);
+      const counts = bulkImports.run(actor, importer, units, { batchSize: 1000 });
+      for (const k of ['created', 'updated', 'refused'] as const) total.bulk[k] += counts[k];
+      for (const unit of one.parse(one.registry.get(format), input) as ParsedUnit[]) {
+        const status = 'refused' in unit ? 'refused' : (await one.submit(actor, one.registry.get(format), unit)).status;
+        if (status !== 'unchanged') total.single[status]++;
+      }
+    }
+    t.same(total.single, total.bulk, `the same outcome unit by unit: ${JSON.stringify(total.bulk)}`);
+    if (format === 'jsonl') t.ok(total.bulk.refused >= 3 && total.bulk.updated === 1, 'refused units and a new version among the units');
+
+    const a = snapshot(bulk.app.femto.database.sqlite);
+    const b = snapshot(single.app.femto.database.sqlite);
+    t.same(Object.keys(a), Object.keys(b));
+    for (const table of Object.keys(b)) t.same(a[table], b[table], `${table}: the same rows`);
+    t.ok(b.version_changes.length > 5 && b.audit_log.length > 5 && b.import_ledger.length > 5 && b.search.length > 5, 'the tables compared hold the import');
+  });
+}
