@@ -52,6 +52,10 @@ import { provFormats as createProvFormats } from './modules/prov/prov.formats.js
 import { registerRoCrateRepresentations } from './modules/rocrate/rocrate.representations.js';
 import { roCrateImporter } from './modules/rocrate/rocrate.import.js';
 import { provJsonImporter } from './modules/prov/prov.import.js';
+import { createHepdataRepository } from './modules/hepdata/hepdata.repository.js';
+import { createHepdataService } from './modules/hepdata/hepdata.service.js';
+import { hepdataReadExtension } from './modules/hepdata/hepdata.read.js';
+import { hepdataImporter } from './modules/hepdata/hepdata.import.js';
 
 /**
  * Wiring only: repositories into their own module's service, services into the services and
@@ -75,6 +79,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     models: createModelsRepository(database),
     imports: createImportsRepository(database),
     openlineage: createOpenLineageRepository(database),
+    hepdata: createHepdataRepository(database),
   };
   const ontology = createOntologyService(loadedOntology);
   const auth = createAuthService(repos.auth, config.adminToken);
@@ -140,6 +145,8 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   reader.extend(identifiersReadExtension(identifiers));
   reader.extend(gatesReadExtension(gates, urls));
   reader.extend(modelsReadExtension(models, urls));
+  const hepdata = createHepdataService({ repo: repos.hepdata, datasets });
+  reader.extend(hepdataReadExtension(hepdata));
   reader.extend(harvestReadExtension({ storedRecords: datasets.storedRecords, describe: (items) => identifiers.describe(items) }));
   const metadataOf = (items: Parameters<typeof lineageOfItems>[0]) => identifiers.metadataForMany(items, lineageOfItems(items));
   registerDatasetFormats(reader.representations, (item) => metadataOf([item]).get(item.pk)!);
@@ -181,6 +188,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   importFormats.register(openLineageImporter({ service: openlineage, validator: openlineageEvents, jsonMaxDepth: config.jsonMaxDepth }));
   importFormats.register(roCrateImporter({ ...importWriters, jsonMaxDepth: config.jsonMaxDepth }));
   importFormats.register(provJsonImporter({ ...importWriters, jsonMaxDepth: config.jsonMaxDepth }));
+  importFormats.register(hepdataImporter({ hepdata, ontology, urls, jsonMaxDepth: config.jsonMaxDepth }));
   importFormats.register(jsonlImporter({ datasets, provenance, urls }, config.jsonMaxDepth));
   importFormats.register(csvImporter({ datasets, provenance, urls }));
   importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
@@ -213,6 +221,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     ontology,
     gates,
     models,
+    hepdata,
     policies,
   };
 }

@@ -3,6 +3,7 @@ import type { DatasetRecord } from '../modules/datasets/datasets.schema.js';
 import type { DatasetsService } from '../modules/datasets/datasets.service.js';
 import type { DatasetReader } from '../modules/datasets/read.js';
 import type { GatesService } from '../modules/gates/gates.service.js';
+import type { HepdataService } from '../modules/hepdata/hepdata.service.js';
 import type { IdentifiersService } from '../modules/identifiers/identifiers.service.js';
 import type { LineageService } from '../modules/lineage/lineage.service.js';
 import type { ModelsService } from '../modules/models/models.service.js';
@@ -21,6 +22,7 @@ export interface GraphQLServices {
   identifiers: IdentifiersService;
   ontology: OntologyService;
   models: ModelsService;
+  hepdata: HepdataService;
 }
 
 export interface GraphQLContext {

@@ -14,6 +14,7 @@ import { provenanceGraphQL } from '../modules/provenance/provenance.resolvers.js
 import { identifiersGraphQL } from '../modules/identifiers/identifiers.resolvers.js';
 import { gatesGraphQL } from '../modules/gates/gates.resolvers.js';
 import { modelsGraphQL } from '../modules/models/models.resolvers.js';
+import { hepdataGraphQL } from '../modules/hepdata/hepdata.resolvers.js';
 
 import { searchGraphQL } from '../modules/search/search.resolvers.js';
 import { lineageGraphQL } from '../modules/lineage/lineage.resolvers.js';
@@ -22,7 +23,7 @@ import { queryLimits } from '../graphql/limits.js';
 import { checkDocument, checkGetOperation, documentCacheEntries } from '../graphql/document-limits.js';
 
 /** Every module's resolvers and loaders; their SDL is every file in schema/graphql/, in name order. */
-const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL, searchGraphQL, lineageGraphQL, identifiersGraphQL, gatesGraphQL, modelsGraphQL];
+const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL, searchGraphQL, lineageGraphQL, identifiersGraphQL, gatesGraphQL, modelsGraphQL, hepdataGraphQL];
 
 /**
  * A coded error from a service keeps its code in `extensions`, as REST keeps it in problem+json.

@@ -81,6 +81,14 @@ const IMPORTS: Record<string, Probe> = {
       }),
       'application/ld+json',
     ),
+  // A HEPData submission names no femto record (its own id comes from its INSPIRE id): the dataset appears as a linked web page.
+  hepdata: (id) =>
+    raw(
+      'POST',
+      '/import/hepdata?dryRun=true',
+      `additional_resources:\n  - {location: "${BASE_URL}/datasets/${id}", description: the input}\n---\nname: T1\ndescription: x\nkeywords: [{name: observables, values: [SIG]}]\nindependent_variables: []\ndependent_variables: [{header: {name: SIG}, values: [{value: 1}]}]\n`,
+      'application/yaml',
+    ),
   datacite: (id) => raw('POST', '/import/datacite?dryRun=true', JSON.stringify({ id: `https://doi.org/10.5072/${id}`, doi: `10.5072/${id}`, attributes: { doi: `10.5072/${id}`, titles: [{ title: 'x' }], url: `${BASE_URL}/datasets/${id}` } }), 'application/json'),
 };
 

@@ -9,3 +9,4 @@ export * from './lineage.js';
 export * from './models.js';
 export * from './imports.js';
 export * from './openlineage.js';
+export * from './hepdata.js';

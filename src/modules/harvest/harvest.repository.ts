@@ -43,14 +43,17 @@ export interface HarvestQuery {
 
 /**
  * Every query of this repository filters the same way, in one static condition: an unset filter
- * binds NULL and drops out, so each statement is prepared once.
+ * binds NULL and drops out, so each statement is prepared once. The datestamp window (from, until,
+ * the keyset of the previous page) is written as bounds on (modified_at, id), never `@x IS NULL OR`,
+ * so a page seeks in datasets_modified_idx: with an OR, SQLite scans the index from its start and
+ * a full harvest costs the square of the catalog. `from` as a lower bound (from, '') keeps every
+ * record dated `from` since ids are never empty; a keyset position is always at or after `from`.
  */
 const FILTERS = `
       (${mayReadVersion()} OR (@includeDeleted = 1 AND ${EVER_PUBLIC}))
   AND (@includeDeleted = 1 OR NOT ${WITHDRAWN})
-  AND (@from IS NULL OR d.modified_at >= @from)
-  AND (@before IS NULL OR d.modified_at < @before)
-  AND (@afterStamp IS NULL OR (d.modified_at, d.id) > (@afterStamp, @afterId))
+  AND (d.modified_at, d.id) > (coalesce(@afterStamp, @from, ''), coalesce(@afterId, ''))
+  AND d.modified_at < coalesce(@before, '9999')
   AND (@anyTier = 0 OR v.tier IS NOT NULL) AND ${IN_TIER}
   AND (@anyDomain = 0 OR v.domain IS NOT NULL) AND ${IN_DOMAIN}
   AND (@anyDataType = 0 OR v.data_type IS NOT NULL) AND (@dataType IS NULL OR v.data_type = @dataType)`;

@@ -6,6 +6,8 @@ import { anonymous } from '../auth/auth.schema.js';
 import type { DescribedRecord } from '../identifiers/description.js';
 import type { GateStatus } from '../gates/gates.schema.js';
 import type { ModelPart } from '../models/models.read.js';
+import type { HepdataTable } from '../hepdata/hepdata.schema.js';
+import '../hepdata/hepdata.read.js';
 import type { ActivityRecord, VersionEndpoint } from '../provenance/provenance.schema.js';
 import type { HarvestQuery, HarvestRepository } from './harvest.repository.js';
 import { ownDoiOf } from '../datasets/record-facts.js';
@@ -45,6 +47,8 @@ export interface HarvestItem {
   quality: Record<string, unknown>[];
   /** A Model record's evaluations and JSON-LD (model card, ML Schema evaluations); null for datasets. */
   model: ModelPart | null;
+  /** The tables of a record imported from a HEPData submission; empty otherwise. */
+  hepdataTables: HepdataTable[];
   /** Derivation steps that used this version and generated others (validation and evaluation steps generate none). */
   derivedBy: ActivityRecord[];
   /** Validation status of this version and of its visible neighbours ("<dataset>@<version>"), for lineage pictures. */
@@ -63,7 +67,7 @@ export interface SerializerContext {
 
 /** What the harvest formats read of a loaded version: the same item, in their terms. */
 export function harvestItem(actor: Actor, item: ReadItem): HarvestItem {
-  const { doi: doiRow, provenance, quality, description, neighbours, model, gateStatus, neighbourStatus } = item.parts;
+  const { doi: doiRow, provenance, quality, description, neighbours, model, hepdataTables, gateStatus, neighbourStatus } = item.parts;
   // The harvest formats cite the DOI once it is findable.
   const doi = doiRow?.state === 'findable' ? doiRow.doi : null;
   const neighbour = (e: VersionEndpoint): LineageNeighbour[] => {
@@ -84,6 +88,7 @@ export function harvestItem(actor: Actor, item: ReadItem): HarvestItem {
     filesWithheld: item.filesWithheld,
     quality,
     model,
+    hepdataTables,
     derivedBy: provenance.usedBy.filter((a) => a.outputs.length > 0),
     gateStatus: gateStatus.status,
     neighbourStatus,

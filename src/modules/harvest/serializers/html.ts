@@ -10,6 +10,7 @@ import { accessSentence, schemaOrgDocument } from './schemaorg.js';
 import { answerText, datasheetCompleteness, DATASHEET_QUESTIONS, isAnswered } from '../../datasets/datasheet.js';
 import { DATASHEET_DOI } from '../../datasets/datasheet.schema.js';
 import { modelCardHtml } from '../../models/serializers/html.js';
+import { hepdataTablesHtml } from '../../hepdata/serializers/html.js';
 import { neighbourhoodPicture } from '../../portal/neighbourhood.js';
 import { isEmailContact } from '../../datasets/datasets.schema.js';
 
@@ -184,6 +185,7 @@ ${distributions.length ? html`<table><thead><tr><th>Name</th><th>Format</th><th>
 ${datasheetSection(item, ctx)}
 <h2>Observables</h2>
 ${observables.length ? html`<ul>${observables}</ul>` : html`<p>None listed.</p>`}
+${hepdataTablesHtml(item.hepdataTables, externalLink)}
 ${modelCard}
 <h2>Lineage</h2>
 ${picture ?? ''}

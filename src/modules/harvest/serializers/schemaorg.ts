@@ -8,6 +8,7 @@ import { DQV_PREFIXES } from '../../gates/serializers/dqv.js';
 import { MODEL_PREFIXES } from '../../models/serializers/jsonld.js';
 import { schemaOrgTypes } from '../../../lib/resource-types.js';
 import { datasheetNode, RAI, raiProperties } from './datasheet.js';
+import { hepdataVariablesMeasured } from '../../hepdata/serializers/schemaorg.js';
 
 /**
  * schema.org Dataset in JSON-LD, built already compacted against SCHEMAORG_CONTEXT (no
@@ -132,12 +133,15 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
     sdPublisher: femtoOrganization(ctx),
     isAccessibleForFree: r.accessLevel === 'open' || (r.accessLevel === 'embargoed' && !item.embargoed),
     conditionsOfAccess: accessConditions(item),
-    ...(r.observables.length
+    ...(r.observables.length || item.hepdataTables.length
       ? {
-          variableMeasured: r.observables.map((iri) => {
-            const o = ctx.describeObservable(iri);
-            return { '@type': 'PropertyValue', propertyID: o.iri, name: o.name, ...(o.unitCode ? { unitCode: o.unitCode } : {}), ...(o.unitText ? { unitText: o.unitText } : {}) };
-          }),
+          variableMeasured: [
+            ...r.observables.map((iri) => {
+              const o = ctx.describeObservable(iri);
+              return { '@type': 'PropertyValue', propertyID: o.iri, name: o.name, ...(o.unitCode ? { unitCode: o.unitCode } : {}), ...(o.unitText ? { unitText: o.unitText } : {}) };
+            }),
+            ...hepdataVariablesMeasured(item.hepdataTables),
+          ],
         }
       : {}),
     ...(techniques.length ? { measurementTechnique: techniques } : {}),

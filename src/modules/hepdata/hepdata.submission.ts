@@ -1,0 +1,277 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { FemtoError, type FieldError } from '../../errors.js';
+import { nestsDeeperThan } from '../../lib/json.js';
+import { projectPath } from '../../paths.js';
+import { cmEnergyOf, observableOfKeyword } from './hepdata.keywords.js';
+import type { HepdataTable, KeywordName } from './hepdata.schema.js';
+
+/**
+ * A HEPData submission read and checked as HEPData's own validator (hepdata-validator, schema
+ * 1.1.1) checks it: `submission.yaml` (its first document the submission's own information when it
+ * names no data file, then one document per table) and the data file of every table, each
+ * against the official JSON schema, then the validator's further checks: centre-of-mass
+ * energies are numbers (or one low-high range), table names and data files are unique, a data
+ * file sits beside submission.yaml, its variables have as many values each, and a value's
+ * uncertainties are not all zero. Every refusal names the file, its line and the JSON pointer
+ * at fault.
+ */
+
+const SCHEMA_DIR = projectPath('schema', 'hepdata', '1.1.1');
+const SCHEMA_BASE = 'https://hepdata.net/submission/schemas/1.1.1/';
+
+/** HEPData's own limit on a data file (hepdata-validator INDIVIDUAL_FILE_SIZE_LIMIT). */
+export const DATA_FILE_LIMIT = 10 * 1024 * 1024;
+/** Tables per submission: far above real records (hundreds), bounding the work one input can cause. */
+export const TABLE_LIMIT = 2000;
+/** Field errors reported per refusal. */
+const ERROR_LIMIT = 50;
+
+let validators: { info: ValidateFunction; table: ValidateFunction; data: ValidateFunction } | undefined;
+/** The four schemas registered by `$id` (they `$ref` each other by relative name), compiled on first use. */
+function schemas() {
+  if (validators) return validators;
+  const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+  for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json'))) ajv.addSchema(JSON.parse(readFileSync(`${SCHEMA_DIR}/${file}`, 'utf8')) as object);
+  const get = (name: string) => ajv.getSchema(`${SCHEMA_BASE}${name}`)!;
+  validators = { info: get('additional_info_schema.json'), table: get('submission_schema.json'), data: get('data_schema.json') };
+  return validators;
+}
+
+export interface SubmissionFile {
+  path: string;
+  read(): Buffer;
+}
+
+type Json = Record<string, unknown>;
+
+/** One resource the submission links (a web page, or a file of the submission). */
+export interface Resource {
+  location: string;
+  description: string;
+}
+
+export interface ReadSubmission {
+  /** sha256 of every file the submission is made of. */
+  digest: string;
+  /** The submission's own information (the first document), {} when it has none. */
+  info: {
+    comment?: string;
+    recordIds: { type: string; id: string }[];
+    hepdataDoi?: string;
+    relatedRecords: number[];
+    publicationYear?: string;
+    resources: Resource[];
+  };
+  tables: (HepdataTable & { relatedDois: string[]; resources: Resource[] })[];
+}
+
+const segmentsOf = (pointer: string): (string | number)[] =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+
+/** A YAML file parsed as HEPData reads it (PyYAML: YAML 1.1, a repeated key's last value wins), with its line counter. */
+function parseYaml(file: string, text: string, maxDepth: number): { docs: Document[]; lines: LineCounter } {
+  if (nestsDeeperThan(text, maxDepth)) throw new FemtoError('BODY_TOO_DEEP', `${file}: YAML nests deeper than ${maxDepth} levels (FEMTO_JSON_MAX_DEPTH)`);
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, lineCounter: lines });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const broken = list.find((d) => d.errors.length);
+  if (broken) {
+    const e = broken.errors[0];
+    throw new FemtoError('MALFORMED_BODY', `${file}:${e.linePos?.[0].line ?? '?'}: not YAML: ${e.message.split('\n')[0]}`, [{ pointer: '', message: `${file}: ${e.message.split('\n')[0]}` }]);
+  }
+  return { docs: list as Document[], lines };
+}
+
+/** Collects field errors of one input, each as `file:line: pointer: message`. */
+function errorSink() {
+  const errors: FieldError[] = [];
+  // The same errors as one line each, `file:line: pointer: message`, for the refusal's summary.
+  const lines_: string[] = [];
+  return {
+    errors,
+    lines: lines_,
+    /** `pointer` is within the file; for submission.yaml its first segment is the document's index. */
+    add(file: string, doc: Document | undefined, lines: LineCounter | undefined, pointer: string, docIndex: number | undefined, message: string) {
+      if (errors.length >= ERROR_LIMIT) return;
+      let path = segmentsOf(pointer);
+      let node: unknown;
+      while (doc && !(node = doc.getIn(path, true)) && path.length) path = path.slice(0, -1);
+      const offset = (node as { range?: [number] } | undefined)?.range?.[0] ?? (doc?.contents as { range?: [number] } | null)?.range?.[0];
+      const line = offset !== undefined && lines ? lines.linePos(offset).line : undefined;
+      const where = docIndex === undefined ? pointer : `/${docIndex}${pointer}`;
+      const at = `${file}${line ? `:${line}` : ''}`;
+      errors.push({ pointer: `${file}#${where || '/'}`, message: `${at}: ${message}` });
+      lines_.push(`${at}: ${where || '/'}: ${message}`);
+    },
+  };
+}
+
+const schemaMessage = (e: ErrorObject) =>
+  `${e.message ?? 'is not valid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}${e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as unknown[]).join(', ')}` : ''}`;
+
+const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const toNumber = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' ? Number(v.replace('%', '').trim() || 'NaN') : NaN);
+
+/** A data file's further checks (hepdata-validator check_length_values, check_for_zero_uncertainty). */
+function checkData(data: Json, report: (pointer: string, message: string) => void): number {
+  const vars = (k: string) => (data[k] as { values: Json[] }[]) ?? [];
+  const counts = [...vars('independent_variables'), ...vars('dependent_variables')].map((v) => v.values.length);
+  if (new Set(counts).size > 1) {
+    report('', `inconsistent length of 'values': independent_variables ${JSON.stringify(vars('independent_variables').map((v) => v.values.length))}, dependent_variables ${JSON.stringify(vars('dependent_variables').map((v) => v.values.length))}`);
+  }
+  vars('dependent_variables').forEach((dep, d) =>
+    dep.values.forEach((value, i) => {
+      const errors = (value.errors as Json[] | undefined) ?? [];
+      const zero = (e: Json) => {
+        const asym = e.asymerror as Json | undefined;
+        return asym ? toNumber(asym.plus) === 0 && toNumber(asym.minus) === 0 : toNumber(e.symerror) === 0;
+      };
+      if (errors.length && errors.every(zero)) report(`/dependent_variables/${d}/values/${i}/errors`, 'uncertainties should not all be zero');
+    }),
+  );
+  return counts[0] ?? 0;
+}
+
+/**
+ * Reads a submission: the files of its directory (submission.yaml at the top), or one YAML file
+ * holding the whole submission (HEPData's single-file form: each table document carries its
+ * independent_variables and dependent_variables).
+ */
+export function readSubmission(input: { name: string; single: boolean; files: readonly SubmissionFile[] }, limits: { maxDepth: number }): ReadSubmission {
+  const { info: infoSchema, table: tableSchema, data: dataSchema } = schemas();
+  const { name, single } = input;
+  // Every file read goes into the submission's digest: a changed value is a changed record.
+  const hash = createHash('sha256');
+  const files = input.files.map((f) => ({
+    path: f.path,
+    read: () => {
+      const bytes = f.read();
+      hash.update(`${f.path}\n${bytes.length}\n`).update(bytes);
+      return bytes;
+    },
+  }));
+  const main = single ? files[0] : files.find((f) => f.path === 'submission.yaml');
+  if (!main) throw new FemtoError('UNPROCESSABLE', `${name} is not a HEPData submission: it has no submission.yaml at its top`);
+  const mainName = single ? name : `${name}/submission.yaml`;
+  const { docs, lines } = parseYaml(mainName, main.read().toString('utf8'), limits.maxDepth);
+  const sink = errorSink();
+
+  const values = docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+  const present = values.map((v, i) => ({ v, i })).filter(({ v }) => v !== null && v !== undefined);
+  if (present.length > TABLE_LIMIT + 1) throw new FemtoError('PAYLOAD_TOO_LARGE', `${mainName}: more than ${TABLE_LIMIT} tables`);
+
+  let info: Json = {};
+  const tables: ReadSubmission['tables'] = [];
+  const names = new Set<string>();
+  const dataFiles = new Set<string>();
+  for (const [n, { v, i }] of present.entries()) {
+    const doc = docs[i];
+    const report = (pointer: string, message: string) => sink.add(mainName, doc, lines, pointer, i, message);
+    if (typeof v !== 'object' || Array.isArray(v)) {
+      report('', 'must be a mapping');
+      continue;
+    }
+    const item = { ...(v as Json) };
+    // The single-file form: a table document carries its own data.
+    const inline = 'independent_variables' in item || 'dependent_variables' in item ? { independent_variables: item.independent_variables, dependent_variables: item.dependent_variables } : undefined;
+    delete item.independent_variables;
+    delete item.dependent_variables;
+    if (inline && item.data_file === undefined && typeof item.name === 'string') item.data_file = `${item.name.replace(/ /g, '_').replace(/\//g, '-')}.yaml`;
+
+    if (n === 0 && !('data_file' in item)) {
+      if (!infoSchema(item)) for (const e of infoSchema.errors ?? []) report(e.instancePath, schemaMessage(e));
+      info = item;
+      continue;
+    }
+    if (!tableSchema(item)) {
+      for (const e of tableSchema.errors ?? []) report(e.instancePath, schemaMessage(e));
+      continue;
+    }
+    const keywords = (item.keywords as { name: KeywordName; values: (string | number)[] }[]).flatMap((k, ki) =>
+      k.values.map((value, vi) => {
+        const gev = k.name === 'cmenergies' ? cmEnergyOf(value, k.values.length === 1) : undefined;
+        if (k.name === 'cmenergies' && !gev) report(`/keywords/${ki}/values/${vi}`, `invalid value (in GeV) for cmenergies: '${value}' (a number, or one range such as 1.7-4.7)`);
+        const observable = observableOfKeyword(k.name, String(value)) ?? null;
+        return { name: k.name, value: String(value), observable, gev: gev ?? null };
+      }),
+    );
+    const tableName = item.name as string;
+    const dataFile = item.data_file as string;
+    if (names.has(tableName)) report('/name', `duplicate table name: ${tableName}`);
+    if (dataFiles.has(dataFile)) report('/data_file', `duplicate table data_file: ${dataFile}`);
+    names.add(tableName);
+    dataFiles.add(dataFile);
+
+    let data: Json | undefined;
+    let dataName = mainName;
+    let reportData = report;
+    if (inline) data = inline;
+    else if (dataFile.includes('/')) report('/data_file', `name of data_file '${dataFile}' should not contain '/'`);
+    else {
+      const file = files.find((f) => f.path === dataFile);
+      if (!file) report('/data_file', `missing data_file '${dataFile}'${single ? ' (give the submission directory, or put the table\'s independent_variables and dependent_variables in its document)' : ''}`);
+      else {
+        const bytes = file.read();
+        dataName = `${name}/${dataFile}`;
+        if (bytes.length > DATA_FILE_LIMIT) report('/data_file', `data_file '${dataFile}' is ${bytes.length} bytes, over HEPData's limit of ${DATA_FILE_LIMIT}`);
+        else {
+          const parsed = parseYaml(dataName, bytes.toString('utf8'), limits.maxDepth);
+          const dataDoc = parsed.docs.find((d) => d.contents !== null);
+          reportData = (pointer, message) => sink.add(dataName, dataDoc, parsed.lines, pointer, undefined, message);
+          const value = dataDoc?.toJS({ maxAliasCount: 100 }) as unknown;
+          if (value === undefined || value === null) reportData('', 'no data found in file');
+          else data = value as Json;
+        }
+      }
+    }
+    let rowCount = 0;
+    if (data) {
+      const before = sink.errors.length;
+      if (!dataSchema(data)) for (const e of dataSchema.errors ?? []) reportData(e.instancePath, schemaMessage(e));
+      if (sink.errors.length === before) rowCount = checkData(data, reportData);
+    }
+    const license = item.data_license as Json | undefined;
+    const header = (h: Json) => ({ name: h.name as string, units: text(h.units) ?? null });
+    tables.push({
+      name: tableName,
+      description: item.description as string,
+      location: text(item.location) ?? null,
+      dataFile,
+      doi: text(item.table_doi) ?? null,
+      license: license ? { name: license.name as string, url: license.url as string, description: text(license.description) ?? null } : null,
+      rowCount,
+      keywords,
+      independentVariables: ((data?.independent_variables as Json[] | undefined) ?? []).map((v) => header(v.header as Json)),
+      dependentVariables: ((data?.dependent_variables as Json[] | undefined) ?? []).map((v) => ({
+        ...header(v.header as Json),
+        qualifiers: ((v.qualifiers as Json[] | undefined) ?? []).map((q) => ({ name: q.name as string, value: String(q.value), units: text(q.units) ?? null })),
+      })),
+      relatedDois: (item.related_to_table_dois as string[] | undefined) ?? [],
+      resources: (item.additional_resources as Resource[] | undefined) ?? [],
+    });
+  }
+  if (!tables.length && !sink.errors.length) sink.add(mainName, undefined, undefined, '', undefined, 'the submission has no table (a document with name, description, keywords and data_file)');
+  if (sink.errors.length) {
+    const shown = sink.lines.slice(0, 3).join('; ');
+    throw new FemtoError('VALIDATION_FAILED', `${name} is not a valid HEPData submission: ${shown}${sink.errors.length > 3 ? `; and ${sink.errors.length - 3} more` : ''}`, sink.errors);
+  }
+  return {
+    digest: hash.digest('hex'),
+    info: {
+      ...(text(info.comment)?.trim() ? { comment: text(info.comment)!.trim() } : {}),
+      recordIds: ((info.record_ids as Json[] | undefined) ?? []).map((r) => ({ type: String(r.type), id: String(r.id) })),
+      ...(text(info.hepdata_doi) ? { hepdataDoi: text(info.hepdata_doi) } : {}),
+      relatedRecords: (info.related_to_hepdata_records as number[] | undefined) ?? [],
+      ...(text(info.publicationyear) ? { publicationYear: text(info.publicationyear) } : {}),
+      resources: (info.additional_resources as Resource[] | undefined) ?? [],
+    },
+    tables,
+  };
+}
