@@ -1,8 +1,10 @@
 // The modules that guard data and access, each with the test files that exercise it (stryker.config.mjs reads one).
 export const groups = {
   access: {
-    mutate: ['src/modules/datasets/visibility.ts', 'src/plugins/auth.ts'],
-    tests: ['test/unit/visibility.test.ts', 'test/integration/auth.test.ts', 'test/security/http-errors.test.ts'],
+    // The policy (visibility.ts), its SQL twin for listings (the holder and read-version fragments) and the caller's
+    // resolution; src/modules/policies/ holds publication rules, not access decisions.
+    mutate: ['src/modules/datasets/visibility.ts', 'src/plugins/auth.ts', 'src/db/fragments.ts:23-27'],
+    tests: ['test/unit/visibility.test.ts', 'test/access/owners-groups.test.ts', 'test/integration/auth.test.ts', 'test/security/http-errors.test.ts'],
   },
   search: {
     mutate: ['src/modules/search/search.repository.ts', 'src/modules/search/search.service.ts', 'src/modules/search/search.schema.ts'],
@@ -26,11 +28,20 @@ export const groups = {
   },
   etag: {
     // The If-Match check of PATCH and the ETag / If-None-Match of the read pipeline.
-    mutate: ['src/modules/datasets/datasets.service.ts:214-227', 'src/modules/datasets/read.ts:94-94', 'src/modules/datasets/read.ts:120-121', 'src/modules/datasets/read.ts:205-210'],
+    // (line ranges: the If-Match check in patch(), draftEtag, the If-None-Match comparison, the representation's tag,
+    // the 304 answer, and the ETag header of a read)
+    mutate: [
+      'src/modules/datasets/datasets.service.ts:300-309',
+      'src/modules/datasets/read.ts:100-100',
+      'src/modules/datasets/read.ts:126-127',
+      'src/modules/datasets/read.ts:231-231',
+      'src/modules/datasets/read.ts:284-284',
+      'src/modules/datasets/datasets.routes.ts:35-35',
+    ],
     tests: ['test/integration/etag.test.ts', 'test/integration/datasets.test.ts'],
   },
   problems: {
-    mutate: ['src/errors.ts:94-136', 'src/plugins/problem-details.ts'],
+    mutate: ['src/errors.ts:93-140', 'src/plugins/problem-details.ts'],
     tests: ['test/security/http-errors.test.ts', 'test/integration/datasets.test.ts', 'test/integration/search.test.ts'],
   },
 };

@@ -9,8 +9,8 @@ export interface RecordedRequest {
   authorization?: string;
 }
 
-/** `echo`: answers `status` with the request it refused, credentials included, as careless registrars do. */
-type Fault = { kind: 'status'; status: number; retryAfter?: string } | { kind: 'hang' } | { kind: 'echo'; status: number };
+/** `echo`: answers `status` with the request it refused, credentials included, as careless registrars do. `slow`: answers as usual after `ms`. */
+type Fault = { kind: 'status'; status: number; retryAfter?: string } | { kind: 'hang' } | { kind: 'echo'; status: number } | { kind: 'slow'; ms: number };
 
 /**
  * A DataCite-shaped REST server on loopback: PUT /dois/{doi} creates or updates (applying the
@@ -29,7 +29,13 @@ export async function fakeDatacite(t: Test) {
     for await (const chunk of req) raw += chunk;
     const doi = decodeURIComponent((req.url ?? '').replace(/^\/dois\//, '')).toLowerCase();
     requests.push({ method: req.method!, doi, body: raw ? JSON.parse(raw) : undefined, authorization: req.headers.authorization });
-    const fault = faults.shift();
+    let fault = faults.shift();
+    // A slow DataCite: the request is answered as usual, only later.
+    if (fault?.kind === 'slow') {
+      const { ms } = fault;
+      await new Promise((r) => setTimeout(r, ms));
+      fault = undefined;
+    }
     if (fault?.kind === 'hang') {
       hanging.add(res);
       return;

@@ -257,3 +257,91 @@ t.test('reconcile compares the full delivered metadata, normalized, and ignores 
   t.equal((dc.dois.get(ids.creators)!.creators as { name: string }[])[0].name, 'Ada Lovelace', 'delivery restored femto\'s metadata');
   t.same((await run()).requeued, [], 'nothing differs after the re-delivery');
 });
+
+const until = async (done: () => boolean, ms = 5000) => {
+  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+};
+const registration = async (a: TestApp, doi: string) => (await a.app.inject({ url: `/dois/${doi}`, headers: a.as.curator })).json().data.attributes.registration;
+
+t.test('a change made while its DOI is being delivered stays pending, and is delivered next', async (t) => {
+  const { dc, a } = await withDatacite(t, { FEMTO_DATACITE_TIMEOUT_MS: '10000' });
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/busy' }) });
+  dc.fail({ kind: 'slow', ms: 300 });
+  const delivering = a.app.femto.outbox.runOnce();
+  await until(() => dc.requests.length === 1);
+  const changed = await put(a, '10.5072/busy', { titles: [{ title: 'Changed meanwhile' }] });
+  t.equal(changed.statusCode, 200, changed.body);
+  await delivering;
+  t.match(await registration(a, '10.5072/busy'), { status: 'pending' }, 'not synced: DataCite holds the old title');
+  await drain(a);
+  t.same(dc.dois.get('10.5072/busy')?.titles, [{ title: 'Changed meanwhile' }]);
+  t.match(await registration(a, '10.5072/busy'), { status: 'synced' });
+});
+
+t.test('a started worker delivers a full batch at once and later changes at its poll interval; once stopped it delivers nothing', async (t) => {
+  const { dc, a } = await withDatacite(t, { FEMTO_OUTBOX_POLL_MS: '3000', FEMTO_DATACITE_TIMEOUT_MS: '10000' });
+  const worker = a.app.femto.outbox;
+  t.teardown(() => worker.stop());
+  for (let i = 0; i < 20; i++) await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: `10.5072/batch-${i}` }) });
+  const repo = a.app.femto.repos.identifiers;
+  const claim = repo.claim;
+  let claims = 0;
+  repo.claim = (...args) => (claims++, claim(...args));
+  worker.start();
+  // 16 per batch: the rest follows at once, not a poll interval later.
+  await until(() => dc.dois.size === 20, 2000);
+  t.equal(dc.dois.size, 20, 'the 4 past the first batch were delivered without waiting for the next poll');
+  const idle = claims;
+  await new Promise((r) => setTimeout(r, 250));
+  t.ok(claims - idle <= 1, `an idle worker waits for its poll interval (${claims - idle} claims in 250 ms)`);
+
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/later' }) });
+  await until(() => dc.dois.has('10.5072/later'), 6000);
+  t.ok(dc.dois.has('10.5072/later'), 'a change made after the start is delivered by a later poll');
+
+  // Stopped in the middle of a delivery: that delivery ends, and nothing is polled afterwards.
+  dc.fail({ kind: 'slow', ms: 200 });
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/in-flight' }) });
+  await until(() => dc.requests.some((r) => r.doi === '10.5072/in-flight'));
+  await worker.stop();
+  t.ok(dc.dois.has('10.5072/in-flight'), 'the delivery in flight ended before stop() returned');
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/after-stop' }) });
+  await new Promise((r) => setTimeout(r, 3500));
+  t.notOk(dc.dois.has('10.5072/after-stop'), 'a stopped worker delivers nothing');
+
+  // Stopped while idle: the poll it had scheduled does not run.
+  worker.start();
+  await until(() => dc.dois.has('10.5072/after-stop'));
+  await worker.stop();
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/idle-stop' }) });
+  await new Promise((r) => setTimeout(r, 3500));
+  t.notOk(dc.dois.has('10.5072/idle-stop'), 'nor does the poll it had scheduled');
+});
+
+t.test("stopping one replica hands back its own leases only, never another's delivery in flight", async (t) => {
+  const { dc, a } = await withDatacite(t, { FEMTO_DATACITE_TIMEOUT_MS: '1500' });
+  const other = await buildApp(a.config);
+  t.teardown(() => other.close());
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/leased' }) });
+  dc.fail({ kind: 'hang' });
+  const delivering = a.app.femto.outbox.runOnce();
+  await until(() => dc.requests.length === 1);
+  await other.femto.outbox.stop();
+  t.equal(await other.femto.outbox.runOnce(), 0, "the other replica cannot claim a DOI while the first one's delivery is in flight");
+  t.equal(dc.requests.length, 1, 'one request to DataCite');
+  await delivering;
+});
+
+t.test('reconcile names every property that differs; with the local registrar there is nothing to compare', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/two', titles: [{ title: 'Two' }] }) });
+  await drain(a);
+  Object.assign(dc.dois.get('10.5072/two')!, { state: 'findable', titles: [{ title: 'Changed at DataCite' }] });
+  t.same((await a.app.femto.reconcile()).requeued, [{ doi: '10.5072/two', reason: 'differs at the registrar: state, titles' }]);
+
+  const local = await makeApp(t);
+  await local.app.inject({ method: 'POST', url: '/dois', headers: { ...local.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/local' }) });
+  const queued = local.app.femto.repos.identifiers.undelivered().length;
+  t.same(await local.app.femto.reconcile(), { checked: 0, requeued: [] }, 'a local registrar keeps nothing to compare against');
+  t.equal(local.app.femto.repos.identifiers.undelivered().length, queued, 'and nothing is queued');
+});

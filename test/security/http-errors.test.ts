@@ -1,5 +1,6 @@
 import t from 'tap';
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { BASE_URL, makeApp, minimalDataset, publishedDataset, type TestApp } from '../helpers/app.js';
 
@@ -120,4 +121,35 @@ t.test('a /dois write whose answer cannot be produced changes nothing', async (t
   const res = await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json', accept: 'text/csv' }, payload: { data: { type: 'dois', attributes: { doi: '10.5072/csv-1' } } } });
   t.equal(res.statusCode, 406);
   t.equal((await a.app.inject({ url: '/dois/10.5072/csv-1', headers: a.as.curator })).statusCode, 404, 'the DOI was not created');
+});
+
+t.test('problem documents: the request they answer, who to authenticate with, and every code described', async (t) => {
+  const a = await makeApp(t);
+  const json = { ...a.as.curator, 'content-type': 'application/json' };
+  const empty = assertProblem(t, await a.app.inject({ method: 'POST', url: '/datasets', headers: json, payload: '' }), 400, 'MALFORMED_BODY');
+  t.notOk('errors' in empty, 'a body that is not there has no field at fault');
+  const gzip = { ...json, 'content-encoding': 'gzip' };
+  assertProblem(t, await a.app.inject({ method: 'POST', url: '/api/v1/lineage', headers: gzip, payload: Buffer.from('this is not gzip') }), 400, 'MALFORMED_BODY');
+  const truncated = gzipSync('{"eventType": "START"}').subarray(0, 12);
+  assertProblem(t, await a.app.inject({ method: 'POST', url: '/api/v1/lineage', headers: gzip, payload: truncated }), 400, 'MALFORMED_BODY');
+
+  const bad = await a.app.inject({ url: '/datasets?limit=-1&q=x', headers: { 'x-request-id': 'req-42' } });
+  const body = assertProblem(t, bad, 400, 'VALIDATION_FAILED');
+  t.match(body, { instance: '/datasets?limit=-1&q=x', requestId: 'req-42', errors: [{ pointer: 'querystring/limit', message: String }] }, 'names the request, its id and the query parameter at fault');
+  t.notOk(bad.headers['www-authenticate'], 'no challenge where no token is needed');
+
+  const anonymous = await a.app.inject({ method: 'POST', url: '/datasets', headers: { 'content-type': 'application/json' }, payload: '{}' });
+  t.equal(anonymous.headers['www-authenticate'], 'Bearer realm="femto"', '401 for a missing token says how to authenticate');
+  const invalid = await a.app.inject({ url: '/datasets', headers: { authorization: 'Bearer not-a-token' } });
+  t.equal(invalid.headers['www-authenticate'], 'Bearer realm="femto"', 'and for a bad one');
+
+  const missing = assertProblem(t, await a.app.inject('/no/such/route?secret=1'), 404, 'ROUTE_NOT_FOUND');
+  t.equal(missing.detail, 'No route GET /no/such/route', 'names method and path, not the query');
+  const catalog = (await a.app.inject('/problems')).json() as { code: string; status: number; title: string; type: string }[];
+  t.ok(catalog.length > 20, 'every code is listed');
+  for (const code of ['NOT_FOUND', 'VALIDATION_FAILED', 'PRECONDITION_REQUIRED', 'MALFORMED_BODY']) {
+    t.match(catalog.find((c) => c.code === code), { type: `${BASE_URL}/problems/${code}`, status: Number, title: String }, `${code} listed with its type URI`);
+  }
+  t.match((await a.app.inject('/problems/PRECONDITION_REQUIRED')).json(), { code: 'PRECONDITION_REQUIRED', status: 428, title: String });
+  assertProblem(t, await a.app.inject('/problems/NO_SUCH_CODE'), 404, 'NOT_FOUND');
 });
