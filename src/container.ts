@@ -181,7 +181,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     reader,
     auth,
     doiTarget: (actor, doi) => identifiers.target(actor, doi),
-    identicalTo: (actor, type, value) => datasets.readableIdenticalTo(actor, type, value),
+    markovChainRecord: (actor, uri) => datasets.readableOfMarkovChain(actor, uri),
     versionNumber: (pk) => datasets.versionLabels([pk]).get(pk)?.version ?? null,
     assertEditable: (actor, dataset) => datasets.assertEditable(actor, dataset),
   });

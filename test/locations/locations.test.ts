@@ -235,7 +235,8 @@ t.test('femto locations verify: HEAD, size and checksum, bounded concurrency, ti
   t.ok(lines.length === 10 && !lines.some((l) => l.includes('s3://')), 'only the site asked for');
   t.ok(files.inFlight.max <= 2, `never more than 2 requests at once (${files.inFlight.max})`);
 
-  const located = (await a.app.inject('/datasets/checked/locations')).json() as { distributions: { title: string; replicas: { verified: { result: string; detail: string; at: string } }[] }[] };
+  type Located = { distributions: { title: string; replicas: { verified: { result: string; detail: string | null; at: string } }[] }[] };
+  const located = (await a.app.inject({ url: '/datasets/checked/locations', headers: a.as.curator })).json() as Located;
   const found = Object.fromEntries(located.distributions.map((d) => [d.title, d.replicas[0].verified]));
   t.match(found, {
     'good.bin': { result: 'ok', detail: 'sha256 matches' },
@@ -245,6 +246,15 @@ t.test('femto locations verify: HEAD, size and checksum, bounded concurrency, ti
     'slow.bin': { result: 'timeout' },
   });
   t.ok(Object.values(found).every((v) => !Number.isNaN(Date.parse(v.at))), 'each with the time of its check');
+  // What answered at a URL (its size, a digest of its body, a DNS error) is for the record's holders: anyone may register a URL an admin's network then fetches.
+  const seen = (await a.app.inject('/datasets/checked/locations')).json() as Located;
+  t.same(
+    seen.distributions.map((d) => [d.title, d.replicas[0].verified.result, d.replicas[0].verified.detail]),
+    Object.entries(found).map(([title, v]) => [title, v.result, null]),
+    'anonymous callers read each result without its wording',
+  );
+  const resolved = await a.app.inject({ url: '/resolve/checked?distribution=1', headers: { accept: 'application/json' } });
+  t.same(resolved.json().replica.verified, { ...found['good.bin'], detail: null }, 'so does the resolver');
   t.same(await a.app.femto.locations.verify({ dataset: 'elsewhere', concurrency: 1, options: { timeoutMs: 500, checksum: true, checksumTimeoutMs: 500 } }), { ok: 0, missing: 0, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 1 });
 });
 
@@ -302,6 +312,8 @@ t.test('a published version gains and loses replicas: every format shows them, t
   t.equal((await remove('distribution=1&url=https%3A%2F%2Fdata.example.org%2Fx.h5')).statusCode, 404, 'gone already');
   t.match((await remove('distribution=1&url=root%3A%2F%2Feos.example.org%2F%2Fx.h5')).json(), { status: 409, detail: /the only replica/ }, 'a distribution keeps one');
   t.equal((await a.app.inject({ method: 'POST', url: '/datasets/growing/versions/1/replicas', headers: a.as.curator, payload: { distribution: 1, url: 'https://data.example.org/x.h5' } })).json().distributions[0].replicas[1].url, 'https://data.example.org/x.h5', 'added again, after the others');
+  for (let i = 2; i < 20; i++) t.equal((await add({ distribution: 1, url: `https://mirror-${i}.example.org/x.h5` })).statusCode, 201);
+  t.match((await add({ distribution: 1, url: 'https://one-too-many.example.org/x.h5' })).json(), { status: 400, code: 'VALIDATION_FAILED', errors: [{ pointer: '/distribution' }] }, 'a distribution holds 20 replicas, as a record written whole does');
 });
 
 t.test('a server that refuses HEAD is asked with a GET whose body is not read', async (t) => {
@@ -313,13 +325,21 @@ t.test('a server that refuses HEAD is asked with a GET whose body is not read', 
   t.same(files.requests, ['HEAD /nohead.bin', 'GET /nohead.bin']);
 });
 
-t.test('an ILDG Markov chain URI resolves to the ensemble record identical to it', async (t) => {
+t.test('an ILDG Markov chain URI resolves to the ensemble record holding it', async (t) => {
   const a = await makeApp(t);
   const ensemble = (id: string, uri: string, extra: Record<string, unknown> = {}) =>
-    create(a, { id, relatedIdentifiers: [{ type: 'ILDG', value: uri, relation: 'IsIdenticalTo' }], distributions: [{ replicas: [{ url: `https://ildg.example.org/${id}.tar` }] }], ...extra });
+    create(a, {
+      id,
+      ensemble: { markovChainUri: uri, size: { x: 32, y: 32, z: 32, t: 64 } },
+      relatedIdentifiers: [{ type: 'ILDG', value: uri, relation: 'IsIdenticalTo' }],
+      distributions: [{ replicas: [{ url: `https://ildg.example.org/${id}.tar` }] }],
+      ...extra,
+    });
+  // A record claiming the open ensemble's chain in an identifier, sorted before it, with a file of its own.
+  await create(a, { id: 'aa-claims-it', relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/b60-l32', relation: 'IsIdenticalTo' }], distributions: [{ urls: ['https://elsewhere.example/phish'] }] });
   await ensemble('ens-open', 'mc://ldg/test/b60-l32');
   await ensemble('ens-private', 'mc://ldg/test/secret', { visibility: 'private' });
-  await create(a, { id: 'cites-it', relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/cited', relation: 'References' }], distributions: [{ urls: ['https://x.example/y'] }] });
+  await create(a, { id: 'cites-it', relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/cited', relation: 'IsIdenticalTo' }], distributions: [{ urls: ['https://x.example/y'] }] });
 
   t.equal((await a.app.inject('/resolve/mc://ldg/test/b60-l32')).headers.location, 'https://ildg.example.org/ens-open.tar', 'as typed');
   t.equal((await a.app.inject(`/resolve/${encodeURIComponent('mc://ldg/test/b60-l32')}`)).headers.location, 'https://ildg.example.org/ens-open.tar', 'percent-encoded');
@@ -327,5 +347,5 @@ t.test('an ILDG Markov chain URI resolves to the ensemble record identical to it
   const unknown = await a.app.inject('/resolve/mc://ldg/test/xxxxxx');
   t.same([hidden.statusCode, hidden.json().detail.replace('secret', 'xxxxxx')], [404, unknown.json().detail], 'a private ensemble answers as an unknown one');
   t.equal((await a.app.inject({ url: '/resolve/mc://ldg/test/secret', headers: a.as.admin })).headers.location, 'https://ildg.example.org/ens-private.tar');
-  t.equal((await a.app.inject('/resolve/mc://ldg/test/cited')).statusCode, 404, 'a record that only cites a chain is not it');
+  t.equal((await a.app.inject('/resolve/mc://ldg/test/cited')).statusCode, 404, 'a record that only names a chain in an identifier is not its ensemble');
 });

@@ -184,9 +184,6 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const numberedStmt = sqlite.prepare(
     `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM json_each(@ids) k CROSS JOIN dataset_versions v ON v.dataset_id = k.value WHERE v.version_number IS NOT NULL`,
   );
-  const identicalToStmt = sqlite.prepare(`
-    SELECT DISTINCT v.dataset_id FROM related_identifiers r JOIN dataset_versions v ON v.pk = r.version_pk
-     WHERE r.identifier_type = ? AND r.value = ? AND r.relation_type = 'IsIdenticalTo' AND v.state = 'published' ORDER BY v.dataset_id`).pluck(true);
   const datasheetStmt = sqlite.prepare('SELECT datasheet FROM dataset_versions WHERE pk = ?');
   const labelsStmt = sqlite.prepare(`SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value`);
   const publishedOfStmt = sqlite.prepare(`
@@ -366,11 +363,6 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       return (
         r && { ...r, groups: JSON.parse(r.groups) as string[], hasDraft: r.hasDraft === 1, hasPublic: r.hasPublic === 1, hasPublished: r.hasPublished === 1, withdrawn: r.withdrawn === 1 }
       );
-    },
-
-    /** The records a published version of which says it is identical to this identifier (an ILDG Markov chain URI), whoever may see them. */
-    recordsIdenticalTo(type: string, value: string): string[] {
-      return identicalToStmt.all(type, value) as string[];
     },
 
     /** The datasheet of one version, alone (null when none was written). */

@@ -9,6 +9,9 @@ import { collisionInput, collisionOut, ensembleInput, ensembleOut, type Collisio
 import { datasheetSchema, type Datasheet } from './datasheet.schema.js';
 import { modelCardBody, type ModelCardInput } from '../models/model-card.schema.js';
 
+/** Places one file may be recorded at (URLs or replicas of a distribution). */
+export const MAX_REPLICAS = 20;
+
 const spdx = new Set<string>(createRequire(import.meta.url)('spdx-license-ids') as string[]);
 
 export const DATA_TYPES = [
@@ -105,8 +108,8 @@ export const replicaInput = z
 export const distributionInput = z
   .object({
     title: z.string().max(500).optional(),
-    urls: z.array(allowedUrl).min(1).max(20).optional().describe('download or access URLs; more than one for mirrors (or give replicas)'),
-    replicas: z.array(replicaInput).min(1).max(20).optional().describe('the copies of the file at named sites, in order of preference (instead of urls)'),
+    urls: z.array(allowedUrl).min(1).max(MAX_REPLICAS).optional().describe('download or access URLs; more than one for mirrors (or give replicas)'),
+    replicas: z.array(replicaInput).min(1).max(MAX_REPLICAS).optional().describe('the copies of the file at named sites, in order of preference (instead of urls)'),
     kind: z.enum(['download', 'access']).default('download'),
     mediaType: mediaType.optional(),
     format: z.string().max(100).optional(),

@@ -425,9 +425,13 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
       return new Set([...repo.holdersOf(ids)].filter(([, h]) => mayEdit(actor, h)).map(([id]) => id));
     },
 
-    /** The records the caller may read a published version of that is identical to this identifier (type ILDG: a Markov chain URI). */
-    readableIdenticalTo(actor: Actor, type: string, value: string): string[] {
-      return repo.recordsIdenticalTo(type, value).filter((id) => reader.resolve(actor, { dataset: id }).status === 'found');
+    /**
+     * The record whose ensemble holds this ILDG Markov chain URI, when the caller may read it. The
+     * ensemble block, not a related identifier: a chain belongs to one record (claimMarkovChain), while
+     * any curator may write an identifier naming someone else's chain.
+     */
+    readableOfMarkovChain(actor: Actor, uri: string): string | undefined {
+      return repo.recordsOfMarkovChain(uri).find((id) => reader.resolve(actor, { dataset: id }).status === 'found');
     },
 
     /** Throws unless the caller may change the record (404 when it may not even see it, 403 otherwise). */

@@ -83,10 +83,10 @@ const invalid = (name: string, message: string, errors: FieldError[]) => new Fem
 /** Reads one QCDml document; throws VALIDATION_FAILED naming the file, line and element at fault. */
 export function readQcdml(name: string, bytes: Buffer): QcdmlDocument {
   if (bytes.length > QCDML_MAX_BYTES) throw invalid(name, `larger than ${QCDML_MAX_BYTES} bytes`, [{ pointer: '', message: 'too large' }]);
-  const head = bytes.subarray(0, 4096).toString('utf8');
-  // QCDml has no DTD; refusing one leaves no entity to expand and nothing external to load.
-  if (/<!DOCTYPE/i.test(head)) throw invalid(name, 'a document type declaration is not allowed', [{ pointer: '', message: 'has a DOCTYPE' }]);
-  const ns = qcdmlNamespaceOf(head);
+  // QCDml has no DTD; refusing a declaration anywhere (not only before the root: a comment can push it
+  // past any prefix) leaves no entity to expand and nothing external to load.
+  if (/<!(DOCTYPE|ENTITY)/i.test(bytes.toString('latin1'))) throw invalid(name, 'a document type declaration is not allowed', [{ pointer: '', message: 'has a DOCTYPE' }]);
+  const ns = qcdmlNamespaceOf(bytes.subarray(0, 4096).toString('utf8'));
   if (!ns) {
     throw invalid(name, `its root is not a QCDml markovChain or gaugeConfiguration in one of the namespaces ${Object.keys(SCHEMAS).join(', ')}`, [{ pointer: '/', message: 'not a QCDml root element' }]);
   }

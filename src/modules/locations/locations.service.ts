@@ -4,11 +4,12 @@ import { slugPattern } from '../../lib/ids.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetReader, VersionRef } from '../datasets/read.js';
-import { mayGetFiles } from '../datasets/visibility.js';
+import { holds, mayGetFiles } from '../datasets/visibility.js';
 import { normalizeDoi } from '../identifiers/doi.js';
 import type { LocationsRepository, ReplicaToVerify } from './locations.repository.js';
 import type { AddReplicaInput, Locations, ReplicaLocation, Resolved, ResolveQuery, Site, SiteInput, VerifyResult } from './locations.schema.js';
 import { checksumConflicts } from '../datasets/replicas.js';
+import { MAX_REPLICAS } from '../datasets/datasets.schema.js';
 import { protocolOf } from '../../lib/urls.js';
 import { checkReplica, type Finding, type VerifyOptions } from './verify.js';
 
@@ -57,7 +58,8 @@ export function createLocationsService(deps: {
   reader: DatasetReader;
   auth: AuthService;
   /** The records the caller may read that are identical to an identifier of this type (datasets module). */
-  identicalTo: (actor: Actor, type: 'ILDG', value: string) => string[];
+  /** The record whose ensemble is this ILDG Markov chain, when the caller may read it. */
+  markovChainRecord: (actor: Actor, uri: string) => string | undefined;
   /** What a DOI names for the caller (identifiers module). */
   doiTarget: (actor: Actor, doi: string) => { datasetId: string; versionPk: number | null } | undefined;
   /** The version number of a version pk (datasets module). */
@@ -70,8 +72,15 @@ export function createLocationsService(deps: {
   /** A dataset version the caller may read (404 as for an unknown one otherwise, 410 when withdrawn), and whether it may get its files. */
   function open(actor: Actor, ref: VersionRef, unknown: () => FemtoError) {
     const version = reader.open(actor, ref, unknown);
-    return { version, filesWithheld: !mayGetFiles(actor, version) };
+    return { version, filesWithheld: !mayGetFiles(actor, version), holder: holds(actor, version) };
   }
+
+  /**
+   * A check's wording (a size, a digest, a DNS error) describes what answered at the URL, which a
+   * curator chose and an admin's network fetched: the record's holders read it, everyone else the
+   * result and its time.
+   */
+  const checkFor = (holder: boolean) => (r: ReplicaLocation): ReplicaLocation => (holder || !r.verified ? r : { ...r, verified: { ...r.verified, detail: null } });
 
   /** The version an identifier (a DOI, a dataset id, an ILDG Markov chain URI) names. */
   function refOf(actor: Actor, identifier: string, version: number | undefined): VersionRef {
@@ -87,9 +96,8 @@ export function createLocationsService(deps: {
       return { dataset: target.datasetId, version: n };
     }
     if (slugPattern.test(identifier)) return { dataset: identifier, version };
-    // An ILDG Markov chain URI names the ensemble record that is identical to it.
     if (!MARKOV_CHAIN.test(identifier)) throw unknown();
-    const [dataset] = deps.identicalTo(actor, 'ILDG', identifier);
+    const dataset = deps.markovChainRecord(actor, identifier);
     if (!dataset) throw unknown();
     return { dataset, version };
   }
@@ -131,8 +139,8 @@ export function createLocationsService(deps: {
 
     /** Where the files of a published version are: every replica with its site, protocol, checksum and last check; none while the caller may not get the files. */
     locations(actor: Actor, ref: { dataset: string; version?: number }): Locations {
-      const { version, filesWithheld } = open(actor, ref, () => (ref.version === undefined ? notFound('Dataset', ref.dataset) : notFound('Version', `${ref.dataset} v${ref.version}`)));
-      const distributions = repo.replicasOf(version.pk).map(({ pk: _pk, ...d }) => (filesWithheld ? { ...d, replicas: [] } : d));
+      const { version, filesWithheld, holder } = open(actor, ref, () => (ref.version === undefined ? notFound('Dataset', ref.dataset) : notFound('Version', `${ref.dataset} v${ref.version}`)));
+      const distributions = repo.replicasOf(version.pk).map(({ pk: _pk, ...d }) => ({ ...d, replicas: filesWithheld ? [] : d.replicas.map(checkFor(holder)) }));
       return { dataset: version.datasetId, version: version.versionNumber!, filesWithheld, distributions };
     },
 
@@ -143,6 +151,9 @@ export function createLocationsService(deps: {
     addReplica(actor: Actor, ref: { dataset: string; version: number }, input: AddReplicaInput): Locations {
       const distribution = editableDistribution(actor, ref, input.distribution);
       repo.transaction(() => {
+        if (distribution.replicas.length >= MAX_REPLICAS) {
+          throw new FemtoError('VALIDATION_FAILED', `Distribution ${input.distribution} has ${MAX_REPLICAS} replicas, the most a distribution holds; record one gone first`, [{ pointer: '/distribution', message: `at most ${MAX_REPLICAS} replicas` }]);
+        }
         if (distribution.replicas.some((r) => r.url === input.url)) throw new FemtoError('CONFLICT', `${input.url} is already a replica of distribution ${input.distribution}`, [{ pointer: '/url', message: 'already a replica' }]);
         // The others agree (every write is checked): a conflict is the new replica's.
         const conflicts = checksumConflicts([{ checksum: distribution.checksum, replicas: [...distribution.replicas, input] }]);
@@ -168,13 +179,13 @@ export function createLocationsService(deps: {
     /** The best replica of one distribution of the version an identifier names (see bestReplica). */
     resolve(actor: Actor, identifier: string, q: ResolveQuery): Resolved {
       const ref = refOf(actor, identifier, q.version);
-      const { version, filesWithheld } = open(actor, ref, () => notFound('Identifier', identifier));
+      const { version, filesWithheld, holder } = open(actor, ref, () => notFound('Identifier', identifier));
       if (filesWithheld) throw new FemtoError('FILES_WITHHELD', `The files of ${version.datasetId} are ${version.accessLevel === 'embargoed' ? 'under embargo' : 'restricted'}; the record says how to request access`);
       const distribution = repo.replicasOf(version.pk).find((d) => d.index === q.distribution);
       if (!distribution) throw new FemtoError('NO_REPLICA', `${version.datasetId} v${version.versionNumber} has no distribution ${q.distribution}`);
       const replica = bestReplica(distribution.replicas, q);
       if (!replica) throw noReplica(distribution.replicas, q);
-      return { identifier, dataset: version.datasetId, version: version.versionNumber!, distribution: q.distribution, replica };
+      return { identifier, dataset: version.datasetId, version: version.versionNumber!, distribution: q.distribution, replica: checkFor(holder)(replica) };
     },
 
     /** Checks every replica (of a site, of a dataset), `concurrency` at a time, and records what each check found. */

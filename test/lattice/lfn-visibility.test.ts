@@ -1,0 +1,44 @@
+import t from 'tap';
+import { makeApp, minimalDataset } from '../helpers/app.js';
+
+/** A minimal QCDml 2.0 gauge configuration (valid against schema/ildg) of a Markov chain, named by its logical file name. */
+const configuration = (uri: string, lfn: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<gaugeConfiguration xmlns="http://www.lqcd.org/ildg/QCDml/config2.0"><dataLFN>${lfn}</dataLFN>
+<management><revisions>0</revisions><archiveHistory><archiveEvent><revision>0</revision><revisionAction>generate</revisionAction><participant><name>x</name><institution>x</institution></participant><date>2026-01-01T00:00:00Z</date></archiveEvent></archiveHistory></management>
+<implementation><machine><name>x</name><institution>x</institution><machineType>x</machineType></machine><code><name>x</name><version>1</version><date>2026-01-01T00:00:00Z</date></code></implementation>
+<algorithm/><precision>double</precision>
+<markovSequence><markovChainURI>${uri}</markovChainURI><series>0</series><markovStep><update>1</update><record><field>su3gauge</field><crcCheckSum>0</crcCheckSum><avePlaquette>0.5</avePlaquette></record></markovStep></markovSequence></gaugeConfiguration>`;
+
+// Logical file names locate an ensemble's files on the grid: withheld with the files, like their URLs.
+for (const [id, access] of [
+  ['restricted-ensemble', { accessLevel: 'restricted', visibility: 'public' }],
+  ['embargoed-ensemble', { accessLevel: 'embargoed', embargoUntil: '2099-01-01', visibility: 'public' }],
+] as const) {
+  t.test(`the logical file names of a ${access.accessLevel} ensemble's configurations reach only those who may get its files`, async (t) => {
+    const a = await makeApp(t);
+    const uri = `mc://ldg/test/${id}`;
+    const lfn = `lfn://grid/test/${id}/cfg.0001`;
+    const created = await a.app.inject({
+      method: 'POST',
+      url: '/datasets',
+      headers: a.as.curator,
+      payload: minimalDataset({ id, ...access, ensemble: { markovChainUri: uri, size: { x: 8, y: 8, z: 8, t: 16 } }, distributions: [{ urls: [`https://files.example.org/${id}.tar`] }] }),
+    });
+    t.equal(created.statusCode, 201, created.body);
+    t.equal((await a.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: a.as.curator })).statusCode, 200);
+    const imported = await a.app.inject({ method: 'POST', url: '/import/qcdml', headers: { ...a.as.curator, 'content-type': 'application/xml' }, payload: configuration(uri, lfn) });
+    t.equal(imported.statusCode, 201, imported.body);
+
+    const owner = await a.app.inject({ url: `/datasets/${id}`, headers: a.as.curator });
+    t.same(owner.json().ensemble.configurations, { recorded: 1, logicalFileNames: [lfn] }, 'the record holder sees them');
+
+    const json = await a.app.inject({ url: `/datasets/${id}` });
+    t.same(json.json().ensemble.configurations, { recorded: 1, logicalFileNames: [] }, 'anonymous JSON: the count, no names');
+    const html = await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'text/html' } });
+    t.notOk(html.body.includes(lfn), 'nor on the landing page');
+    const jsonld = await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'application/ld+json' } });
+    t.notOk(jsonld.body.includes(lfn), 'nor in JSON-LD');
+    const graphql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: `{ dataset(id: "${id}") { ensemble { configurations { recorded logicalFileNames } } } }` } });
+    t.same(graphql.json().data.dataset.ensemble.configurations, { recorded: 1, logicalFileNames: [] }, 'nor over GraphQL');
+  });
+}
