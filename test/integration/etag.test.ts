@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { buildApp } from '../../src/app.js';
-import { BASE_URL, makeApp, publishedDataset } from '../helpers/app.js';
+import { BASE_URL, makeApp, minimalDataset, publishedDataset } from '../helpers/app.js';
 
 const FORMATS = ['json', 'jsonld', 'ttl', 'html', 'datacite-xml', 'bibtex'];
 
@@ -60,4 +60,29 @@ t.test('the representation cache stays within FEMTO_READ_CACHE_BYTES', async (t)
   const stats = a.app.femto.reader.stats();
   t.ok(stats.bytes <= limit, `${stats.bytes} bytes cached, bound ${limit}`);
   t.ok(stats.entries > 0, 'it still caches what fits');
+});
+
+t.test('If-Match on a draft: strong comparison over a list, * for any draft; If-None-Match: * revalidates any representation', async (t) => {
+  const a = await makeApp(t);
+  const created = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ id: 'edited', title: 'Edited record' }) });
+  t.equal(created.statusCode, 201, created.body);
+  const draftTag = async () => (await a.app.inject({ url: '/datasets/edited/draft', headers: a.as.curator })).headers.etag as string;
+  const patch = (ifMatch: string, title: string) =>
+    a.app.inject({ method: 'PATCH', url: '/datasets/edited', headers: { ...a.as.curator, 'if-match': ifMatch }, payload: { title } });
+
+  const weak = await patch(`W/${await draftTag()}`, 'Weakly matched');
+  t.equal(weak.statusCode, 412, 'a weak tag never matches (RFC 9110 13.1.1)');
+  t.match(weak.json(), { code: 'PRECONDITION_FAILED', etag: await draftTag() }, 'the answer names the current tag');
+  t.equal((await patch(`"not-it",   ${await draftTag()} `, 'In a list')).statusCode, 200, 'the current tag anywhere in a list, spaces around it');
+  t.equal((await patch(' * ', 'Any draft')).statusCode, 200, '* overwrites whatever draft is there');
+  const stale = await draftTag();
+  t.equal((await patch(stale, 'Changed')).statusCode, 200);
+  t.equal((await patch(stale, 'Lost update')).statusCode, 412, 'a tag the draft has moved past');
+  const missing = await a.app.inject({ method: 'PATCH', url: '/datasets/edited', headers: a.as.curator, payload: { title: 'Blind' } });
+  t.match(missing.json(), { status: 428, code: 'PRECONDITION_REQUIRED', etag: await draftTag(), errors: [{ pointer: 'headers/if-match' }] });
+  t.equal((await a.app.inject({ url: '/datasets/edited/draft', headers: a.as.curator })).json().title, 'Changed', 'only the matched writes landed');
+
+  const id = await publishedDataset(a, { title: 'Revalidated record' });
+  t.equal((await a.app.inject({ url: `/datasets/${id}`, headers: { 'if-none-match': '*' } })).statusCode, 304, 'If-None-Match: * matches any current representation');
+  t.equal((await a.app.inject({ url: `/datasets/${id}`, headers: { 'if-none-match': '"other"' } })).statusCode, 200, 'a tag it does not have does not');
 });

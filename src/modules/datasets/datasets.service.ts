@@ -330,7 +330,8 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
         if (!ifMatch) {
           throw new FemtoError('PRECONDITION_REQUIRED', `PATCH needs If-Match with the draft's ETag (${etag}), or * to overwrite whatever is there`, [{ pointer: 'headers/if-match', message: 'is required' }], { etag });
         }
-        if (ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) {
+        // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches, the draft changing under it is the point.
+        if (ifMatch.trim() !== '*' && !ifMatch.split(',').map((s) => s.trim()).includes(etag)) {
           throw new FemtoError('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the draft's ETag ${etag}`, [], { etag });
         }
         const current = draft.record;
