@@ -31,11 +31,11 @@ export const groups = {
     // (line ranges: the If-Match check in patch(), draftEtag, the If-None-Match comparison, the representation's tag,
     // the 304 answer, and the ETag header of a read)
     mutate: [
-      'src/modules/datasets/datasets.service.ts:300-309',
-      'src/modules/datasets/read.ts:100-100',
-      'src/modules/datasets/read.ts:126-127',
-      'src/modules/datasets/read.ts:231-231',
-      'src/modules/datasets/read.ts:284-284',
+      'src/modules/datasets/datasets.service.ts:328-336',
+      'src/modules/datasets/read.ts:101-101',
+      'src/lib/conditional.ts',
+      'src/modules/datasets/read.ts:229-229',
+      'src/modules/datasets/read.ts:282-282',
       'src/modules/datasets/datasets.routes.ts:35-35',
     ],
     tests: ['test/integration/etag.test.ts', 'test/integration/datasets.test.ts'],

@@ -6,6 +6,7 @@ import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { DatasetsRepository, ResolvedRow } from './datasets.repository.js';
 import type { DatasetRecord } from './datasets.schema.js';
+import { noneMatch } from '../../lib/conditional.js';
 import { decide, embargoActive, holds, mayEdit, mayGetFiles, mayRead, sharesPublicView, viewFor, type Holders } from './visibility.js';
 
 /**
@@ -122,9 +123,6 @@ export interface ListedVersion {
   accessLevel: DatasetRecord['accessLevel'];
   embargoUntil: string | null;
 }
-
-const matches = (ifNoneMatch: string | undefined, etag: string | undefined) =>
-  !!ifNoneMatch && !!etag && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag));
 
 export function createDatasetReader(deps: { repo: DatasetsRepository; urls: SiteUrls; cache: ByteCache }) {
   const { repo, urls } = deps;
@@ -281,7 +279,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
       if (answer) return { ...answer, headers: {} };
       if (!representation) throw representations.notAcceptable(request.format);
       const rendered = await render(actor, version, representation, request.served);
-      if (matches(request.ifNoneMatch, rendered.etag)) return { ...rendered, status: 304, body: '' };
+      if (noneMatch(request.ifNoneMatch, rendered.etag)) return { ...rendered, status: 304, body: '' };
       return rendered;
     },
 

@@ -7,6 +7,7 @@ import type { SiteUrls } from '../../lib/site-urls.js';
 import { modelCardBody } from './model-card.schema.js';
 import { cardOut, evaluationBody, evaluationOut, leaderboardOut, leaderboardQuery, manifestOut, type Manifest } from './models.schema.js';
 import type { ModelsService } from './models.service.js';
+import { noneMatch } from '../../lib/conditional.js';
 import { PROV_JSON_PROFILE, provJsonOf } from './serializers/prov-json.js';
 
 const tags = ['models'];
@@ -21,8 +22,7 @@ const versionQuery = z.object({ version: z.coerce.number().int().positive().opti
 function sendJson(request: FastifyRequest, reply: FastifyReply, body: string, mediaType = 'application/json; charset=utf-8') {
   const etag = `"${sha256(`${mediaType}\n${body}`).slice(0, 32)}"`;
   reply.header('ETag', etag).header('Vary', 'Accept');
-  const asked = request.headers['if-none-match'];
-  if (asked && asked.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.status(304).send();
+  if (noneMatch(request.headers['if-none-match'], etag)) return reply.status(304).send();
   return reply.type(mediaType).serializer((p: unknown) => p as string).send(body);
 }
 
