@@ -72,17 +72,29 @@ t.test('If-Match on a draft: strong comparison over a list, * for any draft; If-
 
   const weak = await patch(`W/${await draftTag()}`, 'Weakly matched');
   t.equal(weak.statusCode, 412, 'a weak tag never matches (RFC 9110 13.1.1)');
-  t.match(weak.json(), { code: 'PRECONDITION_FAILED', etag: await draftTag() }, 'the answer names the current tag');
+  const current = await draftTag();
+  t.same(
+    { detail: weak.json().detail, errors: weak.json().errors, etag: weak.json().etag },
+    { detail: `If-Match W/${current} does not match the draft's ETag ${current}`, errors: undefined, etag: current },
+    'the answer says what was asked (no field is at fault) and names the current tag',
+  );
   t.equal((await patch(`"not-it",   ${await draftTag()} `, 'In a list')).statusCode, 200, 'the current tag anywhere in a list, spaces around it');
   t.equal((await patch(' * ', 'Any draft')).statusCode, 200, '* overwrites whatever draft is there');
   const stale = await draftTag();
   t.equal((await patch(stale, 'Changed')).statusCode, 200);
   t.equal((await patch(stale, 'Lost update')).statusCode, 412, 'a tag the draft has moved past');
   const missing = await a.app.inject({ method: 'PATCH', url: '/datasets/edited', headers: a.as.curator, payload: { title: 'Blind' } });
-  t.match(missing.json(), { status: 428, code: 'PRECONDITION_REQUIRED', etag: await draftTag(), errors: [{ pointer: 'headers/if-match' }] });
+  const tag = await draftTag();
+  t.match(missing.json(), {
+    status: 428,
+    code: 'PRECONDITION_REQUIRED',
+    detail: `PATCH needs If-Match with the draft's ETag (${tag}), or * to overwrite whatever is there`,
+    etag: tag,
+    errors: [{ pointer: 'headers/if-match', message: 'is required' }],
+  });
   t.equal((await a.app.inject({ url: '/datasets/edited/draft', headers: a.as.curator })).json().title, 'Changed', 'only the matched writes landed');
 
   const id = await publishedDataset(a, { title: 'Revalidated record' });
-  t.equal((await a.app.inject({ url: `/datasets/${id}`, headers: { 'if-none-match': '*' } })).statusCode, 304, 'If-None-Match: * matches any current representation');
+  t.equal((await a.app.inject({ url: `/datasets/${id}`, headers: { 'if-none-match': ' * ' } })).statusCode, 304, 'If-None-Match: * matches any current representation');
   t.equal((await a.app.inject({ url: `/datasets/${id}`, headers: { 'if-none-match': '"other"' } })).statusCode, 200, 'a tag it does not have does not');
 });
