@@ -62,20 +62,19 @@ const filtered = {
 /**
  * Without text, a typed-block filter drives the query from its index instead of a probe per
  * record (a β or √s_NN range first, then a colliding system, an L range, a flavour content); the
- * whole of FILTERS still applies to what the index finds. An open range end binds ±1e308.
+ * whole of FILTERS still applies to what the index finds. An open range end is ±1e308 (a bound the index can seek).
  */
 const DRIVERS = {
-  beta: { from: 'version_ensembles x', where: 'x.beta BETWEEN @betaLo AND @betaHi' },
-  sqrtsNN: { from: 'version_collisions x', where: 'x.sqrt_snn_gev BETWEEN @sqrtsLo AND @sqrtsHi' },
+  beta: { from: 'version_ensembles x', where: 'x.beta BETWEEN coalesce(@betaMin, -1e308) AND coalesce(@betaMax, 1e308)' },
+  sqrtsNN: { from: 'version_collisions x', where: 'x.sqrt_snn_gev BETWEEN coalesce(@sqrtsMin, -1e308) AND coalesce(@sqrtsMax, 1e308)' },
   system: { from: 'version_collision_systems x', where: 'x.system = @system' },
-  L: { from: 'version_ensembles x', where: 'x.l BETWEEN @lLo AND @lHi' },
+  L: { from: 'version_ensembles x', where: 'x.l BETWEEN coalesce(@lMin, -1e308) AND coalesce(@lMax, 1e308)' },
   nf: { from: 'version_ensembles x', where: 'x.nf = @nf' },
 } as const;
 type Driver = keyof typeof DRIVERS;
 const drivenBy = (d: (typeof DRIVERS)[Driver]) =>
   `SELECT v.pk AS pk, d.id AS id, 0 AS rank FROM ${d.from} CROSS JOIN dataset_versions v ON v.pk = x.version_pk CROSS JOIN datasets d ON d.latest_version_pk = v.pk WHERE ${d.where} AND ${FILTERS}`;
 const driverOf = (q: SearchQuery): Driver | undefined => (Object.keys(DRIVERS) as Driver[]).find((k) => q[k] !== undefined);
-const INFINITY = 1e308;
 
 /** Page: keyset on (rank, id), one row past the page telling whether a next one exists. */
 const pageSql = (set: string) => `
@@ -116,10 +115,6 @@ function ensembleParams(q: SearchQuery) {
     betaMax: q.beta?.max ?? null,
     lMin: q.L?.min ?? null,
     lMax: q.L?.max ?? null,
-    betaLo: q.beta?.min ?? -INFINITY,
-    betaHi: q.beta?.max ?? INFINITY,
-    lLo: q.L?.min ?? -INFINITY,
-    lHi: q.L?.max ?? INFINITY,
     tMin: q.T?.min ?? null,
     tMax: q.T?.max ?? null,
     nf: q.nf ?? null,
@@ -134,8 +129,6 @@ function collisionParams(q: SearchQuery) {
     system: q.system ?? null,
     sqrtsMin: q.sqrtsNN?.min ?? null,
     sqrtsMax: q.sqrtsNN?.max ?? null,
-    sqrtsLo: q.sqrtsNN?.min ?? -INFINITY,
-    sqrtsHi: q.sqrtsNN?.max ?? INFINITY,
   };
 }
 
