@@ -42,6 +42,12 @@ export const groups = {
   },
   problems: {
     mutate: ['src/errors.ts:93-140', 'src/plugins/problem-details.ts'],
-    tests: ['test/security/http-errors.test.ts', 'test/integration/datasets.test.ts', 'test/integration/search.test.ts'],
+    tests: [
+      'test/security/problem-fallbacks.test.ts',
+      'test/security/http-errors.test.ts',
+      'test/integration/openapi.test.ts',
+      'test/integration/datasets.test.ts',
+      'test/integration/search.test.ts',
+    ],
   },
 };

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { BASE_URL, makeApp, minimalDataset, publishedDataset, type TestApp } from '../helpers/app.js';
+import { rawRequest } from '../helpers/raw-http.js';
 
 const PROBLEM = 'application/problem+json';
 
@@ -17,21 +17,7 @@ function assertProblem(t: Tap.Test, res: { statusCode: number; headers: Record<s
 /** Sends raw bytes to a listening app; returns the status line, headers and body. */
 async function raw(a: TestApp, request: string) {
   if (!a.app.server.listening) await a.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = a.app.server.address() as AddressInfo;
-  const text = await new Promise<string>((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(request));
-    let out = '';
-    socket.on('data', (d) => (out += d));
-    socket.on('close', () => resolve(out));
-    socket.on('error', reject);
-  });
-  const [head, body] = text.split('\r\n\r\n');
-  const [statusLine, ...headerLines] = head.split('\r\n');
-  return {
-    statusCode: Number(statusLine.split(' ')[1]),
-    headers: Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()])),
-    body,
-  };
+  return rawRequest((a.app.server.address() as AddressInfo).port, request);
 }
 
 t.test("Fastify's own errors answer problem+json", async (t) => {
@@ -142,6 +128,11 @@ t.test('problem documents: the request they answer, who to authenticate with, an
   t.equal(anonymous.headers['www-authenticate'], 'Bearer realm="femto"', '401 for a missing token says how to authenticate');
   const invalid = await a.app.inject({ url: '/datasets', headers: { authorization: 'Bearer not-a-token' } });
   t.equal(invalid.headers['www-authenticate'], 'Bearer realm="femto"', 'and for a bad one');
+
+  const unknown = assertProblem(t, await a.app.inject('/datasets/ds-none'), 404, 'NOT_FOUND');
+  t.equal(unknown.detail, "Dataset 'ds-none' does not exist", 'names what is missing');
+  const crate = await a.app.inject({ method: 'POST', url: '/import/rocrate', headers: json, payload: '{"@graph": []}' });
+  t.match(assertProblem(t, crate, 400, 'VALIDATION_FAILED'), { detail: /RO-Crate JSON-LD context/, errors: [{ pointer: '/@context', message: /RO-Crate JSON-LD context/ }] }, 'a field a handler finds at fault is pointed at too');
 
   const missing = assertProblem(t, await a.app.inject('/no/such/route?secret=1'), 404, 'ROUTE_NOT_FOUND');
   t.equal(missing.detail, 'No route GET /no/such/route', 'names method and path, not the query');
