@@ -142,5 +142,5 @@ t.test('problem documents: the request they answer, who to authenticate with, an
     t.match(catalog.find((c) => c.code === code), { type: `${BASE_URL}/problems/${code}`, status: Number, title: String }, `${code} listed with its type URI`);
   }
   t.match((await a.app.inject('/problems/PRECONDITION_REQUIRED')).json(), { code: 'PRECONDITION_REQUIRED', status: 428, title: String });
-  assertProblem(t, await a.app.inject('/problems/NO_SUCH_CODE'), 404, 'NOT_FOUND');
+  t.equal(assertProblem(t, await a.app.inject('/problems/NO_SUCH_CODE'), 404, 'NOT_FOUND').detail, "No problem type 'NO_SUCH_CODE'");
 });
