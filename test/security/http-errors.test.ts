@@ -131,8 +131,8 @@ t.test('problem documents: the request they answer, who to authenticate with, an
 
   const unknown = assertProblem(t, await a.app.inject('/datasets/ds-none'), 404, 'NOT_FOUND');
   t.equal(unknown.detail, "Dataset 'ds-none' does not exist", 'names what is missing');
-  const crate = await a.app.inject({ method: 'POST', url: '/import/rocrate', headers: json, payload: '{"@graph": []}' });
-  t.match(assertProblem(t, crate, 400, 'VALIDATION_FAILED'), { detail: /RO-Crate JSON-LD context/, errors: [{ pointer: '/@context', message: /RO-Crate JSON-LD context/ }] }, 'a field a handler finds at fault is pointed at too');
+  const deep = await a.app.inject(`/datasets/${await publishedDataset(a)}/lineage?depth=99999`);
+  t.match(assertProblem(t, deep, 400, 'VALIDATION_FAILED'), { detail: /FEMTO_LINEAGE_MAX_DEPTH/, errors: [{ pointer: /depth$/, message: /FEMTO_LINEAGE_MAX_DEPTH/ }] }, 'a field a service finds at fault is pointed at too');
 
   const missing = assertProblem(t, await a.app.inject('/no/such/route?secret=1'), 404, 'ROUTE_NOT_FOUND');
   t.equal(missing.detail, 'No route GET /no/such/route', 'names method and path, not the query');

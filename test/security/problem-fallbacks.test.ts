@@ -129,6 +129,8 @@ t.test('a validation error of the whole body points at its root', async (t) => {
   const res = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: [] });
   t.equal(res.statusCode, 400);
   t.match(res.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: '/', message: /expected object/ }] });
+  const fields = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: { tier: 3 } });
+  t.match(fields.json().detail, /^\/title: Invalid input: expected string, received undefined; \/description: Invalid input/, 'the detail names each field at fault with its message');
   const query = await a.app.inject('/datasets?unknown=1');
   t.match(query.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: 'querystring/', message: /unknown/ }] }, 'and of the whole query');
 });
