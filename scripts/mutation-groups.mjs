@@ -4,7 +4,8 @@ export const groups = {
     // The policy (visibility.ts), its SQL twin for listings (the holder and read-version fragments) and the caller's
     // resolution; src/modules/policies/ holds publication rules, not access decisions.
     mutate: ['src/modules/datasets/visibility.ts', 'src/plugins/auth.ts', 'src/db/fragments.ts:23-27'],
-    tests: ['test/unit/visibility.test.ts', 'test/access/owners-groups.test.ts', 'test/integration/auth.test.ts', 'test/security/http-errors.test.ts'],
+    // lfn-visibility.test.ts asserts what each caller gets of a record's files (embargo, restriction, logical file names).
+    tests: ['test/unit/visibility.test.ts', 'test/access/owners-groups.test.ts', 'test/integration/auth.test.ts', 'test/security/http-errors.test.ts', 'test/lattice/lfn-visibility.test.ts'],
   },
   search: {
     mutate: ['src/modules/search/search.repository.ts', 'src/modules/search/search.service.ts', 'src/modules/search/search.schema.ts'],
@@ -42,6 +43,12 @@ export const groups = {
   },
   problems: {
     mutate: ['src/errors.ts:93-140', 'src/plugins/problem-details.ts'],
-    tests: ['test/security/http-errors.test.ts', 'test/integration/datasets.test.ts', 'test/integration/search.test.ts'],
+    tests: [
+      'test/security/problem-fallbacks.test.ts',
+      'test/security/http-errors.test.ts',
+      'test/integration/openapi.test.ts',
+      'test/integration/datasets.test.ts',
+      'test/integration/search.test.ts',
+    ],
   },
 };

@@ -74,7 +74,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   });
   // The outbox worker starts once the app is ready (pending rows of an earlier run are picked up
   // then) and stops before the database closes.
-  if (config.outboxWorker) app.addHook('onReady', async () => container.outbox.start());
+  if (config.outboxWorker) app.addHook('onReady', async () => container.outbox.start(app.log));
   app.addHook('onClose', async () => {
     await container.outbox.stop();
     database.close();

@@ -263,6 +263,14 @@ const until = async (done: () => boolean, ms = 5000) => {
 };
 const registration = async (a: TestApp, doi: string) => (await a.app.inject({ url: `/dois/${doi}`, headers: a.as.curator })).json().data.attributes.registration;
 
+/** A logger that keeps what the worker tells the operator. */
+function recordingLogger() {
+  const lines: { level: 'info' | 'warn' | 'error'; obj: Record<string, unknown>; msg?: string }[] = [];
+  const at = (level: 'info' | 'warn' | 'error') => (obj: object, msg?: string) => void lines.push({ level, obj: obj as Record<string, unknown>, msg });
+  return { lines, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
+}
+const quiet = recordingLogger().logger;
+
 t.test('a change made while its DOI is being delivered stays pending, and is delivered next', async (t) => {
   const { dc, a } = await withDatacite(t, { FEMTO_DATACITE_TIMEOUT_MS: '10000' });
   await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/busy' }) });
@@ -287,7 +295,7 @@ t.test('a started worker delivers a full batch at once and later changes at its 
   const claim = repo.claim;
   let claims = 0;
   repo.claim = (...args) => (claims++, claim(...args));
-  worker.start();
+  worker.start(quiet);
   // 16 per batch: the rest follows at once, not a poll interval later.
   await until(() => dc.dois.size === 20, 2000);
   t.equal(dc.dois.size, 20, 'the 4 past the first batch were delivered without waiting for the next poll');
@@ -310,7 +318,7 @@ t.test('a started worker delivers a full batch at once and later changes at its 
   t.notOk(dc.dois.has('10.5072/after-stop'), 'a stopped worker delivers nothing');
 
   // Stopped while idle: the poll it had scheduled does not run.
-  worker.start();
+  worker.start(quiet);
   await until(() => dc.dois.has('10.5072/after-stop'));
   await worker.stop();
   await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/idle-stop' }) });
@@ -344,4 +352,44 @@ t.test('reconcile names every property that differs; with the local registrar th
   const queued = local.app.femto.repos.identifiers.undelivered().length;
   t.same(await local.app.femto.reconcile(), { checked: 0, requeued: [] }, 'a local registrar keeps nothing to compare against');
   t.equal(local.app.femto.repos.identifiers.undelivered().length, queued, 'and nothing is queued');
+});
+
+t.test('starting a started worker starts no second loop: stop() ends all polling', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/twice' }) });
+  const worker = a.app.femto.outbox;
+  worker.start(quiet);
+  worker.start(quiet);
+  await worker.stop();
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal(dc.requests.length, 0, 'nothing was delivered after stop()');
+  t.match(await registration(a, '10.5072/twice'), { status: 'pending' }, 'the DOI waits for the next start');
+});
+
+t.test("a started worker tells the operator of each failed delivery and each failed run, and polls on", async (t) => {
+  const { dc, a } = await withDatacite(t, { FEMTO_OUTBOX_POLL_MS: '20' });
+  const worker = a.app.femto.outbox;
+  t.teardown(() => worker.stop());
+  const { lines, logger } = recordingLogger();
+  dc.fail({ kind: 'status', status: 500 });
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/logged' }) });
+  worker.start(logger);
+  await until(() => dc.dois.has('10.5072/logged'));
+  t.ok(dc.dois.has('10.5072/logged'), 'delivered once DataCite answers again');
+  const warnings = lines.filter((l) => l.level === 'warn');
+  t.equal(warnings.length, 1, 'one warning, for the one failed delivery');
+  t.match(warnings[0], { msg: 'DOI delivery failed; will retry', obj: { doi: '10.5072/logged', attempts: 1, err: /DataCite answered 500/ } });
+  const retryInMs = warnings[0].obj.retryInMs as number;
+  t.ok(Number.isInteger(retryInMs) && retryInMs >= 25 && retryInMs <= 50, `when it retries, in whole ms within the backoff (${retryInMs})`);
+  t.notOk(JSON.stringify(lines).includes('secret'), 'no credentials in the log');
+
+  const { sqlite } = a.app.femto.database;
+  sqlite.pragma('query_only = 1');
+  await until(() => lines.some((l) => l.level === 'error'));
+  sqlite.pragma('query_only = 0');
+  const failure = lines.find((l) => l.level === 'error');
+  t.match(failure, { msg: 'outbox run failed', obj: { err: { code: 'SQLITE_READONLY' } } }, 'a run the database refused is logged with its cause');
+  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/after-failure' }) });
+  await until(() => dc.dois.has('10.5072/after-failure'));
+  t.ok(dc.dois.has('10.5072/after-failure'), 'the worker polls on after a failed run');
 });

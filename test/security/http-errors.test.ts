@@ -1,8 +1,8 @@
 import t from 'tap';
-import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { BASE_URL, makeApp, minimalDataset, publishedDataset, type TestApp } from '../helpers/app.js';
+import { rawRequest } from '../helpers/raw-http.js';
 
 const PROBLEM = 'application/problem+json';
 
@@ -17,21 +17,7 @@ function assertProblem(t: Tap.Test, res: { statusCode: number; headers: Record<s
 /** Sends raw bytes to a listening app; returns the status line, headers and body. */
 async function raw(a: TestApp, request: string) {
   if (!a.app.server.listening) await a.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = a.app.server.address() as AddressInfo;
-  const text = await new Promise<string>((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(request));
-    let out = '';
-    socket.on('data', (d) => (out += d));
-    socket.on('close', () => resolve(out));
-    socket.on('error', reject);
-  });
-  const [head, body] = text.split('\r\n\r\n');
-  const [statusLine, ...headerLines] = head.split('\r\n');
-  return {
-    statusCode: Number(statusLine.split(' ')[1]),
-    headers: Object.fromEntries(headerLines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()])),
-    body,
-  };
+  return rawRequest((a.app.server.address() as AddressInfo).port, request);
 }
 
 t.test("Fastify's own errors answer problem+json", async (t) => {
@@ -143,6 +129,11 @@ t.test('problem documents: the request they answer, who to authenticate with, an
   const invalid = await a.app.inject({ url: '/datasets', headers: { authorization: 'Bearer not-a-token' } });
   t.equal(invalid.headers['www-authenticate'], 'Bearer realm="femto"', 'and for a bad one');
 
+  const unknown = assertProblem(t, await a.app.inject('/datasets/ds-none'), 404, 'NOT_FOUND');
+  t.equal(unknown.detail, "Dataset 'ds-none' does not exist", 'names what is missing');
+  const deep = await a.app.inject(`/datasets/${await publishedDataset(a)}/lineage?depth=99999`);
+  t.match(assertProblem(t, deep, 400, 'VALIDATION_FAILED'), { detail: /FEMTO_LINEAGE_MAX_DEPTH/, errors: [{ pointer: /depth$/, message: /FEMTO_LINEAGE_MAX_DEPTH/ }] }, 'a field a service finds at fault is pointed at too');
+
   const missing = assertProblem(t, await a.app.inject('/no/such/route?secret=1'), 404, 'ROUTE_NOT_FOUND');
   t.equal(missing.detail, 'No route GET /no/such/route', 'names method and path, not the query');
   const catalog = (await a.app.inject('/problems')).json() as { code: string; status: number; title: string; type: string }[];
@@ -151,5 +142,5 @@ t.test('problem documents: the request they answer, who to authenticate with, an
     t.match(catalog.find((c) => c.code === code), { type: `${BASE_URL}/problems/${code}`, status: Number, title: String }, `${code} listed with its type URI`);
   }
   t.match((await a.app.inject('/problems/PRECONDITION_REQUIRED')).json(), { code: 'PRECONDITION_REQUIRED', status: 428, title: String });
-  assertProblem(t, await a.app.inject('/problems/NO_SUCH_CODE'), 404, 'NOT_FOUND');
+  t.equal(assertProblem(t, await a.app.inject('/problems/NO_SUCH_CODE'), 404, 'NOT_FOUND').detail, "No problem type 'NO_SUCH_CODE'");
 });

@@ -31,8 +31,8 @@ export interface Logger {
  * DOI's state at delivery time (a full, idempotent PUT), so a retry, a duplicate row or a crash
  * between delivery and acknowledgement cannot make DataCite hold anything but femto's state.
  */
-export function createOutboxWorker(deps: { repo: IdentifiersRepository; service: IdentifiersService; registrar: Registrar; config: Config; log?: Logger }) {
-  const { repo, service, registrar, config, log } = deps;
+export function createOutboxWorker(deps: { repo: IdentifiersRepository; service: IdentifiersService; registrar: Registrar; config: Config }) {
+  const { repo, service, registrar, config } = deps;
   const owner = `worker-${randomUUID()}`;
   // The registrar's reply is kept (and shown to the record's editors) without the credentials it may echo.
   const redact = credentialRedactor(config.datacite ?? {});
@@ -41,6 +41,8 @@ export function createOutboxWorker(deps: { repo: IdentifiersRepository; service:
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = true;
+  // The server's logger, handed over at start: the worker is built before the server (and its logger) exists.
+  let log: Logger | undefined;
 
   async function deliver(c: Claim): Promise<void> {
     const row = repo.get(c.doi);
@@ -93,8 +95,9 @@ export function createOutboxWorker(deps: { repo: IdentifiersRepository; service:
     owner,
     runOnce,
     /** Starts polling; rows left pending by an earlier run (or a killed process) are picked up here. */
-    start() {
+    start(logger: Logger) {
       if (!stopped) return;
+      log = logger;
       stopped = false;
       schedule(0);
     },
