@@ -8,15 +8,41 @@ export const groups = {
   },
   search: {
     mutate: ['src/modules/search/search.repository.ts', 'src/modules/search/search.service.ts', 'src/modules/search/search.schema.ts'],
-    tests: ['test/integration/search.test.ts', 'test/integration/auth.test.ts'],
+    tests: [
+      'test/integration/search.test.ts',
+      'test/property/physics-filters.test.ts',
+      'test/lattice/physics-search.test.ts',
+      'test/property/search-paging.test.ts',
+      'test/integration/read-cache.test.ts',
+      'test/integration/auth.test.ts',
+    ],
   },
   outbox: {
     mutate: ['src/modules/identifiers/outbox.ts'],
     tests: ['test/identifiers/outbox.test.ts'],
   },
   lineage: {
-    mutate: ['src/modules/lineage/lineage.walk.ts'],
-    tests: ['test/lineage/lineage.test.ts', 'test/lineage/lineage.property.test.ts'],
+    // The walk, and what decides what an answer returns, hides, how deep it goes and whether it says truncated (line
+    // ranges of the service: the hiding policy, the filters, the walk options, the placeholders, a hidden step as a
+    // root, hidden versions of path/impact, the depth check, lineage(), path()'s walk and its truncation, impact(),
+    // the breadth-first merge; of the snapshot: the access flags, the step-end test, the known-version test).
+    // Not mutated, see test/README.md: the snapshot's storage and freshness, id and edge assembly, failedGate.
+    mutate: [
+      'src/modules/lineage/lineage.walk.ts',
+      'src/modules/lineage/lineage.service.ts:61-105',
+      'src/modules/lineage/lineage.service.ts:121-145',
+      'src/modules/lineage/lineage.service.ts:247-249',
+      'src/modules/lineage/lineage.service.ts:256-257',
+      'src/modules/lineage/lineage.service.ts:265-271',
+      'src/modules/lineage/lineage.service.ts:284-321',
+      'src/modules/lineage/lineage.service.ts:333-358',
+      'src/modules/lineage/lineage.service.ts:365-367',
+      'src/modules/lineage/lineage.service.ts:372-384',
+      'src/modules/lineage/lineage.service.ts:395-401',
+      'src/modules/lineage/lineage.snapshot.ts:165-166',
+      'src/modules/lineage/lineage.snapshot.ts:202-213',
+    ],
+    tests: ['test/lineage/lineage.property.test.ts', 'test/lineage/lineage.test.ts'],
   },
   gates: {
     mutate: ['src/modules/gates/evaluate.ts'],
