@@ -240,6 +240,39 @@ t.test('path: the shortest derivation paths, either way round', async (t) => {
   t.same(none, { length: null, truncated: false, truncatedReason: null, paths: [] });
 });
 
+t.test('path lists only the shortest paths: a longer route that meets one of them midway is not a path', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  for (const id of ['z', 'r', 'x', 'y', 't']) g.dataset(id);
+  g.step('s0', ['z'], ['r']);
+  g.step('s1', ['r'], ['x']);
+  // s2 reads r (one step from z) and x (two steps): the detour through x reaches s2, and r upstream, a level late.
+  g.step('s2', ['r', 'x'], ['y']);
+  g.step('s3', ['y'], ['t']);
+  const q = (from: string, to: string) => `{ path(from: "${from}", to: "${to}") { length truncated paths { nodes { id } } } }`;
+  const paths = (p: { paths: { nodes: { id: string }[] }[] }) => p.paths.map((x) => x.nodes.map((n) => n.id).join(' '));
+  const down = (await gql(a.app, q('z', 't'))).body.data.path;
+  t.same(paths(down), ['z@1 s0 r@1 s2 y@1 s3 t@1'], 'downstream');
+  t.equal(down.length, 3);
+  const up = (await gql(a.app, q('t', 'z'))).body.data.path;
+  t.same(paths(up), ['t@1 s3 y@1 s2 r@1 s0 z@1'], 'upstream');
+  t.equal(up.length, 3);
+  t.equal(up.truncated, false);
+});
+
+t.test('path to a dataset: the versions nearest the start only', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  for (const id of ['r', 'd', 'm']) g.dataset(id);
+  g.step('near', ['r'], ['d']);
+  g.step('to-m', ['r'], ['m']);
+  g.step('far', ['m'], [{ dataset: 'd', version: g.newVersion('d') }]);
+  const p = (await gql(a.app, `{ path(from: "r", to: "d") { length paths { nodes { id } } } }`)).body.data.path;
+  t.same(p, { length: 1, paths: [{ nodes: [{ id: 'r@1' }, { id: 'near' }, { id: 'd@1' }] }] }, 'd@2, two steps away, is not listed');
+  const toV2 = (await gql(a.app, `{ path(from: "r", to: "d@2") { length paths { nodes { id } } } }`)).body.data.path;
+  t.same(toV2, { length: 2, paths: [{ nodes: [{ id: 'r@1' }, { id: 'to-m' }, { id: 'm@1' }, { id: 'far' }, { id: 'd@2' }] }] });
+});
+
 t.test('impact: every downstream version with its access level; placeholders for what the caller may not see', async (t) => {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
