@@ -199,3 +199,30 @@ t.test('an anonymous search follows writes: a record published after a search is
   const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ datasets { totalCount edges { node { id } } } }' } });
   t.same(gql.json().data.datasets, { totalCount: 2, edges: [{ node: { id: 'first' } }, { node: { id: 'second' } }] });
 });
+
+t.test('typed-block filters apply under full-text search too, each end of a range on its own', async (t) => {
+  const a = await makeApp(t);
+  const ensemble = (i: number, beta: number, L: number, flavours: number[]) => ({
+    markovChainUri: `mc://text/${i}`,
+    beta,
+    size: { x: L, y: L, z: L, t: 2 * L },
+    quarks: flavours.map((f, q) => ({ action: 'hisqQuarkAction', flavours: f, mass: 0.01 * (q + 1) })),
+  });
+  await publishedDataset(a, { id: 'e1', title: 'Lattice run one', ensemble: ensemble(1, 5.5, 16, [2]) });
+  await publishedDataset(a, { id: 'e2', title: 'Lattice run two', ensemble: ensemble(2, 6.5, 32, [2, 1]) });
+  await publishedDataset(a, { id: 'c1', title: 'Collider run one', collision: { systems: ['Au+Au'], sqrtSNN: { value: 200, unit: 'GeV' } } });
+  await publishedDataset(a, { id: 'c2', title: 'Collider run two', collision: { systems: ['p+p'], sqrtSNN: { value: 13.6, unit: 'TeV' } } });
+  await publishedDataset(a, { id: 'none', title: 'Plain run' });
+  const ids = async (query: Record<string, string>) => ((await a.app.inject({ url: '/datasets', query: { q: 'run', ...query } })).json().items as { id: string }[]).map((i) => i.id).sort();
+  t.same(await ids({}), ['c1', 'c2', 'e1', 'e2', 'none']);
+  t.same(await ids({ beta: '6..' }), ['e2']);
+  t.same(await ids({ beta: '..6' }), ['e1']);
+  t.same(await ids({ L: '20..' }), ['e2']);
+  t.same(await ids({ L: '..20' }), ['e1']);
+  t.same(await ids({ nf: '2' }), ['e1']);
+  t.same(await ids({ nf: '2+1' }), ['e2']);
+  t.same(await ids({ system: 'Au+Au' }), ['c1']);
+  t.same(await ids({ sqrtsNN: '1000..' }), ['c2']);
+  t.same(await ids({ sqrtsNN: '..1000' }), ['c1']);
+  t.same(await ids({ system: 'p+p', sqrtsNN: '..1000' }), []);
+});
