@@ -103,6 +103,23 @@ t.test('depth: null walks as deep as FEMTO_LINEAGE_MAX_DEPTH allows; more is ref
   t.equal(refused.body.errors![0].extensions!.code, 'VALIDATION_FAILED');
 });
 
+t.test('depth over REST: at FEMTO_LINEAGE_MAX_DEPTH it is served, past it or below 0 refused naming the parameter', async (t) => {
+  const a = await chain(t, 6, { FEMTO_LINEAGE_MAX_DEPTH: '4' });
+  const atBound = await a.app.inject('/datasets/c6/lineage?depth=4');
+  t.equal(atBound.statusCode, 200);
+  t.match(atBound.json(), { depth: 4, truncated: true, truncatedReason: 'DEPTH' });
+  t.equal(atBound.json().nodes.length, 9);
+  for (const depth of ['5', '-1']) {
+    const refused = await a.app.inject(`/datasets/c6/lineage?depth=${depth}`);
+    t.equal(refused.statusCode, 400, `depth=${depth}`);
+    t.match(refused.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: 'querystring/depth' }] }, `depth=${depth}: the same pointer whichever check refused it`);
+  }
+  t.match((await a.app.inject('/datasets/c6/lineage?depth=5')).json().errors[0].message, /from 0 to 4/, 'the message states the bound');
+  const zero = (await a.app.inject('/datasets/c6/lineage?depth=0')).json();
+  t.same(zero.nodes.map((n: { id: string }) => n.id), ['c6@1']);
+  t.equal(zero.truncated, true);
+});
+
 t.test('version-exact: each version has its own lineage; version: roots the walk at an older one', async (t) => {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
