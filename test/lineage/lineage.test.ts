@@ -235,6 +235,19 @@ t.test('filters: tier, data type and activity kind prune the walk', async (t) =>
   t.same(await run('{ tier: [6] }'), ['model@1', 'train']);
 });
 
+t.test('a data-type filter keeps records that have no tier; a tier filter drops them', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  g.dataset('raw', { dataType: 'Raw-Simulation' });
+  g.dataset('feat', { dataType: 'AI-Curated' });
+  g.dataset('model', { tier: 6, dataType: 'AI-Curated' });
+  g.step('extract', ['raw'], ['feat'], 'feature-extraction');
+  g.step('train', ['feat'], ['model'], 'training');
+  const run = async (filter: string) => ids((await gql(a.app, lineage(`id: "model", filter: ${filter}`))).body.data.lineage.nodes);
+  t.same(await run('{ dataType: ["AI-Curated"] }'), ['extract', 'feat@1', 'model@1', 'train']);
+  t.same(await run('{ tier: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] }'), ['model@1', 'train'], 'no tier is in no tier');
+});
+
 t.test('path: the shortest derivation paths, either way round', async (t) => {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
