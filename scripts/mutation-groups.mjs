@@ -22,25 +22,27 @@ export const groups = {
     tests: ['test/identifiers/outbox.test.ts'],
   },
   lineage: {
-    // The walk, and what decides what an answer returns, hides, how deep it goes and whether it says truncated (line
-    // ranges of the service: the hiding policy, the filters, the walk options, the placeholders, a hidden step as a
-    // root, hidden versions of path/impact, the depth check, lineage(), path()'s walk and its truncation, impact(),
-    // the breadth-first merge; of the snapshot: the access flags, the step-end test, the known-version test).
-    // Not mutated, see test/README.md: the snapshot's storage and freshness, id and edge assembly, failedGate.
+    // The walk, and the lines of the service and snapshot that decide what an answer hides, which versions a filter
+    // keeps, how deep it may go and whether it says truncated (test/README.md lists what is left out and why).
     mutate: [
       'src/modules/lineage/lineage.walk.ts',
-      'src/modules/lineage/lineage.service.ts:61-105',
-      'src/modules/lineage/lineage.service.ts:121-145',
-      'src/modules/lineage/lineage.service.ts:247-249',
-      'src/modules/lineage/lineage.service.ts:256-257',
-      'src/modules/lineage/lineage.service.ts:265-271',
-      'src/modules/lineage/lineage.service.ts:284-321',
-      'src/modules/lineage/lineage.service.ts:333-358',
-      'src/modules/lineage/lineage.service.ts:365-367',
-      'src/modules/lineage/lineage.service.ts:372-384',
-      'src/modules/lineage/lineage.service.ts:395-401',
-      'src/modules/lineage/lineage.snapshot.ts:165-166',
-      'src/modules/lineage/lineage.snapshot.ts:202-213',
+      'src/modules/lineage/lineage.service.ts:61-78', // what is hidden: private versions not held, steps with every end hidden
+      'src/modules/lineage/lineage.service.ts:89-97', // the tier and data-type filters, never applied to a hidden record
+      'src/modules/lineage/lineage.service.ts:103-103', // the activity-kind filter
+      'src/modules/lineage/lineage.service.ts:134-137', // a hidden version becomes a placeholder
+      'src/modules/lineage/lineage.service.ts:247-249', // a hidden step is no root
+      'src/modules/lineage/lineage.service.ts:256-256', // path/impact start only from versions the caller may see
+      'src/modules/lineage/lineage.service.ts:265-271', // the depth bound
+      'src/modules/lineage/lineage.service.ts:308-308', // truncated and its reason: lineage()
+      'src/modules/lineage/lineage.service.ts:319-320',
+      'src/modules/lineage/lineage.service.ts:341-341', // path()
+      'src/modules/lineage/lineage.service.ts:351-351',
+      'src/modules/lineage/lineage.service.ts:358-358',
+      'src/modules/lineage/lineage.service.ts:365-365',
+      'src/modules/lineage/lineage.service.ts:367-367',
+      'src/modules/lineage/lineage.service.ts:382-383', // impact()
+      'src/modules/lineage/lineage.snapshot.ts:165-166', // a version's restricted and private flags
+      'src/modules/lineage/lineage.snapshot.ts:202-213', // a step's ends; which versions the snapshot knows
     ],
     // incremental.test.ts reaches the overflow chains of appended edges, graphql-limits.test.ts the walk's deadline.
     tests: ['test/lineage/lineage.property.test.ts', 'test/lineage/lineage.test.ts', 'test/lineage/incremental.test.ts', 'test/lineage/graphql-limits.test.ts'],
