@@ -156,6 +156,7 @@ locations
   .option('--checksum', 'also read each replica and compare its checksum (http/https: md5, sha1, sha256, sha512)')
   .option('--timeout-ms <ms>', 'longest wait for a site to answer', '10000')
   .option('--checksum-timeout-ms <ms>', 'longest one checksum read may take', '600000')
+  .option('--allow-private', 'also check replicas whose host is on a private network (loopback, 10/8, 192.168/16, link-local, ...); by default only public addresses are fetched, since curators write the URLs')
   .action((opts: Record<string, unknown>) =>
     withContainer(async (c) => {
       const passed = await verifyCommand(c.locations, parsed(verifyOptions, opts), (line) => console.log(line));

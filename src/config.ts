@@ -34,6 +34,7 @@ const envSchema = z.object({
   FEMTO_ADMIN_EMAIL: z.string().regex(/^\S+@(\S+\.)+\S+$/, 'must be an e-mail address (OAI-PMH Identify shows it)').default('admin@example.org'),
   FEMTO_OAI_PAGE_SIZE: positiveInt.max(1000).default(100),
   FEMTO_READ_CACHE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  FEMTO_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
   FEMTO_OAI_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   FEMTO_SITEMAP_MAX_URLS: positiveInt.max(50_000).default(50_000),
   FEMTO_ONTOLOGY_DIR: z.string().min(1).optional(),
@@ -120,6 +121,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Bytes of rendered representations of published versions kept in memory (0: none). */
   readCacheBytes: number;
+  /** How far V8 may grow the heap past what a full collection left live, in percent (0: V8's own choice). */
+  heapGrowthPercent: number;
   harvest: {
     adminEmail: string;
     oaiPageSize: number;
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     lineage: { maxDepth: e.FEMTO_LINEAGE_MAX_DEPTH, nodeBudget: e.FEMTO_LINEAGE_NODE_BUDGET },
     requestTimeoutMs: e.FEMTO_REQUEST_TIMEOUT_MS,
     readCacheBytes: e.FEMTO_READ_CACHE_BYTES,
+    heapGrowthPercent: e.FEMTO_HEAP_GROWTH_PERCENT,
     harvest: {
       adminEmail: e.FEMTO_ADMIN_EMAIL,
       oaiPageSize: e.FEMTO_OAI_PAGE_SIZE,

@@ -1,9 +1,11 @@
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { limitHeapGrowth } from './lib/heap-growth.js';
 import { listenStartError } from './start-errors.js';
 
 /** Listens, and closes cleanly on SIGTERM/SIGINT: in-flight requests finish, the database is closed. */
 export async function startServer(config: Config) {
+  limitHeapGrowth(config.heapGrowthPercent);
   const app = await buildApp(config);
   let closing = false;
   const shutdown = (signal: string) => {

@@ -26,12 +26,12 @@ t.test('femto locations verify prints a line per replica and the counts, records
   t.equal((await a.app.inject({ method: 'POST', url: '/datasets/on-disk/publish', headers: a.as.curator })).statusCode, 200);
   const env = { FEMTO_DB: a.config.dbPath };
 
-  const headOnly = await femto(['locations', 'verify', '--site', 'loopback', '--concurrency', '2'], env);
+  const headOnly = await femto(['locations', 'verify', '--site', 'loopback', '--concurrency', '2', '--allow-private'], env);
   t.equal(headOnly.status, 0, headOnly.stderr);
   t.match(headOnly.stdout, /^ok\ton-disk v1\tloopback\thttp:\/\/127\.0\.0\.1:\d+\/good\.bin\tpresent, size matches$/m);
   t.match(headOnly.stdout, /checked 2 replicas: 2 ok\n$/);
 
-  const full = await femto(['locations', 'verify', '--checksum', '--dataset', 'on-disk'], env);
+  const full = await femto(['locations', 'verify', '--checksum', '--dataset', 'on-disk', '--allow-private'], env);
   t.equal(full.status, 1, 'a failed check is a failed run');
   t.match(full.stdout, /^checksum-mismatch\ton-disk v1\tloopback\t.*\/corrupt\.bin\tsha256 expected b94d27b9/m);
   t.match(full.stdout, /checked 2 replicas: 1 ok, 1 checksum-mismatch\n$/);

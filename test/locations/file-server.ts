@@ -4,7 +4,8 @@ import type { Test } from 'tap';
 
 /**
  * A file server on loopback for replica checks: a good file, one shorter than recorded, one whose
- * bytes differ, none at all, one that answers too late, and one behind a server that refuses HEAD. It counts requests in flight, so a test
+ * bytes differ, none at all, one that answers too late, one behind a server that refuses HEAD, redirect
+ * chains (/hops/n: n redirects before the good file) and a redirect to a file: URL. It counts requests in flight, so a test
  * can hold a run to its concurrency bound.
  */
 export const CONTENT = 'hello world';
@@ -38,7 +39,14 @@ export async function fileServer(t: Test, opts: { slowMs?: number; delayMs?: num
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     const name = (req.url ?? '').replace(/\?.*$/, '');
+    const redirect = (location: string) => {
+      res.writeHead(302, { location });
+      res.end();
+    };
+    const hops = /^\/hops\/(\d+)$/.exec(name);
     const answer = () => {
+      if (hops) return redirect(Number(hops[1]) > 1 ? `/hops/${Number(hops[1]) - 1}` : '/good.bin');
+      if (name === '/to-file') return redirect('file:///etc/passwd');
       if (name === '/nohead.bin' && req.method === 'HEAD') return send(405, '');
       if (name.startsWith('/good') || name === '/nohead.bin') return send(200, CONTENT);
       if (name === '/short.bin') return send(200, CONTENT.slice(0, 5));

@@ -160,7 +160,7 @@ t.test('the resolver answers the best replica: preferred site, then verified, ne
   t.equal(asJson.statusCode, 200);
   t.same(asJson.json(), { identifier: 'resolved', dataset: 'resolved', version: 1, distribution: 1, replica: { url: `${files.base}/good.bin`, site: 'bnl-sdcc', protocol: 'http', checksum: null, verified: null } });
 
-  const counts = await a.app.femto.locations.verify({ concurrency: 2, options: { timeoutMs: 2000, checksum: false, checksumTimeoutMs: 2000 } });
+  const counts = await a.app.femto.locations.verify({ concurrency: 2, options: { timeoutMs: 2000, checksum: false, checksumTimeoutMs: 2000, allowPrivate: true } });
   t.same(counts, { ok: 1, missing: 1, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 1 });
   t.equal((await resolve('resolved')).headers.location, `${files.base}/good.bin`, 'a verified replica before unchecked ones; the missing one never');
   t.equal((await resolve('resolved?site=nersc')).headers.location, `${files.base}/good.bin`, 'a preferred site whose replica failed its check is passed over');
@@ -228,7 +228,7 @@ t.test('femto locations verify: HEAD, size and checksum, bounded concurrency, ti
 
   const lines: string[] = [];
   const run = (checksum: boolean) =>
-    a.app.femto.locations.verify({ site: 'loopback', concurrency: 2, options: { timeoutMs: 500, checksum, checksumTimeoutMs: 1000 }, onResult: (r, f) => lines.push(`${r.url.slice(files.base.length)} ${f.result}`) });
+    a.app.femto.locations.verify({ site: 'loopback', concurrency: 2, options: { timeoutMs: 500, checksum, checksumTimeoutMs: 1000, allowPrivate: true }, onResult: (r, f) => lines.push(`${r.url.slice(files.base.length)} ${f.result}`) });
 
   t.same(await run(false), { ok: 2, missing: 1, 'size-mismatch': 1, 'checksum-mismatch': 0, timeout: 1, unreachable: 0, unsupported: 0 }, 'HEAD alone cannot tell the corrupt file');
   t.same(await run(true), { ok: 1, missing: 1, 'size-mismatch': 1, 'checksum-mismatch': 1, timeout: 1, unreachable: 0, unsupported: 0 }, '--checksum reads it');
@@ -255,7 +255,38 @@ t.test('femto locations verify: HEAD, size and checksum, bounded concurrency, ti
   );
   const resolved = await a.app.inject({ url: '/resolve/checked?distribution=1', headers: { accept: 'application/json' } });
   t.same(resolved.json().replica.verified, { ...found['good.bin'], detail: null }, 'so does the resolver');
-  t.same(await a.app.femto.locations.verify({ dataset: 'elsewhere', concurrency: 1, options: { timeoutMs: 500, checksum: true, checksumTimeoutMs: 500 } }), { ok: 0, missing: 0, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 1 });
+  t.same(await a.app.femto.locations.verify({ dataset: 'elsewhere', concurrency: 1, options: { timeoutMs: 500, checksum: true, checksumTimeoutMs: 500, allowPrivate: true } }), { ok: 0, missing: 0, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 1 });
+});
+
+t.test('femto locations verify fetches public addresses only unless told otherwise: a replica URL cannot point the check at an internal service', async (t) => {
+  const a = await makeApp(t);
+  const files = await fileServer(t);
+  await site(a, 'loopback', 'Loopback file server');
+  const port = new URL(files.base).port;
+  const loopback = [`${files.base}/good.bin`, `http://localhost:${port}/good.bin`, `http://[::1]:${port}/good.bin`];
+  const internal = ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/x.h5'];
+  const replicas = (urls: string[]) => urls.map((url, i) => ({ title: `r${i}`, replicas: [{ url, site: 'loopback' }] }));
+  await create(a, { id: 'on-loopback', distributions: replicas(loopback) });
+  await create(a, { id: 'internal', distributions: replicas(internal) });
+  const found = new Map<string, { result: string; detail: string | null }>();
+  const verify = (dataset: string, allowPrivate: boolean) =>
+    a.app.femto.locations.verify({ dataset, concurrency: 2, options: { timeoutMs: 2000, checksum: true, checksumTimeoutMs: 2000, allowPrivate }, onResult: (r, f) => found.set(r.url, f) });
+
+  const none = { ok: 0, missing: 0, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 0 };
+  t.same(await verify('on-loopback', false), { ...none, unreachable: 3 });
+  t.same(await verify('internal', false), { ...none, unreachable: 2 });
+  for (const url of [...loopback, ...internal]) t.match(found.get(url), { result: 'unreachable', detail: /resolves to [0-9a-f.:]+, not a public address: not checked \(--allow-private/ }, url);
+  t.same(files.requests, [], 'the file server was never asked, by address or by name');
+  t.same(await verify('on-loopback', true), { ...none, ok: 2, unreachable: 1 }, 'the operator may check private mirrors');
+  t.match(found.get(loopback[2]), { result: 'unreachable', detail: /^E[A-Z]+$/ }, 'asked (the file server listens on IPv4 only)');
+
+  // Redirects are followed hop by hop (each hop is checked as the first): five at most, http(s) only.
+  const chain = (n: number) => ({ title: `hops ${n}`, replicas: [{ url: `${files.base}/hops/${n}`, site: 'loopback' }] });
+  await create(a, { id: 'redirected', distributions: [chain(5), chain(6), { title: 'to a file', replicas: [{ url: `${files.base}/to-file`, site: 'loopback' }] }] });
+  t.same(await verify('redirected', true), { ...none, ok: 1, unreachable: 2 });
+  t.match(found.get(`${files.base}/hops/5`), { result: 'ok' }, 'five redirects reach the file');
+  t.match(found.get(`${files.base}/hops/6`), { result: 'unreachable', detail: 'more than 5 redirects' });
+  t.match(found.get(`${files.base}/to-file`), { result: 'unreachable', detail: 'redirected to a file: URL' });
 });
 
 t.test('checks run in parallel up to the bound, not beyond', async (t) => {
@@ -264,7 +295,7 @@ t.test('checks run in parallel up to the bound, not beyond', async (t) => {
   await create(a, { id: 'many', distributions: Array.from({ length: 12 }, (_, i) => ({ replicas: [{ url: `${files.base}/good-${i}.bin` }] })) });
   for (const concurrency of [1, 3]) {
     files.inFlight.max = 0;
-    const counts = await a.app.femto.locations.verify({ concurrency, options: { timeoutMs: 5000, checksum: false, checksumTimeoutMs: 5000 } });
+    const counts = await a.app.femto.locations.verify({ concurrency, options: { timeoutMs: 5000, checksum: false, checksumTimeoutMs: 5000, allowPrivate: true } });
     t.equal(counts.ok, 12);
     t.equal(files.inFlight.max, concurrency, `${concurrency} at a time`);
   }
@@ -320,7 +351,7 @@ t.test('a server that refuses HEAD is asked with a GET whose body is not read', 
   const a = await makeApp(t);
   const files = await fileServer(t);
   await create(a, { id: 'no-head', distributions: [{ sizeBytes: 11, replicas: [{ url: `${files.base}/nohead.bin` }] }] });
-  const counts = await a.app.femto.locations.verify({ concurrency: 1, options: { timeoutMs: 2000, checksum: false, checksumTimeoutMs: 2000 } });
+  const counts = await a.app.femto.locations.verify({ concurrency: 1, options: { timeoutMs: 2000, checksum: false, checksumTimeoutMs: 2000, allowPrivate: true } });
   t.equal(counts.ok, 1);
   t.same(files.requests, ['HEAD /nohead.bin', 'GET /nohead.bin']);
 });

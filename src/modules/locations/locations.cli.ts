@@ -14,7 +14,7 @@ export async function verifyCommand(locations: LocationsService, opts: VerifyCom
     site: opts.site,
     dataset: opts.dataset,
     concurrency: opts.concurrency,
-    options: { timeoutMs: opts.timeoutMs, checksum: opts.checksum, checksumTimeoutMs: opts.checksumTimeoutMs },
+    options: { timeoutMs: opts.timeoutMs, checksum: opts.checksum, checksumTimeoutMs: opts.checksumTimeoutMs, allowPrivate: opts.allowPrivate },
     onResult: (r, found) => out(`${found.result}\t${r.dataset} v${r.version ?? 'draft'}\t${r.site ?? '-'}\t${r.url}${found.detail ? `\t${found.detail}` : ''}`),
   });
   const total = Object.values(counts).reduce((a, b) => a + b, 0);

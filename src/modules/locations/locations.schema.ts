@@ -89,6 +89,7 @@ export const verifyOptions = z
     checksum: z.boolean().default(false),
     timeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
     checksumTimeoutMs: z.coerce.number().int().min(100).max(86_400_000).default(600_000),
+    allowPrivate: z.boolean().default(false),
   })
   .strict();
 export type VerifyCommandOptions = z.infer<typeof verifyOptions>;

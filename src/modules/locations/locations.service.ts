@@ -11,6 +11,7 @@ import type { AddReplicaInput, Locations, ReplicaLocation, Resolved, ResolveQuer
 import { checksumConflicts } from '../datasets/replicas.js';
 import { MAX_REPLICAS } from '../datasets/datasets.schema.js';
 import { protocolOf } from '../../lib/urls.js';
+import { replicaFetcher } from './public-fetch.js';
 import { checkReplica, type Finding, type VerifyOptions } from './verify.js';
 
 /** ILDG names an ensemble by a Markov chain URI: mc://<grid>/<collaboration>/<ensemble>. */
@@ -193,16 +194,21 @@ export function createLocationsService(deps: {
       const counts: Record<VerifyResult, number> = { ok: 0, missing: 0, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 0 };
       const limit = pLimit(run.concurrency);
       const replicas = repo.toVerify({ site: run.site, dataset: run.dataset });
-      await Promise.all(
-        replicas.map((replica) =>
-          limit(async () => {
-            const found = await checkReplica(replica, run.options);
-            repo.recordVerification(replica, { at: new Date().toISOString(), ...found });
-            counts[found.result]++;
-            run.onResult?.(replica, found);
-          }),
-        ),
-      );
+      const fetchReplica = replicaFetcher(run.options.allowPrivate);
+      try {
+        await Promise.all(
+          replicas.map((replica) =>
+            limit(async () => {
+              const found = await checkReplica(replica, run.options, fetchReplica);
+              repo.recordVerification(replica, { at: new Date().toISOString(), ...found });
+              counts[found.result]++;
+              run.onResult?.(replica, found);
+            }),
+          ),
+        );
+      } finally {
+        await fetchReplica.close();
+      }
       return counts;
     },
   };

@@ -1,6 +1,7 @@
 import { createHash, getHashes } from 'node:crypto';
 import type { ReplicaToVerify } from './locations.repository.js';
 import type { VerifyResult } from './locations.schema.js';
+import type { ReplicaFetcher } from './public-fetch.js';
 
 export interface VerifyOptions {
   /** Longest wait for a site's answer to HEAD (and for the headers of a GET). */
@@ -9,6 +10,8 @@ export interface VerifyOptions {
   checksum: boolean;
   /** Longest a checksum read may take, whole. */
   checksumTimeoutMs: number;
+  /** Also fetch replicas whose host is on a private network (by default only public addresses are fetched). */
+  allowPrivate: boolean;
 }
 
 export interface Finding {
@@ -26,18 +29,18 @@ const reason = (err: unknown) => {
   return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
 };
 
-async function head(url: string, timeoutMs: number): Promise<Response> {
-  const res = await fetch(url, { method: 'HEAD', redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+async function head(fetchReplica: ReplicaFetcher, url: string, timeoutMs: number) {
+  const res = await fetchReplica(url, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs) });
   if (res.status !== 405 && res.status !== 501) return res;
   // A server that does not answer HEAD: the headers of a GET, its body left unread.
-  const get = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+  const get = await fetchReplica(url, { signal: AbortSignal.timeout(timeoutMs) });
   await get.body?.cancel();
   return get;
 }
 
 /** Reads the bytes once, hashing them with every algorithm asked, and counts them. */
-async function digest(url: string, algorithms: string[], timeoutMs: number): Promise<{ digests: Map<string, string>; bytes: number } | Finding> {
-  const res = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
+async function digest(fetchReplica: ReplicaFetcher, url: string, algorithms: string[], timeoutMs: number): Promise<{ digests: Map<string, string>; bytes: number } | Finding> {
+  const res = await fetchReplica(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok || !res.body) {
     await res.body?.cancel();
     return { result: res.status === 404 || res.status === 410 ? 'missing' : 'unreachable', detail: `GET answered HTTP ${res.status}` };
@@ -56,10 +59,10 @@ async function digest(url: string, algorithms: string[], timeoutMs: number): Pro
  * reading it. Only http(s) replicas are checked: root://, s3:// and the like need their site's
  * own tools and credentials, and are reported so.
  */
-export async function checkReplica(r: ReplicaToVerify, opts: VerifyOptions): Promise<Finding> {
+export async function checkReplica(r: ReplicaToVerify, opts: VerifyOptions, fetchReplica: ReplicaFetcher): Promise<Finding> {
   if (!CHECKED_PROTOCOLS.has(r.protocol)) return { result: 'unsupported', detail: `femto checks http and https replicas; ${r.protocol} ones are left to their site's tools` };
   try {
-    const res = await head(r.url, opts.timeoutMs);
+    const res = await head(fetchReplica, r.url, opts.timeoutMs);
     if (res.status === 404 || res.status === 410) return { result: 'missing', detail: `HTTP ${res.status}` };
     if (!res.ok) return { result: 'unreachable', detail: `HTTP ${res.status}` };
     const length = res.headers.get('content-length');
@@ -72,7 +75,7 @@ export async function checkReplica(r: ReplicaToVerify, opts: VerifyOptions): Pro
       const stated = r.checksums.map((c) => c.algorithm).join(', ');
       return { result: 'ok', detail: stated ? `present; ${stated} checksums are not checked by femto` : 'present; no checksum is stated to compare' };
     }
-    const read = await digest(r.url, checkable.map((c) => c.algorithm), opts.checksumTimeoutMs);
+    const read = await digest(fetchReplica, r.url, checkable.map((c) => c.algorithm), opts.checksumTimeoutMs);
     if ('result' in read) return read;
     if (r.sizeBytes !== null && read.bytes !== r.sizeBytes) return { result: 'size-mismatch', detail: `expected ${r.sizeBytes} bytes, read ${read.bytes}` };
     const wrong = checkable.find((c) => read.digests.get(c.algorithm) !== c.value.toLowerCase());

@@ -1,5 +1,5 @@
-import type { Store, Term } from 'n3';
-import { locate, OntologyError, shortName, type ParsedFiles } from './ontology.loader.js';
+import type { Term } from 'n3';
+import { locate, OntologyError, shortName, storeOf, type ParsedFiles } from './ontology.loader.js';
 import type { UnitRegistry } from './units.js';
 
 export const FEMTO = 'https://w3id.org/femto/ns#';
@@ -93,7 +93,7 @@ export interface OntologyModel {
 
 /** Reads the typed terms out of the checked store (the SHACL shapes guarantee cardinalities). */
 export function buildModel(parsed: ParsedFiles, units: UnitRegistry): OntologyModel {
-  const store: Store = parsed.store;
+  const store = storeOf(parsed);
   const values = (s: Term, p: string) => store.getObjects(s, p, null).map((o) => o.value);
   const first = (s: Term, p: string) => values(s, p)[0] ?? null;
   const english = (s: Term, p: string) => {
