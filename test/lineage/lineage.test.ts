@@ -320,6 +320,30 @@ t.test('path to a dataset: the versions nearest the start only', async (t) => {
   t.same(toV2, { length: 2, paths: [{ nodes: [{ id: 'r@1' }, { id: 'to-m' }, { id: 'm@1' }, { id: 'far' }, { id: 'd@2' }] }] });
 });
 
+t.test('truncation is reported by path and impact too; an admin sees every private record; a visible restricted version says so', async (t) => {
+  const a = await chain(t, 6, { FEMTO_LINEAGE_MAX_DEPTH: '2' });
+  const p = (await gql(a.app, `{ path(from: "c0", to: "c6") { length truncated truncatedReason paths { nodes { id } } } }`)).body.data.path;
+  t.same(p, { length: null, truncated: true, truncatedReason: 'DEPTH', paths: [] }, 'no path within the bound, and maybe one past it');
+  const impact = (await gql(a.app, `{ impact(id: "c0") { truncated truncatedReason datasets { id } } }`)).body.data.impact;
+  t.same(impact, { truncated: true, truncatedReason: 'DEPTH', datasets: [{ id: 'c1@1' }, { id: 'c2@1' }] });
+  const whole = (await gql(a.app, `{ impact(id: "c4") { truncated truncatedReason } }`)).body.data.impact;
+  t.same(whole, { truncated: false, truncatedReason: null });
+  t.match((await gql(a.app, lineage('id: "c6", depth: -1'))).body.errors![0].extensions, { code: 'VALIDATION_FAILED' }, 'GraphQL: a negative depth is refused');
+
+  const g = graphBuilder(a.app);
+  g.dataset('secret', { visibility: 'private', accessLevel: 'restricted' });
+  g.dataset('shared', { accessLevel: 'restricted', visibility: 'public' });
+  g.dataset('out');
+  g.step('mix', ['secret', 'shared'], ['out']);
+  const nodes = async (headers: Record<string, string>) => {
+    const res = await gql(a.app, lineage('id: "out", depth: 2'), headers);
+    t.notOk(res.body.errors, JSON.stringify(res.body.errors));
+    return res.body.data.lineage.nodes.map((n: { id: string; restricted: boolean; hidden: boolean }) => `${n.id} ${n.restricted} ${n.hidden}`);
+  };
+  t.same(await nodes(a.as.admin), ['out@1 false false', 'mix false false', 'secret@1 true false', 'shared@1 true false'], 'admin: every record in full');
+  t.same(await nodes({}), ['out@1 false false', 'mix false false', 'hidden:1 true true', 'shared@1 true false'], 'anonymous: the public restricted record is shown as restricted');
+});
+
 t.test('impact: every downstream version with its access level; placeholders for what the caller may not see', async (t) => {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
