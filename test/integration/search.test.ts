@@ -46,3 +46,183 @@ t.test('full-text search, filters, facets and cursor paging', async (t) => {
   t.equal(badTier.statusCode, 400);
   t.match(badTier.json().errors[0].pointer, /querystring\/tier/);
 });
+
+t.test('every search parameter is bounded: at its bound it is accepted, past it a 400 names the parameter', async (t) => {
+  const a = await makeApp(t);
+  await publishedDataset(a, { id: 'one', title: 'One' });
+  // A cursor femto issued is base64url of [rank, id]: an id of 144 characters makes one of exactly 200.
+  const cursorOf = (id: string) => Buffer.from(JSON.stringify([0, id])).toString('base64url');
+  const x = (n: number) => 'x'.repeat(n);
+  const accepted: [string, string][] = [
+    ['q', x(500)],
+    ['q', ` ${x(500)} `],
+    ['tier', '0'],
+    ['tier', '9'],
+    ['domain', x(200)],
+    ['observable', x(2000)],
+    ['format', x(100)],
+    ['beta', `${'0'.repeat(98)}..`],
+    ['gaugeAction', x(200)],
+    ['quarkAction', x(200)],
+    ['limit', '1'],
+    ['limit', '500'],
+    ['cursor', cursorOf(x(144))],
+  ];
+  for (const [name, value] of accepted) {
+    const res = await a.app.inject({ url: '/datasets', query: { [name]: value } });
+    t.equal(res.statusCode, 200, `${name} of ${value.length} characters (${value.slice(0, 12)}): accepted`);
+  }
+  const refused: [string, string][] = [
+    ['q', x(501)],
+    ['tier', '-1'],
+    ['tier', '10'],
+    ['tier', '2.5'],
+    ['domain', x(201)],
+    ['observable', x(2001)],
+    ['format', x(101)],
+    ['beta', `${'0'.repeat(99)}..`],
+    ['gaugeAction', x(201)],
+    ['quarkAction', x(201)],
+    ['limit', '0'],
+    ['limit', '501'],
+    ['limit', '2.5'],
+    ['cursor', cursorOf(x(145))],
+    ['cursor', Buffer.from(JSON.stringify(['0', 'one'])).toString('base64url')],
+    ['cursor', Buffer.from(JSON.stringify([0, 1])).toString('base64url')],
+    ['status', 'lost'],
+    ['dataType', 'Nonsense'],
+    ['accessLevel', 'secret'],
+    ['nope', '1'],
+  ];
+  for (const [name, value] of refused) {
+    const res = await a.app.inject({ url: '/datasets', query: { [name]: value } });
+    t.equal(res.statusCode, 400, `${name} = ${value.slice(0, 12)} (${value.length} characters): refused`);
+    t.match(res.json(), { code: 'VALIDATION_FAILED' });
+    t.ok(
+      // An unknown parameter has no field of its own to point at: the message names it.
+      res.json().errors.some((e: { pointer: string; message: string }) => e.pointer === `querystring/${name}` || (name === 'nope' && e.message.includes('"nope"'))),
+      `${name}: the pointer names it (${JSON.stringify(res.json().errors)})`,
+    );
+  }
+});
+
+t.test('a page holds 20 hits unless told otherwise', async (t) => {
+  const a = await makeApp(t);
+  for (let i = 0; i < 21; i++) await publishedDataset(a, { id: `r${String(i).padStart(2, '0')}`, title: `Record ${i}` });
+  const first = (await a.app.inject('/datasets')).json();
+  t.equal(first.items.length, 20);
+  t.equal(first.total, 21);
+  t.same((await a.app.inject(`/datasets?cursor=${first.nextCursor}`)).json().items.map((i: { id: string }) => i.id), ['r20']);
+});
+
+t.test('ranges: one value, open ends, signs, leading-dot decimals and exponents, padded by spaces', async (t) => {
+  const a = await makeApp(t);
+  const betas = [0.5, 5.5, 6, 60];
+  for (const [i, beta] of betas.entries()) {
+    await publishedDataset(a, { id: `b${i}`, title: `beta ${beta}`, ensemble: { markovChainUri: `mc://range/${i}`, beta, size: { x: 4, y: 4, z: 4, t: 8 } } });
+  }
+  const found = async (beta: string) => {
+    const res = await a.app.inject({ url: '/datasets', query: { beta } });
+    t.equal(res.statusCode, 200, `beta=${beta}: ${res.body.slice(0, 200)}`);
+    return (res.json().items as { ensemble: { beta: number } }[]).map((i) => i.ensemble.beta).sort((x, y) => x - y);
+  };
+  t.same(await found('.5'), [0.5]);
+  t.same(await found('6'), [6]);
+  t.same(await found(' 6.0 '), [6]);
+  t.same(await found('5e0..6'), [5.5, 6]);
+  t.same(await found('+6..'), [6, 60]);
+  t.same(await found('..6E1'), [0.5, 5.5, 6, 60]);
+  t.same(await found('-1..0.5'), [0.5]);
+  t.same(await found('5.5..5.5'), [5.5]);
+  t.same(await found('1e-1..1E+0'), [0.5]);
+  for (const bad of ['..', '6..x', '1e', '6.', '6..7..8', 'six', '--1']) {
+    const res = await a.app.inject({ url: '/datasets', query: { beta: bad } });
+    t.equal(res.statusCode, 400, `beta=${bad}: refused`);
+    t.match(res.json().errors, [{ pointer: 'querystring/beta' }]);
+  }
+});
+
+t.test('each filter alone selects by its own field: status, domain by any of its names, T, gauge and quark actions', async (t) => {
+  const a = await makeApp(t);
+  const ensemble = (i: number, t: number, gaugeAction: string, action: string) => ({ markovChainUri: `mc://alone/${i}`, size: { x: 4, y: 4, z: 4, t }, gaugeAction, quarks: [{ action, flavours: 2 }] });
+  await publishedDataset(a, { id: 'short', title: 'Short', status: 'deprecated', ensemble: ensemble(1, 8, 'plaquetteGluonAction', 'hisqQuarkAction') });
+  await publishedDataset(a, { id: 'long', title: 'Long', domain: 'Stat. Field Theory & RG', ensemble: ensemble(2, 64, 'iwasakiRGGluonAction', 'wilsonQuarkAction') });
+  await publishedDataset(a, { id: 'plain', title: 'Plain', alsoInDomains: ['https://w3id.org/femto/domain/stat-field-theory-rg'] });
+  const ids = async (query: Record<string, string>) => ((await a.app.inject({ url: '/datasets', query })).json().items as { id: string }[]).map((i) => i.id).sort();
+  t.same(await ids({ status: 'deprecated' }), ['short']);
+  t.same(await ids({ status: 'available' }), ['long', 'plain']);
+  t.same(await ids({ domain: 'Stat. Field Theory & RG' }), ['long', 'plain'], 'by label: the primary domain or one of alsoInDomains');
+  t.same(await ids({ domain: 'https://w3id.org/femto/domain/stat-field-theory-rg' }), ['long', 'plain'], 'by IRI');
+  t.same(await ids({ domain: 'No Such Domain' }), [], 'a name the ontology does not know matches nothing');
+  t.same(await ids({ T: '..16' }), ['short']);
+  t.same(await ids({ T: '64' }), ['long']);
+  t.same(await ids({ gaugeAction: 'iwasakiRGGluonAction' }), ['long']);
+  t.same(await ids({ quarkAction: 'hisqQuarkAction' }), ['short']);
+  t.same(await ids({ quarkAction: 'nonexistentQuarkAction' }), []);
+});
+
+t.test('text: every word but the last must match whole; text with no word matches nothing', async (t) => {
+  const a = await makeApp(t);
+  await publishedDataset(a, { id: 'xy', title: 'XY model vortices', tier: 7 });
+  const search = async (q: string) => (await a.app.inject({ url: '/datasets', query: { q } })).json();
+  t.same((await search('vortices mod')).items.map((i: { id: string }) => i.id), ['xy']);
+  t.same((await search('vort model')).items, [], 'only the last word is a prefix');
+  const none = await search('")( *');
+  t.same({ items: none.items, total: none.total, nextCursor: none.nextCursor }, { items: [], total: 0, nextCursor: null });
+  t.ok(Object.values(none.facets).every((values) => Array.isArray(values) && values.length === 0), 'every facet present and empty');
+  t.same(Object.keys(none.facets).sort(), ['dataType', 'domain', 'format', 'gaugeAction', 'nf', 'observable', 'quarkAction', 'status', 'system', 'tier']);
+});
+
+t.test('paging: a page that ends the set has no next cursor; a cursor resumes strictly after its hit', async (t) => {
+  const a = await makeApp(t);
+  for (const id of ['p1', 'p2', 'p3', 'p4']) await publishedDataset(a, { id, title: `Paged ${id}` });
+  const exact = (await a.app.inject('/datasets?limit=4')).json();
+  t.equal(exact.items.length, 4);
+  t.equal(exact.nextCursor, null, 'four of four: no next page');
+  const two = (await a.app.inject('/datasets?limit=2')).json();
+  t.same(two.items.map((i: { id: string }) => i.id), ['p1', 'p2']);
+  t.same((await a.app.inject(`/datasets?limit=2&cursor=${two.nextCursor}`)).json().items.map((i: { id: string }) => i.id), ['p3', 'p4']);
+  const ranked = (await a.app.inject('/datasets?q=paged&limit=3')).json();
+  const rest = (await a.app.inject(`/datasets?q=paged&limit=3&cursor=${ranked.nextCursor}`)).json();
+  t.same([...ranked.items, ...rest.items].map((i: { id: string }) => i.id).sort(), ['p1', 'p2', 'p3', 'p4'], 'with text (ranked by bm25) too');
+  t.equal(rest.nextCursor, null);
+});
+
+t.test('an anonymous search follows writes: a record published after a search is in the next one', async (t) => {
+  const a = await makeApp(t);
+  await publishedDataset(a, { id: 'first', title: 'First' });
+  t.same((await a.app.inject('/datasets')).json().items.map((i: { id: string }) => i.id), ['first']);
+  await publishedDataset(a, { id: 'second', title: 'Second' });
+  const after = (await a.app.inject('/datasets')).json();
+  t.same(after.items.map((i: { id: string }) => i.id), ['first', 'second']);
+  t.equal(after.total, 2);
+  const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ datasets { totalCount edges { node { id } } } }' } });
+  t.same(gql.json().data.datasets, { totalCount: 2, edges: [{ node: { id: 'first' } }, { node: { id: 'second' } }] });
+});
+
+t.test('typed-block filters apply under full-text search too, each end of a range on its own', async (t) => {
+  const a = await makeApp(t);
+  const ensemble = (i: number, beta: number, L: number, flavours: number[]) => ({
+    markovChainUri: `mc://text/${i}`,
+    beta,
+    size: { x: L, y: L, z: L, t: 2 * L },
+    quarks: flavours.map((f, q) => ({ action: 'hisqQuarkAction', flavours: f, mass: 0.01 * (q + 1) })),
+  });
+  await publishedDataset(a, { id: 'e1', title: 'Lattice run one', ensemble: ensemble(1, 5.5, 16, [2]) });
+  await publishedDataset(a, { id: 'e2', title: 'Lattice run two', ensemble: ensemble(2, 6.5, 32, [2, 1]) });
+  await publishedDataset(a, { id: 'c1', title: 'Collider run one', collision: { systems: ['Au+Au'], sqrtSNN: { value: 200, unit: 'GeV' } } });
+  await publishedDataset(a, { id: 'c2', title: 'Collider run two', collision: { systems: ['p+p'], sqrtSNN: { value: 13.6, unit: 'TeV' } } });
+  await publishedDataset(a, { id: 'none', title: 'Plain run' });
+  const ids = async (query: Record<string, string>) => ((await a.app.inject({ url: '/datasets', query: { q: 'run', ...query } })).json().items as { id: string }[]).map((i) => i.id).sort();
+  t.same(await ids({}), ['c1', 'c2', 'e1', 'e2', 'none']);
+  t.same(await ids({ beta: '6..' }), ['e2']);
+  t.same(await ids({ beta: '..6' }), ['e1']);
+  t.same(await ids({ L: '20..' }), ['e2']);
+  t.same(await ids({ L: '..20' }), ['e1']);
+  t.same(await ids({ nf: '2' }), ['e1']);
+  t.same(await ids({ nf: '2+1' }), ['e2']);
+  t.same(await ids({ system: 'Au+Au' }), ['c1']);
+  t.same(await ids({ sqrtsNN: '1000..' }), ['c2']);
+  t.same(await ids({ sqrtsNN: '..1000' }), ['c1']);
+  t.same(await ids({ system: 'p+p', sqrtsNN: '..1000' }), []);
+});

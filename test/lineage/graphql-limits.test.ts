@@ -58,13 +58,14 @@ t.test('a lineage walk that outlives the request timeout is stopped with TIMEOUT
   const realNow = Date.now;
   let fake = realNow();
   Date.now = () => (fake += 600);
-  let code: string | undefined;
+  let error: { code: string; message: string } | undefined;
   try {
     a.app.femto.lineage.lineage({ id: 't', role: 'reader' }, { id: 'c5' });
   } catch (e) {
-    code = (e as { code: string }).code;
+    error = e as { code: string; message: string };
   } finally {
     Date.now = realNow;
   }
-  t.equal(code, 'TIMEOUT');
+  t.equal(error?.code, 'TIMEOUT');
+  t.equal(error?.message, 'The lineage walk did not finish within 1000 ms', 'the message names the limit the walk ran into');
 });

@@ -265,7 +265,7 @@ export function createLineageService(deps: {
   function checkDepth(depth: number | null | undefined, fallback: number): number {
     if (depth == null) return fallback;
     if (!Number.isInteger(depth) || depth < 0 || depth > limits.maxDepth) {
-      throw invalid('query/depth', `depth must be an integer from 0 to ${limits.maxDepth} (FEMTO_LINEAGE_MAX_DEPTH)`);
+      throw invalid('querystring/depth', `depth must be an integer from 0 to ${limits.maxDepth} (FEMTO_LINEAGE_MAX_DEPTH)`);
     }
     return depth;
   }

@@ -50,8 +50,9 @@ export interface WalkOptions {
  * expanded at most once, so bad data holding a cycle still ends. An activity met for the first
  * time is expanded to its far side (inputs upstream, outputs downstream) at the same depth: depth
  * counts derivation steps, and a step and the versions beyond it are one step from the near side.
- * A level past the bound is still read, only to learn whether anything was left out and to keep
- * edges between nodes already in; `truncatedReason` is set exactly when a reachable node was refused.
+ * A level past the depth bound or the node budget is still read, only to learn whether anything was
+ * left out and to keep edges between nodes already in; `truncatedReason` is set exactly when a
+ * reachable node was refused.
  */
 export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: number[]; activity?: number }, o: WalkOptions): Walk {
   const { near, far } = snap.sides[side];
@@ -150,7 +151,8 @@ export function walk(snap: ProvenanceSnapshot, side: Side, roots: { versions: nu
       for (let k = near.offsets[via], end = near.offsets[via + 1]; k < end; k++) step(via, near.targets[k], next);
       for (let e = near.head[via]; e >= 0; e = near.next[e]) step(via, near.overflow[e], next);
     }
-    if (depth > o.maxDepth || truncatedReason === 'NODE_BUDGET') break;
+    // Past the node budget the next level is still read (nothing more is admitted), so edges between nodes already in are kept.
+    if (depth > o.maxDepth) break;
     if (o.targets && next.some((pk) => o.targets!.has(pk))) break;
     frontier = next;
   }
