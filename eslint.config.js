@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import prettier from 'eslint-config-prettier';
 
 /** Module boundaries (DESIGN.md "Layout"): modules talk through services, never through container.ts or each other's repositories. */
 const boundaries = {
@@ -41,4 +42,6 @@ export default tseslint.config(
     files: ['src/modules/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', boundaries] },
   },
+  // Formatting is prettier's (npm run format); eslint keeps to correctness and boundaries.
+  prettier,
 );
