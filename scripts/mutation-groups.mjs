@@ -3,7 +3,7 @@ export const groups = {
   access: {
     // The policy (visibility.ts), its SQL twin for listings (the holder and read-version fragments) and the caller's
     // resolution; src/modules/policies/ holds publication rules, not access decisions.
-    mutate: ['src/modules/datasets/visibility.ts', 'src/plugins/auth.ts', 'src/db/fragments.ts:23-27'],
+    mutate: ['src/modules/datasets/visibility.ts', 'src/plugins/auth.ts', 'src/db/fragments.ts:23-28'],
     // lfn-visibility.test.ts asserts what each caller gets of a record's files (embargo, restriction, logical file names).
     tests: ['test/unit/visibility.test.ts', 'test/access/owners-groups.test.ts', 'test/integration/auth.test.ts', 'test/security/http-errors.test.ts', 'test/lattice/lfn-visibility.test.ts'],
   },
@@ -29,21 +29,21 @@ export const groups = {
       'src/modules/lineage/lineage.walk.ts',
       'src/modules/lineage/lineage.service.ts:61-78', // what is hidden: private versions not held, steps with every end hidden
       'src/modules/lineage/lineage.service.ts:89-97', // the tier and data-type filters, never applied to a hidden record
-      'src/modules/lineage/lineage.service.ts:103-103', // the activity-kind filter
-      'src/modules/lineage/lineage.service.ts:134-137', // a hidden version becomes a placeholder
-      'src/modules/lineage/lineage.service.ts:247-249', // a hidden step is no root
-      'src/modules/lineage/lineage.service.ts:256-256', // path/impact start only from versions the caller may see
-      'src/modules/lineage/lineage.service.ts:265-271', // the depth bound
-      'src/modules/lineage/lineage.service.ts:308-308', // truncated and its reason: lineage()
-      'src/modules/lineage/lineage.service.ts:319-320',
-      'src/modules/lineage/lineage.service.ts:341-341', // path()
-      'src/modules/lineage/lineage.service.ts:351-351',
-      'src/modules/lineage/lineage.service.ts:358-358',
-      'src/modules/lineage/lineage.service.ts:365-365',
-      'src/modules/lineage/lineage.service.ts:367-367',
-      'src/modules/lineage/lineage.service.ts:382-383', // impact()
-      'src/modules/lineage/lineage.snapshot.ts:165-166', // a version's restricted and private flags
-      'src/modules/lineage/lineage.snapshot.ts:202-213', // a step's ends; which versions the snapshot knows
+      'src/modules/lineage/lineage.service.ts:110-110', // the activity-kind filter
+      'src/modules/lineage/lineage.service.ts:142-145', // a hidden version becomes a placeholder
+      'src/modules/lineage/lineage.service.ts:277-279', // a hidden step is no root
+      'src/modules/lineage/lineage.service.ts:286-286', // path/impact start only from versions the caller may see
+      'src/modules/lineage/lineage.service.ts:295-301', // the depth bound
+      'src/modules/lineage/lineage.service.ts:338-338', // truncated and its reason: lineage()
+      'src/modules/lineage/lineage.service.ts:349-350',
+      'src/modules/lineage/lineage.service.ts:375-375', // path()
+      'src/modules/lineage/lineage.service.ts:385-385',
+      'src/modules/lineage/lineage.service.ts:392-392',
+      'src/modules/lineage/lineage.service.ts:399-399',
+      'src/modules/lineage/lineage.service.ts:401-401',
+      'src/modules/lineage/lineage.service.ts:416-417', // impact()
+      'src/modules/lineage/lineage.snapshot.ts:166-167', // a version's restricted and private flags
+      'src/modules/lineage/lineage.snapshot.ts:205-216', // a step's ends; which versions the snapshot knows
     ],
     // incremental.test.ts reaches the overflow chains of appended edges, graphql-limits.test.ts the walk's deadline.
     tests: ['test/lineage/lineage.property.test.ts', 'test/lineage/lineage.test.ts', 'test/lineage/incremental.test.ts', 'test/lineage/graphql-limits.test.ts'],
@@ -61,17 +61,17 @@ export const groups = {
     // (line ranges: the If-Match check in patch(), draftEtag, the If-None-Match comparison, the representation's tag,
     // the 304 answer, and the ETag header of a read)
     mutate: [
-      'src/modules/datasets/datasets.service.ts:328-336',
-      'src/modules/datasets/read.ts:101-101',
+      'src/modules/datasets/datasets.service.ts:368-387',
+      'src/modules/datasets/read.ts:102-103',
       'src/lib/conditional.ts',
-      'src/modules/datasets/read.ts:229-229',
-      'src/modules/datasets/read.ts:282-282',
-      'src/modules/datasets/datasets.routes.ts:35-35',
+      'src/modules/datasets/read.ts:242-243',
+      'src/modules/datasets/read.ts:296-296',
+      'src/modules/datasets/datasets.routes.ts:41-41',
     ],
     tests: ['test/integration/etag.test.ts', 'test/integration/datasets.test.ts'],
   },
   problems: {
-    mutate: ['src/errors.ts:93-140', 'src/plugins/problem-details.ts'],
+    mutate: ['src/errors.ts:93-139', 'src/plugins/problem-details.ts'],
     tests: [
       'test/security/problem-fallbacks.test.ts',
       'test/security/http-errors.test.ts',

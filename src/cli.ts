@@ -106,19 +106,25 @@ user
   .description('create a user')
   .requiredOption('--name <name>', 'display name')
   .option('--email <email>', 'contact address')
-  .action(async (id: string, opts: { name: string; email?: string }) => withContainer((c) => print(c.auth.createUser(cliActor, parsed(createUserBody, { id, ...opts })))));
+  .action(async (id: string, opts: { name: string; email?: string }) =>
+    withContainer((c) => print(c.auth.createUser(cliActor, parsed(createUserBody, { id, ...opts })))),
+  );
 user
   .command('list')
   .description('list users and their groups')
   .action(async () => withContainer((c) => print(c.auth.listUsers(cliActor))));
 
-const group = program.command('group').description('manage groups (collaborations): records shared with a group are visible to its members, editable by its curators');
+const group = program
+  .command('group')
+  .description('manage groups (collaborations): records shared with a group are visible to its members, editable by its curators');
 group
   .command('create <id>')
   .description('create a group')
   .requiredOption('--name <name>', 'display name, e.g. "sPHENIX Collaboration"')
   .option('--description <text>', 'what the group is')
-  .action(async (id: string, opts: { name: string; description?: string }) => withContainer((c) => print(c.auth.createGroup(cliActor, parsed(createGroupBody, { id, ...opts })))));
+  .action(async (id: string, opts: { name: string; description?: string }) =>
+    withContainer((c) => print(c.auth.createGroup(cliActor, parsed(createGroupBody, { id, ...opts })))),
+  );
 group
   .command('add <group> <user>')
   .description('add a user to a group')
@@ -134,7 +140,9 @@ group
 
 program
   .command('import')
-  .description('import records: femto import <format> <file|dir|->... (formats: datacite, and those listed by femto import --help); without a format, each file\'s is recognised from its content')
+  .description(
+    "import records: femto import <format> <file|dir|->... (formats: datacite, and those listed by femto import --help); without a format, each file's is recognised from its content",
+  )
   .argument('<format-or-paths...>', 'a format name, then files, directories or - (standard input)')
   .option('--dry-run', 'report what would change, write nothing')
   .option('--batch-size <n>', 'units per transaction', (v) => Number.parseInt(v, 10), 1000)
@@ -156,7 +164,10 @@ locations
   .option('--checksum', 'also read each replica and compare its checksum (http/https: md5, sha1, sha256, sha512)')
   .option('--timeout-ms <ms>', 'longest wait for a site to answer', '10000')
   .option('--checksum-timeout-ms <ms>', 'longest one checksum read may take', '600000')
-  .option('--allow-private', 'also check replicas whose host is on a private network (loopback, 10/8, 192.168/16, link-local, ...); by default only public addresses are fetched, since curators write the URLs')
+  .option(
+    '--allow-private',
+    'also check replicas whose host is on a private network (loopback, 10/8, 192.168/16, link-local, ...); by default only public addresses are fetched, since curators write the URLs',
+  )
   .action((opts: Record<string, unknown>) =>
     withContainer(async (c) => {
       const passed = await verifyCommand(c.locations, parsed(verifyOptions, opts), (line) => console.log(line));
@@ -184,7 +195,9 @@ doi
   );
 doi
   .command('reconcile')
-  .description("compare femto's DOIs with the registrar's (GET /dois/{doi}): state, url and every metadata property femto delivers; queue a delivery for each difference")
+  .description(
+    "compare femto's DOIs with the registrar's (GET /dois/{doi}): state, url and every metadata property femto delivers; queue a delivery for each difference",
+  )
   .action(() =>
     withContainer(async (c) => {
       const report = await c.reconcile();

@@ -17,23 +17,39 @@ const envSchema = z.object({
   FEMTO_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   FEMTO_BODY_LIMIT: positiveInt.default(1_048_576),
-  FEMTO_SEED_ON_EMPTY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
-  FEMTO_DOI_PREFIX: z.string().regex(/^10\.\d{4,9}$/, 'must look like 10.NNNN').default('10.5072'),
+  FEMTO_SEED_ON_EMPTY: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  FEMTO_DOI_PREFIX: z
+    .string()
+    .regex(/^10\.\d{4,9}$/, 'must look like 10.NNNN')
+    .default('10.5072'),
   FEMTO_REGISTRAR: z.enum(['local', 'datacite']).default('local'),
   FEMTO_DATACITE_URL: z.string().url().optional(),
   FEMTO_DATACITE_USER: z.string().optional(),
   FEMTO_DATACITE_PASSWORD: z.string().optional(),
   FEMTO_OUTBOX_MAX_BACKOFF_MS: positiveInt.default(60_000),
   FEMTO_REPOSITORY_NAME: z.string().trim().min(1).max(200).default('femto'),
-  FEMTO_OUTBOX_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  FEMTO_OUTBOX_WORKER: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   FEMTO_OUTBOX_POLL_MS: positiveInt.default(500),
   FEMTO_DATACITE_TIMEOUT_MS: positiveInt.default(10_000),
   FEMTO_LINEAGE_MAX_DEPTH: positiveInt.default(100),
   FEMTO_LINEAGE_NODE_BUDGET: positiveInt.default(10_000),
   FEMTO_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
-  FEMTO_ADMIN_EMAIL: z.string().regex(/^\S+@(\S+\.)+\S+$/, 'must be an e-mail address (OAI-PMH Identify shows it)').default('admin@example.org'),
+  FEMTO_ADMIN_EMAIL: z
+    .string()
+    .regex(/^\S+@(\S+\.)+\S+$/, 'must be an e-mail address (OAI-PMH Identify shows it)')
+    .default('admin@example.org'),
   FEMTO_OAI_PAGE_SIZE: positiveInt.max(1000).default(100),
-  FEMTO_READ_CACHE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  FEMTO_READ_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 * 1024),
   FEMTO_HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
   FEMTO_OAI_TOKEN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   FEMTO_SITEMAP_MAX_URLS: positiveInt.max(50_000).default(50_000),
@@ -85,7 +101,10 @@ export function parseGatePolicy(raw: string): GatePolicy {
     }
     return out;
   }
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\d):required$/.exec(part);
     if (!m) throw new ConfigError([`FEMTO_GATE_POLICY: '${part}' is neither JSON nor 'tier:required'`]);
     out[Number(m[1])] = 'all';

@@ -95,11 +95,24 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const cache = createByteCache(config.readCacheBytes);
   const reader = createDatasetReader({ repo: repos.datasets, urls, cache });
   // Publication policies are checked at publish (rules need the gates and provenance modules, wired below).
-  const datasets = createDatasetsService({ repo: repos.datasets, reader, auth, vocabulary: ontology, checkPolicy: (pk, event) => policies.check(pk, event), knownSites: (ids) => locations.knownSites(ids) });
+  const datasets = createDatasetsService({
+    repo: repos.datasets,
+    reader,
+    auth,
+    vocabulary: ontology,
+    checkPolicy: (pk, event) => policies.check(pk, event),
+    knownSites: (ids) => locations.knownSites(ids),
+  });
   // First registered = the default when the client states no preference.
   reader.representations.register({ mediaType: 'application/json', format: 'json', render: reader.json });
 
-  const provenance = createProvenanceService({ repo: repos.provenance, agents: repos.agents, versions: reader, editableVersions: (actor, pks) => datasets.editableVersions(actor, pks), auth });
+  const provenance = createProvenanceService({
+    repo: repos.provenance,
+    agents: repos.agents,
+    versions: reader,
+    editableVersions: (actor, pks) => datasets.editableVersions(actor, pks),
+    auth,
+  });
   const search = createSearchService(repos.search, datasets, cache, ontology);
   const gates = createGatesService({ repo: repos.gates, provenance, datasets, reader, ontology, auth });
   const policies = createPoliciesService({ policies: loadedPolicies, gatePolicy: config.gatePolicy, gates, reader });

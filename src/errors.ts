@@ -96,8 +96,7 @@ export class FemtoError extends Error {
 
 export const notFound = (what: string, id: string) => new FemtoError('NOT_FOUND', `${what} '${id}' does not exist`);
 
-export const invalid = (pointer: string, message: string) =>
-  new FemtoError('VALIDATION_FAILED', message, [{ pointer, message }]);
+export const invalid = (pointer: string, message: string) => new FemtoError('VALIDATION_FAILED', message, [{ pointer, message }]);
 
 const fastifyCodeMap: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
@@ -138,7 +137,9 @@ export function toFemtoError(err: FastifyError | Error): FemtoError {
   if (status && status >= 400 && status < 500) return new FemtoError('VALIDATION_FAILED', err.message);
   // The database's own faults are the operator's to fix, not bugs: say which, and that nothing was written (every write is one transaction).
   const fault = faultCode(err);
-  if (fault === 'SQLITE_FULL') return new FemtoError('STORAGE_FULL', 'The database has no space left (disk full or FEMTO_DB_MAX_BYTES reached); nothing was written');
-  if (fault.startsWith('SQLITE_READONLY') || fault.startsWith('SQLITE_BUSY')) return new FemtoError('STORAGE_UNAVAILABLE', 'The database cannot be written now; nothing was written, retry later');
+  if (fault === 'SQLITE_FULL')
+    return new FemtoError('STORAGE_FULL', 'The database has no space left (disk full or FEMTO_DB_MAX_BYTES reached); nothing was written');
+  if (fault.startsWith('SQLITE_READONLY') || fault.startsWith('SQLITE_BUSY'))
+    return new FemtoError('STORAGE_UNAVAILABLE', 'The database cannot be written now; nothing was written, retry later');
   return new FemtoError('INTERNAL', 'An unexpected error occurred; the request id is in the log');
 }

@@ -66,7 +66,9 @@ for (const [name, documents] of classes) {
   if (!baseline) baseline = m;
   const ok = name.includes('baseline') || (m < 50 && r.statuses.every((s) => s === 400));
   pass &&= ok;
-  console.log(`  ${name.padEnd(40)} ${m.toFixed(2).padStart(7)} ${range(r.ms).padEnd(16)} x${(m / baseline).toFixed(1).padStart(6)} of baseline  status ${r.statuses.join(',')}${name.includes('baseline') ? '' : ok ? '  PASS (< 50 ms, 400)' : '  FAIL'}`);
+  console.log(
+    `  ${name.padEnd(40)} ${m.toFixed(2).padStart(7)} ${range(r.ms).padEnd(16)} x${(m / baseline).toFixed(1).padStart(6)} of baseline  status ${r.statuses.join(',')}${name.includes('baseline') ? '' : ok ? '  PASS (< 50 ms, 400)' : '  FAIL'}`,
+  );
 }
 
 const before = heapMb();
@@ -94,7 +96,9 @@ const sample = (fn: () => unknown) => {
 };
 const check = sample(() => checkDocument(readmeQuery, config.graphql));
 const parsed = sample(() => parse(readmeQuery));
-console.log(`pre-parse check of a ${readmeQuery.length}-byte lineage query: ${check.toFixed(1)} µs median; graphql-js parse: ${parsed.toFixed(1)} µs (x${(check / parsed).toFixed(2)})`);
+console.log(
+  `pre-parse check of a ${readmeQuery.length}-byte lineage query: ${check.toFixed(1)} µs median; graphql-js parse: ${parsed.toFixed(1)} µs (x${(check / parsed).toFixed(2)})`,
+);
 
 await app.close();
 rmSync(dir, { recursive: true, force: true });

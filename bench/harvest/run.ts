@@ -46,9 +46,15 @@ async function time(fn: () => unknown | Promise<unknown>): Promise<number[]> {
 const { items } = harvest.catalogPage(anonymous, { page: 1, limit: PAGE });
 console.log(`records on the page: ${items.length}`);
 const pageArgs = { total: items.length, page: 1, lastPage: 1, pageUrl: (n: number) => `${ctx.urls.catalog}?page=${n}` };
-const directPage = (page: typeof items) => catalogJson(schemaOrgCatalog(pageArgs, ctx, []), page.map((i) => JSON.stringify(schemaOrgNode(i, ctx))));
+const directPage = (page: typeof items) =>
+  catalogJson(
+    schemaOrgCatalog(pageArgs, ctx, []),
+    page.map((i) => JSON.stringify(schemaOrgNode(i, ctx))),
+  );
 // The naive path's input: each record as expanded JSON-LD (prepared outside the timing).
-const expanded = await Promise.all(items.map((i) => jsonld.expand({ '@context': SCHEMAORG_CONTEXT, ...schemaOrgNode(i, ctx) } as never, { documentLoader } as never)));
+const expanded = await Promise.all(
+  items.map((i) => jsonld.expand({ '@context': SCHEMAORG_CONTEXT, ...schemaOrgNode(i, ctx) } as never, { documentLoader } as never)),
+);
 const compactPage = async () => {
   const nodes = [];
   for (const e of expanded) nodes.push(await jsonld.compact(e as never, SCHEMAORG_CONTEXT as never, { documentLoader } as never));
@@ -62,7 +68,8 @@ const verdict = (passed: boolean, what: string) => {
 };
 
 // Both paths must say the same thing: the page's datasets and the compacted records are one RDF graph (URDNA2015).
-const canonical = (doc: object) => jsonld.canonize(doc as never, { algorithm: 'URDNA2015', format: 'application/n-quads', documentLoader, safe: true } as never) as unknown as Promise<string>;
+const canonical = (doc: object) =>
+  jsonld.canonize(doc as never, { algorithm: 'URDNA2015', format: 'application/n-quads', documentLoader, safe: true } as never) as unknown as Promise<string>;
 const directDoc = JSON.parse(directPage(items)) as { '@context': unknown; dataset: unknown[] };
 const directQuads = await canonical({ '@context': directDoc['@context'], '@graph': directDoc.dataset });
 const compactQuads = await canonical({ '@graph': await compactPage() });
@@ -118,7 +125,9 @@ const list = await run(oaiPath, (status, body) => {
 });
 const recordsPerSecond = counted / list.duration; // autocannon reports seconds
 console.log(`/health:                               ${health.requests.average.toFixed(0)} req/s (non-2xx: ${health.non2xx})`);
-console.log(`OAI ListRecords oai_datacite:          ${list.requests.average.toFixed(0)} pages/s, ${recordsPerSecond.toFixed(0)} records/s counted in ${list.requests.total} responses (errors: ${errorResponses}, non-2xx: ${list.non2xx})`);
+console.log(
+  `OAI ListRecords oai_datacite:          ${list.requests.average.toFixed(0)} pages/s, ${recordsPerSecond.toFixed(0)} records/s counted in ${list.requests.total} responses (errors: ${errorResponses}, non-2xx: ${list.non2xx})`,
+);
 verdict(errorResponses === 0 && list.non2xx === 0 && health.non2xx === 0, 'every response under load was a 200 with records, no OAI error');
 const share = (100 * recordsPerSecond) / health.requests.average;
 console.log(`  records/s as share of /health req/s: ${share.toFixed(0)}% (target >= 25%)`);

@@ -52,13 +52,50 @@ export function csvCatalog(n: number): string {
   const rows: Record<string, string | number>[] = [];
   for (let i = 0; i < n; i++) {
     const d = datasetRecord(i);
-    rows.push({ record: 'dataset', id: d.id, title: d.title, description: d.description, tier: d.tier, dataType: d.dataType, license: d.license, creators: d.creators[0].name, keywords: d.keywords.join(';'), formats: 'HDF5' });
+    rows.push({
+      record: 'dataset',
+      id: d.id,
+      title: d.title,
+      description: d.description,
+      tier: d.tier,
+      dataType: d.dataType,
+      license: d.license,
+      creators: d.creators[0].name,
+      keywords: d.keywords.join(';'),
+      formats: 'HDF5',
+    });
   }
   for (let i = 0; i < n; i++) {
     const s = stepRecord(i);
-    rows.push({ record: 'activity', id: s.id, kind: s.kind, name: s.name, software: 'bench-sim', softwareVersion: '1.0', inputs: s.inputs.map((x) => x.dataset).join(';'), outputs: datasetId(i) });
+    rows.push({
+      record: 'activity',
+      id: s.id,
+      kind: s.kind,
+      name: s.name,
+      software: 'bench-sim',
+      softwareVersion: '1.0',
+      inputs: s.inputs.map((x) => x.dataset).join(';'),
+      outputs: datasetId(i),
+    });
   }
-  const columns = ['record', 'id', 'title', 'description', 'tier', 'dataType', 'license', 'creators', 'keywords', 'formats', 'kind', 'name', 'software', 'softwareVersion', 'inputs', 'outputs'];
+  const columns = [
+    'record',
+    'id',
+    'title',
+    'description',
+    'tier',
+    'dataType',
+    'license',
+    'creators',
+    'keywords',
+    'formats',
+    'kind',
+    'name',
+    'software',
+    'softwareVersion',
+    'inputs',
+    'outputs',
+  ];
   return stringify(rows, { header: true, columns });
 }
 

@@ -33,7 +33,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const range = (xs: number[]) => `[${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
 let dbSeq = 0;
 const freshDb = () => join(root, `db-${++dbSeq}.sqlite`);
-const config = (dbPath: string) => loadConfig({ FEMTO_DB: dbPath, FEMTO_SEED_ON_EMPTY: 'false', LOG_LEVEL: 'silent', FEMTO_OUTBOX_WORKER: 'false', FEMTO_BODY_LIMIT: '1048576' });
+const config = (dbPath: string) =>
+  loadConfig({ FEMTO_DB: dbPath, FEMTO_SEED_ON_EMPTY: 'false', LOG_LEVEL: 'silent', FEMTO_OUTBOX_WORKER: 'false', FEMTO_BODY_LIMIT: '1048576' });
 const ontology = await loadOntology(config(':memory:').ontologyDir);
 
 /**
@@ -51,47 +52,58 @@ function rawInserts(): number {
   const s = {
     agent: sqlite.prepare(`INSERT INTO agents (id, kind, name) VALUES (?, 'person', ?)`),
     concept: sqlite.prepare(`INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at) VALUES (?, 'bench', 'admin', ?, ?)`),
-    version: sqlite.prepare(`INSERT INTO dataset_versions (dataset_id, version_number, state, title, description, tier, data_type, resource_type, license, visibility, access_level, created_at, updated_at, published_at)
+    version:
+      sqlite.prepare(`INSERT INTO dataset_versions (dataset_id, version_number, state, title, description, tier, data_type, resource_type, license, visibility, access_level, created_at, updated_at, published_at)
       VALUES (?, 1, 'published', ?, ?, ?, ?, 'Dataset', ?, 'public', 'open', ?, ?, ?)`),
     pointer: sqlite.prepare(`UPDATE datasets SET latest_version_pk = ?, updated_at = ? WHERE id = ?`),
     creator: sqlite.prepare(`INSERT INTO version_agents (version_pk, role, position, agent_id) VALUES (?, 'creator', 0, ?)`),
     term: sqlite.prepare(`INSERT INTO version_terms (version_pk, facet, position, value) VALUES (?, ?, ?, ?)`),
     fts: sqlite.prepare(`INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (?, ?, ?, ?)`),
-    activity: sqlite.prepare(`INSERT INTO activities (id, kind, name, software_name, software_version, created_by, created_at) VALUES (?, ?, ?, ?, ?, 'bench', ?)`),
+    activity: sqlite.prepare(
+      `INSERT INTO activities (id, kind, name, software_name, software_version, created_by, created_at) VALUES (?, ?, ?, ?, ?, 'bench', ?)`,
+    ),
     input: sqlite.prepare(`INSERT INTO activity_inputs (activity_id, version_pk, role) VALUES (?, ?, NULL)`),
     output: sqlite.prepare(`INSERT INTO activity_outputs (activity_id, version_pk) VALUES (?, ?)`),
-    audit: sqlite.prepare(`INSERT INTO audit_log (actor, user_id, action, entity_type, entity_id, after_digest, created_at) VALUES ('bench', 'admin', ?, ?, ?, ?, ?)`),
-    ledger: sqlite.prepare(`INSERT INTO import_ledger (format, key, digest, status, subject, location, applied_at) VALUES ('jsonl', ?, ?, 'created', ?, NULL, ?)`),
-    generation: sqlite.prepare(`INSERT INTO provenance_generation (id, generation) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET generation = generation + excluded.generation`),
+    audit: sqlite.prepare(
+      `INSERT INTO audit_log (actor, user_id, action, entity_type, entity_id, after_digest, created_at) VALUES ('bench', 'admin', ?, ?, ?, ?, ?)`,
+    ),
+    ledger: sqlite.prepare(
+      `INSERT INTO import_ledger (format, key, digest, status, subject, location, applied_at) VALUES ('jsonl', ?, ?, 'created', ?, NULL, ?)`,
+    ),
+    generation: sqlite.prepare(
+      `INSERT INTO provenance_generation (id, generation) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET generation = generation + excluded.generation`,
+    ),
   };
   const t0 = performance.now();
-  sqlite.transaction(() => deferred.run(() => {
-    for (let a = 0; a < 500; a++) s.agent.run(`ag-${a}`, `Physicist ${a}`);
-    const pks: number[] = [];
-    for (let i = 0; i < N; i++) {
-      const d = datasetRecord(i);
-      s.concept.run(d.id, t, t);
-      const pk = Number(s.version.run(d.id, d.title, d.description, d.tier, d.dataType, d.license, t, t, t).lastInsertRowid);
-      pks.push(pk);
-      s.pointer.run(pk, t, d.id);
-      s.creator.run(pk, `ag-${i % 500}`);
-      d.keywords.forEach((k, p) => s.term.run(pk, 'keyword', p, k));
-      s.term.run(pk, 'format', 0, 'HDF5');
-      s.fts.run(pk, d.title, d.description, d.keywords.join(' '));
-      s.audit.run('dataset.create-published', 'dataset', d.id, sha256(JSON.stringify(d)), t);
-      s.ledger.run(`dataset:${d.id}`, sha256(d.id), d.id, t);
-    }
-    for (let i = 0; i < N; i++) {
-      const step = stepRecord(i);
-      s.activity.run(step.id, step.kind, step.name, 'bench-sim', '1.0', t);
-      const input = inputOf(i);
-      if (input !== undefined) s.input.run(step.id, pks[input]);
-      s.output.run(step.id, pks[i]);
-      s.audit.run('activity.create', 'activity', step.id, sha256(step.id), t);
-      s.ledger.run(`activity:${step.id}`, sha256(step.id), step.id, t);
-    }
-    s.generation.run(N);
-  }))();
+  sqlite.transaction(() =>
+    deferred.run(() => {
+      for (let a = 0; a < 500; a++) s.agent.run(`ag-${a}`, `Physicist ${a}`);
+      const pks: number[] = [];
+      for (let i = 0; i < N; i++) {
+        const d = datasetRecord(i);
+        s.concept.run(d.id, t, t);
+        const pk = Number(s.version.run(d.id, d.title, d.description, d.tier, d.dataType, d.license, t, t, t).lastInsertRowid);
+        pks.push(pk);
+        s.pointer.run(pk, t, d.id);
+        s.creator.run(pk, `ag-${i % 500}`);
+        d.keywords.forEach((k, p) => s.term.run(pk, 'keyword', p, k));
+        s.term.run(pk, 'format', 0, 'HDF5');
+        s.fts.run(pk, d.title, d.description, d.keywords.join(' '));
+        s.audit.run('dataset.create-published', 'dataset', d.id, sha256(JSON.stringify(d)), t);
+        s.ledger.run(`dataset:${d.id}`, sha256(d.id), d.id, t);
+      }
+      for (let i = 0; i < N; i++) {
+        const step = stepRecord(i);
+        s.activity.run(step.id, step.kind, step.name, 'bench-sim', '1.0', t);
+        const input = inputOf(i);
+        if (input !== undefined) s.input.run(step.id, pks[input]);
+        s.output.run(step.id, pks[i]);
+        s.audit.run('activity.create', 'activity', step.id, sha256(step.id), t);
+        s.ledger.run(`activity:${step.id}`, sha256(step.id), step.id, t);
+      }
+      s.generation.run(N);
+    }),
+  )();
   const seconds = (performance.now() - t0) / 1000;
   database.close();
   return (2 * N) / seconds;
@@ -122,7 +134,12 @@ async function http(): Promise<{ rate: number; non2xx: number; latencyP50: numbe
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   // One event first, outside the window: the first compiles the OpenLineage schemas (seconds on a loaded machine), a cost of start-up, not of throughput.
-  const warm = await app.inject({ method: 'POST', url: '/api/v1/lineage', headers: { authorization: `Bearer ${token}` }, payload: { ...olEvent(0, runIdOf(0, 2)), outputs: [{ namespace: 's3://bench', name: 'warm-up' }] } });
+  const warm = await app.inject({
+    method: 'POST',
+    url: '/api/v1/lineage',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { ...olEvent(0, runIdOf(0, 2)), outputs: [{ namespace: 's3://bench', name: 'warm-up' }] },
+  });
   if (warm.statusCode !== 201) throw new Error(`warm-up event: ${warm.statusCode} ${warm.body}`);
   let i = 0;
   const result = await autocannon({
@@ -145,8 +162,13 @@ async function http(): Promise<{ rate: number; non2xx: number; latencyP50: numbe
   return { rate: result['2xx'] / HTTP_SECONDS, non2xx: result.non2xx, latencyP50: result.latency.p50, latencyP99: result.latency.p99 };
 }
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-log(`bulk import benchmark: ${N.toLocaleString('en')} datasets + ${N.toLocaleString('en')} steps, ${REPS} repetitions, node ${process.version}; load average ${load()}`);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+log(
+  `bulk import benchmark: ${N.toLocaleString('en')} datasets + ${N.toLocaleString('en')} steps, ${REPS} repetitions, node ${process.version}; load average ${load()}`,
+);
 const files = { jsonl: join(root, 'catalog.jsonl'), csv: join(root, 'catalog.csv'), openlineage: join(root, 'events.jsonl') };
 writeFileSync(files.jsonl, jsonlCatalog(N));
 writeFileSync(files.csv, csvCatalog(N));
@@ -167,14 +189,20 @@ const rawMedian = median(raw);
 log('\n| path | entities/s (median) | [min–max] | ratio to raw SQLite |');
 log('|---|---:|---:|---:|');
 log(`| raw SQLite inserts (ceiling) | ${rawMedian.toFixed(0)} | ${range(raw)} | 1.00 |`);
-for (const [format, rates] of Object.entries(cli)) log(`| femto import ${format} | ${median(rates).toFixed(0)} | ${range(rates)} | ${(median(rates) / rawMedian).toFixed(2)} |`);
+for (const [format, rates] of Object.entries(cli))
+  log(`| femto import ${format} | ${median(rates).toFixed(0)} | ${range(rates)} | ${(median(rates) / rawMedian).toFixed(2)} |`);
 
 const httpRuns: Awaited<ReturnType<typeof http>>[] = [];
 for (let r = 0; r < REPS; r++) httpRuns.push(await http());
 const httpRate = median(httpRuns.map((h) => h.rate));
-log(`\nPOST /api/v1/lineage, 10 connections, ${HTTP_SECONDS} s: ${httpRate.toFixed(0)} events/s median ${range(httpRuns.map((h) => h.rate))}; p50 ${median(httpRuns.map((h) => h.latencyP50))} ms, p99 ${median(httpRuns.map((h) => h.latencyP99))} ms; non-2xx ${httpRuns.map((h) => h.non2xx).join('/')}`);
+log(
+  `\nPOST /api/v1/lineage, 10 connections, ${HTTP_SECONDS} s: ${httpRate.toFixed(0)} events/s median ${range(httpRuns.map((h) => h.rate))}; p50 ${median(httpRuns.map((h) => h.latencyP50))} ms, p99 ${median(httpRuns.map((h) => h.latencyP99))} ms; non-2xx ${httpRuns.map((h) => h.non2xx).join('/')}`,
+);
 
-for (const [format, rates] of Object.entries(cli)) log(`${median(rates) >= TARGET_CLI ? 'PASS' : 'FAIL'} femto import ${format}: ${median(rates).toFixed(0)} entities/s (target >= ${TARGET_CLI}; raw SQLite ceiling ${rawMedian.toFixed(0)})`);
+for (const [format, rates] of Object.entries(cli))
+  log(
+    `${median(rates) >= TARGET_CLI ? 'PASS' : 'FAIL'} femto import ${format}: ${median(rates).toFixed(0)} entities/s (target >= ${TARGET_CLI}; raw SQLite ceiling ${rawMedian.toFixed(0)})`,
+  );
 log(`${httpRate >= TARGET_HTTP ? 'PASS' : 'FAIL'} POST /api/v1/lineage: ${httpRate.toFixed(0)} events/s with 10 connections (target >= ${TARGET_HTTP})`);
 log(`load average at the end: ${load()}`);
 rmSync(root, { recursive: true, force: true });

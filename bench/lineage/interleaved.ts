@@ -43,7 +43,11 @@ const ms = (fn: () => unknown) => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const spread = (xs: number[]) => `${median(xs).toFixed(2)} ms [${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}]`;
-const ids = (l: { nodes: { id: string }[] }) => l.nodes.map((n) => n.id).sort().join();
+const ids = (l: { nodes: { id: string }[] }) =>
+  l.nodes
+    .map((n) => n.id)
+    .sort()
+    .join();
 
 const live = container.lineage;
 live.lineage(actor, { id: 'd0', depth: 0 });
@@ -54,7 +58,12 @@ const quiet: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   const from = `d${Math.floor(random() * SHAPE.datasets)}`;
   const out = `bench-out-${r}`;
-  container.datasets.createPublished(actor, out, { title: out, description: 'bench', creators: [{ name: 'bench', type: 'Person' }], accessLevel: 'open' } as VersionContent);
+  container.datasets.createPublished(actor, out, {
+    title: out,
+    description: 'bench',
+    creators: [{ name: 'bench', type: 'Person' }],
+    accessLevel: 'open',
+  } as VersionContent);
   container.provenance.create(actor, { id: `bench-step-${r}`, kind: 'analysis' as never, inputs: [{ dataset: from }], outputs: [{ dataset: out }] });
   const q = { id: out, direction: 'UPSTREAM' as const, depth: 5 };
   let a = '';
@@ -65,7 +74,9 @@ for (let r = 0; r < ROUNDS; r++) {
   if (a !== b) throw new Error(`round ${r}: the appended snapshot and a full build disagree`);
 }
 const stats = live.snapshotStats();
-console.log(`# lineage query right after one activity insert — ${SHAPE.datasets.toLocaleString()} datasets, ${ROUNDS} rounds (upstream depth 5 from the new output)`);
+console.log(
+  `# lineage query right after one activity insert — ${SHAPE.datasets.toLocaleString()} datasets, ${ROUNDS} rounds (upstream depth 5 from the new output)`,
+);
 console.log(`before (full build):        ${spread(before)}`);
 console.log(`after (append):             ${spread(after)}`);
 console.log(`no write since (reference): ${spread(quiet)}`);

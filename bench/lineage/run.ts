@@ -67,7 +67,13 @@ const store = new oxigraph.Store();
 log(`load Oxigraph (PROV-O triples): ${time(() => store.load(nTriples(graph), { format: 'application/n-triples' })).ms.toFixed(0)} ms, ${store.size} triples`);
 
 // Unbounded means unbounded here: lift the depth bound and node budget (production keeps them).
-const config = loadConfig({ FEMTO_DB: dbPath, FEMTO_LINEAGE_MAX_DEPTH: '1000000', FEMTO_LINEAGE_NODE_BUDGET: '100000000', FEMTO_REQUEST_TIMEOUT_MS: '600000', LOG_LEVEL: 'silent' });
+const config = loadConfig({
+  FEMTO_DB: dbPath,
+  FEMTO_LINEAGE_MAX_DEPTH: '1000000',
+  FEMTO_LINEAGE_NODE_BUDGET: '100000000',
+  FEMTO_REQUEST_TIMEOUT_MS: '600000',
+  LOG_LEVEL: 'silent',
+});
 const container = buildContainer(config, database, await loadOntology(config.ontologyDir));
 const actor = { id: 'bench', role: 'admin' as const };
 
@@ -198,15 +204,32 @@ function perNodeBfs(side: Dir, k: number, depth: number | null): NodeSet {
 }
 
 // ---------------------------------------------------------------- walks
-interface Row { side: Dir; depth: number | null; femto: number; femtoEdges: number; perNode: number; cte: number; cteCapped: boolean; visitedCte: number; oxigraph: number | null; nodes: number }
+interface Row {
+  side: Dir;
+  depth: number | null;
+  femto: number;
+  femtoEdges: number;
+  perNode: number;
+  cte: number;
+  cteCapped: boolean;
+  visitedCte: number;
+  oxigraph: number | null;
+  nodes: number;
+}
 const rows: Row[] = [];
 let mismatches = 0;
 const label = (d: number | null) => (d === null ? 'unbounded' : `depth ${d}`);
 
 for (const side of ['up', 'down'] as Dir[]) {
   for (const depth of DEPTHS) {
-    const f: number[] = [], fe: number[] = [], p: number[] = [], c: number[] = [], v: number[] = [], o: number[] = [];
-    let capped = false, nodes = 0;
+    const f: number[] = [],
+      fe: number[] = [],
+      p: number[] = [],
+      c: number[] = [],
+      v: number[] = [],
+      o: number[] = [];
+    let capped = false,
+      nodes = 0;
     for (const k of STARTS[side]) {
       const ref = femto(side, k, depth); // warm-up and the result to check against
       nodes += ref.datasets.size + ref.activities.size;
@@ -247,7 +270,18 @@ for (const side of ['up', 'down'] as Dir[]) {
         }
       }
     }
-    const row: Row = { side, depth, femto: stats(f).median, femtoEdges: stats(fe).median, perNode: stats(p).median, cte: stats(c).median, cteCapped: capped, visitedCte: stats(v).median, oxigraph: o.length ? stats(o).median : null, nodes: Math.round(nodes / STARTS[side].length) };
+    const row: Row = {
+      side,
+      depth,
+      femto: stats(f).median,
+      femtoEdges: stats(fe).median,
+      perNode: stats(p).median,
+      cte: stats(c).median,
+      cteCapped: capped,
+      visitedCte: stats(v).median,
+      oxigraph: o.length ? stats(o).median : null,
+      nodes: Math.round(nodes / STARTS[side].length),
+    };
     rows.push(row);
     log(
       `${side === 'up' ? 'upstream  ' : 'downstream'} ${label(depth).padEnd(9)} avg ${String(row.nodes).padStart(6)} nodes | femto ${fmt(stats(f))} | femto+edges ${fmt(stats(fe))} | per-node ${fmt(stats(p))} | ` +
@@ -284,7 +318,9 @@ async function rps(query: string) {
 const typename = await rps('{ __typename }');
 const lineageRps = await rps(lineageQuery);
 await app.close();
-log(`HTTP (autocannon, 10 connections, ${HTTP_SECONDS} s): { __typename } ${typename.toFixed(0)} req/s; lineage of ${lineageNodes} nodes ${lineageRps.toFixed(0)} req/s`);
+log(
+  `HTTP (autocannon, 10 connections, ${HTTP_SECONDS} s): { __typename } ${typename.toFixed(0)} req/s; lineage of ${lineageNodes} nodes ${lineageRps.toFixed(0)} req/s`,
+);
 
 // ---------------------------------------------------------------- targets
 const at = (side: Dir, depth: number | null) => rows.find((r) => r.side === side && r.depth === depth)!;
@@ -292,12 +328,17 @@ const verdicts: [string, boolean][] = [];
 for (const side of ['up', 'down'] as Dir[]) {
   const r20 = at(side, 20);
   const ratio = r20.cte / r20.femto;
-  log(`${side}stream depth 20: recursive CTE / femto = ${r20.cteCapped ? '> ' : ''}${ratio.toFixed(1)}x (target >= 10x); with edges ${r20.cteCapped ? '> ' : ''}${(r20.cte / r20.femtoEdges).toFixed(1)}x`);
+  log(
+    `${side}stream depth 20: recursive CTE / femto = ${r20.cteCapped ? '> ' : ''}${ratio.toFixed(1)}x (target >= 10x); with edges ${r20.cteCapped ? '> ' : ''}${(r20.cte / r20.femtoEdges).toFixed(1)}x`,
+  );
   verdicts.push([`femto >= 10x faster than the recursive CTE at depth 20 (${side}stream)`, ratio >= 10]);
-  for (const r of rows.filter((row) => row.side === side)) log(`${side}stream ${label(r.depth)}: visited-set CTE / femto = ${(r.visitedCte / r.femto).toFixed(1)}x (no target: the strongest SQL baseline)`);
+  for (const r of rows.filter((row) => row.side === side))
+    log(`${side}stream ${label(r.depth)}: visited-set CTE / femto = ${(r.visitedCte / r.femto).toFixed(1)}x (no target: the strongest SQL baseline)`);
   const ru = at(side, null);
   const oxRatio = ru.oxigraph! / ru.femto;
-  log(`${side}stream unbounded: Oxigraph / femto = ${oxRatio.toFixed(1)}x (target >= 2x); with edges ${(ru.oxigraph! / ru.femtoEdges).toFixed(1)}x; per-node / femto = ${(ru.perNode / ru.femto).toFixed(2)}x`);
+  log(
+    `${side}stream unbounded: Oxigraph / femto = ${oxRatio.toFixed(1)}x (target >= 2x); with edges ${(ru.oxigraph! / ru.femtoEdges).toFixed(1)}x; per-node / femto = ${(ru.perNode / ru.femto).toFixed(2)}x`,
+  );
   verdicts.push([`femto >= 2x faster than Oxigraph unbounded (${side}stream)`, oxRatio >= 2]);
 }
 const share = lineageRps / typename;

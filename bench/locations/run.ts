@@ -100,7 +100,9 @@ for (let r = 0; r < RUNS; r++) {
   femto.push(megabytes / (await seconds(checked)));
   ceiling.push(megabytes / (await seconds(bare)));
 }
-console.log(`\nchecksum run, ${REPLICAS} replicas at concurrency 8: femto ${spread(femto)} MB/s, bare fetch+sha256 ${spread(ceiling)} MB/s, ratio ${num((100 * median(femto)) / median(ceiling))}%`);
+console.log(
+  `\nchecksum run, ${REPLICAS} replicas at concurrency 8: femto ${spread(femto)} MB/s, bare fetch+sha256 ${spread(ceiling)} MB/s, ratio ${num((100 * median(femto)) / median(ceiling))}%`,
+);
 
 database.close();
 server.close();

@@ -40,10 +40,13 @@ const { sqlite } = database;
 const t = new Date().toISOString();
 const s = {
   concept: sqlite.prepare(`INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at) VALUES (?, 'bench', 'admin', ?, ?)`),
-  version: sqlite.prepare(`INSERT INTO dataset_versions (dataset_id, version_number, state, title, description, tier, data_type, resource_type, visibility, access_level, created_at, updated_at, published_at)
+  version:
+    sqlite.prepare(`INSERT INTO dataset_versions (dataset_id, version_number, state, title, description, tier, data_type, resource_type, visibility, access_level, created_at, updated_at, published_at)
     VALUES (?, 1, 'published', ?, 'bench', ?, 'Raw-Simulation', 'Dataset', 'public', 'open', ?, ?, ?)`),
   pointer: sqlite.prepare(`UPDATE datasets SET latest_version_pk = ? WHERE id = ?`),
-  ensemble: sqlite.prepare(`INSERT INTO version_ensembles (version_pk, markov_chain_uri, gauge_action, beta, l, lx, ly, lz, t, nf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+  ensemble: sqlite.prepare(
+    `INSERT INTO version_ensembles (version_pk, markov_chain_uri, gauge_action, beta, l, lx, ly, lz, t, nf) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ),
   quark: sqlite.prepare(`INSERT INTO version_ensemble_quarks (version_pk, position, action, flavours, mass) VALUES (?, ?, ?, ?, ?)`),
   collision: sqlite.prepare(`INSERT INTO version_collisions (version_pk, sqrt_snn_gev, sqrt_snn_value, sqrt_snn_unit, simulated) VALUES (?, ?, ?, 'GeV', ?)`),
   system: sqlite.prepare(`INSERT INTO version_collision_systems (version_pk, position, system) VALUES (?, 0, ?)`),
@@ -59,8 +62,21 @@ sqlite.transaction(() => {
     if (kind < 2) {
       const L = pick([16, 24, 32, 48, 64]);
       const nf = pick(['2', '2+1', '2+1+1']);
-      s.ensemble.run(pk, `mc://bench/${i}`, pick(['plaquetteGluonAction', 'treelevelSymanzikGluonAction', 'iwasakiRGGluonAction']), 5 + 2.5 * rand(), L, L, L, L, pick([8, 16, 32, 64, 96]), nf);
-      nf.split('+').forEach((f, q) => s.quark.run(pk, q, pick(['hisqQuarkAction', 'npCloverQuarkAction', 'wilsonQuarkAction']), Number(f), 0.001 + rand() / 10));
+      s.ensemble.run(
+        pk,
+        `mc://bench/${i}`,
+        pick(['plaquetteGluonAction', 'treelevelSymanzikGluonAction', 'iwasakiRGGluonAction']),
+        5 + 2.5 * rand(),
+        L,
+        L,
+        L,
+        L,
+        pick([8, 16, 32, 64, 96]),
+        nf,
+      );
+      nf.split('+').forEach((f, q) =>
+        s.quark.run(pk, q, pick(['hisqQuarkAction', 'npCloverQuarkAction', 'wilsonQuarkAction']), Number(f), 0.001 + rand() / 10),
+      );
     } else if (kind === 2) {
       s.collision.run(pk, ...((v) => [v, v])(pick([7.7, 19.6, 62.4, 200, 2760, 5020, 13600])), rand() < 0.5 ? 1 : 0);
       s.system.run(pk, pick(['Au+Au', 'p+p', 'e+p', 'Pb+Pb', 'd+Au']));

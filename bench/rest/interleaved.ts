@@ -32,9 +32,21 @@ function cases(catalogPageRecords: number): Case[] {
   return [
     { name: 'hello-world (bare Fastify)', server: 'hello', unit: 'req/s', load: () => ({ path: '/' }) },
     { name: `GET ${RECORD} JSON`, server: 'femto', unit: 'req/s', target: { share: 0.5, moonshot: 0.8 }, load: () => ({ path: RECORD, headers: json }) },
-    { name: `GET ${RECORD} JSON-LD`, server: 'femto', unit: 'req/s', target: { share: 0.35 }, load: () => ({ path: RECORD, headers: { accept: 'application/ld+json' } }) },
+    {
+      name: `GET ${RECORD} JSON-LD`,
+      server: 'femto',
+      unit: 'req/s',
+      target: { share: 0.35 },
+      load: () => ({ path: RECORD, headers: { accept: 'application/ld+json' } }),
+    },
     { name: `GET ${RECORD} HTML`, server: 'femto', unit: 'req/s', target: { share: 0.35 }, load: () => ({ path: RECORD, headers: { accept: 'text/html' } }) },
-    { name: 'GET /datasets?q=lattice&limit=20', server: 'femto', unit: 'req/s', target: { share: 0.2 }, load: () => ({ path: '/datasets?q=lattice&limit=20', headers: json }) },
+    {
+      name: 'GET /datasets?q=lattice&limit=20',
+      server: 'femto',
+      unit: 'req/s',
+      target: { share: 0.2 },
+      load: () => ({ path: '/datasets?q=lattice&limit=20', headers: json }),
+    },
     {
       name: `GET /catalog page of ${catalogPageRecords}`,
       server: 'femto',
@@ -42,7 +54,13 @@ function cases(catalogPageRecords: number): Case[] {
       target: { share: 0.5 },
       load: () => ({ path: '/catalog?page=1&limit=100', headers: { accept: 'application/ld+json' }, recordsPerAnswer: catalogPageRecords }),
     },
-    { name: 'OAI ListRecords oai_datacite, tokens followed', server: 'femto', unit: 'records/s', target: { share: 0.5 }, load: () => harvesting(OAI_FIRST_PAGE) },
+    {
+      name: 'OAI ListRecords oai_datacite, tokens followed',
+      server: 'femto',
+      unit: 'records/s',
+      target: { share: 0.5 },
+      load: () => harvesting(OAI_FIRST_PAGE),
+    },
     { name: `GET ${RECORD} JSON, If-None-Match: previous ETag`, server: 'femto', unit: 'req/s', load: () => revalidating(RECORD, json) },
   ];
 }
@@ -52,7 +70,9 @@ async function probe(femto: Server, log: (line: string) => void): Promise<number
   const show = async (what: string, path: string, headers: Record<string, string> = {}) => {
     const res = await fetch(femto.base + path, { headers });
     const body = await res.text();
-    log(`  ${what.padEnd(44)} ${res.status} ${(res.headers.get('content-type') ?? '').padEnd(36)} ${body.length.toLocaleString('en').padStart(9)} chars  ETag ${res.headers.get('etag') ?? '—'}`);
+    log(
+      `  ${what.padEnd(44)} ${res.status} ${(res.headers.get('content-type') ?? '').padEnd(36)} ${body.length.toLocaleString('en').padStart(9)} chars  ETag ${res.headers.get('etag') ?? '—'}`,
+    );
     return { res, body };
   };
   log('what one request of each case answers:');
@@ -80,9 +100,14 @@ interface Measured {
   health: Sample[];
 }
 
-const rate = (c: Case, s: Sample) => (c.unit === 'records/s' ? s.recordsPerSec ?? NaN : s.reqPerSec);
+const rate = (c: Case, s: Sample) => (c.unit === 'records/s' ? (s.recordsPerSec ?? NaN) : s.reqPerSec);
 
-export async function interleaved(femto: Server, hello: Server, opts: InterleavedOptions, log: (line: string) => void): Promise<{ report: string; misses: string[] }> {
+export async function interleaved(
+  femto: Server,
+  hello: Server,
+  opts: InterleavedOptions,
+  log: (line: string) => void,
+): Promise<{ report: string; misses: string[] }> {
   const catalogRecords = await probe(femto, log);
   const list = cases(catalogRecords);
   const serverOf = (c: Case) => (c.server === 'femto' ? femto : hello);
@@ -122,10 +147,12 @@ export async function interleaved(femto: Server, hello: Server, opts: Interleave
       verdict = `${share >= goal ? 'PASS' : 'MISS'} (>= ${pct(goal)}${moonshot ? `; moonshot ${pct(moonshot)}: ${share >= moonshot ? 'PASS' : 'MISS'}` : ''})`;
       if (share < goal) misses.push(c.name);
     }
-    const statuses = Object.entries(samples.reduce<Record<string, number>>((acc, s) => {
-      for (const [code, n] of Object.entries(s.statuses)) acc[code] = (acc[code] ?? 0) + n;
-      return acc;
-    }, {}))
+    const statuses = Object.entries(
+      samples.reduce<Record<string, number>>((acc, s) => {
+        for (const [code, n] of Object.entries(s.statuses)) acc[code] = (acc[code] ?? 0) + n;
+        return acc;
+      }, {}),
+    )
       .map(([code, n]) => `${code}×${n.toLocaleString('en')}`)
       .join(' ');
     return [

@@ -110,7 +110,9 @@ function bulkLoad(sqlite: Sqlite, n: number, vocab: Vocabulary, log: (line: stri
     related: sqlite.prepare('INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)'),
     // The datasets repository keeps one full-text row per version (drafts too): rowid = version pk, keywords space-joined.
     fts: sqlite.prepare('INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (?, ?, ?, ?)'),
-    activity: sqlite.prepare('INSERT INTO activities (id, kind, name, software_name, software_version, basis, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    activity: sqlite.prepare(
+      'INSERT INTO activities (id, kind, name, software_name, software_version, basis, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
     activityAgent: sqlite.prepare("INSERT INTO activity_agents (activity_id, agent_id, role) VALUES (?, ?, 'performer')"),
     input: sqlite.prepare("INSERT INTO activity_inputs (activity_id, version_pk, role) VALUES (?, ?, 'input-data')"),
     output: sqlite.prepare('INSERT INTO activity_outputs (activity_id, version_pk) VALUES (?, ?)'),
@@ -137,11 +139,37 @@ function bulkLoad(sqlite: Sqlite, n: number, vocab: Vocabulary, log: (line: stri
     const state = v.publishedAt ? 'published' : 'draft';
     // The synthetic catalog's restricted records are invisible ones (private), as the bench reads them (404 for anyone).
     const visibility = v.accessLevel === 'restricted' ? 'private' : 'public';
-    insert.version.run(pk, d.id, number, state, v.title, v.description, v.tier, v.domain, v.dataType, v.resourceType, v.license, visibility, v.accessLevel, v.embargoUntil,
-      v.publisher, v.sizeBytes, v.recordCount, annotations, v.createdAt, v.publishedAt ?? v.createdAt, v.publishedAt);
+    insert.version.run(
+      pk,
+      d.id,
+      number,
+      state,
+      v.title,
+      v.description,
+      v.tier,
+      v.domain,
+      v.dataType,
+      v.resourceType,
+      v.license,
+      visibility,
+      v.accessLevel,
+      v.embargoUntil,
+      v.publisher,
+      v.sizeBytes,
+      v.recordCount,
+      annotations,
+      v.createdAt,
+      v.publishedAt ?? v.createdAt,
+      v.publishedAt,
+    );
     v.creators.forEach((a, i) => insert.versionAgent.run(pk, 'creator', i, agents[a].id, null, agents[a].affiliation));
     v.contributors.forEach((c, i) => insert.versionAgent.run(pk, 'contributor', i, agents[c.agent].id, c.type, agents[c.agent].affiliation));
-    for (const [facet, values] of [['keyword', v.keywords], ['format', v.formats], ['observable', v.observables]] as const) values.forEach((value, i) => insert.term.run(pk, facet, i, value));
+    for (const [facet, values] of [
+      ['keyword', v.keywords],
+      ['format', v.formats],
+      ['observable', v.observables],
+    ] as const)
+      values.forEach((value, i) => insert.term.run(pk, facet, i, value));
     v.distributions.forEach((x, i) => {
       const dpk = ++distributionPk;
       insert.distribution.run(dpk, pk, i, x.title, x.mediaType, x.format, x.sizeBytes, x.sha256, x.kind);

@@ -47,7 +47,11 @@ const elapsed = () => `${((performance.now() - t0) / 60_000).toFixed(1)} min`;
 
 const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
 const dirty = execSync('git status --porcelain -- src migrations', { encoding: 'utf8' }).trim() ? ' + uncommitted changes in src/ or migrations/' : '';
-log(`bench/rest on ${commit}${dirty}; node ${process.version}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+log(
+  `bench/rest on ${commit}${dirty}; node ${process.version}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}); load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 
 if (!args['no-build']) {
   log('npm run build (femto runs from dist/, as npm start runs it)');
@@ -57,7 +61,9 @@ if (!args['no-build']) {
 const misses: string[] = [];
 if (args.only !== 'scale') {
   const db = await catalogDb(args.size, log);
-  log(`\n## Interleaved: ${opts.rounds} rounds x ${opts.seconds} s per sample, ${opts.connections} connections, catalog ${db.label} (${db.synthetic.toLocaleString('en')} synthetic datasets + the bundled catalog)`);
+  log(
+    `\n## Interleaved: ${opts.rounds} rounds x ${opts.seconds} s per sample, ${opts.connections} connections, catalog ${db.label} (${db.synthetic.toLocaleString('en')} synthetic datasets + the bundled catalog)`,
+  );
   const [femto, hello] = await Promise.all([startFemto(db.path), startHelloWorld()]);
   try {
     const result = await interleaved(femto, hello, opts, log);
@@ -71,7 +77,9 @@ if (args.only !== 'scale') {
 }
 
 if (args.only !== 'interleaved' && scaleSizes.length) {
-  log(`\n## Scale: ${scaleSizes.join(', ')}; ${QUERIES} record reads and ${QUERIES} searches (budget ${budgets.querySeconds} s each), then a full OAI harvest (budget ${budgets.harvestSeconds} s)`);
+  log(
+    `\n## Scale: ${scaleSizes.join(', ')}; ${QUERIES} record reads and ${QUERIES} searches (budget ${budgets.querySeconds} s each), then a full OAI harvest (budget ${budgets.harvestSeconds} s)`,
+  );
   const vocab = vocabulary((await loadOntology(loadConfig({}).ontologyDir)).model);
   const rows: ScaleRow[] = [];
   for (const size of scaleSizes) rows.push(await scaleRow(size, vocab, budgets, log));
@@ -81,5 +89,9 @@ if (args.only !== 'interleaved' && scaleSizes.length) {
   misses.push(...result.misses);
 }
 
-log(`\nload average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}; took ${elapsed()}`);
+log(
+  `\nload average at the end ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}; took ${elapsed()}`,
+);
 log(misses.length ? `MISSED: ${misses.join('; ')}` : 'every target measured in this run: PASS');

@@ -103,7 +103,9 @@ export interface Budgets {
 export async function scaleRow(label: string, vocab: Vocabulary, budgets: Budgets, log: (line: string) => void): Promise<ScaleRow> {
   const db = await catalogDb(label, log);
   const datasets = readCatalog().reduce((n, f) => n + f.content.datasets.length, 0) + db.synthetic;
-  log(`${label}: ${datasets.toLocaleString('en')} datasets, ${num(db.bytes / 2 ** 20)} MiB${db.buildSeconds != null ? `, built in ${num(db.buildSeconds)} s` : ' (cached)'}`);
+  log(
+    `${label}: ${datasets.toLocaleString('en')} datasets, ${num(db.bytes / 2 ** 20)} MiB${db.buildSeconds != null ? `, built in ${num(db.buildSeconds)} s` : ' (cached)'}`,
+  );
   const restarts: string[] = [];
   let femto: Server = await startFemto(db.path);
   /** After a phase cut mid-request: wait a while for that request to end, restart the server if it does not. */
@@ -119,7 +121,9 @@ export async function scaleRow(label: string, vocab: Vocabulary, budgets: Budget
     femto = await startFemto(db.path);
   };
   const show = (name: string, p: Phase) =>
-    log(`  ${name}: ${p.times.length}/${p.asked} answered in ${num(p.seconds)} s${p.cut ? ` (budget ran out${p.interrupted ? ' mid-request' : ''})` : ''}, p50 ${num(quantile(p.times, 0.5))} ms, p99 ${num(quantile(p.times, 0.99))} ms`);
+    log(
+      `  ${name}: ${p.times.length}/${p.asked} answered in ${num(p.seconds)} s${p.cut ? ` (budget ran out${p.interrupted ? ' mid-request' : ''})` : ''}, p50 ${num(quantile(p.times, 0.5))} ms, p99 ${num(quantile(p.times, 0.99))} ms`,
+    );
   try {
     const start = femto.memory().rss;
     const paths = recordPaths(db.synthetic, QUERIES);
@@ -188,11 +192,24 @@ function harvestSummary(h: ScaleRow['harvest']): string {
   return `CUT at ${h.records.toLocaleString('en')} of ${h.listSize.toLocaleString('en')} records (${h.pages.toLocaleString('en')} pages) after ${num(h.seconds)} s (${rate}); the whole list at this pace: ~${num(estimate)} min`;
 }
 
-const statusList = (p: Phase) => Object.entries(p.statuses).map(([code, n]) => `${code}×${n}`).join(' ') || 'none';
+const statusList = (p: Phase) =>
+  Object.entries(p.statuses)
+    .map(([code, n]) => `${code}×${n}`)
+    .join(' ') || 'none';
 
 export function scaleReport(rows: ScaleRow[]): { report: string; misses: string[] } {
   const base = rows[0];
-  const head = ['catalog', 'datasets', 'DB MiB', 'record, 1st read p50 / p99 ms', 'record, read again', 'search p50 / p99 ms', 'full OAI harvest', 'RSS MiB: start / after reads+search / after harvest / peak', 'then 1st lineage query: ms, RSS MiB'];
+  const head = [
+    'catalog',
+    'datasets',
+    'DB MiB',
+    'record, 1st read p50 / p99 ms',
+    'record, read again',
+    'search p50 / p99 ms',
+    'full OAI harvest',
+    'RSS MiB: start / after reads+search / after harvest / peak',
+    'then 1st lineage query: ms, RSS MiB',
+  ];
   const body = rows.map((r) => [
     r.db.label,
     r.datasets.toLocaleString('en'),
@@ -201,7 +218,8 @@ export function scaleReport(rows: ScaleRow[]): { report: string; misses: string[
     latencies(r.recordsAgain, base.recordsAgain),
     latencies(r.search, base.search),
     harvestSummary(r.harvest),
-    [r.memory.start, r.memory.afterReads, r.memory.afterHarvest, r.memory.peak].map(num).join(' / ') + (r.restarts.length ? ` (restarted after: ${r.restarts.join(', ')})` : ''),
+    [r.memory.start, r.memory.afterReads, r.memory.afterHarvest, r.memory.peak].map(num).join(' / ') +
+      (r.restarts.length ? ` (restarted after: ${r.restarts.join(', ')})` : ''),
     `${num(r.lineage.ms)}, ${num(r.lineage.rss)}`,
   ]);
   const biggest = rows.at(-1)!;

@@ -106,24 +106,190 @@ export const SHAPE = {
 };
 
 const ORGANIZATIONS = [
-  'Brookhaven National Laboratory', 'Argonne National Laboratory', 'Lawrence Berkeley National Laboratory', 'Thomas Jefferson National Accelerator Facility',
-  'Fermi National Accelerator Laboratory', 'Oak Ridge National Laboratory', 'SLAC National Accelerator Laboratory', 'Los Alamos National Laboratory',
-  'CERN', 'DESY', 'GSI Helmholtz Centre', 'KEK', 'RIKEN', 'TRIUMF', 'Paul Scherrer Institute', 'INFN', 'IN2P3', 'Max Planck Institute for Physics',
-  'Perimeter Institute', 'Kavli Institute for Theoretical Physics', 'Institute for Advanced Study', 'ICTP', 'Niels Bohr Institute', 'Weizmann Institute of Science',
-  'University of Tokyo', 'University of Cambridge', 'ETH Zurich', 'MIT', 'Caltech', 'Stanford University', 'Princeton University', 'University of Chicago',
+  'Brookhaven National Laboratory',
+  'Argonne National Laboratory',
+  'Lawrence Berkeley National Laboratory',
+  'Thomas Jefferson National Accelerator Facility',
+  'Fermi National Accelerator Laboratory',
+  'Oak Ridge National Laboratory',
+  'SLAC National Accelerator Laboratory',
+  'Los Alamos National Laboratory',
+  'CERN',
+  'DESY',
+  'GSI Helmholtz Centre',
+  'KEK',
+  'RIKEN',
+  'TRIUMF',
+  'Paul Scherrer Institute',
+  'INFN',
+  'IN2P3',
+  'Max Planck Institute for Physics',
+  'Perimeter Institute',
+  'Kavli Institute for Theoretical Physics',
+  'Institute for Advanced Study',
+  'ICTP',
+  'Niels Bohr Institute',
+  'Weizmann Institute of Science',
+  'University of Tokyo',
+  'University of Cambridge',
+  'ETH Zurich',
+  'MIT',
+  'Caltech',
+  'Stanford University',
+  'Princeton University',
+  'University of Chicago',
 ];
-const FIRST = ['Ada', 'Alan', 'Amara', 'Ana', 'Ben', 'Carla', 'Chen', 'Dara', 'David', 'Elena', 'Emil', 'Fatima', 'Felix', 'Grace', 'Hana', 'Hugo', 'Ines', 'Ivan', 'Jun', 'Kai', 'Lea', 'Luis', 'Maya', 'Mei', 'Nadia', 'Noah', 'Olga', 'Omar', 'Priya', 'Rafael', 'Rosa', 'Sam', 'Sara', 'Tariq', 'Uma', 'Victor', 'Wei', 'Yara', 'Yusuf', 'Zoe'];
-const LAST = ['Abe', 'Adeyemi', 'Bauer', 'Bianchi', 'Chandra', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen', 'Kim', 'Kowalski', 'Larsen', 'Li', 'Moreau', 'Muller', 'Nakamura', 'Novak', 'Okafor', 'Park', 'Petrov', 'Quinn', 'Rossi', 'Santos', 'Schmidt', 'Singh', 'Suzuki', 'Tanaka', 'Torres', 'Ueda', 'Valdez', 'Wang', 'Weber', 'Xu', 'Yamamoto', 'Zhang', 'Zielinski'];
+const FIRST = [
+  'Ada',
+  'Alan',
+  'Amara',
+  'Ana',
+  'Ben',
+  'Carla',
+  'Chen',
+  'Dara',
+  'David',
+  'Elena',
+  'Emil',
+  'Fatima',
+  'Felix',
+  'Grace',
+  'Hana',
+  'Hugo',
+  'Ines',
+  'Ivan',
+  'Jun',
+  'Kai',
+  'Lea',
+  'Luis',
+  'Maya',
+  'Mei',
+  'Nadia',
+  'Noah',
+  'Olga',
+  'Omar',
+  'Priya',
+  'Rafael',
+  'Rosa',
+  'Sam',
+  'Sara',
+  'Tariq',
+  'Uma',
+  'Victor',
+  'Wei',
+  'Yara',
+  'Yusuf',
+  'Zoe',
+];
+const LAST = [
+  'Abe',
+  'Adeyemi',
+  'Bauer',
+  'Bianchi',
+  'Chandra',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Haddad',
+  'Ito',
+  'Jensen',
+  'Kim',
+  'Kowalski',
+  'Larsen',
+  'Li',
+  'Moreau',
+  'Muller',
+  'Nakamura',
+  'Novak',
+  'Okafor',
+  'Park',
+  'Petrov',
+  'Quinn',
+  'Rossi',
+  'Santos',
+  'Schmidt',
+  'Singh',
+  'Suzuki',
+  'Tanaka',
+  'Torres',
+  'Ueda',
+  'Valdez',
+  'Wang',
+  'Weber',
+  'Xu',
+  'Yamamoto',
+  'Zhang',
+  'Zielinski',
+];
 const FORMATS: [format: string, mediaType: string, extension: string][] = [
-  ['HDF5', 'application/x-hdf5', 'h5'], ['ROOT', 'application/x-root', 'root'], ['Parquet', 'application/vnd.apache.parquet', 'parquet'],
-  ['NetCDF', 'application/x-netcdf', 'nc'], ['CSV', 'text/csv', 'csv'], ['Zarr', 'application/x-zarr', 'zarr'], ['JSON', 'application/json', 'json'], ['FITS', 'application/fits', 'fits'],
+  ['HDF5', 'application/x-hdf5', 'h5'],
+  ['ROOT', 'application/x-root', 'root'],
+  ['Parquet', 'application/vnd.apache.parquet', 'parquet'],
+  ['NetCDF', 'application/x-netcdf', 'nc'],
+  ['CSV', 'text/csv', 'csv'],
+  ['Zarr', 'application/x-zarr', 'zarr'],
+  ['JSON', 'application/json', 'json'],
+  ['FITS', 'application/fits', 'fits'],
 ];
 const LICENSES = ['CC-BY-4.0', 'CC-BY-4.0', 'CC-BY-4.0', 'CC0-1.0', 'CC-BY-SA-4.0', 'CC-BY-NC-4.0', 'MIT', 'Apache-2.0', 'ODbL-1.0'];
 const RESOURCE_TYPES = ['Dataset', 'Dataset', 'Dataset', 'Dataset', 'Dataset', 'Dataset', 'Dataset', 'Dataset', 'Model', 'Software', 'Collection'];
 const CONTRIBUTOR_TYPES = ['DataCurator', 'DataManager', 'ProjectMember', 'Researcher', 'Supervisor'];
 const SOFTWARE = ['geant4', 'pythia8', 'chroma', 'grid', 'openqcd', 'quda', 'pytorch', 'jax', 'root', 'coffea', 'madgraph', 'herwig'];
 /** Words that carry no topic: kept in the text (as in real descriptions), never searched for. */
-const STOP = new Set(['the', 'and', 'for', 'with', 'from', 'that', 'this', 'are', 'its', 'into', 'over', 'which', 'such', 'their', 'than', 'they', 'also', 'each', 'not', 'but', 'per', 'one', 'two', 'can', 'has', 'have', 'been', 'was', 'were', 'will', 'when', 'where', 'what', 'how', 'all', 'any', 'our', 'these', 'those', 'them', 'other', 'more', 'most', 'only', 'both', 'via', 'between', 'used', 'using', 'use']);
+const STOP = new Set([
+  'the',
+  'and',
+  'for',
+  'with',
+  'from',
+  'that',
+  'this',
+  'are',
+  'its',
+  'into',
+  'over',
+  'which',
+  'such',
+  'their',
+  'than',
+  'they',
+  'also',
+  'each',
+  'not',
+  'but',
+  'per',
+  'one',
+  'two',
+  'can',
+  'has',
+  'have',
+  'been',
+  'was',
+  'were',
+  'will',
+  'when',
+  'where',
+  'what',
+  'how',
+  'all',
+  'any',
+  'our',
+  'these',
+  'those',
+  'them',
+  'other',
+  'more',
+  'most',
+  'only',
+  'both',
+  'via',
+  'between',
+  'used',
+  'using',
+  'use',
+]);
 
 /** Words drawn with probability proportional to their count in the source texts. */
 class WeightedWords {
@@ -167,7 +333,9 @@ export function vocabulary(ontology: OntologyModel, catalogDir = projectPath('ca
   const text = new Map<string, number>();
   const keywords = new Map<string, number>();
   const add = (s: string | null | undefined) => s && tokens(s).forEach((t) => count(text, t));
-  for (const file of readdirSync(catalogDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync(catalogDir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const doc = parse(readFileSync(join(catalogDir, file), 'utf8')) as { datasets?: { title: string; description: string; keywords?: string[] }[] } | null;
     for (const d of doc?.datasets ?? []) {
       add(d.title);
@@ -209,7 +377,13 @@ export function agentPool(datasets: number, seed = 7): SyntheticAgent[] {
   const out: SyntheticAgent[] = [];
   for (let i = 0; i < persons; i++) {
     const name = `${FIRST[Math.floor(r() * FIRST.length)]} ${String.fromCharCode(65 + Math.floor(r() * 26))}. ${LAST[Math.floor(r() * LAST.length)]}`;
-    out.push({ id: `syn-person-${i}`, kind: 'person', name, orcid: r() < 0.6 ? orcid(i) : null, affiliation: r() < 0.8 ? ORGANIZATIONS[Math.floor(r() * ORGANIZATIONS.length)] : null });
+    out.push({
+      id: `syn-person-${i}`,
+      kind: 'person',
+      name,
+      orcid: r() < 0.6 ? orcid(i) : null,
+      affiliation: r() < 0.8 ? ORGANIZATIONS[Math.floor(r() * ORGANIZATIONS.length)] : null,
+    });
   }
   ORGANIZATIONS.forEach((name, i) => out.push({ id: `syn-org-${i}`, kind: 'organization', name, orcid: null, affiliation: null }));
   return out;
@@ -236,7 +410,9 @@ export function* syntheticDatasets(n: number, vocab: Vocabulary, agents: number,
     const access = r();
     const accessLevel = access < SHAPE.restricted ? 'restricted' : access < SHAPE.restricted + SHAPE.embargoed ? 'embargoed' : 'open';
     const formats = [...new Set(Array.from({ length: int(1, 2) }, () => oneOf(FORMATS)))];
-    const creators = [...new Set(Array.from({ length: int(1, 5) }, () => (r() < 0.9 ? Math.floor(r() * persons) : persons + Math.floor(r() * ORGANIZATIONS.length))))];
+    const creators = [
+      ...new Set(Array.from({ length: int(1, 5) }, () => (r() < 0.9 ? Math.floor(r() * persons) : persons + Math.floor(r() * ORGANIZATIONS.length)))),
+    ];
     return {
       title: capitalize(words(vocab.text, int(4, 10)).join(' ')),
       description: Array.from({ length: int(2, 4) }, sentence).join(' '),
@@ -270,7 +446,11 @@ export function* syntheticDatasets(n: number, vocab: Vocabulary, agents: number,
       }),
       related: Array.from({ length: int(0, 3) }, () =>
         oneOf([
-          { type: 'arXiv', value: `${int(19, 25)}${String(int(1, 12)).padStart(2, '0')}.${String(int(0, 99_999)).padStart(5, '0')}`, relation: 'IsDocumentedBy' },
+          {
+            type: 'arXiv',
+            value: `${int(19, 25)}${String(int(1, 12)).padStart(2, '0')}.${String(int(0, 99_999)).padStart(5, '0')}`,
+            relation: 'IsDocumentedBy',
+          },
           { type: 'DOI', value: `10.5281/zenodo.${int(1_000_000, 9_999_999)}`, relation: 'IsSupplementTo' },
           { type: 'URL', value: `https://inspirehep.net/literature/${int(1_000_000, 2_999_999)}`, relation: 'IsReferencedBy' },
         ]),

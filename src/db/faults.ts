@@ -24,7 +24,8 @@ export function databaseStartError(err: unknown, path: string): StartError | nul
   const c = faultCode(err);
   const at = `FEMTO_DB=${path}`;
   const cause = innermost(err);
-  if (c === 'SQLITE_FULL' || c === 'ENOSPC') return new StartError(`${at}: no space left (the disk is full, or the database reached FEMTO_DB_MAX_BYTES): ${cause}`);
+  if (c === 'SQLITE_FULL' || c === 'ENOSPC')
+    return new StartError(`${at}: no space left (the disk is full, or the database reached FEMTO_DB_MAX_BYTES): ${cause}`);
   if (c.startsWith('SQLITE_READONLY') || c === 'EACCES' || c === 'EROFS' || c === 'EPERM') {
     return new StartError(`${at}: cannot write the database; SQLite needs to write the file and its -wal and -shm files in ${dirname(path)}: ${cause}`);
   }
@@ -33,4 +34,3 @@ export function databaseStartError(err: unknown, path: string): StartError | nul
   if (c.startsWith('SQLITE_IOERR')) return new StartError(`${at}: input/output error: ${cause}`);
   return null;
 }
-

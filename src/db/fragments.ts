@@ -24,7 +24,8 @@ export const holdsRecord = (d = 'd') =>
   `(@admin = 1 OR ${d}.owner_id = @user OR EXISTS (SELECT 1 FROM dataset_groups hg WHERE hg.dataset_id = ${d}.id AND hg.group_id IN (SELECT value FROM json_each(@groups))))`;
 
 /** The caller may read version `v` of record `d` (visibility.ts `mayRead`). */
-export const mayReadVersion = (v = 'v', d = 'd') => `(CASE ${v}.state WHEN 'published' THEN (${v}.visibility = 'public' OR ${holdsRecord(d)}) ELSE (@editor = 1 AND ${holdsRecord(d)}) END)`;
+export const mayReadVersion = (v = 'v', d = 'd') =>
+  `(CASE ${v}.state WHEN 'published' THEN (${v}.visibility = 'public' OR ${holdsRecord(d)}) ELSE (@editor = 1 AND ${holdsRecord(d)}) END)`;
 
 /** A version's holders as one JSON array of group ids (visibility.ts `Holders.groups`). */
 export const sharedGroups = (d = 'd') => `(SELECT json_group_array(sg.group_id) FROM dataset_groups sg WHERE sg.dataset_id = ${d}.id)`;

@@ -28,7 +28,10 @@ function refusal(code: ErrorCode, message: string, extensions: Record<string, un
 export function checkDocument(text: string, limits: DocumentLimits): GraphQLError | null {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxBytes) {
-    return refusal('QUERY_TOO_LARGE', `The document has ${bytes} bytes; the limit is ${limits.maxBytes} (FEMTO_GRAPHQL_MAX_BYTES)`, { bytes, limit: limits.maxBytes });
+    return refusal('QUERY_TOO_LARGE', `The document has ${bytes} bytes; the limit is ${limits.maxBytes} (FEMTO_GRAPHQL_MAX_BYTES)`, {
+      bytes,
+      limit: limits.maxBytes,
+    });
   }
   // mercurius takes a document that does not parse for a JSON-serialized AST, which would skip
   // every bound below; no JSON text is a valid GraphQL document, so none is lost by refusing it.
@@ -47,10 +50,14 @@ export function checkDocument(text: string, limits: DocumentLimits): GraphQLErro
       if (token.kind === TokenKind.PAREN_L) parens++;
       else if (token.kind === TokenKind.PAREN_R) parens--;
       else if (parens === 0 && token.kind === TokenKind.BRACE_L && ++braces > limits.maxDepth) {
-        return refusal('QUERY_TOO_DEEP', `The document nests selections more than ${limits.maxDepth} levels deep (FEMTO_GRAPHQL_MAX_DEPTH)`, { limit: limits.maxDepth });
+        return refusal('QUERY_TOO_DEEP', `The document nests selections more than ${limits.maxDepth} levels deep (FEMTO_GRAPHQL_MAX_DEPTH)`, {
+          limit: limits.maxDepth,
+        });
       } else if (parens === 0 && token.kind === TokenKind.BRACE_R) braces--;
       else if (parens === 0 && token.kind === TokenKind.COLON && previous === TokenKind.NAME && ++aliases > limits.maxAliases) {
-        return refusal('QUERY_TOO_MANY_ALIASES', `The document has more than ${limits.maxAliases} aliases (FEMTO_GRAPHQL_MAX_ALIASES)`, { limit: limits.maxAliases });
+        return refusal('QUERY_TOO_MANY_ALIASES', `The document has more than ${limits.maxAliases} aliases (FEMTO_GRAPHQL_MAX_ALIASES)`, {
+          limit: limits.maxAliases,
+        });
       }
       previous = token.kind;
     }

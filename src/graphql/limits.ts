@@ -61,7 +61,12 @@ export function queryLimits(limits: QueryLimits): ValidationRule {
           context.reportError(
             new GraphQLError(`Operation '${name}' has complexity ${cost.complexity}; the limit is ${limits.maxComplexity} (FEMTO_GRAPHQL_MAX_COMPLEXITY)`, {
               nodes: op,
-              extensions: { code: 'QUERY_TOO_COMPLEX', status: errorCatalog.QUERY_TOO_COMPLEX.status, complexity: cost.complexity, limit: limits.maxComplexity },
+              extensions: {
+                code: 'QUERY_TOO_COMPLEX',
+                status: errorCatalog.QUERY_TOO_COMPLEX.status,
+                complexity: cost.complexity,
+                limit: limits.maxComplexity,
+              },
             }),
           );
         }

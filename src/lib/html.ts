@@ -37,7 +37,8 @@ export const jsonForScript = (value: unknown) =>
 
 export function page(opts: { title: string; head?: SafeHtml; body: SafeHtml; lang?: string; bodyClass?: string }): string {
   return `<!doctype html>
-${html`<html lang="${opts.lang ?? 'en'}">
+${
+  html`<html lang="${opts.lang ?? 'en'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -52,5 +53,6 @@ ${opts.head ?? ''}
 ${opts.body}
 </main>
 </body>
-</html>`.value}`;
+</html>`.value
+}`;
 }

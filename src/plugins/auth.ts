@@ -34,7 +34,9 @@ export default fp(
         const seen = await failures(request, { increment: false });
         if (!seen.isAllowed && seen.remaining === 0) {
           reply.header('Retry-After', String(seen.ttlInSeconds));
-          throw new FemtoError('RATE_LIMITED', `Too many failed authentications from this client; retry in ${seen.ttlInSeconds} s`, [], { retryAfter: seen.ttlInSeconds });
+          throw new FemtoError('RATE_LIMITED', `Too many failed authentications from this client; retry in ${seen.ttlInSeconds} s`, [], {
+            retryAfter: seen.ttlInSeconds,
+          });
         }
       }
       try {

@@ -23,7 +23,16 @@ import { queryLimits } from '../graphql/limits.js';
 import { checkDocument, checkGetOperation, documentCacheEntries } from '../graphql/document-limits.js';
 
 /** Every module's resolvers and loaders; their SDL is every file in schema/graphql/, in name order. */
-const modules: GraphQLModule[] = [datasetsGraphQL, provenanceGraphQL, searchGraphQL, lineageGraphQL, identifiersGraphQL, gatesGraphQL, modelsGraphQL, hepdataGraphQL];
+const modules: GraphQLModule[] = [
+  datasetsGraphQL,
+  provenanceGraphQL,
+  searchGraphQL,
+  lineageGraphQL,
+  identifiersGraphQL,
+  gatesGraphQL,
+  modelsGraphQL,
+  hepdataGraphQL,
+];
 
 /**
  * A coded error from a service keeps its code in `extensions`, as REST keeps it in problem+json.
@@ -41,7 +50,11 @@ function withCode(error: GraphQLError, log: FastifyRequest['log']): GraphQLError
   }
   if (!e || e instanceof GraphQLError || typeof (e as { statusCode?: unknown }).statusCode === 'number') return error;
   log.error({ err: e }, 'GraphQL resolver failed');
-  return new GraphQLError('An unexpected error occurred; the request id is in the log', { nodes: error.nodes, path: error.path, extensions: { code: 'INTERNAL', status: 500 } });
+  return new GraphQLError('An unexpected error occurred; the request id is in the log', {
+    nodes: error.nodes,
+    path: error.path,
+    extensions: { code: 'INTERNAL', status: 500 },
+  });
 }
 
 /** The HTTP status of a request that failed before execution, from the error that stopped it. */
@@ -66,7 +79,9 @@ function formatErrors(execution: ExecutionResult & { errors: readonly GraphQLErr
   const errors = execution.errors
     .flatMap((error) => {
       const wrapped = (error.originalError as { errors?: unknown } | undefined)?.errors;
-      return Array.isArray(wrapped) && !(error.originalError instanceof FemtoError) ? (wrapped as Error[]).map((w) => (w instanceof GraphQLError ? w : new GraphQLError(w.message, { originalError: w }))) : [error];
+      return Array.isArray(wrapped) && !(error.originalError instanceof FemtoError)
+        ? (wrapped as Error[]).map((w) => (w instanceof GraphQLError ? w : new GraphQLError(w.message, { originalError: w })))
+        : [error];
     })
     .map((error) => withCode(error, log).toJSON());
   if (executed) {
@@ -144,7 +159,12 @@ export default fp(
         preHandler: async (request) => {
           const documents = documentsOf(request);
           if (documents.length > limits.maxBatch) {
-            throw new FemtoError('BATCH_TOO_LARGE', `The batch holds ${documents.length} operations; the limit is ${limits.maxBatch} (FEMTO_GRAPHQL_MAX_BATCH)`, [], { limit: limits.maxBatch });
+            throw new FemtoError(
+              'BATCH_TOO_LARGE',
+              `The batch holds ${documents.length} operations; the limit is ${limits.maxBatch} (FEMTO_GRAPHQL_MAX_BATCH)`,
+              [],
+              { limit: limits.maxBatch },
+            );
           }
           for (const document of documents) {
             const refusal = typeof document === 'string' ? checkDocument(document, limits) : null;

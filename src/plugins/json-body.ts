@@ -8,7 +8,8 @@ export default fp(
   async (app, opts: { maxDepth: number }) => {
     const parse = app.getDefaultJsonParser('error', 'error');
     const bounded = (request: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => {
-      if (nestsDeeperThan(body, opts.maxDepth)) return done(new FemtoError('BODY_TOO_DEEP', `The JSON body nests deeper than ${opts.maxDepth} levels (FEMTO_JSON_MAX_DEPTH)`));
+      if (nestsDeeperThan(body, opts.maxDepth))
+        return done(new FemtoError('BODY_TOO_DEEP', `The JSON body nests deeper than ${opts.maxDepth} levels (FEMTO_JSON_MAX_DEPTH)`));
       return parse(request, body, done);
     };
     app.removeContentTypeParser('application/json');

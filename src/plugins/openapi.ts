@@ -36,7 +36,11 @@ const PROBLEM_SCHEMA = {
     code: { type: 'string', description: 'stable error code (see /problems)' },
     errors: {
       type: 'array',
-      items: { type: 'object', required: ['pointer', 'message'], properties: { pointer: { type: 'string', description: 'JSON pointer into the body, or location/name of a parameter' }, message: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['pointer', 'message'],
+        properties: { pointer: { type: 'string', description: 'JSON pointer into the body, or location/name of a parameter' }, message: { type: 'string' } },
+      },
     },
     requestId: { type: 'string' },
   },
@@ -62,7 +66,10 @@ function completeOperations(doc: Document): Document {
   d.components = { ...d.components, schemas: { ...d.components?.schemas, Problem: PROBLEM_SCHEMA } };
   d.components.responses = {
     ...d.components.responses,
-    Problem: { description: 'The request was refused: RFC 9457 problem+json with a stable code and a pointer per bad field', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+    Problem: {
+      description: 'The request was refused: RFC 9457 problem+json with a stable code and a pointer per bad field',
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    },
   };
   for (const [path, operations] of Object.entries(d.paths ?? {})) {
     for (const [method, op] of Object.entries(operations)) {

@@ -26,7 +26,11 @@ export function problemBody(e: FemtoError, baseUrl: string, request: FastifyRequ
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, e: FemtoError, baseUrl: string) {
   if (e.code === 'UNAUTHENTICATED' || e.code === 'INVALID_TOKEN') reply.header('WWW-Authenticate', 'Bearer realm="femto"');
-  return reply.status(e.status).type(PROBLEM_TYPE).serializer(JSON.stringify).send(problemBody(e, baseUrl, request));
+  return reply
+    .status(e.status)
+    .type(PROBLEM_TYPE)
+    .serializer(JSON.stringify)
+    .send(problemBody(e, baseUrl, request));
 }
 
 /** Errors the router raises before any route runs (an undecodable URL, a path parameter past its length): problem+json too. */
@@ -53,7 +57,9 @@ export function clientErrorHandler(baseUrl: string) {
     const spec = errorCatalog[code];
     const body = JSON.stringify({ type: problemTypeUri(baseUrl, code), title: spec.title, status: spec.status, detail: spec.title, code });
     if (socket.writable) {
-      socket.write(`HTTP/1.1 ${spec.status} ${STATUS_CODES[spec.status]}\r\nContent-Type: ${PROBLEM_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.write(
+        `HTTP/1.1 ${spec.status} ${STATUS_CODES[spec.status]}\r\nContent-Type: ${PROBLEM_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     }
     socket.destroy(err);
   };

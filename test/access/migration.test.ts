@@ -55,7 +55,16 @@ t.test(`a database at ${BEFORE} with restricted records: migrated, nothing becom
   const path = join(dir, 'femto.sqlite');
   writeLegacyData(path, migrationsUpTo(dir, BEFORE));
 
-  const app = await buildApp(loadConfig({ FEMTO_DB: path, FEMTO_SEED_ON_EMPTY: 'false', FEMTO_ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'silent', FEMTO_OUTBOX_WORKER: 'false', FEMTO_BASE_URL: 'http://femto.test' }));
+  const app = await buildApp(
+    loadConfig({
+      FEMTO_DB: path,
+      FEMTO_SEED_ON_EMPTY: 'false',
+      FEMTO_ADMIN_TOKEN: ADMIN,
+      LOG_LEVEL: 'silent',
+      FEMTO_OUTBOX_WORKER: 'false',
+      FEMTO_BASE_URL: 'http://femto.test',
+    }),
+  );
   t.teardown(() => app.close());
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   app.femto.auth.createUser(cliActor, { id: 'newcomer', name: 'Newcomer' });
@@ -71,13 +80,28 @@ t.test(`a database at ${BEFORE} with restricted records: migrated, nothing becom
     ],
     'restricted versions became private with restricted files; open ones stayed public',
   );
-  t.same(sqlite.prepare('SELECT id, owner_id AS owner FROM datasets ORDER BY id').all(), [
-    { id: 'admin-secret', owner: 'admin' },
-    { id: 'open-ds', owner: 'default' },
-    { id: 'secret-ds', owner: 'default' },
-  ], 'each record is owned by the user of the token that created it');
-  t.same(sqlite.prepare("SELECT id, user_id AS user FROM tokens WHERE id IN ('tk-curator', 'tk-reader') ORDER BY id").all(), [{ id: 'tk-curator', user: 'default' }, { id: 'tk-reader', user: 'default' }], 'older tokens act for the default user');
-  t.same(sqlite.prepare('SELECT actor, user_id AS user FROM audit_log WHERE entity_id = ?').all('secret-ds'), [{ actor: 'tk-curator', user: 'default' }], 'the audit log names the user behind each old entry');
+  t.same(
+    sqlite.prepare('SELECT id, owner_id AS owner FROM datasets ORDER BY id').all(),
+    [
+      { id: 'admin-secret', owner: 'admin' },
+      { id: 'open-ds', owner: 'default' },
+      { id: 'secret-ds', owner: 'default' },
+    ],
+    'each record is owned by the user of the token that created it',
+  );
+  t.same(
+    sqlite.prepare("SELECT id, user_id AS user FROM tokens WHERE id IN ('tk-curator', 'tk-reader') ORDER BY id").all(),
+    [
+      { id: 'tk-curator', user: 'default' },
+      { id: 'tk-reader', user: 'default' },
+    ],
+    'older tokens act for the default user',
+  );
+  t.same(
+    sqlite.prepare('SELECT actor, user_id AS user FROM audit_log WHERE entity_id = ?').all('secret-ds'),
+    [{ actor: 'tk-curator', user: 'default' }],
+    'the audit log names the user behind each old entry',
+  );
 
   const secrets = ['Secret record title', 'Secret Person', 'Secret step name', 'Admin secret title', 'secret-ds', 'admin-secret'];
   const routes = [
@@ -94,7 +118,10 @@ t.test(`a database at ${BEFORE} with restricted records: migrated, nothing becom
     '/oai?verb=ListRecords&metadataPrefix=oai_dc',
     '/datasets/open-ds/lineage?direction=BOTH',
   ];
-  for (const [who, headers] of [['anonymous', {}], ['a reader of another user', newcomer]] as const) {
+  for (const [who, headers] of [
+    ['anonymous', {}],
+    ['a reader of another user', newcomer],
+  ] as const) {
     for (const url of routes) {
       const res = await app.inject({ url, headers });
       // An id the caller typed may come back (as an unknown one would); nothing else of the records may.
@@ -106,12 +133,20 @@ t.test(`a database at ${BEFORE} with restricted records: migrated, nothing becom
   t.equal((await app.inject({ url: '/datasets?limit=100' })).json().total, 1, 'anonymous search counts the open record only');
 
   // Those who saw the records before still do: the legacy tokens (the default user owns them) and the admin.
-  for (const [who, headers] of [['legacy reader', bearer(LEGACY_READER)], ['legacy curator', bearer(LEGACY_CURATOR)], ['admin', bearer(ADMIN)]] as const) {
+  for (const [who, headers] of [
+    ['legacy reader', bearer(LEGACY_READER)],
+    ['legacy curator', bearer(LEGACY_CURATOR)],
+    ['admin', bearer(ADMIN)],
+  ] as const) {
     const res = await app.inject({ url: '/datasets/secret-ds', headers });
     t.equal(res.statusCode, 200, `${who} still reads the restricted record`);
     t.equal(res.json().title, 'Secret record title', `${who}: nothing of it was lost`);
   }
-  t.equal((await app.inject({ url: '/datasets/admin-secret', headers: bearer(LEGACY_READER) })).statusCode, 404, "the default user does not hold the admin's record");
+  t.equal(
+    (await app.inject({ url: '/datasets/admin-secret', headers: bearer(LEGACY_READER) })).statusCode,
+    404,
+    "the default user does not hold the admin's record",
+  );
   t.equal((await app.inject({ url: '/datasets/admin-secret', headers: bearer(ADMIN) })).statusCode, 200);
   t.equal((await app.inject({ url: '/activities/secret-step', headers: bearer(LEGACY_READER) })).statusCode, 200, 'a holder of one end sees the step');
 });

@@ -18,7 +18,13 @@ const N = 300;
 t.test('a bulk-loaded synthetic catalog reads back through femto', async (t) => {
   const path = join(t.testdir({}), 'bench.sqlite');
   await buildCatalogDb(path, N, () => {});
-  const config = loadConfig({ FEMTO_DB: path, FEMTO_SEED_ON_EMPTY: 'false', FEMTO_BASE_URL: BENCH_BASE_URL, LOG_LEVEL: 'silent', FEMTO_OUTBOX_WORKER: 'false' });
+  const config = loadConfig({
+    FEMTO_DB: path,
+    FEMTO_SEED_ON_EMPTY: 'false',
+    FEMTO_BASE_URL: BENCH_BASE_URL,
+    LOG_LEVEL: 'silent',
+    FEMTO_OUTBOX_WORKER: 'false',
+  });
   const app = await buildApp(config);
   t.teardown(() => app.close());
 
@@ -60,11 +66,24 @@ t.test('a bulk-loaded synthetic catalog reads back through femto', async (t) => 
         },
         d.id,
       );
-      t.same(r.creators.map((c: { name: string }) => c.name), latest.creators.map((a) => agents[a].name), `${d.id} creators in order`);
-      t.same(r.contributors.map((c: { name: string }) => c.name), latest.contributors.map((c) => agents[c.agent].name), `${d.id} contributors`);
+      t.same(
+        r.creators.map((c: { name: string }) => c.name),
+        latest.creators.map((a) => agents[a].name),
+        `${d.id} creators in order`,
+      );
+      t.same(
+        r.contributors.map((c: { name: string }) => c.name),
+        latest.contributors.map((c) => agents[c.agent].name),
+        `${d.id} contributors`,
+      );
       t.same([r.keywords, r.formats, r.observables], [latest.keywords, latest.formats, latest.observables], `${d.id} terms`);
       t.same(
-        r.distributions.map((x: { urls: string[]; mediaType: string; sizeBytes: number; checksum: { value: string } }) => [x.urls, x.mediaType, x.sizeBytes, x.checksum.value]),
+        r.distributions.map((x: { urls: string[]; mediaType: string; sizeBytes: number; checksum: { value: string } }) => [
+          x.urls,
+          x.mediaType,
+          x.sizeBytes,
+          x.checksum.value,
+        ]),
         // An embargo hides the files (not the metadata) until it ends.
         latest.distributions.map((x) => [latest.embargoUntil && latest.embargoUntil > today ? [] : x.urls, x.mediaType, x.sizeBytes, x.sha256]),
         `${d.id} distributions`,
@@ -79,16 +98,28 @@ t.test('a bulk-loaded synthetic catalog reads back through femto', async (t) => 
     const d = generated.find((x) => x.versions.at(-1)!.accessLevel === 'open' && !x.doi?.withdrawn && x.versions.at(-1)!.title.split(' ').length >= 6)!;
     const res = await get(`/datasets?q=${encodeURIComponent(d.versions.at(-1)!.title)}&limit=100`);
     t.equal(res.statusCode, 200);
-    t.ok(res.json().items.some((i: { id: string }) => i.id === d.id), `${d.id} found by its title`);
+    t.ok(
+      res.json().items.some((i: { id: string }) => i.id === d.id),
+      `${d.id} found by its title`,
+    );
   });
 
   t.test('lineage steps connect the generated inputs', async (t) => {
-    const d = generated.find((x) => x.step && x.versions.at(-1)!.accessLevel === 'open' && !x.doi?.withdrawn && x.step.inputs.every((k) => generated[k].versions.at(-1)!.accessLevel === 'open'))!;
+    const d = generated.find(
+      (x) =>
+        x.step &&
+        x.versions.at(-1)!.accessLevel === 'open' &&
+        !x.doi?.withdrawn &&
+        x.step.inputs.every((k) => generated[k].versions.at(-1)!.accessLevel === 'open'),
+    )!;
     const res = await get(`/datasets/${d.id}/lineage?direction=UPSTREAM&depth=1`);
     t.equal(res.statusCode, 200);
     const datasets = res.json().nodes.map((n: { id: string }) => n.id.split('@')[0]);
     for (const k of d.step!.inputs) t.ok(datasets.includes(generated[k].id), `${generated[k].id} is upstream of ${d.id}`);
-    t.ok(res.json().nodes.some((n: { id: string }) => n.id === d.step!.id), `${d.step!.id} is the step`);
+    t.ok(
+      res.json().nodes.some((n: { id: string }) => n.id === d.step!.id),
+      `${d.step!.id} is the step`,
+    );
   });
 
   t.test("the bench's OAI counting follows every token to completeListSize", async (t) => {
@@ -110,7 +141,10 @@ t.test('a bulk-loaded synthetic catalog reads back through femto', async (t) => 
     t.equal(pages, Math.ceil(listSize / config.harvest.oaiPageSize), 'one page per resumption token');
     const withdrawn = generated.find((x) => x.doi?.withdrawn && x.versions.at(-1)!.accessLevel !== 'restricted');
     if (withdrawn) {
-      const res = await app.inject({ method: 'GET', url: `/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:${new URL(BENCH_BASE_URL).hostname}:${withdrawn.id}` });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:${new URL(BENCH_BASE_URL).hostname}:${withdrawn.id}`,
+      });
       t.match(res.body, /<header status="deleted">/, `${withdrawn.id} (withdrawn DOI) is a deleted record`);
     }
   });

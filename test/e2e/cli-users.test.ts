@@ -8,7 +8,12 @@ t.setTimeout(900_000);
 
 t.test('CLI: users, groups, tokens acting for a user', async (t) => {
   const db = join(t.testdir({}), 'cli.sqlite');
-  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', projectPath('src/cli.ts'), ...args], { env: { ...process.env, FEMTO_DB: db, LOG_LEVEL: 'silent' }, encoding: 'utf8', cwd: projectPath() });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', projectPath('src/cli.ts'), ...args], {
+      env: { ...process.env, FEMTO_DB: db, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      cwd: projectPath(),
+    });
   const ok = (...args: string[]) => {
     const r = run(...args);
     t.equal(r.status, 0, `femto ${args.join(' ')}: ${r.stderr}`);
@@ -18,11 +23,17 @@ t.test('CLI: users, groups, tokens acting for a user', async (t) => {
   t.match(ok('group', 'create', 'epic', '--name', 'ePIC Collaboration'), { id: 'epic', members: [] });
   t.match(ok('group', 'add', 'epic', 'dana'), { members: ['dana'] });
   const users = ok('user', 'list') as { id: string; groups: string[] }[];
-  t.same(users.map((u) => `${u.id}:${u.groups.join(',')}`), ['admin:', 'catalog:', 'dana:epic', 'default:']);
+  t.same(
+    users.map((u) => `${u.id}:${u.groups.join(',')}`),
+    ['admin:', 'catalog:', 'dana:epic', 'default:'],
+  );
   t.match(ok('token', 'create', '--user', 'dana', '--role', 'curator'), { user: 'dana', role: 'curator', token: /^femto_/ });
   t.match(ok('token', 'create', '--role', 'reader'), { user: 'default' }, 'the --role form keeps working');
   t.match(ok('group', 'remove', 'epic', 'dana'), { members: [] });
-  t.same((ok('group', 'list') as { id: string }[]).map((g) => g.id), ['epic']);
+  t.same(
+    (ok('group', 'list') as { id: string }[]).map((g) => g.id),
+    ['epic'],
+  );
   const unknown = run('group', 'add', 'epic', 'nobody');
   t.equal(unknown.status, 1);
   t.match(unknown.stderr, /femto: User 'nobody' does not exist/, 'one line, no stack trace');

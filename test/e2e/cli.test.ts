@@ -5,7 +5,11 @@ import { projectPath } from '../../src/paths.js';
 
 const cli = projectPath('src/cli.ts');
 const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, encoding: 'utf8', cwd: projectPath() });
+  spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    encoding: 'utf8',
+    cwd: projectPath(),
+  });
 
 t.test('every command has --help', async (t) => {
   for (const args of [[], ['serve'], ['migrate'], ['seed'], ['token'], ['token', 'create']]) {

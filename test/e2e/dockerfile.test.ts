@@ -33,7 +33,10 @@ t.test('the runtime stage parses into what the image holds', async (t) => {
     ['/app/node_modules', '/app/dist'],
     'the build stage hands over dependencies and compiled code',
   );
-  t.ok(copies.some((c) => c.from === 'context' && c.sources.includes('vocab')), 'vocab/ (QUDT units, read at start) is in the image');
+  t.ok(
+    copies.some((c) => c.from === 'context' && c.sources.includes('vocab')),
+    'vocab/ (QUDT units, read at start) is in the image',
+  );
 });
 
 t.test('the files the runtime stage copies, and nothing else, start the server', async (t) => {
@@ -42,10 +45,14 @@ t.test('the files the runtime stage copies, and nothing else, start the server',
     const dest = join(image, copy.dest);
     for (const source of copy.sources) {
       if (copy.from === 'context') {
-        cpSync(projectPath(source), source.endsWith('/') || copy.sources.length > 1 || copy.dest.endsWith('/') ? join(dest, source) : dest, { recursive: true });
+        cpSync(projectPath(source), source.endsWith('/') || copy.sources.length > 1 || copy.dest.endsWith('/') ? join(dest, source) : dest, {
+          recursive: true,
+        });
       } else if (source === '/app/dist') {
         // The build stage's `npm run build`, into the image folder.
-        const built = spawnSync(process.execPath, [projectPath('node_modules/typescript/bin/tsc'), '-p', projectPath('tsconfig.json'), '--outDir', dest], { encoding: 'utf8' });
+        const built = spawnSync(process.execPath, [projectPath('node_modules/typescript/bin/tsc'), '-p', projectPath('tsconfig.json'), '--outDir', dest], {
+          encoding: 'utf8',
+        });
         t.equal(built.status, 0, built.stdout + built.stderr);
       } else if (source === '/app/node_modules') {
         // The installed dependencies (the build stage prunes dev ones; their presence cannot hide a missing file of ours).
@@ -60,7 +67,14 @@ t.test('the files the runtime stage copies, and nothing else, start the server',
   const port = await freePort();
   const child = spawn(process.execPath, [join(image, 'dist/src/cli.js'), 'serve'], {
     cwd: image,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), FEMTO_DB: join(image, 'data/femto.sqlite'), LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      FEMTO_DB: join(image, 'data/femto.sqlite'),
+      LOG_LEVEL: 'warn',
+    },
   });
   let log = '';
   child.stdout.on('data', (d) => (log += d));

@@ -26,7 +26,11 @@ t.test('GraphiQL works offline and walks FM4NPP back to TPCpp-10M', requires(t, 
     page.click('.graphiql-execute-button'),
   ]);
   const { data } = await response.json();
-  t.same(data.lineage.nodes.map((n: { id: string }) => n.id).sort(), ['fm4npp@1', 'tpcpp-10m@1', 'tpcpp-to-fm4npp-training'], 'the default query walks the lineage');
+  t.same(
+    data.lineage.nodes.map((n: { id: string }) => n.id).sort(),
+    ['fm4npp@1', 'tpcpp-10m@1', 'tpcpp-to-fm4npp-training'],
+    'the default query walks the lineage',
+  );
   t.equal(data.lineage.truncated, false);
   await page.waitForFunction(() => document.querySelector('.result-window')?.textContent?.includes('tpcpp-10m@1'), null, { timeout: 20_000 });
   t.pass('the answer is shown in the result pane');

@@ -5,17 +5,44 @@ import { chromium, requires } from '../helpers/external.js';
 
 t.test('a reviewer reads a model page: card, manifest, evaluations, leaderboard, coloured lineage', requires(t, chromium()), async (t) => {
   const a = await makeApp(t);
-  await publishedDataset(a, { id: 'raw', title: 'Raw TPC hits of simulated collisions for the tracking benchmark', tier: 3, observables: ['https://w3id.org/femto/observable/scaling-collapse-r2'] });
-  await publishedDataset(a, { id: 'train', title: 'Training tracks', distributions: [{ urls: ['https://data.example.org/train.h5'], checksum: { algorithm: 'sha256', value: 'ab'.repeat(32) } }] });
+  await publishedDataset(a, {
+    id: 'raw',
+    title: 'Raw TPC hits of simulated collisions for the tracking benchmark',
+    tier: 3,
+    observables: ['https://w3id.org/femto/observable/scaling-collapse-r2'],
+  });
+  await publishedDataset(a, {
+    id: 'train',
+    title: 'Training tracks',
+    distributions: [{ urls: ['https://data.example.org/train.h5'], checksum: { algorithm: 'sha256', value: 'ab'.repeat(32) } }],
+  });
   await publishedDataset(a, { id: 'bench', title: 'Benchmark events' });
-  await publishedDataset(a, { id: 'tracker', title: 'GNN tracker', resourceType: 'Model', modelCard: { modelDetails: { architecture: 'message-passing GNN', parametersCount: 1_200_000 } } });
+  await publishedDataset(a, {
+    id: 'tracker',
+    title: 'GNN tracker',
+    resourceType: 'Model',
+    modelCard: { modelDetails: { architecture: 'message-passing GNN', parametersCount: 1_200_000 } },
+  });
   await publishedDataset(a, { id: 'rival', title: 'Rival tracker', resourceType: 'Model' });
   await step(a, { kind: 'reconstruction', inputs: [{ dataset: 'raw' }], outputs: [{ dataset: 'train' }] });
   await step(a, { kind: 'training', name: 'Train the GNN tracker', inputs: [{ dataset: 'train' }], outputs: [{ dataset: 'tracker' }] });
-  const measured = await a.app.inject({ method: 'POST', url: '/datasets/raw/measurements', headers: a.as.curator, payload: { observable: 'scaling-collapse-r2', value: 0.9 } });
+  const measured = await a.app.inject({
+    method: 'POST',
+    url: '/datasets/raw/measurements',
+    headers: a.as.curator,
+    payload: { observable: 'scaling-collapse-r2', value: 0.9 },
+  });
   t.equal(measured.statusCode, 201, 'the raw data fail their gate');
-  for (const [model, value] of [['tracker', 0.95], ['rival', 0.93]] as const) {
-    const ev = await a.app.inject({ method: 'POST', url: `/models/${model}/evaluations`, headers: a.as.curator, payload: { benchmark: { dataset: 'bench' }, metric: 'tracking-efficiency', value, baseline: { algorithm: 'Kalman-filter tracker', value: 0.91 } } });
+  for (const [model, value] of [
+    ['tracker', 0.95],
+    ['rival', 0.93],
+  ] as const) {
+    const ev = await a.app.inject({
+      method: 'POST',
+      url: `/models/${model}/evaluations`,
+      headers: a.as.curator,
+      payload: { benchmark: { dataset: 'bench' }, metric: 'tracking-efficiency', value, baseline: { algorithm: 'Kalman-filter tracker', value: 0.91 } },
+    });
     t.equal(ev.statusCode, 201);
   }
 
@@ -37,15 +64,25 @@ t.test('a reviewer reads a model page: card, manifest, evaluations, leaderboard,
   t.match(await page.textContent('ul.flags'), /failed validation gates: raw@1/);
   t.equal(await page.locator('table.manifest.training tr[data-id="train@1"]').count(), 1, 'the training data are listed');
   t.match(await page.textContent('table.manifest.training tr[data-id="train@1"]'), /sha256:abab/);
-  const rows = await page.locator('section.leaderboard tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()).join(' | ')));
-  t.same(rows, ['1 | GNN tracker v1 | all | 0.95', '2 | Rival tracker v1 | all | 0.93', '3 | Kalman-filter tracker baseline | all | 0.91'], 'the leaderboard, best first, with the baseline');
+  const rows = await page
+    .locator('section.leaderboard tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()).join(' | ')));
+  t.same(
+    rows,
+    ['1 | GNN tracker v1 | all | 0.95', '2 | Rival tracker v1 | all | 0.93', '3 | Kalman-filter tracker baseline | all | 0.91'],
+    'the leaderboard, best first, with the baseline',
+  );
   t.equal(await page.locator('section.leaderboard tr.this-model').count(), 1, 'this model stands out');
 
   // The coloured upstream lineage: a failed raw source, a training set not evaluated, the legend, full names on hover.
   t.equal(await page.locator('svg.lineage g.node.failed[data-id="raw@1"]').count(), 1);
   t.equal(await page.locator('svg.lineage g.node.not-evaluated[data-id="train@1"]').count(), 1);
   const raw = page.locator('svg.lineage g.node[data-id="raw@1"]');
-  t.equal(await raw.locator('title').textContent(), 'Raw TPC hits of simulated collisions for the tracking benchmark v1 (validation failed)', 'the full name and status on hover');
+  t.equal(
+    await raw.locator('title').textContent(),
+    'Raw TPC hits of simulated collisions for the tracking benchmark v1 (validation failed)',
+    'the full name and status on hover',
+  );
   t.match(await raw.locator('text').textContent(), /…$/, 'the box itself clips the long name');
   const fill = await raw.locator('rect').evaluate((el) => getComputedStyle(el).fill);
   t.equal(fill, 'rgb(251, 217, 214)', 'drawn in the failed colour by the stylesheet');

@@ -16,7 +16,13 @@ async function serve(env: Record<string, string>): Promise<{ child: ChildProcess
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
-    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) return { child, base };
+    if (
+      await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, base };
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
@@ -72,7 +78,8 @@ t.test('kill -9 of the server never loses a DOI: the outbox row survives and is 
   t.equal(dc.creations.get('10.5072/kill-before'), 1, 'created once');
   t.equal(dc.creations.get('10.5072/kill-during'), 1, 'created once');
   const registration = async () =>
-    (await fetch(`${third.base}/dois/10.5072/kill-during`, { headers: { authorization: `Bearer ${ADMIN}` } }).then((r) => r.json())).data.attributes.registration;
+    (await fetch(`${third.base}/dois/10.5072/kill-during`, { headers: { authorization: `Bearer ${ADMIN}` } }).then((r) => r.json())).data.attributes
+      .registration;
   let seen = await registration();
   for (let i = 0; i < 300 && seen.status !== 'synced'; i++) {
     await new Promise((r) => setTimeout(r, 100));

@@ -67,8 +67,18 @@ t.test('an absolute tolerance is absolute: the same distance passes or fails wha
 });
 
 t.test('a gate without a stated number, a relative tolerance around 0, and no value at all are not evaluable, with the reason', async (t) => {
-  t.match(judge(gate({ comparison: 'AbsoluteTolerance', thresholdStated: false }), [1]), { verdict: 'not-evaluable', passed: null, margin: null, reason: /without a number/ });
-  t.match(judge(gate({ comparison: 'RelativeTolerance', reference: 0, tolerance: 0.1 }), [0]), { verdict: 'not-evaluable', passed: null, value: 0, reason: /reference of 0 is undefined/ });
+  t.match(judge(gate({ comparison: 'AbsoluteTolerance', thresholdStated: false }), [1]), {
+    verdict: 'not-evaluable',
+    passed: null,
+    margin: null,
+    reason: /without a number/,
+  });
+  t.match(judge(gate({ comparison: 'RelativeTolerance', reference: 0, tolerance: 0.1 }), [0]), {
+    verdict: 'not-evaluable',
+    passed: null,
+    value: 0,
+    reason: /reference of 0 is undefined/,
+  });
   t.same(judge(gate({ threshold: 1 }), []), { verdict: 'not-evaluable', passed: null, value: null, margin: null, reason: 'no value' });
 });
 

@@ -29,9 +29,17 @@ t.test('a finite-size-scaling R^2 passes or fails the seed 0.98 gate, and gateSt
 
   const before = await a.app.inject({ url: `/datasets/${id}` });
   t.equal(before.json().gateStatus.status, 'not-evaluated');
-  t.same(before.json().gateStatus.gates.map((g: { gate: string; state: string }) => [g.gate, g.state]), [[R2, 'not-evaluated']]);
+  t.same(
+    before.json().gateStatus.gates.map((g: { gate: string; state: string }) => [g.gate, g.state]),
+    [[R2, 'not-evaluated']],
+  );
 
-  const fail = await measure(a, id, { observable: `${OBS}scaling-collapse-r2`, value: 0.97, method: 'scaling collapse of chi over L = 16..128', software: { name: 'fss-fit', version: '1.2' } });
+  const fail = await measure(a, id, {
+    observable: `${OBS}scaling-collapse-r2`,
+    value: 0.97,
+    method: 'scaling collapse of chi over L = 16..128',
+    software: { name: 'fss-fit', version: '1.2' },
+  });
   t.equal(fail.statusCode, 201, fail.body);
   const failed = fail.json();
   t.match(fail.headers.location, new RegExp(`/datasets/${id}/measurements/${failed.id}$`));
@@ -53,7 +61,10 @@ t.test('a finite-size-scaling R^2 passes or fails the seed 0.98 gate, and gateSt
   t.same(afterPass.failing, []);
 
   const list = await a.app.inject({ url: `/datasets/${id}/measurements` });
-  t.same(list.json().items.map((m: { id: string }) => m.id), [failed.id, pass.json().id]);
+  t.same(
+    list.json().items.map((m: { id: string }) => m.id),
+    [failed.id, pass.json().id],
+  );
   const one = await a.app.inject({ url: `/datasets/${id}/measurements/${failed.id}` });
   t.equal(one.json().software.name, 'fss-fit');
 
@@ -126,12 +137,17 @@ t.test('a curve is judged point by point; a gate without a stated number is not 
   const id = await publishedDataset(a, { tier: 2, observables: [`${OBS}cavity-velocity-profile`, `${OBS}reconnection-rate`] });
   const curve = await measure(a, id, { observable: `${OBS}cavity-velocity-profile`, value: [0, -0.21, -0.38, 0.47, 1] });
   t.equal(curve.statusCode, 201, curve.body);
-  t.match(curve.json().results, [{ gate: `${GATE}lid-driven-cavity-benchmark`, passed: null, verdict: 'not-evaluable', value: null, margin: null, reason: /without a number/ }]);
+  t.match(curve.json().results, [
+    { gate: `${GATE}lid-driven-cavity-benchmark`, passed: null, verdict: 'not-evaluable', value: null, margin: null, reason: /without a number/ },
+  ]);
   const rr = await measure(a, id, { observable: `${OBS}reconnection-rate`, value: [0.02, 0.5, 0.05] });
   t.match(rr.json().results[0], { passed: false, value: 0.5 }, 'the worst point is reported');
   const status = (await a.app.inject({ url: `/datasets/${id}` })).json().gateStatus;
   t.equal(status.status, 'failed');
-  t.match(status.gates.find((g: { gate: string }) => g.gate === `${GATE}lid-driven-cavity-benchmark`), { state: 'not-evaluable' });
+  t.match(
+    status.gates.find((g: { gate: string }) => g.gate === `${GATE}lid-driven-cavity-benchmark`),
+    { state: 'not-evaluable' },
+  );
 });
 
 t.test('bad input is a problem+json and stores nothing', async (t) => {
@@ -153,9 +169,18 @@ t.test('bad input is a problem+json and stores nothing', async (t) => {
     t.equal(res.statusCode, status, `${name}: ${res.body}`);
     t.match(res.headers['content-type'], /application\/problem\+json/, name);
     t.equal(res.json().code, code, name);
-    if (pointer) t.ok(res.json().errors.some((e: { pointer: string }) => e.pointer === pointer), `${name} points at ${pointer}`);
+    if (pointer)
+      t.ok(
+        res.json().errors.some((e: { pointer: string }) => e.pointer === pointer),
+        `${name} points at ${pointer}`,
+      );
   }
-  const reader = await a.app.inject({ method: 'POST', url: `/datasets/${id}/measurements`, headers: a.as.reader, payload: { observable: `${OBS}scaling-collapse-r2`, value: 1 } });
+  const reader = await a.app.inject({
+    method: 'POST',
+    url: `/datasets/${id}/measurements`,
+    headers: a.as.reader,
+    payload: { observable: `${OBS}scaling-collapse-r2`, value: 1 },
+  });
   t.equal(reader.statusCode, 403, 'curators only');
   t.same(counts(a), before, 'nothing stored');
 });
@@ -166,7 +191,15 @@ t.test('dataset observables are checked against the ontology', async (t) => {
     method: 'POST',
     url: '/datasets',
     headers: a.as.curator,
-    payload: { title: 't', description: 'd', tier: 3, dataType: 'Raw-Simulation', license: 'CC-BY-4.0', creators: [{ name: 'A' }], observables: [`${OBS}magnetization`, 'https://example.org/not-an-observable'] },
+    payload: {
+      title: 't',
+      description: 'd',
+      tier: 3,
+      dataType: 'Raw-Simulation',
+      license: 'CC-BY-4.0',
+      creators: [{ name: 'A' }],
+      observables: [`${OBS}magnetization`, 'https://example.org/not-an-observable'],
+    },
   });
   t.equal(created.statusCode, 422, created.body);
   t.match(created.json(), { code: 'UNKNOWN_REFERENCE', errors: [{ pointer: '/observables/1' }] });
@@ -174,10 +207,23 @@ t.test('dataset observables are checked against the ontology', async (t) => {
     method: 'POST',
     url: '/datasets',
     headers: a.as.curator,
-    payload: { title: 't', description: 'd', tier: 3, dataType: 'Raw-Simulation', license: 'CC-BY-4.0', creators: [{ name: 'A' }], observables: [`${OBS}magnetization`] },
+    payload: {
+      title: 't',
+      description: 'd',
+      tier: 3,
+      dataType: 'Raw-Simulation',
+      license: 'CC-BY-4.0',
+      creators: [{ name: 'A' }],
+      observables: [`${OBS}magnetization`],
+    },
   });
   t.equal(ok.statusCode, 201, ok.body);
-  const patched = await a.app.inject({ method: 'PATCH', url: `/datasets/${ok.json().id}`, headers: a.as.curator, payload: { observables: ['https://example.org/x'] } });
+  const patched = await a.app.inject({
+    method: 'PATCH',
+    url: `/datasets/${ok.json().id}`,
+    headers: a.as.curator,
+    payload: { observables: ['https://example.org/x'] },
+  });
   t.equal(patched.statusCode, 422);
   t.match(patched.json(), { errors: [{ pointer: '/observables/0' }] });
 });
@@ -208,9 +254,18 @@ t.test('GraphQL: ontology terms, gate status and measurements of a dataset', asy
   t.same(d.gates, [{ iri: R2, comparison: 'GreaterOrEqual', threshold: 0.98, observable: { symbol: 'R^2' } }]);
   t.ok(d.observables.some((o: { slug: string }) => o.slug === 'magnetic-susceptibility'));
   t.same(d.observable.gates, [{ slug: 'scaling-collapse-r2' }]);
-  t.same(d.dataset.observableTerms.map((o: { symbol: string }) => o.symbol), ['R^2', 'χ']);
-  t.same(d.dataset.gateStatus, { status: 'failed', failing: [{ slug: 'scaling-collapse-r2' }], gates: [{ state: 'failed', value: 0.95, gate: { slug: 'scaling-collapse-r2' } }] });
-  t.match(d.dataset.measurements, [{ values: [0.95], results: [{ passed: false, verdict: 'failed', gate: { threshold: 0.98 } }], activity: { kind: 'validation' } }]);
+  t.same(
+    d.dataset.observableTerms.map((o: { symbol: string }) => o.symbol),
+    ['R^2', 'χ'],
+  );
+  t.same(d.dataset.gateStatus, {
+    status: 'failed',
+    failing: [{ slug: 'scaling-collapse-r2' }],
+    gates: [{ state: 'failed', value: 0.95, gate: { slug: 'scaling-collapse-r2' } }],
+  });
+  t.match(d.dataset.measurements, [
+    { values: [0.95], results: [{ passed: false, verdict: 'failed', gate: { threshold: 0.98 } }], activity: { kind: 'validation' } },
+  ]);
 });
 
 t.test('the bundled Ising dataset can be judged (catalog observables resolve in the ontology)', async (t) => {
@@ -219,7 +274,11 @@ t.test('the bundled Ising dataset can be judged (catalog observables resolve in 
   t.ok(ds.observables.includes(`${OBS}scaling-collapse-r2`));
   t.equal(ds.gateStatus.status, 'not-evaluated');
   const payload = { observable: `${OBS}scaling-collapse-r2`, value: 0.993 };
-  t.equal((await measure(a, 'ising-xy-spin-configurations', payload)).statusCode, 403, 'the bundled catalog belongs to the catalog user: a curator measures it once an admin shares it');
+  t.equal(
+    (await measure(a, 'ising-xy-spin-configurations', payload)).statusCode,
+    403,
+    'the bundled catalog belongs to the catalog user: a curator measures it once an admin shares it',
+  );
   const res = await a.app.inject({ method: 'POST', url: '/datasets/ising-xy-spin-configurations/measurements', headers: a.as.admin, payload });
   t.equal(res.statusCode, 201, res.body);
   t.equal((await a.app.inject({ url: '/datasets/ising-xy-spin-configurations' })).json().gateStatus.status, 'passed');

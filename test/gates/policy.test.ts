@@ -30,42 +30,68 @@ t.test('FEMTO_GATE_POLICY: JSON or tier:required list, checked at start', async 
   await t.rejects(makeApp(t, { FEMTO_GATE_POLICY: '{"8": ["ward-identity"]}' }), ConfigError, 'a gate that states no number could never pass');
 });
 
-t.test('FEMTO_GATE_POLICY is a gates rule of the publication policies: it blocks a findable DOI while a required gate was never judged or failed, then allows', async (t) => {
-  const a = await makeApp(t, { FEMTO_GATE_POLICY: '3:required' });
-  const id = await publishedDataset(a, { tier: 3, observables: [`${OBS}scaling-collapse-r2`] });
-  const pk = pkOf(a, id);
+t.test(
+  'FEMTO_GATE_POLICY is a gates rule of the publication policies: it blocks a findable DOI while a required gate was never judged or failed, then allows',
+  async (t) => {
+    const a = await makeApp(t, { FEMTO_GATE_POLICY: '3:required' });
+    const id = await publishedDataset(a, { tier: 3, observables: [`${OBS}scaling-collapse-r2`] });
+    const pk = pkOf(a, id);
 
-  const never = refusal(() => a.app.femto.policies.check(pk, 'doi'));
-  t.ok(never, 'never evaluated: refused');
-  t.equal(never?.code, 'POLICY_UNMET');
-  t.equal(never?.status, 422);
-  t.same(never?.extra.gates, [{ gate: R2, label: 'Finite-size scaling collapse R^2 >= 0.98', state: 'not-evaluated' }]);
-  t.match(never?.message, /FEMTO_GATE_POLICY\/tier-3-gates unmet/);
-  t.match(never?.errors, [{ pointer: '/gates', message: /scaling collapse R\^2 >= 0\.98 \(.*\): not-evaluated/ }]);
+    const never = refusal(() => a.app.femto.policies.check(pk, 'doi'));
+    t.ok(never, 'never evaluated: refused');
+    t.equal(never?.code, 'POLICY_UNMET');
+    t.equal(never?.status, 422);
+    t.same(never?.extra.gates, [{ gate: R2, label: 'Finite-size scaling collapse R^2 >= 0.98', state: 'not-evaluated' }]);
+    t.match(never?.message, /FEMTO_GATE_POLICY\/tier-3-gates unmet/);
+    t.match(never?.errors, [{ pointer: '/gates', message: /scaling collapse R\^2 >= 0\.98 \(.*\): not-evaluated/ }]);
 
-  const post = (value: number) => a.app.inject({ method: 'POST', url: `/datasets/${id}/measurements`, headers: a.as.curator, payload: { observable: `${OBS}scaling-collapse-r2`, value } });
-  t.equal((await post(0.9)).statusCode, 201);
-  const failed = refusal(() => a.app.femto.policies.check(pk, 'doi'));
-  t.match(failed?.extra.gates, [{ gate: R2, state: 'failed' }], 'failed: refused, naming the gate');
+    const post = (value: number) =>
+      a.app.inject({ method: 'POST', url: `/datasets/${id}/measurements`, headers: a.as.curator, payload: { observable: `${OBS}scaling-collapse-r2`, value } });
+    t.equal((await post(0.9)).statusCode, 201);
+    const failed = refusal(() => a.app.femto.policies.check(pk, 'doi'));
+    t.match(failed?.extra.gates, [{ gate: R2, state: 'failed' }], 'failed: refused, naming the gate');
 
-  t.equal((await post(0.985)).statusCode, 201);
-  t.equal(refusal(() => a.app.femto.policies.check(pk, 'doi')), null, 'passes after a passing measurement');
+    t.equal((await post(0.985)).statusCode, 201);
+    t.equal(
+      refusal(() => a.app.femto.policies.check(pk, 'doi')),
+      null,
+      'passes after a passing measurement',
+    );
 
-  // other tiers are not governed by this policy
-  const other = await publishedDataset(a, { tier: 5 });
-  t.equal(refusal(() => a.app.femto.policies.check(pkOf(a, other), 'doi')), null);
-});
+    // other tiers are not governed by this policy
+    const other = await publishedDataset(a, { tier: 5 });
+    t.equal(
+      refusal(() => a.app.femto.policies.check(pkOf(a, other), 'doi')),
+      null,
+    );
+  },
+);
 
 t.test('a policy naming gates applies to those gates only, whatever the dataset declares', async (t) => {
   const a = await makeApp(t, { FEMTO_GATE_POLICY: '{"4": ["tomography-fidelity"]}' });
   const id = await publishedDataset(a, { tier: 4 });
-  t.match(refusal(() => a.app.femto.policies.check(pkOf(a, id), 'doi'))?.extra.gates, [{ gate: 'https://w3id.org/femto/gate/tomography-fidelity', state: 'not-evaluated' }]);
-  const res = await a.app.inject({ method: 'POST', url: `/datasets/${id}/measurements`, headers: a.as.curator, payload: { observable: 'tomography-fidelity', value: 0.95 } });
+  t.match(refusal(() => a.app.femto.policies.check(pkOf(a, id), 'doi'))?.extra.gates, [
+    { gate: 'https://w3id.org/femto/gate/tomography-fidelity', state: 'not-evaluated' },
+  ]);
+  const res = await a.app.inject({
+    method: 'POST',
+    url: `/datasets/${id}/measurements`,
+    headers: a.as.curator,
+    payload: { observable: 'tomography-fidelity', value: 0.95 },
+  });
   t.equal(res.statusCode, 201, res.body);
-  t.equal(refusal(() => a.app.femto.policies.check(pkOf(a, id), 'doi')), null, 'fidelity 0.95 meets >= 0.95');
+  t.equal(
+    refusal(() => a.app.femto.policies.check(pkOf(a, id), 'doi')),
+    null,
+    'fidelity 0.95 meets >= 0.95',
+  );
   const none = await makeApp(t);
   const free = await publishedDataset(none, { tier: 4 });
-  t.equal(refusal(() => none.app.femto.policies.check(pkOf(none, free), 'doi')), null, 'no policy, no requirement');
+  t.equal(
+    refusal(() => none.app.femto.policies.check(pkOf(none, free), 'doi')),
+    null,
+    'no policy, no requirement',
+  );
 });
 
 t.test('DOI publish (POST and PUT /dois) is refused while a required gate has not passed; register is not', async (t) => {
@@ -73,13 +99,25 @@ t.test('DOI publish (POST and PUT /dois) is refused while a required gate has no
   const id = await publishedDataset(a, { tier: 3, publisher: 'Lattice Lab', observables: [`${OBS}scaling-collapse-r2`] });
   const url = `${BASE_URL}/datasets/${id}`;
   const dois = (method: 'POST' | 'PUT', path: string, attributes: Record<string, unknown>) =>
-    a.app.inject({ method, url: path, headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' }, payload: JSON.stringify({ data: { type: 'dois', attributes } }) });
+    a.app.inject({
+      method,
+      url: path,
+      headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
+      payload: JSON.stringify({ data: { type: 'dois', attributes } }),
+    });
 
   const refused = await dois('POST', '/dois', { doi: '10.5072/ising-r2', url, event: 'publish' });
   t.equal(refused.statusCode, 422, refused.body);
   t.match(refused.headers['content-type'], 'application/vnd.api+json');
   const body = refused.json();
-  t.match(body.errors, [{ status: '422', code: 'POLICY_UNMET', source: 'gates', title: `FEMTO_GATE_POLICY/tier-3-gates: Finite-size scaling collapse R^2 >= 0.98 (${R2}): not-evaluated` }]);
+  t.match(body.errors, [
+    {
+      status: '422',
+      code: 'POLICY_UNMET',
+      source: 'gates',
+      title: `FEMTO_GATE_POLICY/tier-3-gates: Finite-size scaling collapse R^2 >= 0.98 (${R2}): not-evaluated`,
+    },
+  ]);
   t.same(body.meta.gates, [{ gate: R2, label: 'Finite-size scaling collapse R^2 >= 0.98', state: 'not-evaluated' }]);
   t.equal((await a.app.inject({ method: 'GET', url: '/dois/10.5072/ising-r2', headers: a.as.curator })).statusCode, 404, 'nothing was stored');
 
@@ -88,12 +126,17 @@ t.test('DOI publish (POST and PUT /dois) is refused while a required gate has no
   t.equal(registered.statusCode, 201, registered.body);
   t.equal(registered.json().data.attributes.state, 'registered');
 
-  const measure = (value: number) => a.app.inject({ method: 'POST', url: `/datasets/${id}/measurements`, headers: a.as.curator, payload: { observable: `${OBS}scaling-collapse-r2`, value } });
+  const measure = (value: number) =>
+    a.app.inject({ method: 'POST', url: `/datasets/${id}/measurements`, headers: a.as.curator, payload: { observable: `${OBS}scaling-collapse-r2`, value } });
   t.equal((await measure(0.91)).statusCode, 201);
   const failing = await dois('PUT', '/dois/10.5072/ising-r2', { event: 'publish' });
   t.equal(failing.statusCode, 422, 'PUT publish refused while the gate fails');
   t.match(failing.json().meta.gates, [{ gate: R2, state: 'failed' }]);
-  t.equal((await a.app.inject({ method: 'GET', url: '/dois/10.5072/ising-r2', headers: a.as.curator })).json().data.attributes.state, 'registered', 'state unchanged');
+  t.equal(
+    (await a.app.inject({ method: 'GET', url: '/dois/10.5072/ising-r2', headers: a.as.curator })).json().data.attributes.state,
+    'registered',
+    'state unchanged',
+  );
 
   t.equal((await measure(0.99)).statusCode, 201);
   const published = await dois('PUT', '/dois/10.5072/ising-r2', { event: 'publish' });
@@ -102,7 +145,15 @@ t.test('DOI publish (POST and PUT /dois) is refused while a required gate has no
 
   // POST with publish for a passing version of another dataset, and a concept DOI that resolves to a failing version
   const other = await publishedDataset(a, { tier: 3, publisher: 'Lattice Lab', observables: [`${OBS}scaling-collapse-r2`] });
-  t.equal((await dois('POST', '/dois', { doi: '10.5072/other-all', url: `${BASE_URL}/datasets/${other}/versions`, event: 'publish' })).statusCode, 422, 'a concept DOI is judged by the version it resolves to');
+  t.equal(
+    (await dois('POST', '/dois', { doi: '10.5072/other-all', url: `${BASE_URL}/datasets/${other}/versions`, event: 'publish' })).statusCode,
+    422,
+    'a concept DOI is judged by the version it resolves to',
+  );
   const free = await publishedDataset(a, { tier: 5, publisher: 'Lattice Lab' });
-  t.equal((await dois('POST', '/dois', { doi: '10.5072/free', url: `${BASE_URL}/datasets/${free}`, event: 'publish' })).statusCode, 201, 'tiers without a policy publish freely');
+  t.equal(
+    (await dois('POST', '/dois', { doi: '10.5072/free', url: `${BASE_URL}/datasets/${free}`, event: 'publish' })).statusCode,
+    201,
+    'tiers without a policy publish freely',
+  );
 });

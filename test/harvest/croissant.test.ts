@@ -13,7 +13,11 @@ const PROFILE = 'http://mlcommons.org/croissant/1.1';
 const ACCEPT = `application/ld+json; profile="${PROFILE}"`;
 const croissantDir = shared('fixtures', 'real', 'croissant');
 const examples = (version: string) => readdirSync(croissantDir.path).filter((f) => f.startsWith(`${version}-`) && f.endsWith('.json'));
-const example = (file: string) => JSON.parse(readFileSync(join(croissantDir.path, file), 'utf8')) as Record<string, unknown> & { distribution: Record<string, unknown>[]; recordSet: { field: Record<string, unknown>[] }[] };
+const example = (file: string) =>
+  JSON.parse(readFileSync(join(croissantDir.path, file), 'utf8')) as Record<string, unknown> & {
+    distribution: Record<string, unknown>[];
+    recordSet: { field: Record<string, unknown>[] }[];
+  };
 
 t.test('the checker accepts the Croissant 1.1 examples and finds what is broken in them', requires(t, croissantDir), async (t) => {
   const files = examples('1.1');
@@ -22,7 +26,8 @@ t.test('the checker accepts the Croissant 1.1 examples and finds what is broken 
     const report = await checkCroissant(example(file), { conformsTo: PROFILE });
     t.same(report.errors, [], `${file} passes`);
   }
-  for (const file of examples('1.0')) t.same((await checkCroissant(example(file), { conformsTo: 'http://mlcommons.org/croissant/1.0' })).errors, [], `${file} passes as 1.0`);
+  for (const file of examples('1.0'))
+    t.same((await checkCroissant(example(file), { conformsTo: 'http://mlcommons.org/croissant/1.0' })).errors, [], `${file} passes as 1.0`);
 
   // Each rule, broken once in a copy of a positive control.
   const broken: [string, (d: ReturnType<typeof example>) => void, RegExp][] = [
@@ -31,7 +36,11 @@ t.test('the checker accepts the Croissant 1.1 examples and finds what is broken 
     ['no encodingFormat', (d) => delete d.distribution[1].encodingFormat, /encodingFormat is required/],
     ['no includes', (d) => delete d.distribution[1].includes, /includes is required/],
     ['dangling containedIn', (d) => (d.distribution[1].containedIn = { '@id': 'nowhere.zip' }), /containedIn: refers to .*nowhere\.zip/],
-    ['dangling fileSet', (d) => (d.recordSet[0].field[0].source = { fileSet: { '@id': 'no-such-set' }, extract: { fileProperty: 'filename' } }), /source fileSet: refers to .*no-such-set/],
+    [
+      'dangling fileSet',
+      (d) => (d.recordSet[0].field[0].source = { fileSet: { '@id': 'no-such-set' }, extract: { fileProperty: 'filename' } }),
+      /source fileSet: refers to .*no-such-set/,
+    ],
     ['fileObject naming a FileSet', (d) => (d.recordSet[0].field[0].source = { fileObject: { '@id': 'image-files' } }), /not a cr:FileObject/],
     ['field without dataType', (d) => delete d.recordSet[0].field[0].dataType, /a dataType is required/],
     ['field without source', (d) => delete d.recordSet[0].field[0].source, /needs a source or a value/],
@@ -42,7 +51,10 @@ t.test('the checker accepts the Croissant 1.1 examples and finds what is broken 
     const doc = example('1.1-zenodo-head-mri.metadata.json');
     breakIt(doc);
     const { errors } = await checkCroissant(doc, { conformsTo: PROFILE });
-    t.ok(errors.some((e) => expected.test(e)), `${name}: ${errors.join(' | ')}`);
+    t.ok(
+      errors.some((e) => expected.test(e)),
+      `${name}: ${errors.join(' | ')}`,
+    );
   }
   const splits = example('1.1-huggingface-squad_v2.metadata.json') as unknown as { recordSet: { data?: Record<string, string>[] }[] };
   splits.recordSet[0].data![0] = { 'squad_v2_splits/other': 'train' };
@@ -89,7 +101,13 @@ const sheet = {
   },
   collection: { acquisition: 'Simulated with GEANT4.', timeframe: { start: '2024-01', end: '2024-06' } },
   preprocessing: { preprocessing: 'Digitised.', steps: ['digitisation', 'zero suppression'], labelling: 'Truth tracks from the simulation.' },
-  uses: { recommendedUses: ['tracking'], knownBiases: ['one detector geometry'], knownLimitations: ['no pile-up'], outOfScopeUses: ['real-data physics results'], socialImpact: 'None expected.' },
+  uses: {
+    recommendedUses: ['tracking'],
+    knownBiases: ['one detector geometry'],
+    knownLimitations: ['no pile-up'],
+    outOfScopeUses: ['real-data physics results'],
+    socialImpact: 'None expected.',
+  },
   maintenance: { maintainer: 'BNL', updatePolicy: 'New versions when the simulation changes.' },
 };
 
@@ -107,7 +125,11 @@ t.test('a full record exports Croissant 1.1 that passes the checker and the voca
   const byAccept = await a.app.inject({ url: '/datasets/ising-features/versions/2', headers: { accept: ACCEPT } });
   t.equal(byAccept.headers['content-type'], ACCEPT, 'the profile selects Croissant');
   t.same(byAccept.json(), byFormat.json(), 'the version and the latest answer alike');
-  t.not((await a.app.inject({ url: '/datasets/ising-features', headers: { accept: 'application/ld+json' } })).headers['content-type'], ACCEPT, 'plain JSON-LD stays schema.org');
+  t.not(
+    (await a.app.inject({ url: '/datasets/ising-features', headers: { accept: 'application/ld+json' } })).headers['content-type'],
+    ACCEPT,
+    'plain JSON-LD stays schema.org',
+  );
 
   const doc = byFormat.json();
   const report = await checkCroissant(doc, { conformsTo: PROFILE });
@@ -116,11 +138,21 @@ t.test('a full record exports Croissant 1.1 that passes the checker and the voca
   t.equal(doc.datePublished, '2024-07', "the source's issue date, as precise as stated");
   t.equal(doc.creativeWorkStatus, 'available');
   const vocabulary = vocabularyTerms();
-  t.same((await croissantTermsUsed(doc)).filter((iri) => !vocabulary.has(iri)), [], 'every cr: and rai: term is defined by the Croissant vocabularies');
+  t.same(
+    (await croissantTermsUsed(doc)).filter((iri) => !vocabulary.has(iri)),
+    [],
+    'every cr: and rai: term is defined by the Croissant vocabularies',
+  );
 
   // Independent expectations, from the fixture and the datasheet above.
   const [file] = doc.distribution;
-  t.match(file, { '@type': 'cr:FileObject', contentUrl: 'https://data.example.org/features.h5', encodingFormat: 'application/x-hdf5', contentSize: '123456 B', sha256: 'ab'.repeat(32) });
+  t.match(file, {
+    '@type': 'cr:FileObject',
+    contentUrl: 'https://data.example.org/features.h5',
+    encodingFormat: 'application/x-hdf5',
+    contentSize: '123456 B',
+    sha256: 'ab'.repeat(32),
+  });
   const observables = doc.recordSet.find((r: { '@id': string }) => r['@id'] === 'observables');
   t.match(observables.field[0], {
     dataType: ['sc:Float', 'https://w3id.org/femto/observable/magnetic-susceptibility'],
@@ -166,14 +198,23 @@ t.test('Croissant is announced in Signposting, the linkset and the landing page'
   t.match(html.body, `href="${BASE_URL}/datasets/ising-features/versions/1?format=croissant"`, 'landing page links it');
   t.match(html.body, /Croissant/);
   const linkset = (await a.app.inject({ url: '/datasets/ising-features/linkset' })).json().linkset[0];
-  t.ok(linkset.describedby.some((l: { href: string; type: string }) => l.href === `${BASE_URL}/datasets/ising-features?format=croissant` && l.type === ACCEPT), 'linkset');
+  t.ok(
+    linkset.describedby.some((l: { href: string; type: string }) => l.href === `${BASE_URL}/datasets/ising-features?format=croissant` && l.type === ACCEPT),
+    'linkset',
+  );
 });
 
 t.test('files the caller may not see, or Croissant cannot describe, are left out and the document says why', requires(t, croissantDir), async (t) => {
   const a = await makeApp(t);
   const future = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
   const file = { urls: ['https://data.example.org/secret.h5'], mediaType: 'application/x-hdf5', checksum: { algorithm: 'md5', value: 'c'.repeat(32) } };
-  await publishedDataset(a, { id: 'embargoed', accessLevel: 'embargoed', embargoUntil: future, distributions: [file], observables: ['https://w3id.org/femto/observable/magnetic-susceptibility'] });
+  await publishedDataset(a, {
+    id: 'embargoed',
+    accessLevel: 'embargoed',
+    embargoUntil: future,
+    distributions: [file],
+    observables: ['https://w3id.org/femto/observable/magnetic-susceptibility'],
+  });
   const anonymous = (await a.app.inject({ url: '/datasets/embargoed?format=croissant' })).json();
   t.same((await checkCroissant(anonymous, { conformsTo: PROFILE })).errors, [], 'still valid');
   t.same(anonymous.distribution, [], 'no file while the embargo lasts');
@@ -195,7 +236,10 @@ t.test('files the caller may not see, or Croissant cannot describe, are left out
   });
   const mixed = (await a.app.inject({ url: '/datasets/mixed?format=croissant' })).json();
   t.same((await checkCroissant(mixed, { conformsTo: PROFILE })).errors, []);
-  t.same(mixed.distribution.map((d: { contentUrl: string }) => d.contentUrl), ['https://example.org/d.h5']);
+  t.same(
+    mixed.distribution.map((d: { contentUrl: string }) => d.contentUrl),
+    ['https://example.org/d.h5'],
+  );
   t.equal(mixed.distribution[0].sha256, 'ab');
   for (const why of ['not a file', 'no checksum', 'sha1 checksum', 'no media type']) t.match(mixed.description, why);
 
@@ -250,15 +294,27 @@ t.test('the stated contents of an archive become FileSets the observables are re
       { includes: ['test/*.h5', 'extra/*.h5'], excludes: ['test/broken-*.h5'], mediaType: 'application/x-hdf5' },
     ],
   };
-  const bad = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ distributions: [{ ...archive, contents: [{ includes: [], mediaType: 'application/x-hdf5' }] }] }) });
+  const bad = await a.app.inject({
+    method: 'POST',
+    url: '/datasets',
+    headers: a.as.curator,
+    payload: minimalDataset({ distributions: [{ ...archive, contents: [{ includes: [], mediaType: 'application/x-hdf5' }] }] }),
+  });
   t.equal(bad.statusCode, 400);
-  t.ok(bad.json().errors.some((e: { pointer: string }) => e.pointer === '/distributions/0/contents/0/includes'), JSON.stringify(bad.json().errors));
+  t.ok(
+    bad.json().errors.some((e: { pointer: string }) => e.pointer === '/distributions/0/contents/0/includes'),
+    JSON.stringify(bad.json().errors),
+  );
 
   await publishedDataset(a, { id: 'archived', distributions: [archive], observables: ['https://w3id.org/femto/observable/magnetic-susceptibility'] });
   t.same((await a.app.inject({ url: '/datasets/archived' })).json().distributions[0].contents, archive.contents, 'stored and answered as given');
   await a.app.inject({ method: 'POST', url: '/datasets/archived/versions', headers: a.as.curator });
   await patchDraft(a, 'archived', { title: 'archived, v2' });
-  t.same((await a.app.inject({ url: '/datasets/archived/draft', headers: a.as.curator })).json().distributions[0].contents, archive.contents, 'kept by a new version and a PATCH');
+  t.same(
+    (await a.app.inject({ url: '/datasets/archived/draft', headers: a.as.curator })).json().distributions[0].contents,
+    archive.contents,
+    'kept by a new version and a PATCH',
+  );
 
   const doc = (await a.app.inject({ url: '/datasets/archived/versions/1?format=croissant' })).json();
   t.same((await checkCroissant(doc, { conformsTo: PROFILE })).errors, []);
@@ -275,7 +331,11 @@ t.test('the stated contents of an archive become FileSets the observables are re
   );
   const page = (await a.app.inject({ url: '/datasets/archived', headers: { accept: 'text/html' } })).body;
   t.match(page, 'contains train/*.h5 (application/x-hdf5)');
-  const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ dataset(id: "archived") { distributions { contents { title includes excludes mediaType } } } }' } });
+  const gql = await a.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: { query: '{ dataset(id: "archived") { distributions { contents { title includes excludes mediaType } } } }' },
+  });
   t.same(gql.json().data.dataset.distributions[0].contents, [
     { title: 'training events', includes: ['train/*.h5'], excludes: null, mediaType: 'application/x-hdf5' },
     { title: null, includes: ['test/*.h5', 'extra/*.h5'], excludes: ['test/broken-*.h5'], mediaType: 'application/x-hdf5' },

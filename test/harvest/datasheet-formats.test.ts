@@ -16,7 +16,8 @@ t.test('the landing page shows all seven sections, the unanswered ones as unansw
   const a = await makeApp(t);
   const id = await publishedDataset(a, { datasheet: sheet });
   const page = (await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'text/html' } })).body;
-  for (const title of ['Motivation', 'Composition', 'Collection process', 'Preprocessing, cleaning and labelling', 'Uses', 'Distribution', 'Maintenance']) t.match(page, `<h3>${title}</h3>`, title);
+  for (const title of ['Motivation', 'Composition', 'Collection process', 'Preprocessing, cleaning and labelling', 'Uses', 'Distribution', 'Maintenance'])
+    t.match(page, `<h3>${title}</h3>`, title);
   t.match(page, '4 of 7 sections');
   t.equal(page.match(/<p class="missing">Not answered\.<\/p>/g)?.length, 3, 'collection, distribution and maintenance are not answered');
   t.match(page, /Not answered: [^<]*Creators/, 'unanswered questions of an answered section are named');
@@ -37,8 +38,15 @@ t.test('schema.org JSON-LD carries the datasheet (femto vocabulary) and RAI term
   const ds = doc['femto:datasheet'];
   t.equal(ds['@type'], 'femto:Datasheet');
   t.same(ds['dct:conformsTo'], { '@id': 'https://doi.org/10.1145/3458723' });
-  t.same(Object.keys(ds).filter((k) => k.startsWith('femto:')).sort(), ['femto:composition', 'femto:motivation', 'femto:preprocessing', 'femto:uses']);
-  const count = ds['femto:composition'].additionalProperty.find((p: { propertyID: string }) => p.propertyID === 'https://w3id.org/femto/ns#datasheet.composition.instanceCount');
+  t.same(
+    Object.keys(ds)
+      .filter((k) => k.startsWith('femto:'))
+      .sort(),
+    ['femto:composition', 'femto:motivation', 'femto:preprocessing', 'femto:uses'],
+  );
+  const count = ds['femto:composition'].additionalProperty.find(
+    (p: { propertyID: string }) => p.propertyID === 'https://w3id.org/femto/ns#datasheet.composition.instanceCount',
+  );
   t.equal(count.value, 5_000_000);
   // toQuads expands in safe mode: a key the context does not define would throw, not be dropped.
   const quads = await quadsOf([doc], BASE_URL);
@@ -74,7 +82,10 @@ t.test('DataCite: composition and preprocessing as TechnicalInfo, the rest as Ot
   const xml = (await a.app.inject({ url: `/datasets/${id}?format=datacite-xml` })).body;
   await assertValid(t, dataciteXsd, xml, 'kernel-4.7 XSD');
   const parsed = new XMLParser({ ignoreAttributes: false }).parse(xml).resource.descriptions.description as { '@_descriptionType': string }[];
-  t.same(parsed.map((d) => d['@_descriptionType']), ['Abstract', 'Other', 'Other', 'TechnicalInfo', 'TechnicalInfo', 'Other', 'Other']);
+  t.same(
+    parsed.map((d) => d['@_descriptionType']),
+    ['Abstract', 'Other', 'Other', 'TechnicalInfo', 'TechnicalInfo', 'Other', 'Other'],
+  );
 });
 
 t.test('the FAIR self-score counts datasheet sections', async (t) => {

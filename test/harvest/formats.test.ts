@@ -9,7 +9,10 @@ import { fullFixture, pinRunTimes } from './fixtures.js';
 
 const documentLoader = localDocumentLoader(BASE_URL);
 const canonical = async (doc: object) =>
-  jsonld.canonize(doc as jsonld.JsonLdDocument, { algorithm: 'URDNA2015', format: 'application/n-quads', documentLoader, safe: true } as never) as Promise<string>;
+  jsonld.canonize(
+    doc as jsonld.JsonLdDocument,
+    { algorithm: 'URDNA2015', format: 'application/n-quads', documentLoader, safe: true } as never,
+  ) as Promise<string>;
 
 const canonicalQuads = async (nquads: string) =>
   jsonld.canonize(nquads, { algorithm: 'URDNA2015', inputFormat: 'application/n-quads', format: 'application/n-quads' } as never) as Promise<string>;

@@ -13,7 +13,12 @@ async function nextSecond(): Promise<string> {
 }
 
 async function doi(a: TestApp, method: 'POST' | 'PUT', path: string, attributes: Record<string, unknown>) {
-  const res = await a.app.inject({ method, url: path, headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' }, payload: JSON.stringify({ data: { type: 'dois', attributes } }) });
+  const res = await a.app.inject({
+    method,
+    url: path,
+    headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
+    payload: JSON.stringify({ data: { type: 'dois', attributes } }),
+  });
   if (res.statusCode >= 300) throw new Error(res.body);
   return res.json().data;
 }
@@ -39,7 +44,10 @@ t.test('OAI-PMH from/until, /catalog?modified_since and sitemaps follow every ch
   t.same([...afterHide.keys()], [gone], 'from=<just before the hide> lists the withdrawn record only');
   t.same(afterHide.get(gone), { datestamp: seconds(hidden.attributes.tombstone.withdrawnAt), deleted: true }, 'a deleted header dated by the withdrawal');
   const record = await a.app.inject({ url: `/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:femto.test:${gone}` });
-  t.match(record.body, `<header status="deleted"><identifier>oai:femto.test:${gone}</identifier><datestamp>${seconds(hidden.attributes.tombstone.withdrawnAt)}</datestamp>`);
+  t.match(
+    record.body,
+    `<header status="deleted"><identifier>oai:femto.test:${gone}</identifier><datestamp>${seconds(hidden.attributes.tombstone.withdrawnAt)}</datestamp>`,
+  );
 
   const beforeMint = await nextSecond();
   await doi(a, 'POST', '/dois', { doi: '10.5072/mint-1', url: `${BASE_URL}/datasets/${minted}`, event: 'publish' });
@@ -57,7 +65,11 @@ t.test('OAI-PMH from/until, /catalog?modified_since and sitemaps follow every ch
     '/catalog?modified_since sees the DOI change',
   );
   const sitemap = (await a.app.inject({ url: '/sitemap.xml' })).body;
-  t.match(sitemap, new RegExp(`<loc>${BASE_URL}/datasets/${minted}</loc><lastmod>(${afterMint.get(minted)!.datestamp})</lastmod>`), 'sitemap lastmod is the record modification time');
+  t.match(
+    sitemap,
+    new RegExp(`<loc>${BASE_URL}/datasets/${minted}</loc><lastmod>(${afterMint.get(minted)!.datestamp})</lastmod>`),
+    'sitemap lastmod is the record modification time',
+  );
 
   // A new derivation step changes both ends' lineage: both are harvested again.
   const beforeStep = await nextSecond();

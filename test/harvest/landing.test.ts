@@ -15,7 +15,16 @@ t.test('the landing page is escaped HTML with the schema.org record embedded', a
   t.ok(script, 'embedded JSON-LD');
   const embedded = JSON.parse(script![1]);
   t.equal(embedded.name, 'Ising features <b>& "quotes"</b>', 'the embedded JSON keeps the exact title');
-  for (const part of ['Ada Lovelace', 'https://orcid.org/0000-0002-1825-0097', 'How to cite', 'features.h5', 'Magnetic susceptibility', 'Ising raw configurations', 'Ising critical-temperature classifier', 'Open access.'])
+  for (const part of [
+    'Ada Lovelace',
+    'https://orcid.org/0000-0002-1825-0097',
+    'How to cite',
+    'features.h5',
+    'Magnetic susceptibility',
+    'Ising raw configurations',
+    'Ising critical-temperature classifier',
+    'Open access.',
+  ])
     t.ok(res.body.includes(part), part);
 });
 
@@ -25,13 +34,28 @@ t.test('Signposting level 1 headers parse and level 2 linkset agrees', async (t)
   const res = await app.app.inject({ url: '/datasets/ising-features', headers: { accept: 'text/html' } });
   const links = parseLinkHeader(res.headers.link as string);
   const rels = (rel: string) => links.filter((l) => l.rel === rel);
-  t.same(rels('cite-as').map((l) => l.href), [`${BASE_URL}/datasets/ising-features/versions/1`]);
+  t.same(
+    rels('cite-as').map((l) => l.href),
+    [`${BASE_URL}/datasets/ising-features/versions/1`],
+  );
   t.ok(rels('describedby').length >= 3 && rels('describedby').every((l) => l.params.type), 'describedby with type');
   t.ok(rels('describedby').some((l) => l.params.type === 'application/ld+json' && l.params.profile === 'http://www.w3.org/ns/dcat'));
-  t.same(rels('type').map((l) => l.href), ['https://schema.org/Dataset', 'https://schema.org/AboutPage']);
-  t.same(rels('author').map((l) => l.href), ['https://orcid.org/0000-0002-1825-0097', 'https://ror.org/01ggx4157']);
-  t.same(rels('license').map((l) => l.href), ['https://spdx.org/licenses/CC-BY-4.0']);
-  t.same(rels('item').map((l) => l.href), ['https://data.example.org/features.h5', 'https://mirror.example.org/features.h5']);
+  t.same(
+    rels('type').map((l) => l.href),
+    ['https://schema.org/Dataset', 'https://schema.org/AboutPage'],
+  );
+  t.same(
+    rels('author').map((l) => l.href),
+    ['https://orcid.org/0000-0002-1825-0097', 'https://ror.org/01ggx4157'],
+  );
+  t.same(
+    rels('license').map((l) => l.href),
+    ['https://spdx.org/licenses/CC-BY-4.0'],
+  );
+  t.same(
+    rels('item').map((l) => l.href),
+    ['https://data.example.org/features.h5', 'https://mirror.example.org/features.h5'],
+  );
   const linksetLink = rels('linkset')[0];
   t.equal(linksetLink.params.type, 'application/linkset+json');
   const ls = await app.app.inject({ url: linksetLink.href.replace(BASE_URL, '') });
@@ -41,7 +65,11 @@ t.test('Signposting level 1 headers parse and level 2 linkset agrees', async (t)
   t.same(ctx['cite-as'], [{ href: `${BASE_URL}/datasets/ising-features/versions/1` }]);
   t.equal(ctx.item.length, 2);
   t.equal(ctx.author.length, 2);
-  t.same(ctx.describedby.map((l: { href: string }) => l.href), rels('describedby').map((l) => l.href), 'the linkset holds the links of the headers');
+  t.same(
+    ctx.describedby.map((l: { href: string }) => l.href),
+    rels('describedby').map((l) => l.href),
+    'the linkset holds the links of the headers',
+  );
 
   // One version's landing page has its own linkset, anchored there.
   const version = `${BASE_URL}/datasets/ising-features/versions/1`;
@@ -58,7 +86,10 @@ t.test('robots.txt lets harvesters reach OAI-PMH and the records, and names the 
   const rules = robots.split('\n').map((l) => l.split(':').map((x) => x.trim()));
   const disallowed = rules.filter(([k]) => k === 'Disallow').map(([, v]) => v);
   for (const path of ['/oai', '/datasets/fm4npp', '/catalog', '/sitemap.xml']) {
-    t.notOk(disallowed.some((d) => d && path.startsWith(d)), `${path} is not disallowed`);
+    t.notOk(
+      disallowed.some((d) => d && path.startsWith(d)),
+      `${path} is not disallowed`,
+    );
   }
   t.match(robots, `Sitemap: ${BASE_URL}/sitemap.xml`);
 });

@@ -11,7 +11,10 @@ t.test('all six verbs answer schema-valid documents, GET and POST', async (t) =>
   t.equal(identify.Identify.deletedRecord, 'persistent');
   t.equal(identify.Identify.granularity, 'YYYY-MM-DDThh:mm:ssZ');
   const formats = await valid(t, app, 'verb=ListMetadataFormats');
-  t.same(formats.ListMetadataFormats.metadataFormat.map((f: { metadataPrefix: string }) => f.metadataPrefix), ['oai_dc', 'oai_datacite', 'datacite']);
+  t.same(
+    formats.ListMetadataFormats.metadataFormat.map((f: { metadataPrefix: string }) => f.metadataPrefix),
+    ['oai_dc', 'oai_datacite', 'datacite'],
+  );
   await valid(t, app, 'verb=ListMetadataFormats&identifier=oai:femto.test:ising-features');
   const sets = await valid(t, app, 'verb=ListSets');
   const specs = sets.ListSets.set.map((s: { setSpec: string[] }) => s.setSpec[0]);
@@ -23,7 +26,10 @@ t.test('all six verbs answer schema-valid documents, GET and POST', async (t) =>
     t.equal(list.ListRecords.record.length, 4, 'the four public records (the restricted one absent)');
   }
   const ids = await valid(t, app, 'verb=ListIdentifiers&metadataPrefix=oai_dc&set=domain:stat-field-theory-rg');
-  t.same(ids.ListIdentifiers.header.map((h: { identifier: string }) => h.identifier), ['oai:femto.test:ising-features']);
+  t.same(
+    ids.ListIdentifiers.header.map((h: { identifier: string }) => h.identifier),
+    ['oai:femto.test:ising-features'],
+  );
   const dt = await valid(t, app, 'verb=ListIdentifiers&metadataPrefix=oai_dc&set=datatype:ai-curated');
   t.equal(dt.ListIdentifiers.header.length, 2);
 });
@@ -79,47 +85,55 @@ t.test('a token cannot be forged or reused for another verb; expired tokens are 
   t.match(later, /code="badResumptionToken">The resumptionToken expired/);
 });
 
-t.test('a full harvest by resumption tokens returns every public record exactly once while records are added; an incremental harvest then returns exactly the added ones', async (t) => {
-  const app = await makeApp(t, { FEMTO_OAI_PAGE_SIZE: '7', FEMTO_SEED_ON_EMPTY: 'true' });
-  // Datestamps have one-second granularity: records added from the next whole second on are newer than every seeded one.
-  const from = new Date(Math.floor(Date.now() / 1000) * 1000 + 1000);
-  while (Date.now() < from.getTime()) await new Promise((done) => setTimeout(done, 50));
-  const seen: string[] = [];
-  let body = await valid(t, app, 'verb=ListRecords&metadataPrefix=oai_datacite');
-  const total = Number(body.ListRecords.resumptionToken['@completeListSize']);
-  const added: string[] = [];
-  for (;;) {
-    const list = body.ListRecords;
-    t.equal(Number(list.resumptionToken?.['@cursor'] ?? seen.length), seen.length, 'cursor counts what came before');
-    seen.push(...list.record.map((r: { header: { identifier: string }[] }) => r.header[0].identifier));
-    // Records published mid-harvest wait for the next incremental harvest; they must not shift the pages.
-    added.push(await publishedDataset(app, { id: `added-${added.length}` }));
-    const token = list.resumptionToken?.['#text'];
-    if (!token) break;
-    body = await valid(t, app, `verb=ListRecords&resumptionToken=${encodeURIComponent(token)}`);
-  }
-  t.equal(new Set(seen).size, seen.length, 'no record twice');
-  t.equal(seen.length, total, 'completeListSize records');
-  const catalog = (await app.app.inject({ url: '/catalog?limit=1' })).json();
-  t.equal(catalog['hydra:totalItems'], total + added.length, 'the catalog now also has the added ones');
-  t.notOk(seen.some((id) => id.includes('added-')), 'added records are not in the snapshot');
-  t.ok(added.length > 7, 'the added records fill more than one page');
+t.test(
+  'a full harvest by resumption tokens returns every public record exactly once while records are added; an incremental harvest then returns exactly the added ones',
+  async (t) => {
+    const app = await makeApp(t, { FEMTO_OAI_PAGE_SIZE: '7', FEMTO_SEED_ON_EMPTY: 'true' });
+    // Datestamps have one-second granularity: records added from the next whole second on are newer than every seeded one.
+    const from = new Date(Math.floor(Date.now() / 1000) * 1000 + 1000);
+    while (Date.now() < from.getTime()) await new Promise((done) => setTimeout(done, 50));
+    const seen: string[] = [];
+    let body = await valid(t, app, 'verb=ListRecords&metadataPrefix=oai_datacite');
+    const total = Number(body.ListRecords.resumptionToken['@completeListSize']);
+    const added: string[] = [];
+    for (;;) {
+      const list = body.ListRecords;
+      t.equal(Number(list.resumptionToken?.['@cursor'] ?? seen.length), seen.length, 'cursor counts what came before');
+      seen.push(...list.record.map((r: { header: { identifier: string }[] }) => r.header[0].identifier));
+      // Records published mid-harvest wait for the next incremental harvest; they must not shift the pages.
+      added.push(await publishedDataset(app, { id: `added-${added.length}` }));
+      const token = list.resumptionToken?.['#text'];
+      if (!token) break;
+      body = await valid(t, app, `verb=ListRecords&resumptionToken=${encodeURIComponent(token)}`);
+    }
+    t.equal(new Set(seen).size, seen.length, 'no record twice');
+    t.equal(seen.length, total, 'completeListSize records');
+    const catalog = (await app.app.inject({ url: '/catalog?limit=1' })).json();
+    t.equal(catalog['hydra:totalItems'], total + added.length, 'the catalog now also has the added ones');
+    t.notOk(
+      seen.some((id) => id.includes('added-')),
+      'added records are not in the snapshot',
+    );
+    t.ok(added.length > 7, 'the added records fill more than one page');
 
-  const incremental: string[] = [];
-  let page = (await valid(t, app, `verb=ListIdentifiers&metadataPrefix=oai_dc&from=${from.toISOString().replace(/\.\d+Z$/, 'Z')}`)).ListIdentifiers;
-  for (;;) {
-    incremental.push(...page.header.map((h: { identifier: string }) => h.identifier.replace('oai:femto.test:', '')));
-    const token = page.resumptionToken?.['#text'];
-    if (!token) break;
-    page = (await valid(t, app, `verb=ListIdentifiers&resumptionToken=${encodeURIComponent(token)}`)).ListIdentifiers;
-  }
-  t.same(incremental.sort(), [...added].sort(), 'the incremental harvest returns the records added after `from`, and none of the older ones');
-});
+    const incremental: string[] = [];
+    let page = (await valid(t, app, `verb=ListIdentifiers&metadataPrefix=oai_dc&from=${from.toISOString().replace(/\.\d+Z$/, 'Z')}`)).ListIdentifiers;
+    for (;;) {
+      incremental.push(...page.header.map((h: { identifier: string }) => h.identifier.replace('oai:femto.test:', '')));
+      const token = page.resumptionToken?.['#text'];
+      if (!token) break;
+      page = (await valid(t, app, `verb=ListIdentifiers&resumptionToken=${encodeURIComponent(token)}`)).ListIdentifiers;
+    }
+    t.same(incremental.sort(), [...added].sort(), 'the incremental harvest returns the records added after `from`, and none of the older ones');
+  },
+);
 
 t.test('OAI, sitemap and /catalog count the same public records', async (t) => {
   const app = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true', FEMTO_OAI_PAGE_SIZE: '1000' });
   await fullFixture(app);
-  const oaiIds = (await oai(app, 'verb=ListIdentifiers&metadataPrefix=oai_dc')).body.ListIdentifiers.header.map((h: { identifier: string }) => h.identifier.split(':').pop());
+  const oaiIds = (await oai(app, 'verb=ListIdentifiers&metadataPrefix=oai_dc')).body.ListIdentifiers.header.map((h: { identifier: string }) =>
+    h.identifier.split(':').pop(),
+  );
   const sitemap = (await app.app.inject({ url: '/sitemap.xml' })).body;
   const locs = [...sitemap.matchAll(/<loc>[^<]*\/datasets\/([^<]+)<\/loc>/g)].map((m) => m[1]);
   const catalog = (await app.app.inject({ url: '/catalog?limit=500' })).json();
@@ -156,7 +170,12 @@ t.test('oai_datacite payloads follow DOI and lineage changes of an already harve
   t.equal(await get(), first, 'unchanged metadata, same payload');
 
   const derived = await publishedDataset(app, { title: 'derived', publisher: 'p' });
-  const act = await app.app.inject({ method: 'POST', url: '/activities', headers: app.as.curator, payload: { kind: 'analysis', inputs: [{ dataset: raw }], outputs: [{ dataset: derived }] } });
+  const act = await app.app.inject({
+    method: 'POST',
+    url: '/activities',
+    headers: app.as.curator,
+    payload: { kind: 'analysis', inputs: [{ dataset: raw }], outputs: [{ dataset: derived }] },
+  });
   t.equal(act.statusCode, 201, act.body);
   t.match(await get(), new RegExp(`relationType="IsSourceOf"[^>]*>[^<]*/datasets/${derived}/versions/1<`), 'new downstream lineage appears');
 
@@ -164,12 +183,17 @@ t.test('oai_datacite payloads follow DOI and lineage changes of an already harve
     method: 'POST',
     url: '/dois',
     headers: { ...app.as.curator, 'content-type': 'application/vnd.api+json' },
-    payload: JSON.stringify({ data: { type: 'dois', attributes: { doi: '10.5072/raw-oai', url: `http://femto.test/datasets/${raw}`, event: 'publish', titles: [{ title: 'Retitled at minting' }] } } }),
+    payload: JSON.stringify({
+      data: {
+        type: 'dois',
+        attributes: { doi: '10.5072/raw-oai', url: `http://femto.test/datasets/${raw}`, event: 'publish', titles: [{ title: 'Retitled at minting' }] },
+      },
+    }),
   });
   t.equal(minted.statusCode, 201, minted.body);
   const withDoi = await get();
   t.match(withDoi, '<identifier identifierType="DOI">10.5072/RAW-OAI</identifier>', 'the DOI appears');
-  t.match(withDoi, 'Retitled at minting', 'and the DOI\'s own metadata');
+  t.match(withDoi, 'Retitled at minting', "and the DOI's own metadata");
   await app.app.inject({
     method: 'PUT',
     url: '/dois/10.5072/raw-oai',

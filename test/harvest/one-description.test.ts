@@ -22,7 +22,8 @@ interface Said {
 const SCHEMA_ORG_OF: Record<string, string> = { Dataset: 'Dataset', Software: 'SoftwareSourceCode', Collection: 'Collection', Text: 'ScholarlyArticle' };
 const RIS_OF: Record<string, string> = { Dataset: 'DATA', Software: 'COMP', Text: 'RPRT' };
 const fromCrosswalk = (table: Record<string, string>, value: string | string[] | undefined) =>
-  Object.keys(table).find((k) => table[k] !== 'Dataset' && [value].flat().includes(table[k])) ?? (value && [value].flat().includes('Dataset') ? 'Dataset' : undefined);
+  Object.keys(table).find((k) => table[k] !== 'Dataset' && [value].flat().includes(table[k])) ??
+  (value && [value].flat().includes('Dataset') ? 'Dataset' : undefined);
 
 /** DataCite's "unavailable" names nobody. */
 const named = (names: string[]) => names.filter((n) => n !== ':unav');
@@ -49,7 +50,10 @@ function fromSchemaOrg(quads: Quad[], subject: string): Said {
     creators: g.objects(subject, `${SCHEMA}creator`).map((c) => g.one(c, `${SCHEMA}name`)),
     publisher: g.one(g.one(subject, `${SCHEMA}publisher`), `${SCHEMA}name`),
     year: g.one(subject, `${SCHEMA}datePublished`)?.slice(0, 4),
-    resourceType: fromCrosswalk(SCHEMA_ORG_OF, g.objects(subject, 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type').map((x) => x.replace(SCHEMA, ''))),
+    resourceType: fromCrosswalk(
+      SCHEMA_ORG_OF,
+      g.objects(subject, 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type').map((x) => x.replace(SCHEMA, '')),
+    ),
     license: spdxOf(g.one(subject, `${SCHEMA}license`)),
   };
 }
@@ -67,7 +71,12 @@ function fromDcat(quads: Quad[], subject: string): Said {
   };
 }
 
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, isArray: (n) => ['creator', 'title', 'rights', 'record', 'dc:creator', 'creator', 'type', 'rights', 'date', 'publisher'].includes(n) });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  isArray: (n) => ['creator', 'title', 'rights', 'record', 'dc:creator', 'creator', 'type', 'rights', 'date', 'publisher'].includes(n),
+});
 const text = (v: unknown): string => (typeof v === 'object' && v !== null ? String((v as Record<string, unknown>)['#text']) : String(v));
 
 function fromDataciteXml(resource: Record<string, any>): Said {
@@ -99,7 +108,10 @@ function fromOaiDc(dc: Record<string, any>): Said {
     publisher: dc.publisher ? text(dc.publisher[0]) : undefined,
     year: dc.date ? text(dc.date[0]).slice(0, 4) : undefined,
     resourceType: text(dc.type[0]),
-    license: dc.rights.map(text).filter((r: string) => !r.startsWith('info:')).map(spdxOf)[0],
+    license: dc.rights
+      .map(text)
+      .filter((r: string) => !r.startsWith('info:'))
+      .map(spdxOf)[0],
   };
 }
 
@@ -112,15 +124,26 @@ function fromBibtex(body: string): Said {
 
 /** RIS is line-based: "TY  - DATA". */
 function fromRis(body: string): Said {
-  const tags = body.split(/\r\n/).filter(Boolean).map((l) => /^([A-Z][A-Z0-9])  - (.*)$/.exec(l)!.slice(1));
+  const tags = body
+    .split(/\r\n/)
+    .filter(Boolean)
+    .map((l) => /^([A-Z][A-Z0-9])  - (.*)$/.exec(l)!.slice(1));
   const all = (tag: string) => tags.filter(([t]) => t === tag).map(([, v]) => v);
-  return { title: all('T1')[0], creators: all('AU'), publisher: all('PB')[0], year: all('PY')[0], resourceType: fromCrosswalk(RIS_OF, all('TY')[0]) ?? undefined };
+  return {
+    title: all('T1')[0],
+    creators: all('AU'),
+    publisher: all('PB')[0],
+    year: all('PY')[0],
+    resourceType: fromCrosswalk(RIS_OF, all('TY')[0]) ?? undefined,
+  };
 }
 
 function fromCsl(item: Record<string, any>): Said {
   return {
     title: item.title,
-    creators: (item.author ?? []).map((a: { literal?: string; family?: string; given?: string }) => a.literal ?? [a.family, a.given].filter(Boolean).join(', ')),
+    creators: (item.author ?? []).map(
+      (a: { literal?: string; family?: string; given?: string }) => a.literal ?? [a.family, a.given].filter(Boolean).join(', '),
+    ),
     publisher: item.publisher,
     year: item.issued ? String(item.issued['date-parts'][0][0]) : undefined,
   };
@@ -133,7 +156,9 @@ async function everyFormat(a: TestApp, id: string, subject: string): Promise<Rec
     if (res.statusCode !== 200) throw new Error(`${format}: ${res.statusCode} ${res.body}`);
     return res.body;
   };
-  const oai = async (prefix: string) => xml.parse((await a.app.inject({ url: `/oai?verb=GetRecord&metadataPrefix=${prefix}&identifier=oai:femto.test:${id}` })).body)['OAI-PMH'].GetRecord.record[0].metadata;
+  const oai = async (prefix: string) =>
+    xml.parse((await a.app.inject({ url: `/oai?verb=GetRecord&metadataPrefix=${prefix}&identifier=oai:femto.test:${id}` })).body)['OAI-PMH'].GetRecord.record[0]
+      .metadata;
   const turtle = new Parser({ baseIRI: BASE_URL }).parse(await get('ttl'));
   const landing = await get('html');
   const embedded = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(landing)![1]);
@@ -170,7 +195,13 @@ function agree(t: Tap.Test, formats: Record<string, Said>, expected: Said & { ti
 
 t.test('a DOI whose metadata a curator set: every format says what the DOI says', async (t) => {
   const a = await makeApp(t);
-  const id = await publishedDataset(a, { title: 'Record title', creators: [{ name: 'Ada Lovelace' }], publisher: 'Record Publisher', license: 'CC-BY-4.0', resourceType: 'Dataset' });
+  const id = await publishedDataset(a, {
+    title: 'Record title',
+    creators: [{ name: 'Ada Lovelace' }],
+    publisher: 'Record Publisher',
+    license: 'CC-BY-4.0',
+    resourceType: 'Dataset',
+  });
   const doi = await a.app.inject({
     method: 'POST',
     url: '/dois',
@@ -207,10 +238,29 @@ t.test('a record without a DOI: every format says what the record says, and no p
   const a = await makeApp(t, { FEMTO_REPOSITORY_NAME: 'Configured Repository' });
   const id = await publishedDataset(a, { title: 'Plain record', creators: [{ name: 'Noether, Emmy' }], license: 'CC0-1.0', resourceType: 'Collection' });
   const loadYear = String(new Date().getUTCFullYear());
-  const expected = { title: 'Plain record', creators: ['Noether, Emmy'], publisher: undefined, year: undefined, resourceType: 'Collection', license: 'CC0-1.0' };
+  const expected = {
+    title: 'Plain record',
+    creators: ['Noether, Emmy'],
+    publisher: undefined,
+    year: undefined,
+    resourceType: 'Collection',
+    license: 'CC0-1.0',
+  };
   agree(t, await everyFormat(a, id, `${BASE_URL}/datasets/${id}/versions/1`), expected, loadYear);
-  const dated = await publishedDataset(a, { title: 'Dated record', creators: [{ name: 'Noether, Emmy' }], publisher: 'Record Publisher', issued: '2011-05-02', license: 'CC0-1.0', resourceType: 'Collection' });
-  agree(t, await everyFormat(a, dated, `${BASE_URL}/datasets/${dated}/versions/1`), { ...expected, title: 'Dated record', publisher: 'Record Publisher', year: '2011' });
+  const dated = await publishedDataset(a, {
+    title: 'Dated record',
+    creators: [{ name: 'Noether, Emmy' }],
+    publisher: 'Record Publisher',
+    issued: '2011-05-02',
+    license: 'CC0-1.0',
+    resourceType: 'Collection',
+  });
+  agree(t, await everyFormat(a, dated, `${BASE_URL}/datasets/${dated}/versions/1`), {
+    ...expected,
+    title: 'Dated record',
+    publisher: 'Record Publisher',
+    year: '2011',
+  });
 });
 
 t.test('a draft or registered DOI is not public: it changes no format', async (t) => {
@@ -222,7 +272,21 @@ t.test('a draft or registered DOI is not public: it changes no format', async (t
       method: event ? 'PUT' : 'POST',
       url: event ? `/dois/${doi}` : '/dois',
       headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
-      payload: { data: { type: 'dois', attributes: { doi, url: `${BASE_URL}/datasets/${id}`, event, titles: [{ title: 'Not yet public' }], publisher: 'x', publicationYear: 2000, types: { resourceTypeGeneral: 'Text' }, creators: [{ name: 'x' }] } } },
+      payload: {
+        data: {
+          type: 'dois',
+          attributes: {
+            doi,
+            url: `${BASE_URL}/datasets/${id}`,
+            event,
+            titles: [{ title: 'Not yet public' }],
+            publisher: 'x',
+            publicationYear: 2000,
+            types: { resourceTypeGeneral: 'Text' },
+            creators: [{ name: 'x' }],
+          },
+        },
+      },
     });
     t.ok(res.statusCode < 300, res.body);
     const formats = await everyFormat(a, id, `${BASE_URL}/datasets/${id}/versions/1`);
@@ -240,5 +304,5 @@ t.test('BibTeX of every bundled record answers (the describedby links of the bun
   t.match(entry.fields, { title: /FM4NPP/ });
   t.notOk(entry.fields.year, 'the seed states no year: none is cited');
   t.match(entry.fields.note, /No creator or publisher recorded/);
-  t.notOk(res.body.includes(':unav'), 'DataCite\'s placeholder is no author');
+  t.notOk(res.body.includes(':unav'), "DataCite's placeholder is no author");
 });

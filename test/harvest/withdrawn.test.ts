@@ -7,7 +7,12 @@ const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@'
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 async function doi(a: TestApp, method: 'POST' | 'PUT', path: string, attributes: Record<string, unknown>) {
-  const res = await a.app.inject({ method, url: path, headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' }, payload: JSON.stringify({ data: { type: 'dois', attributes } }) });
+  const res = await a.app.inject({
+    method,
+    url: path,
+    headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
+    payload: JSON.stringify({ data: { type: 'dois', attributes } }),
+  });
   if (res.statusCode >= 300) throw new Error(res.body);
   return res.json().data;
 }
@@ -38,13 +43,17 @@ t.test('a withdrawn record leaves every public channel; OAI keeps it as deleted;
 
   const hidden = await doi(a, 'PUT', '/dois/10.5072/gone-1', { event: 'hide', withdrawalReason: 'Calibration error in run 7' });
   t.match(hidden.attributes.tombstone, { reason: 'Calibration error in run 7' });
-  t.notOk('withdrawalReason' in hidden.attributes, 'the reason is femto\'s, not a DataCite attribute');
+  t.notOk('withdrawalReason' in hidden.attributes, "the reason is femto's, not a DataCite attribute");
 
   const after = await channels(t, a);
   t.same(after.sitemap, [kept], 'sitemap drops it');
   t.same(after.catalog, [kept], '/catalog drops it');
   const searched = (await a.app.inject({ url: '/datasets?q=record' })).json();
-  t.same(searched.items.map((i: { id: string }) => i.id), [kept], 'search drops it');
+  t.same(
+    searched.items.map((i: { id: string }) => i.id),
+    [kept],
+    'search drops it',
+  );
   t.equal(searched.total, 1, 'search counts what it lists');
   const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ datasets(query: "record") { totalCount edges { node { id } } } }' } });
   t.same(gql.json().data.datasets, { totalCount: 1, edges: [{ node: { id: kept } }] }, 'GraphQL search drops it');

@@ -42,7 +42,8 @@ export interface CroissantReport {
 function normalise(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(/^https:\/\/schema\.org\//, SC);
   if (Array.isArray(value)) return value.map(normalise);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k === '@value' ? k : (normalise(k) as string), k === '@value' ? v : normalise(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k === '@value' ? k : (normalise(k) as string), k === '@value' ? v : normalise(v)]));
   return value;
 }
 
@@ -60,14 +61,17 @@ const isRef = (n: Node) => Object.keys(n).length === 1 && typeof n['@id'] === 's
 export async function checkCroissant(document: object, opts: { conformsTo?: string } = {}): Promise<CroissantReport> {
   const errors: string[] = [];
   const warnings: string[] = [];
-  const expanded = normalise(await jsonld.expand(document as jsonld.JsonLdDocument, { base: 'https://checker.invalid/document', documentLoader: refuseRemote } as jsonld.Options.Expand)) as Node[];
+  const expanded = normalise(
+    await jsonld.expand(document as jsonld.JsonLdDocument, { base: 'https://checker.invalid/document', documentLoader: refuseRemote } as jsonld.Options.Expand),
+  ) as Node[];
 
   const datasets = expanded.filter((n) => typed(n, `${SC}Dataset`));
   if (datasets.length !== 1) return { errors: [`expected one sc:Dataset node, found ${datasets.length}`], warnings };
   const ds = datasets[0];
   for (const p of ['name', 'description', 'url']) if (!has(ds, SC + p)) errors.push(`dataset: ${p} is required`);
   const conforms = all(ds, `${DCT}conformsTo`).map((v) => (v as { '@id'?: string; '@value'?: string })['@id'] ?? (v as { '@value'?: string })['@value']);
-  if (opts.conformsTo && !conforms.includes(opts.conformsTo)) errors.push(`dataset: dct:conformsTo ${opts.conformsTo} is required (found ${conforms.join(', ') || 'none'})`);
+  if (opts.conformsTo && !conforms.includes(opts.conformsTo))
+    errors.push(`dataset: dct:conformsTo ${opts.conformsTo} is required (found ${conforms.join(', ') || 'none'})`);
   for (const p of ['license', 'datePublished', 'creator']) if (!has(ds, SC + p)) warnings.push(`dataset: ${p} is recommended (the spec lists it as required)`);
   const live = all(ds, `${CR}isLiveDataset`).some((v) => (v as { '@value'?: unknown })['@value'] === true);
 
@@ -172,7 +176,8 @@ export async function checkCroissant(document: object, opts: { conformsTo?: stri
       if (!rec || typeof rec !== 'object' || Array.isArray(rec)) return void errors.push(`${what}: data record ${i} is not an object`);
       // Records name fields by @id as written, relative to the document like any @id.
       const got = Object.keys(rec).map((k) => [...keys].find((id) => id === k || id?.endsWith(`/${k}`)) ?? k);
-      if (got.length !== keys.size || got.some((k) => !keys.has(k))) errors.push(`${what}: data record ${i} has keys ${Object.keys(rec).join(', ')}, not its fields`);
+      if (got.length !== keys.size || got.some((k) => !keys.has(k)))
+        errors.push(`${what}: data record ${i} has keys ${Object.keys(rec).join(', ')}, not its fields`);
     });
   }
 

@@ -36,7 +36,13 @@ const executable = (path: string) => {
 
 /** Debian's Chromium, as `.ci/run` installs it: CHROMIUM_PATH, else `chromium` on PATH. */
 export function chromium(): External {
-  const path = process.env.CHROMIUM_PATH ?? (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'chromium')).find(executable) ?? 'chromium';
+  const path =
+    process.env.CHROMIUM_PATH ??
+    (process.env.PATH ?? '')
+      .split(delimiter)
+      .map((dir) => join(dir, 'chromium'))
+      .find(executable) ??
+    'chromium';
   const enable = 'install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary';
   return executable(path) ? { path, enable } : { path, enable, missing: `needs Chromium, not found (${path})` };
 }

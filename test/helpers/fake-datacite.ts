@@ -47,7 +47,9 @@ export async function fakeDatacite(t: Test) {
     if (fault?.kind === 'echo') {
       const basic = req.headers.authorization ?? '';
       const decoded = Buffer.from(basic.replace(/^Basic /, ''), 'base64').toString();
-      return json(fault.status, { errors: [{ title: `refused ${req.method} with ${basic} (${decoded}); retry with ?password=${decoded.split(':')[1]}`, request: raw.slice(0, 200) }] });
+      return json(fault.status, {
+        errors: [{ title: `refused ${req.method} with ${basic} (${decoded}); retry with ?password=${decoded.split(':')[1]}`, request: raw.slice(0, 200) }],
+      });
     }
     if (fault) return json(fault.status, { errors: [{ title: 'injected' }] }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
     if (req.method === 'GET') {

@@ -19,7 +19,12 @@ export interface EveryFormat {
   oaiDatacite: Record<string, any>;
 }
 
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, isArray: (name) => ['title', 'publisher', 'description', 'date', 'contributor', 'rights', 'subject', 'identifier', 'creator'].includes(name) });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  isArray: (name) => ['title', 'publisher', 'description', 'date', 'contributor', 'rights', 'subject', 'identifier', 'creator'].includes(name),
+});
 
 const GRAPHQL_FIELDS = `id status license publisher issued tier alsoInTiers domain domainLabel alsoInDomains sizeBytes recordCount formats
   creators { name } relatedIdentifiers { type value relation } generatedBy { id implied }`;

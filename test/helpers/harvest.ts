@@ -10,10 +10,12 @@ export function parseLinkHeader(header: string): { href: string; rel: string; pa
   let m: RegExpExecArray | null;
   while (re.lastIndex < header.length && (m = re.exec(header))) {
     const params: Record<string, string> = {};
-    for (const p of m[2].matchAll(/;\s*([a-zA-Z*-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^",;]+))/g)) params[p[1].toLowerCase()] = (p[2] ?? p[3]).replace(/\\(.)/g, '$1');
+    for (const p of m[2].matchAll(/;\s*([a-zA-Z*-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^",;]+))/g))
+      params[p[1].toLowerCase()] = (p[2] ?? p[3]).replace(/\\(.)/g, '$1');
     out.push({ href: m[1], rel: params.rel, params });
     if (m[3] === '') break;
   }
-  if (re.lastIndex !== header.length && re.lastIndex !== 0) throw new Error(`Link header not fully parsed at ${re.lastIndex}: ${header.slice(re.lastIndex, re.lastIndex + 40)}`);
+  if (re.lastIndex !== header.length && re.lastIndex !== 0)
+    throw new Error(`Link header not fully parsed at ${re.lastIndex}: ${header.slice(re.lastIndex, re.lastIndex + 40)}`);
   return out;
 }

@@ -13,4 +13,3 @@ export function migrationsUpTo(dir: string, last: string): string {
   writeFileSync(join(out, 'meta/_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, end + 1) }));
   return out;
 }
-

@@ -3,7 +3,11 @@ import type { Test } from 'tap';
 import type { TestApp } from './app.js';
 import { assertValid, oaiXsd } from './validators.js';
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['record', 'header', 'set', 'metadataFormat', 'setSpec', 'error'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (name) => ['record', 'header', 'set', 'metadataFormat', 'setSpec', 'error'].includes(name),
+});
 
 /** One OAI-PMH request, GET or POST (form), with its parsed OAI-PMH element. */
 export async function oai(app: TestApp, query: string, method: 'GET' | 'POST' = 'GET') {

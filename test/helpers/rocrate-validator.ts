@@ -59,21 +59,26 @@ interface Profile {
 function loadProfile(levels: string[]): Profile {
   const shapes = new oxigraph.Store();
   const files = levels.flatMap((l) => ttlUnder(join(root.path, l)));
-  for (const f of [join(root.path, 'ro-crate', '1.1', 'prefixes.ttl'), ...files]) shapes.load(readFileSync(f, 'utf8'), { format: 'text/turtle', base_iri: BASE });
+  for (const f of [join(root.path, 'ro-crate', '1.1', 'prefixes.ttl'), ...files])
+    shapes.load(readFileSync(f, 'utf8'), { format: 'text/turtle', base_iri: BASE });
   return { shapes, ontology: readFileSync(join(root.path, 'ro-crate', '1.1', 'ontology.ttl'), 'utf8'), prefixes: prefixHeader(shapes) };
 }
 
 function focusNodes(p: Profile, data: oxigraph.Store, shape: oxigraph.Term): oxigraph.Term[] {
   const s = `<${shape.value}>`;
-  const q = (where: string) => (data.query(`${p.prefixes}\nSELECT DISTINCT ?this WHERE { ${where} }`, { base_iri: BASE }) as Map<string, oxigraph.Term>[]).map((r) => r.get('this')!);
-  const one = (pattern: string) => (p.shapes.query(`PREFIX sh: <${SH}> SELECT ?v WHERE { ${pattern} }`) as Map<string, oxigraph.Term>[]).map((r) => r.get('v')!);
+  const q = (where: string) =>
+    (data.query(`${p.prefixes}\nSELECT DISTINCT ?this WHERE { ${where} }`, { base_iri: BASE }) as Map<string, oxigraph.Term>[]).map((r) => r.get('this')!);
+  const one = (pattern: string) =>
+    (p.shapes.query(`PREFIX sh: <${SH}> SELECT ?v WHERE { ${pattern} }`) as Map<string, oxigraph.Term>[]).map((r) => r.get('v')!);
   const iri = (t: oxigraph.Term) => `<${t.value}>`;
   const nodes = [
     ...one(`${s} sh:targetClass ?v`).flatMap((c) => q(`?this a ${iri(c)}`)),
     ...one(`${s} sh:targetNode ?v`),
     ...one(`${s} sh:targetObjectsOf ?v`).flatMap((pr) => q(`?x ${iri(pr)} ?this`)),
     ...one(`${s} sh:targetSubjectsOf ?v`).flatMap((pr) => q(`?this ${iri(pr)} ?x`)),
-    ...one(`${s} sh:target/sh:select ?v`).flatMap((select) => (data.query(`${p.prefixes}\n${select.value}`, { base_iri: BASE }) as Map<string, oxigraph.Term>[]).map((r) => r.get('this')!)),
+    ...one(`${s} sh:target/sh:select ?v`).flatMap((select) =>
+      (data.query(`${p.prefixes}\n${select.value}`, { base_iri: BASE }) as Map<string, oxigraph.Term>[]).map((r) => r.get('this')!),
+    ),
   ];
   const seen = new Set<string>();
   return nodes.filter((n) => n && !seen.has(n.value) && seen.add(n.value));
@@ -109,7 +114,9 @@ function applyRules(p: Profile, data: oxigraph.Store) {
 
 /** SPARQL-based constraints: every row a query answers for a focus node is a violation. */
 function sparqlViolations(p: Profile, data: oxigraph.Store): string[] {
-  const constraints = p.shapes.query(`PREFIX sh: <${SH}> SELECT ?shape ?select ?message WHERE { ?shape sh:sparql ?c . ?c sh:select ?select . OPTIONAL { ?c sh:message ?message } }`) as Map<string, oxigraph.Term>[];
+  const constraints = p.shapes.query(
+    `PREFIX sh: <${SH}> SELECT ?shape ?select ?message WHERE { ?shape sh:sparql ?c . ?c sh:select ?select . OPTIONAL { ?c sh:message ?message } }`,
+  ) as Map<string, oxigraph.Term>[];
   return constraints.flatMap((c) =>
     focusNodes(p, data, c.get('shape')!).flatMap((focus) => {
       const rows = data.query(`${p.prefixes}\n${withThis(c.get('select')!.value, focus)}`, { base_iri: BASE }) as Map<string, oxigraph.Term>[];
@@ -123,7 +130,9 @@ function coreShapes(p: Profile, data: oxigraph.Store): Quad[] {
   const targeted = p.shapes.query(`PREFIX sh: <${SH}> SELECT DISTINCT ?shape WHERE { ?shape sh:target/sh:select ?q }`) as Map<string, oxigraph.Term>[];
   const extra = targeted.flatMap((r) => focusNodes(p, data, r.get('shape')!).map((n) => `<${r.get('shape')!.value}> <${SH}targetNode> ${nt(n)} .`));
   // sh:sparql constraints are checked by sparqlViolations.
-  return new Parser().parse(`${p.shapes.dump({ format: 'application/n-triples', from_graph_name: oxigraph.defaultGraph() })}\n${extra.join('\n')}`).filter((q) => q.predicate.value !== `${SH}sparql`);
+  return new Parser()
+    .parse(`${p.shapes.dump({ format: 'application/n-triples', from_graph_name: oxigraph.defaultGraph() })}\n${extra.join('\n')}`)
+    .filter((q) => q.predicate.value !== `${SH}sparql`);
 }
 
 /**
@@ -151,14 +160,21 @@ function descriptorFormatErrors(crate: object): string[] {
 async function errorsOf(p: Profile, crate: object): Promise<string[]> {
   const form = descriptorFormatErrors(crate);
   if (form.length) return form;
-  const nquads = (await jsonld.toRDF(crate as jsonld.JsonLdDocument, { base: BASE, format: 'application/n-quads', documentLoader: localDocumentLoader(BASE_URL) } as jsonld.Options.ToRdf)) as unknown as string;
+  const nquads = (await jsonld.toRDF(
+    crate as jsonld.JsonLdDocument,
+    { base: BASE, format: 'application/n-quads', documentLoader: localDocumentLoader(BASE_URL) } as jsonld.Options.ToRdf,
+  )) as unknown as string;
   const data = new oxigraph.Store();
   data.load(nquads, { format: 'application/n-quads' });
   data.load(p.ontology, { format: 'text/turtle', base_iri: BASE });
   applyRules(p, data);
   const validator = new SHACLValidator(coreShapes(p, data));
-  const report = await validator.validate(validator.factory.dataset(new Parser().parse(data.dump({ format: 'application/n-triples', from_graph_name: oxigraph.defaultGraph() }))));
-  const core = report.results.map((r) => `${r.focusNode?.value} ${r.path?.value ?? ''}: ${r.message.map((m) => m.value).join('; ') || r.sourceConstraintComponent?.value}`);
+  const report = await validator.validate(
+    validator.factory.dataset(new Parser().parse(data.dump({ format: 'application/n-triples', from_graph_name: oxigraph.defaultGraph() }))),
+  );
+  const core = report.results.map(
+    (r) => `${r.focusNode?.value} ${r.path?.value ?? ''}: ${r.message.map((m) => m.value).join('; ') || r.sourceConstraintComponent?.value}`,
+  );
   return [...sparqlViolations(p, data), ...core];
 }
 

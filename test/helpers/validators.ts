@@ -53,7 +53,9 @@ const filesUnder = (dir: string): string[] =>
 function schemaFiles(entry: string, folders: string[]): { fileName: string; contents: string }[] {
   const local = (path: string) => ({ fileName: relative(sharedDir, path), contents: readFileSync(path, 'utf8') });
   const catalogPath = shared('validators', 'catalog.xml').path;
-  const catalog = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (_name, _path, _leaf, isAttribute) => !isAttribute }).parse(readFileSync(catalogPath, 'utf8'));
+  const catalog = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (_name, _path, _leaf, isAttribute) => !isAttribute }).parse(
+    readFileSync(catalogPath, 'utf8'),
+  );
   const remote = (catalog.catalog[0].system as { systemId: string; uri: string }[]).map((s) => ({
     fileName: s.systemId.replace('://', ':/'),
     contents: readFileSync(resolve(dirname(catalogPath), s.uri), 'utf8'),
@@ -100,14 +102,18 @@ const dataciteJson = once(() => {
   const ajv = new (Ajv2019 as unknown as typeof Ajv2019.default)({ allErrors: true, strict: false });
   (addFormats as unknown as typeof addFormats.default)(ajv);
   for (const [name, pattern] of Object.entries({ year, yearmonth: yearMonth, datetime: dateTime })) ajv.addFormat(name, whole(pattern));
-  for (const [name, pattern] of Object.entries({ 'year-range': year, 'yearmonth-range': yearMonth, 'date-range': date, 'datetime-range': dateTime })) ajv.addFormat(name, range(pattern));
+  for (const [name, pattern] of Object.entries({ 'year-range': year, 'yearmonth-range': yearMonth, 'date-range': date, 'datetime-range': dateTime }))
+    ajv.addFormat(name, range(pattern));
   // The file still carries a draft-04 style `id`, which draft 2019-09 names `$id`; it is only a label.
   const { id: _label, ...schema } = JSON.parse(readFileSync(dataciteJsonSchemaFile.path, 'utf8'));
   return ajv.compile(schema);
 });
 
 /** Documents against a JSON Schema compiled on first use. */
-function jsonSchemaValidator(file: External, compiled: () => { (doc: unknown): boolean; errors?: { instancePath: string; message?: string; params: unknown }[] | null }): Validator<unknown> {
+function jsonSchemaValidator(
+  file: External,
+  compiled: () => { (doc: unknown): boolean; errors?: { instancePath: string; message?: string; params: unknown }[] | null },
+): Validator<unknown> {
   return {
     needs: [file],
     async errors(docs) {
@@ -144,7 +150,11 @@ function shaclValidator(...files: string[][]): Validator<Quad[]> {
       const out: string[][] = [];
       for (const quads of docs) {
         const report = await v.validate(v.factory.dataset(quads));
-        out.push(report.results.map((r) => `${r.focusNode?.value} ${r.path?.value ?? ''}: ${r.message.map((m) => m.value).join('; ') || r.sourceConstraintComponent?.value}`));
+        out.push(
+          report.results.map(
+            (r) => `${r.focusNode?.value} ${r.path?.value ?? ''}: ${r.message.map((m) => m.value).join('; ') || r.sourceConstraintComponent?.value}`,
+          ),
+        );
       }
       return out;
     },
@@ -155,7 +165,10 @@ function shaclValidator(...files: string[][]): Validator<Quad[]> {
 export const googleDatasetShapes = shaclValidator(['fixtures', 'real', 'schemaorg', 'shacl', 'googleRequired.ttl']);
 
 /** DCAT-AP 3.0.1 (shapes and ranges). */
-export const dcatAp3Shapes = shaclValidator(['fixtures', 'real', 'dcat', 'dcat-ap-3.0.1', 'shapes.ttl'], ['fixtures', 'real', 'dcat', 'dcat-ap-3.0.1', 'range.ttl']);
+export const dcatAp3Shapes = shaclValidator(
+  ['fixtures', 'real', 'dcat', 'dcat-ap-3.0.1', 'shapes.ttl'],
+  ['fixtures', 'real', 'dcat', 'dcat-ap-3.0.1', 'range.ttl'],
+);
 
 /** PROV-XML (the W3C PROV schemas as the prov package vendors them). */
 export const provXsd = xsdValidator('fixtures/real/prov/schemas/prov.xsd', ['fixtures/real/prov/schemas']);

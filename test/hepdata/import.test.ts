@@ -27,7 +27,12 @@ const record = async (a: TestApp, url: string) => (await a.app.inject({ url })).
 
 /** A submission directory: submission.yaml from the validator's test suite, each data file it names the validator's valid data file (unless given). */
 const submissionDir = (t: Parameters<Parameters<typeof t.test>[1]>[0], submission: string, data: Record<string, string> = {}) =>
-  t.testdir({ 'submission.yaml': submission, 'data1.yaml': fixture('validator-testsuite/valid_file.yaml'), 'data2.yaml': fixture('validator-testsuite/valid_file.yaml'), ...data });
+  t.testdir({
+    'submission.yaml': submission,
+    'data1.yaml': fixture('validator-testsuite/valid_file.yaml'),
+    'data2.yaml': fixture('validator-testsuite/valid_file.yaml'),
+    ...data,
+  });
 
 t.test('the ATLAS ZZ submission becomes one record with its eight tables', requires(t, fixtures), async (t) => {
   const a = await makeApp(t);
@@ -38,10 +43,17 @@ t.test('the ATLAS ZZ submission becomes one record with its eight tables', requi
   t.match(id, /^hepdata-submission-atlas-zz-[0-9a-f]{10}$/, 'no INSPIRE id: named after the directory');
 
   const r = await record(a, `/datasets/${id}`);
-  t.equal(r.title, 'Measurements of the cross section for ZZ production using the 4l and 2l2nu decay channels in proton-proton collisions at a centre-of-mass energy of 7 TeV with 4.6 fb^-1 of data collected in 2011', 'the first sentence of the comment after the accelerator');
+  t.equal(
+    r.title,
+    'Measurements of the cross section for ZZ production using the 4l and 2l2nu decay channels in proton-proton collisions at a centre-of-mass energy of 7 TeV with 4.6 fb^-1 of data collected in 2011',
+    'the first sentence of the comment after the accelerator',
+  );
   t.match(r.description, /^CERN-LHC\. {2}Measurements of the cross section/, 'the whole comment');
   t.equal(r.hepdataTables.length, 8);
-  t.same(r.hepdataTables.map((x: { name: string }) => x.name), ['Table 1', 'Table 2', 'Table 3', 'Table 4', 'Table 5', 'Table 6', 'Table 7', 'Table 8']);
+  t.same(
+    r.hepdataTables.map((x: { name: string }) => x.name),
+    ['Table 1', 'Table 2', 'Table 3', 'Table 4', 'Table 5', 'Table 6', 'Table 7', 'Table 8'],
+  );
   const t3 = r.hepdataTables[2];
   t.match(t3, { name: 'Table 3', location: 'Data from Figure 8A', dataFile: 'data3.yaml', doi: null, rowCount: 4 });
   t.match(t3.description, /^Normalized ZZ fiducial cross section \(multiplied by 10\^6 for readability\) in values of the leading reconstructed dilepton pT/);
@@ -66,9 +78,18 @@ t.test('the ATLAS ZZ submission becomes one record with its eight tables', requi
     ],
     'each keyword as given, with the observable it maps to',
   );
-  t.match(r.hepdataTables[0], { license: { name: 'GPL 2', url: 'url for license', description: 'Tell me about it. This can appear in the main record display' } });
-  t.same([...r.observables].sort(), [`${OBS}center-of-mass-energy`, `${OBS}cross-section`, `${OBS}differential-distribution`], 'SIG, DSIG/D..., cmenergies and the cross-section phrases');
-  t.ok(r.keywords.includes('P P --> Z0 Z0 X') && r.keywords.includes('Z pair Production') && r.keywords.includes('Azimuthal Angular Dependence'), 'unmatched reactions and phrases stay keywords');
+  t.match(r.hepdataTables[0], {
+    license: { name: 'GPL 2', url: 'url for license', description: 'Tell me about it. This can appear in the main record display' },
+  });
+  t.same(
+    [...r.observables].sort(),
+    [`${OBS}center-of-mass-energy`, `${OBS}cross-section`, `${OBS}differential-distribution`],
+    'SIG, DSIG/D..., cmenergies and the cross-section phrases',
+  );
+  t.ok(
+    r.keywords.includes('P P --> Z0 Z0 X') && r.keywords.includes('Z pair Production') && r.keywords.includes('Azimuthal Angular Dependence'),
+    'unmatched reactions and phrases stay keywords',
+  );
   t.notOk(r.keywords.includes('SIG') || r.keywords.includes('Cross Section') || r.keywords.includes('7000'), 'matched ones are observables');
   t.equal(r.tier, 8, 'the tier the observables share');
   t.match(r.relatedIdentifiers, [
@@ -82,7 +103,12 @@ t.test('the ATLAS ZZ submission becomes one record with its eight tables', requi
   const g3 = gql.data.dataset.hepdataTables[2];
   t.equal(gql.data.dataset.hepdataTables.length, 8, 'GraphQL: the same tables');
   t.same(g3.independentVariables, [{ name: 'Leading dilepton PT', units: 'GEV' }]);
-  t.same(g3.keywords[2], { name: 'cmenergies', value: '7000', observable: { iri: `${OBS}center-of-mass-energy`, label: 'Centre-of-mass energy' }, gev: { low: 7000, high: 7000 } });
+  t.same(g3.keywords[2], {
+    name: 'cmenergies',
+    value: '7000',
+    observable: { iri: `${OBS}center-of-mass-energy`, label: 'Centre-of-mass energy' },
+    gev: { low: 7000, high: 7000 },
+  });
   t.same(g3.dependentVariables[0].qualifiers[1], { name: 'SQRT(S)', value: '7000', units: 'GEV' });
 
   const again = importDir(a, dir);
@@ -111,7 +137,9 @@ t.test('a dry run writes nothing; a changed data file is the next version, the f
 
 t.test('a directory of submissions: one record each, a bad one refused on its own', requires(t, fixtures), async (t) => {
   const a = await makeApp(t);
-  const dir = t.testdir({ bad: { 'submission.yaml': fixture('validator-testsuite/invalid_cmenergies.yaml'), 'data2.yaml': fixture('validator-testsuite/valid_file.yaml') } });
+  const dir = t.testdir({
+    bad: { 'submission.yaml': fixture('validator-testsuite/invalid_cmenergies.yaml'), 'data2.yaml': fixture('validator-testsuite/valid_file.yaml') },
+  });
   cpSync(join(fixtures.path, 'submission-ATLAS-ZZ'), join(dir, 'atlas'), { recursive: true });
   cpSync(join(fixtures.path, 'hepdata-tests', 'no_additional_info'), join(dir, 'rhic', 'phenix'), { recursive: true });
   const { counts, out } = importDir(a, dir);
@@ -135,24 +163,31 @@ t.test('record ids: the INSPIRE id names the record and is what it supplements',
   t.equal(r.hepdataTables.length, 2);
 });
 
-t.test('the tests of HEPData itself: a submission without additional information imports, duplicate table names are refused', requires(t, fixtures), async (t) => {
-  const a = await makeApp(t);
-  const ok = importDir(a, join(fixtures.path, 'hepdata-tests', 'no_additional_info'));
-  t.match(ok.counts, { created: 1 }, ok.out.join('\n'));
-  const id = /create dataset (\S+)/.exec(ok.out[0])![1];
-  const r = await record(a, `/datasets/${id}`);
-  t.same(r.hepdataTables.map((x: { name: string }) => x.name), ['Figure 7, p + p collisions', 'Figure 7, Au + Au collisions']);
+t.test(
+  'the tests of HEPData itself: a submission without additional information imports, duplicate table names are refused',
+  requires(t, fixtures),
+  async (t) => {
+    const a = await makeApp(t);
+    const ok = importDir(a, join(fixtures.path, 'hepdata-tests', 'no_additional_info'));
+    t.match(ok.counts, { created: 1 }, ok.out.join('\n'));
+    const id = /create dataset (\S+)/.exec(ok.out[0])![1];
+    const r = await record(a, `/datasets/${id}`);
+    t.same(
+      r.hepdataTables.map((x: { name: string }) => x.name),
+      ['Figure 7, p + p collisions', 'Figure 7, Au + Au collisions'],
+    );
 
-  const dir = t.testdir({
-    'submission.yaml': fixture('hepdata-tests/duplicate_table_names/submission.yaml'),
-    'rhs1_pp.yaml': fixture('hepdata-tests/no_additional_info/rhs1_pp.yaml'),
-    'rhs1_auau.yaml': fixture('hepdata-tests/no_additional_info/rhs1_auau.yaml'),
-  });
-  const dup = importDir(a, dir);
-  t.match(dup.counts, { created: 0, refused: 1 });
-  t.match(dup.out[0], /submission\.yaml:16: \/2\/name: duplicate table name: Figure 7, p \+ p collisions/, 'file, line and pointer of the third table');
-  t.match(dup.out[0], /submission\.yaml:21: \/2\/data_file: duplicate table data_file: rhs1_pp\.yaml/);
-});
+    const dir = t.testdir({
+      'submission.yaml': fixture('hepdata-tests/duplicate_table_names/submission.yaml'),
+      'rhs1_pp.yaml': fixture('hepdata-tests/no_additional_info/rhs1_pp.yaml'),
+      'rhs1_auau.yaml': fixture('hepdata-tests/no_additional_info/rhs1_auau.yaml'),
+    });
+    const dup = importDir(a, dir);
+    t.match(dup.counts, { created: 0, refused: 1 });
+    t.match(dup.out[0], /submission\.yaml:16: \/2\/name: duplicate table name: Figure 7, p \+ p collisions/, 'file, line and pointer of the third table');
+    t.match(dup.out[0], /submission\.yaml:21: \/2\/data_file: duplicate table data_file: rhs1_pp\.yaml/);
+  },
+);
 
 t.test('invalid submissions and data files are refused naming file, line and pointer; nothing is written', requires(t, fixtures), async (t) => {
   const a = await makeApp(t);
@@ -190,7 +225,14 @@ t.test('invalid submissions and data files are refused naming file, line and poi
     t.match(counts, { refused: 0 }, `${file}: ${out.join('\n')}`);
   }
   for (const file of ['valid_file.yaml', 'valid_file.json', 'binning_average.yaml']) {
-    const { counts, out } = importDir(a, t.testdir({ 'submission.yaml': fixture('hepdata-tests/no_additional_info/submission.yaml'), 'rhs1_pp.yaml': fixture(`validator-testsuite/${file}`), 'rhs1_auau.yaml': fixture('validator-testsuite/valid_file.yaml') }));
+    const { counts, out } = importDir(
+      a,
+      t.testdir({
+        'submission.yaml': fixture('hepdata-tests/no_additional_info/submission.yaml'),
+        'rhs1_pp.yaml': fixture(`validator-testsuite/${file}`),
+        'rhs1_auau.yaml': fixture('validator-testsuite/valid_file.yaml'),
+      }),
+    );
     t.match(counts, { refused: 0 }, `${file} is a valid data file: ${out.join('\n')}`);
   }
 });
@@ -215,44 +257,68 @@ t.test('POST /import/hepdata takes the single-file form; a file naming data file
     '    values: [{value: 1.5, errors: [{symerror: 0.1, label: stat}]}]',
     '',
   ].join('\n');
-  const post = (body: string) => a.app.inject({ method: 'POST', url: '/import/hepdata', headers: { ...a.as.curator, 'content-type': 'application/yaml' }, payload: body });
+  const post = (body: string) =>
+    a.app.inject({ method: 'POST', url: '/import/hepdata', headers: { ...a.as.curator, 'content-type': 'application/yaml' }, payload: body });
   const res = await post(single);
   t.equal(res.statusCode, 201, res.body);
   const id = res.json().results[0].subject;
   t.match(id, /^hepdata-a-single-file-submission-with-one-table-[0-9a-f]{10}$/, 'no INSPIRE id, no name: named after its title');
   const r = await record(a, `/datasets/${id}`);
   t.equal(r.title, 'A single-file submission with one table of a made-up measurement');
-  t.match(r.hepdataTables, [{ name: 'Table 1', dataFile: 'Table_1.yaml', rowCount: 1, independentVariables: [{ name: 'SQRT(S)', units: 'GEV' }], dependentVariables: [{ name: 'SIG', units: 'PB', qualifiers: [] }] }]);
+  t.match(r.hepdataTables, [
+    {
+      name: 'Table 1',
+      dataFile: 'Table_1.yaml',
+      rowCount: 1,
+      independentVariables: [{ name: 'SQRT(S)', units: 'GEV' }],
+      dependentVariables: [{ name: 'SIG', units: 'PB', qualifiers: [] }],
+    },
+  ]);
   t.same(r.observables.sort(), [`${OBS}center-of-mass-energy`, `${OBS}cross-section`]);
   t.match(r.relatedIdentifiers, [{ type: 'arXiv', value: '2101.00001', relation: 'IsSupplementTo' }]);
 
   const refused = await post(single.replace(/independent_variables:[\s\S]*$/, 'data_file: data1.yaml\n'));
   t.equal(refused.statusCode, 400);
   t.equal(refused.headers['content-type'], 'application/problem+json');
-  t.match(refused.json().errors[0], { pointer: 'request#/1/data_file', message: /^request:10: missing data_file 'data1\.yaml' \(give the submission directory/ });
+  t.match(refused.json().errors[0], {
+    pointer: 'request#/1/data_file',
+    message: /^request:10: missing data_file 'data1\.yaml' \(give the submission directory/,
+  });
 
   const anonymous = await a.app.inject({ method: 'POST', url: '/import/hepdata', headers: { 'content-type': 'application/yaml' }, payload: single });
   t.equal(anonymous.statusCode, 401, 'importing needs a curator');
 });
 
 t.test('femto import hepdata <dir> on the command line; a bad submission makes the exit status 1', requires(t, fixtures), async (t) => {
-  const dir = t.testdir({ 'bad': { 'submission.yaml': fixture('validator-testsuite/invalid_cmenergies.yaml'), 'data2.yaml': fixture('validator-testsuite/valid_file.yaml') } });
+  const dir = t.testdir({
+    bad: { 'submission.yaml': fixture('validator-testsuite/invalid_cmenergies.yaml'), 'data2.yaml': fixture('validator-testsuite/valid_file.yaml') },
+  });
   const env = { ...process.env, LOG_LEVEL: 'silent', FEMTO_DB: join(dir, 'cli.sqlite') };
-  const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', projectPath('src/cli.ts'), 'import', ...args], { env, encoding: 'utf8', cwd: projectPath() });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', projectPath('src/cli.ts'), 'import', ...args], { env, encoding: 'utf8', cwd: projectPath() });
   const ok = run(['hepdata', join(fixtures.path, 'submission-ATLAS-ZZ')]);
   t.equal(ok.status, 0, ok.stderr);
-  t.match(ok.stdout, /^created\t.*submission-ATLAS-ZZ\/submission\.yaml\tcreate dataset hepdata-submission-atlas-zz-[0-9a-f]{10} \(8 tables: Measurements of the cross section/m);
+  t.match(
+    ok.stdout,
+    /^created\t.*submission-ATLAS-ZZ\/submission\.yaml\tcreate dataset hepdata-submission-atlas-zz-[0-9a-f]{10} \(8 tables: Measurements of the cross section/m,
+  );
   t.match(ok.stdout, /hepdata: 1 created, 0 updated, 0 unchanged, 0 refused/);
   const bad = run(['hepdata', join(dir, 'bad')]);
   t.equal(bad.status, 1);
-  t.match(bad.stdout, /refused\t.*bad\/submission\.yaml\t.*bad is not a valid HEPData submission: .*submission\.yaml:9: \/0\/keywords\/2\/values\/0: invalid value/);
+  t.match(
+    bad.stdout,
+    /refused\t.*bad\/submission\.yaml\t.*bad is not a valid HEPData submission: .*submission\.yaml:9: \/0\/keywords\/2\/values\/0: invalid value/,
+  );
 });
 
 t.test('bounds: an alias bomb and deep nesting are refused before they cost anything', async (t) => {
   const a = await makeApp(t);
-  const post = (body: string) => a.app.inject({ method: 'POST', url: '/import/hepdata', headers: { ...a.as.curator, 'content-type': 'application/yaml' }, payload: body });
+  const post = (body: string) =>
+    a.app.inject({ method: 'POST', url: '/import/hepdata', headers: { ...a.as.curator, 'content-type': 'application/yaml' }, payload: body });
   const levels = Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(',')}]`);
-  const bomb = await post(`l0: &l0 "lol"\n${levels.join('\n')}\ncomment: x\n---\nname: T\ndescription: x\nkeywords: []\nindependent_variables: []\ndependent_variables: []\n`);
+  const bomb = await post(
+    `l0: &l0 "lol"\n${levels.join('\n')}\ncomment: x\n---\nname: T\ndescription: x\nkeywords: []\nindependent_variables: []\ndependent_variables: []\n`,
+  );
   t.ok(bomb.statusCode >= 400 && bomb.statusCode < 500, `the alias bomb is refused (${bomb.statusCode})`);
   t.match(bomb.json().detail, /alias/i);
   const deep = await post(`comment: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
@@ -260,21 +326,28 @@ t.test('bounds: an alias bomb and deep nesting are refused before they cost anyt
   t.equal(deep.json().code, 'BODY_TOO_DEEP');
 });
 
-t.test('the landing page lists the tables; schema.org names their columns and stays valid for Google', requires(t, fixtures, ...googleDatasetShapes.needs), async (t) => {
-  const a = await makeApp(t);
-  const { out } = importDir(a, join(fixtures.path, 'submission-ATLAS-ZZ'));
-  const id = /create dataset (\S+)/.exec(out[0])![1];
-  const page = await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'text/html' } });
-  t.equal(page.statusCode, 200);
-  t.match(page.body, /<h2 id="hepdata-tables">HEPData tables<\/h2>\n<p>8 tables from the HEPData submission/);
-  t.match(page.body, /<th scope="row">Table 3<br><small>Data from Figure 8A<\/small><\/th>/);
-  t.match(page.body, /<td>Leading dilepton PT \[GEV\]<\/td><td>10\*\*6 \* 1\/SIG\(fiducial\) \* D\(SIG\(fiducial\)\)\/DPT \[GEV\*\*-1\]<\/td>/);
-  t.match(page.body, /<a href="https:\/\/w3id\.org\/femto\/observable\/differential-distribution">DSIG\/DPT<\/a>/, 'a mapped keyword links its observable');
-  const jsonld = (await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'application/ld+json' } })).json();
-  t.ok(jsonld.variableMeasured.some((v: { propertyID?: string }) => v.propertyID === `${OBS}center-of-mass-energy`), 'the observables first');
-  const columns = jsonld.variableMeasured.filter((v: { propertyID?: string }) => !v.propertyID);
-  t.same(columns[0], { '@type': 'PropertyValue', name: 'SIG(fiducial)', unitText: 'FB' }, 'the first table\'s column, with its unit');
-  t.ok(columns.some((v: { name: string; unitText?: string }) => v.name === 'Leading dilepton PT' && v.unitText === 'GEV'));
-  t.equal(new Set(columns.map((v: { name: string; unitText?: string }) => `${v.name} ${v.unitText}`)).size, columns.length, 'each column once');
-  await assertValid(t, googleDatasetShapes, await quadsOf([jsonld], BASE_URL), 'Google Dataset Search required properties');
-});
+t.test(
+  'the landing page lists the tables; schema.org names their columns and stays valid for Google',
+  requires(t, fixtures, ...googleDatasetShapes.needs),
+  async (t) => {
+    const a = await makeApp(t);
+    const { out } = importDir(a, join(fixtures.path, 'submission-ATLAS-ZZ'));
+    const id = /create dataset (\S+)/.exec(out[0])![1];
+    const page = await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'text/html' } });
+    t.equal(page.statusCode, 200);
+    t.match(page.body, /<h2 id="hepdata-tables">HEPData tables<\/h2>\n<p>8 tables from the HEPData submission/);
+    t.match(page.body, /<th scope="row">Table 3<br><small>Data from Figure 8A<\/small><\/th>/);
+    t.match(page.body, /<td>Leading dilepton PT \[GEV\]<\/td><td>10\*\*6 \* 1\/SIG\(fiducial\) \* D\(SIG\(fiducial\)\)\/DPT \[GEV\*\*-1\]<\/td>/);
+    t.match(page.body, /<a href="https:\/\/w3id\.org\/femto\/observable\/differential-distribution">DSIG\/DPT<\/a>/, 'a mapped keyword links its observable');
+    const jsonld = (await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'application/ld+json' } })).json();
+    t.ok(
+      jsonld.variableMeasured.some((v: { propertyID?: string }) => v.propertyID === `${OBS}center-of-mass-energy`),
+      'the observables first',
+    );
+    const columns = jsonld.variableMeasured.filter((v: { propertyID?: string }) => !v.propertyID);
+    t.same(columns[0], { '@type': 'PropertyValue', name: 'SIG(fiducial)', unitText: 'FB' }, "the first table's column, with its unit");
+    t.ok(columns.some((v: { name: string; unitText?: string }) => v.name === 'Leading dilepton PT' && v.unitText === 'GEV'));
+    t.equal(new Set(columns.map((v: { name: string; unitText?: string }) => `${v.name} ${v.unitText}`)).size, columns.length, 'each column once');
+    await assertValid(t, googleDatasetShapes, await quadsOf([jsonld], BASE_URL), 'Google Dataset Search required properties');
+  },
+);

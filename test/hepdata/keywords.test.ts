@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { cmEnergyOf, observableOfKeyword } from '../../src/modules/hepdata/hepdata.keywords.js';
 
 // Decimal texts as submissions write energies (no exponent, no sign): "7000", "7000.0", "1.383".
-const decimal = fc.tuple(fc.nat({ max: 10 ** 6 }), fc.option(fc.nat({ max: 999 }), { nil: undefined })).map(([i, f]) => (f === undefined ? String(i) : `${i}.${f}`));
+const decimal = fc
+  .tuple(fc.nat({ max: 10 ** 6 }), fc.option(fc.nat({ max: 999 }), { nil: undefined }))
+  .map(([i, f]) => (f === undefined ? String(i) : `${i}.${f}`));
 
 t.test('a centre-of-mass energy is a number, or one low-high range with low <= high', async (t) => {
   fc.assert(

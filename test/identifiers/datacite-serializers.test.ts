@@ -38,8 +38,14 @@ t.test('a rich record maps to DataCite JSON and XML that the official schemas ac
   t.same(attrs.contributors?.at(-1), { name: 'femto', nameType: 'Organizational', contributorType: 'HostingInstitution' }, 'femto hosts the record');
   t.equal(attrs.types?.resourceTypeGeneral, 'Dataset');
   t.same(attrs.creators?.[0].nameIdentifiers?.[0].nameIdentifier, 'https://orcid.org/0000-0002-1825-0097');
-  t.ok(attrs.relatedIdentifiers?.some((r) => r.relatedIdentifierType === 'URL' && r.relationType === 'References'), 'INSPIRE URL becomes URL');
-  t.notOk(attrs.relatedIdentifiers?.some((r) => r.relatedIdentifier.startsWith('mc://')), 'an ILDG URI has no DataCite type and is left out');
+  t.ok(
+    attrs.relatedIdentifiers?.some((r) => r.relatedIdentifierType === 'URL' && r.relationType === 'References'),
+    'INSPIRE URL becomes URL',
+  );
+  t.notOk(
+    attrs.relatedIdentifiers?.some((r) => r.relatedIdentifier.startsWith('mc://')),
+    'an ILDG URI has no DataCite type and is left out',
+  );
   t.ok(attrs.relatedIdentifiers?.some((r) => r.relationType === 'IsDerivedFrom' && r.relatedIdentifier === '10.5072/parent'));
   t.ok(attrs.rightsList?.some((r) => r.rightsUri === 'info:eu-repo/semantics/embargoedAccess'));
 
@@ -57,7 +63,12 @@ t.test('a rich record maps to DataCite JSON and XML that the official schemas ac
 });
 
 t.test('an invalid XML is caught by the validator (the check can fail)', async (t) => {
-  await assertInvalid(t, dataciteXsd, '<resource xmlns="http://datacite.org/schema/kernel-4"><identifier identifierType="DOI">x</identifier></resource>', 'XSD refuses a bare identifier');
+  await assertInvalid(
+    t,
+    dataciteXsd,
+    '<resource xmlns="http://datacite.org/schema/kernel-4"><identifier identifierType="DOI">x</identifier></resource>',
+    'XSD refuses a bare identifier',
+  );
   await assertInvalid(t, dataciteJsonSchema, { titles: [] }, 'JSON Schema refuses empty titles');
 });
 

@@ -31,7 +31,12 @@ t.test('mint, publish, hide and read a DOI for a dataset with the local registra
   }
   t.equal((await a.app.inject({ method: 'GET', url: `/dois/${doi}` })).statusCode, 404, 'drafts are hidden from anonymous callers');
 
-  const published = await a.app.inject({ method: 'PUT', url: `/dois/${doi}`, headers: { ...a.as.curator, ...jsonApi }, payload: JSON.stringify(body({ event: 'publish' })) });
+  const published = await a.app.inject({
+    method: 'PUT',
+    url: `/dois/${doi}`,
+    headers: { ...a.as.curator, ...jsonApi },
+    payload: JSON.stringify(body({ event: 'publish' })),
+  });
   t.equal(published.statusCode, 200, published.body);
   t.equal(published.json().data.attributes.state, 'findable');
   await assertValid(t, dataciteJsonSchema, strip(published.json().data.attributes), 'published attributes are valid DataCite JSON');
@@ -54,20 +59,43 @@ t.test('mint, publish, hide and read a DOI for a dataset with the local registra
     t.match(res.body, expect, accept);
   }
 
-  const gqlStatus = await a.app.inject({ method: 'POST', url: '/graphql', headers: a.as.reader, payload: { query: `{ dataset(id: "${id}") { doi { doi state registrationStatus attempts } } }` } });
-  t.same(gqlStatus.json().data.dataset.doi, { doi, state: 'findable', registrationStatus: 'synced', attempts: 0 }, 'DOI state and registration status in GraphQL');
+  const gqlStatus = await a.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: a.as.reader,
+    payload: { query: `{ dataset(id: "${id}") { doi { doi state registrationStatus attempts } } }` },
+  });
+  t.same(
+    gqlStatus.json().data.dataset.doi,
+    { doi, state: 'findable', registrationStatus: 'synced', attempts: 0 },
+    'DOI state and registration status in GraphQL',
+  );
 
   t.equal((await a.app.inject({ method: 'DELETE', url: `/dois/${doi}`, headers: a.as.curator })).statusCode, 405, 'findable DOIs are permanent');
 
-  const hidden = await a.app.inject({ method: 'PUT', url: `/dois/${doi}`, headers: { ...a.as.curator, ...jsonApi }, payload: JSON.stringify(body({ event: 'hide' })) });
+  const hidden = await a.app.inject({
+    method: 'PUT',
+    url: `/dois/${doi}`,
+    headers: { ...a.as.curator, ...jsonApi },
+    payload: JSON.stringify(body({ event: 'hide' })),
+  });
   t.equal(hidden.json().data.attributes.state, 'registered');
   const gone = await a.app.inject({ method: 'GET', url: `/datasets/${id}` });
   t.equal(gone.statusCode, 410);
   t.match(gone.json(), { code: 'GONE', tombstone: { doi, datasetId: id, title: 'Ising model Monte Carlo samples' } });
-  t.equal((await a.app.inject({ method: 'GET', url: `/dois/${doi}`, headers: a.as.curator })).json().data.attributes.state, 'registered', 'the DOI never disappears');
+  t.equal(
+    (await a.app.inject({ method: 'GET', url: `/dois/${doi}`, headers: a.as.curator })).json().data.attributes.state,
+    'registered',
+    'the DOI never disappears',
+  );
   t.equal((await a.app.inject({ method: 'GET', url: `/dois/${doi}` })).statusCode, 404, 'a registered DOI is not public, as at DataCite');
 
-  const gql = await a.app.inject({ method: 'POST', url: '/graphql', headers: a.as.reader, payload: { query: `{ dataset(id: "${id}") { doi { doi state } } }` } });
+  const gql = await a.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: a.as.reader,
+    payload: { query: `{ dataset(id: "${id}") { doi { doi state } } }` },
+  });
   t.equal(gql.json().errors[0].extensions.code, 'GONE', 'GraphQL answers the withdrawn record as REST does');
 });
 
@@ -81,7 +109,10 @@ t.test('mandatory properties, malformed DOIs, prefixes and duplicates', async (t
   const a = await makeApp(t);
   const missing = await post(a, { doi: '10.5072/no-meta', event: 'publish', titles: [{ title: 'x' }] });
   t.equal(missing.statusCode, 422);
-  const sources = missing.json().errors.map((e: { source: string }) => e.source).sort();
+  const sources = missing
+    .json()
+    .errors.map((e: { source: string }) => e.source)
+    .sort();
   t.same(sources, ['creators', 'publicationYear', 'publisher', 'types', 'url']);
   t.equal(missing.json().errors[0].title, "Can't be blank");
 
@@ -98,7 +129,12 @@ t.test('mandatory properties, malformed DOIs, prefixes and duplicates', async (t
   t.equal(second.statusCode, 422, 'one DOI per dataset version');
   t.equal(second.json().meta.doi, '10.5072/first');
   t.throws(
-    () => a.app.femto.database.sqlite.prepare("INSERT INTO dois (doi, state, version_pk, attributes, registration_status, updated_at) SELECT '10.5072/x', 'draft', version_pk, '{}', 'pending', 'now' FROM dois").run(),
+    () =>
+      a.app.femto.database.sqlite
+        .prepare(
+          "INSERT INTO dois (doi, state, version_pk, attributes, registration_status, updated_at) SELECT '10.5072/x', 'draft', version_pk, '{}', 'pending', 'now' FROM dois",
+        )
+        .run(),
     /UNIQUE/,
     'the database refuses a second DOI for a version too',
   );
@@ -123,7 +159,10 @@ t.test('HTTP Basic auth and listing with cursor paging', async (t) => {
     seen.push(...res.json().data.map((d: { id: string }) => d.id));
     url = res.json().links.next?.replace(BASE_URL, '');
   }
-  t.same(seen, [0, 1, 2, 3, 4].map((i) => `10.5072/item-${i}`));
+  t.same(
+    seen,
+    [0, 1, 2, 3, 4].map((i) => `10.5072/item-${i}`),
+  );
   t.equal((await a.app.inject({ method: 'GET', url: '/dois?query=item-3', headers: a.as.curator })).json().data.length, 1);
   t.equal((await a.app.inject({ method: 'GET', url: '/dois' })).json().data.length, 0, 'anonymous callers see no drafts');
 });
@@ -141,7 +180,9 @@ t.test('lineage and concept/version relations reach the DOI metadata', async (t)
   t.ok(rawNow.relatedIdentifiers.some((r: Record<string, string>) => r.relationType === 'IsSourceOf' && r.relatedIdentifier === '10.5072/derived'));
   const concept = await post(a, { doi: '10.5072/raw-all', url: `${BASE_URL}/datasets/${raw}/versions`, event: 'publish' });
   t.equal(concept.statusCode, 201, concept.body);
-  t.ok(concept.json().data.attributes.relatedIdentifiers.some((r: Record<string, string>) => r.relationType === 'HasVersion' && r.relatedIdentifier === rawDoi));
+  t.ok(
+    concept.json().data.attributes.relatedIdentifiers.some((r: Record<string, string>) => r.relationType === 'HasVersion' && r.relatedIdentifier === rawDoi),
+  );
   const version = (await a.app.inject({ method: 'GET', url: `/dois/${rawDoi}`, headers: { accept: 'application/vnd.datacite.datacite+json' } })).json();
   t.ok(version.relatedIdentifiers.some((r: Record<string, string>) => r.relationType === 'IsVersionOf' && r.relatedIdentifier === '10.5072/raw-all'));
   await assertValid(t, dataciteJsonSchema, version, 'DataCite JSON of a version DOI');
@@ -170,7 +211,12 @@ t.test('"event": null (what DataCite answers and clients send back) changes attr
   t.equal(created.statusCode, 201, created.body);
   t.equal(created.json().data.attributes.state, 'draft');
   const doi = created.json().data.id as string;
-  const put = await a.app.inject({ method: 'PUT', url: `/dois/${doi}`, headers: { ...a.as.curator, ...jsonApi }, payload: JSON.stringify(body({ event: null, titles: [{ title: 'Renamed' }] })) });
+  const put = await a.app.inject({
+    method: 'PUT',
+    url: `/dois/${doi}`,
+    headers: { ...a.as.curator, ...jsonApi },
+    payload: JSON.stringify(body({ event: null, titles: [{ title: 'Renamed' }] })),
+  });
   t.equal(put.statusCode, 200, put.body);
   t.equal(put.json().data.attributes.state, 'draft');
   t.equal(put.json().data.attributes.titles[0].title, 'Renamed');
@@ -192,14 +238,21 @@ t.test('DOIs of private datasets: never findable, and only for their editors (re
 
   for (const doi of hidden) {
     t.equal((await a.app.inject({ url: `/dois/${doi}` })).statusCode, 404, `anonymous GET ${doi}`);
-    t.equal((await a.app.inject({ url: `/dois/${doi}`, headers: a.as.reader })).statusCode, 404, `a reader of the record: a registered DOI is its editors' work in progress`);
+    t.equal(
+      (await a.app.inject({ url: `/dois/${doi}`, headers: a.as.reader })).statusCode,
+      404,
+      `a reader of the record: a registered DOI is its editors' work in progress`,
+    );
     t.equal((await a.app.inject({ url: `/dois/${doi}`, headers: a.as.curator })).statusCode, 200, `its editor GET ${doi}`);
   }
   for (const url of ['/dois', '/dois?query=zebra']) {
     const anonymous = (await a.app.inject({ url })).json();
     t.equal(anonymous.data.length, 1, url);
     t.equal(anonymous.meta.total, 1, `${url}: the total counts none of them`);
-    t.notOk(anonymous.data.some((r: { id: string }) => hidden.includes(r.id)), `${url}: private DOIs left out`);
+    t.notOk(
+      anonymous.data.some((r: { id: string }) => hidden.includes(r.id)),
+      `${url}: private DOIs left out`,
+    );
     t.equal((await a.app.inject({ url, headers: a.as.curator })).json().data.length, 3, `${url}: editors see all`);
   }
 });

@@ -55,7 +55,11 @@ t.test('values outside the kernel-4 vocabularies are refused with 422 and DataCi
   const a = await makeApp(t);
   const cases: [string, Record<string, unknown>, string][] = [
     ['resourceTypeGeneral', { types: { resourceTypeGeneral: 'NotAType' } }, 'types/resourceTypeGeneral'],
-    ['relationType', { relatedIdentifiers: [{ relatedIdentifier: '10.5072/x', relatedIdentifierType: 'DOI', relationType: 'Foo' }] }, 'relatedIdentifiers/0/relationType'],
+    [
+      'relationType',
+      { relatedIdentifiers: [{ relatedIdentifier: '10.5072/x', relatedIdentifierType: 'DOI', relationType: 'Foo' }] },
+      'relatedIdentifiers/0/relationType',
+    ],
     ['dateType', { dates: [{ date: '2020', dateType: 'Bogus' }] }, 'dates/0/dateType'],
     ['nameType', { creators: [{ name: 'R2-D2', nameType: 'Robot' }] }, 'creators/0/nameType'],
     ['lang', { titles: [{ title: 'x', lang: 'not a language!' }] }, 'titles/0/lang'],
@@ -87,7 +91,12 @@ t.test('the base64 xml attribute (DataCite XML inside JSON:API) is read', async 
 </resource>`;
   const res = await post(a, { doi: '10.5072/from-xml', url: 'https://example.org/x', event: 'publish', xml: Buffer.from(xml).toString('base64') });
   t.equal(res.statusCode, 201, res.body);
-  t.match(res.json().data.attributes, { titles: [{ title: 'Read from the XML' }], publisher: { name: 'BNL' }, publicationYear: '2021', types: { resourceTypeGeneral: 'Dataset' } });
+  t.match(res.json().data.attributes, {
+    titles: [{ title: 'Read from the XML' }],
+    publisher: { name: 'BNL' },
+    publicationYear: '2021',
+    types: { resourceTypeGeneral: 'Dataset' },
+  });
   const overridden = await put(a, '10.5072/from-xml', { xml: Buffer.from(xml).toString('base64'), titles: [{ title: 'The attribute wins' }] });
   t.equal(overridden.json().data.attributes.titles[0].title, 'The attribute wins', 'attributes given beside the XML take precedence');
   const broken = await put(a, '10.5072/from-xml', { xml: Buffer.from('<resource><titles>').toString('base64') });
@@ -102,7 +111,11 @@ t.test('PUT of a DOI that does not exist creates it (201), as DataCite does; DEL
   t.equal(created.headers.location, `${BASE_URL}/dois/10.5072/made-by-put`);
   t.equal(created.json().data.attributes.state, 'findable');
   t.equal((await put(a, '10.5072/made-by-put', { titles: [{ title: 'changed' }] })).statusCode, 200, 'then PUT updates');
-  t.equal((await put(a, encodeURIComponent('10.5072/encoded/slash'), documented('x', { doi: undefined, event: undefined }))).statusCode, 201, 'an encoded slash names the same kind of DOI');
+  t.equal(
+    (await put(a, encodeURIComponent('10.5072/encoded/slash'), documented('x', { doi: undefined, event: undefined }))).statusCode,
+    201,
+    'an encoded slash names the same kind of DOI',
+  );
   t.equal((await a.app.inject({ url: '/dois/10.5072/encoded/slash', headers: a.as.curator })).statusCode, 200, 'a suffix with a slash is reachable unencoded');
 
   const del = await a.app.inject({ method: 'DELETE', url: '/dois/10.5072/made-by-put', headers: a.as.curator });
@@ -134,13 +147,20 @@ t.test('paging by page[number]/page[size] and by page[cursor], with meta and lin
   const all = [0, 1, 2, 3, 4].map((i) => `10.5072/page-${i}`);
   for (const doi of all) t.equal((await post(a, documented(doi))).statusCode, 201);
   const page2 = (await a.app.inject({ url: '/dois?page[size]=2&page[number]=2' })).json();
-  t.same(page2.data.map((d: { id: string }) => d.id), all.slice(2, 4), 'page 2 is the third and fourth DOI');
+  t.same(
+    page2.data.map((d: { id: string }) => d.id),
+    all.slice(2, 4),
+    'page 2 is the third and fourth DOI',
+  );
   t.same(page2.meta, { total: 5, totalPages: 3, page: 2 });
   t.equal(page2.links.self, `${BASE_URL}/dois?page%5Bnumber%5D=2&page%5Bsize%5D=2`);
   t.match(page2.links.next, /page%5Bnumber%5D=3/);
   t.match(page2.links.prev, /page%5Bnumber%5D=1/);
   const last = (await a.app.inject({ url: '/dois?page[size]=2&page[number]=3' })).json();
-  t.same(last.data.map((d: { id: string }) => d.id), all.slice(4));
+  t.same(
+    last.data.map((d: { id: string }) => d.id),
+    all.slice(4),
+  );
   t.notOk(last.links.next, 'no next on the last page');
 
   const seen: string[] = [];
@@ -161,8 +181,14 @@ t.test('paging by page[number]/page[size] and by page[cursor], with meta and lin
 t.test('query= takes DataCite field syntax and plain terms; what it matches is what the DOI says', async (t) => {
   const a = await makeApp(t);
   const id = await publishedDataset(a, { title: 'FM4NPP training set', creators: [{ name: 'Grace Hopper' }], publisher: 'Lattice Lab' });
-  t.equal((await post(a, { doi: '10.5072/fm', url: `${BASE_URL}/datasets/${id}`, event: 'publish', types: { resourceTypeGeneral: 'Dataset' } })).statusCode, 201);
-  t.equal((await post(a, documented('10.5072/other', { titles: [{ title: 'Unrelated FM4NPP-free record' }], creators: [{ name: 'Ada Lovelace' }] }))).statusCode, 201);
+  t.equal(
+    (await post(a, { doi: '10.5072/fm', url: `${BASE_URL}/datasets/${id}`, event: 'publish', types: { resourceTypeGeneral: 'Dataset' } })).statusCode,
+    201,
+  );
+  t.equal(
+    (await post(a, documented('10.5072/other', { titles: [{ title: 'Unrelated FM4NPP-free record' }], creators: [{ name: 'Ada Lovelace' }] }))).statusCode,
+    201,
+  );
   const ids = async (query: string) => (await a.app.inject({ url: `/dois?query=${encodeURIComponent(query)}` })).json().data.map((d: { id: string }) => d.id);
   t.same(await ids('titles.title:FM4NPP'), ['10.5072/fm', '10.5072/other'], 'both titles contain FM4NPP');
   t.same(await ids('titles.title:"training set"'), ['10.5072/fm'], 'a quoted phrase, from the dataset the DOI describes');

@@ -19,7 +19,12 @@ t.test('every DataCite example imports as a dataset with its DOI, and re-seriali
       const text = readFileSync(join(fixtures.path, folder, file), 'utf8');
       const contentType = file.endsWith('.xml') ? 'application/xml' : 'application/json';
       if (NOT_RECORDS.has(file)) {
-        const refused = await a.app.inject({ method: 'POST', url: '/import/datacite', headers: { ...a.as.curator, 'content-type': contentType }, payload: text });
+        const refused = await a.app.inject({
+          method: 'POST',
+          url: '/import/datacite',
+          headers: { ...a.as.curator, 'content-type': contentType },
+          payload: text,
+        });
         // Not JSON at all (YAML): 400 malformed; JSON of something else: 422.
         t.equal(refused.statusCode, file.endsWith('.yaml') ? 400 : 422, `${file} is not a record`);
         t.equal(refused.headers['content-type'], 'application/problem+json');
@@ -42,7 +47,9 @@ t.test('every DataCite example imports as a dataset with its DOI, and re-seriali
   t.ok(count >= 30, `${count} records imported`);
   await assertAllValid(t, dataciteXsd, reserialized, 're-serialized XML validates');
   const again = await a.app.inject({
-    method: 'POST', url: '/import', headers: { ...a.as.curator, 'content-type': 'application/xml' },
+    method: 'POST',
+    url: '/import',
+    headers: { ...a.as.curator, 'content-type': 'application/xml' },
     payload: readFileSync(join(fixtures.path, 'examples-xml', 'datacite-example-dataset-v4.xml'), 'utf8'),
   });
   t.equal(again.json().results[0].status, 'unchanged', 'importing the same DOI twice changes nothing');

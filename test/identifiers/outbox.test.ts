@@ -40,7 +40,12 @@ async function drain(a: TestApp, rounds = 50) {
 t.test('create, register, publish, update and hide reach DataCite as idempotent PUTs', async (t) => {
   const { dc, a } = await withDatacite(t);
   const id = await publishedDataset(a, { publisher: 'Lattice Lab' });
-  const res = await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/ABC-1', url: `${BASE_URL}/datasets/${id}` }) });
+  const res = await a.app.inject({
+    method: 'POST',
+    url: '/dois',
+    headers: { ...a.as.curator, ...jsonApi },
+    payload: body({ doi: '10.5072/ABC-1', url: `${BASE_URL}/datasets/${id}` }),
+  });
   t.equal(res.statusCode, 201, res.body);
   await drain(a);
   t.equal(dc.dois.get('10.5072/abc-1')?.state, 'draft');
@@ -96,7 +101,12 @@ t.test("a registrar's error is shown to the record's editors only, its credentia
   const password = 'Sup3r-s3cret/pw+';
   const { dc, a } = await withDatacite(t, { FEMTO_DATACITE_PASSWORD: password });
   const id = await publishedDataset(a, { publisher: 'Echo Lab' });
-  const created = await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/echo', url: `${BASE_URL}/datasets/${id}`, event: 'publish' }) });
+  const created = await a.app.inject({
+    method: 'POST',
+    url: '/dois',
+    headers: { ...a.as.curator, ...jsonApi },
+    payload: body({ doi: '10.5072/echo', url: `${BASE_URL}/datasets/${id}`, event: 'publish' }),
+  });
   t.equal(created.statusCode, 201, created.body);
   dc.fail({ kind: 'echo', status: 422 });
   await a.app.femto.outbox.runOnce();
@@ -109,25 +119,46 @@ t.test("a registrar's error is shown to the record's editors only, its credentia
 
   a.app.femto.auth.createUser(cliActor, { id: 'stranger', name: 'Stranger' });
   const stranger = { authorization: `Bearer ${a.app.femto.auth.createToken('curator', undefined, 'stranger').token}` };
-  const rest = async (headers: Record<string, string>) => (await a.app.inject({ url: '/dois/10.5072/echo', headers })).json().data.attributes.registration.lastError;
+  const rest = async (headers: Record<string, string>) =>
+    (await a.app.inject({ url: '/dois/10.5072/echo', headers })).json().data.attributes.registration.lastError;
   const graphql = async (headers: Record<string, string>) =>
-    (await a.app.inject({ method: 'POST', url: '/graphql', headers, payload: { query: `{ dataset(id: "${id}") { doi { doi lastError } } }` } })).json().data.dataset.doi;
+    (await a.app.inject({ method: 'POST', url: '/graphql', headers, payload: { query: `{ dataset(id: "${id}") { doi { doi lastError } } }` } })).json().data
+      .dataset.doi;
   const editor = await rest(a.as.curator);
   t.match(editor, /422 .*\[redacted\]/, 'its editor reads the error, redacted');
   for (const s of secrets) t.notOk(editor.includes(s));
   t.match(await graphql(a.as.curator), { doi: '10.5072/echo', lastError: editor }, 'GraphQL Identifier.lastError: the same');
-  for (const [who, headers] of [['anonymous', {}], ['a reader', a.as.reader], ['a curator of another user', stranger]] as const) {
+  for (const [who, headers] of [
+    ['anonymous', {}],
+    ['a reader', a.as.reader],
+    ['a curator of another user', stranger],
+  ] as const) {
     t.equal(await rest(headers), null, `${who}: no lastError over REST`);
     t.same(await graphql(headers), { doi: '10.5072/echo', lastError: null }, `${who}: nor over GraphQL`);
   }
 });
 
 t.test('backoff grows from about a second, with jitter, up to the cap', async (t) => {
-  t.equal(backoffMs(1, 60_000, () => 0), 500);
-  t.equal(backoffMs(1, 60_000, () => 1), 1000);
-  t.equal(backoffMs(3, 60_000, () => 1), 4000);
-  t.equal(backoffMs(30, 60_000, () => 1), 60_000);
-  t.equal(backoffMs(30, 60_000, () => 0), 30_000);
+  t.equal(
+    backoffMs(1, 60_000, () => 0),
+    500,
+  );
+  t.equal(
+    backoffMs(1, 60_000, () => 1),
+    1000,
+  );
+  t.equal(
+    backoffMs(3, 60_000, () => 1),
+    4000,
+  );
+  t.equal(
+    backoffMs(30, 60_000, () => 1),
+    60_000,
+  );
+  t.equal(
+    backoffMs(30, 60_000, () => 0),
+    30_000,
+  );
 });
 
 t.test('a restart with pending rows delivers them; the server worker picks them up on start', async (t) => {
@@ -168,7 +199,10 @@ t.test('two workers on one database never deliver the same row twice', async (t)
   }
   await Promise.all([a.app.femto.outbox.runOnce(), other.femto.outbox.runOnce(), a.app.femto.outbox.runOnce(), other.femto.outbox.runOnce()]);
   t.equal(dc.requests.length, 20, 'each DOI delivered exactly once');
-  t.same([...dc.creations.values()].filter((n) => n !== 1), []);
+  t.same(
+    [...dc.creations.values()].filter((n) => n !== 1),
+    [],
+  );
   t.equal(a.app.femto.repos.identifiers.undelivered().length, 0);
 });
 
@@ -224,7 +258,12 @@ t.test('reconcile compares the full delivered metadata, normalized, and ignores 
   for (const field of ['untouched', ...Object.keys(changes)]) {
     const id = await publishedDataset(a, { title: `Dataset ${field}`, publisher: 'Lattice Lab' });
     ids[field] = `10.5072/rec-${field.toLowerCase()}`;
-    const res = await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: ids[field], url: `${BASE_URL}/datasets/${id}`, event: 'publish' }) });
+    const res = await a.app.inject({
+      method: 'POST',
+      url: '/dois',
+      headers: { ...a.as.curator, ...jsonApi },
+      payload: body({ doi: ids[field], url: `${BASE_URL}/datasets/${id}`, event: 'publish' }),
+    });
     t.equal(res.statusCode, 201, res.body);
   }
   await drain(a);
@@ -234,8 +273,17 @@ t.test('reconcile compares the full delivered metadata, normalized, and ignores 
   // What a real DataCite echoes besides the metadata, and the shapes it answers in: not differences.
   for (const d of dc.dois.values()) {
     Object.assign(d, {
-      created: '2026-01-01T00:00:00Z', updated: '2026-01-02T00:00:00Z', registered: '2026-01-01T00:00:00Z', isActive: true, viewCount: 3, citationCount: 0,
-      xml: 'PD94bWw=', identifiers: [], metadataVersion: 2, source: 'api', schemaVersion: 'http://datacite.org/schema/kernel-4',
+      created: '2026-01-01T00:00:00Z',
+      updated: '2026-01-02T00:00:00Z',
+      registered: '2026-01-01T00:00:00Z',
+      isActive: true,
+      viewCount: 3,
+      citationCount: 0,
+      xml: 'PD94bWw=',
+      identifiers: [],
+      metadataVersion: 2,
+      source: 'api',
+      schemaVersion: 'http://datacite.org/schema/kernel-4',
       publisher: (d.publisher as { name: string }).name,
       publicationYear: Number(d.publicationYear),
       types: { ...(d.types as object), ris: 'DATA', bibtex: 'misc', citeproc: 'dataset', schemaOrg: 'Dataset' },
@@ -254,14 +302,15 @@ t.test('reconcile compares the full delivered metadata, normalized, and ignores 
   );
   t.equal(a.app.femto.repos.identifiers.get(ids.creators)!.registrationStatus, 'pending');
   await drain(a);
-  t.equal((dc.dois.get(ids.creators)!.creators as { name: string }[])[0].name, 'Ada Lovelace', 'delivery restored femto\'s metadata');
+  t.equal((dc.dois.get(ids.creators)!.creators as { name: string }[])[0].name, 'Ada Lovelace', "delivery restored femto's metadata");
   t.same((await run()).requeued, [], 'nothing differs after the re-delivery');
 });
 
 const until = async (done: () => boolean, ms = 5000) => {
-  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+  for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
 };
-const registration = async (a: TestApp, doi: string) => (await a.app.inject({ url: `/dois/${doi}`, headers: a.as.curator })).json().data.attributes.registration;
+const registration = async (a: TestApp, doi: string) =>
+  (await a.app.inject({ url: `/dois/${doi}`, headers: a.as.curator })).json().data.attributes.registration;
 
 /** A logger that keeps what the worker tells the operator. */
 function recordingLogger() {
@@ -290,7 +339,8 @@ t.test('a started worker delivers a full batch at once and later changes at its 
   const { dc, a } = await withDatacite(t, { FEMTO_OUTBOX_POLL_MS: '3000', FEMTO_DATACITE_TIMEOUT_MS: '10000' });
   const worker = a.app.femto.outbox;
   t.teardown(() => worker.stop());
-  for (let i = 0; i < 20; i++) await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: `10.5072/batch-${i}` }) });
+  for (let i = 0; i < 20; i++)
+    await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: `10.5072/batch-${i}` }) });
   const repo = a.app.femto.repos.identifiers;
   const claim = repo.claim;
   let claims = 0;
@@ -342,7 +392,12 @@ t.test("stopping one replica hands back its own leases only, never another's del
 
 t.test('reconcile names every property that differs; with the local registrar there is nothing to compare', async (t) => {
   const { dc, a } = await withDatacite(t);
-  await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/two', titles: [{ title: 'Two' }] }) });
+  await a.app.inject({
+    method: 'POST',
+    url: '/dois',
+    headers: { ...a.as.curator, ...jsonApi },
+    payload: body({ doi: '10.5072/two', titles: [{ title: 'Two' }] }),
+  });
   await drain(a);
   Object.assign(dc.dois.get('10.5072/two')!, { state: 'findable', titles: [{ title: 'Changed at DataCite' }] });
   t.same((await a.app.femto.reconcile()).requeued, [{ doi: '10.5072/two', reason: 'differs at the registrar: state, titles' }]);
@@ -366,7 +421,7 @@ t.test('starting a started worker starts no second loop: stop() ends all polling
   t.match(await registration(a, '10.5072/twice'), { status: 'pending' }, 'the DOI waits for the next start');
 });
 
-t.test("a started worker tells the operator of each failed delivery and each failed run, and polls on", async (t) => {
+t.test('a started worker tells the operator of each failed delivery and each failed run, and polls on', async (t) => {
   const { dc, a } = await withDatacite(t, { FEMTO_OUTBOX_POLL_MS: '20' });
   const worker = a.app.femto.outbox;
   t.teardown(() => worker.stop());

@@ -92,19 +92,32 @@ const event = (run: number, inputs: string[], outputs: string[], facets: Record<
 
 /** Runs whose outputs are new datasets, read by later runs (in the second file too); one rewrites a table under a new schema (a new version of it). */
 function events(): string[] {
-  const chain = (from: number) => Array.from({ length: DEFER_CHANGES_FROM }, (_, k) => event(100 + from + k, from + k ? [`pad-${from + k - 1}`] : [], [`pad-${from + k}`]));
+  const chain = (from: number) =>
+    Array.from({ length: DEFER_CHANGES_FROM }, (_, k) => event(100 + from + k, from + k ? [`pad-${from + k - 1}`] : [], [`pad-${from + k}`]));
   const schema = (fields: string[]) => ({
-    schema: { _producer: 'https://example.org/test', _schemaURL: 'https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet', fields: fields.map((name) => ({ name, type: 'double' })) },
+    schema: {
+      _producer: 'https://example.org/test',
+      _schemaURL: 'https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet',
+      fields: fields.map((name) => ({ name, type: 'double' })),
+    },
   });
   return [
     lines([...chain(0), event(1, [], ['raw']), event(2, ['raw'], ['calibrated', 'rejected']), event(3, ['calibrated'], ['tracks'], schema(['pt']))]),
-    lines([...chain(DEFER_CHANGES_FROM), event(4, ['tracks', 'raw'], ['histograms']), event(5, ['calibrated'], ['tracks'], schema(['pt', 'eta'])), event(6, ['tracks'], ['fits'])]),
+    lines([
+      ...chain(DEFER_CHANGES_FROM),
+      event(4, ['tracks', 'raw'], ['histograms']),
+      event(5, ['calibrated'], ['tracks'], schema(['pt', 'eta'])),
+      event(6, ['tracks'], ['fits']),
+    ]),
   ];
 }
 
 /** Every table's rows, in a stable order; `created_at` of users and agents is SQLite's clock (a column default), which the test cannot freeze. */
 function snapshot(sqlite: import('better-sqlite3').Database): Record<string, unknown[]> {
-  const tables = sqlite.prepare(`SELECT name FROM sqlite_master WHERE type IN ('table') AND name NOT LIKE 'sqlite_stat%' AND name NOT LIKE 'dataset_fts_%' ORDER BY name`).pluck().all() as string[];
+  const tables = sqlite
+    .prepare(`SELECT name FROM sqlite_master WHERE type IN ('table') AND name NOT LIKE 'sqlite_stat%' AND name NOT LIKE 'dataset_fts_%' ORDER BY name`)
+    .pluck()
+    .all() as string[];
   const out: Record<string, unknown[]> = {};
   for (const table of tables) {
     if (table === 'tokens' || table === '__drizzle_migrations') continue;
@@ -113,7 +126,9 @@ function snapshot(sqlite: import('better-sqlite3').Database): Record<string, unk
     out[table] = rows.map((r) => JSON.stringify(sqliteClock ? { ...r, created_at: 'default' } : r)).sort();
   }
   // The search index answers the same queries: the tokens it holds for each version.
-  out.search = sqlite.prepare(`SELECT rowid, title, description, keywords FROM dataset_fts WHERE dataset_fts MATCH 'lattice OR recalibrated OR s3' ORDER BY rowid`).all();
+  out.search = sqlite
+    .prepare(`SELECT rowid, title, description, keywords FROM dataset_fts WHERE dataset_fts MATCH 'lattice OR recalibrated OR s3' ORDER BY rowid`)
+    .all();
   return out;
 }
 
@@ -128,7 +143,12 @@ for (const [format, text] of [
     const actor = { id: 'importer', role: 'admin' as const };
     // Agents named by the records exist with the same ids in both (a new agent's id is random, and audit digests of records name it).
     for (const { app } of [bulk, single]) {
-      for (const [id, name, type] of [['ag-p0', 'Physicist 0', 'Person'], ['ag-p1', 'Physicist 1', 'Person'], ['ag-p2', 'Physicist 2', 'Person'], ['ag-cern', 'CERN', 'Organization']] as const) {
+      for (const [id, name, type] of [
+        ['ag-p0', 'Physicist 0', 'Person'],
+        ['ag-p1', 'Physicist 1', 'Person'],
+        ['ag-p2', 'Physicist 2', 'Person'],
+        ['ag-cern', 'CERN', 'Organization'],
+      ] as const) {
         app.femto.provenance.createAgent(actor, { id, name, type });
       }
     }

@@ -4,12 +4,24 @@ import { makeApp, minimalDataset, type TestApp } from '../helpers/app.js';
 const dataset = (id: string, over: Record<string, unknown> = {}) => ({ id, ...minimalDataset({ title: `Dataset ${id}` }), ...over });
 const jsonl = (...records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 const post = (a: TestApp, format: string, body: string, query = '') =>
-  a.app.inject({ method: 'POST', url: `/import/${format}${query}`, headers: { ...a.as.curator, 'content-type': format === 'csv' ? 'text/csv' : 'application/jsonl' }, payload: body });
+  a.app.inject({
+    method: 'POST',
+    url: `/import/${format}${query}`,
+    headers: { ...a.as.curator, 'content-type': format === 'csv' ? 'text/csv' : 'application/jsonl' },
+    payload: body,
+  });
 
 const records = [
   dataset('raw-events'),
   dataset('reco-tracks', { keywords: ['tracking'], creators: [{ name: 'CERN', type: 'Organization' }] }),
-  { record: 'activity', id: 'reconstruct', kind: 'reconstruction', software: { name: 'reco', version: '2.1' }, inputs: [{ dataset: 'raw-events', role: 'raw' }], outputs: [{ dataset: 'reco-tracks' }] },
+  {
+    record: 'activity',
+    id: 'reconstruct',
+    kind: 'reconstruction',
+    software: { name: 'reco', version: '2.1' },
+    inputs: [{ dataset: 'raw-events', role: 'raw' }],
+    outputs: [{ dataset: 'reco-tracks' }],
+  },
 ];
 
 t.test('JSON lines: datasets become published versions, steps link them; a re-import changes nothing', async (t) => {
@@ -17,13 +29,22 @@ t.test('JSON lines: datasets become published versions, steps link them; a re-im
   const res = await post(a, 'jsonl', jsonl(...records));
   t.equal(res.statusCode, 201, res.body);
   t.match(res.json(), { format: 'jsonl', created: 3, updated: 0, unchanged: 0, refused: 0 });
-  t.same(res.json().results.map((r: { source: string }) => r.source), ['request:1', 'request:2', 'request:3']);
+  t.same(
+    res.json().results.map((r: { source: string }) => r.source),
+    ['request:1', 'request:2', 'request:3'],
+  );
   const reco = (await a.app.inject({ url: '/datasets/reco-tracks' })).json();
   t.equal(reco.version, 1);
   t.same(reco.keywords, ['tracking']);
   const step = (await a.app.inject({ url: '/activities/reconstruct' })).json();
-  t.same(step.inputs.map((i: { dataset: string; role: string }) => [i.dataset, i.version, i.role]), [['raw-events', 1, 'raw']]);
-  t.same(step.outputs.map((o: { dataset: string }) => o.dataset), ['reco-tracks']);
+  t.same(
+    step.inputs.map((i: { dataset: string; role: string }) => [i.dataset, i.version, i.role]),
+    [['raw-events', 1, 'raw']],
+  );
+  t.same(
+    step.outputs.map((o: { dataset: string }) => o.dataset),
+    ['reco-tracks'],
+  );
 
   const again = await post(a, 'jsonl', jsonl(...records));
   t.equal(again.statusCode, 200);
@@ -91,36 +112,59 @@ t.test('CSV rows say what JSON lines say', async (t) => {
   const res = await post(a, 'csv', csv);
   t.match(res.json(), { format: 'csv', created: 3, refused: 0 }, res.body);
   const reco = (await a.app.inject({ url: '/datasets/reco-tracks' })).json();
-  t.same(reco.creators.map((c: { name: string; type: string }) => [c.name, c.type]), [['CERN', 'Organization']]);
+  t.same(
+    reco.creators.map((c: { name: string; type: string }) => [c.name, c.type]),
+    [['CERN', 'Organization']],
+  );
   t.same(reco.distributions[0].urls, ['https://data.example.org/a.h5', 'https://mirror.example.org/a.h5']);
   t.equal((await a.app.inject({ url: '/datasets/raw-events' })).json().creators[0].orcid, '0000-0002-1825-0097');
   // The JSON-lines twin of rows 2-3 changes nothing: both shapes say the same records.
-  const twin = await post(a, 'jsonl', jsonl(records[0], { ...records[1], distributions: [{ urls: ['https://data.example.org/a.h5', 'https://mirror.example.org/a.h5'] }] }));
+  const twin = await post(
+    a,
+    'jsonl',
+    jsonl(records[0], { ...records[1], distributions: [{ urls: ['https://data.example.org/a.h5', 'https://mirror.example.org/a.h5'] }] }),
+  );
   t.match(twin.json(), { unchanged: 2 }, twin.body);
   t.equal((await post(a, 'csv', 'id,title\n"unterminated')).statusCode, 400, 'unreadable CSV');
 });
 
 t.test('import routes need a curator token and a known format', async (t) => {
   const a = await makeApp(t);
-  t.equal((await a.app.inject({ method: 'POST', url: '/import/jsonl', payload: jsonl(records[0]), headers: { 'content-type': 'application/jsonl' } })).statusCode, 401);
-  t.equal((await a.app.inject({ method: 'POST', url: '/import/jsonl', payload: jsonl(records[0]), headers: { ...a.as.reader, 'content-type': 'application/jsonl' } })).statusCode, 403);
+  t.equal(
+    (await a.app.inject({ method: 'POST', url: '/import/jsonl', payload: jsonl(records[0]), headers: { 'content-type': 'application/jsonl' } })).statusCode,
+    401,
+  );
+  t.equal(
+    (await a.app.inject({ method: 'POST', url: '/import/jsonl', payload: jsonl(records[0]), headers: { ...a.as.reader, 'content-type': 'application/jsonl' } }))
+      .statusCode,
+    403,
+  );
   const unknown = await a.app.inject({ method: 'POST', url: '/import/nope', payload: 'x', headers: { ...a.as.curator, 'content-type': 'text/plain' } });
   t.equal(unknown.statusCode, 404);
-  for (const format of ['openlineage', 'rocrate', 'prov-json', 'hepdata', 'jsonl', 'csv', 'qcdml', 'datacite']) t.match(unknown.json().detail, new RegExp(`known: .*\\b${format}\\b`), `names ${format}`);
+  for (const format of ['openlineage', 'rocrate', 'prov-json', 'hepdata', 'jsonl', 'csv', 'qcdml', 'datacite'])
+    t.match(unknown.json().detail, new RegExp(`known: .*\\b${format}\\b`), `names ${format}`);
 });
 
 t.test('imported records belong to the importing user, are private where they say so, and others may not change them', async (t) => {
   const a = await makeApp(t);
   const admin = a.as.admin;
-  for (const id of ['alice', 'bob']) t.equal((await a.app.inject({ method: 'POST', url: '/users', headers: admin, payload: { id, name: id } })).statusCode, 201);
-  const tokenOf = async (user: string) => ({ authorization: `Bearer ${(await a.app.inject({ method: 'POST', url: '/tokens', headers: admin, payload: { role: 'curator', user } })).json().token}` });
+  for (const id of ['alice', 'bob'])
+    t.equal((await a.app.inject({ method: 'POST', url: '/users', headers: admin, payload: { id, name: id } })).statusCode, 201);
+  const tokenOf = async (user: string) => ({
+    authorization: `Bearer ${(await a.app.inject({ method: 'POST', url: '/tokens', headers: admin, payload: { role: 'curator', user } })).json().token}`,
+  });
   const alice = await tokenOf('alice');
   const bob = await tokenOf('bob');
-  const importAs = (headers: Record<string, string>, body: string) => a.app.inject({ method: 'POST', url: '/import/jsonl', headers: { ...headers, 'content-type': 'application/jsonl' }, payload: body });
+  const importAs = (headers: Record<string, string>, body: string) =>
+    a.app.inject({ method: 'POST', url: '/import/jsonl', headers: { ...headers, 'content-type': 'application/jsonl' }, payload: body });
 
-  const res = await importAs(alice, jsonl(dataset('alice-open'), dataset('alice-secret', { visibility: 'private' }), dataset('alice-restricted', { accessLevel: 'restricted' })));
+  const res = await importAs(
+    alice,
+    jsonl(dataset('alice-open'), dataset('alice-secret', { visibility: 'private' }), dataset('alice-restricted', { accessLevel: 'restricted' })),
+  );
   t.match(res.json(), { created: 3, refused: 0 }, res.body);
-  for (const id of ['alice-open', 'alice-secret', 'alice-restricted']) t.same((await a.app.inject({ url: `/datasets/${id}/sharing`, headers: admin })).json(), { owner: 'alice', groups: [] }, `${id} is alice's`);
+  for (const id of ['alice-open', 'alice-secret', 'alice-restricted'])
+    t.same((await a.app.inject({ url: `/datasets/${id}/sharing`, headers: admin })).json(), { owner: 'alice', groups: [] }, `${id} is alice's`);
   t.same(
     await Promise.all(['alice-open', 'alice-secret', 'alice-restricted'].map(async (id) => (await a.app.inject({ url: `/datasets/${id}` })).statusCode)),
     [200, 404, 404],

@@ -61,13 +61,25 @@ t.test('an interrupted run keeps its committed batches, and the re-run skips the
 
 t.test('a directory: each file of the format; without a format, each file by its content', requires(t, dataciteXml), async (t) => {
   const a = await makeApp(t);
-  const dir = t.testdir({ 'a.jsonl': lines(2), 'sub': { 'b.jsonl': lines(1, 2) }, 'notes.txt': 'not a record', 'record.xml': readFileSync(dataciteXml.path, 'utf8') });
+  const dir = t.testdir({
+    'a.jsonl': lines(2),
+    sub: { 'b.jsonl': lines(1, 2) },
+    'notes.txt': 'not a record',
+    'record.xml': readFileSync(dataciteXml.path, 'utf8'),
+  });
   const named = capture();
   const [counts] = importCommand(a.app.femto.imports, admin, ['jsonl', dir], {}, named.console_);
   t.match(counts, { created: 3, refused: 0 }, 'only .jsonl files, subdirectories included');
   const guessed = capture();
   const all = importCommand(a.app.femto.imports, admin, [dir], { dryRun: true }, guessed.console_);
-  t.same(all.map((c) => [c.format, c.created, c.unchanged, c.refused]), [['jsonl', 0, 3, 0], ['unknown', 0, 0, 1], ['datacite', 1, 0, 0]]);
+  t.same(
+    all.map((c) => [c.format, c.created, c.unchanged, c.refused]),
+    [
+      ['jsonl', 0, 3, 0],
+      ['unknown', 0, 0, 1],
+      ['datacite', 1, 0, 0],
+    ],
+  );
   t.match(guessed.out.join('\n'), /refused\t.*notes\.txt\t.*none of the import formats/);
   t.match(guessed.out.join('\n'), /datacite: 1 created, 0 updated, 0 unchanged, 0 refused \(dry run: nothing was written\)/);
 });
@@ -81,13 +93,17 @@ t.test('on a terminal: a progress bar, and the refusals after it', async (t) => 
   const { out, console_ } = capture();
   importCommand(a.app.femto.imports, admin, ['jsonl', file], {}, { ...console_, progress: terminal });
   t.match(drawn, /import \[.*\] 3\/3 units/);
-  t.same(out.map((l) => l.split('\t')[0]), ['jsonl: 2 created, 0 updated, 0 unchanged, 1 refused', 'refused']);
+  t.same(
+    out.map((l) => l.split('\t')[0]),
+    ['jsonl: 2 created, 0 updated, 0 unchanged, 1 refused', 'refused'],
+  );
 });
 
 t.test('femto import from standard input, the DataCite records of old without a format, exit status', requires(t, dataciteXml), async (t) => {
   const dir = t.testdir({});
   const env = { ...process.env, LOG_LEVEL: 'silent', FEMTO_DB: join(dir, 'cli.sqlite') };
-  const run = (args: string[], input?: string) => spawnSync(process.execPath, ['--import', 'tsx', cli, 'import', ...args], { env, input, encoding: 'utf8', cwd: projectPath() });
+  const run = (args: string[], input?: string) =>
+    spawnSync(process.execPath, ['--import', 'tsx', cli, 'import', ...args], { env, input, encoding: 'utf8', cwd: projectPath() });
   const piped = run(['jsonl', '-'], lines(2));
   t.equal(piped.status, 0, piped.stderr);
   t.match(piped.stdout, /jsonl: 2 created/);

@@ -7,7 +7,12 @@ import { assertValid, dataciteXsd } from '../helpers/validators.js';
 const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
 // The bundled catalog belongs to the catalog user: an admin (or a curator it is shared with) gives its records DOIs.
 const postDoi = (attributes: Record<string, unknown>) =>
-  a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.admin, 'content-type': 'application/vnd.api+json' }, payload: { data: { type: 'dois', attributes } } });
+  a.app.inject({
+    method: 'POST',
+    url: '/dois',
+    headers: { ...a.as.admin, 'content-type': 'application/vnd.api+json' },
+    payload: { data: { type: 'dois', attributes } },
+  });
 const noneIn = (publishers: Record<string, string[]>) => Object.fromEntries(Object.keys(publishers).map((k) => [k, []]));
 
 t.test('the publisher the seed names is the publisher in every format; femto is the host', async (t) => {
@@ -17,12 +22,22 @@ t.test('the publisher the seed names is the publisher in every format; femto is 
   for (const [format, names] of Object.entries(publishers)) t.same(names, ['European Space Agency (ESA)'], format);
   t.same(planck.schemaOrg.provider, { '@id': BASE_URL, '@type': 'Organization', name: 'femto', url: BASE_URL }, 'schema.org provider');
   t.match(planck.dataciteJson.contributors, [{ name: 'femto', contributorType: 'HostingInstitution' }], 'DataCite HostingInstitution');
-  t.match(planck.dcat.inCatalog, { '@id': `${BASE_URL}/catalog`, '@type': 'Catalog' }, 'DCAT: a member of femto\'s catalog');
-  t.ok(planck.turtle.some((q) => q.subject.value === `${BASE_URL}/catalog` && q.predicate.value === 'http://www.w3.org/ns/dcat#dataset'), 'Turtle: dcat:dataset from the catalog');
-  t.match(planck.html, /\(n\.d\.\)\. Planck Legacy Archive \(CMB Data\) \(version 1\) \[Data set\]\. European Space Agency \(ESA\)\./, 'citation: the seed states no creator and no year');
+  t.match(planck.dcat.inCatalog, { '@id': `${BASE_URL}/catalog`, '@type': 'Catalog' }, "DCAT: a member of femto's catalog");
+  t.ok(
+    planck.turtle.some((q) => q.subject.value === `${BASE_URL}/catalog` && q.predicate.value === 'http://www.w3.org/ns/dcat#dataset'),
+    'Turtle: dcat:dataset from the catalog',
+  );
+  t.match(
+    planck.html,
+    /\(n\.d\.\)\. Planck Legacy Archive \(CMB Data\) \(version 1\) \[Data set\]\. European Space Agency \(ESA\)\./,
+    'citation: the seed states no creator and no year',
+  );
   t.notOk('datePublished' in planck.schemaOrg, 'no issue date the seed does not state');
-  t.ok(planck.schemaOrg.sdDatePublished, 'femto\'s publication of the record is sdDatePublished');
-  t.notOk(planck.dataciteJson.dates?.some((d: { dateType: string }) => d.dateType === 'Issued'), 'DataCite claims no Issued date');
+  t.ok(planck.schemaOrg.sdDatePublished, "femto's publication of the record is sdDatePublished");
+  t.notOk(
+    planck.dataciteJson.dates?.some((d: { dateType: string }) => d.dateType === 'Issued'),
+    'DataCite claims no Issued date',
+  );
   t.notMatch(planck.bibtex, /year =/, 'BibTeX gives no year');
 });
 
@@ -37,14 +52,25 @@ t.test('a record without a publisher: every format omits it or says none is reco
   t.match(fm4npp.html, /\[No creator recorded\] \(n\.d\.\)\. FM4NPP: .*\[Model\]\. \[No publisher recorded\]\./);
   t.notMatch(`${fm4npp.html}${fm4npp.bibtex}${fm4npp.ris}`, /femto \(|\{femto\}|PB {2}- femto/, 'never femto as author or publisher');
   t.equal(fm4npp.dataciteXml.publisher[0], ':unav', 'DataCite XML must have a publisher: its value for unavailable, not femto');
-  await assertValid(t, dataciteXsd, (await a.app.inject('/datasets/fm4npp?format=datacite-xml')).body, 'DataCite XML of a record with no publisher, creator or licence');
+  await assertValid(
+    t,
+    dataciteXsd,
+    (await a.app.inject('/datasets/fm4npp?format=datacite-xml')).body,
+    'DataCite XML of a record with no publisher, creator or licence',
+  );
 });
 
 t.test('a DOI for a record without a publisher is refused until the curator states one', async (t) => {
   const refused = await postDoi({ prefix: '10.5072', url: `${BASE_URL}/datasets/planck-cmb-cubemaps`, event: 'publish', creators: [{ name: 'Hanno Rein' }] });
   t.equal(refused.statusCode, 422);
   t.match(refused.json().errors, [{ code: 'DOI_MISSING_PROPERTIES', source: 'publisher', title: /names no publisher/ }]);
-  const stated = await postDoi({ prefix: '10.5072', url: `${BASE_URL}/datasets/planck-cmb-cubemaps`, event: 'publish', creators: [{ name: 'Hanno Rein' }], publisher: { name: 'GitHub' } });
+  const stated = await postDoi({
+    prefix: '10.5072',
+    url: `${BASE_URL}/datasets/planck-cmb-cubemaps`,
+    event: 'publish',
+    creators: [{ name: 'Hanno Rein' }],
+    publisher: { name: 'GitHub' },
+  });
   t.equal(stated.statusCode, 201, stated.body);
   t.equal(stated.json().data.attributes.publisher.name, 'GitHub');
   t.match(stated.json().data.attributes.contributors, [{ name: 'femto', contributorType: 'HostingInstitution' }]);
@@ -57,7 +83,11 @@ t.test('a record with a DOI of its own is cited by it, and no second DOI is mint
   const own = 'https://doi.org/10.5281/zenodo.2577238';
   const landing = await a.app.inject('/datasets/uktc-taylor-green-vortex');
   const citeAs = parseLinkHeader(String(landing.headers.link)).filter((l) => l.rel === 'cite-as');
-  t.same(citeAs.map((l) => l.href), [own], 'Signposting cite-as');
+  t.same(
+    citeAs.map((l) => l.href),
+    [own],
+    'Signposting cite-as',
+  );
   const linkset = (await a.app.inject('/datasets/uktc-taylor-green-vortex/linkset')).json();
   t.same(linkset.linkset[0]['cite-as'], [{ href: own }], 'linkset cite-as');
   const f = await everyFormat(a, 'uktc-taylor-green-vortex');
@@ -68,7 +98,10 @@ t.test('a record with a DOI of its own is cited by it, and no second DOI is mint
   t.match(f.ris, /^DO {2}- 10\.5281\/zenodo\.2577238\r$/m, 'RIS');
   t.equal(f.csl.DOI, '10.5281/zenodo.2577238', 'CSL');
   t.match(f.dataciteXml.identifier, [{ '@identifierType': 'DOI', '#text': '10.5281/ZENODO.2577238' }], 'DataCite XML identifier');
-  t.notOk(f.dataciteJson.relatedIdentifiers?.some((r: { relationType: string }) => r.relationType === 'IsIdenticalTo'), 'not "identical to" itself');
+  t.notOk(
+    f.dataciteJson.relatedIdentifiers?.some((r: { relationType: string }) => r.relationType === 'IsIdenticalTo'),
+    'not "identical to" itself',
+  );
   t.match(f.html, /<th scope="row">DOI<\/th><td><a href="https:\/\/doi\.org\/10\.5281\/zenodo\.2577238">/, 'landing page');
   t.equal(f.json.publisher, 'Zenodo', '"available via Zenodo"');
 
@@ -76,7 +109,11 @@ t.test('a record with a DOI of its own is cited by it, and no second DOI is mint
   const second = await postDoi({ prefix: '10.5072', url, event: 'publish' });
   t.equal(second.statusCode, 422);
   t.match(second.json().errors, [{ code: 'DOI_ALREADY_IDENTIFIED', source: 'relatedIdentifiers', detail: /10\.5281\/zenodo\.2577238/ }]);
-  const identical = await postDoi({ prefix: '10.5072', url, relatedIdentifiers: [{ relatedIdentifier: '10.5281/zenodo.2577238', relatedIdentifierType: 'DOI', relationType: 'IsIdenticalTo' }] });
+  const identical = await postDoi({
+    prefix: '10.5072',
+    url,
+    relatedIdentifiers: [{ relatedIdentifier: '10.5281/zenodo.2577238', relatedIdentifierType: 'DOI', relationType: 'IsIdenticalTo' }],
+  });
   t.match(identical.json().errors, [{ code: 'DOI_ALREADY_IDENTIFIED' }], 'IsIdenticalTo is the same object: refused, draft or not');
   const derivative = await postDoi({
     prefix: '10.5072',
@@ -86,10 +123,16 @@ t.test('a record with a DOI of its own is cited by it, and no second DOI is mint
   });
   t.equal(derivative.statusCode, 201, `a femto-curated derivative the curator declares as such: ${derivative.body}`);
   const relinked = await a.app.inject('/datasets/uktc-taylor-green-vortex');
-  t.same(parseLinkHeader(String(relinked.headers.link)).filter((l) => l.rel === 'cite-as').map((l) => l.href), [own], 'still cited by its own DOI');
+  t.same(
+    parseLinkHeader(String(relinked.headers.link))
+      .filter((l) => l.rel === 'cite-as')
+      .map((l) => l.href),
+    [own],
+    'still cited by its own DOI',
+  );
 });
 
-t.test('creators are the seed\'s: none invented (JHTDB), a host is not a creator (HEPData)', async (t) => {
+t.test("creators are the seed's: none invented (JHTDB), a host is not a creator (HEPData)", async (t) => {
   const jhtdb = (await a.app.inject('/datasets/jhtdb')).json();
   t.same(jhtdb.creators, []);
   t.equal(jhtdb.publisher, null);
@@ -122,7 +165,7 @@ t.test('an imported DataCite record keeps its issue year and treats ":unav" as n
   const res = await a.app.inject({ method: 'POST', url: '/import', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload });
   t.equal(res.statusCode, 201, res.body);
   const f = await everyFormat(a, res.json().results[0].subject);
-  t.equal(f.json.issued, '2017', 'publicationYear is the source\'s year');
+  t.equal(f.json.issued, '2017', "publicationYear is the source's year");
   t.same([f.json.creators, f.json.publisher], [[], null], 'no ":unav" creator or publisher');
   t.same(f.dcat.issued, { '@value': '2017', '@type': 'xsd:gYear' });
   t.match(f.bibtex, /year = \{2017\}/);

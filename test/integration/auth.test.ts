@@ -7,13 +7,29 @@ const STAT_FIELD_THEORY = { value: 'https://w3id.org/femto/domain/stat-field-the
 type Who = 'anonymous' | 'reader' | 'curator' | 'admin';
 
 /** Every write route, with a request that succeeds for a curator. */
-const writes: { name: string; minimum: 'curator' | 'admin'; request: (a: TestApp, ids: { draft: string; published: string }) => Parameters<TestApp['app']['inject']>[0] & object }[] = [
+const writes: {
+  name: string;
+  minimum: 'curator' | 'admin';
+  request: (a: TestApp, ids: { draft: string; published: string }) => Parameters<TestApp['app']['inject']>[0] & object;
+}[] = [
   { name: 'POST /datasets', minimum: 'curator', request: () => ({ method: 'POST', url: '/datasets', payload: minimalDataset() }) },
-  { name: 'PATCH /datasets/{id}', minimum: 'curator', request: (_a, ids) => ({ method: 'PATCH', url: `/datasets/${ids.draft}`, headers: { 'if-match': '*' }, payload: { title: 'changed' } }) },
+  {
+    name: 'PATCH /datasets/{id}',
+    minimum: 'curator',
+    request: (_a, ids) => ({ method: 'PATCH', url: `/datasets/${ids.draft}`, headers: { 'if-match': '*' }, payload: { title: 'changed' } }),
+  },
   { name: 'POST /datasets/{id}/versions', minimum: 'curator', request: (_a, ids) => ({ method: 'POST', url: `/datasets/${ids.published}/versions` }) },
   { name: 'POST /datasets/{id}/publish', minimum: 'curator', request: (_a, ids) => ({ method: 'POST', url: `/datasets/${ids.draft}/publish` }) },
-  { name: 'POST /activities', minimum: 'curator', request: (_a, ids) => ({ method: 'POST', url: '/activities', payload: { kind: 'analysis', inputs: [{ dataset: ids.published }] } }) },
-  { name: 'POST /agents', minimum: 'curator', request: () => ({ method: 'POST', url: '/agents', payload: { type: 'Software', name: `tool-${Math.random()}` } }) },
+  {
+    name: 'POST /activities',
+    minimum: 'curator',
+    request: (_a, ids) => ({ method: 'POST', url: '/activities', payload: { kind: 'analysis', inputs: [{ dataset: ids.published }] } }),
+  },
+  {
+    name: 'POST /agents',
+    minimum: 'curator',
+    request: () => ({ method: 'POST', url: '/agents', payload: { type: 'Software', name: `tool-${Math.random()}` } }),
+  },
   { name: 'POST /tokens', minimum: 'admin', request: () => ({ method: 'POST', url: '/tokens', payload: { role: 'reader' } }) },
 ];
 
@@ -82,21 +98,38 @@ t.test('tokens are stored only as hashes', async (t) => {
 t.test('private records (what a record created as restricted only is) are invisible to anonymous callers on every route', async (t) => {
   const a = await makeApp(t);
   const secret = await publishedDataset(a, { id: 'secret', title: 'Hidden QCD run', accessLevel: 'restricted', keywords: ['hidden'] });
-  t.equal((await a.app.inject({ url: '/datasets/secret', headers: a.as.curator })).json().visibility, 'private', 'restricted, with no visibility said: private');
+  t.equal(
+    (await a.app.inject({ url: '/datasets/secret', headers: a.as.curator })).json().visibility,
+    'private',
+    'restricted, with no visibility said: private',
+  );
   const open = await publishedDataset(a, { id: 'open-one', title: 'Open QCD run' });
-  await a.app.inject({ method: 'POST', url: '/activities', headers: a.as.curator, payload: { id: 'mix', kind: 'analysis', inputs: [{ dataset: secret }], outputs: [{ dataset: open }] } });
+  await a.app.inject({
+    method: 'POST',
+    url: '/activities',
+    headers: a.as.curator,
+    payload: { id: 'mix', kind: 'analysis', inputs: [{ dataset: secret }], outputs: [{ dataset: open }] },
+  });
 
   for (const url of ['/datasets/secret', '/datasets/secret/versions', '/datasets/secret/versions/1']) {
     t.equal((await a.app.inject(url)).statusCode, 404, `anonymous ${url}`);
     t.equal((await a.app.inject({ url, headers: a.as.reader })).statusCode, 200, `reader ${url}`);
   }
   const list = (await a.app.inject('/datasets?q=QCD')).json();
-  t.same(list.items.map((i: { id: string }) => i.id), ['open-one'], 'search hides it');
+  t.same(
+    list.items.map((i: { id: string }) => i.id),
+    ['open-one'],
+    'search hides it',
+  );
   t.equal(list.total, 1, 'and does not count it');
   t.equal((await a.app.inject({ url: '/datasets?q=QCD', headers: a.as.reader })).json().total, 2);
 
   const activity = (await a.app.inject('/activities/mix')).json();
-  t.same(activity.inputs, [{ dataset: null, version: null, title: null, hidden: true, restricted: true, role: null }], 'a step shows only that a hidden input exists');
+  t.same(
+    activity.inputs,
+    [{ dataset: null, version: null, title: null, hidden: true, restricted: true, role: null }],
+    'a step shows only that a hidden input exists',
+  );
   const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ dataset(id: "secret") { title } }' } });
   t.same(gql.json().data.dataset, null, 'GraphQL hides it too');
 });
@@ -114,7 +147,15 @@ t.test('a restricted record counts in no facet for anonymous callers, and in eve
     dataType: 'Raw-Observational',
     formats: ['HDF5', 'ROOT'],
     observables: [OBS + 'magnetic-susceptibility'],
-    ensemble: { markovChainUri: 'mc://secret', size: { x: 8, y: 8, z: 8, t: 16 }, gaugeAction: 'plaquetteGluonAction', quarks: [{ action: 'hisqQuarkAction', flavours: 2, mass: 0.01 }, { action: 'wilsonQuarkAction', flavours: 1, mass: 0.1 }] },
+    ensemble: {
+      markovChainUri: 'mc://secret',
+      size: { x: 8, y: 8, z: 8, t: 16 },
+      gaugeAction: 'plaquetteGluonAction',
+      quarks: [
+        { action: 'hisqQuarkAction', flavours: 2, mass: 0.01 },
+        { action: 'wilsonQuarkAction', flavours: 1, mass: 0.1 },
+      ],
+    },
     collision: { systems: ['Au+Au', 'p+p'] },
   });
   await publishedDataset(a, {
@@ -124,7 +165,12 @@ t.test('a restricted record counts in no facet for anonymous callers, and in eve
     domain: 'Stat. Field Theory & RG',
     formats: ['HDF5'],
     observables: [OBS + 'magnetic-susceptibility'],
-    ensemble: { markovChainUri: 'mc://open', size: { x: 8, y: 8, z: 8, t: 16 }, gaugeAction: 'plaquetteGluonAction', quarks: [{ action: 'hisqQuarkAction', flavours: 2 }] },
+    ensemble: {
+      markovChainUri: 'mc://open',
+      size: { x: 8, y: 8, z: 8, t: 16 },
+      gaugeAction: 'plaquetteGluonAction',
+      quarks: [{ action: 'hisqQuarkAction', flavours: 2 }],
+    },
     collision: { systems: ['Au+Au'] },
   });
 
@@ -141,16 +187,37 @@ t.test('a restricted record counts in no facet for anonymous callers, and in eve
     system: [{ value: 'Au+Au', count: 1 }],
   };
   const reader = {
-    status: [{ value: 'available', count: 1 }, { value: 'deprecated', count: 1 }],
-    tier: [{ value: '3', count: 1 }, { value: '9', count: 1 }],
+    status: [
+      { value: 'available', count: 1 },
+      { value: 'deprecated', count: 1 },
+    ],
+    tier: [
+      { value: '3', count: 1 },
+      { value: '9', count: 1 },
+    ],
     domain: [{ ...STAT_FIELD_THEORY, count: 2 }],
-    dataType: [{ value: 'Raw-Observational', count: 1 }, { value: 'Raw-Simulation', count: 1 }],
-    format: [{ value: 'HDF5', count: 2 }, { value: 'ROOT', count: 1 }],
+    dataType: [
+      { value: 'Raw-Observational', count: 1 },
+      { value: 'Raw-Simulation', count: 1 },
+    ],
+    format: [
+      { value: 'HDF5', count: 2 },
+      { value: 'ROOT', count: 1 },
+    ],
     observable: [{ value: OBS + 'magnetic-susceptibility', count: 2 }],
-    nf: [{ value: '2', count: 1 }, { value: '2+1', count: 1 }],
+    nf: [
+      { value: '2', count: 1 },
+      { value: '2+1', count: 1 },
+    ],
     gaugeAction: [{ value: 'plaquetteGluonAction', count: 2 }],
-    quarkAction: [{ value: 'hisqQuarkAction', count: 2 }, { value: 'wilsonQuarkAction', count: 1 }],
-    system: [{ value: 'Au+Au', count: 2 }, { value: 'p+p', count: 1 }],
+    quarkAction: [
+      { value: 'hisqQuarkAction', count: 2 },
+      { value: 'wilsonQuarkAction', count: 1 },
+    ],
+    system: [
+      { value: 'Au+Au', count: 2 },
+      { value: 'p+p', count: 1 },
+    ],
   };
   // With and without text: the two filtered sets search runs on.
   for (const url of ['/datasets?q=QCD', '/datasets']) {

@@ -17,7 +17,11 @@ function strings(value: unknown, path: string[] = []): [string, string][] {
   return [];
 }
 
-const flat = (s: string) => s.replace(/<sup>[^<]*<\/sup>/g, '').replace(/\s+/g, ' ').trim();
+const flat = (s: string) =>
+  s
+    .replace(/<sup>[^<]*<\/sup>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 t.test('every datasheet answer of the bundled catalog quotes seed 002 word for word', requires(t, seed), async (t) => {
   const text = flat(readFileSync(seed.path, 'utf8'));
@@ -41,7 +45,7 @@ t.test('the seed-002 releases carry their datasheets; what the seed does not say
   t.match(sphenix.datasheet.motivation.purpose, /^"Release of simulated 5 million Au\+Au sPHENIX TPC data/);
   t.equal(sphenix.datasheet.composition.instanceCount, 5_000_000);
   t.equal(sphenix.datasheet.composition.confidentialData, false, 'the seed: no personal or confidential data');
-  t.equal(sphenix.datasheet.uses.recommendedUses.length, 2, 'the common use and the release\'s own');
+  t.equal(sphenix.datasheet.uses.recommendedUses.length, 2, "the common use and the release's own");
   t.match(sphenix.datasheet.maintenance.maintainer, /AmSC infrastructure/);
   t.notOk(sphenix.datasheet.preprocessing, 'the seed says nothing of its preprocessing');
   t.notOk(sphenix.datasheet.distribution.licenseTerms, 'nor of a licence');
@@ -53,7 +57,7 @@ t.test('the seed-002 releases carry their datasheets; what the seed does not say
   t.notOk(lattice.datasheet.motivation.creators, 'the seed assigns no laboratory to this release');
 
   t.same((await sheet('fm4npp')).datasheet, {}, 'a model cited by the seed has no datasheet from it');
-  t.same((await sheet('tpcpp-10m')).datasheet, {}, 'an earlier publication is not one of the proposal\'s releases');
+  t.same((await sheet('tpcpp-10m')).datasheet, {}, "an earlier publication is not one of the proposal's releases");
   const page = (await a.app.inject({ url: '/datasets/hallc-jpsi-007', headers: { accept: 'text/html' } })).body;
   t.match(page, 'CEBAF Hall C J/\\psi data', 'quoted as the seed writes it');
 });
@@ -64,6 +68,11 @@ t.test('a datasheet file naming no dataset of its catalog file, or answering bad
   t.throws(() => readCatalog(unknown), /datasheets\/a\.yaml[\s\S]*has no dataset 'other'/);
   const bad = t.testdir({ 'a.yaml': catalog, datasheets: { 'a.yaml': 'source: x\ndatasheets:\n  first: { composition: { instanceCount: many } }\n' } });
   t.throws(() => readCatalog(bad), /datasheets\/a\.yaml[\s\S]*datasheets\.first\.composition\.instanceCount/);
-  const fine = t.testdir({ 'a.yaml': catalog, datasheets: { 'a.yaml': 'source: x\ncommon: { uses: { recommendedUses: [a] } }\ndatasheets:\n  first: { uses: { recommendedUses: [b], socialImpact: s } }\n' } });
+  const fine = t.testdir({
+    'a.yaml': catalog,
+    datasheets: {
+      'a.yaml': 'source: x\ncommon: { uses: { recommendedUses: [a] } }\ndatasheets:\n  first: { uses: { recommendedUses: [b], socialImpact: s } }\n',
+    },
+  });
   t.same(readCatalog(fine)[0].datasheets.get('first'), { uses: { recommendedUses: ['a', 'b'], socialImpact: 's' } });
 });

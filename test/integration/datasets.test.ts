@@ -11,7 +11,15 @@ t.test('create, read, patch, publish and version a dataset', async (t) => {
       id: 'ising-2d',
       keywords: ['Ising', 'criticality'],
       formats: ['HDF5'],
-      distributions: [{ title: 'configs', urls: ['https://a.example/x.h5', 'https://mirror.example/x.h5'], mediaType: 'application/x-hdf5', sizeBytes: 10, checksum: { algorithm: 'sha256', value: 'ab12' } }],
+      distributions: [
+        {
+          title: 'configs',
+          urls: ['https://a.example/x.h5', 'https://mirror.example/x.h5'],
+          mediaType: 'application/x-hdf5',
+          sizeBytes: 10,
+          checksum: { algorithm: 'sha256', value: 'ab12' },
+        },
+      ],
       relatedIdentifiers: [{ type: 'arXiv', value: '2306.08827', relation: 'IsDocumentedBy' }],
     }),
   });
@@ -26,13 +34,23 @@ t.test('create, read, patch, publish and version a dataset', async (t) => {
   t.equal(asCurator.statusCode, 200, 'a curator sees the draft');
   const etag = asCurator.headers.etag as string;
 
-  const patched = await a.app.inject({ method: 'PATCH', url: '/datasets/ising-2d', headers: { ...a.as.curator, 'if-match': etag }, payload: { title: 'Ising 2D v1' } });
+  const patched = await a.app.inject({
+    method: 'PATCH',
+    url: '/datasets/ising-2d',
+    headers: { ...a.as.curator, 'if-match': etag },
+    payload: { title: 'Ising 2D v1' },
+  });
   t.equal(patched.statusCode, 200, patched.body);
   t.equal(patched.json().title, 'Ising 2D v1');
   t.not(patched.headers.etag, etag, 'the ETag changes with the draft');
   t.same(patched.json().keywords, ['Ising', 'criticality'], 'PATCH keeps what it does not name');
 
-  const stale = await a.app.inject({ method: 'PATCH', url: '/datasets/ising-2d', headers: { ...a.as.curator, 'if-match': etag }, payload: { title: 'lost update' } });
+  const stale = await a.app.inject({
+    method: 'PATCH',
+    url: '/datasets/ising-2d',
+    headers: { ...a.as.curator, 'if-match': etag },
+    payload: { title: 'lost update' },
+  });
   t.equal(stale.statusCode, 412);
   t.equal(stale.json().code, 'PRECONDITION_FAILED');
 
@@ -59,7 +77,13 @@ t.test('create, read, patch, publish and version a dataset', async (t) => {
   await a.app.inject({ method: 'POST', url: '/datasets/ising-2d/publish', headers: a.as.curator });
 
   const versions = (await a.app.inject('/datasets/ising-2d/versions')).json().items;
-  t.same(versions.map((v: { version: number; title: string }) => [v.version, v.title]), [[1, 'Ising 2D v1'], [2, 'Ising 2D v2']]);
+  t.same(
+    versions.map((v: { version: number; title: string }) => [v.version, v.title]),
+    [
+      [1, 'Ising 2D v1'],
+      [2, 'Ising 2D v2'],
+    ],
+  );
   const v1 = (await a.app.inject('/datasets/ising-2d/versions/1')).json();
   t.equal(v1.title, 'Ising 2D v1', 'version 1 is unchanged by version 2');
   t.same(v1.keywords, ['Ising', 'criticality']);
@@ -90,9 +114,17 @@ t.test('validation errors name each field at fault', async (t) => {
     t.equal(res.headers['content-type'], 'application/problem+json', `${name}: problem+json`);
     const body = res.json();
     t.equal(body.code, 'VALIDATION_FAILED', name);
-    t.ok(body.errors.some((e: { pointer: string }) => e.pointer === pointer), `${name}: pointer ${pointer} in ${JSON.stringify(body.errors)}`);
+    t.ok(
+      body.errors.some((e: { pointer: string }) => e.pointer === pointer),
+      `${name}: pointer ${pointer} in ${JSON.stringify(body.errors)}`,
+    );
   }
-  const malformed = await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: '{"title": ' });
+  const malformed = await a.app.inject({
+    method: 'POST',
+    url: '/datasets',
+    headers: { ...a.as.curator, 'content-type': 'application/json' },
+    payload: '{"title": ',
+  });
   t.equal(malformed.statusCode, 400);
   t.equal(malformed.json().code, 'MALFORMED_BODY');
   const count = (await a.app.inject({ url: '/datasets', headers: a.as.admin })).json().total;

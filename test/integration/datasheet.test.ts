@@ -31,7 +31,12 @@ t.test('a curator writes the draft datasheet; GET answers it with its completene
   t.equal(empty.statusCode, 200, empty.body);
   t.match(empty.json(), { dataset: id, version: null, state: 'draft', datasheet: {}, completeness: { sections: { answered: 0, total: 7 }, complete: false } });
 
-  const put = await a.app.inject({ method: 'PUT', url: `/datasets/${id}/datasheet`, headers: { ...a.as.curator, 'if-match': empty.headers.etag as string }, payload: sheet });
+  const put = await a.app.inject({
+    method: 'PUT',
+    url: `/datasets/${id}/datasheet`,
+    headers: { ...a.as.curator, 'if-match': empty.headers.etag as string },
+    payload: sheet,
+  });
   t.equal(put.statusCode, 200, put.body);
   t.same(put.json().datasheet, sheet, 'stored as given');
   const c = put.json().completeness;
@@ -59,7 +64,8 @@ t.test('every section answered makes the datasheet complete', async (t) => {
     preprocessing: { steps: ['digitisation'] },
     distribution: { method: 'HTTPS download' },
   };
-  const id = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ datasheet: full }) })).json().id as string;
+  const id = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ datasheet: full }) })).json()
+    .id as string;
   const res = await a.app.inject({ url: `/datasets/${id}/datasheet`, headers: a.as.curator });
   t.match(res.json().completeness, { sections: { answered: 7, total: 7 }, complete: true });
 });
@@ -80,27 +86,48 @@ t.test('bad datasheets are refused with a pointer, and writes are conditional', 
   for (const [name, payload, pointer] of cases) {
     const res = await a.app.inject({ method: 'PUT', url: `/datasets/${id}/datasheet`, headers: { ...a.as.curator, 'if-match': etag }, payload });
     t.equal(res.statusCode, 400, name);
-    t.ok(res.json().errors.some((e: { pointer: string }) => e.pointer === pointer), `${name}: ${pointer} in ${JSON.stringify(res.json().errors)}`);
+    t.ok(
+      res.json().errors.some((e: { pointer: string }) => e.pointer === pointer),
+      `${name}: ${pointer} in ${JSON.stringify(res.json().errors)}`,
+    );
   }
-  t.equal((await a.app.inject({ method: 'PUT', url: `/datasets/${id}/datasheet`, headers: a.as.curator, payload: sheet })).statusCode, 428, 'If-Match required');
-  t.equal((await a.app.inject({ method: 'PUT', url: `/datasets/${id}/datasheet`, headers: { ...a.as.curator, 'if-match': '"d1.99"' }, payload: sheet })).statusCode, 412);
+  t.equal(
+    (await a.app.inject({ method: 'PUT', url: `/datasets/${id}/datasheet`, headers: a.as.curator, payload: sheet })).statusCode,
+    428,
+    'If-Match required',
+  );
+  t.equal(
+    (await a.app.inject({ method: 'PUT', url: `/datasets/${id}/datasheet`, headers: { ...a.as.curator, 'if-match': '"d1.99"' }, payload: sheet })).statusCode,
+    412,
+  );
   t.equal((await a.app.inject({ method: 'PUT', url: `/datasets/${id}/datasheet`, headers: { 'if-match': etag }, payload: sheet })).statusCode, 401);
   t.same((await a.app.inject({ url: `/datasets/${id}/datasheet`, headers: a.as.curator })).json().datasheet, {}, 'nothing written');
 });
 
 t.test('a datasheet is versioned with its dataset version and immutable once published', async (t) => {
   const a = await makeApp(t);
-  const id = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ datasheet: sheet }) })).json().id as string;
+  const id = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ datasheet: sheet }) })).json()
+    .id as string;
   t.equal((await a.app.inject({ url: `/datasets/${id}/datasheet` })).statusCode, 404, 'no published version: nothing for anonymous callers');
   await a.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: a.as.curator });
 
-  const put = await a.app.inject({ method: 'PUT', url: `/datasets/${id}/datasheet`, headers: { ...a.as.curator, 'if-match': '*' }, payload: { motivation: { purpose: 'changed' } } });
+  const put = await a.app.inject({
+    method: 'PUT',
+    url: `/datasets/${id}/datasheet`,
+    headers: { ...a.as.curator, 'if-match': '*' },
+    payload: { motivation: { purpose: 'changed' } },
+  });
   t.equal(put.statusCode, 409, 'no draft: published versions are immutable');
   t.equal(put.json().code, 'VERSION_IMMUTABLE');
 
   await a.app.inject({ method: 'POST', url: `/datasets/${id}/versions`, headers: a.as.curator });
   const etag = await draftEtag(a, id);
-  const changed = await a.app.inject({ method: 'PUT', url: `/datasets/${id}/datasheet`, headers: { ...a.as.curator, 'if-match': etag }, payload: { motivation: { purpose: 'v2 purpose' } } });
+  const changed = await a.app.inject({
+    method: 'PUT',
+    url: `/datasets/${id}/datasheet`,
+    headers: { ...a.as.curator, 'if-match': etag },
+    payload: { motivation: { purpose: 'v2 purpose' } },
+  });
   t.equal(changed.statusCode, 200, changed.body);
   t.same(changed.json().datasheet, { motivation: { purpose: 'v2 purpose' } }, 'the new draft starts from v1 and is replaced whole');
 
@@ -117,12 +144,18 @@ t.test('a datasheet is versioned with its dataset version and immutable once pub
 
 t.test('restricted datasheets are not there for anonymous callers', async (t) => {
   const a = await makeApp(t);
-  const id = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ accessLevel: 'restricted', datasheet: sheet }) })).json().id as string;
+  const id = (
+    await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ accessLevel: 'restricted', datasheet: sheet }) })
+  ).json().id as string;
   await a.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: a.as.curator });
   const anonymous = await a.app.inject({ url: `/datasets/${id}/datasheet` });
   const unknown = await a.app.inject({ url: '/datasets/no-such-dataset/datasheet' });
   t.equal(anonymous.statusCode, 404);
-  t.same({ ...anonymous.json(), instance: null, detail: null, requestId: null }, { ...unknown.json(), instance: null, detail: null, requestId: null }, 'hidden and unknown answer alike');
+  t.same(
+    { ...anonymous.json(), instance: null, detail: null, requestId: null },
+    { ...unknown.json(), instance: null, detail: null, requestId: null },
+    'hidden and unknown answer alike',
+  );
   t.equal((await a.app.inject({ url: `/datasets/${id}/datasheet`, headers: a.as.reader })).statusCode, 200);
 });
 
@@ -144,7 +177,14 @@ t.test('GraphQL types every section as the REST schema does, and answers the sam
   }
 
   const a = await makeApp(t);
-  const id = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ datasheet: { ...sheet, notes: { grant: 'DE-SC0012704' } } }) })).json().id as string;
+  const id = (
+    await a.app.inject({
+      method: 'POST',
+      url: '/datasets',
+      headers: a.as.curator,
+      payload: minimalDataset({ datasheet: { ...sheet, notes: { grant: 'DE-SC0012704' } } }),
+    })
+  ).json().id as string;
   const query = `{ dataset(id: "${id}") { datasheet {
     motivation { purpose funding }
     composition { instances instanceCount splits { name instances description } }
@@ -169,24 +209,35 @@ t.test('GraphQL types every section as the REST schema does, and answers the sam
   t.same(JSON.parse(d.notes), { grant: 'DE-SC0012704' });
   const rest = (await a.app.inject({ url: `/datasets/${id}/datasheet`, headers: a.as.curator })).json().completeness;
   t.same(d.completeness.sections, rest.sections);
-  t.same(d.completeness.bySection, rest.bySection.map((s: { section: string; answered: boolean; missing: string[] }) => ({ section: s.section, answered: s.answered, missing: s.missing })));
+  t.same(
+    d.completeness.bySection,
+    rest.bySection.map((s: { section: string; answered: boolean; missing: string[] }) => ({ section: s.section, answered: s.answered, missing: s.missing })),
+  );
 });
 
 t.test('a tier policy "datasheet-complete" refuses a findable DOI until every section is answered', async (t) => {
   const a = await makeApp(t, { FEMTO_GATE_POLICY: '{"3": ["datasheet-complete"]}' });
-  const id = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ tier: 3, publisher: 'BNL', datasheet: sheet }) })).json().id as string;
+  const id = (
+    await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ tier: 3, publisher: 'BNL', datasheet: sheet }) })
+  ).json().id as string;
   await a.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: a.as.curator });
   const publishDoi = () =>
     a.app.inject({
       method: 'POST',
       url: '/dois',
       headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
-      payload: JSON.stringify({ data: { type: 'dois', attributes: { prefix: '10.5072', url: `http://femto.test/datasets/${id}`, event: 'publish', publisher: 'BNL' } } }),
+      payload: JSON.stringify({
+        data: { type: 'dois', attributes: { prefix: '10.5072', url: `http://femto.test/datasets/${id}`, event: 'publish', publisher: 'BNL' } },
+      }),
     });
 
   const refused = await publishDoi();
   t.equal(refused.statusCode, 422, refused.body);
-  t.match(refused.json().meta.gates, [{ gate: 'https://w3id.org/femto/ns#DatasheetComplete', state: 'failed', label: /Collection process, Preprocessing.*Distribution/ }], 'names the unanswered sections');
+  t.match(
+    refused.json().meta.gates,
+    [{ gate: 'https://w3id.org/femto/ns#DatasheetComplete', state: 'failed', label: /Collection process, Preprocessing.*Distribution/ }],
+    'names the unanswered sections',
+  );
 
   await a.app.inject({ method: 'POST', url: `/datasets/${id}/versions`, headers: a.as.curator });
   const complete = {
@@ -195,13 +246,19 @@ t.test('a tier policy "datasheet-complete" refuses a findable DOI until every se
     preprocessing: { preprocessing: 'Zero suppression.' },
     distribution: { method: 'HTTPS download.' },
   };
-  const put = await a.app.inject({ method: 'PUT', url: `/datasets/${id}/datasheet`, headers: { ...a.as.curator, 'if-match': await draftEtag(a, id) }, payload: complete });
+  const put = await a.app.inject({
+    method: 'PUT',
+    url: `/datasets/${id}/datasheet`,
+    headers: { ...a.as.curator, 'if-match': await draftEtag(a, id) },
+    payload: complete,
+  });
   t.equal(put.json().completeness.complete, true);
   await a.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: a.as.curator });
   const allowed = await publishDoi();
   t.equal(allowed.statusCode, 201, allowed.body);
 
-  const other = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ tier: 5, publisher: 'BNL' }) })).json().id as string;
+  const other = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ tier: 5, publisher: 'BNL' }) })).json()
+    .id as string;
   await a.app.inject({ method: 'POST', url: `/datasets/${other}/publish`, headers: a.as.curator });
   t.equal(a.app.femto.policies.check(a.app.femto.repos.datasets.concept(other)!.latestVersionPk!, 'doi'), undefined, 'other tiers are not governed by it');
 });

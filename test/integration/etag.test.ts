@@ -32,7 +32,10 @@ t.test('published versions carry strong ETags made from their bytes; If-None-Mat
     t.equal(res.headers.etag, tags.get(format), `${format}: the same tag from an uncached replica`);
   }
   const json = await a.app.inject({ url: `/datasets/${id}` });
-  const digest = createHash('sha256').update(`application/json\n${JSON.stringify({ Link: json.headers.link })}\n${json.body}`).digest('hex').slice(0, 32);
+  const digest = createHash('sha256')
+    .update(`application/json\n${JSON.stringify({ Link: json.headers.link })}\n${json.body}`)
+    .digest('hex')
+    .slice(0, 32);
   t.equal(json.headers.etag, `"${digest}"`, 'the tag is a digest of media type, headers and body, nothing else');
 
   // A DOI minted elsewhere changes what the record says: new bytes, new tag, no stale 304.
@@ -64,7 +67,12 @@ t.test('the representation cache stays within FEMTO_READ_CACHE_BYTES', async (t)
 
 t.test('If-Match on a draft: strong comparison over a list, * for any draft; If-None-Match: * revalidates any representation', async (t) => {
   const a = await makeApp(t);
-  const created = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ id: 'edited', title: 'Edited record' }) });
+  const created = await a.app.inject({
+    method: 'POST',
+    url: '/datasets',
+    headers: a.as.curator,
+    payload: minimalDataset({ id: 'edited', title: 'Edited record' }),
+  });
   t.equal(created.statusCode, 201, created.body);
   const draftTag = async () => (await a.app.inject({ url: '/datasets/edited/draft', headers: a.as.curator })).headers.etag as string;
   const patch = (ifMatch: string, title: string) =>
@@ -95,6 +103,10 @@ t.test('If-Match on a draft: strong comparison over a list, * for any draft; If-
   t.equal((await a.app.inject({ url: '/datasets/edited/draft', headers: a.as.curator })).json().title, 'Changed', 'only the matched writes landed');
 
   const id = await publishedDataset(a, { title: 'Revalidated record' });
-  t.equal((await a.app.inject({ url: `/datasets/${id}`, headers: { 'if-none-match': ' * ' } })).statusCode, 304, 'If-None-Match: * matches any current representation');
+  t.equal(
+    (await a.app.inject({ url: `/datasets/${id}`, headers: { 'if-none-match': ' * ' } })).statusCode,
+    304,
+    'If-None-Match: * matches any current representation',
+  );
   t.equal((await a.app.inject({ url: `/datasets/${id}`, headers: { 'if-none-match': '"other"' } })).statusCode, 200, 'a tag it does not have does not');
 });

@@ -9,10 +9,24 @@ t.test('the OpenAPI document is valid OpenAPI 3.1 and documents every public rou
   const doc = res.json();
   const result = await new Validator().validate(doc);
   t.ok(result.valid, JSON.stringify(result.errors ?? '').slice(0, 2000));
-  for (const path of ['/datasets', '/datasets/{id}', '/datasets/{id}/publish', '/datasets/{id}/versions', '/datasets/{id}/versions/{n}', '/activities', '/activities/{id}', '/agents', '/health']) {
+  for (const path of [
+    '/datasets',
+    '/datasets/{id}',
+    '/datasets/{id}/publish',
+    '/datasets/{id}/versions',
+    '/datasets/{id}/versions/{n}',
+    '/activities',
+    '/activities/{id}',
+    '/agents',
+    '/health',
+  ]) {
     t.ok(doc.paths[path], `documents ${path}`);
   }
-  t.same(Object.keys(doc.paths).filter((p) => p.startsWith('/problems')), [], 'the problem type descriptions are documentation pages, not API operations');
+  t.same(
+    Object.keys(doc.paths).filter((p) => p.startsWith('/problems')),
+    [],
+    'the problem type descriptions are documentation pages, not API operations',
+  );
   t.ok(doc.paths['/datasets'].post.requestBody, 'request bodies come from the zod schemas');
   const docs = await app.inject('/docs/');
   t.equal(docs.statusCode, 200, 'Swagger UI is served at /docs');

@@ -41,15 +41,39 @@ t.test('every release seed 002 plans is planned, on every channel, and names no 
     t.equal(f.graphql.status, 'planned', `${release}: GraphQL`);
     t.equal(f.schemaOrg.creativeWorkStatus, 'planned', `${release}: schema.org creativeWorkStatus`);
     t.equal(f.dcat.status['@id'], 'https://w3id.org/femto/record-status/planned', `${release}: DCAT adms:status (no ADMS term fits "planned")`);
-    t.ok(f.turtle.some((q) => q.predicate.value === 'http://www.w3.org/ns/adms#status' && q.object.value.endsWith('/planned')), `${release}: Turtle adms:status`);
-    t.ok(f.dataciteJson.descriptions.some((d: { descriptionType: string; description: string }) => d.descriptionType === 'Other' && /^Status: Planned/.test(d.description)), `${release}: DataCite description Other`);
-    t.ok(f.oaiDatacite.descriptions.description.some((d: { '@descriptionType': string; '#text': string }) => d['@descriptionType'] === 'Other' && /Planned/.test(d['#text'])), `${release}: oai_datacite`);
-    t.ok(f.oaiDc.description.some((d: string) => /^Status: Planned/.test(d)), `${release}: oai_dc`);
+    t.ok(
+      f.turtle.some((q) => q.predicate.value === 'http://www.w3.org/ns/adms#status' && q.object.value.endsWith('/planned')),
+      `${release}: Turtle adms:status`,
+    );
+    t.ok(
+      f.dataciteJson.descriptions.some(
+        (d: { descriptionType: string; description: string }) => d.descriptionType === 'Other' && /^Status: Planned/.test(d.description),
+      ),
+      `${release}: DataCite description Other`,
+    );
+    t.ok(
+      f.oaiDatacite.descriptions.description.some(
+        (d: { '@descriptionType': string; '#text': string }) => d['@descriptionType'] === 'Other' && /Planned/.test(d['#text']),
+      ),
+      `${release}: oai_datacite`,
+    );
+    t.ok(
+      f.oaiDc.description.some((d: string) => /^Status: Planned/.test(d)),
+      `${release}: oai_dc`,
+    );
     t.match(f.html, /<th scope="row">Status<\/th><td><span class="badge status planned">planned<\/span>/, `${release}: landing page`);
     const iris = [`${BASE_URL}/datasets/${id}/versions/1`];
-    t.same(publishersIn(f, iris), Object.fromEntries(Object.keys(publishersIn(f, iris)).map((k) => [k, []])), `${release}: no format names a publisher the seed does not`);
+    t.same(
+      publishersIn(f, iris),
+      Object.fromEntries(Object.keys(publishersIn(f, iris)).map((k) => [k, []])),
+      `${release}: no format names a publisher the seed does not`,
+    );
     t.notMatch(f.html, /femto \(\d{4}\)/, `${release}: the citation is not "femto (year)"`);
-    t.match(f.html, /<th scope="row">Publisher<\/th><td>No publisher recorded\. femto hosts this record/, `${release}: the landing page says no publisher is recorded`);
+    t.match(
+      f.html,
+      /<th scope="row">Publisher<\/th><td>No publisher recorded\. femto hosts this record/,
+      `${release}: the landing page says no publisher is recorded`,
+    );
   }
 });
 
@@ -71,10 +95,16 @@ t.test('status is a facet and a filter (REST, GraphQL, portal) and shows in sear
   const filtered = (await a.app.inject('/datasets?status=planned&limit=500')).json();
   t.equal(filtered.total, planned.count);
   t.ok(filtered.items.every((r: { status: string }) => r.status === 'planned'));
-  for (const id of Object.values(SEED_002_PLANNED)) t.ok(filtered.items.some((r: { id: string }) => r.id === id), `?status=planned finds ${id}`);
+  for (const id of Object.values(SEED_002_PLANNED))
+    t.ok(
+      filtered.items.some((r: { id: string }) => r.id === id),
+      `?status=planned finds ${id}`,
+    );
   t.match((await a.app.inject('/datasets?status=bogus')).json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: 'querystring/status' }] });
 
-  const viaGraphql = await gql('{ datasets(filter: { status: planned }, first: 1) { totalCount edges { node { status } } facets { name values { value count } } } }');
+  const viaGraphql = await gql(
+    '{ datasets(filter: { status: planned }, first: 1) { totalCount edges { node { status } } facets { name values { value count } } } }',
+  );
   t.equal(viaGraphql.data.datasets.totalCount, planned.count, 'GraphQL filter');
   t.equal(viaGraphql.data.datasets.edges[0].node.status, 'planned');
 
@@ -86,12 +116,27 @@ t.test('status is a facet and a filter (REST, GraphQL, portal) and shows in sear
 t.test('only an available record may get a findable DOI; the 422 names the status', async (t) => {
   // The bundled catalog belongs to the catalog user: an admin gives its records DOIs.
   const post = (attributes: Record<string, unknown>) =>
-    a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.admin, 'content-type': 'application/vnd.api+json' }, payload: { data: { type: 'dois', attributes } } });
+    a.app.inject({
+      method: 'POST',
+      url: '/dois',
+      headers: { ...a.as.admin, 'content-type': 'application/vnd.api+json' },
+      payload: { data: { type: 'dois', attributes } },
+    });
   // A publisher stated by the curator, so only the status stands in the way.
-  const planned = await post({ prefix: '10.5072', url: `${BASE_URL}/datasets/sphenix-auau-real`, event: 'publish', publisher: { name: 'Brookhaven National Laboratory' } });
+  const planned = await post({
+    prefix: '10.5072',
+    url: `${BASE_URL}/datasets/sphenix-auau-real`,
+    event: 'publish',
+    publisher: { name: 'Brookhaven National Laboratory' },
+  });
   t.equal(planned.statusCode, 422);
   t.match(planned.json().errors[0], { code: 'DOI_RECORD_NOT_AVAILABLE', source: 'event', detail: /is planned/ });
-  const registered = await post({ prefix: '10.5072', url: `${BASE_URL}/datasets/sphenix-auau-real`, event: 'register', publisher: { name: 'Brookhaven National Laboratory' } });
+  const registered = await post({
+    prefix: '10.5072',
+    url: `${BASE_URL}/datasets/sphenix-auau-real`,
+    event: 'register',
+    publisher: { name: 'Brookhaven National Laboratory' },
+  });
   t.equal(registered.statusCode, 201, 'a registered DOI (not findable) may be prepared for a planned release');
 
   const id = await publishedDataset(a, { title: 'A release in preparation', status: 'in-preparation', publisher: 'Lattice Lab' });

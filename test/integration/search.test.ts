@@ -5,33 +5,92 @@ const OBS = 'https://w3id.org/femto/observable/';
 
 t.test('full-text search, filters, facets and cursor paging', async (t) => {
   const a = await makeApp(t);
-  await publishedDataset(a, { id: 'ising', title: 'Ising Monte Carlo', tier: 3, keywords: ['criticality'], formats: ['HDF5'], domain: 'Stat. Field Theory & RG', observables: [OBS + 'magnetic-susceptibility'] });
-  await publishedDataset(a, { id: 'xy', title: 'XY model vortices', tier: 7, keywords: ['BKT', 'criticality'], formats: ['HDF5', 'CSV'], observables: [OBS + 'magnetic-susceptibility'] });
-  await publishedDataset(a, { id: 'lqcd', title: 'Lattice QCD gauge configurations', description: 'HISQ ensembles in ILDG format.', tier: 8, dataType: 'Raw-Simulation', formats: ['ILDG'] });
-  await publishedDataset(a, { id: 'gw', title: 'Gravitational wave strain', tier: 5, dataType: 'Raw-Observational', accessLevel: 'embargoed', embargoUntil: '2999-01-01' });
+  await publishedDataset(a, {
+    id: 'ising',
+    title: 'Ising Monte Carlo',
+    tier: 3,
+    keywords: ['criticality'],
+    formats: ['HDF5'],
+    domain: 'Stat. Field Theory & RG',
+    observables: [OBS + 'magnetic-susceptibility'],
+  });
+  await publishedDataset(a, {
+    id: 'xy',
+    title: 'XY model vortices',
+    tier: 7,
+    keywords: ['BKT', 'criticality'],
+    formats: ['HDF5', 'CSV'],
+    observables: [OBS + 'magnetic-susceptibility'],
+  });
+  await publishedDataset(a, {
+    id: 'lqcd',
+    title: 'Lattice QCD gauge configurations',
+    description: 'HISQ ensembles in ILDG format.',
+    tier: 8,
+    dataType: 'Raw-Simulation',
+    formats: ['ILDG'],
+  });
+  await publishedDataset(a, {
+    id: 'gw',
+    title: 'Gravitational wave strain',
+    tier: 5,
+    dataType: 'Raw-Observational',
+    accessLevel: 'embargoed',
+    embargoUntil: '2999-01-01',
+  });
 
   const text = (await a.app.inject('/datasets?q=criticality')).json();
   t.same(text.items.map((i: { id: string }) => i.id).sort(), ['ising', 'xy'], 'keywords are searched');
-  t.same((await a.app.inject('/datasets?q=ildg')).json().items.map((i: { id: string }) => i.id), ['lqcd'], 'descriptions are searched, case-insensitively');
-  t.same((await a.app.inject('/datasets?q=vort')).json().items.map((i: { id: string }) => i.id), ['xy'], 'the last word is a prefix');
+  t.same(
+    (await a.app.inject('/datasets?q=ildg')).json().items.map((i: { id: string }) => i.id),
+    ['lqcd'],
+    'descriptions are searched, case-insensitively',
+  );
+  t.same(
+    (await a.app.inject('/datasets?q=vort')).json().items.map((i: { id: string }) => i.id),
+    ['xy'],
+    'the last word is a prefix',
+  );
   t.equal((await a.app.inject('/datasets?q=%22%29%28*')).statusCode, 200, 'FTS syntax in user input is harmless');
 
   const filtered = (await a.app.inject(`/datasets?format=HDF5&observable=${encodeURIComponent(OBS + 'magnetic-susceptibility')}&tier=7`)).json();
-  t.same(filtered.items.map((i: { id: string }) => i.id), ['xy']);
-  t.same((await a.app.inject('/datasets?dataType=Raw-Observational&accessLevel=embargoed')).json().items.map((i: { id: string }) => i.id), ['gw']);
+  t.same(
+    filtered.items.map((i: { id: string }) => i.id),
+    ['xy'],
+  );
+  t.same(
+    (await a.app.inject('/datasets?dataType=Raw-Observational&accessLevel=embargoed')).json().items.map((i: { id: string }) => i.id),
+    ['gw'],
+  );
 
   const all = (await a.app.inject('/datasets')).json();
   t.equal(all.total, 4);
-  t.same(all.facets.format, [{ value: 'HDF5', count: 2 }, { value: 'CSV', count: 1 }, { value: 'ILDG', count: 1 }]);
+  t.same(all.facets.format, [
+    { value: 'HDF5', count: 2 },
+    { value: 'CSV', count: 1 },
+    { value: 'ILDG', count: 1 },
+  ]);
   t.same(all.facets.observable, [{ value: OBS + 'magnetic-susceptibility', count: 2 }]);
   t.same(all.facets.tier.map((f: { value: string }) => f.value).sort(), ['3', '5', '7', '8']);
-  t.same(all.facets.dataType, [{ value: 'Raw-Simulation', count: 3 }, { value: 'Raw-Observational', count: 1 }]);
-  t.same((await a.app.inject('/datasets?q=criticality')).json().facets.tier.map((f: { value: string }) => f.value).sort(), ['3', '7'], 'facets count the filtered set');
+  t.same(all.facets.dataType, [
+    { value: 'Raw-Simulation', count: 3 },
+    { value: 'Raw-Observational', count: 1 },
+  ]);
+  t.same(
+    (await a.app.inject('/datasets?q=criticality'))
+      .json()
+      .facets.tier.map((f: { value: string }) => f.value)
+      .sort(),
+    ['3', '7'],
+    'facets count the filtered set',
+  );
 
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: { id: string }[]; nextCursor: string | null; total: number } = (await a.app.inject(`/datasets?limit=3${cursor ? `&cursor=${cursor}` : ''}`)).json();
+    const page: { items: { id: string }[]; nextCursor: string | null; total: number } = (
+      await a.app.inject(`/datasets?limit=3${cursor ? `&cursor=${cursor}` : ''}`)
+    ).json();
     seen.push(...page.items.map((i) => i.id));
     cursor = page.nextCursor;
   } while (cursor);
@@ -100,7 +159,9 @@ t.test('every search parameter is bounded: at its bound it is accepted, past it 
     t.match(res.json(), { code: 'VALIDATION_FAILED' });
     t.ok(
       // An unknown parameter has no field of its own to point at: the message names it.
-      res.json().errors.some((e: { pointer: string; message: string }) => e.pointer === `querystring/${name}` || (name === 'nope' && e.message.includes('"nope"'))),
+      res
+        .json()
+        .errors.some((e: { pointer: string; message: string }) => e.pointer === `querystring/${name}` || (name === 'nope' && e.message.includes('"nope"'))),
       `${name}: the pointer names it (${JSON.stringify(res.json().errors)})`,
     );
   }
@@ -112,7 +173,10 @@ t.test('a page holds 20 hits unless told otherwise', async (t) => {
   const first = (await a.app.inject('/datasets')).json();
   t.equal(first.items.length, 20);
   t.equal(first.total, 21);
-  t.same((await a.app.inject(`/datasets?cursor=${first.nextCursor}`)).json().items.map((i: { id: string }) => i.id), ['r20']);
+  t.same(
+    (await a.app.inject(`/datasets?cursor=${first.nextCursor}`)).json().items.map((i: { id: string }) => i.id),
+    ['r20'],
+  );
 });
 
 t.test('ranges: one value, open ends, signs, leading-dot decimals and exponents, padded by spaces', async (t) => {
@@ -144,11 +208,22 @@ t.test('ranges: one value, open ends, signs, leading-dot decimals and exponents,
 
 t.test('each filter alone selects by its own field: status, domain by any of its names, T, gauge and quark actions', async (t) => {
   const a = await makeApp(t);
-  const ensemble = (i: number, t: number, gaugeAction: string, action: string) => ({ markovChainUri: `mc://alone/${i}`, size: { x: 4, y: 4, z: 4, t }, gaugeAction, quarks: [{ action, flavours: 2 }] });
+  const ensemble = (i: number, t: number, gaugeAction: string, action: string) => ({
+    markovChainUri: `mc://alone/${i}`,
+    size: { x: 4, y: 4, z: 4, t },
+    gaugeAction,
+    quarks: [{ action, flavours: 2 }],
+  });
   await publishedDataset(a, { id: 'short', title: 'Short', status: 'deprecated', ensemble: ensemble(1, 8, 'plaquetteGluonAction', 'hisqQuarkAction') });
-  await publishedDataset(a, { id: 'long', title: 'Long', domain: 'Stat. Field Theory & RG', ensemble: ensemble(2, 64, 'iwasakiRGGluonAction', 'wilsonQuarkAction') });
+  await publishedDataset(a, {
+    id: 'long',
+    title: 'Long',
+    domain: 'Stat. Field Theory & RG',
+    ensemble: ensemble(2, 64, 'iwasakiRGGluonAction', 'wilsonQuarkAction'),
+  });
   await publishedDataset(a, { id: 'plain', title: 'Plain', alsoInDomains: ['https://w3id.org/femto/domain/stat-field-theory-rg'] });
-  const ids = async (query: Record<string, string>) => ((await a.app.inject({ url: '/datasets', query })).json().items as { id: string }[]).map((i) => i.id).sort();
+  const ids = async (query: Record<string, string>) =>
+    ((await a.app.inject({ url: '/datasets', query })).json().items as { id: string }[]).map((i) => i.id).sort();
   t.same(await ids({ status: 'deprecated' }), ['short']);
   t.same(await ids({ status: 'available' }), ['long', 'plain']);
   t.same(await ids({ domain: 'Stat. Field Theory & RG' }), ['long', 'plain'], 'by label: the primary domain or one of alsoInDomains');
@@ -165,11 +240,17 @@ t.test('text: every word but the last must match whole; text with no word matche
   const a = await makeApp(t);
   await publishedDataset(a, { id: 'xy', title: 'XY model vortices', tier: 7 });
   const search = async (q: string) => (await a.app.inject({ url: '/datasets', query: { q } })).json();
-  t.same((await search('vortices mod')).items.map((i: { id: string }) => i.id), ['xy']);
+  t.same(
+    (await search('vortices mod')).items.map((i: { id: string }) => i.id),
+    ['xy'],
+  );
   t.same((await search('vort model')).items, [], 'only the last word is a prefix');
   const none = await search('")( *');
   t.same({ items: none.items, total: none.total, nextCursor: none.nextCursor }, { items: [], total: 0, nextCursor: null });
-  t.ok(Object.values(none.facets).every((values) => Array.isArray(values) && values.length === 0), 'every facet present and empty');
+  t.ok(
+    Object.values(none.facets).every((values) => Array.isArray(values) && values.length === 0),
+    'every facet present and empty',
+  );
   t.same(Object.keys(none.facets).sort(), ['dataType', 'domain', 'format', 'gaugeAction', 'nf', 'observable', 'quarkAction', 'status', 'system', 'tier']);
 });
 
@@ -180,8 +261,14 @@ t.test('paging: a page that ends the set has no next cursor; a cursor resumes st
   t.equal(exact.items.length, 4);
   t.equal(exact.nextCursor, null, 'four of four: no next page');
   const two = (await a.app.inject('/datasets?limit=2')).json();
-  t.same(two.items.map((i: { id: string }) => i.id), ['p1', 'p2']);
-  t.same((await a.app.inject(`/datasets?limit=2&cursor=${two.nextCursor}`)).json().items.map((i: { id: string }) => i.id), ['p3', 'p4']);
+  t.same(
+    two.items.map((i: { id: string }) => i.id),
+    ['p1', 'p2'],
+  );
+  t.same(
+    (await a.app.inject(`/datasets?limit=2&cursor=${two.nextCursor}`)).json().items.map((i: { id: string }) => i.id),
+    ['p3', 'p4'],
+  );
   const ranked = (await a.app.inject('/datasets?q=paged&limit=3')).json();
   const rest = (await a.app.inject(`/datasets?q=paged&limit=3&cursor=${ranked.nextCursor}`)).json();
   t.same([...ranked.items, ...rest.items].map((i: { id: string }) => i.id).sort(), ['p1', 'p2', 'p3', 'p4'], 'with text (ranked by bm25) too');
@@ -191,10 +278,16 @@ t.test('paging: a page that ends the set has no next cursor; a cursor resumes st
 t.test('an anonymous search follows writes: a record published after a search is in the next one', async (t) => {
   const a = await makeApp(t);
   await publishedDataset(a, { id: 'first', title: 'First' });
-  t.same((await a.app.inject('/datasets')).json().items.map((i: { id: string }) => i.id), ['first']);
+  t.same(
+    (await a.app.inject('/datasets')).json().items.map((i: { id: string }) => i.id),
+    ['first'],
+  );
   await publishedDataset(a, { id: 'second', title: 'Second' });
   const after = (await a.app.inject('/datasets')).json();
-  t.same(after.items.map((i: { id: string }) => i.id), ['first', 'second']);
+  t.same(
+    after.items.map((i: { id: string }) => i.id),
+    ['first', 'second'],
+  );
   t.equal(after.total, 2);
   const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ datasets { totalCount edges { node { id } } } }' } });
   t.same(gql.json().data.datasets, { totalCount: 2, edges: [{ node: { id: 'first' } }, { node: { id: 'second' } }] });
@@ -213,7 +306,8 @@ t.test('typed-block filters apply under full-text search too, each end of a rang
   await publishedDataset(a, { id: 'c1', title: 'Collider run one', collision: { systems: ['Au+Au'], sqrtSNN: { value: 200, unit: 'GeV' } } });
   await publishedDataset(a, { id: 'c2', title: 'Collider run two', collision: { systems: ['p+p'], sqrtSNN: { value: 13.6, unit: 'TeV' } } });
   await publishedDataset(a, { id: 'none', title: 'Plain run' });
-  const ids = async (query: Record<string, string>) => ((await a.app.inject({ url: '/datasets', query: { q: 'run', ...query } })).json().items as { id: string }[]).map((i) => i.id).sort();
+  const ids = async (query: Record<string, string>) =>
+    ((await a.app.inject({ url: '/datasets', query: { q: 'run', ...query } })).json().items as { id: string }[]).map((i) => i.id).sort();
   t.same(await ids({}), ['c1', 'c2', 'e1', 'e2', 'none']);
   t.same(await ids({ beta: '6..' }), ['e2']);
   t.same(await ids({ beta: '..6' }), ['e1']);

@@ -14,7 +14,11 @@ async function recordWith(a: TestApp, n: number) {
     creators: many((i) => ({ name: `Creator ${i}` })),
     keywords: many((i) => `keyword-${i}`),
     formats: ['HDF5'],
-    distributions: many((i) => ({ urls: [`https://data.example.org/${i}.h5`, `https://mirror.example.org/${i}.h5`], mediaType: 'application/x-hdf5', title: `part ${i}` })),
+    distributions: many((i) => ({
+      urls: [`https://data.example.org/${i}.h5`, `https://mirror.example.org/${i}.h5`],
+      mediaType: 'application/x-hdf5',
+      title: `part ${i}`,
+    })),
     relatedIdentifiers: many((i) => ({ type: 'arXiv', value: `2401.${String(10000 + i)}`, relation: 'IsDescribedBy' })),
   });
   const inputs = await Promise.all(many((i) => publishedDataset(a, { id: `input-${i}`, title: `Input ${i}`, publisher: 'Lattice Lab' })));
@@ -92,9 +96,17 @@ t.test('every read route runs a fixed number of prepared statements, whatever th
       });
     const cold = { small: await measure(small), large: await measure(large) };
     const warm = { small: await measure(small), large: await measure(large) };
-    t.equal(cold.large.executed, cold.small.executed, `${name}: the first read runs as many statements with 20 of everything as with 1 (${cold.small.executed})`);
+    t.equal(
+      cold.large.executed,
+      cold.small.executed,
+      `${name}: the first read runs as many statements with 20 of everything as with 1 (${cold.small.executed})`,
+    );
     t.ok(cold.small.executed <= 32, `${name}: a fixed handful of statements on the first read (${cold.small.executed})`);
-    t.same([cold.small.prepared, cold.large.prepared, warm.small.prepared, warm.large.prepared], [0, 0, 0, 0], `${name}: every statement was prepared once, before the request`);
+    t.same(
+      [cold.small.prepared, cold.large.prepared, warm.small.prepared, warm.large.prepared],
+      [0, 0, 0, 0],
+      `${name}: every statement was prepared once, before the request`,
+    );
     t.same([warm.small.executed, warm.large.executed], [WARM[name], WARM[name]], `${name}: a cached read runs ${WARM[name]} statement(s)`);
   }
 });

@@ -41,7 +41,11 @@ t.test('graphql-request: search, a dataset with its DOI and gate status, and lin
   };
   for (const [name, query] of Object.entries(queries)) {
     const document = parse(query);
-    t.same(validate(schema, document).map((e) => e.message), [], `${name}: the document validates against the SDL`);
+    t.same(
+      validate(schema, document).map((e) => e.message),
+      [],
+      `${name}: the document validates against the SDL`,
+    );
     const replay = await execute({ schema, document, rootValue: answers[name], variableValues: { q: 'lattice' } });
     t.same(replay.errors ?? [], [], `${name}: every value has its declared type`);
     t.same(replay.data, answers[name], `${name}: the answer is exactly what the SDL allows`);
@@ -49,7 +53,10 @@ t.test('graphql-request: search, a dataset with its DOI and gate status, and lin
   const search = answers.search as { datasets: { totalCount: number; edges: { node: { title: string } }[] } };
   t.ok(search.datasets.totalCount > 0 && search.datasets.edges.length > 0, 'search finds lattice datasets');
   const lineage = answers.lineage as { lineage: { nodes: { id: string }[] } };
-  t.ok(lineage.lineage.nodes.some((n) => n.id === 'tpcpp-10m@1'), 'FM4NPP was trained on TPCpp-10M');
+  t.ok(
+    lineage.lineage.nodes.some((n) => n.id === 'tpcpp-10m@1'),
+    'FM4NPP was trained on TPCpp-10M',
+  );
   const rest = (await a.app.inject({ url: '/datasets/fm4npp' })).json();
   t.equal((answers.dataset as { dataset: { title: string } }).dataset.title, rest.title, 'GraphQL and REST tell the same record');
 });

@@ -10,13 +10,15 @@ function complaints(doc: unknown): string[] {
     validator.validate(doc);
     return [];
   } catch (err) {
-    return ((err as { errors?: { dataPath?: string; instancePath?: string; message: string }[] }).errors ?? [{ message: String(err) }]).map((e) => `${e.dataPath ?? e.instancePath ?? ''}: ${e.message}`);
+    return ((err as { errors?: { dataPath?: string; instancePath?: string; message: string }[] }).errors ?? [{ message: String(err) }]).map(
+      (e) => `${e.dataPath ?? e.instancePath ?? ''}: ${e.message}`,
+    );
   }
 }
 
 const jsonApi = { 'content-type': 'application/vnd.api+json' };
 
-t.test('every /dois answer is a JSON:API document (jsonapi-validator); errors keep DataCite\'s string source', async (t) => {
+t.test("every /dois answer is a JSON:API document (jsonapi-validator); errors keep DataCite's string source", async (t) => {
   const a = await makeApp(t);
   const id = await publishedDataset(a, { publisher: 'Lattice Lab' });
   const created = await a.app.inject({
@@ -28,7 +30,15 @@ t.test('every /dois answer is a JSON:API document (jsonapi-validator); errors ke
   for (const [what, res] of [
     ['POST /dois', created],
     ['GET /dois/{doi}', await a.app.inject({ url: '/dois/10.5072/jsonapi' })],
-    ['PUT /dois/{doi}', await a.app.inject({ method: 'PUT', url: '/dois/10.5072/jsonapi', headers: { ...a.as.curator, ...jsonApi }, payload: { data: { type: 'dois', attributes: { version: '2' } } } })],
+    [
+      'PUT /dois/{doi}',
+      await a.app.inject({
+        method: 'PUT',
+        url: '/dois/10.5072/jsonapi',
+        headers: { ...a.as.curator, ...jsonApi },
+        payload: { data: { type: 'dois', attributes: { version: '2' } } },
+      }),
+    ],
     ['GET /dois (page number)', await a.app.inject({ url: '/dois?page[size]=1&page[number]=1' })],
     ['GET /dois (cursor)', await a.app.inject({ url: '/dois?page[cursor]=1' })],
   ] as const) {
@@ -39,7 +49,15 @@ t.test('every /dois answer is a JSON:API document (jsonapi-validator); errors ke
   await assertValid(t, dataciteJsonSchema, attributes, 'the attributes are DataCite JSON');
 
   for (const [what, res] of [
-    ['422', await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: { data: { type: 'dois', attributes: { doi: '10.5072/bad', types: { resourceTypeGeneral: 'NotAType' } } } } })],
+    [
+      '422',
+      await a.app.inject({
+        method: 'POST',
+        url: '/dois',
+        headers: { ...a.as.curator, ...jsonApi },
+        payload: { data: { type: 'dois', attributes: { doi: '10.5072/bad', types: { resourceTypeGeneral: 'NotAType' } } } },
+      }),
+    ],
     ['404', await a.app.inject({ url: '/dois/10.5072/none' })],
     ['405', await a.app.inject({ method: 'DELETE', url: '/dois/10.5072/jsonapi', headers: a.as.curator })],
     ['401', await a.app.inject({ method: 'POST', url: '/dois', headers: jsonApi, payload: { data: { type: 'dois', attributes: {} } } })],
@@ -47,7 +65,10 @@ t.test('every /dois answer is a JSON:API document (jsonapi-validator); errors ke
     t.equal(res.headers['content-type'], 'application/vnd.api+json', `${what}: media type`);
     // DataCite answers `source` as a string naming the attribute (its clients read it so); JSON:API would have an object.
     const body = res.json();
-    const asJsonApi = { ...body, errors: body.errors.map(({ source, ...e }: { source?: string }) => ({ ...e, ...(source ? { source: { pointer: `/data/attributes/${source}` } } : {}) })) };
+    const asJsonApi = {
+      ...body,
+      errors: body.errors.map(({ source, ...e }: { source?: string }) => ({ ...e, ...(source ? { source: { pointer: `/data/attributes/${source}` } } : {}) })),
+    };
     t.same(complaints(asJsonApi), [], `${what}: a JSON:API error document but for DataCite's string source`);
   }
 });

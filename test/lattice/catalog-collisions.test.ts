@@ -10,7 +10,9 @@ const SPELLINGS: Record<string, string[]> = { 'p+p': ['p+p', 'proton-proton'], '
 
 t.test("the seed-002 experiments' collision blocks say what the seed says, in its words", requires(t, seed), async (t) => {
   const text = readFileSync(seed.path, 'utf8').replace(/\*\*/g, '').replace(/\s+/g, ' ');
-  const entries = readCatalog().find((f) => f.file.startsWith('002'))!.content.datasets.filter((d) => d.collision);
+  const entries = readCatalog()
+    .find((f) => f.file.startsWith('002'))!
+    .content.datasets.filter((d) => d.collision);
   t.ok(entries.length >= 10, `${entries.length} detector-data records carry a collision block`);
   for (const d of entries) {
     const c = d.collision!;
@@ -18,7 +20,11 @@ t.test("the seed-002 experiments' collision blocks say what the seed says, in it
     t.ok(quotes.length > 0, `${d.id}: the basis quotes the seed`);
     for (const q of quotes) t.ok(text.includes(q), `${d.id}: "${q}" is the seed's`);
     const said = quotes.join(' ');
-    for (const s of c.systems ?? []) t.ok((SPELLINGS[s] ?? [s]).some((w) => said.includes(w)), `${d.id}: ${s} is in the quote`);
+    for (const s of c.systems ?? [])
+      t.ok(
+        (SPELLINGS[s] ?? [s]).some((w) => said.includes(w)),
+        `${d.id}: ${s} is in the quote`,
+      );
     if (c.events !== undefined) t.ok(said.includes(`${c.events / 1e6} million`), `${d.id}: ${c.events} events is the quote's count`);
     t.equal(c.sqrtSNN, undefined, `${d.id}: the seed states no collision energy`);
     t.equal(c.trigger, undefined, `${d.id}: nor a trigger`);

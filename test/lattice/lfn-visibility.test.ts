@@ -22,11 +22,21 @@ for (const [id, access] of [
       method: 'POST',
       url: '/datasets',
       headers: a.as.curator,
-      payload: minimalDataset({ id, ...access, ensemble: { markovChainUri: uri, size: { x: 8, y: 8, z: 8, t: 16 } }, distributions: [{ urls: [`https://files.example.org/${id}.tar`] }] }),
+      payload: minimalDataset({
+        id,
+        ...access,
+        ensemble: { markovChainUri: uri, size: { x: 8, y: 8, z: 8, t: 16 } },
+        distributions: [{ urls: [`https://files.example.org/${id}.tar`] }],
+      }),
     });
     t.equal(created.statusCode, 201, created.body);
     t.equal((await a.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: a.as.curator })).statusCode, 200);
-    const imported = await a.app.inject({ method: 'POST', url: '/import/qcdml', headers: { ...a.as.curator, 'content-type': 'application/xml' }, payload: configuration(uri, lfn) });
+    const imported = await a.app.inject({
+      method: 'POST',
+      url: '/import/qcdml',
+      headers: { ...a.as.curator, 'content-type': 'application/xml' },
+      payload: configuration(uri, lfn),
+    });
     t.equal(imported.statusCode, 201, imported.body);
 
     const owner = await a.app.inject({ url: `/datasets/${id}`, headers: a.as.curator });
@@ -38,7 +48,11 @@ for (const [id, access] of [
     t.notOk(html.body.includes(lfn), 'nor on the landing page');
     const jsonld = await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'application/ld+json' } });
     t.notOk(jsonld.body.includes(lfn), 'nor in JSON-LD');
-    const graphql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: `{ dataset(id: "${id}") { ensemble { configurations { recorded logicalFileNames } } } }` } });
+    const graphql = await a.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      payload: { query: `{ dataset(id: "${id}") { ensemble { configurations { recorded logicalFileNames } } } }` },
+    });
     t.same(graphql.json().data.dataset.ensemble.configurations, { recorded: 1, logicalFileNames: [] }, 'nor over GraphQL');
   });
 }

@@ -52,7 +52,10 @@ t.test('the same filters over GraphQL', requires(t, ildg), async (t) => {
   const res = await a.app.inject({
     method: 'POST',
     url: '/graphql',
-    payload: { query: '{ datasets(filter: { beta: "6.0..6.3", nf: "2+1", L: "32..64" }) { totalCount edges { node { ensemble { markovChainUri beta L T nf quarks { action flavours mass } configurations { recorded } } } } facets { name values { value count } } } }' },
+    payload: {
+      query:
+        '{ datasets(filter: { beta: "6.0..6.3", nf: "2+1", L: "32..64" }) { totalCount edges { node { ensemble { markovChainUri beta L T nf quarks { action flavours mass } configurations { recorded } } } } facets { name values { value count } } } }',
+    },
   });
   const data = res.json().data.datasets;
   t.equal(data.totalCount, 1, res.body);
@@ -73,17 +76,40 @@ t.test('the same filters over GraphQL', requires(t, ildg), async (t) => {
 
 t.test('collisions by system and √s_NN; a private record is in no answer and no count for those who may not see it', async (t) => {
   const a = await makeApp(t);
-  const auau = await publishedDataset(a, { title: 'Au+Au at 200 GeV', collision: { systems: ['Au+Au'], sqrtSNN: { value: 200, unit: 'GeV' }, events: 5_000_000, simulated: false, subsystems: ['TPC'] } });
+  const auau = await publishedDataset(a, {
+    title: 'Au+Au at 200 GeV',
+    collision: { systems: ['Au+Au'], sqrtSNN: { value: 200, unit: 'GeV' }, events: 5_000_000, simulated: false, subsystems: ['TPC'] },
+  });
   await publishedDataset(a, { title: 'p+p at 13.6 TeV', collision: { systems: ['p+p'], sqrtSNN: { value: 13.6, unit: 'TeV' }, simulated: true } });
   await publishedDataset(a, { title: 'hidden Au+Au', visibility: 'private', collision: { systems: ['Au+Au', 'p+p'], sqrtSNN: { value: 200, unit: 'GeV' } } });
-  const titles = async (q: string, headers: Record<string, string> = {}) => ((await a.app.inject({ url: `/datasets?${q}`, headers })).json().items as { title: string }[]).map((i) => i.title).sort();
+  const titles = async (q: string, headers: Record<string, string> = {}) =>
+    ((await a.app.inject({ url: `/datasets?${q}`, headers })).json().items as { title: string }[]).map((i) => i.title).sort();
   t.same(await titles('system=Au+Au&sqrtsNN=200'), ['Au+Au at 200 GeV']);
   t.same(await titles('sqrtsNN=1000..'), ['p+p at 13.6 TeV'], '13.6 TeV is 13600 GeV');
   t.same(await titles('system=Au+Au', a.as.curator), ['Au+Au at 200 GeV', 'hidden Au+Au'], 'its holder finds it');
   const facets = (await a.app.inject({ url: '/datasets' })).json().facets.system;
-  t.same(facets, [{ value: 'Au+Au', count: 1 }, { value: 'p+p', count: 1 }], 'anonymous facet counts leave the private record out');
-  t.match((await a.app.inject({ url: `/datasets/${auau}` })).json().collision, { systems: ['Au+Au'], sqrtSNN: { value: 200, unit: 'GeV' }, sqrtSNNGeV: 200, events: 5000000, simulated: false, subsystems: ['TPC'] });
-  const refused = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ collision: { systems: ['gold on gold'] } }) });
+  t.same(
+    facets,
+    [
+      { value: 'Au+Au', count: 1 },
+      { value: 'p+p', count: 1 },
+    ],
+    'anonymous facet counts leave the private record out',
+  );
+  t.match((await a.app.inject({ url: `/datasets/${auau}` })).json().collision, {
+    systems: ['Au+Au'],
+    sqrtSNN: { value: 200, unit: 'GeV' },
+    sqrtSNNGeV: 200,
+    events: 5000000,
+    simulated: false,
+    subsystems: ['TPC'],
+  });
+  const refused = await a.app.inject({
+    method: 'POST',
+    url: '/datasets',
+    headers: a.as.curator,
+    payload: minimalDataset({ collision: { systems: ['gold on gold'] } }),
+  });
   t.equal(refused.statusCode, 400);
   t.match(refused.json().errors, [{ pointer: '/collision/systems/0' }]);
 });

@@ -8,7 +8,10 @@ t.test('a document type or entity declaration is refused wherever it stands, bef
   const padding = `<!-- ${'x'.repeat(5000)} -->`;
   for (const [what, xml] of [
     ['at the start', `<?xml version="1.0"?><!DOCTYPE gaugeConfiguration [<!ENTITY e "boom">]>${ROOT}`],
-    ['after a long comment that names a QCDml root', `<?xml version="1.0"?><!-- ${ROOT} -->${padding}<!DOCTYPE gaugeConfiguration [<!ENTITY e "boom">]>${ROOT}`],
+    [
+      'after a long comment that names a QCDml root',
+      `<?xml version="1.0"?><!-- ${ROOT} -->${padding}<!DOCTYPE gaugeConfiguration [<!ENTITY e "boom">]>${ROOT}`,
+    ],
     ['an entity declaration alone', `<?xml version="1.0"?>${padding}<!ENTITY e "boom">${ROOT}`],
   ]) {
     let thrown: unknown;

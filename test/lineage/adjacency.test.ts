@@ -15,7 +15,7 @@ const neighbours = (adj: Adjacency, i: number) => {
 const pairs = (maxLength: number) => fc.array(fc.tuple(fc.nat(60), fc.nat(1000)), { maxLength, size: 'max' });
 const built = (nodes: number, p: [number, number][]) => Adjacency.build(nodes, Int32Array.from(p.map((x) => x[0])), Int32Array.from(p.map((x) => x[1])));
 
-t.test('a CSR plus appended edges lists each node\'s neighbours as a build of all edges does, in order, before and after folding', (t) => {
+t.test("a CSR plus appended edges lists each node's neighbours as a build of all edges does, in order, before and after folding", (t) => {
   fc.assert(
     fc.property(pairs(200), pairs(3000), (base, appended) => {
       const adj = built(base.length ? Math.max(...base.map((p) => p[0])) + 1 : 0, base);

@@ -49,10 +49,12 @@ t.test('failedGate selects the upstream datasets that failed a gate, with the pa
   const anon = (await gql(a.app, q)).body.data.lineage;
   t.same(ids(anon.nodes), ['bad@1', 'final@1', 'mid@1', 's1', 's2'], 'good, other and the private placeholder stay out');
   t.equal(anon.nodes.find((n: { id: string }) => n.id === 'bad@1').depth, 2, 'depths are those of the whole walk');
-  t.same(
-    anon.edges.map((e: { from: string; relation: string; to: string }) => `${e.from} ${e.relation} ${e.to}`).sort(),
-    ['final@1 WAS_GENERATED_BY s2', 'mid@1 WAS_GENERATED_BY s1', 's1 USED bad@1', 's2 USED mid@1'],
-  );
+  t.same(anon.edges.map((e: { from: string; relation: string; to: string }) => `${e.from} ${e.relation} ${e.to}`).sort(), [
+    'final@1 WAS_GENERATED_BY s2',
+    'mid@1 WAS_GENERATED_BY s1',
+    's1 USED bad@1',
+    's2 USED mid@1',
+  ]);
   t.equal(anon.truncated, false);
 
   // A reader holding the private record may see it, so its failure selects it too.
@@ -60,7 +62,8 @@ t.test('failedGate selects the upstream datasets that failed a gate, with the pa
   t.same(ids(reader.nodes), ['bad@1', 'final@1', 'mid@1', 's1', 's2', 'secret@1']);
 
   // Nothing failed downstream of good: only the root is left, and the walk was complete.
-  const none = (await gql(a.app, `{ lineage(id: "good", direction: DOWNSTREAM, filter: { failedGate: true }) { nodes { id } edges { from } truncated } }`)).body.data.lineage;
+  const none = (await gql(a.app, `{ lineage(id: "good", direction: DOWNSTREAM, filter: { failedGate: true }) { nodes { id } edges { from } truncated } }`)).body
+    .data.lineage;
   t.same(none, { nodes: [{ id: 'good@1' }], edges: [], truncated: false });
 });
 

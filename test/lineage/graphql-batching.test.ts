@@ -56,14 +56,23 @@ t.test('lineage nodes resolve their datasets and activities in batches', async (
     g.dataset(p);
     const mids = Array.from({ length: width }, (_, i) => g.dataset(`${p}-m${i}`));
     g.step(`${p}-top`, mids, [p]);
-    mids.forEach((m, i) => g.step(`${p}-s${i}`, Array.from({ length: width }, (_, j) => g.dataset(`${p}-l${i}-${j}`)), [m]));
+    mids.forEach((m, i) =>
+      g.step(
+        `${p}-s${i}`,
+        Array.from({ length: width }, (_, j) => g.dataset(`${p}-l${i}-${j}`)),
+        [m],
+      ),
+    );
   };
   tree(12, 'wide');
   tree(2, 'narrow');
   const counter = countStatements(t);
   const cost = async (id: string) => {
     counter.n = 0;
-    const res = await gql(a.app, `{ lineage(id: "${id}", depth: 2) { nodes { id dataset { title creators { name } } activity { kind agents { role } inputs { dataset { id } } } } } }`);
+    const res = await gql(
+      a.app,
+      `{ lineage(id: "${id}", depth: 2) { nodes { id dataset { title creators { name } } activity { kind agents { role } inputs { dataset { id } } } } } }`,
+    );
     t.notOk(res.body.errors);
     return counter.n;
   };

@@ -17,10 +17,13 @@ t.test('GraphQL documents past the depth or complexity limit are refused with a 
   t.equal(deep.body.errors![0].extensions!.code, 'QUERY_TOO_DEEP');
   t.match(deep.body.errors![0].message, /more than 8 levels deep/, 'nested selection sets are refused before parsing');
 
-  const viaFragments = await gql(a.app, `query Sneaky { dataset(id: "x") { ...A } }
+  const viaFragments = await gql(
+    a.app,
+    `query Sneaky { dataset(id: "x") { ...A } }
     fragment A on Dataset { versions { dataset { ...B } } }
     fragment B on Dataset { versions { dataset { ...C } } }
-    fragment C on Dataset { versions { dataset { versions { dataset { id } } } } }`);
+    fragment C on Dataset { versions { dataset { versions { dataset { id } } } } }`,
+  );
   t.equal(viaFragments.body.errors![0].extensions!.code, 'QUERY_TOO_DEEP', 'fragments do not hide depth');
   t.match(viaFragments.body.errors![0].message, /'Sneaky' is 10 levels deep; the limit is 8/);
 

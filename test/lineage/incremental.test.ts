@@ -30,8 +30,25 @@ const answer = (s: Service, q: Query) => {
 const op = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('dataset' as const) }), weight: 2 },
   { arbitrary: fc.record({ op: fc.constant('version' as const), of: fc.nat() }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant('step' as const), ins: fc.array(fc.nat(), { maxLength: 3 }), outs: fc.array(fc.nat(), { minLength: 1, maxLength: 2 }), other: fc.boolean(), validation: fc.boolean() }), weight: 4 },
-  { arbitrary: fc.record({ op: fc.constant('query' as const), of: fc.nat(), direction: fc.constantFrom('UPSTREAM', 'DOWNSTREAM', 'BOTH'), depth: fc.option(fc.integer({ min: 0, max: 6 })) }), weight: 4 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('step' as const),
+      ins: fc.array(fc.nat(), { maxLength: 3 }),
+      outs: fc.array(fc.nat(), { minLength: 1, maxLength: 2 }),
+      other: fc.boolean(),
+      validation: fc.boolean(),
+    }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('query' as const),
+      of: fc.nat(),
+      direction: fc.constantFrom('UPSTREAM', 'DOWNSTREAM', 'BOTH'),
+      depth: fc.option(fc.integer({ min: 0, max: 6 })),
+    }),
+    weight: 4,
+  },
 );
 
 t.test('after single-activity inserts interleaved with queries, answers equal those of a fresh snapshot, and only the first query scanned', async (t) => {
@@ -67,7 +84,12 @@ t.test('after single-activity inserts interleaved with queries, answers equal th
           const cut = Math.min(...outs);
           const ins = [...new Set(o.ins.map((x) => x % cut))];
           outs.forEach((i) => generated.add(i));
-          (o.other ? there : here).step(`${prefix}s${k}`, ins.map((i) => versions[i]), outs.map((i) => versions[i]), o.validation ? 'validation' : 'analysis');
+          (o.other ? there : here).step(
+            `${prefix}s${k}`,
+            ins.map((i) => versions[i]),
+            outs.map((i) => versions[i]),
+            o.validation ? 'validation' : 'analysis',
+          );
         } else {
           const v = versions[o.of % versions.length];
           const q: Query = { id: v.dataset, version: v.version, direction: o.direction, depth: o.depth };
@@ -89,7 +111,11 @@ t.test('changes that are not a plain append make the next query build the snapsh
   const g = graphBuilder(a.app);
   const { lineage, database } = a.app.femto;
   const sqlite = database.sqlite;
-  const ids = (id: string) => lineage.lineage(admin, { id, direction: 'BOTH', depth: null }).nodes.map((n) => n.id).sort();
+  const ids = (id: string) =>
+    lineage
+      .lineage(admin, { id, direction: 'BOTH', depth: null })
+      .nodes.map((n) => n.id)
+      .sort();
   for (const d of ['a', 'b', 'c', 'e']) g.dataset(d);
   g.step('a-b', ['a'], ['b']);
   t.same(ids('b'), ['a-b', 'a@1', 'b@1']);

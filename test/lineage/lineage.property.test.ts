@@ -4,17 +4,22 @@ import { makeApp } from '../helpers/app.js';
 import { gql, graphBuilder, LINEAGE_FIELDS } from './graph.js';
 
 /** A random DAG: datasets 0..n-1; each step reads earlier datasets and writes later ones not yet written. */
-const dag = fc
-  .integer({ min: 2, max: 14 })
-  .chain((n) =>
-    fc.record({
-      n: fc.constant(n),
-      steps: fc.array(fc.record({ cut: fc.integer({ min: 1, max: n - 1 }), ins: fc.array(fc.nat(), { maxLength: 4 }), outs: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }) }), { maxLength: 12 }),
-      root: fc.nat(n - 1),
-      direction: fc.constantFrom('UPSTREAM', 'DOWNSTREAM', 'BOTH'),
-      depth: fc.integer({ min: 0, max: 6 }),
-    }),
-  );
+const dag = fc.integer({ min: 2, max: 14 }).chain((n) =>
+  fc.record({
+    n: fc.constant(n),
+    steps: fc.array(
+      fc.record({
+        cut: fc.integer({ min: 1, max: n - 1 }),
+        ins: fc.array(fc.nat(), { maxLength: 4 }),
+        outs: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+      }),
+      { maxLength: 12 },
+    ),
+    root: fc.nat(n - 1),
+    direction: fc.constantFrom('UPSTREAM', 'DOWNSTREAM', 'BOTH'),
+    depth: fc.integer({ min: 0, max: 6 }),
+  }),
+);
 
 interface Step {
   id: string;
@@ -29,7 +34,7 @@ interface Step {
 function reference(steps: Step[], root: number, side: 'up' | 'down', bound: number, prefix: string) {
   const dist = new Map<string, number>([[`${prefix}d${root}@1`, 0]]);
   const ds = (i: number) => `${prefix}d${i}@1`;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const relax = (key: string, d: number) => {
       if (!(dist.get(key)! <= d)) {
@@ -72,7 +77,11 @@ t.test('on random DAGs, lineage equals an independent reference walk', async (t)
         if (!outputs.length) return;
         outputs.forEach((o) => written.add(o));
         steps.push({ id: `${prefix}s${k}`, inputs, outputs });
-        g.step(`${prefix}s${k}`, inputs.map((i) => `${prefix}d${i}`), outputs.map((o) => `${prefix}d${o}`));
+        g.step(
+          `${prefix}s${k}`,
+          inputs.map((i) => `${prefix}d${i}`),
+          outputs.map((o) => `${prefix}d${o}`),
+        );
       });
       const { body } = await gql(a.app, `{ lineage(id: "${prefix}d${root}", direction: ${direction}, depth: ${depth}) { ${LINEAGE_FIELDS} } }`);
       const got = body.data.lineage;
@@ -81,8 +90,14 @@ t.test('on random DAGs, lineage equals an independent reference walk', async (t)
       const want = new Map<string, number>();
       for (const r of refs) for (const [k, d] of r.nodes) want.set(k, Math.min(d, want.get(k) ?? Infinity));
       t.same(new Map(got.nodes.map((x: { id: string; depth: number }) => [x.id, x.depth])), want);
-      t.same(got.edges.map((e: { from: string; to: string; relation: string }) => `${e.from} ${e.relation} ${e.to}`).sort(), [...new Set(refs.flatMap((r) => r.edges))].sort());
-      t.equal(got.truncated, refs.some((r) => r.truncated));
+      t.same(
+        got.edges.map((e: { from: string; to: string; relation: string }) => `${e.from} ${e.relation} ${e.to}`).sort(),
+        [...new Set(refs.flatMap((r) => r.edges))].sort(),
+      );
+      t.equal(
+        got.truncated,
+        refs.some((r) => r.truncated),
+      );
     }),
     { numRuns: 60 },
   );

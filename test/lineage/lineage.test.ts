@@ -91,7 +91,10 @@ t.test('the node budget truncates honestly', async (t) => {
   t.equal(l.truncated, true);
   t.equal(l.truncatedReason, 'NODE_BUDGET');
   const present = new Set(l.nodes.map((n: { id: string }) => n.id));
-  t.ok(l.edges.every((e: { from: string; to: string }) => present.has(e.from) && present.has(e.to)), 'no edge to a node left out');
+  t.ok(
+    l.edges.every((e: { from: string; to: string }) => present.has(e.from) && present.has(e.to)),
+    'no edge to a node left out',
+  );
 });
 
 t.test('under the node budget every edge between two listed nodes is listed', async (t) => {
@@ -105,10 +108,16 @@ t.test('under the node budget every edge between two listed nodes is listed', as
   const l = (await gql(a.app, lineage('id: "t"'))).body.data.lineage;
   t.same(ids(l.nodes), ['a', 'b', 'c', 't@1', 'u@1', 'v@1', 'w@1', 'x@1']);
   t.equal(l.truncatedReason, 'NODE_BUDGET');
-  t.same(
-    l.edges.map((e: { from: string; to: string; relation: string }) => `${e.from} ${e.relation} ${e.to}`).sort(),
-    ['a USED w@1', 'b USED v@1', 'c USED u@1', 'c USED x@1', 't@1 WAS_GENERATED_BY c', 'u@1 WAS_GENERATED_BY a', 'v@1 WAS_GENERATED_BY a', 'x@1 WAS_GENERATED_BY b'],
-  );
+  t.same(l.edges.map((e: { from: string; to: string; relation: string }) => `${e.from} ${e.relation} ${e.to}`).sort(), [
+    'a USED w@1',
+    'b USED v@1',
+    'c USED u@1',
+    'c USED x@1',
+    't@1 WAS_GENERATED_BY c',
+    'u@1 WAS_GENERATED_BY a',
+    'v@1 WAS_GENERATED_BY a',
+    'x@1 WAS_GENERATED_BY b',
+  ]);
 });
 
 t.test('depth: null walks as deep as FEMTO_LINEAGE_MAX_DEPTH allows; more is refused with a code', async (t) => {
@@ -129,11 +138,18 @@ t.test('depth over REST: at FEMTO_LINEAGE_MAX_DEPTH it is served, past it or bel
   for (const depth of ['5', '-1']) {
     const refused = await a.app.inject(`/datasets/c6/lineage?depth=${depth}`);
     t.equal(refused.statusCode, 400, `depth=${depth}`);
-    t.match(refused.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: 'querystring/depth' }] }, `depth=${depth}: the same pointer whichever check refused it`);
+    t.match(
+      refused.json(),
+      { code: 'VALIDATION_FAILED', errors: [{ pointer: 'querystring/depth' }] },
+      `depth=${depth}: the same pointer whichever check refused it`,
+    );
   }
   t.match((await a.app.inject('/datasets/c6/lineage?depth=5')).json().errors[0].message, /from 0 to 4/, 'the message states the bound');
   const zero = (await a.app.inject('/datasets/c6/lineage?depth=0')).json();
-  t.same(zero.nodes.map((n: { id: string }) => n.id), ['c6@1']);
+  t.same(
+    zero.nodes.map((n: { id: string }) => n.id),
+    ['c6@1'],
+  );
   t.equal(zero.truncated, true);
 });
 
@@ -174,7 +190,9 @@ t.test('BOTH walks up and down from the root', async (t) => {
       { from: 's2', to: 'c1@1', relation: 'USED' },
       { from: 's3', to: 'c2@1', relation: 'USED' },
       { from: 'c3@1', to: 's3', relation: 'WAS_GENERATED_BY' },
-    ].map((e) => JSON.stringify(e)).sort(),
+    ]
+      .map((e) => JSON.stringify(e))
+      .sort(),
   );
 });
 
@@ -201,7 +219,11 @@ t.test('private datasets are opaque placeholders for anonymous callers, full nod
   const l = anon.body.data.lineage;
   const placeholder = l.nodes.find((n: { id: string }) => n.id.startsWith('hidden:'));
   t.same(placeholder, { id: placeholder.id, kind: 'DATASET', depth: 1, version: null, restricted: true, hidden: true, dataset: null });
-  t.same(ids(l.nodes).filter((id: string) => !id.startsWith('hidden:')), ['analyse', 'calibrate', 'open-raw@1', 'open-result@1'], 'the graph stays connected through it');
+  t.same(
+    ids(l.nodes).filter((id: string) => !id.startsWith('hidden:')),
+    ['analyse', 'calibrate', 'open-raw@1', 'open-result@1'],
+    'the graph stays connected through it',
+  );
   t.ok(l.edges.some((e: { from: string; to: string }) => e.from === 'analyse' && e.to === placeholder.id));
 
   const reader = (await gql(a.app, q(), a.as.reader)).body.data.lineage;
@@ -212,7 +234,11 @@ t.test('private datasets are opaque placeholders for anonymous callers, full nod
   const root = await gql(a.app, lineage('id: "secret-mid"'));
   t.equal(root.body.errors![0].extensions!.code, 'NOT_FOUND', 'a private root does not exist for anonymous callers');
   const unknown = await gql(a.app, lineage('id: "secret-xxx"'));
-  t.same(root.body.errors![0].message.replace('secret-mid', 'X'), unknown.body.errors![0].message.replace('secret-xxx', 'X'), 'in the words an unknown id gets');
+  t.same(
+    root.body.errors![0].message.replace('secret-mid', 'X'),
+    unknown.body.errors![0].message.replace('secret-xxx', 'X'),
+    'in the words an unknown id gets',
+  );
 });
 
 t.test('a step between private records collapses into their placeholder: nothing behind it shows', async (t) => {
@@ -273,16 +299,28 @@ t.test('path: the shortest derivation paths, either way round', async (t) => {
   g.step('to-c', ['r'], ['c']);
   g.step('to-d', ['b', 'c'], ['d']);
   g.step('to-e', ['r'], ['e']);
-  g.step('e-to-d', ['e'], ['d'].map(() => ({ dataset: 'd', version: g.newVersion('d') })));
-  const q = (from: string, to: string) => `{ path(from: "${from}", to: "${to}") { length truncated truncatedReason paths { nodes { id } edges { from to relation } } } }`;
+  g.step(
+    'e-to-d',
+    ['e'],
+    ['d'].map(() => ({ dataset: 'd', version: g.newVersion('d') })),
+  );
+  const q = (from: string, to: string) =>
+    `{ path(from: "${from}", to: "${to}") { length truncated truncatedReason paths { nodes { id } edges { from to relation } } } }`;
   const down = (await gql(a.app, q('r', 'd@1'))).body.data.path;
   t.equal(down.length, 2);
   t.same(down.paths.map((p: { nodes: { id: string }[] }) => p.nodes.map((n) => n.id).join(' ')).sort(), ['r@1 to-b b@1 to-d d@1', 'r@1 to-c c@1 to-d d@1']);
   t.same(down.paths[0].edges[0].relation, 'USED');
   const anyVersion = (await gql(a.app, q('r', 'd'))).body.data.path;
-  t.same(anyVersion.paths.map((p: { nodes: { id: string }[] }) => p.nodes.map((n) => n.id).join(' ')).sort(), ['r@1 to-b b@1 to-d d@1', 'r@1 to-c c@1 to-d d@1', 'r@1 to-e e@1 e-to-d d@2']);
+  t.same(anyVersion.paths.map((p: { nodes: { id: string }[] }) => p.nodes.map((n) => n.id).join(' ')).sort(), [
+    'r@1 to-b b@1 to-d d@1',
+    'r@1 to-c c@1 to-d d@1',
+    'r@1 to-e e@1 e-to-d d@2',
+  ]);
   const up = (await gql(a.app, q('d@1', 'r'))).body.data.path;
-  t.same(up.paths.map((p: { nodes: { id: string }[] }) => p.nodes[0].id + '..' + p.nodes.at(-1)!.id), ['d@1..r@1', 'd@1..r@1']);
+  t.same(
+    up.paths.map((p: { nodes: { id: string }[] }) => p.nodes[0].id + '..' + p.nodes.at(-1)!.id),
+    ['d@1..r@1', 'd@1..r@1'],
+  );
   const none = (await gql(a.app, q('r', 'alone'))).body.data.path;
   t.same(none, { length: null, truncated: false, truncatedReason: null, paths: [] });
 });
@@ -341,7 +379,11 @@ t.test('truncation is reported by path and impact too; an admin sees every priva
     return res.body.data.lineage.nodes.map((n: { id: string; restricted: boolean; hidden: boolean }) => `${n.id} ${n.restricted} ${n.hidden}`);
   };
   t.same(await nodes(a.as.admin), ['out@1 false false', 'mix false false', 'secret@1 true false', 'shared@1 true false'], 'admin: every record in full');
-  t.same(await nodes({}), ['out@1 false false', 'mix false false', 'hidden:1 true true', 'shared@1 true false'], 'anonymous: the public restricted record is shown as restricted');
+  t.same(
+    await nodes({}),
+    ['out@1 false false', 'mix false false', 'hidden:1 true true', 'shared@1 true false'],
+    'anonymous: the public restricted record is shown as restricted',
+  );
 });
 
 t.test('impact: every downstream version with its access level; placeholders for what the caller may not see', async (t) => {
@@ -355,10 +397,11 @@ t.test('impact: every downstream version with its access level; placeholders for
   g.step('s2', ['mid', 'hidden'], ['leaf']);
   const q = `{ impact(id: "src") { id truncated datasets { id depth restricted dataset { id accessLevel } } } }`;
   const curator = (await gql(a.app, q, a.as.curator)).body.data.impact;
-  t.same(
-    curator.datasets.map((d: { id: string; dataset: { accessLevel: string } }) => `${d.id} ${d.dataset.accessLevel}`).sort(),
-    ['hidden@1 restricted', 'leaf@1 open', 'mid@1 embargoed'],
-  );
+  t.same(curator.datasets.map((d: { id: string; dataset: { accessLevel: string } }) => `${d.id} ${d.dataset.accessLevel}`).sort(), [
+    'hidden@1 restricted',
+    'leaf@1 open',
+    'mid@1 embargoed',
+  ]);
   const anon = (await gql(a.app, q)).body.data.impact;
   t.equal(anon.datasets.length, 3);
   t.same(anon.datasets.find((d: { restricted: boolean }) => d.restricted).dataset, null);
@@ -367,7 +410,9 @@ t.test('impact: every downstream version with its access level; placeholders for
 t.test('bad data holding a cycle still ends', async (t) => {
   const a = await chain(t, 3);
   // Cycles are refused at write; forge one underneath the service to prove the walk's visited set.
-  a.app.femto.database.sqlite.prepare(`INSERT INTO activity_inputs (activity_id, version_pk) SELECT 's1', pk FROM dataset_versions WHERE dataset_id = 'c3'`).run();
+  a.app.femto.database.sqlite
+    .prepare(`INSERT INTO activity_inputs (activity_id, version_pk) SELECT 's1', pk FROM dataset_versions WHERE dataset_id = 'c3'`)
+    .run();
   const l = (await gql(a.app, lineage('id: "c3", depth: null'))).body.data.lineage;
   t.same(ids(l.nodes), ['c0@1', 'c1@1', 'c2@1', 'c3@1', 's1', 's2', 's3']);
   t.equal(l.truncated, false);
@@ -377,13 +422,21 @@ t.test('REST twin returns the same structure as GraphQL', async (t) => {
   const a = await chain(t, 3);
   const rest = await a.app.inject({ url: '/datasets/c3/lineage?direction=UPSTREAM&depth=2' });
   t.equal(rest.statusCode, 200);
-  const graph = (await gql(a.app, `{ lineage(id: "c3", depth: 2) { root { id kind depth version restricted hidden } direction depth nodes { id kind depth version restricted hidden } edges { from to relation } truncated truncatedReason } }`)).body.data.lineage;
+  const graph = (
+    await gql(
+      a.app,
+      `{ lineage(id: "c3", depth: 2) { root { id kind depth version restricted hidden } direction depth nodes { id kind depth version restricted hidden } edges { from to relation } truncated truncatedReason } }`,
+    )
+  ).body.data.lineage;
   const body = rest.json();
   t.same(
     { ...body, root: { ...body.root }, nodes: body.nodes.map(({ dataset: _d, activity: _a, gateStatus: _g, ...n }: Record<string, unknown>) => n) },
     { ...graph, root: { ...graph.root, dataset: body.root.dataset, activity: null, gateStatus: 'not-evaluated' } },
   );
-  t.same(new Set(body.nodes.map((n: { kind: string; gateStatus: string | null }) => `${n.kind} ${n.gateStatus}`)), new Set(['DATASET not-evaluated', 'ACTIVITY null']));
+  t.same(
+    new Set(body.nodes.map((n: { kind: string; gateStatus: string | null }) => `${n.kind} ${n.gateStatus}`)),
+    new Set(['DATASET not-evaluated', 'ACTIVITY null']),
+  );
   t.equal((await a.app.inject({ url: '/datasets/c3/lineage?depth=-1' })).statusCode, 400);
   t.equal((await a.app.inject({ url: '/datasets/nope/lineage' })).statusCode, 404);
 });

@@ -27,26 +27,68 @@ t.test('seed 002: from raw detector signals and lattice configurations through t
   }
   const final = await generatedBy('qcd-final-physics-results');
   t.ok(final.implied, 'which lattice products enter the analysis is implied, and marked so');
-  t.same(final.inputs.filter((i) => i.role === 'lattice-input').map((i) => i.dataset.id).sort(), ['lqcd-correlation-functions-nonzero-temperature', 'lqcd-hadron-structure-inputs']);
+  t.same(
+    final.inputs
+      .filter((i) => i.role === 'lattice-input')
+      .map((i) => i.dataset.id)
+      .sort(),
+    ['lqcd-correlation-functions-nonzero-temperature', 'lqcd-hadron-structure-inputs'],
+  );
   const rest = (await a.app.inject('/datasets/qcd-final-physics-results/lineage?direction=UPSTREAM&depth=20')).json();
-  t.ok(rest.nodes.some((n: { dataset?: string }) => n.dataset === 'lqcd-gauge-configurations'), 'the REST twin agrees');
+  t.ok(
+    rest.nodes.some((n: { dataset?: string }) => n.dataset === 'lqcd-gauge-configurations'),
+    'the REST twin agrees',
+  );
 });
 
 t.test('the steps seed 000 describes are recorded, with roles', async (t) => {
   const cases: [string, string, [string, string][]][] = [
     ['jhtdb-convergence-datasets', 'JHTDB -> custom convergence datasets', [['jhtdb', 'source-data']]],
     ['sde-time-series-traces', 'Qiskit Dynamics -> SDE time series', [['qiskit-dynamics', 'toolkit']]],
-    ['driven-lattice-simulation-traces', 'driven-lattice simulation traces', [['driven-dissipative-lattice-simulations', 'theoretical-framework'], ['qiskit-dynamics', 'lindblad-solver']]],
-    ['sdss-des-matter-power-spectrum', 'SDSS/DES -> P(k)', [['sdss', 'galaxy-catalog'], ['des', 'galaxy-catalog']]],
-    ['agent-based-micro-macro-datasets', 'agent-based micro -> macro', [['agent-based-active-matter-toolkits', 'simulation-code'], ['lammps', 'simulation-code'], ['amep', 'analysis-toolkit']]],
-    ['qiskit-synthetic-tomography-dataset', 'tomography with the Lindblad solver', [['qiskit', 'toolkit'], ['qiskit-dynamics', 'lindblad-solver']]],
+    [
+      'driven-lattice-simulation-traces',
+      'driven-lattice simulation traces',
+      [
+        ['driven-dissipative-lattice-simulations', 'theoretical-framework'],
+        ['qiskit-dynamics', 'lindblad-solver'],
+      ],
+    ],
+    [
+      'sdss-des-matter-power-spectrum',
+      'SDSS/DES -> P(k)',
+      [
+        ['sdss', 'galaxy-catalog'],
+        ['des', 'galaxy-catalog'],
+      ],
+    ],
+    [
+      'agent-based-micro-macro-datasets',
+      'agent-based micro -> macro',
+      [
+        ['agent-based-active-matter-toolkits', 'simulation-code'],
+        ['lammps', 'simulation-code'],
+        ['amep', 'analysis-toolkit'],
+      ],
+    ],
+    [
+      'qiskit-synthetic-tomography-dataset',
+      'tomography with the Lindblad solver',
+      [
+        ['qiskit', 'toolkit'],
+        ['qiskit-dynamics', 'lindblad-solver'],
+      ],
+    ],
   ];
   for (const [output, what, inputs] of cases) {
     const step = await generatedBy(output);
     const byId = (x: string[], y: string[]) => x[0].localeCompare(y[0]);
     t.same(step.inputs.map((i) => [i.dataset.id, i.role]).sort(byId), [...inputs].sort(byId), what);
   }
-  t.equal((await a.app.inject('/datasets/sdss-des-matter-power-spectrum')).json().status, 'planned', 'a product the seed says is computed, not one that exists');
+  t.equal(
+    (await a.app.inject('/datasets/sdss-des-matter-power-spectrum')).json().status,
+    'planned',
+    'a product the seed says is computed, not one that exists',
+  );
 });
 
 t.test('implied steps are marked on every channel; stated ones are not', async (t) => {
@@ -59,7 +101,10 @@ t.test('implied steps are marked on every channel; stated ones are not', async (
   const f = await everyFormat(a, 'driven-lattice-simulation-traces');
   t.equal(f.schemaOrg['prov:wasGeneratedBy'][0]['femto:implied'], true, 'schema.org');
   t.equal(f.dcat.wasGeneratedBy[0].implied, true, 'DCAT');
-  t.ok(f.turtle.some((q) => q.predicate.value === 'https://w3id.org/femto/ns#implied' && q.object.value === 'true'), 'Turtle');
+  t.ok(
+    f.turtle.some((q) => q.predicate.value === 'https://w3id.org/femto/ns#implied' && q.object.value === 'true'),
+    'Turtle',
+  );
   t.match(f.html, /implied by the source, not stated/, 'landing page');
   const portal = await a.app.inject('/portal/lineage/driven-lattice-simulation-traces?direction=UPSTREAM');
   t.match(portal.body, /\(implied\)/, 'portal lineage graph');

@@ -40,7 +40,7 @@ t.test('the provenance generation moves in the same transaction as the activity 
   const other = new Database(config.dbPath, { readonly: true });
   t.teardown(() => other.close());
   const otherGeneration = () => (other.prepare('SELECT generation FROM provenance_generation WHERE id = 1').pluck().get() as number | undefined) ?? 0;
-  const pk = (id: string) => (a.app.femto.database.sqlite.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').pluck().get(id) as number);
+  const pk = (id: string) => a.app.femto.database.sqlite.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').pluck().get(id) as number;
   const activity = (id: string) => ({ id, kind: 'analysis', createdBy: 'test', createdAt: new Date().toISOString() });
   const links = { agents: [], inputs: [{ versionPk: pk('p'), role: null }], outputs: [pk('q')] };
 

@@ -8,9 +8,19 @@ const replica: fc.Arbitrary<ReplicaLocation> = fc.record({
   site: fc.option(fc.constantFrom('a', 'b', 'c'), { nil: null }),
   protocol: fc.constantFrom('https', 'root', 's3'),
   checksum: fc.constant(null),
-  verified: fc.option(fc.record({ at: fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), result: fc.constantFrom(...VERIFY_RESULTS), detail: fc.constant(null) }), { nil: null }),
+  verified: fc.option(
+    fc.record({
+      at: fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+      result: fc.constantFrom(...VERIFY_RESULTS),
+      detail: fc.constant(null),
+    }),
+    { nil: null },
+  ),
 });
-const prefer = fc.record({ site: fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined }), protocol: fc.option(fc.constantFrom('https', 'root', 's3'), { nil: undefined }) });
+const prefer = fc.record({
+  site: fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined }),
+  protocol: fc.option(fc.constantFrom('https', 'root', 's3'), { nil: undefined }),
+});
 const failed = (r: ReplicaLocation) => !!r.verified && r.verified.result !== 'ok' && r.verified.result !== 'unsupported';
 
 t.test('the resolver choice: usable, over the protocol asked, the preferred site first, verified before unchecked', async (t) => {

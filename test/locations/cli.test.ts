@@ -7,7 +7,10 @@ import { CONTENT_SHA256, fileServer } from './file-server.js';
 /** The CLI in its own process (the file server answers from this one, so not spawnSync). */
 function femto(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', projectPath('src/cli.ts'), ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, cwd: projectPath() });
+    const child = spawn(process.execPath, ['--import', 'tsx', projectPath('src/cli.ts'), ...args], {
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      cwd: projectPath(),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -20,8 +23,18 @@ t.test('femto locations verify prints a line per replica and the counts, records
   const a = await makeApp(t);
   const files = await fileServer(t);
   await a.app.inject({ method: 'PUT', url: '/sites/loopback', headers: a.as.admin, payload: { name: 'Loopback' } });
-  const dist = (name: string) => ({ title: name, sizeBytes: 11, checksum: { algorithm: 'sha256', value: CONTENT_SHA256 }, replicas: [{ url: `${files.base}/${name}`, site: 'loopback' }] });
-  const made = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ id: 'on-disk', distributions: [dist('good.bin'), dist('corrupt.bin')] }) });
+  const dist = (name: string) => ({
+    title: name,
+    sizeBytes: 11,
+    checksum: { algorithm: 'sha256', value: CONTENT_SHA256 },
+    replicas: [{ url: `${files.base}/${name}`, site: 'loopback' }],
+  });
+  const made = await a.app.inject({
+    method: 'POST',
+    url: '/datasets',
+    headers: a.as.curator,
+    payload: minimalDataset({ id: 'on-disk', distributions: [dist('good.bin'), dist('corrupt.bin')] }),
+  });
   t.equal(made.statusCode, 201);
   t.equal((await a.app.inject({ method: 'POST', url: '/datasets/on-disk/publish', headers: a.as.curator })).statusCode, 200);
   const env = { FEMTO_DB: a.config.dbPath };
@@ -36,7 +49,11 @@ t.test('femto locations verify prints a line per replica and the counts, records
   t.match(full.stdout, /^checksum-mismatch\ton-disk v1\tloopback\t.*\/corrupt\.bin\tsha256 expected b94d27b9/m);
   t.match(full.stdout, /checked 2 replicas: 1 ok, 1 checksum-mismatch\n$/);
   const located = (await a.app.inject('/datasets/on-disk/locations')).json() as { distributions: { replicas: { verified: { result: string } }[] }[] };
-  t.same(located.distributions.map((d) => d.replicas[0].verified.result), ['ok', 'checksum-mismatch'], 'recorded where the server reads them');
+  t.same(
+    located.distributions.map((d) => d.replicas[0].verified.result),
+    ['ok', 'checksum-mismatch'],
+    'recorded where the server reads them',
+  );
 
   const unknown = await femto(['locations', 'verify', '--site', 'atlantis'], env);
   t.equal(unknown.status, 1);

@@ -2,7 +2,6 @@ import t from 'tap';
 import { BASE_URL, makeApp, minimalDataset, type TestApp } from '../helpers/app.js';
 import { CONTENT, CONTENT_SHA256, fileServer } from './file-server.js';
 
-
 async function site(a: TestApp, id: string, name: string) {
   const res = await a.app.inject({ method: 'PUT', url: `/sites/${id}`, headers: a.as.admin, payload: { name } });
   if (res.statusCode >= 300) throw new Error(res.body);
@@ -20,7 +19,8 @@ async function create(a: TestApp, body: Record<string, unknown>, publish = true)
 
 t.test('sites are kept by admins; a site replicas are recorded at cannot go', async (t) => {
   const a = await makeApp(t);
-  const put = (headers: Record<string, string>, id = 'bnl-sdcc') => a.app.inject({ method: 'PUT', url: `/sites/${id}`, headers, payload: { name: 'BNL SDCC', homepage: 'https://www.sdcc.bnl.gov' } });
+  const put = (headers: Record<string, string>, id = 'bnl-sdcc') =>
+    a.app.inject({ method: 'PUT', url: `/sites/${id}`, headers, payload: { name: 'BNL SDCC', homepage: 'https://www.sdcc.bnl.gov' } });
   t.equal((await put(a.as.anonymous)).statusCode, 401);
   t.equal((await put(a.as.curator)).statusCode, 403, 'curators do not keep sites');
   const made = await put(a.as.admin);
@@ -46,22 +46,62 @@ t.test('sites are kept by admins; a site replicas are recorded at cannot go', as
 t.test('a write whose replicas disagree on a checksum, or name an unknown site, is refused whole', async (t) => {
   const a = await makeApp(t);
   await site(a, 'cern-eos', 'CERN EOS');
-  const post = (distributions: unknown) => a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ id: 'refused', distributions }) });
+  const post = (distributions: unknown) =>
+    a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ id: 'refused', distributions }) });
   const sha = (c: string) => ({ algorithm: 'sha256', value: c.repeat(64) });
 
-  const conflict = await post([{ checksum: sha('a'), replicas: [{ url: 'https://a.example/x' }, { url: 'https://b.example/x', site: 'cern-eos', checksum: sha('b') }] }]);
+  const conflict = await post([
+    { checksum: sha('a'), replicas: [{ url: 'https://a.example/x' }, { url: 'https://b.example/x', site: 'cern-eos', checksum: sha('b') }] },
+  ]);
   t.equal(conflict.statusCode, 422);
-  t.match(conflict.json(), { code: 'REPLICA_CHECKSUM_CONFLICT', errors: [{ pointer: '/distributions/0/replicas/1/checksum/value', message: /disagrees with a{64} stated for the distribution/ }] });
-  const between = await post([{ replicas: [{ url: 'https://a.example/x', checksum: sha('c') }, { url: 'https://b.example/x', checksum: sha('d') }] }]);
+  t.match(conflict.json(), {
+    code: 'REPLICA_CHECKSUM_CONFLICT',
+    errors: [{ pointer: '/distributions/0/replicas/1/checksum/value', message: /disagrees with a{64} stated for the distribution/ }],
+  });
+  const between = await post([
+    {
+      replicas: [
+        { url: 'https://a.example/x', checksum: sha('c') },
+        { url: 'https://b.example/x', checksum: sha('d') },
+      ],
+    },
+  ]);
   t.match(between.json(), { code: 'REPLICA_CHECKSUM_CONFLICT', errors: [{ pointer: '/distributions/0/replicas/1/checksum/value' }] }, 'between two replicas');
 
-  const unknown = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ distributions: [{ replicas: [{ url: 'https://a.example/x', site: 'atlantis' }] }] }) });
-  t.match(unknown.json(), { status: 422, code: 'UNKNOWN_REFERENCE', errors: [{ pointer: '/distributions/0/replicas/0/site', message: /'atlantis' is not a site/ }] });
-  const both = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ distributions: [{ urls: ['https://a.example/x'], replicas: [{ url: 'https://a.example/x' }] }] }) });
+  const unknown = await a.app.inject({
+    method: 'POST',
+    url: '/datasets',
+    headers: a.as.curator,
+    payload: minimalDataset({ distributions: [{ replicas: [{ url: 'https://a.example/x', site: 'atlantis' }] }] }),
+  });
+  t.match(unknown.json(), {
+    status: 422,
+    code: 'UNKNOWN_REFERENCE',
+    errors: [{ pointer: '/distributions/0/replicas/0/site', message: /'atlantis' is not a site/ }],
+  });
+  const both = await a.app.inject({
+    method: 'POST',
+    url: '/datasets',
+    headers: a.as.curator,
+    payload: minimalDataset({ distributions: [{ urls: ['https://a.example/x'], replicas: [{ url: 'https://a.example/x' }] }] }),
+  });
   t.match(both.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: '/distributions/0/urls', message: 'give either urls or replicas' }] });
   t.equal((await a.app.inject({ url: '/datasets?limit=100', headers: a.as.admin })).json().total, 0, 'nothing was written');
   t.equal((await a.app.inject({ url: '/datasets/refused/draft', headers: a.as.curator })).statusCode, 404);
-  t.equal((await post([{ replicas: [{ url: 'https://a.example/x', checksum: sha('A') }, { url: 'https://b.example/x', checksum: sha('a') }] }])).statusCode, 201, 'hex is case-insensitive');
+  t.equal(
+    (
+      await post([
+        {
+          replicas: [
+            { url: 'https://a.example/x', checksum: sha('A') },
+            { url: 'https://b.example/x', checksum: sha('a') },
+          ],
+        },
+      ])
+    ).statusCode,
+    201,
+    'hex is case-insensitive',
+  );
 });
 
 t.test('replicas are part of the record: kept by a new draft, withheld with the files', async (t) => {
@@ -73,23 +113,42 @@ t.test('replicas are part of the record: kept by a new draft, withheld with the 
   ];
   await create(a, { id: 'mirrored', distributions: [{ replicas, sizeBytes: 11 }] });
   const record = (await a.app.inject('/datasets/mirrored')).json();
-  t.same(record.distributions[0].urls, replicas.map((r) => r.url));
+  t.same(
+    record.distributions[0].urls,
+    replicas.map((r) => r.url),
+  );
   t.same(record.distributions[0].replicas, [
     { url: replicas[0].url, site: null, protocol: 'https', checksum: replicas[0].checksum },
     { url: replicas[1].url, site: 'cern-eos', protocol: 'root', checksum: null },
   ]);
   await a.app.inject({ method: 'POST', url: '/datasets/mirrored/versions', headers: a.as.curator });
-  t.same((await a.app.inject({ url: '/datasets/mirrored/draft', headers: a.as.curator })).json().distributions[0].replicas, record.distributions[0].replicas, 'a new draft keeps them');
+  t.same(
+    (await a.app.inject({ url: '/datasets/mirrored/draft', headers: a.as.curator })).json().distributions[0].replicas,
+    record.distributions[0].replicas,
+    'a new draft keeps them',
+  );
 
-  const gql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ dataset(id: "mirrored") { distributions { replicas { url site protocol checksum { algorithm } } } } }' } });
-  t.same(gql.json().data.dataset.distributions[0].replicas, [
-    { url: replicas[0].url, site: null, protocol: 'https', checksum: { algorithm: 'sha256' } },
-    { url: replicas[1].url, site: 'cern-eos', protocol: 'root', checksum: null },
-  ], 'in GraphQL too');
+  const gql = await a.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: { query: '{ dataset(id: "mirrored") { distributions { replicas { url site protocol checksum { algorithm } } } } }' },
+  });
+  t.same(
+    gql.json().data.dataset.distributions[0].replicas,
+    [
+      { url: replicas[0].url, site: null, protocol: 'https', checksum: { algorithm: 'sha256' } },
+      { url: replicas[1].url, site: 'cern-eos', protocol: 'root', checksum: null },
+    ],
+    'in GraphQL too',
+  );
 
   await create(a, { id: 'embargoed', accessLevel: 'embargoed', embargoUntil: '2999-01-01', distributions: [{ replicas }] });
   t.same((await a.app.inject('/datasets/embargoed')).json().distributions[0].replicas, [], 'no replica while the files are embargoed');
-  const hidden = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ dataset(id: "embargoed") { distributions { urls replicas { url } } } }' } });
+  const hidden = await a.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: { query: '{ dataset(id: "embargoed") { distributions { urls replicas { url } } } }' },
+  });
   t.same(hidden.json().data.dataset.distributions, [{ urls: [], replicas: [] }], 'nor in GraphQL');
 });
 
@@ -97,7 +156,13 @@ t.test('GET /datasets/{id}/locations: every replica with its site and last check
   const a = await makeApp(t);
   await site(a, 'cern-eos', 'CERN EOS');
   const replicas = [{ url: 'https://data.example.org/x.h5' }, { url: 'root://eos.example.org//x.h5', site: 'cern-eos' }];
-  await create(a, { id: 'located', distributions: [{ title: 'events', replicas, sizeBytes: 11 }, { urls: ['https://data.example.org/readme.txt'], kind: 'access' }] });
+  await create(a, {
+    id: 'located',
+    distributions: [
+      { title: 'events', replicas, sizeBytes: 11 },
+      { urls: ['https://data.example.org/readme.txt'], kind: 'access' },
+    ],
+  });
   const res = await a.app.inject('/datasets/located/locations');
   t.equal(res.statusCode, 200);
   t.same(res.json(), {
@@ -116,7 +181,14 @@ t.test('GET /datasets/{id}/locations: every replica with its site and last check
           { url: replicas[1].url, site: 'cern-eos', protocol: 'root', checksum: null, verified: null },
         ],
       },
-      { index: 2, title: null, kind: 'access', sizeBytes: null, checksum: null, replicas: [{ url: 'https://data.example.org/readme.txt', site: null, protocol: 'https', checksum: null, verified: null }] },
+      {
+        index: 2,
+        title: null,
+        kind: 'access',
+        sizeBytes: null,
+        checksum: null,
+        replicas: [{ url: 'https://data.example.org/readme.txt', site: null, protocol: 'https', checksum: null, verified: null }],
+      },
     ],
   });
   t.equal((await a.app.inject('/datasets/located/locations?version=1')).statusCode, 200);
@@ -124,8 +196,16 @@ t.test('GET /datasets/{id}/locations: every replica with its site and last check
   t.match((await a.app.inject('/datasets/nowhere/locations')).json(), { status: 404, detail: "Dataset 'nowhere' does not exist" });
 
   await create(a, { id: 'restricted', accessLevel: 'restricted', visibility: 'public', distributions: [{ replicas }] });
-  t.match((await a.app.inject('/datasets/restricted/locations')).json(), { filesWithheld: true, distributions: [{ index: 1, replicas: [] }] }, 'restricted files: no replica listed');
-  t.match((await a.app.inject({ url: '/datasets/restricted/locations', headers: a.as.admin })).json(), { filesWithheld: false, distributions: [{ replicas: [{}, {}] }] }, 'a holder sees them');
+  t.match(
+    (await a.app.inject('/datasets/restricted/locations')).json(),
+    { filesWithheld: true, distributions: [{ index: 1, replicas: [] }] },
+    'restricted files: no replica listed',
+  );
+  t.match(
+    (await a.app.inject({ url: '/datasets/restricted/locations', headers: a.as.admin })).json(),
+    { filesWithheld: false, distributions: [{ replicas: [{}, {}] }] },
+    'a holder sees them',
+  );
 });
 
 t.test('the resolver answers the best replica: preferred site, then verified, never a failed one', async (t) => {
@@ -158,9 +238,18 @@ t.test('the resolver answers the best replica: preferred site, then verified, ne
   t.equal((await resolve('resolved?protocol=root')).headers.location, 'root://eos.example.org//x.h5', 'the protocol asked for');
   const asJson = await resolve('resolved?site=bnl-sdcc', { accept: 'application/json' });
   t.equal(asJson.statusCode, 200);
-  t.same(asJson.json(), { identifier: 'resolved', dataset: 'resolved', version: 1, distribution: 1, replica: { url: `${files.base}/good.bin`, site: 'bnl-sdcc', protocol: 'http', checksum: null, verified: null } });
+  t.same(asJson.json(), {
+    identifier: 'resolved',
+    dataset: 'resolved',
+    version: 1,
+    distribution: 1,
+    replica: { url: `${files.base}/good.bin`, site: 'bnl-sdcc', protocol: 'http', checksum: null, verified: null },
+  });
 
-  const counts = await a.app.femto.locations.verify({ concurrency: 2, options: { timeoutMs: 2000, checksum: false, checksumTimeoutMs: 2000, allowPrivate: true } });
+  const counts = await a.app.femto.locations.verify({
+    concurrency: 2,
+    options: { timeoutMs: 2000, checksum: false, checksumTimeoutMs: 2000, allowPrivate: true },
+  });
   t.same(counts, { ok: 1, missing: 1, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 1 });
   t.equal((await resolve('resolved')).headers.location, `${files.base}/good.bin`, 'a verified replica before unchecked ones; the missing one never');
   t.equal((await resolve('resolved?site=nersc')).headers.location, `${files.base}/good.bin`, 'a preferred site whose replica failed its check is passed over');
@@ -178,7 +267,12 @@ t.test('the resolver answers the best replica: preferred site, then verified, ne
 t.test('the resolver takes DOIs, and answers 410 for a withdrawn record, 404 for a hidden one, 403 for withheld files', async (t) => {
   const a = await makeApp(t);
   const doi = async (method: 'POST' | 'PUT', url: string, attributes: Record<string, unknown>) => {
-    const res = await a.app.inject({ method, url, headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' }, payload: JSON.stringify({ data: { type: 'dois', attributes } }) });
+    const res = await a.app.inject({
+      method,
+      url,
+      headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
+      payload: JSON.stringify({ data: { type: 'dois', attributes } }),
+    });
     if (res.statusCode >= 300) throw new Error(res.body);
   };
   const file = (name: string) => [{ replicas: [{ url: `https://data.example.org/${name}` }] }];
@@ -208,7 +302,11 @@ t.test('the resolver takes DOIs, and answers 410 for a withdrawn record, 404 for
   await create(a, { id: 'private-one', visibility: 'private', distributions: file('secret.h5') });
   const hidden = await a.app.inject('/resolve/private-one');
   const unknown = await a.app.inject('/resolve/xxxxxxx-xxx');
-  t.same([hidden.statusCode, hidden.json().detail.replace('private-one', 'xxxxxxx-xxx')], [unknown.statusCode, unknown.json().detail], 'a hidden record answers as an unknown one');
+  t.same(
+    [hidden.statusCode, hidden.json().detail.replace('private-one', 'xxxxxxx-xxx')],
+    [unknown.statusCode, unknown.json().detail],
+    'a hidden record answers as an unknown one',
+  );
   t.equal((await a.app.inject({ url: '/resolve/private-one', headers: a.as.admin })).headers.location, 'https://data.example.org/secret.h5');
 
   await create(a, { id: 'under-embargo', accessLevel: 'embargoed', embargoUntil: '2999-01-01', distributions: file('later.h5') });
@@ -228,9 +326,18 @@ t.test('femto locations verify: HEAD, size and checksum, bounded concurrency, ti
 
   const lines: string[] = [];
   const run = (checksum: boolean) =>
-    a.app.femto.locations.verify({ site: 'loopback', concurrency: 2, options: { timeoutMs: 500, checksum, checksumTimeoutMs: 1000, allowPrivate: true }, onResult: (r, f) => lines.push(`${r.url.slice(files.base.length)} ${f.result}`) });
+    a.app.femto.locations.verify({
+      site: 'loopback',
+      concurrency: 2,
+      options: { timeoutMs: 500, checksum, checksumTimeoutMs: 1000, allowPrivate: true },
+      onResult: (r, f) => lines.push(`${r.url.slice(files.base.length)} ${f.result}`),
+    });
 
-  t.same(await run(false), { ok: 2, missing: 1, 'size-mismatch': 1, 'checksum-mismatch': 0, timeout: 1, unreachable: 0, unsupported: 0 }, 'HEAD alone cannot tell the corrupt file');
+  t.same(
+    await run(false),
+    { ok: 2, missing: 1, 'size-mismatch': 1, 'checksum-mismatch': 0, timeout: 1, unreachable: 0, unsupported: 0 },
+    'HEAD alone cannot tell the corrupt file',
+  );
   t.same(await run(true), { ok: 1, missing: 1, 'size-mismatch': 1, 'checksum-mismatch': 1, timeout: 1, unreachable: 0, unsupported: 0 }, '--checksum reads it');
   t.ok(lines.length === 10 && !lines.some((l) => l.includes('s3://')), 'only the site asked for');
   t.ok(files.inFlight.max <= 2, `never more than 2 requests at once (${files.inFlight.max})`);
@@ -245,7 +352,10 @@ t.test('femto locations verify: HEAD, size and checksum, bounded concurrency, ti
     'gone.bin': { result: 'missing', detail: 'HTTP 404' },
     'slow.bin': { result: 'timeout' },
   });
-  t.ok(Object.values(found).every((v) => !Number.isNaN(Date.parse(v.at))), 'each with the time of its check');
+  t.ok(
+    Object.values(found).every((v) => !Number.isNaN(Date.parse(v.at))),
+    'each with the time of its check',
+  );
   // What answered at a URL (its size, a digest of its body, a DNS error) is for the record's holders: anyone may register a URL an admin's network then fetches.
   const seen = (await a.app.inject('/datasets/checked/locations')).json() as Located;
   t.same(
@@ -255,7 +365,14 @@ t.test('femto locations verify: HEAD, size and checksum, bounded concurrency, ti
   );
   const resolved = await a.app.inject({ url: '/resolve/checked?distribution=1', headers: { accept: 'application/json' } });
   t.same(resolved.json().replica.verified, { ...found['good.bin'], detail: null }, 'so does the resolver');
-  t.same(await a.app.femto.locations.verify({ dataset: 'elsewhere', concurrency: 1, options: { timeoutMs: 500, checksum: true, checksumTimeoutMs: 500, allowPrivate: true } }), { ok: 0, missing: 0, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 1 });
+  t.same(
+    await a.app.femto.locations.verify({
+      dataset: 'elsewhere',
+      concurrency: 1,
+      options: { timeoutMs: 500, checksum: true, checksumTimeoutMs: 500, allowPrivate: true },
+    }),
+    { ok: 0, missing: 0, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 1 },
+  );
 });
 
 t.test('femto locations verify fetches public addresses only unless told otherwise: a replica URL cannot point the check at an internal service', async (t) => {
@@ -270,19 +387,28 @@ t.test('femto locations verify fetches public addresses only unless told otherwi
   await create(a, { id: 'internal', distributions: replicas(internal) });
   const found = new Map<string, { result: string; detail: string | null }>();
   const verify = (dataset: string, allowPrivate: boolean) =>
-    a.app.femto.locations.verify({ dataset, concurrency: 2, options: { timeoutMs: 2000, checksum: true, checksumTimeoutMs: 2000, allowPrivate }, onResult: (r, f) => found.set(r.url, f) });
+    a.app.femto.locations.verify({
+      dataset,
+      concurrency: 2,
+      options: { timeoutMs: 2000, checksum: true, checksumTimeoutMs: 2000, allowPrivate },
+      onResult: (r, f) => found.set(r.url, f),
+    });
 
   const none = { ok: 0, missing: 0, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 0 };
   t.same(await verify('on-loopback', false), { ...none, unreachable: 3 });
   t.same(await verify('internal', false), { ...none, unreachable: 2 });
-  for (const url of [...loopback, ...internal]) t.match(found.get(url), { result: 'unreachable', detail: /resolves to [0-9a-f.:]+, not a public address: not checked \(--allow-private/ }, url);
+  for (const url of [...loopback, ...internal])
+    t.match(found.get(url), { result: 'unreachable', detail: /resolves to [0-9a-f.:]+, not a public address: not checked \(--allow-private/ }, url);
   t.same(files.requests, [], 'the file server was never asked, by address or by name');
   t.same(await verify('on-loopback', true), { ...none, ok: 2, unreachable: 1 }, 'the operator may check private mirrors');
   t.match(found.get(loopback[2]), { result: 'unreachable', detail: /^E[A-Z]+$/ }, 'asked (the file server listens on IPv4 only)');
 
   // Redirects are followed hop by hop (each hop is checked as the first): five at most, http(s) only.
   const chain = (n: number) => ({ title: `hops ${n}`, replicas: [{ url: `${files.base}/hops/${n}`, site: 'loopback' }] });
-  await create(a, { id: 'redirected', distributions: [chain(5), chain(6), { title: 'to a file', replicas: [{ url: `${files.base}/to-file`, site: 'loopback' }] }] });
+  await create(a, {
+    id: 'redirected',
+    distributions: [chain(5), chain(6), { title: 'to a file', replicas: [{ url: `${files.base}/to-file`, site: 'loopback' }] }],
+  });
   t.same(await verify('redirected', true), { ...none, ok: 1, unreachable: 2 });
   t.match(found.get(`${files.base}/hops/5`), { result: 'ok' }, 'five redirects reach the file');
   t.match(found.get(`${files.base}/hops/6`), { result: 'unreachable', detail: 'more than 5 redirects' });
@@ -295,7 +421,10 @@ t.test('checks run in parallel up to the bound, not beyond', async (t) => {
   await create(a, { id: 'many', distributions: Array.from({ length: 12 }, (_, i) => ({ replicas: [{ url: `${files.base}/good-${i}.bin` }] })) });
   for (const concurrency of [1, 3]) {
     files.inFlight.max = 0;
-    const counts = await a.app.femto.locations.verify({ concurrency, options: { timeoutMs: 5000, checksum: false, checksumTimeoutMs: 5000, allowPrivate: true } });
+    const counts = await a.app.femto.locations.verify({
+      concurrency,
+      options: { timeoutMs: 5000, checksum: false, checksumTimeoutMs: 5000, allowPrivate: true },
+    });
     t.equal(counts.ok, 12);
     t.equal(files.inFlight.max, concurrency, `${concurrency} at a time`);
   }
@@ -308,7 +437,8 @@ t.test('a published version gains and loses replicas: every format shows them, t
   await create(a, { id: 'growing', publisher: 'Lattice Lab', distributions: [{ checksum: sha256, replicas: [{ url: 'https://data.example.org/x.h5' }] }] });
   const before = await a.app.inject('/datasets/growing');
   const oaiBefore = (await a.app.inject('/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:femto.test:growing')).body.match(/<datestamp>([^<]+)/)![1];
-  const add = (body: Record<string, unknown>, headers = a.as.curator) => a.app.inject({ method: 'POST', url: '/datasets/growing/versions/1/replicas', headers, payload: body });
+  const add = (body: Record<string, unknown>, headers = a.as.curator) =>
+    a.app.inject({ method: 'POST', url: '/datasets/growing/versions/1/replicas', headers, payload: body });
 
   t.equal((await add({ distribution: 1, url: 'root://eos.example.org//x.h5', site: 'cern-eos' }, a.as.reader)).statusCode, 403);
   t.equal((await add({ distribution: 1, url: 'root://eos.example.org//x.h5', site: 'cern-eos' }, a.as.anonymous)).statusCode, 401);
@@ -317,17 +447,41 @@ t.test('a published version gains and loses replicas: every format shows them, t
     code: 'REPLICA_CHECKSUM_CONFLICT',
     errors: [{ pointer: '/checksum/value', message: /disagrees with b94d27b9/ }],
   });
-  t.match((await add({ distribution: 1, url: 'root://eos.example.org//x.h5', site: 'atlantis' })).json(), { code: 'UNKNOWN_REFERENCE', errors: [{ pointer: '/site' }] });
+  t.match((await add({ distribution: 1, url: 'root://eos.example.org//x.h5', site: 'atlantis' })).json(), {
+    code: 'UNKNOWN_REFERENCE',
+    errors: [{ pointer: '/site' }],
+  });
   t.match((await add({ distribution: 2, url: 'root://eos.example.org//x.h5' })).json(), { code: 'UNKNOWN_REFERENCE', errors: [{ pointer: '/distribution' }] });
   t.match((await add({ distribution: 1, url: 'https://data.example.org/x.h5' })).json(), { status: 409, errors: [{ pointer: '/url' }] });
-  t.equal((await a.app.inject({ method: 'POST', url: '/datasets/nowhere/versions/1/replicas', headers: a.as.curator, payload: { distribution: 1, url: 'https://x.example/y' } })).statusCode, 404);
+  t.equal(
+    (
+      await a.app.inject({
+        method: 'POST',
+        url: '/datasets/nowhere/versions/1/replicas',
+        headers: a.as.curator,
+        payload: { distribution: 1, url: 'https://x.example/y' },
+      })
+    ).statusCode,
+    404,
+  );
 
   // OAI-PMH datestamps are to the second.
   await new Promise((resolve) => setTimeout(resolve, 1100));
-  const added = await add({ distribution: 1, url: 'root://eos.example.org//x.h5', site: 'cern-eos', checksum: { algorithm: 'sha256', value: CONTENT_SHA256.toUpperCase() } });
+  const added = await add({
+    distribution: 1,
+    url: 'root://eos.example.org//x.h5',
+    site: 'cern-eos',
+    checksum: { algorithm: 'sha256', value: CONTENT_SHA256.toUpperCase() },
+  });
   t.equal(added.statusCode, 201, added.body);
   t.equal(added.headers.location, `${BASE_URL}/datasets/growing/locations?version=1`);
-  t.same(added.json().distributions[0].replicas.map((r: { url: string; site: string | null }) => [r.url, r.site]), [['https://data.example.org/x.h5', null], ['root://eos.example.org//x.h5', 'cern-eos']]);
+  t.same(
+    added.json().distributions[0].replicas.map((r: { url: string; site: string | null }) => [r.url, r.site]),
+    [
+      ['https://data.example.org/x.h5', null],
+      ['root://eos.example.org//x.h5', 'cern-eos'],
+    ],
+  );
   const after = await a.app.inject('/datasets/growing');
   t.same(after.json().distributions[0].urls, ['https://data.example.org/x.h5', 'root://eos.example.org//x.h5'], 'the record lists it');
   t.not(after.headers.etag, before.headers.etag, 'a new ETag: cached representations are not served');
@@ -341,17 +495,39 @@ t.test('a published version gains and loses replicas: every format shows them, t
   t.same(left.json().distributions[0].urls, ['root://eos.example.org//x.h5']);
   t.not(left.headers.etag, after.headers.etag);
   t.equal((await remove('distribution=1&url=https%3A%2F%2Fdata.example.org%2Fx.h5')).statusCode, 404, 'gone already');
-  t.match((await remove('distribution=1&url=root%3A%2F%2Feos.example.org%2F%2Fx.h5')).json(), { status: 409, detail: /the only replica/ }, 'a distribution keeps one');
-  t.equal((await a.app.inject({ method: 'POST', url: '/datasets/growing/versions/1/replicas', headers: a.as.curator, payload: { distribution: 1, url: 'https://data.example.org/x.h5' } })).json().distributions[0].replicas[1].url, 'https://data.example.org/x.h5', 'added again, after the others');
+  t.match(
+    (await remove('distribution=1&url=root%3A%2F%2Feos.example.org%2F%2Fx.h5')).json(),
+    { status: 409, detail: /the only replica/ },
+    'a distribution keeps one',
+  );
+  t.equal(
+    (
+      await a.app.inject({
+        method: 'POST',
+        url: '/datasets/growing/versions/1/replicas',
+        headers: a.as.curator,
+        payload: { distribution: 1, url: 'https://data.example.org/x.h5' },
+      })
+    ).json().distributions[0].replicas[1].url,
+    'https://data.example.org/x.h5',
+    'added again, after the others',
+  );
   for (let i = 2; i < 20; i++) t.equal((await add({ distribution: 1, url: `https://mirror-${i}.example.org/x.h5` })).statusCode, 201);
-  t.match((await add({ distribution: 1, url: 'https://one-too-many.example.org/x.h5' })).json(), { status: 400, code: 'VALIDATION_FAILED', errors: [{ pointer: '/distribution' }] }, 'a distribution holds 20 replicas, as a record written whole does');
+  t.match(
+    (await add({ distribution: 1, url: 'https://one-too-many.example.org/x.h5' })).json(),
+    { status: 400, code: 'VALIDATION_FAILED', errors: [{ pointer: '/distribution' }] },
+    'a distribution holds 20 replicas, as a record written whole does',
+  );
 });
 
 t.test('a server that refuses HEAD is asked with a GET whose body is not read', async (t) => {
   const a = await makeApp(t);
   const files = await fileServer(t);
   await create(a, { id: 'no-head', distributions: [{ sizeBytes: 11, replicas: [{ url: `${files.base}/nohead.bin` }] }] });
-  const counts = await a.app.femto.locations.verify({ concurrency: 1, options: { timeoutMs: 2000, checksum: false, checksumTimeoutMs: 2000, allowPrivate: true } });
+  const counts = await a.app.femto.locations.verify({
+    concurrency: 1,
+    options: { timeoutMs: 2000, checksum: false, checksumTimeoutMs: 2000, allowPrivate: true },
+  });
   t.equal(counts.ok, 1);
   t.same(files.requests, ['HEAD /nohead.bin', 'GET /nohead.bin']);
 });
@@ -367,13 +543,25 @@ t.test('an ILDG Markov chain URI resolves to the ensemble record holding it', as
       ...extra,
     });
   // A record claiming the open ensemble's chain in an identifier, sorted before it, with a file of its own.
-  await create(a, { id: 'aa-claims-it', relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/b60-l32', relation: 'IsIdenticalTo' }], distributions: [{ urls: ['https://elsewhere.example/phish'] }] });
+  await create(a, {
+    id: 'aa-claims-it',
+    relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/b60-l32', relation: 'IsIdenticalTo' }],
+    distributions: [{ urls: ['https://elsewhere.example/phish'] }],
+  });
   await ensemble('ens-open', 'mc://ldg/test/b60-l32');
   await ensemble('ens-private', 'mc://ldg/test/secret', { visibility: 'private' });
-  await create(a, { id: 'cites-it', relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/cited', relation: 'IsIdenticalTo' }], distributions: [{ urls: ['https://x.example/y'] }] });
+  await create(a, {
+    id: 'cites-it',
+    relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/cited', relation: 'IsIdenticalTo' }],
+    distributions: [{ urls: ['https://x.example/y'] }],
+  });
 
   t.equal((await a.app.inject('/resolve/mc://ldg/test/b60-l32')).headers.location, 'https://ildg.example.org/ens-open.tar', 'as typed');
-  t.equal((await a.app.inject(`/resolve/${encodeURIComponent('mc://ldg/test/b60-l32')}`)).headers.location, 'https://ildg.example.org/ens-open.tar', 'percent-encoded');
+  t.equal(
+    (await a.app.inject(`/resolve/${encodeURIComponent('mc://ldg/test/b60-l32')}`)).headers.location,
+    'https://ildg.example.org/ens-open.tar',
+    'percent-encoded',
+  );
   const hidden = await a.app.inject('/resolve/mc://ldg/test/secret');
   const unknown = await a.app.inject('/resolve/mc://ldg/test/xxxxxx');
   t.same([hidden.statusCode, hidden.json().detail.replace('secret', 'xxxxxx')], [404, unknown.json().detail], 'a private ensemble answers as an unknown one');

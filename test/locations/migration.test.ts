@@ -27,10 +27,16 @@ t.test('0018 keeps every mirror and gives each its protocol', async (t) => {
   `);
   sqlite.close();
 
-  const app = await buildApp(loadConfig({ FEMTO_DB: path, FEMTO_SEED_ON_EMPTY: 'false', LOG_LEVEL: 'silent', FEMTO_OUTBOX_WORKER: 'false', FEMTO_BASE_URL: 'http://femto.test' }));
+  const app = await buildApp(
+    loadConfig({ FEMTO_DB: path, FEMTO_SEED_ON_EMPTY: 'false', LOG_LEVEL: 'silent', FEMTO_OUTBOX_WORKER: 'false', FEMTO_BASE_URL: 'http://femto.test' }),
+  );
   t.teardown(() => app.close());
   const record = (await app.inject('/datasets/mirrored')).json();
-  t.same(record.distributions[0].urls, ['https://data.example.org/x.h5', 'ROOT://eos.example.org//x.h5', 'http://mirror.example.org/x.h5'], 'every URL, in order');
+  t.same(
+    record.distributions[0].urls,
+    ['https://data.example.org/x.h5', 'ROOT://eos.example.org//x.h5', 'http://mirror.example.org/x.h5'],
+    'every URL, in order',
+  );
   t.same(
     record.distributions[0].replicas.map((r: { protocol: string; site: string | null; checksum: unknown }) => [r.protocol, r.site, r.checksum]),
     [
@@ -38,8 +44,10 @@ t.test('0018 keeps every mirror and gives each its protocol', async (t) => {
       ['root', null, null],
       ['http', null, null],
     ],
-    'each an origin replica with its protocol, the checksum staying the distribution\'s',
+    "each an origin replica with its protocol, the checksum staying the distribution's",
   );
-  t.match((await app.inject('/datasets/mirrored/locations')).json(), { distributions: [{ checksum: { algorithm: 'md5' }, sizeBytes: 11, replicas: [{ verified: null }, { verified: null }, { verified: null }] }] });
+  t.match((await app.inject('/datasets/mirrored/locations')).json(), {
+    distributions: [{ checksum: { algorithm: 'md5' }, sizeBytes: 11, replicas: [{ verified: null }, { verified: null }, { verified: null }] }],
+  });
   t.equal((await app.inject('/resolve/mirrored?protocol=root')).headers.location, 'ROOT://eos.example.org//x.h5');
 });

@@ -5,7 +5,11 @@ import { available, shared } from '../helpers/external.js';
 
 const seedFile = shared('seeds', '002_293f90dbcc664d74.txt');
 // Markup of the transcription (superscript citation marks) is not wording.
-const squash = (s: string) => s.replace(/<\/?sup>/g, '').replace(/\\/g, '').replace(/\s+/g, ' ');
+const squash = (s: string) =>
+  s
+    .replace(/<\/?sup>/g, '')
+    .replace(/\\/g, '')
+    .replace(/\s+/g, ' ');
 
 t.test('the bundled FM4NPP: a model card from the seed only, trained on TPCpp-10M, its claims stated and never measured', async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
@@ -19,8 +23,15 @@ t.test('the bundled FM4NPP: a model card from the seed only, trained on TPCpp-10
   t.same(view.completeness.missing, ['factors', 'metrics', 'evaluationData', 'ethicalConsiderations'], 'sections the seed does not answer stay unanswered');
   t.equal(view.model.license, 'unknown', 'the seed states no licence');
 
-  t.same(view.trainingSetManifest.trainingData.map((d: { id: string }) => d.id), ['tpcpp-10m@1'], 'trained on TPCpp-10M');
-  t.same(view.trainingSetManifest.trainingSteps.map((s: { kind: string }) => s.kind), ['training']);
+  t.same(
+    view.trainingSetManifest.trainingData.map((d: { id: string }) => d.id),
+    ['tpcpp-10m@1'],
+    'trained on TPCpp-10M',
+  );
+  t.same(
+    view.trainingSetManifest.trainingSteps.map((s: { kind: string }) => s.kind),
+    ['training'],
+  );
 
   t.equal(view.evaluations.length, 2);
   for (const e of view.evaluations) {
@@ -29,7 +40,10 @@ t.test('the bundled FM4NPP: a model card from the seed only, trained on TPCpp-10
     t.equal(e.baseline.value, null, `${e.id}: no invented baseline value`);
     t.equal(e.benchmark, null, `${e.id}: the seed names no evaluation dataset`);
   }
-  t.same(view.evaluations.map((e: { statement: string }) => e.statement), ['outperformed baseline methods', 'improving computational efficiency compared to traditional methods']);
+  t.same(
+    view.evaluations.map((e: { statement: string }) => e.statement),
+    ['outperformed baseline methods', 'improving computational efficiency compared to traditional methods'],
+  );
   const status = (await a.app.inject({ url: '/datasets/fm4npp' })).json().gateStatus;
   t.equal(status.status, 'not-evaluated', 'claims are not judged: the model is not evaluated');
   t.ok(status.gates.every((g: { state: string }) => g.state === 'not-evaluable'));

@@ -9,13 +9,25 @@ import { BASE_URL, makeApp, minimalDataset, publishedDataset, step, type TestApp
 const BEATS = 'https://w3id.org/femto/ns#BeatsBaseline';
 
 const evaluate = (a: TestApp, id: string, value: number, baseline: number, split = 'test') =>
-  a.app.inject({ method: 'POST', url: `/models/${id}/evaluations`, headers: a.as.curator, payload: { benchmark: { dataset: 'bench', split }, metric: 'tracking-efficiency', value, baseline: { algorithm: 'Kalman-filter tracker', value: baseline } } });
+  a.app.inject({
+    method: 'POST',
+    url: `/models/${id}/evaluations`,
+    headers: a.as.curator,
+    payload: {
+      benchmark: { dataset: 'bench', split },
+      metric: 'tracking-efficiency',
+      value,
+      baseline: { algorithm: 'Kalman-filter tracker', value: baseline },
+    },
+  });
 const publishDoi = (a: TestApp, id: string) =>
   a.app.inject({
     method: 'POST',
     url: '/dois',
     headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
-    payload: JSON.stringify({ data: { type: 'dois', attributes: { prefix: '10.5072', url: `${BASE_URL}/datasets/${id}`, event: 'publish', publisher: 'Tracking Lab' } } }),
+    payload: JSON.stringify({
+      data: { type: 'dois', attributes: { prefix: '10.5072', url: `${BASE_URL}/datasets/${id}`, event: 'publish', publisher: 'Tracking Lab' } },
+    }),
   });
 const gateStatus = async (a: TestApp, id: string) => (await a.app.inject({ url: `/datasets/${id}` })).json().gateStatus;
 
@@ -73,16 +85,25 @@ t.test('relative rules, and the gate without any policy: a model that loses to i
   t.equal((await evaluate(a, 'loser', 0.8, 0.9)).statusCode, 201);
   t.equal((await gateStatus(a, 'loser')).status, 'failed', 'worse than its baseline: the gate (by >= 0) failed');
   const lineage = await a.app.inject({ url: '/datasets/raw/lineage?direction=DOWNSTREAM&failedGate=true' });
-  t.same(lineage.json().nodes.map((n: { id: string; gateStatus: string | null }) => `${n.id}:${n.gateStatus}`), ['raw@1:not-evaluated', lineage.json().nodes[1].id + ':null', 'loser@1:failed'], 'the lineage filter finds the failing model downstream');
+  t.same(
+    lineage.json().nodes.map((n: { id: string; gateStatus: string | null }) => `${n.id}:${n.gateStatus}`),
+    ['raw@1:not-evaluated', lineage.json().nodes[1].id + ':null', 'loser@1:failed'],
+    'the lineage filter finds the failing model downstream',
+  );
 
   // A claim has no value: it is not judged, so it neither passes nor fails a gate.
   await publishedDataset(a, { id: 'claimed', resourceType: 'Model' });
-  const claim = await a.app.inject({ method: 'POST', url: '/models/claimed/evaluations', headers: a.as.curator, payload: { statement: 'outperformed baseline methods', baseline: { algorithm: 'baseline methods' } } });
+  const claim = await a.app.inject({
+    method: 'POST',
+    url: '/models/claimed/evaluations',
+    headers: a.as.curator,
+    payload: { statement: 'outperformed baseline methods', baseline: { algorithm: 'baseline methods' } },
+  });
   t.equal(claim.statusCode, 201, claim.body);
   t.match(await gateStatus(a, 'claimed'), { status: 'not-evaluated', gates: [{ gate: BEATS, state: 'not-evaluable', value: null }] });
 });
 
-t.test('a policy file states the same rules: beatsBaseline judges the tier\'s models, datasheetComplete is checked at publish', async (t) => {
+t.test("a policy file states the same rules: beatsBaseline judges the tier's models, datasheetComplete is checked at publish", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'femto-policies-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(
@@ -107,15 +128,24 @@ t.test('a policy file states the same rules: beatsBaseline judges the tier\'s mo
   const a = await makeApp(t, { FEMTO_POLICY_DIR: dir });
   await publishedDataset(a, { id: 'bench', tier: 5 });
   await publishedDataset(a, { id: 'rel', tier: 5, resourceType: 'Model', publisher: 'Tracking Lab' });
-  t.match((await publishDoi(a, 'rel')).json(), { errors: [{ code: 'POLICY_UNMET', title: /model-release\/beats-baseline: .*no evaluation/ }] }, 'not judged yet: refused');
+  t.match(
+    (await publishDoi(a, 'rel')).json(),
+    { errors: [{ code: 'POLICY_UNMET', title: /model-release\/beats-baseline: .*no evaluation/ }] },
+    'not judged yet: refused',
+  );
   t.equal((await evaluate(a, 'rel', 0.52, 0.5)).statusCode, 201);
-  t.equal((await gateStatus(a, 'rel')).status, 'failed', '4% better: below 5%, by the file\'s rule');
+  t.equal((await gateStatus(a, 'rel')).status, 'failed', "4% better: below 5%, by the file's rule");
   t.equal((await publishDoi(a, 'rel')).statusCode, 422);
   t.equal((await evaluate(a, 'rel', 0.53, 0.5)).statusCode, 201);
   t.equal((await gateStatus(a, 'rel')).status, 'passed', '6% better');
   t.equal((await publishDoi(a, 'rel')).statusCode, 201);
 
-  const created = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: { ...minimalDataset({ id: 'sheetless', tier: 4 }), datasheet: { motivation: { purpose: 'Tests.' } } } });
+  const created = await a.app.inject({
+    method: 'POST',
+    url: '/datasets',
+    headers: a.as.curator,
+    payload: { ...minimalDataset({ id: 'sheetless', tier: 4 }), datasheet: { motivation: { purpose: 'Tests.' } } },
+  });
   t.equal(created.statusCode, 201, created.body);
   const refused = await a.app.inject({ method: 'POST', url: '/datasets/sheetless/publish', headers: a.as.curator });
   t.equal(refused.statusCode, 422);

@@ -22,7 +22,18 @@ async function setup(a: TestApp) {
   await step(a, { id: 'train-tracker', kind: 'training', name: 'Train the tracker', inputs: [{ dataset: 'train' }], outputs: [{ dataset: 'tracker' }] });
 }
 const evaluate = (a: TestApp, value: number) =>
-  a.app.inject({ method: 'POST', url: '/models/tracker/evaluations', headers: a.as.curator, payload: { id: `ev-${String(value).replace('.', '')}`, benchmark: { dataset: 'bench', split: 'test' }, metric: 'tracking-efficiency', value, baseline: { algorithm: 'Kalman filter', value: 0.9 } } });
+  a.app.inject({
+    method: 'POST',
+    url: '/models/tracker/evaluations',
+    headers: a.as.curator,
+    payload: {
+      id: `ev-${String(value).replace('.', '')}`,
+      benchmark: { dataset: 'bench', split: 'test' },
+      metric: 'tracking-efficiency',
+      value,
+      baseline: { algorithm: 'Kalman filter', value: 0.9 },
+    },
+  });
 
 t.test('JSON-LD: a model is an ML Schema model with its card, evaluations and manifest, and still a Google Dataset', async (t) => {
   const a = await makeApp(t);
@@ -40,12 +51,18 @@ t.test('JSON-LD: a model is an ML Schema model with its card, evaluations and ma
   };
   t.equal(one(model, 'http://schema.org/additionalType').value, `${MLS}Model`);
   const card = one(model, `${FEMTO}modelCard`);
-  t.ok(store.has(DataFactory.quad(card as never, namedNode('http://www.w3.org/1999/02/22-rdf-syntax-ns#type'), namedNode(`${FEMTO}ModelCard`))), 'a femto:ModelCard');
+  t.ok(
+    store.has(DataFactory.quad(card as never, namedNode('http://www.w3.org/1999/02/22-rdf-syntax-ns#type'), namedNode(`${FEMTO}ModelCard`))),
+    'a femto:ModelCard',
+  );
   const details = one(card, `${FEMTO}modelDetails`);
   const count = one(details, `${FEMTO}parameterCount`);
   t.same([count.value, (count as import('n3').Literal).datatype.value], ['1200000', `${XSD}integer`]);
   t.equal((one(details, `${FEMTO}modelDate`) as import('n3').Literal).datatype.value, `${XSD}gYearMonth`);
-  t.same(store.getObjects(one(card, `${FEMTO}intendedUse`), namedNode(`${FEMTO}primaryUses`), null).map((o) => o.value), ['charged-particle tracking']);
+  t.same(
+    store.getObjects(one(card, `${FEMTO}intendedUse`), namedNode(`${FEMTO}primaryUses`), null).map((o) => o.value),
+    ['charged-particle tracking'],
+  );
   const evaluation = one(model, `${FEMTO}evaluation`);
   t.equal(evaluation.value, `${BASE_URL}/models/tracker/evaluations/ev-093`);
   t.equal(one(evaluation, `${MLS}specifiedBy`).value, 'https://w3id.org/femto/metric/tracking-efficiency');
@@ -64,7 +81,17 @@ t.test('landing pages: the model card section and a coloured one-step lineage pi
   t.equal(page.statusCode, 200);
   const html = page.body;
   t.match(html, /<h2 id="model-card">Model card<\/h2>/);
-  for (const heading of ['Model details', 'Intended use', 'Factors', 'Metrics', 'Evaluation data', 'Training data', 'Quantitative analyses', 'Ethical considerations', 'Caveats and recommendations']) {
+  for (const heading of [
+    'Model details',
+    'Intended use',
+    'Factors',
+    'Metrics',
+    'Evaluation data',
+    'Training data',
+    'Quantitative analyses',
+    'Ethical considerations',
+    'Caveats and recommendations',
+  ]) {
     t.match(html, `<h3>${heading}</h3>`, `section ${heading}`);
   }
   t.equal(html.match(/<p class="missing">Not stated\.<\/p>/g)?.length, 7, 'the seven unanswered sections say so');
@@ -84,7 +111,10 @@ t.test('landing pages: the model card section and a coloured one-step lineage pi
   const after = await train();
   t.not(after.headers.etag, before.headers.etag, "a neighbour's new evaluation changes the page");
   t.match(after.body, /<g class="node dataset failed" data-id="tracker@1"><title>GNN tracker v1 \(validation failed\)<\/title>/, 'and its colour');
-  t.match((await a.app.inject({ url: '/datasets/tracker', headers: { accept: 'text/html' } })).body, /<g class="node dataset root failed" data-id="tracker@1">/);
+  t.match(
+    (await a.app.inject({ url: '/datasets/tracker', headers: { accept: 'text/html' } })).body,
+    /<g class="node dataset root failed" data-id="tracker@1">/,
+  );
 
   const lineage = await a.app.inject({ url: '/portal/lineage/train?direction=DOWNSTREAM' });
   t.match(lineage.body, /<g class="node dataset failed" data-id="tracker@1">/, 'the lineage page colours nodes too');
@@ -98,7 +128,12 @@ t.test('a gate result moves the pictures of the neighbours', async (t) => {
   await step(a, { kind: 'selection', inputs: [{ dataset: 'raw' }], outputs: [{ dataset: 'derived' }] });
   const derived = () => a.app.inject({ url: '/datasets/derived', headers: { accept: 'text/html' } });
   t.match((await derived()).body, /<g class="node dataset not-evaluated" data-id="raw@1">/);
-  const m = await a.app.inject({ method: 'POST', url: '/datasets/raw/measurements', headers: a.as.curator, payload: { observable: 'scaling-collapse-r2', value: 0.99 } });
+  const m = await a.app.inject({
+    method: 'POST',
+    url: '/datasets/raw/measurements',
+    headers: a.as.curator,
+    payload: { observable: 'scaling-collapse-r2', value: 0.99 },
+  });
   t.equal(m.statusCode, 201);
   t.match((await derived()).body, /<g class="node dataset passed" data-id="raw@1">/);
 });

@@ -31,13 +31,33 @@ async function graph(a: TestApp) {
   await publishedDataset(a, { id: 'mid', title: 'Selected events', distributions: [file('mid', 'cd')], publisher: 'Lab' });
   await publishedDataset(a, { id: 'train-a', title: 'Training set A', distributions: [file('a', 'ef')], datasheet: FULL_DATASHEET });
   await publishedDataset(a, { id: 'train-b', title: 'Training set B', license: 'CC0-1.0', distributions: [file('b', '01')] });
-  await publishedDataset(a, { id: 'extra', title: 'Fine-tuning data', license: 'unknown', distributions: [{ urls: ['https://data.example.org/extra.h5'] }], datasheet: { uses: { outOfScopeUses: ['physics results'] } } });
+  await publishedDataset(a, {
+    id: 'extra',
+    title: 'Fine-tuning data',
+    license: 'unknown',
+    distributions: [{ urls: ['https://data.example.org/extra.h5'] }],
+    datasheet: { uses: { outOfScopeUses: ['physics results'] } },
+  });
   for (const id of MODELS) await publishedDataset(a, { id, title: `Model ${id}`, resourceType: 'Model', dataType: 'AI-Curated' });
   await step(a, { kind: 'selection', inputs: [{ dataset: 'raw' }], outputs: [{ dataset: 'mid' }] });
   await step(a, { kind: 'selection', inputs: [{ dataset: 'mid' }], outputs: [{ dataset: 'train-a' }, { dataset: 'train-b' }] });
-  await step(a, { id: 'train-model-a', kind: 'training', software: { name: 'trainer', version: '2.1', commit: 'abcdef1' }, inputs: [{ dataset: 'train-a', role: 'training-data' }], outputs: [{ dataset: 'model-a' }] });
+  await step(a, {
+    id: 'train-model-a',
+    kind: 'training',
+    software: { name: 'trainer', version: '2.1', commit: 'abcdef1' },
+    inputs: [{ dataset: 'train-a', role: 'training-data' }],
+    outputs: [{ dataset: 'model-a' }],
+  });
   await step(a, { kind: 'training', inputs: [{ dataset: 'train-b', role: 'training-data' }], outputs: [{ dataset: 'model-b' }] });
-  await step(a, { id: 'tune-model-c', kind: 'fine-tuning', inputs: [{ dataset: 'model-a', role: 'base-model' }, { dataset: 'extra', role: 'fine-tuning-data' }], outputs: [{ dataset: 'model-c' }] });
+  await step(a, {
+    id: 'tune-model-c',
+    kind: 'fine-tuning',
+    inputs: [
+      { dataset: 'model-a', role: 'base-model' },
+      { dataset: 'extra', role: 'fine-tuning-data' },
+    ],
+    outputs: [{ dataset: 'model-c' }],
+  });
 }
 
 const manifest = async (a: TestApp, id: string, headers: Record<string, string> = {}): Promise<Manifest> => {
@@ -55,8 +75,15 @@ t.test('a manifest names the exact training data, through fine-tuning, with ever
     const parsed = manifestOut.safeParse(m);
     t.ok(parsed.success, `${m.model.dataset}: the documented shape ${JSON.stringify(parsed.error?.issues.slice(0, 3))}`);
   }
-  t.same(ma.trainingData.map((d) => [d.id, d.role, d.via]), [['train-a@1', 'training-data', null]]);
-  t.same(ma.trainingSteps.map((s) => [s.id, s.kind, s.software]), [['train-model-a', 'training', { name: 'trainer', version: '2.1', repository: null, commit: 'abcdef1' }]], 'linked to the software version');
+  t.same(
+    ma.trainingData.map((d) => [d.id, d.role, d.via]),
+    [['train-a@1', 'training-data', null]],
+  );
+  t.same(
+    ma.trainingSteps.map((s) => [s.id, s.kind, s.software]),
+    [['train-model-a', 'training', { name: 'trainer', version: '2.1', repository: null, commit: 'abcdef1' }]],
+    'linked to the software version',
+  );
   t.same(
     mc.trainingData.map((d) => [d.id, d.role, d.via]),
     [
@@ -65,11 +92,21 @@ t.test('a manifest names the exact training data, through fine-tuning, with ever
     ],
     "a fine-tuned model's training set includes its base model's, through it",
   );
-  t.same(mc.trainingSteps.map((s) => s.id), ['tune-model-c', 'train-model-a']);
-  t.same(ma.lineage.datasets.map((d) => `${d.id}:${d.depth}`), ['train-a@1:1', 'mid@1:2', 'raw@1:3'], 'the lineage up to the raw source');
+  t.same(
+    mc.trainingSteps.map((s) => s.id),
+    ['tune-model-c', 'train-model-a'],
+  );
+  t.same(
+    ma.lineage.datasets.map((d) => `${d.id}:${d.depth}`),
+    ['train-a@1:1', 'mid@1:2', 'raw@1:3'],
+    'the lineage up to the raw source',
+  );
   t.same(ma.rawSources, ['raw@1']);
   const trainA = ma.trainingData[0];
-  t.same(trainA.distributions.map((d) => d.checksum), [{ algorithm: 'sha256', value: 'ef'.repeat(32) }]);
+  t.same(
+    trainA.distributions.map((d) => d.checksum),
+    [{ algorithm: 'sha256', value: 'ef'.repeat(32) }],
+  );
   t.equal(trainA.license, 'CC-BY-4.0');
   t.equal(trainA.uri, `${BASE_URL}/datasets/train-a/versions/1`);
   t.same(mb.summary.licences, ['CC0-1.0']);
@@ -91,7 +128,8 @@ t.test('a manifest names the exact training data, through fine-tuning, with ever
 t.test('a changed upstream gate result or an upstream withdrawal shows in the manifest of every downstream model, and impact lists them', async (t) => {
   const a = await makeApp(t);
   await graph(a);
-  const measure = (value: number) => a.app.inject({ method: 'POST', url: '/datasets/raw/measurements', headers: a.as.curator, payload: { observable: R2, value } });
+  const measure = (value: number) =>
+    a.app.inject({ method: 'POST', url: '/datasets/raw/measurements', headers: a.as.curator, payload: { observable: R2, value } });
 
   const before = await a.app.inject({ url: '/models/model-b/manifest' });
   t.equal((await measure(0.9)).statusCode, 201, 'R^2 0.9 fails the >= 0.98 gate');
@@ -110,10 +148,16 @@ t.test('a changed upstream gate result or an upstream withdrawal shows in the ma
     method: 'POST',
     url: '/dois',
     headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
-    payload: JSON.stringify({ data: { type: 'dois', attributes: { doi: '10.5072/mid-1', url: `${BASE_URL}/datasets/mid`, event: 'publish', publisher: 'Lab' } } }),
+    payload: JSON.stringify({
+      data: { type: 'dois', attributes: { doi: '10.5072/mid-1', url: `${BASE_URL}/datasets/mid`, event: 'publish', publisher: 'Lab' } },
+    }),
   });
   t.equal(doi.statusCode, 201, doi.body);
-  t.same((await manifest(a, 'model-a')).lineage.datasets.find((d) => d.id === 'mid@1')?.doi, { doi: '10.5072/mid-1', state: 'findable' }, 'the DOI of an upstream version');
+  t.same(
+    (await manifest(a, 'model-a')).lineage.datasets.find((d) => d.id === 'mid@1')?.doi,
+    { doi: '10.5072/mid-1', state: 'findable' },
+    'the DOI of an upstream version',
+  );
   const hide = await a.app.inject({
     method: 'PUT',
     url: '/dois/10.5072/mid-1',
@@ -139,11 +183,21 @@ t.test('what the caller may not see stays hidden in the manifest; PROV-JSON pass
   await step(a, { kind: 'training', inputs: [{ dataset: 'secret' }, { dataset: 'train-b' }], outputs: [{ dataset: 'model-s' }] });
   const anonymous = await a.app.inject({ url: '/models/model-s/manifest' });
   t.notMatch(anonymous.body, /CANARY-7|secret/, 'no trace of the private dataset');
-  t.same(anonymous.json().trainingData.map((d: { id: string; restricted: boolean }) => `${d.id} ${d.restricted}`).sort(), ['hidden:1 true', 'train-b@1 false'], 'a placeholder stands for it');
+  t.same(
+    anonymous
+      .json()
+      .trainingData.map((d: { id: string; restricted: boolean }) => `${d.id} ${d.restricted}`)
+      .sort(),
+    ['hidden:1 true', 'train-b@1 false'],
+    'a placeholder stands for it',
+  );
   t.equal(anonymous.json().summary.restricted, 1);
   t.equal(anonymous.json().summary.complete, false);
   const reader = await manifest(a, 'model-s', a.as.reader);
-  t.ok(reader.trainingData.some((d) => d.id === 'secret@1' && d.restricted), 'a reader sees it, marked restricted');
+  t.ok(
+    reader.trainingData.some((d) => d.id === 'secret@1' && d.restricted),
+    'a reader sees it, marked restricted',
+  );
 
   // Files under an active embargo: the version is listed with its checksum, its location is not (the read pipeline's view).
   const embargoed = { urls: ['https://data.example.org/EMBARGOED-FILE.h5'], checksum: { algorithm: 'sha256', value: '77'.repeat(32) } };
@@ -159,19 +213,28 @@ t.test('what the caller may not see stays hidden in the manifest; PROV-JSON pass
   const insider = await manifest(a, 'model-e', a.as.reader);
   t.same(insider.trainingData[0].distributions[0].urls, embargoed.urls, 'a reader sees the location');
 
-  const prov = await a.app.inject({ url: '/models/model-c/manifest', headers: { accept: 'application/json; profile="http://www.w3.org/Submission/prov-json/"' } });
+  const prov = await a.app.inject({
+    url: '/models/model-c/manifest',
+    headers: { accept: 'application/json; profile="http://www.w3.org/Submission/prov-json/"' },
+  });
   t.equal(prov.statusCode, 200);
   t.equal(prov.headers['content-type'], 'application/json; profile="http://www.w3.org/Submission/prov-json/"');
   const doc = prov.json();
   await assertValid(t, provJsonSchema, doc, 'the PROV-JSON bundle is valid PROV-JSON');
-  await assertInvalid(t, provJsonSchema, { ...doc, bundle: { 'x:b': { wasGeneratedBy: { 'x:g': { 'prov:activity': 'x:a' } } } } }, 'the schema refuses a generation without its entity');
+  await assertInvalid(
+    t,
+    provJsonSchema,
+    { ...doc, bundle: { 'x:b': { wasGeneratedBy: { 'x:g': { 'prov:activity': 'x:a' } } } } },
+    'the schema refuses a generation without its entity',
+  );
   const bundle = doc.bundle['manifest:bundle'];
   t.ok(bundle.entity['dataset:train-a/versions/1']['femto:trainingData'], 'training data are marked');
   t.same(bundle.entity['dataset:raw/versions/1']['femto:checksum'], [`sha256:${'ab'.repeat(32)}`]);
   t.ok(Object.values(bundle.wasDerivedFrom).some((d) => (d as Record<string, string>)['prov:usedEntity'] === 'dataset:extra/versions/1'));
   // The shared fixture folder's own PROV-JSON bundle example passes the same validator: it is the official one.
   const example = shared('fixtures', 'real', 'prov', 'json', 'bundle1.json');
-  if (available(t, 'the official example passes too', example)) await assertValid(t, provJsonSchema, JSON.parse(readFileSync(example.path, 'utf8')), 'the official example passes too');
+  if (available(t, 'the official example passes too', example))
+    await assertValid(t, provJsonSchema, JSON.parse(readFileSync(example.path, 'utf8')), 'the official example passes too');
   t.equal((await a.app.inject({ url: '/models/model-c/manifest?format=turtle' })).statusCode, 406);
 });
 

@@ -3,7 +3,13 @@ import { makeApp, minimalDataset, patchDraft, publishedDataset, type TestApp } f
 import { cardOut } from '../../src/modules/models/models.schema.js';
 
 const CARD = {
-  modelDetails: { modelType: 'graph neural network tracker', architecture: 'message-passing GNN', parametersCount: 1_200_000, trainingProcedure: 'supervised, 40 epochs', modelDate: '2025-08' },
+  modelDetails: {
+    modelType: 'graph neural network tracker',
+    architecture: 'message-passing GNN',
+    parametersCount: 1_200_000,
+    trainingProcedure: 'supervised, 40 epochs',
+    modelDate: '2025-08',
+  },
   intendedUse: { primaryUses: ['charged-particle tracking in TPCs'], outOfScopeUses: ['calorimeter clustering'] },
   caveatsAndRecommendations: { caveats: ['trained on simulation only'] },
 };
@@ -14,7 +20,12 @@ const draftEtag = async (a: TestApp, id: string) => (await a.app.inject({ url: `
 
 t.test('a model card is part of the version: written on the draft, frozen by publishing, read per version', async (t) => {
   const a = await makeApp(t);
-  const created = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ id: 'tracker', resourceType: 'Model', modelCard: CARD }) });
+  const created = await a.app.inject({
+    method: 'POST',
+    url: '/datasets',
+    headers: a.as.curator,
+    payload: minimalDataset({ id: 'tracker', resourceType: 'Model', modelCard: CARD }),
+  });
   t.equal(created.statusCode, 201, created.body);
   t.same(created.json().modelCard, CARD, 'the JSON record holds the card as written');
 
@@ -30,8 +41,16 @@ t.test('a model card is part of the version: written on the draft, frozen by pub
   t.ok(cardOut.safeParse(v1.json()).success, 'the answer has the documented shape');
   t.same(v1.json().card, CARD);
   // Three of Mitchell's nine sections are answered: model details, intended use, caveats and recommendations.
-  t.same(v1.json().completeness, { answered: 3, total: 9, missing: ['factors', 'metrics', 'evaluationData', 'trainingData', 'quantitativeAnalyses', 'ethicalConsiderations'] });
-  t.match(v1.json().model, { dataset: 'tracker', version: 1, license: 'CC-BY-4.0', uri: 'http://femto.test/datasets/tracker/versions/1' }, "version and licence are the record's own");
+  t.same(v1.json().completeness, {
+    answered: 3,
+    total: 9,
+    missing: ['factors', 'metrics', 'evaluationData', 'trainingData', 'quantitativeAnalyses', 'ethicalConsiderations'],
+  });
+  t.match(
+    v1.json().model,
+    { dataset: 'tracker', version: 1, license: 'CC-BY-4.0', uri: 'http://femto.test/datasets/tracker/versions/1' },
+    "version and licence are the record's own",
+  );
   t.match(v1.headers.etag, /^"[0-9a-f]{32}"$/);
   t.equal((await a.app.inject({ url: '/models/tracker/card', headers: { 'if-none-match': v1.headers.etag as string } })).statusCode, 304);
 
@@ -68,9 +87,17 @@ t.test('only a Model has a model card; cards are validated field by field', asyn
     [{ ethics: { statement: 'x' } }, '/modelCard'],
   ];
   for (const [card, pointer] of bad) {
-    const res = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ resourceType: 'Model', modelCard: card }) });
+    const res = await a.app.inject({
+      method: 'POST',
+      url: '/datasets',
+      headers: a.as.curator,
+      payload: minimalDataset({ resourceType: 'Model', modelCard: card }),
+    });
     t.equal(res.statusCode, 400, JSON.stringify(card));
-    t.ok(res.json().errors.some((e: { pointer: string }) => e.pointer === pointer), `${JSON.stringify(card)} -> ${pointer}: ${JSON.stringify(res.json().errors)}`);
+    t.ok(
+      res.json().errors.some((e: { pointer: string }) => e.pointer === pointer),
+      `${JSON.stringify(card)} -> ${pointer}: ${JSON.stringify(res.json().errors)}`,
+    );
   }
 
   const id = await publishedDataset(a, { id: 'tracker', resourceType: 'Model', modelCard: CARD });

@@ -13,7 +13,10 @@ const ONTOLOGY = projectPath('ontologies');
 
 t.test('the ontology files parse and conform to their SHACL shapes', async (t) => {
   const parsed = parseTurtleFiles(ontologyFiles(ONTOLOGY));
-  t.same(parsed.files.map((f) => f.name), ['ontologies/femto.ttl', 'ontologies/gates.ttl', 'ontologies/metrics.ttl', 'ontologies/observables.ttl', 'ontologies/tiers.ttl']);
+  t.same(
+    parsed.files.map((f) => f.name),
+    ['ontologies/femto.ttl', 'ontologies/gates.ttl', 'ontologies/metrics.ttl', 'ontologies/observables.ttl', 'ontologies/tiers.ttl'],
+  );
   t.ok(parsed.quads.length > 2000);
   await t.resolves(checkShapes(parsed, defaultShapesPath()));
 });
@@ -77,7 +80,17 @@ t.test('a metric without its direction stops the start: leaderboards could not r
 t.test('GET /metrics lists the evaluation metrics with their direction', async (t) => {
   const a = await makeApp(t);
   const list = (await a.app.inject({ url: '/metrics' })).json().items as { slug: string; higherIsBetter: boolean; unit: string | null }[];
-  t.same(list.find((m) => m.slug === 'tracking-efficiency'), { iri: 'https://w3id.org/femto/metric/tracking-efficiency', slug: 'tracking-efficiency', label: 'Track reconstruction efficiency', description: list.find((m) => m.slug === 'tracking-efficiency')!.description, higherIsBetter: true, unit: 'http://qudt.org/vocab/unit/UNITLESS' });
+  t.same(
+    list.find((m) => m.slug === 'tracking-efficiency'),
+    {
+      iri: 'https://w3id.org/femto/metric/tracking-efficiency',
+      slug: 'tracking-efficiency',
+      label: 'Track reconstruction efficiency',
+      description: list.find((m) => m.slug === 'tracking-efficiency')!.description,
+      higherIsBetter: true,
+      unit: 'http://qudt.org/vocab/unit/UNITLESS',
+    },
+  );
   t.match((await a.app.inject({ url: '/metrics/processing-time-per-event' })).json(), { higherIsBetter: false, unit: 'http://qudt.org/vocab/unit/SEC' });
   t.equal((await a.app.inject({ url: '/metrics/nothing' })).statusCode, 404);
 });
@@ -85,7 +98,9 @@ t.test('GET /metrics lists the evaluation metrics with their direction', async (
 t.test('an observable unit femto cannot convert stops the start', async (t) => {
   const original = readFileSync(join(ONTOLOGY, 'observables.ttl'), 'utf8');
   const line = lineOf(original, 'obs:front-speed');
-  const dir = brokenCopy(t, 'observables.ttl', (s) => s.replace(/(obs:front-speed\n[\s\S]*?)qudt:hasUnit unit:M-PER-SEC/, '$1qudt:hasUnit unit:FURLONG-PER-FORTNIGHT'));
+  const dir = brokenCopy(t, 'observables.ttl', (s) =>
+    s.replace(/(obs:front-speed\n[\s\S]*?)qudt:hasUnit unit:M-PER-SEC/, '$1qudt:hasUnit unit:FURLONG-PER-FORTNIGHT'),
+  );
   const err = await startWith(t, dir).catch((e: unknown) => e);
   t.type(err, OntologyError);
   t.match(err, { line, term: 'obs:front-speed' });
@@ -118,24 +133,33 @@ t.test('GET /observables and /gates list terms with their numbers and units', as
   const a = await makeApp(t);
   const obs = (await a.app.inject({ url: '/observables' })).json().items;
   t.ok(obs.length >= 40);
-  t.match(obs.find((o: { slug: string }) => o.slug === 'front-speed'), { symbol: 'c_front', unit: 'http://qudt.org/vocab/unit/M-PER-SEC', quantityKind: 'http://qudt.org/vocab/quantitykind/Speed' });
+  t.match(
+    obs.find((o: { slug: string }) => o.slug === 'front-speed'),
+    { symbol: 'c_front', unit: 'http://qudt.org/vocab/unit/M-PER-SEC', quantityKind: 'http://qudt.org/vocab/quantitykind/Speed' },
+  );
   const tier3 = (await a.app.inject({ url: '/observables?tier=3' })).json().items;
   t.ok(tier3.every((o: { tiers: number[] }) => o.tiers.includes(3)));
   const gates = (await a.app.inject({ url: '/gates' })).json().items;
   t.ok(gates.length >= 8);
-  t.match(gates.find((g: { slug: string }) => g.slug === 'fast-reconnection-rate'), {
-    iri: 'https://w3id.org/femto/gate/fast-reconnection-rate',
-    observable: 'https://w3id.org/femto/observable/reconnection-rate',
-    comparison: 'WithinInterval',
-    lowerBound: 0.01,
-    upperBound: 0.1,
-    unit: 'http://qudt.org/vocab/unit/UNITLESS',
-    tier: 6,
-  });
+  t.match(
+    gates.find((g: { slug: string }) => g.slug === 'fast-reconnection-rate'),
+    {
+      iri: 'https://w3id.org/femto/gate/fast-reconnection-rate',
+      observable: 'https://w3id.org/femto/observable/reconnection-rate',
+      comparison: 'WithinInterval',
+      lowerBound: 0.01,
+      upperBound: 0.1,
+      unit: 'http://qudt.org/vocab/unit/UNITLESS',
+      tier: 6,
+    },
+  );
   const one = await a.app.inject({ url: '/gates/tomography-fidelity' });
   t.match(one.json(), { threshold: 0.95, comparison: 'GreaterOrEqual', tier: 4 });
   t.equal((await a.app.inject({ url: '/gates/nope' })).statusCode, 404);
   t.equal((await a.app.inject({ url: '/observables/nope' })).statusCode, 404);
   const byObs = (await a.app.inject({ url: '/gates?observable=scaling-collapse-r2' })).json().items;
-  t.same(byObs.map((g: { slug: string }) => g.slug), ['scaling-collapse-r2']);
+  t.same(
+    byObs.map((g: { slug: string }) => g.slug),
+    ['scaling-collapse-r2'],
+  );
 });

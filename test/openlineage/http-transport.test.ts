@@ -57,5 +57,9 @@ t.test('compressed bodies are bounded and checked: a zip bomb stops at the body 
   const brotli = await emit('{}', { 'content-encoding': 'br' });
   t.equal(brotli.status, 415);
   t.equal(brotli.headers.get('content-type'), 'application/problem+json');
-  t.equal((await emit(gzipSync('{}'), { 'content-encoding': 'gzip', authorization: 'Bearer nope' })).status, 401, 'a compressed body changes nothing about who may send');
+  t.equal(
+    (await emit(gzipSync('{}'), { 'content-encoding': 'gzip', authorization: 'Bearer nope' })).status,
+    401,
+    'a compressed body changes nothing about who may send',
+  );
 });

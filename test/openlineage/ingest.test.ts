@@ -17,7 +17,11 @@ interface Ds {
   facets?: Record<string, unknown>;
   outputFacets?: Record<string, unknown>;
 }
-const event = (eventType: string, runId: string, over: { inputs?: Ds[]; outputs?: Ds[]; eventTime?: string; job?: Record<string, unknown>; run?: Record<string, unknown>; jobName?: string } = {}) => ({
+const event = (
+  eventType: string,
+  runId: string,
+  over: { inputs?: Ds[]; outputs?: Ds[]; eventTime?: string; job?: Record<string, unknown>; run?: Record<string, unknown>; jobName?: string } = {},
+) => ({
   eventType,
   eventTime: over.eventTime ?? new Date().toISOString(),
   run: { runId, facets: over.run ?? {} },
@@ -31,47 +35,62 @@ const send = (a: TestApp, body: unknown, headers = a.as.curator) => a.app.inject
 const raw = { namespace: 's3://detector', name: 'raw/run-0042' };
 const tracks = { namespace: 's3://reco', name: 'tracks/run-0042' };
 
-t.test('the OpenLineage fixtures: valid events accepted, the invalid ones refused with the JSON pointer of the field at fault', requires(t, fixtures), async (t) => {
-  const a = await makeApp(t);
-  const refused: Record<string, string> = {
-    'proxy-fluentd-event_invalid_dataset_facet.json': '/outputs/0/facets/ownership/owners/0',
-    'proxy-fluentd-event_invalid_input_dataset_facet.json': '/inputs/0/inputFacets/dataQualityMetrics',
-    'proxy-fluentd-event_invalid_job_facet.json': '/job/facets/ownership/owners/0',
-    'proxy-fluentd-event_invalid_output_dataset_facet.json': '/outputs/0/outputFacets/outputStatistics/rowCount',
-    'proxy-fluentd-event_invalid_run_facet.json': '/run/facets/parent/run',
-    'proxy-fluentd-event_no_run_id.json': '/run',
-    // A matcher's partial event from the Spark integration's tests: no eventTime, producer or schemaURL.
-    'spark-pysparkHiveCompleteEvent.json': '/',
-    // Valid only where input-dataset facets go unchecked (the fluentd proxy's default): its dataQualityMetrics lacks the columnMetrics the facet schema requires.
-    'proxy-fluentd-event_full.json': '/inputs/0/inputFacets/dataQualityMetrics',
-  };
-  const dir = join(fixtures.path, 'events');
-  for (const file of readdirSync(dir).sort()) {
-    const res = await send(a, JSON.parse(readFileSync(join(dir, file), 'utf8')));
-    if (refused[file]) {
-      t.equal(res.statusCode, 400, `${file} refused`);
-      t.equal(res.headers['content-type'], 'application/problem+json');
-      t.equal(res.json().errors[0].pointer, refused[file], `${file}: ${res.json().detail}`);
-    } else t.ok([200, 201].includes(res.statusCode), `${file} accepted: ${res.body.slice(0, 200)}`);
-  }
-  for (const file of readdirSync(join(fixtures.path, 'marquez', 'events')).sort()) {
-    const res = await send(a, JSON.parse(readFileSync(join(fixtures.path, 'marquez', 'events', file), 'utf8')));
-    const invalid = { 'event_without_schema_url.json': '/', 'event_full.json': '/inputs/0/inputFacets/dataQualityMetrics' }[file];
-    if (invalid) t.match(res.json(), { status: 400, errors: [{ pointer: invalid }] }, `${file} refused`);
-    else t.ok([200, 201].includes(res.statusCode), `Marquez ${file} accepted: ${res.body.slice(0, 200)}`);
-  }
-  const full = JSON.parse(readFileSync(join(dir, 'client-python-example_full_event.json'), 'utf8'));
-  const again = await send(a, full);
-  t.equal(again.statusCode, 200, 'a replayed event changes nothing');
-  t.equal(again.json().status, 'unchanged');
-});
+t.test(
+  'the OpenLineage fixtures: valid events accepted, the invalid ones refused with the JSON pointer of the field at fault',
+  requires(t, fixtures),
+  async (t) => {
+    const a = await makeApp(t);
+    const refused: Record<string, string> = {
+      'proxy-fluentd-event_invalid_dataset_facet.json': '/outputs/0/facets/ownership/owners/0',
+      'proxy-fluentd-event_invalid_input_dataset_facet.json': '/inputs/0/inputFacets/dataQualityMetrics',
+      'proxy-fluentd-event_invalid_job_facet.json': '/job/facets/ownership/owners/0',
+      'proxy-fluentd-event_invalid_output_dataset_facet.json': '/outputs/0/outputFacets/outputStatistics/rowCount',
+      'proxy-fluentd-event_invalid_run_facet.json': '/run/facets/parent/run',
+      'proxy-fluentd-event_no_run_id.json': '/run',
+      // A matcher's partial event from the Spark integration's tests: no eventTime, producer or schemaURL.
+      'spark-pysparkHiveCompleteEvent.json': '/',
+      // Valid only where input-dataset facets go unchecked (the fluentd proxy's default): its dataQualityMetrics lacks the columnMetrics the facet schema requires.
+      'proxy-fluentd-event_full.json': '/inputs/0/inputFacets/dataQualityMetrics',
+    };
+    const dir = join(fixtures.path, 'events');
+    for (const file of readdirSync(dir).sort()) {
+      const res = await send(a, JSON.parse(readFileSync(join(dir, file), 'utf8')));
+      if (refused[file]) {
+        t.equal(res.statusCode, 400, `${file} refused`);
+        t.equal(res.headers['content-type'], 'application/problem+json');
+        t.equal(res.json().errors[0].pointer, refused[file], `${file}: ${res.json().detail}`);
+      } else t.ok([200, 201].includes(res.statusCode), `${file} accepted: ${res.body.slice(0, 200)}`);
+    }
+    for (const file of readdirSync(join(fixtures.path, 'marquez', 'events')).sort()) {
+      const res = await send(a, JSON.parse(readFileSync(join(fixtures.path, 'marquez', 'events', file), 'utf8')));
+      const invalid = { 'event_without_schema_url.json': '/', 'event_full.json': '/inputs/0/inputFacets/dataQualityMetrics' }[file];
+      if (invalid) t.match(res.json(), { status: 400, errors: [{ pointer: invalid }] }, `${file} refused`);
+      else t.ok([200, 201].includes(res.statusCode), `Marquez ${file} accepted: ${res.body.slice(0, 200)}`);
+    }
+    const full = JSON.parse(readFileSync(join(dir, 'client-python-example_full_event.json'), 'utf8'));
+    const again = await send(a, full);
+    t.equal(again.statusCode, 200, 'a replayed event changes nothing');
+    t.equal(again.json().status, 'unchanged');
+  },
+);
 
 t.test('a run: START and RUNNING recorded, COMPLETE makes a step between exact versions with software, agents and parameters', async (t) => {
   const a = await makeApp(t);
   const runId = randomUUID();
   const job = {
-    sourceCodeLocation: facet({ type: 'git', url: 'https://git.example.org/reco/blob/4f2a9c1/reco.py', repoUrl: 'https://git.example.org/reco', version: '4f2a9c1b7e', tag: 'v2.1' }),
-    ownership: facet({ owners: [{ name: 'user:ada', type: 'person' }, { name: 'team:tracking', type: 'team' }] }),
+    sourceCodeLocation: facet({
+      type: 'git',
+      url: 'https://git.example.org/reco/blob/4f2a9c1/reco.py',
+      repoUrl: 'https://git.example.org/reco',
+      version: '4f2a9c1b7e',
+      tag: 'v2.1',
+    }),
+    ownership: facet({
+      owners: [
+        { name: 'user:ada', type: 'person' },
+        { name: 'team:tracking', type: 'team' },
+      ],
+    }),
     documentation: facet({ description: 'Track reconstruction.' }),
   };
   const run = {
@@ -87,7 +106,13 @@ t.test('a run: START and RUNNING recorded, COMPLETE makes a step between exact v
   t.match(state.json(), { state: 'RUNNING', startedAt: '2026-01-01T10:00:00.000Z', activityId: null, events: 2 });
   t.equal((await a.app.inject({ url: `/api/v1/lineage/runs/${runId}` })).statusCode, 401, 'runs are for curators');
 
-  const done = await send(a, event('COMPLETE', runId, { outputs: [{ ...tracks, facets: fields('px', 'py'), outputFacets: { outputStatistics: facet({ rowCount: 1200, size: 4096 }) } }], eventTime: '2026-01-01T11:00:00Z' }));
+  const done = await send(
+    a,
+    event('COMPLETE', runId, {
+      outputs: [{ ...tracks, facets: fields('px', 'py'), outputFacets: { outputStatistics: facet({ rowCount: 1200, size: 4096 }) } }],
+      eventTime: '2026-01-01T11:00:00Z',
+    }),
+  );
   t.equal(done.statusCode, 201, done.body);
   const stepId = `ol-run-${runId}`;
   t.equal(done.headers.location, `${BASE_URL}/activities/${stepId}`);
@@ -101,13 +126,29 @@ t.test('a run: START and RUNNING recorded, COMPLETE makes a step between exact v
     parameters: { bField: '0.5T', openlineage: { runId, job: { namespace: 'airflow://reco' }, processingEngine: { name: 'spark', version: '3.5.1' } } },
   });
   t.notMatch(JSON.stringify(step), /do-not-publish/, 'environment variables are not published');
-  t.same(step.agents.map((g: { name: string; type: string; role: string }) => [g.name, g.type, g.role]).sort(), [['team:tracking', 'Organization', 'owner'], ['user:ada', 'Person', 'owner']]);
-  t.same(step.inputs.map((i: { version: number }) => i.version), [1]);
+  t.same(step.agents.map((g: { name: string; type: string; role: string }) => [g.name, g.type, g.role]).sort(), [
+    ['team:tracking', 'Organization', 'owner'],
+    ['user:ada', 'Person', 'owner'],
+  ]);
+  t.same(
+    step.inputs.map((i: { version: number }) => i.version),
+    [1],
+  );
   const [out] = step.outputs;
   t.match(out.dataset, /^ol-tracks-run-0042-[0-9a-f]{8}$/, 'the documented id rule');
   const output = (await a.app.inject({ url: `/datasets/${out.dataset}` })).json();
-  t.match(output, { version: 1, title: 'tracks/run-0042', recordCount: 1200, sizeBytes: 4096, annotations: { openlineage: { namespace: 's3://reco', name: 'tracks/run-0042', run: runId } } });
-  t.match((await a.app.inject({ url: `/api/v1/lineage/runs/${runId}`, headers: a.as.curator })).json(), { state: 'COMPLETE', activityId: stepId, endedAt: '2026-01-01T11:00:00.000Z' });
+  t.match(output, {
+    version: 1,
+    title: 'tracks/run-0042',
+    recordCount: 1200,
+    sizeBytes: 4096,
+    annotations: { openlineage: { namespace: 's3://reco', name: 'tracks/run-0042', run: runId } },
+  });
+  t.match((await a.app.inject({ url: `/api/v1/lineage/runs/${runId}`, headers: a.as.curator })).json(), {
+    state: 'COMPLETE',
+    activityId: stepId,
+    endedAt: '2026-01-01T11:00:00.000Z',
+  });
 
   const replay = await send(a, event('COMPLETE', runId, { outputs: [tracks], eventTime: '2026-01-01T11:00:07Z' }));
   t.equal(replay.statusCode, 200, 'a second COMPLETE changes nothing');
@@ -121,7 +162,11 @@ t.test('out of order: COMPLETE before START; FAIL and ABORT recorded without out
   t.equal((await send(a, event('COMPLETE', runId, { inputs: [raw], outputs: [tracks], eventTime: '2026-01-01T11:00:00Z' }))).statusCode, 201);
   const late = await send(a, event('START', runId, { eventTime: '2026-01-01T10:00:00Z' }));
   t.equal(late.statusCode, 200);
-  t.match((await a.app.inject({ url: `/api/v1/lineage/runs/${runId}`, headers: a.as.curator })).json(), { state: 'COMPLETE', startedAt: '2026-01-01T10:00:00.000Z', activityId: `ol-run-${runId}` }, 'the late START only dates the run');
+  t.match(
+    (await a.app.inject({ url: `/api/v1/lineage/runs/${runId}`, headers: a.as.curator })).json(),
+    { state: 'COMPLETE', startedAt: '2026-01-01T10:00:00.000Z', activityId: `ol-run-${runId}` },
+    'the late START only dates the run',
+  );
 
   const failed = randomUUID();
   await send(a, event('START', failed, { inputs: [raw] }));
@@ -149,29 +194,52 @@ t.test('versions follow the schema and version facets; lineage from events is qu
   const same = await produce(r3, ['px', 'py']);
   t.match(same.json().message, /not linked again/, 'the same schema names the same version, generated once');
   const id = (await a.app.inject({ url: `/activities/ol-run-${r1}` })).json().outputs[0].dataset;
-  t.same((await a.app.inject({ url: `/datasets/${id}/versions` })).json().items.map((v: { version: number }) => v.version), [1, 2], 'a new version when the schema changed, none when it did not');
+  t.same(
+    (await a.app.inject({ url: `/datasets/${id}/versions` })).json().items.map((v: { version: number }) => v.version),
+    [1, 2],
+    'a new version when the schema changed, none when it did not',
+  );
   const versioned = await produce(randomUUID(), ['px', 'py'], { version: facet({ datasetVersion: '7' }) });
   t.match(versioned.json().message, /new dataset versions .*@3/, 'a version facet names its own version');
 
   // A downstream job reads v2 (by its schema) and writes a training set.
   const r4 = randomUUID();
-  await send(a, event('COMPLETE', r4, { jobName: 'ml.build-training-set', inputs: [{ ...tracks, facets: fields('px', 'py') }], outputs: [{ namespace: 's3://ml', name: 'training/tracks' }] }));
+  await send(
+    a,
+    event('COMPLETE', r4, {
+      jobName: 'ml.build-training-set',
+      inputs: [{ ...tracks, facets: fields('px', 'py') }],
+      outputs: [{ namespace: 's3://ml', name: 'training/tracks' }],
+    }),
+  );
   const trainingSet = (await a.app.inject({ url: `/activities/ol-run-${r4}` })).json();
-  t.same(trainingSet.inputs.map((i: { dataset: string; version: number }) => [i.dataset, i.version]), [[id, 2]]);
+  t.same(
+    trainingSet.inputs.map((i: { dataset: string; version: number }) => [i.dataset, i.version]),
+    [[id, 2]],
+  );
   const query = `{ lineage(id: "${trainingSet.outputs[0].dataset}", direction: UPSTREAM, depth: 5) { nodes { id kind } edges { from to relation } } }`;
   const res = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query } });
   const { nodes, edges } = res.json().data.lineage;
   const ids = nodes.map((n: { id: string }) => n.id);
   t.ok(ids.includes(`ol-run-${r4}`) && ids.includes(`${id}@2`) && ids.includes(`ol-run-${r2}`), `upstream of the training set: ${ids.join(', ')}`);
-  t.ok(edges.some((e: { from: string; to: string }) => e.from === `ol-run-${r2}` || e.to === `ol-run-${r2}`), 'the step that wrote v2 is an edge');
+  t.ok(
+    edges.some((e: { from: string; to: string }) => e.from === `ol-run-${r2}` || e.to === `ol-run-${r2}`),
+    'the step that wrote v2 is an edge',
+  );
   t.notOk(ids.includes(`${id}@1`), 'v1 is not upstream');
 
   // The same graph by hand: a curated dataset read by a pipeline names it in femto's own namespace.
   const curated = await publishedDataset(a, { title: 'Calibration constants' });
   const r5 = randomUUID();
-  const linked = await send(a, event('COMPLETE', r5, { inputs: [{ namespace: BASE_URL, name: curated }], outputs: [{ namespace: 's3://reco', name: 'calibrated' }] }));
+  const linked = await send(
+    a,
+    event('COMPLETE', r5, { inputs: [{ namespace: BASE_URL, name: curated }], outputs: [{ namespace: 's3://reco', name: 'calibrated' }] }),
+  );
   t.equal(linked.statusCode, 201, linked.body);
-  t.same((await a.app.inject({ url: `/activities/ol-run-${r5}` })).json().inputs.map((i: { dataset: string; version: number }) => [i.dataset, i.version]), [[curated, 1]]);
+  t.same(
+    (await a.app.inject({ url: `/activities/ol-run-${r5}` })).json().inputs.map((i: { dataset: string; version: number }) => [i.dataset, i.version]),
+    [[curated, 1]],
+  );
 });
 
 t.test('one event, all or nothing; curator tokens only', async (t) => {
@@ -187,9 +255,28 @@ t.test('one event, all or nothing; curator tokens only', async (t) => {
 
   // Concurrent senders share commits; each event is still applied once, in order.
   const racing = randomUUID();
-  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => send(a, event('COMPLETE', racing, { inputs: [raw], outputs: [{ namespace: 's3://reco', name: 'raced' }], eventTime: `2026-01-01T12:00:${String(i).padStart(2, '0')}Z` }))));
-  t.same(answers.map((r) => r.statusCode).sort(), [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201], 'one COMPLETE makes the step, the other eleven change nothing');
-  t.match((await a.app.inject({ url: `/api/v1/lineage/runs/${racing}`, headers: a.as.curator })).json(), { state: 'COMPLETE', events: 12, endedAt: '2026-01-01T12:00:00.000Z' });
+  const answers = await Promise.all(
+    Array.from({ length: 12 }, (_, i) =>
+      send(
+        a,
+        event('COMPLETE', racing, {
+          inputs: [raw],
+          outputs: [{ namespace: 's3://reco', name: 'raced' }],
+          eventTime: `2026-01-01T12:00:${String(i).padStart(2, '0')}Z`,
+        }),
+      ),
+    ),
+  );
+  t.same(
+    answers.map((r) => r.statusCode).sort(),
+    [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201],
+    'one COMPLETE makes the step, the other eleven change nothing',
+  );
+  t.match((await a.app.inject({ url: `/api/v1/lineage/runs/${racing}`, headers: a.as.curator })).json(), {
+    state: 'COMPLETE',
+    events: 12,
+    endedAt: '2026-01-01T12:00:00.000Z',
+  });
 
   t.equal((await send(a, event('START', randomUUID()), {})).statusCode, 401);
   t.equal((await send(a, event('START', randomUUID()), a.as.reader)).statusCode, 403);
@@ -198,7 +285,11 @@ t.test('one event, all or nothing; curator tokens only', async (t) => {
 t.test('femto import openlineage: the same events from a file, the same records; the endpoint then knows them', async (t) => {
   const a = await makeApp(t);
   const runId = randomUUID();
-  const events = [event('START', runId, { inputs: [raw] }), event('COMPLETE', runId, { outputs: [tracks] }), { ...event('COMPLETE', randomUUID()), schemaURL: undefined }];
+  const events = [
+    event('START', runId, { inputs: [raw] }),
+    event('COMPLETE', runId, { outputs: [tracks] }),
+    { ...event('COMPLETE', randomUUID()), schemaURL: undefined },
+  ];
   const file = join(t.testdir({ 'events.jsonl': events.map((e) => JSON.stringify(e)).join('\n') }), 'events.jsonl');
   const out: string[] = [];
   const { importCommand } = await import('../../src/modules/imports/imports.cli.js');

@@ -29,14 +29,22 @@ t.test('typed-block filters: the index-driven search finds what a plain filter o
     if (i % 3 === 2) {
       const systems = [SYSTEMS[i % 3], ...(i % 4 === 0 ? [SYSTEMS[(i + 1) % 3]] : [])];
       const gev = ENERGIES[i % 3];
-      const id = await publishedDataset(a, { title: `collisions ${i}`, visibility: priv ? 'private' : 'public', collision: { systems, sqrtSNN: gev >= 1000 ? { value: gev / 1000, unit: 'TeV' } : { value: gev, unit: 'GeV' } } });
+      const id = await publishedDataset(a, {
+        title: `collisions ${i}`,
+        visibility: priv ? 'private' : 'public',
+        collision: { systems, sqrtSNN: gev >= 1000 ? { value: gev / 1000, unit: 'TeV' } : { value: gev, unit: 'GeV' } },
+      });
       made.push({ id, private: priv, systems, gev });
     } else {
       const beta = BETAS[i % 5];
       const L = LS[i % 4];
       const nf = NFS[i % 3];
       const flavours = nf.split('+').map((f, q) => ({ action: 'hisqQuarkAction', flavours: Number(f), mass: 0.01 * (q + 1) }));
-      const id = await publishedDataset(a, { title: `ensemble ${i}`, visibility: priv ? 'private' : 'public', ensemble: { markovChainUri: `mc://prop/${i}`, beta, size: { x: L, y: L, z: L, t: 2 * L }, quarks: flavours } });
+      const id = await publishedDataset(a, {
+        title: `ensemble ${i}`,
+        visibility: priv ? 'private' : 'public',
+        ensemble: { markovChainUri: `mc://prop/${i}`, beta, size: { x: L, y: L, z: L, t: 2 * L }, quarks: flavours },
+      });
       made.push({ id, private: priv, beta, L, nf });
     }
   }
@@ -47,7 +55,10 @@ t.test('typed-block filters: the index-driven search finds what a plain filter o
   await a.app.inject({ method: 'POST', url: `/datasets/${moved.id}/publish`, headers: a.as.curator });
   Object.assign(moved, { beta: undefined, L: undefined, nf: undefined });
   const atSix = (await a.app.inject('/datasets?beta=6.0&limit=100')).json().items as { id: string }[];
-  t.notOk(atSix.some((i) => i.id === moved.id), 'a record found by its old version only is not found');
+  t.notOk(
+    atSix.some((i) => i.id === moved.id),
+    'a record found by its old version only is not found',
+  );
 
   const range = fc.oneof(
     fc.tuple(fc.option(fc.constantFrom(5, 5.6, 6, 6.26, 6.3), { nil: undefined }), fc.option(fc.constantFrom(5.6, 6.1, 6.26, 7, 8), { nil: undefined })),
@@ -68,7 +79,9 @@ t.test('typed-block filters: the index-driven search finds what a plain filter o
       async (filters, asCurator) => {
         const text = (r: [number | undefined, number | undefined]) => `${r[0] ?? ''}..${r[1] ?? ''}`;
         const ranged = (r: [number | undefined, number | undefined] | undefined, v: number | undefined) =>
-          r === undefined || (r[0] === undefined && r[1] === undefined) || (v !== undefined && (r[0] === undefined || v >= r[0]) && (r[1] === undefined || v <= r[1]));
+          r === undefined ||
+          (r[0] === undefined && r[1] === undefined) ||
+          (v !== undefined && (r[0] === undefined || v >= r[0]) && (r[1] === undefined || v <= r[1]));
         const open = (r?: [number | undefined, number | undefined]) => r !== undefined && (r[0] !== undefined || r[1] !== undefined);
         const qs = new URLSearchParams({ limit: '100' });
         if (open(filters.beta)) qs.set('beta', text(filters.beta!));
@@ -80,8 +93,21 @@ t.test('typed-block filters: the index-driven search finds what a plain filter o
         const collisionAsked = filters.system !== undefined || open(filters.sqrtsNN);
         const expected = made
           .filter((m) => asCurator || !m.private)
-          .filter((m) => !ensembleAsked || (m.nf !== undefined && ranged(open(filters.beta) ? filters.beta : undefined, m.beta) && ranged(open(filters.L) ? filters.L : undefined, m.L) && (!filters.nf || m.nf === filters.nf)))
-          .filter((m) => !collisionAsked || (m.systems !== undefined && (!filters.system || m.systems.includes(filters.system)) && ranged(open(filters.sqrtsNN) ? filters.sqrtsNN : undefined, m.gev)))
+          .filter(
+            (m) =>
+              !ensembleAsked ||
+              (m.nf !== undefined &&
+                ranged(open(filters.beta) ? filters.beta : undefined, m.beta) &&
+                ranged(open(filters.L) ? filters.L : undefined, m.L) &&
+                (!filters.nf || m.nf === filters.nf)),
+          )
+          .filter(
+            (m) =>
+              !collisionAsked ||
+              (m.systems !== undefined &&
+                (!filters.system || m.systems.includes(filters.system)) &&
+                ranged(open(filters.sqrtsNN) ? filters.sqrtsNN : undefined, m.gev)),
+          )
           .map((m) => m.id)
           .sort();
         const res = await a.app.inject({ url: `/datasets?${qs}`, headers: asCurator ? a.as.curator : {} });

@@ -15,7 +15,10 @@ t.test('cursor paging returns every visible record exactly once, for any page si
   }
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 1, max: 17 }), fc.option(fc.constantFrom(...words), { nil: undefined }), fc.boolean(), async (limit, word, asReader) => {
-      const expected = made.filter((m) => (!word || m.words.includes(word)) && (asReader || !m.restricted)).map((m) => m.id).sort();
+      const expected = made
+        .filter((m) => (!word || m.words.includes(word)) && (asReader || !m.restricted))
+        .map((m) => m.id)
+        .sort();
       const seen: string[] = [];
       let cursor: string | null = null;
       let total = -1;

@@ -41,8 +41,15 @@ function provOViolations(quads: Quad[]): string[] {
   return out;
 }
 
-const canonical = (nquads: string) => jsonld.canonize(nquads, { algorithm: 'URDNA2015', inputFormat: 'application/n-quads', format: 'application/n-quads' } as jsonld.Options.Normalize);
-const nquadsOf = (quads: Quad[]) => quads.map((q) => `${q.subject.termType === 'BlankNode' ? `_:${q.subject.value}` : `<${q.subject.value}>`} <${q.predicate.value}> ${q.object.termType === 'Literal' ? JSON.stringify(q.object.value) + (q.object.language ? `@${q.object.language}` : `^^<${q.object.datatype.value}>`) : q.object.termType === 'BlankNode' ? `_:${q.object.value}` : `<${q.object.value}>`} .`).join('\n');
+const canonical = (nquads: string) =>
+  jsonld.canonize(nquads, { algorithm: 'URDNA2015', inputFormat: 'application/n-quads', format: 'application/n-quads' } as jsonld.Options.Normalize);
+const nquadsOf = (quads: Quad[]) =>
+  quads
+    .map(
+      (q) =>
+        `${q.subject.termType === 'BlankNode' ? `_:${q.subject.value}` : `<${q.subject.value}>`} <${q.predicate.value}> ${q.object.termType === 'Literal' ? JSON.stringify(q.object.value) + (q.object.language ? `@${q.object.language}` : `^^<${q.object.datatype.value}>`) : q.object.termType === 'BlankNode' ? `_:${q.object.value}` : `<${q.object.value}>`} .`,
+    )
+    .join('\n');
 
 t.test('a lineage subgraph in PROV: valid PROV-XML, PROV-JSON and PROV-O saying the same steps', async (t) => {
   const a = await makeApp(t);
@@ -59,10 +66,30 @@ t.test('a lineage subgraph in PROV: valid PROV-XML, PROV-JSON and PROV-O saying 
   const doc = json.json();
   await assertValid(t, provJsonSchema, doc, 'PROV-JSON against its JSON Schema');
   const expand = (q: string) => doc.prefix[q.split(':')[0]] + q.split(':')[1];
-  const used = Object.values(doc.used as Record<string, Record<string, string>>).map((u) => [expand(u['prov:activity']), expand(u['prov:entity']), u['prov:role']]);
-  t.same(used.sort(), [['http://femto.test/activities/reco#activity', v(raw), 'hits'], ['http://femto.test/activities/select#activity', v(mid), undefined]].sort(), 'used: the visible inputs with their roles');
-  const generated = Object.values(doc.wasGeneratedBy as Record<string, Record<string, string>>).map((g) => [expand(g['prov:entity']), expand(g['prov:activity'])]);
-  t.same(generated.sort(), [[v(mid), 'http://femto.test/activities/reco#activity'], [v(out), 'http://femto.test/activities/select#activity']].sort());
+  const used = Object.values(doc.used as Record<string, Record<string, string>>).map((u) => [
+    expand(u['prov:activity']),
+    expand(u['prov:entity']),
+    u['prov:role'],
+  ]);
+  t.same(
+    used.sort(),
+    [
+      ['http://femto.test/activities/reco#activity', v(raw), 'hits'],
+      ['http://femto.test/activities/select#activity', v(mid), undefined],
+    ].sort(),
+    'used: the visible inputs with their roles',
+  );
+  const generated = Object.values(doc.wasGeneratedBy as Record<string, Record<string, string>>).map((g) => [
+    expand(g['prov:entity']),
+    expand(g['prov:activity']),
+  ]);
+  t.same(
+    generated.sort(),
+    [
+      [v(mid), 'http://femto.test/activities/reco#activity'],
+      [v(out), 'http://femto.test/activities/select#activity'],
+    ].sort(),
+  );
   t.notMatch(json.body, hidden, 'the restricted input is not named');
 
   const ttl = await a.app.inject({ url: url('prov-o') });
@@ -72,7 +99,10 @@ t.test('a lineage subgraph in PROV: valid PROV-XML, PROV-JSON and PROV-O saying 
   const triple = (s: string, p: string, o: string) => quads.some((q) => q.subject.value === s && q.predicate.value === p && q.object.value === o);
   t.ok(triple('http://femto.test/activities/reco#activity', `${PROV}used`, v(raw)));
   t.ok(triple(v(out), `${PROV}wasGeneratedBy`, 'http://femto.test/activities/select#activity'));
-  t.ok(quads.some((q) => q.predicate.value === 'http://schema.org/identifier' && q.object.value === `https://orcid.org/${ORCID}`), 'agents carry their ORCID');
+  t.ok(
+    quads.some((q) => q.predicate.value === 'http://schema.org/identifier' && q.object.value === `https://orcid.org/${ORCID}`),
+    'agents carry their ORCID',
+  );
   t.ok(triple('http://femto.test/activities/reco#software', RDF_TYPE, `${PROV}SoftwareAgent`));
 
   const jsonLd = await a.app.inject({ url: url('prov-o-jsonld') });

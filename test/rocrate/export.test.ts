@@ -11,7 +11,11 @@ const graphOf = (body: string) => {
   const byId = new Map(doc['@graph'].map((e) => [e['@id'], e]));
   return { doc, byId, get: (id: string) => byId.get(id)!, ofType: (type: string) => doc['@graph'].filter((e) => [e['@type']].flat().includes(type)) };
 };
-const ids = (v: unknown) => [v].flat().map((x) => (x as { '@id': string })['@id']).sort();
+const ids = (v: unknown) =>
+  [v]
+    .flat()
+    .map((x) => (x as { '@id': string })['@id'])
+    .sort();
 
 t.test('a dataset version as an RO-Crate: valid against the RO-Crate 1.1 shapes, saying what the record says', async (t) => {
   const a = await makeApp(t);
@@ -47,7 +51,11 @@ t.test('a dataset version as an RO-Crate: valid against the RO-Crate 1.1 shapes,
 
 t.test('files under an embargo are not in the crate', async (t) => {
   const a = await makeApp(t);
-  const id = await publishedDataset(a, { accessLevel: 'embargoed', embargoUntil: '2999-01-01', distributions: [{ urls: ['https://data.example.org/later.h5'] }] });
+  const id = await publishedDataset(a, {
+    accessLevel: 'embargoed',
+    embargoUntil: '2999-01-01',
+    distributions: [{ urls: ['https://data.example.org/later.h5'] }],
+  });
   const { get, ofType } = graphOf((await a.app.inject({ url: `/datasets/${id}?format=rocrate` })).body);
   t.equal(ofType('File').length, 0);
   t.notOk(get('./').hasPart);
@@ -63,28 +71,53 @@ t.test('a lineage subgraph as a Provenance Run Crate', async (t) => {
   await assertValid(t, processRunCrateRequired, doc, 'RO-Crate 1.1 and Process Run Crate required shapes');
   // Recommended: what femto knows of a fully described step is all said (a step recorded without software or end time cannot be).
   if (available(t, 'recommended shapes', ...processRunCrateRecommended.needs)) {
-    t.same((await processRunCrateRecommended.errors([doc]))[0].filter((e) => e.includes('/activities/reco')), [], 'recommended shapes hold for a fully described step');
+    t.same(
+      (await processRunCrateRecommended.errors([doc]))[0].filter((e) => e.includes('/activities/reco')),
+      [],
+      'recommended shapes hold for a fully described step',
+    );
   }
   const root = get('./');
-  t.same(ids(root.conformsTo), ['https://w3id.org/ro/wfrun/process/0.5', 'https://w3id.org/ro/wfrun/provenance/0.5', 'https://w3id.org/ro/wfrun/workflow/0.5', 'https://w3id.org/workflowhub/workflow-ro-crate/1.0']);
+  t.same(ids(root.conformsTo), [
+    'https://w3id.org/ro/wfrun/process/0.5',
+    'https://w3id.org/ro/wfrun/provenance/0.5',
+    'https://w3id.org/ro/wfrun/workflow/0.5',
+    'https://w3id.org/workflowhub/workflow-ro-crate/1.0',
+  ]);
   const workflow = get((root.mainEntity as { '@id': string })['@id']);
   t.same([workflow['@type']].flat().sort(), ['ComputationalWorkflow', 'File', 'HowTo', 'SoftwareSourceCode']);
 
   const reco = get('http://femto.test/activities/reco');
   t.equal(reco['@type'], 'CreateAction');
-  t.same(ids(reco.object).filter((x) => !x.startsWith('#')), [`http://femto.test/datasets/${raw}/versions/1`], 'inputs the caller may see');
+  t.same(
+    ids(reco.object).filter((x) => !x.startsWith('#')),
+    [`http://femto.test/datasets/${raw}/versions/1`],
+    'inputs the caller may see',
+  );
   t.same(ids(reco.result), [`http://femto.test/datasets/${mid}/versions/1`]);
   t.same(ids(reco.agent), [`https://orcid.org/${ORCID}`, 'https://ror.org/02ex6cf31']);
   t.equal(reco.startTime, '2024-01-01T10:00:00+00:00');
   t.equal(reco.endTime, '2024-01-01T10:00:00.500+00:00', 'times with a numeric offset, as the profile asks');
   const tool = get((reco.instrument as { '@id': string })['@id']);
   t.match(tool, { '@type': 'SoftwareApplication', name: 'reco', softwareVersion: '2.1', url: 'https://git.example.org/reco' });
-  const params = ids(reco.object).filter((x) => x.startsWith('#')).map((x) => get(x));
-  t.same(params.map((p) => [p.name, p.value]).sort(), [['field', 0.5], ['geometry', '{"version":"v3"}']], 'parameters as PropertyValues');
+  const params = ids(reco.object)
+    .filter((x) => x.startsWith('#'))
+    .map((x) => get(x));
+  t.same(
+    params.map((p) => [p.name, p.value]).sort(),
+    [
+      ['field', 0.5],
+      ['geometry', '{"version":"v3"}'],
+    ],
+    'parameters as PropertyValues',
+  );
   t.equal(ofType('CreateAction').length, 3, 'one per step, and the run of the whole graph');
   t.equal(ofType('ControlAction').length, 2);
   t.equal(ofType('HowToStep').length, 2);
-  t.notOk([...byId.keys()].some((k) => k.includes(hidden)), 'the restricted input is not named');
+  t.notOk(
+    [...byId.keys()].some((k) => k.includes(hidden)),
+    'the restricted input is not named',
+  );
   t.notMatch(res.body, 'Secret calibration');
 
   const asCurator = graphOf((await a.app.inject({ url: `/datasets/${out}/lineage?format=rocrate`, headers: a.as.curator })).body);
@@ -109,7 +142,12 @@ t.test('the lineage route keeps its JSON and answers 406 for what it does not of
   t.match(refused.json().formats, ['json', 'prov-json', 'prov-xml', 'prov-o', 'prov-o-jsonld', 'rocrate', 'rocrate-1.2']);
   t.equal((await a.app.inject({ url: `/datasets/${out}/lineage?format=rocrate&depth=-1` })).statusCode, 400);
   t.equal((await a.app.inject({ url: '/activities/nope?format=rocrate' })).statusCode, 404);
-  const draftOnly = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: { title: 'd', description: 'd', tier: 1, dataType: 'Theoretical', license: 'MIT', creators: [{ name: 'X' }] } });
+  const draftOnly = await a.app.inject({
+    method: 'POST',
+    url: '/datasets',
+    headers: a.as.curator,
+    payload: { title: 'd', description: 'd', tier: 1, dataType: 'Theoretical', license: 'MIT', creators: [{ name: 'X' }] },
+  });
   await patchDraft(a, draftOnly.json().id, { title: 'draft only' });
   t.equal((await a.app.inject({ url: `/datasets/${draftOnly.json().id}/lineage?format=rocrate` })).statusCode, 404, 'unpublished: nothing to export');
 });

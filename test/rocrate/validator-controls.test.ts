@@ -13,7 +13,8 @@ const read = (kind: string, name: string) => JSON.parse(readFileSync(join(crates
 
 t.test('valid crates pass', requires(t, crates), async (t) => {
   for (const name of ['rocrate-with-data-entities', 'rocrate-with-value-objects']) t.same((await roCrateRequired.errors([read('valid', name)]))[0], [], name);
-  for (const name of ['process-run-crate', 'workflow-run-crate', 'provenance-run-crate']) t.same((await processRunCrateRequired.errors([read('valid', name)]))[0], [], name);
+  for (const name of ['process-run-crate', 'workflow-run-crate', 'provenance-run-crate'])
+    t.same((await processRunCrateRequired.errors([read('valid', name)]))[0], [], name);
 });
 
 t.test('invalid crates fail for their reason', requires(t, crates), async (t) => {
@@ -30,6 +31,9 @@ t.test('invalid crates fail for their reason', requires(t, crates), async (t) =>
   ];
   for (const [name, validator, reason] of cases) {
     const errors = (await validator.errors([read('invalid', name)]))[0];
-    t.ok(errors.some((e) => reason.test(e)), `${name}: ${errors.slice(0, 3).join(' | ')}`);
+    t.ok(
+      errors.some((e) => reason.test(e)),
+      `${name}: ${errors.slice(0, 3).join(' | ')}`,
+    );
   }
 });

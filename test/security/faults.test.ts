@@ -38,7 +38,12 @@ t.test('start faults end with one line naming the variable or file and the cause
   chmodSync(dir, 0o755);
 
   t.test('an unknown gate in FEMTO_GATE_POLICY', async (t) => {
-    assertOneLine(t, serve({ FEMTO_DB: join(dir, 'gate.sqlite'), FEMTO_GATE_POLICY: '{"3":["no-such-gate"]}' }), /FEMTO_GATE_POLICY/, /unknown gate 'no-such-gate'/);
+    assertOneLine(
+      t,
+      serve({ FEMTO_DB: join(dir, 'gate.sqlite'), FEMTO_GATE_POLICY: '{"3":["no-such-gate"]}' }),
+      /FEMTO_GATE_POLICY/,
+      /unknown gate 'no-such-gate'/,
+    );
   });
 
   t.test('HOST=999.1.1.1', async (t) => {

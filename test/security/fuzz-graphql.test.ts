@@ -42,17 +42,36 @@ function inputValue(type: GraphQLInputType, depth: number): fc.Arbitrary<string>
   const named = getNamedType(type);
   const list = isListType(getNullableType(type));
   let one: fc.Arbitrary<string>;
-  if (isEnumType(named)) one = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...named.getValues().map((v) => v.name)) }, { weight: 1, arbitrary: fc.constantFrom('NOPE', '"UPSTREAM"') });
+  if (isEnumType(named))
+    one = fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...named.getValues().map((v) => v.name)) },
+      { weight: 1, arbitrary: fc.constantFrom('NOPE', '"UPSTREAM"') },
+    );
   else if (isInputObjectType(named) && depth < 3) {
     const fields = Object.values(named.getFields());
-    one = fc.subarray(fields, { maxLength: Math.min(4, fields.length) }).chain((chosen) =>
-      fc.tuple(...chosen.map((f) => inputValue(f.type, depth + 1))).map((values) => `{ ${chosen.map((f, i) => `${f.name}: ${values[i]}`).join(', ')} }`),
-    );
-  } else if (isScalarType(named) && named.name === 'Int') one = fc.oneof(fc.integer({ min: -3, max: 600 }).map(String), fc.constantFrom('2147483648', '-99999999999', '1.5', '"7"'));
-  else if (isScalarType(named) && named.name === 'Float') one = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String), fc.constant('"x"'));
+    one = fc
+      .subarray(fields, { maxLength: Math.min(4, fields.length) })
+      .chain((chosen) =>
+        fc.tuple(...chosen.map((f) => inputValue(f.type, depth + 1))).map((values) => `{ ${chosen.map((f, i) => `${f.name}: ${values[i]}`).join(', ')} }`),
+      );
+  } else if (isScalarType(named) && named.name === 'Int')
+    one = fc.oneof(fc.integer({ min: -3, max: 600 }).map(String), fc.constantFrom('2147483648', '-99999999999', '1.5', '"7"'));
+  else if (isScalarType(named) && named.name === 'Float')
+    one = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(String), fc.constant('"x"'));
   else if (isScalarType(named) && named.name === 'Boolean') one = fc.constantFrom('true', 'false', '"true"', '1');
-  else one = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...ids).map(gqlString) }, { weight: 2, arbitrary: fc.string({ maxLength: 20 }).map(gqlString) }, { weight: 1, arbitrary: hostile.map(gqlString) }, { weight: 1, arbitrary: fc.constantFrom('12', 'null', '[]') });
-  return list ? fc.oneof(fc.array(one, { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`), one) : one;
+  else
+    one = fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...ids).map(gqlString) },
+      { weight: 2, arbitrary: fc.string({ maxLength: 20 }).map(gqlString) },
+      { weight: 1, arbitrary: hostile.map(gqlString) },
+      { weight: 1, arbitrary: fc.constantFrom('12', 'null', '[]') },
+    );
+  return list
+    ? fc.oneof(
+        fc.array(one, { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`),
+        one,
+      )
+    : one;
 }
 
 function argumentsOf(field: GraphQLField<unknown, unknown>): fc.Arbitrary<string> {
@@ -61,7 +80,9 @@ function argumentsOf(field: GraphQLField<unknown, unknown>): fc.Arbitrary<string
   const optionalArgs = field.args.filter((a) => !isNonNullType(a.type));
   return fc.subarray(optionalArgs, { maxLength: Math.min(3, optionalArgs.length) }).chain((optional) => {
     const chosen = [...required, ...optional];
-    return fc.tuple(...chosen.map((a) => inputValue(a.type, 0))).map((values) => (chosen.length ? `(${chosen.map((a, i) => `${a.name}: ${values[i]}`).join(', ')})` : ''));
+    return fc
+      .tuple(...chosen.map((a) => inputValue(a.type, 0)))
+      .map((values) => (chosen.length ? `(${chosen.map((a, i) => `${a.name}: ${values[i]}`).join(', ')})` : ''));
   });
 }
 
@@ -72,7 +93,11 @@ function selection(type: GraphQLNamedType, depth: number): fc.Arbitrary<string> 
   const one = fc.constantFrom(...fields).chain((f) => {
     const inner = getNamedType(f.type);
     return fc
-      .tuple(argumentsOf(f), isLeafType(inner) ? fc.constant('') : selection(inner, depth - 1).map((s) => ` { ${s} }`), fc.option(fc.constantFrom('a', 'b', 'c'), { freq: 4 }))
+      .tuple(
+        argumentsOf(f),
+        isLeafType(inner) ? fc.constant('') : selection(inner, depth - 1).map((s) => ` { ${s} }`),
+        fc.option(fc.constantFrom('a', 'b', 'c'), { freq: 4 }),
+      )
       .map(([args, sub, alias]) => `${alias ? `${alias}${f.name.length}: ` : ''}${f.name}${args}${sub}`);
   });
   return fc.oneof(
@@ -88,21 +113,34 @@ const document = fc.oneof(
   { weight: 1, arbitrary: selection(query, 3).map((s) => `query Q($id: ID!, $n: Int) { ${s} dataset(id: $id) { id } datasets(first: $n) { totalCount } }`) },
   // damaged documents: cut short, or with junk spliced in
   { weight: 1, arbitrary: fc.tuple(selection(query, 3), fc.nat()).map(([s, n]) => `{ ${s} }`.slice(0, n % (s.length + 4))) },
-  { weight: 1, arbitrary: fc.tuple(selection(query, 3), fc.string({ maxLength: 5 }), fc.nat()).map(([s, junk, n]) => { const d = `{ ${s} }`; const at = n % d.length; return d.slice(0, at) + junk + d.slice(at); }) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(selection(query, 3), fc.string({ maxLength: 5 }), fc.nat()).map(([s, junk, n]) => {
+      const d = `{ ${s} }`;
+      const at = n % d.length;
+      return d.slice(0, at) + junk + d.slice(at);
+    }),
+  },
 );
 
 t.test(`GraphQL fuzzer: ${RUNS} documents from the SDL, no 5xx, spec-shaped answers, each under 1 s (or K x a trivial request under load)`, async (t) => {
   const a = await makeApp(t, { FEMTO_SEED_ON_EMPTY: 'true' });
   const request = fc.record({
     query: document,
-    variables: fc.option(fc.record({ id: fc.oneof(fc.constantFrom(...ids), fc.integer()), n: fc.oneof(fc.integer({ min: -1, max: 600 }), fc.constant('x')) }), { nil: undefined }),
+    variables: fc.option(fc.record({ id: fc.oneof(fc.constantFrom(...ids), fc.integer()), n: fc.oneof(fc.integer({ min: -1, max: 600 }), fc.constant('x')) }), {
+      nil: undefined,
+    }),
     viaGet: fc.boolean(),
     accept: fc.constantFrom(undefined, 'application/json', 'application/graphql-response+json', 'application/graphql-response+json, application/json;q=0.9'),
     who: fc.constantFrom<Record<string, string>>(a.as.anonymous, a.as.reader, a.as.curator),
   });
   const trivial = () => a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ __typename }' } });
   // Compiles and caches what the first queries need (the lineage snapshot, first-use JSON-LD contexts) before the clock starts.
-  await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ lineage(id: "fm4npp", direction: BOTH) { truncated } datasets(first: 1) { totalCount } }' } });
+  await a.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: { query: '{ lineage(id: "fm4npp", direction: BOTH) { truncated } datasets(first: 1) { totalCount } }' },
+  });
 
   const statuses = new Map<number, number>();
   let slowest = 0;
@@ -111,7 +149,10 @@ t.test(`GraphQL fuzzer: ${RUNS} documents from the SDL, no 5xx, spec-shaped answ
       const headers = { ...r.who, ...(r.accept ? { accept: r.accept } : {}) };
       const send = () =>
         r.viaGet
-          ? a.app.inject({ url: `/graphql?${new URLSearchParams({ query: r.query, ...(r.variables ? { variables: JSON.stringify(r.variables) } : {}) })}`, headers })
+          ? a.app.inject({
+              url: `/graphql?${new URLSearchParams({ query: r.query, ...(r.variables ? { variables: JSON.stringify(r.variables) } : {}) })}`,
+              headers,
+            })
           : a.app.inject({ method: 'POST', url: '/graphql', headers, payload: { query: r.query, variables: r.variables } });
       const { ms, value: res } = await timed(send);
       slowest = Math.max(slowest, ms);

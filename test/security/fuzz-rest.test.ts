@@ -14,8 +14,35 @@ const SEED = 20_240_917;
 type Schema = Record<string, any>;
 
 const HOSTILE = fc.constantFrom(
-  '', ' ', '..', '../../etc/passwd', '%', '%00', '%E0%A4%A', '\u0000', '\uFFFF', '\uD800', 'é', '💥', '<script>alert(1)</script>', 'javascript:alert(1)',
-  "' OR 1=1 --", '{}', '[]', 'null', '-1', '0', '1e309', 'NaN', 'x'.repeat(5000), '10.5072/../x', '__proto__', 'constructor', '*', '/', '\\',
+  '',
+  ' ',
+  '..',
+  '../../etc/passwd',
+  '%',
+  '%00',
+  '%E0%A4%A',
+  '\u0000',
+  '\uFFFF',
+  '\uD800',
+  'é',
+  '💥',
+  '<script>alert(1)</script>',
+  'javascript:alert(1)',
+  "' OR 1=1 --",
+  '{}',
+  '[]',
+  'null',
+  '-1',
+  '0',
+  '1e309',
+  'NaN',
+  'x'.repeat(5000),
+  '10.5072/../x',
+  '__proto__',
+  'constructor',
+  '*',
+  '/',
+  '\\',
 );
 const junk: fc.Arbitrary<unknown> = fc.oneof(
   HOSTILE,
@@ -30,15 +57,30 @@ const junk: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 function resolve(doc: Schema, s: Schema | undefined): Schema | undefined {
-  if (s?.$ref) return resolve(doc, s.$ref.replace(/^#\//, '').split('/').reduce((o: Schema, k: string) => o?.[k], doc));
+  if (s?.$ref)
+    return resolve(
+      doc,
+      s.$ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce((o: Schema, k: string) => o?.[k], doc),
+    );
   return s;
 }
 
-const urls = fc.constantFrom('https://data.example.org/a.h5', 's3://bucket/key', 'root://eos.cern.ch//a.root', 'javascript:alert(1)', 'data:text/html,x', 'https://');
+const urls = fc.constantFrom(
+  'https://data.example.org/a.h5',
+  's3://bucket/key',
+  'root://eos.cern.ch//a.root',
+  'javascript:alert(1)',
+  'data:text/html,x',
+  'https://',
+);
 
 function stringFor(s: Schema): fc.Arbitrary<unknown> {
   if (s.format === 'uri') return urls;
-  if (s.format === 'date-time' || s.format === 'date') return fc.oneof(fc.constantFrom('2024-01-01', '2024-01-01T00:00:00Z', '2024-13-45'), fc.string({ maxLength: 10 }));
+  if (s.format === 'date-time' || s.format === 'date')
+    return fc.oneof(fc.constantFrom('2024-01-01', '2024-01-01T00:00:00Z', '2024-13-45'), fc.string({ maxLength: 10 }));
   return fc.oneof(fc.string({ minLength: s.minLength ?? 0, maxLength: Math.min(s.maxLength ?? 40, 40) }), HOSTILE);
 }
 
@@ -60,7 +102,9 @@ function fromSchema(doc: Schema, raw: Schema | undefined, depth = 0): fc.Arbitra
       const props = Object.entries<Schema>(s.properties ?? {});
       const required = new Set<string>(s.required ?? []);
       options.push(
-        fc.record(Object.fromEntries(props.map(([k, v]) => [k, fromSchema(doc, v, depth + 1)])), { requiredKeys: props.map(([k]) => k).filter((k) => required.has(k)) }),
+        fc.record(Object.fromEntries(props.map(([k, v]) => [k, fromSchema(doc, v, depth + 1)])), {
+          requiredKeys: props.map(([k]) => k).filter((k) => required.has(k)),
+        }),
       );
     }
   }
@@ -81,15 +125,45 @@ t.test(`REST fuzzer: ${RUNS} requests from the OpenAPI document, no 5xx, errors 
   const operations: Operation[] = Object.entries<Schema>(doc.paths).flatMap(([path, ops]) =>
     Object.entries<Schema>(ops)
       .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
-      .map(([method, op]) => ({ method: method.toUpperCase(), path, params: (op.parameters ?? []) as Schema[], body: op.requestBody?.content?.['application/json']?.schema })),
+      .map(([method, op]) => ({
+        method: method.toUpperCase(),
+        path,
+        params: (op.parameters ?? []) as Schema[],
+        body: op.requestBody?.content?.['application/json']?.schema,
+      })),
   );
   t.ok(operations.length > 30, `${operations.length} operations`);
 
   const ids = fc.constantFrom('fm4npp', 'tpcpp-10m', 'the-well-gray-scott', 'ising-xy-spin-configurations', 'no-such-id');
-  const segment = fc.oneof({ weight: 3, arbitrary: ids }, { weight: 2, arbitrary: fc.string({ maxLength: 30 }).map(encodeURIComponent) }, { weight: 1, arbitrary: HOSTILE.map(String) });
-  const doi = fc.oneof(fc.constantFrom('10.5072/abcd-2345', '10.5072/x'), fc.string({ maxLength: 30 }).map((s) => `10.5072/${encodeURIComponent(s)}`), HOSTILE.map(String));
-  const who = fc.constantFrom<Record<string, string>>(a.as.anonymous, a.as.reader, a.as.curator, a.as.curator, { authorization: 'Bearer not-a-token' }, { authorization: 'Basic !!!' });
-  const accept = fc.constantFrom(undefined, 'application/json', 'text/html', 'application/ld+json', 'text/turtle', 'application/x-bibtex', 'image/png', '*/*;q=nonsense', '');
+  const segment = fc.oneof(
+    { weight: 3, arbitrary: ids },
+    { weight: 2, arbitrary: fc.string({ maxLength: 30 }).map(encodeURIComponent) },
+    { weight: 1, arbitrary: HOSTILE.map(String) },
+  );
+  const doi = fc.oneof(
+    fc.constantFrom('10.5072/abcd-2345', '10.5072/x'),
+    fc.string({ maxLength: 30 }).map((s) => `10.5072/${encodeURIComponent(s)}`),
+    HOSTILE.map(String),
+  );
+  const who = fc.constantFrom<Record<string, string>>(
+    a.as.anonymous,
+    a.as.reader,
+    a.as.curator,
+    a.as.curator,
+    { authorization: 'Bearer not-a-token' },
+    { authorization: 'Basic !!!' },
+  );
+  const accept = fc.constantFrom(
+    undefined,
+    'application/json',
+    'text/html',
+    'application/ld+json',
+    'text/turtle',
+    'application/x-bibtex',
+    'image/png',
+    '*/*;q=nonsense',
+    '',
+  );
 
   const request = fc.constantFrom(...operations).chain((op) => {
     const pathParams = op.params.filter((p) => p.in === 'path');
@@ -97,12 +171,20 @@ t.test(`REST fuzzer: ${RUNS} requests from the OpenAPI document, no 5xx, errors 
     const headers = op.params.filter((p) => p.in === 'header');
     return fc.record({
       op: fc.constant(op),
-      path: fc.tuple(...pathParams.map((p) => (p.name === '*' ? doi : p.schema?.type === 'integer' ? fc.oneof(fc.integer({ min: -2, max: 5 }).map(String), segment) : segment))).map((values) =>
-        pathParams.reduce((url, p, i) => url.replace(`{${p.name}}`, values[i]), op.path),
-      ),
+      path: fc
+        .tuple(
+          ...pathParams.map((p) =>
+            p.name === '*' ? doi : p.schema?.type === 'integer' ? fc.oneof(fc.integer({ min: -2, max: 5 }).map(String), segment) : segment,
+          ),
+        )
+        .map((values) => pathParams.reduce((url, p, i) => url.replace(`{${p.name}}`, values[i]), op.path)),
       query: fc.record(Object.fromEntries(query.map((p) => [p.name, fromSchema(doc, p.schema)])), { requiredKeys: [] }),
-      headers: fc.record(Object.fromEntries(headers.map((p) => [p.name, fc.oneof(fc.constantFrom('*', '"v1"'), fc.string({ maxLength: 10 }))])), { requiredKeys: [] }),
-      body: op.body ? fc.oneof({ weight: 8, arbitrary: fromSchema(doc, op.body) }, { weight: 1, arbitrary: fc.string({ maxLength: 50 }) }, { weight: 1, arbitrary: junk }) : fc.constant(undefined),
+      headers: fc.record(Object.fromEntries(headers.map((p) => [p.name, fc.oneof(fc.constantFrom('*', '"v1"'), fc.string({ maxLength: 10 }))])), {
+        requiredKeys: [],
+      }),
+      body: op.body
+        ? fc.oneof({ weight: 8, arbitrary: fromSchema(doc, op.body) }, { weight: 1, arbitrary: fc.string({ maxLength: 50 }) }, { weight: 1, arbitrary: junk })
+        : fc.constant(undefined),
       contentType: fc.constantFrom('application/json', 'application/json', 'application/json', 'application/vnd.api+json', 'text/plain', 'application/xml'),
       who,
       accept,
@@ -120,7 +202,9 @@ t.test(`REST fuzzer: ${RUNS} requests from the OpenAPI document, no 5xx, errors 
   await fc.assert(
     fc.asyncProperty(request, async (r) => {
       const text = (v: unknown) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
-      const qs = new URLSearchParams(Object.entries(r.query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, text(x)]) : v === undefined ? [] : [[k, text(v)]]))).toString();
+      const qs = new URLSearchParams(
+        Object.entries(r.query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, text(x)]) : v === undefined ? [] : [[k, text(v)]])),
+      ).toString();
       const url = `${r.path}${qs ? `?${qs}` : ''}`;
       const headers: Record<string, string> = { ...r.who, ...(r.headers as Record<string, string>), ...(r.accept !== undefined ? { accept: r.accept } : {}) };
       const payload = r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);

@@ -50,7 +50,10 @@ async function refuseAll(t: Test, a: TestApp, documents: string[], code: string)
 }
 
 const fastEnough = (t: Test, r: { medianMs: number; baselineMs: number; boundMs: number }, note = '') =>
-  t.ok(r.medianMs <= r.boundMs, `median refusal ${r.medianMs.toFixed(1)} ms <= ${r.boundMs.toFixed(0)} ms (max of ${FLOOR_MS} ms and ${K} x the ${r.baselineMs.toFixed(2)} ms { __typename } median)${note}`);
+  t.ok(
+    r.medianMs <= r.boundMs,
+    `median refusal ${r.medianMs.toFixed(1)} ms <= ${r.boundMs.toFixed(0)} ms (max of ${FLOOR_MS} ms and ${K} x the ${r.baselineMs.toFixed(2)} ms { __typename } median)${note}`,
+  );
 type Test = Parameters<Parameters<typeof t.test>[1]>[0];
 
 t.test('50,000 aliases of __typename, varied per request: refused before parsing, heap flat', async (t) => {
@@ -78,7 +81,10 @@ t.test('27 fragments each spreading the next twice: refused as too complex in li
 
 t.test('6,000 aliases of dataset(id:): refused before any lookup runs', async (t) => {
   const a = await makeApp(t, { FEMTO_GRAPHQL_MAX_BYTES: '1000000', FEMTO_GRAPHQL_MAX_TOKENS: '100000' });
-  const docs = Array.from({ length: 50 }, (_, k) => `{ ${Array.from({ length: 6_000 }, (_, i) => `a${i}: dataset(id: "d${k}-${i}") { id title }`).join(' ')} }`);
+  const docs = Array.from(
+    { length: 50 },
+    (_, k) => `{ ${Array.from({ length: 6_000 }, (_, i) => `a${i}: dataset(id: "d${k}-${i}") { id title }`).join(' ')} }`,
+  );
   const r = await refuseAll(t, a, docs, 'QUERY_TOO_MANY_ALIASES');
   fastEnough(t, r, ' (bytes and tokens opened wide: the alias bound alone refuses it)');
 });
@@ -97,7 +103,14 @@ t.test('the document cache stays within FEMTO_GRAPHQL_CACHE_BYTES however many d
     await post(a, doc(k));
   }
   // Refused documents are cached too (mercurius' second LRU): fill it as well.
-  for (let k = 1; k <= 300; k++) await post(a, `{ v${k}: dataset(id: "x") { ${fields.slice(0, 980).map((f, i) => `${f}${i % 7 === 0 ? 'Nope' : ''}`).join(' ')} } }`);
+  for (let k = 1; k <= 300; k++)
+    await post(
+      a,
+      `{ v${k}: dataset(id: "x") { ${fields
+        .slice(0, 980)
+        .map((f, i) => `${f}${i % 7 === 0 ? 'Nope' : ''}`)
+        .join(' ')} } }`,
+    );
   const growth = heapAfterGc() - before;
   t.ok(growth < cacheBytes + 8 * MB, `heap grew ${(growth / MB).toFixed(1)} MB for 600 distinct large documents (cache bound ${cacheBytes / MB} MB)`);
 });

@@ -5,7 +5,8 @@ const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 
 t.test('GraphQL over HTTP: requests that fail before execution carry no data entry', async (t) => {
   const a = await makeApp(t);
-  const post = (payload: unknown, headers: Record<string, string> = {}) => a.app.inject({ method: 'POST', url: '/graphql', headers, payload: payload as object });
+  const post = (payload: unknown, headers: Record<string, string> = {}) =>
+    a.app.inject({ method: 'POST', url: '/graphql', headers, payload: payload as object });
 
   for (const accept of ['application/json', GRAPHQL_RESPONSE]) {
     const syntax = await post({ query: '{ nope' }, { accept });
@@ -28,7 +29,11 @@ t.test('GraphQL over HTTP: requests that fail before execution carry no data ent
     t.equal(badToken.json().errors[0].extensions.code, 'INVALID_TOKEN');
   }
 
-  const viaGet = await a.app.inject({ method: 'GET', url: `/graphql?query=${encodeURIComponent('mutation { __typename }')}`, headers: { accept: GRAPHQL_RESPONSE } });
+  const viaGet = await a.app.inject({
+    method: 'GET',
+    url: `/graphql?query=${encodeURIComponent('mutation { __typename }')}`,
+    headers: { accept: GRAPHQL_RESPONSE },
+  });
   t.equal(viaGet.statusCode, 405, 'a mutation over GET is 405');
   t.notOk('data' in viaGet.json());
 });
@@ -41,7 +46,12 @@ t.test('GraphQL over HTTP: an executed request is 200 with data, and Accept pick
   const legacy = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query } });
   t.equal(legacy.statusCode, 200);
   t.match(legacy.headers['content-type'], /^application\/json/, 'application/json without an Accept header');
-  const modern = await a.app.inject({ method: 'POST', url: '/graphql', headers: { accept: `${GRAPHQL_RESPONSE}, application/json;q=0.9` }, payload: { query } });
+  const modern = await a.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { accept: `${GRAPHQL_RESPONSE}, application/json;q=0.9` },
+    payload: { query },
+  });
   t.equal(modern.statusCode, 200);
   t.match(modern.headers['content-type'], /^application\/graphql-response\+json/);
 
@@ -63,7 +73,11 @@ t.test('GraphQL batches: bounded by FEMTO_GRAPHQL_MAX_BATCH, each operation chec
   t.notOk('data' in tooMany.json());
   t.equal(tooMany.json().errors[0].extensions.code, 'BATCH_TOO_LARGE');
 
-  const oneAbusive = await a.app.inject({ method: 'POST', url: '/graphql', payload: [{ query: '{ __typename }' }, { query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ')} }` }] });
+  const oneAbusive = await a.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: [{ query: '{ __typename }' }, { query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ')} }` }],
+  });
   t.equal(oneAbusive.statusCode, 400, 'one document past a bound refuses the batch');
   t.equal(oneAbusive.json().errors[0].extensions.code, 'QUERY_TOO_MANY_ALIASES');
 });

@@ -10,10 +10,20 @@ const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8
 async function htmlPages(a: TestApp) {
   const kept = await publishedDataset(a, { title: 'Kept record', distributions: [{ urls: ['https://data.example.org/kept.h5'] }] });
   const derived = await publishedDataset(a, { title: 'Derived record' });
-  await a.app.inject({ method: 'POST', url: '/activities', headers: a.as.curator, payload: { kind: 'analysis', name: 'fit', inputs: [{ dataset: kept }], outputs: [{ dataset: derived }] } });
+  await a.app.inject({
+    method: 'POST',
+    url: '/activities',
+    headers: a.as.curator,
+    payload: { kind: 'analysis', name: 'fit', inputs: [{ dataset: kept }], outputs: [{ dataset: derived }] },
+  });
   const gone = await publishedDataset(a, { title: 'Withdrawn record' });
   const doi = (method: 'POST' | 'PUT', url: string, attributes: Record<string, unknown>) =>
-    a.app.inject({ method, url, headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' }, payload: JSON.stringify({ data: { type: 'dois', attributes } }) });
+    a.app.inject({
+      method,
+      url,
+      headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
+      payload: JSON.stringify({ data: { type: 'dois', attributes } }),
+    });
   await doi('POST', '/dois', { doi: '10.5072/gone-1', url: `${BASE_URL}/datasets/${gone}`, event: 'publish' });
   await doi('PUT', '/dois/10.5072/gone-1', { event: 'hide', withdrawalReason: 'test' });
   return {
@@ -43,7 +53,11 @@ t.test('every HTML page sends a strict CSP, nosniff, no framing and a Referrer-P
     t.equal(res.headers['x-content-type-options'], 'nosniff');
     t.equal(res.headers['referrer-policy'], 'no-referrer');
     const inlineScripts = [...res.body.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].filter((m) => !/type="application\/ld\+json"/.test(m[1]));
-    t.same(inlineScripts.map((m) => m[0]), [], `${name}: no inline script (JSON-LD data blocks aside)`);
+    t.same(
+      inlineScripts.map((m) => m[0]),
+      [],
+      `${name}: no inline script (JSON-LD data blocks aside)`,
+    );
     t.notMatch(res.body, /<style|\sstyle="|\son[a-z]+=/i, `${name}: no inline style or event handler`);
   }
 });
@@ -59,11 +73,17 @@ t.test('Chromium loads every HTML page with the CSP on and reports no violation'
     const problems: string[] = [];
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
+    await page.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)),
+    );
     await page.goto(`${base}${url}`, { waitUntil: 'networkidle' });
     if (name === 'graphiql') await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
     if (name === 'docs') await page.waitForSelector('.opblock', { timeout: 20_000 });
-    t.same(problems.filter((p) => !/status of 410/.test(p)), [], `${name}: no CSP violation, no script error`);
+    t.same(
+      problems.filter((p) => !/status of 410/.test(p)),
+      [],
+      `${name}: no CSP violation, no script error`,
+    );
     await page.close();
   }
 });

@@ -25,9 +25,29 @@ t.test("Fastify's own errors answer problem+json", async (t) => {
   assertProblem(t, await a.app.inject('/datasets/%E0%A4%A'), 400, 'MALFORMED_URL');
   assertProblem(t, await a.app.inject(`/datasets/${'a'.repeat(300)}`), 414, 'URI_TOO_LONG');
   assertProblem(t, await a.app.inject('/no/such/route'), 404, 'ROUTE_NOT_FOUND');
-  assertProblem(t, await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: JSON.stringify(minimalDataset({ description: 'x'.repeat(20_000) })) }), 413, 'PAYLOAD_TOO_LARGE');
-  assertProblem(t, await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'text/csv' }, payload: 'a,b' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-  assertProblem(t, await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: '{"title": ' }), 400, 'MALFORMED_BODY');
+  assertProblem(
+    t,
+    await a.app.inject({
+      method: 'POST',
+      url: '/datasets',
+      headers: { ...a.as.curator, 'content-type': 'application/json' },
+      payload: JSON.stringify(minimalDataset({ description: 'x'.repeat(20_000) })),
+    }),
+    413,
+    'PAYLOAD_TOO_LARGE',
+  );
+  assertProblem(
+    t,
+    await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'text/csv' }, payload: 'a,b' }),
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+  );
+  assertProblem(
+    t,
+    await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: '{"title": ' }),
+    400,
+    'MALFORMED_BODY',
+  );
 
   const headers = await raw(a, `GET /datasets HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
   assertProblem(t, headers, 431, 'HEADERS_TOO_LARGE');
@@ -41,16 +61,39 @@ t.test('a JSON body nested past FEMTO_JSON_MAX_DEPTH is 400 before it is parsed,
   const a = await makeApp(t);
   const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
   const body = JSON.stringify(minimalDataset()).replace(/}$/, `, "datasheet": {"a": ${deep(5000)}}}`);
-  assertProblem(t, await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: body }), 400, 'BODY_TOO_DEEP');
+  assertProblem(
+    t,
+    await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: body }),
+    400,
+    'BODY_TOO_DEEP',
+  );
   const fine = JSON.stringify(minimalDataset()).replace(/}$/, `, "datasheet": {"notes": {"a": ${deep(20)}}}}`);
-  t.equal((await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: fine })).statusCode, 201, 'shallower bodies pass');
+  t.equal(
+    (await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: fine })).statusCode,
+    201,
+    'shallower bodies pass',
+  );
   const strings = JSON.stringify(minimalDataset({ description: '[[[[{{{{"\\"'.repeat(2000) }));
-  t.equal((await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: strings })).statusCode, 201, 'brackets inside strings do not count');
+  t.equal(
+    (await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json' }, payload: strings })).statusCode,
+    201,
+    'brackets inside strings do not count',
+  );
 
-  const dois = await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' }, payload: `{"data": ${deep(5000)}}` });
+  const dois = await a.app.inject({
+    method: 'POST',
+    url: '/dois',
+    headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
+    payload: `{"data": ${deep(5000)}}`,
+  });
   t.equal(dois.statusCode, 400, 'JSON:API bodies too');
   t.equal(dois.json().errors[0].code, 'BODY_TOO_DEEP');
-  const graphql = await a.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: `{"query": "{ __typename }", "variables": ${deep(5000).replace(/^\[/, '{"a":[').replace(/\]$/, ']}')}}` });
+  const graphql = await a.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { 'content-type': 'application/json' },
+    payload: `{"query": "{ __typename }", "variables": ${deep(5000).replace(/^\[/, '{"a":[').replace(/\]$/, ']}')}}`,
+  });
   t.equal(graphql.statusCode, 400, 'and GraphQL');
   t.equal(graphql.json().errors[0].extensions.code, 'BODY_TOO_DEEP');
 });
@@ -58,7 +101,15 @@ t.test('a JSON body nested past FEMTO_JSON_MAX_DEPTH is 400 before it is parsed,
 t.test('authentication comes before validation on write routes', async (t) => {
   const a = await makeApp(t);
   const id = await publishedDataset(a);
-  for (const [method, url] of [['POST', '/datasets'], ['PATCH', `/datasets/${id}`], ['POST', '/activities'], ['POST', '/agents'], ['POST', `/datasets/${id}/measurements`], ['POST', '/tokens'], ['POST', '/import']] as const) {
+  for (const [method, url] of [
+    ['POST', '/datasets'],
+    ['PATCH', `/datasets/${id}`],
+    ['POST', '/activities'],
+    ['POST', '/agents'],
+    ['POST', `/datasets/${id}/measurements`],
+    ['POST', '/tokens'],
+    ['POST', '/import'],
+  ] as const) {
     const body = assertProblem(t, await a.app.inject({ method, url, payload: {} }), 401, 'UNAUTHENTICATED');
     t.notOk(body.errors, `${method} ${url}: no schema details for anonymous callers`);
   }
@@ -89,8 +140,23 @@ t.test('failed authentications are rate limited per client: 429 problem+json wit
 
 t.test('a DOI that is not printable ASCII, too long or with dot segments is refused before anything is stored', async (t) => {
   const a = await makeApp(t);
-  const post = (doi: string) => a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' }, payload: { data: { type: 'dois', attributes: { doi } } } });
-  for (const doi of ['10.5072/ab\u0000c', '10.5072/ab%00c', '10.5072/caf\u00e9', '10.5072/a b', '10.5072/../x', '10.5072/a/./b', '10.5072/%2e%2e/x', `10.5072/${'x'.repeat(3000)}`]) {
+  const post = (doi: string) =>
+    a.app.inject({
+      method: 'POST',
+      url: '/dois',
+      headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
+      payload: { data: { type: 'dois', attributes: { doi } } },
+    });
+  for (const doi of [
+    '10.5072/ab\u0000c',
+    '10.5072/ab%00c',
+    '10.5072/caf\u00e9',
+    '10.5072/a b',
+    '10.5072/../x',
+    '10.5072/a/./b',
+    '10.5072/%2e%2e/x',
+    `10.5072/${'x'.repeat(3000)}`,
+  ]) {
     for (let attempt = 0; attempt < 2; attempt++) {
       const res = await post(doi);
       t.equal(res.statusCode, 422, `${JSON.stringify(doi.slice(0, 30))} attempt ${attempt + 1}: 422, not DOI_TAKEN`);
@@ -104,7 +170,12 @@ t.test('a DOI that is not printable ASCII, too long or with dot segments is refu
 
 t.test('a /dois write whose answer cannot be produced changes nothing', async (t) => {
   const a = await makeApp(t);
-  const res = await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json', accept: 'text/csv' }, payload: { data: { type: 'dois', attributes: { doi: '10.5072/csv-1' } } } });
+  const res = await a.app.inject({
+    method: 'POST',
+    url: '/dois',
+    headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json', accept: 'text/csv' },
+    payload: { data: { type: 'dois', attributes: { doi: '10.5072/csv-1' } } },
+  });
   t.equal(res.statusCode, 406);
   t.equal((await a.app.inject({ url: '/dois/10.5072/csv-1', headers: a.as.curator })).statusCode, 404, 'the DOI was not created');
 });
@@ -115,13 +186,22 @@ t.test('problem documents: the request they answer, who to authenticate with, an
   const empty = assertProblem(t, await a.app.inject({ method: 'POST', url: '/datasets', headers: json, payload: '' }), 400, 'MALFORMED_BODY');
   t.notOk('errors' in empty, 'a body that is not there has no field at fault');
   const gzip = { ...json, 'content-encoding': 'gzip' };
-  assertProblem(t, await a.app.inject({ method: 'POST', url: '/api/v1/lineage', headers: gzip, payload: Buffer.from('this is not gzip') }), 400, 'MALFORMED_BODY');
+  assertProblem(
+    t,
+    await a.app.inject({ method: 'POST', url: '/api/v1/lineage', headers: gzip, payload: Buffer.from('this is not gzip') }),
+    400,
+    'MALFORMED_BODY',
+  );
   const truncated = gzipSync('{"eventType": "START"}').subarray(0, 12);
   assertProblem(t, await a.app.inject({ method: 'POST', url: '/api/v1/lineage', headers: gzip, payload: truncated }), 400, 'MALFORMED_BODY');
 
   const bad = await a.app.inject({ url: '/datasets?limit=-1&q=x', headers: { 'x-request-id': 'req-42' } });
   const body = assertProblem(t, bad, 400, 'VALIDATION_FAILED');
-  t.match(body, { instance: '/datasets?limit=-1&q=x', requestId: 'req-42', errors: [{ pointer: 'querystring/limit', message: String }] }, 'names the request, its id and the query parameter at fault');
+  t.match(
+    body,
+    { instance: '/datasets?limit=-1&q=x', requestId: 'req-42', errors: [{ pointer: 'querystring/limit', message: String }] },
+    'names the request, its id and the query parameter at fault',
+  );
   t.notOk(bad.headers['www-authenticate'], 'no challenge where no token is needed');
 
   const anonymous = await a.app.inject({ method: 'POST', url: '/datasets', headers: { 'content-type': 'application/json' }, payload: '{}' });
@@ -132,14 +212,22 @@ t.test('problem documents: the request they answer, who to authenticate with, an
   const unknown = assertProblem(t, await a.app.inject('/datasets/ds-none'), 404, 'NOT_FOUND');
   t.equal(unknown.detail, "Dataset 'ds-none' does not exist", 'names what is missing');
   const deep = await a.app.inject(`/datasets/${await publishedDataset(a)}/lineage?depth=99999`);
-  t.match(assertProblem(t, deep, 400, 'VALIDATION_FAILED'), { detail: /FEMTO_LINEAGE_MAX_DEPTH/, errors: [{ pointer: /depth$/, message: /FEMTO_LINEAGE_MAX_DEPTH/ }] }, 'a field a service finds at fault is pointed at too');
+  t.match(
+    assertProblem(t, deep, 400, 'VALIDATION_FAILED'),
+    { detail: /FEMTO_LINEAGE_MAX_DEPTH/, errors: [{ pointer: /depth$/, message: /FEMTO_LINEAGE_MAX_DEPTH/ }] },
+    'a field a service finds at fault is pointed at too',
+  );
 
   const missing = assertProblem(t, await a.app.inject('/no/such/route?secret=1'), 404, 'ROUTE_NOT_FOUND');
   t.equal(missing.detail, 'No route GET /no/such/route', 'names method and path, not the query');
   const catalog = (await a.app.inject('/problems')).json() as { code: string; status: number; title: string; type: string }[];
   t.ok(catalog.length > 20, 'every code is listed');
   for (const code of ['NOT_FOUND', 'VALIDATION_FAILED', 'PRECONDITION_REQUIRED', 'MALFORMED_BODY']) {
-    t.match(catalog.find((c) => c.code === code), { type: `${BASE_URL}/problems/${code}`, status: Number, title: String }, `${code} listed with its type URI`);
+    t.match(
+      catalog.find((c) => c.code === code),
+      { type: `${BASE_URL}/problems/${code}`, status: Number, title: String },
+      `${code} listed with its type URI`,
+    );
   }
   t.match((await a.app.inject('/problems/PRECONDITION_REQUIRED')).json(), { code: 'PRECONDITION_REQUIRED', status: 428, title: String });
   t.equal(assertProblem(t, await a.app.inject('/problems/NO_SUCH_CODE'), 404, 'NOT_FOUND').detail, "No problem type 'NO_SUCH_CODE'");

@@ -60,7 +60,14 @@ export const CANARIES: Record<string, Role[]> = {
 export const OL_RUNS = { visible: '0a11ea4e-0000-4000-8000-00000000000a', hidden: 'cafe0b1d-0000-4000-8000-00000000000b' };
 
 /** Ids of hidden things: a caller may type them, but no answer it did not ask with one may name them. */
-export const HIDDEN_IDS: Record<string, Role[]> = { 'leak-private': ['member'], 'leak-priv2': ['member'], 'canary-hidden-step': ['member'], 'leak-draft': [], [OL_RUNS.hidden]: ['member'], 'leak-model-private': ['member'] };
+export const HIDDEN_IDS: Record<string, Role[]> = {
+  'leak-private': ['member'],
+  'leak-priv2': ['member'],
+  'canary-hidden-step': ['member'],
+  'leak-draft': [],
+  [OL_RUNS.hidden]: ['member'],
+  'leak-model-private': ['member'],
+};
 
 /** A completed OpenLineage run that read these femto datasets (by id) and wrote nothing. */
 export function olRun(runId: string, inputs: string[], job = 'leak.read') {
@@ -96,18 +103,37 @@ export async function leakWorld(t: Test, opts: { publicOnly?: boolean } = {}): P
   for (const id of ['owner', 'member']) await ok(inject({ method: 'POST', url: '/users', headers: admin, payload: { id, name: id } }), `user ${id}`);
   await ok(inject({ method: 'POST', url: '/groups', headers: admin, payload: { id: 'collab', name: 'The collaboration' } }), 'group');
   await ok(inject({ method: 'PUT', url: '/groups/collab/members/member', headers: admin }), 'membership');
-  const token = async (user: string, role: string) => ({ authorization: `Bearer ${(await ok(inject({ method: 'POST', url: '/tokens', headers: admin, payload: { role, user } }), 'token')).json().token}` }) as Record<string, string>;
+  const token = async (user: string, role: string) =>
+    ({
+      authorization: `Bearer ${(await ok(inject({ method: 'POST', url: '/tokens', headers: admin, payload: { role, user } }), 'token')).json().token}`,
+    }) as Record<string, string>;
   const owner = await token('owner', 'curator');
   const as = { anonymous: {}, reader: a.as.reader, curator: a.as.curator, member: await token('member', 'reader'), owner };
 
   // Each record is a lattice ensemble too: QCDml configurations name it by its Markov chain URI.
   const ensemble = (id: unknown) => ({ markovChainUri: `mc://leak/${String(id)}`, size: { x: 4, y: 4, z: 4, t: 8 } });
   const create = (body: Record<string, unknown>) =>
-    ok(inject({ method: 'POST', url: '/datasets', headers: owner, payload: minimalDataset({ publisher: 'The collaboration', ensemble: ensemble(body.id), ...body }) }), `create ${String(body.id)}`);
+    ok(
+      inject({
+        method: 'POST',
+        url: '/datasets',
+        headers: owner,
+        payload: minimalDataset({ publisher: 'The collaboration', ensemble: ensemble(body.id), ...body }),
+      }),
+      `create ${String(body.id)}`,
+    );
   const publish = (id: string) => ok(inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: owner }), `publish ${id}`);
   const share = (id: string) => ok(inject({ method: 'PUT', url: `/datasets/${id}/sharing`, headers: admin, payload: { groups: ['collab'] } }), `share ${id}`);
   const dois = (method: 'POST' | 'PUT', url: string, attributes: Record<string, unknown>) =>
-    ok(inject({ method, url, headers: { ...owner, 'content-type': 'application/vnd.api+json' }, payload: JSON.stringify({ data: { type: 'dois', attributes } }) }), `${method} ${url}`);
+    ok(
+      inject({
+        method,
+        url,
+        headers: { ...owner, 'content-type': 'application/vnd.api+json' },
+        payload: JSON.stringify({ data: { type: 'dois', attributes } }),
+      }),
+      `${method} ${url}`,
+    );
   const dataset = async (body: Record<string, unknown>, published = true) => {
     await create(body);
     await share(String(body.id));
@@ -116,8 +142,20 @@ export async function leakWorld(t: Test, opts: { publicOnly?: boolean } = {}): P
   await ok(inject({ method: 'PUT', url: '/sites/leak-site', headers: admin, payload: { name: 'The collaboration mirror' } }), 'site');
   const file = (name: string) => [{ replicas: [{ url: `https://data.example.org/${name}.h5`, site: 'leak-site' }], mediaType: 'application/x-hdf5' }];
 
-  await dataset({ id: 'leak-open', title: 'Open leak record', creators: [{ name: 'Open Agent', orcid: '0000-0002-1825-0097' }], distributions: file('open-file'), keywords: ['leak'] });
-  await dataset({ id: 'leak-embargoed', title: 'Embargoed leak record', accessLevel: 'embargoed', embargoUntil: '2999-01-01', distributions: file('CANARY-EMBARGO-FILE') });
+  await dataset({
+    id: 'leak-open',
+    title: 'Open leak record',
+    creators: [{ name: 'Open Agent', orcid: '0000-0002-1825-0097' }],
+    distributions: file('open-file'),
+    keywords: ['leak'],
+  });
+  await dataset({
+    id: 'leak-embargoed',
+    title: 'Embargoed leak record',
+    accessLevel: 'embargoed',
+    embargoUntil: '2999-01-01',
+    distributions: file('CANARY-EMBARGO-FILE'),
+  });
   await dataset({
     id: 'leak-restricted',
     title: 'Restricted leak record',
@@ -127,14 +165,61 @@ export async function leakWorld(t: Test, opts: { publicOnly?: boolean } = {}): P
     accessContact: 'access@example.org',
     distributions: file('CANARY-RESTRICTED-FILE'),
   });
-  await dataset({ id: 'leak-private', title: 'CANARY-PRIVATE-TITLE', visibility: 'private', creators: [{ name: 'Canary Private Agent', orcid: '0000-0001-5109-3700' }], distributions: file('CANARY-PRIVATE-FILE') });
+  await dataset({
+    id: 'leak-private',
+    title: 'CANARY-PRIVATE-TITLE',
+    visibility: 'private',
+    creators: [{ name: 'Canary Private Agent', orcid: '0000-0001-5109-3700' }],
+    distributions: file('CANARY-PRIVATE-FILE'),
+  });
   await dataset({ id: 'leak-withdrawn', title: 'Withdrawn leak record' });
   await dataset({ id: 'leak-derived', title: 'Derived leak record' });
-  await ok(inject({ method: 'POST', url: '/activities', headers: owner, payload: { id: 'leak-visible-step', kind: 'analysis', name: 'Visible step', inputs: [{ dataset: 'leak-private' }, { dataset: 'leak-open' }], outputs: [{ dataset: 'leak-derived' }] } }), 'visible step');
+  await ok(
+    inject({
+      method: 'POST',
+      url: '/activities',
+      headers: owner,
+      payload: {
+        id: 'leak-visible-step',
+        kind: 'analysis',
+        name: 'Visible step',
+        inputs: [{ dataset: 'leak-private' }, { dataset: 'leak-open' }],
+        outputs: [{ dataset: 'leak-derived' }],
+      },
+    }),
+    'visible step',
+  );
   await dataset({ id: 'leak-model', title: 'Leak model', resourceType: 'Model' });
-  await ok(inject({ method: 'POST', url: '/activities', headers: owner, payload: { kind: 'training', name: 'Leak training', inputs: [{ dataset: 'leak-private' }, { dataset: 'leak-open' }], outputs: [{ dataset: 'leak-model' }] } }), 'training step');
+  await ok(
+    inject({
+      method: 'POST',
+      url: '/activities',
+      headers: owner,
+      payload: {
+        kind: 'training',
+        name: 'Leak training',
+        inputs: [{ dataset: 'leak-private' }, { dataset: 'leak-open' }],
+        outputs: [{ dataset: 'leak-model' }],
+      },
+    }),
+    'training step',
+  );
   const evaluate = (model: string, value: number, statement?: string) =>
-    ok(inject({ method: 'POST', url: `/models/${model}/evaluations`, headers: owner, payload: { benchmark: { dataset: 'leak-open' }, metric: 'tracking-efficiency', value, baseline: { algorithm: 'Kalman-filter tracker', value: 0.5 }, statement } }), `evaluate ${model}`);
+    ok(
+      inject({
+        method: 'POST',
+        url: `/models/${model}/evaluations`,
+        headers: owner,
+        payload: {
+          benchmark: { dataset: 'leak-open' },
+          metric: 'tracking-efficiency',
+          value,
+          baseline: { algorithm: 'Kalman-filter tracker', value: 0.5 },
+          statement,
+        },
+      }),
+      `evaluate ${model}`,
+    );
   await evaluate('leak-model', 0.8);
   // Its evaluation is a step that used the public benchmark: a public change (as a step between private and public records is).
   await dataset({ id: 'leak-model-private', title: 'CANARY-PRIVATE-MODEL', visibility: 'private', resourceType: 'Model' });
@@ -144,20 +229,33 @@ export async function leakWorld(t: Test, opts: { publicOnly?: boolean } = {}): P
   await dois('POST', '/dois', { doi: '10.5072/leak-withdrawn', url: `${BASE_URL}/datasets/leak-withdrawn`, event: 'publish' });
   await dois('PUT', '/dois/10.5072/leak-withdrawn', { event: 'hide', withdrawalReason: 'test' });
 
-  const agentId = async (dataset: string) => ((await ok(inject({ url: `/datasets/${dataset}`, headers: owner }), dataset)).json().creators[0].agentId as string);
+  const agentId = async (dataset: string) => (await ok(inject({ url: `/datasets/${dataset}`, headers: owner }), dataset)).json().creators[0].agentId as string;
   const agents = { open: await agentId('leak-open'), private: await agentId('leak-private') };
   const lineageEvent = (body: unknown, what: string) => ok(inject({ method: 'POST', url: '/api/v1/lineage', headers: owner, payload: body as object }), what);
   await lineageEvent(olRun(OL_RUNS.visible, ['leak-open']), 'visible run');
 
   /** Everything only holders or editors may see: no public answer may change when it is added. */
   async function addHidden() {
-    await dataset({ id: 'leak-priv2', title: 'CANARY-PRIVATE-TWO', visibility: 'private', creators: [{ name: 'Canary Private Agent', orcid: '0000-0001-5109-3700' }] });
+    await dataset({
+      id: 'leak-priv2',
+      title: 'CANARY-PRIVATE-TWO',
+      visibility: 'private',
+      creators: [{ name: 'Canary Private Agent', orcid: '0000-0001-5109-3700' }],
+    });
     await ok(
       inject({
         method: 'POST',
         url: '/activities',
         headers: owner,
-        payload: { id: 'canary-hidden-step', kind: 'simulation', name: 'CANARY-STEP-NAME', agents: [{ type: 'Person', name: 'Canary Step Agent' }], software: { name: 'canary-sim', version: '1' }, inputs: [{ dataset: 'leak-priv2' }], outputs: [{ dataset: 'leak-private' }] },
+        payload: {
+          id: 'canary-hidden-step',
+          kind: 'simulation',
+          name: 'CANARY-STEP-NAME',
+          agents: [{ type: 'Person', name: 'Canary Step Agent' }],
+          software: { name: 'canary-sim', version: '1' },
+          inputs: [{ dataset: 'leak-priv2' }],
+          outputs: [{ dataset: 'leak-private' }],
+        },
       }),
       'hidden step',
     );
@@ -165,8 +263,21 @@ export async function leakWorld(t: Test, opts: { publicOnly?: boolean } = {}): P
     await dataset({ id: 'leak-draft', title: 'CANARY-DRAFT-TITLE', creators: [{ name: 'Canary Draft Agent' }] }, false);
     await ok(inject({ method: 'POST', url: '/datasets/leak-open/versions', headers: owner }), 'a draft of a public record');
     await dois('POST', '/dois', { doi: '10.5072/canary-draft-doi', url: `${BASE_URL}/datasets/leak-embargoed` });
-    await dois('POST', '/dois', { doi: '10.5072/canary-private-doi', url: `${BASE_URL}/datasets/leak-private`, event: 'register', publisher: 'The collaboration' });
-    await ok(inject({ method: 'POST', url: '/datasets/leak-private/measurements', headers: owner, payload: { observable: 'https://w3id.org/femto/observable/scaling-collapse-r2', value: 0.5 } }), 'measurement');
+    await dois('POST', '/dois', {
+      doi: '10.5072/canary-private-doi',
+      url: `${BASE_URL}/datasets/leak-private`,
+      event: 'register',
+      publisher: 'The collaboration',
+    });
+    await ok(
+      inject({
+        method: 'POST',
+        url: '/datasets/leak-private/measurements',
+        headers: owner,
+        payload: { observable: 'https://w3id.org/femto/observable/scaling-collapse-r2', value: 0.5 },
+      }),
+      'measurement',
+    );
   }
   if (!opts.publicOnly) await addHidden();
   return { a, as, agents, addHidden };

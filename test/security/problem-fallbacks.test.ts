@@ -53,18 +53,37 @@ async function faultyApp(t: Tap.Test) {
 
 const withStatus = (message: string, statusCode: number, code?: string) => Object.assign(new Error(message), { statusCode, ...(code ? { code } : {}) });
 /** A driver fault as drizzle hands it on: its own error, with better-sqlite3's SqliteError as the cause. */
-const driverFault = (code: string) => new Error('Failed to run the query \'INSERT INTO "datasets" ...\'', { cause: new Database.SqliteError(`${code} from the driver`, code) });
+const driverFault = (code: string) =>
+  new Error('Failed to run the query \'INSERT INTO "datasets" ...\'', { cause: new Database.SqliteError(`${code} from the driver`, code) });
 
 t.test('errors no route raises on purpose still answer the problem document of their kind', async (t) => {
   const { answer } = await faultyApp(t);
   const cases: [string, Error, number, string, RegExp][] = [
-    ['a bare SyntaxError (a body parser of a library)', new SyntaxError('Unexpected token } in JSON at position 9'), 400, 'MALFORMED_BODY', /^Unexpected token \}/],
+    [
+      'a bare SyntaxError (a body parser of a library)',
+      new SyntaxError('Unexpected token } in JSON at position 9'),
+      400,
+      'MALFORMED_BODY',
+      /^Unexpected token \}/,
+    ],
     ['a 413 without a Fastify code', withStatus('request entity too large', 413), 413, 'PAYLOAD_TOO_LARGE', /^request entity too large$/],
     ['a 415 without a Fastify code', withStatus('unsupported charset "UTF-7"', 415), 415, 'UNSUPPORTED_MEDIA_TYPE', /^unsupported charset/],
     ['a 400 without a Fastify code', withStatus('bad range', 400), 400, 'VALIDATION_FAILED', /^bad range$/],
     ['a 499 without a Fastify code', withStatus('client closed request', 499), 400, 'VALIDATION_FAILED', /^client closed request$/],
-    ['a Fastify code femto does not map, with a 4xx status', withStatus('Unsupported content type', 400, 'FST_ERR_CTP_INVALID_TYPE'), 400, 'VALIDATION_FAILED', /^Unsupported content type$/],
-    ['a Fastify code femto does not map, with a 5xx status', withStatus('reply already sent', 500, 'FST_ERR_REP_ALREADY_SENT'), 500, 'INTERNAL', /request id is in the log/],
+    [
+      'a Fastify code femto does not map, with a 4xx status',
+      withStatus('Unsupported content type', 400, 'FST_ERR_CTP_INVALID_TYPE'),
+      400,
+      'VALIDATION_FAILED',
+      /^Unsupported content type$/,
+    ],
+    [
+      'a Fastify code femto does not map, with a 5xx status',
+      withStatus('reply already sent', 500, 'FST_ERR_REP_ALREADY_SENT'),
+      500,
+      'INTERNAL',
+      /request id is in the log/,
+    ],
     ['a 500 without a Fastify code', withStatus('upstream parser crashed', 500), 500, 'INTERNAL', /request id is in the log/],
     ['a 399 (not an error status)', withStatus('odd status', 399), 500, 'INTERNAL', /request id is in the log/],
     ['SQLITE_FULL', driverFault('SQLITE_FULL'), 507, 'STORAGE_FULL', /no space left.*nothing was written/],
@@ -73,7 +92,13 @@ t.test('errors no route raises on purpose still answer the problem document of t
     ['SQLITE_READONLY', driverFault('SQLITE_READONLY'), 503, 'STORAGE_UNAVAILABLE', /nothing was written, retry later/],
     ['SQLITE_READONLY_DBMOVED', driverFault('SQLITE_READONLY_DBMOVED'), 503, 'STORAGE_UNAVAILABLE', /nothing was written, retry later/],
     ['another driver fault (SQLITE_CORRUPT)', driverFault('SQLITE_CORRUPT'), 500, 'INTERNAL', /request id is in the log/],
-    ['a bug (a TypeError)', new TypeError("Cannot read properties of undefined (reading 'owner') at /srv/femto/src/secret.ts"), 500, 'INTERNAL', /^An unexpected error occurred; the request id is in the log$/],
+    [
+      'a bug (a TypeError)',
+      new TypeError("Cannot read properties of undefined (reading 'owner') at /srv/femto/src/secret.ts"),
+      500,
+      'INTERNAL',
+      /^An unexpected error occurred; the request id is in the log$/,
+    ],
   ];
   for (const [name, fault, status, code, detail] of cases) {
     const { res, body, errors } = await answer(fault);
@@ -88,7 +113,7 @@ t.test('errors no route raises on purpose still answer the problem document of t
       t.equal(errors.length, 0, `${name}: a client's error is not logged as a failure`);
     }
   }
-  const bug = await answer(new Error('SELECT token FROM tokens WHERE secret = \'hunter2\''));
+  const bug = await answer(new Error("SELECT token FROM tokens WHERE secret = 'hunter2'"));
   t.notMatch(bug.res.body, /hunter2|SELECT|tokens/, 'an unexpected error leaks nothing of its message into the answer');
   t.match(bug.errors[0], { err: { message: /hunter2/ } }, 'the log keeps it for the operator');
 });
@@ -119,7 +144,12 @@ t.test('a real write into a database that cannot take it answers 503 and writes 
 t.test('a body shorter than its Content-Length is a malformed body, not a validation failure', async (t) => {
   const a = await makeApp(t);
   const body = JSON.stringify(minimalDataset());
-  const res = await a.app.inject({ method: 'POST', url: '/datasets', headers: { ...a.as.curator, 'content-type': 'application/json', 'content-length': String(body.length + 100) }, payload: body });
+  const res = await a.app.inject({
+    method: 'POST',
+    url: '/datasets',
+    headers: { ...a.as.curator, 'content-type': 'application/json', 'content-length': String(body.length + 100) },
+    payload: body,
+  });
   t.equal(res.statusCode, 400);
   t.match(res.json(), { code: 'MALFORMED_BODY', detail: /Content-Length/ });
 });
@@ -130,7 +160,11 @@ t.test('a validation error of the whole body points at its root', async (t) => {
   t.equal(res.statusCode, 400);
   t.match(res.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: '/', message: /expected object/ }] });
   const fields = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: { tier: 3 } });
-  t.match(fields.json().detail, /^\/title: Invalid input: expected string, received undefined; \/description: Invalid input/, 'the detail names each field at fault with its message');
+  t.match(
+    fields.json().detail,
+    /^\/title: Invalid input: expected string, received undefined; \/description: Invalid input/,
+    'the detail names each field at fault with its message',
+  );
   const query = await a.app.inject('/datasets?unknown=1');
   t.match(query.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: 'querystring/', message: /unknown/ }] }, 'and of the whole query');
 });
@@ -148,5 +182,11 @@ t.test('a request that does not arrive in time is answered 408 problem+json on t
   t.equal(res.headers['content-type'], PROBLEM);
   t.equal(res.headers.connection, 'close');
   t.equal(Number(res.headers['content-length']), Buffer.byteLength(res.body), 'Content-Length is the body length');
-  t.same(JSON.parse(res.body), { type: `${BASE_URL}/problems/REQUEST_TIMEOUT`, title: 'The request was not received in time', status: 408, detail: 'The request was not received in time', code: 'REQUEST_TIMEOUT' });
+  t.same(JSON.parse(res.body), {
+    type: `${BASE_URL}/problems/REQUEST_TIMEOUT`,
+    title: 'The request was not received in time',
+    status: 408,
+    detail: 'The request was not received in time',
+    code: 'REQUEST_TIMEOUT',
+  });
 });

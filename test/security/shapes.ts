@@ -13,11 +13,13 @@ export function errorShapeProblems(path: string, res: { statusCode: number; head
   if (path.startsWith('/dois') && !beforeRouting) {
     const errors = body.errors as { status?: unknown; title?: unknown }[] | undefined;
     if (!type.startsWith('application/vnd.api+json')) return [`${res.statusCode} /dois error is ${type}, not JSON:API`];
-    if (!Array.isArray(errors) || !errors.every((e) => e.status === String(res.statusCode) && typeof e.title === 'string')) return [`${res.statusCode} /dois errors[] malformed: ${res.body.slice(0, 200)}`];
+    if (!Array.isArray(errors) || !errors.every((e) => e.status === String(res.statusCode) && typeof e.title === 'string'))
+      return [`${res.statusCode} /dois errors[] malformed: ${res.body.slice(0, 200)}`];
     return [];
   }
   if (!type.startsWith('application/problem+json')) return [`${res.statusCode} is ${type}, not problem+json: ${res.body.slice(0, 200)}`];
-  if (body.status !== res.statusCode || typeof body.code !== 'string' || typeof body.type !== 'string' || typeof body.title !== 'string') return [`${res.statusCode} problem body malformed: ${res.body.slice(0, 200)}`];
+  if (body.status !== res.statusCode || typeof body.code !== 'string' || typeof body.type !== 'string' || typeof body.title !== 'string')
+    return [`${res.statusCode} problem body malformed: ${res.body.slice(0, 200)}`];
   return [];
 }
 
@@ -31,7 +33,13 @@ export function graphqlErrorProblems(status: number, body: Record<string, unknow
     else
       for (const e of errors) {
         if (typeof e.message !== 'string') out.push(`error without a message: ${JSON.stringify(e)}`);
-        if (e.locations !== undefined && !(Array.isArray(e.locations) && e.locations.every((l: { line?: unknown; column?: unknown }) => Number.isInteger(l.line) && Number.isInteger(l.column)))) out.push('malformed locations');
+        if (
+          e.locations !== undefined &&
+          !(
+            Array.isArray(e.locations) && e.locations.every((l: { line?: unknown; column?: unknown }) => Number.isInteger(l.line) && Number.isInteger(l.column))
+          )
+        )
+          out.push('malformed locations');
         if (e.path !== undefined && !Array.isArray(e.path)) out.push('malformed path');
       }
   }

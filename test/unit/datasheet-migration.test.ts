@@ -11,7 +11,18 @@ const MIGRATION = '0013_datasheet-sections';
 /** The free-form datasheets stored before sections, and what each must become (written out by hand). */
 const legacy: [unknown, unknown][] = [
   [
-    { motivation: 'Why we made it', uses: { priorUses: ' tracking ', socialImpact: 'none known' }, composition: { instances: 'events', bogus: 'x' }, grant: 'DE-SC0012704', n: 3, r: 1.5, yes: true, no: false, nothing: null, list: [1, 'a'] },
+    {
+      motivation: 'Why we made it',
+      uses: { priorUses: ' tracking ', socialImpact: 'none known' },
+      composition: { instances: 'events', bogus: 'x' },
+      grant: 'DE-SC0012704',
+      n: 3,
+      r: 1.5,
+      yes: true,
+      no: false,
+      nothing: null,
+      list: [1, 'a'],
+    },
     {
       motivation: { summary: 'Why we made it' },
       uses: { priorUses: 'tracking', socialImpact: 'none known' },
@@ -46,7 +57,10 @@ t.test(`${MIGRATION} moves free-form datasheets into sections without losing a k
   legacy.forEach(([blob], i) => insert.run(i + 1, blob === null ? null : JSON.stringify(blob), now, now));
 
   migrate(database.db, { migrationsFolder: projectPath('migrations') });
-  const rows = database.sqlite.prepare('SELECT version_number AS n, datasheet FROM dataset_versions ORDER BY version_number').all() as { n: number; datasheet: string | null }[];
+  const rows = database.sqlite.prepare('SELECT version_number AS n, datasheet FROM dataset_versions ORDER BY version_number').all() as {
+    n: number;
+    datasheet: string | null;
+  }[];
   rows.forEach((row, i) => {
     const stored = row.datasheet === null ? null : (JSON.parse(row.datasheet) as unknown);
     t.same(stored, legacy[i][1], `row ${i + 1}`);

@@ -39,10 +39,24 @@ t.test('listings (search, catalog, DOIs) show exactly what a single read admits,
         // A findable DOI is public: only public records are withdrawn.
         for (const withdrawal of visibility === 'public' ? (['none', 'version', 'concept'] as const) : (['none'] as const)) {
           const id = `${visibility}-${accessLevel}-${shared ? 'shared' : 'own'}-${withdrawal}`;
-          await ok(a.app.inject({ method: 'POST', url: '/datasets', headers: owner, payload: minimalDataset({ id, visibility, accessLevel, publisher: 'Lattice Lab', ...(accessLevel === 'embargoed' ? { embargoUntil: '2999-01-01' } : {}) }) }));
+          await ok(
+            a.app.inject({
+              method: 'POST',
+              url: '/datasets',
+              headers: owner,
+              payload: minimalDataset({
+                id,
+                visibility,
+                accessLevel,
+                publisher: 'Lattice Lab',
+                ...(accessLevel === 'embargoed' ? { embargoUntil: '2999-01-01' } : {}),
+              }),
+            }),
+          );
           if (shared) await ok(a.app.inject({ method: 'PUT', url: `/datasets/${id}/sharing`, headers: admin, payload: { groups: ['collab'] } }));
           await ok(a.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: owner }));
-          if (withdrawal !== 'none') await withDoi(a, owner, `10.5072/vis-${++n}`, `${BASE_URL}/datasets/${id}${withdrawal === 'concept' ? '/versions' : ''}`, true);
+          if (withdrawal !== 'none')
+            await withDoi(a, owner, `10.5072/vis-${++n}`, `${BASE_URL}/datasets/${id}${withdrawal === 'concept' ? '/versions' : ''}`, true);
           else if (visibility === 'public') await withDoi(a, owner, `10.5072/vis-${++n}`, `${BASE_URL}/datasets/${id}`, false);
           ids.push(id);
         }
@@ -71,7 +85,9 @@ t.test('listings (search, catalog, DOIs) show exactly what a single read admits,
       }
     });
     const searched = ((await a.app.inject({ url: '/datasets?limit=500', headers })).json().items as { id: string }[]).map((i) => i.id);
-    const catalog = ((await a.app.inject({ url: '/catalog?limit=500', headers })).json().dataset as { url: string }[]).map((d) => d.url.split('/datasets/')[1].split('/')[0]);
+    const catalog = ((await a.app.inject({ url: '/catalog?limit=500', headers })).json().dataset as { url: string }[]).map(
+      (d) => d.url.split('/datasets/')[1].split('/')[0],
+    );
     t.same([...searched].sort(), [...readable].sort(), `${name}: search lists what the policy admits`);
     t.same([...catalog].sort(), [...readable].sort(), `${name}: the catalog lists what the policy admits`);
     const listed = ((await a.app.inject({ url: '/dois?page[size]=1000', headers })).json().data as { id: string }[]).map((d) => d.id).sort();

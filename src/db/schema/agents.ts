@@ -15,10 +15,5 @@ export const agents = sqliteTable(
     affiliation: text('affiliation'),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex('agents_orcid_uq').on(t.orcid),
-    uniqueIndex('agents_ror_uq').on(t.ror),
-    index('agents_name_idx').on(t.kind, t.name),
-  ],
+  (t) => [uniqueIndex('agents_orcid_uq').on(t.orcid), uniqueIndex('agents_ror_uq').on(t.ror), index('agents_name_idx').on(t.kind, t.name)],
 );
-

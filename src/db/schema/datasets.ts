@@ -57,12 +57,16 @@ export const datasetVersions = sqliteTable(
     dataType: text('data_type'),
     resourceType: text('resource_type').notNull().default('Dataset'),
     /** Whether the thing described exists yet: planned, in-preparation, available, deprecated, retracted. */
-    status: text('status', { enum: ['planned', 'in-preparation', 'available', 'deprecated', 'retracted'] }).notNull().default('available'),
+    status: text('status', { enum: ['planned', 'in-preparation', 'available', 'deprecated', 'retracted'] })
+      .notNull()
+      .default('available'),
     /** The source's own issue date when known; femto's publication time is `publishedAt`. */
     issued: text('issued'),
     license: text('license'),
     /** Record visibility: a private version exists only for its owner, the groups the record is shared with, and admins. */
-    visibility: text('visibility', { enum: ['public', 'private'] }).notNull().default('public'),
+    visibility: text('visibility', { enum: ['public', 'private'] })
+      .notNull()
+      .default('public'),
     /** File access: who may get the files of a version whose metadata the caller sees. */
     accessLevel: text('access_level', { enum: ['open', 'embargoed', 'restricted'] }).notNull(),
     embargoUntil: text('embargo_until'),
@@ -178,7 +182,9 @@ export const distributions = sqliteTable(
     sizeBytes: integer('size_bytes'),
     checksumAlgorithm: text('checksum_algorithm'),
     checksumValue: text('checksum_value'),
-    kind: text('kind', { enum: ['download', 'access'] }).notNull().default('download'),
+    kind: text('kind', { enum: ['download', 'access'] })
+      .notNull()
+      .default('download'),
     /** For an archive: the sets of files inside it (include/exclude globs and their media type), a JSON array. */
     contents: text('contents', { mode: 'json' }).$type<{ title?: string; includes: string[]; excludes?: string[]; mediaType: string }[]>(),
   },

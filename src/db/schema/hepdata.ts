@@ -49,7 +49,11 @@ export const hepdataKeywords = sqliteTable(
     lowGev: real('low_gev'),
     highGev: real('high_gev'),
   },
-  (t) => [primaryKey({ columns: [t.tablePk, t.position] }), index('hepdata_keywords_value_idx').on(t.name, t.value), index('hepdata_keywords_observable_idx').on(t.observable)],
+  (t) => [
+    primaryKey({ columns: [t.tablePk, t.position] }),
+    index('hepdata_keywords_value_idx').on(t.name, t.value),
+    index('hepdata_keywords_observable_idx').on(t.observable),
+  ],
 );
 
 /** The headers of a table's independent and dependent variables (name and units), in order. */

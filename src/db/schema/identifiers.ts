@@ -34,7 +34,9 @@ export const dois = sqliteTable(
   },
   (t) => [
     uniqueIndex('dois_version_uq').on(t.versionPk),
-    uniqueIndex('dois_concept_uq').on(t.datasetId).where(sql`${t.isConcept} = 1`),
+    uniqueIndex('dois_concept_uq')
+      .on(t.datasetId)
+      .where(sql`${t.isConcept} = 1`),
     index('dois_dataset_idx').on(t.datasetId),
     index('dois_updated_idx').on(t.updatedAt),
   ],

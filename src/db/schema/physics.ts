@@ -62,20 +62,20 @@ export const versionEnsembleQuarks = sqliteTable(
 export const versionCollisions = sqliteTable(
   'version_collisions',
   {
-  versionPk: integer('version_pk')
-    .primaryKey()
-    .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
-  /** √s_NN in GeV (what filters compare), and the value and unit as stated. */
-  sqrtSnnGev: real('sqrt_snn_gev'),
-  sqrtSnnValue: real('sqrt_snn_value'),
-  sqrtSnnUnit: text('sqrt_snn_unit'),
-  events: integer('events'),
-  trigger: text('trigger'),
-  /** Detector subsystems, a JSON array of names (shown, not searched). */
-  subsystems: text('subsystems', { mode: 'json' }).$type<string[]>(),
-  simulated: integer('simulated', { mode: 'boolean' }),
-  /** Where the values come from: the source's words. */
-  basis: text('basis'),
+    versionPk: integer('version_pk')
+      .primaryKey()
+      .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
+    /** √s_NN in GeV (what filters compare), and the value and unit as stated. */
+    sqrtSnnGev: real('sqrt_snn_gev'),
+    sqrtSnnValue: real('sqrt_snn_value'),
+    sqrtSnnUnit: text('sqrt_snn_unit'),
+    events: integer('events'),
+    trigger: text('trigger'),
+    /** Detector subsystems, a JSON array of names (shown, not searched). */
+    subsystems: text('subsystems', { mode: 'json' }).$type<string[]>(),
+    simulated: integer('simulated', { mode: 'boolean' }),
+    /** Where the values come from: the source's words. */
+    basis: text('basis'),
   },
   (t) => [index('version_collisions_sqrt_snn_idx').on(t.sqrtSnnGev)],
 );

@@ -40,7 +40,9 @@ export function createAuthRepository(db: Db, sqlite: Database.Database) {
     },
 
     insertToken(row: { id: string; hash: string; role: Role; userId: string; label?: string }): void {
-      db.insert(tokens).values({ ...row, label: row.label ?? null }).run();
+      db.insert(tokens)
+        .values({ ...row, label: row.label ?? null })
+        .run();
     },
     activeTokenByHash(hash: string): TokenIdentity | undefined {
       return activeByHash.get(hash) as TokenIdentity | undefined;
@@ -49,10 +51,20 @@ export function createAuthRepository(db: Db, sqlite: Database.Database) {
       return JSON.parse(groupsOfUser.get(userId) as string) as string[];
     },
     revokeToken(id: string, at: string): boolean {
-      return db.update(tokens).set({ revokedAt: at }).where(and(eq(tokens.id, id), isNull(tokens.revokedAt))).run().changes > 0;
+      return (
+        db
+          .update(tokens)
+          .set({ revokedAt: at })
+          .where(and(eq(tokens.id, id), isNull(tokens.revokedAt)))
+          .run().changes > 0
+      );
     },
     listTokens() {
-      return db.select({ id: tokens.id, role: tokens.role, user: tokens.userId, label: tokens.label, createdAt: tokens.createdAt, revokedAt: tokens.revokedAt }).from(tokens).orderBy(asc(tokens.createdAt)).all();
+      return db
+        .select({ id: tokens.id, role: tokens.role, user: tokens.userId, label: tokens.label, createdAt: tokens.createdAt, revokedAt: tokens.revokedAt })
+        .from(tokens)
+        .orderBy(asc(tokens.createdAt))
+        .all();
     },
 
     insertUser(row: { id: string; name: string; email: string | null }): void {
@@ -80,14 +92,32 @@ export function createAuthRepository(db: Db, sqlite: Database.Database) {
       return db.insert(groupMembers).values({ groupId, userId }).onConflictDoNothing().run().changes > 0;
     },
     removeMember(groupId: string, userId: string): boolean {
-      return db.delete(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId))).run().changes > 0;
+      return (
+        db
+          .delete(groupMembers)
+          .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)))
+          .run().changes > 0
+      );
     },
 
-    insertAudit(entry: { actor: string; userId: string | null; action: string; entityType: string; entityId: string; beforeDigest: string | null; afterDigest: string | null; at: string }): void {
+    insertAudit(entry: {
+      actor: string;
+      userId: string | null;
+      action: string;
+      entityType: string;
+      entityId: string;
+      beforeDigest: string | null;
+      afterDigest: string | null;
+      at: string;
+    }): void {
       audit.run(entry);
     },
     auditFor(entityType: string, entityId: string) {
-      return db.select().from(auditLog).where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId))).all();
+      return db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)))
+        .all();
     },
   };
 }

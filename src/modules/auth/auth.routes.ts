@@ -27,11 +27,17 @@ export function authRoutes({ auth }: { auth: AuthService }): FastifyPluginAsyncZ
       },
     );
 
-    app.get('/users', { schema: { tags: ['auth'], security, summary: 'Users (admin)', response: { 200: z.object({ items: z.array(userRecord) }) } } }, async (request) => ({
-      items: auth.listUsers(request.actor),
-    }));
-    app.post('/users', { schema: { tags: ['auth'], security, summary: 'Create a user (admin)', body: createUserBody, response: { 201: userRecord } } }, async (request, reply) =>
-      reply.status(201).send(auth.createUser(request.actor, request.body)),
+    app.get(
+      '/users',
+      { schema: { tags: ['auth'], security, summary: 'Users (admin)', response: { 200: z.object({ items: z.array(userRecord) }) } } },
+      async (request) => ({
+        items: auth.listUsers(request.actor),
+      }),
+    );
+    app.post(
+      '/users',
+      { schema: { tags: ['auth'], security, summary: 'Create a user (admin)', body: createUserBody, response: { 201: userRecord } } },
+      async (request, reply) => reply.status(201).send(auth.createUser(request.actor, request.body)),
     );
     app.get(
       '/users/:id',
@@ -39,11 +45,24 @@ export function authRoutes({ auth }: { auth: AuthService }): FastifyPluginAsyncZ
       async (request) => auth.getUser(request.actor, request.params.id),
     );
 
-    app.get('/groups', { schema: { tags: ['auth'], security, summary: 'Groups (collaborations) and their members (admin)', response: { 200: z.object({ items: z.array(groupRecord) }) } } }, async (request) => ({
-      items: auth.listGroups(request.actor),
-    }));
-    app.post('/groups', { schema: { tags: ['auth'], security, summary: 'Create a group (admin)', body: createGroupBody, response: { 201: groupRecord } } }, async (request, reply) =>
-      reply.status(201).send(auth.createGroup(request.actor, request.body)),
+    app.get(
+      '/groups',
+      {
+        schema: {
+          tags: ['auth'],
+          security,
+          summary: 'Groups (collaborations) and their members (admin)',
+          response: { 200: z.object({ items: z.array(groupRecord) }) },
+        },
+      },
+      async (request) => ({
+        items: auth.listGroups(request.actor),
+      }),
+    );
+    app.post(
+      '/groups',
+      { schema: { tags: ['auth'], security, summary: 'Create a group (admin)', body: createGroupBody, response: { 201: groupRecord } } },
+      async (request, reply) => reply.status(201).send(auth.createGroup(request.actor, request.body)),
     );
     app.get(
       '/groups/:id',

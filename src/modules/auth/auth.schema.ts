@@ -41,16 +41,18 @@ export const createTokenBody = z
   })
   .strict();
 
-export const createUserBody = z
-  .object({ id: userId, name: z.string().trim().min(1).max(200), email: z.email().max(320).optional() })
-  .strict();
+export const createUserBody = z.object({ id: userId, name: z.string().trim().min(1).max(200), email: z.email().max(320).optional() }).strict();
 
-export const createGroupBody = z
-  .object({ id: groupId, name: z.string().trim().min(1).max(200), description: z.string().trim().max(2000).optional() })
-  .strict();
+export const createGroupBody = z.object({ id: groupId, name: z.string().trim().min(1).max(200), description: z.string().trim().max(2000).optional() }).strict();
 
 export const userRecord = z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), groups: z.array(z.string()), createdAt: z.string() });
-export const groupRecord = z.object({ id: z.string(), name: z.string(), description: z.string().nullable(), members: z.array(z.string()), createdAt: z.string() });
+export const groupRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  members: z.array(z.string()),
+  createdAt: z.string(),
+});
 
 export type CreateUserInput = z.infer<typeof createUserBody>;
 export type CreateGroupInput = z.infer<typeof createGroupBody>;

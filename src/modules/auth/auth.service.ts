@@ -114,7 +114,8 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
     createGroup(actor: Actor, input: CreateGroupInput): GroupRecord {
       auth.require(actor, 'admin');
       return repo.transaction(() => {
-        if (repo.groups(input.id).length) throw new FemtoError('ID_TAKEN', `Group '${input.id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
+        if (repo.groups(input.id).length)
+          throw new FemtoError('ID_TAKEN', `Group '${input.id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
         repo.insertGroup({ id: input.id, name: input.name, description: input.description ?? null });
         auth.audit(actor, { action: 'group.create', entityType: 'group', entityId: input.id, after: input });
         return groupOrThrow(input.id);
@@ -135,7 +136,8 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
         groupOrThrow(groupId);
         userOrThrow(userId);
         const changed = member ? repo.addMember(groupId, userId) : repo.removeMember(groupId, userId);
-        if (changed) auth.audit(actor, { action: member ? 'group.add-member' : 'group.remove-member', entityType: 'group', entityId: groupId, after: { user: userId } });
+        if (changed)
+          auth.audit(actor, { action: member ? 'group.add-member' : 'group.remove-member', entityType: 'group', entityId: groupId, after: { user: userId } });
         return groupOrThrow(groupId);
       });
     },
@@ -146,7 +148,12 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
       const groups = refs.groups ?? [];
       const known = new Set(repo.existingGroups(groups.map((g) => g.id)));
       const missing = groups.filter((g) => !known.has(g.id));
-      if (missing.length) throw new FemtoError('UNKNOWN_REFERENCE', `No group ${missing.map((g) => `'${g.id}'`).join(', ')}`, missing.map((g) => ({ pointer: g.pointer, message: 'unknown group' })));
+      if (missing.length)
+        throw new FemtoError(
+          'UNKNOWN_REFERENCE',
+          `No group ${missing.map((g) => `'${g.id}'`).join(', ')}`,
+          missing.map((g) => ({ pointer: g.pointer, message: 'unknown group' })),
+        );
     },
 
     /** Records who (the user) did what on whose credentials (the token). */

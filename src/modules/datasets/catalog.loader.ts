@@ -81,7 +81,10 @@ const catalogActivity = z
     kind: z.enum(ACTIVITY_KINDS),
     name: z.string().optional(),
     description: z.string().optional(),
-    software: z.object({ name: z.string().min(1), version: z.string().optional(), repository: allowedUrl.optional() }).strict().optional(),
+    software: z
+      .object({ name: z.string().min(1), version: z.string().optional(), repository: allowedUrl.optional() })
+      .strict()
+      .optional(),
     inputs: z.array(z.object({ dataset: slug, role: z.string().optional() }).strict()).default([]),
     outputs: z.array(z.object({ dataset: slug }).strict()).default([]),
     basis: z.string().optional(),
@@ -104,9 +107,7 @@ const catalogFile = z
 export type CatalogFile = z.infer<typeof catalogFile>;
 
 /** catalog/datasheets/<file>: datasheet answers for the datasets of catalog/<file>, by id, and what all of them share. */
-const datasheetsFile = z
-  .object({ source: z.string(), common: datasheetSchema.default({}), datasheets: z.record(slug, datasheetSchema) })
-  .strict();
+const datasheetsFile = z.object({ source: z.string(), common: datasheetSchema.default({}), datasheets: z.record(slug, datasheetSchema) }).strict();
 
 /** A release's answers over the common ones: its lists add to the common lists, its other answers replace them. */
 function withCommon(common: Datasheet, own: Datasheet): Datasheet {
@@ -117,7 +118,9 @@ function withCommon(common: Datasheet, own: Datasheet): Datasheet {
     [...sections].map((section) => {
       const base = sectionOf(common, section);
       const mine = sectionOf(own, section);
-      const lists = Object.entries(mine).flatMap(([key, value]) => (Array.isArray(value) && Array.isArray(base[key]) ? [[key, [...(base[key] as unknown[]), ...value]]] : []));
+      const lists = Object.entries(mine).flatMap(([key, value]) =>
+        Array.isArray(value) && Array.isArray(base[key]) ? [[key, [...(base[key] as unknown[]), ...value]]] : [],
+      );
       return [section, { ...base, ...mine, ...Object.fromEntries(lists) }];
     }),
   );
@@ -135,10 +138,18 @@ function readDatasheets(dir: string, file: string, content: CatalogFile): Map<st
   const path = join(dir, 'datasheets', file);
   if (!existsSync(path)) return new Map();
   const parsed = datasheetsFile.safeParse(parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new CatalogError(`datasheets/${file}`, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success)
+    throw new CatalogError(
+      `datasheets/${file}`,
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
   const ids = new Set(content.datasets.map((d) => d.id));
   const unknown = Object.keys(parsed.data.datasheets).filter((id) => !ids.has(id));
-  if (unknown.length) throw new CatalogError(`datasheets/${file}`, unknown.map((id) => `datasheets.${id}: ${file} has no dataset '${id}'`));
+  if (unknown.length)
+    throw new CatalogError(
+      `datasheets/${file}`,
+      unknown.map((id) => `datasheets.${id}: ${file} has no dataset '${id}'`),
+    );
   return new Map(Object.entries(parsed.data.datasheets).map(([id, own]) => [id, withCommon(parsed.data.common, own)]));
 }
 
@@ -156,7 +167,10 @@ export function readCatalog(dir = projectPath('catalog')): CatalogEntry[] {
     .map((file) => {
       const parsed = catalogFile.safeParse(parse(readFileSync(join(dir, file), 'utf8')));
       if (!parsed.success) {
-        throw new CatalogError(file, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+        throw new CatalogError(
+          file,
+          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+        );
       }
       return { file, content: parsed.data, datasheets: readDatasheets(dir, file, parsed.data) };
     });

@@ -1,14 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { transactionRunner, type Database_ } from '../../db/client.js';
-import {
-  datasetGroups,
-  datasets,
-  datasetVersions,
-  distributions,
-  relatedIdentifiers,
-  versionAgents,
-  versionTerms,
-} from '../../db/schema/index.js';
+import { datasetGroups, datasets, datasetVersions, distributions, relatedIdentifiers, versionAgents, versionTerms } from '../../db/schema/index.js';
 import { holdsRecord, sharedGroups, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
 import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type ReplicaInput, type VersionContent } from './datasets.schema.js';
 import { protocolOf } from '../../lib/urls.js';
@@ -136,7 +128,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const insertLocationStmt = sqlite.prepare(
     'INSERT INTO distribution_locations (distribution_pk, position, url, site, protocol, checksum_algorithm, checksum_value) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const insertRelatedStmt = sqlite.prepare('INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)');
+  const insertRelatedStmt = sqlite.prepare(
+    'INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)',
+  );
   const maxVersionStmt = sqlite.prepare('SELECT max(version_number) FROM dataset_versions WHERE dataset_id = ?').pluck(true);
   const physics = createPhysicsBlocks(sqlite);
 
@@ -167,11 +161,15 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     SELECT v.pk, v.dataset_id AS datasetId, v.state, v.visibility, v.access_level AS accessLevel, v.embargo_until AS embargoUntil, d.owner_id AS owner, ${sharedGroups()} AS groups
       FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id`);
   const heldStmt = sqlite.prepare(`SELECT d.id FROM datasets d WHERE ${holdsRecord()}`).pluck(true);
-  const holdersStmt = sqlite.prepare(`SELECT d.id, d.owner_id AS owner, ${sharedGroups()} AS groups FROM json_each(?) k CROSS JOIN datasets d ON d.id = k.value`);
+  const holdersStmt = sqlite.prepare(
+    `SELECT d.id, d.owner_id AS owner, ${sharedGroups()} AS groups FROM json_each(?) k CROSS JOIN datasets d ON d.id = k.value`,
+  );
   const peopleStmt = sqlite.prepare(`
     SELECT va.version_pk AS versionPk, va.role, va.affiliation, a.id, a.name, a.kind, a.orcid, a.ror
       FROM json_each(@pks) k CROSS JOIN version_agents va ON va.version_pk = k.value JOIN agents a ON a.id = va.agent_id ORDER BY va.position`);
-  const termsStmt = sqlite.prepare(`SELECT t.version_pk AS versionPk, t.facet, t.value FROM json_each(@pks) k CROSS JOIN version_terms t ON t.version_pk = k.value ORDER BY t.position`);
+  const termsStmt = sqlite.prepare(
+    `SELECT t.version_pk AS versionPk, t.facet, t.value FROM json_each(@pks) k CROSS JOIN version_terms t ON t.version_pk = k.value ORDER BY t.position`,
+  );
   const distributionsStmt = sqlite.prepare(`
     SELECT x.pk, x.version_pk AS versionPk, x.title, x.media_type AS mediaType, x.format, x.size_bytes AS sizeBytes, x.kind,
            x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue, x.contents,
@@ -185,7 +183,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM json_each(@ids) k CROSS JOIN dataset_versions v ON v.dataset_id = k.value WHERE v.version_number IS NOT NULL`,
   );
   const datasheetStmt = sqlite.prepare('SELECT datasheet FROM dataset_versions WHERE pk = ?');
-  const labelsStmt = sqlite.prepare(`SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value`);
+  const labelsStmt = sqlite.prepare(
+    `SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value`,
+  );
   const publishedOfStmt = sqlite.prepare(`
     SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS versionNumber, v.version_label AS versionLabel, v.title, v.visibility, v.access_level AS accessLevel,
            v.state, v.published_at AS publishedAt, d.owner_id AS owner, ${sharedGroups()} AS groups
@@ -210,7 +210,15 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     (c.alsoInDomains ?? []).forEach((value, i) => insertTermStmt.run(pk, 'domain', i, value));
     (c.distributions ?? []).forEach((d, position) => {
       const distributionPk = insertDistributionStmt.run(
-        pk, position, d.title ?? null, d.mediaType ?? null, d.format ?? null, d.sizeBytes ?? null, d.checksum?.algorithm ?? null, d.checksum?.value ?? null, d.kind ?? 'download',
+        pk,
+        position,
+        d.title ?? null,
+        d.mediaType ?? null,
+        d.format ?? null,
+        d.sizeBytes ?? null,
+        d.checksum?.algorithm ?? null,
+        d.checksum?.value ?? null,
+        d.kind ?? 'download',
         d.contents ? JSON.stringify(d.contents) : null,
       ).lastInsertRowid;
       (d.replicas ?? d.urls.map((url) => ({ url }) as ReplicaInput)).forEach((r, i) =>
@@ -270,7 +278,6 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       return conceptStmt.get(id) as ConceptRow | undefined;
     },
 
-
     insertConcept(id: string, createdBy: string, ownerId: string, now: string): void {
       insertConceptStmt.run(id, createdBy, ownerId, now, now);
     },
@@ -285,7 +292,10 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     setHolders(id: string, holders: { owner: string; groups: readonly string[] }, now: string): void {
       db.update(datasets).set({ ownerId: holders.owner, updatedAt: now }).where(eq(datasets.id, id)).run();
       db.delete(datasetGroups).where(eq(datasetGroups.datasetId, id)).run();
-      if (holders.groups.length) db.insert(datasetGroups).values(holders.groups.map((groupId) => ({ datasetId: id, groupId }))).run();
+      if (holders.groups.length)
+        db.insert(datasetGroups)
+          .values(holders.groups.map((groupId) => ({ datasetId: id, groupId })))
+          .run();
     },
 
     /** The records the caller holds, by id, in one statement. */
@@ -315,7 +325,17 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       const c = scalarColumns(content);
       const json = (v: Record<string, unknown> | null) => (v == null ? null : JSON.stringify(v));
       const pk = Number(
-        insertVersionStmt.run({ ...c, datasheet: json(c.datasheet), annotations: json(c.annotations), modelCard: json(c.modelCard), datasetId, versionNumber, state, now, publishedAt: state === 'published' ? now : null }).lastInsertRowid,
+        insertVersionStmt.run({
+          ...c,
+          datasheet: json(c.datasheet),
+          annotations: json(c.annotations),
+          modelCard: json(c.modelCard),
+          datasetId,
+          versionNumber,
+          state,
+          now,
+          publishedAt: state === 'published' ? now : null,
+        }).lastInsertRowid,
       );
       writeChildren(pk, content);
       return pk;
@@ -344,10 +364,6 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       return (maxVersionStmt.get(datasetId) as number | null) ?? 0;
     },
 
-
-
-
-
     /** Version pks for (dataset, number) pairs, keyed "id@n"; one statement. */
     versionPksOf(refs: readonly { datasetId: string; version: number }[]): Map<string, number> {
       if (!refs.length) return new Map();
@@ -355,13 +371,20 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       return new Map(rows.map((r) => [`${r.datasetId}@${r.n}`, r.pk]));
     },
 
-
     /** A dataset reference as one version row (the policy decides what the caller may see of it); undefined: no such dataset. */
     resolve(datasetId: string, version: number | undefined, draft: 'only' | 'fallback' | 'never'): ResolvedRow | undefined {
-      type Raw = Omit<ResolvedRow, 'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn' | 'groups'> & Record<'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn', number> & { groups: string };
+      type Raw = Omit<ResolvedRow, 'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn' | 'groups'> &
+        Record<'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn', number> & { groups: string };
       const r = resolveStmt.get({ id: datasetId, n: version ?? null, draft }) as Raw | undefined;
       return (
-        r && { ...r, groups: JSON.parse(r.groups) as string[], hasDraft: r.hasDraft === 1, hasPublic: r.hasPublic === 1, hasPublished: r.hasPublished === 1, withdrawn: r.withdrawn === 1 }
+        r && {
+          ...r,
+          groups: JSON.parse(r.groups) as string[],
+          hasDraft: r.hasDraft === 1,
+          hasPublic: r.hasPublic === 1,
+          hasPublished: r.hasPublished === 1,
+          withdrawn: r.withdrawn === 1,
+        }
       );
     },
 
@@ -380,7 +403,10 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     /** Published versions of many datasets, oldest first, in one statement. */
     publishedOf(datasetIds: readonly string[]): PublishedVersionRow[] {
       if (!datasetIds.length) return [];
-      return (publishedOfStmt.all({ ids: JSON.stringify(datasetIds) }) as (Omit<PublishedVersionRow, 'groups'> & { groups: string })[]).map((r) => ({ ...r, groups: JSON.parse(r.groups) as string[] }));
+      return (publishedOfStmt.all({ ids: JSON.stringify(datasetIds) }) as (Omit<PublishedVersionRow, 'groups'> & { groups: string })[]).map((r) => ({
+        ...r,
+        groups: JSON.parse(r.groups) as string[],
+      }));
     },
 
     /** Full records for many versions in a fixed number of statements (one per child table), with each version's change counter. */
@@ -435,7 +461,16 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         });
       }
       const rec = (pk: number) => out.get(pk)!.record;
-      type Person = { versionPk: number; role: 'creator' | 'contributor'; affiliation: string | null; id: string; name: string; kind: keyof typeof agentType; orcid: string | null; ror: string | null };
+      type Person = {
+        versionPk: number;
+        role: 'creator' | 'contributor';
+        affiliation: string | null;
+        id: string;
+        name: string;
+        kind: keyof typeof agentType;
+        orcid: string | null;
+        ror: string | null;
+      };
       for (const p of peopleStmt.all(arg) as Person[]) {
         const agent = { agentId: p.id, name: p.name, type: agentType[p.kind], orcid: p.orcid, ror: p.ror, affiliation: p.affiliation };
         (p.role === 'creator' ? rec(p.versionPk).creators : rec(p.versionPk).contributors).push(agent);
@@ -445,10 +480,21 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         if (t.facet === 'tier') rec(t.versionPk).alsoInTiers.push(Number(t.value));
         else rec(t.versionPk)[facetKey[t.facet]].push(t.value);
       }
-      type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'replicas' | 'checksum' | 'contents'> & { versionPk: number; replicas: string; checksumAlgorithm: string | null; checksumValue: string | null; contents: string | null };
+      type Dist = Omit<DatasetRecord['distributions'][number], 'urls' | 'replicas' | 'checksum' | 'contents'> & {
+        versionPk: number;
+        replicas: string;
+        checksumAlgorithm: string | null;
+        checksumValue: string | null;
+        contents: string | null;
+      };
       type Replica = [url: string, site: string | null, protocol: string, algorithm: string | null, value: string | null];
       for (const d of distributionsStmt.all(arg) as Dist[]) {
-        const replicas = (JSON.parse(d.replicas) as Replica[]).map(([url, site, protocol, algorithm, value]) => ({ url, site, protocol, checksum: algorithm && value ? { algorithm, value } : null }));
+        const replicas = (JSON.parse(d.replicas) as Replica[]).map(([url, site, protocol, algorithm, value]) => ({
+          url,
+          site,
+          protocol,
+          checksum: algorithm && value ? { algorithm, value } : null,
+        }));
         rec(d.versionPk).distributions.push({
           title: d.title,
           urls: replicas.map((r) => r.url),

@@ -63,17 +63,31 @@ export const datasetsGraphQL: GraphQLModule = {
       completeness: (d: Datasheet) => datasheetCompleteness(d),
     },
     Contributor: {
-      agent: (c: DatasetRecord['creators'][number]) => ({ id: c.agentId, type: c.type, name: c.name, orcid: c.orcid, ror: c.ror, url: null, affiliation: c.affiliation }),
+      agent: (c: DatasetRecord['creators'][number]) => ({
+        id: c.agentId,
+        type: c.type,
+        name: c.name,
+        orcid: c.orcid,
+        ror: c.ror,
+        url: null,
+        affiliation: c.affiliation,
+      }),
     },
   },
   loaders: {
     Dataset: {
       async versions(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const rows = ctx.femto.datasets.publishedOf(ctx.actor, queries.map((q) => q.obj.id));
+        const rows = ctx.femto.datasets.publishedOf(
+          ctx.actor,
+          queries.map((q) => q.obj.id),
+        );
         return queries.map((q) => rows.filter((r) => r.datasetId === q.obj.id).map(versionNode));
       },
       async latestVersion(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const rows = ctx.femto.datasets.publishedOf(ctx.actor, queries.map((q) => q.obj.id));
+        const rows = ctx.femto.datasets.publishedOf(
+          ctx.actor,
+          queries.map((q) => q.obj.id),
+        );
         return queries.map((q) => {
           const mine = rows.filter((r) => r.datasetId === q.obj.id);
           return mine.length ? versionNode(mine[mine.length - 1]) : null;
@@ -82,7 +96,10 @@ export const datasetsGraphQL: GraphQLModule = {
     },
     DatasetVersion: {
       async dataset(queries: LoaderQuery<VersionNode>[], ctx) {
-        return datasetNodes(ctx, queries.map((q) => q.obj.pk));
+        return datasetNodes(
+          ctx,
+          queries.map((q) => q.obj.pk),
+        );
       },
     },
   },

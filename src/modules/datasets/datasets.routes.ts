@@ -27,14 +27,23 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
   }
 
   /** Every negotiated read of a version goes through the read pipeline (policy, tombstone, cache, 304). */
-  async function sendRead(request: FastifyRequest, reply: FastifyReply, format: string | undefined, ref: VersionRef, miss?: Parameters<DatasetReader['respond']>[3]) {
+  async function sendRead(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    format: string | undefined,
+    ref: VersionRef,
+    miss?: Parameters<DatasetReader['respond']>[3],
+  ) {
     // The URL that serves the answer: Signposting links are relative to it.
     const served = `${urls.base}${request.url.split('?')[0]}`;
     const r = await reader.respond(request.actor, ref, { accept: request.headers.accept, format, ifNoneMatch: request.headers['if-none-match'], served }, miss);
     reply.status(r.status).header('Vary', 'Accept').headers(r.headers);
     if (r.etag) reply.header('ETag', r.etag);
     if (r.status === 304) return reply.send();
-    return reply.type(r.mediaType === 'application/json' ? 'application/json; charset=utf-8' : r.mediaType).serializer(asIs).send(r.body);
+    return reply
+      .type(r.mediaType === 'application/json' ? 'application/json; charset=utf-8' : r.mediaType)
+      .serializer(asIs)
+      .send(r.body);
   }
 
   return async (app) => {
@@ -117,7 +126,15 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
           params: idParams,
           response: {
             200: z.object({
-              items: z.array(z.object({ version: z.number().int(), versionLabel: z.string().nullable(), title: z.string(), publishedAt: z.string(), accessLevel: z.string() })),
+              items: z.array(
+                z.object({
+                  version: z.number().int(),
+                  versionLabel: z.string().nullable(),
+                  title: z.string(),
+                  publishedAt: z.string(),
+                  accessLevel: z.string(),
+                }),
+              ),
             }),
           },
         },
@@ -137,7 +154,15 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
 
     app.get(
       '/datasets/:id/sharing',
-      { schema: { tags, security, summary: 'Who holds a record: its owner and the groups it is shared with (admin)', params: idParams, response: { 200: sharingRecord } } },
+      {
+        schema: {
+          tags,
+          security,
+          summary: 'Who holds a record: its owner and the groups it is shared with (admin)',
+          params: idParams,
+          response: { 200: sharingRecord },
+        },
+      },
       async (request) => datasets.sharing(request.actor, request.params.id),
     );
 
@@ -158,7 +183,15 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
 
     app.get(
       '/datasets/:id/versions/:n',
-      { schema: { tags, summary: 'One published version, in the representation asked for', params: versionParams, querystring: formatQuery, response: { 200: datasetResponse } } },
+      {
+        schema: {
+          tags,
+          summary: 'One published version, in the representation asked for',
+          params: versionParams,
+          querystring: formatQuery,
+          response: { 200: datasetResponse },
+        },
+      },
       async (request, reply) => sendRead(request, reply, request.query.format, { dataset: request.params.id, version: request.params.n }),
     );
   };

@@ -14,14 +14,7 @@ export const MAX_REPLICAS = 20;
 
 const spdx = new Set<string>(createRequire(import.meta.url)('spdx-license-ids') as string[]);
 
-export const DATA_TYPES = [
-  'Raw-Observational',
-  'Raw-Simulation',
-  'AI-Curated',
-  'Synthetic-Toolkit',
-  'Theoretical',
-  'Database',
-] as const;
+export const DATA_TYPES = ['Raw-Observational', 'Raw-Simulation', 'AI-Curated', 'Synthetic-Toolkit', 'Theoretical', 'Database'] as const;
 
 export const ACCESS_LEVELS = ['open', 'embargoed', 'restricted'] as const;
 export const VISIBILITIES = ['public', 'private'] as const;
@@ -44,7 +37,21 @@ export const RESOURCE_TYPES = DATACITE_VOCABULARY.resourceType;
 
 /** Identifier schemes a related identifier may use (DataCite relatedIdentifierType plus physics ones). */
 export const RELATED_ID_TYPES = [
-  'DOI', 'arXiv', 'URL', 'INSPIRE', 'ILDG', 'HEPData', 'Handle', 'ISBN', 'ISSN', 'PMID', 'URN', 'w3id', 'bibcode', 'RRID', 'SWHID',
+  'DOI',
+  'arXiv',
+  'URL',
+  'INSPIRE',
+  'ILDG',
+  'HEPData',
+  'Handle',
+  'ISBN',
+  'ISSN',
+  'PMID',
+  'URN',
+  'w3id',
+  'bibcode',
+  'RRID',
+  'SWHID',
 ] as const;
 
 /** DataCite relationType. */
@@ -52,7 +59,9 @@ export const RELATION_TYPES = DATACITE_VOCABULARY.relationType;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO-8601 date');
 /** An issue date as precise as the source gives it: a year, a month, a day or a moment. */
-export const partialDate = z.string().regex(/^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/, 'must be an ISO-8601 date: YYYY, YYYY-MM, YYYY-MM-DD or a date-time');
+export const partialDate = z
+  .string()
+  .regex(/^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/, 'must be an ISO-8601 date: YYYY, YYYY-MM, YYYY-MM-DD or a date-time');
 
 export const orcidSchema = z
   .string()
@@ -68,7 +77,6 @@ export const licenseSchema = z
   .string()
   .refine((v) => v === LICENSE_UNKNOWN || spdx.has(v), `must be an SPDX license identifier, e.g. CC-BY-4.0, or '${LICENSE_UNKNOWN}'`);
 
-
 export const creatorInput = z
   .object({
     name: z.string().trim().min(1).max(500),
@@ -80,7 +88,13 @@ export const creatorInput = z
   .strict();
 
 const checksum = z
-  .object({ algorithm: z.enum(['md5', 'sha1', 'sha256', 'sha512', 'adler32', 'crc32c']), value: z.string().max(128).regex(/^[0-9a-fA-F]+$/) })
+  .object({
+    algorithm: z.enum(['md5', 'sha1', 'sha256', 'sha512', 'adler32', 'crc32c']),
+    value: z
+      .string()
+      .max(128)
+      .regex(/^[0-9a-fA-F]+$/),
+  })
   .strict();
 
 const mediaType = z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type like application/x-hdf5');
@@ -101,7 +115,9 @@ export const replicaInput = z
   .object({
     url: allowedUrl,
     site: z.string().regex(slugPattern, 'must be a site id (GET /sites)').optional().describe('the site that holds the replica; none: the origin'),
-    checksum: checksum.optional().describe('the checksum the site states; it must agree with the distribution\'s and every other replica\'s of the same algorithm'),
+    checksum: checksum
+      .optional()
+      .describe("the checksum the site states; it must agree with the distribution's and every other replica's of the same algorithm"),
   })
   .strict();
 
@@ -109,7 +125,12 @@ export const distributionInput = z
   .object({
     title: z.string().max(500).optional(),
     urls: z.array(allowedUrl).min(1).max(MAX_REPLICAS).optional().describe('download or access URLs; more than one for mirrors (or give replicas)'),
-    replicas: z.array(replicaInput).min(1).max(MAX_REPLICAS).optional().describe('the copies of the file at named sites, in order of preference (instead of urls)'),
+    replicas: z
+      .array(replicaInput)
+      .min(1)
+      .max(MAX_REPLICAS)
+      .optional()
+      .describe('the copies of the file at named sites, in order of preference (instead of urls)'),
     kind: z.enum(['download', 'access']).default('download'),
     mediaType: mediaType.optional(),
     format: z.string().max(100).optional(),
@@ -157,8 +178,13 @@ const datasetFields = {
   visibility: z
     .enum(VISIBILITIES)
     .optional()
-    .describe('public: the metadata is findable by everyone; private: only the owner, the groups the record is shared with, and admins see it. Default public, except private for a record created with accessLevel restricted and no visibility'),
-  accessLevel: z.enum(ACCESS_LEVELS).optional().describe('who may get the files: open, embargoed (until embargoUntil), restricted (holders of the record only)'),
+    .describe(
+      'public: the metadata is findable by everyone; private: only the owner, the groups the record is shared with, and admins see it. Default public, except private for a record created with accessLevel restricted and no visibility',
+    ),
+  accessLevel: z
+    .enum(ACCESS_LEVELS)
+    .optional()
+    .describe('who may get the files: open, embargoed (until embargoUntil), restricted (holders of the record only)'),
   embargoUntil: isoDate.optional(),
   accessConditions: z.string().trim().min(1).max(5000).optional().describe('how to obtain files that are not open (schema.org conditionsOfAccess)'),
   accessContact: accessContactSchema.optional(),

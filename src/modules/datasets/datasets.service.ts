@@ -5,7 +5,15 @@ import { ADMIN_USER, hasRole, type Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetsRepository, PublishedVersionRow } from './datasets.repository.js';
 import type { Datasheet } from './datasheet.schema.js';
-import { MODEL_CARD_NEEDS_MODEL, modelCardMisplaced, type CreateDatasetInput, type DatasetRecord, type PatchDatasetInput, type SharingInput, type VersionContent } from './datasets.schema.js';
+import {
+  MODEL_CARD_NEEDS_MODEL,
+  modelCardMisplaced,
+  type CreateDatasetInput,
+  type DatasetRecord,
+  type PatchDatasetInput,
+  type SharingInput,
+  type VersionContent,
+} from './datasets.schema.js';
 import { collisionContentOf, ensembleContentOf } from './physics.schema.js';
 import { draftEtag, type DatasetReader, type ResolvedVersion } from './read.js';
 import { accessParams, mayEdit, mayRead, viewFor } from './visibility.js';
@@ -40,7 +48,11 @@ export function contentOf(r: DatasetRecord): VersionContent {
     distributions: r.distributions.map((d) => ({
       title: d.title ?? undefined,
       urls: d.urls,
-      replicas: d.replicas.map((r) => ({ url: r.url, site: r.site ?? undefined, checksum: (r.checksum as { algorithm: 'sha256'; value: string } | null) ?? undefined })),
+      replicas: d.replicas.map((r) => ({
+        url: r.url,
+        site: r.site ?? undefined,
+        checksum: (r.checksum as { algorithm: 'sha256'; value: string } | null) ?? undefined,
+      })),
       kind: d.kind,
       mediaType: d.mediaType ?? undefined,
       format: d.format ?? undefined,
@@ -75,7 +87,11 @@ function comparable(c: VersionContent): Record<string, unknown> {
   const kept = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.length ? v.map(kept) : undefined;
     if (v && typeof v === 'object') {
-      const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, kept(x)]).filter(([, x]) => x !== undefined));
+      const o = Object.fromEntries(
+        Object.entries(v)
+          .map(([k, x]) => [k, kept(x)])
+          .filter(([, x]) => x !== undefined),
+      );
       return Object.keys(o).length ? o : undefined;
     }
     return v === null ? undefined : v;
@@ -107,7 +123,10 @@ export interface Vocabulary {
 export type PolicyCheck = (versionPk: number, event: 'publish' | 'doi') => void;
 
 /** Before visibility was its own field, restricted meant invisible: content that says only that is a private record. */
-const withVisibility = <T extends { visibility?: 'public' | 'private'; accessLevel?: string }>(c: T): T => ({ ...c, visibility: c.visibility ?? (c.accessLevel === 'restricted' ? 'private' : 'public') });
+const withVisibility = <T extends { visibility?: 'public' | 'private'; accessLevel?: string }>(c: T): T => ({
+  ...c,
+  visibility: c.visibility ?? (c.accessLevel === 'restricted' ? 'private' : 'public'),
+});
 
 /** Who owns what a caller creates: its user (an admin-role caller without one: the admin user). */
 const ownerOf = (actor: Actor) => actor.user ?? ADMIN_USER;
@@ -115,7 +134,14 @@ const ownerOf = (actor: Actor) => actor.user ?? ADMIN_USER;
 /** The site ids of these that femto knows (the locations module's registry). */
 export type KnownSites = (ids: string[]) => Set<string>;
 
-export function createDatasetsService(deps: { repo: DatasetsRepository; reader: DatasetReader; auth: AuthService; vocabulary?: Vocabulary; checkPolicy?: PolicyCheck; knownSites?: KnownSites }) {
+export function createDatasetsService(deps: {
+  repo: DatasetsRepository;
+  reader: DatasetReader;
+  auth: AuthService;
+  vocabulary?: Vocabulary;
+  checkPolicy?: PolicyCheck;
+  knownSites?: KnownSites;
+}) {
   const { repo, reader, auth, vocabulary } = deps;
   const now = () => new Date().toISOString();
 
@@ -187,7 +213,9 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
   function claimMarkovChain(id: string, content: Partial<VersionContent>): void {
     const uri = content.ensemble?.markovChainUri;
     if (uri && repo.recordsOfMarkovChain(uri).some((other) => other !== id)) {
-      throw new FemtoError('ID_TAKEN', `The Markov chain URI ${uri} is another record's ensemble`, [{ pointer: '/ensemble/markovChainUri', message: 'is taken' }]);
+      throw new FemtoError('ID_TAKEN', `The Markov chain URI ${uri} is another record's ensemble`, [
+        { pointer: '/ensemble/markovChainUri', message: 'is taken' },
+      ]);
     }
   }
 
@@ -254,7 +282,10 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
           return { status: 'created' as const, pk, version: 1 };
         }
         requireEditable(actor, id);
-        if (concept.draftVersionPk != null) throw new FemtoError('CONFLICT', `Dataset '${id}' has an open draft; publish it (or let a curator decide) before importing a new version`, [{ pointer: '/id', message: 'has an open draft' }]);
+        if (concept.draftVersionPk != null)
+          throw new FemtoError('CONFLICT', `Dataset '${id}' has an open draft; publish it (or let a curator decide) before importing a new version`, [
+            { pointer: '/id', message: 'has an open draft' },
+          ]);
         const latest = concept.latestVersionPk == null ? undefined : recordOf(concept.latestVersionPk);
         if (latest && digestOf(comparable(contentOf(latest))) === digestOf(comparable(content))) {
           return { status: 'unchanged' as const, pk: concept.latestVersionPk!, version: latest.version! };
@@ -304,7 +335,13 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
 
     listVersions(actor: Actor, id: string) {
       const rows = this.visiblePublished(actor, id);
-      return rows.map((r) => ({ version: r.versionNumber, versionLabel: r.versionLabel, title: r.title, publishedAt: r.publishedAt, accessLevel: r.accessLevel }));
+      return rows.map((r) => ({
+        version: r.versionNumber,
+        versionLabel: r.versionLabel,
+        title: r.title,
+        publishedAt: r.publishedAt,
+        accessLevel: r.accessLevel,
+      }));
     },
 
     /** The draft of a dataset, for those who may edit it (404 otherwise, whether or not there is one; 409 when it has none). */
@@ -314,7 +351,10 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
         draft: 'only' as const,
         miss: (miss: string) =>
           miss === 'no-draft'
-            ? new FemtoError('VERSION_IMMUTABLE', `Dataset '${id}' has no draft; published versions are immutable. POST /datasets/${id}/versions opens a new draft.`)
+            ? new FemtoError(
+                'VERSION_IMMUTABLE',
+                `Dataset '${id}' has no draft; published versions are immutable. POST /datasets/${id}/versions opens a new draft.`,
+              )
             : notFound('Draft of dataset', id),
       };
     },
@@ -328,10 +368,21 @@ export function createDatasetsService(deps: { repo: DatasetsRepository; reader: 
         const etag = draftEtag(draft);
         // Without If-Match, two curators editing the same draft would silently overwrite each other.
         if (!ifMatch) {
-          throw new FemtoError('PRECONDITION_REQUIRED', `PATCH needs If-Match with the draft's ETag (${etag}), or * to overwrite whatever is there`, [{ pointer: 'headers/if-match', message: 'is required' }], { etag });
+          throw new FemtoError(
+            'PRECONDITION_REQUIRED',
+            `PATCH needs If-Match with the draft's ETag (${etag}), or * to overwrite whatever is there`,
+            [{ pointer: 'headers/if-match', message: 'is required' }],
+            { etag },
+          );
         }
         // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches, the draft changing under it is the point.
-        if (ifMatch.trim() !== '*' && !ifMatch.split(',').map((s) => s.trim()).includes(etag)) {
+        if (
+          ifMatch.trim() !== '*' &&
+          !ifMatch
+            .split(',')
+            .map((s) => s.trim())
+            .includes(etag)
+        ) {
           throw new FemtoError('PRECONDITION_FAILED', `If-Match ${ifMatch} does not match the draft's ETag ${etag}`, [], { etag });
         }
         const current = draft.record;

@@ -18,7 +18,14 @@ export function datasheetRoutes(deps: { datasets: DatasetsService; urls: SiteUrl
 
   function send(reply: FastifyReply, { version: v, datasheet }: { version: ResolvedVersion; datasheet: Datasheet }) {
     const self = v.state === 'draft' ? `${urls.dataset(v.datasetId)}/datasheet` : `${urls.version(v.datasetId, v.versionNumber)}/datasheet`;
-    const body = { dataset: v.datasetId, version: v.versionNumber, state: v.state, datasheet, completeness: datasheetCompleteness(datasheet), links: { record: urls.version(v.datasetId, v.versionNumber), self } };
+    const body = {
+      dataset: v.datasetId,
+      version: v.versionNumber,
+      state: v.state,
+      datasheet,
+      completeness: datasheetCompleteness(datasheet),
+      links: { record: urls.version(v.datasetId, v.versionNumber), self },
+    };
     // A draft's ETag is the one PATCH and PUT compare; a published version's is a digest of what is sent.
     return reply.header('ETag', v.state === 'draft' ? draftEtag(v) : `"${sha256(JSON.stringify(body)).slice(0, 32)}"`).send(body);
   }

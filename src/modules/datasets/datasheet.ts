@@ -28,7 +28,11 @@ export const DATASHEET_QUESTIONS: Record<SectionName, DatasheetQuestion[]> = Obj
 
 /** An answer counts when it says something: no empty string, list or object. */
 export const isAnswered = (value: unknown): boolean =>
-  value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0) && !(typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0);
+  value !== undefined &&
+  value !== null &&
+  value !== '' &&
+  !(Array.isArray(value) && value.length === 0) &&
+  !(typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0);
 
 export interface SectionCompleteness {
   section: SectionName;

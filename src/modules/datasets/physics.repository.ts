@@ -46,8 +46,9 @@ export function createPhysicsBlocks(sqlite: Sqlite) {
   const deleteEnsemble = sqlite.prepare('DELETE FROM version_ensembles WHERE version_pk = ?');
   const deleteCollision = sqlite.prepare('DELETE FROM version_collisions WHERE version_pk = ?');
 
-  const recordsOfStmt = sqlite.prepare('SELECT DISTINCT v.dataset_id FROM version_ensembles e JOIN dataset_versions v ON v.pk = e.version_pk WHERE e.markov_chain_uri = ?').pluck(true);
-
+  const recordsOfStmt = sqlite
+    .prepare('SELECT DISTINCT v.dataset_id FROM version_ensembles e JOIN dataset_versions v ON v.pk = e.version_pk WHERE e.markov_chain_uri = ?')
+    .pluck(true);
 
   return {
     write(pk: number, c: VersionContent): void {
@@ -96,7 +97,6 @@ export function createPhysicsBlocks(sqlite: Sqlite) {
       deleteEnsemble.run(pk);
       deleteCollision.run(pk);
     },
-
   };
 }
 

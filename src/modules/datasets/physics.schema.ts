@@ -38,7 +38,10 @@ export const ensembleInput = z
   .strict();
 
 /** "Au+Au", "p+p", "e+p", "d+Au", "Pb+Pb": two beam particles or nuclei joined by "+". */
-export const collisionSystem = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9]{0,9}\+[A-Za-z][A-Za-z0-9]{0,9}$/, 'must be a colliding system like Au+Au, p+p or e+p');
+export const collisionSystem = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z][A-Za-z0-9]{0,9}\+[A-Za-z][A-Za-z0-9]{0,9}$/, 'must be a colliding system like Au+Au, p+p or e+p');
 
 /** Energy units √s_NN may be stated in, and their factor to GeV. */
 export const ENERGY_UNITS = { eV: 1e-9, keV: 1e-6, MeV: 1e-3, GeV: 1, TeV: 1e3 } as const;
@@ -46,7 +49,11 @@ export const ENERGY_UNITS = { eV: 1e-9, keV: 1e-6, MeV: 1e-3, GeV: 1, TeV: 1e3 }
 export const collisionInput = z
   .object({
     systems: z.array(collisionSystem).min(1).max(10).optional().describe('colliding systems, e.g. ["p+p", "Au+Au"]'),
-    sqrtSNN: z.object({ value: z.number().positive(), unit: z.enum(Object.keys(ENERGY_UNITS) as [keyof typeof ENERGY_UNITS]) }).strict().optional().describe('centre-of-mass energy per nucleon pair'),
+    sqrtSNN: z
+      .object({ value: z.number().positive(), unit: z.enum(Object.keys(ENERGY_UNITS) as [keyof typeof ENERGY_UNITS]) })
+      .strict()
+      .optional()
+      .describe('centre-of-mass energy per nucleon pair'),
     events: bigCount.optional().describe('number of events'),
     trigger: z.string().trim().min(1).max(500).optional(),
     subsystems: z.array(name).max(50).optional().describe('detector subsystems, e.g. TPC, calorimeter'),
@@ -59,19 +66,17 @@ export const collisionInput = z
 export type EnsembleInput = z.infer<typeof ensembleInput>;
 export type CollisionInput = z.infer<typeof collisionInput>;
 
-export const ensembleOut = ensembleInput
-  .omit({ nf: true })
-  .extend({
-    L: z.number().int().nullable().describe('the spatial extent when x = y = z'),
-    T: z.number().int(),
-    nf: z.string().nullable(),
-    configurations: z
-      .object({
-        recorded: z.number().int().describe('gauge configurations recorded in femto under this Markov chain URI'),
-        logicalFileNames: z.array(z.string()).describe('their ILDG logical file names, in Markov chain order'),
-      })
-      .describe('configurations attached by their Markov chain URI (femto import qcdml)'),
-  });
+export const ensembleOut = ensembleInput.omit({ nf: true }).extend({
+  L: z.number().int().nullable().describe('the spatial extent when x = y = z'),
+  T: z.number().int(),
+  nf: z.string().nullable(),
+  configurations: z
+    .object({
+      recorded: z.number().int().describe('gauge configurations recorded in femto under this Markov chain URI'),
+      logicalFileNames: z.array(z.string()).describe('their ILDG logical file names, in Markov chain order'),
+    })
+    .describe('configurations attached by their Markov chain URI (femto import qcdml)'),
+});
 
 export const collisionOut = collisionInput.safeExtend({ sqrtSNNGeV: z.number().optional().describe('√s_NN in GeV') });
 
@@ -80,7 +85,9 @@ export type CollisionOut = z.infer<typeof collisionOut>;
 
 /** A quark action in words: "hisqQuarkAction (N_f = 2, m = 0.0097)". */
 export function quarkSummary(q: z.infer<typeof quarkActionInput>): string {
-  const facts = [q.flavours !== undefined && `N_f = ${q.flavours}`, q.mass !== undefined && `m = ${q.mass}`, q.kappa !== undefined && `κ = ${q.kappa}`].filter(Boolean);
+  const facts = [q.flavours !== undefined && `N_f = ${q.flavours}`, q.mass !== undefined && `m = ${q.mass}`, q.kappa !== undefined && `κ = ${q.kappa}`].filter(
+    Boolean,
+  );
   return facts.length ? `${q.action} (${facts.join(', ')})` : q.action;
 }
 

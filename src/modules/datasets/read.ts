@@ -95,10 +95,12 @@ export type Resolution = { status: 'found'; version: ResolvedVersion } | { statu
 /** What a miss answers, by the caller's own rules (a write names the field at fault, a read says 404). */
 export type MissError = (miss: Miss, ref: VersionRef) => FemtoError;
 
-export const readMiss: MissError = (_miss, ref) => (ref.version !== undefined ? notFound('Version', `${ref.dataset} v${ref.version}`) : notFound('Dataset', ref.dataset));
+export const readMiss: MissError = (_miss, ref) =>
+  ref.version !== undefined ? notFound('Version', `${ref.dataset} v${ref.version}`) : notFound('Dataset', ref.dataset);
 
 /** Strong validator of a draft: it changes with every revision (what If-Match on PATCH compares), and says nothing of row numbers. */
-export const draftEtag = (v: Pick<ResolvedRow, 'datasetId' | 'revision' | 'updatedAt'>) => `"d${sha256(`${v.datasetId}\n${v.revision}\n${v.updatedAt}`).slice(0, 24)}"`;
+export const draftEtag = (v: Pick<ResolvedRow, 'datasetId' | 'revision' | 'updatedAt'>) =>
+  `"d${sha256(`${v.datasetId}\n${v.revision}\n${v.updatedAt}`).slice(0, 24)}"`;
 
 interface Rendered {
   status: number;
@@ -161,7 +163,12 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
   }
 
   /** The policy's gate: throws for what the caller may not see; a withdrawn version goes to the guards. */
-  function admit(actor: Actor, ref: VersionRef, representation: Representation<ReadItem> | undefined, miss: MissError): { version: ResolvedVersion; answer?: GuardAnswer } {
+  function admit(
+    actor: Actor,
+    ref: VersionRef,
+    representation: Representation<ReadItem> | undefined,
+    miss: MissError,
+  ): { version: ResolvedVersion; answer?: GuardAnswer } {
     const r = resolve(actor, ref);
     if (r.status !== 'found') throw miss(r.status, ref);
     if (decide(actor, r.version) === 'gone') {
@@ -197,7 +204,9 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     if (!items.length) return items;
     const published = repo.publishedOf([...new Set(items.map((i) => i.record.id))]);
     for (const item of items) {
-      item.versions = published.filter((p) => p.datasetId === item.record.id && mayRead(actor, p)).map((p) => ({ n: p.versionNumber, publishedAt: p.publishedAt }));
+      item.versions = published
+        .filter((p) => p.datasetId === item.record.id && mayRead(actor, p))
+        .map((p) => ({ n: p.versionNumber, publishedAt: p.publishedAt }));
     }
     for (const ext of extensions) ext.load(actor, items);
     return items;
@@ -207,7 +216,11 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
   function json(item: ReadItem): string {
     const r = item.record;
     const added = extensions.map((e) => e.json?.(item) ?? {});
-    const links = { self: urls.dataset(r.id), ...(r.version != null ? { version: urls.version(r.id, r.version) } : { draft: urls.version(r.id, null) }), versions: urls.versions(r.id) };
+    const links = {
+      self: urls.dataset(r.id),
+      ...(r.version != null ? { version: urls.version(r.id, r.version) } : { draft: urls.version(r.id, null) }),
+      versions: urls.versions(r.id),
+    };
     return JSON.stringify(Object.assign({ ...r }, ...added, { links }));
   }
 
@@ -226,7 +239,8 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     const body = await representation.render(item);
     const headers = Object.assign({}, ...headerHooks.map((h) => h(item, served))) as Record<string, string>;
     // A digest of what is sent: equal bytes, equal tag, on any replica; it says nothing of row numbers or counters.
-    const etag = version.state === 'published' ? `"${sha256(`${representation.mediaType}\n${JSON.stringify(headers)}\n${body}`).slice(0, 32)}"` : draftEtag(version);
+    const etag =
+      version.state === 'published' ? `"${sha256(`${representation.mediaType}\n${JSON.stringify(headers)}\n${body}`).slice(0, 32)}"` : draftEtag(version);
     const out: Rendered = { status: 200, mediaType: representation.mediaType, body, headers, etag };
     // Stored under the counter the data was read at: a change in between only makes the next read miss.
     if (key) remember(cacheKey(actor, { ...version, seq: item.seq }, format)!, out);
@@ -285,7 +299,12 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
 
     /** The JSON record of one version (write answers) with its ETag. */
     async jsonOf(actor: Actor, version: ResolvedVersion, served: string): Promise<{ body: string; etag: string }> {
-      const rendered = await render(actor, version, representations.all().find((r) => r.format === 'json')!, served);
+      const rendered = await render(
+        actor,
+        version,
+        representations.all().find((r) => r.format === 'json')!,
+        served,
+      );
       return { body: rendered.body, etag: rendered.etag! };
     },
 
@@ -305,7 +324,10 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
       stats.hits += listed.length - missing.length;
       stats.misses += missing.length;
       if (!missing.length) return out;
-      const items = load(actor, missing.map((v) => v.pk));
+      const items = load(
+        actor,
+        missing.map((v) => v.pk),
+      );
       const bodies = renderMany(items);
       const byPk = new Map(items.map((item, i) => [item.pk, { item, body: bodies[i] }]));
       listed.forEach((v, i) => {

@@ -24,13 +24,18 @@ export function checksumConflicts(distributions: readonly Checksummed[], base = 
     const seen = new Map<string, { value: string; where: string }>();
     const stated = [
       ...(d.checksum ? [{ checksum: d.checksum, pointer: `${base}/${i}/checksum`, where: 'the distribution' }] : []),
-      ...(d.replicas ?? []).flatMap((r, j) => (r.checksum ? [{ checksum: r.checksum, pointer: `${base}/${i}/replicas/${j}/checksum`, where: r.site ? `the replica at ${r.site}` : `replica ${j + 1}` }] : [])),
+      ...(d.replicas ?? []).flatMap((r, j) =>
+        r.checksum
+          ? [{ checksum: r.checksum, pointer: `${base}/${i}/replicas/${j}/checksum`, where: r.site ? `the replica at ${r.site}` : `replica ${j + 1}` }]
+          : [],
+      ),
     ];
     for (const { checksum, pointer, where } of stated) {
       const value = checksum.value.toLowerCase();
       const first = seen.get(checksum.algorithm);
       if (!first) seen.set(checksum.algorithm, { value, where });
-      else if (first.value !== value) problems.push({ pointer: `${pointer}/value`, message: `${checksum.algorithm} ${value} disagrees with ${first.value} stated for ${first.where}` });
+      else if (first.value !== value)
+        problems.push({ pointer: `${pointer}/value`, message: `${checksum.algorithm} ${value} disagrees with ${first.value} stated for ${first.where}` });
     }
   });
   return problems;
@@ -41,9 +46,13 @@ export function checkReplicas(distributions: readonly DistributionContent[] | un
   if (!distributions?.length) return;
   const conflicts = checksumConflicts(distributions);
   if (conflicts.length) throw new FemtoError('REPLICA_CHECKSUM_CONFLICT', conflicts.map((p) => `${p.pointer}: ${p.message}`).join('; '), conflicts);
-  const named = distributions.flatMap((d, i) => (d.replicas ?? []).flatMap((r, j) => (r.site ? [{ site: r.site, pointer: `/distributions/${i}/replicas/${j}/site` }] : [])));
+  const named = distributions.flatMap((d, i) =>
+    (d.replicas ?? []).flatMap((r, j) => (r.site ? [{ site: r.site, pointer: `/distributions/${i}/replicas/${j}/site` }] : [])),
+  );
   if (!named.length) return;
   const known = knownSites([...new Set(named.map((n) => n.site))]);
-  const unknown = named.filter((n) => !known.has(n.site)).map((n) => ({ pointer: n.pointer, message: `'${n.site}' is not a site of this catalog (GET /sites lists them; an admin adds one with PUT /sites/{id})` }));
+  const unknown = named
+    .filter((n) => !known.has(n.site))
+    .map((n) => ({ pointer: n.pointer, message: `'${n.site}' is not a site of this catalog (GET /sites lists them; an admin adds one with PUT /sites/{id})` }));
   if (unknown.length) throw new FemtoError('UNKNOWN_REFERENCE', unknown.map((p) => p.message).join('; '), unknown);
 }

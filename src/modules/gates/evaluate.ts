@@ -47,7 +47,13 @@ function scaleOf(g: GateTerm, x: number): number {
 /** Judges values (already in the gate's unit) against a gate; a curve passes when every point does. */
 export function judge(gate: GateTerm, values: number[]): Judgement {
   if (!gate.thresholdStated) {
-    return { verdict: 'not-evaluable', passed: null, value: null, margin: null, reason: 'the seed states this gate without a number, so no value can pass or fail it' };
+    return {
+      verdict: 'not-evaluable',
+      passed: null,
+      value: null,
+      margin: null,
+      reason: 'the seed states this gate without a number, so no value can pass or fail it',
+    };
   }
   let worst: { value: number; margin: number } | null = null;
   for (const x of values) {

@@ -24,10 +24,15 @@ export function gatesReadExtension(gates: GatesService, urls: SiteUrls): ReadExt
   return {
     load(actor, items) {
       const pks = items.map((i) => i.pk);
-      const around = new Map(items.map((i) => [i.pk, [...i.parts.provenance.upstream, ...i.parts.provenance.downstream].filter((e) => visibleEndpoint(actor, e))]));
+      const around = new Map(
+        items.map((i) => [i.pk, [...i.parts.provenance.upstream, ...i.parts.provenance.downstream].filter((e) => visibleEndpoint(actor, e))]),
+      );
       // One batch for the versions and their neighbours.
       const status = gates.gateStatusFor([...new Set([...pks, ...[...around.values()].flat().map((e) => e.versionPk)])]);
-      const quality = dqvForVersions({ gates, urls }, items.map((i) => ({ pk: i.pk, datasetId: i.record.id, version: i.record.version })));
+      const quality = dqvForVersions(
+        { gates, urls },
+        items.map((i) => ({ pk: i.pk, datasetId: i.record.id, version: i.record.version })),
+      );
       for (const item of items) {
         item.parts.gateStatus = status.get(item.pk)!;
         item.parts.quality = quality.get(item.pk) ?? [];

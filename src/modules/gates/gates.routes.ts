@@ -18,7 +18,7 @@ export function gatesRoutes({ gates, urls }: { gates: GatesService; urls: SiteUr
           security,
           summary: 'Record a measured observable of a dataset version and judge its validation gates',
           description:
-            'Converts the value to the observable\'s QUDT unit (422 for a unit of another dimension), judges every gate on the observable and any gate named, ' +
+            "Converts the value to the observable's QUDT unit (422 for a unit of another dimension), judges every gate on the observable and any gate named, " +
             'and records the evaluation as a validation activity that used the version. Gates the seed states without a number answer passed: null, verdict not-evaluable.',
           params: idParams,
           body: measurementBody,
@@ -48,7 +48,14 @@ export function gatesRoutes({ gates, urls }: { gates: GatesService; urls: SiteUr
 
     app.get(
       '/datasets/:id/measurements/:mid',
-      { schema: { tags, summary: 'One measurement with its gate results', params: idParams.extend({ mid: z.string().min(1).max(100) }), response: { 200: measurementOut } } },
+      {
+        schema: {
+          tags,
+          summary: 'One measurement with its gate results',
+          params: idParams.extend({ mid: z.string().min(1).max(100) }),
+          response: { 200: measurementOut },
+        },
+      },
       async (request) => gates.get(request.actor, request.params.id, request.params.mid),
     );
   };

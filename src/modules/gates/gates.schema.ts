@@ -7,7 +7,12 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 export const softwareInput = z.union([
   z.string().trim().min(1).max(300),
   z
-    .object({ name: z.string().trim().min(1).max(300), version: z.string().max(100).optional(), repository: allowedUrl.optional(), commit: z.string().max(100).optional() })
+    .object({
+      name: z.string().trim().min(1).max(300),
+      version: z.string().max(100).optional(),
+      repository: allowedUrl.optional(),
+      commit: z.string().max(100).optional(),
+    })
     .strict(),
 ]);
 
@@ -20,7 +25,10 @@ export const measurementBody = z
     method: z.string().trim().min(1).max(2000).optional(),
     software: softwareInput.optional(),
     version: z.number().int().positive().optional().describe('dataset version number; default: the latest published'),
-    gate: z.union([z.string().min(1).max(300), z.array(z.string().min(1).max(300)).min(1).max(50)]).optional().describe('gate(s) to judge besides those on the observable'),
+    gate: z
+      .union([z.string().min(1).max(300), z.array(z.string().min(1).max(300)).min(1).max(50)])
+      .optional()
+      .describe('gate(s) to judge besides those on the observable'),
   })
   .strict();
 

@@ -10,7 +10,15 @@ import type { Unit } from '../ontology/units.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
 import { judge } from './evaluate.js';
 import type { GatesRepository, MeasurementWithActivity, NewGateResult } from './gates.repository.js';
-import { BEATS_BASELINE, type BaselineComparison, type BaselineComparisons, type GateResultRecord, type GateStatus, type MeasurementInput, type MeasurementRecord } from './gates.schema.js';
+import {
+  BEATS_BASELINE,
+  type BaselineComparison,
+  type BaselineComparisons,
+  type GateResultRecord,
+  type GateStatus,
+  type MeasurementInput,
+  type MeasurementRecord,
+} from './gates.schema.js';
 import type { GateResultRow } from '../../db/schema/index.js';
 
 const asList = (v: number | number[]) => (Array.isArray(v) ? v : [v]);
@@ -41,7 +49,15 @@ function baselineMargin(c: BaselineComparison, rule: BaselineRule): number | nul
 }
 
 export function thresholdOf(g: GateTerm) {
-  return { comparison: g.comparison, threshold: g.threshold, lowerBound: g.lowerBound, upperBound: g.upperBound, reference: g.reference, tolerance: g.tolerance, unit: g.unit };
+  return {
+    comparison: g.comparison,
+    threshold: g.threshold,
+    lowerBound: g.lowerBound,
+    upperBound: g.upperBound,
+    reference: g.reference,
+    tolerance: g.tolerance,
+    unit: g.unit,
+  };
 }
 
 /** The gates a publication rule requires to have passed: every numeric gate of the version's tier, every numeric gate on its observables, or these (slugs or IRIs). */
@@ -80,7 +96,12 @@ export function createGatesService(deps: {
 
   function judgeComparison(c: BaselineComparison, rule: BaselineRule): GateStatus['gates'][number] {
     const margin = baselineMargin(c, rule);
-    const state = margin === null ? ('not-evaluable' as const) : margin >= -1e-12 * Math.max(1, Math.abs(c.value!), Math.abs(c.baselineValue!)) ? ('passed' as const) : ('failed' as const);
+    const state =
+      margin === null
+        ? ('not-evaluable' as const)
+        : margin >= -1e-12 * Math.max(1, Math.abs(c.value!), Math.abs(c.baselineValue!))
+          ? ('passed' as const)
+          : ('failed' as const);
     return { gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: ${c.label}`, state, value: c.value, margin, measurement: c.evaluation };
   }
 
@@ -116,7 +137,10 @@ export function createGatesService(deps: {
 
   function unitOrThrow(ref: string, pointer: string): Unit {
     const u = units.get(ref);
-    if (!u) throw new FemtoError('UNKNOWN_REFERENCE', `Unit '${ref}' is not a known QUDT unit`, [{ pointer, message: 'unknown unit (QUDT IRI, unit:NAME, NAME or symbol)' }]);
+    if (!u)
+      throw new FemtoError('UNKNOWN_REFERENCE', `Unit '${ref}' is not a known QUDT unit`, [
+        { pointer, message: 'unknown unit (QUDT IRI, unit:NAME, NAME or symbol)' },
+      ]);
     return u;
   }
 
@@ -129,7 +153,10 @@ export function createGatesService(deps: {
 
   /** A version named by a measurement: 422 for a version number it does not have, 422 when nothing is published, else what reads answer. */
   const measuredMiss: MissError = (miss, ref) => {
-    if (miss === 'no-version') return new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' has no version ${ref.version}`, [{ pointer: '/version', message: 'unknown version' }]);
+    if (miss === 'no-version')
+      return new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' has no version ${ref.version}`, [
+        { pointer: '/version', message: 'unknown version' },
+      ]);
     if (miss === 'unpublished') return new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version to measure`);
     return notFound('Dataset', ref.dataset);
   };
@@ -146,7 +173,9 @@ export function createGatesService(deps: {
       const g = ontology.gate(ref);
       if (!g) throw new FemtoError('UNKNOWN_REFERENCE', `Gate '${ref}' is not in the ontology`, [{ pointer, message: 'unknown gate (GET /gates)' }]);
       if (g.observable !== observable.iri) {
-        throw new FemtoError('UNPROCESSABLE', `Gate '${g.slug}' judges ${g.observable}, not ${observable.iri}`, [{ pointer, message: 'judges another observable' }]);
+        throw new FemtoError('UNPROCESSABLE', `Gate '${g.slug}' judges ${g.observable}, not ${observable.iri}`, [
+          { pointer, message: 'judges another observable' },
+        ]);
       }
       out.set(g.iri, g);
     });
@@ -179,10 +208,12 @@ export function createGatesService(deps: {
       software: m.softwareName ? { name: m.softwareName, version: m.softwareVersion } : null,
       activity: m.activityId,
       recordedAt: m.createdAt,
-      results: results.filter((r) => r.measurementId === m.id).flatMap((r) => {
-        const g = ontology.gate(r.gate);
-        return g ? [resultRecord(g, r)] : [];
-      }),
+      results: results
+        .filter((r) => r.measurementId === m.id)
+        .flatMap((r) => {
+          const g = ontology.gate(r.gate);
+          return g ? [resultRecord(g, r)] : [];
+        }),
     }));
   }
 
@@ -204,8 +235,11 @@ export function createGatesService(deps: {
      * not (the latest per comparison), or no evaluation with values to judge at all.
      */
     unmetBaseline(versionPk: number, rule: BaselineRule): BlockingGate[] {
-      const judged = latestComparisons([versionPk]).map((c) => judgeComparison(c, rule)).filter((g) => g.state !== 'not-evaluable');
-      if (!judged.length) return [{ gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: no evaluation with a value against a baseline value`, state: 'not-evaluated' }];
+      const judged = latestComparisons([versionPk])
+        .map((c) => judgeComparison(c, rule))
+        .filter((g) => g.state !== 'not-evaluable');
+      if (!judged.length)
+        return [{ gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: no evaluation with a value against a baseline value`, state: 'not-evaluated' }];
       return judged.filter((g) => g.state === 'failed').map((g) => ({ gate: BEATS_BASELINE, label: g.label, state: 'failed' }));
     },
 
@@ -218,7 +252,10 @@ export function createGatesService(deps: {
       datasets.assertEditable(actor, datasetId);
       const target = resolveVersionPk(actor, datasetId, input.version);
       const observable = ontology.observable(input.observable);
-      if (!observable) throw new FemtoError('UNKNOWN_REFERENCE', `'${input.observable}' is not an observable of the femto ontology`, [{ pointer: '/observable', message: 'unknown observable (GET /observables)' }]);
+      if (!observable)
+        throw new FemtoError('UNKNOWN_REFERENCE', `'${input.observable}' is not an observable of the femto ontology`, [
+          { pointer: '/observable', message: 'unknown observable (GET /observables)' },
+        ]);
       const sentUnit = input.unit ? unitOrThrow(input.unit, '/unit') : null;
       const values = asList(input.value);
       // Client units are checked against the observable's before anything is judged or stored.
@@ -226,7 +263,9 @@ export function createGatesService(deps: {
       const normalizedUnit = observable.unit ?? sentUnit?.iri ?? null;
       const source = normalizedUnit ? units.get(normalizedUnit)! : null;
       const uncertainty =
-        input.uncertainty !== undefined && sentUnit && observable.unit ? units.convertInterval(input.uncertainty, sentUnit, units.get(observable.unit)!, '/unit') : (input.uncertainty ?? null);
+        input.uncertainty !== undefined && sentUnit && observable.unit
+          ? units.convertInterval(input.uncertainty, sentUnit, units.get(observable.unit)!, '/unit')
+          : (input.uncertainty ?? null);
       const named = input.gate === undefined ? [] : Array.isArray(input.gate) ? input.gate : [input.gate];
       const gates = gatesToJudge(observable, named);
       const judged = gates.map((g) => ({ g, j: judge(g, convert(normalized, source, g.unit)) }));
@@ -247,7 +286,15 @@ export function createGatesService(deps: {
           basis: gates.map((g) => g.seedSentence).join(' ') || null,
           inputs: [{ versionPk: target.pk, role: 'evaluated' }],
         });
-        const results: NewGateResult[] = judged.map(({ g, j }) => ({ measurementId: id, versionPk: target.pk, gate: g.iri, verdict: j.verdict, value: j.value, margin: j.margin, reason: j.reason }));
+        const results: NewGateResult[] = judged.map(({ g, j }) => ({
+          measurementId: id,
+          versionPk: target.pk,
+          gate: g.iri,
+          verdict: j.verdict,
+          value: j.value,
+          margin: j.margin,
+          reason: j.reason,
+        }));
         repo.insert(
           {
             id,
@@ -265,7 +312,12 @@ export function createGatesService(deps: {
           },
           results,
         );
-        auth.audit(actor, { action: 'measurement.record', entityType: 'dataset', entityId: datasetId, after: { measurement: id, version: target.version, ...input } });
+        auth.audit(actor, {
+          action: 'measurement.record',
+          entityType: 'dataset',
+          entityId: datasetId,
+          after: { measurement: id, version: target.version, ...input },
+        });
       });
       return this.get(actor, datasetId, id);
     },
@@ -332,7 +384,11 @@ export function createGatesService(deps: {
       const latest = new Map(status.gates.map((g) => [g.gate, g]));
       const stated = (gates: (GateTerm | undefined)[]) => gates.filter((g): g is GateTerm => !!g?.thresholdStated);
       const required =
-        spec === 'all' ? [...new Map(tiers.flatMap((tier) => stated(ontology.gates({ tier }))).map((g) => [g.iri, g])).values()] : spec === 'applicable' ? stated(status.gates.map((g) => ontology.gate(g.gate))) : spec;
+        spec === 'all'
+          ? [...new Map(tiers.flatMap((tier) => stated(ontology.gates({ tier }))).map((g) => [g.iri, g])).values()]
+          : spec === 'applicable'
+            ? stated(status.gates.map((g) => ontology.gate(g.gate)))
+            : spec;
       return required.flatMap((g) => {
         const state = latest.get(g.iri)?.state ?? 'not-evaluated';
         return state === 'passed' ? [] : [{ gate: g.iri, label: g.label, state }];

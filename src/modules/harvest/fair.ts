@@ -19,7 +19,9 @@ export const fairReport = z.object({
   version: z.number().int().nullable(),
   score: z.object({ earned: z.number(), total: z.number() }),
   metrics: z.array(fairMetric),
-  policy: policyCompliance.describe("the publication policies that govern the record (FEMTO_POLICY_DIR, FEMTO_GATE_POLICY), and whether it meets each: at publish, and for a findable DOI"),
+  policy: policyCompliance.describe(
+    'the publication policies that govern the record (FEMTO_POLICY_DIR, FEMTO_GATE_POLICY), and whether it meets each: at publish, and for a findable DOI',
+  ),
 });
 
 export type FairMetric = z.infer<typeof fairMetric>;
@@ -50,7 +52,11 @@ function datasheetMetric(item: HarvestItem, ctx: SerializerContext): FairMetric 
   return metric(
     'femto-R1-datasheet',
     'Data is documented by a datasheet for datasets (Gebru et al.)',
-    c.bySection.map((s) => [s.answered, `datasheet section '${s.title}' (${s.questions.answered} of ${s.questions.total} questions answered)`, `Answer the datasheet section '${s.title}' (PUT ${where}).`]),
+    c.bySection.map((s) => [
+      s.answered,
+      `datasheet section '${s.title}' (${s.questions.answered} of ${s.questions.total} questions answered)`,
+      `Answer the datasheet section '${s.title}' (PUT ${where}).`,
+    ]),
   );
 }
 
@@ -65,8 +71,13 @@ export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served
   const types = served.map((s) => s.mediaType);
   const formats = [...r.formats, ...r.distributions.map((d) => d.mediaType ?? d.format ?? '')].filter(Boolean);
   const metrics = [
-    metric('FsF-F1-01D', 'Data is assigned a globally unique identifier', [[true, `landing page IRI ${landing}`], [!!item.citeAsDoi, item.citeAsDoi ? `DOI ${item.citeAsDoi}` : 'a DOI', 'Register a DOI (POST /dois).']]),
-    metric('FsF-F1-02D', 'Data is assigned a persistent identifier', [[!!item.citeAsDoi, item.citeAsDoi ? `resolvable DOI ${doiUrl(item.citeAsDoi)}` : 'a persistent identifier (DOI)', 'Make the DOI findable.']]),
+    metric('FsF-F1-01D', 'Data is assigned a globally unique identifier', [
+      [true, `landing page IRI ${landing}`],
+      [!!item.citeAsDoi, item.citeAsDoi ? `DOI ${item.citeAsDoi}` : 'a DOI', 'Register a DOI (POST /dois).'],
+    ]),
+    metric('FsF-F1-02D', 'Data is assigned a persistent identifier', [
+      [!!item.citeAsDoi, item.citeAsDoi ? `resolvable DOI ${doiUrl(item.citeAsDoi)}` : 'a persistent identifier (DOI)', 'Make the DOI findable.'],
+    ]),
     metric('FsF-F2-01M', 'Metadata includes descriptive core elements', [
       [!!r.title, 'title'],
       [r.description.length >= 50, 'a description of at least 50 characters', 'Write a longer description.'],
@@ -75,25 +86,47 @@ export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served
       [!!r.publishedAt, 'publication date'],
       [r.keywords.length > 0, 'keywords', 'Add keywords.'],
     ]),
-    metric('FsF-F3-01M', 'Metadata includes the identifier of the data', [[urls.length > 0, urls.length ? `${urls.length} distribution URL(s)` : 'distribution URLs', item.embargoed ? 'URLs appear when the embargo ends.' : 'Add distributions with their URLs.']]),
+    metric('FsF-F3-01M', 'Metadata includes the identifier of the data', [
+      [
+        urls.length > 0,
+        urls.length ? `${urls.length} distribution URL(s)` : 'distribution URLs',
+        item.embargoed ? 'URLs appear when the embargo ends.' : 'Add distributions with their URLs.',
+      ],
+    ]),
     metric('FsF-F4-01M', 'Metadata can be retrieved in a way that supports discovery', [
       [true, `schema.org JSON-LD embedded in the landing page and listed in ${ctx.urls.sitemap}`],
       [true, `OAI-PMH at ${ctx.urls.oai} and the DCAT catalog at ${ctx.urls.catalog}`],
     ]),
-    metric('FsF-A1-01M', 'Metadata contains access level and access conditions', [[true, `access level '${r.accessLevel}'${r.embargoUntil ? ` until ${r.embargoUntil}` : ''}`]]),
-    metric('FsF-A1-02M', 'Metadata is accessible through a standardized communication protocol', [[/^https?:/.test(landing), `HTTP(S) landing page ${landing}`]]),
-    metric('FsF-A1-03D', 'Data is accessible through a standardized communication protocol', [
-      [urls.length > 0 && urls.every((u) => /^(https?|ftp|s3|root|xroot|gsiftp|davs?):/i.test(u)), urls.length ? 'standard protocols in every distribution URL' : 'distribution URLs', 'Serve the files over HTTP(S) or another standard protocol.'],
+    metric('FsF-A1-01M', 'Metadata contains access level and access conditions', [
+      [true, `access level '${r.accessLevel}'${r.embargoUntil ? ` until ${r.embargoUntil}` : ''}`],
     ]),
-    metric('FsF-A2-01M', 'Metadata remains available even if the data is no longer available', [[!!item.doi, item.doi ? 'a DOI: withdrawal leaves a tombstone page' : 'a DOI, whose withdrawal would leave a tombstone', 'Register a DOI.']]),
-    metric('FsF-I1-01M', 'Metadata is represented using a formal knowledge representation language', [[types.some((t) => /ld\+json|turtle/.test(t)), `served as ${types.filter((t) => /ld\+json|turtle|rdf/.test(t)).join(', ')}`]]),
+    metric('FsF-A1-02M', 'Metadata is accessible through a standardized communication protocol', [
+      [/^https?:/.test(landing), `HTTP(S) landing page ${landing}`],
+    ]),
+    metric('FsF-A1-03D', 'Data is accessible through a standardized communication protocol', [
+      [
+        urls.length > 0 && urls.every((u) => /^(https?|ftp|s3|root|xroot|gsiftp|davs?):/i.test(u)),
+        urls.length ? 'standard protocols in every distribution URL' : 'distribution URLs',
+        'Serve the files over HTTP(S) or another standard protocol.',
+      ],
+    ]),
+    metric('FsF-A2-01M', 'Metadata remains available even if the data is no longer available', [
+      [!!item.doi, item.doi ? 'a DOI: withdrawal leaves a tombstone page' : 'a DOI, whose withdrawal would leave a tombstone', 'Register a DOI.'],
+    ]),
+    metric('FsF-I1-01M', 'Metadata is represented using a formal knowledge representation language', [
+      [types.some((t) => /ld\+json|turtle/.test(t)), `served as ${types.filter((t) => /ld\+json|turtle|rdf/.test(t)).join(', ')}`],
+    ]),
     metric('FsF-I2-01M', 'Metadata uses semantic resources', [
       [true, 'schema.org, DCAT 3 and PROV-O vocabularies'],
       [r.observables.length > 0, 'observables as ontology IRIs', 'Link the observables measured (ontology IRIs).'],
     ]),
     metric('FsF-I3-01M', 'Metadata includes links between the data and its related entities', [
       [r.relatedIdentifiers.length > 0, `${r.relatedIdentifiers.length} related identifier(s)`, 'Add related identifiers (papers, software, upstream DOIs).'],
-      [item.generatedBy.length + item.downstream.length > 0, 'derivation steps (prov:wasGeneratedBy / prov:used)', 'Record the derivation steps (POST /activities).'],
+      [
+        item.generatedBy.length + item.downstream.length > 0,
+        'derivation steps (prov:wasGeneratedBy / prov:used)',
+        'Record the derivation steps (POST /activities).',
+      ],
     ]),
     metric('FsF-R1-01MD', 'Metadata specifies the content of the data', [
       [!!r.dataType || r.resourceType !== 'Dataset', 'resource or data type'],
@@ -103,15 +136,27 @@ export function fairAssessment(item: HarvestItem, ctx: SerializerContext, served
     ]),
     datasheetMetric(item, ctx),
     metric('FsF-R1.1-01M', 'Metadata includes license information', [
-      [r.license !== LICENSE_UNKNOWN, r.license !== LICENSE_UNKNOWN ? `SPDX licence ${r.license}` : 'a licence (unknown: none is recorded)', 'Choose an SPDX licence.'],
+      [
+        r.license !== LICENSE_UNKNOWN,
+        r.license !== LICENSE_UNKNOWN ? `SPDX licence ${r.license}` : 'a licence (unknown: none is recorded)',
+        'Choose an SPDX licence.',
+      ],
     ]),
     metric('FsF-R1.2-01M', 'Metadata includes provenance information', [
       [r.creators.length > 0, 'creators', 'Name the creators.'],
       [!!r.publishedAt, 'publication date'],
       [item.generatedBy.length > 0, 'the step that generated this version', 'Record how the data was produced (POST /activities).'],
     ]),
-    metric('FsF-R1.3-01M', 'Metadata follows a standard recommended by the community', [[true, `DataCite kernel-4 via OAI-PMH, schema.org and DCAT (${types.length} representations)`]]),
-    metric('FsF-R1.3-02D', 'Data is available in a file format recommended by the community', [[formats.some((f) => OPEN_FORMATS.test(f)), formats.length ? `formats ${formats.join(', ')}` : 'an open file format', 'Offer the data in an open format (HDF5, NetCDF, FITS, CSV, Parquet, ROOT, ...).']]),
+    metric('FsF-R1.3-01M', 'Metadata follows a standard recommended by the community', [
+      [true, `DataCite kernel-4 via OAI-PMH, schema.org and DCAT (${types.length} representations)`],
+    ]),
+    metric('FsF-R1.3-02D', 'Data is available in a file format recommended by the community', [
+      [
+        formats.some((f) => OPEN_FORMATS.test(f)),
+        formats.length ? `formats ${formats.join(', ')}` : 'an open file format',
+        'Offer the data in an open format (HDF5, NetCDF, FITS, CSV, Parquet, ROOT, ...).',
+      ],
+    ]),
   ];
   const earned = metrics.reduce((n, m) => n + m.score.earned, 0);
   const total = metrics.reduce((n, m) => n + m.score.total, 0);

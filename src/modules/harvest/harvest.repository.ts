@@ -103,7 +103,13 @@ export function createHarvestRepository({ sqlite }: Database_) {
     UNION SELECT DISTINCT 'dataType', v.data_type FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.data_type IS NOT NULL
     ORDER BY 1, 2`);
 
-  type Raw = Omit<HarvestRow, 'deleted' | 'tiers' | 'domains'> & { deleted: number; tier: number | null; domain: string | null; alsoTiers: string; alsoDomains: string };
+  type Raw = Omit<HarvestRow, 'deleted' | 'tiers' | 'domains'> & {
+    deleted: number;
+    tier: number | null;
+    domain: string | null;
+    alsoTiers: string;
+    alsoDomains: string;
+  };
   const toRow = ({ tier, domain, alsoTiers, alsoDomains, ...r }: Raw): HarvestRow => ({
     ...r,
     deleted: r.deleted === 1,

@@ -31,7 +31,9 @@ const linksetAnswer = z.object({
 const catalogQuery = z.object({
   page: z.coerce.number().int().positive().default(1),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  modified_since: isoDate.optional().describe('only records modified at or after this instant (a version published, a DOI changed or withdrawn, a gate judged, a derivation step added)'),
+  modified_since: isoDate
+    .optional()
+    .describe('only records modified at or after this instant (a version published, a DOI changed or withdrawn, a gate judged, a derivation step added)'),
   format: z.enum(['jsonld', 'dcat', 'ttl']).optional(),
 });
 
@@ -56,8 +58,27 @@ export function harvestRoutes(deps: {
   }
   const catalogFormats = new RepresentationRegistry<RenderedPage>();
   catalogFormats.register({ mediaType: JSONLD, format: 'jsonld', render: ({ page, nodes }) => catalogJson(schemaOrgCatalog(page, ctx, []), nodes) });
-  catalogFormats.register({ mediaType: DCAT_JSONLD, format: 'dcat', profile: DCAT_PROFILE, render: ({ page, nodes }) => catalogJson(dcatCatalog(page, ctx, []), nodes) });
-  catalogFormats.register({ mediaType: 'text/turtle', format: 'ttl', render: ({ page, nodes }) => toTurtle([dcatCatalog(page, ctx, nodes.map((n) => JSON.parse(n) as unknown))], ctx.urls.base) });
+  catalogFormats.register({
+    mediaType: DCAT_JSONLD,
+    format: 'dcat',
+    profile: DCAT_PROFILE,
+    render: ({ page, nodes }) => catalogJson(dcatCatalog(page, ctx, []), nodes),
+  });
+  catalogFormats.register({
+    mediaType: 'text/turtle',
+    format: 'ttl',
+    render: ({ page, nodes }) =>
+      toTurtle(
+        [
+          dcatCatalog(
+            page,
+            ctx,
+            nodes.map((n) => JSON.parse(n) as unknown),
+          ),
+        ],
+        ctx.urls.base,
+      ),
+  });
 
   return async (app) => {
     // OAI-PMH harvesters may POST their arguments as a form (§3.1.1.2); only these routes parse forms.
@@ -87,7 +108,10 @@ export function harvestRoutes(deps: {
     function sendLinkset(request: FastifyRequest, reply: FastifyReply, ref: VersionRef, landing: string) {
       const v = reader.open(request.actor, ref);
       const links = signposts(harvestItem(request.actor, reader.item(request.actor, v)), ctx, deps.metadataFormats(), landing);
-      return reply.type('application/linkset+json').serializer(raw).send(JSON.stringify(linkset(landing, links)));
+      return reply
+        .type('application/linkset+json')
+        .serializer(raw)
+        .send(JSON.stringify(linkset(landing, links)));
     }
 
     app.get(
@@ -130,7 +154,12 @@ export function harvestRoutes(deps: {
       async (request) => {
         const v = reader.open(request.actor, { dataset: request.params.id, draft: 'fallback' });
         const item = reader.item(request.actor, v);
-        return fairAssessment(harvestItem(request.actor, item), ctx, reader.representations.all(), policies.compliance(item, holds(request.actor, item.holders)));
+        return fairAssessment(
+          harvestItem(request.actor, item),
+          ctx,
+          reader.representations.all(),
+          policies.compliance(item, holds(request.actor, item.holders)),
+        );
       },
     );
 
@@ -140,7 +169,8 @@ export function harvestRoutes(deps: {
         schema: {
           tags,
           summary: 'The catalog as schema:DataCatalog / dcat:Catalog, paged with a Hydra PartialCollectionView',
-          description: 'Negotiates application/ld+json (schema.org), application/ld+json with the DCAT profile, and text/turtle; `?format=` as a fallback. Pages keep their content as records are added (new records go to the end).',
+          description:
+            'Negotiates application/ld+json (schema.org), application/ld+json with the DCAT profile, and text/turtle; `?format=` as a fallback. Pages keep their content as records are added (new records go to the end).',
           querystring: catalogQuery,
           response: { 200: text },
         },
@@ -183,7 +213,10 @@ export function harvestRoutes(deps: {
         } else {
           const maps = Array.from({ length: Math.ceil(total / max) }, (_, n) => {
             const chunk = n === 0 ? rows : harvest.publicIndex(n, max).rows;
-            return { loc: `${ctx.urls.base}/sitemaps/${n + 1}.xml`, lastmod: chunk.length ? seconds(chunk.reduce((a, r) => (r.datestamp > a ? r.datestamp : a), chunk[0].datestamp)) : undefined };
+            return {
+              loc: `${ctx.urls.base}/sitemaps/${n + 1}.xml`,
+              lastmod: chunk.length ? seconds(chunk.reduce((a, r) => (r.datestamp > a ? r.datestamp : a), chunk[0].datestamp)) : undefined,
+            };
           });
           body = sitemapIndex(maps);
         }
@@ -217,13 +250,19 @@ export function harvestRoutes(deps: {
       .object(Object.fromEntries(['verb', 'identifier', 'metadataPrefix', 'from', 'until', 'set', 'resumptionToken'].map((k) => [k, oaiValue.optional()])))
       .catchall(oaiValue);
     const sendOai = (args: Record<string, unknown>) => oai.respond(args);
-    app.get('/oai', { schema: { tags, summary: 'OAI-PMH 2.0 (all six verbs; oai_dc and oai_datacite)', querystring: oaiArgs, response: { 200: text } } }, async (request, reply) =>
-      reply.type('text/xml; charset=utf-8').serializer(raw).send(sendOai(request.query)),
+    app.get(
+      '/oai',
+      { schema: { tags, summary: 'OAI-PMH 2.0 (all six verbs; oai_dc and oai_datacite)', querystring: oaiArgs, response: { 200: text } } },
+      async (request, reply) => reply.type('text/xml; charset=utf-8').serializer(raw).send(sendOai(request.query)),
     );
     app.post(
       '/oai',
       { schema: { tags, summary: 'OAI-PMH 2.0 with the arguments as application/x-www-form-urlencoded', body: oaiArgs.optional(), response: { 200: text } } },
-      async (request, reply) => reply.type('text/xml; charset=utf-8').serializer(raw).send(sendOai(request.body ?? {})),
+      async (request, reply) =>
+        reply
+          .type('text/xml; charset=utf-8')
+          .serializer(raw)
+          .send(sendOai(request.body ?? {})),
     );
   };
 }

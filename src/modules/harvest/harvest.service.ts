@@ -146,7 +146,12 @@ export function createHarvestService(deps: HarvestDeps) {
         rows,
         /** The page's full items, loaded on first use (the catalog route renders cached fragments of `rows` instead). */
         get items() {
-          return (items ??= reader.load(actor, rows.map((r) => r.pk)).map((i) => harvestItem(actor, i)));
+          return (items ??= reader
+            .load(
+              actor,
+              rows.map((r) => r.pk),
+            )
+            .map((i) => harvestItem(actor, i)));
         },
       };
     },

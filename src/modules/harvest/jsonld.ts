@@ -8,7 +8,14 @@ import { projectPath } from '../../paths.js';
  * `croissant-1.1.jsonld` is the context of Appendix 1 of the Croissant 1.1 specification (mlcommons/croissant,
  * docs/croissant-spec-1.1.md, Apache-2.0), as published there.
  */
-export const CONTEXT_FILES = ['schemaorg.jsonld', 'dcat.jsonld', 'ro-crate-1.1.jsonld', 'ro-crate-1.2.jsonld', 'workflow-run.jsonld', 'croissant-1.1.jsonld'] as const;
+export const CONTEXT_FILES = [
+  'schemaorg.jsonld',
+  'dcat.jsonld',
+  'ro-crate-1.1.jsonld',
+  'ro-crate-1.2.jsonld',
+  'workflow-run.jsonld',
+  'croissant-1.1.jsonld',
+] as const;
 export type ContextFile = (typeof CONTEXT_FILES)[number];
 
 /** Published contexts femto's documents name by their canonical URL, answered from the local copies (RO-Crate requires its own URL). */

@@ -20,14 +20,7 @@ export interface OaiFormat {
 }
 
 export type OaiErrorCode =
-  | 'badArgument'
-  | 'badResumptionToken'
-  | 'badVerb'
-  | 'cannotDisseminateFormat'
-  | 'idDoesNotExist'
-  | 'noRecordsMatch'
-  | 'noMetadataFormats'
-  | 'noSetHierarchy';
+  'badArgument' | 'badResumptionToken' | 'badVerb' | 'cannotDisseminateFormat' | 'idDoesNotExist' | 'noRecordsMatch' | 'noMetadataFormats' | 'noSetHierarchy';
 
 class OaiError extends Error {
   constructor(
@@ -129,7 +122,9 @@ export function createOaiService(deps: {
   };
 
   const header = (row: HarvestRow) =>
-    `<header${row.deleted ? ' status="deleted"' : ''}>${element('identifier', identifierOf(row.id))}${element('datestamp', seconds(row.datestamp))}${setSpecsOf(row)
+    `<header${row.deleted ? ' status="deleted"' : ''}>${element('identifier', identifierOf(row.id))}${element('datestamp', seconds(row.datestamp))}${setSpecsOf(
+      row,
+    )
       .map((s) => element('setSpec', s))
       .join('')}</header>`;
 
@@ -166,7 +161,10 @@ export function createOaiService(deps: {
       if (!id || !repo.one(id, publicQuery())) throw new OaiError('idDoesNotExist', `No record '${args.identifier}'`);
     }
     return `<ListMetadataFormats>${formats
-      .map((f) => `<metadataFormat>${element('metadataPrefix', f.prefix)}${element('schema', f.schema)}${element('metadataNamespace', f.namespace)}</metadataFormat>`)
+      .map(
+        (f) =>
+          `<metadataFormat>${element('metadataPrefix', f.prefix)}${element('schema', f.schema)}${element('metadataNamespace', f.namespace)}</metadataFormat>`,
+      )
       .join('')}</ListMetadataFormats>`;
   }
 
@@ -214,7 +212,10 @@ export function createOaiService(deps: {
     }
     const format = formatOf(state.prefix);
     const facets = state.set ? facetsOf(state.set) : undefined;
-    const rows = facets === null ? [] : repo.page(publicQuery({ from: state.from, before: state.before, facets, after: state.after[0] ? state.after : undefined }), pageSize + 1);
+    const rows =
+      facets === null
+        ? []
+        : repo.page(publicQuery({ from: state.from, before: state.before, facets, after: state.after[0] ? state.after : undefined }), pageSize + 1);
     const page = rows.slice(0, pageSize);
     if (!page.length && state.cursor === 0) throw new OaiError('noRecordsMatch', 'No record matches the arguments');
     const body = verb === 'ListRecords' ? records(page, format) : page.map(header).join('');

@@ -27,7 +27,12 @@ export type DomainDescriber = (iri: string) => DomainInfo;
 
 /** Name from the IRI's last segment: ".../observable/binder-cumulant" -> "binder cumulant". */
 export const describeObservableFromIri: ObservableDescriber = (iri) => {
-  const slug = decodeURIComponent(iri.replace(/[/#]+$/, '').split(/[/#]/).pop() ?? iri);
+  const slug = decodeURIComponent(
+    iri
+      .replace(/[/#]+$/, '')
+      .split(/[/#]/)
+      .pop() ?? iri,
+  );
   return { iri, name: slug.replace(/[-_]+/g, ' ') };
 };
 

@@ -18,12 +18,21 @@ export const DCAT_JSONLD = `application/ld+json; profile="${DCAT_PROFILE}"`;
  * and the answer for a withdrawn version (a 410 tombstone page for browsers, 410 problem+json
  * otherwise).
  */
-export function registerHarvestRepresentations(reader: DatasetReader, ctx: SerializerContext, tombstoneFor: (datasetId: string, versionPk: number) => Tombstone | undefined) {
+export function registerHarvestRepresentations(
+  reader: DatasetReader,
+  ctx: SerializerContext,
+  tombstoneFor: (datasetId: string, versionPk: number) => Tombstone | undefined,
+) {
   const registry = reader.representations;
   const view = (item: ReadItem) => harvestItem(item.viewer, item);
   registry.register({ mediaType: JSONLD, format: 'jsonld', render: (item) => JSON.stringify(schemaOrgDocument(view(item), ctx)) });
   registry.register({ mediaType: DCAT_JSONLD, format: 'dcat', profile: DCAT_PROFILE, render: (item) => JSON.stringify(dcatDocument(view(item), ctx)) });
-  registry.register({ mediaType: CROISSANT_JSONLD, format: 'croissant', profile: CROISSANT_PROFILE, render: (item) => JSON.stringify(croissantDocument(view(item), ctx)) });
+  registry.register({
+    mediaType: CROISSANT_JSONLD,
+    format: 'croissant',
+    profile: CROISSANT_PROFILE,
+    render: (item) => JSON.stringify(croissantDocument(view(item), ctx)),
+  });
   registry.register({
     mediaType: 'text/turtle',
     format: 'ttl',
@@ -36,7 +45,10 @@ export function registerHarvestRepresentations(reader: DatasetReader, ctx: Seria
 
   /** Every machine-readable representation but plain JSON (whatever other modules registered too). */
   function metadataFormats() {
-    return registry.all().filter((r) => r.format !== 'json' && r.format !== 'html').map((r) => ({ mediaType: r.mediaType, format: r.format }));
+    return registry
+      .all()
+      .filter((r) => r.format !== 'json' && r.format !== 'html')
+      .map((r) => ({ mediaType: r.mediaType, format: r.format }));
   }
 
   // Signposting level 1 on every representation of a dataset, relative to the URL that serves it.

@@ -55,7 +55,10 @@ function datasetIdOf(input: { name: string; single: boolean }, title: string, s:
  * which the related identifier names.
  */
 function titleOf(name: string, s: ReadSubmission): string {
-  const sentence = s.info.comment?.split(/(?<=[.!?])\s+/).map((x) => x.trim().replace(/\s+/g, ' ')).find((x) => x.length >= 20);
+  const sentence = s.info.comment
+    ?.split(/(?<=[.!?])\s+/)
+    .map((x) => x.trim().replace(/\s+/g, ' '))
+    .find((x) => x.length >= 20);
   if (!sentence) return `HEPData submission ${basename(name)}: ${s.tables.map((t) => t.name).join(', ')}`.slice(0, TITLE_LIMIT);
   const plain = sentence.replace(/\.$/, '');
   return plain.length <= TITLE_LIMIT ? plain : `${plain.slice(0, plain.lastIndexOf(' ', TITLE_LIMIT - 1))}…`;
@@ -85,7 +88,12 @@ function relatedOf(s: ReadSubmission): Related[] {
   });
 }
 
-export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<OntologyService, 'observable'>; urls: SiteUrls; jsonMaxDepth: number }): Importer<HepdataUnit> {
+export function hepdataImporter(deps: {
+  hepdata: HepdataService;
+  ontology: Pick<OntologyService, 'observable'>;
+  urls: SiteUrls;
+  jsonMaxDepth: number;
+}): Importer<HepdataUnit> {
   const { hepdata, ontology, urls, jsonMaxDepth } = deps;
   const terms = new Map(
     MAPPED_OBSERVABLES.map((notation) => {
@@ -97,7 +105,10 @@ export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<
 
   function unitOf(input: { name: string; single: boolean }, s: ReadSubmission): HepdataUnit {
     const { name } = input;
-    const tables = s.tables.map(({ relatedDois: _d, resources: _r, ...t }) => ({ ...t, keywords: t.keywords.map((k) => ({ ...k, observable: k.observable && terms.get(k.observable)!.iri })) }));
+    const tables = s.tables.map(({ relatedDois: _d, resources: _r, ...t }) => ({
+      ...t,
+      keywords: t.keywords.map((k) => ({ ...k, observable: k.observable && terms.get(k.observable)!.iri })),
+    }));
     const keywords = tables.flatMap((t) => t.keywords);
     const matched = [...new Set(keywords.flatMap((k) => (k.observable ? [k.observable] : [])))];
     const observed = [...terms.values()].filter((o) => matched.includes(o.iri));
@@ -105,7 +116,14 @@ export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<
     const one = <T>(values: T[]) => (new Set(values).size === 1 ? values[0] : undefined);
     const tier = one(observed.flatMap((o) => o.tiers));
     const domain = one(observed.flatMap((o) => o.domains));
-    const plain = [...new Set(keywords.filter((k) => !k.observable).map((k) => k.value.trim()).filter(Boolean))];
+    const plain = [
+      ...new Set(
+        keywords
+          .filter((k) => !k.observable)
+          .map((k) => k.value.trim())
+          .filter(Boolean),
+      ),
+    ];
     const related = relatedOf(s);
     const title = titleOf(name, s);
     const content: VersionContent = {
@@ -127,7 +145,8 @@ export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<
 
   return {
     format: 'hepdata',
-    title: 'HEPData submission (a directory with submission.yaml and its data files, or the single-file form): one dataset with its tables, keywords mapped to ontology observables, INSPIRE/arXiv ids as related identifiers',
+    title:
+      'HEPData submission (a directory with submission.yaml and its data files, or the single-file form): one dataset with its tables, keywords mapped to ontology observables, INSPIRE/arXiv ids as related identifiers',
     mediaTypes: ['application/yaml', 'application/x-yaml', 'text/yaml'],
     extensions: ['submission.yaml'],
     directories: true,
@@ -145,7 +164,9 @@ export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<
       for (const dir of submissions) {
         const name = dir ? `${input.name}/${dir}` : input.name;
         const source = `${name}/submission.yaml`;
-        const files = input.files.filter((f) => f.path.startsWith(dir ? `${dir}/` : '')).map((f) => ({ path: dir ? f.path.slice(dir.length + 1) : f.path, read: f.read }));
+        const files = input.files
+          .filter((f) => f.path.startsWith(dir ? `${dir}/` : ''))
+          .map((f) => ({ path: dir ? f.path.slice(dir.length + 1) : f.path, read: f.read }));
         let read: ReadSubmission;
         try {
           read = readSubmission({ name, single: false, files }, { maxDepth: jsonMaxDepth });
@@ -162,8 +183,16 @@ export function hepdataImporter(deps: { hepdata: HepdataService; ontology: Pick<
     apply({ data }, actor, { dryRun }) {
       const r = hepdata.publish(actor, data.id, data.content, data.tables);
       const would = dryRun ? 'would ' : '';
-      const what = { created: `${would}create dataset ${data.id}`, updated: `${would}publish version ${r.version} of dataset ${data.id}`, unchanged: `dataset ${data.id} v${r.version} already says this` }[r.status];
-      return { status: r.status, message: `${what} (${data.tables.length} tables: ${data.content.title})`, subject: { id: data.id, location: urls.version(data.id, r.version) } };
+      const what = {
+        created: `${would}create dataset ${data.id}`,
+        updated: `${would}publish version ${r.version} of dataset ${data.id}`,
+        unchanged: `dataset ${data.id} v${r.version} already says this`,
+      }[r.status];
+      return {
+        status: r.status,
+        message: `${what} (${data.tables.length} tables: ${data.content.title})`,
+        subject: { id: data.id, location: urls.version(data.id, r.version) },
+      };
     },
   };
 }

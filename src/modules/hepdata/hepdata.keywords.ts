@@ -20,7 +20,8 @@ const RULES: readonly { name: KeywordName; matches: RegExp; observable: string }
 export const MAPPED_OBSERVABLES = [...new Set(RULES.map((r) => r.observable))];
 
 /** The notation of the observable a keyword maps to, if any. */
-export const observableOfKeyword = (name: KeywordName, value: string): string | undefined => RULES.find((r) => r.name === name && r.matches.test(value.trim()))?.observable;
+export const observableOfKeyword = (name: KeywordName, value: string): string | undefined =>
+  RULES.find((r) => r.name === name && r.matches.test(value.trim()))?.observable;
 
 const NUMBER = /^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 

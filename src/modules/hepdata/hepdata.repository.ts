@@ -22,7 +22,9 @@ export function createHepdataRepository({ sqlite }: Database_) {
   const insertTable = sqlite.prepare(`
     INSERT INTO hepdata_tables (version_pk, position, name, description, location, data_file, doi, license_name, license_url, license_description, row_count)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertKeyword = sqlite.prepare('INSERT INTO hepdata_keywords (table_pk, position, name, value, observable, low_gev, high_gev) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertKeyword = sqlite.prepare(
+    'INSERT INTO hepdata_keywords (table_pk, position, name, value, observable, low_gev, high_gev) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const insertVariable = sqlite.prepare('INSERT INTO hepdata_variables (table_pk, kind, position, name, units) VALUES (?, ?, ?, ?, ?)');
   const insertQualifier = sqlite.prepare('INSERT INTO hepdata_qualifiers (table_pk, variable, position, name, value, units) VALUES (?, ?, ?, ?, ?, ?)');
 
@@ -46,7 +48,19 @@ export function createHepdataRepository({ sqlite }: Database_) {
     insert(versionPk: number, tables: readonly HepdataTable[]): void {
       tables.forEach((t, position) => {
         const tablePk = Number(
-          insertTable.run(versionPk, position, t.name, t.description, t.location, t.dataFile, t.doi, t.license?.name ?? null, t.license?.url ?? null, t.license?.description ?? null, t.rowCount).lastInsertRowid,
+          insertTable.run(
+            versionPk,
+            position,
+            t.name,
+            t.description,
+            t.location,
+            t.dataFile,
+            t.doi,
+            t.license?.name ?? null,
+            t.license?.url ?? null,
+            t.license?.description ?? null,
+            t.rowCount,
+          ).lastInsertRowid,
         );
         t.keywords.forEach((k, i) => insertKeyword.run(tablePk, i, k.name, k.value, k.observable, k.gev?.low ?? null, k.gev?.high ?? null));
         t.independentVariables.forEach((v, i) => insertVariable.run(tablePk, 'independent', i, v.name, v.units));
@@ -73,11 +87,20 @@ export function createHepdataRepository({ sqlite }: Database_) {
           doi: r.doi,
           license: r.licenseName !== null && r.licenseUrl !== null ? { name: r.licenseName, url: r.licenseUrl, description: r.licenseDescription } : null,
           rowCount: r.rowCount,
-          keywords: keywords.map((k) => ({ name: k.name, value: k.value, observable: k.observable, gev: k.low !== null && k.high !== null ? { low: k.low, high: k.high } : null })),
+          keywords: keywords.map((k) => ({
+            name: k.name,
+            value: k.value,
+            observable: k.observable,
+            gev: k.low !== null && k.high !== null ? { low: k.low, high: k.high } : null,
+          })),
           independentVariables: variables.filter((v) => v.kind === 'independent').map((v) => ({ name: v.name, units: v.units })),
           dependentVariables: variables
             .filter((v) => v.kind === 'dependent')
-            .map((v, i) => ({ name: v.name, units: v.units, qualifiers: qualifiers.filter((q) => q.variable === i).map((q) => ({ name: q.name, value: q.value, units: q.units })) })),
+            .map((v, i) => ({
+              name: v.name,
+              units: v.units,
+              qualifiers: qualifiers.filter((q) => q.variable === i).map((q) => ({ name: q.name, value: q.value, units: q.units })),
+            })),
         };
         out.set(r.versionPk, [...(out.get(r.versionPk) ?? []), table]);
       }

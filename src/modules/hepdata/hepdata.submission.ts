@@ -34,7 +34,8 @@ let validators: { info: ValidateFunction; table: ValidateFunction; data: Validat
 function schemas() {
   if (validators) return validators;
   const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false });
-  for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json'))) ajv.addSchema(JSON.parse(readFileSync(`${SCHEMA_DIR}/${file}`, 'utf8')) as object);
+  for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json')))
+    ajv.addSchema(JSON.parse(readFileSync(`${SCHEMA_DIR}/${file}`, 'utf8')) as object);
   const get = (name: string) => ajv.getSchema(`${SCHEMA_BASE}${name}`)!;
   validators = { info: get('additional_info_schema.json'), table: get('submission_schema.json'), data: get('data_schema.json') };
   return validators;
@@ -84,7 +85,9 @@ function parseYaml(file: string, text: string, maxDepth: number): { docs: Docume
   const broken = list.find((d) => d.errors.length);
   if (broken) {
     const e = broken.errors[0];
-    throw new FemtoError('MALFORMED_BODY', `${file}:${e.linePos?.[0].line ?? '?'}: not YAML: ${e.message.split('\n')[0]}`, [{ pointer: '', message: `${file}: ${e.message.split('\n')[0]}` }]);
+    throw new FemtoError('MALFORMED_BODY', `${file}:${e.linePos?.[0].line ?? '?'}: not YAML: ${e.message.split('\n')[0]}`, [
+      { pointer: '', message: `${file}: ${e.message.split('\n')[0]}` },
+    ]);
   }
   return { docs: list as Document[], lines };
 }
@@ -124,7 +127,10 @@ function checkData(data: Json, report: (pointer: string, message: string) => voi
   const vars = (k: string) => (data[k] as { values: Json[] }[]) ?? [];
   const counts = [...vars('independent_variables'), ...vars('dependent_variables')].map((v) => v.values.length);
   if (new Set(counts).size > 1) {
-    report('', `inconsistent length of 'values': independent_variables ${JSON.stringify(vars('independent_variables').map((v) => v.values.length))}, dependent_variables ${JSON.stringify(vars('dependent_variables').map((v) => v.values.length))}`);
+    report(
+      '',
+      `inconsistent length of 'values': independent_variables ${JSON.stringify(vars('independent_variables').map((v) => v.values.length))}, dependent_variables ${JSON.stringify(vars('dependent_variables').map((v) => v.values.length))}`,
+    );
   }
   vars('dependent_variables').forEach((dep, d) =>
     dep.values.forEach((value, i) => {
@@ -180,7 +186,10 @@ export function readSubmission(input: { name: string; single: boolean; files: re
     }
     const item = { ...(v as Json) };
     // The single-file form: a table document carries its own data.
-    const inline = 'independent_variables' in item || 'dependent_variables' in item ? { independent_variables: item.independent_variables, dependent_variables: item.dependent_variables } : undefined;
+    const inline =
+      'independent_variables' in item || 'dependent_variables' in item
+        ? { independent_variables: item.independent_variables, dependent_variables: item.dependent_variables }
+        : undefined;
     delete item.independent_variables;
     delete item.dependent_variables;
     if (inline && item.data_file === undefined && typeof item.name === 'string') item.data_file = `${item.name.replace(/ /g, '_').replace(/\//g, '-')}.yaml`;
@@ -197,7 +206,8 @@ export function readSubmission(input: { name: string; single: boolean; files: re
     const keywords = (item.keywords as { name: KeywordName; values: (string | number)[] }[]).flatMap((k, ki) =>
       k.values.map((value, vi) => {
         const gev = k.name === 'cmenergies' ? cmEnergyOf(value, k.values.length === 1) : undefined;
-        if (k.name === 'cmenergies' && !gev) report(`/keywords/${ki}/values/${vi}`, `invalid value (in GeV) for cmenergies: '${value}' (a number, or one range such as 1.7-4.7)`);
+        if (k.name === 'cmenergies' && !gev)
+          report(`/keywords/${ki}/values/${vi}`, `invalid value (in GeV) for cmenergies: '${value}' (a number, or one range such as 1.7-4.7)`);
         const observable = observableOfKeyword(k.name, String(value)) ?? null;
         return { name: k.name, value: String(value), observable, gev: gev ?? null };
       }),
@@ -216,11 +226,16 @@ export function readSubmission(input: { name: string; single: boolean; files: re
     else if (dataFile.includes('/')) report('/data_file', `name of data_file '${dataFile}' should not contain '/'`);
     else {
       const file = files.find((f) => f.path === dataFile);
-      if (!file) report('/data_file', `missing data_file '${dataFile}'${single ? ' (give the submission directory, or put the table\'s independent_variables and dependent_variables in its document)' : ''}`);
+      if (!file)
+        report(
+          '/data_file',
+          `missing data_file '${dataFile}'${single ? " (give the submission directory, or put the table's independent_variables and dependent_variables in its document)" : ''}`,
+        );
       else {
         const bytes = file.read();
         dataName = `${name}/${dataFile}`;
-        if (bytes.length > DATA_FILE_LIMIT) report('/data_file', `data_file '${dataFile}' is ${bytes.length} bytes, over HEPData's limit of ${DATA_FILE_LIMIT}`);
+        if (bytes.length > DATA_FILE_LIMIT)
+          report('/data_file', `data_file '${dataFile}' is ${bytes.length} bytes, over HEPData's limit of ${DATA_FILE_LIMIT}`);
         else {
           const parsed = parseYaml(dataName, bytes.toString('utf8'), limits.maxDepth);
           const dataDoc = parsed.docs.find((d) => d.contents !== null);
@@ -257,10 +272,15 @@ export function readSubmission(input: { name: string; single: boolean; files: re
       resources: (item.additional_resources as Resource[] | undefined) ?? [],
     });
   }
-  if (!tables.length && !sink.errors.length) sink.add(mainName, undefined, undefined, '', undefined, 'the submission has no table (a document with name, description, keywords and data_file)');
+  if (!tables.length && !sink.errors.length)
+    sink.add(mainName, undefined, undefined, '', undefined, 'the submission has no table (a document with name, description, keywords and data_file)');
   if (sink.errors.length) {
     const shown = sink.lines.slice(0, 3).join('; ');
-    throw new FemtoError('VALIDATION_FAILED', `${name} is not a valid HEPData submission: ${shown}${sink.errors.length > 3 ? `; and ${sink.errors.length - 3} more` : ''}`, sink.errors);
+    throw new FemtoError(
+      'VALIDATION_FAILED',
+      `${name} is not a valid HEPData submission: ${shown}${sink.errors.length > 3 ? `; and ${sink.errors.length - 3} more` : ''}`,
+      sink.errors,
+    );
   }
   return {
     digest: hash.digest('hex'),

@@ -6,8 +6,27 @@ import type { DataciteAttributes } from './serializers/datacite.js';
  * metadataVersion, source, ...) is the server's own and never compared.
  */
 const COMPARED = [
-  'url', 'state', 'creators', 'titles', 'publisher', 'publicationYear', 'types', 'subjects', 'contributors', 'dates', 'language',
-  'alternateIdentifiers', 'relatedIdentifiers', 'relatedItems', 'sizes', 'formats', 'version', 'rightsList', 'descriptions', 'geoLocations', 'fundingReferences',
+  'url',
+  'state',
+  'creators',
+  'titles',
+  'publisher',
+  'publicationYear',
+  'types',
+  'subjects',
+  'contributors',
+  'dates',
+  'language',
+  'alternateIdentifiers',
+  'relatedIdentifiers',
+  'relatedItems',
+  'sizes',
+  'formats',
+  'version',
+  'rightsList',
+  'descriptions',
+  'geoLocations',
+  'fundingReferences',
 ] as const;
 
 /** Keys DataCite fills in by itself (name parsing, scheme URIs, language defaults): compared only when femto sends them. */

@@ -39,7 +39,10 @@ export function parseDoiQuery(query: string | undefined): DoiTerm[] {
     if (!field) throw invalidQuery(`unknown field '${name}'; searchable: ${Object.keys(FIELDS).join(', ')}`);
     const value = (quoted ?? bare).replace(/^\((.*)\)$/, '$1');
     if (!value) continue;
-    const pattern = value.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
+    const pattern = value
+      .replace(/[\\%_]/g, (c) => `\\${c}`)
+      .replace(/\*/g, '%')
+      .replace(/\?/g, '_');
     terms.push({ field, pattern: `%${pattern}%` });
   }
   if (terms.length > MAX_TERMS) throw invalidQuery(`at most ${MAX_TERMS} terms`);

@@ -27,7 +27,9 @@ export function identifiersReadExtension(identifiers: IdentifiersService): ReadE
       }
     },
     json({ parts: { doi: row }, editor }) {
-      return { doi: row ? { doi: row.doi, state: row.state, url: row.url, withdrawnAt: row.withdrawnAt, registration: identifiers.registration(row, editor) } : null };
+      return {
+        doi: row ? { doi: row.doi, state: row.state, url: row.url, withdrawnAt: row.withdrawnAt, registration: identifiers.registration(row, editor) } : null,
+      };
     },
   };
 }

@@ -5,7 +5,6 @@ import { holdsRecord, mayReadVersion, type AccessParams } from '../../db/fragmen
 
 export type NewDoiRow = typeof dois.$inferInsert;
 
-
 /** A DOI claimed for delivery: every undelivered outbox row of it up to `maxId`, and what the newest asks. */
 export interface Claim {
   doi: string;
@@ -97,7 +96,9 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
   const byDoiStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.doi = ?`);
   const byVersionsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.version_pk = k.value`);
   const byDatasetStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.dataset_id = ?`);
-  const withdrawnStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value WHERE d.withdrawn_at IS NOT NULL`);
+  const withdrawnStmt = sqlite.prepare(
+    `SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value WHERE d.withdrawn_at IS NOT NULL`,
+  );
   const conceptsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value AND d.is_concept = 1`);
   const many = (stmt: typeof byVersionsStmt, keys: readonly unknown[]) => (keys.length ? (stmt.all(JSON.stringify(keys)) as RawDoi[]).map(doiRow) : []);
 
@@ -212,7 +213,10 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
 
     /** A stopping worker hands its leases back so that the next one need not wait for them to expire. */
     releaseLeases(owner: string): void {
-      db.update(doiOutbox).set({ leaseOwner: null, leaseUntil: null }).where(and(eq(doiOutbox.leaseOwner, owner), isNull(doiOutbox.deliveredAt))).run();
+      db.update(doiOutbox)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where(and(eq(doiOutbox.leaseOwner, owner), isNull(doiOutbox.deliveredAt)))
+        .run();
     },
 
     undelivered(): OutboxRow[] {
@@ -224,7 +228,14 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
     },
 
     hasUndelivered(doi: string): boolean {
-      return db.select({ id: doiOutbox.id }).from(doiOutbox).where(and(eq(doiOutbox.doi, doi), isNull(doiOutbox.deliveredAt))).limit(1).get() !== undefined;
+      return (
+        db
+          .select({ id: doiOutbox.id })
+          .from(doiOutbox)
+          .where(and(eq(doiOutbox.doi, doi), isNull(doiOutbox.deliveredAt)))
+          .limit(1)
+          .get() !== undefined
+      );
     },
   };
 }

@@ -46,7 +46,13 @@ const jsonApiErrors = z.object({
 });
 
 const listQuery = z.object({
-  query: z.string().max(500).optional().describe('DataCite query syntax: plain terms and field:value (titles.title, creators.name, publisher, publicationYear, types.resourceTypeGeneral, doi), all required'),
+  query: z
+    .string()
+    .max(500)
+    .optional()
+    .describe(
+      'DataCite query syntax: plain terms and field:value (titles.title, creators.name, publisher, publicationYear, types.resourceTypeGeneral, doi), all required',
+    ),
   state: z.string().max(100).optional().describe('draft, registered, findable (comma-separated); callers who may not write see findable DOIs only'),
   'page[size]': z.coerce.number().int().min(0).max(1000).default(25),
   'page[number]': z.coerce.number().int().min(1).max(1_000_000).default(1),
@@ -81,12 +87,26 @@ function sendJsonApiError(reply: FastifyReply, err: Error) {
   }
   const status = String(e.status);
   const errors = e.errors.length
-    ? e.errors.map((fe) => ({ status, code: e.code, source: fe.pointer.replace(/^\/data\/attributes\//, '').replace(/^\//, '') || undefined, title: fe.message === "can't be blank" ? "Can't be blank" : fe.message, detail: e.message }))
+    ? e.errors.map((fe) => ({
+        status,
+        code: e.code,
+        source: fe.pointer.replace(/^\/data\/attributes\//, '').replace(/^\//, '') || undefined,
+        title: fe.message === "can't be blank" ? "Can't be blank" : fe.message,
+        detail: e.message,
+      }))
     : [{ status, code: e.code, title: e.message }];
   if (e.code === 'UNAUTHENTICATED' || e.code === 'INVALID_TOKEN') reply.header('WWW-Authenticate', 'Basic realm="femto", Bearer realm="femto"');
   if (e.code === 'DOI_NOT_DELETABLE') reply.header('Allow', PERMANENT_DOI_METHODS);
-  const meta = { ...(e.extra.doi ? { doi: e.extra.doi } : {}), ...(e.extra.gates ? { gates: e.extra.gates } : {}), ...(e.extra.policy ? { policy: e.extra.policy } : {}) };
-  return reply.status(e.status).type(JSON_API).serializer(JSON.stringify).send({ errors, ...(Object.keys(meta).length ? { meta } : {}) });
+  const meta = {
+    ...(e.extra.doi ? { doi: e.extra.doi } : {}),
+    ...(e.extra.gates ? { gates: e.extra.gates } : {}),
+    ...(e.extra.policy ? { policy: e.extra.policy } : {}),
+  };
+  return reply
+    .status(e.status)
+    .type(JSON_API)
+    .serializer(JSON.stringify)
+    .send({ errors, ...(Object.keys(meta).length ? { meta } : {}) });
 }
 
 export function identifiersRoutes({ identifiers, config, urls }: { identifiers: IdentifiersService; config: Config; urls: SiteUrls }): FastifyPluginAsyncZod {
@@ -101,7 +121,12 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
 
   function send(request: FastifyRequest, reply: FastifyReply, row: DoiRow, format?: string, status = 200, r = representationFor(request, format)) {
     const body = r.render({ resource: identifiers.resource(request.actor, row), attributes: identifiers.effective(row), key: row.doi });
-    return reply.status(status).header('Vary', 'Accept').type(r.mediaType).serializer((p: unknown) => p as string).send(body);
+    return reply
+      .status(status)
+      .header('Vary', 'Accept')
+      .type(r.mediaType)
+      .serializer((p: unknown) => p as string)
+      .send(body);
   }
 
   const attributesOf = (body: z.infer<typeof doiBody>) => body.data.attributes as DoiInput;
@@ -158,7 +183,10 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
         const q = request.query;
         const states = q.state?.split(',').map((s) => s.trim());
         const unknown = states?.filter((s) => !(DOI_STATES as readonly string[]).includes(s));
-        if (unknown?.length) throw new FemtoError('VALIDATION_FAILED', `state: ${unknown.join(', ')} is not a DOI state`, [{ pointer: 'querystring/state', message: `must be among ${DOI_STATES.join(', ')}` }]);
+        if (unknown?.length)
+          throw new FemtoError('VALIDATION_FAILED', `state: ${unknown.join(', ')} is not a DOI state`, [
+            { pointer: 'querystring/state', message: `must be among ${DOI_STATES.join(', ')}` },
+          ]);
         const page = identifiers.list(request.actor, {
           query: q.query,
           states: states as DoiRow['state'][] | undefined,
@@ -167,11 +195,14 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
           cursor: q['page[cursor]'],
         });
         // Serialized as the single-DOI answers are: the attributes are DataCite's open-ended JSON.
-        return reply.type(JSON_API).serializer(JSON.stringify).send({
-          data: identifiers.resources(request.actor, page.rows),
-          meta: { total: page.total, totalPages: page.totalPages, ...(page.number !== undefined ? { page: page.number } : {}) },
-          links: pageLinks(q, page),
-        });
+        return reply
+          .type(JSON_API)
+          .serializer(JSON.stringify)
+          .send({
+            data: identifiers.resources(request.actor, page.rows),
+            meta: { total: page.total, totalPages: page.totalPages, ...(page.number !== undefined ? { page: page.number } : {}) },
+            links: pageLinks(q, page),
+          });
       },
     );
 
@@ -199,7 +230,8 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
             hide,
             tags,
             security,
-            summary: 'Update a DOI, or create it when it does not exist yet (201); events publish, register, hide (femto: an optional withdrawalReason with hide is shown on the tombstone)',
+            summary:
+              'Update a DOI, or create it when it does not exist yet (201); events publish, register, hide (femto: an optional withdrawalReason with hide is shown on the tombstone)',
             params,
             body: doiBody,
             response: { 200: one, 201: one, ...errorsOf(400, 401, 403, 404, 422) },

@@ -18,7 +18,10 @@ const list = <T extends z.ZodType>(item: T, max = 1_000) => z.array(item).max(ma
 const vocabulary = <K extends keyof typeof V>(name: K) => z.enum(V[name] as unknown as [string, ...string[]], { error: `is not a DataCite ${name}` });
 /** xs:language (RFC 3066 shape), as the schema types xml:lang and <language>. */
 const lang = z.string().regex(/^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$/, 'is not a language tag (xs:language)');
-const year = z.union([z.number().int(), z.string()]).transform(String).pipe(z.string().regex(/^\d{4}$/, 'must be a four-digit year'));
+const year = z
+  .union([z.number().int(), z.string()])
+  .transform(String)
+  .pipe(z.string().regex(/^\d{4}$/, 'must be a four-digit year'));
 
 const nameIdentifier = z.object({ nameIdentifier: text(2_000), nameIdentifierScheme: text(200).optional(), schemeUri: text(2_000).optional() }).loose();
 const affiliation = z.union([text(2_000), z.object({ name: text(2_000).optional(), affiliationIdentifier: text(2_000).optional() }).loose()]);
@@ -39,7 +42,10 @@ const relatedItem = z
   .object({
     relatedItemType: vocabulary('resourceType').optional(),
     relationType: vocabulary('relationType').optional(),
-    relatedItemIdentifier: z.object({ relatedItemIdentifier: text(2_000).optional(), relatedItemIdentifierType: vocabulary('relatedIdentifierType').optional() }).loose().optional(),
+    relatedItemIdentifier: z
+      .object({ relatedItemIdentifier: text(2_000).optional(), relatedItemIdentifierType: vocabulary('relatedIdentifierType').optional() })
+      .loose()
+      .optional(),
     creators: list(creator).optional(),
     contributors: list(contributor).optional(),
     titles: list(title, 100).optional(),
@@ -54,13 +60,14 @@ const doiAttributesObject = z
     prefix: text(100).nullish(),
     event: doiEvent.nullish(),
     url: allowedUrl.nullish(),
-    types: z.object({ resourceTypeGeneral: vocabulary('resourceType').optional(), resourceType: text(500).optional() }).loose().nullish(),
+    types: z
+      .object({ resourceTypeGeneral: vocabulary('resourceType').optional(), resourceType: text(500).optional() })
+      .loose()
+      .nullish(),
     creators: list(creator).nullish(),
     titles: list(title, 100).nullish(),
     // DataCite's own examples send the publisher as a plain string; kernel-4.5 JSON makes it an object.
-    publisher: z
-      .union([text(2_000).transform((n) => ({ name: n })), z.object({ name: text(2_000), lang: lang.optional() }).loose()])
-      .nullish(),
+    publisher: z.union([text(2_000).transform((n) => ({ name: n })), z.object({ name: text(2_000), lang: lang.optional() }).loose()]).nullish(),
     publicationYear: year.nullish(),
     subjects: list(z.object({ subject: text(2_000), lang: lang.optional() }).loose()).nullish(),
     contributors: list(contributor).nullish(),
@@ -79,7 +86,10 @@ const doiAttributesObject = z
     relatedItems: list(relatedItem, 100).nullish(),
     sizes: list(text(500), 100).nullish(),
     formats: list(text(500), 100).nullish(),
-    version: z.union([z.number(), text(200)]).transform(String).nullish(),
+    version: z
+      .union([z.number(), text(200)])
+      .transform(String)
+      .nullish(),
     rightsList: list(z.object({ lang: lang.optional() }).loose(), 100).nullish(),
     descriptions: list(z.object({ description: text(100_000), descriptionType: vocabulary('descriptionType'), lang: lang.optional() }).loose(), 100).nullish(),
     fundingReferences: list(z.object({ funderName: text(2_000), funderIdentifierType: vocabulary('funderIdentifierType').optional() }).loose(), 100).nullish(),
@@ -95,8 +105,18 @@ const doiAttributesObject = z
  */
 function withoutNestedNulls(raw: unknown): unknown {
   const strip = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(strip) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, strip(x)])) : v;
-  return raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v === null ? null : strip(v)])) : raw;
+    Array.isArray(v)
+      ? v.map(strip)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([, x]) => x !== null)
+              .map(([k, x]) => [k, strip(x)]),
+          )
+        : v;
+  return raw && typeof raw === 'object' && !Array.isArray(raw)
+    ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v === null ? null : strip(v)]))
+    : raw;
 }
 
 export const doiAttributesInput = z.preprocess(withoutNestedNulls, doiAttributesObject);

@@ -18,12 +18,28 @@ import { assertAllowedUrls } from './urls.js';
 import type { DoiState } from './registrars.js';
 import { dataciteAttributes, SCHEMA_VERSION, type DataciteAttributes, type DataciteRelatedIdentifier } from './serializers/datacite.js';
 
-
 /** What a /dois write carries: DataCite attributes plus the DataCite event. */
 export type DoiInput = DataciteAttributes & Record<string, unknown>;
 
 /** Attributes femto owns: never stored from a client payload. */
-const OWN = ['doi', 'prefix', 'suffix', 'event', 'url', 'state', 'created', 'updated', 'registered', 'isActive', 'registration', 'tombstone', 'withdrawalReason', 'schemaVersion', 'identifiers', 'xml'];
+const OWN = [
+  'doi',
+  'prefix',
+  'suffix',
+  'event',
+  'url',
+  'state',
+  'created',
+  'updated',
+  'registered',
+  'isActive',
+  'registration',
+  'tombstone',
+  'withdrawalReason',
+  'schemaVersion',
+  'identifiers',
+  'xml',
+];
 
 /** DataCite's mandatory properties for a registered or findable DOI, as JSON:API sources, and what to do when one is missing. */
 const MANDATORY: [keyof DataciteAttributes, (a: DataciteAttributes) => boolean, string][] = [
@@ -70,7 +86,9 @@ function cursorDoi(cursor: string): string | undefined {
   if (cursor === '' || cursor === '1') return undefined;
   const doi = normalizeDoi(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!doi || encodeCursor(doi) !== cursor) {
-    throw new FemtoError('VALIDATION_FAILED', 'page[cursor] is not a cursor this server issued', [{ pointer: 'querystring/page[cursor]', message: 'is not a valid cursor' }]);
+    throw new FemtoError('VALIDATION_FAILED', 'page[cursor] is not a cursor this server issued', [
+      { pointer: 'querystring/page[cursor]', message: 'is not a valid cursor' },
+    ]);
   }
   return doi;
 }
@@ -112,12 +130,20 @@ export interface LineageRelation {
 export type LineageOf = (versionPks: readonly number[]) => Map<number, LineageRelation[]>;
 
 /** Every neighbour once per relation, in a stable order (relation, dataset, version). */
-export function lineageRelations(upstream: readonly { versionPk: number; datasetId: string; versionNumber: number | null }[], downstream: typeof upstream): LineageRelation[] {
+export function lineageRelations(
+  upstream: readonly { versionPk: number; datasetId: string; versionNumber: number | null }[],
+  downstream: typeof upstream,
+): LineageRelation[] {
   const out = new Map<string, LineageRelation>();
-  for (const [relation, list] of [['IsDerivedFrom', upstream], ['IsSourceOf', downstream]] as const) {
+  for (const [relation, list] of [
+    ['IsDerivedFrom', upstream],
+    ['IsSourceOf', downstream],
+  ] as const) {
     for (const e of list) out.set(`${relation}:${e.versionPk}`, { relation, pk: e.versionPk, datasetId: e.datasetId, version: e.versionNumber });
   }
-  return [...out.values()].sort((a, b) => a.relation.localeCompare(b.relation) || a.datasetId.localeCompare(b.datasetId) || (a.version ?? 0) - (b.version ?? 0));
+  return [...out.values()].sort(
+    (a, b) => a.relation.localeCompare(b.relation) || a.datasetId.localeCompare(b.datasetId) || (a.version ?? 0) - (b.version ?? 0),
+  );
 }
 
 export interface RegistrationView {
@@ -180,9 +206,18 @@ export function createIdentifiersService(deps: {
     const source: FieldError[] = [{ pointer: '/data/attributes/url', message: `dataset '${id}' does not exist` }];
     if (resolved.status === 'no-dataset') throw new FemtoError('UNKNOWN_REFERENCE', `The url names dataset '${id}', which does not exist`, source);
     if (!access.editableRecords(actor, [id]).has(id)) {
-      throw new FemtoError('FORBIDDEN', `Dataset '${id}' is neither yours nor shared with one of your groups: you may not give it a DOI`, [{ pointer: '/data/attributes/url', message: 'not editable by this token' }]);
+      throw new FemtoError('FORBIDDEN', `Dataset '${id}' is neither yours nor shared with one of your groups: you may not give it a DOI`, [
+        { pointer: '/data/attributes/url', message: 'not editable by this token' },
+      ]);
     }
-    if (url.slice(config.baseUrl.length).replace(/[?#].*$/, '').replace(/\/$/, '').endsWith('/versions') && !m[2]) {
+    if (
+      url
+        .slice(config.baseUrl.length)
+        .replace(/[?#].*$/, '')
+        .replace(/\/$/, '')
+        .endsWith('/versions') &&
+      !m[2]
+    ) {
       return { datasetId: id, versionPk: null, isConcept: true };
     }
     const pk = resolved.status === 'found' ? resolved.version.pk : null;
@@ -214,21 +249,28 @@ export function createIdentifiersService(deps: {
     // Only public identifiers name other records: a draft or registered DOI is nobody's to cite yet.
     const findable = (rows: DoiRow[]) => rows.filter((d) => d.state === 'findable');
     const theirDois = new Map(findable(repo.byVersionPks([...new Set([...lineage.values()].flat().map((n) => n.pk))])).map((d) => [d.versionPk, d.doi]));
-    const concepts = new Map(findable(repo.conceptsOf([...new Set(rows.flatMap((r) => (r.versionPk != null && r.datasetId ? [r.datasetId] : [])))])).map((c) => [c.datasetId, c.doi]));
+    const concepts = new Map(
+      findable(repo.conceptsOf([...new Set(rows.flatMap((r) => (r.versionPk != null && r.datasetId ? [r.datasetId] : [])))])).map((c) => [c.datasetId, c.doi]),
+    );
     const doiRef = (doi: string, relationType: string) => ({ relatedIdentifier: doi, relatedIdentifierType: 'DOI', relationType });
     return (row) => {
       const out: DataciteRelatedIdentifier[] = [];
       if (row.versionPk != null) {
         for (const n of lineage.get(row.versionPk) ?? []) {
           const doi = theirDois.get(n.pk);
-          out.push(doi ? doiRef(doi, n.relation) : { relatedIdentifier: landing(n.datasetId, n.version), relatedIdentifierType: 'URL', relationType: n.relation });
+          out.push(
+            doi ? doiRef(doi, n.relation) : { relatedIdentifier: landing(n.datasetId, n.version), relatedIdentifierType: 'URL', relationType: n.relation },
+          );
         }
         const concept = row.datasetId ? concepts.get(row.datasetId) : undefined;
         if (concept) out.push(doiRef(concept, 'IsVersionOf'));
       }
       if (row.isConcept && row.datasetId) {
         const versionDois = findable(repo.byDataset(row.datasetId)).filter((d) => !d.isConcept);
-        const publicVersions = access.readable(anonymous, versionDois.map((d) => d.versionPk!));
+        const publicVersions = access.readable(
+          anonymous,
+          versionDois.map((d) => d.versionPk!),
+        );
         for (const d of versionDois) if (publicVersions.has(d.versionPk!)) out.push(doiRef(d.doi, 'HasVersion'));
       }
       return out;
@@ -236,7 +278,10 @@ export function createIdentifiersService(deps: {
   }
 
   /** The full metadata of DOIs: the dataset's, overlaid with what the client set itself; batched. */
-  function effectiveMany(rows: readonly DoiRow[], known: { records?: Map<number, DatasetRecord>; lineage?: Map<number, LineageRelation[]> } = {}): Map<string, DataciteAttributes> {
+  function effectiveMany(
+    rows: readonly DoiRow[],
+    known: { records?: Map<number, DatasetRecord>; lineage?: Map<number, LineageRelation[]> } = {},
+  ): Map<string, DataciteAttributes> {
     const described = new Map(rows.map((r) => [r.doi, describedPk(r)]));
     const needed = [...new Set([...described.values()].filter((pk): pk is number => pk != null && !known.records?.has(pk)))];
     const records = new Map([...(known.records ?? []), ...deps.storedRecords(needed)]);
@@ -246,7 +291,13 @@ export function createIdentifiersService(deps: {
         const pk = described.get(row.doi);
         const record = pk != null ? records.get(pk) : undefined;
         const base: DataciteAttributes = record
-          ? dataciteAttributes(record, { ...sharedOptions, doi: row.doi, related: related(row), issued: describeRecord(record, row.attributes as DataciteAttributes).issued, placeholders: false })
+          ? dataciteAttributes(record, {
+              ...sharedOptions,
+              doi: row.doi,
+              related: related(row),
+              issued: describeRecord(record, row.attributes as DataciteAttributes).issued,
+              placeholders: false,
+            })
           : { schemaVersion: SCHEMA_VERSION };
         const attributes: DataciteAttributes = {
           ...base,
@@ -274,9 +325,11 @@ export function createIdentifiersService(deps: {
     if (pk == null) return;
     // A findable DOI is public (DataCite shows its metadata to everyone): it may describe a public version only.
     if (!access.readable(anonymous, [pk]).has(pk)) {
-      throw new FemtoError('UNPROCESSABLE', 'A findable DOI is public, and this DOI describes a private version: register it instead (event "register"), or publish a public version', [
-        { pointer: '/data/attributes/event', message: 'publish needs a public version' },
-      ]);
+      throw new FemtoError(
+        'UNPROCESSABLE',
+        'A findable DOI is public, and this DOI describes a private version: register it instead (event "register"), or publish a public version',
+        [{ pointer: '/data/attributes/event', message: 'publish needs a public version' }],
+      );
     }
     deps.assertPublishable?.(pk);
   }
@@ -298,9 +351,12 @@ export function createIdentifiersService(deps: {
    */
   function requireAvailable(record: DatasetRecord, event: unknown): void {
     if (event !== 'publish' || record.status === 'available') return;
-    throw new FemtoError('DOI_RECORD_NOT_AVAILABLE', `Dataset '${record.id}' is ${record.status}; only an available record may get a findable DOI`, [
-      { pointer: '/data/attributes/event', message: `the record's status is ${record.status}` },
-    ], { status: record.status });
+    throw new FemtoError(
+      'DOI_RECORD_NOT_AVAILABLE',
+      `Dataset '${record.id}' is ${record.status}; only an available record may get a findable DOI`,
+      [{ pointer: '/data/attributes/event', message: `the record's status is ${record.status}` }],
+      { status: record.status },
+    );
   }
 
   /**
@@ -318,7 +374,12 @@ export function createIdentifiersService(deps: {
     throw new FemtoError(
       'DOI_ALREADY_IDENTIFIED',
       `Dataset '${record.id}' already has the DOI ${existing}; cite it, or state how the new DOI differs (relatedIdentifiers: IsDerivedFrom ${existing})`,
-      [{ pointer: '/data/attributes/relatedIdentifiers', message: `the record is identical to ${existing}; a new DOI needs a relation making it a different object (IsIdenticalTo is not one)` }],
+      [
+        {
+          pointer: '/data/attributes/relatedIdentifiers',
+          message: `the record is identical to ${existing}; a new DOI needs a relation making it a different object (IsIdenticalTo is not one)`,
+        },
+      ],
       { doi: existing },
     );
   }
@@ -336,8 +397,7 @@ export function createIdentifiersService(deps: {
 
   function nextState(current: DoiState | null, event: DoiEvent | undefined): { state: DoiState; hide: boolean } {
     if (!event) return { state: current ?? 'draft', hide: false };
-    const bad = (why: string) =>
-      new FemtoError('DOI_INVALID_TRANSITION', why, [{ pointer: '/data/attributes/event', message: why }]);
+    const bad = (why: string) => new FemtoError('DOI_INVALID_TRANSITION', why, [{ pointer: '/data/attributes/event', message: why }]);
     if (event === 'publish') return { state: 'findable', hide: false };
     if (event === 'register') {
       if (current === 'findable') throw bad('A findable DOI cannot be registered again; hide it instead');
@@ -361,7 +421,8 @@ export function createIdentifiersService(deps: {
     if (input.doi) {
       const doi = parseDoi(String(input.doi));
       checkPrefix(prefixOf(doi), 'doi');
-      if (repo.get(doi)) throw new FemtoError('DOI_TAKEN', `${doi} already exists`, [{ pointer: '/data/attributes/doi', message: 'This DOI has already been taken' }]);
+      if (repo.get(doi))
+        throw new FemtoError('DOI_TAKEN', `${doi} already exists`, [{ pointer: '/data/attributes/doi', message: 'This DOI has already been taken' }]);
       return doi;
     }
     const prefix = String(input.prefix ?? config.doiPrefix).toLowerCase();
@@ -386,9 +447,12 @@ export function createIdentifiersService(deps: {
   function takenBy(binding: Binding, except?: string): void {
     const holder = binding.versionPk != null ? repo.byVersionPks([binding.versionPk])[0] : binding.isConcept ? repo.conceptOf(binding.datasetId!) : undefined;
     if (holder && holder.doi !== except) {
-      throw new FemtoError('DOI_TAKEN', `That ${binding.isConcept ? 'dataset' : 'dataset version'} already has the DOI ${holder.doi}`, [
-        { pointer: '/data/attributes/url', message: `already bound to ${holder.doi}` },
-      ], { doi: holder.doi });
+      throw new FemtoError(
+        'DOI_TAKEN',
+        `That ${binding.isConcept ? 'dataset' : 'dataset version'} already has the DOI ${holder.doi}`,
+        [{ pointer: '/data/attributes/url', message: `already bound to ${holder.doi}` }],
+        { doi: holder.doi },
+      );
     }
   }
 
@@ -416,12 +480,22 @@ export function createIdentifiersService(deps: {
 
   /** The public (findable) DOIs of versions, by version pk: only these speak for a version in its description. */
   function findableDoisOf(items: readonly { pk: number }[]): Map<number, DoiRow> {
-    return new Map(repo.byVersionPks(items.map((i) => i.pk)).filter((r) => r.state === 'findable').map((r) => [r.versionPk!, r]));
+    return new Map(
+      repo
+        .byVersionPks(items.map((i) => i.pk))
+        .filter((r) => r.state === 'findable')
+        .map((r) => [r.versionPk!, r]),
+    );
   }
 
   /** Delivery status; the registrar's last error (credentials redacted) for those who may change the DOI only. */
   function registration(row: DoiRow, editor: boolean): RegistrationView {
-    return { status: row.registrationStatus, attempts: row.attempts, lastError: editor && row.lastError ? redact(row.lastError) : null, syncedAt: row.syncedAt };
+    return {
+      status: row.registrationStatus,
+      attempts: row.attempts,
+      lastError: editor && row.lastError ? redact(row.lastError) : null,
+      syncedAt: row.syncedAt,
+    };
   }
 
   /** The JSON:API resource, as DataCite's GET /dois/{id} shapes it, plus femto's registration status. */
@@ -466,7 +540,10 @@ export function createIdentifiersService(deps: {
     resource,
     /** Resources of a page of DOIs, deciding who may change them in one statement. */
     resources(actor: Actor, rows: readonly DoiRow[]) {
-      const editable = access.editableRecords(actor, rows.flatMap((r) => (r.datasetId ? [r.datasetId] : [])));
+      const editable = access.editableRecords(
+        actor,
+        rows.flatMap((r) => (r.datasetId ? [r.datasetId] : [])),
+      );
       return rows.map((r) => resource(actor, r, editable));
     },
     registration,
@@ -511,7 +588,10 @@ export function createIdentifiersService(deps: {
       return repo.transaction(() => {
         const current = editableDoi(actor, doi);
         const url = input.url !== undefined ? (input.url ? String(input.url) : null) : current.url;
-        const binding = url !== current.url ? bindingFor(actor, url ?? undefined) : { datasetId: current.datasetId, versionPk: current.versionPk, isConcept: current.isConcept };
+        const binding =
+          url !== current.url
+            ? bindingFor(actor, url ?? undefined)
+            : { datasetId: current.datasetId, versionPk: current.versionPk, isConcept: current.isConcept };
         takenBy(binding, doi);
         const { state, hide } = nextState(current.state, input.event as DoiEvent | undefined);
         // One instant for the withdrawal and the row's update: it dates the OAI deleted header.
@@ -524,7 +604,13 @@ export function createIdentifiersService(deps: {
           attributes: clientAttributes(input, current.attributes),
           // Publishing again lifts the tombstone; hiding sets it.
           withdrawnAt: hide ? t : state === 'findable' ? null : current.withdrawnAt,
-          withdrawalReason: hide ? (typeof input.withdrawalReason === 'string' && input.withdrawalReason.trim() ? input.withdrawalReason.trim() : null) : state === 'findable' ? null : current.withdrawalReason,
+          withdrawalReason: hide
+            ? typeof input.withdrawalReason === 'string' && input.withdrawalReason.trim()
+              ? input.withdrawalReason.trim()
+              : null
+            : state === 'findable'
+              ? null
+              : current.withdrawalReason,
           registrationStatus: 'pending',
           updatedAt: t,
         };
@@ -623,7 +709,10 @@ export function createIdentifiersService(deps: {
       for (const [pk, row] of doiRows) out.set(pk, withDoi.get(row.doi)!);
       for (const b of bare) {
         // A record with a DOI of its own is described under it; femto's landing page otherwise.
-        out.set(b.pk, dataciteAttributes(b.record, { ...sharedOptions, doi: ownDoiOf(b.record), url: landing(b.record.id, b.record.version), related: related(b) }));
+        out.set(
+          b.pk,
+          dataciteAttributes(b.record, { ...sharedOptions, doi: ownDoiOf(b.record), url: landing(b.record.id, b.record.version), related: related(b) }),
+        );
       }
       return out;
     },

@@ -9,7 +9,15 @@ import { partialDate, RELATED_ID_TYPES, RELATION_TYPES, RESOURCE_TYPES, type Ver
 import { normalizeDoi } from './doi.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
 import { assertAllowedUrls } from './urls.js';
-import { abstractOf, agentOfDatacite, looksLikeDatacite, parseDataciteJson, parseDataciteXml, primaryTitle, spdxOfRights } from './serializers/datacite-parse.js';
+import {
+  abstractOf,
+  agentOfDatacite,
+  looksLikeDatacite,
+  parseDataciteJson,
+  parseDataciteXml,
+  primaryTitle,
+  spdxOfRights,
+} from './serializers/datacite-parse.js';
 import { UNAVAILABLE, type DataciteAttributes } from './serializers/datacite.js';
 
 /** Parses one file's text as DataCite XML or JSON; throws when it is neither. */
@@ -74,7 +82,10 @@ const XML_NAMESPACE = /<resource[^>]+xmlns(:\w+)?="http:\/\/datacite\.org\/schem
 
 /** Whether a file holds a DataCite record (kernel XML, DataCite JSON or a JSON:API document of one). */
 function detect(input: FileInput): boolean {
-  const text = input.bytes.subarray(0, 64 * 1024).toString('utf8').trimStart();
+  const text = input.bytes
+    .subarray(0, 64 * 1024)
+    .toString('utf8')
+    .trimStart();
   if (text.startsWith('<')) return XML_NAMESPACE.test(text);
   if (!text.startsWith('{')) return false;
   try {
@@ -95,7 +106,12 @@ interface DataciteUnit {
  * their DOIs. The DOI already exists at its registration agency, so it is recorded as findable and
  * synced, with no outbox row; importing the same DOI again changes nothing.
  */
-export function dataciteImporter(deps: { datasets: DatasetsService; repo: IdentifiersRepository; urls: SiteUrls; jsonMaxDepth: number }): Importer<DataciteUnit> {
+export function dataciteImporter(deps: {
+  datasets: DatasetsService;
+  repo: IdentifiersRepository;
+  urls: SiteUrls;
+  jsonMaxDepth: number;
+}): Importer<DataciteUnit> {
   const { datasets, repo, urls, jsonMaxDepth } = deps;
   return {
     format: 'datacite',
@@ -110,7 +126,8 @@ export function dataciteImporter(deps: { datasets: DatasetsService; repo: Identi
       const attrs = parseDataciteRecord(text, jsonMaxDepth, input.name);
       assertAllowedUrls(attrs, '');
       const doi = attrs.doi ? normalizeDoi(attrs.doi) : null;
-      if (attrs.doi && !doi) throw new FemtoError('DOI_INVALID', `${input.name}: '${attrs.doi}' is not a valid DOI`, [{ pointer: '/doi', message: 'not a valid DOI' }]);
+      if (attrs.doi && !doi)
+        throw new FemtoError('DOI_INVALID', `${input.name}: '${attrs.doi}' is not a valid DOI`, [{ pointer: '/doi', message: 'not a valid DOI' }]);
       const dataset = datasetIdFor(doi, text);
       yield { key: doi ? `doi:${doi}` : dataset, source: input.name, digest: unitDigest(text), data: { attrs, doi, dataset } };
     },

@@ -11,7 +11,15 @@ export function credentialRedactor(secrets: { user?: string; password?: string }
     ? [password, encodeURIComponent(password), Buffer.from(`${user ?? ''}:${password}`).toString('base64'), Buffer.from(password).toString('base64')]
     : [];
   // Longest first, so a form containing another is replaced whole.
-  const secretsPattern = forms.length ? new RegExp([...new Set(forms)].sort((a, b) => b.length - a.length).map(literal).join('|'), 'g') : undefined;
+  const secretsPattern = forms.length
+    ? new RegExp(
+        [...new Set(forms)]
+          .sort((a, b) => b.length - a.length)
+          .map(literal)
+          .join('|'),
+        'g',
+      )
+    : undefined;
   return (text) => {
     let out = text
       .replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 [redacted]')

@@ -5,9 +5,7 @@ import type { DoiEvent } from './identifiers.schema.js';
 
 export type DoiState = 'draft' | 'registered' | 'findable';
 
-export type Delivery =
-  | { action: 'upsert'; doi: string; state: DoiState; hidden: boolean; attributes: DataciteAttributes }
-  | { action: 'delete'; doi: string };
+export type Delivery = { action: 'upsert'; doi: string; state: DoiState; hidden: boolean; attributes: DataciteAttributes } | { action: 'delete'; doi: string };
 
 /** A failed delivery; `retryAfterMs` when the registrar said when to come back (429 Retry-After). */
 export class DeliveryError extends Error {
@@ -25,7 +23,7 @@ export interface Registrar {
   /** Idempotent: delivering the same state twice leaves the registrar as delivering it once. */
   deliver(d: Delivery): Promise<void>;
   /** The registrar's view of a DOI (null when it has none); undefined when the registrar keeps nothing remote. */
-  fetch(doi: string): Promise<DataciteAttributes & { state?: string } | null | undefined>;
+  fetch(doi: string): Promise<(DataciteAttributes & { state?: string }) | null | undefined>;
 }
 
 /** No network: femto itself is the registry (DOIs under the non-resolving test prefix by default). */
@@ -60,7 +58,11 @@ export function dataciteRegistrar(cfg: NonNullable<Config['datacite']>, timeoutM
     try {
       res = await fetch(urlOf(doi), {
         method,
-        headers: { accept: 'application/vnd.api+json', ...(body ? { 'content-type': 'application/vnd.api+json' } : {}), ...(auth ? { authorization: auth } : {}) },
+        headers: {
+          accept: 'application/vnd.api+json',
+          ...(body ? { 'content-type': 'application/vnd.api+json' } : {}),
+          ...(auth ? { authorization: auth } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -73,7 +75,10 @@ export function dataciteRegistrar(cfg: NonNullable<Config['datacite']>, timeoutM
 
   async function fail(res: Response, what: string): Promise<never> {
     const text = (await res.text().catch(() => '')).slice(0, 500);
-    throw new DeliveryError(`${what}: DataCite answered ${res.status} ${text}`.trim(), res.status === 429 ? (retryAfterMs(res.headers.get('retry-after')) ?? undefined) : undefined);
+    throw new DeliveryError(
+      `${what}: DataCite answered ${res.status} ${text}`.trim(),
+      res.status === 429 ? (retryAfterMs(res.headers.get('retry-after')) ?? undefined) : undefined,
+    );
   }
 
   return {

@@ -52,7 +52,8 @@ interface Planned {
 export function importCommand(imports: ImportsService, actor: Actor, args: string[], options: ImportCommandOptions, console_: ImportConsole): Counts[] {
   imports.requireImporter(actor);
   const named = args.length > 1 && imports.registry.has(args[0]) ? imports.registry.get(args[0]) : undefined;
-  if (args.length === 1 && imports.registry.has(args[0])) throw new FemtoError('VALIDATION_FAILED', `femto import ${args[0]} needs a file, a directory or - (standard input)`);
+  if (args.length === 1 && imports.registry.has(args[0]))
+    throw new FemtoError('VALIDATION_FAILED', `femto import ${args[0]} needs a file, a directory or - (standard input)`);
   const paths = named ? args.slice(1) : args;
 
   const plan: Planned[] = paths.flatMap((path) => {
@@ -62,7 +63,9 @@ export function importCommand(imports: ImportsService, actor: Actor, args: strin
     } catch (err) {
       // A path that cannot be read is reported with the rest; the other paths still import.
       const unreadable = new FemtoError('UNPROCESSABLE', `${path}: ${(err as Error).message}`);
-      return [{ importer: named, input: { kind: 'file' as const, name: path, bytes: Buffer.alloc(0) }, units: [{ key: path, source: path, refused: unreadable }] }];
+      return [
+        { importer: named, input: { kind: 'file' as const, name: path, bytes: Buffer.alloc(0) }, units: [{ key: path, source: path, refused: unreadable }] },
+      ];
     }
     return inputs.map((input) => {
       const importer = named ?? (input.kind === 'file' ? imports.registry.detect(input) : undefined);
@@ -70,7 +73,12 @@ export function importCommand(imports: ImportsService, actor: Actor, args: strin
     });
   });
   const total = plan.reduce((n, p) => n + Math.max(1, p.units.length), 0);
-  const bar = console_.progress ? new cliProgress.SingleBar({ stream: console_.progress, etaBuffer: 1000, format: 'import [{bar}] {value}/{total} units | {eta_formatted} left' }, cliProgress.Presets.shades_classic) : undefined;
+  const bar = console_.progress
+    ? new cliProgress.SingleBar(
+        { stream: console_.progress, etaBuffer: 1000, format: 'import [{bar}] {value}/{total} units | {eta_formatted} left' },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
   bar?.start(total, 0);
   const refused: UnitResult[] = [];
   const report = (r: UnitResult) => {
@@ -88,7 +96,13 @@ export function importCommand(imports: ImportsService, actor: Actor, args: strin
   try {
     for (const { importer, input, units } of plan) {
       if (!importer) {
-        const unknown = new FemtoError('UNSUPPORTED_MEDIA_TYPE', `${input.name} is none of the import formats (${imports.registry.all().map((f) => f.format).join(', ')}); name one: femto import <format> ...`);
+        const unknown = new FemtoError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `${input.name} is none of the import formats (${imports.registry
+            .all()
+            .map((f) => f.format)
+            .join(', ')}); name one: femto import <format> ...`,
+        );
         const [unreadable] = units.filter(isRefused);
         report(refusedResult({ key: input.name, source: input.name }, unreadable?.refused ?? unknown));
         add({ format: 'unknown', dryRun: !!options.dryRun, created: 0, updated: 0, unchanged: 0, refused: 1 });
@@ -102,7 +116,9 @@ export function importCommand(imports: ImportsService, actor: Actor, args: strin
 
   const counts = [...byFormat.values()];
   for (const c of counts) {
-    console_.out(`${c.format}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.refused} refused${c.dryRun ? ' (dry run: nothing was written)' : ''}`);
+    console_.out(
+      `${c.format}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.refused} refused${c.dryRun ? ' (dry run: nothing was written)' : ''}`,
+    );
   }
   if (bar) for (const r of refused) console_.out(`refused\t${r.source}\t${r.code}: ${r.message}`);
   return counts;

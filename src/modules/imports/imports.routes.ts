@@ -34,7 +34,14 @@ export function importsRoutes({ imports }: { imports: ImportsService }): Fastify
       imports.requireImporter(actor);
       const input: FileInput = { kind: 'file', name: 'request', bytes: Buffer.isBuffer(body) ? body : Buffer.alloc(0) };
       const importer = format ? imports.registry.get(format) : imports.registry.detect(input);
-      if (!importer) throw new FemtoError('UNSUPPORTED_MEDIA_TYPE', `The body is none of the import formats (${imports.registry.all().map((f) => f.format).join(', ')}); name one: POST /import/{format}`);
+      if (!importer)
+        throw new FemtoError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `The body is none of the import formats (${imports.registry
+            .all()
+            .map((f) => f.format)
+            .join(', ')}); name one: POST /import/{format}`,
+        );
       return imports.importInput(actor, importer.format, input, { dryRun, batchSize: 1000 });
     };
     const responses = { 200: importSummary, 201: importSummary };
@@ -46,7 +53,10 @@ export function importsRoutes({ imports }: { imports: ImportsService }): Fastify
           tags: ['import'],
           security: [{ bearer: [] }],
           summary: 'Import one input of a format (curator); formats: see `femto import --help`',
-          description: imports.registry.all().map((f) => `- \`${f.format}\`: ${f.title}`).join('\n'),
+          description: imports.registry
+            .all()
+            .map((f) => `- \`${f.format}\`: ${f.title}`)
+            .join('\n'),
           params: z.object({ format: z.string().min(1).max(50) }),
           querystring: query,
           response: responses,

@@ -100,7 +100,10 @@ export const appliedResult = z.object({
   subject: z.string().optional(),
   location: z.string().optional(),
   code: z.string().optional().describe('refused: the error code'),
-  errors: z.array(z.object({ pointer: z.string(), message: z.string() })).optional().describe('refused: the fields at fault'),
+  errors: z
+    .array(z.object({ pointer: z.string(), message: z.string() }))
+    .optional()
+    .describe('refused: the fields at fault'),
 });
 export type UnitResult = z.infer<typeof appliedResult>;
 

@@ -2,7 +2,17 @@ import { FemtoError, toFemtoError } from '../../errors.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { ImportsRepository } from './imports.repository.js';
-import { isRefused, type Applied, type ImportInput, type Importer, type ImportSummary, type ImportUnit, type ParsedUnit, type RefusedUnit, type UnitResult } from './imports.schema.js';
+import {
+  isRefused,
+  type Applied,
+  type ImportInput,
+  type Importer,
+  type ImportSummary,
+  type ImportUnit,
+  type ParsedUnit,
+  type RefusedUnit,
+  type UnitResult,
+} from './imports.schema.js';
 import type { ImportRegistry } from './registry.js';
 
 export interface RunOptions {
@@ -57,16 +67,33 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     if (isRefused(unit)) return refusedResult(unit, unit.refused);
     const before = done.get(unit.key);
     if (before && before.digest === unit.digest) {
-      return { key: unit.key, source: unit.source, status: 'unchanged', message: 'already imported', ...(before.subject ? { subject: before.subject } : {}), ...(before.location ? { location: before.location } : {}) };
+      return {
+        key: unit.key,
+        source: unit.source,
+        status: 'unchanged',
+        message: 'already imported',
+        ...(before.subject ? { subject: before.subject } : {}),
+        ...(before.location ? { location: before.location } : {}),
+      };
     }
     try {
       // A savepoint: a refused unit leaves nothing behind, its batch goes on.
       const applied: Applied = repo.savepoint(() => {
         const a = importer.apply(unit, actor, { dryRun });
-        repo.record(importer.format, { key: unit.key, digest: unit.digest, status: a.status, subject: a.subject?.id ?? null, location: a.subject?.location ?? null }, new Date().toISOString());
+        repo.record(
+          importer.format,
+          { key: unit.key, digest: unit.digest, status: a.status, subject: a.subject?.id ?? null, location: a.subject?.location ?? null },
+          new Date().toISOString(),
+        );
         return a;
       });
-      return { key: unit.key, source: unit.source, status: applied.status, message: applied.message, ...(applied.subject ? { subject: applied.subject.id, location: applied.subject.location } : {}) };
+      return {
+        key: unit.key,
+        source: unit.source,
+        status: applied.status,
+        message: applied.message,
+        ...(applied.subject ? { subject: applied.subject.id, location: applied.subject.location } : {}),
+      };
     } catch (err) {
       if (refusable(err)) return refusedResult(unit, err);
       // The database's own faults (full, read-only) stop the run with their code; anything else is a bug, kept as thrown.
@@ -78,7 +105,10 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
   /** One transaction for a batch of units, each in its own savepoint. */
   function applyBatch(importer: Importer, units: ParsedUnit[], actor: Actor, dryRun: boolean): UnitResult[] {
     const apply = () => {
-      const done = repo.done(importer.format, units.filter((u) => !isRefused(u)).map((u) => u.key));
+      const done = repo.done(
+        importer.format,
+        units.filter((u) => !isRefused(u)).map((u) => u.key),
+      );
       return units.map((u) => applyOne(importer, u, actor, done, dryRun));
     };
     return units.length >= DEFER_CHANGES_FROM ? repo.batch(apply) : repo.transaction(apply);
@@ -146,7 +176,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
         for (const unit of units) {
           chunk.push(unit);
           if (chunk.length >= size) {
-            (dryRun ? pending.push(...applyBatch(importer, chunk, actor, true)) : report(applyBatch(importer, chunk, actor, false)));
+            dryRun ? pending.push(...applyBatch(importer, chunk, actor, true)) : report(applyBatch(importer, chunk, actor, false));
             chunk = [];
           }
         }

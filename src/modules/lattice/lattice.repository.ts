@@ -3,7 +3,19 @@ import type { QcdmlConfiguration } from './qcdml.js';
 
 export type ConfigurationFields = Omit<QcdmlConfiguration, 'kind' | 'qcdmlVersion'>;
 
-const COLUMNS = ['markovChainUri', 'lfn', 'series', 'markovStep', 'avePlaquette', 'crcChecksum', 'precision', 'codeName', 'codeVersion', 'machine', 'generatedAt'] as const;
+const COLUMNS = [
+  'markovChainUri',
+  'lfn',
+  'series',
+  'markovStep',
+  'avePlaquette',
+  'crcChecksum',
+  'precision',
+  'codeName',
+  'codeVersion',
+  'machine',
+  'generatedAt',
+] as const;
 
 /** Gauge configurations, by logical file name (the lattice_configurations table). */
 export function createLatticeRepository({ sqlite }: Database_) {

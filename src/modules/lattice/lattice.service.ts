@@ -22,9 +22,11 @@ export function createLatticeService(deps: { repo: LatticeRepository; ensembles:
       auth.require(actor, 'curator');
       const [dataset] = ensembles.editableRecords(actor, ensembles.recordsOfMarkovChain(c.markovChainUri));
       if (!dataset) {
-        throw new FemtoError('UNKNOWN_REFERENCE', `No ensemble you may change has the Markov chain URI ${c.markovChainUri}: import the ensemble (markovChain) first`, [
-          { pointer: '/gaugeConfiguration/markovChainURI', message: 'names no ensemble you may change' },
-        ]);
+        throw new FemtoError(
+          'UNKNOWN_REFERENCE',
+          `No ensemble you may change has the Markov chain URI ${c.markovChainUri}: import the ensemble (markovChain) first`,
+          [{ pointer: '/gaugeConfiguration/markovChainURI', message: 'names no ensemble you may change' }],
+        );
       }
       const known = repo.configuration(c.lfn);
       if (!known) {
@@ -33,7 +35,9 @@ export function createLatticeService(deps: { repo: LatticeRepository; ensembles:
       }
       // A logical file name is one file of the grid: it belongs to one chain.
       if (known.markovChainUri !== c.markovChainUri) {
-        throw new FemtoError('ID_TAKEN', `The logical file name ${c.lfn} is a configuration of another ensemble`, [{ pointer: '/gaugeConfiguration/dataLFN', message: 'is taken' }]);
+        throw new FemtoError('ID_TAKEN', `The logical file name ${c.lfn} is a configuration of another ensemble`, [
+          { pointer: '/gaugeConfiguration/dataLFN', message: 'is taken' },
+        ]);
       }
       if (digestOf(known) === digestOf(c)) return { status: 'unchanged', dataset };
       repo.update(c);

@@ -41,10 +41,23 @@ export function ensembleContent(doc: QcdmlEnsemble): VersionContent {
     dataType: 'Raw-Simulation',
     license: license ?? null,
     formats: ['ILDG'],
-    keywords: [...new Set(['lattice QCD', 'gauge configurations', 'ILDG', ...(e.gaugeAction ? [e.gaugeAction] : []), ...(e.quarks ?? []).map((q) => q.action), ...(nf ? [`N_f = ${nf}`] : [])])],
+    keywords: [
+      ...new Set([
+        'lattice QCD',
+        'gauge configurations',
+        'ILDG',
+        ...(e.gaugeAction ? [e.gaugeAction] : []),
+        ...(e.quarks ?? []).map((q) => q.action),
+        ...(nf ? [`N_f = ${nf}`] : []),
+      ]),
+    ],
     // The collaboration made the ensemble; the people of its archive history put it in the archive.
-    creators: e.collaboration ? [{ name: e.collaboration, type: 'Organization' }] : doc.participants.map((p) => ({ name: p.name, type: 'Person', ...(p.institution ? { affiliation: p.institution } : {}) })),
-    contributors: e.collaboration ? doc.participants.map((p) => ({ name: p.name, type: 'Person', ...(p.institution ? { affiliation: p.institution } : {}) })) : [],
+    creators: e.collaboration
+      ? [{ name: e.collaboration, type: 'Organization' }]
+      : doc.participants.map((p) => ({ name: p.name, type: 'Person', ...(p.institution ? { affiliation: p.institution } : {}) })),
+    contributors: e.collaboration
+      ? doc.participants.map((p) => ({ name: p.name, type: 'Person', ...(p.institution ? { affiliation: p.institution } : {}) }))
+      : [],
     relatedIdentifiers: [{ type: 'ILDG', value: e.markovChainUri, relation: 'IsIdenticalTo' }],
     ensemble: { ...e, ...(nf ? { nf } : {}) },
     annotations: {
@@ -97,7 +110,8 @@ export function qcdmlImporter(deps: { datasets: DatasetsService; lattice: Lattic
 
   return {
     format: 'qcdml',
-    title: 'ILDG QCDml (ensemble markovChain 1.4 / 2.0, gaugeConfiguration 1.3 / 2.0): ensembles as records with their lattice parameters, configurations attached by Markov chain URI',
+    title:
+      'ILDG QCDml (ensemble markovChain 1.4 / 2.0, gaugeConfiguration 1.3 / 2.0): ensembles as records with their lattice parameters, configurations attached by Markov chain URI',
     mediaTypes: ['application/xml', 'text/xml'],
     extensions: ['.xml'],
     directories: true,
@@ -110,7 +124,11 @@ export function qcdmlImporter(deps: { datasets: DatasetsService; lattice: Lattic
         const { kind: _k, qcdmlVersion: _v, ...fields } = data;
         const r = lattice.attachConfiguration(actor, fields);
         const what = { created: 'attach', updated: 'update', unchanged: 'leave' }[r.status];
-        return { status: r.status, message: `${would}${what} configuration ${data.lfn} (${r.dataset})`, subject: { id: r.dataset, location: urls.dataset(r.dataset) } };
+        return {
+          status: r.status,
+          message: `${would}${what} configuration ${data.lfn} (${r.dataset})`,
+          subject: { id: r.dataset, location: urls.dataset(r.dataset) },
+        };
       }
       const uri = data.ensemble.markovChainUri;
       const content = ensembleContent(data);
@@ -118,7 +136,9 @@ export function qcdmlImporter(deps: { datasets: DatasetsService; lattice: Lattic
       const [held] = datasets.editableRecords(actor, datasets.recordsOfMarkovChain(uri));
       const id = held ?? importedId('ildg', data.ensemble.projectName ?? uri.split('/').filter(Boolean).pop() ?? 'ensemble', uri);
       const r = datasets.publishContent(actor, id, content);
-      const what = { created: `create dataset ${id}`, updated: `publish version ${r.version} of dataset ${id}`, unchanged: `leave dataset ${id} as it is` }[r.status];
+      const what = { created: `create dataset ${id}`, updated: `publish version ${r.version} of dataset ${id}`, unchanged: `leave dataset ${id} as it is` }[
+        r.status
+      ];
       return { status: r.status, message: `${would}${what} (ensemble ${uri})`, subject: { id, location: urls.dataset(id) } };
     },
   };

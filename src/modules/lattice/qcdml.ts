@@ -85,17 +85,24 @@ export function readQcdml(name: string, bytes: Buffer): QcdmlDocument {
   if (bytes.length > QCDML_MAX_BYTES) throw invalid(name, `larger than ${QCDML_MAX_BYTES} bytes`, [{ pointer: '', message: 'too large' }]);
   // QCDml has no DTD; refusing a declaration anywhere (not only before the root: a comment can push it
   // past any prefix) leaves no entity to expand and nothing external to load.
-  if (/<!(DOCTYPE|ENTITY)/i.test(bytes.toString('latin1'))) throw invalid(name, 'a document type declaration is not allowed', [{ pointer: '', message: 'has a DOCTYPE' }]);
+  if (/<!(DOCTYPE|ENTITY)/i.test(bytes.toString('latin1')))
+    throw invalid(name, 'a document type declaration is not allowed', [{ pointer: '', message: 'has a DOCTYPE' }]);
   const ns = qcdmlNamespaceOf(bytes.subarray(0, 4096).toString('utf8'));
   if (!ns) {
-    throw invalid(name, `its root is not a QCDml markovChain or gaugeConfiguration in one of the namespaces ${Object.keys(SCHEMAS).join(', ')}`, [{ pointer: '/', message: 'not a QCDml root element' }]);
+    throw invalid(name, `its root is not a QCDml markovChain or gaugeConfiguration in one of the namespaces ${Object.keys(SCHEMAS).join(', ')}`, [
+      { pointer: '/', message: 'not a QCDml root element' },
+    ]);
   }
   let doc: XmlDocument;
   try {
     doc = XmlDocument.fromBuffer(bytes);
   } catch (err) {
     const details = (err as { details?: { message: string; line: number }[] }).details ?? [];
-    throw invalid(name, `not well-formed XML: ${(err as Error).message.trim()}`, details.map((d) => ({ pointer: `${name}:${d.line}`, message: d.message.trim() })));
+    throw invalid(
+      name,
+      `not well-formed XML: ${(err as Error).message.trim()}`,
+      details.map((d) => ({ pointer: `${name}:${d.line}`, message: d.message.trim() })),
+    );
   }
   try {
     try {
@@ -120,7 +127,11 @@ class Reader {
     private readonly ns: string,
   ) {}
 
-  private xpath = (path: string) => path.split('/').map((step) => (step === '*' ? step : `q:${step}`)).join('/');
+  private xpath = (path: string) =>
+    path
+      .split('/')
+      .map((step) => (step === '*' ? step : `q:${step}`))
+      .join('/');
 
   at(path: string): Reader | undefined {
     const n = this.node.get(this.xpath(path), { q: this.ns });
@@ -128,7 +139,10 @@ class Reader {
   }
 
   all(path: string): Reader[] {
-    return this.node.find(this.xpath(path), { q: this.ns }).filter((n: XmlNode): n is XmlElement => n instanceof XmlElement).map((n) => new Reader(n, this.ns));
+    return this.node
+      .find(this.xpath(path), { q: this.ns })
+      .filter((n: XmlNode): n is XmlElement => n instanceof XmlElement)
+      .map((n) => new Reader(n, this.ns));
   }
 
   text(path: string): string | undefined {
@@ -208,7 +222,9 @@ function configurationOf(r: Reader, qcdmlVersion: string): QcdmlConfiguration {
   // Config 1.3 keeps the chain, step and file under <markovStep>; 2.0 names the file at the top and the step in <markovSequence>.
   const step = r.at('markovStep');
   const sequence = r.at('markovSequence');
-  const generated = [...r.all('management/archiveHistory/elem'), ...r.all('management/archiveHistory/archiveEvent')].find((e) => e.text('revisionAction') === 'generate');
+  const generated = [...r.all('management/archiveHistory/elem'), ...r.all('management/archiveHistory/archiveEvent')].find(
+    (e) => e.text('revisionAction') === 'generate',
+  );
   const fields: Omit<QcdmlConfiguration, 'kind' | 'qcdmlVersion'> = {
     markovChainUri: (step?.text('markovChainURI') ?? sequence?.text('markovChainURI'))!,
     lfn: (step?.text('dataLFN') ?? r.text('dataLFN'))!,

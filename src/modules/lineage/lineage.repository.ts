@@ -54,9 +54,7 @@ export function createLineageRepository({ sqlite }: Database_) {
   // One statement per answer: the pks travel as one JSON array.
   const versionsByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f CROSS JOIN dataset_versions v ON v.pk = f.value`);
   const latestOf = sqlite.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').pluck(true);
-  const publishedOf = prepare(
-    `SELECT ${versionColumns} FROM dataset_versions v WHERE v.dataset_id = ? AND v.state = 'published' ORDER BY v.version_number`,
-  );
+  const publishedOf = prepare(`SELECT ${versionColumns} FROM dataset_versions v WHERE v.dataset_id = ? AND v.state = 'published' ORDER BY v.version_number`);
 
   const meta = (r: unknown[]): VersionMeta => ({
     pk: r[0] as number,

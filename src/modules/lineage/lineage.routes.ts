@@ -17,7 +17,17 @@ function lineageUrl(urls: SiteUrls, id: string, requested: string): string {
   return `${urls.dataset(id)}/lineage${query ? `?${query}` : ''}`;
 }
 
-export function lineageRoutes({ lineage, provGraphs, provFormats, urls }: { lineage: LineageService; provGraphs: ProvGraphs; provFormats: RepresentationRegistry<Exportable>; urls: SiteUrls }): FastifyPluginAsyncZod {
+export function lineageRoutes({
+  lineage,
+  provGraphs,
+  provFormats,
+  urls,
+}: {
+  lineage: LineageService;
+  provGraphs: ProvGraphs;
+  provFormats: RepresentationRegistry<Exportable>;
+  urls: SiteUrls;
+}): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/datasets/:id/lineage',
@@ -29,7 +39,9 @@ export function lineageRoutes({ lineage, provGraphs, provFormats, urls }: { line
             'Breadth-first over exact versions. `truncated` is true exactly when the depth bound or the node budget left reachable nodes out. Versions the caller may not see, and steps whose every input and output it may not see, appear as opaque `hidden:<n>` placeholders. Each dataset node carries its validation gate status; `failedGate=true` selects the upstream (or downstream) versions that failed a gate and the paths to them.\n\n' +
             'The same subgraph in exchange formats, by `Accept` or `?format=`: `prov-json` (PROV-JSON), `prov-xml` (PROV-XML, application/provenance+xml), `prov-o` (PROV-O in Turtle), `prov-o-jsonld` (PROV-O in JSON-LD), `rocrate` / `rocrate-1.2` (a Workflow Run Crate following the Provenance Run Crate profile, RO-Crate 1.1 or 1.2). Those name only the versions the caller may see.',
           params: z.object({ id: z.string().min(1).max(200) }),
-          querystring: lineageQuery.extend({ format: z.string().max(50).optional().describe('json (default), prov-json, prov-xml, prov-o, prov-o-jsonld, rocrate, rocrate-1.2') }),
+          querystring: lineageQuery.extend({
+            format: z.string().max(50).optional().describe('json (default), prov-json, prov-xml, prov-o, prov-o-jsonld, rocrate, rocrate-1.2'),
+          }),
           response: { 200: lineageResponse },
         },
       },
@@ -44,7 +56,11 @@ export function lineageRoutes({ lineage, provGraphs, provFormats, urls }: { line
           graph: () => provGraphs.ofLineage(request.actor, l, lineageUrl(urls, request.params.id, request.url)),
         };
         const { mediaType, body } = await negotiate(provFormats, { accept: request.headers.accept, format }, answer);
-        return reply.header('Vary', 'Accept').type(mediaType === 'application/json' ? 'application/json; charset=utf-8' : mediaType).serializer(asIs).send(body as never);
+        return reply
+          .header('Vary', 'Accept')
+          .type(mediaType === 'application/json' ? 'application/json; charset=utf-8' : mediaType)
+          .serializer(asIs)
+          .send(body as never);
       },
     );
   };

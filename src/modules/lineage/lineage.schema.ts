@@ -14,8 +14,7 @@ export interface LineageFilter {
   failedGate?: boolean;
 }
 
-const csv = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(50)).optional();
+const csv = <T extends z.ZodType>(item: T) => z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(50)).optional();
 
 export const lineageQuery = z
   .object({
@@ -35,7 +34,9 @@ export const lineageQuery = z
   .strict();
 
 export const lineageNode = z.object({
-  id: z.string().describe('"<datasetId>@<version>" for a dataset version, the activity id for a step, "hidden:<n>" for a version or step the caller may not see'),
+  id: z
+    .string()
+    .describe('"<datasetId>@<version>" for a dataset version, the activity id for a step, "hidden:<n>" for a version or step the caller may not see'),
   kind: z.enum(['DATASET', 'ACTIVITY']),
   depth: z.number().int().describe('derivation steps from the root'),
   dataset: z.string().nullable(),

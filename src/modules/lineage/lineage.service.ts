@@ -99,7 +99,14 @@ export function createLineageService(deps: {
   type Book = ReturnType<typeof versionBook>;
 
   /** `deadline`: one per answer, shared by its walks. */
-  function walkOptions(snap: ProvenanceSnapshot, book: Book, filter: LineageFilter, maxDepth: number, budget: number, deadline = Date.now() + limits.timeoutMs): WalkOptions {
+  function walkOptions(
+    snap: ProvenanceSnapshot,
+    book: Book,
+    filter: LineageFilter,
+    maxDepth: number,
+    budget: number,
+    deadline = Date.now() + limits.timeoutMs,
+  ): WalkOptions {
     const kinds = filter.activityKind?.length ? snap.kinds.map((k) => filter.activityKind!.includes(k)) : null;
     return { maxDepth, budget, deadline, timeoutMs: limits.timeoutMs, kinds, passes: book.passes, hiddenStep: book.hide.stepHidden };
   }
@@ -112,7 +119,8 @@ export function createLineageService(deps: {
   function render(snap: ProvenanceSnapshot, walks: Walk[], book: Book) {
     const { hide } = book;
     const unknown: number[] = [];
-    for (const w of walks) for (const key of w.keys) if (!isActivityKey(key) && !book.extra.has(keyIndex(key)) && !snap.knows(keyIndex(key))) unknown.push(keyIndex(key));
+    for (const w of walks)
+      for (const key of w.keys) if (!isActivityKey(key) && !book.extra.has(keyIndex(key)) && !snap.knows(keyIndex(key))) unknown.push(keyIndex(key));
     for (const m of repo.versions(unknown)) book.extra.set(m.pk, m);
     /** Ids of versions outside the snapshot and of placeholders; the others' ids live in the snapshot. */
     const ids = new Map<number, string>();
@@ -139,9 +147,29 @@ export function createLineageService(deps: {
       if (m) {
         const id = `${m.datasetId}@${m.version}`;
         ids.set(pk, id);
-        return { id, kind: 'DATASET', depth, dataset: m.datasetId, version: m.version, activity: null, restricted: m.accessLevel === 'restricted', hidden: false, pk };
+        return {
+          id,
+          kind: 'DATASET',
+          depth,
+          dataset: m.datasetId,
+          version: m.version,
+          activity: null,
+          restricted: m.accessLevel === 'restricted',
+          hidden: false,
+          pk,
+        };
       }
-      return { id: snap.versionId[pk], kind: 'DATASET', depth, dataset: snap.versionDataset[pk], version: snap.versionNumber[pk], activity: null, restricted: snap.restricted[pk] === 1, hidden: false, pk };
+      return {
+        id: snap.versionId[pk],
+        kind: 'DATASET',
+        depth,
+        dataset: snap.versionDataset[pk],
+        version: snap.versionNumber[pk],
+        activity: null,
+        restricted: snap.restricted[pk] === 1,
+        hidden: false,
+        pk,
+      };
     };
     // Walks never follow a hidden step (walkOptions): every step reached is shown.
     const activityNode = (a: number, depth: number): LineageNode => {
@@ -232,7 +260,9 @@ export function createLineageService(deps: {
    * other miss (a latest version the caller may not see) answers as an unknown id does.
    */
   const rootMiss: MissError = (miss, ref) =>
-    miss === 'unpublished' ? new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version, so no lineage`) : notFound('Dataset or activity', ref.dataset);
+    miss === 'unpublished'
+      ? new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version, so no lineage`)
+      : notFound('Dataset or activity', ref.dataset);
 
   /** A dataset id (its latest visible version, or `version`), "<id>@<n>", or an activity id the caller may see. */
   function resolveRoot(snap: ProvenanceSnapshot, hide: Hiding, actor: Actor, id: string, version?: number | null): Roots {
@@ -334,7 +364,11 @@ export function createLineageService(deps: {
       const deadline = Date.now() + limits.timeoutMs;
       for (const side of ['down', 'up'] as const) {
         const book = versionBook(snap, hide, {}, starts);
-        const w = walk(snap, side, rootsOf({ versions: starts }), { ...walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget, deadline), targets, parents: true });
+        const w = walk(snap, side, rootsOf({ versions: starts }), {
+          ...walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget, deadline),
+          targets,
+          parents: true,
+        });
         const depthOf = new Map(Array.from(w.keys, (k, i) => [k, w.depths[i]]));
         const hits = [...targets].filter((pk) => depthOf.has(versionKey(pk)));
         if (!hits.length) {

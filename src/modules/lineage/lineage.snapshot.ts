@@ -85,7 +85,8 @@ export class ProvenanceSnapshot {
    */
   apply(changes: GraphScan): boolean {
     if (changes.generation <= this.generation) return false;
-    if (!follows(this.cursor.activities, changes.activities) || !follows(this.cursor.inputs, changes.inputs) || !follows(this.cursor.outputs, changes.outputs)) return false;
+    if (!follows(this.cursor.activities, changes.activities) || !follows(this.cursor.inputs, changes.inputs) || !follows(this.cursor.outputs, changes.outputs))
+      return false;
     const added = new Set(changes.activities.map((r) => r[1]));
     if (added.size !== changes.activities.length || changes.activities.some((r) => this.activityIndex.has(r[1]))) return false;
     const known = (r: [number, string, number]) => this.activityIndex.has(r[1]) || added.has(r[1]);
@@ -180,7 +181,9 @@ export class ProvenanceSnapshot {
   /** Does a version row read now match what the snapshot holds of it? */
   private same([pk, datasetId, num, access, tier, dataType, visibility]: VersionRow): boolean {
     const m = this.meta(pk)!;
-    return m.datasetId === datasetId && m.version === num && m.accessLevel === access && m.tier === tier && m.dataType === dataType && m.visibility === visibility;
+    return (
+      m.datasetId === datasetId && m.version === num && m.accessLevel === access && m.tier === tier && m.dataType === dataType && m.visibility === visibility
+    );
   }
 
   /** A published version's metadata, or undefined when the pk is none in this snapshot. */

@@ -19,6 +19,13 @@ export async function verifyCommand(locations: LocationsService, opts: VerifyCom
   });
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   if (!total && opts.dataset) throw new FemtoError('NOT_FOUND', `Dataset '${opts.dataset}' has no replica (or does not exist)`);
-  out(`checked ${total} replicas: ${Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}`);
+  out(
+    `checked ${total} replicas: ${
+      Object.entries(counts)
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ') || 'none'
+    }`,
+  );
   return FAILURES.every((f) => counts[f] === 0);
 }

@@ -107,7 +107,15 @@ export function createLocationsRepository({ sqlite }: Database_) {
       for (const r of replicasStmt.all(versionPk) as ReplicaRow[]) {
         let d = out[out.length - 1];
         if (d?.index !== r.distribution) {
-          d = { pk: r.pk, index: r.distribution, title: r.title, kind: r.kind, sizeBytes: r.sizeBytes, checksum: checksumOf(r.algorithm, r.value), replicas: [] };
+          d = {
+            pk: r.pk,
+            index: r.distribution,
+            title: r.title,
+            kind: r.kind,
+            sizeBytes: r.sizeBytes,
+            checksum: checksumOf(r.algorithm, r.value),
+            replicas: [],
+          };
           out.push(d);
         }
         if (r.url === null) continue;
@@ -125,26 +133,43 @@ export function createLocationsRepository({ sqlite }: Database_) {
     /** Every replica to check (at one site, of one dataset, when given), with what its bytes must be. */
     toVerify(filter: { site?: string; dataset?: string }): ReplicaToVerify[] {
       type Row = Omit<ReplicaToVerify, 'checksums'> & Record<'algorithm' | 'value' | 'replicaAlgorithm' | 'replicaValue', string | null>;
-      return (toVerifyStmt.all({ site: filter.site ?? null, dataset: filter.dataset ?? null }) as Row[]).map(({ algorithm, value, replicaAlgorithm, replicaValue, ...r }) => {
-        const stated = [checksumOf(algorithm, value), checksumOf(replicaAlgorithm, replicaValue)].filter((c) => c !== null);
-        // Writes refuse disagreeing checksums: one per algorithm is all there is.
-        const checksums = stated.filter((c, i) => stated.findIndex((o) => o.algorithm === c.algorithm) === i);
-        return { ...r, checksums };
-      });
+      return (toVerifyStmt.all({ site: filter.site ?? null, dataset: filter.dataset ?? null }) as Row[]).map(
+        ({ algorithm, value, replicaAlgorithm, replicaValue, ...r }) => {
+          const stated = [checksumOf(algorithm, value), checksumOf(replicaAlgorithm, replicaValue)].filter((c) => c !== null);
+          // Writes refuse disagreeing checksums: one per algorithm is all there is.
+          const checksums = stated.filter((c, i) => stated.findIndex((o) => o.algorithm === c.algorithm) === i);
+          return { ...r, checksums };
+        },
+      );
     },
 
     transaction: <T>(fn: () => T): T => inTransaction(fn),
 
     /** Adds a replica after the distribution's others (its version's change counter moves: a trigger). */
-    addReplica(distributionPk: number, r: { url: string; site: string | null; protocol: string; checksum: { algorithm: string; value: string } | null }, now: string): void {
-      addReplicaStmt.run({ distributionPk, url: r.url, site: r.site, protocol: r.protocol, algorithm: r.checksum?.algorithm ?? null, value: r.checksum?.value ?? null, now });
+    addReplica(
+      distributionPk: number,
+      r: { url: string; site: string | null; protocol: string; checksum: { algorithm: string; value: string } | null },
+      now: string,
+    ): void {
+      addReplicaStmt.run({
+        distributionPk,
+        url: r.url,
+        site: r.site,
+        protocol: r.protocol,
+        algorithm: r.checksum?.algorithm ?? null,
+        value: r.checksum?.value ?? null,
+        now,
+      });
     },
 
     removeReplica(distributionPk: number, url: string): boolean {
       return removeReplicaStmt.run(distributionPk, url).changes > 0;
     },
 
-    recordVerification(replica: Pick<ReplicaToVerify, 'distributionPk' | 'position'>, found: { at: string; result: VerifyResult; detail: string | null }): void {
+    recordVerification(
+      replica: Pick<ReplicaToVerify, 'distributionPk' | 'position'>,
+      found: { at: string; result: VerifyResult; detail: string | null },
+    ): void {
       recordStmt.run({ distributionPk: replica.distributionPk, position: replica.position, ...found });
     },
   };

@@ -13,13 +13,28 @@ const wantsJson = (accept: string | undefined) => !!accept && /(^|,)\s*applicati
 export function locationsRoutes(deps: { locations: LocationsService; urls: SiteUrls }): FastifyPluginAsyncZod {
   const { locations, urls } = deps;
   return async (app) => {
-    app.get('/sites', { schema: { tags: ['locations'], summary: 'The named sites replicas are kept at', response: { 200: z.object({ items: z.array(siteOut) }) } } }, async () => ({
-      items: locations.sites(),
-    }));
-    app.get('/sites/:id', { schema: { tags: ['locations'], summary: 'One site', params: siteParams, response: { 200: siteOut } } }, async (request) => locations.site(request.params.id));
+    app.get(
+      '/sites',
+      { schema: { tags: ['locations'], summary: 'The named sites replicas are kept at', response: { 200: z.object({ items: z.array(siteOut) }) } } },
+      async () => ({
+        items: locations.sites(),
+      }),
+    );
+    app.get('/sites/:id', { schema: { tags: ['locations'], summary: 'One site', params: siteParams, response: { 200: siteOut } } }, async (request) =>
+      locations.site(request.params.id),
+    );
     app.put(
       '/sites/:id',
-      { schema: { tags: ['locations'], security, summary: 'Add or change a site (admin); 201 when new', params: siteParams, body: siteBody, response: { 200: siteOut, 201: siteOut } } },
+      {
+        schema: {
+          tags: ['locations'],
+          security,
+          summary: 'Add or change a site (admin); 201 when new',
+          params: siteParams,
+          body: siteBody,
+          response: { 200: siteOut, 201: siteOut },
+        },
+      },
       async (request, reply) => {
         const { site, created } = locations.putSite(request.actor, request.params.id, request.body);
         if (created) reply.status(201).header('Location', `${urls.base}/sites/${site.id}`);
@@ -28,7 +43,15 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
     );
     app.delete(
       '/sites/:id',
-      { schema: { tags: ['locations'], security, summary: 'Remove a site no replica is recorded at (admin; 409 SITE_IN_USE otherwise)', params: siteParams, response: { 204: z.null().describe('Removed') } } },
+      {
+        schema: {
+          tags: ['locations'],
+          security,
+          summary: 'Remove a site no replica is recorded at (admin; 409 SITE_IN_USE otherwise)',
+          params: siteParams,
+          response: { 204: z.null().describe('Removed') },
+        },
+      },
       async (request, reply) => {
         locations.deleteSite(request.actor, request.params.id);
         return reply.status(204).send(null);
@@ -41,7 +64,8 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
         schema: {
           tags: ['locations'],
           summary: 'Where the files of a published version are: every replica with its site, protocol, checksum and last check',
-          description: 'The latest published version, or `?version=`. No replica is listed while the caller may not get the files (restricted, or under an active embargo).',
+          description:
+            'The latest published version, or `?version=`. No replica is listed while the caller may not get the files (restricted, or under an active embargo).',
           params: z.object({ id: z.string().min(1).max(200) }),
           querystring: z.object({ version: z.coerce.number().int().positive().optional() }).strict(),
           response: { 200: locationsOut },
@@ -65,7 +89,10 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
       },
       async (request, reply) => {
         const answer = locations.addReplica(request.actor, { dataset: request.params.id, version: request.params.n }, request.body);
-        return reply.status(201).header('Location', `${urls.dataset(request.params.id)}/locations?version=${request.params.n}`).send(answer);
+        return reply
+          .status(201)
+          .header('Location', `${urls.dataset(request.params.id)}/locations?version=${request.params.n}`)
+          .send(answer);
       },
     );
     app.delete(

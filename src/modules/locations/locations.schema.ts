@@ -17,7 +17,13 @@ export const siteBody = z
   .strict();
 export type SiteInput = z.infer<typeof siteBody>;
 
-export const siteOut = z.object({ id: z.string(), name: z.string(), description: z.string().nullable(), homepage: z.string().nullable(), updatedAt: z.string() });
+export const siteOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  homepage: z.string().nullable(),
+  updatedAt: z.string(),
+});
 export type Site = z.infer<typeof siteOut>;
 
 const checksumOut = z.object({ algorithm: z.string(), value: z.string() }).nullable();
@@ -64,7 +70,11 @@ export const removeReplicaQuery = z.object({ distribution: z.coerce.number().int
 export const resolveQuery = z
   .object({
     site: siteId.optional().describe('the site to prefer'),
-    protocol: z.string().regex(/^[a-z][a-z0-9+.-]{0,19}$/, 'must be a URL scheme such as https or root').optional().describe('only replicas over this protocol'),
+    protocol: z
+      .string()
+      .regex(/^[a-z][a-z0-9+.-]{0,19}$/, 'must be a URL scheme such as https or root')
+      .optional()
+      .describe('only replicas over this protocol'),
     distribution: z.coerce.number().int().min(1).max(1000).default(1).describe('which distribution of the version (1-based; default the first)'),
     version: z.coerce.number().int().positive().optional().describe('a version number, when the identifier is a dataset id (default: the latest)'),
   })

@@ -81,7 +81,10 @@ export function createLocationsService(deps: {
    * curator chose and an admin's network fetched: the record's holders read it, everyone else the
    * result and its time.
    */
-  const checkFor = (holder: boolean) => (r: ReplicaLocation): ReplicaLocation => (holder || !r.verified ? r : { ...r, verified: { ...r.verified, detail: null } });
+  const checkFor =
+    (holder: boolean) =>
+    (r: ReplicaLocation): ReplicaLocation =>
+      holder || !r.verified ? r : { ...r, verified: { ...r.verified, detail: null } };
 
   /** The version an identifier (a DOI, a dataset id, an ILDG Markov chain URI) names. */
   function refOf(actor: Actor, identifier: string, version: number | undefined): VersionRef {
@@ -91,7 +94,8 @@ export function createLocationsService(deps: {
       const target = deps.doiTarget(actor, doi);
       if (!target) throw unknown();
       if (target.versionPk === null) return { dataset: target.datasetId, version };
-      if (version !== undefined) throw new FemtoError('VALIDATION_FAILED', `${doi} names one version`, [{ pointer: 'querystring/version', message: 'a version DOI names its version' }]);
+      if (version !== undefined)
+        throw new FemtoError('VALIDATION_FAILED', `${doi} names one version`, [{ pointer: 'querystring/version', message: 'a version DOI names its version' }]);
       const n = deps.versionNumber(target.versionPk);
       if (n === null) throw unknown();
       return { dataset: target.datasetId, version: n };
@@ -108,7 +112,10 @@ export function createLocationsService(deps: {
     deps.assertEditable(actor, ref.dataset);
     const version = reader.open(actor, ref);
     const distribution = repo.replicasOf(version.pk).find((d) => d.index === index);
-    if (!distribution) throw new FemtoError('UNKNOWN_REFERENCE', `${ref.dataset} v${ref.version} has no distribution ${index}`, [{ pointer: '/distribution', message: 'no such distribution' }]);
+    if (!distribution)
+      throw new FemtoError('UNKNOWN_REFERENCE', `${ref.dataset} v${ref.version} has no distribution ${index}`, [
+        { pointer: '/distribution', message: 'no such distribution' },
+      ]);
     return distribution;
   }
 
@@ -132,7 +139,8 @@ export function createLocationsService(deps: {
       auth.require(actor, 'admin');
       const outcome = repo.deleteSite(id);
       if (outcome === 'absent') throw notFound('Site', id);
-      if (outcome === 'in-use') throw new FemtoError('SITE_IN_USE', `Replicas are recorded at site '${id}'; a new version of their records can move them elsewhere first`);
+      if (outcome === 'in-use')
+        throw new FemtoError('SITE_IN_USE', `Replicas are recorded at site '${id}'; a new version of their records can move them elsewhere first`);
       auth.audit(actor, { action: 'site.delete', entityType: 'site', entityId: id });
     },
 
@@ -140,7 +148,9 @@ export function createLocationsService(deps: {
 
     /** Where the files of a published version are: every replica with its site, protocol, checksum and last check; none while the caller may not get the files. */
     locations(actor: Actor, ref: { dataset: string; version?: number }): Locations {
-      const { version, filesWithheld, holder } = open(actor, ref, () => (ref.version === undefined ? notFound('Dataset', ref.dataset) : notFound('Version', `${ref.dataset} v${ref.version}`)));
+      const { version, filesWithheld, holder } = open(actor, ref, () =>
+        ref.version === undefined ? notFound('Dataset', ref.dataset) : notFound('Version', `${ref.dataset} v${ref.version}`),
+      );
       const distributions = repo.replicasOf(version.pk).map(({ pk: _pk, ...d }) => ({ ...d, replicas: filesWithheld ? [] : d.replicas.map(checkFor(holder)) }));
       return { dataset: version.datasetId, version: version.versionNumber!, filesWithheld, distributions };
     },
@@ -153,14 +163,29 @@ export function createLocationsService(deps: {
       const distribution = editableDistribution(actor, ref, input.distribution);
       repo.transaction(() => {
         if (distribution.replicas.length >= MAX_REPLICAS) {
-          throw new FemtoError('VALIDATION_FAILED', `Distribution ${input.distribution} has ${MAX_REPLICAS} replicas, the most a distribution holds; record one gone first`, [{ pointer: '/distribution', message: `at most ${MAX_REPLICAS} replicas` }]);
+          throw new FemtoError(
+            'VALIDATION_FAILED',
+            `Distribution ${input.distribution} has ${MAX_REPLICAS} replicas, the most a distribution holds; record one gone first`,
+            [{ pointer: '/distribution', message: `at most ${MAX_REPLICAS} replicas` }],
+          );
         }
-        if (distribution.replicas.some((r) => r.url === input.url)) throw new FemtoError('CONFLICT', `${input.url} is already a replica of distribution ${input.distribution}`, [{ pointer: '/url', message: 'already a replica' }]);
+        if (distribution.replicas.some((r) => r.url === input.url))
+          throw new FemtoError('CONFLICT', `${input.url} is already a replica of distribution ${input.distribution}`, [
+            { pointer: '/url', message: 'already a replica' },
+          ]);
         // The others agree (every write is checked): a conflict is the new replica's.
         const conflicts = checksumConflicts([{ checksum: distribution.checksum, replicas: [...distribution.replicas, input] }]);
-        if (conflicts.length) throw new FemtoError('REPLICA_CHECKSUM_CONFLICT', conflicts[0].message, [{ pointer: '/checksum/value', message: conflicts[0].message }]);
-        if (input.site && !repo.knownSites([input.site]).has(input.site)) throw new FemtoError('UNKNOWN_REFERENCE', `'${input.site}' is not a site of this catalog (GET /sites lists them)`, [{ pointer: '/site', message: 'no such site' }]);
-        repo.addReplica(distribution.pk, { url: input.url, site: input.site ?? null, protocol: protocolOf(input.url), checksum: input.checksum ?? null }, new Date().toISOString());
+        if (conflicts.length)
+          throw new FemtoError('REPLICA_CHECKSUM_CONFLICT', conflicts[0].message, [{ pointer: '/checksum/value', message: conflicts[0].message }]);
+        if (input.site && !repo.knownSites([input.site]).has(input.site))
+          throw new FemtoError('UNKNOWN_REFERENCE', `'${input.site}' is not a site of this catalog (GET /sites lists them)`, [
+            { pointer: '/site', message: 'no such site' },
+          ]);
+        repo.addReplica(
+          distribution.pk,
+          { url: input.url, site: input.site ?? null, protocol: protocolOf(input.url), checksum: input.checksum ?? null },
+          new Date().toISOString(),
+        );
         auth.audit(actor, { action: 'replica.add', entityType: 'dataset', entityId: ref.dataset, after: { version: ref.version, ...input } });
       });
       return this.locations(actor, ref);
@@ -170,7 +195,11 @@ export function createLocationsService(deps: {
     removeReplica(actor: Actor, ref: { dataset: string; version: number }, which: { distribution: number; url: string }): void {
       const distribution = editableDistribution(actor, ref, which.distribution);
       if (!distribution.replicas.some((r) => r.url === which.url)) throw notFound('Replica', which.url);
-      if (distribution.replicas.length === 1) throw new FemtoError('CONFLICT', `${which.url} is the only replica of distribution ${which.distribution}; a new version of the record can drop the file`);
+      if (distribution.replicas.length === 1)
+        throw new FemtoError(
+          'CONFLICT',
+          `${which.url} is the only replica of distribution ${which.distribution}; a new version of the record can drop the file`,
+        );
       repo.transaction(() => {
         repo.removeReplica(distribution.pk, which.url);
         auth.audit(actor, { action: 'replica.remove', entityType: 'dataset', entityId: ref.dataset, before: { version: ref.version, ...which } });
@@ -181,7 +210,11 @@ export function createLocationsService(deps: {
     resolve(actor: Actor, identifier: string, q: ResolveQuery): Resolved {
       const ref = refOf(actor, identifier, q.version);
       const { version, filesWithheld, holder } = open(actor, ref, () => notFound('Identifier', identifier));
-      if (filesWithheld) throw new FemtoError('FILES_WITHHELD', `The files of ${version.datasetId} are ${version.accessLevel === 'embargoed' ? 'under embargo' : 'restricted'}; the record says how to request access`);
+      if (filesWithheld)
+        throw new FemtoError(
+          'FILES_WITHHELD',
+          `The files of ${version.datasetId} are ${version.accessLevel === 'embargoed' ? 'under embargo' : 'restricted'}; the record says how to request access`,
+        );
       const distribution = repo.replicasOf(version.pk).find((d) => d.index === q.distribution);
       if (!distribution) throw new FemtoError('NO_REPLICA', `${version.datasetId} v${version.versionNumber} has no distribution ${q.distribution}`);
       const replica = bestReplica(distribution.replicas, q);
@@ -191,7 +224,15 @@ export function createLocationsService(deps: {
 
     /** Checks every replica (of a site, of a dataset), `concurrency` at a time, and records what each check found. */
     async verify(run: VerifyRun): Promise<Record<VerifyResult, number>> {
-      const counts: Record<VerifyResult, number> = { ok: 0, missing: 0, 'size-mismatch': 0, 'checksum-mismatch': 0, timeout: 0, unreachable: 0, unsupported: 0 };
+      const counts: Record<VerifyResult, number> = {
+        ok: 0,
+        missing: 0,
+        'size-mismatch': 0,
+        'checksum-mismatch': 0,
+        timeout: 0,
+        unreachable: 0,
+        unsupported: 0,
+      };
       const limit = pLimit(run.concurrency);
       const replicas = repo.toVerify({ site: run.site, dataset: run.dataset });
       const fetchReplica = replicaFetcher(run.options.allowPrivate);

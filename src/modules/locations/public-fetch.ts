@@ -18,7 +18,11 @@ const refusal = (host: string, address: string) =>
   new Error(`${host} resolves to ${address}, not a public address: not checked (--allow-private checks replicas on private networks)`);
 
 /** The address check happens as the connection is made, on what it connects to: a name cannot resolve to a public address when checked and a private one when used. */
-const publicOnlyLookup = ((hostname: string, options: { all?: boolean }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+const publicOnlyLookup = ((
+  hostname: string,
+  options: { all?: boolean },
+  callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+) => {
   lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, '');
     const inside = addresses.find((a) => !isPublic(a.address));

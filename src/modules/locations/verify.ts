@@ -39,7 +39,12 @@ async function head(fetchReplica: ReplicaFetcher, url: string, timeoutMs: number
 }
 
 /** Reads the bytes once, hashing them with every algorithm asked, and counts them. */
-async function digest(fetchReplica: ReplicaFetcher, url: string, algorithms: string[], timeoutMs: number): Promise<{ digests: Map<string, string>; bytes: number } | Finding> {
+async function digest(
+  fetchReplica: ReplicaFetcher,
+  url: string,
+  algorithms: string[],
+  timeoutMs: number,
+): Promise<{ digests: Map<string, string>; bytes: number } | Finding> {
   const res = await fetchReplica(url, { signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok || !res.body) {
     await res.body?.cancel();
@@ -60,7 +65,8 @@ async function digest(fetchReplica: ReplicaFetcher, url: string, algorithms: str
  * own tools and credentials, and are reported so.
  */
 export async function checkReplica(r: ReplicaToVerify, opts: VerifyOptions, fetchReplica: ReplicaFetcher): Promise<Finding> {
-  if (!CHECKED_PROTOCOLS.has(r.protocol)) return { result: 'unsupported', detail: `femto checks http and https replicas; ${r.protocol} ones are left to their site's tools` };
+  if (!CHECKED_PROTOCOLS.has(r.protocol))
+    return { result: 'unsupported', detail: `femto checks http and https replicas; ${r.protocol} ones are left to their site's tools` };
   try {
     const res = await head(fetchReplica, r.url, opts.timeoutMs);
     if (res.status === 404 || res.status === 410) return { result: 'missing', detail: `HTTP ${res.status}` };
@@ -75,11 +81,17 @@ export async function checkReplica(r: ReplicaToVerify, opts: VerifyOptions, fetc
       const stated = r.checksums.map((c) => c.algorithm).join(', ');
       return { result: 'ok', detail: stated ? `present; ${stated} checksums are not checked by femto` : 'present; no checksum is stated to compare' };
     }
-    const read = await digest(fetchReplica, r.url, checkable.map((c) => c.algorithm), opts.checksumTimeoutMs);
+    const read = await digest(
+      fetchReplica,
+      r.url,
+      checkable.map((c) => c.algorithm),
+      opts.checksumTimeoutMs,
+    );
     if ('result' in read) return read;
     if (r.sizeBytes !== null && read.bytes !== r.sizeBytes) return { result: 'size-mismatch', detail: `expected ${r.sizeBytes} bytes, read ${read.bytes}` };
     const wrong = checkable.find((c) => read.digests.get(c.algorithm) !== c.value.toLowerCase());
-    if (wrong) return { result: 'checksum-mismatch', detail: `${wrong.algorithm} expected ${wrong.value.toLowerCase()}, read ${read.digests.get(wrong.algorithm)}` };
+    if (wrong)
+      return { result: 'checksum-mismatch', detail: `${wrong.algorithm} expected ${wrong.value.toLowerCase()}, read ${read.digests.get(wrong.algorithm)}` };
     return { result: 'ok', detail: `${checkable.map((c) => c.algorithm).join(', ')} matches` };
   } catch (err) {
     if (isTimeout(err)) return { result: 'timeout', detail: 'no complete answer in time' };

@@ -83,13 +83,32 @@ export function rank(rows: EvaluationRow[], higherIsBetter: boolean, endpoint: E
   const baselineRows = new Map<string, Omit<Entry, 'rank'>>();
   for (const r of latest.values()) {
     const b = baselineScore(r, endpoint);
-    const baselines = r.baseline !== null || r.baselineAlgorithm !== null ? [{ model: b.model, algorithm: r.baselineAlgorithm, value: b.value, difference: b.difference }] : [];
-    entries.push({ kind: 'model', model: endpoint(r.model), algorithm: null, split: r.split, value: r.value!, uncertainty: r.uncertainty, evaluation: r.id, baselines });
+    const baselines =
+      r.baseline !== null || r.baselineAlgorithm !== null ? [{ model: b.model, algorithm: r.baselineAlgorithm, value: b.value, difference: b.difference }] : [];
+    entries.push({
+      kind: 'model',
+      model: endpoint(r.model),
+      algorithm: null,
+      split: r.split,
+      value: r.value!,
+      uncertainty: r.uncertainty,
+      evaluation: r.id,
+      baselines,
+    });
     if (b.value === null) continue;
     // A baseline model ranked on its own evaluation in this split is not listed twice.
     if (r.baseline && ranked.has(JSON.stringify([r.baseline.pk, r.split]))) continue;
     const key = JSON.stringify([r.split, r.baseline?.pk ?? null, r.baselineAlgorithm, r.baselineValue]);
-    baselineRows.set(key, { kind: 'baseline', model: b.model, algorithm: r.baselineAlgorithm, split: r.split, value: b.value, uncertainty: b.uncertainty, evaluation: r.id, baselines: [] });
+    baselineRows.set(key, {
+      kind: 'baseline',
+      model: b.model,
+      algorithm: r.baselineAlgorithm,
+      split: r.split,
+      value: b.value,
+      uncertainty: b.uncertainty,
+      evaluation: r.id,
+      baselines: [],
+    });
   }
   entries.push(...baselineRows.values());
   const better = (a: number, b: number) => (higherIsBetter ? b - a : a - b);

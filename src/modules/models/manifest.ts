@@ -57,7 +57,23 @@ export function buildManifest(s: ManifestSources): Manifest {
     const item = n.pk !== null ? s.items.get(n.pk) : undefined;
     const base = { id: n.id, depth: n.depth, rawSource: !generatedBy.has(n.id) && !walk.truncated };
     if (!item) {
-      return { ...base, hidden: true, restricted: true, dataset: null, version: null, title: null, resourceType: null, uri: null, doi: null, withdrawn: null, license: null, distributions: [], datasheet: null, datasheetCompleteness: null, gateStatus: null };
+      return {
+        ...base,
+        hidden: true,
+        restricted: true,
+        dataset: null,
+        version: null,
+        title: null,
+        resourceType: null,
+        uri: null,
+        doi: null,
+        withdrawn: null,
+        license: null,
+        distributions: [],
+        datasheet: null,
+        datasheetCompleteness: null,
+        gateStatus: null,
+      };
     }
     const r = item.record;
     const doi = item.parts.doi;
@@ -83,7 +99,15 @@ export function buildManifest(s: ManifestSources): Manifest {
 
   const stepOf = (id: string): Step => {
     const a = s.steps.get(id);
-    return { id, kind: a?.kind ?? 'other', name: a?.name ?? null, uri: urls.activity(id), software: a?.software ?? null, inputs: used.get(id) ?? [], outputs: produced.get(id) ?? [] };
+    return {
+      id,
+      kind: a?.kind ?? 'other',
+      name: a?.name ?? null,
+      uri: urls.activity(id),
+      software: a?.software ?? null,
+      inputs: used.get(id) ?? [],
+      outputs: produced.get(id) ?? [],
+    };
   };
   const roleOf = (activity: string, node: LineageNode) =>
     s.steps.get(activity)?.inputs.find((i) => i.dataset === node.dataset && i.version === node.version)?.role ?? null;
@@ -120,7 +144,10 @@ export function buildManifest(s: ManifestSources): Manifest {
   const upstream = walk.nodes.filter((n) => n.kind === 'DATASET' && n.id !== root).map(entry);
   const training = [...trainingData.values()];
   const visible = (list: DatasetEntry[]) => list.filter((d) => d.dataset !== null);
-  const ids = (list: DatasetEntry[], keep: (d: DatasetEntry) => boolean) => visible(list).filter(keep).map((d) => d.id);
+  const ids = (list: DatasetEntry[], keep: (d: DatasetEntry) => boolean) =>
+    visible(list)
+      .filter(keep)
+      .map((d) => d.id);
   const summary = {
     trainingDatasets: training.length,
     upstreamDatasets: upstream.length,
@@ -136,15 +163,33 @@ export function buildManifest(s: ManifestSources): Manifest {
   const m = s.model.record;
   const modelDoi = s.model.parts.doi;
   return {
-    model: { dataset: m.id, version: m.version!, title: m.title, uri: urls.version(m.id, m.version), doi: modelDoi?.state === 'findable' ? modelDoi.doi : null, license: m.license },
+    model: {
+      dataset: m.id,
+      version: m.version!,
+      title: m.title,
+      uri: urls.version(m.id, m.version),
+      doi: modelDoi?.state === 'findable' ? modelDoi.doi : null,
+      license: m.license,
+    },
     trainingSteps,
     trainingData: training,
-    lineage: { datasets: upstream, steps: walk.nodes.filter((n) => n.kind === 'ACTIVITY').map((n) => stepOf(n.id)), edges: walk.edges, truncated: walk.truncated, truncatedReason: walk.truncatedReason },
+    lineage: {
+      datasets: upstream,
+      steps: walk.nodes.filter((n) => n.kind === 'ACTIVITY').map((n) => stepOf(n.id)),
+      edges: walk.edges,
+      truncated: walk.truncated,
+      truncatedReason: walk.truncatedReason,
+    },
     rawSources: upstream.filter((d) => d.rawSource).map((d) => d.id),
     summary: {
       ...summary,
       complete:
-        !walk.truncated && !summary.withdrawn.length && !summary.failedGates.length && !summary.unlicensed.length && !summary.missingChecksums.length && !summary.restricted,
+        !walk.truncated &&
+        !summary.withdrawn.length &&
+        !summary.failedGates.length &&
+        !summary.unlicensed.length &&
+        !summary.missingChecksums.length &&
+        !summary.restricted,
     },
   };
 }

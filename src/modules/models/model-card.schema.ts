@@ -48,7 +48,7 @@ export const modelCardBody = z
       modelType: text(1_000).optional().describe('e.g. "foundation model", "graph neural network tracker"'),
       architecture: text(5_000).optional(),
       parametersCount: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional().describe('trainable parameters'),
-      trainingProcedure: text().optional().describe('algorithm, objective, hyper-parameters; the data are the training steps\' inputs'),
+      trainingProcedure: text().optional().describe("algorithm, objective, hyper-parameters; the data are the training steps' inputs"),
       citation: text(2_000).optional(),
       contact: text(500).optional().describe('where to send questions or comments about the model'),
     }).optional(),

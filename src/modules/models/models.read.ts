@@ -21,11 +21,16 @@ declare module '../datasets/read.js' {
 export function modelsReadExtension(models: ModelsService, urls: SiteUrls): ReadExtension {
   return {
     load(actor, items) {
-      const evaluations = models.evaluationsOfVersions(actor, items.filter((i) => i.record.resourceType === 'Model').map((i) => i.pk));
+      const evaluations = models.evaluationsOfVersions(
+        actor,
+        items.filter((i) => i.record.resourceType === 'Model').map((i) => i.pk),
+      );
       for (const item of items) {
         const r = item.record;
         const own = evaluations.get(item.pk);
-        item.parts.model = own ? { evaluations: own, jsonld: modelProperties({ card: r.modelCard, evaluations: own, datasetId: r.id, version: r.version }, urls) } : null;
+        item.parts.model = own
+          ? { evaluations: own, jsonld: modelProperties({ card: r.modelCard, evaluations: own, datasetId: r.id, version: r.version }, urls) }
+          : null;
       }
     },
   };

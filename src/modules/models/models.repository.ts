@@ -89,7 +89,12 @@ function rowOf(r: Raw): EvaluationRow {
     benchmark: endOf(r, 'b'),
     baseline: endOf(r, 'bl'),
     software: r.softwareName
-      ? { name: r.softwareName as string, version: r.softwareVersion as string | null, repository: r.softwareRepository as string | null, commit: r.softwareCommit as string | null }
+      ? {
+          name: r.softwareName as string,
+          version: r.softwareVersion as string | null,
+          repository: r.softwareRepository as string | null,
+          commit: r.softwareCommit as string | null,
+        }
       : null,
     basis: r.basis as string | null,
     description: r.description as string | null,
@@ -102,7 +107,9 @@ export function createModelsRepository({ db, sqlite }: Database_) {
   const onBenchmarkStmt = sqlite.prepare(`${SELECT} FROM evaluations e ${JOINS}
      WHERE e.benchmark_version_pk = @benchmark AND e.metric = @metric AND (@split IS NULL OR e.split = @split) ORDER BY e.rowid`);
   const byIdStmt = sqlite.prepare(`${SELECT} FROM evaluations e ${JOINS} WHERE e.id = @id`);
-  const directionStmt = sqlite.prepare(`SELECT higher_is_better AS higherIsBetter, metric_label AS label FROM evaluations WHERE metric = ? AND higher_is_better IS NOT NULL ORDER BY rowid LIMIT 1`);
+  const directionStmt = sqlite.prepare(
+    `SELECT higher_is_better AS higherIsBetter, metric_label AS label FROM evaluations WHERE metric = ? AND higher_is_better IS NOT NULL ORDER BY rowid LIMIT 1`,
+  );
   const latestStmt = sqlite.prepare(`
     SELECT id, value, uncertainty FROM evaluations
      WHERE model_version_pk = @model AND benchmark_version_pk = @benchmark AND metric = @metric AND split IS @split AND value IS NOT NULL
@@ -140,7 +147,12 @@ export function createModelsRepository({ db, sqlite }: Database_) {
     },
 
     /** The latest measured evaluation of a model on a benchmark, split and metric: where a baseline model's value comes from. */
-    latestMeasured(q: { model: number; benchmark: number; metric: string; split: string | null }): { id: string; value: number; uncertainty: number | null } | undefined {
+    latestMeasured(q: {
+      model: number;
+      benchmark: number;
+      metric: string;
+      split: string | null;
+    }): { id: string; value: number; uncertainty: number | null } | undefined {
       return latestStmt.get(q) as { id: string; value: number; uncertainty: number | null } | undefined;
     },
   };

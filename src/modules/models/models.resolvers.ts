@@ -7,7 +7,10 @@ type ManifestDataset = Manifest['lineage']['datasets'][number] & { role?: string
 type ManifestStep = Manifest['trainingSteps'][number];
 
 const stepsOf = (ctx: GraphQLContext, steps: ManifestStep[]) => {
-  const records = ctx.femto.provenance.records(ctx.actor, steps.map((s) => s.id));
+  const records = ctx.femto.provenance.records(
+    ctx.actor,
+    steps.map((s) => s.id),
+  );
   return steps.map((s) => ({ ...s, activity: records.get(s.id) ?? null }));
 };
 
@@ -50,13 +53,19 @@ export const modelsGraphQL: GraphQLModule = {
         return queries.map((q) => all.get(q.obj.__pk) ?? []);
       },
       async trainingSetManifest(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const manifests = ctx.femto.models.manifestsOf(ctx.actor, queries.filter((q) => q.obj.resourceType === 'Model').map((q) => q.obj.__pk));
+        const manifests = ctx.femto.models.manifestsOf(
+          ctx.actor,
+          queries.filter((q) => q.obj.resourceType === 'Model').map((q) => q.obj.__pk),
+        );
         return queries.map((q) => manifests.get(q.obj.__pk) ?? null);
       },
     },
     ManifestDataset: {
       async dataset(queries: LoaderQuery<ManifestDataset>[], ctx) {
-        return versionViews(ctx, queries.map((q) => q.obj));
+        return versionViews(
+          ctx,
+          queries.map((q) => q.obj),
+        );
       },
     },
   },

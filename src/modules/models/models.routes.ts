@@ -23,7 +23,10 @@ function sendJson(request: FastifyRequest, reply: FastifyReply, body: string, me
   const etag = `"${sha256(`${mediaType}\n${body}`).slice(0, 32)}"`;
   reply.header('ETag', etag).header('Vary', 'Accept');
   if (noneMatch(request.headers['if-none-match'], etag)) return reply.status(304).send();
-  return reply.type(mediaType).serializer((p: unknown) => p as string).send(body);
+  return reply
+    .type(mediaType)
+    .serializer((p: unknown) => p as string)
+    .send(body);
 }
 
 export function modelsRoutes({ models, urls }: { models: ModelsService; urls: SiteUrls }): FastifyPluginAsyncZod {
@@ -43,7 +46,8 @@ export function modelsRoutes({ models, urls }: { models: ModelsService; urls: Si
         schema: {
           tags,
           summary: 'The model card of a model version (Mitchell et al.), with its evaluations and training-set manifest',
-          description: 'The latest published version, or `?version=`; curators see the draft of a model with nothing published. A strong ETag; `If-None-Match` answers 304.',
+          description:
+            'The latest published version, or `?version=`; curators see the draft of a model with nothing published. A strong ETag; `If-None-Match` answers 304.',
           params: idParams,
           querystring: versionQuery,
           response: { 200: cardOut },
@@ -59,7 +63,8 @@ export function modelsRoutes({ models, urls }: { models: ModelsService; urls: Si
           tags,
           security,
           summary: "Replace the model card of the model's draft (If-Match with the draft's ETag, required: 428 without it, 412 when it changed meanwhile)",
-          description: 'The card is part of the version: it is published with it and never changes afterwards. Only a record whose resourceType is Model has one.',
+          description:
+            'The card is part of the version: it is published with it and never changes afterwards. Only a record whose resourceType is Model has one.',
           params: idParams,
           headers: z.object({ 'if-match': z.string().optional() }).loose(),
           body: modelCardBody,
@@ -77,7 +82,8 @@ export function modelsRoutes({ models, urls }: { models: ModelsService; urls: Si
       {
         schema: {
           tags,
-          summary: 'The training-set manifest of a model version: its exact training data with DOIs, checksums, licences, datasheets, gate results and lineage up to raw sources',
+          summary:
+            'The training-set manifest of a model version: its exact training data with DOIs, checksums, licences, datasheets, gate results and lineage up to raw sources',
           description: `application/json (default) or PROV-JSON (\`Accept: application/json; profile="${PROV_JSON_PROFILE}"\` or \`?format=prov-json\`). Built from the lineage snapshot on every request: a changed gate result or a withdrawal anywhere upstream shows at once. A strong ETag; \`If-None-Match\` answers 304.`,
           params: idParams,
           querystring: versionQuery.extend({ format: z.string().max(20).optional() }),
@@ -118,7 +124,15 @@ export function modelsRoutes({ models, urls }: { models: ModelsService; urls: Si
 
     app.get(
       '/models/:id/evaluations',
-      { schema: { tags, summary: "A model's evaluations (every published version, or one)", params: idParams, querystring: versionQuery, response: { 200: z.object({ items: z.array(evaluationOut) }) } } },
+      {
+        schema: {
+          tags,
+          summary: "A model's evaluations (every published version, or one)",
+          params: idParams,
+          querystring: versionQuery,
+          response: { 200: z.object({ items: z.array(evaluationOut) }) },
+        },
+      },
       async (request) => ({ items: models.evaluationsOf(request.actor, request.params.id, request.query.version) }),
     );
 
@@ -134,7 +148,8 @@ export function modelsRoutes({ models, urls }: { models: ModelsService; urls: Si
         schema: {
           tags,
           summary: 'Model versions ranked on a benchmark dataset version for a metric, with their baselines',
-          description: "Better is the metric's direction (GET /metrics, or as first stated for a metric femto does not define). Stated claims without a value are listed apart, unranked.",
+          description:
+            "Better is the metric's direction (GET /metrics, or as first stated for a metric femto does not define). Stated claims without a value are listed apart, unranked.",
           params: idParams,
           querystring: leaderboardQuery,
           response: { 200: leaderboardOut },

@@ -30,7 +30,11 @@ export const evaluationBody = z
       .object({
         model: z.object(versionRef).strict().optional().describe('a model version in the catalog'),
         algorithm: text(300).optional().describe('a traditional algorithm by name, e.g. "Kalman-filter tracker"'),
-        value: finite.optional().describe("the baseline's score in the same evaluation; for a baseline model, default: its latest evaluation on the same benchmark, split and metric"),
+        value: finite
+          .optional()
+          .describe(
+            "the baseline's score in the same evaluation; for a baseline model, default: its latest evaluation on the same benchmark, split and metric",
+          ),
         uncertainty: finite.nonnegative().optional(),
       })
       .strict()
@@ -42,7 +46,15 @@ export const evaluationBody = z
     statement: text(5_000).optional().describe("the claim in its source's words; required without a value"),
     method: text(2_000).optional(),
     software: z
-      .object({ name: text(200), version: z.string().max(100).optional(), repository: allowedUrl.optional(), commit: z.string().regex(/^[0-9a-f]{7,64}$/i, 'must be a commit hash').optional() })
+      .object({
+        name: text(200),
+        version: z.string().max(100).optional(),
+        repository: allowedUrl.optional(),
+        commit: z
+          .string()
+          .regex(/^[0-9a-f]{7,64}$/i, 'must be a commit hash')
+          .optional(),
+      })
       .strict()
       .optional(),
     basis: text(10_000).optional().describe('where the result comes from: a paper, a log, a source sentence'),
@@ -52,7 +64,8 @@ export const evaluationBody = z
     if (v.value === undefined) {
       if (!v.statement) ctx.addIssue({ code: 'custom', path: ['statement'], message: 'an evaluation without a value is a stated claim: say what was claimed' });
       if (v.uncertainty !== undefined) ctx.addIssue({ code: 'custom', path: ['uncertainty'], message: 'needs a value' });
-      if (v.baseline?.value !== undefined) ctx.addIssue({ code: 'custom', path: ['baseline', 'value'], message: "a claim without a value of its own has no baseline value to compare" });
+      if (v.baseline?.value !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['baseline', 'value'], message: 'a claim without a value of its own has no baseline value to compare' });
     } else {
       if (!v.benchmark) ctx.addIssue({ code: 'custom', path: ['benchmark'], message: 'a measured evaluation names the dataset version it was measured on' });
       if (!v.metric) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'a measured evaluation names its metric' });
@@ -73,7 +86,10 @@ export const metricRefOut = z.object({
   id: z.string().nullable().describe('the IRI, or the name of a metric femto does not define; null for a claim that names none'),
   label: z.string().nullable(),
   higherIsBetter: z.boolean().nullable(),
-  definedBy: z.enum(['metric', 'observable', 'statement']).nullable().describe('where the direction comes from: an ontology metric, the gates of an ontology observable, or the first evaluation stating it'),
+  definedBy: z
+    .enum(['metric', 'observable', 'statement'])
+    .nullable()
+    .describe('where the direction comes from: an ontology metric, the gates of an ontology observable, or the first evaluation stating it'),
 });
 
 export const evaluationOut = z.object({
@@ -114,7 +130,7 @@ export const leaderboardQuery = z
   .strict();
 
 export const leaderboardEntry = z.object({
-  rank: z.number().int().describe('1 is best in the metric\'s direction; equal values share a rank; ranked within their split'),
+  rank: z.number().int().describe("1 is best in the metric's direction; equal values share a rank; ranked within their split"),
   kind: z.enum(['model', 'baseline']),
   model: versionRefOut.nullable(),
   algorithm: z.string().nullable(),
@@ -122,7 +138,9 @@ export const leaderboardEntry = z.object({
   value: z.number(),
   uncertainty: z.number().nullable(),
   evaluation: z.string().describe('the evaluation the value comes from'),
-  baselines: z.array(z.object({ model: versionRefOut.nullable(), algorithm: z.string().nullable(), value: z.number().nullable(), difference: z.number().nullable() })).describe("a model's baselines in its evaluation"),
+  baselines: z
+    .array(z.object({ model: versionRefOut.nullable(), algorithm: z.string().nullable(), value: z.number().nullable(), difference: z.number().nullable() }))
+    .describe("a model's baselines in its evaluation"),
 });
 
 export const leaderboardOut = z.object({
@@ -153,11 +171,16 @@ export const manifestDataset = z.object({
   resourceType: z.string().nullable(),
   uri: z.string().nullable(),
   doi: z.object({ doi: z.string(), state: z.string() }).nullable(),
-  withdrawn: z.object({ at: z.string(), reason: z.string().nullable() }).nullable().describe('the version (or its dataset) was withdrawn: a reviewer must look'),
+  withdrawn: z
+    .object({ at: z.string(), reason: z.string().nullable() })
+    .nullable()
+    .describe('the version (or its dataset) was withdrawn: a reviewer must look'),
   license: z.string().nullable().describe("an SPDX identifier, or 'unknown' when none is recorded"),
   distributions: z.array(distributionFacts),
   datasheet: datasheetSchema.nullable().describe('the datasheet (Gebru et al.) of that version, as its datasets record carries it'),
-  datasheetCompleteness: datasheetCompletenessSchema.nullable().describe('sections and questions of the datasheet answered; null for a version the caller may not see'),
+  datasheetCompleteness: datasheetCompletenessSchema
+    .nullable()
+    .describe('sections and questions of the datasheet answered; null for a version the caller may not see'),
   gateStatus: gateStatusOut.nullable(),
   depth: z.number().int().describe('derivation steps upstream of the model'),
   rawSource: z.boolean().describe('no recorded step generated it'),
@@ -174,9 +197,23 @@ export const manifestStep = z.object({
 });
 
 export const manifestOut = z.object({
-  model: z.object({ dataset: z.string(), version: z.number().int(), title: z.string(), uri: z.string(), doi: z.string().nullable(), license: z.string().nullable() }),
-  trainingSteps: z.array(manifestStep).describe('the training and fine-tuning steps that generated the model version, and those of the base models it was fine-tuned from'),
-  trainingData: z.array(manifestDataset.extend({ role: z.string().nullable(), via: z.string().nullable().describe('the base model version it trained, for data inherited through fine-tuning') })),
+  model: z.object({
+    dataset: z.string(),
+    version: z.number().int(),
+    title: z.string(),
+    uri: z.string(),
+    doi: z.string().nullable(),
+    license: z.string().nullable(),
+  }),
+  trainingSteps: z
+    .array(manifestStep)
+    .describe('the training and fine-tuning steps that generated the model version, and those of the base models it was fine-tuned from'),
+  trainingData: z.array(
+    manifestDataset.extend({
+      role: z.string().nullable(),
+      via: z.string().nullable().describe('the base model version it trained, for data inherited through fine-tuning'),
+    }),
+  ),
   lineage: z.object({
     datasets: z.array(manifestDataset).describe('every dataset version upstream of the model, up to raw sources'),
     steps: z.array(manifestStep),

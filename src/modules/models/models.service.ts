@@ -59,7 +59,12 @@ export function createModelsService(deps: ModelsDeps) {
     if (!r.metric) return { id: null, label: r.metricLabel, higherIsBetter: null, definedBy: null };
     const defined = ontologyDirection(r.metric);
     if (defined?.higherIsBetter != null) return { ...defined, higherIsBetter: defined.higherIsBetter };
-    return { id: r.metric, label: r.metricLabel ?? defined?.label ?? r.metric, higherIsBetter: r.higherIsBetter, definedBy: r.higherIsBetter === null ? null : 'statement' };
+    return {
+      id: r.metric,
+      label: r.metricLabel ?? defined?.label ?? r.metric,
+      higherIsBetter: r.higherIsBetter,
+      definedBy: r.higherIsBetter === null ? null : 'statement',
+    };
   }
 
   /**
@@ -81,7 +86,9 @@ export function createModelsService(deps: ModelsDeps) {
       return { id: defined.id, label: defined.label, higherIsBetter: defined.higherIsBetter };
     }
     if (!defined && ref.includes(':') && !isAllowedUrl(ref)) {
-      throw new FemtoError('VALIDATION_FAILED', `Metric '${ref}' is neither a name nor an allowed IRI`, [{ pointer: '/metric', message: 'an IRI must be an http(s) URL' }]);
+      throw new FemtoError('VALIDATION_FAILED', `Metric '${ref}' is neither a name nor an allowed IRI`, [
+        { pointer: '/metric', message: 'an IRI must be an http(s) URL' },
+      ]);
     }
     const id = defined?.id ?? ref;
     const earlier = repo.statedDirection(id);
@@ -118,14 +125,17 @@ export function createModelsService(deps: ModelsDeps) {
 
   /** The model an evaluation is recorded for (named in the path): 404 unless it exists for the caller, 422 for a version it lacks. */
   const evaluatedMiss: MissError = (miss, ref) => {
-    if (miss === 'no-version') return new FemtoError('UNKNOWN_REFERENCE', `Model '${ref.dataset}' has no version ${ref.version}`, [{ pointer: '/version', message: 'unknown version' }]);
+    if (miss === 'no-version')
+      return new FemtoError('UNKNOWN_REFERENCE', `Model '${ref.dataset}' has no version ${ref.version}`, [{ pointer: '/version', message: 'unknown version' }]);
     if (miss === 'unpublished') return new FemtoError('NOT_PUBLISHED', `Model '${ref.dataset}' has no published version to evaluate`);
     return notFound('Model', ref.dataset);
   };
 
   function requireModel(item: ReadItem, pointer: string): void {
     if (item.record.resourceType === 'Model') return;
-    throw new FemtoError('UNPROCESSABLE', `'${item.record.id}' is a ${item.record.resourceType}, not a model (resourceType Model)`, [{ pointer, message: 'is not a model' }]);
+    throw new FemtoError('UNPROCESSABLE', `'${item.record.id}' is a ${item.record.resourceType}, not a model (resourceType Model)`, [
+      { pointer, message: 'is not a model' },
+    ]);
   }
 
   /** The model record a read names: 404 like any read, and 404 for a record that is no model. */
@@ -152,9 +162,12 @@ export function createModelsService(deps: ModelsDeps) {
       const benchmark = input.benchmark ? referenced(actor, input.benchmark, '/benchmark') : null;
       const baselineModel = input.baseline?.model ? referenced(actor, input.baseline.model, '/baseline/model') : null;
       if (baselineModel) requireModel(itemOf(actor, baselineModel), '/baseline/model');
-      if (benchmark?.pk === model.pk) throw new FemtoError('UNPROCESSABLE', 'A model is not evaluated on itself', [{ pointer: '/benchmark', message: 'is the model' }]);
+      if (benchmark?.pk === model.pk)
+        throw new FemtoError('UNPROCESSABLE', 'A model is not evaluated on itself', [{ pointer: '/benchmark', message: 'is the model' }]);
       if (baselineModel && (baselineModel.pk === model.pk || baselineModel.pk === benchmark?.pk)) {
-        throw new FemtoError('UNPROCESSABLE', 'A baseline is another model version', [{ pointer: '/baseline/model', message: 'is the model or the benchmark' }]);
+        throw new FemtoError('UNPROCESSABLE', 'A baseline is another model version', [
+          { pointer: '/baseline/model', message: 'is the model or the benchmark' },
+        ]);
       }
       const metric = resolveMetric(input);
       // A baseline model's score, when the request gives none: its own latest evaluation on the same data and metric.
@@ -205,7 +218,12 @@ export function createModelsService(deps: ModelsDeps) {
           createdAt: now,
           createdBy: actor.id,
         });
-        auth.audit(actor, { action: 'evaluation.record', entityType: 'dataset', entityId: modelId, after: { evaluation: id, version: model.record.version, ...input } });
+        auth.audit(actor, {
+          action: 'evaluation.record',
+          entityType: 'dataset',
+          entityId: modelId,
+          after: { evaluation: id, version: model.record.version, ...input },
+        });
       });
       return this.evaluation(actor, id);
     },
@@ -227,7 +245,15 @@ export function createModelsService(deps: ModelsDeps) {
     /** Evaluations of version pks the caller already may see (read extension, GraphQL loaders). */
     evaluationsOfVersions(actor: Actor, pks: readonly number[]): Map<number, EvaluationRecord[]> {
       const rows = repo.ofModels(pks);
-      return new Map(pks.map((pk) => [pk, records(actor, rows.filter((r) => r.model.pk === pk))]));
+      return new Map(
+        pks.map((pk) => [
+          pk,
+          records(
+            actor,
+            rows.filter((r) => r.model.pk === pk),
+          ),
+        ]),
+      );
     },
 
     /** What the beats-baseline gate judges of these model versions (the gates module asks). */
@@ -245,7 +271,11 @@ export function createModelsService(deps: ModelsDeps) {
       const metricId = defined?.id ?? q.metric;
       const rows = repo.onBenchmark(benchmark.pk, metricId, q.split ?? null).filter((r) => mayRead(actor, r.model) && !r.model.withdrawn);
       const endpoint = endpointFor(actor);
-      const metric = metricOf({ metric: metricId, metricLabel: rows[0]?.metricLabel ?? null, higherIsBetter: rows.find((r) => r.higherIsBetter !== null)?.higherIsBetter ?? repo.statedDirection(metricId)?.higherIsBetter ?? null });
+      const metric = metricOf({
+        metric: metricId,
+        metricLabel: rows[0]?.metricLabel ?? null,
+        higherIsBetter: rows.find((r) => r.higherIsBetter !== null)?.higherIsBetter ?? repo.statedDirection(metricId)?.higherIsBetter ?? null,
+      });
       const b = itemOf(actor, benchmark).record;
       return {
         benchmark: { dataset: b.id, version: b.version, title: b.title, hidden: false, restricted: b.accessLevel === 'restricted' },
@@ -264,10 +294,12 @@ export function createModelsService(deps: ModelsDeps) {
     /** Manifests of published Model versions among version pks the caller may see (GraphQL); null for anything else. */
     manifestsOf(actor: Actor, pks: readonly number[]): Map<number, Manifest | null> {
       const items = new Map(reader.load(actor, pks).map((i) => [i.pk, i]));
-      return new Map(pks.map((pk) => {
-        const item = items.get(pk);
-        return [pk, item && item.record.resourceType === 'Model' && item.record.state === 'published' ? manifestOf(actor, item) : null];
-      }));
+      return new Map(
+        pks.map((pk) => {
+          const item = items.get(pk);
+          return [pk, item && item.record.resourceType === 'Model' && item.record.state === 'published' ? manifestOf(actor, item) : null];
+        }),
+      );
     },
 
     /** A model's card as a reader sees it: the stored sections, what femto knows (evaluations, training set), completeness. */
@@ -285,8 +317,14 @@ export function createModelsService(deps: ModelsDeps) {
   function manifestOf(actor: Actor, model: ReadItem): Manifest {
     const r = model.record;
     const walk = lineage.lineage(actor, { id: r.id, version: r.version, direction: 'UPSTREAM', depth: null });
-    const steps = provenance.records(actor, walk.nodes.flatMap((n) => (n.activity ? [n.activity] : [])));
-    const loaded = reader.load(actor, walk.nodes.flatMap((n) => (n.kind === 'DATASET' && n.pk !== null && n.pk !== model.pk ? [n.pk] : [])));
+    const steps = provenance.records(
+      actor,
+      walk.nodes.flatMap((n) => (n.activity ? [n.activity] : [])),
+    );
+    const loaded = reader.load(
+      actor,
+      walk.nodes.flatMap((n) => (n.kind === 'DATASET' && n.pk !== null && n.pk !== model.pk ? [n.pk] : [])),
+    );
     const items = new Map([[model.pk, model], ...loaded.map((i) => [i.pk, i] as const)]);
     const withdrawals = deps.withdrawals(loaded.map((i) => ({ datasetId: i.record.id, pk: i.pk })));
     return buildManifest({ urls, model, walk, steps, items, withdrawals });
@@ -296,7 +334,15 @@ export function createModelsService(deps: ModelsDeps) {
     const r = item.record;
     const doi = item.parts.doi;
     return {
-      model: { dataset: r.id, version: r.version, versionLabel: r.versionLabel, title: r.title, license: r.license, doi: doi?.state === 'findable' ? doi.doi : null, uri: urls.version(r.id, r.version) },
+      model: {
+        dataset: r.id,
+        version: r.version,
+        versionLabel: r.versionLabel,
+        title: r.title,
+        license: r.license,
+        doi: doi?.state === 'findable' ? doi.doi : null,
+        uri: urls.version(r.id, r.version),
+      },
       card: r.modelCard,
       completeness: cardCompleteness(r.modelCard),
       evaluations: records(actor, repo.ofModels([item.pk])),

@@ -93,7 +93,10 @@ export function locate(files: SourceFile[], iri: string): { file: string; line: 
     const lines = file.text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       if (lines[i].trimStart().startsWith('#')) continue;
-      const tokens = lines[i].trim().split(/\s+/).map((tok) => tok.replace(/[;,.]$/, ''));
+      const tokens = lines[i]
+        .trim()
+        .split(/\s+/)
+        .map((tok) => tok.replace(/[;,.]$/, ''));
       if (forms.has(tokens[0]) && !/^\s/.test(lines[i])) return { file: file.name, line: i + 1 };
       if (!mention && tokens.some((tok) => forms.has(tok))) mention = { file: file.name, line: i + 1 };
     }
@@ -122,7 +125,12 @@ export async function checkShapes(parsed: ParsedFiles, shapesPath: string): Prom
     return { where, term: shortName(parsed.files, focus), detail: `${path ? `${path}: ` : ''}${message}` };
   });
   const [first, ...rest] = violations;
-  const more = rest.length ? ` (and ${rest.length} more: ${rest.slice(0, 5).map((v) => `${v.where?.file ?? '?'}:${v.where?.line ?? '?'} ${v.term}`).join(', ')})` : '';
+  const more = rest.length
+    ? ` (and ${rest.length} more: ${rest
+        .slice(0, 5)
+        .map((v) => `${v.where?.file ?? '?'}:${v.where?.line ?? '?'} ${v.term}`)
+        .join(', ')})`
+    : '';
   throw new OntologyError(first.where?.file ?? '(shapes)', first.where?.line ?? null, first.term, `violates the SHACL shapes: ${first.detail}${more}`);
 }
 

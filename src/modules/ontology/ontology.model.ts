@@ -113,7 +113,10 @@ export function buildModel(parsed: ParsedFiles, units: UnitRegistry): OntologyMo
     return { iri: s.value, number: n, label: english(s, RDFS + 'label')!, description: english(s, RDFS + 'comment'), status: first(s, FEMTO + 'status') };
   });
   tiers.sort((a, b) => a.number - b.number);
-  const tierList = (s: Term) => values(s, FEMTO + 'tier').map((t) => tierNumber.get(t)!).sort((a, b) => a - b);
+  const tierList = (s: Term) =>
+    values(s, FEMTO + 'tier')
+      .map((t) => tierNumber.get(t)!)
+      .sort((a, b) => a - b);
 
   const domains = ofType('Domain').map((s): DomainTerm => ({
     iri: s.value,

@@ -81,7 +81,13 @@ export function ontologyRoutes({ ontology }: { ontology: OntologyService }): Fas
 
     app.get(
       '/metrics',
-      { schema: { tags, summary: 'Evaluation metrics of the ontology, with the direction in which each is better', response: { 200: z.object({ items: z.array(metricOut) }) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Evaluation metrics of the ontology, with the direction in which each is better',
+          response: { 200: z.object({ items: z.array(metricOut) }) },
+        },
+      },
       async () => ({ items: ontology.metrics() }),
     );
 

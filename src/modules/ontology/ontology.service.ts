@@ -1,6 +1,16 @@
 import { FemtoError } from '../../errors.js';
 import { loadOntologyFiles, type ParsedFiles } from './ontology.loader.js';
-import { buildModel, domainNameKey, GATE_NS, METRIC_NS, OBSERVABLE_NS, type GateTerm, type MetricTerm, type ObservableTerm, type OntologyModel } from './ontology.model.js';
+import {
+  buildModel,
+  domainNameKey,
+  GATE_NS,
+  METRIC_NS,
+  OBSERVABLE_NS,
+  type GateTerm,
+  type MetricTerm,
+  type ObservableTerm,
+  type OntologyModel,
+} from './ontology.model.js';
 import { UnitRegistry } from './units.js';
 
 export interface Ontology {
@@ -57,7 +67,9 @@ export function createOntologyService(ontology: Ontology) {
 
     /** The datasets service calls this on create/update: every observable must be in the ontology. */
     checkObservables(iris: string[], pointer: string): void {
-      const errors = iris.flatMap((iri, i) => (observableByIri.has(iri) ? [] : [{ pointer: `${pointer}/${i}`, message: `'${iri}' is not an observable of the femto ontology (GET /observables)` }]));
+      const errors = iris.flatMap((iri, i) =>
+        observableByIri.has(iri) ? [] : [{ pointer: `${pointer}/${i}`, message: `'${iri}' is not an observable of the femto ontology (GET /observables)` }],
+      );
       if (errors.length) throw new FemtoError('UNKNOWN_REFERENCE', errors.map((e) => e.message).join('; '), errors);
     },
   };

@@ -69,7 +69,10 @@ export class UnitRegistry {
   private assertCompatible(from: Unit, to: Unit, pointer: string) {
     if (!this.compatible(from, to)) {
       throw new FemtoError('UNPROCESSABLE', `Unit ${from.iri} cannot be converted to ${to.iri}: different dimensions`, [
-        { pointer, message: `incompatible with ${to.symbol ?? to.iri} (${from.quantityKind ?? from.dimensionVector} vs ${to.quantityKind ?? to.dimensionVector})` },
+        {
+          pointer,
+          message: `incompatible with ${to.symbol ?? to.iri} (${from.quantityKind ?? from.dimensionVector} vs ${to.quantityKind ?? to.dimensionVector})`,
+        },
       ]);
     }
   }

@@ -21,7 +21,9 @@ export function eventUnit(validator: EventValidator, value: unknown, source: str
     const event = validator.validate(value);
     const e = event.event as { inputs?: unknown[]; outputs?: unknown[] };
     if ((e.inputs?.length ?? 0) + (e.outputs?.length ?? 0) > MAX_EVENT_DATASETS) {
-      throw new FemtoError('VALIDATION_FAILED', `An event names at most ${MAX_EVENT_DATASETS} datasets`, [{ pointer: '/inputs', message: `more than ${MAX_EVENT_DATASETS} inputs and outputs` }]);
+      throw new FemtoError('VALIDATION_FAILED', `An event names at most ${MAX_EVENT_DATASETS} datasets`, [
+        { pointer: '/inputs', message: `more than ${MAX_EVENT_DATASETS} inputs and outputs` },
+      ]);
     }
     return { key: `event:${digest}`, source, digest, data: { event, raw } };
   } catch (err) {
@@ -31,7 +33,8 @@ export function eventUnit(validator: EventValidator, value: unknown, source: str
 }
 
 /** Whether text looks like OpenLineage events: a JSON object (or the first JSON line) with an eventTime and a run, job or dataset. */
-const looksLikeEvent = (text: string) => /^\s*[[{]/.test(text) && /"eventTime"\s*:/.test(text) && /"(run|job|dataset)"\s*:/.test(text) && /"producer"\s*:/.test(text);
+const looksLikeEvent = (text: string) =>
+  /^\s*[[{]/.test(text) && /"eventTime"\s*:/.test(text) && /"(run|job|dataset)"\s*:/.test(text) && /"producer"\s*:/.test(text);
 
 /**
  * OpenLineage events from a file: one event per line (what the OpenLineage file transport and

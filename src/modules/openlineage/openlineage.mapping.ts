@@ -50,7 +50,10 @@ export function versionKeyOf(d: OlDataset): string | undefined {
 export function eventTimeOf(text: string, pointer: string): string {
   const withZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) ? text : `${text}Z`;
   const t = Date.parse(withZone);
-  if (Number.isNaN(t)) throw new FemtoError('VALIDATION_FAILED', `${pointer}: '${text.slice(0, 100)}' is not a date-time`, [{ pointer, message: 'must be an ISO-8601 date-time' }]);
+  if (Number.isNaN(t))
+    throw new FemtoError('VALIDATION_FAILED', `${pointer}: '${text.slice(0, 100)}' is not a date-time`, [
+      { pointer, message: 'must be an ISO-8601 date-time' },
+    ]);
   return new Date(t).toISOString();
 }
 
@@ -106,7 +109,17 @@ export function datasetsOfRun(events: RunEvent[], side: 'inputs' | 'outputs'): O
     for (const d of e[side] ?? []) {
       const key = `${d.namespace}\n${d.name}`;
       const had = byName.get(key);
-      byName.set(key, had ? { ...had, facets: { ...had.facets, ...d.facets }, inputFacets: { ...had.inputFacets, ...d.inputFacets }, outputFacets: { ...had.outputFacets, ...d.outputFacets } } : d);
+      byName.set(
+        key,
+        had
+          ? {
+              ...had,
+              facets: { ...had.facets, ...d.facets },
+              inputFacets: { ...had.inputFacets, ...d.inputFacets },
+              outputFacets: { ...had.outputFacets, ...d.outputFacets },
+            }
+          : d,
+      );
     }
   }
   return [...byName.values()];
@@ -130,11 +143,17 @@ export function stepOf(events: RunEvent[], runId: string, startedAt: string | nu
   const engine = runFacets.processing_engine as { name?: unknown; version?: unknown; openlineageAdapterVersion?: unknown } | undefined;
   const repository = [location?.repoUrl, location?.url].map((u) => text(u, 2000)).find((u) => u && isAllowedUrl(u));
   const commit = text(location?.version, 64);
-  const software = location || source
-    ? { name: last.job.name.slice(0, 200), version: text(location?.tag, 100) ?? (commit && !HEX.test(commit) ? commit : undefined), repository, commit: commit && HEX.test(commit) ? commit : undefined }
-    : engine
-      ? { name: text(engine.name, 200) ?? 'processing engine', version: text(engine.version, 100) }
-      : undefined;
+  const software =
+    location || source
+      ? {
+          name: last.job.name.slice(0, 200),
+          version: text(location?.tag, 100) ?? (commit && !HEX.test(commit) ? commit : undefined),
+          repository,
+          commit: commit && HEX.test(commit) ? commit : undefined,
+        }
+      : engine
+        ? { name: text(engine.name, 200) ?? 'processing engine', version: text(engine.version, 100) }
+        : undefined;
   const parameters = ((runFacets.executionParameters as { parameters?: { key?: unknown; value?: unknown }[] } | undefined)?.parameters ?? [])
     .slice(0, 1000)
     .filter((p) => typeof p.key === 'string' && p.key !== 'openlineage');
@@ -154,7 +173,10 @@ export function stepOf(events: RunEvent[], runId: string, startedAt: string | nu
     }).filter(([, v]) => v !== undefined),
   );
   const strip = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-  const step: Omit<CreateActivityInput, 'inputs' | 'outputs' | 'agents'> & { id: string; agents: { type: 'Person' | 'Organization'; name: string; role: string }[] } = {
+  const step: Omit<CreateActivityInput, 'inputs' | 'outputs' | 'agents'> & {
+    id: string;
+    agents: { type: 'Person' | 'Organization'; name: string; role: string }[];
+  } = {
     id: stepIdFor(runId),
     kind: 'other',
     name: last.job.name.slice(0, 500),

@@ -33,7 +33,15 @@ const runOut = z.object({
  * HTTP transport (Airflow, Spark, dbt, Flink integrations) needs only femto's URL and a curator
  * token as its `api_key` (sent as `Authorization: Bearer`).
  */
-export function openLineageRoutes({ openlineage, openlineageEvents, imports }: { openlineage: OpenLineageService; openlineageEvents: EventValidator; imports: ImportsService }): FastifyPluginAsyncZod {
+export function openLineageRoutes({
+  openlineage,
+  openlineageEvents,
+  imports,
+}: {
+  openlineage: OpenLineageService;
+  openlineageEvents: EventValidator;
+  imports: ImportsService;
+}): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/api/v1/lineage',

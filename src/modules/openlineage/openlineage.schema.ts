@@ -84,10 +84,16 @@ function compile(dir: string) {
   // an offset is valid OpenLineage (Marquez reads it as UTC, so does femto); what femto itself needs is checked by the service.
   const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: false });
   ajv.addSchema(JSON.parse(readFileSync(join(dir, 'OpenLineage.json'), 'utf8')) as object);
-  const kinds = { run: ajv.compile({ $ref: `${SPEC}#/$defs/RunEvent` }), dataset: ajv.compile({ $ref: `${SPEC}#/$defs/DatasetEvent` }), job: ajv.compile({ $ref: `${SPEC}#/$defs/JobEvent` }) };
+  const kinds = {
+    run: ajv.compile({ $ref: `${SPEC}#/$defs/RunEvent` }),
+    dataset: ajv.compile({ $ref: `${SPEC}#/$defs/DatasetEvent` }),
+    job: ajv.compile({ $ref: `${SPEC}#/$defs/JobEvent` }),
+  };
   // Each standard facet file names its facet (the key under `facets`) and the base type(s) saying where it may appear.
   const facets: { base: string; key: string; validate: ValidateFunction }[] = [];
-  for (const file of readdirSync(join(dir, 'facets')).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(join(dir, 'facets'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const text = readFileSync(join(dir, 'facets', file), 'utf8');
     const schema = JSON.parse(text) as { $id: string; properties?: Record<string, unknown> };
     ajv.addSchema(schema);
@@ -100,12 +106,17 @@ function compile(dir: string) {
 
   return {
     validate(value: unknown): OlEvent {
-      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new FemtoError('VALIDATION_FAILED', 'An OpenLineage event is a JSON object', [{ pointer: '/', message: 'must be an object' }]);
+      if (!value || typeof value !== 'object' || Array.isArray(value))
+        throw new FemtoError('VALIDATION_FAILED', 'An OpenLineage event is a JSON object', [{ pointer: '/', message: 'must be an object' }]);
       const e = value as Record<string, unknown>;
       const kind = 'run' in e ? 'run' : 'dataset' in e ? 'dataset' : 'job';
       if (!kinds[kind](e)) {
         const errors = schemaFieldErrors(kinds[kind].errors, '');
-        throw new FemtoError('VALIDATION_FAILED', `Not a valid OpenLineage ${kind} event: ${errors.map((x) => `${x.pointer}: ${x.message}`).join('; ')}`, errors);
+        throw new FemtoError(
+          'VALIDATION_FAILED',
+          `Not a valid OpenLineage ${kind} event: ${errors.map((x) => `${x.pointer}: ${x.message}`).join('; ')}`,
+          errors,
+        );
       }
       for (const { base, key, validate } of facets) {
         for (const [pointer, place] of FACET_PLACES[base](e)) {

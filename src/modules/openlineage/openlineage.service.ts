@@ -47,7 +47,10 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
   function femtoVersion(actor: Actor, d: OlDataset, pointer: string): number {
     const [dataset, n] = d.name.split('@');
     const r = versions.resolve(actor, { dataset, ...(n ? { version: Number(n) } : {}) });
-    if (r.status !== 'found') throw new FemtoError('UNKNOWN_REFERENCE', `${pointer}: femto has no published dataset '${d.name}'`, [{ pointer: `${pointer}/name`, message: 'no such published dataset (version)' }]);
+    if (r.status !== 'found')
+      throw new FemtoError('UNKNOWN_REFERENCE', `${pointer}: femto has no published dataset '${d.name}'`, [
+        { pointer: `${pointer}/name`, message: 'no such published dataset (version)' },
+      ]);
     return r.version.pk;
   }
 
@@ -81,7 +84,15 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
 
   /** The step of a completed run; undefined when the run named no dataset. */
   /** `first`: the run's only event (a run seen for the first time), so its events need not be read back. */
-  function completeRun(actor: Actor, runId: string, first: RunEvent | undefined, startedAt: string | null, endedAt: string, touched: Touched, notes: string[]): string | undefined {
+  function completeRun(
+    actor: Actor,
+    runId: string,
+    first: RunEvent | undefined,
+    startedAt: string | null,
+    endedAt: string,
+    touched: Touched,
+    notes: string[],
+  ): string | undefined {
     const events = first ? [first] : repo.eventsOf(runId).map((e) => JSON.parse(e) as RunEvent);
     const inputs = datasetsOfRun(events, 'inputs').map((d, i) => ({ versionPk: inputVersion(actor, d, `/inputs/${i}`, runId, touched), role: 'input' }));
     const inputPks = new Set(inputs.map((i) => i.versionPk));
@@ -90,7 +101,10 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
       const pk = outputVersion(actor, d, `/outputs/${i}`, runId, touched);
       // PROV: a version is generated once. A run that rewrote a version it read, or that an earlier run generated (same schema or version facet), generated nothing new.
       const generator = provenance.generatorOf(pk);
-      if (inputPks.has(pk) || generator) notes.push(`output ${d.namespace}/${d.name} is the version ${generator ? `step ${generator} generated` : 'the run read'} (same schema or version facet): not linked again`);
+      if (inputPks.has(pk) || generator)
+        notes.push(
+          `output ${d.namespace}/${d.name} is the version ${generator ? `step ${generator} generated` : 'the run read'} (same schema or version facet): not linked again`,
+        );
       else outputs.push(pk);
     });
     if (!inputs.length && !outputs.length) return undefined;
@@ -108,7 +122,11 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
       // Final: a late START only dates the run; a second COMPLETE (or any other event) changes nothing.
       if (state === 'START' && (!prev.startedAt || time < prev.startedAt)) repo.saveRun({ ...prev, startedAt: time, updatedAt: new Date().toISOString() });
       const subject = prev.activityId ? { id: prev.activityId, location: urls.activity(prev.activityId) } : { id: runId, location: runLocation };
-      return { status: 'unchanged', message: `run ${runId} already ended ${prev.state}${prev.activityId ? ` as step ${prev.activityId}` : ''}; ${state} event recorded`, subject };
+      return {
+        status: 'unchanged',
+        message: `run ${runId} already ended ${prev.state}${prev.activityId ? ` as step ${prev.activityId}` : ''}; ${state} event recorded`,
+        subject,
+      };
     }
     const terminal = TERMINAL.has(state);
     const startedAt = state === 'START' ? (prev?.startedAt && prev.startedAt < time ? prev.startedAt : time) : (prev?.startedAt ?? null);
@@ -150,7 +168,11 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
           return { status: 'unchanged', message: `event already received${runId ? ` (run ${runId})` : ''}` };
         }
         if (parsed.kind === 'run') return runEvent(actor, parsed.event, time);
-        if (parsed.kind === 'job') return { status: 'created', message: `job event for ${parsed.event.job.namespace}/${parsed.event.job.name} recorded (femto knows jobs through their runs)` };
+        if (parsed.kind === 'job')
+          return {
+            status: 'created',
+            message: `job event for ${parsed.event.job.namespace}/${parsed.event.job.name} recorded (femto knows jobs through their runs)`,
+          };
         const d = parsed.event.dataset;
         const touched: Touched = { created: [] };
         if (d.namespace === urls.base) femtoVersion(actor, d, '/dataset');
@@ -170,7 +192,8 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     run(actor: Actor, runId: string) {
       auth.require(actor, 'curator');
       const run = repo.run(runId);
-      if (!run || (run.activityId && !provenance.records(actor, [run.activityId]).has(run.activityId))) throw new FemtoError('NOT_FOUND', `Run '${runId}' is unknown`);
+      if (!run || (run.activityId && !provenance.records(actor, [run.activityId]).has(run.activityId)))
+        throw new FemtoError('NOT_FOUND', `Run '${runId}' is unknown`);
       return { ...run, events: repo.eventsOf(runId).length, activityLocation: run.activityId ? urls.activity(run.activityId) : null };
     },
   };

@@ -25,7 +25,9 @@ const pointerOf = (path: readonly PropertyKey[]) => (path.length ? `/${path.map(
 export function loadPolicies(dir: string): LoadedPolicy[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    names = readdirSync(dir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort();
   } catch (err) {
     throw new StartError(`FEMTO_POLICY_DIR: cannot read the policy directory ${dir} (${(err as Error).message})`);
   }
@@ -49,7 +51,12 @@ export function loadPolicies(dir: string): LoadedPolicy[] {
     if (!parsed.success) {
       const [first, ...more] = parsed.error.issues;
       const path = first.path.filter((p): p is string | number => typeof p !== 'symbol');
-      throw new PolicyError(file, lineOf(path), pointerOf(first.path), `${first.message}${more.length ? ` (and ${more.length} more problem${more.length > 1 ? 's' : ''})` : ''}`);
+      throw new PolicyError(
+        file,
+        lineOf(path),
+        pointerOf(first.path),
+        `${first.message}${more.length ? ` (and ${more.length} more problem${more.length > 1 ? 's' : ''})` : ''}`,
+      );
     }
     return { file, content: parsed.data, lineOf };
   });

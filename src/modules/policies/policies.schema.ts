@@ -7,8 +7,21 @@ export type PolicyEvent = (typeof POLICY_EVENTS)[number];
 
 /** Record fields a `fields` rule may require to be stated (non-empty), as the JSON record names them. */
 export const REQUIRABLE_FIELDS = [
-  'description', 'domain', 'dataType', 'keywords', 'formats', 'observables', 'distributions', 'relatedIdentifiers',
-  'publisher', 'sizeBytes', 'recordCount', 'datasheet', 'contributors', 'accessConditions', 'accessContact',
+  'description',
+  'domain',
+  'dataType',
+  'keywords',
+  'formats',
+  'observables',
+  'distributions',
+  'relatedIdentifiers',
+  'publisher',
+  'sizeBytes',
+  'recordCount',
+  'datasheet',
+  'contributors',
+  'accessConditions',
+  'accessContact',
 ] as const;
 
 const slug = z.string().regex(slugPattern, 'must be a lowercase slug [a-z0-9-]');
@@ -27,19 +40,26 @@ const requirement = z
       .strict()
       .optional(),
     generatedBy: z
-      .object({ software: z.array(z.enum(['name', 'version', 'commit', 'repository'])).default([]).describe('what the generating step states of its software') })
+      .object({
+        software: z
+          .array(z.enum(['name', 'version', 'commit', 'repository']))
+          .default([])
+          .describe('what the generating step states of its software'),
+      })
       .strict()
       .optional()
       .describe('a recorded step that generated the version'),
     gates: z
       .union([z.enum(['all', 'applicable']), z.array(z.string().min(1)).min(1)])
       .optional()
-      .describe("validation gates that must have passed: 'all' numeric gates of the tier, the numeric gates 'applicable' to the record's observables, or these"),
+      .describe(
+        "validation gates that must have passed: 'all' numeric gates of the tier, the numeric gates 'applicable' to the record's observables, or these",
+      ),
     fields: z.array(z.enum(REQUIRABLE_FIELDS)).min(1).optional(),
     datasheetComplete: z.literal(true).optional().describe('a datasheet that answers each of its seven sections'),
     beatsBaseline: z
       .object({
-        by: z.number().min(0).default(0).describe('the margin: in the metric\'s unit, or a fraction of the baseline\'s value when relative'),
+        by: z.number().min(0).default(0).describe("the margin: in the metric's unit, or a fraction of the baseline's value when relative"),
         relative: z.boolean().default(false),
       })
       .strict()
@@ -56,9 +76,18 @@ export const policyRule = z
   .object({
     id: slug,
     description: z.string().trim().min(1),
-    on: z.array(z.enum(POLICY_EVENTS)).min(1).default([...POLICY_EVENTS]),
+    on: z
+      .array(z.enum(POLICY_EVENTS))
+      .min(1)
+      .default([...POLICY_EVENTS]),
     tiers: z
-      .union([z.array(tier).min(1), z.object({ min: tier.optional(), max: tier.optional() }).strict().refine((r) => r.min !== undefined || r.max !== undefined, 'needs min or max')])
+      .union([
+        z.array(tier).min(1),
+        z
+          .object({ min: tier.optional(), max: tier.optional() })
+          .strict()
+          .refine((r) => r.min !== undefined || r.max !== undefined, 'needs min or max'),
+      ])
       .optional()
       .describe('the tiers the rule governs (absent: every record)'),
     groups: z.array(slug).min(1).optional().describe('only records shared with one of these groups'),
@@ -68,7 +97,11 @@ export const policyRule = z
   .superRefine((rule, ctx) => {
     // A step links published versions only: a draft never has one, so the rule could never pass at publish.
     if (rule.require.generatedBy && rule.on.includes('publish')) {
-      ctx.addIssue({ code: 'custom', path: ['on'], message: 'a generatedBy rule can be checked at doi only: a derivation step links published versions, never a draft' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['on'],
+        message: 'a generatedBy rule can be checked at doi only: a derivation step links published versions, never a draft',
+      });
     }
   });
 

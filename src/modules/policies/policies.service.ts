@@ -26,7 +26,8 @@ interface Rule extends PolicyRule {
   gates?: ResolvedGateSpec;
 }
 
-const empty = (v: unknown) => v == null || v === '' || (Array.isArray(v) && !v.length) || (typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).length);
+const empty = (v: unknown) =>
+  v == null || v === '' || (Array.isArray(v) && !v.length) || (typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).length);
 
 /**
  * Publication policies ("minimal provenance standards"): declarative rules per tier and per group,
@@ -66,12 +67,22 @@ export function createPoliciesService(deps: {
       out.push({ ...at, id: `tier-${tier}-gates`, description, require: { gates: gatesSpec }, gates: gates.resolveGateSpec(gatesSpec, refuse) });
     }
     if (named.includes('datasheet-complete')) {
-      out.push({ ...at, id: `tier-${tier}-datasheet`, description: `Tier ${tier}: the datasheet answers every section before a DOI is findable.`, require: { datasheetComplete: true } });
+      out.push({
+        ...at,
+        id: `tier-${tier}-datasheet`,
+        description: `Tier ${tier}: the datasheet answers every section before a DOI is findable.`,
+        require: { datasheetComplete: true },
+      });
     }
     for (const ref of named.filter((r) => r.startsWith('beats-baseline'))) {
       const rule = parseBaselineRule(ref);
       if (!rule) throw refuse(`'${ref}' is not beats-baseline, beats-baseline>=x or beats-baseline>=x%`);
-      out.push({ ...at, id: `tier-${tier}-beats-baseline`, description: `Tier ${tier}: every evaluation of a model against a baseline beats it (${ref}), and one was judged, before a DOI is findable.`, require: { beatsBaseline: rule } });
+      out.push({
+        ...at,
+        id: `tier-${tier}-beats-baseline`,
+        description: `Tier ${tier}: every evaluation of a model against a baseline beats it (${ref}), and one was judged, before a DOI is findable.`,
+        require: { beatsBaseline: rule },
+      });
     }
     return out;
   }
@@ -97,7 +108,8 @@ export function createPoliciesService(deps: {
     let blocking: BlockingGate[] = [];
     if (need.license && (!r.license || r.license === 'unknown')) out.push({ pointer: '/license', message: 'states no licence (an SPDX identifier)' });
     if (need.creators) {
-      if (r.creators.length < need.creators.min) out.push({ pointer: '/creators', message: `names ${r.creators.length} creator(s); at least ${need.creators.min} needed` });
+      if (r.creators.length < need.creators.min)
+        out.push({ pointer: '/creators', message: `names ${r.creators.length} creator(s); at least ${need.creators.min} needed` });
       r.creators.forEach((c, i) => {
         if (need.creators!.orcid && c.type === 'Person' && !c.orcid) out.push({ pointer: `/creators/${i}/orcid`, message: `${c.name} has no ORCID iD` });
         if (need.creators!.ror && c.type === 'Organization' && !c.ror) out.push({ pointer: `/creators/${i}/ror`, message: `${c.name} has no ROR id` });
@@ -106,8 +118,12 @@ export function createPoliciesService(deps: {
     if (need.generatedBy) {
       const step = s.generatedBy[0];
       if (!step) out.push({ pointer: '/generatedBy', message: 'no recorded step generated this version (POST /activities naming it as an output)' });
-      else if (need.generatedBy.software.length && !step.software) out.push({ pointer: '/generatedBy/software', message: `step '${step.id}' names no software` });
-      else for (const f of need.generatedBy.software) if (step.software && empty(step.software[f])) out.push({ pointer: `/generatedBy/software/${f}`, message: `step '${step.id}' states no software ${f}` });
+      else if (need.generatedBy.software.length && !step.software)
+        out.push({ pointer: '/generatedBy/software', message: `step '${step.id}' names no software` });
+      else
+        for (const f of need.generatedBy.software)
+          if (step.software && empty(step.software[f]))
+            out.push({ pointer: `/generatedBy/software/${f}`, message: `step '${step.id}' states no software ${f}` });
     }
     if (rule.gates) {
       blocking = gates.unmetGates(s.pk, governedTiers(rule, s), rule.gates);
@@ -116,7 +132,8 @@ export function createPoliciesService(deps: {
     for (const f of need.fields ?? []) if (empty(r[f])) out.push({ pointer: `/${f}`, message: `states no ${f}` });
     if (need.datasheetComplete) {
       const unanswered = datasheetCompleteness(r.datasheet).bySection.filter((x) => !x.answered);
-      if (unanswered.length) blocking.push({ gate: DATASHEET_COMPLETE, label: `Datasheet complete: no answer in ${unanswered.map((x) => x.title).join(', ')}`, state: 'failed' });
+      if (unanswered.length)
+        blocking.push({ gate: DATASHEET_COMPLETE, label: `Datasheet complete: no answer in ${unanswered.map((x) => x.title).join(', ')}`, state: 'failed' });
       for (const x of unanswered) out.push({ pointer: `/datasheet/${x.section}`, message: `the datasheet answers nothing of ${x.title}` });
     }
     if (need.beatsBaseline) {
@@ -141,7 +158,12 @@ export function createPoliciesService(deps: {
     };
   }
 
-  const subjectOf = (item: ReadItem): PolicySubject => ({ pk: item.pk, record: item.record, holders: item.holders, generatedBy: item.parts.provenance.generatedBy });
+  const subjectOf = (item: ReadItem): PolicySubject => ({
+    pk: item.pk,
+    record: item.record,
+    holders: item.holders,
+    generatedBy: item.parts.provenance.generatedBy,
+  });
 
   return {
     /** The rules in force: those of the policy files, then those FEMTO_GATE_POLICY makes. */
@@ -150,7 +172,12 @@ export function createPoliciesService(deps: {
     /** The beats-baseline bar of a tier's models (their gate status): the first rule for every record of the tier that sets one. */
     baselineRuleFor(tier: number | null): BaselineRule | undefined {
       if (tier == null) return undefined;
-      const rule = rules.find((r) => r.require.beatsBaseline && !r.groups && (!r.tiers || (Array.isArray(r.tiers) ? r.tiers.includes(tier) : tier >= (r.tiers.min ?? 0) && tier <= (r.tiers.max ?? 9))));
+      const rule = rules.find(
+        (r) =>
+          r.require.beatsBaseline &&
+          !r.groups &&
+          (!r.tiers || (Array.isArray(r.tiers) ? r.tiers.includes(tier) : tier >= (r.tiers.min ?? 0) && tier <= (r.tiers.max ?? 9))),
+      );
       return rule?.require.beatsBaseline;
     },
 
@@ -163,7 +190,10 @@ export function createPoliciesService(deps: {
       const [item] = deps.reader.load(system, [versionPk]);
       if (!item) throw new FemtoError('INTERNAL', `version row ${versionPk} vanished`);
       const s = subjectOf(item);
-      const unmet = rules.filter((r) => r.on.includes(event) && governs(r, s)).map((r) => outcome(r, s)).filter((o) => !o.met);
+      const unmet = rules
+        .filter((r) => r.on.includes(event) && governs(r, s))
+        .map((r) => outcome(r, s))
+        .filter((o) => !o.met);
       if (!unmet.length) return;
       const at = event === 'publish' ? 'publish this version' : 'make a DOI of this version findable';
       throw new FemtoError(

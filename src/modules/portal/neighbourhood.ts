@@ -36,7 +36,15 @@ export function neighbourhoodPicture(v: Neighbourhood): SafeHtml | null {
       return id;
     }
     const id = `${end.dataset}@${end.version}`;
-    if (!nodes.has(id)) nodes.set(id, { id, label: `${end.title ?? end.dataset} v${end.version}`, kind: 'dataset', root: false, href: versionHref(end.dataset, end.version), status: v.statuses.get(id) ?? null });
+    if (!nodes.has(id))
+      nodes.set(id, {
+        id,
+        label: `${end.title ?? end.dataset} v${end.version}`,
+        kind: 'dataset',
+        root: false,
+        href: versionHref(end.dataset, end.version),
+        status: v.statuses.get(id) ?? null,
+      });
     return id;
   };
   for (const a of steps) {

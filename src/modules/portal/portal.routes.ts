@@ -68,8 +68,14 @@ export function portalRoutes({
         const rootVersion = reader.open(actor, { dataset: request.params.id, draft: 'fallback' });
         const root = datasets.recordsFor(actor, [rootVersion.pk]).get(rootVersion.pk)!;
         const answer = lineage.lineage(actor, { id: request.params.id, direction: request.query.direction, depth: request.query.depth });
-        const records = datasets.recordsFor(actor, answer.nodes.flatMap((n) => (n.pk != null ? [n.pk] : [])));
-        const steps = provenance.records(actor, answer.nodes.flatMap((n) => (n.activity ? [n.activity] : [])));
+        const records = datasets.recordsFor(
+          actor,
+          answer.nodes.flatMap((n) => (n.pk != null ? [n.pk] : [])),
+        );
+        const steps = provenance.records(
+          actor,
+          answer.nodes.flatMap((n) => (n.activity ? [n.activity] : [])),
+        );
         const status = new Map(lineage.withGateStatus(answer.nodes).map((n) => [n.id, n.gateStatus]));
         const nodes: GraphNode[] = answer.nodes.map((n) => {
           // A placeholder says only that something the caller may not see is there.
@@ -77,7 +83,13 @@ export function portalRoutes({
           if (n.kind === 'ACTIVITY') {
             const a = steps.get(n.activity!);
             const name = a?.name ?? `${a?.kind ?? 'step'} ${n.activity}`;
-            return { id: n.id, label: a?.implied ? `${name} (implied)` : name, kind: 'activity', root: n.id === answer.root.id, href: `/activities/${encodeURIComponent(n.activity!)}` };
+            return {
+              id: n.id,
+              label: a?.implied ? `${name} (implied)` : name,
+              kind: 'activity',
+              root: n.id === answer.root.id,
+              href: `/activities/${encodeURIComponent(n.activity!)}`,
+            };
           }
           const r = n.pk != null ? records.get(n.pk) : undefined;
           return {
@@ -106,7 +118,13 @@ export function portalRoutes({
 
     app.get(
       '/portal/models/:id',
-      { schema: { hide: true, params: z.object({ id: z.string().min(1).max(200) }), querystring: z.object({ version: z.coerce.number().int().positive().optional() }) } },
+      {
+        schema: {
+          hide: true,
+          params: z.object({ id: z.string().min(1).max(200) }),
+          querystring: z.object({ version: z.coerce.number().int().positive().optional() }),
+        },
+      },
       async (request, reply) => {
         const { actor } = request;
         const { id } = request.params;
@@ -115,7 +133,11 @@ export function portalRoutes({
         const boards = new Map<string, { dataset: string; version: number; metric: string }>();
         for (const e of card.evaluations) {
           if (e.kind !== 'measurement' || !e.benchmark?.dataset || e.benchmark.version == null || !e.metric.id) continue;
-          boards.set(JSON.stringify([e.benchmark.dataset, e.benchmark.version, e.metric.id]), { dataset: e.benchmark.dataset, version: e.benchmark.version, metric: e.metric.id });
+          boards.set(JSON.stringify([e.benchmark.dataset, e.benchmark.version, e.metric.id]), {
+            dataset: e.benchmark.dataset,
+            version: e.benchmark.version,
+            metric: e.metric.id,
+          });
         }
         const leaderboards = [...boards.values()].map((b) => models.leaderboard(actor, b.dataset, { metric: b.metric, version: b.version }));
         const v = card.model.version;

@@ -102,7 +102,9 @@ export function writeDataset(w: ImportWriters, actor: Actor, plan: DatasetPlan, 
   }
   const { id, content } = plan;
   const r = w.datasets.publishContent(actor, id, content);
-  const what = { created: `create dataset ${id}`, updated: `publish version ${r.version} of dataset ${id}`, unchanged: `leave dataset ${id} as it is` }[r.status];
+  const what = { created: `create dataset ${id}`, updated: `publish version ${r.version} of dataset ${id}`, unchanged: `leave dataset ${id} as it is` }[
+    r.status
+  ];
   return { status: r.status, message: `${dryRun ? 'would ' : ''}${what} (${content.title})`, subject: { id, location: w.urls.dataset(id) } };
 }
 
@@ -116,14 +118,29 @@ export function writeStep(
 ): Applied {
   const subject = { id: step.id, location: w.urls.activity(step.id) };
   if (w.provenance.exists(step.id)) return { status: 'unchanged', message: `step ${step.id} is recorded`, subject };
-  const resolve = (ref: StepRef, keepRole: boolean) => ({ ...(existing(w, actor, ref) ?? { dataset: ref.dataset }), ...(keepRole && ref.role ? { role: ref.role } : {}) });
-  const parsed = createActivityBody.safeParse({ ...step, inputs: step.inputs.map((r) => resolve(r, true)), outputs: step.outputs.map((r) => resolve(r, false)) });
+  const resolve = (ref: StepRef, keepRole: boolean) => ({
+    ...(existing(w, actor, ref) ?? { dataset: ref.dataset }),
+    ...(keepRole && ref.role ? { role: ref.role } : {}),
+  });
+  const parsed = createActivityBody.safeParse({
+    ...step,
+    inputs: step.inputs.map((r) => resolve(r, true)),
+    outputs: step.outputs.map((r) => resolve(r, false)),
+  });
   if (!parsed.success) throw invalidStep(parsed.error, pointer);
   w.provenance.insert(actor, parsed.data);
-  return { status: 'created', message: `${dryRun ? 'would record' : 'recorded'} step ${step.id} (${parsed.data.inputs.length} in, ${parsed.data.outputs.length} out)`, subject };
+  return {
+    status: 'created',
+    message: `${dryRun ? 'would record' : 'recorded'} step ${step.id} (${parsed.data.inputs.length} in, ${parsed.data.outputs.length} out)`,
+    subject,
+  };
 }
 
 function invalidStep(error: z.ZodError, pointer: string): FemtoError {
   const errors = error.issues.map((i) => ({ pointer: `${pointer}${i.path.length ? `/${i.path.join('/')}` : ''}`, message: i.message }));
-  return new FemtoError('VALIDATION_FAILED', `The step at ${pointer} is not one femto can record: ${errors.map((e) => `${e.pointer}: ${e.message}`).join('; ')}`, errors);
+  return new FemtoError(
+    'VALIDATION_FAILED',
+    `The step at ${pointer} is not one femto can record: ${errors.map((e) => `${e.pointer}: ${e.message}`).join('; ')}`,
+    errors,
+  );
 }

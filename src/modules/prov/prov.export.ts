@@ -79,7 +79,8 @@ function softwareAttributes(s: NonNullable<ActivityRecord['software']>): ProvAtt
 /** The PROV document of an exported graph: entities, activities, agents and the relations between them. */
 export function provDocument(g: ProvGraph, urls: SiteUrls): ProvDocument {
   const ids = provIds(urls);
-  const doc: Required<Pick<ProvDocument, 'entity' | 'activity' | 'agent' | 'used' | 'wasGeneratedBy' | 'wasAssociatedWith' | 'wasAttributedTo'>> & ProvDocument = {
+  const doc: Required<Pick<ProvDocument, 'entity' | 'activity' | 'agent' | 'used' | 'wasGeneratedBy' | 'wasAssociatedWith' | 'wasAttributedTo'>> &
+    ProvDocument = {
     prefix: { schema: NAMESPACES.schema, femto: NAMESPACES.femto },
     entity: {},
     activity: {},
@@ -125,7 +126,12 @@ export function provDocument(g: ProvGraph, urls: SiteUrls): ProvDocument {
     }
   }
   const activityIds = new Map(g.activities.map((a) => [a.id, `a-${a.id}:activity`]));
-  for (const u of g.used) relation('used', { 'prov:activity': activityIds.get(u.activityId)!, 'prov:entity': versionIds.get(u.versionPk)!, ...(u.role ? { 'prov:role': u.role } : {}) });
+  for (const u of g.used)
+    relation('used', {
+      'prov:activity': activityIds.get(u.activityId)!,
+      'prov:entity': versionIds.get(u.versionPk)!,
+      ...(u.role ? { 'prov:role': u.role } : {}),
+    });
   for (const o of g.generated) relation('wasGeneratedBy', { 'prov:entity': versionIds.get(o.versionPk)!, 'prov:activity': activityIds.get(o.activityId)! });
   return doc;
 }

@@ -24,7 +24,12 @@ export function provFormats(urls: SiteUrls): RepresentationRegistry<Exportable> 
   const formats = new RepresentationRegistry<Exportable>();
   const doc = (e: Exportable) => provDocument(e.graph(), urls);
   formats.register({ mediaType: 'application/json', format: 'json', render: (e) => e.json() });
-  formats.register({ mediaType: `application/json; profile="${PROV_JSON_PROFILE}"`, format: 'prov-json', profile: PROV_JSON_PROFILE, render: (e) => JSON.stringify(doc(e)) });
+  formats.register({
+    mediaType: `application/json; profile="${PROV_JSON_PROFILE}"`,
+    format: 'prov-json',
+    profile: PROV_JSON_PROFILE,
+    render: (e) => JSON.stringify(doc(e)),
+  });
   formats.register({ mediaType: 'application/provenance+xml', format: 'prov-xml', render: (e) => provXml(doc(e)) });
   formats.register({ mediaType: 'text/turtle', format: 'prov-o', render: (e) => provTurtle(doc(e)) });
   formats.register({ mediaType: 'application/ld+json', format: 'prov-o-jsonld', render: (e) => provJsonLd(doc(e)) });

@@ -34,14 +34,15 @@ export interface ProvGraph {
   truncated: boolean;
 }
 
-export function createProvGraphs(deps: {
-  steps: ProvenanceService['steps'];
-  reader: Pick<DatasetReader, 'load'>;
-  urls: SiteUrls;
-}) {
+export function createProvGraphs(deps: { steps: ProvenanceService['steps']; reader: Pick<DatasetReader, 'load'>; urls: SiteUrls }) {
   const { steps, reader, urls } = deps;
 
-  function build(actor: Actor, head: Pick<ProvGraph, 'kind' | 'about' | 'title' | 'description' | 'truncated'>, versionPks: number[], activityIds: string[]): ProvGraph {
+  function build(
+    actor: Actor,
+    head: Pick<ProvGraph, 'kind' | 'about' | 'title' | 'description' | 'truncated'>,
+    versionPks: number[],
+    activityIds: string[],
+  ): ProvGraph {
     const s = steps(actor, activityIds);
     const pks = [...new Set([...versionPks, ...s.used.map((u) => u.versionPk), ...s.generated.map((g) => g.versionPk)])];
     const versions = reader.load(actor, pks).map((item) => ({ item, described: harvestItem(actor, item) }));
@@ -76,7 +77,11 @@ export function createProvGraphs(deps: {
       const g = build(actor, { kind: 'activity', about: urls.activity(id), title: '', description: '', truncated: false }, [], [id]);
       const [a] = g.activities;
       if (!a) throw notFound('Activity', id);
-      return { ...g, title: a.name ?? `${a.kind} step ${a.id}`, description: a.description ?? `The ${a.kind} step ${a.id} with the dataset versions it used and generated.` };
+      return {
+        ...g,
+        title: a.name ?? `${a.kind} step ${a.id}`,
+        description: a.description ?? `The ${a.kind} step ${a.id} with the dataset versions it used and generated.`,
+      };
     },
   };
 }

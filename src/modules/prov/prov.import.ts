@@ -10,8 +10,30 @@ import { schemaFieldErrors } from '../../lib/json-schema.js';
 import { projectPath } from '../../paths.js';
 import type { Importer, ParsedUnit } from '../imports/imports.schema.js';
 import { ACTIVITY_KINDS } from '../provenance/provenance.schema.js';
-import { doiOf, femtoActivityOf, femtoVersionOf, importedId, importedTime, writeDataset, writeStep, type DatasetPlan, type ImportWriters, type StepRef } from './imported.js';
-import { asArray, expandQName, NAMESPACES, RELATIONS, TIME_ARGUMENTS, type ProvAttributes, type ProvDocument, type ProvScalar, type ProvValue, type RelationKind } from './prov.model.js';
+import {
+  doiOf,
+  femtoActivityOf,
+  femtoVersionOf,
+  importedId,
+  importedTime,
+  writeDataset,
+  writeStep,
+  type DatasetPlan,
+  type ImportWriters,
+  type StepRef,
+} from './imported.js';
+import {
+  asArray,
+  expandQName,
+  NAMESPACES,
+  RELATIONS,
+  TIME_ARGUMENTS,
+  type ProvAttributes,
+  type ProvDocument,
+  type ProvScalar,
+  type ProvValue,
+  type RelationKind,
+} from './prov.model.js';
 
 /**
  * PROV-JSON in (what Dataverse accepts as a dataset's provenance): entities become dataset
@@ -51,7 +73,9 @@ let validator: ValidateFunction | undefined;
 /** The PROV-JSON JSON Schema (draft-04, schema/prov), compiled on the first document. */
 function validateSchema(doc: unknown): void {
   // ajv-draft-04 is CommonJS: under ESM its class is the default export's default.
-  const validate = (validator ??= new (Ajv04 as unknown as typeof Ajv04.default)({ strict: false, allErrors: false, validateFormats: false }).compile(JSON.parse(readFileSync(projectPath('schema', 'prov', 'prov-json.schema.json'), 'utf8')) as object));
+  const validate = (validator ??= new (Ajv04 as unknown as typeof Ajv04.default)({ strict: false, allErrors: false, validateFormats: false }).compile(
+    JSON.parse(readFileSync(projectPath('schema', 'prov', 'prov-json.schema.json'), 'utf8')) as object,
+  ));
   if (validate(doc)) return;
   const errors = schemaFieldErrors(validate.errors, '');
   throw new FemtoError('VALIDATION_FAILED', `Not a PROV-JSON document: ${errors.map((e) => `${e.pointer}: ${e.message}`).join('; ')}`, errors);
@@ -66,17 +90,21 @@ function readDocument(doc: ProvDocument) {
     return full;
   };
   /** Attribute values by expanded attribute name (documents bind schema.org and others under any prefix). */
-  const attrs = (a: ProvAttributes, pointer: string): Map<string, ProvValue> => new Map(Object.entries(a).map(([k, v]) => [iri(k, `${pointer}/${escapePointer(k)}`), v]));
+  const attrs = (a: ProvAttributes, pointer: string): Map<string, ProvValue> =>
+    new Map(Object.entries(a).map(([k, v]) => [iri(k, `${pointer}/${escapePointer(k)}`), v]));
   const records = <K extends 'entity' | 'activity' | 'agent'>(kind: K) =>
-    new Map(Object.entries((doc[kind] ?? {}) as Record<string, ProvAttributes>).map(([q, a]) => {
-      const pointer = `/${kind}/${escapePointer(q)}`;
-      return [iri(q, pointer), { pointer, attrs: attrs(a, pointer) }];
-    }));
+    new Map(
+      Object.entries((doc[kind] ?? {}) as Record<string, ProvAttributes>).map(([q, a]) => {
+        const pointer = `/${kind}/${escapePointer(q)}`;
+        return [iri(q, pointer), { pointer, attrs: attrs(a, pointer) }];
+      }),
+    );
   const relations = (kind: RelationKind) =>
     Object.entries((doc[kind] ?? {}) as Record<string, ProvAttributes>).map(([id, a]) => {
       const pointer = `/${kind}/${escapePointer(id)}`;
       const args: Record<string, string | undefined> = {};
-      for (const arg of RELATIONS[kind]) if (a[arg] !== undefined) args[arg] = TIME_ARGUMENTS.has(arg) ? textOf(a[arg]) : iri(textOf(a[arg])!, `${pointer}/${arg}`);
+      for (const arg of RELATIONS[kind])
+        if (a[arg] !== undefined) args[arg] = TIME_ARGUMENTS.has(arg) ? textOf(a[arg]) : iri(textOf(a[arg])!, `${pointer}/${arg}`);
       return { id, pointer, args, role: textOf(a['prov:role']) };
     });
   const used = relations('used');
@@ -109,7 +137,11 @@ const PROV = NAMESPACES.prov;
 const schemaValue = (a: Attrs | undefined, term: string) => a && SCHEMA_ORG.map((ns) => a.get(ns + term)).find((v) => v !== undefined);
 /** The prov:type values of a record, expanded (qualified-name literals) or as written. */
 const typesOf = (a: Attrs | undefined, doc: ProvDocument) =>
-  a?.get(`${PROV}type`) === undefined ? [] : asArray(a.get(`${PROV}type`)!).map((t: ProvScalar) => (typeof t === 'object' ? t.$ : String(t))).map((t) => expandQName({ prefix: doc.prefix ?? {} }, t) ?? t);
+  a?.get(`${PROV}type`) === undefined
+    ? []
+    : asArray(a.get(`${PROV}type`)!)
+        .map((t: ProvScalar) => (typeof t === 'object' ? t.$ : String(t)))
+        .map((t) => expandQName({ prefix: doc.prefix ?? {} }, t) ?? t);
 const isSchemaType = (types: string[], term: string) => SCHEMA_ORG.some((ns) => types.includes(ns + term));
 const localName = (iri: string) => decodeURIComponent(iri.replace(/[#/]$/, '').split(/[#/:]/).pop() || iri);
 
@@ -120,20 +152,35 @@ export function provJsonImporter(deps: ImportWriters & { jsonMaxDepth: number })
     const a = r.agents.get(agentIri)?.attrs;
     const types = typesOf(a, doc);
     const type = types.includes(`${PROV}Organization`) ? 'Organization' : types.includes(`${PROV}SoftwareAgent`) ? 'Software' : 'Person';
-    const ids = [agentIri, ...[schemaValue(a, 'identifier')].flatMap((v) => (v === undefined ? [] : asArray(v).map((x) => (typeof x === 'object' ? x.$ : String(x)))))];
+    const ids = [
+      agentIri,
+      ...[schemaValue(a, 'identifier')].flatMap((v) => (v === undefined ? [] : asArray(v).map((x) => (typeof x === 'object' ? x.$ : String(x))))),
+    ];
     const orcid = type === 'Person' ? ids.map(parseOrcid).find(Boolean) : undefined;
     const ror = type === 'Organization' ? ids.map(parseRor).find(Boolean) : undefined;
     const affiliation = textOf(schemaValue(a, 'affiliation'));
     const name = (textOf(a?.get(`${PROV}label`)) ?? textOf(schemaValue(a, 'name')) ?? localName(agentIri)).slice(0, 500);
-    return { type, name, ...(orcid ? { orcid } : {}), ...(ror ? { ror } : {}), ...(affiliation ? { affiliation: affiliation.slice(0, 500) } : {}), ...(role ? { role: role.slice(0, 100) } : {}) } as const;
+    return {
+      type,
+      name,
+      ...(orcid ? { orcid } : {}),
+      ...(ror ? { ror } : {}),
+      ...(affiliation ? { affiliation: affiliation.slice(0, 500) } : {}),
+      ...(role ? { role: role.slice(0, 100) } : {}),
+    } as const;
   }
 
   function planOf(doc: ProvDocument, r: Read, entityIri: string): DatasetPlan {
     const a = r.entities.get(entityIri)?.attrs;
     const title = (textOf(a?.get(`${PROV}label`)) ?? textOf(schemaValue(a, 'name')) ?? localName(entityIri)).slice(0, 1000);
-    const identifiers = [entityIri, ...[schemaValue(a, 'identifier')].flatMap((v) => (v === undefined ? [] : asArray(v).map((x) => (typeof x === 'object' ? x.$ : String(x)))))];
+    const identifiers = [
+      entityIri,
+      ...[schemaValue(a, 'identifier')].flatMap((v) => (v === undefined ? [] : asArray(v).map((x) => (typeof x === 'object' ? x.$ : String(x))))),
+    ];
     const doi = identifiers.map((x) => /^(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:)(10\..+)$/i.exec(x)?.[1]).find(Boolean);
-    const license = textOf(schemaValue(a, 'license'))?.replace(/^https?:\/\/spdx\.org\/licenses\//, '').replace(/\.html$/, '');
+    const license = textOf(schemaValue(a, 'license'))
+      ?.replace(/^https?:\/\/spdx\.org\/licenses\//, '')
+      .replace(/\.html$/, '');
     const creators = (r.attributionsOf.get(entityIri) ?? [])
       .filter((x) => x.args['prov:agent'])
       .map((x) => agentOf(doc, r, x.args['prov:agent']!))
@@ -168,14 +215,28 @@ export function provJsonImporter(deps: ImportWriters & { jsonMaxDepth: number })
     const ref = (entity: string, role?: string): StepRef => {
       const p = plans.get(entity)!;
       const doi = doiOf(p.content);
-      return { dataset: p.id, ...(p.version !== undefined ? { version: p.version } : {}), ...(doi ? { doi } : {}), ...(role ? { role: role.slice(0, 100) } : {}) };
+      return {
+        dataset: p.id,
+        ...(p.version !== undefined ? { version: p.version } : {}),
+        ...(doi ? { doi } : {}),
+        ...(role ? { role: role.slice(0, 100) } : {}),
+      };
     };
     return {
       id: femtoActivityOf(urls, activityIri) ?? importedId('prov', name ?? localName(activityIri), activityIri),
       kind,
       ...(name ? { name: name.slice(0, 500) } : {}),
       ...(textOf(schemaValue(a, 'description')) ? { description: textOf(schemaValue(a, 'description')) } : {}),
-      ...(softwareName ? { software: { name: softwareName.slice(0, 200), ...(version ? { version: version.slice(0, 100) } : {}), ...(repository ? { repository } : {}), ...(commit ? { commit } : {}) } } : {}),
+      ...(softwareName
+        ? {
+            software: {
+              name: softwareName.slice(0, 200),
+              ...(version ? { version: version.slice(0, 100) } : {}),
+              ...(repository ? { repository } : {}),
+              ...(commit ? { commit } : {}),
+            },
+          }
+        : {}),
       ...(parameters ? { parameters } : {}),
       ...(importedTime(textOf(a?.get(`${PROV}startTime`))) ? { startedAt: importedTime(textOf(a?.get(`${PROV}startTime`))) } : {}),
       ...(importedTime(textOf(a?.get(`${PROV}endTime`))) ? { endedAt: importedTime(textOf(a?.get(`${PROV}endTime`))) } : {}),
@@ -190,7 +251,9 @@ export function provJsonImporter(deps: ImportWriters & { jsonMaxDepth: number })
     const r = readDocument(doc);
     const { used, generated, derivations: derived } = r;
     // A bundle is also an entity (its provenance can be told); it is refused below, not a dataset.
-    const bundles = new Set(Object.keys((doc as { bundle?: Record<string, unknown> }).bundle ?? {}).map((q) => expandQName({ prefix: doc.prefix ?? {} }, q) ?? q));
+    const bundles = new Set(
+      Object.keys((doc as { bundle?: Record<string, unknown> }).bundle ?? {}).map((q) => expandQName({ prefix: doc.prefix ?? {} }, q) ?? q),
+    );
     const plansUsed = new Set(r.associations.flatMap((x) => (x.args['prov:plan'] ? [x.args['prov:plan']] : [])));
     const entityIris = new Set([
       ...[...r.entities].filter(([iri, e]) => !plansUsed.has(iri) && !bundles.has(iri) && !typesOf(e.attrs, doc).includes(`${PROV}Plan`)).map(([iri]) => iri),
@@ -199,10 +262,18 @@ export function provJsonImporter(deps: ImportWriters & { jsonMaxDepth: number })
     ]);
     const plans = new Map([...entityIris].map((iri) => [iri, planOf(doc, r, iri)]));
     const pointerOf = (iri: string, kind: 'entity' | 'activity') => (kind === 'entity' ? r.entities : r.activities).get(iri)?.pointer ?? `/${kind}`;
-    const unit = (key: string, pointer: string, data: ProvUnit): ParsedUnit<ProvUnit> => ({ key, source: `${name}#${pointer}`, digest: sha256(JSON.stringify(data)), data });
+    const unit = (key: string, pointer: string, data: ProvUnit): ParsedUnit<ProvUnit> => ({
+      key,
+      source: `${name}#${pointer}`,
+      digest: sha256(JSON.stringify(data)),
+      data,
+    });
 
     for (const [iri, plan] of plans) yield unit(`dataset:${iri}`, pointerOf(iri, 'entity'), { kind: 'dataset', plan });
-    const activityIris = new Set([...r.activities.keys(), ...[...used, ...generated, ...r.associations].flatMap((x) => (x.args['prov:activity'] ? [x.args['prov:activity']] : []))]);
+    const activityIris = new Set([
+      ...r.activities.keys(),
+      ...[...used, ...generated, ...r.associations].flatMap((x) => (x.args['prov:activity'] ? [x.args['prov:activity']] : [])),
+    ]);
     for (const iri of activityIris) {
       const pointer = pointerOf(iri, 'activity');
       yield unit(`step:${iri}`, pointer, { kind: 'step', step: stepOf(doc, r, iri, plans), pointer });
@@ -227,7 +298,11 @@ export function provJsonImporter(deps: ImportWriters & { jsonMaxDepth: number })
       for (const id of Object.keys((doc as Record<string, Record<string, unknown>>)[kind] ?? {})) {
         const pointer = `/${kind}/${escapePointer(id)}`;
         const reason = kind === 'bundle' ? 'a bundle (provenance of provenance) is not imported' : `femto records no ${kind} relation`;
-        yield { key: `${kind}:${id}`, source: `${name}#${pointer}`, refused: new FemtoError('UNPROCESSABLE', `${pointer}: ${reason}`, [{ pointer, message: reason }]) };
+        yield {
+          key: `${kind}:${id}`,
+          source: `${name}#${pointer}`,
+          refused: new FemtoError('UNPROCESSABLE', `${pointer}: ${reason}`, [{ pointer, message: reason }]),
+        };
       }
     }
   }

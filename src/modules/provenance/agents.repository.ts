@@ -39,7 +39,15 @@ export function createAgentsRepository({ db, sqlite }: Database_) {
   const byName = sqlite.prepare(`SELECT ${agentColumns} FROM agents WHERE kind = ? AND name = ? AND +orcid IS NULL AND +ror IS NULL`);
   const insertAgent = db
     .insert(agents)
-    .values({ id: sql.placeholder('id'), kind: sql.placeholder('kind'), name: sql.placeholder('name'), orcid: sql.placeholder('orcid'), ror: sql.placeholder('ror'), url: sql.placeholder('url'), affiliation: sql.placeholder('affiliation') })
+    .values({
+      id: sql.placeholder('id'),
+      kind: sql.placeholder('kind'),
+      name: sql.placeholder('name'),
+      orcid: sql.placeholder('orcid'),
+      ror: sql.placeholder('ror'),
+      url: sql.placeholder('url'),
+      affiliation: sql.placeholder('affiliation'),
+    })
     .prepare();
 
   function findByIdentity(a: AgentIdentity): AgentRow | undefined {
@@ -65,7 +73,11 @@ export function createAgentsRepository({ db, sqlite }: Database_) {
 
     byIds(ids: readonly string[]): AgentRow[] {
       if (ids.length === 0) return [];
-      return db.select().from(agents).where(inArray(agents.id, [...ids])).all();
+      return db
+        .select()
+        .from(agents)
+        .where(inArray(agents.id, [...ids]))
+        .all();
     },
 
     byId(id: string): AgentRow | undefined {

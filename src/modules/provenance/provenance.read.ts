@@ -12,7 +12,10 @@ declare module '../datasets/read.js' {
 export function provenanceReadExtension(provenance: ProvenanceService): ReadExtension {
   return {
     load(actor, items) {
-      const around = provenance.neighbourhood(actor, items.map((i) => i.pk));
+      const around = provenance.neighbourhood(
+        actor,
+        items.map((i) => i.pk),
+      );
       for (const item of items) item.parts.provenance = around.get(item.pk)!;
     },
   };

@@ -6,7 +6,6 @@ import { sharedGroups } from '../../db/fragments.js';
 
 export type ActivityRow = typeof activities.$inferSelect;
 
-
 export function createProvenanceRepository({ sqlite }: Database_) {
   const inTransaction = transactionRunner(sqlite);
   /*
@@ -54,7 +53,8 @@ export function createProvenanceRepository({ sqlite }: Database_) {
            v.title, v.state, v.visibility, v.access_level AS accessLevel, d.owner_id AS owner, ${sharedGroups()} AS groups
       FROM json_each(@ids) k CROSS JOIN ${table} e ON e.activity_id = k.value JOIN dataset_versions v ON v.pk = e.version_pk JOIN datasets d ON d.id = v.dataset_id
      ORDER BY e.activity_id, e.version_pk`;
-  const endpoints = (rows: unknown[]) => (rows as (Omit<VersionEndpoint, 'groups'> & { groups: string })[]).map((r) => ({ ...r, groups: JSON.parse(r.groups) as string[] }));
+  const endpoints = (rows: unknown[]) =>
+    (rows as (Omit<VersionEndpoint, 'groups'> & { groups: string })[]).map((r) => ({ ...r, groups: JSON.parse(r.groups) as string[] }));
   const inputsStmt = sqlite.prepare(endpoint('activity_inputs', 'e.role'));
   const outputsStmt = sqlite.prepare(endpoint('activity_outputs', 'NULL'));
   const touchingStmt = sqlite.prepare(`
@@ -97,8 +97,6 @@ export function createProvenanceRepository({ sqlite }: Database_) {
     createdAt: a.created_at,
   });
 
-
-
   return {
     transaction<T>(fn: () => T): T {
       return inTransaction(fn);
@@ -113,7 +111,15 @@ export function createProvenanceRepository({ sqlite }: Database_) {
       // Nested in the caller's transaction (a savepoint): the edges and the generation bump commit or roll back together.
       inTransaction(() => {
         insertActivityStmt.run({
-          name: null, description: null, softwareName: null, softwareVersion: null, softwareRepository: null, softwareCommit: null, startedAt: null, endedAt: null, basis: null,
+          name: null,
+          description: null,
+          softwareName: null,
+          softwareVersion: null,
+          softwareRepository: null,
+          softwareCommit: null,
+          startedAt: null,
+          endedAt: null,
+          basis: null,
           ...row,
           parameters: row.parameters == null ? null : JSON.stringify(row.parameters),
           implied: row.implied ? 1 : 0,
@@ -144,7 +150,11 @@ export function createProvenanceRepository({ sqlite }: Database_) {
 
     agentsOf(ids: readonly string[]): { activityId: string; role: string; agent: AgentRow }[] {
       if (!ids.length) return [];
-      return (agentsStmt.all({ ids: JSON.stringify(ids) }) as (AgentRow & { activityId: string; role: string })[]).map(({ activityId, role, ...agent }) => ({ activityId, role, agent }));
+      return (agentsStmt.all({ ids: JSON.stringify(ids) }) as (AgentRow & { activityId: string; role: string })[]).map(({ activityId, role, ...agent }) => ({
+        activityId,
+        role,
+        agent,
+      }));
     },
 
     inputsOf(ids: readonly string[]): VersionEndpoint[] {
@@ -156,7 +166,10 @@ export function createProvenanceRepository({ sqlite }: Database_) {
     },
 
     /** Activities that generated or used the given versions (the edges one step away), in one statement. */
-    activityIdsTouching(versionPks: readonly number[]): { generatedBy: { versionPk: number; activityId: string }[]; usedBy: { versionPk: number; activityId: string }[] } {
+    activityIdsTouching(versionPks: readonly number[]): {
+      generatedBy: { versionPk: number; activityId: string }[];
+      usedBy: { versionPk: number; activityId: string }[];
+    } {
       const out = { generatedBy: [] as { versionPk: number; activityId: string }[], usedBy: [] as { versionPk: number; activityId: string }[] };
       if (!versionPks.length) return out;
       for (const r of touchingStmt.all({ pks: JSON.stringify(versionPks) }) as { side: 'generatedBy' | 'usedBy'; versionPk: number; activityId: string }[]) {

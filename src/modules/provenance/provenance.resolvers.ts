@@ -8,7 +8,10 @@ type VersionLink = ActivityRecord['inputs'][number];
 export function versionViews(ctx: GraphQLContext, ends: readonly { dataset: string | null; version: number | null }[]): (DatasetNode | null)[] {
   const refs = ends.map((e) => (e.dataset && e.version != null ? { datasetId: e.dataset, version: e.version } : null));
   const pks = ctx.femto.datasets.versionPksOf(refs.filter((r): r is NonNullable<typeof r> => r !== null));
-  return datasetNodes(ctx, refs.map((r) => (r ? (pks.get(`${r.datasetId}@${r.version}`) ?? -1) : -1)));
+  return datasetNodes(
+    ctx,
+    refs.map((r) => (r ? (pks.get(`${r.datasetId}@${r.version}`) ?? -1) : -1)),
+  );
 }
 
 /** Activities touching the given versions, as full records, batched. */
@@ -31,15 +34,26 @@ export const provenanceGraphQL: GraphQLModule = {
   loaders: {
     Dataset: {
       async generatedBy(queries: LoaderQuery<DatasetNode>[], ctx) {
-        return activitiesFor(ctx, queries.map((q) => q.obj.__pk), 'generatedBy').map((list) => list[0] ?? null);
+        return activitiesFor(
+          ctx,
+          queries.map((q) => q.obj.__pk),
+          'generatedBy',
+        ).map((list) => list[0] ?? null);
       },
       async usedBy(queries: LoaderQuery<DatasetNode>[], ctx) {
-        return activitiesFor(ctx, queries.map((q) => q.obj.__pk), 'usedBy');
+        return activitiesFor(
+          ctx,
+          queries.map((q) => q.obj.__pk),
+          'usedBy',
+        );
       },
     },
     VersionLink: {
       async dataset(queries: LoaderQuery<VersionLink>[], ctx) {
-        return versionViews(ctx, queries.map((q) => q.obj));
+        return versionViews(
+          ctx,
+          queries.map((q) => q.obj),
+        );
       },
     },
   },

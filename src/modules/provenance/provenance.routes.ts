@@ -12,7 +12,12 @@ const security = [{ bearer: [] }];
 
 const asIs = (body: unknown) => body as string;
 
-export function provenanceRoutes(deps: { provenance: ProvenanceService; urls: SiteUrls; provGraphs: ProvGraphs; provFormats: RepresentationRegistry<Exportable> }): FastifyPluginAsyncZod {
+export function provenanceRoutes(deps: {
+  provenance: ProvenanceService;
+  urls: SiteUrls;
+  provGraphs: ProvGraphs;
+  provFormats: RepresentationRegistry<Exportable>;
+}): FastifyPluginAsyncZod {
   const { provenance, urls, provGraphs, provFormats } = deps;
   return async (app) => {
     app.post(
@@ -43,7 +48,9 @@ export function provenanceRoutes(deps: { provenance: ProvenanceService; urls: Si
           description:
             'The same step in exchange formats, by `Accept` or `?format=`: `prov-json`, `prov-xml`, `prov-o` (Turtle), `prov-o-jsonld`, `rocrate` / `rocrate-1.2` (a Process Run Crate). Those name only the versions the caller may see.',
           params: idParams,
-          querystring: z.object({ format: z.string().max(50).optional().describe('json (default), prov-json, prov-xml, prov-o, prov-o-jsonld, rocrate, rocrate-1.2') }).strict(),
+          querystring: z
+            .object({ format: z.string().max(50).optional().describe('json (default), prov-json, prov-xml, prov-o, prov-o-jsonld, rocrate, rocrate-1.2') })
+            .strict(),
           response: { 200: activityRecord },
         },
       },
@@ -52,7 +59,11 @@ export function provenanceRoutes(deps: { provenance: ProvenanceService; urls: Si
         const record = provenance.get(actor, request.params.id);
         const answer: Exportable = { json: () => JSON.stringify(activityRecord.parse(record)), graph: () => provGraphs.ofActivity(actor, record.id) };
         const { mediaType, body } = await negotiate(provFormats, { accept: request.headers.accept, format: request.query.format }, answer);
-        return reply.header('Vary', 'Accept').type(mediaType === 'application/json' ? 'application/json; charset=utf-8' : mediaType).serializer(asIs).send(body as never);
+        return reply
+          .header('Vary', 'Accept')
+          .type(mediaType === 'application/json' ? 'application/json; charset=utf-8' : mediaType)
+          .serializer(asIs)
+          .send(body as never);
       },
     );
 
@@ -62,11 +73,13 @@ export function provenanceRoutes(deps: { provenance: ProvenanceService; urls: Si
         schema: {
           tags: ['provenance'],
           summary: 'People, organisations and software named by the records and steps the caller may see',
-          querystring: z.object({
-            type: z.enum(['Person', 'Organization', 'Software']).optional(),
-            limit: z.coerce.number().int().min(1).max(500).default(50),
-            cursor: z.string().max(200).optional(),
-          }).strict(),
+          querystring: z
+            .object({
+              type: z.enum(['Person', 'Organization', 'Software']).optional(),
+              limit: z.coerce.number().int().min(1).max(500).default(50),
+              cursor: z.string().max(200).optional(),
+            })
+            .strict(),
           response: { 200: z.object({ items: z.array(agentRecord), nextCursor: z.string().nullable() }) },
         },
       },
@@ -83,10 +96,8 @@ export function provenanceRoutes(deps: { provenance: ProvenanceService; urls: Si
       },
     );
 
-    app.get(
-      '/agents/:id',
-      { schema: { tags: ['provenance'], summary: 'One agent', params: idParams, response: { 200: agentRecord } } },
-      async (request) => provenance.getAgent(request.actor, request.params.id),
+    app.get('/agents/:id', { schema: { tags: ['provenance'], summary: 'One agent', params: idParams, response: { 200: agentRecord } } }, async (request) =>
+      provenance.getAgent(request.actor, request.params.id),
     );
   };
 }

@@ -7,8 +7,20 @@ import type { Holders } from '../datasets/visibility.js';
 const slugId = z.string().regex(slugPattern, 'must be a lowercase slug [a-z0-9-]');
 
 export const ACTIVITY_KINDS = [
-  'simulation', 'reconstruction', 'calibration', 'selection', 'feature-extraction', 'training', 'fine-tuning', 'evaluation',
-  'correlation-function-extraction', 'analysis', 'curation', 'conversion', 'validation', 'other',
+  'simulation',
+  'reconstruction',
+  'calibration',
+  'selection',
+  'feature-extraction',
+  'training',
+  'fine-tuning',
+  'evaluation',
+  'correlation-function-extraction',
+  'analysis',
+  'curation',
+  'conversion',
+  'validation',
+  'other',
 ] as const;
 
 const isoDateTime = z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
@@ -27,7 +39,10 @@ export const agentInput = z
 
 const agentRef = z.union([
   z.object({ agentId: z.string().min(1), role: z.string().max(100).optional() }).strict(),
-  agentInput.omit({ id: true }).extend({ role: z.string().max(100).optional() }).strict(),
+  agentInput
+    .omit({ id: true })
+    .extend({ role: z.string().max(100).optional() })
+    .strict(),
 ]);
 
 const versionRef = {
@@ -46,7 +61,10 @@ export const createActivityBody = z
         name: z.string().trim().min(1).max(200),
         version: z.string().max(100).optional(),
         repository: allowedUrl.optional(),
-        commit: z.string().regex(/^[0-9a-f]{7,64}$/i, 'must be a commit hash').optional(),
+        commit: z
+          .string()
+          .regex(/^[0-9a-f]{7,64}$/i, 'must be a commit hash')
+          .optional(),
       })
       .strict()
       .optional(),
@@ -56,7 +74,10 @@ export const createActivityBody = z
     basis: z.string().max(10_000).optional(),
     implied: z.boolean().optional().describe('true when the source implies the step rather than states it'),
     agents: z.array(agentRef).max(200).optional(),
-    inputs: z.array(z.object({ ...versionRef, role: z.string().max(100).optional() }).strict()).max(10_000).default([]),
+    inputs: z
+      .array(z.object({ ...versionRef, role: z.string().max(100).optional() }).strict())
+      .max(10_000)
+      .default([]),
     outputs: z.array(z.object(versionRef).strict()).max(10_000).default([]),
   })
   .strict()

@@ -57,13 +57,20 @@ export function createProvenanceService(deps: {
   function resolveVersion(actor: Actor, ref: { dataset: string; version?: number }, pointer: string): ResolvedVersion {
     const r = versions.resolve(actor, ref);
     if (r.status === 'found') return r.version;
-    const unknown = () => new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, [{ pointer: `${pointer}/dataset`, message: 'unknown dataset' }]);
+    const unknown = () =>
+      new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, [{ pointer: `${pointer}/dataset`, message: 'unknown dataset' }]);
     const refused: Record<Miss, () => FemtoError> = {
       'no-dataset': unknown,
       hidden: unknown,
       'no-draft': unknown,
-      'no-version': () => new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' has no version ${ref.version}`, [{ pointer: `${pointer}/version`, message: 'unknown version' }]),
-      unpublished: () => new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version to link`, [{ pointer: `${pointer}/dataset`, message: 'not published' }]),
+      'no-version': () =>
+        new FemtoError('UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' has no version ${ref.version}`, [
+          { pointer: `${pointer}/version`, message: 'unknown version' },
+        ]),
+      unpublished: () =>
+        new FemtoError('NOT_PUBLISHED', `Dataset '${ref.dataset}' has no published version to link`, [
+          { pointer: `${pointer}/dataset`, message: 'not published' },
+        ]),
     };
     throw refused[r.status]();
   }
@@ -95,9 +102,7 @@ export function createProvenanceService(deps: {
         kind: a.kind,
         name: a.name,
         description: a.description,
-        software: a.softwareName
-          ? { name: a.softwareName, version: a.softwareVersion, repository: a.softwareRepository, commit: a.softwareCommit }
-          : null,
+        software: a.softwareName ? { name: a.softwareName, version: a.softwareVersion, repository: a.softwareRepository, commit: a.softwareCommit } : null,
         parameters: a.parameters ?? null,
         startedAt: a.startedAt,
         endedAt: a.endedAt,
@@ -117,7 +122,8 @@ export function createProvenanceService(deps: {
 
   function resolveAgent(ref: AgentRef, pointer: string): string {
     if ('agentId' in ref) {
-      if (!agents.byId(ref.agentId)) throw new FemtoError('UNKNOWN_REFERENCE', `Agent '${ref.agentId}' does not exist`, [{ pointer: `${pointer}/agentId`, message: 'unknown agent' }]);
+      if (!agents.byId(ref.agentId))
+        throw new FemtoError('UNKNOWN_REFERENCE', `Agent '${ref.agentId}' does not exist`, [{ pointer: `${pointer}/agentId`, message: 'unknown agent' }]);
       return ref.agentId;
     }
     return agents.upsert({ kind: agentKindOf[ref.type], name: ref.name, orcid: ref.orcid, ror: ref.ror, url: ref.url, affiliation: ref.affiliation });
@@ -138,9 +144,11 @@ export function createProvenanceService(deps: {
     const editable = editableVersions(actor, outputs);
     const foreign = outputs.findIndex((pk) => !editable.get(pk)?.editable);
     if (foreign >= 0) {
-      throw new FemtoError('FORBIDDEN', `Dataset '${editable.get(outputs[foreign])?.datasetId}' is neither yours nor shared with one of your groups: you may not record what generated it`, [
-        { pointer: `/outputs/${foreign}/dataset`, message: 'not editable by this token' },
-      ]);
+      throw new FemtoError(
+        'FORBIDDEN',
+        `Dataset '${editable.get(outputs[foreign])?.datasetId}' is neither yours nor shared with one of your groups: you may not record what generated it`,
+        [{ pointer: `/outputs/${foreign}/dataset`, message: 'not editable by this token' }],
+      );
     }
     const inputPks = inputs.map((i) => i.versionPk);
     const selfLoop = outputs.find((o) => inputPks.includes(o));
@@ -249,7 +257,14 @@ export function createProvenanceService(deps: {
       repo.transaction(() => {
         const inputs = input.inputs.map((ref, i) => ({ versionPk: resolveVersion(actor, ref, `/inputs/${i}`).pk, role: ref.role ?? null }));
         const outputs = input.outputs.map((ref, i) => resolveVersion(actor, ref, `/outputs/${i}`).pk);
-        insertStep(actor, { ...input, id }, inputs, outputs, (input.agents ?? []).map((a, i) => ({ agentId: resolveAgent(a, `/agents/${i}`), role: a.role ?? 'performer' })), input);
+        insertStep(
+          actor,
+          { ...input, id },
+          inputs,
+          outputs,
+          (input.agents ?? []).map((a, i) => ({ agentId: resolveAgent(a, `/agents/${i}`), role: a.role ?? 'performer' })),
+          input,
+        );
       });
       return id;
     },
@@ -316,14 +331,24 @@ export function createProvenanceService(deps: {
       const identity = { kind: agentKindOf[input.type], name: input.name, orcid: input.orcid, ror: input.ror, url: input.url, affiliation: input.affiliation };
       const existing = agents.findByIdentity(identity);
       if (existing && (input.orcid || input.ror)) {
-        throw new FemtoError('ID_TAKEN', `Agent '${existing.id}' already has this ${input.orcid ? 'ORCID' : 'ROR id'}`, [
-          { pointer: input.orcid ? '/orcid' : '/ror', message: 'already registered' },
-        ], { existing: existing.id });
+        throw new FemtoError(
+          'ID_TAKEN',
+          `Agent '${existing.id}' already has this ${input.orcid ? 'ORCID' : 'ROR id'}`,
+          [{ pointer: input.orcid ? '/orcid' : '/ror', message: 'already registered' }],
+          { existing: existing.id },
+        );
       }
       const id = input.id ?? randomId('ag-');
       repo.transaction(() => {
         if (agents.byId(id)) throw new FemtoError('ID_TAKEN', `Agent '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
-        agents.insert({ id, ...identity, orcid: identity.orcid ?? null, ror: identity.ror ?? null, url: identity.url ?? null, affiliation: identity.affiliation ?? null });
+        agents.insert({
+          id,
+          ...identity,
+          orcid: identity.orcid ?? null,
+          ror: identity.ror ?? null,
+          url: identity.url ?? null,
+          affiliation: identity.affiliation ?? null,
+        });
         auth.audit(actor, { action: 'agent.create', entityType: 'agent', entityId: id, after: input });
       });
       return toAgentRecord(agents.byId(id)!);

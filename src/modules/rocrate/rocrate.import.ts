@@ -4,9 +4,33 @@ import { sha256 } from '../../lib/digest.js';
 import { parseBoundedJson } from '../../lib/json.js';
 import type { FileInput, Importer, ImportInput, ParsedUnit } from '../imports/imports.schema.js';
 import { ACTIVITY_KINDS } from '../provenance/provenance.schema.js';
-import { doiOf, femtoActivityOf, femtoVersionOf, importedId, writeDataset, writeStep, type DatasetPlan, type ImportWriters, type StepRef } from '../prov/imported.js';
+import {
+  doiOf,
+  femtoActivityOf,
+  femtoVersionOf,
+  importedId,
+  writeDataset,
+  writeStep,
+  type DatasetPlan,
+  type ImportWriters,
+  type StepRef,
+} from '../prov/imported.js';
 import { SOFTWARE_NOT_RECORDED } from './rocrate.terms.js';
-import { agentOf, contentOf, identityOf, isRunCrate, readCrate, recordsSteps, refsOf, text, textsOf, timeOf, typesOf, type Crate, type CrateEntity } from './rocrate.read.js';
+import {
+  agentOf,
+  contentOf,
+  identityOf,
+  isRunCrate,
+  readCrate,
+  recordsSteps,
+  refsOf,
+  text,
+  textsOf,
+  timeOf,
+  typesOf,
+  type Crate,
+  type CrateEntity,
+} from './rocrate.read.js';
 
 const spdx = new Set<string>(createRequire(import.meta.url)('spdx-license-ids') as string[]);
 
@@ -54,13 +78,22 @@ export function roCrateImporter(deps: ImportWriters & { jsonMaxDepth: number }):
     const id = femtoActivityOf(urls, action['@id']) ?? importedId('rc', name ?? 'step', identityOf(c, action));
     const kindIri = text(action.additionalType) ?? refsOf(action.additionalType)[0] ?? '';
     const kind = ACTIVITY_KINDS.find((k) => kindIri === `https://w3id.org/femto/ns#${k}`) ?? 'other';
-    const tools = refsOf(action.instrument).flatMap((r) => c.entities.get(r) ?? []).filter((e) => typesOf(e).some((t) => SOFTWARE_TYPES.includes(t)));
+    const tools = refsOf(action.instrument)
+      .flatMap((r) => c.entities.get(r) ?? [])
+      .filter((e) => typesOf(e).some((t) => SOFTWARE_TYPES.includes(t)));
     const tool = tools.find((e) => text(e.name) !== SOFTWARE_NOT_RECORDED);
     // An input's role: the name of the tool's FormalParameter its entity is an example of (Workflow Run Crate).
     const formal = new Set(tools.flatMap((e) => refsOf(e.input)));
-    const roleOf = (r: string) => refsOf(c.entities.get(r)?.exampleOfWork).filter((p) => formal.has(p)).map((p) => text(c.entities.get(p)?.name)).find(Boolean);
-    const repository = tool && [...textsOf(tool.url), ...refsOf(tool.url), ...textsOf(tool.codeRepository), ...refsOf(tool.codeRepository)].find((u) => /^https?:\/\//.test(u));
-    const values = refsOf(action.object).flatMap((r) => c.entities.get(r) ?? []).filter((e) => typesOf(e).includes('PropertyValue'));
+    const roleOf = (r: string) =>
+      refsOf(c.entities.get(r)?.exampleOfWork)
+        .filter((p) => formal.has(p))
+        .map((p) => text(c.entities.get(p)?.name))
+        .find(Boolean);
+    const repository =
+      tool && [...textsOf(tool.url), ...refsOf(tool.url), ...textsOf(tool.codeRepository), ...refsOf(tool.codeRepository)].find((u) => /^https?:\/\//.test(u));
+    const values = refsOf(action.object)
+      .flatMap((r) => c.entities.get(r) ?? [])
+      .filter((e) => typesOf(e).includes('PropertyValue'));
     const data = (prop: unknown, withRoles: boolean) =>
       refsOf(prop)
         .filter((r) => plans.has(r))
@@ -71,7 +104,13 @@ export function roCrateImporter(deps: ImportWriters & { jsonMaxDepth: number }):
       ...(name ? { name: name.slice(0, 500) } : {}),
       ...(text(action.description) ? { description: text(action.description) } : {}),
       ...(tool
-        ? { software: { name: (text(tool.name) ?? tool['@id']).slice(0, 200), ...(text(tool.softwareVersion) ?? text(tool.version) ? { version: (text(tool.softwareVersion) ?? text(tool.version))!.slice(0, 100) } : {}), ...(repository ? { repository } : {}) } }
+        ? {
+            software: {
+              name: (text(tool.name) ?? tool['@id']).slice(0, 200),
+              ...((text(tool.softwareVersion) ?? text(tool.version)) ? { version: (text(tool.softwareVersion) ?? text(tool.version))!.slice(0, 100) } : {}),
+              ...(repository ? { repository } : {}),
+            },
+          }
         : {}),
       ...(values.length ? { parameters: Object.fromEntries(values.map((v) => [text(v.name) ?? v['@id'], v.value ?? null])) } : {}),
       ...(timeOf(action.startTime) ? { startedAt: timeOf(action.startTime) } : {}),
@@ -89,13 +128,16 @@ export function roCrateImporter(deps: ImportWriters & { jsonMaxDepth: number }):
    */
   function unitsOf(c: Crate): { key: string; pointer: string; unit: CrateUnit }[] {
     const mainEntity = refsOf(c.root.mainEntity)[0];
-    const actions = [...c.entities.values()].filter((e) => typesOf(e).some((t) => STEP_TYPES.includes(t)) && !(recordsSteps(c) && refsOf(e.instrument).includes(mainEntity)));
+    const actions = [...c.entities.values()].filter(
+      (e) => typesOf(e).some((t) => STEP_TYPES.includes(t)) && !(recordsSteps(c) && refsOf(e.instrument).includes(mainEntity)),
+    );
     const plans = new Map<string, DatasetPlan>();
     if (!isRunCrate(c)) plans.set(c.root['@id'], planOf(c, c.root));
     for (const a of actions) {
       for (const r of [...refsOf(a.object), ...refsOf(a.result)]) {
         const e = c.entities.get(r);
-        if (e && !plans.has(r) && typesOf(e).some((t) => t === 'File' || t === 'Dataset' || t === 'CreativeWork' || t === 'Collection')) plans.set(r, planOf(c, e));
+        if (e && !plans.has(r) && typesOf(e).some((t) => t === 'File' || t === 'Dataset' || t === 'CreativeWork' || t === 'Collection'))
+          plans.set(r, planOf(c, e));
       }
     }
     const seen = new Set<string>();
@@ -114,7 +156,8 @@ export function roCrateImporter(deps: ImportWriters & { jsonMaxDepth: number }):
 
   return {
     format: 'rocrate',
-    title: 'RO-Crate 1.0–1.2 (ro-crate-metadata.json, or a crate directory): Dataset entities with their files as datasets, CreateActions as steps, people and organisations as agents',
+    title:
+      'RO-Crate 1.0–1.2 (ro-crate-metadata.json, or a crate directory): Dataset entities with their files as datasets, CreateActions as steps, people and organisations as agents',
     mediaTypes: ['application/ld+json', 'application/json'],
     extensions: ['ro-crate-metadata.json', 'ro-crate-metadata.jsonld'],
     directories: true,

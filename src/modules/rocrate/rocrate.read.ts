@@ -33,7 +33,17 @@ export const refsOf = (v: unknown): string[] =>
   [v].flat().flatMap((x) => (x && typeof x === 'object' && typeof (x as { '@id'?: unknown })['@id'] === 'string' ? [(x as { '@id': string })['@id']] : []));
 
 export const textsOf = (v: unknown): string[] =>
-  [v].flat().flatMap((x) => (typeof x === 'string' ? [x] : typeof x === 'number' ? [String(x)] : x && typeof x === 'object' && '@value' in x ? [String((x as { '@value': unknown })['@value'])] : []));
+  [v]
+    .flat()
+    .flatMap((x) =>
+      typeof x === 'string'
+        ? [x]
+        : typeof x === 'number'
+          ? [String(x)]
+          : x && typeof x === 'object' && '@value' in x
+            ? [String((x as { '@value': unknown })['@value'])]
+            : [],
+    );
 
 export const text = (v: unknown): string | undefined => textsOf(v)[0]?.trim() || undefined;
 
@@ -67,7 +77,9 @@ export function readCrate(doc: unknown): Crate {
     const e = raw as Record<string, unknown>;
     if (typeof e['@id'] !== 'string' || !e['@id']) throw invalid(`${pointer}/@id`, 'every entity has an @id');
     if (e['@type'] === undefined || ![e['@type']].flat().every((t) => typeof t === 'string')) throw invalid(`${pointer}/@type`, 'every entity has an @type');
-    for (const [k, v] of Object.entries(e)) if (!k.startsWith('@') && nestedEntity(v)) throw invalid(`${pointer}/${k}`, 'is a nested entity: the @graph must be flattened (refer to entities by {"@id"})');
+    for (const [k, v] of Object.entries(e))
+      if (!k.startsWith('@') && nestedEntity(v))
+        throw invalid(`${pointer}/${k}`, 'is a nested entity: the @graph must be flattened (refer to entities by {"@id"})');
     // JSON-LD reads two descriptions of one @id as one node with the values of both.
     const before = entities.get(e['@id']);
     if (before) {
@@ -77,7 +89,9 @@ export function readCrate(doc: unknown): Crate {
     entities.set(e['@id'], { ...e } as CrateEntity);
     pointers.set(e['@id'], pointer);
   });
-  const descriptor = [...entities.values()].find((e) => DESCRIPTORS.some((name) => e['@id'] === name || e['@id'].endsWith(`/${name}`)) && refsOf(e.about).length);
+  const descriptor = [...entities.values()].find(
+    (e) => DESCRIPTORS.some((name) => e['@id'] === name || e['@id'].endsWith(`/${name}`)) && refsOf(e.about).length,
+  );
   if (!descriptor) throw invalid('/@graph', 'has no metadata descriptor: an entity "ro-crate-metadata.json" about the root Data Entity');
   const specs = refsOf(descriptor.conformsTo);
   const knownSpecs = Object.values(CRATE_VERSIONS).map((v) => v.spec as string);
@@ -86,7 +100,11 @@ export function readCrate(doc: unknown): Crate {
   }
   const rootId = refsOf(descriptor.about)[0];
   const root = entities.get(rootId);
-  if (!root || !typesOf(root).includes('Dataset')) throw invalid(`${pointers.get(descriptor['@id'])}/about`, `must name the root Data Entity, a Dataset described in the crate ('${rootId}' is ${root ? 'not a Dataset' : 'not described'})`);
+  if (!root || !typesOf(root).includes('Dataset'))
+    throw invalid(
+      `${pointers.get(descriptor['@id'])}/about`,
+      `must name the root Data Entity, a Dataset described in the crate ('${rootId}' is ${root ? 'not a Dataset' : 'not described'})`,
+    );
   const absolute = [...idsOrTexts(root.identifier), ...idsOrTexts(root.url), root['@id']].find(isAbsolute);
   const identity = absolute ?? `crate:${sha256(JSON.stringify([text(root.name), text(root.description), text(root.datePublished)])).slice(0, 16)}`;
   return { entities, pointers, root, identity, profiles: refsOf(root.conformsTo) };
@@ -106,7 +124,10 @@ export function agentOf(c: Crate, id: string): (CreatorInput & { type: 'Person' 
   const ids = [id, ...idsOrTexts(e.identifier)];
   const orcid = ids.map(parseOrcid).find(Boolean) ?? undefined;
   const ror = type === 'Organization' ? (ids.map(parseRor).find(Boolean) ?? undefined) : undefined;
-  const affiliation = refsOf(e.affiliation).map((a) => text(c.entities.get(a)?.name)).find(Boolean) ?? text(e.affiliation);
+  const affiliation =
+    refsOf(e.affiliation)
+      .map((a) => text(c.entities.get(a)?.name))
+      .find(Boolean) ?? text(e.affiliation);
   const name = text(e.name) ?? ([text(e.givenName), text(e.familyName)].filter(Boolean).join(' ') || id);
   return { name, type, ...(orcid ? { orcid } : {}), ...(ror ? { ror } : {}), ...(affiliation ? { affiliation } : {}) };
 }
@@ -137,16 +158,29 @@ function distributionOf(e: CrateEntity): Distribution | undefined {
 export function contentOf(c: Crate, e: CrateEntity, isSpdx: (id: string) => boolean): VersionContent {
   const title = (text(e.name) ?? text(e.alternateName) ?? (e === c.root ? `RO-Crate ${c.identity}` : e['@id'])).slice(0, 1000);
   const parts = [e, ...refsOf(e.hasPart).flatMap((id) => c.entities.get(id) ?? []), ...refsOf(e.distribution).flatMap((id) => c.entities.get(id) ?? [])].filter(
-    (p) => p === e ? typesOf(e).includes('File') : true,
+    (p) => (p === e ? typesOf(e).includes('File') : true),
   );
   const distributions = parts.flatMap((p) => distributionOf(p) ?? []).slice(0, 1000);
   const localFiles = [...refsOf(e.hasPart).filter((id) => !isAllowedUrl(id)), ...(typesOf(e).includes('File') && !isAllowedUrl(e['@id']) ? [e['@id']] : [])];
-  const licenses = [...refsOf(e.license), ...textsOf(e.license)].flatMap((l) => [l, text(c.entities.get(l)?.identifier) ?? '', l.replace(/^https?:\/\/spdx\.org\/licenses\//, '').replace(/\.html$/, '')]);
+  const licenses = [...refsOf(e.license), ...textsOf(e.license)].flatMap((l) => [
+    l,
+    text(c.entities.get(l)?.identifier) ?? '',
+    l.replace(/^https?:\/\/spdx\.org\/licenses\//, '').replace(/\.html$/, ''),
+  ]);
   const license = licenses.find(isSpdx);
-  const people = (v: unknown) => refsOf(v).flatMap((id) => agentOf(c, id) ?? []).slice(0, 1000);
-  const keywords = textsOf(e.keywords).flatMap((k) => k.split(',')).map((k) => k.trim()).filter(Boolean);
+  const people = (v: unknown) =>
+    refsOf(v)
+      .flatMap((id) => agentOf(c, id) ?? [])
+      .slice(0, 1000);
+  const keywords = textsOf(e.keywords)
+    .flatMap((k) => k.split(','))
+    .map((k) => k.trim())
+    .filter(Boolean);
   const doi = [e['@id'], ...idsOrTexts(e.identifier), ...idsOrTexts(e['cite-as'])].find((x) => /^https?:\/\/(dx\.)?doi\.org\/10\./.test(x));
-  const publisher = refsOf(e.publisher).map((p) => text(c.entities.get(p)?.name)).find(Boolean) ?? text(e.publisher);
+  const publisher =
+    refsOf(e.publisher)
+      .map((p) => text(c.entities.get(p)?.name))
+      .find(Boolean) ?? text(e.publisher);
   return {
     title,
     description: (text(e.description) ?? title).slice(0, 100_000),

@@ -22,7 +22,12 @@ export function registerRoCrateRepresentations(reader: DatasetReader, provFormat
   for (const { format, version } of FORMATS) {
     const { spec } = CRATE_VERSIONS[version];
     const mediaType = `application/ld+json; profile="${spec}"`;
-    reader.representations.register({ mediaType, format, profile: spec, render: (item) => JSON.stringify(datasetCrate(harvestItem(item.viewer, item), urls, version)) });
+    reader.representations.register({
+      mediaType,
+      format,
+      profile: spec,
+      render: (item) => JSON.stringify(datasetCrate(harvestItem(item.viewer, item), urls, version)),
+    });
     provFormats.register({ mediaType, format, profile: spec, render: (e) => JSON.stringify(runCrate(e.graph(), urls, version)) });
   }
 }

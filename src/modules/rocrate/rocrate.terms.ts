@@ -71,7 +71,13 @@ export const organizationId = (name: string) => `#organization-${slugOf(name)}`;
 /** A person or organisation as a contextual entity: its ORCID or ROR iD as @id when it has one. */
 export function agentEntity(crate: CrateGraph, a: PersonLike): { '@id': string } {
   const type = a.type === 'Organization' ? 'Organization' : a.type === 'Software' ? 'SoftwareApplication' : 'Person';
-  const id = a.orcid ? orcidUrl(a.orcid) : a.ror ? rorUrl(a.ror) : type === 'Organization' ? organizationId(a.name) : `#${type === 'Person' ? 'person' : 'software'}-${slugOf(a.name)}`;
+  const id = a.orcid
+    ? orcidUrl(a.orcid)
+    : a.ror
+      ? rorUrl(a.ror)
+      : type === 'Organization'
+        ? organizationId(a.name)
+        : `#${type === 'Person' ? 'person' : 'software'}-${slugOf(a.name)}`;
   const affiliation = a.affiliation ? crate.add({ '@id': organizationId(a.affiliation), '@type': 'Organization', name: a.affiliation }) : undefined;
   return crate.add({ '@id': id, '@type': type, name: a.name, ...(id.startsWith('https:') ? { url: id } : {}), ...(affiliation ? { affiliation } : {}) });
 }
@@ -87,5 +93,8 @@ export function licenseOf(crate: CrateGraph, spdx: string | null, missing: strin
  * seconds or milliseconds (`2024-01-01T10:00:00+00:00`).
  */
 export function crateTime(iso: string): string {
-  return new Date(iso).toISOString().replace(/\.000Z$/, 'Z').replace(/Z$/, '+00:00');
+  return new Date(iso)
+    .toISOString()
+    .replace(/\.000Z$/, 'Z')
+    .replace(/Z$/, '+00:00');
 }

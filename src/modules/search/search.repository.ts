@@ -125,7 +125,7 @@ function ensembleParams(q: SearchQuery) {
 
 function collisionParams(q: SearchQuery) {
   return {
-    collision: q.system ?? q.sqrtsNN ? 1 : null,
+    collision: (q.system ?? q.sqrtsNN) ? 1 : null,
     system: q.system ?? null,
     sqrtsMin: q.sqrtsNN?.min ?? null,
     sqrtsMax: q.sqrtsNN?.max ?? null,
@@ -137,7 +137,10 @@ export function createSearchRepository({ sqlite }: Database_) {
   const statements = {
     text: prepared(filtered.text),
     all: prepared(filtered.all),
-    driven: Object.fromEntries((Object.keys(DRIVERS) as Driver[]).map((k) => [k, prepared(drivenBy(DRIVERS[k]))])) as Record<Driver, ReturnType<typeof prepared>>,
+    driven: Object.fromEntries((Object.keys(DRIVERS) as Driver[]).map((k) => [k, prepared(drivenBy(DRIVERS[k]))])) as Record<
+      Driver,
+      ReturnType<typeof prepared>
+    >,
   };
 
   const generationStmt = sqlite.prepare('SELECT seq FROM catalog_changes WHERE id = 1').pluck(true);

@@ -33,7 +33,10 @@ export const searchGraphQL: GraphQLModule = {
           edges: result.items.map((i) => ({ cursor: i.cursor, node: datasetNode(i.pk, i.record) })),
           pageInfo: { hasNextPage: result.nextCursor !== null, endCursor: result.items.at(-1)?.cursor ?? null },
           totalCount: result.total,
-          facets: FACETS.map((name) => ({ name, values: name === 'status' ? result.facets.status.map((f) => ({ ...f, value: graphqlStatus.out(f.value) })) : result.facets[name] })),
+          facets: FACETS.map((name) => ({
+            name,
+            values: name === 'status' ? result.facets.status.map((f) => ({ ...f, value: graphqlStatus.out(f.value) })) : result.facets[name],
+          })),
         };
       },
     },

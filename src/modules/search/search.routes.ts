@@ -7,7 +7,11 @@ import { facetCounts, searchQuery } from './search.schema.js';
 import type { SearchService } from './search.service.js';
 
 /** The page is assembled from cached JSON texts; Fastify sends it as it is. */
-const sendJson = (reply: FastifyReply, body: string) => reply.type('application/json; charset=utf-8').serializer((p: unknown) => p as string).send(body);
+const sendJson = (reply: FastifyReply, body: string) =>
+  reply
+    .type('application/json; charset=utf-8')
+    .serializer((p: unknown) => p as string)
+    .send(body);
 
 export function searchRoutes(deps: { search: SearchService; reader: DatasetReader }): FastifyPluginAsyncZod {
   const { search, reader } = deps;

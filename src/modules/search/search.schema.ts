@@ -63,7 +63,11 @@ export const searchQuery = z
     system: plussed(collisionSystem).optional().describe('detector data by colliding system, e.g. Au+Au'),
     sqrtsNN: range('detector data by √s_NN in GeV').optional(),
     limit: z.coerce.number().int().min(1).max(500).default(20),
-    cursor: z.string().max(200).refine((c) => decodeCursor(c) !== undefined, 'malformed cursor: not one femto issued').optional(),
+    cursor: z
+      .string()
+      .max(200)
+      .refine((c) => decodeCursor(c) !== undefined, 'malformed cursor: not one femto issued')
+      .optional(),
   })
   .strict();
 

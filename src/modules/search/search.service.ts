@@ -32,7 +32,8 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
   const keyOf = (actor: Actor, query: SearchQuery) => (sharesPublicView(actor) ? `search:${repo.generation()}:${JSON.stringify(query)}` : undefined);
 
   // A domain filter may name the domain any way the ontology does; a name it does not know matches nothing.
-  const withDomainIri = (query: SearchQuery): SearchQuery => (query.domain ? { ...query, domain: domains.resolveDomain(query.domain)?.iri ?? query.domain } : query);
+  const withDomainIri = (query: SearchQuery): SearchQuery =>
+    query.domain ? { ...query, domain: domains.resolveDomain(query.domain)?.iri ?? query.domain } : query;
 
   function page(actor: Actor, given: SearchQuery, key = keyOf(actor, given)): SearchHits {
     const query = withDomainIri(given);
@@ -74,7 +75,10 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
     /** The page with its records (GraphQL, portal). */
     search(actor: Actor, query: SearchQuery): SearchResult {
       const { hits, ...rest } = page(actor, query);
-      const records = datasets.recordsFor(actor, hits.map((h) => h.pk));
+      const records = datasets.recordsFor(
+        actor,
+        hits.map((h) => h.pk),
+      );
       return {
         ...rest,
         items: hits.flatMap((h) => {

@@ -16,7 +16,6 @@ export const DQV_PREFIXES = {
 
 const typed = (value: unknown, type: string) => ({ '@value': value, '@type': type });
 
-
 /**
  * DQV quality measurements of measurements: one dqv:QualityMeasurement per gate judged, with the
  * gate as its metric (gates are dqv:Metric in the ontology), the judged value, the version it was
@@ -52,7 +51,11 @@ export function dqvForVersions(
   return new Map(
     versions.map((v) => [
       v.pk,
-      dqvQualityMeasurements(deps.urls, v.datasetId, measurements.filter((m) => m.dataset === v.datasetId && m.version === v.version)),
+      dqvQualityMeasurements(
+        deps.urls,
+        v.datasetId,
+        measurements.filter((m) => m.dataset === v.datasetId && m.version === v.version),
+      ),
     ]),
   );
 }

@@ -53,7 +53,8 @@ function unfit(d: Distribution, embargoed: boolean): string | undefined {
   if (!d.urls.length) return embargoed ? 'under embargo, its location is withheld' : 'no location the caller may see';
   if (d.kind === 'access') return 'an access page or service, not a file';
   if (!d.mediaType && !d.format) return 'no media type (Croissant requires encodingFormat)';
-  if (d.checksum?.algorithm !== 'sha256' && d.checksum?.algorithm !== 'md5') return d.checksum ? `a ${d.checksum.algorithm} checksum (Croissant takes sha256 or md5)` : 'no checksum (Croissant requires sha256 or md5)';
+  if (d.checksum?.algorithm !== 'sha256' && d.checksum?.algorithm !== 'md5')
+    return d.checksum ? `a ${d.checksum.algorithm} checksum (Croissant takes sha256 or md5)` : 'no checksum (Croissant requires sha256 or md5)';
   return undefined;
 }
 
@@ -96,7 +97,13 @@ export function croissantDocument(item: HarvestItem, ctx: SerializerContext): Js
       '@type': 'cr:FileObject',
       '@id': fileId,
       name,
-      ...((d.title && d.title !== name) || mirrors.length ? { description: [d.title !== name ? d.title : undefined, mirrors.length ? `Also served at ${mirrors.join(', ')}.` : undefined].filter(Boolean).join('. ') } : {}),
+      ...((d.title && d.title !== name) || mirrors.length
+        ? {
+            description: [d.title !== name ? d.title : undefined, mirrors.length ? `Also served at ${mirrors.join(', ')}.` : undefined]
+              .filter(Boolean)
+              .join('. '),
+          }
+        : {}),
       contentUrl: d.urls[0],
       encodingFormat: d.mediaType ?? d.format,
       ...(d.sizeBytes != null ? { contentSize: `${d.sizeBytes} B` } : {}),
@@ -120,11 +127,20 @@ export function croissantDocument(item: HarvestItem, ctx: SerializerContext): Js
     }
   });
   if (omitted.length) {
-    notes.push(`${omitted.length} of the ${r.distributions.length} distributions of this version are not listed as cr:FileObject, which needs a file's location, media type and sha256 or md5 checksum: ${omitted.join('; ')}.`);
+    notes.push(
+      `${omitted.length} of the ${r.distributions.length} distributions of this version are not listed as cr:FileObject, which needs a file's location, media type and sha256 or md5 checksum: ${omitted.join('; ')}.`,
+    );
   }
 
   const recordSets: Json[] = [];
-  const observables = r.observables.map((iri) => ({ iri, info: ctx.describeObservable(iri), slug: iri.replace(/[/#]+$/, '').split(/[/#]/).pop()! }));
+  const observables = r.observables.map((iri) => ({
+    iri,
+    info: ctx.describeObservable(iri),
+    slug: iri
+      .replace(/[/#]+$/, '')
+      .split(/[/#]/)
+      .pop()!,
+  }));
   if (observables.length) {
     const usable = Math.min(sources.length, Math.floor(MAX_FIELDS / observables.length));
     sources.slice(0, usable).forEach((source) => {
@@ -146,8 +162,12 @@ export function croissantDocument(item: HarvestItem, ctx: SerializerContext): Js
         })),
       });
     });
-    if (!sources.length) notes.push(`The observables this dataset measures (${observables.map((o) => o.info.name).join(', ')}) are not given as cr:RecordSet: a field needs a file to read from, and no file is listed.`);
-    else if (usable < sources.length) notes.push(`Observables are given for the first ${usable} of ${sources.length} files or file sets (at most ${MAX_FIELDS} fields per document).`);
+    if (!sources.length)
+      notes.push(
+        `The observables this dataset measures (${observables.map((o) => o.info.name).join(', ')}) are not given as cr:RecordSet: a field needs a file to read from, and no file is listed.`,
+      );
+    else if (usable < sources.length)
+      notes.push(`Observables are given for the first ${usable} of ${sources.length} files or file sets (at most ${MAX_FIELDS} fields per document).`);
   }
 
   const splits = r.datasheet?.composition?.splits;

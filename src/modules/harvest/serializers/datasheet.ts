@@ -42,7 +42,8 @@ export function raiProperties(d: Datasheet | null | undefined): Json {
 /** IRI of one datasheet question: femto:datasheet.<section>.<question> (documented in ontologies/femto.ttl). */
 export const questionIri = (section: string, key: string) => `https://w3id.org/femto/ns#datasheet.${section}.${key}`;
 
-const scalar = (v: unknown) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : answerText(v));
+const scalar = (v: unknown) =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : answerText(v);
 
 /**
  * The whole datasheet as a femto:Datasheet node (schema.org document): one femto:DatasheetSection per answered
@@ -57,7 +58,13 @@ export function datasheetNode(d: Datasheet | null | undefined): Json | undefined
     const node = {
       '@type': 'femto:DatasheetSection',
       name: SECTION_TITLES[section],
-      additionalProperty: answered.map((q) => ({ '@type': 'PropertyValue', propertyID: questionIri(section, q.key), name: q.label, description: q.question, value: scalar(answers[q.key]) })),
+      additionalProperty: answered.map((q) => ({
+        '@type': 'PropertyValue',
+        propertyID: questionIri(section, q.key),
+        name: q.label,
+        description: q.question,
+        value: scalar(answers[q.key]),
+      })),
     };
     return [[`femto:${section}`, node] as const];
   });

@@ -40,10 +40,10 @@ export function dcatAgent(a: DatasetRecord['creators'][number] | ActivityRecord[
 }
 
 /** Whom to ask for access, as a vCard (DCAT-AP's contact point): an e-mail address or a web page. */
-const contactPoint = (contact: string): Json => (isEmailContact(contact) ? { '@type': 'Kind', hasEmail: `mailto:${contact}` } : { '@type': 'Kind', hasURL: contact });
+const contactPoint = (contact: string): Json =>
+  isEmailContact(contact) ? { '@type': 'Kind', hasEmail: `mailto:${contact}` } : { '@type': 'Kind', hasURL: contact };
 
-export const datasetIri = (item: HarvestItem, ctx: SerializerContext) =>
-  item.doi ? doiUrl(item.doi) : ctx.urls.version(item.record.id, item.record.version);
+export const datasetIri = (item: HarvestItem, ctx: SerializerContext) => (item.doi ? doiUrl(item.doi) : ctx.urls.version(item.record.id, item.record.version));
 
 function activity(a: ActivityRecord, ctx: SerializerContext): Json {
   const agents: Json[] = a.agents.map(dcatAgent);
@@ -104,7 +104,12 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
   ];
   const upstream = item.upstream.map((u) => ctx.urls.version(u.dataset, u.version));
   // DCAT-AP relates dcat resources only, and a dcat:Dataset needs its title and description where it is named.
-  const upstreamDatasets = item.upstream.map((u) => ({ '@id': ctx.urls.version(u.dataset, u.version), '@type': 'Dataset', title: u.title, description: u.description }));
+  const upstreamDatasets = item.upstream.map((u) => ({
+    '@id': ctx.urls.version(u.dataset, u.version),
+    '@type': 'Dataset',
+    title: u.title,
+    description: u.description,
+  }));
   return {
     '@id': datasetIri(item, ctx),
     '@type': 'Dataset',
@@ -118,9 +123,7 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
     ...(r.publishedAt ? { modified: r.publishedAt } : {}),
     status: { '@id': ADMS_STATUS[r.status], '@type': 'Concept', prefLabel: r.status },
     license:
-      r.license === LICENSE_UNKNOWN
-        ? { '@type': 'LicenseDocument', 'rdfs:label': licenseText(r) }
-        : { '@id': spdxUrl(r.license), '@type': 'LicenseDocument' },
+      r.license === LICENSE_UNKNOWN ? { '@type': 'LicenseDocument', 'rdfs:label': licenseText(r) } : { '@id': spdxUrl(r.license), '@type': 'LicenseDocument' },
     accessRights: { '@id': `${EU_ACCESS}${accessRight[r.accessLevel]}`, '@type': 'RightsStatement' },
     ...(r.accessConditions ? { rights: { '@type': 'RightsStatement', description: r.accessConditions } } : {}),
     ...(r.accessContact ? { contactPoint: contactPoint(r.accessContact) } : {}),
@@ -142,12 +145,24 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
       { '@id': `${RESOURCE_TYPE_BASE}${r.resourceType}`, '@type': 'Concept', prefLabel: r.resourceType },
       ...(r.dataType ? [{ '@id': `${DATATYPE_BASE}${r.dataType}`, '@type': 'Concept', prefLabel: r.dataType }] : []),
     ],
-    inSeries: { '@id': ctx.urls.dataset(r.id), '@type': 'DatasetSeries', title: r.title, description: `All versions of ${r.title}.`, hasVersion: item.versions.map((v) => ctx.urls.version(r.id, v.n)) },
+    inSeries: {
+      '@id': ctx.urls.dataset(r.id),
+      '@type': 'DatasetSeries',
+      title: r.title,
+      description: `All versions of ${r.title}.`,
+      hasVersion: item.versions.map((v) => ctx.urls.version(r.id, v.n)),
+    },
     ...(previous ? { previousVersion: ctx.urls.version(r.id, previous.n) } : {}),
     ...relatedProperties(r.relatedIdentifiers),
     // Lineage as a qualified relation too: DCAT-AP allows one only between dcat resources.
     ...(upstream.length
-      ? { qualifiedRelation: upstreamDatasets.map((u) => ({ '@type': 'Relationship', relation: u, hadRole: { '@id': `${RELATION_ROLE_BASE}IsDerivedFrom`, '@type': 'dcat:Role' } })) }
+      ? {
+          qualifiedRelation: upstreamDatasets.map((u) => ({
+            '@type': 'Relationship',
+            relation: u,
+            hadRole: { '@id': `${RELATION_ROLE_BASE}IsDerivedFrom`, '@type': 'dcat:Role' },
+          })),
+        }
       : {}),
     ...(upstream.length ? { wasDerivedFrom: upstream } : {}),
     ...(item.generatedBy.length ? { wasGeneratedBy: item.generatedBy.map((a) => activity(a, ctx)) } : {}),
@@ -162,7 +177,11 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
             ...(d.mediaType ? { mediaType: { '@id': `https://www.iana.org/assignments/media-types/${d.mediaType}`, '@type': 'dct:MediaType' } } : {}),
             ...(d.format ? { format: d.format } : {}),
             ...(d.sizeBytes != null ? { byteSize: d.sizeBytes } : {}),
-            ...(d.checksum ? { checksum: { '@type': 'Checksum', algorithm: `spdx:checksumAlgorithm_${d.checksum.algorithm}`, checksumValue: d.checksum.value.toLowerCase() } } : {}),
+            ...(d.checksum
+              ? {
+                  checksum: { '@type': 'Checksum', algorithm: `spdx:checksumAlgorithm_${d.checksum.algorithm}`, checksumValue: d.checksum.value.toLowerCase() },
+                }
+              : {}),
           })),
         }
       : {}),

@@ -39,7 +39,15 @@ const NO_PUBLISHER = 'No publisher recorded';
  * form, saying so where the record names no creator, year or publisher: the catalog that hosts a
  * record is never cited as its author or publisher.
  */
-function citation(c: { creators: string[]; year: string | null; title: string; version: string | null; resourceType: string; publisher: string | null; where: string }): string {
+function citation(c: {
+  creators: string[];
+  year: string | null;
+  title: string;
+  version: string | null;
+  resourceType: string;
+  publisher: string | null;
+  where: string;
+}): string {
   const who = c.creators.length ? c.creators.join('; ') : `[${NO_CREATOR}]`;
   const version = c.version != null ? ` (version ${c.version})` : '';
   return `${who} (${c.year ?? 'n.d.'}). ${c.title}${version} [${c.resourceType === 'Dataset' ? 'Data set' : c.resourceType}]. ${c.publisher ?? `[${NO_PUBLISHER}]`}. ${c.where}`;
@@ -145,7 +153,9 @@ ${c.basis ? row('Source', c.basis) : ''}
 }
 
 const neighbours = (list: LineageNeighbour[], ctx: SerializerContext) =>
-  list.length ? html`<ul>${list.map((n) => html`<li>${link(ctx.urls.version(n.dataset, n.version), `${n.title} (v${n.version})`)}</li>`)}</ul>` : html`<p>None recorded.</p>`;
+  list.length
+    ? html`<ul>${list.map((n) => html`<li>${link(ctx.urls.version(n.dataset, n.version), `${n.title} (v${n.version})`)}</li>`)}</ul>`
+    : html`<p>None recorded.</p>`;
 
 /** The human landing page, with the schema.org record embedded for crawlers. */
 export function landingPage(item: HarvestItem, ctx: SerializerContext, alternates: { mediaType: string; format: string }[]): string {
@@ -179,9 +189,22 @@ export function landingPage(item: HarvestItem, ctx: SerializerContext, alternate
   );
   const tiers = [...(r.tier != null ? [r.tier] : []), ...r.alsoInTiers].map((n) => `Tier ${n}`);
   const domains = [...(r.domain ? [r.domain] : []), ...r.alsoInDomains].map((iri) => link(iri, ctx.describeDomain(iri).label));
-  const size = [r.sizeBytes != null ? `${r.sizeBytes.toLocaleString('en')} bytes` : null, r.recordCount != null ? `${r.recordCount.toLocaleString('en')} records` : null].filter(Boolean).join('; ');
+  const size = [
+    r.sizeBytes != null ? `${r.sizeBytes.toLocaleString('en')} bytes` : null,
+    r.recordCount != null ? `${r.recordCount.toLocaleString('en')} records` : null,
+  ]
+    .filter(Boolean)
+    .join('; ');
   const versionLinks = item.versions.map((v, i) => html`${i ? ', ' : ''}${link(ctx.urls.version(r.id, v.n), `v${v.n}`)}`);
-  const picture = neighbourhoodPicture({ dataset: r.id, version: r.version, title: r.title, status: item.gateStatus, generatedBy: item.generatedBy, derivedBy: item.derivedBy, statuses: item.neighbourStatus });
+  const picture = neighbourhoodPicture({
+    dataset: r.id,
+    version: r.version,
+    title: r.title,
+    status: item.gateStatus,
+    generatedBy: item.generatedBy,
+    derivedBy: item.derivedBy,
+    statuses: item.neighbourStatus,
+  });
   const modelCard = item.model
     ? html`<h2 id="model-card">Model card</h2>
 <p>${link(ctx.urls.modelPage(r.id), 'Model page')}: training-set manifest, evaluations and leaderboards.</p>
@@ -191,8 +214,10 @@ ${modelCardHtml(r.modelCard, item.model.evaluations, r.version != null ? ctx.url
     title: `${r.title} | ${ctx.repositoryName}`,
     head: html`<meta name="description" content="${r.description.slice(0, 300)}">
 <link rel="canonical" href="${self}">
-${alternates.map((a) => html`<link rel="alternate" type="${a.mediaType}" href="${`${self}?format=${a.format}`}">
-`)}<script type="application/ld+json">${jsonForScript(schemaOrgDocument(item, ctx))}</script>`,
+${alternates.map(
+  (a) => html`<link rel="alternate" type="${a.mediaType}" href="${`${self}?format=${a.format}`}">
+`,
+)}<script type="application/ld+json">${jsonForScript(schemaOrgDocument(item, ctx))}</script>`,
     body: html`<h1>${r.title}</h1>
 <p>${r.description}</p>
 <table class="facts">

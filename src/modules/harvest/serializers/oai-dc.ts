@@ -26,8 +26,14 @@ export function oaiDc(item: HarvestItem, ctx: SerializerContext): string {
     `<oai_dc:dc xmlns:oai_dc="${OAI_DC.namespace}" xmlns:dc="http://purl.org/dc/elements/1.1/" ` +
     `xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${OAI_DC.namespace} ${OAI_DC.schema}">` +
     dc('title', [r.title]) +
-    dc('creator', r.creators.map((c) => c.name)) +
-    dc('contributor', r.contributors.map((c) => c.name)) +
+    dc(
+      'creator',
+      r.creators.map((c) => c.name),
+    ) +
+    dc(
+      'contributor',
+      r.contributors.map((c) => c.name),
+    ) +
     dc('subject', [...r.keywords, ...[r.domain, ...r.alsoInDomains].flatMap((iri) => (iri ? [ctx.describeDomain(iri).label, iri] : []))]) +
     dc('description', [r.description, `Status: ${statusSentence(r.status)}`]) +
     // Only a publisher the record names: femto hosts the record and is not the publisher of others' data.
@@ -37,7 +43,10 @@ export function oaiDc(item: HarvestItem, ctx: SerializerContext): string {
     dc('type', [r.resourceType, r.dataType]) +
     dc('format', [...new Set([...r.distributions.map((d) => d.mediaType), ...r.formats])]) +
     dc('identifier', [...new Set([item.citeAsDoi, item.doi].flatMap((d) => (d ? [doiUrl(d)] : []))), ctx.urls.version(r.id, r.version)]) +
-    dc('relation', r.relatedIdentifiers.map((x) => resolvableUrl(x.type, x.value) ?? `${x.type}:${x.value}`)) +
+    dc(
+      'relation',
+      r.relatedIdentifiers.map((x) => resolvableUrl(x.type, x.value) ?? `${x.type}:${x.value}`),
+    ) +
     dc('rights', [euRepoAccess(item), r.license === LICENSE_UNKNOWN ? licenseText(r) : spdxUrl(r.license)]) +
     `</oai_dc:dc>`
   );

@@ -14,7 +14,10 @@ import { hepdataVariablesMeasured } from '../../hepdata/serializers/schemaorg.js
  * schema.org Dataset in JSON-LD, built already compacted against SCHEMAORG_CONTEXT (no
  * jsonld.compact on the hot path; test/harvest proves the graph equals the expected one).
  */
-export const SCHEMAORG_CONTEXT = ['https://schema.org/', { ...DQV_PREFIXES, ...MODEL_PREFIXES, spdx: 'http://spdx.org/rdf/terms#', rai: RAI, femto: 'https://w3id.org/femto/ns#' }] as const;
+export const SCHEMAORG_CONTEXT = [
+  'https://schema.org/',
+  { ...DQV_PREFIXES, ...MODEL_PREFIXES, spdx: 'http://spdx.org/rdf/terms#', rai: RAI, femto: 'https://w3id.org/femto/ns#' },
+] as const;
 
 type Json = Record<string, unknown>;
 
@@ -55,7 +58,10 @@ export const accessConditions = (item: HarvestItem): string => {
 
 /** The step that generated a version, with its software and agents, as PROV-O inside schema.org (and Croissant). */
 export function activityNode(a: ActivityRecord, ctx: SerializerContext): Json {
-  const associated: Json[] = a.agents.map((ag) => ({ ...personOrOrg(ag), '@type': ag.type === 'Software' ? ['prov:SoftwareAgent', 'SoftwareApplication'] : ['prov:Agent', ag.type] }));
+  const associated: Json[] = a.agents.map((ag) => ({
+    ...personOrOrg(ag),
+    '@type': ag.type === 'Software' ? ['prov:SoftwareAgent', 'SoftwareApplication'] : ['prov:Agent', ag.type],
+  }));
   if (a.software) {
     associated.push({
       '@type': ['prov:SoftwareAgent', 'SoftwareApplication'],
@@ -85,11 +91,20 @@ const CITING_RELATIONS = new Set(['Cites', 'References', 'IsDocumentedBy', 'IsDe
 const SAME_RELATIONS = new Set(['IsIdenticalTo', 'IsVariantFormOf']);
 
 export function checksumNode(c: { algorithm: string; value: string }): Json {
-  return { '@type': 'spdx:Checksum', 'spdx:algorithm': { '@id': `spdx:checksumAlgorithm_${c.algorithm}` }, 'spdx:checksumValue': { '@value': c.value.toLowerCase(), '@type': 'xsd:hexBinary' } };
+  return {
+    '@type': 'spdx:Checksum',
+    'spdx:algorithm': { '@id': `spdx:checksumAlgorithm_${c.algorithm}` },
+    'spdx:checksumValue': { '@value': c.value.toLowerCase(), '@type': 'xsd:hexBinary' },
+  };
 }
 
 /** femto as what it is for others' data: the catalog that hosts and distributes the record (schema:provider). */
-export const femtoOrganization = (ctx: SerializerContext): Json => ({ '@id': ctx.urls.base, '@type': 'Organization', name: ctx.repositoryName, url: ctx.urls.base });
+export const femtoOrganization = (ctx: SerializerContext): Json => ({
+  '@id': ctx.urls.base,
+  '@type': 'Organization',
+  name: ctx.repositoryName,
+  url: ctx.urls.base,
+});
 
 /** schema:license takes a URL; an unknown licence is said in words rather than left out. */
 export const schemaOrgLicense = (r: DatasetRecord): Json | string =>
@@ -103,10 +118,20 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
     r.relatedIdentifiers.filter((x) => relations.has(x.relation)).map((x) => resolvableUrl(x.type, x.value) ?? `${x.type}:${x.value}`);
   const citation = related(CITING_RELATIONS);
   const id = item.citeAsDoi ? doiUrl(item.citeAsDoi) : landing;
-  const sameAs = [...new Set([...(item.citeAsDoi ? [landing] : []), ...(item.doi ? [doiUrl(item.doi)] : []), ...related(SAME_RELATIONS)])].filter((u) => u !== id);
-  const domains = [...(r.domain ? [r.domain] : []), ...r.alsoInDomains].map((iri) => ({ '@id': iri, '@type': 'DefinedTerm', name: ctx.describeDomain(iri).label, inDefinedTermSet: 'https://w3id.org/femto/domain/' }));
+  const sameAs = [...new Set([...(item.citeAsDoi ? [landing] : []), ...(item.doi ? [doiUrl(item.doi)] : []), ...related(SAME_RELATIONS)])].filter(
+    (u) => u !== id,
+  );
+  const domains = [...(r.domain ? [r.domain] : []), ...r.alsoInDomains].map((iri) => ({
+    '@id': iri,
+    '@type': 'DefinedTerm',
+    name: ctx.describeDomain(iri).label,
+    inDefinedTermSet: 'https://w3id.org/femto/domain/',
+  }));
   const techniques = [
-    ...new Set([...item.generatedBy.map((a) => (a.software ? `${a.kind} (${a.software.name}${a.software.version ? ` ${a.software.version}` : ''})` : a.kind)), ...(r.dataType ? [r.dataType] : [])]),
+    ...new Set([
+      ...item.generatedBy.map((a) => (a.software ? `${a.kind} (${a.software.name}${a.software.version ? ` ${a.software.version}` : ''})` : a.kind)),
+      ...(r.dataType ? [r.dataType] : []),
+    ]),
   ];
   const upstream = item.upstream.map((u) => ({ '@id': ctx.urls.version(u.dataset, u.version) }));
   const datasheet = datasheetNode(r.datasheet);
@@ -138,7 +163,13 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
           variableMeasured: [
             ...r.observables.map((iri) => {
               const o = ctx.describeObservable(iri);
-              return { '@type': 'PropertyValue', propertyID: o.iri, name: o.name, ...(o.unitCode ? { unitCode: o.unitCode } : {}), ...(o.unitText ? { unitText: o.unitText } : {}) };
+              return {
+                '@type': 'PropertyValue',
+                propertyID: o.iri,
+                name: o.name,
+                ...(o.unitCode ? { unitCode: o.unitCode } : {}),
+                ...(o.unitText ? { unitText: o.unitText } : {}),
+              };
             }),
             ...hepdataVariablesMeasured(item.hepdataTables),
           ],
@@ -170,7 +201,13 @@ export function schemaOrgNode(item: HarvestItem, ctx: SerializerContext): Json {
         }
       : {}),
     isPartOf: ctx.urls.dataset(r.id),
-    includedInDataCatalog: { '@id': ctx.urls.catalog, '@type': 'DataCatalog', name: ctx.repositoryName, url: ctx.urls.catalog, provider: femtoOrganization(ctx) },
+    includedInDataCatalog: {
+      '@id': ctx.urls.catalog,
+      '@type': 'DataCatalog',
+      name: ctx.repositoryName,
+      url: ctx.urls.catalog,
+      provider: femtoOrganization(ctx),
+    },
     ...(citation.length ? { citation } : {}),
     ...(sameAs.length ? { sameAs } : {}),
     ...(item.quality.length ? { 'dqv:hasQualityMeasurement': item.quality } : {}),

@@ -7,9 +7,10 @@ const variable = (v: { name: string; units: string | null }) => (v.units ? `${v.
 export function hepdataTablesHtml(tables: readonly HepdataTable[], observableLink: (iri: string, text: string) => SafeHtml): SafeHtml | '' {
   if (!tables.length) return '';
   const rows = tables.map(
-    (t) => html`<tr><th scope="row">${t.name}${t.location ? html`<br><small>${t.location}</small>` : ''}</th><td>${t.description}</td><td>${t.independentVariables.map(variable).join('; ') || 'None'}</td><td>${
-      t.dependentVariables.map(variable).join('; ') || 'None'
-    }</td><td>${t.keywords.map((k, i) => html`${i ? '; ' : ''}${k.observable ? observableLink(k.observable, k.value) : k.value}`)}</td></tr>`,
+    (t) =>
+      html`<tr><th scope="row">${t.name}${t.location ? html`<br><small>${t.location}</small>` : ''}</th><td>${t.description}</td><td>${t.independentVariables.map(variable).join('; ') || 'None'}</td><td>${
+        t.dependentVariables.map(variable).join('; ') || 'None'
+      }</td><td>${t.keywords.map((k, i) => html`${i ? '; ' : ''}${k.observable ? observableLink(k.observable, k.value) : k.value}`)}</td></tr>`,
   );
   return html`<h2 id="hepdata-tables">HEPData tables</h2>
 <p>${tables.length} ${tables.length === 1 ? 'table' : 'tables'} from the HEPData submission; the values are in its data files.</p>

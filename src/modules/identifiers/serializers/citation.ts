@@ -24,7 +24,8 @@ const familyGiven = (c: DataciteName) => {
 /** DataCite's "unavailable" placeholder names no one: citations leave it out. */
 const authorsOf = (a: DataciteAttributes) => (a.creators ?? []).filter((c) => c.name && c.name !== UNAVAILABLE);
 const publisherOf = (a: DataciteAttributes) => (a.publisher?.name && a.publisher.name !== UNAVAILABLE ? a.publisher.name : undefined);
-const yearOf = (c: CitationInput) => (c.year === undefined ? (c.attributes.publicationYear != null ? String(c.attributes.publicationYear) : undefined) : (c.year ?? undefined));
+const yearOf = (c: CitationInput) =>
+  c.year === undefined ? (c.attributes.publicationYear != null ? String(c.attributes.publicationYear) : undefined) : (c.year ?? undefined);
 const title = (a: DataciteAttributes) => a.titles?.[0]?.title ?? '';
 const abstract = (a: DataciteAttributes) => a.descriptions?.find((d) => d.descriptionType === 'Abstract')?.description;
 const doiUrl = (a: DataciteAttributes) => (a.doi ? `https://doi.org/${a.doi}` : a.url);
@@ -63,7 +64,11 @@ export function bibtex(c: CitationInput, key: string): string {
   // An organisation's name is one literal author: double braces keep BibTeX from splitting it into names.
   const authors = authorsOf(a).map((n) => {
     const name = familyGiven(n);
-    return 'literal' in name ? `{${bibEscape(name.literal ?? '')}}` : name.given ? `${bibEscape(name.family ?? '')}, ${bibEscape(name.given)}` : bibEscape(name.family ?? '');
+    return 'literal' in name
+      ? `{${bibEscape(name.literal ?? '')}}`
+      : name.given
+        ? `${bibEscape(name.family ?? '')}, ${bibEscape(name.given)}`
+        : bibEscape(name.family ?? '');
   });
   const escaped = (v: string | number | undefined) => (v === undefined || v === '' ? undefined : bibEscape(v));
   const fields: [string, string | undefined][] = [
@@ -76,7 +81,10 @@ export function bibtex(c: CitationInput, key: string): string {
     ['url', escaped(doiUrl(a))],
     ['note', escaped(missingNote(a))],
   ];
-  const body = fields.filter(([, v]) => v).map(([k, v]) => `  ${k} = {${v}}`).join(',\n');
+  const body = fields
+    .filter(([, v]) => v)
+    .map(([k, v]) => `  ${k} = {${v}}`)
+    .join(',\n');
   return `@misc{${key.replace(/[^\w:./-]/g, '_')},\n${body}\n}\n`;
 }
 
@@ -97,5 +105,10 @@ export function ris(c: CitationInput): string {
     ...(a.subjects ?? []).map((s): [string, string] => ['KW', s.subject]),
     ['ER', ''],
   ];
-  return lines.filter(([t, v]) => v !== undefined && (v !== '' || t === 'ER')).map(([t, v]) => `${t}  - ${v}`).join('\r\n') + '\r\n';
+  return (
+    lines
+      .filter(([t, v]) => v !== undefined && (v !== '' || t === 'ER'))
+      .map(([t, v]) => `${t}  - ${v}`)
+      .join('\r\n') + '\r\n'
+  );
 }

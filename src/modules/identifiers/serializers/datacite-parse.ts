@@ -5,8 +5,24 @@ import type { DataciteAttributes, DataciteName } from './datacite.js';
 
 /** Lists in kernel-4 XML: always arrays, however many children a file has. */
 const LISTS = new Set([
-  'creator', 'contributor', 'title', 'subject', 'date', 'alternateIdentifier', 'relatedIdentifier', 'size', 'format', 'rights',
-  'description', 'geoLocation', 'fundingReference', 'nameIdentifier', 'affiliation', 'relatedItem', 'polygonPoint', 'geoLocationPolygon',
+  'creator',
+  'contributor',
+  'title',
+  'subject',
+  'date',
+  'alternateIdentifier',
+  'relatedIdentifier',
+  'size',
+  'format',
+  'rights',
+  'description',
+  'geoLocation',
+  'fundingReference',
+  'nameIdentifier',
+  'affiliation',
+  'relatedItem',
+  'polygonPoint',
+  'geoLocationPolygon',
 ]);
 
 const parser = new XMLParser({
@@ -34,8 +50,12 @@ function nameOf(n: Node, element: 'creator' | 'contributor'): DataciteName {
     nameType: attr(nameNode, 'nameType') as DataciteName['nameType'],
     givenName: text(n.givenName) || undefined,
     familyName: text(n.familyName) || undefined,
-    nameIdentifiers: arr(n.nameIdentifier).map((i) => defined({ nameIdentifier: text(i), nameIdentifierScheme: attr(i, 'nameIdentifierScheme') ?? '', schemeUri: attr(i, 'schemeURI') })),
-    affiliation: arr(n.affiliation).map((a) => defined({ name: text(a), affiliationIdentifier: attr(a, 'affiliationIdentifier'), affiliationIdentifierScheme: attr(a, 'affiliationIdentifierScheme') })),
+    nameIdentifiers: arr(n.nameIdentifier).map((i) =>
+      defined({ nameIdentifier: text(i), nameIdentifierScheme: attr(i, 'nameIdentifierScheme') ?? '', schemeUri: attr(i, 'schemeURI') }),
+    ),
+    affiliation: arr(n.affiliation).map((a) =>
+      defined({ name: text(a), affiliationIdentifier: attr(a, 'affiliationIdentifier'), affiliationIdentifierScheme: attr(a, 'affiliationIdentifierScheme') }),
+    ),
     contributorType: element === 'contributor' ? attr(n, 'contributorType') : undefined,
   });
 }
@@ -55,22 +75,45 @@ export function parseDataciteXml(xml: string): DataciteAttributes {
     doi: attr(id, 'identifierType')?.toUpperCase() === 'DOI' ? text(id) : undefined,
     url: attr(id, 'identifierType')?.toUpperCase() === 'URL' ? text(id) : undefined,
     creators: children(r, 'creators', 'creator').map((c) => nameOf(c as Node, 'creator')),
-    titles: arr((r.titles as Node | undefined)?.title).map((t) => defined({ title: text(t), titleType: attr(t, 'titleType'), lang: attr(t, 'xml:lang') ?? attr(t, 'lang') })),
-    publisher: pub != null ? defined({ name: text(pub), publisherIdentifier: attr(pub, 'publisherIdentifier'), publisherIdentifierScheme: attr(pub, 'publisherIdentifierScheme') }) : undefined,
+    titles: arr((r.titles as Node | undefined)?.title).map((t) =>
+      defined({ title: text(t), titleType: attr(t, 'titleType'), lang: attr(t, 'xml:lang') ?? attr(t, 'lang') }),
+    ),
+    publisher:
+      pub != null
+        ? defined({ name: text(pub), publisherIdentifier: attr(pub, 'publisherIdentifier'), publisherIdentifierScheme: attr(pub, 'publisherIdentifierScheme') })
+        : undefined,
     publicationYear: text(r.publicationYear) || undefined,
     types: rt != null ? defined({ resourceTypeGeneral: attr(rt, 'resourceTypeGeneral'), resourceType: text(rt) || undefined }) : undefined,
-    subjects: children(r, 'subjects', 'subject').map((s) => defined({ subject: text(s), subjectScheme: attr(s, 'subjectScheme'), schemeUri: attr(s, 'schemeURI'), valueUri: attr(s, 'valueURI') })).filter((s) => s.subject),
+    subjects: children(r, 'subjects', 'subject')
+      .map((s) => defined({ subject: text(s), subjectScheme: attr(s, 'subjectScheme'), schemeUri: attr(s, 'schemeURI'), valueUri: attr(s, 'valueURI') }))
+      .filter((s) => s.subject),
     contributors: children(r, 'contributors', 'contributor').map((c) => nameOf(c as Node, 'contributor')),
-    dates: children(r, 'dates', 'date').map((d) => defined({ date: text(d), dateType: attr(d, 'dateType') ?? 'Other', dateInformation: attr(d, 'dateInformation') })),
+    dates: children(r, 'dates', 'date').map((d) =>
+      defined({ date: text(d), dateType: attr(d, 'dateType') ?? 'Other', dateInformation: attr(d, 'dateInformation') }),
+    ),
     language: text(r.language) || undefined,
     relatedIdentifiers: children(r, 'relatedIdentifiers', 'relatedIdentifier').map((i) =>
-      defined({ relatedIdentifier: text(i), relatedIdentifierType: attr(i, 'relatedIdentifierType') ?? '', relationType: attr(i, 'relationType') ?? '', resourceTypeGeneral: attr(i, 'resourceTypeGeneral') }),
+      defined({
+        relatedIdentifier: text(i),
+        relatedIdentifierType: attr(i, 'relatedIdentifierType') ?? '',
+        relationType: attr(i, 'relationType') ?? '',
+        resourceTypeGeneral: attr(i, 'resourceTypeGeneral'),
+      }),
     ),
     sizes: children(r, 'sizes', 'size').map(text),
     formats: children(r, 'formats', 'format').map(text),
     version: text(r.version) || undefined,
-    rightsList: children(r, 'rightsList', 'rights').map((x) => defined({ rights: text(x) || undefined, rightsUri: attr(x, 'rightsURI'), rightsIdentifier: attr(x, 'rightsIdentifier'), rightsIdentifierScheme: attr(x, 'rightsIdentifierScheme') })),
-    descriptions: children(r, 'descriptions', 'description').map((d) => defined({ description: text(d), descriptionType: attr(d, 'descriptionType') ?? 'Other' })).filter((d) => d.description),
+    rightsList: children(r, 'rightsList', 'rights').map((x) =>
+      defined({
+        rights: text(x) || undefined,
+        rightsUri: attr(x, 'rightsURI'),
+        rightsIdentifier: attr(x, 'rightsIdentifier'),
+        rightsIdentifierScheme: attr(x, 'rightsIdentifierScheme'),
+      }),
+    ),
+    descriptions: children(r, 'descriptions', 'description')
+      .map((d) => defined({ description: text(d), descriptionType: attr(d, 'descriptionType') ?? 'Other' }))
+      .filter((d) => d.description),
   });
 }
 
@@ -90,7 +133,21 @@ export function parseDataciteJson(value: unknown): DataciteAttributes {
   const out = { ...attrs } as DataciteAttributes & Node;
   if (typeof out.publisher === 'string') out.publisher = { name: out.publisher };
   // Older and hand-written records give a single object where the schema has a list.
-  for (const key of ['titles', 'creators', 'contributors', 'subjects', 'dates', 'relatedIdentifiers', 'rightsList', 'descriptions', 'sizes', 'formats', 'geoLocations', 'fundingReferences', 'alternateIdentifiers']) {
+  for (const key of [
+    'titles',
+    'creators',
+    'contributors',
+    'subjects',
+    'dates',
+    'relatedIdentifiers',
+    'rightsList',
+    'descriptions',
+    'sizes',
+    'formats',
+    'geoLocations',
+    'fundingReferences',
+    'alternateIdentifiers',
+  ]) {
     if (out[key] != null && !Array.isArray(out[key])) out[key] = [out[key]];
   }
   if (!out.doi && typeof (v?.data as Node | undefined)?.id === 'string') out.doi = (v.data as Node).id as string;
@@ -127,11 +184,17 @@ export function agentOfDatacite(n: DataciteName): { name: string; type: 'Person'
 /** The SPDX id a rights list names (by identifier, name or spdx.org URI), if any. */
 export function spdxOfRights(rights: NonNullable<DataciteAttributes['rightsList']>): string | undefined {
   const fromUri = (uri?: string) => /spdx\.org\/licenses\/([^/.]+(?:\.\d+)*)(?:\.html)?$/i.exec(uri ?? '')?.[1];
-  return rights.map((r) => spdx.get((r.rightsIdentifier ?? '').toLowerCase()) ?? spdx.get((r.rights ?? '').toLowerCase()) ?? spdx.get((fromUri(r.rightsUri) ?? '').toLowerCase())).find(Boolean);
+  return rights
+    .map(
+      (r) =>
+        spdx.get((r.rightsIdentifier ?? '').toLowerCase()) ?? spdx.get((r.rights ?? '').toLowerCase()) ?? spdx.get((fromUri(r.rightsUri) ?? '').toLowerCase()),
+    )
+    .find(Boolean);
 }
 
 /** The main title: the one without a titleType. */
 export const primaryTitle = (a: DataciteAttributes) => a.titles?.find((t) => !t.titleType)?.title ?? a.titles?.[0]?.title;
 
 /** The abstract, else the first description. */
-export const abstractOf = (a: DataciteAttributes) => a.descriptions?.find((d) => d.descriptionType === 'Abstract')?.description ?? a.descriptions?.[0]?.description;
+export const abstractOf = (a: DataciteAttributes) =>
+  a.descriptions?.find((d) => d.descriptionType === 'Abstract')?.description ?? a.descriptions?.[0]?.description;

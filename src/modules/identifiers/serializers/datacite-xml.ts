@@ -38,7 +38,10 @@ function name(parent: XMLBuilder, element: 'creator' | 'contributor', n: Datacit
   }
   // The REST API of older DataCite versions gives affiliations as bare strings.
   for (const a of (n.affiliation ?? []).map((x) => (typeof x === 'string' ? { name: x } : x))) {
-    el.ele('affiliation', clean({ affiliationIdentifier: a.affiliationIdentifier, affiliationIdentifierScheme: a.affiliationIdentifierScheme, schemeURI: a.schemeUri })).txt(lit(a.name));
+    el.ele(
+      'affiliation',
+      clean({ affiliationIdentifier: a.affiliationIdentifier, affiliationIdentifierScheme: a.affiliationIdentifierScheme, schemeURI: a.schemeUri }),
+    ).txt(lit(a.name));
   }
 }
 
@@ -61,7 +64,10 @@ function geoLocation(parent: XMLBuilder, g: Record<string, unknown>) {
   }
   const polygons = (g.geoLocationPolygon ?? []) as Record<string, unknown>[] | Record<string, unknown>;
   // The JSON form is either one polygon (a list of {polygonPoint}/{inPolygonPoint}) or a list of them.
-  const asList = Array.isArray(polygons) && polygons.length && Array.isArray(polygons[0]) ? (polygons as unknown as Record<string, unknown>[][]) : [polygons as Record<string, unknown>[]];
+  const asList =
+    Array.isArray(polygons) && polygons.length && Array.isArray(polygons[0])
+      ? (polygons as unknown as Record<string, unknown>[][])
+      : [polygons as Record<string, unknown>[]];
   for (const polygon of asList) {
     if (!Array.isArray(polygon) || !polygon.length) continue;
     const pe = el.ele('geoLocationPolygon');
@@ -81,7 +87,9 @@ function fundingReference(parent: XMLBuilder, f: Record<string, unknown>) {
   const el = parent.ele('fundingReference');
   el.ele('funderName').txt(lit(String(f.funderName ?? '')));
   if (f.funderIdentifier) {
-    el.ele('funderIdentifier', clean({ funderIdentifierType: (f.funderIdentifierType as string) ?? 'Other', schemeURI: f.schemeUri as string })).txt(lit(String(f.funderIdentifier)));
+    el.ele('funderIdentifier', clean({ funderIdentifierType: (f.funderIdentifierType as string) ?? 'Other', schemeURI: f.schemeUri as string })).txt(
+      lit(String(f.funderIdentifier)),
+    );
   }
   if (f.awardNumber || f.awardUri) el.ele('awardNumber', clean({ awardURI: f.awardUri as string })).txt(lit(String(f.awardNumber ?? '')));
   if (f.awardTitle) el.ele('awardTitle').txt(lit(String(f.awardTitle)));
@@ -113,14 +121,22 @@ export function dataciteXml(a: DataciteAttributes): string {
   if (a.publisher) {
     const p = a.publisher;
     root
-      .ele('publisher', clean({ publisherIdentifier: p.publisherIdentifier, publisherIdentifierScheme: p.publisherIdentifierScheme, schemeURI: p.schemeUri, lang: p.lang }))
+      .ele(
+        'publisher',
+        clean({ publisherIdentifier: p.publisherIdentifier, publisherIdentifierScheme: p.publisherIdentifierScheme, schemeURI: p.schemeUri, lang: p.lang }),
+      )
       .txt(lit(p.name));
   }
   if (a.publicationYear) root.ele('publicationYear').txt(lit(String(a.publicationYear)));
   if (a.types?.resourceTypeGeneral) root.ele('resourceType', { resourceTypeGeneral: a.types.resourceTypeGeneral }).txt(lit(a.types.resourceType ?? ''));
 
   list(root, 'subjects', a.subjects, (w, s) =>
-    w.ele('subject', clean({ subjectScheme: s.subjectScheme, schemeURI: s.schemeUri, valueURI: s.valueUri, classificationCode: s.classificationCode, lang: s.lang })).txt(lit(s.subject)),
+    w
+      .ele(
+        'subject',
+        clean({ subjectScheme: s.subjectScheme, schemeURI: s.schemeUri, valueURI: s.valueUri, classificationCode: s.classificationCode, lang: s.lang }),
+      )
+      .txt(lit(s.subject)),
   );
   list(root, 'contributors', a.contributors, (w, c) => name(w, 'contributor', c));
   list(root, 'dates', a.dates, (w, d) => w.ele('date', clean({ dateType: d.dateType, dateInformation: d.dateInformation })).txt(lit(d.date)));
@@ -148,10 +164,21 @@ export function dataciteXml(a: DataciteAttributes): string {
   if (a.version) root.ele('version').txt(lit(a.version));
   list(root, 'rightsList', a.rightsList, (w, r) =>
     w
-      .ele('rights', clean({ rightsURI: r.rightsUri, rightsIdentifier: r.rightsIdentifier, rightsIdentifierScheme: r.rightsIdentifierScheme, schemeURI: r.schemeUri, lang: r.lang }))
+      .ele(
+        'rights',
+        clean({
+          rightsURI: r.rightsUri,
+          rightsIdentifier: r.rightsIdentifier,
+          rightsIdentifierScheme: r.rightsIdentifierScheme,
+          schemeURI: r.schemeUri,
+          lang: r.lang,
+        }),
+      )
       .txt(lit(r.rights ?? '')),
   );
-  list(root, 'descriptions', a.descriptions, (w, d) => w.ele('description', clean({ descriptionType: d.descriptionType, lang: d.lang })).txt(lit(d.description)));
+  list(root, 'descriptions', a.descriptions, (w, d) =>
+    w.ele('description', clean({ descriptionType: d.descriptionType, lang: d.lang })).txt(lit(d.description)),
+  );
   list(root, 'geoLocations', a.geoLocations, geoLocation);
   list(root, 'fundingReferences', a.fundingReferences, fundingReference);
   return doc.end({ prettyPrint: true });

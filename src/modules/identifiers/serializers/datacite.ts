@@ -71,7 +71,25 @@ export const SCHEMA_VERSION = 'http://datacite.org/schema/kernel-4';
 
 /** relatedIdentifierType values DataCite 4.5 accepts; femto's physics schemes map onto them or are left out. */
 const DATACITE_RELATED_TYPES = new Set([
-  'ARK', 'arXiv', 'bibcode', 'DOI', 'EAN13', 'EISSN', 'Handle', 'IGSN', 'ISBN', 'ISSN', 'ISTC', 'LISSN', 'LSID', 'PMID', 'PURL', 'UPC', 'URL', 'URN', 'w3id',
+  'ARK',
+  'arXiv',
+  'bibcode',
+  'DOI',
+  'EAN13',
+  'EISSN',
+  'Handle',
+  'IGSN',
+  'ISBN',
+  'ISSN',
+  'ISTC',
+  'LISSN',
+  'LSID',
+  'PMID',
+  'PURL',
+  'UPC',
+  'URL',
+  'URN',
+  'w3id',
 ]);
 
 /**
@@ -139,8 +157,7 @@ const uniqueBy = <T>(items: T[], key: (t: T) => string) => {
   return items.filter((i) => (seen.has(key(i)) ? false : (seen.add(key(i)), true)));
 };
 
-const nonEmpty = <K extends string, V>(key: K, list: V[]): Partial<Record<K, V[]>> =>
-  (list.length ? { [key]: list } : {}) as Partial<Record<K, V[]>>;
+const nonEmpty = <K extends string, V>(key: K, list: V[]): Partial<Record<K, V[]>> => (list.length ? { [key]: list } : {}) as Partial<Record<K, V[]>>;
 
 /** Maps a femto dataset version onto DataCite 4.5 attributes (valid against the official JSON Schema). */
 /** Longest datasheet section a DataCite description carries; a longer one is cut (the full datasheet is on the landing page). */
@@ -154,7 +171,12 @@ export function datasheetDescriptions(datasheet: Datasheet | null): { descriptio
   return SECTION_NAMES.flatMap((section) => {
     const text = sectionText(datasheet, section);
     if (!text) return [];
-    return [{ description: bounded(`Datasheet, ${SECTION_TITLES[section]}:\n${text}`, MAX_DATASHEET_DESCRIPTION), descriptionType: section === 'composition' || section === 'preprocessing' ? 'TechnicalInfo' : 'Other' }];
+    return [
+      {
+        description: bounded(`Datasheet, ${SECTION_TITLES[section]}:\n${text}`, MAX_DATASHEET_DESCRIPTION),
+        descriptionType: section === 'composition' || section === 'preprocessing' ? 'TechnicalInfo' : 'Other',
+      },
+    ];
   });
 }
 
@@ -174,7 +196,14 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
         iri ? [{ subject: domainLabel(iri), subjectScheme: 'femto domains', schemeUri: 'https://w3id.org/femto/domain/', valueUri: iri }] : [],
       ),
       ...record.keywords.map((subject) => ({ subject })),
-      ...record.observables.map((iri) => ({ subject: iri.replace(/[/#]+$/, '').split(/[/#]/).pop() || iri, valueUri: iri })),
+      ...record.observables.map((iri) => ({
+        subject:
+          iri
+            .replace(/[/#]+$/, '')
+            .split(/[/#]/)
+            .pop() || iri,
+        valueUri: iri,
+      })),
     ],
     (s) => `${s.subject}|${'valueUri' in s ? s.valueUri : ''}`,
   );
@@ -198,10 +227,7 @@ export function dataciteAttributes(record: DatasetRecord, opts: DataciteOptions 
     (r) => `${r.relationType}|${r.relatedIdentifierType}|${r.relatedIdentifier.toLowerCase()}`,
   );
 
-  const sizes = [
-    ...(record.sizeBytes != null ? [`${record.sizeBytes} bytes`] : []),
-    ...(record.recordCount != null ? [`${record.recordCount} records`] : []),
-  ];
+  const sizes = [...(record.sizeBytes != null ? [`${record.sizeBytes} bytes`] : []), ...(record.recordCount != null ? [`${record.recordCount} records`] : [])];
   const formats = [...new Set([...record.formats, ...record.distributions.flatMap((d) => (d.mediaType ? [d.mediaType] : []))])];
 
   const rightsList = [

@@ -37,7 +37,13 @@ function unitOf(value: unknown, source: string, raw: string): ParsedUnit<Catalog
   const { record = 'dataset', ...rest } = (value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
   const key = typeof rest.id === 'string' ? `${record}:${rest.id}` : source;
   if (record !== 'dataset' && record !== 'activity') {
-    return { key, source, refused: new FemtoError('VALIDATION_FAILED', `${source}: record must be "dataset" or "activity"`, [{ pointer: '/record', message: 'must be "dataset" or "activity"' }]) };
+    return {
+      key,
+      source,
+      refused: new FemtoError('VALIDATION_FAILED', `${source}: record must be "dataset" or "activity"`, [
+        { pointer: '/record', message: 'must be "dataset" or "activity"' },
+      ]),
+    };
   }
   const parsed = record === 'dataset' ? datasetRecord.safeParse(rest) : activityRecord.safeParse(rest);
   if (!parsed.success) {
@@ -71,7 +77,13 @@ function* jsonLines(input: FileInput, maxDepth: number): Iterable<ParsedUnit<Cat
 }
 
 /** Cells holding lists separate their items with ';'. */
-const list = (cell: string | undefined) => (cell ? cell.split(';').map((s) => s.trim()).filter(Boolean) : undefined);
+const list = (cell: string | undefined) =>
+  cell
+    ? cell
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 const number = (cell: string | undefined) => (cell ? Number(cell) : undefined);
 /** "Ada Lovelace (0000-0002-1825-0097)": a creator with its ORCID; "CERN [Organization]": an organisation. */
 const creator = (cell: string) => {
@@ -92,7 +104,16 @@ function recordOfRow(row: Record<string, string>): Record<string, unknown> {
     return {
       ...pick('record', 'id', 'kind', 'name', 'description', 'startedAt', 'endedAt', 'basis'),
       ...(cells.software
-        ? { software: Object.fromEntries(Object.entries({ name: cells.software, version: cells.softwareVersion, repository: cells.softwareRepository, commit: cells.softwareCommit }).filter(([, v]) => v !== undefined)) }
+        ? {
+            software: Object.fromEntries(
+              Object.entries({
+                name: cells.software,
+                version: cells.softwareVersion,
+                repository: cells.softwareRepository,
+                commit: cells.softwareCommit,
+              }).filter(([, v]) => v !== undefined),
+            ),
+          }
         : {}),
       inputs: (list(cells.inputs) ?? []).map(versionRef),
       outputs: (list(cells.outputs) ?? []).map(versionRef),
@@ -128,11 +149,15 @@ function applyRecord(w: CatalogWriters, { data }: { data: CatalogRecord }, actor
   const would = (verb: 'create' | 'publish') => (dryRun ? `would ${verb}` : { create: 'created', publish: 'published' }[verb]);
   if (data.record === 'dataset') {
     const r = w.datasets.publishContent(actor, data.id, data.content);
-    const message = r.status === 'unchanged' ? `dataset ${data.id} v${r.version} already says this` : `${would(r.status === 'created' ? 'create' : 'publish')} dataset ${data.id} v${r.version}`;
+    const message =
+      r.status === 'unchanged'
+        ? `dataset ${data.id} v${r.version} already says this`
+        : `${would(r.status === 'created' ? 'create' : 'publish')} dataset ${data.id} v${r.version}`;
     return { status: r.status, message, subject: { id: data.id, location: w.urls.version(data.id, r.version) } };
   }
   // Steps are immutable: one with this id is the one an earlier import (whose ledger row was lost) made.
-  if (w.provenance.exists(data.id)) return { status: 'unchanged' as const, message: `step ${data.id} already exists`, subject: { id: data.id, location: w.urls.activity(data.id) } };
+  if (w.provenance.exists(data.id))
+    return { status: 'unchanged' as const, message: `step ${data.id} already exists`, subject: { id: data.id, location: w.urls.activity(data.id) } };
   w.provenance.insert(actor, data.step);
   return { status: 'created' as const, message: `${would('create')} step ${data.id}`, subject: { id: data.id, location: w.urls.activity(data.id) } };
 }
@@ -140,7 +165,8 @@ function applyRecord(w: CatalogWriters, { data }: { data: CatalogRecord }, actor
 export function jsonlImporter(w: CatalogWriters, jsonMaxDepth: number): Importer<CatalogRecord> {
   return {
     format: 'jsonl',
-    title: "femto's own records as JSON lines: datasets as POST /datasets takes them, with an id; steps as POST /activities takes them, with \"record\": \"activity\"",
+    title:
+      'femto\'s own records as JSON lines: datasets as POST /datasets takes them, with an id; steps as POST /activities takes them, with "record": "activity"',
     mediaTypes: ['application/jsonl', 'application/x-ndjson', 'application/json'],
     extensions: ['.jsonl', '.ndjson'],
     detect: (input) => /\.(jsonl|ndjson)$/i.test(input.name),
@@ -155,7 +181,8 @@ export function jsonlImporter(w: CatalogWriters, jsonMaxDepth: number): Importer
 export function csvImporter(w: CatalogWriters): Importer<CatalogRecord> {
   return {
     format: 'csv',
-    title: "femto's own records as CSV with a header row: dataset columns (id, title, description, tier, dataType, license, creators, keywords, formats, urls, ...; lists separated by ';'), or record=activity rows (id, kind, name, software, inputs, outputs)",
+    title:
+      "femto's own records as CSV with a header row: dataset columns (id, title, description, tier, dataType, license, creators, keywords, formats, urls, ...; lists separated by ';'), or record=activity rows (id, kind, name, software, inputs, outputs)",
     mediaTypes: ['text/csv'],
     extensions: ['.csv'],
     detect: (input) => /\.csv$/i.test(input.name),

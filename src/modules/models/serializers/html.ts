@@ -51,7 +51,9 @@ const number = (n: number | null) => (n === null ? '—' : String(+n.toPrecision
 
 /** An evaluation in one line: what was measured or claimed, on what, against what. */
 export function evaluationLine(e: EvaluationRecord): SafeHtml {
-  const on = e.benchmark ? html` on ${e.benchmark.dataset ? html`<a href="/datasets/${encodeURIComponent(e.benchmark.dataset)}/versions/${e.benchmark.version}">${e.benchmark.title ?? e.benchmark.dataset} v${e.benchmark.version}</a>` : 'a restricted dataset'}${e.split ? ` (${e.split})` : ''}` : '';
+  const on = e.benchmark
+    ? html` on ${e.benchmark.dataset ? html`<a href="/datasets/${encodeURIComponent(e.benchmark.dataset)}/versions/${e.benchmark.version}">${e.benchmark.title ?? e.benchmark.dataset} v${e.benchmark.version}</a>` : 'a restricted dataset'}${e.split ? ` (${e.split})` : ''}`
+    : '';
   const baseline = e.baseline
     ? html` against ${e.baseline.algorithm ?? (e.baseline.model?.dataset ? `${e.baseline.model.title ?? e.baseline.model.dataset} v${e.baseline.model.version}` : 'a restricted model')}${e.baseline.value !== null ? ` (${number(e.baseline.value)})` : ''}`
     : '';

@@ -3,7 +3,12 @@ import { MODEL_CARD_SECTIONS, type ModelCardInput } from '../model-card.schema.j
 import type { EvaluationRecord } from '../models.schema.js';
 
 /** Prefixes the nodes below are written with; a document embedding them adds these to its @context. */
-export const MODEL_PREFIXES = { mls: 'http://www.w3.org/ns/mls#', femto: 'https://w3id.org/femto/ns#', prov: 'http://www.w3.org/ns/prov#', xsd: 'http://www.w3.org/2001/XMLSchema#' } as const;
+export const MODEL_PREFIXES = {
+  mls: 'http://www.w3.org/ns/mls#',
+  femto: 'https://w3id.org/femto/ns#',
+  prov: 'http://www.w3.org/ns/prov#',
+  xsd: 'http://www.w3.org/2001/XMLSchema#',
+} as const;
 
 type Json = Record<string, unknown>;
 const typed = (value: unknown, type: string) => ({ '@value': value, '@type': type });
@@ -32,7 +37,11 @@ export function modelCardNode(card: ModelCardInput): Json {
 /** An evaluation as an ML Schema model evaluation (a claim without a value: a femto:StatedClaim with its statement). */
 export function evaluationNode(e: EvaluationRecord, urls: SiteUrls): Json {
   const version = (v: EvaluationRecord['model'] | null) => (v?.dataset ? { '@id': urls.version(v.dataset, v.version) } : undefined);
-  const metric = e.metric.id ? (/^https?:\/\//.test(e.metric.id) ? { '@id': e.metric.id } : { '@type': 'mls:EvaluationMeasure', 'femto:statement': e.metric.id }) : undefined;
+  const metric = e.metric.id
+    ? /^https?:\/\//.test(e.metric.id)
+      ? { '@id': e.metric.id }
+      : { '@type': 'mls:EvaluationMeasure', 'femto:statement': e.metric.id }
+    : undefined;
   const node: Json = {
     '@id': urls.evaluation(e.model.dataset!, e.id),
     '@type': e.kind === 'claim' ? ['mls:ModelEvaluation', 'femto:StatedClaim'] : 'mls:ModelEvaluation',
@@ -55,7 +64,10 @@ export function evaluationNode(e: EvaluationRecord, urls: SiteUrls): Json {
 }
 
 /** What a model version adds to its schema.org node: its ML Schema type, model card, evaluations and training-set manifest. */
-export function modelProperties(m: { card: ModelCardInput | null; evaluations: EvaluationRecord[]; datasetId: string; version: number | null }, urls: SiteUrls): Json {
+export function modelProperties(
+  m: { card: ModelCardInput | null; evaluations: EvaluationRecord[]; datasetId: string; version: number | null },
+  urls: SiteUrls,
+): Json {
   return {
     additionalType: MODEL_PREFIXES.mls + 'Model',
     ...(m.card ? { 'femto:modelCard': modelCardNode(m.card) } : {}),

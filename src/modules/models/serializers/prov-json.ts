@@ -66,18 +66,32 @@ export function provJsonOf(m: Manifest, urls: SiteUrls, manifestUrl: string): Re
   m.lineage.edges.forEach((e, i) => {
     if (e.relation === 'USED') {
       const role = training.get(e.to)?.role;
-      used[`manifest:u${i}`] = { 'prov:activity': `step:${encodeURIComponent(e.from)}`, 'prov:entity': versionId(e.to), ...(role ? { 'prov:role': role } : {}) };
+      used[`manifest:u${i}`] = {
+        'prov:activity': `step:${encodeURIComponent(e.from)}`,
+        'prov:entity': versionId(e.to),
+        ...(role ? { 'prov:role': role } : {}),
+      };
     } else wasGeneratedBy[`manifest:g${i}`] = { 'prov:entity': versionId(e.from), 'prov:activity': `step:${encodeURIComponent(e.to)}` };
   });
   m.trainingData.forEach((d, i) => {
-    wasDerivedFrom[`manifest:d${i}`] = { 'prov:generatedEntity': model, 'prov:usedEntity': dsId(d.id), 'prov:type': typed('femto:trainingData', 'prov:QUALIFIED_NAME') };
+    wasDerivedFrom[`manifest:d${i}`] = {
+      'prov:generatedEntity': model,
+      'prov:usedEntity': dsId(d.id),
+      'prov:type': typed('femto:trainingData', 'prov:QUALIFIED_NAME'),
+    };
   });
 
   const bundle = 'manifest:bundle';
   const records = { entity, activity, used, wasGeneratedBy, wasDerivedFrom };
   return {
     prefix,
-    entity: { [bundle]: { 'prov:type': typed('prov:Bundle', 'prov:QUALIFIED_NAME'), 'prov:label': `Training-set manifest of ${m.model.title} v${m.model.version}`, 'femto:complete': m.summary.complete } },
+    entity: {
+      [bundle]: {
+        'prov:type': typed('prov:Bundle', 'prov:QUALIFIED_NAME'),
+        'prov:label': `Training-set manifest of ${m.model.title} v${m.model.version}`,
+        'femto:complete': m.summary.complete,
+      },
+    },
     bundle: { [bundle]: { prefix, ...Object.fromEntries(Object.entries(records).filter(([, r]) => Object.keys(r).length)) } },
   };
 }

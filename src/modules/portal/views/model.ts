@@ -27,10 +27,22 @@ function manifestPicture(m: Manifest): SafeHtml {
         ? { id: d.id, label: 'restricted dataset', kind: 'placeholder', root: false }
         : { id: d.id, label: `${d.title} v${d.version}`, kind: 'dataset', root: false, href: versionHref(d), status: d.gateStatus?.status ?? null },
     ),
-    ...m.lineage.steps.map((s): GraphNode => ({ id: s.id, label: s.name ?? s.kind, kind: 'activity', root: false, href: `/activities/${encodeURIComponent(s.id)}` })),
+    ...m.lineage.steps.map((s): GraphNode => ({
+      id: s.id,
+      label: s.name ?? s.kind,
+      kind: 'activity',
+      root: false,
+      href: `/activities/${encodeURIComponent(s.id)}`,
+    })),
   ];
   // PROV edges point against the data flow drawn here.
-  return html`${lineageSvg(layoutLineage(nodes, m.lineage.edges.map((e) => ({ from: e.to, to: e.from }))), 'Upstream lineage of the model')}${lineageLegend()}`;
+  return html`${lineageSvg(
+    layoutLineage(
+      nodes,
+      m.lineage.edges.map((e) => ({ from: e.to, to: e.from })),
+    ),
+    'Upstream lineage of the model',
+  )}${lineageLegend()}`;
 }
 
 const status = (d: DatasetEntry) =>
@@ -51,7 +63,9 @@ function datasheetCell(d: DatasetEntry): SafeHtml {
 function datasetRow(d: DatasetEntry & { role?: string | null; via?: string | null }): SafeHtml {
   if (d.dataset === null) return html`<tr><td colspan="6"><em>A restricted dataset version you may not see</em></td></tr>`;
   const checksums = d.distributions.length
-    ? d.distributions.map((x, i) => html`${i ? html`<br>` : ''}${x.checksum ? `${x.checksum.algorithm}:${x.checksum.value}` : html`<span class="missing">no checksum</span>`}`)
+    ? d.distributions.map(
+        (x, i) => html`${i ? html`<br>` : ''}${x.checksum ? `${x.checksum.algorithm}:${x.checksum.value}` : html`<span class="missing">no checksum</span>`}`,
+      )
     : html`<span class="missing">no distribution</span>`;
   return html`<tr data-id="${d.id}"><td><a href="${versionHref(d)}">${d.title} v${d.version}</a>${d.role ? html`<br><small>${d.role}${d.via ? `, via ${d.via}` : ''}</small>` : ''}</td>
 <td>${d.doi ? html`<a href="https://doi.org/${d.doi.doi}">${d.doi.doi}</a>` : html`<span class="missing">none</span>`}</td>
@@ -90,7 +104,11 @@ function leaderboardTable(b: Leaderboard, model: string): SafeHtml {
   return html`<section class="leaderboard"><h3>${b.metric.label ?? b.metric.id} on <a href="${versionHref(b.benchmark)}">${b.benchmark.title} v${b.benchmark.version}</a> <small>(${b.metric.higherIsBetter ? 'higher' : 'lower'} is better)</small></h3>
 <table><thead><tr><th>Rank</th><th>Model or baseline</th><th>Split</th><th>Value</th></tr></thead><tbody>
 ${b.entries.map((e) => {
-  const who = e.model?.dataset ? html`<a href="/portal/models/${encodeURIComponent(e.model.dataset)}">${e.model.title} v${e.model.version}</a>` : e.model ? 'a restricted model' : e.algorithm;
+  const who = e.model?.dataset
+    ? html`<a href="/portal/models/${encodeURIComponent(e.model.dataset)}">${e.model.title} v${e.model.version}</a>`
+    : e.model
+      ? 'a restricted model'
+      : e.algorithm;
   const mine = e.kind === 'model' && e.model?.dataset === model;
   return html`<tr class="${e.kind}${mine ? ' this-model' : ''}"><td>${e.rank}</td><td>${who}${e.kind === 'baseline' ? html` <span class="badge">baseline</span>` : ''}</td><td>${e.split ?? 'all'}</td><td>${number(e.value)}${e.uncertainty !== null ? ` ± ${number(e.uncertainty)}` : ''}</td></tr>`;
 })}

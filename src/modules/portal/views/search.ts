@@ -23,17 +23,21 @@ function facetList(query: SearchQuery, result: SearchResult, labels: TermLabels)
     .filter((f) => result.facets[f]?.length)
     .map((facet) => {
       const active = query[facet] !== undefined ? String(query[facet]) : undefined;
-      return html`<section><h2>${facetTitles[facet]}</h2><ul>${result.facets[facet].slice(0, 15).map(
-        (v) => html`<li class="${v.value === active ? 'active' : ''}"><a href="${link(query, { [facet]: v.value === active ? undefined : v.value })}">${
-          facet === 'observable' ? labels.observable(v.value) : (v.label ?? v.value)
-        }</a> <span class="meta">${v.count}</span></li>`,
-      )}</ul></section>`;
+      return html`<section><h2>${facetTitles[facet]}</h2><ul>${result.facets[facet]
+        .slice(0, 15)
+        .map(
+          (v) =>
+            html`<li class="${v.value === active ? 'active' : ''}"><a href="${link(query, { [facet]: v.value === active ? undefined : v.value })}">${
+              facet === 'observable' ? labels.observable(v.value) : (v.label ?? v.value)
+            }</a> <span class="meta">${v.count}</span></li>`,
+        )}</ul></section>`;
     });
 }
 
 export function searchPage(query: SearchQuery, result: SearchResult, labels: TermLabels): string {
   const items = result.items.map(({ record: r }) => {
-    const access = r.accessLevel === 'open' ? '' : html`<span class="badge ${r.accessLevel}">${r.accessLevel}${r.embargoUntil ? ` until ${r.embargoUntil}` : ''}</span>`;
+    const access =
+      r.accessLevel === 'open' ? '' : html`<span class="badge ${r.accessLevel}">${r.accessLevel}${r.embargoUntil ? ` until ${r.embargoUntil}` : ''}</span>`;
     const status = html`<span class="badge status ${r.status}" title="record status">${r.status}</span>`;
     return html`<li>
 <h3><a href="/datasets/${encodeURIComponent(r.id)}">${r.title}</a></h3>

@@ -1,6 +1,16 @@
 import jsonld from 'jsonld';
 import { DataFactory, Writer, type Quad, type Quad_Object, type Quad_Subject } from 'n3';
-import { asArray, ELEMENT_KINDS, expandQName, NAMESPACES, RELATIONS, type ProvAttributes, type ProvDocument, type ProvScalar, type RelationKind } from '../prov.model.js';
+import {
+  asArray,
+  ELEMENT_KINDS,
+  expandQName,
+  NAMESPACES,
+  RELATIONS,
+  type ProvAttributes,
+  type ProvDocument,
+  type ProvScalar,
+  type RelationKind,
+} from '../prov.model.js';
 
 const { namedNode, blankNode, literal, quad } = DataFactory;
 const prov = (local: string) => namedNode(NAMESPACES.prov + local);
@@ -68,7 +78,9 @@ export class ProvToRdf {
         const isClass = key === 'prov:type' && typeof v === 'object' && (v.type === 'prov:QUALIFIED_NAME' || v.type === 'xsd:QName');
         const predicate = isClass ? RDF_TYPE : namedNode(PROPERTY_OF[key] ?? expandQName(this.doc, key) ?? key);
         const time = key === 'prov:time' || key === 'prov:startTime' || key === 'prov:endTime';
-        this.quads.push(quad(subject, predicate, time ? literal(typeof v === 'object' ? v.$ : String(v), namedNode(`${NAMESPACES.xsd}dateTime`)) : this.object(v)));
+        this.quads.push(
+          quad(subject, predicate, time ? literal(typeof v === 'object' ? v.$ : String(v), namedNode(`${NAMESPACES.xsd}dateTime`)) : this.object(v)),
+        );
       }
     }
   }

@@ -1,5 +1,15 @@
 import { attributes, escapeXml } from '../../harvest/xml.js';
-import { asArray, ELEMENT_KINDS, NAMESPACES, RELATIONS, TIME_ARGUMENTS, type ProvAttributes, type ProvDocument, type ProvScalar, type RecordKind } from '../prov.model.js';
+import {
+  asArray,
+  ELEMENT_KINDS,
+  NAMESPACES,
+  RELATIONS,
+  TIME_ARGUMENTS,
+  type ProvAttributes,
+  type ProvDocument,
+  type ProvScalar,
+  type RecordKind,
+} from '../prov.model.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const XSD = 'http://www.w3.org/2001/XMLSchema';
@@ -29,7 +39,8 @@ function attributeElements(attrs: ProvAttributes, skip: ReadonlySet<string>): st
 }
 
 function record(kind: RecordKind, id: string, attrs: ProvAttributes): string {
-  const formal: readonly string[] = kind in RELATIONS ? RELATIONS[kind as keyof typeof RELATIONS] : kind === 'activity' ? ['prov:startTime', 'prov:endTime'] : [];
+  const formal: readonly string[] =
+    kind in RELATIONS ? RELATIONS[kind as keyof typeof RELATIONS] : kind === 'activity' ? ['prov:startTime', 'prov:endTime'] : [];
   const args = formal
     .filter((a) => attrs[a] !== undefined)
     .map((a) => {

@@ -2,7 +2,20 @@ import type { SiteUrls } from '../../../lib/site-urls.js';
 import { doiUrl, slugOf } from '../../harvest/harvest.urls.js';
 import type { ProvGraph } from '../../prov/prov.graph.js';
 import type { ActivityRecord } from '../../provenance/provenance.schema.js';
-import { agentEntity, COMPLETED, CrateGraph, crateTime, FORMAL_PARAMETER, licenseOf, PROFILES, ref, ROOT, SOFTWARE_NOT_RECORDED, type CrateVersion, type Entity } from '../rocrate.terms.js';
+import {
+  agentEntity,
+  COMPLETED,
+  CrateGraph,
+  crateTime,
+  FORMAL_PARAMETER,
+  licenseOf,
+  PROFILES,
+  ref,
+  ROOT,
+  SOFTWARE_NOT_RECORDED,
+  type CrateVersion,
+  type Entity,
+} from '../rocrate.terms.js';
 
 export const MIXED_LICENSES = 'Each dataset version in this crate states its own licence (its license property).';
 
@@ -32,7 +45,16 @@ function instrumentOf(crate: CrateGraph, a: ActivityRecord, urls: SiteUrls, inpu
   }
   for (const ag of a.agents.filter((x) => x.type === 'Software')) tools.push(agentEntity(crate, ag));
   if (tools.length && (a.software || !inputs.length)) return tools;
-  return [crate.add({ '@id': id, '@type': 'SoftwareApplication', name: SOFTWARE_NOT_RECORDED, description: 'femto holds no record of the software this step ran.', ...input }), ...tools];
+  return [
+    crate.add({
+      '@id': id,
+      '@type': 'SoftwareApplication',
+      name: SOFTWARE_NOT_RECORDED,
+      description: 'femto holds no record of the software this step ran.',
+      ...input,
+    }),
+    ...tools,
+  ];
 }
 
 const softwareId = (urls: SiteUrls, activityId: string) => `${urls.activity(activityId)}#software`;
@@ -73,7 +95,13 @@ export function runCrate(g: ProvGraph, urls: SiteUrls, version: CrateVersion) {
   const rolesOf = new Map<number, Ref[]>();
   const parametersOf = new Map<string, Ref[]>();
   for (const e of g.used.filter((u) => u.role)) {
-    const param = crate.add({ '@id': roleId(urls, e.activityId, e.role!), '@type': 'FormalParameter', additionalType: 'Dataset', name: e.role!, conformsTo: ref(FORMAL_PARAMETER) });
+    const param = crate.add({
+      '@id': roleId(urls, e.activityId, e.role!),
+      '@type': 'FormalParameter',
+      additionalType: 'Dataset',
+      name: e.role!,
+      conformsTo: ref(FORMAL_PARAMETER),
+    });
     rolesOf.set(e.versionPk, [...(rolesOf.get(e.versionPk) ?? []), param]);
     parametersOf.set(e.activityId, [...(parametersOf.get(e.activityId) ?? []), param]);
   }
@@ -129,7 +157,16 @@ export function runCrate(g: ProvGraph, urls: SiteUrls, version: CrateVersion) {
     const label = a.name ?? `${a.kind} step ${a.id}`;
     const step = crate.add({ '@id': `#step-${slugOf(a.id)}`, '@type': 'HowToStep', name: label, position: String(position), workExample: instrument[0] });
     steps.push(step);
-    controls.push(crate.add({ '@id': `#orchestrate-${slugOf(a.id)}`, '@type': 'ControlAction', name: `orchestrate ${label}`, instrument: step, object: ref(action['@id']), actionStatus: COMPLETED }));
+    controls.push(
+      crate.add({
+        '@id': `#orchestrate-${slugOf(a.id)}`,
+        '@type': 'ControlAction',
+        name: `orchestrate ${label}`,
+        instrument: step,
+        object: ref(action['@id']),
+        actionStatus: COMPLETED,
+      }),
+    );
   });
 
   const parts: Ref[] = [...versionRefs.values()];
@@ -150,7 +187,11 @@ export function runCrate(g: ProvGraph, urls: SiteUrls, version: CrateVersion) {
     parts.unshift(mainEntity);
     const generated = new Set(g.generated.map((e) => e.versionPk));
     const usedPks = new Set(g.used.map((e) => e.versionPk));
-    const times = (pick: (a: ActivityRecord) => string | null) => g.activities.map(pick).filter((t): t is string => !!t).sort();
+    const times = (pick: (a: ActivityRecord) => string | null) =>
+      g.activities
+        .map(pick)
+        .filter((t): t is string => !!t)
+        .sort();
     const starts = times((a) => a.startedAt);
     const endings = times((a) => a.endedAt);
     mentions.unshift(
