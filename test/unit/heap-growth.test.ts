@@ -22,9 +22,11 @@ function reservedHeapMiB(percent: number): number {
     }
     console.log(Math.round(max / 1048576), live.length, ring.length);
   `;
-  const r = spawnSync(process.execPath, ['--max-old-space-size=4096', '--import=tsx', '--input-type=module', '-e', script], {
+  // The young generation pinned too (a larger one absorbs the churn before the old generation sees it), and no inherited NODE_OPTIONS.
+  const r = spawnSync(process.execPath, ['--max-old-space-size=4096', '--max-semi-space-size=16', '--import=tsx', '--input-type=module', '-e', script], {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
     encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
   });
   if (r.status !== 0) throw new Error(r.stderr);
   return Number(r.stdout.split(' ')[0]);

@@ -248,6 +248,8 @@ export function createLocationsService(deps: {
           ),
         );
       } finally {
+        // After a failure (a write that could not be recorded), checks still queued must not run against a closed agent and record a false 'unreachable'.
+        limit.clearQueue();
         await fetchReplica.close();
       }
       return counts;

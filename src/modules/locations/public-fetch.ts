@@ -12,10 +12,17 @@ const MAX_REDIRECTS = 5;
  * routes to are fetched: ipaddr.js's `unicast` range, i.e. not loopback, RFC 1918, link-local,
  * carrier-grade NAT, unique-local, NAT64, documentation or reserved ranges.
  */
-const isPublic = (address: string) => ipaddr.process(address).range() === 'unicast';
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+const isPublic = (address: string) => {
+  const parsed = ipaddr.process(address);
+  // IPv6 outside 2000::/3 (e.g. the deprecated IPv4-compatible ::127.0.0.1, which ipaddr.js calls unicast) is never a public destination.
+  return parsed.range() === 'unicast' && (parsed.kind() === 'ipv4' || parsed.match(GLOBAL_UNICAST_V6));
+};
 
 const refusal = (host: string, address: string) =>
-  new Error(`${host} resolves to ${address}, not a public address: not checked (--allow-private checks replicas on private networks)`);
+  new Error(
+    `${host === address ? host : `${host} resolves to ${address}, which`} is not a public address: not checked (--allow-private checks replicas on private networks)`,
+  );
 
 /** The address check happens as the connection is made, on what it connects to: a name cannot resolve to a public address when checked and a private one when used. */
 const publicOnlyLookup = ((

@@ -26,7 +26,7 @@ export interface SourceFile {
 }
 
 export interface ParsedFiles {
-  /** The union of the files' triples, deduplicated, in the order an n3 Store lists them. */
+  /** The union of the files' triples, deduplicated, in the order of the files (a store built from them numbers terms as the parse did, so the model lists values as before). */
   quads: Quad[];
   files: SourceFile[];
 }
@@ -51,6 +51,7 @@ interface N3ParseError extends Error {
 /** Parses Turtle files into one store; a syntax error names file, line and the offending token. */
 export function parseTurtleFiles(paths: string[]): ParsedFiles {
   const store = new Store();
+  const unique: Quad[] = [];
   const files: SourceFile[] = [];
   for (const path of paths) {
     const name = displayName(path);
@@ -67,10 +68,10 @@ export function parseTurtleFiles(paths: string[]): ParsedFiles {
       const term = token ? (token.prefix != null ? `${token.prefix}:${token.value ?? ''}` : (token.value ?? null)) : null;
       throw new OntologyError(name, e.context?.line ?? null, term, e.message.replace(/ on line \d+\.?$/, ''));
     }
-    store.addQuads(quads);
+    for (const quad of quads) if (store.addQuad(quad)) unique.push(quad);
     files.push({ name, text, prefixes });
   }
-  return { quads: store.getQuads(null, null, null, null), files };
+  return { quads: unique, files };
 }
 
 /** Shortest prefixed name of an IRI under a file's prefixes, for messages and line lookups. */
