@@ -4,6 +4,8 @@ import ipaddr from 'ipaddr.js';
 import { Agent, fetch, type Response } from 'undici';
 
 const MAX_REDIRECTS = 5;
+/** The statuses fetch itself follows; a 300, 304 or 305 answers as it is. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Replica URLs are written by curators and fetched from the operator's network, so a URL naming an
@@ -58,7 +60,7 @@ export function replicaFetcher(allowPrivate: boolean): ReplicaFetcher {
       if (!allowPrivate && isIP(host) && !isPublic(host)) throw refusal(host, host);
       const res = await fetch(target, { ...init, redirect: 'manual', dispatcher });
       const location = res.headers.get('location');
-      if (res.status < 300 || res.status > 399 || res.status === 304 || !location) return res;
+      if (!REDIRECTS.has(res.status) || !location) return res;
       await res.body?.cancel();
       if (hop === MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
       target = new URL(location, target);
