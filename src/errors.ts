@@ -54,6 +54,7 @@ export const errorCatalog = {
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
   POLICY_UNMET: { status: 422, title: 'The record does not meet the publication policies' },
   UNKNOWN_REFERENCE: { status: 422, title: 'The request refers to something that does not exist' },
+  MARKOV_CHAIN_NOT_OWN: { status: 422, title: 'A record may be identical only to the Markov chain of its own ensemble block' },
   REPLICA_CHECKSUM_CONFLICT: { status: 422, title: 'The replicas of a distribution state different checksums' },
   NOT_PUBLISHED: { status: 422, title: 'The dataset has no published version' },
   DOI_INVALID: { status: 422, title: 'The DOI is not valid' },
