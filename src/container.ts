@@ -195,12 +195,14 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   });
 
   // Replicas of distributions at named sites: listing, the resolver, verification.
+  const lattice = createLatticeService({ repo: repos.lattice, ensembles: datasets, auth });
   const locations = createLocationsService({
     repo: repos.locations,
     reader,
     auth,
     doiTarget: (actor, doi) => identifiers.target(actor, doi),
     markovChainRecord: (actor, uri) => datasets.readableOfMarkovChain(actor, uri),
+    chainOfConfiguration: (lfn) => lattice.chainOfConfiguration(lfn),
     versionNumber: (pk) => datasets.versionLabels([pk]).get(pk)?.version ?? null,
     assertEditable: (actor, dataset) => datasets.assertEditable(actor, dataset),
   });
@@ -228,7 +230,6 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   importFormats.register(hepdataImporter({ hepdata, ontology, urls, jsonMaxDepth: config.jsonMaxDepth }));
   importFormats.register(jsonlImporter({ datasets, provenance, urls }, config.jsonMaxDepth));
   importFormats.register(csvImporter({ datasets, provenance, urls }));
-  const lattice = createLatticeService({ repo: repos.lattice, ensembles: datasets, auth });
   importFormats.register(qcdmlImporter({ datasets, lattice, urls }));
   importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
   const imports = createImportsService({ repo: repos.imports, registry: importFormats, auth });

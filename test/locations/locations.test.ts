@@ -542,17 +542,17 @@ t.test('an ILDG Markov chain URI resolves to the ensemble record holding it', as
       distributions: [{ replicas: [{ url: `https://ildg.example.org/${id}.tar` }] }],
       ...extra,
     });
-  // A record claiming the open ensemble's chain in an identifier, sorted before it, with a file of its own.
+  // A record naming the open ensemble's chain in an identifier (it may not claim it: IsIdenticalTo is the ensemble's own), sorted before it, with a file of its own.
   await create(a, {
     id: 'aa-claims-it',
-    relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/b60-l32', relation: 'IsIdenticalTo' }],
+    relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/b60-l32', relation: 'References' }],
     distributions: [{ urls: ['https://elsewhere.example/phish'] }],
   });
   await ensemble('ens-open', 'mc://ldg/test/b60-l32');
   await ensemble('ens-private', 'mc://ldg/test/secret', { visibility: 'private' });
   await create(a, {
     id: 'cites-it',
-    relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/cited', relation: 'IsIdenticalTo' }],
+    relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/cited', relation: 'IsDerivedFrom' }],
     distributions: [{ urls: ['https://x.example/y'] }],
   });
 

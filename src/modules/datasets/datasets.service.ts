@@ -59,6 +59,7 @@ export function contentOf(r: DatasetRecord): VersionContent {
       sizeBytes: d.sizeBytes ?? undefined,
       checksum: d.checksum ? (d.checksum as { algorithm: 'sha256'; value: string }) : undefined,
       contents: d.contents.length ? d.contents : undefined,
+      lfn: d.lfn ?? undefined,
     })),
     relatedIdentifiers: r.relatedIdentifiers as VersionContent['relatedIdentifiers'],
     visibility: r.visibility,
