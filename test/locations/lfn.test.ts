@@ -1,8 +1,9 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE_URL, makeApp, minimalDataset, type TestApp } from '../helpers/app.js';
+import { BASE_URL, makeApp, minimalDataset, doiRequest, type TestApp } from '../helpers/app.js';
 import { requires, shared } from '../helpers/external.js';
+import { qcdmlConfiguration } from '../helpers/qcdml.js';
 
 const ildg = shared('fixtures', 'real', 'ildg');
 /** The logical file names the fixtures' configurations state (gral.xml: QCDml config 1.3; example_config.xml: 2.0). */
@@ -87,14 +88,6 @@ t.test('a logical file name resolves to the best replica of the ensemble distrib
   );
 });
 
-/** A minimal QCDml 2.0 gauge configuration (valid against schema/ildg). */
-const configuration = (uri: string, lfn: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<gaugeConfiguration xmlns="http://www.lqcd.org/ildg/QCDml/config2.0"><dataLFN>${lfn}</dataLFN>
-<management><revisions>0</revisions><archiveHistory><archiveEvent><revision>0</revision><revisionAction>generate</revisionAction><participant><name>x</name><institution>x</institution></participant><date>2026-01-01T00:00:00Z</date></archiveEvent></archiveHistory></management>
-<implementation><machine><name>x</name><institution>x</institution><machineType>x</machineType></machine><code><name>x</name><version>1</version><date>2026-01-01T00:00:00Z</date></code></implementation>
-<algorithm/><precision>double</precision>
-<markovSequence><markovChainURI>${uri}</markovChainURI><series>0</series><markovStep><update>1</update><record><field>su3gauge</field><crcCheckSum>0</crcCheckSum><avePlaquette>0.5</avePlaquette></record></markovStep></markovSequence></gaugeConfiguration>`;
-
 t.test('a logical file name answers as its record: hidden 404 alike, withheld files 403, withdrawn 410', async (t) => {
   const a = await makeApp(t);
   const ensemble = async (id: string, extra: Record<string, unknown> = {}) => {
@@ -117,7 +110,7 @@ t.test('a logical file name answers as its record: hidden 404 alike, withheld fi
       method: 'POST',
       url: '/import/qcdml',
       headers: { ...a.as.curator, 'content-type': 'application/xml' },
-      payload: configuration(uri, lfn),
+      payload: qcdmlConfiguration(uri, lfn),
     });
     if (attached.statusCode !== 201) throw new Error(attached.body);
     return lfn;
@@ -140,15 +133,7 @@ t.test('a logical file name answers as its record: hidden 404 alike, withheld fi
   t.equal((await resolve(a, embargoed)).json().code, 'FILES_WITHHELD');
   t.equal((await resolve(a, embargoed, a.as.curator)).statusCode, 302, 'its holders get the file');
 
-  const doi = async (method: 'POST' | 'PUT', url: string, attributes: Record<string, unknown>) => {
-    const res = await a.app.inject({
-      method,
-      url,
-      headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
-      payload: JSON.stringify({ data: { type: 'dois', attributes } }),
-    });
-    if (res.statusCode >= 300) throw new Error(res.body);
-  };
+  const doi = (method: 'POST' | 'PUT', url: string, attributes: Record<string, unknown>) => doiRequest(a, method, url, attributes);
   await doi('POST', '/dois', { doi: '10.5072/open-one', url: `${BASE_URL}/datasets/open-one`, event: 'publish' });
   await doi('PUT', '/dois/10.5072/open-one', { event: 'hide', withdrawalReason: 'superseded' });
   t.match((await resolve(a, open)).json(), { status: 410, code: 'GONE' });
