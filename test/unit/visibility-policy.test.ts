@@ -138,3 +138,22 @@ t.test('over REST, an ended embargo gives anonymous callers the files; an active
     t.equal(res.json().accessLevel, 'embargoed');
   }
 });
+
+t.test("anonymous callers share cached answers; a signed-in caller's answer is never cached (it may depend on who they are)", async (t) => {
+  const a = await makeApp(t);
+  const id = await publishedDataset(a);
+  const hits = () => a.app.femto.reader.stats().hits;
+  for (const [who, headers] of [
+    ['reader', a.as.reader],
+    ['admin', a.as.admin],
+  ] as const) {
+    const before = hits();
+    for (let i = 0; i < 2; i++) t.equal((await a.app.inject({ url: `/datasets/${id}`, headers })).statusCode, 200);
+    t.equal(hits(), before, `${who}: rendered each time`);
+  }
+  t.equal((await a.app.inject({ url: `/datasets/${id}` })).statusCode, 200);
+  const before = hits();
+  const again = await a.app.inject({ url: `/datasets/${id}` });
+  t.equal(again.statusCode, 200);
+  t.equal(hits(), before + 1, 'anonymous: the second read is served from the cache');
+});
