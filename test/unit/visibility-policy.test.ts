@@ -59,6 +59,16 @@ t.test('who reads a version: public for everyone, private for holders, a draft o
   );
 });
 
+t.test('credentials that act for no user hold no record, not even one that has no owner', async (t) => {
+  const ownerless = version({ visibility: 'private', owner: null, groups: [] });
+  for (const user of [null, undefined]) {
+    const caller: Actor = { id: 'tk-nobody', role: 'curator', user, groups: [] };
+    t.notOk(mayRead(caller, ownerless), `user ${user}: a private record without an owner`);
+    t.notOk(mayGetFiles(caller, { ...ownerless, accessLevel: 'restricted' }), `user ${user}: its restricted files`);
+  }
+  t.ok(mayRead(callers.admin, ownerless), 'admins hold it');
+});
+
 t.test('a read is hidden (404) for whoever may not read the version, gone (410) for whoever may, once withdrawn', async (t) => {
   for (const [name, a] of Object.entries(callers)) {
     const holder = holdersOnly.includes(name);
