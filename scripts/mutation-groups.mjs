@@ -4,8 +4,9 @@ export const groups = {
     // The policy (visibility.ts), its SQL twin for listings (the holder and read-version fragments) and the caller's
     // resolution; src/modules/policies/ holds publication rules, not access decisions.
     mutate: ['src/modules/datasets/visibility.ts', 'src/plugins/auth.ts', 'src/db/fragments.ts:23-28'],
-    // lfn-visibility.test.ts asserts what each caller gets of a record's files (embargo, restriction, logical file names).
-    tests: ['test/unit/visibility.test.ts', 'test/access/owners-groups.test.ts', 'test/integration/auth.test.ts', 'test/security/http-errors.test.ts', 'test/lattice/lfn-visibility.test.ts'],
+    // lfn-visibility.test.ts asserts what each caller gets of a record's files (embargo, restriction, logical file names);
+    // visibility-policy.test.ts each decision of the policy for every kind of caller, and an ended embargo over REST.
+    tests: ['test/unit/visibility-policy.test.ts', 'test/unit/visibility.test.ts', 'test/access/owners-groups.test.ts', 'test/integration/auth.test.ts', 'test/security/http-errors.test.ts', 'test/lattice/lfn-visibility.test.ts'],
   },
   search: {
     mutate: ['src/modules/search/search.repository.ts', 'src/modules/search/search.service.ts', 'src/modules/search/search.schema.ts'],

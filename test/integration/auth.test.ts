@@ -63,6 +63,21 @@ t.test('an anonymous write is refused naming what needs a token; an unknown rout
   t.equal(unknown.json().code, 'ROUTE_NOT_FOUND');
 });
 
+t.test('an anonymous GET or HEAD of a route that declares a token answers as a read: a draft is 404 like an unknown record, never 401', async (t) => {
+  const a = await makeApp(t);
+  const id = await publishedDataset(a);
+  t.equal((await a.app.inject({ method: 'POST', url: `/datasets/${id}/versions`, headers: a.as.curator })).statusCode, 201, 'a draft is open');
+  for (const method of ['GET', 'HEAD'] as const) {
+    const draft = await a.app.inject({ method, url: `/datasets/${id}/draft` });
+    const unknown = await a.app.inject({ method, url: '/datasets/no-such-record/draft' });
+    t.equal(draft.statusCode, 404, `${method}: the draft does not exist for an anonymous caller`);
+    t.equal(unknown.statusCode, 404, `${method}: nor does an unknown record's`);
+    t.equal(draft.headers['content-type'], unknown.headers['content-type'], `${method}: the same kind of answer`);
+    if (method === 'GET') t.equal(draft.json().code, unknown.json().code);
+  }
+  t.equal((await a.app.inject({ url: `/datasets/${id}/draft`, headers: a.as.curator })).statusCode, 200, 'its curator reads it');
+});
+
 t.test('bad credentials are refused, not ignored', async (t) => {
   const a = await makeApp(t);
   for (const authorization of ['Bearer nope', 'Token abc', 'Basic ' + Buffer.from('no-colon').toString('base64')]) {

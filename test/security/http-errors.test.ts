@@ -1,5 +1,6 @@
 import t from 'tap';
 import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import type { AddressInfo } from 'node:net';
 import { BASE_URL, makeApp, minimalDataset, publishedDataset, type TestApp } from '../helpers/app.js';
 import { rawRequest } from '../helpers/raw-http.js';
@@ -136,6 +137,23 @@ t.test('failed authentications are rate limited per client: 429 problem+json wit
   const graphql = await a.app.inject({ method: 'POST', url: '/graphql', headers: { authorization: 'Bearer guess-5' }, payload: { query: '{ __typename }' } });
   t.equal(graphql.statusCode, 429, 'GraphQL counts too');
   t.equal(graphql.json().errors[0].extensions.code, 'RATE_LIMITED');
+});
+
+t.test('a storage fault while a token is checked is not a failed authentication: no client is locked out by it', async (t) => {
+  const a = await makeApp(t, { FEMTO_AUTH_FAILURES_MAX: '2', FEMTO_AUTH_FAILURES_WINDOW_MS: '60000' });
+  // Another connection moves the tokens table away, so looking a token up fails in SQLite (as a damaged file would).
+  const other = new Database(a.config.dbPath);
+  t.teardown(() => other.close());
+  other.exec('ALTER TABLE tokens RENAME TO tokens_away');
+  for (let i = 0; i < 3; i++) {
+    const res = await a.app.inject({ url: '/datasets', headers: a.as.curator });
+    t.ok(res.statusCode >= 500, `fault ${i + 1}: a server error (${res.statusCode}), not the client's`);
+    t.not(res.json().code, 'INVALID_TOKEN');
+  }
+  other.exec('ALTER TABLE tokens_away RENAME TO tokens');
+  const res = await a.app.inject({ url: '/datasets', headers: a.as.curator });
+  t.equal(res.statusCode, 200, 'once storage is back the same token works at once');
+  t.notOk(res.headers['retry-after']);
 });
 
 t.test('a DOI that is not printable ASCII, too long or with dot segments is refused before anything is stored', async (t) => {
