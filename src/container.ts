@@ -24,6 +24,7 @@ import { createIdentifiersRepository } from './modules/identifiers/identifiers.r
 import { createIdentifiersService, lineageRelations } from './modules/identifiers/identifiers.service.js';
 import { identifiersReadExtension, lineageOfItems } from './modules/identifiers/identifiers.read.js';
 import { registerDatasetFormats } from './modules/identifiers/identifiers.representations.js';
+import { withHepdataRelatedItems } from './modules/hepdata/serializers/parts.js';
 import { createOutboxWorker, reconcile } from './modules/identifiers/outbox.js';
 import { dataciteImporter } from './modules/identifiers/import.js';
 import { csvImporter, jsonlImporter } from './modules/imports/formats/catalog.js';
@@ -168,7 +169,12 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const hepdata = createHepdataService({ repo: repos.hepdata, datasets });
   reader.extend(hepdataReadExtension(hepdata));
   reader.extend(harvestReadExtension({ storedRecords: datasets.storedRecords, describe: (items) => identifiers.describe(items) }));
-  const metadataOf = (items: Parameters<typeof lineageOfItems>[0]) => identifiers.metadataForMany(items, lineageOfItems(items));
+  // DataCite formats (the record's and OAI's) name the HEPData tables among the record's parts.
+  const metadataOf = (items: Parameters<typeof lineageOfItems>[0]) => {
+    const metadata = identifiers.metadataForMany(items, lineageOfItems(items));
+    for (const item of items) metadata.set(item.pk, withHepdataRelatedItems(metadata.get(item.pk)!, item.parts.hepdataTables));
+    return metadata;
+  };
   registerDatasetFormats(reader.representations, (item) => metadataOf([item]).get(item.pk)!);
 
   const harvest = createHarvestService({
@@ -189,12 +195,14 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   });
 
   // Replicas of distributions at named sites: listing, the resolver, verification.
+  const lattice = createLatticeService({ repo: repos.lattice, ensembles: datasets, auth });
   const locations = createLocationsService({
     repo: repos.locations,
     reader,
     auth,
     doiTarget: (actor, doi) => identifiers.target(actor, doi),
     markovChainRecord: (actor, uri) => datasets.readableOfMarkovChain(actor, uri),
+    chainOfConfiguration: (lfn) => lattice.chainOfConfiguration(lfn),
     versionNumber: (pk) => datasets.versionLabels([pk]).get(pk)?.version ?? null,
     assertEditable: (actor, dataset) => datasets.assertEditable(actor, dataset),
   });
@@ -222,7 +230,6 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   importFormats.register(hepdataImporter({ hepdata, ontology, urls, jsonMaxDepth: config.jsonMaxDepth }));
   importFormats.register(jsonlImporter({ datasets, provenance, urls }, config.jsonMaxDepth));
   importFormats.register(csvImporter({ datasets, provenance, urls }));
-  const lattice = createLatticeService({ repo: repos.lattice, ensembles: datasets, auth });
   importFormats.register(qcdmlImporter({ datasets, lattice, urls }));
   importFormats.register(dataciteImporter({ datasets, repo: repos.identifiers, urls, jsonMaxDepth: config.jsonMaxDepth }));
   const imports = createImportsService({ repo: repos.imports, registry: importFormats, auth });

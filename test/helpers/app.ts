@@ -71,3 +71,14 @@ export async function step(t: TestApp, body: Record<string, unknown>): Promise<s
   if (res.statusCode !== 201) throw new Error(`activity failed: ${res.body}`);
   return res.json().id as string;
 }
+
+/** A DOI written through the DataCite-style REST API as a curator (create, or an event such as publish or hide). */
+export async function doiRequest(t: TestApp, method: 'POST' | 'PUT', url: string, attributes: Record<string, unknown>) {
+  const res = await t.app.inject({
+    method,
+    url,
+    headers: { ...t.as.curator, 'content-type': 'application/vnd.api+json' },
+    payload: JSON.stringify({ data: { type: 'dois', attributes } }),
+  });
+  if (res.statusCode >= 300) throw new Error(res.body);
+}

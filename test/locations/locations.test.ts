@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BASE_URL, makeApp, minimalDataset, type TestApp } from '../helpers/app.js';
+import { BASE_URL, makeApp, minimalDataset, doiRequest, type TestApp } from '../helpers/app.js';
 import { CONTENT, CONTENT_SHA256, fileServer } from './file-server.js';
 
 async function site(a: TestApp, id: string, name: string) {
@@ -266,15 +266,7 @@ t.test('the resolver answers the best replica: preferred site, then verified, ne
 
 t.test('the resolver takes DOIs, and answers 410 for a withdrawn record, 404 for a hidden one, 403 for withheld files', async (t) => {
   const a = await makeApp(t);
-  const doi = async (method: 'POST' | 'PUT', url: string, attributes: Record<string, unknown>) => {
-    const res = await a.app.inject({
-      method,
-      url,
-      headers: { ...a.as.curator, 'content-type': 'application/vnd.api+json' },
-      payload: JSON.stringify({ data: { type: 'dois', attributes } }),
-    });
-    if (res.statusCode >= 300) throw new Error(res.body);
-  };
+  const doi = (method: 'POST' | 'PUT', url: string, attributes: Record<string, unknown>) => doiRequest(a, method, url, attributes);
   const file = (name: string) => [{ replicas: [{ url: `https://data.example.org/${name}` }] }];
   await create(a, { id: 'cited', publisher: 'Lattice Lab', distributions: file('v1.h5') });
   await doi('POST', '/dois', { doi: '10.5072/cited-1', url: `${BASE_URL}/datasets/cited`, event: 'publish' });
@@ -542,17 +534,17 @@ t.test('an ILDG Markov chain URI resolves to the ensemble record holding it', as
       distributions: [{ replicas: [{ url: `https://ildg.example.org/${id}.tar` }] }],
       ...extra,
     });
-  // A record claiming the open ensemble's chain in an identifier, sorted before it, with a file of its own.
+  // A record naming the open ensemble's chain in an identifier (it may not claim it: IsIdenticalTo is the ensemble's own), sorted before it, with a file of its own.
   await create(a, {
     id: 'aa-claims-it',
-    relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/b60-l32', relation: 'IsIdenticalTo' }],
+    relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/b60-l32', relation: 'References' }],
     distributions: [{ urls: ['https://elsewhere.example/phish'] }],
   });
   await ensemble('ens-open', 'mc://ldg/test/b60-l32');
   await ensemble('ens-private', 'mc://ldg/test/secret', { visibility: 'private' });
   await create(a, {
     id: 'cites-it',
-    relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/cited', relation: 'IsIdenticalTo' }],
+    relatedIdentifiers: [{ type: 'ILDG', value: 'mc://ldg/test/cited', relation: 'IsDerivedFrom' }],
     distributions: [{ urls: ['https://x.example/y'] }],
   });
 

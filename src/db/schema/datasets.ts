@@ -187,6 +187,8 @@ export const distributions = sqliteTable(
       .default('download'),
     /** For an archive: the sets of files inside it (include/exclude globs and their media type), a JSON array. */
     contents: text('contents', { mode: 'json' }).$type<{ title?: string; includes: string[]; excludes?: string[]; mediaType: string }[]>(),
+    /** The ILDG logical file name (lfn://…) of the file, for a gauge configuration: its replicas are where the grid keeps it. */
+    lfn: text('lfn'),
   },
   (t) => [index('distributions_version_idx').on(t.versionPk, t.position)],
 );

@@ -124,7 +124,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const insertPersonStmt = sqlite.prepare('INSERT INTO version_agents (version_pk, role, position, agent_id, affiliation) VALUES (?, ?, ?, ?, ?)');
   const insertTermStmt = sqlite.prepare('INSERT INTO version_terms (version_pk, facet, position, value) VALUES (?, ?, ?, ?)');
   const insertDistributionStmt = sqlite.prepare(`
-    INSERT INTO distributions (version_pk, position, title, media_type, format, size_bytes, checksum_algorithm, checksum_value, kind, contents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    INSERT INTO distributions (version_pk, position, title, media_type, format, size_bytes, checksum_algorithm, checksum_value, kind, contents, lfn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertLocationStmt = sqlite.prepare(
     'INSERT INTO distribution_locations (distribution_pk, position, url, site, protocol, checksum_algorithm, checksum_value) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
@@ -172,7 +172,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   );
   const distributionsStmt = sqlite.prepare(`
     SELECT x.pk, x.version_pk AS versionPk, x.title, x.media_type AS mediaType, x.format, x.size_bytes AS sizeBytes, x.kind,
-           x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue, x.contents,
+           x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue, x.contents, x.lfn,
            (SELECT json_group_array(json_array(l.url, l.site, l.protocol, l.checksum_algorithm, l.checksum_value) ORDER BY l.position)
               FROM distribution_locations l WHERE l.distribution_pk = x.pk) AS replicas
       FROM json_each(@pks) k CROSS JOIN distributions x ON x.version_pk = k.value ORDER BY x.position`);
@@ -220,6 +220,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         d.checksum?.value ?? null,
         d.kind ?? 'download',
         d.contents ? JSON.stringify(d.contents) : null,
+        d.lfn ?? null,
       ).lastInsertRowid;
       (d.replicas ?? d.urls.map((url) => ({ url }) as ReplicaInput)).forEach((r, i) =>
         insertLocationStmt.run(distributionPk, i, r.url, r.site ?? null, protocolOf(r.url), r.checksum?.algorithm ?? null, r.checksum?.value ?? null),
@@ -505,6 +506,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
           sizeBytes: d.sizeBytes,
           checksum: d.checksumAlgorithm && d.checksumValue ? { algorithm: d.checksumAlgorithm, value: d.checksumValue } : null,
           contents: d.contents ? (JSON.parse(d.contents) as DatasetRecord['distributions'][number]['contents']) : [],
+          lfn: d.lfn,
         });
       }
       for (const r of relatedStmt.all(arg) as ({ versionPk: number } & DatasetRecord['relatedIdentifiers'][number])[]) {

@@ -137,6 +137,13 @@ export const distributionInput = z
     sizeBytes: bigCount.optional(),
     checksum: checksum.optional(),
     contents: z.array(distributionContentsInput).min(1).max(20).optional().describe('for an archive: the sets of files inside it'),
+    lfn: z
+      .string()
+      .trim()
+      .max(2000)
+      .regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, 'must be an ILDG logical file name (lfn://… or mc://…)')
+      .optional()
+      .describe("the ILDG logical file name of this file (a gauge configuration of the record's ensemble): /resolve/lfn://… answers its best replica"),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -306,6 +313,7 @@ export const distributionOut = z.object({
   sizeBytes: z.number().nullable(),
   checksum: z.object({ algorithm: z.string(), value: z.string() }).nullable(),
   contents: z.array(distributionContentsInput).describe('for an archive: the sets of files inside it (empty when not stated)'),
+  lfn: z.string().nullable().describe('the ILDG logical file name of the file; null with urls while the caller may not get the files'),
 });
 
 export const datasetRecord = z.object({

@@ -14,7 +14,7 @@ import {
   type SharingInput,
   type VersionContent,
 } from './datasets.schema.js';
-import { collisionContentOf, ensembleContentOf } from './physics.schema.js';
+import { collisionContentOf, ensembleContentOf, namesMarkovChain } from './physics.schema.js';
 import { draftEtag, type DatasetReader, type ResolvedVersion } from './read.js';
 import { accessParams, mayEdit, mayRead, viewFor } from './visibility.js';
 import { checkReplicas } from './replicas.js';
@@ -59,6 +59,7 @@ export function contentOf(r: DatasetRecord): VersionContent {
       sizeBytes: d.sizeBytes ?? undefined,
       checksum: d.checksum ? (d.checksum as { algorithm: 'sha256'; value: string }) : undefined,
       contents: d.contents.length ? d.contents : undefined,
+      lfn: d.lfn ?? undefined,
     })),
     relatedIdentifiers: r.relatedIdentifiers as VersionContent['relatedIdentifiers'],
     visibility: r.visibility,
@@ -212,6 +213,21 @@ export function createDatasetsService(deps: {
    */
   function claimMarkovChain(id: string, content: Partial<VersionContent>): void {
     const uri = content.ensemble?.markovChainUri;
+    // Saying IsIdenticalTo a chain is saying "this record is that ensemble": only the ensemble block
+    // claims a chain (and is checked below), so the rule reads the request alone and tells nothing of
+    // whether another record, visible or hidden, holds the chain.
+    const foreign = (content.relatedIdentifiers ?? []).flatMap((r, i) =>
+      r.relation === 'IsIdenticalTo' && namesMarkovChain(r) && r.value.trim() !== uri
+        ? [{ pointer: `/relatedIdentifiers/${i}`, message: `${r.value} is not this record's ensemble` }]
+        : [],
+    );
+    if (foreign.length) {
+      throw new FemtoError(
+        'MARKOV_CHAIN_NOT_OWN',
+        `A record is identical to a Markov chain only when its ensemble block is that chain (ensemble.markovChainUri); cite another ensemble with IsDerivedFrom, References or IsPartOf instead`,
+        foreign,
+      );
+    }
     if (uri && repo.recordsOfMarkovChain(uri).some((other) => other !== id)) {
       throw new FemtoError('ID_TAKEN', `The Markov chain URI ${uri} is another record's ensemble`, [
         { pointer: '/ensemble/markovChainUri', message: 'is taken' },

@@ -37,6 +37,13 @@ export const ensembleInput = z
   })
   .strict();
 
+/**
+ * A related identifier naming an ILDG Markov chain: an mc:// URI, or an ILDG identifier that is not
+ * a logical file name (QCDml 1.x chain URIs carry no scheme: www.lqcd.org/ildg/…).
+ */
+export const namesMarkovChain = (r: { type: string; value: string }): boolean =>
+  /^mc:\/\//i.test(r.value.trim()) || (r.type === 'ILDG' && !/^lfn:\/\//i.test(r.value.trim()));
+
 /** "Au+Au", "p+p", "e+p", "d+Au", "Pb+Pb": two beam particles or nuclei joined by "+". */
 export const collisionSystem = z
   .string()

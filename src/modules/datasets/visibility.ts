@@ -71,13 +71,13 @@ export function mayGetFiles(actor: Actor, v: Pick<VersionFacts, 'accessLevel' | 
   return holds(actor, v);
 }
 
-/** What a caller may see of a record it may read: no file URLs, nor an ensemble's logical file names, unless it may get the files. */
+/** What a caller may see of a record it may read: no file URLs, nor logical file names (an ensemble's, a distribution's), unless it may get the files. */
 export function viewFor<R extends DatasetRecord>(actor: Actor, record: R, holders: Holders, now = new Date()): R {
   if (mayGetFiles(actor, { ...record, ...holders }, now)) return record;
   const { ensemble } = record;
   return {
     ...record,
-    distributions: record.distributions.map((d) => ({ ...d, urls: [], replicas: [] })),
+    distributions: record.distributions.map((d) => ({ ...d, urls: [], replicas: [], lfn: null })),
     ...(ensemble ? { ensemble: { ...ensemble, configurations: { ...ensemble.configurations, logicalFileNames: [] } } } : {}),
   };
 }

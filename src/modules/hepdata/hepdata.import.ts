@@ -146,8 +146,8 @@ export function hepdataImporter(deps: {
   return {
     format: 'hepdata',
     title:
-      'HEPData submission (a directory with submission.yaml and its data files, or the single-file form): one dataset with its tables, keywords mapped to ontology observables, INSPIRE/arXiv ids as related identifiers',
-    mediaTypes: ['application/yaml', 'application/x-yaml', 'text/yaml'],
+      'HEPData submission (a directory with submission.yaml and its data files, as it is or as a .zip / .tar.gz archive, or the single-file form): one dataset with its tables, keywords mapped to ontology observables, INSPIRE/arXiv ids as related identifiers',
+    mediaTypes: ['application/yaml', 'application/x-yaml', 'text/yaml', 'application/zip', 'application/gzip'],
     extensions: ['submission.yaml'],
     directories: true,
 

@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isAlias, isCollection, isNode, isPair, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { FemtoError, type FieldError } from '../../errors.js';
 import { nestsDeeperThan } from '../../lib/json.js';
 import { projectPath } from '../../paths.js';
@@ -28,6 +28,42 @@ export const DATA_FILE_LIMIT = 10 * 1024 * 1024;
 export const TABLE_LIMIT = 2000;
 /** Field errors reported per refusal. */
 const ERROR_LIMIT = 50;
+/**
+ * How many times its own nodes a YAML document may become once its aliases are expanded. PyYAML
+ * writes an alias where one object appears twice (a shared qualifier, an error model): a few, never
+ * a multiplication. The yaml library's maxAliasCount bounds the uses of each anchor only, so many
+ * anchors used up to that bound each still amplify a file about a hundredfold.
+ */
+export const ALIAS_EXPANSION_LIMIT = 4;
+/** Small documents may repeat a little more: a few shared blocks in a short file. */
+const ALIAS_ALLOWANCE = 1000;
+
+/**
+ * The nodes of a document, and how many it expands to (an alias counts as the node it names), in
+ * one pass in document order (an alias names the last anchor of its name before it); stops counting
+ * past `limit` (a billion laughs never finishes otherwise).
+ */
+function expansionOf(doc: Document, limit: number): { nodes: number; expanded: number } {
+  const anchored = new Map<string, number>();
+  let nodes = 0;
+  const walk = (node: unknown): number => {
+    if (!isNode(node) && !isPair(node)) return 0;
+    nodes++;
+    let size = 1;
+    if (isAlias(node)) size = anchored.get(node.source) ?? 1;
+    else if (isPair(node)) size = walk(node.key) + walk(node.value);
+    else if (isCollection(node)) for (const item of node.items) size += walk(item);
+    if (size > limit) throw new RangeError('expansion limit');
+    if (isNode(node) && !isAlias(node) && node.anchor) anchored.set(node.anchor, size);
+    return size;
+  };
+  try {
+    return { nodes, expanded: walk(doc.contents) };
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return { nodes, expanded: Infinity };
+  }
+}
 
 let validators: { info: ValidateFunction; table: ValidateFunction; data: ValidateFunction } | undefined;
 /** The four schemas registered by `$id` (they `$ref` each other by relative name), compiled on first use. */
@@ -88,6 +124,17 @@ function parseYaml(file: string, text: string, maxDepth: number): { docs: Docume
     throw new FemtoError('MALFORMED_BODY', `${file}:${e.linePos?.[0].line ?? '?'}: not YAML: ${e.message.split('\n')[0]}`, [
       { pointer: '', message: `${file}: ${e.message.split('\n')[0]}` },
     ]);
+  }
+  // Every node takes at least a byte of the text: a walk past that many expansions is refused whatever the count.
+  const cap = text.length * ALIAS_EXPANSION_LIMIT + ALIAS_ALLOWANCE;
+  for (const doc of list as Document[]) {
+    const { nodes, expanded } = expansionOf(doc, cap);
+    if (expanded > nodes * ALIAS_EXPANSION_LIMIT + ALIAS_ALLOWANCE)
+      throw new FemtoError(
+        'PAYLOAD_TOO_LARGE',
+        `${file}: its YAML aliases expand ${Number.isFinite(expanded) ? `${nodes} nodes to ${expanded}` : `it past ${cap} nodes`}; at most ${ALIAS_EXPANSION_LIMIT} times its own nodes (plus ${ALIAS_ALLOWANCE}) are read`,
+        [{ pointer: `${file}#/`, message: 'YAML aliases expand too far' }],
+      );
   }
   return { docs: list as Document[], lines };
 }

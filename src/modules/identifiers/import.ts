@@ -44,11 +44,26 @@ function issuedOf(a: DataciteAttributes): string | null {
 
 const stated = (name: string | undefined) => (name && name !== UNAVAILABLE ? name : null);
 
+const relatedTypes = new Set<string>(RELATED_ID_TYPES);
+const relations = new Set<string>(RELATION_TYPES);
+
+/** The positions, in the DataCite record, of the related identifiers femto keeps (schemes and relations it knows). */
+const keptRelated = (a: DataciteAttributes): number[] =>
+  (a.relatedIdentifiers ?? []).flatMap((r, i) =>
+    relatedTypes.has(r.relatedIdentifierType) && relations.has(r.relationType) && r.relatedIdentifier ? [i] : [],
+  );
+
+/** A refusal of the content, its related identifier pointers turned back into the DataCite record's own. */
+function inDataciteTerms(err: unknown, a: DataciteAttributes): unknown {
+  if (!(err instanceof FemtoError)) return err;
+  const kept = keptRelated(a);
+  for (const e of err.errors) e.pointer = e.pointer.replace(/^\/relatedIdentifiers\/(\d+)/, (_, i: string) => `/relatedIdentifiers/${kept[Number(i)] ?? i}`);
+  return err;
+}
+
 export function contentFromDatacite(a: DataciteAttributes): VersionContent {
   const license = a.rightsList ? spdxOfRights(a.rightsList) : undefined;
   const resourceType = RESOURCE_TYPES.find((t) => t === a.types?.resourceTypeGeneral) ?? 'Other';
-  const relatedTypes = new Set<string>(RELATED_ID_TYPES);
-  const relations = new Set<string>(RELATION_TYPES);
   const title = primaryTitle(a) ?? a.doi ?? 'Untitled';
   return {
     title,
@@ -60,8 +75,8 @@ export function contentFromDatacite(a: DataciteAttributes): VersionContent {
     license: license ?? null,
     keywords: [...new Set((a.subjects ?? []).map((s) => s.subject).filter(Boolean))],
     formats: [...new Set(a.formats ?? [])],
-    relatedIdentifiers: (a.relatedIdentifiers ?? [])
-      .filter((r) => relatedTypes.has(r.relatedIdentifierType) && relations.has(r.relationType) && r.relatedIdentifier)
+    relatedIdentifiers: keptRelated(a)
+      .map((i) => a.relatedIdentifiers![i])
       .map((r) => ({ type: r.relatedIdentifierType as never, value: r.relatedIdentifier, relation: r.relationType as never })),
     version: a.version ?? null,
     publisher: stated(a.publisher?.name),
@@ -139,7 +154,12 @@ export function dataciteImporter(deps: {
         const id = existing.datasetId ?? dataset;
         return { status: 'unchanged', message: `DOI ${doi} is already bound to dataset ${id}`, subject: { id, location: urls.dataset(id) } };
       }
-      const v = datasets.createPublished(actor, dataset, contentFromDatacite(attrs));
+      let v: ReturnType<DatasetsService['createPublished']>;
+      try {
+        v = datasets.createPublished(actor, dataset, contentFromDatacite(attrs));
+      } catch (err) {
+        throw inDataciteTerms(err, attrs);
+      }
       if (doi) {
         const t = new Date().toISOString();
         const { doi: _d, prefix: _p, suffix: _s, url, event: _e, schemaVersion: _v, ...kept } = attrs as DataciteAttributes & Record<string, unknown>;

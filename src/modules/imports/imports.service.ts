@@ -14,6 +14,7 @@ import {
   type UnitResult,
 } from './imports.schema.js';
 import type { ImportRegistry } from './registry.js';
+import { archiveDirectory, isArchive } from './archive.js';
 
 export interface RunOptions {
   dryRun?: boolean;
@@ -56,6 +57,8 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
    */
   function parse(importer: Importer, input: ImportInput): ParsedUnit[] {
     try {
+      // An archive is the directory it packs, for formats that read directories.
+      if (importer.directories && input.kind === 'file' && isArchive(input.bytes)) return Array.from(importer.parse(archiveDirectory(input)));
       return Array.from(importer.parse(input));
     } catch (err) {
       const refused = refusable(err) ? err : new FemtoError('UNPROCESSABLE', `${input.name} is not ${importer.format}: ${(err as Error).message}`);

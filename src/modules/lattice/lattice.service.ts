@@ -18,6 +18,9 @@ export interface EnsembleRecords {
 export function createLatticeService(deps: { repo: LatticeRepository; ensembles: EnsembleRecords; auth: AuthService }) {
   const { repo, ensembles, auth } = deps;
   return {
+    /** The Markov chain of the configuration recorded under a logical file name. */
+    chainOfConfiguration: (lfn: string): string | undefined => repo.configuration(lfn)?.markovChainUri,
+
     attachConfiguration(actor: Actor, c: ConfigurationFields): { status: 'created' | 'updated' | 'unchanged'; dataset: string } {
       auth.require(actor, 'curator');
       const [dataset] = ensembles.editableRecords(actor, ensembles.recordsOfMarkovChain(c.markovChainUri));

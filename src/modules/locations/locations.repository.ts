@@ -9,6 +9,8 @@ export interface DistributionReplicas {
   kind: 'download' | 'access';
   sizeBytes: number | null;
   checksum: { algorithm: string; value: string } | null;
+  /** The ILDG logical file name of the file, when it is a gauge configuration. */
+  lfn: string | null;
   replicas: ReplicaLocation[];
 }
 
@@ -34,6 +36,7 @@ interface ReplicaRow {
   sizeBytes: number | null;
   algorithm: string | null;
   value: string | null;
+  lfn: string | null;
   url: string | null;
   site: string | null;
   protocol: string | null;
@@ -59,7 +62,7 @@ export function createLocationsRepository({ sqlite }: Database_) {
   const knownStmt = sqlite.prepare('SELECT s.id FROM json_each(?) k CROSS JOIN sites s ON s.id = k.value').pluck(true);
   // One statement for every distribution of a version and every replica of each (a distribution without replicas: one row of nulls).
   const replicasStmt = sqlite.prepare(`
-    SELECT x.pk, x.position + 1 AS distribution, x.title, x.kind, x.size_bytes AS sizeBytes, x.checksum_algorithm AS algorithm, x.checksum_value AS value,
+    SELECT x.pk, x.position + 1 AS distribution, x.title, x.kind, x.size_bytes AS sizeBytes, x.checksum_algorithm AS algorithm, x.checksum_value AS value, x.lfn,
            l.url, l.site, l.protocol, l.checksum_algorithm AS replicaAlgorithm, l.checksum_value AS replicaValue,
            l.verified_at AS verifiedAt, l.verify_result AS verifyResult, l.verify_detail AS verifyDetail
       FROM distributions x LEFT JOIN distribution_locations l ON l.distribution_pk = x.pk
@@ -114,6 +117,7 @@ export function createLocationsRepository({ sqlite }: Database_) {
             kind: r.kind,
             sizeBytes: r.sizeBytes,
             checksum: checksumOf(r.algorithm, r.value),
+            lfn: r.lfn,
             replicas: [],
           };
           out.push(d);

@@ -35,13 +35,13 @@ export function bestReplica(replicas: readonly ReplicaLocation[], prefer: { site
 }
 
 /** Why no replica answers: what a user can act on (another protocol, another distribution, the site's operator). */
-function noReplica(replicas: readonly ReplicaLocation[], q: ResolveQuery): FemtoError {
+function noReplica(replicas: readonly ReplicaLocation[], q: ResolveQuery, distribution: number): FemtoError {
   const over = q.protocol ? replicas.filter((r) => r.protocol === q.protocol) : replicas;
   const why = !replicas.length
-    ? `distribution ${q.distribution} has no replica`
+    ? `distribution ${distribution} has no replica`
     : !over.length
-      ? `no replica of distribution ${q.distribution} is served over ${q.protocol} (there are: ${[...new Set(replicas.map((r) => r.protocol))].join(', ')})`
-      : `every replica of distribution ${q.distribution}${q.protocol ? ` over ${q.protocol}` : ''} failed its last check`;
+      ? `no replica of distribution ${distribution} is served over ${q.protocol} (there are: ${[...new Set(replicas.map((r) => r.protocol))].join(', ')})`
+      : `every replica of distribution ${distribution}${q.protocol ? ` over ${q.protocol}` : ''} failed its last check`;
   return new FemtoError('NO_REPLICA', why);
 }
 
@@ -61,6 +61,8 @@ export function createLocationsService(deps: {
   /** The records the caller may read that are identical to an identifier of this type (datasets module). */
   /** The record whose ensemble is this ILDG Markov chain, when the caller may read it. */
   markovChainRecord: (actor: Actor, uri: string) => string | undefined;
+  /** The Markov chain a gauge configuration recorded under this logical file name belongs to (lattice module). */
+  chainOfConfiguration: (lfn: string) => string | undefined;
   /** What a DOI names for the caller (identifiers module). */
   doiTarget: (actor: Actor, doi: string) => { datasetId: string; versionPk: number | null } | undefined;
   /** The version number of a version pk (datasets module). */
@@ -86,8 +88,12 @@ export function createLocationsService(deps: {
     (r: ReplicaLocation): ReplicaLocation =>
       holder || !r.verified ? r : { ...r, verified: { ...r.verified, detail: null } };
 
-  /** The version an identifier (a DOI, a dataset id, an ILDG Markov chain URI) names. */
-  function refOf(actor: Actor, identifier: string, version: number | undefined): VersionRef {
+  /**
+   * The version an identifier (a DOI, a dataset id, an ILDG Markov chain URI or logical file name)
+   * names. A logical file name is the configuration's: it names the record whose ensemble is the
+   * configuration's chain, never another record that merely lists the name.
+   */
+  function refOf(actor: Actor, identifier: string, version: number | undefined): VersionRef & { lfn?: string } {
     const doi = normalizeDoi(identifier);
     const unknown = () => notFound('Identifier', identifier);
     if (doi) {
@@ -101,10 +107,13 @@ export function createLocationsService(deps: {
       return { dataset: target.datasetId, version: n };
     }
     if (slugPattern.test(identifier)) return { dataset: identifier, version };
-    if (!MARKOV_CHAIN.test(identifier)) throw unknown();
-    const dataset = deps.markovChainRecord(actor, identifier);
+    // ILDG logical file names are lfn://… (QCDml 1.x) or mc://… beneath their chain (2.0): a recorded configuration's name first.
+    const configurationOf = deps.chainOfConfiguration(identifier);
+    const chain = configurationOf ?? (MARKOV_CHAIN.test(identifier) ? identifier : undefined);
+    if (!chain) throw unknown();
+    const dataset = deps.markovChainRecord(actor, chain);
     if (!dataset) throw unknown();
-    return { dataset, version };
+    return { dataset, version, ...(configurationOf ? { lfn: identifier } : {}) };
   }
 
   /** A distribution of a published version the caller may change the replicas of. */
@@ -151,7 +160,9 @@ export function createLocationsService(deps: {
       const { version, filesWithheld, holder } = open(actor, ref, () =>
         ref.version === undefined ? notFound('Dataset', ref.dataset) : notFound('Version', `${ref.dataset} v${ref.version}`),
       );
-      const distributions = repo.replicasOf(version.pk).map(({ pk: _pk, ...d }) => ({ ...d, replicas: filesWithheld ? [] : d.replicas.map(checkFor(holder)) }));
+      const distributions = repo
+        .replicasOf(version.pk)
+        .map(({ pk: _pk, lfn: _lfn, ...d }) => ({ ...d, replicas: filesWithheld ? [] : d.replicas.map(checkFor(holder)) }));
       return { dataset: version.datasetId, version: version.versionNumber!, filesWithheld, distributions };
     },
 
@@ -206,20 +217,24 @@ export function createLocationsService(deps: {
       });
     },
 
-    /** The best replica of one distribution of the version an identifier names (see bestReplica). */
+    /** The best replica of one distribution of the version an identifier names (see bestReplica): for a logical file name, the distribution that is that file. */
     resolve(actor: Actor, identifier: string, q: ResolveQuery): Resolved {
-      const ref = refOf(actor, identifier, q.version);
+      const { lfn, ...ref } = refOf(actor, identifier, q.version);
       const { version, filesWithheld, holder } = open(actor, ref, () => notFound('Identifier', identifier));
       if (filesWithheld)
         throw new FemtoError(
           'FILES_WITHHELD',
           `The files of ${version.datasetId} are ${version.accessLevel === 'embargoed' ? 'under embargo' : 'restricted'}; the record says how to request access`,
         );
-      const distribution = repo.replicasOf(version.pk).find((d) => d.index === q.distribution);
-      if (!distribution) throw new FemtoError('NO_REPLICA', `${version.datasetId} v${version.versionNumber} has no distribution ${q.distribution}`);
+      const distribution = repo.replicasOf(version.pk).find((d) => (lfn ? d.lfn === lfn : d.index === q.distribution));
+      if (!distribution)
+        throw new FemtoError(
+          'NO_REPLICA',
+          `${version.datasetId} v${version.versionNumber} has no ${lfn ? `distribution that is the file ${lfn}` : `distribution ${q.distribution}`}`,
+        );
       const replica = bestReplica(distribution.replicas, q);
-      if (!replica) throw noReplica(distribution.replicas, q);
-      return { identifier, dataset: version.datasetId, version: version.versionNumber!, distribution: q.distribution, replica: checkFor(holder)(replica) };
+      if (!replica) throw noReplica(distribution.replicas, q, distribution.index);
+      return { identifier, dataset: version.datasetId, version: version.versionNumber!, distribution: distribution.index, replica: checkFor(holder)(replica) };
     },
 
     /** Checks every replica (of a site, of a dataset), `concurrency` at a time, and records what each check found. */

@@ -2,6 +2,7 @@ import { orcidUrl, rorUrl } from '../../../lib/identifiers.js';
 import { isEmailContact, LICENSE_UNKNOWN, type DatasetRecord, type RecordStatus } from '../../datasets/datasets.schema.js';
 import { licenseText } from '../../datasets/record-facts.js';
 import type { ActivityRecord } from '../../provenance/provenance.schema.js';
+import { hepdataDcatParts } from '../../hepdata/serializers/parts.js';
 import type { HarvestItem, SerializerContext } from '../harvest.service.js';
 import { doiUrl, resolvableUrl, spdxUrl } from '../harvest.urls.js';
 
@@ -82,7 +83,7 @@ const RELATION_PROPERTY: Record<string, string> = {
 };
 
 /** DataCite relations as the Dublin Core / FOAF properties DCAT-AP expects (documentation pages are foaf:Document). */
-function relatedProperties(related: { type: string; value: string; relation: string }[]): Json {
+function relatedProperties(related: { type: string; value: string; relation: string }[]): Record<string, Json[]> {
   const out: Record<string, Json[]> = {};
   for (const x of related) {
     const property = RELATION_PROPERTY[x.relation] ?? 'dct:relation';
@@ -110,6 +111,9 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
     title: u.title,
     description: u.description,
   }));
+  const related = relatedProperties(r.relatedIdentifiers);
+  const tables = hepdataDcatParts(item.hepdataTables, landing);
+  if (tables.length) related['dct:hasPart'] = [...(related['dct:hasPart'] ?? []), ...tables];
   return {
     '@id': datasetIri(item, ctx),
     '@type': 'Dataset',
@@ -153,7 +157,7 @@ export function dcatNode(item: HarvestItem, ctx: SerializerContext): Json {
       hasVersion: item.versions.map((v) => ctx.urls.version(r.id, v.n)),
     },
     ...(previous ? { previousVersion: ctx.urls.version(r.id, previous.n) } : {}),
-    ...relatedProperties(r.relatedIdentifiers),
+    ...related,
     // Lineage as a qualified relation too: DCAT-AP allows one only between dcat resources.
     ...(upstream.length
       ? {

@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../../../lib/html.js';
 import type { HepdataTable } from '../hepdata.schema.js';
+import { hepdataTableAnchor } from './parts.js';
 
 const variable = (v: { name: string; units: string | null }) => (v.units ? `${v.name} [${v.units}]` : v.name);
 
@@ -7,8 +8,8 @@ const variable = (v: { name: string; units: string | null }) => (v.units ? `${v.
 export function hepdataTablesHtml(tables: readonly HepdataTable[], observableLink: (iri: string, text: string) => SafeHtml): SafeHtml | '' {
   if (!tables.length) return '';
   const rows = tables.map(
-    (t) =>
-      html`<tr><th scope="row">${t.name}${t.location ? html`<br><small>${t.location}</small>` : ''}</th><td>${t.description}</td><td>${t.independentVariables.map(variable).join('; ') || 'None'}</td><td>${
+    (t, i) =>
+      html`<tr id="${hepdataTableAnchor(i)}"><th scope="row">${t.name}${t.location ? html`<br><small>${t.location}</small>` : ''}</th><td>${t.description}</td><td>${t.independentVariables.map(variable).join('; ') || 'None'}</td><td>${
         t.dependentVariables.map(variable).join('; ') || 'None'
       }</td><td>${t.keywords.map((k, i) => html`${i ? '; ' : ''}${k.observable ? observableLink(k.observable, k.value) : k.value}`)}</td></tr>`,
   );

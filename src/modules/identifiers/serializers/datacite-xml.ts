@@ -95,6 +95,45 @@ function fundingReference(parent: XMLBuilder, f: Record<string, unknown>) {
   if (f.awardTitle) el.ele('awardTitle').txt(lit(String(f.awardTitle)));
 }
 
+type RelatedItemName = { name?: string; nameType?: string; givenName?: string; familyName?: string; contributorType?: string };
+
+/** A related item (kernel 4.4+): a resource named by its title and citation details, with or without an identifier of its own. */
+function relatedItem(parent: XMLBuilder, r: Record<string, unknown>) {
+  const el = parent.ele('relatedItem', clean({ relatedItemType: r.relatedItemType as string, relationType: r.relationType as string }));
+  const id = r.relatedItemIdentifier as Record<string, string> | undefined;
+  if (id?.relatedItemIdentifier) {
+    el.ele(
+      'relatedItemIdentifier',
+      clean({
+        relatedItemIdentifierType: id.relatedItemIdentifierType,
+        relatedMetadataScheme: id.relatedMetadataScheme,
+        schemeURI: id.schemeUri,
+        schemeType: id.schemeType,
+      }),
+    ).txt(lit(id.relatedItemIdentifier));
+  }
+  const names = (wrapper: 'creators' | 'contributors', element: 'creator' | 'contributor') =>
+    list(
+      el,
+      wrapper,
+      (r[wrapper] as RelatedItemName[] | undefined)?.filter((n) => n.name),
+      (w, n) => {
+        const e = w.ele(element, element === 'contributor' ? { contributorType: n.contributorType ?? 'Other' } : {});
+        e.ele(`${element}Name`, clean({ nameType: n.nameType })).txt(lit(n.name));
+        if (n.givenName) e.ele('givenName').txt(lit(n.givenName));
+        if (n.familyName) e.ele('familyName').txt(lit(n.familyName));
+      },
+    );
+  names('creators', 'creator');
+  list(el, 'titles', r.titles as { title: string; titleType?: string; lang?: string }[] | undefined, (w, t) =>
+    w.ele('title', clean({ titleType: t.titleType, lang: t.lang })).txt(lit(t.title)),
+  );
+  for (const k of ['publicationYear', 'volume', 'issue', 'number', 'firstPage', 'lastPage', 'publisher', 'edition']) {
+    if (r[k] != null && r[k] !== '') el.ele(k, k === 'number' ? clean({ numberType: r.numberType as string }) : {}).txt(lit(String(r[k])));
+  }
+  names('contributors', 'contributor');
+}
+
 /**
  * DataCite kernel-4 XML (valid against the 4.7 XSD) from DataCite JSON attributes.
  *
@@ -104,9 +143,6 @@ function fundingReference(parent: XMLBuilder, f: Record<string, unknown>) {
  * Guidelines for Data Archives name URL among the identifier types of oai_datacite records, so
  * harvesters read it as "no DOI yet" rather than as a bogus DOI. With neither, there is nothing
  * to identify the resource by and this throws.
- *
- * relatedItems (kernel 4.4+) are not written: femto does not model them, and a record imported
- * with them keeps them in its JSON form.
  */
 export function dataciteXml(a: DataciteAttributes): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
@@ -181,5 +217,6 @@ export function dataciteXml(a: DataciteAttributes): string {
   );
   list(root, 'geoLocations', a.geoLocations, geoLocation);
   list(root, 'fundingReferences', a.fundingReferences, fundingReference);
+  list(root, 'relatedItems', a.relatedItems, relatedItem);
   return doc.end({ prettyPrint: true });
 }

@@ -1,0 +1,173 @@
+import AdmZip from 'adm-zip';
+import { Parser, type ReadEntry } from 'tar';
+import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { FemtoError } from '../../errors.js';
+import type { DirectoryInput, FileInput } from './imports.schema.js';
+
+/**
+ * Archives (`.zip`, `.tar.gz`) given where a format reads a directory: a HEPData submission travels
+ * so. Everything is bounded before it is worked on: the archive's own size, its entry count, each
+ * path (no `..`, nothing absolute, at most ARCHIVE_MAX_DEPTH deep), each entry's and the whole
+ * uncompressed size, counted by zlib as it inflates (maxOutputLength), never taken from a header;
+ * links, devices and anything but regular files and directories are refused. Nothing is written to
+ * disk: entries are buffers, so a name can never reach outside.
+ */
+
+export const ARCHIVE_MAX_BYTES = 50 * 1024 * 1024;
+export const ARCHIVE_MAX_ENTRIES = 2000;
+export const ARCHIVE_MAX_ENTRY_BYTES = 20 * 1024 * 1024;
+export const ARCHIVE_MAX_TOTAL_BYTES = 100 * 1024 * 1024;
+export const ARCHIVE_MAX_DEPTH = 16;
+
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+const GZIP = Buffer.from([0x1f, 0x8b]);
+
+const kindOf = (bytes: Buffer): 'zip' | 'tar.gz' | undefined =>
+  bytes.subarray(0, 4).equals(ZIP) || bytes.subarray(0, 4).equals(EMPTY_ZIP) ? 'zip' : bytes.subarray(0, 2).equals(GZIP) ? 'tar.gz' : undefined;
+
+/** Whether the bytes are an archive this module reads (by their magic number, not a name or media type). */
+export const isArchive = (bytes: Buffer) => kindOf(bytes) !== undefined;
+
+const tooLarge = (archive: string, message: string, entry = '') =>
+  new FemtoError('ARCHIVE_TOO_LARGE', `${archive}: ${message}`, [{ pointer: entry ? `${archive}!/${entry}` : archive, message }]);
+const refusedEntry = (archive: string, entry: string, message: string) =>
+  new FemtoError('ARCHIVE_ENTRY_REFUSED', `${archive}: the entry ${JSON.stringify(entry)} ${message}`, [{ pointer: `${archive}!/${entry}`, message }]);
+const unreadable = (archive: string, message: string) =>
+  new FemtoError('ARCHIVE_INVALID', `${archive} is not a readable archive: ${message}`, [{ pointer: archive, message }]);
+
+/** The entry's path inside the archive, or a refusal: relative, no `.`/`..` segments, not too deep. */
+function checkedPath(archive: string, raw: string): string {
+  if (/^([/\\]|[a-zA-Z]:)/.test(raw)) throw refusedEntry(archive, raw, 'has an absolute path');
+  if (raw.includes('\0')) throw refusedEntry(archive, raw, 'has a NUL byte in its path');
+  const segments = raw.split(/[/\\]/).filter((s, i, all) => s !== '' || i < all.length - 1);
+  if (segments.some((s) => s === '..' || s === '.' || s === '')) throw refusedEntry(archive, raw, 'has a path leaving its place (. or .. segments)');
+  if (segments.length > ARCHIVE_MAX_DEPTH) throw refusedEntry(archive, raw, `is nested deeper than ${ARCHIVE_MAX_DEPTH} levels`);
+  return segments.join('/');
+}
+
+/** zlib's own output bound: it stops inflating at `max` bytes, whatever the entry claims. */
+function bounded<T>(archive: string, entry: string, max: number, inflate: () => T): T {
+  try {
+    return inflate();
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(archive, `inflates beyond ${max} bytes`, entry);
+    throw unreadable(archive, `${entry ? `${entry}: ` : ''}${(err as Error).message}`);
+  }
+}
+
+interface Counter {
+  total: number;
+  add(entry: string, bytes: number): void;
+}
+
+function counter(archive: string): Counter {
+  return {
+    total: 0,
+    add(entry, bytes) {
+      if (bytes > ARCHIVE_MAX_ENTRY_BYTES) throw tooLarge(archive, `an entry inflates beyond ${ARCHIVE_MAX_ENTRY_BYTES} bytes`, entry);
+      this.total += bytes;
+      if (this.total > ARCHIVE_MAX_TOTAL_BYTES) throw tooLarge(archive, `its entries inflate beyond ${ARCHIVE_MAX_TOTAL_BYTES} bytes in all`, entry);
+    },
+  };
+}
+
+type ArchiveFile = { path: string; read(): Buffer };
+
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+
+/** Zip entries are listed from the central directory; each is inflated when the format reads it, under the bounds. */
+function zipFiles(archive: string, bytes: Buffer): ArchiveFile[] {
+  let entries: AdmZip.IZipEntry[];
+  try {
+    entries = new AdmZip(bytes).getEntries();
+  } catch (err) {
+    throw unreadable(archive, (err as Error).message);
+  }
+  if (entries.length > ARCHIVE_MAX_ENTRIES) throw tooLarge(archive, `more than ${ARCHIVE_MAX_ENTRIES} entries`);
+  const count = counter(archive);
+  const files: ArchiveFile[] = [];
+  for (const e of entries) {
+    const path = checkedPath(archive, e.entryName);
+    // Unix attributes (made on Unix: the high byte of "version made by" is 3) say what the entry is; a link's data is its target.
+    const mode = e.header.made >> 8 === 3 ? (e.header.attr >>> 16) & S_IFMT : 0;
+    if (mode && mode !== S_IFREG && mode !== S_IFDIR) throw refusedEntry(archive, e.entryName, 'is not a regular file or directory (a link or a device)');
+    if (e.isDirectory || mode === S_IFDIR) continue;
+    if (e.header.encrypted) throw refusedEntry(archive, e.entryName, 'is encrypted');
+    if (e.header.method !== 0 && e.header.method !== 8)
+      throw refusedEntry(archive, e.entryName, `uses compression method ${e.header.method} (only stored and deflate are read)`);
+    files.push({
+      path,
+      read() {
+        const room = Math.min(ARCHIVE_MAX_ENTRY_BYTES, ARCHIVE_MAX_TOTAL_BYTES - count.total);
+        const compressed = e.getCompressedData();
+        const data =
+          e.header.method === 0 ? compressed : bounded(archive, e.entryName, room, () => inflateRawSync(compressed, { maxOutputLength: Math.max(room, 1) }));
+        if (data.length > room) throw tooLarge(archive, `inflates beyond ${room} bytes`, e.entryName);
+        count.add(e.entryName, data.length);
+        return data;
+      },
+    });
+  }
+  return files;
+}
+
+/** A gzipped tar is inflated whole (bounded), then read entry by entry by node-tar's parser, synchronously. */
+function tarFiles(archive: string, bytes: Buffer): ArchiveFile[] {
+  // The whole tar inflates under the total bound, so no entry (nor padding between them) can exceed it.
+  const tar = bounded(archive, '', ARCHIVE_MAX_TOTAL_BYTES, () => gunzipSync(bytes, { maxOutputLength: ARCHIVE_MAX_TOTAL_BYTES }));
+  const files: ArchiveFile[] = [];
+  let refusal: Error | undefined;
+  let entries = 0;
+  const parser = new Parser({
+    strict: true,
+    onReadEntry: (entry: ReadEntry) => {
+      try {
+        if (refusal) throw refusal;
+        if (++entries > ARCHIVE_MAX_ENTRIES) throw tooLarge(archive, `more than ${ARCHIVE_MAX_ENTRIES} entries`);
+        const path = checkedPath(archive, entry.path);
+        if (entry.type === 'Directory') return entry.resume();
+        if (entry.type !== 'File' && entry.type !== 'OldFile') throw refusedEntry(archive, entry.path, `is not a regular file or directory (${entry.type})`);
+        // The bytes as they come, not the header's size.
+        const chunks: Buffer[] = [];
+        let size = 0;
+        entry.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > ARCHIVE_MAX_ENTRY_BYTES) refusal ??= tooLarge(archive, `an entry inflates beyond ${ARCHIVE_MAX_ENTRY_BYTES} bytes`, entry.path);
+          else chunks.push(chunk);
+        });
+        entry.on('end', () => {
+          const data = Buffer.concat(chunks);
+          files.push({ path, read: () => data });
+        });
+      } catch (err) {
+        refusal ??= err as Error;
+        entry.resume();
+      }
+    },
+  });
+  parser.on('error', (err: Error) => (refusal ??= unreadable(archive, err.message)));
+  parser.on('warn', (_code: string, message: string) => (refusal ??= unreadable(archive, message)));
+  parser.end(tar);
+  if (refusal) throw refusal;
+  return files;
+}
+
+/**
+ * The archive as the directory it packs, named after it without its extension (a HEPData archive
+ * imports as its directory does); throws ARCHIVE_TOO_LARGE, ARCHIVE_ENTRY_REFUSED or ARCHIVE_INVALID,
+ * naming the entry at fault.
+ */
+export function archiveDirectory(input: FileInput): DirectoryInput {
+  const kind = kindOf(input.bytes);
+  if (!kind) throw unreadable(input.name, 'neither a zip archive nor a gzipped tar');
+  if (input.bytes.length > ARCHIVE_MAX_BYTES) throw tooLarge(input.name, `larger than ${ARCHIVE_MAX_BYTES} bytes`);
+  const files = kind === 'zip' ? zipFiles(input.name, input.bytes) : tarFiles(input.name, input.bytes);
+  return {
+    kind: 'directory',
+    name: input.name.replace(/\.(zip|tar\.gz|tgz)$/i, ''),
+    files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+  };
+}

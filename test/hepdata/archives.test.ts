@@ -1,0 +1,131 @@
+import t from 'tap';
+import AdmZip from 'adm-zip';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { create as createTar } from 'tar';
+import { importCommand } from '../../src/modules/imports/imports.cli.js';
+import { ARCHIVE_MAX_ENTRIES, ARCHIVE_MAX_ENTRY_BYTES, ARCHIVE_MAX_TOTAL_BYTES } from '../../src/modules/imports/archive.js';
+import { makeApp, type TestApp } from '../helpers/app.js';
+import { requires, shared } from '../helpers/external.js';
+
+const fixture = shared('fixtures', 'real', 'hepdata', 'submission-ATLAS-ZZ');
+const admin = { id: 'cli', role: 'admin' } as const;
+const TOP = 'submission-ATLAS-ZZ';
+
+/** The real submission as HEPData packs it: its files under one top directory. */
+function submissionZip(replace: Record<string, Buffer> = {}): AdmZip {
+  const zip = new AdmZip();
+  for (const f of readdirSync(fixture.path)) zip.addFile(`${TOP}/${f}`, replace[f] ?? readFileSync(join(fixture.path, f)));
+  return zip;
+}
+
+/** A gzipped tar of a directory made in the test's own folder (node-tar, as `tar czf` does). */
+function tarGz(t: Parameters<Parameters<typeof t.test>[1]>[0], fill: (dir: string) => void, paths = [TOP]): Buffer {
+  const dir = t.testdir({});
+  fill(dir);
+  const file = join(dir, 'out.tar.gz');
+  createTar({ gzip: true, sync: true, file, cwd: dir, preservePaths: true }, paths);
+  return readFileSync(file);
+}
+const withSubmission = (dir: string) => cpSync(fixture.path, join(dir, TOP), { recursive: true });
+
+const post = (a: TestApp, body: Buffer, type: string) =>
+  a.app.inject({ method: 'POST', url: '/import/hepdata', headers: { ...a.as.curator, 'content-type': type }, payload: body });
+const problem = (res: { statusCode: number; json(): { code: string; errors: { pointer: string }[] } }) => ({
+  status: res.statusCode,
+  code: res.json().code,
+  pointers: res.json().errors.map((e) => e.pointer),
+});
+const datasetCount = async (a: TestApp) => (await a.app.inject({ url: '/datasets?limit=1', headers: a.as.admin })).json().total as number;
+
+t.test('a HEPData submission imports from .zip and .tar.gz as from its directory', requires(t, fixture), async (t) => {
+  const a = await makeApp(t);
+  const dir = t.testdir({});
+  const zipFile = join(dir, `${TOP}.zip`);
+  writeFileSync(zipFile, submissionZip().toBuffer());
+  const out: string[] = [];
+  const [counts] = importCommand(a.app.femto.imports, admin, ['hepdata', zipFile], {}, { out: (l) => out.push(l) });
+  t.match(counts, { created: 1, refused: 0 }, out.join('\n'));
+  const id = /create dataset (\S+)/.exec(out[0])![1];
+  t.match(id, /^hepdata-submission-atlas-zz-[0-9a-f]{10}$/, 'named after the directory the archive packs, as a directory import is');
+  const record = (await a.app.inject({ url: `/datasets/${id}` })).json();
+  t.same(
+    record.hepdataTables.map((x: { name: string }) => x.name),
+    ['Table 1', 'Table 2', 'Table 3', 'Table 4', 'Table 5', 'Table 6', 'Table 7', 'Table 8'],
+  );
+
+  const again = await post(a, submissionZip().toBuffer(), 'application/zip');
+  t.equal(again.statusCode, 200, again.body);
+  t.match(again.json(), { created: 0, unchanged: 1 }, 'the same submission over HTTP changes nothing');
+  const gz = await post(a, tarGz(t, withSubmission), 'application/gzip');
+  t.match(gz.json(), { unchanged: 1, refused: 0 }, 'nor as a .tar.gz');
+
+  const fresh = await makeApp(t);
+  const created = await post(fresh, tarGz(t, withSubmission), 'application/gzip');
+  t.equal(created.statusCode, 201, created.body);
+  t.equal((await fresh.app.inject({ url: `/datasets/${id}` })).json().hepdataTables.length, 8);
+});
+
+t.test('hostile archives are refused before work, naming the entry; nothing is written', requires(t, fixture), async (t) => {
+  const a = await makeApp(t);
+  const zipWith = (name: string, data: Buffer, edit?: (e: AdmZip.IZipEntry) => void) => {
+    const zip = submissionZip();
+    const entry = zip.addFile(`${TOP}/${name.replace(/\.\./g, 'xx')}`, data);
+    if (edit) edit(entry);
+    return zip.toBuffer();
+  };
+
+  // A zip bomb: a data file of a few kB that inflates past the bound for one entry (entries no format reads are never inflated).
+  const bomb = submissionZip({ 'data1.yaml': Buffer.alloc(ARCHIVE_MAX_ENTRY_BYTES + 1) }).toBuffer();
+  t.ok(bomb.length < 100_000, `the bomb is ${bomb.length} bytes`);
+  const started = process.hrtime.bigint();
+  t.same(problem(await post(a, bomb, 'application/zip')), { status: 413, code: 'ARCHIVE_TOO_LARGE', pointers: [`request!/${TOP}/data1.yaml`] });
+  t.ok(Number(process.hrtime.bigint() - started) / 1e6 < 5000, 'refused in well under 5 s');
+
+  // The same bomb whose headers claim 10 bytes: the count is of what inflates.
+  const lying = Buffer.from(bomb);
+  for (let at = lying.indexOf('PK\x01\x02'); at >= 0; at = lying.indexOf('PK\x01\x02', at + 4)) {
+    if (lying.subarray(at + 46, at + 46 + lying.readUInt16LE(at + 28)).toString() === `${TOP}/data1.yaml`) lying.writeUInt32LE(10, at + 24);
+  }
+  t.same(problem(await post(a, lying, 'application/zip')).code, 'ARCHIVE_TOO_LARGE', 'a lying header changes nothing');
+
+  const traversal = zipWith('../evil.yaml', Buffer.from('x'), (e) => (e.entryName = '../evil.yaml'));
+  t.same(problem(await post(a, traversal, 'application/zip')), { status: 422, code: 'ARCHIVE_ENTRY_REFUSED', pointers: ['request!/../evil.yaml'] });
+  const absolute = zipWith('abs.yaml', Buffer.from('x'), (e) => (e.entryName = '/etc/abs.yaml'));
+  t.same(problem(await post(a, absolute, 'application/zip')).pointers, ['request!//etc/abs.yaml']);
+
+  const symlink = zipWith('data1.link', Buffer.from('../../../etc/passwd'), (e) => {
+    e.header.made = (3 << 8) | 20; // made on Unix
+    e.attr = (0o120777 << 16) >>> 0; // S_IFLNK
+  });
+  const link = await post(a, symlink, 'application/zip');
+  t.same(problem(link), { status: 422, code: 'ARCHIVE_ENTRY_REFUSED', pointers: [`request!/${TOP}/data1.link`] });
+  t.match(link.json().detail, /not a regular file or directory/);
+
+  const many = new AdmZip();
+  for (let i = 0; i <= ARCHIVE_MAX_ENTRIES; i++) many.addFile(`f/${i}.yaml`, Buffer.from(''));
+  t.same(problem(await post(a, many.toBuffer(), 'application/zip')), { status: 413, code: 'ARCHIVE_TOO_LARGE', pointers: ['request'] });
+
+  // tar.gz: a symbolic link, a path leaving the archive, a gzip bomb.
+  const tarLink = tarGz(t, (dir) => {
+    withSubmission(dir);
+    symlinkSync('/etc/passwd', join(dir, TOP, 'data9.yaml'));
+  });
+  t.same(problem(await post(a, tarLink, 'application/gzip')), { status: 422, code: 'ARCHIVE_ENTRY_REFUSED', pointers: [`request!/${TOP}/data9.yaml`] });
+  const tarEscape = tarGz(
+    t,
+    (dir) => {
+      mkdirSync(join(dir, 'inner'));
+      withSubmission(join(dir, 'inner'));
+      writeFileSync(join(dir, 'evil.yaml'), 'x');
+    },
+    [`inner/${TOP}`, 'inner/../evil.yaml'],
+  );
+  t.same(problem(await post(a, tarEscape, 'application/gzip')).pointers, ['request!/inner/../evil.yaml']);
+  const gzBomb = gzipSync(Buffer.alloc(ARCHIVE_MAX_TOTAL_BYTES + 1));
+  t.same(problem(await post(a, gzBomb, 'application/gzip')), { status: 413, code: 'ARCHIVE_TOO_LARGE', pointers: ['request'] });
+  t.same(problem(await post(a, Buffer.from('PK\x03\x04 not really a zip'), 'application/zip')).code, 'ARCHIVE_INVALID');
+
+  t.equal(await datasetCount(a), 0, 'nothing of any of them was written');
+});
