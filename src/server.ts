@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { limitHeapGrowth } from './lib/heap-growth.js';
 import { listenStartError } from './start-errors.js';
 
@@ -7,6 +8,13 @@ import { listenStartError } from './start-errors.js';
 export async function startServer(config: Config) {
   limitHeapGrowth(config.heapGrowthPercent);
   const app = await buildApp(config);
+  if (config.dbPath !== ':memory:') {
+    // Without the worker the connection checkpoints inside its commits, as SQLite does by default: slower, not less safe.
+    const checkpoints = await startCheckpointer(app.femto.database.sqlite, config.dbPath).catch((err: unknown) => {
+      app.log.warn({ err }, 'WAL checkpoints stay on the request thread');
+    });
+    if (checkpoints) app.addHook('onClose', () => checkpoints.stop());
+  }
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

@@ -4,7 +4,7 @@
  * batches) from a generated JSON-lines catalog, the same catalog as CSV, and generated OpenLineage
  * events; against raw SQLite inserts of the same rows (the ceiling) in the same run; then
  * OpenLineage events over HTTP (`POST /api/v1/lineage`, 10 connections, autocannon).
- * Run: npx tsx bench/import/run.ts   (figures and PASS/FAIL on stdout)
+ * Run: npx tsx bench/import/run.ts   (figures and PASS/FAIL on stdout); BENCH_ONLY=http runs the HTTP part alone.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -13,17 +13,20 @@ import autocannon from 'autocannon';
 import { applyMigrations, openDatabase } from '../../src/db/client.js';
 import { loadConfig } from '../../src/config.js';
 import { buildContainer } from '../../src/container.js';
-import { buildApp } from '../../src/app.js';
 import { loadOntology } from '../../src/modules/ontology/ontology.service.js';
 import { importCommand } from '../../src/modules/imports/imports.cli.js';
 import { BULK_CACHE_KIB } from '../../src/modules/imports/imports.repository.js';
 import { deferredChanges } from '../../src/db/deferred-changes.js';
 import { csvCatalog, datasetRecord, inputOf, jsonlCatalog, olEvent, olEvents, runIdOf, stepRecord } from './generate.js';
 import { sha256 } from '../../src/lib/digest.js';
+import { buildFemto, startFemto } from '../rest/servers.js';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+/** `http`: only the POST /api/v1/lineage part (seconds instead of minutes, so it can be repeated against a baseline). */
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'http') throw new Error(`BENCH_ONLY=${ONLY}: only 'http' is known`);
 const TARGET_CLI = 50_000;
 const TARGET_HTTP = 2_000;
 
@@ -127,39 +130,47 @@ function cliImport(format: string, file: string): { rate: number; seconds: numbe
   return { rate: (2 * N) / seconds, seconds };
 }
 
-/** POST /api/v1/lineage on a real server: each request a new run's COMPLETE event. */
+/**
+ * POST /api/v1/lineage on a real server (`node dist/src/cli.js serve`, what `npm start` runs) in its own process, so autocannon
+ * never shares its event loop: each request a new run's COMPLETE event.
+ */
 async function http(): Promise<{ rate: number; non2xx: number; latencyP50: number; latencyP99: number }> {
-  const app = await buildApp(config(freshDb()));
-  const token = app.femto.auth.createToken('curator').token;
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as { port: number };
-  // One event first, outside the window: the first compiles the OpenLineage schemas (seconds on a loaded machine), a cost of start-up, not of throughput.
-  const warm = await app.inject({
-    method: 'POST',
-    url: '/api/v1/lineage',
-    headers: { authorization: `Bearer ${token}` },
-    payload: { ...olEvent(0, runIdOf(0, 2)), outputs: [{ namespace: 's3://bench', name: 'warm-up' }] },
-  });
-  if (warm.statusCode !== 201) throw new Error(`warm-up event: ${warm.statusCode} ${warm.body}`);
-  let i = 0;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: 10,
-    duration: HTTP_SECONDS,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/v1/lineage',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        setupRequest: (req) => {
-          const n = i++;
-          return { ...req, body: JSON.stringify(olEvent(n, runIdOf(n, 1))) };
+  const dbPath = freshDb();
+  const database = openDatabase(dbPath);
+  applyMigrations(database);
+  const token = buildContainer(config(dbPath), database, ontology).auth.createToken('curator').token;
+  database.close();
+  const server = await startFemto(dbPath);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  try {
+    // One event first, outside the window: the first compiles the OpenLineage schemas (seconds on a loaded machine), a cost of start-up, not of throughput.
+    const warm = await fetch(`${server.base}/api/v1/lineage`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...olEvent(0, runIdOf(0, 2)), outputs: [{ namespace: 's3://bench', name: 'warm-up' }] }),
+    });
+    if (warm.status !== 201) throw new Error(`warm-up event: ${warm.status} ${await warm.text()}`);
+    let i = 0;
+    const result = await autocannon({
+      url: server.base,
+      connections: 10,
+      duration: HTTP_SECONDS,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/v1/lineage',
+          headers,
+          setupRequest: (req) => {
+            const n = i++;
+            return { ...req, body: JSON.stringify(olEvent(n, runIdOf(n, 1))) };
+          },
         },
-      },
-    ],
-  });
-  await app.close();
-  return { rate: result['2xx'] / HTTP_SECONDS, non2xx: result.non2xx, latencyP50: result.latency.p50, latencyP99: result.latency.p99 };
+      ],
+    });
+    return { rate: result['2xx'] / HTTP_SECONDS, non2xx: result.non2xx, latencyP50: result.latency.p50, latencyP99: result.latency.p99 };
+  } finally {
+    await server.stop();
+  }
 }
 
 const load = () =>
@@ -169,29 +180,33 @@ const load = () =>
 log(
   `bulk import benchmark: ${N.toLocaleString('en')} datasets + ${N.toLocaleString('en')} steps, ${REPS} repetitions, node ${process.version}; load average ${load()}`,
 );
-const files = { jsonl: join(root, 'catalog.jsonl'), csv: join(root, 'catalog.csv'), openlineage: join(root, 'events.jsonl') };
-writeFileSync(files.jsonl, jsonlCatalog(N));
-writeFileSync(files.csv, csvCatalog(N));
-writeFileSync(files.openlineage, olEvents(N));
-
-const raw: number[] = [];
 const cli: Record<string, number[]> = { jsonl: [], csv: [], openlineage: [] };
-for (let r = 0; r < REPS; r++) {
-  raw.push(rawInserts());
-  for (const format of Object.keys(cli)) {
-    const { rate, seconds } = cliImport(format, files[format as keyof typeof files]);
-    cli[format].push(rate);
-    log(`  rep ${r + 1}: ${format} ${rate.toFixed(0)} entities/s (${seconds.toFixed(1)} s)`);
-  }
-  log(`  rep ${r + 1}: raw SQLite ${raw[r].toFixed(0)} entities/s`);
-}
-const rawMedian = median(raw);
-log('\n| path | entities/s (median) | [min–max] | ratio to raw SQLite |');
-log('|---|---:|---:|---:|');
-log(`| raw SQLite inserts (ceiling) | ${rawMedian.toFixed(0)} | ${range(raw)} | 1.00 |`);
-for (const [format, rates] of Object.entries(cli))
-  log(`| femto import ${format} | ${median(rates).toFixed(0)} | ${range(rates)} | ${(median(rates) / rawMedian).toFixed(2)} |`);
+let rawMedian = 0;
+if (!ONLY) {
+  const files = { jsonl: join(root, 'catalog.jsonl'), csv: join(root, 'catalog.csv'), openlineage: join(root, 'events.jsonl') };
+  writeFileSync(files.jsonl, jsonlCatalog(N));
+  writeFileSync(files.csv, csvCatalog(N));
+  writeFileSync(files.openlineage, olEvents(N));
 
+  const raw: number[] = [];
+  for (let r = 0; r < REPS; r++) {
+    raw.push(rawInserts());
+    for (const format of Object.keys(cli)) {
+      const { rate, seconds } = cliImport(format, files[format as keyof typeof files]);
+      cli[format].push(rate);
+      log(`  rep ${r + 1}: ${format} ${rate.toFixed(0)} entities/s (${seconds.toFixed(1)} s)`);
+    }
+    log(`  rep ${r + 1}: raw SQLite ${raw[r].toFixed(0)} entities/s`);
+  }
+  rawMedian = median(raw);
+  log('\n| path | entities/s (median) | [min–max] | ratio to raw SQLite |');
+  log('|---|---:|---:|---:|');
+  log(`| raw SQLite inserts (ceiling) | ${rawMedian.toFixed(0)} | ${range(raw)} | 1.00 |`);
+  for (const [format, rates] of Object.entries(cli))
+    log(`| femto import ${format} | ${median(rates).toFixed(0)} | ${range(rates)} | ${(median(rates) / rawMedian).toFixed(2)} |`);
+}
+
+buildFemto();
 const httpRuns: Awaited<ReturnType<typeof http>>[] = [];
 for (let r = 0; r < REPS; r++) httpRuns.push(await http());
 const httpRate = median(httpRuns.map((h) => h.rate));
@@ -199,10 +214,11 @@ log(
   `\nPOST /api/v1/lineage, 10 connections, ${HTTP_SECONDS} s: ${httpRate.toFixed(0)} events/s median ${range(httpRuns.map((h) => h.rate))}; p50 ${median(httpRuns.map((h) => h.latencyP50))} ms, p99 ${median(httpRuns.map((h) => h.latencyP99))} ms; non-2xx ${httpRuns.map((h) => h.non2xx).join('/')}`,
 );
 
-for (const [format, rates] of Object.entries(cli))
-  log(
-    `${median(rates) >= TARGET_CLI ? 'PASS' : 'FAIL'} femto import ${format}: ${median(rates).toFixed(0)} entities/s (target >= ${TARGET_CLI}; raw SQLite ceiling ${rawMedian.toFixed(0)})`,
-  );
+if (!ONLY)
+  for (const [format, rates] of Object.entries(cli))
+    log(
+      `${median(rates) >= TARGET_CLI ? 'PASS' : 'FAIL'} femto import ${format}: ${median(rates).toFixed(0)} entities/s (target >= ${TARGET_CLI}; raw SQLite ceiling ${rawMedian.toFixed(0)})`,
+    );
 log(`${httpRate >= TARGET_HTTP ? 'PASS' : 'FAIL'} POST /api/v1/lineage: ${httpRate.toFixed(0)} events/s with 10 connections (target >= ${TARGET_HTTP})`);
 log(`load average at the end: ${load()}`);
 rmSync(root, { recursive: true, force: true });

@@ -66,7 +66,18 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     }
   }
 
-  function applyOne(importer: Importer, unit: ParsedUnit, actor: Actor, done: ReturnType<ImportsRepository['done']>, dryRun: boolean): UnitResult {
+  /**
+   * One unit. `isolated`: in its own savepoint, so that a refusal rolls back this unit alone and is answered as its result;
+   * otherwise a refusal is thrown (the caller rolls back every unit applied with it).
+   */
+  function applyOne(
+    importer: Importer,
+    unit: ParsedUnit,
+    actor: Actor,
+    done: ReturnType<ImportsRepository['done']>,
+    dryRun: boolean,
+    isolated = true,
+  ): UnitResult {
     if (isRefused(unit)) return refusedResult(unit, unit.refused);
     const before = done.get(unit.key);
     if (before && before.digest === unit.digest) {
@@ -79,17 +90,17 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
         ...(before.location ? { location: before.location } : {}),
       };
     }
+    const write = (): Applied => {
+      const a = importer.apply(unit, actor, { dryRun });
+      repo.record(
+        importer.format,
+        { key: unit.key, digest: unit.digest, status: a.status, subject: a.subject?.id ?? null, location: a.subject?.location ?? null },
+        new Date().toISOString(),
+      );
+      return a;
+    };
     try {
-      // A savepoint: a refused unit leaves nothing behind, its batch goes on.
-      const applied: Applied = repo.savepoint(() => {
-        const a = importer.apply(unit, actor, { dryRun });
-        repo.record(
-          importer.format,
-          { key: unit.key, digest: unit.digest, status: a.status, subject: a.subject?.id ?? null, location: a.subject?.location ?? null },
-          new Date().toISOString(),
-        );
-        return a;
-      });
+      const applied = isolated ? repo.savepoint(write) : write();
       return {
         key: unit.key,
         source: unit.source,
@@ -98,7 +109,10 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
         ...(applied.subject ? { subject: applied.subject.id, location: applied.subject.location } : {}),
       };
     } catch (err) {
-      if (refusable(err)) return refusedResult(unit, err);
+      if (refusable(err)) {
+        if (isolated) return refusedResult(unit, err);
+        throw err;
+      }
       // The database's own faults (full, read-only) stop the run with their code; anything else is a bug, kept as thrown.
       const coded = toFemtoError(err as Error);
       throw coded.code === 'INTERNAL' ? err : coded;
@@ -130,11 +144,39 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     reject: (err: unknown) => void;
   }
   let queue: Pending[] = [];
+
+  /** The ledger entries of a group's units, looked up in one statement per format. */
+  function ledgerOf(items: Pending[]): Map<string, ReturnType<ImportsRepository['done']>> {
+    const keys = new Map<string, string[]>();
+    for (const p of items) keys.set(p.importer.format, [...(keys.get(p.importer.format) ?? []), p.unit.key]);
+    return new Map([...keys].map(([format, k]) => [format, repo.done(format, k)]));
+  }
+
+  /** The units of a group in order, in the open transaction: a unit whose key an earlier one of the group had sees what that one wrote. */
+  function applyGroup(items: Pending[], isolated: boolean): UnitResult[] {
+    const ledger = ledgerOf(items);
+    const seen = new Set<string>();
+    return items.map((p) => {
+      const { format } = p.importer;
+      const repeated = seen.has(`${format}\n${p.unit.key}`);
+      seen.add(`${format}\n${p.unit.key}`);
+      return applyOne(p.importer, p.unit, p.actor, repeated ? repo.done(format, [p.unit.key]) : ledger.get(format)!, false, isolated);
+    });
+  }
+
   function flush(): void {
     const items = queue;
     queue = [];
     try {
-      const results = repo.transaction(() => items.map((p) => applyOne(p.importer, p.unit, p.actor, repo.done(p.importer.format, [p.unit.key]), false)));
+      // Optimistically without a savepoint per unit (each copies every page its unit changes to a sub-journal): the first
+      // refusal rolls the whole group back, and the group is applied again with each unit in its own savepoint.
+      let results: UnitResult[];
+      try {
+        results = repo.transaction(() => applyGroup(items, false));
+      } catch (err) {
+        if (!refusable(err)) throw err;
+        results = repo.transaction(() => applyGroup(items, true));
+      }
       items.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {
       for (const p of items) p.reject(err);

@@ -35,6 +35,8 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
   /** What one event did to datasets, for its summary line. */
   interface Touched {
     created: string[];
+    /** Versions this event published: nothing has generated them yet. */
+    made: Set<number>;
   }
 
   /** The femto dataset an OpenLineage dataset is (by the mapping rule), and whether it exists yet. */
@@ -62,7 +64,10 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     const made = datasets.publishContent(actor, id, contentOf(d, key, run));
     if (!known) repo.mapDataset(d.namespace, d.name, id);
     repo.mapVersion(id, key, made.pk);
-    if (made.status !== 'unchanged') touched.created.push(`${id}@${made.version}`);
+    if (made.status !== 'unchanged') {
+      touched.created.push(`${id}@${made.version}`);
+      touched.made.add(made.pk);
+    }
     return made.pk;
   }
 
@@ -100,7 +105,7 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     datasetsOfRun(events, 'outputs').forEach((d, i) => {
       const pk = outputVersion(actor, d, `/outputs/${i}`, runId, touched);
       // PROV: a version is generated once. A run that rewrote a version it read, or that an earlier run generated (same schema or version facet), generated nothing new.
-      const generator = provenance.generatorOf(pk);
+      const generator = touched.made.has(pk) ? undefined : provenance.generatorOf(pk);
       if (inputPks.has(pk) || generator)
         notes.push(
           `output ${d.namespace}/${d.name} is the version ${generator ? `step ${generator} generated` : 'the run read'} (same schema or version facet): not linked again`,
@@ -140,7 +145,7 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
       activityId: null,
       updatedAt: new Date().toISOString(),
     };
-    const touched: Touched = { created: [] };
+    const touched: Touched = { created: [], made: new Set() };
     const notes: string[] = [];
     if (state === 'COMPLETE') next.activityId = completeRun(actor, runId, prev ? undefined : e, startedAt, time, touched, notes) ?? null;
     repo.saveRun(next);
@@ -174,7 +179,7 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
             message: `job event for ${parsed.event.job.namespace}/${parsed.event.job.name} recorded (femto knows jobs through their runs)`,
           };
         const d = parsed.event.dataset;
-        const touched: Touched = { created: [] };
+        const touched: Touched = { created: [], made: new Set() };
         if (d.namespace === urls.base) femtoVersion(actor, d, '/dataset');
         else versionFor(actor, d, versionKeyOf(d) ?? 'static', null, touched);
         const id = datasetFor(d).id;
