@@ -416,7 +416,7 @@ t.test('an anonymous search is answered from the cache while nothing changed; a 
 
   await a.app.inject('/datasets?q=cached');
   const rest = await counter.during(() => a.app.inject('/datasets?q=cached'));
-  t.same(rest.executed, 1, `REST, again: only the change counter is read (${rest.sources.join(' | ')})`);
+  t.equal(rest.executed, 1, 'REST, again: only the change counter is read');
   t.same((await gql()).json().data.datasets.totalCount, 1);
   const again = await counter.during(async () => t.same((await gql()).json().data.datasets.edges, [{ node: { id: 'one' } }]));
   t.equal(searched(again.sources), 0, 'GraphQL, again: the search is not run again');
