@@ -397,6 +397,12 @@ t.test('the search parameters are documented, and a refused range or cursor says
   };
   for (const [name, what] of Object.entries(says)) t.match(described[name], what, `${name} is described (${described[name]})`);
   for (const name of ['beta', 'L', 'T', 'sqrtsNN']) t.match(described[name], /a value or a range min\.\.max/, `${name} gives the range syntax`);
+  const answer = doc.paths['/datasets'].get.responses['200'].content['application/json'].schema;
+  t.match(
+    answer.properties.facets.additionalProperties.items,
+    { type: 'object', properties: { value: { type: 'string' }, count: { type: 'integer' }, label: { type: 'string' } }, required: ['value', 'count'] },
+    'each facet value is documented with its count and label',
+  );
 
   const range = (await a.app.inject('/datasets?sqrtsNN=200..x')).json();
   t.match(range.errors, [{ pointer: 'querystring/sqrtsNN', message: /a number or a range like 6\.0\.\.6\.3/ }]);
