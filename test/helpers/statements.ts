@@ -8,12 +8,15 @@ export function statementCounter(sqlite: Database.Database) {
   const statement = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
   const database = Object.getPrototypeOf(sqlite) as Record<string, (...args: unknown[]) => unknown>;
   const counts = { executed: 0, prepared: 0 };
+  /** The SQL text of each statement executed, in order. */
+  let sources: string[] = [];
   const originals: [Record<string, (...args: unknown[]) => unknown>, string, (...args: unknown[]) => unknown][] = [];
   const wrap = (target: typeof statement, method: string, count: keyof typeof counts) => {
     const original = target[method];
     originals.push([target, method, original]);
-    target[method] = function (this: unknown, ...args: unknown[]) {
+    target[method] = function (this: { source?: string }, ...args: unknown[]) {
       counts[count]++;
+      if (count === 'executed') sources.push(this.source ?? '');
       return original.apply(this, args);
     };
   };
@@ -23,8 +26,9 @@ export function statementCounter(sqlite: Database.Database) {
     async during(fn: () => Promise<unknown>) {
       counts.executed = 0;
       counts.prepared = 0;
+      sources = [];
       await fn();
-      return { ...counts };
+      return { ...counts, sources };
     },
     restore: () => originals.forEach(([target, method, original]) => (target[method] = original)),
   };

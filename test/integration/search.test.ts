@@ -1,5 +1,6 @@
 import t from 'tap';
 import { makeApp, publishedDataset } from '../helpers/app.js';
+import { statementCounter } from '../helpers/statements.js';
 
 const OBS = 'https://w3id.org/femto/observable/';
 
@@ -319,4 +320,116 @@ t.test('typed-block filters apply under full-text search too, each end of a rang
   t.same(await ids({ sqrtsNN: '1000..' }), ['c2']);
   t.same(await ids({ sqrtsNN: '..1000' }), ['c1']);
   t.same(await ids({ system: 'p+p', sqrtsNN: '..1000' }), []);
+});
+
+t.test('data type, access level, format and observable each select alone, and the total counts what they select', async (t) => {
+  const a = await makeApp(t);
+  await publishedDataset(a, { id: 'seen', title: 'Seen', dataType: 'Raw-Observational', formats: ['CSV'], observables: [OBS + 'magnetization'] });
+  await publishedDataset(a, { id: 'later', title: 'Later', accessLevel: 'embargoed', embargoUntil: '2999-01-01', formats: ['HDF5'] });
+  await publishedDataset(a, { id: 'plain', title: 'Plain', formats: ['HDF5'], observables: [OBS + 'magnetic-susceptibility'] });
+  const found = async (query: Record<string, string>) => {
+    const body = (await a.app.inject({ url: '/datasets', query })).json();
+    const ids = (body.items as { id: string }[]).map((i) => i.id).sort();
+    t.equal(body.total, ids.length, `${JSON.stringify(query)}: the total counts the selection`);
+    return ids;
+  };
+  t.same(await found({ dataType: 'Raw-Observational' }), ['seen']);
+  t.same(await found({ dataType: 'Raw-Simulation' }), ['later', 'plain']);
+  t.same(await found({ accessLevel: 'embargoed' }), ['later']);
+  t.same(await found({ accessLevel: 'open' }), ['plain', 'seen']);
+  t.same(await found({ format: 'HDF5' }), ['later', 'plain']);
+  t.same(await found({ format: 'ROOT' }), []);
+  t.same(await found({ observable: OBS + 'magnetization' }), ['seen']);
+  t.same(await found({ observable: OBS + 'magnetic-susceptibility' }), ['plain']);
+});
+
+t.test('text: numbers are words; an identifier joined by underscores is found as written, its parts in that order', async (t) => {
+  const a = await makeApp(t);
+  await publishedDataset(a, { id: 'hot', title: 'HotQCD f21_chiral ensembles at 5020 GeV' });
+  await publishedDataset(a, { id: 'mix', title: 'A chiral f21 mix' });
+  const ids = async (q: string) => ((await a.app.inject({ url: '/datasets', query: { q } })).json().items as { id: string }[]).map((i) => i.id).sort();
+  t.same(await ids('5020'), ['hot']);
+  t.same(await ids('f21'), ['hot', 'mix']);
+  t.same(await ids('f21_chiral'), ['hot']);
+  t.same(await ids('chiral_f21'), ['mix']);
+});
+
+t.test("flavour content and colliding systems: '+' is a space in a query string, and padding is ignored", async (t) => {
+  const a = await makeApp(t);
+  const ensemble = (i: number, flavours: number[]) => ({
+    markovChainUri: `mc://plus/${i}`,
+    size: { x: 8, y: 8, z: 8, t: 16 },
+    quarks: flavours.map((f, q) => ({ action: 'hisqQuarkAction', flavours: f, mass: 0.01 * (q + 1) })),
+  });
+  await publishedDataset(a, { id: 'nf21', title: 'Two plus one', ensemble: ensemble(1, [2, 1]) });
+  await publishedDataset(a, { id: 'nf211', title: 'Two plus one plus one', ensemble: ensemble(2, [2, 1, 1]) });
+  await publishedDataset(a, { id: 'auau', title: 'Gold', collision: { systems: ['Au+Au'] } });
+  const ids = async (qs: string) => {
+    const res = await a.app.inject(`/datasets?${qs}`);
+    t.equal(res.statusCode, 200, `?${qs}: ${res.body.slice(0, 200)}`);
+    return (res.json().items as { id: string }[]).map((i) => i.id).sort();
+  };
+  t.same(await ids('nf=2+1+1'), ['nf211'], 'every + of 2+1+1');
+  t.same(await ids('nf=2%2B1'), ['nf21']);
+  t.same(await ids('nf=+2+1+'), ['nf21'], "leading and trailing '+' are padding");
+  t.same(await ids('system=+Au+Au+'), ['auau']);
+});
+
+t.test('the search parameters are documented, and a refused range or cursor says what was expected', async (t) => {
+  const a = await makeApp(t);
+  const doc = (await a.app.inject('/openapi.json')).json();
+  const described = Object.fromEntries(
+    (doc.paths['/datasets'].get.parameters as { name: string; description?: string }[]).map((p) => [p.name, p.description ?? '']),
+  );
+  const says: Record<string, RegExp> = {
+    q: /full text/,
+    tier: /tier/,
+    domain: /domain IRI/,
+    observable: /observable IRI/,
+    nf: /flavour content/,
+    gaugeAction: /gauge action/,
+    quarkAction: /quark action/,
+    system: /colliding system/,
+    beta: /β/,
+    L: /spatial extent/,
+    T: /temporal extent/,
+    sqrtsNN: /√s_NN/,
+  };
+  for (const [name, what] of Object.entries(says)) t.match(described[name], what, `${name} is described (${described[name]})`);
+  for (const name of ['beta', 'L', 'T', 'sqrtsNN']) t.match(described[name], /a value or a range min\.\.max/, `${name} gives the range syntax`);
+  const answer = doc.paths['/datasets'].get.responses['200'].content['application/json'].schema;
+  t.match(
+    answer.properties.facets.additionalProperties.items,
+    { type: 'object', properties: { value: { type: 'string' }, count: { type: 'integer' }, label: { type: 'string' } }, required: ['value', 'count'] },
+    'each facet value is documented with its count and label',
+  );
+
+  const range = (await a.app.inject('/datasets?sqrtsNN=200..x')).json();
+  t.match(range.errors, [{ pointer: 'querystring/sqrtsNN', message: /a number or a range like 6\.0\.\.6\.3/ }]);
+  const cursor = (await a.app.inject('/datasets?cursor=garbage')).json();
+  t.match(cursor.errors, [{ pointer: 'querystring/cursor', message: /malformed cursor/ }]);
+});
+
+t.test('an anonymous search is answered from the cache while nothing changed; a reader gets a search of their own', async (t) => {
+  const a = await makeApp(t);
+  await publishedDataset(a, { id: 'one', title: 'Cached one' });
+  await publishedDataset(a, { id: 'two', title: 'Cached two', accessLevel: 'restricted' });
+  const counter = statementCounter(a.app.femto.database.sqlite);
+  t.teardown(counter.restore);
+  const gql = (headers: Record<string, string> = {}) =>
+    a.app.inject({ method: 'POST', url: '/graphql', headers, payload: { query: '{ datasets(query: "cached") { totalCount edges { node { id } } } }' } });
+  const searched = (sources: string[]) => sources.filter((s) => s.includes('dataset_fts MATCH')).length;
+
+  await a.app.inject('/datasets?q=cached');
+  const rest = await counter.during(() => a.app.inject('/datasets?q=cached'));
+  t.equal(rest.executed, 1, 'REST, again: only the change counter is read');
+  t.same((await gql()).json().data.datasets.totalCount, 1);
+  const again = await counter.during(async () => t.same((await gql()).json().data.datasets.edges, [{ node: { id: 'one' } }]));
+  t.equal(searched(again.sources), 0, 'GraphQL, again: the search is not run again');
+
+  const reader = await counter.during(async () => t.equal((await gql(a.as.reader)).json().data.datasets.totalCount, 2));
+  t.equal(searched(reader.sources), 2, "a reader's search runs (the page and its counts), never the anonymous one's");
+  await publishedDataset(a, { id: 'three', title: 'Cached three' });
+  const moved = await counter.during(async () => t.equal((await gql()).json().data.datasets.totalCount, 2));
+  t.equal(searched(moved.sources), 2, 'a write moves the change counter: the search runs again');
 });
