@@ -21,11 +21,11 @@ const config = (): Config => loadConfig(process.env);
 async function withContainer<T>(fn: (c: ReturnType<typeof buildContainer>) => T | Promise<T>): Promise<T> {
   const cfg = config();
   const ontology = await loadOntology(cfg.ontologyDir);
-  const { database, prepared: container } = openForStart(cfg.dbPath, cfg.dbMaxBytes, (db) => buildContainer(cfg, db, ontology));
+  const { database, prepared: container } = (await openForStart(cfg.dbPath, cfg.dbMaxBytes, (db) => buildContainer(cfg, db, ontology)));
   try {
     return await fn(container);
   } finally {
-    database.close();
+    (await database.close());
   }
 }
 
@@ -50,13 +50,13 @@ program
   .command('seed')
   .description('load the bundled catalog (catalog/*.yaml) into an empty database')
   .action(async () => {
-    await withContainer((c) => {
-      if (!c.datasets.isEmpty()) {
+    await withContainer(async (c) => {
+      if (!(await c.datasets.isEmpty())) {
         console.error('the database already holds datasets; seed loads into an empty database only');
         process.exitCode = 1;
         return;
       }
-      const counts = loadCatalog(c);
+      const counts = (await loadCatalog(c));
       console.log(`loaded ${counts.datasets} datasets and ${counts.activities} derivation steps, ${counts.evaluations} model evaluations`);
     });
   });
@@ -78,22 +78,22 @@ token
   .option('--user <user>', 'the user the token acts for')
   .option('--label <label>', 'what the token is for')
   .action(async (opts: { role: Role; label?: string; user?: string }) => {
-    await withContainer((c) => {
-      const created = c.auth.createToken(opts.role, opts.label, opts.user === undefined ? undefined : parsed(userId, opts.user));
-      c.auth.audit(cliActor, { action: 'token.create', entityType: 'token', entityId: created.id, after: { role: created.role, user: created.user } });
+    await withContainer(async (c) => {
+      const created = (await c.auth.createToken(opts.role, opts.label, opts.user === undefined ? undefined : parsed(userId, opts.user)));
+      (await c.auth.audit(cliActor, { action: 'token.create', entityType: 'token', entityId: created.id, after: { role: created.role, user: created.user } }));
       print(created);
     });
   });
 token
   .command('list')
   .description('list tokens (never their secrets)')
-  .action(async () => withContainer((c) => print(c.auth.listTokens())));
+  .action(async () => withContainer(async (c) => print((await c.auth.listTokens()))));
 token
   .command('revoke <id>')
   .description('revoke a token')
   .action(async (id: string) =>
-    withContainer((c) => {
-      if (!c.auth.revokeToken(id)) {
+    withContainer(async (c) => {
+      if (!(await c.auth.revokeToken(id))) {
         console.error(`no active token ${id}`);
         process.exitCode = 1;
       } else console.log(`revoked ${id}`);
@@ -107,12 +107,12 @@ user
   .requiredOption('--name <name>', 'display name')
   .option('--email <email>', 'contact address')
   .action(async (id: string, opts: { name: string; email?: string }) =>
-    withContainer((c) => print(c.auth.createUser(cliActor, parsed(createUserBody, { id, ...opts })))),
+    withContainer(async (c) => print((await c.auth.createUser(cliActor, parsed(createUserBody, { id, ...opts }))))),
   );
 user
   .command('list')
   .description('list users and their groups')
-  .action(async () => withContainer((c) => print(c.auth.listUsers(cliActor))));
+  .action(async () => withContainer(async (c) => print((await c.auth.listUsers(cliActor)))));
 
 const group = program
   .command('group')
@@ -123,20 +123,20 @@ group
   .requiredOption('--name <name>', 'display name, e.g. "sPHENIX Collaboration"')
   .option('--description <text>', 'what the group is')
   .action(async (id: string, opts: { name: string; description?: string }) =>
-    withContainer((c) => print(c.auth.createGroup(cliActor, parsed(createGroupBody, { id, ...opts })))),
+    withContainer(async (c) => print((await c.auth.createGroup(cliActor, parsed(createGroupBody, { id, ...opts }))))),
   );
 group
   .command('add <group> <user>')
   .description('add a user to a group')
-  .action(async (g: string, u: string) => withContainer((c) => print(c.auth.setMember(cliActor, parsed(groupId, g), parsed(userId, u), true))));
+  .action(async (g: string, u: string) => withContainer(async (c) => print((await c.auth.setMember(cliActor, parsed(groupId, g), parsed(userId, u), true)))));
 group
   .command('remove <group> <user>')
   .description('remove a user from a group')
-  .action(async (g: string, u: string) => withContainer((c) => print(c.auth.setMember(cliActor, parsed(groupId, g), parsed(userId, u), false))));
+  .action(async (g: string, u: string) => withContainer(async (c) => print((await c.auth.setMember(cliActor, parsed(groupId, g), parsed(userId, u), false)))));
 group
   .command('list')
   .description('list groups and their members')
-  .action(async () => withContainer((c) => print(c.auth.listGroups(cliActor))));
+  .action(async () => withContainer(async (c) => print((await c.auth.listGroups(cliActor)))));
 
 program
   .command('import')
@@ -147,9 +147,9 @@ program
   .option('--dry-run', 'report what would change, write nothing')
   .option('--batch-size <n>', 'units per transaction', (v) => Number.parseInt(v, 10), 1000)
   .action((args: string[], opts: { dryRun?: boolean; batchSize: number }) =>
-    withContainer((c) => {
+    withContainer(async (c) => {
       const progress = process.stderr.isTTY ? process.stderr : undefined;
-      const counts = importCommand(c.imports, cliActor, args, opts, { out: (line) => console.log(line), progress });
+      const counts = (await importCommand(c.imports, cliActor, args, opts, { out: (line) => console.log(line), progress }));
       if (counts.some((n) => n.refused > 0)) process.exitCode = 1;
     }),
   );
@@ -180,8 +180,8 @@ doi
   .command('status')
   .description('list outbox rows not yet delivered (pending, or failed and awaiting a retry)')
   .action(() =>
-    withContainer((c) => {
-      const rows = c.identifiers.undelivered().map((r) => ({
+    withContainer(async (c) => {
+      const rows = (await c.identifiers.undelivered()).map((r) => ({
         doi: r.doi,
         action: r.action,
         status: r.attempts > 0 ? 'failed' : 'pending',

@@ -124,9 +124,9 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     storedRecords: datasets.storedRecords,
     access: { readable: datasets.readable, editableRecords: datasets.editableRecords },
     // What a DOI's metadata says of its lineage is public (the registrar shows it to everyone): the neighbours anonymous callers see.
-    lineageOf: (pks) =>
+    lineageOf: async (pks) =>
       new Map(
-        [...provenance.neighbourhood(anonymous, pks)].map(([pk, n]) => {
+        [...(await provenance.neighbourhood(anonymous, pks))].map(([pk, n]) => {
           const seen = (ends: typeof n.upstream) => ends.filter((e) => provenance.visibleEnd(anonymous, e));
           return [pk, lineageRelations(seen(n.upstream), seen(n.downstream))];
         }),
@@ -170,12 +170,12 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   reader.extend(hepdataReadExtension(hepdata));
   reader.extend(harvestReadExtension({ storedRecords: datasets.storedRecords, describe: (items) => identifiers.describe(items) }));
   // DataCite formats (the record's and OAI's) name the HEPData tables among the record's parts.
-  const metadataOf = (items: Parameters<typeof lineageOfItems>[0]) => {
-    const metadata = identifiers.metadataForMany(items, lineageOfItems(items));
+  const metadataOf = async (items: Parameters<typeof lineageOfItems>[0]) => {
+    const metadata = (await identifiers.metadataForMany(items, lineageOfItems(items)));
     for (const item of items) metadata.set(item.pk, withHepdataRelatedItems(metadata.get(item.pk)!, item.parts.hepdataTables));
     return metadata;
   };
-  registerDatasetFormats(reader.representations, (item) => metadataOf([item]).get(item.pk)!);
+  registerDatasetFormats(reader.representations, async (item) => (await metadataOf([item])).get(item.pk)!);
 
   const harvest = createHarvestService({
     urls,
@@ -203,7 +203,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     doiTarget: (actor, doi) => identifiers.target(actor, doi),
     markovChainRecord: (actor, uri) => datasets.readableOfMarkovChain(actor, uri),
     chainOfConfiguration: (lfn) => lattice.chainOfConfiguration(lfn),
-    versionNumber: (pk) => datasets.versionLabels([pk]).get(pk)?.version ?? null,
+    versionNumber: async (pk) => (await datasets.versionLabels([pk])).get(pk)?.version ?? null,
     assertEditable: (actor, dataset) => datasets.assertEditable(actor, dataset),
   });
 
@@ -218,9 +218,9 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   // Import formats, tried in this order when a file's format is not named.
   const importFormats = createImportRegistry();
   // OpenLineage events, RO-Crates and PROV-JSON are recognised by their content, femto's own catalog by its file name, DataCite last (a JSON line may look like a DataCite record).
-  const datasetOfDoi = (actor: Actor, doi: string) => {
-    const bound = identifiers.versionOf(actor, doi);
-    const label = bound && datasets.versionLabels([bound.versionPk]).get(bound.versionPk);
+  const datasetOfDoi = async (actor: Actor, doi: string) => {
+    const bound = (await identifiers.versionOf(actor, doi));
+    const label = bound && (await datasets.versionLabels([bound.versionPk])).get(bound.versionPk);
     return label?.version != null ? { dataset: label.dataset, version: label.version } : undefined;
   };
   const importWriters = { datasets, provenance, urls, datasetOfDoi };

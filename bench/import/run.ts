@@ -45,7 +45,7 @@ const ontology = await loadOntology(config(':memory:').ontologyDir);
  * prepared INSERTs in one transaction, with the page cache and the change counters counted once (deferredChanges) as
  * the import's batches do.
  */
-function rawInserts(): number {
+async function rawInserts(): Promise<number> {
   const database = openDatabase(freshDb());
   applyMigrations(database);
   const { sqlite } = database;
@@ -78,7 +78,7 @@ function rawInserts(): number {
     ),
   };
   const t0 = performance.now();
-  sqlite.transaction(() =>
+  (await sqlite.transaction(() =>
     deferred.run(() => {
       for (let a = 0; a < 500; a++) s.agent.run(`ag-${a}`, `Physicist ${a}`);
       const pks: number[] = [];
@@ -106,19 +106,19 @@ function rawInserts(): number {
       }
       s.generation.run(N);
     }),
-  )();
+  )());
   const seconds = (performance.now() - t0) / 1000;
-  database.close();
+  (await database.close());
   return (2 * N) / seconds;
 }
 
 /** The CLI path on a fresh database: what `femto import <format> <file>` runs, file read included. */
-function cliImport(format: string, file: string): { rate: number; seconds: number } {
+async function cliImport(format: string, file: string): Promise<{ rate: number; seconds: number }> {
   const database = openDatabase(freshDb());
   applyMigrations(database);
   const c = buildContainer(config(':memory:'), database, ontology);
   const t0 = performance.now();
-  const counts = importCommand(c.imports, { id: 'cli', role: 'admin' }, [format, file], { batchSize: 1000 }, { out: () => undefined });
+  const counts = (await importCommand(c.imports, { id: 'cli', role: 'admin' }, [format, file], { batchSize: 1000 }, { out: () => undefined }));
   const seconds = (performance.now() - t0) / 1000;
   const units = format === 'openlineage' ? N : 2 * N;
   const done = counts.reduce((n, x) => n + x.created + x.updated, 0);
@@ -126,7 +126,7 @@ function cliImport(format: string, file: string): { rate: number; seconds: numbe
   const steps = database.sqlite.prepare('SELECT count(*) FROM activities').pluck().get() as number;
   const versions = database.sqlite.prepare('SELECT count(*) FROM dataset_versions').pluck().get() as number;
   if (steps !== N || versions !== N) throw new Error(`${format}: ${steps} steps and ${versions} versions, expected ${N} of each`);
-  database.close();
+  (await database.close());
   return { rate: (2 * N) / seconds, seconds };
 }
 
@@ -138,8 +138,8 @@ async function http(): Promise<{ rate: number; non2xx: number; latencyP50: numbe
   const dbPath = freshDb();
   const database = openDatabase(dbPath);
   applyMigrations(database);
-  const token = buildContainer(config(dbPath), database, ontology).auth.createToken('curator').token;
-  database.close();
+  const token = (await buildContainer(config(dbPath), database, ontology).auth.createToken('curator')).token;
+  (await database.close());
   const server = await startFemto(dbPath);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   try {
@@ -190,9 +190,9 @@ if (!ONLY) {
 
   const raw: number[] = [];
   for (let r = 0; r < REPS; r++) {
-    raw.push(rawInserts());
+    raw.push((await rawInserts()));
     for (const format of Object.keys(cli)) {
-      const { rate, seconds } = cliImport(format, files[format as keyof typeof files]);
+      const { rate, seconds } = (await cliImport(format, files[format as keyof typeof files]));
       cli[format].push(rate);
       log(`  rep ${r + 1}: ${format} ${rate.toFixed(0)} entities/s (${seconds.toFixed(1)} s)`);
     }

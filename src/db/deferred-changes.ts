@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Database } from './port.js';
 
 /*
  * The change counters (version_changes, datasets.modified_at, catalog_changes; migrations 0006,
@@ -22,19 +22,18 @@ const COUNTERS = ['version_changes_date_record_ins', 'version_changes_date_recor
 
 export interface DeferredChanges {
   /** Runs fn (which writes rows) with the per-row change triggers stood down, then counts their touches as they would have. */
-  run<T>(fn: () => T): T;
+  run<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-export function deferredChanges(sqlite: Database.Database): DeferredChanges {
-  const inSavepoint = sqlite.transaction((fn: () => unknown) => fn());
-  const triggerSql = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (SELECT value FROM json_each(?))`);
-  const marks = sqlite.prepare(`SELECT coalesce(max(rowid), 0) FROM activities`).pluck(true);
+export function deferredChanges(db: Database): DeferredChanges {
+  const triggerSql = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (SELECT value FROM json_each(?))`);
+  const marks = db.prepare(`SELECT coalesce(max(rowid), 0) FROM activities`);
   /*
    * What the edge triggers would have touched, per version: (count, latest date). An edge touches its
    * public version, and an output also the step's public inputs (written before it), so an input
    * counts once plus once per output of its step.
    */
-  const touchesStmt = sqlite.prepare(`
+  const touchesStmt = db.prepare(`
     WITH touch(pk, n, at) AS (
       SELECT i.version_pk, 1 + (SELECT count(*) FROM activity_outputs o WHERE o.activity_id = a.id), a.created_at
         FROM activities a JOIN activity_inputs i ON i.activity_id = a.id JOIN dataset_versions v ON v.pk = i.version_pk
@@ -45,39 +44,39 @@ export function deferredChanges(sqlite: Database.Database): DeferredChanges {
        WHERE a.rowid > @activities AND v.visibility = 'public')
     SELECT json_group_array(json_array(pk, n, at)) AS touches, coalesce(sum(n), 0) AS total
       FROM (SELECT pk, sum(n) AS n, max(at) AS at FROM touch GROUP BY pk)`);
-  const countStmt = sqlite.prepare(`
+  const countStmt = db.prepare(`
     INSERT INTO version_changes (version_pk, seq, changed_at) SELECT value->>0, value->>1, value->>2 FROM json_each(?) WHERE true
     ON CONFLICT (version_pk) DO UPDATE SET seq = seq + excluded.seq, changed_at = max(changed_at, excluded.changed_at)`);
-  const dateStmt = sqlite.prepare(`
+  const dateStmt = db.prepare(`
     UPDATE datasets SET modified_at = max(coalesce(modified_at, ''), c.at)
       FROM (SELECT v.dataset_id AS id, max(c.changed_at) AS at
               FROM json_each(?) k JOIN version_changes c ON c.version_pk = k.value->>0 JOIN dataset_versions v ON v.pk = c.version_pk GROUP BY v.dataset_id) c
      WHERE datasets.id = c.id`);
-  const catalogStmt = sqlite.prepare('UPDATE catalog_changes SET seq = seq + ? WHERE id = 1');
+  const catalogStmt = db.prepare('UPDATE catalog_changes SET seq = seq + ? WHERE id = 1');
 
-  function standDown(names: string[]): { name: string; sql: string }[] {
-    const triggers = triggerSql.all(JSON.stringify(names)) as { name: string; sql: string }[];
+  async function standDown(names: string[]): Promise<{ name: string; sql: string }[]> {
+    const triggers = (await triggerSql.all(JSON.stringify(names))) as { name: string; sql: string }[];
     if (triggers.length !== names.length) throw new Error(`change triggers missing: ${names.filter((n) => !triggers.some((t) => t.name === n)).join(', ')}`);
-    for (const t of triggers) sqlite.exec(`DROP TRIGGER "${t.name}"`);
+    for (const t of triggers) await db.exec(`DROP TRIGGER "${t.name}"`);
     return triggers;
   }
 
   return {
-    run<T>(fn: () => T): T {
-      return inSavepoint(() => {
-        const activities = marks.get() as number;
-        const sources = standDown(SOURCES);
-        const result = fn();
-        const { touches, total } = touchesStmt.get({ activities }) as { touches: string; total: number };
-        const counters = standDown(COUNTERS);
+    run<T>(fn: () => Promise<T>): Promise<T> {
+      return db.savepoint(async () => {
+        const activities = (await marks.scalar()) as number;
+        const sources = await standDown(SOURCES);
+        const result = await fn();
+        const { touches, total } = (await touchesStmt.get({ activities })) as { touches: string; total: number };
+        const counters = await standDown(COUNTERS);
         if (total > 0) {
-          countStmt.run(touches);
-          dateStmt.run(touches);
-          catalogStmt.run(total);
+          await countStmt.run(touches);
+          await dateStmt.run(touches);
+          await catalogStmt.run(total);
         }
-        for (const t of [...sources, ...counters]) sqlite.exec(t.sql);
+        for (const t of [...sources, ...counters]) await db.exec(t.sql);
         return result;
-      }) as T;
+      });
     },
   };
 }

@@ -6,7 +6,7 @@ import { BASE_URL, makeApp, publishedDataset, type TestApp } from '../helpers/ap
 const OBS = 'https://w3id.org/femto/observable/';
 const R2 = 'https://w3id.org/femto/gate/scaling-collapse-r2';
 
-const pkOf = (a: TestApp, id: string) => a.app.femto.repos.datasets.concept(id)!.latestVersionPk!;
+const pkOf = async (a: TestApp, id: string) => (await a.app.femto.repos.datasets.concept(id))!.latestVersionPk!;
 
 function refusal(fn: () => void): FemtoError | null {
   try {
@@ -35,7 +35,7 @@ t.test(
   async (t) => {
     const a = await makeApp(t, { FEMTO_GATE_POLICY: '3:required' });
     const id = await publishedDataset(a, { tier: 3, observables: [`${OBS}scaling-collapse-r2`] });
-    const pk = pkOf(a, id);
+    const pk = (await pkOf(a, id));
 
     const never = refusal(() => a.app.femto.policies.check(pk, 'doi'));
     t.ok(never, 'never evaluated: refused');
@@ -61,7 +61,7 @@ t.test(
     // other tiers are not governed by this policy
     const other = await publishedDataset(a, { tier: 5 });
     t.equal(
-      refusal(() => a.app.femto.policies.check(pkOf(a, other), 'doi')),
+      refusal(async () => a.app.femto.policies.check((await pkOf(a, other)), 'doi')),
       null,
     );
   },
@@ -70,7 +70,7 @@ t.test(
 t.test('a policy naming gates applies to those gates only, whatever the dataset declares', async (t) => {
   const a = await makeApp(t, { FEMTO_GATE_POLICY: '{"4": ["tomography-fidelity"]}' });
   const id = await publishedDataset(a, { tier: 4 });
-  t.match(refusal(() => a.app.femto.policies.check(pkOf(a, id), 'doi'))?.extra.gates, [
+  t.match(refusal(async () => a.app.femto.policies.check((await pkOf(a, id)), 'doi'))?.extra.gates, [
     { gate: 'https://w3id.org/femto/gate/tomography-fidelity', state: 'not-evaluated' },
   ]);
   const res = await a.app.inject({
@@ -81,14 +81,14 @@ t.test('a policy naming gates applies to those gates only, whatever the dataset 
   });
   t.equal(res.statusCode, 201, res.body);
   t.equal(
-    refusal(() => a.app.femto.policies.check(pkOf(a, id), 'doi')),
+    refusal(async () => a.app.femto.policies.check((await pkOf(a, id)), 'doi')),
     null,
     'fidelity 0.95 meets >= 0.95',
   );
   const none = await makeApp(t);
   const free = await publishedDataset(none, { tier: 4 });
   t.equal(
-    refusal(() => none.app.femto.policies.check(pkOf(none, free), 'doi')),
+    refusal(async () => none.app.femto.policies.check((await pkOf(none, free)), 'doi')),
     null,
     'no policy, no requirement',
   );

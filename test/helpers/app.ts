@@ -29,11 +29,11 @@ export async function makeApp(t: Test, env: Record<string, string> = {}): Promis
   });
   const app = await buildApp(config);
   t.teardown(() => app.close());
-  const bearer = (role: Role) => ({ authorization: `Bearer ${app.femto.auth.createToken(role).token}` });
+  const bearer = async (role: Role) => ({ authorization: `Bearer ${(await app.femto.auth.createToken(role)).token}` });
   return {
     app,
     config,
-    as: { anonymous: {}, reader: bearer('reader'), curator: bearer('curator'), admin: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+    as: { anonymous: {}, reader: (await bearer('reader')), curator: (await bearer('curator')), admin: { authorization: `Bearer ${ADMIN_TOKEN}` } },
   };
 }
 

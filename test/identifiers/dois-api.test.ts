@@ -149,7 +149,7 @@ t.test('mandatory properties, malformed DOIs, prefixes and duplicates', async (t
 
 t.test('HTTP Basic auth and listing with cursor paging', async (t) => {
   const a = await makeApp(t);
-  const token = a.app.femto.auth.createToken('curator').token;
+  const token = (await a.app.femto.auth.createToken('curator')).token;
   const basic = { authorization: `Basic ${Buffer.from(`femto.repo:${token}`).toString('base64')}` };
   for (let i = 0; i < 5; i++) t.equal((await post(a, { doi: `10.5072/item-${i}` }, basic)).statusCode, 201);
   const seen: string[] = [];

@@ -31,7 +31,7 @@ const put = (a: TestApp, doi: string, attributes: Record<string, unknown>) =>
 
 /** Runs the worker until nothing is pending (or gives up), as the server's loop would. */
 async function drain(a: TestApp, rounds = 50) {
-  for (let i = 0; i < rounds && a.app.femto.repos.identifiers.undelivered().length; i++) {
+  for (let i = 0; i < rounds && (await a.app.femto.repos.identifiers.undelivered()).length; i++) {
     await a.app.femto.outbox.runOnce();
     await new Promise((r) => setTimeout(r, 60));
   }
@@ -85,7 +85,7 @@ t.test('outages: 500s, a hanging DataCite and 429 with Retry-After are retried u
   t.match(s, { status: 'failed', attempts: 2, lastError: /did not answer/ });
   await new Promise((r) => setTimeout(r, 60));
   await a.app.femto.outbox.runOnce();
-  const row = a.app.femto.repos.identifiers.undelivered()[0];
+  const row = (await a.app.femto.repos.identifiers.undelivered())[0];
   t.match(row.lastError, /429/);
   const wait = Date.parse(row.nextAttemptAt) - Date.now();
   t.ok(wait > 500, 'Retry-After (1 s) overrides the short backoff');
@@ -94,7 +94,7 @@ t.test('outages: 500s, a hanging DataCite and 429 with Retry-After are retried u
   await drain(a);
   t.equal(dc.dois.get('10.5072/outage')?.state, 'draft');
   t.equal(dc.creations.get('10.5072/outage'), 1);
-  t.equal(a.app.femto.repos.identifiers.undelivered().length, 0);
+  t.equal((await a.app.femto.repos.identifiers.undelivered()).length, 0);
 });
 
 t.test("a registrar's error is shown to the record's editors only, its credentials redacted", async (t) => {
@@ -113,12 +113,12 @@ t.test("a registrar's error is shown to the record's editors only, its credentia
   t.match(dc.requests.at(-1)?.authorization, /^Basic /, 'the registrar was sent the credentials it echoes');
 
   const secrets = [password, encodeURIComponent(password), Buffer.from(`FEMTO.TEST:${password}`).toString('base64'), dc.requests.at(-1)!.authorization!];
-  const stored = a.app.femto.repos.identifiers.undelivered()[0].lastError ?? '';
+  const stored = (await a.app.femto.repos.identifiers.undelivered())[0].lastError ?? '';
   t.match(stored, /DataCite answered 422/);
   for (const s of secrets) t.notOk(stored.includes(s), `nothing stored holds ${s.slice(0, 12)}...`);
 
-  a.app.femto.auth.createUser(cliActor, { id: 'stranger', name: 'Stranger' });
-  const stranger = { authorization: `Bearer ${a.app.femto.auth.createToken('curator', undefined, 'stranger').token}` };
+  (await a.app.femto.auth.createUser(cliActor, { id: 'stranger', name: 'Stranger' }));
+  const stranger = { authorization: `Bearer ${(await a.app.femto.auth.createToken('curator', undefined, 'stranger')).token}` };
   const rest = async (headers: Record<string, string>) =>
     (await a.app.inject({ url: '/dois/10.5072/echo', headers })).json().data.attributes.registration.lastError;
   const graphql = async (headers: Record<string, string>) =>
@@ -203,7 +203,7 @@ t.test('two workers on one database never deliver the same row twice', async (t)
     [...dc.creations.values()].filter((n) => n !== 1),
     [],
   );
-  t.equal(a.app.femto.repos.identifiers.undelivered().length, 0);
+  t.equal((await a.app.femto.repos.identifiers.undelivered()).length, 0);
 });
 
 t.test('a delivery whose acknowledgement is lost is repeated harmlessly', async (t) => {
@@ -300,7 +300,7 @@ t.test('reconcile compares the full delivered metadata, normalized, and ignores 
     Object.fromEntries(Object.keys(changes).map((f) => [ids[f], `differs at the registrar: ${f}`])),
     'every changed record is re-queued, naming the property',
   );
-  t.equal(a.app.femto.repos.identifiers.get(ids.creators)!.registrationStatus, 'pending');
+  t.equal((await a.app.femto.repos.identifiers.get(ids.creators))!.registrationStatus, 'pending');
   await drain(a);
   t.equal((dc.dois.get(ids.creators)!.creators as { name: string }[])[0].name, 'Ada Lovelace', "delivery restored femto's metadata");
   t.same((await run()).requeued, [], 'nothing differs after the re-delivery');
@@ -344,7 +344,7 @@ t.test('a started worker delivers a full batch at once and later changes at its 
   const repo = a.app.femto.repos.identifiers;
   const claim = repo.claim;
   let claims = 0;
-  repo.claim = (...args) => (claims++, claim(...args));
+  repo.claim = async (...args) => (claims++, (await claim(...args)));
   worker.start(quiet);
   // 16 per batch: the rest follows at once, not a poll interval later.
   await until(() => dc.dois.size === 20, 2000);
@@ -404,9 +404,9 @@ t.test('reconcile names every property that differs; with the local registrar th
 
   const local = await makeApp(t);
   await local.app.inject({ method: 'POST', url: '/dois', headers: { ...local.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/local' }) });
-  const queued = local.app.femto.repos.identifiers.undelivered().length;
+  const queued = (await local.app.femto.repos.identifiers.undelivered()).length;
   t.same(await local.app.femto.reconcile(), { checked: 0, requeued: [] }, 'a local registrar keeps nothing to compare against');
-  t.equal(local.app.femto.repos.identifiers.undelivered().length, queued, 'and nothing is queued');
+  t.equal((await local.app.femto.repos.identifiers.undelivered()).length, queued, 'and nothing is queued');
 });
 
 t.test('starting a started worker starts no second loop: stop() ends all polling', async (t) => {

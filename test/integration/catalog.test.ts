@@ -160,5 +160,5 @@ t.test('a catalog that fails half-way leaves the database as it was', async (t) 
   const { loadCatalog } = await import('../../src/modules/datasets/catalog.loader.js');
   t.throws(() => loadCatalog(a.app.femto, readCatalog(dir)), /missing/);
   t.equal((await a.app.inject({ url: '/datasets', headers: a.as.admin })).json().total, 0, 'the dataset written before the failure was rolled back');
-  t.ok(a.app.femto.repos.datasets.isEmpty());
+  t.ok((await a.app.femto.repos.datasets.isEmpty()));
 });

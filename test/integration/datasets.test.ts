@@ -90,7 +90,7 @@ t.test('create, read, patch, publish and version a dataset', async (t) => {
   t.equal((await a.app.inject('/datasets/ising-2d')).json().version, 2, 'the dataset shows its latest version');
   t.equal((await a.app.inject('/datasets/ising-2d/versions/3')).statusCode, 404);
 
-  const audit = a.app.femto.auth.auditFor('dataset', 'ising-2d').map((e) => e.action);
+  const audit = (await a.app.femto.auth.auditFor('dataset', 'ising-2d')).map((e) => e.action);
   t.same(audit, ['dataset.create', 'dataset.patch', 'dataset.publish', 'dataset.open-draft', 'dataset.patch', 'dataset.publish'], 'every write is audited');
 });
 

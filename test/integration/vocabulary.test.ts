@@ -199,7 +199,7 @@ t.test('a domain the ontology does not name is refused: at load with its file an
   const empty = await makeApp(t);
   const dir = t.testdir({ 'x.yaml': 'source: x\ndatasets:\n  - id: typo\n    title: t\n    description: d\n    status: available\n    domain: GR FRW LSS\n' });
   t.throws(() => loadCatalog(empty.app.femto, readCatalog(dir)), /x\.yaml[\s\S]*datasets\.0 \(typo\)\.domain: 'GR FRW LSS'/);
-  t.ok(empty.app.femto.repos.datasets.isEmpty(), 'nothing loaded');
+  t.ok((await empty.app.femto.repos.datasets.isEmpty()), 'nothing loaded');
   const res = await empty.app.inject({
     method: 'POST',
     url: '/datasets',

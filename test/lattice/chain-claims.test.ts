@@ -11,12 +11,12 @@ const HOTQCD = 'mc://ldg/HotQCD/f21_chiral/l408f21b6260m002025m0810';
 const size = { x: 8, y: 8, z: 8, t: 16 };
 
 async function curators(a: TestApp) {
-  const token = (user: string) => ({ authorization: `Bearer ${a.app.femto.auth.createToken('curator', undefined, user).token}` });
+  const token = async (user: string) => ({ authorization: `Bearer ${(await a.app.femto.auth.createToken('curator', undefined, user)).token}` });
   for (const id of ['hotqcd', 'mallory']) {
     const res = await a.app.inject({ method: 'POST', url: '/users', headers: a.as.admin, payload: { id, name: id } });
     if (res.statusCode !== 201) throw new Error(res.body);
   }
-  return { owner: token('hotqcd'), mallory: token('mallory') };
+  return { owner: (await token('hotqcd')), mallory: (await token('mallory')) };
 }
 
 const importEnsemble = (a: TestApp, headers: Record<string, string>) =>

@@ -9,23 +9,23 @@ const admin: Actor = { id: 'test-admin', role: 'admin', user: 'default' };
 export function graphBuilder(app: App) {
   const { datasets, provenance } = app.femto;
   return {
-    dataset(id: string, over: Partial<VersionContent> = {}) {
-      datasets.createPublished(admin, id, {
+    async dataset(id: string, over: Partial<VersionContent> = {}) {
+      (await datasets.createPublished(admin, id, {
         title: `Dataset ${id}`,
         description: 'test',
         creators: [{ name: `Creator of ${id}`, type: 'Person' }],
         accessLevel: 'open',
         ...over,
-      } as VersionContent);
+      } as VersionContent));
       return id;
     },
-    newVersion(id: string) {
-      datasets.openDraft(admin, id);
-      return datasets.publish(admin, id).record.version!;
+    async newVersion(id: string) {
+      (await datasets.openDraft(admin, id));
+      return (await datasets.publish(admin, id)).record.version!;
     },
-    step(id: string, inputs: (string | { dataset: string; version: number })[], outputs: (string | { dataset: string; version: number })[], kind = 'analysis') {
+    async step(id: string, inputs: (string | { dataset: string; version: number })[], outputs: (string | { dataset: string; version: number })[], kind = 'analysis') {
       const ref = (r: string | { dataset: string; version: number }) => (typeof r === 'string' ? { dataset: r } : r);
-      provenance.create(admin, { id, kind: kind as never, inputs: inputs.map(ref), outputs: outputs.map(ref) });
+      (await provenance.create(admin, { id, kind: kind as never, inputs: inputs.map(ref), outputs: outputs.map(ref) }));
       return id;
     },
   };

@@ -13,7 +13,7 @@ function database(t: Test) {
   const path = join(t.testdir({}), 'wal.sqlite');
   const db = openDatabase(path);
   db.sqlite.exec('CREATE TABLE filler (blob BLOB)');
-  t.teardown(() => db.sqlite.open && db.close());
+  t.teardown(async () => db.sqlite.open && (await db.close()));
   const fill = db.sqlite.prepare(
     'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @pages) INSERT INTO filler SELECT randomblob(@bytes) FROM n',
   );

@@ -1,6 +1,5 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import type Database from 'better-sqlite3';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/port.js';
+import { tableRows } from '../../db/rows.js';
 import { auditLog, groupMembers, groups, tokens, users } from '../../db/schema/index.js';
 import type { Role } from './auth.schema.js';
 
@@ -12,95 +11,89 @@ export interface TokenIdentity {
   groups: string;
 }
 
-export function createAuthRepository(db: Db, sqlite: Database.Database) {
+export function createAuthRepository(db: Database) {
+  const tokenRows = tableRows(db, tokens);
+  const userRows = tableRows(db, users);
+  const groupRows = tableRows(db, groups);
+  const memberRows = tableRows(db, groupMembers);
+  const auditRows = tableRows(db, auditLog);
+  const revokeStmt = db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const listTokensStmt = db.prepare(
+    'SELECT id, role, user_id AS user, label, created_at AS createdAt, revoked_at AS revokedAt FROM tokens ORDER BY created_at',
+  );
+  const removeMemberStmt = db.prepare('DELETE FROM group_members WHERE group_id = ? AND user_id = ?');
+  const auditForStmt = db.prepare(`${auditRows.select} WHERE entity_type = ? AND entity_id = ?`);
   // Every authenticated request looks its token up, with its user's groups: one statement, prepared once.
   // Every write is audited: prepared once.
-  const audit = sqlite.prepare(`
+  const audit = db.prepare(`
     INSERT INTO audit_log (actor, user_id, action, entity_type, entity_id, before_digest, after_digest, created_at)
     VALUES (@actor, @userId, @action, @entityType, @entityId, @beforeDigest, @afterDigest, @at)`);
-  const activeByHash = sqlite.prepare(`
+  const activeByHash = db.prepare(`
     SELECT t.id, t.role, t.user_id AS userId, (SELECT json_group_array(m.group_id) FROM group_members m WHERE m.user_id = t.user_id) AS groups
       FROM tokens t WHERE t.hash = ? AND t.revoked_at IS NULL`);
-  const groupsOfUser = sqlite.prepare(`SELECT json_group_array(group_id) FROM group_members WHERE user_id = ?`).pluck(true);
-  const usersStmt = sqlite.prepare(`
+  const groupsOfUser = db.prepare(`SELECT json_group_array(group_id) FROM group_members WHERE user_id = ?`);
+  const usersStmt = db.prepare(`
     SELECT u.id, u.name, u.email, u.created_at AS createdAt, (SELECT json_group_array(m.group_id) FROM group_members m WHERE m.user_id = u.id) AS groups
       FROM users u WHERE @id IS NULL OR u.id = @id ORDER BY u.id`);
-  const groupsStmt = sqlite.prepare(`
+  const groupsStmt = db.prepare(`
     SELECT g.id, g.name, g.description, g.created_at AS createdAt, (SELECT json_group_array(m.user_id) FROM group_members m WHERE m.group_id = g.id) AS members
       FROM groups g WHERE @id IS NULL OR g.id = @id ORDER BY g.id`);
-  const existingGroups = sqlite.prepare(`SELECT g.id FROM json_each(?) k JOIN groups g ON g.id = k.value`).pluck(true);
+  const existingGroups = db.prepare(`SELECT g.id FROM json_each(?) k JOIN groups g ON g.id = k.value`);
 
   type UserRow = { id: string; name: string; email: string | null; createdAt: string; groups: string };
   type GroupRow = { id: string; name: string; description: string | null; createdAt: string; members: string };
   const ids = (json: string) => (JSON.parse(json) as string[]).sort();
 
   return {
-    transaction<T>(fn: () => T): T {
-      return sqlite.transaction(fn)();
-    },
+    transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
 
-    insertToken(row: { id: string; hash: string; role: Role; userId: string; label?: string }): void {
-      db.insert(tokens)
-        .values({ ...row, label: row.label ?? null })
-        .run();
+    async insertToken(row: { id: string; hash: string; role: Role; userId: string; label?: string }): Promise<void> {
+      await tokenRows.insert({ ...row, label: row.label ?? null });
     },
-    activeTokenByHash(hash: string): TokenIdentity | undefined {
+    async activeTokenByHash(hash: string): Promise<TokenIdentity | undefined> {
       return activeByHash.get(hash) as TokenIdentity | undefined;
     },
-    groupsOf(userId: string): string[] {
-      return JSON.parse(groupsOfUser.get(userId) as string) as string[];
+    async groupsOf(userId: string): Promise<string[]> {
+      return JSON.parse((await groupsOfUser.scalar(userId)) as string) as string[];
     },
-    revokeToken(id: string, at: string): boolean {
-      return (
-        db
-          .update(tokens)
-          .set({ revokedAt: at })
-          .where(and(eq(tokens.id, id), isNull(tokens.revokedAt)))
-          .run().changes > 0
-      );
+    async revokeToken(id: string, at: string): Promise<boolean> {
+      return (await revokeStmt.run([at, id])).changes > 0;
     },
     listTokens() {
-      return db
-        .select({ id: tokens.id, role: tokens.role, user: tokens.userId, label: tokens.label, createdAt: tokens.createdAt, revokedAt: tokens.revokedAt })
-        .from(tokens)
-        .orderBy(asc(tokens.createdAt))
-        .all();
+      return listTokensStmt.all() as Promise<
+        { id: string; role: Role; user: string | null; label: string | null; createdAt: string; revokedAt: string | null }[]
+      >;
     },
 
-    insertUser(row: { id: string; name: string; email: string | null }): void {
-      db.insert(users).values(row).run();
+    async insertUser(row: { id: string; name: string; email: string | null }): Promise<void> {
+      await userRows.insert(row);
     },
     /** Makes the user unless it exists (femto's own users, which an older database may lack). */
-    ensureUser(row: { id: string; name: string }): void {
-      db.insert(users).values(row).onConflictDoNothing().run();
+    async ensureUser(row: { id: string; name: string }): Promise<void> {
+      await userRows.insert(row, true);
     },
-    users(id?: string) {
-      return (usersStmt.all({ id: id ?? null }) as UserRow[]).map((u) => ({ ...u, groups: ids(u.groups) }));
+    async users(id?: string) {
+      return ((await usersStmt.all({ id: id ?? null })) as UserRow[]).map((u) => ({ ...u, groups: ids(u.groups) }));
     },
 
-    insertGroup(row: { id: string; name: string; description: string | null }): void {
-      db.insert(groups).values(row).run();
+    async insertGroup(row: { id: string; name: string; description: string | null }): Promise<void> {
+      await groupRows.insert(row);
     },
-    groups(id?: string) {
-      return (groupsStmt.all({ id: id ?? null }) as GroupRow[]).map((g) => ({ ...g, members: ids(g.members) }));
+    async groups(id?: string) {
+      return ((await groupsStmt.all({ id: id ?? null })) as GroupRow[]).map((g) => ({ ...g, members: ids(g.members) }));
     },
     /** The ids among `ids` that name groups, in one statement. */
-    existingGroups(ids: readonly string[]): string[] {
-      return existingGroups.all(JSON.stringify(ids)) as string[];
+    existingGroups(ids: readonly string[]): Promise<string[]> {
+      return existingGroups.column(JSON.stringify(ids)) as string[];
     },
-    addMember(groupId: string, userId: string): boolean {
-      return db.insert(groupMembers).values({ groupId, userId }).onConflictDoNothing().run().changes > 0;
+    async addMember(groupId: string, userId: string): Promise<boolean> {
+      return (await memberRows.insert({ groupId, userId }, true)).changes > 0;
     },
-    removeMember(groupId: string, userId: string): boolean {
-      return (
-        db
-          .delete(groupMembers)
-          .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)))
-          .run().changes > 0
-      );
+    async removeMember(groupId: string, userId: string): Promise<boolean> {
+      return (await removeMemberStmt.run([groupId, userId])).changes > 0;
     },
 
-    insertAudit(entry: {
+    async insertAudit(entry: {
       actor: string;
       userId: string | null;
       action: string;
@@ -109,15 +102,11 @@ export function createAuthRepository(db: Db, sqlite: Database.Database) {
       beforeDigest: string | null;
       afterDigest: string | null;
       at: string;
-    }): void {
-      audit.run(entry);
+    }): Promise<void> {
+      (await audit.run(entry));
     },
-    auditFor(entityType: string, entityId: string) {
-      return db
-        .select()
-        .from(auditLog)
-        .where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)))
-        .all();
+    async auditFor(entityType: string, entityId: string) {
+      return (await auditForStmt.all([entityType, entityId])).map(auditRows.decode);
     },
   };
 }

@@ -27,25 +27,25 @@ export interface AuditEntry {
 export function createAuthService(repo: AuthRepository, adminToken?: string) {
   const adminTokenBuf = adminToken ? Buffer.from(adminToken) : undefined;
 
-  function actorForSecret(secret: string): Actor {
+  async function actorForSecret(secret: string): Promise<Actor> {
     const given = Buffer.from(secret);
     if (adminTokenBuf && given.length === adminTokenBuf.length && timingSafeEqual(given, adminTokenBuf)) {
-      return { id: 'admin-env', role: 'admin', user: ADMIN_USER, groups: repo.groupsOf(ADMIN_USER) };
+      return { id: 'admin-env', role: 'admin', user: ADMIN_USER, groups: (await repo.groupsOf(ADMIN_USER)) };
     }
-    const row = repo.activeTokenByHash(sha256(secret));
+    const row = (await repo.activeTokenByHash(sha256(secret)));
     if (!row) throw new FemtoError('INVALID_TOKEN', 'The token is unknown or revoked');
     return { id: row.id, role: row.role, user: row.userId, groups: JSON.parse(row.groups) as string[] };
   }
 
-  function userOrThrow(id: string, pointer?: string): UserRecord {
-    const [user] = repo.users(id);
+  async function userOrThrow(id: string, pointer?: string): Promise<UserRecord> {
+    const [user] = (await repo.users(id));
     if (user) return user;
     if (pointer) throw new FemtoError('UNKNOWN_REFERENCE', `User '${id}' does not exist`, [{ pointer, message: 'unknown user' }]);
     throw notFound('User', id);
   }
 
-  function groupOrThrow(id: string): GroupRecord {
-    const [group] = repo.groups(id);
+  async function groupOrThrow(id: string): Promise<GroupRecord> {
+    const [group] = (await repo.groups(id));
     if (!group) throw notFound('Group', id);
     return group;
   }
@@ -55,7 +55,7 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
      * Bearer tokens everywhere; HTTP Basic (`repository id : token`) too, so DataCite clients work
      * unchanged against /dois. No header means anonymous; a bad one is refused rather than ignored.
      */
-    authenticate(authorization: string | undefined): Actor {
+    async authenticate(authorization: string | undefined): Promise<Actor> {
       if (!authorization) return anonymous;
       const [scheme, ...rest] = authorization.trim().split(/\s+/);
       const value = rest.join(' ');
@@ -78,14 +78,14 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
      * Makes a token acting for `user` (the default user when none is named, as tokens were before
      * users existed); the secret is returned once and only its hash is kept.
      */
-    createToken(role: Role, label?: string, user?: string): { id: string; token: string; role: Role; user: string } {
+    async createToken(role: Role, label?: string, user?: string): Promise<{ id: string; token: string; role: Role; user: string }> {
       const owner = user ?? DEFAULT_USER;
-      return repo.transaction(() => {
-        if (user === undefined) repo.ensureUser({ id: DEFAULT_USER, name: 'Default user' });
-        else userOrThrow(user, '/user');
+      return repo.transaction(async () => {
+        if (user === undefined) (await repo.ensureUser({ id: DEFAULT_USER, name: 'Default user' }));
+        else (await userOrThrow(user, '/user'));
         const id = randomId('tk-');
         const token = `femto_${randomBytes(24).toString('base64url')}`;
-        repo.insertToken({ id, hash: sha256(token), role, userId: owner, label });
+        (await repo.insertToken({ id, hash: sha256(token), role, userId: owner, label }));
         return { id, token, role, user: owner };
       });
     },
@@ -93,60 +93,60 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
     revokeToken: (id: string) => repo.revokeToken(id, new Date().toISOString()),
     listTokens: () => repo.listTokens(),
 
-    createUser(actor: Actor, input: CreateUserInput): UserRecord {
+    async createUser(actor: Actor, input: CreateUserInput): Promise<UserRecord> {
       auth.require(actor, 'admin');
-      return repo.transaction(() => {
-        if (repo.users(input.id).length) throw new FemtoError('ID_TAKEN', `User '${input.id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
-        repo.insertUser({ id: input.id, name: input.name, email: input.email ?? null });
-        auth.audit(actor, { action: 'user.create', entityType: 'user', entityId: input.id, after: input });
+      return repo.transaction(async () => {
+        if ((await repo.users(input.id)).length) throw new FemtoError('ID_TAKEN', `User '${input.id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
+        (await repo.insertUser({ id: input.id, name: input.name, email: input.email ?? null }));
+        (await auth.audit(actor, { action: 'user.create', entityType: 'user', entityId: input.id, after: input }));
         return userOrThrow(input.id);
       });
     },
-    listUsers(actor: Actor): UserRecord[] {
+    async listUsers(actor: Actor): Promise<UserRecord[]> {
       auth.require(actor, 'admin');
       return repo.users();
     },
-    getUser(actor: Actor, id: string): UserRecord {
+    async getUser(actor: Actor, id: string): Promise<UserRecord> {
       auth.require(actor, 'admin');
       return userOrThrow(id);
     },
 
-    createGroup(actor: Actor, input: CreateGroupInput): GroupRecord {
+    async createGroup(actor: Actor, input: CreateGroupInput): Promise<GroupRecord> {
       auth.require(actor, 'admin');
-      return repo.transaction(() => {
-        if (repo.groups(input.id).length)
+      return repo.transaction(async () => {
+        if ((await repo.groups(input.id)).length)
           throw new FemtoError('ID_TAKEN', `Group '${input.id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
-        repo.insertGroup({ id: input.id, name: input.name, description: input.description ?? null });
-        auth.audit(actor, { action: 'group.create', entityType: 'group', entityId: input.id, after: input });
+        (await repo.insertGroup({ id: input.id, name: input.name, description: input.description ?? null }));
+        (await auth.audit(actor, { action: 'group.create', entityType: 'group', entityId: input.id, after: input }));
         return groupOrThrow(input.id);
       });
     },
-    listGroups(actor: Actor): GroupRecord[] {
+    async listGroups(actor: Actor): Promise<GroupRecord[]> {
       auth.require(actor, 'admin');
       return repo.groups();
     },
-    getGroup(actor: Actor, id: string): GroupRecord {
+    async getGroup(actor: Actor, id: string): Promise<GroupRecord> {
       auth.require(actor, 'admin');
       return groupOrThrow(id);
     },
     /** Adds (or, with `member` false, removes) a user to a group; both must exist. */
-    setMember(actor: Actor, groupId: string, userId: string, member: boolean): GroupRecord {
+    async setMember(actor: Actor, groupId: string, userId: string, member: boolean): Promise<GroupRecord> {
       auth.require(actor, 'admin');
-      return repo.transaction(() => {
-        groupOrThrow(groupId);
-        userOrThrow(userId);
-        const changed = member ? repo.addMember(groupId, userId) : repo.removeMember(groupId, userId);
+      return repo.transaction(async () => {
+        (await groupOrThrow(groupId));
+        (await userOrThrow(userId));
+        const changed = member ? (await repo.addMember(groupId, userId)) : (await repo.removeMember(groupId, userId));
         if (changed)
-          auth.audit(actor, { action: member ? 'group.add-member' : 'group.remove-member', entityType: 'group', entityId: groupId, after: { user: userId } });
+          (await auth.audit(actor, { action: member ? 'group.add-member' : 'group.remove-member', entityType: 'group', entityId: groupId, after: { user: userId } }));
         return groupOrThrow(groupId);
       });
     },
 
     /** Throws 422 naming the first unknown user or group (a pointer per reference). */
-    assertExist(refs: { users?: { id: string; pointer: string }[]; groups?: { id: string; pointer: string }[] }): void {
-      for (const u of refs.users ?? []) userOrThrow(u.id, u.pointer);
+    async assertExist(refs: { users?: { id: string; pointer: string }[]; groups?: { id: string; pointer: string }[] }): Promise<void> {
+      for (const u of refs.users ?? []) (await userOrThrow(u.id, u.pointer));
       const groups = refs.groups ?? [];
-      const known = new Set(repo.existingGroups(groups.map((g) => g.id)));
+      const known = new Set((await repo.existingGroups(groups.map((g) => g.id))));
       const missing = groups.filter((g) => !known.has(g.id));
       if (missing.length)
         throw new FemtoError(
@@ -157,8 +157,8 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
     },
 
     /** Records who (the user) did what on whose credentials (the token). */
-    audit(actor: Actor, e: AuditEntry): void {
-      repo.insertAudit({
+    async audit(actor: Actor, e: AuditEntry): Promise<void> {
+      (await repo.insertAudit({
         actor: actor.id,
         userId: actor.user ?? null,
         action: e.action,
@@ -167,7 +167,7 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
         beforeDigest: digestOf(e.before),
         afterDigest: digestOf(e.after),
         at: new Date().toISOString(),
-      });
+      }));
     },
 
     auditFor: (entityType: string, entityId: string) => repo.auditFor(entityType, entityId),

@@ -242,15 +242,15 @@ function checkDomains(writers: CatalogWriters, files: { file: string; content: C
 }
 
 /** Loads every catalog file in one transaction: all of it or nothing. Returns the counts. */
-export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { datasets: number; activities: number; evaluations: number } {
+export async function loadCatalog(writers: CatalogWriters, files = readCatalog()): Promise<{ datasets: number; activities: number; evaluations: number }> {
   const { datasets, provenance, models } = writers;
   checkDomains(writers, files);
-  return datasets.transaction(() => {
+  return datasets.transaction(async () => {
     let nDatasets = 0;
     let nActivities = 0;
     for (const { content, datasheets } of files) {
       for (const d of content.datasets) {
-        datasets.createPublished(catalogActor, d.id, toContent(d, content.source, datasheets.get(d.id)));
+        (await datasets.createPublished(catalogActor, d.id, toContent(d, content.source, datasheets.get(d.id))));
         nDatasets++;
       }
     }
@@ -271,6 +271,6 @@ export function loadCatalog(writers: CatalogWriters, files = readCatalog()): { d
   });
 }
 
-export function loadBundledCatalogIfEmpty(writers: CatalogWriters): void {
-  if (writers.datasets.isEmpty()) loadCatalog(writers);
+export async function loadBundledCatalogIfEmpty(writers: CatalogWriters): Promise<void> {
+  if ((await writers.datasets.isEmpty())) (await loadCatalog(writers));
 }

@@ -1,6 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { transactionRunner, type Database_ } from '../../db/client.js';
-import { datasetGroups, datasets, datasetVersions, distributions, relatedIdentifiers, versionAgents, versionTerms } from '../../db/schema/index.js';
+import { flag, type Database } from '../../db/port.js';
+import type { datasets } from '../../db/schema/index.js';
 import { holdsRecord, sharedGroups, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
 import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type ReplicaInput, type VersionContent } from './datasets.schema.js';
 import { protocolOf } from '../../lib/urls.js';
@@ -97,42 +96,58 @@ export interface LoadedVersion {
 const agentType = { person: 'Person', organization: 'Organization', software: 'Software' } as const;
 
 /** Creators are agents (the provenance module's table): the wiring passes the one function that finds or makes them. */
-export type AgentIdFor = (identity: { kind: 'person' | 'organization'; name: string; orcid?: string; ror?: string }) => string;
+export type AgentIdFor = (identity: { kind: 'person' | 'organization'; name: string; orcid?: string; ror?: string }) => Promise<string>;
 
-export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: AgentIdFor) {
-  const inTransaction = transactionRunner(sqlite);
+export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
 
-  const ftsDelete = sqlite.prepare('DELETE FROM dataset_fts WHERE rowid = ?');
-  const ftsInsert = sqlite.prepare('INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (?, ?, ?, ?)');
+  const ftsDelete = db.prepare('DELETE FROM dataset_fts WHERE rowid = ?');
+  const ftsInsert = db.prepare('INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (?, ?, ?, ?)');
 
   // Writes are prepared once too: bulk imports write a version per record.
   // Raw (not drizzle's mapped select): every imported record looks its concept up first.
-  const conceptStmt = sqlite.prepare(`
+  const conceptStmt = db.prepare(`
     SELECT id, latest_version_pk AS latestVersionPk, draft_version_pk AS draftVersionPk, created_at AS createdAt, updated_at AS updatedAt,
            created_by AS createdBy, modified_at AS modifiedAt, owner_id AS ownerId
       FROM datasets WHERE id = ?`);
-  const insertConceptStmt = sqlite.prepare('INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at) VALUES (?, ?, ?, ?, ?)');
-  const setPointersStmt = sqlite.prepare(`
+  const insertConceptStmt = db.prepare('INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at) VALUES (?, ?, ?, ?, ?)');
+  const setPointersStmt = db.prepare(`
     UPDATE datasets SET latest_version_pk = CASE WHEN @setLatest THEN @latest ELSE latest_version_pk END,
                         draft_version_pk = CASE WHEN @setDraft THEN @draft ELSE draft_version_pk END, updated_at = @now
      WHERE id = @id`);
-  const insertVersionStmt = sqlite.prepare(`
+  const insertVersionStmt = db.prepare<{ pk: number }>(`
     INSERT INTO dataset_versions (dataset_id, version_number, state, version_label, title, description, tier, domain, data_type, resource_type, status, issued, license,
                                   visibility, access_level, embargo_until, access_conditions, access_contact, publisher, size_bytes, record_count, datasheet, annotations, model_card, created_at, updated_at, published_at)
     VALUES (@datasetId, @versionNumber, @state, @versionLabel, @title, @description, @tier, @domain, @dataType, @resourceType, @status, @issued, @license,
-            @visibility, @accessLevel, @embargoUntil, @accessConditions, @accessContact, @publisher, @sizeBytes, @recordCount, @datasheet, @annotations, @modelCard, @now, @now, @publishedAt)`);
-  const insertPersonStmt = sqlite.prepare('INSERT INTO version_agents (version_pk, role, position, agent_id, affiliation) VALUES (?, ?, ?, ?, ?)');
-  const insertTermStmt = sqlite.prepare('INSERT INTO version_terms (version_pk, facet, position, value) VALUES (?, ?, ?, ?)');
-  const insertDistributionStmt = sqlite.prepare(`
-    INSERT INTO distributions (version_pk, position, title, media_type, format, size_bytes, checksum_algorithm, checksum_value, kind, contents, lfn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertLocationStmt = sqlite.prepare(
+            @visibility, @accessLevel, @embargoUntil, @accessConditions, @accessContact, @publisher, @sizeBytes, @recordCount, @datasheet, @annotations, @modelCard, @now, @now, @publishedAt) RETURNING pk`);
+  const insertPersonStmt = db.prepare('INSERT INTO version_agents (version_pk, role, position, agent_id, affiliation) VALUES (?, ?, ?, ?, ?)');
+  const insertTermStmt = db.prepare('INSERT INTO version_terms (version_pk, facet, position, value) VALUES (?, ?, ?, ?)');
+  const insertDistributionStmt = db.prepare<{ pk: number }>(`
+    INSERT INTO distributions (version_pk, position, title, media_type, format, size_bytes, checksum_algorithm, checksum_value, kind, contents, lfn)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`);
+  const deleteChildrenStmts = ['version_agents', 'version_terms', 'distributions', 'related_identifiers'].map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE version_pk = ?`),
+  );
+  const isEmptyStmt = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM datasets)');
+  const setOwnerStmt = db.prepare('UPDATE datasets SET owner_id = ?, updated_at = ? WHERE id = ?');
+  const clearGroupsStmt = db.prepare('DELETE FROM dataset_groups WHERE dataset_id = ?');
+  const shareStmt = db.prepare('INSERT INTO dataset_groups (dataset_id, group_id) SELECT ?, value FROM json_each(?)');
+  const replaceDraftStmt = db.prepare(`
+    UPDATE dataset_versions SET version_label = @versionLabel, title = @title, description = @description, tier = @tier, domain = @domain, data_type = @dataType,
+           resource_type = @resourceType, status = @status, issued = @issued, license = @license, visibility = @visibility, access_level = @accessLevel,
+           embargo_until = @embargoUntil, access_conditions = @accessConditions, access_contact = @accessContact, publisher = @publisher, size_bytes = @sizeBytes,
+           record_count = @recordCount, datasheet = @datasheet, annotations = @annotations, model_card = @modelCard, revision = revision + 1, updated_at = @now
+     WHERE pk = @pk AND state = 'draft'`);
+  const publishDraftStmt = db.prepare(
+    `UPDATE dataset_versions SET state = 'published', version_number = ?, published_at = ?, updated_at = ? WHERE pk = ? AND state = 'draft'`,
+  );
+  const insertLocationStmt = db.prepare(
     'INSERT INTO distribution_locations (distribution_pk, position, url, site, protocol, checksum_algorithm, checksum_value) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const insertRelatedStmt = sqlite.prepare(
+  const insertRelatedStmt = db.prepare(
     'INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)',
   );
-  const maxVersionStmt = sqlite.prepare('SELECT max(version_number) FROM dataset_versions WHERE dataset_id = ?').pluck(true);
-  const physics = createPhysicsBlocks(sqlite);
+  const maxVersionStmt = db.prepare('SELECT max(version_number) FROM dataset_versions WHERE dataset_id = ?');
+  const physics = createPhysicsBlocks(db);
 
   /*
    * Reads are raw statements prepared once. Many pks travel as one JSON array (json_each), so a
@@ -140,7 +155,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
    * loop: SQLite has no statistics for it and otherwise may scan a whole index on a constant
    * column (facet = 'observable') and probe the pks inside it — seconds at 100k records.
    */
-  const resolveStmt = sqlite.prepare(`
+  const resolveStmt = db.prepare(`
     SELECT d.id AS datasetId, v.pk AS pk, d.draft_version_pk IS NOT NULL AS hasDraft, d.latest_version_pk IS NOT NULL AS hasPublished,
            EXISTS (SELECT 1 FROM dataset_versions p WHERE p.dataset_id = d.id AND p.state = 'published' AND p.visibility = 'public') AS hasPublic,
            v.version_number AS versionNumber, v.state AS state, v.visibility AS visibility, d.owner_id AS owner, ${sharedGroups()} AS groups,
@@ -154,44 +169,44 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         ELSE (SELECT x.pk FROM dataset_versions x WHERE x.dataset_id = d.id AND x.version_number = @n) END
       LEFT JOIN version_changes c ON c.version_pk = v.pk
      WHERE d.id = @id`);
-  const versionRowsStmt = sqlite.prepare(`
+  const versionRowsStmt = db.prepare(`
     SELECT v.*, coalesce(c.seq, 0) AS seq, d.owner_id AS owner, ${sharedGroups()} AS groups, ${PHYSICS_COLUMNS}
       FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id LEFT JOIN version_changes c ON c.version_pk = v.pk`);
-  const accessStmt = sqlite.prepare(`
+  const accessStmt = db.prepare(`
     SELECT v.pk, v.dataset_id AS datasetId, v.state, v.visibility, v.access_level AS accessLevel, v.embargo_until AS embargoUntil, d.owner_id AS owner, ${sharedGroups()} AS groups
       FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id`);
-  const heldStmt = sqlite.prepare(`SELECT d.id FROM datasets d WHERE ${holdsRecord()}`).pluck(true);
-  const holdersStmt = sqlite.prepare(
+  const heldStmt = db.prepare(`SELECT d.id FROM datasets d WHERE ${holdsRecord()}`);
+  const holdersStmt = db.prepare(
     `SELECT d.id, d.owner_id AS owner, ${sharedGroups()} AS groups FROM json_each(?) k CROSS JOIN datasets d ON d.id = k.value`,
   );
-  const peopleStmt = sqlite.prepare(`
+  const peopleStmt = db.prepare(`
     SELECT va.version_pk AS versionPk, va.role, va.affiliation, a.id, a.name, a.kind, a.orcid, a.ror
       FROM json_each(@pks) k CROSS JOIN version_agents va ON va.version_pk = k.value JOIN agents a ON a.id = va.agent_id ORDER BY va.position`);
-  const termsStmt = sqlite.prepare(
+  const termsStmt = db.prepare(
     `SELECT t.version_pk AS versionPk, t.facet, t.value FROM json_each(@pks) k CROSS JOIN version_terms t ON t.version_pk = k.value ORDER BY t.position`,
   );
-  const distributionsStmt = sqlite.prepare(`
+  const distributionsStmt = db.prepare(`
     SELECT x.pk, x.version_pk AS versionPk, x.title, x.media_type AS mediaType, x.format, x.size_bytes AS sizeBytes, x.kind,
            x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue, x.contents, x.lfn,
            (SELECT json_group_array(json_array(l.url, l.site, l.protocol, l.checksum_algorithm, l.checksum_value) ORDER BY l.position)
               FROM distribution_locations l WHERE l.distribution_pk = x.pk) AS replicas
       FROM json_each(@pks) k CROSS JOIN distributions x ON x.version_pk = k.value ORDER BY x.position`);
-  const relatedStmt = sqlite.prepare(`
+  const relatedStmt = db.prepare(`
     SELECT r.version_pk AS versionPk, r.identifier_type AS type, r.value, r.relation_type AS relation
       FROM json_each(@pks) k CROSS JOIN related_identifiers r ON r.version_pk = k.value ORDER BY r.position`);
-  const numberedStmt = sqlite.prepare(
+  const numberedStmt = db.prepare(
     `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM json_each(@ids) k CROSS JOIN dataset_versions v ON v.dataset_id = k.value WHERE v.version_number IS NOT NULL`,
   );
-  const datasheetStmt = sqlite.prepare('SELECT datasheet FROM dataset_versions WHERE pk = ?');
-  const labelsStmt = sqlite.prepare(
+  const datasheetStmt = db.prepare('SELECT datasheet FROM dataset_versions WHERE pk = ?');
+  const labelsStmt = db.prepare(
     `SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value`,
   );
-  const publishedOfStmt = sqlite.prepare(`
+  const publishedOfStmt = db.prepare(`
     SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS versionNumber, v.version_label AS versionLabel, v.title, v.visibility, v.access_level AS accessLevel,
            v.state, v.published_at AS publishedAt, d.owner_id AS owner, ${sharedGroups()} AS groups
       FROM json_each(@ids) k CROSS JOIN datasets d ON d.id = k.value JOIN dataset_versions v ON v.dataset_id = d.id AND v.state = 'published' ORDER BY v.version_number`);
 
-  function agentIdFor(c: CreatorInput): string {
+  function agentIdFor(c: CreatorInput): Promise<string> {
     return agentIdOf({
       kind: c.type === 'Organization' ? 'organization' : 'person',
       name: c.name,
@@ -200,16 +215,20 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     });
   }
 
-  function writeChildren(pk: number, c: VersionContent): void {
-    c.creators.forEach((p, i) => insertPersonStmt.run(pk, 'creator', i, agentIdFor(p), p.affiliation ?? null));
-    (c.contributors ?? []).forEach((p, i) => insertPersonStmt.run(pk, 'contributor', i, agentIdFor(p), p.affiliation ?? null));
-    (c.keywords ?? []).forEach((value, i) => insertTermStmt.run(pk, 'keyword', i, value));
-    (c.formats ?? []).forEach((value, i) => insertTermStmt.run(pk, 'format', i, value));
-    (c.observables ?? []).forEach((value, i) => insertTermStmt.run(pk, 'observable', i, value));
-    (c.alsoInTiers ?? []).forEach((tier, i) => insertTermStmt.run(pk, 'tier', i, String(tier)));
-    (c.alsoInDomains ?? []).forEach((value, i) => insertTermStmt.run(pk, 'domain', i, value));
-    (c.distributions ?? []).forEach((d, position) => {
-      const distributionPk = insertDistributionStmt.run(
+  async function writeChildren(pk: number, c: VersionContent): Promise<void> {
+    for (const [role, people] of [['creator', c.creators], ['contributor', c.contributors ?? []]] as const) {
+      for (const [i, p] of people.entries()) await insertPersonStmt.run([pk, role, i, await agentIdFor(p), p.affiliation ?? null]);
+    }
+    const terms: [facet: string, values: readonly string[]][] = [
+      ['keyword', c.keywords ?? []],
+      ['format', c.formats ?? []],
+      ['observable', c.observables ?? []],
+      ['tier', (c.alsoInTiers ?? []).map(String)],
+      ['domain', c.alsoInDomains ?? []],
+    ];
+    for (const [facet, values] of terms) for (const [i, value] of values.entries()) await insertTermStmt.run([pk, facet, i, value]);
+    for (const [position, d] of (c.distributions ?? []).entries()) {
+      const distribution = await insertDistributionStmt.get([
         pk,
         position,
         d.title ?? null,
@@ -221,24 +240,21 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         d.kind ?? 'download',
         d.contents ? JSON.stringify(d.contents) : null,
         d.lfn ?? null,
-      ).lastInsertRowid;
-      (d.replicas ?? d.urls.map((url) => ({ url }) as ReplicaInput)).forEach((r, i) =>
-        insertLocationStmt.run(distributionPk, i, r.url, r.site ?? null, protocolOf(r.url), r.checksum?.algorithm ?? null, r.checksum?.value ?? null),
-      );
-    });
-    (c.relatedIdentifiers ?? []).forEach((r, position) => insertRelatedStmt.run(pk, position, r.type, r.value, r.relation));
-    physics.write(pk, c);
-    ftsInsert.run(pk, c.title, c.description, (c.keywords ?? []).join(' '));
+      ]);
+      for (const [i, r] of (d.replicas ?? d.urls.map((url) => ({ url }) as ReplicaInput)).entries()) {
+        await insertLocationStmt.run([distribution!.pk, i, r.url, r.site ?? null, protocolOf(r.url), r.checksum?.algorithm ?? null, r.checksum?.value ?? null]);
+      }
+    }
+    for (const [position, r] of (c.relatedIdentifiers ?? []).entries()) await insertRelatedStmt.run([pk, position, r.type, r.value, r.relation]);
+    await physics.write(pk, c);
+    await ftsInsert.run([pk, c.title, c.description, (c.keywords ?? []).join(' ')]);
   }
 
   /** A draft rewritten: its children and its search index row go (a new version has none to remove). */
-  function clearChildren(pk: number): void {
-    ftsDelete.run(pk);
-    db.delete(versionAgents).where(eq(versionAgents.versionPk, pk)).run();
-    db.delete(versionTerms).where(eq(versionTerms.versionPk, pk)).run();
-    db.delete(distributions).where(eq(distributions.versionPk, pk)).run();
-    db.delete(relatedIdentifiers).where(eq(relatedIdentifiers.versionPk, pk)).run();
-    physics.clear(pk);
+  async function clearChildren(pk: number): Promise<void> {
+    await ftsDelete.run(pk);
+    for (const s of deleteChildrenStmts) await s.run(pk);
+    await physics.clear(pk);
   }
 
   const scalarColumns = (c: VersionContent) => ({
@@ -265,157 +281,145 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
     modelCard: c.modelCard ?? null,
   });
 
+  /** The JSON documents of a version as the text their columns store. */
+  const jsonColumns = (c: ReturnType<typeof scalarColumns>) => {
+    const json = (v: object | null) => (v == null ? null : JSON.stringify(v));
+    return { ...c, datasheet: json(c.datasheet), annotations: json(c.annotations), modelCard: json(c.modelCard) };
+  };
+
   return {
-    /** Runs fn in one SQLite transaction (a savepoint when nested): a crash mid-write leaves nothing half-done. */
-    transaction<T>(fn: () => T): T {
-      return inTransaction(fn);
+    /** Runs fn in one transaction (joining the open one): a crash mid-write leaves nothing half-done. */
+    transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
+
+    async isEmpty(): Promise<boolean> {
+      return flag(await isEmptyStmt.scalar());
     },
 
-    isEmpty(): boolean {
-      return db.select({ id: datasets.id }).from(datasets).limit(1).get() === undefined;
-    },
-
-    concept(id: string): ConceptRow | undefined {
+    async concept(id: string): Promise<ConceptRow | undefined> {
       return conceptStmt.get(id) as ConceptRow | undefined;
     },
 
-    insertConcept(id: string, createdBy: string, ownerId: string, now: string): void {
-      insertConceptStmt.run(id, createdBy, ownerId, now, now);
+    async insertConcept(id: string, createdBy: string, ownerId: string, now: string): Promise<void> {
+      (await insertConceptStmt.run(id, createdBy, ownerId, now, now));
     },
 
     /** Who holds each of these records (absent: no such dataset), in one statement. */
-    holdersOf(ids: readonly string[]): Map<string, Holders> {
-      const rows = (ids.length ? holdersStmt.all(JSON.stringify([...new Set(ids)])) : []) as { id: string; owner: string | null; groups: string }[];
+    async holdersOf(ids: readonly string[]): Promise<Map<string, Holders>> {
+      const rows = (ids.length ? (await holdersStmt.all(JSON.stringify([...new Set(ids)]))) : []) as { id: string; owner: string | null; groups: string }[];
       return new Map(rows.map((r) => [r.id, { owner: r.owner, groups: (JSON.parse(r.groups) as string[]).sort() }]));
     },
 
     /** Gives a record to `owner` and shares it with exactly `groups`. */
-    setHolders(id: string, holders: { owner: string; groups: readonly string[] }, now: string): void {
-      db.update(datasets).set({ ownerId: holders.owner, updatedAt: now }).where(eq(datasets.id, id)).run();
-      db.delete(datasetGroups).where(eq(datasetGroups.datasetId, id)).run();
-      if (holders.groups.length)
-        db.insert(datasetGroups)
-          .values(holders.groups.map((groupId) => ({ datasetId: id, groupId })))
-          .run();
+    async setHolders(id: string, holders: { owner: string; groups: readonly string[] }, now: string): Promise<void> {
+      (await setOwnerStmt.run([holders.owner, now, id]));
+      (await clearGroupsStmt.run(id));
+      if (holders.groups.length) (await shareStmt.run([id, JSON.stringify(holders.groups)]));
     },
 
     /** The records the caller holds, by id, in one statement. */
-    heldBy(access: AccessParams): string[] {
-      return heldStmt.all(access) as string[];
+    async heldBy(access: AccessParams): Promise<string[]> {
+      return heldStmt.column<string>(access);
     },
 
     /** What the access policy needs of many versions, in one statement. */
-    access(pks: readonly number[]): Map<number, VersionAccess> {
+    async access(pks: readonly number[]): Promise<Map<number, VersionAccess>> {
       if (!pks.length) return new Map();
-      const rows = accessStmt.all({ pks: JSON.stringify([...new Set(pks)]) }) as (Omit<VersionAccess, 'groups'> & { groups: string })[];
+      const rows = (await accessStmt.all({ pks: JSON.stringify([...new Set(pks)]) })) as (Omit<VersionAccess, 'groups'> & { groups: string })[];
       return new Map(rows.map((r) => [r.pk, { ...r, groups: JSON.parse(r.groups) as string[] }]));
     },
 
-    setPointers(id: string, pointers: { latestVersionPk?: number | null; draftVersionPk?: number | null }, now: string): void {
-      setPointersStmt.run({
+    async setPointers(id: string, pointers: { latestVersionPk?: number | null; draftVersionPk?: number | null }, now: string): Promise<void> {
+      (await setPointersStmt.run({
         id,
         now,
         setLatest: 'latestVersionPk' in pointers ? 1 : 0,
         latest: pointers.latestVersionPk ?? null,
         setDraft: 'draftVersionPk' in pointers ? 1 : 0,
         draft: pointers.draftVersionPk ?? null,
-      });
+      }));
     },
 
-    insertVersion(datasetId: string, content: VersionContent, state: 'draft' | 'published', versionNumber: number | null, now: string): number {
-      const c = scalarColumns(content);
-      const json = (v: Record<string, unknown> | null) => (v == null ? null : JSON.stringify(v));
-      const pk = Number(
-        insertVersionStmt.run({
-          ...c,
-          datasheet: json(c.datasheet),
-          annotations: json(c.annotations),
-          modelCard: json(c.modelCard),
-          datasetId,
-          versionNumber,
-          state,
-          now,
-          publishedAt: state === 'published' ? now : null,
-        }).lastInsertRowid,
-      );
-      writeChildren(pk, content);
+    async insertVersion(datasetId: string, content: VersionContent, state: 'draft' | 'published', versionNumber: number | null, now: string): Promise<number> {
+      const { pk } = (await insertVersionStmt.get({
+        ...jsonColumns(scalarColumns(content)),
+        datasetId,
+        versionNumber,
+        state,
+        now,
+        publishedAt: state === 'published' ? now : null,
+      }))!;
+      await writeChildren(pk, content);
       return pk;
     },
 
-    replaceDraft(pk: number, content: VersionContent, now: string): void {
-      db.update(datasetVersions)
-        .set({ ...scalarColumns(content), revision: sql`${datasetVersions.revision} + 1`, updatedAt: now })
-        .where(and(eq(datasetVersions.pk, pk), eq(datasetVersions.state, 'draft')))
-        .run();
-      clearChildren(pk);
-      writeChildren(pk, content);
+    async replaceDraft(pk: number, content: VersionContent, now: string): Promise<void> {
+      (await replaceDraftStmt.run({ ...jsonColumns(scalarColumns(content)), pk, now }));
+      (await clearChildren(pk));
+      (await writeChildren(pk, content));
     },
 
-    publishDraft(pk: number, versionNumber: number, now: string): void {
-      db.update(datasetVersions)
-        .set({ state: 'published', versionNumber, publishedAt: now, updatedAt: now })
-        .where(and(eq(datasetVersions.pk, pk), eq(datasetVersions.state, 'draft')))
-        .run();
+    async publishDraft(pk: number, versionNumber: number, now: string): Promise<void> {
+      (await publishDraftStmt.run([versionNumber, now, now, pk]));
     },
 
     /** The records any version of which holds this ILDG Markov chain URI. */
-    recordsOfMarkovChain: (uri: string): string[] => physics.recordsOf(uri),
+    recordsOfMarkovChain: async (uri: string): Promise<string[]> => physics.recordsOf(uri),
 
-    maxVersionNumber(datasetId: string): number {
-      return (maxVersionStmt.get(datasetId) as number | null) ?? 0;
+    async maxVersionNumber(datasetId: string): Promise<number> {
+      return ((await maxVersionStmt.scalar(datasetId)) as number | null) ?? 0;
     },
 
     /** Version pks for (dataset, number) pairs, keyed "id@n"; one statement. */
-    versionPksOf(refs: readonly { datasetId: string; version: number }[]): Map<string, number> {
+    async versionPksOf(refs: readonly { datasetId: string; version: number }[]): Promise<Map<string, number>> {
       if (!refs.length) return new Map();
-      const rows = numberedStmt.all({ ids: JSON.stringify([...new Set(refs.map((r) => r.datasetId))]) }) as { pk: number; datasetId: string; n: number }[];
+      const rows = (await numberedStmt.all({ ids: JSON.stringify([...new Set(refs.map((r) => r.datasetId))]) })) as { pk: number; datasetId: string; n: number }[];
       return new Map(rows.map((r) => [`${r.datasetId}@${r.n}`, r.pk]));
     },
 
     /** A dataset reference as one version row (the policy decides what the caller may see of it); undefined: no such dataset. */
-    resolve(datasetId: string, version: number | undefined, draft: 'only' | 'fallback' | 'never'): ResolvedRow | undefined {
+    async resolve(datasetId: string, version: number | undefined, draft: 'only' | 'fallback' | 'never'): Promise<ResolvedRow | undefined> {
       type Raw = Omit<ResolvedRow, 'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn' | 'groups'> &
         Record<'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn', number> & { groups: string };
-      const r = resolveStmt.get({ id: datasetId, n: version ?? null, draft }) as Raw | undefined;
+      const r = (await resolveStmt.get({ id: datasetId, n: version ?? null, draft })) as Raw | undefined;
       return (
         r && {
           ...r,
           groups: JSON.parse(r.groups) as string[],
-          hasDraft: r.hasDraft === 1,
-          hasPublic: r.hasPublic === 1,
-          hasPublished: r.hasPublished === 1,
-          withdrawn: r.withdrawn === 1,
+          hasDraft: flag(r.hasDraft),
+          hasPublic: flag(r.hasPublic),
+          hasPublished: flag(r.hasPublished),
+          withdrawn: flag(r.withdrawn),
         }
       );
     },
 
     /** The datasheet of one version, alone (null when none was written). */
-    datasheet(pk: number): Datasheet | null {
-      const row = datasheetStmt.get(pk) as { datasheet: string | null } | undefined;
+    async datasheet(pk: number): Promise<Datasheet | null> {
+      const row = (await datasheetStmt.get(pk)) as { datasheet: string | null } | undefined;
       return row?.datasheet ? (JSON.parse(row.datasheet) as Datasheet) : null;
     },
 
-    labels(pks: readonly number[]): Map<number, { dataset: string; version: number | null; tier: number | null }> {
+    async labels(pks: readonly number[]): Promise<Map<number, { dataset: string; version: number | null; tier: number | null }>> {
       if (!pks.length) return new Map();
-      const rows = labelsStmt.all({ pks: JSON.stringify(pks) }) as { pk: number; dataset: string; version: number | null; tier: number | null }[];
+      const rows = (await labelsStmt.all({ pks: JSON.stringify(pks) })) as { pk: number; dataset: string; version: number | null; tier: number | null }[];
       return new Map(rows.map(({ pk, ...label }) => [pk, label]));
     },
 
     /** Published versions of many datasets, oldest first, in one statement. */
-    publishedOf(datasetIds: readonly string[]): PublishedVersionRow[] {
+    async publishedOf(datasetIds: readonly string[]): Promise<PublishedVersionRow[]> {
       if (!datasetIds.length) return [];
-      return (publishedOfStmt.all({ ids: JSON.stringify(datasetIds) }) as (Omit<PublishedVersionRow, 'groups'> & { groups: string })[]).map((r) => ({
+      return ((await publishedOfStmt.all({ ids: JSON.stringify(datasetIds) })) as (Omit<PublishedVersionRow, 'groups'> & { groups: string })[]).map((r) => ({
         ...r,
         groups: JSON.parse(r.groups) as string[],
       }));
     },
 
     /** Full records for many versions in a fixed number of statements (one per child table), with each version's change counter. */
-    load(pks: readonly number[]): Map<number, LoadedVersion> {
+    async load(pks: readonly number[]): Promise<Map<number, LoadedVersion>> {
       const out = new Map<number, LoadedVersion>();
       if (pks.length === 0) return out;
       const arg = { pks: JSON.stringify([...new Set(pks)]) };
-      for (const r of versionRowsStmt.all(arg) as RawVersionRow[]) {
+      for (const r of (await versionRowsStmt.all(arg)) as RawVersionRow[]) {
         out.set(r.pk, {
           seq: r.seq,
           revision: r.revision,
@@ -472,12 +476,12 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         orcid: string | null;
         ror: string | null;
       };
-      for (const p of peopleStmt.all(arg) as Person[]) {
+      for (const p of (await peopleStmt.all(arg)) as Person[]) {
         const agent = { agentId: p.id, name: p.name, type: agentType[p.kind], orcid: p.orcid, ror: p.ror, affiliation: p.affiliation };
         (p.role === 'creator' ? rec(p.versionPk).creators : rec(p.versionPk).contributors).push(agent);
       }
       const facetKey = { keyword: 'keywords', format: 'formats', observable: 'observables', domain: 'alsoInDomains' } as const;
-      for (const t of termsStmt.all(arg) as { versionPk: number; facet: keyof typeof facetKey | 'tier'; value: string }[]) {
+      for (const t of (await termsStmt.all(arg)) as { versionPk: number; facet: keyof typeof facetKey | 'tier'; value: string }[]) {
         if (t.facet === 'tier') rec(t.versionPk).alsoInTiers.push(Number(t.value));
         else rec(t.versionPk)[facetKey[t.facet]].push(t.value);
       }
@@ -489,7 +493,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         contents: string | null;
       };
       type Replica = [url: string, site: string | null, protocol: string, algorithm: string | null, value: string | null];
-      for (const d of distributionsStmt.all(arg) as Dist[]) {
+      for (const d of (await distributionsStmt.all(arg)) as Dist[]) {
         const replicas = (JSON.parse(d.replicas) as Replica[]).map(([url, site, protocol, algorithm, value]) => ({
           url,
           site,
@@ -509,15 +513,15 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
           lfn: d.lfn,
         });
       }
-      for (const r of relatedStmt.all(arg) as ({ versionPk: number } & DatasetRecord['relatedIdentifiers'][number])[]) {
+      for (const r of (await relatedStmt.all(arg)) as ({ versionPk: number } & DatasetRecord['relatedIdentifiers'][number])[]) {
         rec(r.versionPk).relatedIdentifiers.push({ type: r.type, value: r.value, relation: r.relation });
       }
       return out;
     },
 
     /** Full records for many versions (see load). */
-    records(pks: readonly number[]): Map<number, DatasetRecord> {
-      return new Map([...this.load(pks)].map(([pk, l]) => [pk, l.record]));
+    async records(pks: readonly number[]): Promise<Map<number, DatasetRecord>> {
+      return new Map([...(await this.load(pks))].map(([pk, l]) => [pk, l.record]));
     },
   };
 }

@@ -30,8 +30,8 @@ const versionNode = (r: PublishedVersionRow): VersionNode => ({
 });
 
 /** Dataset views for version pks, in the order asked, null where the caller may not see it. */
-export function datasetNodes(ctx: GraphQLContext, pks: number[]): (DatasetNode | null)[] {
-  const records = ctx.femto.datasets.recordsFor(ctx.actor, pks);
+export async function datasetNodes(ctx: GraphQLContext, pks: number[]): Promise<(DatasetNode | null)[]> {
+  const records = (await ctx.femto.datasets.recordsFor(ctx.actor, pks));
   return pks.map((pk) => {
     const r = records.get(pk);
     return r ? datasetNode(pk, r) : null;
@@ -41,16 +41,16 @@ export function datasetNodes(ctx: GraphQLContext, pks: number[]): (DatasetNode |
 export const datasetsGraphQL: GraphQLModule = {
   resolvers: {
     Query: {
-      dataset: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => {
+      dataset: async (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => {
         let v;
         try {
           // The read pipeline: a withdrawn record is GONE here as in REST.
-          v = ctx.femto.reader.open(ctx.actor, { dataset: id, draft: 'fallback' });
+          v = (await ctx.femto.reader.open(ctx.actor, { dataset: id, draft: 'fallback' }));
         } catch (err) {
           if (err instanceof FemtoError && err.code === 'NOT_FOUND') return null;
           throw err;
         }
-        return datasetNodes(ctx, [v.pk])[0];
+        return (await datasetNodes(ctx, [v.pk]))[0];
       },
     },
     Dataset: {
@@ -77,17 +77,17 @@ export const datasetsGraphQL: GraphQLModule = {
   loaders: {
     Dataset: {
       async versions(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const rows = ctx.femto.datasets.publishedOf(
+        const rows = (await ctx.femto.datasets.publishedOf(
           ctx.actor,
           queries.map((q) => q.obj.id),
-        );
+        ));
         return queries.map((q) => rows.filter((r) => r.datasetId === q.obj.id).map(versionNode));
       },
       async latestVersion(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const rows = ctx.femto.datasets.publishedOf(
+        const rows = (await ctx.femto.datasets.publishedOf(
           ctx.actor,
           queries.map((q) => q.obj.id),
-        );
+        ));
         return queries.map((q) => {
           const mine = rows.filter((r) => r.datasetId === q.obj.id);
           return mine.length ? versionNode(mine[mine.length - 1]) : null;

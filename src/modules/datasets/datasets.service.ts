@@ -147,20 +147,20 @@ export function createDatasetsService(deps: {
   const now = () => new Date().toISOString();
 
   /** The version a write left behind, as the read pipeline names it (writers see every version), with its stored record. */
-  function written(id: string, which: { version: number } | 'draft'): WrittenVersion {
-    const row = repo.resolve(id, which === 'draft' ? undefined : which.version, which === 'draft' ? 'only' : 'never');
+  async function written(id: string, which: { version: number } | 'draft'): Promise<WrittenVersion> {
+    const row = (await repo.resolve(id, which === 'draft' ? undefined : which.version, which === 'draft' ? 'only' : 'never'));
     if (!row || row.pk === null) throw new FemtoError('INTERNAL', `dataset ${id} lost its ${which === 'draft' ? 'draft' : 'version'}`);
-    return { ...(row as ResolvedVersion), record: recordOf(row.pk) };
+    return { ...(row as ResolvedVersion), record: (await recordOf(row.pk)) };
   }
 
-  function recordOf(pk: number): DatasetRecord {
-    const record = repo.records([pk]).get(pk);
+  async function recordOf(pk: number): Promise<DatasetRecord> {
+    const record = (await repo.records([pk])).get(pk);
     if (!record) throw new FemtoError('INTERNAL', `version row ${pk} vanished`);
     return record;
   }
 
-  function conceptOrThrow(id: string) {
-    const concept = repo.concept(id);
+  async function conceptOrThrow(id: string) {
+    const concept = (await repo.concept(id));
     if (!concept) throw notFound('Dataset', id);
     return concept;
   }
@@ -169,17 +169,17 @@ export function createDatasetsService(deps: {
    * The holders of a record the caller may change. A record the caller may not even see is
    * unknown (404, as an absent one); one it sees but does not hold is 403.
    */
-  function requireEditable(actor: Actor, id: string): void {
+  async function requireEditable(actor: Actor, id: string): Promise<void> {
     auth.require(actor, 'curator');
-    const holders = repo.holdersOf([id]).get(id);
+    const holders = (await repo.holdersOf([id])).get(id);
     if (holders && mayEdit(actor, holders)) return;
-    if (!holders || reader.resolve(actor, { dataset: id }).status === 'no-dataset') throw notFound('Dataset', id);
+    if (!holders || (await reader.resolve(actor, { dataset: id })).status === 'no-dataset') throw notFound('Dataset', id);
     throw new FemtoError('FORBIDDEN', `Dataset '${id}' is neither yours nor shared with one of your groups (an admin may share it)`);
   }
 
-  function draftOrThrow(actor: Actor, id: string) {
-    requireEditable(actor, id);
-    const concept = conceptOrThrow(id);
+  async function draftOrThrow(actor: Actor, id: string) {
+    (await requireEditable(actor, id));
+    const concept = (await conceptOrThrow(id));
     if (concept.draftVersionPk == null) {
       throw new FemtoError(
         'VERSION_IMMUTABLE',
@@ -211,7 +211,7 @@ export function createDatasetsService(deps: {
    * An ILDG Markov chain URI names one ensemble, so one record: like an id, a curator who chooses
    * one learns whether it is taken, and nothing more.
    */
-  function claimMarkovChain(id: string, content: Partial<VersionContent>): void {
+  async function claimMarkovChain(id: string, content: Partial<VersionContent>): Promise<void> {
     const uri = content.ensemble?.markovChainUri;
     // Saying IsIdenticalTo a chain is saying "this record is that ensemble": only the ensemble block
     // claims a chain (and is checked below), so the rule reads the request alone and tells nothing of
@@ -228,7 +228,7 @@ export function createDatasetsService(deps: {
         foreign,
       );
     }
-    if (uri && repo.recordsOfMarkovChain(uri).some((other) => other !== id)) {
+    if (uri && (await repo.recordsOfMarkovChain(uri)).some((other) => other !== id)) {
       throw new FemtoError('ID_TAKEN', `The Markov chain URI ${uri} is another record's ensemble`, [
         { pointer: '/ensemble/markovChainUri', message: 'is taken' },
       ]);
@@ -239,23 +239,23 @@ export function createDatasetsService(deps: {
     isEmpty: () => repo.isEmpty(),
 
     /** Runs fn in one transaction: everything it writes, or nothing (the bundled catalog loads so). */
-    transaction: <T>(fn: () => T): T => repo.transaction(fn),
+    transaction: async <T>(fn: () => T): Promise<T> => repo.transaction(fn),
 
     /** Creates the concept record and its first draft. */
-    create(actor: Actor, input: CreateDatasetInput): WrittenVersion {
+    async create(actor: Actor, input: CreateDatasetInput): Promise<WrittenVersion> {
       auth.require(actor, 'curator');
       const { id: requestedId, ...given } = withTerms(input);
       const content = withVisibility(given);
       const id = requestedId ?? randomId('ds-');
-      repo.transaction(() => {
-        if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
-        claimMarkovChain(id, content);
+      (await repo.transaction(async () => {
+        if ((await repo.concept(id))) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
+        (await claimMarkovChain(id, content));
         const t = now();
-        repo.insertConcept(id, actor.id, ownerOf(actor), t);
-        const draftPk = repo.insertVersion(id, content, 'draft', null, t);
-        repo.setPointers(id, { draftVersionPk: draftPk }, t);
-        auth.audit(actor, { action: 'dataset.create', entityType: 'dataset', entityId: id, after: content });
-      });
+        (await repo.insertConcept(id, actor.id, ownerOf(actor), t));
+        const draftPk = (await repo.insertVersion(id, content, 'draft', null, t));
+        (await repo.setPointers(id, { draftVersionPk: draftPk }, t));
+        (await auth.audit(actor, { action: 'dataset.create', entityType: 'dataset', entityId: id, after: content }));
+      }));
       return written(id, 'draft');
     },
 
@@ -263,18 +263,18 @@ export function createDatasetsService(deps: {
      * Catalog and importers create records that are published at once; the content may leave
      * fields empty that REST requires (a seed that does not state a licence has none).
      */
-    createPublished(actor: Actor, id: string, given: VersionContent): WrittenVersion {
+    async createPublished(actor: Actor, id: string, given: VersionContent): Promise<WrittenVersion> {
       auth.require(actor, 'curator');
       const content = withTerms(given);
-      repo.transaction(() => {
-        if (repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`);
-        claimMarkovChain(id, content);
+      (await repo.transaction(async () => {
+        if ((await repo.concept(id))) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`);
+        (await claimMarkovChain(id, content));
         const t = now();
-        repo.insertConcept(id, actor.id, ownerOf(actor), t);
-        const versionPk = repo.insertVersion(id, content, 'published', 1, t);
-        repo.setPointers(id, { latestVersionPk: versionPk }, t);
-        auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content });
-      });
+        (await repo.insertConcept(id, actor.id, ownerOf(actor), t));
+        const versionPk = (await repo.insertVersion(id, content, 'published', 1, t));
+        (await repo.setPointers(id, { latestVersionPk: versionPk }, t));
+        (await auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content }));
+      }));
       return written(id, { version: 1 });
     },
 
@@ -283,74 +283,74 @@ export function createDatasetsService(deps: {
      * first version, a new version when the latest one says something else, or nothing when it
      * says the same. `content` is the full record, as a create would take it.
      */
-    publishContent(actor: Actor, id: string, given: VersionContent): { status: 'created' | 'updated' | 'unchanged'; pk: number; version: number } {
+    async publishContent(actor: Actor, id: string, given: VersionContent): Promise<{ status: 'created' | 'updated' | 'unchanged'; pk: number; version: number }> {
       auth.require(actor, 'curator');
       const content = withVisibility(withTerms(given));
-      return repo.transaction(() => {
-        const concept = repo.concept(id);
+      return repo.transaction(async () => {
+        const concept = (await repo.concept(id));
         const t = now();
-        claimMarkovChain(id, content);
+        (await claimMarkovChain(id, content));
         if (!concept) {
-          repo.insertConcept(id, actor.id, ownerOf(actor), t);
-          const pk = repo.insertVersion(id, content, 'published', 1, t);
-          repo.setPointers(id, { latestVersionPk: pk }, t);
-          auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content });
+          (await repo.insertConcept(id, actor.id, ownerOf(actor), t));
+          const pk = (await repo.insertVersion(id, content, 'published', 1, t));
+          (await repo.setPointers(id, { latestVersionPk: pk }, t));
+          (await auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content }));
           return { status: 'created' as const, pk, version: 1 };
         }
-        requireEditable(actor, id);
+        (await requireEditable(actor, id));
         if (concept.draftVersionPk != null)
           throw new FemtoError('CONFLICT', `Dataset '${id}' has an open draft; publish it (or let a curator decide) before importing a new version`, [
             { pointer: '/id', message: 'has an open draft' },
           ]);
-        const latest = concept.latestVersionPk == null ? undefined : recordOf(concept.latestVersionPk);
+        const latest = concept.latestVersionPk == null ? undefined : (await recordOf(concept.latestVersionPk));
         if (latest && digestOf(comparable(contentOf(latest))) === digestOf(comparable(content))) {
           return { status: 'unchanged' as const, pk: concept.latestVersionPk!, version: latest.version! };
         }
-        const n = repo.maxVersionNumber(id) + 1;
-        const pk = repo.insertVersion(id, content, 'published', n, t);
-        repo.setPointers(id, { latestVersionPk: pk }, t);
-        auth.audit(actor, { action: 'dataset.publish-import', entityType: 'dataset', entityId: id, before: latest, after: content });
+        const n = (await repo.maxVersionNumber(id)) + 1;
+        const pk = (await repo.insertVersion(id, content, 'published', n, t));
+        (await repo.setPointers(id, { latestVersionPk: pk }, t));
+        (await auth.audit(actor, { action: 'dataset.publish-import', entityType: 'dataset', entityId: id, before: latest, after: content }));
         return { status: 'updated' as const, pk, version: n };
       });
     },
 
     /** The record of a dataset as the caller may see it: its latest published version, or the draft for those who may see drafts (read pipeline: 404, 410). */
-    get(actor: Actor, id: string): { pk: number; record: DatasetRecord } {
-      const v = reader.open(actor, { dataset: id, draft: 'fallback' });
-      return { pk: v.pk, record: this.recordsFor(actor, [v.pk]).get(v.pk)! };
+    async get(actor: Actor, id: string): Promise<{ pk: number; record: DatasetRecord }> {
+      const v = (await reader.open(actor, { dataset: id, draft: 'fallback' }));
+      return { pk: v.pk, record: (await this.recordsFor(actor, [v.pk])).get(v.pk)! };
     },
 
     /** Published versions of a dataset the caller may see (404 when the record does not exist for the caller). */
-    visiblePublished(actor: Actor, id: string): PublishedVersionRow[] {
-      if (reader.resolve(actor, { dataset: id, draft: 'fallback' }).status === 'no-dataset') throw notFound('Dataset', id);
-      return repo.publishedOf([id]).filter((r) => mayRead(actor, r));
+    async visiblePublished(actor: Actor, id: string): Promise<PublishedVersionRow[]> {
+      if ((await reader.resolve(actor, { dataset: id, draft: 'fallback' })).status === 'no-dataset') throw notFound('Dataset', id);
+      return (await repo.publishedOf([id])).filter((r) => mayRead(actor, r));
     },
 
     /** Published versions of many datasets, each as the caller may see it (GraphQL lists). */
-    publishedOf(actor: Actor, ids: readonly string[]): PublishedVersionRow[] {
-      return repo.publishedOf(ids).filter((r) => mayRead(actor, r));
+    async publishedOf(actor: Actor, ids: readonly string[]): Promise<PublishedVersionRow[]> {
+      return (await repo.publishedOf(ids)).filter((r) => mayRead(actor, r));
     },
 
     /**
      * Records as stored, whoever may see them: for what femto says on its own behalf (DOI
      * metadata delivered to the registrar). Reads for a caller go through recordsFor or the read pipeline.
      */
-    storedRecords(pks: readonly number[]): Map<number, DatasetRecord> {
+    async storedRecords(pks: readonly number[]): Promise<Map<number, DatasetRecord>> {
       return repo.records(pks);
     },
 
     /** Version pks for (dataset, number) pairs, keyed "id@n"; one statement (GraphQL edges name versions so). */
-    versionPksOf(refs: readonly { datasetId: string; version: number }[]): Map<string, number> {
+    async versionPksOf(refs: readonly { datasetId: string; version: number }[]): Promise<Map<string, number>> {
       return repo.versionPksOf(refs);
     },
 
     /** Dataset id and version number of version pks, in one statement. */
-    versionLabels(pks: readonly number[]): Map<number, { dataset: string; version: number | null; tier: number | null }> {
+    async versionLabels(pks: readonly number[]): Promise<Map<number, { dataset: string; version: number | null; tier: number | null }>> {
       return repo.labels(pks);
     },
 
-    listVersions(actor: Actor, id: string) {
-      const rows = this.visiblePublished(actor, id);
+    async listVersions(actor: Actor, id: string) {
+      const rows = (await this.visiblePublished(actor, id));
       return rows.map((r) => ({
         version: r.versionNumber,
         versionLabel: r.versionLabel,
@@ -375,12 +375,12 @@ export function createDatasetsService(deps: {
       };
     },
 
-    patch(actor: Actor, id: string, given: PatchDatasetInput, ifMatch?: string): WrittenVersion {
+    async patch(actor: Actor, id: string, given: PatchDatasetInput, ifMatch?: string): Promise<WrittenVersion> {
       auth.require(actor, 'curator');
       const patch = withTerms(given);
-      repo.transaction(() => {
-        const { pk } = draftOrThrow(actor, id);
-        const draft = written(id, 'draft');
+      (await repo.transaction(async () => {
+        const { pk } = (await draftOrThrow(actor, id));
+        const draft = (await written(id, 'draft'));
         const etag = draftEtag(draft);
         // Without If-Match, two curators editing the same draft would silently overwrite each other.
         if (!ifMatch) {
@@ -403,7 +403,7 @@ export function createDatasetsService(deps: {
         }
         const current = draft.record;
         const merged: VersionContent = { ...contentOf(current), ...patch };
-        claimMarkovChain(id, merged);
+        (await claimMarkovChain(id, merged));
         if (merged.accessLevel === 'embargoed' && !merged.embargoUntil) {
           throw new FemtoError('VALIDATION_FAILED', 'embargoUntil is required when accessLevel is embargoed', [
             { pointer: '/embargoUntil', message: 'is required when accessLevel is embargoed' },
@@ -414,9 +414,9 @@ export function createDatasetsService(deps: {
             { pointer: patch.modelCard !== undefined ? '/modelCard' : '/resourceType', message: MODEL_CARD_NEEDS_MODEL },
           ]);
         }
-        repo.replaceDraft(pk, merged, now());
-        auth.audit(actor, { action: 'dataset.patch', entityType: 'dataset', entityId: id, before: current, after: merged });
-      });
+        (await repo.replaceDraft(pk, merged, now()));
+        (await auth.audit(actor, { action: 'dataset.patch', entityType: 'dataset', entityId: id, before: current, after: merged }));
+      }));
       return written(id, 'draft');
     },
 
@@ -424,73 +424,73 @@ export function createDatasetsService(deps: {
      * The datasheet a caller reads at /datasets/{id}/datasheet: the open draft's for those who may see drafts (the one
      * a PUT replaces), else the version /datasets/{id} shows; or one numbered version. Two statements.
      */
-    datasheetOf(actor: Actor, id: string, version?: number): { version: ResolvedVersion; datasheet: Datasheet } {
+    async datasheetOf(actor: Actor, id: string, version?: number): Promise<{ version: ResolvedVersion; datasheet: Datasheet }> {
       let v: ResolvedVersion | undefined;
       if (version === undefined && hasRole(actor, 'curator')) {
-        const draft = reader.resolve(actor, { dataset: id, draft: 'only' });
+        const draft = (await reader.resolve(actor, { dataset: id, draft: 'only' }));
         if (draft.status === 'found') v = draft.version;
       }
-      v ??= reader.open(actor, version === undefined ? { dataset: id, draft: 'fallback' } : { dataset: id, version });
-      return { version: v, datasheet: repo.datasheet(v.pk) ?? {} };
+      v ??= (await reader.open(actor, version === undefined ? { dataset: id, draft: 'fallback' } : { dataset: id, version }));
+      return { version: v, datasheet: (await repo.datasheet(v.pk)) ?? {} };
     },
 
     /** Replaces the draft's datasheet (If-Match as for PATCH). */
-    putDatasheet(actor: Actor, id: string, datasheet: Datasheet, ifMatch?: string): { version: ResolvedVersion; datasheet: Datasheet } {
-      const written = this.patch(actor, id, { datasheet }, ifMatch);
+    async putDatasheet(actor: Actor, id: string, datasheet: Datasheet, ifMatch?: string): Promise<{ version: ResolvedVersion; datasheet: Datasheet }> {
+      const written = (await this.patch(actor, id, { datasheet }, ifMatch));
       return { version: written, datasheet: written.record.datasheet ?? {} };
     },
 
     /** Freezes the draft as the next immutable version. */
-    publish(actor: Actor, id: string): WrittenVersion {
-      const n = repo.transaction(() => {
-        const { pk } = draftOrThrow(actor, id);
+    async publish(actor: Actor, id: string): Promise<WrittenVersion> {
+      const n = (await repo.transaction(async () => {
+        const { pk } = (await draftOrThrow(actor, id));
         deps.checkPolicy?.(pk, 'publish');
-        const n = repo.maxVersionNumber(id) + 1;
+        const n = (await repo.maxVersionNumber(id)) + 1;
         const t = now();
-        repo.publishDraft(pk, n, t);
-        repo.setPointers(id, { latestVersionPk: pk, draftVersionPk: null }, t);
-        auth.audit(actor, { action: 'dataset.publish', entityType: 'dataset', entityId: id, after: { version: n } });
+        (await repo.publishDraft(pk, n, t));
+        (await repo.setPointers(id, { latestVersionPk: pk, draftVersionPk: null }, t));
+        (await auth.audit(actor, { action: 'dataset.publish', entityType: 'dataset', entityId: id, after: { version: n } }));
         return n;
-      });
+      }));
       return written(id, { version: n });
     },
 
     /** Opens a new draft from the latest published version ("changes make a new version"). */
-    openDraft(actor: Actor, id: string): WrittenVersion {
-      repo.transaction(() => {
-        requireEditable(actor, id);
-        const concept = conceptOrThrow(id);
+    async openDraft(actor: Actor, id: string): Promise<WrittenVersion> {
+      (await repo.transaction(async () => {
+        (await requireEditable(actor, id));
+        const concept = (await conceptOrThrow(id));
         if (concept.draftVersionPk != null) throw new FemtoError('CONFLICT', `Dataset '${id}' already has an open draft`);
         if (concept.latestVersionPk == null) throw new FemtoError('INTERNAL', `Dataset '${id}' has neither draft nor version`);
-        const latest = recordOf(concept.latestVersionPk);
+        const latest = (await recordOf(concept.latestVersionPk));
         const t = now();
-        const draftPk = repo.insertVersion(id, contentOf(latest), 'draft', null, t);
-        repo.setPointers(id, { draftVersionPk: draftPk }, t);
-        auth.audit(actor, { action: 'dataset.open-draft', entityType: 'dataset', entityId: id });
-      });
+        const draftPk = (await repo.insertVersion(id, contentOf(latest), 'draft', null, t));
+        (await repo.setPointers(id, { draftVersionPk: draftPk }, t));
+        (await auth.audit(actor, { action: 'dataset.open-draft', entityType: 'dataset', entityId: id }));
+      }));
       return written(id, 'draft');
     },
 
     /** Records for many version pks, filtered to what the actor may see (for lists and GraphQL loaders). */
-    recordsFor(actor: Actor, pks: readonly number[]): Map<number, DatasetRecord> {
+    async recordsFor(actor: Actor, pks: readonly number[]): Promise<Map<number, DatasetRecord>> {
       const out = new Map<number, DatasetRecord>();
-      for (const [pk, l] of repo.load(pks)) if (mayRead(actor, { ...l.record, ...l.holders })) out.set(pk, viewFor(actor, l.record, l.holders));
+      for (const [pk, l] of (await repo.load(pks))) if (mayRead(actor, { ...l.record, ...l.holders })) out.set(pk, viewFor(actor, l.record, l.holders));
       return out;
     },
 
     /** Which of these versions the caller may read, in one statement (DOIs, lineage ends). */
-    readable(actor: Actor, pks: readonly number[]): Set<number> {
-      return new Set([...repo.access(pks)].filter(([, v]) => mayRead(actor, v)).map(([pk]) => pk));
+    async readable(actor: Actor, pks: readonly number[]): Promise<Set<number>> {
+      return new Set([...(await repo.access(pks))].filter(([, v]) => mayRead(actor, v)).map(([pk]) => pk));
     },
 
     /** Of these versions, the record each belongs to and whether the caller may change it, in one statement. */
-    editableVersions(actor: Actor, pks: readonly number[]): Map<number, { datasetId: string; editable: boolean }> {
-      return new Map([...repo.access(pks)].map(([pk, v]) => [pk, { datasetId: v.datasetId, editable: mayEdit(actor, v) }]));
+    async editableVersions(actor: Actor, pks: readonly number[]): Promise<Map<number, { datasetId: string; editable: boolean }>> {
+      return new Map([...(await repo.access(pks))].map(([pk, v]) => [pk, { datasetId: v.datasetId, editable: mayEdit(actor, v) }]));
     },
 
     /** Which of these records the caller may change, in one statement. */
-    editableRecords(actor: Actor, ids: readonly string[]): Set<string> {
-      return new Set([...repo.holdersOf(ids)].filter(([, h]) => mayEdit(actor, h)).map(([id]) => id));
+    async editableRecords(actor: Actor, ids: readonly string[]): Promise<Set<string>> {
+      return new Set([...(await repo.holdersOf(ids))].filter(([, h]) => mayEdit(actor, h)).map(([id]) => id));
     },
 
     /**
@@ -498,41 +498,41 @@ export function createDatasetsService(deps: {
      * ensemble block, not a related identifier: a chain belongs to one record (claimMarkovChain), while
      * any curator may write an identifier naming someone else's chain.
      */
-    readableOfMarkovChain(actor: Actor, uri: string): string | undefined {
-      return repo.recordsOfMarkovChain(uri).find((id) => reader.resolve(actor, { dataset: id }).status === 'found');
+    async readableOfMarkovChain(actor: Actor, uri: string): Promise<string | undefined> {
+      return (await repo.recordsOfMarkovChain(uri)).find((id) => reader.resolve(actor, { dataset: id }).status === 'found');
     },
 
     /** Throws unless the caller may change the record (404 when it may not even see it, 403 otherwise). */
     assertEditable: requireEditable,
 
     /** The records holding an ILDG Markov chain URI, whoever may see them: callers decide with editableRecords or readable. */
-    recordsOfMarkovChain: (uri: string): string[] => repo.recordsOfMarkovChain(uri),
+    recordsOfMarkovChain: async (uri: string): Promise<string[]> => repo.recordsOfMarkovChain(uri),
 
     /** The records the caller holds: every one for admins (lineage decides placeholders on it). */
-    heldBy(actor: Actor): Set<string> | 'all' {
+    async heldBy(actor: Actor): Promise<Set<string> | 'all'> {
       if (actor.role === 'admin') return 'all';
       if (actor.role === 'anonymous') return new Set();
-      return new Set(repo.heldBy(accessParams(actor)));
+      return new Set((await repo.heldBy(accessParams(actor))));
     },
 
     /** Who holds a record: its owner and the groups it is shared with (admin). */
-    sharing(actor: Actor, id: string): { owner: string | null; groups: string[] } {
+    async sharing(actor: Actor, id: string): Promise<{ owner: string | null; groups: string[] }> {
       auth.require(actor, 'admin');
-      const holders = repo.holdersOf([id]).get(id);
+      const holders = (await repo.holdersOf([id])).get(id);
       if (!holders) throw notFound('Dataset', id);
       return { owner: holders.owner, groups: [...holders.groups] };
     },
 
     /** Gives a record to an owner and shares it with exactly the groups named (admin). */
-    share(actor: Actor, id: string, input: SharingInput): { owner: string | null; groups: string[] } {
+    async share(actor: Actor, id: string, input: SharingInput): Promise<{ owner: string | null; groups: string[] }> {
       auth.require(actor, 'admin');
-      return repo.transaction(() => {
-        const before = this.sharing(actor, id);
+      return repo.transaction(async () => {
+        const before = (await this.sharing(actor, id));
         const owner = input.owner ?? before.owner ?? ADMIN_USER;
         const groups = [...new Set(input.groups)].sort();
-        auth.assertExist({ users: [{ id: owner, pointer: '/owner' }], groups: groups.map((g) => ({ id: g, pointer: `/groups/${input.groups.indexOf(g)}` })) });
-        repo.setHolders(id, { owner, groups }, now());
-        auth.audit(actor, { action: 'dataset.share', entityType: 'dataset', entityId: id, before, after: { owner, groups } });
+        (await auth.assertExist({ users: [{ id: owner, pointer: '/owner' }], groups: groups.map((g) => ({ id: g, pointer: `/groups/${input.groups.indexOf(g)}` })) }));
+        (await repo.setHolders(id, { owner, groups }, now()));
+        (await auth.audit(actor, { action: 'dataset.share', entityType: 'dataset', entityId: id, before, after: { owner, groups } }));
         return { owner, groups };
       });
     },

@@ -1,4 +1,4 @@
-import type { Database as Sqlite } from 'better-sqlite3';
+import type { Database } from '../../db/port.js';
 import type { VersionContent } from './datasets.schema.js';
 import { ENERGY_UNITS, flavourContentOf, type CollisionOut, type EnsembleOut } from './physics.schema.js';
 
@@ -33,29 +33,29 @@ function stated<T>(o: Record<string, unknown>): T {
  * shows the gauge configurations recorded under its Markov chain URI (the lattice module writes
  * them, after the ensemble's version was published; a trigger moves the version's change counter).
  */
-export function createPhysicsBlocks(sqlite: Sqlite) {
-  const insertEnsemble = sqlite.prepare(`
+export function createPhysicsBlocks(db: Database) {
+  const insertEnsemble = db.prepare(`
     INSERT INTO version_ensembles (version_pk, markov_chain_uri, collaboration, project_name, gauge_action, beta, l, lx, ly, lz, t, nf, algorithm, stated_configurations)
     VALUES (@pk, @markovChainUri, @collaboration, @projectName, @gaugeAction, @beta, @l, @lx, @ly, @lz, @t, @nf, @algorithm, @stated)`);
-  const insertQuark = sqlite.prepare('INSERT INTO version_ensemble_quarks (version_pk, position, action, flavours, mass, kappa) VALUES (?, ?, ?, ?, ?, ?)');
-  const insertCollision = sqlite.prepare(`
+  const insertQuark = db.prepare('INSERT INTO version_ensemble_quarks (version_pk, position, action, flavours, mass, kappa) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertCollision = db.prepare(`
     INSERT INTO version_collisions (version_pk, sqrt_snn_gev, sqrt_snn_value, sqrt_snn_unit, events, trigger, subsystems, simulated, basis)
     VALUES (@pk, @gev, @value, @unit, @events, @trigger, @subsystems, @simulated, @basis)`);
-  const insertSystem = sqlite.prepare('INSERT INTO version_collision_systems (version_pk, position, system) VALUES (?, ?, ?)');
+  const insertSystem = db.prepare('INSERT INTO version_collision_systems (version_pk, position, system) VALUES (?, ?, ?)');
   // Children go with their block (ON DELETE CASCADE).
-  const deleteEnsemble = sqlite.prepare('DELETE FROM version_ensembles WHERE version_pk = ?');
-  const deleteCollision = sqlite.prepare('DELETE FROM version_collisions WHERE version_pk = ?');
+  const deleteEnsemble = db.prepare('DELETE FROM version_ensembles WHERE version_pk = ?');
+  const deleteCollision = db.prepare('DELETE FROM version_collisions WHERE version_pk = ?');
 
-  const recordsOfStmt = sqlite
-    .prepare('SELECT DISTINCT v.dataset_id FROM version_ensembles e JOIN dataset_versions v ON v.pk = e.version_pk WHERE e.markov_chain_uri = ?')
-    .pluck(true);
+  const recordsOfStmt = db.prepare(
+    'SELECT DISTINCT v.dataset_id FROM version_ensembles e JOIN dataset_versions v ON v.pk = e.version_pk WHERE e.markov_chain_uri = ?',
+  );
 
   return {
-    write(pk: number, c: VersionContent): void {
+    async write(pk: number, c: VersionContent): Promise<void> {
       const e = c.ensemble;
       if (e) {
         const { x, y, z, t } = e.size;
-        insertEnsemble.run({
+        (await insertEnsemble.run({
           pk,
           markovChainUri: e.markovChainUri,
           collaboration: e.collaboration ?? null,
@@ -70,12 +70,12 @@ export function createPhysicsBlocks(sqlite: Sqlite) {
           nf: e.nf ?? flavourContentOf(e.quarks ?? []) ?? null,
           algorithm: e.algorithm ?? null,
           stated: e.numberOfConfigurations ?? null,
-        });
-        (e.quarks ?? []).forEach((q, i) => insertQuark.run(pk, i, q.action, q.flavours ?? null, q.mass ?? null, q.kappa ?? null));
+        }));
+        for (const [i, q] of (e.quarks ?? []).entries()) await insertQuark.run([pk, i, q.action, q.flavours ?? null, q.mass ?? null, q.kappa ?? null]);
       }
       const k = c.collision;
       if (k) {
-        insertCollision.run({
+        (await insertCollision.run({
           pk,
           gev: k.sqrtSNN ? k.sqrtSNN.value * ENERGY_UNITS[k.sqrtSNN.unit] : null,
           value: k.sqrtSNN?.value ?? null,
@@ -85,17 +85,17 @@ export function createPhysicsBlocks(sqlite: Sqlite) {
           subsystems: k.subsystems?.length ? JSON.stringify(k.subsystems) : null,
           simulated: k.simulated === undefined ? null : k.simulated ? 1 : 0,
           basis: k.basis ?? null,
-        });
-        [...new Set(k.systems ?? [])].forEach((s, i) => insertSystem.run(pk, i, s));
+        }));
+        for (const [i, s] of [...new Set(k.systems ?? [])].entries()) await insertSystem.run([pk, i, s]);
       }
     },
 
     /** The records any version of which holds this Markov chain URI (an index lookup). */
-    recordsOf: (markovChainUri: string) => recordsOfStmt.all(markovChainUri) as string[],
+    recordsOf: (markovChainUri: string) => recordsOfStmt.column<string>(markovChainUri),
 
-    clear(pk: number): void {
-      deleteEnsemble.run(pk);
-      deleteCollision.run(pk);
+    async clear(pk: number): Promise<void> {
+      (await deleteEnsemble.run(pk));
+      (await deleteCollision.run(pk));
     },
   };
 }

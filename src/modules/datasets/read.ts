@@ -148,8 +148,8 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
   const cacheKey = (actor: Actor, v: Pick<ListedVersion, 'pk' | 'seq' | 'accessLevel' | 'embargoUntil'>, format: string) =>
     sharesPublicView(actor) ? `${v.pk}:${v.seq}:${format}:public${embargoActive(v) ? ':embargoed' : ''}` : undefined;
 
-  function resolve(actor: Actor, ref: VersionRef): Resolution {
-    const row = repo.resolve(ref.dataset, ref.version, ref.draft ?? 'never');
+  async function resolve(actor: Actor, ref: VersionRef): Promise<Resolution> {
+    const row = (await repo.resolve(ref.dataset, ref.version, ref.draft ?? 'never'));
     if (!row) return { status: 'no-dataset' };
     // A record exists for the caller when it may read some version of it; otherwise every miss is the unknown id's miss,
     // so no answer (a version number, a draft, "not published") tells a hidden record from an absent one.
@@ -163,13 +163,13 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
   }
 
   /** The policy's gate: throws for what the caller may not see; a withdrawn version goes to the guards. */
-  function admit(
+  async function admit(
     actor: Actor,
     ref: VersionRef,
     representation: Representation<ReadItem> | undefined,
     miss: MissError,
-  ): { version: ResolvedVersion; answer?: GuardAnswer } {
-    const r = resolve(actor, ref);
+  ): Promise<{ version: ResolvedVersion; answer?: GuardAnswer }> {
+    const r = (await resolve(actor, ref));
     if (r.status !== 'found') throw miss(r.status, ref);
     if (decide(actor, r.version) === 'gone') {
       for (const guard of guards) {
@@ -182,8 +182,8 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
   }
 
   /** Full items for version pks, in the order given; versions the caller may not see are left out. */
-  function load(actor: Actor, pks: readonly number[]): ReadItem[] {
-    const loaded = repo.load(pks);
+  async function load(actor: Actor, pks: readonly number[]): Promise<ReadItem[]> {
+    const loaded = (await repo.load(pks));
     const items: ReadItem[] = [];
     for (const pk of pks) {
       const l = loaded.get(pk);
@@ -202,7 +202,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
       });
     }
     if (!items.length) return items;
-    const published = repo.publishedOf([...new Set(items.map((i) => i.record.id))]);
+    const published = (await repo.publishedOf([...new Set(items.map((i) => i.record.id))]));
     for (const item of items) {
       item.versions = published
         .filter((p) => p.datasetId === item.record.id && mayRead(actor, p))
@@ -234,7 +234,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
       return hit;
     }
     stats.misses++;
-    const [item] = load(actor, [version.pk]);
+    const [item] = (await load(actor, [version.pk]));
     if (!item) throw new FemtoError('INTERNAL', `version ${version.pk} vanished while read`);
     const body = await representation.render(item);
     const headers = Object.assign({}, ...headerHooks.map((h) => h(item, served))) as Record<string, string>;
@@ -268,15 +268,15 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     resolve,
 
     /** A version for reading on a channel that renders it itself (linkset, FAIR report, GraphQL, portal, lineage roots): hidden and withdrawn versions throw. */
-    open(actor: Actor, ref: VersionRef, miss: MissError = readMiss): ResolvedVersion {
-      return admit(actor, ref, undefined, miss).version;
+    async open(actor: Actor, ref: VersionRef, miss: MissError = readMiss): Promise<ResolvedVersion> {
+      return (await admit(actor, ref, undefined, miss)).version;
     },
 
     load,
 
     /** One loaded item, already admitted by `open`. */
-    item(actor: Actor, version: ResolvedVersion): ReadItem {
-      const [item] = load(actor, [version.pk]);
+    async item(actor: Actor, version: ResolvedVersion): Promise<ReadItem> {
+      const [item] = (await load(actor, [version.pk]));
       if (!item) throw new FemtoError('INTERNAL', `version ${version.pk} vanished while read`);
       return item;
     },
@@ -289,7 +289,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
      */
     async respond(actor: Actor, ref: VersionRef, request: ReadRequest, miss: MissError = readMiss): Promise<Rendered> {
       const representation = representations.choose(request.accept, request.format);
-      const { version, answer } = admit(actor, ref, representation, miss);
+      const { version, answer } = (await admit(actor, ref, representation, miss));
       if (answer) return { ...answer, headers: {} };
       if (!representation) throw representations.notAcceptable(request.format);
       const rendered = await render(actor, version, representation, request.served);
@@ -313,7 +313,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
      * payloads): hits cost nothing, the misses are loaded together and rendered by `renderMany`.
      * Undefined where the caller may not see the version.
      */
-    cachedMany(actor: Actor, listed: readonly ListedVersion[], format: string, renderMany: (items: ReadItem[]) => string[]): (string | undefined)[] {
+    async cachedMany(actor: Actor, listed: readonly ListedVersion[], format: string, renderMany: (items: ReadItem[]) => string[]): Promise<(string | undefined)[]> {
       const key = `list:${format}`;
       const keyOf = (v: Parameters<typeof cacheKey>[1]) => cacheKey(actor, v, key);
       const out: (string | undefined)[] = listed.map((v) => {
@@ -324,10 +324,10 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
       stats.hits += listed.length - missing.length;
       stats.misses += missing.length;
       if (!missing.length) return out;
-      const items = load(
+      const items = (await load(
         actor,
         missing.map((v) => v.pk),
-      );
+      ));
       const bodies = renderMany(items);
       const byPk = new Map(items.map((item, i) => [item.pk, { item, body: bodies[i] }]));
       listed.forEach((v, i) => {
@@ -343,7 +343,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     },
 
     /** JSON records of listed versions (search results), from the cache where it holds them. */
-    jsonMany(actor: Actor, listed: readonly ListedVersion[]): (string | undefined)[] {
+    async jsonMany(actor: Actor, listed: readonly ListedVersion[]): Promise<(string | undefined)[]> {
       return this.cachedMany(actor, listed, 'json', (items) => items.map(json));
     },
 

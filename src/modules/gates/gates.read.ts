@@ -22,13 +22,13 @@ declare module '../datasets/read.js' {
  */
 export function gatesReadExtension(gates: GatesService, urls: SiteUrls): ReadExtension {
   return {
-    load(actor, items) {
+    async load(actor, items) {
       const pks = items.map((i) => i.pk);
       const around = new Map(
         items.map((i) => [i.pk, [...i.parts.provenance.upstream, ...i.parts.provenance.downstream].filter((e) => visibleEndpoint(actor, e))]),
       );
       // One batch for the versions and their neighbours.
-      const status = gates.gateStatusFor([...new Set([...pks, ...[...around.values()].flat().map((e) => e.versionPk)])]);
+      const status = (await gates.gateStatusFor([...new Set([...pks, ...[...around.values()].flat().map((e) => e.versionPk)])]));
       const quality = dqvForVersions(
         { gates, urls },
         items.map((i) => ({ pk: i.pk, datasetId: i.record.id, version: i.record.version })),

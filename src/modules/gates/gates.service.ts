@@ -106,11 +106,11 @@ export function createGatesService(deps: {
   }
 
   /** Beats-baseline outcomes of versions, judged by their tiers' rules. */
-  function baselineOutcomes(versionPks: readonly number[]): Map<number, GateStatus['gates']> {
+  async function baselineOutcomes(versionPks: readonly number[]): Promise<Map<number, GateStatus['gates']>> {
     const comparisons = latestComparisons(versionPks);
     const out = new Map<number, GateStatus['gates']>();
     if (!comparisons.length) return out;
-    const tiers = datasets.versionLabels([...new Set(comparisons.map((c) => c.versionPk))]);
+    const tiers = (await datasets.versionLabels([...new Set(comparisons.map((c) => c.versionPk))]));
     for (const c of comparisons) {
       const rule = baselineRuleOf(tiers.get(c.versionPk)?.tier ?? null) ?? noRule;
       const list = out.get(c.versionPk) ?? [];
@@ -161,8 +161,8 @@ export function createGatesService(deps: {
     return notFound('Dataset', ref.dataset);
   };
 
-  function resolveVersionPk(actor: Actor, datasetId: string, version: number | undefined): { pk: number; version: number } {
-    const v = reader.open(actor, { dataset: datasetId, version }, measuredMiss);
+  async function resolveVersionPk(actor: Actor, datasetId: string, version: number | undefined): Promise<{ pk: number; version: number }> {
+    const v = (await reader.open(actor, { dataset: datasetId, version }, measuredMiss));
     return { pk: v.pk, version: v.versionNumber! };
   }
 
@@ -193,8 +193,8 @@ export function createGatesService(deps: {
     reason: r.reason,
   });
 
-  function records(rows: MeasurementWithActivity[], version: (pk: number) => { dataset: string; version: number }): MeasurementRecord[] {
-    const results = repo.resultsOf(rows.map((r) => r.id));
+  async function records(rows: MeasurementWithActivity[], version: (pk: number) => { dataset: string; version: number }): Promise<MeasurementRecord[]> {
+    const results = (await repo.resultsOf(rows.map((r) => r.id)));
     return rows.map((m) => ({
       id: m.id,
       ...version(m.versionPk),
@@ -247,10 +247,10 @@ export function createGatesService(deps: {
      * Records a measured observable of a dataset version, judges every gate on it (and any named),
      * and stores the evaluation as a validation activity that used the version. All or nothing.
      */
-    record(actor: Actor, datasetId: string, input: MeasurementInput): MeasurementRecord {
+    async record(actor: Actor, datasetId: string, input: MeasurementInput): Promise<MeasurementRecord> {
       // A measurement changes what the record says of its quality: its editors' to make.
-      datasets.assertEditable(actor, datasetId);
-      const target = resolveVersionPk(actor, datasetId, input.version);
+      (await datasets.assertEditable(actor, datasetId));
+      const target = (await resolveVersionPk(actor, datasetId, input.version));
       const observable = ontology.observable(input.observable);
       if (!observable)
         throw new FemtoError('UNKNOWN_REFERENCE', `'${input.observable}' is not an observable of the femto ontology`, [
@@ -274,8 +274,8 @@ export function createGatesService(deps: {
       const activityId = randomId('act-');
       const software = typeof input.software === 'string' ? { name: input.software } : input.software;
       const now = new Date().toISOString();
-      repo.transaction(() => {
-        provenance.recordAssessment(actor, {
+      (await repo.transaction(async () => {
+        (await provenance.recordAssessment(actor, {
           id: activityId,
           kind: 'validation',
           name: `Validation of ${observable.label} (${observable.symbol})`,
@@ -285,7 +285,7 @@ export function createGatesService(deps: {
           at: now,
           basis: gates.map((g) => g.seedSentence).join(' ') || null,
           inputs: [{ versionPk: target.pk, role: 'evaluated' }],
-        });
+        }));
         const results: NewGateResult[] = judged.map(({ g, j }) => ({
           measurementId: id,
           versionPk: target.pk,
@@ -295,7 +295,7 @@ export function createGatesService(deps: {
           margin: j.margin,
           reason: j.reason,
         }));
-        repo.insert(
+        (await repo.insert(
           {
             id,
             versionPk: target.pk,
@@ -311,49 +311,49 @@ export function createGatesService(deps: {
             createdBy: actor.id,
           },
           results,
-        );
-        auth.audit(actor, {
+        ));
+        (await auth.audit(actor, {
           action: 'measurement.record',
           entityType: 'dataset',
           entityId: datasetId,
           after: { measurement: id, version: target.version, ...input },
-        });
-      });
+        }));
+      }));
       return this.get(actor, datasetId, id);
     },
 
-    list(actor: Actor, datasetId: string, version?: number): MeasurementRecord[] {
+    async list(actor: Actor, datasetId: string, version?: number): Promise<MeasurementRecord[]> {
       // A read: a version the caller may not see, or none by that number, is 404 as an unknown dataset's is.
-      const pks = version !== undefined ? [reader.open(actor, { dataset: datasetId, version }).pk] : this.visibleVersionPks(actor, datasetId);
-      return records(repo.measurementsOf(pks), versionLabeller(pks));
+      const pks = version !== undefined ? [(await reader.open(actor, { dataset: datasetId, version })).pk] : (await this.visibleVersionPks(actor, datasetId));
+      return records((await repo.measurementsOf(pks)), (await versionLabeller(pks)));
     },
 
-    get(actor: Actor, datasetId: string, measurementId: string): MeasurementRecord {
-      const pks = this.visibleVersionPks(actor, datasetId);
-      const found = records(repo.measurementsOf(pks, measurementId), versionLabeller(pks))[0];
+    async get(actor: Actor, datasetId: string, measurementId: string): Promise<MeasurementRecord> {
+      const pks = (await this.visibleVersionPks(actor, datasetId));
+      const found = (await records((await repo.measurementsOf(pks, measurementId)), (await versionLabeller(pks))))[0];
       if (!found) throw notFound('Measurement', `${datasetId}/${measurementId}`);
       return found;
     },
 
     /** Measurements of versions the caller already may see (GraphQL loaders, DQV in harvest formats). */
-    measurementsOfVersions(versionPks: number[]): MeasurementRecord[] {
-      return records(repo.measurementsOf(versionPks), versionLabeller(versionPks));
+    async measurementsOfVersions(versionPks: number[]): Promise<MeasurementRecord[]> {
+      return records((await repo.measurementsOf(versionPks)), (await versionLabeller(versionPks)));
     },
 
     /** Published versions of a dataset the caller may see (404 when none and no draft is visible). */
-    visibleVersionPks(actor: Actor, datasetId: string): number[] {
-      return datasets.visiblePublished(actor, datasetId).map((r) => r.pk);
+    async visibleVersionPks(actor: Actor, datasetId: string): Promise<number[]> {
+      return (await datasets.visiblePublished(actor, datasetId)).map((r) => r.pk);
     },
 
     /**
      * Gate status of many versions in two queries: the gates on each version's observables plus any
      * gate judged on it; the latest result per gate counts. For lineage, REST and GraphQL.
      */
-    gateStatusFor(versionPks: readonly number[]): Map<number, GateStatus> {
+    async gateStatusFor(versionPks: readonly number[]): Promise<Map<number, GateStatus>> {
       // Grouped by version first: a lineage answer asks for thousands of versions at once.
-      const observables = groupBy(repo.observablesOf(versionPks));
-      const results = groupBy(repo.resultsForVersions(versionPks));
-      const baseline = baselineOutcomes(versionPks);
+      const observables = groupBy((await repo.observablesOf(versionPks)));
+      const results = groupBy((await repo.resultsForVersions(versionPks)));
+      const baseline = (await baselineOutcomes(versionPks));
       const out = new Map<number, GateStatus>();
       for (const pk of versionPks) {
         const latest = new Map<string, GateResultRow>();
@@ -379,8 +379,8 @@ export function createGatesService(deps: {
     },
 
     /** The gates `spec` requires of a version that have not passed (failed, or never judged); `all` means every numeric gate of `tiers`. */
-    unmetGates(versionPk: number, tiers: number[], spec: ResolvedGateSpec): BlockingGate[] {
-      const status = this.gateStatusFor([versionPk]).get(versionPk)!;
+    async unmetGates(versionPk: number, tiers: number[], spec: ResolvedGateSpec): Promise<BlockingGate[]> {
+      const status = (await this.gateStatusFor([versionPk])).get(versionPk)!;
       const latest = new Map(status.gates.map((g) => [g.gate, g]));
       const stated = (gates: (GateTerm | undefined)[]) => gates.filter((g): g is GateTerm => !!g?.thresholdStated);
       const required =
@@ -396,8 +396,8 @@ export function createGatesService(deps: {
     },
   };
 
-  function versionLabeller(pks: number[]) {
-    const rows = datasets.versionLabels(pks);
+  async function versionLabeller(pks: number[]) {
+    const rows = (await datasets.versionLabels(pks));
     return (pk: number) => {
       const r = rows.get(pk)!;
       return { dataset: r.dataset, version: r.version! };

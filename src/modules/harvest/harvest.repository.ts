@@ -1,4 +1,4 @@
-import type { Database_ } from '../../db/client.js';
+import type { Database } from '../../db/port.js';
 import { EVER_PUBLIC, IN_DOMAIN, IN_TIER, LATEST_PUBLISHED, mayReadVersion, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
 
 /** One harvestable dataset: its latest published version, keyed by (datestamp, id) for keyset paging. */
@@ -85,19 +85,19 @@ const ROW = `v.pk AS pk, d.id AS id, d.modified_at AS datestamp, ${DELETED} AS d
   (SELECT json_group_array(t.value) FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'domain') AS alsoDomains,
   coalesce(c.seq, 0) AS seq, v.access_level AS accessLevel, v.embargo_until AS embargoUntil`;
 
-export function createHarvestRepository({ sqlite }: Database_) {
-  const pageStmt = sqlite.prepare(`
+export function createHarvestRepository(db: Database) {
+  const pageStmt = db.prepare(`
     SELECT ${ROW}
       FROM ${LATEST_PUBLISHED} LEFT JOIN version_changes c ON c.version_pk = v.pk
      WHERE ${FILTERS}
      ORDER BY d.modified_at, d.id LIMIT @limit OFFSET @offset`);
-  const oneStmt = sqlite.prepare(`
+  const oneStmt = db.prepare(`
     SELECT ${ROW}
       FROM ${LATEST_PUBLISHED} LEFT JOIN version_changes c ON c.version_pk = v.pk
      WHERE d.id = @id AND ${FILTERS}`);
-  const countStmt = sqlite.prepare(`SELECT count(*) FROM ${LATEST_PUBLISHED} WHERE ${FILTERS}`).pluck(true);
-  const earliestStmt = sqlite.prepare(`SELECT min(d.modified_at) FROM ${LATEST_PUBLISHED}`).pluck(true);
-  const facetValuesStmt = sqlite.prepare(`
+  const countStmt = db.prepare(`SELECT count(*) FROM ${LATEST_PUBLISHED} WHERE ${FILTERS}`);
+  const earliestStmt = db.prepare(`SELECT min(d.modified_at) FROM ${LATEST_PUBLISHED}`);
+  const facetValuesStmt = db.prepare(`
     SELECT DISTINCT 'tier' AS facet, v.tier AS value FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.tier IS NOT NULL
     UNION SELECT DISTINCT 'tier', CAST(t.value AS INTEGER) FROM ${LATEST_PUBLISHED} JOIN version_terms t ON t.version_pk = v.pk AND t.facet = 'tier' WHERE ${FILTERS}
     UNION SELECT DISTINCT 'dataType', v.data_type FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.data_type IS NOT NULL
@@ -119,27 +119,27 @@ export function createHarvestRepository({ sqlite }: Database_) {
 
   return {
     /** One page in (datestamp, id) order; `offset` serves numbered pages, `after` keyset pages. */
-    page(q: HarvestQuery, limit: number, offset = 0): HarvestRow[] {
-      return (pageStmt.all({ ...bind(q), limit, offset }) as Raw[]).map(toRow);
+    async page(q: HarvestQuery, limit: number, offset = 0): Promise<HarvestRow[]> {
+      return ((await pageStmt.all({ ...bind(q), limit, offset })) as Raw[]).map(toRow);
     },
 
-    count(q: HarvestQuery): number {
-      return countStmt.get(bind(q)) as number;
+    async count(q: HarvestQuery): Promise<number> {
+      return countStmt.scalar(bind(q)) as number;
     },
 
-    one(id: string, q: HarvestQuery): HarvestRow | undefined {
-      const r = oneStmt.get({ ...bind(q), id }) as Raw | undefined;
+    async one(id: string, q: HarvestQuery): Promise<HarvestRow | undefined> {
+      const r = (await oneStmt.get({ ...bind(q), id })) as Raw | undefined;
       return r && toRow(r);
     },
 
-    earliestDatestamp(): string | null {
-      return (earliestStmt.get() as string | null) ?? null;
+    async earliestDatestamp(): Promise<string | null> {
+      return ((await earliestStmt.scalar()) as string | null) ?? null;
     },
 
     /** Distinct tier and data type values of the records a harvester may see (the OAI set hierarchy; domains come from the ontology). */
-    facetValues(access: AccessParams): { tiers: number[]; dataTypes: string[] } {
+    async facetValues(access: AccessParams): Promise<{ tiers: number[]; dataTypes: string[] }> {
       const out = { tiers: [] as number[], dataTypes: [] as string[] };
-      for (const r of facetValuesStmt.all(bind({ access, includeDeleted: false })) as { facet: 'tier' | 'dataType'; value: never }[]) {
+      for (const r of (await facetValuesStmt.all(bind({ access, includeDeleted: false }))) as { facet: 'tier' | 'dataType'; value: never }[]) {
         out[r.facet === 'tier' ? 'tiers' : 'dataTypes'].push(r.value);
       }
       return out;

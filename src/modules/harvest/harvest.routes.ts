@@ -105,9 +105,9 @@ export function harvestRoutes(deps: {
     );
 
     /** The Signposting links of a landing page as an RFC 9264 linkset, anchored at that landing page (read through the read pipeline). */
-    function sendLinkset(request: FastifyRequest, reply: FastifyReply, ref: VersionRef, landing: string) {
-      const v = reader.open(request.actor, ref);
-      const links = signposts(harvestItem(request.actor, reader.item(request.actor, v)), ctx, deps.metadataFormats(), landing);
+    async function sendLinkset(request: FastifyRequest, reply: FastifyReply, ref: VersionRef, landing: string) {
+      const v = (await reader.open(request.actor, ref));
+      const links = signposts(harvestItem(request.actor, (await reader.item(request.actor, v))), ctx, deps.metadataFormats(), landing);
       return reply
         .type('application/linkset+json')
         .serializer(raw)
@@ -152,8 +152,8 @@ export function harvestRoutes(deps: {
         },
       },
       async (request) => {
-        const v = reader.open(request.actor, { dataset: request.params.id, draft: 'fallback' });
-        const item = reader.item(request.actor, v);
+        const v = (await reader.open(request.actor, { dataset: request.params.id, draft: 'fallback' }));
+        const item = (await reader.item(request.actor, v));
         return fairAssessment(
           harvestItem(request.actor, item),
           ctx,
@@ -180,15 +180,15 @@ export function harvestRoutes(deps: {
         const representation = catalogFormats.choose(request.headers.accept, format);
         if (!representation) throw catalogFormats.notAcceptable(format);
         const since = modifiedSince ? new Date(modifiedSince).toISOString() : undefined;
-        const { total, rows } = harvest.catalogPage(request.actor, { page, limit, modifiedSince: since });
+        const { total, rows } = (await harvest.catalogPage(request.actor, { page, limit, modifiedSince: since }));
         const dcat = representation.format !== 'jsonld';
-        const nodes = harvest
+        const nodes = (await harvest
           .fragments(request.actor, rows, dcat ? 'catalog:dcat' : 'catalog:schemaorg', (items) =>
             items.map((i) => {
               const h = harvestItem(request.actor, i);
               return JSON.stringify(dcat ? dcatNode(h, ctx) : schemaOrgNode(h, ctx));
             }),
-          )
+          ))
           .filter((n) => n !== undefined);
         const pageUrl = (n: number) => {
           const params = new URLSearchParams({ page: String(n), limit: String(limit) });
@@ -206,13 +206,13 @@ export function harvestRoutes(deps: {
       { schema: { tags, summary: 'Sitemap of public landing pages (an index of sitemaps past the per-file limit)', response: { 200: text } } },
       async (_request, reply) => {
         const max = config.harvest.sitemapMaxUrls;
-        const { total, rows } = harvest.publicIndex(0, max);
+        const { total, rows } = (await harvest.publicIndex(0, max));
         let body: string;
         if (total <= max) {
           body = urlset(rows.map((r) => ({ loc: ctx.urls.dataset(r.id), lastmod: seconds(r.datestamp) })));
         } else {
-          const maps = Array.from({ length: Math.ceil(total / max) }, (_, n) => {
-            const chunk = n === 0 ? rows : harvest.publicIndex(n, max).rows;
+          const maps = Array.from({ length: Math.ceil(total / max) }, async (_, n) => {
+            const chunk = n === 0 ? rows : (await harvest.publicIndex(n, max)).rows;
             return {
               loc: `${ctx.urls.base}/sitemaps/${n + 1}.xml`,
               lastmod: chunk.length ? seconds(chunk.reduce((a, r) => (r.datestamp > a ? r.datestamp : a), chunk[0].datestamp)) : undefined,
@@ -228,7 +228,7 @@ export function harvestRoutes(deps: {
       '/sitemaps/:n.xml',
       { schema: { tags, summary: 'One sitemap of the sitemap index', params: z.object({ n: z.coerce.number().int().positive() }), response: { 200: text } } },
       async (request, reply) => {
-        const { rows } = harvest.publicIndex(request.params.n - 1, config.harvest.sitemapMaxUrls);
+        const { rows } = (await harvest.publicIndex(request.params.n - 1, config.harvest.sitemapMaxUrls));
         if (!rows.length) throw notFound('Sitemap', String(request.params.n));
         return reply
           .type('application/xml')
@@ -253,7 +253,7 @@ export function harvestRoutes(deps: {
     app.get(
       '/oai',
       { schema: { tags, summary: 'OAI-PMH 2.0 (all six verbs; oai_dc and oai_datacite)', querystring: oaiArgs, response: { 200: text } } },
-      async (request, reply) => reply.type('text/xml; charset=utf-8').serializer(raw).send(sendOai(request.query)),
+      async (request, reply) => reply.type('text/xml; charset=utf-8').serializer(raw).send((await sendOai(request.query))),
     );
     app.post(
       '/oai',
@@ -262,7 +262,7 @@ export function harvestRoutes(deps: {
         reply
           .type('text/xml; charset=utf-8')
           .serializer(raw)
-          .send(sendOai(request.body ?? {})),
+          .send((await sendOai(request.body ?? {}))),
     );
   };
 }

@@ -126,23 +126,23 @@ export function createHarvestService(deps: HarvestDeps) {
     serializerContext,
 
     /** Full harvest items for version pks, in the order given; pks the caller may not see are skipped. */
-    items: (actor: Actor, pks: readonly number[]) => reader.load(actor, pks).map((i) => harvestItem(actor, i)),
+    items: async (actor: Actor, pks: readonly number[]) => (await reader.load(actor, pks)).map((i) => harvestItem(actor, i)),
 
     /**
      * Rendered fragments of listed versions in one format, cached by the read pipeline (a catalog
      * node, an OAI payload); undefined where the caller may not see the version.
      */
-    fragments(actor: Actor, listed: readonly ListedVersion[], format: string, render: (items: ReadItem[]) => string[]): (string | undefined)[] {
+    async fragments(actor: Actor, listed: readonly ListedVersion[], format: string, render: (items: ReadItem[]) => string[]): Promise<(string | undefined)[]> {
       return reader.cachedMany(actor, listed, format, render);
     },
 
     /** A numbered page of the catalog in (datestamp, id) order: a changed record moves to the end, where modified_since finds it. */
-    catalogPage(actor: Actor, opts: { page: number; limit: number; modifiedSince?: string }) {
+    async catalogPage(actor: Actor, opts: { page: number; limit: number; modifiedSince?: string }) {
       const q = publicQuery(actor, { from: opts.modifiedSince });
-      const rows = repo.page(q, opts.limit, (opts.page - 1) * opts.limit);
+      const rows = (await repo.page(q, opts.limit, (opts.page - 1) * opts.limit));
       let items: HarvestItem[] | undefined;
       return {
-        total: repo.count(q),
+        total: (await repo.count(q)),
         rows,
         /** The page's full items, loaded on first use (the catalog route renders cached fragments of `rows` instead). */
         get items() {
@@ -157,9 +157,9 @@ export function createHarvestService(deps: HarvestDeps) {
     },
 
     /** Ids and datestamps of what an anonymous crawler may see (sitemaps), one chunk at a time. */
-    publicIndex(chunk: number, size: number) {
+    async publicIndex(chunk: number, size: number) {
       const q: HarvestQuery = { access: accessParams(anonymous), includeDeleted: false };
-      return { total: repo.count(q), rows: repo.page(q, size, chunk * size) };
+      return { total: (await repo.count(q)), rows: (await repo.page(q, size, chunk * size)) };
     },
   };
 }

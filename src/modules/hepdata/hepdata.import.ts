@@ -180,8 +180,8 @@ export function hepdataImporter(deps: {
       }
     },
 
-    apply({ data }, actor, { dryRun }) {
-      const r = hepdata.publish(actor, data.id, data.content, data.tables);
+    async apply({ data }, actor, { dryRun }) {
+      const r = (await hepdata.publish(actor, data.id, data.content, data.tables));
       const would = dryRun ? 'would ' : '';
       const what = {
         created: `${would}create dataset ${data.id}`,

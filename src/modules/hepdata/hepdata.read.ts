@@ -12,8 +12,8 @@ declare module '../datasets/read.js' {
 /** The HEPData module's part of every dataset read: the tables of the batch's versions in one statement, in the JSON record as `hepdataTables`. */
 export function hepdataReadExtension(hepdata: HepdataService): ReadExtension {
   return {
-    load(_actor, items) {
-      const tables = hepdata.tablesOf(items.map((i) => i.pk));
+    async load(_actor, items) {
+      const tables = (await hepdata.tablesOf(items.map((i) => i.pk)));
       for (const item of items) item.parts.hepdataTables = tables.get(item.pk) ?? [];
     },
     json: ({ parts: { hepdataTables } }) => (hepdataTables.length ? { hepdataTables } : {}),

@@ -1,4 +1,4 @@
-import { transactionRunner, type Database_ } from '../../db/client.js';
+import type { Database } from '../../db/port.js';
 import type { HepdataTable, KeywordName } from './hepdata.schema.js';
 
 interface TableRow {
@@ -18,19 +18,19 @@ interface TableRow {
 }
 
 /** The HEPData tables of versions: written with a version, read for a batch of versions in one statement. */
-export function createHepdataRepository({ sqlite }: Database_) {
-  const insertTable = sqlite.prepare(`
+export function createHepdataRepository(db: Database) {
+  const insertTable = db.prepare(`
     INSERT INTO hepdata_tables (version_pk, position, name, description, location, data_file, doi, license_name, license_url, license_description, row_count)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertKeyword = sqlite.prepare(
+  const insertKeyword = db.prepare(
     'INSERT INTO hepdata_keywords (table_pk, position, name, value, observable, low_gev, high_gev) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const insertVariable = sqlite.prepare('INSERT INTO hepdata_variables (table_pk, kind, position, name, units) VALUES (?, ?, ?, ?, ?)');
-  const insertQualifier = sqlite.prepare('INSERT INTO hepdata_qualifiers (table_pk, variable, position, name, value, units) VALUES (?, ?, ?, ?, ?, ?)');
+  const insertVariable = db.prepare('INSERT INTO hepdata_variables (table_pk, kind, position, name, units) VALUES (?, ?, ?, ?, ?)');
+  const insertQualifier = db.prepare('INSERT INTO hepdata_qualifiers (table_pk, variable, position, name, value, units) VALUES (?, ?, ?, ?, ?, ?)');
 
   // One statement for a batch of versions: each table with its keywords, variables and qualifiers as JSON arrays, in order.
   // CROSS JOIN keeps json_each the outer loop (see datasets.repository.ts).
-  const tablesOf = sqlite.prepare(`
+  const tablesOf = db.prepare(`
     SELECT t.version_pk AS versionPk, t.name, t.description, t.location, t.data_file AS dataFile, t.doi, t.license_name AS licenseName,
            t.license_url AS licenseUrl, t.license_description AS licenseDescription, t.row_count AS rowCount,
            (SELECT json_group_array(json_object('name', name, 'value', value, 'observable', observable, 'low', low_gev, 'high', high_gev) ORDER BY position)
@@ -42,7 +42,7 @@ export function createHepdataRepository({ sqlite }: Database_) {
       FROM json_each(?) k CROSS JOIN hepdata_tables t ON t.version_pk = k.value ORDER BY t.version_pk, t.position`);
 
   return {
-    transaction: transactionRunner(sqlite),
+    transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
 
     /** Writes a version's tables, in order (inside the caller's transaction: the version's own). */
     insert(versionPk: number, tables: readonly HepdataTable[]): void {
@@ -72,10 +72,10 @@ export function createHepdataRepository({ sqlite }: Database_) {
     },
 
     /** The tables of versions, in order, by version pk (versions without tables are absent). */
-    tablesOf(versionPks: readonly number[]): Map<number, HepdataTable[]> {
+    async tablesOf(versionPks: readonly number[]): Promise<Map<number, HepdataTable[]>> {
       const out = new Map<number, HepdataTable[]>();
       if (!versionPks.length) return out;
-      for (const r of tablesOf.all(JSON.stringify(versionPks)) as TableRow[]) {
+      for (const r of (await tablesOf.all(JSON.stringify(versionPks))) as TableRow[]) {
         const keywords = JSON.parse(r.keywords) as { name: KeywordName; value: string; observable: string | null; low: number | null; high: number | null }[];
         const variables = JSON.parse(r.variables) as { kind: 'independent' | 'dependent'; name: string; units: string | null }[];
         const qualifiers = JSON.parse(r.qualifiers) as { variable: number; name: string; value: string; units: string | null }[];

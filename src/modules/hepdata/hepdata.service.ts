@@ -14,8 +14,8 @@ export function createHepdataService(deps: { repo: HepdataRepository; datasets: 
      * written in the same transaction; unchanged when the latest version says all this already.
      */
     publish(actor: Actor, id: string, content: VersionContent, tables: readonly HepdataTable[]) {
-      return repo.transaction(() => {
-        const r = datasets.publishContent(actor, id, content);
+      return repo.transaction(async () => {
+        const r = (await datasets.publishContent(actor, id, content));
         if (r.status !== 'unchanged') repo.insert(r.pk, tables);
         return r;
       });

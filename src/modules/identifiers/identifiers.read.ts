@@ -17,9 +17,9 @@ declare module '../datasets/read.js' {
 /** The identifiers module's part of every dataset read: the version's DOI, in the JSON record as `doi`. */
 export function identifiersReadExtension(identifiers: IdentifiersService): ReadExtension {
   return {
-    load(_actor, items) {
-      const rows = identifiers.forVersions(items.map((i) => i.pk));
-      const described = identifiers.describe(items);
+    async load(_actor, items) {
+      const rows = (await identifiers.forVersions(items.map((i) => i.pk)));
+      const described = (await identifiers.describe(items));
       for (const item of items) {
         const row = rows.get(item.pk);
         item.parts.doi = row && (row.state === 'findable' || item.editor) ? row : null;

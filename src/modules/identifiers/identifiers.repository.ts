@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { transactionRunner, type Database_ } from '../../db/client.js';
+import { flag, type Database } from '../../db/port.js';
+import { tableRows } from '../../db/rows.js';
 import { doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
 import { holdsRecord, mayReadVersion, type AccessParams } from '../../db/fragments.js';
 
@@ -82,32 +82,38 @@ const DOI_COLUMNS = `d.doi, d.state, d.dataset_id AS datasetId, d.version_pk AS 
   d.withdrawn_at AS withdrawnAt, d.withdrawal_reason AS withdrawalReason, d.registration_status AS registrationStatus, d.attempts,
   d.last_error AS lastError, d.synced_at AS syncedAt, d.created_at AS createdAt, d.updated_at AS updatedAt`;
 
-const doiRow = (r: RawDoi): DoiRow => ({ ...r, isConcept: r.isConcept === 1, attributes: JSON.parse(r.attributes) as Record<string, unknown> });
+const doiRow = (r: RawDoi): DoiRow => ({ ...r, isConcept: flag(r.isConcept), attributes: JSON.parse(r.attributes) as Record<string, unknown> });
 
-export function createIdentifiersRepository({ db, sqlite }: Database_) {
-  const inTransaction = transactionRunner(sqlite);
-  const listStmt = sqlite.prepare(`
+export function createIdentifiersRepository(db: Database) {
+  const doiRows = tableRows(db, dois);
+  const outboxRows = tableRows(db, doiOutbox);
+  const byDoisStmt = db.prepare(`${doiRows.select} WHERE doi IN (SELECT value FROM json_each(?))`);
+  const undeliveredStmt = db.prepare(`${outboxRows.select} WHERE delivered_at IS NULL ORDER BY id`);
+  const outboxForStmt = db.prepare(`${outboxRows.select} WHERE doi = ? ORDER BY id`);
+  const hasUndeliveredStmt = db.prepare('SELECT EXISTS (SELECT 1 FROM doi_outbox WHERE doi = ? AND delivered_at IS NULL)');
+  const deleteStmt = db.prepare('DELETE FROM dois WHERE doi = ?');
+  const listStmt = db.prepare(`
     SELECT x.doi FROM (${DESCRIBED_DOIS}) x
     WHERE ${DOI_FILTER} AND (@after IS NULL OR x.doi > @after)
     ORDER BY x.doi LIMIT @limit OFFSET @offset`);
-  const countStmt = sqlite.prepare(`SELECT count(*) AS n FROM (${DESCRIBED_DOIS}) x WHERE ${DOI_FILTER}`);
+  const countStmt = db.prepare(`SELECT count(*) AS n FROM (${DESCRIBED_DOIS}) x WHERE ${DOI_FILTER}`);
 
   // Reads on the dataset read path: prepared once, many keys as one JSON array.
-  const byDoiStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.doi = ?`);
-  const byVersionsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.version_pk = k.value`);
-  const byDatasetStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.dataset_id = ?`);
-  const withdrawnStmt = sqlite.prepare(
+  const byDoiStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.doi = ?`);
+  const byVersionsStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.version_pk = k.value`);
+  const byDatasetStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.dataset_id = ?`);
+  const withdrawnStmt = db.prepare(
     `SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value WHERE d.withdrawn_at IS NOT NULL`,
   );
-  const conceptsStmt = sqlite.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value AND d.is_concept = 1`);
-  const many = (stmt: typeof byVersionsStmt, keys: readonly unknown[]) => (keys.length ? (stmt.all(JSON.stringify(keys)) as RawDoi[]).map(doiRow) : []);
+  const conceptsStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value AND d.is_concept = 1`);
+  const many = async (stmt: typeof byVersionsStmt, keys: readonly unknown[]) => (keys.length ? ((await stmt.all(JSON.stringify(keys))) as RawDoi[]).map(doiRow) : []);
 
   /**
    * Leases every undelivered row of up to `limit` DOIs that have a due row and no live lease, in
    * one statement: SQLite runs it under its write lock, so two workers (or two processes on one
    * file) never hold the same DOI. On PostgreSQL this becomes SELECT ... FOR UPDATE SKIP LOCKED.
    */
-  const claimStmt = sqlite.prepare(`
+  const claimStmt = db.prepare(`
     UPDATE doi_outbox SET lease_owner = @owner, lease_until = @leaseUntil
     WHERE delivered_at IS NULL AND doi IN (
       SELECT doi FROM doi_outbox
@@ -122,33 +128,31 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
     RETURNING id, doi, action, attempts`);
 
   return {
-    transaction<T>(fn: () => T): T {
-      return inTransaction(fn);
-    },
+    transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
 
-    get(doi: string): DoiRow | undefined {
-      const r = byDoiStmt.get(doi) as RawDoi | undefined;
+    async get(doi: string): Promise<DoiRow | undefined> {
+      const r = (await byDoiStmt.get(doi)) as RawDoi | undefined;
       return r && doiRow(r);
     },
 
-    byVersionPks(pks: readonly number[]): DoiRow[] {
+    async byVersionPks(pks: readonly number[]): Promise<DoiRow[]> {
       return many(byVersionsStmt, pks);
     },
 
-    byDataset(datasetId: string): DoiRow[] {
-      return (byDatasetStmt.all(datasetId) as RawDoi[]).map(doiRow);
+    async byDataset(datasetId: string): Promise<DoiRow[]> {
+      return ((await byDatasetStmt.all(datasetId)) as RawDoi[]).map(doiRow);
     },
 
     /** DOIs of these datasets that carry a tombstone (hidden after being findable), in one statement. */
-    withdrawnOf(datasetIds: readonly string[]): DoiRow[] {
+    async withdrawnOf(datasetIds: readonly string[]): Promise<DoiRow[]> {
       return many(withdrawnStmt, datasetIds);
     },
 
-    conceptOf(datasetId: string): DoiRow | undefined {
-      return many(conceptsStmt, [datasetId])[0];
+    async conceptOf(datasetId: string): Promise<DoiRow | undefined> {
+      return (await many(conceptsStmt, [datasetId]))[0];
     },
 
-    conceptsOf(datasetIds: readonly string[]): DoiRow[] {
+    async conceptsOf(datasetIds: readonly string[]): Promise<DoiRow[]> {
       return many(conceptsStmt, datasetIds);
     },
 
@@ -158,36 +162,37 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
      * concept DOI: the dataset's latest), as the metadata is resolved for every format. DOIs that do
      * not exist for the caller are left out here, so pages stay full and totals count none of them.
      */
-    list(opts: DoiListQuery): { rows: DoiRow[]; total: number } {
+    async list(opts: DoiListQuery): Promise<{ rows: DoiRow[]; total: number }> {
       const params = {
         states: opts.states ? JSON.stringify(opts.states) : null,
         ...opts.access,
         terms: JSON.stringify(opts.terms ?? []),
       };
-      const keys = (listStmt.all({ ...params, after: opts.after ?? null, limit: opts.limit, offset: opts.offset ?? 0 }) as { doi: string }[]).map((r) => r.doi);
-      const total = (countStmt.get(params) as { n: number }).n;
-      const byKey = new Map((keys.length ? db.select().from(dois).where(inArray(dois.doi, keys)).all() : []).map((r) => [r.doi, r]));
+      const keys = ((await listStmt.all({ ...params, after: opts.after ?? null, limit: opts.limit, offset: opts.offset ?? 0 })) as { doi: string }[]).map((r) => r.doi);
+      const total = ((await countStmt.get(params)) as { n: number }).n;
+      const rows = keys.length ? (await byDoisStmt.all(JSON.stringify(keys))).map(doiRows.decode) : [];
+      const byKey = new Map(rows.map((r) => [r.doi, r]));
       return { rows: keys.map((k) => byKey.get(k)!), total };
     },
 
-    insert(row: NewDoiRow): void {
-      db.insert(dois).values(row).run();
+    async insert(row: NewDoiRow): Promise<void> {
+      await doiRows.insert(row);
     },
 
-    update(doi: string, patch: Partial<NewDoiRow>): void {
-      db.update(dois).set(patch).where(eq(dois.doi, doi)).run();
+    async update(doi: string, patch: Partial<NewDoiRow>): Promise<void> {
+      await doiRows.update(patch, 'doi = ?', [doi]);
     },
 
-    delete(doi: string): void {
-      db.delete(dois).where(eq(dois.doi, doi)).run();
+    async delete(doi: string): Promise<void> {
+      await deleteStmt.run(doi);
     },
 
-    enqueue(doi: string, action: 'upsert' | 'delete', now: string): void {
-      db.insert(doiOutbox).values({ doi, action, nextAttemptAt: now, createdAt: now }).run();
+    async enqueue(doi: string, action: 'upsert' | 'delete', now: string): Promise<void> {
+      await outboxRows.insert({ doi, action, nextAttemptAt: now, createdAt: now });
     },
 
-    claim(owner: string, now: string, leaseUntil: string, limit: number): Claim[] {
-      const rows = claimStmt.all({ owner, now, leaseUntil, limit }) as Pick<OutboxRow, 'id' | 'doi' | 'action' | 'attempts'>[];
+    async claim(owner: string, now: string, leaseUntil: string, limit: number): Promise<Claim[]> {
+      const rows = (await claimStmt.all({ owner, now, leaseUntil, limit })) as Pick<OutboxRow, 'id' | 'doi' | 'action' | 'attempts'>[];
       const byDoi = new Map<string, Claim>();
       for (const r of rows) {
         const c = byDoi.get(r.doi);
@@ -197,45 +202,36 @@ export function createIdentifiersRepository({ db, sqlite }: Database_) {
     },
 
     /** Marks the claimed rows delivered; rows written after the claim stay pending. */
-    delivered(c: Claim, owner: string, now: string): void {
-      db.update(doiOutbox)
-        .set({ deliveredAt: now, leaseOwner: null, leaseUntil: null })
-        .where(and(eq(doiOutbox.doi, c.doi), eq(doiOutbox.leaseOwner, owner), sql`${doiOutbox.id} <= ${c.maxId}`, isNull(doiOutbox.deliveredAt)))
-        .run();
+    async delivered(c: Claim, owner: string, now: string): Promise<void> {
+      await outboxRows.update({ deliveredAt: now, leaseOwner: null, leaseUntil: null }, 'doi = ? AND lease_owner = ? AND id <= ? AND delivered_at IS NULL', [
+        c.doi,
+        owner,
+        c.maxId,
+      ]);
     },
 
-    failed(c: Claim, owner: string, error: string, nextAttemptAt: string): void {
-      db.update(doiOutbox)
-        .set({ attempts: c.attempts + 1, lastError: error, nextAttemptAt, leaseOwner: null, leaseUntil: null })
-        .where(and(eq(doiOutbox.doi, c.doi), eq(doiOutbox.leaseOwner, owner), isNull(doiOutbox.deliveredAt)))
-        .run();
+    async failed(c: Claim, owner: string, error: string, nextAttemptAt: string): Promise<void> {
+      await outboxRows.update({ attempts: c.attempts + 1, lastError: error, nextAttemptAt, leaseOwner: null, leaseUntil: null }, 'doi = ? AND lease_owner = ? AND delivered_at IS NULL', [
+        c.doi,
+        owner,
+      ]);
     },
 
     /** A stopping worker hands its leases back so that the next one need not wait for them to expire. */
-    releaseLeases(owner: string): void {
-      db.update(doiOutbox)
-        .set({ leaseOwner: null, leaseUntil: null })
-        .where(and(eq(doiOutbox.leaseOwner, owner), isNull(doiOutbox.deliveredAt)))
-        .run();
+    async releaseLeases(owner: string): Promise<void> {
+      await outboxRows.update({ leaseOwner: null, leaseUntil: null }, 'lease_owner = ? AND delivered_at IS NULL', [owner]);
     },
 
-    undelivered(): OutboxRow[] {
-      return db.select().from(doiOutbox).where(isNull(doiOutbox.deliveredAt)).orderBy(asc(doiOutbox.id)).all();
+    async undelivered(): Promise<OutboxRow[]> {
+      return (await undeliveredStmt.all()).map(outboxRows.decode);
     },
 
-    outboxFor(doi: string): OutboxRow[] {
-      return db.select().from(doiOutbox).where(eq(doiOutbox.doi, doi)).orderBy(asc(doiOutbox.id)).all();
+    async outboxFor(doi: string): Promise<OutboxRow[]> {
+      return (await outboxForStmt.all(doi)).map(outboxRows.decode);
     },
 
-    hasUndelivered(doi: string): boolean {
-      return (
-        db
-          .select({ id: doiOutbox.id })
-          .from(doiOutbox)
-          .where(and(eq(doiOutbox.doi, doi), isNull(doiOutbox.deliveredAt)))
-          .limit(1)
-          .get() !== undefined
-      );
+    async hasUndelivered(doi: string): Promise<boolean> {
+      return flag(await hasUndeliveredStmt.scalar(doi));
     },
   };
 }

@@ -195,14 +195,14 @@ export function createIdentifiersService(deps: {
    * /datasets/{id}/versions/{n} to version n, /datasets/{id}/versions to the dataset as a whole
    * (a concept DOI, like Zenodo's). Any other URL leaves the DOI unbound.
    */
-  function bindingFor(actor: Actor, url: string | undefined): Binding {
+  async function bindingFor(actor: Actor, url: string | undefined): Promise<Binding> {
     const none = { datasetId: null, versionPk: null, isConcept: false };
     if (!url || !url.startsWith(`${config.baseUrl}/datasets/`)) return none;
     const m = /^\/datasets\/([^/?#]+)(?:\/versions(?:\/(\d+))?)?\/?(?:[?#].*)?$/.exec(url.slice(config.baseUrl.length));
     if (!m) return none;
     const id = decodeURIComponent(m[1]);
     // A record the caller may not see is unknown to it, as an absent one is.
-    const resolved = versions.resolve(actor, { dataset: id, version: m[2] ? Number(m[2]) : undefined });
+    const resolved = (await versions.resolve(actor, { dataset: id, version: m[2] ? Number(m[2]) : undefined }));
     const source: FieldError[] = [{ pointer: '/data/attributes/url', message: `dataset '${id}' does not exist` }];
     if (resolved.status === 'no-dataset') throw new FemtoError('UNKNOWN_REFERENCE', `The url names dataset '${id}', which does not exist`, source);
     if (!access.editableRecords(actor, [id]).has(id)) {
@@ -232,10 +232,10 @@ export function createIdentifiersService(deps: {
   type Bound = Pick<DoiRow, 'datasetId' | 'versionPk' | 'isConcept'>;
 
   /** The version a DOI describes: its own, or for a concept DOI the dataset's latest. */
-  const describedPk = (row: Bound): number | null => {
+  const describedPk = async (row: Bound): Promise<number | null> => {
     if (row.versionPk != null) return row.versionPk;
     if (!row.isConcept || !row.datasetId) return null;
-    const latest = versions.resolve(system, { dataset: row.datasetId });
+    const latest = (await versions.resolve(system, { dataset: row.datasetId }));
     return latest.status === 'found' ? latest.version.pk : null;
   };
 
@@ -243,17 +243,17 @@ export function createIdentifiersService(deps: {
    * Related identifiers of many DOIs (or would-be DOIs) in a fixed number of queries: lineage as
    * IsDerivedFrom / IsSourceOf, and version <-> concept as IsVersionOf / HasVersion.
    */
-  function relationsOf(rows: readonly Bound[], known?: Map<number, LineageRelation[]>): (row: Bound) => DataciteRelatedIdentifier[] {
+  async function relationsOf(rows: readonly Bound[], known?: Map<number, LineageRelation[]>): Promise<(row: Bound) => DataciteRelatedIdentifier[]> {
     const pks = rows.flatMap((r) => (r.versionPk != null ? [r.versionPk] : []));
     const lineage = known ?? deps.lineageOf(pks);
     // Only public identifiers name other records: a draft or registered DOI is nobody's to cite yet.
     const findable = (rows: DoiRow[]) => rows.filter((d) => d.state === 'findable');
-    const theirDois = new Map(findable(repo.byVersionPks([...new Set([...lineage.values()].flat().map((n) => n.pk))])).map((d) => [d.versionPk, d.doi]));
+    const theirDois = new Map(findable((await repo.byVersionPks([...new Set([...lineage.values()].flat().map((n) => n.pk))]))).map((d) => [d.versionPk, d.doi]));
     const concepts = new Map(
-      findable(repo.conceptsOf([...new Set(rows.flatMap((r) => (r.versionPk != null && r.datasetId ? [r.datasetId] : [])))])).map((c) => [c.datasetId, c.doi]),
+      findable((await repo.conceptsOf([...new Set(rows.flatMap((r) => (r.versionPk != null && r.datasetId ? [r.datasetId] : [])))]))).map((c) => [c.datasetId, c.doi]),
     );
     const doiRef = (doi: string, relationType: string) => ({ relatedIdentifier: doi, relatedIdentifierType: 'DOI', relationType });
-    return (row) => {
+    return async (row) => {
       const out: DataciteRelatedIdentifier[] = [];
       if (row.versionPk != null) {
         for (const n of lineage.get(row.versionPk) ?? []) {
@@ -266,7 +266,7 @@ export function createIdentifiersService(deps: {
         if (concept) out.push(doiRef(concept, 'IsVersionOf'));
       }
       if (row.isConcept && row.datasetId) {
-        const versionDois = findable(repo.byDataset(row.datasetId)).filter((d) => !d.isConcept);
+        const versionDois = findable((await repo.byDataset(row.datasetId))).filter((d) => !d.isConcept);
         const publicVersions = access.readable(
           anonymous,
           versionDois.map((d) => d.versionPk!),
@@ -278,14 +278,14 @@ export function createIdentifiersService(deps: {
   }
 
   /** The full metadata of DOIs: the dataset's, overlaid with what the client set itself; batched. */
-  function effectiveMany(
+  async function effectiveMany(
     rows: readonly DoiRow[],
     known: { records?: Map<number, DatasetRecord>; lineage?: Map<number, LineageRelation[]> } = {},
-  ): Map<string, DataciteAttributes> {
+  ): Promise<Map<string, DataciteAttributes>> {
     const described = new Map(rows.map((r) => [r.doi, describedPk(r)]));
     const needed = [...new Set([...described.values()].filter((pk): pk is number => pk != null && !known.records?.has(pk)))];
     const records = new Map([...(known.records ?? []), ...deps.storedRecords(needed)]);
-    const related = relationsOf(rows, known.lineage);
+    const related = (await relationsOf(rows, known.lineage));
     return new Map(
       rows.map((row) => {
         const pk = described.get(row.doi);
@@ -313,15 +313,15 @@ export function createIdentifiersService(deps: {
     );
   }
 
-  const effective = (row: DoiRow): DataciteAttributes => effectiveMany([row]).get(row.doi)!;
+  const effective = async (row: DoiRow): Promise<DataciteAttributes> => (await effectiveMany([row])).get(row.doi)!;
 
   /**
    * `publish` makes the DOI findable, i.e. public: the bound version (for a concept DOI, the
    * version it resolves to) must satisfy the gate policy. `register` is not public and is allowed.
    */
-  function checkPublishable(row: Bound, event: unknown): void {
+  async function checkPublishable(row: Bound, event: unknown): Promise<void> {
     if (event !== 'publish') return;
-    const pk = describedPk(row);
+    const pk = (await describedPk(row));
     if (pk == null) return;
     // A findable DOI is public (DataCite shows its metadata to everyone): it may describe a public version only.
     if (!access.readable(anonymous, [pk]).has(pk)) {
@@ -385,14 +385,14 @@ export function createIdentifiersService(deps: {
   }
 
   /** The rules a DOI bound to a record must meet before any state but draft: the record's, then DataCite's. */
-  function checkRecord(row: DoiRow, event: unknown): void {
-    const pk = describedPk(row);
+  async function checkRecord(row: DoiRow, event: unknown): Promise<void> {
+    const pk = (await describedPk(row));
     const record = pk != null ? deps.storedRecords([pk]).get(pk) : undefined;
     if (record) {
-      refuseSecondDoi(record, effective(row));
+      refuseSecondDoi(record, (await effective(row)));
       requireAvailable(record, event);
     }
-    if (row.state !== 'draft') requireMandatory(effective(row));
+    if (row.state !== 'draft') requireMandatory((await effective(row)));
   }
 
   function nextState(current: DoiState | null, event: DoiEvent | undefined): { state: DoiState; hide: boolean } {
@@ -417,11 +417,11 @@ export function createIdentifiersService(deps: {
     return out;
   }
 
-  function newDoi(input: DoiInput): string {
+  async function newDoi(input: DoiInput): Promise<string> {
     if (input.doi) {
       const doi = parseDoi(String(input.doi));
       checkPrefix(prefixOf(doi), 'doi');
-      if (repo.get(doi))
+      if ((await repo.get(doi)))
         throw new FemtoError('DOI_TAKEN', `${doi} already exists`, [{ pointer: '/data/attributes/doi', message: 'This DOI has already been taken' }]);
       return doi;
     }
@@ -430,7 +430,7 @@ export function createIdentifiersService(deps: {
     // 30^8 suffixes: a collision is rare, and checked rather than assumed away.
     for (let i = 0; i < 10; i++) {
       const doi = `${prefix}/${randomSuffix()}`;
-      if (!repo.get(doi)) return doi;
+      if (!(await repo.get(doi))) return doi;
     }
     throw new FemtoError('CONFLICT', 'Could not find a free DOI suffix; try again');
   }
@@ -444,8 +444,8 @@ export function createIdentifiersService(deps: {
     }
   }
 
-  function takenBy(binding: Binding, except?: string): void {
-    const holder = binding.versionPk != null ? repo.byVersionPks([binding.versionPk])[0] : binding.isConcept ? repo.conceptOf(binding.datasetId!) : undefined;
+  async function takenBy(binding: Binding, except?: string): Promise<void> {
+    const holder = binding.versionPk != null ? (await repo.byVersionPks([binding.versionPk]))[0] : binding.isConcept ? (await repo.conceptOf(binding.datasetId!)) : undefined;
     if (holder && holder.doi !== except) {
       throw new FemtoError(
         'DOI_TAKEN',
@@ -468,21 +468,21 @@ export function createIdentifiersService(deps: {
    * (DataCite's public API shows neither). Otherwise it answers as an unknown DOI does.
    */
   /** The caller may see this DOI: it may read the version the DOI describes, and only its editors see a DOI before it is findable. */
-  function mayViewDoi(actor: Actor, row: DoiRow): boolean {
-    const pk = describedPk(row);
+  async function mayViewDoi(actor: Actor, row: DoiRow): Promise<boolean> {
+    const pk = (await describedPk(row));
     return (pk == null || access.readable(actor, [pk]).has(pk)) && (row.state === 'findable' || mayEditDoi(actor, row));
   }
 
-  function visible(actor: Actor, row: DoiRow | undefined, doi: string): DoiRow {
-    if (!row || !mayViewDoi(actor, row)) throw new FemtoError('NOT_FOUND', `DOI ${doi} does not exist`);
+  async function visible(actor: Actor, row: DoiRow | undefined, doi: string): Promise<DoiRow> {
+    if (!row || !(await mayViewDoi(actor, row))) throw new FemtoError('NOT_FOUND', `DOI ${doi} does not exist`);
     return row;
   }
 
   /** The public (findable) DOIs of versions, by version pk: only these speak for a version in its description. */
-  function findableDoisOf(items: readonly { pk: number }[]): Map<number, DoiRow> {
+  async function findableDoisOf(items: readonly { pk: number }[]): Promise<Map<number, DoiRow>> {
     return new Map(
-      repo
-        .byVersionPks(items.map((i) => i.pk))
+      (await repo
+        .byVersionPks(items.map((i) => i.pk)))
         .filter((r) => r.state === 'findable')
         .map((r) => [r.versionPk!, r]),
     );
@@ -499,12 +499,12 @@ export function createIdentifiersService(deps: {
   }
 
   /** The JSON:API resource, as DataCite's GET /dois/{id} shapes it, plus femto's registration status. */
-  function resource(actor: Actor, row: DoiRow, editable?: Set<string>) {
+  async function resource(actor: Actor, row: DoiRow, editable?: Set<string>) {
     return {
       id: row.doi,
       type: 'dois' as const,
       attributes: {
-        ...effective(row),
+        ...(await effective(row)),
         doi: row.doi,
         state: row.state,
         isActive: row.state === 'findable',
@@ -519,18 +519,18 @@ export function createIdentifiersService(deps: {
   }
 
   /** A DOI the caller may change: unknown when it may not see it, 403 when it sees it (findable) but may not change it. */
-  function editableDoi(actor: Actor, doi: string): DoiRow {
-    const row = visible(actor, repo.get(doi), doi);
+  async function editableDoi(actor: Actor, doi: string): Promise<DoiRow> {
+    const row = (await visible(actor, (await repo.get(doi)), doi));
     if (!mayEditDoi(actor, row)) throw new FemtoError('FORBIDDEN', `${doi} belongs to a record that is neither yours nor shared with one of your groups`);
     return row;
   }
 
-  function write(actor: Actor, doi: string, action: string, change: () => void): DoiRow {
-    repo.transaction(() => {
+  async function write(actor: Actor, doi: string, action: string, change: () => void): Promise<DoiRow> {
+    (await repo.transaction(async () => {
       change();
-      repo.enqueue(doi, action === 'doi.delete' ? 'delete' : 'upsert', now());
-      auth.audit(actor, { action, entityType: 'doi', entityId: doi, after: repo.get(doi) });
-    });
+      (await repo.enqueue(doi, action === 'doi.delete' ? 'delete' : 'upsert', now()));
+      (await auth.audit(actor, { action, entityType: 'doi', entityId: doi, after: (await repo.get(doi)) }));
+    }));
     return repo.get(doi)!;
   }
 
@@ -548,16 +548,16 @@ export function createIdentifiersService(deps: {
     },
     registration,
 
-    create(actor: Actor, raw: DoiInput): DoiRow {
+    async create(actor: Actor, raw: DoiInput): Promise<DoiRow> {
       auth.require(actor, 'curator');
       const input = parseDoiAttributes(raw) as DoiInput;
       assertAllowedUrls(input, '/data/attributes');
       const url = input.url ? String(input.url) : undefined;
-      const binding = bindingFor(actor, url);
+      const binding = (await bindingFor(actor, url));
       const { state } = nextState(null, input.event as DoiEvent | undefined);
-      return repo.transaction(() => {
-        const doi = newDoi(input);
-        takenBy(binding);
+      return repo.transaction(async () => {
+        const doi = (await newDoi(input));
+        (await takenBy(binding));
         const t = now();
         const row: DoiRow = {
           doi,
@@ -574,25 +574,25 @@ export function createIdentifiersService(deps: {
           createdAt: t,
           updatedAt: t,
         };
-        checkRecord(row, input.event);
-        checkPublishable(row, input.event);
+        (await checkRecord(row, input.event));
+        (await checkPublishable(row, input.event));
         return write(actor, doi, 'doi.create', () => repo.insert(row));
       });
     },
 
-    update(actor: Actor, doiParam: string, raw: DoiInput): DoiRow {
+    async update(actor: Actor, doiParam: string, raw: DoiInput): Promise<DoiRow> {
       auth.require(actor, 'curator');
       const doi = parseDoi(doiParam);
       const input = parseDoiAttributes(raw) as DoiInput;
       assertAllowedUrls(input, '/data/attributes');
-      return repo.transaction(() => {
-        const current = editableDoi(actor, doi);
+      return repo.transaction(async () => {
+        const current = (await editableDoi(actor, doi));
         const url = input.url !== undefined ? (input.url ? String(input.url) : null) : current.url;
         const binding =
           url !== current.url
-            ? bindingFor(actor, url ?? undefined)
+            ? (await bindingFor(actor, url ?? undefined))
             : { datasetId: current.datasetId, versionPk: current.versionPk, isConcept: current.isConcept };
-        takenBy(binding, doi);
+        (await takenBy(binding, doi));
         const { state, hide } = nextState(current.state, input.event as DoiEvent | undefined);
         // One instant for the withdrawal and the row's update: it dates the OAI deleted header.
         const t = now();
@@ -614,43 +614,43 @@ export function createIdentifiersService(deps: {
           registrationStatus: 'pending',
           updatedAt: t,
         };
-        checkRecord(next, input.event);
-        checkPublishable(next, input.event);
+        (await checkRecord(next, input.event));
+        (await checkPublishable(next, input.event));
         const { doi: _key, createdAt: _created, ...patch } = next;
         return write(actor, doi, input.event ? `doi.${input.event}` : 'doi.update', () => repo.update(doi, patch));
       });
     },
 
     /** PUT /dois/{doi}, as DataCite answers it: an update, or the creation of a DOI that does not exist yet. */
-    upsert(actor: Actor, doiParam: string, input: DoiInput): { row: DoiRow; created: boolean } {
+    async upsert(actor: Actor, doiParam: string, input: DoiInput): Promise<{ row: DoiRow; created: boolean }> {
       auth.require(actor, 'curator');
       const doi = parseDoi(doiParam);
-      return repo.transaction(() =>
-        repo.get(doi) ? { row: this.update(actor, doi, input), created: false } : { row: this.create(actor, { ...input, doi }), created: true },
+      return repo.transaction(async () =>
+        (await repo.get(doi)) ? { row: (await this.update(actor, doi, input)), created: false } : { row: (await this.create(actor, { ...input, doi })), created: true },
       );
     },
 
     /** Drafts only: registered and findable DOIs are permanent (DataCite answers 405 as well). */
-    delete(actor: Actor, doiParam: string): void {
+    async delete(actor: Actor, doiParam: string): Promise<void> {
       auth.require(actor, 'curator');
       const doi = parseDoi(doiParam);
-      repo.transaction(() => {
-        const row = editableDoi(actor, doi);
+      (await repo.transaction(async () => {
+        const row = (await editableDoi(actor, doi));
         if (row.state !== 'draft') throw new FemtoError('DOI_NOT_DELETABLE', `${doi} is ${row.state}; only draft DOIs can be deleted`);
-        write(actor, doi, 'doi.delete', () => repo.delete(doi));
-      });
+        (await write(actor, doi, 'doi.delete', () => repo.delete(doi)));
+      }));
     },
 
-    get(actor: Actor, doiParam: string): DoiRow {
+    async get(actor: Actor, doiParam: string): Promise<DoiRow> {
       const doi = parseDoi(doiParam);
-      return visible(actor, repo.get(doi), doi);
+      return visible(actor, (await repo.get(doi)), doi);
     },
 
     /** The dataset version a DOI is bound to, when the caller may see the DOI; undefined otherwise (importers matching records by DOI). */
-    versionOf(actor: Actor, doiParam: string): { datasetId: string; versionPk: number } | undefined {
+    async versionOf(actor: Actor, doiParam: string): Promise<{ datasetId: string; versionPk: number } | undefined> {
       const doi = normalizeDoi(doiParam);
-      const row = doi ? repo.get(doi) : undefined;
-      if (!row?.datasetId || row.versionPk == null || !mayViewDoi(actor, row)) return undefined;
+      const row = doi ? (await repo.get(doi)) : undefined;
+      if (!row?.datasetId || row.versionPk == null || !(await mayViewDoi(actor, row))) return undefined;
       return { datasetId: row.datasetId, versionPk: row.versionPk };
     },
 
@@ -659,9 +659,9 @@ export function createIdentifiersService(deps: {
      * the latest one). A DOI resolves once it is findable, and keeps resolving (to its tombstone)
      * when withdrawn; a draft DOI, for its editors only. The read policy then decides the version.
      */
-    target(actor: Actor, doiParam: string): { datasetId: string; versionPk: number | null } | undefined {
+    async target(actor: Actor, doiParam: string): Promise<{ datasetId: string; versionPk: number | null } | undefined> {
       const doi = normalizeDoi(doiParam);
-      const row = doi ? repo.get(doi) : undefined;
+      const row = doi ? (await repo.get(doi)) : undefined;
       if (!row?.datasetId || !(row.state === 'findable' || row.withdrawnAt || mayEditDoi(actor, row))) return undefined;
       return { datasetId: row.datasetId, versionPk: row.isConcept ? null : row.versionPk };
     },
@@ -670,16 +670,16 @@ export function createIdentifiersService(deps: {
      * A page of DOIs as DataCite pages them: by number (`page[number]`) or by cursor (`page[cursor]`, "1" or empty
      * to start). Only findable DOIs exist for callers who may not write, as at DataCite; `states` narrows further.
      */
-    list(actor: Actor, opts: DoiListOptions): DoiPage {
+    async list(actor: Actor, opts: DoiListOptions): Promise<DoiPage> {
       const after = opts.cursor !== undefined ? cursorDoi(opts.cursor) : undefined;
-      const { rows, total } = repo.list({
+      const { rows, total } = (await repo.list({
         states: opts.states?.length ? opts.states : undefined,
         access: accessParams(actor),
         terms: parseDoiQuery(opts.query),
         after,
         offset: opts.cursor === undefined ? (opts.number - 1) * opts.size : 0,
         limit: opts.size + 1,
-      });
+      }));
       const page = rows.slice(0, opts.size);
       const more = rows.length > opts.size;
       return {
@@ -692,19 +692,19 @@ export function createIdentifiersService(deps: {
     },
 
     /** How a version describes itself in DataCite terms: as its DOI when it has one, else by its landing page. */
-    metadataFor(record: DatasetRecord, pk: number): DataciteAttributes {
-      return this.metadataForMany([{ record, pk }]).get(pk)!;
+    async metadataFor(record: DatasetRecord, pk: number): Promise<DataciteAttributes> {
+      return (await this.metadataForMany([{ record, pk }])).get(pk)!;
     },
 
     /**
      * metadataFor of a whole page of versions in a fixed number of queries (OAI-PMH); a DOI speaks for its version
      * once findable (see describe). The read pipeline passes the records and lineage it loaded.
      */
-    metadataForMany(items: readonly { record: DatasetRecord; pk: number }[], lineage?: Map<number, LineageRelation[]>): Map<number, DataciteAttributes> {
-      const doiRows = findableDoisOf(items);
-      const withDoi = effectiveMany([...doiRows.values()], { records: new Map(items.map((i) => [i.pk, i.record])), lineage });
+    async metadataForMany(items: readonly { record: DatasetRecord; pk: number }[], lineage?: Map<number, LineageRelation[]>): Promise<Map<number, DataciteAttributes>> {
+      const doiRows = (await findableDoisOf(items));
+      const withDoi = (await effectiveMany([...doiRows.values()], { records: new Map(items.map((i) => [i.pk, i.record])), lineage }));
       const bare = items.filter((i) => !doiRows.has(i.pk)).map((i) => ({ ...i, versionPk: i.pk, datasetId: i.record.id, isConcept: false }));
-      const related = relationsOf(bare, lineage);
+      const related = (await relationsOf(bare, lineage));
       const out = new Map<number, DataciteAttributes>();
       for (const [pk, row] of doiRows) out.set(pk, withDoi.get(row.doi)!);
       for (const b of bare) {
@@ -718,8 +718,8 @@ export function createIdentifiersService(deps: {
     },
 
     /** The description of each version that every format gives (describeRecord), in one query. */
-    describe(items: readonly { record: DatasetRecord; pk: number }[]): Map<number, DescribedRecord> {
-      const doiRows = findableDoisOf(items);
+    async describe(items: readonly { record: DatasetRecord; pk: number }[]): Promise<Map<number, DescribedRecord>> {
+      const doiRows = (await findableDoisOf(items));
       return new Map(items.map((i) => [i.pk, describeRecord(i.record, doiRows.get(i.pk)?.attributes as DataciteAttributes | undefined)]));
     },
 
@@ -727,15 +727,15 @@ export function createIdentifiersService(deps: {
     undelivered: () => repo.undelivered(),
 
     /** DOIs of many versions at once (for dataset records and GraphQL). */
-    forVersions(pks: readonly number[]): Map<number, DoiRow> {
-      return new Map(repo.byVersionPks(pks).map((r) => [r.versionPk!, r]));
+    async forVersions(pks: readonly number[]): Promise<Map<number, DoiRow>> {
+      return new Map((await repo.byVersionPks(pks)).map((r) => [r.versionPk!, r]));
     },
 
     /** The withdrawal of a dataset (or of one version): set when a findable DOI bound to it was hidden. */
-    tombstoneFor(datasetId: string, versionPk?: number): Tombstone | undefined {
-      const row = tombstoneRow(repo.withdrawnOf([datasetId]), datasetId, versionPk);
+    async tombstoneFor(datasetId: string, versionPk?: number): Promise<Tombstone | undefined> {
+      const row = tombstoneRow((await repo.withdrawnOf([datasetId])), datasetId, versionPk);
       if (!row) return undefined;
-      const a = effective(row);
+      const a = (await effective(row));
       return {
         doi: row.doi,
         datasetId,
@@ -751,8 +751,8 @@ export function createIdentifiersService(deps: {
     },
 
     /** When and why each of these versions was withdrawn (its own DOI or its dataset's concept DOI hidden), in one query; absent: not withdrawn. */
-    withdrawalsOf(versions: readonly { datasetId: string; pk: number }[]): Map<number, { at: string; reason: string | null }> {
-      const rows = repo.withdrawnOf([...new Set(versions.map((v) => v.datasetId))]);
+    async withdrawalsOf(versions: readonly { datasetId: string; pk: number }[]): Promise<Map<number, { at: string; reason: string | null }>> {
+      const rows = (await repo.withdrawnOf([...new Set(versions.map((v) => v.datasetId))]));
       const out = new Map<number, { at: string; reason: string | null }>();
       for (const v of versions) {
         const row = tombstoneRow(rows, v.datasetId, v.pk);
@@ -762,8 +762,8 @@ export function createIdentifiersService(deps: {
     },
 
     /** Which of these versions are withdrawn, in one query (harvest pages). */
-    withdrawnAmong(versions: readonly { datasetId: string; pk: number }[]): Set<number> {
-      return new Set(this.withdrawalsOf(versions).keys());
+    async withdrawnAmong(versions: readonly { datasetId: string; pk: number }[]): Promise<Set<number>> {
+      return new Set((await this.withdrawalsOf(versions)).keys());
     },
   };
 }

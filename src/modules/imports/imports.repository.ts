@@ -1,4 +1,4 @@
-import { savepointRunner, transactionRunner, type Database_ } from '../../db/client.js';
+import type { Database } from '../../db/port.js';
 import { deferredChanges } from '../../db/deferred-changes.js';
 import type { AppliedStatus } from './imports.schema.js';
 
@@ -16,44 +16,38 @@ export interface LedgerEntry {
  */
 export const BULK_CACHE_KIB = 64 * 1024;
 
-export function createImportsRepository({ sqlite }: Database_) {
-  const inTransaction = transactionRunner(sqlite);
-  const inSavepoint = savepointRunner(sqlite);
-  const deferred = deferredChanges(sqlite);
+export function createImportsRepository(db: Database) {
+  const deferred = deferredChanges(db);
   // A batch of keys is looked up in one statement (the keys travel as one JSON array). CROSS JOIN keeps the keys the
   // outer loop: otherwise the planner may range over the format's whole ledger and probe the keys for each row.
-  const doneStmt = sqlite.prepare(`
+  const doneStmt = db.prepare(`
     SELECT l.key, l.digest, l.status, l.subject, l.location
       FROM json_each(@keys) k CROSS JOIN import_ledger l ON l.format = @format AND l.key = k.value`);
-  const recordStmt = sqlite.prepare(`
+  const recordStmt = db.prepare(`
     INSERT INTO import_ledger (format, key, digest, status, subject, location, applied_at) VALUES (@format, @key, @digest, @status, @subject, @location, @at)
     ON CONFLICT (format, key) DO UPDATE SET digest = excluded.digest, status = excluded.status, subject = excluded.subject, location = excluded.location, applied_at = excluded.applied_at`);
 
   return {
     /** Runs fn in one transaction (a batch of units). */
-    transaction<T>(fn: () => T): T {
-      return inTransaction(fn);
-    },
+    transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
 
     /** Runs fn in one transaction with the change counters of the rows it writes counted once at its end (a bulk batch). */
-    batch<T>(fn: () => T): T {
-      if (-(sqlite.pragma('cache_size', { simple: true }) as number) < BULK_CACHE_KIB) sqlite.pragma(`cache_size = -${BULK_CACHE_KIB}`);
-      return inTransaction(() => deferred.run(fn));
+    async batch<T>(fn: () => Promise<T>): Promise<T> {
+      if (db.dialect === 'sqlite') await db.exec(`PRAGMA cache_size = -${BULK_CACHE_KIB}`);
+      return db.transaction(() => deferred.run(fn));
     },
 
     /** Runs fn in a savepoint of the batch: a refused unit is rolled back alone and the batch goes on. */
-    savepoint<T>(fn: () => T): T {
-      return inSavepoint(fn);
-    },
+    savepoint: <T>(fn: () => Promise<T>): Promise<T> => db.savepoint(fn),
 
-    done(format: string, keys: readonly string[]): Map<string, LedgerEntry> {
+    async done(format: string, keys: readonly string[]): Promise<Map<string, LedgerEntry>> {
       if (!keys.length) return new Map();
-      const rows = doneStmt.all({ format, keys: JSON.stringify(keys) }) as LedgerEntry[];
+      const rows = (await doneStmt.all({ format, keys: JSON.stringify(keys) })) as LedgerEntry[];
       return new Map(rows.map((r) => [r.key, r]));
     },
 
-    record(format: string, entry: LedgerEntry, at: string): void {
-      recordStmt.run({ format, ...entry, at });
+    async record(format: string, entry: LedgerEntry, at: string): Promise<void> {
+      (await recordStmt.run({ format, ...entry, at }));
     },
   };
 }

@@ -70,14 +70,14 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
    * One unit. `isolated`: in its own savepoint, so that a refusal rolls back this unit alone and is answered as its result;
    * otherwise a refusal is thrown (the caller rolls back every unit applied with it).
    */
-  function applyOne(
+  async function applyOne(
     importer: Importer,
     unit: ParsedUnit,
     actor: Actor,
     done: ReturnType<ImportsRepository['done']>,
     dryRun: boolean,
     isolated = true,
-  ): UnitResult {
+  ): Promise<UnitResult> {
     if (isRefused(unit)) return refusedResult(unit, unit.refused);
     const before = done.get(unit.key);
     if (before && before.digest === unit.digest) {
@@ -90,17 +90,17 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
         ...(before.location ? { location: before.location } : {}),
       };
     }
-    const write = (): Applied => {
+    const write = async (): Promise<Applied> => {
       const a = importer.apply(unit, actor, { dryRun });
-      repo.record(
+      (await repo.record(
         importer.format,
         { key: unit.key, digest: unit.digest, status: a.status, subject: a.subject?.id ?? null, location: a.subject?.location ?? null },
         new Date().toISOString(),
-      );
+      ));
       return a;
     };
     try {
-      const applied = isolated ? repo.savepoint(write) : write();
+      const applied = isolated ? (await repo.savepoint(write)) : (await write());
       return {
         key: unit.key,
         source: unit.source,
@@ -120,15 +120,15 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
   }
 
   /** One transaction for a batch of units, each in its own savepoint. */
-  function applyBatch(importer: Importer, units: ParsedUnit[], actor: Actor, dryRun: boolean): UnitResult[] {
-    const apply = () => {
-      const done = repo.done(
+  async function applyBatch(importer: Importer, units: ParsedUnit[], actor: Actor, dryRun: boolean): Promise<UnitResult[]> {
+    const apply = async () => {
+      const done = (await repo.done(
         importer.format,
         units.filter((u) => !isRefused(u)).map((u) => u.key),
-      );
+      ));
       return units.map((u) => applyOne(importer, u, actor, done, dryRun));
     };
-    return units.length >= DEFER_CHANGES_FROM ? repo.batch(apply) : repo.transaction(apply);
+    return units.length >= DEFER_CHANGES_FROM ? (await repo.batch(apply)) : (await repo.transaction(apply));
   }
 
   /**
@@ -164,7 +164,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     });
   }
 
-  function flush(): void {
+  async function flush(): Promise<void> {
     const items = queue;
     queue = [];
     try {
@@ -172,10 +172,10 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       // refusal rolls the whole group back, and the group is applied again with each unit in its own savepoint.
       let results: UnitResult[];
       try {
-        results = repo.transaction(() => applyGroup(items, false));
+        results = (await repo.transaction(() => applyGroup(items, false)));
       } catch (err) {
         if (!refusable(err)) throw err;
-        results = repo.transaction(() => applyGroup(items, true));
+        results = (await repo.transaction(() => applyGroup(items, true)));
       }
       items.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {
@@ -204,7 +204,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
      * run keeps the batches it committed, and the ledger makes the re-run skip them). A dry run
      * applies everything in one transaction and rolls it back.
      */
-    run(actor: Actor, importer: Importer, units: Iterable<ParsedUnit>, options: RunOptions = {}): Counts {
+    async run(actor: Actor, importer: Importer, units: Iterable<ParsedUnit>, options: RunOptions = {}): Promise<Counts> {
       auth.require(actor, 'curator');
       const dryRun = options.dryRun ?? false;
       const size = Math.max(1, options.batchSize ?? 1);
@@ -216,26 +216,26 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
           options.onResult?.(r);
         }
       };
-      const all = () => {
+      const all = async () => {
         let chunk: ParsedUnit[] = [];
         for (const unit of units) {
           chunk.push(unit);
           if (chunk.length >= size) {
-            dryRun ? pending.push(...applyBatch(importer, chunk, actor, true)) : report(applyBatch(importer, chunk, actor, false));
+            dryRun ? pending.push(...(await applyBatch(importer, chunk, actor, true))) : report((await applyBatch(importer, chunk, actor, false)));
             chunk = [];
           }
         }
-        if (chunk.length) dryRun ? pending.push(...applyBatch(importer, chunk, actor, true)) : report(applyBatch(importer, chunk, actor, false));
+        if (chunk.length) dryRun ? pending.push(...(await applyBatch(importer, chunk, actor, true))) : report((await applyBatch(importer, chunk, actor, false)));
       };
       if (!dryRun) {
-        all();
+        (await all());
         return counts;
       }
       try {
-        repo.transaction(() => {
-          all();
+        (await repo.transaction(async () => {
+          (await all());
           throw new DryRunRollback();
-        });
+        }));
       } catch (err) {
         if (!(err instanceof DryRunRollback)) throw err;
       }
@@ -244,11 +244,11 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     },
 
     /** One request's worth (`POST /import/{format}`): every unit's result with the counts. */
-    importInput(actor: Actor, format: string, input: ImportInput, options: Omit<RunOptions, 'onResult'> = {}): ImportSummary {
+    async importInput(actor: Actor, format: string, input: ImportInput, options: Omit<RunOptions, 'onResult'> = {}): Promise<ImportSummary> {
       auth.require(actor, 'curator');
       const importer = registry.get(format);
       const results: UnitResult[] = [];
-      const counts = this.run(actor, importer, parse(importer, input), { ...options, onResult: (r) => results.push(r) });
+      const counts = (await this.run(actor, importer, parse(importer, input), { ...options, onResult: (r) => results.push(r) }));
       return { ...counts, results };
     },
   };

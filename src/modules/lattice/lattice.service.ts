@@ -19,9 +19,9 @@ export function createLatticeService(deps: { repo: LatticeRepository; ensembles:
   const { repo, ensembles, auth } = deps;
   return {
     /** The Markov chain of the configuration recorded under a logical file name. */
-    chainOfConfiguration: (lfn: string): string | undefined => repo.configuration(lfn)?.markovChainUri,
+    chainOfConfiguration: async (lfn: string): Promise<string | undefined> => (await repo.configuration(lfn))?.markovChainUri,
 
-    attachConfiguration(actor: Actor, c: ConfigurationFields): { status: 'created' | 'updated' | 'unchanged'; dataset: string } {
+    async attachConfiguration(actor: Actor, c: ConfigurationFields): Promise<{ status: 'created' | 'updated' | 'unchanged'; dataset: string }> {
       auth.require(actor, 'curator');
       const [dataset] = ensembles.editableRecords(actor, ensembles.recordsOfMarkovChain(c.markovChainUri));
       if (!dataset) {
@@ -31,7 +31,7 @@ export function createLatticeService(deps: { repo: LatticeRepository; ensembles:
           [{ pointer: '/gaugeConfiguration/markovChainURI', message: 'names no ensemble you may change' }],
         );
       }
-      const known = repo.configuration(c.lfn);
+      const known = (await repo.configuration(c.lfn));
       if (!known) {
         repo.insert(c, actor.user ?? actor.id);
         return { status: 'created', dataset };

@@ -1,4 +1,4 @@
-import type { Database_ } from '../../db/client.js';
+import type { Database } from '../../db/port.js';
 
 /** A dataset version as an answer needs it: enough to filter, hide and name it, nothing more. */
 export interface VersionMeta {
@@ -42,19 +42,18 @@ const START: ScanCursor = { activities: 0, inputs: 0, outputs: 0 };
 
 const versionColumns = 'v.pk, v.dataset_id, v.version_number, v.access_level, v.tier, v.data_type, v.visibility';
 
-export function createLineageRepository({ sqlite }: Database_) {
-  const prepare = (sql: string) => sqlite.prepare(sql).raw(true);
-  const generation = sqlite.prepare('SELECT generation FROM provenance_generation WHERE id = 1').pluck(true);
+export function createLineageRepository(db: Database) {
+  const generation = db.prepare('SELECT generation FROM provenance_generation WHERE id = 1');
   // The tables are append-only (rows are only ever inserted, by the provenance repository), so rowids past a cursor are exactly what was added.
-  const activitiesAfter = prepare('SELECT rowid, id, kind FROM activities WHERE rowid > ? ORDER BY rowid');
-  const inputsAfter = prepare('SELECT rowid, activity_id, version_pk FROM activity_inputs WHERE rowid > ? ORDER BY rowid');
-  const outputsAfter = prepare('SELECT rowid, activity_id, version_pk FROM activity_outputs WHERE rowid > ? ORDER BY rowid');
-  const allPublished = prepare(`SELECT ${versionColumns} FROM dataset_versions v WHERE v.state = 'published'`);
-  const publishedByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f CROSS JOIN dataset_versions v ON v.pk = f.value WHERE v.state = 'published'`);
+  const activitiesAfter = db.prepare('SELECT rowid, id, kind FROM activities WHERE rowid > ? ORDER BY rowid');
+  const inputsAfter = db.prepare('SELECT rowid, activity_id, version_pk FROM activity_inputs WHERE rowid > ? ORDER BY rowid');
+  const outputsAfter = db.prepare('SELECT rowid, activity_id, version_pk FROM activity_outputs WHERE rowid > ? ORDER BY rowid');
+  const allPublished = db.prepare(`SELECT ${versionColumns} FROM dataset_versions v WHERE v.state = 'published'`);
+  const publishedByPk = db.prepare(`SELECT ${versionColumns} FROM json_each(?) f CROSS JOIN dataset_versions v ON v.pk = f.value WHERE v.state = 'published'`);
   // One statement per answer: the pks travel as one JSON array.
-  const versionsByPk = prepare(`SELECT ${versionColumns} FROM json_each(?) f CROSS JOIN dataset_versions v ON v.pk = f.value`);
-  const latestOf = sqlite.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').pluck(true);
-  const publishedOf = prepare(`SELECT ${versionColumns} FROM dataset_versions v WHERE v.dataset_id = ? AND v.state = 'published' ORDER BY v.version_number`);
+  const versionsByPk = db.prepare(`SELECT ${versionColumns} FROM json_each(?) f CROSS JOIN dataset_versions v ON v.pk = f.value`);
+  const latestOf = db.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?');
+  const publishedOf = db.prepare(`SELECT ${versionColumns} FROM dataset_versions v WHERE v.dataset_id = ? AND v.state = 'published' ORDER BY v.version_number`);
 
   const meta = (r: unknown[]): VersionMeta => ({
     pk: r[0] as number,
@@ -67,42 +66,45 @@ export function createLineageRepository({ sqlite }: Database_) {
   });
 
   /** The rows after `cursor` and the published versions `versionsOf` picks; one read transaction keeps them and the generation consistent. */
-  const read = (cursor: ScanCursor, versionsOf: (touched: () => number[]) => unknown[]): GraphScan =>
-    sqlite.transaction(() => {
-      const inputs = inputsAfter.all(cursor.inputs) as GraphScan['inputs'];
-      const outputs = outputsAfter.all(cursor.outputs) as GraphScan['outputs'];
-      return {
-        generation: (generation.get() as number | undefined) ?? 0,
-        activities: activitiesAfter.all(cursor.activities) as GraphScan['activities'],
-        inputs,
-        outputs,
-        versions: versionsOf(() => [...new Set([...inputs, ...outputs].map((r) => r[2]))]) as GraphScan['versions'],
-      };
-    })();
+  const read = (cursor: ScanCursor, versionsOf: (touched: () => number[]) => Promise<unknown[]>): Promise<GraphScan> =>
+    db.transaction(
+      async () => {
+        const inputs = (await inputsAfter.values(cursor.inputs)) as GraphScan['inputs'];
+        const outputs = (await outputsAfter.values(cursor.outputs)) as GraphScan['outputs'];
+        return {
+          generation: ((await generation.scalar()) as number | undefined) ?? 0,
+          activities: (await activitiesAfter.values(cursor.activities)) as GraphScan['activities'],
+          inputs,
+          outputs,
+          versions: (await versionsOf(() => [...new Set([...inputs, ...outputs].map((r) => r[2]))])) as GraphScan['versions'],
+        };
+      },
+      { readOnly: true },
+    );
 
   return {
     /** The provenance generation: bumped with every activity insert, by any process. */
-    generation(): number {
-      return (generation.get() as number | undefined) ?? 0;
+    async generation(): Promise<number> {
+      return ((await generation.scalar()) as number | undefined) ?? 0;
     },
 
     /** The whole graph. */
-    scan: (): GraphScan => read(START, () => allPublished.all()),
+    scan: (): Promise<GraphScan> => read(START, () => allPublished.values()),
 
     /** What was added after `cursor`, with the published versions the new edges touch. */
-    changes: (cursor: ScanCursor): GraphScan => read(cursor, (touched) => publishedByPk.all(JSON.stringify(touched()))),
+    changes: (cursor: ScanCursor): Promise<GraphScan> => read(cursor, (touched) => publishedByPk.values(JSON.stringify(touched()))),
 
-    versions(pks: readonly number[]): VersionMeta[] {
-      return pks.length ? (versionsByPk.all(JSON.stringify(pks)) as unknown[][]).map(meta) : [];
+    async versions(pks: readonly number[]): Promise<VersionMeta[]> {
+      return pks.length ? ((await versionsByPk.values(JSON.stringify(pks))) as unknown[][]).map(meta) : [];
     },
 
     /** A dataset's latest published version pk: null when it has none, undefined when there is no such dataset. */
-    latestVersionPk(datasetId: string): number | null | undefined {
-      return latestOf.get(datasetId) as number | null | undefined;
+    async latestVersionPk(datasetId: string): Promise<number | null | undefined> {
+      return latestOf.scalar(datasetId) as number | null | undefined;
     },
 
-    publishedVersions(datasetId: string): VersionMeta[] {
-      return (publishedOf.all(datasetId) as unknown[][]).map(meta);
+    async publishedVersions(datasetId: string): Promise<VersionMeta[]> {
+      return ((await publishedOf.values(datasetId)) as unknown[][]).map(meta);
     },
   };
 }

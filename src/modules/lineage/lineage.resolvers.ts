@@ -23,17 +23,17 @@ export const lineageGraphQL: GraphQLModule = {
       /** The exact version the node stands for; placeholders and activities have no pk and stay null. */
       async dataset(queries: LoaderQuery<LineageNode>[], ctx) {
         const pks = queries.map((q) => q.obj.pk).filter((pk): pk is number => pk !== null);
-        const nodes = new Map(datasetNodes(ctx, pks).map((n, i) => [pks[i], n]));
+        const nodes = new Map((await datasetNodes(ctx, pks)).map((n, i) => [pks[i], n]));
         return queries.map((q) => (q.obj.pk === null ? null : (nodes.get(q.obj.pk) ?? null)));
       },
       /** One gate-status computation for every dataset node of the answer. */
       async gateStatus(queries: LoaderQuery<LineageNode>[], ctx) {
-        const status = ctx.femto.gates.gateStatusFor(queries.flatMap((q) => (q.obj.pk === null ? [] : [q.obj.pk])));
+        const status = (await ctx.femto.gates.gateStatusFor(queries.flatMap((q) => (q.obj.pk === null ? [] : [q.obj.pk]))));
         return queries.map((q) => (q.obj.pk === null ? null : (status.get(q.obj.pk) ?? null)));
       },
       async activity(queries: LoaderQuery<LineageNode>[], ctx) {
         const ids = queries.map((q) => q.obj.activity).filter((id): id is string => id !== null);
-        const records = ctx.femto.provenance.records(ctx.actor, [...new Set(ids)]);
+        const records = (await ctx.femto.provenance.records(ctx.actor, [...new Set(ids)]));
         return queries.map((q) => (q.obj.activity === null ? null : (records.get(q.obj.activity) ?? null)));
       },
     },

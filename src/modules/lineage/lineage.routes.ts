@@ -47,7 +47,7 @@ export function lineageRoutes({
       },
       async (request, reply) => {
         const { direction, depth, version, tier, dataType, activityKind, failedGate, format } = request.query;
-        const l = lineage.lineage(request.actor, { id: request.params.id, direction, depth, version, filter: { tier, dataType, activityKind, failedGate } });
+        const l = (await lineage.lineage(request.actor, { id: request.params.id, direction, depth, version, filter: { tier, dataType, activityKind, failedGate } }));
         const answer: Exportable = {
           json: () => {
             const nodes = lineage.withGateStatus(l.nodes);

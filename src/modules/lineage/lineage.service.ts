@@ -40,14 +40,14 @@ export function createLineageService(deps: {
    * added since is appended; a full scan only builds the first snapshot or replaces one that the
    * changes do not fit.
    */
-  function current(): ProvenanceSnapshot {
-    const generation = repo.generation();
+  async function current(): Promise<ProvenanceSnapshot> {
+    const generation = (await repo.generation());
     if (snapshot && snapshot.generation !== generation) {
-      if (snapshot.apply(repo.changes(snapshot.cursor))) snapshotStats.appends++;
+      if (snapshot.apply((await repo.changes(snapshot.cursor)))) snapshotStats.appends++;
       else snapshot = null;
     }
     if (!snapshot) {
-      snapshot = new ProvenanceSnapshot(repo.scan());
+      snapshot = new ProvenanceSnapshot((await repo.scan()));
       snapshotStats.fullBuilds++;
     }
     return snapshot;
@@ -116,12 +116,12 @@ export function createLineageService(deps: {
    * the snapshot knows cost no statement; any other (only bad data reaches one) is read in one
    * statement for all. Placeholders are numbered per answer.
    */
-  function render(snap: ProvenanceSnapshot, walks: Walk[], book: Book) {
+  async function render(snap: ProvenanceSnapshot, walks: Walk[], book: Book) {
     const { hide } = book;
     const unknown: number[] = [];
     for (const w of walks)
       for (const key of w.keys) if (!isActivityKey(key) && !book.extra.has(keyIndex(key)) && !snap.knows(keyIndex(key))) unknown.push(keyIndex(key));
-    for (const m of repo.versions(unknown)) book.extra.set(m.pk, m);
+    for (const m of (await repo.versions(unknown))) book.extra.set(m.pk, m);
     /** Ids of versions outside the snapshot and of placeholders; the others' ids live in the snapshot. */
     const ids = new Map<number, string>();
     let hidden = 0;
@@ -249,10 +249,10 @@ export function createLineageService(deps: {
   };
 
   /** A dataset that exists for the caller (reader.resolve says so of hidden records too: they do not exist for it). */
-  const isDataset = (actor: Actor, id: string) => reader.resolve(actor, { dataset: id }).status !== 'no-dataset';
+  const isDataset = async (actor: Actor, id: string) => (await reader.resolve(actor, { dataset: id })).status !== 'no-dataset';
 
-  function visibleVersion(actor: Actor, datasetId: string, n: number): VersionMeta {
-    return repo.versions([reader.open(actor, { dataset: datasetId, version: n }).pk])[0];
+  async function visibleVersion(actor: Actor, datasetId: string, n: number): Promise<VersionMeta> {
+    return (await repo.versions([(await reader.open(actor, { dataset: datasetId, version: n })).pk]))[0];
   }
 
   /**
@@ -265,30 +265,30 @@ export function createLineageService(deps: {
       : notFound('Dataset or activity', ref.dataset);
 
   /** A dataset id (its latest visible version, or `version`), "<id>@<n>", or an activity id the caller may see. */
-  function resolveRoot(snap: ProvenanceSnapshot, hide: Hiding, actor: Actor, id: string, version?: number | null): Roots {
-    if (version != null) return { versions: [visibleVersion(actor, id, version)] };
-    if (isDataset(actor, id)) {
-      const pk = reader.open(actor, { dataset: id }, rootMiss).pk;
+  async function resolveRoot(snap: ProvenanceSnapshot, hide: Hiding, actor: Actor, id: string, version?: number | null): Promise<Roots> {
+    if (version != null) return { versions: [(await visibleVersion(actor, id, version))] };
+    if ((await isDataset(actor, id))) {
+      const pk = (await reader.open(actor, { dataset: id }, rootMiss)).pk;
       // Published version rows never change, so the snapshot's copy is as good as the table's.
-      return { versions: [snap.meta(pk) ?? repo.versions([pk])[0]] };
+      return { versions: [snap.meta(pk) ?? (await repo.versions([pk]))[0]] };
     }
     const ref = parseVersionRef(id);
-    if (ref && isDataset(actor, ref.datasetId)) return { versions: [visibleVersion(actor, ref.datasetId, ref.version)] };
+    if (ref && (await isDataset(actor, ref.datasetId))) return { versions: [(await visibleVersion(actor, ref.datasetId, ref.version))] };
     const activity = snap.activity(id);
     if (activity !== undefined && !hide.stepHidden(activity)) return { versions: [], activity };
     throw notFound('Dataset or activity', id);
   }
 
   /** Every published version the caller may see ("<id>" = all of them, "<id>@<n>" = that one). */
-  function resolveDatasetVersions(actor: Actor, hide: Hiding, id: string, pointer: string): VersionMeta[] {
+  async function resolveDatasetVersions(actor: Actor, hide: Hiding, id: string, pointer: string): Promise<VersionMeta[]> {
     const unknown = () => new FemtoError('NOT_FOUND', `Dataset '${id}' does not exist`, [{ pointer, message: 'unknown dataset' }]);
-    if (isDataset(actor, id)) {
-      const all = repo.publishedVersions(id).filter((m) => !hide.isHidden(m));
+    if ((await isDataset(actor, id))) {
+      const all = (await repo.publishedVersions(id)).filter((m) => !hide.isHidden(m));
       if (!all.length) throw unknown();
       return all;
     }
     const ref = parseVersionRef(id);
-    if (ref && isDataset(actor, ref.datasetId)) return [visibleVersion(actor, ref.datasetId, ref.version)];
+    if (ref && (await isDataset(actor, ref.datasetId))) return [(await visibleVersion(actor, ref.datasetId, ref.version))];
     throw unknown();
   }
 
@@ -310,13 +310,13 @@ export function createLineageService(deps: {
      * The lineage graph around a dataset version or an activity, in PROV's edge direction.
      * depth: null means as deep as FEMTO_LINEAGE_MAX_DEPTH allows.
      */
-    lineage(actor: Actor, q: { id: string; direction?: Direction; depth?: number | null; version?: number | null; filter?: LineageFilter }): Lineage {
+    async lineage(actor: Actor, q: { id: string; direction?: Direction; depth?: number | null; version?: number | null; filter?: LineageFilter }): Promise<Lineage> {
       const direction = q.direction ?? 'UPSTREAM';
       const depth = checkDepth(q.depth, q.depth === null ? limits.maxDepth : 5);
       const filter = q.filter ?? {};
-      const snap = current();
+      const snap = (await current());
       const hide = hiding(snap, actor);
-      const roots = resolveRoot(snap, hide, actor, q.id, q.version);
+      const roots = (await resolveRoot(snap, hide, actor, q.id, q.version));
       const book = versionBook(snap, hide, filter, roots.versions);
       const sides: Side[] = direction === 'BOTH' ? ['up', 'down'] : [direction === 'UPSTREAM' ? 'up' : 'down'];
       const walks: Walk[] = [];
@@ -328,7 +328,7 @@ export function createLineageService(deps: {
         used += w.keys.length;
         walks.push(w);
       }
-      const { perWalk, edgesOf } = render(snap, walks, book);
+      const { perWalk, edgesOf } = (await render(snap, walks, book));
       const root = perWalk[0].nodes[0];
       const failed = filter.failedGate ? failedGateKeys(perWalk.flatMap((p) => p.nodes)) : undefined;
       const kept = failed && walks.map((w) => onPathsTo(w, failed));
@@ -355,11 +355,11 @@ export function createLineageService(deps: {
      * The shortest derivation paths between two datasets, whichever is upstream; each path runs
      * from `from` to `to`. A dataset id stands for all its published versions, "<id>@<n>" for one.
      */
-    path(actor: Actor, from: string, to: string): PathResult {
-      const snap = current();
+    async path(actor: Actor, from: string, to: string): Promise<PathResult> {
+      const snap = (await current());
       const hide = hiding(snap, actor);
-      const starts = resolveDatasetVersions(actor, hide, from, 'from');
-      const targets = new Set(resolveDatasetVersions(actor, hide, to, 'to').map((m) => m.pk));
+      const starts = (await resolveDatasetVersions(actor, hide, from, 'from'));
+      const targets = new Set((await resolveDatasetVersions(actor, hide, to, 'to')).map((m) => m.pk));
       let reason: TruncatedReason | null = null;
       const deadline = Date.now() + limits.timeoutMs;
       for (const side of ['down', 'up'] as const) {
@@ -375,7 +375,7 @@ export function createLineageService(deps: {
           reason ??= w.truncatedReason;
           continue;
         }
-        const { perWalk, edgesOf } = render(snap, [w], book);
+        const { perWalk, edgesOf } = (await render(snap, [w], book));
         const nodeOf = new Map(perWalk[0].keys.map((k, i) => [k, perWalk[0].nodes[i]]));
         const found: number[][] = [];
         // Back from each target along shortest-path parents; each path comes out root-first.
@@ -402,13 +402,13 @@ export function createLineageService(deps: {
     },
 
     /** Every dataset version downstream of a dataset (all its versions) or of one version: what a withdrawal would touch. */
-    impact(actor: Actor, id: string): Impact {
-      const snap = current();
+    async impact(actor: Actor, id: string): Promise<Impact> {
+      const snap = (await current());
       const hide = hiding(snap, actor);
-      const roots = resolveDatasetVersions(actor, hide, id, 'id');
+      const roots = (await resolveDatasetVersions(actor, hide, id, 'id'));
       const book = versionBook(snap, hide, {}, roots);
       const w = walk(snap, 'down', rootsOf({ versions: roots }), walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget));
-      const { perWalk } = render(snap, [w], book);
+      const { perWalk } = (await render(snap, [w], book));
       return {
         id,
         // The roots come first in a walk.

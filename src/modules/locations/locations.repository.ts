@@ -1,4 +1,4 @@
-import { transactionRunner, type Database_ } from '../../db/client.js';
+import type { Database } from '../../db/port.js';
 import type { ReplicaLocation, Site, SiteInput, VerifyResult } from './locations.schema.js';
 
 /** One distribution of a version with its replicas, in order. */
@@ -49,35 +49,35 @@ interface ReplicaRow {
 
 const checksumOf = (algorithm: string | null, value: string | null) => (algorithm && value ? { algorithm, value } : null);
 
-export function createLocationsRepository({ sqlite }: Database_) {
-  const inTransaction = transactionRunner(sqlite);
+export function createLocationsRepository(db: Database) {
+  const inTransaction = <T>(fn: () => Promise<T>) => db.transaction(fn);
   const siteColumns = 'id, name, description, homepage, updated_at AS updatedAt';
-  const sitesStmt = sqlite.prepare(`SELECT ${siteColumns} FROM sites ORDER BY id`);
-  const siteStmt = sqlite.prepare(`SELECT ${siteColumns} FROM sites WHERE id = ?`);
-  const upsertSiteStmt = sqlite.prepare(`
+  const sitesStmt = db.prepare(`SELECT ${siteColumns} FROM sites ORDER BY id`);
+  const siteStmt = db.prepare(`SELECT ${siteColumns} FROM sites WHERE id = ?`);
+  const upsertSiteStmt = db.prepare(`
     INSERT INTO sites (id, name, description, homepage, updated_at) VALUES (@id, @name, @description, @homepage, @now)
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, homepage = excluded.homepage, updated_at = excluded.updated_at`);
-  const deleteSiteStmt = sqlite.prepare('DELETE FROM sites WHERE id = ?');
-  const siteUsedStmt = sqlite.prepare('SELECT EXISTS (SELECT 1 FROM distribution_locations WHERE site = ?)').pluck(true);
-  const knownStmt = sqlite.prepare('SELECT s.id FROM json_each(?) k CROSS JOIN sites s ON s.id = k.value').pluck(true);
+  const deleteSiteStmt = db.prepare('DELETE FROM sites WHERE id = ?');
+  const siteUsedStmt = db.prepare('SELECT EXISTS (SELECT 1 FROM distribution_locations WHERE site = ?)');
+  const knownStmt = db.prepare('SELECT s.id FROM json_each(?) k CROSS JOIN sites s ON s.id = k.value');
   // One statement for every distribution of a version and every replica of each (a distribution without replicas: one row of nulls).
-  const replicasStmt = sqlite.prepare(`
+  const replicasStmt = db.prepare(`
     SELECT x.pk, x.position + 1 AS distribution, x.title, x.kind, x.size_bytes AS sizeBytes, x.checksum_algorithm AS algorithm, x.checksum_value AS value, x.lfn,
            l.url, l.site, l.protocol, l.checksum_algorithm AS replicaAlgorithm, l.checksum_value AS replicaValue,
            l.verified_at AS verifiedAt, l.verify_result AS verifyResult, l.verify_detail AS verifyDetail
       FROM distributions x LEFT JOIN distribution_locations l ON l.distribution_pk = x.pk
      WHERE x.version_pk = ? ORDER BY x.position, l.position`);
-  const toVerifyStmt = sqlite.prepare(`
+  const toVerifyStmt = db.prepare(`
     SELECT l.distribution_pk AS distributionPk, l.position, v.dataset_id AS dataset, v.version_number AS version, l.url, l.site, l.protocol,
            x.size_bytes AS sizeBytes, x.checksum_algorithm AS algorithm, x.checksum_value AS value, l.checksum_algorithm AS replicaAlgorithm, l.checksum_value AS replicaValue
       FROM distribution_locations l JOIN distributions x ON x.pk = l.distribution_pk JOIN dataset_versions v ON v.pk = x.version_pk
      WHERE (@site IS NULL OR l.site = @site) AND (@dataset IS NULL OR v.dataset_id = @dataset)
      ORDER BY v.dataset_id, v.pk, x.position, l.position`);
-  const addReplicaStmt = sqlite.prepare(`
+  const addReplicaStmt = db.prepare(`
     INSERT INTO distribution_locations (distribution_pk, position, url, site, protocol, checksum_algorithm, checksum_value, added_at)
     SELECT @distributionPk, coalesce(max(position), -1) + 1, @url, @site, @protocol, @algorithm, @value, @now FROM distribution_locations WHERE distribution_pk = @distributionPk`);
-  const removeReplicaStmt = sqlite.prepare('DELETE FROM distribution_locations WHERE distribution_pk = ? AND url = ?');
-  const recordStmt = sqlite.prepare(
+  const removeReplicaStmt = db.prepare('DELETE FROM distribution_locations WHERE distribution_pk = ? AND url = ?');
+  const recordStmt = db.prepare(
     'UPDATE distribution_locations SET verified_at = @at, verify_result = @result, verify_detail = @detail WHERE distribution_pk = @distributionPk AND position = @position',
   );
 
@@ -86,28 +86,28 @@ export function createLocationsRepository({ sqlite }: Database_) {
     site: (id: string) => siteStmt.get(id) as Site | undefined,
 
     /** Creates or replaces a site; true when it was new. */
-    putSite(id: string, input: SiteInput, now: string): boolean {
-      return inTransaction(() => {
-        const existed = siteStmt.get(id) !== undefined;
-        upsertSiteStmt.run({ id, name: input.name, description: input.description ?? null, homepage: input.homepage ?? null, now });
+    async putSite(id: string, input: SiteInput, now: string): Promise<boolean> {
+      return inTransaction(async () => {
+        const existed = (await siteStmt.get(id)) !== undefined;
+        (await upsertSiteStmt.run({ id, name: input.name, description: input.description ?? null, homepage: input.homepage ?? null, now }));
         return !existed;
       });
     },
 
     /** Removes a site no replica names: 'deleted', 'absent', or 'in-use'. */
-    deleteSite(id: string): 'deleted' | 'absent' | 'in-use' {
-      return inTransaction(() => {
-        if (siteUsedStmt.get(id) === 1) return 'in-use';
-        return deleteSiteStmt.run(id).changes ? 'deleted' : 'absent';
+    async deleteSite(id: string): Promise<'deleted' | 'absent' | 'in-use'> {
+      return inTransaction(async () => {
+        if ((await siteUsedStmt.scalar(id)) === 1) return 'in-use';
+        return (await deleteSiteStmt.run(id)).changes ? 'deleted' : 'absent';
       });
     },
 
-    knownSites: (ids: string[]) => new Set(ids.length ? (knownStmt.all(JSON.stringify(ids)) as string[]) : []),
+    knownSites: async (ids: string[]) => new Set(ids.length ? ((await knownStmt.column(JSON.stringify(ids))) as string[]) : []),
 
     /** The distributions of one version with their replicas and last checks, in one statement. */
-    replicasOf(versionPk: number): DistributionReplicas[] {
+    async replicasOf(versionPk: number): Promise<DistributionReplicas[]> {
       const out: DistributionReplicas[] = [];
-      for (const r of replicasStmt.all(versionPk) as ReplicaRow[]) {
+      for (const r of (await replicasStmt.all(versionPk)) as ReplicaRow[]) {
         let d = out[out.length - 1];
         if (d?.index !== r.distribution) {
           d = {
@@ -135,9 +135,9 @@ export function createLocationsRepository({ sqlite }: Database_) {
     },
 
     /** Every replica to check (at one site, of one dataset, when given), with what its bytes must be. */
-    toVerify(filter: { site?: string; dataset?: string }): ReplicaToVerify[] {
+    async toVerify(filter: { site?: string; dataset?: string }): Promise<ReplicaToVerify[]> {
       type Row = Omit<ReplicaToVerify, 'checksums'> & Record<'algorithm' | 'value' | 'replicaAlgorithm' | 'replicaValue', string | null>;
-      return (toVerifyStmt.all({ site: filter.site ?? null, dataset: filter.dataset ?? null }) as Row[]).map(
+      return ((await toVerifyStmt.all({ site: filter.site ?? null, dataset: filter.dataset ?? null })) as Row[]).map(
         ({ algorithm, value, replicaAlgorithm, replicaValue, ...r }) => {
           const stated = [checksumOf(algorithm, value), checksumOf(replicaAlgorithm, replicaValue)].filter((c) => c !== null);
           // Writes refuse disagreeing checksums: one per algorithm is all there is.
@@ -147,15 +147,15 @@ export function createLocationsRepository({ sqlite }: Database_) {
       );
     },
 
-    transaction: <T>(fn: () => T): T => inTransaction(fn),
+    transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
 
     /** Adds a replica after the distribution's others (its version's change counter moves: a trigger). */
-    addReplica(
+    async addReplica(
       distributionPk: number,
       r: { url: string; site: string | null; protocol: string; checksum: { algorithm: string; value: string } | null },
       now: string,
-    ): void {
-      addReplicaStmt.run({
+    ): Promise<void> {
+      (await addReplicaStmt.run({
         distributionPk,
         url: r.url,
         site: r.site,
@@ -163,18 +163,18 @@ export function createLocationsRepository({ sqlite }: Database_) {
         algorithm: r.checksum?.algorithm ?? null,
         value: r.checksum?.value ?? null,
         now,
-      });
+      }));
     },
 
-    removeReplica(distributionPk: number, url: string): boolean {
-      return removeReplicaStmt.run(distributionPk, url).changes > 0;
+    async removeReplica(distributionPk: number, url: string): Promise<boolean> {
+      return (await removeReplicaStmt.run(distributionPk, url)).changes > 0;
     },
 
-    recordVerification(
+    async recordVerification(
       replica: Pick<ReplicaToVerify, 'distributionPk' | 'position'>,
       found: { at: string; result: VerifyResult; detail: string | null },
-    ): void {
-      recordStmt.run({ distributionPk: replica.distributionPk, position: replica.position, ...found });
+    ): Promise<void> {
+      (await recordStmt.run({ distributionPk: replica.distributionPk, position: replica.position, ...found }));
     },
   };
 }

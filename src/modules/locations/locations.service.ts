@@ -73,8 +73,8 @@ export function createLocationsService(deps: {
   const { repo, reader, auth } = deps;
 
   /** A dataset version the caller may read (404 as for an unknown one otherwise, 410 when withdrawn), and whether it may get its files. */
-  function open(actor: Actor, ref: VersionRef, unknown: () => FemtoError) {
-    const version = reader.open(actor, ref, unknown);
+  async function open(actor: Actor, ref: VersionRef, unknown: () => FemtoError) {
+    const version = (await reader.open(actor, ref, unknown));
     return { version, filesWithheld: !mayGetFiles(actor, version), holder: holds(actor, version) };
   }
 
@@ -117,10 +117,10 @@ export function createLocationsService(deps: {
   }
 
   /** A distribution of a published version the caller may change the replicas of. */
-  function editableDistribution(actor: Actor, ref: { dataset: string; version: number }, index: number) {
+  async function editableDistribution(actor: Actor, ref: { dataset: string; version: number }, index: number) {
     deps.assertEditable(actor, ref.dataset);
-    const version = reader.open(actor, ref);
-    const distribution = repo.replicasOf(version.pk).find((d) => d.index === index);
+    const version = (await reader.open(actor, ref));
+    const distribution = (await repo.replicasOf(version.pk)).find((d) => d.index === index);
     if (!distribution)
       throw new FemtoError('UNKNOWN_REFERENCE', `${ref.dataset} v${ref.version} has no distribution ${index}`, [
         { pointer: '/distribution', message: 'no such distribution' },
@@ -137,31 +137,31 @@ export function createLocationsService(deps: {
       return site;
     },
 
-    putSite(actor: Actor, id: string, input: SiteInput): { site: Site; created: boolean } {
+    async putSite(actor: Actor, id: string, input: SiteInput): Promise<{ site: Site; created: boolean }> {
       auth.require(actor, 'admin');
-      const created = repo.putSite(id, input, new Date().toISOString());
-      auth.audit(actor, { action: created ? 'site.create' : 'site.update', entityType: 'site', entityId: id, after: input });
+      const created = (await repo.putSite(id, input, new Date().toISOString()));
+      (await auth.audit(actor, { action: created ? 'site.create' : 'site.update', entityType: 'site', entityId: id, after: input }));
       return { site: repo.site(id)!, created };
     },
 
-    deleteSite(actor: Actor, id: string): void {
+    async deleteSite(actor: Actor, id: string): Promise<void> {
       auth.require(actor, 'admin');
-      const outcome = repo.deleteSite(id);
+      const outcome = (await repo.deleteSite(id));
       if (outcome === 'absent') throw notFound('Site', id);
       if (outcome === 'in-use')
         throw new FemtoError('SITE_IN_USE', `Replicas are recorded at site '${id}'; a new version of their records can move them elsewhere first`);
-      auth.audit(actor, { action: 'site.delete', entityType: 'site', entityId: id });
+      (await auth.audit(actor, { action: 'site.delete', entityType: 'site', entityId: id }));
     },
 
     knownSites: (ids: string[]) => repo.knownSites(ids),
 
     /** Where the files of a published version are: every replica with its site, protocol, checksum and last check; none while the caller may not get the files. */
-    locations(actor: Actor, ref: { dataset: string; version?: number }): Locations {
-      const { version, filesWithheld, holder } = open(actor, ref, () =>
+    async locations(actor: Actor, ref: { dataset: string; version?: number }): Promise<Locations> {
+      const { version, filesWithheld, holder } = (await open(actor, ref, () =>
         ref.version === undefined ? notFound('Dataset', ref.dataset) : notFound('Version', `${ref.dataset} v${ref.version}`),
-      );
-      const distributions = repo
-        .replicasOf(version.pk)
+      ));
+      const distributions = (await repo
+        .replicasOf(version.pk))
         .map(({ pk: _pk, lfn: _lfn, ...d }) => ({ ...d, replicas: filesWithheld ? [] : d.replicas.map(checkFor(holder)) }));
       return { dataset: version.datasetId, version: version.versionNumber!, filesWithheld, distributions };
     },
@@ -170,9 +170,9 @@ export function createLocationsService(deps: {
      * Records that a published version's file is also at another place (a transfer made a new
      * copy): the same bytes, so its checksum, when the site states one, must agree with the others.
      */
-    addReplica(actor: Actor, ref: { dataset: string; version: number }, input: AddReplicaInput): Locations {
-      const distribution = editableDistribution(actor, ref, input.distribution);
-      repo.transaction(() => {
+    async addReplica(actor: Actor, ref: { dataset: string; version: number }, input: AddReplicaInput): Promise<Locations> {
+      const distribution = (await editableDistribution(actor, ref, input.distribution));
+      (await repo.transaction(async () => {
         if (distribution.replicas.length >= MAX_REPLICAS) {
           throw new FemtoError(
             'VALIDATION_FAILED',
@@ -188,45 +188,45 @@ export function createLocationsService(deps: {
         const conflicts = checksumConflicts([{ checksum: distribution.checksum, replicas: [...distribution.replicas, input] }]);
         if (conflicts.length)
           throw new FemtoError('REPLICA_CHECKSUM_CONFLICT', conflicts[0].message, [{ pointer: '/checksum/value', message: conflicts[0].message }]);
-        if (input.site && !repo.knownSites([input.site]).has(input.site))
+        if (input.site && !(await repo.knownSites([input.site])).has(input.site))
           throw new FemtoError('UNKNOWN_REFERENCE', `'${input.site}' is not a site of this catalog (GET /sites lists them)`, [
             { pointer: '/site', message: 'no such site' },
           ]);
-        repo.addReplica(
+        (await repo.addReplica(
           distribution.pk,
           { url: input.url, site: input.site ?? null, protocol: protocolOf(input.url), checksum: input.checksum ?? null },
           new Date().toISOString(),
-        );
-        auth.audit(actor, { action: 'replica.add', entityType: 'dataset', entityId: ref.dataset, after: { version: ref.version, ...input } });
-      });
+        ));
+        (await auth.audit(actor, { action: 'replica.add', entityType: 'dataset', entityId: ref.dataset, after: { version: ref.version, ...input } }));
+      }));
       return this.locations(actor, ref);
     },
 
     /** Records that a replica is gone from its place; a distribution keeps at least one. */
-    removeReplica(actor: Actor, ref: { dataset: string; version: number }, which: { distribution: number; url: string }): void {
-      const distribution = editableDistribution(actor, ref, which.distribution);
+    async removeReplica(actor: Actor, ref: { dataset: string; version: number }, which: { distribution: number; url: string }): Promise<void> {
+      const distribution = (await editableDistribution(actor, ref, which.distribution));
       if (!distribution.replicas.some((r) => r.url === which.url)) throw notFound('Replica', which.url);
       if (distribution.replicas.length === 1)
         throw new FemtoError(
           'CONFLICT',
           `${which.url} is the only replica of distribution ${which.distribution}; a new version of the record can drop the file`,
         );
-      repo.transaction(() => {
-        repo.removeReplica(distribution.pk, which.url);
-        auth.audit(actor, { action: 'replica.remove', entityType: 'dataset', entityId: ref.dataset, before: { version: ref.version, ...which } });
-      });
+      (await repo.transaction(async () => {
+        (await repo.removeReplica(distribution.pk, which.url));
+        (await auth.audit(actor, { action: 'replica.remove', entityType: 'dataset', entityId: ref.dataset, before: { version: ref.version, ...which } }));
+      }));
     },
 
     /** The best replica of one distribution of the version an identifier names (see bestReplica): for a logical file name, the distribution that is that file. */
-    resolve(actor: Actor, identifier: string, q: ResolveQuery): Resolved {
+    async resolve(actor: Actor, identifier: string, q: ResolveQuery): Promise<Resolved> {
       const { lfn, ...ref } = refOf(actor, identifier, q.version);
-      const { version, filesWithheld, holder } = open(actor, ref, () => notFound('Identifier', identifier));
+      const { version, filesWithheld, holder } = (await open(actor, ref, () => notFound('Identifier', identifier)));
       if (filesWithheld)
         throw new FemtoError(
           'FILES_WITHHELD',
           `The files of ${version.datasetId} are ${version.accessLevel === 'embargoed' ? 'under embargo' : 'restricted'}; the record says how to request access`,
         );
-      const distribution = repo.replicasOf(version.pk).find((d) => (lfn ? d.lfn === lfn : d.index === q.distribution));
+      const distribution = (await repo.replicasOf(version.pk)).find((d) => (lfn ? d.lfn === lfn : d.index === q.distribution));
       if (!distribution)
         throw new FemtoError(
           'NO_REPLICA',
@@ -249,14 +249,14 @@ export function createLocationsService(deps: {
         unsupported: 0,
       };
       const limit = pLimit(run.concurrency);
-      const replicas = repo.toVerify({ site: run.site, dataset: run.dataset });
+      const replicas = (await repo.toVerify({ site: run.site, dataset: run.dataset }));
       const fetchReplica = replicaFetcher(run.options.allowPrivate);
       try {
         await Promise.all(
           replicas.map((replica) =>
             limit(async () => {
               const found = await checkReplica(replica, run.options, fetchReplica);
-              repo.recordVerification(replica, { at: new Date().toISOString(), ...found });
+              (await repo.recordVerification(replica, { at: new Date().toISOString(), ...found }));
               counts[found.result]++;
               run.onResult?.(replica, found);
             }),

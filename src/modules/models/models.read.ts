@@ -20,11 +20,11 @@ declare module '../datasets/read.js' {
 /** The models module's part of every dataset read: a model's evaluations, for the whole batch in one statement. */
 export function modelsReadExtension(models: ModelsService, urls: SiteUrls): ReadExtension {
   return {
-    load(actor, items) {
-      const evaluations = models.evaluationsOfVersions(
+    async load(actor, items) {
+      const evaluations = (await models.evaluationsOfVersions(
         actor,
         items.filter((i) => i.record.resourceType === 'Model').map((i) => i.pk),
-      );
+      ));
       for (const item of items) {
         const r = item.record;
         const own = evaluations.get(item.pk);

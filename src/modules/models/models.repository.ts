@@ -1,4 +1,5 @@
-import type { Database_ } from '../../db/client.js';
+import type { Database } from '../../db/port.js';
+import { tableRows } from '../../db/rows.js';
 import { sharedGroups, WITHDRAWN } from '../../db/fragments.js';
 import { evaluations } from '../../db/schema/index.js';
 import type { VersionEndpoint } from '../provenance/provenance.schema.js';
@@ -101,58 +102,57 @@ function rowOf(r: Raw): EvaluationRow {
   };
 }
 
-export function createModelsRepository({ db, sqlite }: Database_) {
+export function createModelsRepository(db: Database) {
+  const evaluationRows = tableRows(db, evaluations);
   // Prepared once; any number of versions as one JSON array. Recording order (rowid) is the order of the answer.
-  const ofModelsStmt = sqlite.prepare(`${SELECT} FROM json_each(@pks) k CROSS JOIN evaluations e ON e.model_version_pk = k.value ${JOINS} ORDER BY e.rowid`);
-  const onBenchmarkStmt = sqlite.prepare(`${SELECT} FROM evaluations e ${JOINS}
+  const ofModelsStmt = db.prepare(`${SELECT} FROM json_each(@pks) k CROSS JOIN evaluations e ON e.model_version_pk = k.value ${JOINS} ORDER BY e.rowid`);
+  const onBenchmarkStmt = db.prepare(`${SELECT} FROM evaluations e ${JOINS}
      WHERE e.benchmark_version_pk = @benchmark AND e.metric = @metric AND (@split IS NULL OR e.split = @split) ORDER BY e.rowid`);
-  const byIdStmt = sqlite.prepare(`${SELECT} FROM evaluations e ${JOINS} WHERE e.id = @id`);
-  const directionStmt = sqlite.prepare(
+  const byIdStmt = db.prepare(`${SELECT} FROM evaluations e ${JOINS} WHERE e.id = @id`);
+  const directionStmt = db.prepare(
     `SELECT higher_is_better AS higherIsBetter, metric_label AS label FROM evaluations WHERE metric = ? AND higher_is_better IS NOT NULL ORDER BY rowid LIMIT 1`,
   );
-  const latestStmt = sqlite.prepare(`
+  const latestStmt = db.prepare(`
     SELECT id, value, uncertainty FROM evaluations
      WHERE model_version_pk = @model AND benchmark_version_pk = @benchmark AND metric = @metric AND split IS @split AND value IS NOT NULL
      ORDER BY rowid DESC LIMIT 1`);
 
   return {
     /** Runs fn in one transaction (a savepoint when nested): the evaluation step and its row commit together. */
-    transaction<T>(fn: () => T): T {
-      return sqlite.transaction(fn)();
-    },
+    transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
 
-    insert(row: NewEvaluation): void {
-      db.insert(evaluations).values(row).run();
+    async insert(row: NewEvaluation): Promise<void> {
+      await evaluationRows.insert(row);
     },
 
     /** Evaluations of these model versions, oldest first. */
-    ofModels(modelPks: readonly number[]): EvaluationRow[] {
-      return modelPks.length ? (ofModelsStmt.all({ pks: JSON.stringify(modelPks) }) as Raw[]).map(rowOf) : [];
+    async ofModels(modelPks: readonly number[]): Promise<EvaluationRow[]> {
+      return modelPks.length ? ((await ofModelsStmt.all({ pks: JSON.stringify(modelPks) })) as Raw[]).map(rowOf) : [];
     },
 
     /** Evaluations of any model on one benchmark version for one metric (one split, or all), oldest first. */
-    onBenchmark(benchmarkPk: number, metric: string, split: string | null): EvaluationRow[] {
-      return (onBenchmarkStmt.all({ benchmark: benchmarkPk, metric, split }) as Raw[]).map(rowOf);
+    async onBenchmark(benchmarkPk: number, metric: string, split: string | null): Promise<EvaluationRow[]> {
+      return ((await onBenchmarkStmt.all({ benchmark: benchmarkPk, metric, split })) as Raw[]).map(rowOf);
     },
 
-    byId(id: string): EvaluationRow | undefined {
-      const r = byIdStmt.get({ id }) as Raw | undefined;
+    async byId(id: string): Promise<EvaluationRow | undefined> {
+      const r = (await byIdStmt.get({ id })) as Raw | undefined;
       return r && rowOf(r);
     },
 
     /** How a metric femto does not define was first stated: its direction and label, or undefined when never. */
-    statedDirection(metric: string): { higherIsBetter: boolean; label: string | null } | undefined {
-      const r = directionStmt.get(metric) as { higherIsBetter: number; label: string | null } | undefined;
+    async statedDirection(metric: string): Promise<{ higherIsBetter: boolean; label: string | null } | undefined> {
+      const r = (await directionStmt.get(metric)) as { higherIsBetter: number; label: string | null } | undefined;
       return r && { higherIsBetter: r.higherIsBetter === 1, label: r.label };
     },
 
     /** The latest measured evaluation of a model on a benchmark, split and metric: where a baseline model's value comes from. */
-    latestMeasured(q: {
+    async latestMeasured(q: {
       model: number;
       benchmark: number;
       metric: string;
       split: string | null;
-    }): { id: string; value: number; uncertainty: number | null } | undefined {
+    }): Promise<{ id: string; value: number; uncertainty: number | null } | undefined> {
       return latestStmt.get(q) as { id: string; value: number; uncertainty: number | null } | undefined;
     },
   };

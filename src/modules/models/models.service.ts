@@ -72,7 +72,7 @@ export function createModelsService(deps: ModelsDeps) {
    * `higherIsBetter` is refused), else the one first stated for that metric (a contradicting one
    * is a conflict), else the one stated now; a measured evaluation must end up with one.
    */
-  function resolveMetric(input: EvaluationInput): { id: string | null; label: string | null; higherIsBetter: boolean | null } {
+  async function resolveMetric(input: EvaluationInput): Promise<{ id: string | null; label: string | null; higherIsBetter: boolean | null }> {
     const ref = input.metric;
     if (!ref) return { id: null, label: null, higherIsBetter: null };
     const stated = input.higherIsBetter;
@@ -91,7 +91,7 @@ export function createModelsService(deps: ModelsDeps) {
       ]);
     }
     const id = defined?.id ?? ref;
-    const earlier = repo.statedDirection(id);
+    const earlier = (await repo.statedDirection(id));
     if (earlier && stated !== undefined && stated !== earlier.higherIsBetter) {
       throw new FemtoError('CONFLICT', `Metric '${id}' was stated ${earlier.higherIsBetter ? 'higher' : 'lower'}-is-better by an earlier evaluation`, [
         { pointer: '/higherIsBetter', message: 'contradicts the direction recorded for this metric' },
@@ -107,8 +107,8 @@ export function createModelsService(deps: ModelsDeps) {
   }
 
   /** A version an evaluation names: 422 for what does not exist or is not published (the caller's view: hidden is unknown). */
-  function referenced(actor: Actor, ref: { dataset: string; version?: number }, pointer: string): ResolvedVersion {
-    const r = reader.resolve(actor, ref);
+  async function referenced(actor: Actor, ref: { dataset: string; version?: number }, pointer: string): Promise<ResolvedVersion> {
+    const r = (await reader.resolve(actor, ref));
     if (r.status === 'found') return r.version;
     const reasons: Record<Miss, [FemtoError['code'], string, string]> = {
       'no-dataset': ['UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, 'dataset'],
@@ -121,7 +121,7 @@ export function createModelsService(deps: ModelsDeps) {
     throw new FemtoError(code, message, [{ pointer: `${pointer}/${field}`, message }]);
   }
 
-  const itemOf = (actor: Actor, v: ResolvedVersion): ReadItem => reader.item(actor, v);
+  const itemOf = async (actor: Actor, v: ResolvedVersion): Promise<ReadItem> => reader.item(actor, v);
 
   /** The model an evaluation is recorded for (named in the path): 404 unless it exists for the caller, 422 for a version it lacks. */
   const evaluatedMiss: MissError = (miss, ref) => {
@@ -139,8 +139,8 @@ export function createModelsService(deps: ModelsDeps) {
   }
 
   /** The model record a read names: 404 like any read, and 404 for a record that is no model. */
-  function openModel(actor: Actor, id: string, version?: number, draft: 'fallback' | undefined = undefined): ReadItem {
-    const item = itemOf(actor, reader.open(actor, { dataset: id, version, draft }));
+  async function openModel(actor: Actor, id: string, version?: number, draft: 'fallback' | undefined = undefined): Promise<ReadItem> {
+    const item = (await itemOf(actor, (await reader.open(actor, { dataset: id, version, draft }))));
     if (item.record.resourceType !== 'Model') throw new FemtoError('NOT_FOUND', `'${id}' is a ${item.record.resourceType}, not a model`);
     return item;
   }
@@ -155,13 +155,13 @@ export function createModelsService(deps: ModelsDeps) {
      * Records an evaluation of a model version: a step of kind `evaluation` that used the model,
      * the benchmark version and the baseline model, and its score. All or nothing.
      */
-    recordEvaluation(actor: Actor, modelId: string, input: EvaluationInput): EvaluationRecord {
+    async recordEvaluation(actor: Actor, modelId: string, input: EvaluationInput): Promise<EvaluationRecord> {
       auth.require(actor, 'curator');
-      const model = itemOf(actor, reader.open(actor, { dataset: modelId, version: input.version }, evaluatedMiss));
+      const model = (await itemOf(actor, (await reader.open(actor, { dataset: modelId, version: input.version }, evaluatedMiss))));
       requireModel(model, 'params/id');
-      const benchmark = input.benchmark ? referenced(actor, input.benchmark, '/benchmark') : null;
-      const baselineModel = input.baseline?.model ? referenced(actor, input.baseline.model, '/baseline/model') : null;
-      if (baselineModel) requireModel(itemOf(actor, baselineModel), '/baseline/model');
+      const benchmark = input.benchmark ? (await referenced(actor, input.benchmark, '/benchmark')) : null;
+      const baselineModel = input.baseline?.model ? (await referenced(actor, input.baseline.model, '/baseline/model')) : null;
+      if (baselineModel) requireModel((await itemOf(actor, baselineModel)), '/baseline/model');
       if (benchmark?.pk === model.pk)
         throw new FemtoError('UNPROCESSABLE', 'A model is not evaluated on itself', [{ pointer: '/benchmark', message: 'is the model' }]);
       if (baselineModel && (baselineModel.pk === model.pk || baselineModel.pk === benchmark?.pk)) {
@@ -169,21 +169,21 @@ export function createModelsService(deps: ModelsDeps) {
           { pointer: '/baseline/model', message: 'is the model or the benchmark' },
         ]);
       }
-      const metric = resolveMetric(input);
+      const metric = (await resolveMetric(input));
       // A baseline model's score, when the request gives none: its own latest evaluation on the same data and metric.
       const borrowed =
         input.value !== undefined && input.baseline?.value === undefined && baselineModel && benchmark && metric.id
-          ? repo.latestMeasured({ model: baselineModel.pk, benchmark: benchmark.pk, metric: metric.id, split: input.benchmark?.split ?? null })
+          ? (await repo.latestMeasured({ model: baselineModel.pk, benchmark: benchmark.pk, metric: metric.id, split: input.benchmark?.split ?? null }))
           : undefined;
       const id = input.id ?? randomId('ev-');
       // Any step holds the id, seen by this caller or not (a hidden one would otherwise fail the insert).
-      if (provenance.exists(id)) throw new FemtoError('ID_TAKEN', `Activity '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
+      if ((await provenance.exists(id))) throw new FemtoError('ID_TAKEN', `Activity '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
       const now = new Date().toISOString();
       // The step's inputs name the model and the data, each as the access policy lets a caller see it; the name must not
       // (the step shows wherever one end is visible, e.g. on a public benchmark's lineage next to a private model).
       const name = `Evaluation${metric.label ? `: ${metric.label}` : ''}`;
-      repo.transaction(() => {
-        provenance.recordAssessment(actor, {
+      (await repo.transaction(async () => {
+        (await provenance.recordAssessment(actor, {
           id,
           kind: 'evaluation',
           name: name.slice(0, 500),
@@ -197,8 +197,8 @@ export function createModelsService(deps: ModelsDeps) {
             ...(benchmark ? [{ versionPk: benchmark.pk, role: 'benchmark' }] : []),
             ...(baselineModel ? [{ versionPk: baselineModel.pk, role: 'baseline' }] : []),
           ],
-        });
-        repo.insert({
+        }));
+        (await repo.insert({
           id,
           activityId: id,
           modelVersionPk: model.pk,
@@ -217,34 +217,34 @@ export function createModelsService(deps: ModelsDeps) {
           statement: input.statement ?? null,
           createdAt: now,
           createdBy: actor.id,
-        });
-        auth.audit(actor, {
+        }));
+        (await auth.audit(actor, {
           action: 'evaluation.record',
           entityType: 'dataset',
           entityId: modelId,
           after: { evaluation: id, version: model.record.version, ...input },
-        });
-      });
+        }));
+      }));
       return this.evaluation(actor, id);
     },
 
     /** One evaluation; with `modelId`, only as an evaluation of that model (the URL names both). */
-    evaluation(actor: Actor, id: string, modelId?: string): EvaluationRecord {
-      const row = repo.byId(id);
+    async evaluation(actor: Actor, id: string, modelId?: string): Promise<EvaluationRecord> {
+      const row = (await repo.byId(id));
       const found = row && records(actor, [row])[0];
       if (!found || (modelId !== undefined && found.model.dataset !== modelId)) throw notFound('Evaluation', id);
       return found;
     },
 
     /** Evaluations of a model's published versions the caller may see (or of one version). */
-    evaluationsOf(actor: Actor, modelId: string, version?: number): EvaluationRecord[] {
-      const pks = version !== undefined ? [openModel(actor, modelId, version).pk] : datasets.visiblePublished(actor, modelId).map((v) => v.pk);
-      return records(actor, repo.ofModels(pks));
+    async evaluationsOf(actor: Actor, modelId: string, version?: number): Promise<EvaluationRecord[]> {
+      const pks = version !== undefined ? [(await openModel(actor, modelId, version)).pk] : (await datasets.visiblePublished(actor, modelId)).map((v) => v.pk);
+      return records(actor, (await repo.ofModels(pks)));
     },
 
     /** Evaluations of version pks the caller already may see (read extension, GraphQL loaders). */
-    evaluationsOfVersions(actor: Actor, pks: readonly number[]): Map<number, EvaluationRecord[]> {
-      const rows = repo.ofModels(pks);
+    async evaluationsOfVersions(actor: Actor, pks: readonly number[]): Promise<Map<number, EvaluationRecord[]>> {
+      const rows = (await repo.ofModels(pks));
       return new Map(
         pks.map((pk) => [
           pk,
@@ -257,26 +257,26 @@ export function createModelsService(deps: ModelsDeps) {
     },
 
     /** What the beats-baseline gate judges of these model versions (the gates module asks). */
-    comparisons(pks: readonly number[]): BaselineComparison[] {
-      return repo.ofModels(pks).flatMap((r) => comparisonOf(r) ?? []);
+    async comparisons(pks: readonly number[]): Promise<BaselineComparison[]> {
+      return (await repo.ofModels(pks)).flatMap((r) => comparisonOf(r) ?? []);
     },
 
     /**
      * Model versions ranked on one benchmark version for one metric, with their baselines; claims
      * without a value listed apart. Withdrawn models and models the caller may not see are left out.
      */
-    leaderboard(actor: Actor, datasetId: string, q: { metric: string; version?: number; split?: string }): Leaderboard {
-      const benchmark = reader.open(actor, { dataset: datasetId, version: q.version });
+    async leaderboard(actor: Actor, datasetId: string, q: { metric: string; version?: number; split?: string }): Promise<Leaderboard> {
+      const benchmark = (await reader.open(actor, { dataset: datasetId, version: q.version }));
       const defined = ontologyDirection(q.metric);
       const metricId = defined?.id ?? q.metric;
-      const rows = repo.onBenchmark(benchmark.pk, metricId, q.split ?? null).filter((r) => mayRead(actor, r.model) && !r.model.withdrawn);
+      const rows = (await repo.onBenchmark(benchmark.pk, metricId, q.split ?? null)).filter((r) => mayRead(actor, r.model) && !r.model.withdrawn);
       const endpoint = endpointFor(actor);
       const metric = metricOf({
         metric: metricId,
         metricLabel: rows[0]?.metricLabel ?? null,
-        higherIsBetter: rows.find((r) => r.higherIsBetter !== null)?.higherIsBetter ?? repo.statedDirection(metricId)?.higherIsBetter ?? null,
+        higherIsBetter: rows.find((r) => r.higherIsBetter !== null)?.higherIsBetter ?? (await repo.statedDirection(metricId))?.higherIsBetter ?? null,
       });
-      const b = itemOf(actor, benchmark).record;
+      const b = (await itemOf(actor, benchmark)).record;
       return {
         benchmark: { dataset: b.id, version: b.version, title: b.title, hidden: false, restricted: b.accessLevel === 'restricted' },
         metric,
@@ -287,13 +287,13 @@ export function createModelsService(deps: ModelsDeps) {
     },
 
     /** The training-set manifest of a published model version, from the lineage snapshot and the read pipeline. */
-    manifest(actor: Actor, modelId: string, version?: number): Manifest {
-      return manifestOf(actor, openModel(actor, modelId, version));
+    async manifest(actor: Actor, modelId: string, version?: number): Promise<Manifest> {
+      return manifestOf(actor, (await openModel(actor, modelId, version)));
     },
 
     /** Manifests of published Model versions among version pks the caller may see (GraphQL); null for anything else. */
-    manifestsOf(actor: Actor, pks: readonly number[]): Map<number, Manifest | null> {
-      const items = new Map(reader.load(actor, pks).map((i) => [i.pk, i]));
+    async manifestsOf(actor: Actor, pks: readonly number[]): Promise<Map<number, Manifest | null>> {
+      const items = new Map((await reader.load(actor, pks)).map((i) => [i.pk, i]));
       return new Map(
         pks.map((pk) => {
           const item = items.get(pk);
@@ -303,34 +303,34 @@ export function createModelsService(deps: ModelsDeps) {
     },
 
     /** A model's card as a reader sees it: the stored sections, what femto knows (evaluations, training set), completeness. */
-    card(actor: Actor, modelId: string, version?: number): CardView {
-      return cardOf(actor, openModel(actor, modelId, version, version === undefined ? 'fallback' : undefined));
+    async card(actor: Actor, modelId: string, version?: number): Promise<CardView> {
+      return cardOf(actor, (await openModel(actor, modelId, version, version === undefined ? 'fallback' : undefined)));
     },
 
     /** Replaces the draft's model card (If-Match: the draft's ETag); answers the draft's card and its new ETag. */
-    putCard(actor: Actor, modelId: string, card: ModelCardInput, ifMatch?: string): { view: CardView; etag: string } {
-      const written = datasets.patch(actor, modelId, { modelCard: card }, ifMatch);
-      return { view: cardOf(actor, itemOf(actor, written)), etag: draftEtag(written) };
+    async putCard(actor: Actor, modelId: string, card: ModelCardInput, ifMatch?: string): Promise<{ view: CardView; etag: string }> {
+      const written = (await datasets.patch(actor, modelId, { modelCard: card }, ifMatch));
+      return { view: (await cardOf(actor, (await itemOf(actor, written)))), etag: draftEtag(written) };
     },
   };
 
-  function manifestOf(actor: Actor, model: ReadItem): Manifest {
+  async function manifestOf(actor: Actor, model: ReadItem): Promise<Manifest> {
     const r = model.record;
-    const walk = lineage.lineage(actor, { id: r.id, version: r.version, direction: 'UPSTREAM', depth: null });
-    const steps = provenance.records(
+    const walk = (await lineage.lineage(actor, { id: r.id, version: r.version, direction: 'UPSTREAM', depth: null }));
+    const steps = (await provenance.records(
       actor,
       walk.nodes.flatMap((n) => (n.activity ? [n.activity] : [])),
-    );
-    const loaded = reader.load(
+    ));
+    const loaded = (await reader.load(
       actor,
       walk.nodes.flatMap((n) => (n.kind === 'DATASET' && n.pk !== null && n.pk !== model.pk ? [n.pk] : [])),
-    );
+    ));
     const items = new Map([[model.pk, model], ...loaded.map((i) => [i.pk, i] as const)]);
     const withdrawals = deps.withdrawals(loaded.map((i) => ({ datasetId: i.record.id, pk: i.pk })));
     return buildManifest({ urls, model, walk, steps, items, withdrawals });
   }
 
-  function cardOf(actor: Actor, item: ReadItem): CardView {
+  async function cardOf(actor: Actor, item: ReadItem): Promise<CardView> {
     const r = item.record;
     const doi = item.parts.doi;
     return {
@@ -345,8 +345,8 @@ export function createModelsService(deps: ModelsDeps) {
       },
       card: r.modelCard,
       completeness: cardCompleteness(r.modelCard),
-      evaluations: records(actor, repo.ofModels([item.pk])),
-      trainingSetManifest: r.state === 'published' ? manifestOf(actor, item) : null,
+      evaluations: records(actor, (await repo.ofModels([item.pk]))),
+      trainingSetManifest: r.state === 'published' ? (await manifestOf(actor, item)) : null,
     };
   }
 }

@@ -1,4 +1,4 @@
-import { transactionRunner, type Database_ } from '../../db/client.js';
+import type { Database } from '../../db/port.js';
 import type { RunState } from './openlineage.schema.js';
 
 export interface RunRow {
@@ -12,55 +12,52 @@ export interface RunRow {
   updatedAt: string;
 }
 
-export function createOpenLineageRepository({ sqlite }: Database_) {
-  const inTransaction = transactionRunner(sqlite);
+export function createOpenLineageRepository(db: Database) {
   // Every event goes through these: prepared once.
-  const insertEvent = sqlite.prepare(
+  const insertEvent = db.prepare(
     `INSERT INTO ol_events (digest, run_id, event_type, event_time, event, received_at) VALUES (@digest, @runId, @eventType, @eventTime, @event, @at) ON CONFLICT (digest) DO NOTHING`,
   );
-  const runStmt = sqlite.prepare(`
+  const runStmt = db.prepare(`
     SELECT run_id AS runId, job_namespace AS jobNamespace, job_name AS jobName, state, started_at AS startedAt, ended_at AS endedAt, activity_id AS activityId, updated_at AS updatedAt
       FROM ol_runs WHERE run_id = ?`);
-  const upsertRun = sqlite.prepare(`
+  const upsertRun = db.prepare(`
     INSERT INTO ol_runs (run_id, job_namespace, job_name, state, started_at, ended_at, activity_id, updated_at)
     VALUES (@runId, @jobNamespace, @jobName, @state, @startedAt, @endedAt, @activityId, @updatedAt)
     ON CONFLICT (run_id) DO UPDATE SET state = excluded.state, started_at = excluded.started_at, ended_at = excluded.ended_at,
       activity_id = excluded.activity_id, updated_at = excluded.updated_at`);
-  const eventsOfRun = sqlite.prepare(`SELECT event FROM ol_events WHERE run_id = ? ORDER BY event_time, pk`).pluck(true);
-  const datasetStmt = sqlite.prepare(`SELECT dataset_id FROM ol_datasets WHERE namespace = ? AND name = ?`).pluck(true);
-  const insertDataset = sqlite.prepare(`INSERT INTO ol_datasets (namespace, name, dataset_id) VALUES (?, ?, ?)`);
-  const versionStmt = sqlite.prepare(`SELECT version_pk FROM ol_versions WHERE dataset_id = ? AND version_key = ?`).pluck(true);
-  const insertVersion = sqlite.prepare(`INSERT INTO ol_versions (dataset_id, version_key, version_pk) VALUES (?, ?, ?)`);
+  const eventsOfRun = db.prepare(`SELECT event FROM ol_events WHERE run_id = ? ORDER BY event_time, pk`);
+  const datasetStmt = db.prepare(`SELECT dataset_id FROM ol_datasets WHERE namespace = ? AND name = ?`);
+  const insertDataset = db.prepare(`INSERT INTO ol_datasets (namespace, name, dataset_id) VALUES (?, ?, ?)`);
+  const versionStmt = db.prepare(`SELECT version_pk FROM ol_versions WHERE dataset_id = ? AND version_key = ?`);
+  const insertVersion = db.prepare(`INSERT INTO ol_versions (dataset_id, version_key, version_pk) VALUES (?, ?, ?)`);
 
   return {
-    transaction<T>(fn: () => T): T {
-      return inTransaction(fn);
-    },
+    transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
 
     /** Records an event once; false when an event with this digest was already received. */
-    addEvent(row: { digest: string; runId: string | null; eventType: string | null; eventTime: string; event: string; at: string }): boolean {
-      return insertEvent.run(row).changes === 1;
+    async addEvent(row: { digest: string; runId: string | null; eventType: string | null; eventTime: string; event: string; at: string }): Promise<boolean> {
+      return (await insertEvent.run(row)).changes === 1;
     },
 
     /** The events of a run as received, oldest first (what a step combines: each may carry part of its facets). */
-    eventsOf: (runId: string): string[] => eventsOfRun.all(runId) as string[],
+    eventsOf: async (runId: string): Promise<string[]> => eventsOfRun.column(runId) as string[],
 
-    run: (runId: string): RunRow | undefined => runStmt.get(runId) as RunRow | undefined,
+    run: async (runId: string): Promise<RunRow | undefined> => runStmt.get(runId) as RunRow | undefined,
 
-    saveRun(row: RunRow): void {
-      upsertRun.run(row);
+    async saveRun(row: RunRow): Promise<void> {
+      (await upsertRun.run(row));
     },
 
-    datasetOf: (namespace: string, name: string): string | undefined => datasetStmt.get(namespace, name) as string | undefined,
+    datasetOf: async (namespace: string, name: string): Promise<string | undefined> => datasetStmt.scalar(namespace, name) as string | undefined,
 
-    mapDataset(namespace: string, name: string, datasetId: string): void {
-      insertDataset.run(namespace, name, datasetId);
+    async mapDataset(namespace: string, name: string, datasetId: string): Promise<void> {
+      (await insertDataset.run(namespace, name, datasetId));
     },
 
-    versionOf: (datasetId: string, key: string): number | undefined => versionStmt.get(datasetId, key) as number | undefined,
+    versionOf: async (datasetId: string, key: string): Promise<number | undefined> => versionStmt.scalar(datasetId, key) as number | undefined,
 
-    mapVersion(datasetId: string, key: string, versionPk: number): void {
-      insertVersion.run(datasetId, key, versionPk);
+    async mapVersion(datasetId: string, key: string, versionPk: number): Promise<void> {
+      (await insertVersion.run(datasetId, key, versionPk));
     },
   };
 }

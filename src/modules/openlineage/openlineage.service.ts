@@ -40,15 +40,15 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
   }
 
   /** The femto dataset an OpenLineage dataset is (by the mapping rule), and whether it exists yet. */
-  function datasetFor(d: OlDataset): { id: string; known: boolean } {
-    const mapped = repo.datasetOf(d.namespace, d.name);
+  async function datasetFor(d: OlDataset): Promise<{ id: string; known: boolean }> {
+    const mapped = (await repo.datasetOf(d.namespace, d.name));
     return mapped ? { id: mapped, known: true } : { id: datasetIdFor(d.namespace, d.name), known: false };
   }
 
   /** A femto dataset named directly (namespace = femto's base URL): `id` or `id@n`, which must exist and be published. */
-  function femtoVersion(actor: Actor, d: OlDataset, pointer: string): number {
+  async function femtoVersion(actor: Actor, d: OlDataset, pointer: string): Promise<number> {
     const [dataset, n] = d.name.split('@');
-    const r = versions.resolve(actor, { dataset, ...(n ? { version: Number(n) } : {}) });
+    const r = (await versions.resolve(actor, { dataset, ...(n ? { version: Number(n) } : {}) }));
     if (r.status !== 'found')
       throw new FemtoError('UNKNOWN_REFERENCE', `${pointer}: femto has no published dataset '${d.name}'`, [
         { pointer: `${pointer}/name`, message: 'no such published dataset (version)' },
@@ -57,13 +57,13 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
   }
 
   /** The version a key names, made (as a new published version) when it is new. */
-  function versionFor(actor: Actor, d: OlDataset, key: string, run: string | null, touched: Touched): number {
-    const { id, known } = datasetFor(d);
-    const existing = known ? repo.versionOf(id, key) : undefined;
+  async function versionFor(actor: Actor, d: OlDataset, key: string, run: string | null, touched: Touched): Promise<number> {
+    const { id, known } = (await datasetFor(d));
+    const existing = known ? (await repo.versionOf(id, key)) : undefined;
     if (existing !== undefined) return existing;
     const made = datasets.publishContent(actor, id, contentOf(d, key, run));
-    if (!known) repo.mapDataset(d.namespace, d.name, id);
-    repo.mapVersion(id, key, made.pk);
+    if (!known) (await repo.mapDataset(d.namespace, d.name, id));
+    (await repo.mapVersion(id, key, made.pk));
     if (made.status !== 'unchanged') {
       touched.created.push(`${id}@${made.version}`);
       touched.made.add(made.pk);
@@ -72,24 +72,24 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
   }
 
   /** An input: the version its facets name, else the dataset's latest published version, else its first. */
-  function inputVersion(actor: Actor, d: OlDataset, pointer: string, runId: string, touched: Touched): number {
+  async function inputVersion(actor: Actor, d: OlDataset, pointer: string, runId: string, touched: Touched): Promise<number> {
     if (d.namespace === urls.base) return femtoVersion(actor, d, pointer);
     const key = versionKeyOf(d);
     if (key) return versionFor(actor, d, key, null, touched);
-    const { id, known } = datasetFor(d);
-    const latest = known ? versions.resolve(actor, { dataset: id }) : undefined;
-    return latest?.status === 'found' ? latest.version.pk : versionFor(actor, d, `seen:${runId}`, null, touched);
+    const { id, known } = (await datasetFor(d));
+    const latest = known ? (await versions.resolve(actor, { dataset: id })) : undefined;
+    return latest?.status === 'found' ? latest.version.pk : (await versionFor(actor, d, `seen:${runId}`, null, touched));
   }
 
   /** An output: the version its facets name (one run's output, another's input), else a new version made by this run. */
-  function outputVersion(actor: Actor, d: OlDataset, pointer: string, runId: string, touched: Touched): number {
+  async function outputVersion(actor: Actor, d: OlDataset, pointer: string, runId: string, touched: Touched): Promise<number> {
     if (d.namespace === urls.base) return femtoVersion(actor, d, pointer);
     return versionFor(actor, d, versionKeyOf(d) ?? `run:${runId}`, runId, touched);
   }
 
   /** The step of a completed run; undefined when the run named no dataset. */
   /** `first`: the run's only event (a run seen for the first time), so its events need not be read back. */
-  function completeRun(
+  async function completeRun(
     actor: Actor,
     runId: string,
     first: RunEvent | undefined,
@@ -97,8 +97,8 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     endedAt: string,
     touched: Touched,
     notes: string[],
-  ): string | undefined {
-    const events = first ? [first] : repo.eventsOf(runId).map((e) => JSON.parse(e) as RunEvent);
+  ): Promise<string | undefined> {
+    const events = first ? [first] : (await repo.eventsOf(runId)).map((e) => JSON.parse(e) as RunEvent);
     const inputs = datasetsOfRun(events, 'inputs').map((d, i) => ({ versionPk: inputVersion(actor, d, `/inputs/${i}`, runId, touched), role: 'input' }));
     const inputPks = new Set(inputs.map((i) => i.versionPk));
     const outputs: number[] = [];
@@ -114,18 +114,18 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     });
     if (!inputs.length && !outputs.length) return undefined;
     const step = stepOf(events, runId, startedAt, endedAt);
-    provenance.record(actor, step, inputs, outputs);
+    (await provenance.record(actor, step, inputs, outputs));
     return step.id;
   }
 
-  function runEvent(actor: Actor, e: RunEvent, time: string): Applied {
+  async function runEvent(actor: Actor, e: RunEvent, time: string): Promise<Applied> {
     const runId = e.run.runId;
     const state: RunState = e.eventType ?? 'OTHER';
-    const prev = repo.run(runId);
+    const prev = (await repo.run(runId));
     const runLocation = urls.base + `/api/v1/lineage/runs/${encodeURIComponent(runId)}`;
     if (prev && TERMINAL.has(prev.state)) {
       // Final: a late START only dates the run; a second COMPLETE (or any other event) changes nothing.
-      if (state === 'START' && (!prev.startedAt || time < prev.startedAt)) repo.saveRun({ ...prev, startedAt: time, updatedAt: new Date().toISOString() });
+      if (state === 'START' && (!prev.startedAt || time < prev.startedAt)) (await repo.saveRun({ ...prev, startedAt: time, updatedAt: new Date().toISOString() }));
       const subject = prev.activityId ? { id: prev.activityId, location: urls.activity(prev.activityId) } : { id: runId, location: runLocation };
       return {
         status: 'unchanged',
@@ -147,8 +147,8 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     };
     const touched: Touched = { created: [], made: new Set() };
     const notes: string[] = [];
-    if (state === 'COMPLETE') next.activityId = completeRun(actor, runId, prev ? undefined : e, startedAt, time, touched, notes) ?? null;
-    repo.saveRun(next);
+    if (state === 'COMPLETE') next.activityId = (await completeRun(actor, runId, prev ? undefined : e, startedAt, time, touched, notes)) ?? null;
+    (await repo.saveRun(next));
     const made = touched.created.length ? `; new dataset versions ${touched.created.join(', ')}` : '';
     const message = `run ${runId} of ${e.job.namespace}/${e.job.name}: ${next.state}${next.activityId ? `, step ${next.activityId}` : state === 'COMPLETE' ? ', no datasets so no step' : ''}${made}${notes.length ? `; ${notes.join('; ')}` : ''}`;
     const subject = next.activityId ? { id: next.activityId, location: urls.activity(next.activityId) } : { id: runId, location: runLocation };
@@ -163,13 +163,13 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
      * One validated event (its raw text keeps the record exact). A replay of an event already
      * received is `unchanged`; refusals (an unknown femto dataset, a cycle) leave nothing behind.
      */
-    ingest(actor: Actor, parsed: OlEvent, raw: string, digest: string): Applied {
+    async ingest(actor: Actor, parsed: OlEvent, raw: string, digest: string): Promise<Applied> {
       auth.require(actor, 'curator');
       const time = eventTimeOf(parsed.event.eventTime, '/eventTime');
-      return repo.transaction((): Applied => {
+      return repo.transaction(async (): Promise<Applied> => {
         const runId = parsed.kind === 'run' ? parsed.event.run.runId : null;
         const eventType = parsed.kind === 'run' ? (parsed.event.eventType ?? null) : parsed.kind.toUpperCase();
-        if (!repo.addEvent({ digest, runId, eventType, eventTime: time, event: raw, at: new Date().toISOString() })) {
+        if (!(await repo.addEvent({ digest, runId, eventType, eventTime: time, event: raw, at: new Date().toISOString() }))) {
           return { status: 'unchanged', message: `event already received${runId ? ` (run ${runId})` : ''}` };
         }
         if (parsed.kind === 'run') return runEvent(actor, parsed.event, time);
@@ -180,9 +180,9 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
           };
         const d = parsed.event.dataset;
         const touched: Touched = { created: [], made: new Set() };
-        if (d.namespace === urls.base) femtoVersion(actor, d, '/dataset');
-        else versionFor(actor, d, versionKeyOf(d) ?? 'static', null, touched);
-        const id = datasetFor(d).id;
+        if (d.namespace === urls.base) (await femtoVersion(actor, d, '/dataset'));
+        else (await versionFor(actor, d, versionKeyOf(d) ?? 'static', null, touched));
+        const id = (await datasetFor(d)).id;
         return touched.created.length
           ? { status: 'created', message: `dataset ${touched.created.join(', ')} from a dataset event`, subject: { id, location: urls.dataset(id) } }
           : { status: 'unchanged', message: `dataset event for ${id}: nothing new`, subject: { id, location: urls.dataset(id) } };
@@ -194,12 +194,12 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
      * publish). A run whose step the caller may not see (it links only records hidden from it) is
      * unknown, as its step is.
      */
-    run(actor: Actor, runId: string) {
+    async run(actor: Actor, runId: string) {
       auth.require(actor, 'curator');
-      const run = repo.run(runId);
-      if (!run || (run.activityId && !provenance.records(actor, [run.activityId]).has(run.activityId)))
+      const run = (await repo.run(runId));
+      if (!run || (run.activityId && !(await provenance.records(actor, [run.activityId])).has(run.activityId)))
         throw new FemtoError('NOT_FOUND', `Run '${runId}' is unknown`);
-      return { ...run, events: repo.eventsOf(runId).length, activityLocation: run.activityId ? urls.activity(run.activityId) : null };
+      return { ...run, events: (await repo.eventsOf(runId)).length, activityLocation: run.activityId ? urls.activity(run.activityId) : null };
     },
   };
 }

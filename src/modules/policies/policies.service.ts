@@ -101,7 +101,7 @@ export function createPoliciesService(deps: {
   }
 
   /** What keeps a record from meeting a rule (nothing: it is met), and the gates among it. */
-  function problems(rule: Rule, s: PolicySubject): { problems: FieldError[]; blocking: BlockingGate[] } {
+  async function problems(rule: Rule, s: PolicySubject): Promise<{ problems: FieldError[]; blocking: BlockingGate[] }> {
     const r = s.record;
     const need = rule.require;
     const out: FieldError[] = [];
@@ -126,7 +126,7 @@ export function createPoliciesService(deps: {
             out.push({ pointer: `/generatedBy/software/${f}`, message: `step '${step.id}' states no software ${f}` });
     }
     if (rule.gates) {
-      blocking = gates.unmetGates(s.pk, governedTiers(rule, s), rule.gates);
+      blocking = (await gates.unmetGates(s.pk, governedTiers(rule, s), rule.gates));
       for (const b of blocking) out.push({ pointer: '/gates', message: `${b.label} (${b.gate}): ${b.state}` });
     }
     for (const f of need.fields ?? []) if (empty(r[f])) out.push({ pointer: `/${f}`, message: `states no ${f}` });
@@ -144,8 +144,8 @@ export function createPoliciesService(deps: {
     return { problems: out, blocking };
   }
 
-  function outcome(rule: Rule, s: PolicySubject): RuleOutcome & { blocking: BlockingGate[] } {
-    const found = problems(rule, s);
+  async function outcome(rule: Rule, s: PolicySubject): Promise<RuleOutcome & { blocking: BlockingGate[] }> {
+    const found = (await problems(rule, s));
     const prefix = `${rule.policy}/${rule.id}`;
     return {
       policy: rule.policy,
@@ -185,9 +185,9 @@ export function createPoliciesService(deps: {
      * Throws 422 POLICY_UNMET listing every problem of every unmet rule checked at `event`, for a
      * version (the draft being published, or the version a DOI describes).
      */
-    check(versionPk: number, event: PolicyEvent): void {
+    async check(versionPk: number, event: PolicyEvent): Promise<void> {
       if (!rules.some((r) => r.on.includes(event))) return;
-      const [item] = deps.reader.load(system, [versionPk]);
+      const [item] = (await deps.reader.load(system, [versionPk]));
       if (!item) throw new FemtoError('INTERNAL', `version row ${versionPk} vanished`);
       const s = subjectOf(item);
       const unmet = rules

@@ -81,27 +81,27 @@ export interface ImportWriters {
 export const doiOf = (content: VersionContent) => content.relatedIdentifiers?.find((r) => r.type === 'DOI' && r.relation === 'IsIdenticalTo')?.value;
 
 /** The version a reference names when femto has it; else the dataset's latest (a document from another femto names versions this one numbers differently). */
-function existing(w: ImportWriters, actor: Actor, ref: StepRef): VersionRef | undefined {
+async function existing(w: ImportWriters, actor: Actor, ref: StepRef): Promise<VersionRef | undefined> {
   const byDoi = ref.doi ? w.datasetOfDoi(actor, ref.doi) : undefined;
   if (byDoi) return byDoi;
   if (ref.version === undefined) return undefined;
   // Only a version the importing caller may read: one hidden from it is as unknown as an absent one.
-  const pk = w.datasets.versionPksOf([{ datasetId: ref.dataset, version: ref.version }]).get(`${ref.dataset}@${ref.version}`);
-  return pk !== undefined && w.datasets.readable(actor, [pk]).has(pk) ? { dataset: ref.dataset, version: ref.version } : undefined;
+  const pk = (await w.datasets.versionPksOf([{ datasetId: ref.dataset, version: ref.version }])).get(`${ref.dataset}@${ref.version}`);
+  return pk !== undefined && (await w.datasets.readable(actor, [pk])).has(pk) ? { dataset: ref.dataset, version: ref.version } : undefined;
 }
 
 /**
  * Writes a dataset as a published version (what steps link): created when new, a new version when
  * the document now says something else, unchanged when it says what the latest version says.
  */
-export function writeDataset(w: ImportWriters, actor: Actor, plan: DatasetPlan, dryRun: boolean): Applied {
-  const known = existing(w, actor, { dataset: plan.id, version: plan.version, doi: doiOf(plan.content) });
+export async function writeDataset(w: ImportWriters, actor: Actor, plan: DatasetPlan, dryRun: boolean): Promise<Applied> {
+  const known = (await existing(w, actor, { dataset: plan.id, version: plan.version, doi: doiOf(plan.content) }));
   if (known) {
     const id = known.dataset;
     return { status: 'unchanged', message: `${plan.content.title} is femto's dataset ${id} v${known.version}`, subject: { id, location: w.urls.dataset(id) } };
   }
   const { id, content } = plan;
-  const r = w.datasets.publishContent(actor, id, content);
+  const r = (await w.datasets.publishContent(actor, id, content));
   const what = { created: `create dataset ${id}`, updated: `publish version ${r.version} of dataset ${id}`, unchanged: `leave dataset ${id} as it is` }[
     r.status
   ];
@@ -109,17 +109,17 @@ export function writeDataset(w: ImportWriters, actor: Actor, plan: DatasetPlan, 
 }
 
 /** Records a step (validated as `POST /activities` validates it, errors pointing into the document); unchanged when femto has it. */
-export function writeStep(
+export async function writeStep(
   w: ImportWriters,
   actor: Actor,
   step: Record<string, unknown> & { id: string; inputs: StepRef[]; outputs: StepRef[] },
   pointer: string,
   dryRun: boolean,
-): Applied {
+): Promise<Applied> {
   const subject = { id: step.id, location: w.urls.activity(step.id) };
-  if (w.provenance.exists(step.id)) return { status: 'unchanged', message: `step ${step.id} is recorded`, subject };
-  const resolve = (ref: StepRef, keepRole: boolean) => ({
-    ...(existing(w, actor, ref) ?? { dataset: ref.dataset }),
+  if ((await w.provenance.exists(step.id))) return { status: 'unchanged', message: `step ${step.id} is recorded`, subject };
+  const resolve = async (ref: StepRef, keepRole: boolean) => ({
+    ...((await existing(w, actor, ref)) ?? { dataset: ref.dataset }),
     ...(keepRole && ref.role ? { role: ref.role } : {}),
   });
   const parsed = createActivityBody.safeParse({
@@ -128,7 +128,7 @@ export function writeStep(
     outputs: step.outputs.map((r) => resolve(r, false)),
   });
   if (!parsed.success) throw invalidStep(parsed.error, pointer);
-  w.provenance.insert(actor, parsed.data);
+  (await w.provenance.insert(actor, parsed.data));
   return {
     status: 'created',
     message: `${dryRun ? 'would record' : 'recorded'} step ${step.id} (${parsed.data.inputs.length} in, ${parsed.data.outputs.length} out)`,

@@ -37,15 +37,15 @@ export interface ProvGraph {
 export function createProvGraphs(deps: { steps: ProvenanceService['steps']; reader: Pick<DatasetReader, 'load'>; urls: SiteUrls }) {
   const { steps, reader, urls } = deps;
 
-  function build(
+  async function build(
     actor: Actor,
     head: Pick<ProvGraph, 'kind' | 'about' | 'title' | 'description' | 'truncated'>,
     versionPks: number[],
     activityIds: string[],
-  ): ProvGraph {
-    const s = steps(actor, activityIds);
+  ): Promise<ProvGraph> {
+    const s = (await steps(actor, activityIds));
     const pks = [...new Set([...versionPks, ...s.used.map((u) => u.versionPk), ...s.generated.map((g) => g.versionPk)])];
-    const versions = reader.load(actor, pks).map((item) => ({ item, described: harvestItem(actor, item) }));
+    const versions = (await reader.load(actor, pks)).map((item) => ({ item, described: harvestItem(actor, item) }));
     const loaded = new Set(versions.map((v) => v.item.pk));
     const kept = (e: StepEnd) => loaded.has(e.versionPk);
     return { viewer: actor, ...head, versions, activities: s.activities, used: s.used.filter(kept), generated: s.generated.filter(kept) };
@@ -53,7 +53,7 @@ export function createProvGraphs(deps: { steps: ProvenanceService['steps']; read
 
   return {
     /** The lineage walk the JSON answer gives, with every step in it told whole (all the inputs and outputs the caller may see). */
-    ofLineage(actor: Actor, l: Lineage, about: string): ProvGraph {
+    async ofLineage(actor: Actor, l: Lineage, about: string): Promise<ProvGraph> {
       const root = l.root.dataset ? `${l.root.dataset} v${l.root.version}` : l.root.id;
       const versionPks = l.nodes.flatMap((n) => (n.pk !== null ? [n.pk] : []));
       const activityIds = l.nodes.flatMap((n) => (n.activity ? [n.activity] : []));
@@ -73,8 +73,8 @@ export function createProvGraphs(deps: { steps: ProvenanceService['steps']; read
     },
 
     /** One step with its inputs, outputs, agents and software; 404 for an unknown step. */
-    ofActivity(actor: Actor, id: string): ProvGraph {
-      const g = build(actor, { kind: 'activity', about: urls.activity(id), title: '', description: '', truncated: false }, [], [id]);
+    async ofActivity(actor: Actor, id: string): Promise<ProvGraph> {
+      const g = (await build(actor, { kind: 'activity', about: urls.activity(id), title: '', description: '', truncated: false }, [], [id]));
       const [a] = g.activities;
       if (!a) throw notFound('Activity', id);
       return {

@@ -325,8 +325,8 @@ export function provJsonImporter(deps: ImportWriters & { jsonMaxDepth: number })
       return [...unitsOf(doc as ProvDocument, input.name)];
     },
 
-    apply({ data }, actor, { dryRun }) {
-      return data.kind === 'step' ? writeStep(deps, actor, data.step, data.pointer, dryRun) : writeDataset(deps, actor, data.plan, dryRun);
+    async apply({ data }, actor, { dryRun }) {
+      return data.kind === 'step' ? (await writeStep(deps, actor, data.step, data.pointer, dryRun)) : (await writeDataset(deps, actor, data.plan, dryRun));
     },
   };
 }

@@ -1,5 +1,5 @@
-import { eq, inArray, sql } from 'drizzle-orm';
-import type { Database_ } from '../../db/client.js';
+import type { Database } from '../../db/port.js';
+import { tableRows } from '../../db/rows.js';
 import { agents } from '../../db/schema/index.js';
 import { mayReadVersion, type AccessParams } from '../../db/fragments.js';
 import { randomId } from '../../lib/ids.js';
@@ -25,33 +25,23 @@ const NAMED_FOR_CALLER = `(
   -- an agent nothing names yet is for curators, who register agents to name them
   OR (@editor = 1 AND NOT EXISTS (SELECT 1 FROM version_agents x WHERE x.agent_id = a.id) AND NOT EXISTS (SELECT 1 FROM activity_agents y WHERE y.agent_id = a.id)))`;
 
-export function createAgentsRepository({ db, sqlite }: Database_) {
-  const listStmt = sqlite.prepare(`
+export function createAgentsRepository(db: Database) {
+  const listStmt = db.prepare(`
     SELECT a.id, a.kind, a.name, a.orcid, a.ror, a.url, a.affiliation, a.created_at AS createdAt FROM agents a
      WHERE (@id IS NULL OR a.id = @id) AND (@kind IS NULL OR a.kind = @kind) AND (@after IS NULL OR a.id > @after) AND ${NAMED_FOR_CALLER}
      ORDER BY a.id LIMIT @limit`);
   // Every creator of every version written is looked up here: prepared once, raw (drizzle's row mapping costs more than the lookup).
   const agentColumns = 'id, kind, name, orcid, ror, url, affiliation, created_at AS createdAt';
-  const byOrcid = sqlite.prepare(`SELECT ${agentColumns} FROM agents WHERE orcid = ?`);
-  const byRor = sqlite.prepare(`SELECT ${agentColumns} FROM agents WHERE ror = ?`);
+  const byOrcid = db.prepare(`SELECT ${agentColumns} FROM agents WHERE orcid = ?`);
+  const byRor = db.prepare(`SELECT ${agentColumns} FROM agents WHERE ror = ?`);
   // Without a persistent identifier the best we can do is the exact name of the same kind of agent. The unary + keeps the
   // planner off the ORCID and ROR indexes: `ror IS NULL` on them walks every agent without one (nearly all), by name it is one probe.
-  const byName = sqlite.prepare(`SELECT ${agentColumns} FROM agents WHERE kind = ? AND name = ? AND +orcid IS NULL AND +ror IS NULL`);
-  const insertAgent = db
-    .insert(agents)
-    .values({
-      id: sql.placeholder('id'),
-      kind: sql.placeholder('kind'),
-      name: sql.placeholder('name'),
-      orcid: sql.placeholder('orcid'),
-      ror: sql.placeholder('ror'),
-      url: sql.placeholder('url'),
-      affiliation: sql.placeholder('affiliation'),
-    })
-    .prepare();
+  const byName = db.prepare(`SELECT ${agentColumns} FROM agents WHERE kind = ? AND name = ? AND +orcid IS NULL AND +ror IS NULL`);
+  const agentRows = tableRows(db, agents);
+  const byIdsStmt = db.prepare(`${agentRows.select} WHERE id IN (SELECT value FROM json_each(?))`);
 
-  function findByIdentity(a: AgentIdentity): AgentRow | undefined {
-    const row = a.orcid ? byOrcid.get(a.orcid) : a.ror ? byRor.get(a.ror) : byName.get(a.kind, a.name);
+  async function findByIdentity(a: AgentIdentity): Promise<AgentRow | undefined> {
+    const row = a.orcid ? (await byOrcid.get(a.orcid)) : a.ror ? (await byRor.get(a.ror)) : (await byName.get(a.kind, a.name));
     return row as AgentRow | undefined;
   }
 
@@ -59,33 +49,29 @@ export function createAgentsRepository({ db, sqlite }: Database_) {
     findByIdentity,
 
     /** Returns the id of the agent with this identity, creating it when new. */
-    upsert(a: AgentIdentity): string {
-      const existing = findByIdentity(a);
+    async upsert(a: AgentIdentity): Promise<string> {
+      const existing = (await findByIdentity(a));
       if (existing) return existing.id;
       const id = randomId('ag-');
-      insertAgent.run({ id, kind: a.kind, name: a.name, orcid: a.orcid ?? null, ror: a.ror ?? null, url: a.url ?? null, affiliation: a.affiliation ?? null });
+      await agentRows.insert({ id, kind: a.kind, name: a.name, orcid: a.orcid ?? null, ror: a.ror ?? null, url: a.url ?? null, affiliation: a.affiliation ?? null });
       return id;
     },
 
-    insert(row: typeof agents.$inferInsert): void {
-      db.insert(agents).values(row).run();
+    async insert(row: typeof agents.$inferInsert): Promise<void> {
+      await agentRows.insert(row);
     },
 
-    byIds(ids: readonly string[]): AgentRow[] {
+    async byIds(ids: readonly string[]): Promise<AgentRow[]> {
       if (ids.length === 0) return [];
-      return db
-        .select()
-        .from(agents)
-        .where(inArray(agents.id, [...ids]))
-        .all();
+      return (await byIdsStmt.all(JSON.stringify(ids))).map(agentRows.decode);
     },
 
-    byId(id: string): AgentRow | undefined {
-      return db.select().from(agents).where(eq(agents.id, id)).get();
+    async byId(id: string): Promise<AgentRow | undefined> {
+      return (await this.byIds([id]))[0];
     },
 
     /** Agents the caller may see (named by something it may read), in id order, in one statement. */
-    list(opts: { id?: string; kind?: AgentKind; after?: string; limit: number }, access: AccessParams): AgentRow[] {
+    async list(opts: { id?: string; kind?: AgentKind; after?: string; limit: number }, access: AccessParams): Promise<AgentRow[]> {
       return listStmt.all({ id: opts.id ?? null, kind: opts.kind ?? null, after: opts.after ?? null, limit: opts.limit, ...access }) as AgentRow[];
     },
   };

@@ -11,11 +11,11 @@ declare module '../datasets/read.js' {
 /** The provenance module's part of every dataset read: one-hop lineage, for the whole batch at once. */
 export function provenanceReadExtension(provenance: ProvenanceService): ReadExtension {
   return {
-    load(actor, items) {
-      const around = provenance.neighbourhood(
+    async load(actor, items) {
+      const around = (await provenance.neighbourhood(
         actor,
         items.map((i) => i.pk),
-      );
+      ));
       for (const item of items) item.parts.provenance = around.get(item.pk)!;
     },
   };

@@ -1,18 +1,18 @@
 import type { AgentRow } from './agents.repository.js';
 import type { VersionEndpoint } from './provenance.schema.js';
-import { transactionRunner, type Database_ } from '../../db/client.js';
+import type { Database } from '../../db/port.js';
 import type { activities } from '../../db/schema/index.js';
 import { sharedGroups } from '../../db/fragments.js';
 
 export type ActivityRow = typeof activities.$inferSelect;
 
-export function createProvenanceRepository({ sqlite }: Database_) {
-  const inTransaction = transactionRunner(sqlite);
+export function createProvenanceRepository(db: Database) {
+  const inTransaction = <T>(fn: () => Promise<T>) => db.transaction(fn);
   /*
    * Is any of `targets` downstream of (or equal to) any of `starts`? UNION (not UNION ALL) keeps
    * each version once, so the walk terminates even on corrupt data that already holds a cycle.
    */
-  const reachesDownstream = sqlite.prepare(`
+  const reachesDownstream = db.prepare(`
     WITH RECURSIVE down(pk) AS (
       SELECT value FROM json_each(?)
       UNION
@@ -24,28 +24,28 @@ export function createProvenanceRepository({ sqlite }: Database_) {
     SELECT pk FROM down WHERE pk IN (SELECT value FROM json_each(?)) LIMIT 1`);
 
   // Most steps write versions nothing reads yet (a bulk import makes them in order): one index probe settles those without the walk.
-  const usedStmt = sqlite.prepare('SELECT 1 FROM json_each(?) k CROSS JOIN activity_inputs i ON i.version_pk = k.value LIMIT 1').pluck(true);
+  const usedStmt = db.prepare('SELECT 1 FROM json_each(?) k CROSS JOIN activity_inputs i ON i.version_pk = k.value LIMIT 1');
 
   // Writes of steps, prepared once: bulk imports write one per record.
-  const existsStmt = sqlite.prepare('SELECT 1 FROM activities WHERE id = ?').pluck(true);
-  const insertActivityStmt = sqlite.prepare(`
+  const existsStmt = db.prepare('SELECT 1 FROM activities WHERE id = ?');
+  const insertActivityStmt = db.prepare(`
     INSERT INTO activities (id, kind, name, description, software_name, software_version, software_repository, software_commit, parameters, started_at, ended_at, basis, implied, created_by, created_at)
     VALUES (@id, @kind, @name, @description, @softwareName, @softwareVersion, @softwareRepository, @softwareCommit, @parameters, @startedAt, @endedAt, @basis, @implied, @createdBy, @createdAt)`);
-  const insertAgentLink = sqlite.prepare('INSERT INTO activity_agents (activity_id, agent_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-  const insertInput = sqlite.prepare('INSERT INTO activity_inputs (activity_id, version_pk, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-  const insertOutput = sqlite.prepare('INSERT INTO activity_outputs (activity_id, version_pk) VALUES (?, ?) ON CONFLICT DO NOTHING');
-  const generatedStmt = sqlite.prepare(
+  const insertAgentLink = db.prepare('INSERT INTO activity_agents (activity_id, agent_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const insertInput = db.prepare('INSERT INTO activity_inputs (activity_id, version_pk, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+  const insertOutput = db.prepare('INSERT INTO activity_outputs (activity_id, version_pk) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  const generatedStmt = db.prepare(
     'SELECT o.version_pk AS versionPk, o.activity_id AS activityId FROM json_each(?) k CROSS JOIN activity_outputs o ON o.version_pk = k.value',
   );
 
   /* Lineage snapshots (in this process or any other on the same file) compare this counter to know they are stale. */
-  const bumpGeneration = sqlite.prepare(
+  const bumpGeneration = db.prepare(
     'INSERT INTO provenance_generation (id, generation) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET generation = generation + 1',
   );
 
   // Reads of records and neighbourhoods: prepared once, many keys as one JSON array.
-  const activitiesStmt = sqlite.prepare(`SELECT a.* FROM json_each(@ids) k CROSS JOIN activities a ON a.id = k.value`);
-  const agentsStmt = sqlite.prepare(`
+  const activitiesStmt = db.prepare(`SELECT a.* FROM json_each(@ids) k CROSS JOIN activities a ON a.id = k.value`);
+  const agentsStmt = db.prepare(`
     SELECT l.activity_id AS activityId, l.role, g.id, g.kind, g.name, g.orcid, g.ror, g.url, g.affiliation, g.created_at AS createdAt
       FROM json_each(@ids) k CROSS JOIN activity_agents l ON l.activity_id = k.value JOIN agents g ON g.id = l.agent_id ORDER BY l.activity_id, l.agent_id, l.role`);
   const endpoint = (table: 'activity_inputs' | 'activity_outputs', role: string) => `
@@ -55,9 +55,9 @@ export function createProvenanceRepository({ sqlite }: Database_) {
      ORDER BY e.activity_id, e.version_pk`;
   const endpoints = (rows: unknown[]) =>
     (rows as (Omit<VersionEndpoint, 'groups'> & { groups: string })[]).map((r) => ({ ...r, groups: JSON.parse(r.groups) as string[] }));
-  const inputsStmt = sqlite.prepare(endpoint('activity_inputs', 'e.role'));
-  const outputsStmt = sqlite.prepare(endpoint('activity_outputs', 'NULL'));
-  const touchingStmt = sqlite.prepare(`
+  const inputsStmt = db.prepare(endpoint('activity_inputs', 'e.role'));
+  const outputsStmt = db.prepare(endpoint('activity_outputs', 'NULL'));
+  const touchingStmt = db.prepare(`
     SELECT 'generatedBy' AS side, o.version_pk AS versionPk, o.activity_id AS activityId FROM json_each(@pks) k CROSS JOIN activity_outputs o ON o.version_pk = k.value
     UNION ALL
     SELECT 'usedBy', i.version_pk, i.activity_id FROM json_each(@pks) k CROSS JOIN activity_inputs i ON i.version_pk = k.value
@@ -98,19 +98,17 @@ export function createProvenanceRepository({ sqlite }: Database_) {
   });
 
   return {
-    transaction<T>(fn: () => T): T {
-      return inTransaction(fn);
-    },
+    transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
 
-    activityExists: (id: string) => existsStmt.get(id) !== undefined,
+    activityExists: async (id: string) => (await existsStmt.scalar(id)) !== undefined,
 
-    insertActivity(
+    async insertActivity(
       row: typeof activities.$inferInsert,
       links: { agents: { agentId: string; role: string }[]; inputs: { versionPk: number; role: string | null }[]; outputs: number[] },
-    ): void {
+    ): Promise<void> {
       // Nested in the caller's transaction (a savepoint): the edges and the generation bump commit or roll back together.
-      inTransaction(() => {
-        insertActivityStmt.run({
+      (await inTransaction(async () => {
+        (await insertActivityStmt.run({
           name: null,
           description: null,
           softwareName: null,
@@ -124,55 +122,55 @@ export function createProvenanceRepository({ sqlite }: Database_) {
           parameters: row.parameters == null ? null : JSON.stringify(row.parameters),
           implied: row.implied ? 1 : 0,
           createdAt: row.createdAt ?? new Date().toISOString(),
-        });
-        for (const a of links.agents) insertAgentLink.run(row.id, a.agentId, a.role);
-        for (const i of links.inputs) insertInput.run(row.id, i.versionPk, i.role);
-        for (const versionPk of links.outputs) insertOutput.run(row.id, versionPk);
-        bumpGeneration.run();
-      });
+        }));
+        for (const a of links.agents) (await insertAgentLink.run(row.id, a.agentId, a.role));
+        for (const i of links.inputs) (await insertInput.run(row.id, i.versionPk, i.role));
+        for (const versionPk of links.outputs) (await insertOutput.run(row.id, versionPk));
+        (await bumpGeneration.run());
+      }));
     },
 
-    wouldCycle(inputPks: number[], outputPks: number[]): boolean {
+    async wouldCycle(inputPks: number[], outputPks: number[]): Promise<boolean> {
       if (!inputPks.length || !outputPks.length) return false;
       const outputs = JSON.stringify(outputPks);
-      if (usedStmt.get(outputs) === undefined) return outputPks.some((o) => inputPks.includes(o));
-      return reachesDownstream.get(outputs, JSON.stringify(inputPks)) !== undefined;
+      if ((await usedStmt.scalar(outputs)) === undefined) return outputPks.some((o) => inputPks.includes(o));
+      return (await reachesDownstream.get(outputs, JSON.stringify(inputPks))) !== undefined;
     },
 
     /** Output versions that some activity already generated (PROV: an entity is generated once). */
-    alreadyGenerated(outputPks: number[]): { versionPk: number; activityId: string }[] {
-      return outputPks.length ? (generatedStmt.all(JSON.stringify(outputPks)) as { versionPk: number; activityId: string }[]) : [];
+    async alreadyGenerated(outputPks: number[]): Promise<{ versionPk: number; activityId: string }[]> {
+      return outputPks.length ? ((await generatedStmt.all(JSON.stringify(outputPks))) as { versionPk: number; activityId: string }[]) : [];
     },
 
-    activities(ids: readonly string[]): ActivityRow[] {
-      return ids.length ? (activitiesStmt.all({ ids: JSON.stringify(ids) }) as RawActivity[]).map(activityRow) : [];
+    async activities(ids: readonly string[]): Promise<ActivityRow[]> {
+      return ids.length ? ((await activitiesStmt.all({ ids: JSON.stringify(ids) })) as RawActivity[]).map(activityRow) : [];
     },
 
-    agentsOf(ids: readonly string[]): { activityId: string; role: string; agent: AgentRow }[] {
+    async agentsOf(ids: readonly string[]): Promise<{ activityId: string; role: string; agent: AgentRow }[]> {
       if (!ids.length) return [];
-      return (agentsStmt.all({ ids: JSON.stringify(ids) }) as (AgentRow & { activityId: string; role: string })[]).map(({ activityId, role, ...agent }) => ({
+      return ((await agentsStmt.all({ ids: JSON.stringify(ids) })) as (AgentRow & { activityId: string; role: string })[]).map(({ activityId, role, ...agent }) => ({
         activityId,
         role,
         agent,
       }));
     },
 
-    inputsOf(ids: readonly string[]): VersionEndpoint[] {
-      return ids.length ? endpoints(inputsStmt.all({ ids: JSON.stringify(ids) })) : [];
+    async inputsOf(ids: readonly string[]): Promise<VersionEndpoint[]> {
+      return ids.length ? endpoints((await inputsStmt.all({ ids: JSON.stringify(ids) }))) : [];
     },
 
-    outputsOf(ids: readonly string[]): VersionEndpoint[] {
-      return ids.length ? endpoints(outputsStmt.all({ ids: JSON.stringify(ids) })) : [];
+    async outputsOf(ids: readonly string[]): Promise<VersionEndpoint[]> {
+      return ids.length ? endpoints((await outputsStmt.all({ ids: JSON.stringify(ids) }))) : [];
     },
 
     /** Activities that generated or used the given versions (the edges one step away), in one statement. */
-    activityIdsTouching(versionPks: readonly number[]): {
+    async activityIdsTouching(versionPks: readonly number[]): Promise<{
       generatedBy: { versionPk: number; activityId: string }[];
       usedBy: { versionPk: number; activityId: string }[];
-    } {
+    }> {
       const out = { generatedBy: [] as { versionPk: number; activityId: string }[], usedBy: [] as { versionPk: number; activityId: string }[] };
       if (!versionPks.length) return out;
-      for (const r of touchingStmt.all({ pks: JSON.stringify(versionPks) }) as { side: 'generatedBy' | 'usedBy'; versionPk: number; activityId: string }[]) {
+      for (const r of (await touchingStmt.all({ pks: JSON.stringify(versionPks) })) as { side: 'generatedBy' | 'usedBy'; versionPk: number; activityId: string }[]) {
         out[r.side].push({ versionPk: r.versionPk, activityId: r.activityId });
       }
       return out;

@@ -5,9 +5,9 @@ import type { ActivityRecord } from './provenance.schema.js';
 type VersionLink = ActivityRecord['inputs'][number];
 
 /** Dataset views of (dataset id, version number) references, in order, batched; null where there is none or the caller may not see it. */
-export function versionViews(ctx: GraphQLContext, ends: readonly { dataset: string | null; version: number | null }[]): (DatasetNode | null)[] {
+export async function versionViews(ctx: GraphQLContext, ends: readonly { dataset: string | null; version: number | null }[]): Promise<(DatasetNode | null)[]> {
   const refs = ends.map((e) => (e.dataset && e.version != null ? { datasetId: e.dataset, version: e.version } : null));
-  const pks = ctx.femto.datasets.versionPksOf(refs.filter((r): r is NonNullable<typeof r> => r !== null));
+  const pks = (await ctx.femto.datasets.versionPksOf(refs.filter((r): r is NonNullable<typeof r> => r !== null)));
   return datasetNodes(
     ctx,
     refs.map((r) => (r ? (pks.get(`${r.datasetId}@${r.version}`) ?? -1) : -1)),
@@ -15,16 +15,16 @@ export function versionViews(ctx: GraphQLContext, ends: readonly { dataset: stri
 }
 
 /** Activities touching the given versions, as full records, batched. */
-function activitiesFor(ctx: GraphQLContext, pks: number[], side: 'generatedBy' | 'usedBy') {
-  const around = ctx.femto.provenance.neighbourhood(ctx.actor, pks);
+async function activitiesFor(ctx: GraphQLContext, pks: number[], side: 'generatedBy' | 'usedBy') {
+  const around = (await ctx.femto.provenance.neighbourhood(ctx.actor, pks));
   return pks.map((pk) => around.get(pk)![side]);
 }
 
 export const provenanceGraphQL: GraphQLModule = {
   resolvers: {
     Query: {
-      activity: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => ctx.femto.provenance.records(ctx.actor, [id]).get(id) ?? null,
-      agent: (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => ctx.femto.provenance.findAgent(ctx.actor, id) ?? null,
+      activity: async (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => (await ctx.femto.provenance.records(ctx.actor, [id])).get(id) ?? null,
+      agent: async (_: unknown, { id }: { id: string }, ctx: GraphQLContext) => (await ctx.femto.provenance.findAgent(ctx.actor, id)) ?? null,
     },
     Activity: {
       parameters: (a: ActivityRecord) => (a.parameters ? JSON.stringify(a.parameters) : null),
@@ -34,11 +34,11 @@ export const provenanceGraphQL: GraphQLModule = {
   loaders: {
     Dataset: {
       async generatedBy(queries: LoaderQuery<DatasetNode>[], ctx) {
-        return activitiesFor(
+        return (await activitiesFor(
           ctx,
           queries.map((q) => q.obj.__pk),
           'generatedBy',
-        ).map((list) => list[0] ?? null);
+        )).map((list) => list[0] ?? null);
       },
       async usedBy(queries: LoaderQuery<DatasetNode>[], ctx) {
         return activitiesFor(

@@ -171,8 +171,8 @@ export function roCrateImporter(deps: ImportWriters & { jsonMaxDepth: number }):
       }
     },
 
-    apply({ data }, actor, { dryRun }) {
-      return data.kind === 'step' ? writeStep(deps, actor, data.step, data.pointer, dryRun) : writeDataset(deps, actor, data.plan, dryRun);
+    async apply({ data }, actor, { dryRun }) {
+      return data.kind === 'step' ? (await writeStep(deps, actor, data.step, data.pointer, dryRun)) : (await writeDataset(deps, actor, data.plan, dryRun));
     },
   };
 }

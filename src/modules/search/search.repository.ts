@@ -1,4 +1,4 @@
-import type { Database_ } from '../../db/client.js';
+import type { Database } from '../../db/port.js';
 import { IN_DOMAIN, IN_TIER, LATEST_PUBLISHED, mayReadVersion, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
 import type { Facet, FacetValue, SearchQuery } from './search.schema.js';
 
@@ -132,8 +132,8 @@ function collisionParams(q: SearchQuery) {
   };
 }
 
-export function createSearchRepository({ sqlite }: Database_) {
-  const prepared = (set: string) => ({ page: sqlite.prepare(pageSql(set)), facets: sqlite.prepare(facetsSql(set)) });
+export function createSearchRepository(db: Database) {
+  const prepared = (set: string) => ({ page: db.prepare(pageSql(set)), facets: db.prepare(facetsSql(set)) });
   const statements = {
     text: prepared(filtered.text),
     all: prepared(filtered.all),
@@ -143,18 +143,18 @@ export function createSearchRepository({ sqlite }: Database_) {
     >,
   };
 
-  const generationStmt = sqlite.prepare('SELECT seq FROM catalog_changes WHERE id = 1').pluck(true);
+  const generationStmt = db.prepare('SELECT seq FROM catalog_changes WHERE id = 1');
 
   return {
     /** The catalog's change counter: any change to any version moves it (see the catalog_changes migration). */
-    generation: () => (generationStmt.get() as number | undefined) ?? 0,
+    generation: async () => ((await generationStmt.scalar()) as number | undefined) ?? 0,
 
     /**
      * One filtered set, counted, faceted and paged, in two statements. Order: FTS rank (bm25)
      * when there is a query, then dataset id; the cursor is that pair, so paging is stable while
      * records are added.
      */
-    search(query: SearchQuery, opts: { access: AccessParams; after?: { rank: number; id: string } }): SearchPage {
+    async search(query: SearchQuery, opts: { access: AccessParams; after?: { rank: number; id: string } }): Promise<SearchPage> {
       const facets = Object.fromEntries(FACETS.map((f) => [f, []])) as unknown as SearchPage['facets'];
       const fts = query.q ? ftsQuery(query.q) : null;
       // Text with no searchable characters matches nothing.
@@ -174,9 +174,9 @@ export function createSearchRepository({ sqlite }: Database_) {
         ...ensembleParams(query),
         ...collisionParams(query),
       };
-      const rows = s.page.all({ ...params, afterRank: opts.after?.rank ?? null, afterId: opts.after?.id ?? null, limit: query.limit + 1 }) as SearchHit[];
+      const rows = (await s.page.all({ ...params, afterRank: opts.after?.rank ?? null, afterId: opts.after?.id ?? null, limit: query.limit + 1 })) as SearchHit[];
       let total = 0;
-      for (const r of s.facets.all(params) as { facet: Facet | 'total'; value: string; count: number }[]) {
+      for (const r of (await s.facets.all(params)) as { facet: Facet | 'total'; value: string; count: number }[]) {
         if (r.facet === 'total') total = r.count;
         else facets[r.facet].push({ value: r.value, count: r.count });
       }

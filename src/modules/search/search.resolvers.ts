@@ -14,7 +14,7 @@ export const searchGraphQL: GraphQLModule = {
   resolvers: {
     Query: {
       /** The REST search, arguments checked by the same zod schema; records come batched from the search service. */
-      datasets: (_: unknown, args: DatasetsArgs, ctx: GraphQLContext) => {
+      datasets: async (_: unknown, args: DatasetsArgs, ctx: GraphQLContext) => {
         const filter = Object.fromEntries(Object.entries(args.filter ?? {}).filter(([, v]) => v != null));
         const parsed = searchQuery.safeParse({
           q: args.query ?? undefined,
@@ -28,7 +28,7 @@ export const searchGraphQL: GraphQLModule = {
           const errors = parsed.error.issues.map((i) => ({ pointer: `args/${argName(i.path[0] ?? '')}`, message: i.message }));
           throw new FemtoError('VALIDATION_FAILED', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), errors);
         }
-        const result = ctx.femto.search.search(ctx.actor, parsed.data);
+        const result = (await ctx.femto.search.search(ctx.actor, parsed.data));
         return {
           edges: result.items.map((i) => ({ cursor: i.cursor, node: datasetNode(i.pk, i.record) })),
           pageInfo: { hasNextPage: result.nextCursor !== null, endCursor: result.items.at(-1)?.cursor ?? null },

@@ -29,21 +29,21 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
    * cached under the catalog's change counter (one one-row read while nothing changed), for
    * anonymous callers: what anyone else finds depends on who they are.
    */
-  const keyOf = (actor: Actor, query: SearchQuery) => (sharesPublicView(actor) ? `search:${repo.generation()}:${JSON.stringify(query)}` : undefined);
+  const keyOf = async (actor: Actor, query: SearchQuery) => (sharesPublicView(actor) ? `search:${(await repo.generation())}:${JSON.stringify(query)}` : undefined);
 
   // A domain filter may name the domain any way the ontology does; a name it does not know matches nothing.
   const withDomainIri = (query: SearchQuery): SearchQuery =>
     query.domain ? { ...query, domain: domains.resolveDomain(query.domain)?.iri ?? query.domain } : query;
 
-  function page(actor: Actor, given: SearchQuery, key = keyOf(actor, given)): SearchHits {
+  async function page(actor: Actor, given: SearchQuery, key = (await keyOf(actor, given))): Promise<SearchHits> {
     const query = withDomainIri(given);
     const hit = key ? cache.get<SearchHits>(key) : undefined;
     if (hit) return hit.meta!;
-    const p = repo.search(query, {
+    const p = (await repo.search(query, {
       access: accessParams(actor),
       // searchQuery refused cursors femto did not issue
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
-    });
+    }));
     const facets = { ...p.facets, domain: p.facets.domain.map((f) => ({ ...f, label: domains.resolveDomain(f.value)?.label ?? f.value })) };
     const out = { hits: p.hits.map((h) => ({ ...h, cursor: encodeCursor(h) })), nextCursor: p.last ? encodeCursor(p.last) : null, total: p.total, facets };
     // Kept as the object itself (callers only read it), sized by its JSON text.
@@ -59,12 +59,12 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
      * moves the key, and an embargo ending on a hit (which changes what anonymous callers see of
      * it, with no write) ends the entry's life.
      */
-    pageText(actor: Actor, query: SearchQuery, render: (page: SearchHits) => string): string {
-      const key = keyOf(actor, query);
-      if (!key) return render(page(actor, query, key));
+    async pageText(actor: Actor, query: SearchQuery, render: (page: SearchHits) => string): Promise<string> {
+      const key = (await keyOf(actor, query));
+      if (!key) return render((await page(actor, query, key)));
       const hit = cache.get<number | null>(`${key}:text`);
       if (hit && (hit.meta == null || Date.now() < hit.meta)) return hit.text;
-      const p = page(actor, query, key);
+      const p = (await page(actor, query, key));
       const now = Date.now();
       const embargoEnds = p.hits.map((h) => (h.accessLevel === 'embargoed' && h.embargoUntil ? Date.parse(h.embargoUntil) : NaN)).filter((t) => t > now);
       const text = render(p);
@@ -73,12 +73,12 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
     },
 
     /** The page with its records (GraphQL, portal). */
-    search(actor: Actor, query: SearchQuery): SearchResult {
-      const { hits, ...rest } = page(actor, query);
-      const records = datasets.recordsFor(
+    async search(actor: Actor, query: SearchQuery): Promise<SearchResult> {
+      const { hits, ...rest } = (await page(actor, query));
+      const records = (await datasets.recordsFor(
         actor,
         hits.map((h) => h.pk),
-      );
+      ));
       return {
         ...rest,
         items: hits.flatMap((h) => {
