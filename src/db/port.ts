@@ -9,9 +9,10 @@ import type { Dialect, SqlDialect } from './dialect.js';
 export type { Dialect, SqlDialect };
 
 /** Positional (`?`, an array or one value) or named (`@name`, an object) parameters; never both in one statement. */
-export type Params = readonly unknown[] | Readonly<Record<string, unknown>> | string | number | bigint | null;
+export type Params = readonly unknown[] | object | string | number | bigint | null;
 
-export type Row = Record<string, unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are typed by the repository that selects them
+export type Row = Record<string, any>;
 
 /** One SQL text, prepared once (SQLite: on the connection; PostgreSQL: a named statement per pooled connection). */
 export interface Statement<R = Row> {

@@ -51,7 +51,7 @@ export function createAuthRepository(db: Database) {
       await tokenRows.insert({ ...row, label: row.label ?? null });
     },
     async activeTokenByHash(hash: string): Promise<TokenIdentity | undefined> {
-      return activeByHash.get(hash) as TokenIdentity | undefined;
+      return (await activeByHash.get(hash)) as TokenIdentity | undefined;
     },
     async groupsOf(userId: string): Promise<string[]> {
       return JSON.parse((await groupsOfUser.scalar(userId)) as string) as string[];
@@ -83,8 +83,8 @@ export function createAuthRepository(db: Database) {
       return ((await groupsStmt.all({ id: id ?? null })) as GroupRow[]).map((g) => ({ ...g, members: ids(g.members) }));
     },
     /** The ids among `ids` that name groups, in one statement. */
-    existingGroups(ids: readonly string[]): Promise<string[]> {
-      return existingGroups.column(JSON.stringify(ids)) as string[];
+    async existingGroups(ids: readonly string[]): Promise<string[]> {
+      return (await existingGroups.column(JSON.stringify(ids))) as string[];
     },
     async addMember(groupId: string, userId: string): Promise<boolean> {
       return (await memberRows.insert({ groupId, userId }, true)).changes > 0;

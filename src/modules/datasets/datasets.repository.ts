@@ -296,11 +296,11 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
     },
 
     async concept(id: string): Promise<ConceptRow | undefined> {
-      return conceptStmt.get(id) as ConceptRow | undefined;
+      return (await conceptStmt.get(id)) as ConceptRow | undefined;
     },
 
     async insertConcept(id: string, createdBy: string, ownerId: string, now: string): Promise<void> {
-      (await insertConceptStmt.run(id, createdBy, ownerId, now, now));
+      (await insertConceptStmt.run([id, createdBy, ownerId, now, now]));
     },
 
     /** Who holds each of these records (absent: no such dataset), in one statement. */

@@ -121,7 +121,7 @@ export interface Vocabulary {
 }
 
 /** Throws a coded error (422, every unmet rule) when a version may not become public by `event` (the publication policies). */
-export type PolicyCheck = (versionPk: number, event: 'publish' | 'doi') => void;
+export type PolicyCheck = (versionPk: number, event: 'publish' | 'doi') => Promise<void>;
 
 /** Before visibility was its own field, restricted meant invisible: content that says only that is a private record. */
 const withVisibility = <T extends { visibility?: 'public' | 'private'; accessLevel?: string }>(c: T): T => ({
@@ -133,7 +133,7 @@ const withVisibility = <T extends { visibility?: 'public' | 'private'; accessLev
 const ownerOf = (actor: Actor) => actor.user ?? ADMIN_USER;
 
 /** The site ids of these that femto knows (the locations module's registry). */
-export type KnownSites = (ids: string[]) => Set<string>;
+export type KnownSites = (ids: string[]) => Promise<Set<string>>;
 
 export function createDatasetsService(deps: {
   repo: DatasetsRepository;

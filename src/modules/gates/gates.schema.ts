@@ -103,4 +103,4 @@ export interface BaselineComparison {
 }
 
 /** Comparisons of many versions in a fixed number of statements. */
-export type BaselineComparisons = (versionPks: readonly number[]) => BaselineComparison[];
+export type BaselineComparisons = (versionPks: readonly number[]) => Promise<BaselineComparison[]>;

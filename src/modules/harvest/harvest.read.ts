@@ -16,8 +16,8 @@ declare module '../datasets/read.js' {
  * for the whole batch in a fixed number of statements. Runs after the provenance part it reads.
  */
 export function harvestReadExtension(deps: {
-  storedRecords: (pks: readonly number[]) => Map<number, DatasetRecord>;
-  describe: (items: { record: DatasetRecord; pk: number }[]) => Map<number, DescribedRecord>;
+  storedRecords: (pks: readonly number[]) => Promise<Map<number, DatasetRecord>>;
+  describe: (items: { record: DatasetRecord; pk: number }[]) => Promise<Map<number, DescribedRecord>>;
 }): ReadExtension {
   return {
     load(actor, items) {

@@ -124,7 +124,7 @@ export function createHarvestRepository(db: Database) {
     },
 
     async count(q: HarvestQuery): Promise<number> {
-      return countStmt.scalar(bind(q)) as number;
+      return (await countStmt.scalar(bind(q))) as number;
     },
 
     async one(id: string, q: HarvestQuery): Promise<HarvestRow | undefined> {

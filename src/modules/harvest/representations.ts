@@ -21,7 +21,7 @@ export const DCAT_JSONLD = `application/ld+json; profile="${DCAT_PROFILE}"`;
 export function registerHarvestRepresentations(
   reader: DatasetReader,
   ctx: SerializerContext,
-  tombstoneFor: (datasetId: string, versionPk: number) => Tombstone | undefined,
+  tombstoneFor: (datasetId: string, versionPk: number) => Promise<Tombstone | undefined>,
 ) {
   const registry = reader.representations;
   const view = (item: ReadItem) => harvestItem(item.viewer, item);

@@ -19,9 +19,9 @@ interface TableRow {
 
 /** The HEPData tables of versions: written with a version, read for a batch of versions in one statement. */
 export function createHepdataRepository(db: Database) {
-  const insertTable = db.prepare(`
+  const insertTable = db.prepare<{ pk: number }>(`
     INSERT INTO hepdata_tables (version_pk, position, name, description, location, data_file, doi, license_name, license_url, license_description, row_count)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pk`);
   const insertKeyword = db.prepare(
     'INSERT INTO hepdata_keywords (table_pk, position, name, value, observable, low_gev, high_gev) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
@@ -45,30 +45,28 @@ export function createHepdataRepository(db: Database) {
     transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
 
     /** Writes a version's tables, in order (inside the caller's transaction: the version's own). */
-    insert(versionPk: number, tables: readonly HepdataTable[]): void {
-      tables.forEach((t, position) => {
-        const tablePk = Number(
-          insertTable.run(
-            versionPk,
-            position,
-            t.name,
-            t.description,
-            t.location,
-            t.dataFile,
-            t.doi,
-            t.license?.name ?? null,
-            t.license?.url ?? null,
-            t.license?.description ?? null,
-            t.rowCount,
-          ).lastInsertRowid,
-        );
-        t.keywords.forEach((k, i) => insertKeyword.run(tablePk, i, k.name, k.value, k.observable, k.gev?.low ?? null, k.gev?.high ?? null));
-        t.independentVariables.forEach((v, i) => insertVariable.run(tablePk, 'independent', i, v.name, v.units));
-        t.dependentVariables.forEach((v, i) => {
-          insertVariable.run(tablePk, 'dependent', i, v.name, v.units);
-          v.qualifiers.forEach((q, j) => insertQualifier.run(tablePk, i, j, q.name, q.value, q.units));
-        });
-      });
+    async insert(versionPk: number, tables: readonly HepdataTable[]): Promise<void> {
+      for (const [position, t] of tables.entries()) {
+        const { pk: tablePk } = (await insertTable.get([
+          versionPk,
+          position,
+          t.name,
+          t.description,
+          t.location,
+          t.dataFile,
+          t.doi,
+          t.license?.name ?? null,
+          t.license?.url ?? null,
+          t.license?.description ?? null,
+          t.rowCount,
+        ]))!;
+        for (const [i, k] of t.keywords.entries()) await insertKeyword.run([tablePk, i, k.name, k.value, k.observable, k.gev?.low ?? null, k.gev?.high ?? null]);
+        for (const [i, v] of t.independentVariables.entries()) await insertVariable.run([tablePk, 'independent', i, v.name, v.units]);
+        for (const [i, v] of t.dependentVariables.entries()) {
+          await insertVariable.run([tablePk, 'dependent', i, v.name, v.units]);
+          for (const [j, q] of v.qualifiers.entries()) await insertQualifier.run([tablePk, i, j, q.name, q.value, q.units]);
+        }
+      }
     },
 
     /** The tables of versions, in order, by version pk (versions without tables are absent). */

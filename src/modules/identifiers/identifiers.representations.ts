@@ -25,7 +25,7 @@ export const METADATA_FORMATS = [
 const issuedYear = (a: DataciteAttributes) => a.dates?.find((d) => d.dateType === 'Issued')?.date.slice(0, 4) ?? null;
 
 /** Adds the formats to dataset content negotiation: a version with a DOI is described as its DOI is. */
-export function registerDatasetFormats(registry: RepresentationRegistry<ReadItem>, metadataOf: (item: ReadItem) => DataciteAttributes) {
+export function registerDatasetFormats(registry: RepresentationRegistry<ReadItem>, metadataOf: (item: ReadItem) => Promise<DataciteAttributes>) {
   for (const f of METADATA_FORMATS) {
     registry.register({
       mediaType: f.mediaType,

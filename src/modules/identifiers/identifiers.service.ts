@@ -127,7 +127,7 @@ export interface LineageRelation {
 }
 
 /** One-hop lineage of versions (the provenance module's), whatever their visibility. */
-export type LineageOf = (versionPks: readonly number[]) => Map<number, LineageRelation[]>;
+export type LineageOf = (versionPks: readonly number[]) => Promise<Map<number, LineageRelation[]>>;
 
 /** Every neighbour once per relation, in a stable order (relation, dataset, version). */
 export function lineageRelations(
@@ -157,11 +157,11 @@ export function createIdentifiersService(deps: {
   repo: IdentifiersRepository;
   /** Versions and their stored records (DOI metadata describes the record, whoever asks). */
   versions: Pick<DatasetReader, 'resolve'>;
-  storedRecords: (pks: readonly number[]) => Map<number, DatasetRecord>;
+  storedRecords: (pks: readonly number[]) => Promise<Map<number, DatasetRecord>>;
   /** The access policy on versions (the datasets module's): which the caller may read, and whose records it may edit. */
   access: {
-    readable(actor: Actor, pks: readonly number[]): Set<number>;
-    editableRecords(actor: Actor, datasetIds: readonly string[]): Set<string>;
+    readable(actor: Actor, pks: readonly number[]): Promise<Set<number>>;
+    editableRecords(actor: Actor, datasetIds: readonly string[]): Promise<Set<string>>;
   };
   /** One-hop lineage as the public sees it: what a DOI's metadata says goes to the registrar and to everyone. */
   lineageOf: LineageOf;
@@ -171,7 +171,7 @@ export function createIdentifiersService(deps: {
   /** The ontology's label of a domain IRI (DataCite subjects). */
   domainLabel?: (iri: string) => string;
   /** Throws to refuse making a DOI of this dataset version findable (the publication policies). */
-  assertPublishable?: (versionPk: number) => void;
+  assertPublishable?: (versionPk: number) => Promise<void>;
 }) {
   const { repo, versions, auth, config, urls, access } = deps;
   const redact = credentialRedactor(config.datacite ?? {});
@@ -531,7 +531,7 @@ export function createIdentifiersService(deps: {
       (await repo.enqueue(doi, action === 'doi.delete' ? 'delete' : 'upsert', now()));
       (await auth.audit(actor, { action, entityType: 'doi', entityId: doi, after: (await repo.get(doi)) }));
     }));
-    return repo.get(doi)!;
+    return (await repo.get(doi))!;
   }
 
   return {

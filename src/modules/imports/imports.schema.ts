@@ -86,7 +86,7 @@ export interface Importer<T = unknown> {
    * Applies one unit through the owning modules' services, inside the transaction the framework
    * opened for it; throws a coded error to refuse it (nothing of it is kept).
    */
-  apply(unit: ImportUnit<T>, actor: Actor, options: ApplyOptions): Applied;
+  apply(unit: ImportUnit<T>, actor: Actor, options: ApplyOptions): Promise<Applied>;
 }
 
 /** The digest of a unit's raw text (what parsers that keep it use) or of any value. */

@@ -6,8 +6,8 @@ import type { ConfigurationFields, LatticeRepository } from './lattice.repositor
 
 /** What the lattice module needs of the datasets module. */
 export interface EnsembleRecords {
-  recordsOfMarkovChain(uri: string): string[];
-  editableRecords(actor: Actor, ids: readonly string[]): Set<string>;
+  recordsOfMarkovChain(uri: string): Promise<string[]>;
+  editableRecords(actor: Actor, ids: readonly string[]): Promise<Set<string>>;
 }
 
 /**

@@ -100,7 +100,7 @@ export function createLineageRepository(db: Database) {
 
     /** A dataset's latest published version pk: null when it has none, undefined when there is no such dataset. */
     async latestVersionPk(datasetId: string): Promise<number | null | undefined> {
-      return latestOf.scalar(datasetId) as number | null | undefined;
+      return (await latestOf.scalar(datasetId)) as number | null | undefined;
     },
 
     async publishedVersions(datasetId: string): Promise<VersionMeta[]> {

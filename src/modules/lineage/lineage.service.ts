@@ -26,8 +26,8 @@ export function createLineageService(deps: {
   /** Roots are read through the dataset read pipeline: the read policy and the withdrawal guard apply. */
   reader: Pick<DatasetReader, 'resolve' | 'open'>;
   /** The records the caller holds (the datasets module's access policy): their private versions are not hidden from it. */
-  heldBy: (actor: Actor) => Set<string> | 'all';
-  gateStatus: (versionPks: readonly number[]) => Map<number, GateStatus>;
+  heldBy: (actor: Actor) => Promise<Set<string> | 'all'>;
+  gateStatus: (versionPks: readonly number[]) => Promise<Map<number, GateStatus>>;
   limits: LineageLimits;
 }) {
   const { repo, reader, gateStatus, limits } = deps;

@@ -82,8 +82,8 @@ export function createLocationsRepository(db: Database) {
   );
 
   return {
-    sites: () => sitesStmt.all() as Site[],
-    site: (id: string) => siteStmt.get(id) as Site | undefined,
+    sites: async () => (await sitesStmt.all()) as Site[],
+    site: async (id: string) => (await siteStmt.get(id)) as Site | undefined,
 
     /** Creates or replaces a site; true when it was new. */
     async putSite(id: string, input: SiteInput, now: string): Promise<boolean> {
@@ -167,7 +167,7 @@ export function createLocationsRepository(db: Database) {
     },
 
     async removeReplica(distributionPk: number, url: string): Promise<boolean> {
-      return (await removeReplicaStmt.run(distributionPk, url)).changes > 0;
+      return (await removeReplicaStmt.run([distributionPk, url])).changes > 0;
     },
 
     async recordVerification(

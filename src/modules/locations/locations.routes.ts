@@ -17,7 +17,7 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
       '/sites',
       { schema: { tags: ['locations'], summary: 'The named sites replicas are kept at', response: { 200: z.object({ items: z.array(siteOut) }) } } },
       async () => ({
-        items: locations.sites(),
+        items: (await locations.sites()),
       }),
     );
     app.get('/sites/:id', { schema: { tags: ['locations'], summary: 'One site', params: siteParams, response: { 200: siteOut } } }, async (request) =>

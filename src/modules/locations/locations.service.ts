@@ -60,15 +60,15 @@ export function createLocationsService(deps: {
   auth: AuthService;
   /** The records the caller may read that are identical to an identifier of this type (datasets module). */
   /** The record whose ensemble is this ILDG Markov chain, when the caller may read it. */
-  markovChainRecord: (actor: Actor, uri: string) => string | undefined;
+  markovChainRecord: (actor: Actor, uri: string) => Promise<string | undefined>;
   /** The Markov chain a gauge configuration recorded under this logical file name belongs to (lattice module). */
-  chainOfConfiguration: (lfn: string) => string | undefined;
+  chainOfConfiguration: (lfn: string) => Promise<string | undefined>;
   /** What a DOI names for the caller (identifiers module). */
-  doiTarget: (actor: Actor, doi: string) => { datasetId: string; versionPk: number | null } | undefined;
+  doiTarget: (actor: Actor, doi: string) => Promise<{ datasetId: string; versionPk: number | null } | undefined>;
   /** The version number of a version pk (datasets module). */
-  versionNumber: (pk: number) => number | null;
+  versionNumber: (pk: number) => Promise<number | null>;
   /** Throws unless the caller may change the record: 404 when it may not see it, 403 otherwise (datasets module). */
-  assertEditable: (actor: Actor, dataset: string) => void;
+  assertEditable: (actor: Actor, dataset: string) => Promise<void>;
 }) {
   const { repo, reader, auth } = deps;
 
@@ -129,10 +129,10 @@ export function createLocationsService(deps: {
   }
 
   return {
-    sites: (): Site[] => repo.sites(),
+    sites: async (): Promise<Site[]> => repo.sites(),
 
-    site(id: string): Site {
-      const site = repo.site(id);
+    async site(id: string): Promise<Site> {
+      const site = (await repo.site(id));
       if (!site) throw notFound('Site', id);
       return site;
     },
@@ -141,7 +141,7 @@ export function createLocationsService(deps: {
       auth.require(actor, 'admin');
       const created = (await repo.putSite(id, input, new Date().toISOString()));
       (await auth.audit(actor, { action: created ? 'site.create' : 'site.update', entityType: 'site', entityId: id, after: input }));
-      return { site: repo.site(id)!, created };
+      return { site: (await repo.site(id))!, created };
     },
 
     async deleteSite(actor: Actor, id: string): Promise<void> {

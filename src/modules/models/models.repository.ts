@@ -153,7 +153,7 @@ export function createModelsRepository(db: Database) {
       metric: string;
       split: string | null;
     }): Promise<{ id: string; value: number; uncertainty: number | null } | undefined> {
-      return latestStmt.get(q) as { id: string; value: number; uncertainty: number | null } | undefined;
+      return (await latestStmt.get(q)) as { id: string; value: number; uncertainty: number | null } | undefined;
     },
   };
 }

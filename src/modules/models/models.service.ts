@@ -24,7 +24,7 @@ export interface ModelsDeps {
   provenance: Pick<ProvenanceService, 'recordAssessment' | 'records' | 'exists'>;
   lineage: Pick<LineageService, 'lineage'>;
   ontology: Pick<OntologyService, 'metric' | 'observable' | 'gatesOn'>;
-  withdrawals: (versions: readonly { datasetId: string; pk: number }[]) => Map<number, { at: string; reason: string | null }>;
+  withdrawals: (versions: readonly { datasetId: string; pk: number }[]) => Promise<Map<number, { at: string; reason: string | null }>>;
   auth: AuthService;
   urls: SiteUrls;
 }

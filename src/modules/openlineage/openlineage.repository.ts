@@ -40,24 +40,24 @@ export function createOpenLineageRepository(db: Database) {
     },
 
     /** The events of a run as received, oldest first (what a step combines: each may carry part of its facets). */
-    eventsOf: async (runId: string): Promise<string[]> => eventsOfRun.column(runId) as string[],
+    eventsOf: async (runId: string): Promise<string[]> => (await eventsOfRun.column(runId)) as string[],
 
-    run: async (runId: string): Promise<RunRow | undefined> => runStmt.get(runId) as RunRow | undefined,
+    run: async (runId: string): Promise<RunRow | undefined> => (await runStmt.get(runId)) as RunRow | undefined,
 
     async saveRun(row: RunRow): Promise<void> {
       (await upsertRun.run(row));
     },
 
-    datasetOf: async (namespace: string, name: string): Promise<string | undefined> => datasetStmt.scalar(namespace, name) as string | undefined,
+    datasetOf: async (namespace: string, name: string): Promise<string | undefined> => (await datasetStmt.scalar([namespace, name])) as string | undefined,
 
     async mapDataset(namespace: string, name: string, datasetId: string): Promise<void> {
-      (await insertDataset.run(namespace, name, datasetId));
+      (await insertDataset.run([namespace, name, datasetId]));
     },
 
-    versionOf: async (datasetId: string, key: string): Promise<number | undefined> => versionStmt.scalar(datasetId, key) as number | undefined,
+    versionOf: async (datasetId: string, key: string): Promise<number | undefined> => (await versionStmt.scalar([datasetId, key])) as number | undefined,
 
     async mapVersion(datasetId: string, key: string, versionPk: number): Promise<void> {
-      (await insertVersion.run(datasetId, key, versionPk));
+      (await insertVersion.run([datasetId, key, versionPk]));
     },
   };
 }

@@ -16,7 +16,7 @@ const PROGRESS: Record<string, number> = { OTHER: 0, START: 1, RUNNING: 2 };
 
 export interface OpenLineageDeps {
   repo: OpenLineageRepository;
-  datasets: { publishContent(actor: Actor, id: string, content: VersionContent): { status: 'created' | 'updated' | 'unchanged'; pk: number; version: number } };
+  datasets: { publishContent(actor: Actor, id: string, content: VersionContent): Promise<{ status: 'created' | 'updated' | 'unchanged'; pk: number; version: number }> };
   versions: Pick<DatasetReader, 'resolve'>;
   provenance: Pick<ProvenanceService, 'record' | 'generatorOf' | 'records'>;
   auth: AuthService;

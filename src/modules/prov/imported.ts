@@ -74,7 +74,7 @@ export interface ImportWriters {
   provenance: ProvenanceService;
   urls: SiteUrls;
   /** The dataset version femto holds under a DOI, as the importing curator may see it. */
-  datasetOfDoi: (actor: Actor, doi: string) => VersionRef | undefined;
+  datasetOfDoi: (actor: Actor, doi: string) => Promise<VersionRef | undefined>;
 }
 
 /** The DOI a new dataset's document gives it (kept as its IsIdenticalTo related identifier). */

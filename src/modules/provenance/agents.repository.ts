@@ -41,7 +41,7 @@ export function createAgentsRepository(db: Database) {
   const byIdsStmt = db.prepare(`${agentRows.select} WHERE id IN (SELECT value FROM json_each(?))`);
 
   async function findByIdentity(a: AgentIdentity): Promise<AgentRow | undefined> {
-    const row = a.orcid ? (await byOrcid.get(a.orcid)) : a.ror ? (await byRor.get(a.ror)) : (await byName.get(a.kind, a.name));
+    const row = a.orcid ? (await byOrcid.get(a.orcid)) : a.ror ? (await byRor.get(a.ror)) : (await byName.get([a.kind, a.name]));
     return row as AgentRow | undefined;
   }
 
@@ -72,7 +72,7 @@ export function createAgentsRepository(db: Database) {
 
     /** Agents the caller may see (named by something it may read), in id order, in one statement. */
     async list(opts: { id?: string; kind?: AgentKind; after?: string; limit: number }, access: AccessParams): Promise<AgentRow[]> {
-      return listStmt.all({ id: opts.id ?? null, kind: opts.kind ?? null, after: opts.after ?? null, limit: opts.limit, ...access }) as AgentRow[];
+      return (await listStmt.all({ id: opts.id ?? null, kind: opts.kind ?? null, after: opts.after ?? null, limit: opts.limit, ...access })) as AgentRow[];
     },
   };
 }

@@ -123,9 +123,9 @@ export function createProvenanceRepository(db: Database) {
           implied: row.implied ? 1 : 0,
           createdAt: row.createdAt ?? new Date().toISOString(),
         }));
-        for (const a of links.agents) (await insertAgentLink.run(row.id, a.agentId, a.role));
-        for (const i of links.inputs) (await insertInput.run(row.id, i.versionPk, i.role));
-        for (const versionPk of links.outputs) (await insertOutput.run(row.id, versionPk));
+        for (const a of links.agents) (await insertAgentLink.run([row.id, a.agentId, a.role]));
+        for (const i of links.inputs) (await insertInput.run([row.id, i.versionPk, i.role]));
+        for (const versionPk of links.outputs) (await insertOutput.run([row.id, versionPk]));
         (await bumpGeneration.run());
       }));
     },
@@ -134,7 +134,7 @@ export function createProvenanceRepository(db: Database) {
       if (!inputPks.length || !outputPks.length) return false;
       const outputs = JSON.stringify(outputPks);
       if ((await usedStmt.scalar(outputs)) === undefined) return outputPks.some((o) => inputPks.includes(o));
-      return (await reachesDownstream.get(outputs, JSON.stringify(inputPks))) !== undefined;
+      return (await reachesDownstream.get([outputs, JSON.stringify(inputPks)])) !== undefined;
     },
 
     /** Output versions that some activity already generated (PROV: an entity is generated once). */

@@ -48,7 +48,7 @@ export function createProvenanceService(deps: {
   agents: AgentsRepository;
   versions: Pick<DatasetReader, 'resolve'>;
   /** Of these versions, the record each belongs to and whether the caller may change it (the datasets service). */
-  editableVersions: (actor: Actor, pks: readonly number[]) => Map<number, { datasetId: string; editable: boolean }>;
+  editableVersions: (actor: Actor, pks: readonly number[]) => Promise<Map<number, { datasetId: string; editable: boolean }>>;
   auth: AuthService;
 }) {
   const { repo, agents, versions, editableVersions, auth } = deps;

@@ -10,7 +10,7 @@ const XML_DECLARATION = /^<\?xml[^>]*\?>\s*/;
 const CACHE_ENTRIES = 5_000;
 
 /** DataCite metadata of a page of versions: each its DOI's when it has one, else built from the record (identifiers service). */
-export type DataciteOfMany = (items: ReadItem[]) => Map<number, DataciteAttributes>;
+export type DataciteOfMany = (items: ReadItem[]) => Promise<Map<number, DataciteAttributes>>;
 
 /**
  * kernel-4 XML memoized by the metadata it is built from. The key is a digest of the complete

@@ -25,8 +25,8 @@ const activityRecord = createActivityBody.safeExtend({ id: slug });
 export type CatalogRecord = { record: 'dataset'; id: string; content: VersionContent } | { record: 'activity'; id: string; step: CreateActivityInput };
 
 export interface CatalogWriters {
-  datasets: { publishContent(actor: Actor, id: string, content: VersionContent): { status: 'created' | 'updated' | 'unchanged'; version: number } };
-  provenance: { exists(id: string): boolean; insert(actor: Actor, input: CreateActivityInput): string };
+  datasets: { publishContent(actor: Actor, id: string, content: VersionContent): Promise<{ status: 'created' | 'updated' | 'unchanged'; version: number }> };
+  provenance: { exists(id: string): Promise<boolean>; insert(actor: Actor, input: CreateActivityInput): Promise<string> };
   urls: SiteUrls;
 }
 
