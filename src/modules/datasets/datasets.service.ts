@@ -444,7 +444,7 @@ export function createDatasetsService(deps: {
     async publish(actor: Actor, id: string): Promise<WrittenVersion> {
       const n = (await repo.transaction(async () => {
         const { pk } = (await draftOrThrow(actor, id));
-        deps.checkPolicy?.(pk, 'publish');
+        (await deps.checkPolicy?.(pk, 'publish'));
         const n = (await repo.maxVersionNumber(id)) + 1;
         const t = now();
         (await repo.publishDraft(pk, n, t));

@@ -54,8 +54,8 @@ export function registerHarvestRepresentations(
   // Signposting level 1 on every representation of a dataset, relative to the URL that serves it.
   reader.addHeaders((item, served) => ({ Link: linkHeader(signposts(view(item), ctx, metadataFormats(), served)) }));
 
-  reader.guardWithdrawn(({ datasetId, pk }, representation: Representation<ReadItem> | undefined) => {
-    const tombstone = tombstoneFor(datasetId, pk);
+  reader.guardWithdrawn(async ({ datasetId, pk }, representation: Representation<ReadItem> | undefined) => {
+    const tombstone = (await tombstoneFor(datasetId, pk));
     if (!tombstone) return;
     if (representation?.format === 'html') return { status: 410, mediaType: 'text/html; charset=utf-8', body: tombstonePage(tombstone, ctx) };
     throw new FemtoError('GONE', `${tombstone.doi} was withdrawn on ${tombstone.withdrawnAt}`, [], { tombstone });

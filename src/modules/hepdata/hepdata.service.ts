@@ -16,7 +16,7 @@ export function createHepdataService(deps: { repo: HepdataRepository; datasets: 
     publish(actor: Actor, id: string, content: VersionContent, tables: readonly HepdataTable[]) {
       return repo.transaction(async () => {
         const r = (await datasets.publishContent(actor, id, content));
-        if (r.status !== 'unchanged') repo.insert(r.pk, tables);
+        if (r.status !== 'unchanged') (await repo.insert(r.pk, tables));
         return r;
       });
     },

@@ -30,8 +30,8 @@ export function registerDatasetFormats(registry: RepresentationRegistry<ReadItem
     registry.register({
       mediaType: f.mediaType,
       format: f.format,
-      render: (item) => {
-        const attributes = metadataOf(item);
+      render: async (item) => {
+        const attributes = (await metadataOf(item));
         return f.render({ attributes, key: item.record.id, year: issuedYear(attributes) });
       },
     });

@@ -199,7 +199,7 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
           .type(JSON_API)
           .serializer(JSON.stringify)
           .send({
-            data: identifiers.resources(request.actor, page.rows),
+            data: (await identifiers.resources(request.actor, page.rows)),
             meta: { total: page.total, totalPages: page.totalPages, ...(page.number !== undefined ? { page: page.number } : {}) },
             links: pageLinks(q, page),
           });

@@ -205,7 +205,7 @@ export function createIdentifiersService(deps: {
     const resolved = (await versions.resolve(actor, { dataset: id, version: m[2] ? Number(m[2]) : undefined }));
     const source: FieldError[] = [{ pointer: '/data/attributes/url', message: `dataset '${id}' does not exist` }];
     if (resolved.status === 'no-dataset') throw new FemtoError('UNKNOWN_REFERENCE', `The url names dataset '${id}', which does not exist`, source);
-    if (!access.editableRecords(actor, [id]).has(id)) {
+    if (!(await access.editableRecords(actor, [id])).has(id)) {
       throw new FemtoError('FORBIDDEN', `Dataset '${id}' is neither yours nor shared with one of your groups: you may not give it a DOI`, [
         { pointer: '/data/attributes/url', message: 'not editable by this token' },
       ]);
@@ -245,7 +245,7 @@ export function createIdentifiersService(deps: {
    */
   async function relationsOf(rows: readonly Bound[], known?: Map<number, LineageRelation[]>): Promise<(row: Bound) => DataciteRelatedIdentifier[]> {
     const pks = rows.flatMap((r) => (r.versionPk != null ? [r.versionPk] : []));
-    const lineage = known ?? deps.lineageOf(pks);
+    const lineage = known ?? (await deps.lineageOf(pks));
     // Only public identifiers name other records: a draft or registered DOI is nobody's to cite yet.
     const findable = (rows: DoiRow[]) => rows.filter((d) => d.state === 'findable');
     const theirDois = new Map(findable((await repo.byVersionPks([...new Set([...lineage.values()].flat().map((n) => n.pk))]))).map((d) => [d.versionPk, d.doi]));
@@ -267,10 +267,10 @@ export function createIdentifiersService(deps: {
       }
       if (row.isConcept && row.datasetId) {
         const versionDois = findable((await repo.byDataset(row.datasetId))).filter((d) => !d.isConcept);
-        const publicVersions = access.readable(
+        const publicVersions = (await access.readable(
           anonymous,
           versionDois.map((d) => d.versionPk!),
-        );
+        ));
         for (const d of versionDois) if (publicVersions.has(d.versionPk!)) out.push(doiRef(d.doi, 'HasVersion'));
       }
       return out;
@@ -284,7 +284,7 @@ export function createIdentifiersService(deps: {
   ): Promise<Map<string, DataciteAttributes>> {
     const described = new Map(rows.map((r) => [r.doi, describedPk(r)]));
     const needed = [...new Set([...described.values()].filter((pk): pk is number => pk != null && !known.records?.has(pk)))];
-    const records = new Map([...(known.records ?? []), ...deps.storedRecords(needed)]);
+    const records = new Map([...(known.records ?? []), ...(await deps.storedRecords(needed))]);
     const related = (await relationsOf(rows, known.lineage));
     return new Map(
       rows.map((row) => {
@@ -324,14 +324,14 @@ export function createIdentifiersService(deps: {
     const pk = (await describedPk(row));
     if (pk == null) return;
     // A findable DOI is public (DataCite shows its metadata to everyone): it may describe a public version only.
-    if (!access.readable(anonymous, [pk]).has(pk)) {
+    if (!(await access.readable(anonymous, [pk])).has(pk)) {
       throw new FemtoError(
         'UNPROCESSABLE',
         'A findable DOI is public, and this DOI describes a private version: register it instead (event "register"), or publish a public version',
         [{ pointer: '/data/attributes/event', message: 'publish needs a public version' }],
       );
     }
-    deps.assertPublishable?.(pk);
+    (await deps.assertPublishable?.(pk));
   }
 
   function requireMandatory(attrs: DataciteAttributes): void {
@@ -387,7 +387,7 @@ export function createIdentifiersService(deps: {
   /** The rules a DOI bound to a record must meet before any state but draft: the record's, then DataCite's. */
   async function checkRecord(row: DoiRow, event: unknown): Promise<void> {
     const pk = (await describedPk(row));
-    const record = pk != null ? deps.storedRecords([pk]).get(pk) : undefined;
+    const record = pk != null ? (await deps.storedRecords([pk])).get(pk) : undefined;
     if (record) {
       refuseSecondDoi(record, (await effective(row)));
       requireAvailable(record, event);
@@ -457,9 +457,9 @@ export function createIdentifiersService(deps: {
   }
 
   /** The caller may change this DOI: a curator who may edit its record (any curator, for a DOI bound to no record). */
-  function mayEditDoi(actor: Actor, row: DoiRow, editable?: Set<string>): boolean {
+  async function mayEditDoi(actor: Actor, row: DoiRow, editable?: Set<string>): Promise<boolean> {
     if (!hasRole(actor, 'curator')) return false;
-    return row.datasetId == null || (editable ?? access.editableRecords(actor, [row.datasetId])).has(row.datasetId);
+    return row.datasetId == null || (editable ?? (await access.editableRecords(actor, [row.datasetId]))).has(row.datasetId);
   }
 
   /**
@@ -470,7 +470,7 @@ export function createIdentifiersService(deps: {
   /** The caller may see this DOI: it may read the version the DOI describes, and only its editors see a DOI before it is findable. */
   async function mayViewDoi(actor: Actor, row: DoiRow): Promise<boolean> {
     const pk = (await describedPk(row));
-    return (pk == null || access.readable(actor, [pk]).has(pk)) && (row.state === 'findable' || mayEditDoi(actor, row));
+    return (pk == null || (await access.readable(actor, [pk])).has(pk)) && (row.state === 'findable' || (await mayEditDoi(actor, row)));
   }
 
   async function visible(actor: Actor, row: DoiRow | undefined, doi: string): Promise<DoiRow> {
@@ -510,7 +510,7 @@ export function createIdentifiersService(deps: {
         isActive: row.state === 'findable',
         created: row.createdAt,
         updated: row.updatedAt,
-        registration: { ...registration(row, mayEditDoi(actor, row, editable)), registrar: config.registrar },
+        registration: { ...registration(row, (await mayEditDoi(actor, row, editable))), registrar: config.registrar },
         ...(row.withdrawnAt ? { tombstone: { withdrawnAt: row.withdrawnAt, reason: row.withdrawalReason } } : {}),
       },
       relationships: row.datasetId ? { dataset: { data: { type: 'datasets', id: row.datasetId } } } : {},
@@ -521,7 +521,7 @@ export function createIdentifiersService(deps: {
   /** A DOI the caller may change: unknown when it may not see it, 403 when it sees it (findable) but may not change it. */
   async function editableDoi(actor: Actor, doi: string): Promise<DoiRow> {
     const row = (await visible(actor, (await repo.get(doi)), doi));
-    if (!mayEditDoi(actor, row)) throw new FemtoError('FORBIDDEN', `${doi} belongs to a record that is neither yours nor shared with one of your groups`);
+    if (!(await mayEditDoi(actor, row))) throw new FemtoError('FORBIDDEN', `${doi} belongs to a record that is neither yours nor shared with one of your groups`);
     return row;
   }
 
@@ -539,11 +539,11 @@ export function createIdentifiersService(deps: {
     effective,
     resource,
     /** Resources of a page of DOIs, deciding who may change them in one statement. */
-    resources(actor: Actor, rows: readonly DoiRow[]) {
-      const editable = access.editableRecords(
+    async resources(actor: Actor, rows: readonly DoiRow[]) {
+      const editable = (await access.editableRecords(
         actor,
         rows.flatMap((r) => (r.datasetId ? [r.datasetId] : [])),
-      );
+      ));
       return rows.map((r) => resource(actor, r, editable));
     },
     registration,
@@ -662,7 +662,7 @@ export function createIdentifiersService(deps: {
     async target(actor: Actor, doiParam: string): Promise<{ datasetId: string; versionPk: number | null } | undefined> {
       const doi = normalizeDoi(doiParam);
       const row = doi ? (await repo.get(doi)) : undefined;
-      if (!row?.datasetId || !(row.state === 'findable' || row.withdrawnAt || mayEditDoi(actor, row))) return undefined;
+      if (!row?.datasetId || !(row.state === 'findable' || row.withdrawnAt || (await mayEditDoi(actor, row)))) return undefined;
       return { datasetId: row.datasetId, versionPk: row.isConcept ? null : row.versionPk };
     },
 

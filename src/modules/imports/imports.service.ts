@@ -91,7 +91,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       };
     }
     const write = async (): Promise<Applied> => {
-      const a = importer.apply(unit, actor, { dryRun });
+      const a = (await importer.apply(unit, actor, { dryRun }));
       (await repo.record(
         importer.format,
         { key: unit.key, digest: unit.digest, status: a.status, subject: a.subject?.id ?? null, location: a.subject?.location ?? null },

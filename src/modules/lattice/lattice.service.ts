@@ -23,7 +23,7 @@ export function createLatticeService(deps: { repo: LatticeRepository; ensembles:
 
     async attachConfiguration(actor: Actor, c: ConfigurationFields): Promise<{ status: 'created' | 'updated' | 'unchanged'; dataset: string }> {
       auth.require(actor, 'curator');
-      const [dataset] = ensembles.editableRecords(actor, ensembles.recordsOfMarkovChain(c.markovChainUri));
+      const [dataset] = (await ensembles.editableRecords(actor, (await ensembles.recordsOfMarkovChain(c.markovChainUri))));
       if (!dataset) {
         throw new FemtoError(
           'UNKNOWN_REFERENCE',

@@ -62,16 +62,16 @@ export function createLineageService(deps: {
     // A published version is hidden when private and its record is not held by the caller (visibility.ts mayRead).
     // Asked only when a private version is met: most walks meet none, and the question scans the caller's records.
     let held: ReturnType<typeof deps.heldBy> | undefined;
-    const notHeld = (datasetId: string) => {
-      held ??= deps.heldBy(actor);
+    const notHeld = async (datasetId: string) => {
+      held ??= (await deps.heldBy(actor));
       return held !== 'all' && !held.has(datasetId);
     };
-    const isHidden = (m: Pick<VersionMeta, 'datasetId' | 'visibility'>) => m.visibility === 'private' && notHeld(m.datasetId);
-    const versionHidden = (pk: number) => snap.privateVersion[pk] === 1 && notHeld(snap.versionDataset[pk]);
+    const isHidden = async (m: Pick<VersionMeta, 'datasetId' | 'visibility'>) => m.visibility === 'private' && (await notHeld(m.datasetId));
+    const versionHidden = async (pk: number) => snap.privateVersion[pk] === 1 && (await notHeld(snap.versionDataset[pk]));
     // 0: not decided yet, 1: hidden, 2: shown.
     const steps = new Uint8Array(snap.activityIds.length);
     const stepHidden = (a: number) => {
-      if (!steps[a]) steps[a] = snap.someEnd(a, (pk) => pk < snap.versionCount && snap.knows(pk) && !versionHidden(pk)) ? 2 : 1;
+      if (!steps[a]) steps[a] = snap.someEnd(a, async (pk) => pk < snap.versionCount && snap.knows(pk) && !(await versionHidden(pk))) ? 2 : 1;
       return steps[a] === 1;
     };
     return { isHidden, versionHidden, stepHidden };
@@ -86,10 +86,10 @@ export function createLineageService(deps: {
   function versionBook(snap: ProvenanceSnapshot, hide: Hiding, filter: LineageFilter, roots: VersionMeta[] = []) {
     const extra = new Map(roots.filter((m) => !snap.meta(m.pk)).map((m) => [m.pk, m]));
     const meta = (pk: number): VersionMeta | undefined => extra.get(pk) ?? snap.meta(pk);
-    const passes = (pk: number) => {
+    const passes = async (pk: number) => {
       const m = meta(pk);
       if (!m) return false;
-      if (hide.isHidden(m)) return true;
+      if ((await hide.isHidden(m))) return true;
       if (filter.tier?.length && (m.tier === null || !filter.tier.includes(m.tier))) return false;
       if (filter.dataType?.length && (m.dataType === null || !filter.dataType.includes(m.dataType))) return false;
       return true;
@@ -137,9 +137,9 @@ export function createLineageService(deps: {
       hidden: true,
       pk: null,
     });
-    const versionNode = (pk: number, depth: number): LineageNode => {
+    const versionNode = async (pk: number, depth: number): Promise<LineageNode> => {
       const m = book.extra.get(pk);
-      if (m ? hide.isHidden(m) : hide.versionHidden(pk)) {
+      if (m ? (await hide.isHidden(m)) : (await hide.versionHidden(pk))) {
         const node = placeholder(depth);
         ids.set(pk, node.id);
         return node;
@@ -237,9 +237,9 @@ export function createLineageService(deps: {
   }
 
   /** Version keys of the nodes (placeholders excluded) whose gate status is `failed`. */
-  function failedGateKeys(nodes: LineageNode[]): Set<number> {
+  async function failedGateKeys(nodes: LineageNode[]): Promise<Set<number>> {
     const pks = nodes.flatMap((n) => (n.pk === null ? [] : [n.pk]));
-    const status = gateStatus(pks);
+    const status = (await gateStatus(pks));
     return new Set(pks.filter((pk) => status.get(pk)?.status === 'failed').map(versionKey));
   }
 
@@ -330,7 +330,7 @@ export function createLineageService(deps: {
       }
       const { perWalk, edgesOf } = (await render(snap, walks, book));
       const root = perWalk[0].nodes[0];
-      const failed = filter.failedGate ? failedGateKeys(perWalk.flatMap((p) => p.nodes)) : undefined;
+      const failed = filter.failedGate ? (await failedGateKeys(perWalk.flatMap((p) => p.nodes))) : undefined;
       const kept = failed && walks.map((w) => onPathsTo(w, failed));
       // BOTH: merge the two depth-ordered lists, so the answer stays in breadth-first order.
       const lists = perWalk.map(({ nodes, keys }, i) => (kept ? nodes.filter((_, j) => kept[i].has(keys[j])) : nodes));
@@ -419,8 +419,8 @@ export function createLineageService(deps: {
     },
 
     /** Gate status (passed / failed / not-evaluated) of the dataset nodes the caller may see, in one batch; null elsewhere. */
-    withGateStatus(nodes: LineageNode[]): (LineageNode & { gateStatus: GateStatus['status'] | null })[] {
-      const status = gateStatus(nodes.flatMap((n) => (n.pk === null ? [] : [n.pk])));
+    async withGateStatus(nodes: LineageNode[]): Promise<(LineageNode & { gateStatus: GateStatus['status'] | null })[]> {
+      const status = (await gateStatus(nodes.flatMap((n) => (n.pk === null ? [] : [n.pk]))));
       return nodes.map((n) => ({ ...n, gateStatus: n.pk === null ? null : (status.get(n.pk)?.status ?? null) }));
     },
   };

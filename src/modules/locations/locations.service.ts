@@ -93,32 +93,32 @@ export function createLocationsService(deps: {
    * names. A logical file name is the configuration's: it names the record whose ensemble is the
    * configuration's chain, never another record that merely lists the name.
    */
-  function refOf(actor: Actor, identifier: string, version: number | undefined): VersionRef & { lfn?: string } {
+  async function refOf(actor: Actor, identifier: string, version: number | undefined): Promise<VersionRef & { lfn?: string }> {
     const doi = normalizeDoi(identifier);
     const unknown = () => notFound('Identifier', identifier);
     if (doi) {
-      const target = deps.doiTarget(actor, doi);
+      const target = (await deps.doiTarget(actor, doi));
       if (!target) throw unknown();
       if (target.versionPk === null) return { dataset: target.datasetId, version };
       if (version !== undefined)
         throw new FemtoError('VALIDATION_FAILED', `${doi} names one version`, [{ pointer: 'querystring/version', message: 'a version DOI names its version' }]);
-      const n = deps.versionNumber(target.versionPk);
+      const n = (await deps.versionNumber(target.versionPk));
       if (n === null) throw unknown();
       return { dataset: target.datasetId, version: n };
     }
     if (slugPattern.test(identifier)) return { dataset: identifier, version };
     // ILDG logical file names are lfn://… (QCDml 1.x) or mc://… beneath their chain (2.0): a recorded configuration's name first.
-    const configurationOf = deps.chainOfConfiguration(identifier);
+    const configurationOf = (await deps.chainOfConfiguration(identifier));
     const chain = configurationOf ?? (MARKOV_CHAIN.test(identifier) ? identifier : undefined);
     if (!chain) throw unknown();
-    const dataset = deps.markovChainRecord(actor, chain);
+    const dataset = (await deps.markovChainRecord(actor, chain));
     if (!dataset) throw unknown();
     return { dataset, version, ...(configurationOf ? { lfn: identifier } : {}) };
   }
 
   /** A distribution of a published version the caller may change the replicas of. */
   async function editableDistribution(actor: Actor, ref: { dataset: string; version: number }, index: number) {
-    deps.assertEditable(actor, ref.dataset);
+    (await deps.assertEditable(actor, ref.dataset));
     const version = (await reader.open(actor, ref));
     const distribution = (await repo.replicasOf(version.pk)).find((d) => d.index === index);
     if (!distribution)
@@ -219,7 +219,7 @@ export function createLocationsService(deps: {
 
     /** The best replica of one distribution of the version an identifier names (see bestReplica): for a logical file name, the distribution that is that file. */
     async resolve(actor: Actor, identifier: string, q: ResolveQuery): Promise<Resolved> {
-      const { lfn, ...ref } = refOf(actor, identifier, q.version);
+      const { lfn, ...ref } = (await refOf(actor, identifier, q.version));
       const { version, filesWithheld, holder } = (await open(actor, ref, () => notFound('Identifier', identifier)));
       if (filesWithheld)
         throw new FemtoError(

@@ -326,7 +326,7 @@ export function createModelsService(deps: ModelsDeps) {
       walk.nodes.flatMap((n) => (n.kind === 'DATASET' && n.pk !== null && n.pk !== model.pk ? [n.pk] : [])),
     ));
     const items = new Map([[model.pk, model], ...loaded.map((i) => [i.pk, i] as const)]);
-    const withdrawals = deps.withdrawals(loaded.map((i) => ({ datasetId: i.record.id, pk: i.pk })));
+    const withdrawals = (await deps.withdrawals(loaded.map((i) => ({ datasetId: i.record.id, pk: i.pk }))));
     return buildManifest({ urls, model, walk, steps, items, withdrawals });
   }
 

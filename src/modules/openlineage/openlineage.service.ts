@@ -61,7 +61,7 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     const { id, known } = (await datasetFor(d));
     const existing = known ? (await repo.versionOf(id, key)) : undefined;
     if (existing !== undefined) return existing;
-    const made = datasets.publishContent(actor, id, contentOf(d, key, run));
+    const made = (await datasets.publishContent(actor, id, contentOf(d, key, run)));
     if (!known) (await repo.mapDataset(d.namespace, d.name, id));
     (await repo.mapVersion(id, key, made.pk));
     if (made.status !== 'unchanged') {

@@ -76,7 +76,7 @@ export function portalRoutes({
           actor,
           answer.nodes.flatMap((n) => (n.activity ? [n.activity] : [])),
         ));
-        const status = new Map(lineage.withGateStatus(answer.nodes).map((n) => [n.id, n.gateStatus]));
+        const status = new Map((await lineage.withGateStatus(answer.nodes)).map((n) => [n.id, n.gateStatus]));
         const nodes: GraphNode[] = answer.nodes.map((n) => {
           // A placeholder says only that something the caller may not see is there.
           if (n.hidden) return { id: n.id, label: 'hidden dataset', kind: 'placeholder', root: false };

@@ -82,7 +82,7 @@ export const doiOf = (content: VersionContent) => content.relatedIdentifiers?.fi
 
 /** The version a reference names when femto has it; else the dataset's latest (a document from another femto names versions this one numbers differently). */
 async function existing(w: ImportWriters, actor: Actor, ref: StepRef): Promise<VersionRef | undefined> {
-  const byDoi = ref.doi ? w.datasetOfDoi(actor, ref.doi) : undefined;
+  const byDoi = ref.doi ? (await w.datasetOfDoi(actor, ref.doi)) : undefined;
   if (byDoi) return byDoi;
   if (ref.version === undefined) return undefined;
   // Only a version the importing caller may read: one hidden from it is as unknown as an absent one.

@@ -141,7 +141,7 @@ export function createProvenanceService(deps: {
     const { id } = step;
     if ((await repo.activityExists(id))) throw new FemtoError('ID_TAKEN', `Activity '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
     // A step that generated a version changes that record's provenance: only those who may edit the record may say so.
-    const editable = editableVersions(actor, outputs);
+    const editable = (await editableVersions(actor, outputs));
     const foreign = outputs.findIndex((pk) => !editable.get(pk)?.editable);
     if (foreign >= 0) {
       throw new FemtoError(

@@ -41,8 +41,8 @@ function memoizedXml(entries: number) {
  */
 export function dataciteFormats(metadataOf: DataciteOfMany, datacentreSymbol: string): OaiFormat[] {
   const xml = memoizedXml(CACHE_ENTRIES);
-  const resources = (items: ReadItem[]) => {
-    const metadata = metadataOf(items);
+  const resources = async (items: ReadItem[]) => {
+    const metadata = (await metadataOf(items));
     return items.map((i) => xml(metadata.get(i.pk)!));
   };
   const symbol = datacentreSymbol.replace(/[<&]/g, '');
@@ -51,8 +51,8 @@ export function dataciteFormats(metadataOf: DataciteOfMany, datacentreSymbol: st
       prefix: 'oai_datacite',
       schema: 'http://schema.datacite.org/oai/oai-1.1/oai.xsd',
       namespace: OAI_DATACITE_NS,
-      render: (items) =>
-        resources(items).map(
+      render: async (items) =>
+        (await resources(items)).map(
           (resource) =>
             `<oai_datacite xmlns="${OAI_DATACITE_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${OAI_DATACITE_NS} http://schema.datacite.org/oai/oai-1.1/oai.xsd">` +
             `<schemaVersion>4</schemaVersion><datacentreSymbol>${symbol}</datacentreSymbol><payload>${resource}</payload></oai_datacite>`,
