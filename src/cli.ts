@@ -21,7 +21,7 @@ const config = (): Config => loadConfig(process.env);
 async function withContainer<T>(fn: (c: ReturnType<typeof buildContainer>) => T | Promise<T>): Promise<T> {
   const cfg = config();
   const ontology = await loadOntology(cfg.ontologyDir);
-  const { database, prepared: container } = (await openForStart(cfg.dbPath, cfg.dbMaxBytes, (db) => buildContainer(cfg, db, ontology)));
+  const { database, prepared: container } = await openForStart(cfg.dbPath, cfg.dbMaxBytes, async (db) => buildContainer(cfg, db, ontology));
   try {
     return await fn(container);
   } finally {

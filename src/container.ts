@@ -72,7 +72,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   // Each repository goes to its own module's service only; tests and diagnostics read them here.
   const agents = createAgentsRepository(database);
   const repos = {
-    auth: createAuthRepository(database.db, database.sqlite),
+    auth: createAuthRepository(database),
     agents,
     // A version's creators are agents: the datasets repository finds or makes them in its own transaction.
     datasets: createDatasetsRepository(database, (identity) => agents.upsert(identity)),

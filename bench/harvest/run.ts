@@ -43,7 +43,7 @@ async function time(fn: () => unknown | Promise<unknown>): Promise<number[]> {
   return out;
 }
 
-const { items } = (await harvest.catalogPage(anonymous, { page: 1, limit: PAGE }));
+const items = await (await harvest.catalogPage(anonymous, { page: 1, limit: PAGE })).items();
 console.log(`records on the page: ${items.length}`);
 const pageArgs = { total: items.length, page: 1, lastPage: 1, pageUrl: (n: number) => `${ctx.urls.catalog}?page=${n}` };
 const directPage = (page: typeof items) =>
@@ -94,7 +94,7 @@ const compacted = await time(async () => JSON.stringify(await compactPage()));
 const oaiPage = await time(() => oai.respond({ verb: 'ListRecords', metadataPrefix: 'oai_datacite' }));
 const oaiColdPage = lastWarmUp;
 const oaiDcPage = await time(() => oai.respond({ verb: 'ListRecords', metadataPrefix: 'oai_dc' }));
-const withLoad = await time(async () => directPage((await harvest.catalogPage(anonymous, { page: 1, limit: PAGE })).items));
+const withLoad = await time(async () => directPage(await (await harvest.catalogPage(anonymous, { page: 1, limit: PAGE })).items()));
 
 console.log(`catalog page, built directly:          median ${median(direct).toFixed(2)} ms (${spread(direct)})`);
 console.log(`catalog page, incl. loading records:   median ${median(withLoad).toFixed(2)} ms (${spread(withLoad)})`);

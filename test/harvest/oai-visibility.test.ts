@@ -127,7 +127,7 @@ t.test("DataCite metadata of a whole page carries each record's own title, landi
   await fullFixture(app);
   const { harvest, identifiers } = app.app.femto;
   const { anonymous } = await import('../../src/modules/auth/auth.schema.js');
-  const items = (await harvest.catalogPage(anonymous, { page: 1, limit: 500 })).items;
+  const items = await (await harvest.catalogPage(anonymous, { page: 1, limit: 500 })).items();
   t.ok(items.length > 90);
   const page = (await identifiers.metadataForMany(items));
   const { inputsOf, restricted } = statedLineage();

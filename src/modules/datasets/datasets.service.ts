@@ -190,8 +190,8 @@ export function createDatasetsService(deps: {
   }
 
   /** Checks the replicas and the ontology terms, and turns domain names into IRIs, so one domain is one facet value. */
-  function withTerms<T extends Partial<VersionContent>>(content: T): T {
-    checkReplicas(content.distributions, deps.knownSites ?? (() => new Set()));
+  async function withTerms<T extends Partial<VersionContent>>(content: T): Promise<T> {
+    await checkReplicas(content.distributions, deps.knownSites ?? (async () => new Set()));
     if (!vocabulary) return content;
     if (content.observables?.length) vocabulary.checkObservables(content.observables, '/observables');
     const errors: { pointer: string; message: string }[] = [];
@@ -239,7 +239,7 @@ export function createDatasetsService(deps: {
     isEmpty: () => repo.isEmpty(),
 
     /** Runs fn in one transaction: everything it writes, or nothing (the bundled catalog loads so). */
-    transaction: async <T>(fn: () => T): Promise<T> => repo.transaction(fn),
+    transaction: <T>(fn: () => Promise<T>): Promise<T> => repo.transaction(fn),
 
     /** Creates the concept record and its first draft. */
     async create(actor: Actor, input: CreateDatasetInput): Promise<WrittenVersion> {
@@ -499,7 +499,8 @@ export function createDatasetsService(deps: {
      * any curator may write an identifier naming someone else's chain.
      */
     async readableOfMarkovChain(actor: Actor, uri: string): Promise<string | undefined> {
-      return (await repo.recordsOfMarkovChain(uri)).find((id) => reader.resolve(actor, { dataset: id }).status === 'found');
+      for (const id of await repo.recordsOfMarkovChain(uri)) if ((await reader.resolve(actor, { dataset: id })).status === 'found') return id;
+      return undefined;
     },
 
     /** Throws unless the caller may change the record (404 when it may not even see it, 403 otherwise). */

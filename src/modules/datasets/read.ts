@@ -76,7 +76,7 @@ export interface GuardAnswer {
  * acceptable, or a channel without negotiation); throws to refuse (410 problem+json), or returns
  * the answer to send instead (the human-readable 410 tombstone page a browser asked for).
  */
-export type WithdrawalGuard = (version: ResolvedVersion, representation: Representation<ReadItem> | undefined) => GuardAnswer | void;
+export type WithdrawalGuard = (version: ResolvedVersion, representation: Representation<ReadItem> | undefined) => Promise<GuardAnswer | void>;
 
 export interface ResolvedVersion extends ResolvedRow {
   pk: number;
@@ -313,7 +313,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
      * payloads): hits cost nothing, the misses are loaded together and rendered by `renderMany`.
      * Undefined where the caller may not see the version.
      */
-    async cachedMany(actor: Actor, listed: readonly ListedVersion[], format: string, renderMany: (items: ReadItem[]) => string[]): Promise<(string | undefined)[]> {
+    async cachedMany(actor: Actor, listed: readonly ListedVersion[], format: string, renderMany: (items: ReadItem[]) => Promise<string[]>): Promise<(string | undefined)[]> {
       const key = `list:${format}`;
       const keyOf = (v: Parameters<typeof cacheKey>[1]) => cacheKey(actor, v, key);
       const out: (string | undefined)[] = listed.map((v) => {
@@ -328,7 +328,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
         actor,
         missing.map((v) => v.pk),
       ));
-      const bodies = renderMany(items);
+      const bodies = await renderMany(items);
       const byPk = new Map(items.map((item, i) => [item.pk, { item, body: bodies[i] }]));
       listed.forEach((v, i) => {
         if (out[i] !== undefined) return;

@@ -42,7 +42,10 @@ export function checksumConflicts(distributions: readonly Checksummed[], base = 
 }
 
 /** Refuses content whose replicas disagree on a checksum, or name a site femto does not know. */
-export function checkReplicas(distributions: readonly DistributionContent[] | undefined, knownSites: (ids: string[]) => Set<string>): void {
+export async function checkReplicas(
+  distributions: readonly DistributionContent[] | undefined,
+  knownSites: (ids: string[]) => Promise<Set<string>>,
+): Promise<void> {
   if (!distributions?.length) return;
   const conflicts = checksumConflicts(distributions);
   if (conflicts.length) throw new FemtoError('REPLICA_CHECKSUM_CONFLICT', conflicts.map((p) => `${p.pointer}: ${p.message}`).join('; '), conflicts);
@@ -50,7 +53,7 @@ export function checkReplicas(distributions: readonly DistributionContent[] | un
     (d.replicas ?? []).flatMap((r, j) => (r.site ? [{ site: r.site, pointer: `/distributions/${i}/replicas/${j}/site` }] : [])),
   );
   if (!named.length) return;
-  const known = knownSites([...new Set(named.map((n) => n.site))]);
+  const known = await knownSites([...new Set(named.map((n) => n.site))]);
   const unknown = named
     .filter((n) => !known.has(n.site))
     .map((n) => ({ pointer: n.pointer, message: `'${n.site}' is not a site of this catalog (GET /sites lists them; an admin adds one with PUT /sites/{id})` }));

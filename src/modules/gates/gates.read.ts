@@ -29,7 +29,7 @@ export function gatesReadExtension(gates: GatesService, urls: SiteUrls): ReadExt
       );
       // One batch for the versions and their neighbours.
       const status = (await gates.gateStatusFor([...new Set([...pks, ...[...around.values()].flat().map((e) => e.versionPk)])]));
-      const quality = dqvForVersions(
+      const quality = await dqvForVersions(
         { gates, urls },
         items.map((i) => ({ pk: i.pk, datasetId: i.record.id, version: i.record.version })),
       );

@@ -88,9 +88,9 @@ export function createGatesService(deps: {
   let baselineRuleOf: (tier: number | null) => BaselineRule | undefined = () => undefined;
 
   /** The latest comparison per key of each version (a later evaluation of the same comparison supersedes the earlier). */
-  function latestComparisons(versionPks: readonly number[]): BaselineComparison[] {
+  async function latestComparisons(versionPks: readonly number[]): Promise<BaselineComparison[]> {
     const latest = new Map<string, BaselineComparison>();
-    for (const c of comparisonSources.flatMap((source) => source(versionPks))) latest.set(`${c.versionPk} ${c.key}`, c);
+    for (const source of comparisonSources) for (const c of await source(versionPks)) latest.set(`${c.versionPk} ${c.key}`, c);
     return [...latest.values()];
   }
 

@@ -211,13 +211,15 @@ export function harvestRoutes(deps: {
         if (total <= max) {
           body = urlset(rows.map((r) => ({ loc: ctx.urls.dataset(r.id), lastmod: seconds(r.datestamp) })));
         } else {
-          const maps = Array.from({ length: Math.ceil(total / max) }, async (_, n) => {
+          // One chunk at a time: a chunk is up to FEMTO_SITEMAP_MAX_URLS rows.
+          const maps: { loc: string; lastmod: string | undefined }[] = [];
+          for (let n = 0; n < Math.ceil(total / max); n++) {
             const chunk = n === 0 ? rows : (await harvest.publicIndex(n, max)).rows;
-            return {
+            maps.push({
               loc: `${ctx.urls.base}/sitemaps/${n + 1}.xml`,
               lastmod: chunk.length ? seconds(chunk.reduce((a, r) => (r.datestamp > a ? r.datestamp : a), chunk[0].datestamp)) : undefined,
-            };
-          });
+            });
+          }
           body = sitemapIndex(maps);
         }
         return reply.type('application/xml').serializer(raw).send(body);

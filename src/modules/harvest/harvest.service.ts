@@ -132,7 +132,7 @@ export function createHarvestService(deps: HarvestDeps) {
      * Rendered fragments of listed versions in one format, cached by the read pipeline (a catalog
      * node, an OAI payload); undefined where the caller may not see the version.
      */
-    async fragments(actor: Actor, listed: readonly ListedVersion[], format: string, render: (items: ReadItem[]) => string[]): Promise<(string | undefined)[]> {
+    async fragments(actor: Actor, listed: readonly ListedVersion[], format: string, render: (items: ReadItem[]) => Promise<string[]>): Promise<(string | undefined)[]> {
       return reader.cachedMany(actor, listed, format, render);
     },
 
@@ -145,13 +145,13 @@ export function createHarvestService(deps: HarvestDeps) {
         total: (await repo.count(q)),
         rows,
         /** The page's full items, loaded on first use (the catalog route renders cached fragments of `rows` instead). */
-        get items() {
-          return (items ??= reader
-            .load(
+        async items(): Promise<HarvestItem[]> {
+          return (items ??= (
+            await reader.load(
               actor,
               rows.map((r) => r.pk),
             )
-            .map((i) => harvestItem(actor, i)));
+          ).map((i) => harvestItem(actor, i)));
         },
       };
     },

@@ -16,7 +16,7 @@ export interface OaiFormat {
   schema: string;
   namespace: string;
   /** The payloads of a whole page, in the order given (a page at a time, so a format can batch its lookups). */
-  render(items: ReadItem[], ctx: SerializerContext): string[];
+  render(items: ReadItem[], ctx: SerializerContext): Promise<string[]>;
 }
 
 export type OaiErrorCode =
@@ -70,7 +70,7 @@ export function createOaiService(deps: {
 }) {
   const { config, repo, harvest } = deps;
   const ctx = harvest.serializerContext;
-  const formats: OaiFormat[] = [{ ...OAI_DC, render: (items, c) => items.map((i) => oaiDc(harvestItem(i.viewer, i), c)) }, ...(deps.formats ?? [])];
+  const formats: OaiFormat[] = [{ ...OAI_DC, render: async (items, c) => items.map((i) => oaiDc(harvestItem(i.viewer, i), c)) }, ...(deps.formats ?? [])];
   const codec = createTokenCodec(config.harvest.tokenSecret);
   const host = new URL(config.baseUrl).hostname;
   const repositoryIdentifier = DOMAIN_NAME.test(host) ? host : undefined;

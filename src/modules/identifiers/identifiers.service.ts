@@ -243,7 +243,7 @@ export function createIdentifiersService(deps: {
    * Related identifiers of many DOIs (or would-be DOIs) in a fixed number of queries: lineage as
    * IsDerivedFrom / IsSourceOf, and version <-> concept as IsVersionOf / HasVersion.
    */
-  async function relationsOf(rows: readonly Bound[], known?: Map<number, LineageRelation[]>): Promise<(row: Bound) => DataciteRelatedIdentifier[]> {
+  async function relationsOf(rows: readonly Bound[], known?: Map<number, LineageRelation[]>): Promise<(row: Bound) => Promise<DataciteRelatedIdentifier[]>> {
     const pks = rows.flatMap((r) => (r.versionPk != null ? [r.versionPk] : []));
     const lineage = known ?? (await deps.lineageOf(pks));
     // Only public identifiers name other records: a draft or registered DOI is nobody's to cite yet.
@@ -282,10 +282,13 @@ export function createIdentifiersService(deps: {
     rows: readonly DoiRow[],
     known: { records?: Map<number, DatasetRecord>; lineage?: Map<number, LineageRelation[]> } = {},
   ): Promise<Map<string, DataciteAttributes>> {
-    const described = new Map(rows.map((r) => [r.doi, describedPk(r)]));
+    const described = new Map<string, number | null>();
+    for (const r of rows) described.set(r.doi, await describedPk(r));
     const needed = [...new Set([...described.values()].filter((pk): pk is number => pk != null && !known.records?.has(pk)))];
     const records = new Map([...(known.records ?? []), ...(await deps.storedRecords(needed))]);
-    const related = (await relationsOf(rows, known.lineage));
+    const relationsOfRow = await relationsOf(rows, known.lineage);
+    const related = new Map<string, DataciteRelatedIdentifier[]>();
+    for (const row of rows) related.set(row.doi, await relationsOfRow(row));
     return new Map(
       rows.map((row) => {
         const pk = described.get(row.doi);
@@ -294,7 +297,7 @@ export function createIdentifiersService(deps: {
           ? dataciteAttributes(record, {
               ...sharedOptions,
               doi: row.doi,
-              related: related(row),
+              related: related.get(row.doi)!,
               issued: describeRecord(record, row.attributes as DataciteAttributes).issued,
               placeholders: false,
             })
@@ -544,7 +547,9 @@ export function createIdentifiersService(deps: {
         actor,
         rows.flatMap((r) => (r.datasetId ? [r.datasetId] : [])),
       ));
-      return rows.map((r) => resource(actor, r, editable));
+      const out = [];
+      for (const r of rows) out.push(await resource(actor, r, editable));
+      return out;
     },
     registration,
 
@@ -711,7 +716,7 @@ export function createIdentifiersService(deps: {
         // A record with a DOI of its own is described under it; femto's landing page otherwise.
         out.set(
           b.pk,
-          dataciteAttributes(b.record, { ...sharedOptions, doi: ownDoiOf(b.record), url: landing(b.record.id, b.record.version), related: related(b) }),
+          dataciteAttributes(b.record, { ...sharedOptions, doi: ownDoiOf(b.record), url: landing(b.record.id, b.record.version), related: await related(b) }),
         );
       }
       return out;

@@ -154,7 +154,7 @@ export function dataciteImporter(deps: {
         const id = existing.datasetId ?? dataset;
         return { status: 'unchanged', message: `DOI ${doi} is already bound to dataset ${id}`, subject: { id, location: urls.dataset(id) } };
       }
-      let v: ReturnType<DatasetsService['createPublished']>;
+      let v: Awaited<ReturnType<DatasetsService['createPublished']>>;
       try {
         v = (await datasets.createPublished(actor, dataset, contentFromDatacite(attrs)));
       } catch (err) {

@@ -74,7 +74,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     importer: Importer,
     unit: ParsedUnit,
     actor: Actor,
-    done: ReturnType<ImportsRepository['done']>,
+    done: Ledger,
     dryRun: boolean,
     isolated = true,
   ): Promise<UnitResult> {
@@ -119,6 +119,8 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     }
   }
 
+  type Ledger = Awaited<ReturnType<ImportsRepository['done']>>;
+
   /** One transaction for a batch of units, each in its own savepoint. */
   async function applyBatch(importer: Importer, units: ParsedUnit[], actor: Actor, dryRun: boolean): Promise<UnitResult[]> {
     const apply = async () => {
@@ -126,7 +128,9 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
         importer.format,
         units.filter((u) => !isRefused(u)).map((u) => u.key),
       ));
-      return units.map((u) => applyOne(importer, u, actor, done, dryRun));
+      const results: UnitResult[] = [];
+      for (const u of units) results.push(await applyOne(importer, u, actor, done, dryRun));
+      return results;
     };
     return units.length >= DEFER_CHANGES_FROM ? (await repo.batch(apply)) : (await repo.transaction(apply));
   }
@@ -146,22 +150,26 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
   let queue: Pending[] = [];
 
   /** The ledger entries of a group's units, looked up in one statement per format. */
-  function ledgerOf(items: Pending[]): Map<string, ReturnType<ImportsRepository['done']>> {
+  async function ledgerOf(items: Pending[]): Promise<Map<string, Ledger>> {
     const keys = new Map<string, string[]>();
     for (const p of items) keys.set(p.importer.format, [...(keys.get(p.importer.format) ?? []), p.unit.key]);
-    return new Map([...keys].map(([format, k]) => [format, repo.done(format, k)]));
+    const out = new Map<string, Ledger>();
+    for (const [format, k] of keys) out.set(format, await repo.done(format, k));
+    return out;
   }
 
   /** The units of a group in order, in the open transaction: a unit whose key an earlier one of the group had sees what that one wrote. */
-  function applyGroup(items: Pending[], isolated: boolean): UnitResult[] {
-    const ledger = ledgerOf(items);
+  async function applyGroup(items: Pending[], isolated: boolean): Promise<UnitResult[]> {
+    const ledger = await ledgerOf(items);
     const seen = new Set<string>();
-    return items.map((p) => {
+    const results: UnitResult[] = [];
+    for (const p of items) {
       const { format } = p.importer;
       const repeated = seen.has(`${format}\n${p.unit.key}`);
       seen.add(`${format}\n${p.unit.key}`);
-      return applyOne(p.importer, p.unit, p.actor, repeated ? repo.done(format, [p.unit.key]) : ledger.get(format)!, false, isolated);
-    });
+      results.push(await applyOne(p.importer, p.unit, p.actor, repeated ? await repo.done(format, [p.unit.key]) : ledger.get(format)!, false, isolated));
+    }
+    return results;
   }
 
   async function flush(): Promise<void> {

@@ -58,25 +58,22 @@ export function createLineageService(deps: {
    * does not hold, and steps whose every input and output is hidden (decided once per step, when
    * first met). Hidden versions become opaque placeholders; hidden steps are not walked at all.
    */
-  function hiding(snap: ProvenanceSnapshot, actor: Actor) {
+  async function hiding(snap: ProvenanceSnapshot, actor: Actor) {
     // A published version is hidden when private and its record is not held by the caller (visibility.ts mayRead).
-    // Asked only when a private version is met: most walks meet none, and the question scans the caller's records.
-    let held: ReturnType<typeof deps.heldBy> | undefined;
-    const notHeld = async (datasetId: string) => {
-      held ??= (await deps.heldBy(actor));
-      return held !== 'all' && !held.has(datasetId);
-    };
-    const isHidden = async (m: Pick<VersionMeta, 'datasetId' | 'visibility'>) => m.visibility === 'private' && (await notHeld(m.datasetId));
-    const versionHidden = async (pk: number) => snap.privateVersion[pk] === 1 && (await notHeld(snap.versionDataset[pk]));
+    // Loaded before the walk, which runs without awaiting: no statement for anonymous callers and admins, one for others.
+    const held = await deps.heldBy(actor);
+    const notHeld = (datasetId: string) => held !== 'all' && !held.has(datasetId);
+    const isHidden = (m: Pick<VersionMeta, 'datasetId' | 'visibility'>) => m.visibility === 'private' && notHeld(m.datasetId);
+    const versionHidden = (pk: number) => snap.privateVersion[pk] === 1 && notHeld(snap.versionDataset[pk]);
     // 0: not decided yet, 1: hidden, 2: shown.
     const steps = new Uint8Array(snap.activityIds.length);
     const stepHidden = (a: number) => {
-      if (!steps[a]) steps[a] = snap.someEnd(a, async (pk) => pk < snap.versionCount && snap.knows(pk) && !(await versionHidden(pk))) ? 2 : 1;
+      if (!steps[a]) steps[a] = snap.someEnd(a, (pk) => pk < snap.versionCount && snap.knows(pk) && !versionHidden(pk)) ? 2 : 1;
       return steps[a] === 1;
     };
     return { isHidden, versionHidden, stepHidden };
   }
-  type Hiding = ReturnType<typeof hiding>;
+  type Hiding = Awaited<ReturnType<typeof hiding>>;
 
   /**
    * Version metadata for one answer: from the snapshot, else (a root published since the build,
@@ -86,10 +83,10 @@ export function createLineageService(deps: {
   function versionBook(snap: ProvenanceSnapshot, hide: Hiding, filter: LineageFilter, roots: VersionMeta[] = []) {
     const extra = new Map(roots.filter((m) => !snap.meta(m.pk)).map((m) => [m.pk, m]));
     const meta = (pk: number): VersionMeta | undefined => extra.get(pk) ?? snap.meta(pk);
-    const passes = async (pk: number) => {
+    const passes = (pk: number) => {
       const m = meta(pk);
       if (!m) return false;
-      if ((await hide.isHidden(m))) return true;
+      if (hide.isHidden(m)) return true;
       if (filter.tier?.length && (m.tier === null || !filter.tier.includes(m.tier))) return false;
       if (filter.dataType?.length && (m.dataType === null || !filter.dataType.includes(m.dataType))) return false;
       return true;
@@ -137,9 +134,9 @@ export function createLineageService(deps: {
       hidden: true,
       pk: null,
     });
-    const versionNode = async (pk: number, depth: number): Promise<LineageNode> => {
+    const versionNode = (pk: number, depth: number): LineageNode => {
       const m = book.extra.get(pk);
-      if (m ? (await hide.isHidden(m)) : (await hide.versionHidden(pk))) {
+      if (m ? hide.isHidden(m) : hide.versionHidden(pk)) {
         const node = placeholder(depth);
         ids.set(pk, node.id);
         return node;
@@ -315,7 +312,7 @@ export function createLineageService(deps: {
       const depth = checkDepth(q.depth, q.depth === null ? limits.maxDepth : 5);
       const filter = q.filter ?? {};
       const snap = (await current());
-      const hide = hiding(snap, actor);
+      const hide = await hiding(snap, actor);
       const roots = (await resolveRoot(snap, hide, actor, q.id, q.version));
       const book = versionBook(snap, hide, filter, roots.versions);
       const sides: Side[] = direction === 'BOTH' ? ['up', 'down'] : [direction === 'UPSTREAM' ? 'up' : 'down'];
@@ -357,7 +354,7 @@ export function createLineageService(deps: {
      */
     async path(actor: Actor, from: string, to: string): Promise<PathResult> {
       const snap = (await current());
-      const hide = hiding(snap, actor);
+      const hide = await hiding(snap, actor);
       const starts = (await resolveDatasetVersions(actor, hide, from, 'from'));
       const targets = new Set((await resolveDatasetVersions(actor, hide, to, 'to')).map((m) => m.pk));
       let reason: TruncatedReason | null = null;
@@ -404,7 +401,7 @@ export function createLineageService(deps: {
     /** Every dataset version downstream of a dataset (all its versions) or of one version: what a withdrawal would touch. */
     async impact(actor: Actor, id: string): Promise<Impact> {
       const snap = (await current());
-      const hide = hiding(snap, actor);
+      const hide = await hiding(snap, actor);
       const roots = (await resolveDatasetVersions(actor, hide, id, 'id'));
       const book = versionBook(snap, hide, {}, roots);
       const w = walk(snap, 'down', rootsOf({ versions: roots }), walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget));

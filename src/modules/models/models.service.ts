@@ -1,3 +1,4 @@
+import { mapInOrder } from '../../lib/in-order.js';
 import { FemtoError, notFound } from '../../errors.js';
 import { randomId } from '../../lib/ids.js';
 import type { SiteUrls } from '../../lib/site-urls.js';
@@ -295,9 +296,9 @@ export function createModelsService(deps: ModelsDeps) {
     async manifestsOf(actor: Actor, pks: readonly number[]): Promise<Map<number, Manifest | null>> {
       const items = new Map((await reader.load(actor, pks)).map((i) => [i.pk, i]));
       return new Map(
-        pks.map((pk) => {
+        await mapInOrder(pks, async (pk) => {
           const item = items.get(pk);
-          return [pk, item && item.record.resourceType === 'Model' && item.record.state === 'published' ? manifestOf(actor, item) : null];
+          return [pk, item && item.record.resourceType === 'Model' && item.record.state === 'published' ? await manifestOf(actor, item) : null] as const;
         }),
       );
     },

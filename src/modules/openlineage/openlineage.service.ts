@@ -1,3 +1,4 @@
+import { mapInOrder } from '../../lib/in-order.js';
 import { FemtoError } from '../../errors.js';
 import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
@@ -99,19 +100,22 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     notes: string[],
   ): Promise<string | undefined> {
     const events = first ? [first] : (await repo.eventsOf(runId)).map((e) => JSON.parse(e) as RunEvent);
-    const inputs = datasetsOfRun(events, 'inputs').map((d, i) => ({ versionPk: inputVersion(actor, d, `/inputs/${i}`, runId, touched), role: 'input' }));
+    const inputs = await mapInOrder(datasetsOfRun(events, 'inputs'), async (d, i) => ({
+      versionPk: await inputVersion(actor, d, `/inputs/${i}`, runId, touched),
+      role: 'input',
+    }));
     const inputPks = new Set(inputs.map((i) => i.versionPk));
     const outputs: number[] = [];
-    datasetsOfRun(events, 'outputs').forEach((d, i) => {
-      const pk = outputVersion(actor, d, `/outputs/${i}`, runId, touched);
+    for (const [i, d] of datasetsOfRun(events, 'outputs').entries()) {
+      const pk = await outputVersion(actor, d, `/outputs/${i}`, runId, touched);
       // PROV: a version is generated once. A run that rewrote a version it read, or that an earlier run generated (same schema or version facet), generated nothing new.
-      const generator = touched.made.has(pk) ? undefined : provenance.generatorOf(pk);
+      const generator = touched.made.has(pk) ? undefined : await provenance.generatorOf(pk);
       if (inputPks.has(pk) || generator)
         notes.push(
           `output ${d.namespace}/${d.name} is the version ${generator ? `step ${generator} generated` : 'the run read'} (same schema or version facet): not linked again`,
         );
       else outputs.push(pk);
-    });
+    }
     if (!inputs.length && !outputs.length) return undefined;
     const step = stepOf(events, runId, startedAt, endedAt);
     (await provenance.record(actor, step, inputs, outputs));

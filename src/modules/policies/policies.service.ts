@@ -1,3 +1,4 @@
+import { mapInOrder } from '../../lib/in-order.js';
 import { ConfigError, type GatePolicy } from '../../config.js';
 import { FemtoError, type FieldError } from '../../errors.js';
 import { system } from '../auth/auth.schema.js';
@@ -190,10 +191,10 @@ export function createPoliciesService(deps: {
       const [item] = (await deps.reader.load(system, [versionPk]));
       if (!item) throw new FemtoError('INTERNAL', `version row ${versionPk} vanished`);
       const s = subjectOf(item);
-      const unmet = rules
-        .filter((r) => r.on.includes(event) && governs(r, s))
-        .map((r) => outcome(r, s))
-        .filter((o) => !o.met);
+      const unmet = (await mapInOrder(
+        rules.filter((r) => r.on.includes(event) && governs(r, s)),
+        (r) => outcome(r, s),
+      )).filter((o) => !o.met);
       if (!unmet.length) return;
       const at = event === 'publish' ? 'publish this version' : 'make a DOI of this version findable';
       throw new FemtoError(
@@ -209,9 +210,12 @@ export function createPoliciesService(deps: {
      * to groups are shown to the record's holders only: listing one would tell anyone else which
      * groups the record is shared with.
      */
-    compliance(item: ReadItem, viewerHolds: boolean): PolicyCompliance {
+    async compliance(item: ReadItem, viewerHolds: boolean): Promise<PolicyCompliance> {
       const s = subjectOf(item);
-      const outcomes = rules.filter((r) => (viewerHolds || !r.groups) && governs(r, s)).map((r) => outcome(r, s));
+      const outcomes = await mapInOrder(
+        rules.filter((r) => (viewerHolds || !r.groups) && governs(r, s)),
+        (r) => outcome(r, s),
+      );
       const compliant = (e: PolicyEvent) => outcomes.every((o) => o.met || !o.on.includes(e));
       return { compliant: { publish: compliant('publish'), doi: compliant('doi') }, rules: outcomes.map(({ blocking: _, ...o }) => o) };
     },

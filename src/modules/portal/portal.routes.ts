@@ -1,3 +1,4 @@
+import { mapInOrder } from '../../lib/in-order.js';
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -139,7 +140,7 @@ export function portalRoutes({
             metric: e.metric.id,
           });
         }
-        const leaderboards = [...boards.values()].map((b) => models.leaderboard(actor, b.dataset, { metric: b.metric, version: b.version }));
+        const leaderboards = await mapInOrder(boards.values(), (b) => models.leaderboard(actor, b.dataset, { metric: b.metric, version: b.version }));
         const v = card.model.version;
         const manifest = v != null ? urls.manifest(id, v) : null;
         const links = {

@@ -10,8 +10,8 @@ import { provXml } from './serializers/prov-xml.js';
  * representation is negotiated: the route's own JSON, or the graph it covers in an exchange format.
  */
 export interface Exportable {
-  json(): string;
-  graph(): ProvGraph;
+  json(): Promise<string>;
+  graph(): Promise<ProvGraph>;
 }
 
 export const PROV_JSON_PROFILE = 'http://www.w3.org/Submission/prov-json/';

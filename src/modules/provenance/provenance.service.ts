@@ -1,3 +1,4 @@
+import { mapInOrder } from '../../lib/in-order.js';
 import { FemtoError, notFound, type FieldError } from '../../errors.js';
 import { randomId } from '../../lib/ids.js';
 import type { Actor } from '../auth/auth.schema.js';
@@ -90,7 +91,13 @@ export function createProvenanceService(deps: {
    * is hidden itself (left out, as an unknown id is): its name, kind, software, parameters and
    * agents would tell of records the caller may not see.
    */
-  async function records(actor: Actor, ids: readonly string[], inputs = (await repo.inputsOf(ids)), outputs = (await repo.outputsOf(ids))): Promise<Map<string, ActivityRecord>> {
+  /** The agents of a step, found or made, with their roles. */
+  const agentLinks = (agents: readonly AgentRef[]) =>
+    mapInOrder(agents, async (a, i) => ({ agentId: await resolveAgent(a, `/agents/${i}`), role: a.role ?? 'performer' }));
+
+  async function records(actor: Actor, ids: readonly string[], knownInputs?: VersionEndpoint[], knownOutputs?: VersionEndpoint[]): Promise<Map<string, ActivityRecord>> {
+    const inputs = knownInputs ?? (await repo.inputsOf(ids));
+    const outputs = knownOutputs ?? (await repo.outputsOf(ids));
     const seen = new Set([...inputs, ...outputs].filter((e) => visibleEnd(actor, e)).map((e) => e.activityId));
     const shown = ids.filter((id) => seen.has(id));
     const rows = (await repo.activities(shown));
@@ -255,16 +262,9 @@ export function createProvenanceService(deps: {
       auth.require(actor, 'curator');
       const id = input.id ?? randomId('act-');
       (await repo.transaction(async () => {
-        const inputs = input.inputs.map((ref, i) => ({ versionPk: resolveVersion(actor, ref, `/inputs/${i}`).pk, role: ref.role ?? null }));
-        const outputs = input.outputs.map((ref, i) => resolveVersion(actor, ref, `/outputs/${i}`).pk);
-        (await insertStep(
-          actor,
-          { ...input, id },
-          inputs,
-          outputs,
-          (input.agents ?? []).map((a, i) => ({ agentId: resolveAgent(a, `/agents/${i}`), role: a.role ?? 'performer' })),
-          input,
-        ));
+        const inputs = await mapInOrder(input.inputs, async (ref, i) => ({ versionPk: (await resolveVersion(actor, ref, `/inputs/${i}`)).pk, role: ref.role ?? null }));
+        const outputs = await mapInOrder(input.outputs, async (ref, i) => (await resolveVersion(actor, ref, `/outputs/${i}`)).pk);
+        await insertStep(actor, { ...input, id }, inputs, outputs, await agentLinks(input.agents ?? []), input);
       }));
       return id;
     },
@@ -281,8 +281,7 @@ export function createProvenanceService(deps: {
       outputs: number[],
     ): Promise<void> {
       auth.require(actor, 'curator');
-      const links = () => step.agents.map((a, i) => ({ agentId: resolveAgent(a, `/agents/${i}`), role: a.role ?? 'performer' }));
-      (await repo.transaction(() => insertStep(actor, step, inputs, outputs, links(), { ...step, inputs, outputs })));
+      await repo.transaction(async () => insertStep(actor, step, inputs, outputs, await agentLinks(step.agents), { ...step, inputs, outputs }));
     },
 
     /**

@@ -35,7 +35,8 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
   const withDomainIri = (query: SearchQuery): SearchQuery =>
     query.domain ? { ...query, domain: domains.resolveDomain(query.domain)?.iri ?? query.domain } : query;
 
-  async function page(actor: Actor, given: SearchQuery, key = (await keyOf(actor, given))): Promise<SearchHits> {
+  async function page(actor: Actor, given: SearchQuery, knownKey?: string): Promise<SearchHits> {
+    const key = knownKey ?? (await keyOf(actor, given));
     const query = withDomainIri(given);
     const hit = key ? cache.get<SearchHits>(key) : undefined;
     if (hit) return hit.meta!;
@@ -59,7 +60,7 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
      * moves the key, and an embargo ending on a hit (which changes what anonymous callers see of
      * it, with no write) ends the entry's life.
      */
-    async pageText(actor: Actor, query: SearchQuery, render: (page: SearchHits) => string): Promise<string> {
+    async pageText(actor: Actor, query: SearchQuery, render: (page: SearchHits) => Promise<string>): Promise<string> {
       const key = (await keyOf(actor, query));
       if (!key) return render((await page(actor, query, key)));
       const hit = cache.get<number | null>(`${key}:text`);

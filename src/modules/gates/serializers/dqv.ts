@@ -43,11 +43,11 @@ export function dqvQualityMeasurements(urls: SiteUrls, datasetId: string, measur
 }
 
 /** DQV nodes per version pk, for a batch of versions: what JSON-LD puts under dqv:hasQualityMeasurement. */
-export function dqvForVersions(
-  deps: { gates: { measurementsOfVersions(pks: number[]): MeasurementRecord[] }; urls: SiteUrls },
+export async function dqvForVersions(
+  deps: { gates: { measurementsOfVersions(pks: number[]): Promise<MeasurementRecord[]> }; urls: SiteUrls },
   versions: { pk: number; datasetId: string; version: number | null }[],
-): Map<number, Record<string, unknown>[]> {
-  const measurements = deps.gates.measurementsOfVersions(versions.map((v) => v.pk));
+): Promise<Map<number, Record<string, unknown>[]>> {
+  const measurements = await deps.gates.measurementsOfVersions(versions.map((v) => v.pk));
   return new Map(
     versions.map((v) => [
       v.pk,
