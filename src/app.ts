@@ -97,7 +97,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
       '/health',
       { schema: { tags: ['ops'], summary: 'Liveness and database check', response: { 200: z.object({ status: z.literal('ok'), version: z.string() }) } } },
       async () => {
-        database.sqlite.prepare('SELECT 1').get();
+        await database.prepare('SELECT 1').get();
         return { status: 'ok' as const, version };
       },
     );
@@ -111,7 +111,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
         },
       },
       async () => {
-        const reason = unwritableReason(database, config.dbPath);
+        const reason = await unwritableReason(database, config.dbPath);
         if (reason) throw new FemtoError('NOT_READY', `Not ready: ${reason}`);
         return { status: 'ready' as const, version };
       },

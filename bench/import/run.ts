@@ -50,7 +50,7 @@ async function rawInserts(): Promise<number> {
   applyMigrations(database);
   const { sqlite } = database;
   sqlite.pragma(`cache_size = -${BULK_CACHE_KIB}`);
-  const deferred = deferredChanges(sqlite);
+  const deferred = deferredChanges(database);
   const t = new Date().toISOString();
   const s = {
     agent: sqlite.prepare(`INSERT INTO agents (id, kind, name) VALUES (?, 'person', ?)`),
@@ -78,8 +78,8 @@ async function rawInserts(): Promise<number> {
     ),
   };
   const t0 = performance.now();
-  (await sqlite.transaction(() =>
-    deferred.run(() => {
+  (await database.transaction(() =>
+    deferred.run(async () => {
       for (let a = 0; a < 500; a++) s.agent.run(`ag-${a}`, `Physicist ${a}`);
       const pks: number[] = [];
       for (let i = 0; i < N; i++) {
@@ -106,7 +106,7 @@ async function rawInserts(): Promise<number> {
       }
       s.generation.run(N);
     }),
-  )());
+  ));
   const seconds = (performance.now() - t0) / 1000;
   (await database.close());
   return (2 * N) / seconds;

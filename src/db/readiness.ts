@@ -6,25 +6,27 @@ import { faultCode } from './faults.js';
 /** With less room than this (on the file system, or under FEMTO_DB_MAX_BYTES), the next writes are about to fail: a dataset with long texts takes tens of pages. */
 export const MIN_FREE_BYTES = 256 * 1024;
 
+/** Thrown inside the probe's transaction so that it rolls back: the probe changes nothing. */
+class ProbeDone extends Error {}
+
 /**
  * Why the database cannot take writes now, or null when it can: a write probe (a table created in a
- * savepoint and rolled back, so nothing changes) meets a read-only file, a lock held past the busy
- * timeout or a corrupt schema page; the room left is counted too, under FEMTO_DB_MAX_BYTES (pages
- * below max_page_count plus free pages) and on the file system (which the rolled-back probe
- * never writes to).
+ * transaction of its own and rolled back, so nothing changes; through the port, so it never runs
+ * inside another request's transaction) meets a read-only file, a lock held past the busy timeout
+ * or a corrupt schema page; the room left is counted too, under FEMTO_DB_MAX_BYTES (pages below
+ * max_page_count plus free pages) and on the file system (which the rolled-back probe never
+ * writes to).
  */
-export function unwritableReason(database: Database_, path: string): string | null {
-  const { sqlite } = database;
+export async function unwritableReason(database: Database_, path: string): Promise<string | null> {
   try {
-    sqlite.exec('SAVEPOINT femto_ready');
-    try {
-      sqlite.exec('CREATE TABLE femto_ready_probe (x)');
-    } finally {
-      sqlite.exec('ROLLBACK TO femto_ready; RELEASE femto_ready');
-    }
+    await database.transaction(async () => {
+      await database.exec('CREATE TABLE femto_ready_probe (x)');
+      throw new ProbeDone();
+    });
   } catch (err) {
-    return `the database cannot be written (${faultCode(err) || 'error'}: ${(err as Error).message})`;
+    if (!(err instanceof ProbeDone)) return `the database cannot be written (${faultCode(err) || 'error'}: ${(err as Error).message})`;
   }
+  const { sqlite } = database;
   const pragma = (name: string) => sqlite.pragma(name, { simple: true }) as number;
   const quotaRoom = (pragma('max_page_count') - pragma('page_count') + pragma('freelist_count')) * pragma('page_size');
   if (quotaRoom < MIN_FREE_BYTES) return `the database has ${quotaRoom} bytes left under FEMTO_DB_MAX_BYTES (SQLITE_FULL ahead)`;

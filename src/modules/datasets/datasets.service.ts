@@ -244,7 +244,7 @@ export function createDatasetsService(deps: {
     /** Creates the concept record and its first draft. */
     async create(actor: Actor, input: CreateDatasetInput): Promise<WrittenVersion> {
       auth.require(actor, 'curator');
-      const { id: requestedId, ...given } = withTerms(input);
+      const { id: requestedId, ...given } = (await withTerms(input));
       const content = withVisibility(given);
       const id = requestedId ?? randomId('ds-');
       (await repo.transaction(async () => {
@@ -265,7 +265,7 @@ export function createDatasetsService(deps: {
      */
     async createPublished(actor: Actor, id: string, given: VersionContent): Promise<WrittenVersion> {
       auth.require(actor, 'curator');
-      const content = withTerms(given);
+      const content = (await withTerms(given));
       (await repo.transaction(async () => {
         if ((await repo.concept(id))) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`);
         (await claimMarkovChain(id, content));
@@ -285,7 +285,7 @@ export function createDatasetsService(deps: {
      */
     async publishContent(actor: Actor, id: string, given: VersionContent): Promise<{ status: 'created' | 'updated' | 'unchanged'; pk: number; version: number }> {
       auth.require(actor, 'curator');
-      const content = withVisibility(withTerms(given));
+      const content = withVisibility((await withTerms(given)));
       return repo.transaction(async () => {
         const concept = (await repo.concept(id));
         const t = now();
@@ -377,7 +377,7 @@ export function createDatasetsService(deps: {
 
     async patch(actor: Actor, id: string, given: PatchDatasetInput, ifMatch?: string): Promise<WrittenVersion> {
       auth.require(actor, 'curator');
-      const patch = withTerms(given);
+      const patch = (await withTerms(given));
       (await repo.transaction(async () => {
         const { pk } = (await draftOrThrow(actor, id));
         const draft = (await written(id, 'draft'));

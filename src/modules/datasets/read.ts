@@ -173,7 +173,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     if (r.status !== 'found') throw miss(r.status, ref);
     if (decide(actor, r.version) === 'gone') {
       for (const guard of guards) {
-        const answer = guard(r.version, representation);
+        const answer = (await guard(r.version, representation));
         if (answer) return { version: r.version, answer };
       }
       throw new FemtoError('GONE', `${ref.dataset} was withdrawn`);
@@ -344,7 +344,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
 
     /** JSON records of listed versions (search results), from the cache where it holds them. */
     async jsonMany(actor: Actor, listed: readonly ListedVersion[]): Promise<(string | undefined)[]> {
-      return this.cachedMany(actor, listed, 'json', (items) => items.map(json));
+      return this.cachedMany(actor, listed, 'json', async (items) => items.map(json));
     },
 
     json,

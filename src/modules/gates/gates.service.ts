@@ -107,7 +107,7 @@ export function createGatesService(deps: {
 
   /** Beats-baseline outcomes of versions, judged by their tiers' rules. */
   async function baselineOutcomes(versionPks: readonly number[]): Promise<Map<number, GateStatus['gates']>> {
-    const comparisons = latestComparisons(versionPks);
+    const comparisons = (await latestComparisons(versionPks));
     const out = new Map<number, GateStatus['gates']>();
     if (!comparisons.length) return out;
     const tiers = (await datasets.versionLabels([...new Set(comparisons.map((c) => c.versionPk))]));
@@ -234,8 +234,8 @@ export function createGatesService(deps: {
      * What keeps a model version from beating its baselines by `rule`: each evaluation that does
      * not (the latest per comparison), or no evaluation with values to judge at all.
      */
-    unmetBaseline(versionPk: number, rule: BaselineRule): BlockingGate[] {
-      const judged = latestComparisons([versionPk])
+    async unmetBaseline(versionPk: number, rule: BaselineRule): Promise<BlockingGate[]> {
+      const judged = (await latestComparisons([versionPk]))
         .map((c) => judgeComparison(c, rule))
         .filter((g) => g.state !== 'not-evaluable');
       if (!judged.length)

@@ -158,7 +158,7 @@ export function harvestRoutes(deps: {
           harvestItem(request.actor, item),
           ctx,
           reader.representations.all(),
-          policies.compliance(item, holds(request.actor, item.holders)),
+          (await policies.compliance(item, holds(request.actor, item.holders))),
         );
       },
     );
@@ -183,7 +183,7 @@ export function harvestRoutes(deps: {
         const { total, rows } = (await harvest.catalogPage(request.actor, { page, limit, modifiedSince: since }));
         const dcat = representation.format !== 'jsonld';
         const nodes = (await harvest
-          .fragments(request.actor, rows, dcat ? 'catalog:dcat' : 'catalog:schemaorg', (items) =>
+          .fragments(request.actor, rows, dcat ? 'catalog:dcat' : 'catalog:schemaorg', async (items) =>
             items.map((i) => {
               const h = harvestItem(request.actor, i);
               return JSON.stringify(dcat ? dcatNode(h, ctx) : schemaOrgNode(h, ctx));

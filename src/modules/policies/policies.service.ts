@@ -138,7 +138,7 @@ export function createPoliciesService(deps: {
       for (const x of unanswered) out.push({ pointer: `/datasheet/${x.section}`, message: `the datasheet answers nothing of ${x.title}` });
     }
     if (need.beatsBaseline) {
-      const unmet = gates.unmetBaseline(s.pk, need.beatsBaseline);
+      const unmet = (await gates.unmetBaseline(s.pk, need.beatsBaseline));
       blocking = [...blocking, ...unmet];
       for (const b of unmet) out.push({ pointer: '/evaluations', message: `${b.label}: ${b.state}` });
     }

@@ -1,3 +1,4 @@
+import { mapInOrder } from '../../lib/in-order.js';
 import type { z } from 'zod';
 import { FemtoError } from '../../errors.js';
 import { sha256 } from '../../lib/digest.js';
@@ -124,8 +125,8 @@ export async function writeStep(
   });
   const parsed = createActivityBody.safeParse({
     ...step,
-    inputs: step.inputs.map((r) => resolve(r, true)),
-    outputs: step.outputs.map((r) => resolve(r, false)),
+    inputs: await mapInOrder(step.inputs, (r) => resolve(r, true)),
+    outputs: await mapInOrder(step.outputs, (r) => resolve(r, false)),
   });
   if (!parsed.success) throw invalidStep(parsed.error, pointer);
   (await w.provenance.insert(actor, parsed.data));

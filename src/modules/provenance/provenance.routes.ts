@@ -57,7 +57,7 @@ export function provenanceRoutes(deps: {
       async (request, reply) => {
         const { actor } = request;
         const record = (await provenance.get(actor, request.params.id));
-        const answer: Exportable = { json: () => JSON.stringify(activityRecord.parse(record)), graph: () => provGraphs.ofActivity(actor, record.id) };
+        const answer: Exportable = { json: async () => JSON.stringify(activityRecord.parse(record)), graph: () => provGraphs.ofActivity(actor, record.id) };
         const { mediaType, body } = await negotiate(provFormats, { accept: request.headers.accept, format: request.query.format }, answer);
         return reply
           .header('Vary', 'Accept')

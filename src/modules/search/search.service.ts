@@ -68,7 +68,7 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
       const p = (await page(actor, query, key));
       const now = Date.now();
       const embargoEnds = p.hits.map((h) => (h.accessLevel === 'embargoed' && h.embargoUntil ? Date.parse(h.embargoUntil) : NaN)).filter((t) => t > now);
-      const text = render(p);
+      const text = (await render(p));
       cache.set(`${key}:text`, text, embargoEnds.length ? Math.min(...embargoEnds) : null);
       return text;
     },
