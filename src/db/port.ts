@@ -11,7 +11,7 @@ export type { Dialect, SqlDialect };
 /** Positional (`?`, an array or one value) or named (`@name`, an object) parameters; never both in one statement. */
 export type Params = readonly unknown[] | object | string | number | bigint | null;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are typed by the repository that selects them
+/** A row as the driver returns it; the repository that selects it types it. */
 export type Row = Record<string, any>;
 
 /** One SQL text, prepared once (SQLite: on the connection; PostgreSQL: a named statement per pooled connection). */

@@ -1,3 +1,4 @@
+import { mapInOrder } from '../../src/lib/in-order.js';
 import t from 'tap';
 import Database from 'better-sqlite3';
 import { makeApp } from '../helpers/app.js';
@@ -54,15 +55,12 @@ t.test('lineage nodes resolve their datasets and activities in batches', async (
   // Two levels of fan-in: `width` steps each reading `width` inputs.
   const tree = async (width: number, p: string) => {
     (await g.dataset(p));
-    const mids = Array.from({ length: width }, (_, i) => g.dataset(`${p}-m${i}`));
+    const mids = await mapInOrder(Array.from({ length: width }, (_, i) => `${p}-m${i}`), (id) => g.dataset(id));
     (await g.step(`${p}-top`, mids, [p]));
-    mids.forEach((m, i) =>
-      g.step(
-        `${p}-s${i}`,
-        Array.from({ length: width }, (_, j) => g.dataset(`${p}-l${i}-${j}`)),
-        [m],
-      ),
-    );
+    for (const [i, m] of mids.entries()) {
+      const leaves = await mapInOrder(Array.from({ length: width }, (_, j) => `${p}-l${i}-${j}`), (id) => g.dataset(id));
+      await g.step(`${p}-s${i}`, leaves, [m]);
+    }
   };
   (await tree(12, 'wide'));
   (await tree(2, 'narrow'));

@@ -72,19 +72,19 @@ t.test('after single-activity inserts interleaved with queries, answers equal th
         versions.push({ dataset: id, version: 1 });
       };
       (await dataset());
-      ops.forEach((o, k) => {
-        if (o.op === 'dataset') dataset();
+      for (const [k, o] of ops.entries()) {
+        if (o.op === 'dataset') await dataset();
         else if (o.op === 'version') {
           const id = versions[o.of % versions.length].dataset;
-          versions.push({ dataset: id, version: here.newVersion(id) });
+          versions.push({ dataset: id, version: await here.newVersion(id) });
         } else if (o.op === 'step') {
           const free = versions.map((_, i) => i).filter((i) => i > 0 && !generated.has(i));
-          if (!free.length) return;
+          if (!free.length) continue;
           const outs = [...new Set(o.outs.map((x) => free[x % free.length]))];
           const cut = Math.min(...outs);
           const ins = [...new Set(o.ins.map((x) => x % cut))];
           outs.forEach((i) => generated.add(i));
-          (o.other ? there : here).step(
+          await (o.other ? there : here).step(
             `${prefix}s${k}`,
             ins.map((i) => versions[i]),
             outs.map((i) => versions[i]),
@@ -93,10 +93,10 @@ t.test('after single-activity inserts interleaved with queries, answers equal th
         } else {
           const v = versions[o.of % versions.length];
           const q: Query = { id: v.dataset, version: v.version, direction: o.direction, depth: o.depth };
-          t.same(answer(live, q), answer(freshService(a.app), q), `${prefix} query ${k}`);
+          t.same(await answer(live, q), await answer(freshService(a.app), q), `${prefix} query ${k}`);
           queries++;
         }
-      });
+      }
     }),
     { numRuns: 40 },
   );

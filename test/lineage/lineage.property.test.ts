@@ -71,18 +71,18 @@ t.test('on random DAGs, lineage equals an independent reference walk', async (t)
       for (let i = 0; i < n; i++) (await g.dataset(`${prefix}d${i}`));
       const written = new Set<number>();
       const steps: Step[] = [];
-      raw.forEach((s, k) => {
+      for (const [k, s] of raw.entries()) {
         const inputs = [...new Set(s.ins.map((x) => x % s.cut))];
         const outputs = [...new Set(s.outs.map((x) => s.cut + (x % (n - s.cut))))].filter((o) => !written.has(o));
-        if (!outputs.length) return;
+        if (!outputs.length) continue;
         outputs.forEach((o) => written.add(o));
         steps.push({ id: `${prefix}s${k}`, inputs, outputs });
-        g.step(
+        await g.step(
           `${prefix}s${k}`,
           inputs.map((i) => `${prefix}d${i}`),
           outputs.map((o) => `${prefix}d${o}`),
         );
-      });
+      }
       const { body } = await gql(a.app, `{ lineage(id: "${prefix}d${root}", direction: ${direction}, depth: ${depth}) { ${LINEAGE_FIELDS} } }`);
       const got = body.data.lineage;
       const sides = direction === 'BOTH' ? (['up', 'down'] as const) : ([direction === 'UPSTREAM' ? 'up' : 'down'] as const);

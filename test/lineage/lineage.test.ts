@@ -1,3 +1,4 @@
+import { mapInOrder } from '../../src/lib/in-order.js';
 import t from 'tap';
 import { makeApp } from '../helpers/app.js';
 import { gql, graphBuilder, LINEAGE_FIELDS } from './graph.js';
@@ -47,7 +48,7 @@ t.test('a diamond reaches its common ancestor once, at the shortest depth, with 
 t.test('wide fan-in: every input of a step is one step away', async (t) => {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
-  const inputs = Array.from({ length: 300 }, (_, i) => g.dataset(`in-${i}`));
+  const inputs = await mapInOrder(Array.from({ length: 300 }, (_, i) => `in-${i}`), (id) => g.dataset(id));
   (await g.dataset('merged'));
   (await g.step('merge', inputs, ['merged']));
   const l = (await gql(a.app, lineage('id: "merged", depth: 1'))).body.data.lineage;
@@ -302,7 +303,7 @@ t.test('path: the shortest derivation paths, either way round', async (t) => {
   (await g.step(
     'e-to-d',
     ['e'],
-    ['d'].map(() => ({ dataset: 'd', version: g.newVersion('d') })),
+    [{ dataset: 'd', version: await g.newVersion('d') }],
   ));
   const q = (from: string, to: string) =>
     `{ path(from: "${from}", to: "${to}") { length truncated truncatedReason paths { nodes { id } edges { from to relation } } } }`;

@@ -56,7 +56,7 @@ export interface ReadItem {
 
 export interface ReadExtension {
   /** Fills this module's part of every item, in a fixed number of statements for the whole batch. */
-  load(actor: Actor, items: ReadItem[]): void;
+  load(actor: Actor, items: ReadItem[]): Promise<void>;
   /** Fields this module adds to the JSON record (e.g. `doi`, `gateStatus`). */
   json?(item: ReadItem): Record<string, unknown>;
 }
@@ -208,7 +208,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
         .filter((p) => p.datasetId === item.record.id && mayRead(actor, p))
         .map((p) => ({ n: p.versionNumber, publishedAt: p.publishedAt }));
     }
-    for (const ext of extensions) ext.load(actor, items);
+    for (const ext of extensions) await ext.load(actor, items);
     return items;
   }
 

@@ -528,9 +528,9 @@ export function createIdentifiersService(deps: {
     return row;
   }
 
-  async function write(actor: Actor, doi: string, action: string, change: () => void): Promise<DoiRow> {
+  async function write(actor: Actor, doi: string, action: string, change: () => Promise<void>): Promise<DoiRow> {
     (await repo.transaction(async () => {
-      change();
+      await change();
       (await repo.enqueue(doi, action === 'doi.delete' ? 'delete' : 'upsert', now()));
       (await auth.audit(actor, { action, entityType: 'doi', entityId: doi, after: (await repo.get(doi)) }));
     }));

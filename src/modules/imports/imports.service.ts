@@ -200,7 +200,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       auth.require(actor, 'curator');
       return new Promise((resolve, reject) => {
         queue.push({ actor, importer, unit, resolve, reject });
-        if (queue.length === 1) setImmediate(flush);
+        if (queue.length === 1) setImmediate(() => void flush());
       });
     },
 
