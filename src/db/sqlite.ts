@@ -44,16 +44,22 @@ export function sqlitePort(raw: BetterSqlite3.Database): Database {
     const known = statements.get(sql);
     if (known) return known as Statement<R>;
     const rows = raw.prepare(sql);
-    // Array and first-column results are modes of a statement, not of a call: one more handle each, made when first used.
-    let arrays: BetterSqlite3.Statement | undefined;
-    let firsts: BetterSqlite3.Statement | undefined;
+    // Arrays and first columns are modes of the one prepared statement, switched on for a call and off after it (the call runs to its end synchronously).
+    function inMode<T>(mode: 'raw' | 'pluck', call: () => T): T {
+      rows[mode](true);
+      try {
+        return call();
+      } finally {
+        rows[mode](false);
+      }
+    }
     const statement: Statement<R> = {
       sql,
       all: (params) => when(() => rows.all(...bind(params)) as R[]),
       get: (params) => when(() => rows.get(...bind(params)) as R | undefined),
-      values: (params) => when(() => (arrays ??= raw.prepare(sql).raw(true)).all(...bind(params)) as unknown[][]),
-      column: <V>(params?: Params) => when(() => (firsts ??= raw.prepare(sql).pluck(true)).all(...bind(params)) as V[]),
-      scalar: <V>(params?: Params) => when(() => (firsts ??= raw.prepare(sql).pluck(true)).get(...bind(params)) as V | undefined),
+      values: (params) => when(() => inMode('raw', () => rows.all(...bind(params)) as unknown[][])),
+      column: <V>(params?: Params) => when(() => inMode('pluck', () => rows.all(...bind(params)) as V[])),
+      scalar: <V>(params?: Params) => when(() => inMode('pluck', () => rows.get(...bind(params)) as V | undefined)),
       run: (params) => when(() => ({ changes: rows.run(...bind(params)).changes })),
     };
     statements.set(sql, statement as Statement);
