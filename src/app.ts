@@ -52,11 +52,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   const ontology = await loadOntology(config.ontologyDir);
   // A broken policy file stops the start too (PolicyError names file, line and JSON pointer).
   const policies = loadPolicies(config.policyDir);
-  const { database, prepared: container } = (await openForStart(config.dbPath, config.dbMaxBytes, async (db) => {
+  const { database, prepared: container } = await openForStart(config.dbPath, config.dbMaxBytes, async (db) => {
     const built = buildContainer(config, db, ontology, policies);
-    if (config.seedOnEmpty) (await loadBundledCatalogIfEmpty(built));
+    if (config.seedOnEmpty) await loadBundledCatalogIfEmpty(built);
     return built;
-  }));
+  });
 
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
@@ -77,7 +77,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   if (config.outboxWorker) app.addHook('onReady', async () => container.outbox.start(app.log));
   app.addHook('onClose', async () => {
     await container.outbox.stop();
-    (await database.close());
+    await database.close();
   });
 
   await app.register(problemDetails, { baseUrl: config.baseUrl });

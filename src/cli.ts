@@ -25,7 +25,7 @@ async function withContainer<T>(fn: (c: ReturnType<typeof buildContainer>) => T 
   try {
     return await fn(container);
   } finally {
-    (await database.close());
+    await database.close();
   }
 }
 
@@ -56,7 +56,7 @@ program
         process.exitCode = 1;
         return;
       }
-      const counts = (await loadCatalog(c));
+      const counts = await loadCatalog(c);
       console.log(`loaded ${counts.datasets} datasets and ${counts.activities} derivation steps, ${counts.evaluations} model evaluations`);
     });
   });
@@ -79,15 +79,15 @@ token
   .option('--label <label>', 'what the token is for')
   .action(async (opts: { role: Role; label?: string; user?: string }) => {
     await withContainer(async (c) => {
-      const created = (await c.auth.createToken(opts.role, opts.label, opts.user === undefined ? undefined : parsed(userId, opts.user)));
-      (await c.auth.audit(cliActor, { action: 'token.create', entityType: 'token', entityId: created.id, after: { role: created.role, user: created.user } }));
+      const created = await c.auth.createToken(opts.role, opts.label, opts.user === undefined ? undefined : parsed(userId, opts.user));
+      await c.auth.audit(cliActor, { action: 'token.create', entityType: 'token', entityId: created.id, after: { role: created.role, user: created.user } });
       print(created);
     });
   });
 token
   .command('list')
   .description('list tokens (never their secrets)')
-  .action(async () => withContainer(async (c) => print((await c.auth.listTokens()))));
+  .action(async () => withContainer(async (c) => print(await c.auth.listTokens())));
 token
   .command('revoke <id>')
   .description('revoke a token')
@@ -107,12 +107,12 @@ user
   .requiredOption('--name <name>', 'display name')
   .option('--email <email>', 'contact address')
   .action(async (id: string, opts: { name: string; email?: string }) =>
-    withContainer(async (c) => print((await c.auth.createUser(cliActor, parsed(createUserBody, { id, ...opts }))))),
+    withContainer(async (c) => print(await c.auth.createUser(cliActor, parsed(createUserBody, { id, ...opts })))),
   );
 user
   .command('list')
   .description('list users and their groups')
-  .action(async () => withContainer(async (c) => print((await c.auth.listUsers(cliActor)))));
+  .action(async () => withContainer(async (c) => print(await c.auth.listUsers(cliActor))));
 
 const group = program
   .command('group')
@@ -123,20 +123,20 @@ group
   .requiredOption('--name <name>', 'display name, e.g. "sPHENIX Collaboration"')
   .option('--description <text>', 'what the group is')
   .action(async (id: string, opts: { name: string; description?: string }) =>
-    withContainer(async (c) => print((await c.auth.createGroup(cliActor, parsed(createGroupBody, { id, ...opts }))))),
+    withContainer(async (c) => print(await c.auth.createGroup(cliActor, parsed(createGroupBody, { id, ...opts })))),
   );
 group
   .command('add <group> <user>')
   .description('add a user to a group')
-  .action(async (g: string, u: string) => withContainer(async (c) => print((await c.auth.setMember(cliActor, parsed(groupId, g), parsed(userId, u), true)))));
+  .action(async (g: string, u: string) => withContainer(async (c) => print(await c.auth.setMember(cliActor, parsed(groupId, g), parsed(userId, u), true))));
 group
   .command('remove <group> <user>')
   .description('remove a user from a group')
-  .action(async (g: string, u: string) => withContainer(async (c) => print((await c.auth.setMember(cliActor, parsed(groupId, g), parsed(userId, u), false)))));
+  .action(async (g: string, u: string) => withContainer(async (c) => print(await c.auth.setMember(cliActor, parsed(groupId, g), parsed(userId, u), false))));
 group
   .command('list')
   .description('list groups and their members')
-  .action(async () => withContainer(async (c) => print((await c.auth.listGroups(cliActor)))));
+  .action(async () => withContainer(async (c) => print(await c.auth.listGroups(cliActor))));
 
 program
   .command('import')
@@ -149,7 +149,7 @@ program
   .action((args: string[], opts: { dryRun?: boolean; batchSize: number }) =>
     withContainer(async (c) => {
       const progress = process.stderr.isTTY ? process.stderr : undefined;
-      const counts = (await importCommand(c.imports, cliActor, args, opts, { out: (line) => console.log(line), progress }));
+      const counts = await importCommand(c.imports, cliActor, args, opts, { out: (line) => console.log(line), progress });
       if (counts.some((n) => n.refused > 0)) process.exitCode = 1;
     }),
   );

@@ -171,7 +171,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   reader.extend(harvestReadExtension({ storedRecords: datasets.storedRecords, describe: (items) => identifiers.describe(items) }));
   // DataCite formats (the record's and OAI's) name the HEPData tables among the record's parts.
   const metadataOf = async (items: Parameters<typeof lineageOfItems>[0]) => {
-    const metadata = (await identifiers.metadataForMany(items, lineageOfItems(items)));
+    const metadata = await identifiers.metadataForMany(items, lineageOfItems(items));
     for (const item of items) metadata.set(item.pk, withHepdataRelatedItems(metadata.get(item.pk)!, item.parts.hepdataTables));
     return metadata;
   };
@@ -219,7 +219,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
   const importFormats = createImportRegistry();
   // OpenLineage events, RO-Crates and PROV-JSON are recognised by their content, femto's own catalog by its file name, DataCite last (a JSON line may look like a DataCite record).
   const datasetOfDoi = async (actor: Actor, doi: string) => {
-    const bound = (await identifiers.versionOf(actor, doi));
+    const bound = await identifiers.versionOf(actor, doi);
     const label = bound && (await datasets.versionLabels([bound.versionPk])).get(bound.versionPk);
     return label?.version != null ? { dataset: label.dataset, version: label.version } : undefined;
   };

@@ -85,7 +85,7 @@ function oaiRecords(body: string): number {
   return doc.ListRecords?.record?.length ?? 0;
 }
 for (const prefix of ['oai_datacite', 'oai_dc']) {
-  const n = oaiRecords((await oai.respond({ verb: 'ListRecords', metadataPrefix: prefix })));
+  const n = oaiRecords(await oai.respond({ verb: 'ListRecords', metadataPrefix: prefix }));
   verdict(n === items.length, `OAI ListRecords ${prefix} answers ${items.length} records (got ${n})`);
 }
 

@@ -78,7 +78,7 @@ async function rawInserts(): Promise<number> {
     ),
   };
   const t0 = performance.now();
-  (await database.transaction(() =>
+  await database.transaction(() =>
     deferred.run(async () => {
       for (let a = 0; a < 500; a++) s.agent.run(`ag-${a}`, `Physicist ${a}`);
       const pks: number[] = [];
@@ -106,9 +106,9 @@ async function rawInserts(): Promise<number> {
       }
       s.generation.run(N);
     }),
-  ));
+  );
   const seconds = (performance.now() - t0) / 1000;
-  (await database.close());
+  await database.close();
   return (2 * N) / seconds;
 }
 
@@ -118,7 +118,7 @@ async function cliImport(format: string, file: string): Promise<{ rate: number; 
   applyMigrations(database);
   const c = buildContainer(config(':memory:'), database, ontology);
   const t0 = performance.now();
-  const counts = (await importCommand(c.imports, { id: 'cli', role: 'admin' }, [format, file], { batchSize: 1000 }, { out: () => undefined }));
+  const counts = await importCommand(c.imports, { id: 'cli', role: 'admin' }, [format, file], { batchSize: 1000 }, { out: () => undefined });
   const seconds = (performance.now() - t0) / 1000;
   const units = format === 'openlineage' ? N : 2 * N;
   const done = counts.reduce((n, x) => n + x.created + x.updated, 0);
@@ -126,7 +126,7 @@ async function cliImport(format: string, file: string): Promise<{ rate: number; 
   const steps = database.sqlite.prepare('SELECT count(*) FROM activities').pluck().get() as number;
   const versions = database.sqlite.prepare('SELECT count(*) FROM dataset_versions').pluck().get() as number;
   if (steps !== N || versions !== N) throw new Error(`${format}: ${steps} steps and ${versions} versions, expected ${N} of each`);
-  (await database.close());
+  await database.close();
   return { rate: (2 * N) / seconds, seconds };
 }
 
@@ -139,7 +139,7 @@ async function http(): Promise<{ rate: number; non2xx: number; latencyP50: numbe
   const database = openDatabase(dbPath);
   applyMigrations(database);
   const token = (await buildContainer(config(dbPath), database, ontology).auth.createToken('curator')).token;
-  (await database.close());
+  await database.close();
   const server = await startFemto(dbPath);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   try {
@@ -190,9 +190,9 @@ if (!ONLY) {
 
   const raw: number[] = [];
   for (let r = 0; r < REPS; r++) {
-    raw.push((await rawInserts()));
+    raw.push(await rawInserts());
     for (const format of Object.keys(cli)) {
-      const { rate, seconds } = (await cliImport(format, files[format as keyof typeof files]));
+      const { rate, seconds } = await cliImport(format, files[format as keyof typeof files]);
       cli[format].push(rate);
       log(`  rep ${r + 1}: ${format} ${rate.toFixed(0)} entities/s (${seconds.toFixed(1)} s)`);
     }

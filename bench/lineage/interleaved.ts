@@ -50,7 +50,7 @@ const ids = (l: { nodes: { id: string }[] }) =>
     .join();
 
 const live = container.lineage;
-(await live.lineage(actor, { id: 'd0', depth: 0 }));
+await live.lineage(actor, { id: 'd0', depth: 0 });
 const random = rng(7);
 const before: number[] = [];
 const after: number[] = [];
@@ -58,19 +58,19 @@ const quiet: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   const from = `d${Math.floor(random() * SHAPE.datasets)}`;
   const out = `bench-out-${r}`;
-  (await container.datasets.createPublished(actor, out, {
+  await container.datasets.createPublished(actor, out, {
     title: out,
     description: 'bench',
     creators: [{ name: 'bench', type: 'Person' }],
     accessLevel: 'open',
-  } as VersionContent));
-  (await container.provenance.create(actor, { id: `bench-step-${r}`, kind: 'analysis' as never, inputs: [{ dataset: from }], outputs: [{ dataset: out }] }));
+  } as VersionContent);
+  await container.provenance.create(actor, { id: `bench-step-${r}`, kind: 'analysis' as never, inputs: [{ dataset: from }], outputs: [{ dataset: out }] });
   const q = { id: out, direction: 'UPSTREAM' as const, depth: 5 };
   let a = '';
   let b = '';
-  after.push(ms(async () => (a = ids((await live.lineage(actor, q))))));
+  after.push(ms(async () => (a = ids(await live.lineage(actor, q)))));
   quiet.push(ms(() => live.lineage(actor, q)));
-  before.push(ms(async () => (b = ids((await rebuilding().lineage(actor, q))))));
+  before.push(ms(async () => (b = ids(await rebuilding().lineage(actor, q)))));
   if (a !== b) throw new Error(`round ${r}: the appended snapshot and a full build disagree`);
 }
 const stats = live.snapshotStats();
@@ -81,5 +81,5 @@ console.log(`before (full build):        ${spread(before)}`);
 console.log(`after (append):             ${spread(after)}`);
 console.log(`no write since (reference): ${spread(quiet)}`);
 console.log(`ratio before / after: ${(median(before) / median(after)).toFixed(0)}x; live service: ${stats.fullBuilds} full build(s), ${stats.appends} appends`);
-(await database.close());
+await database.close();
 rmSync(dir, { recursive: true, force: true });

@@ -89,7 +89,7 @@ log(snapshotLine);
 // ---------------------------------------------------------------- the three implementations
 /** The node set of femto's answer; `edges` also materializes the edge list (built on first read, as GraphQL does when asked). */
 async function femto(side: Dir, k: number, depth: number | null, edges = false): Promise<NodeSet> {
-  const l = (await container.lineage.lineage(actor, { id: `d${k}`, direction: side === 'up' ? 'UPSTREAM' : 'DOWNSTREAM', depth }));
+  const l = await container.lineage.lineage(actor, { id: `d${k}`, direction: side === 'up' ? 'UPSTREAM' : 'DOWNSTREAM', depth });
   const out: NodeSet = { datasets: new Set(), activities: new Set() };
   for (const n of l.nodes) n.kind === 'DATASET' ? out.datasets.add(n.pk!) : out.activities.add(n.activity!);
   if (edges && l.edges.length === 0 && out.activities.size > 0) throw new Error('edges missing');
@@ -231,7 +231,7 @@ for (const side of ['up', 'down'] as Dir[]) {
     let capped = false,
       nodes = 0;
     for (const k of STARTS[side]) {
-      const ref = (await femto(side, k, depth)); // warm-up and the result to check against
+      const ref = await femto(side, k, depth); // warm-up and the result to check against
       nodes += ref.datasets.size + ref.activities.size;
       for (let i = 0; i < REPS; i++) f.push(time(() => femto(side, k, depth)).ms);
       for (let i = 0; i < REPS; i++) fe.push(time(() => femto(side, k, depth, true)).ms);
@@ -299,7 +299,7 @@ let lineageQuery = '';
 let lineageNodes = 0;
 search: for (let k = 99_999; k > SHAPE.raw; k -= 997) {
   for (let depth = 1; depth <= 12; depth++) {
-    const l = (await container.lineage.lineage(actor, { id: `d${k}`, depth }));
+    const l = await container.lineage.lineage(actor, { id: `d${k}`, depth });
     if (l.nodes.length > 160) break;
     if (l.nodes.length >= 80) {
       lineageQuery = `{ lineage(id: "d${k}", depth: ${depth}) { nodes { id kind depth } edges { from to relation } truncated } }`;
@@ -347,6 +347,6 @@ verdicts.push(['GraphQL lineage (~100 nodes) >= 10% of { __typename } req/s', sh
 verdicts.push(['result sets match across implementations', mismatches === 0]);
 log(snapshotLine.replace('snapshot:', 'snapshot (paid once per process, and after a write that cannot be appended):'));
 for (const [name, ok] of verdicts) log(`${ok ? 'PASS' : 'FAIL'} ${name}`);
-(await database.close());
+await database.close();
 rmSync(dir, { recursive: true, force: true });
 process.exitCode = verdicts.every(([, ok]) => ok) ? 0 : 1;

@@ -49,16 +49,16 @@ const config = loadConfig({ FEMTO_DB: join(root, 'bench.sqlite'), FEMTO_SEED_ON_
 const database = openDatabase(config.dbPath);
 applyMigrations(database);
 const c = buildContainer(config, database, await loadOntology(config.ontologyDir));
-(await c.datasets.transaction(async () => {
+await c.datasets.transaction(async () => {
   for (let i = 0; i < REPLICAS; i++) {
-    (await c.datasets.createPublished(cliActor, `bench-${i}`, {
+    await c.datasets.createPublished(cliActor, `bench-${i}`, {
       title: `Bench record ${i}`,
       description: 'One file at one place.',
       creators: [{ name: 'Bench', type: 'Person' }],
       distributions: [{ urls: [`${base}/f-${i}.bin`], kind: 'download', sizeBytes: FILE_BYTES, checksum: { algorithm: 'sha256', value: digest } }],
-    }));
+    });
   }
-}));
+});
 
 const seconds = async (fn: () => Promise<unknown>) => {
   const t0 = performance.now();
@@ -104,6 +104,6 @@ console.log(
   `\nchecksum run, ${REPLICAS} replicas at concurrency 8: femto ${spread(femto)} MB/s, bare fetch+sha256 ${spread(ceiling)} MB/s, ratio ${num((100 * median(femto)) / median(ceiling))}%`,
 );
 
-(await database.close());
+await database.close();
 server.close();
 rmSync(root, { recursive: true, force: true });

@@ -102,7 +102,7 @@ for (let r = 0; r < REPS; r++) {
   for (const [name, q] of Object.entries(QUERIES)) {
     const query = searchQuery.parse(q);
     const start = performance.now();
-    const page = (await c.repos.search.search(query, { access }));
+    const page = await c.repos.search.search(query, { access });
     times.get(name)!.push(performance.now() - start);
     totals.set(name, page.total);
   }
@@ -114,5 +114,5 @@ console.log(
     [...times].map(([name, xs]) => [name, num(totals.get(name)!), spread(xs), `${(median(xs) / base).toFixed(2)}×`]),
   ),
 );
-(await database.close());
+await database.close();
 rmSync(root, { recursive: true, force: true });

@@ -80,11 +80,11 @@ export async function buildCatalogDb(path: string, n: number, log: (line: string
   const database = openDatabase(path);
   try {
     applyMigrations(database);
-    (await loadCatalog(buildContainer(config, database, ontology)));
+    await loadCatalog(buildContainer(config, database, ontology));
     if (n > 0) bulkLoad(database.sqlite, n, vocabulary(ontology.model), log);
     database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
-    (await database.close());
+    await database.close();
   }
 }
 

@@ -100,7 +100,7 @@ export function sqlitePort(raw: BetterSqlite3.Database): Database {
       return active !== null && context.getStore() === active;
     },
     async transaction<T>(fn: () => Promise<T>, opts?: TransactionOptions): Promise<T> {
-      return this.inTransaction ? (await fn()) : (await outermost(fn, opts));
+      return this.inTransaction ? await fn() : await outermost(fn, opts);
     },
     async savepoint<T>(fn: () => Promise<T>): Promise<T> {
       const tx = context.getStore();

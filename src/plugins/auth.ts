@@ -40,7 +40,7 @@ export default fp(
         }
       }
       try {
-        request.actor = (await auth.authenticate(authorization));
+        request.actor = await auth.authenticate(authorization);
       } catch (err) {
         if (err instanceof FemtoError && err.code === 'INVALID_TOKEN') await failures(request);
         throw err;

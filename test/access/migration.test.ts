@@ -67,7 +67,7 @@ t.test(`a database at ${BEFORE} with restricted records: migrated, nothing becom
   );
   t.teardown(() => app.close());
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  (await app.femto.auth.createUser(cliActor, { id: 'newcomer', name: 'Newcomer' }));
+  await app.femto.auth.createUser(cliActor, { id: 'newcomer', name: 'Newcomer' });
   const newcomer = bearer((await app.femto.auth.createToken('reader', 'new user', 'newcomer')).token);
 
   const sqlite = app.femto.database.sqlite;

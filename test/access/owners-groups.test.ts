@@ -74,7 +74,7 @@ t.test('owners and groups: curators edit what they own or their groups hold; pri
   );
 
   // The audit log says who (the user) did what on whose credentials (the token).
-  const audit = (await a.app.femto.auth.auditFor('dataset', 'private-rec'));
+  const audit = await a.app.femto.auth.auditFor('dataset', 'private-rec');
   t.match(audit, [
     { action: 'dataset.create', userId: 'alice', actor: /^tk-/ },
     { action: 'dataset.publish', userId: 'alice' },

@@ -8,9 +8,9 @@ const R2 = 'https://w3id.org/femto/gate/scaling-collapse-r2';
 
 const pkOf = async (a: TestApp, id: string) => (await a.app.femto.repos.datasets.concept(id))!.latestVersionPk!;
 
-function refusal(fn: () => void): FemtoError | null {
+async function refusal(fn: () => Promise<void>): Promise<FemtoError | null> {
   try {
-    fn();
+    await fn();
     return null;
   } catch (e) {
     if (e instanceof FemtoError) return e;
@@ -35,9 +35,9 @@ t.test(
   async (t) => {
     const a = await makeApp(t, { FEMTO_GATE_POLICY: '3:required' });
     const id = await publishedDataset(a, { tier: 3, observables: [`${OBS}scaling-collapse-r2`] });
-    const pk = (await pkOf(a, id));
+    const pk = await pkOf(a, id);
 
-    const never = refusal(() => a.app.femto.policies.check(pk, 'doi'));
+    const never = await refusal(() => a.app.femto.policies.check(pk, 'doi'));
     t.ok(never, 'never evaluated: refused');
     t.equal(never?.code, 'POLICY_UNMET');
     t.equal(never?.status, 422);
@@ -48,29 +48,22 @@ t.test(
     const post = (value: number) =>
       a.app.inject({ method: 'POST', url: `/datasets/${id}/measurements`, headers: a.as.curator, payload: { observable: `${OBS}scaling-collapse-r2`, value } });
     t.equal((await post(0.9)).statusCode, 201);
-    const failed = refusal(() => a.app.femto.policies.check(pk, 'doi'));
+    const failed = await refusal(() => a.app.femto.policies.check(pk, 'doi'));
     t.match(failed?.extra.gates, [{ gate: R2, state: 'failed' }], 'failed: refused, naming the gate');
 
     t.equal((await post(0.985)).statusCode, 201);
-    t.equal(
-      refusal(() => a.app.femto.policies.check(pk, 'doi')),
-      null,
-      'passes after a passing measurement',
-    );
+    t.equal(await refusal(() => a.app.femto.policies.check(pk, 'doi')), null, 'passes after a passing measurement');
 
     // other tiers are not governed by this policy
     const other = await publishedDataset(a, { tier: 5 });
-    t.equal(
-      refusal(async () => a.app.femto.policies.check((await pkOf(a, other)), 'doi')),
-      null,
-    );
+    t.equal(await refusal(async () => a.app.femto.policies.check(await pkOf(a, other), 'doi')), null);
   },
 );
 
 t.test('a policy naming gates applies to those gates only, whatever the dataset declares', async (t) => {
   const a = await makeApp(t, { FEMTO_GATE_POLICY: '{"4": ["tomography-fidelity"]}' });
   const id = await publishedDataset(a, { tier: 4 });
-  t.match(refusal(async () => a.app.femto.policies.check((await pkOf(a, id)), 'doi'))?.extra.gates, [
+  t.match((await refusal(async () => a.app.femto.policies.check(await pkOf(a, id), 'doi')))?.extra.gates, [
     { gate: 'https://w3id.org/femto/gate/tomography-fidelity', state: 'not-evaluated' },
   ]);
   const res = await a.app.inject({
@@ -80,18 +73,10 @@ t.test('a policy naming gates applies to those gates only, whatever the dataset 
     payload: { observable: 'tomography-fidelity', value: 0.95 },
   });
   t.equal(res.statusCode, 201, res.body);
-  t.equal(
-    refusal(async () => a.app.femto.policies.check((await pkOf(a, id)), 'doi')),
-    null,
-    'fidelity 0.95 meets >= 0.95',
-  );
+  t.equal(await refusal(async () => a.app.femto.policies.check(await pkOf(a, id), 'doi')), null, 'fidelity 0.95 meets >= 0.95');
   const none = await makeApp(t);
   const free = await publishedDataset(none, { tier: 4 });
-  t.equal(
-    refusal(async () => none.app.femto.policies.check((await pkOf(none, free)), 'doi')),
-    null,
-    'no policy, no requirement',
-  );
+  t.equal(await refusal(async () => none.app.femto.policies.check(await pkOf(none, free), 'doi')), null, 'no policy, no requirement');
 });
 
 t.test('DOI publish (POST and PUT /dois) is refused while a required gate has not passed; register is not', async (t) => {

@@ -129,7 +129,7 @@ t.test("DataCite metadata of a whole page carries each record's own title, landi
   const { anonymous } = await import('../../src/modules/auth/auth.schema.js');
   const items = await (await harvest.catalogPage(anonymous, { page: 1, limit: 500 })).items();
   t.ok(items.length > 90);
-  const page = (await identifiers.metadataForMany(items));
+  const page = await identifiers.metadataForMany(items);
   const { inputsOf, restricted } = statedLineage();
   const landing = (id: string) => `${BASE_URL}/datasets/${id}/versions/1`;
   const related = (pk: number, relation: string) =>

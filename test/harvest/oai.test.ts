@@ -81,7 +81,7 @@ t.test('a token cannot be forged or reused for another verb; expired tokens are 
   const forged = `${Buffer.from(JSON.stringify({ ...state, cursor: 0, after: ['', ''] })).toString('base64url')}.${mac}`;
   t.equal((await oai(app, `verb=ListIdentifiers&resumptionToken=${encodeURIComponent(forged)}`)).body.error[0]['@code'], 'badResumptionToken');
   t.equal((await oai(app, `verb=ListRecords&resumptionToken=${encodeURIComponent(token)}`)).body.error[0]['@code'], 'badResumptionToken');
-  const later = (await app.app.femto.oai.respond({ verb: 'ListIdentifiers', resumptionToken: token }, new Date(Date.now() + 2 * 60 * 60 * 1000)));
+  const later = await app.app.femto.oai.respond({ verb: 'ListIdentifiers', resumptionToken: token }, new Date(Date.now() + 2 * 60 * 60 * 1000));
   t.match(later, /code="badResumptionToken">The resumptionToken expired/);
 });
 

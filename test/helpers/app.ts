@@ -33,7 +33,7 @@ export async function makeApp(t: Test, env: Record<string, string> = {}): Promis
   return {
     app,
     config,
-    as: { anonymous: {}, reader: (await bearer('reader')), curator: (await bearer('curator')), admin: { authorization: `Bearer ${ADMIN_TOKEN}` } },
+    as: { anonymous: {}, reader: await bearer('reader'), curator: await bearer('curator'), admin: { authorization: `Bearer ${ADMIN_TOKEN}` } },
   };
 }
 

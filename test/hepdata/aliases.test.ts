@@ -18,7 +18,7 @@ function submissionWith(t: Parameters<Parameters<typeof t.test>[1]>[0], data1: s
 }
 const run = async (a: TestApp, dir: string) => {
   const out: string[] = [];
-  const [counts] = (await importCommand(a.app.femto.imports, admin, ['hepdata', dir], {}, { out: (l) => out.push(l) }));
+  const [counts] = await importCommand(a.app.femto.imports, admin, ['hepdata', dir], {}, { out: (l) => out.push(l) });
   return { counts, out: out.join('\n') };
 };
 
@@ -37,7 +37,7 @@ t.test('YAML aliases: a few shared nodes are read, an amplifying file is refused
   const original = readFileSync(join(fixture.path, 'data1.yaml'), 'utf8');
   const shared_ = original.replace(SQRTS, `- &sqrts {name: SQRT(S), units: GEV, value: 7000}`).replaceAll(SQRTS, '- *sqrts');
   t.ok(shared_.includes('*sqrts'), 'the fixture repeats the qualifier');
-  const ok = (await run(a, submissionWith(t, shared_)));
+  const ok = await run(a, submissionWith(t, shared_));
   t.match(ok.counts, { created: 1, refused: 0 }, ok.out);
   const id = /create dataset (\S+)/.exec(ok.out)![1];
   const table = (await a.app.inject({ url: `/datasets/${id}` })).json().hepdataTables[0];
@@ -50,7 +50,7 @@ t.test('YAML aliases: a few shared nodes are read, an amplifying file is refused
 
   const bomb = amplified(20, 200, 95);
   const started = process.hrtime.bigint();
-  const refused = (await run(await makeApp(t), submissionWith(t, bomb)));
+  const refused = await run(await makeApp(t), submissionWith(t, bomb));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   t.match(refused.counts, { created: 0, refused: 1 });
   t.match(refused.out, /data1\.yaml: its YAML aliases expand .+; at most 4 times its own nodes/);
@@ -59,6 +59,6 @@ t.test('YAML aliases: a few shared nodes are read, an amplifying file is refused
   // A billion laughs: each level ten aliases of the one before.
   let laughs = 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
   for (let i = 1; i < 12; i++) laughs += `a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]\n`;
-  const laughed = (await run(await makeApp(t), submissionWith(t, laughs)));
+  const laughed = await run(await makeApp(t), submissionWith(t, laughs));
   t.match(laughed.out, /data1\.yaml: its YAML aliases expand it past \d+ nodes/);
 });

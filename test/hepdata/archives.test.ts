@@ -45,7 +45,7 @@ t.test('a HEPData submission imports from .zip and .tar.gz as from its directory
   const zipFile = join(dir, `${TOP}.zip`);
   writeFileSync(zipFile, submissionZip().toBuffer());
   const out: string[] = [];
-  const [counts] = (await importCommand(a.app.femto.imports, admin, ['hepdata', zipFile], {}, { out: (l) => out.push(l) }));
+  const [counts] = await importCommand(a.app.femto.imports, admin, ['hepdata', zipFile], {}, { out: (l) => out.push(l) });
   t.match(counts, { created: 1, refused: 0 }, out.join('\n'));
   const id = /create dataset (\S+)/.exec(out[0])![1];
   t.match(id, /^hepdata-submission-atlas-zz-[0-9a-f]{10}$/, 'named after the directory the archive packs, as a directory import is');

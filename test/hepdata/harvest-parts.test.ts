@@ -20,7 +20,7 @@ function statedTables(): { name: string; description: string; location?: string 
 
 async function importSubmission(a: TestApp): Promise<string> {
   const out: string[] = [];
-  (await importCommand(a.app.femto.imports, admin, ['hepdata', submission.path], {}, { out: (l) => out.push(l) }));
+  await importCommand(a.app.femto.imports, admin, ['hepdata', submission.path], {}, { out: (l) => out.push(l) });
   return /create dataset (\S+)/.exec(out[0])![1];
 }
 
@@ -28,7 +28,7 @@ const xml = new XMLParser({ ignoreAttributes: false, isArray: (name) => ['relate
 
 t.test('the HEPData tables are parts of the record in DCAT, DataCite XML/JSON and OAI-PMH, checked by their schemas', requires(t, submission), async (t) => {
   const a = await makeApp(t);
-  const id = (await importSubmission(a));
+  const id = await importSubmission(a);
   const stated = statedTables();
   t.equal(stated.length, 8);
   const landing = `${BASE_URL}/datasets/${id}/versions/1`;
@@ -64,7 +64,7 @@ t.test('the HEPData tables are parts of the record in DCAT, DataCite XML/JSON an
 
 t.test('tables appear only where their record does', requires(t, submission), async (t) => {
   const a = await makeApp(t);
-  const id = (await importSubmission(a));
+  const id = await importSubmission(a);
   // HEPData imports publish public records; the version is made private in place, as a curator's sharing choice would leave it.
   a.app.femto.database.sqlite.prepare(`UPDATE dataset_versions SET visibility = 'private' WHERE dataset_id = ?`).run(id);
   const tableName = statedTables()[0].description.slice(0, 40);

@@ -20,7 +20,7 @@ const capture = () => {
 };
 const importDir = async (a: TestApp, dir: string, options: { dryRun?: boolean } = {}) => {
   const { out, console_ } = capture();
-  const [counts] = (await importCommand(a.app.femto.imports, admin, ['hepdata', dir], options, console_));
+  const [counts] = await importCommand(a.app.femto.imports, admin, ['hepdata', dir], options, console_);
   return { counts, out };
 };
 const record = async (a: TestApp, url: string) => (await a.app.inject({ url })).json();
@@ -37,7 +37,7 @@ const submissionDir = (t: Parameters<Parameters<typeof t.test>[1]>[0], submissio
 t.test('the ATLAS ZZ submission becomes one record with its eight tables', requires(t, fixtures), async (t) => {
   const a = await makeApp(t);
   const dir = join(fixtures.path, 'submission-ATLAS-ZZ');
-  const { counts, out } = (await importDir(a, dir));
+  const { counts, out } = await importDir(a, dir);
   t.match(counts, { format: 'hepdata', created: 1, refused: 0 }, out.join('\n'));
   const id = /create dataset (\S+)/.exec(out[0])![1];
   t.match(id, /^hepdata-submission-atlas-zz-[0-9a-f]{10}$/, 'no INSPIRE id: named after the directory');
@@ -111,7 +111,7 @@ t.test('the ATLAS ZZ submission becomes one record with its eight tables', requi
   });
   t.same(g3.dependentVariables[0].qualifiers[1], { name: 'SQRT(S)', value: '7000', units: 'GEV' });
 
-  const again = (await importDir(a, dir));
+  const again = await importDir(a, dir);
   t.match(again.counts, { created: 0, unchanged: 1 }, 'a re-run changes nothing');
 });
 
@@ -119,15 +119,15 @@ t.test('a dry run writes nothing; a changed data file is the next version, the f
   const a = await makeApp(t);
   const dir = t.testdir({});
   cpSync(join(fixtures.path, 'submission-ATLAS-ZZ'), dir, { recursive: true });
-  const dry = (await importDir(a, dir, { dryRun: true }));
+  const dry = await importDir(a, dir, { dryRun: true });
   t.match(dry.counts, { created: 1, dryRun: true });
   const id = /would create dataset (\S+)/.exec(dry.out[0])![1];
   t.equal((await a.app.inject({ url: `/datasets/${id}` })).statusCode, 404, 'nothing was written');
 
-  (await importDir(a, dir));
+  await importDir(a, dir);
   const data3 = join(dir, 'data3.yaml');
   writeFileSync(data3, readFileSync(data3, 'utf8').replace('{name: Leading dilepton PT, units: GEV}', '{name: Leading dilepton PT, units: TEV}'));
-  const next = (await importDir(a, dir));
+  const next = await importDir(a, dir);
   t.match(next.counts, { updated: 1 }, next.out.join('\n'));
   t.equal((await record(a, `/datasets/${id}/versions/2`)).hepdataTables[2].independentVariables[0].units, 'TEV');
   const first = await record(a, `/datasets/${id}/versions/1`);
@@ -142,7 +142,7 @@ t.test('a directory of submissions: one record each, a bad one refused on its ow
   });
   cpSync(join(fixtures.path, 'submission-ATLAS-ZZ'), join(dir, 'atlas'), { recursive: true });
   cpSync(join(fixtures.path, 'hepdata-tests', 'no_additional_info'), join(dir, 'rhic', 'phenix'), { recursive: true });
-  const { counts, out } = (await importDir(a, dir));
+  const { counts, out } = await importDir(a, dir);
   t.match(counts, { created: 2, refused: 1 }, out.join('\n'));
   t.match(out[0], /^created\t.*\/atlas\/submission\.yaml\tcreate dataset hepdata-atlas-[0-9a-f]{10} \(8 tables/);
   t.match(out[1], /^refused\t.*\/bad\/submission\.yaml\t.*submission\.yaml:9: \/0\/keywords\/2\/values\/0: invalid value/);
@@ -152,7 +152,7 @@ t.test('a directory of submissions: one record each, a bad one refused on its ow
 
 t.test('record ids: the INSPIRE id names the record and is what it supplements', requires(t, fixtures), async (t) => {
   const a = await makeApp(t);
-  const { counts, out } = (await importDir(a, submissionDir(t, fixture('validator-testsuite/valid_submission_with_associated_record.yaml'))));
+  const { counts, out } = await importDir(a, submissionDir(t, fixture('validator-testsuite/valid_submission_with_associated_record.yaml')));
   t.match(counts, { created: 1 }, out.join('\n'));
   const r = await record(a, '/datasets/hepdata-ins1221113');
   t.match(r.relatedIdentifiers, [
@@ -168,7 +168,7 @@ t.test(
   requires(t, fixtures),
   async (t) => {
     const a = await makeApp(t);
-    const ok = (await importDir(a, join(fixtures.path, 'hepdata-tests', 'no_additional_info')));
+    const ok = await importDir(a, join(fixtures.path, 'hepdata-tests', 'no_additional_info'));
     t.match(ok.counts, { created: 1 }, ok.out.join('\n'));
     const id = /create dataset (\S+)/.exec(ok.out[0])![1];
     const r = await record(a, `/datasets/${id}`);
@@ -182,7 +182,7 @@ t.test(
       'rhs1_pp.yaml': fixture('hepdata-tests/no_additional_info/rhs1_pp.yaml'),
       'rhs1_auau.yaml': fixture('hepdata-tests/no_additional_info/rhs1_auau.yaml'),
     });
-    const dup = (await importDir(a, dir));
+    const dup = await importDir(a, dir);
     t.match(dup.counts, { created: 0, refused: 1 });
     t.match(dup.out[0], /submission\.yaml:16: \/2\/name: duplicate table name: Figure 7, p \+ p collisions/, 'file, line and pointer of the third table');
     t.match(dup.out[0], /submission\.yaml:21: \/2\/data_file: duplicate table data_file: rhs1_pp\.yaml/);
@@ -200,7 +200,10 @@ t.test('invalid submissions and data files are refused naming file, line and poi
     ['related/invalid_submission_doi.yaml', /submission\.yaml:10: \/1\/related_to_table_dois\/0: must be string/],
   ];
   for (const [file, expected] of submissionCases) {
-    const { counts, out } = (await importDir(a, submissionDir(t, fixture(`validator-testsuite/${file}`), { '12321': fixture('validator-testsuite/valid_file.yaml') })));
+    const { counts, out } = await importDir(
+      a,
+      submissionDir(t, fixture(`validator-testsuite/${file}`), { '12321': fixture('validator-testsuite/valid_file.yaml') }),
+    );
     t.match(counts, { created: 0, refused: 1 }, file);
     t.match(out[0], expected, file);
   }
@@ -211,28 +214,28 @@ t.test('invalid submissions and data files are refused naming file, line and poi
   ];
   const valid = fixture('validator-testsuite/valid_submission.yaml');
   for (const [file, expected] of dataCases) {
-    const { counts, out } = (await importDir(a, submissionDir(t, valid, { 'data1.yaml': fixture(`validator-testsuite/${file}`) })));
+    const { counts, out } = await importDir(a, submissionDir(t, valid, { 'data1.yaml': fixture(`validator-testsuite/${file}`) }));
     t.match(counts, { created: 0, refused: 1 }, file);
     t.match(out[0], expected, file);
   }
-  const missing = (await importDir(a, t.testdir({ 'submission.yaml': valid })));
+  const missing = await importDir(a, t.testdir({ 'submission.yaml': valid }));
   t.match(missing.out[0], /submission\.yaml:44: \/1\/data_file: missing data_file 'data1\.yaml'/);
   const search = (await a.app.inject({ url: '/datasets?q=ZZ' })).json();
   t.equal(search.total ?? search.items?.length ?? search.data?.length, 0, 'no refused submission left a record');
 
   for (const file of ['valid_submission.yaml', 'valid_submission_license.yaml', 'related/valid_submission_related.yaml']) {
-    const { counts, out } = (await importDir(a, submissionDir(t, fixture(`validator-testsuite/${file}`))));
+    const { counts, out } = await importDir(a, submissionDir(t, fixture(`validator-testsuite/${file}`)));
     t.match(counts, { refused: 0 }, `${file}: ${out.join('\n')}`);
   }
   for (const file of ['valid_file.yaml', 'valid_file.json', 'binning_average.yaml']) {
-    const { counts, out } = (await importDir(
+    const { counts, out } = await importDir(
       a,
       t.testdir({
         'submission.yaml': fixture('hepdata-tests/no_additional_info/submission.yaml'),
         'rhs1_pp.yaml': fixture(`validator-testsuite/${file}`),
         'rhs1_auau.yaml': fixture('validator-testsuite/valid_file.yaml'),
       }),
-    ));
+    );
     t.match(counts, { refused: 0 }, `${file} is a valid data file: ${out.join('\n')}`);
   }
 });
@@ -331,7 +334,7 @@ t.test(
   requires(t, fixtures, ...googleDatasetShapes.needs),
   async (t) => {
     const a = await makeApp(t);
-    const { out } = (await importDir(a, join(fixtures.path, 'submission-ATLAS-ZZ')));
+    const { out } = await importDir(a, join(fixtures.path, 'submission-ATLAS-ZZ'));
     const id = /create dataset (\S+)/.exec(out[0])![1];
     const page = await a.app.inject({ url: `/datasets/${id}`, headers: { accept: 'text/html' } });
     t.equal(page.statusCode, 200);

@@ -24,7 +24,7 @@ t.test('a rich record maps to DataCite JSON and XML that the official schemas ac
     recordCount: 5,
     version: '1.0',
   });
-  const { record } = (await a.app.femto.datasets.get(a.as.curator as never, id));
+  const { record } = await a.app.femto.datasets.get(a.as.curator as never, id);
   const attrs = dataciteAttributes(record, {
     doi: '10.5072/ABCD-1234',
     url: `https://femto.example/datasets/${id}`,
@@ -74,10 +74,10 @@ t.test('an invalid XML is caught by the validator (the check can fail)', async (
 
 t.test('every bundled catalog record serializes validly', async (t) => {
   const a = await makeApp(t);
-  (await loadCatalog(a.app.femto));
+  await loadCatalog(a.app.femto);
   const rows = a.app.femto.database.sqlite.prepare("SELECT pk FROM dataset_versions WHERE state = 'published'").all() as { pk: number }[];
   t.ok(rows.length > 10);
-  const records = (await a.app.femto.repos.datasets.records(rows.map((r) => r.pk)));
+  const records = await a.app.femto.repos.datasets.records(rows.map((r) => r.pk));
   const json = new Map<string, unknown>();
   const xml = new Map<string, string>();
   for (const record of records.values()) {

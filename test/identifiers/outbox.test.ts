@@ -117,7 +117,7 @@ t.test("a registrar's error is shown to the record's editors only, its credentia
   t.match(stored, /DataCite answered 422/);
   for (const s of secrets) t.notOk(stored.includes(s), `nothing stored holds ${s.slice(0, 12)}...`);
 
-  (await a.app.femto.auth.createUser(cliActor, { id: 'stranger', name: 'Stranger' }));
+  await a.app.femto.auth.createUser(cliActor, { id: 'stranger', name: 'Stranger' });
   const stranger = { authorization: `Bearer ${(await a.app.femto.auth.createToken('curator', undefined, 'stranger')).token}` };
   const rest = async (headers: Record<string, string>) =>
     (await a.app.inject({ url: '/dois/10.5072/echo', headers })).json().data.attributes.registration.lastError;
@@ -344,7 +344,7 @@ t.test('a started worker delivers a full batch at once and later changes at its 
   const repo = a.app.femto.repos.identifiers;
   const claim = repo.claim;
   let claims = 0;
-  repo.claim = async (...args) => (claims++, (await claim(...args)));
+  repo.claim = async (...args) => (claims++, await claim(...args));
   worker.start(quiet);
   // 16 per batch: the rest follows at once, not a poll interval later.
   await until(() => dc.dois.size === 20, 2000);

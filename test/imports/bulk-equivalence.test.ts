@@ -149,7 +149,7 @@ for (const [format, text] of [
         ['ag-p2', 'Physicist 2', 'Person'],
         ['ag-cern', 'CERN', 'Organization'],
       ] as const) {
-        (await app.femto.provenance.createAgent(actor, { id, name, type }));
+        await app.femto.provenance.createAgent(actor, { id, name, type });
       }
     }
     const bulkImports = bulk.app.femto.imports;
@@ -161,7 +161,7 @@ for (const [format, text] of [
       const input = { kind: 'file' as const, name: `part-${i}.${format}`, bytes: Buffer.from(file) };
       const units = bulkImports.parse(importer, input);
       t.ok(units.length >= DEFER_CHANGES_FROM, `file ${i}: ${units.length} units, a batch that defers its change counts`);
-      const counts = (await bulkImports.run(actor, importer, units, { batchSize: 1000 }));
+      const counts = await bulkImports.run(actor, importer, units, { batchSize: 1000 });
       for (const k of ['created', 'updated', 'refused'] as const) total.bulk[k] += counts[k];
       for (const unit of one.parse(one.registry.get(format), input) as ParsedUnit[]) {
         const status = 'refused' in unit ? 'refused' : (await one.submit(actor, one.registry.get(format), unit)).status;

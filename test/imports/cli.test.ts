@@ -24,13 +24,13 @@ t.test('plain lines per unit, then the summary; a re-run reports everything unch
   const a = await makeApp(t);
   const file = join(t.testdir({ 'catalog.jsonl': lines(3) + '{"id": "x"}\n' }), 'catalog.jsonl');
   const { out, console_ } = capture();
-  const [counts] = (await importCommand(a.app.femto.imports, admin, ['jsonl', file], {}, console_));
+  const [counts] = await importCommand(a.app.femto.imports, admin, ['jsonl', file], {}, console_);
   t.match(counts, { format: 'jsonl', created: 3, refused: 1 });
   t.match(out[0], new RegExp(`^created\\t${file}:1\\tcreated dataset ds-0 v1$`));
   t.match(out[3], new RegExp(`^refused\\t${file}:4\\t.*/title`), 'a refusal names the line and the field');
   t.equal(out[4], 'jsonl: 3 created, 0 updated, 0 unchanged, 1 refused');
   const again = capture();
-  (await importCommand(a.app.femto.imports, admin, ['jsonl', file], {}, again.console_));
+  await importCommand(a.app.femto.imports, admin, ['jsonl', file], {}, again.console_);
   t.equal(again.out[4], 'jsonl: 0 created, 0 updated, 3 unchanged, 1 refused');
 });
 
@@ -42,19 +42,19 @@ t.test('an interrupted run keeps its committed batches, and the re-run skips the
   const pages = (sqlite.pragma('page_count', { simple: true }) as number) - (sqlite.pragma('freelist_count', { simple: true }) as number);
   sqlite.pragma(`max_page_count = ${pages + 8}`);
   const first = capture();
-  const failure = (await (async () => {
+  const failure = await (async () => {
     try {
-      (await importCommand(a.app.femto.imports, admin, ['jsonl', file], { batchSize: 5 }, first.console_));
+      await importCommand(a.app.femto.imports, admin, ['jsonl', file], { batchSize: 5 }, first.console_);
     } catch (err) {
       return err;
     }
-  })());
+  })();
   t.ok(failure instanceof FemtoError && failure.code === 'STORAGE_FULL', `the run stopped on the full disk (${String(failure)})`);
   const committed = first.out.filter((l) => l.startsWith('created')).length;
   t.ok(committed > 0 && committed < 400 && committed % 5 === 0, `whole batches committed before the disk filled (${committed})`);
   sqlite.pragma('max_page_count = 1073741823');
   const rerun = capture();
-  const [counts] = (await importCommand(a.app.femto.imports, admin, ['jsonl', file], { batchSize: 5 }, rerun.console_));
+  const [counts] = await importCommand(a.app.femto.imports, admin, ['jsonl', file], { batchSize: 5 }, rerun.console_);
   t.match(counts, { created: 400 - committed, unchanged: committed, refused: 0 });
   t.equal((await a.app.inject({ url: '/datasets?limit=100' })).json().items.length, 100);
 });
@@ -68,10 +68,10 @@ t.test('a directory: each file of the format; without a format, each file by its
     'record.xml': readFileSync(dataciteXml.path, 'utf8'),
   });
   const named = capture();
-  const [counts] = (await importCommand(a.app.femto.imports, admin, ['jsonl', dir], {}, named.console_));
+  const [counts] = await importCommand(a.app.femto.imports, admin, ['jsonl', dir], {}, named.console_);
   t.match(counts, { created: 3, refused: 0 }, 'only .jsonl files, subdirectories included');
   const guessed = capture();
-  const all = (await importCommand(a.app.femto.imports, admin, [dir], { dryRun: true }, guessed.console_));
+  const all = await importCommand(a.app.femto.imports, admin, [dir], { dryRun: true }, guessed.console_);
   t.same(
     all.map((c) => [c.format, c.created, c.unchanged, c.refused]),
     [
@@ -91,7 +91,7 @@ t.test('on a terminal: a progress bar, and the refusals after it', async (t) => 
   let drawn = '';
   (terminal as unknown as PassThrough).on('data', (d: Buffer) => (drawn += d.toString()));
   const { out, console_ } = capture();
-  (await importCommand(a.app.femto.imports, admin, ['jsonl', file], {}, { ...console_, progress: terminal }));
+  await importCommand(a.app.femto.imports, admin, ['jsonl', file], {}, { ...console_, progress: terminal });
   t.match(drawn, /import \[.*\] 3\/3 units/);
   t.same(
     out.map((l) => l.split('\t')[0]),

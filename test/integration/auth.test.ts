@@ -93,16 +93,16 @@ t.test('bad credentials are refused, not ignored', async (t) => {
 
 t.test('a revoked token stops working', async (t) => {
   const a = await makeApp(t);
-  const made = (await a.app.femto.auth.createToken('curator'));
+  const made = await a.app.femto.auth.createToken('curator');
   const headers = { authorization: `Bearer ${made.token}` };
   t.equal((await a.app.inject({ method: 'POST', url: '/datasets', headers, payload: minimalDataset() })).statusCode, 201);
-  (await a.app.femto.auth.revokeToken(made.id));
+  await a.app.femto.auth.revokeToken(made.id);
   t.equal((await a.app.inject({ method: 'POST', url: '/datasets', headers, payload: minimalDataset() })).statusCode, 401);
 });
 
 t.test('tokens are stored only as hashes', async (t) => {
   const a = await makeApp(t);
-  const made = (await a.app.femto.auth.createToken('reader'));
+  const made = await a.app.femto.auth.createToken('reader');
   const rows = a.app.femto.database.sqlite.prepare('SELECT * FROM tokens').all() as Record<string, unknown>[];
   t.notOk(JSON.stringify(rows).includes(made.token), 'the secret is nowhere in the table');
   const res = await a.app.inject({ method: 'POST', url: '/tokens', headers: a.as.admin, payload: { role: 'curator', label: 'ci' } });

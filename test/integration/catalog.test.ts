@@ -158,7 +158,7 @@ t.test('a catalog that fails half-way leaves the database as it was', async (t) 
       'source: x\ndatasets:\n  - id: first\n    title: t\n    description: d\n    status: available\nactivities:\n  - id: broken-step\n    kind: analysis\n    inputs: [ { dataset: first } ]\n    outputs: [ { dataset: missing } ]\n',
   });
   const { loadCatalog } = await import('../../src/modules/datasets/catalog.loader.js');
-  t.throws(() => loadCatalog(a.app.femto, readCatalog(dir)), /missing/);
+  await t.rejects(loadCatalog(a.app.femto, readCatalog(dir)), /missing/);
   t.equal((await a.app.inject({ url: '/datasets', headers: a.as.admin })).json().total, 0, 'the dataset written before the failure was rolled back');
-  t.ok((await a.app.femto.repos.datasets.isEmpty()));
+  t.ok(await a.app.femto.repos.datasets.isEmpty());
 });

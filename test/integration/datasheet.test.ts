@@ -260,5 +260,9 @@ t.test('a tier policy "datasheet-complete" refuses a findable DOI until every se
   const other = (await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ tier: 5, publisher: 'BNL' }) })).json()
     .id as string;
   await a.app.inject({ method: 'POST', url: `/datasets/${other}/publish`, headers: a.as.curator });
-  t.equal((await a.app.femto.policies.check((await a.app.femto.repos.datasets.concept(other))!.latestVersionPk!, 'doi')), undefined, 'other tiers are not governed by it');
+  t.equal(
+    await a.app.femto.policies.check((await a.app.femto.repos.datasets.concept(other))!.latestVersionPk!, 'doi'),
+    undefined,
+    'other tiers are not governed by it',
+  );
 });

@@ -16,7 +16,7 @@ async function curators(a: TestApp) {
     const res = await a.app.inject({ method: 'POST', url: '/users', headers: a.as.admin, payload: { id, name: id } });
     if (res.statusCode !== 201) throw new Error(res.body);
   }
-  return { owner: (await token('hotqcd')), mallory: (await token('mallory')) };
+  return { owner: await token('hotqcd'), mallory: await token('mallory') };
 }
 
 const importEnsemble = (a: TestApp, headers: Record<string, string>) =>

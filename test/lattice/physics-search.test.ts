@@ -12,7 +12,7 @@ async function withEnsembles(t: Parameters<typeof makeApp>[0]): Promise<TestApp>
   const a = await makeApp(t);
   const dir = t.testdir({});
   for (const p of ['qcdml1.4.7', 'qcdml2.0']) cpSync(join(ildg.path, p), join(dir, p), { recursive: true });
-  (await importCommand(a.app.femto.imports, admin, ['qcdml', dir], {}, { out: () => {} }));
+  await importCommand(a.app.femto.imports, admin, ['qcdml', dir], {}, { out: () => {} });
   return a;
 }
 

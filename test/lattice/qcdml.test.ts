@@ -18,7 +18,7 @@ function archive(t: Parameters<typeof makeApp>[0], ...parts: string[]): string {
 
 async function run(a: TestApp, ...args: string[]) {
   const out: string[] = [];
-  const [counts] = (await importCommand(a.app.femto.imports, admin, ['qcdml', ...args], {}, { out: (l) => out.push(l) }));
+  const [counts] = await importCommand(a.app.femto.imports, admin, ['qcdml', ...args], {}, { out: (l) => out.push(l) });
   return { counts, out };
 }
 
@@ -31,7 +31,7 @@ t.test(
   async (t) => {
     const a = await makeApp(t);
     const dir = archive(t, 'qcdml1.4.7', 'qcdml2.0', 'qcdml1.3.1');
-    const { counts, out } = (await run(a, dir));
+    const { counts, out } = await run(a, dir);
     // 9 valid ensembles; configurations: the 2.0 one and gral.xml name imported chains, config.xml and qcdsf.xml name chains nobody imported.
     t.match(counts, { format: 'qcdml', created: 11, refused: 3 }, out.join('\n'));
     const refused = out.filter((l) => l.startsWith('refused'));
@@ -80,7 +80,7 @@ t.test(
     // Equal hopping parameters keep the source's order (qcdsf-nf2p1.xml: 2 then 1).
     t.equal((await record(a, idOf(out, 'mc://ldg/qcdsf/clover_nf2p1/b7p20kp12450kp12450-16x32'))).ensemble.nf, '2+1');
 
-    const again = (await run(a, dir));
+    const again = await run(a, dir);
     t.match(again.counts, { created: 0, updated: 0, unchanged: 11, refused: 3 }, 'a re-run changes nothing');
   },
 );
@@ -100,7 +100,7 @@ t.test(
     t.equal(before.json().ensemble.configurations.recorded, 0);
 
     // Another curator's configuration names a chain it may not change: the same answer as an unknown chain.
-    (await a.app.femto.auth.createUser(admin, { id: 'stranger', name: 'Stranger' }));
+    await a.app.femto.auth.createUser(admin, { id: 'stranger', name: 'Stranger' });
     const other = { authorization: `Bearer ${(await a.app.femto.auth.createToken('curator', undefined, 'stranger')).token}` };
     const foreign = await post(join(ildg.path, 'qcdml2.0', 'example_config.xml'), other);
     t.equal(foreign.statusCode, 422, foreign.body);

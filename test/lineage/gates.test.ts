@@ -17,12 +17,12 @@ const measure = async (a: TestApp, id: string, value: number) => {
 async function graph(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
-  (await g.dataset('bad', { observables: [R2] }));
-  (await g.dataset('good', { observables: [R2] }));
-  (await g.dataset('secret', { observables: [R2], visibility: 'private' }));
-  for (const id of ['mid', 'other', 'final']) (await g.dataset(id));
-  (await g.step('s1', ['bad', 'good', 'secret'], ['mid']));
-  (await g.step('s2', ['mid', 'other'], ['final']));
+  await g.dataset('bad', { observables: [R2] });
+  await g.dataset('good', { observables: [R2] });
+  await g.dataset('secret', { observables: [R2], visibility: 'private' });
+  for (const id of ['mid', 'other', 'final']) await g.dataset(id);
+  await g.step('s1', ['bad', 'good', 'secret'], ['mid']);
+  await g.step('s2', ['mid', 'other'], ['final']);
   await measure(a, 'bad', 0.97);
   await measure(a, 'good', 0.99);
   await measure(a, 'secret', 0.5);

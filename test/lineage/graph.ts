@@ -10,22 +10,27 @@ export function graphBuilder(app: App) {
   const { datasets, provenance } = app.femto;
   return {
     async dataset(id: string, over: Partial<VersionContent> = {}) {
-      (await datasets.createPublished(admin, id, {
+      await datasets.createPublished(admin, id, {
         title: `Dataset ${id}`,
         description: 'test',
         creators: [{ name: `Creator of ${id}`, type: 'Person' }],
         accessLevel: 'open',
         ...over,
-      } as VersionContent));
+      } as VersionContent);
       return id;
     },
     async newVersion(id: string) {
-      (await datasets.openDraft(admin, id));
+      await datasets.openDraft(admin, id);
       return (await datasets.publish(admin, id)).record.version!;
     },
-    async step(id: string, inputs: (string | { dataset: string; version: number })[], outputs: (string | { dataset: string; version: number })[], kind = 'analysis') {
+    async step(
+      id: string,
+      inputs: (string | { dataset: string; version: number })[],
+      outputs: (string | { dataset: string; version: number })[],
+      kind = 'analysis',
+    ) {
       const ref = (r: string | { dataset: string; version: number }) => (typeof r === 'string' ? { dataset: r } : r);
-      (await provenance.create(admin, { id, kind: kind as never, inputs: inputs.map(ref), outputs: outputs.map(ref) }));
+      await provenance.create(admin, { id, kind: kind as never, inputs: inputs.map(ref), outputs: outputs.map(ref) });
       return id;
     },
   };

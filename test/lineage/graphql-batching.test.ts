@@ -33,8 +33,8 @@ const LIST = (first: number) => `{ datasets(first: ${first}) { edges { node { id
 t.test('a list of datasets with creators, versions and generatedBy costs a number of statements independent of its length', async (t) => {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
-  for (let i = 0; i < 60; i++) (await g.dataset(`d${String(i).padStart(2, '0')}`));
-  for (let i = 1; i < 60; i++) (await g.step(`s${i}`, [`d${String(i - 1).padStart(2, '0')}`], [`d${String(i).padStart(2, '0')}`]));
+  for (let i = 0; i < 60; i++) await g.dataset(`d${String(i).padStart(2, '0')}`);
+  for (let i = 1; i < 60; i++) await g.step(`s${i}`, [`d${String(i - 1).padStart(2, '0')}`], [`d${String(i).padStart(2, '0')}`]);
   const counter = countStatements(t);
   const cost = async (first: number) => {
     counter.n = 0;
@@ -54,16 +54,22 @@ t.test('lineage nodes resolve their datasets and activities in batches', async (
   const g = graphBuilder(a.app);
   // Two levels of fan-in: `width` steps each reading `width` inputs.
   const tree = async (width: number, p: string) => {
-    (await g.dataset(p));
-    const mids = await mapInOrder(Array.from({ length: width }, (_, i) => `${p}-m${i}`), (id) => g.dataset(id));
-    (await g.step(`${p}-top`, mids, [p]));
+    await g.dataset(p);
+    const mids = await mapInOrder(
+      Array.from({ length: width }, (_, i) => `${p}-m${i}`),
+      (id) => g.dataset(id),
+    );
+    await g.step(`${p}-top`, mids, [p]);
     for (const [i, m] of mids.entries()) {
-      const leaves = await mapInOrder(Array.from({ length: width }, (_, j) => `${p}-l${i}-${j}`), (id) => g.dataset(id));
+      const leaves = await mapInOrder(
+        Array.from({ length: width }, (_, j) => `${p}-l${i}-${j}`),
+        (id) => g.dataset(id),
+      );
       await g.step(`${p}-s${i}`, leaves, [m]);
     }
   };
-  (await tree(12, 'wide'));
-  (await tree(2, 'narrow'));
+  await tree(12, 'wide');
+  await tree(2, 'narrow');
   const counter = countStatements(t);
   const cost = async (id: string) => {
     counter.n = 0;

@@ -54,8 +54,8 @@ t.test('service errors keep their code in extensions', async (t) => {
 t.test('a lineage walk that outlives the request timeout is stopped with TIMEOUT', async (t) => {
   const a = await makeApp(t, { FEMTO_REQUEST_TIMEOUT_MS: '1000' });
   const g = graphBuilder(a.app);
-  for (let i = 0; i <= 5; i++) (await g.dataset(`c${i}`));
-  for (let i = 1; i <= 5; i++) (await g.step(`s${i}`, [`c${i - 1}`], [`c${i}`]));
+  for (let i = 0; i <= 5; i++) await g.dataset(`c${i}`);
+  for (let i = 1; i <= 5; i++) await g.step(`s${i}`, [`c${i - 1}`], [`c${i}`]);
   t.equal((await gql(a.app, `{ lineage(id: "c5") { truncated } }`)).body.data.lineage.truncated, false);
   // A clock that jumps 0.6 s per reading: the walk sees its deadline pass between two levels.
   const realNow = Date.now;
@@ -63,7 +63,7 @@ t.test('a lineage walk that outlives the request timeout is stopped with TIMEOUT
   Date.now = () => (fake += 600);
   let error: { code: string; message: string } | undefined;
   try {
-    (await a.app.femto.lineage.lineage({ id: 't', role: 'reader' }, { id: 'c5' }));
+    await a.app.femto.lineage.lineage({ id: 't', role: 'reader' }, { id: 'c5' });
   } catch (e) {
     error = e as { code: string; message: string };
   } finally {

@@ -23,7 +23,7 @@ function freshService(app: App) {
 type Service = ReturnType<typeof freshService>;
 type Query = { id: string; direction: 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH'; depth: number | null; version?: number };
 const answer = async (s: Service, q: Query) => {
-  const l = (await s.lineage(admin, q));
+  const l = await s.lineage(admin, q);
   return { nodes: l.nodes.map((n) => `${n.id} ${n.depth}`), edges: l.edges.map((e) => `${e.from} ${e.relation} ${e.to}`), truncated: l.truncatedReason };
 };
 
@@ -68,10 +68,10 @@ t.test('after single-activity inserts interleaved with queries, answers equal th
       const versions: { dataset: string; version: number }[] = [];
       const generated = new Set<number>();
       const dataset = async () => {
-        const id = (await here.dataset(`${prefix}d${versions.length}`));
+        const id = await here.dataset(`${prefix}d${versions.length}`);
         versions.push({ dataset: id, version: 1 });
       };
-      (await dataset());
+      await dataset();
       for (const [k, o] of ops.entries()) {
         if (o.op === 'dataset') await dataset();
         else if (o.op === 'version') {
@@ -111,16 +111,12 @@ t.test('changes that are not a plain append make the next query build the snapsh
   const g = graphBuilder(a.app);
   const { lineage, database } = a.app.femto;
   const sqlite = database.sqlite;
-  const ids = async (id: string) =>
-    (await lineage
-      .lineage(admin, { id, direction: 'BOTH', depth: null }))
-      .nodes.map((n) => n.id)
-      .sort();
-  for (const d of ['a', 'b', 'c', 'e']) (await g.dataset(d));
-  (await g.step('a-b', ['a'], ['b']));
-  t.same((await ids('b')), ['a-b', 'a@1', 'b@1']);
-  (await g.step('b-c', ['b'], ['c']));
-  t.same((await ids('c')), ['a-b', 'a@1', 'b-c', 'b@1', 'c@1']);
+  const ids = async (id: string) => (await lineage.lineage(admin, { id, direction: 'BOTH', depth: null })).nodes.map((n) => n.id).sort();
+  for (const d of ['a', 'b', 'c', 'e']) await g.dataset(d);
+  await g.step('a-b', ['a'], ['b']);
+  t.same(await ids('b'), ['a-b', 'a@1', 'b@1']);
+  await g.step('b-c', ['b'], ['c']);
+  t.same(await ids('c'), ['a-b', 'a@1', 'b-c', 'b@1', 'c@1']);
   t.match(lineage.snapshotStats(), { fullBuilds: 1, appends: 1 });
 
   // A rowid gap: some row the snapshot never saw may lie below it.
@@ -133,13 +129,16 @@ t.test('changes that are not a plain append make the next query build the snapsh
     sqlite.prepare("INSERT INTO activity_outputs (activity_id, version_pk) VALUES ('c-e', ?)").run(pk('e'));
     bump.run();
   })();
-  t.same((await ids('e')), ['a-b', 'a@1', 'b-c', 'b@1', 'c-e', 'c@1', 'e@1']);
+  t.same(await ids('e'), ['a-b', 'a@1', 'b-c', 'b@1', 'c-e', 'c@1', 'e@1']);
   t.match(lineage.snapshotStats(), { fullBuilds: 2, appends: 1 });
 
   // A published version row that changed under the snapshot (the datasets repository never does this).
   sqlite.prepare("UPDATE dataset_versions SET access_level = 'restricted' WHERE pk = ?").run(pk('e'));
-  (await g.dataset('f'));
-  (await g.step('e-f', ['e'], ['f']));
-  t.ok((await lineage.lineage(admin, { id: 'f', direction: 'UPSTREAM', depth: 1 })).nodes.find((n) => n.id === 'e@1')?.restricted, 'the changed row is read again');
+  await g.dataset('f');
+  await g.step('e-f', ['e'], ['f']);
+  t.ok(
+    (await lineage.lineage(admin, { id: 'f', direction: 'UPSTREAM', depth: 1 })).nodes.find((n) => n.id === 'e@1')?.restricted,
+    'the changed row is read again',
+  );
   t.match(lineage.snapshotStats(), { fullBuilds: 3, appends: 1 });
 });

@@ -68,7 +68,7 @@ t.test('on random DAGs, lineage equals an independent reference walk', async (t)
   await fc.assert(
     fc.asyncProperty(dag, async ({ n, steps: raw, root, direction, depth }) => {
       const prefix = `r${run++}-`;
-      for (let i = 0; i < n; i++) (await g.dataset(`${prefix}d${i}`));
+      for (let i = 0; i < n; i++) await g.dataset(`${prefix}d${i}`);
       const written = new Set<number>();
       const steps: Step[] = [];
       for (const [k, s] of raw.entries()) {

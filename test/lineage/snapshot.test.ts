@@ -13,30 +13,30 @@ t.test('a step recorded by another app instance on the same file is in the next 
   const second = await buildApp(first.config);
   t.teardown(() => second.close());
   const g1 = graphBuilder(first.app);
-  (await g1.dataset('x'));
-  (await g1.dataset('y'));
-  (await g1.dataset('z'));
-  (await g1.step('x-to-y', ['x'], ['y']));
+  await g1.dataset('x');
+  await g1.dataset('y');
+  await g1.dataset('z');
+  await g1.step('x-to-y', ['x'], ['y']);
   t.same(await nodeIds(first.app, 'y'), ['x-to-y', 'x@1', 'y@1'], 'the first instance holds a snapshot now');
   t.same(await nodeIds(first.app, 'z'), ['z@1']);
 
-  (await graphBuilder(second).step('y-to-z', ['y'], ['z']));
+  await graphBuilder(second).step('y-to-z', ['y'], ['z']);
   t.same(await nodeIds(first.app, 'z'), ['x-to-y', 'x@1', 'y-to-z', 'y@1', 'z@1'], 'the first instance saw the generation move and re-read the graph');
   t.same(await nodeIds(second, 'z'), await nodeIds(first.app, 'z'));
 
   // And the other way round: the instance that wrote last still sees a write of the first.
-  (await g1.dataset('w'));
-  (await g1.step('z-to-w', ['z'], ['w']));
+  await g1.dataset('w');
+  await g1.step('z-to-w', ['z'], ['w']);
   t.same((await nodeIds(second, 'w')).length, 7);
 });
 
 t.test('the provenance generation moves in the same transaction as the activity insert', async (t) => {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
-  (await g.dataset('p'));
-  (await g.dataset('q'));
+  await g.dataset('p');
+  await g.dataset('q');
   const { repos, config } = a.app.femto;
-  const before = (await repos.lineage.generation());
+  const before = await repos.lineage.generation();
   const other = new Database(config.dbPath, { readonly: true });
   t.teardown(() => other.close());
   const otherGeneration = () => (other.prepare('SELECT generation FROM provenance_generation WHERE id = 1').pluck().get() as number | undefined) ?? 0;
@@ -46,21 +46,21 @@ t.test('the provenance generation moves in the same transaction as the activity 
 
   let inside = -1;
   let seenByOther = -1;
-  t.throws(() =>
+  await t.rejects(
     repos.provenance.transaction(async () => {
-      (await repos.provenance.insertActivity(activity('rolled-back'), links));
-      inside = (await repos.lineage.generation());
+      await repos.provenance.insertActivity(activity('rolled-back'), links);
+      inside = await repos.lineage.generation();
       seenByOther = otherGeneration();
       throw new Error('abort');
     }),
   );
   t.equal(inside, before + 1, 'bumped inside the transaction');
   t.equal(seenByOther, before, 'another connection does not see it before the commit');
-  t.equal((await repos.lineage.generation()), before, 'rolled back with the edges');
-  t.notOk((await repos.provenance.activityExists('rolled-back')));
+  t.equal(await repos.lineage.generation(), before, 'rolled back with the edges');
+  t.notOk(await repos.provenance.activityExists('rolled-back'));
 
-  (await repos.provenance.transaction(() => repos.provenance.insertActivity(activity('kept'), links)));
-  t.equal((await repos.lineage.generation()), before + 1);
+  await repos.provenance.transaction(() => repos.provenance.insertActivity(activity('kept'), links));
+  t.equal(await repos.lineage.generation(), before + 1);
   t.equal(otherGeneration(), before + 1, 'committed together with the activity');
-  t.ok((await repos.provenance.activityExists('kept')));
+  t.ok(await repos.provenance.activityExists('kept'));
 });

@@ -293,7 +293,7 @@ t.test('femto import openlineage: the same events from a file, the same records;
   const file = join(t.testdir({ 'events.jsonl': events.map((e) => JSON.stringify(e)).join('\n') }), 'events.jsonl');
   const out: string[] = [];
   const { importCommand } = await import('../../src/modules/imports/imports.cli.js');
-  const [counts] = (await importCommand(a.app.femto.imports, { id: 'cli', role: 'admin' }, [file], {}, { out: (l) => out.push(l) }));
+  const [counts] = await importCommand(a.app.femto.imports, { id: 'cli', role: 'admin' }, [file], {}, { out: (l) => out.push(l) });
   t.match(counts, { format: 'openlineage', created: 1, updated: 1, refused: 1 }, out.join('\n'));
   t.match(out[2], /^refused\t.*events\.jsonl:3\t.*schemaURL/);
   const step = (await a.app.inject({ url: `/activities/ol-run-${runId}` })).json();

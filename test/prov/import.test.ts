@@ -169,6 +169,6 @@ t.test('femto import prov-json <file>, and a PROV-JSON file recognised without n
   const file = join(t.testdir({}), 'lineage.json');
   writeFileSync(file, (await a.app.inject({ url: `/datasets/${out}/lineage?format=prov-json`, headers: a.as.curator })).body);
   const lines: string[] = [];
-  const [counts] = (await importCommand(b.app.femto.imports, system, [file], {}, { out: (l) => lines.push(l) }));
+  const [counts] = await importCommand(b.app.femto.imports, system, [file], {}, { out: (l) => lines.push(l) });
   t.match(counts, { format: 'prov-json', created: 6, refused: 0 }, lines.join('\n'));
 });

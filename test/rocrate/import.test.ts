@@ -139,7 +139,7 @@ t.test('femto import rocrate <dir> reads the crate directory', requires(t, fixtu
   writeFileSync(join(dir, 'crate', 'ro-crate-metadata.json'), fixture('rainfall-1.2.0-ro-crate-metadata.json'));
   writeFileSync(join(dir, 'crate', 'data.csv'), 'day,mm\n1,3\n');
   const lines: string[] = [];
-  const [counts] = (await importCommand(a.app.femto.imports, system, ['rocrate', join(dir, 'crate')], {}, { out: (l) => lines.push(l) }));
+  const [counts] = await importCommand(a.app.femto.imports, system, ['rocrate', join(dir, 'crate')], {}, { out: (l) => lines.push(l) });
   t.equal(counts.created, 1, lines.join('\n'));
   t.match(lines.join('\n'), /rocrate: 1 created/);
 });

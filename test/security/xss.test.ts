@@ -125,14 +125,14 @@ t.test('DOI URL fields and imports pass the same allowlist', async (t) => {
 
 t.test('a landing page links no URL outside the allowlist, even one stored before it existed', async (t) => {
   const a = await makeApp(t);
-  (await a.app.femto.datasets.createPublished({ id: 'legacy', role: 'admin' }, 'legacy', {
+  await a.app.femto.datasets.createPublished({ id: 'legacy', role: 'admin' }, 'legacy', {
     title: 'Legacy record',
     description: 'stored before the URL allowlist',
     creators: [{ name: 'A', type: 'Person' }],
     accessLevel: 'open',
     distributions: [{ urls: ['javascript:alert(5)', 'https://data.example.org/ok.h5'], kind: 'download' }],
     relatedIdentifiers: [{ type: 'URL', value: 'javascript:alert(6)', relation: 'References' }],
-  }));
+  });
   const page = await a.app.inject({ url: '/datasets/legacy', headers: { accept: 'text/html' } });
   t.equal(page.statusCode, 200);
   t.notMatch(page.body, /href="\s*javascript:/i, 'no javascript: link');

@@ -28,8 +28,10 @@ t.test('listings (search, catalog, DOIs) show exactly what a single read admits,
   for (const id of ['owner', 'member']) await ok(a.app.inject({ method: 'POST', url: '/users', headers: admin, payload: { id, name: id } }));
   await ok(a.app.inject({ method: 'POST', url: '/groups', headers: admin, payload: { id: 'collab', name: 'collab' } }));
   await ok(a.app.inject({ method: 'PUT', url: '/groups/collab/members/member', headers: admin }));
-  const token = async (user: string, role: 'reader' | 'curator') => ({ authorization: `Bearer ${(await a.app.femto.auth.createToken(role, undefined, user)).token}` });
-  const owner = (await token('owner', 'curator'));
+  const token = async (user: string, role: 'reader' | 'curator') => ({
+    authorization: `Bearer ${(await a.app.femto.auth.createToken(role, undefined, user)).token}`,
+  });
+  const owner = await token('owner', 'curator');
 
   const ids: string[] = [];
   let n = 0;
@@ -70,12 +72,12 @@ t.test('listings (search, catalog, DOIs) show exactly what a single read admits,
     ['anonymous', {}],
     ['reader of another user', a.as.reader],
     ['curator of another user', a.as.curator],
-    ['reader of the group', (await token('member', 'reader'))],
+    ['reader of the group', await token('member', 'reader')],
     ['owner', owner],
     ['admin', admin],
   ];
   for (const [name, headers] of callers) {
-    const actor = (await a.app.femto.auth.authenticate(headers.authorization));
+    const actor = await a.app.femto.auth.authenticate(headers.authorization);
     const readable: string[] = [];
     for (const id of ids) {
       try {

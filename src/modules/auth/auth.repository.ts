@@ -103,7 +103,7 @@ export function createAuthRepository(db: Database) {
       afterDigest: string | null;
       at: string;
     }): Promise<void> {
-      (await audit.run(entry));
+      await audit.run(entry);
     },
     async auditFor(entityType: string, entityId: string) {
       return (await auditForStmt.all([entityType, entityId])).map(auditRows.decode);

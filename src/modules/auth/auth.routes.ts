@@ -21,8 +21,13 @@ export function authRoutes({ auth }: { auth: AuthService }): FastifyPluginAsyncZ
       },
       async (request, reply) => {
         auth.require(request.actor, 'admin');
-        const created = (await auth.createToken(request.body.role, request.body.label, request.body.user));
-        (await auth.audit(request.actor, { action: 'token.create', entityType: 'token', entityId: created.id, after: { role: created.role, user: created.user } }));
+        const created = await auth.createToken(request.body.role, request.body.label, request.body.user);
+        await auth.audit(request.actor, {
+          action: 'token.create',
+          entityType: 'token',
+          entityId: created.id,
+          after: { role: created.role, user: created.user },
+        });
         return reply.status(201).send(created);
       },
     );
@@ -31,13 +36,13 @@ export function authRoutes({ auth }: { auth: AuthService }): FastifyPluginAsyncZ
       '/users',
       { schema: { tags: ['auth'], security, summary: 'Users (admin)', response: { 200: z.object({ items: z.array(userRecord) }) } } },
       async (request) => ({
-        items: (await auth.listUsers(request.actor)),
+        items: await auth.listUsers(request.actor),
       }),
     );
     app.post(
       '/users',
       { schema: { tags: ['auth'], security, summary: 'Create a user (admin)', body: createUserBody, response: { 201: userRecord } } },
-      async (request, reply) => reply.status(201).send((await auth.createUser(request.actor, request.body))),
+      async (request, reply) => reply.status(201).send(await auth.createUser(request.actor, request.body)),
     );
     app.get(
       '/users/:id',
@@ -56,13 +61,13 @@ export function authRoutes({ auth }: { auth: AuthService }): FastifyPluginAsyncZ
         },
       },
       async (request) => ({
-        items: (await auth.listGroups(request.actor)),
+        items: await auth.listGroups(request.actor),
       }),
     );
     app.post(
       '/groups',
       { schema: { tags: ['auth'], security, summary: 'Create a group (admin)', body: createGroupBody, response: { 201: groupRecord } } },
-      async (request, reply) => reply.status(201).send((await auth.createGroup(request.actor, request.body))),
+      async (request, reply) => reply.status(201).send(await auth.createGroup(request.actor, request.body)),
     );
     app.get(
       '/groups/:id',

@@ -30,22 +30,22 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
   async function actorForSecret(secret: string): Promise<Actor> {
     const given = Buffer.from(secret);
     if (adminTokenBuf && given.length === adminTokenBuf.length && timingSafeEqual(given, adminTokenBuf)) {
-      return { id: 'admin-env', role: 'admin', user: ADMIN_USER, groups: (await repo.groupsOf(ADMIN_USER)) };
+      return { id: 'admin-env', role: 'admin', user: ADMIN_USER, groups: await repo.groupsOf(ADMIN_USER) };
     }
-    const row = (await repo.activeTokenByHash(sha256(secret)));
+    const row = await repo.activeTokenByHash(sha256(secret));
     if (!row) throw new FemtoError('INVALID_TOKEN', 'The token is unknown or revoked');
     return { id: row.id, role: row.role, user: row.userId, groups: JSON.parse(row.groups) as string[] };
   }
 
   async function userOrThrow(id: string, pointer?: string): Promise<UserRecord> {
-    const [user] = (await repo.users(id));
+    const [user] = await repo.users(id);
     if (user) return user;
     if (pointer) throw new FemtoError('UNKNOWN_REFERENCE', `User '${id}' does not exist`, [{ pointer, message: 'unknown user' }]);
     throw notFound('User', id);
   }
 
   async function groupOrThrow(id: string): Promise<GroupRecord> {
-    const [group] = (await repo.groups(id));
+    const [group] = await repo.groups(id);
     if (!group) throw notFound('Group', id);
     return group;
   }
@@ -81,11 +81,11 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
     async createToken(role: Role, label?: string, user?: string): Promise<{ id: string; token: string; role: Role; user: string }> {
       const owner = user ?? DEFAULT_USER;
       return repo.transaction(async () => {
-        if (user === undefined) (await repo.ensureUser({ id: DEFAULT_USER, name: 'Default user' }));
-        else (await userOrThrow(user, '/user'));
+        if (user === undefined) await repo.ensureUser({ id: DEFAULT_USER, name: 'Default user' });
+        else await userOrThrow(user, '/user');
         const id = randomId('tk-');
         const token = `femto_${randomBytes(24).toString('base64url')}`;
-        (await repo.insertToken({ id, hash: sha256(token), role, userId: owner, label }));
+        await repo.insertToken({ id, hash: sha256(token), role, userId: owner, label });
         return { id, token, role, user: owner };
       });
     },
@@ -96,9 +96,10 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
     async createUser(actor: Actor, input: CreateUserInput): Promise<UserRecord> {
       auth.require(actor, 'admin');
       return repo.transaction(async () => {
-        if ((await repo.users(input.id)).length) throw new FemtoError('ID_TAKEN', `User '${input.id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
-        (await repo.insertUser({ id: input.id, name: input.name, email: input.email ?? null }));
-        (await auth.audit(actor, { action: 'user.create', entityType: 'user', entityId: input.id, after: input }));
+        if ((await repo.users(input.id)).length)
+          throw new FemtoError('ID_TAKEN', `User '${input.id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
+        await repo.insertUser({ id: input.id, name: input.name, email: input.email ?? null });
+        await auth.audit(actor, { action: 'user.create', entityType: 'user', entityId: input.id, after: input });
         return userOrThrow(input.id);
       });
     },
@@ -116,8 +117,8 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
       return repo.transaction(async () => {
         if ((await repo.groups(input.id)).length)
           throw new FemtoError('ID_TAKEN', `Group '${input.id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
-        (await repo.insertGroup({ id: input.id, name: input.name, description: input.description ?? null }));
-        (await auth.audit(actor, { action: 'group.create', entityType: 'group', entityId: input.id, after: input }));
+        await repo.insertGroup({ id: input.id, name: input.name, description: input.description ?? null });
+        await auth.audit(actor, { action: 'group.create', entityType: 'group', entityId: input.id, after: input });
         return groupOrThrow(input.id);
       });
     },
@@ -133,20 +134,25 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
     async setMember(actor: Actor, groupId: string, userId: string, member: boolean): Promise<GroupRecord> {
       auth.require(actor, 'admin');
       return repo.transaction(async () => {
-        (await groupOrThrow(groupId));
-        (await userOrThrow(userId));
-        const changed = member ? (await repo.addMember(groupId, userId)) : (await repo.removeMember(groupId, userId));
+        await groupOrThrow(groupId);
+        await userOrThrow(userId);
+        const changed = member ? await repo.addMember(groupId, userId) : await repo.removeMember(groupId, userId);
         if (changed)
-          (await auth.audit(actor, { action: member ? 'group.add-member' : 'group.remove-member', entityType: 'group', entityId: groupId, after: { user: userId } }));
+          await auth.audit(actor, {
+            action: member ? 'group.add-member' : 'group.remove-member',
+            entityType: 'group',
+            entityId: groupId,
+            after: { user: userId },
+          });
         return groupOrThrow(groupId);
       });
     },
 
     /** Throws 422 naming the first unknown user or group (a pointer per reference). */
     async assertExist(refs: { users?: { id: string; pointer: string }[]; groups?: { id: string; pointer: string }[] }): Promise<void> {
-      for (const u of refs.users ?? []) (await userOrThrow(u.id, u.pointer));
+      for (const u of refs.users ?? []) await userOrThrow(u.id, u.pointer);
       const groups = refs.groups ?? [];
-      const known = new Set((await repo.existingGroups(groups.map((g) => g.id))));
+      const known = new Set(await repo.existingGroups(groups.map((g) => g.id)));
       const missing = groups.filter((g) => !known.has(g.id));
       if (missing.length)
         throw new FemtoError(
@@ -158,7 +164,7 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
 
     /** Records who (the user) did what on whose credentials (the token). */
     async audit(actor: Actor, e: AuditEntry): Promise<void> {
-      (await repo.insertAudit({
+      await repo.insertAudit({
         actor: actor.id,
         userId: actor.user ?? null,
         action: e.action,
@@ -167,7 +173,7 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
         beforeDigest: digestOf(e.before),
         afterDigest: digestOf(e.after),
         at: new Date().toISOString(),
-      }));
+      });
     },
 
     auditFor: (entityType: string, entityId: string) => repo.auditFor(entityType, entityId),

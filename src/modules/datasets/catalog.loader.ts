@@ -250,7 +250,7 @@ export async function loadCatalog(writers: CatalogWriters, files = readCatalog()
     let nActivities = 0;
     for (const { content, datasheets } of files) {
       for (const d of content.datasets) {
-        (await datasets.createPublished(catalogActor, d.id, toContent(d, content.source, datasheets.get(d.id))));
+        await datasets.createPublished(catalogActor, d.id, toContent(d, content.source, datasheets.get(d.id)));
         nDatasets++;
       }
     }
@@ -272,5 +272,5 @@ export async function loadCatalog(writers: CatalogWriters, files = readCatalog()
 }
 
 export async function loadBundledCatalogIfEmpty(writers: CatalogWriters): Promise<void> {
-  if ((await writers.datasets.isEmpty())) (await loadCatalog(writers));
+  if (await writers.datasets.isEmpty()) await loadCatalog(writers);
 }

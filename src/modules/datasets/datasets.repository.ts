@@ -99,7 +99,6 @@ const agentType = { person: 'Person', organization: 'Organization', software: 'S
 export type AgentIdFor = (identity: { kind: 'person' | 'organization'; name: string; orcid?: string; ror?: string }) => Promise<string>;
 
 export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
-
   const ftsDelete = db.prepare('DELETE FROM dataset_fts WHERE rowid = ?');
   const ftsInsert = db.prepare('INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (?, ?, ?, ?)');
 
@@ -143,9 +142,7 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
   const insertLocationStmt = db.prepare(
     'INSERT INTO distribution_locations (distribution_pk, position, url, site, protocol, checksum_algorithm, checksum_value) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const insertRelatedStmt = db.prepare(
-    'INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)',
-  );
+  const insertRelatedStmt = db.prepare('INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)');
   const maxVersionStmt = db.prepare('SELECT max(version_number) FROM dataset_versions WHERE dataset_id = ?');
   const physics = createPhysicsBlocks(db);
 
@@ -176,9 +173,7 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
     SELECT v.pk, v.dataset_id AS datasetId, v.state, v.visibility, v.access_level AS accessLevel, v.embargo_until AS embargoUntil, d.owner_id AS owner, ${sharedGroups()} AS groups
       FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id`);
   const heldStmt = db.prepare(`SELECT d.id FROM datasets d WHERE ${holdsRecord()}`);
-  const holdersStmt = db.prepare(
-    `SELECT d.id, d.owner_id AS owner, ${sharedGroups()} AS groups FROM json_each(?) k CROSS JOIN datasets d ON d.id = k.value`,
-  );
+  const holdersStmt = db.prepare(`SELECT d.id, d.owner_id AS owner, ${sharedGroups()} AS groups FROM json_each(?) k CROSS JOIN datasets d ON d.id = k.value`);
   const peopleStmt = db.prepare(`
     SELECT va.version_pk AS versionPk, va.role, va.affiliation, a.id, a.name, a.kind, a.orcid, a.ror
       FROM json_each(@pks) k CROSS JOIN version_agents va ON va.version_pk = k.value JOIN agents a ON a.id = va.agent_id ORDER BY va.position`);
@@ -216,7 +211,10 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
   }
 
   async function writeChildren(pk: number, c: VersionContent): Promise<void> {
-    for (const [role, people] of [['creator', c.creators], ['contributor', c.contributors ?? []]] as const) {
+    for (const [role, people] of [
+      ['creator', c.creators],
+      ['contributor', c.contributors ?? []],
+    ] as const) {
       for (const [i, p] of people.entries()) await insertPersonStmt.run([pk, role, i, await agentIdFor(p), p.affiliation ?? null]);
     }
     const terms: [facet: string, values: readonly string[]][] = [
@@ -300,20 +298,20 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
     },
 
     async insertConcept(id: string, createdBy: string, ownerId: string, now: string): Promise<void> {
-      (await insertConceptStmt.run([id, createdBy, ownerId, now, now]));
+      await insertConceptStmt.run([id, createdBy, ownerId, now, now]);
     },
 
     /** Who holds each of these records (absent: no such dataset), in one statement. */
     async holdersOf(ids: readonly string[]): Promise<Map<string, Holders>> {
-      const rows = (ids.length ? (await holdersStmt.all(JSON.stringify([...new Set(ids)]))) : []) as { id: string; owner: string | null; groups: string }[];
+      const rows = (ids.length ? await holdersStmt.all(JSON.stringify([...new Set(ids)])) : []) as { id: string; owner: string | null; groups: string }[];
       return new Map(rows.map((r) => [r.id, { owner: r.owner, groups: (JSON.parse(r.groups) as string[]).sort() }]));
     },
 
     /** Gives a record to `owner` and shares it with exactly `groups`. */
     async setHolders(id: string, holders: { owner: string; groups: readonly string[] }, now: string): Promise<void> {
-      (await setOwnerStmt.run([holders.owner, now, id]));
-      (await clearGroupsStmt.run(id));
-      if (holders.groups.length) (await shareStmt.run([id, JSON.stringify(holders.groups)]));
+      await setOwnerStmt.run([holders.owner, now, id]);
+      await clearGroupsStmt.run(id);
+      if (holders.groups.length) await shareStmt.run([id, JSON.stringify(holders.groups)]);
     },
 
     /** The records the caller holds, by id, in one statement. */
@@ -329,14 +327,14 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
     },
 
     async setPointers(id: string, pointers: { latestVersionPk?: number | null; draftVersionPk?: number | null }, now: string): Promise<void> {
-      (await setPointersStmt.run({
+      await setPointersStmt.run({
         id,
         now,
         setLatest: 'latestVersionPk' in pointers ? 1 : 0,
         latest: pointers.latestVersionPk ?? null,
         setDraft: 'draftVersionPk' in pointers ? 1 : 0,
         draft: pointers.draftVersionPk ?? null,
-      }));
+      });
     },
 
     async insertVersion(datasetId: string, content: VersionContent, state: 'draft' | 'published', versionNumber: number | null, now: string): Promise<number> {
@@ -353,13 +351,13 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
     },
 
     async replaceDraft(pk: number, content: VersionContent, now: string): Promise<void> {
-      (await replaceDraftStmt.run({ ...jsonColumns(scalarColumns(content)), pk, now }));
-      (await clearChildren(pk));
-      (await writeChildren(pk, content));
+      await replaceDraftStmt.run({ ...jsonColumns(scalarColumns(content)), pk, now });
+      await clearChildren(pk);
+      await writeChildren(pk, content);
     },
 
     async publishDraft(pk: number, versionNumber: number, now: string): Promise<void> {
-      (await publishDraftStmt.run([versionNumber, now, now, pk]));
+      await publishDraftStmt.run([versionNumber, now, now, pk]);
     },
 
     /** The records any version of which holds this ILDG Markov chain URI. */
@@ -372,7 +370,11 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
     /** Version pks for (dataset, number) pairs, keyed "id@n"; one statement. */
     async versionPksOf(refs: readonly { datasetId: string; version: number }[]): Promise<Map<string, number>> {
       if (!refs.length) return new Map();
-      const rows = (await numberedStmt.all({ ids: JSON.stringify([...new Set(refs.map((r) => r.datasetId))]) })) as { pk: number; datasetId: string; n: number }[];
+      const rows = (await numberedStmt.all({ ids: JSON.stringify([...new Set(refs.map((r) => r.datasetId))]) })) as {
+        pk: number;
+        datasetId: string;
+        n: number;
+      }[];
       return new Map(rows.map((r) => [`${r.datasetId}@${r.n}`, r.pk]));
     },
 

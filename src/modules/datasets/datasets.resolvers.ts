@@ -31,7 +31,7 @@ const versionNode = (r: PublishedVersionRow): VersionNode => ({
 
 /** Dataset views for version pks, in the order asked, null where the caller may not see it. */
 export async function datasetNodes(ctx: GraphQLContext, pks: number[]): Promise<(DatasetNode | null)[]> {
-  const records = (await ctx.femto.datasets.recordsFor(ctx.actor, pks));
+  const records = await ctx.femto.datasets.recordsFor(ctx.actor, pks);
   return pks.map((pk) => {
     const r = records.get(pk);
     return r ? datasetNode(pk, r) : null;
@@ -45,7 +45,7 @@ export const datasetsGraphQL: GraphQLModule = {
         let v;
         try {
           // The read pipeline: a withdrawn record is GONE here as in REST.
-          v = (await ctx.femto.reader.open(ctx.actor, { dataset: id, draft: 'fallback' }));
+          v = await ctx.femto.reader.open(ctx.actor, { dataset: id, draft: 'fallback' });
         } catch (err) {
           if (err instanceof FemtoError && err.code === 'NOT_FOUND') return null;
           throw err;
@@ -77,17 +77,17 @@ export const datasetsGraphQL: GraphQLModule = {
   loaders: {
     Dataset: {
       async versions(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const rows = (await ctx.femto.datasets.publishedOf(
+        const rows = await ctx.femto.datasets.publishedOf(
           ctx.actor,
           queries.map((q) => q.obj.id),
-        ));
+        );
         return queries.map((q) => rows.filter((r) => r.datasetId === q.obj.id).map(versionNode));
       },
       async latestVersion(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const rows = (await ctx.femto.datasets.publishedOf(
+        const rows = await ctx.femto.datasets.publishedOf(
           ctx.actor,
           queries.map((q) => q.obj.id),
-        ));
+        );
         return queries.map((q) => {
           const mine = rows.filter((r) => r.datasetId === q.obj.id);
           return mine.length ? versionNode(mine[mine.length - 1]) : null;

@@ -51,7 +51,7 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
       '/datasets',
       { schema: { tags, security, summary: 'Create a dataset (as a draft)', body: createDatasetBody, response: { 201: datasetResponse } } },
       async (request, reply) => {
-        const v = (await datasets.create(request.actor, request.body));
+        const v = await datasets.create(request.actor, request.body);
         reply.header('Location', urls.dataset(v.datasetId));
         return sendWritten(reply, request.actor, v, 201);
       },
@@ -86,7 +86,8 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
           response: { 200: datasetResponse },
         },
       },
-      async (request, reply) => sendWritten(reply, request.actor, (await datasets.patch(request.actor, request.params.id, request.body, request.headers['if-match']))),
+      async (request, reply) =>
+        sendWritten(reply, request.actor, await datasets.patch(request.actor, request.params.id, request.body, request.headers['if-match'])),
     );
 
     app.get(
@@ -111,7 +112,7 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
       '/datasets/:id/publish',
       { schema: { tags, security, summary: 'Freeze the draft as the next immutable version', params: idParams, response: { 200: datasetResponse } } },
       async (request, reply) => {
-        const v = (await datasets.publish(request.actor, request.params.id));
+        const v = await datasets.publish(request.actor, request.params.id);
         reply.header('Content-Location', urls.version(v.datasetId, v.versionNumber));
         return sendWritten(reply, request.actor, v);
       },
@@ -139,14 +140,14 @@ export function datasetsRoutes(deps: { datasets: DatasetsService; reader: Datase
           },
         },
       },
-      async (request) => ({ items: (await datasets.listVersions(request.actor, request.params.id)) }),
+      async (request) => ({ items: await datasets.listVersions(request.actor, request.params.id) }),
     );
 
     app.post(
       '/datasets/:id/versions',
       { schema: { tags, security, summary: 'Open a new draft from the latest published version', params: idParams, response: { 201: datasetResponse } } },
       async (request, reply) => {
-        const v = (await datasets.openDraft(request.actor, request.params.id));
+        const v = await datasets.openDraft(request.actor, request.params.id);
         reply.header('Location', urls.version(v.datasetId, null));
         return sendWritten(reply, request.actor, v, 201);
       },

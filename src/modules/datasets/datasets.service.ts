@@ -148,9 +148,9 @@ export function createDatasetsService(deps: {
 
   /** The version a write left behind, as the read pipeline names it (writers see every version), with its stored record. */
   async function written(id: string, which: { version: number } | 'draft'): Promise<WrittenVersion> {
-    const row = (await repo.resolve(id, which === 'draft' ? undefined : which.version, which === 'draft' ? 'only' : 'never'));
+    const row = await repo.resolve(id, which === 'draft' ? undefined : which.version, which === 'draft' ? 'only' : 'never');
     if (!row || row.pk === null) throw new FemtoError('INTERNAL', `dataset ${id} lost its ${which === 'draft' ? 'draft' : 'version'}`);
-    return { ...(row as ResolvedVersion), record: (await recordOf(row.pk)) };
+    return { ...(row as ResolvedVersion), record: await recordOf(row.pk) };
   }
 
   async function recordOf(pk: number): Promise<DatasetRecord> {
@@ -160,7 +160,7 @@ export function createDatasetsService(deps: {
   }
 
   async function conceptOrThrow(id: string) {
-    const concept = (await repo.concept(id));
+    const concept = await repo.concept(id);
     if (!concept) throw notFound('Dataset', id);
     return concept;
   }
@@ -178,8 +178,8 @@ export function createDatasetsService(deps: {
   }
 
   async function draftOrThrow(actor: Actor, id: string) {
-    (await requireEditable(actor, id));
-    const concept = (await conceptOrThrow(id));
+    await requireEditable(actor, id);
+    const concept = await conceptOrThrow(id);
     if (concept.draftVersionPk == null) {
       throw new FemtoError(
         'VERSION_IMMUTABLE',
@@ -244,18 +244,18 @@ export function createDatasetsService(deps: {
     /** Creates the concept record and its first draft. */
     async create(actor: Actor, input: CreateDatasetInput): Promise<WrittenVersion> {
       auth.require(actor, 'curator');
-      const { id: requestedId, ...given } = (await withTerms(input));
+      const { id: requestedId, ...given } = await withTerms(input);
       const content = withVisibility(given);
       const id = requestedId ?? randomId('ds-');
-      (await repo.transaction(async () => {
-        if ((await repo.concept(id))) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
-        (await claimMarkovChain(id, content));
+      await repo.transaction(async () => {
+        if (await repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
+        await claimMarkovChain(id, content);
         const t = now();
-        (await repo.insertConcept(id, actor.id, ownerOf(actor), t));
-        const draftPk = (await repo.insertVersion(id, content, 'draft', null, t));
-        (await repo.setPointers(id, { draftVersionPk: draftPk }, t));
-        (await auth.audit(actor, { action: 'dataset.create', entityType: 'dataset', entityId: id, after: content }));
-      }));
+        await repo.insertConcept(id, actor.id, ownerOf(actor), t);
+        const draftPk = await repo.insertVersion(id, content, 'draft', null, t);
+        await repo.setPointers(id, { draftVersionPk: draftPk }, t);
+        await auth.audit(actor, { action: 'dataset.create', entityType: 'dataset', entityId: id, after: content });
+      });
       return written(id, 'draft');
     },
 
@@ -265,16 +265,16 @@ export function createDatasetsService(deps: {
      */
     async createPublished(actor: Actor, id: string, given: VersionContent): Promise<WrittenVersion> {
       auth.require(actor, 'curator');
-      const content = (await withTerms(given));
-      (await repo.transaction(async () => {
-        if ((await repo.concept(id))) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`);
-        (await claimMarkovChain(id, content));
+      const content = await withTerms(given);
+      await repo.transaction(async () => {
+        if (await repo.concept(id)) throw new FemtoError('ID_TAKEN', `Dataset '${id}' already exists`);
+        await claimMarkovChain(id, content);
         const t = now();
-        (await repo.insertConcept(id, actor.id, ownerOf(actor), t));
-        const versionPk = (await repo.insertVersion(id, content, 'published', 1, t));
-        (await repo.setPointers(id, { latestVersionPk: versionPk }, t));
-        (await auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content }));
-      }));
+        await repo.insertConcept(id, actor.id, ownerOf(actor), t);
+        const versionPk = await repo.insertVersion(id, content, 'published', 1, t);
+        await repo.setPointers(id, { latestVersionPk: versionPk }, t);
+        await auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content });
+      });
       return written(id, { version: 1 });
     },
 
@@ -283,40 +283,44 @@ export function createDatasetsService(deps: {
      * first version, a new version when the latest one says something else, or nothing when it
      * says the same. `content` is the full record, as a create would take it.
      */
-    async publishContent(actor: Actor, id: string, given: VersionContent): Promise<{ status: 'created' | 'updated' | 'unchanged'; pk: number; version: number }> {
+    async publishContent(
+      actor: Actor,
+      id: string,
+      given: VersionContent,
+    ): Promise<{ status: 'created' | 'updated' | 'unchanged'; pk: number; version: number }> {
       auth.require(actor, 'curator');
-      const content = withVisibility((await withTerms(given)));
+      const content = withVisibility(await withTerms(given));
       return repo.transaction(async () => {
-        const concept = (await repo.concept(id));
+        const concept = await repo.concept(id);
         const t = now();
-        (await claimMarkovChain(id, content));
+        await claimMarkovChain(id, content);
         if (!concept) {
-          (await repo.insertConcept(id, actor.id, ownerOf(actor), t));
-          const pk = (await repo.insertVersion(id, content, 'published', 1, t));
-          (await repo.setPointers(id, { latestVersionPk: pk }, t));
-          (await auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content }));
+          await repo.insertConcept(id, actor.id, ownerOf(actor), t);
+          const pk = await repo.insertVersion(id, content, 'published', 1, t);
+          await repo.setPointers(id, { latestVersionPk: pk }, t);
+          await auth.audit(actor, { action: 'dataset.create-published', entityType: 'dataset', entityId: id, after: content });
           return { status: 'created' as const, pk, version: 1 };
         }
-        (await requireEditable(actor, id));
+        await requireEditable(actor, id);
         if (concept.draftVersionPk != null)
           throw new FemtoError('CONFLICT', `Dataset '${id}' has an open draft; publish it (or let a curator decide) before importing a new version`, [
             { pointer: '/id', message: 'has an open draft' },
           ]);
-        const latest = concept.latestVersionPk == null ? undefined : (await recordOf(concept.latestVersionPk));
+        const latest = concept.latestVersionPk == null ? undefined : await recordOf(concept.latestVersionPk);
         if (latest && digestOf(comparable(contentOf(latest))) === digestOf(comparable(content))) {
           return { status: 'unchanged' as const, pk: concept.latestVersionPk!, version: latest.version! };
         }
         const n = (await repo.maxVersionNumber(id)) + 1;
-        const pk = (await repo.insertVersion(id, content, 'published', n, t));
-        (await repo.setPointers(id, { latestVersionPk: pk }, t));
-        (await auth.audit(actor, { action: 'dataset.publish-import', entityType: 'dataset', entityId: id, before: latest, after: content }));
+        const pk = await repo.insertVersion(id, content, 'published', n, t);
+        await repo.setPointers(id, { latestVersionPk: pk }, t);
+        await auth.audit(actor, { action: 'dataset.publish-import', entityType: 'dataset', entityId: id, before: latest, after: content });
         return { status: 'updated' as const, pk, version: n };
       });
     },
 
     /** The record of a dataset as the caller may see it: its latest published version, or the draft for those who may see drafts (read pipeline: 404, 410). */
     async get(actor: Actor, id: string): Promise<{ pk: number; record: DatasetRecord }> {
-      const v = (await reader.open(actor, { dataset: id, draft: 'fallback' }));
+      const v = await reader.open(actor, { dataset: id, draft: 'fallback' });
       return { pk: v.pk, record: (await this.recordsFor(actor, [v.pk])).get(v.pk)! };
     },
 
@@ -350,7 +354,7 @@ export function createDatasetsService(deps: {
     },
 
     async listVersions(actor: Actor, id: string) {
-      const rows = (await this.visiblePublished(actor, id));
+      const rows = await this.visiblePublished(actor, id);
       return rows.map((r) => ({
         version: r.versionNumber,
         versionLabel: r.versionLabel,
@@ -377,10 +381,10 @@ export function createDatasetsService(deps: {
 
     async patch(actor: Actor, id: string, given: PatchDatasetInput, ifMatch?: string): Promise<WrittenVersion> {
       auth.require(actor, 'curator');
-      const patch = (await withTerms(given));
-      (await repo.transaction(async () => {
-        const { pk } = (await draftOrThrow(actor, id));
-        const draft = (await written(id, 'draft'));
+      const patch = await withTerms(given);
+      await repo.transaction(async () => {
+        const { pk } = await draftOrThrow(actor, id);
+        const draft = await written(id, 'draft');
         const etag = draftEtag(draft);
         // Without If-Match, two curators editing the same draft would silently overwrite each other.
         if (!ifMatch) {
@@ -403,7 +407,7 @@ export function createDatasetsService(deps: {
         }
         const current = draft.record;
         const merged: VersionContent = { ...contentOf(current), ...patch };
-        (await claimMarkovChain(id, merged));
+        await claimMarkovChain(id, merged);
         if (merged.accessLevel === 'embargoed' && !merged.embargoUntil) {
           throw new FemtoError('VALIDATION_FAILED', 'embargoUntil is required when accessLevel is embargoed', [
             { pointer: '/embargoUntil', message: 'is required when accessLevel is embargoed' },
@@ -414,9 +418,9 @@ export function createDatasetsService(deps: {
             { pointer: patch.modelCard !== undefined ? '/modelCard' : '/resourceType', message: MODEL_CARD_NEEDS_MODEL },
           ]);
         }
-        (await repo.replaceDraft(pk, merged, now()));
-        (await auth.audit(actor, { action: 'dataset.patch', entityType: 'dataset', entityId: id, before: current, after: merged }));
-      }));
+        await repo.replaceDraft(pk, merged, now());
+        await auth.audit(actor, { action: 'dataset.patch', entityType: 'dataset', entityId: id, before: current, after: merged });
+      });
       return written(id, 'draft');
     },
 
@@ -427,54 +431,54 @@ export function createDatasetsService(deps: {
     async datasheetOf(actor: Actor, id: string, version?: number): Promise<{ version: ResolvedVersion; datasheet: Datasheet }> {
       let v: ResolvedVersion | undefined;
       if (version === undefined && hasRole(actor, 'curator')) {
-        const draft = (await reader.resolve(actor, { dataset: id, draft: 'only' }));
+        const draft = await reader.resolve(actor, { dataset: id, draft: 'only' });
         if (draft.status === 'found') v = draft.version;
       }
-      v ??= (await reader.open(actor, version === undefined ? { dataset: id, draft: 'fallback' } : { dataset: id, version }));
+      v ??= await reader.open(actor, version === undefined ? { dataset: id, draft: 'fallback' } : { dataset: id, version });
       return { version: v, datasheet: (await repo.datasheet(v.pk)) ?? {} };
     },
 
     /** Replaces the draft's datasheet (If-Match as for PATCH). */
     async putDatasheet(actor: Actor, id: string, datasheet: Datasheet, ifMatch?: string): Promise<{ version: ResolvedVersion; datasheet: Datasheet }> {
-      const written = (await this.patch(actor, id, { datasheet }, ifMatch));
+      const written = await this.patch(actor, id, { datasheet }, ifMatch);
       return { version: written, datasheet: written.record.datasheet ?? {} };
     },
 
     /** Freezes the draft as the next immutable version. */
     async publish(actor: Actor, id: string): Promise<WrittenVersion> {
-      const n = (await repo.transaction(async () => {
-        const { pk } = (await draftOrThrow(actor, id));
-        (await deps.checkPolicy?.(pk, 'publish'));
+      const n = await repo.transaction(async () => {
+        const { pk } = await draftOrThrow(actor, id);
+        await deps.checkPolicy?.(pk, 'publish');
         const n = (await repo.maxVersionNumber(id)) + 1;
         const t = now();
-        (await repo.publishDraft(pk, n, t));
-        (await repo.setPointers(id, { latestVersionPk: pk, draftVersionPk: null }, t));
-        (await auth.audit(actor, { action: 'dataset.publish', entityType: 'dataset', entityId: id, after: { version: n } }));
+        await repo.publishDraft(pk, n, t);
+        await repo.setPointers(id, { latestVersionPk: pk, draftVersionPk: null }, t);
+        await auth.audit(actor, { action: 'dataset.publish', entityType: 'dataset', entityId: id, after: { version: n } });
         return n;
-      }));
+      });
       return written(id, { version: n });
     },
 
     /** Opens a new draft from the latest published version ("changes make a new version"). */
     async openDraft(actor: Actor, id: string): Promise<WrittenVersion> {
-      (await repo.transaction(async () => {
-        (await requireEditable(actor, id));
-        const concept = (await conceptOrThrow(id));
+      await repo.transaction(async () => {
+        await requireEditable(actor, id);
+        const concept = await conceptOrThrow(id);
         if (concept.draftVersionPk != null) throw new FemtoError('CONFLICT', `Dataset '${id}' already has an open draft`);
         if (concept.latestVersionPk == null) throw new FemtoError('INTERNAL', `Dataset '${id}' has neither draft nor version`);
-        const latest = (await recordOf(concept.latestVersionPk));
+        const latest = await recordOf(concept.latestVersionPk);
         const t = now();
-        const draftPk = (await repo.insertVersion(id, contentOf(latest), 'draft', null, t));
-        (await repo.setPointers(id, { draftVersionPk: draftPk }, t));
-        (await auth.audit(actor, { action: 'dataset.open-draft', entityType: 'dataset', entityId: id }));
-      }));
+        const draftPk = await repo.insertVersion(id, contentOf(latest), 'draft', null, t);
+        await repo.setPointers(id, { draftVersionPk: draftPk }, t);
+        await auth.audit(actor, { action: 'dataset.open-draft', entityType: 'dataset', entityId: id });
+      });
       return written(id, 'draft');
     },
 
     /** Records for many version pks, filtered to what the actor may see (for lists and GraphQL loaders). */
     async recordsFor(actor: Actor, pks: readonly number[]): Promise<Map<number, DatasetRecord>> {
       const out = new Map<number, DatasetRecord>();
-      for (const [pk, l] of (await repo.load(pks))) if (mayRead(actor, { ...l.record, ...l.holders })) out.set(pk, viewFor(actor, l.record, l.holders));
+      for (const [pk, l] of await repo.load(pks)) if (mayRead(actor, { ...l.record, ...l.holders })) out.set(pk, viewFor(actor, l.record, l.holders));
       return out;
     },
 
@@ -513,7 +517,7 @@ export function createDatasetsService(deps: {
     async heldBy(actor: Actor): Promise<Set<string> | 'all'> {
       if (actor.role === 'admin') return 'all';
       if (actor.role === 'anonymous') return new Set();
-      return new Set((await repo.heldBy(accessParams(actor))));
+      return new Set(await repo.heldBy(accessParams(actor)));
     },
 
     /** Who holds a record: its owner and the groups it is shared with (admin). */
@@ -528,12 +532,15 @@ export function createDatasetsService(deps: {
     async share(actor: Actor, id: string, input: SharingInput): Promise<{ owner: string | null; groups: string[] }> {
       auth.require(actor, 'admin');
       return repo.transaction(async () => {
-        const before = (await this.sharing(actor, id));
+        const before = await this.sharing(actor, id);
         const owner = input.owner ?? before.owner ?? ADMIN_USER;
         const groups = [...new Set(input.groups)].sort();
-        (await auth.assertExist({ users: [{ id: owner, pointer: '/owner' }], groups: groups.map((g) => ({ id: g, pointer: `/groups/${input.groups.indexOf(g)}` })) }));
-        (await repo.setHolders(id, { owner, groups }, now()));
-        (await auth.audit(actor, { action: 'dataset.share', entityType: 'dataset', entityId: id, before, after: { owner, groups } }));
+        await auth.assertExist({
+          users: [{ id: owner, pointer: '/owner' }],
+          groups: groups.map((g) => ({ id: g, pointer: `/groups/${input.groups.indexOf(g)}` })),
+        });
+        await repo.setHolders(id, { owner, groups }, now());
+        await auth.audit(actor, { action: 'dataset.share', entityType: 'dataset', entityId: id, before, after: { owner, groups } });
         return { owner, groups };
       });
     },

@@ -41,13 +41,13 @@ export function datasheetRoutes(deps: { datasets: DatasetsService; urls: SiteUrl
           response: { 200: datasheetAnswer },
         },
       },
-      async (request, reply) => send(reply, (await datasets.datasheetOf(request.actor, request.params.id))),
+      async (request, reply) => send(reply, await datasets.datasheetOf(request.actor, request.params.id)),
     );
 
     app.get(
       '/datasets/:id/versions/:n/datasheet',
       { schema: { tags, summary: "One published version's datasheet", params: versionParams, response: { 200: datasheetAnswer } } },
-      async (request, reply) => send(reply, (await datasets.datasheetOf(request.actor, request.params.id, request.params.n))),
+      async (request, reply) => send(reply, await datasets.datasheetOf(request.actor, request.params.id, request.params.n)),
     );
 
     app.put(
@@ -63,7 +63,7 @@ export function datasheetRoutes(deps: { datasets: DatasetsService; urls: SiteUrl
           response: { 200: datasheetAnswer },
         },
       },
-      async (request, reply) => send(reply, (await datasets.putDatasheet(request.actor, request.params.id, request.body, request.headers['if-match']))),
+      async (request, reply) => send(reply, await datasets.putDatasheet(request.actor, request.params.id, request.body, request.headers['if-match'])),
     );
   };
 }

@@ -55,7 +55,7 @@ export function createPhysicsBlocks(db: Database) {
       const e = c.ensemble;
       if (e) {
         const { x, y, z, t } = e.size;
-        (await insertEnsemble.run({
+        await insertEnsemble.run({
           pk,
           markovChainUri: e.markovChainUri,
           collaboration: e.collaboration ?? null,
@@ -70,12 +70,12 @@ export function createPhysicsBlocks(db: Database) {
           nf: e.nf ?? flavourContentOf(e.quarks ?? []) ?? null,
           algorithm: e.algorithm ?? null,
           stated: e.numberOfConfigurations ?? null,
-        }));
+        });
         for (const [i, q] of (e.quarks ?? []).entries()) await insertQuark.run([pk, i, q.action, q.flavours ?? null, q.mass ?? null, q.kappa ?? null]);
       }
       const k = c.collision;
       if (k) {
-        (await insertCollision.run({
+        await insertCollision.run({
           pk,
           gev: k.sqrtSNN ? k.sqrtSNN.value * ENERGY_UNITS[k.sqrtSNN.unit] : null,
           value: k.sqrtSNN?.value ?? null,
@@ -85,7 +85,7 @@ export function createPhysicsBlocks(db: Database) {
           subsystems: k.subsystems?.length ? JSON.stringify(k.subsystems) : null,
           simulated: k.simulated === undefined ? null : k.simulated ? 1 : 0,
           basis: k.basis ?? null,
-        }));
+        });
         for (const [i, s] of [...new Set(k.systems ?? [])].entries()) await insertSystem.run([pk, i, s]);
       }
     },
@@ -94,8 +94,8 @@ export function createPhysicsBlocks(db: Database) {
     recordsOf: (markovChainUri: string) => recordsOfStmt.column<string>(markovChainUri),
 
     async clear(pk: number): Promise<void> {
-      (await deleteEnsemble.run(pk));
-      (await deleteCollision.run(pk));
+      await deleteEnsemble.run(pk);
+      await deleteCollision.run(pk);
     },
   };
 }

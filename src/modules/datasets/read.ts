@@ -149,7 +149,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     sharesPublicView(actor) ? `${v.pk}:${v.seq}:${format}:public${embargoActive(v) ? ':embargoed' : ''}` : undefined;
 
   async function resolve(actor: Actor, ref: VersionRef): Promise<Resolution> {
-    const row = (await repo.resolve(ref.dataset, ref.version, ref.draft ?? 'never'));
+    const row = await repo.resolve(ref.dataset, ref.version, ref.draft ?? 'never');
     if (!row) return { status: 'no-dataset' };
     // A record exists for the caller when it may read some version of it; otherwise every miss is the unknown id's miss,
     // so no answer (a version number, a draft, "not published") tells a hidden record from an absent one.
@@ -169,11 +169,11 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     representation: Representation<ReadItem> | undefined,
     miss: MissError,
   ): Promise<{ version: ResolvedVersion; answer?: GuardAnswer }> {
-    const r = (await resolve(actor, ref));
+    const r = await resolve(actor, ref);
     if (r.status !== 'found') throw miss(r.status, ref);
     if (decide(actor, r.version) === 'gone') {
       for (const guard of guards) {
-        const answer = (await guard(r.version, representation));
+        const answer = await guard(r.version, representation);
         if (answer) return { version: r.version, answer };
       }
       throw new FemtoError('GONE', `${ref.dataset} was withdrawn`);
@@ -183,7 +183,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
 
   /** Full items for version pks, in the order given; versions the caller may not see are left out. */
   async function load(actor: Actor, pks: readonly number[]): Promise<ReadItem[]> {
-    const loaded = (await repo.load(pks));
+    const loaded = await repo.load(pks);
     const items: ReadItem[] = [];
     for (const pk of pks) {
       const l = loaded.get(pk);
@@ -202,7 +202,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
       });
     }
     if (!items.length) return items;
-    const published = (await repo.publishedOf([...new Set(items.map((i) => i.record.id))]));
+    const published = await repo.publishedOf([...new Set(items.map((i) => i.record.id))]);
     for (const item of items) {
       item.versions = published
         .filter((p) => p.datasetId === item.record.id && mayRead(actor, p))
@@ -234,7 +234,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
       return hit;
     }
     stats.misses++;
-    const [item] = (await load(actor, [version.pk]));
+    const [item] = await load(actor, [version.pk]);
     if (!item) throw new FemtoError('INTERNAL', `version ${version.pk} vanished while read`);
     const body = await representation.render(item);
     const headers = Object.assign({}, ...headerHooks.map((h) => h(item, served))) as Record<string, string>;
@@ -276,7 +276,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
 
     /** One loaded item, already admitted by `open`. */
     async item(actor: Actor, version: ResolvedVersion): Promise<ReadItem> {
-      const [item] = (await load(actor, [version.pk]));
+      const [item] = await load(actor, [version.pk]);
       if (!item) throw new FemtoError('INTERNAL', `version ${version.pk} vanished while read`);
       return item;
     },
@@ -289,7 +289,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
      */
     async respond(actor: Actor, ref: VersionRef, request: ReadRequest, miss: MissError = readMiss): Promise<Rendered> {
       const representation = representations.choose(request.accept, request.format);
-      const { version, answer } = (await admit(actor, ref, representation, miss));
+      const { version, answer } = await admit(actor, ref, representation, miss);
       if (answer) return { ...answer, headers: {} };
       if (!representation) throw representations.notAcceptable(request.format);
       const rendered = await render(actor, version, representation, request.served);
@@ -313,7 +313,12 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
      * payloads): hits cost nothing, the misses are loaded together and rendered by `renderMany`.
      * Undefined where the caller may not see the version.
      */
-    async cachedMany(actor: Actor, listed: readonly ListedVersion[], format: string, renderMany: (items: ReadItem[]) => Promise<string[]>): Promise<(string | undefined)[]> {
+    async cachedMany(
+      actor: Actor,
+      listed: readonly ListedVersion[],
+      format: string,
+      renderMany: (items: ReadItem[]) => Promise<string[]>,
+    ): Promise<(string | undefined)[]> {
       const key = `list:${format}`;
       const keyOf = (v: Parameters<typeof cacheKey>[1]) => cacheKey(actor, v, key);
       const out: (string | undefined)[] = listed.map((v) => {
@@ -324,10 +329,10 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
       stats.hits += listed.length - missing.length;
       stats.misses += missing.length;
       if (!missing.length) return out;
-      const items = (await load(
+      const items = await load(
         actor,
         missing.map((v) => v.pk),
-      ));
+      );
       const bodies = await renderMany(items);
       const byPk = new Map(items.map((item, i) => [item.pk, { item, body: bodies[i] }]));
       listed.forEach((v, i) => {

@@ -28,7 +28,7 @@ export function gatesReadExtension(gates: GatesService, urls: SiteUrls): ReadExt
         items.map((i) => [i.pk, [...i.parts.provenance.upstream, ...i.parts.provenance.downstream].filter((e) => visibleEndpoint(actor, e))]),
       );
       // One batch for the versions and their neighbours.
-      const status = (await gates.gateStatusFor([...new Set([...pks, ...[...around.values()].flat().map((e) => e.versionPk)])]));
+      const status = await gates.gateStatusFor([...new Set([...pks, ...[...around.values()].flat().map((e) => e.versionPk)])]);
       const quality = await dqvForVersions(
         { gates, urls },
         items.map((i) => ({ pk: i.pk, datasetId: i.record.id, version: i.record.version })),

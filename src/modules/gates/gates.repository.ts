@@ -28,9 +28,7 @@ export function createGatesRepository(db: Database) {
       FROM json_each(@pks) k CROSS JOIN measurements m ON m.version_pk = k.value JOIN activities a ON a.id = m.activity_id
      WHERE @id IS NULL OR m.id = @id ORDER BY m.rowid`);
   const resultsOfStmt = db.prepare(`SELECT ${RESULT_COLUMNS} FROM json_each(?) k CROSS JOIN gate_results r ON r.measurement_id = k.value ORDER BY r.seq`);
-  const resultsForVersionsStmt = db.prepare(
-    `SELECT ${RESULT_COLUMNS} FROM json_each(?) k CROSS JOIN gate_results r ON r.version_pk = k.value ORDER BY r.seq`,
-  );
+  const resultsForVersionsStmt = db.prepare(`SELECT ${RESULT_COLUMNS} FROM json_each(?) k CROSS JOIN gate_results r ON r.version_pk = k.value ORDER BY r.seq`);
   const observablesStmt = db.prepare(`
     SELECT t.version_pk AS versionPk, t.value FROM json_each(?) k CROSS JOIN version_terms t ON t.version_pk = k.value AND t.facet = 'observable'`);
 

@@ -47,12 +47,12 @@ export const gatesGraphQL: GraphQLModule = {
         return queries.map((q) => q.obj.observables.flatMap((iri) => ctx.femto.ontology.observable(iri) ?? []));
       },
       async gateStatus(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const status = (await ctx.femto.gates.gateStatusFor(queries.map((q) => q.obj.__pk)));
+        const status = await ctx.femto.gates.gateStatusFor(queries.map((q) => q.obj.__pk));
         return queries.map((q) => status.get(q.obj.__pk));
       },
       async measurements(queries: LoaderQuery<DatasetNode>[], ctx) {
         // The loader gets only dataset nodes the caller may already see.
-        const all = (await ctx.femto.gates.measurementsOfVersions(queries.map((q) => q.obj.__pk)));
+        const all = await ctx.femto.gates.measurementsOfVersions(queries.map((q) => q.obj.__pk));
         return queries.map((q) => all.filter((m) => m.dataset === q.obj.id && m.version === q.obj.version));
       },
     },

@@ -26,7 +26,7 @@ export function gatesRoutes({ gates, urls }: { gates: GatesService; urls: SiteUr
         },
       },
       async (request, reply) => {
-        const m = (await gates.record(request.actor, request.params.id, request.body));
+        const m = await gates.record(request.actor, request.params.id, request.body);
         reply.status(201).header('Location', urls.measurement(m.dataset, m.id));
         return m;
       },
@@ -43,7 +43,7 @@ export function gatesRoutes({ gates, urls }: { gates: GatesService; urls: SiteUr
           response: { 200: z.object({ items: z.array(measurementOut) }) },
         },
       },
-      async (request) => ({ items: (await gates.list(request.actor, request.params.id, request.query.version)) }),
+      async (request) => ({ items: await gates.list(request.actor, request.params.id, request.query.version) }),
     );
 
     app.get(

@@ -107,10 +107,10 @@ export function createGatesService(deps: {
 
   /** Beats-baseline outcomes of versions, judged by their tiers' rules. */
   async function baselineOutcomes(versionPks: readonly number[]): Promise<Map<number, GateStatus['gates']>> {
-    const comparisons = (await latestComparisons(versionPks));
+    const comparisons = await latestComparisons(versionPks);
     const out = new Map<number, GateStatus['gates']>();
     if (!comparisons.length) return out;
-    const tiers = (await datasets.versionLabels([...new Set(comparisons.map((c) => c.versionPk))]));
+    const tiers = await datasets.versionLabels([...new Set(comparisons.map((c) => c.versionPk))]);
     for (const c of comparisons) {
       const rule = baselineRuleOf(tiers.get(c.versionPk)?.tier ?? null) ?? noRule;
       const list = out.get(c.versionPk) ?? [];
@@ -162,7 +162,7 @@ export function createGatesService(deps: {
   };
 
   async function resolveVersionPk(actor: Actor, datasetId: string, version: number | undefined): Promise<{ pk: number; version: number }> {
-    const v = (await reader.open(actor, { dataset: datasetId, version }, measuredMiss));
+    const v = await reader.open(actor, { dataset: datasetId, version }, measuredMiss);
     return { pk: v.pk, version: v.versionNumber! };
   }
 
@@ -194,7 +194,7 @@ export function createGatesService(deps: {
   });
 
   async function records(rows: MeasurementWithActivity[], version: (pk: number) => { dataset: string; version: number }): Promise<MeasurementRecord[]> {
-    const results = (await repo.resultsOf(rows.map((r) => r.id)));
+    const results = await repo.resultsOf(rows.map((r) => r.id));
     return rows.map((m) => ({
       id: m.id,
       ...version(m.versionPk),
@@ -235,9 +235,7 @@ export function createGatesService(deps: {
      * not (the latest per comparison), or no evaluation with values to judge at all.
      */
     async unmetBaseline(versionPk: number, rule: BaselineRule): Promise<BlockingGate[]> {
-      const judged = (await latestComparisons([versionPk]))
-        .map((c) => judgeComparison(c, rule))
-        .filter((g) => g.state !== 'not-evaluable');
+      const judged = (await latestComparisons([versionPk])).map((c) => judgeComparison(c, rule)).filter((g) => g.state !== 'not-evaluable');
       if (!judged.length)
         return [{ gate: BEATS_BASELINE, label: `${ruleLabel(rule)}: no evaluation with a value against a baseline value`, state: 'not-evaluated' }];
       return judged.filter((g) => g.state === 'failed').map((g) => ({ gate: BEATS_BASELINE, label: g.label, state: 'failed' }));
@@ -249,8 +247,8 @@ export function createGatesService(deps: {
      */
     async record(actor: Actor, datasetId: string, input: MeasurementInput): Promise<MeasurementRecord> {
       // A measurement changes what the record says of its quality: its editors' to make.
-      (await datasets.assertEditable(actor, datasetId));
-      const target = (await resolveVersionPk(actor, datasetId, input.version));
+      await datasets.assertEditable(actor, datasetId);
+      const target = await resolveVersionPk(actor, datasetId, input.version);
       const observable = ontology.observable(input.observable);
       if (!observable)
         throw new FemtoError('UNKNOWN_REFERENCE', `'${input.observable}' is not an observable of the femto ontology`, [
@@ -274,8 +272,8 @@ export function createGatesService(deps: {
       const activityId = randomId('act-');
       const software = typeof input.software === 'string' ? { name: input.software } : input.software;
       const now = new Date().toISOString();
-      (await repo.transaction(async () => {
-        (await provenance.recordAssessment(actor, {
+      await repo.transaction(async () => {
+        await provenance.recordAssessment(actor, {
           id: activityId,
           kind: 'validation',
           name: `Validation of ${observable.label} (${observable.symbol})`,
@@ -285,7 +283,7 @@ export function createGatesService(deps: {
           at: now,
           basis: gates.map((g) => g.seedSentence).join(' ') || null,
           inputs: [{ versionPk: target.pk, role: 'evaluated' }],
-        }));
+        });
         const results: NewGateResult[] = judged.map(({ g, j }) => ({
           measurementId: id,
           versionPk: target.pk,
@@ -295,7 +293,7 @@ export function createGatesService(deps: {
           margin: j.margin,
           reason: j.reason,
         }));
-        (await repo.insert(
+        await repo.insert(
           {
             id,
             versionPk: target.pk,
@@ -311,33 +309,33 @@ export function createGatesService(deps: {
             createdBy: actor.id,
           },
           results,
-        ));
-        (await auth.audit(actor, {
+        );
+        await auth.audit(actor, {
           action: 'measurement.record',
           entityType: 'dataset',
           entityId: datasetId,
           after: { measurement: id, version: target.version, ...input },
-        }));
-      }));
+        });
+      });
       return this.get(actor, datasetId, id);
     },
 
     async list(actor: Actor, datasetId: string, version?: number): Promise<MeasurementRecord[]> {
       // A read: a version the caller may not see, or none by that number, is 404 as an unknown dataset's is.
-      const pks = version !== undefined ? [(await reader.open(actor, { dataset: datasetId, version })).pk] : (await this.visibleVersionPks(actor, datasetId));
-      return records((await repo.measurementsOf(pks)), (await versionLabeller(pks)));
+      const pks = version !== undefined ? [(await reader.open(actor, { dataset: datasetId, version })).pk] : await this.visibleVersionPks(actor, datasetId);
+      return records(await repo.measurementsOf(pks), await versionLabeller(pks));
     },
 
     async get(actor: Actor, datasetId: string, measurementId: string): Promise<MeasurementRecord> {
-      const pks = (await this.visibleVersionPks(actor, datasetId));
-      const found = (await records((await repo.measurementsOf(pks, measurementId)), (await versionLabeller(pks))))[0];
+      const pks = await this.visibleVersionPks(actor, datasetId);
+      const found = (await records(await repo.measurementsOf(pks, measurementId), await versionLabeller(pks)))[0];
       if (!found) throw notFound('Measurement', `${datasetId}/${measurementId}`);
       return found;
     },
 
     /** Measurements of versions the caller already may see (GraphQL loaders, DQV in harvest formats). */
     async measurementsOfVersions(versionPks: number[]): Promise<MeasurementRecord[]> {
-      return records((await repo.measurementsOf(versionPks)), (await versionLabeller(versionPks)));
+      return records(await repo.measurementsOf(versionPks), await versionLabeller(versionPks));
     },
 
     /** Published versions of a dataset the caller may see (404 when none and no draft is visible). */
@@ -351,9 +349,9 @@ export function createGatesService(deps: {
      */
     async gateStatusFor(versionPks: readonly number[]): Promise<Map<number, GateStatus>> {
       // Grouped by version first: a lineage answer asks for thousands of versions at once.
-      const observables = groupBy((await repo.observablesOf(versionPks)));
-      const results = groupBy((await repo.resultsForVersions(versionPks)));
-      const baseline = (await baselineOutcomes(versionPks));
+      const observables = groupBy(await repo.observablesOf(versionPks));
+      const results = groupBy(await repo.resultsForVersions(versionPks));
+      const baseline = await baselineOutcomes(versionPks);
       const out = new Map<number, GateStatus>();
       for (const pk of versionPks) {
         const latest = new Map<string, GateResultRow>();
@@ -397,7 +395,7 @@ export function createGatesService(deps: {
   };
 
   async function versionLabeller(pks: number[]) {
-    const rows = (await datasets.versionLabels(pks));
+    const rows = await datasets.versionLabels(pks);
     return (pk: number) => {
       const r = rows.get(pk)!;
       return { dataset: r.dataset, version: r.version! };

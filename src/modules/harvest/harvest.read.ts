@@ -23,7 +23,7 @@ export function harvestReadExtension(deps: {
     async load(actor, items) {
       const ends = items.flatMap((i) => [...i.parts.provenance.upstream, ...i.parts.provenance.downstream]);
       const pks = [...new Set(ends.filter((e) => visibleEndpoint(actor, e)).map((e) => e.versionPk))];
-      const described = (await deps.describe([...(await deps.storedRecords(pks))].map(([pk, record]) => ({ pk, record }))));
+      const described = await deps.describe([...(await deps.storedRecords(pks))].map(([pk, record]) => ({ pk, record })));
       for (const item of items) item.parts.neighbours = described;
     },
   };

@@ -106,8 +106,8 @@ export function harvestRoutes(deps: {
 
     /** The Signposting links of a landing page as an RFC 9264 linkset, anchored at that landing page (read through the read pipeline). */
     async function sendLinkset(request: FastifyRequest, reply: FastifyReply, ref: VersionRef, landing: string) {
-      const v = (await reader.open(request.actor, ref));
-      const links = signposts(harvestItem(request.actor, (await reader.item(request.actor, v))), ctx, deps.metadataFormats(), landing);
+      const v = await reader.open(request.actor, ref);
+      const links = signposts(harvestItem(request.actor, await reader.item(request.actor, v)), ctx, deps.metadataFormats(), landing);
       return reply
         .type('application/linkset+json')
         .serializer(raw)
@@ -152,13 +152,13 @@ export function harvestRoutes(deps: {
         },
       },
       async (request) => {
-        const v = (await reader.open(request.actor, { dataset: request.params.id, draft: 'fallback' }));
-        const item = (await reader.item(request.actor, v));
+        const v = await reader.open(request.actor, { dataset: request.params.id, draft: 'fallback' });
+        const item = await reader.item(request.actor, v);
         return fairAssessment(
           harvestItem(request.actor, item),
           ctx,
           reader.representations.all(),
-          (await policies.compliance(item, holds(request.actor, item.holders))),
+          await policies.compliance(item, holds(request.actor, item.holders)),
         );
       },
     );
@@ -180,16 +180,16 @@ export function harvestRoutes(deps: {
         const representation = catalogFormats.choose(request.headers.accept, format);
         if (!representation) throw catalogFormats.notAcceptable(format);
         const since = modifiedSince ? new Date(modifiedSince).toISOString() : undefined;
-        const { total, rows } = (await harvest.catalogPage(request.actor, { page, limit, modifiedSince: since }));
+        const { total, rows } = await harvest.catalogPage(request.actor, { page, limit, modifiedSince: since });
         const dcat = representation.format !== 'jsonld';
-        const nodes = (await harvest
-          .fragments(request.actor, rows, dcat ? 'catalog:dcat' : 'catalog:schemaorg', async (items) =>
+        const nodes = (
+          await harvest.fragments(request.actor, rows, dcat ? 'catalog:dcat' : 'catalog:schemaorg', async (items) =>
             items.map((i) => {
               const h = harvestItem(request.actor, i);
               return JSON.stringify(dcat ? dcatNode(h, ctx) : schemaOrgNode(h, ctx));
             }),
-          ))
-          .filter((n) => n !== undefined);
+          )
+        ).filter((n) => n !== undefined);
         const pageUrl = (n: number) => {
           const params = new URLSearchParams({ page: String(n), limit: String(limit) });
           if (modifiedSince) params.set('modified_since', modifiedSince);
@@ -206,7 +206,7 @@ export function harvestRoutes(deps: {
       { schema: { tags, summary: 'Sitemap of public landing pages (an index of sitemaps past the per-file limit)', response: { 200: text } } },
       async (_request, reply) => {
         const max = config.harvest.sitemapMaxUrls;
-        const { total, rows } = (await harvest.publicIndex(0, max));
+        const { total, rows } = await harvest.publicIndex(0, max);
         let body: string;
         if (total <= max) {
           body = urlset(rows.map((r) => ({ loc: ctx.urls.dataset(r.id), lastmod: seconds(r.datestamp) })));
@@ -230,7 +230,7 @@ export function harvestRoutes(deps: {
       '/sitemaps/:n.xml',
       { schema: { tags, summary: 'One sitemap of the sitemap index', params: z.object({ n: z.coerce.number().int().positive() }), response: { 200: text } } },
       async (request, reply) => {
-        const { rows } = (await harvest.publicIndex(request.params.n - 1, config.harvest.sitemapMaxUrls));
+        const { rows } = await harvest.publicIndex(request.params.n - 1, config.harvest.sitemapMaxUrls);
         if (!rows.length) throw notFound('Sitemap', String(request.params.n));
         return reply
           .type('application/xml')
@@ -255,7 +255,11 @@ export function harvestRoutes(deps: {
     app.get(
       '/oai',
       { schema: { tags, summary: 'OAI-PMH 2.0 (all six verbs; oai_dc and oai_datacite)', querystring: oaiArgs, response: { 200: text } } },
-      async (request, reply) => reply.type('text/xml; charset=utf-8').serializer(raw).send((await sendOai(request.query))),
+      async (request, reply) =>
+        reply
+          .type('text/xml; charset=utf-8')
+          .serializer(raw)
+          .send(await sendOai(request.query)),
     );
     app.post(
       '/oai',
@@ -264,7 +268,7 @@ export function harvestRoutes(deps: {
         reply
           .type('text/xml; charset=utf-8')
           .serializer(raw)
-          .send((await sendOai(request.body ?? {}))),
+          .send(await sendOai(request.body ?? {})),
     );
   };
 }

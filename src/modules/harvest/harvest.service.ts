@@ -132,17 +132,22 @@ export function createHarvestService(deps: HarvestDeps) {
      * Rendered fragments of listed versions in one format, cached by the read pipeline (a catalog
      * node, an OAI payload); undefined where the caller may not see the version.
      */
-    async fragments(actor: Actor, listed: readonly ListedVersion[], format: string, render: (items: ReadItem[]) => Promise<string[]>): Promise<(string | undefined)[]> {
+    async fragments(
+      actor: Actor,
+      listed: readonly ListedVersion[],
+      format: string,
+      render: (items: ReadItem[]) => Promise<string[]>,
+    ): Promise<(string | undefined)[]> {
       return reader.cachedMany(actor, listed, format, render);
     },
 
     /** A numbered page of the catalog in (datestamp, id) order: a changed record moves to the end, where modified_since finds it. */
     async catalogPage(actor: Actor, opts: { page: number; limit: number; modifiedSince?: string }) {
       const q = publicQuery(actor, { from: opts.modifiedSince });
-      const rows = (await repo.page(q, opts.limit, (opts.page - 1) * opts.limit));
+      const rows = await repo.page(q, opts.limit, (opts.page - 1) * opts.limit);
       let items: HarvestItem[] | undefined;
       return {
-        total: (await repo.count(q)),
+        total: await repo.count(q),
         rows,
         /** The page's full items, loaded on first use (the catalog route renders cached fragments of `rows` instead). */
         async items(): Promise<HarvestItem[]> {
@@ -159,7 +164,7 @@ export function createHarvestService(deps: HarvestDeps) {
     /** Ids and datestamps of what an anonymous crawler may see (sitemaps), one chunk at a time. */
     async publicIndex(chunk: number, size: number) {
       const q: HarvestQuery = { access: accessParams(anonymous), includeDeleted: false };
-      return { total: (await repo.count(q)), rows: (await repo.page(q, size, chunk * size)) };
+      return { total: await repo.count(q), rows: await repo.page(q, size, chunk * size) };
     },
   };
 }

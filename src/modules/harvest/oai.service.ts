@@ -131,7 +131,7 @@ export function createOaiService(deps: {
   async function records(rows: HarvestRow[], format: OaiFormat): Promise<string> {
     const live = rows.filter((r) => !r.deleted);
     // Payloads are cached per version and change counter: a page of unchanged records renders nothing.
-    const payloads = (await harvest.fragments(anonymous, live, `oai:${format.prefix}`, (items) => format.render(items, ctx)));
+    const payloads = await harvest.fragments(anonymous, live, `oai:${format.prefix}`, (items) => format.render(items, ctx));
     const payloadOf = new Map(live.map((row, i) => [row.pk, payloads[i]]));
     return rows
       .map((row) => {
@@ -144,7 +144,7 @@ export function createOaiService(deps: {
   }
 
   async function identify(): Promise<string> {
-    const earliest = (await repo.earliestDatestamp());
+    const earliest = await repo.earliestDatestamp();
     const description = repositoryIdentifier
       ? `<description><oai-identifier xmlns="http://www.openarchives.org/OAI/2.0/oai-identifier" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.openarchives.org/OAI/2.0/oai-identifier http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"><scheme>oai</scheme>${element('repositoryIdentifier', repositoryIdentifier)}<delimiter>:</delimiter>${element('sampleIdentifier', `${idPrefix}dataset-id`)}</oai-identifier></description>`
       : '';
@@ -169,7 +169,7 @@ export function createOaiService(deps: {
   }
 
   async function listSets(): Promise<string> {
-    const { tiers, dataTypes } = (await repo.facetValues(publicAccess));
+    const { tiers, dataTypes } = await repo.facetValues(publicAccess);
     if (!(await repo.count(publicQuery({ includeDeleted: false })))) throw new OaiError('noSetHierarchy', 'The repository holds no records, hence no sets');
     const set = (spec: string, name: string) => `<set>${element('setSpec', spec)}${element('setName', name)}</set>`;
     const bySlug = (values: string[], kind: string) => [...new Map(values.map((v) => [slugOf(v), v])).entries()].map(([slug, v]) => set(`${kind}:${slug}`, v));
@@ -184,9 +184,9 @@ export function createOaiService(deps: {
   async function getRecord(args: Record<string, string>): Promise<string> {
     const format = formatOf(args.metadataPrefix);
     const id = datasetIdOf(args.identifier);
-    const row = id ? (await repo.one(id, publicQuery())) : undefined;
+    const row = id ? await repo.one(id, publicQuery()) : undefined;
     if (!row) throw new OaiError('idDoesNotExist', `No record '${args.identifier}'`);
-    return `<GetRecord>${(await records([row], format))}</GetRecord>`;
+    return `<GetRecord>${await records([row], format)}</GetRecord>`;
   }
 
   async function list(verb: 'ListRecords' | 'ListIdentifiers', args: Record<string, string>, now: Date): Promise<string> {
@@ -202,23 +202,23 @@ export function createOaiService(deps: {
       const until = args.until ? parseDate(args.until, 'until', 'upper') : undefined;
       if (from && until && from.day !== until.day) throw new OaiError('badArgument', 'from and until must have the same granularity');
       if (from && until && from.iso >= until.iso) throw new OaiError('badArgument', 'from is later than until');
-      const facets = args.set ? (await facetsOf(args.set)) : undefined;
+      const facets = args.set ? await facetsOf(args.set) : undefined;
       if (facets === null) throw new OaiError('noRecordsMatch', `No record is in set '${args.set}'`);
       const snapshot = now.toISOString();
       const before = until && until.iso < snapshot ? until.iso : snapshot;
-      const total = (await repo.count(publicQuery({ from: from?.iso, before, facets })));
+      const total = await repo.count(publicQuery({ from: from?.iso, before, facets }));
       if (total === 0) throw new OaiError('noRecordsMatch', 'No record matches the arguments');
       state = { verb, prefix: args.metadataPrefix, set: args.set, from: from?.iso, before, after: ['', ''], cursor: 0, total, expires: 0 };
     }
     const format = formatOf(state.prefix);
-    const facets = state.set ? (await facetsOf(state.set)) : undefined;
+    const facets = state.set ? await facetsOf(state.set) : undefined;
     const rows =
       facets === null
         ? []
-        : (await repo.page(publicQuery({ from: state.from, before: state.before, facets, after: state.after[0] ? state.after : undefined }), pageSize + 1));
+        : await repo.page(publicQuery({ from: state.from, before: state.before, facets, after: state.after[0] ? state.after : undefined }), pageSize + 1);
     const page = rows.slice(0, pageSize);
     if (!page.length && state.cursor === 0) throw new OaiError('noRecordsMatch', 'No record matches the arguments');
-    const body = verb === 'ListRecords' ? (await records(page, format)) : page.map(header).join('');
+    const body = verb === 'ListRecords' ? await records(page, format) : page.map(header).join('');
     const last = page.at(-1);
     let token = '';
     if (rows.length > pageSize && last) {
@@ -268,14 +268,14 @@ export function createOaiService(deps: {
         requestAttrs = { verb, ...args };
         body =
           verb === 'Identify'
-            ? (await identify())
+            ? await identify()
             : verb === 'ListMetadataFormats'
-              ? (await listMetadataFormats(args))
+              ? await listMetadataFormats(args)
               : verb === 'ListSets'
-                ? (await listSets())
+                ? await listSets()
                 : verb === 'GetRecord'
-                  ? (await getRecord(args))
-                  : (await list(verb, args, now));
+                  ? await getRecord(args)
+                  : await list(verb, args, now);
       } catch (err) {
         if (!(err instanceof OaiError)) throw err;
         // §3.6: with badVerb or badArgument the request element carries no attributes.

@@ -55,7 +55,7 @@ export function registerHarvestRepresentations(
   reader.addHeaders((item, served) => ({ Link: linkHeader(signposts(view(item), ctx, metadataFormats(), served)) }));
 
   reader.guardWithdrawn(async ({ datasetId, pk }, representation: Representation<ReadItem> | undefined) => {
-    const tombstone = (await tombstoneFor(datasetId, pk));
+    const tombstone = await tombstoneFor(datasetId, pk);
     if (!tombstone) return;
     if (representation?.format === 'html') return { status: 410, mediaType: 'text/html; charset=utf-8', body: tombstonePage(tombstone, ctx) };
     throw new FemtoError('GONE', `${tombstone.doi} was withdrawn on ${tombstone.withdrawnAt}`, [], { tombstone });

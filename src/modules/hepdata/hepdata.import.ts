@@ -181,7 +181,7 @@ export function hepdataImporter(deps: {
     },
 
     async apply({ data }, actor, { dryRun }) {
-      const r = (await hepdata.publish(actor, data.id, data.content, data.tables));
+      const r = await hepdata.publish(actor, data.id, data.content, data.tables);
       const would = dryRun ? 'would ' : '';
       const what = {
         created: `${would}create dataset ${data.id}`,

@@ -13,7 +13,7 @@ declare module '../datasets/read.js' {
 export function hepdataReadExtension(hepdata: HepdataService): ReadExtension {
   return {
     async load(_actor, items) {
-      const tables = (await hepdata.tablesOf(items.map((i) => i.pk)));
+      const tables = await hepdata.tablesOf(items.map((i) => i.pk));
       for (const item of items) item.parts.hepdataTables = tables.get(item.pk) ?? [];
     },
     json: ({ parts: { hepdataTables } }) => (hepdataTables.length ? { hepdataTables } : {}),

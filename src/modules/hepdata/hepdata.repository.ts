@@ -60,7 +60,8 @@ export function createHepdataRepository(db: Database) {
           t.license?.description ?? null,
           t.rowCount,
         ]))!;
-        for (const [i, k] of t.keywords.entries()) await insertKeyword.run([tablePk, i, k.name, k.value, k.observable, k.gev?.low ?? null, k.gev?.high ?? null]);
+        for (const [i, k] of t.keywords.entries())
+          await insertKeyword.run([tablePk, i, k.name, k.value, k.observable, k.gev?.low ?? null, k.gev?.high ?? null]);
         for (const [i, v] of t.independentVariables.entries()) await insertVariable.run([tablePk, 'independent', i, v.name, v.units]);
         for (const [i, v] of t.dependentVariables.entries()) {
           await insertVariable.run([tablePk, 'dependent', i, v.name, v.units]);

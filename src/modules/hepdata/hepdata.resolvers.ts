@@ -11,7 +11,7 @@ export const hepdataGraphQL: GraphQLModule = {
     Dataset: {
       // The nodes are versions the caller may see (the datasets resolvers decided): their tables in one statement.
       async hepdataTables(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const tables = (await ctx.femto.hepdata.tablesOf(queries.map((q) => q.obj.__pk)));
+        const tables = await ctx.femto.hepdata.tablesOf(queries.map((q) => q.obj.__pk));
         return queries.map((q) => tables.get(q.obj.__pk) ?? []);
       },
     },

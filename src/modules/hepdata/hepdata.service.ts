@@ -15,8 +15,8 @@ export function createHepdataService(deps: { repo: HepdataRepository; datasets: 
      */
     publish(actor: Actor, id: string, content: VersionContent, tables: readonly HepdataTable[]) {
       return repo.transaction(async () => {
-        const r = (await datasets.publishContent(actor, id, content));
-        if (r.status !== 'unchanged') (await repo.insert(r.pk, tables));
+        const r = await datasets.publishContent(actor, id, content);
+        if (r.status !== 'unchanged') await repo.insert(r.pk, tables);
         return r;
       });
     },

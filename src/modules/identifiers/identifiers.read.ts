@@ -18,8 +18,8 @@ declare module '../datasets/read.js' {
 export function identifiersReadExtension(identifiers: IdentifiersService): ReadExtension {
   return {
     async load(_actor, items) {
-      const rows = (await identifiers.forVersions(items.map((i) => i.pk)));
-      const described = (await identifiers.describe(items));
+      const rows = await identifiers.forVersions(items.map((i) => i.pk));
+      const described = await identifiers.describe(items);
       for (const item of items) {
         const row = rows.get(item.pk);
         item.parts.doi = row && (row.state === 'findable' || item.editor) ? row : null;

@@ -102,11 +102,10 @@ export function createIdentifiersRepository(db: Database) {
   const byDoiStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.doi = ?`);
   const byVersionsStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.version_pk = k.value`);
   const byDatasetStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.dataset_id = ?`);
-  const withdrawnStmt = db.prepare(
-    `SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value WHERE d.withdrawn_at IS NOT NULL`,
-  );
+  const withdrawnStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value WHERE d.withdrawn_at IS NOT NULL`);
   const conceptsStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value AND d.is_concept = 1`);
-  const many = async (stmt: typeof byVersionsStmt, keys: readonly unknown[]) => (keys.length ? ((await stmt.all(JSON.stringify(keys))) as RawDoi[]).map(doiRow) : []);
+  const many = async (stmt: typeof byVersionsStmt, keys: readonly unknown[]) =>
+    keys.length ? ((await stmt.all(JSON.stringify(keys))) as RawDoi[]).map(doiRow) : [];
 
   /**
    * Leases every undelivered row of up to `limit` DOIs that have a due row and no live lease, in
@@ -168,7 +167,9 @@ export function createIdentifiersRepository(db: Database) {
         ...opts.access,
         terms: JSON.stringify(opts.terms ?? []),
       };
-      const keys = ((await listStmt.all({ ...params, after: opts.after ?? null, limit: opts.limit, offset: opts.offset ?? 0 })) as { doi: string }[]).map((r) => r.doi);
+      const keys = ((await listStmt.all({ ...params, after: opts.after ?? null, limit: opts.limit, offset: opts.offset ?? 0 })) as { doi: string }[]).map(
+        (r) => r.doi,
+      );
       const total = ((await countStmt.get(params)) as { n: number }).n;
       const rows = keys.length ? (await byDoisStmt.all(JSON.stringify(keys))).map(doiRows.decode) : [];
       const byKey = new Map(rows.map((r) => [r.doi, r]));
@@ -211,10 +212,11 @@ export function createIdentifiersRepository(db: Database) {
     },
 
     async failed(c: Claim, owner: string, error: string, nextAttemptAt: string): Promise<void> {
-      await outboxRows.update({ attempts: c.attempts + 1, lastError: error, nextAttemptAt, leaseOwner: null, leaseUntil: null }, 'doi = ? AND lease_owner = ? AND delivered_at IS NULL', [
-        c.doi,
-        owner,
-      ]);
+      await outboxRows.update(
+        { attempts: c.attempts + 1, lastError: error, nextAttemptAt, leaseOwner: null, leaseUntil: null },
+        'doi = ? AND lease_owner = ? AND delivered_at IS NULL',
+        [c.doi, owner],
+      );
     },
 
     /** A stopping worker hands its leases back so that the next one need not wait for them to expire. */

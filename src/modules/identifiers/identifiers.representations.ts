@@ -31,7 +31,7 @@ export function registerDatasetFormats(registry: RepresentationRegistry<ReadItem
       mediaType: f.mediaType,
       format: f.format,
       render: async (item) => {
-        const attributes = (await metadataOf(item));
+        const attributes = await metadataOf(item);
         return f.render({ attributes, key: item.record.id, year: issuedYear(attributes) });
       },
     });

@@ -6,11 +6,11 @@ export const identifiersGraphQL: GraphQLModule = {
     Dataset: {
       /** The version's DOI: findable, or in any state for those who may edit the record (with the registrar's last error, redacted). */
       async doi(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const byPk = (await ctx.femto.identifiers.forVersions(queries.map((q) => q.obj.__pk)));
-        const editable = (await ctx.femto.datasets.editableRecords(
+        const byPk = await ctx.femto.identifiers.forVersions(queries.map((q) => q.obj.__pk));
+        const editable = await ctx.femto.datasets.editableRecords(
           ctx.actor,
           queries.map((q) => q.obj.id),
-        ));
+        );
         return queries.map((q) => {
           const row = byPk.get(q.obj.__pk);
           const editor = editable.has(q.obj.id);

@@ -120,7 +120,7 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
   }
 
   async function send(request: FastifyRequest, reply: FastifyReply, row: DoiRow, format?: string, status = 200, r = representationFor(request, format)) {
-    const body = (await r.render({ resource: (await identifiers.resource(request.actor, row)), attributes: (await identifiers.effective(row)), key: row.doi }));
+    const body = await r.render({ resource: await identifiers.resource(request.actor, row), attributes: await identifiers.effective(row), key: row.doi });
     return reply
       .status(status)
       .header('Vary', 'Accept')
@@ -163,7 +163,7 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
       },
       async (request, reply) => {
         const representation = representationFor(request);
-        const row = (await identifiers.create(request.actor, attributesOf(request.body)));
+        const row = await identifiers.create(request.actor, attributesOf(request.body));
         reply.header('Location', urls.doi(row.doi));
         return send(request, reply, row, undefined, 201, representation);
       },
@@ -187,19 +187,19 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
           throw new FemtoError('VALIDATION_FAILED', `state: ${unknown.join(', ')} is not a DOI state`, [
             { pointer: 'querystring/state', message: `must be among ${DOI_STATES.join(', ')}` },
           ]);
-        const page = (await identifiers.list(request.actor, {
+        const page = await identifiers.list(request.actor, {
           query: q.query,
           states: states as DoiRow['state'][] | undefined,
           size: q['page[size]'],
           number: q['page[number]'],
           cursor: q['page[cursor]'],
-        }));
+        });
         // Serialized as the single-DOI answers are: the attributes are DataCite's open-ended JSON.
         return reply
           .type(JSON_API)
           .serializer(JSON.stringify)
           .send({
-            data: (await identifiers.resources(request.actor, page.rows)),
+            data: await identifiers.resources(request.actor, page.rows),
             meta: { total: page.total, totalPages: page.totalPages, ...(page.number !== undefined ? { page: page.number } : {}) },
             links: pageLinks(q, page),
           });
@@ -221,7 +221,7 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
             response: { 200: one, ...errorsOf(404, 406) },
           },
         },
-        async (request, reply) => send(request, reply, (await identifiers.get(request.actor, doiOf(request.params as never))), request.query.format),
+        async (request, reply) => send(request, reply, await identifiers.get(request.actor, doiOf(request.params as never)), request.query.format),
       );
       app.put(
         hide ? '/dois/*' : '/dois/:prefix/:suffix',
@@ -239,7 +239,7 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
         },
         async (request, reply) => {
           const representation = representationFor(request);
-          const { row, created } = (await identifiers.upsert(request.actor, doiOf(request.params as never), attributesOf(request.body)));
+          const { row, created } = await identifiers.upsert(request.actor, doiOf(request.params as never), attributesOf(request.body));
           if (created) reply.header('Location', urls.doi(row.doi));
           return send(request, reply, row, undefined, created ? 201 : 200, representation);
         },
@@ -257,7 +257,7 @@ export function identifiersRoutes({ identifiers, config, urls }: { identifiers: 
           },
         },
         async (request, reply) => {
-          (await identifiers.delete(request.actor, doiOf(request.params as never)));
+          await identifiers.delete(request.actor, doiOf(request.params as never));
           return reply.status(204).send(null);
         },
       );

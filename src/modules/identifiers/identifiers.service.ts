@@ -202,7 +202,7 @@ export function createIdentifiersService(deps: {
     if (!m) return none;
     const id = decodeURIComponent(m[1]);
     // A record the caller may not see is unknown to it, as an absent one is.
-    const resolved = (await versions.resolve(actor, { dataset: id, version: m[2] ? Number(m[2]) : undefined }));
+    const resolved = await versions.resolve(actor, { dataset: id, version: m[2] ? Number(m[2]) : undefined });
     const source: FieldError[] = [{ pointer: '/data/attributes/url', message: `dataset '${id}' does not exist` }];
     if (resolved.status === 'no-dataset') throw new FemtoError('UNKNOWN_REFERENCE', `The url names dataset '${id}', which does not exist`, source);
     if (!(await access.editableRecords(actor, [id])).has(id)) {
@@ -235,7 +235,7 @@ export function createIdentifiersService(deps: {
   const describedPk = async (row: Bound): Promise<number | null> => {
     if (row.versionPk != null) return row.versionPk;
     if (!row.isConcept || !row.datasetId) return null;
-    const latest = (await versions.resolve(system, { dataset: row.datasetId }));
+    const latest = await versions.resolve(system, { dataset: row.datasetId });
     return latest.status === 'found' ? latest.version.pk : null;
   };
 
@@ -248,9 +248,12 @@ export function createIdentifiersService(deps: {
     const lineage = known ?? (await deps.lineageOf(pks));
     // Only public identifiers name other records: a draft or registered DOI is nobody's to cite yet.
     const findable = (rows: DoiRow[]) => rows.filter((d) => d.state === 'findable');
-    const theirDois = new Map(findable((await repo.byVersionPks([...new Set([...lineage.values()].flat().map((n) => n.pk))]))).map((d) => [d.versionPk, d.doi]));
+    const theirDois = new Map(findable(await repo.byVersionPks([...new Set([...lineage.values()].flat().map((n) => n.pk))])).map((d) => [d.versionPk, d.doi]));
     const concepts = new Map(
-      findable((await repo.conceptsOf([...new Set(rows.flatMap((r) => (r.versionPk != null && r.datasetId ? [r.datasetId] : [])))]))).map((c) => [c.datasetId, c.doi]),
+      findable(await repo.conceptsOf([...new Set(rows.flatMap((r) => (r.versionPk != null && r.datasetId ? [r.datasetId] : [])))])).map((c) => [
+        c.datasetId,
+        c.doi,
+      ]),
     );
     const doiRef = (doi: string, relationType: string) => ({ relatedIdentifier: doi, relatedIdentifierType: 'DOI', relationType });
     return async (row) => {
@@ -266,11 +269,11 @@ export function createIdentifiersService(deps: {
         if (concept) out.push(doiRef(concept, 'IsVersionOf'));
       }
       if (row.isConcept && row.datasetId) {
-        const versionDois = findable((await repo.byDataset(row.datasetId))).filter((d) => !d.isConcept);
-        const publicVersions = (await access.readable(
+        const versionDois = findable(await repo.byDataset(row.datasetId)).filter((d) => !d.isConcept);
+        const publicVersions = await access.readable(
           anonymous,
           versionDois.map((d) => d.versionPk!),
-        ));
+        );
         for (const d of versionDois) if (publicVersions.has(d.versionPk!)) out.push(doiRef(d.doi, 'HasVersion'));
       }
       return out;
@@ -324,7 +327,7 @@ export function createIdentifiersService(deps: {
    */
   async function checkPublishable(row: Bound, event: unknown): Promise<void> {
     if (event !== 'publish') return;
-    const pk = (await describedPk(row));
+    const pk = await describedPk(row);
     if (pk == null) return;
     // A findable DOI is public (DataCite shows its metadata to everyone): it may describe a public version only.
     if (!(await access.readable(anonymous, [pk])).has(pk)) {
@@ -334,7 +337,7 @@ export function createIdentifiersService(deps: {
         [{ pointer: '/data/attributes/event', message: 'publish needs a public version' }],
       );
     }
-    (await deps.assertPublishable?.(pk));
+    await deps.assertPublishable?.(pk);
   }
 
   function requireMandatory(attrs: DataciteAttributes): void {
@@ -389,13 +392,13 @@ export function createIdentifiersService(deps: {
 
   /** The rules a DOI bound to a record must meet before any state but draft: the record's, then DataCite's. */
   async function checkRecord(row: DoiRow, event: unknown): Promise<void> {
-    const pk = (await describedPk(row));
+    const pk = await describedPk(row);
     const record = pk != null ? (await deps.storedRecords([pk])).get(pk) : undefined;
     if (record) {
-      refuseSecondDoi(record, (await effective(row)));
+      refuseSecondDoi(record, await effective(row));
       requireAvailable(record, event);
     }
-    if (row.state !== 'draft') requireMandatory((await effective(row)));
+    if (row.state !== 'draft') requireMandatory(await effective(row));
   }
 
   function nextState(current: DoiState | null, event: DoiEvent | undefined): { state: DoiState; hide: boolean } {
@@ -424,7 +427,7 @@ export function createIdentifiersService(deps: {
     if (input.doi) {
       const doi = parseDoi(String(input.doi));
       checkPrefix(prefixOf(doi), 'doi');
-      if ((await repo.get(doi)))
+      if (await repo.get(doi))
         throw new FemtoError('DOI_TAKEN', `${doi} already exists`, [{ pointer: '/data/attributes/doi', message: 'This DOI has already been taken' }]);
       return doi;
     }
@@ -448,7 +451,8 @@ export function createIdentifiersService(deps: {
   }
 
   async function takenBy(binding: Binding, except?: string): Promise<void> {
-    const holder = binding.versionPk != null ? (await repo.byVersionPks([binding.versionPk]))[0] : binding.isConcept ? (await repo.conceptOf(binding.datasetId!)) : undefined;
+    const holder =
+      binding.versionPk != null ? (await repo.byVersionPks([binding.versionPk]))[0] : binding.isConcept ? await repo.conceptOf(binding.datasetId!) : undefined;
     if (holder && holder.doi !== except) {
       throw new FemtoError(
         'DOI_TAKEN',
@@ -472,7 +476,7 @@ export function createIdentifiersService(deps: {
    */
   /** The caller may see this DOI: it may read the version the DOI describes, and only its editors see a DOI before it is findable. */
   async function mayViewDoi(actor: Actor, row: DoiRow): Promise<boolean> {
-    const pk = (await describedPk(row));
+    const pk = await describedPk(row);
     return (pk == null || (await access.readable(actor, [pk])).has(pk)) && (row.state === 'findable' || (await mayEditDoi(actor, row)));
   }
 
@@ -483,12 +487,7 @@ export function createIdentifiersService(deps: {
 
   /** The public (findable) DOIs of versions, by version pk: only these speak for a version in its description. */
   async function findableDoisOf(items: readonly { pk: number }[]): Promise<Map<number, DoiRow>> {
-    return new Map(
-      (await repo
-        .byVersionPks(items.map((i) => i.pk)))
-        .filter((r) => r.state === 'findable')
-        .map((r) => [r.versionPk!, r]),
-    );
+    return new Map((await repo.byVersionPks(items.map((i) => i.pk))).filter((r) => r.state === 'findable').map((r) => [r.versionPk!, r]));
   }
 
   /** Delivery status; the registrar's last error (credentials redacted) for those who may change the DOI only. */
@@ -513,7 +512,7 @@ export function createIdentifiersService(deps: {
         isActive: row.state === 'findable',
         created: row.createdAt,
         updated: row.updatedAt,
-        registration: { ...registration(row, (await mayEditDoi(actor, row, editable))), registrar: config.registrar },
+        registration: { ...registration(row, await mayEditDoi(actor, row, editable)), registrar: config.registrar },
         ...(row.withdrawnAt ? { tombstone: { withdrawnAt: row.withdrawnAt, reason: row.withdrawalReason } } : {}),
       },
       relationships: row.datasetId ? { dataset: { data: { type: 'datasets', id: row.datasetId } } } : {},
@@ -523,17 +522,18 @@ export function createIdentifiersService(deps: {
 
   /** A DOI the caller may change: unknown when it may not see it, 403 when it sees it (findable) but may not change it. */
   async function editableDoi(actor: Actor, doi: string): Promise<DoiRow> {
-    const row = (await visible(actor, (await repo.get(doi)), doi));
-    if (!(await mayEditDoi(actor, row))) throw new FemtoError('FORBIDDEN', `${doi} belongs to a record that is neither yours nor shared with one of your groups`);
+    const row = await visible(actor, await repo.get(doi), doi);
+    if (!(await mayEditDoi(actor, row)))
+      throw new FemtoError('FORBIDDEN', `${doi} belongs to a record that is neither yours nor shared with one of your groups`);
     return row;
   }
 
   async function write(actor: Actor, doi: string, action: string, change: () => Promise<void>): Promise<DoiRow> {
-    (await repo.transaction(async () => {
+    await repo.transaction(async () => {
       await change();
-      (await repo.enqueue(doi, action === 'doi.delete' ? 'delete' : 'upsert', now()));
-      (await auth.audit(actor, { action, entityType: 'doi', entityId: doi, after: (await repo.get(doi)) }));
-    }));
+      await repo.enqueue(doi, action === 'doi.delete' ? 'delete' : 'upsert', now());
+      await auth.audit(actor, { action, entityType: 'doi', entityId: doi, after: await repo.get(doi) });
+    });
     return (await repo.get(doi))!;
   }
 
@@ -543,10 +543,10 @@ export function createIdentifiersService(deps: {
     resource,
     /** Resources of a page of DOIs, deciding who may change them in one statement. */
     async resources(actor: Actor, rows: readonly DoiRow[]) {
-      const editable = (await access.editableRecords(
+      const editable = await access.editableRecords(
         actor,
         rows.flatMap((r) => (r.datasetId ? [r.datasetId] : [])),
-      ));
+      );
       const out = [];
       for (const r of rows) out.push(await resource(actor, r, editable));
       return out;
@@ -558,11 +558,11 @@ export function createIdentifiersService(deps: {
       const input = parseDoiAttributes(raw) as DoiInput;
       assertAllowedUrls(input, '/data/attributes');
       const url = input.url ? String(input.url) : undefined;
-      const binding = (await bindingFor(actor, url));
+      const binding = await bindingFor(actor, url);
       const { state } = nextState(null, input.event as DoiEvent | undefined);
       return repo.transaction(async () => {
-        const doi = (await newDoi(input));
-        (await takenBy(binding));
+        const doi = await newDoi(input);
+        await takenBy(binding);
         const t = now();
         const row: DoiRow = {
           doi,
@@ -579,8 +579,8 @@ export function createIdentifiersService(deps: {
           createdAt: t,
           updatedAt: t,
         };
-        (await checkRecord(row, input.event));
-        (await checkPublishable(row, input.event));
+        await checkRecord(row, input.event);
+        await checkPublishable(row, input.event);
         return write(actor, doi, 'doi.create', () => repo.insert(row));
       });
     },
@@ -591,13 +591,13 @@ export function createIdentifiersService(deps: {
       const input = parseDoiAttributes(raw) as DoiInput;
       assertAllowedUrls(input, '/data/attributes');
       return repo.transaction(async () => {
-        const current = (await editableDoi(actor, doi));
+        const current = await editableDoi(actor, doi);
         const url = input.url !== undefined ? (input.url ? String(input.url) : null) : current.url;
         const binding =
           url !== current.url
-            ? (await bindingFor(actor, url ?? undefined))
+            ? await bindingFor(actor, url ?? undefined)
             : { datasetId: current.datasetId, versionPk: current.versionPk, isConcept: current.isConcept };
-        (await takenBy(binding, doi));
+        await takenBy(binding, doi);
         const { state, hide } = nextState(current.state, input.event as DoiEvent | undefined);
         // One instant for the withdrawal and the row's update: it dates the OAI deleted header.
         const t = now();
@@ -619,8 +619,8 @@ export function createIdentifiersService(deps: {
           registrationStatus: 'pending',
           updatedAt: t,
         };
-        (await checkRecord(next, input.event));
-        (await checkPublishable(next, input.event));
+        await checkRecord(next, input.event);
+        await checkPublishable(next, input.event);
         const { doi: _key, createdAt: _created, ...patch } = next;
         return write(actor, doi, input.event ? `doi.${input.event}` : 'doi.update', () => repo.update(doi, patch));
       });
@@ -631,7 +631,9 @@ export function createIdentifiersService(deps: {
       auth.require(actor, 'curator');
       const doi = parseDoi(doiParam);
       return repo.transaction(async () =>
-        (await repo.get(doi)) ? { row: (await this.update(actor, doi, input)), created: false } : { row: (await this.create(actor, { ...input, doi })), created: true },
+        (await repo.get(doi))
+          ? { row: await this.update(actor, doi, input), created: false }
+          : { row: await this.create(actor, { ...input, doi }), created: true },
       );
     },
 
@@ -639,22 +641,22 @@ export function createIdentifiersService(deps: {
     async delete(actor: Actor, doiParam: string): Promise<void> {
       auth.require(actor, 'curator');
       const doi = parseDoi(doiParam);
-      (await repo.transaction(async () => {
-        const row = (await editableDoi(actor, doi));
+      await repo.transaction(async () => {
+        const row = await editableDoi(actor, doi);
         if (row.state !== 'draft') throw new FemtoError('DOI_NOT_DELETABLE', `${doi} is ${row.state}; only draft DOIs can be deleted`);
-        (await write(actor, doi, 'doi.delete', () => repo.delete(doi)));
-      }));
+        await write(actor, doi, 'doi.delete', () => repo.delete(doi));
+      });
     },
 
     async get(actor: Actor, doiParam: string): Promise<DoiRow> {
       const doi = parseDoi(doiParam);
-      return visible(actor, (await repo.get(doi)), doi);
+      return visible(actor, await repo.get(doi), doi);
     },
 
     /** The dataset version a DOI is bound to, when the caller may see the DOI; undefined otherwise (importers matching records by DOI). */
     async versionOf(actor: Actor, doiParam: string): Promise<{ datasetId: string; versionPk: number } | undefined> {
       const doi = normalizeDoi(doiParam);
-      const row = doi ? (await repo.get(doi)) : undefined;
+      const row = doi ? await repo.get(doi) : undefined;
       if (!row?.datasetId || row.versionPk == null || !(await mayViewDoi(actor, row))) return undefined;
       return { datasetId: row.datasetId, versionPk: row.versionPk };
     },
@@ -666,7 +668,7 @@ export function createIdentifiersService(deps: {
      */
     async target(actor: Actor, doiParam: string): Promise<{ datasetId: string; versionPk: number | null } | undefined> {
       const doi = normalizeDoi(doiParam);
-      const row = doi ? (await repo.get(doi)) : undefined;
+      const row = doi ? await repo.get(doi) : undefined;
       if (!row?.datasetId || !(row.state === 'findable' || row.withdrawnAt || (await mayEditDoi(actor, row)))) return undefined;
       return { datasetId: row.datasetId, versionPk: row.isConcept ? null : row.versionPk };
     },
@@ -677,14 +679,14 @@ export function createIdentifiersService(deps: {
      */
     async list(actor: Actor, opts: DoiListOptions): Promise<DoiPage> {
       const after = opts.cursor !== undefined ? cursorDoi(opts.cursor) : undefined;
-      const { rows, total } = (await repo.list({
+      const { rows, total } = await repo.list({
         states: opts.states?.length ? opts.states : undefined,
         access: accessParams(actor),
         terms: parseDoiQuery(opts.query),
         after,
         offset: opts.cursor === undefined ? (opts.number - 1) * opts.size : 0,
         limit: opts.size + 1,
-      }));
+      });
       const page = rows.slice(0, opts.size);
       const more = rows.length > opts.size;
       return {
@@ -705,11 +707,14 @@ export function createIdentifiersService(deps: {
      * metadataFor of a whole page of versions in a fixed number of queries (OAI-PMH); a DOI speaks for its version
      * once findable (see describe). The read pipeline passes the records and lineage it loaded.
      */
-    async metadataForMany(items: readonly { record: DatasetRecord; pk: number }[], lineage?: Map<number, LineageRelation[]>): Promise<Map<number, DataciteAttributes>> {
-      const doiRows = (await findableDoisOf(items));
-      const withDoi = (await effectiveMany([...doiRows.values()], { records: new Map(items.map((i) => [i.pk, i.record])), lineage }));
+    async metadataForMany(
+      items: readonly { record: DatasetRecord; pk: number }[],
+      lineage?: Map<number, LineageRelation[]>,
+    ): Promise<Map<number, DataciteAttributes>> {
+      const doiRows = await findableDoisOf(items);
+      const withDoi = await effectiveMany([...doiRows.values()], { records: new Map(items.map((i) => [i.pk, i.record])), lineage });
       const bare = items.filter((i) => !doiRows.has(i.pk)).map((i) => ({ ...i, versionPk: i.pk, datasetId: i.record.id, isConcept: false }));
-      const related = (await relationsOf(bare, lineage));
+      const related = await relationsOf(bare, lineage);
       const out = new Map<number, DataciteAttributes>();
       for (const [pk, row] of doiRows) out.set(pk, withDoi.get(row.doi)!);
       for (const b of bare) {
@@ -724,7 +729,7 @@ export function createIdentifiersService(deps: {
 
     /** The description of each version that every format gives (describeRecord), in one query. */
     async describe(items: readonly { record: DatasetRecord; pk: number }[]): Promise<Map<number, DescribedRecord>> {
-      const doiRows = (await findableDoisOf(items));
+      const doiRows = await findableDoisOf(items);
       return new Map(items.map((i) => [i.pk, describeRecord(i.record, doiRows.get(i.pk)?.attributes as DataciteAttributes | undefined)]));
     },
 
@@ -738,9 +743,9 @@ export function createIdentifiersService(deps: {
 
     /** The withdrawal of a dataset (or of one version): set when a findable DOI bound to it was hidden. */
     async tombstoneFor(datasetId: string, versionPk?: number): Promise<Tombstone | undefined> {
-      const row = tombstoneRow((await repo.withdrawnOf([datasetId])), datasetId, versionPk);
+      const row = tombstoneRow(await repo.withdrawnOf([datasetId]), datasetId, versionPk);
       if (!row) return undefined;
-      const a = (await effective(row));
+      const a = await effective(row);
       return {
         doi: row.doi,
         datasetId,
@@ -757,7 +762,7 @@ export function createIdentifiersService(deps: {
 
     /** When and why each of these versions was withdrawn (its own DOI or its dataset's concept DOI hidden), in one query; absent: not withdrawn. */
     async withdrawalsOf(versions: readonly { datasetId: string; pk: number }[]): Promise<Map<number, { at: string; reason: string | null }>> {
-      const rows = (await repo.withdrawnOf([...new Set(versions.map((v) => v.datasetId))]));
+      const rows = await repo.withdrawnOf([...new Set(versions.map((v) => v.datasetId))]);
       const out = new Map<number, { at: string; reason: string | null }>();
       for (const v of versions) {
         const row = tombstoneRow(rows, v.datasetId, v.pk);

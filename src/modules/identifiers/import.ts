@@ -149,14 +149,14 @@ export function dataciteImporter(deps: {
 
     async apply({ data: { attrs, doi, dataset } }, actor, { dryRun }) {
       const location = urls.dataset(dataset);
-      const existing = doi ? (await repo.get(doi)) : undefined;
+      const existing = doi ? await repo.get(doi) : undefined;
       if (existing) {
         const id = existing.datasetId ?? dataset;
         return { status: 'unchanged', message: `DOI ${doi} is already bound to dataset ${id}`, subject: { id, location: urls.dataset(id) } };
       }
       let v: Awaited<ReturnType<DatasetsService['createPublished']>>;
       try {
-        v = (await datasets.createPublished(actor, dataset, contentFromDatacite(attrs)));
+        v = await datasets.createPublished(actor, dataset, contentFromDatacite(attrs));
       } catch (err) {
         throw inDataciteTerms(err, attrs);
       }
@@ -164,7 +164,7 @@ export function dataciteImporter(deps: {
         const t = new Date().toISOString();
         const { doi: _d, prefix: _p, suffix: _s, url, event: _e, schemaVersion: _v, ...kept } = attrs as DataciteAttributes & Record<string, unknown>;
         delete kept.state;
-        (await repo.insert({
+        await repo.insert({
           doi,
           state: 'findable',
           datasetId: dataset,
@@ -176,7 +176,7 @@ export function dataciteImporter(deps: {
           syncedAt: t,
           createdAt: t,
           updatedAt: t,
-        }));
+        });
       }
       const what = `dataset ${dataset}${doi ? ` with DOI ${doi}` : ''}`;
       return { status: 'created', message: dryRun ? `would create ${what}` : `created ${what}`, subject: { id: dataset, location } };

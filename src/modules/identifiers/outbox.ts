@@ -45,23 +45,23 @@ export function createOutboxWorker(deps: { repo: IdentifiersRepository; service:
   let log: Logger | undefined;
 
   async function deliver(c: Claim): Promise<void> {
-    const row = (await repo.get(c.doi));
+    const row = await repo.get(c.doi);
     try {
       if (c.action === 'delete' || !row) await registrar.deliver({ action: 'delete', doi: c.doi });
-      else await registrar.deliver({ action: 'upsert', doi: c.doi, state: row.state, hidden: !!row.withdrawnAt, attributes: (await service.effective(row)) });
+      else await registrar.deliver({ action: 'upsert', doi: c.doi, state: row.state, hidden: !!row.withdrawnAt, attributes: await service.effective(row) });
       const t = new Date().toISOString();
-      (await repo.transaction(async () => {
-        (await repo.delivered(c, owner, t));
-        if (row && !(await repo.hasUndelivered(c.doi))) (await repo.update(c.doi, { registrationStatus: 'synced', attempts: 0, lastError: null, syncedAt: t }));
-      }));
+      await repo.transaction(async () => {
+        await repo.delivered(c, owner, t);
+        if (row && !(await repo.hasUndelivered(c.doi))) await repo.update(c.doi, { registrationStatus: 'synced', attempts: 0, lastError: null, syncedAt: t });
+      });
     } catch (err) {
       const message = redact(err instanceof Error ? err.message : String(err));
       const attempts = c.attempts + 1;
       const wait = err instanceof DeliveryError && err.retryAfterMs !== undefined ? err.retryAfterMs : backoffMs(attempts, config.outboxMaxBackoffMs);
-      (await repo.transaction(async () => {
-        (await repo.failed(c, owner, message, new Date(Date.now() + wait).toISOString()));
-        if (row) (await repo.update(c.doi, { registrationStatus: 'failed', attempts, lastError: message }));
-      }));
+      await repo.transaction(async () => {
+        await repo.failed(c, owner, message, new Date(Date.now() + wait).toISOString());
+        if (row) await repo.update(c.doi, { registrationStatus: 'failed', attempts, lastError: message });
+      });
       log?.warn({ doi: c.doi, attempts, retryInMs: Math.round(wait), err: message }, 'DOI delivery failed; will retry');
     }
   }
@@ -69,7 +69,7 @@ export function createOutboxWorker(deps: { repo: IdentifiersRepository; service:
   /** Claims what is due and delivers it; returns how many DOIs were attempted. */
   async function runOnce(): Promise<number> {
     const t = Date.now();
-    const claims = (await repo.claim(owner, new Date(t).toISOString(), new Date(t + leaseMs).toISOString(), BATCH));
+    const claims = await repo.claim(owner, new Date(t).toISOString(), new Date(t + leaseMs).toISOString(), BATCH);
     await Promise.all(claims.map(deliver));
     return claims.length;
   }
@@ -106,7 +106,7 @@ export function createOutboxWorker(deps: { repo: IdentifiersRepository; service:
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
-      (await repo.releaseLeases(owner));
+      await repo.releaseLeases(owner);
     },
   };
 }
@@ -128,7 +128,7 @@ export async function reconcile(deps: { repo: IdentifiersRepository; service: Id
   const report: ReconcileReport = { checked: 0, requeued: [] };
   let after: string | undefined;
   for (;;) {
-    const { rows } = (await repo.list({ after, limit: 100, access: accessParams(system) }));
+    const { rows } = await repo.list({ after, limit: 100, access: accessParams(system) });
     if (!rows.length) break;
     after = rows[rows.length - 1].doi;
     for (const row of rows) {
@@ -138,10 +138,10 @@ export async function reconcile(deps: { repo: IdentifiersRepository; service: Id
       const differences = remote === null ? [] : metadataDifferences({ ...(await service.effective(row)), state: row.state }, remote);
       const reason = remote === null ? 'missing at the registrar' : differences.length ? `differs at the registrar: ${differences.join(', ')}` : undefined;
       if (reason) {
-        (await repo.transaction(async () => {
-          (await repo.enqueue(row.doi, 'upsert', new Date().toISOString()));
-          (await repo.update(row.doi, { registrationStatus: 'pending' }));
-        }));
+        await repo.transaction(async () => {
+          await repo.enqueue(row.doi, 'upsert', new Date().toISOString());
+          await repo.update(row.doi, { registrationStatus: 'pending' });
+        });
         report.requeued.push({ doi: row.doi, reason });
       }
     }

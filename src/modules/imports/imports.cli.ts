@@ -49,7 +49,13 @@ interface Planned {
  * format, each file's format is recognised from its content (the DataCite records `femto import
  * <files...>` always took).
  */
-export async function importCommand(imports: ImportsService, actor: Actor, args: string[], options: ImportCommandOptions, console_: ImportConsole): Promise<Counts[]> {
+export async function importCommand(
+  imports: ImportsService,
+  actor: Actor,
+  args: string[],
+  options: ImportCommandOptions,
+  console_: ImportConsole,
+): Promise<Counts[]> {
   imports.requireImporter(actor);
   const named = args.length > 1 && imports.registry.has(args[0]) ? imports.registry.get(args[0]) : undefined;
   if (args.length === 1 && imports.registry.has(args[0]))
@@ -108,7 +114,7 @@ export async function importCommand(imports: ImportsService, actor: Actor, args:
         add({ format: 'unknown', dryRun: !!options.dryRun, created: 0, updated: 0, unchanged: 0, refused: 1 });
         continue;
       }
-      add((await imports.run(actor, importer, units, { dryRun: options.dryRun, batchSize: options.batchSize, onResult: report })));
+      add(await imports.run(actor, importer, units, { dryRun: options.dryRun, batchSize: options.batchSize, onResult: report }));
     }
   } finally {
     bar?.stop();

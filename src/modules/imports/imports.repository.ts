@@ -47,7 +47,7 @@ export function createImportsRepository(db: Database) {
     },
 
     async record(format: string, entry: LedgerEntry, at: string): Promise<void> {
-      (await recordStmt.run({ format, ...entry, at }));
+      await recordStmt.run({ format, ...entry, at });
     },
   };
 }

@@ -62,7 +62,7 @@ export function importsRoutes({ imports }: { imports: ImportsService }): Fastify
           response: responses,
         },
       },
-      async (request, reply) => answer(reply, (await run(request.actor, request.params.format, request.body, request.query.dryRun))),
+      async (request, reply) => answer(reply, await run(request.actor, request.params.format, request.body, request.query.dryRun)),
     );
     app.post(
       '/import',
@@ -75,7 +75,7 @@ export function importsRoutes({ imports }: { imports: ImportsService }): Fastify
           response: responses,
         },
       },
-      async (request, reply) => answer(reply, (await run(request.actor, undefined, request.body, request.query.dryRun))),
+      async (request, reply) => answer(reply, await run(request.actor, undefined, request.body, request.query.dryRun)),
     );
   };
 }

@@ -70,14 +70,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
    * One unit. `isolated`: in its own savepoint, so that a refusal rolls back this unit alone and is answered as its result;
    * otherwise a refusal is thrown (the caller rolls back every unit applied with it).
    */
-  async function applyOne(
-    importer: Importer,
-    unit: ParsedUnit,
-    actor: Actor,
-    done: Ledger,
-    dryRun: boolean,
-    isolated = true,
-  ): Promise<UnitResult> {
+  async function applyOne(importer: Importer, unit: ParsedUnit, actor: Actor, done: Ledger, dryRun: boolean, isolated = true): Promise<UnitResult> {
     if (isRefused(unit)) return refusedResult(unit, unit.refused);
     const before = done.get(unit.key);
     if (before && before.digest === unit.digest) {
@@ -91,16 +84,16 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       };
     }
     const write = async (): Promise<Applied> => {
-      const a = (await importer.apply(unit, actor, { dryRun }));
-      (await repo.record(
+      const a = await importer.apply(unit, actor, { dryRun });
+      await repo.record(
         importer.format,
         { key: unit.key, digest: unit.digest, status: a.status, subject: a.subject?.id ?? null, location: a.subject?.location ?? null },
         new Date().toISOString(),
-      ));
+      );
       return a;
     };
     try {
-      const applied = isolated ? (await repo.savepoint(write)) : (await write());
+      const applied = isolated ? await repo.savepoint(write) : await write();
       return {
         key: unit.key,
         source: unit.source,
@@ -124,15 +117,15 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
   /** One transaction for a batch of units, each in its own savepoint. */
   async function applyBatch(importer: Importer, units: ParsedUnit[], actor: Actor, dryRun: boolean): Promise<UnitResult[]> {
     const apply = async () => {
-      const done = (await repo.done(
+      const done = await repo.done(
         importer.format,
         units.filter((u) => !isRefused(u)).map((u) => u.key),
-      ));
+      );
       const results: UnitResult[] = [];
       for (const u of units) results.push(await applyOne(importer, u, actor, done, dryRun));
       return results;
     };
-    return units.length >= DEFER_CHANGES_FROM ? (await repo.batch(apply)) : (await repo.transaction(apply));
+    return units.length >= DEFER_CHANGES_FROM ? await repo.batch(apply) : await repo.transaction(apply);
   }
 
   /**
@@ -180,10 +173,10 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       // refusal rolls the whole group back, and the group is applied again with each unit in its own savepoint.
       let results: UnitResult[];
       try {
-        results = (await repo.transaction(() => applyGroup(items, false)));
+        results = await repo.transaction(() => applyGroup(items, false));
       } catch (err) {
         if (!refusable(err)) throw err;
-        results = (await repo.transaction(() => applyGroup(items, true)));
+        results = await repo.transaction(() => applyGroup(items, true));
       }
       items.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {
@@ -229,21 +222,21 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
         for (const unit of units) {
           chunk.push(unit);
           if (chunk.length >= size) {
-            dryRun ? pending.push(...(await applyBatch(importer, chunk, actor, true))) : report((await applyBatch(importer, chunk, actor, false)));
+            dryRun ? pending.push(...(await applyBatch(importer, chunk, actor, true))) : report(await applyBatch(importer, chunk, actor, false));
             chunk = [];
           }
         }
-        if (chunk.length) dryRun ? pending.push(...(await applyBatch(importer, chunk, actor, true))) : report((await applyBatch(importer, chunk, actor, false)));
+        if (chunk.length) dryRun ? pending.push(...(await applyBatch(importer, chunk, actor, true))) : report(await applyBatch(importer, chunk, actor, false));
       };
       if (!dryRun) {
-        (await all());
+        await all();
         return counts;
       }
       try {
-        (await repo.transaction(async () => {
-          (await all());
+        await repo.transaction(async () => {
+          await all();
           throw new DryRunRollback();
-        }));
+        });
       } catch (err) {
         if (!(err instanceof DryRunRollback)) throw err;
       }
@@ -256,7 +249,7 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       auth.require(actor, 'curator');
       const importer = registry.get(format);
       const results: UnitResult[] = [];
-      const counts = (await this.run(actor, importer, parse(importer, input), { ...options, onResult: (r) => results.push(r) }));
+      const counts = await this.run(actor, importer, parse(importer, input), { ...options, onResult: (r) => results.push(r) });
       return { ...counts, results };
     },
   };

@@ -23,7 +23,7 @@ export function createLatticeService(deps: { repo: LatticeRepository; ensembles:
 
     async attachConfiguration(actor: Actor, c: ConfigurationFields): Promise<{ status: 'created' | 'updated' | 'unchanged'; dataset: string }> {
       auth.require(actor, 'curator');
-      const [dataset] = (await ensembles.editableRecords(actor, (await ensembles.recordsOfMarkovChain(c.markovChainUri))));
+      const [dataset] = await ensembles.editableRecords(actor, await ensembles.recordsOfMarkovChain(c.markovChainUri));
       if (!dataset) {
         throw new FemtoError(
           'UNKNOWN_REFERENCE',
@@ -31,7 +31,7 @@ export function createLatticeService(deps: { repo: LatticeRepository; ensembles:
           [{ pointer: '/gaugeConfiguration/markovChainURI', message: 'names no ensemble you may change' }],
         );
       }
-      const known = (await repo.configuration(c.lfn));
+      const known = await repo.configuration(c.lfn);
       if (!known) {
         repo.insert(c, actor.user ?? actor.id);
         return { status: 'created', dataset };

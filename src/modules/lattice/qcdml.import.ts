@@ -122,7 +122,7 @@ export function qcdmlImporter(deps: { datasets: DatasetsService; lattice: Lattic
       const would = dryRun ? 'would ' : '';
       if (data.kind === 'configuration') {
         const { kind: _k, qcdmlVersion: _v, ...fields } = data;
-        const r = (await lattice.attachConfiguration(actor, fields));
+        const r = await lattice.attachConfiguration(actor, fields);
         const what = { created: 'attach', updated: 'update', unchanged: 'leave' }[r.status];
         return {
           status: r.status,
@@ -133,9 +133,9 @@ export function qcdmlImporter(deps: { datasets: DatasetsService; lattice: Lattic
       const uri = data.ensemble.markovChainUri;
       const content = ensembleContent(data);
       // The record that holds the chain already, else one named after it (publishContent refuses a chain another record holds).
-      const [held] = (await datasets.editableRecords(actor, (await datasets.recordsOfMarkovChain(uri))));
+      const [held] = await datasets.editableRecords(actor, await datasets.recordsOfMarkovChain(uri));
       const id = held ?? importedId('ildg', data.ensemble.projectName ?? uri.split('/').filter(Boolean).pop() ?? 'ensemble', uri);
-      const r = (await datasets.publishContent(actor, id, content));
+      const r = await datasets.publishContent(actor, id, content);
       const what = { created: `create dataset ${id}`, updated: `publish version ${r.version} of dataset ${id}`, unchanged: `leave dataset ${id} as it is` }[
         r.status
       ];

@@ -28,12 +28,12 @@ export const lineageGraphQL: GraphQLModule = {
       },
       /** One gate-status computation for every dataset node of the answer. */
       async gateStatus(queries: LoaderQuery<LineageNode>[], ctx) {
-        const status = (await ctx.femto.gates.gateStatusFor(queries.flatMap((q) => (q.obj.pk === null ? [] : [q.obj.pk]))));
+        const status = await ctx.femto.gates.gateStatusFor(queries.flatMap((q) => (q.obj.pk === null ? [] : [q.obj.pk])));
         return queries.map((q) => (q.obj.pk === null ? null : (status.get(q.obj.pk) ?? null)));
       },
       async activity(queries: LoaderQuery<LineageNode>[], ctx) {
         const ids = queries.map((q) => q.obj.activity).filter((id): id is string => id !== null);
-        const records = (await ctx.femto.provenance.records(ctx.actor, [...new Set(ids)]));
+        const records = await ctx.femto.provenance.records(ctx.actor, [...new Set(ids)]);
         return queries.map((q) => (q.obj.activity === null ? null : (records.get(q.obj.activity) ?? null)));
       },
     },

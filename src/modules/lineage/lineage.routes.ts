@@ -47,10 +47,16 @@ export function lineageRoutes({
       },
       async (request, reply) => {
         const { direction, depth, version, tier, dataType, activityKind, failedGate, format } = request.query;
-        const l = (await lineage.lineage(request.actor, { id: request.params.id, direction, depth, version, filter: { tier, dataType, activityKind, failedGate } }));
+        const l = await lineage.lineage(request.actor, {
+          id: request.params.id,
+          direction,
+          depth,
+          version,
+          filter: { tier, dataType, activityKind, failedGate },
+        });
         const answer: Exportable = {
           json: async () => {
-            const nodes = (await lineage.withGateStatus(l.nodes));
+            const nodes = await lineage.withGateStatus(l.nodes);
             return JSON.stringify(lineageResponse.parse({ ...l, nodes, root: nodes.find((n) => n.id === l.root.id)! }));
           },
           graph: () => provGraphs.ofLineage(request.actor, l, lineageUrl(urls, request.params.id, request.url)),

@@ -41,13 +41,13 @@ export function createLineageService(deps: {
    * changes do not fit.
    */
   async function current(): Promise<ProvenanceSnapshot> {
-    const generation = (await repo.generation());
+    const generation = await repo.generation();
     if (snapshot && snapshot.generation !== generation) {
-      if (snapshot.apply((await repo.changes(snapshot.cursor)))) snapshotStats.appends++;
+      if (snapshot.apply(await repo.changes(snapshot.cursor))) snapshotStats.appends++;
       else snapshot = null;
     }
     if (!snapshot) {
-      snapshot = new ProvenanceSnapshot((await repo.scan()));
+      snapshot = new ProvenanceSnapshot(await repo.scan());
       snapshotStats.fullBuilds++;
     }
     return snapshot;
@@ -118,7 +118,7 @@ export function createLineageService(deps: {
     const unknown: number[] = [];
     for (const w of walks)
       for (const key of w.keys) if (!isActivityKey(key) && !book.extra.has(keyIndex(key)) && !snap.knows(keyIndex(key))) unknown.push(keyIndex(key));
-    for (const m of (await repo.versions(unknown))) book.extra.set(m.pk, m);
+    for (const m of await repo.versions(unknown)) book.extra.set(m.pk, m);
     /** Ids of versions outside the snapshot and of placeholders; the others' ids live in the snapshot. */
     const ids = new Map<number, string>();
     let hidden = 0;
@@ -236,7 +236,7 @@ export function createLineageService(deps: {
   /** Version keys of the nodes (placeholders excluded) whose gate status is `failed`. */
   async function failedGateKeys(nodes: LineageNode[]): Promise<Set<number>> {
     const pks = nodes.flatMap((n) => (n.pk === null ? [] : [n.pk]));
-    const status = (await gateStatus(pks));
+    const status = await gateStatus(pks);
     return new Set(pks.filter((pk) => status.get(pk)?.status === 'failed').map(versionKey));
   }
 
@@ -263,14 +263,14 @@ export function createLineageService(deps: {
 
   /** A dataset id (its latest visible version, or `version`), "<id>@<n>", or an activity id the caller may see. */
   async function resolveRoot(snap: ProvenanceSnapshot, hide: Hiding, actor: Actor, id: string, version?: number | null): Promise<Roots> {
-    if (version != null) return { versions: [(await visibleVersion(actor, id, version))] };
-    if ((await isDataset(actor, id))) {
+    if (version != null) return { versions: [await visibleVersion(actor, id, version)] };
+    if (await isDataset(actor, id)) {
       const pk = (await reader.open(actor, { dataset: id }, rootMiss)).pk;
       // Published version rows never change, so the snapshot's copy is as good as the table's.
       return { versions: [snap.meta(pk) ?? (await repo.versions([pk]))[0]] };
     }
     const ref = parseVersionRef(id);
-    if (ref && (await isDataset(actor, ref.datasetId))) return { versions: [(await visibleVersion(actor, ref.datasetId, ref.version))] };
+    if (ref && (await isDataset(actor, ref.datasetId))) return { versions: [await visibleVersion(actor, ref.datasetId, ref.version)] };
     const activity = snap.activity(id);
     if (activity !== undefined && !hide.stepHidden(activity)) return { versions: [], activity };
     throw notFound('Dataset or activity', id);
@@ -279,13 +279,13 @@ export function createLineageService(deps: {
   /** Every published version the caller may see ("<id>" = all of them, "<id>@<n>" = that one). */
   async function resolveDatasetVersions(actor: Actor, hide: Hiding, id: string, pointer: string): Promise<VersionMeta[]> {
     const unknown = () => new FemtoError('NOT_FOUND', `Dataset '${id}' does not exist`, [{ pointer, message: 'unknown dataset' }]);
-    if ((await isDataset(actor, id))) {
+    if (await isDataset(actor, id)) {
       const all = (await repo.publishedVersions(id)).filter((m) => !hide.isHidden(m));
       if (!all.length) throw unknown();
       return all;
     }
     const ref = parseVersionRef(id);
-    if (ref && (await isDataset(actor, ref.datasetId))) return [(await visibleVersion(actor, ref.datasetId, ref.version))];
+    if (ref && (await isDataset(actor, ref.datasetId))) return [await visibleVersion(actor, ref.datasetId, ref.version)];
     throw unknown();
   }
 
@@ -307,13 +307,16 @@ export function createLineageService(deps: {
      * The lineage graph around a dataset version or an activity, in PROV's edge direction.
      * depth: null means as deep as FEMTO_LINEAGE_MAX_DEPTH allows.
      */
-    async lineage(actor: Actor, q: { id: string; direction?: Direction; depth?: number | null; version?: number | null; filter?: LineageFilter }): Promise<Lineage> {
+    async lineage(
+      actor: Actor,
+      q: { id: string; direction?: Direction; depth?: number | null; version?: number | null; filter?: LineageFilter },
+    ): Promise<Lineage> {
       const direction = q.direction ?? 'UPSTREAM';
       const depth = checkDepth(q.depth, q.depth === null ? limits.maxDepth : 5);
       const filter = q.filter ?? {};
-      const snap = (await current());
+      const snap = await current();
       const hide = await hiding(snap, actor);
-      const roots = (await resolveRoot(snap, hide, actor, q.id, q.version));
+      const roots = await resolveRoot(snap, hide, actor, q.id, q.version);
       const book = versionBook(snap, hide, filter, roots.versions);
       const sides: Side[] = direction === 'BOTH' ? ['up', 'down'] : [direction === 'UPSTREAM' ? 'up' : 'down'];
       const walks: Walk[] = [];
@@ -325,9 +328,9 @@ export function createLineageService(deps: {
         used += w.keys.length;
         walks.push(w);
       }
-      const { perWalk, edgesOf } = (await render(snap, walks, book));
+      const { perWalk, edgesOf } = await render(snap, walks, book);
       const root = perWalk[0].nodes[0];
-      const failed = filter.failedGate ? (await failedGateKeys(perWalk.flatMap((p) => p.nodes))) : undefined;
+      const failed = filter.failedGate ? await failedGateKeys(perWalk.flatMap((p) => p.nodes)) : undefined;
       const kept = failed && walks.map((w) => onPathsTo(w, failed));
       // BOTH: merge the two depth-ordered lists, so the answer stays in breadth-first order.
       const lists = perWalk.map(({ nodes, keys }, i) => (kept ? nodes.filter((_, j) => kept[i].has(keys[j])) : nodes));
@@ -353,9 +356,9 @@ export function createLineageService(deps: {
      * from `from` to `to`. A dataset id stands for all its published versions, "<id>@<n>" for one.
      */
     async path(actor: Actor, from: string, to: string): Promise<PathResult> {
-      const snap = (await current());
+      const snap = await current();
       const hide = await hiding(snap, actor);
-      const starts = (await resolveDatasetVersions(actor, hide, from, 'from'));
+      const starts = await resolveDatasetVersions(actor, hide, from, 'from');
       const targets = new Set((await resolveDatasetVersions(actor, hide, to, 'to')).map((m) => m.pk));
       let reason: TruncatedReason | null = null;
       const deadline = Date.now() + limits.timeoutMs;
@@ -372,7 +375,7 @@ export function createLineageService(deps: {
           reason ??= w.truncatedReason;
           continue;
         }
-        const { perWalk, edgesOf } = (await render(snap, [w], book));
+        const { perWalk, edgesOf } = await render(snap, [w], book);
         const nodeOf = new Map(perWalk[0].keys.map((k, i) => [k, perWalk[0].nodes[i]]));
         const found: number[][] = [];
         // Back from each target along shortest-path parents; each path comes out root-first.
@@ -400,12 +403,12 @@ export function createLineageService(deps: {
 
     /** Every dataset version downstream of a dataset (all its versions) or of one version: what a withdrawal would touch. */
     async impact(actor: Actor, id: string): Promise<Impact> {
-      const snap = (await current());
+      const snap = await current();
       const hide = await hiding(snap, actor);
-      const roots = (await resolveDatasetVersions(actor, hide, id, 'id'));
+      const roots = await resolveDatasetVersions(actor, hide, id, 'id');
       const book = versionBook(snap, hide, {}, roots);
       const w = walk(snap, 'down', rootsOf({ versions: roots }), walkOptions(snap, book, {}, limits.maxDepth, limits.nodeBudget));
-      const { perWalk } = (await render(snap, [w], book));
+      const { perWalk } = await render(snap, [w], book);
       return {
         id,
         // The roots come first in a walk.
@@ -417,7 +420,7 @@ export function createLineageService(deps: {
 
     /** Gate status (passed / failed / not-evaluated) of the dataset nodes the caller may see, in one batch; null elsewhere. */
     async withGateStatus(nodes: LineageNode[]): Promise<(LineageNode & { gateStatus: GateStatus['status'] | null })[]> {
-      const status = (await gateStatus(nodes.flatMap((n) => (n.pk === null ? [] : [n.pk]))));
+      const status = await gateStatus(nodes.flatMap((n) => (n.pk === null ? [] : [n.pk])));
       return nodes.map((n) => ({ ...n, gateStatus: n.pk === null ? null : (status.get(n.pk)?.status ?? null) }));
     },
   };

@@ -9,7 +9,7 @@ const FAILURES: VerifyResult[] = ['missing', 'size-mismatch', 'checksum-mismatch
  * its check ends, then the counts. Resolves to true when no check failed (the exit code).
  */
 export async function verifyCommand(locations: LocationsService, opts: VerifyCommandOptions, out: (line: string) => void): Promise<boolean> {
-  if (opts.site) (await locations.site(opts.site));
+  if (opts.site) await locations.site(opts.site);
   const counts = await locations.verify({
     site: opts.site,
     dataset: opts.dataset,

@@ -89,7 +89,7 @@ export function createLocationsRepository(db: Database) {
     async putSite(id: string, input: SiteInput, now: string): Promise<boolean> {
       return inTransaction(async () => {
         const existed = (await siteStmt.get(id)) !== undefined;
-        (await upsertSiteStmt.run({ id, name: input.name, description: input.description ?? null, homepage: input.homepage ?? null, now }));
+        await upsertSiteStmt.run({ id, name: input.name, description: input.description ?? null, homepage: input.homepage ?? null, now });
         return !existed;
       });
     },
@@ -155,7 +155,7 @@ export function createLocationsRepository(db: Database) {
       r: { url: string; site: string | null; protocol: string; checksum: { algorithm: string; value: string } | null },
       now: string,
     ): Promise<void> {
-      (await addReplicaStmt.run({
+      await addReplicaStmt.run({
         distributionPk,
         url: r.url,
         site: r.site,
@@ -163,7 +163,7 @@ export function createLocationsRepository(db: Database) {
         algorithm: r.checksum?.algorithm ?? null,
         value: r.checksum?.value ?? null,
         now,
-      }));
+      });
     },
 
     async removeReplica(distributionPk: number, url: string): Promise<boolean> {
@@ -174,7 +174,7 @@ export function createLocationsRepository(db: Database) {
       replica: Pick<ReplicaToVerify, 'distributionPk' | 'position'>,
       found: { at: string; result: VerifyResult; detail: string | null },
     ): Promise<void> {
-      (await recordStmt.run({ distributionPk: replica.distributionPk, position: replica.position, ...found }));
+      await recordStmt.run({ distributionPk: replica.distributionPk, position: replica.position, ...found });
     },
   };
 }

@@ -17,7 +17,7 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
       '/sites',
       { schema: { tags: ['locations'], summary: 'The named sites replicas are kept at', response: { 200: z.object({ items: z.array(siteOut) }) } } },
       async () => ({
-        items: (await locations.sites()),
+        items: await locations.sites(),
       }),
     );
     app.get('/sites/:id', { schema: { tags: ['locations'], summary: 'One site', params: siteParams, response: { 200: siteOut } } }, async (request) =>
@@ -36,7 +36,7 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
         },
       },
       async (request, reply) => {
-        const { site, created } = (await locations.putSite(request.actor, request.params.id, request.body));
+        const { site, created } = await locations.putSite(request.actor, request.params.id, request.body);
         if (created) reply.status(201).header('Location', `${urls.base}/sites/${site.id}`);
         return site;
       },
@@ -53,7 +53,7 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
         },
       },
       async (request, reply) => {
-        (await locations.deleteSite(request.actor, request.params.id));
+        await locations.deleteSite(request.actor, request.params.id);
         return reply.status(204).send(null);
       },
     );
@@ -88,7 +88,7 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
         },
       },
       async (request, reply) => {
-        const answer = (await locations.addReplica(request.actor, { dataset: request.params.id, version: request.params.n }, request.body));
+        const answer = await locations.addReplica(request.actor, { dataset: request.params.id, version: request.params.n }, request.body);
         return reply
           .status(201)
           .header('Location', `${urls.dataset(request.params.id)}/locations?version=${request.params.n}`)
@@ -108,7 +108,7 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
         },
       },
       async (request, reply) => {
-        (await locations.removeReplica(request.actor, { dataset: request.params.id, version: request.params.n }, request.query));
+        await locations.removeReplica(request.actor, { dataset: request.params.id, version: request.params.n }, request.query);
         return reply.status(204).send(null);
       },
     );
@@ -131,7 +131,7 @@ export function locationsRoutes(deps: { locations: LocationsService; urls: SiteU
         },
         async (request, reply) => {
           const params = request.params as { identifier?: string; '*'?: string };
-          const resolved = (await locations.resolve(request.actor, params.identifier ?? params['*']!, request.query));
+          const resolved = await locations.resolve(request.actor, params.identifier ?? params['*']!, request.query);
           // The choice follows the replicas' checks: a cache must ask again.
           reply.header('Vary', 'Accept').header('Cache-Control', 'no-cache');
           if (wantsJson(request.headers.accept)) return resolved;

@@ -74,7 +74,7 @@ export function createLocationsService(deps: {
 
   /** A dataset version the caller may read (404 as for an unknown one otherwise, 410 when withdrawn), and whether it may get its files. */
   async function open(actor: Actor, ref: VersionRef, unknown: () => FemtoError) {
-    const version = (await reader.open(actor, ref, unknown));
+    const version = await reader.open(actor, ref, unknown);
     return { version, filesWithheld: !mayGetFiles(actor, version), holder: holds(actor, version) };
   }
 
@@ -97,29 +97,29 @@ export function createLocationsService(deps: {
     const doi = normalizeDoi(identifier);
     const unknown = () => notFound('Identifier', identifier);
     if (doi) {
-      const target = (await deps.doiTarget(actor, doi));
+      const target = await deps.doiTarget(actor, doi);
       if (!target) throw unknown();
       if (target.versionPk === null) return { dataset: target.datasetId, version };
       if (version !== undefined)
         throw new FemtoError('VALIDATION_FAILED', `${doi} names one version`, [{ pointer: 'querystring/version', message: 'a version DOI names its version' }]);
-      const n = (await deps.versionNumber(target.versionPk));
+      const n = await deps.versionNumber(target.versionPk);
       if (n === null) throw unknown();
       return { dataset: target.datasetId, version: n };
     }
     if (slugPattern.test(identifier)) return { dataset: identifier, version };
     // ILDG logical file names are lfn://… (QCDml 1.x) or mc://… beneath their chain (2.0): a recorded configuration's name first.
-    const configurationOf = (await deps.chainOfConfiguration(identifier));
+    const configurationOf = await deps.chainOfConfiguration(identifier);
     const chain = configurationOf ?? (MARKOV_CHAIN.test(identifier) ? identifier : undefined);
     if (!chain) throw unknown();
-    const dataset = (await deps.markovChainRecord(actor, chain));
+    const dataset = await deps.markovChainRecord(actor, chain);
     if (!dataset) throw unknown();
     return { dataset, version, ...(configurationOf ? { lfn: identifier } : {}) };
   }
 
   /** A distribution of a published version the caller may change the replicas of. */
   async function editableDistribution(actor: Actor, ref: { dataset: string; version: number }, index: number) {
-    (await deps.assertEditable(actor, ref.dataset));
-    const version = (await reader.open(actor, ref));
+    await deps.assertEditable(actor, ref.dataset);
+    const version = await reader.open(actor, ref);
     const distribution = (await repo.replicasOf(version.pk)).find((d) => d.index === index);
     if (!distribution)
       throw new FemtoError('UNKNOWN_REFERENCE', `${ref.dataset} v${ref.version} has no distribution ${index}`, [
@@ -132,37 +132,38 @@ export function createLocationsService(deps: {
     sites: async (): Promise<Site[]> => repo.sites(),
 
     async site(id: string): Promise<Site> {
-      const site = (await repo.site(id));
+      const site = await repo.site(id);
       if (!site) throw notFound('Site', id);
       return site;
     },
 
     async putSite(actor: Actor, id: string, input: SiteInput): Promise<{ site: Site; created: boolean }> {
       auth.require(actor, 'admin');
-      const created = (await repo.putSite(id, input, new Date().toISOString()));
-      (await auth.audit(actor, { action: created ? 'site.create' : 'site.update', entityType: 'site', entityId: id, after: input }));
+      const created = await repo.putSite(id, input, new Date().toISOString());
+      await auth.audit(actor, { action: created ? 'site.create' : 'site.update', entityType: 'site', entityId: id, after: input });
       return { site: (await repo.site(id))!, created };
     },
 
     async deleteSite(actor: Actor, id: string): Promise<void> {
       auth.require(actor, 'admin');
-      const outcome = (await repo.deleteSite(id));
+      const outcome = await repo.deleteSite(id);
       if (outcome === 'absent') throw notFound('Site', id);
       if (outcome === 'in-use')
         throw new FemtoError('SITE_IN_USE', `Replicas are recorded at site '${id}'; a new version of their records can move them elsewhere first`);
-      (await auth.audit(actor, { action: 'site.delete', entityType: 'site', entityId: id }));
+      await auth.audit(actor, { action: 'site.delete', entityType: 'site', entityId: id });
     },
 
     knownSites: (ids: string[]) => repo.knownSites(ids),
 
     /** Where the files of a published version are: every replica with its site, protocol, checksum and last check; none while the caller may not get the files. */
     async locations(actor: Actor, ref: { dataset: string; version?: number }): Promise<Locations> {
-      const { version, filesWithheld, holder } = (await open(actor, ref, () =>
+      const { version, filesWithheld, holder } = await open(actor, ref, () =>
         ref.version === undefined ? notFound('Dataset', ref.dataset) : notFound('Version', `${ref.dataset} v${ref.version}`),
-      ));
-      const distributions = (await repo
-        .replicasOf(version.pk))
-        .map(({ pk: _pk, lfn: _lfn, ...d }) => ({ ...d, replicas: filesWithheld ? [] : d.replicas.map(checkFor(holder)) }));
+      );
+      const distributions = (await repo.replicasOf(version.pk)).map(({ pk: _pk, lfn: _lfn, ...d }) => ({
+        ...d,
+        replicas: filesWithheld ? [] : d.replicas.map(checkFor(holder)),
+      }));
       return { dataset: version.datasetId, version: version.versionNumber!, filesWithheld, distributions };
     },
 
@@ -171,8 +172,8 @@ export function createLocationsService(deps: {
      * copy): the same bytes, so its checksum, when the site states one, must agree with the others.
      */
     async addReplica(actor: Actor, ref: { dataset: string; version: number }, input: AddReplicaInput): Promise<Locations> {
-      const distribution = (await editableDistribution(actor, ref, input.distribution));
-      (await repo.transaction(async () => {
+      const distribution = await editableDistribution(actor, ref, input.distribution);
+      await repo.transaction(async () => {
         if (distribution.replicas.length >= MAX_REPLICAS) {
           throw new FemtoError(
             'VALIDATION_FAILED',
@@ -192,35 +193,35 @@ export function createLocationsService(deps: {
           throw new FemtoError('UNKNOWN_REFERENCE', `'${input.site}' is not a site of this catalog (GET /sites lists them)`, [
             { pointer: '/site', message: 'no such site' },
           ]);
-        (await repo.addReplica(
+        await repo.addReplica(
           distribution.pk,
           { url: input.url, site: input.site ?? null, protocol: protocolOf(input.url), checksum: input.checksum ?? null },
           new Date().toISOString(),
-        ));
-        (await auth.audit(actor, { action: 'replica.add', entityType: 'dataset', entityId: ref.dataset, after: { version: ref.version, ...input } }));
-      }));
+        );
+        await auth.audit(actor, { action: 'replica.add', entityType: 'dataset', entityId: ref.dataset, after: { version: ref.version, ...input } });
+      });
       return this.locations(actor, ref);
     },
 
     /** Records that a replica is gone from its place; a distribution keeps at least one. */
     async removeReplica(actor: Actor, ref: { dataset: string; version: number }, which: { distribution: number; url: string }): Promise<void> {
-      const distribution = (await editableDistribution(actor, ref, which.distribution));
+      const distribution = await editableDistribution(actor, ref, which.distribution);
       if (!distribution.replicas.some((r) => r.url === which.url)) throw notFound('Replica', which.url);
       if (distribution.replicas.length === 1)
         throw new FemtoError(
           'CONFLICT',
           `${which.url} is the only replica of distribution ${which.distribution}; a new version of the record can drop the file`,
         );
-      (await repo.transaction(async () => {
-        (await repo.removeReplica(distribution.pk, which.url));
-        (await auth.audit(actor, { action: 'replica.remove', entityType: 'dataset', entityId: ref.dataset, before: { version: ref.version, ...which } }));
-      }));
+      await repo.transaction(async () => {
+        await repo.removeReplica(distribution.pk, which.url);
+        await auth.audit(actor, { action: 'replica.remove', entityType: 'dataset', entityId: ref.dataset, before: { version: ref.version, ...which } });
+      });
     },
 
     /** The best replica of one distribution of the version an identifier names (see bestReplica): for a logical file name, the distribution that is that file. */
     async resolve(actor: Actor, identifier: string, q: ResolveQuery): Promise<Resolved> {
-      const { lfn, ...ref } = (await refOf(actor, identifier, q.version));
-      const { version, filesWithheld, holder } = (await open(actor, ref, () => notFound('Identifier', identifier)));
+      const { lfn, ...ref } = await refOf(actor, identifier, q.version);
+      const { version, filesWithheld, holder } = await open(actor, ref, () => notFound('Identifier', identifier));
       if (filesWithheld)
         throw new FemtoError(
           'FILES_WITHHELD',
@@ -249,14 +250,14 @@ export function createLocationsService(deps: {
         unsupported: 0,
       };
       const limit = pLimit(run.concurrency);
-      const replicas = (await repo.toVerify({ site: run.site, dataset: run.dataset }));
+      const replicas = await repo.toVerify({ site: run.site, dataset: run.dataset });
       const fetchReplica = replicaFetcher(run.options.allowPrivate);
       try {
         await Promise.all(
           replicas.map((replica) =>
             limit(async () => {
               const found = await checkReplica(replica, run.options, fetchReplica);
-              (await repo.recordVerification(replica, { at: new Date().toISOString(), ...found }));
+              await repo.recordVerification(replica, { at: new Date().toISOString(), ...found });
               counts[found.result]++;
               run.onResult?.(replica, found);
             }),

@@ -21,10 +21,10 @@ declare module '../datasets/read.js' {
 export function modelsReadExtension(models: ModelsService, urls: SiteUrls): ReadExtension {
   return {
     async load(actor, items) {
-      const evaluations = (await models.evaluationsOfVersions(
+      const evaluations = await models.evaluationsOfVersions(
         actor,
         items.filter((i) => i.record.resourceType === 'Model').map((i) => i.pk),
-      ));
+      );
       for (const item of items) {
         const r = item.record;
         const own = evaluations.get(item.pk);

@@ -7,10 +7,10 @@ type ManifestDataset = Manifest['lineage']['datasets'][number] & { role?: string
 type ManifestStep = Manifest['trainingSteps'][number];
 
 const stepsOf = async (ctx: GraphQLContext, steps: ManifestStep[]) => {
-  const records = (await ctx.femto.provenance.records(
+  const records = await ctx.femto.provenance.records(
     ctx.actor,
     steps.map((s) => s.id),
-  ));
+  );
   return steps.map((s) => ({ ...s, activity: records.get(s.id) ?? null }));
 };
 
@@ -28,7 +28,8 @@ export const modelsGraphQL: GraphQLModule = {
       completeness: (card: ModelCardInput) => cardCompleteness(card),
     },
     Evaluation: {
-      activity: async (e: EvaluationRecord, _: unknown, ctx: GraphQLContext) => (await ctx.femto.provenance.records(ctx.actor, [e.activity])).get(e.activity) ?? null,
+      activity: async (e: EvaluationRecord, _: unknown, ctx: GraphQLContext) =>
+        (await ctx.femto.provenance.records(ctx.actor, [e.activity])).get(e.activity) ?? null,
     },
     ManifestDataset: {
       datasetId: (d: ManifestDataset) => d.dataset,
@@ -49,14 +50,14 @@ export const modelsGraphQL: GraphQLModule = {
     Dataset: {
       async evaluations(queries: LoaderQuery<DatasetNode>[], ctx) {
         const pks = queries.filter((q) => q.obj.resourceType === 'Model').map((q) => q.obj.__pk);
-        const all = (await ctx.femto.models.evaluationsOfVersions(ctx.actor, pks));
+        const all = await ctx.femto.models.evaluationsOfVersions(ctx.actor, pks);
         return queries.map((q) => all.get(q.obj.__pk) ?? []);
       },
       async trainingSetManifest(queries: LoaderQuery<DatasetNode>[], ctx) {
-        const manifests = (await ctx.femto.models.manifestsOf(
+        const manifests = await ctx.femto.models.manifestsOf(
           ctx.actor,
           queries.filter((q) => q.obj.resourceType === 'Model').map((q) => q.obj.__pk),
-        ));
+        );
         return queries.map((q) => manifests.get(q.obj.__pk) ?? null);
       },
     },

@@ -53,7 +53,7 @@ export function modelsRoutes({ models, urls }: { models: ModelsService; urls: Si
           response: { 200: cardOut },
         },
       },
-      async (request, reply) => sendJson(request, reply, JSON.stringify((await models.card(request.actor, request.params.id, request.query.version)))),
+      async (request, reply) => sendJson(request, reply, JSON.stringify(await models.card(request.actor, request.params.id, request.query.version))),
     );
 
     app.put(
@@ -72,7 +72,7 @@ export function modelsRoutes({ models, urls }: { models: ModelsService; urls: Si
         },
       },
       async (request, reply) => {
-        const { view, etag } = (await models.putCard(request.actor, request.params.id, request.body, request.headers['if-match']));
+        const { view, etag } = await models.putCard(request.actor, request.params.id, request.body, request.headers['if-match']);
         return reply.header('ETag', etag).send(view);
       },
     );
@@ -94,7 +94,7 @@ export function modelsRoutes({ models, urls }: { models: ModelsService; urls: Si
       async (request, reply) => {
         const representation = manifests.choose(request.headers.accept, request.query.format);
         if (!representation) throw manifests.notAcceptable(request.query.format);
-        const manifest = (await models.manifest(request.actor, request.params.id, request.query.version));
+        const manifest = await models.manifest(request.actor, request.params.id, request.query.version);
         const body = await representation.render({ manifest, url: urls.manifest(manifest.model.dataset, manifest.model.version) });
         return sendJson(request, reply, body, representation.format === 'json' ? 'application/json; charset=utf-8' : representation.mediaType);
       },
@@ -116,7 +116,7 @@ export function modelsRoutes({ models, urls }: { models: ModelsService; urls: Si
         },
       },
       async (request, reply) => {
-        const e = (await models.recordEvaluation(request.actor, request.params.id, request.body));
+        const e = await models.recordEvaluation(request.actor, request.params.id, request.body);
         reply.status(201).header('Location', urls.evaluation(request.params.id, e.id));
         return e;
       },
@@ -133,7 +133,7 @@ export function modelsRoutes({ models, urls }: { models: ModelsService; urls: Si
           response: { 200: z.object({ items: z.array(evaluationOut) }) },
         },
       },
-      async (request) => ({ items: (await models.evaluationsOf(request.actor, request.params.id, request.query.version)) }),
+      async (request) => ({ items: await models.evaluationsOf(request.actor, request.params.id, request.query.version) }),
     );
 
     app.get(

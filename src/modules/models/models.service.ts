@@ -92,7 +92,7 @@ export function createModelsService(deps: ModelsDeps) {
       ]);
     }
     const id = defined?.id ?? ref;
-    const earlier = (await repo.statedDirection(id));
+    const earlier = await repo.statedDirection(id);
     if (earlier && stated !== undefined && stated !== earlier.higherIsBetter) {
       throw new FemtoError('CONFLICT', `Metric '${id}' was stated ${earlier.higherIsBetter ? 'higher' : 'lower'}-is-better by an earlier evaluation`, [
         { pointer: '/higherIsBetter', message: 'contradicts the direction recorded for this metric' },
@@ -109,7 +109,7 @@ export function createModelsService(deps: ModelsDeps) {
 
   /** A version an evaluation names: 422 for what does not exist or is not published (the caller's view: hidden is unknown). */
   async function referenced(actor: Actor, ref: { dataset: string; version?: number }, pointer: string): Promise<ResolvedVersion> {
-    const r = (await reader.resolve(actor, ref));
+    const r = await reader.resolve(actor, ref);
     if (r.status === 'found') return r.version;
     const reasons: Record<Miss, [FemtoError['code'], string, string]> = {
       'no-dataset': ['UNKNOWN_REFERENCE', `Dataset '${ref.dataset}' does not exist`, 'dataset'],
@@ -141,7 +141,7 @@ export function createModelsService(deps: ModelsDeps) {
 
   /** The model record a read names: 404 like any read, and 404 for a record that is no model. */
   async function openModel(actor: Actor, id: string, version?: number, draft: 'fallback' | undefined = undefined): Promise<ReadItem> {
-    const item = (await itemOf(actor, (await reader.open(actor, { dataset: id, version, draft }))));
+    const item = await itemOf(actor, await reader.open(actor, { dataset: id, version, draft }));
     if (item.record.resourceType !== 'Model') throw new FemtoError('NOT_FOUND', `'${id}' is a ${item.record.resourceType}, not a model`);
     return item;
   }
@@ -158,11 +158,11 @@ export function createModelsService(deps: ModelsDeps) {
      */
     async recordEvaluation(actor: Actor, modelId: string, input: EvaluationInput): Promise<EvaluationRecord> {
       auth.require(actor, 'curator');
-      const model = (await itemOf(actor, (await reader.open(actor, { dataset: modelId, version: input.version }, evaluatedMiss))));
+      const model = await itemOf(actor, await reader.open(actor, { dataset: modelId, version: input.version }, evaluatedMiss));
       requireModel(model, 'params/id');
-      const benchmark = input.benchmark ? (await referenced(actor, input.benchmark, '/benchmark')) : null;
-      const baselineModel = input.baseline?.model ? (await referenced(actor, input.baseline.model, '/baseline/model')) : null;
-      if (baselineModel) requireModel((await itemOf(actor, baselineModel)), '/baseline/model');
+      const benchmark = input.benchmark ? await referenced(actor, input.benchmark, '/benchmark') : null;
+      const baselineModel = input.baseline?.model ? await referenced(actor, input.baseline.model, '/baseline/model') : null;
+      if (baselineModel) requireModel(await itemOf(actor, baselineModel), '/baseline/model');
       if (benchmark?.pk === model.pk)
         throw new FemtoError('UNPROCESSABLE', 'A model is not evaluated on itself', [{ pointer: '/benchmark', message: 'is the model' }]);
       if (baselineModel && (baselineModel.pk === model.pk || baselineModel.pk === benchmark?.pk)) {
@@ -170,21 +170,21 @@ export function createModelsService(deps: ModelsDeps) {
           { pointer: '/baseline/model', message: 'is the model or the benchmark' },
         ]);
       }
-      const metric = (await resolveMetric(input));
+      const metric = await resolveMetric(input);
       // A baseline model's score, when the request gives none: its own latest evaluation on the same data and metric.
       const borrowed =
         input.value !== undefined && input.baseline?.value === undefined && baselineModel && benchmark && metric.id
-          ? (await repo.latestMeasured({ model: baselineModel.pk, benchmark: benchmark.pk, metric: metric.id, split: input.benchmark?.split ?? null }))
+          ? await repo.latestMeasured({ model: baselineModel.pk, benchmark: benchmark.pk, metric: metric.id, split: input.benchmark?.split ?? null })
           : undefined;
       const id = input.id ?? randomId('ev-');
       // Any step holds the id, seen by this caller or not (a hidden one would otherwise fail the insert).
-      if ((await provenance.exists(id))) throw new FemtoError('ID_TAKEN', `Activity '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
+      if (await provenance.exists(id)) throw new FemtoError('ID_TAKEN', `Activity '${id}' already exists`, [{ pointer: '/id', message: 'already exists' }]);
       const now = new Date().toISOString();
       // The step's inputs name the model and the data, each as the access policy lets a caller see it; the name must not
       // (the step shows wherever one end is visible, e.g. on a public benchmark's lineage next to a private model).
       const name = `Evaluation${metric.label ? `: ${metric.label}` : ''}`;
-      (await repo.transaction(async () => {
-        (await provenance.recordAssessment(actor, {
+      await repo.transaction(async () => {
+        await provenance.recordAssessment(actor, {
           id,
           kind: 'evaluation',
           name: name.slice(0, 500),
@@ -198,8 +198,8 @@ export function createModelsService(deps: ModelsDeps) {
             ...(benchmark ? [{ versionPk: benchmark.pk, role: 'benchmark' }] : []),
             ...(baselineModel ? [{ versionPk: baselineModel.pk, role: 'baseline' }] : []),
           ],
-        }));
-        (await repo.insert({
+        });
+        await repo.insert({
           id,
           activityId: id,
           modelVersionPk: model.pk,
@@ -218,20 +218,20 @@ export function createModelsService(deps: ModelsDeps) {
           statement: input.statement ?? null,
           createdAt: now,
           createdBy: actor.id,
-        }));
-        (await auth.audit(actor, {
+        });
+        await auth.audit(actor, {
           action: 'evaluation.record',
           entityType: 'dataset',
           entityId: modelId,
           after: { evaluation: id, version: model.record.version, ...input },
-        }));
-      }));
+        });
+      });
       return this.evaluation(actor, id);
     },
 
     /** One evaluation; with `modelId`, only as an evaluation of that model (the URL names both). */
     async evaluation(actor: Actor, id: string, modelId?: string): Promise<EvaluationRecord> {
-      const row = (await repo.byId(id));
+      const row = await repo.byId(id);
       const found = row && records(actor, [row])[0];
       if (!found || (modelId !== undefined && found.model.dataset !== modelId)) throw notFound('Evaluation', id);
       return found;
@@ -240,12 +240,12 @@ export function createModelsService(deps: ModelsDeps) {
     /** Evaluations of a model's published versions the caller may see (or of one version). */
     async evaluationsOf(actor: Actor, modelId: string, version?: number): Promise<EvaluationRecord[]> {
       const pks = version !== undefined ? [(await openModel(actor, modelId, version)).pk] : (await datasets.visiblePublished(actor, modelId)).map((v) => v.pk);
-      return records(actor, (await repo.ofModels(pks)));
+      return records(actor, await repo.ofModels(pks));
     },
 
     /** Evaluations of version pks the caller already may see (read extension, GraphQL loaders). */
     async evaluationsOfVersions(actor: Actor, pks: readonly number[]): Promise<Map<number, EvaluationRecord[]>> {
-      const rows = (await repo.ofModels(pks));
+      const rows = await repo.ofModels(pks);
       return new Map(
         pks.map((pk) => [
           pk,
@@ -267,7 +267,7 @@ export function createModelsService(deps: ModelsDeps) {
      * without a value listed apart. Withdrawn models and models the caller may not see are left out.
      */
     async leaderboard(actor: Actor, datasetId: string, q: { metric: string; version?: number; split?: string }): Promise<Leaderboard> {
-      const benchmark = (await reader.open(actor, { dataset: datasetId, version: q.version }));
+      const benchmark = await reader.open(actor, { dataset: datasetId, version: q.version });
       const defined = ontologyDirection(q.metric);
       const metricId = defined?.id ?? q.metric;
       const rows = (await repo.onBenchmark(benchmark.pk, metricId, q.split ?? null)).filter((r) => mayRead(actor, r.model) && !r.model.withdrawn);
@@ -289,7 +289,7 @@ export function createModelsService(deps: ModelsDeps) {
 
     /** The training-set manifest of a published model version, from the lineage snapshot and the read pipeline. */
     async manifest(actor: Actor, modelId: string, version?: number): Promise<Manifest> {
-      return manifestOf(actor, (await openModel(actor, modelId, version)));
+      return manifestOf(actor, await openModel(actor, modelId, version));
     },
 
     /** Manifests of published Model versions among version pks the caller may see (GraphQL); null for anything else. */
@@ -305,29 +305,29 @@ export function createModelsService(deps: ModelsDeps) {
 
     /** A model's card as a reader sees it: the stored sections, what femto knows (evaluations, training set), completeness. */
     async card(actor: Actor, modelId: string, version?: number): Promise<CardView> {
-      return cardOf(actor, (await openModel(actor, modelId, version, version === undefined ? 'fallback' : undefined)));
+      return cardOf(actor, await openModel(actor, modelId, version, version === undefined ? 'fallback' : undefined));
     },
 
     /** Replaces the draft's model card (If-Match: the draft's ETag); answers the draft's card and its new ETag. */
     async putCard(actor: Actor, modelId: string, card: ModelCardInput, ifMatch?: string): Promise<{ view: CardView; etag: string }> {
-      const written = (await datasets.patch(actor, modelId, { modelCard: card }, ifMatch));
-      return { view: (await cardOf(actor, (await itemOf(actor, written)))), etag: draftEtag(written) };
+      const written = await datasets.patch(actor, modelId, { modelCard: card }, ifMatch);
+      return { view: await cardOf(actor, await itemOf(actor, written)), etag: draftEtag(written) };
     },
   };
 
   async function manifestOf(actor: Actor, model: ReadItem): Promise<Manifest> {
     const r = model.record;
-    const walk = (await lineage.lineage(actor, { id: r.id, version: r.version, direction: 'UPSTREAM', depth: null }));
-    const steps = (await provenance.records(
+    const walk = await lineage.lineage(actor, { id: r.id, version: r.version, direction: 'UPSTREAM', depth: null });
+    const steps = await provenance.records(
       actor,
       walk.nodes.flatMap((n) => (n.activity ? [n.activity] : [])),
-    ));
-    const loaded = (await reader.load(
+    );
+    const loaded = await reader.load(
       actor,
       walk.nodes.flatMap((n) => (n.kind === 'DATASET' && n.pk !== null && n.pk !== model.pk ? [n.pk] : [])),
-    ));
+    );
     const items = new Map([[model.pk, model], ...loaded.map((i) => [i.pk, i] as const)]);
-    const withdrawals = (await deps.withdrawals(loaded.map((i) => ({ datasetId: i.record.id, pk: i.pk }))));
+    const withdrawals = await deps.withdrawals(loaded.map((i) => ({ datasetId: i.record.id, pk: i.pk })));
     return buildManifest({ urls, model, walk, steps, items, withdrawals });
   }
 
@@ -346,8 +346,8 @@ export function createModelsService(deps: ModelsDeps) {
       },
       card: r.modelCard,
       completeness: cardCompleteness(r.modelCard),
-      evaluations: records(actor, (await repo.ofModels([item.pk]))),
-      trainingSetManifest: r.state === 'published' ? (await manifestOf(actor, item)) : null,
+      evaluations: records(actor, await repo.ofModels([item.pk])),
+      trainingSetManifest: r.state === 'published' ? await manifestOf(actor, item) : null,
     };
   }
 }

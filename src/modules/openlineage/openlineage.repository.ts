@@ -45,19 +45,19 @@ export function createOpenLineageRepository(db: Database) {
     run: async (runId: string): Promise<RunRow | undefined> => (await runStmt.get(runId)) as RunRow | undefined,
 
     async saveRun(row: RunRow): Promise<void> {
-      (await upsertRun.run(row));
+      await upsertRun.run(row);
     },
 
     datasetOf: async (namespace: string, name: string): Promise<string | undefined> => (await datasetStmt.scalar([namespace, name])) as string | undefined,
 
     async mapDataset(namespace: string, name: string, datasetId: string): Promise<void> {
-      (await insertDataset.run([namespace, name, datasetId]));
+      await insertDataset.run([namespace, name, datasetId]);
     },
 
     versionOf: async (datasetId: string, key: string): Promise<number | undefined> => (await versionStmt.scalar([datasetId, key])) as number | undefined,
 
     async mapVersion(datasetId: string, key: string, versionPk: number): Promise<void> {
-      (await insertVersion.run([datasetId, key, versionPk]));
+      await insertVersion.run([datasetId, key, versionPk]);
     },
   };
 }

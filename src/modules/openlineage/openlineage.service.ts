@@ -17,7 +17,9 @@ const PROGRESS: Record<string, number> = { OTHER: 0, START: 1, RUNNING: 2 };
 
 export interface OpenLineageDeps {
   repo: OpenLineageRepository;
-  datasets: { publishContent(actor: Actor, id: string, content: VersionContent): Promise<{ status: 'created' | 'updated' | 'unchanged'; pk: number; version: number }> };
+  datasets: {
+    publishContent(actor: Actor, id: string, content: VersionContent): Promise<{ status: 'created' | 'updated' | 'unchanged'; pk: number; version: number }>;
+  };
   versions: Pick<DatasetReader, 'resolve'>;
   provenance: Pick<ProvenanceService, 'record' | 'generatorOf' | 'records'>;
   auth: AuthService;
@@ -42,14 +44,14 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
 
   /** The femto dataset an OpenLineage dataset is (by the mapping rule), and whether it exists yet. */
   async function datasetFor(d: OlDataset): Promise<{ id: string; known: boolean }> {
-    const mapped = (await repo.datasetOf(d.namespace, d.name));
+    const mapped = await repo.datasetOf(d.namespace, d.name);
     return mapped ? { id: mapped, known: true } : { id: datasetIdFor(d.namespace, d.name), known: false };
   }
 
   /** A femto dataset named directly (namespace = femto's base URL): `id` or `id@n`, which must exist and be published. */
   async function femtoVersion(actor: Actor, d: OlDataset, pointer: string): Promise<number> {
     const [dataset, n] = d.name.split('@');
-    const r = (await versions.resolve(actor, { dataset, ...(n ? { version: Number(n) } : {}) }));
+    const r = await versions.resolve(actor, { dataset, ...(n ? { version: Number(n) } : {}) });
     if (r.status !== 'found')
       throw new FemtoError('UNKNOWN_REFERENCE', `${pointer}: femto has no published dataset '${d.name}'`, [
         { pointer: `${pointer}/name`, message: 'no such published dataset (version)' },
@@ -59,12 +61,12 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
 
   /** The version a key names, made (as a new published version) when it is new. */
   async function versionFor(actor: Actor, d: OlDataset, key: string, run: string | null, touched: Touched): Promise<number> {
-    const { id, known } = (await datasetFor(d));
-    const existing = known ? (await repo.versionOf(id, key)) : undefined;
+    const { id, known } = await datasetFor(d);
+    const existing = known ? await repo.versionOf(id, key) : undefined;
     if (existing !== undefined) return existing;
-    const made = (await datasets.publishContent(actor, id, contentOf(d, key, run)));
-    if (!known) (await repo.mapDataset(d.namespace, d.name, id));
-    (await repo.mapVersion(id, key, made.pk));
+    const made = await datasets.publishContent(actor, id, contentOf(d, key, run));
+    if (!known) await repo.mapDataset(d.namespace, d.name, id);
+    await repo.mapVersion(id, key, made.pk);
     if (made.status !== 'unchanged') {
       touched.created.push(`${id}@${made.version}`);
       touched.made.add(made.pk);
@@ -77,9 +79,9 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     if (d.namespace === urls.base) return femtoVersion(actor, d, pointer);
     const key = versionKeyOf(d);
     if (key) return versionFor(actor, d, key, null, touched);
-    const { id, known } = (await datasetFor(d));
-    const latest = known ? (await versions.resolve(actor, { dataset: id })) : undefined;
-    return latest?.status === 'found' ? latest.version.pk : (await versionFor(actor, d, `seen:${runId}`, null, touched));
+    const { id, known } = await datasetFor(d);
+    const latest = known ? await versions.resolve(actor, { dataset: id }) : undefined;
+    return latest?.status === 'found' ? latest.version.pk : await versionFor(actor, d, `seen:${runId}`, null, touched);
   }
 
   /** An output: the version its facets name (one run's output, another's input), else a new version made by this run. */
@@ -118,18 +120,19 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     }
     if (!inputs.length && !outputs.length) return undefined;
     const step = stepOf(events, runId, startedAt, endedAt);
-    (await provenance.record(actor, step, inputs, outputs));
+    await provenance.record(actor, step, inputs, outputs);
     return step.id;
   }
 
   async function runEvent(actor: Actor, e: RunEvent, time: string): Promise<Applied> {
     const runId = e.run.runId;
     const state: RunState = e.eventType ?? 'OTHER';
-    const prev = (await repo.run(runId));
+    const prev = await repo.run(runId);
     const runLocation = urls.base + `/api/v1/lineage/runs/${encodeURIComponent(runId)}`;
     if (prev && TERMINAL.has(prev.state)) {
       // Final: a late START only dates the run; a second COMPLETE (or any other event) changes nothing.
-      if (state === 'START' && (!prev.startedAt || time < prev.startedAt)) (await repo.saveRun({ ...prev, startedAt: time, updatedAt: new Date().toISOString() }));
+      if (state === 'START' && (!prev.startedAt || time < prev.startedAt))
+        await repo.saveRun({ ...prev, startedAt: time, updatedAt: new Date().toISOString() });
       const subject = prev.activityId ? { id: prev.activityId, location: urls.activity(prev.activityId) } : { id: runId, location: runLocation };
       return {
         status: 'unchanged',
@@ -152,7 +155,7 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     const touched: Touched = { created: [], made: new Set() };
     const notes: string[] = [];
     if (state === 'COMPLETE') next.activityId = (await completeRun(actor, runId, prev ? undefined : e, startedAt, time, touched, notes)) ?? null;
-    (await repo.saveRun(next));
+    await repo.saveRun(next);
     const made = touched.created.length ? `; new dataset versions ${touched.created.join(', ')}` : '';
     const message = `run ${runId} of ${e.job.namespace}/${e.job.name}: ${next.state}${next.activityId ? `, step ${next.activityId}` : state === 'COMPLETE' ? ', no datasets so no step' : ''}${made}${notes.length ? `; ${notes.join('; ')}` : ''}`;
     const subject = next.activityId ? { id: next.activityId, location: urls.activity(next.activityId) } : { id: runId, location: runLocation };
@@ -184,8 +187,8 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
           };
         const d = parsed.event.dataset;
         const touched: Touched = { created: [], made: new Set() };
-        if (d.namespace === urls.base) (await femtoVersion(actor, d, '/dataset'));
-        else (await versionFor(actor, d, versionKeyOf(d) ?? 'static', null, touched));
+        if (d.namespace === urls.base) await femtoVersion(actor, d, '/dataset');
+        else await versionFor(actor, d, versionKeyOf(d) ?? 'static', null, touched);
         const id = (await datasetFor(d)).id;
         return touched.created.length
           ? { status: 'created', message: `dataset ${touched.created.join(', ')} from a dataset event`, subject: { id, location: urls.dataset(id) } }
@@ -200,7 +203,7 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
      */
     async run(actor: Actor, runId: string) {
       auth.require(actor, 'curator');
-      const run = (await repo.run(runId));
+      const run = await repo.run(runId);
       if (!run || (run.activityId && !(await provenance.records(actor, [run.activityId])).has(run.activityId)))
         throw new FemtoError('NOT_FOUND', `Run '${runId}' is unknown`);
       return { ...run, events: (await repo.eventsOf(runId)).length, activityLocation: run.activityId ? urls.activity(run.activityId) : null };

@@ -127,7 +127,7 @@ export function createPoliciesService(deps: {
             out.push({ pointer: `/generatedBy/software/${f}`, message: `step '${step.id}' states no software ${f}` });
     }
     if (rule.gates) {
-      blocking = (await gates.unmetGates(s.pk, governedTiers(rule, s), rule.gates));
+      blocking = await gates.unmetGates(s.pk, governedTiers(rule, s), rule.gates);
       for (const b of blocking) out.push({ pointer: '/gates', message: `${b.label} (${b.gate}): ${b.state}` });
     }
     for (const f of need.fields ?? []) if (empty(r[f])) out.push({ pointer: `/${f}`, message: `states no ${f}` });
@@ -138,7 +138,7 @@ export function createPoliciesService(deps: {
       for (const x of unanswered) out.push({ pointer: `/datasheet/${x.section}`, message: `the datasheet answers nothing of ${x.title}` });
     }
     if (need.beatsBaseline) {
-      const unmet = (await gates.unmetBaseline(s.pk, need.beatsBaseline));
+      const unmet = await gates.unmetBaseline(s.pk, need.beatsBaseline);
       blocking = [...blocking, ...unmet];
       for (const b of unmet) out.push({ pointer: '/evaluations', message: `${b.label}: ${b.state}` });
     }
@@ -146,7 +146,7 @@ export function createPoliciesService(deps: {
   }
 
   async function outcome(rule: Rule, s: PolicySubject): Promise<RuleOutcome & { blocking: BlockingGate[] }> {
-    const found = (await problems(rule, s));
+    const found = await problems(rule, s);
     const prefix = `${rule.policy}/${rule.id}`;
     return {
       policy: rule.policy,
@@ -188,13 +188,15 @@ export function createPoliciesService(deps: {
      */
     async check(versionPk: number, event: PolicyEvent): Promise<void> {
       if (!rules.some((r) => r.on.includes(event))) return;
-      const [item] = (await deps.reader.load(system, [versionPk]));
+      const [item] = await deps.reader.load(system, [versionPk]);
       if (!item) throw new FemtoError('INTERNAL', `version row ${versionPk} vanished`);
       const s = subjectOf(item);
-      const unmet = (await mapInOrder(
-        rules.filter((r) => r.on.includes(event) && governs(r, s)),
-        (r) => outcome(r, s),
-      )).filter((o) => !o.met);
+      const unmet = (
+        await mapInOrder(
+          rules.filter((r) => r.on.includes(event) && governs(r, s)),
+          (r) => outcome(r, s),
+        )
+      ).filter((o) => !o.met);
       if (!unmet.length) return;
       const at = event === 'publish' ? 'publish this version' : 'make a DOI of this version findable';
       throw new FemtoError(

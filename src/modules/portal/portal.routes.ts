@@ -51,7 +51,8 @@ export function portalRoutes({
     app.get(
       '/',
       { schema: { hide: true, querystring: searchQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(20) }) } },
-      async (request, reply) => reply.type('text/html; charset=utf-8').send(searchPage(request.query, (await search.search(request.actor, request.query)), labels)),
+      async (request, reply) =>
+        reply.type('text/html; charset=utf-8').send(searchPage(request.query, await search.search(request.actor, request.query), labels)),
     );
 
     app.get(
@@ -66,17 +67,17 @@ export function portalRoutes({
       async (request, reply) => {
         const { actor } = request;
         // The read pipeline: hidden records are 404, withdrawn ones 410, as on every channel.
-        const rootVersion = (await reader.open(actor, { dataset: request.params.id, draft: 'fallback' }));
+        const rootVersion = await reader.open(actor, { dataset: request.params.id, draft: 'fallback' });
         const root = (await datasets.recordsFor(actor, [rootVersion.pk])).get(rootVersion.pk)!;
-        const answer = (await lineage.lineage(actor, { id: request.params.id, direction: request.query.direction, depth: request.query.depth }));
-        const records = (await datasets.recordsFor(
+        const answer = await lineage.lineage(actor, { id: request.params.id, direction: request.query.direction, depth: request.query.depth });
+        const records = await datasets.recordsFor(
           actor,
           answer.nodes.flatMap((n) => (n.pk != null ? [n.pk] : [])),
-        ));
-        const steps = (await provenance.records(
+        );
+        const steps = await provenance.records(
           actor,
           answer.nodes.flatMap((n) => (n.activity ? [n.activity] : [])),
-        ));
+        );
         const status = new Map((await lineage.withGateStatus(answer.nodes)).map((n) => [n.id, n.gateStatus]));
         const nodes: GraphNode[] = answer.nodes.map((n) => {
           // A placeholder says only that something the caller may not see is there.
@@ -129,7 +130,7 @@ export function portalRoutes({
       async (request, reply) => {
         const { actor } = request;
         const { id } = request.params;
-        const card = (await models.card(actor, id, request.query.version));
+        const card = await models.card(actor, id, request.query.version);
         // One leaderboard per benchmark version and metric the model was measured on.
         const boards = new Map<string, { dataset: string; version: number; metric: string }>();
         for (const e of card.evaluations) {

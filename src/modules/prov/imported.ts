@@ -83,7 +83,7 @@ export const doiOf = (content: VersionContent) => content.relatedIdentifiers?.fi
 
 /** The version a reference names when femto has it; else the dataset's latest (a document from another femto names versions this one numbers differently). */
 async function existing(w: ImportWriters, actor: Actor, ref: StepRef): Promise<VersionRef | undefined> {
-  const byDoi = ref.doi ? (await w.datasetOfDoi(actor, ref.doi)) : undefined;
+  const byDoi = ref.doi ? await w.datasetOfDoi(actor, ref.doi) : undefined;
   if (byDoi) return byDoi;
   if (ref.version === undefined) return undefined;
   // Only a version the importing caller may read: one hidden from it is as unknown as an absent one.
@@ -96,13 +96,13 @@ async function existing(w: ImportWriters, actor: Actor, ref: StepRef): Promise<V
  * the document now says something else, unchanged when it says what the latest version says.
  */
 export async function writeDataset(w: ImportWriters, actor: Actor, plan: DatasetPlan, dryRun: boolean): Promise<Applied> {
-  const known = (await existing(w, actor, { dataset: plan.id, version: plan.version, doi: doiOf(plan.content) }));
+  const known = await existing(w, actor, { dataset: plan.id, version: plan.version, doi: doiOf(plan.content) });
   if (known) {
     const id = known.dataset;
     return { status: 'unchanged', message: `${plan.content.title} is femto's dataset ${id} v${known.version}`, subject: { id, location: w.urls.dataset(id) } };
   }
   const { id, content } = plan;
-  const r = (await w.datasets.publishContent(actor, id, content));
+  const r = await w.datasets.publishContent(actor, id, content);
   const what = { created: `create dataset ${id}`, updated: `publish version ${r.version} of dataset ${id}`, unchanged: `leave dataset ${id} as it is` }[
     r.status
   ];
@@ -118,7 +118,7 @@ export async function writeStep(
   dryRun: boolean,
 ): Promise<Applied> {
   const subject = { id: step.id, location: w.urls.activity(step.id) };
-  if ((await w.provenance.exists(step.id))) return { status: 'unchanged', message: `step ${step.id} is recorded`, subject };
+  if (await w.provenance.exists(step.id)) return { status: 'unchanged', message: `step ${step.id} is recorded`, subject };
   const resolve = async (ref: StepRef, keepRole: boolean) => ({
     ...((await existing(w, actor, ref)) ?? { dataset: ref.dataset }),
     ...(keepRole && ref.role ? { role: ref.role } : {}),
@@ -129,7 +129,7 @@ export async function writeStep(
     outputs: await mapInOrder(step.outputs, (r) => resolve(r, false)),
   });
   if (!parsed.success) throw invalidStep(parsed.error, pointer);
-  (await w.provenance.insert(actor, parsed.data));
+  await w.provenance.insert(actor, parsed.data);
   return {
     status: 'created',
     message: `${dryRun ? 'would record' : 'recorded'} step ${step.id} (${parsed.data.inputs.length} in, ${parsed.data.outputs.length} out)`,

@@ -22,17 +22,17 @@ export const PROV_JSON_PROFILE = 'http://www.w3.org/Submission/prov-json/';
  */
 export function provFormats(urls: SiteUrls): RepresentationRegistry<Exportable> {
   const formats = new RepresentationRegistry<Exportable>();
-  const doc = async (e: Exportable) => provDocument((await e.graph()), urls);
+  const doc = async (e: Exportable) => provDocument(await e.graph(), urls);
   formats.register({ mediaType: 'application/json', format: 'json', render: (e) => e.json() });
   formats.register({
     mediaType: `application/json; profile="${PROV_JSON_PROFILE}"`,
     format: 'prov-json',
     profile: PROV_JSON_PROFILE,
-    render: async (e) => JSON.stringify((await doc(e))),
+    render: async (e) => JSON.stringify(await doc(e)),
   });
-  formats.register({ mediaType: 'application/provenance+xml', format: 'prov-xml', render: async (e) => provXml((await doc(e))) });
-  formats.register({ mediaType: 'text/turtle', format: 'prov-o', render: async (e) => provTurtle((await doc(e))) });
-  formats.register({ mediaType: 'application/ld+json', format: 'prov-o-jsonld', render: async (e) => provJsonLd((await doc(e))) });
+  formats.register({ mediaType: 'application/provenance+xml', format: 'prov-xml', render: async (e) => provXml(await doc(e)) });
+  formats.register({ mediaType: 'text/turtle', format: 'prov-o', render: async (e) => provTurtle(await doc(e)) });
+  formats.register({ mediaType: 'application/ld+json', format: 'prov-o-jsonld', render: async (e) => provJsonLd(await doc(e)) });
   return formats;
 }
 

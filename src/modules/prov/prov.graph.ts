@@ -43,7 +43,7 @@ export function createProvGraphs(deps: { steps: ProvenanceService['steps']; read
     versionPks: number[],
     activityIds: string[],
   ): Promise<ProvGraph> {
-    const s = (await steps(actor, activityIds));
+    const s = await steps(actor, activityIds);
     const pks = [...new Set([...versionPks, ...s.used.map((u) => u.versionPk), ...s.generated.map((g) => g.versionPk)])];
     const versions = (await reader.load(actor, pks)).map((item) => ({ item, described: harvestItem(actor, item) }));
     const loaded = new Set(versions.map((v) => v.item.pk));
@@ -74,7 +74,7 @@ export function createProvGraphs(deps: { steps: ProvenanceService['steps']; read
 
     /** One step with its inputs, outputs, agents and software; 404 for an unknown step. */
     async ofActivity(actor: Actor, id: string): Promise<ProvGraph> {
-      const g = (await build(actor, { kind: 'activity', about: urls.activity(id), title: '', description: '', truncated: false }, [], [id]));
+      const g = await build(actor, { kind: 'activity', about: urls.activity(id), title: '', description: '', truncated: false }, [], [id]);
       const [a] = g.activities;
       if (!a) throw notFound('Activity', id);
       return {

@@ -326,7 +326,7 @@ export function provJsonImporter(deps: ImportWriters & { jsonMaxDepth: number })
     },
 
     async apply({ data }, actor, { dryRun }) {
-      return data.kind === 'step' ? (await writeStep(deps, actor, data.step, data.pointer, dryRun)) : (await writeDataset(deps, actor, data.plan, dryRun));
+      return data.kind === 'step' ? await writeStep(deps, actor, data.step, data.pointer, dryRun) : await writeDataset(deps, actor, data.plan, dryRun);
     },
   };
 }

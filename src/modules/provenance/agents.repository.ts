@@ -41,7 +41,7 @@ export function createAgentsRepository(db: Database) {
   const byIdsStmt = db.prepare(`${agentRows.select} WHERE id IN (SELECT value FROM json_each(?))`);
 
   async function findByIdentity(a: AgentIdentity): Promise<AgentRow | undefined> {
-    const row = a.orcid ? (await byOrcid.get(a.orcid)) : a.ror ? (await byRor.get(a.ror)) : (await byName.get([a.kind, a.name]));
+    const row = a.orcid ? await byOrcid.get(a.orcid) : a.ror ? await byRor.get(a.ror) : await byName.get([a.kind, a.name]);
     return row as AgentRow | undefined;
   }
 
@@ -50,10 +50,18 @@ export function createAgentsRepository(db: Database) {
 
     /** Returns the id of the agent with this identity, creating it when new. */
     async upsert(a: AgentIdentity): Promise<string> {
-      const existing = (await findByIdentity(a));
+      const existing = await findByIdentity(a);
       if (existing) return existing.id;
       const id = randomId('ag-');
-      await agentRows.insert({ id, kind: a.kind, name: a.name, orcid: a.orcid ?? null, ror: a.ror ?? null, url: a.url ?? null, affiliation: a.affiliation ?? null });
+      await agentRows.insert({
+        id,
+        kind: a.kind,
+        name: a.name,
+        orcid: a.orcid ?? null,
+        ror: a.ror ?? null,
+        url: a.url ?? null,
+        affiliation: a.affiliation ?? null,
+      });
       return id;
     },
 

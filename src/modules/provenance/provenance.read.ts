@@ -12,10 +12,10 @@ declare module '../datasets/read.js' {
 export function provenanceReadExtension(provenance: ProvenanceService): ReadExtension {
   return {
     async load(actor, items) {
-      const around = (await provenance.neighbourhood(
+      const around = await provenance.neighbourhood(
         actor,
         items.map((i) => i.pk),
-      ));
+      );
       for (const item of items) item.parts.provenance = around.get(item.pk)!;
     },
   };

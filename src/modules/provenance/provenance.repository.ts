@@ -107,8 +107,8 @@ export function createProvenanceRepository(db: Database) {
       links: { agents: { agentId: string; role: string }[]; inputs: { versionPk: number; role: string | null }[]; outputs: number[] },
     ): Promise<void> {
       // Nested in the caller's transaction (a savepoint): the edges and the generation bump commit or roll back together.
-      (await inTransaction(async () => {
-        (await insertActivityStmt.run({
+      await inTransaction(async () => {
+        await insertActivityStmt.run({
           name: null,
           description: null,
           softwareName: null,
@@ -122,12 +122,12 @@ export function createProvenanceRepository(db: Database) {
           parameters: row.parameters == null ? null : JSON.stringify(row.parameters),
           implied: row.implied ? 1 : 0,
           createdAt: row.createdAt ?? new Date().toISOString(),
-        }));
-        for (const a of links.agents) (await insertAgentLink.run([row.id, a.agentId, a.role]));
-        for (const i of links.inputs) (await insertInput.run([row.id, i.versionPk, i.role]));
-        for (const versionPk of links.outputs) (await insertOutput.run([row.id, versionPk]));
-        (await bumpGeneration.run());
-      }));
+        });
+        for (const a of links.agents) await insertAgentLink.run([row.id, a.agentId, a.role]);
+        for (const i of links.inputs) await insertInput.run([row.id, i.versionPk, i.role]);
+        for (const versionPk of links.outputs) await insertOutput.run([row.id, versionPk]);
+        await bumpGeneration.run();
+      });
     },
 
     async wouldCycle(inputPks: number[], outputPks: number[]): Promise<boolean> {
@@ -148,19 +148,21 @@ export function createProvenanceRepository(db: Database) {
 
     async agentsOf(ids: readonly string[]): Promise<{ activityId: string; role: string; agent: AgentRow }[]> {
       if (!ids.length) return [];
-      return ((await agentsStmt.all({ ids: JSON.stringify(ids) })) as (AgentRow & { activityId: string; role: string })[]).map(({ activityId, role, ...agent }) => ({
-        activityId,
-        role,
-        agent,
-      }));
+      return ((await agentsStmt.all({ ids: JSON.stringify(ids) })) as (AgentRow & { activityId: string; role: string })[]).map(
+        ({ activityId, role, ...agent }) => ({
+          activityId,
+          role,
+          agent,
+        }),
+      );
     },
 
     async inputsOf(ids: readonly string[]): Promise<VersionEndpoint[]> {
-      return ids.length ? endpoints((await inputsStmt.all({ ids: JSON.stringify(ids) }))) : [];
+      return ids.length ? endpoints(await inputsStmt.all({ ids: JSON.stringify(ids) })) : [];
     },
 
     async outputsOf(ids: readonly string[]): Promise<VersionEndpoint[]> {
-      return ids.length ? endpoints((await outputsStmt.all({ ids: JSON.stringify(ids) }))) : [];
+      return ids.length ? endpoints(await outputsStmt.all({ ids: JSON.stringify(ids) })) : [];
     },
 
     /** Activities that generated or used the given versions (the edges one step away), in one statement. */
@@ -170,7 +172,11 @@ export function createProvenanceRepository(db: Database) {
     }> {
       const out = { generatedBy: [] as { versionPk: number; activityId: string }[], usedBy: [] as { versionPk: number; activityId: string }[] };
       if (!versionPks.length) return out;
-      for (const r of (await touchingStmt.all({ pks: JSON.stringify(versionPks) })) as { side: 'generatedBy' | 'usedBy'; versionPk: number; activityId: string }[]) {
+      for (const r of (await touchingStmt.all({ pks: JSON.stringify(versionPks) })) as {
+        side: 'generatedBy' | 'usedBy';
+        versionPk: number;
+        activityId: string;
+      }[]) {
         out[r.side].push({ versionPk: r.versionPk, activityId: r.activityId });
       }
       return out;

@@ -33,7 +33,7 @@ export function provenanceRoutes(deps: {
         },
       },
       async (request, reply) => {
-        const record = (await provenance.create(request.actor, request.body));
+        const record = await provenance.create(request.actor, request.body);
         reply.status(201).header('Location', urls.activity(record.id));
         return record;
       },
@@ -56,7 +56,7 @@ export function provenanceRoutes(deps: {
       },
       async (request, reply) => {
         const { actor } = request;
-        const record = (await provenance.get(actor, request.params.id));
+        const record = await provenance.get(actor, request.params.id);
         const answer: Exportable = { json: async () => JSON.stringify(activityRecord.parse(record)), graph: () => provGraphs.ofActivity(actor, record.id) };
         const { mediaType, body } = await negotiate(provFormats, { accept: request.headers.accept, format: request.query.format }, answer);
         return reply
@@ -90,7 +90,7 @@ export function provenanceRoutes(deps: {
       '/agents',
       { schema: { tags: ['provenance'], security, summary: 'Register an agent', body: agentInput, response: { 201: agentRecord } } },
       async (request, reply) => {
-        const record = (await provenance.createAgent(request.actor, request.body));
+        const record = await provenance.createAgent(request.actor, request.body);
         reply.status(201).header('Location', urls.agent(record.id));
         return record;
       },

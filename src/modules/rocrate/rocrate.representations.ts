@@ -28,6 +28,6 @@ export function registerRoCrateRepresentations(reader: DatasetReader, provFormat
       profile: spec,
       render: (item) => JSON.stringify(datasetCrate(harvestItem(item.viewer, item), urls, version)),
     });
-    provFormats.register({ mediaType, format, profile: spec, render: async (e) => JSON.stringify(runCrate((await e.graph()), urls, version)) });
+    provFormats.register({ mediaType, format, profile: spec, render: async (e) => JSON.stringify(runCrate(await e.graph(), urls, version)) });
   }
 }

@@ -174,7 +174,12 @@ export function createSearchRepository(db: Database) {
         ...ensembleParams(query),
         ...collisionParams(query),
       };
-      const rows = (await s.page.all({ ...params, afterRank: opts.after?.rank ?? null, afterId: opts.after?.id ?? null, limit: query.limit + 1 })) as SearchHit[];
+      const rows = (await s.page.all({
+        ...params,
+        afterRank: opts.after?.rank ?? null,
+        afterId: opts.after?.id ?? null,
+        limit: query.limit + 1,
+      })) as SearchHit[];
       let total = 0;
       for (const r of (await s.facets.all(params)) as { facet: Facet | 'total'; value: string; count: number }[]) {
         if (r.facet === 'total') total = r.count;

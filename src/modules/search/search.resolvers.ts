@@ -28,7 +28,7 @@ export const searchGraphQL: GraphQLModule = {
           const errors = parsed.error.issues.map((i) => ({ pointer: `args/${argName(i.path[0] ?? '')}`, message: i.message }));
           throw new FemtoError('VALIDATION_FAILED', errors.map((e) => `${e.pointer}: ${e.message}`).join('; '), errors);
         }
-        const result = (await ctx.femto.search.search(ctx.actor, parsed.data));
+        const result = await ctx.femto.search.search(ctx.actor, parsed.data);
         return {
           edges: result.items.map((i) => ({ cursor: i.cursor, node: datasetNode(i.pk, i.record) })),
           pageInfo: { hasNextPage: result.nextCursor !== null, endCursor: result.items.at(-1)?.cursor ?? null },

@@ -27,11 +27,11 @@ export function searchRoutes(deps: { search: SearchService; reader: DatasetReade
         },
       },
       async (request, reply) => {
-        const body = (await search.pageText(request.actor, request.query, async (page) => {
+        const body = await search.pageText(request.actor, request.query, async (page) => {
           // Each record's JSON comes from the read pipeline's cache, as GET /datasets/{id} sends it.
           const items = (await reader.jsonMany(request.actor, page.hits)).filter((j) => j !== undefined);
           return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)},"total":${page.total},"facets":${JSON.stringify(page.facets)}}`;
-        }));
+        });
         return sendJson(reply, body);
       },
     );

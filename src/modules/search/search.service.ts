@@ -29,7 +29,8 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
    * cached under the catalog's change counter (one one-row read while nothing changed), for
    * anonymous callers: what anyone else finds depends on who they are.
    */
-  const keyOf = async (actor: Actor, query: SearchQuery) => (sharesPublicView(actor) ? `search:${(await repo.generation())}:${JSON.stringify(query)}` : undefined);
+  const keyOf = async (actor: Actor, query: SearchQuery) =>
+    sharesPublicView(actor) ? `search:${await repo.generation()}:${JSON.stringify(query)}` : undefined;
 
   // A domain filter may name the domain any way the ontology does; a name it does not know matches nothing.
   const withDomainIri = (query: SearchQuery): SearchQuery =>
@@ -40,11 +41,11 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
     const query = withDomainIri(given);
     const hit = key ? cache.get<SearchHits>(key) : undefined;
     if (hit) return hit.meta!;
-    const p = (await repo.search(query, {
+    const p = await repo.search(query, {
       access: accessParams(actor),
       // searchQuery refused cursors femto did not issue
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
-    }));
+    });
     const facets = { ...p.facets, domain: p.facets.domain.map((f) => ({ ...f, label: domains.resolveDomain(f.value)?.label ?? f.value })) };
     const out = { hits: p.hits.map((h) => ({ ...h, cursor: encodeCursor(h) })), nextCursor: p.last ? encodeCursor(p.last) : null, total: p.total, facets };
     // Kept as the object itself (callers only read it), sized by its JSON text.
@@ -61,25 +62,25 @@ export function createSearchService(repo: SearchRepository, datasets: DatasetsSe
      * it, with no write) ends the entry's life.
      */
     async pageText(actor: Actor, query: SearchQuery, render: (page: SearchHits) => Promise<string>): Promise<string> {
-      const key = (await keyOf(actor, query));
-      if (!key) return render((await page(actor, query, key)));
+      const key = await keyOf(actor, query);
+      if (!key) return render(await page(actor, query, key));
       const hit = cache.get<number | null>(`${key}:text`);
       if (hit && (hit.meta == null || Date.now() < hit.meta)) return hit.text;
-      const p = (await page(actor, query, key));
+      const p = await page(actor, query, key);
       const now = Date.now();
       const embargoEnds = p.hits.map((h) => (h.accessLevel === 'embargoed' && h.embargoUntil ? Date.parse(h.embargoUntil) : NaN)).filter((t) => t > now);
-      const text = (await render(p));
+      const text = await render(p);
       cache.set(`${key}:text`, text, embargoEnds.length ? Math.min(...embargoEnds) : null);
       return text;
     },
 
     /** The page with its records (GraphQL, portal). */
     async search(actor: Actor, query: SearchQuery): Promise<SearchResult> {
-      const { hits, ...rest } = (await page(actor, query));
-      const records = (await datasets.recordsFor(
+      const { hits, ...rest } = await page(actor, query);
+      const records = await datasets.recordsFor(
         actor,
         hits.map((h) => h.pk),
-      ));
+      );
       return {
         ...rest,
         items: hits.flatMap((h) => {

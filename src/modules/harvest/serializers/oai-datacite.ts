@@ -42,7 +42,7 @@ function memoizedXml(entries: number) {
 export function dataciteFormats(metadataOf: DataciteOfMany, datacentreSymbol: string): OaiFormat[] {
   const xml = memoizedXml(CACHE_ENTRIES);
   const resources = async (items: ReadItem[]) => {
-    const metadata = (await metadataOf(items));
+    const metadata = await metadataOf(items);
     return items.map((i) => xml(metadata.get(i.pk)!));
   };
   const symbol = datacentreSymbol.replace(/[<&]/g, '');

@@ -148,7 +148,7 @@ function* csvRows(input: FileInput): Iterable<ParsedUnit<CatalogRecord>> {
 async function applyRecord(w: CatalogWriters, { data }: { data: CatalogRecord }, actor: Actor, dryRun: boolean) {
   const would = (verb: 'create' | 'publish') => (dryRun ? `would ${verb}` : { create: 'created', publish: 'published' }[verb]);
   if (data.record === 'dataset') {
-    const r = (await w.datasets.publishContent(actor, data.id, data.content));
+    const r = await w.datasets.publishContent(actor, data.id, data.content);
     const message =
       r.status === 'unchanged'
         ? `dataset ${data.id} v${r.version} already says this`
@@ -156,9 +156,9 @@ async function applyRecord(w: CatalogWriters, { data }: { data: CatalogRecord },
     return { status: r.status, message, subject: { id: data.id, location: w.urls.version(data.id, r.version) } };
   }
   // Steps are immutable: one with this id is the one an earlier import (whose ledger row was lost) made.
-  if ((await w.provenance.exists(data.id)))
+  if (await w.provenance.exists(data.id))
     return { status: 'unchanged' as const, message: `step ${data.id} already exists`, subject: { id: data.id, location: w.urls.activity(data.id) } };
-  (await w.provenance.insert(actor, data.step));
+  await w.provenance.insert(actor, data.step);
   return { status: 'created' as const, message: `${would('create')} step ${data.id}`, subject: { id: data.id, location: w.urls.activity(data.id) } };
 }
 
