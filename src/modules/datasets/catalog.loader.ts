@@ -222,8 +222,8 @@ function toContent(d: z.infer<typeof catalogDataset>, source: string, datasheet:
 /** What loading the catalog writes through (the datasets service, the provenance module's step creation, the models module's evaluations) and checks against (the ontology's domains). */
 export interface CatalogWriters {
   datasets: DatasetsService;
-  provenance: { create(actor: Actor, input: CreateActivityInput): unknown };
-  models: { recordEvaluation(actor: Actor, modelId: string, input: EvaluationInput): unknown };
+  provenance: { create(actor: Actor, input: CreateActivityInput): Promise<unknown> };
+  models: { recordEvaluation(actor: Actor, modelId: string, input: EvaluationInput): Promise<unknown> };
   ontology: { resolveDomain(text: string): { iri: string } | undefined };
 }
 
@@ -256,14 +256,14 @@ export async function loadCatalog(writers: CatalogWriters, files = readCatalog()
     }
     for (const { content } of files) {
       for (const a of content.activities) {
-        provenance.create(catalogActor, { ...a, basis: a.basis ? `${a.basis} (${content.source})` : content.source });
+        await provenance.create(catalogActor, { ...a, basis: a.basis ? `${a.basis} (${content.source})` : content.source });
         nActivities++;
       }
     }
     let nEvaluations = 0;
     for (const { content } of files) {
       for (const { model, ...e } of content.evaluations) {
-        models.recordEvaluation(catalogActor, model, { ...e, basis: e.basis ? `${e.basis} (${content.source})` : content.source });
+        await models.recordEvaluation(catalogActor, model, { ...e, basis: e.basis ? `${e.basis} (${content.source})` : content.source });
         nEvaluations++;
       }
     }
