@@ -386,6 +386,78 @@ t.test('truncation is reported by path and impact too; an admin sees every priva
   );
 });
 
+t.test('path and impact from a dataset id stand for its versions the caller may see: a private older version is not among them', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  // x@1 is private, x@2 (its latest) public; only x@1 was used, to make y.
+  g.dataset('x', { title: 'Private first cut', visibility: 'private' });
+  g.dataset('y');
+  g.step('cut-to-y', ['x'], ['y']);
+  t.equal(g.newVersion('x', { visibility: 'public', title: 'Public release' }), 2);
+  await a.app.inject({ method: 'POST', url: '/users', headers: a.as.admin, payload: { id: 'stranger', name: 'Stranger' } });
+  const stranger = { authorization: `Bearer ${a.app.femto.auth.createToken('reader', undefined, 'stranger').token}` };
+  const paths = (p: { paths: { nodes: { id: string }[] }[] }) => p.paths.map((x) => x.nodes.map((n) => n.id).join(' '));
+  const ask = async (headers: Record<string, string>) => {
+    const res = await gql(
+      a.app,
+      `{ down: path(from: "x", to: "y") { length truncated paths { nodes { id } } }
+         up: path(from: "y", to: "x") { length truncated paths { nodes { id } } }
+         impact(id: "x") { truncated datasets { id } } }`,
+      headers,
+    );
+    t.notOk(res.body.errors, JSON.stringify(res.body.errors));
+    return { raw: res.raw, down: res.body.data.down, up: res.body.data.up, impact: res.body.data.impact };
+  };
+  for (const [who, headers] of [
+    ['anonymous', {}],
+    ['a reader who does not hold x', stranger],
+  ] as const) {
+    const r = await ask(headers);
+    t.same(r.down, { length: null, truncated: false, paths: [] }, `${who}: x@2 does not lead to y`);
+    t.same(r.up, { length: null, truncated: false, paths: [] }, `${who}: y does not come from x@2`);
+    t.same(r.impact, { truncated: false, datasets: [] }, `${who}: withdrawing x (as it sees it) touches nothing`);
+    t.notMatch(r.raw, /x@1|hidden:|cut-to-y|y@1/, `${who}: nothing names the private version or what it led to`);
+  }
+  const holder = await ask(a.as.reader);
+  t.same(paths(holder.down), ['x@1 cut-to-y y@1'], 'a holder: x stands for both versions, and x@1 leads to y');
+  t.same(paths(holder.up), ['y@1 cut-to-y x@1']);
+  t.same(holder.impact.datasets, [{ id: 'y@1' }]);
+});
+
+t.test('an unknown step id and a hidden one are refused in the same words', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  g.dataset('old-secret', { visibility: 'private' });
+  g.dataset('new-secret', { visibility: 'private' });
+  g.step('secret-step', ['old-secret'], ['new-secret']);
+  // 'absent-step' is as long as 'secret-step': the two answers may differ in nothing, not even a length.
+  // Each answer has its own request id; everything else must match.
+  const rest = async (id: string) => {
+    const res = await a.app.inject(`/datasets/${id}/lineage`);
+    const { requestId, ...body } = res.json();
+    t.match(requestId, /^[0-9a-f-]{36}$/);
+    return { status: res.statusCode, type: res.headers['content-type'], length: res.headers['content-length'], body };
+  };
+  const unknown = await rest('absent-step');
+  t.match(unknown, {
+    status: 404,
+    type: /^application\/problem\+json/,
+    body: { status: 404, code: 'NOT_FOUND', detail: "Dataset or activity 'absent-step' does not exist" },
+  });
+  const hidden = await rest('secret-step');
+  t.same(
+    { ...hidden, body: JSON.parse(JSON.stringify(hidden.body).replaceAll('secret-step', 'absent-step')) },
+    unknown,
+    'REST: the hidden step answers word for word as the unknown one',
+  );
+  const graphql = async (id: string) => (await gql(a.app, `{ lineage(id: "${id}") { truncated } }`)).body;
+  t.same(await graphql('absent-step'), {
+    data: { lineage: null },
+    errors: [{ message: "Dataset or activity 'absent-step' does not exist", path: ['lineage'], extensions: { code: 'NOT_FOUND', status: 404 } }],
+  });
+  t.same(JSON.parse(JSON.stringify(await graphql('secret-step')).replaceAll('secret-step', 'absent-step')), await graphql('absent-step'), 'GraphQL: the same');
+});
+
 t.test('impact: every downstream version with its access level; placeholders for what the caller may not see', async (t) => {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
