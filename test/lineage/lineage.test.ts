@@ -120,6 +120,45 @@ t.test('under the node budget every edge between two listed nodes is listed', as
   ]);
 });
 
+t.test('BOTH: when one side is cut by depth and the other by the node budget, the reason is NODE_BUDGET', async (t) => {
+  const a = await makeApp(t, { FEMTO_LINEAGE_NODE_BUDGET: '5' });
+  const g = graphBuilder(a.app);
+  // r: a chain upstream (u0 lies two steps away), five outputs downstream.
+  for (const id of ['u0', 'u1', 'r', 'o1', 'o2', 'o3', 'o4', 'o5']) g.dataset(id);
+  g.step('u0-to-u1', ['u0'], ['u1']);
+  g.step('make-r', ['u1'], ['r']);
+  g.step('fan-out', ['r'], ['o1', 'o2', 'o3', 'o4', 'o5']);
+  // m: five inputs upstream, a chain downstream (d2 lies two steps away).
+  for (const id of ['i1', 'i2', 'i3', 'i4', 'i5', 'm', 'd1', 'd2']) g.dataset(id);
+  g.step('merge', ['i1', 'i2', 'i3', 'i4', 'i5'], ['m']);
+  g.step('m-to-d1', ['m'], ['d1']);
+  g.step('d1-to-d2', ['d1'], ['d2']);
+  const cut = async (id: string, direction: string) => {
+    const l = (await gql(a.app, lineage(`id: "${id}", direction: ${direction}, depth: 1`))).body.data.lineage;
+    return { reason: l.truncatedReason, truncated: l.truncated, ids: ids(l.nodes) };
+  };
+
+  t.same(await cut('r', 'UPSTREAM'), { reason: 'DEPTH', truncated: true, ids: ['make-r', 'r@1', 'u1@1'] }, 'r upstream alone: cut by depth');
+  t.match(await cut('r', 'DOWNSTREAM'), { reason: 'NODE_BUDGET', truncated: true }, 'r downstream alone: cut by the budget');
+  const r = await cut('r', 'BOTH');
+  t.same(r.reason, 'NODE_BUDGET', 'r both ways: the budget is named, not the depth');
+  t.equal(r.truncated, true);
+  // Upstream took 3 of the 5 nodes; downstream had the rest (the root counted once): the step and one output.
+  t.same(
+    r.ids.filter((id: string) => !/^o\d@1$/.test(id)),
+    ['fan-out', 'make-r', 'r@1', 'u1@1'],
+  );
+  t.equal(r.ids.length, 5);
+
+  t.match(await cut('m', 'UPSTREAM'), { reason: 'NODE_BUDGET' }, 'm upstream alone: cut by the budget');
+  t.same(await cut('m', 'DOWNSTREAM'), { reason: 'DEPTH', truncated: true, ids: ['d1@1', 'm-to-d1', 'm@1'] }, 'm downstream alone: cut by depth');
+  // The other way round, the budget is spent upstream first: downstream, m-to-d1 (within the depth bound) is refused by the budget.
+  const m = await cut('m', 'BOTH');
+  t.same(m.reason, 'NODE_BUDGET', 'm both ways: the budget again');
+  t.equal(m.ids.length, 5);
+  t.notOk(m.ids.includes('m-to-d1'));
+});
+
 t.test('depth: null walks as deep as FEMTO_LINEAGE_MAX_DEPTH allows; more is refused with a code', async (t) => {
   const a = await chain(t, 6, { FEMTO_LINEAGE_MAX_DEPTH: '4' });
   const l = (await gql(a.app, lineage(`id: "c6", depth: null`))).body.data.lineage;
@@ -356,6 +395,49 @@ t.test('path to a dataset: the versions nearest the start only', async (t) => {
   t.same(p, { length: 1, paths: [{ nodes: [{ id: 'r@1' }, { id: 'near' }, { id: 'd@1' }] }] }, 'd@2, two steps away, is not listed');
   const toV2 = (await gql(a.app, `{ path(from: "r", to: "d@2") { length paths { nodes { id } } } }`)).body.data.path;
   t.same(toV2, { length: 2, paths: [{ nodes: [{ id: 'r@1' }, { id: 'to-m' }, { id: 'm@1' }, { id: 'far' }, { id: 'd@2' }] }] });
+});
+
+t.test('path lists at most 100 shortest paths, and says PATH_LIMIT when there are more', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  /** Diamonds in a row: at stage i, split-i makes widths[i] versions from x-i and join-i makes x-(i+1) from them all. Every path to the end: one version per stage. */
+  const diamonds = (name: string, widths: number[]) => {
+    g.dataset(`${name}-x0`);
+    widths.forEach((width, i) => {
+      const mids = Array.from({ length: width }, (_, j) => g.dataset(`${name}-m${i}-${j}`));
+      g.dataset(`${name}-x${i + 1}`);
+      g.step(`${name}-split${i}`, [`${name}-x${i}`], mids);
+      g.step(`${name}-join${i}`, mids, [`${name}-x${i + 1}`]);
+    });
+    let all = [`${name}-x0@1`];
+    widths.forEach((width, i) => {
+      all = all.flatMap((p) => Array.from({ length: width }, (_, j) => `${p} ${name}-split${i} ${name}-m${i}-${j}@1 ${name}-join${i} ${name}-x${i + 1}@1`));
+    });
+    return new Set(all);
+  };
+  const ask = async (from: string, to: string) =>
+    (await gql(a.app, `{ path(from: "${from}", to: "${to}") { length truncated truncatedReason paths { nodes { id } } } }`)).body.data.path;
+  const listed = (p: { paths: { nodes: { id: string }[] }[] }) => p.paths.map((x) => x.nodes.map((n) => n.id).join(' '));
+
+  const many = diamonds('many', [2, 2, 2, 2, 2, 2, 2]);
+  t.equal(many.size, 128);
+  const capped = await ask('many-x0', 'many-x7');
+  t.match(capped, { length: 14, truncated: true, truncatedReason: 'PATH_LIMIT' });
+  const kept = listed(capped);
+  t.equal(kept.length, 100, '100 of the 128 shortest paths');
+  t.equal(new Set(kept).size, 100, 'each once');
+  t.ok(
+    kept.every((p) => many.has(p)),
+    'each a shortest path from x0 to x7',
+  );
+  const upstream = await ask('many-x7', 'many-x0');
+  t.match(upstream, { length: 14, truncated: true, truncatedReason: 'PATH_LIMIT' });
+  t.equal(upstream.paths.length, 100, 'upstream too');
+
+  const hundred = diamonds('exact', [5, 5, 2, 2]);
+  const all = await ask('exact-x0', 'exact-x4');
+  t.match(all, { length: 8, truncated: false, truncatedReason: null });
+  t.same(new Set(listed(all)), hundred, 'exactly 100 shortest paths: all listed, nothing truncated');
 });
 
 t.test('truncation is reported by path and impact too; an admin sees every private record; a visible restricted version says so', async (t) => {
