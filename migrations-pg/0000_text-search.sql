@@ -5,4 +5,4 @@ CREATE EXTENSION IF NOT EXISTS unaccent;
 --> statement-breakpoint
 CREATE TEXT SEARCH CONFIGURATION femto_search (COPY = pg_catalog.simple);
 --> statement-breakpoint
-ALTER TEXT SEARCH CONFIGURATION femto_search ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH unaccent, simple;
+ALTER TEXT SEARCH CONFIGURATION femto_search ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part, numword, numhword, hword_numpart WITH unaccent, simple;

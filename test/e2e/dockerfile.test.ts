@@ -4,6 +4,8 @@ import { cpSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { projectPath } from '../../src/paths.js';
+import { available } from '../helpers/external.js';
+import { pgDatabase, postgres } from '../helpers/postgres.js';
 
 /**
  * The runtime stage of the Dockerfile, read as the image builder reads it: each COPY's sources
@@ -95,4 +97,17 @@ t.test('the files the runtime stage copies, and nothing else, start the server',
   t.equal(record?.status, 200, 'the bundled catalog was loaded from the image');
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'clean exit');
+
+  if (available(t, "the image's files copy its database to PostgreSQL (migrations-pg)", postgres())) {
+    const copied = spawnSync(
+      process.execPath,
+      [join(image, 'dist/src/cli.js'), 'db', 'copy', '--from', join(image, 'data/femto.sqlite'), '--to', await pgDatabase(t)],
+      {
+        cwd: image,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+      },
+    );
+    t.equal(copied.status, 0, copied.stderr);
+  }
 });
