@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
 import type { Test } from 'tap';
 import type { External } from './external.js';
+import { freePort } from './ports.js';
 
 /**
  * PostgreSQL for tests: a server given by FEMTO_TEST_PG_URL (a role that may create databases), else a throwaway
@@ -34,17 +34,6 @@ export function postgres(): External {
   if (process.env.FEMTO_TEST_PG_URL) return { path: process.env.FEMTO_TEST_PG_URL, enable };
   const dir = binDir();
   return dir ? { path: dir, enable } : { path: 'initdb', enable, missing: 'needs PostgreSQL, initdb/pg_ctl not found' };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function clusterOwner(): { uid: number; gid: number } | undefined {

@@ -39,23 +39,28 @@ interface TableShape {
 }
 
 type AnyConfig = ReturnType<typeof sqliteTableConfig> | ReturnType<typeof pgTableConfig>;
+type AnyColumn = AnyConfig['columns'][number];
 
-function shape(
-  config: AnyConfig,
-  columnType: (c: AnyConfig['columns'][number]) => string,
-  generatedKey: (c: AnyConfig['columns'][number]) => boolean,
-  tableName: (table: never) => string,
-): TableShape {
+interface Dialect {
+  tables: unknown[];
+  config: (table: never) => AnyConfig;
+  /** The column's type as the PostgreSQL twin should have it. */
+  columnType: (c: AnyColumn) => string;
+  /** Whether the database generates the column's values (autoincrement, identity). */
+  generatedKey: (c: AnyColumn) => boolean;
+}
+
+function shape(config: AnyConfig, dialect: Dialect): TableShape {
   const columns = config.columns.filter((c) => !c.generated);
   return {
     columns: columns
       .map((c) => ({
         name: c.name,
-        type: columnType(c),
+        type: dialect.columnType(c),
         notNull: c.notNull,
         enum: c.enumValues,
         default: is(c.default, SQL) ? 'now' : c.default,
-        generatedKey: generatedKey(c),
+        generatedKey: dialect.generatedKey(c),
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     primaryKey: [...columns.filter((c) => c.primary).map((c) => c.name), ...config.primaryKeys.flatMap((pk) => pk.columns.map((c) => c.name))],
@@ -72,7 +77,7 @@ function shape(
         const ref = fk.reference();
         return {
           columns: ref.columns.map((c) => c.name),
-          table: tableName(ref.foreignTable as never),
+          table: dialect.config(ref.foreignTable as never).name,
           foreignColumns: ref.foreignColumns.map((c) => c.name),
           onDelete: fk.onDelete ?? 'no action',
         };
@@ -81,35 +86,27 @@ function shape(
   };
 }
 
-const sqliteTables = new Map(
-  Object.values(sqliteSchema)
-    .filter((v): v is SQLiteTable => is(v, SQLiteTable))
-    .map((table) => {
-      const config = sqliteTableConfig(table);
-      const mapped = shape(
-        config,
-        (c) => PG_TYPE_OF[c.columnType] ?? `unmapped ${c.columnType}`,
-        (c) => (c as { autoIncrement?: boolean }).autoIncrement === true,
-        (f: SQLiteTable) => sqliteTableConfig(f).name,
-      );
-      return [config.name, mapped] as const;
+const shapes = (dialect: Dialect) =>
+  new Map(
+    dialect.tables.map((table) => {
+      const config = dialect.config(table as never);
+      return [config.name, shape(config, dialect)] as const;
     }),
-);
+  );
 
-const pgTables = new Map(
-  Object.values(pgSchema)
-    .filter((v): v is PgTable => is(v, PgTable))
-    .map((table) => {
-      const config = pgTableConfig(table);
-      const mapped = shape(
-        config,
-        (c) => c.columnType,
-        (c) => (c as { generatedIdentity?: unknown }).generatedIdentity !== undefined,
-        (f: PgTable) => pgTableConfig(f).name,
-      );
-      return [config.name, mapped] as const;
-    }),
-);
+const sqliteTables = shapes({
+  tables: Object.values(sqliteSchema).filter((v) => is(v, SQLiteTable)),
+  config: sqliteTableConfig,
+  columnType: (c) => PG_TYPE_OF[c.columnType] ?? `unmapped ${c.columnType}`,
+  generatedKey: (c) => (c as { autoIncrement?: boolean }).autoIncrement === true,
+});
+
+const pgTables = shapes({
+  tables: Object.values(pgSchema).filter((v) => is(v, PgTable)),
+  config: pgTableConfig,
+  columnType: (c) => c.columnType,
+  generatedKey: (c) => (c as { generatedIdentity?: unknown }).generatedIdentity !== undefined,
+});
 
 /** FTS5's virtual table has no drizzle definition on SQLite: its twin is compared with what the SQLite migrations create. */
 const FTS_TABLE = 'dataset_fts';
