@@ -3,6 +3,7 @@ import pg from 'pg';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { FemtoError, type FieldError } from '../../errors.js';
 import { projectPath } from '../../paths.js';
+import { StartError } from '../../start-errors.js';
 import { canonicalRow, TableDigest } from './digest.js';
 import { applyPgMigrations } from './pg-migrations.js';
 import { copyPlan, type CopyTable } from './plan.js';
@@ -24,6 +25,11 @@ export interface CopyOptions {
   progress?: (table: TableReport) => void;
 }
 
+/** The target as messages name it: host and database, never the password. */
+const where = (url: string) => {
+  const u = new URL(url);
+  return `${u.host}${u.pathname}`;
+};
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** PostgreSQL takes at most 65535 parameters per statement. */
 const MAX_PARAMETERS = 65535;
@@ -75,10 +81,9 @@ async function assertEmpty(client: pg.ClientBase, to: string): Promise<void> {
     const held = await client.query<{ rows: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${q(schema)}.${q(name)}) AS rows`);
     errors.push({ pointer: `/tables/${schema}.${name}`, message: held.rows[0].rows ? 'holds rows' : 'exists' });
   }
-  const target = new URL(to);
   throw new FemtoError(
     'TARGET_NOT_EMPTY',
-    `--to ${target.host}${target.pathname}: the target database already holds ${found.rows.length} table(s); femto db copy writes into a new, empty database only`,
+    `--to ${where(to)}: the target database already holds ${found.rows.length} table(s); femto db copy writes into a new, empty database only`,
     errors,
   );
 }
@@ -144,7 +149,9 @@ export async function copyDatabase(opts: CopyOptions): Promise<TableReport[]> {
   const source = openSource(opts.from, plan);
   const client = new pg.Client({ connectionString: opts.to });
   try {
-    await client.connect();
+    await client.connect().catch((err: Error) => {
+      throw new StartError(`--to ${where(opts.to)}: cannot connect (${err.message})`);
+    });
     // One snapshot of the source even while a server writes to it (WAL readers see the state at their first read).
     source.exec('BEGIN');
     await client.query('BEGIN');
