@@ -14,7 +14,6 @@ import { importCommand } from './modules/imports/imports.cli.js';
 import { verifyCommand } from './modules/locations/locations.cli.js';
 import { verifyOptions } from './modules/locations/locations.schema.js';
 import { FemtoError } from './errors.js';
-import { copyDatabase } from './db/copy/copy.js';
 import { copyOptions } from './db/copy/options.js';
 import { problemTypeUri } from './plugins/problem-details.js';
 
@@ -219,6 +218,8 @@ dbCommand
   .option('--batch-rows <n>', 'rows sent per INSERT (what the copy holds in memory at once)', '1000')
   .action(async (opts: Record<string, unknown>) => {
     try {
+      // Loaded here: the PostgreSQL driver and schema cost every other command's start nothing.
+      const { copyDatabase } = await import('./db/copy/copy.js');
       const tables = await copyDatabase({
         ...parsed(copyOptions, opts),
         progress: (t) => process.stderr.write(`copied ${t.name}: ${t.rows} rows\n`),
