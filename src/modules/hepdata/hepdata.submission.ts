@@ -58,7 +58,9 @@ function expansionOf(doc: Document, limit: number): { nodes: number; expanded: n
     return size;
   };
   try {
-    return { nodes, expanded: walk(doc.contents) };
+    // Walked first: `nodes` is counted by the walk.
+    const expanded = walk(doc.contents);
+    return { nodes, expanded };
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     return { nodes, expanded: Infinity };
