@@ -263,8 +263,10 @@ export function readSubmission(input: { name: string; single: boolean; files: re
     );
     const tableName = item.name as string;
     const dataFile = item.data_file as string;
+    // A file named again is refused, not read again: one small file named by thousands of tables would be parsed thousands of times.
+    const repeated = dataFiles.has(dataFile);
     if (names.has(tableName)) report('/name', `duplicate table name: ${tableName}`);
-    if (dataFiles.has(dataFile)) report('/data_file', `duplicate table data_file: ${dataFile}`);
+    if (repeated) report('/data_file', `duplicate table data_file: ${dataFile}`);
     names.add(tableName);
     dataFiles.add(dataFile);
 
@@ -273,7 +275,7 @@ export function readSubmission(input: { name: string; single: boolean; files: re
     let reportData = report;
     if (inline) data = inline;
     else if (dataFile.includes('/')) report('/data_file', `name of data_file '${dataFile}' should not contain '/'`);
-    else {
+    else if (!repeated) {
       const file = files.find((f) => f.path === dataFile);
       if (!file)
         report(
