@@ -326,6 +326,17 @@ t.test('bounds: an alias bomb and deep nesting are refused before they cost anyt
   const deep = await post(`comment: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
   t.equal(deep.statusCode, 400);
   t.equal(deep.json().code, 'BODY_TOO_DEEP');
+  // YAML nests without brackets too (compact sequences, indentation), and a plain scalar may hold a lone quote.
+  const table = '---\nname: T\ndescription: x\nkeywords: []\nindependent_variables: []\ndependent_variables: []\n';
+  const blocks = Array.from({ length: 100 }, (_, i) => `${' '.repeat(i + 1)}k:`).join('\n');
+  for (const [how, yaml] of [
+    ['compact sequences', `comment: x\nextra:\n${'- '.repeat(50_000)}x\n`],
+    ['brackets after a lone quote', `comment: 5" screen\nextra: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`],
+    ['indentation', `comment: x\nextra:\n${blocks} v\n`],
+  ]) {
+    const res = await post(yaml + table);
+    t.same([res.statusCode, res.json().code, res.json().errors?.[0]?.pointer], [400, 'BODY_TOO_DEEP', 'request#/'], how);
+  }
 });
 
 t.test('a data file named by many tables is read and parsed once: the duplicates are refused, not re-read', async (t) => {

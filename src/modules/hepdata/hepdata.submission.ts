@@ -114,19 +114,47 @@ const segmentsOf = (pointer: string): (string | number)[] =>
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 
+const tooDeep = (file: string, maxDepth: number) =>
+  new FemtoError('BODY_TOO_DEEP', `${file}: YAML nests deeper than ${maxDepth} levels (FEMTO_JSON_MAX_DEPTH)`, [
+    { pointer: `${file}#/`, message: `nests deeper than ${maxDepth} levels` },
+  ]);
+const stackExhausted = (message: string) => message.includes('Maximum call stack size exceeded');
+
+/** Whether a document's collections nest deeper than `max`, walked without recursion (a deep document must not exhaust the stack here). */
+function nodesDeeperThan(doc: Document, max: number): boolean {
+  const pending: [unknown, number][] = [[doc.contents, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (!isCollection(node)) continue;
+    if (depth > max) return true;
+    for (const item of node.items) pending.push(...(isPair(item) ? [item.key, item.value] : [item]).map((n): [unknown, number] => [n, depth + 1]));
+  }
+  return false;
+}
+
 /** A YAML file parsed as HEPData reads it (PyYAML: YAML 1.1, a repeated key's last value wins), with its line counter. */
 function parseYaml(file: string, text: string, maxDepth: number): { docs: Document[]; lines: LineCounter } {
-  if (nestsDeeperThan(text, maxDepth)) throw new FemtoError('BODY_TOO_DEEP', `${file}: YAML nests deeper than ${maxDepth} levels (FEMTO_JSON_MAX_DEPTH)`);
+  // Brackets are counted before parsing; YAML also nests by indentation and by compact sequences ("- - -"), and a plain
+  // scalar may hold a lone quote, so the parsed documents are measured too before anything walks them recursively.
+  if (nestsDeeperThan(text, maxDepth)) throw tooDeep(file, maxDepth);
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, lineCounter: lines });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, lineCounter: lines });
+  } catch (err) {
+    if (err instanceof RangeError && stackExhausted(err.message)) throw tooDeep(file, maxDepth);
+    throw err;
+  }
   const list = Array.isArray(docs) ? docs : [docs];
   const broken = list.find((d) => d.errors.length);
+  if (broken && stackExhausted(broken.errors[0].message)) throw tooDeep(file, maxDepth);
   if (broken) {
     const e = broken.errors[0];
     throw new FemtoError('MALFORMED_BODY', `${file}:${e.linePos?.[0].line ?? '?'}: not YAML: ${e.message.split('\n')[0]}`, [
       { pointer: '', message: `${file}: ${e.message.split('\n')[0]}` },
     ]);
   }
+  if ((list as Document[]).some((doc) => nodesDeeperThan(doc, maxDepth))) throw tooDeep(file, maxDepth);
   // Every node takes at least a byte of the text: a walk past that many expansions is refused whatever the count.
   const cap = text.length * ALIAS_EXPANSION_LIMIT + ALIAS_ALLOWANCE;
   for (const doc of list as Document[]) {
