@@ -112,3 +112,20 @@ t.test('a table DOI holding characters an IRI may not (a space, <, ", ...) is pe
     t.ok(turtle.body.includes('<https://doi.org/10.17182/t1%20draft%3C2%3E%22x%22>'), `${url}: the table DOI as an IRI`);
   }
 });
+
+t.test('a table named with characters XML cannot carry (controls, U+FFFE) leaves DataCite XML and OAI-PMH valid', requires(t, submission), async (t) => {
+  const a = await makeApp(t);
+  const dir = join(t.testdir({}), 'odd-names');
+  cpSync(submission.path, dir, { recursive: true });
+  const stated = readFileSync(join(dir, 'submission.yaml'), 'utf8');
+  writeFileSync(join(dir, 'submission.yaml'), stated.replace('name: "Table 1"', 'name: "Table\\x01 1\\x0b\\uFFFE"'));
+  const out: string[] = [];
+  importCommand(a.app.femto.imports, admin, ['hepdata', dir], {}, { out: (l) => out.push(l) });
+  const id = /create dataset (\S+)/.exec(out[0])?.[1];
+  if (!id) return t.fail(out.join('\n'));
+  const dataciteXml = (await a.app.inject({ url: `/datasets/${id}?format=datacite-xml` })).body;
+  await assertValid(t, dataciteXsd, dataciteXml, 'DataCite kernel 4.7 XSD');
+  t.match(dataciteXml, '<title>Table 1</title>', 'the name without what XML cannot carry');
+  const oai = (await a.app.inject({ url: `/oai?verb=GetRecord&metadataPrefix=oai_datacite&identifier=oai:femto.test:${id}` })).body;
+  await assertValid(t, oaiXsd, oai, 'OAI-PMH with oai_datacite');
+});
