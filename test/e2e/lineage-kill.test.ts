@@ -1,44 +1,14 @@
 import t from 'tap';
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { projectPath } from '../../src/paths.js';
+import { femtoServe } from '../helpers/serve.js';
 
 const ADMIN = 'lineage-kill-admin-token-0123';
 const SCHEMA_URL = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
 
-/** A real `femto serve` process on its own port; resolves once /health answers. */
-async function serve(db: string): Promise<{ child: ChildProcess; base: string }> {
-  const port = String(20000 + Math.floor(Math.random() * 20000));
-  const child = spawn(process.execPath, ['--import', 'tsx', projectPath('src/cli.ts'), 'serve'], {
-    env: {
-      ...process.env,
-      FEMTO_DB: db,
-      PORT: port,
-      LOG_LEVEL: 'silent',
-      FEMTO_ADMIN_TOKEN: ADMIN,
-      FEMTO_SEED_ON_EMPTY: 'false',
-      FEMTO_OUTBOX_WORKER: 'false',
-    },
-    cwd: projectPath(),
-    stdio: 'ignore',
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (
-      await fetch(`${base}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { child, base };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('femto serve did not start');
-}
+const serve = (db: string) => femtoServe(ADMIN, { FEMTO_DB: db, FEMTO_OUTBOX_WORKER: 'false' });
 
 /** A COMPLETE run reading the previous run's output (a chain, so runs of one group commit read what others of it wrote). */
 const complete = (i: number, runId: string) => ({
