@@ -3,7 +3,7 @@ import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { VersionContent } from '../datasets/datasets.schema.js';
-import type { DatasetReader } from '../datasets/read.js';
+import { readMiss, type DatasetReader } from '../datasets/read.js';
 import type { Applied } from '../imports/imports.schema.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
 import { contentOf, datasetIdFor, datasetsOfRun, eventTimeOf, stepOf, versionKeyOf } from './openlineage.mapping.js';
@@ -16,7 +16,10 @@ const PROGRESS: Record<string, number> = { OTHER: 0, START: 1, RUNNING: 2 };
 
 export interface OpenLineageDeps {
   repo: OpenLineageRepository;
-  datasets: { publishContent(actor: Actor, id: string, content: VersionContent): { status: 'created' | 'updated' | 'unchanged'; pk: number; version: number } };
+  datasets: {
+    publishContent(actor: Actor, id: string, content: VersionContent): { status: 'created' | 'updated' | 'unchanged'; pk: number; version: number };
+    versionLabels(pks: readonly number[]): Map<number, { version: number | null }>;
+  };
   versions: Pick<DatasetReader, 'resolve'>;
   provenance: Pick<ProvenanceService, 'record' | 'generatorOf' | 'records'>;
   auth: AuthService;
@@ -60,7 +63,13 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
   function versionFor(actor: Actor, d: OlDataset, key: string, run: string | null, touched: Touched): number {
     const { id, known } = datasetFor(d);
     const existing = known ? repo.versionOf(id, key) : undefined;
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      // Named by its facets or not, a version the sender may not see is as unknown to it as its record is when named without them.
+      const version = datasets.versionLabels([existing]).get(existing)?.version ?? undefined;
+      const r = versions.resolve(actor, { dataset: id, version });
+      if (r.status !== 'found') throw readMiss(r.status, r.status === 'no-dataset' ? { dataset: id } : { dataset: id, version });
+      return existing;
+    }
     const made = datasets.publishContent(actor, id, contentOf(d, key, run));
     if (!known) repo.mapDataset(d.namespace, d.name, id);
     repo.mapVersion(id, key, made.pk);
