@@ -33,6 +33,9 @@ export type Counts = Omit<ImportSummary, 'results'>;
  */
 export const DEFER_CHANGES_FROM = 100;
 
+/** Thrown to roll a bulk batch back when it is not for the bulk writer. */
+class NotBulk extends Error {}
+
 /** Thrown to roll a dry run back after everything was applied, so that it reports exactly what a real run would do. */
 class DryRunRollback extends Error {}
 
@@ -66,6 +69,78 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     }
   }
 
+  /** A unit's result when it is not applied: refused by its parser, or already imported as it is. */
+  const settled = (unit: ParsedUnit, done: ReturnType<ImportsRepository['done']>) =>
+    isRefused(unit) ? refusedResult(unit, unit.refused) : unchanged(unit, done);
+
+  /** The result of a unit already imported as it is. */
+  function unchanged(unit: ImportUnit, done: ReturnType<ImportsRepository['done']>): UnitResult | undefined {
+    const before = done.get(unit.key);
+    if (!before || before.digest !== unit.digest) return undefined;
+    return {
+      key: unit.key,
+      source: unit.source,
+      status: 'unchanged',
+      message: 'already imported',
+      ...(before.subject ? { subject: before.subject } : {}),
+      ...(before.location ? { location: before.location } : {}),
+    };
+  }
+
+  /** A unit applied: its result. */
+  const appliedResult = (unit: ImportUnit, a: Applied): UnitResult => ({
+    key: unit.key,
+    source: unit.source,
+    status: a.status,
+    message: a.message,
+    ...(a.subject ? { subject: a.subject.id, location: a.subject.location } : {}),
+  });
+
+  /** The database's own faults (full, read-only) stop the run with their code; anything else is a bug, kept as thrown. */
+  function fault(err: unknown): unknown {
+    const coded = toFemtoError(err as Error);
+    return coded.code === 'INTERNAL' ? err : coded;
+  }
+
+  /**
+   * A batch through the importer's bulk writer (applyBulk) in one transaction: the rows, answers and ledger entries of
+   * the units applied one at a time, in a fixed number of statements. Undefined, with nothing kept, when the batch is
+   * not for it (repeated keys, units the writer leaves to the one-at-a-time rules) or a unit is refused: the caller
+   * then applies the batch unit by unit, which reports each refusal with its reason.
+   */
+  function applyBulk(importer: Importer, units: ParsedUnit[], actor: Actor): UnitResult[] | undefined {
+    try {
+      return repo.bulkBatch(() => {
+        const done = repo.done(
+          importer.format,
+          units.filter((u) => !isRefused(u)).map((u) => u.key),
+        );
+        const results = units.map((u) => settled(u, done));
+        const todo = units.filter((_, i) => !results[i]) as ImportUnit[];
+        if (new Set(todo.map((u) => u.key)).size !== todo.length) throw new NotBulk();
+        const applied = todo.length ? importer.applyBulk!(todo, actor) : [];
+        if (!applied) throw new NotBulk();
+        const at = new Date().toISOString();
+        repo.recordMany(
+          importer.format,
+          todo.map((u, i) => ({
+            key: u.key,
+            digest: u.digest,
+            status: applied[i].status,
+            subject: applied[i].subject?.id ?? null,
+            location: applied[i].subject?.location ?? null,
+            at,
+          })),
+        );
+        let next = 0;
+        return units.map((u, i) => results[i] ?? appliedResult(u as ImportUnit, applied[next++]));
+      });
+    } catch (err) {
+      if (err instanceof NotBulk || refusable(err)) return undefined;
+      throw fault(err);
+    }
+  }
+
   /**
    * One unit. `isolated`: in its own savepoint, so that a refusal rolls back this unit alone and is answered as its result;
    * otherwise a refusal is thrown (the caller rolls back every unit applied with it).
@@ -79,17 +154,8 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     isolated = true,
   ): UnitResult {
     if (isRefused(unit)) return refusedResult(unit, unit.refused);
-    const before = done.get(unit.key);
-    if (before && before.digest === unit.digest) {
-      return {
-        key: unit.key,
-        source: unit.source,
-        status: 'unchanged',
-        message: 'already imported',
-        ...(before.subject ? { subject: before.subject } : {}),
-        ...(before.location ? { location: before.location } : {}),
-      };
-    }
+    const already = unchanged(unit, done);
+    if (already) return already;
     const write = (): Applied => {
       const a = importer.apply(unit, actor, { dryRun });
       repo.record(
@@ -100,27 +166,20 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       return a;
     };
     try {
-      const applied = isolated ? repo.savepoint(write) : write();
-      return {
-        key: unit.key,
-        source: unit.source,
-        status: applied.status,
-        message: applied.message,
-        ...(applied.subject ? { subject: applied.subject.id, location: applied.subject.location } : {}),
-      };
+      return appliedResult(unit, isolated ? repo.savepoint(write) : write());
     } catch (err) {
       if (refusable(err)) {
         if (isolated) return refusedResult(unit, err);
         throw err;
       }
-      // The database's own faults (full, read-only) stop the run with their code; anything else is a bug, kept as thrown.
-      const coded = toFemtoError(err as Error);
-      throw coded.code === 'INTERNAL' ? err : coded;
+      throw fault(err);
     }
   }
 
-  /** One transaction for a batch of units, each in its own savepoint. */
+  /** One transaction for a batch of units: at once through the importer's bulk writer when it takes them, else each in its own savepoint. */
   function applyBatch(importer: Importer, units: ParsedUnit[], actor: Actor, dryRun: boolean): UnitResult[] {
+    const bulk = !dryRun && units.length >= DEFER_CHANGES_FROM && importer.applyBulk ? applyBulk(importer, units, actor) : undefined;
+    if (bulk) return bulk;
     const apply = () => {
       const done = repo.done(
         importer.format,
