@@ -34,7 +34,9 @@ export interface DeferredChanges {
 export function deferredChanges(sqlite: Database.Database): DeferredChanges {
   const inSavepoint = sqlite.transaction((fn: () => unknown) => fn());
   const triggerSql = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (SELECT value FROM json_each(?))`);
-  const marks = sqlite.prepare(`SELECT (SELECT coalesce(max(rowid), 0) FROM activities) AS activities, (SELECT coalesce(max(pk), 0) FROM dataset_versions) AS versions`);
+  const marks = sqlite.prepare(
+    `SELECT (SELECT coalesce(max(rowid), 0) FROM activities) AS activities, (SELECT coalesce(max(pk), 0) FROM dataset_versions) AS versions`,
+  );
   /*
    * What the edge triggers would have touched, per version: (count, latest date). An edge touches its
    * public version, and an output also the step's public inputs (written before it), so an input

@@ -166,7 +166,9 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIds: Ag
     INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at, latest_version_pk)
     SELECT value->>0, value->>1, value->>2, value->>3, value->>3, value->>4 FROM json_each(?)`);
   const nextVersionPkStmt = sqlite
-    .prepare(`SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'dataset_versions'), 0), coalesce((SELECT max(pk) FROM dataset_versions), 0)) + 1`)
+    .prepare(
+      `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'dataset_versions'), 0), coalesce((SELECT max(pk) FROM dataset_versions), 0)) + 1`,
+    )
     .pluck(true);
   const VERSION_COLUMNS = [
     'versionLabel',
@@ -230,7 +232,7 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIds: Ag
       LEFT JOIN version_changes c ON c.version_pk = v.pk
      WHERE d.id = ${id}`;
   const resolveStmt = sqlite.prepare(resolveSql('', '@id', '@n', '@draft'));
-  const resolveManyStmt = sqlite.prepare(resolveSql('json_each(@refs) r CROSS JOIN ', "r.value->>0", "r.value->>1", "'never'"));
+  const resolveManyStmt = sqlite.prepare(resolveSql('json_each(@refs) r CROSS JOIN ', 'r.value->>0', 'r.value->>1', "'never'"));
   const versionRowsStmt = sqlite.prepare(`
     SELECT v.*, coalesce(c.seq, 0) AS seq, d.owner_id AS owner, ${sharedGroups()} AS groups, ${PHYSICS_COLUMNS}
       FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id LEFT JOIN version_changes c ON c.version_pk = v.pk`);
@@ -272,7 +274,12 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIds: Ag
     ...c.creators.map((p, i) => ({ p, role: 'creator', i })),
     ...(c.contributors ?? []).map((p, i) => ({ p, role: 'contributor', i })),
   ];
-  const identityOf = (p: CreatorInput): AgentIdentity => ({ kind: p.type === 'Organization' ? 'organization' : 'person', name: p.name, orcid: p.orcid, ror: p.ror });
+  const identityOf = (p: CreatorInput): AgentIdentity => ({
+    kind: p.type === 'Organization' ? 'organization' : 'person',
+    name: p.name,
+    orcid: p.orcid,
+    ror: p.ror,
+  });
   /** A version's terms as rows (facet, position, value), in the order they are written. */
   const termsOf = (c: VersionContent): [string, number, string][] => [
     ...(c.keywords ?? []).map((value, i): [string, number, string] => ['keyword', i, value]),

@@ -176,17 +176,44 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     }
   }
 
+  interface Applying {
+    importer: Importer;
+    unit: ParsedUnit;
+    actor: Actor;
+  }
+
+  /** The ledger entries of units, looked up in one statement per format. */
+  function ledgerOf(items: Applying[]): Map<string, ReturnType<ImportsRepository['done']>> {
+    const keys = new Map<string, string[]>();
+    for (const { importer, unit } of items) if (!isRefused(unit)) keys.set(importer.format, [...(keys.get(importer.format) ?? []), unit.key]);
+    return new Map([...keys].map(([format, k]) => [format, repo.done(format, k)]));
+  }
+
+  /**
+   * Units in order, one at a time, in the open transaction (a batch, a group commit): a unit whose key an earlier one
+   * had sees what that one wrote, as it would applied on its own.
+   */
+  function applyInOrder(items: Applying[], dryRun: boolean, isolated: boolean): UnitResult[] {
+    const ledger = ledgerOf(items);
+    const seen = new Set<string>();
+    return items.map(({ importer, unit, actor }) => {
+      const { format } = importer;
+      const repeated = seen.has(`${format}\n${unit.key}`);
+      if (!isRefused(unit)) seen.add(`${format}\n${unit.key}`);
+      return applyOne(importer, unit, actor, repeated ? repo.done(format, [unit.key]) : (ledger.get(format) ?? new Map()), dryRun, isolated);
+    });
+  }
+
   /** One transaction for a batch of units: at once through the importer's bulk writer when it takes them, else each in its own savepoint. */
   function applyBatch(importer: Importer, units: ParsedUnit[], actor: Actor, dryRun: boolean): UnitResult[] {
     const bulk = !dryRun && units.length >= DEFER_CHANGES_FROM && importer.applyBulk ? applyBulk(importer, units, actor) : undefined;
     if (bulk) return bulk;
-    const apply = () => {
-      const done = repo.done(
-        importer.format,
-        units.filter((u) => !isRefused(u)).map((u) => u.key),
+    const apply = () =>
+      applyInOrder(
+        units.map((unit) => ({ importer, unit, actor })),
+        dryRun,
+        true,
       );
-      return units.map((u) => applyOne(importer, u, actor, done, dryRun));
-    };
     return units.length >= DEFER_CHANGES_FROM ? repo.batch(apply) : repo.transaction(apply);
   }
 
@@ -204,25 +231,6 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
   }
   let queue: Pending[] = [];
 
-  /** The ledger entries of a group's units, looked up in one statement per format. */
-  function ledgerOf(items: Pending[]): Map<string, ReturnType<ImportsRepository['done']>> {
-    const keys = new Map<string, string[]>();
-    for (const p of items) keys.set(p.importer.format, [...(keys.get(p.importer.format) ?? []), p.unit.key]);
-    return new Map([...keys].map(([format, k]) => [format, repo.done(format, k)]));
-  }
-
-  /** The units of a group in order, in the open transaction: a unit whose key an earlier one of the group had sees what that one wrote. */
-  function applyGroup(items: Pending[], isolated: boolean): UnitResult[] {
-    const ledger = ledgerOf(items);
-    const seen = new Set<string>();
-    return items.map((p) => {
-      const { format } = p.importer;
-      const repeated = seen.has(`${format}\n${p.unit.key}`);
-      seen.add(`${format}\n${p.unit.key}`);
-      return applyOne(p.importer, p.unit, p.actor, repeated ? repo.done(format, [p.unit.key]) : ledger.get(format)!, false, isolated);
-    });
-  }
-
   function flush(): void {
     const items = queue;
     queue = [];
@@ -231,10 +239,10 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       // refusal rolls the whole group back, and the group is applied again with each unit in its own savepoint.
       let results: UnitResult[];
       try {
-        results = repo.transaction(() => applyGroup(items, false));
+        results = repo.transaction(() => applyInOrder(items, false, false));
       } catch (err) {
         if (!refusable(err)) throw err;
-        results = repo.transaction(() => applyGroup(items, true));
+        results = repo.transaction(() => applyInOrder(items, false, true));
       }
       items.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {

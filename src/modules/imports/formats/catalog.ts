@@ -183,7 +183,7 @@ function applyRecord(w: CatalogWriters, { data }: { data: CatalogRecord }, actor
  */
 function applyRecords(w: CatalogWriters, units: readonly { data: CatalogRecord }[], actor: Actor): Applied[] | undefined {
   const out: Applied[] = [];
-  for (let start = 0; start < units.length; ) {
+  for (let start = 0; start < units.length;) {
     const kind = units[start].data.record;
     let end = start;
     while (end < units.length && units[end].data.record === kind) end++;
