@@ -63,7 +63,7 @@ export function deferredChanges(sqlite: Database.Database): DeferredChanges {
     UPDATE datasets SET modified_at = max(coalesce(modified_at, ''), c.at)
       FROM (SELECT v.dataset_id AS id, max(c.changed_at) AS at
               FROM json_each(?) k JOIN version_changes c ON c.version_pk = k.value->>0 JOIN dataset_versions v ON v.pk = c.version_pk GROUP BY v.dataset_id) c
-     WHERE datasets.id = c.id`);
+     WHERE datasets.id = c.id AND c.at > coalesce(datasets.modified_at, '')`);
   const catalogStmt = sqlite.prepare('UPDATE catalog_changes SET seq = seq + ? WHERE id = 1');
 
   function standDown(names: string[]): { name: string; sql: string }[] {

@@ -162,9 +162,10 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIds: Ag
    * Bulk writes (insertPublishedMany): one statement per table for a whole batch, its rows as one JSON array of
    * tuples, inserted in array order so that every table's rowids are those the writes one record at a time give.
    */
+  // modified_at as its first version's publication sets it (the change counters' trigger, migration 0007): written whole once.
   const insertConceptsStmt = sqlite.prepare(`
-    INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at, latest_version_pk)
-    SELECT value->>0, value->>1, value->>2, value->>3, value->>3, value->>4 FROM json_each(?)`);
+    INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at, modified_at, latest_version_pk)
+    SELECT value->>0, value->>1, value->>2, value->>3, value->>3, value->>3, value->>4 FROM json_each(?)`);
   const nextVersionPkStmt = sqlite
     .prepare(
       `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'dataset_versions'), 0), coalesce((SELECT max(pk) FROM dataset_versions), 0)) + 1`,
