@@ -185,7 +185,11 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
   /** The ledger entries of units, looked up in one statement per format. */
   function ledgerOf(items: Applying[]): Map<string, ReturnType<ImportsRepository['done']>> {
     const keys = new Map<string, string[]>();
-    for (const { importer, unit } of items) if (!isRefused(unit)) keys.set(importer.format, [...(keys.get(importer.format) ?? []), unit.key]);
+    for (const { importer, unit } of items) {
+      if (isRefused(unit)) continue;
+      if (!keys.has(importer.format)) keys.set(importer.format, []);
+      keys.get(importer.format)!.push(unit.key);
+    }
     return new Map([...keys].map(([format, k]) => [format, repo.done(format, k)]));
   }
 
