@@ -12,12 +12,27 @@ export interface TokenIdentity {
   groups: string;
 }
 
+interface AuditRow {
+  actor: string;
+  userId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  beforeDigest: string | null;
+  afterDigest: string | null;
+  at: string;
+}
+
 export function createAuthRepository(db: Db, sqlite: Database.Database) {
   // Every authenticated request looks its token up, with its user's groups: one statement, prepared once.
   // Every write is audited: prepared once.
   const audit = sqlite.prepare(`
     INSERT INTO audit_log (actor, user_id, action, entity_type, entity_id, before_digest, after_digest, created_at)
     VALUES (@actor, @userId, @action, @entityType, @entityId, @beforeDigest, @afterDigest, @at)`);
+  const auditMany = sqlite.prepare(`
+    INSERT INTO audit_log (actor, user_id, action, entity_type, entity_id, before_digest, after_digest, created_at)
+    SELECT value->>'actor', value->>'userId', value->>'action', value->>'entityType', value->>'entityId', value->>'beforeDigest', value->>'afterDigest', value->>'at'
+      FROM json_each(?)`);
   const activeByHash = sqlite.prepare(`
     SELECT t.id, t.role, t.user_id AS userId, (SELECT json_group_array(m.group_id) FROM group_members m WHERE m.user_id = t.user_id) AS groups
       FROM tokens t WHERE t.hash = ? AND t.revoked_at IS NULL`);
@@ -100,17 +115,12 @@ export function createAuthRepository(db: Db, sqlite: Database.Database) {
       );
     },
 
-    insertAudit(entry: {
-      actor: string;
-      userId: string | null;
-      action: string;
-      entityType: string;
-      entityId: string;
-      beforeDigest: string | null;
-      afterDigest: string | null;
-      at: string;
-    }): void {
+    insertAudit(entry: AuditRow): void {
       audit.run(entry);
+    },
+    /** Entries in one statement, in order. */
+    insertAudits(entries: readonly AuditRow[]): void {
+      auditMany.run(JSON.stringify(entries));
     },
     auditFor(entityType: string, entityId: string) {
       return db

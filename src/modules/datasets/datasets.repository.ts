@@ -96,10 +96,37 @@ export interface LoadedVersion {
 
 const agentType = { person: 'Person', organization: 'Organization', software: 'Software' } as const;
 
-/** Creators are agents (the provenance module's table): the wiring passes the one function that finds or makes them. */
-export type AgentIdFor = (identity: { kind: 'person' | 'organization'; name: string; orcid?: string; ror?: string }) => string;
+type AgentIdentity = { kind: 'person' | 'organization'; name: string; orcid?: string; ror?: string };
 
-export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: AgentIdFor) {
+/** Creators are agents (the provenance module's table): the wiring passes the functions that find or make them, one or many at once. */
+export interface AgentIds {
+  of(identity: AgentIdentity): string;
+  /** The ids of many identities in order, new agents made in order of first appearance (as `of` called in turn would). */
+  ofMany(identities: readonly AgentIdentity[]): string[];
+}
+
+/** A new record published at once (a bulk import's): its concept row and its first version. */
+export interface NewPublished {
+  id: string;
+  createdBy: string;
+  ownerId: string;
+  now: string;
+  content: VersionContent;
+}
+
+type RawResolved = Omit<ResolvedRow, 'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn' | 'groups'> &
+  Record<'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn', number> & { groups: string };
+
+const resolvedRow = (r: RawResolved): ResolvedRow => ({
+  ...r,
+  groups: JSON.parse(r.groups) as string[],
+  hasDraft: r.hasDraft === 1,
+  hasPublic: r.hasPublic === 1,
+  hasPublished: r.hasPublished === 1,
+  withdrawn: r.withdrawn === 1,
+});
+
+export function createDatasetsRepository({ db, sqlite }: Database_, agentIds: AgentIds) {
   const inTransaction = transactionRunner(sqlite);
 
   const ftsDelete = sqlite.prepare('DELETE FROM dataset_fts WHERE rowid = ?');
@@ -131,6 +158,56 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
   const insertRelatedStmt = sqlite.prepare(
     'INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)',
   );
+  /*
+   * Bulk writes (insertPublishedMany): one statement per table for a whole batch, its rows as one JSON array of
+   * tuples, inserted in array order so that every table's rowids are those the writes one record at a time give.
+   */
+  // modified_at as its first version's publication sets it (the change counters' trigger, migration 0007): written whole once.
+  const insertConceptsStmt = sqlite.prepare(`
+    INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at, modified_at, latest_version_pk)
+    SELECT value->>0, value->>1, value->>2, value->>3, value->>3, value->>3, value->>4 FROM json_each(?)`);
+  const nextVersionPkStmt = sqlite
+    .prepare(
+      `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'dataset_versions'), 0), coalesce((SELECT max(pk) FROM dataset_versions), 0)) + 1`,
+    )
+    .pluck(true);
+  const VERSION_COLUMNS = [
+    'versionLabel',
+    'title',
+    'description',
+    'tier',
+    'domain',
+    'dataType',
+    'resourceType',
+    'status',
+    'issued',
+    'license',
+    'visibility',
+    'accessLevel',
+    'embargoUntil',
+    'accessConditions',
+    'accessContact',
+    'publisher',
+    'sizeBytes',
+    'recordCount',
+    'datasheet',
+    'annotations',
+    'modelCard',
+  ] as const;
+  const insertVersionsStmt = sqlite.prepare(`
+    INSERT INTO dataset_versions (pk, dataset_id, version_number, state, created_at, updated_at, published_at, version_label, title, description, tier, domain, data_type, resource_type, status, issued, license,
+                                  visibility, access_level, embargo_until, access_conditions, access_contact, publisher, size_bytes, record_count, datasheet, annotations, model_card)
+    SELECT value->>0, value->>1, 1, 'published', value->>2, value->>2, value->>2, ${VERSION_COLUMNS.map((_, i) => `value->>${i + 3}`).join(', ')} FROM json_each(?)`);
+  const insertPeopleStmt = sqlite.prepare(`
+    INSERT INTO version_agents (version_pk, role, position, agent_id, affiliation) SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?)`);
+  const insertTermsStmt = sqlite.prepare(
+    `INSERT INTO version_terms (version_pk, facet, position, value) SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)`,
+  );
+  const insertRelatedManyStmt = sqlite.prepare(`
+    INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) SELECT value->>0, value->>1, value->>2, value->>3, value->>4 FROM json_each(?)`);
+  const ftsInsertMany = sqlite.prepare(
+    'INSERT INTO dataset_fts (rowid, title, description, keywords) SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)',
+  );
   const maxVersionStmt = sqlite.prepare('SELECT max(version_number) FROM dataset_versions WHERE dataset_id = ?').pluck(true);
   const physics = createPhysicsBlocks(sqlite);
 
@@ -140,20 +217,23 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
    * loop: SQLite has no statistics for it and otherwise may scan a whole index on a constant
    * column (facet = 'observable') and probe the pks inside it — seconds at 100k records.
    */
-  const resolveStmt = sqlite.prepare(`
-    SELECT d.id AS datasetId, v.pk AS pk, d.draft_version_pk IS NOT NULL AS hasDraft, d.latest_version_pk IS NOT NULL AS hasPublished,
+  /** The resolve statement for one reference (@id, @n, @draft) or many (a JSON array of [id, n] resolved with draft 'never'). */
+  const resolveSql = (from: string, id: string, n: string, draft: string) => `
+    SELECT ${from === '' ? '' : 'r.key AS i, '}d.id AS datasetId, v.pk AS pk, d.draft_version_pk IS NOT NULL AS hasDraft, d.latest_version_pk IS NOT NULL AS hasPublished,
            EXISTS (SELECT 1 FROM dataset_versions p WHERE p.dataset_id = d.id AND p.state = 'published' AND p.visibility = 'public') AS hasPublic,
            v.version_number AS versionNumber, v.state AS state, v.visibility AS visibility, d.owner_id AS owner, ${sharedGroups()} AS groups,
            v.access_level AS accessLevel, v.embargo_until AS embargoUntil, v.revision AS revision, v.updated_at AS updatedAt, coalesce(c.seq, 0) AS seq,
            v.pk IS NOT NULL AND ${WITHDRAWN} AS withdrawn
-      FROM datasets d
+      FROM ${from}datasets d
       -- a number names that published version; none names the latest published one, else (when asked) the draft
       LEFT JOIN dataset_versions v ON v.pk = CASE
-        WHEN @draft = 'only' THEN d.draft_version_pk
-        WHEN @n IS NULL THEN coalesce(d.latest_version_pk, CASE WHEN @draft = 'fallback' THEN d.draft_version_pk END)
-        ELSE (SELECT x.pk FROM dataset_versions x WHERE x.dataset_id = d.id AND x.version_number = @n) END
+        WHEN ${draft} = 'only' THEN d.draft_version_pk
+        WHEN ${n} IS NULL THEN coalesce(d.latest_version_pk, CASE WHEN ${draft} = 'fallback' THEN d.draft_version_pk END)
+        ELSE (SELECT x.pk FROM dataset_versions x WHERE x.dataset_id = d.id AND x.version_number = ${n}) END
       LEFT JOIN version_changes c ON c.version_pk = v.pk
-     WHERE d.id = @id`);
+     WHERE d.id = ${id}`;
+  const resolveStmt = sqlite.prepare(resolveSql('', '@id', '@n', '@draft'));
+  const resolveManyStmt = sqlite.prepare(resolveSql('json_each(@refs) r CROSS JOIN ', 'r.value->>0', 'r.value->>1', "'never'"));
   const versionRowsStmt = sqlite.prepare(`
     SELECT v.*, coalesce(c.seq, 0) AS seq, d.owner_id AS owner, ${sharedGroups()} AS groups, ${PHYSICS_COLUMNS}
       FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id LEFT JOIN version_changes c ON c.version_pk = v.pk`);
@@ -191,23 +271,28 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
            v.state, v.published_at AS publishedAt, d.owner_id AS owner, ${sharedGroups()} AS groups
       FROM json_each(@ids) k CROSS JOIN datasets d ON d.id = k.value JOIN dataset_versions v ON v.dataset_id = d.id AND v.state = 'published' ORDER BY v.version_number`);
 
-  function agentIdFor(c: CreatorInput): string {
-    return agentIdOf({
-      kind: c.type === 'Organization' ? 'organization' : 'person',
-      name: c.name,
-      orcid: c.orcid,
-      ror: c.ror,
-    });
-  }
+  const people = (c: VersionContent) => [
+    ...c.creators.map((p, i) => ({ p, role: 'creator', i })),
+    ...(c.contributors ?? []).map((p, i) => ({ p, role: 'contributor', i })),
+  ];
+  const identityOf = (p: CreatorInput): AgentIdentity => ({
+    kind: p.type === 'Organization' ? 'organization' : 'person',
+    name: p.name,
+    orcid: p.orcid,
+    ror: p.ror,
+  });
+  /** A version's terms as rows (facet, position, value), in the order they are written. */
+  const termsOf = (c: VersionContent): [string, number, string][] => [
+    ...(c.keywords ?? []).map((value, i): [string, number, string] => ['keyword', i, value]),
+    ...(c.formats ?? []).map((value, i): [string, number, string] => ['format', i, value]),
+    ...(c.observables ?? []).map((value, i): [string, number, string] => ['observable', i, value]),
+    ...(c.alsoInTiers ?? []).map((tier, i): [string, number, string] => ['tier', i, String(tier)]),
+    ...(c.alsoInDomains ?? []).map((value, i): [string, number, string] => ['domain', i, value]),
+  ];
+  const ftsOf = (pk: number, c: VersionContent) => [pk, c.title, c.description, (c.keywords ?? []).join(' ')] as const;
 
-  function writeChildren(pk: number, c: VersionContent): void {
-    c.creators.forEach((p, i) => insertPersonStmt.run(pk, 'creator', i, agentIdFor(p), p.affiliation ?? null));
-    (c.contributors ?? []).forEach((p, i) => insertPersonStmt.run(pk, 'contributor', i, agentIdFor(p), p.affiliation ?? null));
-    (c.keywords ?? []).forEach((value, i) => insertTermStmt.run(pk, 'keyword', i, value));
-    (c.formats ?? []).forEach((value, i) => insertTermStmt.run(pk, 'format', i, value));
-    (c.observables ?? []).forEach((value, i) => insertTermStmt.run(pk, 'observable', i, value));
-    (c.alsoInTiers ?? []).forEach((tier, i) => insertTermStmt.run(pk, 'tier', i, String(tier)));
-    (c.alsoInDomains ?? []).forEach((value, i) => insertTermStmt.run(pk, 'domain', i, value));
+  /** Distributions with their replicas, and the physics blocks: rare in bulk catalogs, written a row at a time in both paths. */
+  function writeFiles(pk: number, c: VersionContent): void {
     (c.distributions ?? []).forEach((d, position) => {
       const distributionPk = insertDistributionStmt.run(
         pk,
@@ -226,9 +311,15 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
         insertLocationStmt.run(distributionPk, i, r.url, r.site ?? null, protocolOf(r.url), r.checksum?.algorithm ?? null, r.checksum?.value ?? null),
       );
     });
-    (c.relatedIdentifiers ?? []).forEach((r, position) => insertRelatedStmt.run(pk, position, r.type, r.value, r.relation));
     physics.write(pk, c);
-    ftsInsert.run(pk, c.title, c.description, (c.keywords ?? []).join(' '));
+  }
+
+  function writeChildren(pk: number, c: VersionContent): void {
+    for (const { p, role, i } of people(c)) insertPersonStmt.run(pk, role, i, agentIds.of(identityOf(p)), p.affiliation ?? null);
+    for (const [facet, position, value] of termsOf(c)) insertTermStmt.run(pk, facet, position, value);
+    writeFiles(pk, c);
+    (c.relatedIdentifiers ?? []).forEach((r, position) => insertRelatedStmt.run(pk, position, r.type, r.value, r.relation));
+    ftsInsert.run(...ftsOf(pk, c));
   }
 
   /** A draft rewritten: its children and its search index row go (a new version has none to remove). */
@@ -342,6 +433,36 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
       return pk;
     },
 
+    /**
+     * New records, each published at once as its version 1, in a fixed number of statements for the whole batch:
+     * the rows insertConcept, insertVersion and setPointers leave for each in turn (the change counters are the
+     * caller's: a bulk batch counts them at its end, deferred-changes.ts). Answers the version pks, in order.
+     */
+    insertPublishedMany(items: readonly NewPublished[]): number[] {
+      if (!items.length) return [];
+      // A new version's pk is the next AUTOINCREMENT value: known before the insert, so the concept row is written whole once.
+      const first = nextVersionPkStmt.get() as number;
+      const pks = items.map((_, i) => first + i);
+      insertConceptsStmt.run(JSON.stringify(items.map((r, i) => [r.id, r.createdBy, r.ownerId, r.now, pks[i]])));
+      const json = (v: Record<string, unknown> | null) => (v == null ? null : JSON.stringify(v));
+      const versions = items.map((r, i) => {
+        const c = scalarColumns(r.content);
+        const columns = { ...c, datasheet: json(c.datasheet), annotations: json(c.annotations), modelCard: json(c.modelCard) };
+        return [pks[i], r.id, r.now, ...VERSION_COLUMNS.map((k) => columns[k])];
+      });
+      insertVersionsStmt.run(JSON.stringify(versions));
+      const everyone = items.flatMap((r, i) => people(r.content).map((x) => ({ ...x, pk: pks[i] })));
+      const ids = agentIds.ofMany(everyone.map(({ p }) => identityOf(p)));
+      if (everyone.length) insertPeopleStmt.run(JSON.stringify(everyone.map(({ p, role, i, pk }, n) => [pk, role, i, ids[n], p.affiliation ?? null])));
+      const terms = items.flatMap((r, i) => termsOf(r.content).map((t) => [pks[i], ...t]));
+      if (terms.length) insertTermsStmt.run(JSON.stringify(terms));
+      items.forEach((r, i) => writeFiles(pks[i], r.content));
+      const related = items.flatMap((r, i) => (r.content.relatedIdentifiers ?? []).map((x, position) => [pks[i], position, x.type, x.value, x.relation]));
+      if (related.length) insertRelatedManyStmt.run(JSON.stringify(related));
+      ftsInsertMany.run(JSON.stringify(items.map((r, i) => ftsOf(pks[i], r.content))));
+      return pks;
+    },
+
     replaceDraft(pk: number, content: VersionContent, now: string): void {
       db.update(datasetVersions)
         .set({ ...scalarColumns(content), revision: sql`${datasetVersions.revision} + 1`, updatedAt: now })
@@ -374,19 +495,16 @@ export function createDatasetsRepository({ db, sqlite }: Database_, agentIdOf: A
 
     /** A dataset reference as one version row (the policy decides what the caller may see of it); undefined: no such dataset. */
     resolve(datasetId: string, version: number | undefined, draft: 'only' | 'fallback' | 'never'): ResolvedRow | undefined {
-      type Raw = Omit<ResolvedRow, 'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn' | 'groups'> &
-        Record<'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn', number> & { groups: string };
-      const r = resolveStmt.get({ id: datasetId, n: version ?? null, draft }) as Raw | undefined;
-      return (
-        r && {
-          ...r,
-          groups: JSON.parse(r.groups) as string[],
-          hasDraft: r.hasDraft === 1,
-          hasPublic: r.hasPublic === 1,
-          hasPublished: r.hasPublished === 1,
-          withdrawn: r.withdrawn === 1,
-        }
-      );
+      const r = resolveStmt.get({ id: datasetId, n: version ?? null, draft }) as RawResolved | undefined;
+      return r && resolvedRow(r);
+    },
+
+    /** Many references (a published version each: a number, or the latest), in one statement; in order, undefined where no such dataset. */
+    resolveMany(refs: readonly { dataset: string; version?: number }[]): (ResolvedRow | undefined)[] {
+      if (!refs.length) return [];
+      const rows = resolveManyStmt.all({ refs: JSON.stringify(refs.map((r) => [r.dataset, r.version ?? null])) }) as (RawResolved & { i: number })[];
+      const byRef = new Map(rows.map(({ i, ...r }) => [i, resolvedRow(r)]));
+      return refs.map((_, i) => byRef.get(i));
     },
 
     /** The datasheet of one version, alone (null when none was written). */

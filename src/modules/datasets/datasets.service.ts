@@ -314,6 +314,29 @@ export function createDatasetsService(deps: {
       });
     },
 
+    /**
+     * publishContent for a whole batch of records new to femto, in a fixed number of statements: the same rows and
+     * audit entries as publishContent called for each in turn. Undefined (nothing written) when the batch is not
+     * for this path: a record that exists already (its new version is compared with the last one), or an ensemble
+     * (its Markov chain is claimed against the records before it). Runs in the caller's bulk batch, which counts
+     * the change counters (deferred-changes.ts runBulk).
+     */
+    publishNew(actor: Actor, items: readonly { id: string; content: VersionContent }[]): { pk: number; version: number }[] | undefined {
+      auth.require(actor, 'curator');
+      if (items.some((r) => r.content.ensemble) || repo.holdersOf(items.map((r) => r.id)).size) return undefined;
+      const rows = items.map(({ id, content: given }) => {
+        const content = withVisibility(withTerms(given));
+        claimMarkovChain(id, content);
+        return { id, createdBy: actor.id, ownerId: ownerOf(actor), now: now(), content };
+      });
+      const pks = repo.insertPublishedMany(rows);
+      auth.auditMany(
+        actor,
+        rows.map((r) => ({ action: 'dataset.create-published', entityType: 'dataset', entityId: r.id, after: r.content })),
+      );
+      return pks.map((pk) => ({ pk, version: 1 }));
+    },
+
     /** The record of a dataset as the caller may see it: its latest published version, or the draft for those who may see drafts (read pipeline: 404, 410). */
     get(actor: Actor, id: string): { pk: number; record: DatasetRecord } {
       const v = reader.open(actor, { dataset: id, draft: 'fallback' });

@@ -25,9 +25,17 @@ export function createImportsRepository({ sqlite }: Database_) {
   const doneStmt = sqlite.prepare(`
     SELECT l.key, l.digest, l.status, l.subject, l.location
       FROM json_each(@keys) k CROSS JOIN import_ledger l ON l.format = @format AND l.key = k.value`);
+  const recordManyStmt = sqlite.prepare(`
+    INSERT INTO import_ledger (format, key, digest, status, subject, location, applied_at)
+    SELECT @format, value->>'key', value->>'digest', value->>'status', value->>'subject', value->>'location', value->>'at' FROM json_each(@entries) WHERE true
+    ON CONFLICT (format, key) DO UPDATE SET digest = excluded.digest, status = excluded.status, subject = excluded.subject, location = excluded.location, applied_at = excluded.applied_at`);
   const recordStmt = sqlite.prepare(`
     INSERT INTO import_ledger (format, key, digest, status, subject, location, applied_at) VALUES (@format, @key, @digest, @status, @subject, @location, @at)
     ON CONFLICT (format, key) DO UPDATE SET digest = excluded.digest, status = excluded.status, subject = excluded.subject, location = excluded.location, applied_at = excluded.applied_at`);
+
+  const bulkCache = () => {
+    if (-(sqlite.pragma('cache_size', { simple: true }) as number) < BULK_CACHE_KIB) sqlite.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+  };
 
   return {
     /** Runs fn in one transaction (a batch of units). */
@@ -35,10 +43,16 @@ export function createImportsRepository({ sqlite }: Database_) {
       return inTransaction(fn);
     },
 
-    /** Runs fn in one transaction with the change counters of the rows it writes counted once at its end (a bulk batch). */
+    /** Runs fn in one transaction with the change counters of the step edges it writes counted once at its end (a batch of units applied one at a time). */
     batch<T>(fn: () => T): T {
-      if (-(sqlite.pragma('cache_size', { simple: true }) as number) < BULK_CACHE_KIB) sqlite.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+      bulkCache();
       return inTransaction(() => deferred.run(fn));
+    },
+
+    /** As batch, with the counters of new versions counted at its end too: fn writes versions only as new records' published first ones (runBulk). */
+    bulkBatch<T>(fn: () => T): T {
+      bulkCache();
+      return inTransaction(() => deferred.runBulk(fn));
     },
 
     /** Runs fn in a savepoint of the batch: a refused unit is rolled back alone and the batch goes on. */
@@ -54,6 +68,11 @@ export function createImportsRepository({ sqlite }: Database_) {
 
     record(format: string, entry: LedgerEntry, at: string): void {
       recordStmt.run({ format, ...entry, at });
+    },
+
+    /** Many entries, in order, in one statement. */
+    recordMany(format: string, entries: readonly (LedgerEntry & { at: string })[]): void {
+      if (entries.length) recordManyStmt.run({ format, entries: JSON.stringify(entries) });
     },
   };
 }

@@ -33,6 +33,9 @@ export type Counts = Omit<ImportSummary, 'results'>;
  */
 export const DEFER_CHANGES_FROM = 100;
 
+/** Thrown to roll a bulk batch back when it is not for the bulk writer. */
+class NotBulk extends Error {}
+
 /** Thrown to roll a dry run back after everything was applied, so that it reports exactly what a real run would do. */
 class DryRunRollback extends Error {}
 
@@ -66,6 +69,78 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     }
   }
 
+  /** A unit's result when it is not applied: refused by its parser, or already imported as it is. */
+  const settled = (unit: ParsedUnit, done: ReturnType<ImportsRepository['done']>) =>
+    isRefused(unit) ? refusedResult(unit, unit.refused) : unchanged(unit, done);
+
+  /** The result of a unit already imported as it is. */
+  function unchanged(unit: ImportUnit, done: ReturnType<ImportsRepository['done']>): UnitResult | undefined {
+    const before = done.get(unit.key);
+    if (!before || before.digest !== unit.digest) return undefined;
+    return {
+      key: unit.key,
+      source: unit.source,
+      status: 'unchanged',
+      message: 'already imported',
+      ...(before.subject ? { subject: before.subject } : {}),
+      ...(before.location ? { location: before.location } : {}),
+    };
+  }
+
+  /** A unit applied: its result. */
+  const appliedResult = (unit: ImportUnit, a: Applied): UnitResult => ({
+    key: unit.key,
+    source: unit.source,
+    status: a.status,
+    message: a.message,
+    ...(a.subject ? { subject: a.subject.id, location: a.subject.location } : {}),
+  });
+
+  /** The database's own faults (full, read-only) stop the run with their code; anything else is a bug, kept as thrown. */
+  function fault(err: unknown): unknown {
+    const coded = toFemtoError(err as Error);
+    return coded.code === 'INTERNAL' ? err : coded;
+  }
+
+  /**
+   * A batch through the importer's bulk writer (applyBulk) in one transaction: the rows, answers and ledger entries of
+   * the units applied one at a time, in a fixed number of statements. Undefined, with nothing kept, when the batch is
+   * not for it (repeated keys, units the writer leaves to the one-at-a-time rules) or a unit is refused: the caller
+   * then applies the batch unit by unit, which reports each refusal with its reason.
+   */
+  function applyBulk(importer: Importer, units: ParsedUnit[], actor: Actor): UnitResult[] | undefined {
+    try {
+      return repo.bulkBatch(() => {
+        const done = repo.done(
+          importer.format,
+          units.filter((u) => !isRefused(u)).map((u) => u.key),
+        );
+        const results = units.map((u) => settled(u, done));
+        const todo = units.filter((_, i) => !results[i]) as ImportUnit[];
+        if (new Set(todo.map((u) => u.key)).size !== todo.length) throw new NotBulk();
+        const applied = todo.length ? importer.applyBulk!(todo, actor) : [];
+        if (!applied) throw new NotBulk();
+        const at = new Date().toISOString();
+        repo.recordMany(
+          importer.format,
+          todo.map((u, i) => ({
+            key: u.key,
+            digest: u.digest,
+            status: applied[i].status,
+            subject: applied[i].subject?.id ?? null,
+            location: applied[i].subject?.location ?? null,
+            at,
+          })),
+        );
+        let next = 0;
+        return units.map((u, i) => results[i] ?? appliedResult(u as ImportUnit, applied[next++]));
+      });
+    } catch (err) {
+      if (err instanceof NotBulk || refusable(err)) return undefined;
+      throw fault(err);
+    }
+  }
+
   /**
    * One unit. `isolated`: in its own savepoint, so that a refusal rolls back this unit alone and is answered as its result;
    * otherwise a refusal is thrown (the caller rolls back every unit applied with it).
@@ -79,17 +154,8 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     isolated = true,
   ): UnitResult {
     if (isRefused(unit)) return refusedResult(unit, unit.refused);
-    const before = done.get(unit.key);
-    if (before && before.digest === unit.digest) {
-      return {
-        key: unit.key,
-        source: unit.source,
-        status: 'unchanged',
-        message: 'already imported',
-        ...(before.subject ? { subject: before.subject } : {}),
-        ...(before.location ? { location: before.location } : {}),
-      };
-    }
+    const already = unchanged(unit, done);
+    if (already) return already;
     const write = (): Applied => {
       const a = importer.apply(unit, actor, { dryRun });
       repo.record(
@@ -100,34 +166,58 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       return a;
     };
     try {
-      const applied = isolated ? repo.savepoint(write) : write();
-      return {
-        key: unit.key,
-        source: unit.source,
-        status: applied.status,
-        message: applied.message,
-        ...(applied.subject ? { subject: applied.subject.id, location: applied.subject.location } : {}),
-      };
+      return appliedResult(unit, isolated ? repo.savepoint(write) : write());
     } catch (err) {
       if (refusable(err)) {
         if (isolated) return refusedResult(unit, err);
         throw err;
       }
-      // The database's own faults (full, read-only) stop the run with their code; anything else is a bug, kept as thrown.
-      const coded = toFemtoError(err as Error);
-      throw coded.code === 'INTERNAL' ? err : coded;
+      throw fault(err);
     }
   }
 
-  /** One transaction for a batch of units, each in its own savepoint. */
+  interface Applying {
+    importer: Importer;
+    unit: ParsedUnit;
+    actor: Actor;
+  }
+
+  /** The ledger entries of units, looked up in one statement per format. */
+  function ledgerOf(items: Applying[]): Map<string, ReturnType<ImportsRepository['done']>> {
+    const keys = new Map<string, string[]>();
+    for (const { importer, unit } of items) {
+      if (isRefused(unit)) continue;
+      if (!keys.has(importer.format)) keys.set(importer.format, []);
+      keys.get(importer.format)!.push(unit.key);
+    }
+    return new Map([...keys].map(([format, k]) => [format, repo.done(format, k)]));
+  }
+
+  /**
+   * Units in order, one at a time, in the open transaction (a batch, a group commit): a unit whose key an earlier one
+   * had sees what that one wrote, as it would applied on its own.
+   */
+  function applyInOrder(items: Applying[], dryRun: boolean, isolated: boolean): UnitResult[] {
+    const ledger = ledgerOf(items);
+    const seen = new Set<string>();
+    return items.map(({ importer, unit, actor }) => {
+      const { format } = importer;
+      const repeated = seen.has(`${format}\n${unit.key}`);
+      if (!isRefused(unit)) seen.add(`${format}\n${unit.key}`);
+      return applyOne(importer, unit, actor, repeated ? repo.done(format, [unit.key]) : (ledger.get(format) ?? new Map()), dryRun, isolated);
+    });
+  }
+
+  /** One transaction for a batch of units: at once through the importer's bulk writer when it takes them, else each in its own savepoint. */
   function applyBatch(importer: Importer, units: ParsedUnit[], actor: Actor, dryRun: boolean): UnitResult[] {
-    const apply = () => {
-      const done = repo.done(
-        importer.format,
-        units.filter((u) => !isRefused(u)).map((u) => u.key),
+    const bulk = !dryRun && units.length >= DEFER_CHANGES_FROM && importer.applyBulk ? applyBulk(importer, units, actor) : undefined;
+    if (bulk) return bulk;
+    const apply = () =>
+      applyInOrder(
+        units.map((unit) => ({ importer, unit, actor })),
+        dryRun,
+        true,
       );
-      return units.map((u) => applyOne(importer, u, actor, done, dryRun));
-    };
     return units.length >= DEFER_CHANGES_FROM ? repo.batch(apply) : repo.transaction(apply);
   }
 
@@ -145,25 +235,6 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
   }
   let queue: Pending[] = [];
 
-  /** The ledger entries of a group's units, looked up in one statement per format. */
-  function ledgerOf(items: Pending[]): Map<string, ReturnType<ImportsRepository['done']>> {
-    const keys = new Map<string, string[]>();
-    for (const p of items) keys.set(p.importer.format, [...(keys.get(p.importer.format) ?? []), p.unit.key]);
-    return new Map([...keys].map(([format, k]) => [format, repo.done(format, k)]));
-  }
-
-  /** The units of a group in order, in the open transaction: a unit whose key an earlier one of the group had sees what that one wrote. */
-  function applyGroup(items: Pending[], isolated: boolean): UnitResult[] {
-    const ledger = ledgerOf(items);
-    const seen = new Set<string>();
-    return items.map((p) => {
-      const { format } = p.importer;
-      const repeated = seen.has(`${format}\n${p.unit.key}`);
-      seen.add(`${format}\n${p.unit.key}`);
-      return applyOne(p.importer, p.unit, p.actor, repeated ? repo.done(format, [p.unit.key]) : ledger.get(format)!, false, isolated);
-    });
-  }
-
   function flush(): void {
     const items = queue;
     queue = [];
@@ -172,10 +243,10 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       // refusal rolls the whole group back, and the group is applied again with each unit in its own savepoint.
       let results: UnitResult[];
       try {
-        results = repo.transaction(() => applyGroup(items, false));
+        results = repo.transaction(() => applyInOrder(items, false, false));
       } catch (err) {
         if (!refusable(err)) throw err;
-        results = repo.transaction(() => applyGroup(items, true));
+        results = repo.transaction(() => applyInOrder(items, false, true));
       }
       items.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {

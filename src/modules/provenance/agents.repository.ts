@@ -49,6 +49,16 @@ export function createAgentsRepository({ db, sqlite }: Database_) {
       affiliation: sql.placeholder('affiliation'),
     })
     .prepare();
+  // Many identities at once (a bulk batch's creators): each the agent findByIdentity would answer, by the same three probes.
+  const byIdentities = sqlite.prepare(`
+    SELECT k.key AS i, CASE
+        WHEN k.value->>'orcid' IS NOT NULL THEN (SELECT id FROM agents WHERE orcid = k.value->>'orcid')
+        WHEN k.value->>'ror' IS NOT NULL THEN (SELECT id FROM agents WHERE ror = k.value->>'ror')
+        ELSE (SELECT id FROM agents WHERE kind = k.value->>'kind' AND name = k.value->>'name' AND +orcid IS NULL AND +ror IS NULL) END AS id
+      FROM json_each(?) k`);
+  const insertAgents = sqlite.prepare(`
+    INSERT INTO agents (id, kind, name, orcid, ror, url, affiliation)
+    SELECT value->>'id', value->>'kind', value->>'name', value->>'orcid', value->>'ror', value->>'url', value->>'affiliation' FROM json_each(?)`);
 
   function findByIdentity(a: AgentIdentity): AgentRow | undefined {
     const row = a.orcid ? byOrcid.get(a.orcid) : a.ror ? byRor.get(a.ror) : byName.get(a.kind, a.name);
@@ -65,6 +75,30 @@ export function createAgentsRepository({ db, sqlite }: Database_) {
       const id = randomId('ag-');
       insertAgent.run({ id, kind: a.kind, name: a.name, orcid: a.orcid ?? null, ror: a.ror ?? null, url: a.url ?? null, affiliation: a.affiliation ?? null });
       return id;
+    },
+
+    /**
+     * The ids of many identities, in order, creating the new ones in order of first appearance: the agents and ids
+     * that upsert called once per identity, in this order, would leave. Two statements.
+     */
+    upsertMany(identities: readonly AgentIdentity[]): string[] {
+      if (!identities.length) return [];
+      // Identities that upsert would find as the same agent: by ORCID, else by ROR, else by kind and name.
+      const keyOf = (a: AgentIdentity) => (a.orcid ? `o ${a.orcid}` : a.ror ? `r ${a.ror}` : `n ${a.kind} ${a.name}`);
+      const distinct = new Map<string, AgentIdentity>();
+      for (const a of identities) if (!distinct.has(keyOf(a))) distinct.set(keyOf(a), a);
+      const unique = [...distinct.values()];
+      const found = new Map((byIdentities.all(JSON.stringify(unique)) as { i: number; id: string | null }[]).map((r) => [r.i, r.id]));
+      const created: (AgentIdentity & { id: string })[] = [];
+      const idOf = new Map(
+        unique.map((a, i) => {
+          const id = found.get(i) ?? randomId('ag-');
+          if (!found.get(i)) created.push({ ...a, id });
+          return [keyOf(a), id];
+        }),
+      );
+      if (created.length) insertAgents.run(JSON.stringify(created));
+      return identities.map((a) => idOf.get(keyOf(a))!);
     },
 
     insert(row: typeof agents.$inferInsert): void {

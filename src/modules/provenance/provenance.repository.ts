@@ -38,6 +38,23 @@ export function createProvenanceRepository({ sqlite }: Database_) {
     'SELECT o.version_pk AS versionPk, o.activity_id AS activityId FROM json_each(?) k CROSS JOIN activity_outputs o ON o.version_pk = k.value',
   );
 
+  // Bulk writes (insertActivities): one statement per table for a whole batch, rows as one JSON array in order.
+  const existingStmt = sqlite.prepare('SELECT a.id FROM json_each(?) k CROSS JOIN activities a ON a.id = k.value').pluck(true);
+  const usedAmongStmt = sqlite.prepare('SELECT DISTINCT i.version_pk FROM json_each(?) k CROSS JOIN activity_inputs i ON i.version_pk = k.value').pluck(true);
+  const insertActivitiesStmt = sqlite.prepare(`
+    INSERT INTO activities (id, kind, name, description, software_name, software_version, software_repository, software_commit, parameters, started_at, ended_at, basis, implied, created_by, created_at)
+    SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9, value->>10, value->>11, value->>12, value->>13, value->>14
+      FROM json_each(?)`);
+  const insertInputs = sqlite.prepare(
+    'INSERT INTO activity_inputs (activity_id, version_pk, role) SELECT value->>0, value->>1, value->>2 FROM json_each(?) WHERE true ON CONFLICT DO NOTHING',
+  );
+  const insertOutputs = sqlite.prepare(
+    'INSERT INTO activity_outputs (activity_id, version_pk) SELECT value->>0, value->>1 FROM json_each(?) WHERE true ON CONFLICT DO NOTHING',
+  );
+  const bumpGenerationBy = sqlite.prepare(
+    'INSERT INTO provenance_generation (id, generation) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET generation = generation + excluded.generation',
+  );
+
   /* Lineage snapshots (in this process or any other on the same file) compare this counter to know they are stale. */
   const bumpGeneration = sqlite.prepare(
     'INSERT INTO provenance_generation (id, generation) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET generation = generation + 1',
@@ -131,6 +148,46 @@ export function createProvenanceRepository({ sqlite }: Database_) {
         bumpGeneration.run();
       });
     },
+
+    /**
+     * Steps without agents, in a fixed number of statements: the rows insertActivity leaves for each in turn (the
+     * generation counter moved once per step), inputs before outputs as there.
+     */
+    insertActivities(steps: readonly { row: typeof activities.$inferInsert; inputs: { versionPk: number; role: string | null }[]; outputs: number[] }[]): void {
+      if (!steps.length) return;
+      insertActivitiesStmt.run(
+        JSON.stringify(
+          steps.map(({ row: a }) => [
+            a.id,
+            a.kind,
+            a.name ?? null,
+            a.description ?? null,
+            a.softwareName ?? null,
+            a.softwareVersion ?? null,
+            a.softwareRepository ?? null,
+            a.softwareCommit ?? null,
+            a.parameters == null ? null : JSON.stringify(a.parameters),
+            a.startedAt ?? null,
+            a.endedAt ?? null,
+            a.basis ?? null,
+            a.implied ? 1 : 0,
+            a.createdBy,
+            a.createdAt,
+          ]),
+        ),
+      );
+      const inputs = steps.flatMap(({ row, inputs }) => inputs.map((i) => [row.id, i.versionPk, i.role]));
+      if (inputs.length) insertInputs.run(JSON.stringify(inputs));
+      const outputs = steps.flatMap(({ row, outputs }) => outputs.map((pk) => [row.id, pk]));
+      if (outputs.length) insertOutputs.run(JSON.stringify(outputs));
+      bumpGenerationBy.run(steps.length);
+    },
+
+    /** Of these ids, those that name a step, in one statement. */
+    existing: (ids: readonly string[]): Set<string> => new Set(ids.length ? (existingStmt.all(JSON.stringify(ids)) as string[]) : []),
+
+    /** Of these versions, those some step reads, in one statement. */
+    usedAmong: (pks: readonly number[]): Set<number> => new Set(pks.length ? (usedAmongStmt.all(JSON.stringify(pks)) as number[]) : []),
 
     wouldCycle(inputPks: number[], outputPks: number[]): boolean {
       if (!inputPks.length || !outputPks.length) return false;
