@@ -170,6 +170,9 @@ t.test('a validation error of the whole body points at its root', async (t) => {
   t.match(query.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: 'querystring/', message: /unknown/ }] }, 'and of the whole query');
 });
 
+/** The problem document the client-error handler writes on the socket: no request, so no instance; the detail is the title. */
+const socketProblem = (code: string, status: number, title: string) => ({ type: `${BASE_URL}/problems/${code}`, title, status, detail: title, code });
+
 t.test('a request that does not arrive in time is answered 408 problem+json on the socket, then closed', async (t) => {
   // The real handler on a server that checks for stalled requests every 20 ms (Node's default is 30 s).
   const app = Fastify({ requestTimeout: 200, http: { connectionsCheckingInterval: 20 }, clientErrorHandler: clientErrorHandler(BASE_URL) });
@@ -183,13 +186,7 @@ t.test('a request that does not arrive in time is answered 408 problem+json on t
   t.equal(res.headers['content-type'], PROBLEM);
   t.equal(res.headers.connection, 'close');
   t.equal(Number(res.headers['content-length']), Buffer.byteLength(res.body), 'Content-Length is the body length');
-  t.same(JSON.parse(res.body), {
-    type: `${BASE_URL}/problems/REQUEST_TIMEOUT`,
-    title: 'The request was not received in time',
-    status: 408,
-    detail: 'The request was not received in time',
-    code: 'REQUEST_TIMEOUT',
-  });
+  t.same(JSON.parse(res.body), socketProblem('REQUEST_TIMEOUT', 408, 'The request was not received in time'));
 });
 
 /** What the client-error handler met and left: the socket's state on entry and after it returned. */
@@ -257,13 +254,7 @@ t.test('a request that ends half sent is answered 400 problem+json; on a socket 
   // The client's end arrives mid-header: Node's parser fails on a live socket, which is answered.
   const res = await rawRequest(port, 'GET /ok HTTP/1.1\r\nHost: x\r\nX-Half: ');
   t.equal(res.statusLine, 'HTTP/1.1 400 Bad Request');
-  t.same(JSON.parse(res.body), {
-    type: `${BASE_URL}/problems/MALFORMED_REQUEST`,
-    title: 'The request is not well-formed HTTP',
-    status: 400,
-    detail: 'The request is not well-formed HTTP',
-    code: 'MALFORMED_REQUEST',
-  });
+  t.same(JSON.parse(res.body), socketProblem('MALFORMED_REQUEST', 400, 'The request is not well-formed HTTP'));
   t.match(seen, [{ code: 'HPE_INVALID_EOF_STATE', destroyed: false, writable: true, threw: null, destroyedAfter: true }]);
 
   // A socket the server has ended but not yet closed (a last answer still being flushed) is not writable: the
