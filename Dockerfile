@@ -15,6 +15,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
+COPY migrations-pg ./migrations-pg
 COPY catalog ./catalog
 COPY ontologies ./ontologies
 COPY policies ./policies

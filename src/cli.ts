@@ -14,6 +14,8 @@ import { importCommand } from './modules/imports/imports.cli.js';
 import { verifyCommand } from './modules/locations/locations.cli.js';
 import { verifyOptions } from './modules/locations/locations.schema.js';
 import { FemtoError } from './errors.js';
+import { copyOptions } from './db/copy/options.js';
+import { problemTypeUri } from './plugins/problem-details.js';
 
 const config = (): Config => loadConfig(process.env);
 
@@ -204,6 +206,43 @@ doi
       console.log(JSON.stringify({ registrar: c.config.registrar, ...report }, null, 2));
     }),
   );
+
+const dbCommand = program.command('db').description('the database as a whole');
+dbCommand
+  .command('copy')
+  .description(
+    'copy a femto SQLite database into a new, empty PostgreSQL database in one transaction, then check every table (row count and digest) on both sides; a difference rolls it all back',
+  )
+  .requiredOption('--from <file>', 'the SQLite file (opened read-only: a server may go on using it; the copy is of one moment)')
+  .requiredOption('--to <url>', 'postgres://user[:password]@host[:port]/database: an empty database (one without tables)')
+  .option('--batch-rows <n>', 'rows sent per INSERT (what the copy holds in memory at once)', '1000')
+  .action(async (opts: Record<string, unknown>) => {
+    try {
+      // Loaded here: the PostgreSQL driver and schema cost every other command's start nothing.
+      const { copyDatabase } = await import('./db/copy/copy.js');
+      const tables = await copyDatabase({
+        ...parsed(copyOptions, opts),
+        progress: (t) => process.stderr.write(`copied ${t.name}: ${t.rows} rows\n`),
+      });
+      const width = Math.max(...tables.map((t) => t.name.length));
+      console.log(`${'table'.padEnd(width)}  ${'rows'.padStart(9)}  sha256 (source = target)`);
+      for (const t of tables) console.log(`${t.name.padEnd(width)}  ${String(t.rows).padStart(9)}  ${t.digest}`);
+      console.log(`copied ${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} rows: every row count and digest matches the source`);
+    } catch (err) {
+      if (!(err instanceof FemtoError)) throw err;
+      // Refused or failed: the problem as REST would answer it (RFC 9457), nothing written.
+      const problem = {
+        type: problemTypeUri(config().baseUrl, err.code),
+        title: err.title,
+        status: err.status,
+        detail: err.message,
+        code: err.code,
+        errors: err.errors,
+      };
+      console.error(JSON.stringify(problem, null, 2));
+      process.exitCode = 1;
+    }
+  });
 
 try {
   await program.parseAsync(process.argv);

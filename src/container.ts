@@ -75,7 +75,7 @@ export function buildContainer(config: Config, database: Database_, loadedOntolo
     auth: createAuthRepository(database),
     agents,
     // A version's creators are agents: the datasets repository finds or makes them in its own transaction.
-    datasets: createDatasetsRepository(database, (identity) => agents.upsert(identity)),
+    datasets: createDatasetsRepository(database, { of: (identity) => agents.upsert(identity), ofMany: (identities) => agents.upsertMany(identities) }),
     provenance: createProvenanceRepository(database),
     search: createSearchRepository(database),
     harvest: createHarvestRepository(database),

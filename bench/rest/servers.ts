@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { projectPath } from '../../src/paths.js';
 import { BENCH_BASE_URL } from './loader.js';
+import { freePort } from '../../test/helpers/ports.js';
 
 export interface Server {
   name: string;
@@ -22,17 +22,6 @@ export interface Server {
 export function buildFemto(): void {
   const r = spawnSync('npm', ['run', 'build'], { cwd: projectPath(), stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error('npm run build failed');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function untilAnswering(child: ChildProcess, url: string, timeoutMs: number): Promise<void> {

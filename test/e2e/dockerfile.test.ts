@@ -1,9 +1,11 @@
 import t from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { projectPath } from '../../src/paths.js';
+import { available } from '../helpers/external.js';
+import { pgDatabase, postgres } from '../helpers/postgres.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * The runtime stage of the Dockerfile, read as the image builder reads it: each COPY's sources
@@ -17,14 +19,6 @@ function runtimeCopies(dockerfile: string): { from: 'context' | 'build'; sources
     return { from: m[2] ? 'build' : 'context', sources: parts.slice(0, -1), dest: parts[parts.length - 1] };
   });
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 t.test('the runtime stage parses into what the image holds', async (t) => {
   const copies = runtimeCopies(readFileSync(projectPath('Dockerfile'), 'utf8'));
@@ -95,4 +89,17 @@ t.test('the files the runtime stage copies, and nothing else, start the server',
   t.equal(record?.status, 200, 'the bundled catalog was loaded from the image');
   child.kill('SIGTERM');
   t.equal(await exited, 0, 'clean exit');
+
+  if (available(t, "the image's files copy its database to PostgreSQL (migrations-pg)", postgres())) {
+    const copied = spawnSync(
+      process.execPath,
+      [join(image, 'dist/src/cli.js'), 'db', 'copy', '--from', join(image, 'data/femto.sqlite'), '--to', await pgDatabase(t)],
+      {
+        cwd: image,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+      },
+    );
+    t.equal(copied.status, 0, copied.stderr);
+  }
 });

@@ -1,33 +1,12 @@
 import t from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { projectPath } from '../../src/paths.js';
 import { fakeDatacite } from '../helpers/fake-datacite.js';
+import { femtoServe } from '../helpers/serve.js';
 
 const ADMIN = 'kill-test-admin-token-0123';
 
-/** A real `femto serve` process on its own port; resolves once /health answers. */
-async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  const port = String(20000 + Math.floor(Math.random() * 20000));
-  const child = spawn(process.execPath, ['--import', 'tsx', projectPath('src/cli.ts'), 'serve'], {
-    env: { ...process.env, ...env, PORT: port, LOG_LEVEL: 'silent', FEMTO_ADMIN_TOKEN: ADMIN, FEMTO_SEED_ON_EMPTY: 'false' },
-    cwd: projectPath(),
-    stdio: 'ignore',
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (
-      await fetch(`${base}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return { child, base };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('femto serve did not start');
-}
+const serve = (env: Record<string, string>) => femtoServe(ADMIN, env);
 
 const killed = (child: ChildProcess) => new Promise<void>((resolve) => (child.kill('SIGKILL'), child.once('exit', () => resolve())));
 

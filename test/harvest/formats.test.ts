@@ -86,6 +86,34 @@ t.test('Turtle parses and holds both vocabularies; contexts are served from loca
   await t.rejects(documentLoader('https://example.org/context.jsonld'), /local files only/);
 });
 
+t.test('related identifiers holding characters an IRI may not hold are percent-encoded in every RDF format', async (t) => {
+  const app = await makeApp(t);
+  const record = {
+    id: 'odd-related',
+    title: 'Odd related identifiers',
+    description: 'A curator pasted identifiers with spaces and brackets.',
+    tier: 3,
+    dataType: 'Raw-Simulation',
+    license: 'CC-BY-4.0',
+    creators: [{ name: 'Ada Lovelace' }],
+    relatedIdentifiers: [
+      { type: 'DOI', value: '10.1234/a b<c>', relation: 'References' },
+      { type: 'arXiv', value: '2101.00001 v2', relation: 'IsSupplementTo' },
+    ],
+  };
+  const headers = { ...app.as.admin, 'content-type': 'application/json' };
+  t.equal((await app.app.inject({ method: 'POST', url: '/datasets', headers, payload: record })).statusCode, 201);
+  t.equal((await app.app.inject({ method: 'POST', url: '/datasets/odd-related/publish', headers: app.as.admin })).statusCode, 200);
+  const ttl = await app.app.inject({ url: '/datasets/odd-related', headers: { accept: 'text/turtle' } });
+  t.equal(ttl.statusCode, 200, ttl.body.slice(0, 200));
+  const { Parser } = await import('n3');
+  const objects = new Parser().parse(ttl.body).map((q) => q.object.value);
+  t.ok(objects.includes('https://doi.org/10.1234/a%20b%3Cc%3E'), 'the DOI');
+  t.ok(objects.includes('https://arxiv.org/abs/2101.00001%20v2'), 'the arXiv id');
+  const dcat = (await app.app.inject({ url: '/datasets/odd-related?format=dcat' })).json();
+  await assertValid(t, dcatAp3Shapes, await quadsOf([dcat], BASE_URL), 'DCAT-AP 3.0.1');
+});
+
 t.test('406 lists the offered types; the DCAT profile is chosen by Accept', async (t) => {
   const app = await makeApp(t);
   await fullFixture(app);

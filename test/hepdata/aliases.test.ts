@@ -62,3 +62,17 @@ t.test('YAML aliases: a few shared nodes are read, an amplifying file is refused
   const laughed = await run(await makeApp(t), submissionWith(t, laughs));
   t.match(laughed.out, /data1\.yaml: its YAML aliases expand it past \d+ nodes/);
 });
+
+t.test('a table of hundreds of rows and no alias at all is read whole (the bound is relative to its own nodes)', requires(t, fixture), async (t) => {
+  const a = await makeApp(t);
+  const rows = 400;
+  let table = 'independent_variables:\n- header: {name: PT, units: GEV}\n  values:\n';
+  for (let i = 0; i < rows; i++) table += `  - {low: ${i}, high: ${i + 1}}\n`;
+  table += 'dependent_variables:\n- header: {name: DSIG/DPT, units: FB/GEV}\n  qualifiers:\n  - {name: SQRT(S), units: GEV, value: 7000}\n  values:\n';
+  for (let i = 0; i < rows; i++) table += `  - value: ${(1000 / (i + 1)).toFixed(3)}\n    errors:\n    - {symerror: 0.5, label: stat}\n`;
+  t.notOk(table.includes('&') || table.includes('*'), 'no anchor, no alias');
+  const ok = run(a, submissionWith(t, table));
+  t.match(ok.counts, { created: 1, refused: 0 }, ok.out);
+  const id = /create dataset (\S+)/.exec(ok.out)![1];
+  t.equal((await a.app.inject({ url: `/datasets/${id}` })).json().hepdataTables[0].rowCount, rows, 'every row counted');
+});

@@ -3,9 +3,9 @@ import AdmZip from 'adm-zip';
 import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { create as createTar } from 'tar';
+import { create as createTar, Header, Pax } from 'tar';
 import { importCommand } from '../../src/modules/imports/imports.cli.js';
-import { ARCHIVE_MAX_ENTRIES, ARCHIVE_MAX_ENTRY_BYTES, ARCHIVE_MAX_TOTAL_BYTES } from '../../src/modules/imports/archive.js';
+import { ARCHIVE_MAX_ENTRIES, ARCHIVE_MAX_ENTRY_BYTES, ARCHIVE_MAX_PATH, ARCHIVE_MAX_TOTAL_BYTES } from '../../src/modules/imports/archive.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { requires, shared } from '../helpers/external.js';
 
@@ -128,4 +128,34 @@ t.test('hostile archives are refused before work, naming the entry; nothing is w
   t.same(problem(await post(a, Buffer.from('PK\x03\x04 not really a zip'), 'application/zip')).code, 'ARCHIVE_INVALID');
 
   t.equal(await datasetCount(a), 0, 'nothing of any of them was written');
+});
+
+/** A gzipped tar of one file whose path a pax extended header gives (as GNU tar and node-tar write paths past 255 bytes). */
+function paxTarGz(path: string): Buffer {
+  const file = new Header({ path: 'placeholder', type: 'File', size: 1, mode: 0o644, mtime: new Date(0) });
+  file.encode();
+  return gzipSync(
+    Buffer.concat([
+      new Pax({ path, mtime: new Date(0) } as ConstructorParameters<typeof Pax>[0]).encode(),
+      file.block!,
+      Buffer.alloc(512, 'x'),
+      Buffer.alloc(1024),
+    ]),
+  );
+}
+
+t.test('an entry name longer than a path may be is refused before anything is read, and not echoed whole', async (t) => {
+  const a = await makeApp(t);
+  const long = `sub/${'a'.repeat(600_000)}.yaml`;
+  const body = paxTarGz(long);
+  t.ok(body.length < 2000, `a request of ${body.length} bytes`);
+  const res = await post(a, body, 'application/gzip');
+  t.same(problem(res).status, 422);
+  t.equal(res.json().code, 'ARCHIVE_ENTRY_REFUSED');
+  t.match(res.json().detail, new RegExp(`longer than ${ARCHIVE_MAX_PATH} characters`));
+  t.ok(res.body.length < 10_000, `the answer is ${res.body.length} bytes`);
+  t.ok(res.json().errors[0].pointer.startsWith('request!/sub/aaaa'), 'the pointer names the entry by its beginning');
+
+  const fits = paxTarGz(`sub/${'b'.repeat(ARCHIVE_MAX_PATH - 4)}`);
+  t.not((await post(a, fits, 'application/gzip')).json().code, 'ARCHIVE_ENTRY_REFUSED', 'a name of the longest length allowed is read');
 });

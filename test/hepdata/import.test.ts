@@ -2,6 +2,8 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FemtoError } from '../../src/errors.js';
+import { readSubmission } from '../../src/modules/hepdata/hepdata.submission.js';
 import { importCommand } from '../../src/modules/imports/imports.cli.js';
 import { projectPath } from '../../src/paths.js';
 import { BASE_URL, makeApp, type TestApp } from '../helpers/app.js';
@@ -327,6 +329,34 @@ t.test('bounds: an alias bomb and deep nesting are refused before they cost anyt
   const deep = await post(`comment: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
   t.equal(deep.statusCode, 400);
   t.equal(deep.json().code, 'BODY_TOO_DEEP');
+  // YAML nests without brackets too (compact sequences, indentation), and a plain scalar may hold a lone quote.
+  const table = '---\nname: T\ndescription: x\nkeywords: []\nindependent_variables: []\ndependent_variables: []\n';
+  const blocks = Array.from({ length: 100 }, (_, i) => `${' '.repeat(i + 1)}k:`).join('\n');
+  for (const [how, yaml] of [
+    ['compact sequences', `comment: x\nextra:\n${'- '.repeat(50_000)}x\n`],
+    ['brackets after a lone quote', `comment: 5" screen\nextra: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`],
+    ['indentation', `comment: x\nextra:\n${blocks} v\n`],
+  ]) {
+    const res = await post(yaml + table);
+    t.same([res.statusCode, res.json().code, res.json().errors?.[0]?.pointer], [400, 'BODY_TOO_DEEP', 'request#/'], how);
+  }
+});
+
+t.test('a data file named by many tables is read and parsed once: the duplicates are refused, not re-read', async (t) => {
+  let data = 'independent_variables:\n- header: {name: PT}\n  values:\n';
+  for (let i = 0; i < 200; i++) data += `  - {value: ${i}}\n`;
+  data += 'dependent_variables:\n- header: {name: SIG}\n  values:\n';
+  for (let i = 0; i < 200; i++) data += `  - {value: ${i}, errors: [{symerror: 1}]}\n`;
+  const tables = Array.from({ length: 50 }, (_, i) => `---\nname: "T${i}"\ndescription: d\nkeywords: []\ndata_file: data.yaml\n`).join('');
+  let reads = 0;
+  const files = [
+    { path: 'submission.yaml', read: () => Buffer.from(tables) },
+    { path: 'data.yaml', read: () => (reads++, Buffer.from(data)) },
+  ];
+  const refusal = t.throws(() => readSubmission({ name: 'sub', single: false, files }, { maxDepth: 64 })) as unknown as FemtoError;
+  t.equal(refusal.code, 'VALIDATION_FAILED');
+  t.match(refusal.errors[0], { pointer: 'sub/submission.yaml#/1/data_file', message: /duplicate table data_file: data\.yaml/ });
+  t.equal(reads, 1, 'read once, however many tables name it');
 });
 
 t.test(

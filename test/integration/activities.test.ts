@@ -36,6 +36,26 @@ t.test('a derivation step links exact versions, software and agents', async (t) 
   t.equal((await a.app.inject('/activities/nope')).statusCode, 404);
 });
 
+t.test("a step's times are compared as instants, whatever offset each is written in", async (t) => {
+  const a = await makeApp(t);
+  const raw = await publishedDataset(a);
+  const post = (id: string, startedAt: string, endedAt: string) =>
+    a.app.inject({
+      method: 'POST',
+      url: '/activities',
+      headers: a.as.curator,
+      payload: { id, kind: 'analysis', inputs: [{ dataset: raw }], startedAt, endedAt },
+    });
+  // 08:00Z to 09:00Z: the end reads earlier as text, yet it is an hour after the start.
+  const later = await post('across-offsets', '2026-01-01T10:00:00+02:00', '2026-01-01T09:00:00Z');
+  t.equal(later.statusCode, 201, later.body);
+  // 09:00Z to 08:30Z: the end reads later as text, yet it is half an hour before the start.
+  const earlier = await post('ends-first', '2026-01-01T09:00:00Z', '2026-01-01T10:30:00+02:00');
+  t.equal(earlier.statusCode, 400, earlier.body);
+  t.match(earlier.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: '/endedAt' }] });
+  t.equal((await a.app.inject('/activities/ends-first')).statusCode, 404, 'nothing stored');
+});
+
 t.test('unknown datasets and versions are refused with 422 and nothing is stored', async (t) => {
   const a = await makeApp(t);
   const raw = await publishedDataset(a);

@@ -1,4 +1,11 @@
 import t from 'tap';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectPath } from '../../src/paths.js';
+import { cliActor, type Actor } from '../../src/modules/auth/auth.schema.js';
+import { createByteCache } from '../../src/lib/byte-cache.js';
+import { createSearchService } from '../../src/modules/search/search.service.js';
+import { searchQuery } from '../../src/modules/search/search.schema.js';
 import { makeApp, publishedDataset } from '../helpers/app.js';
 import { statementCounter } from '../helpers/statements.js';
 
@@ -354,7 +361,7 @@ t.test('text: numbers are words; an identifier joined by underscores is found as
   t.same(await ids('chiral_f21'), ['mix']);
 });
 
-t.test("flavour content and colliding systems: '+' is a space in a query string, and padding is ignored", async (t) => {
+t.test("flavour content and colliding systems: '+' is a space in a query string, a run of them is one, padding is ignored", async (t) => {
   const a = await makeApp(t);
   const ensemble = (i: number, flavours: number[]) => ({
     markovChainUri: `mc://plus/${i}`,
@@ -373,6 +380,24 @@ t.test("flavour content and colliding systems: '+' is a space in a query string,
   t.same(await ids('nf=2%2B1'), ['nf21']);
   t.same(await ids('nf=+2+1+'), ['nf21'], "leading and trailing '+' are padding");
   t.same(await ids('system=+Au+Au+'), ['auau']);
+  // A run of spaces is one separator, as between words: '2++1' is what a form field '2  1' submits.
+  t.same(await ids('nf=2++1'), ['nf21'], "a run of '+' is one separator");
+  t.same(await ids('nf=2+%20%09+1++1'), ['nf211'], 'spaces and a tab together are one separator');
+  t.same(await ids('system=Au+++Au'), ['auau']);
+  const gql = async (filter: string) => {
+    const res = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: `{ datasets(filter: ${filter}) { edges { node { id } } } }` } });
+    t.equal(res.json().errors, undefined, `${filter}: ${res.body.slice(0, 200)}`);
+    return (res.json().data.datasets.edges as { node: { id: string } }[]).map((e) => e.node.id).sort();
+  };
+  t.same(await gql('{ nf: " 2  1 " }'), ['nf21'], 'GraphQL reads the same spelling the same way');
+  t.same(await gql('{ system: "Au   Au" }'), ['auau']);
+  t.same(await gql('{ nf: "2+1+1" }'), ['nf211']);
+  // A parameter given twice is a list, which no filter takes: refused with its pointer, like any other wrong value.
+  for (const qs of ['nf=2&nf=1', 'system=Au%2BAu&system=p%2Bp']) {
+    const res = await a.app.inject(`/datasets?${qs}`);
+    t.equal(res.statusCode, 400, `?${qs}: ${res.body.slice(0, 200)}`);
+    t.match(res.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: `querystring/${qs.split('=')[0]}` }] });
+  }
 });
 
 t.test('the search parameters are documented, and a refused range or cursor says what was expected', async (t) => {
@@ -397,6 +422,7 @@ t.test('the search parameters are documented, and a refused range or cursor says
   };
   for (const [name, what] of Object.entries(says)) t.match(described[name], what, `${name} is described (${described[name]})`);
   for (const name of ['beta', 'L', 'T', 'sqrtsNN']) t.match(described[name], /a value or a range min\.\.max/, `${name} gives the range syntax`);
+  for (const name of ['nf', 'system']) t.match(described[name], /a run of spaces is one\)$/, `${name} says how spaces separate`);
   const answer = doc.paths['/datasets'].get.responses['200'].content['application/json'].schema;
   t.match(
     answer.properties.facets.additionalProperties.items,
@@ -432,4 +458,85 @@ t.test('an anonymous search is answered from the cache while nothing changed; a 
   await publishedDataset(a, { id: 'three', title: 'Cached three' });
   const moved = await counter.during(async () => t.equal((await gql()).json().data.datasets.totalCount, 2));
   t.equal(searched(moved.sources), 2, 'a write moves the change counter: the search runs again');
+});
+
+t.test(
+  'a domain the ontology no longer has (replaced, the server restarted on the same database) is still counted and found, labelled by its IRI',
+  async (t) => {
+    // FEMTO_ONTOLOGY_DIR is the operator's: a later ontology may drop a domain that stored records name.
+    const DROPPED = 'https://w3id.org/femto/domain/emergent-gravity';
+    const dir = t.testdir({ ontology: {} });
+    const db = join(dir, 'femto.sqlite');
+    const ontology = join(dir, 'ontology');
+    cpSync(projectPath('ontologies'), ontology, { recursive: true });
+    const tiers = readFileSync(join(ontology, 'tiers.ttl'), 'utf8');
+    const block = tiers.indexOf('domain:emergent-gravity\n');
+    writeFileSync(join(ontology, 'tiers.ttl'), tiers.slice(0, block) + tiers.slice(tiers.indexOf('\n\n', block) + 2));
+    const observables = readFileSync(join(ontology, 'observables.ttl'), 'utf8');
+    writeFileSync(join(ontology, 'observables.ttl'), observables.replace('    femto:domain domain:emergent-gravity ;\n', ''));
+
+    await t.test('written under the ontology that has the domain', async (t) => {
+      const a = await makeApp(t, { FEMTO_DB: db });
+      await publishedDataset(a, { id: 'lensing', title: 'Weak lensing shear', tier: 5, domain: 'Emergent Gravity', alsoInDomains: ['gr-frw-lss'] });
+    });
+    await t.test('read under the one that dropped it', async (t) => {
+      const a = await makeApp(t, { FEMTO_DB: db, FEMTO_ONTOLOGY_DIR: ontology });
+      const expected = [
+        { value: DROPPED, count: 1, label: DROPPED },
+        { value: 'https://w3id.org/femto/domain/gr-frw-lss', count: 1, label: 'GR, FRW, LSS' },
+      ];
+      for (const qs of ['', `?domain=${encodeURIComponent(DROPPED)}`]) {
+        const res = await a.app.inject(`/datasets${qs}`);
+        t.equal(res.statusCode, 200, `/datasets${qs}: ${res.body.slice(0, 200)}`);
+        t.same(
+          res.json().items.map((i: { id: string }) => i.id),
+          ['lensing'],
+          `/datasets${qs} finds the record by its stored IRI`,
+        );
+        t.same(res.json().facets.domain, expected, `/datasets${qs}: the dropped domain's label is its IRI`);
+      }
+      t.equal((await a.app.inject('/datasets?domain=emergent-gravity')).json().total, 0, 'a name only the old ontology knew matches nothing');
+      const gql = await a.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        payload: { query: '{ datasets { facets { name values { value label count } } edges { node { id } } } }' },
+      });
+      t.equal(gql.json().errors, undefined, gql.body.slice(0, 300));
+      const facets = gql.json().data.datasets.facets as { name: string; values: unknown[] }[];
+      t.same(
+        facets.find((f) => f.name === 'domain')?.values,
+        expected.map(({ value, label, count }) => ({ value, label, count })),
+        'GraphQL labels it the same way',
+      );
+      const portal = await a.app.inject({ url: '/', headers: { accept: 'text/html' } });
+      t.equal(portal.statusCode, 200, 'the portal search page lists it too');
+      t.match(portal.body, 'Weak lensing shear');
+    });
+  },
+);
+
+t.test("a record taken out of the caller's sight between the search and the read of its records is left out of the page", async (t) => {
+  // The page and its records are two statements: another process writing to the same database can commit between
+  // them (an async database port would let this process do it too). Here the write is made at that very point.
+  const a = await makeApp(t);
+  await publishedDataset(a, { id: 'kept', title: 'Kept in sight' });
+  await publishedDataset(a, { id: 'taken', title: 'Taken out of sight', visibility: 'private' });
+  const { femto } = a.app;
+  const owner = femto.datasets.sharing(cliActor, 'taken').owner!;
+  const holder: Actor = { id: 'holder', role: 'reader', user: owner, groups: [] };
+  const interleaved = {
+    ...femto.datasets,
+    recordsFor(actor: Actor, pks: readonly number[]) {
+      femto.datasets.share(cliActor, 'taken', { owner: 'admin', groups: [] });
+      return femto.datasets.recordsFor(actor, pks);
+    },
+  };
+  const search = createSearchService(femto.repos.search, interleaved, createByteCache(1 << 20), femto.ontology);
+  const result = search.search(holder, searchQuery.parse({}));
+  t.equal(result.total, 2, 'the page was counted before the write');
+  t.same(
+    result.items.map((i) => i.record.id),
+    ['kept'],
+    'only the record still in sight is on the page',
+  );
 });

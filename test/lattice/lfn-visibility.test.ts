@@ -47,5 +47,18 @@ for (const [id, access] of [
       payload: { query: `{ dataset(id: "${id}") { ensemble { configurations { recorded logicalFileNames } } } }` },
     });
     t.same(graphql.json().data.dataset.ensemble.configurations, { recorded: 1, logicalFileNames: [] }, 'nor over GraphQL');
+
+    // Nor does the resolver confirm a guessed name: the recorded one answers as one never recorded, word for word.
+    const problem = async (name: string) => {
+      const res = await a.app.inject({ url: `/resolve/${name}`, headers: { accept: 'application/json' } });
+      const { instance: _i, requestId: _r, ...body } = res.json();
+      return { status: res.statusCode, ...body, detail: String(body.detail).replace(name, '<name>') };
+    };
+    const recorded = await problem(lfn);
+    t.equal(recorded.status, 404);
+    t.same(recorded, await problem(`${lfn}9`), 'a recorded name of withheld files and an unknown name answer alike');
+    const holder = await a.app.inject({ url: `/resolve/${lfn}`, headers: { ...a.as.curator, accept: 'application/json' } });
+    t.equal(holder.statusCode, 404, 'the holder: the name is recorded, no distribution carries it yet');
+    t.equal(holder.json().code, 'NO_REPLICA');
   });
 }

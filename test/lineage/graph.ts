@@ -1,6 +1,6 @@
 import type { App } from '../../src/app.js';
 import type { Actor } from '../../src/modules/auth/auth.schema.js';
-import type { VersionContent } from '../../src/modules/datasets/datasets.schema.js';
+import type { PatchDatasetInput, VersionContent } from '../../src/modules/datasets/datasets.schema.js';
 
 // Records belong to the default user, whose tokens the test helper makes: its reader holds them (sees them while private).
 const admin: Actor = { id: 'test-admin', role: 'admin', user: 'default' };
@@ -19,8 +19,10 @@ export function graphBuilder(app: App) {
       } as VersionContent);
       return id;
     },
-    async newVersion(id: string) {
+    /** Publishes the next version of a record, changed by `over` (e.g. its visibility). */
+    async newVersion(id: string, over?: PatchDatasetInput) {
       await datasets.openDraft(admin, id);
+      if (over) await datasets.patch(admin, id, over, '*');
       return (await datasets.publish(admin, id)).record.version!;
     },
     async step(

@@ -1,5 +1,8 @@
 import t from 'tap';
 import { makeApp } from '../helpers/app.js';
+import type { GraphScan } from '../../src/modules/lineage/lineage.repository.js';
+import { ProvenanceSnapshot } from '../../src/modules/lineage/lineage.snapshot.js';
+import { walk } from '../../src/modules/lineage/lineage.walk.js';
 import { gql, graphBuilder } from './graph.js';
 
 t.test('GraphQL documents past the depth or complexity limit are refused with a code', async (t) => {
@@ -71,4 +74,37 @@ t.test('a lineage walk that outlives the request timeout is stopped with TIMEOUT
   }
   t.equal(error?.code, 'TIMEOUT');
   t.equal(error?.message, 'The lineage walk did not finish within 1000 ms', 'the message names the limit the walk ran into');
+});
+
+t.test('the walk stops only once its deadline has passed: with the clock at the deadline it goes on', async (t) => {
+  // TIMEOUT says the walk "did not finish within" its limit; the deadline is the start plus the limit, so that is true only past it.
+  const versions: GraphScan['versions'] = [1, 2, 3].map((pk) => [pk, `c${pk}`, 1, 'open', null, null, 'public']);
+  const snap = new ProvenanceSnapshot({
+    generation: 1,
+    activities: [
+      [1, 's1', 'analysis'],
+      [2, 's2', 'analysis'],
+    ],
+    inputs: [
+      [1, 's1', 1],
+      [2, 's2', 2],
+    ],
+    outputs: [
+      [1, 's1', 2],
+      [2, 's2', 3],
+    ],
+    versions,
+  });
+  const deadline = 1_000_000;
+  const walkAt = (clock: number) => {
+    const realNow = Date.now;
+    Date.now = () => clock;
+    try {
+      return walk(snap, 'up', { versions: [3] }, { maxDepth: 10, budget: 100, deadline, timeoutMs: 1000, kinds: null, passes: null, hiddenStep: () => false });
+    } finally {
+      Date.now = realNow;
+    }
+  };
+  t.equal(walkAt(deadline).keys.length, 5, 'at the deadline: c3, s2, c2, s1, c1');
+  t.throws(() => walkAt(deadline + 1), { code: 'TIMEOUT', message: 'The lineage walk did not finish within 1000 ms' }, 'a millisecond past it: stopped');
 });

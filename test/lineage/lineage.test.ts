@@ -124,6 +124,45 @@ t.test('under the node budget every edge between two listed nodes is listed', as
   ]);
 });
 
+t.test('BOTH: when one side is cut by depth and the other by the node budget, the reason is NODE_BUDGET', async (t) => {
+  const a = await makeApp(t, { FEMTO_LINEAGE_NODE_BUDGET: '5' });
+  const g = graphBuilder(a.app);
+  // r: a chain upstream (u0 lies two steps away), five outputs downstream.
+  for (const id of ['u0', 'u1', 'r', 'o1', 'o2', 'o3', 'o4', 'o5']) g.dataset(id);
+  g.step('u0-to-u1', ['u0'], ['u1']);
+  g.step('make-r', ['u1'], ['r']);
+  g.step('fan-out', ['r'], ['o1', 'o2', 'o3', 'o4', 'o5']);
+  // m: five inputs upstream, a chain downstream (d2 lies two steps away).
+  for (const id of ['i1', 'i2', 'i3', 'i4', 'i5', 'm', 'd1', 'd2']) g.dataset(id);
+  g.step('merge', ['i1', 'i2', 'i3', 'i4', 'i5'], ['m']);
+  g.step('m-to-d1', ['m'], ['d1']);
+  g.step('d1-to-d2', ['d1'], ['d2']);
+  const cut = async (id: string, direction: string) => {
+    const l = (await gql(a.app, lineage(`id: "${id}", direction: ${direction}, depth: 1`))).body.data.lineage;
+    return { reason: l.truncatedReason, truncated: l.truncated, ids: ids(l.nodes) };
+  };
+
+  t.same(await cut('r', 'UPSTREAM'), { reason: 'DEPTH', truncated: true, ids: ['make-r', 'r@1', 'u1@1'] }, 'r upstream alone: cut by depth');
+  t.match(await cut('r', 'DOWNSTREAM'), { reason: 'NODE_BUDGET', truncated: true }, 'r downstream alone: cut by the budget');
+  const r = await cut('r', 'BOTH');
+  t.same(r.reason, 'NODE_BUDGET', 'r both ways: the budget is named, not the depth');
+  t.equal(r.truncated, true);
+  // Upstream took 3 of the 5 nodes; downstream had the rest (the root counted once): the step and one output.
+  t.same(
+    r.ids.filter((id: string) => !/^o\d@1$/.test(id)),
+    ['fan-out', 'make-r', 'r@1', 'u1@1'],
+  );
+  t.equal(r.ids.length, 5);
+
+  t.match(await cut('m', 'UPSTREAM'), { reason: 'NODE_BUDGET' }, 'm upstream alone: cut by the budget');
+  t.same(await cut('m', 'DOWNSTREAM'), { reason: 'DEPTH', truncated: true, ids: ['d1@1', 'm-to-d1', 'm@1'] }, 'm downstream alone: cut by depth');
+  // The other way round, the budget is spent upstream first: downstream, m-to-d1 (within the depth bound) is refused by the budget.
+  const m = await cut('m', 'BOTH');
+  t.same(m.reason, 'NODE_BUDGET', 'm both ways: the budget again');
+  t.equal(m.ids.length, 5);
+  t.notOk(m.ids.includes('m-to-d1'));
+});
+
 t.test('depth: null walks as deep as FEMTO_LINEAGE_MAX_DEPTH allows; more is refused with a code', async (t) => {
   const a = await chain(t, 6, { FEMTO_LINEAGE_MAX_DEPTH: '4' });
   const l = (await gql(a.app, lineage(`id: "c6", depth: null`))).body.data.lineage;
@@ -358,6 +397,49 @@ t.test('path to a dataset: the versions nearest the start only', async (t) => {
   t.same(toV2, { length: 2, paths: [{ nodes: [{ id: 'r@1' }, { id: 'to-m' }, { id: 'm@1' }, { id: 'far' }, { id: 'd@2' }] }] });
 });
 
+t.test('path lists at most 100 shortest paths, and says PATH_LIMIT when there are more', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  /** Diamonds in a row: at stage i, split-i makes widths[i] versions from x-i and join-i makes x-(i+1) from them all. Every path to the end: one version per stage. */
+  const diamonds = (name: string, widths: number[]) => {
+    g.dataset(`${name}-x0`);
+    widths.forEach((width, i) => {
+      const mids = Array.from({ length: width }, (_, j) => g.dataset(`${name}-m${i}-${j}`));
+      g.dataset(`${name}-x${i + 1}`);
+      g.step(`${name}-split${i}`, [`${name}-x${i}`], mids);
+      g.step(`${name}-join${i}`, mids, [`${name}-x${i + 1}`]);
+    });
+    let all = [`${name}-x0@1`];
+    widths.forEach((width, i) => {
+      all = all.flatMap((p) => Array.from({ length: width }, (_, j) => `${p} ${name}-split${i} ${name}-m${i}-${j}@1 ${name}-join${i} ${name}-x${i + 1}@1`));
+    });
+    return new Set(all);
+  };
+  const ask = async (from: string, to: string) =>
+    (await gql(a.app, `{ path(from: "${from}", to: "${to}") { length truncated truncatedReason paths { nodes { id } } } }`)).body.data.path;
+  const listed = (p: { paths: { nodes: { id: string }[] }[] }) => p.paths.map((x) => x.nodes.map((n) => n.id).join(' '));
+
+  const many = diamonds('many', [2, 2, 2, 2, 2, 2, 2]);
+  t.equal(many.size, 128);
+  const capped = await ask('many-x0', 'many-x7');
+  t.match(capped, { length: 14, truncated: true, truncatedReason: 'PATH_LIMIT' });
+  const kept = listed(capped);
+  t.equal(kept.length, 100, '100 of the 128 shortest paths');
+  t.equal(new Set(kept).size, 100, 'each once');
+  t.ok(
+    kept.every((p) => many.has(p)),
+    'each a shortest path from x0 to x7',
+  );
+  const upstream = await ask('many-x7', 'many-x0');
+  t.match(upstream, { length: 14, truncated: true, truncatedReason: 'PATH_LIMIT' });
+  t.equal(upstream.paths.length, 100, 'upstream too');
+
+  const hundred = diamonds('exact', [5, 5, 2, 2]);
+  const all = await ask('exact-x0', 'exact-x4');
+  t.match(all, { length: 8, truncated: false, truncatedReason: null });
+  t.same(new Set(listed(all)), hundred, 'exactly 100 shortest paths: all listed, nothing truncated');
+});
+
 t.test('truncation is reported by path and impact too; an admin sees every private record; a visible restricted version says so', async (t) => {
   const a = await chain(t, 6, { FEMTO_LINEAGE_MAX_DEPTH: '2' });
   const p = (await gql(a.app, `{ path(from: "c0", to: "c6") { length truncated truncatedReason paths { nodes { id } } } }`)).body.data.path;
@@ -384,6 +466,78 @@ t.test('truncation is reported by path and impact too; an admin sees every priva
     ['out@1 false false', 'mix false false', 'hidden:1 true true', 'shared@1 true false'],
     'anonymous: the public restricted record is shown as restricted',
   );
+});
+
+t.test('path and impact from a dataset id stand for its versions the caller may see: a private older version is not among them', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  // x@1 is private, x@2 (its latest) public; only x@1 was used, to make y.
+  g.dataset('x', { title: 'Private first cut', visibility: 'private' });
+  g.dataset('y');
+  g.step('cut-to-y', ['x'], ['y']);
+  t.equal(g.newVersion('x', { visibility: 'public', title: 'Public release' }), 2);
+  await a.app.inject({ method: 'POST', url: '/users', headers: a.as.admin, payload: { id: 'stranger', name: 'Stranger' } });
+  const stranger = { authorization: `Bearer ${a.app.femto.auth.createToken('reader', undefined, 'stranger').token}` };
+  const paths = (p: { paths: { nodes: { id: string }[] }[] }) => p.paths.map((x) => x.nodes.map((n) => n.id).join(' '));
+  const ask = async (headers: Record<string, string>) => {
+    const res = await gql(
+      a.app,
+      `{ down: path(from: "x", to: "y") { length truncated paths { nodes { id } } }
+         up: path(from: "y", to: "x") { length truncated paths { nodes { id } } }
+         impact(id: "x") { truncated datasets { id } } }`,
+      headers,
+    );
+    t.notOk(res.body.errors, JSON.stringify(res.body.errors));
+    return { raw: res.raw, down: res.body.data.down, up: res.body.data.up, impact: res.body.data.impact };
+  };
+  for (const [who, headers] of [
+    ['anonymous', {}],
+    ['a reader who does not hold x', stranger],
+  ] as const) {
+    const r = await ask(headers);
+    t.same(r.down, { length: null, truncated: false, paths: [] }, `${who}: x@2 does not lead to y`);
+    t.same(r.up, { length: null, truncated: false, paths: [] }, `${who}: y does not come from x@2`);
+    t.same(r.impact, { truncated: false, datasets: [] }, `${who}: withdrawing x (as it sees it) touches nothing`);
+    t.notMatch(r.raw, /x@1|hidden:|cut-to-y|y@1/, `${who}: nothing names the private version or what it led to`);
+  }
+  const holder = await ask(a.as.reader);
+  t.same(paths(holder.down), ['x@1 cut-to-y y@1'], 'a holder: x stands for both versions, and x@1 leads to y');
+  t.same(paths(holder.up), ['y@1 cut-to-y x@1']);
+  t.same(holder.impact.datasets, [{ id: 'y@1' }]);
+});
+
+t.test('an unknown step id and a hidden one are refused in the same words', async (t) => {
+  const a = await makeApp(t);
+  const g = graphBuilder(a.app);
+  g.dataset('old-secret', { visibility: 'private' });
+  g.dataset('new-secret', { visibility: 'private' });
+  g.step('secret-step', ['old-secret'], ['new-secret']);
+  // 'absent-step' is as long as 'secret-step': the two answers may differ in nothing, not even a length.
+  // Each answer has its own request id; everything else must match.
+  const rest = async (id: string) => {
+    const res = await a.app.inject(`/datasets/${id}/lineage`);
+    const { requestId, ...body } = res.json();
+    t.match(requestId, /^[0-9a-f-]{36}$/);
+    return { status: res.statusCode, type: res.headers['content-type'], length: res.headers['content-length'], body };
+  };
+  const unknown = await rest('absent-step');
+  t.match(unknown, {
+    status: 404,
+    type: /^application\/problem\+json/,
+    body: { status: 404, code: 'NOT_FOUND', detail: "Dataset or activity 'absent-step' does not exist" },
+  });
+  const hidden = await rest('secret-step');
+  t.same(
+    { ...hidden, body: JSON.parse(JSON.stringify(hidden.body).replaceAll('secret-step', 'absent-step')) },
+    unknown,
+    'REST: the hidden step answers word for word as the unknown one',
+  );
+  const graphql = async (id: string) => (await gql(a.app, `{ lineage(id: "${id}") { truncated } }`)).body;
+  t.same(await graphql('absent-step'), {
+    data: { lineage: null },
+    errors: [{ message: "Dataset or activity 'absent-step' does not exist", path: ['lineage'], extensions: { code: 'NOT_FOUND', status: 404 } }],
+  });
+  t.same(JSON.parse(JSON.stringify(await graphql('secret-step')).replaceAll('secret-step', 'absent-step')), await graphql('absent-step'), 'GraphQL: the same');
 });
 
 t.test('impact: every downstream version with its access level; placeholders for what the caller may not see', async (t) => {

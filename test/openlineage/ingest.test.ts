@@ -301,3 +301,33 @@ t.test('femto import openlineage: the same events from a file, the same records;
   const replay = await send(a, events[1]);
   t.equal(replay.statusCode, 200, 'an event imported from a file is the same event over HTTP');
 });
+
+t.test('a run links only versions its sender may see: a private version named by its version facet is unknown, as when named without one', async (t) => {
+  const a = await makeApp(t);
+  const curator = async (user: string) => {
+    t.equal((await a.app.inject({ method: 'POST', url: '/users', headers: a.as.admin, payload: { id: user, name: user } })).statusCode, 201);
+    const token = await a.app.inject({ method: 'POST', url: '/tokens', headers: a.as.admin, payload: { role: 'curator', user } });
+    return { authorization: `Bearer ${token.json().token}` };
+  };
+  const alice = await curator('alice');
+  const bob = await curator('bob');
+  const calibration = (version?: string) => ({
+    namespace: 's3://alice-lab',
+    name: 'calibration/2026',
+    ...(version ? { facets: { version: facet({ datasetVersion: version }) } } : {}),
+  });
+  const made = await send(a, event('COMPLETE', randomUUID(), { outputs: [calibration('v7')] }), alice);
+  t.equal(made.statusCode, 201, made.body);
+  const id = /new dataset versions (\S+)@1/.exec(made.json().message)![1];
+  // Alice keeps it to herself (a private version, as a sharing choice leaves it).
+  a.app.femto.database.sqlite.prepare(`UPDATE dataset_versions SET visibility = 'private' WHERE dataset_id = ?`).run(id);
+  t.equal((await a.app.inject({ url: `/datasets/${id}`, headers: bob })).statusCode, 404, 'bob may not see it');
+
+  const unkeyed = await send(a, event('COMPLETE', randomUUID(), { inputs: [calibration()], outputs: [tracks] }), bob);
+  const keyedRun = randomUUID();
+  const keyed = await send(a, event('COMPLETE', keyedRun, { inputs: [calibration('v7')], outputs: [tracks] }), bob);
+  t.equal(keyed.statusCode, unkeyed.statusCode, 'named by its version facet as without one');
+  t.equal(keyed.json().detail, unkeyed.json().detail);
+  t.equal(keyed.json().code, 'NOT_FOUND');
+  t.equal((await a.app.inject({ url: `/activities/ol-run-${keyedRun}`, headers: a.as.admin })).statusCode, 404, 'no step links it');
+});

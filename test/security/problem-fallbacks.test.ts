@@ -2,7 +2,8 @@ import t from 'tap';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { Writable } from 'node:stream';
-import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { z } from 'zod';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import problemDetails, { clientErrorHandler } from '../../src/plugins/problem-details.js';
@@ -169,6 +170,9 @@ t.test('a validation error of the whole body points at its root', async (t) => {
   t.match(query.json(), { code: 'VALIDATION_FAILED', errors: [{ pointer: 'querystring/', message: /unknown/ }] }, 'and of the whole query');
 });
 
+/** The problem document the client-error handler writes on the socket: no request, so no instance; the detail is the title. */
+const socketProblem = (code: string, status: number, title: string) => ({ type: `${BASE_URL}/problems/${code}`, title, status, detail: title, code });
+
 t.test('a request that does not arrive in time is answered 408 problem+json on the socket, then closed', async (t) => {
   // The real handler on a server that checks for stalled requests every 20 ms (Node's default is 30 s).
   const app = Fastify({ requestTimeout: 200, http: { connectionsCheckingInterval: 20 }, clientErrorHandler: clientErrorHandler(BASE_URL) });
@@ -182,11 +186,92 @@ t.test('a request that does not arrive in time is answered 408 problem+json on t
   t.equal(res.headers['content-type'], PROBLEM);
   t.equal(res.headers.connection, 'close');
   t.equal(Number(res.headers['content-length']), Buffer.byteLength(res.body), 'Content-Length is the body length');
-  t.same(JSON.parse(res.body), {
-    type: `${BASE_URL}/problems/REQUEST_TIMEOUT`,
-    title: 'The request was not received in time',
-    status: 408,
-    detail: 'The request was not received in time',
-    code: 'REQUEST_TIMEOUT',
+  t.same(JSON.parse(res.body), socketProblem('REQUEST_TIMEOUT', 408, 'The request was not received in time'));
+});
+
+/** What the client-error handler met and left: the socket's state on entry and after it returned. */
+interface Met {
+  code?: string;
+  destroyed: boolean;
+  writable: boolean;
+  threw: unknown;
+  bytesWritten: number;
+  destroyedAfter: boolean;
+}
+function recorded(seen: Met[]) {
+  const handle = clientErrorHandler(BASE_URL);
+  return (err: Error & { code?: string }, socket: Socket) => {
+    const entry = { code: err.code, destroyed: socket.destroyed, writable: socket.writable };
+    let threw: unknown = null;
+    try {
+      handle(err, socket);
+    } catch (e) {
+      threw = e;
+    }
+    seen.push({ ...entry, threw, bytesWritten: socket.bytesWritten, destroyedAfter: socket.destroyed });
+  };
+}
+
+const settled = async (seen: unknown[], n: number) => {
+  for (let waited = 0; seen.length < n && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+};
+
+t.test('a client that resets mid-request: Node hands the handler a socket it already destroyed, and nothing is written', async (t) => {
+  // The early return on ECONNRESET or a destroyed socket, and the writable check after it, rest on this: test/README.md.
+  const seen: Met[] = [];
+  const app = Fastify({ clientErrorHandler: recorded(seen) });
+  app.post('/upload', async () => ({ ok: true }));
+  app.get('/ok', async () => ({ ok: true }));
+  t.teardown(() => app.close());
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  for (const half of [
+    'GET /ok HTTP/1.1\r\nHost: x\r\nX-Half: ',
+    'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"half":',
+  ]) {
+    const client = connect(port, '127.0.0.1');
+    await once(client, 'connect');
+    client.write(half);
+    await new Promise((r) => setTimeout(r, 50)); // the server has read the half request
+    client.resetAndDestroy();
+    await settled(seen, 1);
+    t.same(
+      seen.splice(0),
+      [{ code: 'ECONNRESET', destroyed: true, writable: false, threw: null, bytesWritten: 0, destroyedAfter: true }],
+      `${half.split(' ')[0]} cut by a reset: a destroyed, unwritable socket, nothing written, nothing thrown`,
+    );
+  }
+  const res = await rawRequest(port, 'GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  t.equal(res.statusCode, 200, 'the server goes on serving');
+});
+
+t.test('a request that ends half sent is answered 400 problem+json; on a socket the server already ended nothing more is sent', async (t) => {
+  const seen: Met[] = [];
+  const app = Fastify({ clientErrorHandler: recorded(seen) });
+  t.teardown(() => app.close());
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as AddressInfo;
+  // The client's end arrives mid-header: Node's parser fails on a live socket, which is answered.
+  const res = await rawRequest(port, 'GET /ok HTTP/1.1\r\nHost: x\r\nX-Half: ');
+  t.equal(res.statusLine, 'HTTP/1.1 400 Bad Request');
+  t.same(JSON.parse(res.body), socketProblem('MALFORMED_REQUEST', 400, 'The request is not well-formed HTTP'));
+  t.match(seen, [{ code: 'HPE_INVALID_EOF_STATE', destroyed: false, writable: true, threw: null, destroyedAfter: true }]);
+
+  // A socket the server has ended but not yet closed (a last answer still being flushed) is not writable: the
+  // handler must add nothing to what was sent, and close it. (Node would refuse the write anyway, test/README.md.)
+  seen.length = 0;
+  const server = createServer((socket) => {
+    socket.on('error', () => {}); // as Node's HTTP server does before it hands a socket to the handler
+    socket.end('the last answer');
+    recorded(seen)(Object.assign(new Error('Parse Error: Data after `Connection: close`'), { code: 'HPE_CLOSED_CONNECTION' }), socket);
   });
+  t.teardown(() => server.close());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  let received = '';
+  client.on('data', (d) => (received += d));
+  await once(client, 'close');
+  t.equal(received, 'the last answer', 'the client gets what was sent before, and nothing after it');
+  t.match(seen, [{ code: 'HPE_CLOSED_CONNECTION', destroyed: false, writable: false, threw: null, bytesWritten: 15, destroyedAfter: true }]);
 });

@@ -11,6 +11,17 @@ export interface TokenIdentity {
   groups: string;
 }
 
+interface AuditRow {
+  actor: string;
+  userId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  beforeDigest: string | null;
+  afterDigest: string | null;
+  at: string;
+}
+
 export function createAuthRepository(db: Database) {
   const tokenRows = tableRows(db, tokens);
   const userRows = tableRows(db, users);
@@ -28,6 +39,10 @@ export function createAuthRepository(db: Database) {
   const audit = db.prepare(`
     INSERT INTO audit_log (actor, user_id, action, entity_type, entity_id, before_digest, after_digest, created_at)
     VALUES (@actor, @userId, @action, @entityType, @entityId, @beforeDigest, @afterDigest, @at)`);
+  const auditMany = db.prepare(`
+    INSERT INTO audit_log (actor, user_id, action, entity_type, entity_id, before_digest, after_digest, created_at)
+    SELECT value->>'actor', value->>'userId', value->>'action', value->>'entityType', value->>'entityId', value->>'beforeDigest', value->>'afterDigest', value->>'at'
+      FROM ${db.sql.each('?', 'k', 'json')}`);
   const activeByHash = db.prepare(`
     SELECT t.id, t.role, t.user_id AS userId, (SELECT json_group_array(m.group_id) FROM group_members m WHERE m.user_id = t.user_id) AS groups
       FROM tokens t WHERE t.hash = ? AND t.revoked_at IS NULL`);
@@ -93,17 +108,12 @@ export function createAuthRepository(db: Database) {
       return (await removeMemberStmt.run([groupId, userId])).changes > 0;
     },
 
-    async insertAudit(entry: {
-      actor: string;
-      userId: string | null;
-      action: string;
-      entityType: string;
-      entityId: string;
-      beforeDigest: string | null;
-      afterDigest: string | null;
-      at: string;
-    }): Promise<void> {
+    async insertAudit(entry: AuditRow): Promise<void> {
       await audit.run(entry);
+    },
+    /** Entries in one statement, in order. */
+    async insertAudits(entries: readonly AuditRow[]): Promise<void> {
+      await auditMany.run(JSON.stringify(entries));
     },
     async auditFor(entityType: string, entityId: string) {
       return (await auditForStmt.all([entityType, entityId])).map(auditRows.decode);

@@ -24,6 +24,17 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+const auditRow = (actor: Actor, e: AuditEntry) => ({
+  actor: actor.id,
+  userId: actor.user ?? null,
+  action: e.action,
+  entityType: e.entityType,
+  entityId: e.entityId,
+  beforeDigest: digestOf(e.before),
+  afterDigest: digestOf(e.after),
+  at: new Date().toISOString(),
+});
+
 export function createAuthService(repo: AuthRepository, adminToken?: string) {
   const adminTokenBuf = adminToken ? Buffer.from(adminToken) : undefined;
 
@@ -164,16 +175,12 @@ export function createAuthService(repo: AuthRepository, adminToken?: string) {
 
     /** Records who (the user) did what on whose credentials (the token). */
     async audit(actor: Actor, e: AuditEntry): Promise<void> {
-      await repo.insertAudit({
-        actor: actor.id,
-        userId: actor.user ?? null,
-        action: e.action,
-        entityType: e.entityType,
-        entityId: e.entityId,
-        beforeDigest: digestOf(e.before),
-        afterDigest: digestOf(e.after),
-        at: new Date().toISOString(),
-      });
+      await repo.insertAudit(auditRow(actor, e));
+    },
+
+    /** Many entries in one statement, in order (a bulk import's batch). */
+    async auditMany(actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+      if (entries.length) await repo.insertAudits(entries.map((e) => auditRow(actor, e)));
     },
 
     auditFor: (entityType: string, entityId: string) => repo.auditFor(entityType, entityId),

@@ -95,10 +95,37 @@ export interface LoadedVersion {
 
 const agentType = { person: 'Person', organization: 'Organization', software: 'Software' } as const;
 
-/** Creators are agents (the provenance module's table): the wiring passes the one function that finds or makes them. */
-export type AgentIdFor = (identity: { kind: 'person' | 'organization'; name: string; orcid?: string; ror?: string }) => Promise<string>;
+type AgentIdentity = { kind: 'person' | 'organization'; name: string; orcid?: string; ror?: string };
 
-export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
+/** Creators are agents (the provenance module's table): the wiring passes the functions that find or make them, one or many at once. */
+export interface AgentIds {
+  of(identity: AgentIdentity): Promise<string>;
+  /** The ids of many identities in order, new agents made in order of first appearance (as `of` called in turn would). */
+  ofMany(identities: readonly AgentIdentity[]): Promise<string[]>;
+}
+
+/** A new record published at once (a bulk import's): its concept row and its first version. */
+export interface NewPublished {
+  id: string;
+  createdBy: string;
+  ownerId: string;
+  now: string;
+  content: VersionContent;
+}
+
+type RawResolved = Omit<ResolvedRow, 'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn' | 'groups'> &
+  Record<'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn', unknown> & { groups: string };
+
+const resolvedRow = (r: RawResolved): ResolvedRow => ({
+  ...r,
+  groups: JSON.parse(r.groups) as string[],
+  hasDraft: flag(r.hasDraft),
+  hasPublic: flag(r.hasPublic),
+  hasPublished: flag(r.hasPublished),
+  withdrawn: flag(r.withdrawn),
+});
+
+export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
   const ftsDelete = db.prepare('DELETE FROM dataset_fts WHERE rowid = ?');
   const ftsInsert = db.prepare('INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (?, ?, ?, ?)');
 
@@ -143,6 +170,56 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
     'INSERT INTO distribution_locations (distribution_pk, position, url, site, protocol, checksum_algorithm, checksum_value) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insertRelatedStmt = db.prepare('INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) VALUES (?, ?, ?, ?, ?)');
+  /*
+   * Bulk writes (insertPublishedMany): one statement per table for a whole batch, its rows as one JSON array of
+   * tuples, inserted in array order so that every table's rowids are those the writes one record at a time give.
+   */
+  const rowsOf = db.sql.each('?', 'k', 'json');
+  // modified_at as its first version's publication sets it (the change counters' trigger, migration 0007): written whole once.
+  const insertConceptsStmt = db.prepare(`
+    INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at, modified_at, latest_version_pk)
+    SELECT k.value->>0, k.value->>1, k.value->>2, k.value->>3, k.value->>3, k.value->>3, k.value->>4 FROM ${rowsOf}`);
+  // SQLite's AUTOINCREMENT counter (the PostgreSQL adapter reads its identity sequence instead).
+  const nextVersionPkStmt = db.prepare(
+    `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'dataset_versions'), 0), coalesce((SELECT max(pk) FROM dataset_versions), 0)) + 1`,
+  );
+  const VERSION_COLUMNS = [
+    'versionLabel',
+    'title',
+    'description',
+    'tier',
+    'domain',
+    'dataType',
+    'resourceType',
+    'status',
+    'issued',
+    'license',
+    'visibility',
+    'accessLevel',
+    'embargoUntil',
+    'accessConditions',
+    'accessContact',
+    'publisher',
+    'sizeBytes',
+    'recordCount',
+    'datasheet',
+    'annotations',
+    'modelCard',
+  ] as const;
+  const insertVersionsStmt = db.prepare(`
+    INSERT INTO dataset_versions (pk, dataset_id, version_number, state, created_at, updated_at, published_at, version_label, title, description, tier, domain, data_type, resource_type, status, issued, license,
+                                  visibility, access_level, embargo_until, access_conditions, access_contact, publisher, size_bytes, record_count, datasheet, annotations, model_card)
+    SELECT k.value->>0, k.value->>1, 1, 'published', k.value->>2, k.value->>2, k.value->>2, ${VERSION_COLUMNS.map((_, i) => `k.value->>${i + 3}`).join(', ')} FROM ${rowsOf}`);
+  const insertPeopleStmt = db.prepare(`
+    INSERT INTO version_agents (version_pk, role, position, agent_id, affiliation) SELECT k.value->>0, k.value->>1, k.value->>2, k.value->>3, k.value->>4 FROM ${rowsOf}`);
+  const insertTermsStmt = db.prepare(
+    `INSERT INTO version_terms (version_pk, facet, position, value) SELECT k.value->>0, k.value->>1, k.value->>2, k.value->>3 FROM ${rowsOf}`,
+  );
+  const insertRelatedManyStmt = db.prepare(`
+    INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) SELECT k.value->>0, k.value->>1, k.value->>2, k.value->>3, k.value->>4 FROM ${rowsOf}`);
+  const ftsInsertMany = db.prepare(
+    `INSERT INTO dataset_fts (rowid, title, description, keywords) SELECT k.value->>0, k.value->>1, k.value->>2, k.value->>3 FROM ${rowsOf}`,
+  );
   const maxVersionStmt = db.prepare('SELECT max(version_number) FROM dataset_versions WHERE dataset_id = ?');
   const physics = createPhysicsBlocks(db);
 
@@ -152,20 +229,24 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
    * loop: SQLite has no statistics for it and otherwise may scan a whole index on a constant
    * column (facet = 'observable') and probe the pks inside it — seconds at 100k records.
    */
-  const resolveStmt = db.prepare(`
-    SELECT d.id AS datasetId, v.pk AS pk, d.draft_version_pk IS NOT NULL AS hasDraft, d.latest_version_pk IS NOT NULL AS hasPublished,
+  /** The resolve statement for one reference (@id, @n, @draft) or many (a JSON array of [id, n] resolved with draft 'never'). */
+  const resolveSql = (from: string, id: string, n: string, draft: string) => `
+    SELECT ${from === '' ? '' : 'r.key AS i, '}d.id AS datasetId, v.pk AS pk, d.draft_version_pk IS NOT NULL AS hasDraft, d.latest_version_pk IS NOT NULL AS hasPublished,
            EXISTS (SELECT 1 FROM dataset_versions p WHERE p.dataset_id = d.id AND p.state = 'published' AND p.visibility = 'public') AS hasPublic,
            v.version_number AS versionNumber, v.state AS state, v.visibility AS visibility, d.owner_id AS owner, ${sharedGroups()} AS groups,
            v.access_level AS accessLevel, v.embargo_until AS embargoUntil, v.revision AS revision, v.updated_at AS updatedAt, coalesce(c.seq, 0) AS seq,
            v.pk IS NOT NULL AND ${WITHDRAWN} AS withdrawn
-      FROM datasets d
+      FROM ${from}datasets d
       -- a number names that published version; none names the latest published one, else (when asked) the draft
       LEFT JOIN dataset_versions v ON v.pk = CASE
-        WHEN @draft = 'only' THEN d.draft_version_pk
-        WHEN @n IS NULL THEN coalesce(d.latest_version_pk, CASE WHEN @draft = 'fallback' THEN d.draft_version_pk END)
-        ELSE (SELECT x.pk FROM dataset_versions x WHERE x.dataset_id = d.id AND x.version_number = @n) END
+        WHEN ${draft} = 'only' THEN d.draft_version_pk
+        WHEN ${n} IS NULL THEN coalesce(d.latest_version_pk, CASE WHEN ${draft} = 'fallback' THEN d.draft_version_pk END)
+        ELSE (SELECT x.pk FROM dataset_versions x WHERE x.dataset_id = d.id AND x.version_number = ${n}) END
       LEFT JOIN version_changes c ON c.version_pk = v.pk
-     WHERE d.id = @id`);
+     WHERE d.id = ${id}`;
+  const resolveStmt = db.prepare(resolveSql('', '@id', '@n', '@draft'));
+  // The array's index (json_each's key) pairs each row with its reference: SQLite-only like the other json_each reads here.
+  const resolveManyStmt = db.prepare(resolveSql('json_each(@refs) r CROSS JOIN ', 'r.value->>0', 'r.value->>1', "'never'"));
   const versionRowsStmt = db.prepare(`
     SELECT v.*, coalesce(c.seq, 0) AS seq, d.owner_id AS owner, ${sharedGroups()} AS groups, ${PHYSICS_COLUMNS}
       FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id LEFT JOIN version_changes c ON c.version_pk = v.pk`);
@@ -201,30 +282,28 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
            v.state, v.published_at AS publishedAt, d.owner_id AS owner, ${sharedGroups()} AS groups
       FROM json_each(@ids) k CROSS JOIN datasets d ON d.id = k.value JOIN dataset_versions v ON v.dataset_id = d.id AND v.state = 'published' ORDER BY v.version_number`);
 
-  function agentIdFor(c: CreatorInput): Promise<string> {
-    return agentIdOf({
-      kind: c.type === 'Organization' ? 'organization' : 'person',
-      name: c.name,
-      orcid: c.orcid,
-      ror: c.ror,
-    });
-  }
+  const people = (c: VersionContent) => [
+    ...c.creators.map((p, i) => ({ p, role: 'creator', i })),
+    ...(c.contributors ?? []).map((p, i) => ({ p, role: 'contributor', i })),
+  ];
+  const identityOf = (p: CreatorInput): AgentIdentity => ({
+    kind: p.type === 'Organization' ? 'organization' : 'person',
+    name: p.name,
+    orcid: p.orcid,
+    ror: p.ror,
+  });
+  /** A version's terms as rows (facet, position, value), in the order they are written. */
+  const termsOf = (c: VersionContent): [string, number, string][] => [
+    ...(c.keywords ?? []).map((value, i): [string, number, string] => ['keyword', i, value]),
+    ...(c.formats ?? []).map((value, i): [string, number, string] => ['format', i, value]),
+    ...(c.observables ?? []).map((value, i): [string, number, string] => ['observable', i, value]),
+    ...(c.alsoInTiers ?? []).map((tier, i): [string, number, string] => ['tier', i, String(tier)]),
+    ...(c.alsoInDomains ?? []).map((value, i): [string, number, string] => ['domain', i, value]),
+  ];
+  const ftsOf = (pk: number, c: VersionContent) => [pk, c.title, c.description, (c.keywords ?? []).join(' ')];
 
-  async function writeChildren(pk: number, c: VersionContent): Promise<void> {
-    for (const [role, people] of [
-      ['creator', c.creators],
-      ['contributor', c.contributors ?? []],
-    ] as const) {
-      for (const [i, p] of people.entries()) await insertPersonStmt.run([pk, role, i, await agentIdFor(p), p.affiliation ?? null]);
-    }
-    const terms: [facet: string, values: readonly string[]][] = [
-      ['keyword', c.keywords ?? []],
-      ['format', c.formats ?? []],
-      ['observable', c.observables ?? []],
-      ['tier', (c.alsoInTiers ?? []).map(String)],
-      ['domain', c.alsoInDomains ?? []],
-    ];
-    for (const [facet, values] of terms) for (const [i, value] of values.entries()) await insertTermStmt.run([pk, facet, i, value]);
+  /** Distributions with their replicas, and the physics blocks: rare in bulk catalogs, written a row at a time in both paths. */
+  async function writeFiles(pk: number, c: VersionContent): Promise<void> {
     for (const [position, d] of (c.distributions ?? []).entries()) {
       const distribution = await insertDistributionStmt.get([
         pk,
@@ -243,9 +322,15 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
         await insertLocationStmt.run([distribution!.pk, i, r.url, r.site ?? null, protocolOf(r.url), r.checksum?.algorithm ?? null, r.checksum?.value ?? null]);
       }
     }
-    for (const [position, r] of (c.relatedIdentifiers ?? []).entries()) await insertRelatedStmt.run([pk, position, r.type, r.value, r.relation]);
     await physics.write(pk, c);
-    await ftsInsert.run([pk, c.title, c.description, (c.keywords ?? []).join(' ')]);
+  }
+
+  async function writeChildren(pk: number, c: VersionContent): Promise<void> {
+    for (const { p, role, i } of people(c)) await insertPersonStmt.run([pk, role, i, await agentIds.of(identityOf(p)), p.affiliation ?? null]);
+    for (const [facet, position, value] of termsOf(c)) await insertTermStmt.run([pk, facet, position, value]);
+    await writeFiles(pk, c);
+    for (const [position, r] of (c.relatedIdentifiers ?? []).entries()) await insertRelatedStmt.run([pk, position, r.type, r.value, r.relation]);
+    await ftsInsert.run(ftsOf(pk, c));
   }
 
   /** A draft rewritten: its children and its search index row go (a new version has none to remove). */
@@ -350,6 +435,34 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
       return pk;
     },
 
+    /**
+     * New records, each published at once as its version 1, in a fixed number of statements for the whole batch:
+     * the rows insertConcept, insertVersion and setPointers leave for each in turn (the change counters are the
+     * caller's: a bulk batch counts them at its end, deferred-changes.ts). Answers the version pks, in order.
+     */
+    async insertPublishedMany(items: readonly NewPublished[]): Promise<number[]> {
+      if (!items.length) return [];
+      // A new version's pk is the next AUTOINCREMENT value: known before the insert, so the concept row is written whole once.
+      const first = (await nextVersionPkStmt.scalar()) as number;
+      const pks = items.map((_, i) => first + i);
+      await insertConceptsStmt.run(JSON.stringify(items.map((r, i) => [r.id, r.createdBy, r.ownerId, r.now, pks[i]])));
+      const versions = items.map((r, i) => {
+        const columns = jsonColumns(scalarColumns(r.content));
+        return [pks[i], r.id, r.now, ...VERSION_COLUMNS.map((k) => columns[k])];
+      });
+      await insertVersionsStmt.run(JSON.stringify(versions));
+      const everyone = items.flatMap((r, i) => people(r.content).map((x) => ({ ...x, pk: pks[i] })));
+      const ids = await agentIds.ofMany(everyone.map(({ p }) => identityOf(p)));
+      if (everyone.length) await insertPeopleStmt.run(JSON.stringify(everyone.map(({ p, role, i, pk }, n) => [pk, role, i, ids[n], p.affiliation ?? null])));
+      const terms = items.flatMap((r, i) => termsOf(r.content).map((t) => [pks[i], ...t]));
+      if (terms.length) await insertTermsStmt.run(JSON.stringify(terms));
+      for (const [i, r] of items.entries()) await writeFiles(pks[i], r.content);
+      const related = items.flatMap((r, i) => (r.content.relatedIdentifiers ?? []).map((x, position) => [pks[i], position, x.type, x.value, x.relation]));
+      if (related.length) await insertRelatedManyStmt.run(JSON.stringify(related));
+      await ftsInsertMany.run(JSON.stringify(items.map((r, i) => ftsOf(pks[i], r.content))));
+      return pks;
+    },
+
     async replaceDraft(pk: number, content: VersionContent, now: string): Promise<void> {
       await replaceDraftStmt.run({ ...jsonColumns(scalarColumns(content)), pk, now });
       await clearChildren(pk);
@@ -380,19 +493,16 @@ export function createDatasetsRepository(db: Database, agentIdOf: AgentIdFor) {
 
     /** A dataset reference as one version row (the policy decides what the caller may see of it); undefined: no such dataset. */
     async resolve(datasetId: string, version: number | undefined, draft: 'only' | 'fallback' | 'never'): Promise<ResolvedRow | undefined> {
-      type Raw = Omit<ResolvedRow, 'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn' | 'groups'> &
-        Record<'hasDraft' | 'hasPublic' | 'hasPublished' | 'withdrawn', number> & { groups: string };
-      const r = (await resolveStmt.get({ id: datasetId, n: version ?? null, draft })) as Raw | undefined;
-      return (
-        r && {
-          ...r,
-          groups: JSON.parse(r.groups) as string[],
-          hasDraft: flag(r.hasDraft),
-          hasPublic: flag(r.hasPublic),
-          hasPublished: flag(r.hasPublished),
-          withdrawn: flag(r.withdrawn),
-        }
-      );
+      const r = (await resolveStmt.get({ id: datasetId, n: version ?? null, draft })) as RawResolved | undefined;
+      return r && resolvedRow(r);
+    },
+
+    /** Many references (a published version each: a number, or the latest), in one statement; in order, undefined where no such dataset. */
+    async resolveMany(refs: readonly { dataset: string; version?: number }[]): Promise<(ResolvedRow | undefined)[]> {
+      if (!refs.length) return [];
+      const rows = (await resolveManyStmt.all({ refs: JSON.stringify(refs.map((r) => [r.dataset, r.version ?? null])) })) as (RawResolved & { i: number })[];
+      const byRef = new Map(rows.map(({ i, ...r }) => [i, resolvedRow(r)]));
+      return refs.map((_, i) => byRef.get(i));
     },
 
     /** The datasheet of one version, alone (null when none was written). */

@@ -3,7 +3,7 @@ import { digestOf } from '../../lib/digest.js';
 import { randomId } from '../../lib/ids.js';
 import { ADMIN_USER, hasRole, type Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
-import type { DatasetsRepository, PublishedVersionRow } from './datasets.repository.js';
+import type { DatasetsRepository, NewPublished, PublishedVersionRow } from './datasets.repository.js';
 import type { Datasheet } from './datasheet.schema.js';
 import {
   MODEL_CARD_NEEDS_MODEL,
@@ -316,6 +316,30 @@ export function createDatasetsService(deps: {
         await auth.audit(actor, { action: 'dataset.publish-import', entityType: 'dataset', entityId: id, before: latest, after: content });
         return { status: 'updated' as const, pk, version: n };
       });
+    },
+
+    /**
+     * publishContent for a whole batch of records new to femto, in a fixed number of statements: the same rows and
+     * audit entries as publishContent called for each in turn. Undefined (nothing written) when the batch is not
+     * for this path: a record that exists already (its new version is compared with the last one), or an ensemble
+     * (its Markov chain is claimed against the records before it). Runs in the caller's bulk batch, which counts
+     * the change counters (deferred-changes.ts runBulk).
+     */
+    async publishNew(actor: Actor, items: readonly { id: string; content: VersionContent }[]): Promise<{ pk: number; version: number }[] | undefined> {
+      auth.require(actor, 'curator');
+      if (items.some((r) => r.content.ensemble) || (await repo.holdersOf(items.map((r) => r.id))).size) return undefined;
+      const rows: NewPublished[] = [];
+      for (const { id, content: given } of items) {
+        const content = withVisibility(await withTerms(given));
+        await claimMarkovChain(id, content);
+        rows.push({ id, createdBy: actor.id, ownerId: ownerOf(actor), now: now(), content });
+      }
+      const pks = await repo.insertPublishedMany(rows);
+      await auth.auditMany(
+        actor,
+        rows.map((r) => ({ action: 'dataset.create-published', entityType: 'dataset', entityId: r.id, after: r.content })),
+      );
+      return pks.map((pk) => ({ pk, version: 1 }));
     },
 
     /** The record of a dataset as the caller may see it: its latest published version, or the draft for those who may see drafts (read pipeline: 404, 410). */

@@ -149,7 +149,10 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     sharesPublicView(actor) ? `${v.pk}:${v.seq}:${format}:public${embargoActive(v) ? ':embargoed' : ''}` : undefined;
 
   async function resolve(actor: Actor, ref: VersionRef): Promise<Resolution> {
-    const row = await repo.resolve(ref.dataset, ref.version, ref.draft ?? 'never');
+    return decideRow(actor, ref, await repo.resolve(ref.dataset, ref.version, ref.draft ?? 'never'));
+  }
+
+  function decideRow(actor: Actor, ref: VersionRef, row: ResolvedRow | undefined): Resolution {
     if (!row) return { status: 'no-dataset' };
     // A record exists for the caller when it may read some version of it; otherwise every miss is the unknown id's miss,
     // so no answer (a version number, a draft, "not published") tells a hidden record from an absent one.
@@ -160,6 +163,12 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
     if (row.pk === null) return { status: ref.draft === 'only' ? 'no-draft' : ref.version !== undefined ? 'no-version' : 'unpublished' };
     if (decide(actor, row) === 'hidden') return { status: 'hidden' };
     return { status: 'found', version: row as ResolvedVersion };
+  }
+
+  /** resolve for many references to published versions (no drafts), in one statement. */
+  async function resolveMany(actor: Actor, refs: readonly Omit<VersionRef, 'draft'>[]): Promise<Resolution[]> {
+    const rows = await repo.resolveMany(refs);
+    return refs.map((ref, i) => decideRow(actor, ref, rows[i]));
   }
 
   /** The policy's gate: throws for what the caller may not see; a withdrawn version goes to the guards. */
@@ -266,6 +275,7 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
 
     /** The version a reference names, as the policy lets this caller see it; for writers, who map misses to their own errors. */
     resolve,
+    resolveMany,
 
     /** A version for reading on a channel that renders it itself (linkset, FAIR report, GraphQL, portal, lineage roots): hidden and withdrawn versions throw. */
     async open(actor: Actor, ref: VersionRef, miss: MissError = readMiss): Promise<ResolvedVersion> {

@@ -1,8 +1,18 @@
-export const doiUrl = (doi: string) => `https://doi.org/${doi}`;
+/** What an IRI may not hold (RFC 3987: spaces, controls, <>"{}|\^`), percent-encoded: identifiers written by curators or imported may hold them. */
+// eslint-disable-next-line no-control-regex -- control characters are among what an IRI may not hold
+const iriSafe = (text: string) => text.replace(/[\u0000-\u0020<>"{}|\\^`\u007f-\u009f]/g, (c) => encodeURIComponent(c));
+
+/** A DOI is printable ASCII and may hold such characters (SICI DOIs hold < and >), and # or ?, which would end its path early. */
+export const doiUrl = (doi: string) => `https://doi.org/${iriSafe(doi).replace(/[#?]/g, (c) => encodeURIComponent(c))}`;
 export const spdxUrl = (id: string) => `https://spdx.org/licenses/${id}`;
 
 /** Related identifiers as resolvable URLs where the scheme has a resolver; null when it has none. */
 export function resolvableUrl(type: string, value: string): string | null {
+  const url = resolverUrl(type, value);
+  return url === null ? null : iriSafe(url);
+}
+
+function resolverUrl(type: string, value: string): string | null {
   if (/^https?:\/\//i.test(value)) return value;
   switch (type) {
     case 'DOI':

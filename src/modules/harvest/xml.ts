@@ -1,10 +1,9 @@
+import { xmlChars } from '../../lib/xml-chars.js';
+
 /** Text and attribute escaping for XML built as strings (the OAI hot path builds no DOM). */
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-// Characters XML 1.0 cannot carry at all, even escaped.
-// eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
-export const escapeXml = (s: string) => s.replace(INVALID_XML, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
+export const escapeXml = (s: string) => xmlChars(s).replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
 
 /** `<name attr="...">text</name>`, or nothing for an empty value. */
 export const element = (name: string, text: string | null | undefined, attrs: Record<string, string | undefined> = {}) =>

@@ -58,7 +58,9 @@ function expansionOf(doc: Document, limit: number): { nodes: number; expanded: n
     return size;
   };
   try {
-    return { nodes, expanded: walk(doc.contents) };
+    // Walked first: `nodes` is counted by the walk.
+    const expanded = walk(doc.contents);
+    return { nodes, expanded };
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     return { nodes, expanded: Infinity };
@@ -112,19 +114,47 @@ const segmentsOf = (pointer: string): (string | number)[] =>
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 
+const tooDeep = (file: string, maxDepth: number) =>
+  new FemtoError('BODY_TOO_DEEP', `${file}: YAML nests deeper than ${maxDepth} levels (FEMTO_JSON_MAX_DEPTH)`, [
+    { pointer: `${file}#/`, message: `nests deeper than ${maxDepth} levels` },
+  ]);
+const stackExhausted = (message: string) => message.includes('Maximum call stack size exceeded');
+
+/** Whether a document's collections nest deeper than `max`, walked without recursion (a deep document must not exhaust the stack here). */
+function nodesDeeperThan(doc: Document, max: number): boolean {
+  const pending: [unknown, number][] = [[doc.contents, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (!isCollection(node)) continue;
+    if (depth > max) return true;
+    for (const item of node.items) pending.push(...(isPair(item) ? [item.key, item.value] : [item]).map((n): [unknown, number] => [n, depth + 1]));
+  }
+  return false;
+}
+
 /** A YAML file parsed as HEPData reads it (PyYAML: YAML 1.1, a repeated key's last value wins), with its line counter. */
 function parseYaml(file: string, text: string, maxDepth: number): { docs: Document[]; lines: LineCounter } {
-  if (nestsDeeperThan(text, maxDepth)) throw new FemtoError('BODY_TOO_DEEP', `${file}: YAML nests deeper than ${maxDepth} levels (FEMTO_JSON_MAX_DEPTH)`);
+  // Brackets are counted before parsing; YAML also nests by indentation and by compact sequences ("- - -"), and a plain
+  // scalar may hold a lone quote, so the parsed documents are measured too before anything walks them recursively.
+  if (nestsDeeperThan(text, maxDepth)) throw tooDeep(file, maxDepth);
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, lineCounter: lines });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, lineCounter: lines });
+  } catch (err) {
+    if (err instanceof RangeError && stackExhausted(err.message)) throw tooDeep(file, maxDepth);
+    throw err;
+  }
   const list = Array.isArray(docs) ? docs : [docs];
   const broken = list.find((d) => d.errors.length);
+  if (broken && stackExhausted(broken.errors[0].message)) throw tooDeep(file, maxDepth);
   if (broken) {
     const e = broken.errors[0];
     throw new FemtoError('MALFORMED_BODY', `${file}:${e.linePos?.[0].line ?? '?'}: not YAML: ${e.message.split('\n')[0]}`, [
       { pointer: '', message: `${file}: ${e.message.split('\n')[0]}` },
     ]);
   }
+  if ((list as Document[]).some((doc) => nodesDeeperThan(doc, maxDepth))) throw tooDeep(file, maxDepth);
   // Every node takes at least a byte of the text: a walk past that many expansions is refused whatever the count.
   const cap = text.length * ALIAS_EXPANSION_LIMIT + ALIAS_ALLOWANCE;
   for (const doc of list as Document[]) {
@@ -261,8 +291,10 @@ export function readSubmission(input: { name: string; single: boolean; files: re
     );
     const tableName = item.name as string;
     const dataFile = item.data_file as string;
+    // A file named again is refused, not read again: one small file named by thousands of tables would be parsed thousands of times.
+    const repeated = dataFiles.has(dataFile);
     if (names.has(tableName)) report('/name', `duplicate table name: ${tableName}`);
-    if (dataFiles.has(dataFile)) report('/data_file', `duplicate table data_file: ${dataFile}`);
+    if (repeated) report('/data_file', `duplicate table data_file: ${dataFile}`);
     names.add(tableName);
     dataFiles.add(dataFile);
 
@@ -271,7 +303,7 @@ export function readSubmission(input: { name: string; single: boolean; files: re
     let reportData = report;
     if (inline) data = inline;
     else if (dataFile.includes('/')) report('/data_file', `name of data_file '${dataFile}' should not contain '/'`);
-    else {
+    else if (!repeated) {
       const file = files.find((f) => f.path === dataFile);
       if (!file)
         report(

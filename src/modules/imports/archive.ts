@@ -18,6 +18,8 @@ export const ARCHIVE_MAX_ENTRIES = 2000;
 export const ARCHIVE_MAX_ENTRY_BYTES = 20 * 1024 * 1024;
 export const ARCHIVE_MAX_TOTAL_BYTES = 100 * 1024 * 1024;
 export const ARCHIVE_MAX_DEPTH = 16;
+/** Longest entry path, in characters (PATH_MAX): a pax header can carry a name of a megabyte, which every refusal would echo. */
+export const ARCHIVE_MAX_PATH = 4096;
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
@@ -36,8 +38,9 @@ const refusedEntry = (archive: string, entry: string, message: string) =>
 const unreadable = (archive: string, message: string) =>
   new FemtoError('ARCHIVE_INVALID', `${archive} is not a readable archive: ${message}`, [{ pointer: archive, message }]);
 
-/** The entry's path inside the archive, or a refusal: relative, no `.`/`..` segments, not too deep. */
+/** The entry's path inside the archive, or a refusal: not too long, relative, no `.`/`..` segments, not too deep. */
 function checkedPath(archive: string, raw: string): string {
+  if (raw.length > ARCHIVE_MAX_PATH) throw refusedEntry(archive, `${raw.slice(0, 100)}…`, `is longer than ${ARCHIVE_MAX_PATH} characters`);
   if (/^([/\\]|[a-zA-Z]:)/.test(raw)) throw refusedEntry(archive, raw, 'has an absolute path');
   if (raw.includes('\0')) throw refusedEntry(archive, raw, 'has a NUL byte in its path');
   const segments = raw.split(/[/\\]/).filter((s, i, all) => s !== '' || i < all.length - 1);

@@ -23,18 +23,32 @@ export function createImportsRepository(db: Database) {
   const doneStmt = db.prepare(`
     SELECT l.key, l.digest, l.status, l.subject, l.location
       FROM json_each(@keys) k CROSS JOIN import_ledger l ON l.format = @format AND l.key = k.value`);
+  const recordManyStmt = db.prepare(`
+    INSERT INTO import_ledger (format, key, digest, status, subject, location, applied_at)
+    SELECT @format, k.value->>'key', k.value->>'digest', k.value->>'status', k.value->>'subject', k.value->>'location', k.value->>'at' FROM ${db.sql.each('@entries', 'k', 'json')} WHERE true
+    ON CONFLICT (format, key) DO UPDATE SET digest = excluded.digest, status = excluded.status, subject = excluded.subject, location = excluded.location, applied_at = excluded.applied_at`);
   const recordStmt = db.prepare(`
     INSERT INTO import_ledger (format, key, digest, status, subject, location, applied_at) VALUES (@format, @key, @digest, @status, @subject, @location, @at)
     ON CONFLICT (format, key) DO UPDATE SET digest = excluded.digest, status = excluded.status, subject = excluded.subject, location = excluded.location, applied_at = excluded.applied_at`);
+
+  const bulkCache = async () => {
+    if (db.dialect === 'sqlite') await db.exec(`PRAGMA cache_size = -${BULK_CACHE_KIB}`);
+  };
 
   return {
     /** Runs fn in one transaction (a batch of units). */
     transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
 
-    /** Runs fn in one transaction with the change counters of the rows it writes counted once at its end (a bulk batch). */
+    /** Runs fn in one transaction with the change counters of the step edges it writes counted once at its end (a batch of units applied one at a time). */
     async batch<T>(fn: () => Promise<T>): Promise<T> {
-      if (db.dialect === 'sqlite') await db.exec(`PRAGMA cache_size = -${BULK_CACHE_KIB}`);
+      await bulkCache();
       return db.transaction(() => deferred.run(fn));
+    },
+
+    /** As batch, with the counters of new versions counted at its end too: fn writes versions only as new records' published first ones (runBulk). */
+    async bulkBatch<T>(fn: () => Promise<T>): Promise<T> {
+      await bulkCache();
+      return db.transaction(() => deferred.runBulk(fn));
     },
 
     /** Runs fn in a savepoint of the batch: a refused unit is rolled back alone and the batch goes on. */
@@ -48,6 +62,11 @@ export function createImportsRepository(db: Database) {
 
     async record(format: string, entry: LedgerEntry, at: string): Promise<void> {
       await recordStmt.run({ format, ...entry, at });
+    },
+
+    /** Many entries, in order, in one statement. */
+    async recordMany(format: string, entries: readonly (LedgerEntry & { at: string })[]): Promise<void> {
+      if (entries.length) await recordManyStmt.run({ format, entries: JSON.stringify(entries) });
     },
   };
 }

@@ -87,6 +87,13 @@ export interface Importer<T = unknown> {
    * opened for it; throws a coded error to refuse it (nothing of it is kept).
    */
   apply(unit: ImportUnit<T>, actor: Actor, options: ApplyOptions): Promise<Applied>;
+  /**
+   * Applies a batch of units (distinct keys, none applied before) at once, in a fixed number of statements, inside
+   * the framework's bulk batch: exactly what `apply` for each in turn would write and answer. Undefined when the batch
+   * is not for this path (the framework rolls back whatever was written and applies the units one at a time); throws
+   * a coded error where `apply` would refuse a unit (the same fallback, which reports each refusal).
+   */
+  applyBulk?(units: readonly ImportUnit<T>[], actor: Actor): Promise<Applied[] | undefined>;
 }
 
 /** The digest of a unit's raw text (what parsers that keep it use) or of any value. */

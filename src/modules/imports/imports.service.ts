@@ -33,6 +33,9 @@ export type Counts = Omit<ImportSummary, 'results'>;
  */
 export const DEFER_CHANGES_FROM = 100;
 
+/** Thrown to roll a bulk batch back when it is not for the bulk writer. */
+class NotBulk extends Error {}
+
 /** Thrown to roll a dry run back after everything was applied, so that it reports exactly what a real run would do. */
 class DryRunRollback extends Error {}
 
@@ -66,23 +69,85 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
     }
   }
 
+  /** A unit's result when it is not applied: refused by its parser, or already imported as it is. */
+  const settled = (unit: ParsedUnit, done: Ledger) => (isRefused(unit) ? refusedResult(unit, unit.refused) : unchanged(unit, done));
+
+  /** The result of a unit already imported as it is. */
+  function unchanged(unit: ImportUnit, done: Ledger): UnitResult | undefined {
+    const before = done.get(unit.key);
+    if (!before || before.digest !== unit.digest) return undefined;
+    return {
+      key: unit.key,
+      source: unit.source,
+      status: 'unchanged',
+      message: 'already imported',
+      ...(before.subject ? { subject: before.subject } : {}),
+      ...(before.location ? { location: before.location } : {}),
+    };
+  }
+
+  /** A unit applied: its result. */
+  const appliedResult = (unit: ImportUnit, a: Applied): UnitResult => ({
+    key: unit.key,
+    source: unit.source,
+    status: a.status,
+    message: a.message,
+    ...(a.subject ? { subject: a.subject.id, location: a.subject.location } : {}),
+  });
+
+  /** The database's own faults (full, read-only) stop the run with their code; anything else is a bug, kept as thrown. */
+  function fault(err: unknown): unknown {
+    const coded = toFemtoError(err as Error);
+    return coded.code === 'INTERNAL' ? err : coded;
+  }
+
+  /**
+   * A batch through the importer's bulk writer (applyBulk) in one transaction: the rows, answers and ledger entries of
+   * the units applied one at a time, in a fixed number of statements. Undefined, with nothing kept, when the batch is
+   * not for it (repeated keys, units the writer leaves to the one-at-a-time rules) or a unit is refused: the caller
+   * then applies the batch unit by unit, which reports each refusal with its reason.
+   */
+  async function applyBulk(importer: Importer, units: ParsedUnit[], actor: Actor): Promise<UnitResult[] | undefined> {
+    try {
+      return await repo.bulkBatch(async () => {
+        const done = await repo.done(
+          importer.format,
+          units.filter((u) => !isRefused(u)).map((u) => u.key),
+        );
+        const results = units.map((u) => settled(u, done));
+        const todo = units.filter((_, i) => !results[i]) as ImportUnit[];
+        if (new Set(todo.map((u) => u.key)).size !== todo.length) throw new NotBulk();
+        const applied = todo.length ? await importer.applyBulk!(todo, actor) : [];
+        if (!applied) throw new NotBulk();
+        const at = new Date().toISOString();
+        await repo.recordMany(
+          importer.format,
+          todo.map((u, i) => ({
+            key: u.key,
+            digest: u.digest,
+            status: applied[i].status,
+            subject: applied[i].subject?.id ?? null,
+            location: applied[i].subject?.location ?? null,
+            at,
+          })),
+        );
+        let next = 0;
+        return units.map((u, i) => results[i] ?? appliedResult(u as ImportUnit, applied[next++]));
+      });
+    } catch (err) {
+      if (err instanceof NotBulk || refusable(err)) return undefined;
+      throw fault(err);
+    }
+  }
+
   /**
    * One unit. `isolated`: in its own savepoint, so that a refusal rolls back this unit alone and is answered as its result;
    * otherwise a refusal is thrown (the caller rolls back every unit applied with it).
    */
   async function applyOne(importer: Importer, unit: ParsedUnit, actor: Actor, done: Ledger, dryRun: boolean, isolated = true): Promise<UnitResult> {
     if (isRefused(unit)) return refusedResult(unit, unit.refused);
-    const before = done.get(unit.key);
-    if (before && before.digest === unit.digest) {
-      return {
-        key: unit.key,
-        source: unit.source,
-        status: 'unchanged',
-        message: 'already imported',
-        ...(before.subject ? { subject: before.subject } : {}),
-        ...(before.location ? { location: before.location } : {}),
-      };
-    }
+    const already = unchanged(unit, done);
+    if (already) return already;
     const write = async (): Promise<Applied> => {
       const a = await importer.apply(unit, actor, { dryRun });
       await repo.record(
@@ -93,38 +158,65 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       return a;
     };
     try {
-      const applied = isolated ? await repo.savepoint(write) : await write();
-      return {
-        key: unit.key,
-        source: unit.source,
-        status: applied.status,
-        message: applied.message,
-        ...(applied.subject ? { subject: applied.subject.id, location: applied.subject.location } : {}),
-      };
+      return appliedResult(unit, isolated ? await repo.savepoint(write) : await write());
     } catch (err) {
       if (refusable(err)) {
         if (isolated) return refusedResult(unit, err);
         throw err;
       }
-      // The database's own faults (full, read-only) stop the run with their code; anything else is a bug, kept as thrown.
-      const coded = toFemtoError(err as Error);
-      throw coded.code === 'INTERNAL' ? err : coded;
+      throw fault(err);
     }
+  }
+
+  interface Applying {
+    importer: Importer;
+    unit: ParsedUnit;
+    actor: Actor;
   }
 
   type Ledger = Awaited<ReturnType<ImportsRepository['done']>>;
 
-  /** One transaction for a batch of units, each in its own savepoint. */
+  /** The ledger entries of units, looked up in one statement per format. */
+  async function ledgerOf(items: Applying[]): Promise<Map<string, Ledger>> {
+    const keys = new Map<string, string[]>();
+    for (const { importer, unit } of items) {
+      if (isRefused(unit)) continue;
+      if (!keys.has(importer.format)) keys.set(importer.format, []);
+      keys.get(importer.format)!.push(unit.key);
+    }
+    const ledger = new Map<string, Ledger>();
+    for (const [format, k] of keys) ledger.set(format, await repo.done(format, k));
+    return ledger;
+  }
+
+  /**
+   * Units in order, one at a time, in the open transaction (a batch, a group commit): a unit whose key an earlier one
+   * had sees what that one wrote, as it would applied on its own.
+   */
+  async function applyInOrder(items: Applying[], dryRun: boolean, isolated: boolean): Promise<UnitResult[]> {
+    const ledger = await ledgerOf(items);
+    const seen = new Set<string>();
+    const results: UnitResult[] = [];
+    for (const { importer, unit, actor } of items) {
+      const { format } = importer;
+      const repeated = seen.has(`${format}\n${unit.key}`);
+      if (!isRefused(unit)) seen.add(`${format}\n${unit.key}`);
+      const done = repeated ? await repo.done(format, [unit.key]) : (ledger.get(format) ?? new Map<string, never>());
+      results.push(await applyOne(importer, unit, actor, done, dryRun, isolated));
+    }
+    return results;
+  }
+
+  /** One transaction for a batch of units: at once through the importer's bulk writer when it takes them, else each in its own savepoint. */
   async function applyBatch(importer: Importer, units: ParsedUnit[], actor: Actor, dryRun: boolean): Promise<UnitResult[]> {
-    const apply = async () => {
-      const done = await repo.done(
-        importer.format,
-        units.filter((u) => !isRefused(u)).map((u) => u.key),
+    const bulk = !dryRun && units.length >= DEFER_CHANGES_FROM && importer.applyBulk ? await applyBulk(importer, units, actor) : undefined;
+    if (bulk) return bulk;
+    const apply = () =>
+      applyInOrder(
+        units.map((unit) => ({ importer, unit, actor })),
+        dryRun,
+        true,
       );
-      const results: UnitResult[] = [];
-      for (const u of units) results.push(await applyOne(importer, u, actor, done, dryRun));
-      return results;
-    };
     return units.length >= DEFER_CHANGES_FROM ? await repo.batch(apply) : await repo.transaction(apply);
   }
 
@@ -142,29 +234,6 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
   }
   let queue: Pending[] = [];
 
-  /** The ledger entries of a group's units, looked up in one statement per format. */
-  async function ledgerOf(items: Pending[]): Promise<Map<string, Ledger>> {
-    const keys = new Map<string, string[]>();
-    for (const p of items) keys.set(p.importer.format, [...(keys.get(p.importer.format) ?? []), p.unit.key]);
-    const out = new Map<string, Ledger>();
-    for (const [format, k] of keys) out.set(format, await repo.done(format, k));
-    return out;
-  }
-
-  /** The units of a group in order, in the open transaction: a unit whose key an earlier one of the group had sees what that one wrote. */
-  async function applyGroup(items: Pending[], isolated: boolean): Promise<UnitResult[]> {
-    const ledger = await ledgerOf(items);
-    const seen = new Set<string>();
-    const results: UnitResult[] = [];
-    for (const p of items) {
-      const { format } = p.importer;
-      const repeated = seen.has(`${format}\n${p.unit.key}`);
-      seen.add(`${format}\n${p.unit.key}`);
-      results.push(await applyOne(p.importer, p.unit, p.actor, repeated ? await repo.done(format, [p.unit.key]) : ledger.get(format)!, false, isolated));
-    }
-    return results;
-  }
-
   async function flush(): Promise<void> {
     const items = queue;
     queue = [];
@@ -173,10 +242,10 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       // refusal rolls the whole group back, and the group is applied again with each unit in its own savepoint.
       let results: UnitResult[];
       try {
-        results = await repo.transaction(() => applyGroup(items, false));
+        results = await repo.transaction(() => applyInOrder(items, false, false));
       } catch (err) {
         if (!refusable(err)) throw err;
-        results = await repo.transaction(() => applyGroup(items, true));
+        results = await repo.transaction(() => applyInOrder(items, false, true));
       }
       items.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {

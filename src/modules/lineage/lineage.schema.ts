@@ -63,7 +63,10 @@ export const lineageResponse = z.object({
   nodes: z.array(lineageNodeOut),
   edges: z.array(lineageEdge),
   truncated: z.boolean().describe('true exactly when the depth bound or the node budget left reachable nodes out'),
-  truncatedReason: z.enum(['DEPTH', 'NODE_BUDGET']).nullable(),
+  truncatedReason: z
+    .enum(['DEPTH', 'NODE_BUDGET'])
+    .nullable()
+    .describe('what left nodes out; NODE_BUDGET when both did (also when, in BOTH, one walk was cut by each)'),
 });
 
 /** dataset_versions.pk rides along for GraphQL loaders; the REST schema above drops it. */

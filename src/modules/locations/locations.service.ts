@@ -221,7 +221,10 @@ export function createLocationsService(deps: {
     /** The best replica of one distribution of the version an identifier names (see bestReplica): for a logical file name, the distribution that is that file. */
     async resolve(actor: Actor, identifier: string, q: ResolveQuery): Promise<Resolved> {
       const { lfn, ...ref } = await refOf(actor, identifier, q.version);
-      const { version, filesWithheld, holder } = await open(actor, ref, () => notFound('Identifier', identifier));
+      const unknown = () => notFound('Identifier', identifier);
+      const { version, filesWithheld, holder } = await open(actor, ref, unknown);
+      // A logical file name is withheld with the files: answering FILES_WITHHELD for it would confirm a guessed name.
+      if (filesWithheld && lfn) throw unknown();
       if (filesWithheld)
         throw new FemtoError(
           'FILES_WITHHELD',

@@ -4,7 +4,7 @@ import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { VersionContent } from '../datasets/datasets.schema.js';
-import type { DatasetReader } from '../datasets/read.js';
+import { readMiss, type DatasetReader } from '../datasets/read.js';
 import type { Applied } from '../imports/imports.schema.js';
 import type { ProvenanceService } from '../provenance/provenance.service.js';
 import { contentOf, datasetIdFor, datasetsOfRun, eventTimeOf, stepOf, versionKeyOf } from './openlineage.mapping.js';
@@ -19,6 +19,7 @@ export interface OpenLineageDeps {
   repo: OpenLineageRepository;
   datasets: {
     publishContent(actor: Actor, id: string, content: VersionContent): Promise<{ status: 'created' | 'updated' | 'unchanged'; pk: number; version: number }>;
+    versionLabels(pks: readonly number[]): Promise<Map<number, { version: number | null }>>;
   };
   versions: Pick<DatasetReader, 'resolve'>;
   provenance: Pick<ProvenanceService, 'record' | 'generatorOf' | 'records'>;
@@ -63,7 +64,13 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
   async function versionFor(actor: Actor, d: OlDataset, key: string, run: string | null, touched: Touched): Promise<number> {
     const { id, known } = await datasetFor(d);
     const existing = known ? await repo.versionOf(id, key) : undefined;
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      // Named by its facets or not, a version the sender may not see is as unknown to it as its record is when named without them.
+      const version = (await datasets.versionLabels([existing])).get(existing)?.version ?? undefined;
+      const r = await versions.resolve(actor, { dataset: id, version });
+      if (r.status !== 'found') throw readMiss(r.status, r.status === 'no-dataset' ? { dataset: id } : { dataset: id, version });
+      return existing;
+    }
     const made = await datasets.publishContent(actor, id, contentOf(d, key, run));
     if (!known) await repo.mapDataset(d.namespace, d.name, id);
     await repo.mapVersion(id, key, made.pk);

@@ -39,6 +39,17 @@ export function createAgentsRepository(db: Database) {
   const byName = db.prepare(`SELECT ${agentColumns} FROM agents WHERE kind = ? AND name = ? AND +orcid IS NULL AND +ror IS NULL`);
   const agentRows = tableRows(db, agents);
   const byIdsStmt = db.prepare(`${agentRows.select} WHERE id IN (SELECT value FROM json_each(?))`);
+  // Many identities at once (a bulk batch's creators): each the agent findByIdentity would answer, by the same three probes.
+  const byIdentities = db.prepare(`
+    SELECT k.key AS i, CASE
+        WHEN k.value->>'orcid' IS NOT NULL THEN (SELECT id FROM agents WHERE orcid = k.value->>'orcid')
+        WHEN k.value->>'ror' IS NOT NULL THEN (SELECT id FROM agents WHERE ror = k.value->>'ror')
+        ELSE (SELECT id FROM agents WHERE kind = k.value->>'kind' AND name = k.value->>'name' AND +orcid IS NULL AND +ror IS NULL) END AS id
+      FROM json_each(?) k`);
+  const insertAgents = db.prepare(`
+    INSERT INTO agents (id, kind, name, orcid, ror, url, affiliation)
+    SELECT k.value->>'id', k.value->>'kind', k.value->>'name', k.value->>'orcid', k.value->>'ror', k.value->>'url', k.value->>'affiliation'
+      FROM ${db.sql.each('?', 'k', 'json')}`);
 
   async function findByIdentity(a: AgentIdentity): Promise<AgentRow | undefined> {
     const row = a.orcid ? await byOrcid.get(a.orcid) : a.ror ? await byRor.get(a.ror) : await byName.get([a.kind, a.name]);
@@ -63,6 +74,30 @@ export function createAgentsRepository(db: Database) {
         affiliation: a.affiliation ?? null,
       });
       return id;
+    },
+
+    /**
+     * The ids of many identities, in order, creating the new ones in order of first appearance: the agents and ids
+     * that upsert called once per identity, in this order, would leave. Two statements.
+     */
+    async upsertMany(identities: readonly AgentIdentity[]): Promise<string[]> {
+      if (!identities.length) return [];
+      // Identities that upsert would find as the same agent: by ORCID, else by ROR, else by kind and name.
+      const keyOf = (a: AgentIdentity) => (a.orcid ? `o ${a.orcid}` : a.ror ? `r ${a.ror}` : `n ${a.kind} ${a.name}`);
+      const distinct = new Map<string, AgentIdentity>();
+      for (const a of identities) if (!distinct.has(keyOf(a))) distinct.set(keyOf(a), a);
+      const unique = [...distinct.values()];
+      const found = new Map(((await byIdentities.all(JSON.stringify(unique))) as { i: number; id: string | null }[]).map((r) => [r.i, r.id]));
+      const created: (AgentIdentity & { id: string })[] = [];
+      const idOf = new Map(
+        unique.map((a, i) => {
+          const id = found.get(i) ?? randomId('ag-');
+          if (!found.get(i)) created.push({ ...a, id });
+          return [keyOf(a), id];
+        }),
+      );
+      if (created.length) await insertAgents.run(JSON.stringify(created));
+      return identities.map((a) => idOf.get(keyOf(a))!);
     },
 
     async insert(row: typeof agents.$inferInsert): Promise<void> {

@@ -1,6 +1,6 @@
 import type { AgentRow } from './agents.repository.js';
 import type { VersionEndpoint } from './provenance.schema.js';
-import type { Database } from '../../db/port.js';
+import { bit, type Database } from '../../db/port.js';
 import type { activities } from '../../db/schema/index.js';
 import { sharedGroups } from '../../db/fragments.js';
 
@@ -36,6 +36,26 @@ export function createProvenanceRepository(db: Database) {
   const insertOutput = db.prepare('INSERT INTO activity_outputs (activity_id, version_pk) VALUES (?, ?) ON CONFLICT DO NOTHING');
   const generatedStmt = db.prepare(
     'SELECT o.version_pk AS versionPk, o.activity_id AS activityId FROM json_each(?) k CROSS JOIN activity_outputs o ON o.version_pk = k.value',
+  );
+
+  // Bulk writes (insertActivities): one statement per table for a whole batch, rows as one JSON array in order.
+  const rowsOf = db.sql.each('?', 'k', 'json');
+  const existingStmt = db.prepare(`SELECT a.id FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN activities a ON a.id = k.value`);
+  const usedAmongStmt = db.prepare(
+    `SELECT DISTINCT i.version_pk FROM ${db.sql.each('?', 'k', 'integer')} CROSS JOIN activity_inputs i ON i.version_pk = k.value`,
+  );
+  const insertActivitiesStmt = db.prepare(`
+    INSERT INTO activities (id, kind, name, description, software_name, software_version, software_repository, software_commit, parameters, started_at, ended_at, basis, implied, created_by, created_at)
+    SELECT ${Array.from({ length: 15 }, (_, i) => `k.value->>${i}`).join(', ')}
+      FROM ${rowsOf}`);
+  const insertInputs = db.prepare(
+    `INSERT INTO activity_inputs (activity_id, version_pk, role) SELECT k.value->>0, k.value->>1, k.value->>2 FROM ${rowsOf} WHERE true ON CONFLICT DO NOTHING`,
+  );
+  const insertOutputs = db.prepare(
+    `INSERT INTO activity_outputs (activity_id, version_pk) SELECT k.value->>0, k.value->>1 FROM ${rowsOf} WHERE true ON CONFLICT DO NOTHING`,
+  );
+  const bumpGenerationBy = db.prepare(
+    'INSERT INTO provenance_generation (id, generation) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET generation = generation + excluded.generation',
   );
 
   /* Lineage snapshots (in this process or any other on the same file) compare this counter to know they are stale. */
@@ -129,6 +149,48 @@ export function createProvenanceRepository(db: Database) {
         await bumpGeneration.run();
       });
     },
+
+    /**
+     * Steps without agents, in a fixed number of statements: the rows insertActivity leaves for each in turn (the
+     * generation counter moved once per step), inputs before outputs as there.
+     */
+    async insertActivities(
+      steps: readonly { row: typeof activities.$inferInsert; inputs: { versionPk: number; role: string | null }[]; outputs: number[] }[],
+    ): Promise<void> {
+      if (!steps.length) return;
+      await insertActivitiesStmt.run(
+        JSON.stringify(
+          steps.map(({ row: a }) => [
+            a.id,
+            a.kind,
+            a.name ?? null,
+            a.description ?? null,
+            a.softwareName ?? null,
+            a.softwareVersion ?? null,
+            a.softwareRepository ?? null,
+            a.softwareCommit ?? null,
+            a.parameters == null ? null : JSON.stringify(a.parameters),
+            a.startedAt ?? null,
+            a.endedAt ?? null,
+            a.basis ?? null,
+            bit(a.implied),
+            a.createdBy,
+            a.createdAt,
+          ]),
+        ),
+      );
+      const inputs = steps.flatMap(({ row, inputs }) => inputs.map((i) => [row.id, i.versionPk, i.role]));
+      if (inputs.length) await insertInputs.run(JSON.stringify(inputs));
+      const outputs = steps.flatMap(({ row, outputs }) => outputs.map((pk) => [row.id, pk]));
+      if (outputs.length) await insertOutputs.run(JSON.stringify(outputs));
+      await bumpGenerationBy.run(steps.length);
+    },
+
+    /** Of these ids, those that name a step, in one statement. */
+    existing: async (ids: readonly string[]): Promise<Set<string>> => new Set(ids.length ? await existingStmt.column<string>(JSON.stringify(ids)) : []),
+
+    /** Of these versions, those some step reads, in one statement. */
+    usedAmong: async (pks: readonly number[]): Promise<Set<number>> => new Set(pks.length ? await usedAmongStmt.column<number>(JSON.stringify(pks)) : []),
 
     async wouldCycle(inputPks: number[], outputPks: number[]): Promise<boolean> {
       if (!inputPks.length || !outputPks.length) return false;

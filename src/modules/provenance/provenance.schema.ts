@@ -83,7 +83,9 @@ export const createActivityBody = z
   .strict()
   .superRefine((v, ctx) => {
     if (v.inputs.length + v.outputs.length === 0) ctx.addIssue({ code: 'custom', path: ['outputs'], message: 'a step needs at least one input or output' });
-    if (v.startedAt && v.endedAt && v.endedAt < v.startedAt) ctx.addIssue({ code: 'custom', path: ['endedAt'], message: 'is before startedAt' });
+    // Instants, not text: each time may carry its own offset.
+    if (v.startedAt && v.endedAt && Date.parse(v.endedAt) < Date.parse(v.startedAt))
+      ctx.addIssue({ code: 'custom', path: ['endedAt'], message: 'is before startedAt' });
   });
 
 export type CreateActivityInput = z.infer<typeof createActivityBody>;

@@ -41,8 +41,13 @@ const range = (what: string) =>
     .transform((t) => rangeOf(t)!)
     .describe(`${what}: a value or a range min..max (either end may be left open)`);
 
-/** In a query string '+' is a space: `?nf=2+1` and `?system=Au+Au` arrive as "2 1" and "Au Au". */
+/**
+ * In a query string '+' is a space: `?nf=2+1` and `?system=Au+Au` arrive as "2 1" and "Au Au". A run of spaces is one
+ * separator, as between words (`?nf=2++1` is a form's "2  1"); a parameter given twice is a list, refused by `inner`.
+ */
 const plussed = <T extends z.ZodType<string>>(inner: T) => z.preprocess((v) => (typeof v === 'string' ? v.trim().replace(/\s+/g, '+') : v), inner);
+
+const SPACES = " (a space, which is what '+' means in a query string, separates too; a run of spaces is one)";
 
 export const searchQuery = z
   .object({
@@ -57,10 +62,10 @@ export const searchQuery = z
     beta: range('lattice ensembles by β').optional(),
     L: range('lattice ensembles by spatial extent L (of L³×T)').optional(),
     T: range('lattice ensembles by temporal extent T').optional(),
-    nf: plussed(flavourContent).optional().describe('lattice ensembles by flavour content, e.g. 2+1'),
+    nf: plussed(flavourContent).optional().describe(`lattice ensembles by flavour content, e.g. 2+1${SPACES}`),
     gaugeAction: z.string().max(200).optional().describe('lattice ensembles by QCDml gauge action, e.g. plaquetteGluonAction'),
     quarkAction: z.string().max(200).optional().describe('lattice ensembles by one of their QCDml quark actions, e.g. hisqQuarkAction'),
-    system: plussed(collisionSystem).optional().describe('detector data by colliding system, e.g. Au+Au'),
+    system: plussed(collisionSystem).optional().describe(`detector data by colliding system, e.g. Au+Au${SPACES}`),
     sqrtsNN: range('detector data by √s_NN in GeV').optional(),
     limit: z.coerce.number().int().min(1).max(500).default(20),
     cursor: z

@@ -1,10 +1,11 @@
+import { doiUrl } from '../../harvest/harvest.urls.js';
 import type { DataciteAttributes } from '../../identifiers/serializers/datacite.js';
 import type { HepdataTable } from '../hepdata.schema.js';
 
 /** The landing page anchor of a table (its row in the page's table list): the table's IRI when HEPData gave it no DOI. */
 export const hepdataTableAnchor = (position: number) => `hepdata-table-${position + 1}`;
 
-const tableIri = (t: HepdataTable, position: number, landing: string) => (t.doi ? `https://doi.org/${t.doi}` : `${landing}#${hepdataTableAnchor(position)}`);
+const tableIri = (t: HepdataTable, position: number, landing: string) => (t.doi ? doiUrl(t.doi) : `${landing}#${hepdataTableAnchor(position)}`);
 
 /**
  * The tables as DataCite related items (kernel 4.4+): parts of the record named by their titles,

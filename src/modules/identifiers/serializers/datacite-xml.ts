@@ -1,5 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { xmlChars } from '../../../lib/xml-chars.js';
 import type { DataciteAttributes, DataciteName } from './datacite.js';
 
 export const DATACITE_NS = 'http://datacite.org/schema/kernel-4';
@@ -11,9 +12,9 @@ type Attrs = Record<string, string | number | undefined | null>;
 /**
  * xmlbuilder2 leaves anything shaped like an entity reference ("&ldquo;", "&amp;") unescaped, so
  * text that contains one literally would come out as an undefined entity or decode differently.
- * Escaping the ampersand of such sequences first keeps the text exactly as given.
+ * Escaping the ampersand of such sequences first keeps the text exactly as given (less what XML cannot carry).
  */
-const lit = (v: unknown) => (v == null ? '' : String(v)).replace(/&(?=#?[\w.-]+;)/g, '&amp;');
+const lit = (v: unknown) => xmlChars(v == null ? '' : String(v)).replace(/&(?=#?[\w.-]+;)/g, '&amp;');
 
 /** Drops empty attribute values; `lang` becomes xml:lang as the kernel wants. */
 function clean(attrs: Attrs): Record<string, string> {

@@ -7,7 +7,7 @@ import { slugPattern } from '../../../lib/ids.js';
 import type { Actor } from '../../auth/auth.schema.js';
 import { createDatasetBody, type VersionContent } from '../../datasets/datasets.schema.js';
 import { createActivityBody, type CreateActivityInput } from '../../provenance/provenance.schema.js';
-import { unitDigest, type FileInput, type Importer, type ParsedUnit } from '../imports.schema.js';
+import { unitDigest, type Applied, type FileInput, type Importer, type ParsedUnit } from '../imports.schema.js';
 
 /**
  * femto's own catalog shape, one record per JSON line or CSV row: a dataset as `POST /datasets`
@@ -25,8 +25,15 @@ const activityRecord = createActivityBody.safeExtend({ id: slug });
 export type CatalogRecord = { record: 'dataset'; id: string; content: VersionContent } | { record: 'activity'; id: string; step: CreateActivityInput };
 
 export interface CatalogWriters {
-  datasets: { publishContent(actor: Actor, id: string, content: VersionContent): Promise<{ status: 'created' | 'updated' | 'unchanged'; version: number }> };
-  provenance: { exists(id: string): Promise<boolean>; insert(actor: Actor, input: CreateActivityInput): Promise<string> };
+  datasets: {
+    publishContent(actor: Actor, id: string, content: VersionContent): Promise<{ status: 'created' | 'updated' | 'unchanged'; version: number }>;
+    publishNew(actor: Actor, items: readonly { id: string; content: VersionContent }[]): Promise<{ version: number }[] | undefined>;
+  };
+  provenance: {
+    exists(id: string): Promise<boolean>;
+    insert(actor: Actor, input: CreateActivityInput): Promise<string>;
+    insertMany(actor: Actor, steps: readonly (CreateActivityInput & { id: string })[]): Promise<boolean>;
+  };
   urls: SiteUrls;
 }
 
@@ -145,21 +152,55 @@ function* csvRows(input: FileInput): Iterable<ParsedUnit<CatalogRecord>> {
   }
 }
 
-async function applyRecord(w: CatalogWriters, { data }: { data: CatalogRecord }, actor: Actor, dryRun: boolean) {
-  const would = (verb: 'create' | 'publish') => (dryRun ? `would ${verb}` : { create: 'created', publish: 'published' }[verb]);
-  if (data.record === 'dataset') {
-    const r = await w.datasets.publishContent(actor, data.id, data.content);
-    const message =
-      r.status === 'unchanged'
-        ? `dataset ${data.id} v${r.version} already says this`
-        : `${would(r.status === 'created' ? 'create' : 'publish')} dataset ${data.id} v${r.version}`;
-    return { status: r.status, message, subject: { id: data.id, location: w.urls.version(data.id, r.version) } };
-  }
+const would = (dryRun: boolean, verb: 'create' | 'publish') => (dryRun ? `would ${verb}` : { create: 'created', publish: 'published' }[verb]);
+
+function datasetApplied(w: CatalogWriters, id: string, r: { status: 'created' | 'updated' | 'unchanged'; version: number }, dryRun: boolean): Applied {
+  const message =
+    r.status === 'unchanged'
+      ? `dataset ${id} v${r.version} already says this`
+      : `${would(dryRun, r.status === 'created' ? 'create' : 'publish')} dataset ${id} v${r.version}`;
+  return { status: r.status, message, subject: { id, location: w.urls.version(id, r.version) } };
+}
+
+const stepCreated = (w: CatalogWriters, id: string, dryRun: boolean): Applied => ({
+  status: 'created',
+  message: `${would(dryRun, 'create')} step ${id}`,
+  subject: { id, location: w.urls.activity(id) },
+});
+
+async function applyRecord(w: CatalogWriters, { data }: { data: CatalogRecord }, actor: Actor, dryRun: boolean): Promise<Applied> {
+  if (data.record === 'dataset') return datasetApplied(w, data.id, await w.datasets.publishContent(actor, data.id, data.content), dryRun);
   // Steps are immutable: one with this id is the one an earlier import (whose ledger row was lost) made.
   if (await w.provenance.exists(data.id))
     return { status: 'unchanged' as const, message: `step ${data.id} already exists`, subject: { id: data.id, location: w.urls.activity(data.id) } };
   await w.provenance.insert(actor, data.step);
-  return { status: 'created' as const, message: `${would('create')} step ${data.id}`, subject: { id: data.id, location: w.urls.activity(data.id) } };
+  return stepCreated(w, data.id, dryRun);
+}
+
+/**
+ * A batch at once: each run of consecutive datasets (all new) in one call, each run of steps in one, in order, so that a
+ * step sees the datasets written before it. Undefined when a run is not for the bulk writers.
+ */
+async function applyRecords(w: CatalogWriters, units: readonly { data: CatalogRecord }[], actor: Actor): Promise<Applied[] | undefined> {
+  const out: Applied[] = [];
+  for (let start = 0; start < units.length;) {
+    const kind = units[start].data.record;
+    let end = start;
+    while (end < units.length && units[end].data.record === kind) end++;
+    const run = units.slice(start, end).map((u) => u.data);
+    if (kind === 'dataset') {
+      const datasets = run as Extract<CatalogRecord, { record: 'dataset' }>[];
+      const written = await w.datasets.publishNew(actor, datasets);
+      if (!written) return undefined;
+      datasets.forEach((d, i) => out.push(datasetApplied(w, d.id, { status: 'created', version: written[i].version }, false)));
+    } else {
+      const steps = (run as Extract<CatalogRecord, { record: 'activity' }>[]).map((s) => s.step as CreateActivityInput & { id: string });
+      if (!(await w.provenance.insertMany(actor, steps))) return undefined;
+      for (const s of steps) out.push(stepCreated(w, s.id, false));
+    }
+    start = end;
+  }
+  return out;
 }
 
 export function jsonlImporter(w: CatalogWriters, jsonMaxDepth: number): Importer<CatalogRecord> {
@@ -175,6 +216,7 @@ export function jsonlImporter(w: CatalogWriters, jsonMaxDepth: number): Importer
       return jsonLines(input, jsonMaxDepth);
     },
     apply: (unit, actor, { dryRun }) => applyRecord(w, unit, actor, dryRun),
+    applyBulk: (units, actor) => applyRecords(w, units, actor),
   };
 }
 
@@ -191,5 +233,6 @@ export function csvImporter(w: CatalogWriters): Importer<CatalogRecord> {
       return csvRows(input);
     },
     apply: (unit, actor, { dryRun }) => applyRecord(w, unit, actor, dryRun),
+    applyBulk: (units, actor) => applyRecords(w, units, actor),
   };
 }

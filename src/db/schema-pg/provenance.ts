@@ -1,0 +1,68 @@
+// PostgreSQL twin of ../schema/provenance.ts (what each table and column means is written there); test/unit/schema-pg.test.ts keeps them in step.
+import { pgTable, text, index, primaryKey, bigint, boolean, json } from 'drizzle-orm/pg-core';
+import { createdAt, timestamp } from './common.js';
+import { agents } from './agents.js';
+import { datasetVersions } from './datasets.js';
+
+export const activities = pgTable(
+  'activities',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    name: text('name'),
+    description: text('description'),
+    softwareName: text('software_name'),
+    softwareVersion: text('software_version'),
+    softwareRepository: text('software_repository'),
+    softwareCommit: text('software_commit'),
+    parameters: json('parameters').$type<Record<string, unknown>>(),
+    startedAt: timestamp('started_at'),
+    endedAt: timestamp('ended_at'),
+    basis: text('basis'),
+    implied: boolean('implied').notNull().default(false),
+    createdAt: createdAt(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [index('activities_kind_idx').on(t.kind)],
+);
+
+export const activityAgents = pgTable(
+  'activity_agents',
+  {
+    activityId: text('activity_id')
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    role: text('role').notNull().default('performer'),
+  },
+  (t) => [primaryKey({ columns: [t.activityId, t.agentId, t.role] }), index('activity_agents_agent_idx').on(t.agentId)],
+);
+
+export const activityInputs = pgTable(
+  'activity_inputs',
+  {
+    activityId: text('activity_id')
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    versionPk: bigint('version_pk', { mode: 'number' })
+      .notNull()
+      .references(() => datasetVersions.pk),
+    role: text('role'),
+  },
+  (t) => [primaryKey({ columns: [t.activityId, t.versionPk] }), index('activity_inputs_version_idx').on(t.versionPk, t.activityId)],
+);
+
+export const activityOutputs = pgTable(
+  'activity_outputs',
+  {
+    activityId: text('activity_id')
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    versionPk: bigint('version_pk', { mode: 'number' })
+      .notNull()
+      .references(() => datasetVersions.pk),
+  },
+  (t) => [primaryKey({ columns: [t.activityId, t.versionPk] }), index('activity_outputs_version_idx').on(t.versionPk, t.activityId)],
+);
