@@ -202,7 +202,7 @@ t.test('a group commit (concurrent submits in one transaction) leaves the same r
     }) as ParsedUnit[];
   const importer = (app: typeof group.app) => app.femto.imports.registry.get('openlineage');
   const grouped = await Promise.all(
-    units(group.app).map((u) => ('refused' in u ? { status: 'refused' } : group.app.femto.imports.submit(actor, importer(group.app), u))),
+    units(group.app).map(async (u) => ('refused' in u ? { status: 'refused' } : group.app.femto.imports.submit(actor, importer(group.app), u))),
   );
   const oneByOne: { status: string; message?: string }[] = [];
   for (const u of units(single.app))
@@ -299,7 +299,7 @@ t.test('property: random catalogs leave the same rows and answers in bulk as one
           ['ag-p1', 'Physicist 1'],
           ['ag-p2', 'Physicist 2'],
         ] as const) {
-          app.femto.provenance.createAgent(actor, { id, name, type: 'Person' });
+          await app.femto.provenance.createAgent(actor, { id, name, type: 'Person' });
         }
         apps.push(app);
       }
@@ -307,7 +307,7 @@ t.test('property: random catalogs leave the same rows and answers in bulk as one
       for (const pass of replay ? [0, 1] : [0]) {
         const input = { kind: 'file' as const, name: `catalog-${pass}.jsonl`, bytes: Buffer.from(file) };
         const importer = bulk.femto.imports.registry.get('jsonl');
-        bulk.femto.imports.run(actor, importer, bulk.femto.imports.parse(importer, input), {
+        await bulk.femto.imports.run(actor, importer, bulk.femto.imports.parse(importer, input), {
           batchSize,
           onResult: (r) => answers[0].push(`${r.status} ${r.message}`),
         });
