@@ -112,7 +112,8 @@ export function sqlitePort(raw: BetterSqlite3.Database): Database {
         raw.exec(`RELEASE ${name}`);
         return result;
       } catch (err) {
-        raw.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+        // Some errors (a full disk, an interrupt) have SQLite roll the whole transaction back, savepoints with it.
+        if (raw.inTransaction) raw.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
         throw err;
       }
     },
