@@ -88,6 +88,9 @@ export function sqlitePort(raw: BetterSqlite3.Database): Database {
       }
     } finally {
       active = null;
+      // While no transaction is open no statement needs to know its call chain: the store's hooks on every promise
+      // (a cost to every request, database or not) are switched off until the next transaction's run switches them on.
+      context.disable();
       finished();
     }
   }
