@@ -23,6 +23,9 @@ export const ARCHIVE_MAX_DEPTH = 16;
 /** Longest entry path, in characters (PATH_MAX): a pax header can carry a name of a megabyte, which every refusal would echo. */
 export const ARCHIVE_MAX_PATH = 4096;
 
+/** The bounds in words, for the OpenAPI document. */
+export const ARCHIVE_BOUNDS = `A .zip or .tar.gz body is the directory it packs, for formats that read directories: at most ${ARCHIVE_MAX_BYTES} bytes as sent, ${ARCHIVE_MAX_ENTRIES} entries, ${ARCHIVE_MAX_ENTRY_BYTES} bytes per entry and ${ARCHIVE_MAX_TOTAL_BYTES} in all once inflated (counted as it inflates; a .tar.gz is refused at the first bound crossed), paths of at most ${ARCHIVE_MAX_PATH} characters and ${ARCHIVE_MAX_DEPTH} levels, each path once (/ and \\, letter case, NFC and NFD compared as one): 413 ARCHIVE_TOO_LARGE, 422 ARCHIVE_ENTRY_REFUSED (the pointer names the entry, the second of a repeated path) or 400 ARCHIVE_INVALID.`;
+
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 const GZIP = Buffer.from([0x1f, 0x8b]);
