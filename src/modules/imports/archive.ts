@@ -208,7 +208,7 @@ function tarFiles(archive: string, bytes: Buffer): ArchiveFile[] {
     if (inflated > ARCHIVE_MAX_TOTAL_BYTES) refusal = tooLarge(archive, `inflates beyond ${ARCHIVE_MAX_TOTAL_BYTES} bytes`);
     else if (!ended) parser.write(chunk);
   });
-  gunzip.on('error', (err: Error) => (refusal ??= unreadable(archive, err.message)));
+  gunzip.on('error', (err: unknown) => (refusal ??= unreadable(archive, (err as Error).message)));
   for (let at = 0; at < bytes.length && !refusal; at += INFLATE_STEP) gunzip.write(bytes.subarray(at, at + INFLATE_STEP));
   if (!refusal) gunzip.end();
   if (!refusal) parser.end();
