@@ -1,8 +1,12 @@
 import t from 'tap';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { normalMarkovChainUri } from '../../src/modules/datasets/physics.schema.js';
 import { makeApp, minimalDataset } from '../helpers/app.js';
 import { qcdmlConfiguration } from '../helpers/qcdml.js';
+import { requires, shared } from '../helpers/external.js';
+
+const datacite = shared('fixtures', 'real', 'datacite', 'json-attributes', 'datacite-example-dataset-v4.5.json');
 
 const size = { x: 8, y: 8, z: 8, t: 16 };
 
@@ -35,6 +39,21 @@ t.test('a Markov chain URI is one chain however its scheme and host are cased or
   t.equal(configuration.statusCode, 201, configuration.body);
   const ensemble = await a.app.inject({ url: '/datasets/ens-a', headers: a.as.curator });
   t.same(ensemble.json().ensemble.configurations.recorded, 1, 'a configuration naming the chain otherwise spelt attaches to its ensemble');
+});
+
+t.test('a DataCite record citing a chain cites it in its normal form', requires(t, datacite), async (t) => {
+  const a = await makeApp(t);
+  const record = JSON.parse(readFileSync(datacite.path, 'utf8')) as { relatedIdentifiers: Record<string, string>[] };
+  record.relatedIdentifiers = [{ relatedIdentifier: 'MC://LDG/Test/Chain-A/', relatedIdentifierType: 'ILDG', relationType: 'IsDerivedFrom' }];
+  const res = await a.app.inject({
+    method: 'POST',
+    url: '/import/datacite',
+    headers: { ...a.as.curator, 'content-type': 'application/json' },
+    payload: record,
+  });
+  t.equal(res.statusCode, 201, res.body);
+  const stored = await a.app.inject({ url: new URL(res.json().results[0].location as string).pathname, headers: a.as.curator });
+  t.same(stored.json().relatedIdentifiers, [{ type: 'ILDG', value: 'mc://ldg/Test/Chain-A', relation: 'IsDerivedFrom' }]);
 });
 
 t.test('the normal form: idempotent, and only the scheme, the host and trailing slashes change', (t) => {

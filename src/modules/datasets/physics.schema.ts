@@ -61,6 +61,10 @@ export const ensembleInput = z
 export const namesMarkovChain = (r: { type: string; value: string }): boolean =>
   /^mc:\/\//i.test(r.value.trim()) || (r.type === 'ILDG' && !/^lfn:\/\//i.test(r.value.trim()));
 
+/** A related identifier as it joins the identifier graph: one naming a Markov chain in the chain's normal form. */
+export const relatedInNormalForm = <R extends { type: string; value: string }>(r: R): R =>
+  namesMarkovChain(r) ? { ...r, value: normalMarkovChainUri(r.value) } : r;
+
 /** "Au+Au", "p+p", "e+p", "d+Au", "Pb+Pb": two beam particles or nuclei joined by "+". */
 export const collisionSystem = z
   .string()
