@@ -25,11 +25,11 @@ const SCHEMA_BASE = 'https://hepdata.net/submission/schemas/1.1.1/';
 /**
  * Bytes of one YAML file read at most (submission.yaml, a data file, the single-file form), checked before it is
  * parsed. The yaml library builds a node with its source position for every value (the positions every refusal
- * names): parsing takes about a second and 150 MB of memory per MB of table, so 5 MB took 24 s and 885 MB. HEPData's
- * validator takes data files up to 10 MiB (INDIVIDUAL_FILE_SIZE_LIMIT), but hepdata.net already treats a table past
- * 1 MiB as too large to show (SIZE_LOAD_CHECK_THRESHOLD) and asks for larger data as additional resources. A table
- * as hepdata_lib writes it takes 70 to 160 bytes a row: 2 MiB holds 13,000 rows with their errors, or a covariance
- * matrix of 170 × 170 bins, past the largest tables HEPData shows.
+ * names): parsing takes a few seconds and about 150 MB of memory per MB of table (5 MB took 24 s and 885 MB). HEPData's
+ * validator takes data files up to 10 MiB (INDIVIDUAL_FILE_SIZE_LIMIT; past that it asks for an additional resource),
+ * but hepdata.net already loads a table past 1 MiB only when a reader asks for it (SIZE_LOAD_CHECK_THRESHOLD): 2 MiB
+ * is twice that. A table as hepdata_lib writes it takes 70 to 160 bytes a row, so 2 MiB holds 13,000 rows with their
+ * errors, or a covariance matrix of 170 × 170 bins.
  */
 export const YAML_MAX_BYTES = 2 * 1024 * 1024;
 /**
