@@ -98,8 +98,8 @@ const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 /**
  * A response's entries in one order whatever path answered it: mercurius builds a document's first run (graphql-js)
  * `errors` first and its later, cached runs (graphql-jit) `data` first, so the raw bytes told a caller whether someone
- * had sent the same query text recently. The order is the spec's (Response Format: when `errors` is present, it should
- * be first when serialised): errors, data, extensions.
+ * had sent the same query text recently. The order is the one the spec suggests (Response Format, a note: when `errors`
+ * is present, it may be helpful for it to appear first when serialised): errors, data, extensions.
  */
 function inSpecOrder(response: unknown): unknown {
   if (Array.isArray(response)) return response.map(inSpecOrder);

@@ -14,7 +14,7 @@ t.test('an answer is serialised the same whether its query text was asked before
   const first = await ask();
   const later = [await ask(), await ask()];
   const keys = (body: string) => Object.keys(JSON.parse(body) as object);
-  // The GraphQL spec (Response Format): when errors is present, it should be first when serialised.
+  // The order the GraphQL spec suggests (Response Format): errors first when present.
   t.same(keys(first), ['errors', 'data'], first);
   for (const body of later) t.equal(body, first, 'a later run answers byte for byte what the first did');
 
