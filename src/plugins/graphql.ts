@@ -95,6 +95,24 @@ function formatErrors(execution: ExecutionResult & { errors: readonly GraphQLErr
 
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 
+/**
+ * A response's entries in one order whatever path answered it: mercurius builds a document's first run (graphql-js)
+ * `errors` first and its later, cached runs (graphql-jit) `data` first, so the raw bytes told a caller whether someone
+ * had sent the same query text recently. The order is the one the spec suggests (Response Format, a note: when `errors`
+ * is present, it may be helpful for it to appear first when serialised): errors, data, extensions.
+ */
+function inSpecOrder(response: unknown): unknown {
+  if (Array.isArray(response)) return response.map(inSpecOrder);
+  if (!response || typeof response !== 'object' || !('data' in response || 'errors' in response)) return response;
+  const { errors, data, extensions, ...rest } = response as Record<string, unknown>;
+  return {
+    ...('errors' in response ? { errors } : {}),
+    ...('data' in response ? { data } : {}),
+    ...('extensions' in response ? { extensions } : {}),
+    ...rest,
+  };
+}
+
 /** `application/graphql-response+json` when the client asks for it; application/json (the legacy default) otherwise. */
 const wantsGraphQLResponse = (request: FastifyRequest) =>
   new Negotiator({ headers: { accept: request.headers.accept ?? 'application/json' } }).mediaType(['application/json', GRAPHQL_RESPONSE]) === GRAPHQL_RESPONSE;
@@ -174,6 +192,7 @@ export default fp(
           const unknownOperation = typeof get?.query === 'string' ? checkGetOperation(get.query, get.operationName) : null;
           if (unknownOperation) throw unknownOperation;
         },
+        preSerialization: async (_request, _reply, payload: unknown) => inSpecOrder(payload),
         onSend: async (request, reply) => {
           if (wantsGraphQLResponse(request)) reply.type(`${GRAPHQL_RESPONSE}; charset=utf-8`);
         },

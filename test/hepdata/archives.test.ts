@@ -8,6 +8,7 @@ import { importCommand } from '../../src/modules/imports/imports.cli.js';
 import { ARCHIVE_MAX_ENTRIES, ARCHIVE_MAX_ENTRY_BYTES, ARCHIVE_MAX_PATH, ARCHIVE_MAX_TOTAL_BYTES } from '../../src/modules/imports/archive.js';
 import { makeApp, type TestApp } from '../helpers/app.js';
 import { requires, shared } from '../helpers/external.js';
+import { tarFile } from '../helpers/archives.js';
 
 const fixture = shared('fixtures', 'real', 'hepdata', 'submission-ATLAS-ZZ');
 const admin = { id: 'cli', role: 'admin' } as const;
@@ -158,4 +159,32 @@ t.test('an entry name longer than a path may be is refused before anything is re
 
   const fits = paxTarGz(`sub/${'b'.repeat(ARCHIVE_MAX_PATH - 4)}`);
   t.not((await post(a, fits, 'application/gzip')).json().code, 'ARCHIVE_ENTRY_REFUSED', 'a name of the longest length allowed is read');
+});
+
+t.test('an archive naming one path twice is refused, naming the second entry: two tools would read two submissions', requires(t, fixture), async (t) => {
+  const a = await makeApp(t);
+  const other = Buffer.from(readFileSync(join(fixture.path, 'data1.yaml'), 'utf8').replace('7000', '8000'));
+  // femto read the first data1.yaml, `unzip` and `tar x` leave the last on disk.
+  const zipWith = (second: string) => {
+    const zip = submissionZip();
+    zip.addFile(`${TOP}/placeholder`, other).entryName = second;
+    return zip.toBuffer();
+  };
+  for (const second of [`${TOP}/data1.yaml`, `${TOP}\\data1.yaml`, `${TOP}/Data1.yaml`]) {
+    const res = await post(a, zipWith(second), 'application/zip');
+    t.same(problem(res), { status: 422, code: 'ARCHIVE_ENTRY_REFUSED', pointers: [`request!/${second}`] }, JSON.stringify(second));
+    t.match(res.json().detail, /names the same file as an earlier entry/);
+  }
+  const files = readdirSync(fixture.path).map((f) => tarFile(`${TOP}/${f}`, readFileSync(join(fixture.path, f))));
+  const tarTwice = gzipSync(Buffer.concat([...files, tarFile(`${TOP}/data1.yaml`, other), Buffer.alloc(1024)]));
+  t.same(problem(await post(a, tarTwice, 'application/gzip')), { status: 422, code: 'ARCHIVE_ENTRY_REFUSED', pointers: [`request!/${TOP}/data1.yaml`] });
+  // The same name in NFC and NFD (é as one code point, or e and a combining accent): one file on macOS.
+  const nfc = gzipSync(
+    Buffer.concat([...files, tarFile(`${TOP}/r\u00e9sum\u00e9.txt`, other), tarFile(`${TOP}/re\u0301sume\u0301.txt`, other), Buffer.alloc(1024)]),
+  );
+  t.same(problem(await post(a, nfc, 'application/gzip')).pointers, [`request!/${TOP}/re\u0301sume\u0301.txt`]);
+  t.equal(await datasetCount(a), 0, 'nothing was written');
+
+  const once = gzipSync(Buffer.concat([...files, Buffer.alloc(1024)]));
+  t.equal((await post(a, once, 'application/gzip')).statusCode, 201, 'each path once is read');
 });

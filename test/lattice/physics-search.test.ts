@@ -23,7 +23,8 @@ const chains = async (a: TestApp, query: string, headers: Record<string, string>
 };
 
 const HOTQCD = 'mc://ldg/HotQCD/f21_chiral/l408f21b6260m002025m0810';
-const MILC = 'mc://USQCD/MILC/asqtad/2_plus_1_flavor/1648f21b6572m0097m0484';
+// The files say mc://USQCD/…, mc://JLDG/…: a chain URI is stored with its host in lower case (RFC 3986 §6.2.2).
+const MILC = 'mc://usqcd/MILC/asqtad/2_plus_1_flavor/1648f21b6572m0097m0484';
 const QCDSF = 'mc://ldg/qcdsf/clover_nf2p1/b7p20kp12450kp12450-16x32';
 
 t.test('ensembles by range and facet, as the QCDml files state them (REST)', requires(t, ildg), async (t) => {
@@ -34,7 +35,7 @@ t.test('ensembles by range and facet, as the QCDml files state them (REST)', req
   t.same((await chains(a, 'nf=2%2B1&L=32..64')).chains, [HOTQCD], 'L = 40 of 40³×8');
   t.same((await chains(a, 'beta=7..&T=..32')).chains, [QCDSF], 'open ranges');
   t.same((await chains(a, 'quarkAction=hisqQuarkAction')).chains, [MILC, HOTQCD].sort());
-  t.same((await chains(a, 'gaugeAction=iwasakiRGGluonAction&L=16')).chains, ['mc://JLDG/JLQCD/Nf2Overlap/ensemble1', 'mc://JLDG/Sample1.4.4']);
+  t.same((await chains(a, 'gaugeAction=iwasakiRGGluonAction&L=16')).chains, ['mc://jldg/JLQCD/Nf2Overlap/ensemble1', 'mc://jldg/Sample1.4.4']);
   const all = await chains(a, 'format=ILDG');
   t.equal(all.body.total, 9);
   t.same(

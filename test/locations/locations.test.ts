@@ -554,6 +554,11 @@ t.test('an ILDG Markov chain URI resolves to the ensemble record holding it', as
     'https://ildg.example.org/ens-open.tar',
     'percent-encoded',
   );
+  t.equal(
+    (await a.app.inject('/resolve/MC://LDG/test/b60-l32/')).headers.location,
+    'https://ildg.example.org/ens-open.tar',
+    'the chain with its scheme and host cased otherwise and a trailing slash (RFC 3986 §6.2.2)',
+  );
   const hidden = await a.app.inject('/resolve/mc://ldg/test/secret');
   const unknown = await a.app.inject('/resolve/mc://ldg/test/xxxxxx');
   t.same([hidden.statusCode, hidden.json().detail.replace('secret', 'xxxxxx')], [404, unknown.json().detail], 'a private ensemble answers as an unknown one');

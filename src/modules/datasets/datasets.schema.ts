@@ -5,7 +5,7 @@ import { parseOrcid, parseRor } from '../../lib/identifiers.js';
 import { slugPattern } from '../../lib/ids.js';
 import { allowedUrl, isAllowedUrl, URL_REFUSED } from '../../lib/urls.js';
 import { bigCount } from '../../lib/counts.js';
-import { collisionInput, collisionOut, ensembleInput, ensembleOut, type CollisionInput, type EnsembleInput } from './physics.schema.js';
+import { collisionInput, collisionOut, ensembleInput, ensembleOut, relatedInNormalForm, type CollisionInput, type EnsembleInput } from './physics.schema.js';
 import { datasheetSchema, type Datasheet } from './datasheet.schema.js';
 import { modelCardBody, type ModelCardInput } from '../models/model-card.schema.js';
 
@@ -161,7 +161,9 @@ export const relatedIdentifierInput = z
   .strict()
   .superRefine((v, ctx) => {
     if (v.type === 'URL' && !isAllowedUrl(v.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: URL_REFUSED });
-  });
+  })
+  // A Markov chain joins the identifier graph in the spelling an ensemble block stores it in.
+  .transform(relatedInNormalForm);
 
 const datasetFields = {
   title: z.string().trim().min(1).max(1000),

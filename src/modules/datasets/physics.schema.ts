@@ -22,9 +22,26 @@ export const quarkActionInput = z
   })
   .strict();
 
+/**
+ * A Markov chain URI in the one spelling femto stores and compares (RFC 3986 §6.2.2): the scheme and host are
+ * case-insensitive, so lower-cased, and trailing slashes name the same chain, so dropped; the path keeps its case
+ * (mc://ldg/HotQCD/x and mc://ldg/hotqcd/x are two chains). A QCDml 1.x chain name carries no scheme
+ * (www.lqcd.org/ildg/…): only its trailing slashes go.
+ */
+export function normalMarkovChainUri(uri: string): string {
+  const trimmed = uri.trim().replace(/(?<=.)\/+$/, '');
+  const parts = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(trimmed);
+  return parts ? `${parts[1].toLowerCase()}${parts[2].toLowerCase()}${parts[3]}` : trimmed;
+}
+
+/** A Markov chain URI as it enters femto (an ensemble block, a QCDml file): bounded, then in its normal form. */
+export const markovChainUri = z.string().trim().min(1).max(2000).transform(normalMarkovChainUri);
+
 export const ensembleInput = z
   .object({
-    markovChainUri: z.string().trim().min(1).max(2000).describe('the ILDG Markov chain URI (mc://…) that names the ensemble'),
+    markovChainUri: markovChainUri.describe(
+      'the ILDG Markov chain URI (mc://…) that names the ensemble; stored with its scheme and host in lower case and no trailing slash',
+    ),
     collaboration: name.optional(),
     projectName: name.optional(),
     gaugeAction: name.optional().describe('the QCDml gluon action element, e.g. plaquetteGluonAction'),
@@ -43,6 +60,10 @@ export const ensembleInput = z
  */
 export const namesMarkovChain = (r: { type: string; value: string }): boolean =>
   /^mc:\/\//i.test(r.value.trim()) || (r.type === 'ILDG' && !/^lfn:\/\//i.test(r.value.trim()));
+
+/** A related identifier as it joins the identifier graph: one naming a Markov chain in the chain's normal form. */
+export const relatedInNormalForm = <R extends { type: string; value: string }>(r: R): R =>
+  namesMarkovChain(r) ? { ...r, value: normalMarkovChainUri(r.value) } : r;
 
 /** "Au+Au", "p+p", "e+p", "d+Au", "Pb+Pb": two beam particles or nuclei joined by "+". */
 export const collisionSystem = z
@@ -74,6 +95,7 @@ export type EnsembleInput = z.infer<typeof ensembleInput>;
 export type CollisionInput = z.infer<typeof collisionInput>;
 
 export const ensembleOut = ensembleInput.omit({ nf: true }).extend({
+  markovChainUri: z.string().describe('the ILDG Markov chain URI (mc://…) that names the ensemble'),
   L: z.number().int().nullable().describe('the spatial extent when x = y = z'),
   T: z.number().int(),
   nf: z.string().nullable(),

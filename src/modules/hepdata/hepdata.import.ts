@@ -9,7 +9,7 @@ import { importedId } from '../prov/imported.js';
 import { MAPPED_OBSERVABLES } from './hepdata.keywords.js';
 import type { HepdataTable } from './hepdata.schema.js';
 import type { HepdataService } from './hepdata.service.js';
-import { readSubmission, type ReadSubmission } from './hepdata.submission.js';
+import { readSubmission, YAML_MAX_BYTES, YAML_MAX_NODES, type ReadSubmission } from './hepdata.submission.js';
 
 /**
  * `femto import hepdata <dir>`: a HEPData submission (a directory with submission.yaml and its
@@ -145,8 +145,7 @@ export function hepdataImporter(deps: {
 
   return {
     format: 'hepdata',
-    title:
-      'HEPData submission (a directory with submission.yaml and its data files, as it is or as a .zip / .tar.gz archive, or the single-file form): one dataset with its tables, keywords mapped to ontology observables, INSPIRE/arXiv ids as related identifiers',
+    title: `HEPData submission (a directory with submission.yaml and its data files, as it is or as a .zip / .tar.gz archive, or the single-file form): one dataset with its tables, keywords mapped to ontology observables, INSPIRE/arXiv ids as related identifiers; each YAML file at most ${YAML_MAX_BYTES} bytes and ${YAML_MAX_NODES} nodes (413 PAYLOAD_TOO_LARGE)`,
     mediaTypes: ['application/yaml', 'application/x-yaml', 'text/yaml', 'application/zip', 'application/gzip'],
     extensions: ['submission.yaml'],
     directories: true,

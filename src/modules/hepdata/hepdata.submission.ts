@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { isAlias, isCollection, isNode, isPair, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { CST, isAlias, isCollection, isNode, isPair, Lexer, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { FemtoError, type FieldError } from '../../errors.js';
 import { nestsDeeperThan } from '../../lib/json.js';
 import { projectPath } from '../../paths.js';
@@ -22,8 +22,23 @@ import type { HepdataTable, KeywordName } from './hepdata.schema.js';
 const SCHEMA_DIR = projectPath('schema', 'hepdata', '1.1.1');
 const SCHEMA_BASE = 'https://hepdata.net/submission/schemas/1.1.1/';
 
-/** HEPData's own limit on a data file (hepdata-validator INDIVIDUAL_FILE_SIZE_LIMIT). */
-export const DATA_FILE_LIMIT = 10 * 1024 * 1024;
+/**
+ * Bytes of one YAML file read at most (submission.yaml, a data file, the single-file form), checked before it is
+ * parsed. The yaml library builds a node with its source position for every value (the positions every refusal
+ * names): parsing takes a few seconds and about 150 MB of memory per MB of table (5 MB took 24 s and 885 MB). HEPData's
+ * validator takes data files up to 10 MiB (INDIVIDUAL_FILE_SIZE_LIMIT; past that it asks for an additional resource),
+ * but hepdata.net already loads a table past 1 MiB only when a reader asks for it (SIZE_LOAD_CHECK_THRESHOLD): 2 MiB
+ * is twice that. A table as hepdata_lib writes it takes 70 to 160 bytes a row, so 2 MiB holds 13,000 rows with their
+ * errors, or a covariance matrix of 170 × 170 bins.
+ */
+export const YAML_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * YAML nodes one file may build at most, counted on the lexer's tokens before anything is built (a scalar, an
+ * alias, an entry or a collection indicator each makes at least one node). Tables as tools write them take about
+ * five bytes a node, so a table at the byte bound stays under this one; flow style packs a node into two or three
+ * bytes, and the bound on nodes is what bounds the memory then (about 600 bytes a node at the parser's peak).
+ */
+export const YAML_MAX_NODES = 500_000;
 /** Tables per submission: far above real records (hundreds), bounding the work one input can cause. */
 export const TABLE_LIMIT = 2000;
 /** Field errors reported per refusal. */
@@ -132,11 +147,36 @@ function nodesDeeperThan(doc: Document, max: number): boolean {
   return false;
 }
 
+const tooLarge = (file: string, message: string) => new FemtoError('PAYLOAD_TOO_LARGE', `${file}: ${message}`, [{ pointer: `${file}#/`, message }]);
+
+/** Lexer tokens that each make at least one node. */
+const NODE_TOKENS = new Set([
+  'scalar',
+  'single-quoted-scalar',
+  'double-quoted-scalar',
+  'alias',
+  'seq-item-ind',
+  'explicit-key-ind',
+  'map-value-ind',
+  'flow-map-start',
+  'flow-seq-start',
+]);
+
+/** Whether the text makes more than `max` nodes: one pass of the lexer, which builds nothing, stopping past `max`. */
+function moreNodesThan(text: string, max: number): boolean {
+  let nodes = 0;
+  for (const token of new Lexer().lex(text)) if (NODE_TOKENS.has(CST.tokenType(token) ?? '') && ++nodes > max) return true;
+  return false;
+}
+
 /** A YAML file parsed as HEPData reads it (PyYAML: YAML 1.1, a repeated key's last value wins), with its line counter. */
-function parseYaml(file: string, text: string, maxDepth: number): { docs: Document[]; lines: LineCounter } {
+function parseYaml(file: string, bytes: Buffer, maxDepth: number): { docs: Document[]; lines: LineCounter } {
+  if (bytes.length > YAML_MAX_BYTES) throw tooLarge(file, `${bytes.length} bytes of YAML; at most ${YAML_MAX_BYTES} are read`);
+  const text = bytes.toString('utf8');
   // Brackets are counted before parsing; YAML also nests by indentation and by compact sequences ("- - -"), and a plain
   // scalar may hold a lone quote, so the parsed documents are measured too before anything walks them recursively.
   if (nestsDeeperThan(text, maxDepth)) throw tooDeep(file, maxDepth);
+  if (moreNodesThan(text, YAML_MAX_NODES)) throw tooLarge(file, `more than ${YAML_MAX_NODES} YAML nodes; split the table or give it as an additional resource`);
   const lines = new LineCounter();
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
@@ -160,10 +200,9 @@ function parseYaml(file: string, text: string, maxDepth: number): { docs: Docume
   for (const doc of list as Document[]) {
     const { nodes, expanded } = expansionOf(doc, cap);
     if (expanded > nodes * ALIAS_EXPANSION_LIMIT + ALIAS_ALLOWANCE)
-      throw new FemtoError(
-        'PAYLOAD_TOO_LARGE',
-        `${file}: its YAML aliases expand ${Number.isFinite(expanded) ? `${nodes} nodes to ${expanded}` : `it past ${cap} nodes`}; at most ${ALIAS_EXPANSION_LIMIT} times its own nodes (plus ${ALIAS_ALLOWANCE}) are read`,
-        [{ pointer: `${file}#/`, message: 'YAML aliases expand too far' }],
+      throw tooLarge(
+        file,
+        `its YAML aliases expand ${Number.isFinite(expanded) ? `${nodes} nodes to ${expanded}` : `it past ${cap} nodes`}; at most ${ALIAS_EXPANSION_LIMIT} times its own nodes (plus ${ALIAS_ALLOWANCE}) are read`,
       );
   }
   return { docs: list as Document[], lines };
@@ -243,7 +282,7 @@ export function readSubmission(input: { name: string; single: boolean; files: re
   const main = single ? files[0] : files.find((f) => f.path === 'submission.yaml');
   if (!main) throw new FemtoError('UNPROCESSABLE', `${name} is not a HEPData submission: it has no submission.yaml at its top`);
   const mainName = single ? name : `${name}/submission.yaml`;
-  const { docs, lines } = parseYaml(mainName, main.read().toString('utf8'), limits.maxDepth);
+  const { docs, lines } = parseYaml(mainName, main.read(), limits.maxDepth);
   const sink = errorSink();
 
   const values = docs.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
@@ -311,18 +350,13 @@ export function readSubmission(input: { name: string; single: boolean; files: re
           `missing data_file '${dataFile}'${single ? " (give the submission directory, or put the table's independent_variables and dependent_variables in its document)" : ''}`,
         );
       else {
-        const bytes = file.read();
         dataName = `${name}/${dataFile}`;
-        if (bytes.length > DATA_FILE_LIMIT)
-          report('/data_file', `data_file '${dataFile}' is ${bytes.length} bytes, over HEPData's limit of ${DATA_FILE_LIMIT}`);
-        else {
-          const parsed = parseYaml(dataName, bytes.toString('utf8'), limits.maxDepth);
-          const dataDoc = parsed.docs.find((d) => d.contents !== null);
-          reportData = (pointer, message) => sink.add(dataName, dataDoc, parsed.lines, pointer, undefined, message);
-          const value = dataDoc?.toJS({ maxAliasCount: 100 }) as unknown;
-          if (value === undefined || value === null) reportData('', 'no data found in file');
-          else data = value as Json;
-        }
+        const parsed = parseYaml(dataName, file.read(), limits.maxDepth);
+        const dataDoc = parsed.docs.find((d) => d.contents !== null);
+        reportData = (pointer, message) => sink.add(dataName, dataDoc, parsed.lines, pointer, undefined, message);
+        const value = dataDoc?.toJS({ maxAliasCount: 100 }) as unknown;
+        if (value === undefined || value === null) reportData('', 'no data found in file');
+        else data = value as Json;
       }
     }
     let rowCount = 0;

@@ -6,6 +6,7 @@ import type { FileInput, Importer } from '../imports/imports.schema.js';
 import { unitDigest } from '../imports/imports.schema.js';
 import type { DatasetsService } from '../datasets/datasets.service.js';
 import { partialDate, RELATED_ID_TYPES, RELATION_TYPES, RESOURCE_TYPES, type VersionContent } from '../datasets/datasets.schema.js';
+import { relatedInNormalForm } from '../datasets/physics.schema.js';
 import { normalizeDoi } from './doi.js';
 import type { IdentifiersRepository } from './identifiers.repository.js';
 import { assertAllowedUrls } from './urls.js';
@@ -77,7 +78,7 @@ export function contentFromDatacite(a: DataciteAttributes): VersionContent {
     formats: [...new Set(a.formats ?? [])],
     relatedIdentifiers: keptRelated(a)
       .map((i) => a.relatedIdentifiers![i])
-      .map((r) => ({ type: r.relatedIdentifierType as never, value: r.relatedIdentifier, relation: r.relationType as never })),
+      .map((r) => relatedInNormalForm({ type: r.relatedIdentifierType as never, value: r.relatedIdentifier, relation: r.relationType as never })),
     version: a.version ?? null,
     publisher: stated(a.publisher?.name),
     issued: issuedOf(a),

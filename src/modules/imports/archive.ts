@@ -1,16 +1,18 @@
 import AdmZip from 'adm-zip';
+import { Gunzip } from 'minizlib';
 import { Parser, type ReadEntry } from 'tar';
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import { FemtoError } from '../../errors.js';
 import type { DirectoryInput, FileInput } from './imports.schema.js';
 
 /**
  * Archives (`.zip`, `.tar.gz`) given where a format reads a directory: a HEPData submission travels
- * so. Everything is bounded before it is worked on: the archive's own size, its entry count, each
- * path (no `..`, nothing absolute, at most ARCHIVE_MAX_DEPTH deep), each entry's and the whole
- * uncompressed size, counted by zlib as it inflates (maxOutputLength), never taken from a header;
- * links, devices and anything but regular files and directories are refused. Nothing is written to
- * disk: entries are buffers, so a name can never reach outside.
+ * so. Everything is bounded before it is worked on: the archive's own size, its entry count (a zip's
+ * from its end record, before any entry is listed), each path (no `..`, nothing absolute, at most
+ * ARCHIVE_MAX_DEPTH deep, none twice), each entry's and the whole uncompressed size, counted as it
+ * inflates, never taken from a header; a gzipped tar is read as it inflates and refused at the first
+ * bound crossed; links, devices and anything but regular files and directories are refused. Nothing
+ * is written to disk: entries are buffers, so a name can never reach outside.
  */
 
 export const ARCHIVE_MAX_BYTES = 50 * 1024 * 1024;
@@ -20,6 +22,9 @@ export const ARCHIVE_MAX_TOTAL_BYTES = 100 * 1024 * 1024;
 export const ARCHIVE_MAX_DEPTH = 16;
 /** Longest entry path, in characters (PATH_MAX): a pax header can carry a name of a megabyte, which every refusal would echo. */
 export const ARCHIVE_MAX_PATH = 4096;
+
+/** The bounds in words, for the OpenAPI document. */
+export const ARCHIVE_BOUNDS = `A .zip or .tar.gz body is the directory it packs, for formats that read directories: at most ${ARCHIVE_MAX_BYTES} bytes as sent, ${ARCHIVE_MAX_ENTRIES} entries, ${ARCHIVE_MAX_ENTRY_BYTES} bytes per entry and ${ARCHIVE_MAX_TOTAL_BYTES} in all once inflated (counted as it inflates; a .tar.gz is refused at the first bound crossed), paths of at most ${ARCHIVE_MAX_PATH} characters and ${ARCHIVE_MAX_DEPTH} levels, each path once (/ and \\, letter case, NFC and NFD compared as one): 413 ARCHIVE_TOO_LARGE, 422 ARCHIVE_ENTRY_REFUSED (the pointer names the entry, the second of a repeated path) or 400 ARCHIVE_INVALID.`;
 
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
@@ -47,6 +52,24 @@ function checkedPath(archive: string, raw: string): string {
   if (segments.some((s) => s === '..' || s === '.' || s === '')) throw refusedEntry(archive, raw, 'has a path leaving its place (. or .. segments)');
   if (segments.length > ARCHIVE_MAX_DEPTH) throw refusedEntry(archive, raw, `is nested deeper than ${ARCHIVE_MAX_DEPTH} levels`);
   return segments.join('/');
+}
+
+/**
+ * The same file for every tool that unpacks the archive: `a/b`, `a\\b`, `A/B` and the NFC and NFD spellings of a
+ * name land on one file on Windows and macOS file systems, where `unzip` and `tar x` keep the last entry and femto
+ * would read the first.
+ */
+const sameFileKey = (path: string) => path.normalize('NFC').toLowerCase();
+
+/** Refuses the second entry of an archive that names one file twice (a directory listed again is the same directory). */
+function onePathOnce(archive: string) {
+  const files = new Set<string>();
+  const directories = new Set<string>();
+  return (path: string, raw: string, directory: boolean) => {
+    const key = sameFileKey(path);
+    if (files.has(key) || (!directory && directories.has(key))) throw refusedEntry(archive, raw, 'names the same file as an earlier entry');
+    (directory ? directories : files).add(key);
+  };
 }
 
 /** zlib's own output bound: it stops inflating at `max` bytes, whatever the entry claims. */
@@ -85,19 +108,29 @@ const S_IFDIR = 0o040000;
 function zipFiles(archive: string, bytes: Buffer): ArchiveFile[] {
   let entries: AdmZip.IZipEntry[];
   try {
-    entries = new AdmZip(bytes).getEntries();
+    // adm-zip reads the end record only; it lists the central directory (an object per entry) when asked for the
+    // entries, so the count the end record states is checked first (listing 65,535 entries took seconds and 500 MB).
+    const zip = new AdmZip(bytes);
+    if (zip.getEntryCount() > ARCHIVE_MAX_ENTRIES) throw tooLarge(archive, `more than ${ARCHIVE_MAX_ENTRIES} entries`);
+    entries = zip.getEntries();
   } catch (err) {
+    if (err instanceof FemtoError) throw err;
+    // adm-zip refuses a name given twice itself: the same refusal as for two spellings of one name.
+    const twice = /^ADM-ZIP: Duplicate entry name "(.*)"$/s.exec((err as Error).message);
+    if (twice) throw refusedEntry(archive, twice[1], 'names the same file as an earlier entry');
     throw unreadable(archive, (err as Error).message);
   }
-  if (entries.length > ARCHIVE_MAX_ENTRIES) throw tooLarge(archive, `more than ${ARCHIVE_MAX_ENTRIES} entries`);
   const count = counter(archive);
+  const once = onePathOnce(archive);
   const files: ArchiveFile[] = [];
   for (const e of entries) {
     const path = checkedPath(archive, e.entryName);
     // Unix attributes (made on Unix: the high byte of "version made by" is 3) say what the entry is; a link's data is its target.
     const mode = e.header.made >> 8 === 3 ? (e.header.attr >>> 16) & S_IFMT : 0;
     if (mode && mode !== S_IFREG && mode !== S_IFDIR) throw refusedEntry(archive, e.entryName, 'is not a regular file or directory (a link or a device)');
-    if (e.isDirectory || mode === S_IFDIR) continue;
+    const directory = e.isDirectory || mode === S_IFDIR;
+    once(path, e.entryName, directory);
+    if (directory) continue;
     if (e.header.encrypted) throw refusedEntry(archive, e.entryName, 'is encrypted');
     if (e.header.method !== 0 && e.header.method !== 8)
       throw refusedEntry(archive, e.entryName, `uses compression method ${e.header.method} (only stored and deflate are read)`);
@@ -117,11 +150,20 @@ function zipFiles(archive: string, bytes: Buffer): ArchiveFile[] {
   return files;
 }
 
-/** A gzipped tar is inflated whole (bounded), then read entry by entry by node-tar's parser, synchronously. */
+/**
+ * Compressed bytes given to zlib at a time: deflate expands at most about 1,032-fold, so what one step inflates stays
+ * a few MB before the bounds look at it.
+ */
+const INFLATE_STEP = 4096;
+
+/**
+ * A gzipped tar, read as it inflates: zlib (minizlib, synchronously) feeds node-tar's parser step by step, the
+ * inflated bytes counted as they come, and the first bound crossed (the whole stream, an entry, the entry count, a
+ * path) stops the inflating.
+ */
 function tarFiles(archive: string, bytes: Buffer): ArchiveFile[] {
-  // The whole tar inflates under the total bound, so no entry (nor padding between them) can exceed it.
-  const tar = bounded(archive, '', ARCHIVE_MAX_TOTAL_BYTES, () => gunzipSync(bytes, { maxOutputLength: ARCHIVE_MAX_TOTAL_BYTES }));
   const files: ArchiveFile[] = [];
+  const once = onePathOnce(archive);
   let refusal: Error | undefined;
   let entries = 0;
   const parser = new Parser({
@@ -131,6 +173,7 @@ function tarFiles(archive: string, bytes: Buffer): ArchiveFile[] {
         if (refusal) throw refusal;
         if (++entries > ARCHIVE_MAX_ENTRIES) throw tooLarge(archive, `more than ${ARCHIVE_MAX_ENTRIES} entries`);
         const path = checkedPath(archive, entry.path);
+        once(path, entry.path, entry.type === 'Directory');
         if (entry.type === 'Directory') return entry.resume();
         if (entry.type !== 'File' && entry.type !== 'OldFile') throw refusedEntry(archive, entry.path, `is not a regular file or directory (${entry.type})`);
         // The bytes as they come, not the header's size.
@@ -153,7 +196,22 @@ function tarFiles(archive: string, bytes: Buffer): ArchiveFile[] {
   });
   parser.on('error', (err: Error) => (refusal ??= unreadable(archive, err.message)));
   parser.on('warn', (_code: string, message: string) => (refusal ??= unreadable(archive, message)));
-  parser.end(tar);
+  // What follows the tar's end-of-archive blocks is not the parser's (it would gather it all, one copy per step), but
+  // it is inflated still: the stream as a whole (headers, padding, the rest) inflates under the total bound.
+  let ended = false;
+  parser.on('eof', () => (ended = true));
+  let inflated = 0;
+  const gunzip = new Gunzip({});
+  gunzip.on('data', (chunk: Buffer) => {
+    if (refusal) return;
+    inflated += chunk.length;
+    if (inflated > ARCHIVE_MAX_TOTAL_BYTES) refusal = tooLarge(archive, `inflates beyond ${ARCHIVE_MAX_TOTAL_BYTES} bytes`);
+    else if (!ended) parser.write(chunk);
+  });
+  gunzip.on('error', (err: unknown) => (refusal ??= unreadable(archive, (err as Error).message)));
+  for (let at = 0; at < bytes.length && !refusal; at += INFLATE_STEP) gunzip.write(bytes.subarray(at, at + INFLATE_STEP));
+  if (!refusal) gunzip.end();
+  if (!refusal) parser.end();
   if (refusal) throw refusal;
   return files;
 }

@@ -5,6 +5,7 @@ import { FemtoError } from '../../errors.js';
 import type { Actor } from '../auth/auth.schema.js';
 import { importSummary, type FileInput, type ImportSummary } from './imports.schema.js';
 import type { ImportsService } from './imports.service.js';
+import { ARCHIVE_BOUNDS } from './archive.js';
 
 const query = z.object({ dryRun: z.stringbool().optional().describe('true: report what would change, write nothing') }).strict();
 
@@ -53,10 +54,10 @@ export function importsRoutes({ imports }: { imports: ImportsService }): Fastify
           tags: ['import'],
           security: [{ bearer: [] }],
           summary: 'Import one input of a format (curator); formats: see `femto import --help`',
-          description: imports.registry
+          description: `${imports.registry
             .all()
             .map((f) => `- \`${f.format}\`: ${f.title}`)
-            .join('\n'),
+            .join('\n')}\n\n${ARCHIVE_BOUNDS}`,
           params: z.object({ format: z.string().min(1).max(50) }),
           querystring: query,
           response: responses,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { XmlDocument, XmlElement, XmlValidateError, XsdValidator, type XmlNode } from 'libxml2-wasm';
 import { FemtoError, type FieldError } from '../../errors.js';
 import { projectPath } from '../../paths.js';
-import { ensembleInput, type EnsembleInput } from '../datasets/physics.schema.js';
+import { ensembleInput, normalMarkovChainUri, type EnsembleInput } from '../datasets/physics.schema.js';
 
 /**
  * ILDG QCDml documents (the International Lattice Data Grid's metadata): an ensemble
@@ -226,7 +226,7 @@ function configurationOf(r: Reader, qcdmlVersion: string): QcdmlConfiguration {
     (e) => e.text('revisionAction') === 'generate',
   );
   const fields: Omit<QcdmlConfiguration, 'kind' | 'qcdmlVersion'> = {
-    markovChainUri: (step?.text('markovChainURI') ?? sequence?.text('markovChainURI'))!,
+    markovChainUri: normalMarkovChainUri((step?.text('markovChainURI') ?? sequence?.text('markovChainURI'))!),
     lfn: (step?.text('dataLFN') ?? r.text('dataLFN'))!,
     series: step?.text('series') ?? sequence?.text('series'),
     markovStep: step?.number('update') ?? sequence?.number('markovStep/update'),

@@ -10,12 +10,13 @@ import type { LocationsRepository, ReplicaToVerify } from './locations.repositor
 import type { AddReplicaInput, Locations, ReplicaLocation, Resolved, ResolveQuery, Site, SiteInput, VerifyResult } from './locations.schema.js';
 import { checksumConflicts } from '../datasets/replicas.js';
 import { MAX_REPLICAS } from '../datasets/datasets.schema.js';
+import { normalMarkovChainUri } from '../datasets/physics.schema.js';
 import { protocolOf } from '../../lib/urls.js';
 import { replicaFetcher } from './public-fetch.js';
 import { checkReplica, type Finding, type VerifyOptions } from './verify.js';
 
 /** ILDG names an ensemble by a Markov chain URI: mc://<grid>/<collaboration>/<ensemble>. */
-const MARKOV_CHAIN = /^mc:\/\/\S+$/;
+const MARKOV_CHAIN = /^mc:\/\/\S+$/i;
 
 /** A replica whose last check found it missing or wrong: never an answer of the resolver. */
 const failed = (r: ReplicaLocation) => r.verified !== null && r.verified.result !== 'ok' && r.verified.result !== 'unsupported';
@@ -109,7 +110,7 @@ export function createLocationsService(deps: {
     if (slugPattern.test(identifier)) return { dataset: identifier, version };
     // ILDG logical file names are lfn://… (QCDml 1.x) or mc://… beneath their chain (2.0): a recorded configuration's name first.
     const configurationOf = await deps.chainOfConfiguration(identifier);
-    const chain = configurationOf ?? (MARKOV_CHAIN.test(identifier) ? identifier : undefined);
+    const chain = configurationOf ?? (MARKOV_CHAIN.test(identifier) ? normalMarkovChainUri(identifier) : undefined);
     if (!chain) throw unknown();
     const dataset = await deps.markovChainRecord(actor, chain);
     if (!dataset) throw unknown();
