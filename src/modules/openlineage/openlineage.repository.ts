@@ -92,14 +92,19 @@ export function createOpenLineageRepository(db: Database) {
       return new Map(rows.map((r) => [`${r.namespace}\n${r.name}`, r.datasetId]));
     },
 
-    /** What addEvent, mapDataset, mapVersion and saveRun write for each of a batch of new events, runs and datasets in turn: one statement per table, rows in order. */
+    /** addEvent for each of a batch of events new to femto, in one statement. */
+    async addEvents(
+      rows: readonly { digest: string; runId: string | null; eventType: string | null; eventTime: string; event: string; at: string }[],
+    ): Promise<void> {
+      if (rows.length) await insertEvents.run(JSON.stringify(rows));
+    },
+
+    /** What mapDataset, mapVersion and saveRun write for each of a batch of new runs and datasets in turn: one statement per table, rows in order. */
     async addMany(rows: {
-      events: { digest: string; runId: string | null; eventType: string | null; eventTime: string; event: string; at: string }[];
       datasets: [namespace: string, name: string, datasetId: string][];
       versions: [datasetId: string, key: string, versionPk: number][];
       runs: RunRow[];
     }): Promise<void> {
-      if (rows.events.length) await insertEvents.run(JSON.stringify(rows.events));
       if (rows.datasets.length) await insertDatasets.run(JSON.stringify(rows.datasets));
       if (rows.versions.length) await insertVersions.run(JSON.stringify(rows.versions));
       if (rows.runs.length) await insertRuns.run(JSON.stringify(rows.runs));

@@ -304,6 +304,10 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
       auth.require(actor, 'curator');
       const plan = await planBulk(actor, units);
       if (!plan) return undefined;
+      const at = new Date().toISOString();
+      await repo.addEvents(
+        plan.events.map(({ e, time }, i) => ({ digest: units[i].digest, runId: e.run.runId, eventType: 'COMPLETE', eventTime: time, event: units[i].raw, at })),
+      );
       const written = plan.datasets.length ? await datasets.publishNew(actor, plan.datasets, { deferAudit: true }) : [];
       if (!written) return undefined;
       const steps: (ResolvedStep | undefined)[] = plan.events.map(({ e, inputs, outputs, time }) =>
@@ -322,8 +326,7 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
       if (!stepAudits) return undefined;
       let nextStep = 0;
       const audits: AuditEntry[] = [];
-      const at = new Date().toISOString();
-      const rows: Parameters<OpenLineageRepository['addMany']>[0] = { events: [], datasets: [], versions: [], runs: [] };
+      const rows: Parameters<OpenLineageRepository['addMany']>[0] = { datasets: [], versions: [], runs: [] };
       const applied = plan.events.map(({ e, made, time }, i) => {
         for (const d of made) audits.push(written[d].audit);
         if (steps[i]) audits.push(stepAudits[nextStep++]);
@@ -332,7 +335,6 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
           rows.datasets.push([namespace, name, plan.datasets[d].id]);
           rows.versions.push([plan.datasets[d].id, key, written[d].pk]);
         }
-        rows.events.push({ digest: units[i].digest, runId: e.run.runId, eventType: 'COMPLETE', eventTime: time, event: units[i].raw, at });
         const run: RunRow = {
           runId: e.run.runId,
           jobNamespace: e.job.namespace,
