@@ -37,7 +37,7 @@ export const DEFER_CHANGES_FROM = 100;
  * From this many units a group commit (concurrent requests) tries the importer's bulk writer: its checks cost a fixed
  * dozen statements, a unit applied alone some twenty.
  */
-export const GROUP_BULK_FROM = 4;
+export const GROUP_BULK_FROM = 2;
 
 /** Thrown to roll a bulk batch back when it is not for the bulk writer. */
 class NotBulk extends Error {}
