@@ -34,6 +34,22 @@ export default tseslint.config(
     },
   },
   {
+    // A missing await on a database call (every repository call is async) lets a test pass while the promise rejects
+    // later, or a write land after its transaction: these rules need types, so they read tests and benches too.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { project: './tsconfig.eslint.json', tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // tap queues subtests itself and waits for them before its parent ends.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafePromises: [{ from: 'package', name: 'PromiseWithSubtest', package: '@tapjs/core' }] },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      // require-await is left off: Fastify handlers and hooks are async by contract, whether or not they await.
+    },
+  },
+  {
     // Property tests start accumulators at sentinels the loop overwrites; format tests match fixed-width syntax (RIS "TY  - ") literally.
     files: ['test/**/*.ts'],
     rules: { 'no-useless-assignment': 'off', 'no-regex-spaces': 'off' },

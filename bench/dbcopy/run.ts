@@ -18,7 +18,7 @@ const SIZES = [20_000, 200_000];
 const RUNS = 3;
 const BATCH_ROWS = 1000;
 
-function sourceWith(rows: number, dir: string): string {
+async function sourceWith(rows: number, dir: string): Promise<string> {
   const path = join(dir, `femto-${rows}.sqlite`);
   const database = openDatabase(path);
   applyMigrations(database);
@@ -29,7 +29,7 @@ function sourceWith(rows: number, dir: string): string {
     for (let i = 0; i < rows; i++)
       insert.run(new Date(1_700_000_000_000 + i * 1000).toISOString(), `ds-${i % 5000}`, randomBytes(32).toString('hex'), randomBytes(32).toString('hex'));
   })();
-  database.close();
+  await database.close();
   return path;
 }
 
@@ -72,7 +72,7 @@ try {
   const server = process.env.FEMTO_BENCH_PG_URL ?? (await pgServer());
   const growth: number[] = [];
   for (const rows of SIZES) {
-    const from = sourceWith(rows, dir);
+    const from = await sourceWith(rows, dir);
     const runs = [];
     for (let i = 0; i < RUNS; i++) runs.push(await measure(from, server));
     const ms = median(runs.map((r) => r.ms));

@@ -53,11 +53,14 @@ const directPage = (page: typeof items) =>
   );
 // The naive path's input: each record as expanded JSON-LD (prepared outside the timing).
 const expanded = await Promise.all(
-  items.map((i) => jsonld.expand({ '@context': SCHEMAORG_CONTEXT, ...schemaOrgNode(i, ctx) } as never, { documentLoader } as never)),
+  items.map((i) =>
+    jsonld.expand({ '@context': SCHEMAORG_CONTEXT, ...schemaOrgNode(i, ctx) } as unknown as jsonld.JsonLdDocument, { documentLoader } as jsonld.Options.Expand),
+  ),
 );
 const compactPage = async () => {
   const nodes = [];
-  for (const e of expanded) nodes.push(await jsonld.compact(e as never, SCHEMAORG_CONTEXT as never, { documentLoader } as never));
+  for (const e of expanded)
+    nodes.push(await jsonld.compact(e, SCHEMAORG_CONTEXT as unknown as jsonld.ContextDefinition, { documentLoader } as jsonld.Options.Compact));
   return nodes;
 };
 

@@ -24,7 +24,7 @@ export async function fakeDatacite(t: Test) {
   const creations = new Map<string, number>();
   const hanging = new Set<ServerResponse>();
 
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const doi = decodeURIComponent((req.url ?? '').replace(/^\/dois\//, '')).toLowerCase();
@@ -77,7 +77,8 @@ export async function fakeDatacite(t: Test) {
       return json(before ? 200 : 201, { data: { id: doi, type: 'dois', attributes: dois.get(doi) } });
     }
     json(405, { errors: [{ title: 'Method not allowed' }] });
-  });
+  };
+  const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.teardown(
     () =>

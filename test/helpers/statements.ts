@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
 
+/** Transaction control: the port's BEGIN and COMMIT around a consistent read are no repository statement. */
+const CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
+
 /**
  * Counts what better-sqlite3 executes and prepares, below drizzle and every repository: the
  * prototype methods each statement runs through.
@@ -7,7 +10,8 @@ import type Database from 'better-sqlite3';
 export function statementCounter(sqlite: Database.Database) {
   const statement = Object.getPrototypeOf(sqlite.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
   const database = Object.getPrototypeOf(sqlite) as Record<string, (...args: unknown[]) => unknown>;
-  const counts = { executed: 0, prepared: 0 };
+  /** executed: the statements that read or write rows; control: BEGIN, COMMIT and the like, counted apart. */
+  const counts = { executed: 0, prepared: 0, control: 0 };
   /** The SQL text of each statement executed, in order. */
   let sources: string[] = [];
   const originals: [Record<string, (...args: unknown[]) => unknown>, string, (...args: unknown[]) => unknown][] = [];
@@ -15,8 +19,11 @@ export function statementCounter(sqlite: Database.Database) {
     const original = target[method];
     originals.push([target, method, original]);
     target[method] = function (this: { source?: string }, ...args: unknown[]) {
-      counts[count]++;
-      if (count === 'executed') sources.push(this.source ?? '');
+      if (count === 'executed' && CONTROL.test(this.source ?? '')) counts.control++;
+      else {
+        counts[count]++;
+        if (count === 'executed') sources.push(this.source ?? '');
+      }
       return original.apply(this, args);
     };
   };
@@ -26,6 +33,7 @@ export function statementCounter(sqlite: Database.Database) {
     async during(fn: () => Promise<unknown>) {
       counts.executed = 0;
       counts.prepared = 0;
+      counts.control = 0;
       sources = [];
       await fn();
       return { ...counts, sources };

@@ -71,7 +71,7 @@ t.test('a table of hundreds of rows and no alias at all is read whole (the bound
   table += 'dependent_variables:\n- header: {name: DSIG/DPT, units: FB/GEV}\n  qualifiers:\n  - {name: SQRT(S), units: GEV, value: 7000}\n  values:\n';
   for (let i = 0; i < rows; i++) table += `  - value: ${(1000 / (i + 1)).toFixed(3)}\n    errors:\n    - {symerror: 0.5, label: stat}\n`;
   t.notOk(table.includes('&') || table.includes('*'), 'no anchor, no alias');
-  const ok = run(a, submissionWith(t, table));
+  const ok = await run(a, submissionWith(t, table));
   t.match(ok.counts, { created: 1, refused: 0 }, ok.out);
   const id = /create dataset (\S+)/.exec(ok.out)![1];
   t.equal((await a.app.inject({ url: `/datasets/${id}` })).json().hepdataTables[0].rowCount, rows, 'every row counted');

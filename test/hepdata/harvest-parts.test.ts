@@ -93,13 +93,13 @@ t.test('DataCite XML writes related items as the kernel example states them', re
 });
 
 /** The fixture with its first table's document edited (`Table 1`'s name line replaced), imported; the record's id. */
-function importWithFirstTable(t: Parameters<Parameters<typeof t.test>[1]>[0], a: TestApp, nameLine: string): string {
+async function importWithFirstTable(t: Parameters<Parameters<typeof t.test>[1]>[0], a: TestApp, nameLine: string): Promise<string> {
   const dir = join(t.testdir({}), 'edited');
   cpSync(submission.path, dir, { recursive: true });
   const stated = readFileSync(join(dir, 'submission.yaml'), 'utf8');
   writeFileSync(join(dir, 'submission.yaml'), stated.replace('name: "Table 1"', nameLine));
   const out: string[] = [];
-  importCommand(a.app.femto.imports, admin, ['hepdata', dir], {}, { out: (l) => out.push(l) });
+  await importCommand(a.app.femto.imports, admin, ['hepdata', dir], {}, { out: (l) => out.push(l) });
   const id = /create dataset (\S+)/.exec(out[0])?.[1];
   if (!id) throw new Error(out.join('\n'));
   return id;
@@ -107,7 +107,7 @@ function importWithFirstTable(t: Parameters<Parameters<typeof t.test>[1]>[0], a:
 
 t.test('a table DOI holding characters an IRI may not (a space, <, ", ...) is percent-encoded where it becomes an IRI', requires(t, submission), async (t) => {
   const a = await makeApp(t);
-  const id = importWithFirstTable(t, a, 'name: "Table 1"\ntable_doi: \'10.17182/t1 draft<2>"x"\'');
+  const id = await importWithFirstTable(t, a, 'name: "Table 1"\ntable_doi: \'10.17182/t1 draft<2>"x"\'');
   const dcat = (await a.app.inject({ url: `/datasets/${id}?format=dcat` })).json();
   t.equal(dcat['dct:hasPart'][0]['@id'], 'https://doi.org/10.17182/t1%20draft%3C2%3E%22x%22', 'the table as a part, by its DOI');
   await assertValid(t, dcatAp3Shapes, await quadsOf([dcat], BASE_URL), 'DCAT-AP 3.0.1');
@@ -120,7 +120,7 @@ t.test('a table DOI holding characters an IRI may not (a space, <, ", ...) is pe
 
 t.test('a table named with characters XML cannot carry (controls, U+FFFE) leaves DataCite XML and OAI-PMH valid', requires(t, submission), async (t) => {
   const a = await makeApp(t);
-  const id = importWithFirstTable(t, a, 'name: "Table\\x01 1\\x0b\\uFFFE"');
+  const id = await importWithFirstTable(t, a, 'name: "Table\\x01 1\\x0b\\uFFFE"');
   const dataciteXml = (await a.app.inject({ url: `/datasets/${id}?format=datacite-xml` })).body;
   await assertValid(t, dataciteXsd, dataciteXml, 'DataCite kernel 4.7 XSD');
   t.match(dataciteXml, '<title>Table 1</title>', 'the name without what XML cannot carry');

@@ -156,7 +156,7 @@ t.test('a group commit (concurrent submits in one transaction) leaves the same r
     }) as ParsedUnit[];
   const importer = (app: typeof group.app) => app.femto.imports.registry.get('openlineage');
   const grouped = await Promise.all(
-    units(group.app).map((u) => ('refused' in u ? { status: 'refused' } : group.app.femto.imports.submit(actor, importer(group.app), u))),
+    units(group.app).map(async (u) => ('refused' in u ? { status: 'refused' } : group.app.femto.imports.submit(actor, importer(group.app), u))),
   );
   const oneByOne: { status: string; message?: string }[] = [];
   for (const u of units(single.app))

@@ -23,7 +23,7 @@ const femto = (...args: string[]) =>
 /** A femto database with the bundled catalog, lineage, DOIs in every state, and the audit log their writes left. */
 async function populated(t: Parameters<typeof makeApp>[0]): Promise<string> {
   const a = await makeApp(t);
-  loadCatalog(a.app.femto);
+  await loadCatalog(a.app.femto);
   const raw = await publishedDataset(a, {
     publisher: 'Lattice Lab',
     keywords: ['Résumé', 'lattice'],

@@ -522,17 +522,17 @@ t.test("a record taken out of the caller's sight between the search and the read
   await publishedDataset(a, { id: 'kept', title: 'Kept in sight' });
   await publishedDataset(a, { id: 'taken', title: 'Taken out of sight', visibility: 'private' });
   const { femto } = a.app;
-  const owner = femto.datasets.sharing(cliActor, 'taken').owner!;
+  const owner = (await femto.datasets.sharing(cliActor, 'taken')).owner!;
   const holder: Actor = { id: 'holder', role: 'reader', user: owner, groups: [] };
   const interleaved = {
     ...femto.datasets,
-    recordsFor(actor: Actor, pks: readonly number[]) {
-      femto.datasets.share(cliActor, 'taken', { owner: 'admin', groups: [] });
+    async recordsFor(actor: Actor, pks: readonly number[]) {
+      await femto.datasets.share(cliActor, 'taken', { owner: 'admin', groups: [] });
       return femto.datasets.recordsFor(actor, pks);
     },
   };
   const search = createSearchService(femto.repos.search, interleaved, createByteCache(1 << 20), femto.ontology);
-  const result = search.search(holder, searchQuery.parse({}));
+  const result = await search.search(holder, searchQuery.parse({}));
   t.equal(result.total, 2, 'the page was counted before the write');
   t.same(
     result.items.map((i) => i.record.id),

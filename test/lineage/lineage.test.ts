@@ -128,15 +128,15 @@ t.test('BOTH: when one side is cut by depth and the other by the node budget, th
   const a = await makeApp(t, { FEMTO_LINEAGE_NODE_BUDGET: '5' });
   const g = graphBuilder(a.app);
   // r: a chain upstream (u0 lies two steps away), five outputs downstream.
-  for (const id of ['u0', 'u1', 'r', 'o1', 'o2', 'o3', 'o4', 'o5']) g.dataset(id);
-  g.step('u0-to-u1', ['u0'], ['u1']);
-  g.step('make-r', ['u1'], ['r']);
-  g.step('fan-out', ['r'], ['o1', 'o2', 'o3', 'o4', 'o5']);
+  for (const id of ['u0', 'u1', 'r', 'o1', 'o2', 'o3', 'o4', 'o5']) await g.dataset(id);
+  await g.step('u0-to-u1', ['u0'], ['u1']);
+  await g.step('make-r', ['u1'], ['r']);
+  await g.step('fan-out', ['r'], ['o1', 'o2', 'o3', 'o4', 'o5']);
   // m: five inputs upstream, a chain downstream (d2 lies two steps away).
-  for (const id of ['i1', 'i2', 'i3', 'i4', 'i5', 'm', 'd1', 'd2']) g.dataset(id);
-  g.step('merge', ['i1', 'i2', 'i3', 'i4', 'i5'], ['m']);
-  g.step('m-to-d1', ['m'], ['d1']);
-  g.step('d1-to-d2', ['d1'], ['d2']);
+  for (const id of ['i1', 'i2', 'i3', 'i4', 'i5', 'm', 'd1', 'd2']) await g.dataset(id);
+  await g.step('merge', ['i1', 'i2', 'i3', 'i4', 'i5'], ['m']);
+  await g.step('m-to-d1', ['m'], ['d1']);
+  await g.step('d1-to-d2', ['d1'], ['d2']);
   const cut = async (id: string, direction: string) => {
     const l = (await gql(a.app, lineage(`id: "${id}", direction: ${direction}, depth: 1`))).body.data.lineage;
     return { reason: l.truncatedReason, truncated: l.truncated, ids: ids(l.nodes) };
@@ -401,14 +401,15 @@ t.test('path lists at most 100 shortest paths, and says PATH_LIMIT when there ar
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
   /** Diamonds in a row: at stage i, split-i makes widths[i] versions from x-i and join-i makes x-(i+1) from them all. Every path to the end: one version per stage. */
-  const diamonds = (name: string, widths: number[]) => {
-    g.dataset(`${name}-x0`);
-    widths.forEach((width, i) => {
-      const mids = Array.from({ length: width }, (_, j) => g.dataset(`${name}-m${i}-${j}`));
-      g.dataset(`${name}-x${i + 1}`);
-      g.step(`${name}-split${i}`, [`${name}-x${i}`], mids);
-      g.step(`${name}-join${i}`, mids, [`${name}-x${i + 1}`]);
-    });
+  const diamonds = async (name: string, widths: number[]) => {
+    await g.dataset(`${name}-x0`);
+    for (const [i, width] of widths.entries()) {
+      const mids: string[] = [];
+      for (let j = 0; j < width; j++) mids.push(await g.dataset(`${name}-m${i}-${j}`));
+      await g.dataset(`${name}-x${i + 1}`);
+      await g.step(`${name}-split${i}`, [`${name}-x${i}`], mids);
+      await g.step(`${name}-join${i}`, mids, [`${name}-x${i + 1}`]);
+    }
     let all = [`${name}-x0@1`];
     widths.forEach((width, i) => {
       all = all.flatMap((p) => Array.from({ length: width }, (_, j) => `${p} ${name}-split${i} ${name}-m${i}-${j}@1 ${name}-join${i} ${name}-x${i + 1}@1`));
@@ -419,7 +420,7 @@ t.test('path lists at most 100 shortest paths, and says PATH_LIMIT when there ar
     (await gql(a.app, `{ path(from: "${from}", to: "${to}") { length truncated truncatedReason paths { nodes { id } } } }`)).body.data.path;
   const listed = (p: { paths: { nodes: { id: string }[] }[] }) => p.paths.map((x) => x.nodes.map((n) => n.id).join(' '));
 
-  const many = diamonds('many', [2, 2, 2, 2, 2, 2, 2]);
+  const many = await diamonds('many', [2, 2, 2, 2, 2, 2, 2]);
   t.equal(many.size, 128);
   const capped = await ask('many-x0', 'many-x7');
   t.match(capped, { length: 14, truncated: true, truncatedReason: 'PATH_LIMIT' });
@@ -434,7 +435,7 @@ t.test('path lists at most 100 shortest paths, and says PATH_LIMIT when there ar
   t.match(upstream, { length: 14, truncated: true, truncatedReason: 'PATH_LIMIT' });
   t.equal(upstream.paths.length, 100, 'upstream too');
 
-  const hundred = diamonds('exact', [5, 5, 2, 2]);
+  const hundred = await diamonds('exact', [5, 5, 2, 2]);
   const all = await ask('exact-x0', 'exact-x4');
   t.match(all, { length: 8, truncated: false, truncatedReason: null });
   t.same(new Set(listed(all)), hundred, 'exactly 100 shortest paths: all listed, nothing truncated');
@@ -472,12 +473,12 @@ t.test('path and impact from a dataset id stand for its versions the caller may 
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
   // x@1 is private, x@2 (its latest) public; only x@1 was used, to make y.
-  g.dataset('x', { title: 'Private first cut', visibility: 'private' });
-  g.dataset('y');
-  g.step('cut-to-y', ['x'], ['y']);
-  t.equal(g.newVersion('x', { visibility: 'public', title: 'Public release' }), 2);
+  await g.dataset('x', { title: 'Private first cut', visibility: 'private' });
+  await g.dataset('y');
+  await g.step('cut-to-y', ['x'], ['y']);
+  t.equal(await g.newVersion('x', { visibility: 'public', title: 'Public release' }), 2);
   await a.app.inject({ method: 'POST', url: '/users', headers: a.as.admin, payload: { id: 'stranger', name: 'Stranger' } });
-  const stranger = { authorization: `Bearer ${a.app.femto.auth.createToken('reader', undefined, 'stranger').token}` };
+  const stranger = { authorization: `Bearer ${(await a.app.femto.auth.createToken('reader', undefined, 'stranger')).token}` };
   const paths = (p: { paths: { nodes: { id: string }[] }[] }) => p.paths.map((x) => x.nodes.map((n) => n.id).join(' '));
   const ask = async (headers: Record<string, string>) => {
     const res = await gql(
@@ -509,9 +510,9 @@ t.test('path and impact from a dataset id stand for its versions the caller may 
 t.test('an unknown step id and a hidden one are refused in the same words', async (t) => {
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
-  g.dataset('old-secret', { visibility: 'private' });
-  g.dataset('new-secret', { visibility: 'private' });
-  g.step('secret-step', ['old-secret'], ['new-secret']);
+  await g.dataset('old-secret', { visibility: 'private' });
+  await g.dataset('new-secret', { visibility: 'private' });
+  await g.step('secret-step', ['old-secret'], ['new-secret']);
   // 'absent-step' is as long as 'secret-step': the two answers may differ in nothing, not even a length.
   // Each answer has its own request id; everything else must match.
   const rest = async (id: string) => {

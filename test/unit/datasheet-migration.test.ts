@@ -1,6 +1,7 @@
 import t from 'tap';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { openDatabase } from '../../src/db/client.js';
 import { datasheetSchema } from '../../src/modules/datasets/datasheet.schema.js';
@@ -48,7 +49,7 @@ t.test(`${MIGRATION} moves free-form datasheets into sections without losing a k
 
   const database = openDatabase(join(dir, 'femto.sqlite'));
   t.teardown(() => database.close());
-  migrate(database.db, { migrationsFolder: before });
+  migrate(drizzle(database.sqlite), { migrationsFolder: before });
   const now = '2025-01-01T00:00:00.000Z';
   database.sqlite.prepare(`INSERT INTO datasets (id, updated_at, created_by) VALUES ('d', ?, 'test')`).run(now);
   const insert = database.sqlite.prepare(
@@ -56,7 +57,7 @@ t.test(`${MIGRATION} moves free-form datasheets into sections without losing a k
   );
   legacy.forEach(([blob], i) => insert.run(i + 1, blob === null ? null : JSON.stringify(blob), now, now));
 
-  migrate(database.db, { migrationsFolder: projectPath('migrations') });
+  migrate(drizzle(database.sqlite), { migrationsFolder: projectPath('migrations') });
   const rows = database.sqlite.prepare('SELECT version_number AS n, datasheet FROM dataset_versions ORDER BY version_number').all() as {
     n: number;
     datasheet: string | null;

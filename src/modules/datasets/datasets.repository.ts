@@ -373,6 +373,11 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
   return {
     /** Runs fn in one transaction (joining the open one): a crash mid-write leaves nothing half-done. */
     transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
+    /**
+     * Runs fn's reads on one snapshot (joining the open transaction): a read of several statements otherwise lets
+     * another request's write land between two of them, a version's row from before it and its parts from after.
+     */
+    reading: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn, { readOnly: true }),
 
     async isEmpty(): Promise<boolean> {
       return flag(await isEmptyStmt.scalar());

@@ -505,7 +505,8 @@ export function createDatasetsService(deps: {
     /** Records for many version pks, filtered to what the actor may see (for lists and GraphQL loaders). */
     async recordsFor(actor: Actor, pks: readonly number[]): Promise<Map<number, DatasetRecord>> {
       const out = new Map<number, DatasetRecord>();
-      for (const [pk, l] of await repo.load(pks)) if (mayRead(actor, { ...l.record, ...l.holders })) out.set(pk, viewFor(actor, l.record, l.holders));
+      for (const [pk, l] of await repo.reading(() => repo.load(pks)))
+        if (mayRead(actor, { ...l.record, ...l.holders })) out.set(pk, viewFor(actor, l.record, l.holders));
       return out;
     },
 

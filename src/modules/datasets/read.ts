@@ -191,7 +191,11 @@ export function createDatasetReader(deps: { repo: DatasetsRepository; urls: Site
   }
 
   /** Full items for version pks, in the order given; versions the caller may not see are left out. */
-  async function load(actor: Actor, pks: readonly number[]): Promise<ReadItem[]> {
+  function load(actor: Actor, pks: readonly number[]): Promise<ReadItem[]> {
+    return repo.reading(() => loadNow(actor, pks));
+  }
+
+  async function loadNow(actor: Actor, pks: readonly number[]): Promise<ReadItem[]> {
     const loaded = await repo.load(pks);
     const items: ReadItem[] = [];
     for (const pk of pks) {

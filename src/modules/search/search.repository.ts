@@ -174,14 +174,16 @@ export function createSearchRepository(db: Database) {
         ...ensembleParams(query),
         ...collisionParams(query),
       };
-      const rows = (await s.page.all({
-        ...params,
-        afterRank: opts.after?.rank ?? null,
-        afterId: opts.after?.id ?? null,
-        limit: query.limit + 1,
-      })) as SearchHit[];
+      // The page and its counts from one snapshot: a write between the two would count what the page does not show.
+      const [rows, counts] = await db.transaction(
+        async (): Promise<[SearchHit[], { facet: Facet | 'total'; value: string; count: number }[]]> => [
+          (await s.page.all({ ...params, afterRank: opts.after?.rank ?? null, afterId: opts.after?.id ?? null, limit: query.limit + 1 })) as SearchHit[],
+          (await s.facets.all(params)) as { facet: Facet | 'total'; value: string; count: number }[],
+        ],
+        { readOnly: true },
+      );
       let total = 0;
-      for (const r of (await s.facets.all(params)) as { facet: Facet | 'total'; value: string; count: number }[]) {
+      for (const r of counts) {
         if (r.facet === 'total') total = r.count;
         else facets[r.facet].push({ value: r.value, count: r.count });
       }
