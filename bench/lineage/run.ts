@@ -43,6 +43,13 @@ function time<T>(fn: () => T): { ms: number; value: T } {
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value };
 }
 
+/** time for a call that answers a Promise (femto's service is async: the time is until it settles). */
+async function timeAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = process.hrtime.bigint();
+  const value = await fn();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value };
+}
+
 function stats(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
   return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
@@ -82,7 +89,7 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const heap = () => (gc(), gc(), process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers);
 const heapBefore = heap();
-const build = time(() => container.lineage.lineage(actor, { id: 'd0', depth: 0 }));
+const build = await timeAsync(() => container.lineage.lineage(actor, { id: 'd0', depth: 0 }));
 const snapshotLine = `snapshot: built by the first query in ${build.ms.toFixed(0)} ms; heap growth (typed arrays, id strings, index) ${((heap() - heapBefore) / 2 ** 20).toFixed(1)} MiB`;
 log(snapshotLine);
 
@@ -233,8 +240,8 @@ for (const side of ['up', 'down'] as Dir[]) {
     for (const k of STARTS[side]) {
       const ref = await femto(side, k, depth); // warm-up and the result to check against
       nodes += ref.datasets.size + ref.activities.size;
-      for (let i = 0; i < REPS; i++) f.push(time(() => femto(side, k, depth)).ms);
-      for (let i = 0; i < REPS; i++) fe.push(time(() => femto(side, k, depth, true)).ms);
+      for (let i = 0; i < REPS; i++) f.push((await timeAsync(() => femto(side, k, depth))).ms);
+      for (let i = 0; i < REPS; i++) fe.push((await timeAsync(() => femto(side, k, depth, true))).ms);
       for (let i = 0; i < Math.min(REPS, 3); i++) p.push(time(() => perNodeBfs(side, k, depth)).ms);
       if (!sameSets(ref, perNodeBfs(side, k, depth))) {
         mismatches++;

@@ -88,6 +88,9 @@ export function sqlitePort(raw: BetterSqlite3.Database): Database {
       }
     } finally {
       active = null;
+      // While no transaction is open no statement needs to know its call chain: the store's hooks on every promise
+      // (a cost to every request, database or not) are switched off until the next transaction's run switches them on.
+      context.disable();
       finished();
     }
   }
@@ -112,7 +115,8 @@ export function sqlitePort(raw: BetterSqlite3.Database): Database {
         raw.exec(`RELEASE ${name}`);
         return result;
       } catch (err) {
-        raw.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+        // Some errors (a full disk, an interrupt) have SQLite roll the whole transaction back, savepoints with it.
+        if (raw.inTransaction) raw.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
         throw err;
       }
     },

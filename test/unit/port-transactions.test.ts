@@ -33,18 +33,26 @@ function gate() {
   return { opened, open };
 }
 
-t.test('a request writing and reading while a transaction awaits neither joins it nor sees its rows; the rollback leaves its write', async (t) => {
-  const db = await fresh(t);
+/** A transaction that writes a1, pauses until `resume` is called, writes a2 and ends as `end` does; returned once it paused. */
+async function pausedAfterA1<T>(db: Database_, end: () => T) {
   const paused = gate();
   const reached = gate();
-  const first = db.transaction(async () => {
+  const transaction = db.transaction(async () => {
     await put(db, 'a1');
     reached.open();
     await paused.opened;
     await put(db, 'a2');
-    throw new Error('refused');
+    return end();
   });
   await reached.opened;
+  return { transaction, resume: paused.open };
+}
+
+t.test('a request writing and reading while a transaction awaits neither joins it nor sees its rows; the rollback leaves its write', async (t) => {
+  const db = await fresh(t);
+  const { transaction: first, resume } = await pausedAfterA1(db, () => {
+    throw new Error('refused');
+  });
   let secondDone = false;
   const second = (async () => {
     await put(db, 'b1');
@@ -56,7 +64,7 @@ t.test('a request writing and reading while a transaction awaits neither joins i
   await sleep(20);
   t.notOk(secondDone, 'the other request waits while the transaction is open');
   t.equal(db.inTransaction, false, 'this test itself is outside the transaction');
-  paused.open();
+  resume();
   await t.rejects(first, /refused/);
   t.equal(await second, 'b1', 'the other request saw its own write and none of the rolled-back transaction');
   t.equal(await keys(db), 'b1', 'the rollback took back a1 and a2 only');
@@ -64,22 +72,13 @@ t.test('a request writing and reading while a transaction awaits neither joins i
 
 t.test('a committed transaction is seen whole by the request that waited for it', async (t) => {
   const db = await fresh(t);
-  const paused = gate();
-  const reached = gate();
-  const first = db.transaction(async () => {
-    await put(db, 'a1');
-    reached.open();
-    await paused.opened;
-    await put(db, 'a2');
-    return 'committed';
-  });
-  await reached.opened;
+  const { transaction: first, resume } = await pausedAfterA1(db, () => 'committed');
   const second = (async () => {
     await put(db, 'b1');
     return keys(db);
   })();
   await sleep(10);
-  paused.open();
+  resume();
   t.equal(await first, 'committed');
   t.equal(await second, 'a1,a2,b1', 'the waiting request ran after the commit: both a1 and a2, never one without the other');
 });
