@@ -1,10 +1,10 @@
 import t from 'tap';
-import type { Test } from 'tap';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { BASE_URL, makeApp } from '../helpers/app.js';
 import type { ParsedUnit } from '../../src/modules/imports/imports.schema.js';
 import { DEFER_CHANGES_FROM } from '../../src/modules/imports/imports.service.js';
+import { agentsByRow, frozenClock, INSTANTS, lines, snapshot } from '../helpers/equivalence.js';
 
 /*
  * A bulk import (batches of units in one transaction, the change counters of new step edges counted
@@ -13,30 +13,6 @@ import { DEFER_CHANGES_FROM } from '../../src/modules/imports/imports.service.js
  * catalog comes in two files imported at two instants, so that the second file's steps move the
  * change dates of records the first one made.
  */
-
-const INSTANTS = [Date.parse('2026-06-01T12:00:00.000Z'), Date.parse('2026-06-02T08:30:00.000Z')];
-
-/** Every `new Date()` and `Date.now()` answer the instant set last, so both databases carry the same timestamps. */
-function frozenClock(t: Test): (at: number) => void {
-  const RealDate = Date;
-  let now = INSTANTS[0];
-  class FrozenDate extends RealDate {
-    constructor(...args: unknown[]) {
-      if (args.length === 0) super(now);
-      else super(...(args as [string]));
-    }
-    static now() {
-      return now;
-    }
-  }
-  globalThis.Date = FrozenDate as DateConstructor;
-  t.teardown(() => {
-    globalThis.Date = RealDate;
-  });
-  return (at) => {
-    now = at;
-  };
-}
 
 const dataset = (i: number, over: Record<string, unknown> = {}) => ({
   id: `ds-${i}`,
@@ -60,8 +36,6 @@ const step = (i: number, inputs: number[], outputs: number[]) => ({
   inputs: inputs.map((d) => ({ dataset: `ds-${d}` })),
   outputs: outputs.map((d) => ({ dataset: `ds-${d}` })),
 });
-
-const lines = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 /**
  * Two files, each enough units that its batch counts its changes at its end (DEFER_CHANGES_FROM): datasets (some
@@ -112,26 +86,6 @@ function events(): string[] {
       event(6, ['tracks'], ['fits']),
     ]),
   ];
-}
-
-/** Every table's rows, in a stable order; `created_at` of users and agents is SQLite's clock (a column default), which the test cannot freeze. */
-function snapshot(sqlite: import('better-sqlite3').Database): Record<string, unknown[]> {
-  const tables = sqlite
-    .prepare(`SELECT name FROM sqlite_master WHERE type IN ('table') AND name NOT LIKE 'sqlite_stat%' AND name NOT LIKE 'dataset_fts_%' ORDER BY name`)
-    .pluck()
-    .all() as string[];
-  const out: Record<string, unknown[]> = {};
-  for (const table of tables) {
-    if (table === 'tokens' || table === '__drizzle_migrations') continue;
-    const rows = sqlite.prepare(`SELECT rowid AS _rowid, * FROM "${table}"`).all() as Record<string, unknown>[];
-    const sqliteClock = table === 'users' || table === 'agents';
-    out[table] = rows.map((r) => JSON.stringify(sqliteClock ? { ...r, created_at: 'default' } : r)).sort();
-  }
-  // The search index answers the same queries: the tokens it holds for each version.
-  out.search = sqlite
-    .prepare(`SELECT rowid, title, description, keywords FROM dataset_fts WHERE dataset_fts MATCH 'lattice OR recalibrated OR s3' ORDER BY rowid`)
-    .all();
-  return out;
 }
 
 for (const [format, text] of [
@@ -258,13 +212,6 @@ const scenario = fc
       replay: fc.boolean(),
     }),
   );
-
-/** The agents' random ids, named by their row instead (the order they were made in), everywhere they appear. */
-function agentsByRow(snapshot: Record<string, unknown[]>, sqlite: import('better-sqlite3').Database): Record<string, unknown[]> {
-  const ids = sqlite.prepare('SELECT rowid, id FROM agents').all() as { rowid: number; id: string }[];
-  const named = (row: unknown) => ids.reduce((text, a) => text.split(JSON.stringify(a.id)).join(`"agent#${a.rowid}"`), String(row));
-  return Object.fromEntries(Object.entries(snapshot).map(([table, rows]) => [table, rows.map(named).sort()]));
-}
 
 t.test('property: random catalogs leave the same rows and answers in bulk as one unit at a time', async (t) => {
   const setClock = frozenClock(t);

@@ -2,7 +2,7 @@ import { FemtoError, notFound } from '../../errors.js';
 import { digestOf } from '../../lib/digest.js';
 import { randomId } from '../../lib/ids.js';
 import { ADMIN_USER, hasRole, type Actor } from '../auth/auth.schema.js';
-import type { AuthService } from '../auth/auth.service.js';
+import type { AuditEntry, AuthService } from '../auth/auth.service.js';
 import type { DatasetsRepository, NewPublished, PublishedVersionRow } from './datasets.repository.js';
 import type { Datasheet } from './datasheet.schema.js';
 import {
@@ -323,9 +323,14 @@ export function createDatasetsService(deps: {
      * audit entries as publishContent called for each in turn. Undefined (nothing written) when the batch is not
      * for this path: a record that exists already (its new version is compared with the last one), or an ensemble
      * (its Markov chain is claimed against the records before it). Runs in the caller's bulk batch, which counts
-     * the change counters (deferred-changes.ts runBulk).
+     * the change counters (deferred-changes.ts runBulk). `deferAudit`: the audit entries are not written but answered,
+     * for a caller that interleaves them with its own in the order one unit at a time would write them.
      */
-    async publishNew(actor: Actor, items: readonly { id: string; content: VersionContent }[]): Promise<{ pk: number; version: number }[] | undefined> {
+    async publishNew(
+      actor: Actor,
+      items: readonly { id: string; content: VersionContent }[],
+      options: { deferAudit?: boolean } = {},
+    ): Promise<{ pk: number; version: number; audit: AuditEntry }[] | undefined> {
       auth.require(actor, 'curator');
       if (items.some((r) => r.content.ensemble) || (await repo.holdersOf(items.map((r) => r.id))).size) return undefined;
       const rows: NewPublished[] = [];
@@ -335,11 +340,9 @@ export function createDatasetsService(deps: {
         rows.push({ id, createdBy: actor.id, ownerId: ownerOf(actor), now: now(), content });
       }
       const pks = await repo.insertPublishedMany(rows);
-      await auth.auditMany(
-        actor,
-        rows.map((r) => ({ action: 'dataset.create-published', entityType: 'dataset', entityId: r.id, after: r.content })),
-      );
-      return pks.map((pk) => ({ pk, version: 1 }));
+      const audits = rows.map((r): AuditEntry => ({ action: 'dataset.create-published', entityType: 'dataset', entityId: r.id, after: r.content }));
+      if (!options.deferAudit) await auth.auditMany(actor, audits);
+      return pks.map((pk, i) => ({ pk, version: 1, audit: audits[i] }));
     },
 
     /** The record of a dataset as the caller may see it: its latest published version, or the draft for those who may see drafts (read pipeline: 404, 410). */

@@ -33,6 +33,12 @@ export type Counts = Omit<ImportSummary, 'results'>;
  */
 export const DEFER_CHANGES_FROM = 100;
 
+/**
+ * From this many units a group commit (concurrent requests) tries the importer's bulk writer: its checks cost a fixed
+ * dozen statements, a unit applied alone some twenty.
+ */
+export const GROUP_BULK_FROM = 2;
+
 /** Thrown to roll a bulk batch back when it is not for the bulk writer. */
 class NotBulk extends Error {}
 
@@ -103,13 +109,14 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
 
   /**
    * A batch through the importer's bulk writer (applyBulk) in one transaction: the rows, answers and ledger entries of
-   * the units applied one at a time, in a fixed number of statements. Undefined, with nothing kept, when the batch is
+   * the units applied one at a time, in a fixed number of statements. `countAtEnd`: the change counters are counted
+   * once at the end (repo.bulkBatch), which pays from DEFER_CHANGES_FROM units; else every trigger fires per row. Undefined, with nothing kept, when the batch is
    * not for it (repeated keys, units the writer leaves to the one-at-a-time rules) or a unit is refused: the caller
    * then applies the batch unit by unit, which reports each refusal with its reason.
    */
-  async function applyBulk(importer: Importer, units: ParsedUnit[], actor: Actor): Promise<UnitResult[] | undefined> {
+  async function applyBulk(importer: Importer, units: ParsedUnit[], actor: Actor, countAtEnd = true): Promise<UnitResult[] | undefined> {
     try {
-      return await repo.bulkBatch(async () => {
+      return await (countAtEnd ? repo.bulkBatch : repo.transaction)(async () => {
         const done = await repo.done(
           importer.format,
           units.filter((u) => !isRefused(u)).map((u) => u.key),
@@ -234,22 +241,41 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
   }
   let queue: Pending[] = [];
 
-  async function flush(): Promise<void> {
-    const items = queue;
-    queue = [];
+  /** One importer with a bulk writer and one caller for the whole group. */
+  const sameWriter = (items: readonly Pending[]) =>
+    items[0].importer.applyBulk !== undefined &&
+    items.every((p) => p.importer === items[0].importer && JSON.stringify(p.actor) === JSON.stringify(items[0].actor));
+
+  /** A group in one transaction: through the bulk writer when it takes the group, else unit by unit. */
+  async function applyGroup(items: Pending[]): Promise<UnitResult[]> {
+    const bulk =
+      items.length >= GROUP_BULK_FROM && sameWriter(items)
+        ? await applyBulk(
+            items[0].importer,
+            items.map((p) => p.unit),
+            items[0].actor,
+            false,
+          )
+        : undefined;
+    if (bulk) return bulk;
+    // Optimistically without a savepoint per unit (each copies every page its unit changes to a sub-journal): the first
+    // refusal rolls the whole group back, and the group is applied again with each unit in its own savepoint.
     try {
-      // Optimistically without a savepoint per unit (each copies every page its unit changes to a sub-journal): the first
-      // refusal rolls the whole group back, and the group is applied again with each unit in its own savepoint.
-      let results: UnitResult[];
-      try {
-        results = await repo.transaction(() => applyInOrder(items, false, false));
-      } catch (err) {
-        if (!refusable(err)) throw err;
-        results = await repo.transaction(() => applyInOrder(items, false, true));
-      }
+      return await repo.transaction(() => applyInOrder(items, false, false));
+    } catch (err) {
+      if (!refusable(err)) throw err;
+      return await repo.transaction(() => applyInOrder(items, false, true));
+    }
+  }
+
+  async function flush(items: Pending[]): Promise<void> {
+    try {
+      const results = await applyGroup(items);
       items.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {
-      for (const p of items) p.reject(err);
+      if (items.length === 1) return items[0].reject(err);
+      // femto's own fault (or the database's) in one unit must not fail the others: each is applied again alone, and fails alone.
+      for (const p of items) await flush([p]);
     }
   }
 
@@ -262,7 +288,12 @@ export function createImportsService(deps: { repo: ImportsRepository; registry: 
       auth.require(actor, 'curator');
       return new Promise((resolve, reject) => {
         queue.push({ actor, importer, unit, resolve, reject });
-        if (queue.length === 1) setImmediate(() => void flush());
+        if (queue.length === 1)
+          setImmediate(() => {
+            const items = queue;
+            queue = [];
+            void flush(items);
+          });
       });
     },
 

@@ -75,5 +75,10 @@ export function openLineageImporter(deps: { service: OpenLineageService; validat
     },
 
     apply: ({ data, digest }, actor) => service.ingest(actor, data.event, data.raw, digest),
+    applyBulk: (units, actor) =>
+      service.ingestMany(
+        actor,
+        units.map(({ data, digest }) => ({ ...data, digest })),
+      ),
   };
 }

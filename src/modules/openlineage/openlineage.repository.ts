@@ -31,6 +31,24 @@ export function createOpenLineageRepository(db: Database) {
   const versionStmt = db.prepare(`SELECT version_pk FROM ol_versions WHERE dataset_id = ? AND version_key = ?`);
   const insertVersion = db.prepare(`INSERT INTO ol_versions (dataset_id, version_key, version_pk) VALUES (?, ?, ?)`);
 
+  // Bulk batches (the set-based path of a batch of first-seen runs): one statement per table, rows as one JSON array in order.
+  const rowsOf = db.sql.each('?', 'k', 'json');
+  const receivedStmt = db.prepare(`SELECT e.digest FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN ol_events e ON e.digest = k.value`);
+  const knownRunsStmt = db.prepare(`SELECT r.run_id FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN ol_runs r ON r.run_id = k.value`);
+  const datasetsStmt = db.prepare(`
+    SELECT d.namespace, d.name, d.dataset_id AS datasetId FROM ${rowsOf} CROSS JOIN ol_datasets d ON d.namespace = k.value->>0 AND d.name = k.value->>1`);
+  const insertEvents = db.prepare(`
+    INSERT INTO ol_events (digest, run_id, event_type, event_time, event, received_at)
+    SELECT k.value->>'digest', k.value->>'runId', k.value->>'eventType', k.value->>'eventTime', k.value->>'event', k.value->>'at' FROM ${rowsOf}`);
+  const insertDatasets = db.prepare(`INSERT INTO ol_datasets (namespace, name, dataset_id) SELECT k.value->>0, k.value->>1, k.value->>2 FROM ${rowsOf}`);
+  const insertVersions = db.prepare(
+    `INSERT INTO ol_versions (dataset_id, version_key, version_pk) SELECT k.value->>0, k.value->>1, k.value->>2 FROM ${rowsOf}`,
+  );
+  const insertRuns = db.prepare(`
+    INSERT INTO ol_runs (run_id, job_namespace, job_name, state, started_at, ended_at, activity_id, updated_at)
+    SELECT k.value->>'runId', k.value->>'jobNamespace', k.value->>'jobName', k.value->>'state', k.value->>'startedAt', k.value->>'endedAt', k.value->>'activityId', k.value->>'updatedAt'
+      FROM ${rowsOf}`);
+
   return {
     transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),
 
@@ -58,6 +76,38 @@ export function createOpenLineageRepository(db: Database) {
 
     async mapVersion(datasetId: string, key: string, versionPk: number): Promise<void> {
       await insertVersion.run([datasetId, key, versionPk]);
+    },
+
+    /** Of these event digests, those already received; of these run ids, those already known: one statement each. */
+    received: async (digests: readonly string[]): Promise<Set<string>> => new Set(await receivedStmt.column<string>(JSON.stringify(digests))),
+    knownRuns: async (runIds: readonly string[]): Promise<Set<string>> => new Set(await knownRunsStmt.column<string>(JSON.stringify(runIds))),
+
+    /** The femto datasets of OpenLineage datasets already mapped, keyed "namespace\nname", in one statement. */
+    async datasetsOf(names: readonly { namespace: string; name: string }[]): Promise<Map<string, string>> {
+      const rows = (await datasetsStmt.all(JSON.stringify(names.map((d) => [d.namespace, d.name])))) as {
+        namespace: string;
+        name: string;
+        datasetId: string;
+      }[];
+      return new Map(rows.map((r) => [`${r.namespace}\n${r.name}`, r.datasetId]));
+    },
+
+    /** addEvent for each of a batch of events new to femto, in one statement. */
+    async addEvents(
+      rows: readonly { digest: string; runId: string | null; eventType: string | null; eventTime: string; event: string; at: string }[],
+    ): Promise<void> {
+      if (rows.length) await insertEvents.run(JSON.stringify(rows));
+    },
+
+    /** What mapDataset, mapVersion and saveRun write for each of a batch of new runs and datasets in turn: one statement per table, rows in order. */
+    async addMany(rows: {
+      datasets: [namespace: string, name: string, datasetId: string][];
+      versions: [datasetId: string, key: string, versionPk: number][];
+      runs: RunRow[];
+    }): Promise<void> {
+      if (rows.datasets.length) await insertDatasets.run(JSON.stringify(rows.datasets));
+      if (rows.versions.length) await insertVersions.run(JSON.stringify(rows.versions));
+      if (rows.runs.length) await insertRuns.run(JSON.stringify(rows.runs));
     },
   };
 }

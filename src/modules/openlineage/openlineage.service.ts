@@ -2,13 +2,14 @@ import { mapInOrder } from '../../lib/in-order.js';
 import { FemtoError } from '../../errors.js';
 import type { SiteUrls } from '../../lib/site-urls.js';
 import type { Actor } from '../auth/auth.schema.js';
-import type { AuthService } from '../auth/auth.service.js';
+import type { AuditEntry, AuthService } from '../auth/auth.service.js';
 import type { VersionContent } from '../datasets/datasets.schema.js';
 import { readMiss, type DatasetReader } from '../datasets/read.js';
 import type { Applied } from '../imports/imports.schema.js';
-import type { ProvenanceService } from '../provenance/provenance.service.js';
-import { contentOf, datasetIdFor, datasetsOfRun, eventTimeOf, stepOf, versionKeyOf } from './openlineage.mapping.js';
+import type { ProvenanceService, ResolvedStep } from '../provenance/provenance.service.js';
+import { contentOf, datasetIdFor, datasetsOfRun, eventTimeOf, ownersOf, stepIdFor, stepOf, versionKeyOf } from './openlineage.mapping.js';
 import type { OpenLineageRepository, RunRow } from './openlineage.repository.js';
+import type { EventUnit } from './openlineage.import.js';
 import type { OlDataset, OlEvent, RunEvent, RunState } from './openlineage.schema.js';
 
 const TERMINAL = new Set<RunState>(['COMPLETE', 'FAIL', 'ABORT']);
@@ -19,10 +20,15 @@ export interface OpenLineageDeps {
   repo: OpenLineageRepository;
   datasets: {
     publishContent(actor: Actor, id: string, content: VersionContent): Promise<{ status: 'created' | 'updated' | 'unchanged'; pk: number; version: number }>;
+    publishNew(
+      actor: Actor,
+      items: readonly { id: string; content: VersionContent }[],
+      options: { deferAudit: boolean },
+    ): Promise<{ pk: number; version: number; audit: AuditEntry }[] | undefined>;
     versionLabels(pks: readonly number[]): Promise<Map<number, { version: number | null }>>;
   };
-  versions: Pick<DatasetReader, 'resolve'>;
-  provenance: Pick<ProvenanceService, 'record' | 'generatorOf' | 'records'>;
+  versions: Pick<DatasetReader, 'resolve' | 'resolveMany'>;
+  provenance: Pick<ProvenanceService, 'record' | 'recordMany' | 'generatorOf' | 'records'>;
   auth: AuthService;
   urls: SiteUrls;
 }
@@ -163,10 +169,95 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
     const notes: string[] = [];
     if (state === 'COMPLETE') next.activityId = (await completeRun(actor, runId, prev ? undefined : e, startedAt, time, touched, notes)) ?? null;
     await repo.saveRun(next);
-    const made = touched.created.length ? `; new dataset versions ${touched.created.join(', ')}` : '';
-    const message = `run ${runId} of ${e.job.namespace}/${e.job.name}: ${next.state}${next.activityId ? `, step ${next.activityId}` : state === 'COMPLETE' ? ', no datasets so no step' : ''}${made}${notes.length ? `; ${notes.join('; ')}` : ''}`;
-    const subject = next.activityId ? { id: next.activityId, location: urls.activity(next.activityId) } : { id: runId, location: runLocation };
-    return { status: prev ? 'updated' : 'created', message, subject };
+    return runApplied(e, next, prev ? 'updated' : 'created', touched.created, notes);
+  }
+
+  /** What an event of a run did, as its summary line says it. */
+  function runApplied(e: RunEvent, run: RunRow, status: 'created' | 'updated', created: string[], notes: string[]): Applied {
+    const made = created.length ? `; new dataset versions ${created.join(', ')}` : '';
+    const step = run.activityId ? `, step ${run.activityId}` : e.eventType === 'COMPLETE' ? ', no datasets so no step' : '';
+    const message = `run ${run.runId} of ${e.job.namespace}/${e.job.name}: ${run.state}${step}${made}${notes.length ? `; ${notes.join('; ')}` : ''}`;
+    const subject = run.activityId
+      ? { id: run.activityId, location: urls.activity(run.activityId) }
+      : { id: run.runId, location: urls.base + `/api/v1/lineage/runs/${encodeURIComponent(run.runId)}` };
+    return { status, message, subject };
+  }
+
+  type BulkEvent = EventUnit & { digest: string };
+
+  /** A batch's new datasets, versions and steps, in the order one event at a time would write them. */
+  interface BulkPlan {
+    datasets: { id: string; content: VersionContent }[];
+    /** Per new dataset: the OpenLineage name it maps and its version key. */
+    mapped: { namespace: string; name: string; key: string }[];
+    /** Per event: its new datasets (indexes into `datasets`), its step's ends (a number: a new dataset's index; an object: a version resolved), its run. */
+    events: { made: number[]; inputs: (number | { pk: number })[]; outputs: number[]; time: string; e: RunEvent }[];
+  }
+
+  /**
+   * Whether ingest would take each of these events in turn as a first-seen run that completed, naming only datasets it
+   * creates or latest versions it reads, with no facet that names a version, no femto dataset, no owners: the plan of
+   * what it would write when so.
+   */
+  async function planBulk(actor: Actor, units: readonly BulkEvent[]): Promise<BulkPlan | undefined> {
+    const runs: RunEvent[] = [];
+    for (const { event } of units) {
+      if (event.kind !== 'run' || event.event.eventType !== 'COMPLETE') return undefined;
+      runs.push(event.event);
+    }
+    const named = runs.flatMap((e) => [...(e.inputs ?? []), ...(e.outputs ?? [])]);
+    if (named.some((d) => d.namespace === urls.base || versionKeyOf(d) !== undefined || ownersOf(d.facets).length)) return undefined;
+    if (runs.some((e) => ownersOf(e.job.facets).length)) return undefined;
+    const runIds = runs.map((e) => e.run.runId);
+    const stepIds = runIds.map(stepIdFor);
+    if (new Set(runIds).size !== runIds.length || new Set(stepIds).size !== stepIds.length) return undefined;
+    if ((await repo.knownRuns(runIds)).size || (await repo.received(units.map((u) => u.digest))).size) return undefined;
+    const mappedBefore = await repo.datasetsOf(named);
+    // The latest published version of every dataset read that femto knows already (a new version of it is for the one-at-a-time rules).
+    const readIds = [...new Set(runs.flatMap((e) => e.inputs ?? []).flatMap((d) => mappedBefore.get(`${d.namespace}\n${d.name}`) ?? []))];
+    const latest = new Map<string, number>();
+    for (const [i, r] of (
+      await versions.resolveMany(
+        actor,
+        readIds.map((dataset) => ({ dataset })),
+      )
+    ).entries()) {
+      if (r.status !== 'found') return undefined;
+      latest.set(readIds[i], r.version.pk);
+    }
+    const plan: BulkPlan = { datasets: [], mapped: [], events: [] };
+    const madeIn = new Map<string, number>();
+    for (const e of runs) {
+      const runId = e.run.runId;
+      let time: string;
+      try {
+        time = eventTimeOf(e.eventTime, '/eventTime');
+      } catch {
+        return undefined;
+      }
+      const made: number[] = [];
+      const create = (d: OlDataset, key: string, run: string | null) => {
+        const index = plan.datasets.push({ id: datasetIdFor(d.namespace, d.name), content: contentOf(d, key, run) }) - 1;
+        plan.mapped.push({ namespace: d.namespace, name: d.name, key });
+        madeIn.set(`${d.namespace}\n${d.name}`, index);
+        made.push(index);
+        return index;
+      };
+      const inputs = datasetsOfRun([e], 'inputs').map((d) => {
+        const name = `${d.namespace}\n${d.name}`;
+        const before = mappedBefore.get(name);
+        return before !== undefined ? { pk: latest.get(before)! } : (madeIn.get(name) ?? create(d, `seen:${runId}`, null));
+      });
+      const outputs: number[] = [];
+      for (const d of datasetsOfRun([e], 'outputs')) {
+        const name = `${d.namespace}\n${d.name}`;
+        if (mappedBefore.has(name) || madeIn.has(name)) return undefined;
+        outputs.push(create(d, `run:${runId}`, runId));
+      }
+      plan.events.push({ made, inputs, outputs, time, e });
+    }
+    const ids = plan.datasets.map((d) => d.id);
+    return new Set(ids).size === ids.length ? plan : undefined;
   }
 
   return {
@@ -201,6 +292,71 @@ export function createOpenLineageService(deps: OpenLineageDeps) {
           ? { status: 'created', message: `dataset ${touched.created.join(', ')} from a dataset event`, subject: { id, location: urls.dataset(id) } }
           : { status: 'unchanged', message: `dataset event for ${id}: nothing new`, subject: { id, location: urls.dataset(id) } };
       });
+    },
+
+    /**
+     * ingest for a whole batch of events (distinct, none received before), in a fixed number of statements: the same
+     * rows, audit entries and answers as ingest for each in turn. Undefined (nothing written) when the batch is not for
+     * this path (see planBulk): the caller then ingests the events one at a time, under every rule. Runs in the
+     * caller's transaction (a bulk batch counts the change counters: deferred-changes.ts runBulk).
+     */
+    async ingestMany(actor: Actor, units: readonly BulkEvent[]): Promise<Applied[] | undefined> {
+      auth.require(actor, 'curator');
+      const plan = await planBulk(actor, units);
+      if (!plan) return undefined;
+      const at = new Date().toISOString();
+      await repo.addEvents(
+        plan.events.map(({ e, time }, i) => ({ digest: units[i].digest, runId: e.run.runId, eventType: 'COMPLETE', eventTime: time, event: units[i].raw, at })),
+      );
+      const written = plan.datasets.length ? await datasets.publishNew(actor, plan.datasets, { deferAudit: true }) : [];
+      if (!written) return undefined;
+      const steps: (ResolvedStep | undefined)[] = plan.events.map(({ e, inputs, outputs, time }) =>
+        inputs.length || outputs.length
+          ? {
+              step: stepOf([e], e.run.runId, null, time),
+              inputs: inputs.map((i) => ({ versionPk: typeof i === 'number' ? written[i].pk : i.pk, role: 'input' })),
+              outputs: outputs.map((i) => written[i].pk),
+            }
+          : undefined,
+      );
+      const stepAudits = await provenance.recordMany(
+        actor,
+        steps.filter((x) => x !== undefined),
+      );
+      if (!stepAudits) return undefined;
+      let nextStep = 0;
+      const audits: AuditEntry[] = [];
+      const rows: Parameters<OpenLineageRepository['addMany']>[0] = { datasets: [], versions: [], runs: [] };
+      const applied = plan.events.map(({ e, made, time }, i) => {
+        for (const d of made) audits.push(written[d].audit);
+        if (steps[i]) audits.push(stepAudits[nextStep++]);
+        for (const d of made) {
+          const { namespace, name, key } = plan.mapped[d];
+          rows.datasets.push([namespace, name, plan.datasets[d].id]);
+          rows.versions.push([plan.datasets[d].id, key, written[d].pk]);
+        }
+        const run: RunRow = {
+          runId: e.run.runId,
+          jobNamespace: e.job.namespace,
+          jobName: e.job.name,
+          state: 'COMPLETE',
+          startedAt: null,
+          endedAt: time,
+          activityId: steps[i]?.step.id ?? null,
+          updatedAt: at,
+        };
+        rows.runs.push(run);
+        return runApplied(
+          e,
+          run,
+          'created',
+          made.map((d) => `${plan.datasets[d].id}@${written[d].version}`),
+          [],
+        );
+      });
+      await auth.auditMany(actor, audits);
+      await repo.addMany(rows);
+      return applied;
     },
 
     /**

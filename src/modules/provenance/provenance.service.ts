@@ -2,7 +2,7 @@ import { mapInOrder } from '../../lib/in-order.js';
 import { FemtoError, notFound, type FieldError } from '../../errors.js';
 import { randomId } from '../../lib/ids.js';
 import type { Actor } from '../auth/auth.schema.js';
-import type { AuthService } from '../auth/auth.service.js';
+import type { AuditEntry, AuthService } from '../auth/auth.service.js';
 import type { DatasetReader, Miss, ResolvedVersion } from '../datasets/read.js';
 import { accessParams, mayRead } from '../datasets/visibility.js';
 import type { AgentRow, AgentsRepository } from './agents.repository.js';
@@ -42,6 +42,13 @@ export interface Neighbourhood {
   upstream: VersionEndpoint[];
   /** Outputs of the steps that used the version, itself excluded. */
   downstream: VersionEndpoint[];
+}
+
+/** A step whose ends are resolved to versions, as `record` takes it. */
+export interface ResolvedStep {
+  step: Omit<CreateActivityInput, 'inputs' | 'outputs' | 'agents'> & { id: string; agents?: readonly unknown[] };
+  inputs: { versionPk: number; role: string | null }[];
+  outputs: number[];
 }
 
 /** The activities row of a step written now by the caller. */
@@ -217,19 +224,24 @@ export function createProvenanceService(deps: {
       inputs: s.inputs.map((ref) => ({ versionPk: pkOf(), role: ref.role ?? null })),
       outputs: s.outputs.map(() => pkOf()),
     }));
+    return (await plainResolved(actor, planned)) ? planned : undefined;
+  }
+
+  /** plainSteps for steps whose ends are versions already resolved: whether insertStep would take each in turn without a refusal and without a cycle walk. */
+  async function plainResolved(actor: Actor, planned: readonly ResolvedStep[]): Promise<boolean> {
+    if (planned.some((p) => p.step.agents?.length)) return false;
     const outputs = planned.flatMap((p) => p.outputs);
     const read = new Set(await repo.usedAmong(outputs));
     const generated = new Set<number>();
     for (const p of planned) {
       // An output read before (in femto, earlier in the batch or by its own step), or generated twice, is for the step-by-step rules.
       for (const i of p.inputs) read.add(i.versionPk);
-      if (p.outputs.some((o) => read.has(o) || generated.has(o))) return undefined;
+      if (p.outputs.some((o) => read.has(o) || generated.has(o))) return false;
       for (const o of p.outputs) generated.add(o);
     }
-    const ids = steps.map((s) => s.id);
-    if (new Set(ids).size !== ids.length || (await repo.existing(ids)).size || (await repo.alreadyGenerated(outputs)).length) return undefined;
-    if ([...(await editableVersions(actor, outputs)).values()].some((v) => !v.editable)) return undefined;
-    return planned;
+    const ids = planned.map((p) => p.step.id);
+    if (new Set(ids).size !== ids.length || (await repo.existing(ids)).size || (await repo.alreadyGenerated(outputs)).length) return false;
+    return ![...(await editableVersions(actor, outputs)).values()].some((v) => !v.editable);
   }
 
   return {
@@ -340,6 +352,24 @@ export function createProvenanceService(deps: {
     ): Promise<void> {
       auth.require(actor, 'curator');
       await repo.transaction(async () => insertStep(actor, step, inputs, outputs, await agentLinks(step.agents), { ...step, inputs, outputs }));
+    },
+
+    /**
+     * `record` for a whole batch of steps (an OpenLineage bulk batch's), in a fixed number of statements: the same rows
+     * as record called for each in turn, and the audit entries it would write, answered for the caller to write in its
+     * order. Undefined (nothing written) when some step is not for this path (see plainResolved). Runs in the caller's
+     * transaction.
+     */
+    async recordMany(actor: Actor, steps: readonly ResolvedStep[]): Promise<AuditEntry[] | undefined> {
+      auth.require(actor, 'curator');
+      if (!(await plainResolved(actor, steps))) return undefined;
+      await repo.insertActivities(steps.map((p) => ({ row: activityRow(actor, p.step), inputs: p.inputs, outputs: p.outputs })));
+      return steps.map((p) => ({
+        action: 'activity.create',
+        entityType: 'activity',
+        entityId: p.step.id,
+        after: { ...p.step, inputs: p.inputs, outputs: p.outputs },
+      }));
     },
 
     /**
