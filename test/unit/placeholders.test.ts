@@ -41,7 +41,7 @@ t.test('mixed-case words are quoted; keywords, snake_case names and literals are
   t.equal(translate('SELECT 1e5, x2Y').text, 'SELECT 1e5, "x2Y"');
 });
 
-t.test('text outside parameters and mixed-case words passes through unchanged', async (t) => {
+t.test('text outside parameters and mixed-case words passes through unchanged', async () => {
   // Any SQL made of lower-case words, numbers, punctuation and literals without ? or @ is left exactly as it was.
   const piece = fc.oneof(
     fc.stringMatching(/^[a-z_][a-z0-9_]{0,8}$/),
