@@ -15,6 +15,8 @@ export interface SqlDialect {
   each(array: string, alias: string, type: 'integer' | 'text' | 'json'): string;
   /** JSON text of the array of `expr` over the rows of a subquery's FROM ... WHERE, in `orderBy` order. */
   jsonArray(expr: string, orderBy: string): string;
+  /** A JSON object of these fields (name: SQL expression), in this order; an element for jsonArray. */
+  jsonObject(fields: Record<string, string>): string;
   /** 'array', 'object', 'text', ... of a JSON value (NULL for none). */
   jsonType(expr: string): string;
   /** The larger of two values. */
@@ -23,9 +25,15 @@ export interface SqlDialect {
   now: string;
 }
 
+const objectArgs = (fields: Record<string, string>) =>
+  Object.entries(fields)
+    .map(([name, expr]) => `'${name}', ${expr}`)
+    .join(', ');
+
 const sqlite: SqlDialect = {
   each: (array, alias) => `json_each(${array}) ${alias}`,
   jsonArray: (expr, orderBy) => `json_group_array(${expr} ORDER BY ${orderBy})`,
+  jsonObject: (fields) => `json_object(${objectArgs(fields)})`,
   jsonType: (expr) => `json_type(${expr})`,
   greatest: (a, b) => `max(${a}, ${b})`,
   now: `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
@@ -37,6 +45,7 @@ const postgres: SqlDialect = {
       ? `jsonb_array_elements(CAST(${array} AS jsonb)) AS ${alias}(value)`
       : `(SELECT ${type === 'integer' ? 'CAST(e AS bigint)' : 'e'} AS value FROM jsonb_array_elements_text(CAST(${array} AS jsonb)) AS e) ${alias}`,
   jsonArray: (expr, orderBy) => `CAST(coalesce(json_agg(${expr} ORDER BY ${orderBy}), '[]') AS text)`,
+  jsonObject: (fields) => `json_build_object(${objectArgs(fields)})`,
   jsonType: (expr) => `jsonb_typeof(${expr})`,
   greatest: (a, b) => `greatest(${a}, ${b})`,
   now: `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,

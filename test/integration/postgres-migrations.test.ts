@@ -100,7 +100,27 @@ t.test('the full-text document folds case and accents and does not stem, as FTS5
   const client = await migrated(t);
   await client.query(`INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (1, 'Résumé of Lattice Configurations', 'Gauge ensembles', 'QCD')`);
   const lexemes = (await client.query<{ document: string }>(`SELECT document::text FROM dataset_fts`)).rows[0].document;
-  t.equal(lexemes, `'configurations':4 'ensembles':6 'gauge':5 'lattice':3 'of':2 'qcd':7 'resume':1`);
+  // The weight says the column (title A, description B, keywords C): phrases match within one, as in FTS5.
+  t.equal(lexemes, `'configurations':4A 'ensembles':6B 'gauge':5B 'lattice':3A 'of':2A 'qcd':7C 'resume':1A`);
   const hit = await client.query(`SELECT rowid FROM dataset_fts WHERE document @@ plainto_tsquery('femto_search', 'RESUME configurations')`);
   t.equal(hit.rowCount, 1);
+});
+
+t.test('the full-text document cuts words where FTS5 unicode61 does: every non-word character separates, compounds too', requires(t, postgres()), async (t) => {
+  const client = await migrated(t);
+  // PostgreSQL's parser alone keeps 3.14, v1.2.3, a@b.org, URLs and a—b whole and repeats a hyphenated word's parts.
+  // Left out: what unaccent folds and unicode61 keeps (ß → ss, æ → ae, ½ → 1/2, full-width → ASCII), where PostgreSQL finds more.
+  const text = 'HotQCD f21_chiral at 3.14 GeV, v1.2.3 a@b.org http://x.org/p?q=1 L³×T a—b xy-model ΣΟΦΙΑ Résumé e\u0301cole x₂';
+  const fts5 = sqlite();
+  t.teardown(() => fts5.close());
+  fts5.sqlite.exec(`CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, dataset_fts, 'instance')`);
+  fts5.sqlite.prepare(`INSERT INTO dataset_fts (rowid, title, description, keywords) VALUES (1, ?, '', '')`).run(text);
+  const expected = (fts5.sqlite.prepare(`SELECT term, "offset" FROM words ORDER BY "offset"`).all() as { term: string; offset: number }[]).map(
+    (w) => `${w.term}:${w.offset + 1}`,
+  );
+  await client.query(`INSERT INTO dataset_fts (rowid, title) VALUES (1, $1)`, [text]);
+  const found = (
+    await client.query<{ w: string }>(`SELECT lexeme || ':' || p AS w FROM dataset_fts, unnest(document) u, unnest(u.positions) p ORDER BY p`)
+  ).rows.map((r) => r.w);
+  t.same(found, expected);
 });
