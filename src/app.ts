@@ -75,7 +75,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   // The outbox worker starts once the app is ready (pending rows of an earlier run are picked up
   // then) and stops before the database closes.
   if (config.outboxWorker) app.addHook('onReady', async () => container.outbox.start(app.log));
+  // Other replicas' provenance writes wake the lineage snapshot (PostgreSQL); stopped before the database closes.
+  let unfollow: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    unfollow = await container.lineage.follow((err) => app.log.warn({ err }, 'lineage snapshot catch-up failed; the next read tries again'));
+  });
   app.addHook('onClose', async () => {
+    await unfollow?.();
     await container.outbox.stop();
     await database.close();
   });

@@ -57,6 +57,12 @@ export interface Database {
   readonly inTransaction: boolean;
   /** A script of statements without parameters (DDL in migrations-like work, probes). */
   exec(sql: string): Promise<void>;
+  /**
+   * Where the database can tell other processes' writes (PostgreSQL LISTEN/NOTIFY; absent on SQLite): calls
+   * `onNotify` with the payload of every notification on `channel`, and with none after the listening connection
+   * was lost and made again (what was sent meanwhile is lost). Resolves once listening, to a function that stops.
+   */
+  listen?(channel: string, onNotify: (payload?: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -105,6 +105,51 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
     }
   }
 
+  const listening = new Set<() => Promise<void>>();
+  /** A connection of its own, outside the pool: LISTEN belongs to a session, and a pooled one goes back to others. */
+  async function listen(channel: string, onNotify: (payload?: string) => void): Promise<() => Promise<void>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new RangeError(`not a channel name: ${channel}`);
+    let stopped = false;
+    let client: pg.Client | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const connect = async () => {
+      const c = new pg.Client({ connectionString: opts.url, application_name: `femto listen ${channel}` });
+      // A lost connection errors and ends: the end makes another.
+      c.on('error', () => {});
+      c.on('notification', (n) => n.channel === channel && onNotify(n.payload));
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${channel}`);
+      } catch (err) {
+        void c.end().catch(() => {});
+        throw err;
+      }
+      if (stopped) return void (await c.end().catch(() => {}));
+      client = c;
+      c.once('end', () => again(0));
+    };
+    // The server restarting or failing over: tried again, waiting longer each time (at most 5 s).
+    const again = (n: number) => {
+      client = undefined;
+      if (stopped) return;
+      const retry = () =>
+        void connect().then(
+          () => !stopped && onNotify(),
+          () => again(n + 1),
+        );
+      timer = setTimeout(retry, Math.min(5_000, 100 * 2 ** n));
+    };
+    await connect();
+    const stop = async () => {
+      stopped = true;
+      clearTimeout(timer);
+      listening.delete(stop);
+      await client?.end().catch(() => {});
+    };
+    listening.add(stop);
+    return stop;
+  }
+
   return {
     dialect: 'postgres',
     sql: dialects.postgres,
@@ -134,6 +179,10 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
     exec: async (sql) => {
       await runner().query(sql);
     },
-    close: () => pool.end(),
+    listen,
+    close: async () => {
+      await Promise.all([...listening].map((stop) => stop()));
+      await pool.end();
+    },
   };
 }

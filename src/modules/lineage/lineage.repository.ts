@@ -38,6 +38,9 @@ export interface GraphScan {
   versions: [number, string, number, VersionMeta['accessLevel'], number | null, string | null, VersionMeta['visibility']][];
 }
 
+/** Told the new generation at every commit that moved it (migrations-pg 0005): PostgreSQL only. */
+const GENERATION_CHANNEL = 'femto_provenance';
+
 const START: ScanCursor = { activities: 0, inputs: 0, outputs: 0 };
 
 const versionColumns = 'v.pk, v.dataset_id, v.version_number, v.access_level, v.tier, v.data_type, v.visibility';
@@ -87,6 +90,13 @@ export function createLineageRepository(db: Database) {
     async generation(): Promise<number> {
       return ((await generation.scalar()) as number | undefined) ?? 0;
     },
+
+    /**
+     * Calls `moved` when another process may have moved the generation, where the database can tell (PostgreSQL);
+     * resolves to a function that stops, or undefined where it cannot (SQLite).
+     */
+    watchGeneration: (moved: () => void): Promise<(() => Promise<void>) | undefined> =>
+      db.listen ? db.listen(GENERATION_CHANNEL, () => moved()) : Promise.resolve(undefined),
 
     /** The whole graph. */
     scan: (): Promise<GraphScan> => read(START, () => allPublished.values()),

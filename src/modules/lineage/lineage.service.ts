@@ -34,23 +34,35 @@ export function createLineageService(deps: {
 
   let snapshot: ProvenanceSnapshot | null = null;
   const snapshotStats = { fullBuilds: 0, appends: 0 };
+  /** The catch-up in flight: answers arriving meanwhile (and a wake-up) join it instead of reading the same changes again. */
+  let updating: Promise<void> | undefined;
+
+  /** Appends what was added since the snapshot's cursor; a full scan builds the first snapshot or replaces one the changes do not fit. */
+  async function catchUp(): Promise<void> {
+    if (snapshot) {
+      const changes = await repo.changes(snapshot.cursor);
+      if (changes.generation === snapshot.generation) return;
+      if (snapshot.apply(changes)) return void snapshotStats.appends++;
+      snapshot = null;
+    }
+    snapshot = new ProvenanceSnapshot(await repo.scan());
+    snapshotStats.fullBuilds++;
+  }
+
+  const joinCatchUp = () => (updating ??= catchUp().finally(() => (updating = undefined)));
+
   /**
    * The in-memory graph, brought up to date when the provenance generation in the database moved:
-   * one one-row read per answer keeps every process on the file current, whoever wrote. What was
-   * added since is appended; a full scan only builds the first snapshot or replaces one that the
-   * changes do not fit.
+   * one one-row read per answer keeps every process on the database current, whoever wrote, with
+   * or without a wake-up (`follow`).
    */
   async function current(): Promise<ProvenanceSnapshot> {
     const generation = await repo.generation();
-    if (snapshot && snapshot.generation !== generation) {
-      if (snapshot.apply(await repo.changes(snapshot.cursor))) snapshotStats.appends++;
-      else snapshot = null;
-    }
-    if (!snapshot) {
-      snapshot = new ProvenanceSnapshot(await repo.scan());
-      snapshotStats.fullBuilds++;
-    }
-    return snapshot;
+    if (snapshot?.generation === generation) return snapshot;
+    // A catch-up that began before the generation was read may end short of it; one begun after cannot.
+    if (updating) await updating;
+    if (snapshot?.generation !== generation) await joinCatchUp();
+    return snapshot!;
   }
 
   /**
@@ -302,6 +314,20 @@ export function createLineageService(deps: {
   return {
     /** How the in-memory graph was kept current: full builds from scans, and appends of changes. */
     snapshotStats: () => ({ ...snapshotStats, generation: snapshot?.generation ?? null }),
+
+    /**
+     * Keeps a built snapshot current in the background where the database announces provenance writes
+     * (PostgreSQL), so the first answer after another replica's write does not pay the catch-up. Reads still
+     * check the generation: a lost wake-up costs time, never correctness. Resolves to a function that stops.
+     */
+    async follow(failed: (err: unknown) => void): Promise<() => Promise<void>> {
+      const stop = await repo.watchGeneration(() => {
+        // A catch-up in flight may have read before the write that woke us: the next one begins after it.
+        const after = updating?.catch(() => {}) ?? Promise.resolve();
+        after.then(() => snapshot && joinCatchUp()).catch(failed);
+      });
+      return stop ?? (async () => {});
+    },
 
     /**
      * The lineage graph around a dataset version or an activity, in PROV's edge direction.
