@@ -3,7 +3,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import type { Config } from './config.js';
-import { openForStart } from './db/client.js';
+import { databaseLocation, openForStart } from './db/client.js';
 import { unwritableReason } from './db/readiness.js';
 import { FemtoError } from './errors.js';
 import { buildContainer, type Container } from './container.js';
@@ -46,13 +46,16 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+/** Trust the nearest `hops` proxies: the client is the address the farthest of them appended to X-Forwarded-For. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** Builds the server without listening: tests drive it with app.inject, server.ts listens. */
 export async function buildApp(config: Config, opts: BuildOptions = {}) {
   // A broken ontology stops the start (OntologyError names file, line and term) before the database is touched.
   const ontology = await loadOntology(config.ontologyDir);
   // A broken policy file stops the start too (PolicyError names file, line and JSON pointer).
   const policies = loadPolicies(config.policyDir);
-  const { database, prepared: container } = await openForStart(config.dbPath, config.dbMaxBytes, async (db) => {
+  const { database, prepared: container } = await openForStart(databaseLocation(config), async (db) => {
     const built = buildContainer(config, db, ontology, policies);
     if (config.seedOnEmpty) await loadBundledCatalogIfEmpty(built);
     return built;
@@ -64,6 +67,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
     requestTimeout: config.requestTimeoutMs,
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
     requestIdHeader: false,
+    // The client's address (auth failure counting, logs) from X-Forwarded-For only through proxies the operator named.
+    ...(config.trustProxy !== undefined && {
+      trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    }),
     frameworkErrors: frameworkErrorHandler(config.baseUrl),
     clientErrorHandler: clientErrorHandler(config.baseUrl),
   }).withTypeProvider<ZodTypeProvider>();
