@@ -1,4 +1,4 @@
-import type { Database } from '../../db/port.js';
+import type { Database, SqlDialect } from '../../db/port.js';
 import { IN_DOMAIN, IN_TIER, LATEST_PUBLISHED, mayReadVersion, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
 import { MORE_WORD_CHARS } from '../../db/schema-pg/search.js';
 import type { Facet, FacetValue, SearchQuery } from './search.schema.js';
@@ -65,7 +65,7 @@ const FACETS: Facet[] = ['status', 'tier', 'domain', 'dataType', 'format', 'obse
  * latest published version of each dataset takes part, never a withdrawn one (its landing page
  * answers 410).
  */
-const FILTERS = `NOT ${WITHDRAWN} AND ${mayReadVersion()}
+const filtersOf = (sql: SqlDialect) => `NOT ${WITHDRAWN} AND ${mayReadVersion('v', 'd', sql)}
   AND ${IN_TIER}
   AND ${IN_DOMAIN}
   AND (@status IS NULL OR v.status = @status)
@@ -92,18 +92,18 @@ const TSQUERY = `to_tsquery('femto_search', lower(CAST(@fts AS text) COLLATE "un
  * 1 + log of the document's length: like bm25, more occurrences rank higher and a longer document lower, but the
  * formulas differ (bm25 also weighs rare words up, ts_rank near words), so two backends may order other hits apart.
  */
-const TEXT = {
-  sqlite: `SELECT v.pk AS pk, d.id AS id, f.rank AS rank FROM ${LATEST_PUBLISHED} JOIN dataset_fts f ON f.rowid = v.pk WHERE dataset_fts MATCH @fts AND ${FILTERS}`,
+const textOf = (filters: string) => ({
+  sqlite: `SELECT v.pk AS pk, d.id AS id, f.rank AS rank FROM ${LATEST_PUBLISHED} JOIN dataset_fts f ON f.rowid = v.pk WHERE dataset_fts MATCH @fts AND ${filters}`,
   postgres: `SELECT v.pk AS pk, d.id AS id, -CAST(ts_rank('{1,1,1,1}', f.document, ${TSQUERY}, 1) AS double precision) AS rank
-    FROM ${LATEST_PUBLISHED} JOIN dataset_fts f ON f.rowid = v.pk WHERE f.document @@ ${TSQUERY} AND ${FILTERS}`,
-};
-const ALL = `SELECT v.pk AS pk, d.id AS id, 0 AS rank FROM ${LATEST_PUBLISHED} WHERE ${FILTERS}`;
+    FROM ${LATEST_PUBLISHED} JOIN dataset_fts f ON f.rowid = v.pk WHERE f.document @@ ${TSQUERY} AND ${filters}`,
+});
+const allOf = (filters: string) => `SELECT v.pk AS pk, d.id AS id, 0 AS rank FROM ${LATEST_PUBLISHED} WHERE ${filters}`;
 const QUERY_OF = { sqlite: ftsQuery, postgres: tsQuery };
 
 /**
  * Without text, a typed-block filter drives the query from its index instead of a probe per
  * record (a β or √s_NN range first, then a colliding system, an L range, a flavour content); the
- * whole of FILTERS still applies to what the index finds. An open range end is ±1e308 (a bound the index can seek).
+ * whole of the filters still applies to what the index finds. An open range end is ±1e308 (a bound the index can seek).
  */
 const DRIVERS = {
   beta: { from: 'version_ensembles x', where: 'x.beta BETWEEN coalesce(@betaMin, -1e308) AND coalesce(@betaMax, 1e308)' },
@@ -113,8 +113,8 @@ const DRIVERS = {
   nf: { from: 'version_ensembles x', where: 'x.nf = @nf' },
 } as const;
 type Driver = keyof typeof DRIVERS;
-const drivenBy = (d: (typeof DRIVERS)[Driver]) =>
-  `SELECT v.pk AS pk, d.id AS id, 0 AS rank FROM ${d.from} CROSS JOIN dataset_versions v CROSS JOIN datasets d WHERE v.pk = x.version_pk AND d.latest_version_pk = v.pk AND ${d.where} AND ${FILTERS}`;
+const drivenBy = (d: (typeof DRIVERS)[Driver], filters: string) =>
+  `SELECT v.pk AS pk, d.id AS id, 0 AS rank FROM ${d.from} CROSS JOIN dataset_versions v CROSS JOIN datasets d WHERE v.pk = x.version_pk AND d.latest_version_pk = v.pk AND ${d.where} AND ${filters}`;
 const driverOf = (q: SearchQuery): Driver | undefined => (Object.keys(DRIVERS) as Driver[]).find((k) => q[k] !== undefined);
 
 /** Page: keyset on (rank, id), one row past the page telling whether a next one exists. */
@@ -175,11 +175,12 @@ function collisionParams(q: SearchQuery) {
 }
 
 export function createSearchRepository(db: Database) {
+  const filters = filtersOf(db.sql);
   const prepared = (set: string) => ({ page: db.prepare(pageSql(set)), facets: db.prepare(facetsSql(set)) });
   const statements = {
-    text: prepared(TEXT[db.dialect]),
-    all: prepared(ALL),
-    driven: Object.fromEntries((Object.keys(DRIVERS) as Driver[]).map((k) => [k, prepared(drivenBy(DRIVERS[k]))])) as Record<
+    text: prepared(textOf(filters)[db.dialect]),
+    all: prepared(allOf(filters)),
+    driven: Object.fromEntries((Object.keys(DRIVERS) as Driver[]).map((k) => [k, prepared(drivenBy(DRIVERS[k], filters))])) as Record<
       Driver,
       ReturnType<typeof prepared>
     >,
