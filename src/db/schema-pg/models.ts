@@ -31,5 +31,9 @@ export const evaluations = pgTable(
     createdAt: createdAt(),
     createdBy: text('created_by').notNull(),
   },
-  (t) => [uniqueIndex('evaluations_id_uq').on(t.id), index('evaluations_model_idx').on(t.modelVersionPk), index('evaluations_benchmark_idx').on(t.benchmarkVersionPk, t.metric)],
+  (t) => [
+    uniqueIndex('evaluations_id_uq').on(t.id),
+    index('evaluations_model_idx').on(t.modelVersionPk),
+    index('evaluations_benchmark_idx').on(t.benchmarkVersionPk, t.metric),
+  ],
 );

@@ -43,7 +43,11 @@ export const evaluations = sqliteTable(
     createdAt: createdAt(),
     createdBy: text('created_by').notNull(),
   },
-  (t) => [uniqueIndex('evaluations_id_uq').on(t.id), index('evaluations_model_idx').on(t.modelVersionPk), index('evaluations_benchmark_idx').on(t.benchmarkVersionPk, t.metric)],
+  (t) => [
+    uniqueIndex('evaluations_id_uq').on(t.id),
+    index('evaluations_model_idx').on(t.modelVersionPk),
+    index('evaluations_benchmark_idx').on(t.benchmarkVersionPk, t.metric),
+  ],
 );
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
