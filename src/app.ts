@@ -3,7 +3,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import type { Config } from './config.js';
-import { openForStart } from './db/client.js';
+import { databaseLocation, openForStart } from './db/client.js';
 import { unwritableReason } from './db/readiness.js';
 import { FemtoError } from './errors.js';
 import { buildContainer, type Container } from './container.js';
@@ -52,7 +52,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   const ontology = await loadOntology(config.ontologyDir);
   // A broken policy file stops the start too (PolicyError names file, line and JSON pointer).
   const policies = loadPolicies(config.policyDir);
-  const { database, prepared: container } = await openForStart(config.dbPath, config.dbMaxBytes, async (db) => {
+  const { database, prepared: container } = await openForStart(databaseLocation(config), async (db) => {
     const built = buildContainer(config, db, ontology, policies);
     if (config.seedOnEmpty) await loadBundledCatalogIfEmpty(built);
     return built;

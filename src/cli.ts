@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import type { z } from 'zod';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { openForStart } from './db/client.js';
+import { databaseLocation, openForStart } from './db/client.js';
 import { buildContainer } from './container.js';
 import { loadCatalog } from './modules/datasets/catalog.loader.js';
 import { cliActor, createGroupBody, createUserBody, groupId, ROLES, userId, type Role } from './modules/auth/auth.schema.js';
@@ -23,7 +23,7 @@ const config = (): Config => loadConfig(process.env);
 async function withContainer<T>(fn: (c: ReturnType<typeof buildContainer>) => T | Promise<T>): Promise<T> {
   const cfg = config();
   const ontology = await loadOntology(cfg.ontologyDir);
-  const { database, prepared: container } = await openForStart(cfg.dbPath, cfg.dbMaxBytes, async (db) => buildContainer(cfg, db, ontology));
+  const { database, prepared: container } = await openForStart(databaseLocation(cfg), async (db) => buildContainer(cfg, db, ontology));
   try {
     return await fn(container);
   } finally {

@@ -12,7 +12,12 @@ const envSchema = z.object({
     .min(1)
     .refine((h) => isIP(h) !== 0 || URL.canParse(`http://${h}`), 'must be an IP address or a host name')
     .default('127.0.0.1'),
-  FEMTO_DB: z.string().min(1).default('./data/femto.sqlite'),
+  // An SQLite file, or postgres://user:password@host:port/database.
+  FEMTO_DB: z
+    .string()
+    .min(1)
+    .refine((v) => !/^postgres(ql)?:/i.test(v) || URL.canParse(v), 'a postgres: URL that cannot be parsed (postgres://user:password@host:port/database)')
+    .default('./data/femto.sqlite'),
   FEMTO_BASE_URL: z.string().url().optional(),
   FEMTO_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -67,6 +72,8 @@ const envSchema = z.object({
   FEMTO_AUTH_FAILURES_MAX: positiveInt.default(10),
   FEMTO_AUTH_FAILURES_WINDOW_MS: positiveInt.default(60_000),
   FEMTO_DB_MAX_BYTES: positiveInt.min(65_536, 'must be at least 65536').optional(),
+  /** PostgreSQL only: connections this process holds at most (PostgreSQL's max_connections is shared by every replica). */
+  FEMTO_DB_POOL_SIZE: positiveInt.max(1000).default(10),
 });
 
 /**
@@ -172,6 +179,7 @@ export interface Config {
   authFailures: { max: number; windowMs: number };
   /** Largest the database file may grow (SQLite max_page_count); undefined: as large as the disk allows. */
   dbMaxBytes?: number;
+  dbPoolSize: number;
 }
 
 export class ConfigError extends Error {
@@ -237,5 +245,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     jsonMaxDepth: e.FEMTO_JSON_MAX_DEPTH,
     authFailures: { max: e.FEMTO_AUTH_FAILURES_MAX, windowMs: e.FEMTO_AUTH_FAILURES_WINDOW_MS },
     dbMaxBytes: e.FEMTO_DB_MAX_BYTES,
+    dbPoolSize: e.FEMTO_DB_POOL_SIZE,
   };
 }

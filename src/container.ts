@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import type { Database_ } from './db/client.js';
+import type { ServedDatabase } from './db/client.js';
 import { createByteCache } from './lib/byte-cache.js';
 import { siteUrls } from './lib/site-urls.js';
 import { createAuthRepository } from './modules/auth/auth.repository.js';
@@ -67,7 +67,12 @@ import { hepdataImporter } from './modules/hepdata/hepdata.import.js';
  * Wiring only: repositories into their own module's service, services into the services and
  * read-pipeline hooks of the modules that use them. Routes, resolvers and the CLI share it.
  */
-export function buildContainer(config: Config, database: Database_, loadedOntology: Ontology, loadedPolicies: LoadedPolicy[] = loadPolicies(config.policyDir)) {
+export function buildContainer(
+  config: Config,
+  database: ServedDatabase,
+  loadedOntology: Ontology,
+  loadedPolicies: LoadedPolicy[] = loadPolicies(config.policyDir),
+) {
   const urls = siteUrls(config.baseUrl);
   // Each repository goes to its own module's service only; tests and diagnostics read them here.
   const agents = createAgentsRepository(database);

@@ -143,9 +143,10 @@ export function toFemtoError(err: FastifyError | Error): FemtoError {
   if (status && status >= 400 && status < 500) return new FemtoError('VALIDATION_FAILED', err.message);
   // The database's own faults are the operator's to fix, not bugs: say which, and that nothing was written (every write is one transaction).
   const fault = faultCode(err);
-  if (fault === 'SQLITE_FULL')
+  if (fault === 'SQLITE_FULL' || fault === '53100')
     return new FemtoError('STORAGE_FULL', 'The database has no space left (disk full or FEMTO_DB_MAX_BYTES reached); nothing was written');
-  if (fault.startsWith('SQLITE_READONLY') || fault.startsWith('SQLITE_BUSY'))
+  // PostgreSQL: a standby's read-only transaction, a server shutting down or starting, a connection lost or refused.
+  if (fault.startsWith('SQLITE_READONLY') || fault.startsWith('SQLITE_BUSY') || /^(25006|57P0[1-3]|08...|ECONNREFUSED|ECONNRESET)$/.test(fault))
     return new FemtoError('STORAGE_UNAVAILABLE', 'The database cannot be written now; nothing was written, retry later');
   return new FemtoError('INTERNAL', 'An unexpected error occurred; the request id is in the log');
 }

@@ -8,9 +8,10 @@ import { listenStartError } from './start-errors.js';
 export async function startServer(config: Config) {
   limitHeapGrowth(config.heapGrowthPercent);
   const app = await buildApp(config);
-  if (config.dbPath !== ':memory:') {
+  const { sqlite } = app.femto.database;
+  if (sqlite && config.dbPath !== ':memory:') {
     // Without the worker the connection checkpoints inside its commits, as SQLite does by default: slower, not less safe.
-    const checkpoints = await startCheckpointer(app.femto.database.sqlite, config.dbPath).catch((err: unknown) => {
+    const checkpoints = await startCheckpointer(sqlite, config.dbPath).catch((err: unknown) => {
       app.log.warn({ err }, 'WAL checkpoints stay on the request thread');
     });
     if (checkpoints) app.addHook('onClose', () => checkpoints.stop());

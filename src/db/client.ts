@@ -5,13 +5,21 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Database } from './port.js';
 import { sqlitePort } from './sqlite.js';
+import { postgresPort } from './postgres.js';
+import { applyPgMigrations } from './pg-migrations.js';
 import { projectPath } from '../paths.js';
-import { databaseStartError } from './faults.js';
+import { databaseStartError, postgresStartError } from './faults.js';
 
 /** The SQLite database: the port every repository uses, and the connection under it for what only SQLite has (migrations, the WAL checkpointer, pragmas, bulk loads in benchmarks and tests). */
 export interface Database_ extends Database {
   readonly sqlite: BetterSqlite3.Database;
 }
+
+/** The database a server runs on: the port, and on SQLite the connection under it (absent on PostgreSQL). */
+export type ServedDatabase = Database & { readonly sqlite?: BetterSqlite3.Database };
+
+/** FEMTO_DB names a PostgreSQL database by URL; anything else is an SQLite file. */
+export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
 
 export function openDatabase(path: string, opts: { maxBytes?: number } = {}): Database_ {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -30,22 +38,68 @@ export function applyMigrations(database: Database_): void {
   migrate(drizzle(database.sqlite), { migrationsFolder: projectPath('migrations') });
 }
 
+/** Any number of processes may start at once on one PostgreSQL database: one applies the pending migrations, the others wait on this lock and find none. */
+const MIGRATION_LOCK = 0x66656d746f; // 'femto'
+
+async function migratePostgres(pool: import('pg').Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await applyPgMigrations(client);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export interface DatabaseLocation {
+  /** FEMTO_DB: an SQLite file, or a postgres:// URL. */
+  location: string;
+  /** SQLite: FEMTO_DB_MAX_BYTES. */
+  maxBytes?: number;
+  /** PostgreSQL: FEMTO_DB_POOL_SIZE. */
+  poolSize?: number;
+}
+
+export const databaseLocation = (config: { dbPath: string; dbMaxBytes?: number; dbPoolSize?: number }): DatabaseLocation => ({
+  location: config.dbPath,
+  maxBytes: config.dbMaxBytes,
+  poolSize: config.dbPoolSize,
+});
+
+/** FEMTO_DB opened, with migrations applied. */
+async function open(at: DatabaseLocation, opened: (database: ServedDatabase) => void): Promise<ServedDatabase> {
+  if (isPostgresUrl(at.location)) {
+    const database = postgresPort({ url: at.location, poolSize: at.poolSize });
+    opened(database);
+    await migratePostgres(database.pool);
+    return database;
+  }
+  const database = openDatabase(at.location, { maxBytes: at.maxBytes });
+  opened(database);
+  applyMigrations(database);
+  return database;
+}
+
 /**
  * Opens FEMTO_DB with migrations applied, then runs `prepare` (building services, seeding); a fault
- * of the file or its disk (read-only, corrupt, full) becomes a StartError naming the file.
+ * of the database (SQLite: a read-only, corrupt or full file; PostgreSQL: no server, a refused login, no such
+ * database) becomes a StartError naming it (a PostgreSQL URL without its password).
  */
 export async function openForStart<T>(
-  path: string,
-  maxBytes: number | undefined,
-  prepare: (database: Database_) => Promise<T>,
-): Promise<{ database: Database_; prepared: T }> {
-  let database: Database_ | undefined;
+  at: DatabaseLocation,
+  prepare: (database: ServedDatabase) => Promise<T>,
+): Promise<{ database: ServedDatabase; prepared: T }> {
+  let database: ServedDatabase | undefined;
   try {
-    database = openDatabase(path, { maxBytes });
-    applyMigrations(database);
+    database = await open(at, (d) => (database = d));
     return { database, prepared: await prepare(database) };
   } catch (err) {
-    await database?.close();
-    throw databaseStartError(err, path) ?? err;
+    await database?.close().catch(() => undefined);
+    throw (isPostgresUrl(at.location) ? postgresStartError(err, at.location) : databaseStartError(err, at.location)) ?? err;
   }
 }

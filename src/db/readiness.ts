@@ -1,6 +1,6 @@
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Database_ } from './client.js';
+import type { ServedDatabase } from './client.js';
 import { faultCode } from './faults.js';
 
 /** With less room than this (on the file system, or under FEMTO_DB_MAX_BYTES), the next writes are about to fail: a dataset with long texts takes tens of pages. */
@@ -17,16 +17,19 @@ class ProbeDone extends Error {}
  * max_page_count plus free pages) and on the file system (which the rolled-back probe never
  * writes to).
  */
-export async function unwritableReason(database: Database_, path: string): Promise<string | null> {
+export async function unwritableReason(database: ServedDatabase, path: string): Promise<string | null> {
   try {
     await database.transaction(async () => {
-      await database.exec('CREATE TABLE femto_ready_probe (x)');
+      // On PostgreSQL the same probe meets a standby (read-only), a full disk, or a server that no longer answers.
+      await database.exec('CREATE TABLE femto_ready_probe (x integer)');
       throw new ProbeDone();
     });
   } catch (err) {
     if (!(err instanceof ProbeDone)) return `the database cannot be written (${faultCode(err) || 'error'}: ${(err as Error).message})`;
   }
   const { sqlite } = database;
+  // PostgreSQL's room is its server's to watch: a full disk there fails the probe above.
+  if (!sqlite) return null;
   const pragma = (name: string) => sqlite.pragma(name, { simple: true }) as number;
   const quotaRoom = (pragma('max_page_count') - pragma('page_count') + pragma('freelist_count')) * pragma('page_size');
   if (quotaRoom < MIN_FREE_BYTES) return `the database has ${quotaRoom} bytes left under FEMTO_DB_MAX_BYTES (SQLITE_FULL ahead)`;

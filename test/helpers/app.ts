@@ -3,6 +3,7 @@ import type { Test } from 'tap';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Role } from '../../src/modules/auth/auth.schema.js';
+import { pgDatabase } from './postgres.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const BASE_URL = 'http://femto.test';
@@ -14,20 +15,28 @@ export interface TestApp {
   as: Record<Role | 'anonymous', Record<string, string>>;
 }
 
-/** A real app on a fresh SQLite file in the test's own directory; closed when the test ends. */
+/** The backend of this test run: FEMTO_TEST_DB=postgres runs every app on PostgreSQL (the lane `.ci/run` runs second). */
+export const testBackend = (): 'sqlite' | 'postgres' => (process.env.FEMTO_TEST_DB === 'postgres' ? 'postgres' : 'sqlite');
+
+/**
+ * A real app on a fresh database, closed when the test ends: an SQLite file in the test's own directory, or in the
+ * PostgreSQL lane a new database of the test cluster. A test that passes FEMTO_DB itself (it is about SQLite's file)
+ * keeps it in both lanes.
+ */
 export async function makeApp(t: Test, env: Record<string, string> = {}): Promise<TestApp> {
   const dir = t.testdir({});
   const config = loadConfig({
-    FEMTO_DB: join(dir, 'femto.sqlite'),
+    FEMTO_DB: testBackend() === 'postgres' ? await pgDatabase(t) : join(dir, 'femto.sqlite'),
     FEMTO_SEED_ON_EMPTY: 'false',
     FEMTO_ADMIN_TOKEN: ADMIN_TOKEN,
     FEMTO_BASE_URL: BASE_URL,
-    LOG_LEVEL: 'silent',
+    // FEMTO_TEST_LOG=error shows what a 500 hid (on stderr, so tap's output stays readable).
+    LOG_LEVEL: process.env.FEMTO_TEST_LOG ?? 'silent',
     // Tests that exercise DOI delivery turn the worker on, or drive it themselves.
     FEMTO_OUTBOX_WORKER: 'false',
     ...env,
   });
-  const app = await buildApp(config);
+  const app = await buildApp(config, { logger: { level: config.logLevel, stream: process.stderr } });
   t.teardown(() => app.close());
   const bearer = async (role: Role) => ({ authorization: `Bearer ${(await app.femto.auth.createToken(role)).token}` });
   return {

@@ -5,7 +5,7 @@ import { FemtoError, type FieldError } from '../../errors.js';
 import { projectPath } from '../../paths.js';
 import { StartError } from '../../start-errors.js';
 import { canonicalRow, TableDigest } from './digest.js';
-import { applyPgMigrations } from './pg-migrations.js';
+import { applyPgMigrations } from '../pg-migrations.js';
 import { copyPlan, type CopyTable } from './plan.js';
 
 export interface TableReport {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { projectPath } from '../../paths.js';
+import { projectPath } from '../paths.js';
 
 /**
  * Applies migrations-pg inside the caller's open transaction, bookkept as drizzle's own PostgreSQL migrator keeps

@@ -1,0 +1,139 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { dialects } from './dialect.js';
+import { bindSlots, translate } from './placeholders.js';
+import type { Database, Params, Row, Statement, TransactionOptions } from './port.js';
+
+/** A transaction in progress: the pooled connection its async call chain's statements run on. */
+interface Tx {
+  client: pg.PoolClient;
+  savepoints: number;
+}
+
+/** How often a write transaction is run again after PostgreSQL aborted it to keep it serializable. */
+const MAX_ATTEMPTS = 10;
+/** serialization_failure, deadlock_detected: the transaction lost a race and may simply run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/** int8 as a number, as better-sqlite3 hands SQLite's 64-bit integers over; a value a double cannot hold exactly is refused, not rounded. */
+function int8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`the integer ${text} is beyond 2^53 and cannot be read exactly`);
+  return n;
+}
+
+/** This pool's type parsers only (other pg clients in the process, such as `femto db copy`'s, keep the driver's). */
+const types = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (oid === INT8) return int8;
+    if (oid === NUMERIC) return Number;
+    return (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+export interface PostgresOptions {
+  url: string;
+  poolSize?: number;
+}
+
+/**
+ * The port over a pool of PostgreSQL connections. Outside a transaction a statement runs on any free connection; a
+ * transaction takes one connection for its async call chain (AsyncLocalStorage), so other chains run on others at
+ * the same time. Writes are SERIALIZABLE: two requests that each read then write (the If-Match check, a cycle test
+ * before an edge) cannot both commit on what the other changed — REPEATABLE READ let two opposite edges both commit
+ * past the cycle check — and a transaction PostgreSQL aborts for that runs again, up to MAX_ATTEMPTS times.
+ */
+export function postgresPort(opts: PostgresOptions): Database & { readonly pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, types });
+  // An idle connection the server dropped (restart, failover) is discarded by the pool; without a listener it would crash the process.
+  pool.on('error', () => {});
+  const context = new AsyncLocalStorage<Tx>();
+  const runner = (): pg.Pool | pg.PoolClient => context.getStore()?.client ?? pool;
+
+  const statements = new Map<string, Statement>();
+  function prepare<R = Row>(sql: string): Statement<R> {
+    const known = statements.get(sql);
+    if (known) return known as Statement<R>;
+    const { text, slots } = translate(sql);
+    const name = `femto_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    const query = async (params: Params | undefined, rowMode?: 'array') =>
+      runner().query({ name, text, values: bindSlots(slots, params, sql), ...(rowMode && { rowMode }) });
+    const statement: Statement<R> = {
+      sql,
+      all: async (params) => (await query(params)).rows as R[],
+      get: async (params) => (await query(params)).rows[0] as R | undefined,
+      values: async (params) => (await query(params, 'array')).rows as unknown[][],
+      column: async <V>(params?: Params) => ((await query(params, 'array')).rows as unknown[][]).map((r) => r[0] as V),
+      scalar: async <V>(params?: Params) => ((await query(params, 'array')).rows as unknown[][])[0]?.[0] as V | undefined,
+      run: async (params) => ({ changes: (await query(params)).rowCount ?? 0 }),
+    };
+    statements.set(sql, statement as Statement);
+    return statement;
+  }
+
+  async function attempt<T>(fn: () => Promise<T>, readOnly: boolean): Promise<T> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN ISOLATION LEVEL SERIALIZABLE');
+      try {
+        const result = await context.run({ client, savepoints: 0 }, fn);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        throw err;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async function outermost<T>(fn: () => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt(fn, opts.readOnly ?? false);
+      } catch (err) {
+        if (n >= MAX_ATTEMPTS || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
+        // Those that collided once would collide again at once: each waits a random while, longer each time (at most 0.5 s).
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(500, 5 * 2 ** n)));
+      }
+    }
+  }
+
+  return {
+    dialect: 'postgres',
+    sql: dialects.postgres,
+    pool,
+    prepare,
+    get inTransaction() {
+      return context.getStore() !== undefined;
+    },
+    async transaction<T>(fn: () => Promise<T>, opts?: TransactionOptions): Promise<T> {
+      return this.inTransaction ? await fn() : await outermost(fn, opts);
+    },
+    async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+      const tx = context.getStore();
+      if (!tx) return outermost(fn);
+      const name = `femto_sp${++tx.savepoints}`;
+      await tx.client.query(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn();
+        await tx.client.query(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (err) {
+        await tx.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        await tx.client.query(`RELEASE SAVEPOINT ${name}`);
+        throw err;
+      }
+    },
+    exec: async (sql) => {
+      await runner().query(sql);
+    },
+    close: () => pool.end(),
+  };
+}
