@@ -1,4 +1,4 @@
-import { flag, parseJson, type Database } from '../../db/port.js';
+import { flag, parseJson, type Database, type SqlDialect } from '../../db/port.js';
 import { tableRows } from '../../db/rows.js';
 import { sharedGroups, WITHDRAWN } from '../../db/fragments.js';
 import { evaluations } from '../../db/schema/index.js';
@@ -33,15 +33,15 @@ export interface EvaluationRow {
 }
 
 /** A version `alias` of record `record`, with what the access policy decides on. */
-const end = (alias: string, record: string) =>
-  `${alias}.pk AS ${alias}_pk, ${alias}.dataset_id AS ${alias}_dataset, ${alias}.version_number AS ${alias}_number, ${alias}.title AS ${alias}_title, ${alias}.state AS ${alias}_state, ${alias}.visibility AS ${alias}_visibility, ${alias}.access_level AS ${alias}_access, ${record}.owner_id AS ${alias}_owner, ${sharedGroups(record)} AS ${alias}_groups`;
+const end = (sql: SqlDialect, alias: string, record: string) =>
+  `${alias}.pk AS ${alias}_pk, ${alias}.dataset_id AS ${alias}_dataset, ${alias}.version_number AS ${alias}_number, ${alias}.title AS ${alias}_title, ${alias}.state AS ${alias}_state, ${alias}.visibility AS ${alias}_visibility, ${alias}.access_level AS ${alias}_access, ${record}.owner_id AS ${alias}_owner, ${sharedGroups(record, sql)} AS ${alias}_groups`;
 
 /** Every evaluation statement selects the same columns: the row, its three ends, its step's software. The model is `v` of dataset `d` (WITHDRAWN reads them). */
-const SELECT = `
+const select = (sql: SqlDialect) => `
   SELECT e.id, e.activity_id AS activityId, e.split, e.metric, e.metric_label AS metricLabel, e.higher_is_better AS higherIsBetter, e.value, e.uncertainty,
          e.baseline_algorithm AS baselineAlgorithm, e.baseline_value AS baselineValue, e.baseline_uncertainty AS baselineUncertainty,
          e.baseline_evaluation_id AS baselineEvaluationId, e.statement, e.created_at AS createdAt,
-         ${end('v', 'd')}, ${WITHDRAWN} AS v_withdrawn, ${end('b', 'bd')}, ${end('bl', 'bld')},
+         ${end(sql, 'v', 'd')}, ${WITHDRAWN} AS v_withdrawn, ${end(sql, 'b', 'bd')}, ${end(sql, 'bl', 'bld')},
          a.software_name AS softwareName, a.software_version AS softwareVersion, a.software_repository AS softwareRepository, a.software_commit AS softwareCommit,
          a.basis, a.description`;
 const JOINS = `
@@ -104,6 +104,7 @@ function rowOf(r: Raw): EvaluationRow {
 
 export function createModelsRepository(db: Database) {
   const evaluationRows = tableRows(db, evaluations);
+  const SELECT = select(db.sql);
   // Prepared once; any number of versions as one JSON array. Recording order (seq) is the order of the answer.
   const ofModelsStmt = db.prepare(
     `${SELECT} FROM ${db.sql.each('@pks', 'k', 'integer')} CROSS JOIN evaluations e ${JOINS} WHERE e.model_version_pk = k.value ORDER BY e.seq`,
