@@ -6,10 +6,11 @@ const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 /**
  * What unicode61 takes for a word character besides ICU's alphanumerics (letters, decimal digits): the other numbers
  * physics writes (superscripts, subscripts, fractions, Roman numerals) and combining marks (an accent typed apart
- * from its letter stays in the word, as in FTS5; unaccent then drops it). Everything else separates words.
- * search.repository.ts splits query words with the same class.
+ * from its letter stays in the word, as in FTS5; unaccent then drops it). Everything else separates words. Spelled
+ * with \u escapes, which PostgreSQL's regular expressions and JavaScript's (flag u) both read: search.repository.ts
+ * cuts query words with the same class.
  */
-export const WORD_CHARS = String.raw`[:alnum:]\u00b2\u00b3\u00b9\u00bc-\u00be\u2070\u2074-\u2079\u2080-\u2089\u2150-\u2189\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f`;
+export const MORE_WORD_CHARS = String.raw`\u00b2\u00b3\u00b9\u00bc-\u00be\u2070\u2074-\u2079\u2080-\u2089\u2150-\u2189\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f`;
 
 /**
  * One column's words as FTS5's unicode61 tokenizer cuts them: PostgreSQL's own parser keeps compounds whole
@@ -19,7 +20,7 @@ export const WORD_CHARS = String.raw`[:alnum:]\u00b2\u00b3\u00b9\u00bc-\u00be\u2
  * within one column, as in FTS5.
  */
 const words = (column: string, weight: 'A' | 'B' | 'C') =>
-  `setweight(to_tsvector('femto_search'::regconfig, regexp_replace(lower(coalesce(${column}, '') COLLATE "und-x-icu"), '[^${WORD_CHARS}]+', ' ', 'g')), '${weight}')`;
+  `setweight(to_tsvector('femto_search'::regconfig, regexp_replace(lower(coalesce(${column}, '') COLLATE "und-x-icu"), '[^[:alnum:]${MORE_WORD_CHARS}]+', ' ', 'g')), '${weight}')`;
 
 /**
  * The full-text index of every dataset version: SQLite's FTS5 table `dataset_fts` (migration

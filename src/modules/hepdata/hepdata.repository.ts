@@ -34,11 +34,11 @@ export function createHepdataRepository(db: Database) {
   const tablesOf = db.prepare(`
     SELECT t.version_pk AS versionPk, t.name, t.description, t.location, t.data_file AS dataFile, t.doi, t.license_name AS licenseName,
            t.license_url AS licenseUrl, t.license_description AS licenseDescription, t.row_count AS rowCount,
-           (SELECT ${jsonArray(jsonObject({ name: 'name', value: 'value', observable: 'observable', low: 'low_gev', high: 'high_gev' }), 'position')}
+           (SELECT ${jsonArray(jsonObject(`'name', name, 'value', value, 'observable', observable, 'low', low_gev, 'high', high_gev`), 'position')}
               FROM hepdata_keywords WHERE table_pk = t.pk) AS keywords,
-           (SELECT ${jsonArray(jsonObject({ kind: 'kind', name: 'name', units: 'units' }), 'kind DESC, position')}
+           (SELECT ${jsonArray(jsonObject(`'kind', kind, 'name', name, 'units', units`), 'kind DESC, position')}
               FROM hepdata_variables WHERE table_pk = t.pk) AS variables,
-           (SELECT ${jsonArray(jsonObject({ variable: 'variable', name: 'name', value: 'value', units: 'units' }), 'variable, position')}
+           (SELECT ${jsonArray(jsonObject(`'variable', variable, 'name', name, 'value', value, 'units', units`), 'variable, position')}
               FROM hepdata_qualifiers WHERE table_pk = t.pk) AS qualifiers
       FROM ${each('?', 'k', 'integer')} CROSS JOIN hepdata_tables t WHERE t.version_pk = k.value ORDER BY t.version_pk, t.position`);
 
