@@ -12,7 +12,7 @@ interface Tx {
 }
 
 /** How often a write transaction is run again after PostgreSQL aborted it to keep it serializable. */
-const MAX_ATTEMPTS = 6;
+const MAX_ATTEMPTS = 10;
 /** serialization_failure, deadlock_detected: the transaction lost a race and may simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
@@ -99,8 +99,8 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
         return await attempt(fn, opts.readOnly ?? false);
       } catch (err) {
         if (n >= MAX_ATTEMPTS || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
-        // Two that collided once would collide again at once: wait a random while, longer each time.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** n));
+        // Those that collided once would collide again at once: each waits a random while, longer each time (at most 0.5 s).
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(500, 5 * 2 ** n)));
       }
     }
   }

@@ -1,0 +1,111 @@
+import t from 'tap';
+import { postgresPort } from '../../src/db/postgres.js';
+import type { Database } from '../../src/db/port.js';
+import { requires } from '../helpers/external.js';
+import { pgDatabase, postgres } from '../helpers/postgres.js';
+
+/*
+ * The PostgreSQL adapter holds the port's promises (docs/database.md) on a real server: a transaction's statements
+ * run on its own connection while other requests go on beside it, unseen until it commits; read-modify-write
+ * transactions lose no update (SERIALIZABLE, run again when PostgreSQL aborts one); rows come back shaped as SQLite's
+ * driver gives them.
+ */
+
+async function fresh(t: Parameters<typeof pgDatabase>[0], poolSize = 4): Promise<Database> {
+  const db = postgresPort({ url: await pgDatabase(t), poolSize });
+  t.teardown(() => db.close());
+  await db.exec('CREATE TABLE kv (k text PRIMARY KEY, v bigint NOT NULL, on_off boolean, doc json)');
+  return db;
+}
+
+const keys = async (db: Database) => (await db.prepare('SELECT k FROM kv ORDER BY k').column<string>()).join(',');
+const put = (db: Database, k: string, v = 0) => db.prepare('INSERT INTO kv (k, v) VALUES (?, ?)').run([k, v]);
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+t.test('rows, columns and values come back as SQLite gives them', requires(t, postgres()), async (t) => {
+  const db = await fresh(t);
+  await db.prepare('INSERT INTO kv (k, v, on_off, doc) VALUES (@k, @v, @on, @doc)').run({ k: 'a', v: 2 ** 40, on: 1, doc: '{"x":[1]}' });
+  t.same(await db.prepare('SELECT k AS theKey, v, count(*) OVER () AS n FROM kv').get(), { theKey: 'a', v: 2 ** 40, n: 1 }, 'camelCase alias, int8 as numbers');
+  t.same(await db.prepare('SELECT k, v FROM kv').values(), [['a', 2 ** 40]]);
+  t.equal(await db.prepare('SELECT sum(v) FROM kv').scalar(), 2 ** 40, 'numeric as a number');
+  t.same(await db.prepare('SELECT doc FROM kv').scalar(), { x: [1] }, 'json arrives parsed');
+  t.equal(await db.prepare('SELECT on_off FROM kv').scalar(), true, 'a 1 bound to a boolean column is true');
+  t.equal(await db.prepare('SELECT k FROM kv WHERE @v IS NULL OR v = @v').scalar({ v: null }), 'a', 'a NULL test on a bare parameter');
+  t.equal(await db.prepare('SELECT k FROM kv WHERE @v IS NULL OR v = @v').scalar({ v: 3 }), undefined, 'and its value compared as the column');
+  t.same(await db.prepare('UPDATE kv SET v = v + 1').run(), { changes: 1 });
+  await db.exec(`INSERT INTO kv (k, v) VALUES ('big', 9007199254740993)`);
+  await t.rejects(db.prepare('SELECT v FROM kv WHERE k = ?').scalar('big'), /beyond 2\^53/, 'an integer a double cannot hold is refused, not rounded');
+});
+
+t.test(
+  'a request beside an open transaction neither waits for it nor sees its rows; its rollback takes back only its own',
+  requires(t, postgres()),
+  async (t) => {
+    const db = await fresh(t);
+    const paused = gate();
+    const reached = gate();
+    const first = db.transaction(async () => {
+      await put(db, 'a1');
+      reached.open();
+      await paused.opened;
+      await put(db, 'a2');
+      throw new Error('refused');
+    });
+    await reached.opened;
+    await put(db, 'b1');
+    t.equal(await keys(db), 'b1', 'the open transaction is unseen and does not block');
+    paused.open();
+    await t.rejects(first, /refused/);
+    t.equal(await keys(db), 'b1', 'the rollback left the other write');
+  },
+);
+
+t.test('read-modify-write transactions lose no update: SERIALIZABLE, run again when aborted', requires(t, postgres()), async (t) => {
+  const db = await fresh(t, 8);
+  await put(db, 'n', 0);
+  const read = db.prepare<{ v: number }>('SELECT v FROM kv WHERE k = ?');
+  const write = db.prepare('UPDATE kv SET v = ? WHERE k = ?');
+  const increments = 20;
+  let attempts = 0;
+  await Promise.all(
+    Array.from({ length: increments }, () =>
+      db.transaction(async () => {
+        attempts++;
+        const { v } = (await read.get('n'))!;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        await write.run([v + 1, 'n']);
+      }),
+    ),
+  );
+  t.equal((await read.get('n'))!.v, increments, 'every increment counted');
+  t.ok(attempts > increments, `some transactions ran again (${attempts} attempts for ${increments})`);
+});
+
+t.test('nested transactions join; a savepoint rolls back alone; a read-only transaction refuses writes', requires(t, postgres()), async (t) => {
+  const db = await fresh(t);
+  await db.transaction(async () => {
+    await put(db, 'outer');
+    await db.transaction(async () => put(db, 'joined'));
+    t.ok(db.inTransaction);
+    await t.rejects(
+      db.savepoint(async () => {
+        await put(db, 'inner');
+        await put(db, 'outer'); // duplicate key: the savepoint, not the transaction, is lost
+      }),
+      /duplicate key/,
+    );
+    await put(db, 'after');
+  });
+  t.equal(await keys(db), 'after,joined,outer');
+  t.notOk(db.inTransaction);
+  await t.rejects(
+    db.transaction(async () => put(db, 'ro'), { readOnly: true }),
+    { code: '25006' },
+    'READ ONLY',
+  );
+});
