@@ -89,12 +89,12 @@ export function createProvenanceRepository(db: Database) {
     `INSERT INTO activity_outputs (activity_id, version_pk) SELECT k.value->>0, CAST(k.value->>1 AS BIGINT) FROM ${rowsOf} WHERE true ON CONFLICT DO NOTHING`,
   );
   const bumpGenerationBy = db.prepare(
-    'INSERT INTO provenance_generation (id, generation) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET generation = generation + excluded.generation',
+    'INSERT INTO provenance_generation (id, generation) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET generation = provenance_generation.generation + excluded.generation',
   );
 
   /* Lineage snapshots (in this process or any other on the same file) compare this counter to know they are stale. */
   const bumpGeneration = db.prepare(
-    'INSERT INTO provenance_generation (id, generation) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET generation = generation + 1',
+    'INSERT INTO provenance_generation (id, generation) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET generation = provenance_generation.generation + 1',
   );
 
   // Reads of records and neighbourhoods: prepared once, many keys as one JSON array.
