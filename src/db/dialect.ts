@@ -24,7 +24,7 @@ export interface SqlDialect {
    * aggregate ORDER BY would sort them again (a temporary b-tree per row of the outer query), takes them as they come.
    */
   jsonArray(expr: string, orderBy?: string, indexed?: boolean): string;
-  /** 'array', 'object', 'text', ... of a JSON value (NULL for none). */
+  /** 'array', 'object', 'text', ... of a JSON value or JSON text (NULL for none). */
   jsonType(expr: string): string;
   /** A JSON object built of `key, value, ...` (SQL expressions, comma-separated). */
   jsonObject(entries: string): string;
@@ -36,6 +36,13 @@ export interface SqlDialect {
   jsonColumn(text: string): string;
   /** The larger of two values. */
   greatest(a: string, b: string): string;
+  /** The smaller of two values. */
+  least(a: string, b: string): string;
+  /**
+   * A column in a condition that must not choose an index: SQLite's unary `+` (its planner would walk an index
+   * of mostly NULLs for `IS NULL`); PostgreSQL's planner weighs its statistics and needs no hint.
+   */
+  unindexed(column: string): string;
   /** Now, as the ISO-8601 text femto stores (UTC, milliseconds, `Z`). */
   now: string;
 }
@@ -50,6 +57,8 @@ const sqlite: SqlDialect = {
   json: (text) => `json(${text})`,
   jsonColumn: (text) => text,
   greatest: (a, b) => `max(${a}, ${b})`,
+  least: (a, b) => `min(${a}, ${b})`,
+  unindexed: (column) => `+${column}`,
   now: `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
 };
 
@@ -60,12 +69,14 @@ const postgres: SqlDialect = {
       : `(SELECT ${type === 'integer' ? 'CAST(e AS bigint)' : 'e'} AS value FROM jsonb_array_elements_text(CAST(${array} AS jsonb)) AS e) ${alias}`,
   eachIndexed: (array, alias) => `(SELECT e.value, e.n - 1 AS key FROM jsonb_array_elements(CAST(${array} AS jsonb)) WITH ORDINALITY AS e(value, n)) ${alias}`,
   jsonArray: (expr, orderBy) => `CAST(coalesce(json_agg(${expr}${orderBy ? ` ORDER BY ${orderBy}` : ''}), '[]') AS text)`,
-  jsonType: (expr) => `jsonb_typeof(${expr})`,
+  jsonType: (expr) => `jsonb_typeof(CAST(${expr} AS jsonb))`,
   jsonObject: (entries) => `json_build_object(${entries})`,
   jsonTuple: (values) => `json_build_array(${values})`,
   json: (text) => `CAST(${text} AS json)`,
   jsonColumn: (text) => `CAST(${text} AS json)`,
   greatest: (a, b) => `greatest(${a}, ${b})`,
+  least: (a, b) => `least(${a}, ${b})`,
+  unindexed: (column) => column,
   now: `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
 };
 

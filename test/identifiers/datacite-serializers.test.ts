@@ -75,7 +75,7 @@ t.test('an invalid XML is caught by the validator (the check can fail)', async (
 t.test('every bundled catalog record serializes validly', async (t) => {
   const a = await makeApp(t);
   await loadCatalog(a.app.femto);
-  const rows = a.app.femto.database.sqlite.prepare("SELECT pk FROM dataset_versions WHERE state = 'published'").all() as { pk: number }[];
+  const rows = (await a.app.femto.database.prepare("SELECT pk FROM dataset_versions WHERE state = 'published'").all()) as { pk: number }[];
   t.ok(rows.length > 10);
   const records = await a.app.femto.repos.datasets.records(rows.map((r) => r.pk));
   const json = new Map<string, unknown>();

@@ -2,7 +2,8 @@ import t from 'tap';
 import { join } from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { BASE_URL, makeApp, publishedDataset, type TestApp } from '../helpers/app.js';
+import { BASE_URL, makeApp, publishedDataset, testBackend, type TestApp } from '../helpers/app.js';
+import { pgDatabase } from '../helpers/postgres.js';
 import { fakeDatacite } from '../helpers/fake-datacite.js';
 import { assertValid, dataciteJsonSchema, dataciteXsd } from '../helpers/validators.js';
 import { dataciteXml } from '../../src/modules/identifiers/serializers/datacite-xml.js';
@@ -165,7 +166,7 @@ t.test('a restart with pending rows delivers them; the server worker picks them 
   const dc = await fakeDatacite(t);
   const dir = t.testdir({});
   const env = {
-    FEMTO_DB: join(dir, 'femto.sqlite'),
+    FEMTO_DB: testBackend() === 'postgres' ? await pgDatabase(t) : join(dir, 'femto.sqlite'),
     FEMTO_SEED_ON_EMPTY: 'false',
     FEMTO_ADMIN_TOKEN: 'test-admin-token-0123456789',
     FEMTO_BASE_URL: BASE_URL,
@@ -211,7 +212,7 @@ t.test('a delivery whose acknowledgement is lost is repeated harmlessly', async 
   await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/twice' }) });
   await drain(a);
   // Simulate a crash after DataCite accepted but before femto recorded it: the row is pending again.
-  a.app.femto.database.sqlite.prepare("UPDATE doi_outbox SET delivered_at = NULL WHERE doi = '10.5072/twice'").run();
+  await a.app.femto.database.prepare("UPDATE doi_outbox SET delivered_at = NULL WHERE doi = '10.5072/twice'").run();
   await drain(a);
   t.equal(dc.requests.filter((r) => r.doi === '10.5072/twice').length, 2);
   t.equal(dc.creations.get('10.5072/twice'), 1, 'still one DOI');
@@ -438,12 +439,25 @@ t.test('a started worker tells the operator of each failed delivery and each fai
   t.ok(Number.isInteger(retryInMs) && retryInMs >= 25 && retryInMs <= 50, `when it retries, in whole ms within the backoff (${retryInMs})`);
   t.notOk(JSON.stringify(lines).includes('secret'), 'no credentials in the log');
 
-  const { sqlite } = a.app.femto.database;
-  sqlite.pragma('query_only = 1');
+  // The database refuses writes for a while: SQLite's connection turns query-only; PostgreSQL's outbox refuses updates as a read-only transaction would.
+  const { database } = a.app.femto;
+  const refuse = async (on: boolean) => {
+    if (database.sqlite) database.sqlite.pragma(`query_only = ${on ? 1 : 0}`);
+    else if (on)
+      await database.exec(`
+        CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = 'read_only_sql_transaction'; END $$;
+        CREATE TRIGGER test_refuse BEFORE UPDATE ON doi_outbox FOR EACH STATEMENT EXECUTE FUNCTION test_refuse()`);
+    else await database.exec('DROP TRIGGER test_refuse ON doi_outbox; DROP FUNCTION test_refuse()');
+  };
+  await refuse(true);
   await until(() => lines.some((l) => l.level === 'error'));
-  sqlite.pragma('query_only = 0');
+  await refuse(false);
   const failure = lines.find((l) => l.level === 'error');
-  t.match(failure, { msg: 'outbox run failed', obj: { err: { code: 'SQLITE_READONLY' } } }, 'a run the database refused is logged with its cause');
+  t.match(
+    failure,
+    { msg: 'outbox run failed', obj: { err: { code: database.sqlite ? 'SQLITE_READONLY' : '25006' } } },
+    'a run the database refused is logged with its cause',
+  );
   await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/after-failure' }) });
   await until(() => dc.dois.has('10.5072/after-failure'));
   t.ok(dc.dois.has('10.5072/after-failure'), 'the worker polls on after a failed run');

@@ -77,6 +77,7 @@ t.test('femto db copy: every table arrives whole, verified, with sequences and t
   t.same([...printed.keys()].sort(), tables, 'the report names every table of the source');
   t.match(run.stdout, /every row count and digest matches the source/);
 
+  const withRowid = ['dataset_fts', 'activities', 'activity_inputs', 'activity_outputs'];
   const target = new pg.Client({ connectionString: to });
   await target.connect();
   t.teardown(() => target.end());
@@ -85,8 +86,9 @@ t.test('femto db copy: every table arrives whole, verified, with sequences and t
     t.equal(printed.get(table), count, `${table}: the reported count is the source's`);
     // By name: SQLite appends the columns later migrations add, PostgreSQL has them in the schema's order.
     const names = (source.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).all() as { name: string }[]).map((c) => `"${c.name}"`);
-    const columns = (table === 'dataset_fts' ? ['rowid', ...names] : names).join(', ');
-    // Every table's primary key is among its first three columns (dataset_fts: its rowid, selected first).
+    // The rowid where PostgreSQL has a twin of it (the full-text table's key; the lineage snapshot's cursor on the provenance tables).
+    const columns = (withRowid.includes(table) ? ['rowid', ...names] : names).join(', ');
+    // Every table's primary key is among its first three columns (or its rowid, selected first).
     const order = Array.from({ length: Math.min(3, names.length) }, (_, i) => i + 1).join(', ');
     const want = source.prepare(`SELECT ${columns} FROM "${table}" ORDER BY ${order}`).raw(true).all() as unknown[][];
     const got = (await target.query({ text: `SELECT ${columns} FROM "${table}" ORDER BY ${order}`, rowMode: 'array' })).rows as unknown[][];

@@ -121,7 +121,6 @@ t.test('changes that are not a plain append make the next query build the snapsh
   const a = await makeApp(t);
   const g = graphBuilder(a.app);
   const { lineage, database } = a.app.femto;
-  const sqlite = database.sqlite;
   const ids = async (id: string) => (await lineage.lineage(admin, { id, direction: 'BOTH', depth: null })).nodes.map((n) => n.id).sort();
   for (const d of ['a', 'b', 'c', 'e']) await g.dataset(d);
   await g.step('a-b', ['a'], ['b']);
@@ -131,20 +130,23 @@ t.test('changes that are not a plain append make the next query build the snapsh
   t.match(lineage.snapshotStats(), { fullBuilds: 1, appends: 1 });
 
   // A rowid gap: some row the snapshot never saw may lie below it.
-  const pk = (id: string) => sqlite.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').pluck().get(id) as number;
-  const bump = sqlite.prepare('UPDATE provenance_generation SET generation = generation + 1 WHERE id = 1');
-  sqlite.transaction(() => {
-    const rowid = (sqlite.prepare('SELECT max(rowid) FROM activities').pluck().get() as number) + 5;
-    sqlite.prepare("INSERT INTO activities (rowid, id, kind, created_by, created_at) VALUES (?, 'c-e', 'analysis', 'test', '2026-01-01T00:00:00Z')").run(rowid);
-    sqlite.prepare("INSERT INTO activity_inputs (activity_id, version_pk) VALUES ('c-e', ?)").run(pk('c'));
-    sqlite.prepare("INSERT INTO activity_outputs (activity_id, version_pk) VALUES ('c-e', ?)").run(pk('e'));
-    bump.run();
-  })();
+  const pk = async (id: string) => (await database.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').scalar<number>(id))!;
+  await database.transaction(async () => {
+    const rowid = (await database.prepare('SELECT max(rowid) FROM activities').scalar<number>())! + 5;
+    await database
+      .prepare("INSERT INTO activities (rowid, id, kind, created_by, created_at) VALUES (?, 'c-e', 'analysis', 'test', '2026-01-01T00:00:00Z')")
+      .run(rowid);
+    // PostgreSQL's rowid is an identity: it goes on past the value written, as SQLite's does.
+    if (database.dialect === 'postgres') await database.prepare("SELECT setval(pg_get_serial_sequence('activities', 'rowid'), ?)").get(rowid);
+    await database.prepare("INSERT INTO activity_inputs (activity_id, version_pk) VALUES ('c-e', ?)").run(await pk('c'));
+    await database.prepare("INSERT INTO activity_outputs (activity_id, version_pk) VALUES ('c-e', ?)").run(await pk('e'));
+    await database.prepare('UPDATE provenance_generation SET generation = generation + 1 WHERE id = 1').run();
+  });
   t.same(await ids('e'), ['a-b', 'a@1', 'b-c', 'b@1', 'c-e', 'c@1', 'e@1']);
   t.match(lineage.snapshotStats(), { fullBuilds: 2, appends: 1 });
 
   // A published version row that changed under the snapshot (the datasets repository never does this).
-  sqlite.prepare("UPDATE dataset_versions SET access_level = 'restricted' WHERE pk = ?").run(pk('e'));
+  await database.prepare("UPDATE dataset_versions SET access_level = 'restricted' WHERE pk = ?").run(await pk('e'));
   await g.dataset('f');
   await g.step('e-f', ['e'], ['f']);
   t.ok(

@@ -565,7 +565,7 @@ t.test('impact: every downstream version with its access level; placeholders for
 t.test('bad data holding a cycle still ends', async (t) => {
   const a = await chain(t, 3);
   // Cycles are refused at write; forge one underneath the service to prove the walk's visited set.
-  a.app.femto.database.sqlite
+  await a.app.femto.database
     .prepare(`INSERT INTO activity_inputs (activity_id, version_pk) SELECT 's1', pk FROM dataset_versions WHERE dataset_id = 'c3'`)
     .run();
   const l = (await gql(a.app, lineage('id: "c3", depth: null'))).body.data.lineage;

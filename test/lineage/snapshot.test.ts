@@ -1,5 +1,4 @@
 import t from 'tap';
-import Database from 'better-sqlite3';
 import { buildApp } from '../../src/app.js';
 import { makeApp } from '../helpers/app.js';
 import { gql, graphBuilder } from './graph.js';
@@ -35,14 +34,15 @@ t.test('the provenance generation moves in the same transaction as the activity 
   const g = graphBuilder(a.app);
   await g.dataset('p');
   await g.dataset('q');
-  const { repos, config } = a.app.femto;
+  const { repos, database } = a.app.femto;
   const before = await repos.lineage.generation();
-  const other = new Database(config.dbPath, { readonly: true });
+  // Another connection to the same database: a second app (SQLite: its own connection to the file; PostgreSQL: its own pool).
+  const other = await buildApp(a.config);
   t.teardown(() => other.close());
-  const otherGeneration = () => (other.prepare('SELECT generation FROM provenance_generation WHERE id = 1').pluck().get() as number | undefined) ?? 0;
-  const pk = (id: string) => a.app.femto.database.sqlite.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').pluck().get(id) as number;
+  const otherGeneration = () => other.femto.repos.lineage.generation();
+  const pk = async (id: string) => (await database.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?').scalar<number>(id))!;
   const activity = (id: string) => ({ id, kind: 'analysis', createdBy: 'test', createdAt: new Date().toISOString() });
-  const links = { agents: [], inputs: [{ versionPk: pk('p'), role: null }], outputs: [pk('q')] };
+  const links = { agents: [], inputs: [{ versionPk: await pk('p'), role: null }], outputs: [await pk('q')] };
 
   let inside = -1;
   let seenByOther = -1;
@@ -50,7 +50,7 @@ t.test('the provenance generation moves in the same transaction as the activity 
     repos.provenance.transaction(async () => {
       await repos.provenance.insertActivity(activity('rolled-back'), links);
       inside = await repos.lineage.generation();
-      seenByOther = otherGeneration();
+      seenByOther = await otherGeneration();
       throw new Error('abort');
     }),
   );
@@ -61,6 +61,6 @@ t.test('the provenance generation moves in the same transaction as the activity 
 
   await repos.provenance.transaction(() => repos.provenance.insertActivity(activity('kept'), links));
   t.equal(await repos.lineage.generation(), before + 1);
-  t.equal(otherGeneration(), before + 1, 'committed together with the activity');
+  t.equal(await otherGeneration(), before + 1, 'committed together with the activity');
   t.ok(await repos.provenance.activityExists('kept'));
 });

@@ -1,5 +1,13 @@
 // PostgreSQL twin of ../schema/provenance.ts (what each table and column means is written there); test/unit/schema-pg.test.ts keeps them in step.
-import { pgTable, text, index, primaryKey, bigint, boolean, json } from 'drizzle-orm/pg-core';
+
+/**
+ * SQLite's implicit rowid, which the lineage snapshot reads these append-only tables by (past a cursor, in order):
+ * an identity column of the same name, so one SQL text serves both, and `femto db copy` carries SQLite's values
+ * over. Its values are taken in commit order: every writer holds an advisory lock to commit
+ * (provenance.repository.ts inWriteOrder). docs/database.md "Two schemas of one shape".
+ */
+const rowid = () => bigint('rowid', { mode: 'number' }).notNull().generatedByDefaultAsIdentity();
+import { pgTable, text, index, uniqueIndex, primaryKey, bigint, boolean, json } from 'drizzle-orm/pg-core';
 import { createdAt, timestamp } from './common.js';
 import { agents } from './agents.js';
 import { datasetVersions } from './datasets.js';
@@ -22,8 +30,9 @@ export const activities = pgTable(
     implied: boolean('implied').notNull().default(false),
     createdAt: createdAt(),
     createdBy: text('created_by').notNull(),
+    rowid: rowid(),
   },
-  (t) => [index('activities_kind_idx').on(t.kind)],
+  (t) => [index('activities_kind_idx').on(t.kind), uniqueIndex('activities_rowid_uq').on(t.rowid)],
 );
 
 export const activityAgents = pgTable(
@@ -50,8 +59,13 @@ export const activityInputs = pgTable(
       .notNull()
       .references(() => datasetVersions.pk),
     role: text('role'),
+    rowid: rowid(),
   },
-  (t) => [primaryKey({ columns: [t.activityId, t.versionPk] }), index('activity_inputs_version_idx').on(t.versionPk, t.activityId)],
+  (t) => [
+    primaryKey({ columns: [t.activityId, t.versionPk] }),
+    index('activity_inputs_version_idx').on(t.versionPk, t.activityId),
+    uniqueIndex('activity_inputs_rowid_uq').on(t.rowid),
+  ],
 );
 
 export const activityOutputs = pgTable(
@@ -63,6 +77,11 @@ export const activityOutputs = pgTable(
     versionPk: bigint('version_pk', { mode: 'number' })
       .notNull()
       .references(() => datasetVersions.pk),
+    rowid: rowid(),
   },
-  (t) => [primaryKey({ columns: [t.activityId, t.versionPk] }), index('activity_outputs_version_idx').on(t.versionPk, t.activityId)],
+  (t) => [
+    primaryKey({ columns: [t.activityId, t.versionPk] }),
+    index('activity_outputs_version_idx').on(t.versionPk, t.activityId),
+    uniqueIndex('activity_outputs_rowid_uq').on(t.rowid),
+  ],
 );

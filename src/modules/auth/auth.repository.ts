@@ -43,17 +43,18 @@ export function createAuthRepository(db: Database) {
     INSERT INTO audit_log (actor, user_id, action, entity_type, entity_id, before_digest, after_digest, created_at)
     SELECT value->>'actor', value->>'userId', value->>'action', value->>'entityType', value->>'entityId', value->>'beforeDigest', value->>'afterDigest', value->>'at'
       FROM ${db.sql.each('?', 'k', 'json')}`);
+  const groupIds = db.sql.jsonArray('m.group_id', 'm.group_id');
   const activeByHash = db.prepare(`
-    SELECT t.id, t.role, t.user_id AS userId, (SELECT json_group_array(m.group_id) FROM group_members m WHERE m.user_id = t.user_id) AS groups
+    SELECT t.id, t.role, t.user_id AS userId, (SELECT ${groupIds} FROM group_members m WHERE m.user_id = t.user_id) AS groups
       FROM tokens t WHERE t.hash = ? AND t.revoked_at IS NULL`);
-  const groupsOfUser = db.prepare(`SELECT json_group_array(group_id) FROM group_members WHERE user_id = ?`);
+  const groupsOfUser = db.prepare(`SELECT ${groupIds} FROM group_members m WHERE m.user_id = ?`);
   const usersStmt = db.prepare(`
-    SELECT u.id, u.name, u.email, u.created_at AS createdAt, (SELECT json_group_array(m.group_id) FROM group_members m WHERE m.user_id = u.id) AS groups
+    SELECT u.id, u.name, u.email, u.created_at AS createdAt, (SELECT ${groupIds} FROM group_members m WHERE m.user_id = u.id) AS groups
       FROM users u WHERE @id IS NULL OR u.id = @id ORDER BY u.id`);
   const groupsStmt = db.prepare(`
-    SELECT g.id, g.name, g.description, g.created_at AS createdAt, (SELECT json_group_array(m.user_id) FROM group_members m WHERE m.group_id = g.id) AS members
+    SELECT g.id, g.name, g.description, g.created_at AS createdAt, (SELECT ${db.sql.jsonArray('m.user_id', 'm.user_id')} FROM group_members m WHERE m.group_id = g.id) AS members
       FROM groups g WHERE @id IS NULL OR g.id = @id ORDER BY g.id`);
-  const existingGroups = db.prepare(`SELECT g.id FROM json_each(?) k JOIN groups g ON g.id = k.value`);
+  const existingGroups = db.prepare(`SELECT g.id FROM ${db.sql.each('?', 'k', 'text')} JOIN groups g ON g.id = k.value`);
 
   type UserRow = { id: string; name: string; email: string | null; createdAt: string; groups: string };
   type GroupRow = { id: string; name: string; description: string | null; createdAt: string; members: string };

@@ -1,4 +1,4 @@
-import { flag, type Database } from '../../db/port.js';
+import { flag, parseJson, type Database, type SqlDialect } from '../../db/port.js';
 import { tableRows } from '../../db/rows.js';
 import { doiOutbox, dois, type DoiRow, type OutboxRow } from '../../db/schema/index.js';
 import { holdsRecord, mayReadVersion, type AccessParams } from '../../db/fragments.js';
@@ -29,90 +29,119 @@ export interface DoiListQuery {
   limit: number;
 }
 
+/** Between the values of a list field (U+001F, the unit separator), so that a pattern never spans two values. */
+const SEP = "'\u001f'";
+
 /**
  * Per DOI, the searchable fields of its metadata: a property the client set (dois.attributes) wins over the
- * described version's, lists joined by U+001F so that a pattern never spans two values.
+ * described version's, lists joined by SEP.
  */
-const DESCRIBED_DOIS = `
+const describedDois = (sql: SqlDialect) => `
   SELECT d.doi, d.state, d.dataset_id,
     -- the caller may read the version the DOI describes (a DOI describing none: yes), and holds its record
-    (v.pk IS NULL OR ${mayReadVersion('v', 'ds')}) AS readable, (ds.id IS NOT NULL AND ${holdsRecord('ds')}) AS held,
-    CASE WHEN json_type(d.attributes, '$.titles') = 'array'
-      THEN (SELECT group_concat(json_extract(t.value, '$.title'), char(31)) FROM json_each(d.attributes, '$.titles') t) ELSE v.title END AS titles,
-    CASE WHEN json_type(d.attributes, '$.creators') = 'array'
-      THEN (SELECT group_concat(json_extract(c.value, '$.name'), char(31)) FROM json_each(d.attributes, '$.creators') c)
-      ELSE (SELECT group_concat(ag.name, char(31)) FROM version_agents va JOIN agents ag ON ag.id = va.agent_id WHERE va.version_pk = v.pk AND va.role = 'creator') END AS creators,
-    CASE WHEN json_type(d.attributes, '$.descriptions') = 'array'
-      THEN (SELECT group_concat(json_extract(x.value, '$.description'), char(31)) FROM json_each(d.attributes, '$.descriptions') x) ELSE v.description END AS descriptions,
-    coalesce(json_extract(d.attributes, '$.publisher.name'), v.publisher) AS publisher,
-    coalesce(json_extract(d.attributes, '$.publicationYear'), substr(v.issued, 1, 4), substr(coalesce(v.published_at, v.created_at), 1, 4)) AS year,
-    coalesce(json_extract(d.attributes, '$.types.resourceTypeGeneral'), v.resource_type) AS resource_type_general
+    (v.pk IS NULL OR ${mayReadVersion('v', 'ds', sql)}) AS readable, (ds.id IS NOT NULL AND ${holdsRecord('ds', sql)}) AS held,
+    CASE WHEN ${sql.jsonType("d.attributes -> 'titles'")} = 'array'
+      THEN (SELECT string_agg(t.value ->> 'title', ${SEP}) FROM ${sql.each("d.attributes -> 'titles'", 't', 'json')}) ELSE v.title END AS titles,
+    CASE WHEN ${sql.jsonType("d.attributes -> 'creators'")} = 'array'
+      THEN (SELECT string_agg(c.value ->> 'name', ${SEP}) FROM ${sql.each("d.attributes -> 'creators'", 'c', 'json')})
+      ELSE (SELECT string_agg(ag.name, ${SEP}) FROM version_agents va JOIN agents ag ON ag.id = va.agent_id WHERE va.version_pk = v.pk AND va.role = 'creator') END AS creators,
+    CASE WHEN ${sql.jsonType("d.attributes -> 'descriptions'")} = 'array'
+      THEN (SELECT string_agg(x.value ->> 'description', ${SEP}) FROM ${sql.each("d.attributes -> 'descriptions'", 'x', 'json')}) ELSE v.description END AS descriptions,
+    coalesce(d.attributes -> 'publisher' ->> 'name', v.publisher) AS publisher,
+    coalesce(d.attributes ->> 'publicationYear', substr(v.issued, 1, 4), substr(coalesce(v.published_at, v.created_at), 1, 4)) AS year,
+    coalesce(d.attributes -> 'types' ->> 'resourceTypeGeneral', v.resource_type) AS resource_type_general
   FROM dois d
   LEFT JOIN datasets ds ON ds.id = d.dataset_id
-  LEFT JOIN dataset_versions v ON v.pk = coalesce(d.version_pk, CASE WHEN d.is_concept = 1 THEN ds.latest_version_pk END)`;
+  LEFT JOIN dataset_versions v ON v.pk = coalesce(d.version_pk, CASE WHEN d.is_concept THEN ds.latest_version_pk END)`;
 
 /**
  * A DOI exists for the caller when it may read the version it describes, and it is findable or the
- * caller may edit its record (a DOI bound to no record: any curator). Every term must match
- * (json_each over the terms: one statement for any number of them).
+ * caller may edit its record (a DOI bound to no record: any curator). Every term must match, as
+ * SQLite's LIKE does (ASCII letters in either case: lower() on both sides, as PostgreSQL's LIKE
+ * tells case apart); one statement for any number of terms.
  */
-const DOI_FILTER = `
-  (@states IS NULL OR x.state IN (SELECT value FROM json_each(@states)))
+const doiFilter = (sql: SqlDialect) => `
+  (@states IS NULL OR x.state IN (SELECT s.value FROM ${sql.each('@states', 's', 'text')}))
   AND x.readable AND (x.state = 'findable' OR (@editor = 1 AND (x.dataset_id IS NULL OR x.held)))
   AND NOT EXISTS (
-    SELECT 1 FROM json_each(@terms) term WHERE NOT (
-      CASE json_extract(term.value, '$.field')
-        WHEN 'doi' THEN x.doi LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
-        WHEN 'title' THEN x.titles LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
-        WHEN 'creator' THEN x.creators LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
-        WHEN 'publisher' THEN x.publisher LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
-        WHEN 'year' THEN x.year LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
-        WHEN 'resourceTypeGeneral' THEN x.resource_type_general LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
-        WHEN 'description' THEN x.descriptions LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
-        ELSE concat_ws(char(31), x.doi, x.titles, x.creators, x.publisher, x.descriptions) LIKE json_extract(term.value, '$.pattern') ESCAPE '\\'
-      END))`;
+    SELECT 1 FROM ${sql.each('@terms', 'term', 'json')} WHERE NOT (
+      lower(CASE term.value ->> 'field'
+        WHEN 'doi' THEN x.doi
+        WHEN 'title' THEN x.titles
+        WHEN 'creator' THEN x.creators
+        WHEN 'publisher' THEN x.publisher
+        WHEN 'year' THEN x.year
+        WHEN 'resourceTypeGeneral' THEN x.resource_type_general
+        WHEN 'description' THEN x.descriptions
+        ELSE concat_ws(${SEP}, x.doi, x.titles, x.creators, x.publisher, x.descriptions)
+      END) LIKE lower(term.value ->> 'pattern') ESCAPE '\\'))`;
 
-/** A dois row as SQLite returns it. */
+/** A dois row as the driver returns it. */
 interface RawDoi extends Omit<DoiRow, 'isConcept' | 'attributes'> {
-  isConcept: number;
-  attributes: string;
+  isConcept: unknown;
+  attributes: unknown;
 }
 
 const DOI_COLUMNS = `d.doi, d.state, d.dataset_id AS datasetId, d.version_pk AS versionPk, d.is_concept AS isConcept, d.url, d.attributes,
   d.withdrawn_at AS withdrawnAt, d.withdrawal_reason AS withdrawalReason, d.registration_status AS registrationStatus, d.attempts,
   d.last_error AS lastError, d.synced_at AS syncedAt, d.created_at AS createdAt, d.updated_at AS updatedAt`;
 
-const doiRow = (r: RawDoi): DoiRow => ({ ...r, isConcept: flag(r.isConcept), attributes: JSON.parse(r.attributes) as Record<string, unknown> });
+const doiRow = (r: RawDoi): DoiRow => ({ ...r, isConcept: flag(r.isConcept), attributes: parseJson<Record<string, unknown>>(r.attributes) });
 
 export function createIdentifiersRepository(db: Database) {
   const doiRows = tableRows(db, dois);
   const outboxRows = tableRows(db, doiOutbox);
-  const byDoisStmt = db.prepare(`${doiRows.select} WHERE doi IN (SELECT value FROM json_each(?))`);
+  const byDoisStmt = db.prepare(`${doiRows.select} WHERE doi IN (SELECT k.value FROM ${db.sql.each('?', 'k', 'text')})`);
   const undeliveredStmt = db.prepare(`${outboxRows.select} WHERE delivered_at IS NULL ORDER BY id`);
   const outboxForStmt = db.prepare(`${outboxRows.select} WHERE doi = ? ORDER BY id`);
   const hasUndeliveredStmt = db.prepare('SELECT EXISTS (SELECT 1 FROM doi_outbox WHERE doi = ? AND delivered_at IS NULL)');
   const deleteStmt = db.prepare('DELETE FROM dois WHERE doi = ?');
   const listStmt = db.prepare(`
-    SELECT x.doi FROM (${DESCRIBED_DOIS}) x
-    WHERE ${DOI_FILTER} AND (@after IS NULL OR x.doi > @after)
+    SELECT x.doi FROM (${describedDois(db.sql)}) x
+    WHERE ${doiFilter(db.sql)} AND (@after IS NULL OR x.doi > @after)
     ORDER BY x.doi LIMIT @limit OFFSET @offset`);
-  const countStmt = db.prepare(`SELECT count(*) AS n FROM (${DESCRIBED_DOIS}) x WHERE ${DOI_FILTER}`);
+  const countStmt = db.prepare(`SELECT count(*) AS n FROM (${describedDois(db.sql)}) x WHERE ${doiFilter(db.sql)}`);
 
   // Reads on the dataset read path: prepared once, many keys as one JSON array.
   const byDoiStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.doi = ?`);
-  const byVersionsStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.version_pk = k.value`);
+  const byVersionsStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM ${db.sql.each('?', 'k', 'integer')} CROSS JOIN dois d WHERE d.version_pk = k.value`);
   const byDatasetStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM dois d WHERE d.dataset_id = ?`);
-  const withdrawnStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value WHERE d.withdrawn_at IS NOT NULL`);
-  const conceptsStmt = db.prepare(`SELECT ${DOI_COLUMNS} FROM json_each(?) k CROSS JOIN dois d ON d.dataset_id = k.value AND d.is_concept = 1`);
+  const withdrawnStmt = db.prepare(
+    `SELECT ${DOI_COLUMNS} FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN dois d WHERE d.dataset_id = k.value AND d.withdrawn_at IS NOT NULL`,
+  );
+  const conceptsStmt = db.prepare(
+    `SELECT ${DOI_COLUMNS} FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN dois d WHERE d.dataset_id = k.value AND d.is_concept`,
+  );
   const many = async (stmt: typeof byVersionsStmt, keys: readonly unknown[]) =>
     keys.length ? ((await stmt.all(JSON.stringify(keys))) as RawDoi[]).map(doiRow) : [];
 
   /**
-   * Leases every undelivered row of up to `limit` DOIs that have a due row and no live lease, in
-   * one statement: SQLite runs it under its write lock, so two workers (or two processes on one
-   * file) never hold the same DOI. On PostgreSQL this becomes SELECT ... FOR UPDATE SKIP LOCKED.
+   * Leases every undelivered row of up to `limit` DOIs that have a due row and no live lease, in one
+   * statement, so that two workers (replicas, processes) never hold one DOI at once. SQLite runs it under
+   * its write lock: what it reads is what it updates.
+   *
+   * PostgreSQL runs concurrent claims side by side, each reading a snapshot, so there a DOI is taken by
+   * locking its head (its oldest undelivered row) FOR UPDATE SKIP LOCKED: a claim in flight holds the head,
+   * the others skip the DOI; once it commits the head carries the lease, and a claim that read its snapshot
+   * before that commit re-reads the locked head (READ COMMITTED's recheck) and finds the lease live. The
+   * head stands for the DOI because every claim leases every undelivered row, and a delivery or failure
+   * clears the leases of the rows up to the newest claimed: rows enqueued later come after the head, and
+   * the head is unleased only when no row of the DOI is leased.
    */
-  const claimStmt = db.prepare(`
+  const claimStmt = db.prepare(
+    db.dialect === 'postgres'
+      ? `
+    WITH due AS (
+      SELECT min(id) AS id FROM doi_outbox WHERE delivered_at IS NULL GROUP BY doi HAVING min(next_attempt_at) <= @now
+    ), heads AS (
+      SELECT h.doi FROM doi_outbox h
+      WHERE h.id IN (SELECT id FROM due) AND h.delivered_at IS NULL AND (h.lease_until IS NULL OR h.lease_until <= @now)
+      ORDER BY h.id LIMIT @limit
+      FOR UPDATE SKIP LOCKED)
+    UPDATE doi_outbox o SET lease_owner = @owner, lease_until = @leaseUntil
+    FROM heads WHERE o.doi = heads.doi AND o.delivered_at IS NULL
+    RETURNING o.id, o.doi, o.action, o.attempts`
+      : `
     UPDATE doi_outbox SET lease_owner = @owner, lease_until = @leaseUntil
     WHERE delivered_at IS NULL AND doi IN (
       SELECT doi FROM doi_outbox
@@ -124,7 +153,8 @@ export function createIdentifiersRepository(db: Database) {
          AND SUM(CASE WHEN lease_until IS NOT NULL AND lease_until > @now THEN 1 ELSE 0 END) = 0
       ORDER BY MIN(id)
       LIMIT @limit)
-    RETURNING id, doi, action, attempts`);
+    RETURNING id, doi, action, attempts`,
+  );
 
   return {
     transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),

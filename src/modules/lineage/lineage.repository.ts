@@ -47,14 +47,20 @@ const versionColumns = 'v.pk, v.dataset_id, v.version_number, v.access_level, v.
 
 export function createLineageRepository(db: Database) {
   const generation = db.prepare('SELECT generation FROM provenance_generation WHERE id = 1');
-  // The tables are append-only (rows are only ever inserted, by the provenance repository), so rowids past a cursor are exactly what was added.
+  /*
+   * The tables are append-only (rows are only ever inserted, by the provenance repository), so rowids past a cursor
+   * are exactly what was added, provided a row never becomes visible with a rowid below one already read: on SQLite
+   * writes are serial; on PostgreSQL rowid is an identity column whose values writers take under a lock held to
+   * commit (provenance.repository.ts inWriteOrder).
+   */
   const activitiesAfter = db.prepare('SELECT rowid, id, kind FROM activities WHERE rowid > ? ORDER BY rowid');
   const inputsAfter = db.prepare('SELECT rowid, activity_id, version_pk FROM activity_inputs WHERE rowid > ? ORDER BY rowid');
   const outputsAfter = db.prepare('SELECT rowid, activity_id, version_pk FROM activity_outputs WHERE rowid > ? ORDER BY rowid');
   const allPublished = db.prepare(`SELECT ${versionColumns} FROM dataset_versions v WHERE v.state = 'published'`);
-  const publishedByPk = db.prepare(`SELECT ${versionColumns} FROM json_each(?) f CROSS JOIN dataset_versions v ON v.pk = f.value WHERE v.state = 'published'`);
+  const pks = db.sql.each('?', 'f', 'integer');
+  const publishedByPk = db.prepare(`SELECT ${versionColumns} FROM ${pks} CROSS JOIN dataset_versions v WHERE v.pk = f.value AND v.state = 'published'`);
   // One statement per answer: the pks travel as one JSON array.
-  const versionsByPk = db.prepare(`SELECT ${versionColumns} FROM json_each(?) f CROSS JOIN dataset_versions v ON v.pk = f.value`);
+  const versionsByPk = db.prepare(`SELECT ${versionColumns} FROM ${pks} CROSS JOIN dataset_versions v WHERE v.pk = f.value`);
   const latestOf = db.prepare('SELECT latest_version_pk FROM datasets WHERE id = ?');
   const publishedOf = db.prepare(`SELECT ${versionColumns} FROM dataset_versions v WHERE v.dataset_id = ? AND v.state = 'published' ORDER BY v.version_number`);
 

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/port.js';
+import type { Database, SqlDialect } from '../../db/port.js';
 import { tableRows } from '../../db/rows.js';
 import { agents } from '../../db/schema/index.js';
 import { mayReadVersion, type AccessParams } from '../../db/fragments.js';
@@ -17,18 +17,18 @@ export interface AgentIdentity {
 }
 
 /** A version `v` (of record `d`) the caller may read names the agent: as a creator or contributor, or through a step it may see. */
-const readableEnd = (table: string) =>
-  `EXISTS (SELECT 1 FROM ${table} e JOIN dataset_versions v ON v.pk = e.version_pk JOIN datasets d ON d.id = v.dataset_id WHERE e.activity_id = aa.activity_id AND ${mayReadVersion()})`;
-const NAMED_FOR_CALLER = `(
-     EXISTS (SELECT 1 FROM version_agents va JOIN dataset_versions v ON v.pk = va.version_pk JOIN datasets d ON d.id = v.dataset_id WHERE va.agent_id = a.id AND ${mayReadVersion()})
-  OR EXISTS (SELECT 1 FROM activity_agents aa WHERE aa.agent_id = a.id AND (${readableEnd('activity_inputs')} OR ${readableEnd('activity_outputs')}))
+const readableEnd = (table: string, sql: SqlDialect) =>
+  `EXISTS (SELECT 1 FROM ${table} e JOIN dataset_versions v ON v.pk = e.version_pk JOIN datasets d ON d.id = v.dataset_id WHERE e.activity_id = aa.activity_id AND ${mayReadVersion('v', 'd', sql)})`;
+const namedForCaller = (sql: SqlDialect) => `(
+     EXISTS (SELECT 1 FROM version_agents va JOIN dataset_versions v ON v.pk = va.version_pk JOIN datasets d ON d.id = v.dataset_id WHERE va.agent_id = a.id AND ${mayReadVersion('v', 'd', sql)})
+  OR EXISTS (SELECT 1 FROM activity_agents aa WHERE aa.agent_id = a.id AND (${readableEnd('activity_inputs', sql)} OR ${readableEnd('activity_outputs', sql)}))
   -- an agent nothing names yet is for curators, who register agents to name them
   OR (@editor = 1 AND NOT EXISTS (SELECT 1 FROM version_agents x WHERE x.agent_id = a.id) AND NOT EXISTS (SELECT 1 FROM activity_agents y WHERE y.agent_id = a.id)))`;
 
 export function createAgentsRepository(db: Database) {
   const listStmt = db.prepare(`
     SELECT a.id, a.kind, a.name, a.orcid, a.ror, a.url, a.affiliation, a.created_at AS createdAt FROM agents a
-     WHERE (@id IS NULL OR a.id = @id) AND (@kind IS NULL OR a.kind = @kind) AND (@after IS NULL OR a.id > @after) AND ${NAMED_FOR_CALLER}
+     WHERE (@id IS NULL OR a.id = @id) AND (@kind IS NULL OR a.kind = @kind) AND (@after IS NULL OR a.id > @after) AND ${namedForCaller(db.sql)}
      ORDER BY a.id LIMIT @limit`);
   // Every creator of every version written is looked up here: prepared once, raw (drizzle's row mapping costs more than the lookup).
   const agentColumns = 'id, kind, name, orcid, ror, url, affiliation, created_at AS createdAt';
@@ -36,16 +36,17 @@ export function createAgentsRepository(db: Database) {
   const byRor = db.prepare(`SELECT ${agentColumns} FROM agents WHERE ror = ?`);
   // Without a persistent identifier the best we can do is the exact name of the same kind of agent. The unary + keeps the
   // planner off the ORCID and ROR indexes: `ror IS NULL` on them walks every agent without one (nearly all), by name it is one probe.
-  const byName = db.prepare(`SELECT ${agentColumns} FROM agents WHERE kind = ? AND name = ? AND +orcid IS NULL AND +ror IS NULL`);
+  const noIdentifier = `${db.sql.unindexed('orcid')} IS NULL AND ${db.sql.unindexed('ror')} IS NULL`;
+  const byName = db.prepare(`SELECT ${agentColumns} FROM agents WHERE kind = ? AND name = ? AND ${noIdentifier}`);
   const agentRows = tableRows(db, agents);
-  const byIdsStmt = db.prepare(`${agentRows.select} WHERE id IN (SELECT value FROM json_each(?))`);
+  const byIdsStmt = db.prepare(`${agentRows.select} WHERE id IN (SELECT k.value FROM ${db.sql.each('?', 'k', 'text')})`);
   // Many identities at once (a bulk batch's creators): each the agent findByIdentity would answer, by the same three probes.
   const byIdentities = db.prepare(`
     SELECT k.key AS i, CASE
         WHEN k.value->>'orcid' IS NOT NULL THEN (SELECT id FROM agents WHERE orcid = k.value->>'orcid')
         WHEN k.value->>'ror' IS NOT NULL THEN (SELECT id FROM agents WHERE ror = k.value->>'ror')
-        ELSE (SELECT id FROM agents WHERE kind = k.value->>'kind' AND name = k.value->>'name' AND +orcid IS NULL AND +ror IS NULL) END AS id
-      FROM json_each(?) k`);
+        ELSE (SELECT id FROM agents WHERE kind = k.value->>'kind' AND name = k.value->>'name' AND ${noIdentifier}) END AS id
+      FROM ${db.sql.eachIndexed('?', 'k')}`);
   const insertAgents = db.prepare(`
     INSERT INTO agents (id, kind, name, orcid, ror, url, affiliation)
     SELECT k.value->>'id', k.value->>'kind', k.value->>'name', k.value->>'orcid', k.value->>'ror', k.value->>'url', k.value->>'affiliation'
