@@ -42,7 +42,7 @@ t.test('migrations-pg apply to an empty database and leave what the SQLite migra
   const sqliteTriggers = (reference.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1`).all() as { name: string }[]).map(
     (r) => r.name,
   );
-  // PostgreSQL's one trigger of its own: NOTIFY of provenance writes to the other replicas (migrations-pg 0005); SQLite has no NOTIFY.
+  // PostgreSQL's one trigger of its own: NOTIFY of provenance writes to the other replicas (migrations-pg 0007); SQLite has no NOTIFY.
   const pgOnly = ['provenance_generation_notify'];
   t.same(
     triggers.filter((name) => !pgOnly.includes(name)),
