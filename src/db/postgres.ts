@@ -22,7 +22,8 @@ const NUMERIC = 1700;
 /** int8 as a number, as better-sqlite3 hands SQLite's 64-bit integers over; a value a double cannot hold exactly is refused, not rounded. */
 function int8(text: string): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`the integer ${text} is beyond 2^53 and cannot be read exactly`);
+  // Past 2^53 some integers still are doubles (a catalog states a size of 10^16 bytes): only the others are refused.
+  if (!Number.isSafeInteger(n) && BigInt(n) !== BigInt(text)) throw new RangeError(`the integer ${text} is beyond 2^53 and cannot be read exactly`);
   return n;
 }
 

@@ -248,8 +248,9 @@ t.test('a manifest is built from the lineage snapshot: its statements do not gro
     await publishedDataset(a, { id: 'model', resourceType: 'Model' });
     await step(a, { kind: 'training', inputs: [{ dataset: `d${length}` }], outputs: [{ dataset: 'model' }] });
   };
-  const short = await makeApp(t);
-  const long = await makeApp(t);
+  // The counter hooks better-sqlite3's statements: both apps stay on SQLite in the PostgreSQL lane too.
+  const short = await makeApp(t, { FEMTO_DB: ':memory:' });
+  const long = await makeApp(t, { FEMTO_DB: ':memory:' });
   await chain(short, 2);
   await chain(long, 20);
   const counter = statementCounter(short.app.femto.database.sqlite);
