@@ -8,6 +8,14 @@ import { graphBuilder } from './graph.js';
 
 const admin: Actor = { id: 'test-admin', role: 'admin' };
 
+/** Two apps on one database, ready as a serving process is (the wake-ups start with the server). */
+async function replicas(t: Parameters<typeof makeApp>[0]): Promise<[App, App]> {
+  const url = await pgDatabase(t);
+  const apps: [App, App] = [(await makeApp(t, { FEMTO_DB: url })).app, (await makeApp(t, { FEMTO_DB: url })).app];
+  await Promise.all(apps.map((app) => app.ready()));
+  return apps;
+}
+
 /** Resolves once `check` holds; a hang detector, not a speed check: the bound is far beyond what a wake-up takes. */
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   for (const end = Date.now() + 20_000; !(await check());) {
@@ -22,9 +30,7 @@ t.test(
   "a step recorded through one replica brings the other's lineage snapshot up to date before anything is read there",
   requires(t, postgres()),
   async (t) => {
-    const url = await pgDatabase(t);
-    const writer = (await makeApp(t, { FEMTO_DB: url })).app;
-    const reader = (await makeApp(t, { FEMTO_DB: url })).app;
+    const [writer, reader] = await replicas(t);
     const g = graphBuilder(writer);
     for (const d of ['a', 'b', 'c']) await g.dataset(d);
     await g.step('a-b', ['a'], ['b']);
@@ -42,10 +48,8 @@ t.test(
   },
 );
 
-t.test('the listening connection comes back after the server dropped it, and says so', requires(t, postgres()), async (t) => {
-  const url = await pgDatabase(t);
-  const writer = (await makeApp(t, { FEMTO_DB: url })).app;
-  const reader = (await makeApp(t, { FEMTO_DB: url })).app;
+t.test('after the server dropped their listening connections, replicas listen again and catch up', requires(t, postgres()), async (t) => {
+  const [writer, reader] = await replicas(t);
   const g = graphBuilder(writer);
   for (const d of ['a', 'b', 'c']) await g.dataset(d);
   await g.step('a-b', ['a'], ['b']);
