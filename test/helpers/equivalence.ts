@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { Database } from '../../src/db/port.js';
 import type { Importer } from '../../src/modules/imports/imports.schema.js';
 
 /*
@@ -33,30 +33,48 @@ export function frozenClock(t: Test): (at: number) => void {
 
 export const lines = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
-/** Every table's rows, in a stable order; `created_at` of users and agents is SQLite's clock (a column default), which the test cannot freeze. */
-export function snapshot(sqlite: BetterSqlite3.Database): Record<string, unknown[]> {
-  const tables = sqlite
-    .prepare(`SELECT name FROM sqlite_master WHERE type IN ('table') AND name NOT LIKE 'sqlite_stat%' AND name NOT LIKE 'dataset_fts_%' ORDER BY name`)
-    .pluck()
-    .all() as string[];
+/**
+ * Every table's rows, in a stable order (with their rowids on SQLite); `created_at` of users and agents is the
+ * database's clock (a column default), which the test cannot freeze.
+ */
+export async function snapshot(db: Database): Promise<Record<string, unknown[]>> {
+  const sqlite = db.dialect === 'sqlite';
+  const tables = await db
+    .prepare<string>(
+      sqlite
+        ? `SELECT name FROM sqlite_master WHERE type IN ('table') AND name NOT LIKE 'sqlite_stat%' AND name NOT LIKE 'dataset_fts_%' ORDER BY name`
+        : `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    )
+    .column<string>();
   const out: Record<string, unknown[]> = {};
   for (const table of tables) {
     if (table === 'tokens' || table === '__drizzle_migrations') continue;
-    const rows = sqlite.prepare(`SELECT rowid AS _rowid, * FROM "${table}"`).all() as Record<string, unknown>[];
-    const sqliteClock = table === 'users' || table === 'agents';
-    out[table] = rows.map((r) => JSON.stringify(sqliteClock ? { ...r, created_at: 'default' } : r)).sort();
+    const rows = await db.prepare(`SELECT ${sqlite ? 'rowid AS _rowid, ' : ''}* FROM "${table}"`).all();
+    const clock = table === 'users' || table === 'agents';
+    out[table] = rows.map((r) => JSON.stringify(clock ? { ...r, created_at: 'default' } : r)).sort();
   }
   // The search index answers the same queries: the tokens it holds for each version.
-  out.search = sqlite
-    .prepare(`SELECT rowid, title, description, keywords FROM dataset_fts WHERE dataset_fts MATCH 'lattice OR recalibrated OR s3' ORDER BY rowid`)
+  out.search = await db
+    .prepare(
+      `SELECT rowid, title, description, keywords FROM dataset_fts WHERE ${sqlite ? `dataset_fts MATCH 'lattice OR recalibrated OR s3'` : `document @@ to_tsquery('femto_search', 'lattice | recalibrated | s3')`} ORDER BY rowid`,
+    )
     .all();
   return out;
 }
 
-/** The agents' random ids, named by their row instead (the order they were made in), everywhere they appear. */
-export function agentsByRow(snapshot: Record<string, unknown[]>, sqlite: BetterSqlite3.Database): Record<string, unknown[]> {
-  const ids = sqlite.prepare('SELECT rowid, id FROM agents').all() as { rowid: number; id: string }[];
-  const named = (row: unknown) => ids.reduce((text, a) => text.split(JSON.stringify(a.id)).join(`"agent#${a.rowid}"`), String(row));
+/**
+ * The agents' random ids, named by their row instead everywhere they appear: the order they were made in on SQLite
+ * (rowid); PostgreSQL's table has no such order, so there by what they say (kind, name, ORCID, ROR).
+ */
+export async function agentsByRow(snapshot: Record<string, unknown[]>, db: Database): Promise<Record<string, unknown[]>> {
+  const ids = await db
+    .prepare<{ n: number; id: string }>(
+      db.dialect === 'sqlite'
+        ? 'SELECT rowid AS n, id FROM agents'
+        : `SELECT row_number() OVER (ORDER BY kind, name, coalesce(orcid, ''), coalesce(ror, ''), id) AS n, id FROM agents`,
+    )
+    .all();
+  const named = (row: unknown) => ids.reduce((text, a) => text.split(JSON.stringify(a.id)).join(`"agent#${a.n}"`), String(row));
   return Object.fromEntries(Object.entries(snapshot).map(([table, rows]) => [table, rows.map(named).sort()]));
 }
 
