@@ -47,11 +47,18 @@ export async function snapshot(db: Database): Promise<Record<string, unknown[]>>
     )
     .column<string>();
   const out: Record<string, unknown[]> = {};
+  const read: Record<string, Record<string, unknown>[]> = {};
   for (const table of tables) {
     if (table === 'tokens' || table === '__drizzle_migrations') continue;
-    const rows = await db.prepare(`SELECT ${sqlite ? 'rowid AS _rowid, ' : ''}* FROM "${table}"`).all();
+    read[table] = await db.prepare(`SELECT ${sqlite ? 'rowid AS _rowid, ' : ''}* FROM "${table}"`).all();
+  }
+  const key = sqlite ? (_table: string, _column: string, v: unknown) => v : await generatedKeys(db, read);
+  for (const [table, rows] of Object.entries(read)) {
     const clock = table === 'users' || table === 'agents';
-    out[table] = rows.map((r) => JSON.stringify(clock ? { ...r, created_at: 'default' } : r)).sort();
+    out[table] = rows
+      .map((r) => Object.fromEntries(Object.entries(r).map(([column, v]) => [column, key(table, column, v)])))
+      .map((r) => JSON.stringify(clock ? { ...r, created_at: 'default' } : r))
+      .sort();
   }
   // The search index answers the same queries: the tokens it holds for each version.
   out.search = await db
@@ -59,7 +66,47 @@ export async function snapshot(db: Database): Promise<Record<string, unknown[]>>
       `SELECT rowid, title, description, keywords FROM dataset_fts WHERE ${sqlite ? `dataset_fts MATCH 'lattice OR recalibrated OR s3'` : `document @@ to_tsquery('femto_search', 'lattice | recalibrated | s3')`} ORDER BY rowid`,
     )
     .all();
+  if (!sqlite) out.search = out.search.map((r) => ({ ...(r as object), rowid: key('dataset_fts', 'rowid', (r as { rowid: number }).rowid) }));
   return out;
+}
+
+/**
+ * PostgreSQL's generated keys by rank: a sequence hands out values a rolled-back transaction never gives back (a
+ * bulk batch its writer declined, then applied one unit at a time, leaves a gap that SQLite's transactional
+ * AUTOINCREMENT counter does not), so two databases that made the same rows in the same order may differ in their
+ * keys by such gaps alone. Every identity column, and every column whose foreign key names one (and the search
+ * index's rowid, a version's pk), is read as its value's rank among the keys of its table.
+ */
+async function generatedKeys(db: Database, read: Record<string, Record<string, unknown>[]>) {
+  const identities = await db
+    .prepare<{ t: string; c: string }>(
+      `SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'`,
+    )
+    .all();
+  const references = await db
+    .prepare<{ t: string; c: string; rt: string; rc: string }>(
+      `SELECT cl.relname AS t, a.attname AS c, rl.relname AS rt, ra.attname AS rc
+         FROM pg_constraint k JOIN pg_class cl ON cl.oid = k.conrelid JOIN pg_class rl ON rl.oid = k.confrelid
+         JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1]
+        WHERE k.contype = 'f' AND cardinality(k.conkey) = 1 AND cl.relnamespace = current_schema()::regnamespace`,
+    )
+    .all();
+  const rank = new Map<string, Map<unknown, number>>();
+  for (const { t, c } of identities) {
+    const values = [...new Set((read[t] ?? []).map((r) => r[c] as number))].sort((a, b) => a - b);
+    rank.set(`${t}.${c}`, new Map(values.map((v, i) => [v, i + 1])));
+  }
+  const keyOf = new Map<string, string>([
+    ['dataset_fts.rowid', 'dataset_versions.pk'],
+    ...identities.map(({ t, c }): [string, string] => [`${t}.${c}`, `${t}.${c}`]),
+  ]);
+  for (const { t, c, rt, rc } of references) if (rank.has(`${rt}.${rc}`)) keyOf.set(`${t}.${c}`, `${rt}.${rc}`);
+  // Keys held without a foreign key (a concept's pointers to its versions).
+  for (const c of ['latest_version_pk', 'draft_version_pk']) keyOf.set(`datasets.${c}`, 'dataset_versions.pk');
+  return (table: string, column: string, v: unknown) => {
+    const of = keyOf.get(`${table}.${column}`);
+    return v == null || !of ? v : (rank.get(of)!.get(v) ?? `unknown ${String(v)}`);
+  };
 }
 
 /**
