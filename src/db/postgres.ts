@@ -19,14 +19,10 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const INT8 = 20;
 const NUMERIC = 1700;
 
-/**
- * int8 as a number, as better-sqlite3 hands SQLite's 64-bit integers over; a value a double cannot hold exactly is
- * refused, not rounded. Past 2^53 doubles still hold some integers exactly (femto takes sizes up to 2^63 as JSON
- * numbers, such as 10^16 bytes), and those are read.
- */
+/** int8 as a number, as better-sqlite3 hands SQLite's 64-bit integers over; a value a double cannot hold exactly is refused, not rounded. */
 function int8(text: string): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n) && BigInt(n) !== BigInt(text)) throw new RangeError(`the integer ${text} is beyond 2^53 and cannot be read exactly`);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`the integer ${text} is beyond 2^53 and cannot be read exactly`);
   return n;
 }
 

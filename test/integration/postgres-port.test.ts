@@ -40,8 +40,6 @@ t.test('rows, columns and values come back as SQLite gives them', requires(t, po
   t.same(await db.prepare('UPDATE kv SET v = v + 1').run(), { changes: 1 });
   await db.exec(`INSERT INTO kv (k, v) VALUES ('big', 9007199254740993)`);
   await t.rejects(db.prepare('SELECT v FROM kv WHERE k = ?').scalar('big'), /beyond 2\^53/, 'an integer a double cannot hold is refused, not rounded');
-  await db.exec(`INSERT INTO kv (k, v) VALUES ('exact', 10000000000000000)`);
-  t.equal(await db.prepare('SELECT v FROM kv WHERE k = ?').scalar('exact'), 10 ** 16, 'one past 2^53 that a double holds exactly is read');
 });
 
 t.test(
