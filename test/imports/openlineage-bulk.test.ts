@@ -2,7 +2,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { BASE_URL, makeApp } from '../helpers/app.js';
+import { BASE_URL, makeApp, testBackend } from '../helpers/app.js';
 import type { Importer, ParsedUnit, UnitResult } from '../../src/modules/imports/imports.schema.js';
 import { DEFER_CHANGES_FROM, GROUP_BULK_FROM } from '../../src/modules/imports/imports.service.js';
 import { countingBulk, frozenClock, INSTANTS, lines, snapshot } from '../helpers/equivalence.js';
@@ -57,7 +57,8 @@ const chain = (from: number, n: number, second: number) =>
 
 async function twoApps(t: Test, files?: string) {
   const dir = files ?? t.testdir({});
-  const make = (side: string) => makeApp(t, { FEMTO_DB: join(dir, `${side}-${Math.random().toString(36).slice(2)}.sqlite`) });
+  // On SQLite a file each in one folder (the property makes many); the PostgreSQL lane gives each app a database of its own.
+  const make = (side: string) => makeApp(t, testBackend() === 'sqlite' ? { FEMTO_DB: join(dir, `${side}-${Math.random().toString(36).slice(2)}.sqlite`) } : {});
   return [(await make('bulk')).app, (await make('single')).app] as const;
 }
 type App = Awaited<ReturnType<typeof twoApps>>[0];
@@ -81,8 +82,8 @@ async function importBoth(bulk: App, single: App, text: string, batchSize: numbe
 }
 
 function sameRows(t: Test, bulk: App, single: App) {
-  const a = snapshot(bulk.femto.database.sqlite);
-  const b = snapshot(single.femto.database.sqlite);
+  const a = await snapshot(bulk.femto.database);
+  const b = await snapshot(single.femto.database);
   for (const table of Object.keys(b)) if (JSON.stringify(a[table]) !== JSON.stringify(b[table])) t.same(a[table], b[table], `${table}: the same rows`);
   t.same(a, b, 'every table the same');
   return b;
@@ -238,6 +239,6 @@ t.test("femto's own fault in one event of a group fails that event alone: the ot
     settled.every((s) => s.status === 'rejected' || s.value.status === 'created'),
     'every other event is created',
   );
-  const runs = app.femto.database.sqlite.prepare('SELECT count(*) FROM ol_runs').pluck().get();
+  const runs = await app.femto.database.prepare('SELECT count(*) FROM ol_runs').scalar();
   t.equal(runs, units.length - 1, 'and stored, the faulty one not');
 });
