@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import pg from 'pg';
 import type { Test } from 'tap';
 import type { External } from './external.js';
@@ -47,40 +47,68 @@ function clusterOwner(): { uid: number; gid: number } | undefined {
   throw new Error('running as root, and neither FEMTO_TEST_PG_USER/femtopg nor nobody exists to own a PostgreSQL cluster');
 }
 
-function run(bin: string, args: string[], owner: { uid: number; gid: number } | undefined) {
+type Owner = { uid: number; gid: number } | undefined;
+
+function run(bin: string, args: string[], owner: Owner) {
   const r = spawnSync(bin, args, { encoding: 'utf8', ...owner, env: { ...process.env, LC_ALL: 'C' } });
   if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${r.stderr || r.stdout || r.error?.message}`);
 }
 
-async function startCluster(bin: string): Promise<string> {
-  const owner = clusterOwner();
+/** A server of this process: its data folder in a temporary folder of its own (also its socket folder), on a free loopback port. */
+interface Cluster {
+  bin: string;
+  owner: Owner;
+  dir: string;
+  data: string;
+  port: number;
+  url: string;
+}
+
+/** A temporary folder for a cluster, owned by its owner; the cluster in it stopped and the folder removed when the process exits. */
+function clusterDir(bin: string, owner: Owner): { dir: string; data: string } {
   const dir = mkdtempSync(join(tmpdir(), 'femto-pg-'));
   const data = join(dir, 'data');
-  mkdirSync(data);
+  mkdirSync(data, { mode: 0o700 });
   if (owner) {
     chownSync(dir, owner.uid, owner.gid);
     chownSync(data, owner.uid, owner.gid);
   }
-  run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'], owner);
-  const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', 'start'], owner);
   process.once('exit', () => {
     spawnSync(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop'], { ...owner });
     rmSync(dir, { recursive: true, force: true });
   });
-  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return { dir, data };
 }
 
-let server: Promise<string> | undefined;
+/** Starts (again) the cluster in `c.data`. Durability is off: a test cluster is thrown away. */
+function startServer(c: Omit<Cluster, 'url'>): void {
+  const options = `-p ${c.port} -k ${c.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  run(join(c.bin, 'pg_ctl'), ['-D', c.data, '-l', join(c.dir, 'log'), '-o', options, '-w', 'start'], c.owner);
+}
 
-/** The URL of a server where databases can be created: FEMTO_TEST_PG_URL, or this process's cluster, started on first use. */
-export function pgServer(): Promise<string> {
-  if (process.env.FEMTO_TEST_PG_URL) return Promise.resolve(process.env.FEMTO_TEST_PG_URL);
+async function startCluster(bin: string): Promise<Cluster> {
+  const owner = clusterOwner();
+  const { dir, data } = clusterDir(bin, owner);
+  run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'], owner);
+  const port = await freePort();
+  const c = { bin, owner, dir, data, port };
+  startServer(c);
+  return { ...c, url: `postgres://postgres@127.0.0.1:${port}/postgres` };
+}
+
+let cluster: Promise<Cluster> | undefined;
+
+function ownCluster(): Promise<Cluster> {
   const bin = binDir();
   if (!bin) throw new Error(postgres().missing);
-  server ??= startCluster(bin);
-  return server;
+  cluster ??= startCluster(bin);
+  return cluster;
+}
+
+/** The URL of a server where databases can be created: FEMTO_TEST_PG_URL, or this process's cluster, started on first use. */
+export async function pgServer(): Promise<string> {
+  if (process.env.FEMTO_TEST_PG_URL) return process.env.FEMTO_TEST_PG_URL;
+  return (await ownCluster()).url;
 }
 
 async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -104,4 +132,79 @@ export async function pgDatabase(t: Test): Promise<string> {
   const url = new URL(await pgServer());
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** pg_basebackup of initdb's installation (initdb on PATH may be a link into it). */
+const basebackup = (bin: string): string => join(dirname(realpathSync(join(bin, 'initdb'))), 'pg_basebackup');
+
+/** A streaming replica of this process's cluster: it needs the cluster itself (pg_basebackup copies it), so not FEMTO_TEST_PG_URL's server. */
+export function postgresStandby(): External {
+  const server = postgres();
+  if (server.missing) return server;
+  const enable = 'unset FEMTO_TEST_PG_URL (a standby is made of the throwaway cluster the tests start, with pg_basebackup)';
+  if (process.env.FEMTO_TEST_PG_URL) return { path: server.path, enable, missing: 'needs a PostgreSQL cluster of its own, FEMTO_TEST_PG_URL names a server' };
+  const path = basebackup(server.path);
+  return existsSync(path) ? server : { ...server, missing: `needs ${path} (PostgreSQL's client programs, installed with initdb)` };
+}
+
+export interface Standby {
+  /** The same database as `primaryUrl` (a URL of pgDatabase) on the standby. */
+  urlOf(primaryUrl: string): string;
+  /** Resolves once the standby has replayed everything the primary had written when it was called. */
+  caughtUp(): Promise<void>;
+  /** Stops (resumes) applying the primary's changes: the standby answers as of the pause, however long it lasts. */
+  pauseReplay(): Promise<void>;
+  resumeReplay(): Promise<void>;
+  stop(): void;
+  start(): void;
+}
+
+const CATCH_UP_DEADLINE_MS = 30_000;
+
+async function query<T>(url: string, sql: string): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows[0] as T;
+  } finally {
+    await client.end();
+  }
+}
+
+async function startStandby(): Promise<Standby> {
+  const primary = await ownCluster();
+  const { dir, data } = clusterDir(primary.bin, primary.owner);
+  // -R: standby.signal and primary_conninfo (initdb --auth=trust let 127.0.0.1 replicate); the primary's wal_level is replica by default.
+  run(basebackup(primary.bin), ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync'], primary.owner);
+  const standby = { ...primary, dir, data, port: await freePort() };
+  startServer(standby);
+  const urlOf = (primaryUrl: string) => {
+    const url = new URL(primaryUrl);
+    url.port = String(standby.port);
+    return url.toString();
+  };
+  const adminUrl = urlOf(primary.url);
+  return {
+    urlOf,
+    async caughtUp() {
+      const { lsn } = await query<{ lsn: string }>(primary.url, 'SELECT pg_current_wal_insert_lsn() AS lsn');
+      for (const deadline = Date.now() + CATCH_UP_DEADLINE_MS; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+        const { done } = await query<{ done: boolean }>(adminUrl, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS done`);
+        if (done) return;
+      }
+      throw new Error(`the standby did not replay up to ${lsn} within ${CATCH_UP_DEADLINE_MS} ms`);
+    },
+    pauseReplay: () => query(adminUrl, 'SELECT pg_wal_replay_pause()'),
+    resumeReplay: () => query(adminUrl, 'SELECT pg_wal_replay_resume()'),
+    stop: () => run(join(standby.bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], standby.owner),
+    start: () => startServer(standby),
+  };
+}
+
+let standby: Promise<Standby> | undefined;
+
+/** A hot standby streaming from this process's cluster, started on first use (see postgresStandby). */
+export function pgStandby(): Promise<Standby> {
+  standby ??= startStandby();
+  return standby;
 }
