@@ -82,6 +82,15 @@ const envSchema = z.object({
   FEMTO_AUTH_FAILURES_MAX: positiveInt.default(10),
   FEMTO_AUTH_FAILURES_WINDOW_MS: positiveInt.default(60_000),
   FEMTO_DB_MAX_BYTES: positiveInt.min(65_536, 'must be at least 65536').optional(),
+  /**
+   * Behind a reverse proxy: the number of proxy hops to trust (`1`: the address the nearest proxy appends to
+   * X-Forwarded-For), or a comma-separated list of proxy addresses/CIDRs. Unset, X-Forwarded-For is ignored, so a client
+   * cannot pick the address its failed logins are counted under; set, every caller must come through the proxy.
+   */
+  FEMTO_TRUST_PROXY: z
+    .string()
+    .regex(/^(\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'a number of hops (e.g. 1) or comma-separated proxy addresses/CIDRs')
+    .optional(),
   /** PostgreSQL only: connections this process holds at most in each pool, the primary's and the read replica's (PostgreSQL's max_connections is shared by every replica). */
   FEMTO_DB_POOL_SIZE: positiveInt.max(1000).default(10),
 });
@@ -192,6 +201,8 @@ export interface Config {
   dbPoolSize: number;
   /** A streaming replica of the PostgreSQL database, read by anonymous GET and HEAD requests. */
   dbReadUrl?: string;
+  /** Fastify's trustProxy: hops, or addresses/CIDRs; undefined trusts no X-Forwarded-For. */
+  trustProxy?: number | string;
 }
 
 export class ConfigError extends Error {
@@ -262,5 +273,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     dbMaxBytes: e.FEMTO_DB_MAX_BYTES,
     dbPoolSize: e.FEMTO_DB_POOL_SIZE,
     dbReadUrl: e.FEMTO_DB_READ_URL,
+    trustProxy: e.FEMTO_TRUST_PROXY === undefined ? undefined : /^\d+$/.test(e.FEMTO_TRUST_PROXY) ? Number(e.FEMTO_TRUST_PROXY) : e.FEMTO_TRUST_PROXY,
   };
 }

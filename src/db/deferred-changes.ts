@@ -32,6 +32,11 @@ export interface DeferredChanges {
 }
 
 export function deferredChanges(db: Database): DeferredChanges {
+  /*
+   * PostgreSQL's triggers keep firing per row: switching one off (ALTER TABLE ... DISABLE TRIGGER) locks its table
+   * against every other writer until the batch commits, and the statements below are SQLite's (sqlite_master, rowid).
+   */
+  if (db.dialect !== 'sqlite') return { run: (fn) => fn(), runBulk: (fn) => fn() };
   const triggerSql = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (SELECT value FROM json_each(?))`);
   const marks = db.prepare(
     `SELECT (SELECT coalesce(max(rowid), 0) FROM activities) AS activities, (SELECT coalesce(max(pk), 0) FROM dataset_versions) AS versions`,

@@ -1,4 +1,4 @@
-import { flag, type Database } from '../../db/port.js';
+import { flag, parseJson, type Database } from '../../db/port.js';
 import type { datasets } from '../../db/schema/index.js';
 import { holdsRecord, sharedGroups, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
 import { LICENSE_UNKNOWN, type CreatorInput, type DatasetRecord, type ReplicaInput, type VersionContent } from './datasets.schema.js';
@@ -6,7 +6,7 @@ import { protocolOf } from '../../lib/urls.js';
 import type { Datasheet } from './datasheet.schema.js';
 import type { ModelCardInput } from '../models/model-card.schema.js';
 import type { Holders, VersionFacts } from './visibility.js';
-import { createPhysicsBlocks, PHYSICS_COLUMNS, physicsBlocksOf } from './physics.repository.js';
+import { createPhysicsBlocks, physicsColumns, physicsBlocksOf } from './physics.repository.js';
 
 export type ConceptRow = typeof datasets.$inferSelect;
 
@@ -34,7 +34,7 @@ export interface VersionAccess extends VersionFacts {
   datasetId: string;
 }
 
-/** A dataset_versions row as SQLite returns it, with its change counter. */
+/** A dataset_versions row as the driver returns it, with its change counter. */
 interface RawVersionRow {
   pk: number;
   dataset_id: string;
@@ -59,11 +59,12 @@ interface RawVersionRow {
   publisher: string | null;
   size_bytes: number | null;
   record_count: number | null;
-  datasheet: string | null;
-  annotations: string | null;
-  model_card: string | null;
-  ensemble: string | null;
-  collision: string | null;
+  /** JSON documents: text on SQLite, parsed on PostgreSQL (parseJson). */
+  datasheet: unknown;
+  annotations: unknown;
+  model_card: unknown;
+  ensemble: unknown;
+  collision: unknown;
   created_at: string;
   updated_at: string;
   published_at: string | null;
@@ -118,12 +119,29 @@ type RawResolved = Omit<ResolvedRow, 'hasDraft' | 'hasPublic' | 'hasPublished' |
 
 const resolvedRow = (r: RawResolved): ResolvedRow => ({
   ...r,
-  groups: JSON.parse(r.groups) as string[],
+  groups: parseJson<string[]>(r.groups),
   hasDraft: flag(r.hasDraft),
   hasPublic: flag(r.hasPublic),
   hasPublished: flag(r.hasPublished),
   withdrawn: flag(r.withdrawn),
 });
+
+/** `n` new keys of dataset_versions, ascending: those inserts one at a time would take, known before the insert. */
+function nextVersionPksOf(db: Database): (n: number) => Promise<number[]> {
+  if (db.dialect === 'postgres') {
+    // Drawn from the identity sequence, which explicit keys would not move; another session may draw between them.
+    const draw = db.prepare(`SELECT nextval(pg_get_serial_sequence('dataset_versions', 'pk')) FROM generate_series(1, CAST(? AS integer))`);
+    return async (n) => (await draw.column<number>(n)).sort((a, b) => a - b);
+  }
+  // Past SQLite's AUTOINCREMENT counter, which explicit keys move.
+  const next = db.prepare(
+    `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'dataset_versions'), 0), coalesce((SELECT max(pk) FROM dataset_versions), 0)) + 1`,
+  );
+  return async (n) => {
+    const first = (await next.scalar<number>())!;
+    return Array.from({ length: n }, (_, i) => first + i);
+  };
+}
 
 export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
   const ftsDelete = db.prepare('DELETE FROM dataset_fts WHERE rowid = ?');
@@ -156,7 +174,7 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
   const isEmptyStmt = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM datasets)');
   const setOwnerStmt = db.prepare('UPDATE datasets SET owner_id = ?, updated_at = ? WHERE id = ?');
   const clearGroupsStmt = db.prepare('DELETE FROM dataset_groups WHERE dataset_id = ?');
-  const shareStmt = db.prepare('INSERT INTO dataset_groups (dataset_id, group_id) SELECT ?, value FROM json_each(?)');
+  const shareStmt = db.prepare(`INSERT INTO dataset_groups (dataset_id, group_id) SELECT ?, g.value FROM ${db.sql.each('?', 'g', 'text')}`);
   const replaceDraftStmt = db.prepare(`
     UPDATE dataset_versions SET version_label = @versionLabel, title = @title, description = @description, tier = @tier, domain = @domain, data_type = @dataType,
            resource_type = @resourceType, status = @status, issued = @issued, license = @license, visibility = @visibility, access_level = @accessLevel,
@@ -173,16 +191,20 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
   /*
    * Bulk writes (insertPublishedMany): one statement per table for a whole batch, its rows as one JSON array of
    * tuples, inserted in array order so that every table's rowids are those the writes one record at a time give.
+   * A tuple's members arrive as text on PostgreSQL: integer and JSON columns cast them.
    */
   const rowsOf = db.sql.each('?', 'k', 'json');
+  const int = (i: number) => `CAST(k.value->>${i} AS bigint)`;
   // modified_at as its first version's publication sets it (the change counters' trigger, migration 0007): written whole once.
   const insertConceptsStmt = db.prepare(`
     INSERT INTO datasets (id, created_by, owner_id, updated_at, created_at, modified_at, latest_version_pk)
-    SELECT k.value->>0, k.value->>1, k.value->>2, k.value->>3, k.value->>3, k.value->>3, k.value->>4 FROM ${rowsOf}`);
-  // SQLite's AUTOINCREMENT counter (the PostgreSQL adapter reads its identity sequence instead).
-  const nextVersionPkStmt = db.prepare(
-    `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'dataset_versions'), 0), coalesce((SELECT max(pk) FROM dataset_versions), 0)) + 1`,
-  );
+    SELECT k.value->>0, k.value->>1, k.value->>2, k.value->>3, k.value->>3, k.value->>3, ${int(4)} FROM ${rowsOf}`);
+  // The next keys of dataset_versions: past SQLite's AUTOINCREMENT counter, or drawn from PostgreSQL's identity sequence.
+  const nextVersionPks = nextVersionPksOf(db);
+  const INTEGER_COLUMNS = new Set(['tier', 'sizeBytes', 'recordCount']);
+  const JSON_COLUMNS = new Set(['datasheet', 'annotations', 'modelCard']);
+  const versionColumn = (column: string, value: string) =>
+    INTEGER_COLUMNS.has(column) ? `CAST(${value} AS bigint)` : JSON_COLUMNS.has(column) ? db.sql.jsonColumn(value) : value;
   const VERSION_COLUMNS = [
     'versionLabel',
     'title',
@@ -209,31 +231,35 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
   const insertVersionsStmt = db.prepare(`
     INSERT INTO dataset_versions (pk, dataset_id, version_number, state, created_at, updated_at, published_at, version_label, title, description, tier, domain, data_type, resource_type, status, issued, license,
                                   visibility, access_level, embargo_until, access_conditions, access_contact, publisher, size_bytes, record_count, datasheet, annotations, model_card)
-    SELECT k.value->>0, k.value->>1, 1, 'published', k.value->>2, k.value->>2, k.value->>2, ${VERSION_COLUMNS.map((_, i) => `k.value->>${i + 3}`).join(', ')} FROM ${rowsOf}`);
+    SELECT ${int(0)}, k.value->>1, 1, 'published', k.value->>2, k.value->>2, k.value->>2, ${VERSION_COLUMNS.map((c, i) => versionColumn(c, `k.value->>${i + 3}`)).join(', ')} FROM ${rowsOf}`);
   const insertPeopleStmt = db.prepare(`
-    INSERT INTO version_agents (version_pk, role, position, agent_id, affiliation) SELECT k.value->>0, k.value->>1, k.value->>2, k.value->>3, k.value->>4 FROM ${rowsOf}`);
+    INSERT INTO version_agents (version_pk, role, position, agent_id, affiliation) SELECT ${int(0)}, k.value->>1, ${int(2)}, k.value->>3, k.value->>4 FROM ${rowsOf}`);
   const insertTermsStmt = db.prepare(
-    `INSERT INTO version_terms (version_pk, facet, position, value) SELECT k.value->>0, k.value->>1, k.value->>2, k.value->>3 FROM ${rowsOf}`,
+    `INSERT INTO version_terms (version_pk, facet, position, value) SELECT ${int(0)}, k.value->>1, ${int(2)}, k.value->>3 FROM ${rowsOf}`,
   );
   const insertRelatedManyStmt = db.prepare(`
-    INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) SELECT k.value->>0, k.value->>1, k.value->>2, k.value->>3, k.value->>4 FROM ${rowsOf}`);
+    INSERT INTO related_identifiers (version_pk, position, identifier_type, value, relation_type) SELECT ${int(0)}, ${int(1)}, k.value->>2, k.value->>3, k.value->>4 FROM ${rowsOf}`);
   const ftsInsertMany = db.prepare(
-    `INSERT INTO dataset_fts (rowid, title, description, keywords) SELECT k.value->>0, k.value->>1, k.value->>2, k.value->>3 FROM ${rowsOf}`,
+    `INSERT INTO dataset_fts (rowid, title, description, keywords) SELECT ${int(0)}, k.value->>1, k.value->>2, k.value->>3 FROM ${rowsOf}`,
   );
   const maxVersionStmt = db.prepare('SELECT max(version_number) FROM dataset_versions WHERE dataset_id = ?');
   const physics = createPhysicsBlocks(db);
 
   /*
-   * Reads are raw statements prepared once. Many pks travel as one JSON array (json_each), so a
-   * page of records costs the same statements as one record. CROSS JOIN keeps json_each the outer
+   * Reads are raw statements prepared once. Many pks travel as one JSON array (db.sql.each), so a
+   * page of records costs the same statements as one record. CROSS JOIN keeps the array the outer
    * loop: SQLite has no statistics for it and otherwise may scan a whole index on a constant
-   * column (facet = 'observable') and probe the pks inside it — seconds at 100k records.
+   * column (facet = 'observable') and probe the pks inside it — seconds at 100k records. Its join
+   * condition is in WHERE: PostgreSQL takes no ON after CROSS JOIN.
    */
+  const pkKeys = db.sql.each('@pks', 'k', 'integer');
+  const idKeys = db.sql.each('@ids', 'k', 'text');
+  const groupsOf = sharedGroups('d', db.sql);
   /** The resolve statement for one reference (@id, @n, @draft) or many (a JSON array of [id, n] resolved with draft 'never'). */
   const resolveSql = (from: string, id: string, n: string, draft: string) => `
     SELECT ${from === '' ? '' : 'r.key AS i, '}d.id AS datasetId, v.pk AS pk, d.draft_version_pk IS NOT NULL AS hasDraft, d.latest_version_pk IS NOT NULL AS hasPublished,
            EXISTS (SELECT 1 FROM dataset_versions p WHERE p.dataset_id = d.id AND p.state = 'published' AND p.visibility = 'public') AS hasPublic,
-           v.version_number AS versionNumber, v.state AS state, v.visibility AS visibility, d.owner_id AS owner, ${sharedGroups()} AS groups,
+           v.version_number AS versionNumber, v.state AS state, v.visibility AS visibility, d.owner_id AS owner, ${groupsOf} AS groups,
            v.access_level AS accessLevel, v.embargo_until AS embargoUntil, v.revision AS revision, v.updated_at AS updatedAt, coalesce(c.seq, 0) AS seq,
            v.pk IS NOT NULL AND ${WITHDRAWN} AS withdrawn
       FROM ${from}datasets d
@@ -245,42 +271,44 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
       LEFT JOIN version_changes c ON c.version_pk = v.pk
      WHERE d.id = ${id}`;
   const resolveStmt = db.prepare(resolveSql('', '@id', '@n', '@draft'));
-  // The array's index (json_each's key) pairs each row with its reference: SQLite-only like the other json_each reads here.
-  const resolveManyStmt = db.prepare(resolveSql('json_each(@refs) r CROSS JOIN ', 'r.value->>0', 'r.value->>1', "'never'"));
+  // The array's index pairs each row with its reference.
+  const resolveManyStmt = db.prepare(resolveSql(`${db.sql.eachIndexed('@refs', 'r')} CROSS JOIN `, 'r.value->>0', 'CAST(r.value->>1 AS bigint)', "'never'"));
   const versionRowsStmt = db.prepare(`
-    SELECT v.*, coalesce(c.seq, 0) AS seq, d.owner_id AS owner, ${sharedGroups()} AS groups, ${PHYSICS_COLUMNS}
-      FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id LEFT JOIN version_changes c ON c.version_pk = v.pk`);
+    SELECT v.*, coalesce(c.seq, 0) AS seq, d.owner_id AS owner, ${groupsOf} AS groups, ${physicsColumns(db.sql)}
+      FROM ${pkKeys} CROSS JOIN dataset_versions v JOIN datasets d ON d.id = v.dataset_id LEFT JOIN version_changes c ON c.version_pk = v.pk WHERE v.pk = k.value`);
   const accessStmt = db.prepare(`
-    SELECT v.pk, v.dataset_id AS datasetId, v.state, v.visibility, v.access_level AS accessLevel, v.embargo_until AS embargoUntil, d.owner_id AS owner, ${sharedGroups()} AS groups
-      FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value JOIN datasets d ON d.id = v.dataset_id`);
-  const heldStmt = db.prepare(`SELECT d.id FROM datasets d WHERE ${holdsRecord()}`);
-  const holdersStmt = db.prepare(`SELECT d.id, d.owner_id AS owner, ${sharedGroups()} AS groups FROM json_each(?) k CROSS JOIN datasets d ON d.id = k.value`);
+    SELECT v.pk, v.dataset_id AS datasetId, v.state, v.visibility, v.access_level AS accessLevel, v.embargo_until AS embargoUntil, d.owner_id AS owner, ${groupsOf} AS groups
+      FROM ${pkKeys} CROSS JOIN dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.pk = k.value`);
+  const heldStmt = db.prepare(`SELECT d.id FROM datasets d WHERE ${holdsRecord('d', db.sql)}`);
+  const holdersStmt = db.prepare(
+    `SELECT d.id, d.owner_id AS owner, ${groupsOf} AS groups FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN datasets d WHERE d.id = k.value`,
+  );
   const peopleStmt = db.prepare(`
     SELECT va.version_pk AS versionPk, va.role, va.affiliation, a.id, a.name, a.kind, a.orcid, a.ror
-      FROM json_each(@pks) k CROSS JOIN version_agents va ON va.version_pk = k.value JOIN agents a ON a.id = va.agent_id ORDER BY va.position`);
+      FROM ${pkKeys} CROSS JOIN version_agents va JOIN agents a ON a.id = va.agent_id WHERE va.version_pk = k.value ORDER BY va.position`);
   const termsStmt = db.prepare(
-    `SELECT t.version_pk AS versionPk, t.facet, t.value FROM json_each(@pks) k CROSS JOIN version_terms t ON t.version_pk = k.value ORDER BY t.position`,
+    `SELECT t.version_pk AS versionPk, t.facet, t.value FROM ${pkKeys} CROSS JOIN version_terms t WHERE t.version_pk = k.value ORDER BY t.position`,
   );
   const distributionsStmt = db.prepare(`
     SELECT x.pk, x.version_pk AS versionPk, x.title, x.media_type AS mediaType, x.format, x.size_bytes AS sizeBytes, x.kind,
            x.checksum_algorithm AS checksumAlgorithm, x.checksum_value AS checksumValue, x.contents, x.lfn,
-           (SELECT json_group_array(json_array(l.url, l.site, l.protocol, l.checksum_algorithm, l.checksum_value) ORDER BY l.position)
+           (SELECT ${db.sql.jsonArray(db.sql.jsonTuple('l.url, l.site, l.protocol, l.checksum_algorithm, l.checksum_value'), 'l.position')}
               FROM distribution_locations l WHERE l.distribution_pk = x.pk) AS replicas
-      FROM json_each(@pks) k CROSS JOIN distributions x ON x.version_pk = k.value ORDER BY x.position`);
+      FROM ${pkKeys} CROSS JOIN distributions x WHERE x.version_pk = k.value ORDER BY x.position`);
   const relatedStmt = db.prepare(`
     SELECT r.version_pk AS versionPk, r.identifier_type AS type, r.value, r.relation_type AS relation
-      FROM json_each(@pks) k CROSS JOIN related_identifiers r ON r.version_pk = k.value ORDER BY r.position`);
+      FROM ${pkKeys} CROSS JOIN related_identifiers r WHERE r.version_pk = k.value ORDER BY r.position`);
   const numberedStmt = db.prepare(
-    `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM json_each(@ids) k CROSS JOIN dataset_versions v ON v.dataset_id = k.value WHERE v.version_number IS NOT NULL`,
+    `SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS n FROM ${idKeys} CROSS JOIN dataset_versions v WHERE v.dataset_id = k.value AND v.version_number IS NOT NULL`,
   );
   const datasheetStmt = db.prepare('SELECT datasheet FROM dataset_versions WHERE pk = ?');
   const labelsStmt = db.prepare(
-    `SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM json_each(@pks) k CROSS JOIN dataset_versions v ON v.pk = k.value`,
+    `SELECT v.pk, v.dataset_id AS dataset, v.version_number AS version, v.tier FROM ${pkKeys} CROSS JOIN dataset_versions v WHERE v.pk = k.value`,
   );
   const publishedOfStmt = db.prepare(`
     SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS versionNumber, v.version_label AS versionLabel, v.title, v.visibility, v.access_level AS accessLevel,
-           v.state, v.published_at AS publishedAt, d.owner_id AS owner, ${sharedGroups()} AS groups
-      FROM json_each(@ids) k CROSS JOIN datasets d ON d.id = k.value JOIN dataset_versions v ON v.dataset_id = d.id AND v.state = 'published' ORDER BY v.version_number`);
+           v.state, v.published_at AS publishedAt, d.owner_id AS owner, ${groupsOf} AS groups
+      FROM ${idKeys} CROSS JOIN datasets d JOIN dataset_versions v ON v.dataset_id = d.id AND v.state = 'published' WHERE d.id = k.value ORDER BY v.version_number`);
 
   const people = (c: VersionContent) => [
     ...c.creators.map((p, i) => ({ p, role: 'creator', i })),
@@ -394,7 +422,7 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
     /** Who holds each of these records (absent: no such dataset), in one statement. */
     async holdersOf(ids: readonly string[]): Promise<Map<string, Holders>> {
       const rows = (ids.length ? await holdersStmt.all(JSON.stringify([...new Set(ids)])) : []) as { id: string; owner: string | null; groups: string }[];
-      return new Map(rows.map((r) => [r.id, { owner: r.owner, groups: (JSON.parse(r.groups) as string[]).sort() }]));
+      return new Map(rows.map((r) => [r.id, { owner: r.owner, groups: parseJson<string[]>(r.groups).sort() }]));
     },
 
     /** Gives a record to `owner` and shares it with exactly `groups`. */
@@ -413,7 +441,7 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
     async access(pks: readonly number[]): Promise<Map<number, VersionAccess>> {
       if (!pks.length) return new Map();
       const rows = (await accessStmt.all({ pks: JSON.stringify([...new Set(pks)]) })) as (Omit<VersionAccess, 'groups'> & { groups: string })[];
-      return new Map(rows.map((r) => [r.pk, { ...r, groups: JSON.parse(r.groups) as string[] }]));
+      return new Map(rows.map((r) => [r.pk, { ...r, groups: parseJson<string[]>(r.groups) }]));
     },
 
     async setPointers(id: string, pointers: { latestVersionPk?: number | null; draftVersionPk?: number | null }, now: string): Promise<void> {
@@ -447,9 +475,8 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
      */
     async insertPublishedMany(items: readonly NewPublished[]): Promise<number[]> {
       if (!items.length) return [];
-      // A new version's pk is the next AUTOINCREMENT value: known before the insert, so the concept row is written whole once.
-      const first = (await nextVersionPkStmt.scalar()) as number;
-      const pks = items.map((_, i) => first + i);
+      // The new versions' pks are known before the insert, so the concept row is written whole once.
+      const pks = await nextVersionPks(items.length);
       await insertConceptsStmt.run(JSON.stringify(items.map((r, i) => [r.id, r.createdBy, r.ownerId, r.now, pks[i]])));
       const versions = items.map((r, i) => {
         const columns = jsonColumns(scalarColumns(r.content));
@@ -512,8 +539,8 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
 
     /** The datasheet of one version, alone (null when none was written). */
     async datasheet(pk: number): Promise<Datasheet | null> {
-      const row = (await datasheetStmt.get(pk)) as { datasheet: string | null } | undefined;
-      return row?.datasheet ? (JSON.parse(row.datasheet) as Datasheet) : null;
+      const row = (await datasheetStmt.get(pk)) as { datasheet: unknown } | undefined;
+      return row?.datasheet ? parseJson<Datasheet>(row.datasheet) : null;
     },
 
     async labels(pks: readonly number[]): Promise<Map<number, { dataset: string; version: number | null; tier: number | null }>> {
@@ -527,7 +554,7 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
       if (!datasetIds.length) return [];
       return ((await publishedOfStmt.all({ ids: JSON.stringify(datasetIds) })) as (Omit<PublishedVersionRow, 'groups'> & { groups: string })[]).map((r) => ({
         ...r,
-        groups: JSON.parse(r.groups) as string[],
+        groups: parseJson<string[]>(r.groups),
       }));
     },
 
@@ -540,7 +567,7 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
         out.set(r.pk, {
           seq: r.seq,
           revision: r.revision,
-          holders: { owner: r.owner, groups: (JSON.parse(r.groups) as string[]).sort() },
+          holders: { owner: r.owner, groups: parseJson<string[]>(r.groups).sort() },
           record: {
             id: r.dataset_id,
             version: r.version_number,
@@ -572,9 +599,9 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
             observables: [],
             distributions: [],
             relatedIdentifiers: [],
-            datasheet: r.datasheet == null ? null : (JSON.parse(r.datasheet) as Datasheet),
-            annotations: r.annotations == null ? null : (JSON.parse(r.annotations) as Record<string, unknown>),
-            modelCard: r.model_card == null ? null : (JSON.parse(r.model_card) as ModelCardInput),
+            datasheet: r.datasheet == null ? null : parseJson<Datasheet>(r.datasheet),
+            annotations: r.annotations == null ? null : parseJson<Record<string, unknown>>(r.annotations),
+            modelCard: r.model_card == null ? null : parseJson<ModelCardInput>(r.model_card),
             ...physicsBlocksOf(r),
             createdAt: r.created_at,
             updatedAt: r.updated_at,
@@ -607,11 +634,11 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
         replicas: string;
         checksumAlgorithm: string | null;
         checksumValue: string | null;
-        contents: string | null;
+        contents: unknown;
       };
       type Replica = [url: string, site: string | null, protocol: string, algorithm: string | null, value: string | null];
       for (const d of (await distributionsStmt.all(arg)) as Dist[]) {
-        const replicas = (JSON.parse(d.replicas) as Replica[]).map(([url, site, protocol, algorithm, value]) => ({
+        const replicas = parseJson<Replica[]>(d.replicas).map(([url, site, protocol, algorithm, value]) => ({
           url,
           site,
           protocol,
@@ -626,7 +653,7 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
           format: d.format,
           sizeBytes: d.sizeBytes,
           checksum: d.checksumAlgorithm && d.checksumValue ? { algorithm: d.checksumAlgorithm, value: d.checksumValue } : null,
-          contents: d.contents ? (JSON.parse(d.contents) as DatasetRecord['distributions'][number]['contents']) : [],
+          contents: d.contents ? parseJson<DatasetRecord['distributions'][number]['contents']>(d.contents) : [],
           lfn: d.lfn,
         });
       }

@@ -1,25 +1,26 @@
-import type { Database } from '../../db/port.js';
+import { bit, parseJson, type Database, type SqlDialect } from '../../db/port.js';
 import type { VersionContent } from './datasets.schema.js';
 import { ENERGY_UNITS, flavourContentOf, type CollisionOut, type EnsembleOut } from './physics.schema.js';
 
 /**
  * The blocks of a version `v` as two JSON columns (ensemble, collision): the version rows' own
- * statement selects them, so loading a batch of records costs no statement more.
+ * statement selects them, so loading a batch of records costs no statement more. Nulls sort first
+ * on both dialects (PostgreSQL's default puts them last).
  */
-export const PHYSICS_COLUMNS = `
-      (SELECT json_object(
+export const physicsColumns = ({ jsonObject, jsonArray, json }: SqlDialect) => `
+      (SELECT ${jsonObject(`
           'markovChainUri', e.markov_chain_uri, 'collaboration', e.collaboration, 'projectName', e.project_name, 'gaugeAction', e.gauge_action, 'beta', e.beta,
-          'size', json_object('x', e.lx, 'y', e.ly, 'z', e.lz, 't', e.t), 'L', e.l, 'T', e.t, 'nf', e.nf, 'algorithm', e.algorithm,
+          'size', ${jsonObject(`'x', e.lx, 'y', e.ly, 'z', e.lz, 't', e.t`)}, 'L', e.l, 'T', e.t, 'nf', e.nf, 'algorithm', e.algorithm,
           'numberOfConfigurations', e.stated_configurations,
-          'quarks', json((SELECT json_group_array(json_object('action', q.action, 'flavours', q.flavours, 'mass', q.mass, 'kappa', q.kappa) ORDER BY q.position)
-                            FROM version_ensemble_quarks q WHERE q.version_pk = e.version_pk)),
-          'lfns', json((SELECT json_group_array(g.lfn ORDER BY g.series, g.markov_step, g.lfn) FROM lattice_configurations g WHERE g.markov_chain_uri = e.markov_chain_uri)))
+          'quarks', ${json(`(SELECT ${jsonArray(jsonObject(`'action', q.action, 'flavours', q.flavours, 'mass', q.mass, 'kappa', q.kappa`), 'q.position')}
+                            FROM version_ensemble_quarks q WHERE q.version_pk = e.version_pk)`)},
+          'lfns', ${json(`(SELECT ${jsonArray('g.lfn', 'g.series NULLS FIRST, g.markov_step NULLS FIRST, g.lfn')} FROM lattice_configurations g WHERE g.markov_chain_uri = e.markov_chain_uri)`)}`)}
          FROM version_ensembles e WHERE e.version_pk = v.pk) AS ensemble,
-      (SELECT json_object(
-          'systems', json((SELECT json_group_array(s.system ORDER BY s.position) FROM version_collision_systems s WHERE s.version_pk = x.version_pk)),
-          'sqrtSNN', CASE WHEN x.sqrt_snn_value IS NOT NULL THEN json_object('value', x.sqrt_snn_value, 'unit', x.sqrt_snn_unit) END,
-          'sqrtSNNGeV', x.sqrt_snn_gev, 'events', x.events, 'trigger', x.trigger, 'subsystems', json(x.subsystems),
-          'simulated', CASE WHEN x.simulated IS NOT NULL THEN json(CASE x.simulated WHEN 1 THEN 'true' ELSE 'false' END) END, 'basis', x.basis)
+      (SELECT ${jsonObject(`
+          'systems', ${json(`(SELECT ${jsonArray('s.system', 's.position')} FROM version_collision_systems s WHERE s.version_pk = x.version_pk)`)},
+          'sqrtSNN', CASE WHEN x.sqrt_snn_value IS NOT NULL THEN ${jsonObject(`'value', x.sqrt_snn_value, 'unit', x.sqrt_snn_unit`)} END,
+          'sqrtSNNGeV', x.sqrt_snn_gev, 'events', x.events, 'trigger', x.trigger, 'subsystems', ${json('x.subsystems')},
+          'simulated', CASE WHEN x.simulated THEN ${json(`'true'`)} WHEN NOT x.simulated THEN ${json(`'false'`)} END, 'basis', x.basis`)}
          FROM version_collisions x WHERE x.version_pk = v.pk) AS collision`;
 
 /** A JSON object without its null members: a block says what its source states and nothing more. */
@@ -29,7 +30,7 @@ function stated<T>(o: Record<string, unknown>): T {
 
 /**
  * The ensemble and collision blocks of versions (tables of the physics_blocks migration), written
- * with the version's other children and read with the version row (PHYSICS_COLUMNS). An ensemble
+ * with the version's other children and read with the version row (physicsColumns). An ensemble
  * shows the gauge configurations recorded under its Markov chain URI (the lattice module writes
  * them, after the ensemble's version was published; a trigger moves the version's change counter).
  */
@@ -83,7 +84,7 @@ export function createPhysicsBlocks(db: Database) {
           events: k.events ?? null,
           trigger: k.trigger ?? null,
           subsystems: k.subsystems?.length ? JSON.stringify(k.subsystems) : null,
-          simulated: k.simulated === undefined ? null : k.simulated ? 1 : 0,
+          simulated: k.simulated === undefined ? null : bit(k.simulated),
           basis: k.basis ?? null,
         });
         for (const [i, s] of [...new Set(k.systems ?? [])].entries()) await insertSystem.run([pk, i, s]);
@@ -100,11 +101,11 @@ export function createPhysicsBlocks(db: Database) {
   };
 }
 
-/** The blocks of a version from its PHYSICS_COLUMNS. */
-export function physicsBlocksOf(row: { ensemble: string | null; collision: string | null }): { ensemble: EnsembleOut | null; collision: CollisionOut | null } {
+/** The blocks of a version from its physicsColumns. */
+export function physicsBlocksOf(row: { ensemble: unknown; collision: unknown }): { ensemble: EnsembleOut | null; collision: CollisionOut | null } {
   return {
-    ensemble: row.ensemble ? ensembleOf(JSON.parse(row.ensemble) as Record<string, unknown>) : null,
-    collision: row.collision ? collisionOf(JSON.parse(row.collision) as Record<string, unknown>) : null,
+    ensemble: row.ensemble ? ensembleOf(parseJson<Record<string, unknown>>(row.ensemble)) : null,
+    collision: row.collision ? collisionOf(parseJson<Record<string, unknown>>(row.collision)) : null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/port.js';
+import { flag, parseJson, type Database, type SqlDialect } from '../../db/port.js';
 import { EVER_PUBLIC, IN_DOMAIN, IN_TIER, LATEST_PUBLISHED, mayReadVersion, WITHDRAWN, type AccessParams } from '../../db/fragments.js';
 
 /** One harvestable dataset: its latest published version, keyed by (datestamp, id) for keyset paging. */
@@ -49,8 +49,8 @@ export interface HarvestQuery {
  * a full harvest costs the square of the catalog. `from` as a lower bound (from, '') keeps every
  * record dated `from` since ids are never empty; a keyset position is always at or after `from`.
  */
-const FILTERS = `
-      (${mayReadVersion()} OR (@includeDeleted = 1 AND ${EVER_PUBLIC}))
+const filters = (sql: SqlDialect) => `
+      (${mayReadVersion('v', 'd', sql)} OR (@includeDeleted = 1 AND ${EVER_PUBLIC}))
   AND (@includeDeleted = 1 OR NOT ${WITHDRAWN})
   AND (d.modified_at, d.id) > (coalesce(@afterStamp, @from, ''), coalesce(@afterId, ''))
   AND d.modified_at < coalesce(@before, '9999')
@@ -59,7 +59,7 @@ const FILTERS = `
   AND (@anyDataType = 0 OR v.data_type IS NOT NULL) AND (@dataType IS NULL OR v.data_type = @dataType)`;
 
 /** A record is deleted for a harvester when withdrawn, or when it may not read the latest version. */
-const DELETED = `(${WITHDRAWN} OR NOT ${mayReadVersion()})`;
+const deleted = (sql: SqlDialect) => `(${WITHDRAWN} OR NOT ${mayReadVersion('v', 'd', sql)})`;
 
 function bind(q: HarvestQuery) {
   const f = q.facets ?? {};
@@ -79,13 +79,17 @@ function bind(q: HarvestQuery) {
   };
 }
 
-/** A harvest row's columns; its set memberships include the also-in tiers and domains. */
-const ROW = `v.pk AS pk, d.id AS id, d.modified_at AS datestamp, ${DELETED} AS deleted, v.tier AS tier, v.domain AS domain, v.data_type AS dataType,
-  (SELECT json_group_array(t.value) FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'tier') AS alsoTiers,
-  (SELECT json_group_array(t.value) FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'domain') AS alsoDomains,
+/** A harvest row's columns; its set memberships include the also-in tiers and domains (in their order: the primary key's). */
+const row = (
+  sql: SqlDialect,
+) => `v.pk AS pk, d.id AS id, d.modified_at AS datestamp, ${deleted(sql)} AS deleted, v.tier AS tier, v.domain AS domain, v.data_type AS dataType,
+  (SELECT ${sql.jsonArray('t.value', 't.position', true)} FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'tier') AS alsoTiers,
+  (SELECT ${sql.jsonArray('t.value', 't.position', true)} FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'domain') AS alsoDomains,
   coalesce(c.seq, 0) AS seq, v.access_level AS accessLevel, v.embargo_until AS embargoUntil`;
 
 export function createHarvestRepository(db: Database) {
+  const FILTERS = filters(db.sql);
+  const ROW = row(db.sql);
   const pageStmt = db.prepare(`
     SELECT ${ROW}
       FROM ${LATEST_PUBLISHED} LEFT JOIN version_changes c ON c.version_pk = v.pk
@@ -97,14 +101,15 @@ export function createHarvestRepository(db: Database) {
      WHERE d.id = @id AND ${FILTERS}`);
   const countStmt = db.prepare(`SELECT count(*) FROM ${LATEST_PUBLISHED} WHERE ${FILTERS}`);
   const earliestStmt = db.prepare(`SELECT min(d.modified_at) FROM ${LATEST_PUBLISHED}`);
+  // A column per facet: PostgreSQL's UNION does not mix integers and text in one.
   const facetValuesStmt = db.prepare(`
-    SELECT DISTINCT 'tier' AS facet, v.tier AS value FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.tier IS NOT NULL
-    UNION SELECT DISTINCT 'tier', CAST(t.value AS INTEGER) FROM ${LATEST_PUBLISHED} JOIN version_terms t ON t.version_pk = v.pk AND t.facet = 'tier' WHERE ${FILTERS}
-    UNION SELECT DISTINCT 'dataType', v.data_type FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.data_type IS NOT NULL
-    ORDER BY 1, 2`);
+    SELECT 'tier' AS facet, v.tier AS tier, NULL AS dataType FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.tier IS NOT NULL
+    UNION SELECT 'tier', CAST(t.value AS INTEGER), NULL FROM ${LATEST_PUBLISHED} JOIN version_terms t ON t.version_pk = v.pk AND t.facet = 'tier' WHERE ${FILTERS}
+    UNION SELECT 'dataType', NULL, v.data_type FROM ${LATEST_PUBLISHED} WHERE ${FILTERS} AND v.data_type IS NOT NULL
+    ORDER BY 1, 2, 3`);
 
   type Raw = Omit<HarvestRow, 'deleted' | 'tiers' | 'domains'> & {
-    deleted: number;
+    deleted: unknown;
     tier: number | null;
     domain: string | null;
     alsoTiers: string;
@@ -112,9 +117,9 @@ export function createHarvestRepository(db: Database) {
   };
   const toRow = ({ tier, domain, alsoTiers, alsoDomains, ...r }: Raw): HarvestRow => ({
     ...r,
-    deleted: r.deleted === 1,
-    tiers: [...(tier != null ? [tier] : []), ...(JSON.parse(alsoTiers) as string[]).map(Number)],
-    domains: [...(domain ? [domain] : []), ...(JSON.parse(alsoDomains) as string[])],
+    deleted: flag(r.deleted),
+    tiers: [...(tier != null ? [tier] : []), ...parseJson<string[]>(alsoTiers).map(Number)],
+    domains: [...(domain ? [domain] : []), ...parseJson<string[]>(alsoDomains)],
   });
 
   return {
@@ -139,8 +144,13 @@ export function createHarvestRepository(db: Database) {
     /** Distinct tier and data type values of the records a harvester may see (the OAI set hierarchy; domains come from the ontology). */
     async facetValues(access: AccessParams): Promise<{ tiers: number[]; dataTypes: string[] }> {
       const out = { tiers: [] as number[], dataTypes: [] as string[] };
-      for (const r of (await facetValuesStmt.all(bind({ access, includeDeleted: false }))) as { facet: 'tier' | 'dataType'; value: never }[]) {
-        out[r.facet === 'tier' ? 'tiers' : 'dataTypes'].push(r.value);
+      for (const r of (await facetValuesStmt.all(bind({ access, includeDeleted: false }))) as {
+        facet: 'tier' | 'dataType';
+        tier: number;
+        dataType: string;
+      }[]) {
+        if (r.facet === 'tier') out.tiers.push(r.tier);
+        else out.dataTypes.push(r.dataType);
       }
       return out;
     },

@@ -22,7 +22,7 @@ export function createImportsRepository(db: Database) {
   // outer loop: otherwise the planner may range over the format's whole ledger and probe the keys for each row.
   const doneStmt = db.prepare(`
     SELECT l.key, l.digest, l.status, l.subject, l.location
-      FROM json_each(@keys) k CROSS JOIN import_ledger l ON l.format = @format AND l.key = k.value`);
+      FROM ${db.sql.each('@keys', 'k', 'text')} CROSS JOIN import_ledger l WHERE l.format = @format AND l.key = k.value`);
   const recordManyStmt = db.prepare(`
     INSERT INTO import_ledger (format, key, digest, status, subject, location, applied_at)
     SELECT @format, k.value->>'key', k.value->>'digest', k.value->>'status', k.value->>'subject', k.value->>'location', k.value->>'at' FROM ${db.sql.each('@entries', 'k', 'json')} WHERE true
