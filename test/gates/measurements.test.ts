@@ -8,12 +8,14 @@ const GATE = 'https://w3id.org/femto/gate/';
 const R2 = `${GATE}scaling-collapse-r2`;
 
 /** Row counts of everything a measurement writes: a refused request must leave them unchanged. */
-const counts = (a: TestApp) =>
+const counts = async (a: TestApp) =>
   Object.fromEntries(
-    ['measurements', 'gate_results', 'activities', 'activity_inputs'].map((table) => [
-      table,
-      (a.app.femto.database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n,
-    ]),
+    await Promise.all(
+      ['measurements', 'gate_results', 'activities', 'activity_inputs'].map(async (table) => [
+        table,
+        await a.app.femto.database.prepare(`SELECT count(*) AS n FROM ${table}`).scalar<number>(),
+      ]),
+    ),
   );
 
 async function isingDataset(a: TestApp) {
@@ -117,12 +119,12 @@ t.test('units are converted with QUDT multipliers; an incompatible unit is refus
   const over = await measure(a, id, { observable: `${OBS}reconnection-rate`, value: 10.5, unit: 'unit:PERCENT' });
   t.equal(over.json().results[0].passed, false);
 
-  const before = counts(a);
+  const before = await counts(a);
   const bad = await measure(a, id, { observable: `${OBS}reconnection-rate`, value: 0.05, unit: 'm/s' });
   t.equal(bad.statusCode, 422, bad.body);
   t.match(bad.headers['content-type'], /application\/problem\+json/);
   t.match(bad.json(), { code: 'UNPROCESSABLE', errors: [{ pointer: '/unit' }] });
-  t.same(counts(a), before, 'nothing stored');
+  t.same(await counts(a), before, 'nothing stored');
 
   const speed = await publishedDataset(a, { tier: 1, observables: [`${OBS}front-speed`] });
   const cm = await measure(a, speed, { observable: `${OBS}front-speed`, value: 250, unit: 'cm/s', uncertainty: 5 });
@@ -153,7 +155,7 @@ t.test('a curve is judged point by point; a gate without a stated number is not 
 t.test('bad input is a problem+json and stores nothing', async (t) => {
   const a = await makeApp(t);
   const id = await isingDataset(a);
-  const before = counts(a);
+  const before = await counts(a);
   const cases: [string, string, Record<string, unknown>, number, string, string?][] = [
     ['non-numeric value', id, { observable: `${OBS}scaling-collapse-r2`, value: 'high' }, 400, 'VALIDATION_FAILED', '/value'],
     ['non-numeric point of a curve', id, { observable: `${OBS}scaling-collapse-r2`, value: [0.9, 'x'] }, 400, 'VALIDATION_FAILED'],
@@ -182,7 +184,7 @@ t.test('bad input is a problem+json and stores nothing', async (t) => {
     payload: { observable: `${OBS}scaling-collapse-r2`, value: 1 },
   });
   t.equal(reader.statusCode, 403, 'curators only');
-  t.same(counts(a), before, 'nothing stored');
+  t.same(await counts(a), before, 'nothing stored');
 });
 
 t.test('dataset observables are checked against the ontology', async (t) => {

@@ -66,7 +66,7 @@ t.test('tables appear only where their record does', requires(t, submission), as
   const a = await makeApp(t);
   const id = await importSubmission(a);
   // HEPData imports publish public records; the version is made private in place, as a curator's sharing choice would leave it.
-  a.app.femto.database.sqlite.prepare(`UPDATE dataset_versions SET visibility = 'private' WHERE dataset_id = ?`).run(id);
+  await a.app.femto.database.prepare(`UPDATE dataset_versions SET visibility = 'private' WHERE dataset_id = ?`).run(id);
   const tableName = statedTables()[0].description.slice(0, 40);
 
   for (const format of ['dcat', 'datacite-xml', 'datacite-json']) {

@@ -320,7 +320,7 @@ t.test('a run links only versions its sender may see: a private version named by
   t.equal(made.statusCode, 201, made.body);
   const id = /new dataset versions (\S+)@1/.exec(made.json().message)![1];
   // Alice keeps it to herself (a private version, as a sharing choice leaves it).
-  a.app.femto.database.sqlite.prepare(`UPDATE dataset_versions SET visibility = 'private' WHERE dataset_id = ?`).run(id);
+  await a.app.femto.database.prepare(`UPDATE dataset_versions SET visibility = 'private' WHERE dataset_id = ?`).run(id);
   t.equal((await a.app.inject({ url: `/datasets/${id}`, headers: bob })).statusCode, 404, 'bob may not see it');
 
   const unkeyed = await send(a, event('COMPLETE', randomUUID(), { inputs: [calibration()], outputs: [tracks] }), bob);

@@ -7,7 +7,8 @@ import { activities } from './provenance.js';
 export const measurements = pgTable(
   'measurements',
   {
-    id: text('id').primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    id: text('id').notNull(),
     versionPk: bigint('version_pk', { mode: 'number' })
       .notNull()
       .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
@@ -24,7 +25,7 @@ export const measurements = pgTable(
     createdAt: createdAt(),
     createdBy: text('created_by').notNull(),
   },
-  (t) => [index('measurements_version_idx').on(t.versionPk, t.observable)],
+  (t) => [uniqueIndex('measurements_id_uq').on(t.id), index('measurements_version_idx').on(t.versionPk, t.observable)],
 );
 
 export const gateResults = pgTable(

@@ -1,5 +1,5 @@
 // PostgreSQL twin of ../schema/models.ts (what each table and column means is written there); test/unit/schema-pg.test.ts keeps them in step.
-import { pgTable, text, index, bigint, boolean, doublePrecision } from 'drizzle-orm/pg-core';
+import { pgTable, text, index, uniqueIndex, bigint, boolean, doublePrecision } from 'drizzle-orm/pg-core';
 import { createdAt } from './common.js';
 import { datasetVersions } from './datasets.js';
 import { activities } from './provenance.js';
@@ -7,7 +7,8 @@ import { activities } from './provenance.js';
 export const evaluations = pgTable(
   'evaluations',
   {
-    id: text('id').primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    id: text('id').notNull(),
     activityId: text('activity_id')
       .notNull()
       .references(() => activities.id, { onDelete: 'cascade' }),
@@ -30,5 +31,9 @@ export const evaluations = pgTable(
     createdAt: createdAt(),
     createdBy: text('created_by').notNull(),
   },
-  (t) => [index('evaluations_model_idx').on(t.modelVersionPk), index('evaluations_benchmark_idx').on(t.benchmarkVersionPk, t.metric)],
+  (t) => [
+    uniqueIndex('evaluations_id_uq').on(t.id),
+    index('evaluations_model_idx').on(t.modelVersionPk),
+    index('evaluations_benchmark_idx').on(t.benchmarkVersionPk, t.metric),
+  ],
 );

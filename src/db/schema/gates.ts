@@ -10,7 +10,9 @@ import { activities } from './provenance.js';
 export const measurements = sqliteTable(
   'measurements',
   {
-    id: text('id').primaryKey(),
+    /** Recording order: a version's measurements are listed oldest first. */
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
     versionPk: integer('version_pk')
       .notNull()
       .references(() => datasetVersions.pk, { onDelete: 'cascade' }),
@@ -30,7 +32,7 @@ export const measurements = sqliteTable(
     createdAt: createdAt(),
     createdBy: text('created_by').notNull(),
   },
-  (t) => [index('measurements_version_idx').on(t.versionPk, t.observable)],
+  (t) => [uniqueIndex('measurements_id_uq').on(t.id), index('measurements_version_idx').on(t.versionPk, t.observable)],
 );
 
 /** The verdict of one gate on one measurement; the latest per (version, gate) is the gate's status. */

@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, real, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt } from './common.js';
 import { datasetVersions } from './datasets.js';
 import { activities } from './provenance.js';
@@ -13,7 +13,9 @@ import { activities } from './provenance.js';
 export const evaluations = sqliteTable(
   'evaluations',
   {
-    id: text('id').primaryKey(),
+    /** Recording order: lists are oldest first, and the latest of a model, benchmark, split and metric supersedes the others. */
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
     activityId: text('activity_id')
       .notNull()
       .references(() => activities.id, { onDelete: 'cascade' }),
@@ -41,7 +43,11 @@ export const evaluations = sqliteTable(
     createdAt: createdAt(),
     createdBy: text('created_by').notNull(),
   },
-  (t) => [index('evaluations_model_idx').on(t.modelVersionPk), index('evaluations_benchmark_idx').on(t.benchmarkVersionPk, t.metric)],
+  (t) => [
+    uniqueIndex('evaluations_id_uq').on(t.id),
+    index('evaluations_model_idx').on(t.modelVersionPk),
+    index('evaluations_benchmark_idx').on(t.benchmarkVersionPk, t.metric),
+  ],
 );
 
 export type EvaluationRow = typeof evaluations.$inferSelect;

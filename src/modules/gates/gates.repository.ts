@@ -1,4 +1,4 @@
-import type { Database } from '../../db/port.js';
+import { parseJson, type Database } from '../../db/port.js';
 import { tableRows } from '../../db/rows.js';
 import { gateResults, measurements, type GateResultRow, type MeasurementRow } from '../../db/schema/index.js';
 
@@ -11,8 +11,8 @@ export interface MeasurementWithActivity extends MeasurementRow {
 }
 
 interface RawMeasurement extends Omit<MeasurementWithActivity, 'value' | 'normalizedValue'> {
-  value: string;
-  normalizedValue: string;
+  value: unknown;
+  normalizedValue: unknown;
 }
 
 const RESULT_COLUMNS = `r.seq, r.measurement_id AS measurementId, r.version_pk AS versionPk, r.gate, r.verdict, r.value, r.margin, r.reason`;
@@ -21,16 +21,20 @@ export function createGatesRepository(db: Database) {
   const measurementRows = tableRows(db, measurements);
   const resultRows = tableRows(db, gateResults);
   // Reads on the dataset read path and lineage answers: prepared once, any number of keys as one JSON array.
+  // CROSS JOIN keeps the keys the outer loop; its condition is in WHERE, as PostgreSQL's CROSS JOIN takes no ON.
+  const keys = (param: string) => db.sql.each(param, 'k', 'integer');
   const measurementsStmt = db.prepare(`
-    SELECT m.id, m.version_pk AS versionPk, m.activity_id AS activityId, m.observable, m.value, m.unit, m.normalized_value AS normalizedValue,
+    SELECT m.seq, m.id, m.version_pk AS versionPk, m.activity_id AS activityId, m.observable, m.value, m.unit, m.normalized_value AS normalizedValue,
            m.normalized_unit AS normalizedUnit, m.uncertainty, m.method, m.created_at AS createdAt, m.created_by AS createdBy,
            a.software_name AS softwareName, a.software_version AS softwareVersion
-      FROM json_each(@pks) k CROSS JOIN measurements m ON m.version_pk = k.value JOIN activities a ON a.id = m.activity_id
-     WHERE @id IS NULL OR m.id = @id ORDER BY m.rowid`);
-  const resultsOfStmt = db.prepare(`SELECT ${RESULT_COLUMNS} FROM json_each(?) k CROSS JOIN gate_results r ON r.measurement_id = k.value ORDER BY r.seq`);
-  const resultsForVersionsStmt = db.prepare(`SELECT ${RESULT_COLUMNS} FROM json_each(?) k CROSS JOIN gate_results r ON r.version_pk = k.value ORDER BY r.seq`);
+      FROM ${keys('@pks')} CROSS JOIN measurements m JOIN activities a ON a.id = m.activity_id
+     WHERE m.version_pk = k.value AND (@id IS NULL OR m.id = @id) ORDER BY m.seq`);
+  const resultsOfStmt = db.prepare(
+    `SELECT ${RESULT_COLUMNS} FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN gate_results r WHERE r.measurement_id = k.value ORDER BY r.seq`,
+  );
+  const resultsForVersionsStmt = db.prepare(`SELECT ${RESULT_COLUMNS} FROM ${keys('?')} CROSS JOIN gate_results r WHERE r.version_pk = k.value ORDER BY r.seq`);
   const observablesStmt = db.prepare(`
-    SELECT t.version_pk AS versionPk, t.value FROM json_each(?) k CROSS JOIN version_terms t ON t.version_pk = k.value AND t.facet = 'observable'`);
+    SELECT t.version_pk AS versionPk, t.value FROM ${keys('?')} CROSS JOIN version_terms t WHERE t.version_pk = k.value AND t.facet = 'observable'`);
 
   return {
     /** Runs fn in one transaction (a savepoint when nested): the validation step and its results commit together. */
@@ -46,8 +50,8 @@ export function createGatesRepository(db: Database) {
       if (!versionPks.length) return [];
       return ((await measurementsStmt.all({ pks: JSON.stringify(versionPks), id: id ?? null })) as RawMeasurement[]).map((m) => ({
         ...m,
-        value: JSON.parse(m.value) as number | number[],
-        normalizedValue: JSON.parse(m.normalizedValue) as number | number[],
+        value: parseJson<number | number[]>(m.value),
+        normalizedValue: parseJson<number | number[]>(m.normalizedValue),
       }));
     },
 

@@ -29,17 +29,18 @@ export function createHepdataRepository(db: Database) {
   const insertQualifier = db.prepare('INSERT INTO hepdata_qualifiers (table_pk, variable, position, name, value, units) VALUES (?, ?, ?, ?, ?, ?)');
 
   // One statement for a batch of versions: each table with its keywords, variables and qualifiers as JSON arrays, in order.
-  // CROSS JOIN keeps json_each the outer loop (see datasets.repository.ts).
+  // CROSS JOIN keeps the keys the outer loop (see datasets.repository.ts); its condition is in WHERE, as PostgreSQL's CROSS JOIN takes no ON.
+  const { each, jsonArray, jsonObject } = db.sql;
   const tablesOf = db.prepare(`
     SELECT t.version_pk AS versionPk, t.name, t.description, t.location, t.data_file AS dataFile, t.doi, t.license_name AS licenseName,
            t.license_url AS licenseUrl, t.license_description AS licenseDescription, t.row_count AS rowCount,
-           (SELECT json_group_array(json_object('name', name, 'value', value, 'observable', observable, 'low', low_gev, 'high', high_gev) ORDER BY position)
+           (SELECT ${jsonArray(jsonObject(`'name', name, 'value', value, 'observable', observable, 'low', low_gev, 'high', high_gev`), 'position')}
               FROM hepdata_keywords WHERE table_pk = t.pk) AS keywords,
-           (SELECT json_group_array(json_object('kind', kind, 'name', name, 'units', units) ORDER BY kind DESC, position)
+           (SELECT ${jsonArray(jsonObject(`'kind', kind, 'name', name, 'units', units`), 'kind DESC, position')}
               FROM hepdata_variables WHERE table_pk = t.pk) AS variables,
-           (SELECT json_group_array(json_object('variable', variable, 'name', name, 'value', value, 'units', units) ORDER BY variable, position)
+           (SELECT ${jsonArray(jsonObject(`'variable', variable, 'name', name, 'value', value, 'units', units`), 'variable, position')}
               FROM hepdata_qualifiers WHERE table_pk = t.pk) AS qualifiers
-      FROM json_each(?) k CROSS JOIN hepdata_tables t ON t.version_pk = k.value ORDER BY t.version_pk, t.position`);
+      FROM ${each('?', 'k', 'integer')} CROSS JOIN hepdata_tables t WHERE t.version_pk = k.value ORDER BY t.version_pk, t.position`);
 
   return {
     transaction: <T>(fn: () => Promise<T>): Promise<T> => db.transaction(fn),

@@ -39,8 +39,12 @@ export function createLatticeRepository(db: Database) {
       const r = (await byLfn.get(lfn)) as Record<string, unknown> | undefined;
       return r && (Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)) as unknown as ConfigurationFields);
     },
-    insert: (c: ConfigurationFields, createdBy: string) => void insert.run({ ...row(c), createdBy }),
-    update: (c: ConfigurationFields) => void update.run(row(c)),
+    async insert(c: ConfigurationFields, createdBy: string): Promise<void> {
+      await insert.run({ ...row(c), createdBy });
+    },
+    async update(c: ConfigurationFields): Promise<void> {
+      await update.run(row(c));
+    },
   };
 }
 

@@ -33,7 +33,7 @@ export function createLatticeService(deps: { repo: LatticeRepository; ensembles:
       }
       const known = await repo.configuration(c.lfn);
       if (!known) {
-        repo.insert(c, actor.user ?? actor.id);
+        await repo.insert(c, actor.user ?? actor.id);
         return { status: 'created', dataset };
       }
       // A logical file name is one file of the grid: it belongs to one chain.
@@ -43,7 +43,7 @@ export function createLatticeService(deps: { repo: LatticeRepository; ensembles:
         ]);
       }
       if (digestOf(known) === digestOf(c)) return { status: 'unchanged', dataset };
-      repo.update(c);
+      await repo.update(c);
       return { status: 'updated', dataset };
     },
   };

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/port.js';
+import { flag, type Database } from '../../db/port.js';
 import type { ReplicaLocation, Site, SiteInput, VerifyResult } from './locations.schema.js';
 
 /** One distribution of a version with its replicas, in order. */
@@ -59,7 +59,7 @@ export function createLocationsRepository(db: Database) {
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, homepage = excluded.homepage, updated_at = excluded.updated_at`);
   const deleteSiteStmt = db.prepare('DELETE FROM sites WHERE id = ?');
   const siteUsedStmt = db.prepare('SELECT EXISTS (SELECT 1 FROM distribution_locations WHERE site = ?)');
-  const knownStmt = db.prepare('SELECT s.id FROM json_each(?) k CROSS JOIN sites s ON s.id = k.value');
+  const knownStmt = db.prepare(`SELECT s.id FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN sites s WHERE s.id = k.value`);
   // One statement for every distribution of a version and every replica of each (a distribution without replicas: one row of nulls).
   const replicasStmt = db.prepare(`
     SELECT x.pk, x.position + 1 AS distribution, x.title, x.kind, x.size_bytes AS sizeBytes, x.checksum_algorithm AS algorithm, x.checksum_value AS value, x.lfn,
@@ -97,7 +97,7 @@ export function createLocationsRepository(db: Database) {
     /** Removes a site no replica names: 'deleted', 'absent', or 'in-use'. */
     async deleteSite(id: string): Promise<'deleted' | 'absent' | 'in-use'> {
       return inTransaction(async () => {
-        if ((await siteUsedStmt.scalar(id)) === 1) return 'in-use';
+        if (flag(await siteUsedStmt.scalar(id))) return 'in-use';
         return (await deleteSiteStmt.run(id)).changes ? 'deleted' : 'absent';
       });
     },

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/port.js';
+import { flag, parseJson, type Database, type SqlDialect } from '../../db/port.js';
 import { tableRows } from '../../db/rows.js';
 import { sharedGroups, WITHDRAWN } from '../../db/fragments.js';
 import { evaluations } from '../../db/schema/index.js';
@@ -33,15 +33,15 @@ export interface EvaluationRow {
 }
 
 /** A version `alias` of record `record`, with what the access policy decides on. */
-const end = (alias: string, record: string) =>
-  `${alias}.pk AS ${alias}_pk, ${alias}.dataset_id AS ${alias}_dataset, ${alias}.version_number AS ${alias}_number, ${alias}.title AS ${alias}_title, ${alias}.state AS ${alias}_state, ${alias}.visibility AS ${alias}_visibility, ${alias}.access_level AS ${alias}_access, ${record}.owner_id AS ${alias}_owner, ${sharedGroups(record)} AS ${alias}_groups`;
+const end = (sql: SqlDialect, alias: string, record: string) =>
+  `${alias}.pk AS ${alias}_pk, ${alias}.dataset_id AS ${alias}_dataset, ${alias}.version_number AS ${alias}_number, ${alias}.title AS ${alias}_title, ${alias}.state AS ${alias}_state, ${alias}.visibility AS ${alias}_visibility, ${alias}.access_level AS ${alias}_access, ${record}.owner_id AS ${alias}_owner, ${sharedGroups(record, sql)} AS ${alias}_groups`;
 
 /** Every evaluation statement selects the same columns: the row, its three ends, its step's software. The model is `v` of dataset `d` (WITHDRAWN reads them). */
-const SELECT = `
+const select = (sql: SqlDialect) => `
   SELECT e.id, e.activity_id AS activityId, e.split, e.metric, e.metric_label AS metricLabel, e.higher_is_better AS higherIsBetter, e.value, e.uncertainty,
          e.baseline_algorithm AS baselineAlgorithm, e.baseline_value AS baselineValue, e.baseline_uncertainty AS baselineUncertainty,
          e.baseline_evaluation_id AS baselineEvaluationId, e.statement, e.created_at AS createdAt,
-         ${end('v', 'd')}, ${WITHDRAWN} AS v_withdrawn, ${end('b', 'bd')}, ${end('bl', 'bld')},
+         ${end(sql, 'v', 'd')}, ${WITHDRAWN} AS v_withdrawn, ${end(sql, 'b', 'bd')}, ${end(sql, 'bl', 'bld')},
          a.software_name AS softwareName, a.software_version AS softwareVersion, a.software_repository AS softwareRepository, a.software_commit AS softwareCommit,
          a.basis, a.description`;
 const JOINS = `
@@ -67,7 +67,7 @@ const endOf = (r: Raw, alias: string): EvaluatedVersion | null =>
         visibility: r[`${alias}_visibility`] as EvaluatedVersion['visibility'],
         accessLevel: r[`${alias}_access`] as EvaluatedVersion['accessLevel'],
         owner: r[`${alias}_owner`] as string | null,
-        groups: JSON.parse(r[`${alias}_groups`] as string) as string[],
+        groups: parseJson<string[]>(r[`${alias}_groups`]),
       };
 
 function rowOf(r: Raw): EvaluationRow {
@@ -77,7 +77,7 @@ function rowOf(r: Raw): EvaluationRow {
     split: r.split as string | null,
     metric: r.metric as string | null,
     metricLabel: r.metricLabel as string | null,
-    higherIsBetter: r.higherIsBetter == null ? null : r.higherIsBetter === 1,
+    higherIsBetter: r.higherIsBetter == null ? null : flag(r.higherIsBetter),
     value: r.value as number | null,
     uncertainty: r.uncertainty as number | null,
     baselineAlgorithm: r.baselineAlgorithm as string | null,
@@ -86,7 +86,7 @@ function rowOf(r: Raw): EvaluationRow {
     baselineEvaluationId: r.baselineEvaluationId as string | null,
     statement: r.statement as string | null,
     createdAt: r.createdAt as string,
-    model: { ...endOf(r, 'v')!, withdrawn: r.v_withdrawn === 1 },
+    model: { ...endOf(r, 'v')!, withdrawn: flag(r.v_withdrawn) },
     benchmark: endOf(r, 'b'),
     baseline: endOf(r, 'bl'),
     software: r.softwareName
@@ -104,18 +104,21 @@ function rowOf(r: Raw): EvaluationRow {
 
 export function createModelsRepository(db: Database) {
   const evaluationRows = tableRows(db, evaluations);
-  // Prepared once; any number of versions as one JSON array. Recording order (rowid) is the order of the answer.
-  const ofModelsStmt = db.prepare(`${SELECT} FROM json_each(@pks) k CROSS JOIN evaluations e ON e.model_version_pk = k.value ${JOINS} ORDER BY e.rowid`);
+  const SELECT = select(db.sql);
+  // Prepared once; any number of versions as one JSON array. Recording order (seq) is the order of the answer.
+  const ofModelsStmt = db.prepare(
+    `${SELECT} FROM ${db.sql.each('@pks', 'k', 'integer')} CROSS JOIN evaluations e ${JOINS} WHERE e.model_version_pk = k.value ORDER BY e.seq`,
+  );
   const onBenchmarkStmt = db.prepare(`${SELECT} FROM evaluations e ${JOINS}
-     WHERE e.benchmark_version_pk = @benchmark AND e.metric = @metric AND (@split IS NULL OR e.split = @split) ORDER BY e.rowid`);
+     WHERE e.benchmark_version_pk = @benchmark AND e.metric = @metric AND (@split IS NULL OR e.split = @split) ORDER BY e.seq`);
   const byIdStmt = db.prepare(`${SELECT} FROM evaluations e ${JOINS} WHERE e.id = @id`);
   const directionStmt = db.prepare(
-    `SELECT higher_is_better AS higherIsBetter, metric_label AS label FROM evaluations WHERE metric = ? AND higher_is_better IS NOT NULL ORDER BY rowid LIMIT 1`,
+    `SELECT higher_is_better AS higherIsBetter, metric_label AS label FROM evaluations WHERE metric = ? AND higher_is_better IS NOT NULL ORDER BY seq LIMIT 1`,
   );
   const latestStmt = db.prepare(`
     SELECT id, value, uncertainty FROM evaluations
-     WHERE model_version_pk = @model AND benchmark_version_pk = @benchmark AND metric = @metric AND split IS @split AND value IS NOT NULL
-     ORDER BY rowid DESC LIMIT 1`);
+     WHERE model_version_pk = @model AND benchmark_version_pk = @benchmark AND metric = @metric AND split IS NOT DISTINCT FROM @split AND value IS NOT NULL
+     ORDER BY seq DESC LIMIT 1`);
 
   return {
     /** Runs fn in one transaction (a savepoint when nested): the evaluation step and its row commit together. */
@@ -142,8 +145,8 @@ export function createModelsRepository(db: Database) {
 
     /** How a metric femto does not define was first stated: its direction and label, or undefined when never. */
     async statedDirection(metric: string): Promise<{ higherIsBetter: boolean; label: string | null } | undefined> {
-      const r = (await directionStmt.get(metric)) as { higherIsBetter: number; label: string | null } | undefined;
-      return r && { higherIsBetter: r.higherIsBetter === 1, label: r.label };
+      const r = (await directionStmt.get(metric)) as { higherIsBetter: unknown; label: string | null } | undefined;
+      return r && { higherIsBetter: flag(r.higherIsBetter), label: r.label };
     },
 
     /** The latest measured evaluation of a model on a benchmark, split and metric: where a baseline model's value comes from. */

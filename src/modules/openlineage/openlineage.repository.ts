@@ -33,16 +33,16 @@ export function createOpenLineageRepository(db: Database) {
 
   // Bulk batches (the set-based path of a batch of first-seen runs): one statement per table, rows as one JSON array in order.
   const rowsOf = db.sql.each('?', 'k', 'json');
-  const receivedStmt = db.prepare(`SELECT e.digest FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN ol_events e ON e.digest = k.value`);
-  const knownRunsStmt = db.prepare(`SELECT r.run_id FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN ol_runs r ON r.run_id = k.value`);
+  const receivedStmt = db.prepare(`SELECT e.digest FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN ol_events e WHERE e.digest = k.value`);
+  const knownRunsStmt = db.prepare(`SELECT r.run_id FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN ol_runs r WHERE r.run_id = k.value`);
   const datasetsStmt = db.prepare(`
-    SELECT d.namespace, d.name, d.dataset_id AS datasetId FROM ${rowsOf} CROSS JOIN ol_datasets d ON d.namespace = k.value->>0 AND d.name = k.value->>1`);
+    SELECT d.namespace, d.name, d.dataset_id AS datasetId FROM ${rowsOf} CROSS JOIN ol_datasets d WHERE d.namespace = k.value->>0 AND d.name = k.value->>1`);
   const insertEvents = db.prepare(`
     INSERT INTO ol_events (digest, run_id, event_type, event_time, event, received_at)
     SELECT k.value->>'digest', k.value->>'runId', k.value->>'eventType', k.value->>'eventTime', k.value->>'event', k.value->>'at' FROM ${rowsOf}`);
   const insertDatasets = db.prepare(`INSERT INTO ol_datasets (namespace, name, dataset_id) SELECT k.value->>0, k.value->>1, k.value->>2 FROM ${rowsOf}`);
   const insertVersions = db.prepare(
-    `INSERT INTO ol_versions (dataset_id, version_key, version_pk) SELECT k.value->>0, k.value->>1, k.value->>2 FROM ${rowsOf}`,
+    `INSERT INTO ol_versions (dataset_id, version_key, version_pk) SELECT k.value->>0, k.value->>1, CAST(k.value->>2 AS BIGINT) FROM ${rowsOf}`,
   );
   const insertRuns = db.prepare(`
     INSERT INTO ol_runs (run_id, job_namespace, job_name, state, started_at, ended_at, activity_id, updated_at)
