@@ -82,9 +82,9 @@ function clusterDir(bin: string, owner: Owner): { dir: string; data: string } {
   return { dir, data };
 }
 
-/** Starts (again) the cluster in `c.data`. Durability is off: a test cluster is thrown away. */
-function startServer(c: Omit<Cluster, 'url'>): void {
-  const options = `-p ${c.port} -k ${c.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+/** Starts (again) the cluster in `c.data`, with `settings` besides. Durability is off: a test cluster is thrown away. */
+function startServer(c: Omit<Cluster, 'url'>, settings = ''): void {
+  const options = `-p ${c.port} -k ${c.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${settings}`;
   run(join(c.bin, 'pg_ctl'), ['-D', c.data, '-l', join(c.dir, 'log'), '-o', options, '-w', 'start'], c.owner);
 }
 
@@ -195,14 +195,18 @@ export async function pgDatabase(t: Test, opts: { migrated?: boolean } = {}): Pr
 /** pg_basebackup of initdb's installation (initdb on PATH may be a link into it). */
 const basebackup = (bin: string): string => join(dirname(realpathSync(join(bin, 'initdb'))), 'pg_basebackup');
 
-/** A streaming replica of this process's cluster: it needs the cluster itself (pg_basebackup copies it), so not FEMTO_TEST_PG_URL's server. */
+/**
+ * A hot standby of the test server (FEMTO_TEST_PG_URL's, or this process's cluster), started here with the local
+ * initdb's programs: pg_basebackup needs a role with REPLICATION and a pg_hba line that lets this host replicate
+ * (initdb --auth=trust, as this helper and `.ci/run` make their clusters, allows 127.0.0.1).
+ */
 export function postgresStandby(): External {
-  const server = postgres();
-  if (server.missing) return server;
-  const enable = 'unset FEMTO_TEST_PG_URL (a standby is made of the throwaway cluster the tests start, with pg_basebackup)';
-  if (process.env.FEMTO_TEST_PG_URL) return { path: server.path, enable, missing: 'needs a PostgreSQL cluster of its own, FEMTO_TEST_PG_URL names a server' };
-  const path = basebackup(server.path);
-  return existsSync(path) ? server : { ...server, missing: `needs ${path} (PostgreSQL's client programs, installed with initdb)` };
+  const bin = binDir();
+  const enable =
+    'install PostgreSQL (Debian: apt-get install postgresql) so initdb, pg_ctl and pg_basebackup are on PATH or in /usr/lib/postgresql/<version>/bin';
+  if (!bin) return { path: 'initdb', enable, missing: 'needs PostgreSQL, initdb/pg_ctl not found' };
+  const path = basebackup(bin);
+  return existsSync(path) ? { path, enable } : { path, enable, missing: `needs ${path}` };
 }
 
 export interface Standby {
@@ -229,23 +233,34 @@ async function query<T>(url: string, sql: string): Promise<T> {
   }
 }
 
+/** A hot standby refuses to start with fewer of these than its primary has. */
+const MATCHED_SETTINGS = ['max_connections', 'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction'];
+
 async function startStandby(): Promise<Standby> {
-  const primary = await ownCluster();
-  const { dir, data } = clusterDir(primary.bin, primary.owner);
-  // -R: standby.signal and primary_conninfo (initdb --auth=trust let 127.0.0.1 replicate); the primary's wal_level is replica by default.
-  run(basebackup(primary.bin), ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync'], primary.owner);
-  const standby = { ...primary, dir, data, port: await freePort() };
-  startServer(standby);
-  const urlOf = (primaryUrl: string) => {
-    const url = new URL(primaryUrl);
-    url.port = String(standby.port);
-    return url.toString();
+  const primaryUrl = await pgServer();
+  const bin = binDir()!;
+  const owner = clusterOwner();
+  const { dir, data } = clusterDir(bin, owner);
+  // -R: standby.signal and primary_conninfo; the primary's wal_level is replica by default.
+  run(basebackup(bin), ['-d', primaryUrl, '-D', data, '-R', '-X', 'stream', '--no-sync'], owner);
+  const settings = await query<Record<string, string>>(
+    primaryUrl,
+    `SELECT ${MATCHED_SETTINGS.map((name) => `current_setting('${name}') AS ${name}`).join(', ')}`,
+  );
+  const standby = { bin, owner, dir, data, port: await freePort() };
+  const start = () => startServer(standby, MATCHED_SETTINGS.map((name) => `-c ${name}=${settings[name]}`).join(' '));
+  start();
+  const urlOf = (url: string) => {
+    const on = new URL(url);
+    on.hostname = '127.0.0.1';
+    on.port = String(standby.port);
+    return on.toString();
   };
-  const adminUrl = urlOf(primary.url);
+  const adminUrl = urlOf(primaryUrl);
   return {
     urlOf,
     async caughtUp() {
-      const { lsn } = await query<{ lsn: string }>(primary.url, 'SELECT pg_current_wal_insert_lsn() AS lsn');
+      const { lsn } = await query<{ lsn: string }>(primaryUrl, 'SELECT pg_current_wal_insert_lsn() AS lsn');
       for (const deadline = Date.now() + CATCH_UP_DEADLINE_MS; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
         const { done } = await query<{ done: boolean }>(adminUrl, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS done`);
         if (done) return;
@@ -254,14 +269,14 @@ async function startStandby(): Promise<Standby> {
     },
     pauseReplay: () => query(adminUrl, 'SELECT pg_wal_replay_pause()'),
     resumeReplay: () => query(adminUrl, 'SELECT pg_wal_replay_resume()'),
-    stop: () => run(join(standby.bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], standby.owner),
-    start: () => startServer(standby),
+    stop: () => run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], owner),
+    start,
   };
 }
 
 let standby: Promise<Standby> | undefined;
 
-/** A hot standby streaming from this process's cluster, started on first use (see postgresStandby). */
+/** A hot standby streaming from the test server, started on first use (see postgresStandby). */
 export function pgStandby(): Promise<Standby> {
   standby ??= startStandby();
   return standby;
