@@ -9,7 +9,7 @@ import { postgresPort } from './postgres.js';
 import { applyPgMigrations } from './pg-migrations.js';
 import { projectPath } from '../paths.js';
 import { databaseStartError, postgresStartError } from './faults.js';
-import type { ReplicaLog } from './replica.js';
+import type { ReplicaConfig } from './replica.js';
 
 /** The SQLite database: the port every repository uses, and the connection under it for what only SQLite has (migrations, the WAL checkpointer, pragmas, bulk loads in benchmarks and tests). */
 export interface Database_ extends Database {
@@ -65,7 +65,7 @@ export interface DatabaseLocation {
   /** PostgreSQL: FEMTO_DB_POOL_SIZE. */
   poolSize?: number;
   /** PostgreSQL: FEMTO_DB_READ_URL, a server's only (a command reads from the primary), and the log that tells of its outages. */
-  replica?: { url: string; log: ReplicaLog };
+  replica?: ReplicaConfig;
 }
 
 export const databaseLocation = (config: { dbPath: string; dbMaxBytes?: number; dbPoolSize?: number }): DatabaseLocation => ({

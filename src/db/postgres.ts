@@ -4,7 +4,7 @@ import pg from 'pg';
 import { dialects } from './dialect.js';
 import { bindSlots, translate } from './placeholders.js';
 import type { Database, Params, Row, Statement, TransactionOptions } from './port.js';
-import { readsOnly, replicaReads, unreachable, type ReplicaLog } from './replica.js';
+import { readsOnly, replicaReads, unreachable, type ReplicaConfig } from './replica.js';
 
 /** A transaction in progress: the pooled connection its async call chain's statements run on. */
 interface Tx {
@@ -41,7 +41,7 @@ export interface PostgresOptions {
   /** Connections of each pool (the primary's, the replica's). */
   poolSize?: number;
   /** FEMTO_DB_READ_URL: a streaming replica of `url`, read by the call chains run through onReplica, and where its outages are told. */
-  replica?: { url: string; log: ReplicaLog };
+  replica?: ReplicaConfig;
 }
 
 /**
@@ -118,16 +118,18 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
 
   async function outermost<T>(fn: () => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     const readOnly = opts.readOnly ?? false;
+    let passedOver = false;
     for (let n = 1; ; n++) {
-      // Asked again on every attempt: a replica that failed the last one is not tried again (a read-only fn may simply run again).
-      const onReplica = readOnly && replica?.wanted();
+      const onReplica = readOnly && !passedOver && replica?.wanted();
       try {
         const result = await attempt(onReplica ? replica!.pool : pool, fn, readOnly);
         if (onReplica) replica!.answered();
         return result;
       } catch (err) {
         if (onReplica && unreachable(err)) {
+          // A read-only fn may simply run again, on the primary.
           replica!.failed(err);
+          passedOver = true;
           continue;
         }
         if (n >= MAX_ATTEMPTS || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;

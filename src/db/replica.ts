@@ -38,11 +38,17 @@ interface Scope {
   replica: boolean;
 }
 
-export interface ReplicaOptions {
+/** FEMTO_DB_READ_URL, and where its outages are told. */
+export interface ReplicaConfig {
   url: string;
+  log: ReplicaLog;
+  /** How long a replica that failed is passed over (tests: 0, tried again at once). */
+  retryMs?: number;
+}
+
+export interface ReplicaOptions extends ReplicaConfig {
   poolSize: number;
   types: pg.CustomTypesConfig;
-  log: ReplicaLog;
 }
 
 /** The read replica's pool, and which async call chains read from it (AsyncLocalStorage). */
@@ -69,7 +75,7 @@ export function replicaReads(opts: ReplicaOptions) {
     /** The replica failed this read: the request, and every request for RETRY_MS, reads from the primary. Logged once until it answers again. */
     failed(err: unknown): void {
       this.stayOnPrimary();
-      downUntil = Date.now() + RETRY_MS;
+      downUntil = Date.now() + (opts.retryMs ?? RETRY_MS);
       if (down) return;
       down = true;
       opts.log.warn(

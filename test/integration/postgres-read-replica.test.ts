@@ -1,15 +1,82 @@
 import t, { type Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { postgresPort } from '../../src/db/postgres.js';
+import { freePort } from '../helpers/ports.js';
 import { requires } from '../helpers/external.js';
 import { ADMIN_TOKEN, BASE_URL, minimalDataset } from '../helpers/app.js';
 import { pgDatabase, pgStandby, postgresStandby } from '../helpers/postgres.js';
 
 /*
  * FEMTO_DB_READ_URL on a real hot standby of the test cluster (docs/database.md, "Read replica"). Which server
- * answered is told by what it holds: while the standby's replay is paused, what a curator publishes is on the
- * primary only.
+ * answered is told by the server itself (pg_is_in_recovery()), or by what it holds: while the standby's replay is
+ * paused, what a curator publishes is on the primary only.
  */
+
+async function port(t: Test, replicaUrl?: (primaryUrl: string) => string | Promise<string>) {
+  const standby = await pgStandby();
+  const url = await pgDatabase(t);
+  const logged: string[] = [];
+  const log = { warn: (m: string) => void logged.push(`warn: ${m}`), info: (m: string) => void logged.push(`info: ${m}`) };
+  const db = postgresPort({ url, poolSize: 2, replica: { url: await (replicaUrl ?? standby.urlOf)(url), log, retryMs: 0 } });
+  t.teardown(() => db.close());
+  await db.exec('CREATE TABLE kv (k text PRIMARY KEY, v bigint NOT NULL)');
+  await standby.caughtUp();
+  const onStandby = db.prepare('SELECT pg_is_in_recovery()');
+  return { db, standby, logged, onStandby: () => onStandby.scalar<boolean>() };
+}
+
+t.test('the port: inside onReplica, reads go to the standby and writes to the primary', requires(t, postgresStandby()), async (t) => {
+  const { db, logged, onStandby } = await port(t);
+  t.equal(await onStandby(), false, 'outside onReplica: the primary');
+  await db.onReplica(async () => {
+    t.equal(await onStandby(), true, 'a read: the standby');
+    t.equal(await db.transaction(onStandby, { readOnly: true }), true, 'a read-only transaction: the standby');
+    const written = await db.transaction(async () => {
+      await db.prepare('INSERT INTO kv (k, v) VALUES (?, ?)').run(['a', 1]);
+      return [await onStandby(), await db.transaction(onStandby, { readOnly: true })];
+    });
+    t.same(written, [false, false], 'a write transaction, its reads and a read-only transaction joined to it: the primary');
+    t.same(await db.prepare('UPDATE kv SET v = v + 1').run(), { changes: 1 }, 'a write outside a transaction: the primary (a standby refuses it)');
+    t.equal(await db.prepare('INSERT INTO kv (k, v) VALUES (?, ?) RETURNING v').scalar(['b', 5]), 5, 'a write that returns rows: the primary');
+    t.equal(await db.prepare('SELECT v FROM kv WHERE k = ? FOR UPDATE').scalar('a'), 2, 'a read that locks rows: the primary');
+    t.equal(await db.savepoint(onStandby), false, 'a savepoint (a transaction of its own): the primary');
+    db.stayOnPrimary();
+    t.equal(await onStandby(), false, 'after stayOnPrimary: the primary');
+    t.equal(await db.transaction(onStandby, { readOnly: true }), false, 'read-only transactions too');
+  });
+  t.equal(await db.onReplica(onStandby), true, 'the next onReplica: the standby again');
+  t.same(logged, [], 'nothing to tell');
+});
+
+t.test(
+  'the port: a replica that cannot be reached is passed over for the primary, told once, until it answers again',
+  requires(t, postgresStandby()),
+  async (t) => {
+    const closed = await port(t, async (url) => Object.assign(new URL(url), { port: String(await freePort()) }).toString());
+    t.equal(await closed.db.onReplica(closed.onStandby), false, 'nothing listens: the primary answers');
+    t.equal(await closed.db.onReplica(() => closed.db.transaction(closed.onStandby, { readOnly: true })), false, 'a read-only transaction too');
+    t.equal(closed.logged.length, 1, 'one line for the outage');
+    t.match(
+      closed.logged[0],
+      /^warn: the read replica FEMTO_DB_READ_URL=postgres:\/\/postgres@127\.0\.0\.1:\d+\/femto_test_\w+ cannot be reached \(ECONNREFUSED\)/,
+    );
+
+    const { db, standby, logged, onStandby } = await port(t);
+    t.equal(await db.onReplica(onStandby), true, 'the standby answers (and its connection stays in the pool)');
+    standby.stop();
+    let restarted = false;
+    t.teardown(() => restarted || standby.start());
+    await db.onReplica(async () => {
+      t.equal(await onStandby(), false, 'the standby stopped: the primary answers');
+      standby.start();
+      restarted = true;
+      t.equal(await onStandby(), false, 'a request that fell back to the primary stays there (never older after newer)');
+    });
+    t.equal(await db.onReplica(onStandby), true, 'the next request: the standby, back');
+    t.match(logged, [/^warn: .* cannot be reached/, /^info: .* answers again/], 'the outage and its end, one line each');
+  },
+);
 
 async function replicated(t: Test) {
   const standby = await pgStandby();
@@ -23,7 +90,9 @@ async function replicated(t: Test) {
     FEMTO_BASE_URL: BASE_URL,
     FEMTO_OUTBOX_WORKER: 'false',
   });
-  const app = await buildApp(config, { logger: { level: 'info', stream: { write: (line: string) => void (logged.push(JSON.parse(line)), process.env.DBG && process.stderr.write(line)) } } });
+  const app = await buildApp(config, {
+    logger: { level: 'info', stream: { write: (line: string) => void (logged.push(JSON.parse(line)), process.env.DBG && process.stderr.write(line)) } },
+  });
   t.teardown(() => app.close());
   const token = async (role: 'reader' | 'curator') => ({ authorization: `Bearer ${(await app.femto.auth.createToken(role)).token}` });
   const as = { anonymous: {}, reader: await token('reader'), curator: await token('curator') };
