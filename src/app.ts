@@ -11,6 +11,7 @@ import problemDetails, { clientErrorHandler, frameworkErrorHandler } from './plu
 import securityHeaders from './plugins/security-headers.js';
 import jsonBody from './plugins/json-body.js';
 import authPlugin from './plugins/auth.js';
+import replicaReads from './plugins/replica-reads.js';
 import openapi from './plugins/openapi.js';
 import graphql from './plugins/graphql.js';
 import graphiql from './plugins/graphiql.js';
@@ -55,12 +56,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   const ontology = await loadOntology(config.ontologyDir);
   // A broken policy file stops the start too (PolicyError names file, line and JSON pointer).
   const policies = loadPolicies(config.policyDir);
-  const { database, prepared: container } = await openForStart(databaseLocation(config), async (db) => {
-    const built = buildContainer(config, db, ontology, policies);
-    if (config.seedOnEmpty) await loadBundledCatalogIfEmpty(built);
-    return built;
-  });
-
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -74,6 +69,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
     frameworkErrors: frameworkErrorHandler(config.baseUrl),
     clientErrorHandler: clientErrorHandler(config.baseUrl),
   }).withTypeProvider<ZodTypeProvider>();
+  // The read replica's outages are told in the server's log (made first for that: nothing of it listens yet).
+  const replica = config.dbReadUrl ? { url: config.dbReadUrl, log: app.log } : undefined;
+  const { database, prepared: container } = await openForStart({ ...databaseLocation(config), replica }, async (db) => {
+    const built = buildContainer(config, db, ontology, policies);
+    if (config.seedOnEmpty) await loadBundledCatalogIfEmpty(built);
+    return built;
+  });
 
   app.decorate('femto', container);
   app.addHook('onSend', async (request, reply) => {
@@ -98,6 +100,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
   await app.register(jsonBody, { maxDepth: config.jsonMaxDepth });
   await app.register(openapi, { baseUrl: config.baseUrl, version });
   await app.register(authPlugin, { container });
+  if (replica) await app.register(replicaReads, { database });
   await app.register(graphql, { container });
   await app.register(graphiql);
 

@@ -5,6 +5,8 @@ import { projectPath } from './paths.js';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
 const envSchema = z.object({
   PORT: port.default(8080),
   HOST: z
@@ -18,6 +20,14 @@ const envSchema = z.object({
     .min(1)
     .refine((v) => !/^postgres(ql)?:/i.test(v) || URL.canParse(v), 'a postgres: URL that cannot be parsed (postgres://user:password@host:port/database)')
     .default('./data/femto.sqlite'),
+  // A streaming replica of FEMTO_DB's database, read by anonymous GET and HEAD requests (docs/database.md, "Read replica").
+  FEMTO_DB_READ_URL: z
+    .string()
+    .refine(
+      (v) => POSTGRES_URL.test(v) && URL.canParse(v),
+      'must be a postgres:// URL of a streaming replica of FEMTO_DB (postgres://user:password@standby-host:port/database)',
+    )
+    .optional(),
   FEMTO_BASE_URL: z.string().url().optional(),
   FEMTO_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -81,7 +91,7 @@ const envSchema = z.object({
     .string()
     .regex(/^(\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'a number of hops (e.g. 1) or comma-separated proxy addresses/CIDRs')
     .optional(),
-  /** PostgreSQL only: connections this process holds at most (PostgreSQL's max_connections is shared by every replica). */
+  /** PostgreSQL only: connections this process holds at most in each pool, the primary's and the read replica's (PostgreSQL's max_connections is shared by every replica). */
   FEMTO_DB_POOL_SIZE: positiveInt.max(1000).default(10),
 });
 
@@ -189,6 +199,8 @@ export interface Config {
   /** Largest the database file may grow (SQLite max_page_count); undefined: as large as the disk allows. */
   dbMaxBytes?: number;
   dbPoolSize: number;
+  /** A streaming replica of the PostgreSQL database, read by anonymous GET and HEAD requests. */
+  dbReadUrl?: string;
   /** Fastify's trustProxy: hops, or addresses/CIDRs; undefined trusts no X-Forwarded-For. */
   trustProxy?: number | string;
 }
@@ -209,6 +221,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   const e = parsed.data;
   if (e.FEMTO_REGISTRAR === 'datacite' && !e.FEMTO_DATACITE_URL) {
     throw new ConfigError(['FEMTO_DATACITE_URL: required when FEMTO_REGISTRAR=datacite']);
+  }
+  if (e.FEMTO_DB_READ_URL && !POSTGRES_URL.test(e.FEMTO_DB)) {
+    throw new ConfigError(['FEMTO_DB_READ_URL: a read replica needs FEMTO_DB to be a postgres:// URL (an SQLite file has no replica)']);
   }
   const host = isIP(e.HOST) === 6 ? `[${e.HOST}]` : e.HOST;
   const baseUrl = (e.FEMTO_BASE_URL ?? `http://${host}:${e.PORT}`).replace(/\/+$/, '');
@@ -257,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     authFailures: { max: e.FEMTO_AUTH_FAILURES_MAX, windowMs: e.FEMTO_AUTH_FAILURES_WINDOW_MS },
     dbMaxBytes: e.FEMTO_DB_MAX_BYTES,
     dbPoolSize: e.FEMTO_DB_POOL_SIZE,
+    dbReadUrl: e.FEMTO_DB_READ_URL,
     trustProxy: e.FEMTO_TRUST_PROXY === undefined ? undefined : /^\d+$/.test(e.FEMTO_TRUST_PROXY) ? Number(e.FEMTO_TRUST_PROXY) : e.FEMTO_TRUST_PROXY,
   };
 }

@@ -9,6 +9,7 @@ import { postgresPort } from './postgres.js';
 import { applyPgMigrations } from './pg-migrations.js';
 import { projectPath } from '../paths.js';
 import { databaseStartError, postgresStartError } from './faults.js';
+import type { ReplicaConfig } from './replica.js';
 
 /** The SQLite database: the port every repository uses, and the connection under it for what only SQLite has (migrations, the WAL checkpointer, pragmas, bulk loads in benchmarks and tests). */
 export interface Database_ extends Database {
@@ -63,6 +64,8 @@ export interface DatabaseLocation {
   maxBytes?: number;
   /** PostgreSQL: FEMTO_DB_POOL_SIZE. */
   poolSize?: number;
+  /** PostgreSQL: FEMTO_DB_READ_URL, a server's only (a command reads from the primary), and the log that tells of its outages. */
+  replica?: ReplicaConfig;
 }
 
 export const databaseLocation = (config: { dbPath: string; dbMaxBytes?: number; dbPoolSize?: number }): DatabaseLocation => ({
@@ -74,7 +77,7 @@ export const databaseLocation = (config: { dbPath: string; dbMaxBytes?: number; 
 /** FEMTO_DB opened, with migrations applied. */
 async function open(at: DatabaseLocation, opened: (database: ServedDatabase) => void): Promise<ServedDatabase> {
   if (isPostgresUrl(at.location)) {
-    const database = postgresPort({ url: at.location, poolSize: at.poolSize });
+    const database = postgresPort({ url: at.location, poolSize: at.poolSize, replica: at.replica });
     opened(database);
     await migratePostgres(database.pool);
     return database;

@@ -55,6 +55,19 @@ export interface Database {
   savepoint<T>(fn: () => Promise<T>): Promise<T>;
   /** Whether the calling async chain runs inside a transaction. */
   readonly inTransaction: boolean;
+  /**
+   * Runs fn (an anonymous GET's request) with its reads on the read replica where one is configured
+   * (PostgreSQL, FEMTO_DB_READ_URL): statements that only read, outside transactions, and read-only
+   * transactions. Writes and write transactions still go to the primary. Without a replica (and on
+   * SQLite) it runs fn as it is.
+   */
+  onReplica<T>(fn: () => T): T;
+  /**
+   * Sends the calling request's reads from here on to the primary: for reads that must not be older
+   * than something this process already holds from the primary (the lineage snapshot). A no-op
+   * outside onReplica.
+   */
+  stayOnPrimary(): void;
   /** A script of statements without parameters (DDL in migrations-like work, probes). */
   exec(sql: string): Promise<void>;
   /**

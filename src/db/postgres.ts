@@ -4,6 +4,7 @@ import pg from 'pg';
 import { dialects } from './dialect.js';
 import { bindSlots, translate } from './placeholders.js';
 import type { Database, Params, Row, Statement, TransactionOptions } from './port.js';
+import { readsOnly, replicaReads, unreachable, type ReplicaConfig } from './replica.js';
 
 /** A transaction in progress: the pooled connection its async call chain's statements run on. */
 interface Tx {
@@ -38,7 +39,10 @@ const types = {
 
 export interface PostgresOptions {
   url: string;
+  /** Connections of each pool (the primary's, the replica's). */
   poolSize?: number;
+  /** FEMTO_DB_READ_URL: a streaming replica of `url`, read by the call chains run through onReplica, and where its outages are told. */
+  replica?: ReplicaConfig;
 }
 
 /**
@@ -47,11 +51,15 @@ export interface PostgresOptions {
  * the same time. Writes are SERIALIZABLE: two requests that each read then write (the If-Match check, a cycle test
  * before an edge) cannot both commit on what the other changed — REPEATABLE READ let two opposite edges both commit
  * past the cycle check — and a transaction PostgreSQL aborts for that runs again, up to MAX_ATTEMPTS times.
+ * With a read replica, the reads of call chains run through onReplica go to its pool (replica.ts); a replica that
+ * cannot be reached is passed over for the primary, so those reads never fail for it.
  */
 export function postgresPort(opts: PostgresOptions): Database & { readonly pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, types });
+  const poolSize = opts.poolSize ?? 10;
+  const pool = new pg.Pool({ connectionString: opts.url, max: poolSize, types });
   // An idle connection the server dropped (restart, failover) is discarded by the pool; without a listener it would crash the process.
   pool.on('error', () => {});
+  const replica = opts.replica && replicaReads({ ...opts.replica, poolSize, types });
   const context = new AsyncLocalStorage<Tx>();
   const runner = (): pg.Pool | pg.PoolClient => context.getStore()?.client ?? pool;
 
@@ -61,8 +69,23 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
     if (known) return known as Statement<R>;
     const { text, slots } = translate(sql);
     const name = `femto_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-    const query = async (params: Params | undefined, rowMode?: 'array') =>
-      runner().query({ name, text, values: bindSlots(slots, params, sql), ...(rowMode && { rowMode }) });
+    const reads = readsOnly(sql);
+    const query = async (params: Params | undefined, rowMode?: 'array') => {
+      const config = { name, text, values: bindSlots(slots, params, sql), ...(rowMode && { rowMode }) };
+      const tx = context.getStore();
+      if (tx) return tx.client.query(config);
+      if (reads && replica?.wanted()) {
+        try {
+          const result = await replica.pool.query(config);
+          replica.answered();
+          return result;
+        } catch (err) {
+          if (!unreachable(err)) throw err;
+          replica.failed(err);
+        }
+      }
+      return pool.query(config);
+    };
     const statement: Statement<R> = {
       sql,
       all: async (params) => (await query(params)).rows as R[],
@@ -76,8 +99,8 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
     return statement;
   }
 
-  async function attempt<T>(fn: () => Promise<T>, readOnly: boolean): Promise<T> {
-    const client = await pool.connect();
+  async function attempt<T>(source: pg.Pool, fn: () => Promise<T>, readOnly: boolean): Promise<T> {
+    const client = await source.connect();
     let broken: Error | undefined;
     try {
       await client.query(readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN ISOLATION LEVEL SERIALIZABLE');
@@ -95,10 +118,21 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
   }
 
   async function outermost<T>(fn: () => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    const readOnly = opts.readOnly ?? false;
+    let passedOver = false;
     for (let n = 1; ; n++) {
+      const onReplica = readOnly && !passedOver && replica?.wanted();
       try {
-        return await attempt(fn, opts.readOnly ?? false);
+        const result = await attempt(onReplica ? replica!.pool : pool, fn, readOnly);
+        if (onReplica) replica!.answered();
+        return result;
       } catch (err) {
+        if (onReplica && unreachable(err)) {
+          // A read-only fn may simply run again, on the primary.
+          replica!.failed(err);
+          passedOver = true;
+          continue;
+        }
         if (n >= MAX_ATTEMPTS || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
         // Those that collided once would collide again at once: each waits a random while, longer each time (at most 0.5 s).
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(500, 5 * 2 ** n)));
@@ -177,13 +211,15 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
         throw err;
       }
     },
+    onReplica: (fn) => (replica ? replica.run(fn) : fn()),
+    stayOnPrimary: () => replica?.stayOnPrimary(),
     exec: async (sql) => {
       await runner().query(sql);
     },
     listen,
     close: async () => {
       await Promise.all([...listening].map((stop) => stop()));
-      await pool.end();
+      await Promise.all([pool.end(), replica?.pool.end()]);
     },
   };
 }

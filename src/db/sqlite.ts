@@ -120,6 +120,9 @@ export function sqlitePort(raw: BetterSqlite3.Database): Database {
         throw err;
       }
     },
+    // One connection: there is no replica to read from.
+    onReplica: (fn) => fn(),
+    stayOnPrimary: () => undefined,
     exec: (sql) => when(() => void raw.exec(sql)),
     close: async () => {
       while (active !== null) await active.done;

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import pg from 'pg';
 import type { Test } from 'tap';
 import type { External } from './external.js';
@@ -49,40 +49,68 @@ function clusterOwner(): { uid: number; gid: number } | undefined {
   throw new Error('running as root, and neither FEMTO_TEST_PG_USER/femtopg nor nobody exists to own a PostgreSQL cluster');
 }
 
-function run(bin: string, args: string[], owner: { uid: number; gid: number } | undefined) {
+type Owner = { uid: number; gid: number } | undefined;
+
+function run(bin: string, args: string[], owner: Owner) {
   const r = spawnSync(bin, args, { encoding: 'utf8', ...owner, env: { ...process.env, LC_ALL: 'C' } });
   if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${r.stderr || r.stdout || r.error?.message}`);
 }
 
-async function startCluster(bin: string): Promise<string> {
-  const owner = clusterOwner();
+/** A server of this process: its data folder in a temporary folder of its own (also its socket folder), on a free loopback port. */
+interface Cluster {
+  bin: string;
+  owner: Owner;
+  dir: string;
+  data: string;
+  port: number;
+  url: string;
+}
+
+/** A temporary folder for a cluster, owned by its owner; the cluster in it stopped and the folder removed when the process exits. */
+function clusterDir(bin: string, owner: Owner): { dir: string; data: string } {
   const dir = mkdtempSync(join(tmpdir(), 'femto-pg-'));
   const data = join(dir, 'data');
-  mkdirSync(data);
+  mkdirSync(data, { mode: 0o700 });
   if (owner) {
     chownSync(dir, owner.uid, owner.gid);
     chownSync(data, owner.uid, owner.gid);
   }
-  run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'], owner);
-  const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', 'start'], owner);
   process.once('exit', () => {
     spawnSync(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop'], { ...owner });
     rmSync(dir, { recursive: true, force: true });
   });
-  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return { dir, data };
 }
 
-let server: Promise<string> | undefined;
+/** Starts (again) the cluster in `c.data`, with `settings` besides. Durability is off: a test cluster is thrown away. */
+function startServer(c: Omit<Cluster, 'url'>, settings = ''): void {
+  const options = `-p ${c.port} -k ${c.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${settings}`;
+  run(join(c.bin, 'pg_ctl'), ['-D', c.data, '-l', join(c.dir, 'log'), '-o', options, '-w', 'start'], c.owner);
+}
 
-/** The URL of a server where databases can be created: FEMTO_TEST_PG_URL, or this process's cluster, started on first use. */
-export function pgServer(): Promise<string> {
-  if (process.env.FEMTO_TEST_PG_URL) return Promise.resolve(process.env.FEMTO_TEST_PG_URL);
+async function startCluster(bin: string): Promise<Cluster> {
+  const owner = clusterOwner();
+  const { dir, data } = clusterDir(bin, owner);
+  run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'], owner);
+  const port = await freePort();
+  const c = { bin, owner, dir, data, port };
+  startServer(c);
+  return { ...c, url: `postgres://postgres@127.0.0.1:${port}/postgres` };
+}
+
+let cluster: Promise<Cluster> | undefined;
+
+function ownCluster(): Promise<Cluster> {
   const bin = binDir();
   if (!bin) throw new Error(postgres().missing);
-  server ??= startCluster(bin);
-  return server;
+  cluster ??= startCluster(bin);
+  return cluster;
+}
+
+/** The URL of a server where databases can be created: FEMTO_TEST_PG_URL, or this process's cluster, started on first use. */
+export async function pgServer(): Promise<string> {
+  if (process.env.FEMTO_TEST_PG_URL) return process.env.FEMTO_TEST_PG_URL;
+  return (await ownCluster()).url;
 }
 
 async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -162,4 +190,94 @@ export async function pgDatabase(t: Test, opts: { migrated?: boolean } = {}): Pr
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${from} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`));
   t.teardown(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
   return urlOf(name);
+}
+
+/** pg_basebackup of initdb's installation (initdb on PATH may be a link into it). */
+const basebackup = (bin: string): string => join(dirname(realpathSync(join(bin, 'initdb'))), 'pg_basebackup');
+
+/**
+ * A hot standby of the test server (FEMTO_TEST_PG_URL's, or this process's cluster), started here with the local
+ * initdb's programs: pg_basebackup needs a role with REPLICATION and a pg_hba line that lets this host replicate
+ * (initdb --auth=trust, as this helper and `.ci/run` make their clusters, allows 127.0.0.1).
+ */
+export function postgresStandby(): External {
+  const bin = binDir();
+  const enable =
+    'install PostgreSQL (Debian: apt-get install postgresql) so initdb, pg_ctl and pg_basebackup are on PATH or in /usr/lib/postgresql/<version>/bin';
+  if (!bin) return { path: 'initdb', enable, missing: 'needs PostgreSQL, initdb/pg_ctl not found' };
+  const path = basebackup(bin);
+  return existsSync(path) ? { path, enable } : { path, enable, missing: `needs ${path}` };
+}
+
+export interface Standby {
+  /** The same database as `primaryUrl` (a URL of pgDatabase) on the standby. */
+  urlOf(primaryUrl: string): string;
+  /** Resolves once the standby has replayed everything the primary had written when it was called. */
+  caughtUp(): Promise<void>;
+  /** Stops (resumes) applying the primary's changes: the standby answers as of the pause, however long it lasts. */
+  pauseReplay(): Promise<void>;
+  resumeReplay(): Promise<void>;
+  stop(): void;
+  start(): void;
+}
+
+const CATCH_UP_DEADLINE_MS = 30_000;
+
+async function query<T>(url: string, sql: string): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows[0] as T;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A hot standby refuses to start with fewer of these than its primary has. */
+const MATCHED_SETTINGS = ['max_connections', 'max_worker_processes', 'max_wal_senders', 'max_prepared_transactions', 'max_locks_per_transaction'];
+
+async function startStandby(): Promise<Standby> {
+  const primaryUrl = await pgServer();
+  const bin = binDir()!;
+  const owner = clusterOwner();
+  const { dir, data } = clusterDir(bin, owner);
+  // -R: standby.signal and primary_conninfo; the primary's wal_level is replica by default.
+  run(basebackup(bin), ['-d', primaryUrl, '-D', data, '-R', '-X', 'stream', '--no-sync'], owner);
+  const settings = await query<Record<string, string>>(
+    primaryUrl,
+    `SELECT ${MATCHED_SETTINGS.map((name) => `current_setting('${name}') AS ${name}`).join(', ')}`,
+  );
+  const standby = { bin, owner, dir, data, port: await freePort() };
+  const start = () => startServer(standby, MATCHED_SETTINGS.map((name) => `-c ${name}=${settings[name]}`).join(' '));
+  start();
+  const urlOf = (url: string) => {
+    const on = new URL(url);
+    on.hostname = '127.0.0.1';
+    on.port = String(standby.port);
+    return on.toString();
+  };
+  const adminUrl = urlOf(primaryUrl);
+  return {
+    urlOf,
+    async caughtUp() {
+      const { lsn } = await query<{ lsn: string }>(primaryUrl, 'SELECT pg_current_wal_insert_lsn() AS lsn');
+      for (const deadline = Date.now() + CATCH_UP_DEADLINE_MS; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+        const { done } = await query<{ done: boolean }>(adminUrl, `SELECT pg_last_wal_replay_lsn() >= '${lsn}'::pg_lsn AS done`);
+        if (done) return;
+      }
+      throw new Error(`the standby did not replay up to ${lsn} within ${CATCH_UP_DEADLINE_MS} ms`);
+    },
+    pauseReplay: () => query(adminUrl, 'SELECT pg_wal_replay_pause()'),
+    resumeReplay: () => query(adminUrl, 'SELECT pg_wal_replay_resume()'),
+    stop: () => run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], owner),
+    start,
+  };
+}
+
+let standby: Promise<Standby> | undefined;
+
+/** A hot standby streaming from the test server, started on first use (see postgresStandby). */
+export function pgStandby(): Promise<Standby> {
+  standby ??= startStandby();
+  return standby;
 }

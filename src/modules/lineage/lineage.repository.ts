@@ -92,8 +92,14 @@ export function createLineageRepository(db: Database) {
     );
 
   return {
-    /** The provenance generation: bumped with every activity insert, by any process. */
+    /**
+     * The provenance generation: bumped with every activity insert, by any process. Every use of the snapshot asks
+     * it first; the snapshot is shared by every request and fed from the primary, so from here on the request reads
+     * from the primary: an anonymous request on the read replica never takes the snapshot back to an older
+     * generation, nor meets rows the snapshot has and the replica not yet.
+     */
     async generation(): Promise<number> {
+      db.stayOnPrimary();
       return ((await generation.scalar()) as number | undefined) ?? 0;
     },
 

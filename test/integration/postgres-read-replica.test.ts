@@ -1,0 +1,162 @@
+import t, { type Test } from 'tap';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { postgresPort } from '../../src/db/postgres.js';
+import { freePort } from '../helpers/ports.js';
+import { requires } from '../helpers/external.js';
+import { ADMIN_TOKEN, BASE_URL, minimalDataset } from '../helpers/app.js';
+import { pgDatabase, pgStandby, postgresStandby } from '../helpers/postgres.js';
+
+/*
+ * FEMTO_DB_READ_URL on a real hot standby of the test cluster (docs/database.md, "Read replica"). Which server
+ * answered is told by the server itself (pg_is_in_recovery()), or by what it holds: while the standby's replay is
+ * paused, what a curator publishes is on the primary only.
+ */
+
+async function port(t: Test, replicaUrl?: (primaryUrl: string) => string | Promise<string>) {
+  const standby = await pgStandby();
+  const url = await pgDatabase(t);
+  const logged: string[] = [];
+  const log = { warn: (m: string) => void logged.push(`warn: ${m}`), info: (m: string) => void logged.push(`info: ${m}`) };
+  const db = postgresPort({ url, poolSize: 2, replica: { url: await (replicaUrl ?? standby.urlOf)(url), log, retryMs: 0 } });
+  t.teardown(() => db.close());
+  await db.exec('CREATE TABLE kv (k text PRIMARY KEY, v bigint NOT NULL)');
+  await standby.caughtUp();
+  const onStandby = db.prepare('SELECT pg_is_in_recovery()');
+  return { db, standby, logged, onStandby: () => onStandby.scalar<boolean>() };
+}
+
+t.test('the port: inside onReplica, reads go to the standby and writes to the primary', requires(t, postgresStandby()), async (t) => {
+  const { db, logged, onStandby } = await port(t);
+  t.equal(await onStandby(), false, 'outside onReplica: the primary');
+  await db.onReplica(async () => {
+    t.equal(await onStandby(), true, 'a read: the standby');
+    t.equal(await db.transaction(onStandby, { readOnly: true }), true, 'a read-only transaction: the standby');
+    const written = await db.transaction(async () => {
+      await db.prepare('INSERT INTO kv (k, v) VALUES (?, ?)').run(['a', 1]);
+      return [await onStandby(), await db.transaction(onStandby, { readOnly: true })];
+    });
+    t.same(written, [false, false], 'a write transaction, its reads and a read-only transaction joined to it: the primary');
+    t.same(await db.prepare('UPDATE kv SET v = v + 1').run(), { changes: 1 }, 'a write outside a transaction: the primary (a standby refuses it)');
+    t.equal(await db.prepare('INSERT INTO kv (k, v) VALUES (?, ?) RETURNING v').scalar(['b', 5]), 5, 'a write that returns rows: the primary');
+    t.equal(await db.prepare('SELECT v FROM kv WHERE k = ? FOR UPDATE').scalar('a'), 2, 'a read that locks rows: the primary');
+    t.equal(await db.savepoint(onStandby), false, 'a savepoint (a transaction of its own): the primary');
+    db.stayOnPrimary();
+    t.equal(await onStandby(), false, 'after stayOnPrimary: the primary');
+    t.equal(await db.transaction(onStandby, { readOnly: true }), false, 'read-only transactions too');
+  });
+  t.equal(await db.onReplica(onStandby), true, 'the next onReplica: the standby again');
+  t.same(logged, [], 'nothing to tell');
+});
+
+t.test(
+  'the port: a replica that cannot be reached is passed over for the primary, told once, until it answers again',
+  requires(t, postgresStandby()),
+  async (t) => {
+    const closed = await port(t, async (url) => Object.assign(new URL(url), { port: String(await freePort()) }).toString());
+    t.equal(await closed.db.onReplica(closed.onStandby), false, 'nothing listens: the primary answers');
+    t.equal(await closed.db.onReplica(() => closed.db.transaction(closed.onStandby, { readOnly: true })), false, 'a read-only transaction too');
+    t.equal(closed.logged.length, 1, 'one line for the outage');
+    t.match(
+      closed.logged[0],
+      /^warn: the read replica FEMTO_DB_READ_URL=postgres:\/\/postgres@127\.0\.0\.1:\d+\/femto_test_\w+ cannot be reached \(ECONNREFUSED\)/,
+    );
+
+    const { db, standby, logged, onStandby } = await port(t);
+    t.equal(await db.onReplica(onStandby), true, 'the standby answers (and its connection stays in the pool)');
+    standby.stop();
+    let restarted = false;
+    t.teardown(() => restarted || standby.start());
+    await db.onReplica(async () => {
+      t.equal(await onStandby(), false, 'the standby stopped: the primary answers');
+      standby.start();
+      restarted = true;
+      t.equal(await onStandby(), false, 'a request that fell back to the primary stays there (never older after newer)');
+    });
+    t.equal(await db.onReplica(onStandby), true, 'the next request: the standby, back');
+    t.match(logged, [/^warn: .* cannot be reached/, /^info: .* answers again/], 'the outage and its end, one line each');
+  },
+);
+
+async function replicated(t: Test) {
+  const standby = await pgStandby();
+  const primary = await pgDatabase(t);
+  const logged: { level: number; msg: string }[] = [];
+  const config = loadConfig({
+    FEMTO_DB: primary,
+    FEMTO_DB_READ_URL: standby.urlOf(primary),
+    FEMTO_SEED_ON_EMPTY: 'false',
+    FEMTO_ADMIN_TOKEN: ADMIN_TOKEN,
+    FEMTO_BASE_URL: BASE_URL,
+    FEMTO_OUTBOX_WORKER: 'false',
+  });
+  const app = await buildApp(config, {
+    logger: { level: 'info', stream: { write: (line: string) => void (logged.push(JSON.parse(line)), process.env.DBG && process.stderr.write(line)) } },
+  });
+  t.teardown(() => app.close());
+  const token = async (role: 'reader' | 'curator') => ({ authorization: `Bearer ${(await app.femto.auth.createToken(role)).token}` });
+  const as = { anonymous: {}, reader: await token('reader'), curator: await token('curator') };
+  const publish = async (title: string) => {
+    const created = await app.inject({ method: 'POST', url: '/datasets', headers: as.curator, payload: minimalDataset({ title }) });
+    t.equal(created.statusCode, 201, `${title} created`, { body: created.body });
+    const id = created.json().id as string;
+    t.equal((await app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: as.curator })).statusCode, 200, `${title} published`);
+    return id;
+  };
+  const read = async (who: keyof typeof as, url: string, method: 'GET' | 'HEAD' = 'GET') => {
+    const res = await app.inject({ method, url, headers: as[who] });
+    return { status: res.statusCode, title: method === 'GET' && res.statusCode === 200 ? (res.json().title as string) : undefined };
+  };
+  // The standby holds the new database and its migrations before anonymous requests read it.
+  await standby.caughtUp();
+  return { app, standby, publish, read, logged };
+}
+
+t.test(
+  'anonymous GET and HEAD read the standby; a request with credentials, or by another method, reads the primary',
+  requires(t, postgresStandby()),
+  async (t) => {
+    const { standby, publish, read, app } = await replicated(t);
+    const before = await publish('Published before the pause');
+    await standby.caughtUp();
+    t.same(await read('anonymous', `/datasets/${before}`), { status: 200, title: 'Published before the pause' }, 'replayed: anonymous sees it');
+
+    await standby.pauseReplay();
+    t.teardown(() => standby.resumeReplay());
+    const during = await publish('Published during the pause');
+    t.same(await read('curator', `/datasets/${during}`), { status: 200, title: 'Published during the pause' }, 'the curator reads its write at once');
+    t.same(await read('reader', `/datasets/${during}`), { status: 200, title: 'Published during the pause' }, 'any credentials: the primary');
+    t.same(await read('anonymous', `/datasets/${during}`), { status: 404, title: undefined }, 'anonymous GET: the standby, which has not replayed it');
+    t.same(await read('anonymous', `/datasets/${during}`, 'HEAD'), { status: 404, title: undefined }, 'anonymous HEAD: the standby too');
+    const graphql = await app.inject({ method: 'POST', url: '/graphql', payload: { query: `{ dataset(id: "${during}") { title } }` } });
+    t.same(graphql.json().data?.dataset, { title: 'Published during the pause' }, 'an anonymous POST (a GraphQL query): the primary');
+    t.same(await read('anonymous', `/datasets/${before}`), { status: 200, title: 'Published before the pause' }, 'what the standby has, it serves');
+
+    await standby.resumeReplay();
+    await standby.caughtUp();
+    t.same(await read('anonymous', `/datasets/${during}`), { status: 200, title: 'Published during the pause' }, 'replayed: anonymous sees it');
+  },
+);
+
+t.test('a request that uses the lineage snapshot reads from the primary from then on', requires(t, postgresStandby()), async (t) => {
+  const { standby, publish, read } = await replicated(t);
+  await standby.pauseReplay();
+  t.teardown(() => standby.resumeReplay());
+  const id = await publish('Published during the pause');
+  t.same(await read('anonymous', `/datasets/${id}`), { status: 404, title: undefined }, 'the standby has not replayed it');
+  t.equal((await read('anonymous', `/datasets/${id}/lineage`)).status, 200, 'its lineage (a snapshot of the primary) is answered with the primary');
+});
+
+t.test('with the standby stopped, anonymous reads answer from the primary, and the log says so once', requires(t, postgresStandby()), async (t) => {
+  const { standby, publish, read, logged } = await replicated(t);
+  const id = await publish('Published before the stop');
+  await standby.caughtUp();
+  t.equal((await read('anonymous', `/datasets/${id}`)).status, 200, 'a connection to the standby is open in its pool');
+  standby.stop();
+  t.teardown(() => standby.start());
+  const after = await publish('Published while the standby is down');
+  for (const url of [`/datasets/${id}`, `/datasets/${after}`, `/datasets/${id}`]) t.equal((await read('anonymous', url)).status, 200, `anonymous GET ${url}`);
+  const told = logged.filter((l) => l.msg.includes('FEMTO_DB_READ_URL'));
+  t.equal(told.length, 1, 'one line for the outage');
+  t.match(told[0], { level: 40, msg: /cannot be reached.*anonymous reads go to the primary/ });
+});
