@@ -22,7 +22,9 @@ export function tableRows<T extends Table>(db: Database, table: T) {
     /** A raw row of `select` as drizzle would have returned it. */
     decode(raw: Record<string, unknown>): Select {
       const out: Record<string, unknown> = {};
-      for (const k of keys) out[k] = raw[k] == null ? null : columns[k].mapFromDriverValue(raw[k]);
+      // PostgreSQL's json columns arrive parsed: only SQLite's text is parsed here.
+      for (const k of keys)
+        out[k] = raw[k] == null ? null : columns[k].dataType === 'json' && typeof raw[k] !== 'string' ? raw[k] : columns[k].mapFromDriverValue(raw[k]);
       return out as Select;
     },
     async insert(row: Insert, onConflictDoNothing = false): Promise<{ changes: number }> {

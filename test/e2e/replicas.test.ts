@@ -46,15 +46,16 @@ async function call(r: Replica, method: string, path: string, body?: unknown, he
 const doiCall = (r: Replica, method: 'POST' | 'PUT', path: string, attributes: Record<string, unknown>) =>
   call(r, method, path, { data: { type: 'dois', attributes } }, { 'content-type': 'application/vnd.api+json' });
 
-const LINEAGE = `query($id: String!) {
+const LINEAGE = `query($id: ID!) {
   lineage(id: $id, direction: BOTH, depth: null) { root { id } nodes { id kind depth version restricted hidden } edges { from to relation } truncated }
   impact(id: $id) { datasets { id depth } truncated }
 }`;
 
+/** The whole GraphQL answer: a withdrawn record's lineage is an error (GONE) beside the impact. */
 const lineageOf = async (r: Replica, id: string) => {
   const res = await call(r, 'POST', '/graphql', { query: LINEAGE, variables: { id } });
-  if (res.status !== 200 || res.body.errors) throw new Error(`lineage of ${id} on ${r.name}: ${res.status} ${res.text}`);
-  return res.body.data as { lineage: { nodes: { id: string }[] } };
+  if (res.status !== 200) throw new Error(`lineage of ${id} on ${r.name}: ${res.status} ${res.text}`);
+  return res.body as { data: { lineage: { nodes: { id: string }[] } | null }; errors?: unknown[] };
 };
 
 /** The process holding the client end of a loopback TCP connection from `clientPort` to `serverPort` (Linux /proc). */
@@ -145,6 +146,8 @@ interface Dataset {
   maybeTitle?: string;
   published: boolean;
   maybePublished?: boolean;
+  /** By a hidden DOI. */
+  withdrawn: 'no' | 'yes' | 'maybe';
 }
 
 interface Doi {
@@ -230,7 +233,7 @@ t.test(
           'create',
         );
         if (!created) continue;
-        const d: Dataset = { id: created.body.id, titles: [title], title, published: false };
+        const d: Dataset = { id: created.body.id, titles: [title], title, published: false, withdrawn: 'no' };
         datasets.push(d);
 
         const patched = `${title} (patched)`;
@@ -261,7 +264,7 @@ t.test(
             // Read your write on another replica: every read checks the provenance generation.
             const r = pick();
             try {
-              const seen = (await lineageOf(r, d.id)).lineage.nodes.map((n) => n.id);
+              const seen = (await lineageOf(r, d.id)).data.lineage?.nodes.map((n) => n.id) ?? [];
               lineageReads++;
               t.ok(seen.includes(step.body.id) && seen.includes(`${previous.id}@1`), `the step ${step.body.id} is in ${d.id}'s lineage on ${r.name}`);
             } catch (err) {
@@ -285,11 +288,14 @@ t.test(
             method === 'POST' ? 201 : 200,
             method,
           );
+          const hide = attributes.event === 'hide';
           if (!res) {
             doi.maybe.push(state);
+            if (hide) d.withdrawn = 'maybe';
             break;
           }
           doi.state = state;
+          if (hide) d.withdrawn = 'yes';
         }
       }
     };
@@ -331,10 +337,12 @@ t.test(
 
     try {
       await Promise.all([...Array.from({ length: CLIENTS }, (_, c) => client(c)), victim]);
-    } finally {
+    } catch (err) {
       // A failed client stops the rest too (the victim waits for DOIs no one writes any more).
-      injecting = false;
       stopped = true;
+      throw err;
+    } finally {
+      injecting = false;
       await faults;
     }
     t.ok(datasets.length >= CLIENTS * ROUNDS - unknownOutcomes, `${datasets.length} datasets, ${steps.length} steps, ${dois.length} DOIs written`);
@@ -361,8 +369,10 @@ t.test(
       for (const d of datasets) {
         const path = d.published ? `/datasets/${d.id}` : `/datasets/${d.id}/draft`;
         const res = await call(r, 'GET', path);
+        // A record withdrawn by its hidden DOI answers 410.
         const title = res.body?.title;
-        if (res.status !== 200 || !(title === d.title || (d.maybeTitle !== undefined && title === d.maybeTitle)))
+        const status = { no: [200], yes: [410], maybe: [200, 410] }[d.withdrawn];
+        if (!status.includes(res.status) || (res.status === 200 && !(title === d.title || (d.maybeTitle !== undefined && title === d.maybeTitle))))
           lost.push(`${r.name} ${path}: ${res.status} ${title}`);
       }
       for (const id of steps) {
@@ -421,7 +431,8 @@ t.test(
         (b) => b.items.map((d: { id: string }) => d.id),
       );
     const listed = await datasetPages([fresh]);
-    t.ok(listed.length >= ids.length, `${listed.length} datasets listed`);
+    // Withdrawn records are not listed.
+    t.ok(listed.length >= datasets.filter((d) => d.published && d.withdrawn === 'no').length, `${listed.length} datasets listed`);
     t.same(await datasetPages(all), listed, 'a REST page cursor continued on each replica in turn');
     const doiPages = (rs: Replica[]) =>
       pages(
