@@ -84,7 +84,7 @@ const filtersOf = (sql: SqlDialect) => `NOT ${WITHDRAWN} AND ${mayReadVersion('v
         AND (@system IS NULL OR EXISTS (SELECT 1 FROM version_collision_systems cs WHERE cs.version_pk = c.version_pk AND cs.system = @system))))`;
 
 /** The tsquery of @fts (tsQuery's text), lower-cased as the document was. */
-const TSQUERY = `to_tsquery('femto_search', lower(CAST(@fts AS text) COLLATE "und-x-icu"))`;
+export const TSQUERY = `to_tsquery('femto_search', lower(CAST(@fts AS text) COLLATE "und-x-icu"))`;
 
 /**
  * With text, the full-text index drives the query and ranks, lowest first; without, every record ranks 0 and the id
