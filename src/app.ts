@@ -46,6 +46,9 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+/** Trust the nearest `hops` proxies: the client is the address the farthest of them appended to X-Forwarded-For. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** Builds the server without listening: tests drive it with app.inject, server.ts listens. */
 export async function buildApp(config: Config, opts: BuildOptions = {}) {
   // A broken ontology stops the start (OntologyError names file, line and term) before the database is touched.
@@ -64,6 +67,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
     requestTimeout: config.requestTimeoutMs,
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) ?? crypto.randomUUID(),
     requestIdHeader: false,
+    // The client's address (auth failure counting, logs) from X-Forwarded-For only through proxies the operator named.
+    ...(config.trustProxy !== undefined && {
+      trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    }),
     frameworkErrors: frameworkErrorHandler(config.baseUrl),
     clientErrorHandler: clientErrorHandler(config.baseUrl),
   }).withTypeProvider<ZodTypeProvider>();

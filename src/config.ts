@@ -72,6 +72,15 @@ const envSchema = z.object({
   FEMTO_AUTH_FAILURES_MAX: positiveInt.default(10),
   FEMTO_AUTH_FAILURES_WINDOW_MS: positiveInt.default(60_000),
   FEMTO_DB_MAX_BYTES: positiveInt.min(65_536, 'must be at least 65536').optional(),
+  /**
+   * Behind a reverse proxy: the number of proxy hops to trust (`1`: the address the nearest proxy appends to
+   * X-Forwarded-For), or a comma-separated list of proxy addresses/CIDRs. Unset, X-Forwarded-For is ignored, so a client
+   * cannot pick the address its failed logins are counted under; set, every caller must come through the proxy.
+   */
+  FEMTO_TRUST_PROXY: z
+    .string()
+    .regex(/^(\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'a number of hops (e.g. 1) or comma-separated proxy addresses/CIDRs')
+    .optional(),
   /** PostgreSQL only: connections this process holds at most (PostgreSQL's max_connections is shared by every replica). */
   FEMTO_DB_POOL_SIZE: positiveInt.max(1000).default(10),
 });
@@ -180,6 +189,8 @@ export interface Config {
   /** Largest the database file may grow (SQLite max_page_count); undefined: as large as the disk allows. */
   dbMaxBytes?: number;
   dbPoolSize: number;
+  /** Fastify's trustProxy: hops, or addresses/CIDRs; undefined trusts no X-Forwarded-For. */
+  trustProxy?: number | string;
 }
 
 export class ConfigError extends Error {
@@ -246,5 +257,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     authFailures: { max: e.FEMTO_AUTH_FAILURES_MAX, windowMs: e.FEMTO_AUTH_FAILURES_WINDOW_MS },
     dbMaxBytes: e.FEMTO_DB_MAX_BYTES,
     dbPoolSize: e.FEMTO_DB_POOL_SIZE,
+    trustProxy: e.FEMTO_TRUST_PROXY === undefined ? undefined : /^\d+$/.test(e.FEMTO_TRUST_PROXY) ? Number(e.FEMTO_TRUST_PROXY) : e.FEMTO_TRUST_PROXY,
   };
 }

@@ -26,7 +26,7 @@ export const testBackend = (): 'sqlite' | 'postgres' => (process.env.FEMTO_TEST_
 export async function makeApp(t: Test, env: Record<string, string> = {}): Promise<TestApp> {
   const dir = t.testdir({});
   const config = loadConfig({
-    FEMTO_DB: testBackend() === 'postgres' ? await pgDatabase(t) : join(dir, 'femto.sqlite'),
+    FEMTO_DB: testBackend() === 'postgres' ? await pgDatabase(t, { migrated: true }) : join(dir, 'femto.sqlite'),
     FEMTO_SEED_ON_EMPTY: 'false',
     FEMTO_ADMIN_TOKEN: ADMIN_TOKEN,
     FEMTO_BASE_URL: BASE_URL,

@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
 import type { Test } from 'tap';
 import type { External } from './external.js';
 import { freePort } from './ports.js';
+import { applyPgMigrations } from '../../src/db/pg-migrations.js';
+import { projectPath } from '../../src/paths.js';
 
 /**
  * PostgreSQL for tests: a server given by FEMTO_TEST_PG_URL (a role that may create databases), else a throwaway
@@ -93,15 +95,71 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/**
- * A new, empty database for this test (UTF-8, byte-order collation as SQLite compares text), dropped at its end;
- * resolves to its URL.
- */
-export async function pgDatabase(t: Test): Promise<string> {
-  const name = `femto_test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`));
-  t.teardown(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
+const urlOf = async (database: string) => {
   const url = new URL(await pgServer());
-  url.pathname = `/${name}`;
+  url.pathname = `/${database}`;
   return url.toString();
+};
+
+/** Every file of migrations-pg, hashed: a template database is named after the migrations it holds. */
+function migrationsDigest(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else hash.update(path).update(readFileSync(path));
+    }
+  };
+  walk(projectPath('migrations-pg'));
+  return hash.digest('hex').slice(0, 16);
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * A database with migrations-pg applied, made once per cluster and migrations (test processes run in parallel: one
+ * makes it under an advisory lock, the others wait and find it), cloned for each app so a test's app starts as fast
+ * as on SQLite; the app's own migration run then finds nothing pending.
+ */
+function migratedTemplate(): Promise<string> {
+  template ??= admin(async (c) => {
+    const name = `femto_template_${migrationsDigest()}`;
+    await c.query('SELECT pg_advisory_lock(7021)');
+    try {
+      const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (!exists.rowCount) {
+        const building = `${name}_building`;
+        await c.query(`DROP DATABASE IF EXISTS ${building}`);
+        await c.query(`CREATE DATABASE ${building} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+        const client = new pg.Client({ connectionString: await urlOf(building) });
+        await client.connect();
+        try {
+          await client.query('BEGIN');
+          await applyPgMigrations(client);
+          await client.query('COMMIT');
+        } finally {
+          await client.end();
+        }
+        // Renamed only when whole: a process killed mid-way leaves no half-migrated template behind.
+        await c.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      }
+      return name;
+    } finally {
+      await c.query('SELECT pg_advisory_unlock(7021)');
+    }
+  });
+  return template;
+}
+
+/**
+ * A new database for this test (UTF-8, byte-order collation as SQLite compares text), dropped at its end; resolves
+ * to its URL. Empty, or with `{ migrated: true }` at femto's current schema.
+ */
+export async function pgDatabase(t: Test, opts: { migrated?: boolean } = {}): Promise<string> {
+  const name = `femto_test_${randomBytes(6).toString('hex')}`;
+  const from = opts.migrated ? await migratedTemplate() : 'template0';
+  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${from} ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`));
+  t.teardown(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
+  return urlOf(name);
 }

@@ -250,3 +250,20 @@ t.test('problem documents: the request they answer, who to authenticate with, an
   t.match((await a.app.inject('/problems/PRECONDITION_REQUIRED')).json(), { code: 'PRECONDITION_REQUIRED', status: 428, title: String });
   t.equal(assertProblem(t, await a.app.inject('/problems/NO_SUCH_CODE'), 404, 'NOT_FOUND').detail, "No problem type 'NO_SUCH_CODE'");
 });
+
+t.test('behind a proxy: failed logins count per client only when FEMTO_TRUST_PROXY names the proxy, never by a spoofed X-Forwarded-For', async (t) => {
+  const guess = (a: TestApp, forwardedFor: string, i: number) =>
+    a.app.inject({ url: '/datasets', remoteAddress: '10.0.0.2', headers: { authorization: `Bearer guess-${i}`, 'x-forwarded-for': forwardedFor } });
+
+  const direct = await makeApp(t, { FEMTO_AUTH_FAILURES_MAX: '2', FEMTO_AUTH_FAILURES_WINDOW_MS: '60000' });
+  await guess(direct, '192.0.2.1', 1);
+  await guess(direct, '192.0.2.2', 2);
+  t.equal((await guess(direct, '192.0.2.3', 3)).statusCode, 429, 'unset: a new X-Forwarded-For per guess does not escape the limit');
+
+  const proxied = await makeApp(t, { FEMTO_AUTH_FAILURES_MAX: '2', FEMTO_AUTH_FAILURES_WINDOW_MS: '60000', FEMTO_TRUST_PROXY: '1' });
+  await guess(proxied, '192.0.2.1', 1);
+  await guess(proxied, '192.0.2.1', 2);
+  t.equal((await guess(proxied, '192.0.2.1', 3)).statusCode, 429, 'the client the proxy names is limited');
+  t.equal((await guess(proxied, '192.0.2.2', 4)).statusCode, 401, 'another client behind the same proxy is not locked out with it');
+  t.equal((await guess(proxied, '198.51.100.7, 192.0.2.1', 5)).statusCode, 429, 'an address the client prepends itself is not believed: one hop trusted');
+});
