@@ -70,7 +70,7 @@ t.test(`a database at ${BEFORE} with restricted records: migrated, nothing becom
   await app.femto.auth.createUser(cliActor, { id: 'newcomer', name: 'Newcomer' });
   const newcomer = bearer((await app.femto.auth.createToken('reader', 'new user', 'newcomer')).token);
 
-  const sqlite = app.femto.database.sqlite;
+  const sqlite = app.femto.database.sqlite!;
   t.same(
     sqlite.prepare('SELECT dataset_id AS id, visibility, access_level AS access FROM dataset_versions ORDER BY pk').all(),
     [

@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { BASE_URL, makeApp } from '../helpers/app.js';
+import { BASE_URL, makeApp, testBackend } from '../helpers/app.js';
 import type { ParsedUnit } from '../../src/modules/imports/imports.schema.js';
 import { DEFER_CHANGES_FROM } from '../../src/modules/imports/imports.service.js';
 import { agentsByRow, frozenClock, INSTANTS, lines, snapshot } from '../helpers/equivalence.js';
@@ -127,8 +127,8 @@ for (const [format, text] of [
     t.same(total.single, total.bulk, `the same outcome unit by unit: ${JSON.stringify(total.bulk)}`);
     if (format === 'jsonl') t.ok(total.bulk.refused >= 3 && total.bulk.updated === 1, 'refused units and a new version among the units');
 
-    const a = snapshot(bulk.app.femto.database.sqlite);
-    const b = snapshot(single.app.femto.database.sqlite);
+    const a = await snapshot(bulk.app.femto.database);
+    const b = await snapshot(single.app.femto.database);
     t.same(Object.keys(a), Object.keys(b));
     for (const table of Object.keys(b)) t.same(a[table], b[table], `${table}: the same rows`);
     t.ok(b.version_changes.length > 5 && b.audit_log.length > 5 && b.import_ledger.length > 5 && b.search.length > 5, 'the tables compared hold the import');
@@ -171,8 +171,8 @@ t.test('a group commit (concurrent submits in one transaction) leaves the same r
     ['refused', 'created', 'unchanged', 'created'],
     'the refused run, the run and its replay, a run after them',
   );
-  const a = snapshot(group.app.femto.database.sqlite);
-  const b = snapshot(single.app.femto.database.sqlite);
+  const a = await snapshot(group.app.femto.database);
+  const b = await snapshot(single.app.femto.database);
   for (const table of Object.keys(b)) t.same(a[table], b[table], `${table}: the same rows`);
   t.notOk(
     b.ol_datasets.some((r) => String(r).includes('only-in-refused')),
@@ -240,7 +240,8 @@ t.test('property: random catalogs leave the same rows and answers in bulk as one
       const apps = [];
       for (const side of ['bulk', 'single']) {
         run++;
-        const { app } = await makeApp(t, { FEMTO_DB: join(dir, `${run}-${side}.sqlite`) });
+        // On SQLite a file each in one folder; the PostgreSQL lane gives each app a database of its own.
+        const { app } = await makeApp(t, testBackend() === 'sqlite' ? { FEMTO_DB: join(dir, `${run}-${side}.sqlite`) } : {});
         for (const [id, name] of [
           ['ag-p0', 'Physicist 0'],
           ['ag-p1', 'Physicist 1'],
@@ -265,8 +266,8 @@ t.test('property: random catalogs leave the same rows and answers in bulk as one
         }
       }
       t.same(answers[0], answers[1], 'the same answers, unit by unit');
-      const a = agentsByRow(snapshot(bulk.femto.database.sqlite), bulk.femto.database.sqlite);
-      const b = agentsByRow(snapshot(single.femto.database.sqlite), single.femto.database.sqlite);
+      const a = await agentsByRow(await snapshot(bulk.femto.database), bulk.femto.database);
+      const b = await agentsByRow(await snapshot(single.femto.database), single.femto.database);
       for (const table of Object.keys(b)) if (JSON.stringify(a[table]) !== JSON.stringify(b[table])) t.same(a[table], b[table], `${table}: the same rows`);
       t.same(a, b, 'every table the same');
       await Promise.all(apps.map((app) => app.close()));

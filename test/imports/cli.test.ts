@@ -35,9 +35,10 @@ t.test('plain lines per unit, then the summary; a re-run reports everything unch
 });
 
 t.test('an interrupted run keeps its committed batches, and the re-run skips them', async (t) => {
-  const a = await makeApp(t);
+  // A full disk is an SQLite file's page limit: both lanes run it on SQLite.
+  const a = await makeApp(t, { FEMTO_DB: join(t.testdir({}), 'femto.sqlite') });
   const file = join(t.testdir({ 'catalog.jsonl': lines(400) }), 'catalog.jsonl');
-  const { sqlite } = a.app.femto.database;
+  const sqlite = a.app.femto.database.sqlite!;
   // A full disk part-way through: the database may grow by a few pages only.
   const pages = (sqlite.pragma('page_count', { simple: true }) as number) - (sqlite.pragma('freelist_count', { simple: true }) as number);
   sqlite.pragma(`max_page_count = ${pages + 8}`);

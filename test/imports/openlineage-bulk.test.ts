@@ -2,7 +2,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { BASE_URL, makeApp } from '../helpers/app.js';
+import { BASE_URL, makeApp, testBackend } from '../helpers/app.js';
 import type { Importer, ParsedUnit, UnitResult } from '../../src/modules/imports/imports.schema.js';
 import { DEFER_CHANGES_FROM, GROUP_BULK_FROM } from '../../src/modules/imports/imports.service.js';
 import { countingBulk, frozenClock, INSTANTS, lines, snapshot } from '../helpers/equivalence.js';
@@ -57,7 +57,8 @@ const chain = (from: number, n: number, second: number) =>
 
 async function twoApps(t: Test, files?: string) {
   const dir = files ?? t.testdir({});
-  const make = (side: string) => makeApp(t, { FEMTO_DB: join(dir, `${side}-${Math.random().toString(36).slice(2)}.sqlite`) });
+  // On SQLite a file each in one folder (the property makes many); the PostgreSQL lane gives each app a database of its own.
+  const make = (side: string) => makeApp(t, testBackend() === 'sqlite' ? { FEMTO_DB: join(dir, `${side}-${Math.random().toString(36).slice(2)}.sqlite`) } : {});
   return [(await make('bulk')).app, (await make('single')).app] as const;
 }
 type App = Awaited<ReturnType<typeof twoApps>>[0];
@@ -80,9 +81,9 @@ async function importBoth(bulk: App, single: App, text: string, batchSize: numbe
   return { answers, taken: counting.taken() };
 }
 
-function sameRows(t: Test, bulk: App, single: App) {
-  const a = snapshot(bulk.femto.database.sqlite);
-  const b = snapshot(single.femto.database.sqlite);
+async function sameRows(t: Test, bulk: App, single: App) {
+  const a = await snapshot(bulk.femto.database);
+  const b = await snapshot(single.femto.database);
   for (const table of Object.keys(b)) if (JSON.stringify(a[table]) !== JSON.stringify(b[table])) t.same(a[table], b[table], `${table}: the same rows`);
   t.same(a, b, 'every table the same');
   return b;
@@ -107,7 +108,7 @@ t.test('a batch of first-seen runs goes through the bulk writer and leaves the s
     taken += r.taken;
   }
   t.equal(taken, 2, 'both batches went through the bulk writer');
-  const rows = sameRows(t, bulk, single);
+  const rows = await sameRows(t, bulk, single);
   t.equal(rows.activities.length, 2 * DEFER_CHANGES_FROM + 2, 'a step per run that named a dataset');
   t.ok(rows.version_changes.length > 100 && rows.audit_log.length > 300 && rows.ol_versions.length > 200, 'the tables compared hold the import');
 
@@ -119,7 +120,7 @@ t.test('a batch of first-seen runs goes through the bulk writer and leaves the s
     replay.answers[0].every((a) => a.startsWith('unchanged')),
     'a replay changes nothing',
   );
-  sameRows(t, bulk, single);
+  await sameRows(t, bulk, single);
 });
 
 /*
@@ -182,7 +183,7 @@ t.test('property: random event streams leave the same rows and answers in bulk a
         t.same(r.answers[0], r.answers[1], `pass ${pass}: the same answers, event by event`);
         taken += r.taken;
       }
-      sameRows(t, bulk, single);
+      await sameRows(t, bulk, single);
       await Promise.all([bulk.close(), single.close()]);
     }),
     { numRuns: 12, seed: 20261205 },
@@ -214,7 +215,7 @@ t.test('a group commit of concurrent events goes through the bulk writer with th
     oneByOne.map((r) => `${r.status} ${r.message}`),
     'the same answers, in order',
   );
-  sameRows(t, group, single);
+  await sameRows(t, group, single);
 });
 
 t.test("femto's own fault in one event of a group fails that event alone: the others are applied and answered", async (t) => {
@@ -238,6 +239,6 @@ t.test("femto's own fault in one event of a group fails that event alone: the ot
     settled.every((s) => s.status === 'rejected' || s.value.status === 'created'),
     'every other event is created',
   );
-  const runs = app.femto.database.sqlite.prepare('SELECT count(*) FROM ol_runs').pluck().get();
+  const runs = await app.femto.database.prepare('SELECT count(*) FROM ol_runs').scalar();
   t.equal(runs, units.length - 1, 'and stored, the faulty one not');
 });
