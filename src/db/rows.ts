@@ -1,5 +1,5 @@
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
-import type { Database } from './port.js';
+import { parseJson, type Database } from './port.js';
 
 /**
  * Whole-row writes and reads of one table, from its drizzle schema: column names, and the values
@@ -13,6 +13,9 @@ export function tableRows<T extends Table>(db: Database, table: T) {
   const columns = getTableColumns(table);
   const keys = Object.keys(columns);
   const toDriver = (key: string, value: unknown) => (value == null ? null : columns[key].mapToDriverValue(value));
+  // PostgreSQL's json columns arrive parsed, where drizzle's SQLite column would parse the text again.
+  const fromDriver = (key: string, value: unknown) =>
+    columns[key].columnType === 'SQLiteTextJson' ? parseJson(value) : columns[key].mapFromDriverValue(value);
   const present = (row: object) => keys.filter((k) => (row as Record<string, unknown>)[k] !== undefined);
   const selectList = keys.map((k) => `"${columns[k].name}" AS "${k}"`).join(', ');
 
@@ -22,9 +25,7 @@ export function tableRows<T extends Table>(db: Database, table: T) {
     /** A raw row of `select` as drizzle would have returned it. */
     decode(raw: Record<string, unknown>): Select {
       const out: Record<string, unknown> = {};
-      // PostgreSQL's json columns arrive parsed: only SQLite's text is parsed here.
-      for (const k of keys)
-        out[k] = raw[k] == null ? null : columns[k].dataType === 'json' && typeof raw[k] !== 'string' ? raw[k] : columns[k].mapFromDriverValue(raw[k]);
+      for (const k of keys) out[k] = raw[k] == null ? null : fromDriver(k, raw[k]);
       return out as Select;
     },
     async insert(row: Insert, onConflictDoNothing = false): Promise<{ changes: number }> {
