@@ -24,7 +24,7 @@ export interface SqlDialect {
    * aggregate ORDER BY would sort them again (a temporary b-tree per row of the outer query), takes them as they come.
    */
   jsonArray(expr: string, orderBy?: string, indexed?: boolean): string;
-  /** 'array', 'object', 'text', ... of a JSON value or JSON text (NULL for none). */
+  /** 'array', 'object', 'text', ... of a JSON value (NULL for none). */
   jsonType(expr: string): string;
   /** A JSON object built of `key, value, ...` (SQL expressions, comma-separated). */
   jsonObject(entries: string): string;
@@ -36,6 +36,15 @@ export interface SqlDialect {
   jsonColumn(text: string): string;
   /** The larger of two values. */
   greatest(a: string, b: string): string;
+  /**
+   * Reads inside a JSON document (a JSON column, or JSON text) by member names (literals of the code, never input):
+   * the SQL value at a path (text on PostgreSQL), the JSON type of a member ('array', 'object', ...), and the
+   * elements of a member array as `each(..., 'json')` gives them. SQLite's path forms read the document once,
+   * where `->` would write the member out as text to read it again.
+   */
+  jsonValue(json: string, ...keys: string[]): string;
+  memberType(json: string, key: string): string;
+  eachMember(json: string, key: string, alias: string): string;
   /** The smaller of two values. */
   least(a: string, b: string): string;
   /**
@@ -58,6 +67,9 @@ const sqlite: SqlDialect = {
   jsonColumn: (text) => text,
   greatest: (a, b) => `max(${a}, ${b})`,
   least: (a, b) => `min(${a}, ${b})`,
+  jsonValue: (json, ...keys) => `json_extract(${json}, '$.${keys.join('.')}')`,
+  memberType: (json, key) => `json_type(${json}, '$.${key}')`,
+  eachMember: (json, key, alias) => `json_each(${json}, '$.${key}') ${alias}`,
   unindexed: (column) => `+${column}`,
   now: `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
 };
@@ -69,13 +81,16 @@ const postgres: SqlDialect = {
       : `(SELECT ${type === 'integer' ? 'CAST(e AS bigint)' : 'e'} AS value FROM jsonb_array_elements_text(CAST(${array} AS jsonb)) AS e) ${alias}`,
   eachIndexed: (array, alias) => `(SELECT e.value, e.n - 1 AS key FROM jsonb_array_elements(CAST(${array} AS jsonb)) WITH ORDINALITY AS e(value, n)) ${alias}`,
   jsonArray: (expr, orderBy) => `CAST(coalesce(json_agg(${expr}${orderBy ? ` ORDER BY ${orderBy}` : ''}), '[]') AS text)`,
-  jsonType: (expr) => `jsonb_typeof(CAST(${expr} AS jsonb))`,
+  jsonType: (expr) => `jsonb_typeof(${expr})`,
   jsonObject: (entries) => `json_build_object(${entries})`,
   jsonTuple: (values) => `json_build_array(${values})`,
   json: (text) => `CAST(${text} AS json)`,
   jsonColumn: (text) => `CAST(${text} AS json)`,
   greatest: (a, b) => `greatest(${a}, ${b})`,
   least: (a, b) => `least(${a}, ${b})`,
+  jsonValue: (json, ...keys) => `(CAST(${json} AS json) #>> '{${keys.join(',')}}')`,
+  memberType: (json, key) => `json_typeof(CAST(${json} AS json) -> '${key}')`,
+  eachMember: (json, key, alias) => `json_array_elements(CAST(${json} AS json) -> '${key}') AS ${alias}(value)`,
   unindexed: (column) => column,
   now: `to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
 };

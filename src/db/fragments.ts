@@ -40,7 +40,8 @@ export const LATEST_PUBLISHED = `datasets d JOIN dataset_versions v ON v.pk = d.
 /**
  * A record is in a tier or domain when it is its primary one (the column) or one of its also-in
  * terms; bind `@tier` (a number) and `@domain` (an IRI), NULL for no filter. Tier terms are stored as
- * text: the parameter is cast, not the column (PostgreSQL might cast a keyword's value before the facet rules it out).
+ * text: the parameter is cast, not the column (PostgreSQL might cast a keyword's value before the facet rules it out),
+ * through INTEGER first because better-sqlite3 binds a number as a REAL, whose text is '2.0'.
  */
-export const IN_TIER = `(@tier IS NULL OR v.tier = @tier OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'tier' AND t.value = CAST(@tier AS TEXT)))`;
+export const IN_TIER = `(@tier IS NULL OR v.tier = @tier OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'tier' AND t.value = CAST(CAST(@tier AS INTEGER) AS TEXT)))`;
 export const IN_DOMAIN = `(@domain IS NULL OR v.domain = @domain OR EXISTS (SELECT 1 FROM version_terms t WHERE t.version_pk = v.pk AND t.facet = 'domain' AND t.value = @domain))`;

@@ -7,6 +7,10 @@ export interface RecordedRequest {
   doi: string;
   body?: { data: { attributes: Record<string, unknown> } };
   authorization?: string;
+  /** The client's port: which process sent it, where several share this server. */
+  remotePort?: number;
+  /** Held unanswered by a `hang` fault. */
+  hung?: boolean;
 }
 
 /** `echo`: answers `status` with the request it refused, credentials included, as careless registrars do. `slow`: answers as usual after `ms`. */
@@ -22,13 +26,22 @@ export async function fakeDatacite(t: Test) {
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
   const creations = new Map<string, number>();
+  /** PUTs applied to a DOI that existed. */
+  const updates = new Map<string, number>();
   const hanging = new Set<ServerResponse>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const doi = decodeURIComponent((req.url ?? '').replace(/^\/dois\//, '')).toLowerCase();
-    requests.push({ method: req.method!, doi, body: raw ? JSON.parse(raw) : undefined, authorization: req.headers.authorization });
+    const recorded: RecordedRequest = {
+      method: req.method!,
+      doi,
+      body: raw ? JSON.parse(raw) : undefined,
+      authorization: req.headers.authorization,
+      remotePort: req.socket.remotePort,
+    };
+    requests.push(recorded);
     let fault = faults.shift();
     // A slow DataCite: the request is answered as usual, only later.
     if (fault?.kind === 'slow') {
@@ -37,6 +50,7 @@ export async function fakeDatacite(t: Test) {
       fault = undefined;
     }
     if (fault?.kind === 'hang') {
+      recorded.hung = true;
       hanging.add(res);
       return;
     }
@@ -67,6 +81,7 @@ export async function fakeDatacite(t: Test) {
       const attrs = (JSON.parse(raw) as RecordedRequest['body'])!.data.attributes;
       const before = dois.get(doi);
       if (!before) creations.set(doi, (creations.get(doi) ?? 0) + 1);
+      else updates.set(doi, (updates.get(doi) ?? 0) + 1);
       let state = before?.state ?? 'draft';
       const event = attrs.event as string | undefined;
       if (event === 'publish') state = 'findable';
@@ -93,6 +108,7 @@ export async function fakeDatacite(t: Test) {
     dois,
     requests,
     creations,
+    updates,
     fail: (...f: Fault[]) => faults.push(...f),
   };
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { BASE_URL, makeApp, publishedDataset, testBackend, type TestApp } from '../helpers/app.js';
-import { pgDatabase } from '../helpers/postgres.js';
+import { pgDatabase, postgres } from '../helpers/postgres.js';
+import { requires } from '../helpers/external.js';
 import { fakeDatacite } from '../helpers/fake-datacite.js';
 import { assertValid, dataciteJsonSchema, dataciteXsd } from '../helpers/validators.js';
 import { dataciteXml } from '../../src/modules/identifiers/serializers/datacite-xml.js';
@@ -461,4 +462,43 @@ t.test('a started worker tells the operator of each failed delivery and each fai
   await a.app.inject({ method: 'POST', url: '/dois', headers: { ...a.as.curator, ...jsonApi }, payload: body({ doi: '10.5072/after-failure' }) });
   await until(() => dc.dois.has('10.5072/after-failure'));
   t.ok(dc.dois.has('10.5072/after-failure'), 'the worker polls on after a failed run');
+});
+
+t.test('PostgreSQL: a claim skips a DOI whose head row a claim in flight holds, and takes the DOI once it is free', requires(t, postgres()), async (t) => {
+  const a = await makeApp(t, { FEMTO_DB: await pgDatabase(t) });
+  const { database, repos } = a.app.femto;
+  const repo = repos.identifiers;
+  const now = new Date().toISOString();
+  const later = new Date(Date.now() + 60_000).toISOString();
+  for (const doi of ['10.5072/held', '10.5072/free', '10.5072/held']) await repo.enqueue(doi, 'upsert', now);
+
+  // Another worker's claim, in flight: it holds the head row of one DOI (its oldest undelivered one) until it commits.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const headLocked = new Promise<void>((resolve) => (locked = resolve));
+  const inFlight = database.transaction(async () => {
+    await database.prepare("SELECT id FROM doi_outbox WHERE doi = '10.5072/held' ORDER BY id LIMIT 1 FOR UPDATE").all();
+    locked();
+    await held;
+  });
+  await headLocked;
+  // This claim either skips the held DOI at once or (were it to wait for the lock) is seen waiting.
+  let ended = false;
+  const claiming = repo.claim('worker-b', now, later, 16).finally(() => (ended = true));
+  while (!ended && (await database.prepare('SELECT count(*) FROM pg_locks WHERE NOT granted').scalar<number>()) === 0)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  release();
+  await inFlight;
+  t.same(
+    (await claiming).map((c) => c.doi),
+    ['10.5072/free'],
+    'the held DOI is skipped, not waited for',
+  );
+  t.same(
+    (await repo.claim('worker-c', now, later, 16)).map((c) => [c.doi, c.maxId]),
+    [['10.5072/held', 3]],
+    'once free, the DOI is claimed whole (both its rows); the leased one is not claimed again',
+  );
+  t.same(await repo.claim('worker-d', now, later, 16), [], 'every DOI leased: nothing left to claim');
 });

@@ -81,7 +81,7 @@ async function importBoth(bulk: App, single: App, text: string, batchSize: numbe
   return { answers, taken: counting.taken() };
 }
 
-function sameRows(t: Test, bulk: App, single: App) {
+async function sameRows(t: Test, bulk: App, single: App) {
   const a = await snapshot(bulk.femto.database);
   const b = await snapshot(single.femto.database);
   for (const table of Object.keys(b)) if (JSON.stringify(a[table]) !== JSON.stringify(b[table])) t.same(a[table], b[table], `${table}: the same rows`);
@@ -108,7 +108,7 @@ t.test('a batch of first-seen runs goes through the bulk writer and leaves the s
     taken += r.taken;
   }
   t.equal(taken, 2, 'both batches went through the bulk writer');
-  const rows = sameRows(t, bulk, single);
+  const rows = await sameRows(t, bulk, single);
   t.equal(rows.activities.length, 2 * DEFER_CHANGES_FROM + 2, 'a step per run that named a dataset');
   t.ok(rows.version_changes.length > 100 && rows.audit_log.length > 300 && rows.ol_versions.length > 200, 'the tables compared hold the import');
 
@@ -120,7 +120,7 @@ t.test('a batch of first-seen runs goes through the bulk writer and leaves the s
     replay.answers[0].every((a) => a.startsWith('unchanged')),
     'a replay changes nothing',
   );
-  sameRows(t, bulk, single);
+  await sameRows(t, bulk, single);
 });
 
 /*
@@ -183,7 +183,7 @@ t.test('property: random event streams leave the same rows and answers in bulk a
         t.same(r.answers[0], r.answers[1], `pass ${pass}: the same answers, event by event`);
         taken += r.taken;
       }
-      sameRows(t, bulk, single);
+      await sameRows(t, bulk, single);
       await Promise.all([bulk.close(), single.close()]);
     }),
     { numRuns: 12, seed: 20261205 },
@@ -215,7 +215,7 @@ t.test('a group commit of concurrent events goes through the bulk writer with th
     oneByOne.map((r) => `${r.status} ${r.message}`),
     'the same answers, in order',
   );
-  sameRows(t, group, single);
+  await sameRows(t, group, single);
 });
 
 t.test("femto's own fault in one event of a group fails that event alone: the others are applied and answered", async (t) => {

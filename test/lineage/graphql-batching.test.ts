@@ -1,5 +1,6 @@
 import { mapInOrder } from '../../src/lib/in-order.js';
 import t from 'tap';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeApp } from '../helpers/app.js';
 import { gql, graphBuilder } from './graph.js';
@@ -26,12 +27,15 @@ function countStatements(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
   return counter;
 }
 
+/** The counter wraps better-sqlite3: these tests count on an SQLite file in either lane (the repositories' SQL is the same on PostgreSQL). */
+const sqliteApp = (t: Parameters<typeof makeApp>[0]) => makeApp(t, { FEMTO_DB: join(t.testdir({}), 'femto.sqlite') });
+
 const LIST = (first: number) => `{ datasets(first: ${first}) { edges { node { id title creators { name agent { id } }
   versions { version dataset { id } } latestVersion { version }
   generatedBy { id kind inputs { dataset { id creators { name } } } } usedBy { id } } } } }`;
 
 t.test('a list of datasets with creators, versions and generatedBy costs a number of statements independent of its length', async (t) => {
-  const a = await makeApp(t);
+  const a = await sqliteApp(t);
   const g = graphBuilder(a.app);
   for (let i = 0; i < 60; i++) await g.dataset(`d${String(i).padStart(2, '0')}`);
   for (let i = 1; i < 60; i++) await g.step(`s${i}`, [`d${String(i - 1).padStart(2, '0')}`], [`d${String(i).padStart(2, '0')}`]);
@@ -50,7 +54,7 @@ t.test('a list of datasets with creators, versions and generatedBy costs a numbe
 });
 
 t.test('lineage nodes resolve their datasets and activities in batches', async (t) => {
-  const a = await makeApp(t);
+  const a = await sqliteApp(t);
   const g = graphBuilder(a.app);
   // Two levels of fan-in: `width` steps each reading `width` inputs.
   const tree = async (width: number, p: string) => {

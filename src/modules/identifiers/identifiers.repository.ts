@@ -40,16 +40,16 @@ const describedDois = (sql: SqlDialect) => `
   SELECT d.doi, d.state, d.dataset_id,
     -- the caller may read the version the DOI describes (a DOI describing none: yes), and holds its record
     (v.pk IS NULL OR ${mayReadVersion('v', 'ds', sql)}) AS readable, (ds.id IS NOT NULL AND ${holdsRecord('ds', sql)}) AS held,
-    CASE WHEN ${sql.jsonType("d.attributes -> 'titles'")} = 'array'
-      THEN (SELECT string_agg(t.value ->> 'title', ${SEP}) FROM ${sql.each("d.attributes -> 'titles'", 't', 'json')}) ELSE v.title END AS titles,
-    CASE WHEN ${sql.jsonType("d.attributes -> 'creators'")} = 'array'
-      THEN (SELECT string_agg(c.value ->> 'name', ${SEP}) FROM ${sql.each("d.attributes -> 'creators'", 'c', 'json')})
+    CASE WHEN ${sql.memberType('d.attributes', 'titles')} = 'array'
+      THEN (SELECT string_agg(${sql.jsonValue('t.value', 'title')}, ${SEP}) FROM ${sql.eachMember('d.attributes', 'titles', 't')}) ELSE v.title END AS titles,
+    CASE WHEN ${sql.memberType('d.attributes', 'creators')} = 'array'
+      THEN (SELECT string_agg(${sql.jsonValue('c.value', 'name')}, ${SEP}) FROM ${sql.eachMember('d.attributes', 'creators', 'c')})
       ELSE (SELECT string_agg(ag.name, ${SEP}) FROM version_agents va JOIN agents ag ON ag.id = va.agent_id WHERE va.version_pk = v.pk AND va.role = 'creator') END AS creators,
-    CASE WHEN ${sql.jsonType("d.attributes -> 'descriptions'")} = 'array'
-      THEN (SELECT string_agg(x.value ->> 'description', ${SEP}) FROM ${sql.each("d.attributes -> 'descriptions'", 'x', 'json')}) ELSE v.description END AS descriptions,
-    coalesce(d.attributes -> 'publisher' ->> 'name', v.publisher) AS publisher,
-    coalesce(d.attributes ->> 'publicationYear', substr(v.issued, 1, 4), substr(coalesce(v.published_at, v.created_at), 1, 4)) AS year,
-    coalesce(d.attributes -> 'types' ->> 'resourceTypeGeneral', v.resource_type) AS resource_type_general
+    CASE WHEN ${sql.memberType('d.attributes', 'descriptions')} = 'array'
+      THEN (SELECT string_agg(${sql.jsonValue('x.value', 'description')}, ${SEP}) FROM ${sql.eachMember('d.attributes', 'descriptions', 'x')}) ELSE v.description END AS descriptions,
+    coalesce(${sql.jsonValue('d.attributes', 'publisher', 'name')}, v.publisher) AS publisher,
+    coalesce(${sql.jsonValue('d.attributes', 'publicationYear')}, substr(v.issued, 1, 4), substr(coalesce(v.published_at, v.created_at), 1, 4)) AS year,
+    coalesce(${sql.jsonValue('d.attributes', 'types', 'resourceTypeGeneral')}, v.resource_type) AS resource_type_general
   FROM dois d
   LEFT JOIN datasets ds ON ds.id = d.dataset_id
   LEFT JOIN dataset_versions v ON v.pk = coalesce(d.version_pk, CASE WHEN d.is_concept THEN ds.latest_version_pk END)`;
