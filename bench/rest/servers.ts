@@ -81,8 +81,8 @@ async function start(name: string, args: string[], env: Record<string, string>, 
 }
 
 /** femto over an existing database (nothing seeded at start), logging warnings only. */
-export function startFemto(dbPath: string): Promise<Server> {
-  const env = { FEMTO_DB: dbPath, FEMTO_BASE_URL: BENCH_BASE_URL, LOG_LEVEL: 'warn', FEMTO_SEED_ON_EMPTY: 'false', NODE_ENV: 'production' };
+export function startFemto(dbPath: string, extraEnv: Record<string, string> = {}): Promise<Server> {
+  const env = { FEMTO_DB: dbPath, FEMTO_BASE_URL: BENCH_BASE_URL, LOG_LEVEL: 'warn', FEMTO_SEED_ON_EMPTY: 'false', NODE_ENV: 'production', ...extraEnv };
   return start('femto', [projectPath('dist', 'src', 'cli.js'), 'serve'], env, '/health');
 }
 
