@@ -241,8 +241,9 @@ async function startStandby(): Promise<Standby> {
   const bin = binDir()!;
   const owner = clusterOwner();
   const { dir, data } = clusterDir(bin, owner);
-  // -R: standby.signal and primary_conninfo; the primary's wal_level is replica by default.
-  run(basebackup(bin), ['-d', primaryUrl, '-D', data, '-R', '-X', 'stream', '--no-sync'], owner);
+  // -R: standby.signal and primary_conninfo; the primary's wal_level is replica by default. A fast checkpoint: a spread one
+  // waits minutes on a cluster other tests are writing to.
+  run(basebackup(bin), ['-d', primaryUrl, '-D', data, '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync'], owner);
   const settings = await query<Record<string, string>>(
     primaryUrl,
     `SELECT ${MATCHED_SETTINGS.map((name) => `current_setting('${name}') AS ${name}`).join(', ')}`,

@@ -91,7 +91,7 @@ async function replicated(t: Test) {
     FEMTO_OUTBOX_WORKER: 'false',
   });
   const app = await buildApp(config, {
-    logger: { level: 'info', stream: { write: (line: string) => void (logged.push(JSON.parse(line)), process.env.DBG && process.stderr.write(line)) } },
+    logger: { level: 'info', stream: { write: (line: string) => void logged.push(JSON.parse(line)) } },
   });
   t.teardown(() => app.close());
   const token = async (role: 'reader' | 'curator') => ({ authorization: `Bearer ${(await app.femto.auth.createToken(role)).token}` });
@@ -109,7 +109,7 @@ async function replicated(t: Test) {
   };
   // The standby holds the new database and its migrations before anonymous requests read it.
   await standby.caughtUp();
-  return { app, standby, publish, read, logged };
+  return { app, as, standby, publish, read, logged };
 }
 
 t.test(
@@ -139,12 +139,25 @@ t.test(
 );
 
 t.test('a request that uses the lineage snapshot reads from the primary from then on', requires(t, postgresStandby()), async (t) => {
-  const { standby, publish, read } = await replicated(t);
+  const { app, standby, publish, read, as } = await replicated(t);
+  const input = await publish('Input');
+  await standby.caughtUp();
+  t.equal((await read('curator', `/datasets/${input}/lineage`)).status, 200, 'the snapshot is built');
   await standby.pauseReplay();
   t.teardown(() => standby.resumeReplay());
-  const id = await publish('Published during the pause');
-  t.same(await read('anonymous', `/datasets/${id}`), { status: 404, title: undefined }, 'the standby has not replayed it');
-  t.equal((await read('anonymous', `/datasets/${id}/lineage`)).status, 200, 'its lineage (a snapshot of the primary) is answered with the primary');
+  const output = await publish('Output, published during the pause');
+  const recorded = await app.inject({
+    method: 'POST',
+    url: '/activities',
+    headers: as.curator,
+    payload: { kind: 'analysis', inputs: [{ dataset: input }], outputs: [{ dataset: output }] },
+  });
+  t.equal(recorded.statusCode, 201, 'a step recorded during the pause: a new provenance generation on the primary only');
+  t.equal((await read('curator', `/datasets/${input}/lineage`)).status, 200, 'the snapshot catches up with it');
+  t.same(await read('anonymous', `/datasets/${output}`), { status: 404, title: undefined }, 'the standby has not replayed them');
+  t.equal((await read('anonymous', `/datasets/${output}/lineage`)).status, 200, 'the lineage of what only the primary has is answered, from the primary');
+  t.equal((await read('anonymous', `/datasets/${input}/lineage`)).status, 200);
+  t.match(app.femto.lineage.snapshotStats(), { fullBuilds: 1, appends: 1 }, 'built once and caught up once: never rebuilt as of the standby');
 });
 
 t.test('with the standby stopped, anonymous reads answer from the primary, and the log says so once', requires(t, postgresStandby()), async (t) => {
