@@ -80,10 +80,14 @@ async function start(name: string, args: string[], env: Record<string, string>, 
   };
 }
 
-/** femto over an existing database (nothing seeded at start), logging warnings only. */
+/**
+ * femto over an existing database (nothing seeded at start), logging warnings only. With `BENCH_CPU_PROF=<dir>` the
+ * server writes a V8 CPU profile there when it stops (`node --cpu-prof`: NODE_OPTIONS may not carry it).
+ */
 export function startFemto(dbPath: string): Promise<Server> {
   const env = { FEMTO_DB: dbPath, FEMTO_BASE_URL: BENCH_BASE_URL, LOG_LEVEL: 'warn', FEMTO_SEED_ON_EMPTY: 'false', NODE_ENV: 'production' };
-  return start('femto', [projectPath('dist', 'src', 'cli.js'), 'serve'], env, '/health');
+  const prof = process.env.BENCH_CPU_PROF;
+  return start('femto', [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), projectPath('dist', 'src', 'cli.js'), 'serve'], env, '/health');
 }
 
 export function startHelloWorld(): Promise<Server> {
