@@ -74,6 +74,21 @@ t.test(
   },
 );
 
+t.test('two invalid facets: the one named is the first in the order of the standard facet files, not of the event', async (t) => {
+  const a = await makeApp(t);
+  // ParentRunFacet.json wants `run` an object; DocumentationJobFacet.json wants `description` a string, and sorts first.
+  const parent = { parent: facet({ run: 'r', job: { namespace: 'airflow://reco', name: 'nightly' } }) };
+  const documentation = { documentation: facet({ description: 42 }) };
+  const pointerOf = async (over: { run?: Record<string, unknown>; job?: Record<string, unknown> }) => {
+    const res = await send(a, event('COMPLETE', randomUUID(), { outputs: [tracks], ...over }));
+    t.equal(res.statusCode, 400);
+    return res.json().errors[0].pointer as string;
+  };
+  t.equal(await pointerOf({ run: parent }), '/run/facets/parent/run');
+  t.equal(await pointerOf({ job: documentation }), '/job/facets/documentation/description');
+  t.equal(await pointerOf({ run: parent, job: documentation }), '/job/facets/documentation/description', 'the run facet comes first in the event');
+});
+
 t.test('a run: START and RUNNING recorded, COMPLETE makes a step between exact versions with software, agents and parameters', async (t) => {
   const a = await makeApp(t);
   const runId = randomUUID();
