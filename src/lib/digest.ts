@@ -23,9 +23,13 @@ function sortedCopy(value: unknown, key: string): unknown {
   if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(k: string): unknown }).toJSON(key);
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x, i) => sortedCopy(x, String(i)));
-  // No prototype: a "__proto__" key (JSON.parse makes it an own property) stays a property, not the copy's prototype.
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const k of sortedKeys(v)) out[k] = sortedCopy((v as Record<string, unknown>)[k], k);
+  const out: Record<string, unknown> = {};
+  for (const k of sortedKeys(v)) {
+    const x = sortedCopy((v as Record<string, unknown>)[k], k);
+    // A "__proto__" key (JSON.parse makes it an own property) is defined, not assigned: assigning would set the copy's prototype.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
+  }
   return out;
 }
 
