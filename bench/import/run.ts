@@ -134,7 +134,7 @@ async function cliImport(format: string, file: string): Promise<{ rate: number; 
  * POST /api/v1/lineage on a real server (`node dist/src/cli.js serve`, what `npm start` runs) in its own process, so autocannon
  * never shares its event loop: each request a new run's COMPLETE event.
  */
-async function http(): Promise<{ rate: number; non2xx: number; latencyP50: number; latencyP99: number }> {
+async function http(): Promise<{ rate: number; non2xx: number; latencyP50: number; latencyP99: number; cpuPerEvent: number }> {
   const dbPath = freshDb();
   const database = openDatabase(dbPath);
   applyMigrations(database);
@@ -151,6 +151,7 @@ async function http(): Promise<{ rate: number; non2xx: number; latencyP50: numbe
     });
     if (warm.status !== 201) throw new Error(`warm-up event: ${warm.status} ${await warm.text()}`);
     let i = 0;
+    const cpuBefore = server.cpuMicros();
     const result = await autocannon({
       url: server.base,
       connections: 10,
@@ -167,7 +168,13 @@ async function http(): Promise<{ rate: number; non2xx: number; latencyP50: numbe
         },
       ],
     });
-    return { rate: result['2xx'] / HTTP_SECONDS, non2xx: result.non2xx, latencyP50: result.latency.p50, latencyP99: result.latency.p99 };
+    return {
+      rate: result['2xx'] / HTTP_SECONDS,
+      non2xx: result.non2xx,
+      latencyP50: result.latency.p50,
+      latencyP99: result.latency.p99,
+      cpuPerEvent: (server.cpuMicros() - cpuBefore) / result['2xx'],
+    };
   } finally {
     await server.stop();
   }
@@ -213,7 +220,7 @@ if (ONLY !== 'cli') {
   for (let r = 0; r < REPS; r++) httpRuns.push(await http());
   httpRate = median(httpRuns.map((h) => h.rate));
   log(
-    `\nPOST /api/v1/lineage, 10 connections, ${HTTP_SECONDS} s: ${httpRate.toFixed(0)} events/s median ${range(httpRuns.map((h) => h.rate))}; p50 ${median(httpRuns.map((h) => h.latencyP50))} ms, p99 ${median(httpRuns.map((h) => h.latencyP99))} ms; non-2xx ${httpRuns.map((h) => h.non2xx).join('/')}`,
+    `\nPOST /api/v1/lineage, 10 connections, ${HTTP_SECONDS} s: ${httpRate.toFixed(0)} events/s median ${range(httpRuns.map((h) => h.rate))}; p50 ${median(httpRuns.map((h) => h.latencyP50))} ms, p99 ${median(httpRuns.map((h) => h.latencyP99))} ms; non-2xx ${httpRuns.map((h) => h.non2xx).join('/')}; server CPU ${median(httpRuns.map((h) => h.cpuPerEvent)).toFixed(0)} µs per event ${range(httpRuns.map((h) => h.cpuPerEvent))}`,
   );
 }
 

@@ -15,6 +15,8 @@ export interface Server {
   pid: number;
   /** Resident set size now and at its peak (VmHWM), in MiB, from /proc (Linux). */
   memory(): { rss: number; peak: number };
+  /** CPU time the process has used so far (user + system, every thread), in microseconds, from /proc (Linux). */
+  cpuMicros(): number;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,12 @@ async function untilAnswering(child: ChildProcess, url: string, timeoutMs: numbe
     if (Date.now() > deadline) throw new Error(`${url}: no answer within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+function cpuMicrosOf(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat (after the command name in parentheses), in clock ticks of 1/100 s.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 function memoryOf(pid: number) {
@@ -70,6 +78,7 @@ async function start(name: string, args: string[], env: Record<string, string>, 
     base,
     pid: child.pid!,
     memory: () => memoryOf(child.pid!),
+    cpuMicros: () => cpuMicrosOf(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -80,10 +89,14 @@ async function start(name: string, args: string[], env: Record<string, string>, 
   };
 }
 
-/** femto over an existing database (nothing seeded at start), logging warnings only. */
+/**
+ * femto over an existing database (nothing seeded at start), logging warnings only. With `BENCH_CPU_PROF=<dir>` the
+ * server writes a V8 CPU profile there when it stops (`node --cpu-prof`: NODE_OPTIONS may not carry it).
+ */
 export function startFemto(dbPath: string, extraEnv: Record<string, string> = {}): Promise<Server> {
   const env = { FEMTO_DB: dbPath, FEMTO_BASE_URL: BENCH_BASE_URL, LOG_LEVEL: 'warn', FEMTO_SEED_ON_EMPTY: 'false', NODE_ENV: 'production', ...extraEnv };
-  return start('femto', [projectPath('dist', 'src', 'cli.js'), 'serve'], env, '/health');
+  const prof = process.env.BENCH_CPU_PROF;
+  return start('femto', [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), projectPath('dist', 'src', 'cli.js'), 'serve'], env, '/health');
 }
 
 export function startHelloWorld(): Promise<Server> {

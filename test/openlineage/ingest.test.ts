@@ -74,6 +74,21 @@ t.test(
   },
 );
 
+t.test('two invalid facets: the one named is the first in the order of the standard facet files, not of the event', async (t) => {
+  const a = await makeApp(t);
+  // ParentRunFacet.json wants `run` an object; DocumentationJobFacet.json wants `description` a string, and sorts first.
+  const parent = { parent: facet({ run: 'r', job: { namespace: 'airflow://reco', name: 'nightly' } }) };
+  const documentation = { documentation: facet({ description: 42 }) };
+  const pointerOf = async (over: { run?: Record<string, unknown>; job?: Record<string, unknown> }) => {
+    const res = await send(a, event('COMPLETE', randomUUID(), { outputs: [tracks], ...over }));
+    t.equal(res.statusCode, 400);
+    return res.json().errors[0].pointer as string;
+  };
+  t.equal(await pointerOf({ run: parent }), '/run/facets/parent/run');
+  t.equal(await pointerOf({ job: documentation }), '/job/facets/documentation/description');
+  t.equal(await pointerOf({ run: parent, job: documentation }), '/job/facets/documentation/description', 'the run facet comes first in the event');
+});
+
 t.test('a run: START and RUNNING recorded, COMPLETE makes a step between exact versions with software, agents and parameters', async (t) => {
   const a = await makeApp(t);
   const runId = randomUUID();
@@ -280,6 +295,32 @@ t.test('one event, all or nothing; curator tokens only', async (t) => {
 
   t.equal((await send(a, event('START', randomUUID()), {})).statusCode, 401);
   t.equal((await send(a, event('START', randomUUID()), a.as.reader)).statusCode, 403);
+});
+
+t.test('concurrent events share a commit: one the schema refuses and one naming an unknown femto dataset fail alone, the others are stored once', async (t) => {
+  const a = await makeApp(t);
+  const good = Array.from({ length: 6 }, (_, i) =>
+    event('COMPLETE', randomUUID(), { inputs: [raw], outputs: [{ namespace: 's3://reco', name: `shared-${i}` }] }),
+  );
+  const unknown = event('COMPLETE', randomUUID(), { inputs: [{ namespace: BASE_URL, name: 'no-such-dataset' }], outputs: [tracks] });
+  const invalid = { ...event('COMPLETE', randomUUID()), eventTime: 42 };
+  const runs = async () => (await a.app.inject({ url: '/api/v1/lineage/runs/' + unknown.run.runId, headers: a.as.curator })).statusCode;
+  const first = await Promise.all([...good.slice(0, 3), unknown, invalid, ...good.slice(3)].map((e) => send(a, e)));
+  t.same(
+    first.map((r) => r.statusCode),
+    [201, 201, 201, 422, 400, 201, 201, 201],
+    'each answered for itself',
+  );
+  t.match(first[4].json(), { errors: [{ pointer: '/eventTime' }] });
+  t.equal(await runs(), 404, 'the refused run left nothing');
+  const again = await Promise.all(good.map((e) => send(a, e)));
+  t.same(
+    again.map((r) => `${r.statusCode} ${r.json().status}`),
+    good.map(() => '200 unchanged'),
+    'the same events again change nothing',
+  );
+  for (const e of good)
+    t.match((await a.app.inject({ url: '/api/v1/lineage/runs/' + e.run.runId, headers: a.as.curator })).json(), { state: 'COMPLETE', events: 1 });
 });
 
 t.test('femto import openlineage: the same events from a file, the same records; the endpoint then knows them', async (t) => {

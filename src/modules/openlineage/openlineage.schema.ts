@@ -104,6 +104,25 @@ function compile(dir: string) {
     }
   }
 
+  // The same validators by where they apply: an event carries a few facets, so they are looked up by its keys
+  // rather than every standard facet looked for in every place of it.
+  const byPlace = new Map<string, Map<string, ValidateFunction[]>>();
+  for (const { base, key, validate } of facets) {
+    const keys = byPlace.get(base) ?? byPlace.set(base, new Map()).get(base)!;
+    keys.set(key, [...(keys.get(key) ?? []), validate]);
+  }
+  const facetsValid = (e: Record<string, unknown>) => {
+    for (const [base, keys] of byPlace)
+      for (const [, place] of FACET_PLACES[base](e)) {
+        if (!place || typeof place !== 'object') continue;
+        for (const key of Object.keys(place)) {
+          const facet = (place as Record<string, unknown>)[key];
+          if (facet !== undefined && keys.get(key)?.some((validate) => !validate(facet))) return false;
+        }
+      }
+    return true;
+  };
+
   return {
     validate(value: unknown): OlEvent {
       if (!value || typeof value !== 'object' || Array.isArray(value))
@@ -118,14 +137,16 @@ function compile(dir: string) {
           errors,
         );
       }
-      for (const { base, key, validate } of facets) {
-        for (const [pointer, place] of FACET_PLACES[base](e)) {
-          const facet = (place as Record<string, unknown> | undefined)?.[key];
-          if (facet === undefined || validate(facet)) continue;
-          const errors = schemaFieldErrors(validate.errors, `${pointer}/${key}`);
-          throw new FemtoError('VALIDATION_FAILED', `Not a valid OpenLineage ${base}: ${errors.map((x) => `${x.pointer}: ${x.message}`).join('; ')}`, errors);
+      // A facet is invalid: the first at fault in the order of the facet files is the one named, whichever of several it is.
+      if (!facetsValid(e))
+        for (const { base, key, validate } of facets) {
+          for (const [pointer, place] of FACET_PLACES[base](e)) {
+            const facet = (place as Record<string, unknown> | undefined)?.[key];
+            if (facet === undefined || validate(facet)) continue;
+            const errors = schemaFieldErrors(validate.errors, `${pointer}/${key}`);
+            throw new FemtoError('VALIDATION_FAILED', `Not a valid OpenLineage ${base}: ${errors.map((x) => `${x.pointer}: ${x.message}`).join('; ')}`, errors);
+          }
         }
-      }
       return { kind, event: e } as unknown as OlEvent;
     },
   };
