@@ -1,6 +1,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -23,7 +24,8 @@ const femto = (...args: string[]) =>
 
 /** A femto database with the bundled catalog, lineage, DOIs in every state, and the audit log their writes left. */
 async function populated(t: Parameters<typeof makeApp>[0]): Promise<string> {
-  const a = await makeApp(t);
+  // The source is an SQLite file in both test lanes.
+  const a = await makeApp(t, { FEMTO_DB: join(t.testdir({}), 'source.sqlite') });
   await loadCatalog(a.app.femto);
   const raw = await publishedDataset(a, {
     publisher: 'Lattice Lab',
