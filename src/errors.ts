@@ -141,12 +141,22 @@ export function toFemtoError(err: FastifyError | Error): FemtoError {
   if (status === 413) return new FemtoError('PAYLOAD_TOO_LARGE', err.message);
   if (status === 415) return new FemtoError('UNSUPPORTED_MEDIA_TYPE', err.message);
   if (status && status >= 400 && status < 500) return new FemtoError('VALIDATION_FAILED', err.message);
-  // The database's own faults are the operator's to fix, not bugs: say which, and that nothing was written (every write is one transaction).
+  return databaseFault(err) ?? new FemtoError('INTERNAL', 'An unexpected error occurred; the request id is in the log');
+}
+
+/**
+ * The database's own faults are the operator's to fix, not bugs: say which, and that nothing was written (every write
+ * is one transaction); undefined for any other error. REST and GraphQL answer them alike.
+ */
+export function databaseFault(err: unknown): FemtoError | undefined {
   const fault = faultCode(err);
   if (fault === 'SQLITE_FULL' || fault === '53100')
     return new FemtoError('STORAGE_FULL', 'The database has no space left (disk full or FEMTO_DB_MAX_BYTES reached); nothing was written');
+  // PostgreSQL text cannot hold U+0000 (SQLite's can): such a value is the client's to change, not a server fault.
+  if (fault === '22021' || fault === '22P05')
+    return new FemtoError('VALIDATION_FAILED', 'A text value holds the character U+0000 (NUL), which this database cannot store or look up');
   // PostgreSQL: a standby's read-only transaction, a server shutting down or starting, a connection lost or refused.
   if (fault.startsWith('SQLITE_READONLY') || fault.startsWith('SQLITE_BUSY') || /^(25006|57P0[1-3]|08...|ECONNREFUSED|ECONNRESET)$/.test(fault))
     return new FemtoError('STORAGE_UNAVAILABLE', 'The database cannot be written now; nothing was written, retry later');
-  return new FemtoError('INTERNAL', 'An unexpected error occurred; the request id is in the log');
+  return undefined;
 }

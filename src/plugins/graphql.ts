@@ -18,7 +18,7 @@ import { hepdataGraphQL } from '../modules/hepdata/hepdata.resolvers.js';
 
 import { searchGraphQL } from '../modules/search/search.resolvers.js';
 import { lineageGraphQL } from '../modules/lineage/lineage.resolvers.js';
-import { FemtoError } from '../errors.js';
+import { databaseFault, FemtoError } from '../errors.js';
 import { queryLimits } from '../graphql/limits.js';
 import { checkDocument, checkGetOperation, documentCacheEntries } from '../graphql/document-limits.js';
 
@@ -40,7 +40,8 @@ const modules: GraphQLModule[] = [
  * for a list of GraphQL errors. An error no code explains (a bug) says no more than REST's 500.
  */
 function withCode(error: GraphQLError, log: FastifyRequest['log']): GraphQLError {
-  const e = error.originalError;
+  const original = error.originalError;
+  const e = original instanceof FemtoError || !original ? original : (databaseFault(original) ?? original);
   if (e instanceof FemtoError) {
     return new GraphQLError(e.message, {
       nodes: error.nodes,

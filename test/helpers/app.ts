@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { buildApp, type App } from '../../src/app.js';
@@ -17,6 +19,13 @@ export interface TestApp {
 
 /** The backend of this test run: FEMTO_TEST_DB=postgres runs every app on PostgreSQL (the lane `.ci/run` runs second). */
 export const testBackend = (): 'sqlite' | 'postgres' => (process.env.FEMTO_TEST_DB === 'postgres' ? 'postgres' : 'sqlite');
+
+/** For a test about SQLite itself (its file, pragmas, faults): a fresh SQLite file, which keeps the app on SQLite in both lanes. */
+export function sqliteFile(t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'femto-sqlite-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'femto.sqlite');
+}
 
 /**
  * A real app on a fresh database, closed when the test ends: an SQLite file in the test's own directory, or in the

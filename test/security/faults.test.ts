@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectPath } from '../../src/paths.js';
-import { makeApp, minimalDataset } from '../helpers/app.js';
+import { makeApp, minimalDataset, sqliteFile } from '../helpers/app.js';
 
 const cli = projectPath('src/cli.ts');
 /** As root every directory is writable: the read-only case runs the CLI as nobody then. */
@@ -70,7 +70,7 @@ t.test('start faults end with one line naming the variable or file and the cause
 });
 
 t.test('a full database at run time: writes answer 507 problem+json and leave nothing; readiness fails, liveness stands', async (t) => {
-  const a = await makeApp(t, { FEMTO_DB_MAX_BYTES: String(1536 * 1024) });
+  const a = await makeApp(t, { FEMTO_DB: sqliteFile(t), FEMTO_DB_MAX_BYTES: String(1536 * 1024) });
   t.equal((await a.app.inject('/health/ready')).statusCode, 200, 'ready while there is room');
   const big = 'x'.repeat(99_000);
   let full: Awaited<ReturnType<typeof a.app.inject>> | undefined;

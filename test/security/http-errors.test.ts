@@ -2,7 +2,7 @@ import t from 'tap';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { AddressInfo } from 'node:net';
-import { BASE_URL, makeApp, minimalDataset, publishedDataset, type TestApp } from '../helpers/app.js';
+import { BASE_URL, makeApp, minimalDataset, publishedDataset, sqliteFile, type TestApp } from '../helpers/app.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
 const PROBLEM = 'application/problem+json';
@@ -140,7 +140,7 @@ t.test('failed authentications are rate limited per client: 429 problem+json wit
 });
 
 t.test('a storage fault while a token is checked is not a failed authentication: no client is locked out by it', async (t) => {
-  const a = await makeApp(t, { FEMTO_AUTH_FAILURES_MAX: '2', FEMTO_AUTH_FAILURES_WINDOW_MS: '60000' });
+  const a = await makeApp(t, { FEMTO_DB: sqliteFile(t), FEMTO_AUTH_FAILURES_MAX: '2', FEMTO_AUTH_FAILURES_WINDOW_MS: '60000' });
   // Another connection moves the tokens table away, so looking a token up fails in SQLite (as a damaged file would).
   const other = new Database(a.config.dbPath);
   t.teardown(() => other.close());
@@ -181,7 +181,7 @@ t.test('a DOI that is not printable ASCII, too long or with dot segments is refu
       t.equal(res.json().errors[0].code, 'DOI_INVALID');
     }
   }
-  const { n } = a.app.femto.database.sqlite.prepare('SELECT count(*) AS n FROM dois').get() as { n: number };
+  const n = await a.app.femto.database.prepare('SELECT count(*) FROM dois').scalar();
   t.equal(n, 0, 'nothing was stored');
   t.equal((await post('10.5072/fine-1')).statusCode, 201, 'a well-formed DOI is created');
 });
@@ -266,4 +266,23 @@ t.test('behind a proxy: failed logins count per client only when FEMTO_TRUST_PRO
   t.equal((await guess(proxied, '192.0.2.1', 3)).statusCode, 429, 'the client the proxy names is limited');
   t.equal((await guess(proxied, '192.0.2.2', 4)).statusCode, 401, 'another client behind the same proxy is not locked out with it');
   t.equal((await guess(proxied, '198.51.100.7, 192.0.2.1', 5)).statusCode, 429, 'an address the client prepends itself is not believed: one hop trusted');
+});
+
+// SQLite stores and compares U+0000 like any character; PostgreSQL's text cannot hold it and refuses the statement,
+// which femto answers as the client's error (400 VALIDATION_FAILED) rather than a server fault.
+t.test('a NUL character (U+0000) in a path, a query, a body or a GraphQL argument is never a server error, on either backend', async (t) => {
+  const a = await makeApp(t);
+  const answers = [
+    await a.app.inject({ url: '/datasets/ab%00c' }),
+    await a.app.inject({ url: '/datasets?q=lat%00tice&creator=x%00y' }),
+    await a.app.inject({ url: '/models/%00/card', headers: { ...a.as.curator, accept: 'text/html' } }),
+    await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset({ title: 'nul \u0000 inside' }) }),
+  ];
+  for (const res of answers) {
+    t.ok(res.statusCode < 500, `${res.statusCode}: not a server error`);
+    if (res.statusCode >= 400) t.match(res.headers['content-type'], /problem\+json|text\/html/);
+  }
+  const graphql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ activity(id: "\\u0000") { id } dataset(id: "a\\u0000") { id } }' } });
+  t.equal(graphql.statusCode, 200);
+  for (const error of graphql.json().errors ?? []) t.not(error.extensions?.code, 'INTERNAL', `${error.message}: not an internal error`);
 });

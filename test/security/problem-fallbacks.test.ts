@@ -7,7 +7,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { z } from 'zod';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import problemDetails, { clientErrorHandler } from '../../src/plugins/problem-details.js';
-import { BASE_URL, makeApp, minimalDataset } from '../helpers/app.js';
+import { BASE_URL, makeApp, minimalDataset, sqliteFile } from '../helpers/app.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
 const PROBLEM = 'application/problem+json';
@@ -132,7 +132,7 @@ t.test('a response that does not match its schema answers 500 and logs which fie
 });
 
 t.test('a real write into a database that cannot take it answers 503 and writes nothing', async (t) => {
-  const a = await makeApp(t);
+  const a = await makeApp(t, { FEMTO_DB: sqliteFile(t) });
   const { sqlite } = a.app.femto.database;
   sqlite.pragma('query_only = 1');
   const res = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset() });

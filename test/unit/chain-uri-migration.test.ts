@@ -12,7 +12,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { openDatabase } from '../../src/db/client.js';
 import { normalMarkovChainUri } from '../../src/modules/datasets/physics.schema.js';
 import { projectPath } from '../../src/paths.js';
-import { makeApp, minimalDataset } from '../helpers/app.js';
+import { makeApp, minimalDataset, sqliteFile } from '../helpers/app.js';
 import { requires } from '../helpers/external.js';
 import { pgDatabase, postgres } from '../helpers/postgres.js';
 
@@ -225,8 +225,8 @@ t.test(`${PG_MIGRATION} on PostgreSQL gives exactly normalMarkovChainUri for any
 });
 
 t.test(`${MIGRATION}: a version's ETag changes when its stored chain URI did, and not otherwise`, async (t) => {
-  const a = await makeApp(t);
-  const db = a.app.femto.database.sqlite;
+  const a = await makeApp(t, { FEMTO_DB: sqliteFile(t) });
+  const db = a.app.femto.database.sqlite!;
   const size = { x: 8, y: 8, z: 8, t: 16 };
   for (const [id, uri] of [
     ['aged', 'mc://ldg/Aged/Chain'],
