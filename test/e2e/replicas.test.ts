@@ -359,7 +359,7 @@ t.test(
         }
         return true;
       },
-      180_000,
+      300_000,
       'the outbox drained',
     ).then(
       () => true,
