@@ -282,7 +282,11 @@ t.test('a NUL character (U+0000) in a path, a query, a body or a GraphQL argumen
     t.ok(res.statusCode < 500, `${res.statusCode}: not a server error`);
     if (res.statusCode >= 400) t.match(res.headers['content-type'], /problem\+json|text\/html/);
   }
-  const graphql = await a.app.inject({ method: 'POST', url: '/graphql', payload: { query: '{ activity(id: "\\u0000") { id } dataset(id: "a\\u0000") { id } }' } });
+  const graphql = await a.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    payload: { query: '{ activity(id: "\\u0000") { id } dataset(id: "a\\u0000") { id } }' },
+  });
   t.equal(graphql.statusCode, 200);
   for (const error of graphql.json().errors ?? []) t.not(error.extensions?.code, 'INTERNAL', `${error.message}: not an internal error`);
 });
