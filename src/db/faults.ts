@@ -40,6 +40,8 @@ export function redactedUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
+    // libpq-style URLs may carry secrets as query parameters too.
+    for (const key of [...u.searchParams.keys()]) if (/password|secret|key/i.test(key)) u.searchParams.set(key, '***');
     return u.toString();
   } catch {
     return 'postgres://(unparsable URL)';

@@ -19,7 +19,7 @@ interface Tx {
  * writer's snapshot start after the last commit, so writers no longer abort one another; reads never wait for it.
  * Like SQLite's, this asks a write transaction to do nothing slow while it is open.
  */
-const WRITE_LOCK = 0x66656d7477; // 'femtw'
+export const WRITE_LOCK = 0x66656d7477; // 'femtw'
 /** How often a write transaction is run again after PostgreSQL aborted it to keep it serializable. */
 const MAX_ATTEMPTS = 10;
 /** serialization_failure, deadlock_detected: the transaction lost a race and may simply run again. */
@@ -107,7 +107,22 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
     return statement;
   }
 
+  /**
+   * This process's writers queue here before taking a pooled connection: only one of them at a time waits on
+   * WRITE_LOCK, so waiting writers never hold the connections that reads outside transactions need.
+   */
+  let writerQueue: Promise<unknown> = Promise.resolve();
+  function inTurn<T>(run: () => Promise<T>): Promise<T> {
+    const turn = writerQueue.then(run);
+    writerQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
   async function attempt<T>(source: pg.Pool, fn: () => Promise<T>, readOnly: boolean): Promise<T> {
+    return readOnly ? attemptOn(source, fn, true) : inTurn(() => attemptOn(source, fn, false));
+  }
+
+  async function attemptOn<T>(source: pg.Pool, fn: () => Promise<T>, readOnly: boolean): Promise<T> {
     const client = await source.connect();
     let broken: Error | undefined;
     let locked = false;

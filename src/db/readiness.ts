@@ -18,9 +18,9 @@ class ProbeDone extends Error {}
  * writes to).
  */
 export async function unwritableReason(database: ServedDatabase, path: string): Promise<string | null> {
+  if (database.dialect === 'postgres') return postgresUnwritableReason(database);
   try {
     await database.transaction(async () => {
-      // On PostgreSQL the same probe meets a standby (read-only), a full disk, or a server that no longer answers.
       await database.exec('CREATE TABLE femto_ready_probe (x integer)');
       throw new ProbeDone();
     });
@@ -28,7 +28,6 @@ export async function unwritableReason(database: ServedDatabase, path: string): 
     if (!(err instanceof ProbeDone)) return `the database cannot be written (${faultCode(err) || 'error'}: ${(err as Error).message})`;
   }
   const { sqlite } = database;
-  // PostgreSQL's room is its server's to watch: a full disk there fails the probe above.
   if (!sqlite) return null;
   const pragma = (name: string) => sqlite.pragma(name, { simple: true }) as number;
   const quotaRoom = (pragma('max_page_count') - pragma('page_count') + pragma('freelist_count')) * pragma('page_size');
@@ -37,4 +36,23 @@ export async function unwritableReason(database: ServedDatabase, path: string): 
   const fs = statfsSync(dirname(path));
   const free = fs.bavail * fs.bsize;
   return free < MIN_FREE_BYTES ? `the file system of ${path} has ${free} bytes free (SQLITE_FULL ahead)` : null;
+}
+
+/**
+ * PostgreSQL: a read, not a write probe. A write transaction would wait for the write lock every process on the
+ * database shares (postgres.ts WRITE_LOCK), so anyone calling /health/ready could queue behind, and ahead of, every
+ * curator's write. The server's own faults (disk, connections) are its operator's to watch; the answer names the
+ * SQLSTATE only, never the driver's words (host, port, user).
+ */
+async function postgresUnwritableReason(database: ServedDatabase): Promise<string | null> {
+  try {
+    const state = await database
+      .prepare<{ standby: boolean; readOnly: string }>(`SELECT pg_is_in_recovery() AS standby, current_setting('default_transaction_read_only') AS readOnly`)
+      .get();
+    if (state?.standby) return 'the database is a read-only standby';
+    if (state?.readOnly === 'on') return 'the database is read-only (default_transaction_read_only)';
+    return null;
+  } catch (err) {
+    return `the database cannot be reached (${faultCode(err) || 'error'})`;
+  }
 }

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { postgresPort } from '../../src/db/postgres.js';
+import pg from 'pg';
+import { postgresPort, WRITE_LOCK } from '../../src/db/postgres.js';
 import type { Database } from '../../src/db/port.js';
 import { requires } from '../helpers/external.js';
 import { pgDatabase, postgres } from '../helpers/postgres.js';
@@ -110,4 +111,20 @@ t.test('nested transactions join; a savepoint rolls back alone; a read-only tran
     { code: '25006' },
     'READ ONLY',
   );
+});
+
+t.test('writers waiting for their turn hold no pooled connection: reads beside them still run', requires(t, postgres()), async (t) => {
+  const db = await fresh(t, 2);
+  await put(db, 'a');
+  const url = (db as unknown as { pool: { options: { connectionString: string } } }).pool.options.connectionString;
+  const holder = new pg.Client({ connectionString: url });
+  await holder.connect();
+  t.teardown(() => holder.end());
+  await holder.query('SELECT pg_advisory_lock($1)', [WRITE_LOCK]);
+  const writers = [1, 2, 3].map((i) => db.transaction(async () => put(db, `w${i}`)));
+  const read = await Promise.race([keys(db), new Promise((resolve) => setTimeout(resolve, 10_000, 'still waiting'))]);
+  t.equal(read, 'a', 'a read outside transactions answers while three writers wait (pool of 2)');
+  await holder.query('SELECT pg_advisory_unlock($1)', [WRITE_LOCK]);
+  await Promise.all(writers);
+  t.equal(await keys(db), 'a,w1,w2,w3', 'then every writer commits, in turn');
 });
