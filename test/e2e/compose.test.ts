@@ -8,7 +8,7 @@ import { makeApp } from '../helpers/app.js';
 /*
  * docker-compose.yml read as Docker Compose reads it (YAML merge keys, ${VAR:-default} and ${VAR:?error}
  * interpolation), held to the Dockerfile, the proxy's Caddyfile and femto's own configuration. Docker itself is not
- * run here; the processes it would start are what test/e2e/replicas.test.ts starts on one PostgreSQL database.
+ * run here; the processes it would start are what test/e2e/replicas.soak.ts starts on one PostgreSQL database.
  */
 
 interface Service {

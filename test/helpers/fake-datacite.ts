@@ -28,6 +28,8 @@ export async function fakeDatacite(t: Test) {
   const creations = new Map<string, number>();
   /** PUTs applied to a DOI that existed. */
   const updates = new Map<string, number>();
+  /** The bodies of the PUTs applied to each DOI, in order. */
+  const applied = new Map<string, string[]>();
   const hanging = new Set<ServerResponse>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -82,6 +84,7 @@ export async function fakeDatacite(t: Test) {
       const before = dois.get(doi);
       if (!before) creations.set(doi, (creations.get(doi) ?? 0) + 1);
       else updates.set(doi, (updates.get(doi) ?? 0) + 1);
+      applied.set(doi, [...(applied.get(doi) ?? []), raw]);
       let state = before?.state ?? 'draft';
       const event = attrs.event as string | undefined;
       if (event === 'publish') state = 'findable';
@@ -109,6 +112,7 @@ export async function fakeDatacite(t: Test) {
     requests,
     creations,
     updates,
+    applied,
     fail: (...f: Fault[]) => faults.push(...f),
   };
 }
