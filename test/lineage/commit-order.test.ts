@@ -40,11 +40,12 @@ t.test('PostgreSQL: a step committed after a later writer began is in the next a
   });
   await insertedFirst;
 
-  // The second writer inserts and commits, if it may: it is let through only once the first has ended.
+  // The second writer inserts and commits, if it may: it is let through only once the first has ended (in this
+  // process its turn comes after the first's, so it may not even reach the database before then).
   let secondEnded = false;
   const second = database.transaction(() => step('second', 'c')).finally(() => (secondEnded = true));
   const waiting = () => database.prepare('SELECT count(*) FROM pg_locks WHERE NOT granted').scalar<number>();
-  while (!secondEnded && (await waiting()) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 50 && !secondEnded && (await waiting()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
 
   // The reader reads while the first is open (the second has committed, or waits).
   t.notOk((await downstream()).includes('first'), 'an open transaction is not read');
