@@ -32,6 +32,7 @@ export interface ResolvedRow extends VersionFacts {
 export interface VersionAccess extends VersionFacts {
   pk: number;
   datasetId: string;
+  versionNumber: number | null;
 }
 
 /** A dataset_versions row as the driver returns it, with its change counter. */
@@ -277,7 +278,7 @@ export function createDatasetsRepository(db: Database, agentIds: AgentIds) {
     SELECT v.*, coalesce(c.seq, 0) AS seq, d.owner_id AS owner, ${groupsOf} AS groups, ${physicsColumns(db.sql)}
       FROM ${pkKeys} CROSS JOIN dataset_versions v JOIN datasets d ON d.id = v.dataset_id LEFT JOIN version_changes c ON c.version_pk = v.pk WHERE v.pk = k.value`);
   const accessStmt = db.prepare(`
-    SELECT v.pk, v.dataset_id AS datasetId, v.state, v.visibility, v.access_level AS accessLevel, v.embargo_until AS embargoUntil, d.owner_id AS owner, ${groupsOf} AS groups
+    SELECT v.pk, v.dataset_id AS datasetId, v.version_number AS versionNumber, v.state, v.visibility, v.access_level AS accessLevel, v.embargo_until AS embargoUntil, d.owner_id AS owner, ${groupsOf} AS groups
       FROM ${pkKeys} CROSS JOIN dataset_versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.pk = k.value`);
   const heldStmt = db.prepare(`SELECT d.id FROM datasets d WHERE ${holdsRecord('d', db.sql)}`);
   const holdersStmt = db.prepare(

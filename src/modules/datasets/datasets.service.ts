@@ -121,6 +121,13 @@ export interface Vocabulary {
 }
 
 /** Throws a coded error (422, every unmet rule) when a version may not become public by `event` (the publication policies). */
+/** A version as the provenance module names it (record and number), and whether the caller may change it. */
+export interface EditableVersion {
+  datasetId: string;
+  version: number | null;
+  editable: boolean;
+}
+
 export type PolicyCheck = (versionPk: number, event: 'publish' | 'doi') => Promise<void>;
 
 /** Before visibility was its own field, restricted meant invisible: content that says only that is a private record. */
@@ -515,9 +522,9 @@ export function createDatasetsService(deps: {
       return new Set([...(await repo.access(pks))].filter(([, v]) => mayRead(actor, v)).map(([pk]) => pk));
     },
 
-    /** Of these versions, the record each belongs to and whether the caller may change it, in one statement. */
-    async editableVersions(actor: Actor, pks: readonly number[]): Promise<Map<number, { datasetId: string; editable: boolean }>> {
-      return new Map([...(await repo.access(pks))].map(([pk, v]) => [pk, { datasetId: v.datasetId, editable: mayEdit(actor, v) }]));
+    /** Of these versions, the record and version number each is and whether the caller may change it, in one statement. */
+    async editableVersions(actor: Actor, pks: readonly number[]): Promise<Map<number, EditableVersion>> {
+      return new Map([...(await repo.access(pks))].map(([pk, v]) => [pk, { datasetId: v.datasetId, version: v.versionNumber, editable: mayEdit(actor, v) }]));
     },
 
     /** Which of these records the caller may change, in one statement. */
