@@ -73,6 +73,35 @@ t.test('create, register, publish, update and hide reach DataCite as idempotent 
   t.match(status, { status: 'synced', attempts: 0, lastError: null });
 });
 
+t.test('changes made before a delivery reached DataCite arrive as the events DataCite needs from the state it holds', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  const post = async (doi: string, event: string) =>
+    a.app.inject({
+      method: 'POST',
+      url: '/dois',
+      headers: { ...a.as.curator, ...jsonApi },
+      payload: body({ doi, url: `${BASE_URL}/datasets/${await publishedDataset(a, { publisher: 'Lattice Lab' })}`, event }),
+    });
+  // Registered, published and hidden before any delivery: DataCite first sees the DOI hidden, which it has never held.
+  t.equal((await post('10.5072/late-hide', 'register')).statusCode, 201);
+  await put(a, '10.5072/late-hide', { event: 'publish' });
+  await put(a, '10.5072/late-hide', { event: 'hide' });
+  // Registered (not findable) at DataCite, then published and hidden in femto before the next delivery.
+  t.equal((await post('10.5072/hide-from-registered', 'register')).statusCode, 201);
+  await drain(a);
+  t.equal(dc.dois.get('10.5072/hide-from-registered')?.state, 'registered');
+  await put(a, '10.5072/hide-from-registered', { event: 'publish' });
+  await put(a, '10.5072/hide-from-registered', { event: 'hide' });
+  await drain(a);
+  for (const doi of ['10.5072/late-hide', '10.5072/hide-from-registered']) {
+    const femto = (await a.app.inject({ method: 'GET', url: `/dois/${doi}`, headers: a.as.curator })).json().data.attributes;
+    t.equal(femto.state, 'registered', `${doi}: registered in femto`);
+    t.equal(dc.dois.get(doi)?.state, 'registered', `${doi}: registered at DataCite too`);
+    t.equal(femto.registration.status, 'synced');
+  }
+  t.equal(dc.creations.get('10.5072/late-hide'), 1, 'one DOI at DataCite');
+});
+
 t.test('outages: 500s, a hanging DataCite and 429 with Retry-After are retried until delivered', async (t) => {
   const { dc, a } = await withDatacite(t);
   dc.fail({ kind: 'status', status: 500 }, { kind: 'hang' }, { kind: 'status', status: 429, retryAfter: '1' });

@@ -33,11 +33,22 @@ export const localRegistrar: Registrar = {
   fetch: async () => undefined,
 };
 
-/** The DataCite event that moves a DOI to femto's state from wherever DataCite has it. */
-function eventFor(state: DoiState, hidden: boolean): DoiEvent | undefined {
+/**
+ * The DataCite event that moves a DOI to femto's state from the state DataCite holds it in (DataCite changes state by
+ * events only: register from draft, hide from findable, publish from either). Not known, it is guessed from femto's
+ * history: a hidden DOI was findable.
+ */
+function eventFor(state: DoiState, hidden: boolean, held?: string): DoiEvent | undefined {
   if (state === 'findable') return 'publish';
-  if (state === 'registered') return hidden ? 'hide' : 'register';
+  if (state === 'registered') return (held ?? (hidden ? 'findable' : 'draft')) === 'findable' ? 'hide' : 'register';
   return undefined;
+}
+
+/** The state DataCite answered with; undefined when its answer does not say. */
+async function heldState(res: Response): Promise<string | undefined> {
+  const json = (await res.json().catch(() => undefined)) as { data?: { attributes?: { state?: unknown } } } | undefined;
+  const state = json?.data?.attributes?.state;
+  return typeof state === 'string' ? state : undefined;
 }
 
 /** Parses Retry-After (seconds or an HTTP date) into milliseconds from now. */
@@ -89,11 +100,21 @@ export function dataciteRegistrar(cfg: NonNullable<Config['datacite']>, timeoutM
         if (res.ok || res.status === 404) return;
         return fail(res, `DELETE ${d.doi}`);
       }
-      const event = eventFor(d.state, d.hidden);
       const { event: _ignored, ...attributes } = d.attributes;
-      const res = await call('PUT', d.doi, { data: { id: d.doi, type: 'dois', attributes: { ...attributes, ...(event ? { event } : {}) } } });
-      if (!res.ok) return fail(res, `PUT ${d.doi}`);
-      await res.body?.cancel();
+      /** The state DataCite holds the DOI in after the PUT, as its answer says it. */
+      const put = async (event: DoiEvent | undefined): Promise<string | undefined> => {
+        const res = await call('PUT', d.doi, { data: { id: d.doi, type: 'dois', attributes: { ...attributes, ...(event ? { event } : {}) } } });
+        if (!res.ok) return fail(res, `PUT ${d.doi}`);
+        return heldState(res);
+      };
+      // The guess is wrong when DataCite never saw a state femto passed through (a DOI hidden before its first
+      // delivery is a draft there, which no hide moves): DataCite's answer says where it holds the DOI, and the
+      // event from there is sent.
+      const held = await put(eventFor(d.state, d.hidden));
+      if (held === undefined || held === d.state) return;
+      const after = await put(eventFor(d.state, d.hidden, held));
+      if (after !== undefined && after !== d.state)
+        throw new DeliveryError(`PUT ${d.doi}: DataCite holds it ${after}, femto ${d.state}, and no event moves it there`);
     },
     async fetch(doi) {
       const res = await call('GET', doi);
