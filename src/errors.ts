@@ -155,8 +155,9 @@ export function databaseFault(err: unknown): FemtoError | undefined {
   // PostgreSQL text cannot hold U+0000 (SQLite's can): such a value is the client's to change, not a server fault.
   if (fault === '22021' || fault === '22P05')
     return new FemtoError('VALIDATION_FAILED', 'A text value holds the character U+0000 (NUL), which this database cannot store or look up');
-  // PostgreSQL: a standby's read-only transaction, a server shutting down or starting, a connection lost or refused.
-  if (fault.startsWith('SQLITE_READONLY') || fault.startsWith('SQLITE_BUSY') || /^(25006|57P0[1-3]|08...|ECONNREFUSED|ECONNRESET)$/.test(fault))
+  // PostgreSQL: a standby's read-only transaction, a server shutting down or starting, a connection lost or refused, a
+  // transaction ended for sitting idle (its writer stalled).
+  if (fault.startsWith('SQLITE_READONLY') || fault.startsWith('SQLITE_BUSY') || /^(25006|25P03|57P0[1-3]|08...|ECONNREFUSED|ECONNRESET)$/.test(fault))
     return new FemtoError('STORAGE_UNAVAILABLE', 'The database cannot be written now; nothing was written, retry later');
   return undefined;
 }

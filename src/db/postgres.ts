@@ -51,7 +51,16 @@ export interface PostgresOptions {
   poolSize?: number;
   /** FEMTO_DB_READ_URL: a streaming replica of `url`, read by the call chains run through onReplica, and where its outages are told. */
   replica?: ReplicaConfig;
+  /** How long a transaction may sit idle before PostgreSQL ends its session (default IDLE_IN_TRANSACTION_MS). */
+  idleInTransactionMs?: number;
 }
+
+/**
+ * A process that stops in a write transaction (frozen, swapped out, partitioned away) would hold WRITE_LOCK and stop
+ * every writer of every replica: PostgreSQL ends a session idle in a transaction this long, and the lock goes with it.
+ * No transaction of femto waits this long between two statements (they do nothing slow while open).
+ */
+const IDLE_IN_TRANSACTION_MS = 60_000;
 
 /**
  * The port over a pool of PostgreSQL connections. Outside a transaction a statement runs on any free connection; a
@@ -64,7 +73,12 @@ export interface PostgresOptions {
  */
 export function postgresPort(opts: PostgresOptions): Database & { readonly pool: pg.Pool } {
   const poolSize = opts.poolSize ?? 10;
-  const pool = new pg.Pool({ connectionString: opts.url, max: poolSize, types });
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: poolSize,
+    types,
+    idle_in_transaction_session_timeout: opts.idleInTransactionMs ?? IDLE_IN_TRANSACTION_MS,
+  });
   // An idle connection the server dropped (restart, failover) is discarded by the pool; without a listener it would crash the process.
   pool.on('error', () => {});
   const replica = opts.replica && replicaReads({ ...opts.replica, poolSize, types });
@@ -125,6 +139,10 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
   async function attemptOn<T>(source: pg.Pool, fn: () => Promise<T>, readOnly: boolean): Promise<T> {
     const client = await source.connect();
     let broken: Error | undefined;
+    // The server ending the session (idle in transaction too long, a restart) errors the connection: without a
+    // listener the process would crash; the statement in flight fails, and the connection is destroyed on release.
+    const lost = (err: Error) => (broken = err);
+    client.on('error', lost);
     let locked = false;
     try {
       if (!readOnly) {
@@ -144,6 +162,7 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
     } finally {
       // A connection that failed is destroyed, and its session's lock goes with it.
       if (locked && !broken) await client.query('SELECT pg_advisory_unlock($1)', [WRITE_LOCK]).catch((e: Error) => (broken = e));
+      client.off('error', lost);
       client.release(broken);
     }
   }

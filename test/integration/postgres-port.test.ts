@@ -128,3 +128,35 @@ t.test('writers waiting for their turn hold no pooled connection: reads beside t
   await Promise.all(writers);
   t.equal(await keys(db), 'a,w1,w2,w3', 'then every writer commits, in turn');
 });
+
+t.test(
+  "a writer stopped in its transaction is ended by PostgreSQL: the write lock is freed, another process's writers go on",
+  requires(t, postgres()),
+  async (t) => {
+    const url = await pgDatabase(t);
+    const frozen = postgresPort({ url, poolSize: 2, idleInTransactionMs: 300 });
+    const other = postgresPort({ url, poolSize: 2 });
+    t.teardown(() => Promise.all([frozen.close(), other.close()]));
+    await other.exec('CREATE TABLE kv (k text PRIMARY KEY, v bigint NOT NULL, on_off boolean, doc json)');
+    const entered = gate();
+    const thaw = gate();
+    const stalled = frozen.transaction(async () => {
+      await put(frozen, 'never');
+      entered.open();
+      // The process stops here, holding the write lock, long past the idle limit.
+      await thaw.opened;
+      await put(frozen, 'never-either');
+    });
+    await entered.opened;
+    const wrote = await Promise.race([
+      other.transaction(() => put(other, 'after')).then(() => 'wrote'),
+      new Promise((r) => setTimeout(r, 10_000, 'still waiting')),
+    ]);
+    t.equal(wrote, 'wrote', "the other process's writer got the lock");
+    thaw.open();
+    await t.rejects(stalled, 'the stopped transaction fails when it resumes');
+    t.equal(await keys(other), 'after', 'and wrote nothing');
+    await frozen.transaction(() => put(frozen, 'later'));
+    t.equal(await keys(other), 'after,later', 'the frozen process writes again afterwards');
+  },
+);

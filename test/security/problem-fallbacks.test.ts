@@ -92,6 +92,7 @@ t.test('errors no route raises on purpose still answer the problem document of t
     ['SQLITE_BUSY_SNAPSHOT', driverFault('SQLITE_BUSY_SNAPSHOT'), 503, 'STORAGE_UNAVAILABLE', /nothing was written, retry later/],
     ['SQLITE_READONLY', driverFault('SQLITE_READONLY'), 503, 'STORAGE_UNAVAILABLE', /nothing was written, retry later/],
     ['SQLITE_READONLY_DBMOVED', driverFault('SQLITE_READONLY_DBMOVED'), 503, 'STORAGE_UNAVAILABLE', /nothing was written, retry later/],
+    ['PostgreSQL ended a transaction left idle (25P03)', driverFault('25P03'), 503, 'STORAGE_UNAVAILABLE', /nothing was written, retry later/],
     ['another driver fault (SQLITE_CORRUPT)', driverFault('SQLITE_CORRUPT'), 500, 'INTERNAL', /request id is in the log/],
     [
       'a bug (a TypeError)',
