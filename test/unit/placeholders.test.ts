@@ -41,6 +41,15 @@ t.test('mixed-case words are quoted; keywords, snake_case names and literals are
   t.equal(translate('SELECT 1e5, x2Y').text, 'SELECT 1e5, "x2Y"');
 });
 
+t.test('what this reading would get wrong is refused, not translated wrongly', async (t) => {
+  t.throws(() => translate(`SELECT doc ?| array['a'] FROM t`), /jsonb's \?\| reads as a parameter/);
+  t.throws(() => translate(`SELECT doc ?& array['a'] FROM t`), /jsonb's \?& reads as a parameter/);
+  t.throws(() => translate(`SELECT * FROM t WHERE a = E'it\\'s ?'`), /E'...' string/);
+  t.throws(() => translate(`SELECT * FROM t WHERE tags<@tags_all`), /<@ before a name/);
+  t.equal(translate('SELECT * FROM t WHERE tags <@ @all AND doc @> @want').text, 'SELECT * FROM t WHERE tags <@ $1 AND doc @> $2', 'the operators spaced');
+  t.equal(translate(`SELECT name FROM t WHERE type = 'e'`).text, `SELECT name FROM t WHERE type = 'e'`, "a word e before a space is no E''");
+});
+
 t.test('text outside parameters and mixed-case words passes through unchanged', async () => {
   // Any SQL made of lower-case words, numbers, punctuation and literals without ? or @ is left exactly as it was.
   const piece = fc.oneof(
