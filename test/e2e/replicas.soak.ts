@@ -90,6 +90,18 @@ function socketOwner(clientPort: number, serverPort: number, pids: number[]): nu
   });
 }
 
+/** The PUTs applied to a DOI, each as its event and the attributes it changed from the one before. */
+function changes(bodies: string[]): string {
+  const attributes = bodies.map((b) => (JSON.parse(b) as { data: { attributes: Record<string, unknown> } }).data.attributes);
+  return attributes
+    .map((a, i) => {
+      const before = attributes[i - 1] ?? {};
+      const changed = [...new Set([...Object.keys(a), ...Object.keys(before)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(before[k]));
+      return `${String(a.event)}: ${changed.map((k) => `${k}=${JSON.stringify(a[k])?.slice(0, 300)}`).join(' ')}`;
+    })
+    .join(' | ');
+}
+
 /** Set when the test gave up: every wait ends. */
 let stopped = false;
 
@@ -399,8 +411,7 @@ t.test(
       const bodies = dc.applied.get(d.doi) ?? [];
       const deliveries = bodies.filter((body, i) => i === 0 || body !== bodies[i - 1]).length;
       if (d.state !== '' && created !== 1) twice.push(`${d.doi} created ${created} times`);
-      if (deliveries > d.events)
-        twice.push(`${d.doi}: ${deliveries} distinct PUTs applied for ${d.events} events: ${bodies.map((b) => b.slice(0, 400)).join(' | ')}`);
+      if (deliveries > d.events) twice.push(`${d.doi}: ${deliveries} distinct PUTs applied for ${d.events} events: ${changes(bodies)}`);
     }
     t.same(twice, [], 'no DOI delivered twice');
     const ours = new Set(dois.map((d) => d.doi));
