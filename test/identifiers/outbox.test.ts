@@ -2,7 +2,7 @@ import t from 'tap';
 import { join } from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { BASE_URL, makeApp, publishedDataset, testBackend, type TestApp } from '../helpers/app.js';
+import { BASE_URL, doiRequest, makeApp, patchDraft, publishedDataset, step, testBackend, type TestApp } from '../helpers/app.js';
 import { pgDatabase, postgres } from '../helpers/postgres.js';
 import { requires } from '../helpers/external.js';
 import { fakeDatacite } from '../helpers/fake-datacite.js';
@@ -100,6 +100,55 @@ t.test('changes made before a delivery reached DataCite arrive as the events Dat
     t.equal(femto.registration.status, 'synced');
   }
   t.equal(dc.creations.get('10.5072/late-hide'), 1, 'one DOI at DataCite');
+});
+
+t.test('DataCite follows what other DOIs show of a change: a step recorded later, a neighbour made findable, a new latest version', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  const source = await publishedDataset(a, { title: 'Source ensemble', publisher: 'Lattice Lab' });
+  const derived = await publishedDataset(a, { title: 'Derived observables', publisher: 'Lattice Lab' });
+  await doiRequest(a, 'POST', '/dois', { doi: '10.5072/source-1', url: `${BASE_URL}/datasets/${source}/versions/1`, event: 'publish' });
+  await doiRequest(a, 'POST', '/dois', { doi: '10.5072/source', url: `${BASE_URL}/datasets/${source}/versions`, event: 'publish' });
+  await drain(a);
+  const related = (doi: string) => (dc.dois.get(doi)?.relatedIdentifiers ?? []) as { relatedIdentifier: string; relationType: string }[];
+  const status = async (doi: string) => (await a.app.inject({ url: `/dois/${doi}`, headers: a.as.curator })).json().data.attributes.registration.status;
+  t.notOk(
+    related('10.5072/source-1').some((r) => r.relationType === 'IsSourceOf'),
+    'delivered before any step: nothing derived from it',
+  );
+
+  // A step recorded after the delivery: the source version's DOI says so.
+  await step(a, { inputs: [{ dataset: source }], outputs: [{ dataset: derived }] });
+  t.equal(await status('10.5072/source-1'), 'pending', 'pending again: DataCite no longer holds what femto says');
+  await drain(a);
+  t.ok(
+    related('10.5072/source-1').some((r) => r.relationType === 'IsSourceOf' && r.relatedIdentifier === `${BASE_URL}/datasets/${derived}/versions/1`),
+    "the source's DOI at DataCite names the derived version's page",
+  );
+  t.equal(await status('10.5072/source-1'), 'synced');
+
+  // The derived version gets a findable DOI: the source names it by its DOI now.
+  await doiRequest(a, 'POST', '/dois', { doi: '10.5072/derived-1', url: `${BASE_URL}/datasets/${derived}/versions/1`, event: 'publish' });
+  await drain(a);
+  t.ok(
+    related('10.5072/source-1').some((r) => r.relationType === 'IsSourceOf' && r.relatedIdentifier === '10.5072/derived-1'),
+    "the source's DOI at DataCite names the derived one's DOI",
+  );
+
+  // A second version of the source: its concept DOI describes that one now; version 1's DOI stays as it was.
+  const putsOfVersion1 = dc.requests.filter((r) => r.doi === '10.5072/source-1').length;
+  t.equal((await a.app.inject({ method: 'POST', url: `/datasets/${source}/versions`, headers: a.as.curator })).statusCode, 201);
+  t.equal((await patchDraft(a, source, { title: 'Source ensemble, more statistics' })).statusCode, 200);
+  t.equal((await a.app.inject({ method: 'POST', url: `/datasets/${source}/publish`, headers: a.as.curator })).statusCode, 200);
+  await drain(a);
+  t.same(dc.dois.get('10.5072/source')?.titles, [{ title: 'Source ensemble, more statistics' }], "the concept DOI at DataCite has the new version's title");
+  t.equal(dc.dois.get('10.5072/source')?.version, '2');
+  t.same(dc.dois.get('10.5072/source-1')?.titles, [{ title: 'Source ensemble' }], 'version 1 keeps its own');
+  t.equal(dc.requests.filter((r) => r.doi === '10.5072/source-1').length, putsOfVersion1, 'and is not sent again: nothing it says changed');
+  for (const doi of ['10.5072/source-1', '10.5072/source', '10.5072/derived-1']) {
+    const femto = (await a.app.inject({ url: `/dois/${doi}`, headers: a.as.curator })).json().data.attributes;
+    t.equal(femto.registration.status, 'synced', `${doi} synced`);
+    t.same(related(doi), femto.relatedIdentifiers ?? [], `${doi}: DataCite holds the relations femto states`);
+  }
 });
 
 t.test('outages: 500s, a hanging DataCite and 429 with Retry-After are retried until delivered', async (t) => {

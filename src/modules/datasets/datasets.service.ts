@@ -149,6 +149,8 @@ export function createDatasetsService(deps: {
   vocabulary?: Vocabulary;
   checkPolicy?: PolicyCheck;
   knownSites?: KnownSites;
+  /** A record's latest version is now this one: its concept DOI describes it (the identifiers service). */
+  latestChanged: (versionPk: number) => Promise<void>;
 }) {
   const { repo, reader, auth, vocabulary } = deps;
   const now = () => new Date().toISOString();
@@ -320,6 +322,7 @@ export function createDatasetsService(deps: {
         const n = (await repo.maxVersionNumber(id)) + 1;
         const pk = await repo.insertVersion(id, content, 'published', n, t);
         await repo.setPointers(id, { latestVersionPk: pk }, t);
+        await deps.latestChanged(pk);
         await auth.audit(actor, { action: 'dataset.publish-import', entityType: 'dataset', entityId: id, before: latest, after: content });
         return { status: 'updated' as const, pk, version: n };
       });
@@ -487,6 +490,7 @@ export function createDatasetsService(deps: {
         const t = now();
         await repo.publishDraft(pk, n, t);
         await repo.setPointers(id, { latestVersionPk: pk, draftVersionPk: null }, t);
+        await deps.latestChanged(pk);
         await auth.audit(actor, { action: 'dataset.publish', entityType: 'dataset', entityId: id, after: { version: n } });
         return n;
       });

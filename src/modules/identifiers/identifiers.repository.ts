@@ -112,6 +112,23 @@ export function createIdentifiersRepository(db: Database) {
   const conceptsStmt = db.prepare(
     `SELECT ${DOI_COLUMNS} FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN dois d WHERE d.dataset_id = k.value AND d.is_concept`,
   );
+  /*
+   * The DOIs a change reaches: those of these versions, the concept DOIs of their records (a concept DOI describes its
+   * record's latest version) and every DOI of these records. One waiting unclaimed is left alone: its delivery reads
+   * the DOI as it will be then.
+   */
+  const followStmt = db.prepare(`
+    SELECT d.doi FROM dois d
+     WHERE (d.version_pk IN (SELECT k.value FROM ${db.sql.each('@pks', 'k', 'integer')})
+        OR d.dataset_id IN (SELECT k.value FROM ${db.sql.each('@ids', 'k', 'text')})
+        OR (d.is_concept AND d.dataset_id IN (SELECT v.dataset_id FROM ${db.sql.each('@pks', 'p', 'integer')} JOIN dataset_versions v ON v.pk = p.value)))
+       AND NOT EXISTS (SELECT 1 FROM doi_outbox o WHERE o.doi = d.doi AND o.delivered_at IS NULL AND o.lease_owner IS NULL)`);
+  // Only when some DOI is reached: an INSERT, even of no row, notes the outbox in SQLite's sqlite_sequence.
+  const queueStmt = db.prepare(
+    `INSERT INTO doi_outbox (doi, action, next_attempt_at, created_at) SELECT k.value, 'upsert', @now, @now FROM ${db.sql.each('@dois', 'k', 'text')}`,
+  );
+  const markPendingStmt = db.prepare(`UPDATE dois SET registration_status = 'pending' WHERE doi IN (SELECT k.value FROM ${db.sql.each('?', 'k', 'text')})`);
+
   const many = async (stmt: typeof byVersionsStmt, keys: readonly unknown[]) =>
     keys.length ? ((await stmt.all(JSON.stringify(keys))) as RawDoi[]).map(doiRow) : [];
 
@@ -220,6 +237,17 @@ export function createIdentifiersRepository(db: Database) {
 
     async enqueue(doi: string, action: 'upsert' | 'delete', now: string): Promise<void> {
       await outboxRows.insert({ doi, action, nextAttemptAt: now, createdAt: now });
+    },
+
+    /** Queues a delivery of every DOI these versions' and records' changes reach (see followStmt), marked pending; which. */
+    async follow(versionPks: readonly number[], datasetIds: readonly string[], now: string): Promise<string[]> {
+      if (!versionPks.length && !datasetIds.length) return [];
+      const queued = await followStmt.column<string>({ pks: JSON.stringify(versionPks), ids: JSON.stringify(datasetIds) });
+      if (queued.length) {
+        await queueStmt.run({ dois: JSON.stringify(queued), now });
+        await markPendingStmt.run(JSON.stringify(queued));
+      }
+      return queued;
     },
 
     async claim(owner: string, now: string, leaseUntil: string, limit: number): Promise<Claim[]> {

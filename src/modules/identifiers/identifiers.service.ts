@@ -528,11 +528,33 @@ export function createIdentifiersService(deps: {
     return row;
   }
 
+  /**
+   * A registrar holds each DOI as femto said it at its last delivery. A change shown in other DOIs' metadata (a step
+   * between versions, a new latest version, a DOI of the record or of a lineage neighbour turning findable or citable
+   * no more) queues the DOIs it reaches for delivery again, in the transaction of the change.
+   */
+  async function followChanges(c: { versionPks?: readonly number[]; datasetIds?: readonly string[] }): Promise<void> {
+    await repo.follow(c.versionPks ?? [], c.datasetIds ?? [], now());
+  }
+
+  /** Other DOIs name this one only while it is findable (relationsOf): they change when that does, or when it is bound elsewhere. */
+  async function followDoi(before: DoiRow | undefined, after: DoiRow | undefined): Promise<void> {
+    const findable = (r?: DoiRow) => r?.state === 'findable';
+    if (findable(before) === findable(after) && before?.versionPk === after?.versionPk && before?.datasetId === after?.datasetId) return;
+    const rows = [before, after].filter((r): r is DoiRow => r !== undefined && findable(r));
+    const versions = [...new Set(rows.flatMap((r) => (r.versionPk != null ? [r.versionPk] : [])))];
+    const neighbours = [...(await deps.lineageOf(versions)).values()].flat().map((n) => n.pk);
+    await followChanges({ versionPks: neighbours, datasetIds: [...new Set(rows.flatMap((r) => (r.datasetId ? [r.datasetId] : [])))] });
+  }
+
   async function write(actor: Actor, doi: string, action: string, change: () => Promise<void>): Promise<DoiRow> {
     await repo.transaction(async () => {
+      const before = await repo.get(doi);
       await change();
       await repo.enqueue(doi, action === 'doi.delete' ? 'delete' : 'upsert', now());
-      await auth.audit(actor, { action, entityType: 'doi', entityId: doi, after: await repo.get(doi) });
+      const after = await repo.get(doi);
+      await followDoi(before, after);
+      await auth.audit(actor, { action, entityType: 'doi', entityId: doi, after });
     });
     return (await repo.get(doi))!;
   }
@@ -540,6 +562,7 @@ export function createIdentifiersService(deps: {
   return {
     parseDoi,
     effective,
+    followChanges,
     resource,
     /** Resources of a page of DOIs, deciding who may change them in one statement. */
     async resources(actor: Actor, rows: readonly DoiRow[]) {
