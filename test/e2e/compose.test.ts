@@ -1,14 +1,21 @@
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { projectPath } from '../../src/paths.js';
-import { makeApp } from '../helpers/app.js';
+import { makeApp, minimalDataset } from '../helpers/app.js';
+import { requires } from '../helpers/external.js';
+import { pgDatabase, postgres, psql } from '../helpers/postgres.js';
 
 /*
  * docker-compose.yml read as Docker Compose reads it (YAML merge keys, ${VAR:-default} and ${VAR:?error}
  * interpolation), held to the Dockerfile, the proxy's Caddyfile and femto's own configuration. Docker itself is not
- * run here; the processes it would start are what test/e2e/replicas.soak.ts starts on one PostgreSQL database.
+ * run here; the processes it would start are what test/e2e/replicas.test.ts starts on one PostgreSQL database, and the
+ * script that gives femto its own role runs on the test server.
  */
 
 interface Service {
@@ -19,7 +26,12 @@ interface Service {
   volumes?: string[];
 }
 
-const operatorEnv = { POSTGRES_PASSWORD: 's3cret', FEMTO_ADMIN_TOKEN: 'admin-token-0123456789', FEMTO_OAI_TOKEN_SECRET: 'oai-secret-0123456789' };
+const operatorEnv = {
+  POSTGRES_PASSWORD: 's3cret',
+  FEMTO_DB_PASSWORD: 'app-s3cret',
+  FEMTO_ADMIN_TOKEN: 'admin-token-0123456789',
+  FEMTO_OAI_TOKEN_SECRET: 'oai-secret-0123456789',
+};
 
 /** Compose's interpolation: `${VAR}`, `${VAR:-default}`, `${VAR:?error}` (an unset VAR with `:?` is an error). */
 const interpolate = (text: string, env: Record<string, string>) =>
@@ -68,8 +80,9 @@ t.test('two femto replicas built from this Dockerfile, configured alike, on the 
     const db = new URL(config.dbPath);
     t.equal(db.protocol, 'postgres:', `${name}: FEMTO_DB is a PostgreSQL URL`);
     t.equal(db.hostname, 'postgres', `${name}: the compose service`);
-    t.equal(decodeURIComponent(db.username), pg.environment!.POSTGRES_USER, `${name}: its user`);
-    t.equal(decodeURIComponent(db.password), pg.environment!.POSTGRES_PASSWORD, `${name}: its password`);
+    t.equal(decodeURIComponent(db.username), pg.environment!.FEMTO_DB_USER, `${name}: the role deploy/postgres-init.sh makes`);
+    t.not(decodeURIComponent(db.username), pg.environment!.POSTGRES_USER, `${name}: not the cluster's superuser`);
+    t.equal(decodeURIComponent(db.password), pg.environment!.FEMTO_DB_PASSWORD, `${name}: its password`);
     t.equal(db.pathname, `/${pg.environment!.POSTGRES_DB}`, `${name}: its database`);
     t.equal(config.trustProxy, 1, `${name}: trusts exactly the proxy's hop`);
     t.equal(config.host, '0.0.0.0', `${name}: listens beyond loopback (the image's HOST)`);
@@ -78,7 +91,54 @@ t.test('two femto replicas built from this Dockerfile, configured alike, on the 
   const [first, second] = femtos.map(([, s]) => s.environment);
   t.same(first, second, 'one configuration: OAI token secret, base URL and admin token alike on both');
   t.match(pg.environment!.POSTGRES_INITDB_ARGS, /--locale=C\b/, 'byte-order collation, as SQLite compares text');
+  t.ok(
+    pg.volumes?.some((v) => /^\.\/deploy\/postgres-init\.sh:\/docker-entrypoint-initdb\.d\/[^:]+\.sh(:ro)?$/.test(v)),
+    'the image runs deploy/postgres-init.sh on the first start',
+  );
 });
+
+t.test(
+  'deploy/postgres-init.sh gives femto a role that owns its database and is no superuser, and femto runs on it',
+  requires(t, postgres(), psql()),
+  async (t) => {
+    const url = new URL(await pgDatabase(t));
+    const role = `femto_app_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: new URL('/postgres', url).toString() });
+    await admin.connect();
+    t.teardown(async () => {
+      // The role goes once the database it owns is gone (teardowns run last registered first: this one after the app's).
+      await admin.query(`DROP DATABASE IF EXISTS ${url.pathname.slice(1)} WITH (FORCE)`);
+      await admin.query(`DROP ROLE IF EXISTS ${role}`);
+      await admin.end();
+    });
+    const run = spawnSync('sh', [projectPath('deploy', 'postgres-init.sh')], {
+      encoding: 'utf8',
+      env: {
+        PATH: `${dirname(psql().path)}:${process.env.PATH}`,
+        PGHOST: url.hostname,
+        PGPORT: url.port,
+        POSTGRES_USER: decodeURIComponent(url.username),
+        POSTGRES_DB: url.pathname.slice(1),
+        FEMTO_DB_USER: role,
+        FEMTO_DB_PASSWORD: "pa'ss word",
+      },
+    });
+    t.equal(run.status, 0, `the script ran: ${run.stderr}`);
+    const facts = (await admin.query('SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = $1', [role])).rows[0];
+    t.same(facts, { rolsuper: false, rolcreatedb: false, rolcreaterole: false }, 'a plain role');
+    const owner = await admin.query('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [url.pathname.slice(1)]);
+    t.equal(owner.rows[0].owner, role, 'owning the database');
+
+    const appUrl = new URL(url);
+    appUrl.username = role;
+    appUrl.password = '';
+    const a = await makeApp(t, { FEMTO_DB: appUrl.toString() });
+    const created = await a.app.inject({ method: 'POST', url: '/datasets', headers: a.as.curator, payload: minimalDataset() });
+    t.equal(created.statusCode, 201, 'migrations applied at start as that role, and a write goes through');
+    const search = await a.app.inject({ url: '/datasets?q=ising' });
+    t.equal(search.statusCode, 200, 'search, whose migration creates the unaccent extension, answers');
+  },
+);
 
 t.test('the proxy publishes one port and spreads requests over every replica, checking a route femto has', async (t) => {
   const published = Object.entries(services).filter(([, s]) => s.ports?.length);

@@ -389,15 +389,18 @@ t.test(
       const left: string[] = [];
       for (const d of dois) {
         const a = (await call(r0, 'GET', `/dois/${d.doi}`)).body?.data?.attributes;
-        const held = dc.dois.get(d.doi)?.state;
-        if (a && (a.registration?.status !== 'synced' || held !== a.state))
-          left.push(`${d.doi}: femto ${a.state} (${a.registration?.status} ${a.registration?.lastError ?? ''}), DataCite ${held ?? 'nothing'}`);
+        const remote = dc.dois.get(d.doi);
+        const relations = (x?: { relatedIdentifiers?: unknown }) => JSON.stringify(x?.relatedIdentifiers ?? []);
+        if (a && (a.registration?.status !== 'synced' || remote?.state !== a.state || relations(remote) !== relations(a)))
+          left.push(
+            `${d.doi}: femto ${a.state} ${relations(a)} (${a.registration?.status} ${a.registration?.lastError ?? ''}), DataCite ${remote?.state ?? 'nothing'} ${relations(remote)}`,
+          );
       }
       return left;
     };
     await until(async () => (await undrained()).length === 0, 300_000, 'the outbox drained').catch(() => undefined);
     // Not drained, the checks below still say what went wrong (a DOI delivered twice, say).
-    t.same(await undrained(), [], "the outbox drained: every DOI synced, DataCite holding femto's state");
+    t.same(await undrained(), [], "the outbox drained: every DOI synced, DataCite holding femto's state and relations");
 
     // No acknowledged write is lost: every replica reads it.
     const lost: string[] = [];

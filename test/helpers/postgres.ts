@@ -38,6 +38,13 @@ export function postgres(): External {
   return dir ? { path: dir, enable } : { path: 'initdb', enable, missing: 'needs PostgreSQL, initdb/pg_ctl not found' };
 }
 
+/** psql, which deploy/postgres-init.sh runs (Debian: postgresql-client, which postgresql depends on). */
+export function psql(): External {
+  const dir = binDirs().find((d) => existsSync(join(d, 'psql')));
+  const enable = 'install the PostgreSQL client (Debian: apt-get install postgresql-client) so psql is on PATH';
+  return dir ? { path: join(dir, 'psql'), enable } : { path: 'psql', enable, missing: 'needs psql' };
+}
+
 function clusterOwner(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const id = (user: string, flag: string) => spawnSync('id', [flag, user], { encoding: 'utf8' });
