@@ -428,18 +428,17 @@ t.test(
     t.same(lost, [], 'every acknowledged write is read on every replica');
 
     // DataCite: each DOI created once, and never set back to an older state. Each delivery sends the DOI as femto holds
-    // it then, so a delivery repeated (its answer came too late: the client timed out, on a loaded machine even without
-    // an injected fault) may carry more than the first did — a relation from a step recorded since — and DataCite
-    // applies the newer truth. What must not happen is a stale delivery landing after a newer one: DataCite's states,
-    // replayed from the events it applied, must follow femto's path (registered, findable, registered again when hidden;
-    // a draft before it when DataCite first saw the DOI hidden), and no body applied may come back after another.
+    // it then, so DataCite may see one body more than once or bodies that differ beyond the events sent: a delivery
+    // repeated after its answer came too late (the client timed out, on a loaded machine even without an injected
+    // fault), and redeliveries of what other changes show (a step recorded since, a neighbour's DOI findable and then
+    // hidden again). What must not happen is a stale state landing after a newer one: DataCite's states, replayed from
+    // the events it applied, follow femto's path (registered, findable, registered again when hidden; a draft before it
+    // when DataCite first saw the DOI hidden); and the drain above found DataCite holding femto's last word.
     const twice: string[] = [];
     for (const d of dois) {
       const created = dc.creations.get(d.doi) ?? 0;
       const bodies = dc.applied.get(d.doi) ?? [];
       if (d.state !== '' && created !== 1) twice.push(`${d.doi} created ${created} times`);
-      const distinct = bodies.filter((body, i) => i === 0 || body !== bodies[i - 1]);
-      if (new Set(distinct).size !== distinct.length) twice.push(`${d.doi}: a body applied again after another: ${changes(bodies)}`);
       const path = statePath(bodies).filter((state, i, all) => state !== all[i - 1] && !(i === 0 && state === 'draft'));
       const femtoPath = ['registered', 'findable', 'registered'].slice(0, Math.max(2, d.events));
       if (!isSubsequence(path, femtoPath)) twice.push(`${d.doi}: DataCite went ${path.join(' → ')}: ${changes(bodies)}`);
