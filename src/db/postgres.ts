@@ -82,7 +82,7 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
   });
   // An idle connection the server dropped (restart, failover) is discarded by the pool; without a listener it would crash the process.
   pool.on('error', () => {});
-  const replica = opts.replica && replicaReads({ ...opts.replica, poolSize, types, primary: pool });
+  const replica = opts.replica && replicaReads({ ...opts.replica, poolSize, types, primaryUrl: opts.url });
   const context = new AsyncLocalStorage<Tx>();
   const runner = (): pg.Pool | pg.PoolClient => context.getStore()?.client ?? pool;
 
@@ -270,9 +270,7 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
     listen,
     close: async () => {
       await Promise.all([...listening].map((stop) => stop()));
-      // The replica's lag probe reads the primary too: stopped before the primary's pool ends.
-      await replica?.close();
-      await pool.end();
+      await Promise.all([pool.end(), replica?.close()]);
     },
   };
 }

@@ -1,8 +1,8 @@
-import type pg from 'pg';
+import pg from 'pg';
 
 /** How often the probe compares the standby's replay with the primary (more often under a bound below 4 times this, so a standby that keeps up stays within it). */
 const PROBE_MS = 500;
-/** A probe query unanswered this long fails: a host gone silent would otherwise hold the probe, and freeze what it knows, forever. */
+/** A probe's connection or query unanswered this long fails: a host gone silent would otherwise hold the probe, and freeze what it knows, forever. */
 const PROBE_TIMEOUT_MS = 2_000;
 
 const LSN = /^([0-9A-F]{1,8})\/([0-9A-F]{1,8})$/i;
@@ -15,8 +15,9 @@ export function walPosition(lsn: string): bigint {
 }
 
 export interface LagProbeOptions {
-  primary: pg.Pool;
-  replica: pg.Pool;
+  /** FEMTO_DB and FEMTO_DB_READ_URL. */
+  primaryUrl: string;
+  replicaUrl: string;
   /** FEMTO_DB_READ_MAX_LAG_MS. */
   maxLagMs: number;
   /** The standby did not answer the probe. */
@@ -35,6 +36,22 @@ export interface LagProbeOptions {
  * between probes too, and a standby whose probe stalls grows stale by itself.
  */
 export function lagProbe(opts: LagProbeOptions) {
+  // A connection of its own on each server: requests that hold every pooled connection neither delay the probe (the
+  // standby would look behind) nor fail it (it would look unreachable).
+  const connection = (url: string) => {
+    // allowExitOnIdle: like its timer, the probe alone does not keep the process alive.
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 1,
+      connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+      application_name: 'femto replica lag probe',
+      allowExitOnIdle: true,
+    });
+    pool.on('error', () => {});
+    return pool;
+  };
+  const primaryDb = connection(opts.primaryUrl);
+  const replicaDb = connection(opts.replicaUrl);
   const started = Date.now();
   const interval = Math.min(PROBE_MS, opts.maxLagMs / 4);
   /** The primary's positions at probe times the standby has not been seen past yet, oldest first. */
@@ -56,12 +73,14 @@ export function lagProbe(opts: LagProbeOptions) {
   async function probe(): Promise<void> {
     const at = Date.now();
     // A primary that cannot answer leaves no mark: the standby's lag grows, as nothing can be known against it.
-    const primary = await position(opts.primary, 'SELECT pg_current_wal_lsn()::text AS lsn').catch(() => null);
+    const primary = await position(primaryDb, 'SELECT pg_current_wal_lsn()::text AS lsn').catch(() => null);
     if (primary !== null) marks.push({ at, lsn: primary });
+    // A mark older than the bound could only make the standby fresh to a time already too long ago.
+    marks = marks.filter((m) => Date.now() - m.at <= opts.maxLagMs);
     let replayed: bigint | null;
     try {
       // NULL on a server that is not replaying (not a standby): never fresh.
-      replayed = await position(opts.replica, 'SELECT pg_last_wal_replay_lsn()::text AS lsn');
+      replayed = await position(replicaDb, 'SELECT pg_last_wal_replay_lsn()::text AS lsn');
     } catch (err) {
       opts.failed(err);
       return;
@@ -70,16 +89,16 @@ export function lagProbe(opts: LagProbeOptions) {
     let seen = -1;
     for (let i = 0; i < marks.length; i++) if (replayed !== null && marks[i].lsn <= replayed) seen = i;
     if (seen >= 0) freshAt = Math.max(freshAt, marks[seen].at);
-    const now = Date.now();
-    // A mark older than the bound could only make the standby fresh to a time already too long ago.
-    marks = marks.slice(seen + 1).filter((m) => now - m.at <= opts.maxLagMs);
+    marks = marks.slice(seen + 1);
     // Nothing is known before the first probes: the standby is not called behind until the bound has passed since the start.
-    const behind = now - Math.max(freshAt, started) > opts.maxLagMs;
+    const behind = Date.now() - Math.max(freshAt, started) > opts.maxLagMs;
     if (behind !== lagging) opts.behind((lagging = behind));
   }
 
   // The queries' failures are handled in probe(); what else could throw there (a logger) must not stop the probing.
-  const run = () => (running = probe().then(next, next));
+  const run = (): void => {
+    running = probe().then(next, next);
+  };
   const next = () => {
     if (stopped) return;
     timer = setTimeout(run, interval);
@@ -90,11 +109,12 @@ export function lagProbe(opts: LagProbeOptions) {
   return {
     /** Whether the standby is known to be within maxLagMs of the primary now. */
     fresh: (): boolean => Date.now() - freshAt <= opts.maxLagMs,
-    /** Stops probing; resolves once a probe under way has ended (the pools may then close). */
+    /** Stops probing, once a probe under way has ended, and closes its connections. */
     async stop(): Promise<void> {
       stopped = true;
       clearTimeout(timer);
       await running;
+      await Promise.all([primaryDb.end(), replicaDb.end()]);
     },
   };
 }

@@ -52,8 +52,8 @@ export interface ReplicaConfig {
 export interface ReplicaOptions extends ReplicaConfig {
   poolSize: number;
   types: pg.CustomTypesConfig;
-  /** The primary's pool, which the lag probe reads WAL positions from. */
-  primary: pg.Pool;
+  /** FEMTO_DB, which the lag probe reads WAL positions from. */
+  primaryUrl: string;
 }
 
 /** The read replica's pool, which async call chains read from it (AsyncLocalStorage), and how far behind it is (replica-lag.ts). */
@@ -78,8 +78,8 @@ export function replicaReads(opts: ReplicaOptions) {
     opts.log.info(`${named} answers again; anonymous reads go to it`);
   }
   const lag = lagProbe({
-    primary: opts.primary,
-    replica: pool,
+    primaryUrl: opts.primaryUrl,
+    replicaUrl: opts.url,
     maxLagMs: opts.maxLagMs,
     failed: passOver,
     answered,
@@ -113,7 +113,7 @@ export function replicaReads(opts: ReplicaOptions) {
       passOver(err);
     },
     answered,
-    /** Stops the lag probe (it reads the primary's pool too) and closes the replica's pool. */
+    /** Stops the lag probe and closes the replica's connections. */
     async close(): Promise<void> {
       await lag.stop();
       await pool.end();
