@@ -70,7 +70,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}) {
     clientErrorHandler: clientErrorHandler(config.baseUrl),
   }).withTypeProvider<ZodTypeProvider>();
   // The read replica's outages are told in the server's log (made first for that: nothing of it listens yet).
-  const replica = config.dbReadUrl ? { url: config.dbReadUrl, log: app.log } : undefined;
+  const replica = config.dbReadUrl ? { url: config.dbReadUrl, maxLagMs: config.dbReadMaxLagMs, log: app.log } : undefined;
   const { database, prepared: container } = await openForStart({ ...databaseLocation(config), replica }, async (db) => {
     const built = buildContainer(config, db, ontology, policies);
     if (config.seedOnEmpty) await loadBundledCatalogIfEmpty(built);

@@ -28,6 +28,8 @@ const envSchema = z.object({
       'must be a postgres:// URL of a streaming replica of FEMTO_DB (postgres://user:password@standby-host:port/database)',
     )
     .optional(),
+  // How far behind the primary FEMTO_DB_READ_URL may be while anonymous reads go to it (as WAL replayed, not as a clock).
+  FEMTO_DB_READ_MAX_LAG_MS: positiveInt.min(100).max(3_600_000).default(5_000),
   FEMTO_BASE_URL: z.string().url().optional(),
   FEMTO_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -201,6 +203,8 @@ export interface Config {
   dbPoolSize: number;
   /** A streaming replica of the PostgreSQL database, read by anonymous GET and HEAD requests. */
   dbReadUrl?: string;
+  /** Anonymous reads go to the primary while the read replica is not known to be within this many ms of it. */
+  dbReadMaxLagMs: number;
   /** Fastify's trustProxy: hops, or addresses/CIDRs; undefined trusts no X-Forwarded-For. */
   trustProxy?: number | string;
 }
@@ -273,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     dbMaxBytes: e.FEMTO_DB_MAX_BYTES,
     dbPoolSize: e.FEMTO_DB_POOL_SIZE,
     dbReadUrl: e.FEMTO_DB_READ_URL,
+    dbReadMaxLagMs: e.FEMTO_DB_READ_MAX_LAG_MS,
     trustProxy: e.FEMTO_TRUST_PROXY === undefined ? undefined : /^\d+$/.test(e.FEMTO_TRUST_PROXY) ? Number(e.FEMTO_TRUST_PROXY) : e.FEMTO_TRUST_PROXY,
   };
 }

@@ -49,7 +49,7 @@ export interface PostgresOptions {
   url: string;
   /** Connections of each pool (the primary's, the replica's). */
   poolSize?: number;
-  /** FEMTO_DB_READ_URL: a streaming replica of `url`, read by the call chains run through onReplica, and where its outages are told. */
+  /** FEMTO_DB_READ_URL: a streaming replica of `url`, read by the call chains run through onReplica while within its lag bound, and where its outages are told. */
   replica?: ReplicaConfig;
   /** How long a transaction may sit idle before PostgreSQL ends its session (default IDLE_IN_TRANSACTION_MS). */
   idleInTransactionMs?: number;
@@ -69,7 +69,8 @@ const IDLE_IN_TRANSACTION_MS = 60_000;
  * before an edge) cannot both commit on what the other changed — REPEATABLE READ let two opposite edges both commit
  * past the cycle check — and a transaction PostgreSQL aborts for that runs again, up to MAX_ATTEMPTS times.
  * With a read replica, the reads of call chains run through onReplica go to its pool (replica.ts); a replica that
- * cannot be reached is passed over for the primary, so those reads never fail for it.
+ * cannot be reached, or is not known to be within FEMTO_DB_READ_MAX_LAG_MS of the primary, is passed over for the
+ * primary, so those reads never fail for it nor show what the primary no longer does past the bound.
  */
 export function postgresPort(opts: PostgresOptions): Database & { readonly pool: pg.Pool } {
   const poolSize = opts.poolSize ?? 10;
@@ -81,7 +82,7 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
   });
   // An idle connection the server dropped (restart, failover) is discarded by the pool; without a listener it would crash the process.
   pool.on('error', () => {});
-  const replica = opts.replica && replicaReads({ ...opts.replica, poolSize, types });
+  const replica = opts.replica && replicaReads({ ...opts.replica, poolSize, types, primaryUrl: opts.url });
   const context = new AsyncLocalStorage<Tx>();
   const runner = (): pg.Pool | pg.PoolClient => context.getStore()?.client ?? pool;
 
@@ -269,7 +270,7 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
     listen,
     close: async () => {
       await Promise.all([...listening].map((stop) => stop()));
-      await Promise.all([pool.end(), replica?.pool.end()]);
+      await Promise.all([pool.end(), replica?.close()]);
     },
   };
 }

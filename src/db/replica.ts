@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { faultCode, redactedUrl } from './faults.js';
+import { lagProbe } from './replica-lag.js';
 
 /** What the adapter tells the operator about the replica: when it stops answering, and when it answers again. */
 export interface ReplicaLog {
@@ -38,10 +39,12 @@ interface Scope {
   replica: boolean;
 }
 
-/** FEMTO_DB_READ_URL, and where its outages are told. */
+/** FEMTO_DB_READ_URL, how far behind it may be, and where its outages are told. */
 export interface ReplicaConfig {
   url: string;
   log: ReplicaLog;
+  /** FEMTO_DB_READ_MAX_LAG_MS: while the replica is not known to be within this of the primary, reads go to the primary. */
+  maxLagMs: number;
   /** How long a replica that failed is passed over (tests: 0, tried again at once). */
   retryMs?: number;
 }
@@ -49,15 +52,44 @@ export interface ReplicaConfig {
 export interface ReplicaOptions extends ReplicaConfig {
   poolSize: number;
   types: pg.CustomTypesConfig;
+  /** FEMTO_DB, which the lag probe reads WAL positions from. */
+  primaryUrl: string;
 }
 
-/** The read replica's pool, and which async call chains read from it (AsyncLocalStorage). */
+/** The read replica's pool, which async call chains read from it (AsyncLocalStorage), and how far behind it is (replica-lag.ts). */
 export function replicaReads(opts: ReplicaOptions) {
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize, types: opts.types, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   pool.on('error', () => {});
   const scope = new AsyncLocalStorage<Scope>();
+  const named = `the read replica FEMTO_DB_READ_URL=${redactedUrl(opts.url)}`;
   let downUntil = 0;
   let down = false;
+
+  /** Every request passes the replica over for RETRY_MS. Logged once until it answers again. */
+  function passOver(err: unknown): void {
+    downUntil = Date.now() + (opts.retryMs ?? RETRY_MS);
+    if (down) return;
+    down = true;
+    opts.log.warn(`${named} cannot be reached (${faultCode(err) || (err as Error).message}); anonymous reads go to the primary until it answers`);
+  }
+  function answered(): void {
+    if (!down) return;
+    down = false;
+    opts.log.info(`${named} answers again; anonymous reads go to it`);
+  }
+  const lag = lagProbe({
+    primaryUrl: opts.primaryUrl,
+    replicaUrl: opts.url,
+    maxLagMs: opts.maxLagMs,
+    failed: passOver,
+    answered,
+    behind: (lagging) =>
+      lagging
+        ? opts.log.warn(
+            `${named} is more than ${opts.maxLagMs} ms (FEMTO_DB_READ_MAX_LAG_MS) behind the primary; anonymous reads go to the primary until it catches up`,
+          )
+        : opts.log.info(`${named} is within ${opts.maxLagMs} ms (FEMTO_DB_READ_MAX_LAG_MS) of the primary again; anonymous reads go to it`),
+  });
 
   return {
     pool,
@@ -66,26 +98,25 @@ export function replicaReads(opts: ReplicaOptions) {
       const s = scope.getStore();
       if (s) s.replica = false;
     },
-    /** Whether the calling chain's next read goes to the replica; a request the primary served while the replica was down stays there. */
+    /**
+     * Whether the calling chain's next read goes to the replica (no query: a time and a comparison); a request the
+     * primary served while the replica was down or too far behind stays there.
+     */
     wanted(): boolean {
       const s = scope.getStore();
-      if (s?.replica && Date.now() < downUntil) s.replica = false;
+      if (s?.replica && (Date.now() < downUntil || !lag.fresh())) s.replica = false;
       return s?.replica ?? false;
     },
-    /** The replica failed this read: the request, and every request for RETRY_MS, reads from the primary. Logged once until it answers again. */
+    /** The replica failed this read: the request, and every request for RETRY_MS, reads from the primary. */
     failed(err: unknown): void {
       this.stayOnPrimary();
-      downUntil = Date.now() + (opts.retryMs ?? RETRY_MS);
-      if (down) return;
-      down = true;
-      opts.log.warn(
-        `the read replica FEMTO_DB_READ_URL=${redactedUrl(opts.url)} cannot be reached (${faultCode(err) || (err as Error).message}); anonymous reads go to the primary until it answers`,
-      );
+      passOver(err);
     },
-    answered(): void {
-      if (!down) return;
-      down = false;
-      opts.log.info(`the read replica FEMTO_DB_READ_URL=${redactedUrl(opts.url)} answers again; anonymous reads go to it`);
+    answered,
+    /** Stops the lag probe and closes the replica's connections. */
+    async close(): Promise<void> {
+      await lag.stop();
+      await pool.end();
     },
   };
 }

@@ -13,21 +13,42 @@ import { pgDatabase, pgStandby, postgresStandby } from '../helpers/postgres.js';
  * paused, what a curator publishes is on the primary only.
  */
 
-async function port(t: Test, replicaUrl?: (primaryUrl: string) => string | Promise<string>) {
+/** A bound the tests that pause replay to see the standby answer never reach. */
+const UNREACHED_LAG_MS = 600_000;
+const DEADLINE_MS = 30_000;
+
+/** Resolves once `done` answers true; fails past a generous deadline (what it waits for says why). */
+async function until(done: () => Promise<boolean>, what: string): Promise<void> {
+  for (const deadline = Date.now() + DEADLINE_MS; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) if (await done()) return;
+  throw new Error(`not within ${DEADLINE_MS} ms: ${what}`);
+}
+
+async function port(t: Test, opts: { replicaUrl?: (primaryUrl: string) => string | Promise<string>; maxLagMs?: number } = {}) {
   const standby = await pgStandby();
   const url = await pgDatabase(t);
+  // The database on the standby before the port's lag probe asks it (else: "cannot be reached", 3D000 no such database).
+  await standby.caughtUp();
   const logged: string[] = [];
   const log = { warn: (m: string) => void logged.push(`warn: ${m}`), info: (m: string) => void logged.push(`info: ${m}`) };
-  const db = postgresPort({ url, poolSize: 2, replica: { url: await (replicaUrl ?? standby.urlOf)(url), log, retryMs: 0 } });
+  const replica = { url: await (opts.replicaUrl ?? standby.urlOf)(url), log, retryMs: 0, maxLagMs: opts.maxLagMs ?? UNREACHED_LAG_MS };
+  const db = postgresPort({ url, poolSize: 2, replica });
   t.teardown(() => db.close());
   await db.exec('CREATE TABLE kv (k text PRIMARY KEY, v bigint NOT NULL)');
   await standby.caughtUp();
   const onStandby = db.prepare('SELECT pg_is_in_recovery()');
-  return { db, standby, logged, onStandby: () => onStandby.scalar<boolean>() };
+  const served = () => db.onReplica(() => onStandby.scalar<boolean>());
+  return { db, standby, logged, onStandby: () => onStandby.scalar<boolean>(), served };
+}
+
+/** The port of a standby that answers: once its lag probe has seen it caught up, onReplica's reads go to it. */
+async function standbyPort(t: Test, opts: { replicaUrl?: (primaryUrl: string) => string; maxLagMs?: number } = {}) {
+  const p = await port(t, opts);
+  await until(p.served, 'the lag probe finds the standby caught up');
+  return p;
 }
 
 t.test('the port: inside onReplica, reads go to the standby and writes to the primary', requires(t, postgresStandby()), async (t) => {
-  const { db, logged, onStandby } = await port(t);
+  const { db, logged, onStandby } = await standbyPort(t);
   t.equal(await onStandby(), false, 'outside onReplica: the primary');
   await db.onReplica(async () => {
     t.equal(await onStandby(), true, 'a read: the standby');
@@ -53,7 +74,7 @@ t.test(
   'the port: a replica that cannot be reached is passed over for the primary, told once, until it answers again',
   requires(t, postgresStandby()),
   async (t) => {
-    const closed = await port(t, async (url) => Object.assign(new URL(url), { port: String(await freePort()) }).toString());
+    const closed = await port(t, { replicaUrl: async (url) => Object.assign(new URL(url), { port: String(await freePort()) }).toString() });
     t.equal(await closed.db.onReplica(closed.onStandby), false, 'nothing listens: the primary answers');
     t.equal(await closed.db.onReplica(() => closed.db.transaction(closed.onStandby, { readOnly: true })), false, 'a read-only transaction too');
     t.equal(closed.logged.length, 1, 'one line for the outage');
@@ -62,7 +83,7 @@ t.test(
       /^warn: the read replica FEMTO_DB_READ_URL=postgres:\/\/postgres@127\.0\.0\.1:\d+\/femto_test_\w+ cannot be reached \(ECONNREFUSED\)/,
     );
 
-    const { db, standby, logged, onStandby } = await port(t);
+    const { db, standby, logged, onStandby } = await standbyPort(t);
     t.equal(await db.onReplica(onStandby), true, 'the standby answers (and its connection stays in the pool)');
     standby.stop();
     let restarted = false;
@@ -78,13 +99,51 @@ t.test(
   },
 );
 
-async function replicated(t: Test) {
+t.test(
+  'the port: a standby more than FEMTO_DB_READ_MAX_LAG_MS behind the primary is passed over until it catches up, told once each way',
+  requires(t, postgresStandby()),
+  async (t) => {
+    const standby = await pgStandby();
+    // The cluster trusts 127.0.0.1: a password is sent, and must not be logged.
+    const withPassword = (url: string) => Object.assign(new URL(standby.urlOf(url)), { password: 'standby-secret' }).toString();
+    const { db, logged, onStandby, served } = await standbyPort(t, { maxLagMs: 300, replicaUrl: withPassword });
+    await standby.pauseReplay();
+    let resumed = false;
+    t.teardown(() => resumed || standby.resumeReplay());
+    await db.prepare('INSERT INTO kv (k, v) VALUES (?, ?)').run(['written during the pause', 1]);
+    const value = db.prepare('SELECT v FROM kv WHERE k = ?');
+    // Within the bound a read may still come from the standby, which has not replayed the row; past it, from the primary.
+    await until(async () => (await db.onReplica(() => value.scalar('written during the pause'))) === 1, 'an anonymous read finds the row');
+    t.equal(await served(), false, 'replay still paused: reads go to the primary');
+
+    await db.onReplica(async () => {
+      t.equal(await onStandby(), false, 'a request that started while the standby was behind reads the primary');
+      await standby.resumeReplay();
+      resumed = true;
+      await until(served, 'replay resumed: the next request reads the standby');
+      t.equal(await onStandby(), false, 'and the request that started on the primary stays there (never older after newer)');
+    });
+    t.equal(await db.onReplica(() => value.scalar('written during the pause')), 1, 'the standby replayed the row');
+
+    const behind =
+      /^warn: the read replica FEMTO_DB_READ_URL=postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/femto_test_\w+ is more than 300 ms \(FEMTO_DB_READ_MAX_LAG_MS\) behind the primary; anonymous reads go to the primary until it catches up$/;
+    const within =
+      /^info: the read replica FEMTO_DB_READ_URL=postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/femto_test_\w+ is within 300 ms \(FEMTO_DB_READ_MAX_LAG_MS\) of the primary again; anonymous reads go to it$/;
+    t.ok(logged.length >= 2 && logged.length % 2 === 0, 'told when it fell behind and when it caught up', { logged });
+    logged.forEach((line, i) => t.match(line, i % 2 ? within : behind, `line ${i + 1}: ${i % 2 ? 'caught up' : 'behind'}, once each (password blanked)`));
+    t.notOk(logged.join('\n').includes('standby-secret'), 'the password is not logged');
+  },
+);
+
+async function replicated(t: Test, maxLagMs = UNREACHED_LAG_MS) {
   const standby = await pgStandby();
   const primary = await pgDatabase(t);
+  await standby.caughtUp();
   const logged: { level: number; msg: string }[] = [];
   const config = loadConfig({
     FEMTO_DB: primary,
     FEMTO_DB_READ_URL: standby.urlOf(primary),
+    FEMTO_DB_READ_MAX_LAG_MS: String(maxLagMs),
     FEMTO_SEED_ON_EMPTY: 'false',
     FEMTO_ADMIN_TOKEN: ADMIN_TOKEN,
     FEMTO_BASE_URL: BASE_URL,
@@ -96,8 +155,8 @@ async function replicated(t: Test) {
   t.teardown(() => app.close());
   const token = async (role: 'reader' | 'curator') => ({ authorization: `Bearer ${(await app.femto.auth.createToken(role)).token}` });
   const as = { anonymous: {}, reader: await token('reader'), curator: await token('curator') };
-  const publish = async (title: string) => {
-    const created = await app.inject({ method: 'POST', url: '/datasets', headers: as.curator, payload: minimalDataset({ title }) });
+  const publish = async (title: string, over: Record<string, unknown> = {}) => {
+    const created = await app.inject({ method: 'POST', url: '/datasets', headers: as.curator, payload: minimalDataset({ title, ...over }) });
     t.equal(created.statusCode, 201, `${title} created`, { body: created.body });
     const id = created.json().id as string;
     t.equal((await app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: as.curator })).statusCode, 200, `${title} published`);
@@ -107,9 +166,13 @@ async function replicated(t: Test) {
     const res = await app.inject({ method, url, headers: as[who] });
     return { status: res.statusCode, title: method === 'GET' && res.statusCode === 200 ? (res.json().title as string) : undefined };
   };
-  // The standby holds the new database and its migrations before anonymous requests read it.
+  // Where an anonymous request's reads go now: the port's own routing, asked which server answers.
+  const { database } = app.femto;
+  const served = () => database.onReplica(() => database.prepare('SELECT pg_is_in_recovery()').scalar<boolean>()) as Promise<boolean>;
+  // The standby holds the new database and its migrations, and the lag probe has seen it, before anonymous requests read it.
   await standby.caughtUp();
-  return { app, as, standby, publish, read, logged };
+  await until(served, 'the lag probe finds the standby caught up');
+  return { app, as, standby, publish, read, logged, served };
 }
 
 t.test(
@@ -173,3 +236,47 @@ t.test('with the standby stopped, anonymous reads answer from the primary, and t
   t.equal(told.length, 1, 'one line for the outage');
   t.match(told[0], { level: 40, msg: /cannot be reached.*anonymous reads go to the primary/ });
 });
+
+t.test(
+  'a record withdrawn while the standby replay is paused: past FEMTO_DB_READ_MAX_LAG_MS an anonymous reader gets it from the primary, withdrawn',
+  requires(t, postgresStandby()),
+  async (t) => {
+    const { app, as, standby, publish, read, logged, served } = await replicated(t, 300);
+    const doi = async (method: 'POST' | 'PUT', url: string, attributes: Record<string, unknown>) => {
+      const res = await app.inject({
+        method,
+        url,
+        headers: { ...as.curator, 'content-type': 'application/vnd.api+json' },
+        payload: JSON.stringify({ data: { type: 'dois', attributes } }),
+      });
+      t.ok(res.statusCode < 300, `${method} ${url} ${String(attributes.event)}`, { body: res.body });
+    };
+    // A findable DOI needs a publisher; hiding it withdraws the record (a tombstone, 410).
+    const id = await publish('Withdrawn during the pause', { publisher: 'Lattice Lab' });
+    await doi('POST', '/dois', { doi: '10.5072/paused-1', url: `${BASE_URL}/datasets/${id}`, event: 'publish' });
+    await standby.caughtUp();
+    await until(served, 'the standby caught up is read again');
+    t.same(await read('anonymous', `/datasets/${id}`), { status: 200, title: 'Withdrawn during the pause' }, 'findable: anonymous sees it');
+
+    await standby.pauseReplay();
+    let resumed = false;
+    t.teardown(() => resumed || standby.resumeReplay());
+    await doi('PUT', '/dois/10.5072/paused-1', { event: 'hide', withdrawalReason: 'Withdrawn while the standby was paused' });
+    t.equal((await read('curator', `/datasets/${id}`)).status, 410, 'withdrawn on the primary at once');
+    // Within the bound an anonymous read may still come from the standby, which holds the record findable; past it, never.
+    await until(async () => (await read('anonymous', `/datasets/${id}`)).status === 410, 'an anonymous GET answers 410');
+    t.equal(await served(), false, 'replay still paused: anonymous reads go to the primary');
+    t.equal((await read('anonymous', `/datasets/${id}`, 'HEAD')).status, 410, 'HEAD too');
+
+    await standby.resumeReplay();
+    resumed = true;
+    await until(served, 'replay resumed: anonymous reads go back to the standby');
+    t.equal((await read('anonymous', `/datasets/${id}`)).status, 410, 'the standby replayed the withdrawal');
+    const told = logged.filter((l) => l.msg.includes('FEMTO_DB_READ_MAX_LAG_MS'));
+    t.match(told[0], {
+      level: 40,
+      msg: /is more than 300 ms \(FEMTO_DB_READ_MAX_LAG_MS\) behind the primary; anonymous reads go to the primary until it catches up/,
+    });
+    t.match(told.at(-1), { level: 30, msg: /is within 300 ms \(FEMTO_DB_READ_MAX_LAG_MS\) of the primary again; anonymous reads go to it/ });
+  },
+);

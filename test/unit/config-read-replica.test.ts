@@ -20,6 +20,13 @@ t.test('a postgres URL beside a PostgreSQL FEMTO_DB is taken as it is', async (t
   t.equal(loadConfig({ FEMTO_DB: primary }).dbReadUrl, undefined, 'optional');
 });
 
+t.test('FEMTO_DB_READ_MAX_LAG_MS: 5000 ms unless set, a whole number of ms from 100 to an hour', async (t) => {
+  t.equal(loadConfig({ FEMTO_DB: primary, FEMTO_DB_READ_URL: standby }).dbReadMaxLagMs, 5000);
+  t.equal(loadConfig({ FEMTO_DB: primary, FEMTO_DB_READ_URL: standby, FEMTO_DB_READ_MAX_LAG_MS: '250' }).dbReadMaxLagMs, 250);
+  for (const bad of ['0', '99', '-1', '1.5', 'soon', '3600001'])
+    t.match(problems({ FEMTO_DB: primary, FEMTO_DB_READ_URL: standby, FEMTO_DB_READ_MAX_LAG_MS: bad }), [/^FEMTO_DB_READ_MAX_LAG_MS: /], bad);
+});
+
 t.test('refused, naming the variable', async (t) => {
   t.match(problems({ FEMTO_DB: './data/femto.sqlite', FEMTO_DB_READ_URL: standby }), [/^FEMTO_DB_READ_URL: .*needs FEMTO_DB to be a postgres:\/\/ URL/]);
   t.match(
