@@ -580,3 +580,37 @@ t.test('PostgreSQL: a claim skips a DOI whose head row a claim in flight holds, 
   );
   t.same(await repo.claim('worker-d', now, later, 16), [], 'every DOI leased: nothing left to claim');
 });
+
+t.test(
+  "PostgreSQL: a change still being committed when its DOI's waiting delivery is claimed gets a delivery of its own",
+  requires(t, postgres()),
+  async (t) => {
+    const a = await makeApp(t, { FEMTO_DB: await pgDatabase(t) });
+    const { database, repos, identifiers } = a.app.femto;
+    const repo = repos.identifiers;
+    const id = await publishedDataset(a, { publisher: 'Lattice Lab' });
+    await doiRequest(a, 'POST', '/dois', { doi: '10.5072/raced', url: `${BASE_URL}/datasets/${id}/versions/1`, event: 'publish' });
+    const pk = (await repo.get('10.5072/raced'))!.versionPk!;
+
+    // A change that other DOIs show (a step, say) reaches the DOI, whose creation still waits for delivery; not committed yet.
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    let reached!: () => void;
+    const inFlight = new Promise<void>((resolve) => (reached = resolve));
+    const change = database.transaction(async () => {
+      await identifiers.followChanges({ versionPks: [pk] });
+      reached();
+      await committed;
+    });
+    await inFlight;
+    // A worker claims the waiting row meanwhile (claims run beside write transactions), and reads the DOI as it is before the change.
+    const now = new Date().toISOString();
+    const [claim, ...others] = await repo.claim('worker', now, new Date(Date.now() + 60_000).toISOString(), 16);
+    t.equal(claim?.doi, '10.5072/raced', 'the waiting row is claimed while the change is open');
+    t.same(others, []);
+    commit();
+    await change;
+    await repo.transaction(() => repo.delivered(claim, 'worker', now));
+    t.ok(await repo.hasUndelivered('10.5072/raced'), 'the change waits for a delivery of its own, after the one that could not show it');
+  },
+);

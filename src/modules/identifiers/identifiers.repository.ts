@@ -114,15 +114,15 @@ export function createIdentifiersRepository(db: Database) {
   );
   /*
    * The DOIs a change reaches: those of these versions, the concept DOIs of their records (a concept DOI describes its
-   * record's latest version) and every DOI of these records. One waiting unclaimed is left alone: its delivery reads
-   * the DOI as it will be then.
+   * record's latest version) and every DOI of these records. Each gets a row of its own even when one already waits: a
+   * worker may claim the waiting one while this change is not committed yet (claims run beside write transactions)
+   * and deliver the DOI as it was before it.
    */
   const followStmt = db.prepare(`
     SELECT d.doi FROM dois d
      WHERE (d.version_pk IN (SELECT k.value FROM ${db.sql.each('@pks', 'k', 'integer')})
         OR d.dataset_id IN (SELECT k.value FROM ${db.sql.each('@ids', 'k', 'text')})
-        OR (d.is_concept AND d.dataset_id IN (SELECT v.dataset_id FROM ${db.sql.each('@pks', 'p', 'integer')} JOIN dataset_versions v ON v.pk = p.value)))
-       AND NOT EXISTS (SELECT 1 FROM doi_outbox o WHERE o.doi = d.doi AND o.delivered_at IS NULL AND o.lease_owner IS NULL)`);
+        OR (d.is_concept AND d.dataset_id IN (SELECT v.dataset_id FROM ${db.sql.each('@pks', 'p', 'integer')} JOIN dataset_versions v ON v.pk = p.value)))`);
   // Only when some DOI is reached: an INSERT, even of no row, notes the outbox in SQLite's sqlite_sequence.
   const queueStmt = db.prepare(
     `INSERT INTO doi_outbox (doi, action, next_attempt_at, created_at) SELECT k.value, 'upsert', @now, @now FROM ${db.sql.each('@dois', 'k', 'text')}`,
