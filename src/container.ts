@@ -108,7 +108,7 @@ export function buildContainer(
     vocabulary: ontology,
     checkPolicy: (pk, event) => policies.check(pk, event),
     knownSites: (ids) => locations.knownSites(ids),
-    latestChanged: (pk) => identifiers.followChanges({ versionPks: [pk] }),
+    latestChanged: (id) => identifiers.followChanges({ concepts: [id] }),
   });
   // First registered = the default when the client states no preference.
   reader.representations.register({ mediaType: 'application/json', format: 'json', render: reader.json });
@@ -118,7 +118,7 @@ export function buildContainer(
     agents: repos.agents,
     versions: reader,
     editableVersions: (actor, pks) => datasets.editableVersions(actor, pks),
-    lineageChanged: (pks) => identifiers.followChanges({ versionPks: pks }),
+    lineageChanged: (pks) => identifiers.followChanges({ versions: pks }),
     auth,
   });
   const search = createSearchService(repos.search, datasets, cache, ontology);

@@ -5,10 +5,10 @@
  *   there — which, with one `$n` shared, would also make `modified_at > @since` compare text with whatever the column is;
  * - a bare mixed-case word is quoted: PostgreSQL folds unquoted names to lower case, so `AS datasetId` would come
  *   back as `datasetid`; every table and column is snake_case, so such a word can only be an alias.
- * String literals, quoted identifiers, comments and dollar-quoted bodies pass through untouched. What this reading would
- * get wrong is refused when the statement is prepared: jsonb's `?|` and `?&` (a `?` there is an operator; a bare jsonb
- * `?` cannot be told from a parameter, so use jsonb_exists), `E'...'` strings (a backslash escapes a quote there) and
- * `<@name` (the operator `<@` before a name, not a parameter).
+ * String literals, quoted identifiers, comments and dollar-quoted bodies pass through untouched. The SQL is read as
+ * SQLite reads it: a `?` is always a parameter and `@name` always a named one, so PostgreSQL's jsonb `?` operators
+ * (use jsonb_exists) and `<@` glued to a name cannot be written. `E'...'` strings, where a backslash escapes a quote,
+ * would be misread: they are refused when the statement is prepared.
  */
 
 export type Slot = { kind: 'positional'; index: number } | { kind: 'named'; name: string };
@@ -67,13 +67,11 @@ export function translate(sql: string): Translated {
       continue;
     }
     if (c === '?') {
-      if (sql[i + 1] === '|' || sql[i + 1] === '&') throw new RangeError(`jsonb's ?${sql[i + 1]} reads as a parameter: use jsonb_exists_any/all in: ${sql}`);
       param({ kind: 'positional', index: positional++ }, i + 1);
       i++;
       continue;
     }
     if (c === '@' && IDENT_START.test(sql[i + 1] ?? '') && sql[i - 1] !== '@') {
-      if (sql[i - 1] === '<') throw new RangeError(`<@ before a name reads as a parameter: write <@ with a space after it in: ${sql}`);
       let j = i + 1;
       while (j < sql.length && IDENT.test(sql[j])) j++;
       param({ kind: 'named', name: sql.slice(i + 1, j) }, j);

@@ -142,7 +142,9 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
     let broken: Error | undefined;
     // The server ending the session (idle in transaction too long, a restart) errors the connection: without a
     // listener the process would crash; the statement in flight fails, and the connection is destroyed on release.
-    const lost = (err: Error) => (broken = err);
+    let ended: Error | undefined;
+    // The first word is the server's reason; "Connection terminated" follows it.
+    const lost = (err: Error) => (broken = ended ??= err);
     client.on('error', lost);
     let locked = false;
     try {
@@ -158,7 +160,8 @@ export function postgresPort(opts: PostgresOptions): Database & { readonly pool:
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-        throw err;
+        // The server's reason for ending the session (25P03, 57P01) came as the event: not the driver's "not queryable".
+        throw ended ?? err;
       }
     } finally {
       // A connection that failed is destroyed, and its session's lock goes with it.

@@ -126,6 +126,8 @@ t.test(
     t.equal(run.status, 0, `the script ran: ${run.stderr}`);
     const facts = (await admin.query('SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = $1', [role])).rows[0];
     t.same(facts, { rolsuper: false, rolcreatedb: false, rolcreaterole: false }, 'a plain role');
+    const secret = (await admin.query('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [role])).rows[0].rolpassword as string | null;
+    t.match(secret, /^SCRAM-SHA-256\$/, 'with the password given, stored hashed (the test server itself trusts loopback)');
     const owner = await admin.query('SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1', [url.pathname.slice(1)]);
     t.equal(owner.rows[0].owner, role, 'owning the database');
 

@@ -445,7 +445,7 @@ t.test(
       const femtoPath = ['registered', 'findable', 'registered'].slice(0, Math.max(2, d.events));
       if (!isSubsequence(path, femtoPath)) twice.push(`${d.doi}: DataCite went ${path.join(' → ')}: ${changes(bodies)}`);
     }
-    t.same(twice, [], 'no DOI delivered twice');
+    t.same(twice, [], 'no DOI created twice at DataCite or set back to an older state');
     const ours = new Set(dois.map((d) => d.doi));
     t.same(
       [...dc.dois.keys()].filter((doi) => !ours.has(doi)),

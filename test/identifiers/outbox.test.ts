@@ -134,6 +134,22 @@ t.test('DataCite follows what other DOIs show of a change: a step recorded later
     "the source's DOI at DataCite names the derived one's DOI",
   );
 
+  // A step from the source to a record only its owners see changes nothing anyone may see: not even the DOI's status.
+  const unseen = await publishedDataset(a, { title: 'Private reanalysis', publisher: 'Lattice Lab', visibility: 'private' });
+  const putsBefore = dc.requests.filter((r) => r.doi === '10.5072/source-1').length;
+  await step(a, { inputs: [{ dataset: source }], outputs: [{ dataset: unseen }] });
+  t.equal(await status('10.5072/source-1'), 'synced', 'a step to a private record leaves the DOI synced');
+  await drain(a);
+  t.equal(dc.requests.filter((r) => r.doi === '10.5072/source-1').length, putsBefore, 'and sends DataCite nothing');
+
+  // The derived DOI hidden: the source names the derived version's page again.
+  await doiRequest(a, 'PUT', '/dois/10.5072/derived-1', { event: 'hide' });
+  await drain(a);
+  t.ok(
+    related('10.5072/source-1').some((r) => r.relationType === 'IsSourceOf' && r.relatedIdentifier === `${BASE_URL}/datasets/${derived}/versions/1`),
+    "the derived DOI hidden, the source's DOI at DataCite names its page again",
+  );
+
   // A second version of the source: its concept DOI describes that one now; version 1's DOI stays as it was.
   const putsOfVersion1 = dc.requests.filter((r) => r.doi === '10.5072/source-1').length;
   t.equal((await a.app.inject({ method: 'POST', url: `/datasets/${source}/versions`, headers: a.as.curator })).statusCode, 201);
@@ -598,7 +614,7 @@ t.test(
     let reached!: () => void;
     const inFlight = new Promise<void>((resolve) => (reached = resolve));
     const change = database.transaction(async () => {
-      await identifiers.followChanges({ versionPks: [pk] });
+      await identifiers.followChanges({ versions: [pk] });
       reached();
       await committed;
     });

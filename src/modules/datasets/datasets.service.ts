@@ -1,7 +1,7 @@
 import { FemtoError, notFound } from '../../errors.js';
 import { digestOf } from '../../lib/digest.js';
 import { randomId } from '../../lib/ids.js';
-import { ADMIN_USER, hasRole, type Actor } from '../auth/auth.schema.js';
+import { ADMIN_USER, anonymous, hasRole, type Actor } from '../auth/auth.schema.js';
 import type { AuditEntry, AuthService } from '../auth/auth.service.js';
 import type { DatasetsRepository, NewPublished, PublishedVersionRow } from './datasets.repository.js';
 import type { Datasheet } from './datasheet.schema.js';
@@ -120,14 +120,15 @@ export interface Vocabulary {
   resolveDomain(text: string): { iri: string } | undefined;
 }
 
-/** Throws a coded error (422, every unmet rule) when a version may not become public by `event` (the publication policies). */
-/** A version as the provenance module names it (record and number), and whether the caller may change it. */
+/** A version as the provenance module names it (record and number), whether the caller may change it, and whether anyone may read it. */
 export interface EditableVersion {
   datasetId: string;
   version: number | null;
   editable: boolean;
+  public: boolean;
 }
 
+/** Throws a coded error (422, every unmet rule) when a version may not become public by `event` (the publication policies). */
 export type PolicyCheck = (versionPk: number, event: 'publish' | 'doi') => Promise<void>;
 
 /** Before visibility was its own field, restricted meant invisible: content that says only that is a private record. */
@@ -149,8 +150,8 @@ export function createDatasetsService(deps: {
   vocabulary?: Vocabulary;
   checkPolicy?: PolicyCheck;
   knownSites?: KnownSites;
-  /** A record's latest version is now this one: its concept DOI describes it (the identifiers service). */
-  latestChanged: (versionPk: number) => Promise<void>;
+  /** A record's latest version is a new one: its concept DOI describes it (the identifiers service). */
+  latestChanged: (datasetId: string) => Promise<void>;
 }) {
   const { repo, reader, auth, vocabulary } = deps;
   const now = () => new Date().toISOString();
@@ -322,7 +323,7 @@ export function createDatasetsService(deps: {
         const n = (await repo.maxVersionNumber(id)) + 1;
         const pk = await repo.insertVersion(id, content, 'published', n, t);
         await repo.setPointers(id, { latestVersionPk: pk }, t);
-        await deps.latestChanged(pk);
+        await deps.latestChanged(id);
         await auth.audit(actor, { action: 'dataset.publish-import', entityType: 'dataset', entityId: id, before: latest, after: content });
         return { status: 'updated' as const, pk, version: n };
       });
@@ -490,7 +491,7 @@ export function createDatasetsService(deps: {
         const t = now();
         await repo.publishDraft(pk, n, t);
         await repo.setPointers(id, { latestVersionPk: pk, draftVersionPk: null }, t);
-        await deps.latestChanged(pk);
+        await deps.latestChanged(id);
         await auth.audit(actor, { action: 'dataset.publish', entityType: 'dataset', entityId: id, after: { version: n } });
         return n;
       });
@@ -528,7 +529,12 @@ export function createDatasetsService(deps: {
 
     /** Of these versions, the record and version number each is and whether the caller may change it, in one statement. */
     async editableVersions(actor: Actor, pks: readonly number[]): Promise<Map<number, EditableVersion>> {
-      return new Map([...(await repo.access(pks))].map(([pk, v]) => [pk, { datasetId: v.datasetId, version: v.versionNumber, editable: mayEdit(actor, v) }]));
+      return new Map(
+        [...(await repo.access(pks))].map(([pk, v]) => [
+          pk,
+          { datasetId: v.datasetId, version: v.versionNumber, editable: mayEdit(actor, v), public: mayRead(anonymous, v) },
+        ]),
+      );
     },
 
     /** Which of these records the caller may change, in one statement. */

@@ -13,6 +13,13 @@ export interface Claim {
   attempts: number;
 }
 
+/** Which DOIs a change reaches: those of these versions, the concept DOIs of these records, every DOI of those records. */
+export interface FollowReach {
+  versions?: readonly number[];
+  concepts?: readonly string[];
+  records?: readonly string[];
+}
+
 /** A search term: `pattern` is a LIKE pattern (escape character `\\`) matched against one field of what the DOI says. */
 export interface DoiTerm {
   field: 'doi' | 'title' | 'creator' | 'publisher' | 'year' | 'resourceTypeGeneral' | 'description' | 'any';
@@ -113,16 +120,14 @@ export function createIdentifiersRepository(db: Database) {
     `SELECT ${DOI_COLUMNS} FROM ${db.sql.each('?', 'k', 'text')} CROSS JOIN dois d WHERE d.dataset_id = k.value AND d.is_concept`,
   );
   /*
-   * The DOIs a change reaches: those of these versions, the concept DOIs of their records (a concept DOI describes its
-   * record's latest version) and every DOI of these records. Each gets a row of its own even when one already waits: a
-   * worker may claim the waiting one while this change is not committed yet (claims run beside write transactions)
-   * and deliver the DOI as it was before it.
+   * The DOIs a change reaches (see follow), each by an index. Every one gets a row of its own even when one already
+   * waits: a worker may claim the waiting one while this change is not committed yet (claims run beside write
+   * transactions) and deliver the DOI as it was before it.
    */
   const followStmt = db.prepare(`
-    SELECT d.doi FROM dois d
-     WHERE (d.version_pk IN (SELECT k.value FROM ${db.sql.each('@pks', 'k', 'integer')})
-        OR d.dataset_id IN (SELECT k.value FROM ${db.sql.each('@ids', 'k', 'text')})
-        OR (d.is_concept AND d.dataset_id IN (SELECT v.dataset_id FROM ${db.sql.each('@pks', 'p', 'integer')} JOIN dataset_versions v ON v.pk = p.value)))`);
+    SELECT d.doi FROM ${db.sql.each('@versions', 'k', 'integer')} CROSS JOIN dois d WHERE d.version_pk = k.value
+    UNION SELECT d.doi FROM ${db.sql.each('@concepts', 'k', 'text')} CROSS JOIN dois d WHERE d.dataset_id = k.value AND d.is_concept
+    UNION SELECT d.doi FROM ${db.sql.each('@records', 'k', 'text')} CROSS JOIN dois d WHERE d.dataset_id = k.value`);
   // Only when some DOI is reached: an INSERT, even of no row, notes the outbox in SQLite's sqlite_sequence.
   const queueStmt = db.prepare(
     `INSERT INTO doi_outbox (doi, action, next_attempt_at, created_at) SELECT k.value, 'upsert', @now, @now FROM ${db.sql.each('@dois', 'k', 'text')}`,
@@ -239,10 +244,15 @@ export function createIdentifiersRepository(db: Database) {
       await outboxRows.insert({ doi, action, nextAttemptAt: now, createdAt: now });
     },
 
-    /** Queues a delivery of every DOI these versions' and records' changes reach (see followStmt), marked pending; which. */
-    async follow(versionPks: readonly number[], datasetIds: readonly string[], now: string): Promise<string[]> {
-      if (!versionPks.length && !datasetIds.length) return [];
-      const queued = await followStmt.column<string>({ pks: JSON.stringify(versionPks), ids: JSON.stringify(datasetIds) });
+    /** Queues a delivery of the DOIs of these versions, the concept DOIs of these records and every DOI of those records, marked pending; which. */
+    async follow(reach: FollowReach, now: string): Promise<string[]> {
+      const { versions = [], concepts = [], records = [] } = reach;
+      if (!versions.length && !concepts.length && !records.length) return [];
+      const queued = await followStmt.column<string>({
+        versions: JSON.stringify(versions),
+        concepts: JSON.stringify(concepts),
+        records: JSON.stringify(records),
+      });
       if (queued.length) {
         await queueStmt.run({ dois: JSON.stringify(queued), now });
         await markPendingStmt.run(JSON.stringify(queued));

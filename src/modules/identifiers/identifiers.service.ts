@@ -13,7 +13,7 @@ import { isPrefix, normalizeDoi, prefixOf, randomSuffix, suffixOf } from './doi.
 import { parseDoiQuery } from './doi-query.js';
 import { describeRecord, type DescribedRecord } from './description.js';
 import { parseDoiAttributes, type DoiEvent } from './identifiers.schema.js';
-import type { IdentifiersRepository } from './identifiers.repository.js';
+import type { FollowReach, IdentifiersRepository } from './identifiers.repository.js';
 import { assertAllowedUrls } from './urls.js';
 import type { DoiState } from './registrars.js';
 import { dataciteAttributes, SCHEMA_VERSION, type DataciteAttributes, type DataciteRelatedIdentifier } from './serializers/datacite.js';
@@ -529,22 +529,30 @@ export function createIdentifiersService(deps: {
   }
 
   /**
-   * A registrar holds each DOI as femto said it at its last delivery. A change shown in other DOIs' metadata (a step
-   * between versions, a new latest version, a DOI of the record or of a lineage neighbour turning findable or citable
-   * no more) queues the DOIs it reaches for delivery again, in the transaction of the change.
+   * A registrar holds each DOI as femto said it at its last delivery. A change shown in DOIs' metadata queues them for
+   * delivery again, in the transaction of the change: a public step (the versions' DOIs name their lineage), a new
+   * latest version (its record's concept DOI describes it), a DOI turning findable or no longer (see followDoi).
    */
-  async function followChanges(c: { versionPks?: readonly number[]; datasetIds?: readonly string[] }): Promise<void> {
-    await repo.follow(c.versionPks ?? [], c.datasetIds ?? [], now());
+  async function followChanges(reach: FollowReach): Promise<void> {
+    await repo.follow(reach, now());
   }
 
-  /** Other DOIs name this one only while it is findable (relationsOf): they change when that does, or when it is bound elsewhere. */
+  /**
+   * Other DOIs name a DOI only while it is findable (relationsOf): a version's, its record's concept DOI (HasVersion)
+   * and its lineage neighbours' DOIs; a concept's, every DOI of its record (IsVersionOf). They change when it turns
+   * findable or no longer, or is bound to another version.
+   */
   async function followDoi(before: DoiRow | undefined, after: DoiRow | undefined): Promise<void> {
     const findable = (r?: DoiRow) => r?.state === 'findable';
     if (findable(before) === findable(after) && before?.versionPk === after?.versionPk && before?.datasetId === after?.datasetId) return;
-    const rows = [before, after].filter((r): r is DoiRow => r !== undefined && findable(r));
-    const versions = [...new Set(rows.flatMap((r) => (r.versionPk != null ? [r.versionPk] : [])))];
-    const neighbours = [...(await deps.lineageOf(versions)).values()].flat().map((n) => n.pk);
-    await followChanges({ versionPks: neighbours, datasetIds: [...new Set(rows.flatMap((r) => (r.datasetId ? [r.datasetId] : [])))] });
+    const named = [before, after].filter((r): r is DoiRow => r !== undefined && findable(r) && r.datasetId !== null);
+    const versions = [...new Set(named.flatMap((r) => (r.isConcept || r.versionPk == null ? [] : [r.versionPk])))];
+    const neighbours = versions.length ? [...(await deps.lineageOf(versions)).values()].flat().map((n) => n.pk) : [];
+    await followChanges({
+      versions: neighbours,
+      concepts: named.filter((r) => !r.isConcept).map((r) => r.datasetId!),
+      records: named.filter((r) => r.isConcept).map((r) => r.datasetId!),
+    });
   }
 
   async function write(actor: Actor, doi: string, action: string, change: () => Promise<void>): Promise<DoiRow> {

@@ -110,9 +110,12 @@ export function dataciteRegistrar(cfg: NonNullable<Config['datacite']>, timeoutM
       // The guess is wrong when DataCite never saw a state femto passed through (a DOI hidden before its first
       // delivery is a draft there, which no hide moves): DataCite's answer says where it holds the DOI, and the
       // event from there is sent.
-      const held = await put(eventFor(d.state, d.hidden));
+      const guessed = eventFor(d.state, d.hidden);
+      const held = await put(guessed);
       if (held === undefined || held === d.state) return;
-      const after = await put(eventFor(d.state, d.hidden, held));
+      // No event leads back (femto's draft, DataCite's registered): sent once, and said.
+      const event = eventFor(d.state, d.hidden, held);
+      const after = event === guessed ? held : await put(event);
       if (after !== undefined && after !== d.state)
         throw new DeliveryError(`PUT ${d.doi}: DataCite holds it ${after}, femto ${d.state}, and no event moves it there`);
     },
