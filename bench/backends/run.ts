@@ -50,8 +50,9 @@ async function pgDatabase(): Promise<string> {
 }
 
 function femtoCli(args: string[], env: Record<string, string>): string {
-  const r = spawnSync(process.execPath, [cli, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`femto ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
+  // An import prints a line per entity: 20,000 of them pass spawnSync's default 1 MB, which kills the child.
+  const r = spawnSync(process.execPath, [cli, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`femto ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr || r.stdout).slice(-2000)}`);
   return r.stdout;
 }
 
