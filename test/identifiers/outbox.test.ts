@@ -167,6 +167,27 @@ t.test('DataCite follows what other DOIs show of a change: a step recorded later
   }
 });
 
+t.test('a concept DOI tells DataCite the latest version anyone may read, never a later one made private', async (t) => {
+  const { dc, a } = await withDatacite(t);
+  const id = await publishedDataset(a, { title: 'Public first version', publisher: 'Lattice Lab' });
+  await doiRequest(a, 'POST', '/dois', { doi: '10.5072/concept', url: `${BASE_URL}/datasets/${id}/versions`, event: 'publish' });
+  await drain(a);
+  t.same(dc.dois.get('10.5072/concept')?.titles, [{ title: 'Public first version' }]);
+  t.equal((await a.app.inject({ method: 'POST', url: `/datasets/${id}/versions`, headers: a.as.curator })).statusCode, 201);
+  t.equal((await patchDraft(a, id, { title: 'Unannounced second version', visibility: 'private' })).statusCode, 200);
+  t.equal((await a.app.inject({ method: 'POST', url: `/datasets/${id}/publish`, headers: a.as.curator })).statusCode, 200);
+  await drain(a);
+  const sent = dc.requests.filter((r) => r.doi === '10.5072/concept' && r.method === 'PUT').map((r) => JSON.stringify(r.body));
+  t.notOk(
+    sent.some((body) => body.includes('Unannounced')),
+    'nothing of the private version reaches DataCite',
+  );
+  t.same(dc.dois.get('10.5072/concept')?.titles, [{ title: 'Public first version' }], 'DataCite still describes version 1');
+  t.equal(dc.dois.get('10.5072/concept')?.version, '1');
+  const own = (await a.app.inject({ url: '/dois/10.5072/concept', headers: a.as.curator })).json().data.attributes;
+  t.same(own.titles, [{ title: 'Public first version' }], "and so does femto's own answer, which is what DataCite gets");
+});
+
 t.test('outages: 500s, a hanging DataCite and 429 with Retry-After are retried until delivered', async (t) => {
   const { dc, a } = await withDatacite(t);
   dc.fail({ kind: 'status', status: 500 }, { kind: 'hang' }, { kind: 'status', status: 429, retryAfter: '1' });

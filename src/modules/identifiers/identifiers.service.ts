@@ -3,7 +3,7 @@ import type { DoiRow } from '../../db/schema/index.js';
 import { FemtoError, type FieldError } from '../../errors.js';
 import type { SiteUrls } from '../../lib/site-urls.js';
 import { anonymous, hasRole, system, type Actor } from '../auth/auth.schema.js';
-import { accessParams } from '../datasets/visibility.js';
+import { accessParams, mayRead } from '../datasets/visibility.js';
 import { credentialRedactor } from './redact.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { DatasetRecord } from '../datasets/datasets.schema.js';
@@ -156,7 +156,7 @@ export interface RegistrationView {
 export function createIdentifiersService(deps: {
   repo: IdentifiersRepository;
   /** Versions and their stored records (DOI metadata describes the record, whoever asks). */
-  versions: Pick<DatasetReader, 'resolve'>;
+  versions: Pick<DatasetReader, 'resolve' | 'resolveMany'>;
   storedRecords: (pks: readonly number[]) => Promise<Map<number, DatasetRecord>>;
   /** The access policy on versions (the datasets module's): which the caller may read, and whose records it may edit. */
   access: {
@@ -231,12 +231,21 @@ export function createIdentifiersService(deps: {
 
   type Bound = Pick<DoiRow, 'datasetId' | 'versionPk' | 'isConcept'>;
 
-  /** The version a DOI describes: its own, or for a concept DOI the dataset's latest. */
+  /**
+   * The version a DOI's metadata describes: its own, or for a concept DOI the latest version anyone may read, not a
+   * later one its editors made private (a findable DOI's metadata is public at the registrar). A record with no public
+   * version at all is described by its latest: its DOIs may be registered, never findable (checkPublishable).
+   */
   const describedPk = async (row: Bound): Promise<number | null> => {
     if (row.versionPk != null) return row.versionPk;
     if (!row.isConcept || !row.datasetId) return null;
-    const latest = await versions.resolve(system, { dataset: row.datasetId });
-    return latest.status === 'found' ? latest.version.pk : null;
+    const dataset = row.datasetId;
+    const latest = await versions.resolve(system, { dataset });
+    if (latest.status !== 'found') return null;
+    if (mayRead(anonymous, latest.version)) return latest.version.pk;
+    const older = Array.from({ length: (latest.version.versionNumber ?? 1) - 1 }, (_, i) => ({ dataset, version: latest.version.versionNumber! - 1 - i }));
+    const readable = (await versions.resolveMany(anonymous, older)).find((r) => r.status === 'found');
+    return readable?.status === 'found' ? readable.version.pk : latest.version.pk;
   };
 
   /**
