@@ -12,10 +12,12 @@ import { pgDatabase, postgres } from '../helpers/postgres.js';
  * driver gives them.
  */
 
+const KV = 'CREATE TABLE kv (k text PRIMARY KEY, v bigint NOT NULL, on_off boolean, doc json)';
+
 async function fresh(t: Parameters<typeof pgDatabase>[0], poolSize = 4): Promise<Database> {
   const db = postgresPort({ url: await pgDatabase(t), poolSize });
   t.teardown(() => db.close());
-  await db.exec('CREATE TABLE kv (k text PRIMARY KEY, v bigint NOT NULL, on_off boolean, doc json)');
+  await db.exec(KV);
   return db;
 }
 
@@ -137,7 +139,7 @@ t.test(
     const frozen = postgresPort({ url, poolSize: 2, idleInTransactionMs: 300 });
     const other = postgresPort({ url, poolSize: 2 });
     t.teardown(() => Promise.all([frozen.close(), other.close()]));
-    await other.exec('CREATE TABLE kv (k text PRIMARY KEY, v bigint NOT NULL, on_off boolean, doc json)');
+    await other.exec(KV);
     const entered = gate();
     const thaw = gate();
     const stalled = frozen.transaction(async () => {
